@@ -1,0 +1,108 @@
+# Hana Desk — build, run and test the whole suite.
+#   make run     install what is missing, build, start every service
+#   make test    install what is missing, build with ASan+UBSan, run all tests
+#   make lint    formatting and banned functions
+# Outputs go to build/ (never committed).
+
+MODE ?= release
+BUILD := build/$(MODE)
+GEN := build/gen
+CC ?= cc
+
+PKGS := libprotobuf-c lmdb libmicrohttpd jansson libsodium libutf8proc
+# Debian's libnng-dev ships no pkg-config file (only CMake config): ask
+# pkg-config first and fall back to the linker's default search path.
+NNG_CFLAGS := $(shell pkg-config --cflags nng 2>/dev/null)
+NNG_LIBS := $(shell pkg-config --libs nng 2>/dev/null || echo -lnng)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+ifeq ($(MODE),asan)
+  OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+  OPT := -O2 -g
+endif
+ifdef CI
+  WARN += -Werror
+endif
+CFLAGS_ALL = -std=c17 -D_GNU_SOURCE $(OPT) $(WARN) -Icommon/include -I$(GEN) $(NNG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDLIBS_ALL = $(NNG_LIBS) $(PKG_LIBS) -lpthread
+LDFLAGS_ALL = $(OPT)
+
+PROTOS := $(wildcard proto/*.proto)
+PB_C := $(patsubst proto/%.proto,$(GEN)/%.pb-c.c,$(PROTOS))
+PB_H := $(PB_C:.c=.h)
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(COMMON_SRC)) \
+              $(patsubst $(GEN)/%.c,$(BUILD)/obj/gen/%.o,$(PB_C))
+LIBCOMMON := $(BUILD)/libhdcommon.a
+
+SERVICES := gateway intake routing knowledge notifications metrics
+BINS := $(patsubst %,$(BUILD)/bin/hd-%,$(SERVICES))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all build deps run test unit integration lint format clean proto help
+.SECONDARY:
+
+all: build
+
+help:
+	@echo "make run | make test | make lint | make format | make clean"
+
+deps:
+	@scripts/deps.sh
+
+build: $(BINS) $(UNIT_BINS)
+
+proto: $(PB_C)
+
+$(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
+	@mkdir -p $(GEN)
+	protoc-c --c_out=$(GEN) -Iproto $<
+
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c | $(PB_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-shadow -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c | $(PB_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIBCOMMON): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# Every service: all .c files in its folder, linked with common.
+define service_rule
+$(BUILD)/bin/hd-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c)) $(LIBCOMMON)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(LDLIBS_ALL)
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+
+run: deps
+	@$(MAKE) --no-print-directory build MODE=release
+	@scripts/run.sh build/release/bin
+
+test: deps
+	@$(MAKE) --no-print-directory build MODE=asan
+	@tests/run.sh build/asan
+
+lint:
+	@scripts/lint.sh
+
+format:
+	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

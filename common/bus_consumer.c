@@ -1,0 +1,394 @@
+/* Consumer side of the bus: exactly-once application through a cursor kept
+ * in the consumer's own transaction, gap repair by pulling. See hd/bus.h. */
+#include "common.pb-c.h"
+#include "hd/bus.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/prom.h"
+#include "rpc.pb-c.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_SOURCES 64
+#define RECV_TIMEOUT_MS 200
+#define POLL_EVERY_MS 1000
+#define PULL_TIMEOUT_MS 3000
+#define STOP_DEADLINE_S 3
+
+HD_COUNTER(bad_frames_total, "hd_bus_bad_frames_total",
+	   "Bus frames that could not be decoded and were skipped.")
+HD_COUNTER(bad_payloads_total, "hd_bus_bad_payloads_total",
+	   "Events whose payload could not be decoded; skipped.")
+HD_COUNTER(applied_total, "hd_bus_events_applied_total",
+	   "Events applied by this service's consumer.")
+HD_COUNTER(pulled_total, "hd_bus_events_pulled_total",
+	   "Events fetched with events.since (gap repair and catch-up).")
+
+typedef struct source_state {
+	hd_source src;
+	char key[48]; /* "<name>/<shard>": the cursor key */
+	_Atomic uint64_t applied;
+	uint64_t announced; /* latest seq heard in a heartbeat */
+	int64_t last_pull_ms;
+	_Atomic int failed;
+	hd_rpc_client *rpc;
+} source_state;
+
+struct hd_consumer {
+	hd_store *store;
+	MDB_dbi cursors;
+	hd_apply_fn apply;
+	void *arg;
+	source_state *sources;
+	size_t n;
+	nng_socket sub;
+	pthread_t thread;
+	_Atomic int stopping;
+	_Atomic int exited;
+	_Atomic uint64_t bad_frames;
+};
+
+/* ---- applying, inside the store's group commit ---- */
+
+typedef struct apply_job {
+	hd_consumer *c;
+	source_state *s;
+	Hd__Envelope **evs;
+	size_t n;
+	uint64_t cursor; /* out: the cursor after the job */
+} apply_job;
+
+static uint64_t read_cursor(hd_txn *t, MDB_dbi dbi, const char *key)
+{
+	MDB_val v;
+	if (hd_txn_get(t, dbi, key, strlen(key), &v) || v.mv_size != 8)
+		return 0;
+	return hd_key_get_u64(v.mv_data);
+}
+
+static int apply_batch(hd_txn *t, void *arg)
+{
+	apply_job *j = arg;
+	/* The stored cursor, not the in-memory one, decides: this is what
+	 * makes a redelivered event a no-op. */
+	uint64_t cur = read_cursor(t, j->c->cursors, j->s->key);
+	uint64_t applied = 0;
+	for (size_t i = 0; i < j->n; i++) {
+		const Hd__Envelope *ev = j->evs[i];
+		if (ev->seq <= cur)
+			continue;
+		if (ev->seq != cur + 1)
+			break; /* a gap: stop here, the puller fills it */
+		int rc = j->c->apply(j->c->arg, t, ev);
+		if (rc == HD_E_DECODE) {
+			hd_counter_add(&bad_payloads_total, 1);
+			hd_warn("bus.bad_payload",
+				"source=%s seq=%llu type=%.64s trace=%.64s",
+				j->s->key, (unsigned long long)ev->seq, ev->type,
+				ev->trace_id);
+		} else if (rc) {
+			return rc;
+		}
+		cur = ev->seq;
+		applied++;
+	}
+	uint8_t val[8];
+	hd_key_u64(val, cur);
+	hd_txn_put(t, j->c->cursors, j->s->key, strlen(j->s->key), val, 8);
+	j->cursor = cur;
+	if (t->rc == HD_OK)
+		hd_counter_add(&applied_total, applied);
+	return t->rc;
+}
+
+/* Apply events (any order of seqs, from one source) and advance the cursor.
+ * Returns the store's error, if any. */
+static int apply_events(hd_consumer *c, source_state *s, Hd__Envelope **evs,
+			size_t n)
+{
+	size_t first = 0;
+	uint64_t applied = atomic_load(&s->applied);
+	while (first < n && evs[first]->seq <= applied)
+		first++;
+	if (first == n)
+		return HD_OK;
+	apply_job j = {.c = c, .s = s, .evs = evs + first, .n = n - first};
+	int rc = hd_store_write(c->store, apply_batch, &j);
+	if (rc) {
+		hd_error("bus.apply_failed", "source=%s err=%s", s->key,
+			 hd_strerror(rc));
+		return rc;
+	}
+	atomic_store(&s->applied, j.cursor);
+	return HD_OK;
+}
+
+/* ---- pulling ---- */
+
+/* Pull and apply until the source says we have everything. */
+static void catch_up(hd_consumer *c, source_state *s)
+{
+	s->last_pull_ms = hd_now_ms();
+	while (!atomic_load(&c->stopping) && !atomic_load(&s->failed)) {
+		Hd__EventsSinceRequest req = HD__EVENTS_SINCE_REQUEST__INIT;
+		req.after_seq = atomic_load(&s->applied);
+		req.max = HD_BUS_MAX_PULL;
+		uint8_t buf[32];
+		size_t len = hd__events_since_request__pack(&req, buf);
+		hd_rpc_result res;
+		int rc = hd_rpc_call(s->rpc, "events.since", buf, len, NULL,
+				     NULL, PULL_TIMEOUT_MS, &res);
+		if (rc == HD_OK && res.rc == HD_E_BEHIND) {
+			atomic_store(&s->failed, 1);
+			hd_error("bus.behind_retention",
+				 "source=%s applied=%llu msg=\"%s\" action=\"this "
+				 "consumer stopped applying from the source; "
+				 "rebuild or restore it\"",
+				 s->key, (unsigned long long)req.after_seq,
+				 res.message);
+		}
+		if (rc || res.rc) {
+			hd_rpc_result_release(&res);
+			return; /* source down or busy: the next poll retries */
+		}
+		Hd__EventsSinceReply *rep =
+			hd__events_since_reply__unpack(NULL, res.len, res.payload);
+		hd_rpc_result_release(&res);
+		if (!rep) {
+			hd_counter_add(&bad_frames_total, 1);
+			return;
+		}
+		s->announced = rep->latest_seq > s->announced ? rep->latest_seq
+							      : s->announced;
+		hd_counter_add(&pulled_total, rep->n_events);
+		int arc = apply_events(c, s, rep->events, rep->n_events);
+		int done = arc || rep->n_events == 0 ||
+			   atomic_load(&s->applied) >= rep->latest_seq;
+		hd__events_since_reply__free_unpacked(rep, NULL);
+		if (done)
+			return;
+	}
+}
+
+/* ---- frames ---- */
+
+static source_state *find_source(hd_consumer *c, const char *name,
+				 unsigned shard)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->sources[i].src.shard == shard &&
+		    strcmp(c->sources[i].src.name, name) == 0)
+			return &c->sources[i];
+	return NULL;
+}
+
+static void bad_frame(hd_consumer *c, const char *why, size_t len)
+{
+	atomic_fetch_add(&c->bad_frames, 1);
+	hd_counter_add(&bad_frames_total, 1);
+	hd_warn("bus.bad_frame", "reason=\"%s\" bytes=%zu", why, len);
+}
+
+static void on_heartbeat(hd_consumer *c, const uint8_t *p, size_t len)
+{
+	Hd__Heartbeat *hb = hd__heartbeat__unpack(NULL, len, p);
+	if (!hb) {
+		bad_frame(c, "heartbeat does not decode", len);
+		return;
+	}
+	source_state *s = find_source(c, hb->source, hb->shard);
+	if (s && hb->latest_seq > s->announced)
+		s->announced = hb->latest_seq;
+	hd__heartbeat__free_unpacked(hb, NULL);
+}
+
+static void on_batch(hd_consumer *c, const uint8_t *p, size_t len)
+{
+	Hd__EventBatch *b = hd__event_batch__unpack(NULL, len, p);
+	if (!b || b->n_events == 0) {
+		bad_frame(c, b ? "empty batch" : "batch does not decode", len);
+		hd__event_batch__free_unpacked(b, NULL);
+		return;
+	}
+	source_state *s = find_source(c, b->events[0]->source,
+				      b->events[0]->shard);
+	for (size_t i = 1; s && i < b->n_events; i++)
+		if (b->events[i]->seq != b->events[i - 1]->seq + 1 ||
+		    strcmp(b->events[i]->source, s->src.name) != 0)
+			s = NULL;
+	if (!s) {
+		bad_frame(c, "batch from an unknown source or out of order", len);
+	} else if (!atomic_load(&s->failed)) {
+		if (b->events[0]->seq > atomic_load(&s->applied) + 1)
+			catch_up(c, s); /* a gap: fill it before going on */
+		apply_events(c, s, b->events, b->n_events);
+		uint64_t last = b->events[b->n_events - 1]->seq;
+		if (last > s->announced)
+			s->announced = last;
+	}
+	hd__event_batch__free_unpacked(b, NULL);
+}
+
+static void on_frame(hd_consumer *c, nng_msg *msg)
+{
+	const uint8_t *body = nng_msg_body(msg);
+	size_t len = nng_msg_len(msg);
+	const uint8_t *nul = memchr(body, '\0', len < 64 ? len : 64);
+	if (!nul) {
+		bad_frame(c, "no topic terminator", len);
+		return;
+	}
+	size_t tlen = (size_t)(nul - body);
+	const uint8_t *payload = nul + 1;
+	size_t plen = len - tlen - 1;
+	if (tlen == 2 && memcmp(body, "hb", 2) == 0)
+		on_heartbeat(c, payload, plen);
+	else
+		on_batch(c, payload, plen);
+}
+
+static void *consumer_main(void *arg)
+{
+	hd_consumer *c = arg;
+	while (!atomic_load(&c->stopping)) {
+		int64_t now = hd_now_ms();
+		for (size_t i = 0; i < c->n && !atomic_load(&c->stopping); i++) {
+			source_state *s = &c->sources[i];
+			if (atomic_load(&s->failed))
+				continue;
+			if (s->announced > atomic_load(&s->applied) ||
+			    now - s->last_pull_ms >= POLL_EVERY_MS)
+				catch_up(c, s);
+		}
+		nng_msg *msg = NULL;
+		if (nng_recvmsg(c->sub, &msg, 0) == 0) {
+			on_frame(c, msg);
+			nng_msg_free(msg);
+		}
+	}
+	nng_close(c->sub); /* may hang with a full queue: stop() has a deadline */
+	atomic_store(&c->exited, 1);
+	return NULL;
+}
+
+/* ---- lifecycle ---- */
+
+static int load_cursors(hd_consumer *c)
+{
+	hd_txn t;
+	int rc = hd_store_read(c->store, &t);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < c->n; i++)
+		atomic_store(&c->sources[i].applied,
+			     read_cursor(&t, c->cursors, c->sources[i].key));
+	rc = t.rc;
+	hd_txn_end(&t);
+	return rc;
+}
+
+static int open_sub(hd_consumer *c)
+{
+	int rc = hd_err_from_nng(nng_sub0_open(&c->sub));
+	if (rc)
+		return rc;
+	nng_socket_set_int(c->sub, NNG_OPT_RECVBUF, 1024);
+	nng_socket_set_ms(c->sub, NNG_OPT_RECVTIMEO, RECV_TIMEOUT_MS);
+	nng_socket_set_ms(c->sub, NNG_OPT_RECONNMINT, 50);
+	nng_socket_set_ms(c->sub, NNG_OPT_RECONNMAXT, 500);
+	nng_socket_set_size(c->sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
+	nng_socket_set(c->sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	for (size_t i = 0; i < c->n && rc == HD_OK; i++)
+		rc = hd_err_from_nng(nng_dial(c->sub, c->sources[i].src.pub_url,
+					      NULL, NNG_FLAG_NONBLOCK));
+	return rc;
+}
+
+static void free_consumer(hd_consumer *c)
+{
+	for (size_t i = 0; c->sources && i < c->n; i++)
+		hd_rpc_client_close(c->sources[i].rpc);
+	free(c->sources);
+	free(c);
+}
+
+int hd_consumer_start(hd_consumer **out, hd_store *store,
+		      const hd_source *sources, size_t n, hd_apply_fn apply,
+		      void *arg)
+{
+	*out = NULL;
+	if (n == 0 || n > MAX_SOURCES)
+		return HD_E_INVALID;
+	hd_consumer *c = calloc(1, sizeof *c);
+	if (!c)
+		return HD_E_NOMEM;
+	c->store = store;
+	c->apply = apply;
+	c->arg = arg;
+	c->n = n;
+	c->sources = calloc(n, sizeof *c->sources);
+	int rc = c->sources ? hd_store_dbi(store, "__cursors", &c->cursors)
+			    : HD_E_NOMEM;
+	for (size_t i = 0; i < n && rc == HD_OK; i++) {
+		source_state *s = &c->sources[i];
+		s->src = sources[i];
+		snprintf(s->key, sizeof s->key, "%s/%u", s->src.name,
+			 s->src.shard);
+		rc = hd_rpc_client_open(&s->rpc, s->src.rpc_url);
+	}
+	if (rc == HD_OK)
+		rc = load_cursors(c);
+	if (rc == HD_OK && (rc = open_sub(c)) == HD_OK &&
+	    pthread_create(&c->thread, NULL, consumer_main, c))
+		rc = HD_E_NOMEM;
+	if (rc) {
+		if (c->sources && c->sub.id)
+			nng_close(c->sub);
+		free_consumer(c);
+		return rc;
+	}
+	*out = c;
+	return HD_OK;
+}
+
+void hd_consumer_stop(hd_consumer *c)
+{
+	if (!c)
+		return;
+	atomic_store(&c->stopping, 1);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += STOP_DEADLINE_S;
+	if (pthread_timedjoin_np(c->thread, NULL, &until) != 0) {
+		/* Leave the thread and its memory: the process is exiting. */
+		hd_error("bus.stop_deadline",
+			 "msg=\"consumer did not stop in %ds; abandoning it\"",
+			 STOP_DEADLINE_S);
+		return;
+	}
+	free_consumer(c);
+}
+
+size_t hd_consumer_status(hd_consumer *c, hd_cursor_status *out, size_t max)
+{
+	for (size_t i = 0; i < c->n && i < max; i++) {
+		snprintf(out[i].name, sizeof out[i].name, "%s",
+			 c->sources[i].src.name);
+		out[i].shard = c->sources[i].src.shard;
+		out[i].applied = atomic_load(&c->sources[i].applied);
+		out[i].failed = atomic_load(&c->sources[i].failed);
+	}
+	return c->n;
+}
+
+uint64_t hd_consumer_bad_frames(hd_consumer *c)
+{
+	return atomic_load(&c->bad_frames);
+}

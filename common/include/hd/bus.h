@@ -1,0 +1,67 @@
+/* The event bus that never loses an event (DESIGN.md "The bus").
+ *
+ * Publisher: after each durable group commit of its store, sends one pub/sub
+ * frame "<topic>\0<EventBatch>" and, about once a second, a heartbeat frame
+ * "hb\0<Heartbeat>"; answers events.since from the outbox.
+ *
+ * Consumer: one thread subscribes to every source, applies events in seq
+ * order inside the consumer's own write transaction together with the
+ * per-source cursor (so applying twice is a no-op), and pulls missing ranges
+ * over events.since on a gap, on a newer heartbeat, at start and once a
+ * second. A source whose outbox no longer holds the next event is marked
+ * failed with an error log: never skipped silently. */
+#ifndef HD_BUS_H
+#define HD_BUS_H
+
+#include "hd/rpc.h"
+#include "hd/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct Hd__Envelope;
+
+typedef struct hd_pub hd_pub;
+
+/* Listen on url, hook the store's commits, start heartbeats. */
+int hd_pub_open(hd_pub **out, const char *url, hd_store *store,
+		const char *source, unsigned shard);
+void hd_pub_close(hd_pub *p);
+
+/* events.since for a store's outbox; ctx is the hd_store. */
+int hd_bus_events_since(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+#define HD_BUS_MAX_PULL 2000
+
+typedef struct hd_source {
+	char name[32];
+	unsigned shard;
+	char pub_url[512];
+	char rpc_url[512];
+} hd_source;
+
+/* Apply one event inside txn. Validate (decode) before writing anything:
+ * HD_E_DECODE means "bad payload": logged, counted, skipped, cursor moves on.
+ * Any other error aborts the batch, which is retried later. */
+typedef int (*hd_apply_fn)(void *arg, hd_txn *txn,
+			   const struct Hd__Envelope *ev);
+
+typedef struct hd_consumer hd_consumer;
+
+typedef struct hd_cursor_status {
+	char name[32];
+	unsigned shard;
+	uint64_t applied;
+	int failed;
+} hd_cursor_status;
+
+/* Start consuming sources (copied). The store must outlive the consumer. */
+int hd_consumer_start(hd_consumer **out, hd_store *store,
+		      const hd_source *sources, size_t n, hd_apply_fn apply,
+		      void *arg);
+/* Stop against a deadline (nng_close on a full subscriber can hang). */
+void hd_consumer_stop(hd_consumer *c);
+/* Fill up to max entries; returns how many sources there are. */
+size_t hd_consumer_status(hd_consumer *c, hd_cursor_status *out, size_t max);
+uint64_t hd_consumer_bad_frames(hd_consumer *c);
+
+#endif

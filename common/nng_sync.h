@@ -1,0 +1,14 @@
+/* Blocking send/receive on an nng context. nng 1.5.2 has no
+ * nng_ctx_sendmsg/recvmsg, so these wrap one aio per call. Internal to
+ * common/. Return nng error codes (0 on success). */
+#ifndef HD_NNG_SYNC_H
+#define HD_NNG_SYNC_H
+
+#include <nng/nng.h>
+
+/* On success the message belongs to nng; on failure it stays the caller's. */
+int hd_nng_ctx_send(nng_ctx ctx, nng_msg *msg, nng_duration timeout);
+/* On success *out is the caller's to free. */
+int hd_nng_ctx_recv(nng_ctx ctx, nng_msg **out, nng_duration timeout);
+
+#endif

@@ -1,0 +1,141 @@
+/* RPC client: one req socket, one context per call. See hd/rpc.h. */
+#include "common.pb-c.h"
+#include "hd/err.h"
+#include "hd/rpc.h"
+#include "hd/store.h"
+#include "nng_sync.h"
+#include "rpc.pb-c.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/req.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REPLY_BYTES ((size_t)64 << 20)
+
+struct hd_rpc_client {
+	nng_socket sock;
+};
+
+int hd_rpc_client_open(hd_rpc_client **out, const char *url)
+{
+	*out = NULL;
+	hd_rpc_client *c = calloc(1, sizeof *c);
+	if (!c)
+		return HD_E_NOMEM;
+	int rc = hd_err_from_nng(nng_req0_open(&c->sock));
+	if (rc) {
+		free(c);
+		return rc;
+	}
+	/* Never resend on our own: a write that reached the peer must not be
+	 * applied twice behind the caller's back. The caller's deadline rules. */
+	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
+	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
+	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, MAX_REPLY_BYTES);
+	rc = hd_err_from_nng(nng_dial(c->sock, url, NULL, NNG_FLAG_NONBLOCK));
+	if (rc) {
+		nng_close(c->sock);
+		free(c);
+		return rc;
+	}
+	*out = c;
+	return HD_OK;
+}
+
+void hd_rpc_client_close(hd_rpc_client *c)
+{
+	if (!c)
+		return;
+	nng_close(c->sock);
+	free(c);
+}
+
+void hd_rpc_result_release(hd_rpc_result *res)
+{
+	free(res->payload);
+	res->payload = NULL;
+	res->len = 0;
+}
+
+static nng_msg *encode_request(const char *method, const void *payload,
+			       size_t len, const hd_principal *who,
+			       const char *trace_id, int timeout_ms)
+{
+	Hd__RpcRequest req = HD__RPC_REQUEST__INIT;
+	Hd__Principal p = HD__PRINCIPAL__INIT;
+	req.method = (char *)method;
+	req.payload.data = (uint8_t *)payload;
+	req.payload.len = len;
+	req.trace_id = (char *)(trace_id ? trace_id : "");
+	req.deadline_ms = hd_now_ms() + timeout_ms;
+	if (who) {
+		p.user_id = who->user_id;
+		p.role = (char *)who->role;
+		p.organization_id = who->organization_id;
+		p.email = (char *)who->email;
+		req.principal = &p;
+	}
+	nng_msg *msg = NULL;
+	size_t size = hd__rpc_request__get_packed_size(&req);
+	if (nng_msg_alloc(&msg, size))
+		return NULL;
+	hd__rpc_request__pack(&req, nng_msg_body(msg));
+	return msg;
+}
+
+static int decode_reply(nng_msg *msg, hd_rpc_result *res)
+{
+	Hd__RpcReply *rep = hd__rpc_reply__unpack(NULL, nng_msg_len(msg),
+						  nng_msg_body(msg));
+	if (!rep)
+		return HD_E_DECODE;
+	int rc = HD_OK;
+	res->rc = hd_err_from_status(rep->status);
+	snprintf(res->message, sizeof res->message, "%s", rep->message);
+	snprintf(res->field, sizeof res->field, "%s", rep->field);
+	if (rep->payload.len) {
+		res->payload = malloc(rep->payload.len);
+		if (res->payload) {
+			memcpy(res->payload, rep->payload.data, rep->payload.len);
+			res->len = rep->payload.len;
+		} else {
+			rc = HD_E_NOMEM;
+		}
+	}
+	hd__rpc_reply__free_unpacked(rep, NULL);
+	return rc;
+}
+
+int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
+		size_t len, const hd_principal *who, const char *trace_id,
+		int timeout_ms, hd_rpc_result *res)
+{
+	memset(res, 0, sizeof *res);
+	nng_ctx ctx;
+	int rc = hd_err_from_nng(nng_ctx_open(&ctx, c->sock));
+	if (rc)
+		return rc;
+	nng_msg *msg = encode_request(method, payload, len, who, trace_id,
+				      timeout_ms);
+	if (!msg) {
+		nng_ctx_close(ctx);
+		return HD_E_NOMEM;
+	}
+	int nrc = hd_nng_ctx_send(ctx, msg, timeout_ms);
+	if (nrc) {
+		nng_msg_free(msg); /* send owns it only on success */
+		nng_ctx_close(ctx);
+		return nrc == NNG_ETIMEDOUT ? HD_E_UNAVAILABLE : hd_err_from_nng(nrc);
+	}
+	nng_msg *reply = NULL;
+	rc = hd_err_from_nng(hd_nng_ctx_recv(ctx, &reply, timeout_ms));
+	if (rc == HD_OK) {
+		rc = decode_reply(reply, res);
+		nng_msg_free(reply);
+	}
+	nng_ctx_close(ctx);
+	return rc;
+}

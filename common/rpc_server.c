@@ -1,0 +1,197 @@
+/* RPC server: a fixed pool of threads, each blocking on its own rep context.
+ * See hd/rpc.h. */
+#include "common.pb-c.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/rpc.h"
+#include "nng_sync.h"
+#include "rpc.pb-c.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROUTE_TABLES 8
+#define MAX_REPLY_BYTES ((size_t)64 << 20)
+#define MAX_REQUEST_BYTES ((size_t)16 << 20)
+
+struct hd_rpc_server {
+	nng_socket sock;
+	int open;
+	const hd_rpc_route *tables[MAX_ROUTE_TABLES];
+	void *ctxs[MAX_ROUTE_TABLES];
+	size_t ntables;
+	pthread_t *threads;
+	unsigned nthreads;
+	_Atomic int stopping;
+	_Atomic uint64_t served;
+};
+
+int hd_rpc_fail(hd_rpc_rep *rep, int rc, const char *field, const char *fmt,
+		...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
+	va_end(ap);
+	snprintf(rep->field, sizeof rep->field, "%s", field ? field : "");
+	return rc;
+}
+
+static hd_rpc_fn find_route(hd_rpc_server *srv, const char *method,
+			    void **ctx)
+{
+	for (size_t t = 0; t < srv->ntables; t++)
+		for (size_t i = 0; srv->tables[t][i].method; i++)
+			if (strcmp(srv->tables[t][i].method, method) == 0) {
+				*ctx = srv->ctxs[t];
+				return srv->tables[t][i].fn;
+			}
+	return NULL;
+}
+
+static void copy_principal(hd_principal *dst, const Hd__Principal *p)
+{
+	memset(dst, 0, sizeof *dst);
+	if (!p)
+		return;
+	dst->user_id = p->user_id;
+	dst->organization_id = p->organization_id;
+	snprintf(dst->role, sizeof dst->role, "%s", p->role ? p->role : "");
+	snprintf(dst->email, sizeof dst->email, "%s", p->email ? p->email : "");
+}
+
+/* Decode, dispatch and encode one request; returns the reply message or NULL
+ * when no reply can be built (then the requester times out). */
+static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
+{
+	hd_rpc_rep rep = {0};
+	hd_buf_init(&rep.payload, MAX_REPLY_BYTES);
+	int rc;
+	const char *method = "?";
+	Hd__RpcRequest *req = NULL;
+	if (nng_msg_len(in) > MAX_REQUEST_BYTES)
+		req = NULL;
+	else
+		req = hd__rpc_request__unpack(NULL, nng_msg_len(in),
+					      nng_msg_body(in));
+	if (!req) {
+		rc = hd_rpc_fail(&rep, HD_E_DECODE, NULL,
+				 "request is not a valid hd.RpcRequest");
+	} else {
+		method = req->method;
+		void *ctx = NULL;
+		hd_rpc_fn fn = find_route(srv, req->method, &ctx);
+		hd_rpc_req call = {.method = req->method,
+				   .payload = req->payload.data,
+				   .len = req->payload.len,
+				   .trace_id = req->trace_id,
+				   .deadline_ms = req->deadline_ms};
+		copy_principal(&call.principal, req->principal);
+		if (!fn)
+			rc = hd_rpc_fail(&rep, HD_E_NOTFOUND, NULL,
+					 "unknown method '%.100s'", req->method);
+		else
+			rc = fn(ctx, &call, &rep);
+	}
+	if (rc && rc != HD_E_NOTFOUND && rc != HD_E_INVALID &&
+	    rc != HD_E_DECODE && rc != HD_E_FORBIDDEN && rc != HD_E_CONFLICT &&
+	    rc != HD_E_UNAUTHORIZED)
+		hd_warn("rpc.failed", "method=%.100s err=%s msg=\"%s\"", method,
+			hd_errname(rc), rep.message);
+	Hd__RpcReply reply = HD__RPC_REPLY__INIT;
+	reply.status = (Hd__Status)hd_err_status(rc);
+	reply.message = rep.message[0] ? rep.message : (char *)(rc ? hd_strerror(rc) : "");
+	reply.field = rep.field;
+	reply.payload.data = (uint8_t *)rep.payload.data;
+	reply.payload.len = rc ? 0 : rep.payload.len;
+	nng_msg *out = NULL;
+	size_t size = hd__rpc_reply__get_packed_size(&reply);
+	if (nng_msg_alloc(&out, size) == 0)
+		hd__rpc_reply__pack(&reply, nng_msg_body(out));
+	hd__rpc_request__free_unpacked(req, NULL);
+	hd_buf_release(&rep.payload);
+	return out;
+}
+
+static void *worker_main(void *arg)
+{
+	hd_rpc_server *srv = arg;
+	nng_ctx ctx;
+	if (nng_ctx_open(&ctx, srv->sock))
+		return NULL;
+	while (!atomic_load(&srv->stopping)) {
+		nng_msg *in = NULL;
+		int rc = hd_nng_ctx_recv(ctx, &in, NNG_DURATION_INFINITE);
+		if (rc == NNG_ECLOSED)
+			break;
+		if (rc)
+			continue;
+		nng_msg *out = handle(srv, in);
+		nng_msg_free(in);
+		atomic_fetch_add(&srv->served, 1);
+		if (out && hd_nng_ctx_send(ctx, out, 5000))
+			nng_msg_free(out); /* send owns it only on success */
+	}
+	nng_ctx_close(ctx);
+	return NULL;
+}
+
+int hd_rpc_server_new(hd_rpc_server **out)
+{
+	*out = calloc(1, sizeof **out);
+	return *out ? HD_OK : HD_E_NOMEM;
+}
+
+int hd_rpc_server_add(hd_rpc_server *srv, const hd_rpc_route *routes,
+		      void *ctx)
+{
+	if (srv->ntables >= MAX_ROUTE_TABLES || srv->open)
+		return HD_E_TOOBIG;
+	srv->tables[srv->ntables] = routes;
+	srv->ctxs[srv->ntables++] = ctx;
+	return HD_OK;
+}
+
+int hd_rpc_server_start(hd_rpc_server *srv, const char *url, unsigned workers)
+{
+	int rc = hd_err_from_nng(nng_rep0_open(&srv->sock));
+	if (rc)
+		return rc;
+	srv->open = 1;
+	nng_socket_set_size(srv->sock, NNG_OPT_RECVMAXSZ, MAX_REQUEST_BYTES);
+	int nrc = nng_listen(srv->sock, url, NULL, 0);
+	if (nrc) {
+		hd_error("rpc.listen_failed", "url=%s err=\"%s\"", url,
+			 nng_strerror(nrc));
+		return nrc == NNG_EADDRINUSE ? HD_E_UNAVAILABLE : HD_E_INVALID;
+	}
+	srv->threads = calloc(workers, sizeof *srv->threads);
+	for (unsigned i = 0; srv->threads && i < workers; i++)
+		if (pthread_create(&srv->threads[i], NULL, worker_main, srv) == 0)
+			srv->nthreads++;
+	return srv->nthreads ? HD_OK : HD_E_NOMEM;
+}
+
+void hd_rpc_server_stop(hd_rpc_server *srv)
+{
+	if (!srv)
+		return;
+	atomic_store(&srv->stopping, 1);
+	if (srv->open)
+		nng_close(srv->sock); /* wakes every worker with NNG_ECLOSED */
+	for (unsigned i = 0; i < srv->nthreads; i++)
+		pthread_join(srv->threads[i], NULL);
+	free(srv->threads);
+	free(srv);
+}
+
+uint64_t hd_rpc_server_served(hd_rpc_server *srv)
+{
+	return srv ? atomic_load(&srv->served) : 0;
+}

@@ -1,0 +1,619 @@
+/* The durable store with group commit and an event outbox; see hd/store.h.
+ *
+ * Key layout of the sub-databases the store itself owns:
+ *   __events   u64 seq (big-endian)      → encoded hd.Envelope
+ *   __cursors  "<source>/<shard>"        → u64 last applied seq (big-endian)
+ * Sequences are contiguous from the oldest retained to the newest; retention
+ * never removes the newest event, so the next sequence is always last + 1.
+ * Every other sub-database is the service's own (see its store.c). */
+#include "hd/store.h"
+
+#include "common.pb-c.h"
+#include "hd/buf.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/pbwire.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define MAX_DBS 32
+#define MAX_BATCH_JOBS 4096
+#define TRIM_EVERY_MS 1000
+#define TRIM_MAX_PER_PASS 20000
+
+typedef struct job {
+	hd_write_fn fn;
+	void *arg;
+	int rc;
+	int done;
+	pthread_cond_t cond;
+	struct job *next;
+} job;
+
+struct hd_store {
+	MDB_env *env;
+	char names[MAX_DBS][48];
+	MDB_dbi dbis[MAX_DBS];
+	size_t ndbs;
+	MDB_dbi events;
+	int has_outbox;
+	char source[32];
+	unsigned shard;
+	uint64_t retain_ms, retain_max;
+
+	pthread_mutex_t mu;
+	pthread_cond_t work;
+	job *head, *tail;
+	int stopping;
+	pthread_t writer;
+	int writer_started;
+
+	/* writer-thread state */
+	uint64_t next_seq;
+	hd_buf batch;           /* encoded EventBatch of the open group commit */
+	char topic[64];
+	int64_t last_trim_ms;
+
+	_Atomic uint64_t committed_seq;
+	_Atomic uint64_t oldest_seq;
+
+	hd_publish_fn publish;
+	void *publish_arg;
+};
+
+int64_t hd_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void hd_key_u64(uint8_t out[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		out[i] = (uint8_t)v;
+}
+
+uint64_t hd_key_get_u64(const void *p)
+{
+	const uint8_t *b = p;
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | b[i];
+	return v;
+}
+
+/* ---- sticky transaction operations ---- */
+
+int hd_txn_fail(hd_txn *t, int rc)
+{
+	if (t->rc == HD_OK)
+		t->rc = rc;
+	return t->rc;
+}
+
+int hd_txn_put(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen,
+	       const void *v, size_t vlen)
+{
+	if (t->rc)
+		return t->rc;
+	MDB_val key = {klen, (void *)k}, val = {vlen, (void *)v};
+	return hd_txn_fail(t, hd_err_from_mdb(mdb_put(t->txn, dbi, &key, &val, 0)));
+}
+
+int hd_txn_get(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen, MDB_val *v)
+{
+	if (t->rc)
+		return t->rc;
+	MDB_val key = {klen, (void *)k};
+	int rc = hd_err_from_mdb(mdb_get(t->txn, dbi, &key, v));
+	if (rc && rc != HD_E_NOTFOUND)
+		hd_txn_fail(t, rc);
+	return rc;
+}
+
+int hd_txn_del(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen)
+{
+	if (t->rc)
+		return t->rc;
+	MDB_val key = {klen, (void *)k};
+	int rc = hd_err_from_mdb(mdb_del(t->txn, dbi, &key, NULL));
+	if (rc && rc != HD_E_NOTFOUND)
+		hd_txn_fail(t, rc);
+	return rc;
+}
+
+int hd_txn_emit(hd_txn *t, const char *type, const void *payload, size_t len,
+		const char *trace_id)
+{
+	if (t->rc)
+		return t->rc;
+	hd_store *s = t->store;
+	if (!s->has_outbox || t->readonly)
+		return hd_txn_fail(t, HD_E_INVALID);
+	Hd__Envelope env = HD__ENVELOPE__INIT;
+	env.type = (char *)type;
+	env.source = s->source;
+	env.shard = s->shard;
+	env.seq = s->next_seq;
+	env.time_ms = hd_now_ms();
+	env.trace_id = (char *)(trace_id ? trace_id : "");
+	env.payload.data = (uint8_t *)payload;
+	env.payload.len = len;
+	size_t size = hd__envelope__get_packed_size(&env);
+	uint8_t *bytes = malloc(size ? size : 1);
+	if (!bytes)
+		return hd_txn_fail(t, HD_E_NOMEM);
+	hd__envelope__pack(&env, bytes);
+	uint8_t key[8];
+	hd_key_u64(key, env.seq);
+	int rc = hd_txn_put(t, s->events, key, 8, bytes, size);
+	if (rc == HD_OK)
+		rc = hd_txn_fail(t, hd_pb_put_bytes(&s->batch, 1, bytes, size));
+	free(bytes);
+	if (rc)
+		return rc;
+	if (s->topic[0] == '\0')
+		snprintf(s->topic, sizeof s->topic, "%s", type);
+	else if (strcmp(s->topic, type) != 0)
+		snprintf(s->topic, sizeof s->topic, "batch");
+	s->next_seq++;
+	return HD_OK;
+}
+
+int hd_txn_add_u64(hd_txn *t, MDB_dbi dbi, const char *key, uint64_t delta,
+		   uint64_t *out)
+{
+	MDB_val v;
+	uint64_t n = 0;
+	int rc = hd_txn_get(t, dbi, key, strlen(key), &v);
+	if (rc == HD_OK && v.mv_size == 8)
+		n = hd_key_get_u64(v.mv_data);
+	else if (rc != HD_E_NOTFOUND)
+		return hd_txn_fail(t, rc ? rc : HD_E_CORRUPT);
+	uint8_t b[8];
+	hd_key_u64(b, n + delta);
+	if (out)
+		*out = n + delta;
+	return hd_txn_put(t, dbi, key, strlen(key), b, 8);
+}
+
+int hd_store_get_u64(hd_store *s, MDB_dbi dbi, const char *key, uint64_t *out)
+{
+	hd_txn t;
+	MDB_val v;
+	*out = 0;
+	int rc = hd_store_read(s, &t);
+	if (rc)
+		return rc;
+	rc = hd_txn_get(&t, dbi, key, strlen(key), &v);
+	if (rc == HD_OK && v.mv_size == 8)
+		*out = hd_key_get_u64(v.mv_data);
+	hd_txn_end(&t);
+	return rc == HD_E_NOTFOUND ? HD_OK : rc;
+}
+
+int hd_store_count(hd_store *s, MDB_dbi dbi, uint64_t *out)
+{
+	hd_txn t;
+	MDB_stat st;
+	*out = 0;
+	int rc = hd_store_read(s, &t);
+	if (rc)
+		return rc;
+	rc = hd_err_from_mdb(mdb_stat(t.txn, dbi, &st));
+	if (rc == HD_OK)
+		*out = st.ms_entries;
+	hd_txn_end(&t);
+	return rc;
+}
+
+/* ---- opening ---- */
+
+static int make_dir(const char *dir)
+{
+	char path[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof path)
+		return HD_E_INVALID;
+	memcpy(path, dir, n + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST)
+			return HD_E_IO;
+		*p = '/';
+	}
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return HD_E_IO;
+	return HD_OK;
+}
+
+static int open_dbs(hd_store *s, const char *const *dbs)
+{
+	MDB_txn *txn = NULL;
+	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, NULL, 0, &txn));
+	if (rc)
+		return rc;
+	for (size_t i = 0; dbs && dbs[i] && rc == HD_OK; i++) {
+		if (s->ndbs >= MAX_DBS - 1) {
+			rc = HD_E_TOOBIG;
+			break;
+		}
+		snprintf(s->names[s->ndbs], sizeof s->names[0], "%s", dbs[i]);
+		rc = hd_err_from_mdb(mdb_dbi_open(txn, dbs[i], MDB_CREATE,
+						  &s->dbis[s->ndbs]));
+		s->ndbs++;
+	}
+	if (rc == HD_OK) { /* consumer cursors, see bus_consumer.c */
+		snprintf(s->names[s->ndbs], sizeof s->names[0], "__cursors");
+		rc = hd_err_from_mdb(mdb_dbi_open(txn, "__cursors", MDB_CREATE,
+						  &s->dbis[s->ndbs++]));
+	}
+	if (rc == HD_OK)
+		rc = hd_err_from_mdb(
+			mdb_dbi_open(txn, "__events", MDB_CREATE, &s->events));
+	if (rc) {
+		mdb_txn_abort(txn);
+		return rc;
+	}
+	return hd_err_from_mdb(mdb_txn_commit(txn));
+}
+
+/* Restore next_seq and the oldest retained sequence from the outbox. */
+static int load_outbox_bounds(hd_store *s)
+{
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn));
+	if (rc)
+		return rc;
+	rc = hd_err_from_mdb(mdb_cursor_open(txn, s->events, &cur));
+	if (rc)
+		goto out;
+	MDB_val k, v;
+	uint64_t first = 0, last = 0;
+	if (mdb_cursor_get(cur, &k, &v, MDB_FIRST) == 0 && k.mv_size == 8)
+		first = hd_key_get_u64(k.mv_data);
+	if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 && k.mv_size == 8)
+		last = hd_key_get_u64(k.mv_data);
+	s->next_seq = last + 1;
+	atomic_store(&s->committed_seq, last);
+	atomic_store(&s->oldest_seq, first);
+out:
+	if (cur)
+		mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+static void *writer_main(void *arg);
+
+int hd_store_open(hd_store **out, const hd_store_opts *o)
+{
+	*out = NULL;
+	hd_store *s = calloc(1, sizeof *s);
+	if (!s)
+		return HD_E_NOMEM;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->work, NULL);
+	hd_buf_init(&s->batch, (size_t)1 << 30);
+	s->shard = o->shard;
+	s->retain_ms = o->retain_ms;
+	s->retain_max = o->retain_max;
+	s->has_outbox = o->source != NULL;
+	snprintf(s->source, sizeof s->source, "%s", o->source ? o->source : "");
+	int rc = make_dir(o->dir);
+	if (rc)
+		goto fail;
+	rc = hd_err_from_mdb(mdb_env_create(&s->env));
+	if (rc)
+		goto fail;
+	mdb_env_set_maxdbs(s->env, MAX_DBS);
+	mdb_env_set_maxreaders(s->env, 512);
+	mdb_env_set_mapsize(s->env, o->map_size ? o->map_size : (size_t)1 << 30);
+	/* MDB_NOTLS: read transactions are not tied to threads, so RPC workers
+	 * can share them freely. Sync stays on: a commit is durable. */
+	rc = hd_err_from_mdb(mdb_env_open(s->env, o->dir, MDB_NOTLS, 0600));
+	if (rc)
+		goto fail;
+	int dead = 0;
+	mdb_reader_check(s->env, &dead);
+	if ((rc = open_dbs(s, o->dbs)) || (rc = load_outbox_bounds(s)))
+		goto fail;
+	s->last_trim_ms = hd_now_ms();
+	if (pthread_create(&s->writer, NULL, writer_main, s)) {
+		rc = HD_E_NOMEM;
+		goto fail;
+	}
+	s->writer_started = 1;
+	*out = s;
+	return HD_OK;
+fail:
+	hd_error("store.open_failed", "dir=%s err=%s", o->dir, hd_strerror(rc));
+	hd_store_close(s);
+	return rc;
+}
+
+void hd_store_close(hd_store *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->stopping = 1;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	if (s->writer_started)
+		pthread_join(s->writer, NULL);
+	if (s->env)
+		mdb_env_close(s->env);
+	hd_buf_release(&s->batch);
+	pthread_cond_destroy(&s->work);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+int hd_store_dbi(hd_store *s, const char *name, MDB_dbi *out)
+{
+	for (size_t i = 0; i < s->ndbs; i++)
+		if (strcmp(s->names[i], name) == 0) {
+			*out = s->dbis[i];
+			return HD_OK;
+		}
+	return HD_E_NOTFOUND;
+}
+
+void hd_store_on_commit(hd_store *s, hd_publish_fn fn, void *arg)
+{
+	s->publish = fn;
+	s->publish_arg = arg;
+}
+
+uint64_t hd_store_latest_seq(hd_store *s) { return atomic_load(&s->committed_seq); }
+uint64_t hd_store_oldest_seq(hd_store *s) { return atomic_load(&s->oldest_seq); }
+
+/* ---- reads ---- */
+
+int hd_store_read(hd_store *s, hd_txn *t)
+{
+	t->store = s;
+	t->rc = HD_OK;
+	t->readonly = 1;
+	t->txn = NULL;
+	return hd_err_from_mdb(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn));
+}
+
+void hd_txn_end(hd_txn *t)
+{
+	if (t->txn)
+		mdb_txn_abort(t->txn);
+	t->txn = NULL;
+}
+
+int hd_store_events_since(hd_store *s, uint64_t after, unsigned max,
+			  size_t max_bytes, hd_event_fn fn, void *arg)
+{
+	uint64_t oldest = atomic_load(&s->oldest_seq);
+	if (oldest > 0 && after + 1 < oldest)
+		return HD_E_BEHIND;
+	hd_txn t;
+	MDB_cursor *cur = NULL;
+	int rc = hd_store_read(s, &t);
+	if (rc)
+		return rc;
+	rc = hd_err_from_mdb(mdb_cursor_open(t.txn, s->events, &cur));
+	if (rc)
+		goto out;
+	uint8_t key[8];
+	hd_key_u64(key, after + 1);
+	MDB_val k = {8, key}, v;
+	size_t bytes = 0;
+	int op = MDB_SET_RANGE;
+	for (unsigned n = 0; n < max && bytes < max_bytes; n++, op = MDB_NEXT) {
+		int mrc = mdb_cursor_get(cur, &k, &v, op);
+		if (mrc == MDB_NOTFOUND)
+			break;
+		if ((rc = hd_err_from_mdb(mrc)))
+			goto out;
+		uint64_t seq = hd_key_get_u64(k.mv_data);
+		if (n == 0 && seq != after + 1 && after + 1 >= oldest) {
+			rc = HD_E_BEHIND; /* trimmed under us */
+			goto out;
+		}
+		if ((rc = fn(arg, seq, v.mv_data, v.mv_size)))
+			goto out;
+		bytes += v.mv_size;
+	}
+out:
+	if (cur)
+		mdb_cursor_close(cur);
+	hd_txn_end(&t);
+	return rc;
+}
+
+/* ---- the writer ---- */
+
+int hd_store_write(hd_store *s, hd_write_fn fn, void *arg)
+{
+	job j = {.fn = fn, .arg = arg};
+	pthread_cond_init(&j.cond, NULL);
+	pthread_mutex_lock(&s->mu);
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		pthread_cond_destroy(&j.cond);
+		return HD_E_CLOSED;
+	}
+	if (s->tail)
+		s->tail->next = &j;
+	else
+		s->head = &j;
+	s->tail = &j;
+	pthread_cond_signal(&s->work);
+	while (!j.done)
+		pthread_cond_wait(&j.cond, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	pthread_cond_destroy(&j.cond);
+	return j.rc;
+}
+
+static int run_job(hd_store *s, MDB_txn *parent, job *j)
+{
+	hd_txn t = {.store = s};
+	uint64_t seq_mark = s->next_seq;
+	size_t batch_mark = s->batch.len;
+	char topic_mark[sizeof s->topic];
+	memcpy(topic_mark, s->topic, sizeof topic_mark);
+	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, parent, 0, &t.txn));
+	if (rc == HD_OK) {
+		rc = j->fn(&t, j->arg);
+		if (rc == HD_OK)
+			rc = t.rc;
+		if (rc == HD_OK)
+			rc = hd_err_from_mdb(mdb_txn_commit(t.txn));
+		else
+			mdb_txn_abort(t.txn);
+	}
+	if (rc) { /* undo what the job emitted */
+		s->next_seq = seq_mark;
+		s->batch.len = batch_mark;
+		memcpy(s->topic, topic_mark, sizeof topic_mark);
+	}
+	return rc;
+}
+
+/* Drop events past the retention limits, never the newest one. */
+static void trim_outbox(hd_store *s)
+{
+	uint64_t latest = atomic_load(&s->committed_seq);
+	uint64_t oldest = atomic_load(&s->oldest_seq);
+	if (!s->has_outbox || latest == 0 || oldest == 0 ||
+	    (!s->retain_ms && !s->retain_max))
+		return;
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	if (mdb_txn_begin(s->env, NULL, 0, &txn))
+		return;
+	int64_t horizon = s->retain_ms ? hd_now_ms() - (int64_t)s->retain_ms : 0;
+	uint64_t seq = oldest, removed = 0;
+	MDB_val k, v;
+	int rc = mdb_cursor_open(txn, s->events, &cur);
+	while (rc == 0 && seq < latest && removed < TRIM_MAX_PER_PASS) {
+		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		if (rc)
+			break;
+		seq = hd_key_get_u64(k.mv_data);
+		int over_count = s->retain_max && latest - seq + 1 > s->retain_max;
+		int too_old = 0;
+		if (!over_count && horizon > 0) {
+			Hd__Envelope *e = hd__envelope__unpack(NULL, v.mv_size,
+							       v.mv_data);
+			too_old = !e || e->time_ms < horizon;
+			hd__envelope__free_unpacked(e, NULL);
+		}
+		if (seq >= latest || (!over_count && !too_old))
+			break;
+		rc = mdb_cursor_del(cur, 0);
+		removed++;
+		seq++;
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	if (rc && rc != MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		hd_warn("outbox.trim_failed", "err=%s", mdb_strerror(rc));
+		return;
+	}
+	if (removed && mdb_txn_commit(txn) == 0) {
+		atomic_store(&s->oldest_seq, seq);
+		hd_info("outbox.trimmed", "removed=%llu oldest=%llu",
+			(unsigned long long)removed, (unsigned long long)seq);
+	} else if (!removed) {
+		mdb_txn_abort(txn);
+	}
+}
+
+static void commit_batch(hd_store *s, job *jobs)
+{
+	MDB_txn *parent = NULL;
+	uint64_t first_seq = s->next_seq;
+	s->batch.len = 0;
+	s->topic[0] = '\0';
+	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, NULL, 0, &parent));
+	int kept = 0;
+	for (job *j = jobs; j; j = j->next) {
+		j->rc = rc ? rc : run_job(s, parent, j);
+		kept += j->rc == HD_OK;
+	}
+	if (rc == HD_OK && kept)
+		rc = hd_err_from_mdb(mdb_txn_commit(parent));
+	else if (parent)
+		mdb_txn_abort(parent);
+	if (rc) {
+		for (job *j = jobs; j; j = j->next)
+			if (j->rc == HD_OK)
+				j->rc = rc;
+		s->next_seq = first_seq;
+		hd_error("store.commit_failed", "err=%s", hd_strerror(rc));
+		return;
+	}
+	if (s->next_seq == first_seq)
+		return;
+	atomic_store(&s->committed_seq, s->next_seq - 1);
+	if (atomic_load(&s->oldest_seq) == 0)
+		atomic_store(&s->oldest_seq, first_seq);
+	if (s->publish)
+		s->publish(s->publish_arg, s->topic, (uint8_t *)s->batch.data,
+			   s->batch.len);
+}
+
+static void *writer_main(void *arg)
+{
+	hd_store *s = arg;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->head && !s->stopping) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&s->work, &s->mu, &until);
+			if (!s->head && hd_now_ms() - s->last_trim_ms >= TRIM_EVERY_MS)
+				break;
+		}
+		if (!s->head && s->stopping)
+			break;
+		job *jobs = s->head;
+		job *last = jobs;
+		for (int n = 1; last && last->next && n < MAX_BATCH_JOBS; n++)
+			last = last->next;
+		if (jobs) {
+			s->head = last->next;
+			if (!s->head)
+				s->tail = NULL;
+			last->next = NULL;
+		}
+		pthread_mutex_unlock(&s->mu);
+		if (jobs)
+			commit_batch(s, jobs);
+		if (hd_now_ms() - s->last_trim_ms >= TRIM_EVERY_MS) {
+			s->last_trim_ms = hd_now_ms();
+			trim_outbox(s);
+		}
+		pthread_mutex_lock(&s->mu);
+		for (job *j = jobs; j;) {
+			job *next = j->next; /* j lives on its caller's stack */
+			j->done = 1;
+			pthread_cond_signal(&j->cond);
+			j = next;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}

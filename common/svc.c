@@ -1,0 +1,322 @@
+/* The service skeleton; see hd/svc.h. */
+#include "hd/svc.h"
+
+#include "common.pb-c.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/pbwire.h"
+#include "hd/prom.h"
+#include "rpc.pb-c.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CURSORS 64
+
+static const hd_cfg_opt common_opts[] = {
+	{"HD_DATA", "--data", "./var", "data directory (one LMDB env per service instance below it)"},
+	{"HD_RUN", "--run", "", "run directory for ipc:// sockets (default: $HD_DATA/run)"},
+	{"HD_SHARD", "--shard", "0", "this instance's shard"},
+	{"HD_SHARDS", "--shards", "1", "number of intake shards in the suite"},
+	{"HD_LOG_LEVEL", "--log-level", "info", "debug | info | warn | error"},
+	{"HD_ADMIN_BIND", "--admin-bind", "127.0.0.1", "admin HTTP address (/healthz /readyz /metrics)"},
+	{"HD_ADMIN_PORT", "--admin-port", "auto", "admin HTTP port; auto = 9100 + service index; 0 = off"},
+	{"HD_MAP_SIZE_MB", "--map-size-mb", "1024", "LMDB map size in MiB"},
+	{"HD_OUTBOX_RETENTION_HOURS", "--outbox-retention-hours", "168", "keep published events this long (0 = forever)"},
+	{"HD_OUTBOX_MAX_EVENTS", "--outbox-max-events", "10000000", "keep at most this many published events (0 = no cap)"},
+	{"HD_RPC_WORKERS", "--rpc-workers", "32", "concurrent RPC contexts"},
+	{"HD_RPC_LISTEN", "--rpc-listen", "", "own RPC listen URL (default: own HD_<SERVICE>_RPC)"},
+	{"HD_PUB_LISTEN", "--pub-listen", "", "own pub/sub listen URL (default: own HD_<SERVICE>_PUB)"},
+	{"HD_INTAKE_RPC", "--intake-rpc", "ipc://{run}/intake-{shard}.rpc", "intake RPC URL template"},
+	{"HD_INTAKE_PUB", "--intake-pub", "ipc://{run}/intake-{shard}.pub", "intake events URL template"},
+	{"HD_ROUTING_RPC", "--routing-rpc", "ipc://{run}/routing-{shard}.rpc", "routing RPC URL template"},
+	{"HD_ROUTING_PUB", "--routing-pub", "ipc://{run}/routing-{shard}.pub", "routing events URL template"},
+	{"HD_KNOWLEDGE_RPC", "--knowledge-rpc", "ipc://{run}/knowledge-{shard}.rpc", "knowledge RPC URL template"},
+	{"HD_KNOWLEDGE_PUB", "--knowledge-pub", "ipc://{run}/knowledge-{shard}.pub", "knowledge events URL template"},
+	{"HD_NOTIFICATIONS_RPC", "--notifications-rpc", "ipc://{run}/notifications-{shard}.rpc", "notifications RPC URL template"},
+	{"HD_NOTIFICATIONS_PUB", "--notifications-pub", "ipc://{run}/notifications-{shard}.pub", "notifications events URL template"},
+	{"HD_METRICS_RPC", "--metrics-rpc", "ipc://{run}/metrics-{shard}.rpc", "metrics RPC URL template"},
+	{"HD_METRICS_PUB", "--metrics-pub", "ipc://{run}/metrics-{shard}.pub", "metrics events URL template"},
+};
+
+static void block_signals(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int hd_svc_url(const hd_svc *svc, const char *service, const char *kind,
+	       unsigned shard, char *out, size_t cap)
+{
+	char env[64];
+	size_t n = (size_t)snprintf(env, sizeof env, "HD_%s_%s", service, kind);
+	for (size_t i = 0; i < n && i < sizeof env; i++)
+		env[i] = (char)toupper((unsigned char)env[i]);
+	const char *tmpl = hd_cfg_get(&svc->cfg, env);
+	if (!tmpl)
+		return HD_E_NOTFOUND;
+	return hd_cfg_expand(tmpl, svc->run_dir, shard, out, cap);
+}
+
+static int read_numbers(hd_svc *svc, uint64_t *map_mb, uint64_t *ret_h,
+			uint64_t *ret_max)
+{
+	uint64_t shard = 0, shards = 0;
+	int rc = hd_cfg_u64(&svc->cfg, "HD_SHARD", 0, 255, &shard);
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_SHARDS", 1, 256, &shards);
+	if (!rc && shard >= shards) {
+		hd_error("config.invalid", "var=HD_SHARD value=%llu "
+			 "want=\"less than HD_SHARDS (%llu)\"",
+			 (unsigned long long)shard, (unsigned long long)shards);
+		rc = HD_E_INVALID;
+	}
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_MAP_SIZE_MB", 1, 1 << 24, map_mb);
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_OUTBOX_RETENTION_HOURS", 0,
+				1000000, ret_h);
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_OUTBOX_MAX_EVENTS", 0,
+				UINT64_MAX, ret_max);
+	svc->shard = (unsigned)shard;
+	svc->shards = (unsigned)shards;
+	return rc;
+}
+
+int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
+{
+	memset(svc, 0, sizeof *svc);
+	svc->def = def;
+	block_signals();
+	hd_cfg_init(&svc->cfg);
+	hd_cfg_add(&svc->cfg, common_opts,
+		   sizeof common_opts / sizeof common_opts[0]);
+	if (def->opts)
+		hd_cfg_add(&svc->cfg, def->opts, def->nopts);
+	int rc = hd_cfg_parse(&svc->cfg, argc, argv, def->about);
+	if (rc)
+		return rc;
+	hd_log_init(def->name, hd_cfg_get(&svc->cfg, "HD_LOG_LEVEL"));
+	uint64_t map_mb = 0, ret_h = 0, ret_max = 0;
+	if ((rc = read_numbers(svc, &map_mb, &ret_h, &ret_max)))
+		return rc;
+	const char *data = hd_cfg_get(&svc->cfg, "HD_DATA");
+	const char *run = hd_cfg_get(&svc->cfg, "HD_RUN");
+	if (run[0])
+		snprintf(svc->run_dir, sizeof svc->run_dir, "%s", run);
+	else
+		snprintf(svc->run_dir, sizeof svc->run_dir, "%s/run", data);
+	snprintf(svc->data_dir, sizeof svc->data_dir, "%s/%s-%u", data,
+		 def->name, svc->shard);
+	if (!def->dbs)
+		return HD_OK;
+	hd_store_opts o = {.dir = svc->data_dir,
+			   .dbs = def->dbs,
+			   .map_size = (size_t)map_mb << 20,
+			   .source = def->publishes ? def->name : NULL,
+			   .shard = svc->shard,
+			   .retain_ms = ret_h * 3600 * 1000,
+			   .retain_max = ret_max};
+	return hd_store_open(&svc->store, &o);
+}
+
+/* ---- bus.status and the cursor gauges ---- */
+
+static int bus_status(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	(void)req;
+	hd_svc *svc = ctx;
+	hd_cursor_status st[MAX_CURSORS];
+	Hd__SourceCursor cur[MAX_CURSORS], *curp[MAX_CURSORS];
+	size_t n = 0;
+	if (svc->consumer) {
+		n = hd_consumer_status(svc->consumer, st, MAX_CURSORS);
+		n = n > MAX_CURSORS ? MAX_CURSORS : n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		hd__source_cursor__init(&cur[i]);
+		cur[i].source = st[i].name;
+		cur[i].shard = st[i].shard;
+		cur[i].applied_seq = st[i].applied;
+		cur[i].failed = st[i].failed;
+		curp[i] = &cur[i];
+	}
+	Hd__BusStatusReply out = HD__BUS_STATUS_REPLY__INIT;
+	out.service = (char *)svc->def->name;
+	out.shard = svc->shard;
+	out.latest_seq = svc->pub ? hd_store_latest_seq(svc->store) : 0;
+	out.n_cursors = n;
+	out.cursors = curp;
+	out.bad_frames = svc->consumer ? hd_consumer_bad_frames(svc->consumer) : 0;
+	return hd_pb_pack(&rep->payload, &out);
+}
+
+static void collect_bus(void *arg, hd_buf *out)
+{
+	hd_svc *svc = arg;
+	if (svc->pub) {
+		hd_prom_family(out, "hd_bus_outbox_latest_seq", "gauge",
+			       "Sequence of the newest committed event in this service's outbox.");
+		hd_buf_printf(out, "hd_bus_outbox_latest_seq %llu\n",
+			      (unsigned long long)hd_store_latest_seq(svc->store));
+	}
+	if (!svc->consumer)
+		return;
+	hd_cursor_status st[MAX_CURSORS];
+	size_t n = hd_consumer_status(svc->consumer, st, MAX_CURSORS);
+	hd_prom_family(out, "hd_bus_cursor_seq", "gauge",
+		       "Last event sequence applied from each source.");
+	for (size_t i = 0; i < n && i < MAX_CURSORS; i++)
+		hd_buf_printf(out, "hd_bus_cursor_seq{source=\"%s\",shard=\"%u\"} %llu\n",
+			      st[i].name, st[i].shard,
+			      (unsigned long long)st[i].applied);
+	hd_prom_family(out, "hd_bus_source_failed", "gauge",
+		       "1 when the source trimmed events this consumer still needed.");
+	for (size_t i = 0; i < n && i < MAX_CURSORS; i++)
+		hd_buf_printf(out, "hd_bus_source_failed{source=\"%s\",shard=\"%u\"} %d\n",
+			      st[i].name, st[i].shard, st[i].failed);
+}
+
+/* ---- start / wait / release ---- */
+
+static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
+{
+	hd_source src[MAX_CURSORS];
+	size_t n = 0;
+	int rc = HD_OK;
+	for (size_t i = 0; svc->def->consumes[i] && rc == HD_OK; i++) {
+		for (unsigned sh = 0; sh < svc->shards && rc == HD_OK; sh++) {
+			if (n == MAX_CURSORS)
+				return HD_E_TOOBIG;
+			hd_source *s = &src[n++];
+			memset(s, 0, sizeof *s);
+			snprintf(s->name, sizeof s->name, "%s", svc->def->consumes[i]);
+			s->shard = sh;
+			rc = hd_svc_url(svc, s->name, "PUB", sh, s->pub_url,
+					sizeof s->pub_url);
+			if (!rc)
+				rc = hd_svc_url(svc, s->name, "RPC", sh,
+						s->rpc_url, sizeof s->rpc_url);
+		}
+	}
+	if (rc == HD_OK)
+		rc = hd_consumer_start(&svc->consumer, svc->store, src, n, apply, arg);
+	return rc;
+}
+
+static int own_url(hd_svc *svc, const char *listen_env, const char *kind,
+		   char *out, size_t cap)
+{
+	const char *v = hd_cfg_get(&svc->cfg, listen_env);
+	if (v && v[0])
+		return hd_cfg_expand(v, svc->run_dir, svc->shard, out, cap);
+	return hd_svc_url(svc, svc->def->name, kind, svc->shard, out, cap);
+}
+
+static int start_admin(hd_svc *svc)
+{
+	const char *port_s = hd_cfg_get(&svc->cfg, "HD_ADMIN_PORT");
+	uint64_t port = 9100 + svc->def->index;
+	if (strcmp(port_s, "auto") != 0 &&
+	    hd_cfg_u64(&svc->cfg, "HD_ADMIN_PORT", 0, 65535, &port))
+		return HD_E_INVALID;
+	hd_prom_add_collector(collect_bus, svc);
+	return hd_admin_start(&svc->admin, hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
+			      (unsigned)port, &svc->ready);
+}
+
+static const hd_rpc_route bus_routes[] = {{"bus.status", bus_status},
+					  {NULL, NULL}};
+static const hd_rpc_route pub_routes[] = {
+	{"events.since", hd_bus_events_since}, {NULL, NULL}};
+
+int hd_svc_start(hd_svc *svc, const hd_rpc_route *routes, void *ctx,
+		 hd_apply_fn apply, void *apply_arg)
+{
+	char url[512];
+	int rc = hd_rpc_server_new(&svc->rpc);
+	if (!rc && routes)
+		rc = hd_rpc_server_add(svc->rpc, routes, ctx);
+	if (!rc && svc->store)
+		rc = hd_rpc_server_add(svc->rpc, bus_routes, svc);
+	if (!rc && svc->def->publishes)
+		rc = hd_rpc_server_add(svc->rpc, pub_routes, svc->store);
+	if (!rc && svc->def->publishes &&
+	    !(rc = own_url(svc, "HD_PUB_LISTEN", "PUB", url, sizeof url)))
+		rc = hd_pub_open(&svc->pub, url, svc->store, svc->def->name,
+				 svc->shard);
+	if (!rc && svc->store && svc->def->consumes)
+		rc = start_consumer(svc, apply, apply_arg);
+	uint64_t workers = 0;
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_RPC_WORKERS", 1, 1024, &workers);
+	if (!rc && svc->store &&
+	    !(rc = own_url(svc, "HD_RPC_LISTEN", "RPC", url, sizeof url)))
+		rc = hd_rpc_server_start(svc->rpc, url, (unsigned)workers);
+	if (!rc)
+		rc = start_admin(svc);
+	if (rc) {
+		hd_error("service.start_failed", "err=%s", hd_strerror(rc));
+		return rc;
+	}
+	atomic_store(&svc->ready, 1);
+	hd_info("service.started", "shard=%u shards=%u data=%s", svc->shard,
+		svc->shards, svc->data_dir);
+	return HD_OK;
+}
+
+void hd_svc_wait(hd_svc *svc)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	int sig = 0;
+	sigwait(&set, &sig);
+	atomic_store(&svc->ready, 0);
+	hd_info("service.stopping", "signal=%d", sig);
+}
+
+void hd_svc_release(hd_svc *svc)
+{
+	hd_rpc_server_stop(svc->rpc); /* no new work; in-flight finishes */
+	svc->rpc = NULL;
+	hd_consumer_stop(svc->consumer);
+	svc->consumer = NULL;
+	hd_admin_stop(svc->admin);
+	svc->admin = NULL;
+	hd_prom_clear_collectors();
+	hd_pub_close(svc->pub);
+	svc->pub = NULL;
+	hd_store_close(svc->store); /* drains queued writes first */
+	svc->store = NULL;
+	hd_cfg_release(&svc->cfg);
+}
+
+int hd_svc_main(const hd_svc_def *def, int argc, char **argv)
+{
+	hd_svc svc;
+	int rc = hd_svc_init(&svc, def, argc, argv);
+	if (rc == HD_OK && def->setup)
+		rc = def->setup(&svc, def->ctx);
+	if (rc == HD_OK)
+		rc = hd_svc_start(&svc, def->routes, def->ctx, def->apply,
+				  def->ctx);
+	if (rc == HD_OK) {
+		hd_svc_wait(&svc);
+		if (def->teardown)
+			def->teardown(&svc, def->ctx);
+	}
+	hd_svc_release(&svc);
+	if (rc == HD_OK)
+		hd_info("service.stopped", "shard=%u", svc.shard);
+	return rc == HD_OK || rc == HD_CFG_HELP ? 0 : 1;
+}

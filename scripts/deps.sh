@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install whatever the suite needs that this Debian machine lacks. Called by
+# `make run` and `make test`; safe to run again (it installs nothing when all
+# packages are present). Uses sudo when not root.
+set -euo pipefail
+
+PKGS=(
+  build-essential pkg-config
+  libnng-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev
+  libmicrohttpd-dev libcmocka-dev libjansson-dev libutf8proc-dev
+  libsodium-dev libcurl4-openssl-dev
+  python3 curl lmdb-utils
+  docker-compose clang-format prometheus
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# --no-install-recommends keeps prometheus from pulling a web UI stack.
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

@@ -1,0 +1,31 @@
+/* metrics: wiring only. */
+#include "metrics.h"
+
+#include "hd/prom.h"
+
+static const char *const dbs[] = {"counters", "tickets", NULL};
+static const char *const sources[] = {"intake", NULL};
+static metrics the_metrics;
+
+static int setup(hd_svc *svc, void *ctx)
+{
+	metrics *m = ctx;
+	m->store = svc->store;
+	int rc = metrics_store_bind(m);
+	return rc ? rc : hd_prom_add_collector(metrics_collect, m);
+}
+
+static const hd_svc_def def = {
+	.name = "metrics",
+	.about = "Hana Desk metrics: ticket metrics, SLA achievement, CSAT, "
+		 "agent stats; consumes every event.",
+	.index = 5,
+	.dbs = dbs,
+	.consumes = sources,
+	.ctx = &the_metrics,
+	.setup = setup,
+	.routes = metrics_routes,
+	.apply = metrics_apply,
+};
+
+int main(int argc, char **argv) { return hd_svc_main(&def, argc, argv); }

@@ -1,0 +1,38 @@
+/* notifications' event handlers and Prometheus families. */
+#include "notifications.h"
+
+#include "common.pb-c.h"
+#include "hd/err.h"
+#include "hd/prom.h"
+#include "ticket.pb-c.h"
+
+#include <string.h>
+
+int notify_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
+{
+	notify *n = ctx;
+	if (strcmp(ev->type, "ticket.created") != 0)
+		return HD_OK;
+	Hd__Ticket *tk = hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!tk)
+		return HD_E_DECODE;
+	uint8_t id[8], who[8];
+	hd_key_u64(id, tk->id);
+	hd_key_u64(who, tk->requester_id);
+	hd_txn_put(t, n->requesters, id, 8, who, 8);
+	hd_txn_add_u64(t, n->counters, "tickets_seen", 1, NULL);
+	hd__ticket__free_unpacked(tk, NULL);
+	return t->rc;
+}
+
+void notify_collect(void *ctx, hd_buf *out)
+{
+	notify *n = ctx;
+	uint64_t seen = 0;
+	if (hd_store_get_u64(n->store, n->counters, "tickets_seen", &seen))
+		return;
+	hd_prom_family(out, "hd_notify_tickets_seen_total", "counter",
+		       "New tickets whose requester will be notified of updates.");
+	hd_buf_printf(out, "hd_notify_tickets_seen_total %llu\n",
+		      (unsigned long long)seen);
+}

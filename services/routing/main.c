@@ -1,0 +1,31 @@
+/* routing: wiring only. */
+#include "routing.h"
+
+#include "hd/prom.h"
+
+static const char *const dbs[] = {"tickets", "unassigned", NULL};
+static const char *const sources[] = {"intake", NULL};
+static routing the_routing;
+
+static int setup(hd_svc *svc, void *ctx)
+{
+	routing *r = ctx;
+	r->store = svc->store;
+	int rc = routing_store_bind(r);
+	return rc ? rc : hd_prom_add_collector(routing_collect, r);
+}
+
+static const hd_svc_def def = {
+	.name = "routing",
+	.about = "Hana Desk routing: triggers, assignment, SLAs, business hours, "
+		 "automations; consumes ticket events.",
+	.index = 2,
+	.dbs = dbs,
+	.publishes = 1,
+	.consumes = sources,
+	.ctx = &the_routing,
+	.setup = setup,
+	.apply = routing_apply,
+};
+
+int main(int argc, char **argv) { return hd_svc_main(&def, argc, argv); }
