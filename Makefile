@@ -42,6 +42,9 @@ LIBCOMMON := $(BUILD)/libhdcommon.a
 SERVICES := gateway intake routing knowledge notifications metrics
 BINS := $(patsubst %,$(BUILD)/bin/hd-%,$(SERVICES))
 
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
@@ -56,7 +59,7 @@ help:
 deps:
 	@scripts/deps.sh
 
-build: $(BINS) $(UNIT_BINS)
+build: $(BINS) $(UNIT_BINS) $(TOOL_BINS)
 
 proto: $(PB_C)
 
@@ -87,6 +90,10 @@ $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 run: deps
 	@$(MAKE) --no-print-directory build MODE=release

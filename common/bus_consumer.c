@@ -1,5 +1,10 @@
 /* Consumer side of the bus: exactly-once application through a cursor kept
- * in the consumer's own transaction, gap repair by pulling. See hd/bus.h. */
+ * in the consumer's own transaction, gap repair by pulling. See hd/bus.h.
+ *
+ * Threads: one receives pub/sub frames for every source and applies those
+ * that continue a source's cursor; each source has its own puller thread that
+ * fetches missing ranges over events.since, so a slow or dead source never
+ * stalls the others. A per-source mutex serializes the two appliers. */
 #include "common.pb-c.h"
 #include "hd/bus.h"
 #include "hd/err.h"
@@ -31,14 +36,21 @@ HD_COUNTER(applied_total, "hd_bus_events_applied_total",
 HD_COUNTER(pulled_total, "hd_bus_events_pulled_total",
 	   "Events fetched with events.since (gap repair and catch-up).")
 
+typedef struct hd_consumer hd_consumer;
+
 typedef struct source_state {
+	hd_consumer *c;
 	hd_source src;
 	char key[48]; /* "<name>/<shard>": the cursor key */
 	_Atomic uint64_t applied;
-	uint64_t announced; /* latest seq heard in a heartbeat */
-	int64_t last_pull_ms;
+	_Atomic uint64_t announced; /* latest seq the source said it has */
 	_Atomic int failed;
 	hd_rpc_client *rpc;
+	pthread_mutex_t mu; /* serializes applying; guards wake */
+	pthread_cond_t cond;
+	int wake;
+	pthread_t puller;
+	int puller_started;
 } source_state;
 
 struct hd_consumer {
@@ -50,8 +62,8 @@ struct hd_consumer {
 	size_t n;
 	nng_socket sub;
 	pthread_t thread;
+	int thread_started;
 	_Atomic int stopping;
-	_Atomic int exited;
 	_Atomic uint64_t bad_frames;
 };
 
@@ -108,8 +120,8 @@ static int apply_batch(hd_txn *t, void *arg)
 	return t->rc;
 }
 
-/* Apply events (any order of seqs, from one source) and advance the cursor.
- * Returns the store's error, if any. */
+/* Apply events (ascending seqs, from one source) and advance the cursor.
+ * Caller holds s->mu. Returns the store's error, if any. */
 static int apply_events(hd_consumer *c, source_state *s, Hd__Envelope **evs,
 			size_t n)
 {
@@ -132,10 +144,25 @@ static int apply_events(hd_consumer *c, source_state *s, Hd__Envelope **evs,
 
 /* ---- pulling ---- */
 
-/* Pull and apply until the source says we have everything. */
+static void raise_announced(source_state *s, uint64_t seq)
+{
+	uint64_t cur = atomic_load(&s->announced);
+	while (seq > cur && !atomic_compare_exchange_weak(&s->announced, &cur, seq))
+		;
+}
+
+static void wake_puller(source_state *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->wake = 1;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Pull and apply until the source says we have everything. Runs on the
+ * source's puller thread only. */
 static void catch_up(hd_consumer *c, source_state *s)
 {
-	s->last_pull_ms = hd_now_ms();
 	while (!atomic_load(&c->stopping) && !atomic_load(&s->failed)) {
 		Hd__EventsSinceRequest req = HD__EVENTS_SINCE_REQUEST__INIT;
 		req.after_seq = atomic_load(&s->applied);
@@ -165,10 +192,11 @@ static void catch_up(hd_consumer *c, source_state *s)
 			hd_counter_add(&bad_frames_total, 1);
 			return;
 		}
-		s->announced = rep->latest_seq > s->announced ? rep->latest_seq
-							      : s->announced;
+		raise_announced(s, rep->latest_seq);
 		hd_counter_add(&pulled_total, rep->n_events);
+		pthread_mutex_lock(&s->mu);
 		int arc = apply_events(c, s, rep->events, rep->n_events);
+		pthread_mutex_unlock(&s->mu);
 		int done = arc || rep->n_events == 0 ||
 			   atomic_load(&s->applied) >= rep->latest_seq;
 		hd__events_since_reply__free_unpacked(rep, NULL);
@@ -204,8 +232,11 @@ static void on_heartbeat(hd_consumer *c, const uint8_t *p, size_t len)
 		return;
 	}
 	source_state *s = find_source(c, hb->source, hb->shard);
-	if (s && hb->latest_seq > s->announced)
-		s->announced = hb->latest_seq;
+	if (s) {
+		raise_announced(s, hb->latest_seq);
+		if (hb->latest_seq > atomic_load(&s->applied))
+			wake_puller(s);
+	}
 	hd__heartbeat__free_unpacked(hb, NULL);
 }
 
@@ -226,12 +257,14 @@ static void on_batch(hd_consumer *c, const uint8_t *p, size_t len)
 	if (!s) {
 		bad_frame(c, "batch from an unknown source or out of order", len);
 	} else if (!atomic_load(&s->failed)) {
-		if (b->events[0]->seq > atomic_load(&s->applied) + 1)
-			catch_up(c, s); /* a gap: fill it before going on */
-		apply_events(c, s, b->events, b->n_events);
-		uint64_t last = b->events[b->n_events - 1]->seq;
-		if (last > s->announced)
-			s->announced = last;
+		raise_announced(s, b->events[b->n_events - 1]->seq);
+		pthread_mutex_lock(&s->mu);
+		int gap = b->events[0]->seq > atomic_load(&s->applied) + 1;
+		if (!gap)
+			apply_events(c, s, b->events, b->n_events);
+		pthread_mutex_unlock(&s->mu);
+		if (gap) /* the puller fetches the gap and this batch with it */
+			wake_puller(s);
 	}
 	hd__event_batch__free_unpacked(b, NULL);
 }
@@ -258,23 +291,36 @@ static void *consumer_main(void *arg)
 {
 	hd_consumer *c = arg;
 	while (!atomic_load(&c->stopping)) {
-		int64_t now = hd_now_ms();
-		for (size_t i = 0; i < c->n && !atomic_load(&c->stopping); i++) {
-			source_state *s = &c->sources[i];
-			if (atomic_load(&s->failed))
-				continue;
-			if (s->announced > atomic_load(&s->applied) ||
-			    now - s->last_pull_ms >= POLL_EVERY_MS)
-				catch_up(c, s);
-		}
 		nng_msg *msg = NULL;
 		if (nng_recvmsg(c->sub, &msg, 0) == 0) {
 			on_frame(c, msg);
 			nng_msg_free(msg);
 		}
 	}
-	nng_close(c->sub); /* may hang with a full queue: stop() has a deadline */
-	atomic_store(&c->exited, 1);
+	return NULL;
+}
+
+/* A source's puller: at start, when woken (a gap, a newer heartbeat) and
+ * once a second in any case, so a silent pub/sub path loses nothing. */
+static void *puller_main(void *arg)
+{
+	source_state *s = arg;
+	hd_consumer *c = s->c;
+	while (!atomic_load(&c->stopping)) {
+		if (!atomic_load(&s->failed))
+			catch_up(c, s);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (long)POLL_EVERY_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&s->mu);
+		while (!s->wake && !atomic_load(&c->stopping))
+			if (pthread_cond_timedwait(&s->cond, &s->mu, &until))
+				break;
+		s->wake = 0;
+		pthread_mutex_unlock(&s->mu);
+	}
 	return NULL;
 }
 
@@ -313,10 +359,41 @@ static int open_sub(hd_consumer *c)
 
 static void free_consumer(hd_consumer *c)
 {
-	for (size_t i = 0; c->sources && i < c->n; i++)
+	for (size_t i = 0; c->sources && i < c->n; i++) {
 		hd_rpc_client_close(c->sources[i].rpc);
+		pthread_cond_destroy(&c->sources[i].cond);
+		pthread_mutex_destroy(&c->sources[i].mu);
+	}
 	free(c->sources);
 	free(c);
+}
+
+/* Join a thread against a shared deadline; 0 when it ended in time. */
+static int join_by(pthread_t t, const struct timespec *deadline)
+{
+	return pthread_timedjoin_np(t, NULL, deadline);
+}
+
+/* Stop every thread that was started; 0 when all ended by the deadline. */
+static int stop_threads(hd_consumer *c)
+{
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += STOP_DEADLINE_S;
+	atomic_store(&c->stopping, 1);
+	int late = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		source_state *s = &c->sources[i];
+		if (!s->puller_started)
+			continue;
+		wake_puller(s);
+		late |= join_by(s->puller, &deadline) != 0;
+	}
+	if (c->thread_started)
+		late |= join_by(c->thread, &deadline) != 0;
+	if (!late && c->sub.id)
+		nng_close(c->sub); /* may hang with a full queue: see above */
+	return late;
 }
 
 int hd_consumer_start(hd_consumer **out, hd_store *store,
@@ -336,8 +413,13 @@ int hd_consumer_start(hd_consumer **out, hd_store *store,
 	c->sources = calloc(n, sizeof *c->sources);
 	int rc = c->sources ? hd_store_dbi(store, "__cursors", &c->cursors)
 			    : HD_E_NOMEM;
+	for (size_t i = 0; c->sources && i < n; i++) {
+		pthread_mutex_init(&c->sources[i].mu, NULL);
+		pthread_cond_init(&c->sources[i].cond, NULL);
+	}
 	for (size_t i = 0; i < n && rc == HD_OK; i++) {
 		source_state *s = &c->sources[i];
+		s->c = c;
 		s->src = sources[i];
 		snprintf(s->key, sizeof s->key, "%s/%u", s->src.name,
 			 s->src.shard);
@@ -345,12 +427,19 @@ int hd_consumer_start(hd_consumer **out, hd_store *store,
 	}
 	if (rc == HD_OK)
 		rc = load_cursors(c);
-	if (rc == HD_OK && (rc = open_sub(c)) == HD_OK &&
-	    pthread_create(&c->thread, NULL, consumer_main, c))
+	if (rc == HD_OK)
+		rc = open_sub(c);
+	if (rc == HD_OK && pthread_create(&c->thread, NULL, consumer_main, c))
 		rc = HD_E_NOMEM;
+	c->thread_started = rc == HD_OK;
+	for (size_t i = 0; i < n && rc == HD_OK; i++) {
+		source_state *s = &c->sources[i];
+		if (pthread_create(&s->puller, NULL, puller_main, s))
+			rc = HD_E_NOMEM;
+		s->puller_started = rc == HD_OK;
+	}
 	if (rc) {
-		if (c->sources && c->sub.id)
-			nng_close(c->sub);
+		stop_threads(c);
 		free_consumer(c);
 		return rc;
 	}
@@ -362,12 +451,8 @@ void hd_consumer_stop(hd_consumer *c)
 {
 	if (!c)
 		return;
-	atomic_store(&c->stopping, 1);
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += STOP_DEADLINE_S;
-	if (pthread_timedjoin_np(c->thread, NULL, &until) != 0) {
-		/* Leave the thread and its memory: the process is exiting. */
+	if (stop_threads(c)) {
+		/* Leave the threads and their memory: the process is exiting. */
 		hd_error("bus.stop_deadline",
 			 "msg=\"consumer did not stop in %ds; abandoning it\"",
 			 STOP_DEADLINE_S);

@@ -134,6 +134,8 @@ int hd_cfg_u64(const hd_cfg *c, const char *env, uint64_t min, uint64_t max,
 int hd_cfg_expand(const char *tmpl, const char *run, unsigned shard, char *out,
 		  size_t cap)
 {
+	if (cap == 0) /* no room even for the NUL */
+		return HD_E_TOOBIG;
 	hd_buf b;
 	hd_buf_init(&b, cap - 1);
 	int rc = HD_OK;

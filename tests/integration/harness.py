@@ -1,0 +1,267 @@
+"""Start the real Hana Desk binaries in a scratch directory and talk to them.
+
+Every Suite gets its own data directory, ipc:// run directory and free TCP
+ports, so suites never collide. Logs are scanned for sanitizer reports when a
+suite closes: a memory error in any service fails the test that caused it.
+"""
+import base64
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+SERVICES = ["intake", "routing", "knowledge", "notifications", "metrics", "gateway"]
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_TOKEN = "test-token-0123456789abcdef"
+SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def basic(email, token):
+    raw = f"{email}/token:{token}".encode()
+    return "Basic " + base64.b64encode(raw).decode()
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = {k.lower(): v for k, v in headers}
+        self.raw = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    def __repr__(self):
+        return f"<{self.status} {self.raw[:300]!r}>"
+
+
+class Client:
+    """A keep-alive HTTP client for one thread."""
+
+    def __init__(self, port, auth=None, timeout=30):
+        self.port = port
+        self.auth = auth
+        self.timeout = timeout
+        self.conn = None
+
+    def request(self, method, path, body=None, headers=None, auth="default"):
+        hdrs = {"Content-Type": "application/json"}
+        a = self.auth if auth == "default" else auth
+        if a:
+            hdrs["Authorization"] = a
+        hdrs.update(headers or {})
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body, ensure_ascii=False).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            try:
+                self.conn.request(method, path, body=body, headers=hdrs)
+                r = self.conn.getresponse()
+                data = r.read()
+                if r.getheader("Connection", "").lower() == "close":
+                    self.close()
+                return Response(r.status, r.getheaders(), data)
+            except (ConnectionError, http.client.HTTPException, OSError):
+                self.close()
+                if attempt == 1 or method != "GET":
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+        self.conn = None
+
+
+class Suite:
+    def __init__(self, bin_dir, shards=1, env=None, services=None):
+        self.bin_dir = os.path.abspath(bin_dir)
+        self.dir = tempfile.mkdtemp(prefix="hd-it-")
+        self.data = os.path.join(self.dir, "data")
+        self.run = os.path.join(self.dir, "run")
+        os.makedirs(self.run)
+        self.shards = shards
+        self.http_port = free_port()
+        self.admin = {}
+        self.procs = {}
+        self.logs = {}
+        self.env = dict(os.environ)
+        self.env.update({
+            "HD_DATA": self.data, "HD_RUN": self.run, "HD_SHARDS": str(shards),
+            "HD_HTTP_PORT": str(self.http_port), "HD_ADMIN_EMAIL": ADMIN_EMAIL,
+            "HD_ADMIN_TOKEN": ADMIN_TOKEN, "HD_RPC_TIMEOUT_MS": "3000",
+            "HD_LOG_LEVEL": "info",
+            "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",
+            "UBSAN_OPTIONS": "print_stacktrace=1",
+        })
+        self.env.update(env or {})
+        self.services = services or SERVICES
+        self.auth = basic(ADMIN_EMAIL, ADMIN_TOKEN)
+
+    # ---- processes ----
+    def key(self, name, shard=0):
+        return f"{name}-{shard}"
+
+    def start(self):
+        for s in range(self.shards):
+            if "intake" in self.services:
+                self.start_service("intake", s)
+        for name in self.services:
+            if name != "intake":
+                self.start_service(name)
+        for k in list(self.procs):
+            self.wait_ready(*k.rsplit("-", 1))
+        return self
+
+    def start_service(self, name, shard=0, extra_env=None):
+        k = self.key(name, shard)
+        if k not in self.admin:
+            self.admin[k] = free_port()
+        env = dict(self.env)
+        env.update({"HD_SHARD": str(shard), "HD_ADMIN_PORT": str(self.admin[k])})
+        env.update(extra_env or {})
+        log = open(os.path.join(self.dir, f"{k}.log"), "ab")
+        self.logs[k] = log.name
+        self.procs[k] = subprocess.Popen([os.path.join(self.bin_dir, f"hd-{name}")],
+                                         env=env, stdout=log, stderr=log)
+        log.close()
+        return self.procs[k]
+
+    def wait_ready(self, name, shard=0, timeout=20):
+        k = self.key(name, int(shard))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            p = self.procs[k]
+            if p.poll() is not None:
+                raise AssertionError(f"{k} exited with {p.returncode}:\n{self.log_tail(k)}")
+            try:
+                if self.admin_get(k, "/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"{k} not ready in {timeout}s:\n{self.log_tail(k)}")
+
+    def signal(self, name, sig, shard=0):
+        self.procs[self.key(name, shard)].send_signal(sig)
+
+    def kill(self, name, shard=0):
+        p = self.procs[self.key(name, shard)]
+        p.send_signal(signal.SIGKILL)
+        p.wait(10)
+
+    def restart(self, name, shard=0):
+        self.start_service(name, shard)
+        self.wait_ready(name, shard)
+
+    def stop_service(self, name, shard=0, timeout=10):
+        """SIGTERM and wait; returns the exit status."""
+        p = self.procs[self.key(name, shard)]
+        if p.poll() is None:
+            p.send_signal(signal.SIGCONT)
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                raise AssertionError(f"{name}-{shard} ignored SIGTERM for {timeout}s")
+        return p.returncode
+
+    def log_tail(self, k, n=40):
+        try:
+            with open(self.logs[k], errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+    def sanitizer_reports(self):
+        found = []
+        for k, path in self.logs.items():
+            with open(path, errors="replace") as f:
+                text = f.read()
+            if SANITIZER.search(text):
+                found.append(f"--- {k} ---\n{text[-6000:]}")
+        return found
+
+    def close(self, check=True):
+        """Stop everything (gateway first); fail on unclean exits or sanitizer reports."""
+        problems = []
+        order = ["gateway", "routing", "knowledge", "notifications", "metrics", "intake"]
+        for name in order:
+            for k in [k for k in self.procs if k.rsplit("-", 1)[0] == name]:
+                try:
+                    rc = self.stop_service(*k.rsplit("-", 1))
+                    if rc not in (0, -9) and check:
+                        problems.append(f"{k} exited with {rc}:\n{self.log_tail(k)}")
+                except AssertionError as e:
+                    problems.append(str(e))
+        problems += self.sanitizer_reports() if check else []
+        if os.environ.get("HD_KEEP") is None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        if problems:
+            raise AssertionError("\n".join(problems))
+
+    # ---- HTTP ----
+    def client(self, auth="default"):
+        return Client(self.http_port, self.auth if auth == "default" else auth)
+
+    def admin_get(self, k, path):
+        c = http.client.HTTPConnection("127.0.0.1", self.admin[k], timeout=5)
+        try:
+            c.request("GET", path)
+            r = c.getresponse()
+            return r.status, r.read().decode()
+        finally:
+            c.close()
+
+    def metric(self, k, name):
+        status, text = self.admin_get(k, "/metrics")
+        assert status == 200, status
+        for line in text.splitlines():
+            if line.startswith(name + " ") or line.startswith(name + "{"):
+                return float(line.rsplit(" ", 1)[1])
+        return None
+
+    def bus(self):
+        r = self.client().request("GET", "/api/v2/hd/bus")
+        assert r.status == 200, r
+        return r.json["bus"]
+
+    def wait_converged(self, timeout=60):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            last = self.bus()
+            if last["converged"]:
+                return last
+            time.sleep(0.2)
+        raise AssertionError(f"bus did not converge in {timeout}s: {json.dumps(last)}")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        # On a test failure still stop everything, but report the original error.
+        self.close(check=exc[0] is None)
+
+
+def create_ticket(client, subject="Help", body="Please help", **extra):
+    t = {"subject": subject, "comment": {"body": body}}
+    t.update(extra)
+    return client.request("POST", "/api/v2/tickets.json", {"ticket": t})
