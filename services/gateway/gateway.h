@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define GW_MAX_SHARDS 256
-#define GW_PEERS 4 /* routing, knowledge, notifications, metrics */
+#define GW_PEERS      4 /* routing, knowledge, notifications, metrics */
 
 typedef struct gw_auth_cache gw_auth_cache;
 
@@ -38,22 +38,22 @@ extern const char *const gw_peer_names[GW_PEERS];
 typedef struct gw_req {
 	struct MHD_Connection *conn;
 	const char *method;
-	char path[512];       /* without query and without a ".json" suffix */
-	uint64_t id;          /* the {id} of the matched route */
+	char path[512]; /* without query and without a ".json" suffix */
+	uint64_t id;    /* the {id} of the matched route */
 	hd_buf body;
 	int body_too_big;
 	int headers_seen;
 	hd_principal who;
 	char trace[33];
-	char base_url[300];   /* "http://host:port", from the request's Host */
+	char base_url[300]; /* "http://host:port", from the request's Host */
 } gw_req;
 
 /* What a handler answers; body is owned and freed by the HTTP layer. */
 typedef struct gw_resp {
 	unsigned status;
-	json_t *body;         /* NULL → empty body */
+	json_t *body; /* NULL → empty body */
 	char location[512];
-	char api_warn[512];   /* x-zendesk-api-warn, when keys were dropped */
+	char api_warn[512]; /* x-zendesk-api-warn, when keys were dropped */
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);
@@ -62,7 +62,7 @@ typedef struct gw_route {
 	const char *method;
 	const char *pattern; /* "/api/v2/tickets/{id}" */
 	gw_handler fn;
-	int auth;            /* GW_AUTH_* */
+	int auth; /* GW_AUTH_* */
 } gw_route;
 
 enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN };
@@ -75,7 +75,7 @@ void gw_http_stop(gw *g);
 
 /* errors.c: Zendesk-style error bodies. Each fills out and returns rc. */
 int gw_error(gw_resp *out, unsigned status, const char *error,
-	     const char *description);
+             const char *description);
 int gw_invalid(gw_resp *out, const char *field, const char *description);
 int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res);
 int gw_from_err(gw_resp *out, int rc, const char *what);

@@ -42,10 +42,12 @@ static int find_marker(json_t *v, char *path, size_t cap)
 	if (json_is_object(v)) {
 		const char *key;
 		json_t *child;
-		json_object_foreach(v, key, child) {
+		json_object_foreach(v, key, child)
+		{
 			if (strstr(key, marker))
 				return 1;
-			snprintf(path + len, cap - len, "%s%s", len ? "." : "", key);
+			snprintf(path + len, cap - len, "%s%s", len ? "." : "",
+			         key);
 			if (find_marker(child, path, cap))
 				return 1;
 			path[len] = '\0';
@@ -53,7 +55,8 @@ static int find_marker(json_t *v, char *path, size_t cap)
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *child;
-		json_array_foreach(v, i, child) {
+		json_array_foreach(v, i, child)
+		{
 			if (find_marker(child, path, cap))
 				return 1;
 		}
@@ -63,13 +66,14 @@ static int find_marker(json_t *v, char *path, size_t cap)
 
 /* Which field holds the invalid UTF-8 in body? Empty when unknown. */
 static void locate_bad_utf8(const char *body, size_t len, char *field,
-			    size_t cap)
+                            size_t cap)
 {
 	hd_buf fixed;
 	hd_buf_init(&fixed, len * 3 + 16);
 	for (size_t i = 0; i < len;) {
 		size_t run = 1;
-		while (i + run <= len && !hd_utf8_valid(body + i, run) && run < 4)
+		while (i + run <= len && !hd_utf8_valid(body + i, run) &&
+		       run < 4)
 			run++;
 		if (i + run <= len && hd_utf8_valid(body + i, run)) {
 			hd_buf_append(&fixed, body + i, run);
@@ -80,7 +84,8 @@ static void locate_bad_utf8(const char *body, size_t len, char *field,
 		}
 	}
 	field[0] = '\0';
-	json_t *root = fixed.data ? json_loadb(fixed.data, fixed.len, 0, NULL) : NULL;
+	json_t *root =
+	        fixed.data ? json_loadb(fixed.data, fixed.len, 0, NULL) : NULL;
 	if (root && !find_marker(root, field, cap))
 		field[0] = '\0';
 	json_decref(root);
@@ -95,19 +100,21 @@ int gw_parse_body(gw_req *r, gw_resp *out, json_t **root)
 		char field[128], msg[256];
 		locate_bad_utf8(body, r->body.len, field, sizeof field);
 		snprintf(msg, sizeof msg, "%s%s is not valid UTF-8",
-			 field[0] ? "The value of " : "The request body",
-			 field);
+		         field[0] ? "The value of " : "The request body",
+		         field);
 		gw_error(out, 400, "InvalidUTF8", msg);
 		if (field[0])
-			json_object_set_new(out->body, "field", json_string(field));
+			json_object_set_new(out->body, "field",
+			                    json_string(field));
 		return HD_E_INVALID;
 	}
 	json_error_t err;
 	*root = json_loadb(body, r->body.len, JSON_REJECT_DUPLICATES, &err);
 	if (!*root) {
 		char msg[300];
-		snprintf(msg, sizeof msg, "Malformed JSON at line %d, column %d: %s",
-			 err.line, err.column, err.text);
+		snprintf(msg, sizeof msg,
+		         "Malformed JSON at line %d, column %d: %s", err.line,
+		         err.column, err.text);
 		return gw_error(out, 400, "InvalidJSON", msg);
 	}
 	return HD_OK;

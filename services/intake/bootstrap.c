@@ -49,22 +49,23 @@ static int boot_write(hd_txn *t, void *arg)
 
 static void generate_token(char *out, size_t n)
 {
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm"
+	                               "nopqrstuvwxyz0123456789";
 	for (size_t i = 0; i + 1 < n; i++)
 		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
 	out[n - 1] = '\0';
 }
 
 static int save_credentials(const char *data_dir, const char *email,
-			    const char *token)
+                            const char *token)
 {
 	char path[1024], body[1024];
 	snprintf(path, sizeof path, "%s/admin-credentials", data_dir);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return HD_E_IO;
-	int n = snprintf(body, sizeof body, "email=%s\ntoken=%s\n", email, token);
+	int n = snprintf(body, sizeof body, "email=%s\ntoken=%s\n", email,
+	                 token);
 	ssize_t w = write(fd, body, (size_t)n);
 	int rc = (w == n && fsync(fd) == 0) ? HD_OK : HD_E_IO;
 	close(fd);
@@ -73,11 +74,13 @@ static int save_credentials(const char *data_dir, const char *email,
 }
 
 int intake_bootstrap_admin(intake *in, const char *email, const char *token,
-			   const char *data_dir)
+                           const char *data_dir)
 {
 	char lower[256], generated[41];
-	if (!hd_email_plausible(email) || !hd_ascii_lower(email, lower, sizeof lower)) {
-		hd_error("config.invalid", "var=HD_ADMIN_EMAIL value=\"%s\"", email);
+	if (!hd_email_plausible(email) ||
+	    !hd_ascii_lower(email, lower, sizeof lower)) {
+		hd_error("config.invalid", "var=HD_ADMIN_EMAIL value=\"%s\"",
+		         email);
 		return HD_E_INVALID;
 	}
 	if (!token[0]) {
@@ -96,10 +99,11 @@ int intake_bootstrap_admin(intake *in, const char *email, const char *token,
 		return rc;
 	if (token == generated) {
 		/* Printed once, here; afterwards only the saved file has it. */
-		hd_info("bootstrap.admin_created", "email=%s token=%s", lower, token);
+		hd_info("bootstrap.admin_created", "email=%s token=%s", lower,
+		        token);
 		return save_credentials(data_dir, lower, token);
 	}
-	hd_info("bootstrap.admin_created", "email=%s token=(from HD_ADMIN_TOKEN)",
-		lower);
+	hd_info("bootstrap.admin_created",
+	        "email=%s token=(from HD_ADMIN_TOKEN)", lower);
 	return HD_OK;
 }

@@ -15,7 +15,8 @@ int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	kb *k = ctx;
 	if (strcmp(ev->type, "ticket.created") != 0)
 		return HD_OK;
-	Hd__Ticket *tk = hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	Hd__Ticket *tk =
+	        hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	hd_buf text;
@@ -28,7 +29,8 @@ int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	hd_buf_append(&text, tk->description, n < room ? n : room);
 	uint8_t id[8];
 	hd_key_u64(id, tk->id);
-	hd_txn_put(t, k->suggest_queue, id, 8, text.data ? text.data : "", text.len);
+	hd_txn_put(t, k->suggest_queue, id, 8, text.data ? text.data : "",
+	           text.len);
 	hd_buf_release(&text);
 	hd__ticket__free_unpacked(tk, NULL);
 	return t->rc;
@@ -41,6 +43,7 @@ void kb_collect(void *ctx, hd_buf *out)
 	if (hd_store_count(k->store, k->suggest_queue, &n))
 		return;
 	hd_prom_family(out, "hd_kb_suggestions_pending", "gauge",
-		       "New tickets queued for article suggestions.");
-	hd_buf_printf(out, "hd_kb_suggestions_pending %llu\n", (unsigned long long)n);
+	               "New tickets queued for article suggestions.");
+	hd_buf_printf(out, "hd_kb_suggestions_pending %llu\n",
+	              (unsigned long long)n);
 }

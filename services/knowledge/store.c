@@ -3,4 +3,7 @@
  *                  text article suggestions will be computed from */
 #include "knowledge.h"
 
-int kb_store_bind(kb *k) { return hd_store_dbi(k->store, "suggest_queue", &k->suggest_queue); }
+int kb_store_bind(kb *k)
+{
+	return hd_store_dbi(k->store, "suggest_queue", &k->suggest_queue);
+}

@@ -107,6 +107,8 @@ class Suite:
             "HD_ADMIN_TOKEN": ADMIN_TOKEN, "HD_RPC_TIMEOUT_MS": "3000",
             "HD_LOG_LEVEL": "info",
             "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",
+            "LSAN_OPTIONS": "suppressions=" + os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                           "..", "lsan.supp"),
             "UBSAN_OPTIONS": "print_stacktrace=1",
         })
         self.env.update(env or {})

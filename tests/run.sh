@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Run every suite — cmocka unit tests, integration tests against the real
+# binaries, container checks, lint — and end with one line
+# "N passed, M failed" summing them all.
+#   usage: tests/run.sh BUILD_DIR      (e.g. build/asan)
+set -uo pipefail
+BUILD=${1:?usage: tests/run.sh BUILD_DIR}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp}
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+passed=0
+failed=0
+
+count() { # add "P F" to the totals
+  passed=$((passed + $1)); failed=$((failed + $2))
+}
+
+echo "== unit tests (cmocka, ASan+UBSan)"
+for t in "$BUILD"/tests/test_*; do
+  [ -x "$t" ] || continue
+  log="$OUT/$(basename "$t").log"
+  timeout 300 "$t" >"$log" 2>&1; rc=$?
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  p=${p:-0}; f=${f:-0}
+  # A crash, a sanitizer report or a non-zero exit with no failure counted
+  # is still a failure.
+  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$log"; then
+    [ "$f" -eq 0 ] && f=1
+  fi
+  echo "$(basename "$t"): $p passed, $f failed"
+  [ "$f" -ne 0 ] && cat "$log"
+  count "$p" "$f"
+done
+
+echo "== integration tests (real processes)"
+python3 tests/integration/run.py "$BUILD/bin" "$BUILD/tools" | tee "$OUT/integration.log"
+line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed' "$OUT/integration.log" | tail -1)
+if [ -n "$line" ]; then
+  count "$(echo "$line" | awk '{print $2}')" "$(echo "$line" | awk '{print $4}')"
+else
+  count 0 1
+fi
+
+echo "== container files"
+if tests/integration/check_compose.sh >"$OUT/compose.log" 2>&1; then :; fi
+cat "$OUT/compose.log"
+count "$(grep -c '^PASS' "$OUT/compose.log")" "$(grep -c '^FAIL' "$OUT/compose.log")"
+if ! grep -qE '^(PASS|FAIL)' "$OUT/compose.log"; then count 0 1; fi
+
+echo "== lint"
+if scripts/lint.sh >"$OUT/lint.log" 2>&1; then
+  echo "PASS lint"; count 1 0
+else
+  cat "$OUT/lint.log"; echo "FAIL lint"; count 0 1
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
