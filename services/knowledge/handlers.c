@@ -42,8 +42,8 @@ void kb_collect(void *ctx, hd_buf *out)
 	uint64_t n = 0;
 	if (hd_store_count(k->store, k->suggest_queue, &n))
 		return;
-	hd_prom_family(out, "hd_kb_suggestions_pending", "gauge",
+	hd_prom_family(out, "hd_knowledge_suggestions_pending", "gauge",
 	               "New tickets queued for article suggestions.");
-	hd_buf_printf(out, "hd_kb_suggestions_pending %llu\n",
+	hd_buf_printf(out, "hd_knowledge_suggestions_pending %llu\n",
 	              (unsigned long long)n);
 }

@@ -1,0 +1,38 @@
+"""Operations: --help on every binary, admin endpoints, valid Prometheus."""
+import os
+import shutil
+import subprocess
+
+from harness import SERVICES, Suite, create_ticket
+
+
+def test_every_binary_has_help_and_rejects_bad_flags(ctx):
+    for name in SERVICES:
+        exe = os.path.join(ctx.bin_dir, f"hd-{name}")
+        r = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=10)
+        assert r.returncode == 0, (name, r.stderr)
+        assert "HD_DATA" in r.stdout and "--data" in r.stdout, r.stdout
+        bad = subprocess.run([exe, "--no-such-flag"], capture_output=True, text=True, timeout=10)
+        assert bad.returncode != 0 and "no-such-flag" in bad.stderr, (name, bad.stderr)
+        bad = subprocess.run([exe], capture_output=True, text=True, timeout=10,
+                             env=dict(os.environ, HD_SHARD="3", HD_SHARDS="2"))
+        assert bad.returncode != 0 and "HD_SHARD" in bad.stderr, (name, bad.stderr)
+
+
+def test_health_ready_and_metrics_pass_promtool(ctx):
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool missing: scripts/deps.sh installs prometheus"
+    with Suite(ctx.bin_dir).start() as s:
+        assert create_ticket(s.client()).status == 201
+        s.wait_converged(20)
+        for k in s.procs:
+            assert s.admin_get(k, "/healthz") == (200, "ok\n"), k
+            assert s.admin_get(k, "/readyz")[0] == 200, k
+            assert s.admin_get(k, "/nope")[0] == 404, k
+            status, text = s.admin_get(k, "/metrics")
+            assert status == 200 and "# TYPE" in text, k
+            r = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True,
+                               text=True, timeout=20)
+            assert r.returncode == 0, (k, r.stdout, r.stderr, text)
+        assert s.metric("metrics-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == 1
+        assert s.metric("intake-0", "hd_bus_outbox_latest_seq") == 1
