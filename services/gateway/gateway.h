@@ -11,6 +11,7 @@
 #include "hd/svc.h"
 
 #include <jansson.h>
+#include <protobuf-c/protobuf-c.h>
 #include <microhttpd.h>
 #include <stdint.h>
 
@@ -79,6 +80,14 @@ int gw_error(gw_resp *out, unsigned status, const char *error,
 int gw_invalid(gw_resp *out, const char *field, const char *description);
 int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res);
 int gw_from_err(gw_resp *out, int rc, const char *what);
+
+/* call.c: call method on c with req (a protobuf-c message, or NULL) and
+ * decode the reply as reply_desc into *reply (the caller frees it with
+ * protobuf_c_message_free_unpacked). On failure out holds the HTTP error
+ * and the error is returned. */
+int gw_call(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
+            const void *req, const ProtobufCMessageDescriptor *reply_desc,
+            void **reply, gw_resp *out);
 
 /* auth.c */
 int gw_auth_init(gw *g);

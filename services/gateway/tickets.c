@@ -142,26 +142,11 @@ static int resolve_requester(gw *g, gw_req *r, json_t *ticket, uint64_t *id,
 	Hd__UserEnsureRequest er = HD__USER_ENSURE_REQUEST__INIT;
 	er.email = (char *)json_string_value(email);
 	er.name = json_is_string(name) ? (char *)json_string_value(name) : "";
-	hd_buf b;
-	hd_buf_init(&b, 4096);
-	int rc = hd_pb_pack(&b, &er);
-	if (rc) {
-		hd_buf_release(&b);
-		return gw_invalid(out, "requester", "requester: too long");
-	}
-	hd_rpc_result res;
-	rc = hd_rpc_call(g->intake[0], "users.ensure", b.data, b.len, &r->who,
-	                 r->trace, g->rpc_timeout_ms, &res);
-	hd_buf_release(&b);
-	if (rc || res.rc) {
-		gw_from_rpc(out, rc, &res);
-		hd_rpc_result_release(&res);
-		return rc ? rc : res.rc;
-	}
-	Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
-	hd_rpc_result_release(&res);
-	if (!u)
-		return gw_from_err(out, HD_E_INTERNAL, "bad reply from intake");
+	Hd__User *u = NULL;
+	int rc = gw_call(g, g->intake[0], r, "users.ensure", &er,
+	                 &hd__user__descriptor, (void **)&u, out);
+	if (rc)
+		return rc;
 	*id = u->id;
 	hd__user__free_unpacked(u, NULL);
 	return HD_OK;
@@ -242,26 +227,14 @@ static int send_create(gw *g, gw_req *r, Hd__Ticket *tk, gw_resp *out)
 {
 	Hd__TicketCreateRequest cr = HD__TICKET_CREATE_REQUEST__INIT;
 	cr.ticket = tk;
-	hd_buf b;
-	hd_buf_init(&b, (size_t)2 << 20);
-	int rc = hd_pb_pack(&b, &cr);
 	uint64_t requester =
 	        tk->requester_id ? tk->requester_id : r->who.user_id;
 	hd_rpc_client *c = g->intake[shard_for(requester, g->shards)];
-	hd_rpc_result res = {0};
-	if (!rc)
-		rc = hd_rpc_call(c, "tickets.create", b.data, b.len, &r->who,
-		                 r->trace, g->rpc_timeout_ms, &res);
-	hd_buf_release(&b);
-	if (rc || res.rc) {
-		gw_from_rpc(out, rc, &res);
-		hd_rpc_result_release(&res);
-		return rc ? rc : res.rc;
-	}
-	Hd__Ticket *saved = hd__ticket__unpack(NULL, res.len, res.payload);
-	hd_rpc_result_release(&res);
-	if (!saved)
-		return gw_from_err(out, HD_E_INTERNAL, "bad reply from intake");
+	Hd__Ticket *saved = NULL;
+	int rc = gw_call(g, c, r, "tickets.create", &cr,
+	                 &hd__ticket__descriptor, (void **)&saved, out);
+	if (rc)
+		return rc;
 	out->status = 201;
 	out->body = json_pack("{s:o}", "ticket", ticket_json(r, saved));
 	snprintf(out->location, sizeof out->location,
@@ -298,25 +271,16 @@ int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
 {
 	if (r->id == 0)
 		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
-	gr.id = r->id;
-	uint8_t buf[16];
-	size_t len = hd__ticket_get_request__pack(&gr, buf);
 	unsigned shard = (unsigned)(r->id & 0xff);
 	if (shard >= g->shards)
 		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	hd_rpc_result res;
-	int rc = hd_rpc_call(g->intake[shard], "tickets.get", buf, len, &r->who,
-	                     r->trace, g->rpc_timeout_ms, &res);
-	if (rc || res.rc) {
-		gw_from_rpc(out, rc, &res);
-		hd_rpc_result_release(&res);
-		return rc ? rc : res.rc;
-	}
-	Hd__Ticket *tk = hd__ticket__unpack(NULL, res.len, res.payload);
-	hd_rpc_result_release(&res);
-	if (!tk)
-		return gw_from_err(out, HD_E_INTERNAL, "bad reply from intake");
+	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
+	gr.id = r->id;
+	Hd__Ticket *tk = NULL;
+	int rc = gw_call(g, g->intake[shard], r, "tickets.get", &gr,
+	                 &hd__ticket__descriptor, (void **)&tk, out);
+	if (rc)
+		return rc;
 	out->status = 200;
 	out->body = json_pack("{s:o}", "ticket", ticket_json(r, tk));
 	hd__ticket__free_unpacked(tk, NULL);
