@@ -25,6 +25,8 @@
 #define RECV_TIMEOUT_MS 200
 #define POLL_EVERY_MS 1000
 #define PULL_TIMEOUT_MS 3000
+/* Stop aborts pulls in flight, so threads end at once; the deadline only
+ * guards against nng hanging. */
 #define STOP_DEADLINE_S 3
 
 HD_COUNTER(bad_frames_total, "hd_bus_bad_frames_total",
@@ -386,6 +388,7 @@ static int stop_threads(hd_consumer *c)
 		source_state *s = &c->sources[i];
 		if (!s->puller_started)
 			continue;
+		hd_rpc_client_abort(s->rpc);
 		wake_puller(s);
 		late |= join_by(s->puller, &deadline) != 0;
 	}
@@ -447,18 +450,19 @@ int hd_consumer_start(hd_consumer **out, hd_store *store,
 	return HD_OK;
 }
 
-void hd_consumer_stop(hd_consumer *c)
+int hd_consumer_stop(hd_consumer *c)
 {
 	if (!c)
-		return;
+		return HD_OK;
 	if (stop_threads(c)) {
 		/* Leave the threads and their memory: the process is exiting. */
 		hd_error("bus.stop_deadline",
-			 "msg=\"consumer did not stop in %ds; abandoning it\"",
-			 STOP_DEADLINE_S);
-		return;
+		         "msg=\"consumer did not stop in %ds; abandoning it\"",
+		         STOP_DEADLINE_S);
+		return HD_E_TIMEDOUT;
 	}
 	free_consumer(c);
+	return HD_OK;
 }
 
 size_t hd_consumer_status(hd_consumer *c, hd_cursor_status *out, size_t max)

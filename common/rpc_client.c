@@ -8,15 +8,63 @@
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_REPLY_BYTES ((size_t)64 << 20)
 
+#define MAX_TRACKED 64
+
 struct hd_rpc_client {
 	nng_socket sock;
+	pthread_mutex_t mu;
+	int aborted;
+	nng_ctx active[MAX_TRACKED]; /* calls in flight, for hd_rpc_client_abort */
+	int used[MAX_TRACKED];
 };
+
+/* Remember ctx as in flight; -1 when aborted (the call must not start). */
+static int track(hd_rpc_client *c, nng_ctx ctx)
+{
+	int slot = MAX_TRACKED;
+	pthread_mutex_lock(&c->mu);
+	if (c->aborted) {
+		pthread_mutex_unlock(&c->mu);
+		return -1;
+	}
+	for (int i = 0; i < MAX_TRACKED && slot == MAX_TRACKED; i++)
+		if (!c->used[i]) {
+			c->used[i] = 1;
+			c->active[i] = ctx;
+			slot = i;
+		}
+	pthread_mutex_unlock(&c->mu);
+	return slot;
+}
+
+static void untrack(hd_rpc_client *c, int slot)
+{
+	if (slot < 0 || slot >= MAX_TRACKED)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->used[slot] = 0;
+	pthread_mutex_unlock(&c->mu);
+}
+
+void hd_rpc_client_abort(hd_rpc_client *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->aborted = 1;
+	/* Closing a context wakes its caller with NNG_ECLOSED at once. */
+	for (int i = 0; i < MAX_TRACKED; i++)
+		if (c->used[i])
+			nng_ctx_close(c->active[i]);
+	pthread_mutex_unlock(&c->mu);
+}
 
 int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 {
@@ -29,6 +77,7 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 		free(c);
 		return rc;
 	}
+	pthread_mutex_init(&c->mu, NULL);
 	/* Never resend on our own: a write that reached the peer must not be
 	 * applied twice behind the caller's back. The caller's deadline rules. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
@@ -38,6 +87,7 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 	rc = hd_err_from_nng(nng_dial(c->sock, url, NULL, NNG_FLAG_NONBLOCK));
 	if (rc) {
 		nng_close(c->sock);
+		pthread_mutex_destroy(&c->mu);
 		free(c);
 		return rc;
 	}
@@ -50,6 +100,7 @@ void hd_rpc_client_close(hd_rpc_client *c)
 	if (!c)
 		return;
 	nng_close(c->sock);
+	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
 
@@ -118,15 +169,18 @@ int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
 	int rc = hd_err_from_nng(nng_ctx_open(&ctx, c->sock));
 	if (rc)
 		return rc;
+	int slot = track(c, ctx);
+	if (slot < 0) {
+		nng_ctx_close(ctx);
+		return HD_E_CLOSED;
+	}
 	nng_msg *msg = encode_request(method, payload, len, who, trace_id,
 				      timeout_ms);
-	if (!msg) {
-		nng_ctx_close(ctx);
-		return HD_E_NOMEM;
-	}
-	int nrc = hd_nng_ctx_send(ctx, msg, timeout_ms);
+	int nrc = msg ? hd_nng_ctx_send(ctx, msg, timeout_ms) : NNG_ENOMEM;
 	if (nrc) {
-		nng_msg_free(msg); /* send owns it only on success */
+		if (msg)
+			nng_msg_free(msg); /* send owns it only on success */
+		untrack(c, slot);
 		nng_ctx_close(ctx);
 		return nrc == NNG_ETIMEDOUT ? HD_E_UNAVAILABLE : hd_err_from_nng(nrc);
 	}
@@ -136,6 +190,7 @@ int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
 		rc = decode_reply(reply, res);
 		nng_msg_free(reply);
 	}
+	untrack(c, slot);
 	nng_ctx_close(ctx);
 	return rc;
 }

@@ -27,6 +27,7 @@ struct hd_rpc_server {
 	void *ctxs[MAX_ROUTE_TABLES];
 	size_t ntables;
 	pthread_t *threads;
+	nng_ctx *wctx; /* one per worker, opened and closed by start/stop */
 	unsigned nthreads;
 	_Atomic int stopping;
 	_Atomic uint64_t served;
@@ -119,12 +120,16 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 	return out;
 }
 
+typedef struct worker_arg {
+	hd_rpc_server *srv;
+	nng_ctx ctx;
+} worker_arg;
+
 static void *worker_main(void *arg)
 {
-	hd_rpc_server *srv = arg;
-	nng_ctx ctx;
-	if (nng_ctx_open(&ctx, srv->sock))
-		return NULL;
+	hd_rpc_server *srv = ((worker_arg *)arg)->srv;
+	nng_ctx ctx = ((worker_arg *)arg)->ctx;
+	free(arg);
 	while (!atomic_load(&srv->stopping)) {
 		nng_msg *in = NULL;
 		int rc = hd_nng_ctx_recv(ctx, &in, NNG_DURATION_INFINITE);
@@ -138,7 +143,6 @@ static void *worker_main(void *arg)
 		if (out && hd_nng_ctx_send(ctx, out, 5000))
 			nng_msg_free(out); /* send owns it only on success */
 	}
-	nng_ctx_close(ctx);
 	return NULL;
 }
 
@@ -172,9 +176,22 @@ int hd_rpc_server_start(hd_rpc_server *srv, const char *url, unsigned workers)
 		return nrc == NNG_EADDRINUSE ? HD_E_UNAVAILABLE : HD_E_INVALID;
 	}
 	srv->threads = calloc(workers, sizeof *srv->threads);
-	for (unsigned i = 0; srv->threads && i < workers; i++)
-		if (pthread_create(&srv->threads[i], NULL, worker_main, srv) == 0)
-			srv->nthreads++;
+	srv->wctx = calloc(workers, sizeof *srv->wctx);
+	for (unsigned i = 0; srv->threads && srv->wctx && i < workers; i++) {
+		worker_arg *wa = malloc(sizeof *wa);
+		if (!wa || nng_ctx_open(&wa->ctx, srv->sock)) {
+			free(wa);
+			break;
+		}
+		wa->srv = srv;
+		srv->wctx[i] = wa->ctx;
+		if (pthread_create(&srv->threads[i], NULL, worker_main, wa)) {
+			nng_ctx_close(wa->ctx);
+			free(wa);
+			break;
+		}
+		srv->nthreads++;
+	}
 	return srv->nthreads ? HD_OK : HD_E_NOMEM;
 }
 
@@ -183,11 +200,17 @@ void hd_rpc_server_stop(hd_rpc_server *srv)
 	if (!srv)
 		return;
 	atomic_store(&srv->stopping, 1);
-	if (srv->open)
-		nng_close(srv->sock); /* wakes every worker with NNG_ECLOSED */
+	/* Close the contexts first (each wakes its worker with NNG_ECLOSED) and
+	 * the socket only once no worker touches it: closing the socket while
+	 * workers closed their contexts was seen to hang nng 1.5.2's close. */
+	for (unsigned i = 0; i < srv->nthreads; i++)
+		nng_ctx_close(srv->wctx[i]);
 	for (unsigned i = 0; i < srv->nthreads; i++)
 		pthread_join(srv->threads[i], NULL);
+	if (srv->open)
+		nng_close(srv->sock);
 	free(srv->threads);
+	free(srv->wctx);
 	free(srv);
 }
 

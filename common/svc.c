@@ -289,14 +289,15 @@ void hd_svc_release(hd_svc *svc)
 {
 	hd_rpc_server_stop(svc->rpc); /* no new work; in-flight finishes */
 	svc->rpc = NULL;
-	hd_consumer_stop(svc->consumer);
+	int abandoned = hd_consumer_stop(svc->consumer) != HD_OK;
 	svc->consumer = NULL;
 	hd_admin_stop(svc->admin);
 	svc->admin = NULL;
 	hd_prom_clear_collectors();
 	hd_pub_close(svc->pub);
 	svc->pub = NULL;
-	hd_store_close(svc->store); /* drains queued writes first */
+	if (!abandoned) /* an abandoned consumer thread may still write */
+		hd_store_close(svc->store); /* drains queued writes first */
 	svc->store = NULL;
 	hd_cfg_release(&svc->cfg);
 }

@@ -58,8 +58,10 @@ typedef struct hd_cursor_status {
 int hd_consumer_start(hd_consumer **out, hd_store *store,
 		      const hd_source *sources, size_t n, hd_apply_fn apply,
 		      void *arg);
-/* Stop against a deadline (nng_close on a full subscriber can hang). */
-void hd_consumer_stop(hd_consumer *c);
+/* Stop against a deadline (nng_close on a full subscriber can hang). HD_OK,
+ * or HD_E_TIMEDOUT when a thread would not end and was abandoned: the store
+ * may still be in use then and must not be closed. NULL is fine. */
+int hd_consumer_stop(hd_consumer *c);
 /* Fill up to max entries; returns how many sources there are. */
 size_t hd_consumer_status(hd_consumer *c, hd_cursor_status *out, size_t max);
 uint64_t hd_consumer_bad_frames(hd_consumer *c);

@@ -68,6 +68,9 @@ typedef struct hd_rpc_client hd_rpc_client;
 /* Dial url in the background (the peer may start later). */
 int hd_rpc_client_open(hd_rpc_client **out, const char *url);
 void hd_rpc_client_close(hd_rpc_client *c);
+/* Make calls in flight return HD_E_CLOSED now and later calls fail at once;
+ * for stopping a thread that may be waiting on a dead peer. Thread-safe. */
+void hd_rpc_client_abort(hd_rpc_client *c);
 
 typedef struct hd_rpc_result {
 	int rc;             /* HD_OK or the error the peer answered */
