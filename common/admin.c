@@ -20,7 +20,8 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
 			     const char *type, char *body, size_t len,
 			     enum MHD_ResponseMemoryMode mode)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, mode);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, body, mode);
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", type);
@@ -47,7 +48,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return reply(conn, 405, text, "method not allowed\n", 19,
 			     MHD_RESPMEM_PERSISTENT);
 	if (strcmp(url, "/healthz") == 0)
-		return reply(conn, 200, text, "ok\n", 3, MHD_RESPMEM_PERSISTENT);
+		return reply(conn, 200, text, "ok\n", 3,
+			     MHD_RESPMEM_PERSISTENT);
 	if (strcmp(url, "/readyz") == 0) {
 		int ok = a->ready && atomic_load(a->ready);
 		return reply(conn, ok ? 200 : 503, text,
@@ -65,10 +67,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		size_t len;
 		char *body = hd_buf_detach(&b, &len);
 		/* MUST_FREE: MHD frees the body with free() when sent. */
-		return reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8",
-			     body, len, MHD_RESPMEM_MUST_FREE);
+		return reply(conn, 200,
+			     "text/plain; version=0.0.4; charset=utf-8", body,
+			     len, MHD_RESPMEM_MUST_FREE);
 	}
-	return reply(conn, 404, text, "not found\n", 10, MHD_RESPMEM_PERSISTENT);
+	return reply(conn, 404, text, "not found\n", 10,
+		     MHD_RESPMEM_PERSISTENT);
 }
 
 int hd_admin_start(hd_admin **out, const char *bind, unsigned port,

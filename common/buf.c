@@ -60,7 +60,10 @@ int hd_buf_append(hd_buf *b, const void *p, size_t n)
 	return HD_OK;
 }
 
-int hd_buf_puts(hd_buf *b, const char *s) { return hd_buf_append(b, s, strlen(s)); }
+int hd_buf_puts(hd_buf *b, const char *s)
+{
+	return hd_buf_append(b, s, strlen(s));
+}
 
 int hd_buf_printf(hd_buf *b, const char *fmt, ...)
 {

@@ -21,9 +21,9 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_SOURCES 64
+#define MAX_SOURCES     64
 #define RECV_TIMEOUT_MS 200
-#define POLL_EVERY_MS 1000
+#define POLL_EVERY_MS   1000
 #define PULL_TIMEOUT_MS 3000
 /* Stop aborts pulls in flight, so threads end at once; the deadline only
  * guards against nng hanging. */
@@ -105,8 +105,8 @@ static int apply_batch(hd_txn *t, void *arg)
 			hd_counter_add(&bad_payloads_total, 1);
 			hd_warn("bus.bad_payload",
 				"source=%s seq=%llu type=%.64s trace=%.64s",
-				j->s->key, (unsigned long long)ev->seq, ev->type,
-				ev->trace_id);
+				j->s->key, (unsigned long long)ev->seq,
+				ev->type, ev->trace_id);
 		} else if (rc) {
 			return rc;
 		}
@@ -149,7 +149,8 @@ static int apply_events(hd_consumer *c, source_state *s, Hd__Envelope **evs,
 static void raise_announced(source_state *s, uint64_t seq)
 {
 	uint64_t cur = atomic_load(&s->announced);
-	while (seq > cur && !atomic_compare_exchange_weak(&s->announced, &cur, seq))
+	while (seq > cur &&
+	       !atomic_compare_exchange_weak(&s->announced, &cur, seq))
 		;
 }
 
@@ -177,7 +178,8 @@ static void catch_up(hd_consumer *c, source_state *s)
 		if (rc == HD_OK && res.rc == HD_E_BEHIND) {
 			atomic_store(&s->failed, 1);
 			hd_error("bus.behind_retention",
-				 "source=%s applied=%llu msg=\"%s\" action=\"this "
+				 "source=%s applied=%llu msg=\"%s\" "
+				 "action=\"this "
 				 "consumer stopped applying from the source; "
 				 "rebuild or restore it\"",
 				 s->key, (unsigned long long)req.after_seq,
@@ -187,8 +189,8 @@ static void catch_up(hd_consumer *c, source_state *s)
 			hd_rpc_result_release(&res);
 			return; /* source down or busy: the next poll retries */
 		}
-		Hd__EventsSinceReply *rep =
-			hd__events_since_reply__unpack(NULL, res.len, res.payload);
+		Hd__EventsSinceReply *rep = hd__events_since_reply__unpack(
+			NULL, res.len, res.payload);
 		hd_rpc_result_release(&res);
 		if (!rep) {
 			hd_counter_add(&bad_frames_total, 1);
@@ -250,14 +252,15 @@ static void on_batch(hd_consumer *c, const uint8_t *p, size_t len)
 		hd__event_batch__free_unpacked(b, NULL);
 		return;
 	}
-	source_state *s = find_source(c, b->events[0]->source,
-				      b->events[0]->shard);
+	source_state *s =
+		find_source(c, b->events[0]->source, b->events[0]->shard);
 	for (size_t i = 1; s && i < b->n_events; i++)
 		if (b->events[i]->seq != b->events[i - 1]->seq + 1 ||
 		    strcmp(b->events[i]->source, s->src.name) != 0)
 			s = NULL;
 	if (!s) {
-		bad_frame(c, "batch from an unknown source or out of order", len);
+		bad_frame(c, "batch from an unknown source or out of order",
+			  len);
 	} else if (!atomic_load(&s->failed)) {
 		raise_announced(s, b->events[b->n_events - 1]->seq);
 		pthread_mutex_lock(&s->mu);
@@ -457,8 +460,8 @@ int hd_consumer_stop(hd_consumer *c)
 	if (stop_threads(c)) {
 		/* Leave the threads and their memory: the process is exiting. */
 		hd_error("bus.stop_deadline",
-		         "msg=\"consumer did not stop in %ds; abandoning it\"",
-		         STOP_DEADLINE_S);
+			 "msg=\"consumer did not stop in %ds; abandoning it\"",
+			 STOP_DEADLINE_S);
 		return HD_E_TIMEDOUT;
 	}
 	free_consumer(c);

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#define HEARTBEAT_MS 1000
+#define HEARTBEAT_MS   1000
 #define PULL_MAX_BYTES ((size_t)8 << 20)
 
 HD_COUNTER(frames_sent, "hd_bus_frames_published_total",
@@ -176,11 +176,12 @@ int hd_bus_events_since(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = hd_store_events_since(store, after, max, PULL_MAX_BYTES,
 				       add_event, &rep->payload);
 	if (rc == HD_E_BEHIND)
-		return hd_rpc_fail(rep, rc, "after_seq",
-				   "events after %llu were trimmed; oldest "
-				   "retained is %llu",
-				   (unsigned long long)after,
-				   (unsigned long long)hd_store_oldest_seq(store));
+		return hd_rpc_fail(
+			rep, rc, "after_seq",
+			"events after %llu were trimmed; oldest "
+			"retained is %llu",
+			(unsigned long long)after,
+			(unsigned long long)hd_store_oldest_seq(store));
 	if (rc == HD_OK)
 		rc = hd_pb_put_varint(&rep->payload, 2, latest);
 	if (rc == HD_OK)

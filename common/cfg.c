@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hd_cfg_init(hd_cfg *c) { memset(c, 0, sizeof *c); }
+void hd_cfg_init(hd_cfg *c)
+{
+	memset(c, 0, sizeof *c);
+}
 
 void hd_cfg_release(hd_cfg *c)
 {
@@ -77,7 +80,8 @@ int hd_cfg_parse(hd_cfg *c, int argc, char **argv, const char *about)
 		size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 		int i = find_flag(c, arg, len);
 		if (i < 0) {
-			fprintf(stderr, "%s: unknown option '%s' (try --help)\n",
+			fprintf(stderr,
+				"%s: unknown option '%s' (try --help)\n",
 				argv[0], arg);
 			return HD_E_INVALID;
 		}

@@ -23,7 +23,10 @@ static const int statuses[] = {
 #undef HD_ERR_STATUS
 };
 
-static int in_range(int rc) { return rc >= 0 && rc < HD_E__COUNT; }
+static int in_range(int rc)
+{
+	return rc >= 0 && rc < HD_E__COUNT;
+}
 
 const char *hd_strerror(int rc)
 {
@@ -35,7 +38,10 @@ const char *hd_errname(int rc)
 	return in_range(rc) ? names[rc] : "UNKNOWN";
 }
 
-int hd_err_status(int rc) { return in_range(rc) ? statuses[rc] : 6; }
+int hd_err_status(int rc)
+{
+	return in_range(rc) ? statuses[rc] : 6;
+}
 
 int hd_err_from_status(int status)
 {

@@ -27,14 +27,17 @@ void hd_log_write(int level, const char *event, const char *fmt, ...)
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	int n = snprintf(line, sizeof line,
-			 "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s svc=%s "
-			 "event=%s ",
-			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-			 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
-			 level_names[level & 3], service_name, event);
+	int n = snprintf(
+		line, sizeof line,
+		"ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ level=%s svc=%s "
+		"event=%s ",
+		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000,
+		level_names[level & 3], service_name, event);
 	if (n < 0)
 		return;
+	if ((size_t)n > sizeof line / 2)
+		n = (int)(sizeof line / 2); /* a huge event name: keep room */
 	va_list ap;
 	va_start(ap, fmt);
 	int m = vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);

@@ -58,8 +58,9 @@ int hd_prom_render(hd_buf *out)
 	for (hd_counter *c = counters; c && rc == HD_OK; c = c->next) {
 		rc = hd_prom_family(out, c->name, "counter", c->help);
 		if (rc == HD_OK)
-			rc = hd_buf_printf(out, "%s %llu\n", c->name,
-					   (unsigned long long)atomic_load(&c->value));
+			rc = hd_buf_printf(
+				out, "%s %llu\n", c->name,
+				(unsigned long long)atomic_load(&c->value));
 	}
 	for (int i = 0; i < ncollectors && rc == HD_OK; i++)
 		collectors[i].fn(collectors[i].arg, out);

@@ -21,7 +21,8 @@ struct hd_rpc_client {
 	nng_socket sock;
 	pthread_mutex_t mu;
 	int aborted;
-	nng_ctx active[MAX_TRACKED]; /* calls in flight, for hd_rpc_client_abort */
+	nng_ctx active
+		[MAX_TRACKED]; /* calls in flight, for hd_rpc_client_abort */
 	int used[MAX_TRACKED];
 };
 
@@ -80,7 +81,8 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 	pthread_mutex_init(&c->mu, NULL);
 	/* Never resend on our own: a write that reached the peer must not be
 	 * applied twice behind the caller's back. The caller's deadline rules. */
-	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
+			  NNG_DURATION_INFINITE);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, MAX_REPLY_BYTES);
@@ -150,7 +152,8 @@ static int decode_reply(nng_msg *msg, hd_rpc_result *res)
 	if (rep->payload.len) {
 		res->payload = malloc(rep->payload.len);
 		if (res->payload) {
-			memcpy(res->payload, rep->payload.data, rep->payload.len);
+			memcpy(res->payload, rep->payload.data,
+			       rep->payload.len);
 			res->len = rep->payload.len;
 		} else {
 			rc = HD_E_NOMEM;
@@ -174,15 +177,16 @@ int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
 		nng_ctx_close(ctx);
 		return HD_E_CLOSED;
 	}
-	nng_msg *msg = encode_request(method, payload, len, who, trace_id,
-				      timeout_ms);
+	nng_msg *msg =
+		encode_request(method, payload, len, who, trace_id, timeout_ms);
 	int nrc = msg ? hd_nng_ctx_send(ctx, msg, timeout_ms) : NNG_ENOMEM;
 	if (nrc) {
 		if (msg)
 			nng_msg_free(msg); /* send owns it only on success */
 		untrack(c, slot);
 		nng_ctx_close(ctx);
-		return nrc == NNG_ETIMEDOUT ? HD_E_UNAVAILABLE : hd_err_from_nng(nrc);
+		return nrc == NNG_ETIMEDOUT ? HD_E_UNAVAILABLE
+					    : hd_err_from_nng(nrc);
 	}
 	nng_msg *reply = NULL;
 	rc = hd_err_from_nng(hd_nng_ctx_recv(ctx, &reply, timeout_ms));

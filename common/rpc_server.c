@@ -16,9 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROUTE_TABLES 8
-#define MAX_REPLY_BYTES ((size_t)64 << 20)
+#define MAX_ROUTE_TABLES  8
+#define MAX_REPLY_BYTES   ((size_t)64 << 20)
 #define MAX_REQUEST_BYTES ((size_t)16 << 20)
+
+/* A worker is busy between taking a request and sending its reply; stop
+ * closes only idle workers' contexts and lets busy ones answer first. */
+typedef struct worker {
+	struct hd_rpc_server *srv;
+	nng_ctx ctx;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	int busy;
+	int closed;
+} worker;
 
 struct hd_rpc_server {
 	nng_socket sock;
@@ -26,8 +37,7 @@ struct hd_rpc_server {
 	const hd_rpc_route *tables[MAX_ROUTE_TABLES];
 	void *ctxs[MAX_ROUTE_TABLES];
 	size_t ntables;
-	pthread_t *threads;
-	nng_ctx *wctx; /* one per worker, opened and closed by start/stop */
+	struct worker *workers; /* each owns one context */
 	unsigned nthreads;
 	_Atomic int stopping;
 	_Atomic uint64_t served;
@@ -44,8 +54,7 @@ int hd_rpc_fail(hd_rpc_rep *rep, int rc, const char *field, const char *fmt,
 	return rc;
 }
 
-static hd_rpc_fn find_route(hd_rpc_server *srv, const char *method,
-			    void **ctx)
+static hd_rpc_fn find_route(hd_rpc_server *srv, const char *method, void **ctx)
 {
 	for (size_t t = 0; t < srv->ntables; t++)
 		for (size_t i = 0; srv->tables[t][i].method; i++)
@@ -96,7 +105,8 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 		copy_principal(&call.principal, req->principal);
 		if (!fn)
 			rc = hd_rpc_fail(&rep, HD_E_NOTFOUND, NULL,
-					 "unknown method '%.100s'", req->method);
+					 "unknown method '%.100s'",
+					 req->method);
 		else
 			rc = fn(ctx, &call, &rep);
 	}
@@ -107,7 +117,8 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 			hd_errname(rc), rep.message);
 	Hd__RpcReply reply = HD__RPC_REPLY__INIT;
 	reply.status = (Hd__Status)hd_err_status(rc);
-	reply.message = rep.message[0] ? rep.message : (char *)(rc ? hd_strerror(rc) : "");
+	reply.message = rep.message[0] ? rep.message
+				       : (char *)(rc ? hd_strerror(rc) : "");
 	reply.field = rep.field;
 	reply.payload.data = (uint8_t *)rep.payload.data;
 	reply.payload.len = rc ? 0 : rep.payload.len;
@@ -120,28 +131,42 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 	return out;
 }
 
-typedef struct worker_arg {
-	hd_rpc_server *srv;
-	nng_ctx ctx;
-} worker_arg;
+/* Close w's context once; the caller holds w->mu. */
+static void close_ctx(worker *w)
+{
+	if (!w->closed)
+		nng_ctx_close(w->ctx);
+	w->closed = 1;
+}
 
 static void *worker_main(void *arg)
 {
-	hd_rpc_server *srv = ((worker_arg *)arg)->srv;
-	nng_ctx ctx = ((worker_arg *)arg)->ctx;
-	free(arg);
-	while (!atomic_load(&srv->stopping)) {
+	worker *w = arg;
+	hd_rpc_server *srv = w->srv;
+	for (;;) {
 		nng_msg *in = NULL;
-		int rc = hd_nng_ctx_recv(ctx, &in, NNG_DURATION_INFINITE);
+		int rc = hd_nng_ctx_recv(w->ctx, &in, NNG_DURATION_INFINITE);
 		if (rc == NNG_ECLOSED)
 			break;
 		if (rc)
 			continue;
+		pthread_mutex_lock(&w->mu);
+		w->busy = 1;
+		pthread_mutex_unlock(&w->mu);
 		nng_msg *out = handle(srv, in);
 		nng_msg_free(in);
 		atomic_fetch_add(&srv->served, 1);
-		if (out && hd_nng_ctx_send(ctx, out, 5000))
+		if (out && hd_nng_ctx_send(w->ctx, out, 5000))
 			nng_msg_free(out); /* send owns it only on success */
+		pthread_mutex_lock(&w->mu);
+		w->busy = 0;
+		int stop = atomic_load(&srv->stopping);
+		if (stop)
+			close_ctx(
+				w); /* stop left this one to finish its reply */
+		pthread_mutex_unlock(&w->mu);
+		if (stop)
+			break;
 	}
 	return NULL;
 }
@@ -152,8 +177,7 @@ int hd_rpc_server_new(hd_rpc_server **out)
 	return *out ? HD_OK : HD_E_NOMEM;
 }
 
-int hd_rpc_server_add(hd_rpc_server *srv, const hd_rpc_route *routes,
-		      void *ctx)
+int hd_rpc_server_add(hd_rpc_server *srv, const hd_rpc_route *routes, void *ctx)
 {
 	if (srv->ntables >= MAX_ROUTE_TABLES || srv->open)
 		return HD_E_TOOBIG;
@@ -175,19 +199,16 @@ int hd_rpc_server_start(hd_rpc_server *srv, const char *url, unsigned workers)
 			 nng_strerror(nrc));
 		return nrc == NNG_EADDRINUSE ? HD_E_UNAVAILABLE : HD_E_INVALID;
 	}
-	srv->threads = calloc(workers, sizeof *srv->threads);
-	srv->wctx = calloc(workers, sizeof *srv->wctx);
-	for (unsigned i = 0; srv->threads && srv->wctx && i < workers; i++) {
-		worker_arg *wa = malloc(sizeof *wa);
-		if (!wa || nng_ctx_open(&wa->ctx, srv->sock)) {
-			free(wa);
+	srv->workers = calloc(workers, sizeof *srv->workers);
+	for (unsigned i = 0; srv->workers && i < workers; i++) {
+		worker *w = &srv->workers[i];
+		w->srv = srv;
+		if (nng_ctx_open(&w->ctx, srv->sock))
 			break;
-		}
-		wa->srv = srv;
-		srv->wctx[i] = wa->ctx;
-		if (pthread_create(&srv->threads[i], NULL, worker_main, wa)) {
-			nng_ctx_close(wa->ctx);
-			free(wa);
+		pthread_mutex_init(&w->mu, NULL);
+		if (pthread_create(&w->thread, NULL, worker_main, w)) {
+			nng_ctx_close(w->ctx);
+			pthread_mutex_destroy(&w->mu);
 			break;
 		}
 		srv->nthreads++;
@@ -200,17 +221,24 @@ void hd_rpc_server_stop(hd_rpc_server *srv)
 	if (!srv)
 		return;
 	atomic_store(&srv->stopping, 1);
-	/* Close the contexts first (each wakes its worker with NNG_ECLOSED) and
-	 * the socket only once no worker touches it: closing the socket while
-	 * workers closed their contexts was seen to hang nng 1.5.2's close. */
-	for (unsigned i = 0; i < srv->nthreads; i++)
-		nng_ctx_close(srv->wctx[i]);
-	for (unsigned i = 0; i < srv->nthreads; i++)
-		pthread_join(srv->threads[i], NULL);
+	/* Close the contexts first (an idle worker wakes with NNG_ECLOSED; a
+	 * busy one answers, then closes its own) and the socket only once no
+	 * worker touches it: closing the socket under the workers was seen to
+	 * crash or hang nng 1.5.2. */
+	for (unsigned i = 0; i < srv->nthreads; i++) {
+		worker *w = &srv->workers[i];
+		pthread_mutex_lock(&w->mu);
+		if (!w->busy)
+			close_ctx(w);
+		pthread_mutex_unlock(&w->mu);
+	}
+	for (unsigned i = 0; i < srv->nthreads; i++) {
+		pthread_join(srv->workers[i].thread, NULL);
+		pthread_mutex_destroy(&srv->workers[i].mu);
+	}
 	if (srv->open)
 		nng_close(srv->sock);
-	free(srv->threads);
-	free(srv->wctx);
+	free(srv->workers);
 	free(srv);
 }
 

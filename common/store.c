@@ -23,9 +23,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define MAX_DBS 32
-#define MAX_BATCH_JOBS 4096
-#define TRIM_EVERY_MS 1000
+#define MAX_DBS           32
+#define MAX_BATCH_JOBS    4096
+#define TRIM_EVERY_MS     1000
 #define TRIM_MAX_PER_PASS 20000
 
 typedef struct job {
@@ -57,7 +57,7 @@ struct hd_store {
 
 	/* writer-thread state */
 	uint64_t next_seq;
-	hd_buf batch;           /* encoded EventBatch of the open group commit */
+	hd_buf batch; /* encoded EventBatch of the open group commit */
 	char topic[64];
 	int64_t last_trim_ms;
 
@@ -105,7 +105,8 @@ int hd_txn_put(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen,
 	if (t->rc)
 		return t->rc;
 	MDB_val key = {klen, (void *)k}, val = {vlen, (void *)v};
-	return hd_txn_fail(t, hd_err_from_mdb(mdb_put(t->txn, dbi, &key, &val, 0)));
+	return hd_txn_fail(
+		t, hd_err_from_mdb(mdb_put(t->txn, dbi, &key, &val, 0)));
 }
 
 int hd_txn_get(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen, MDB_val *v)
@@ -319,7 +320,8 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 		goto fail;
 	mdb_env_set_maxdbs(s->env, MAX_DBS);
 	mdb_env_set_maxreaders(s->env, 512);
-	mdb_env_set_mapsize(s->env, o->map_size ? o->map_size : (size_t)1 << 30);
+	mdb_env_set_mapsize(s->env,
+			    o->map_size ? o->map_size : (size_t)1 << 30);
 	/* MDB_NOTLS: read transactions are not tied to threads, so RPC workers
 	 * can share them freely. Sync stays on: a commit is durable. */
 	rc = hd_err_from_mdb(mdb_env_open(s->env, o->dir, MDB_NOTLS, 0600));
@@ -373,12 +375,21 @@ int hd_store_dbi(hd_store *s, const char *name, MDB_dbi *out)
 
 void hd_store_on_commit(hd_store *s, hd_publish_fn fn, void *arg)
 {
+	/* Under the lock the writer takes to read it (see commit_batch). */
+	pthread_mutex_lock(&s->mu);
 	s->publish = fn;
 	s->publish_arg = arg;
+	pthread_mutex_unlock(&s->mu);
 }
 
-uint64_t hd_store_latest_seq(hd_store *s) { return atomic_load(&s->committed_seq); }
-uint64_t hd_store_oldest_seq(hd_store *s) { return atomic_load(&s->oldest_seq); }
+uint64_t hd_store_latest_seq(hd_store *s)
+{
+	return atomic_load(&s->committed_seq);
+}
+uint64_t hd_store_oldest_seq(hd_store *s)
+{
+	return atomic_load(&s->oldest_seq);
+}
 
 /* ---- reads ---- */
 
@@ -388,7 +399,8 @@ int hd_store_read(hd_store *s, hd_txn *t)
 	t->rc = HD_OK;
 	t->readonly = 1;
 	t->txn = NULL;
-	return hd_err_from_mdb(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn));
+	return hd_err_from_mdb(
+		mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn));
 }
 
 void hd_txn_end(hd_txn *t)
@@ -501,7 +513,8 @@ static void trim_outbox(hd_store *s)
 	MDB_cursor *cur = NULL;
 	if (mdb_txn_begin(s->env, NULL, 0, &txn))
 		return;
-	int64_t horizon = s->retain_ms ? hd_now_ms() - (int64_t)s->retain_ms : 0;
+	int64_t horizon =
+		s->retain_ms ? hd_now_ms() - (int64_t)s->retain_ms : 0;
 	uint64_t seq = oldest, removed = 0;
 	MDB_val k, v;
 	int rc = mdb_cursor_open(txn, s->events, &cur);
@@ -510,7 +523,8 @@ static void trim_outbox(hd_store *s)
 		if (rc)
 			break;
 		seq = hd_key_get_u64(k.mv_data);
-		int over_count = s->retain_max && latest - seq + 1 > s->retain_max;
+		int over_count =
+			s->retain_max && latest - seq + 1 > s->retain_max;
 		int too_old = 0;
 		if (!over_count && horizon > 0) {
 			Hd__Envelope *e = hd__envelope__unpack(NULL, v.mv_size,
@@ -569,9 +583,13 @@ static void commit_batch(hd_store *s, job *jobs)
 	atomic_store(&s->committed_seq, s->next_seq - 1);
 	if (atomic_load(&s->oldest_seq) == 0)
 		atomic_store(&s->oldest_seq, first_seq);
-	if (s->publish)
-		s->publish(s->publish_arg, s->topic, (uint8_t *)s->batch.data,
-			   s->batch.len);
+	pthread_mutex_lock(&s->mu);
+	hd_publish_fn publish = s->publish;
+	void *publish_arg = s->publish_arg;
+	pthread_mutex_unlock(&s->mu);
+	if (publish)
+		publish(publish_arg, s->topic, (uint8_t *)s->batch.data,
+			s->batch.len);
 }
 
 static void *writer_main(void *arg)
@@ -584,7 +602,8 @@ static void *writer_main(void *arg)
 			clock_gettime(CLOCK_REALTIME, &until);
 			until.tv_sec += 1;
 			pthread_cond_timedwait(&s->work, &s->mu, &until);
-			if (!s->head && hd_now_ms() - s->last_trim_ms >= TRIM_EVERY_MS)
+			if (!s->head &&
+			    hd_now_ms() - s->last_trim_ms >= TRIM_EVERY_MS)
 				break;
 		}
 		if (!s->head && s->stopping)

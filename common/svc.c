@@ -9,7 +9,10 @@
 #include "rpc.pb-c.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,29 +20,49 @@
 #define MAX_CURSORS 64
 
 static const hd_cfg_opt common_opts[] = {
-	{"HD_DATA", "--data", "./var", "data directory (one LMDB env per service instance below it)"},
-	{"HD_RUN", "--run", "", "run directory for ipc:// sockets (default: $HD_DATA/run)"},
+	{"HD_DATA", "--data", "./var",
+	 "data directory (one LMDB env per service instance below it)"},
+	{"HD_RUN", "--run", "",
+	 "run directory for ipc:// sockets (default: $HD_DATA/run)"},
 	{"HD_SHARD", "--shard", "0", "this instance's shard"},
 	{"HD_SHARDS", "--shards", "1", "number of intake shards in the suite"},
 	{"HD_LOG_LEVEL", "--log-level", "info", "debug | info | warn | error"},
-	{"HD_ADMIN_BIND", "--admin-bind", "127.0.0.1", "admin HTTP address (/healthz /readyz /metrics)"},
-	{"HD_ADMIN_PORT", "--admin-port", "auto", "admin HTTP port; auto = 9100 + service index; 0 = off"},
+	{"HD_ADMIN_BIND", "--admin-bind", "127.0.0.1",
+	 "admin HTTP address (/healthz /readyz /metrics)"},
+	{"HD_ADMIN_PORT", "--admin-port", "auto",
+	 "admin HTTP port; auto = 9100 + service index; 0 = off"},
 	{"HD_MAP_SIZE_MB", "--map-size-mb", "1024", "LMDB map size in MiB"},
-	{"HD_OUTBOX_RETENTION_HOURS", "--outbox-retention-hours", "168", "keep published events this long (0 = forever)"},
-	{"HD_OUTBOX_MAX_EVENTS", "--outbox-max-events", "10000000", "keep at most this many published events (0 = no cap)"},
+	{"HD_OUTBOX_RETENTION_HOURS", "--outbox-retention-hours", "168",
+	 "keep published events this long (0 = forever)"},
+	{"HD_OUTBOX_MAX_EVENTS", "--outbox-max-events", "10000000",
+	 "keep at most this many published events (0 = no cap)"},
 	{"HD_RPC_WORKERS", "--rpc-workers", "32", "concurrent RPC contexts"},
-	{"HD_RPC_LISTEN", "--rpc-listen", "", "own RPC listen URL (default: own HD_<SERVICE>_RPC)"},
-	{"HD_PUB_LISTEN", "--pub-listen", "", "own pub/sub listen URL (default: own HD_<SERVICE>_PUB)"},
-	{"HD_INTAKE_RPC", "--intake-rpc", "ipc://{run}/intake-{shard}.rpc", "intake RPC URL template"},
-	{"HD_INTAKE_PUB", "--intake-pub", "ipc://{run}/intake-{shard}.pub", "intake events URL template"},
-	{"HD_ROUTING_RPC", "--routing-rpc", "ipc://{run}/routing-{shard}.rpc", "routing RPC URL template"},
-	{"HD_ROUTING_PUB", "--routing-pub", "ipc://{run}/routing-{shard}.pub", "routing events URL template"},
-	{"HD_KNOWLEDGE_RPC", "--knowledge-rpc", "ipc://{run}/knowledge-{shard}.rpc", "knowledge RPC URL template"},
-	{"HD_KNOWLEDGE_PUB", "--knowledge-pub", "ipc://{run}/knowledge-{shard}.pub", "knowledge events URL template"},
-	{"HD_NOTIFICATIONS_RPC", "--notifications-rpc", "ipc://{run}/notifications-{shard}.rpc", "notifications RPC URL template"},
-	{"HD_NOTIFICATIONS_PUB", "--notifications-pub", "ipc://{run}/notifications-{shard}.pub", "notifications events URL template"},
-	{"HD_METRICS_RPC", "--metrics-rpc", "ipc://{run}/metrics-{shard}.rpc", "metrics RPC URL template"},
-	{"HD_METRICS_PUB", "--metrics-pub", "ipc://{run}/metrics-{shard}.pub", "metrics events URL template"},
+	{"HD_RPC_LISTEN", "--rpc-listen", "",
+	 "own RPC listen URL (default: own HD_<SERVICE>_RPC)"},
+	{"HD_PUB_LISTEN", "--pub-listen", "",
+	 "own pub/sub listen URL (default: own HD_<SERVICE>_PUB)"},
+	{"HD_INTAKE_RPC", "--intake-rpc", "ipc://{run}/intake-{shard}.rpc",
+	 "intake RPC URL template"},
+	{"HD_INTAKE_PUB", "--intake-pub", "ipc://{run}/intake-{shard}.pub",
+	 "intake events URL template"},
+	{"HD_ROUTING_RPC", "--routing-rpc", "ipc://{run}/routing-{shard}.rpc",
+	 "routing RPC URL template"},
+	{"HD_ROUTING_PUB", "--routing-pub", "ipc://{run}/routing-{shard}.pub",
+	 "routing events URL template"},
+	{"HD_KNOWLEDGE_RPC", "--knowledge-rpc",
+	 "ipc://{run}/knowledge-{shard}.rpc", "knowledge RPC URL template"},
+	{"HD_KNOWLEDGE_PUB", "--knowledge-pub",
+	 "ipc://{run}/knowledge-{shard}.pub", "knowledge events URL template"},
+	{"HD_NOTIFICATIONS_RPC", "--notifications-rpc",
+	 "ipc://{run}/notifications-{shard}.rpc",
+	 "notifications RPC URL template"},
+	{"HD_NOTIFICATIONS_PUB", "--notifications-pub",
+	 "ipc://{run}/notifications-{shard}.pub",
+	 "notifications events URL template"},
+	{"HD_METRICS_RPC", "--metrics-rpc", "ipc://{run}/metrics-{shard}.rpc",
+	 "metrics RPC URL template"},
+	{"HD_METRICS_PUB", "--metrics-pub", "ipc://{run}/metrics-{shard}.pub",
+	 "metrics events URL template"},
 };
 
 static void block_signals(void)
@@ -73,13 +96,15 @@ static int read_numbers(hd_svc *svc, uint64_t *map_mb, uint64_t *ret_h,
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_SHARDS", 1, 256, &shards);
 	if (!rc && shard >= shards) {
-		hd_error("config.invalid", "var=HD_SHARD value=%llu "
+		hd_error("config.invalid",
+			 "var=HD_SHARD value=%llu "
 			 "want=\"less than HD_SHARDS (%llu)\"",
 			 (unsigned long long)shard, (unsigned long long)shards);
 		rc = HD_E_INVALID;
 	}
 	if (!rc)
-		rc = hd_cfg_u64(&svc->cfg, "HD_MAP_SIZE_MB", 1, 1 << 24, map_mb);
+		rc = hd_cfg_u64(&svc->cfg, "HD_MAP_SIZE_MB", 1, 1 << 24,
+				map_mb);
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_OUTBOX_RETENTION_HOURS", 0,
 				1000000, ret_h);
@@ -91,9 +116,32 @@ static int read_numbers(hd_svc *svc, uint64_t *map_mb, uint64_t *ret_h,
 	return rc;
 }
 
+/* A second instance on the same data directory would also bind the same
+ * ipc:// paths, and nng 1.5.2 then silently stops accepting on the first
+ * instance's listeners: refuse to start instead. */
+static int lock_instance(hd_svc *svc)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/instance.lock", svc->data_dir);
+	svc->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (svc->lock_fd < 0) {
+		hd_error("service.lock_failed", "path=%s", path);
+		return HD_E_IO;
+	}
+	if (flock(svc->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		hd_error("service.already_running",
+			 "path=%s msg=\"another %s-%u uses this data "
+			 "directory\"",
+			 path, svc->def->name, svc->shard);
+		return HD_E_CONFLICT;
+	}
+	return HD_OK;
+}
+
 int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 {
 	memset(svc, 0, sizeof *svc);
+	svc->lock_fd = -1;
 	svc->def = def;
 	block_signals();
 	hd_cfg_init(&svc->cfg);
@@ -125,7 +173,8 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 			   .shard = svc->shard,
 			   .retain_ms = ret_h * 3600 * 1000,
 			   .retain_max = ret_max};
-	return hd_store_open(&svc->store, &o);
+	rc = hd_store_open(&svc->store, &o);
+	return rc ? rc : lock_instance(svc);
 }
 
 /* ---- bus.status and the cursor gauges ---- */
@@ -155,7 +204,8 @@ static int bus_status(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	out.latest_seq = svc->pub ? hd_store_latest_seq(svc->store) : 0;
 	out.n_cursors = n;
 	out.cursors = curp;
-	out.bad_frames = svc->consumer ? hd_consumer_bad_frames(svc->consumer) : 0;
+	out.bad_frames =
+		svc->consumer ? hd_consumer_bad_frames(svc->consumer) : 0;
 	return hd_pb_pack(&rep->payload, &out);
 }
 
@@ -164,9 +214,11 @@ static void collect_bus(void *arg, hd_buf *out)
 	hd_svc *svc = arg;
 	if (svc->pub) {
 		hd_prom_family(out, "hd_bus_outbox_latest_seq", "gauge",
-			       "Sequence of the newest committed event in this service's outbox.");
-		hd_buf_printf(out, "hd_bus_outbox_latest_seq %llu\n",
-			      (unsigned long long)hd_store_latest_seq(svc->store));
+			       "Sequence of the newest committed event in this "
+			       "service's outbox.");
+		hd_buf_printf(
+			out, "hd_bus_outbox_latest_seq %llu\n",
+			(unsigned long long)hd_store_latest_seq(svc->store));
 	}
 	if (!svc->consumer)
 		return;
@@ -175,14 +227,19 @@ static void collect_bus(void *arg, hd_buf *out)
 	hd_prom_family(out, "hd_bus_cursor_seq", "gauge",
 		       "Last event sequence applied from each source.");
 	for (size_t i = 0; i < n && i < MAX_CURSORS; i++)
-		hd_buf_printf(out, "hd_bus_cursor_seq{source=\"%s\",shard=\"%u\"} %llu\n",
-			      st[i].name, st[i].shard,
-			      (unsigned long long)st[i].applied);
-	hd_prom_family(out, "hd_bus_source_failed", "gauge",
-		       "1 when the source trimmed events this consumer still needed.");
+		hd_buf_printf(
+			out,
+			"hd_bus_cursor_seq{source=\"%s\",shard=\"%u\"} %llu\n",
+			st[i].name, st[i].shard,
+			(unsigned long long)st[i].applied);
+	hd_prom_family(
+		out, "hd_bus_source_failed", "gauge",
+		"1 when the source trimmed events this consumer still needed.");
 	for (size_t i = 0; i < n && i < MAX_CURSORS; i++)
-		hd_buf_printf(out, "hd_bus_source_failed{source=\"%s\",shard=\"%u\"} %d\n",
-			      st[i].name, st[i].shard, st[i].failed);
+		hd_buf_printf(
+			out,
+			"hd_bus_source_failed{source=\"%s\",shard=\"%u\"} %d\n",
+			st[i].name, st[i].shard, st[i].failed);
 }
 
 /* ---- start / wait / release ---- */
@@ -198,7 +255,8 @@ static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 				return HD_E_TOOBIG;
 			hd_source *s = &src[n++];
 			memset(s, 0, sizeof *s);
-			snprintf(s->name, sizeof s->name, "%s", svc->def->consumes[i]);
+			snprintf(s->name, sizeof s->name, "%s",
+				 svc->def->consumes[i]);
 			s->shard = sh;
 			rc = hd_svc_url(svc, s->name, "PUB", sh, s->pub_url,
 					sizeof s->pub_url);
@@ -208,7 +266,8 @@ static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 		}
 	}
 	if (rc == HD_OK)
-		rc = hd_consumer_start(&svc->consumer, svc->store, src, n, apply, arg);
+		rc = hd_consumer_start(&svc->consumer, svc->store, src, n,
+				       apply, arg);
 	return rc;
 }
 
@@ -229,14 +288,15 @@ static int start_admin(hd_svc *svc)
 	    hd_cfg_u64(&svc->cfg, "HD_ADMIN_PORT", 0, 65535, &port))
 		return HD_E_INVALID;
 	hd_prom_add_collector(collect_bus, svc);
-	return hd_admin_start(&svc->admin, hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
+	return hd_admin_start(&svc->admin,
+			      hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
 			      (unsigned)port, &svc->ready);
 }
 
 static const hd_rpc_route bus_routes[] = {{"bus.status", bus_status},
 					  {NULL, NULL}};
-static const hd_rpc_route pub_routes[] = {
-	{"events.since", hd_bus_events_since}, {NULL, NULL}};
+static const hd_rpc_route pub_routes[] = {{"events.since", hd_bus_events_since},
+					  {NULL, NULL}};
 
 int hd_svc_start(hd_svc *svc, const hd_rpc_route *routes, void *ctx,
 		 hd_apply_fn apply, void *apply_arg)
@@ -300,6 +360,9 @@ void hd_svc_release(hd_svc *svc)
 		hd_store_close(svc->store); /* drains queued writes first */
 	svc->store = NULL;
 	hd_cfg_release(&svc->cfg);
+	if (svc->lock_fd >= 0)
+		close(svc->lock_fd); /* releases the instance lock */
+	svc->lock_fd = -1;
 }
 
 int hd_svc_main(const hd_svc_def *def, int argc, char **argv)

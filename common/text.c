@@ -9,7 +9,8 @@ bool hd_utf8_valid(const char *s, size_t len)
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	while (len > 0) {
 		utf8proc_int32_t cp;
-		utf8proc_ssize_t n = utf8proc_iterate(p, (utf8proc_ssize_t)len, &cp);
+		utf8proc_ssize_t n =
+			utf8proc_iterate(p, (utf8proc_ssize_t)len, &cp);
 		if (n <= 0 || cp == 0)
 			return false;
 		p += n;
@@ -32,7 +33,8 @@ bool hd_ascii_lower(const char *s, char *out, size_t cap)
 	if (n >= cap)
 		return false;
 	for (size_t i = 0; i <= n; i++)
-		out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+		out[i] =
+			(s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
 	return true;
 }
 

@@ -70,7 +70,7 @@ static int cache_get(gw_auth_cache *c, const uint8_t key[16], hd_principal *who)
 }
 
 static void cache_put(gw_auth_cache *c, const uint8_t key[16],
-                      const hd_principal *who)
+		      const hd_principal *who)
 {
 	pthread_mutex_lock(&c->mu);
 	slot *s = slot_for(c, key);
@@ -82,7 +82,7 @@ static void cache_put(gw_auth_cache *c, const uint8_t key[16],
 
 /* Split "Basic base64(email/token:TOKEN)" into email and token. */
 static int parse_basic(const char *header, char *email, size_t ecap,
-                       char *token, size_t tcap)
+		       char *token, size_t tcap)
 {
 	if (strncmp(header, "Basic ", 6) != 0)
 		return HD_E_UNAUTHORIZED;
@@ -90,7 +90,7 @@ static int parse_basic(const char *header, char *email, size_t ecap,
 	size_t len = 0;
 	const char *b64 = header + 6;
 	if (sodium_base642bin(raw, sizeof raw - 1, b64, strlen(b64), NULL, &len,
-	                      NULL, sodium_base64_VARIANT_ORIGINAL))
+			      NULL, sodium_base64_VARIANT_ORIGINAL))
 		return HD_E_UNAUTHORIZED;
 	raw[len] = '\0';
 	char *colon = memchr(raw, ':', len);
@@ -122,12 +122,12 @@ static void principal_from_user(hd_principal *who, const Hd__User *u)
 int gw_authenticate(gw *g, gw_req *r)
 {
 	const char *header = MHD_lookup_connection_value(
-	        r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (!header || strlen(header) >= MAX_HEADER)
 		return HD_E_UNAUTHORIZED;
 	uint8_t key[16];
 	crypto_generichash(key, sizeof key, (const unsigned char *)header,
-	                   strlen(header), NULL, 0);
+			   strlen(header), NULL, 0);
 	if (cache_get(g->auth, key, &r->who))
 		return HD_OK;
 	char email[256], token[256];
@@ -142,7 +142,7 @@ int gw_authenticate(gw *g, gw_req *r)
 	sodium_memzero(token, sizeof token);
 	hd_rpc_result res;
 	rc = hd_rpc_call(g->intake[0], "auth.token", buf, len, NULL, r->trace,
-	                 g->rpc_timeout_ms, &res);
+			 g->rpc_timeout_ms, &res);
 	sodium_memzero(buf, sizeof buf);
 	if (rc == HD_OK && res.rc == HD_OK) {
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);

@@ -20,7 +20,7 @@ static Hd__BusStatusReply *ask(hd_rpc_client *c, gw_req *r)
 {
 	hd_rpc_result res;
 	int rc = hd_rpc_call(c, "bus.status", NULL, 0, &r->who, r->trace,
-	                     STATUS_TIMEOUT_MS, &res);
+			     STATUS_TIMEOUT_MS, &res);
 	Hd__BusStatusReply *st = NULL;
 	if (rc == HD_OK && res.rc == HD_OK)
 		st = hd__bus_status_reply__unpack(NULL, res.len, res.payload);
@@ -29,7 +29,7 @@ static Hd__BusStatusReply *ask(hd_rpc_client *c, gw_req *r)
 }
 
 static json_t *consumer_json(const Hd__BusStatusReply *st, const head *heads,
-                             size_t nheads, int *converged)
+			     size_t nheads, int *converged)
 {
 	json_t *cursors = json_array();
 	for (size_t i = 0; i < st->n_cursors; i++) {
@@ -45,23 +45,23 @@ static json_t *consumer_json(const Hd__BusStatusReply *st, const head *heads,
 		if (!known || c->applied_seq != latest || c->failed)
 			*converged = 0;
 		json_array_append_new(
-		        cursors,
-		        json_pack("{s:s, s:I, s:I, s:o, s:I, s:b}", "source",
-		                  c->source, "shard", (json_int_t)c->shard,
-		                  "applied_seq", (json_int_t)c->applied_seq,
-		                  "source_latest_seq",
-		                  known ? json_integer((json_int_t)latest)
-		                        : json_null(),
-		                  "lag",
-		                  (json_int_t)(latest > c->applied_seq
-		                                       ? latest - c->applied_seq
-		                                       : 0),
-		                  "failed", c->failed));
+			cursors,
+			json_pack("{s:s, s:I, s:I, s:o, s:I, s:b}", "source",
+				  c->source, "shard", (json_int_t)c->shard,
+				  "applied_seq", (json_int_t)c->applied_seq,
+				  "source_latest_seq",
+				  known ? json_integer((json_int_t)latest)
+					: json_null(),
+				  "lag",
+				  (json_int_t)(latest > c->applied_seq
+						       ? latest - c->applied_seq
+						       : 0),
+				  "failed", c->failed));
 	}
 	return json_pack("{s:s, s:I, s:b, s:I, s:o}", "service", st->service,
-	                 "shard", (json_int_t)st->shard, "reachable", 1,
-	                 "bad_frames", (json_int_t)st->bad_frames, "cursors",
-	                 cursors);
+			 "shard", (json_int_t)st->shard, "reachable", 1,
+			 "bad_frames", (json_int_t)st->bad_frames, "cursors",
+			 cursors);
 }
 
 int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
@@ -75,31 +75,31 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 		if (!st)
 			converged = 0;
 		json_array_append_new(sources,
-		                      json_pack("{s:s, s:I, s:b, s:I}",
-		                                "source", "intake", "shard",
-		                                (json_int_t)s, "reachable",
-		                                st != NULL, "latest_seq",
-		                                (json_int_t)heads[s].latest));
+				      json_pack("{s:s, s:I, s:b, s:I}",
+						"source", "intake", "shard",
+						(json_int_t)s, "reachable",
+						st != NULL, "latest_seq",
+						(json_int_t)heads[s].latest));
 		hd__bus_status_reply__free_unpacked(st, NULL);
 	}
 	for (size_t p = 0; p < GW_PEERS; p++) {
 		Hd__BusStatusReply *st = ask(g->peers[p], r);
 		if (st) {
 			json_array_append_new(
-			        consumers, consumer_json(st, heads, g->shards,
-			                                 &converged));
+				consumers, consumer_json(st, heads, g->shards,
+							 &converged));
 		} else {
 			converged = 0;
 			json_array_append_new(
-			        consumers,
-			        json_pack("{s:s, s:i, s:b}", "service",
-			                  gw_peer_names[p], "shard", 0,
-			                  "reachable", 0));
+				consumers,
+				json_pack("{s:s, s:i, s:b}", "service",
+					  gw_peer_names[p], "shard", 0,
+					  "reachable", 0));
 		}
 		hd__bus_status_reply__free_unpacked(st, NULL);
 	}
 	out->status = 200;
 	out->body = json_pack("{s:{s:o, s:o, s:b}}", "bus", "sources", sources,
-	                      "consumers", consumers, "converged", converged);
+			      "consumers", consumers, "converged", converged);
 	return HD_OK;
 }

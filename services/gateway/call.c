@@ -7,8 +7,8 @@
 #define MAX_REQUEST_BYTES ((size_t)4 << 20)
 
 int gw_call(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
-            const void *req, const ProtobufCMessageDescriptor *reply_desc,
-            void **reply, gw_resp *out)
+	    const void *req, const ProtobufCMessageDescriptor *reply_desc,
+	    void **reply, gw_resp *out)
 {
 	hd_buf b;
 	hd_rpc_result res = {0};
@@ -20,7 +20,7 @@ int gw_call(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
 		return gw_from_err(out, rc, "request too large");
 	}
 	rc = hd_rpc_call(c, method, b.data, b.len, &r->who, r->trace,
-	                 g->rpc_timeout_ms, &res);
+			 g->rpc_timeout_ms, &res);
 	hd_buf_release(&b);
 	if (rc || res.rc) {
 		gw_from_rpc(out, rc, &res);
@@ -28,7 +28,7 @@ int gw_call(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
 		return rc ? rc : res.rc;
 	}
 	*reply = protobuf_c_message_unpack(reply_desc, NULL, res.len,
-	                                   res.payload);
+					   res.payload);
 	hd_rpc_result_release(&res);
 	if (!*reply)
 		return gw_from_err(out, HD_E_INTERNAL, "undecodable reply");

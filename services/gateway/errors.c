@@ -5,12 +5,12 @@
 #include "hd/err.h"
 
 int gw_error(gw_resp *out, unsigned status, const char *error,
-             const char *description)
+	     const char *description)
 {
 	out->status = status;
 	json_decref(out->body);
 	out->body = json_pack("{s:s, s:s}", "error", error, "description",
-	                      description);
+			      description);
 	return HD_E_INVALID;
 }
 
@@ -19,10 +19,10 @@ int gw_invalid(gw_resp *out, const char *field, const char *description)
 	out->status = 422;
 	json_decref(out->body);
 	out->body = json_pack("{s:s, s:s, s:{s:[{s:s, s:s}]}}", "error",
-	                      "RecordInvalid", "description",
-	                      "Record validation errors", "details",
-	                      field[0] ? field : "base", "description",
-	                      description, "error", "InvalidValue");
+			      "RecordInvalid", "description",
+			      "Record validation errors", "details",
+			      field[0] ? field : "base", "description",
+			      description, "error", "InvalidValue");
 	return HD_E_INVALID;
 }
 
@@ -35,7 +35,7 @@ int gw_from_err(gw_resp *out, int rc, const char *what)
 		out->status = 401;
 		json_decref(out->body);
 		out->body = json_pack("{s:s}", "error",
-		                      "Couldn't authenticate you");
+				      "Couldn't authenticate you");
 		return rc;
 	case HD_E_FORBIDDEN:
 		return gw_error(out, 403, "Forbidden", what);
@@ -60,12 +60,12 @@ int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res)
 {
 	if (rc) /* transport: the owner is down or slow */
 		return gw_from_err(out,
-		                   rc == HD_E_DECODE ? HD_E_INTERNAL
-		                                     : HD_E_UNAVAILABLE,
-		                   hd_strerror(rc));
+				   rc == HD_E_DECODE ? HD_E_INTERNAL
+						     : HD_E_UNAVAILABLE,
+				   hd_strerror(rc));
 	if (res->rc == HD_E_INVALID || res->rc == HD_E_DECODE)
 		return gw_invalid(out, res->field, res->message);
 	return gw_from_err(out, res->rc,
-	                   res->message[0] ? res->message
-	                                   : hd_strerror(res->rc));
+			   res->message[0] ? res->message
+					   : hd_strerror(res->rc));
 }

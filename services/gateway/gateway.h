@@ -76,7 +76,7 @@ void gw_http_stop(gw *g);
 
 /* errors.c: Zendesk-style error bodies. Each fills out and returns rc. */
 int gw_error(gw_resp *out, unsigned status, const char *error,
-             const char *description);
+	     const char *description);
 int gw_invalid(gw_resp *out, const char *field, const char *description);
 int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res);
 int gw_from_err(gw_resp *out, int rc, const char *what);
@@ -86,8 +86,8 @@ int gw_from_err(gw_resp *out, int rc, const char *what);
  * protobuf_c_message_free_unpacked). On failure out holds the HTTP error
  * and the error is returned. */
 int gw_call(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
-            const void *req, const ProtobufCMessageDescriptor *reply_desc,
-            void **reply, gw_resp *out);
+	    const void *req, const ProtobufCMessageDescriptor *reply_desc,
+	    void **reply, gw_resp *out);
 
 /* auth.c */
 int gw_auth_init(gw *g);

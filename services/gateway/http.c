@@ -21,7 +21,7 @@ static void req_free(gw_req *r)
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
-                         enum MHD_RequestTerminationCode why)
+			 enum MHD_RequestTerminationCode why)
 {
 	(void)cls;
 	(void)conn;
@@ -66,27 +66,27 @@ static void normalize_path(const char *url, char *out, size_t cap)
 static void base_url(gw *g, gw_req *r)
 {
 	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-	                                               MHD_HTTP_HEADER_HOST);
+						       MHD_HTTP_HEADER_HOST);
 	const char *proto = MHD_lookup_connection_value(
-	        r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
 	int ok = host && host[0] && strlen(host) < 200 &&
-	         strspn(host,
-	                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                "0123456789.-:[]") == strlen(host);
+		 strspn(host,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789.-:[]") == strlen(host);
 	const char *scheme =
-	        proto && strcmp(proto, "https") == 0 ? "https" : "http";
+		proto && strcmp(proto, "https") == 0 ? "https" : "http";
 	if (ok)
 		snprintf(r->base_url, sizeof r->base_url, "%s://%s", scheme,
-		         host);
+			 host);
 	else
 		snprintf(r->base_url, sizeof r->base_url, "%s://%s:%u", scheme,
-		         g->bind, g->port);
+			 g->bind, g->port);
 }
 
 static void trace_id(gw_req *r)
 {
 	const char *given = MHD_lookup_connection_value(
-	        r->conn, MHD_HEADER_KIND, "X-Request-Id");
+		r->conn, MHD_HEADER_KIND, "X-Request-Id");
 	if (given && strlen(given) < sizeof r->trace && given[0] &&
 	    strspn(given, "0123456789abcdefABCDEF-") == strlen(given)) {
 		snprintf(r->trace, sizeof r->trace, "%s", given);
@@ -102,29 +102,29 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out)
 	char *text = out->body ? json_dumps(out->body, JSON_COMPACT) : NULL;
 	size_t len = text ? strlen(text) : 0;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	        len, text ? text : (char *)"",
-	        text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+		len, text ? text : (char *)"",
+		text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		free(text);
 		return MHD_NO;
 	}
 	if (text)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-		                        "application/json; charset=utf-8");
+					"application/json; charset=utf-8");
 	if (out->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
-		                        out->location);
+					out->location);
 	if (out->api_warn[0])
 		MHD_add_response_header(resp, "x-zendesk-api-warn",
-		                        out->api_warn);
+					out->api_warn);
 	if (out->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		                        "Basic realm=\"Web Password\"");
+					"Basic realm=\"Web Password\"");
 	MHD_add_response_header(resp, "X-Request-Id", r->trace);
 	enum MHD_Result ok = MHD_queue_response(r->conn, out->status, resp);
 	MHD_destroy_response(resp);
 	hd_debug("http.request", "method=%s path=%s status=%u trace=%s",
-	         r->method, r->path, out->status, r->trace);
+		 r->method, r->path, out->status, r->trace);
 	return ok;
 }
 
@@ -144,7 +144,7 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out)
 	if (!route) {
 		if (path_known)
 			gw_error(out, 405, "MethodNotAllowed",
-			         "This endpoint does not accept that method");
+				 "This endpoint does not accept that method");
 		else
 			gw_error(out, 404, "InvalidEndpoint", "Not found");
 		return;
@@ -152,7 +152,7 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out)
 	if (r->body_too_big) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "The request body exceeds %zu bytes",
-		         g->max_body);
+			 g->max_body);
 		gw_error(out, 413, "RequestTooLarge", msg);
 		return;
 	}
@@ -160,15 +160,15 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out)
 		int rc = gw_authenticate(g, r);
 		if (rc) {
 			gw_from_err(out,
-			            rc == HD_E_UNAUTHORIZED ? rc
-			                                    : HD_E_UNAVAILABLE,
-			            "The user directory is unavailable");
+				    rc == HD_E_UNAUTHORIZED ? rc
+							    : HD_E_UNAVAILABLE,
+				    "The user directory is unavailable");
 			return;
 		}
 		if (route->auth == GW_AUTH_ADMIN &&
 		    strcmp(r->who.role, "admin") != 0) {
 			gw_error(out, 403, "Forbidden",
-			         "Only admins may use this endpoint");
+				 "Only admins may use this endpoint");
 			return;
 		}
 	}
@@ -178,9 +178,9 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-                                  const char *url, const char *method,
-                                  const char *version, const char *upload,
-                                  size_t *upload_size, void **state)
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **state)
 {
 	(void)version;
 	gw *g = cls;
@@ -194,7 +194,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		hd_buf_init(&r->body, g->max_body);
 		normalize_path(url, r->path, sizeof r->path);
 		const char *cl = MHD_lookup_connection_value(
-		        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		uint64_t declared = 0;
 		if (cl && hd_parse_u64(cl, &declared) == HD_OK &&
 		    declared > g->max_body)
@@ -221,22 +221,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 int gw_http_start(gw *g, unsigned threads)
 {
 	struct sockaddr_in addr = {.sin_family = AF_INET,
-	                           .sin_port = htons((uint16_t)g->port)};
+				   .sin_port = htons((uint16_t)g->port)};
 	if (inet_pton(AF_INET, g->bind, &addr.sin_addr) != 1) {
 		hd_error("config.invalid", "var=HD_HTTP_BIND value=\"%s\"",
-		         g->bind);
+			 g->bind);
 		return HD_E_INVALID;
 	}
 	g->daemon = MHD_start_daemon(
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
-	        (uint16_t)g->port, NULL, NULL, on_request, g,
-	        MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
-	        threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
-	        MHD_OPTION_CONNECTION_TIMEOUT, 60U, MHD_OPTION_CONNECTION_LIMIT,
-	        4096U, MHD_OPTION_END);
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
+		(uint16_t)g->port, NULL, NULL, on_request, g,
+		MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
+		threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
+		MHD_OPTION_CONNECTION_TIMEOUT, 60U, MHD_OPTION_CONNECTION_LIMIT,
+		4096U, MHD_OPTION_END);
 	if (!g->daemon) {
 		hd_error("http.listen_failed", "bind=%s port=%u", g->bind,
-		         g->port);
+			 g->port);
 		return HD_E_UNAVAILABLE;
 	}
 	hd_info("http.listening", "url=http://%s:%u/api/v2", g->bind, g->port);

@@ -47,7 +47,7 @@ static int find_marker(json_t *v, char *path, size_t cap)
 			if (strstr(key, marker))
 				return 1;
 			snprintf(path + len, cap - len, "%s%s", len ? "." : "",
-			         key);
+				 key);
 			if (find_marker(child, path, cap))
 				return 1;
 			path[len] = '\0';
@@ -66,7 +66,7 @@ static int find_marker(json_t *v, char *path, size_t cap)
 
 /* Which field holds the invalid UTF-8 in body? Empty when unknown. */
 static void locate_bad_utf8(const char *body, size_t len, char *field,
-                            size_t cap)
+			    size_t cap)
 {
 	hd_buf fixed;
 	hd_buf_init(&fixed, len * 3 + 16);
@@ -85,7 +85,7 @@ static void locate_bad_utf8(const char *body, size_t len, char *field,
 	}
 	field[0] = '\0';
 	json_t *root =
-	        fixed.data ? json_loadb(fixed.data, fixed.len, 0, NULL) : NULL;
+		fixed.data ? json_loadb(fixed.data, fixed.len, 0, NULL) : NULL;
 	if (root && !find_marker(root, field, cap))
 		field[0] = '\0';
 	json_decref(root);
@@ -100,12 +100,12 @@ int gw_parse_body(gw_req *r, gw_resp *out, json_t **root)
 		char field[128], msg[256];
 		locate_bad_utf8(body, r->body.len, field, sizeof field);
 		snprintf(msg, sizeof msg, "%s%s is not valid UTF-8",
-		         field[0] ? "The value of " : "The request body",
-		         field);
+			 field[0] ? "The value of " : "The request body",
+			 field);
 		gw_error(out, 400, "InvalidUTF8", msg);
 		if (field[0])
 			json_object_set_new(out->body, "field",
-			                    json_string(field));
+					    json_string(field));
 		return HD_E_INVALID;
 	}
 	json_error_t err;
@@ -113,8 +113,8 @@ int gw_parse_body(gw_req *r, gw_resp *out, json_t **root)
 	if (!*root) {
 		char msg[300];
 		snprintf(msg, sizeof msg,
-		         "Malformed JSON at line %d, column %d: %s", err.line,
-		         err.column, err.text);
+			 "Malformed JSON at line %d, column %d: %s", err.line,
+			 err.column, err.text);
 		return gw_error(out, 400, "InvalidJSON", msg);
 	}
 	return HD_OK;

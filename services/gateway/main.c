@@ -6,17 +6,17 @@
 #include <stdio.h>
 
 const char *const gw_peer_names[GW_PEERS] = {"routing", "knowledge",
-                                             "notifications", "metrics"};
+					     "notifications", "metrics"};
 
 static const hd_cfg_opt opts[] = {
-        {"HD_HTTP_BIND", "--http-bind", "127.0.0.1", "public HTTP address"},
-        {"HD_HTTP_PORT", "--http-port", "8080", "public HTTP port"},
-        {"HD_HTTP_THREADS", "--http-threads", "16",
-         "HTTP worker threads (each may wait on one RPC)"},
-        {"HD_MAX_BODY", "--max-body", "1048576",
-         "largest request body in bytes"},
-        {"HD_RPC_TIMEOUT_MS", "--rpc-timeout-ms", "10000",
-         "how long a request waits for the owning service"},
+	{"HD_HTTP_BIND", "--http-bind", "127.0.0.1", "public HTTP address"},
+	{"HD_HTTP_PORT", "--http-port", "8080", "public HTTP port"},
+	{"HD_HTTP_THREADS", "--http-threads", "16",
+	 "HTTP worker threads (each may wait on one RPC)"},
+	{"HD_MAX_BODY", "--max-body", "1048576",
+	 "largest request body in bytes"},
+	{"HD_RPC_TIMEOUT_MS", "--rpc-timeout-ms", "10000",
+	 "how long a request waits for the owning service"},
 };
 
 static gw the_gw;
@@ -32,7 +32,7 @@ static int open_clients(gw *g, hd_svc *svc)
 	}
 	for (size_t p = 0; p < GW_PEERS && rc == HD_OK; p++) {
 		rc = hd_svc_url(svc, gw_peer_names[p], "RPC", 0, url,
-		                sizeof url);
+				sizeof url);
 		if (rc == HD_OK)
 			rc = hd_rpc_client_open(&g->peers[p], url);
 	}
@@ -48,20 +48,20 @@ static int setup(hd_svc *svc, void *ctx)
 	int rc = hd_cfg_u64(&svc->cfg, "HD_HTTP_PORT", 1, 65535, &port);
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_HTTP_THREADS", 1, 1024,
-		                &threads);
+				&threads);
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_MAX_BODY", 1024,
-		                (uint64_t)1 << 30, &max_body);
+				(uint64_t)1 << 30, &max_body);
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_RPC_TIMEOUT_MS", 100, 600000,
-		                &timeout);
+				&timeout);
 	if (rc)
 		return rc;
 	g->port = (unsigned)port;
 	g->max_body = (size_t)max_body;
 	g->rpc_timeout_ms = (int)timeout;
 	snprintf(g->bind, sizeof g->bind, "%s",
-	         hd_cfg_get(&svc->cfg, "HD_HTTP_BIND"));
+		 hd_cfg_get(&svc->cfg, "HD_HTTP_BIND"));
 	rc = gw_auth_init(g);
 	if (!rc)
 		rc = open_clients(g, svc);
@@ -83,15 +83,15 @@ static void teardown(hd_svc *svc, void *ctx)
 }
 
 static const hd_svc_def def = {
-        .name = "gateway",
-        .about = "Hana Desk gateway: the Zendesk-compatible HTTP API "
-                 "(stateless; run as many as you like).",
-        .index = 0,
-        .opts = opts,
-        .nopts = sizeof opts / sizeof opts[0],
-        .ctx = &the_gw,
-        .setup = setup,
-        .teardown = teardown,
+	.name = "gateway",
+	.about = "Hana Desk gateway: the Zendesk-compatible HTTP API "
+		 "(stateless; run as many as you like).",
+	.index = 0,
+	.opts = opts,
+	.nopts = sizeof opts / sizeof opts[0],
+	.ctx = &the_gw,
+	.setup = setup,
+	.teardown = teardown,
 };
 
 int main(int argc, char **argv)

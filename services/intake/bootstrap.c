@@ -50,14 +50,14 @@ static int boot_write(hd_txn *t, void *arg)
 static void generate_token(char *out, size_t n)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklm"
-	                               "nopqrstuvwxyz0123456789";
+				       "nopqrstuvwxyz0123456789";
 	for (size_t i = 0; i + 1 < n; i++)
 		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
 	out[n - 1] = '\0';
 }
 
 static int save_credentials(const char *data_dir, const char *email,
-                            const char *token)
+			    const char *token)
 {
 	char path[1024], body[1024];
 	snprintf(path, sizeof path, "%s/admin-credentials", data_dir);
@@ -65,7 +65,7 @@ static int save_credentials(const char *data_dir, const char *email,
 	if (fd < 0)
 		return HD_E_IO;
 	int n = snprintf(body, sizeof body, "email=%s\ntoken=%s\n", email,
-	                 token);
+			 token);
 	ssize_t w = write(fd, body, (size_t)n);
 	int rc = (w == n && fsync(fd) == 0) ? HD_OK : HD_E_IO;
 	close(fd);
@@ -74,13 +74,13 @@ static int save_credentials(const char *data_dir, const char *email,
 }
 
 int intake_bootstrap_admin(intake *in, const char *email, const char *token,
-                           const char *data_dir)
+			   const char *data_dir)
 {
 	char lower[256], generated[41];
 	if (!hd_email_plausible(email) ||
 	    !hd_ascii_lower(email, lower, sizeof lower)) {
 		hd_error("config.invalid", "var=HD_ADMIN_EMAIL value=\"%s\"",
-		         email);
+			 email);
 		return HD_E_INVALID;
 	}
 	if (!token[0]) {
@@ -100,10 +100,10 @@ int intake_bootstrap_admin(intake *in, const char *email, const char *token,
 	if (token == generated) {
 		/* Printed once, here; afterwards only the saved file has it. */
 		hd_info("bootstrap.admin_created", "email=%s token=%s", lower,
-		        token);
+			token);
 		return save_credentials(data_dir, lower, token);
 	}
 	hd_info("bootstrap.admin_created",
-	        "email=%s token=(from HD_ADMIN_TOKEN)", lower);
+		"email=%s token=(from HD_ADMIN_TOKEN)", lower);
 	return HD_OK;
 }

@@ -22,19 +22,19 @@ static int one_of(const char *v, const char *const *allowed)
 }
 
 static int check_text(hd_rpc_rep *rep, const char *field, const char *v,
-                      size_t max, int required)
+		      size_t max, int required)
 {
 	size_t n = strlen(v);
 	if (required && strspn(v, " \t\r\n") == n)
 		return hd_rpc_fail(rep, HD_E_INVALID, field,
-		                   "%s: cannot be blank", field);
+				   "%s: cannot be blank", field);
 	if (n > max)
 		return hd_rpc_fail(rep, HD_E_INVALID, field,
-		                   "%s: is too long (maximum is %zu bytes)",
-		                   field, max);
+				   "%s: is too long (maximum is %zu bytes)",
+				   field, max);
 	if (!hd_utf8_valid(v, n))
 		return hd_rpc_fail(rep, HD_E_INVALID, field,
-		                   "%s: is not valid UTF-8", field);
+				   "%s: is not valid UTF-8", field);
 	return HD_OK;
 }
 
@@ -43,7 +43,7 @@ static int normalize_tags(hd_rpc_rep *rep, Hd__Ticket *tk)
 {
 	if (tk->n_tags > MAX_TAGS)
 		return hd_rpc_fail(rep, HD_E_INVALID, "tags",
-		                   "tags: at most %d tags", MAX_TAGS);
+				   "tags: at most %d tags", MAX_TAGS);
 	size_t kept = 0;
 	for (size_t i = 0; i < tk->n_tags; i++) {
 		char *tag = tk->tags[i];
@@ -51,9 +51,9 @@ static int normalize_tags(hd_rpc_rep *rep, Hd__Ticket *tk)
 		if (n == 0 || n > MAX_TAG_BYTES || !hd_utf8_valid(tag, n) ||
 		    strpbrk(tag, " \t\r\n,"))
 			return hd_rpc_fail(rep, HD_E_INVALID, "tags",
-			                   "tags: '%.80s' is not a valid tag "
-			                   "(1-%d bytes, no spaces or commas)",
-			                   tag, MAX_TAG_BYTES);
+					   "tags: '%.80s' is not a valid tag "
+					   "(1-%d bytes, no spaces or commas)",
+					   tag, MAX_TAG_BYTES);
 		hd_ascii_lower(tag, tag, n + 1);
 		int dup = 0;
 		for (size_t j = 0; j < kept && !dup; j++)
@@ -70,26 +70,26 @@ static int normalize_tags(hd_rpc_rep *rep, Hd__Ticket *tk)
 static int validate_ticket(hd_rpc_rep *rep, Hd__Ticket *tk)
 {
 	static const char *const priorities[] = {"",     "low",    "normal",
-	                                         "high", "urgent", NULL};
+						 "high", "urgent", NULL};
 	static const char *const types[] = {"",         "problem", "incident",
-	                                    "question", "task",    NULL};
+					    "question", "task",    NULL};
 	int rc = check_text(rep, "subject", tk->subject, MAX_SUBJECT_BYTES, 0);
 	if (!rc)
 		rc = check_text(rep, "description", tk->description,
-		                MAX_DESCRIPTION_BYTES, 1);
+				MAX_DESCRIPTION_BYTES, 1);
 	if (!rc)
 		rc = check_text(rep, "external_id", tk->external_id, 255, 0);
 	if (!rc && !one_of(tk->priority, priorities))
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "priority",
-		                 "priority: '%.32s' is not one of low, normal, "
-		                 "high, urgent",
-		                 tk->priority);
+				 "priority: '%.32s' is not one of low, normal, "
+				 "high, urgent",
+				 tk->priority);
 	if (!rc && !one_of(tk->type, types))
 		rc = hd_rpc_fail(
-		        rep, HD_E_INVALID, "type",
-		        "type: '%.32s' is not one of problem, incident, "
-		        "question, task",
-		        tk->type);
+			rep, HD_E_INVALID, "type",
+			"type: '%.32s' is not one of problem, incident, "
+			"question, task",
+			tk->type);
 	return rc ? rc : normalize_tags(rep, tk);
 }
 
@@ -129,14 +129,14 @@ int intake_tickets_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	intake *in = ctx;
 	if (req->principal.user_id == 0)
 		return hd_rpc_fail(
-		        rep, HD_E_UNAUTHORIZED, NULL,
-		        "tickets.create needs an authenticated user");
+			rep, HD_E_UNAUTHORIZED, NULL,
+			"tickets.create needs an authenticated user");
 	Hd__TicketCreateRequest *cr =
-	        hd__ticket_create_request__unpack(NULL, req->len, req->payload);
+		hd__ticket_create_request__unpack(NULL, req->len, req->payload);
 	if (!cr || !cr->ticket) {
 		hd__ticket_create_request__free_unpacked(cr, NULL);
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-		                   "payload is not an hd.TicketCreateRequest");
+				   "payload is not an hd.TicketCreateRequest");
 	}
 	Hd__Ticket *tk = cr->ticket;
 	char *orig_status = tk->status, *orig_via = tk->via_channel;
@@ -145,8 +145,8 @@ int intake_tickets_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	    tk->requester_id != req->principal.user_id &&
 	    !is_staff(&req->principal))
 		rc = hd_rpc_fail(
-		        rep, HD_E_FORBIDDEN, "requester_id",
-		        "end-users may file tickets only for themselves");
+			rep, HD_E_FORBIDDEN, "requester_id",
+			"end-users may file tickets only for themselves");
 	if (!rc) {
 		if (!tk->requester_id)
 			tk->requester_id = req->principal.user_id;
@@ -160,7 +160,7 @@ int intake_tickets_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			rc = hd_pb_pack(&rep->payload, tk);
 		else
 			hd_rpc_fail(rep, rc, NULL, "ticket not stored: %s",
-			            hd_strerror(rc));
+				    hd_strerror(rc));
 	}
 	/* Give back the decoder's own strings so it frees only those. */
 	tk->status = orig_status;
@@ -173,17 +173,17 @@ int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	Hd__TicketGetRequest *gr =
-	        hd__ticket_get_request__unpack(NULL, req->len, req->payload);
+		hd__ticket_get_request__unpack(NULL, req->len, req->payload);
 	if (!gr)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-		                   "payload is not an hd.TicketGetRequest");
+				   "payload is not an hd.TicketGetRequest");
 	uint64_t id = gr->id;
 	hd__ticket_get_request__free_unpacked(gr, NULL);
 	if (INTAKE_SHARD_OF(id) != in->shard)
 		return hd_rpc_fail(rep, HD_E_NOTFOUND, "id",
-		                   "ticket %llu is not "
-		                   "on this shard",
-		                   (unsigned long long)id);
+				   "ticket %llu is not "
+				   "on this shard",
+				   (unsigned long long)id);
 	hd_txn t;
 	Hd__Ticket *tk = NULL;
 	int rc = hd_store_read(in->store, &t);

@@ -37,9 +37,9 @@ int intake_ticket_get(hd_txn *t, intake *in, uint64_t id, Hd__Ticket **out);
 int intake_user_put(hd_txn *t, intake *in, const Hd__User *u);
 int intake_user_get(hd_txn *t, intake *in, uint64_t id, Hd__User **out);
 int intake_user_by_email(hd_txn *t, intake *in, const char *email_lower,
-                         uint64_t *id);
+			 uint64_t *id);
 int intake_token_put(hd_txn *t, intake *in, const char *token,
-                     uint64_t creator);
+		     uint64_t creator);
 int intake_token_known(hd_txn *t, intake *in, const char *token);
 
 /* handlers.c: tickets */
@@ -51,7 +51,7 @@ int intake_users_ensure(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 /* bootstrap.c: the first admin on an empty directory */
 int intake_bootstrap_admin(intake *in, const char *email, const char *token,
-                           const char *data_dir);
+			   const char *data_dir);
 
 /* routes.c */
 extern const hd_rpc_route intake_routes[];

@@ -21,7 +21,7 @@ int intake_store_bind(intake *in)
 		rc = hd_store_dbi(in->store, "users", &in->users);
 	if (!rc)
 		rc = hd_store_dbi(in->store, "users_by_email",
-		                  &in->users_by_email);
+				  &in->users_by_email);
 	if (!rc)
 		rc = hd_store_dbi(in->store, "tokens", &in->tokens);
 	if (!rc)
@@ -46,7 +46,7 @@ int intake_next_id(hd_txn *t, intake *in, const char *counter, uint64_t *id)
 
 /* Pack msg and put it under an integer key. */
 static int put_packed(hd_txn *t, MDB_dbi dbi, uint64_t id,
-                      const ProtobufCMessage *msg)
+		      const ProtobufCMessage *msg)
 {
 	hd_buf b;
 	hd_buf_init(&b, (size_t)64 << 20);
@@ -62,8 +62,8 @@ static int put_packed(hd_txn *t, MDB_dbi dbi, uint64_t id,
 }
 
 static int get_unpacked(hd_txn *t, MDB_dbi dbi, uint64_t id,
-                        const ProtobufCMessageDescriptor *d,
-                        ProtobufCMessage **out)
+			const ProtobufCMessageDescriptor *d,
+			ProtobufCMessage **out)
 {
 	uint8_t key[8];
 	MDB_val v;
@@ -85,7 +85,7 @@ int intake_ticket_put(hd_txn *t, intake *in, const Hd__Ticket *tk)
 int intake_ticket_get(hd_txn *t, intake *in, uint64_t id, Hd__Ticket **out)
 {
 	return get_unpacked(t, in->tickets, id, &hd__ticket__descriptor,
-	                    (ProtobufCMessage **)out);
+			    (ProtobufCMessage **)out);
 }
 
 int intake_user_put(hd_txn *t, intake *in, const Hd__User *u)
@@ -94,17 +94,17 @@ int intake_user_put(hd_txn *t, intake *in, const Hd__User *u)
 	hd_key_u64(id, u->id);
 	put_packed(t, in->users, u->id, &u->base);
 	return hd_txn_put(t, in->users_by_email, u->email, strlen(u->email), id,
-	                  8);
+			  8);
 }
 
 int intake_user_get(hd_txn *t, intake *in, uint64_t id, Hd__User **out)
 {
 	return get_unpacked(t, in->users, id, &hd__user__descriptor,
-	                    (ProtobufCMessage **)out);
+			    (ProtobufCMessage **)out);
 }
 
 int intake_user_by_email(hd_txn *t, intake *in, const char *email_lower,
-                         uint64_t *id)
+			 uint64_t *id)
 {
 	MDB_val v;
 	size_t n = strlen(email_lower);
@@ -122,7 +122,7 @@ int intake_user_by_email(hd_txn *t, intake *in, const char *email_lower,
 static void token_hash(const char *token, uint8_t out[32])
 {
 	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token),
-	                   NULL, 0);
+			   NULL, 0);
 }
 
 int intake_token_put(hd_txn *t, intake *in, const char *token, uint64_t creator)

@@ -13,8 +13,8 @@ static int on_directory(intake *in, hd_rpc_rep *rep)
 	if (in->shard == INTAKE_DIRECTORY_SHARD)
 		return HD_OK;
 	return hd_rpc_fail(rep, HD_E_NOTFOUND, NULL,
-	                   "users live on intake shard %d",
-	                   INTAKE_DIRECTORY_SHARD);
+			   "users live on intake shard %d",
+			   INTAKE_DIRECTORY_SHARD);
 }
 
 /* Look up email (already lower-cased) and decode the user. */
@@ -39,10 +39,10 @@ int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (rc)
 		return rc;
 	Hd__AuthTokenRequest *ar =
-	        hd__auth_token_request__unpack(NULL, req->len, req->payload);
+		hd__auth_token_request__unpack(NULL, req->len, req->payload);
 	if (!ar)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-		                   "payload is not an hd.AuthTokenRequest");
+				   "payload is not an hd.AuthTokenRequest");
 	char email[256];
 	Hd__User *u = NULL;
 	rc = HD_E_UNAUTHORIZED;
@@ -105,26 +105,26 @@ int intake_users_ensure(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	    strcmp(req->principal.role, "admin") &&
 	    strcmp(req->principal.role, "system"))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "requester",
-		                   "only agents may name another requester");
+				   "only agents may name another requester");
 	Hd__UserEnsureRequest *er =
-	        hd__user_ensure_request__unpack(NULL, req->len, req->payload);
+		hd__user_ensure_request__unpack(NULL, req->len, req->payload);
 	if (!er)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-		                   "payload is not an hd.UserEnsureRequest");
+				   "payload is not an hd.UserEnsureRequest");
 	char email[256], name[256];
 	Hd__User *found = NULL;
 	if (!hd_email_plausible(er->email) ||
 	    !hd_ascii_lower(er->email, email, sizeof email)) {
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "requester",
-		                 "requester: email '%.100s' is not valid",
-		                 er->email);
+				 "requester: email '%.100s' is not valid",
+				 er->email);
 		goto out;
 	}
 	if (!hd_utf8_valid(er->name, strlen(er->name)) ||
 	    strlen(er->name) > 255) {
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "requester",
-		                 "requester: name is not valid UTF-8 of at "
-		                 "most 255 bytes");
+				 "requester: name is not valid UTF-8 of at "
+				 "most 255 bytes");
 		goto out;
 	}
 	if (find_user(in, email, &found) == HD_OK) {
@@ -161,10 +161,10 @@ int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (rc)
 		return rc;
 	Hd__TicketGetRequest *gr =
-	        hd__ticket_get_request__unpack(NULL, req->len, req->payload);
+		hd__ticket_get_request__unpack(NULL, req->len, req->payload);
 	if (!gr)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-		                   "payload is not an id");
+				   "payload is not an id");
 	hd_txn t;
 	Hd__User *u = NULL;
 	rc = hd_store_read(in->store, &t);

@@ -16,7 +16,7 @@ int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	if (strcmp(ev->type, "ticket.created") != 0)
 		return HD_OK;
 	Hd__Ticket *tk =
-	        hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	hd_buf text;
@@ -30,7 +30,7 @@ int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	uint8_t id[8];
 	hd_key_u64(id, tk->id);
 	hd_txn_put(t, k->suggest_queue, id, 8, text.data ? text.data : "",
-	           text.len);
+		   text.len);
 	hd_buf_release(&text);
 	hd__ticket__free_unpacked(tk, NULL);
 	return t->rc;
@@ -43,7 +43,7 @@ void kb_collect(void *ctx, hd_buf *out)
 	if (hd_store_count(k->store, k->suggest_queue, &n))
 		return;
 	hd_prom_family(out, "hd_knowledge_suggestions_pending", "gauge",
-	               "New tickets queued for article suggestions.");
+		       "New tickets queued for article suggestions.");
 	hd_buf_printf(out, "hd_knowledge_suggestions_pending %llu\n",
-	              (unsigned long long)n);
+		      (unsigned long long)n);
 }

@@ -16,16 +16,16 @@ static int setup(hd_svc *svc, void *ctx)
 }
 
 static const hd_svc_def def = {
-        .name = "knowledge",
-        .about = "Hana Desk knowledge: help center, knowledge cards, macros, "
-                 "Korean-aware search and article suggestions.",
-        .index = 3,
-        .dbs = dbs,
-        .publishes = 1,
-        .consumes = sources,
-        .ctx = &the_kb,
-        .setup = setup,
-        .apply = kb_apply,
+	.name = "knowledge",
+	.about = "Hana Desk knowledge: help center, knowledge cards, macros, "
+		 "Korean-aware search and article suggestions.",
+	.index = 3,
+	.dbs = dbs,
+	.publishes = 1,
+	.consumes = sources,
+	.ctx = &the_kb,
+	.setup = setup,
+	.apply = kb_apply,
 };
 
 int main(int argc, char **argv)

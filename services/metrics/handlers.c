@@ -12,7 +12,7 @@
 static int on_ticket_created(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 {
 	Hd__Ticket *tk =
-	        hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	uint8_t key[8], at[8];
@@ -37,14 +37,14 @@ void metrics_collect(void *ctx, hd_buf *out)
 	metrics *m = ctx;
 	uint64_t created = 0;
 	if (hd_store_get_u64(m->store, m->counters, "tickets_created",
-	                     &created))
+			     &created))
 		return;
 	/* Read from the store, so the figure survives restarts and counts every
 	 * ticket exactly once. */
 	hd_prom_family(out, "hd_tickets_created_total", "counter",
-	               "Tickets created, as applied from intake's events.");
+		       "Tickets created, as applied from intake's events.");
 	hd_buf_printf(out, "hd_tickets_created_total %llu\n",
-	              (unsigned long long)created);
+		      (unsigned long long)created);
 }
 
 /* metrics.counts: field 1 = tickets created (a one-field protobuf message,
@@ -55,11 +55,11 @@ int metrics_counts(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	metrics *m = ctx;
 	uint64_t created = 0;
 	int rc = hd_store_get_u64(m->store, m->counters, "tickets_created",
-	                          &created);
+				  &created);
 	return rc ? rc : hd_pb_put_varint(&rep->payload, 1, created);
 }
 
 const hd_rpc_route metrics_routes[] = {
-        {"metrics.counts", metrics_counts},
-        {NULL, NULL},
+	{"metrics.counts", metrics_counts},
+	{NULL, NULL},
 };

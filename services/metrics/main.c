@@ -16,16 +16,16 @@ static int setup(hd_svc *svc, void *ctx)
 }
 
 static const hd_svc_def def = {
-        .name = "metrics",
-        .about = "Hana Desk metrics: ticket metrics, SLA achievement, CSAT, "
-                 "agent stats; consumes every event.",
-        .index = 5,
-        .dbs = dbs,
-        .consumes = sources,
-        .ctx = &the_metrics,
-        .setup = setup,
-        .routes = metrics_routes,
-        .apply = metrics_apply,
+	.name = "metrics",
+	.about = "Hana Desk metrics: ticket metrics, SLA achievement, CSAT, "
+		 "agent stats; consumes every event.",
+	.index = 5,
+	.dbs = dbs,
+	.consumes = sources,
+	.ctx = &the_metrics,
+	.setup = setup,
+	.routes = metrics_routes,
+	.apply = metrics_apply,
 };
 
 int main(int argc, char **argv)

@@ -14,7 +14,7 @@ int notify_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	if (strcmp(ev->type, "ticket.created") != 0)
 		return HD_OK;
 	Hd__Ticket *tk =
-	        hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	uint8_t id[8], who[8];
@@ -33,8 +33,8 @@ void notify_collect(void *ctx, hd_buf *out)
 	if (hd_store_get_u64(n->store, n->counters, "tickets_seen", &seen))
 		return;
 	hd_prom_family(
-	        out, "hd_notify_tickets_seen_total", "counter",
-	        "New tickets whose requester will be notified of updates.");
+		out, "hd_notify_tickets_seen_total", "counter",
+		"New tickets whose requester will be notified of updates.");
 	hd_buf_printf(out, "hd_notify_tickets_seen_total %llu\n",
-	              (unsigned long long)seen);
+		      (unsigned long long)seen);
 }

@@ -16,17 +16,17 @@ static int setup(hd_svc *svc, void *ctx)
 }
 
 static const hd_svc_def def = {
-        .name = "notifications",
-        .about =
-                "Hana Desk notifications: e-mail, webhooks, side conversations "
-                "and the durable delivery outbox.",
-        .index = 4,
-        .dbs = dbs,
-        .publishes = 1,
-        .consumes = sources,
-        .ctx = &the_notify,
-        .setup = setup,
-        .apply = notify_apply,
+	.name = "notifications",
+	.about =
+		"Hana Desk notifications: e-mail, webhooks, side conversations "
+		"and the durable delivery outbox.",
+	.index = 4,
+	.dbs = dbs,
+	.publishes = 1,
+	.consumes = sources,
+	.ctx = &the_notify,
+	.setup = setup,
+	.apply = notify_apply,
 };
 
 int main(int argc, char **argv)

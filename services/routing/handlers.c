@@ -14,7 +14,7 @@ int routing_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	if (strcmp(ev->type, "ticket.created") != 0)
 		return HD_OK;
 	Hd__Ticket *tk =
-	        hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	uint8_t id[8], queue_key[16];
@@ -34,7 +34,7 @@ void routing_collect(void *ctx, hd_buf *out)
 	if (hd_store_count(r->store, r->unassigned, &n))
 		return;
 	hd_prom_family(out, "hd_routing_unassigned_tickets", "gauge",
-	               "Tickets waiting for an assignee.");
+		       "Tickets waiting for an assignee.");
 	hd_buf_printf(out, "hd_routing_unassigned_tickets %llu\n",
-	              (unsigned long long)n);
+		      (unsigned long long)n);
 }

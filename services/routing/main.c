@@ -16,17 +16,17 @@ static int setup(hd_svc *svc, void *ctx)
 }
 
 static const hd_svc_def def = {
-        .name = "routing",
-        .about = "Hana Desk routing: triggers, assignment, SLAs, business "
-                 "hours, "
-                 "automations; consumes ticket events.",
-        .index = 2,
-        .dbs = dbs,
-        .publishes = 1,
-        .consumes = sources,
-        .ctx = &the_routing,
-        .setup = setup,
-        .apply = routing_apply,
+	.name = "routing",
+	.about = "Hana Desk routing: triggers, assignment, SLAs, business "
+		 "hours, "
+		 "automations; consumes ticket events.",
+	.index = 2,
+	.dbs = dbs,
+	.publishes = 1,
+	.consumes = sources,
+	.ctx = &the_routing,
+	.setup = setup,
+	.apply = routing_apply,
 };
 
 int main(int argc, char **argv)

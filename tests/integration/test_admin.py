@@ -36,3 +36,13 @@ def test_health_ready_and_metrics_pass_promtool(ctx):
             assert r.returncode == 0, (k, r.stdout, r.stderr, text)
         assert s.metric("metrics-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == 1
         assert s.metric("intake-0", "hd_bus_outbox_latest_seq") == 1
+
+
+def test_second_instance_on_same_data_is_refused(ctx):
+    with Suite(ctx.bin_dir, services=["intake", "gateway"]).start() as s:
+        env = dict(s.env, HD_SHARD="0", HD_ADMIN_PORT="0")
+        r = subprocess.run([os.path.join(ctx.bin_dir, "hd-intake")], env=env, capture_output=True,
+                           text=True, timeout=20)
+        assert r.returncode != 0 and "already_running" in r.stderr, r.stderr
+        # The first instance still takes new connections.
+        assert create_ticket(s.client()).status == 201

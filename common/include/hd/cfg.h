@@ -15,7 +15,7 @@ typedef struct hd_cfg_opt {
 	const char *help;
 } hd_cfg_opt;
 
-#define HD_CFG_MAX 64
+#define HD_CFG_MAX  64
 #define HD_CFG_HELP (-1) /* hd_cfg_parse printed --help: exit 0 */
 
 typedef struct hd_cfg {

@@ -22,14 +22,14 @@
 	X(TIMEDOUT, 5, "timed out")                                            \
 	X(CLOSED, 5, "shutting down")                                          \
 	X(DECODE, 2, "malformed message")                                      \
-	X(BEHIND, 10, "behind the source's retention")                          \
+	X(BEHIND, 10, "behind the source's retention")                         \
 	X(CORRUPT, 6, "store corrupt")
 
 typedef enum {
 #define HD_ERR_ENUM(name, status, msg) HD_E_##name,
 	HD_ERRNO_MAP(HD_ERR_ENUM)
 #undef HD_ERR_ENUM
-	HD_E__COUNT
+		HD_E__COUNT
 } hd_err;
 
 #define HD_OK HD_E_OK

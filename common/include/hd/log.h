@@ -23,8 +23,8 @@ void hd_log_write(int level, const char *event, const char *fmt, ...)
 	} while (0)
 
 #define hd_debug(event, ...) HD_LOG(HD_LOG_DEBUG, event, __VA_ARGS__)
-#define hd_info(event, ...) HD_LOG(HD_LOG_INFO, event, __VA_ARGS__)
-#define hd_warn(event, ...) HD_LOG(HD_LOG_WARN, event, __VA_ARGS__)
+#define hd_info(event, ...)  HD_LOG(HD_LOG_INFO, event, __VA_ARGS__)
+#define hd_warn(event, ...)  HD_LOG(HD_LOG_WARN, event, __VA_ARGS__)
 #define hd_error(event, ...) HD_LOG(HD_LOG_ERROR, event, __VA_ARGS__)
 
 #endif

@@ -14,8 +14,6 @@ int hd_pb_put_bytes(hd_buf *b, unsigned field, const void *p, size_t len);
 /* Field `field` of wire type 0 (varint). */
 int hd_pb_put_varint(hd_buf *b, unsigned field, uint64_t v);
 
-
-
 /* Append the encoding of a protobuf-c message (any generated type). */
 int hd_pb_pack(hd_buf *b, const void *msg);
 #endif

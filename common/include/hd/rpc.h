@@ -13,7 +13,7 @@
 
 typedef struct hd_principal {
 	uint64_t user_id;
-	char role[16];  /* "end-user" | "agent" | "admin" | "system" | "" */
+	char role[16]; /* "end-user" | "agent" | "admin" | "system" | "" */
 	uint64_t organization_id;
 	char email[256];
 } hd_principal;
@@ -28,9 +28,9 @@ typedef struct hd_rpc_req {
 } hd_rpc_req;
 
 typedef struct hd_rpc_rep {
-	hd_buf payload;   /* the handler appends the encoded reply here */
-	char message[256];/* human-readable error text, optional */
-	char field[64];   /* the request field at fault, optional */
+	hd_buf payload;    /* the handler appends the encoded reply here */
+	char message[256]; /* human-readable error text, optional */
+	char field[64];    /* the request field at fault, optional */
 } hd_rpc_rep;
 
 /* A handler returns HD_OK or an error; the error becomes the reply status.
@@ -58,8 +58,8 @@ int hd_rpc_server_new(hd_rpc_server **out);
 int hd_rpc_server_add(hd_rpc_server *srv, const hd_rpc_route *routes,
 		      void *ctx);
 int hd_rpc_server_start(hd_rpc_server *srv, const char *url, unsigned workers);
-/* Stop taking requests, let in-flight handlers finish, close, free. NULL and
- * never-started servers are fine. */
+/* Stop taking requests; handlers in flight finish and send their replies;
+ * then close and free. NULL and never-started servers are fine. */
 void hd_rpc_server_stop(hd_rpc_server *srv);
 uint64_t hd_rpc_server_served(hd_rpc_server *srv);
 
@@ -73,10 +73,11 @@ void hd_rpc_client_close(hd_rpc_client *c);
 void hd_rpc_client_abort(hd_rpc_client *c);
 
 typedef struct hd_rpc_result {
-	int rc;             /* HD_OK or the error the peer answered */
+	int rc; /* HD_OK or the error the peer answered */
 	char message[256];
 	char field[64];
-	uint8_t *payload;   /* owned by the result; free with hd_rpc_result_release */
+	uint8_t *
+		payload; /* owned by the result; free with hd_rpc_result_release */
 	size_t len;
 } hd_rpc_result;
 

@@ -23,18 +23,18 @@ typedef struct hd_store hd_store;
 typedef struct hd_txn {
 	MDB_txn *txn;
 	hd_store *store;
-	int rc;       /* sticky error: first failure wins */
+	int rc; /* sticky error: first failure wins */
 	int readonly;
 } hd_txn;
 
 typedef struct hd_store_opts {
-	const char *dir;               /* created (0700) when missing */
-	const char *const *dbs;        /* named sub-databases, NULL-terminated */
-	size_t map_size;               /* bytes; 0 = 1 GiB */
-	const char *source;            /* name in envelopes; NULL = no outbox */
+	const char *dir;        /* created (0700) when missing */
+	const char *const *dbs; /* named sub-databases, NULL-terminated */
+	size_t map_size;        /* bytes; 0 = 1 GiB */
+	const char *source;     /* name in envelopes; NULL = no outbox */
 	unsigned shard;
-	uint64_t retain_ms;            /* outbox retention by age; 0 = forever */
-	uint64_t retain_max;           /* outbox retention by count; 0 = no cap */
+	uint64_t retain_ms;  /* outbox retention by age; 0 = forever */
+	uint64_t retain_max; /* outbox retention by count; 0 = no cap */
 } hd_store_opts;
 
 /* Called by the writer thread after each durable commit that emitted events:

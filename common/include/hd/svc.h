@@ -17,20 +17,21 @@
 struct hd_svc;
 
 typedef struct hd_svc_def {
-	const char *name;              /* "intake" */
-	const char *about;             /* one line for --help */
-	unsigned index;                /* admin port default: 9100 + index */
-	const hd_cfg_opt *opts;        /* the service's own options */
+	const char *name;       /* "intake" */
+	const char *about;      /* one line for --help */
+	unsigned index;         /* admin port default: 9100 + index */
+	const hd_cfg_opt *opts; /* the service's own options */
 	size_t nopts;
-	const char *const *dbs;        /* NULL: no store (the gateway) */
-	int publishes;                 /* owns an outbox and a pub socket */
-	const char *const *consumes;   /* sources, NULL-terminated, or NULL */
+	const char *const *dbs;      /* NULL: no store (the gateway) */
+	int publishes;               /* owns an outbox and a pub socket */
+	const char *const *consumes; /* sources, NULL-terminated, or NULL */
 	/* What hd_svc_main() wires; all optional. ctx is the service's own
 	 * context, handed to setup, teardown, the routes and apply. */
 	void *ctx;
-	int (*setup)(struct hd_svc *svc, void *ctx);    /* after the store opens */
-	void (*teardown)(struct hd_svc *svc, void *ctx);/* first thing on stop */
-	const hd_rpc_route *routes;    /* ends in a {NULL, NULL} row */
+	int (*setup)(struct hd_svc *svc, void *ctx); /* after the store opens */
+	void (*teardown)(struct hd_svc *svc,
+			 void *ctx); /* first thing on stop */
+	const hd_rpc_route *routes;  /* ends in a {NULL, NULL} row */
 	hd_apply_fn apply;
 } hd_svc_def;
 
@@ -38,14 +39,15 @@ typedef struct hd_svc {
 	const hd_svc_def *def;
 	hd_cfg cfg;
 	unsigned shard;
-	unsigned shards;               /* shards of every stateful service */
+	unsigned shards; /* shards of every stateful service */
 	char run_dir[512];
-	char data_dir[512];            /* this instance's LMDB directory */
+	char data_dir[512]; /* this instance's LMDB directory */
 	hd_store *store;
 	hd_pub *pub;
 	hd_consumer *consumer;
 	hd_rpc_server *rpc;
 	hd_admin *admin;
+	int lock_fd; /* flock on data_dir: one instance only */
 	_Atomic int ready;
 } hd_svc;
 
