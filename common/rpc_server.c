@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROUTE_TABLES  8
+#define MAX_ROUTE_TABLES  16
 #define MAX_REPLY_BYTES   ((size_t)64 << 20)
 #define MAX_REQUEST_BYTES ((size_t)16 << 20)
 

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#define MAX_DBS           32
+#define MAX_DBS           128
 #define MAX_BATCH_JOBS    4096
 #define TRIM_EVERY_MS     1000
 #define TRIM_MAX_PER_PASS 20000

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CURSORS 64
+#define MAX_CURSORS    64
+#define HD_SVC_MAX_DBS 120
 
 static const hd_cfg_opt common_opts[] = {
 	{"HD_DATA", "--data", "./var",
@@ -166,8 +167,17 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 		 def->name, svc->shard);
 	if (!def->dbs)
 		return HD_OK;
+	const char *names[HD_SVC_MAX_DBS + 1];
+	size_t n = 0;
+	for (size_t l = 0; def->dbs[l]; l++)
+		for (size_t i = 0; def->dbs[l][i]; i++) {
+			if (n == HD_SVC_MAX_DBS)
+				return HD_E_TOOBIG;
+			names[n++] = def->dbs[l][i];
+		}
+	names[n] = NULL;
 	hd_store_opts o = {.dir = svc->data_dir,
-			   .dbs = def->dbs,
+			   .dbs = names,
 			   .map_size = (size_t)map_mb << 20,
 			   .source = def->publishes ? def->name : NULL,
 			   .shard = svc->shard,
@@ -298,13 +308,13 @@ static const hd_rpc_route bus_routes[] = {{"bus.status", bus_status},
 static const hd_rpc_route pub_routes[] = {{"events.since", hd_bus_events_since},
 					  {NULL, NULL}};
 
-int hd_svc_start(hd_svc *svc, const hd_rpc_route *routes, void *ctx,
+int hd_svc_start(hd_svc *svc, const hd_rpc_route *const *routes, void *ctx,
 		 hd_apply_fn apply, void *apply_arg)
 {
 	char url[512];
 	int rc = hd_rpc_server_new(&svc->rpc);
-	if (!rc && routes)
-		rc = hd_rpc_server_add(svc->rpc, routes, ctx);
+	for (size_t i = 0; !rc && routes && routes[i]; i++)
+		rc = hd_rpc_server_add(svc->rpc, routes[i], ctx);
 	if (!rc && svc->store)
 		rc = hd_rpc_server_add(svc->rpc, bus_routes, svc);
 	if (!rc && svc->def->publishes)

@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
-mapfile -t files < <(git ls-files '*.c' '*.h' 2>/dev/null; git ls-files --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+mapfile -t files < <({ git ls-files '*.c' '*.h'; git ls-files --others --exclude-standard '*.c' '*.h'; } 2>/dev/null | sort -u | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 [ ${#files[@]} -eq 0 ] && { echo "lint: no sources"; exit 1; }
 
 if ! command -v clang-format >/dev/null; then

@@ -7,6 +7,7 @@
 #include "hd/err.h"
 #include "hd/store.h"
 #include "ticket.pb-c.h"
+#include "user.pb-c.h"
 
 #include <pthread.h>
 #include <sodium.h>

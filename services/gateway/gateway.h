@@ -39,8 +39,11 @@ extern const char *const gw_peer_names[GW_PEERS];
 typedef struct gw_req {
 	struct MHD_Connection *conn;
 	const char *method;
-	char path[512]; /* without query and without a ".json" suffix */
-	uint64_t id;    /* the {id} of the matched route */
+	char path[512];  /* without query and without a ".json" suffix */
+	char url[512];   /* the path as requested (with any ".json") */
+	char *owned[32]; /* request-lifetime strings (gw_query) */
+	int nowned;
+	uint64_t id; /* the {id} of the matched route */
 	hd_buf body;
 	int body_too_big;
 	int headers_seen;
@@ -68,7 +71,40 @@ typedef struct gw_route {
 
 enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN };
 
-extern const gw_route gw_routes[];
+/* Route tables, one per module, each ending in a {NULL} row; http.c tries
+ * them in the order of gw_route_tables. */
+extern const gw_route gw_ticket_routes[]; /* tickets.c … */
+extern const gw_route gw_user_routes[];   /* users.c … */
+extern const gw_route gw_field_routes[];  /* fields.c … */
+extern const gw_route gw_view_routes[];   /* views.c … */
+extern const gw_route gw_search_routes[]; /* search.c … */
+extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+extern const gw_route *const gw_route_tables[];
+
+/* pagination.c: offset (page, per_page) and cursor (page[size],
+ * page[after], page[before]) pagination as API.md §1 describes. */
+typedef struct gw_page {
+	int cursor;      /* page[size] was given: cursor mode */
+	unsigned size;   /* per_page or page[size], 1..100 */
+	uint64_t page;   /* offset mode: 1-based page number */
+	char after[256]; /* cursor mode: opaque cursors from the client */
+	char before[256];
+} gw_page;
+/* Read the pagination parameters; 400 for values out of range or offset
+ * pages past max_records. def_size: the default size. */
+int gw_page_parse(gw_req *r, gw_page *p, unsigned def_size,
+		  uint64_t max_records, gw_resp *out);
+/* Add next_page/previous_page/count (offset) or meta/links (cursor) to a
+ * list body. count: the total (offset mode); has_more and the cursors: what
+ * the list found (cursor mode; NULL cursor → null). Links are absolute, on
+ * the caller's host, keep the other query parameters and use the original
+ * path (with its .json, if any). */
+void gw_page_links(gw_req *r, const gw_page *p, json_t *body, uint64_t count,
+		   int has_more, const char *after_cursor,
+		   const char *before_cursor);
+/* A query parameter (decoded, '+' read as a space), or NULL. The returned
+ * string lives as long as the request. */
+const char *gw_query(gw_req *r, const char *name);
 
 /* http.c */
 int gw_http_start(gw *g, unsigned threads);

@@ -17,6 +17,8 @@ static void req_free(gw_req *r)
 	if (!r)
 		return;
 	hd_buf_release(&r->body);
+	for (int i = 0; i < r->nowned; i++)
+		free(r->owned[i]);
 	free(r);
 }
 
@@ -132,15 +134,17 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out)
 {
 	const gw_route *route = NULL;
 	int path_known = 0;
-	for (const gw_route *rt = gw_routes; rt->method; rt++) {
-		if (!match(rt->pattern, r->path, &r->id))
-			continue;
-		path_known = 1;
-		if (strcmp(rt->method, r->method) == 0) {
-			route = rt;
-			break;
+	for (size_t t = 0; gw_route_tables[t] && !route; t++)
+		for (const gw_route *rt = gw_route_tables[t]; rt->method;
+		     rt++) {
+			if (!match(rt->pattern, r->path, &r->id))
+				continue;
+			path_known = 1;
+			if (strcmp(rt->method, r->method) == 0) {
+				route = rt;
+				break;
+			}
 		}
-	}
 	if (!route) {
 		if (path_known)
 			gw_error(out, 405, "MethodNotAllowed",
@@ -192,6 +196,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		r->conn = conn;
 		r->method = method;
 		hd_buf_init(&r->body, g->max_body);
+		snprintf(r->url, sizeof r->url, "%s", url);
 		normalize_path(url, r->path, sizeof r->path);
 		const char *cl = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);

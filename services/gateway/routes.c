@@ -1,9 +1,19 @@
-/* The gateway's HTTP dispatch table. Paths are matched without ".json". */
+/* The gateway's route tables. Paths are matched without ".json". Each
+ * module keeps its own table beside its handlers; this file lists them and
+ * holds the operators' routes. */
 #include "gateway.h"
 
-const gw_route gw_routes[] = {
-	{"POST", "/api/v2/tickets", gw_tickets_create, GW_AUTH_USER},
-	{"GET", "/api/v2/tickets/{id}", gw_tickets_show, GW_AUTH_USER},
+const gw_route gw_ops_routes[] = {
 	{"GET", "/api/v2/hd/bus", gw_bus_status, GW_AUTH_ADMIN},
 	{NULL, NULL, NULL, 0},
+};
+
+const gw_route *const gw_route_tables[] = {
+	gw_ticket_routes,
+	gw_user_routes,
+	gw_field_routes,
+	gw_view_routes,
+	gw_search_routes,
+	gw_ops_routes,
+	NULL,
 };

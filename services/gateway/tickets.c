@@ -7,6 +7,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "ticket.pb-c.h"
+#include "user.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -286,3 +287,9 @@ int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
 	hd__ticket__free_unpacked(tk, NULL);
 	return HD_OK;
 }
+
+const gw_route gw_ticket_routes[] = {
+	{"POST", "/api/v2/tickets", gw_tickets_create, GW_AUTH_USER},
+	{"GET", "/api/v2/tickets/{id}", gw_tickets_show, GW_AUTH_USER},
+	{NULL, NULL, NULL, 0},
+};

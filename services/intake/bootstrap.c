@@ -1,7 +1,7 @@
 /* The first start with an empty directory creates an admin, so the suite is
  * usable from the first minute. A generated token is printed once and saved
  * readable only by the owner. */
-#include "intake.h"
+#include "users.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
@@ -25,24 +25,18 @@ static int boot_write(hd_txn *t, void *arg)
 {
 	boot_job *j = arg;
 	uint64_t id;
-	int rc = intake_user_by_email(t, j->in, j->admin->email, &id);
+	int rc = intake_user_by_email(t, j->admin->email, &id);
 	if (rc == HD_OK)
 		return HD_OK; /* already bootstrapped */
 	if (rc != HD_E_NOTFOUND)
 		return rc;
-	MDB_val k, v;
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(t->txn, j->in->users, &cur) == 0) {
-		int any = mdb_cursor_get(cur, &k, &v, MDB_FIRST) == 0;
-		mdb_cursor_close(cur);
-		if (any)
-			return HD_OK; /* a directory with users: not empty */
-	}
+	if (!intake_users_empty(t))
+		return HD_OK; /* a directory with users: not empty */
 	if ((rc = intake_next_id(t, j->in, "next_user", &j->admin->id)))
 		return rc;
 	j->admin->created_at = j->admin->updated_at = hd_now_ms();
-	intake_user_put(t, j->in, j->admin);
-	intake_token_put(t, j->in, j->token, j->admin->id);
+	intake_user_put(t, j->admin);
+	intake_token_put(t, j->token, j->admin->id);
 	j->created = t->rc == HD_OK;
 	return t->rc;
 }

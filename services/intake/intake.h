@@ -1,6 +1,10 @@
 /* intake: the owner of tickets and the people who file them. Its context is
- * built once in main() and read-only afterwards; handlers run on RPC worker
- * threads and write only through the store's group commit. */
+ * built once in setup and read-only afterwards; handlers run on RPC worker
+ * threads and write only through the store's group commit.
+ *
+ * intake is split into modules (tickets, users, fields, search), each with
+ * its own sub-databases, RPC routes and lifecycle, declared below with
+ * INTAKE_MODULE and wired together in main.c. */
 #ifndef INTAKE_H
 #define INTAKE_H
 
@@ -8,7 +12,10 @@
 #include "hd/store.h"
 #include "hd/svc.h"
 #include "ticket.pb-c.h"
+#include "user.pb-c.h"
 
+#include <protobuf-c/protobuf-c.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,35 +32,48 @@ typedef struct intake {
 	hd_svc *svc;
 	hd_store *store;
 	unsigned shard;
-	MDB_dbi tickets, users, users_by_email, tokens, meta;
+	unsigned shards;
+	MDB_dbi meta; /* counters shared by every module */
 } intake;
 
-/* store.c */
-int intake_store_bind(intake *in);
+/* Each module: NULL-terminated sub-database names, a route table ending in
+ * {NULL, NULL}, bind (resolve its dbis once the store is open), start (after
+ * bind, e.g. background threads) and stop (before the store closes). */
+#define INTAKE_MODULE(name)                                                    \
+	extern const char *const intake_##name##_dbs[];                        \
+	extern const hd_rpc_route intake_##name##_routes[];                    \
+	int intake_##name##_bind(intake *in);                                  \
+	int intake_##name##_start(intake *in);                                 \
+	void intake_##name##_stop(intake *in);
+
+INTAKE_MODULE(tickets) /* tickets.c …: tickets, comments, audits, uploads */
+INTAKE_MODULE(users)   /* users.c …: users, orgs, groups, tokens, auth */
+INTAKE_MODULE(fields)  /* fields.c …: ticket fields and forms */
+INTAKE_MODULE(search)  /* search.c …: the search index and queries */
+
+/* ---- shared helpers (store.c) ---- */
+
+/* Next id from the named counter in meta, as INTAKE_ID(n, shard). */
 int intake_next_id(hd_txn *t, intake *in, const char *counter, uint64_t *id);
-int intake_ticket_put(hd_txn *t, intake *in, const Hd__Ticket *tk);
-/* Decode the ticket with id; *out is the caller's (hd__ticket__free_unpacked). */
-int intake_ticket_get(hd_txn *t, intake *in, uint64_t id, Hd__Ticket **out);
-int intake_user_put(hd_txn *t, intake *in, const Hd__User *u);
-int intake_user_get(hd_txn *t, intake *in, uint64_t id, Hd__User **out);
-int intake_user_by_email(hd_txn *t, intake *in, const char *email_lower,
-			 uint64_t *id);
-int intake_token_put(hd_txn *t, intake *in, const char *token,
-		     uint64_t creator);
-int intake_token_known(hd_txn *t, intake *in, const char *token);
+/* Pack msg (any protobuf-c message) under an integer key. */
+int intake_put_pb(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg);
+/* Decode the message under an integer key; *out is the caller's
+ * (protobuf_c_message_free_unpacked). HD_E_NOTFOUND, HD_E_CORRUPT. */
+int intake_get_pb(hd_txn *t, MDB_dbi dbi, uint64_t id,
+		  const ProtobufCMessageDescriptor *d, void **out);
 
-/* handlers.c: tickets */
-int intake_tickets_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
-int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
-/* users.c: users and authentication (directory shard only) */
-int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
-int intake_users_ensure(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
-int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
-/* bootstrap.c: the first admin on an empty directory */
-int intake_bootstrap_admin(intake *in, const char *email, const char *token,
-			   const char *data_dir);
+bool intake_is_staff(const hd_principal *p); /* agent, admin or system */
+bool intake_is_admin(const hd_principal *p); /* admin or system */
 
-/* routes.c */
-extern const hd_rpc_route intake_routes[];
+/* ---- hooks between modules ---- */
+
+/* fields.c: check tk's custom_fields and ticket_form_id against the defined
+ * fields for a create (before == NULL) or an update; may add the tags that
+ * tagger, multiselect and checkbox values imply. End-users (portal) see only
+ * portal rules. Returns HD_OK or HD_E_INVALID with rep naming the field
+ * ("custom_fields_<id>" or "ticket_form_id"). Runs inside the write job. */
+int intake_fields_check(intake *in, hd_txn *t, Hd__Ticket *tk,
+			const Hd__Ticket *before, const hd_principal *who,
+			hd_rpc_rep *rep);
 
 #endif

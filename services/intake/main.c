@@ -1,12 +1,31 @@
-/* intake: wiring only — config, store, bootstrap, routes. */
+/* intake: wiring only — config, modules, bootstrap. */
 #include "intake.h"
+#include "users.h"
 
 #include "hd/err.h"
 
-#include <sodium.h>
+static const char *const meta_dbs[] = {"meta", NULL};
+static const char *const *const dbs[] = {meta_dbs,          intake_tickets_dbs,
+					 intake_users_dbs,  intake_fields_dbs,
+					 intake_search_dbs, NULL};
+static const hd_rpc_route *const routes[] = {
+	intake_tickets_routes, intake_users_routes, intake_fields_routes,
+	intake_search_routes, NULL};
 
-static const char *const dbs[] = {"tickets", "users", "users_by_email",
-				  "tokens",  "meta",  NULL};
+typedef struct module {
+	int (*bind)(intake *in);
+	int (*start)(intake *in);
+	void (*stop)(intake *in);
+} module;
+
+#define MODULE(name)                                                           \
+	{                                                                      \
+		intake_##name##_bind, intake_##name##_start,                   \
+			intake_##name##_stop                                   \
+	}
+static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
+				 MODULE(search)};
+#define NMODULES (sizeof modules / sizeof modules[0])
 
 static const hd_cfg_opt opts[] = {
 	{"HD_ADMIN_EMAIL", "--admin-email", "admin@hana.local",
@@ -23,19 +42,31 @@ static int setup(hd_svc *svc, void *ctx)
 	in->svc = svc;
 	in->store = svc->store;
 	in->shard = svc->shard;
-	int rc = sodium_init() < 0 ? HD_E_INTERNAL : intake_store_bind(in);
+	in->shards = svc->shards;
+	int rc = hd_store_dbi(in->store, "meta", &in->meta);
+	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
+		rc = modules[i].bind(in);
 	if (rc == HD_OK && in->shard == INTAKE_DIRECTORY_SHARD)
 		rc = intake_bootstrap_admin(
 			in, hd_cfg_get(&svc->cfg, "HD_ADMIN_EMAIL"),
 			hd_cfg_get(&svc->cfg, "HD_ADMIN_TOKEN"),
 			hd_cfg_get(&svc->cfg, "HD_DATA"));
+	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
+		rc = modules[i].start(in);
 	return rc;
+}
+
+static void teardown(hd_svc *svc, void *ctx)
+{
+	(void)svc;
+	for (size_t i = NMODULES; i-- > 0;)
+		modules[i].stop(ctx);
 }
 
 static const hd_svc_def def = {
 	.name = "intake",
 	.about = "Hana Desk intake: tickets, users and tokens; publishes "
-		 "ticket.* and user.* events.",
+		 "ticket.*, comment.* and user.* events.",
 	.index = 1,
 	.opts = opts,
 	.nopts = sizeof opts / sizeof opts[0],
@@ -43,7 +74,8 @@ static const hd_svc_def def = {
 	.publishes = 1,
 	.ctx = &the_intake,
 	.setup = setup,
-	.routes = intake_routes,
+	.teardown = teardown,
+	.routes = routes,
 };
 
 int main(int argc, char **argv)

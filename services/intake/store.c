@@ -1,33 +1,13 @@
-/* intake's store. Key layout (integers big-endian):
- *   tickets         u64 ticket id          → hd.Ticket
- *   users           u64 user id            → hd.User
- *   users_by_email  lower-cased e-mail     → u64 user id
- *   tokens          BLAKE2b-256(token)     → u64 id of the admin who made it
- *   meta            "next_ticket" | "next_user" → u64 next counter value
- * Ids are INTAKE_ID(counter, shard). Tokens are kept only as hashes. */
+/* Helpers every intake module shares. Key layout of what this file owns:
+ *   meta  counter name ("next_ticket", "next_user", …) → u64 next value
+ * Ids are INTAKE_ID(counter, shard). Each module's own sub-databases are
+ * described at the top of that module's store file. */
 #include "intake.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
 
-#include <sodium.h>
-#include <stdlib.h>
 #include <string.h>
-
-int intake_store_bind(intake *in)
-{
-	int rc = hd_store_dbi(in->store, "tickets", &in->tickets);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "users", &in->users);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "users_by_email",
-				  &in->users_by_email);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tokens", &in->tokens);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "meta", &in->meta);
-	return rc;
-}
 
 int intake_next_id(hd_txn *t, intake *in, const char *counter, uint64_t *id)
 {
@@ -44,9 +24,7 @@ int intake_next_id(hd_txn *t, intake *in, const char *counter, uint64_t *id)
 	return hd_txn_put(t, in->meta, counter, strlen(counter), next, 8);
 }
 
-/* Pack msg and put it under an integer key. */
-static int put_packed(hd_txn *t, MDB_dbi dbi, uint64_t id,
-		      const ProtobufCMessage *msg)
+int intake_put_pb(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
 {
 	hd_buf b;
 	hd_buf_init(&b, (size_t)64 << 20);
@@ -56,14 +34,13 @@ static int put_packed(hd_txn *t, MDB_dbi dbi, uint64_t id,
 	if (rc)
 		hd_txn_fail(t, rc);
 	else
-		rc = hd_txn_put(t, dbi, key, 8, b.data, b.len);
+		rc = hd_txn_put(t, dbi, key, 8, b.data ? b.data : "", b.len);
 	hd_buf_release(&b);
 	return rc;
 }
 
-static int get_unpacked(hd_txn *t, MDB_dbi dbi, uint64_t id,
-			const ProtobufCMessageDescriptor *d,
-			ProtobufCMessage **out)
+int intake_get_pb(hd_txn *t, MDB_dbi dbi, uint64_t id,
+		  const ProtobufCMessageDescriptor *d, void **out)
 {
 	uint8_t key[8];
 	MDB_val v;
@@ -77,66 +54,12 @@ static int get_unpacked(hd_txn *t, MDB_dbi dbi, uint64_t id,
 	return *out ? HD_OK : HD_E_CORRUPT;
 }
 
-int intake_ticket_put(hd_txn *t, intake *in, const Hd__Ticket *tk)
+bool intake_is_staff(const hd_principal *p)
 {
-	return put_packed(t, in->tickets, tk->id, &tk->base);
+	return strcmp(p->role, "agent") == 0 || intake_is_admin(p);
 }
 
-int intake_ticket_get(hd_txn *t, intake *in, uint64_t id, Hd__Ticket **out)
+bool intake_is_admin(const hd_principal *p)
 {
-	return get_unpacked(t, in->tickets, id, &hd__ticket__descriptor,
-			    (ProtobufCMessage **)out);
-}
-
-int intake_user_put(hd_txn *t, intake *in, const Hd__User *u)
-{
-	uint8_t id[8];
-	hd_key_u64(id, u->id);
-	put_packed(t, in->users, u->id, &u->base);
-	return hd_txn_put(t, in->users_by_email, u->email, strlen(u->email), id,
-			  8);
-}
-
-int intake_user_get(hd_txn *t, intake *in, uint64_t id, Hd__User **out)
-{
-	return get_unpacked(t, in->users, id, &hd__user__descriptor,
-			    (ProtobufCMessage **)out);
-}
-
-int intake_user_by_email(hd_txn *t, intake *in, const char *email_lower,
-			 uint64_t *id)
-{
-	MDB_val v;
-	size_t n = strlen(email_lower);
-	if (n == 0 || n > 254)
-		return HD_E_NOTFOUND;
-	int rc = hd_txn_get(t, in->users_by_email, email_lower, n, &v);
-	if (rc)
-		return rc;
-	if (v.mv_size != 8)
-		return HD_E_CORRUPT;
-	*id = hd_key_get_u64(v.mv_data);
-	return HD_OK;
-}
-
-static void token_hash(const char *token, uint8_t out[32])
-{
-	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token),
-			   NULL, 0);
-}
-
-int intake_token_put(hd_txn *t, intake *in, const char *token, uint64_t creator)
-{
-	uint8_t h[32], v[8];
-	token_hash(token, h);
-	hd_key_u64(v, creator);
-	return hd_txn_put(t, in->tokens, h, 32, v, 8);
-}
-
-int intake_token_known(hd_txn *t, intake *in, const char *token)
-{
-	uint8_t h[32];
-	MDB_val v;
-	token_hash(token, h);
-	return hd_txn_get(t, in->tokens, h, 32, &v);
+	return strcmp(p->role, "admin") == 0 || strcmp(p->role, "system") == 0;
 }

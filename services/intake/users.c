@@ -1,5 +1,5 @@
 /* intake's user and authentication RPCs (directory shard). */
-#include "intake.h"
+#include "users.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -25,14 +25,14 @@ static int find_user(intake *in, const char *email, Hd__User **out)
 	*out = NULL;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_user_by_email(&t, in, email, &id);
+		rc = intake_user_by_email(&t, email, &id);
 	if (!rc)
-		rc = intake_user_get(&t, in, id, out);
+		rc = intake_user_get(&t, id, out);
 	hd_txn_end(&t);
 	return rc;
 }
 
-int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	int rc = on_directory(in, rep);
@@ -50,7 +50,7 @@ int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	    find_user(in, email, &u) == HD_OK && !u->suspended) {
 		hd_txn t;
 		if (hd_store_read(in->store, &t) == HD_OK) {
-			if (intake_token_known(&t, in, ar->token) == HD_OK)
+			if (intake_token_known(&t, ar->token) == HD_OK)
 				rc = HD_OK;
 			hd_txn_end(&t);
 		}
@@ -75,7 +75,7 @@ static int ensure_write(hd_txn *t, void *arg)
 {
 	ensure_job *j = arg;
 	uint64_t id = 0;
-	int rc = intake_user_by_email(t, j->in, j->user->email, &id);
+	int rc = intake_user_by_email(t, j->user->email, &id);
 	if (rc == HD_OK)
 		return HD_OK; /* created meanwhile: the caller re-reads */
 	if (rc != HD_E_NOTFOUND)
@@ -83,7 +83,7 @@ static int ensure_write(hd_txn *t, void *arg)
 	if ((rc = intake_next_id(t, j->in, "next_user", &j->user->id)))
 		return rc;
 	j->user->created_at = j->user->updated_at = hd_now_ms();
-	intake_user_put(t, j->in, j->user);
+	intake_user_put(t, j->user);
 	hd_buf b;
 	hd_buf_init(&b, (size_t)1 << 20);
 	if ((rc = hd_pb_pack(&b, j->user)))
@@ -95,7 +95,8 @@ static int ensure_write(hd_txn *t, void *arg)
 	return t->rc;
 }
 
-int intake_users_ensure(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int intake_users_ensure(void *ctx, const hd_rpc_req *req,
+			       hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	int rc = on_directory(in, rep);
@@ -154,7 +155,7 @@ out:
 	return rc;
 }
 
-int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	int rc = on_directory(in, rep);
@@ -169,7 +170,7 @@ int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__User *u = NULL;
 	rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_user_get(&t, in, gr->id, &u);
+		rc = intake_user_get(&t, gr->id, &u);
 	hd_txn_end(&t);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, u);
@@ -177,3 +178,10 @@ int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd__ticket_get_request__free_unpacked(gr, NULL);
 	return rc;
 }
+
+const hd_rpc_route intake_users_routes[] = {
+	{"auth.token", intake_auth_token},
+	{"users.ensure", intake_users_ensure},
+	{"users.get", intake_users_get},
+	{NULL, NULL},
+};

@@ -3,9 +3,11 @@
 
 #include "hd/prom.h"
 
-static const char *const dbs[] = {"counters", "tickets", NULL};
+static const char *const own_dbs[] = {"counters", "tickets", NULL};
+static const char *const *const dbs[] = {own_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static metrics the_metrics;
+static const hd_rpc_route *const routes[] = {metrics_routes, NULL};
 
 static int setup(hd_svc *svc, void *ctx)
 {
@@ -24,7 +26,7 @@ static const hd_svc_def def = {
 	.consumes = sources,
 	.ctx = &the_metrics,
 	.setup = setup,
-	.routes = metrics_routes,
+	.routes = routes,
 	.apply = metrics_apply,
 };
 

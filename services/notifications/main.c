@@ -3,7 +3,8 @@
 
 #include "hd/prom.h"
 
-static const char *const dbs[] = {"requesters", "counters", NULL};
+static const char *const own_dbs[] = {"requesters", "counters", NULL};
+static const char *const *const dbs[] = {own_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static notify the_notify;
 

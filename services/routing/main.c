@@ -3,7 +3,8 @@
 
 #include "hd/prom.h"
 
-static const char *const dbs[] = {"tickets", "unassigned", NULL};
+static const char *const own_dbs[] = {"tickets", "unassigned", NULL};
+static const char *const *const dbs[] = {own_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static routing the_routing;
 

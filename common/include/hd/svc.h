@@ -22,7 +22,9 @@ typedef struct hd_svc_def {
 	unsigned index;         /* admin port default: 9100 + index */
 	const hd_cfg_opt *opts; /* the service's own options */
 	size_t nopts;
-	const char *const *dbs;      /* NULL: no store (the gateway) */
+	/* LMDB sub-databases: a NULL-terminated list of NULL-terminated name
+	 * lists, one per module. NULL: no store (the gateway). */
+	const char *const *const *dbs;
 	int publishes;               /* owns an outbox and a pub socket */
 	const char *const *consumes; /* sources, NULL-terminated, or NULL */
 	/* What hd_svc_main() wires; all optional. ctx is the service's own
@@ -31,7 +33,8 @@ typedef struct hd_svc_def {
 	int (*setup)(struct hd_svc *svc, void *ctx); /* after the store opens */
 	void (*teardown)(struct hd_svc *svc,
 			 void *ctx); /* first thing on stop */
-	const hd_rpc_route *routes;  /* ends in a {NULL, NULL} row */
+	/* RPC route tables, NULL-terminated; each ends in {NULL, NULL}. */
+	const hd_rpc_route *const *routes;
 	hd_apply_fn apply;
 } hd_svc_def;
 
@@ -60,7 +63,7 @@ int hd_svc_url(const hd_svc *svc, const char *service, const char *kind,
 /* Start serving: routes (with ctx) plus the bus RPCs, the publisher, the
  * consumer (when def->consumes) applying with apply/apply_arg, the admin
  * listener. Marks the service ready. */
-int hd_svc_start(hd_svc *svc, const hd_rpc_route *routes, void *ctx,
+int hd_svc_start(hd_svc *svc, const hd_rpc_route *const *routes, void *ctx,
 		 hd_apply_fn apply, void *apply_arg);
 /* Block until SIGTERM or SIGINT; then mark not ready. */
 void hd_svc_wait(hd_svc *svc);

@@ -1,4 +1,5 @@
-/* intake's ticket RPCs: one function per method, no sockets. */
+/* intake's ticket RPCs: one function per method, no sockets. Key layout:
+ *   tickets  u64 ticket id → hd.Ticket */
 #include "intake.h"
 
 #include "hd/err.h"
@@ -12,6 +13,28 @@
 #define MAX_DESCRIPTION_BYTES (64 * 1024)
 #define MAX_TAGS              100
 #define MAX_TAG_BYTES         80
+
+const char *const intake_tickets_dbs[] = {"tickets", NULL};
+
+static struct {
+	MDB_dbi tickets;
+} db;
+
+int intake_tickets_bind(intake *in)
+{
+	return hd_store_dbi(in->store, "tickets", &db.tickets);
+}
+
+int intake_tickets_start(intake *in)
+{
+	(void)in;
+	return HD_OK;
+}
+
+void intake_tickets_stop(intake *in)
+{
+	(void)in;
+}
 
 static int one_of(const char *v, const char *const *allowed)
 {
@@ -107,7 +130,7 @@ static int create_write(hd_txn *t, void *arg)
 	if (rc)
 		return rc;
 	tk->created_at = tk->updated_at = hd_now_ms();
-	intake_ticket_put(t, j->in, tk);
+	intake_put_pb(t, db.tickets, tk->id, tk);
 	hd_buf b;
 	hd_buf_init(&b, (size_t)64 << 20);
 	if ((rc = hd_pb_pack(&b, tk)))
@@ -118,13 +141,8 @@ static int create_write(hd_txn *t, void *arg)
 	return t->rc;
 }
 
-static int is_staff(const hd_principal *p)
-{
-	return strcmp(p->role, "agent") == 0 || strcmp(p->role, "admin") == 0 ||
-	       strcmp(p->role, "system") == 0;
-}
-
-int intake_tickets_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int intake_tickets_create(void *ctx, const hd_rpc_req *req,
+				 hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	if (req->principal.user_id == 0)
@@ -143,7 +161,7 @@ int intake_tickets_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = validate_ticket(rep, tk);
 	if (!rc && tk->requester_id &&
 	    tk->requester_id != req->principal.user_id &&
-	    !is_staff(&req->principal))
+	    !intake_is_staff(&req->principal))
 		rc = hd_rpc_fail(
 			rep, HD_E_FORBIDDEN, "requester_id",
 			"end-users may file tickets only for themselves");
@@ -169,7 +187,7 @@ int intake_tickets_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
-int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	Hd__TicketGetRequest *gr =
@@ -188,10 +206,11 @@ int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__Ticket *tk = NULL;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_ticket_get(&t, in, id, &tk);
+		rc = intake_get_pb(&t, db.tickets, id, &hd__ticket__descriptor,
+				   (void **)&tk);
 	hd_txn_end(&t);
 	/* End-users see only what they requested; anything else "not found". */
-	if (!rc && !is_staff(&req->principal) &&
+	if (!rc && !intake_is_staff(&req->principal) &&
 	    tk->requester_id != req->principal.user_id)
 		rc = HD_E_NOTFOUND;
 	if (!rc)
@@ -199,3 +218,9 @@ int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd__ticket__free_unpacked(tk, NULL);
 	return rc;
 }
+
+const hd_rpc_route intake_tickets_routes[] = {
+	{"tickets.create", intake_tickets_create},
+	{"tickets.get", intake_tickets_get},
+	{NULL, NULL},
+};
