@@ -163,7 +163,7 @@ static unsigned shard_for(uint64_t requester, unsigned shards)
 	return (unsigned)((z ^ (z >> 31)) % shards);
 }
 
-static json_t *ticket_json(const gw_req *r, const Hd__Ticket *tk)
+json_t *gw_ticket_json(const gw_req *r, const Hd__Ticket *tk)
 {
 	char url[400];
 	snprintf(url, sizeof url, "%s/api/v2/tickets/%llu.json", r->base_url,
@@ -237,7 +237,7 @@ static int send_create(gw *g, gw_req *r, Hd__Ticket *tk, gw_resp *out)
 	if (rc)
 		return rc;
 	out->status = 201;
-	out->body = json_pack("{s:o}", "ticket", ticket_json(r, saved));
+	out->body = json_pack("{s:o}", "ticket", gw_ticket_json(r, saved));
 	snprintf(out->location, sizeof out->location,
 		 "%s/api/v2/tickets/%llu.json", r->base_url,
 		 (unsigned long long)saved->id);
@@ -283,7 +283,7 @@ int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
 	if (rc)
 		return rc;
 	out->status = 200;
-	out->body = json_pack("{s:o}", "ticket", ticket_json(r, tk));
+	out->body = json_pack("{s:o}", "ticket", gw_ticket_json(r, tk));
 	hd__ticket__free_unpacked(tk, NULL);
 	return HD_OK;
 }
