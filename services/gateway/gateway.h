@@ -9,6 +9,7 @@
 #include "hd/buf.h"
 #include "hd/rpc.h"
 #include "hd/svc.h"
+#include "ticket.pb-c.h"
 
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
@@ -141,7 +142,7 @@ json_t *gw_str_or_null(const char *s);
 int gw_parse_body(gw_req *r, gw_resp *out, json_t **root);
 
 /* tickets.c: the Zendesk ticket object (API.md §2) for tk; new reference. */
-json_t *gw_ticket_json(const gw_req *r, const struct Hd__Ticket *tk);
+json_t *gw_ticket_json(const gw_req *r, const Hd__Ticket *tk);
 /* tickets.c */
 int gw_tickets_create(gw *g, gw_req *r, gw_resp *out);
 int gw_tickets_show(gw *g, gw_req *r, gw_resp *out);
