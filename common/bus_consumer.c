@@ -244,7 +244,18 @@ static void on_heartbeat(hd_consumer *c, const uint8_t *p, size_t len)
 	hd__heartbeat__free_unpacked(hb, NULL);
 }
 
-static void on_batch(hd_consumer *c, const uint8_t *p, size_t len)
+/* Frames taken off the socket in one go: their events are applied per
+ * source in one group commit, not one commit per frame, so a consumer that
+ * fell a little behind catches up with few fsyncs. */
+#define DRAIN_FRAMES 128
+
+typedef struct drain {
+	Hd__EventBatch *batches[DRAIN_FRAMES];
+	source_state *sources[DRAIN_FRAMES];
+	size_t n;
+} drain;
+
+static void on_batch(hd_consumer *c, drain *d, const uint8_t *p, size_t len)
 {
 	Hd__EventBatch *b = hd__event_batch__unpack(NULL, len, p);
 	if (!b || b->n_events == 0) {
@@ -261,20 +272,15 @@ static void on_batch(hd_consumer *c, const uint8_t *p, size_t len)
 	if (!s) {
 		bad_frame(c, "batch from an unknown source or out of order",
 			  len);
-	} else if (!atomic_load(&s->failed)) {
-		raise_announced(s, b->events[b->n_events - 1]->seq);
-		pthread_mutex_lock(&s->mu);
-		int gap = b->events[0]->seq > atomic_load(&s->applied) + 1;
-		if (!gap)
-			apply_events(c, s, b->events, b->n_events);
-		pthread_mutex_unlock(&s->mu);
-		if (gap) /* the puller fetches the gap and this batch with it */
-			wake_puller(s);
+		hd__event_batch__free_unpacked(b, NULL);
+		return;
 	}
-	hd__event_batch__free_unpacked(b, NULL);
+	raise_announced(s, b->events[b->n_events - 1]->seq);
+	d->batches[d->n] = b;
+	d->sources[d->n++] = s;
 }
 
-static void on_frame(hd_consumer *c, nng_msg *msg)
+static void on_frame(hd_consumer *c, drain *d, nng_msg *msg)
 {
 	const uint8_t *body = nng_msg_body(msg);
 	size_t len = nng_msg_len(msg);
@@ -289,18 +295,67 @@ static void on_frame(hd_consumer *c, nng_msg *msg)
 	if (tlen == 2 && memcmp(body, "hb", 2) == 0)
 		on_heartbeat(c, payload, plen);
 	else
-		on_batch(c, payload, plen);
+		on_batch(c, d, payload, plen);
+}
+
+/* Apply every drained event of source s, in arrival order, in one write. */
+static void apply_drained(hd_consumer *c, drain *d, source_state *s)
+{
+	size_t total = 0, n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->sources[i] == s)
+			total += d->batches[i]->n_events;
+	Hd__Envelope **evs = malloc(total * sizeof *evs);
+	if (!evs) {
+		wake_puller(s); /* the puller gets them instead */
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		for (size_t e = 0;
+		     d->sources[i] == s && e < d->batches[i]->n_events; e++)
+			evs[n++] = d->batches[i]->events[e];
+	pthread_mutex_lock(&s->mu);
+	int gap = evs[0]->seq > atomic_load(&s->applied) + 1;
+	if (!gap && !atomic_load(&s->failed))
+		apply_events(c, s, evs, n);
+	/* A gap before or inside the drained frames: the puller fills it. */
+	int behind = atomic_load(&s->applied) < evs[n - 1]->seq;
+	pthread_mutex_unlock(&s->mu);
+	if (behind && !atomic_load(&s->failed))
+		wake_puller(s);
+	free(evs);
+}
+
+static void apply_drain(hd_consumer *c, drain *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		int first = 1; /* apply each source once, at its first frame */
+		for (size_t j = 0; j < i && first; j++)
+			first = d->sources[j] != d->sources[i];
+		if (first)
+			apply_drained(c, d, d->sources[i]);
+	}
+	for (size_t i = 0; i < d->n; i++)
+		hd__event_batch__free_unpacked(d->batches[i], NULL);
+	d->n = 0;
 }
 
 static void *consumer_main(void *arg)
 {
 	hd_consumer *c = arg;
+	drain d = {.n = 0};
 	while (!atomic_load(&c->stopping)) {
 		nng_msg *msg = NULL;
-		if (nng_recvmsg(c->sub, &msg, 0) == 0) {
-			on_frame(c, msg);
+		if (nng_recvmsg(c->sub, &msg, 0) != 0)
+			continue;
+		on_frame(c, &d, msg);
+		nng_msg_free(msg);
+		while (d.n < DRAIN_FRAMES &&
+		       nng_recvmsg(c->sub, &msg, NNG_FLAG_NONBLOCK) == 0) {
+			on_frame(c, &d, msg);
 			nng_msg_free(msg);
 		}
+		apply_drain(c, &d);
 	}
 	return NULL;
 }

@@ -13,6 +13,10 @@ PKGS=(
   docker-compose clang-format prometheus
 )
 
+# Node.js runs the Zendesk client-library tests (node-zendesk from npm); a
+# machine that already has a node (e.g. from nodesource) keeps its own.
+command -v node >/dev/null && command -v npm >/dev/null || PKGS+=(nodejs npm)
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
