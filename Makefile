@@ -43,18 +43,19 @@ SERVICES := gateway intake routing knowledge notifications metrics
 BINS := $(patsubst %,$(BUILD)/bin/hd-%,$(SERVICES))
 
 TOOL_SRC := $(wildcard tests/tools/*.c)
-TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC)) \
+             $(BUILD)/tools/hd-bench-floor
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all build deps run test unit integration lint format clean proto help
+.PHONY: all build deps run test bench unit integration lint format clean proto help
 .SECONDARY:
 
 all: build
 
 help:
-	@echo "make run | make test | make lint | make format | make clean"
+	@echo "make run | make test | make bench | make lint | make format | make clean"
 
 deps:
 	@scripts/deps.sh
@@ -95,6 +96,10 @@ $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+$(BUILD)/tools/hd-bench-floor: $(BUILD)/obj/tests/bench/floor.o $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
 run: deps
 	@$(MAKE) --no-print-directory build MODE=release
 	@scripts/run.sh build/release/bin
@@ -102,6 +107,10 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory build MODE=asan
 	@tests/run.sh build/asan
+
+bench: deps
+	@$(MAKE) --no-print-directory build MODE=release
+	@tests/bench/run.sh build/release/bin build/release/tools
 
 lint:
 	@scripts/lint.sh

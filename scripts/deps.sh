@@ -9,7 +9,7 @@ PKGS=(
   libnng-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev
   libmicrohttpd-dev libcmocka-dev libjansson-dev libutf8proc-dev
   libsodium-dev libcurl4-openssl-dev
-  python3 curl lmdb-utils
+  python3 curl lmdb-utils wrk
   docker-compose clang-format prometheus
 )
 

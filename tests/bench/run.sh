@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# make bench: measure the suite against a floor measured in the same run.
+# Starts a fresh suite on loopback (scripts/run.sh, release build), runs wrk
+# with identical settings against the floor (tests/bench/floor.c) and the
+# gateway, samples each service's memory, prints one table and writes the
+# same figures to build/bench/results.json.
+#   usage: tests/bench/run.sh BIN_DIR TOOLS_DIR
+set -euo pipefail
+BIN=$(cd "${1:?BIN_DIR}" && pwd)
+TOOLS=$(cd "${2:?TOOLS_DIR}" && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=$ROOT/build/bench
+DURATION=${BENCH_DURATION:-5s}
+THREADS=${BENCH_WRK_THREADS:-2}
+HTTP_THREADS=${HD_HTTP_THREADS:-16}
+rm -rf "$OUT/data"; mkdir -p "$OUT/data"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+TOKEN=bench-token-0123456789abcdef
+EMAIL=bench@example.com
+export HD_AUTH="Basic $(printf '%s/token:%s' "$EMAIL" "$TOKEN" | base64 -w0)"
+
+FLOOR_PORT=$(free_port)
+"$TOOLS/hd-bench-floor" "$FLOOR_PORT" "$HTTP_THREADS" & FLOOR=$!
+PORT=$(free_port)
+HD_DATA=$OUT/data HD_HTTP_PORT=$PORT HD_ADMIN_EMAIL=$EMAIL HD_ADMIN_TOKEN=$TOKEN \
+  HD_HTTP_THREADS=$HTTP_THREADS "$ROOT/scripts/run.sh" "$BIN" >"$OUT/run.log" 2>&1 &
+SUITE=$!
+cleanup() { kill -TERM "$SUITE" "$FLOOR" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 100); do grep -q "Press Ctrl-C" "$OUT/run.log" 2>/dev/null && break; sleep 0.1; done
+
+# wrk NAME CONNS URL SCRIPT → appends "NAME rps p50 p99 errors" to results.tsv
+wrk_run() {
+  local name=$1 conns=$2 url=$3 script=$4 tmp
+  tmp=$(mktemp --suffix=.lua)
+  cat "$ROOT/tests/bench/$script" "$ROOT/tests/bench/report.lua" >"$tmp"
+  local line
+  line=$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" -s "$tmp" "$url" | grep '^BENCH')
+  rm -f "$tmp"
+  echo "$name $conns $line" >>"$OUT/results.tsv"
+  echo "  $name c=$conns: $line"
+}
+
+# rss NAME PHASE → appends memory lines (anonymous and file-backed, kB)
+rss() {
+  for svc in gateway intake routing knowledge notifications metrics; do
+    local pid
+    pid=$(pgrep -f "^$BIN/hd-$svc\$" | head -1) || true
+    [ -n "$pid" ] || continue
+    awk -v s="$svc" -v p="$1" '/^RssAnon|^RssFile/ {v[$1]=$2} END {print "MEM", s, p, v["RssAnon:"], v["RssFile:"]}' \
+      "/proc/$pid/status" >>"$OUT/results.tsv"
+  done
+}
+
+: >"$OUT/results.tsv"
+echo "Hana Desk bench: wrk -t$THREADS, $DURATION per run, gateway and floor with $HTTP_THREADS HTTP threads"
+sleep 1
+rss idle
+for c in 16 64; do
+  wrk_run floor_post "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets.json" post_ticket.lua
+  wrk_run ticket_create "$c" "http://127.0.0.1:$PORT/api/v2/tickets.json" post_ticket.lua
+done
+for c in 16 64; do
+  wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
+  wrk_run ticket_show "$c" "http://127.0.0.1:$PORT/api/v2/tickets/256.json" get.lua
+done
+rss loaded
+python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
