@@ -1,8 +1,11 @@
-/* Authentication: HTTP Basic "email/token:TOKEN", resolved by intake's
- * directory shard and cached briefly so a busy client costs one RPC per
- * cache period, not one per request. The cache keys are hashes of the
- * header, so no credential is kept in memory in the clear. */
-#include "gateway.h"
+/* Authentication: HTTP Basic "email/token:TOKEN" (API token), Basic
+ * "email:password" (argon2id, checked by intake) and "Bearer TOKEN" (OAuth),
+ * all resolved by intake's directory shard and cached for two seconds so a
+ * busy client costs one RPC per period, not one per request. The short TTL
+ * bounds how long another gateway lets a revoked token or a suspended user
+ * through; this gateway flushes on its own writes (gw_auth_flush). The cache
+ * keys are hashes of the header, so no credential is kept in the clear. */
+#include "gw_users.h"
 
 #include "hd/err.h"
 #include "hd/store.h"
@@ -15,7 +18,7 @@
 #include <string.h>
 
 #define CACHE_SLOTS  1024
-#define CACHE_TTL_MS 10000
+#define CACHE_TTL_MS 2000
 #define MAX_HEADER   1024
 
 typedef struct slot {
@@ -47,6 +50,14 @@ void gw_auth_release(gw *g)
 	pthread_mutex_destroy(&g->auth->mu);
 	free(g->auth);
 	g->auth = NULL;
+}
+
+void gw_auth_flush(gw *g)
+{
+	pthread_mutex_lock(&g->auth->mu);
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		g->auth->slots[i].expires_ms = 0;
+	pthread_mutex_unlock(&g->auth->mu);
 }
 
 static slot *slot_for(gw_auth_cache *c, const uint8_t key[16])
@@ -81,12 +92,11 @@ static void cache_put(gw_auth_cache *c, const uint8_t key[16],
 	pthread_mutex_unlock(&c->mu);
 }
 
-/* Split "Basic base64(email/token:TOKEN)" into email and token. */
+/* Split "Basic base64(email/token:TOKEN)" or "Basic base64(email:password)"
+ * into email and secret; *method is the RPC that checks them. */
 static int parse_basic(const char *header, char *email, size_t ecap,
-		       char *token, size_t tcap)
+		       char *secret, size_t scap, const char **method)
 {
-	if (strncmp(header, "Basic ", 6) != 0)
-		return HD_E_UNAUTHORIZED;
 	unsigned char raw[MAX_HEADER];
 	size_t len = 0;
 	const char *b64 = header + 6;
@@ -95,19 +105,39 @@ static int parse_basic(const char *header, char *email, size_t ecap,
 		return HD_E_UNAUTHORIZED;
 	raw[len] = '\0';
 	char *colon = memchr(raw, ':', len);
-	if (!colon)
-		return HD_E_UNAUTHORIZED;
+	int rc = HD_E_UNAUTHORIZED;
+	if (!colon || strlen((char *)raw) != len)
+		goto out;
 	*colon = '\0';
 	size_t ulen = (size_t)(colon - (char *)raw);
-	static const char suffix[] = "/token";
-	if (ulen <= 6 || strcmp((char *)raw + ulen - 6, suffix) != 0)
-		return HD_E_UNAUTHORIZED; /* passwords come with the users issue */
-	raw[ulen - 6] = '\0';
-	if (ulen - 6 >= ecap || strlen(colon + 1) >= tcap)
-		return HD_E_UNAUTHORIZED;
-	memcpy(email, raw, ulen - 5);
-	memcpy(token, colon + 1, strlen(colon + 1) + 1);
+	*method = "auth.password";
+	if (ulen > 6 && strcmp((char *)raw + ulen - 6, "/token") == 0) {
+		ulen -= 6;
+		raw[ulen] = '\0';
+		*method = "auth.token";
+	}
+	if (ulen == 0 || ulen >= ecap || strlen(colon + 1) >= scap || !colon[1])
+		goto out;
+	memcpy(email, raw, ulen + 1);
+	memcpy(secret, colon + 1, strlen(colon + 1) + 1);
+	rc = HD_OK;
+out:
 	sodium_memzero(raw, sizeof raw);
+	return rc;
+}
+
+/* Which RPC checks the header, with its parts in ar's buffers. */
+static int parse_header(const char *header, char *email, size_t ecap,
+			char *secret, size_t scap, const char **method)
+{
+	email[0] = secret[0] = '\0';
+	if (strncmp(header, "Basic ", 6) == 0)
+		return parse_basic(header, email, ecap, secret, scap, method);
+	if (strncmp(header, "Bearer ", 7) != 0 || !header[7] ||
+	    strlen(header + 7) >= scap)
+		return HD_E_UNAUTHORIZED;
+	memcpy(secret, header + 7, strlen(header + 7) + 1);
+	*method = "auth.bearer";
 	return HD_OK;
 }
 
@@ -132,7 +162,9 @@ int gw_authenticate(gw *g, gw_req *r)
 	if (cache_get(g->auth, key, &r->who))
 		return HD_OK;
 	char email[256], token[256];
-	int rc = parse_basic(header, email, sizeof email, token, sizeof token);
+	const char *method = NULL;
+	int rc = parse_header(header, email, sizeof email, token, sizeof token,
+			      &method);
 	if (rc)
 		return rc;
 	Hd__AuthTokenRequest ar = HD__AUTH_TOKEN_REQUEST__INIT;
@@ -142,7 +174,7 @@ int gw_authenticate(gw *g, gw_req *r)
 	size_t len = hd__auth_token_request__pack(&ar, buf);
 	sodium_memzero(token, sizeof token);
 	hd_rpc_result res;
-	rc = hd_rpc_call(g->intake[0], "auth.token", buf, len, NULL, r->trace,
+	rc = hd_rpc_call(g->intake[0], method, buf, len, NULL, r->trace,
 			 g->rpc_timeout_ms, &res);
 	sodium_memzero(buf, sizeof buf);
 	if (rc == HD_OK && res.rc == HD_OK) {

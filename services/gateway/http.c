@@ -1,6 +1,7 @@
 /* The HTTP edge: libmicrohttpd callbacks, body limits, routing, auth, and
  * writing responses. Handlers never touch the connection. */
 #include "gateway.h"
+#include "gw_users.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -32,11 +33,18 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	*state = NULL;
 }
 
-/* Match path against a pattern; "{id}" takes a decimal id. */
+/* Match path against a pattern; "{id}" takes a decimal id, "{s}" any one
+ * segment (the handler reads it from r->path). */
 static int match(const char *pattern, const char *path, uint64_t *id)
 {
 	while (*pattern && *path) {
-		if (strncmp(pattern, "{id}", 4) == 0) {
+		if (strncmp(pattern, "{s}", 3) == 0) {
+			size_t n = strcspn(path, "/");
+			if (n == 0)
+				return 0;
+			pattern += 3;
+			path += n;
+		} else if (strncmp(pattern, "{id}", 4) == 0) {
 			char digits[24];
 			size_t n = strcspn(path, "/");
 			if (n == 0 || n >= sizeof digits)
@@ -52,6 +60,17 @@ static int match(const char *pattern, const char *path, uint64_t *id)
 		}
 	}
 	return *pattern == '\0' && *path == '\0';
+}
+
+/* POST /uploads carries files, so it has its own limit (HD_MAX_UPLOAD). */
+static size_t body_limit(gw *g, const gw_req *r)
+{
+	uint64_t max = 0;
+	if (strcmp(r->path, "/api/v2/uploads") != 0 ||
+	    hd_cfg_u64(&g->svc->cfg, "HD_MAX_UPLOAD", 1024, (uint64_t)1 << 30,
+		       &max))
+		return g->max_body;
+	return (size_t)max;
 }
 
 static void normalize_path(const char *url, char *out, size_t cap)
@@ -99,7 +118,7 @@ static void trace_id(gw_req *r)
 	sodium_bin2hex(r->trace, sizeof r->trace, raw, sizeof raw);
 }
 
-static enum MHD_Result send_response(gw_req *r, gw_resp *out)
+static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl)
 {
 	char *text = out->body ? json_dumps(out->body, JSON_COMPACT) : NULL;
 	size_t len = text ? strlen(text) : 0;
@@ -123,6 +142,7 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Basic realm=\"Web Password\"");
 	MHD_add_response_header(resp, "X-Request-Id", r->trace);
+	gw_ratelimit_headers(resp, rl);
 	enum MHD_Result ok = MHD_queue_response(r->conn, out->status, resp);
 	MHD_destroy_response(resp);
 	hd_debug("http.request", "method=%s path=%s status=%u trace=%s",
@@ -130,7 +150,7 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out)
 	return ok;
 }
 
-static void dispatch(gw *g, gw_req *r, gw_resp *out)
+static void dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
 {
 	const gw_route *route = NULL;
 	int path_known = 0;
@@ -156,7 +176,7 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out)
 	if (r->body_too_big) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "The request body exceeds %zu bytes",
-			 g->max_body);
+			 body_limit(g, r));
 		gw_error(out, 413, "RequestTooLarge", msg);
 		return;
 	}
@@ -173,6 +193,12 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out)
 		    strcmp(r->who.role, "admin") != 0) {
 			gw_error(out, 403, "Forbidden",
 				 "Only admins may use this endpoint");
+			return;
+		}
+		gw_ratelimit_take(r->who.user_id, rl);
+		if (rl->limited) {
+			gw_error(out, 429, "TooManyRequests",
+				 "Rate limit exceeded");
 			return;
 		}
 	}
@@ -195,14 +221,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return MHD_NO;
 		r->conn = conn;
 		r->method = method;
-		hd_buf_init(&r->body, g->max_body);
 		snprintf(r->url, sizeof r->url, "%s", url);
 		normalize_path(url, r->path, sizeof r->path);
+		hd_buf_init(&r->body, body_limit(g, r));
 		const char *cl = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		uint64_t declared = 0;
 		if (cl && hd_parse_u64(cl, &declared) == HD_OK &&
-		    declared > g->max_body)
+		    declared > body_limit(g, r))
 			r->body_too_big = 1;
 		*state = r;
 		return MHD_YES;
@@ -215,10 +241,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	gw_resp out = {0};
+	gw_rate rl;
+	gw_ratelimit_take(0, &rl);
 	trace_id(r);
 	base_url(g, r);
-	dispatch(g, r, &out);
-	enum MHD_Result ok = send_response(r, &out);
+	dispatch(g, r, &out, &rl);
+	enum MHD_Result ok = send_response(r, &out, &rl);
 	json_decref(out.body);
 	return ok;
 }

@@ -1,5 +1,6 @@
 /* gateway: wiring only — config, RPC clients, HTTP listener. */
 #include "gateway.h"
+#include "gw_users.h"
 
 #include "hd/err.h"
 
@@ -15,8 +16,12 @@ static const hd_cfg_opt opts[] = {
 	 "HTTP worker threads (each may wait on one RPC)"},
 	{"HD_MAX_BODY", "--max-body", "1048576",
 	 "largest request body in bytes"},
+	{"HD_MAX_UPLOAD", "--max-upload", "10485760",
+	 "largest POST /uploads body in bytes (413 beyond)"},
 	{"HD_RPC_TIMEOUT_MS", "--rpc-timeout-ms", "10000",
 	 "how long a request waits for the owning service"},
+	{"HD_RATE_LIMIT", "--rate-limit", "700",
+	 "requests per minute per user (429 beyond)"},
 };
 
 static gw the_gw;
@@ -55,8 +60,12 @@ static int setup(hd_svc *svc, void *ctx)
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_RPC_TIMEOUT_MS", 100, 600000,
 				&timeout);
+	uint64_t rate = 0;
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_RATE_LIMIT", 1, 1000000, &rate);
 	if (rc)
 		return rc;
+	gw_ratelimit_init((unsigned)rate);
 	g->port = (unsigned)port;
 	g->max_body = (size_t)max_body;
 	g->rpc_timeout_ms = (int)timeout;

@@ -1,137 +1,65 @@
-/* Tickets over HTTP: POST /api/v2/tickets and GET /api/v2/tickets/{id}. The
- * JSON is checked field by field (wrong types → 422 naming the field) before
- * anything is sent to intake, which validates again and owns the data. */
-#include "gateway.h"
+/* Tickets over HTTP: create, show, update, delete/restore and tags. intake
+ * parses and validates the "ticket" object and owns the data; the gateway
+ * resolves requester{} to a user, picks the shard and renders the result. */
+#include "gw_tickets.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
-#include "ticket.pb-c.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TAGS 100
+#define MAX_TICKET_JSON ((size_t)1 << 20)
 
-static const char *const known_keys[] = {
-	"subject", "comment",      "description", "priority",    "type",
-	"tags",    "requester_id", "requester",   "external_id", NULL};
-
-/* Keys Zendesk would accept but this build ignores, or never accepts: both
- * are dropped silently and named in x-zendesk-api-warn, as Zendesk does. */
-static void note_unknown_keys(json_t *ticket, gw_resp *out)
+hd_rpc_client *gw_ticket_shard(gw *g, uint64_t id)
 {
+	unsigned shard = (unsigned)(id & 0xff);
+	return id && shard < g->shards ? g->intake[shard] : NULL;
+}
+
+/* A stable spread over shards (splitmix64 finalizer): one requester's
+ * tickets live together; an Idempotency-Key always lands on one shard. */
+unsigned gw_ticket_spread(uint64_t v, unsigned shards)
+{
+	uint64_t z = v + 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (unsigned)((z ^ (z >> 31)) % shards);
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void api_warn(gw_resp *out, const Hd__TicketWriteReply *rep,
+		     const char *action)
+{
+	if (!rep->n_unpermitted)
+		return;
 	hd_buf b;
-	hd_buf_init(&b, sizeof out->api_warn - 1);
-	const char *key;
-	json_t *v;
-	int n = 0;
-	json_object_foreach(ticket, key, v)
-	{
-		int known = 0;
-		for (size_t i = 0; known_keys[i] && !known; i++)
-			known = strcmp(key, known_keys[i]) == 0;
-		if (!known && strlen(key) < 64 && !strpbrk(key, "\"\r\n"))
-			hd_buf_printf(&b, "%s\"ticket.%s\"", n++ ? ", " : "",
-				      key);
-	}
-	if (n)
-		snprintf(out->api_warn, sizeof out->api_warn,
-			 "{:allowed_parameters=>{:controller=>\"tickets\", "
-			 ":action=>\"create\", :unpermitted_keys=>[%s]}}",
-			 b.data);
+	hd_buf_init(&b, 300);
+	for (size_t i = 0; i < rep->n_unpermitted; i++)
+		hd_buf_printf(&b, "%s\"ticket.%s\"", i ? ", " : "",
+			      rep->unpermitted[i]);
+	snprintf(out->api_warn, sizeof out->api_warn,
+		 "{:allowed_parameters=>{:controller=>\"tickets\", "
+		 ":action=>\"%s\", :unpermitted_keys=>[%s]}}",
+		 action, b.data ? b.data : "");
 	hd_buf_release(&b);
 }
 
-/* Optional string field: absent or null → "", string → copy, else 422. */
-static int opt_string(json_t *obj, const char *key, const char **out,
-		      gw_resp *resp)
-{
-	json_t *v = json_object_get(obj, key);
-	*out = "";
-	if (!v || json_is_null(v))
-		return HD_OK;
-	if (!json_is_string(v)) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "%s: must be a string", key);
-		return gw_invalid(resp, key, msg);
-	}
-	*out = json_string_value(v);
-	return HD_OK;
-}
-
-static int read_comment(json_t *ticket, const char **body, gw_resp *out)
-{
-	json_t *c = json_object_get(ticket, "comment");
-	*body = "";
-	if (c && !json_is_null(c)) {
-		if (!json_is_object(c))
-			return gw_invalid(out, "comment",
-					  "comment: must be an object like "
-					  "{\"body\":\"…\"}");
-		json_t *b = json_object_get(c, "body");
-		if (!b)
-			b = json_object_get(c, "html_body");
-		if (b && !json_is_string(b))
-			return gw_invalid(out, "comment",
-					  "comment.body: must be a string");
-		*body = b ? json_string_value(b) : "";
-	} else {
-		int rc = opt_string(ticket, "description", body, out);
-		if (rc)
-			return rc;
-	}
-	if (strspn(*body, " \t\r\n") == strlen(*body))
-		return gw_invalid(out, "comment", "comment: cannot be blank");
-	return HD_OK;
-}
-
-static int read_tags(json_t *ticket, Hd__Ticket *tk, gw_resp *out)
-{
-	json_t *tags = json_object_get(ticket, "tags");
-	if (!tags || json_is_null(tags))
-		return HD_OK;
-	if (!json_is_array(tags))
-		return gw_invalid(out, "tags",
-				  "tags: must be an array of strings");
-	if (json_array_size(tags) > MAX_TAGS)
-		return gw_invalid(out, "tags", "tags: at most 100 tags");
-	tk->tags = calloc(json_array_size(tags) + 1, sizeof *tk->tags);
-	if (!tk->tags)
-		return gw_from_err(out, HD_E_NOMEM, "out of memory");
-	size_t i;
-	json_t *t;
-	json_array_foreach(tags, i, t)
-	{
-		if (!json_is_string(t))
-			return gw_invalid(out, "tags",
-					  "tags: must be an array of strings");
-		tk->tags[tk->n_tags++] = (char *)json_string_value(t);
-	}
-	return HD_OK;
-}
-
-static int read_requester_id(json_t *ticket, uint64_t *id, gw_resp *out)
-{
-	json_t *v = json_object_get(ticket, "requester_id");
-	*id = 0;
-	if (!v || json_is_null(v))
-		return HD_OK;
-	if (!json_is_integer(v) || json_integer_value(v) <= 0)
-		return gw_invalid(out, "requester_id",
-				  "requester_id: must be a positive integer");
-	*id = (uint64_t)json_integer_value(v);
-	return HD_OK;
-}
-
-/* requester {email, name}: find or create the user on the directory shard. */
-static int resolve_requester(gw *g, gw_req *r, json_t *ticket, uint64_t *id,
-			     gw_resp *out)
+/* requester {email, name}: find or create the user on the directory shard
+ * and put its id into the object as requester_id. */
+int gw_ticket_requester(gw *g, gw_req *r, json_t *ticket, gw_resp *out)
 {
 	json_t *rq = json_object_get(ticket, "requester");
-	if (!rq || json_is_null(rq))
+	if (!rq || json_is_null(rq) || json_object_get(ticket, "requester_id"))
 		return HD_OK;
 	json_t *email = json_object_get(rq, "email");
 	json_t *name = json_object_get(rq, "name");
@@ -146,150 +74,279 @@ static int resolve_requester(gw *g, gw_req *r, json_t *ticket, uint64_t *id,
 	Hd__User *u = NULL;
 	int rc = gw_call(g, g->intake[0], r, "users.ensure", &er,
 			 &hd__user__descriptor, (void **)&u, out);
-	if (rc)
+	if (rc) {
+		if (out->status == 422)
+			gw_invalid(out, "requester",
+				   "requester: the e-mail is not valid");
 		return rc;
-	*id = u->id;
+	}
+	json_object_set_new(ticket, "requester_id",
+			    json_integer((json_int_t)u->id));
 	hd__user__free_unpacked(u, NULL);
 	return HD_OK;
 }
 
-/* A stable spread of requesters over shards (splitmix64 finalizer), so one
- * requester's tickets live together. */
-static unsigned shard_for(uint64_t requester, unsigned shards)
+/* One tickets.write; *rep is the caller's (free with
+ * hd__ticket_write_reply__free_unpacked). */
+int gw_ticket_write(gw *g, gw_req *r, hd_rpc_client *c, uint64_t id,
+		    json_t *obj, const char *action, const char *idem,
+		    Hd__TicketWriteReply **rep, gw_resp *out)
 {
-	uint64_t z = requester + 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (unsigned)((z ^ (z >> 31)) % shards);
-}
-
-json_t *gw_ticket_json(const gw_req *r, const Hd__Ticket *tk)
-{
-	char url[400];
-	snprintf(url, sizeof url, "%s/api/v2/tickets/%llu.json", r->base_url,
-		 (unsigned long long)tk->id);
-	json_t *tags = json_array();
-	for (size_t i = 0; i < tk->n_tags; i++)
-		json_array_append_new(tags, json_string(tk->tags[i]));
-	json_t *via = json_pack("{s:s, s:{s:{}, s:{}, s:n}}", "channel",
-				tk->via_channel[0] ? tk->via_channel : "api",
-				"source", "from", "to", "rel");
-	return json_pack(
-		"{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:s, "
-		"s:n, s:I, s:I, s:n, s:n, s:n, s:[], s:[], s:[], s:n, s:n, "
-		"s:b, "
-		"s:b, s:n, s:o, s:[], s:n, s:[], s:[], s:n, s:n, s:b, s:b, "
-		"s:b}",
-		"url", url, "id", (json_int_t)tk->id, "external_id",
-		gw_str_or_null(tk->external_id), "via", via, "created_at",
-		gw_time_json(tk->created_at), "updated_at",
-		gw_time_json(tk->updated_at), "type", gw_str_or_null(tk->type),
-		"subject", tk->subject, "raw_subject", tk->subject,
-		"description", tk->description, "priority",
-		gw_str_or_null(tk->priority), "status", tk->status, "recipient",
-		"requester_id", (json_int_t)tk->requester_id, "submitter_id",
-		(json_int_t)tk->submitter_id, "assignee_id", "organization_id",
-		"group_id", "collaborator_ids", "follower_ids", "email_cc_ids",
-		"forum_topic_id", "problem_id", "has_incidents", 0, "is_public",
-		1, "due_at", "tags", tags, "custom_fields",
-		"satisfaction_rating", "sharing_agreement_ids", "followup_ids",
-		"ticket_form_id", "brand_id", "allow_channelback", 0,
-		"allow_attachments", 1, "from_messaging_channel", 0);
-}
-
-static int build_ticket(gw *g, gw_req *r, json_t *ticket, Hd__Ticket *tk,
-			gw_resp *out)
-{
-	const char *body;
+	Hd__TicketWriteRequest wr = HD__TICKET_WRITE_REQUEST__INIT;
+	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	wr.id = id;
+	wr.json = text ? text : "{}";
+	wr.action = (char *)action;
+	wr.idempotency_key = (char *)(idem ? idem : "");
 	int rc =
-		opt_string(ticket, "subject", (const char **)&tk->subject, out);
-	if (!rc)
-		rc = read_comment(ticket, &body, out);
-	if (!rc) {
-		tk->description = (char *)body;
-		rc = opt_string(ticket, "priority",
-				(const char **)&tk->priority, out);
-	}
-	if (!rc)
-		rc = opt_string(ticket, "type", (const char **)&tk->type, out);
-	if (!rc)
-		rc = opt_string(ticket, "external_id",
-				(const char **)&tk->external_id, out);
-	if (!rc)
-		rc = read_tags(ticket, tk, out);
-	if (!rc)
-		rc = read_requester_id(ticket, &tk->requester_id, out);
-	if (!rc && !tk->requester_id)
-		rc = resolve_requester(g, r, ticket, &tk->requester_id, out);
+		gw_call(g, c, r, "tickets.write", &wr,
+			&hd__ticket_write_reply__descriptor, (void **)rep, out);
+	free(text);
+	const char *desc =
+		json_string_value(json_object_get(out->body, "description"));
+	if (rc && out->status == 409 && desc && strstr(desc, "Idempotency"))
+		gw_error(out, 400, "IdempotencyKeyReused",
+			 "The Idempotency-Key was already used with another "
+			 "request body");
 	return rc;
 }
 
-static int send_create(gw *g, gw_req *r, Hd__Ticket *tk, gw_resp *out)
+static int ticket_object(gw_req *r, gw_resp *out, json_t **root,
+			 json_t **ticket)
 {
-	Hd__TicketCreateRequest cr = HD__TICKET_CREATE_REQUEST__INIT;
-	cr.ticket = tk;
-	uint64_t requester =
-		tk->requester_id ? tk->requester_id : r->who.user_id;
-	hd_rpc_client *c = g->intake[shard_for(requester, g->shards)];
-	Hd__Ticket *saved = NULL;
-	int rc = gw_call(g, c, r, "tickets.create", &cr,
-			 &hd__ticket__descriptor, (void **)&saved, out);
+	int rc = gw_parse_body(r, out, root);
 	if (rc)
 		return rc;
-	out->status = 201;
-	out->body = json_pack("{s:o}", "ticket", gw_ticket_json(r, saved));
-	snprintf(out->location, sizeof out->location,
-		 "%s/api/v2/tickets/%llu.json", r->base_url,
-		 (unsigned long long)saved->id);
-	hd__ticket__free_unpacked(saved, NULL);
+	*ticket = json_object_get(*root, "ticket");
+	if (!json_is_object(*ticket))
+		return gw_error(
+			out, 400, "ParameterMissing",
+			"param is missing or the value is empty: ticket");
 	return HD_OK;
+}
+
+static void answer_write(gw_req *r, gw_resp *out, Hd__TicketWriteReply *rep,
+			 unsigned status)
+{
+	out->status = status;
+	out->body =
+		json_pack("{s:o}", "ticket", gw_ticket_json(r, rep->ticket));
+	if (rep->audit)
+		json_object_set_new(out->body, "audit",
+				    gw_audit_json(r, rep->audit));
+	if (status == 201)
+		snprintf(out->location, sizeof out->location,
+			 "%s/api/v2/tickets/%llu.json", r->base_url,
+			 (unsigned long long)rep->ticket->id);
 }
 
 int gw_tickets_create(gw *g, gw_req *r, gw_resp *out)
 {
-	json_t *root = NULL;
-	int rc = gw_parse_body(r, out, &root);
+	json_t *root = NULL, *ticket = NULL;
+	Hd__TicketWriteReply *rep = NULL;
+	int rc = ticket_object(r, out, &root, &ticket);
+	if (!rc)
+		rc = gw_ticket_requester(g, r, ticket, out);
+	if (!rc)
+		rc = gw_ticket_uploads(g, r, ticket, out);
 	if (rc)
-		return rc;
-	json_t *ticket = json_object_get(root, "ticket");
-	Hd__Ticket tk = HD__TICKET__INIT;
-	if (!json_is_object(root) || !json_is_object(ticket)) {
-		rc = gw_error(out, 400, "ParameterMissing",
-			      "param is missing or the value is empty: ticket");
+		goto done;
+	json_object_del(ticket, "requester");
+	const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						       "Idempotency-Key");
+	if (idem && strlen(idem) > 200) {
+		rc = gw_error(out, 400, "InvalidIdempotencyKey",
+			      "Idempotency-Key is longer than 200 bytes");
 		goto done;
 	}
-	note_unknown_keys(ticket, out);
-	rc = build_ticket(g, r, ticket, &tk, out);
-	if (!rc)
-		rc = send_create(g, r, &tk, out);
+	json_t *rid = json_object_get(ticket, "requester_id");
+	uint64_t who = json_is_integer(rid) ? (uint64_t)json_integer_value(rid)
+					    : r->who.user_id;
+	unsigned shard = gw_ticket_spread(
+		idem ? hash_str(idem) ^ r->who.user_id : who, g->shards);
+	rc = gw_ticket_write(g, r, g->intake[shard], 0, ticket, "", idem, &rep,
+			     out);
+	if (!rc) {
+		answer_write(r, out, rep, 201);
+		api_warn(out, rep, "create");
+	}
 done:
-	free(tk.tags); /* the strings belong to root */
+	hd__ticket_write_reply__free_unpacked(rep, NULL);
+	json_decref(root);
+	return rc;
+}
+
+int gw_tickets_update(gw *g, gw_req *r, gw_resp *out)
+{
+	json_t *root = NULL, *ticket = NULL;
+	Hd__TicketWriteReply *rep = NULL;
+	hd_rpc_client *c = gw_ticket_shard(g, r->id);
+	if (!c)
+		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
+	int rc = ticket_object(r, out, &root, &ticket);
+	if (!rc)
+		rc = gw_ticket_requester(g, r, ticket, out);
+	if (!rc)
+		rc = gw_ticket_uploads(g, r, ticket, out);
+	if (!rc) {
+		json_object_del(ticket, "requester");
+		rc = gw_ticket_write(g, r, c, r->id, ticket, "", NULL, &rep,
+				     out);
+	}
+	if (!rc) {
+		answer_write(r, out, rep, 200);
+		api_warn(out, rep, "update");
+	}
+	hd__ticket_write_reply__free_unpacked(rep, NULL);
 	json_decref(root);
 	return rc;
 }
 
 int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
 {
-	if (r->id == 0)
-		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	unsigned shard = (unsigned)(r->id & 0xff);
-	if (shard >= g->shards)
+	hd_rpc_client *c = gw_ticket_shard(g, r->id);
+	if (!c)
 		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
 	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
 	gr.id = r->id;
 	Hd__Ticket *tk = NULL;
-	int rc = gw_call(g, g->intake[shard], r, "tickets.get", &gr,
-			 &hd__ticket__descriptor, (void **)&tk, out);
+	int rc = gw_call(g, c, r, "tickets.get", &gr, &hd__ticket__descriptor,
+			 (void **)&tk, out);
 	if (rc)
 		return rc;
 	out->status = 200;
 	out->body = json_pack("{s:o}", "ticket", gw_ticket_json(r, tk));
+	gw_tickets_sideload(g, r, out->body, &tk, 1);
 	hd__ticket__free_unpacked(tk, NULL);
 	return HD_OK;
 }
 
+/* delete / restore: a write with no fields. */
+static int simple_action(gw *g, gw_req *r, const char *action, gw_resp *out,
+			 Hd__TicketWriteReply **rep)
+{
+	hd_rpc_client *c = gw_ticket_shard(g, r->id);
+	if (!c)
+		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
+	return gw_ticket_write(g, r, c, r->id, NULL, action, NULL, rep, out);
+}
+
+int gw_tickets_delete(gw *g, gw_req *r, gw_resp *out)
+{
+	Hd__TicketWriteReply *rep = NULL;
+	int rc = simple_action(g, r, "delete", out, &rep);
+	if (!rc)
+		out->status = 204;
+	hd__ticket_write_reply__free_unpacked(rep, NULL);
+	return rc;
+}
+
+int gw_tickets_restore(gw *g, gw_req *r, gw_resp *out)
+{
+	Hd__TicketWriteReply *rep = NULL;
+	int rc = simple_action(g, r, "restore", out, &rep);
+	if (!rc) {
+		out->status = 200;
+		out->body = json_object();
+	}
+	hd__ticket_write_reply__free_unpacked(rep, NULL);
+	return rc;
+}
+
+static json_t *tags_body(const Hd__Ticket *tk)
+{
+	json_t *tags = json_array();
+	for (size_t i = 0; i < tk->n_tags; i++)
+		json_array_append_new(tags, json_string(tk->tags[i]));
+	return json_pack("{s:o}", "tags", tags);
+}
+
+int gw_tickets_tags_get(gw *g, gw_req *r, gw_resp *out)
+{
+	hd_rpc_client *c = gw_ticket_shard(g, r->id);
+	if (!c)
+		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
+	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
+	gr.id = r->id;
+	Hd__Ticket *tk = NULL;
+	int rc = gw_call(g, c, r, "tickets.get", &gr, &hd__ticket__descriptor,
+			 (void **)&tk, out);
+	if (rc)
+		return rc;
+	out->status = 200;
+	out->body = tags_body(tk);
+	hd__ticket__free_unpacked(tk, NULL);
+	return HD_OK;
+}
+
+/* POST replaces (201), PUT adds, DELETE removes; body {"tags":[…]}. */
+int gw_tickets_tags_write(gw *g, gw_req *r, gw_resp *out)
+{
+	const char *m = r->method;
+	const char *action = strcmp(m, "POST") == 0  ? "tags_set"
+			     : strcmp(m, "PUT") == 0 ? "tags_add"
+						     : "tags_remove";
+	hd_rpc_client *c = gw_ticket_shard(g, r->id);
+	if (!c)
+		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
+	json_t *root = NULL;
+	Hd__TicketWriteReply *rep = NULL;
+	int rc = gw_parse_body(r, out, &root);
+	if (!rc && !json_is_array(json_object_get(root, "tags")))
+		rc = gw_error(out, 400, "ParameterMissing",
+			      "param is missing or the value is empty: tags");
+	if (!rc)
+		rc = gw_ticket_write(g, r, c, r->id, root, action, NULL, &rep,
+				     out);
+	if (!rc) {
+		out->status = strcmp(m, "POST") == 0 ? 201 : 200;
+		out->body = tags_body(rep->ticket);
+	}
+	hd__ticket_write_reply__free_unpacked(rep, NULL);
+	json_decref(root);
+	return rc;
+}
+
 const gw_route gw_ticket_routes[] = {
+	{"GET", "/api/v2/tickets", gw_tickets_list, GW_AUTH_USER},
 	{"POST", "/api/v2/tickets", gw_tickets_create, GW_AUTH_USER},
+	{"GET", "/api/v2/tickets/count", gw_tickets_count, GW_AUTH_USER},
+	{"GET", "/api/v2/tickets/show_many", gw_tickets_show_many,
+	 GW_AUTH_USER},
+	{"POST", "/api/v2/tickets/create_many", gw_tickets_create_many,
+	 GW_AUTH_USER},
+	{"PUT", "/api/v2/tickets/update_many", gw_tickets_update_many,
+	 GW_AUTH_USER},
+	{"DELETE", "/api/v2/tickets/destroy_many", gw_tickets_destroy_many,
+	 GW_AUTH_USER},
+	{"POST", "/api/v2/tickets/{id}/merge", gw_tickets_merge, GW_AUTH_USER},
+	{"GET", "/api/v2/job_statuses/show_many", gw_job_status_show_many,
+	 GW_AUTH_USER},
+	{"GET", "/api/v2/job_statuses/{s}", gw_job_status_show, GW_AUTH_USER},
+	{"POST", "/api/v2/uploads", gw_uploads_create, GW_AUTH_USER},
+	{"GET", "/api/v2/attachments/{id}", gw_attachments_show, GW_AUTH_USER},
 	{"GET", "/api/v2/tickets/{id}", gw_tickets_show, GW_AUTH_USER},
+	{"PUT", "/api/v2/tickets/{id}", gw_tickets_update, GW_AUTH_USER},
+	{"DELETE", "/api/v2/tickets/{id}", gw_tickets_delete, GW_AUTH_USER},
+	{"GET", "/api/v2/tickets/{id}/tags", gw_tickets_tags_get, GW_AUTH_USER},
+	{"POST", "/api/v2/tickets/{id}/tags", gw_tickets_tags_write,
+	 GW_AUTH_USER},
+	{"PUT", "/api/v2/tickets/{id}/tags", gw_tickets_tags_write,
+	 GW_AUTH_USER},
+	{"DELETE", "/api/v2/tickets/{id}/tags", gw_tickets_tags_write,
+	 GW_AUTH_USER},
+	{"GET", "/api/v2/tickets/{id}/comments", gw_tickets_comments,
+	 GW_AUTH_USER},
+	{"GET", "/api/v2/tickets/{id}/audits", gw_tickets_audits, GW_AUTH_USER},
+	{"GET", "/api/v2/deleted_tickets", gw_tickets_deleted, GW_AUTH_USER},
+	{"PUT", "/api/v2/deleted_tickets/{id}/restore", gw_tickets_restore,
+	 GW_AUTH_USER},
+	{"GET", "/api/v2/users/{id}/tickets/requested", gw_tickets_requested,
+	 GW_AUTH_USER},
+	{"GET", "/api/v2/users/{id}/tickets/assigned", gw_tickets_assigned,
+	 GW_AUTH_USER},
+	{"GET", "/api/v2/users/{id}/tickets/ccd", gw_tickets_ccd, GW_AUTH_USER},
+	{"GET", "/api/v2/organizations/{id}/tickets", gw_tickets_of_org,
+	 GW_AUTH_USER},
 	{NULL, NULL, NULL, 0},
 };

@@ -36,7 +36,11 @@ static int boot_write(hd_txn *t, void *arg)
 		return rc;
 	j->admin->created_at = j->admin->updated_at = hd_now_ms();
 	intake_user_put(t, j->admin);
-	intake_token_put(t, j->token, j->admin->id);
+	Hd__ApiToken rec = HD__API_TOKEN__INIT;
+	rec.description = "bootstrap (HD_ADMIN_TOKEN)";
+	rec.created_at = j->admin->created_at;
+	rec.user_id = j->admin->id;
+	intake_token_put(t, j->in, j->token, &rec);
 	j->created = t->rc == HD_OK;
 	return t->rc;
 }
@@ -87,6 +91,7 @@ int intake_bootstrap_admin(intake *in, const char *email, const char *token,
 	u.role = "admin";
 	u.locale = "ko";
 	u.time_zone = "Asia/Seoul";
+	u.verified = true;
 	boot_job j = {.in = in, .admin = &u, .token = token};
 	int rc = hd_store_write(in->store, boot_write, &j);
 	if (rc || !j.created)

@@ -1,28 +1,48 @@
-/* intake's ticket RPCs: one function per method, no sockets. Key layout:
- *   tickets  u64 ticket id → hd.Ticket */
-#include "intake.h"
+/* intake's ticket RPCs: write (create, update, delete, restore, tags) and
+ * get. Key layout (tickets module):
+ *   tickets   u64 ticket id → hd.Ticket (deleted ones keep deleted = true)
+ *   comments  u64 ticket ‖ u64 comment id → hd.Comment
+ *   audits    u64 ticket ‖ u64 audit id → hd.Audit
+ *   tk_idem   u64 user ‖ Idempotency-Key → 32-byte body hash ‖ u64 ticket
+ *   tk_jobs   see jobs.c; tk_uploads, tk_blobs, tk_attach: see uploads.c
+ * Lists scan "tickets" (see tickets_list.c). */
+#include "tickets.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
-#include "hd/text.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define MAX_SUBJECT_BYTES     1024
-#define MAX_DESCRIPTION_BYTES (64 * 1024)
-#define MAX_TAGS              100
-#define MAX_TAG_BYTES         80
+#define MAX_IDEM_KEY 200
 
-const char *const intake_tickets_dbs[] = {"tickets", NULL};
+const char *const intake_tickets_dbs[] = {"tickets",  "comments",  "audits",
+					  "tk_idem",  "tk_jobs",   "tk_uploads",
+					  "tk_blobs", "tk_attach", NULL};
 
-static struct {
-	MDB_dbi tickets;
-} db;
+tickets_db tkdb;
 
 int intake_tickets_bind(intake *in)
 {
-	return hd_store_dbi(in->store, "tickets", &db.tickets);
+	int rc = hd_store_dbi(in->store, "tickets", &tkdb.tickets);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "comments", &tkdb.comments);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "audits", &tkdb.audits);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "tk_idem", &tkdb.idem);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "tk_jobs", &tkdb.jobs);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "tk_uploads", &tkdb.uploads);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "tk_blobs", &tkdb.blobs);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "tk_attach", &tkdb.attach);
+	return rc;
 }
 
 int intake_tickets_start(intake *in)
@@ -36,154 +56,420 @@ void intake_tickets_stop(intake *in)
 	(void)in;
 }
 
-static int one_of(const char *v, const char *const *allowed)
+bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk)
 {
-	for (size_t i = 0; allowed[i]; i++)
-		if (strcmp(v, allowed[i]) == 0)
-			return 1;
-	return 0;
+	if (intake_is_staff(who))
+		return true;
+	return who->user_id && tk->requester_id == who->user_id;
 }
 
-static int check_text(hd_rpc_rep *rep, const char *field, const char *v,
-		      size_t max, int required)
+/* Comments, audits and their events share one counter, offset so their
+ * ids never equal a ticket's (clients grep responses for ids). */
+static int tk_child_id(hd_txn *t, intake *in, uint64_t *id)
 {
-	size_t n = strlen(v);
-	if (required && strspn(v, " \t\r\n") == n)
-		return hd_rpc_fail(rep, HD_E_INVALID, field,
-				   "%s: cannot be blank", field);
-	if (n > max)
-		return hd_rpc_fail(rep, HD_E_INVALID, field,
-				   "%s: is too long (maximum is %zu bytes)",
-				   field, max);
-	if (!hd_utf8_valid(v, n))
-		return hd_rpc_fail(rep, HD_E_INVALID, field,
-				   "%s: is not valid UTF-8", field);
-	return HD_OK;
+	int rc = intake_next_id(t, in, "next_ticket_child", id);
+	*id += (uint64_t)1 << 32;
+	return rc;
 }
 
-/* Lower-case ASCII in place and check each tag; duplicates are dropped. */
-static int normalize_tags(hd_rpc_rep *rep, Hd__Ticket *tk)
+int tk_put_child(hd_txn *t, MDB_dbi dbi, uint64_t ticket, uint64_t id,
+		 const void *msg)
 {
-	if (tk->n_tags > MAX_TAGS)
-		return hd_rpc_fail(rep, HD_E_INVALID, "tags",
-				   "tags: at most %d tags", MAX_TAGS);
-	size_t kept = 0;
-	for (size_t i = 0; i < tk->n_tags; i++) {
-		char *tag = tk->tags[i];
-		size_t n = strlen(tag);
-		if (n == 0 || n > MAX_TAG_BYTES || !hd_utf8_valid(tag, n) ||
-		    strpbrk(tag, " \t\r\n,"))
-			return hd_rpc_fail(rep, HD_E_INVALID, "tags",
-					   "tags: '%.80s' is not a valid tag "
-					   "(1-%d bytes, no spaces or commas)",
-					   tag, MAX_TAG_BYTES);
-		hd_ascii_lower(tag, tag, n + 1);
-		int dup = 0;
-		for (size_t j = 0; j < kept && !dup; j++)
-			dup = strcmp(tk->tags[j], tag) == 0;
-		if (dup)
-			free(tag); /* protobuf-c's default allocator is malloc */
-		else
-			tk->tags[kept++] = tag;
-	}
-	tk->n_tags = kept;
-	return HD_OK;
-}
-
-static int validate_ticket(hd_rpc_rep *rep, Hd__Ticket *tk)
-{
-	static const char *const priorities[] = {"",     "low",    "normal",
-						 "high", "urgent", NULL};
-	static const char *const types[] = {"",         "problem", "incident",
-					    "question", "task",    NULL};
-	int rc = check_text(rep, "subject", tk->subject, MAX_SUBJECT_BYTES, 0);
-	if (!rc)
-		rc = check_text(rep, "description", tk->description,
-				MAX_DESCRIPTION_BYTES, 1);
-	if (!rc)
-		rc = check_text(rep, "external_id", tk->external_id, 255, 0);
-	if (!rc && !one_of(tk->priority, priorities))
-		rc = hd_rpc_fail(rep, HD_E_INVALID, "priority",
-				 "priority: '%.32s' is not one of low, normal, "
-				 "high, urgent",
-				 tk->priority);
-	if (!rc && !one_of(tk->type, types))
-		rc = hd_rpc_fail(
-			rep, HD_E_INVALID, "type",
-			"type: '%.32s' is not one of problem, incident, "
-			"question, task",
-			tk->type);
-	return rc ? rc : normalize_tags(rep, tk);
-}
-
-typedef struct create_job {
-	intake *in;
-	Hd__Ticket *tk;
-	const char *trace;
-} create_job;
-
-static int create_write(hd_txn *t, void *arg)
-{
-	create_job *j = arg;
-	Hd__Ticket *tk = j->tk;
-	int rc = intake_next_id(t, j->in, "next_ticket", &tk->id);
-	if (rc)
-		return rc;
-	tk->created_at = tk->updated_at = hd_now_ms();
-	intake_put_pb(t, db.tickets, tk->id, tk);
 	hd_buf b;
 	hd_buf_init(&b, (size_t)64 << 20);
-	if ((rc = hd_pb_pack(&b, tk)))
+	uint8_t key[16];
+	hd_key_u64(key, ticket);
+	hd_key_u64(key + 8, id);
+	int rc = hd_pb_pack(&b, msg);
+	if (rc)
 		hd_txn_fail(t, rc);
 	else
-		hd_txn_emit(t, "ticket.created", b.data, b.len, j->trace);
+		rc = hd_txn_put(t, dbi, key, 16, b.data ? b.data : "", b.len);
 	hd_buf_release(&b);
+	return rc;
+}
+
+int tk_emit(hd_txn *t, const char *type, const void *msg, const char *trace)
+{
+	hd_buf b;
+	hd_buf_init(&b, (size_t)64 << 20);
+	int rc = hd_pb_pack(&b, msg);
+	if (rc)
+		hd_txn_fail(t, rc);
+	else
+		rc = hd_txn_emit(t, type, b.data ? b.data : "", b.len, trace);
+	hd_buf_release(&b);
+	return rc;
+}
+
+typedef struct write_job {
+	intake *in;
+	const hd_rpc_req *req;
+	Hd__TicketWriteRequest *wr;
+	json_t *obj;
+	hd_rpc_rep *rep;
+	Hd__Ticket *tk;
+	Hd__Audit *audit;
+	tk_change ch;
+	int replayed;
+} write_job;
+
+static int idem_key(write_job *j, uint8_t *key, size_t *klen)
+{
+	size_t n = strlen(j->wr->idempotency_key);
+	if (n == 0 || n > MAX_IDEM_KEY)
+		return HD_E_NOTFOUND;
+	hd_key_u64(key, j->req->principal.user_id);
+	memcpy(key + 8, j->wr->idempotency_key, n);
+	*klen = 8 + n;
+	return HD_OK;
+}
+
+/* Same key and body → the ticket made the first time; another body → 409
+ * with field "idempotency_key" (the gateway answers 400). */
+static int idem_check(hd_txn *t, write_job *j, uint8_t hash[32])
+{
+	uint8_t key[8 + MAX_IDEM_KEY];
+	size_t klen;
+	MDB_val v;
+	if (idem_key(j, key, &klen))
+		return HD_E_NOTFOUND;
+	crypto_generichash(hash, 32, (const uint8_t *)j->wr->json,
+			   strlen(j->wr->json), NULL, 0);
+	if (hd_txn_get(t, tkdb.idem, key, klen, &v) || v.mv_size != 40)
+		return HD_E_NOTFOUND;
+	if (memcmp(v.mv_data, hash, 32) != 0)
+		return hd_rpc_fail(
+			j->rep, HD_E_CONFLICT, "idempotency_key",
+			"Idempotency-Key was used with another body");
+	j->replayed = 1;
+	return intake_get_pb(t, tkdb.tickets,
+			     hd_key_get_u64((uint8_t *)v.mv_data + 32),
+			     &hd__ticket__descriptor, (void **)&j->tk);
+}
+
+static int idem_store(hd_txn *t, write_job *j, const uint8_t hash[32])
+{
+	uint8_t key[8 + MAX_IDEM_KEY], val[40];
+	size_t klen;
+	if (idem_key(j, key, &klen))
+		return HD_OK;
+	memcpy(val, hash, 32);
+	hd_key_u64(val + 32, j->tk->id);
+	return hd_txn_put(t, tkdb.idem, key, klen, val, sizeof val);
+}
+
+/* tags_set / tags_add / tags_remove: rewrite obj into {"tags":[…]} with the
+ * resulting list, then apply it like any update. */
+static int tags_action(write_job *j, const Hd__Ticket *before)
+{
+	json_t *given = json_object_get(j->obj, "tags");
+	if (!json_is_array(given))
+		return hd_rpc_fail(j->rep, HD_E_INVALID, "tags",
+				   "tags: must be an array of strings");
+	const char *a = j->wr->action;
+	json_t *out = json_array();
+	if (strcmp(a, "tags_set") != 0)
+		for (size_t i = 0; i < before->n_tags; i++) {
+			int drop = 0;
+			size_t k;
+			json_t *x;
+			json_array_foreach(given, k, x)
+			{
+				const char *s = json_string_value(x);
+				drop |= strcmp(a, "tags_remove") == 0 && s &&
+					strcasecmp(s, before->tags[i]) == 0;
+			}
+			if (!drop)
+				json_array_append_new(
+					out, json_string(before->tags[i]));
+		}
+	if (strcmp(a, "tags_remove") != 0)
+		json_array_extend(out, given);
+	json_t *obj = json_pack("{s:o}", "tags", out);
+	json_t *safe = json_object_get(j->obj, "safe_update");
+	json_t *stamp = json_object_get(j->obj, "updated_stamp");
+	if (safe)
+		json_object_set(obj, "safe_update", safe);
+	if (stamp)
+		json_object_set(obj, "updated_stamp", stamp);
+	json_decref(j->obj);
+	j->obj = obj;
+	return HD_OK;
+}
+
+/* A merged source is closed whatever its assignee (Zendesk's merge). */
+static int merge_close(write_job *j, const Hd__Ticket *before)
+{
+	if (!intake_is_staff(&j->req->principal))
+		return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
+				   "only agents merge tickets");
+	char prev[32];
+	snprintf(prev, sizeof prev, "\"%s\"", before->status);
+	tk_set_str(&j->tk->status, "closed");
+	if (!j->tk->solved_at)
+		j->tk->solved_at = hd_now_ms();
+	return tk_event(&j->ch, "Change", "status", "\"closed\"", prev);
+}
+
+/* safe_update with an updated_stamp other than the stored updated_at. */
+static int stale(write_job *j, const Hd__Ticket *before)
+{
+	json_t *safe = json_object_get(j->obj, "safe_update");
+	json_t *stamp = json_object_get(j->obj, "updated_stamp");
+	if (!json_is_true(safe) || !before)
+		return HD_OK;
+	char iso[32];
+	time_t secs = (time_t)(before->updated_at / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (json_is_string(stamp) && strcmp(json_string_value(stamp), iso) == 0)
+		return HD_OK;
+	return hd_rpc_fail(j->rep, HD_E_CONFLICT, "updated_stamp",
+			   "Safe Update prevented the update due to outdated "
+			   "ticket data. Please fetch the latest ticket data "
+			   "and try again.");
+}
+
+/* Attachments the gateway resolved from comment.uploads tokens. */
+static int comment_attachments(Hd__Comment *c, json_t *list)
+{
+	size_t n = json_is_array(list) ? json_array_size(list) : 0, i;
+	json_t *x;
+	if (!n)
+		return HD_OK;
+	c->attachments = calloc(n, sizeof *c->attachments);
+	if (!c->attachments)
+		return HD_E_NOMEM;
+	json_array_foreach(list, i, x)
+	{
+		Hd__Attachment *a = malloc(sizeof *a);
+		if (!a)
+			return HD_E_NOMEM;
+		hd__attachment__init(a);
+		c->attachments[c->n_attachments++] = a;
+		a->id = (uint64_t)json_integer_value(json_object_get(x, "id"));
+		a->size = (uint64_t)json_integer_value(
+			json_object_get(x, "size"));
+		tk_set_str(&a->file_name,
+			   json_string_value(json_object_get(x, "file_name")));
+		tk_set_str(&a->content_type, json_string_value(json_object_get(
+						     x, "content_type")));
+	}
+	return HD_OK;
+}
+
+static void free_attachments(Hd__Comment *c)
+{
+	for (size_t i = 0; i < c->n_attachments; i++)
+		hd__attachment__free_unpacked(c->attachments[i], NULL);
+	free(c->attachments);
+}
+
+static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
+{
+	Hd__Comment c = HD__COMMENT__INIT;
+	int rc = tk_child_id(t, j->in, &c.id);
+	if (rc)
+		return rc;
+	c.ticket_id = j->tk->id;
+	c.author_id = j->ch.comment_author;
+	c.body = j->ch.comment_body;
+	c.html_body = j->ch.comment_html;
+	c.public_ = j->ch.comment_public;
+	c.audit_id = au->id;
+	c.created_at = now;
+	c.via_channel = j->tk->via_channel;
+	c.type = "Comment";
+	rc = tk_event(&j->ch, "Comment", "", NULL, NULL);
+	if (rc)
+		return hd_txn_fail(t, rc);
+	Hd__AuditEvent *e = j->ch.ev[j->ch.nev - 1];
+	e->comment_id = c.id;
+	e->is_public = c.public_;
+	e->author_id = c.author_id;
+	tk_set_str(&e->body, c.body);
+	tk_set_str(&e->html_body, c.html_body);
+	j->tk->comment_count++;
+	if ((rc = comment_attachments(&c, j->ch.uploads)) == HD_OK)
+		tk_put_child(t, tkdb.comments, c.ticket_id, c.id, &c);
+	else
+		hd_txn_fail(t, rc);
+	/* The first comment travels inside ticket.created (as description);
+	 * consumers count one event per new ticket. */
+	if (j->wr->id != 0)
+		tk_emit(t, "comment.created", &c, j->req->trace_id);
+	free_attachments(&c);
 	return t->rc;
 }
 
-static int intake_tickets_create(void *ctx, const hd_rpc_req *req,
-				 hd_rpc_rep *rep)
+static int record_audit(hd_txn *t, write_job *j, int64_t now)
 {
-	intake *in = ctx;
-	if (req->principal.user_id == 0)
-		return hd_rpc_fail(
-			rep, HD_E_UNAUTHORIZED, NULL,
-			"tickets.create needs an authenticated user");
-	Hd__TicketCreateRequest *cr =
-		hd__ticket_create_request__unpack(NULL, req->len, req->payload);
-	if (!cr || !cr->ticket) {
-		hd__ticket_create_request__free_unpacked(cr, NULL);
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketCreateRequest");
+	Hd__Audit *au = calloc(1, sizeof *au);
+	if (!au)
+		return hd_txn_fail(t, HD_E_NOMEM);
+	hd__audit__init(au);
+	j->audit = au;
+	int rc = tk_child_id(t, j->in, &au->id);
+	if (rc)
+		return rc;
+	au->ticket_id = j->tk->id;
+	au->created_at = now;
+	au->author_id = j->req->principal.user_id;
+	tk_set_str(&au->via_channel, j->tk->via_channel);
+	if (j->ch.comment_body && (rc = record_comment(t, j, au, now)))
+		return rc;
+	au->events = j->ch.ev; /* moved: the audit owns the events now */
+	au->n_events = j->ch.nev;
+	j->ch.ev = NULL;
+	j->ch.nev = 0;
+	for (size_t i = 0; i < au->n_events && !rc; i++)
+		rc = tk_child_id(t, j->in, &au->events[i]->id);
+	return tk_put_child(t, tkdb.audits, au->ticket_id, au->id, au);
+}
+
+/* Load the ticket being changed into *before (and a working copy into
+ * j->tk); deleted tickets exist only for restore. */
+static int load(hd_txn *t, write_job *j, Hd__Ticket **before)
+{
+	int restoring = strcmp(j->wr->action, "restore") == 0;
+	if (INTAKE_SHARD_OF(j->wr->id) != j->in->shard)
+		return HD_E_NOTFOUND;
+	int rc = intake_get_pb(t, tkdb.tickets, j->wr->id,
+			       &hd__ticket__descriptor, (void **)before);
+	if (!rc && ((*before)->deleted != restoring ||
+		    !tk_can_see(&j->req->principal, *before)))
+		rc = HD_E_NOTFOUND;
+	if (!rc)
+		rc = intake_get_pb(t, tkdb.tickets, j->wr->id,
+				   &hd__ticket__descriptor, (void **)&j->tk);
+	return rc;
+}
+
+static int apply_action(hd_txn *t, write_job *j, const Hd__Ticket *before)
+{
+	const char *a = j->wr->action;
+	const hd_principal *who = &j->req->principal;
+	if (strcmp(a, "delete") == 0 || strcmp(a, "restore") == 0) {
+		if (!intake_is_staff(who))
+			return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
+					   "only agents delete tickets");
+		j->tk->deleted = strcmp(a, "delete") == 0;
+		return HD_OK;
 	}
-	Hd__Ticket *tk = cr->ticket;
-	char *orig_status = tk->status, *orig_via = tk->via_channel;
-	int rc = validate_ticket(rep, tk);
-	if (!rc && tk->requester_id &&
-	    tk->requester_id != req->principal.user_id &&
-	    !intake_is_staff(&req->principal))
-		rc = hd_rpc_fail(
-			rep, HD_E_FORBIDDEN, "requester_id",
-			"end-users may file tickets only for themselves");
+	if (strncmp(a, "tags_", 5) == 0) {
+		if (!intake_is_staff(who))
+			return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, "tags",
+					   "only agents change tags");
+		int rc = tags_action(j, before);
+		if (rc)
+			return rc;
+	}
+	int rc = stale(j, before);
+	if (!rc)
+		rc = tk_apply(j->tk, before, j->obj, who, &j->ch, j->rep);
+	if (!rc && strcmp(a, "merge_source") == 0)
+		rc = merge_close(j, before);
+	if (!rc)
+		rc = intake_fields_check(j->in, t, j->tk, before, who, j->rep);
+	return rc;
+}
+
+static int new_ticket(hd_txn *t, write_job *j)
+{
+	const hd_principal *who = &j->req->principal;
+	j->tk = calloc(1, sizeof *j->tk);
+	if (!j->tk)
+		return HD_E_NOMEM;
+	hd__ticket__init(j->tk);
+	int rc = intake_next_id(t, j->in, "next_ticket", &j->tk->id);
+	j->tk->requester_id = who->user_id;
+	j->tk->submitter_id = who->user_id;
+	j->tk->organization_id = who->organization_id;
+	tk_set_str(&j->tk->via_channel, "api");
+	return rc;
+}
+
+static int write_job_run(hd_txn *t, void *arg)
+{
+	write_job *j = arg;
+	Hd__Ticket *before = NULL;
+	uint8_t hash[32];
+	int creating = j->wr->id == 0, rc;
+	if (creating) {
+		rc = idem_check(t, j, hash);
+		if (rc != HD_E_NOTFOUND)
+			return rc;
+		rc = new_ticket(t, j);
+	} else {
+		rc = load(t, j, &before);
+	}
+	if (!rc)
+		rc = apply_action(t, j, before);
+	if (!rc && before && strcmp(j->wr->action, "restore") != 0 &&
+	    strcmp(j->wr->action, "delete") != 0 && j->ch.nev == 0 &&
+	    !j->ch.comment_body)
+		goto out; /* nothing changed: no audit, no event */
+	int64_t now = hd_now_ms();
 	if (!rc) {
-		if (!tk->requester_id)
-			tk->requester_id = req->principal.user_id;
-		tk->submitter_id = req->principal.user_id;
-		tk->status = "new";
-		if (!tk->via_channel[0])
-			tk->via_channel = "api";
-		create_job j = {.in = in, .tk = tk, .trace = req->trace_id};
-		rc = hd_store_write(in->store, create_write, &j);
-		if (rc == HD_OK)
-			rc = hd_pb_pack(&rep->payload, tk);
-		else
-			hd_rpc_fail(rep, rc, NULL, "ticket not stored: %s",
-				    hd_strerror(rc));
+		if (creating)
+			j->tk->created_at = now;
+		j->tk->updated_at =
+			now > j->tk->updated_at ? now : j->tk->updated_at + 1;
+		j->tk->updated_stamp++;
+		rc = record_audit(t, j, now);
 	}
-	/* Give back the decoder's own strings so it frees only those. */
-	tk->status = orig_status;
-	tk->via_channel = orig_via;
-	hd__ticket_create_request__free_unpacked(cr, NULL);
+	if (!rc && creating)
+		rc = idem_store(t, j, hash);
+	if (!rc)
+		rc = intake_put_pb(t, tkdb.tickets, j->tk->id, j->tk);
+	if (!rc)
+		rc = tk_emit(t,
+			     creating         ? "ticket.created"
+			     : j->tk->deleted ? "ticket.deleted"
+					      : "ticket.updated",
+			     j->tk, j->req->trace_id);
+out:
+	hd__ticket__free_unpacked(before, NULL);
+	return rc ? rc : t->rc;
+}
+
+static int reply_write(write_job *j, hd_rpc_rep *rep)
+{
+	Hd__TicketWriteReply wr = HD__TICKET_WRITE_REPLY__INIT;
+	wr.ticket = j->tk;
+	wr.audit = j->replayed ? NULL : j->audit;
+	wr.unpermitted = j->ch.unpermitted;
+	wr.n_unpermitted = j->ch.nunpermitted;
+	return hd_pb_pack(&rep->payload, &wr);
+}
+
+static int intake_tickets_write(void *ctx, const hd_rpc_req *req,
+				hd_rpc_rep *rep)
+{
+	write_job j = {.in = ctx, .req = req, .rep = rep};
+	if (req->principal.user_id == 0)
+		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
+				   "tickets.write needs an authenticated user");
+	j.wr = hd__ticket_write_request__unpack(NULL, req->len, req->payload);
+	if (!j.wr)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.TicketWriteRequest");
+	j.obj = json_loads(j.wr->json[0] ? j.wr->json : "{}", 0, NULL);
+	int rc = j.obj ? hd_store_write(j.in->store, write_job_run, &j)
+		       : hd_rpc_fail(rep, HD_E_INVALID, "ticket",
+				     "ticket: is not JSON");
+	if (!rc)
+		rc = reply_write(&j, rep);
+	else if (!rep->message[0])
+		hd_rpc_fail(rep, rc, NULL, "ticket not stored: %s",
+			    hd_strerror(rc));
+	hd__ticket__free_unpacked(j.tk, NULL);
+	hd__audit__free_unpacked(j.audit, NULL);
+	tk_change_release(&j.ch);
+	json_decref(j.obj);
+	hd__ticket_write_request__free_unpacked(j.wr, NULL);
 	return rc;
 }
 
@@ -199,19 +485,17 @@ static int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd__ticket_get_request__free_unpacked(gr, NULL);
 	if (INTAKE_SHARD_OF(id) != in->shard)
 		return hd_rpc_fail(rep, HD_E_NOTFOUND, "id",
-				   "ticket %llu is not "
-				   "on this shard",
+				   "ticket %llu is not on this shard",
 				   (unsigned long long)id);
 	hd_txn t;
 	Hd__Ticket *tk = NULL;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_get_pb(&t, db.tickets, id, &hd__ticket__descriptor,
-				   (void **)&tk);
+		rc = intake_get_pb(&t, tkdb.tickets, id,
+				   &hd__ticket__descriptor, (void **)&tk);
 	hd_txn_end(&t);
 	/* End-users see only what they requested; anything else "not found". */
-	if (!rc && !intake_is_staff(&req->principal) &&
-	    tk->requester_id != req->principal.user_id)
+	if (!rc && (tk->deleted || !tk_can_see(&req->principal, tk)))
 		rc = HD_E_NOTFOUND;
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, tk);
@@ -220,7 +504,16 @@ static int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 const hd_rpc_route intake_tickets_routes[] = {
-	{"tickets.create", intake_tickets_create},
+	{"tickets.write", intake_tickets_write},
 	{"tickets.get", intake_tickets_get},
+	{"tickets.list", tk_rpc_list},
+	{"tickets.comments", tk_rpc_comments},
+	{"tickets.audits", tk_rpc_audits},
+	{"jobs.put", tk_rpc_jobs_put},
+	{"uploads.put", tk_rpc_uploads_put},
+	{"uploads.get", tk_rpc_uploads_get},
+	{"attachments.get", tk_rpc_attachments_get},
+	{"attachments.content", tk_rpc_attachments_content},
+	{"jobs.get", tk_rpc_jobs_get},
 	{NULL, NULL},
 };

@@ -1,4 +1,6 @@
-/* intake's user and authentication RPCs (directory shard). */
+/* intake's user reads and authentication RPCs (directory shard), and the
+ * users module's route table. Writes are in users_write.c, tokens and
+ * passwords in tokens.c, organizations in orgs.c, groups in groups.c. */
 #include "users.h"
 
 #include "hd/err.h"
@@ -6,9 +8,10 @@
 #include "hd/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int on_directory(intake *in, hd_rpc_rep *rep)
+int intake_on_directory(intake *in, hd_rpc_rep *rep)
 {
 	if (in->shard == INTAKE_DIRECTORY_SHARD)
 		return HD_OK;
@@ -35,7 +38,7 @@ static int find_user(intake *in, const char *email, Hd__User **out)
 static int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = on_directory(in, rep);
+	int rc = intake_on_directory(in, rep);
 	if (rc)
 		return rc;
 	Hd__AuthTokenRequest *ar =
@@ -47,7 +50,7 @@ static int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__User *u = NULL;
 	rc = HD_E_UNAUTHORIZED;
 	if (hd_ascii_lower(ar->email, email, sizeof email) &&
-	    find_user(in, email, &u) == HD_OK && !u->suspended) {
+	    find_user(in, email, &u) == HD_OK && !u->suspended && !u->deleted) {
 		hd_txn t;
 		if (hd_store_read(in->store, &t) == HD_OK) {
 			if (intake_token_known(&t, ar->token) == HD_OK)
@@ -83,28 +86,47 @@ static int ensure_write(hd_txn *t, void *arg)
 	if ((rc = intake_next_id(t, j->in, "next_user", &j->user->id)))
 		return rc;
 	j->user->created_at = j->user->updated_at = hd_now_ms();
+	j->user->organization_id = intake_org_for_email(t, j->user->email);
 	intake_user_put(t, j->user);
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	if ((rc = hd_pb_pack(&b, j->user)))
-		hd_txn_fail(t, rc);
-	else
-		hd_txn_emit(t, "user.created", b.data, b.len, NULL);
-	hd_buf_release(&b);
+	intake_emit_pb(t, "user.created", j->user);
 	j->created = t->rc == HD_OK;
 	return t->rc;
+}
+
+static int ensure_new(intake *in, const char *email, const char *given,
+		      hd_rpc_rep *rep)
+{
+	char name[256];
+	Hd__User *found = NULL;
+	/* Zendesk names an unnamed requester after the address's local part. */
+	snprintf(name, sizeof name, "%s", given[0] ? given : email);
+	if (!given[0])
+		*strchr(name, '@') = '\0';
+	Hd__User u = HD__USER__INIT;
+	u.name = name;
+	u.email = (char *)email;
+	u.role = "end-user";
+	u.locale = "ko";
+	u.time_zone = "Asia/Seoul";
+	ensure_job j = {.in = in, .user = &u};
+	int rc = hd_store_write(in->store, ensure_write, &j);
+	if (rc == HD_OK && !j.created &&
+	    (rc = find_user(in, email, &found)) == HD_OK)
+		rc = hd_pb_pack(&rep->payload, found);
+	else if (rc == HD_OK)
+		rc = hd_pb_pack(&rep->payload, &u);
+	hd__user__free_unpacked(found, NULL);
+	return rc;
 }
 
 static int intake_users_ensure(void *ctx, const hd_rpc_req *req,
 			       hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = on_directory(in, rep);
+	int rc = intake_on_directory(in, rep);
 	if (rc)
 		return rc;
-	if (strcmp(req->principal.role, "agent") &&
-	    strcmp(req->principal.role, "admin") &&
-	    strcmp(req->principal.role, "system"))
+	if (!intake_is_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "requester",
 				   "only agents may name another requester");
 	Hd__UserEnsureRequest *er =
@@ -112,44 +134,23 @@ static int intake_users_ensure(void *ctx, const hd_rpc_req *req,
 	if (!er)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.UserEnsureRequest");
-	char email[256], name[256];
+	char email[256];
 	Hd__User *found = NULL;
 	if (!hd_email_plausible(er->email) ||
 	    !hd_ascii_lower(er->email, email, sizeof email)) {
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "requester",
 				 "requester: email '%.100s' is not valid",
 				 er->email);
-		goto out;
-	}
-	if (!hd_utf8_valid(er->name, strlen(er->name)) ||
-	    strlen(er->name) > 255) {
+	} else if (!hd_utf8_valid(er->name, strlen(er->name)) ||
+		   strlen(er->name) > 255) {
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "requester",
 				 "requester: name is not valid UTF-8 of at "
 				 "most 255 bytes");
-		goto out;
-	}
-	if (find_user(in, email, &found) == HD_OK) {
+	} else if (find_user(in, email, &found) == HD_OK) {
 		rc = hd_pb_pack(&rep->payload, found);
-		goto out;
+	} else {
+		rc = ensure_new(in, email, er->name, rep);
 	}
-	/* Zendesk names an unnamed requester after the address's local part. */
-	snprintf(name, sizeof name, "%s", er->name[0] ? er->name : email);
-	if (!er->name[0])
-		*strchr(name, '@') = '\0';
-	Hd__User u = HD__USER__INIT;
-	u.name = name;
-	u.email = email;
-	u.role = "end-user";
-	u.locale = "ko";
-	u.time_zone = "Asia/Seoul";
-	ensure_job j = {.in = in, .user = &u};
-	rc = hd_store_write(in->store, ensure_write, &j);
-	if (rc == HD_OK && !j.created &&
-	    (rc = find_user(in, email, &found)) == HD_OK)
-		rc = hd_pb_pack(&rep->payload, found);
-	else if (rc == HD_OK)
-		rc = hd_pb_pack(&rep->payload, &u);
-out:
 	hd__user__free_unpacked(found, NULL);
 	hd__user_ensure_request__free_unpacked(er, NULL);
 	return rc;
@@ -158,14 +159,20 @@ out:
 static int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = on_directory(in, rep);
+	int rc = intake_on_directory(in, rep);
 	if (rc)
 		return rc;
-	Hd__TicketGetRequest *gr =
-		hd__ticket_get_request__unpack(NULL, req->len, req->payload);
+	Hd__IdRequest *gr =
+		hd__id_request__unpack(NULL, req->len, req->payload);
 	if (!gr)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an id");
+	if (!intake_is_staff(&req->principal) &&
+	    gr->id != req->principal.user_id) {
+		hd__id_request__free_unpacked(gr, NULL);
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "end-users see only themselves");
+	}
 	hd_txn t;
 	Hd__User *u = NULL;
 	rc = hd_store_read(in->store, &t);
@@ -175,13 +182,110 @@ static int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, u);
 	hd__user__free_unpacked(u, NULL);
-	hd__ticket_get_request__free_unpacked(gr, NULL);
+	hd__id_request__free_unpacked(gr, NULL);
+	return rc;
+}
+
+typedef struct user_filter {
+	const Hd__DirListRequest *q;
+	char query[256];
+} user_filter;
+
+static bool contains_lower(const char *hay, const char *needle)
+{
+	char low[1024];
+	return hay && hd_ascii_lower(hay, low, sizeof low) &&
+	       strstr(low, needle) != NULL;
+}
+
+static bool keep_user(const void *msg, void *arg)
+{
+	const Hd__User *u = msg;
+	const user_filter *f = arg;
+	if (u->deleted && !f->q->n_ids)
+		return false; /* lists show active users; show_many shows all */
+	if (f->q->role[0] && strcmp(u->role, f->q->role) != 0)
+		return false;
+	if (f->q->external_id[0] && strcmp(u->external_id, f->q->external_id))
+		return false;
+	if (f->q->organization_id &&
+	    u->organization_id != f->q->organization_id)
+		return false;
+	if (f->query[0] && !contains_lower(u->name, f->query) &&
+	    !contains_lower(u->email, f->query))
+		return false;
+	return true;
+}
+
+static int pack_users(const intake_dir_page *p, hd_rpc_rep *rep)
+{
+	Hd__UserList l = HD__USER_LIST__INIT;
+	l.users = (Hd__User **)p->items;
+	l.n_users = p->n;
+	l.count = p->count;
+	l.has_more = p->has_more;
+	return hd_pb_pack(&rep->payload, &l);
+}
+
+static int intake_users_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	int rc = intake_on_directory(in, rep);
+	if (rc)
+		return rc;
+	if (!intake_is_staff(&req->principal))
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "end-users cannot list users");
+	Hd__DirListRequest *q =
+		hd__dir_list_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.DirListRequest");
+	user_filter f = {.q = q};
+	if (!hd_ascii_lower(q->query, f.query, sizeof f.query)) {
+		hd__dir_list_request__free_unpacked(q, NULL);
+		return hd_rpc_fail(rep, HD_E_INVALID, "query", "too long");
+	}
+	hd_txn t;
+	intake_dir_page p = {0};
+	rc = hd_store_read(in->store, &t);
+	if (!rc)
+		rc = intake_dir_scan(&t, intake_dir.users,
+				     &hd__user__descriptor, q, keep_user, &f,
+				     &p);
+	hd_txn_end(&t);
+	if (!rc)
+		rc = pack_users(&p, rep);
+	intake_dir_page_free(&p);
+	hd__dir_list_request__free_unpacked(q, NULL);
 	return rc;
 }
 
 const hd_rpc_route intake_users_routes[] = {
 	{"auth.token", intake_auth_token},
+	{"auth.password", intake_auth_password},
+	{"auth.bearer", intake_auth_bearer},
 	{"users.ensure", intake_users_ensure},
 	{"users.get", intake_users_get},
+	{"users.list", intake_users_list},
+	{"users.create", intake_users_create},
+	{"users.update", intake_users_update},
+	{"users.create_or_update", intake_users_upsert},
+	{"users.delete", intake_users_delete},
+	{"users.password", intake_users_password},
+	{"api_tokens.list", intake_tokens_list},
+	{"api_tokens.create", intake_tokens_create},
+	{"api_tokens.delete", intake_tokens_delete},
+	{"orgs.list", intake_orgs_list},
+	{"orgs.get", intake_orgs_get},
+	{"orgs.write", intake_orgs_write},
+	{"orgs.delete", intake_orgs_delete},
+	{"groups.list", intake_groups_list},
+	{"groups.get", intake_groups_get},
+	{"groups.write", intake_groups_write},
+	{"groups.delete", intake_groups_delete},
+	{"memberships.list", intake_members_list},
+	{"memberships.create", intake_members_create},
+	{"memberships.delete", intake_members_delete},
 	{NULL, NULL},
 };

@@ -1,29 +1,48 @@
 /* The users module's store. Key layout (integers big-endian):
  *   users           u64 user id            → hd.User
  *   users_by_email  lower-cased e-mail     → u64 user id
- *   tokens          BLAKE2b-256(token)     → u64 id of the admin who made it
- * Tokens are kept only as hashes. */
+ *   tokens          BLAKE2b-256(token)     → u64 token id
+ *   token_recs      u64 token id           → hd.ApiToken (hash, no token)
+ *   passwords       u64 user id            → argon2id string (crypto_pwhash_str)
+ *   orgs            u64 organization id    → hd.Organization
+ *   org_domains     lower-cased domain     → u64 organization id
+ *   groups          u64 group id           → hd.Group
+ *   memberships     u64 membership id      → hd.GroupMembership
+ * Tokens are kept only as hashes; passwords only as argon2id hashes. */
 #include "users.h"
 
 #include "hd/err.h"
+#include "hd/pbwire.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
-const char *const intake_users_dbs[] = {"users", "users_by_email", "tokens",
-					NULL};
+const char *const intake_users_dbs[] = {
+	"users", "users_by_email", "tokens", "token_recs",  "passwords",
+	"orgs",  "org_domains",    "groups", "memberships", NULL};
 
-static struct {
-	MDB_dbi users, by_email, tokens;
-} db;
+intake_dir_dbs intake_dir;
 
 int intake_users_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "users", &db.users);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "users_by_email", &db.by_email);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tokens", &db.tokens);
+	struct {
+		const char *name;
+		MDB_dbi *dbi;
+	} rows[] = {
+		{"users", &intake_dir.users},
+		{"users_by_email", &intake_dir.by_email},
+		{"tokens", &intake_dir.tokens},
+		{"token_recs", &intake_dir.token_recs},
+		{"passwords", &intake_dir.passwords},
+		{"orgs", &intake_dir.orgs},
+		{"org_domains", &intake_dir.org_domains},
+		{"groups", &intake_dir.groups},
+		{"memberships", &intake_dir.memberships},
+	};
+	int rc = HD_OK;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0] && !rc; i++)
+		rc = hd_store_dbi(in->store, rows[i].name, rows[i].dbi);
 	if (!rc && sodium_init() < 0)
 		rc = HD_E_INTERNAL;
 	return rc;
@@ -33,13 +52,16 @@ int intake_user_put(hd_txn *t, const Hd__User *u)
 {
 	uint8_t id[8];
 	hd_key_u64(id, u->id);
-	intake_put_pb(t, db.users, u->id, u);
-	return hd_txn_put(t, db.by_email, u->email, strlen(u->email), id, 8);
+	intake_put_pb(t, intake_dir.users, u->id, u);
+	if (!u->email || !u->email[0])
+		return t->rc;
+	return hd_txn_put(t, intake_dir.by_email, u->email, strlen(u->email),
+			  id, 8);
 }
 
 int intake_user_get(hd_txn *t, uint64_t id, Hd__User **out)
 {
-	return intake_get_pb(t, db.users, id, &hd__user__descriptor,
+	return intake_get_pb(t, intake_dir.users, id, &hd__user__descriptor,
 			     (void **)out);
 }
 
@@ -49,7 +71,7 @@ int intake_user_by_email(hd_txn *t, const char *email_lower, uint64_t *id)
 	size_t n = strlen(email_lower);
 	if (n == 0 || n > 254)
 		return HD_E_NOTFOUND;
-	int rc = hd_txn_get(t, db.by_email, email_lower, n, &v);
+	int rc = hd_txn_get(t, intake_dir.by_email, email_lower, n, &v);
 	if (rc)
 		return rc;
 	if (v.mv_size != 8)
@@ -58,32 +80,195 @@ int intake_user_by_email(hd_txn *t, const char *email_lower, uint64_t *id)
 	return HD_OK;
 }
 
-static void token_hash(const char *token, uint8_t out[32])
+void intake_token_hash(const char *token, uint8_t out[32])
 {
 	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token),
 			   NULL, 0);
 }
 
-int intake_token_put(hd_txn *t, const char *token, uint64_t creator)
+int intake_token_put(hd_txn *t, intake *in, const char *token,
+		     Hd__ApiToken *rec)
 {
 	uint8_t h[32], v[8];
-	token_hash(token, h);
-	hd_key_u64(v, creator);
-	return hd_txn_put(t, db.tokens, h, 32, v, 8);
+	intake_token_hash(token, h);
+	if (intake_next_id(t, in, "next_token", &rec->id))
+		return t->rc;
+	rec->hash.data = h;
+	rec->hash.len = 32;
+	hd_key_u64(v, rec->id);
+	intake_put_pb(t, intake_dir.token_recs, rec->id, rec);
+	rec->hash.data = NULL;
+	rec->hash.len = 0;
+	return hd_txn_put(t, intake_dir.tokens, h, 32, v, 8);
+}
+
+int intake_token_find(hd_txn *t, const char *token, Hd__ApiToken **out)
+{
+	uint8_t h[32];
+	MDB_val v;
+	*out = NULL;
+	intake_token_hash(token, h);
+	int rc = hd_txn_get(t, intake_dir.tokens, h, 32, &v);
+	if (rc)
+		return rc;
+	if (v.mv_size != 8)
+		return HD_E_CORRUPT;
+	return intake_get_pb(t, intake_dir.token_recs,
+			     hd_key_get_u64(v.mv_data),
+			     &hd__api_token__descriptor, (void **)out);
 }
 
 int intake_token_known(hd_txn *t, const char *token)
 {
 	uint8_t h[32];
 	MDB_val v;
-	token_hash(token, h);
-	return hd_txn_get(t, db.tokens, h, 32, &v);
+	Hd__ApiToken *rec = NULL;
+	intake_token_hash(token, h);
+	if (hd_txn_get(t, intake_dir.tokens, h, 32, &v) != HD_OK)
+		return HD_E_NOTFOUND;
+	int rc = intake_token_find(t, token, &rec);
+	if (rc == HD_E_NOTFOUND)
+		rc = HD_OK; /* a bootstrap token from before token records */
+	else if (rc == HD_OK && rec->oauth)
+		rc = HD_E_NOTFOUND; /* OAuth tokens are Bearer only */
+	hd__api_token__free_unpacked(rec, NULL);
+	return rc;
 }
 
 bool intake_users_empty(hd_txn *t)
 {
 	MDB_stat st;
-	return mdb_stat(t->txn, db.users, &st) == 0 && st.ms_entries == 0;
+	return mdb_stat(t->txn, intake_dir.users, &st) == 0 &&
+	       st.ms_entries == 0;
+}
+
+static int take(intake_dir_page *p, size_t cap, void *msg)
+{
+	if (!p->items && !(p->items = calloc(cap ? cap : 1, sizeof(void *)))) {
+		protobuf_c_message_free_unpacked(msg, NULL);
+		return HD_E_NOMEM;
+	}
+	p->items[p->n++] = msg;
+	return HD_OK;
+}
+
+static int scan_ids(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
+		    const Hd__DirListRequest *q, intake_dir_keep keep,
+		    void *arg, intake_dir_page *out)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; i < q->n_ids && !rc; i++) {
+		void *m = NULL;
+		if (intake_get_pb(t, dbi, q->ids[i], d, &m) != HD_OK)
+			continue;
+		if (keep && !keep(m, arg)) {
+			protobuf_c_message_free_unpacked(m, NULL);
+			continue;
+		}
+		rc = take(out, q->n_ids, m);
+		out->count++;
+	}
+	return rc;
+}
+
+static void reverse(intake_dir_page *p)
+{
+	for (size_t i = 0; i < p->n / 2; i++) {
+		void *x = p->items[i];
+		p->items[i] = p->items[p->n - 1 - i];
+		p->items[p->n - 1 - i] = x;
+	}
+}
+
+/* Walk records in id order (backwards for page[before]) and keep a page. */
+static int scan_walk(MDB_cursor *c, const ProtobufCMessageDescriptor *d,
+		     const Hd__DirListRequest *q, intake_dir_keep keep,
+		     void *arg, intake_dir_page *out)
+{
+	MDB_val k, v;
+	uint8_t start[8];
+	size_t size = q->size ? q->size : 100;
+	int back = q->cursor && q->before_id;
+	MDB_cursor_op op = MDB_FIRST, next = back ? MDB_PREV : MDB_NEXT;
+	if (q->cursor && (q->after_id || back)) {
+		hd_key_u64(start, back ? q->before_id : q->after_id + 1);
+		k.mv_data = start;
+		k.mv_size = 8;
+		op = MDB_SET_RANGE;
+	}
+	int mrc = mdb_cursor_get(c, &k, &v, op);
+	if (back) /* SET_RANGE lands on >= before: step to the one below */
+		mrc = mrc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &v, MDB_LAST)
+					  : mdb_cursor_get(c, &k, &v, MDB_PREV);
+	int rc = HD_OK;
+	for (; mrc == 0 && !rc; mrc = mdb_cursor_get(c, &k, &v, next)) {
+		void *m = protobuf_c_message_unpack(d, NULL, v.mv_size,
+						    v.mv_data);
+		if (!m)
+			return HD_E_CORRUPT;
+		bool ok = !keep || keep(m, arg);
+		uint64_t idx = out->count;
+		if (ok)
+			out->count++;
+		if (ok && q->cursor && out->n == size) {
+			out->has_more = true;
+			protobuf_c_message_free_unpacked(m, NULL);
+			break;
+		}
+		if (ok && !q->count_only &&
+		    (q->cursor || (idx >= q->offset && idx < q->offset + size)))
+			rc = take(out, size, m);
+		else
+			protobuf_c_message_free_unpacked(m, NULL);
+	}
+	if (back)
+		reverse(out);
+	return rc;
+}
+
+int intake_dir_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
+		    const Hd__DirListRequest *q, intake_dir_keep keep,
+		    void *arg, intake_dir_page *out)
+{
+	memset(out, 0, sizeof *out);
+	if (q->n_ids)
+		return scan_ids(t, dbi, d, q, keep, arg, out);
+	MDB_cursor *c = NULL;
+	if (mdb_cursor_open(t->txn, dbi, &c))
+		return HD_E_INTERNAL;
+	int rc = scan_walk(c, d, q, keep, arg, out);
+	mdb_cursor_close(c);
+	if (rc)
+		intake_dir_page_free(out);
+	return rc;
+}
+
+void intake_dir_page_free(intake_dir_page *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		protobuf_c_message_free_unpacked(p->items[i], NULL);
+	free(p->items);
+	memset(p, 0, sizeof *p);
+}
+
+void intake_emit_pb(hd_txn *t, const char *type, const void *msg)
+{
+	hd_buf b;
+	hd_buf_init(&b, (size_t)1 << 20);
+	int rc = hd_pb_pack(&b, msg);
+	if (rc)
+		hd_txn_fail(t, rc);
+	else
+		hd_txn_emit(t, type, b.data ? b.data : "", b.len, NULL);
+	hd_buf_release(&b);
+}
+
+bool intake_has_field(char **fields, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(fields[i], name) == 0)
+			return true;
+	return false;
 }
 
 int intake_users_start(intake *in)

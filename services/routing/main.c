@@ -3,9 +3,11 @@
 
 #include "hd/prom.h"
 
-static const char *const own_dbs[] = {"tickets", "unassigned", NULL};
+static const char *const own_dbs[] = {"tickets", "unassigned", "views", "meta",
+				      NULL};
 static const char *const *const dbs[] = {own_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
+static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
 static routing the_routing;
 
 static int setup(hd_svc *svc, void *ctx)
@@ -19,14 +21,14 @@ static int setup(hd_svc *svc, void *ctx)
 static const hd_svc_def def = {
 	.name = "routing",
 	.about = "Hana Desk routing: triggers, assignment, SLAs, business "
-		 "hours, "
-		 "automations; consumes ticket events.",
+		 "hours, automations, views; consumes ticket events.",
 	.index = 2,
 	.dbs = dbs,
 	.publishes = 1,
 	.consumes = sources,
 	.ctx = &the_routing,
 	.setup = setup,
+	.routes = routes,
 	.apply = routing_apply,
 };
 

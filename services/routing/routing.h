@@ -1,19 +1,49 @@
-/* routing: decides who works on what and when it is due. For now it keeps
- * the queue of tickets awaiting assignment, fed by ticket.created. Context
- * built in setup, read-only after; apply runs inside the group commit. */
+/* routing: decides who works on what and when it is due. It keeps its own
+ * copy of every ticket (from intake's ticket.* events), the queue of tickets
+ * awaiting assignment, and the agents' views over that copy. Context built in
+ * setup, read-only after; apply runs inside the group commit; the views.*
+ * RPCs run on RPC worker threads and write only through the group commit. */
 #ifndef ROUTING_H
 #define ROUTING_H
 
 #include "hd/bus.h"
+#include "hd/rpc.h"
 #include "hd/svc.h"
+#include "ticket.pb-c.h"
+#include "view.pb-c.h"
+
+#include <stdbool.h>
 
 typedef struct routing {
 	hd_store *store;
-	MDB_dbi tickets, unassigned;
+	MDB_dbi tickets, unassigned, views, meta;
 } routing;
 
 int routing_store_bind(routing *r);
+/* The next id from meta's named counter (1, 2, …). */
+int routing_next_id(hd_txn *t, routing *r, const char *counter, uint64_t *id);
 int routing_apply(void *ctx, hd_txn *txn, const struct Hd__Envelope *ev);
 void routing_collect(void *ctx, hd_buf *out);
+
+/* views.c: the views.* RPCs (ctx is the routing). */
+extern const hd_rpc_route routing_view_routes[];
+
+/* views.c: may who see v? Admins see every view; a restriction of type
+ * User keeps a view to that user. */
+bool routing_view_visible(const Hd__View *v, const hd_principal *who);
+
+/* views_exec.c: views.tickets — the view's tickets for the caller, sorted
+ * and sliced (limit 0: only the count). */
+int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+
+/* views_match.c: conditions (API.md §7). check: HD_OK or HD_E_INVALID with
+ * rep naming the field; match: does tk satisfy v for the caller who. */
+int routing_view_check(const Hd__View *v, hd_rpc_rep *rep);
+bool routing_view_match(const Hd__View *v, const Hd__Ticket *tk,
+			const hd_principal *who);
+/* Ordinal of a status (new=0 … closed=5) or priority (low=1 … urgent=4,
+ * none=0); -1 when unknown. */
+int routing_status_rank(const char *s);
+int routing_priority_rank(const char *s);
 
 #endif

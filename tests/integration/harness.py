@@ -22,10 +22,27 @@ ADMIN_TOKEN = "test-token-0123456789abcdef"
 SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:")
 
 
+_given = set()
+_next = [20000 + (os.getpid() * 7919) % 10000]
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port below Linux's ephemeral range (32768+), so no outgoing client
+    connection can take it between this check and the service's bind, and
+    never the same one twice in this process."""
+    for _ in range(12000):
+        port = _next[0]
+        _next[0] = 20000 + (_next[0] - 20000 + 1) % 12000
+        if port in _given:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given.add(port)
+        return port
+    raise AssertionError("no free port in 20000-31999")
 
 
 def basic(email, token):
@@ -105,6 +122,7 @@ class Suite:
             "HD_DATA": self.data, "HD_RUN": self.run, "HD_SHARDS": str(shards),
             "HD_HTTP_PORT": str(self.http_port), "HD_ADMIN_EMAIL": ADMIN_EMAIL,
             "HD_ADMIN_TOKEN": ADMIN_TOKEN, "HD_RPC_TIMEOUT_MS": "3000",
+            "HD_RATE_LIMIT": "1000000",  # load tests; test_users sets a small one
             "HD_LOG_LEVEL": "info",
             "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",
             "LSAN_OPTIONS": "suppressions=" + os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -126,8 +144,16 @@ class Suite:
         for name in self.services:
             if name != "intake":
                 self.start_service(name)
-        for k in list(self.procs):
-            self.wait_ready(*k.rsplit("-", 1))
+        try:
+            for k in list(self.procs):
+                self.wait_ready(*k.rsplit("-", 1))
+        except BaseException:
+            # Never leave services running behind a failed start.
+            for p in self.procs.values():
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+            raise
         return self
 
     def start_service(self, name, shard=0, extra_env=None):

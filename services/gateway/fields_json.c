@@ -1,0 +1,108 @@
+/* JSON onto protobuf scalars by the message's own descriptor, and writes
+ * copied to every intake shard. */
+#include "gw_fields.h"
+
+#include "field.pb-c.h"
+#include "hd/err.h"
+#include "hd/log.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static int wrong(gw_resp *out, const char *key, const char *what)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "%s: must be %s", key, what);
+	return gw_invalid(out, key, msg);
+}
+
+static int set_one(json_t *v, void *msg, const ProtobufCFieldDescriptor *fd,
+		   const char *key, gw_resp *out)
+{
+	char *at = (char *)msg + fd->offset;
+	bool null = json_is_null(v);
+	switch (fd->type) {
+	case PROTOBUF_C_TYPE_STRING:
+		if (!null && !json_is_string(v))
+			return wrong(out, key, "a string");
+		*(const char **)at = null ? "" : json_string_value(v);
+		return HD_OK;
+	case PROTOBUF_C_TYPE_BOOL:
+		if (!null && !json_is_boolean(v))
+			return wrong(out, key, "true or false");
+		*(protobuf_c_boolean *)at = json_is_true(v);
+		return HD_OK;
+	case PROTOBUF_C_TYPE_UINT32:
+		if (!null &&
+		    (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		     json_integer_value(v) > UINT32_MAX))
+			return wrong(out, key, "a non-negative integer");
+		*(uint32_t *)at = null ? 0 : (uint32_t)json_integer_value(v);
+		return HD_OK;
+	case PROTOBUF_C_TYPE_UINT64:
+		if (!null && (!json_is_integer(v) || json_integer_value(v) < 0))
+			return wrong(out, key, "a non-negative integer");
+		*(uint64_t *)at = null ? 0 : (uint64_t)json_integer_value(v);
+		return HD_OK;
+	default:
+		return gw_from_err(out, HD_E_INTERNAL, "unsupported field");
+	}
+}
+
+int gw_pb_overlay(json_t *obj, void *msg, const char *const *keys, gw_resp *out)
+{
+	const ProtobufCMessageDescriptor *d =
+		((ProtobufCMessage *)msg)->descriptor;
+	for (size_t i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(obj, keys[i]);
+		const ProtobufCFieldDescriptor *fd =
+			protobuf_c_message_descriptor_get_field_by_name(
+				d, keys[i]);
+		if (!v || !fd)
+			continue;
+		int rc = set_one(v, msg, fd, keys[i], out);
+		if (rc)
+			return rc;
+	}
+	return HD_OK;
+}
+
+int gw_replicate(gw *g, gw_req *r, const char *method, const void *msg,
+		 gw_resp *out)
+{
+	int rc = HD_OK;
+	for (unsigned s = 1; s < g->shards && rc == HD_OK; s++) {
+		void *reply = NULL;
+		rc = gw_call(g, g->intake[s], r, method, msg,
+			     ((const ProtobufCMessage *)msg)->descriptor,
+			     &reply, out);
+		if (rc)
+			hd_error("fields.replicate_failed",
+				 "method=%s shard=%u trace=%s", method, s,
+				 r->trace);
+		protobuf_c_message_free_unpacked(reply, NULL);
+	}
+	return rc;
+}
+
+int gw_delete_everywhere(gw *g, gw_req *r, const char *method, gw_resp *out)
+{
+	Hd__FieldId fi = HD__FIELD_ID__INIT;
+	fi.id = r->id;
+	int rc = HD_OK;
+	for (unsigned s = 0; s < g->shards && rc == HD_OK; s++) {
+		void *reply = NULL;
+		rc = gw_call(g, g->intake[s], r, method, &fi,
+			     &hd__field_id__descriptor, &reply, out);
+		protobuf_c_message_free_unpacked(reply, NULL);
+		if (rc == HD_E_NOTFOUND && s > 0)
+			rc = HD_OK; /* a replica that never got it */
+	}
+	if (rc == HD_OK) {
+		out->status = 204;
+		json_decref(out->body);
+		out->body = NULL;
+	}
+	return rc;
+}

@@ -1,0 +1,32 @@
+/* The gateway's ticket field, form and view endpoints, internal interface
+ * (fields.c, fields_forms.c, fields_json.c, views.c, views_json.c). Field and
+ * form definitions are written to intake shard 0 first (which assigns ids and
+ * validates), then copied to every other shard; views live in routing. */
+#ifndef GW_FIELDS_H
+#define GW_FIELDS_H
+
+#include "gateway.h"
+
+/* Copy the JSON values of keys (NULL-terminated, named as the message's
+ * proto fields) from obj into msg's scalar fields (string, bool, uint32,
+ * uint64). Strings are borrowed from obj: pack msg before obj is freed and
+ * never free_unpacked a message holding them. null → the zero value. 422
+ * naming the key on a wrong type. */
+int gw_pb_overlay(json_t *obj, void *msg, const char *const *keys,
+		  gw_resp *out);
+
+/* Send one message to every intake shard but 0 (method "*.replicate"),
+ * after shard 0 stored it. Failures are logged; out gets a 503. */
+int gw_replicate(gw *g, gw_req *r, const char *method, const void *msg,
+		 gw_resp *out);
+/* Send a FieldId delete to every shard, shard 0 first (404 from it ends). */
+int gw_delete_everywhere(gw *g, gw_req *r, const char *method, gw_resp *out);
+
+/* fields_forms.c */
+int gw_forms_list(gw *g, gw_req *r, gw_resp *out);
+int gw_forms_show(gw *g, gw_req *r, gw_resp *out);
+int gw_forms_create(gw *g, gw_req *r, gw_resp *out);
+int gw_forms_update(gw *g, gw_req *r, gw_resp *out);
+int gw_forms_delete(gw *g, gw_req *r, gw_resp *out);
+
+#endif

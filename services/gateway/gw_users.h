@@ -1,0 +1,99 @@
+/* The gateway's people area (users.c, orgs.c, groups.c, tokens.c, auth.c,
+ * ratelimit.c): users, organizations, groups, memberships, tokens, and the
+ * per-user rate limit. Every RPC goes to intake's directory shard
+ * (g->intake[0]). Handlers run on MHD pool threads. */
+#ifndef GW_USERS_H
+#define GW_USERS_H
+
+#include "gateway.h"
+#include "user.pb-c.h"
+
+#include <stdbool.h>
+
+/* ---- users.c: helpers the area shares ---- */
+
+/* The Zendesk user object (API.md §3); new reference. */
+json_t *gw_user_json(const gw_req *r, const Hd__User *u);
+/* Parse the body and find the object under key: 400 when missing. *root is
+ * the caller's. */
+int gw_body_object(gw_req *r, gw_resp *out, const char *key, json_t **root,
+		   json_t **obj);
+/* Read pagination into q (size, offset or cursor ids): 400 on bad values. */
+int gw_dir_page(gw_req *r, gw_page *p, Hd__DirListRequest *q, gw_resp *out);
+/* Add pagination to body; first/last: ids of the page's ends (0 = empty). */
+void gw_dir_links(gw_req *r, const gw_page *p, json_t *body, uint64_t count,
+		  bool has_more, uint64_t first, uint64_t last);
+/* ?ids=1,2,3 into q->ids (≤100): 400 on a bad list; *buf is the caller's
+ * (free). */
+int gw_dir_ids(gw_req *r, Hd__DirListRequest *q, uint64_t **buf, gw_resp *out);
+/* A JSON object key into a protobuf field, recording its name in
+ * fields[*n] when present. 422 naming the key on a wrong type. Strings
+ * borrow from the JSON tree; null reads as "" / 0 / false. */
+typedef struct gw_keys {
+	char *names[40];
+	size_t n;
+} gw_keys;
+int gw_take_str(json_t *obj, const char *key, char **dst, gw_keys *k,
+		gw_resp *out);
+int gw_take_u64(json_t *obj, const char *key, uint64_t *dst, gw_keys *k,
+		gw_resp *out);
+int gw_take_bool(json_t *obj, const char *key, protobuf_c_boolean *dst,
+		 gw_keys *k, gw_resp *out);
+/* An array of strings; *arr is the caller's (free), its strings borrowed. */
+int gw_take_strs(json_t *obj, const char *key, char ***arr, size_t *n,
+		 gw_keys *k, gw_resp *out);
+/* Set a Location header for a created record. */
+void gw_location(gw_req *r, gw_resp *out, const char *coll, uint64_t id);
+
+/* ---- auth.c ---- */
+
+/* Forget every cached credential (after a user, password or token write,
+ * so this gateway never lets a revoked credential through). */
+void gw_auth_flush(gw *g);
+
+/* ---- ratelimit.c: a fixed one-minute window per authenticated user ---- */
+typedef struct gw_rate {
+	unsigned limit;
+	unsigned remaining;
+	unsigned reset; /* seconds until the window ends */
+	bool limited;   /* over the limit: answer 429 */
+} gw_rate;
+/* Set the per-minute limit (HD_RATE_LIMIT); call once in setup. */
+void gw_ratelimit_init(unsigned per_minute);
+/* Count one request from user_id (0 = anonymous: not counted). */
+void gw_ratelimit_take(uint64_t user_id, gw_rate *out);
+/* Add x-rate-limit, ratelimit-* and rate-limit-* (and Retry-After when
+ * limited) to resp. */
+void gw_ratelimit_headers(struct MHD_Response *resp, const gw_rate *rl);
+
+/* ---- handlers in orgs.c, groups.c, tokens.c ---- */
+int gw_orgs_list(gw *g, gw_req *r, gw_resp *out);
+int gw_orgs_show_many(gw *g, gw_req *r, gw_resp *out);
+int gw_orgs_search(gw *g, gw_req *r, gw_resp *out);
+int gw_orgs_show(gw *g, gw_req *r, gw_resp *out);
+int gw_orgs_create(gw *g, gw_req *r, gw_resp *out);
+int gw_orgs_update(gw *g, gw_req *r, gw_resp *out);
+int gw_orgs_delete(gw *g, gw_req *r, gw_resp *out);
+int gw_orgs_users(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_list(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_assignable(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_count(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_show(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_create(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_update(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_delete(gw *g, gw_req *r, gw_resp *out);
+int gw_groups_users(gw *g, gw_req *r, gw_resp *out);
+int gw_members_list(gw *g, gw_req *r, gw_resp *out);
+int gw_members_of_group(gw *g, gw_req *r, gw_resp *out);
+int gw_members_of_user(gw *g, gw_req *r, gw_resp *out);
+int gw_members_show(gw *g, gw_req *r, gw_resp *out);
+int gw_members_create(gw *g, gw_req *r, gw_resp *out);
+int gw_members_delete(gw *g, gw_req *r, gw_resp *out);
+int gw_api_tokens_list(gw *g, gw_req *r, gw_resp *out);
+int gw_api_tokens_create(gw *g, gw_req *r, gw_resp *out);
+int gw_api_tokens_delete(gw *g, gw_req *r, gw_resp *out);
+int gw_oauth_list(gw *g, gw_req *r, gw_resp *out);
+int gw_oauth_create(gw *g, gw_req *r, gw_resp *out);
+int gw_oauth_delete(gw *g, gw_req *r, gw_resp *out);
+
+#endif

@@ -1,0 +1,29 @@
+/* The gateway's view endpoints, internal interface (views.c, views_json.c).
+ * Views live in routing (g->peers[0]), which runs them over its own copy of
+ * the tickets. */
+#ifndef GW_VIEWS_H
+#define GW_VIEWS_H
+
+#include "gw_fields.h"
+#include "view.pb-c.h"
+
+/* Storage behind a Hd__View read from JSON (strings borrowed from the JSON
+ * stay with it); release after packing. */
+typedef struct gw_view_input {
+	Hd__ViewCondition *conds;
+	Hd__ViewCondition **cond_ptrs;
+	char *numbers; /* 24 bytes per condition: numeric values as text */
+	char **columns;
+	char *restriction;
+} gw_view_input;
+
+/* Overlay the JSON "view" object onto v (create: v from INIT; update: a
+ * shallow copy of the stored view). 422 naming the field. */
+int gw_view_read(json_t *view, gw_view_input *in, Hd__View *v, gw_resp *out);
+void gw_view_input_release(gw_view_input *in);
+/* The Zendesk view object; new reference. */
+json_t *gw_view_json(const gw_req *r, const Hd__View *v);
+/* execution.columns: [{id,title,filterable,sortable}]; new reference. */
+json_t *gw_view_columns(const Hd__View *v);
+
+#endif

@@ -1,0 +1,78 @@
+/* The per-user rate limit: a fixed one-minute window per authenticated user
+ * in a small hash table (collisions share a window, which errs towards
+ * limiting). Each gateway counts on its own. Thread-safe: one mutex. */
+#include "gw_users.h"
+
+#include "hd/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+#define RL_SLOTS  4096
+#define WINDOW_MS 60000
+
+typedef struct rl_slot {
+	uint64_t user_id;
+	int64_t window_start;
+	unsigned used;
+} rl_slot;
+
+static struct {
+	pthread_mutex_t mu;
+	unsigned limit;
+	rl_slot slots[RL_SLOTS];
+} rl = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = 700};
+
+void gw_ratelimit_init(unsigned per_minute)
+{
+	rl.limit = per_minute ? per_minute : 700;
+}
+
+void gw_ratelimit_take(uint64_t user_id, gw_rate *out)
+{
+	int64_t now = hd_now_ms();
+	out->limit = rl.limit;
+	out->remaining = rl.limit;
+	out->reset = WINDOW_MS / 1000;
+	out->limited = false;
+	if (!user_id)
+		return;
+	pthread_mutex_lock(&rl.mu);
+	rl_slot *s = &rl.slots[(user_id * 0x9E3779B97F4A7C15ull) >> 52];
+	if (s->user_id != user_id || now - s->window_start >= WINDOW_MS) {
+		s->user_id = user_id;
+		s->window_start = now;
+		s->used = 0;
+	}
+	if (s->used < rl.limit)
+		s->used++;
+	else
+		out->limited = true;
+	out->remaining = rl.limit - s->used;
+	int64_t left = s->window_start + WINDOW_MS - now;
+	out->reset = (unsigned)((left + 999) / 1000);
+	if (out->reset == 0)
+		out->reset = 1;
+	pthread_mutex_unlock(&rl.mu);
+}
+
+void gw_ratelimit_headers(struct MHD_Response *resp, const gw_rate *r)
+{
+	char limit[16], left[16], reset[16];
+	if (!r->limit)
+		return;
+	snprintf(limit, sizeof limit, "%u", r->limit);
+	snprintf(left, sizeof left, "%u", r->remaining);
+	snprintf(reset, sizeof reset, "%u", r->reset);
+	MHD_add_response_header(resp, "x-rate-limit", limit);
+	MHD_add_response_header(resp, "x-rate-limit-remaining", left);
+	MHD_add_response_header(resp, "ratelimit-limit", limit);
+	MHD_add_response_header(resp, "ratelimit-remaining", left);
+	MHD_add_response_header(resp, "ratelimit-reset", reset);
+	MHD_add_response_header(resp, "rate-limit", limit);
+	MHD_add_response_header(resp, "rate-limit-remaining", left);
+	MHD_add_response_header(resp, "rate-limit-reset", reset);
+	if (r->limited)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
+					reset);
+}

@@ -1,0 +1,146 @@
+/* Uploads and attachments: POST /uploads?filename= takes the raw body (any
+ * content type) into intake shard 0; comment.uploads tokens are resolved
+ * here into the attachments intake records on the comment. */
+#include "gw_tickets.h"
+
+#include "hd/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TOKENS 20
+
+static json_t *attachment_json(const gw_req *r, const Hd__Attachment *a)
+{
+	char url[400], content[400];
+	snprintf(url, sizeof url, "%s/api/v2/attachments/%llu.json",
+		 r->base_url, (unsigned long long)a->id);
+	snprintf(content, sizeof content,
+		 "%s/api/v2/attachments/%llu/content?name=%s", r->base_url,
+		 (unsigned long long)a->id, "file");
+	return json_pack(
+		"{s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:n, s:n, "
+		"s:b, s:b, s:b, s:s, s:[]}",
+		"url", url, "id", (json_int_t)a->id, "file_name", a->file_name,
+		"content_url", content, "mapped_content_url", content,
+		"content_type",
+		a->content_type[0] ? a->content_type : "application/binary",
+		"size", (json_int_t)a->size, "width", "height", "inline",
+		a->inline_, "deleted", a->deleted, "malware_access_override", 0,
+		"malware_scan_result", "not_scanned", "thumbnails");
+}
+
+int gw_uploads_create(gw *g, gw_req *r, gw_resp *out)
+{
+	const char *name = gw_query(r, "filename");
+	const char *token = gw_query(r, "token");
+	const char *type = MHD_lookup_connection_value(
+		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!name || !name[0])
+		return gw_error(out, 400, "ParameterMissing",
+				"param is missing or the value is empty: "
+				"filename");
+	Hd__UploadPutRequest q = HD__UPLOAD_PUT_REQUEST__INIT;
+	q.file_name = (char *)name;
+	q.token = (char *)(token ? token : "");
+	q.content_type = (char *)(type && strlen(type) < 128 ? type : "");
+	q.data.data = (uint8_t *)r->body.data;
+	q.data.len = r->body.len;
+	Hd__Upload *up = NULL;
+	int rc = gw_call(g, g->intake[0], r, "uploads.put", &q,
+			 &hd__upload__descriptor, (void **)&up, out);
+	if (rc)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < up->n_attachments; i++)
+		json_array_append_new(list,
+				      attachment_json(r, up->attachments[i]));
+	json_t *last =
+		up->n_attachments
+			? attachment_json(
+				  r, up->attachments[up->n_attachments - 1])
+			: json_null();
+	out->status = 201;
+	out->body =
+		json_pack("{s:{s:s, s:o, s:o, s:o}}", "upload", "token",
+			  up->token, "expires_at", gw_time_json(up->expires_at),
+			  "attachments", list, "attachment", last);
+	hd__upload__free_unpacked(up, NULL);
+	return HD_OK;
+}
+
+int gw_attachments_show(gw *g, gw_req *r, gw_resp *out)
+{
+	Hd__TicketGetRequest q = HD__TICKET_GET_REQUEST__INIT;
+	Hd__AttachmentContent *a = NULL;
+	q.id = r->id;
+	int rc = gw_call(g, g->intake[0], r, "attachments.get", &q,
+			 &hd__attachment_content__descriptor, (void **)&a, out);
+	if (rc)
+		return rc;
+	out->status = 200;
+	out->body = json_pack("{s:o}", "attachment",
+			      attachment_json(r, a->attachment));
+	hd__attachment_content__free_unpacked(a, NULL);
+	return HD_OK;
+}
+
+static int resolve_token(gw *g, gw_req *r, const char *token, json_t *into,
+			 gw_resp *out)
+{
+	Hd__UploadGetRequest q = HD__UPLOAD_GET_REQUEST__INIT;
+	Hd__Upload *up = NULL;
+	q.token = (char *)token;
+	int rc = gw_call(g, g->intake[0], r, "uploads.get", &q,
+			 &hd__upload__descriptor, (void **)&up, out);
+	if (rc)
+		return rc == HD_E_NOTFOUND
+			       ? gw_invalid(out, "uploads",
+					    "uploads: unknown or expired token")
+			       : rc;
+	for (size_t i = 0; i < up->n_attachments; i++) {
+		const Hd__Attachment *a = up->attachments[i];
+		json_array_append_new(into,
+				      json_pack("{s:I, s:s, s:s, s:I}", "id",
+						(json_int_t)a->id, "file_name",
+						a->file_name, "content_type",
+						a->content_type, "size",
+						(json_int_t)a->size));
+	}
+	hd__upload__free_unpacked(up, NULL);
+	return HD_OK;
+}
+
+int gw_ticket_uploads(gw *g, gw_req *r, json_t *ticket, gw_resp *out)
+{
+	json_t *c = json_object_get(ticket, "comment");
+	if (!json_is_object(c))
+		return HD_OK;
+	json_object_del(c, "hd_attachments"); /* only we may set it */
+	json_t *tokens = json_object_get(c, "uploads");
+	if (!tokens || json_is_null(tokens))
+		return HD_OK;
+	if (!json_is_array(tokens) || json_array_size(tokens) > MAX_TOKENS)
+		return gw_invalid(out, "uploads",
+				  "uploads: must be an array of tokens");
+	json_t *list = json_array();
+	size_t i;
+	json_t *t;
+	int rc = HD_OK;
+	json_array_foreach(tokens, i, t)
+	{
+		if (!json_is_string(t))
+			rc = gw_invalid(out, "uploads",
+					"uploads: must be an array of tokens");
+		else
+			rc = resolve_token(g, r, json_string_value(t), list,
+					   out);
+		if (rc)
+			break;
+	}
+	if (!rc)
+		json_object_set(c, "hd_attachments", list);
+	json_decref(list);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* intake's fields module, internal interface (fields.c, fields_store.c,
+ * fields_forms.c, fields_check.c). Definitions live on every shard; shard 0
+ * validates and assigns ids, the gateway replicates the stored object. */
+#ifndef INTAKE_FIELDS_H
+#define INTAKE_FIELDS_H
+
+#include "field.pb-c.h"
+#include "intake.h"
+
+typedef struct fields_db {
+	MDB_dbi fields, forms;
+} fields_db;
+extern fields_db intake_fields_db;
+
+/* fields_store.c: a definition by id (caller frees). HD_E_NOTFOUND. */
+int intake_field_get(hd_txn *t, uint64_t id, Hd__TicketField **out);
+int intake_form_get(hd_txn *t, uint64_t id, Hd__TicketForm **out);
+/* Every stored message of a table in key order, as a list the caller frees
+ * (hd__ticket_field_list / hd__ticket_form_list __free_unpacked). */
+int intake_fields_all(hd_txn *t, Hd__TicketFieldList **out);
+int intake_forms_all(hd_txn *t, Hd__TicketFormList **out);
+/* Replace *slot (a protobuf-c string) with a malloc'd copy of v. */
+int intake_fields_set_str(char **slot, const char *v);
+/* A tag as Zendesk takes it: 1-80 bytes of UTF-8, no spaces or commas. */
+bool intake_tag_valid(const char *tag);
+
+/* fields.c: delete the FieldId-named row of dbi (admins only). */
+int intake_fields_delete_by(intake *in, MDB_dbi dbi, const hd_rpc_req *req,
+			    hd_rpc_rep *rep);
+
+/* fields_forms.c: the forms.* RPCs (same replication as fields). */
+int intake_forms_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int intake_forms_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int intake_forms_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int intake_forms_replicate(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int intake_forms_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+
+#endif

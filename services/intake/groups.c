@@ -1,0 +1,322 @@
+/* intake's groups and group memberships (directory shard, for now: DESIGN.md
+ * lists groups under routing). Groups are soft-deleted (deleted:true);
+ * memberships are removed outright. Only agents and admins can be members.
+ * Only admins write; agents read; end-users see neither. */
+#include "users.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+#include "hd/text.h"
+
+#include <string.h>
+
+static int need(const hd_rpc_req *req, hd_rpc_rep *rep, bool admin)
+{
+	if (admin ? intake_is_admin(&req->principal)
+		  : intake_is_staff(&req->principal))
+		return HD_OK;
+	return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+			   admin ? "only admins manage groups"
+				 : "end-users cannot see groups");
+}
+
+static bool keep_group(const void *msg, void *arg)
+{
+	const Hd__Group *g = msg;
+	const Hd__DirListRequest *q = arg;
+	return !q->assignable || !g->deleted;
+}
+
+static bool keep_member(const void *msg, void *arg)
+{
+	const Hd__GroupMembership *m = msg;
+	const Hd__DirListRequest *q = arg;
+	return (!q->group_id || m->group_id == q->group_id) &&
+	       (!q->user_id || m->user_id == q->user_id);
+}
+
+static int list(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
+		bool members)
+{
+	int rc = intake_on_directory(in, rep);
+	if (rc || (rc = need(req, rep, false)))
+		return rc;
+	Hd__DirListRequest *q =
+		hd__dir_list_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.DirListRequest");
+	intake_dir_page p = {0};
+	hd_txn t;
+	if (!(rc = hd_store_read(in->store, &t)))
+		rc = members ? intake_dir_scan(
+				       &t, intake_dir.memberships,
+				       &hd__group_membership__descriptor, q,
+				       keep_member, q, &p)
+			     : intake_dir_scan(&t, intake_dir.groups,
+					       &hd__group__descriptor, q,
+					       keep_group, q, &p);
+	hd_txn_end(&t);
+	Hd__GroupList gl = HD__GROUP_LIST__INIT;
+	Hd__GroupMembershipList ml = HD__GROUP_MEMBERSHIP_LIST__INIT;
+	gl.groups = (Hd__Group **)p.items;
+	gl.n_groups = p.n;
+	gl.count = ml.count = p.count;
+	gl.has_more = ml.has_more = p.has_more;
+	ml.group_memberships = (Hd__GroupMembership **)p.items;
+	ml.n_group_memberships = p.n;
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, members ? (void *)&ml : &gl);
+	intake_dir_page_free(&p);
+	hd__dir_list_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+int intake_groups_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return list(ctx, req, rep, false);
+}
+
+int intake_members_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return list(ctx, req, rep, true);
+}
+
+int intake_groups_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	int rc = intake_on_directory(in, rep);
+	if (rc || (rc = need(req, rep, false)))
+		return rc;
+	Hd__IdRequest *ir =
+		hd__id_request__unpack(NULL, req->len, req->payload);
+	if (!ir)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an id");
+	Hd__Group *g = NULL;
+	hd_txn t;
+	if (!(rc = hd_store_read(in->store, &t)))
+		rc = intake_get_pb(&t, intake_dir.groups, ir->id,
+				   &hd__group__descriptor, (void **)&g);
+	hd_txn_end(&t);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, g);
+	hd__group__free_unpacked(g, NULL);
+	hd__id_request__free_unpacked(ir, NULL);
+	return rc;
+}
+
+typedef struct grp_job {
+	intake *in;
+	Hd__GroupWriteRequest *wr;
+	uint64_t id;
+	Hd__GroupMembership *member;
+	hd_rpc_rep *rep;
+	hd_buf result;
+} grp_job;
+
+#define TAKE(key, field)                                                       \
+	do {                                                                   \
+		if (intake_has_field(wr->fields, wr->n_fields, key))           \
+			m.field = n->field;                                    \
+	} while (0)
+static int group_write(hd_txn *t, void *arg)
+{
+	grp_job *j = arg;
+	Hd__GroupWriteRequest *wr = j->wr;
+	Hd__Group *n = wr->group, *old = NULL;
+	hd_buf_reset(&j->result);
+	if (!n->id) {
+		if (intake_next_id(t, j->in, "next_group", &n->id))
+			return t->rc;
+		n->created_at = n->updated_at = hd_now_ms();
+		n->deleted = false;
+		intake_put_pb(t, intake_dir.groups, n->id, n);
+		intake_emit_pb(t, "group.created", n);
+		return hd_txn_fail(t, hd_pb_pack(&j->result, n));
+	}
+	int rc = intake_get_pb(t, intake_dir.groups, n->id,
+			       &hd__group__descriptor, (void **)&old);
+	if (rc)
+		return rc;
+	Hd__Group m = *old;
+	TAKE("name", name);
+	TAKE("description", description);
+	TAKE("is_public", is_public);
+	TAKE("default", default_);
+	m.updated_at = hd_now_ms();
+	intake_put_pb(t, intake_dir.groups, m.id, &m);
+	intake_emit_pb(t, "group.updated", &m);
+	hd_txn_fail(t, hd_pb_pack(&j->result, &m));
+	hd__group__free_unpacked(old, NULL);
+	return t->rc;
+}
+#undef TAKE
+
+static int run(intake *in, hd_rpc_rep *rep, hd_write_fn fn, grp_job *j)
+{
+	j->in = in;
+	j->rep = rep;
+	hd_buf_init(&j->result, (size_t)1 << 20);
+	int rc = hd_store_write(in->store, fn, j);
+	if (!rc)
+		rc = hd_buf_append(&rep->payload,
+				   j->result.data ? j->result.data : "",
+				   j->result.len);
+	hd_buf_release(&j->result);
+	return rc;
+}
+
+int intake_groups_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	int rc = intake_on_directory(in, rep);
+	if (rc || (rc = need(req, rep, true)))
+		return rc;
+	Hd__GroupWriteRequest *wr =
+		hd__group_write_request__unpack(NULL, req->len, req->payload);
+	if (!wr || !wr->group) {
+		hd__group_write_request__free_unpacked(wr, NULL);
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not a group");
+	}
+	Hd__Group *g = wr->group;
+	bool named =
+		!g->id || intake_has_field(wr->fields, wr->n_fields, "name");
+	if (named && (!g->name[0] || strlen(g->name) > 255 ||
+		      !hd_utf8_valid(g->name, strlen(g->name))))
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "name",
+				 "Name: cannot be blank");
+	else if (!hd_utf8_valid(g->description, strlen(g->description)))
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "description",
+				 "not valid UTF-8");
+	grp_job j = {.wr = wr};
+	if (!rc)
+		rc = run(in, rep, group_write, &j);
+	hd__group_write_request__free_unpacked(wr, NULL);
+	return rc;
+}
+
+static int group_delete_write(hd_txn *t, void *arg)
+{
+	grp_job *j = arg;
+	Hd__Group *g = NULL;
+	int rc = intake_get_pb(t, intake_dir.groups, j->id,
+			       &hd__group__descriptor, (void **)&g);
+	if (!rc && g->deleted)
+		rc = HD_E_NOTFOUND;
+	if (!rc) {
+		g->deleted = true;
+		g->updated_at = hd_now_ms();
+		intake_put_pb(t, intake_dir.groups, g->id, g);
+		intake_emit_pb(t, "group.deleted", g);
+		rc = t->rc;
+	}
+	hd__group__free_unpacked(g, NULL);
+	return rc;
+}
+
+static int members_write(hd_txn *t, void *arg)
+{
+	grp_job *j = arg;
+	Hd__GroupMembership *m = j->member;
+	Hd__User *u = NULL;
+	Hd__Group *g = NULL;
+	int rc = HD_OK;
+	hd_buf_reset(&j->result);
+	if (intake_user_get(t, m->user_id, &u) ||
+	    !strcmp(u->role, "end-user") || u->deleted)
+		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "user_id",
+				 "User: must be an agent or admin");
+	else if (intake_get_pb(t, intake_dir.groups, m->group_id,
+			       &hd__group__descriptor, (void **)&g) ||
+		 g->deleted)
+		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "group_id",
+				 "Group: does not exist");
+	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
+	q.group_id = m->group_id;
+	q.user_id = m->user_id;
+	q.cursor = true;
+	q.size = 1;
+	intake_dir_page p = {0};
+	if (!rc &&
+	    !intake_dir_scan(t, intake_dir.memberships,
+			     &hd__group_membership__descriptor, &q, keep_member,
+			     &q, &p) &&
+	    p.n)
+		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "user_id",
+				 "User: is already a member of this group");
+	intake_dir_page_free(&p);
+	if (!rc &&
+	    !(rc = intake_next_id(t, j->in, "next_membership", &m->id))) {
+		m->created_at = m->updated_at = hd_now_ms();
+		intake_put_pb(t, intake_dir.memberships, m->id, m);
+		intake_emit_pb(t, "group_membership.created", m);
+		rc = hd_txn_fail(t, hd_pb_pack(&j->result, m));
+	}
+	hd__user__free_unpacked(u, NULL);
+	hd__group__free_unpacked(g, NULL);
+	return rc;
+}
+
+static int member_delete_write(hd_txn *t, void *arg)
+{
+	grp_job *j = arg;
+	Hd__GroupMembership *m = NULL;
+	int rc = intake_get_pb(t, intake_dir.memberships, j->id,
+			       &hd__group_membership__descriptor, (void **)&m);
+	uint8_t key[8];
+	hd_key_u64(key, j->id);
+	if (!rc) {
+		hd_txn_del(t, intake_dir.memberships, key, 8);
+		intake_emit_pb(t, "group_membership.deleted", m);
+		rc = t->rc;
+	}
+	hd__group_membership__free_unpacked(m, NULL);
+	return rc;
+}
+
+static int by_id(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		 hd_write_fn fn)
+{
+	intake *in = ctx;
+	int rc = intake_on_directory(in, rep);
+	if (rc || (rc = need(req, rep, true)))
+		return rc;
+	Hd__IdRequest *ir =
+		hd__id_request__unpack(NULL, req->len, req->payload);
+	if (!ir)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an id");
+	grp_job j = {.id = ir->id};
+	rc = run(in, rep, fn, &j);
+	hd__id_request__free_unpacked(ir, NULL);
+	return rc;
+}
+
+int intake_groups_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return by_id(ctx, req, rep, group_delete_write);
+}
+
+int intake_members_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return by_id(ctx, req, rep, member_delete_write);
+}
+
+int intake_members_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	int rc = intake_on_directory(in, rep);
+	if (rc || (rc = need(req, rep, true)))
+		return rc;
+	Hd__GroupMembership *m =
+		hd__group_membership__unpack(NULL, req->len, req->payload);
+	if (!m)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not a group membership");
+	grp_job j = {.member = m};
+	rc = run(in, rep, members_write, &j);
+	hd__group_membership__free_unpacked(m, NULL);
+	return rc;
+}

@@ -1,0 +1,111 @@
+/* intake's search module, internal interface (search.c, search_index.c,
+ * search_query.c, search_exec.c). The index is built off the request path
+ * by one indexer thread from intake's own outbox; queries read it from any
+ * RPC worker thread in read-only transactions. */
+#ifndef INTAKE_SEARCH_H
+#define INTAKE_SEARCH_H
+
+#include "common.pb-c.h"
+#include "intake.h"
+#include "search.pb-c.h"
+
+#define SEARCH_MAX_HITS 1000
+
+/* Markers before a token in the postings keys: public text (subject,
+ * description, public comments) and private-note text (staff only). */
+#define SEARCH_PUBLIC  'T'
+#define SEARCH_PRIVATE 'N'
+
+typedef struct search_dbs {
+	MDB_dbi post;
+	MDB_dbi docs;
+	MDB_dbi meta;
+} search_dbs;
+
+extern search_dbs search_db; /* bound once in intake_search_bind */
+
+/* search_index.c: apply one outbox event (ticket.created/updated/deleted,
+ * comment.created; others are ignored) inside a write job. A payload that
+ * does not decode is skipped (logged), never fatal. */
+int search_index_event(hd_txn *t, const Hd__Envelope *ev);
+/* The doc of ticket id; *out is the caller's. HD_E_NOTFOUND. */
+int search_doc_get(hd_txn *t, uint64_t id, Hd__SearchDoc **out);
+/* Postings key: marker ‖ token ‖ 0x00 ‖ id (u64 BE) ‖ segment (u32 BE);
+ * returns its length (0 when the token is too long). */
+size_t search_post_key(uint8_t *out, size_t cap, char marker, const char *tok,
+		       size_t toklen, uint64_t id, uint32_t seg);
+
+/* search_query.c: the query language of API.md §5. */
+enum sq_kind {
+	SQ_TEXT,
+	SQ_TYPE,
+	SQ_STATUS,
+	SQ_PRIORITY,
+	SQ_TICKET_TYPE,
+	SQ_ASSIGNEE,
+	SQ_REQUESTER,
+	SQ_SUBMITTER,
+	SQ_GROUP,
+	SQ_ORG,
+	SQ_TAGS,
+	SQ_VIA,
+	SQ_CREATED,
+	SQ_UPDATED,
+	SQ_SOLVED,
+	SQ_DUE,
+	SQ_CUSTOM,
+	SQ_FORM,
+	SQ_BRAND,
+	SQ_CC,
+	SQ_RECIPIENT,
+	SQ_SATISFACTION,
+	SQ_EXTERNAL_ID,
+	SQ_NKINDS
+};
+
+enum sq_op { SQ_EQ, SQ_LT, SQ_GT, SQ_LE, SQ_GE };
+
+#define SQ_MAX_TOKENS 16
+
+typedef struct sq_term {
+	enum sq_kind kind;
+	enum sq_op op;
+	int neg;
+	int prefix;    /* SQ_TEXT with one token: prefix match */
+	char *value;   /* folded value (strings, tags, custom fields) */
+	uint64_t id;   /* user/group/org/field/form/brand ids; 0 = none */
+	long ordinal;  /* status, priority */
+	int64_t lo_ms; /* dates: [lo, hi) for ':'; relative: lo == hi */
+	int64_t hi_ms;
+	size_t ntok; /* SQ_TEXT: tokens and positions relative to the first */
+	char *tok[SQ_MAX_TOKENS];
+	uint32_t pos[SQ_MAX_TOKENS];
+} sq_term;
+
+typedef struct sq_query {
+	sq_term *terms;
+	size_t n;
+	char sort_by[16];   /* order_by: inside the query, if any */
+	char sort_order[8]; /* sort: inside the query, if any */
+} sq_query;
+
+/* Parse q for who at time now. HD_E_INVALID (rep names "query"),
+ * HD_E_NOMEM. Release with sq_release in every case. */
+int sq_parse(const char *q, const hd_principal *who, int64_t now_ms,
+	     sq_query *out, hd_rpc_rep *rep);
+void sq_release(sq_query *q);
+/* Rewrite people keywords whose value is an e-mail (assignee:, requester:,
+ * submitter:, cc:) to the user's id, when fn finds it; the other terms are
+ * copied as they are, space-separated, to out. HD_E_TOOBIG, HD_E_NOMEM. */
+typedef int (*sq_lookup_fn)(void *arg, const char *email_lower, uint64_t *id);
+int sq_resolve_people(const char *q, sq_lookup_fn fn, void *arg, hd_buf *out);
+int sq_status_ordinal(const char *s);
+int sq_priority_ordinal(const char *s);
+int sq_type_ordinal(const char *s);
+
+/* search_exec.c: run a parsed query; fills the reply's hits and count. */
+int search_exec(intake *in, const sq_query *q, const hd_principal *who,
+		const Hd__SearchRequest *req, Hd__SearchReply *out);
+void search_reply_release(Hd__SearchReply *r);
+
+#endif

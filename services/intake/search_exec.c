@@ -1,0 +1,537 @@
+/* Running a parsed ticket query against the index: candidates from the
+ * postings of the first free-text term (or every doc when there is none),
+ * then each candidate's doc is checked against every term and the caller's
+ * role, scored, sorted, and the top hits returned. One read transaction. */
+#include "search.h"
+
+#include "hd/err.h"
+#include "hd/tokenize.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_SCAN ((size_t)2 << 20) /* postings read for one candidate set */
+#define KEY_MAX  (1 + HD_TOKEN_MAX_BYTES + 1 + 8 + 4)
+
+typedef struct hit {
+	uint64_t id;
+	double key;
+} hit;
+
+typedef struct hitlist {
+	hit *v;
+	size_t n, cap;
+} hitlist;
+
+typedef struct run {
+	hd_txn *t;
+	const sq_query *q;
+	const hd_principal *who;
+	int staff;
+	const char *sort_by;
+	int desc;
+} run;
+
+static int push(hitlist *h, uint64_t id, double key)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 256;
+		hit *v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			return HD_E_NOMEM;
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = (hit){id, key};
+	return HD_OK;
+}
+
+/* ---- free text ---- */
+
+/* Does the sorted list hold mtok (or a token starting with it)? */
+static int list_has(char **list, size_t n, const char *mtok, int prefix)
+{
+	size_t lo = 0, hi = n, len = strlen(mtok);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(list[mid], mtok) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n)
+		return 0;
+	return prefix ? strncmp(list[lo], mtok, len) == 0
+		      : strcmp(list[lo], mtok) == 0;
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void marked(char *out, size_t cap, char marker, const char *tok)
+{
+	out[0] = marker;
+	size_t n = strlen(tok);
+	if (n > cap - 2)
+		n = cap - 2;
+	memcpy(out + 1, tok, n);
+	out[n + 1] = '\0';
+}
+
+static int has_positions(hd_txn *t, char m, const char *tok, uint64_t id,
+			 uint32_t seg, uint32_t want)
+{
+	uint8_t key[KEY_MAX];
+	MDB_val v;
+	size_t kn =
+		search_post_key(key, sizeof key, m, tok, strlen(tok), id, seg);
+	if (!kn || hd_txn_get(t, search_db.post, key, kn, &v) != HD_OK)
+		return 0;
+	const uint8_t *p = v.mv_data;
+	for (size_t i = 0; i + 4 <= v.mv_size; i += 4)
+		if (get_u32(p + i) == want)
+			return 1;
+	return 0;
+}
+
+/* The phrase's tokens at their relative positions in one segment. */
+static int phrase_at(hd_txn *t, char m, const sq_term *term, uint64_t id,
+		     uint32_t seg, const uint8_t *pos, size_t npos)
+{
+	for (size_t i = 0; i + 4 <= npos; i += 4) {
+		uint32_t p0 = get_u32(pos + i);
+		size_t k = 1;
+		for (; k < term->ntok; k++)
+			if (!has_positions(t, m, term->tok[k], id, seg,
+					   p0 + term->pos[k] - term->pos[0]))
+				break;
+		if (k == term->ntok)
+			return 1;
+	}
+	return 0;
+}
+
+static int phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id)
+{
+	uint8_t key[KEY_MAX];
+	size_t kn = search_post_key(key, sizeof key, m, term->tok[0],
+				    strlen(term->tok[0]), id, 0);
+	MDB_cursor *cur = NULL;
+	int found = 0;
+	if (!kn || mdb_cursor_open(t->txn, search_db.post, &cur))
+		return 0;
+	MDB_val k = {kn, key}, v;
+	int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (rc == MDB_SUCCESS && !found && k.mv_size == kn &&
+	       memcmp(k.mv_data, key, kn - 4) == 0) {
+		uint32_t seg = get_u32((const uint8_t *)k.mv_data + kn - 4);
+		/* v is borrowed and has_positions reads the same txn: fine,
+		 * LMDB keeps it valid until the read txn ends. */
+		found = phrase_at(t, m, term, id, seg, v.mv_data, v.mv_size);
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	return found;
+}
+
+/* 0: no match; 1: in comments only; 2: in subject or description. */
+static int text_match(const run *r, const Hd__SearchDoc *d, const sq_term *term)
+{
+	char mt[HD_TOKEN_MAX_BYTES + 2];
+	uint64_t id = d->ticket->id;
+	if (term->ntok > 1) {
+		if (phrase_in(r->t, SEARCH_PUBLIC, term, id))
+			return 2;
+		return r->staff && phrase_in(r->t, SEARCH_PRIVATE, term, id);
+	}
+	marked(mt, sizeof mt, SEARCH_PUBLIC, term->tok[0]);
+	if (list_has(d->base_tokens, d->n_base_tokens, mt, term->prefix))
+		return 2;
+	if (list_has(d->comment_tokens, d->n_comment_tokens, mt, term->prefix))
+		return 1;
+	if (!r->staff)
+		return 0;
+	marked(mt, sizeof mt, SEARCH_PRIVATE, term->tok[0]);
+	return list_has(d->base_tokens, d->n_base_tokens, mt, term->prefix) ||
+	       list_has(d->comment_tokens, d->n_comment_tokens, mt,
+			term->prefix);
+}
+
+/* ---- fields ---- */
+
+static int cmp_op(enum sq_op op, double v, double want)
+{
+	switch (op) {
+	case SQ_LT:
+		return v < want;
+	case SQ_GT:
+		return v > want;
+	case SQ_LE:
+		return v <= want;
+	case SQ_GE:
+		return v >= want;
+	default:
+		return v == want;
+	}
+}
+
+static int date_match(const sq_term *t, int64_t v)
+{
+	if (t->lo_ms == 0 && t->hi_ms == 0) /* "none" */
+		return v == 0 && t->op == SQ_EQ;
+	if (v == 0)
+		return 0;
+	int relative = t->lo_ms == t->hi_ms;
+	switch (t->op) {
+	case SQ_LT:
+		return v < t->lo_ms;
+	case SQ_LE:
+		return relative ? v <= t->lo_ms : v < t->hi_ms;
+	case SQ_GT:
+		return relative ? v > t->lo_ms : v >= t->hi_ms;
+	case SQ_GE:
+		return v >= t->lo_ms;
+	default:
+		return v >= t->lo_ms && (relative || v < t->hi_ms);
+	}
+}
+
+static int folded_eq(const char *a, const char *folded)
+{
+	char *f = hd_text_fold(a, strlen(a));
+	int eq = f && strcmp(f, folded) == 0;
+	free(f);
+	return eq;
+}
+
+static int tags_match(char **tags, size_t n, const char *v)
+{
+	if (strcmp(v, "none") == 0)
+		return n == 0;
+	for (size_t i = 0; i < n; i++)
+		if (folded_eq(tags[i], v))
+			return 1;
+	return 0;
+}
+
+static int custom_match(const Hd__Ticket *tk, const sq_term *t)
+{
+	const Hd__CustomFieldValue *cf = NULL;
+	for (size_t i = 0; i < tk->n_custom_fields && !cf; i++)
+		if (tk->custom_fields[i]->id == t->id)
+			cf = tk->custom_fields[i];
+	if (!cf || !cf->has_value)
+		return strcmp(t->value, "none") == 0;
+	if (strcmp(cf->kind, "flag") == 0)
+		return cf->flag == (strcmp(t->value, "true") == 0 ||
+				    strcmp(t->value, "yes") == 0 ||
+				    strcmp(t->value, "checked") == 0);
+	if (strcmp(cf->kind, "tags") == 0)
+		return tags_match(cf->tags, cf->n_tags, t->value);
+	return folded_eq(cf->text, t->value);
+}
+
+static int id_in(const uint64_t *ids, size_t n, uint64_t id)
+{
+	if (id == 0)
+		return n == 0;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+static int field_match(const Hd__Ticket *tk, const sq_term *t)
+{
+	const char *v = t->value;
+	const char *none = strcmp(v, "none") == 0 ? "" : v;
+	switch (t->kind) {
+	case SQ_TYPE:
+		return strcmp(v, "ticket") == 0;
+	case SQ_STATUS:
+		return cmp_op(t->op, sq_status_ordinal(tk->status),
+			      (double)t->ordinal);
+	case SQ_PRIORITY: {
+		int o = sq_priority_ordinal(tk->priority);
+		return (t->op == SQ_EQ || o > 0) &&
+		       cmp_op(t->op, o, (double)t->ordinal);
+	}
+	case SQ_TICKET_TYPE:
+		return strcmp(tk->type, none) == 0;
+	case SQ_ASSIGNEE:
+		return tk->assignee_id == t->id;
+	case SQ_REQUESTER:
+		return tk->requester_id == t->id;
+	case SQ_SUBMITTER:
+		return tk->submitter_id == t->id;
+	case SQ_CC:
+		return id_in(tk->collaborator_ids, tk->n_collaborator_ids,
+			     t->id) ||
+		       (t->id &&
+			id_in(tk->email_cc_ids, tk->n_email_cc_ids, t->id));
+	case SQ_GROUP:
+		return tk->group_id == t->id;
+	case SQ_ORG:
+		return tk->organization_id == t->id;
+	case SQ_FORM:
+		return tk->ticket_form_id == t->id;
+	case SQ_BRAND:
+		return tk->brand_id == t->id;
+	case SQ_TAGS:
+		return tags_match(tk->tags, tk->n_tags, v);
+	case SQ_VIA:
+		return strcmp(tk->via_channel, v) == 0;
+	case SQ_RECIPIENT:
+		return strcasecmp(tk->recipient, none) == 0;
+	case SQ_SATISFACTION:
+		return strcmp(tk->satisfaction_score, none) == 0;
+	case SQ_EXTERNAL_ID:
+		return folded_eq(tk->external_id, none);
+	case SQ_CREATED:
+		return date_match(t, tk->created_at);
+	case SQ_UPDATED:
+		return date_match(t, tk->updated_at);
+	case SQ_SOLVED:
+		return date_match(t, tk->solved_at);
+	case SQ_DUE:
+		return date_match(t, tk->due_at);
+	case SQ_CUSTOM:
+		return custom_match(tk, t);
+	default:
+		return 0;
+	}
+}
+
+/* Every term holds (repeated keyword:value terms OR among themselves);
+ * *score: the relevance. */
+static int doc_matches(const run *r, const Hd__SearchDoc *d, double *score)
+{
+	int seen[SQ_NKINDS] = {0}, any[SQ_NKINDS] = {0};
+	*score = 0;
+	for (size_t i = 0; i < r->q->n; i++) {
+		const sq_term *t = &r->q->terms[i];
+		int m = t->kind == SQ_TEXT ? text_match(r, d, t)
+					   : field_match(d->ticket, t);
+		if (t->kind == SQ_TEXT && m && !t->neg)
+			*score += m == 2 ? 1.0 : 0.5;
+		if (t->neg) {
+			if (m)
+				return 0;
+		} else if (t->kind != SQ_TEXT && t->kind != SQ_CUSTOM &&
+			   t->op == SQ_EQ) {
+			seen[t->kind] = 1;
+			any[t->kind] |= m != 0;
+		} else if (!m) {
+			return 0;
+		}
+	}
+	for (int k = 0; k < SQ_NKINDS; k++)
+		if (seen[k] && !any[k])
+			return 0;
+	return 1;
+}
+
+static double sort_key(const run *r, const Hd__Ticket *tk, double score)
+{
+	const char *s = r->sort_by;
+	if (strcmp(s, "created_at") == 0)
+		return (double)tk->created_at;
+	if (strcmp(s, "updated_at") == 0)
+		return (double)tk->updated_at;
+	if (strcmp(s, "priority") == 0)
+		return sq_priority_ordinal(tk->priority);
+	if (strcmp(s, "status") == 0)
+		return sq_status_ordinal(tk->status);
+	if (strcmp(s, "ticket_type") == 0)
+		return sq_type_ordinal(tk->type);
+	return score;
+}
+
+/* ---- candidates and the run ---- */
+
+static int consider(const run *r, uint64_t id, hitlist *h)
+{
+	Hd__SearchDoc *d = NULL;
+	double score;
+	int rc = search_doc_get(r->t, id, &d);
+	if (rc == HD_E_NOTFOUND)
+		return HD_OK;
+	if (!rc && d->ticket && !d->ticket->deleted &&
+	    (r->staff || d->ticket->requester_id == r->who->user_id) &&
+	    doc_matches(r, d, &score))
+		rc = push(h, id, sort_key(r, d->ticket, score));
+	hd__search_doc__free_unpacked(d, NULL);
+	return rc;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Ticket ids whose postings hold the term's first token (any segment). */
+static int candidates(const run *r, const sq_term *term, uint64_t **ids,
+		      size_t *n)
+{
+	size_t cap = 0, scanned = 0;
+	*ids = NULL;
+	*n = 0;
+	for (int pass = 0; pass < (r->staff ? 2 : 1); pass++) {
+		uint8_t pre[KEY_MAX];
+		size_t tl = strlen(term->tok[0]);
+		pre[0] = pass ? SEARCH_PRIVATE : SEARCH_PUBLIC;
+		memcpy(pre + 1, term->tok[0], tl);
+		size_t pn = 1 + tl + (term->prefix ? 0 : 1);
+		pre[1 + tl] = 0;
+		MDB_cursor *cur = NULL;
+		if (mdb_cursor_open(r->t->txn, search_db.post, &cur))
+			return HD_E_IO;
+		MDB_val k = {pn, pre}, v;
+		int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		for (; rc == MDB_SUCCESS && k.mv_size >= pn + 12 &&
+		       memcmp(k.mv_data, pre, pn) == 0 && scanned < MAX_SCAN;
+		     scanned++) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 256;
+				uint64_t *g = realloc(*ids, cap * sizeof *g);
+				if (!g) {
+					mdb_cursor_close(cur);
+					return HD_E_NOMEM;
+				}
+				*ids = g;
+			}
+			(*ids)[(*n)++] = hd_key_get_u64(
+				(const uint8_t *)k.mv_data + k.mv_size - 12);
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+		}
+		mdb_cursor_close(cur);
+	}
+	if (*n > 1)
+		qsort(*ids, *n, sizeof **ids, id_cmp);
+	return HD_OK;
+}
+
+static int scan_candidates(const run *r, const sq_term *first, hitlist *h)
+{
+	uint64_t *ids = NULL;
+	size_t n = 0;
+	int rc = candidates(r, first, &ids, &n);
+	for (size_t i = 0; i < n && !rc; i++)
+		if (i == 0 || ids[i] != ids[i - 1])
+			rc = consider(r, ids[i], h);
+	free(ids);
+	return rc;
+}
+
+static int scan_all(const run *r, hitlist *h)
+{
+	MDB_cursor *cur = NULL;
+	if (mdb_cursor_open(r->t->txn, search_db.docs, &cur))
+		return HD_E_IO;
+	MDB_val k, v;
+	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; mrc == MDB_SUCCESS && !rc;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		if (k.mv_size == 8)
+			rc = consider(r, hd_key_get_u64(k.mv_data), h);
+	mdb_cursor_close(cur);
+	return rc;
+}
+
+static int hit_cmp(const void *a, const void *b, void *arg)
+{
+	const hit *x = a, *y = b;
+	int c = (x->key > y->key) - (x->key < y->key);
+	if (!c)
+		c = (x->id > y->id) - (x->id < y->id);
+	return *(const int *)arg ? -c : c;
+}
+
+/* The top limit hits, in order, with their tickets. */
+static int fill_reply(const run *r, hitlist *h, uint32_t limit,
+		      Hd__SearchReply *out)
+{
+	if (h->n > 1)
+		qsort_r(h->v, h->n, sizeof *h->v, hit_cmp, (void *)&r->desc);
+	size_t want = h->n < limit ? h->n : limit;
+	out->count = h->n;
+	out->descending = r->desc;
+	out->hits = calloc(want + 1, sizeof *out->hits);
+	if (!out->hits)
+		return HD_E_NOMEM;
+	for (size_t i = 0; i < want; i++) {
+		Hd__SearchDoc *d = NULL;
+		Hd__SearchHit *sh = malloc(sizeof *sh);
+		int rc = sh ? search_doc_get(r->t, h->v[i].id, &d) : HD_E_NOMEM;
+		if (rc || !d->ticket) {
+			free(sh);
+			hd__search_doc__free_unpacked(d, NULL);
+			return rc ? rc : HD_E_INTERNAL;
+		}
+		hd__search_hit__init(sh);
+		sh->ticket = d->ticket;
+		sh->key = h->v[i].key;
+		d->ticket = NULL; /* now the hit's */
+		hd__search_doc__free_unpacked(d, NULL);
+		out->hits[out->n_hits++] = sh;
+	}
+	return HD_OK;
+}
+
+/* A type: other than ticket (user, organization …) finds no tickets. */
+static int other_type(const sq_query *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->terms[i].kind == SQ_TYPE &&
+		    (strcmp(q->terms[i].value, "ticket") != 0) !=
+			    q->terms[i].neg)
+			return 1;
+	return 0;
+}
+
+int search_exec(intake *in, const sq_query *q, const hd_principal *who,
+		const Hd__SearchRequest *req, Hd__SearchReply *out)
+{
+	hd_txn t;
+	hitlist h = {0};
+	const char *order = q->sort_order[0] ? q->sort_order : req->sort_order;
+	run r = {.t = &t,
+		 .q = q,
+		 .who = who,
+		 .staff = intake_is_staff(who),
+		 .sort_by = q->sort_by[0] ? q->sort_by : req->sort_by};
+	r.desc = strcmp(order, "asc") != 0 || !r.sort_by[0] ||
+		 strcmp(r.sort_by, "relevance") == 0;
+	const sq_term *first = NULL;
+	for (size_t i = 0; i < q->n && !first; i++)
+		if (q->terms[i].kind == SQ_TEXT && !q->terms[i].neg)
+			first = &q->terms[i];
+	int rc = hd_store_read(in->store, &t);
+	if (rc)
+		return rc;
+	if (!other_type(q))
+		rc = first ? scan_candidates(&r, first, &h) : scan_all(&r, &h);
+	uint32_t limit =
+		req->limit > SEARCH_MAX_HITS ? SEARCH_MAX_HITS : req->limit;
+	if (!rc)
+		rc = fill_reply(&r, &h, limit, out);
+	hd_txn_end(&t);
+	free(h.v);
+	return rc;
+}
+
+void search_reply_release(Hd__SearchReply *r)
+{
+	for (size_t i = 0; i < r->n_hits; i++) {
+		hd__ticket__free_unpacked(r->hits[i]->ticket, NULL);
+		free(r->hits[i]);
+	}
+	free(r->hits);
+	r->hits = NULL;
+	r->n_hits = 0;
+}

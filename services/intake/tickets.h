@@ -1,0 +1,79 @@
+/* intake's ticket module, internal API shared by tickets*.c. The dbis are
+ * resolved once in intake_tickets_bind and read-only afterwards; writes run
+ * only inside hd_store_write jobs. */
+#ifndef INTAKE_TICKETS_H
+#define INTAKE_TICKETS_H
+
+#include "intake.h"
+
+#include <jansson.h>
+
+typedef struct tickets_db {
+	MDB_dbi tickets;  /* u64 id → hd.Ticket */
+	MDB_dbi comments; /* u64 ticket ‖ u64 comment id → hd.Comment */
+	MDB_dbi audits;   /* u64 ticket ‖ u64 audit id → hd.Audit */
+	MDB_dbi idem; /* u64 user ‖ key bytes → 32-byte hash ‖ u64 id */
+	MDB_dbi uploads; /* uploads.c */
+	MDB_dbi blobs;
+	MDB_dbi attach;
+	MDB_dbi jobs; /* job id → hd.JobStatus (jobs.c) */
+} tickets_db;
+
+extern tickets_db tkdb;
+
+/* tickets_apply.c: the outcome of merging one JSON "ticket" object. */
+typedef struct tk_change {
+	Hd__AuditEvent **ev; /* owned; freed by tk_change_release */
+	size_t nev;
+	char *comment_body; /* owned plain text, or NULL */
+	char *comment_html; /* owned sanitized HTML, or NULL */
+	int comment_public;
+	uint64_t comment_author;
+	json_t *uploads; /* borrowed: [{id,file_name,content_type,size}] */
+	char *unpermitted[32];
+	size_t nunpermitted;
+} tk_change;
+
+void tk_change_release(tk_change *c);
+/* Merge obj into tk (before == NULL: a create) for who; fills ch with the
+ * audit events and the comment. HD_E_INVALID with rep naming the field. */
+int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
+	     const hd_principal *who, tk_change *ch, hd_rpc_rep *rep);
+/* A malloc'd copy of s (protobuf-c frees strings with free). */
+char *tk_strdup(const char *s);
+/* Replace *field (freeing it unless it is protobuf-c's empty default). */
+void tk_set_str(char **field, const char *v);
+/* Append an audit event; value/prev: JSON text or NULL. */
+int tk_event(tk_change *c, const char *type, const char *field,
+	     const char *value, const char *prev);
+/* Escape text into Zendesk's comment HTML; malloc'd. */
+char *tk_html_from_text(const char *text);
+/* Keep only an allow-list of tags from html, escaping everything else;
+ * malloc'd. Also fills *plain (malloc'd) with the text content. */
+char *tk_html_sanitize(const char *html, char **plain);
+
+/* tickets.c */
+/* May who see tk? Staff: all; end-users: their own tickets. */
+bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk);
+
+/* tickets.c */
+int tk_put_child(hd_txn *t, MDB_dbi dbi, uint64_t ticket, uint64_t id,
+		 const void *msg);
+/* Emit an event whose payload is msg. */
+int tk_emit(hd_txn *t, const char *type, const void *msg, const char *trace);
+
+/* tickets_list.c: tickets.list, tickets.comments, tickets.audits */
+int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int tk_rpc_comments(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int tk_rpc_audits(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+/* uploads.c: uploads.put, uploads.get, attachments.get/content (shard 0) */
+int tk_rpc_uploads_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int tk_rpc_uploads_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int tk_rpc_attachments_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int tk_rpc_attachments_content(void *ctx, const hd_rpc_req *req,
+			       hd_rpc_rep *rep);
+/* jobs.c: jobs.put, jobs.get */
+int tk_rpc_jobs_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int tk_rpc_jobs_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+
+#endif

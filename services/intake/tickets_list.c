@@ -1,0 +1,184 @@
+/* Ticket lists for one shard (the gateway merges the shards), and a
+ * ticket's comments and audits. Lists scan the "tickets" db, keep what
+ * matches, sort by (key, id) and cut after the cursor; a cursor names the
+ * last (key, id) seen, so tickets created meanwhile never shift a page. */
+#include "tickets.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LIST 10100
+
+typedef struct row {
+	int64_t key;
+	uint64_t id;
+	Hd__Ticket *tk;
+} row;
+
+typedef struct list_ctx {
+	const Hd__TicketListRequest *q;
+	const hd_principal *who;
+	row *rows;
+	size_t n, cap;
+	int desc;
+} list_ctx;
+
+static int64_t ordinal(const char *v, const char *const *order)
+{
+	for (int64_t i = 0; order[i]; i++)
+		if (strcmp(v, order[i]) == 0)
+			return i + 1;
+	return 0;
+}
+
+static int64_t sort_key(const Hd__Ticket *tk, const char *by)
+{
+	static const char *const st[] = {"new",    "open",   "pending", "hold",
+					 "solved", "closed", NULL};
+	static const char *const pr[] = {"low", "normal", "high", "urgent",
+					 NULL};
+	if (strcmp(by, "updated_at") == 0)
+		return tk->updated_at;
+	if (strcmp(by, "id") == 0)
+		return (int64_t)tk->id;
+	if (strcmp(by, "status") == 0)
+		return ordinal(tk->status, st);
+	if (strcmp(by, "priority") == 0)
+		return ordinal(tk->priority, pr);
+	return tk->created_at;
+}
+
+static int has_id(const uint64_t *ids, size_t n, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+static int matches(const list_ctx *c, const Hd__Ticket *tk)
+{
+	const Hd__TicketListRequest *q = c->q;
+	const char *f = q->filter;
+	if (tk->deleted != q->deleted || !tk_can_see(c->who, tk))
+		return 0;
+	if (q->n_ids && !has_id(q->ids, q->n_ids, tk->id))
+		return 0;
+	if (q->external_id[0] && strcmp(q->external_id, tk->external_id))
+		return 0;
+	if (strcmp(f, "requester") == 0)
+		return tk->requester_id == q->filter_id;
+	if (strcmp(f, "assignee") == 0)
+		return tk->assignee_id == q->filter_id;
+	if (strcmp(f, "organization") == 0)
+		return tk->organization_id == q->filter_id;
+	if (strcmp(f, "ccd") == 0)
+		return has_id(tk->collaborator_ids, tk->n_collaborator_ids,
+			      q->filter_id) ||
+		       has_id(tk->email_cc_ids, tk->n_email_cc_ids,
+			      q->filter_id);
+	return 1;
+}
+
+static int cmp_rows(const row *a, const row *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int cmp_asc(const void *a, const void *b)
+{
+	return cmp_rows(a, b);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	return cmp_rows(b, a);
+}
+
+/* Is r past the cursor in the list's order? */
+static int after_cursor(const list_ctx *c, const row *r)
+{
+	if (!c->q->has_after)
+		return 1;
+	row cur = {.key = c->q->after_key, .id = c->q->after_id};
+	int d = cmp_rows(r, &cur);
+	return c->desc ? d < 0 : d > 0;
+}
+
+static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int mrc = mdb_cursor_open(t->txn, tkdb.tickets, &cur);
+	if (mrc)
+		return HD_E_IO;
+	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+		if (!tk)
+			continue;
+		row r = {sort_key(tk, c->q->sort_by), tk->id, tk};
+		if (!matches(c, tk) || ((*count)++, !after_cursor(c, &r))) {
+			hd__ticket__free_unpacked(tk, NULL);
+			continue;
+		}
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 64;
+			row *rows = realloc(c->rows, cap * sizeof *rows);
+			if (!rows) {
+				hd__ticket__free_unpacked(tk, NULL);
+				mdb_cursor_close(cur);
+				return HD_E_NOMEM;
+			}
+			c->rows = rows;
+			c->cap = cap;
+		}
+		c->rows[c->n++] = r;
+	}
+	mdb_cursor_close(cur);
+	return HD_OK;
+}
+
+int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	Hd__TicketListRequest *q =
+		hd__ticket_list_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.TicketListRequest");
+	list_ctx c = {.q = q, .who = &req->principal, .desc = q->desc};
+	Hd__TicketListReply out = HD__TICKET_LIST_REPLY__INIT;
+	hd_txn t;
+	int rc = hd_store_read(in->store, &t);
+	if (!rc)
+		rc = collect(&c, &t, &out.count);
+	hd_txn_end(&t);
+	if (c.n)
+		qsort(c.rows, c.n, sizeof *c.rows, c.desc ? cmp_desc : cmp_asc);
+	size_t limit = q->limit && q->limit < MAX_LIST ? q->limit : MAX_LIST;
+	out.n_tickets = c.n < limit ? c.n : limit;
+	out.tickets = calloc(out.n_tickets + 1, sizeof *out.tickets);
+	out.keys = calloc(out.n_tickets + 1, sizeof *out.keys);
+	if (!out.tickets || !out.keys)
+		rc = rc ? rc : HD_E_NOMEM;
+	for (size_t i = 0; !rc && i < out.n_tickets; i++) {
+		out.tickets[i] = c.rows[i].tk;
+		out.keys[i] = c.rows[i].key;
+	}
+	out.n_keys = out.n_tickets;
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, &out);
+	for (size_t i = 0; i < c.n; i++)
+		hd__ticket__free_unpacked(c.rows[i].tk, NULL);
+	free(c.rows);
+	free(out.tickets);
+	free(out.keys);
+	hd__ticket_list_request__free_unpacked(q, NULL);
+	return rc;
+}

@@ -1,0 +1,200 @@
+/* Uploads and attachment blobs, on the directory shard (0). Key layout:
+ *   tk_uploads  token (32 hex) → hd.Upload (its attachments' metadata)
+ *   tk_blobs    u64 attachment id → the raw bytes
+ *   tk_attach   u64 attachment id → hd.Attachment
+ * Tokens live 60 minutes for attaching; attachments stay for good. */
+#include "tickets.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define TOKEN_LIFE_MS       (60 * 60 * 1000)
+#define MAX_FILES_PER_TOKEN 20
+#define MAX_NAME_BYTES      255
+
+typedef struct put_job {
+	intake *in;
+	const hd_rpc_req *req;
+	Hd__UploadPutRequest *q;
+	Hd__Upload *up;
+	Hd__Attachment att;
+	hd_rpc_rep *rep;
+} put_job;
+
+static int load_upload(hd_txn *t, const char *token, Hd__Upload **up)
+{
+	MDB_val v;
+	*up = NULL;
+	int rc = hd_txn_get(t, tkdb.uploads, token, strlen(token), &v);
+	if (rc)
+		return rc;
+	*up = hd__upload__unpack(NULL, v.mv_size, v.mv_data);
+	return *up ? HD_OK : HD_E_CORRUPT;
+}
+
+static int put_run(hd_txn *t, void *arg)
+{
+	put_job *j = arg;
+	char token[33];
+	if (j->q->token[0]) {
+		int rc = load_upload(t, j->q->token, &j->up);
+		if (rc == HD_OK &&
+		    (j->up->owner_id != j->req->principal.user_id ||
+		     j->up->expires_at < hd_now_ms()))
+			rc = HD_E_NOTFOUND;
+		if (rc == HD_OK && j->up->n_attachments >= MAX_FILES_PER_TOKEN)
+			rc = hd_rpc_fail(j->rep, HD_E_INVALID, "token",
+					 "token: at most %d files per upload",
+					 MAX_FILES_PER_TOKEN);
+		if (rc)
+			return rc;
+	} else {
+		uint8_t raw[16];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+		j->up = calloc(1, sizeof *j->up);
+		if (!j->up)
+			return HD_E_NOMEM;
+		hd__upload__init(j->up);
+		tk_set_str(&j->up->token, token);
+		j->up->owner_id = j->req->principal.user_id;
+		j->up->expires_at = hd_now_ms() + TOKEN_LIFE_MS;
+	}
+	Hd__Attachment *a = &j->att;
+	int rc = intake_next_id(t, j->in, "next_attachment", &a->id);
+	if (rc)
+		return rc;
+	a->file_name = j->q->file_name;
+	a->content_type = j->q->content_type;
+	a->size = j->q->data.len;
+	a->token = j->up->token;
+	a->owner_id = j->req->principal.user_id;
+	uint8_t key[8];
+	hd_key_u64(key, a->id);
+	hd_txn_put(t, tkdb.blobs, key, 8,
+		   j->q->data.len ? j->q->data.data : (uint8_t *)"",
+		   j->q->data.len);
+	intake_put_pb(t, tkdb.attach, a->id, a);
+	Hd__Attachment **grown = realloc(
+		j->up->attachments, (j->up->n_attachments + 1) * sizeof *grown);
+	if (!grown)
+		return hd_txn_fail(t, HD_E_NOMEM);
+	j->up->attachments = grown;
+	grown[j->up->n_attachments++] = a; /* borrowed: removed before free */
+	hd_buf b;
+	hd_buf_init(&b, (size_t)1 << 20);
+	if ((rc = hd_pb_pack(&b, j->up)) == HD_OK)
+		hd_txn_put(t, tkdb.uploads, j->up->token, strlen(j->up->token),
+			   b.data, b.len);
+	hd_buf_release(&b);
+	return rc ? hd_txn_fail(t, rc) : t->rc;
+}
+
+static int check_put(const Hd__UploadPutRequest *q, hd_rpc_rep *rep)
+{
+	size_t n = strlen(q->file_name);
+	if (n == 0 || n > MAX_NAME_BYTES || strpbrk(q->file_name, "/\\\r\n"))
+		return hd_rpc_fail(rep, HD_E_INVALID, "filename",
+				   "filename: 1-255 bytes, no slashes");
+	if (strlen(q->content_type) > 127 || strlen(q->token) > 64)
+		return hd_rpc_fail(rep, HD_E_INVALID, "token",
+				   "token or content type too long");
+	return HD_OK;
+}
+
+int tk_rpc_uploads_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	put_job j = {.in = ctx, .req = req, .rep = rep};
+	hd__attachment__init(&j.att);
+	if (req->principal.user_id == 0)
+		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL, "who?");
+	j.q = hd__upload_put_request__unpack(NULL, req->len, req->payload);
+	if (!j.q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.UploadPutRequest");
+	int rc = check_put(j.q, rep);
+	if (!rc)
+		rc = hd_store_write(j.in->store, put_run, &j);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, j.up);
+	if (j.up && j.up->n_attachments &&
+	    j.up->attachments[j.up->n_attachments - 1] == &j.att)
+		j.up->n_attachments--; /* ours, on the stack */
+	hd__upload__free_unpacked(j.up, NULL);
+	hd__upload_put_request__free_unpacked(j.q, NULL);
+	return rc;
+}
+
+int tk_rpc_uploads_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	Hd__UploadGetRequest *q =
+		hd__upload_get_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.UploadGetRequest");
+	hd_txn t;
+	Hd__Upload *up = NULL;
+	int rc = strlen(q->token) == 32 ? hd_store_read(in->store, &t)
+					: HD_E_NOTFOUND;
+	if (!rc) {
+		rc = load_upload(&t, q->token, &up);
+		hd_txn_end(&t);
+	}
+	if (!rc && up->owner_id != req->principal.user_id &&
+	    !intake_is_staff(&req->principal))
+		rc = HD_E_NOTFOUND;
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, up);
+	hd__upload__free_unpacked(up, NULL);
+	hd__upload_get_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+/* attachments.get (with_data 0) and attachments.content (1). */
+static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
+		      int with_data)
+{
+	Hd__TicketGetRequest *q =
+		hd__ticket_get_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.TicketGetRequest");
+	Hd__AttachmentContent out = HD__ATTACHMENT_CONTENT__INIT;
+	hd_txn t;
+	uint8_t key[8];
+	MDB_val v;
+	hd_key_u64(key, q->id);
+	int rc = hd_store_read(in->store, &t);
+	if (!rc) {
+		rc = intake_get_pb(&t, tkdb.attach, q->id,
+				   &hd__attachment__descriptor,
+				   (void **)&out.attachment);
+		if (!rc && with_data &&
+		    !(rc = hd_txn_get(&t, tkdb.blobs, key, 8, &v))) {
+			out.data.data = v.mv_data;
+			out.data.len = v.mv_size;
+		}
+		/* pack before the txn ends: the blob is borrowed from LMDB */
+		if (!rc)
+			rc = hd_pb_pack(&rep->payload, &out);
+		hd_txn_end(&t);
+	}
+	hd__attachment__free_unpacked(out.attachment, NULL);
+	hd__ticket_get_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+int tk_rpc_attachments_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return attachment(ctx, req, rep, 0);
+}
+
+int tk_rpc_attachments_content(void *ctx, const hd_rpc_req *req,
+			       hd_rpc_rep *rep)
+{
+	return attachment(ctx, req, rep, 1);
+}

@@ -1,0 +1,234 @@
+/* routing's views.* RPCs: saved queues over routing's copy of the tickets.
+ * Agents and admins only; conditions are checked here (views_match.c). */
+#include "routing.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_VIEW_PAGE 1000
+
+static bool staff(const hd_principal *p)
+{
+	return !strcmp(p->role, "agent") || !strcmp(p->role, "admin") ||
+	       !strcmp(p->role, "system");
+}
+
+static int deny(const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	if (staff(&req->principal))
+		return HD_OK;
+	return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+			   "views are for agents and admins");
+}
+
+bool routing_view_visible(const Hd__View *v, const hd_principal *who)
+{
+	if (!strcmp(who->role, "admin") || !strcmp(who->role, "system") ||
+	    !v->restriction_json[0])
+		return true;
+	/* A personal view (restriction type User) is its owner's; group
+	 * restrictions are not enforced until routing knows the groups. */
+	json_t *res = json_loads(v->restriction_json, 0, NULL);
+	json_t *type = json_object_get(res, "type");
+	json_t *id = json_object_get(res, "id");
+	bool ok = !json_is_string(type) ||
+		  strcmp(json_string_value(type), "User") != 0 ||
+		  (json_is_integer(id) &&
+		   (uint64_t)json_integer_value(id) == who->user_id);
+	json_decref(res);
+	return ok;
+}
+
+static int view_get(hd_txn *t, routing *r, uint64_t id, Hd__View **out)
+{
+	uint8_t key[8];
+	MDB_val v;
+	hd_key_u64(key, id);
+	*out = NULL;
+	int rc = hd_txn_get(t, r->views, key, 8, &v);
+	if (rc)
+		return rc;
+	*out = hd__view__unpack(NULL, v.mv_size, v.mv_data);
+	return *out ? HD_OK : HD_E_CORRUPT;
+}
+
+typedef struct save_job {
+	routing *r;
+	Hd__View *v;
+	int del;
+} save_job;
+
+static int save_write(hd_txn *t, void *arg)
+{
+	save_job *j = arg;
+	Hd__View *old = NULL;
+	uint8_t key[8];
+	int rc = j->v->id ? view_get(t, j->r, j->v->id, &old) : HD_OK;
+	if (!rc && !j->v->id)
+		rc = routing_next_id(t, j->r, "next_view", &j->v->id);
+	hd_key_u64(key, j->v->id);
+	if (!rc && j->del) {
+		rc = hd_txn_del(t, j->r->views, key, 8);
+	} else if (!rc) {
+		hd_buf b;
+		hd_buf_init(&b, (size_t)1 << 20);
+		j->v->updated_at = hd_now_ms();
+		j->v->created_at = old ? old->created_at : j->v->updated_at;
+		rc = hd_pb_pack(&b, j->v);
+		if (!rc)
+			rc = hd_txn_put(t, j->r->views, key, 8,
+					b.data ? b.data : "", b.len);
+		hd_buf_release(&b);
+	}
+	hd__view__free_unpacked(old, NULL);
+	return rc ? rc : t->rc;
+}
+
+static int views_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep);
+	if (rc)
+		return rc;
+	Hd__View *v = hd__view__unpack(NULL, req->len, req->payload);
+	if (!v)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.View");
+	rc = routing_view_check(v, rep);
+	if (!rc) {
+		save_job j = {r, v, 0};
+		rc = hd_store_write(r->store, save_write, &j);
+	}
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, v);
+	hd__view__free_unpacked(v, NULL);
+	return rc;
+}
+
+static int views_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep);
+	if (rc)
+		return rc;
+	Hd__ViewId *vi = hd__view_id__unpack(NULL, req->len, req->payload);
+	if (!vi || !vi->id) {
+		hd__view_id__free_unpacked(vi, NULL);
+		return hd_rpc_fail(rep, HD_E_NOTFOUND, NULL, "no such view");
+	}
+	Hd__View v = HD__VIEW__INIT;
+	v.id = vi->id;
+	hd__view_id__free_unpacked(vi, NULL);
+	save_job j = {r, &v, 1};
+	return hd_store_write(r->store, save_write, &j);
+}
+
+static int by_position(const void *a, const void *b)
+{
+	const Hd__View *x = *(Hd__View *const *)a, *y = *(Hd__View *const *)b;
+	if (x->position != y->position)
+		return x->position < y->position ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int collect_views(hd_txn *t, routing *r, bool active_only,
+			 const hd_principal *who, Hd__ViewList *l)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->views, &cur));
+	for (int op = MDB_FIRST;
+	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		Hd__View *one = hd__view__unpack(NULL, v.mv_size, v.mv_data);
+		if (!one) {
+			rc = HD_E_CORRUPT;
+			break;
+		}
+		if ((active_only && !one->active) ||
+		    !routing_view_visible(one, who)) {
+			hd__view__free_unpacked(one, NULL);
+			continue;
+		}
+		Hd__View **grown =
+			realloc(l->views, (l->n_views + 1) * sizeof *grown);
+		if (!grown) {
+			hd__view__free_unpacked(one, NULL);
+			rc = HD_E_NOMEM;
+			break;
+		}
+		l->views = grown;
+		l->views[l->n_views++] = one;
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+static int views_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep);
+	if (rc)
+		return rc;
+	Hd__ViewListRequest *lr =
+		hd__view_list_request__unpack(NULL, req->len, req->payload);
+	if (!lr)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.ViewListRequest");
+	Hd__ViewList l = HD__VIEW_LIST__INIT;
+	hd_txn t;
+	rc = hd_store_read(r->store, &t);
+	if (!rc) {
+		rc = collect_views(&t, r, lr->active_only, &req->principal, &l);
+		hd_txn_end(&t);
+	}
+	if (!rc) {
+		qsort(l.views, l.n_views, sizeof *l.views, by_position);
+		rc = hd_pb_pack(&rep->payload, &l);
+	}
+	for (size_t i = 0; i < l.n_views; i++)
+		hd__view__free_unpacked(l.views[i], NULL);
+	free(l.views);
+	hd__view_list_request__free_unpacked(lr, NULL);
+	return rc;
+}
+
+static int views_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep);
+	if (rc)
+		return rc;
+	Hd__ViewId *vi = hd__view_id__unpack(NULL, req->len, req->payload);
+	if (!vi)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.ViewId");
+	Hd__View *v = NULL;
+	hd_txn t;
+	rc = hd_store_read(r->store, &t);
+	if (!rc) {
+		rc = view_get(&t, r, vi->id, &v);
+		hd_txn_end(&t);
+	}
+	if (!rc && !routing_view_visible(v, &req->principal))
+		rc = HD_E_NOTFOUND;
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, v);
+	hd__view__free_unpacked(v, NULL);
+	hd__view_id__free_unpacked(vi, NULL);
+	return rc;
+}
+
+const hd_rpc_route routing_view_routes[] = {
+	{"views.save", views_save},
+	{"views.delete", views_delete},
+	{"views.list", views_list},
+	{"views.get", views_get},
+	{"views.tickets", routing_views_tickets},
+	{NULL, NULL},
+};

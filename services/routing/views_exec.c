@@ -1,0 +1,141 @@
+/* Running a view: scan routing's copy of the tickets, keep the ones that
+ * match for the caller, sort, and return one page plus the total. */
+#include "routing.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LIMIT 1000
+
+typedef struct hits {
+	Hd__Ticket **items;
+	size_t n;
+} hits;
+
+static int scan(hd_txn *t, routing *r, const Hd__View *v,
+		const hd_principal *who, hits *h)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, val;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->tickets, &cur));
+	for (int op = MDB_FIRST;
+	     rc == HD_OK && mdb_cursor_get(cur, &k, &val, op) == 0;
+	     op = MDB_NEXT) {
+		Hd__Ticket *tk =
+			hd__ticket__unpack(NULL, val.mv_size, val.mv_data);
+		if (!tk || !routing_view_match(v, tk, who)) {
+			hd__ticket__free_unpacked(tk, NULL);
+			continue;
+		}
+		Hd__Ticket **grown =
+			realloc(h->items, (h->n + 1) * sizeof *grown);
+		if (!grown) {
+			hd__ticket__free_unpacked(tk, NULL);
+			rc = HD_E_NOMEM;
+			break;
+		}
+		h->items = grown;
+		h->items[h->n++] = tk;
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+/* qsort has no context argument; the key is per call, so keep it per
+ * thread. */
+static _Thread_local struct {
+	const char *by;
+	int dir;
+} order;
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int by_order(const void *a, const void *b)
+{
+	const Hd__Ticket *x = *(Hd__Ticket *const *)a;
+	const Hd__Ticket *y = *(Hd__Ticket *const *)b;
+	int c = 0;
+	if (!strcmp(order.by, "updated_at") || !strcmp(order.by, "updated"))
+		c = cmp_i64(x->updated_at, y->updated_at);
+	else if (!strcmp(order.by, "status"))
+		c = cmp_i64(routing_status_rank(x->status),
+			    routing_status_rank(y->status));
+	else if (!strcmp(order.by, "priority"))
+		c = cmp_i64(routing_priority_rank(x->priority),
+			    routing_priority_rank(y->priority));
+	else if (!strcmp(order.by, "subject"))
+		c = strcmp(x->subject, y->subject);
+	else if (!strcmp(order.by, "id") || !strcmp(order.by, "nice_id"))
+		c = 0;
+	else
+		c = cmp_i64(x->created_at, y->created_at);
+	if (c == 0)
+		c = x->id < y->id ? -1 : x->id > y->id;
+	return c * order.dir;
+}
+
+static int reply(const Hd__ViewTicketsRequest *q, Hd__View *v, hits *h,
+		 hd_rpc_rep *rep)
+{
+	order.by = q->sort_by[0] ? q->sort_by : v->sort_by;
+	const char *dir = q->sort_order[0] ? q->sort_order : v->sort_order;
+	order.dir = strcmp(dir, "desc") == 0 ? -1 : 1;
+	if (h->n)
+		qsort(h->items, h->n, sizeof *h->items, by_order);
+	Hd__ViewTickets out = HD__VIEW_TICKETS__INIT;
+	out.view = v;
+	out.count = h->n;
+	uint64_t from = q->offset < h->n ? q->offset : h->n;
+	uint64_t limit = q->limit > MAX_LIMIT ? MAX_LIMIT : q->limit;
+	out.tickets = h->items + from;
+	out.n_tickets = (size_t)(h->n - from < limit ? h->n - from : limit);
+	return hd_pb_pack(&rep->payload, &out);
+}
+
+int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	if (strcmp(req->principal.role, "agent") &&
+	    strcmp(req->principal.role, "admin") &&
+	    strcmp(req->principal.role, "system"))
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "views are for agents and admins");
+	Hd__ViewTicketsRequest *q =
+		hd__view_tickets_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.ViewTicketsRequest");
+	hits h = {0};
+	Hd__View *v = NULL;
+	hd_txn t;
+	uint8_t key[8];
+	MDB_val val;
+	hd_key_u64(key, q->id);
+	int rc = hd_store_read(r->store, &t);
+	if (!rc) {
+		rc = hd_txn_get(&t, r->views, key, 8, &val);
+		if (!rc &&
+		    !(v = hd__view__unpack(NULL, val.mv_size, val.mv_data)))
+			rc = HD_E_CORRUPT;
+		if (!rc && !routing_view_visible(v, &req->principal))
+			rc = HD_E_NOTFOUND;
+		if (!rc)
+			rc = scan(&t, r, v, &req->principal, &h);
+		hd_txn_end(&t);
+	}
+	if (!rc)
+		rc = reply(q, v, &h, rep);
+	for (size_t i = 0; i < h.n; i++)
+		hd__ticket__free_unpacked(h.items[i], NULL);
+	free(h.items);
+	hd__view__free_unpacked(v, NULL);
+	hd__view_tickets_request__free_unpacked(q, NULL);
+	return rc;
+}

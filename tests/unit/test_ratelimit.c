@@ -1,0 +1,52 @@
+/* Unit tests for the gateway's per-user rate limit
+ * (services/gateway/ratelimit.c), compiled into this test directly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../services/gateway/ratelimit.c"
+#include "unit.h"
+
+static void test_window(void **state)
+{
+	(void)state;
+	gw_rate r;
+	gw_ratelimit_init(3);
+	for (unsigned i = 0; i < 3; i++) {
+		gw_ratelimit_take(42, &r);
+		assert_false(r.limited);
+		assert_int_equal(r.remaining, 2 - i);
+		assert_int_equal(r.limit, 3);
+	}
+	gw_ratelimit_take(42, &r);
+	assert_true(r.limited);
+	assert_int_equal(r.remaining, 0);
+	assert_true(r.reset >= 1 && r.reset <= 60);
+	gw_ratelimit_take(43, &r); /* another user: a budget of its own */
+	assert_false(r.limited);
+	assert_int_equal(r.remaining, 2);
+	gw_ratelimit_take(0, &r); /* anonymous: not counted */
+	assert_false(r.limited);
+	assert_int_equal(r.remaining, 3);
+}
+
+static void test_default(void **state)
+{
+	(void)state;
+	gw_rate r;
+	gw_ratelimit_init(0);
+	gw_ratelimit_take(7, &r);
+	assert_int_equal(r.limit, 700);
+	assert_int_equal(r.remaining, 699);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_window),
+		cmocka_unit_test(test_default),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
