@@ -373,6 +373,9 @@ static int apply_action(hd_txn *t, write_job *j, const Hd__Ticket *before)
 		rc = merge_close(j, before);
 	if (!rc)
 		rc = intake_fields_check(j->in, t, j->tk, before, who, j->rep);
+	/* Diff last, so tags the field hook implied are audited too. */
+	if (!rc)
+		rc = tk_diff(j->tk, before, &j->ch);
 	return rc;
 }
 

@@ -35,8 +35,11 @@ typedef struct tk_change {
 } tk_change;
 
 void tk_change_release(tk_change *c);
+/* Add the audit's Create (before == NULL) or Change events for every field,
+ * custom fields included (named by their id), that differs. */
+int tk_diff(const Hd__Ticket *tk, const Hd__Ticket *before, tk_change *ch);
 /* Merge obj into tk (before == NULL: a create) for who; fills ch with the
- * audit events and the comment. HD_E_INVALID with rep naming the field. */
+ * comment. HD_E_INVALID with rep naming the field. */
 int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
 	     const hd_principal *who, tk_change *ch, hd_rpc_rep *rep);
 /* A malloc'd copy of s (protobuf-c frees strings with free). */

@@ -495,10 +495,59 @@ static char *field_json(const Hd__Ticket *tk, const fdef *f)
 	return text;
 }
 
-static int diff_events(const Hd__Ticket *tk, const Hd__Ticket *before,
+/* A custom field's value as audits show it (malloc'd JSON text). */
+static char *custom_json(const Hd__CustomFieldValue *c)
+{
+	json_t *v = json_null();
+	if (c && c->has_value && strcmp(c->kind, "flag") == 0) {
+		v = json_boolean(c->flag);
+	} else if (c && c->has_value && strcmp(c->kind, "tags") == 0) {
+		v = json_array();
+		for (size_t i = 0; i < c->n_tags; i++)
+			json_array_append_new(v, json_string(c->tags[i]));
+	} else if (c && c->has_value) {
+		v = json_string(c->text);
+	}
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(v);
+	return text;
+}
+
+static const Hd__CustomFieldValue *custom_of(const Hd__Ticket *tk, uint64_t id)
+{
+	for (size_t i = 0; tk && i < tk->n_custom_fields; i++)
+		if (tk->custom_fields[i]->id == id)
+			return tk->custom_fields[i];
+	return NULL;
+}
+
+/* Create/Change events for custom fields, named by the field id as
+ * Zendesk's audits do. */
+static int diff_custom(const Hd__Ticket *tk, const Hd__Ticket *before,
 		       tk_change *ch)
 {
 	int rc = HD_OK;
+	for (size_t i = 0; i < tk->n_custom_fields && !rc; i++) {
+		uint64_t id = tk->custom_fields[i]->id;
+		char name[32];
+		snprintf(name, sizeof name, "%llu", (unsigned long long)id);
+		char *now = custom_json(tk->custom_fields[i]);
+		char *was = before ? custom_json(custom_of(before, id)) : NULL;
+		if (!now || (before && !was))
+			rc = HD_E_NOMEM;
+		else if (!before && strcmp(now, "null"))
+			rc = tk_event(ch, "Create", name, now, NULL);
+		else if (before && strcmp(now, was))
+			rc = tk_event(ch, "Change", name, now, was);
+		free(now);
+		free(was);
+	}
+	return rc;
+}
+
+int tk_diff(const Hd__Ticket *tk, const Hd__Ticket *before, tk_change *ch)
+{
+	int rc = diff_custom(tk, before, ch);
 	for (size_t i = 0; i < NFIELDS && !rc; i++) {
 		const fdef *f = &fields[i];
 		if (f->kind == K_CUSTOM)
@@ -732,7 +781,5 @@ int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
 		rc = status_rules(tk, before, obj, who, rep);
 	if (!rc && !before)
 		tk_set_str(&tk->description, ch->comment_body);
-	if (!rc)
-		rc = diff_events(tk, before, ch);
 	return rc;
 }

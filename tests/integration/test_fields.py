@@ -141,15 +141,18 @@ def test_field_values_on_tickets(ctx):
             invalid(r, f"custom_fields_{f[kind]['id']}")
         invalid(create_ticket(c, custom_fields=[{"id": 987654321, "value": "x"}]), "custom_fields_987654321")
         assert latest_seq(s) == before, "a rejected ticket wrote something"
-        # Updates retag: the old option's tag goes, the new one comes.
-        # (The subject changes too: intake's change detection does not diff
-        # custom_fields yet, so an update of only custom_fields is a no-op.)
-        u = c.request("PUT", f"/api/v2/tickets/{t['id']}.json", {"ticket": {"subject": "retag", "custom_fields": [
+        # Updates retag: the old option's tag goes, the new one comes; an
+        # update of custom_fields alone is saved and audited per field.
+        u = c.request("PUT", f"/api/v2/tickets/{t['id']}.json", {"ticket": {"custom_fields": [
             {"id": f["tagger"]["id"], "value": "product_laptop"}, {"id": f["checkbox"]["id"], "value": False},
             {"id": f["multiselect"]["id"], "value": ["area_shipping"]}]}})
         assert u.status == 200, u
         tags = set(u.json["ticket"]["tags"])
         assert tags == {"mine", "product_laptop", "area_shipping"}, tags
+        changes = {e["field_name"]: e for e in u.json["audit"]["events"] if e["type"] == "Change"}
+        assert changes[str(f["tagger"]["id"])]["value"] == "product_laptop", changes
+        assert changes[str(f["tagger"]["id"])]["previous_value"] != "product_laptop", changes
+        assert "tags" in changes, changes
         invalid(c.request("PUT", f"/api/v2/tickets/{t['id']}.json", {"ticket": {"subject": "x", "custom_fields": [
             {"id": f["tagger"]["id"], "value": "nope"}]}}), f"custom_fields_{f['tagger']['id']}")
         g = c.request("GET", f"/api/v2/tickets/{t['id']}.json").json["ticket"]
