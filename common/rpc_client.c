@@ -129,6 +129,7 @@ static nng_msg *encode_request(const char *method, const void *payload,
 		p.role = (char *)who->role;
 		p.organization_id = who->organization_id;
 		p.email = (char *)who->email;
+		p.org_shared_tickets = who->org_shared_tickets;
 		req.principal = &p;
 	}
 	nng_msg *msg = NULL;

@@ -150,6 +150,28 @@ static void principal_from_user(hd_principal *who, const Hd__User *u)
 	snprintf(who->email, sizeof who->email, "%s", u->email);
 }
 
+/* An end-user of an organization with shared_tickets sees its tickets;
+ * the flag travels in the principal so each intake shard can decide. */
+static void org_sharing(gw *g, gw_req *r)
+{
+	if (!r->who.organization_id || strcmp(r->who.role, "end-user") != 0)
+		return;
+	Hd__IdRequest ir = HD__ID_REQUEST__INIT;
+	ir.id = r->who.organization_id;
+	uint8_t buf[16];
+	size_t len = hd__id_request__pack(&ir, buf);
+	hd_rpc_result res;
+	if (hd_rpc_call(g->intake[0], "orgs.get", buf, len, &r->who, r->trace,
+			g->rpc_timeout_ms, &res) == HD_OK &&
+	    res.rc == HD_OK) {
+		Hd__Organization *o =
+			hd__organization__unpack(NULL, res.len, res.payload);
+		r->who.org_shared_tickets = o && o->shared_tickets;
+		hd__organization__free_unpacked(o, NULL);
+	}
+	hd_rpc_result_release(&res);
+}
+
 int gw_authenticate(gw *g, gw_req *r)
 {
 	const char *header = MHD_lookup_connection_value(
@@ -181,6 +203,7 @@ int gw_authenticate(gw *g, gw_req *r)
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
 		if (u) {
 			principal_from_user(&r->who, u);
+			org_sharing(g, r);
 			cache_put(g->auth, key, &r->who);
 		}
 		rc = u ? HD_OK : HD_E_INTERNAL;

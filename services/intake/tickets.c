@@ -60,6 +60,9 @@ bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk)
 {
 	if (intake_is_staff(who))
 		return true;
+	if (who->org_shared_tickets && who->organization_id &&
+	    tk->organization_id == who->organization_id)
+		return true; /* Zendesk's shared_tickets organizations */
 	return who->user_id && tk->requester_id == who->user_id;
 }
 

@@ -8,6 +8,7 @@
 
 #include "hd/buf.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@ typedef struct hd_principal {
 	char role[16]; /* "end-user" | "agent" | "admin" | "system" | "" */
 	uint64_t organization_id;
 	char email[256];
+	bool org_shared_tickets; /* members see the organization's tickets */
 } hd_principal;
 
 typedef struct hd_rpc_req {
