@@ -126,41 +126,20 @@ static int read_options(json_t *field, Hd__TicketField *f, opt_set *os,
 	return HD_OK;
 }
 
-static int field_body(gw_req *r, gw_resp *out, json_t **root, json_t **obj)
+static json_t *field_any_json(const gw_req *r, const void *f)
 {
-	int rc = gw_parse_body(r, out, root);
-	if (rc)
-		return rc;
-	*obj = json_object_get(*root, "ticket_field");
-	if (!json_is_object(*obj))
-		return gw_error(out, 400, "ParameterMissing",
-				"param is missing or the value is empty: "
-				"ticket_field");
-	return HD_OK;
+	return field_json(r, f);
 }
 
-/* Save on shard 0, copy to the others, answer with the stored field. */
-static int save_field(gw *g, gw_req *r, Hd__TicketField *f, unsigned status,
-		      gw_resp *out)
-{
-	Hd__TicketField *saved = NULL;
-	int rc = gw_call(g, g->intake[0], r, "fields.save", f,
-			 &hd__ticket_field__descriptor, (void **)&saved, out);
-	if (!rc)
-		rc = gw_replicate(g, r, "fields.replicate", saved, out);
-	if (!rc) {
-		out->status = status;
-		json_decref(out->body);
-		out->body = json_pack("{s:o}", "ticket_field",
-				      field_json(r, saved));
-		if (status == 201)
-			snprintf(out->location, sizeof out->location,
-				 "%s/api/v2/ticket_fields/%llu.json",
-				 r->base_url, (unsigned long long)saved->id);
-	}
-	hd__ticket_field__free_unpacked(saved, NULL);
-	return rc;
-}
+static const gw_def_kind field_kind = {
+	.get = "fields.get",
+	.save = "fields.save",
+	.replicate = "fields.replicate",
+	.desc = &hd__ticket_field__descriptor,
+	.key = "ticket_field",
+	.coll = "ticket_fields",
+	.json = field_any_json,
+};
 
 static int fields_create(gw *g, gw_req *r, gw_resp *out)
 {
@@ -168,25 +147,17 @@ static int fields_create(gw *g, gw_req *r, gw_resp *out)
 	opt_set os = {0};
 	Hd__TicketField f = HD__TICKET_FIELD__INIT;
 	f.active = 1;
-	int rc = field_body(r, out, &root, &obj);
+	int rc = gw_req_object(r, out, "ticket_field", &root, &obj);
 	if (!rc)
 		rc = gw_pb_overlay(obj, &f, field_keys, out);
 	if (!rc)
 		rc = read_options(obj, &f, &os, out);
 	if (!rc)
-		rc = save_field(g, r, &f, 201, out);
+		rc = gw_def_save(g, r, &field_kind, &f, 201, out);
 	free(os.items);
 	free(os.ptrs);
 	json_decref(root);
 	return rc;
-}
-
-static int get_field(gw *g, gw_req *r, Hd__TicketField **f, gw_resp *out)
-{
-	Hd__FieldId fi = HD__FIELD_ID__INIT;
-	fi.id = r->id;
-	return gw_call(g, g->intake[0], r, "fields.get", &fi,
-		       &hd__ticket_field__descriptor, (void **)f, out);
 }
 
 static int fields_update(gw *g, gw_req *r, gw_resp *out)
@@ -194,9 +165,9 @@ static int fields_update(gw *g, gw_req *r, gw_resp *out)
 	json_t *root = NULL, *obj = NULL;
 	opt_set os = {0};
 	Hd__TicketField *old = NULL;
-	int rc = field_body(r, out, &root, &obj);
+	int rc = gw_req_object(r, out, "ticket_field", &root, &obj);
 	if (!rc)
-		rc = get_field(g, r, &old, out);
+		rc = gw_def_get(g, r, &field_kind, (void **)&old, out);
 	if (!rc) {
 		/* A shallow copy takes the JSON's borrowed strings; old keeps
 		 * (and frees) its own. */
@@ -205,7 +176,7 @@ static int fields_update(gw *g, gw_req *r, gw_resp *out)
 		if (!rc)
 			rc = read_options(obj, &f, &os, out);
 		if (!rc)
-			rc = save_field(g, r, &f, 200, out);
+			rc = gw_def_save(g, r, &field_kind, &f, 200, out);
 	}
 	hd__ticket_field__free_unpacked(old, NULL);
 	free(os.items);
@@ -216,14 +187,7 @@ static int fields_update(gw *g, gw_req *r, gw_resp *out)
 
 static int fields_show(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__TicketField *f = NULL;
-	int rc = get_field(g, r, &f, out);
-	if (rc)
-		return rc;
-	out->status = 200;
-	out->body = json_pack("{s:o}", "ticket_field", field_json(r, f));
-	hd__ticket_field__free_unpacked(f, NULL);
-	return HD_OK;
+	return gw_def_show(g, r, &field_kind, out);
 }
 
 static int fields_list(gw *g, gw_req *r, gw_resp *out)
@@ -236,10 +200,7 @@ static int fields_list(gw *g, gw_req *r, gw_resp *out)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n_fields; i++)
 		json_array_append_new(arr, field_json(r, l->fields[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o, s:n, s:n, s:I}", "ticket_fields", arr,
-			      "next_page", "previous_page", "count",
-			      (json_int_t)l->n_fields);
+	gw_def_list_reply(out, "ticket_fields", arr, l->n_fields);
 	hd__ticket_field_list__free_unpacked(l, NULL);
 	return HD_OK;
 }

@@ -66,40 +66,20 @@ static int read_ids(json_t *obj, Hd__TicketForm *f, uint64_t **ids,
 	return HD_OK;
 }
 
-static int save_form(gw *g, gw_req *r, Hd__TicketForm *f, unsigned status,
-		     gw_resp *out)
+static json_t *form_any_json(const gw_req *r, const void *f)
 {
-	Hd__TicketForm *saved = NULL;
-	int rc = gw_call(g, g->intake[0], r, "forms.save", f,
-			 &hd__ticket_form__descriptor, (void **)&saved, out);
-	if (!rc)
-		rc = gw_replicate(g, r, "forms.replicate", saved, out);
-	if (!rc) {
-		out->status = status;
-		json_decref(out->body);
-		out->body =
-			json_pack("{s:o}", "ticket_form", form_json(r, saved));
-		if (status == 201)
-			snprintf(out->location, sizeof out->location,
-				 "%s/api/v2/ticket_forms/%llu.json",
-				 r->base_url, (unsigned long long)saved->id);
-	}
-	hd__ticket_form__free_unpacked(saved, NULL);
-	return rc;
+	return form_json(r, f);
 }
 
-static int form_body(gw_req *r, gw_resp *out, json_t **root, json_t **obj)
-{
-	int rc = gw_parse_body(r, out, root);
-	if (rc)
-		return rc;
-	*obj = json_object_get(*root, "ticket_form");
-	if (!json_is_object(*obj))
-		return gw_error(out, 400, "ParameterMissing",
-				"param is missing or the value is empty: "
-				"ticket_form");
-	return HD_OK;
-}
+static const gw_def_kind form_kind = {
+	.get = "forms.get",
+	.save = "forms.save",
+	.replicate = "forms.replicate",
+	.desc = &hd__ticket_form__descriptor,
+	.key = "ticket_form",
+	.coll = "ticket_forms",
+	.json = form_any_json,
+};
 
 /* base: the stored form on update, NULL on create. */
 static int write_form(gw *g, gw_req *r, const Hd__TicketForm *base,
@@ -112,7 +92,7 @@ static int write_form(gw *g, gw_req *r, const Hd__TicketForm *base,
 		f = *base; /* shallow: base keeps and frees its own */
 	else
 		f.active = f.end_user_visible = 1;
-	int rc = form_body(r, out, &root, &obj);
+	int rc = gw_req_object(r, out, "ticket_form", &root, &obj);
 	if (!rc)
 		rc = gw_pb_overlay(obj, &f, form_keys, out);
 	json_t *def = obj ? json_object_get(obj, "default") : NULL;
@@ -121,18 +101,10 @@ static int write_form(gw *g, gw_req *r, const Hd__TicketForm *base,
 	if (!rc)
 		rc = read_ids(obj, &f, &ids, out);
 	if (!rc)
-		rc = save_form(g, r, &f, status, out);
+		rc = gw_def_save(g, r, &form_kind, &f, status, out);
 	free(ids);
 	json_decref(root);
 	return rc;
-}
-
-static int get_form(gw *g, gw_req *r, Hd__TicketForm **f, gw_resp *out)
-{
-	Hd__FieldId fi = HD__FIELD_ID__INIT;
-	fi.id = r->id;
-	return gw_call(g, g->intake[0], r, "forms.get", &fi,
-		       &hd__ticket_form__descriptor, (void **)f, out);
 }
 
 int gw_forms_create(gw *g, gw_req *r, gw_resp *out)
@@ -143,7 +115,7 @@ int gw_forms_create(gw *g, gw_req *r, gw_resp *out)
 int gw_forms_update(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__TicketForm *old = NULL;
-	int rc = get_form(g, r, &old, out);
+	int rc = gw_def_get(g, r, &form_kind, (void **)&old, out);
 	if (!rc)
 		rc = write_form(g, r, old, 200, out);
 	hd__ticket_form__free_unpacked(old, NULL);
@@ -152,14 +124,7 @@ int gw_forms_update(gw *g, gw_req *r, gw_resp *out)
 
 int gw_forms_show(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__TicketForm *f = NULL;
-	int rc = get_form(g, r, &f, out);
-	if (rc)
-		return rc;
-	out->status = 200;
-	out->body = json_pack("{s:o}", "ticket_form", form_json(r, f));
-	hd__ticket_form__free_unpacked(f, NULL);
-	return HD_OK;
+	return gw_def_show(g, r, &form_kind, out);
 }
 
 int gw_forms_list(gw *g, gw_req *r, gw_resp *out)
@@ -172,10 +137,7 @@ int gw_forms_list(gw *g, gw_req *r, gw_resp *out)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n_forms; i++)
 		json_array_append_new(arr, form_json(r, l->forms[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o, s:n, s:n, s:I}", "ticket_forms", arr,
-			      "next_page", "previous_page", "count",
-			      (json_int_t)l->n_forms);
+	gw_def_list_reply(out, "ticket_forms", arr, l->n_forms);
 	hd__ticket_form_list__free_unpacked(l, NULL);
 	return HD_OK;
 }

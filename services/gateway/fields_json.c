@@ -106,3 +106,52 @@ int gw_delete_everywhere(gw *g, gw_req *r, const char *method, gw_resp *out)
 	}
 	return rc;
 }
+
+/* The uint64 "id" of a definition message. */
+static uint64_t msg_id(const ProtobufCMessage *m)
+{
+	const ProtobufCFieldDescriptor *fd =
+		protobuf_c_message_descriptor_get_field_by_name(m->descriptor,
+								"id");
+	return *(const uint64_t *)((const char *)m + fd->offset);
+}
+
+int gw_def_get(gw *g, gw_req *r, const gw_def_kind *k, void **msg, gw_resp *out)
+{
+	Hd__FieldId fi = HD__FIELD_ID__INIT;
+	fi.id = r->id;
+	return gw_call(g, g->intake[0], r, k->get, &fi, k->desc, msg, out);
+}
+
+int gw_def_show(gw *g, gw_req *r, const gw_def_kind *k, gw_resp *out)
+{
+	void *msg = NULL;
+	int rc = gw_def_get(g, r, k, &msg, out);
+	if (!rc)
+		gw_reply_one(out, 200, k->key, k->json(r, msg));
+	protobuf_c_message_free_unpacked(msg, NULL);
+	return rc;
+}
+
+int gw_def_save(gw *g, gw_req *r, const gw_def_kind *k, const void *msg,
+		unsigned status, gw_resp *out)
+{
+	void *saved = NULL;
+	int rc =
+		gw_call(g, g->intake[0], r, k->save, msg, k->desc, &saved, out);
+	if (!rc)
+		rc = gw_replicate(g, r, k->replicate, saved, out);
+	if (!rc) {
+		gw_reply_one(out, status, k->key, k->json(r, saved));
+		gw_reply_location(r, out, status, k->coll, msg_id(saved));
+	}
+	protobuf_c_message_free_unpacked(saved, NULL);
+	return rc;
+}
+
+void gw_def_list_reply(gw_resp *out, const char *key, json_t *arr, size_t n)
+{
+	out->status = 200;
+	out->body = json_pack("{s:o, s:n, s:n, s:I}", key, arr, "next_page",
+			      "previous_page", "count", (json_int_t)n);
+}

@@ -59,11 +59,7 @@ static int groups(gw *g, gw_req *r, bool assignable, bool count, gw_resp *out)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < l->n_groups; i++)
 			json_array_append_new(arr, group_json(r, l->groups[i]));
-		out->body = json_pack("{s:o}", "groups", arr);
-		size_t n = l->n_groups;
-		gw_dir_links(r, &p, out->body, l->count, l->has_more,
-			     n ? l->groups[0]->id : 0,
-			     n ? l->groups[n - 1]->id : 0);
+		gw_dir_reply(r, &p, out, "groups", arr, l->count, l->has_more);
 	}
 	hd__group_list__free_unpacked(l, NULL);
 	return HD_OK;
@@ -95,8 +91,7 @@ static int one_group(gw *g, gw_req *r, const char *method, const void *req,
 	out->status = status;
 	if (status == 201)
 		gw_location(r, out, "groups", gr->id);
-	if (status != 204)
-		out->body = json_pack("{s:o}", "group", group_json(r, gr));
+	out->body = json_pack("{s:o}", "group", group_json(r, gr));
 	hd__group__free_unpacked(gr, NULL);
 	return HD_OK;
 }
@@ -110,9 +105,8 @@ int gw_groups_show(gw *g, gw_req *r, gw_resp *out)
 
 int gw_groups_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__IdRequest ir = HD__ID_REQUEST__INIT;
-	ir.id = r->id;
-	return one_group(g, r, "groups.delete", &ir, 204, out);
+	return gw_dir_delete(g, r, "groups.delete", NULL,
+			     &hd__group__descriptor, out);
 }
 
 static int write_group(gw *g, gw_req *r, uint64_t id, gw_resp *out)
@@ -120,7 +114,7 @@ static int write_group(gw *g, gw_req *r, uint64_t id, gw_resp *out)
 	json_t *root = NULL, *obj = NULL;
 	Hd__Group gr = HD__GROUP__INIT;
 	gw_keys k = {.n = 0};
-	int rc = gw_body_object(r, out, "group", &root, &obj);
+	int rc = gw_req_object(r, out, "group", &root, &obj);
 	if (!rc)
 		rc = gw_take_str(obj, "name", &gr.name, &k, out);
 	if (!rc)
@@ -177,10 +171,8 @@ static int members(gw *g, gw_req *r, Hd__DirListRequest *q, bool one,
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(
 				arr, member_json(r, l->group_memberships[i]));
-		out->body = json_pack("{s:o}", "group_memberships", arr);
-		gw_dir_links(r, &p, out->body, l->count, l->has_more,
-			     n ? l->group_memberships[0]->id : 0,
-			     n ? l->group_memberships[n - 1]->id : 0);
+		gw_dir_reply(r, &p, out, "group_memberships", arr, l->count,
+			     l->has_more);
 	}
 	hd__group_membership_list__free_unpacked(l, NULL);
 	return HD_OK;
@@ -219,7 +211,7 @@ int gw_members_create(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL, *obj = NULL;
 	Hd__GroupMembership m = HD__GROUP_MEMBERSHIP__INIT, *rep = NULL;
-	int rc = gw_body_object(r, out, "group_membership", &root, &obj);
+	int rc = gw_req_object(r, out, "group_membership", &root, &obj);
 	if (!rc)
 		rc = gw_take_u64(obj, "user_id", &m.user_id, NULL, out);
 	if (!rc)
@@ -243,15 +235,8 @@ int gw_members_create(gw *g, gw_req *r, gw_resp *out)
 
 int gw_members_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__IdRequest ir = HD__ID_REQUEST__INIT, *rep = NULL;
-	ir.id = r->id;
-	int rc = gw_call(g, g->intake[0], r, "memberships.delete", &ir,
-			 &hd__id_request__descriptor, (void **)&rep, out);
-	if (rc)
-		return rc;
-	hd__id_request__free_unpacked(rep, NULL);
-	out->status = 204;
-	return HD_OK;
+	return gw_dir_delete(g, r, "memberships.delete", NULL,
+			     &hd__id_request__descriptor, out);
 }
 
 /* The agents in a group: its memberships (first 100), then those users. */

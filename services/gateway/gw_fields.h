@@ -6,6 +6,7 @@
 #define GW_FIELDS_H
 
 #include "gateway.h"
+#include "gw_shared.h"
 
 /* Copy the JSON values of keys (NULL-terminated, named as the message's
  * proto fields) from obj into msg's scalar fields (string, bool, uint32,
@@ -21,6 +22,29 @@ int gw_replicate(gw *g, gw_req *r, const char *method, const void *msg,
 		 gw_resp *out);
 /* Send a FieldId delete to every shard, shard 0 first (404 from it ends). */
 int gw_delete_everywhere(gw *g, gw_req *r, const char *method, gw_resp *out);
+
+/* A definition kept on intake shard 0 and copied to every other shard:
+ * ticket fields and ticket forms. */
+typedef struct gw_def_kind {
+	const char *get, *save, *replicate; /* RPC methods */
+	const ProtobufCMessageDescriptor *desc;
+	const char *key;  /* JSON member of one: "ticket_field" */
+	const char *coll; /* URL collection: "ticket_fields" */
+	json_t *(*json)(const gw_req *r, const void *msg);
+} gw_def_kind;
+
+/* Fetch definition r->id from shard 0 into *msg (free it with
+ * protobuf_c_message_free_unpacked). */
+int gw_def_get(gw *g, gw_req *r, const gw_def_kind *k, void **msg,
+	       gw_resp *out);
+/* GET one: 200 {key: json}. */
+int gw_def_show(gw *g, gw_req *r, const gw_def_kind *k, gw_resp *out);
+/* Save on shard 0, copy to the others, answer status with the stored
+ * definition (201 also sets Location). */
+int gw_def_save(gw *g, gw_req *r, const gw_def_kind *k, const void *msg,
+		unsigned status, gw_resp *out);
+/* 200 {key: arr, next_page: null, previous_page: null, count: n}. */
+void gw_def_list_reply(gw_resp *out, const char *key, json_t *arr, size_t n);
 
 /* fields_forms.c */
 int gw_forms_list(gw *g, gw_req *r, gw_resp *out);

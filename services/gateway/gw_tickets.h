@@ -5,6 +5,7 @@
 #define GW_TICKETS_H
 
 #include "gateway.h"
+#include "gw_shared.h"
 
 /* tickets_json.c: Zendesk objects (API.md §2); new references. */
 json_t *gw_comment_json(const gw_req *r, const Hd__Comment *c);

@@ -6,18 +6,16 @@
 #define GW_USERS_H
 
 #include "gateway.h"
+#include "gw_shared.h"
 #include "user.pb-c.h"
 
 #include <stdbool.h>
 
-/* ---- users.c: helpers the area shares ---- */
+/* ---- users.c and dir_list.c: helpers the area shares ---- */
 
 /* The Zendesk user object (API.md §3); new reference. */
 json_t *gw_user_json(const gw_req *r, const Hd__User *u);
-/* Parse the body and find the object under key: 400 when missing. *root is
- * the caller's. */
-int gw_body_object(gw_req *r, gw_resp *out, const char *key, json_t **root,
-		   json_t **obj);
+
 /* Read pagination into q (size, offset or cursor ids): 400 on bad values. */
 int gw_dir_page(gw_req *r, gw_page *p, Hd__DirListRequest *q, gw_resp *out);
 /* Add pagination to body; first/last: ids of the page's ends (0 = empty). */
@@ -26,6 +24,26 @@ void gw_dir_links(gw_req *r, const gw_page *p, json_t *body, uint64_t count,
 /* ?ids=1,2,3 into q->ids (≤100): 400 on a bad list; *buf is the caller's
  * (free). */
 int gw_dir_ids(gw_req *r, Hd__DirListRequest *q, uint64_t **buf, gw_resp *out);
+
+/* ---- dir_list.c: directory lists and deletes ---- */
+
+/* Answer 200 with {key: arr} (arr's reference is taken) and pagination
+ * from p, or, for show_many (p NULL), the number of items as count. */
+void gw_dir_reply(gw_req *r, const gw_page *p, gw_resp *out, const char *key,
+		  json_t *arr, uint64_t count, bool has_more);
+/* One kind's list RPC with q, answered with gw_dir_reply. */
+typedef int (*gw_dir_lister)(gw *g, gw_req *r, Hd__DirListRequest *q,
+			     gw_page *p, gw_resp *out);
+/* GET …/show_many?ids=: list with those ids, unpaginated. */
+int gw_dir_show_many(gw *g, gw_req *r, gw_resp *out, gw_dir_lister list);
+/* Call method with msg (NULL: an hd.IdRequest for r->id), discard its
+ * reply (of type reply) and answer 204. */
+int gw_dir_delete(gw *g, gw_req *r, const char *method, const void *msg,
+		  const ProtobufCMessageDescriptor *reply, gw_resp *out);
+/* users.c: users.list with q (organizations' users use it too). */
+int gw_users_list_q(gw *g, gw_req *r, Hd__DirListRequest *q, gw_page *p,
+		    gw_resp *out);
+
 /* A JSON object key into a protobuf field, recording its name in
  * fields[*n] when present. 422 naming the key on a wrong type. Strings
  * borrow from the JSON tree; null reads as "" / 0 / false. */
@@ -89,11 +107,9 @@ int gw_members_of_user(gw *g, gw_req *r, gw_resp *out);
 int gw_members_show(gw *g, gw_req *r, gw_resp *out);
 int gw_members_create(gw *g, gw_req *r, gw_resp *out);
 int gw_members_delete(gw *g, gw_req *r, gw_resp *out);
-int gw_api_tokens_list(gw *g, gw_req *r, gw_resp *out);
-int gw_api_tokens_create(gw *g, gw_req *r, gw_resp *out);
-int gw_api_tokens_delete(gw *g, gw_req *r, gw_resp *out);
-int gw_oauth_list(gw *g, gw_req *r, gw_resp *out);
-int gw_oauth_create(gw *g, gw_req *r, gw_resp *out);
-int gw_oauth_delete(gw *g, gw_req *r, gw_resp *out);
+/* /api/v2/api_tokens and /api/v2/oauth/tokens alike (the path says which) */
+int gw_tokens_list(gw *g, gw_req *r, gw_resp *out);
+int gw_tokens_create(gw *g, gw_req *r, gw_resp *out);
+int gw_tokens_delete(gw *g, gw_req *r, gw_resp *out);
 
 #endif

@@ -104,14 +104,8 @@ static int bulk_body(gw_req *r, gw_resp *out, json_t **root, const char *key)
 	if (!v)
 		return gw_error(out, 400, "ParameterMissing",
 				"param is missing or the value is empty");
-	if (json_is_array(v) && json_array_size(v) > MAX_BULK) {
-		gw_error(out, 400, "TooManyValues",
-			 "Parameter tickets cannot specify more than 100 "
-			 "values");
-		json_object_set_new(out->body, "max_count",
-				    json_integer(MAX_BULK));
-		return HD_E_INVALID;
-	}
+	if (json_is_array(v) && json_array_size(v) > MAX_BULK)
+		return gw_too_many(out, "tickets", MAX_BULK);
 	return HD_OK;
 }
 

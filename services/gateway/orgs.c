@@ -55,16 +55,7 @@ static int list(gw *g, gw_req *r, Hd__DirListRequest *q, gw_page *p,
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n_organizations; i++)
 		json_array_append_new(arr, org_json(r, l->organizations[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o}", "organizations", arr);
-	size_t n = l->n_organizations;
-	if (p)
-		gw_dir_links(r, p, out->body, l->count, l->has_more,
-			     n ? l->organizations[0]->id : 0,
-			     n ? l->organizations[n - 1]->id : 0);
-	else
-		json_object_set_new(out->body, "count",
-				    json_integer((json_int_t)n));
+	gw_dir_reply(r, p, out, "organizations", arr, l->count, l->has_more);
 	hd__organization_list__free_unpacked(l, NULL);
 	return HD_OK;
 }
@@ -95,13 +86,7 @@ int gw_orgs_search(gw *g, gw_req *r, gw_resp *out)
 
 int gw_orgs_show_many(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
-	uint64_t *ids = NULL;
-	int rc = gw_dir_ids(r, &q, &ids, out);
-	if (!rc)
-		rc = list(g, r, &q, NULL, out);
-	free(ids);
-	return rc;
+	return gw_dir_show_many(g, r, out, list);
 }
 
 int gw_orgs_show(gw *g, gw_req *r, gw_resp *out)
@@ -153,7 +138,7 @@ static int write_org(gw *g, gw_req *r, uint64_t id, gw_resp *out)
 	char **doms = NULL, **tags = NULL;
 	Hd__Organization org = HD__ORGANIZATION__INIT, *rep = NULL;
 	gw_keys k = {.n = 0};
-	int rc = gw_body_object(r, out, "organization", &root, &obj);
+	int rc = gw_req_object(r, out, "organization", &root, &obj);
 	if (!rc)
 		rc = read_org(obj, &org, &k, &doms, &tags, out);
 	org.id = id;
@@ -190,37 +175,15 @@ int gw_orgs_update(gw *g, gw_req *r, gw_resp *out)
 
 int gw_orgs_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__IdRequest ir = HD__ID_REQUEST__INIT, *rep = NULL;
-	ir.id = r->id;
-	int rc = gw_call(g, g->intake[0], r, "orgs.delete", &ir,
-			 &hd__id_request__descriptor, (void **)&rep, out);
-	if (rc)
-		return rc;
-	hd__id_request__free_unpacked(rep, NULL);
-	out->status = 204;
-	return HD_OK;
+	return gw_dir_delete(g, r, "orgs.delete", NULL,
+			     &hd__id_request__descriptor, out);
 }
 
 int gw_orgs_users(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
-	Hd__UserList *l = NULL;
 	gw_page p;
 	int rc = gw_dir_page(r, &p, &q, out);
 	q.organization_id = r->id;
-	if (!rc)
-		rc = gw_call(g, g->intake[0], r, "users.list", &q,
-			     &hd__user_list__descriptor, (void **)&l, out);
-	if (rc)
-		return rc;
-	json_t *arr = json_array();
-	for (size_t i = 0; i < l->n_users; i++)
-		json_array_append_new(arr, gw_user_json(r, l->users[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o}", "users", arr);
-	size_t n = l->n_users;
-	gw_dir_links(r, &p, out->body, l->count, l->has_more,
-		     n ? l->users[0]->id : 0, n ? l->users[n - 1]->id : 0);
-	hd__user_list__free_unpacked(l, NULL);
-	return HD_OK;
+	return rc ? rc : gw_users_list_q(g, r, &q, &p, out);
 }

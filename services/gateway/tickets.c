@@ -111,40 +111,21 @@ int gw_ticket_write(gw *g, gw_req *r, hd_rpc_client *c, uint64_t id,
 	return rc;
 }
 
-static int ticket_object(gw_req *r, gw_resp *out, json_t **root,
-			 json_t **ticket)
-{
-	int rc = gw_parse_body(r, out, root);
-	if (rc)
-		return rc;
-	*ticket = json_object_get(*root, "ticket");
-	if (!json_is_object(*ticket))
-		return gw_error(
-			out, 400, "ParameterMissing",
-			"param is missing or the value is empty: ticket");
-	return HD_OK;
-}
-
 static void answer_write(gw_req *r, gw_resp *out, Hd__TicketWriteReply *rep,
 			 unsigned status)
 {
-	out->status = status;
-	out->body =
-		json_pack("{s:o}", "ticket", gw_ticket_json(r, rep->ticket));
+	gw_reply_one(out, status, "ticket", gw_ticket_json(r, rep->ticket));
 	if (rep->audit)
 		json_object_set_new(out->body, "audit",
 				    gw_audit_json(r, rep->audit));
-	if (status == 201)
-		snprintf(out->location, sizeof out->location,
-			 "%s/api/v2/tickets/%llu.json", r->base_url,
-			 (unsigned long long)rep->ticket->id);
+	gw_reply_location(r, out, status, "tickets", rep->ticket->id);
 }
 
 int gw_tickets_create(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL, *ticket = NULL;
 	Hd__TicketWriteReply *rep = NULL;
-	int rc = ticket_object(r, out, &root, &ticket);
+	int rc = gw_req_object(r, out, "ticket", &root, &ticket);
 	if (!rc)
 		rc = gw_ticket_requester(g, r, ticket, out);
 	if (!rc)
@@ -183,7 +164,7 @@ int gw_tickets_update(gw *g, gw_req *r, gw_resp *out)
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
 	if (!c)
 		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	int rc = ticket_object(r, out, &root, &ticket);
+	int rc = gw_req_object(r, out, "ticket", &root, &ticket);
 	if (!rc)
 		rc = gw_ticket_requester(g, r, ticket, out);
 	if (!rc)
@@ -202,23 +183,28 @@ int gw_tickets_update(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
-int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
+/* tickets.get of ticket {id} on its shard. */
+static int fetch_ticket(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
 {
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
 	if (!c)
 		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
 	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
 	gr.id = r->id;
+	return gw_call(g, c, r, "tickets.get", &gr, &hd__ticket__descriptor,
+		       (void **)tk, out);
+}
+
+int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
+{
 	Hd__Ticket *tk = NULL;
-	int rc = gw_call(g, c, r, "tickets.get", &gr, &hd__ticket__descriptor,
-			 (void **)&tk, out);
-	if (rc)
-		return rc;
-	out->status = 200;
-	out->body = json_pack("{s:o}", "ticket", gw_ticket_json(r, tk));
-	gw_tickets_sideload(g, r, out->body, &tk, 1);
+	int rc = fetch_ticket(g, r, &tk, out);
+	if (!rc) {
+		gw_reply_one(out, 200, "ticket", gw_ticket_json(r, tk));
+		gw_tickets_sideload(g, r, out->body, &tk, 1);
+	}
 	hd__ticket__free_unpacked(tk, NULL);
-	return HD_OK;
+	return rc;
 }
 
 /* delete / restore: a write with no fields. */
@@ -253,30 +239,22 @@ int gw_tickets_restore(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
-static json_t *tags_body(const Hd__Ticket *tk)
+static json_t *tags_json(const Hd__Ticket *tk)
 {
 	json_t *tags = json_array();
 	for (size_t i = 0; i < tk->n_tags; i++)
 		json_array_append_new(tags, json_string(tk->tags[i]));
-	return json_pack("{s:o}", "tags", tags);
+	return tags;
 }
 
 int gw_tickets_tags_get(gw *g, gw_req *r, gw_resp *out)
 {
-	hd_rpc_client *c = gw_ticket_shard(g, r->id);
-	if (!c)
-		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
-	gr.id = r->id;
 	Hd__Ticket *tk = NULL;
-	int rc = gw_call(g, c, r, "tickets.get", &gr, &hd__ticket__descriptor,
-			 (void **)&tk, out);
-	if (rc)
-		return rc;
-	out->status = 200;
-	out->body = tags_body(tk);
+	int rc = fetch_ticket(g, r, &tk, out);
+	if (!rc)
+		gw_reply_one(out, 200, "tags", tags_json(tk));
 	hd__ticket__free_unpacked(tk, NULL);
-	return HD_OK;
+	return rc;
 }
 
 /* POST replaces (201), PUT adds, DELETE removes; body {"tags":[…]}. */
@@ -299,8 +277,8 @@ int gw_tickets_tags_write(gw *g, gw_req *r, gw_resp *out)
 		rc = gw_ticket_write(g, r, c, r->id, root, action, NULL, &rep,
 				     out);
 	if (!rc) {
-		out->status = strcmp(m, "POST") == 0 ? 201 : 200;
-		out->body = tags_body(rep->ticket);
+		gw_reply_one(out, strcmp(m, "POST") == 0 ? 201 : 200, "tags",
+			     tags_json(rep->ticket));
 	}
 	hd__ticket_write_reply__free_unpacked(rep, NULL);
 	json_decref(root);

@@ -32,61 +32,68 @@ static int child_request(gw_req *r, gw_page *p, Hd__TicketChildRequest *q,
 	return HD_OK;
 }
 
-int gw_tickets_comments(gw *g, gw_req *r, gw_resp *out)
+/* One page of a ticket's children: method on the ticket's shard. */
+static int child_call(gw *g, gw_req *r, const char *method,
+		      const ProtobufCMessageDescriptor *desc, gw_page *p,
+		      void **list, gw_resp *out)
 {
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
-	gw_page p;
 	Hd__TicketChildRequest q = HD__TICKET_CHILD_REQUEST__INIT;
-	Hd__CommentList *l = NULL;
 	if (!c)
 		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	int rc = child_request(r, &p, &q, out);
+	int rc = child_request(r, p, &q, out);
 	if (!rc)
-		rc = gw_call(g, c, r, "tickets.comments", &q,
-			     &hd__comment_list__descriptor, (void **)&l, out);
+		rc = gw_call(g, c, r, method, &q, desc, list, out);
+	return rc;
+}
+
+/* 200 {key: arr} with page links; the cursor is the last child's id. */
+static void child_reply(gw_req *r, gw_page *p, gw_resp *out, const char *key,
+			json_t *arr, uint64_t count, bool has_more, size_t n,
+			uint64_t last_id)
+{
+	gw_reply_one(out, 200, key, arr);
+	char after[32] = "";
+	if (n)
+		snprintf(after, sizeof after, "%llu",
+			 (unsigned long long)last_id);
+	gw_page_links(r, p, out->body, count, has_more, after[0] ? after : NULL,
+		      NULL);
+}
+
+int gw_tickets_comments(gw *g, gw_req *r, gw_resp *out)
+{
+	gw_page p;
+	Hd__CommentList *l = NULL;
+	int rc =
+		child_call(g, r, "tickets.comments",
+			   &hd__comment_list__descriptor, &p, (void **)&l, out);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n_comments; i++)
 		json_array_append_new(arr, gw_comment_json(r, l->comments[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o}", "comments", arr);
-	char after[32] = "";
-	if (l->n_comments)
-		snprintf(
-			after, sizeof after, "%llu",
-			(unsigned long long)l->comments[l->n_comments - 1]->id);
-	gw_page_links(r, &p, out->body, l->count, l->has_more,
-		      after[0] ? after : NULL, NULL);
+	child_reply(r, &p, out, "comments", arr, l->count, l->has_more,
+		    l->n_comments,
+		    l->n_comments ? l->comments[l->n_comments - 1]->id : 0);
 	hd__comment_list__free_unpacked(l, NULL);
 	return HD_OK;
 }
 
 int gw_tickets_audits(gw *g, gw_req *r, gw_resp *out)
 {
-	hd_rpc_client *c = gw_ticket_shard(g, r->id);
 	gw_page p;
-	Hd__TicketChildRequest q = HD__TICKET_CHILD_REQUEST__INIT;
 	Hd__AuditList *l = NULL;
-	if (!c)
-		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	int rc = child_request(r, &p, &q, out);
-	if (!rc)
-		rc = gw_call(g, c, r, "tickets.audits", &q,
-			     &hd__audit_list__descriptor, (void **)&l, out);
+	int rc = child_call(g, r, "tickets.audits", &hd__audit_list__descriptor,
+			    &p, (void **)&l, out);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n_audits; i++)
 		json_array_append_new(arr, gw_audit_json(r, l->audits[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o}", "audits", arr);
-	char after[32] = "";
-	if (l->n_audits)
-		snprintf(after, sizeof after, "%llu",
-			 (unsigned long long)l->audits[l->n_audits - 1]->id);
-	gw_page_links(r, &p, out->body, l->count, l->has_more,
-		      after[0] ? after : NULL, NULL);
+	child_reply(r, &p, out, "audits", arr, l->count, l->has_more,
+		    l->n_audits,
+		    l->n_audits ? l->audits[l->n_audits - 1]->id : 0);
 	hd__audit_list__free_unpacked(l, NULL);
 	return HD_OK;
 }

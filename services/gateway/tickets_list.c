@@ -184,28 +184,31 @@ int gw_tickets_deleted(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
+/* The tickets whose <filter> is {id}. */
+static int list_by(gw *g, gw_req *r, const char *filter, gw_resp *out)
+{
+	list_q lq = {.filter = filter, .filter_id = r->id};
+	return run_list(g, r, &lq, out);
+}
+
 int gw_tickets_requested(gw *g, gw_req *r, gw_resp *out)
 {
-	list_q lq = {.filter = "requester", .filter_id = r->id};
-	return run_list(g, r, &lq, out);
+	return list_by(g, r, "requester", out);
 }
 
 int gw_tickets_assigned(gw *g, gw_req *r, gw_resp *out)
 {
-	list_q lq = {.filter = "assignee", .filter_id = r->id};
-	return run_list(g, r, &lq, out);
+	return list_by(g, r, "assignee", out);
 }
 
 int gw_tickets_ccd(gw *g, gw_req *r, gw_resp *out)
 {
-	list_q lq = {.filter = "ccd", .filter_id = r->id};
-	return run_list(g, r, &lq, out);
+	return list_by(g, r, "ccd", out);
 }
 
 int gw_tickets_of_org(gw *g, gw_req *r, gw_resp *out)
 {
-	list_q lq = {.filter = "organization", .filter_id = r->id};
-	return run_list(g, r, &lq, out);
+	return list_by(g, r, "organization", out);
 }
 
 int gw_ids_param(gw_req *r, uint64_t *ids, size_t *n, gw_resp *out)
@@ -218,14 +221,8 @@ int gw_ids_param(gw_req *r, uint64_t *ids, size_t *n, gw_resp *out)
 	for (const char *s = v; *s;) {
 		char digits[24];
 		size_t len = strcspn(s, ",");
-		if (*n == MAX_SHOW_MANY) {
-			gw_error(out, 400, "TooManyValues",
-				 "Parameter ids cannot specify more than 100 "
-				 "values");
-			json_object_set_new(out->body, "max_count",
-					    json_integer(MAX_SHOW_MANY));
-			return HD_E_INVALID;
-		}
+		if (*n == MAX_SHOW_MANY)
+			return gw_too_many(out, "ids", MAX_SHOW_MANY);
 		if (len == 0 || len >= sizeof digits)
 			return gw_error(out, 400, "InvalidValue",
 					"ids must be comma-separated integers");

@@ -44,8 +44,16 @@ static json_t *token_json(const gw_req *r, const Hd__ApiToken *t)
 	return j;
 }
 
-static int list(gw *g, gw_req *r, bool oauth, gw_resp *out)
+/* Both kinds share the handlers below; the path tells which one a request
+ * is about. */
+static bool is_oauth(const gw_req *r)
 {
+	return strncmp(r->path, "/api/v2/oauth/", 14) == 0;
+}
+
+int gw_tokens_list(gw *g, gw_req *r, gw_resp *out)
+{
+	bool oauth = is_oauth(r);
 	Hd__ApiToken want = HD__API_TOKEN__INIT;
 	Hd__ApiTokenList *l = NULL;
 	want.oauth = oauth;
@@ -64,23 +72,14 @@ static int list(gw *g, gw_req *r, bool oauth, gw_resp *out)
 	return HD_OK;
 }
 
-int gw_api_tokens_list(gw *g, gw_req *r, gw_resp *out)
+int gw_tokens_create(gw *g, gw_req *r, gw_resp *out)
 {
-	return list(g, r, false, out);
-}
-
-int gw_oauth_list(gw *g, gw_req *r, gw_resp *out)
-{
-	return list(g, r, true, out);
-}
-
-static int create(gw *g, gw_req *r, bool oauth, gw_resp *out)
-{
+	bool oauth = is_oauth(r);
 	const char *key = oauth ? "token" : "api_token";
 	json_t *root = NULL, *obj = NULL;
 	char **scopes = NULL;
 	Hd__ApiToken t = HD__API_TOKEN__INIT, *rep = NULL;
-	int rc = gw_body_object(r, out, key, &root, &obj);
+	int rc = gw_req_object(r, out, key, &root, &obj);
 	t.oauth = oauth;
 	if (!rc)
 		rc = gw_take_str(obj, "description", &t.description, NULL, out);
@@ -103,37 +102,14 @@ static int create(gw *g, gw_req *r, bool oauth, gw_resp *out)
 	return rc;
 }
 
-int gw_api_tokens_create(gw *g, gw_req *r, gw_resp *out)
+int gw_tokens_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	return create(g, r, false, out);
-}
-
-int gw_oauth_create(gw *g, gw_req *r, gw_resp *out)
-{
-	return create(g, r, true, out);
-}
-
-static int revoke_token(gw *g, gw_req *r, bool oauth, gw_resp *out)
-{
-	Hd__ApiToken t = HD__API_TOKEN__INIT, *rep = NULL;
+	Hd__ApiToken t = HD__API_TOKEN__INIT;
 	t.id = r->id;
-	t.oauth = oauth;
-	int rc = gw_call(g, g->intake[0], r, "api_tokens.delete", &t,
-			 &hd__api_token__descriptor, (void **)&rep, out);
-	if (rc)
-		return rc;
-	hd__api_token__free_unpacked(rep, NULL);
-	gw_auth_flush(g);
-	out->status = 204;
-	return HD_OK;
-}
-
-int gw_api_tokens_delete(gw *g, gw_req *r, gw_resp *out)
-{
-	return revoke_token(g, r, false, out);
-}
-
-int gw_oauth_delete(gw *g, gw_req *r, gw_resp *out)
-{
-	return revoke_token(g, r, true, out);
+	t.oauth = is_oauth(r);
+	int rc = gw_dir_delete(g, r, "api_tokens.delete", &t,
+			       &hd__api_token__descriptor, out);
+	if (!rc)
+		gw_auth_flush(g);
+	return rc;
 }

@@ -77,13 +77,11 @@ int gw_attachments_show(gw *g, gw_req *r, gw_resp *out)
 	q.id = r->id;
 	int rc = gw_call(g, g->intake[0], r, "attachments.get", &q,
 			 &hd__attachment_content__descriptor, (void **)&a, out);
-	if (rc)
-		return rc;
-	out->status = 200;
-	out->body = json_pack("{s:o}", "attachment",
-			      attachment_json(r, a->attachment));
+	if (!rc)
+		gw_reply_one(out, 200, "attachment",
+			     attachment_json(r, a->attachment));
 	hd__attachment_content__free_unpacked(a, NULL);
-	return HD_OK;
+	return rc;
 }
 
 static int resolve_token(gw *g, gw_req *r, const char *token, json_t *into,

@@ -11,21 +11,6 @@
 
 /* ---- shared helpers ---- */
 
-int gw_body_object(gw_req *r, gw_resp *out, const char *key, json_t **root,
-		   json_t **obj)
-{
-	int rc = gw_parse_body(r, out, root);
-	if (rc)
-		return rc;
-	*obj = json_object_get(*root, key);
-	if (json_is_object(*obj))
-		return HD_OK;
-	char msg[128];
-	snprintf(msg, sizeof msg, "param is missing or the value is empty: %s",
-		 key);
-	return gw_error(out, 400, "ParameterMissing", msg);
-}
-
 static void note(gw_keys *k, const char *key)
 {
 	if (k && k->n < sizeof k->names / sizeof k->names[0])
@@ -111,67 +96,6 @@ void gw_location(gw_req *r, gw_resp *out, const char *coll, uint64_t id)
 {
 	snprintf(out->location, sizeof out->location, "%s/api/v2/%s/%llu.json",
 		 r->base_url, coll, (unsigned long long)id);
-}
-
-int gw_dir_page(gw_req *r, gw_page *p, Hd__DirListRequest *q, gw_resp *out)
-{
-	int rc = gw_page_parse(r, p, 100, 10000, out);
-	if (rc)
-		return rc;
-	q->size = p->size;
-	q->cursor = p->cursor;
-	q->offset = (p->page - 1) * p->size;
-	if ((p->after[0] && hd_parse_u64(p->after, &q->after_id)) ||
-	    (p->before[0] && hd_parse_u64(p->before, &q->before_id)))
-		return gw_error(out, 400, "InvalidPaginationParameter",
-				"Invalid cursor");
-	return HD_OK;
-}
-
-void gw_dir_links(gw_req *r, const gw_page *p, json_t *body, uint64_t count,
-		  bool has_more, uint64_t first, uint64_t last)
-{
-	char after[24] = "", before[24] = "";
-	if (last)
-		snprintf(after, sizeof after, "%llu", (unsigned long long)last);
-	/* A prev page exists when this one did not start at the beginning. */
-	if (first && (p->after[0] || (p->before[0] && has_more)))
-		snprintf(before, sizeof before, "%llu",
-			 (unsigned long long)first);
-	bool more = p->before[0] ? (last != 0) : has_more;
-	gw_page_links(r, p, body, count, more, after[0] ? after : NULL,
-		      before[0] ? before : NULL);
-}
-
-int gw_dir_ids(gw_req *r, Hd__DirListRequest *q, uint64_t **buf, gw_resp *out)
-{
-	const char *ids = gw_query(r, "ids");
-	*buf = NULL;
-	if (!ids || !ids[0])
-		return gw_error(out, 400, "ParameterMissing",
-				"param is missing or the value is empty: ids");
-	*buf = calloc(101, sizeof(uint64_t));
-	if (!*buf)
-		return gw_from_err(out, HD_E_NOMEM, "out of memory");
-	for (const char *p = ids; *p;) {
-		char one[24];
-		size_t n = strcspn(p, ",");
-		if (q->n_ids == 100)
-			return gw_error(out, 400, "TooManyValues",
-					"Parameter ids cannot specify more "
-					"than 100 values");
-		if (n == 0 || n >= sizeof one)
-			return gw_error(out, 400, "InvalidValue",
-					"ids must be a comma-separated list");
-		memcpy(one, p, n);
-		one[n] = '\0';
-		if (hd_parse_u64(one, &(*buf)[q->n_ids++]))
-			return gw_error(out, 400, "InvalidValue",
-					"ids must be a comma-separated list");
-		p += n + (p[n] == ',');
-	}
-	q->ids = *buf;
-	return HD_OK;
 }
 
 /* ---- the user object ---- */
@@ -319,7 +243,7 @@ static int write_user(gw *g, gw_req *r, const char *method, uint64_t id,
 	Hd__UserWriteReply *rep = NULL;
 	Hd__User u = HD__USER__INIT;
 	gw_keys k = {.n = 0};
-	int rc = gw_body_object(r, out, "user", &root, &obj);
+	int rc = gw_req_object(r, out, "user", &root, &obj);
 	if (!rc)
 		rc = read_user(obj, &u, &k, &tags, &ufields, out);
 	u.id = id;
@@ -418,8 +342,8 @@ static int users_delete(gw *g, gw_req *r, gw_resp *out)
 }
 
 /* users.list with q; offset or cursor pagination unless show_many. */
-static int list_users(gw *g, gw_req *r, Hd__DirListRequest *q, gw_page *p,
-		      gw_resp *out)
+int gw_users_list_q(gw *g, gw_req *r, Hd__DirListRequest *q, gw_page *p,
+		    gw_resp *out)
 {
 	Hd__UserList *l = NULL;
 	int rc = gw_call(g, g->intake[0], r, "users.list", q,
@@ -429,15 +353,7 @@ static int list_users(gw *g, gw_req *r, Hd__DirListRequest *q, gw_page *p,
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n_users; i++)
 		json_array_append_new(arr, gw_user_json(r, l->users[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o}", "users", arr);
-	if (p)
-		gw_dir_links(r, p, out->body, l->count, l->has_more,
-			     l->n_users ? l->users[0]->id : 0,
-			     l->n_users ? l->users[l->n_users - 1]->id : 0);
-	else
-		json_object_set_new(out->body, "count",
-				    json_integer((json_int_t)l->n_users));
+	gw_dir_reply(r, p, out, "users", arr, l->count, l->has_more);
 	hd__user_list__free_unpacked(l, NULL);
 	return HD_OK;
 }
@@ -453,7 +369,7 @@ static int users_list(gw *g, gw_req *r, gw_resp *out)
 	const char *ext = gw_query(r, "external_id");
 	q.role = (char *)(role ? role : "");
 	q.external_id = (char *)(ext ? ext : "");
-	return rc ? rc : list_users(g, r, &q, &p, out);
+	return rc ? rc : gw_users_list_q(g, r, &q, &p, out);
 }
 
 static int users_search(gw *g, gw_req *r, gw_resp *out)
@@ -472,18 +388,12 @@ static int users_search(gw *g, gw_req *r, gw_resp *out)
 				"query");
 	q.query = (char *)(query ? query : "");
 	q.external_id = (char *)(ext ? ext : "");
-	return rc ? rc : list_users(g, r, &q, &p, out);
+	return rc ? rc : gw_users_list_q(g, r, &q, &p, out);
 }
 
 static int users_show_many(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
-	uint64_t *ids = NULL;
-	int rc = gw_dir_ids(r, &q, &ids, out);
-	if (!rc)
-		rc = list_users(g, r, &q, NULL, out);
-	free(ids);
-	return rc;
+	return gw_dir_show_many(g, r, out, gw_users_list_q);
 }
 
 static int users_password(gw *g, gw_req *r, gw_resp *out)
@@ -527,13 +437,12 @@ const gw_route gw_user_routes[] = {
 	{"POST", "/api/v2/users/{id}/password", users_password, GW_AUTH_USER},
 	{"GET", "/api/v2/users/{id}/group_memberships", gw_members_of_user,
 	 GW_AUTH_USER},
-	{"GET", "/api/v2/api_tokens", gw_api_tokens_list, GW_AUTH_ADMIN},
-	{"POST", "/api/v2/api_tokens", gw_api_tokens_create, GW_AUTH_ADMIN},
-	{"DELETE", "/api/v2/api_tokens/{id}", gw_api_tokens_delete,
-	 GW_AUTH_ADMIN},
-	{"GET", "/api/v2/oauth/tokens", gw_oauth_list, GW_AUTH_USER},
-	{"POST", "/api/v2/oauth/tokens", gw_oauth_create, GW_AUTH_USER},
-	{"DELETE", "/api/v2/oauth/tokens/{id}", gw_oauth_delete, GW_AUTH_USER},
+	{"GET", "/api/v2/api_tokens", gw_tokens_list, GW_AUTH_ADMIN},
+	{"POST", "/api/v2/api_tokens", gw_tokens_create, GW_AUTH_ADMIN},
+	{"DELETE", "/api/v2/api_tokens/{id}", gw_tokens_delete, GW_AUTH_ADMIN},
+	{"GET", "/api/v2/oauth/tokens", gw_tokens_list, GW_AUTH_USER},
+	{"POST", "/api/v2/oauth/tokens", gw_tokens_create, GW_AUTH_USER},
+	{"DELETE", "/api/v2/oauth/tokens/{id}", gw_tokens_delete, GW_AUTH_USER},
 	{"GET", "/api/v2/organizations/show_many", gw_orgs_show_many,
 	 GW_AUTH_USER},
 	{"GET", "/api/v2/organizations/search", gw_orgs_search, GW_AUTH_USER},

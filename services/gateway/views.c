@@ -11,18 +11,6 @@
 
 #define ROUTING(g) ((g)->peers[0])
 
-static int view_body(gw_req *r, gw_resp *out, json_t **root, json_t **obj)
-{
-	int rc = gw_parse_body(r, out, root);
-	if (rc)
-		return rc;
-	*obj = json_object_get(*root, "view");
-	if (!json_is_object(*obj))
-		return gw_error(out, 400, "ParameterMissing",
-				"param is missing or the value is empty: view");
-	return HD_OK;
-}
-
 static int get_view(gw *g, gw_req *r, Hd__View **v, gw_resp *out)
 {
 	Hd__ViewId vi = HD__VIEW_ID__INIT;
@@ -42,19 +30,15 @@ static int write_view(gw *g, gw_req *r, const Hd__View *base, unsigned status,
 		v = *base; /* shallow: base keeps and frees its own */
 	else
 		v.active = 1;
-	int rc = view_body(r, out, &root, &obj);
+	int rc = gw_req_object(r, out, "view", &root, &obj);
 	if (!rc)
 		rc = gw_view_read(obj, &in, &v, out);
 	if (!rc)
 		rc = gw_call(g, ROUTING(g), r, "views.save", &v,
 			     &hd__view__descriptor, (void **)&saved, out);
 	if (!rc) {
-		out->status = status;
-		out->body = json_pack("{s:o}", "view", gw_view_json(r, saved));
-		if (status == 201)
-			snprintf(out->location, sizeof out->location,
-				 "%s/api/v2/views/%llu.json", r->base_url,
-				 (unsigned long long)saved->id);
+		gw_reply_one(out, status, "view", gw_view_json(r, saved));
+		gw_reply_location(r, out, status, "views", saved->id);
 	}
 	hd__view__free_unpacked(saved, NULL);
 	gw_view_input_release(&in);
@@ -81,12 +65,10 @@ static int views_show(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__View *v = NULL;
 	int rc = get_view(g, r, &v, out);
-	if (rc)
-		return rc;
-	out->status = 200;
-	out->body = json_pack("{s:o}", "view", gw_view_json(r, v));
+	if (!rc)
+		gw_reply_one(out, 200, "view", gw_view_json(r, v));
 	hd__view__free_unpacked(v, NULL);
-	return HD_OK;
+	return rc;
 }
 
 static int views_delete(gw *g, gw_req *r, gw_resp *out)
@@ -172,23 +154,6 @@ static void links(gw_req *r, gw_page *p, const Hd__ViewTickets *vt,
 	gw_page_links(r, p, body, vt->count, end < vt->count, next, NULL);
 }
 
-static int views_tickets(gw *g, gw_req *r, gw_resp *out)
-{
-	gw_page p;
-	Hd__ViewTickets *vt = NULL;
-	int rc = run(g, r, &p, 1, &vt, out);
-	if (rc)
-		return rc;
-	json_t *arr = json_array();
-	for (size_t i = 0; i < vt->n_tickets; i++)
-		json_array_append_new(arr, gw_ticket_json(r, vt->tickets[i]));
-	out->status = 200;
-	out->body = json_pack("{s:o}", "tickets", arr);
-	links(r, &p, vt, out->body);
-	hd__view_tickets__free_unpacked(vt, NULL);
-	return HD_OK;
-}
-
 static int views_count(gw *g, gw_req *r, gw_resp *out)
 {
 	gw_page p;
@@ -240,23 +205,41 @@ static json_t *row_json(const gw_req *r, const Hd__Ticket *tk)
 			 gw_str_or_null(tk->type), "score", json_null());
 }
 
-static int views_execute(gw *g, gw_req *r, gw_resp *out)
+/* One page of the view: /tickets answers ticket objects, /execute rows
+ * with the view and its columns. */
+static int page(gw *g, gw_req *r, gw_resp *out, bool execute)
 {
 	gw_page p;
 	Hd__ViewTickets *vt = NULL;
 	int rc = run(g, r, &p, 1, &vt, out);
 	if (rc)
 		return rc;
-	json_t *rows = json_array();
+	json_t *arr = json_array();
 	for (size_t i = 0; i < vt->n_tickets; i++)
-		json_array_append_new(rows, row_json(r, vt->tickets[i]));
+		json_array_append_new(
+			arr, execute ? row_json(r, vt->tickets[i])
+				     : gw_ticket_json(r, vt->tickets[i]));
 	out->status = 200;
-	out->body = json_pack("{s:o, s:o, s:o, s:[]}", "view",
-			      gw_view_json(r, vt->view), "rows", rows,
-			      "columns", gw_view_columns(vt->view), "groups");
+	if (execute)
+		out->body = json_pack("{s:o, s:o, s:o, s:[]}", "view",
+				      gw_view_json(r, vt->view), "rows", arr,
+				      "columns", gw_view_columns(vt->view),
+				      "groups");
+	else
+		out->body = json_pack("{s:o}", "tickets", arr);
 	links(r, &p, vt, out->body);
 	hd__view_tickets__free_unpacked(vt, NULL);
 	return HD_OK;
+}
+
+static int views_tickets(gw *g, gw_req *r, gw_resp *out)
+{
+	return page(g, r, out, false);
+}
+
+static int views_execute(gw *g, gw_req *r, gw_resp *out)
+{
+	return page(g, r, out, true);
 }
 
 const gw_route gw_view_routes[] = {

@@ -283,32 +283,42 @@ static int fields_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return intake_fields_delete_by(ctx, intake_fields_db.fields, req, rep);
 }
 
-static bool portal_sees(const hd_principal *p, const Hd__TicketField *f)
+int intake_fields_get_by(intake *in, MDB_dbi dbi,
+			 const ProtobufCMessageDescriptor *d,
+			 bool (*sees)(const hd_principal *, const void *),
+			 const hd_rpc_req *req, hd_rpc_rep *rep)
 {
+	Hd__FieldId *fi = hd__field_id__unpack(NULL, req->len, req->payload);
+	if (!fi)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.FieldId");
+	void *m = NULL;
+	hd_txn t;
+	int rc = hd_store_read(in->store, &t);
+	if (!rc) {
+		rc = intake_get_pb(&t, dbi, fi->id, d, &m);
+		hd_txn_end(&t);
+	}
+	if (!rc && !sees(&req->principal, m))
+		rc = HD_E_NOTFOUND;
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, m);
+	protobuf_c_message_free_unpacked(m, NULL);
+	hd__field_id__free_unpacked(fi, NULL);
+	return rc;
+}
+
+static bool portal_sees(const hd_principal *p, const void *m)
+{
+	const Hd__TicketField *f = m;
 	return intake_is_staff(p) || (f->visible_in_portal && f->active);
 }
 
 static int fields_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__FieldId *fi = hd__field_id__unpack(NULL, req->len, req->payload);
-	if (!fi)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.FieldId");
-	Hd__TicketField *f = NULL;
-	hd_txn t;
-	int rc = hd_store_read(in->store, &t);
-	if (!rc) {
-		rc = intake_field_get(&t, fi->id, &f);
-		hd_txn_end(&t);
-	}
-	if (!rc && !portal_sees(&req->principal, f))
-		rc = HD_E_NOTFOUND;
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, f);
-	hd__ticket_field__free_unpacked(f, NULL);
-	hd__field_id__free_unpacked(fi, NULL);
-	return rc;
+	return intake_fields_get_by(ctx, intake_fields_db.fields,
+				    &hd__ticket_field__descriptor, portal_sees,
+				    req, rep);
 }
 
 static int by_position(const void *a, const void *b)

@@ -28,6 +28,13 @@ bool intake_tag_valid(const char *tag);
 int intake_fields_delete_by(intake *in, MDB_dbi dbi, const hd_rpc_req *req,
 			    hd_rpc_rep *rep);
 
+/* fields.c: answer the FieldId-named row of dbi (a d message) when sees()
+ * lets the principal see it; HD_E_NOTFOUND otherwise. */
+int intake_fields_get_by(intake *in, MDB_dbi dbi,
+			 const ProtobufCMessageDescriptor *d,
+			 bool (*sees)(const hd_principal *, const void *),
+			 const hd_rpc_req *req, hd_rpc_rep *rep);
+
 /* fields_forms.c: the forms.* RPCs (same replication as fields). */
 int intake_forms_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_forms_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);

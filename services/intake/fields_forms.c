@@ -94,32 +94,17 @@ int intake_forms_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return intake_fields_delete_by(ctx, intake_fields_db.forms, req, rep);
 }
 
-static bool sees(const hd_principal *p, const Hd__TicketForm *f)
+static bool sees(const hd_principal *p, const void *m)
 {
+	const Hd__TicketForm *f = m;
 	return intake_is_staff(p) || (f->end_user_visible && f->active);
 }
 
 int intake_forms_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__FieldId *fi = hd__field_id__unpack(NULL, req->len, req->payload);
-	if (!fi)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.FieldId");
-	Hd__TicketForm *f = NULL;
-	hd_txn t;
-	int rc = hd_store_read(in->store, &t);
-	if (!rc) {
-		rc = intake_form_get(&t, fi->id, &f);
-		hd_txn_end(&t);
-	}
-	if (!rc && !sees(&req->principal, f))
-		rc = HD_E_NOTFOUND;
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, f);
-	hd__ticket_form__free_unpacked(f, NULL);
-	hd__field_id__free_unpacked(fi, NULL);
-	return rc;
+	return intake_fields_get_by(ctx, intake_fields_db.forms,
+				    &hd__ticket_form__descriptor, sees, req,
+				    rep);
 }
 
 int intake_forms_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -2,7 +2,7 @@
  * lists groups under routing). Groups are soft-deleted (deleted:true);
  * memberships are removed outright. Only agents and admins can be members.
  * Only admins write; agents read; end-users see neither. */
-#include "users.h"
+#include "dir_common.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -10,15 +10,31 @@
 
 #include <string.h>
 
-static int need(const hd_rpc_req *req, hd_rpc_rep *rep, bool admin)
-{
-	if (admin ? intake_is_admin(&req->principal)
-		  : intake_is_staff(&req->principal))
-		return HD_OK;
-	return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-			   admin ? "only admins manage groups"
-				 : "end-users cannot see groups");
-}
+/* Only admins write; staff read. */
+static const intake_dir_rpc read_list = {
+	.gate = INTAKE_STAFF,
+	.denied = "end-users cannot see groups",
+	.msg = &hd__dir_list_request__descriptor,
+	.undecodable = "payload is not an hd.DirListRequest"};
+static const intake_dir_rpc read_one = {.gate = INTAKE_STAFF,
+					.denied = "end-users cannot see groups",
+					.msg = &hd__id_request__descriptor,
+					.undecodable = "payload is not an id"};
+static const intake_dir_rpc write_one = {.gate = INTAKE_ADMIN,
+					 .denied = "only admins manage groups",
+					 .msg = &hd__id_request__descriptor,
+					 .undecodable = "payload is not an id"};
+static const intake_dir_rpc write_group = {
+	.gate = INTAKE_ADMIN,
+	.denied = "only admins manage groups",
+	.msg = &hd__group_write_request__descriptor,
+	.undecodable = "payload is not a group",
+	.required = "group"};
+static const intake_dir_rpc write_member = {
+	.gate = INTAKE_ADMIN,
+	.denied = "only admins manage groups",
+	.msg = &hd__group_membership__descriptor,
+	.undecodable = "payload is not a group membership"};
 
 static bool keep_group(const void *msg, void *arg)
 {
@@ -38,25 +54,17 @@ static bool keep_member(const void *msg, void *arg)
 static int list(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		bool members)
 {
-	int rc = intake_on_directory(in, rep);
-	if (rc || (rc = need(req, rep, false)))
+	Hd__DirListRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &read_list, (void **)&q);
+	if (rc)
 		return rc;
-	Hd__DirListRequest *q =
-		hd__dir_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.DirListRequest");
 	intake_dir_page p = {0};
-	hd_txn t;
-	if (!(rc = hd_store_read(in->store, &t)))
-		rc = members ? intake_dir_scan(
-				       &t, intake_dir.memberships,
+	rc = members ? intake_dir_list(in, intake_dir.memberships,
 				       &hd__group_membership__descriptor, q,
 				       keep_member, q, &p)
-			     : intake_dir_scan(&t, intake_dir.groups,
-					       &hd__group__descriptor, q,
-					       keep_group, q, &p);
-	hd_txn_end(&t);
+		     : intake_dir_list(in, intake_dir.groups,
+				       &hd__group__descriptor, q, keep_group, q,
+				       &p);
 	Hd__GroupList gl = HD__GROUP_LIST__INIT;
 	Hd__GroupMembershipList ml = HD__GROUP_MEMBERSHIP_LIST__INIT;
 	gl.groups = (Hd__Group **)p.items;
@@ -85,20 +93,13 @@ int intake_members_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int intake_groups_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
-	if (rc || (rc = need(req, rep, false)))
+	Hd__IdRequest *ir = NULL;
+	int rc = intake_dir_open(in, req, rep, &read_one, (void **)&ir);
+	if (rc)
 		return rc;
-	Hd__IdRequest *ir =
-		hd__id_request__unpack(NULL, req->len, req->payload);
-	if (!ir)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an id");
 	Hd__Group *g = NULL;
-	hd_txn t;
-	if (!(rc = hd_store_read(in->store, &t)))
-		rc = intake_get_pb(&t, intake_dir.groups, ir->id,
-				   &hd__group__descriptor, (void **)&g);
-	hd_txn_end(&t);
+	rc = intake_dir_read(in, intake_dir.groups, &hd__group__descriptor,
+			     ir->id, (void **)&g);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, g);
 	hd__group__free_unpacked(g, NULL);
@@ -157,29 +158,16 @@ static int run(intake *in, hd_rpc_rep *rep, hd_write_fn fn, grp_job *j)
 {
 	j->in = in;
 	j->rep = rep;
-	hd_buf_init(&j->result, (size_t)1 << 20);
-	int rc = hd_store_write(in->store, fn, j);
-	if (!rc)
-		rc = hd_buf_append(&rep->payload,
-				   j->result.data ? j->result.data : "",
-				   j->result.len);
-	hd_buf_release(&j->result);
-	return rc;
+	return intake_dir_run(in, rep, fn, j, &j->result);
 }
 
 int intake_groups_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
-	if (rc || (rc = need(req, rep, true)))
+	Hd__GroupWriteRequest *wr = NULL;
+	int rc = intake_dir_open(in, req, rep, &write_group, (void **)&wr);
+	if (rc)
 		return rc;
-	Hd__GroupWriteRequest *wr =
-		hd__group_write_request__unpack(NULL, req->len, req->payload);
-	if (!wr || !wr->group) {
-		hd__group_write_request__free_unpacked(wr, NULL);
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not a group");
-	}
 	Hd__Group *g = wr->group;
 	bool named =
 		!g->id || intake_has_field(wr->fields, wr->n_fields, "name");
@@ -280,14 +268,10 @@ static int by_id(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		 hd_write_fn fn)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
-	if (rc || (rc = need(req, rep, true)))
+	Hd__IdRequest *ir = NULL;
+	int rc = intake_dir_open(in, req, rep, &write_one, (void **)&ir);
+	if (rc)
 		return rc;
-	Hd__IdRequest *ir =
-		hd__id_request__unpack(NULL, req->len, req->payload);
-	if (!ir)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an id");
 	grp_job j = {.id = ir->id};
 	rc = run(in, rep, fn, &j);
 	hd__id_request__free_unpacked(ir, NULL);
@@ -307,14 +291,10 @@ int intake_members_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int intake_members_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
-	if (rc || (rc = need(req, rep, true)))
+	Hd__GroupMembership *m = NULL;
+	int rc = intake_dir_open(in, req, rep, &write_member, (void **)&m);
+	if (rc)
 		return rc;
-	Hd__GroupMembership *m =
-		hd__group_membership__unpack(NULL, req->len, req->payload);
-	if (!m)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not a group membership");
 	grp_job j = {.member = m};
 	rc = run(in, rep, members_write, &j);
 	hd__group_membership__free_unpacked(m, NULL);

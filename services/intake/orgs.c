@@ -3,7 +3,7 @@
  * without an organization join when the domain is added. Names are unique
  * case-insensitively. Only admins write; agents read; end-users read only
  * their own organization. */
-#include "users.h"
+#include "dir_common.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -22,6 +22,27 @@ uint64_t intake_org_for_email(hd_txn *t, const char *email_lower)
 		return 0;
 	return hd_key_get_u64(v.mv_data);
 }
+
+static const intake_dir_rpc list_rpc = {
+	.gate = INTAKE_STAFF,
+	.denied = "end-users cannot list organizations",
+	.msg = &hd__dir_list_request__descriptor,
+	.undecodable = "payload is not an hd.DirListRequest"};
+/* End-users may read their own organization: checked after decoding. */
+static const intake_dir_rpc get_rpc = {.gate = INTAKE_ANYONE,
+				       .msg = &hd__id_request__descriptor,
+				       .undecodable = "payload is not an id"};
+static const intake_dir_rpc write_rpc = {
+	.gate = INTAKE_ADMIN,
+	.denied = "only admins manage organizations",
+	.msg = &hd__organization_write_request__descriptor,
+	.undecodable = "payload is not an organization",
+	.required = "organization"};
+static const intake_dir_rpc delete_rpc = {
+	.gate = INTAKE_ADMIN,
+	.denied = "only admins manage organizations",
+	.msg = &hd__id_request__descriptor,
+	.undecodable = "payload is not an id"};
 
 typedef struct org_filter {
 	const Hd__DirListRequest *q;
@@ -43,25 +64,14 @@ static bool keep_org(const void *msg, void *arg)
 int intake_orgs_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__DirListRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &list_rpc, (void **)&q);
 	if (rc)
 		return rc;
-	if (!intake_is_staff(&req->principal))
-		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-				   "end-users cannot list organizations");
-	Hd__DirListRequest *q =
-		hd__dir_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.DirListRequest");
 	org_filter f = {.q = q};
 	intake_dir_page p = {0};
-	hd_txn t;
-	if (!(rc = hd_store_read(in->store, &t)))
-		rc = intake_dir_scan(&t, intake_dir.orgs,
-				     &hd__organization__descriptor, q, keep_org,
-				     &f, &p);
-	hd_txn_end(&t);
+	rc = intake_dir_list(in, intake_dir.orgs, &hd__organization__descriptor,
+			     q, keep_org, &f, &p);
 	Hd__OrganizationList l = HD__ORGANIZATION_LIST__INIT;
 	l.organizations = (Hd__Organization **)p.items;
 	l.n_organizations = p.n;
@@ -77,25 +87,19 @@ int intake_orgs_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int intake_orgs_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__IdRequest *ir = NULL;
+	int rc = intake_dir_open(in, req, rep, &get_rpc, (void **)&ir);
 	if (rc)
 		return rc;
-	Hd__IdRequest *ir =
-		hd__id_request__unpack(NULL, req->len, req->payload);
-	if (!ir)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an id");
 	Hd__Organization *o = NULL;
-	hd_txn t;
 	if (!intake_is_staff(&req->principal) &&
 	    ir->id != req->principal.organization_id)
 		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				 "end-users see only their organization");
-	else if (!(rc = hd_store_read(in->store, &t))) {
-		rc = intake_get_pb(&t, intake_dir.orgs, ir->id,
-				   &hd__organization__descriptor, (void **)&o);
-		hd_txn_end(&t);
-	}
+	else
+		rc = intake_dir_read(in, intake_dir.orgs,
+				     &hd__organization__descriptor, ir->id,
+				     (void **)&o);
 	if (!rc && o->deleted)
 		rc = HD_E_NOTFOUND;
 	if (!rc)
@@ -274,28 +278,14 @@ static int org_shape(Hd__OrganizationWriteRequest *wr, hd_rpc_rep *rep)
 int intake_orgs_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__OrganizationWriteRequest *wr = NULL;
+	int rc = intake_dir_open(in, req, rep, &write_rpc, (void **)&wr);
 	if (rc)
 		return rc;
-	if (!intake_is_admin(&req->principal))
-		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-				   "only admins manage organizations");
-	Hd__OrganizationWriteRequest *wr =
-		hd__organization_write_request__unpack(NULL, req->len,
-						       req->payload);
-	if (!wr || !wr->organization) {
-		hd__organization_write_request__free_unpacked(wr, NULL);
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an organization");
-	}
 	org_job j = {.in = in, .wr = wr, .rep = rep};
-	hd_buf_init(&j.result, (size_t)1 << 20);
 	rc = org_shape(wr, rep);
 	if (!rc)
-		rc = hd_store_write(in->store, org_write, &j);
-	if (!rc)
-		rc = hd_buf_append(&rep->payload, j.result.data, j.result.len);
-	hd_buf_release(&j.result);
+		rc = intake_dir_run(in, rep, org_write, &j, &j.result);
 	hd__organization_write_request__free_unpacked(wr, NULL);
 	return rc;
 }
@@ -326,17 +316,10 @@ static int org_delete_write(hd_txn *t, void *arg)
 int intake_orgs_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__IdRequest *ir = NULL;
+	int rc = intake_dir_open(in, req, rep, &delete_rpc, (void **)&ir);
 	if (rc)
 		return rc;
-	if (!intake_is_admin(&req->principal))
-		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-				   "only admins manage organizations");
-	Hd__IdRequest *ir =
-		hd__id_request__unpack(NULL, req->len, req->payload);
-	if (!ir)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an id");
 	rc = hd_store_write(in->store, org_delete_write, &ir->id);
 	hd__id_request__free_unpacked(ir, NULL);
 	return rc;

@@ -6,6 +6,7 @@
 
 #include "hd/err.h"
 #include "hd/tokenize.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,14 +36,8 @@ typedef struct run {
 
 static int push(hitlist *h, uint64_t id, double key)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 256;
-		hit *v = realloc(h->v, cap * sizeof *v);
-		if (!v)
-			return HD_E_NOMEM;
-		h->v = v;
-		h->cap = cap;
-	}
+	if (intake_vec_room(&h->v, &h->cap, h->n, sizeof *h->v, 256))
+		return HD_E_NOMEM;
 	h->v[h->n++] = (hit){id, key};
 	return HD_OK;
 }
@@ -396,14 +391,9 @@ static int candidates(const run *r, const sq_term *term, uint64_t **ids,
 		for (; rc == MDB_SUCCESS && k.mv_size >= pn + 12 &&
 		       memcmp(k.mv_data, pre, pn) == 0 && scanned < MAX_SCAN;
 		     scanned++) {
-			if (*n == cap) {
-				cap = cap ? cap * 2 : 256;
-				uint64_t *g = realloc(*ids, cap * sizeof *g);
-				if (!g) {
-					mdb_cursor_close(cur);
-					return HD_E_NOMEM;
-				}
-				*ids = g;
+			if (intake_vec_room(ids, &cap, *n, sizeof **ids, 256)) {
+				mdb_cursor_close(cur);
+				return HD_E_NOMEM;
 			}
 			(*ids)[(*n)++] = hd_key_get_u64(
 				(const uint8_t *)k.mv_data + k.mv_size - 12);

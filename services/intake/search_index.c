@@ -19,6 +19,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/tokenize.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,14 +63,8 @@ static int acc_token(void *arg, const char *tok, size_t len, uint32_t pos)
 	seg_acc *a = arg;
 	if (a->n == MAX_SEG_TOKENS)
 		return HD_E_TOOBIG; /* the rest of a huge text is not indexed */
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 256;
-		occ *v = realloc(a->v, cap * sizeof *v);
-		if (!v)
-			return HD_E_NOMEM;
-		a->v = v;
-		a->cap = cap;
-	}
+	if (intake_vec_room(&a->v, &a->cap, a->n, sizeof *a->v, 256))
+		return HD_E_NOMEM;
 	occ *o = &a->v[a->n++];
 	o->tok[0] = a->marker;
 	memcpy(o->tok + 1, tok, len);

@@ -46,23 +46,15 @@ static const char *const types[] = {"problem", "incident", "question", "task",
 static const char *const statuses[] = {"new",    "open",   "pending", "hold",
 				       "solved", "closed", NULL};
 
-#define F(n, k, m)                                                             \
+/* One row: name, kind, member, n_ member offset, allowed values, staff. */
+#define ROW(n, k, m, no, a, s)                                                 \
 	{                                                                      \
-		n, k, offsetof(Hd__Ticket, m), 0, NULL, 0                      \
+		n, k, offsetof(Hd__Ticket, m), no, a, s                        \
 	}
-#define FS(n, k, m)                                                            \
-	{                                                                      \
-		n, k, offsetof(Hd__Ticket, m), 0, NULL, 1                      \
-	}
-#define FE(n, m, a)                                                            \
-	{                                                                      \
-		n, K_ENUM, offsetof(Hd__Ticket, m), 0, a, 0                    \
-	}
-#define FN(n, k, m, s)                                                         \
-	{                                                                      \
-		n, k, offsetof(Hd__Ticket, m), offsetof(Hd__Ticket, n_##m),    \
-			NULL, s                                                \
-	}
+#define F(n, k, m)     ROW(n, k, m, 0, NULL, 0)
+#define FS(n, k, m)    ROW(n, k, m, 0, NULL, 1)
+#define FE(n, m, a)    ROW(n, K_ENUM, m, 0, a, 0)
+#define FN(n, k, m, s) ROW(n, k, m, offsetof(Hd__Ticket, n_##m), NULL, s)
 static const fdef fields[] = {
 	F("subject", K_STR, subject),
 	FE("type", type, types),

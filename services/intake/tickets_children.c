@@ -5,6 +5,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,14 +41,8 @@ static int visible(ProtobufCMessage *m, const hd_principal *who)
 
 static int push(kids *k, void *m)
 {
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		void **items = realloc(k->items, cap * sizeof *items);
-		if (!items)
-			return HD_E_NOMEM;
-		k->items = items;
-		k->cap = cap;
-	}
+	if (intake_vec_room(&k->items, &k->cap, k->n, sizeof *k->items, 16))
+		return HD_E_NOMEM;
 	k->items[k->n++] = m;
 	return HD_OK;
 }

@@ -6,6 +6,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -127,16 +128,11 @@ static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 			hd__ticket__free_unpacked(tk, NULL);
 			continue;
 		}
-		if (c->n == c->cap) {
-			size_t cap = c->cap ? c->cap * 2 : 64;
-			row *rows = realloc(c->rows, cap * sizeof *rows);
-			if (!rows) {
-				hd__ticket__free_unpacked(tk, NULL);
-				mdb_cursor_close(cur);
-				return HD_E_NOMEM;
-			}
-			c->rows = rows;
-			c->cap = cap;
+		if (intake_vec_room(&c->rows, &c->cap, c->n, sizeof *c->rows,
+				    64)) {
+			hd__ticket__free_unpacked(tk, NULL);
+			mdb_cursor_close(cur);
+			return HD_E_NOMEM;
 		}
 		c->rows[c->n++] = r;
 	}

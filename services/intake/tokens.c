@@ -3,7 +3,7 @@
  * Bearer tokens. Tokens are stored only as BLAKE2b hashes and shown once,
  * in the reply that creates them. Hashing runs before the write job, never
  * inside it, so a slow argon2id never stalls the group commit. */
-#include "users.h"
+#include "dir_common.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -18,6 +18,20 @@
  * password login pays it once per auth-cache period, on an RPC worker. */
 #define PW_OPS 2
 #define PW_MEM ((size_t)19 << 20)
+
+/* Who may call is decided per handler, after decoding. */
+static const intake_dir_rpc auth_rpc = {
+	.gate = INTAKE_ANYONE,
+	.msg = &hd__auth_token_request__descriptor,
+	.undecodable = "payload is not an hd.AuthTokenRequest"};
+static const intake_dir_rpc password_rpc = {
+	.gate = INTAKE_ANYONE,
+	.msg = &hd__password_request__descriptor,
+	.undecodable = "payload is not an hd.PasswordRequest"};
+static const intake_dir_rpc token_rpc = {
+	.gate = INTAKE_ANYONE,
+	.msg = &hd__api_token__descriptor,
+	.undecodable = "payload is not an hd.ApiToken"};
 
 static int user_by_email(intake *in, const char *given, Hd__User **u,
 			 char hash[crypto_pwhash_STRBYTES])
@@ -57,14 +71,10 @@ static int reply_user_or_401(hd_rpc_rep *rep, int ok, const Hd__User *u)
 int intake_auth_password(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__AuthTokenRequest *ar = NULL;
+	int rc = intake_dir_open(in, req, rep, &auth_rpc, (void **)&ar);
 	if (rc)
 		return rc;
-	Hd__AuthTokenRequest *ar =
-		hd__auth_token_request__unpack(NULL, req->len, req->payload);
-	if (!ar)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.AuthTokenRequest");
 	char hash[crypto_pwhash_STRBYTES];
 	Hd__User *u = NULL;
 	int ok = user_by_email(in, ar->email, &u, hash) == HD_OK && hash[0] &&
@@ -80,14 +90,10 @@ int intake_auth_password(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int intake_auth_bearer(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__AuthTokenRequest *ar = NULL;
+	int rc = intake_dir_open(in, req, rep, &auth_rpc, (void **)&ar);
 	if (rc)
 		return rc;
-	Hd__AuthTokenRequest *ar =
-		hd__auth_token_request__unpack(NULL, req->len, req->payload);
-	if (!ar)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.AuthTokenRequest");
 	Hd__ApiToken *rec = NULL;
 	Hd__User *u = NULL;
 	hd_txn t;
@@ -146,14 +152,10 @@ static int check_previous(intake *in, const hd_rpc_req *req,
 int intake_users_password(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__PasswordRequest *pr = NULL;
+	int rc = intake_dir_open(in, req, rep, &password_rpc, (void **)&pr);
 	if (rc)
 		return rc;
-	Hd__PasswordRequest *pr =
-		hd__password_request__unpack(NULL, req->len, req->payload);
-	if (!pr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.PasswordRequest");
 	char hash[crypto_pwhash_STRBYTES];
 	size_t n = strlen(pr->password);
 	rc = check_previous(in, req, pr, rep);
@@ -196,13 +198,10 @@ static int tok_create_write(hd_txn *t, void *arg)
 int intake_tokens_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__ApiToken *rec = NULL;
+	int rc = intake_dir_open(in, req, rep, &token_rpc, (void **)&rec);
 	if (rc)
 		return rc;
-	Hd__ApiToken *rec = hd__api_token__unpack(NULL, req->len, req->payload);
-	if (!rec)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.ApiToken");
 	const hd_principal *who = &req->principal;
 	if (!rec->user_id || !rec->oauth)
 		rec->user_id = who->user_id;
@@ -249,14 +248,10 @@ static bool keep_token(const void *msg, void *arg)
 int intake_tokens_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__ApiToken *want = NULL;
+	int rc = intake_dir_open(in, req, rep, &token_rpc, (void **)&want);
 	if (rc)
 		return rc;
-	Hd__ApiToken *want =
-		hd__api_token__unpack(NULL, req->len, req->payload);
-	if (!want)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.ApiToken");
 	tok_filter f = {.who = &req->principal, .oauth = want->oauth};
 	if (!want->oauth && !intake_is_admin(&req->principal))
 		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
@@ -264,13 +259,10 @@ int intake_tokens_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
 	q.size = 100;
 	intake_dir_page p = {0};
-	hd_txn t;
-	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = intake_dir_scan(&t, intake_dir.token_recs,
+	if (!rc)
+		rc = intake_dir_list(in, intake_dir.token_recs,
 				     &hd__api_token__descriptor, &q, keep_token,
 				     &f, &p);
-		hd_txn_end(&t);
-	}
 	Hd__ApiTokenList l = HD__API_TOKEN_LIST__INIT;
 	l.tokens = (Hd__ApiToken **)p.items;
 	l.n_tokens = p.n;
@@ -310,14 +302,10 @@ static int tok_delete_write(hd_txn *t, void *arg)
 int intake_tokens_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__ApiToken *want = NULL;
+	int rc = intake_dir_open(in, req, rep, &token_rpc, (void **)&want);
 	if (rc)
 		return rc;
-	Hd__ApiToken *want =
-		hd__api_token__unpack(NULL, req->len, req->payload);
-	if (!want)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.ApiToken");
 	tok_job j = {.in = in, .rec = want, .who = &req->principal, .rep = rep};
 	rc = hd_store_write(in->store, tok_delete_write, &j);
 	hd__api_token__free_unpacked(want, NULL);

@@ -1,7 +1,7 @@
 /* intake's user reads and authentication RPCs (directory shard), and the
  * users module's route table. Writes are in users_write.c, tokens and
  * passwords in tokens.c, organizations in orgs.c, groups in groups.c. */
-#include "users.h"
+#include "dir_common.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -19,6 +19,27 @@ int intake_on_directory(intake *in, hd_rpc_rep *rep)
 			   "users live on intake shard %d",
 			   INTAKE_DIRECTORY_SHARD);
 }
+
+static const intake_dir_rpc auth_rpc = {
+	.gate = INTAKE_ANYONE,
+	.msg = &hd__auth_token_request__descriptor,
+	.undecodable = "payload is not an hd.AuthTokenRequest"};
+/* The requester field: a ticket's author names it. */
+static const intake_dir_rpc ensure_rpc = {
+	.gate = INTAKE_STAFF,
+	.denied = "only agents may name another requester",
+	.msg = &hd__user_ensure_request__descriptor,
+	.undecodable = "payload is not an hd.UserEnsureRequest",
+	.denied_field = "requester"};
+/* End-users may read themselves: checked after decoding. */
+static const intake_dir_rpc get_rpc = {.gate = INTAKE_ANYONE,
+				       .msg = &hd__id_request__descriptor,
+				       .undecodable = "payload is not an id"};
+static const intake_dir_rpc list_rpc = {
+	.gate = INTAKE_STAFF,
+	.denied = "end-users cannot list users",
+	.msg = &hd__dir_list_request__descriptor,
+	.undecodable = "payload is not an hd.DirListRequest"};
 
 /* Look up email (already lower-cased) and decode the user. */
 static int find_user(intake *in, const char *email, Hd__User **out)
@@ -38,14 +59,10 @@ static int find_user(intake *in, const char *email, Hd__User **out)
 static int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__AuthTokenRequest *ar = NULL;
+	int rc = intake_dir_open(in, req, rep, &auth_rpc, (void **)&ar);
 	if (rc)
 		return rc;
-	Hd__AuthTokenRequest *ar =
-		hd__auth_token_request__unpack(NULL, req->len, req->payload);
-	if (!ar)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.AuthTokenRequest");
 	char email[256];
 	Hd__User *u = NULL;
 	rc = HD_E_UNAUTHORIZED;
@@ -123,17 +140,10 @@ static int intake_users_ensure(void *ctx, const hd_rpc_req *req,
 			       hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__UserEnsureRequest *er = NULL;
+	int rc = intake_dir_open(in, req, rep, &ensure_rpc, (void **)&er);
 	if (rc)
 		return rc;
-	if (!intake_is_staff(&req->principal))
-		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "requester",
-				   "only agents may name another requester");
-	Hd__UserEnsureRequest *er =
-		hd__user_ensure_request__unpack(NULL, req->len, req->payload);
-	if (!er)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.UserEnsureRequest");
 	char email[256];
 	Hd__User *found = NULL;
 	if (!hd_email_plausible(er->email) ||
@@ -159,26 +169,19 @@ static int intake_users_ensure(void *ctx, const hd_rpc_req *req,
 static int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__IdRequest *gr = NULL;
+	int rc = intake_dir_open(in, req, rep, &get_rpc, (void **)&gr);
 	if (rc)
 		return rc;
-	Hd__IdRequest *gr =
-		hd__id_request__unpack(NULL, req->len, req->payload);
-	if (!gr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an id");
 	if (!intake_is_staff(&req->principal) &&
 	    gr->id != req->principal.user_id) {
 		hd__id_request__free_unpacked(gr, NULL);
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "end-users see only themselves");
 	}
-	hd_txn t;
 	Hd__User *u = NULL;
-	rc = hd_store_read(in->store, &t);
-	if (!rc)
-		rc = intake_user_get(&t, gr->id, &u);
-	hd_txn_end(&t);
+	rc = intake_dir_read(in, intake_dir.users, &hd__user__descriptor,
+			     gr->id, (void **)&u);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, u);
 	hd__user__free_unpacked(u, NULL);
@@ -230,30 +233,18 @@ static int pack_users(const intake_dir_page *p, hd_rpc_rep *rep)
 static int intake_users_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__DirListRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &list_rpc, (void **)&q);
 	if (rc)
 		return rc;
-	if (!intake_is_staff(&req->principal))
-		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-				   "end-users cannot list users");
-	Hd__DirListRequest *q =
-		hd__dir_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.DirListRequest");
 	user_filter f = {.q = q};
 	if (!hd_ascii_lower(q->query, f.query, sizeof f.query)) {
 		hd__dir_list_request__free_unpacked(q, NULL);
 		return hd_rpc_fail(rep, HD_E_INVALID, "query", "too long");
 	}
-	hd_txn t;
 	intake_dir_page p = {0};
-	rc = hd_store_read(in->store, &t);
-	if (!rc)
-		rc = intake_dir_scan(&t, intake_dir.users,
-				     &hd__user__descriptor, q, keep_user, &f,
-				     &p);
-	hd_txn_end(&t);
+	rc = intake_dir_list(in, intake_dir.users, &hd__user__descriptor, q,
+			     keep_user, &f, &p);
 	if (!rc)
 		rc = pack_users(&p, rep);
 	intake_dir_page_free(&p);

@@ -1,7 +1,7 @@
 /* intake's user writes: create, update, create_or_update and the soft
  * delete (directory shard). Shape checks run before the write job; checks
  * that need the store (duplicate e-mail, the target's role) run inside it. */
-#include "users.h"
+#include "dir_common.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -10,6 +10,20 @@
 #include <string.h>
 
 enum { W_CREATE, W_UPDATE, W_UPSERT };
+
+/* Who may write is decided after decoding: end-users may update. */
+static const intake_dir_rpc write_rpc = {
+	.gate = INTAKE_ANYONE,
+	.msg = &hd__user_write_request__descriptor,
+	.undecodable = "payload is not an hd.UserWriteRequest",
+	.required = "user",
+};
+static const intake_dir_rpc delete_rpc = {
+	.gate = INTAKE_ADMIN,
+	.denied = "only admins delete users",
+	.msg = &hd__id_request__descriptor,
+	.undecodable = "payload is not an id",
+};
 
 typedef struct user_job {
 	intake *in;
@@ -260,16 +274,10 @@ static int run(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep, int mode,
 	       bool *created)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__UserWriteRequest *wr = NULL;
+	int rc = intake_dir_open(in, req, rep, &write_rpc, (void **)&wr);
 	if (rc)
 		return rc;
-	Hd__UserWriteRequest *wr =
-		hd__user_write_request__unpack(NULL, req->len, req->payload);
-	if (!wr || !wr->user) {
-		hd__user_write_request__free_unpacked(wr, NULL);
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.UserWriteRequest");
-	}
 	user_job j = {.in = in,
 		      .who = &req->principal,
 		      .wr = wr,
@@ -342,27 +350,16 @@ static int delete_write(hd_txn *t, void *arg)
 int intake_users_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	int rc = intake_on_directory(in, rep);
+	Hd__IdRequest *ir = NULL;
+	int rc = intake_dir_open(in, req, rep, &delete_rpc, (void **)&ir);
 	if (rc)
 		return rc;
-	if (!intake_is_admin(&req->principal))
-		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-				   "only admins delete users");
-	Hd__IdRequest *ir =
-		hd__id_request__unpack(NULL, req->len, req->payload);
-	if (!ir)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an id");
 	del_job j = {.id = ir->id};
-	hd_buf_init(&j.result, (size_t)1 << 20);
 	if (ir->id == req->principal.user_id)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "base",
 				 "You cannot delete yourself");
 	else
-		rc = hd_store_write(in->store, delete_write, &j);
-	if (!rc)
-		rc = hd_buf_append(&rep->payload, j.result.data, j.result.len);
-	hd_buf_release(&j.result);
+		rc = intake_dir_run(in, rep, delete_write, &j, &j.result);
 	hd__id_request__free_unpacked(ir, NULL);
 	return rc;
 }

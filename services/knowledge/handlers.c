@@ -1,10 +1,9 @@
 /* knowledge's event handlers and Prometheus families. */
 #include "knowledge.h"
 
-#include "common.pb-c.h"
 #include "hd/err.h"
+#include "hd/evdecode.h"
 #include "hd/prom.h"
-#include "ticket.pb-c.h"
 
 #include <string.h>
 
@@ -13,12 +12,11 @@
 int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	kb *k = ctx;
-	if (strcmp(ev->type, "ticket.created") != 0)
-		return HD_OK;
-	Hd__Ticket *tk =
-		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	static const char *const types[] = {"ticket.created", NULL};
+	Hd__Ticket *tk;
+	int rc = hd_ev_ticket(ev, types, &tk);
 	if (!tk)
-		return HD_E_DECODE;
+		return rc;
 	hd_buf text;
 	hd_buf_init(&text, MAX_QUEUED_TEXT);
 	/* Subject and the start of the description are enough to suggest from;

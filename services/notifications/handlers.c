@@ -1,22 +1,18 @@
 /* notifications' event handlers and Prometheus families. */
 #include "notifications.h"
 
-#include "common.pb-c.h"
 #include "hd/err.h"
+#include "hd/evdecode.h"
 #include "hd/prom.h"
-#include "ticket.pb-c.h"
-
-#include <string.h>
 
 int notify_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	notify *n = ctx;
-	if (strcmp(ev->type, "ticket.created") != 0)
-		return HD_OK;
-	Hd__Ticket *tk =
-		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	static const char *const types[] = {"ticket.created", NULL};
+	Hd__Ticket *tk;
+	int rc = hd_ev_ticket(ev, types, &tk);
 	if (!tk)
-		return HD_E_DECODE;
+		return rc;
 	uint8_t id[8], who[8];
 	hd_key_u64(id, tk->id);
 	hd_key_u64(who, tk->requester_id);

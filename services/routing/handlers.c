@@ -1,10 +1,9 @@
 /* routing's event handlers and Prometheus families. */
 #include "routing.h"
 
-#include "common.pb-c.h"
 #include "hd/err.h"
+#include "hd/evdecode.h"
 #include "hd/prom.h"
-#include "ticket.pb-c.h"
 
 #include <string.h>
 
@@ -41,14 +40,13 @@ static void unqueue_old(hd_txn *t, routing *r, const uint8_t id[8])
 int routing_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	routing *r = ctx;
-	bool deleted = strcmp(ev->type, "ticket.deleted") == 0;
-	if (!deleted && strcmp(ev->type, "ticket.created") != 0 &&
-	    strcmp(ev->type, "ticket.updated") != 0)
-		return HD_OK;
-	Hd__Ticket *tk =
-		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	static const char *const types[] = {"ticket.created", "ticket.updated",
+					    "ticket.deleted", NULL};
+	Hd__Ticket *tk;
+	int rc = hd_ev_ticket(ev, types, &tk);
 	if (!tk)
-		return HD_E_DECODE;
+		return rc;
+	bool deleted = strcmp(ev->type, "ticket.deleted") == 0;
 	uint8_t id[8], key[16];
 	hd_key_u64(id, tk->id);
 	queue_key(key, tk);

@@ -1,6 +1,7 @@
 /* routing's views.* RPCs: saved queues over routing's copy of the tickets.
  * Agents and admins only; conditions are checked here (views_match.c). */
 #include "routing.h"
+#include "scan.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -135,38 +136,25 @@ static int by_position(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+typedef struct list_filter {
+	bool active_only;
+	const hd_principal *who;
+} list_filter;
+
+static bool listed(const void *msg, const void *arg)
+{
+	const Hd__View *v = msg;
+	const list_filter *f = arg;
+	return (!f->active_only || v->active) &&
+	       routing_view_visible(v, f->who);
+}
+
 static int collect_views(hd_txn *t, routing *r, bool active_only,
 			 const hd_principal *who, Hd__ViewList *l)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->views, &cur));
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		Hd__View *one = hd__view__unpack(NULL, v.mv_size, v.mv_data);
-		if (!one) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		if ((active_only && !one->active) ||
-		    !routing_view_visible(one, who)) {
-			hd__view__free_unpacked(one, NULL);
-			continue;
-		}
-		Hd__View **grown =
-			realloc(l->views, (l->n_views + 1) * sizeof *grown);
-		if (!grown) {
-			hd__view__free_unpacked(one, NULL);
-			rc = HD_E_NOMEM;
-			break;
-		}
-		l->views = grown;
-		l->views[l->n_views++] = one;
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	list_filter f = {active_only, who};
+	return routing_scan(t, r->views, &hd__view__descriptor, true, listed,
+			    &f, (void ***)&l->views, &l->n_views);
 }
 
 static int views_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -1,6 +1,7 @@
 /* Running a view: scan routing's copy of the tickets, keep the ones that
  * match for the caller, sort, and return one page plus the total. */
 #include "routing.h"
+#include "scan.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -15,34 +16,23 @@ typedef struct hits {
 	size_t n;
 } hits;
 
+typedef struct match_arg {
+	const Hd__View *v;
+	const hd_principal *who;
+} match_arg;
+
+static bool matches(const void *msg, const void *arg)
+{
+	const match_arg *m = arg;
+	return routing_view_match(m->v, msg, m->who);
+}
+
 static int scan(hd_txn *t, routing *r, const Hd__View *v,
 		const hd_principal *who, hits *h)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, val;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->tickets, &cur));
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &val, op) == 0;
-	     op = MDB_NEXT) {
-		Hd__Ticket *tk =
-			hd__ticket__unpack(NULL, val.mv_size, val.mv_data);
-		if (!tk || !routing_view_match(v, tk, who)) {
-			hd__ticket__free_unpacked(tk, NULL);
-			continue;
-		}
-		Hd__Ticket **grown =
-			realloc(h->items, (h->n + 1) * sizeof *grown);
-		if (!grown) {
-			hd__ticket__free_unpacked(tk, NULL);
-			rc = HD_E_NOMEM;
-			break;
-		}
-		h->items = grown;
-		h->items[h->n++] = tk;
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	match_arg m = {v, who};
+	return routing_scan(t, r->tickets, &hd__ticket__descriptor, false,
+			    matches, &m, (void ***)&h->items, &h->n);
 }
 
 /* qsort has no context argument; the key is per call, so keep it per
