@@ -51,13 +51,15 @@ static int merge(gw_search_result *res, gw_resp *out)
 	return HD_OK;
 }
 
-/* People named by e-mail (assignee:ann@example.com) become ids on the
- * directory shard first, so every shard can match them. */
+/* People named by e-mail (assignee:ann@example.com) and groups and
+ * organizations named by name become ids on the directory shard first, so
+ * every shard can match them. */
 static int resolve(gw *g, gw_req *r, const Hd__SearchRequest *sr,
 		   Hd__SearchRequest **resolved, gw_resp *out)
 {
 	*resolved = NULL;
-	if (!strchr(sr->query, '@'))
+	if (!strchr(sr->query, '@') && !strcasestr(sr->query, "group:") &&
+	    !strcasestr(sr->query, "organization:"))
 		return HD_OK;
 	return gw_call(g, g->intake[0], r, "search.resolve", sr,
 		       &hd__search_request__descriptor, (void **)resolved, out);

@@ -227,14 +227,17 @@ static int intake_search_tickets(void *ctx, const hd_rpc_req *req,
 	return rc;
 }
 
-static int lookup_email(void *arg, const char *email, uint64_t *id)
+static int lookup(void *arg, const char *kind, const char *value, uint64_t *id)
 {
-	return intake_user_by_email(arg, email, id);
+	if (strcmp(kind, "email") == 0)
+		return intake_user_by_email(arg, value, id);
+	return intake_dir_id_by_name(arg, strcmp(kind, "group") == 0, value,
+				     id);
 }
 
 /* search.resolve (directory shard only): the request with people's e-mail
- * addresses in its query replaced by their ids, so every shard can match
- * them without a directory of its own. */
+ * addresses and group and organization names in its query replaced by
+ * their ids, so every shard can match them without a directory of its own. */
 static int intake_search_resolve(void *ctx, const hd_rpc_req *req,
 				 hd_rpc_rep *rep)
 {
@@ -255,7 +258,7 @@ static int intake_search_resolve(void *ctx, const hd_rpc_req *req,
 	hd_buf_init(&b, 2 * MAX_QUERY);
 	int rc = check_request(sr, rep);
 	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = sq_resolve_people(sr->query, lookup_email, &t, &b);
+		rc = sq_resolve_people(sr->query, lookup, &t, &b);
 		hd_txn_end(&t);
 		if (rc)
 			hd_rpc_fail(rep, HD_E_INVALID, "query",

@@ -95,9 +95,13 @@ int sq_parse(const char *q, const hd_principal *who, int64_t now_ms,
 	     sq_query *out, hd_rpc_rep *rep);
 void sq_release(sq_query *q);
 /* Rewrite people keywords whose value is an e-mail (assignee:, requester:,
- * submitter:, cc:) to the user's id, when fn finds it; the other terms are
- * copied as they are, space-separated, to out. HD_E_TOOBIG, HD_E_NOMEM. */
-typedef int (*sq_lookup_fn)(void *arg, const char *email_lower, uint64_t *id);
+ * submitter:, cc:) to the user's id, and group: / organization: names to
+ * their ids, when fn finds them (kind "email" with the value lower-cased,
+ * "group" or "organization"); a name nobody has becomes an id that matches
+ * nothing. Other terms are copied as they are, space-separated, to out.
+ * HD_E_TOOBIG, HD_E_NOMEM. */
+typedef int (*sq_lookup_fn)(void *arg, const char *kind, const char *value,
+			    uint64_t *id);
 int sq_resolve_people(const char *q, sq_lookup_fn fn, void *arg, hd_buf *out);
 int sq_status_ordinal(const char *s);
 int sq_priority_ordinal(const char *s);

@@ -382,21 +382,32 @@ void sq_release(sq_query *q)
 	memset(q, 0, sizeof *q);
 }
 
-/* A people keyword with an e-mail value ("-assignee:ann@example.com")? */
-static int people_email(const char *term, size_t n, size_t *vstart)
+/* A keyword whose value the directory turns into an id: people by e-mail
+ * ("-assignee:ann@example.com"), groups and organizations by name
+ * (group:"Level 2"). Returns the lookup kind, or NULL. */
+static const char *resolvable(const char *term, size_t n, size_t *vstart)
 {
-	static const char *const people[] = {
-		"assignee:", "requester:", "submitter:", "cc:", NULL};
+	static const struct {
+		const char *key, *kind;
+	} keys[] = {{"assignee:", "email"},  {"requester:", "email"},
+		    {"submitter:", "email"}, {"cc:", "email"},
+		    {"group:", "group"},     {"organization:", "organization"}};
 	size_t i = term[0] == '-' ? 1 : 0;
-	for (size_t k = 0; people[k]; k++) {
-		size_t kl = strlen(people[k]);
-		if (n > i + kl && strncasecmp(term + i, people[k], kl) == 0 &&
-		    memchr(term + i + kl, '@', n - i - kl)) {
-			*vstart = i + kl;
-			return 1;
-		}
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		size_t kl = strlen(keys[k].key);
+		if (n <= i + kl || strncasecmp(term + i, keys[k].key, kl))
+			continue;
+		const char *v = term + i + kl;
+		size_t vn = n - i - kl;
+		int email = strcmp(keys[k].kind, "email") == 0;
+		if (email ? !memchr(v, '@', vn)
+			  : (strspn(v, "0123456789") == vn ||
+			     (vn == 4 && strncasecmp(v, "none", 4) == 0)))
+			return NULL; /* ids and none are understood as they are */
+		*vstart = i + kl;
+		return keys[k].kind;
 	}
-	return 0;
+	return NULL;
 }
 
 int sq_resolve_people(const char *q, sq_lookup_fn fn, void *arg, hd_buf *out)
@@ -414,18 +425,25 @@ int sq_resolve_people(const char *q, sq_lookup_fn fn, void *arg, hd_buf *out)
 			if (*p == '"')
 				inq = !inq;
 		size_t n = (size_t)(p - start), v;
-		char email[256];
+		char value[256];
 		uint64_t id = 0;
-		int swap = people_email(start, n, &v) && n - v < sizeof email;
+		const char *kind = resolvable(start, n, &v);
+		int swap = kind && n - v < sizeof value;
 		if (swap) {
 			size_t en = n - v;
 			const char *e = start + v;
 			if (en >= 2 && e[0] == '"' && e[en - 1] == '"')
 				e++, en -= 2;
-			memcpy(email, e, en);
-			email[en] = '\0';
-			swap = hd_ascii_lower(email, email, sizeof email) &&
-			       fn(arg, email, &id) == HD_OK;
+			memcpy(value, e, en);
+			value[en] = '\0';
+			int email = strcmp(kind, "email") == 0;
+			if (email &&
+			    !hd_ascii_lower(value, value, sizeof value))
+				swap = 0;
+			else if (fn(arg, kind, value, &id) != HD_OK)
+				/* an e-mail we do not know stays as written; a
+				 * name nobody has matches nothing */
+				swap = !email, id = UINT64_MAX;
 		}
 		if (out->len)
 			rc = hd_buf_puts(out, " ");

@@ -43,6 +43,10 @@ int intake_dir_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
 		    const Hd__DirListRequest *q, intake_dir_keep keep,
 		    void *arg, intake_dir_page *out);
 void intake_dir_page_free(intake_dir_page *p);
+/* The id of the group (group) or organization named name, compared without
+ * ASCII case. HD_E_NOTFOUND. */
+int intake_dir_id_by_name(hd_txn *t, bool group, const char *name,
+			  uint64_t *id);
 
 /* users_write.c / tokens.c / orgs.c / groups.c: RPC handlers. */
 int intake_on_directory(intake *in, hd_rpc_rep *rep);

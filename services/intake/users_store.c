@@ -243,6 +243,42 @@ int intake_dir_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
 	return rc;
 }
 
+int intake_dir_id_by_name(hd_txn *t, bool group, const char *name, uint64_t *id)
+{
+	/* Organizations and groups are few: a scan beats another index. */
+	MDB_cursor *c = NULL;
+	MDB_val k, v;
+	if (mdb_cursor_open(t->txn, group ? intake_dir.groups : intake_dir.orgs,
+			    &c))
+		return HD_E_INTERNAL;
+	int rc = HD_E_NOTFOUND;
+	for (int op = MDB_FIRST;
+	     rc == HD_E_NOTFOUND && mdb_cursor_get(c, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		if (group) {
+			Hd__Group *g =
+				hd__group__unpack(NULL, v.mv_size, v.mv_data);
+			if (g && !g->deleted &&
+			    strcasecmp(g->name, name) == 0) {
+				*id = g->id;
+				rc = HD_OK;
+			}
+			hd__group__free_unpacked(g, NULL);
+		} else {
+			Hd__Organization *o = hd__organization__unpack(
+				NULL, v.mv_size, v.mv_data);
+			if (o && !o->deleted &&
+			    strcasecmp(o->name, name) == 0) {
+				*id = o->id;
+				rc = HD_OK;
+			}
+			hd__organization__free_unpacked(o, NULL);
+		}
+	}
+	mdb_cursor_close(c);
+	return rc;
+}
+
 void intake_dir_page_free(intake_dir_page *p)
 {
 	for (size_t i = 0; i < p->n; i++)

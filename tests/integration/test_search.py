@@ -262,3 +262,22 @@ def test_search_follows_updates_deletes_and_restarts(ctx):
         r = wait_count(c, "first", 2)
         assert sorted(ids(r)) == sorted([t["id"], fresh["id"]]), r
         assert ids(search(c, "omega")) == [t["id"]]
+
+
+def test_search_groups_and_organizations_by_name(ctx):
+    with Suite(ctx.bin_dir, shards=2).start() as s:
+        c = s.client()
+        g = c.request("POST", "/api/v2/groups.json", {"group": {"name": "Level 2"}})
+        o = c.request("POST", "/api/v2/organizations.json", {"organization": {"name": "하나 상사"}})
+        assert g.status == 201 and o.status == 201, (g, o)
+        gid, oid = g.json["group"]["id"], o.json["organization"]["id"]
+        in_group = make(c, "escalated", "needs level two", group_id=gid)
+        in_org = make(c, "company", "from the company", organization_id=oid)
+        other = make(c, "plain", "nothing special")
+        wait_count(c, "type:ticket", 3)
+        assert ids(search(c, 'group:"Level 2"')) == [in_group["id"]]
+        assert ids(search(c, 'group:"level 2"')) == [in_group["id"]]
+        assert ids(search(c, f"group:{gid}")) == [in_group["id"]]
+        assert ids(search(c, 'organization:"하나 상사"')) == [in_org["id"]]
+        assert ids(search(c, "group:Nobody")) == []
+        assert sorted(ids(search(c, '-group:"Level 2" type:ticket'))) == sorted([in_org["id"], other["id"]])
