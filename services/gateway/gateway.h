@@ -59,6 +59,11 @@ typedef struct gw_resp {
 	json_t *body; /* NULL → empty body */
 	char location[512];
 	char api_warn[512]; /* x-zendesk-api-warn, when keys were dropped */
+	/* A non-JSON body (attachment bytes): malloc'd, freed by http.c. */
+	void *raw;
+	size_t raw_len;
+	char raw_type[128];
+	char raw_name[256]; /* Content-Disposition file name */
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);

@@ -37,6 +37,9 @@ int gw_tickets_tags_write(gw *g, gw_req *r, gw_resp *out);
 /* uploads.c */
 int gw_uploads_create(gw *g, gw_req *r, gw_resp *out);
 int gw_attachments_show(gw *g, gw_req *r, gw_resp *out);
+int gw_attachments_content(gw *g, gw_req *r, gw_resp *out);
+/* The Zendesk attachment object (API.md §2); new reference. */
+json_t *gw_attachment_json(const gw_req *r, const Hd__Attachment *a);
 /* Resolve comment.uploads tokens into comment.hd_attachments (422
  * "uploads" for unknown tokens). */
 int gw_ticket_uploads(gw *g, gw_req *r, json_t *ticket, gw_resp *out);

@@ -303,6 +303,8 @@ const gw_route gw_ticket_routes[] = {
 	{"GET", "/api/v2/job_statuses/{s}", gw_job_status_show, GW_AUTH_USER},
 	{"POST", "/api/v2/uploads", gw_uploads_create, GW_AUTH_USER},
 	{"GET", "/api/v2/attachments/{id}", gw_attachments_show, GW_AUTH_USER},
+	{"GET", "/api/v2/attachments/{id}/content", gw_attachments_content,
+	 GW_AUTH_USER},
 	{"GET", "/api/v2/tickets/{id}", gw_tickets_show, GW_AUTH_USER},
 	{"PUT", "/api/v2/tickets/{id}", gw_tickets_update, GW_AUTH_USER},
 	{"DELETE", "/api/v2/tickets/{id}", gw_tickets_delete, GW_AUTH_USER},

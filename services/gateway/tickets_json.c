@@ -116,27 +116,8 @@ static json_t *attachments_json(const gw_req *r, Hd__Attachment *const *a,
 				size_t n)
 {
 	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		char url[400], content[400];
-		snprintf(url, sizeof url, "%s/api/v2/attachments/%llu.json",
-			 r->base_url, (unsigned long long)a[i]->id);
-		snprintf(content, sizeof content,
-			 "%s/api/v2/attachments/%llu/content", r->base_url,
-			 (unsigned long long)a[i]->id);
-		json_array_append_new(
-			arr,
-			json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:n, "
-				  "s:n, s:b, s:b, s:b, s:s, s:[]}",
-				  "url", url, "id", (json_int_t)a[i]->id,
-				  "file_name", a[i]->file_name, "content_url",
-				  content, "mapped_content_url", content,
-				  "content_type", a[i]->content_type, "size",
-				  (json_int_t)a[i]->size, "width", "height",
-				  "inline", a[i]->inline_, "deleted",
-				  a[i]->deleted, "malware_access_override", 0,
-				  "malware_scan_result", "not_scanned",
-				  "thumbnails"));
-	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, gw_attachment_json(r, a[i]));
 	return arr;
 }
 

@@ -11,14 +11,13 @@
 
 #define MAX_TOKENS 20
 
-static json_t *attachment_json(const gw_req *r, const Hd__Attachment *a)
+json_t *gw_attachment_json(const gw_req *r, const Hd__Attachment *a)
 {
 	char url[400], content[400];
 	snprintf(url, sizeof url, "%s/api/v2/attachments/%llu.json",
 		 r->base_url, (unsigned long long)a->id);
-	snprintf(content, sizeof content,
-		 "%s/api/v2/attachments/%llu/content?name=%s", r->base_url,
-		 (unsigned long long)a->id, "file");
+	snprintf(content, sizeof content, "%s/api/v2/attachments/%llu/content",
+		 r->base_url, (unsigned long long)a->id);
 	return json_pack(
 		"{s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:n, s:n, "
 		"s:b, s:b, s:b, s:s, s:[]}",
@@ -54,11 +53,11 @@ int gw_uploads_create(gw *g, gw_req *r, gw_resp *out)
 		return rc;
 	json_t *list = json_array();
 	for (size_t i = 0; i < up->n_attachments; i++)
-		json_array_append_new(list,
-				      attachment_json(r, up->attachments[i]));
+		json_array_append_new(
+			list, gw_attachment_json(r, up->attachments[i]));
 	json_t *last =
 		up->n_attachments
-			? attachment_json(
+			? gw_attachment_json(
 				  r, up->attachments[up->n_attachments - 1])
 			: json_null();
 	out->status = 201;
@@ -70,6 +69,50 @@ int gw_uploads_create(gw *g, gw_req *r, gw_resp *out)
 	return HD_OK;
 }
 
+/* A Content-Type we repeat back only when it is a plain token/subtype. */
+static const char *safe_type(const char *t)
+{
+	size_t n = strlen(t);
+	if (n == 0 || n >= 100 || !strchr(t, '/') ||
+	    strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789!#$&^_.+-/") != n)
+		return "application/octet-stream";
+	return t;
+}
+
+/* GET /attachments/{id}/content: the bytes, as a download. */
+int gw_attachments_content(gw *g, gw_req *r, gw_resp *out)
+{
+	Hd__TicketGetRequest q = HD__TICKET_GET_REQUEST__INIT;
+	Hd__AttachmentContent *a = NULL;
+	q.id = r->id;
+	int rc = gw_call(g, g->intake[0], r, "attachments.content", &q,
+			 &hd__attachment_content__descriptor, (void **)&a, out);
+	if (!rc && (!a->attachment || a->attachment->deleted))
+		rc = gw_from_err(out, HD_E_NOTFOUND, "Not found");
+	if (!rc) {
+		out->raw = malloc(a->data.len ? a->data.len : 1);
+		if (!out->raw) {
+			rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
+		} else {
+			memcpy(out->raw, a->data.data, a->data.len);
+			out->raw_len = a->data.len;
+			out->status = 200;
+			snprintf(out->raw_type, sizeof out->raw_type, "%s",
+				 safe_type(a->attachment->content_type));
+			/* The name goes inside a quoted header value. */
+			snprintf(out->raw_name, sizeof out->raw_name, "%s",
+				 a->attachment->file_name);
+			for (char *p = out->raw_name; *p; p++)
+				if (*p == '"' || *p == '\\' ||
+				    (unsigned char)*p < 0x20)
+					*p = '_';
+		}
+	}
+	hd__attachment_content__free_unpacked(a, NULL);
+	return rc;
+}
+
 int gw_attachments_show(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__TicketGetRequest q = HD__TICKET_GET_REQUEST__INIT;
@@ -79,7 +122,7 @@ int gw_attachments_show(gw *g, gw_req *r, gw_resp *out)
 			 &hd__attachment_content__descriptor, (void **)&a, out);
 	if (!rc)
 		gw_reply_one(out, 200, "attachment",
-			     attachment_json(r, a->attachment));
+			     gw_attachment_json(r, a->attachment));
 	hd__attachment_content__free_unpacked(a, NULL);
 	return rc;
 }

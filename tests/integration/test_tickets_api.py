@@ -362,6 +362,15 @@ def test_uploads_attach_to_comments(ctx):
         att = c.request("GET", f"/api/v2/attachments/{up['attachment']['id']}.json")
         assert att.status == 200 and att.json["attachment"]["content_url"].startswith(
             f"http://127.0.0.1:{s.http_port}/"), att
+        # content_url serves the exact bytes, as a download nobody renders.
+        dl = c.request("GET", att.json["attachment"]["content_url"].split(str(s.http_port), 1)[1])
+        assert dl.status == 200 and dl.raw == blob, (dl.status, len(dl.raw))
+        assert dl.headers["content-type"] == "application/binary", dl.headers
+        assert dl.headers["x-content-type-options"] == "nosniff"
+        assert dl.headers["content-disposition"] == 'attachment; filename="dump.bin"'
+        other = r2.json["upload"]["attachments"][1]
+        assert c.request("GET", f"/api/v2/attachments/{other['id']}/content").raw == b"hello"
+        assert c.request("GET", "/api/v2/attachments/999999999/content").status == 404
         t = create_ticket(c, comment={"body": "see files", "uploads": [up["token"]],
                                       "hd_attachments": [{"id": 1, "file_name": "forged"}]})
         assert t.status == 201, t
