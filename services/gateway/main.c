@@ -12,7 +12,7 @@ const char *const gw_peer_names[GW_PEERS] = {"routing", "knowledge",
 static const hd_cfg_opt opts[] = {
 	{"HD_HTTP_BIND", "--http-bind", "127.0.0.1", "public HTTP address"},
 	{"HD_HTTP_PORT", "--http-port", "8080", "public HTTP port"},
-	{"HD_HTTP_THREADS", "--http-threads", "16",
+	{"HD_HTTP_THREADS", "--http-threads", "64",
 	 "HTTP worker threads (each may wait on one RPC)"},
 	{"HD_MAX_BODY", "--max-body", "1048576",
 	 "largest request body in bytes"},

@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/build/bench
 DURATION=${BENCH_DURATION:-5s}
 THREADS=${BENCH_WRK_THREADS:-2}
-HTTP_THREADS=${HD_HTTP_THREADS:-16}
+HTTP_THREADS=${HD_HTTP_THREADS:-64}
 rm -rf "$OUT/data"; mkdir -p "$OUT/data"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -24,12 +24,21 @@ export HD_AUTH="Basic $(printf '%s/token:%s' "$EMAIL" "$TOKEN" | base64 -w0)"
 FLOOR_PORT=$(free_port)
 "$TOOLS/hd-bench-floor" "$FLOOR_PORT" "$HTTP_THREADS" & FLOOR=$!
 PORT=$(free_port)
-HD_RATE_LIMIT=1000000000 HD_DATA=$OUT/data HD_HTTP_PORT=$PORT HD_ADMIN_EMAIL=$EMAIL HD_ADMIN_TOKEN=$TOKEN \
+HD_RATE_LIMIT=1000000 HD_DATA=$OUT/data HD_HTTP_PORT=$PORT HD_ADMIN_EMAIL=$EMAIL HD_ADMIN_TOKEN=$TOKEN \
   HD_HTTP_THREADS=$HTTP_THREADS "$ROOT/scripts/run.sh" "$BIN" >"$OUT/run.log" 2>&1 &
 SUITE=$!
 cleanup() { kill -TERM "$SUITE" "$FLOOR" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 for _ in $(seq 100); do grep -q "Press Ctrl-C" "$OUT/run.log" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do
+  curl -fsS -H "Authorization: $HD_AUTH" "http://127.0.0.1:$PORT/api/v2/users/me" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+if ! curl -fsS -H "Authorization: $HD_AUTH" "http://127.0.0.1:$PORT/api/v2/users/me" >/dev/null; then
+  echo "bench: the suite did not come up; see $OUT/data/*.log" >&2
+  tail -5 "$OUT"/data/*.log >&2
+  exit 1
+fi
 
 # wrk NAME CONNS URL SCRIPT → appends "NAME rps p50 p99 errors" to results.tsv
 wrk_run() {
