@@ -12,7 +12,6 @@
 #define WINDOW_MS 60000
 
 typedef struct rl_slot {
-	uint64_t user_id;
 	int64_t window_start;
 	unsigned used;
 } rl_slot;
@@ -39,8 +38,9 @@ void gw_ratelimit_take(uint64_t user_id, gw_rate *out)
 		return;
 	pthread_mutex_lock(&rl.mu);
 	rl_slot *s = &rl.slots[(user_id * 0x9E3779B97F4A7C15ull) >> 52];
-	if (s->user_id != user_id || now - s->window_start >= WINDOW_MS) {
-		s->user_id = user_id;
+	/* Only an expired window resets: users whose ids collide keep
+	 * counting together instead of resetting each other's count. */
+	if (now - s->window_start >= WINDOW_MS) {
 		s->window_start = now;
 		s->used = 0;
 	}

@@ -1,6 +1,4 @@
 """The thin slice: create and read tickets through the gateway."""
-import signal
-
 from harness import ADMIN_EMAIL, Suite, basic, create_ticket
 
 
@@ -74,8 +72,10 @@ def test_consumers_apply_each_ticket_once(ctx):
 
 def test_bus_status_is_for_admins_only(ctx):
     with Suite(ctx.bin_dir).start() as s:
-        # An end-user exists once named as a requester; end-users have no token
-        # of their own yet, so check the unauthenticated and wrong-method paths.
+        from test_tickets_api import end_user
+        _, customer = end_user(s, "customer@example.com")
+        r = customer.request("GET", "/api/v2/hd/bus")
+        assert r.status == 403, r
         r = s.client(auth=None).request("GET", "/api/v2/hd/bus")
         assert r.status == 401, r
         r = s.client().request("DELETE", "/api/v2/hd/bus")
