@@ -9,7 +9,7 @@ BUILD := build/$(MODE)
 GEN := build/gen
 CC ?= cc
 
-PKGS := libprotobuf-c lmdb libmicrohttpd jansson libsodium libutf8proc
+PKGS := libprotobuf-c lmdb libmicrohttpd jansson libsodium libutf8proc gmime-3.0 libcurl
 # Debian's libnng-dev ships no pkg-config file (only CMake config): ask
 # pkg-config first and fall back to the linker's default search path.
 NNG_CFLAGS := $(shell pkg-config --cflags nng 2>/dev/null)

@@ -123,7 +123,7 @@ static nng_msg *encode_request(const char *method, const void *payload,
 	req.payload.data = (uint8_t *)payload;
 	req.payload.len = len;
 	req.trace_id = (char *)(trace_id ? trace_id : "");
-	req.deadline_ms = hd_now_ms() + timeout_ms;
+	req.deadline_ms = hd_wall_ms() + timeout_ms;
 	if (who) {
 		p.user_id = who->user_id;
 		p.role = (char *)who->role;

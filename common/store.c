@@ -68,13 +68,6 @@ struct hd_store {
 	void *publish_arg;
 };
 
-int64_t hd_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void hd_key_u64(uint8_t out[8], uint64_t v)
 {
 	for (int i = 7; i >= 0; i--, v >>= 8)
@@ -331,7 +324,7 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 	mdb_reader_check(s->env, &dead);
 	if ((rc = open_dbs(s, o->dbs)) || (rc = load_outbox_bounds(s)))
 		goto fail;
-	s->last_trim_ms = hd_now_ms();
+	s->last_trim_ms = hd_wall_ms();
 	if (pthread_create(&s->writer, NULL, writer_main, s)) {
 		rc = HD_E_NOMEM;
 		goto fail;
@@ -514,7 +507,7 @@ static void trim_outbox(hd_store *s)
 	if (mdb_txn_begin(s->env, NULL, 0, &txn))
 		return;
 	int64_t horizon =
-		s->retain_ms ? hd_now_ms() - (int64_t)s->retain_ms : 0;
+		s->retain_ms ? hd_wall_ms() - (int64_t)s->retain_ms : 0;
 	uint64_t seq = oldest, removed = 0;
 	MDB_val k, v;
 	int rc = mdb_cursor_open(txn, s->events, &cur);
@@ -603,7 +596,7 @@ static void *writer_main(void *arg)
 			until.tv_sec += 1;
 			pthread_cond_timedwait(&s->work, &s->mu, &until);
 			if (!s->head &&
-			    hd_now_ms() - s->last_trim_ms >= TRIM_EVERY_MS)
+			    hd_wall_ms() - s->last_trim_ms >= TRIM_EVERY_MS)
 				break;
 		}
 		if (!s->head && s->stopping)
@@ -621,8 +614,8 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		if (jobs)
 			commit_batch(s, jobs);
-		if (hd_now_ms() - s->last_trim_ms >= TRIM_EVERY_MS) {
-			s->last_trim_ms = hd_now_ms();
+		if (hd_wall_ms() - s->last_trim_ms >= TRIM_EVERY_MS) {
+			s->last_trim_ms = hd_wall_ms();
 			trim_outbox(s);
 		}
 		pthread_mutex_lock(&s->mu);

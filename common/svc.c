@@ -1,5 +1,6 @@
 /* The service skeleton; see hd/svc.h. */
 #include "hd/svc.h"
+#include "hd/clock.h"
 
 #include "common.pb-c.h"
 #include "hd/err.h"
@@ -28,6 +29,8 @@ static const hd_cfg_opt common_opts[] = {
 	{"HD_SHARD", "--shard", "0", "this instance's shard"},
 	{"HD_SHARDS", "--shards", "1", "number of intake shards in the suite"},
 	{"HD_LOG_LEVEL", "--log-level", "info", "debug | info | warn | error"},
+	{"HD_CLOCK_FILE", "--clock-file", "",
+	 "tests only: file holding a business-clock offset in ms"},
 	{"HD_ADMIN_BIND", "--admin-bind", "127.0.0.1",
 	 "admin HTTP address (/healthz /readyz /metrics)"},
 	{"HD_ADMIN_PORT", "--admin-port", "auto",
@@ -154,6 +157,7 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 	if (rc)
 		return rc;
 	hd_log_init(def->name, hd_cfg_get(&svc->cfg, "HD_LOG_LEVEL"));
+	hd_clock_use_file(hd_cfg_get(&svc->cfg, "HD_CLOCK_FILE"));
 	uint64_t map_mb = 0, ret_h = 0, ret_max = 0;
 	if ((rc = read_numbers(svc, &map_mb, &ret_h, &ret_max)))
 		return rc;

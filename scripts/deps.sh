@@ -8,7 +8,8 @@ PKGS=(
   build-essential pkg-config
   libnng-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev
   libmicrohttpd-dev libcmocka-dev libjansson-dev libutf8proc-dev
-  libsodium-dev libcurl4-openssl-dev
+  libsodium-dev libcurl4-openssl-dev libgmime-3.0-dev
+  python3-aiosmtpd clang libclang-rt-14-dev
   python3 curl lmdb-utils wrk
   docker-compose clang-format prometheus
 )

@@ -72,7 +72,7 @@ static int cache_get(gw_auth_cache *c, const uint8_t key[16], hd_principal *who)
 	int hit = 0;
 	pthread_mutex_lock(&c->mu);
 	slot *s = slot_for(c, key);
-	if (s->expires_ms > hd_now_ms() &&
+	if (s->expires_ms > hd_wall_ms() &&
 	    sodium_memcmp(s->key, key, 16) == 0) {
 		*who = s->who;
 		hit = 1;
@@ -88,7 +88,7 @@ static void cache_put(gw_auth_cache *c, const uint8_t key[16],
 	slot *s = slot_for(c, key);
 	memcpy(s->key, key, 16);
 	s->who = *who;
-	s->expires_ms = hd_now_ms() + CACHE_TTL_MS;
+	s->expires_ms = hd_wall_ms() + CACHE_TTL_MS;
 	pthread_mutex_unlock(&c->mu);
 }
 

@@ -29,7 +29,7 @@ void gw_ratelimit_init(unsigned per_minute)
 
 void gw_ratelimit_take(uint64_t user_id, gw_rate *out)
 {
-	int64_t now = hd_now_ms();
+	int64_t now = hd_wall_ms();
 	out->limit = rl.limit;
 	out->remaining = rl.limit;
 	out->reset = WINDOW_MS / 1000;

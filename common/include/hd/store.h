@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hd/clock.h"
+
 typedef struct hd_store hd_store;
 
 typedef struct hd_txn {
@@ -104,7 +106,5 @@ int hd_store_events_since(hd_store *s, uint64_t after, unsigned max,
 void hd_key_u64(uint8_t out[8], uint64_t v);
 uint64_t hd_key_get_u64(const void *p);
 
-/* Milliseconds since the Unix epoch (UTC). */
-int64_t hd_now_ms(void);
 
 #endif
