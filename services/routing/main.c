@@ -1,10 +1,11 @@
 /* routing: wiring only. */
+#include "commands.h"
 #include "routing.h"
 
 #include "hd/prom.h"
 
-static const char *const own_dbs[] = {"tickets", "unassigned", "views", "meta",
-				      NULL};
+static const char *const own_dbs[] = {"tickets", "unassigned", "views",
+				      "meta",    "commands",   NULL};
 static const char *const *const dbs[] = {own_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
@@ -15,7 +16,17 @@ static int setup(hd_svc *svc, void *ctx)
 	routing *r = ctx;
 	r->store = svc->store;
 	int rc = routing_store_bind(r);
-	return rc ? rc : hd_prom_add_collector(routing_collect, r);
+	if (!rc)
+		rc = hd_prom_add_collector(routing_collect, r);
+	if (!rc)
+		rc = hd_prom_add_collector(routing_cmds_collect, r);
+	return rc ? rc : routing_cmds_start(r, svc);
+}
+
+static void teardown(hd_svc *svc, void *ctx)
+{
+	(void)svc;
+	routing_cmds_stop(ctx);
 }
 
 static const hd_svc_def def = {
@@ -28,6 +39,7 @@ static const hd_svc_def def = {
 	.consumes = sources,
 	.ctx = &the_routing,
 	.setup = setup,
+	.teardown = teardown,
 	.routes = routes,
 	.apply = routing_apply,
 };

@@ -16,7 +16,7 @@
 
 typedef struct routing {
 	hd_store *store;
-	MDB_dbi tickets, unassigned, views, meta;
+	MDB_dbi tickets, unassigned, views, meta, commands;
 } routing;
 
 int routing_store_bind(routing *r);

@@ -2,7 +2,8 @@
  *   tickets     u64 ticket id                   → hd.Ticket (routing's copy)
  *   unassigned  i64 created_at ‖ u64 ticket id  → "" (oldest first)
  *   views       u64 view id                     → hd.View
- *   meta        counter name ("next_view")      → u64 next value */
+ *   meta        counter name ("next_view")      → u64 next value
+ *   commands    see commands.c */
 #include "routing.h"
 
 #include "hd/err.h"
@@ -16,6 +17,8 @@ int routing_store_bind(routing *r)
 		rc = hd_store_dbi(r->store, "unassigned", &r->unassigned);
 	if (!rc)
 		rc = hd_store_dbi(r->store, "views", &r->views);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "commands", &r->commands);
 	return rc ? rc : hd_store_dbi(r->store, "meta", &r->meta);
 }
 
