@@ -1,4 +1,5 @@
 /* routing's event handlers and Prometheus families. */
+#include "hooks.h"
 #include "routing.h"
 
 #include "hd/err.h"
@@ -22,19 +23,22 @@ static void queue_key(uint8_t key[16], const Hd__Ticket *tk)
 	hd_key_u64(key + 8, tk->id);
 }
 
-/* Drop the queue entry of the copy stored before this event, if any. */
-static void unqueue_old(hd_txn *t, routing *r, const uint8_t id[8])
+/* Routing's copy of a ticket as stored before this event, or NULL. */
+static Hd__Ticket *stored_copy(hd_txn *t, routing *r, const uint8_t id[8])
 {
 	MDB_val v;
 	if (hd_txn_get(t, r->tickets, id, 8, &v) != HD_OK)
-		return;
-	Hd__Ticket *old = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-	if (old) {
-		uint8_t key[16];
-		queue_key(key, old);
-		hd_txn_del(t, r->unassigned, key, 16);
-	}
-	hd__ticket__free_unpacked(old, NULL);
+		return NULL;
+	return hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+}
+
+static int run_ticket_hooks(routing *r, hd_txn *t, const Hd__Envelope *ev,
+			    const Hd__Ticket *before, const Hd__Ticket *after)
+{
+	for (size_t i = 0; routing_ticket_hooks[i] && t->rc == HD_OK; i++)
+		hd_txn_fail(t,
+			    routing_ticket_hooks[i](r, t, ev, before, after));
+	return t->rc;
 }
 
 int routing_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
@@ -42,16 +46,25 @@ int routing_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	routing *r = ctx;
 	static const char *const types[] = {"ticket.created", "ticket.updated",
 					    "ticket.deleted", NULL};
+	for (size_t i = 0; routing_event_hooks[i] && t->rc == HD_OK; i++)
+		hd_txn_fail(t, routing_event_hooks[i](r, t, ev));
 	Hd__Ticket *tk;
 	int rc = hd_ev_ticket(ev, types, &tk);
-	if (!tk)
-		return rc;
+	if (!tk || rc || t->rc) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return rc ? rc : t->rc;
+	}
 	bool deleted = strcmp(ev->type, "ticket.deleted") == 0;
 	uint8_t id[8], key[16];
 	hd_key_u64(id, tk->id);
+	Hd__Ticket *before = stored_copy(t, r, id);
+	if (before) {
+		queue_key(key, before);
+		hd_txn_del(t, r->unassigned, key, 16);
+	}
 	queue_key(key, tk);
-	unqueue_old(t, r, id);
 	if (deleted) {
+		tk->deleted = true;
 		hd_txn_del(t, r->tickets, id, 8);
 	} else {
 		hd_txn_put(t, r->tickets, id, 8, ev->payload.data,
@@ -59,6 +72,8 @@ int routing_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 		if (waiting(tk))
 			hd_txn_put(t, r->unassigned, key, 16, "", 0);
 	}
+	run_ticket_hooks(r, t, ev, before, tk);
+	hd__ticket__free_unpacked(before, NULL);
 	hd__ticket__free_unpacked(tk, NULL);
 	return t->rc;
 }

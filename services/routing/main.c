@@ -1,5 +1,6 @@
 /* routing: wiring only. */
 #include "commands.h"
+#include "hooks.h"
 #include "routing.h"
 
 #include "hd/prom.h"
@@ -11,6 +12,11 @@ static const char *const sources[] = {"intake", NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
 static routing the_routing;
 
+static const hd_cfg_opt opts[] = {
+	{"HD_ROUTING_TICK_MS", "--routing-tick-ms", "1000",
+	 "how often due work (SLA timers, automations) is looked for"},
+};
+
 static int setup(hd_svc *svc, void *ctx)
 {
 	routing *r = ctx;
@@ -20,12 +26,19 @@ static int setup(hd_svc *svc, void *ctx)
 		rc = hd_prom_add_collector(routing_collect, r);
 	if (!rc)
 		rc = hd_prom_add_collector(routing_cmds_collect, r);
-	return rc ? rc : routing_cmds_start(r, svc);
+	uint64_t tick_ms = 0;
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_TICK_MS", 10, 3600000,
+				&tick_ms);
+	if (!rc)
+		rc = routing_cmds_start(r, svc);
+	return rc ? rc : routing_ticker_start(r, (unsigned)tick_ms);
 }
 
 static void teardown(hd_svc *svc, void *ctx)
 {
 	(void)svc;
+	routing_ticker_stop();
 	routing_cmds_stop(ctx);
 }
 
@@ -34,6 +47,8 @@ static const hd_svc_def def = {
 	.about = "Hana Desk routing: triggers, assignment, SLAs, business "
 		 "hours, automations, views; consumes ticket events.",
 	.index = 2,
+	.opts = opts,
+	.nopts = sizeof opts / sizeof opts[0],
 	.dbs = dbs,
 	.publishes = 1,
 	.consumes = sources,
