@@ -17,16 +17,19 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #define MAX_DBS           128
 #define MAX_BATCH_JOBS    4096
 #define TRIM_EVERY_MS     1000
 #define TRIM_MAX_PER_PASS 20000
+#define DISK_LOW_BYTES    ((uint64_t)4 << 20)
 
 typedef struct job {
 	hd_write_fn fn;
@@ -66,6 +69,16 @@ struct hd_store {
 
 	hd_publish_fn publish;
 	void *publish_arg;
+
+	/* Growing the map (see grow_map) needs every read transaction ended:
+	 * readers count themselves in `readers` and step back while
+	 * `resizing` is set. */
+	size_t map_size, map_max;
+	char dir[512];
+	_Atomic int readers;
+	atomic_bool resizing;
+	pthread_mutex_t resize_mu;
+	pthread_cond_t resize_done;
 };
 
 void hd_key_u64(uint8_t out[8], uint64_t v)
@@ -299,6 +312,11 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 		return HD_E_NOMEM;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
+	pthread_mutex_init(&s->resize_mu, NULL);
+	pthread_cond_init(&s->resize_done, NULL);
+	s->map_size = o->map_size ? o->map_size : (size_t)1 << 30;
+	snprintf(s->dir, sizeof s->dir, "%s", o->dir);
+	s->map_max = o->map_max > s->map_size ? o->map_max : s->map_size;
 	hd_buf_init(&s->batch, (size_t)1 << 30);
 	s->shard = o->shard;
 	s->retain_ms = o->retain_ms;
@@ -313,8 +331,7 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 		goto fail;
 	mdb_env_set_maxdbs(s->env, MAX_DBS);
 	mdb_env_set_maxreaders(s->env, 512);
-	mdb_env_set_mapsize(s->env,
-			    o->map_size ? o->map_size : (size_t)1 << 30);
+	mdb_env_set_mapsize(s->env, s->map_size);
 	/* MDB_NOTLS: read transactions are not tied to threads, so RPC workers
 	 * can share them freely. Sync stays on: a commit is durable. */
 	rc = hd_err_from_mdb(mdb_env_open(s->env, o->dir, MDB_NOTLS, 0600));
@@ -322,6 +339,11 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 		goto fail;
 	int dead = 0;
 	mdb_reader_check(s->env, &dead);
+	MDB_envinfo info;
+	if (mdb_env_info(s->env, &info) == 0 && info.me_mapsize > s->map_size)
+		s->map_size = info.me_mapsize; /* an earlier run grew it */
+	if (s->map_max < s->map_size)
+		s->map_max = s->map_size;
 	if ((rc = open_dbs(s, o->dbs)) || (rc = load_outbox_bounds(s)))
 		goto fail;
 	s->last_trim_ms = hd_wall_ms();
@@ -386,21 +408,73 @@ uint64_t hd_store_oldest_seq(hd_store *s)
 
 /* ---- reads ---- */
 
+static void reader_enter(hd_store *s)
+{
+	for (;;) {
+		atomic_fetch_add(&s->readers, 1);
+		if (!atomic_load(&s->resizing))
+			return;
+		atomic_fetch_sub(&s->readers, 1);
+		pthread_mutex_lock(&s->resize_mu);
+		while (atomic_load(&s->resizing))
+			pthread_cond_wait(&s->resize_done, &s->resize_mu);
+		pthread_mutex_unlock(&s->resize_mu);
+	}
+}
+
 int hd_store_read(hd_store *s, hd_txn *t)
 {
 	t->store = s;
 	t->rc = HD_OK;
 	t->readonly = 1;
 	t->txn = NULL;
-	return hd_err_from_mdb(
+	reader_enter(s);
+	int rc = hd_err_from_mdb(
 		mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn));
+	if (rc)
+		atomic_fetch_sub(&s->readers, 1);
+	return rc;
 }
 
 void hd_txn_end(hd_txn *t)
 {
-	if (t->txn)
+	if (t->txn) {
 		mdb_txn_abort(t->txn);
+		if (t->readonly)
+			atomic_fetch_sub(&t->store->readers, 1);
+	}
 	t->txn = NULL;
+}
+
+/* Double the map (up to map_max) once every read transaction has ended.
+ * Called by the writer thread with no write transaction open. Gives up
+ * after a few seconds if readers do not drain (a caller holding a read
+ * across a write): the write then fails as "storage full", retryable. */
+static int grow_map(hd_store *s)
+{
+	if (s->map_size >= s->map_max)
+		return HD_E_STORAGE_FULL;
+	size_t next =
+		s->map_size * 2 < s->map_max ? s->map_size * 2 : s->map_max;
+	atomic_store(&s->resizing, true);
+	int64_t until = hd_wall_ms() + 5000;
+	while (atomic_load(&s->readers) > 0 && hd_wall_ms() < until) {
+		struct timespec ms = {0, 1000000};
+		nanosleep(&ms, NULL);
+	}
+	int rc = HD_E_STORAGE_FULL;
+	if (atomic_load(&s->readers) == 0 &&
+	    mdb_env_set_mapsize(s->env, next) == 0) {
+		hd_info("store.map_grown", "from_mb=%zu to_mb=%zu",
+			s->map_size >> 20, next >> 20);
+		s->map_size = next;
+		rc = HD_OK;
+	}
+	pthread_mutex_lock(&s->resize_mu);
+	atomic_store(&s->resizing, false);
+	pthread_cond_broadcast(&s->resize_done);
+	pthread_mutex_unlock(&s->resize_mu);
+	return rc;
 }
 
 int hd_store_events_since(hd_store *s, uint64_t after, unsigned max,
@@ -547,10 +621,11 @@ static void trim_outbox(hd_store *s)
 	}
 }
 
-static void commit_batch(hd_store *s, job *jobs)
+/* Run every job in one parent transaction and commit it. */
+static int run_batch(hd_store *s, job *jobs, uint64_t first_seq)
 {
 	MDB_txn *parent = NULL;
-	uint64_t first_seq = s->next_seq;
+	s->next_seq = first_seq;
 	s->batch.len = 0;
 	s->topic[0] = '\0';
 	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, NULL, 0, &parent));
@@ -563,13 +638,57 @@ static void commit_batch(hd_store *s, job *jobs)
 		rc = hd_err_from_mdb(mdb_txn_commit(parent));
 	else if (parent)
 		mdb_txn_abort(parent);
-	if (rc) {
-		for (job *j = jobs; j; j = j->next)
-			if (j->rc == HD_OK)
-				j->rc = rc;
-		s->next_seq = first_seq;
-		hd_error("store.commit_failed", "err=%s", hd_strerror(rc));
+	return rc;
+}
+
+/* Jobs are not re-runnable (they may allocate into their arguments), so
+ * the map grows before a batch, once the high-water mark passes three
+ * quarters of it, rather than after a job found it full. */
+static void grow_if_needed(hd_store *s)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	if (s->map_size >= s->map_max || mdb_env_info(s->env, &info) ||
+	    mdb_env_stat(s->env, &st))
 		return;
+	size_t used = (info.me_last_pgno + 1) * (size_t)st.ms_psize;
+	if (used > s->map_size / 4 * 3)
+		grow_map(s);
+}
+
+/* LMDB reports a write cut short by a full disk as EIO (a short pwrite),
+ * not ENOSPC: call it "storage full" when the disk is indeed nearly out. */
+static int classify_io(hd_store *s, int rc)
+{
+	struct statvfs v;
+	if (rc == HD_E_IO && statvfs(s->dir, &v) == 0 &&
+	    (uint64_t)v.f_bavail * v.f_frsize < DISK_LOW_BYTES)
+		return HD_E_STORAGE_FULL;
+	return rc;
+}
+
+static void commit_batch(hd_store *s, job *jobs)
+{
+	uint64_t first_seq = s->next_seq;
+	grow_if_needed(s);
+	int rc = classify_io(s, run_batch(s, jobs, first_seq));
+	for (job *j = jobs; j && rc; j = j->next)
+		if (j->rc == HD_OK)
+			j->rc = rc;
+	if (rc) {
+		s->next_seq = first_seq;
+		hd_error("store.commit_failed", "err=%s why=\"%s\"",
+			 hd_errname(rc), hd_strerror(rc));
+		return;
+	}
+	int full = 0;
+	for (job *j = jobs; j; j = j->next)
+		full += j->rc == HD_E_STORAGE_FULL;
+	if (full) {
+		hd_error("store.full", "jobs_refused=%d map_mb=%zu max_mb=%zu",
+			 full, s->map_size >> 20, s->map_max >> 20);
+		if (s->map_size < s->map_max)
+			grow_map(s); /* so the client's retry fits */
 	}
 	if (s->next_seq == first_seq)
 		return;

@@ -36,6 +36,8 @@ static const hd_cfg_opt common_opts[] = {
 	{"HD_ADMIN_PORT", "--admin-port", "auto",
 	 "admin HTTP port; auto = 9100 + service index; 0 = off"},
 	{"HD_MAP_SIZE_MB", "--map-size-mb", "1024", "LMDB map size in MiB"},
+	{"HD_MAP_MAX_MB", "--map-max-mb", "65536",
+	 "the map doubles when full, up to this many MiB"},
 	{"HD_OUTBOX_RETENTION_HOURS", "--outbox-retention-hours", "168",
 	 "keep published events this long (0 = forever)"},
 	{"HD_OUTBOX_MAX_EVENTS", "--outbox-max-events", "10000000",
@@ -92,7 +94,7 @@ int hd_svc_url(const hd_svc *svc, const char *service, const char *kind,
 	return hd_cfg_expand(tmpl, svc->run_dir, shard, out, cap);
 }
 
-static int read_numbers(hd_svc *svc, uint64_t *map_mb, uint64_t *ret_h,
+static int read_numbers(hd_svc *svc, uint64_t map_mb[2], uint64_t *ret_h,
 			uint64_t *ret_max)
 {
 	uint64_t shard = 0, shards = 0;
@@ -108,7 +110,10 @@ static int read_numbers(hd_svc *svc, uint64_t *map_mb, uint64_t *ret_h,
 	}
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_MAP_SIZE_MB", 1, 1 << 24,
-				map_mb);
+				&map_mb[0]);
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_MAP_MAX_MB", 1, 1 << 24,
+				&map_mb[1]);
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_OUTBOX_RETENTION_HOURS", 0,
 				1000000, ret_h);
@@ -158,8 +163,8 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 		return rc;
 	hd_log_init(def->name, hd_cfg_get(&svc->cfg, "HD_LOG_LEVEL"));
 	hd_clock_use_file(hd_cfg_get(&svc->cfg, "HD_CLOCK_FILE"));
-	uint64_t map_mb = 0, ret_h = 0, ret_max = 0;
-	if ((rc = read_numbers(svc, &map_mb, &ret_h, &ret_max)))
+	uint64_t map_mb[2] = {0}, ret_h = 0, ret_max = 0;
+	if ((rc = read_numbers(svc, map_mb, &ret_h, &ret_max)))
 		return rc;
 	const char *data = hd_cfg_get(&svc->cfg, "HD_DATA");
 	const char *run = hd_cfg_get(&svc->cfg, "HD_RUN");
@@ -182,7 +187,8 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 	names[n] = NULL;
 	hd_store_opts o = {.dir = svc->data_dir,
 			   .dbs = names,
-			   .map_size = (size_t)map_mb << 20,
+			   .map_size = (size_t)map_mb[0] << 20,
+			   .map_max = (size_t)map_mb[1] << 20,
 			   .source = def->publishes ? def->name : NULL,
 			   .shard = svc->shard,
 			   .retain_ms = ret_h * 3600 * 1000,

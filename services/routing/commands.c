@@ -93,7 +93,7 @@ static int oldest(routing *r, uint8_t key[8], uint8_t **data, size_t *len)
 	}
 	if (cur)
 		mdb_cursor_close(cur);
-	mdb_txn_abort(t.txn);
+	hd_txn_end(&t);
 	return rc;
 }
 

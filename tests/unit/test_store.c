@@ -798,6 +798,72 @@ static void test_storage_full(void **state)
 	assert_string_equal(out, "xxxxxxx");
 }
 
+static int del_job(hd_txn *t, void *arg)
+{
+	big_arg *a = arg;
+	char key[16];
+	snprintf(key, sizeof key, "big%03d", a->i);
+	return hd_txn_del(t, a->dbi, key, strlen(key));
+}
+
+/* Fill until refused; returns how many big values were committed. */
+static int fill(fixture *f, big_arg *a, int upto, int *last_rc)
+{
+	int rc = HD_OK, ok = 0;
+	for (; a->i < upto && rc == HD_OK; a->i++) {
+		rc = hd_store_write(f->s, big_job, a);
+		ok += rc == HD_OK;
+	}
+	*last_rc = rc;
+	return ok;
+}
+
+/* The map starts at 1 MiB and may double to 4 MiB: writes past 1 MiB
+ * succeed by growing; past 4 MiB they are refused as storage full with
+ * nothing half-written; deleting frees room again; the grown size is kept
+ * on reopen and every committed value is intact. */
+static void test_map_grows_then_refuses(void **state)
+{
+	fixture *f = *state;
+	hd_store_opts o = {.source = "src",
+			   .shard = 2,
+			   .map_size = (size_t)1 << 20,
+			   .map_max = (size_t)4 << 20};
+	assert_hd_ok(open_opts(f, o));
+	big_arg a = {.dbi = f->kv, .len = 100000};
+	a.val = malloc(a.len);
+	assert_non_null(a.val);
+	memset(a.val, 'x', a.len);
+	int rc;
+	int ok = fill(f, &a, 200, &rc);
+	assert_hd_rc(rc, HD_E_STORAGE_FULL);
+	assert_true(ok > 20); /* far more than 1 MiB holds */
+	assert_true(ok < 45); /* but no more than 4 MiB */
+	uint64_t n = 0;
+	assert_hd_ok(hd_store_count(f->s, f->kv, &n));
+	assert_int_equal(n, ok);
+	assert_int_equal(hd_store_latest_seq(f->s), ok);
+	/* Free room: delete half, then writes succeed again. */
+	for (int i = 0; i < ok / 2; i++) {
+		big_arg d = {.dbi = f->kv, .i = i};
+		assert_hd_ok(hd_store_write(f->s, del_job, &d));
+	}
+	a.i = 100;
+	int again = fill(f, &a, 105, &rc);
+	assert_hd_ok(rc);
+	assert_int_equal(again, 5);
+	free(a.val);
+	hd_store_close(f->s);
+	f->s = NULL;
+	o.map_max = 0; /* reopen without growth: the grown map is kept */
+	assert_hd_ok(open_opts(f, o));
+	assert_hd_ok(hd_store_count(f->s, f->kv, &n));
+	assert_int_equal(n, ok - ok / 2 + 5);
+	char out[8];
+	assert_hd_ok(get(f, f->kv, "big104", out, sizeof out));
+	assert_string_equal(out, "xxxxxxx");
+}
+
 int main(void)
 {
 	hd_log_init("unit", "error");
@@ -822,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_key_u64),
 		T(test_open_fails),
 		T(test_storage_full),
+		T(test_map_grows_then_refuses),
 	};
 #undef T
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

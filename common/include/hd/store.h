@@ -33,6 +33,7 @@ typedef struct hd_store_opts {
 	const char *dir;        /* created (0700) when missing */
 	const char *const *dbs; /* named sub-databases, NULL-terminated */
 	size_t map_size;        /* bytes; 0 = 1 GiB */
+	size_t map_max;         /* the map doubles up to this when full */
 	const char *source;     /* name in envelopes; NULL = no outbox */
 	unsigned shard;
 	uint64_t retain_ms;  /* outbox retention by age; 0 = forever */
