@@ -69,7 +69,7 @@ static int append_escaped(hd_buf *out, const char *s, size_t n,
 		const char *rep = NULL;
 		char hex[8];
 		if (esc == HD_PH_HTML) {
-			rep = c == '&'	  ? "&amp;"
+			rep = c == '&'    ? "&amp;"
 			      : c == '<'  ? "&lt;"
 			      : c == '>'  ? "&gt;"
 			      : c == '"'  ? "&quot;"

@@ -16,9 +16,10 @@ static json_t *context(void)
 	return json_pack("{s:{s:I, s:s, s:s, s:{s:s}, s:n, s:b, s:f}, "
 			 "s:{s:s}}",
 			 "ticket", "id", (json_int_t)256, "title",
-			 "배송이 지연돼요 <급함>", "status", "open", "requester",
-			 "name", "김 민수", "assignee", "urgent", 1, "score",
-			 1.5, "current_user", "name", "Ann \"A\" Lee");
+			 "배송이 지연돼요 <급함>", "status", "open",
+			 "requester", "name", "김 민수", "assignee", "urgent",
+			 1, "score", 1.5, "current_user", "name",
+			 "Ann \"A\" Lee");
 }
 
 static char *render(const char *tmpl, hd_ph_escape esc)

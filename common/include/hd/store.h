@@ -107,5 +107,4 @@ int hd_store_events_since(hd_store *s, uint64_t after, unsigned max,
 void hd_key_u64(uint8_t out[8], uint64_t v);
 uint64_t hd_key_get_u64(const void *p);
 
-
 #endif
