@@ -20,6 +20,10 @@ PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 ifeq ($(MODE),asan)
   OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(MODE),fuzz)
+  # make fuzz: clang's libFuzzer; every object instrumented for coverage.
+  CC := clang
+  OPT := -O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
   OPT := -O2 -g
 endif
@@ -46,21 +50,40 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC)) \
              $(BUILD)/tools/hd-bench-floor
 
+# Fuzz targets tests/fuzz/fuzz_<area>_<what>.c link <area>'s service objects
+# (all but main.o; "common" links only libhdcommon). Every build makes replay
+# binaries (replay.c's main runs the corpora in `make test`); MODE=fuzz makes
+# libFuzzer binaries for `make fuzz`.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
+FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
+ifeq ($(MODE),fuzz)
+  FUZZ_MAIN :=
+  FUZZ_LINK := -fsanitize=fuzzer
+else
+  FUZZ_MAIN := $(BUILD)/obj/tests/fuzz/replay.o
+  FUZZ_LINK :=
+endif
+fuzz_area = $(word 2,$(subst _, ,$(1)))
+fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(call fuzz_area,$(1))/*.c))))
+
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all build deps run test bench unit integration lint format clean proto help
+.PHONY: all build deps run test bench fuzz fuzz-bins unit integration lint format clean proto help
 .SECONDARY:
 
 all: build
 
 help:
-	@echo "make run | make test | make bench | make lint | make format | make clean"
+	@echo "make run | make test | make bench | make fuzz | make lint | make format | make clean"
 
 deps:
 	@scripts/deps.sh
 
-build: $(BINS) $(UNIT_BINS) $(TOOL_BINS)
+build: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+
+fuzz-bins: $(FUZZ_BINS)
 
 proto: $(PB_C)
 
@@ -88,6 +111,16 @@ $(BUILD)/bin/hd-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*
 endef
 $(foreach s,$(SERVICES),$(eval $(call service_rule,$(s))))
 
+define fuzz_rule
+$(BUILD)/obj/tests/fuzz/$(1).o: tests/fuzz/$(1).c | $(PB_H)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_ALL) -Iservices/$(call fuzz_area,$(1)) -c $$< -o $$@
+$(BUILD)/fuzz/$(1): $(BUILD)/obj/tests/fuzz/$(1).o $(call fuzz_objs,$(1)) $(FUZZ_MAIN) $(LIBCOMMON)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS_ALL) $(FUZZ_LINK) -o $$@ $$^ $$(LDLIBS_ALL)
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
+
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
@@ -111,6 +144,12 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory build MODE=release
 	@tests/bench/run.sh build/release/bin build/release/tools
+
+# make fuzz [FUZZ_SECONDS=60]: every target for that long, ASan+UBSan.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-bins MODE=fuzz
+	@tests/fuzz/run.sh build/fuzz/fuzz $(FUZZ_SECONDS)
 
 lint:
 	@scripts/lint.sh

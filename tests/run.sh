@@ -38,6 +38,19 @@ for t in "$BUILD"/tests/test_*; do
   count "$p" "$f"
 done
 
+echo "== fuzz corpora and saved crashes (replayed, ASan+UBSan)"
+for t in "$BUILD"/fuzz/fuzz_*; do
+  [ -x "$t" ] || continue
+  n=$(basename "$t")
+  log="$OUT/$n.log"
+  if timeout 300 "$t" "tests/fuzz/corpus/$n" "tests/fuzz/regress/$n" >"$log" 2>&1 &&
+     ! grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$log"; then
+    echo "PASS $n: $(tail -1 "$log")"; count 1 0
+  else
+    cat "$log"; echo "FAIL $n"; count 0 1
+  fi
+done
+
 echo "== integration tests (real processes)"
 python3 tests/integration/run.py "$BUILD/bin" "$BUILD/tools" | tee "$OUT/integration.log"
 line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed' "$OUT/integration.log" | tail -1)

@@ -184,8 +184,8 @@ static json_t *anonymous_user(void)
 
 /* ---- reading a user body ---- */
 
-static int read_user(json_t *o, Hd__User *u, gw_keys *k, char ***tags,
-		     char **ufields, gw_resp *out)
+int gw_user_from_json(json_t *o, Hd__User *u, gw_keys *k, char ***tags,
+		      char **ufields, gw_resp *out)
 {
 	int rc = gw_take_str(o, "name", &u->name, k, out);
 	if (!rc)
@@ -245,7 +245,7 @@ static int write_user(gw *g, gw_req *r, const char *method, uint64_t id,
 	gw_keys k = {.n = 0};
 	int rc = gw_req_object(r, out, "user", &root, &obj);
 	if (!rc)
-		rc = read_user(obj, &u, &k, &tags, &ufields, out);
+		rc = gw_user_from_json(obj, &u, &k, &tags, &ufields, out);
 	u.id = id;
 	Hd__UserWriteRequest wr = HD__USER_WRITE_REQUEST__INIT;
 	wr.user = &u;
