@@ -14,10 +14,14 @@
 #include <stdlib.h>
 
 static const ProtobufCMessageDescriptor *const kinds[] = {
-	&hd__envelope__descriptor,	   &hd__event_batch__descriptor,
-	&hd__rpc_request__descriptor,	   &hd__rpc_reply__descriptor,
-	&hd__ticket__descriptor,	   &hd__ticket_write_request__descriptor,
-	&hd__ticket_list_request__descriptor, &hd__user__descriptor,
+	&hd__envelope__descriptor,
+	&hd__event_batch__descriptor,
+	&hd__rpc_request__descriptor,
+	&hd__rpc_reply__descriptor,
+	&hd__ticket__descriptor,
+	&hd__ticket_write_request__descriptor,
+	&hd__ticket_list_request__descriptor,
+	&hd__user__descriptor,
 	&hd__events_since_reply__descriptor,
 };
 

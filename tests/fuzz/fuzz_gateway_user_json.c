@@ -11,8 +11,8 @@ const char *const gw_peer_names[GW_PEERS] = {0};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_t *obj = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-				 NULL);
+	json_t *obj = json_loadb((const char *)data, size,
+				 JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		return 0;

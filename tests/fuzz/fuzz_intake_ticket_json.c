@@ -56,8 +56,8 @@ static void apply(json_t *obj, const char *role, bool update)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_t *obj = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES,
-				 NULL);
+	json_t *obj = json_loadb((const char *)data, size,
+				 JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(obj)) {
 		json_decref(obj);
 		return 0;
