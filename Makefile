@@ -70,13 +70,13 @@ fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all build deps run test bench fuzz fuzz-bins unit integration lint format clean proto help
+.PHONY: all build deps run test bench chaos fuzz fuzz-bins unit integration lint format clean proto help
 .SECONDARY:
 
 all: build
 
 help:
-	@echo "make run | make test | make bench | make fuzz | make lint | make format | make clean"
+	@echo "make run | make test | make bench | make chaos | make fuzz | make lint | make format | make clean"
 
 deps:
 	@scripts/deps.sh
@@ -144,6 +144,13 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory build MODE=release
 	@tests/bench/run.sh build/release/bin build/release/tools
+
+# make chaos [CHAOS_SECONDS=300] [CHAOS_SEED=n]: the long chaos run, on the
+# sanitizer build so a crash under chaos is also a sanitizer report.
+CHAOS_SECONDS ?= 300
+chaos: deps
+	@$(MAKE) --no-print-directory build MODE=asan
+	@python3 tests/chaos/chaos.py build/asan/bin --seconds $(CHAOS_SECONDS) $(if $(CHAOS_SEED),--seed $(CHAOS_SEED))
 
 # make fuzz [FUZZ_SECONDS=60]: every target for that long, ASan+UBSan.
 FUZZ_SECONDS ?= 60

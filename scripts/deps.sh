@@ -11,7 +11,7 @@ PKGS=(
   libsodium-dev libcurl4-openssl-dev libgmime-3.0-dev
   python3-aiosmtpd clang libclang-rt-14-dev
   python3 curl lmdb-utils wrk
-  docker-compose clang-format prometheus
+  docker-compose clang-format prometheus gdb
 )
 
 # Node.js runs the Zendesk client-library tests (node-zendesk from npm); a

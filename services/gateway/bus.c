@@ -5,6 +5,7 @@
 #include "hd/err.h"
 #include "rpc.pb-c.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define STATUS_TIMEOUT_MS 2000
@@ -64,30 +65,42 @@ static json_t *consumer_json(const Hd__BusStatusReply *st, const head *heads,
 			 cursors);
 }
 
+static void add_source(json_t *sources, head *h, bool reachable)
+{
+	json_array_append_new(
+		sources,
+		json_pack("{s:s, s:I, s:b, s:I}", "source", h->source, "shard",
+			  (json_int_t)h->shard, "reachable", reachable,
+			  "latest_seq", (json_int_t)h->latest));
+}
+
+/* Sources: every intake shard, then every peer (routing, knowledge, …
+ * publish events others consume). Consumers: every peer. */
 int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 {
-	head heads[GW_MAX_SHARDS];
+	head heads[GW_MAX_SHARDS + GW_PEERS];
+	Hd__BusStatusReply *peer[GW_PEERS];
 	json_t *sources = json_array(), *consumers = json_array();
 	int converged = 1;
-	for (unsigned s = 0; s < g->shards; s++) {
+	size_t n = 0;
+	for (unsigned s = 0; s < g->shards; s++, n++) {
 		Hd__BusStatusReply *st = ask(g->intake[s], r);
-		heads[s] = (head){"intake", s, st ? st->latest_seq : 0};
-		if (!st)
-			converged = 0;
-		json_array_append_new(sources,
-				      json_pack("{s:s, s:I, s:b, s:I}",
-						"source", "intake", "shard",
-						(json_int_t)s, "reachable",
-						st != NULL, "latest_seq",
-						(json_int_t)heads[s].latest));
+		heads[n] = (head){"intake", s, st ? st->latest_seq : 0};
+		converged &= st != NULL;
+		add_source(sources, &heads[n], st != NULL);
 		hd__bus_status_reply__free_unpacked(st, NULL);
 	}
+	for (size_t p = 0; p < GW_PEERS; p++, n++) {
+		peer[p] = ask(g->peers[p], r);
+		heads[n] = (head){gw_peer_names[p], 0,
+				  peer[p] ? peer[p]->latest_seq : 0};
+		add_source(sources, &heads[n], peer[p] != NULL);
+	}
 	for (size_t p = 0; p < GW_PEERS; p++) {
-		Hd__BusStatusReply *st = ask(g->peers[p], r);
-		if (st) {
+		if (peer[p]) {
 			json_array_append_new(
-				consumers, consumer_json(st, heads, g->shards,
-							 &converged));
+				consumers,
+				consumer_json(peer[p], heads, n, &converged));
 		} else {
 			converged = 0;
 			json_array_append_new(
@@ -96,7 +109,7 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 					  gw_peer_names[p], "shard", 0,
 					  "reachable", 0));
 		}
-		hd__bus_status_reply__free_unpacked(st, NULL);
+		hd__bus_status_reply__free_unpacked(peer[p], NULL);
 	}
 	out->status = 200;
 	out->body = json_pack("{s:{s:o, s:o, s:b}}", "bus", "sources", sources,

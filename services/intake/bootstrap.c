@@ -36,6 +36,9 @@ static int boot_write(hd_txn *t, void *arg)
 		return rc;
 	j->admin->created_at = j->admin->updated_at = hd_now_ms();
 	intake_user_put(t, j->admin);
+	/* Consumers learn every user from events, the first admin included
+	 * (notifications needs its role to know an agent replied). */
+	intake_emit_pb(t, "user.created", j->admin);
 	Hd__ApiToken rec = HD__API_TOKEN__INIT;
 	rec.description = "bootstrap (HD_ADMIN_TOKEN)";
 	rec.created_at = j->admin->created_at;

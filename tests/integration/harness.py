@@ -105,6 +105,18 @@ class Client:
         self.conn = None
 
 
+def thread_stacks(pid):
+    """Every thread's stack of a hung process (gdb from Debian), for the
+    failure message."""
+    try:
+        r = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt 25"],
+                           capture_output=True, text=True, timeout=60)
+        return "\n".join(line for line in r.stdout.splitlines()
+                         if line.startswith(("Thread", "#")))[-12000:]
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"(no stacks: {e!r})"
+
+
 class Suite:
     def __init__(self, bin_dir, shards=1, env=None, services=None):
         self.bin_dir = os.path.abspath(bin_dir)
@@ -218,7 +230,7 @@ class Suite:
         self.start_service(name, shard)
         self.wait_ready(name, shard)
 
-    def stop_service(self, name, shard=0, timeout=10):
+    def stop_service(self, name, shard=0, timeout=20):
         """SIGTERM and wait; returns the exit status."""
         p = self.procs[self.key(name, shard)]
         if p.poll() is None:
@@ -227,9 +239,11 @@ class Suite:
             try:
                 p.wait(timeout)
             except subprocess.TimeoutExpired:
+                stacks = thread_stacks(p.pid)
                 p.kill()
                 p.wait()
-                raise AssertionError(f"{name}-{shard} ignored SIGTERM for {timeout}s")
+                raise AssertionError(f"{name}-{shard} ignored SIGTERM for {timeout}s; "
+                                     f"threads:\n{stacks}")
         return p.returncode
 
     def log_tail(self, k, n=40):

@@ -34,8 +34,9 @@ def test_health_ready_and_metrics_pass_promtool(ctx):
             r = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True,
                                text=True, timeout=20)
             assert r.returncode == 0, (k, r.stdout, r.stderr, text)
-        assert s.metric("metrics-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == 1
-        assert s.metric("intake-0", "hd_bus_outbox_latest_seq") == 1
+        # The bootstrap admin's user.created, then the ticket.
+        assert s.metric("metrics-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == 2
+        assert s.metric("intake-0", "hd_bus_outbox_latest_seq") == 2
 
 
 def test_second_instance_on_same_data_is_refused(ctx):

@@ -19,7 +19,7 @@ def invalid(r, key):
 
 
 def latest_seq(s):
-    return sum(src["latest_seq"] for src in s.bus()["sources"])
+    return sum(src["latest_seq"] for src in s.bus()["sources"] if src["source"] == "intake")
 
 
 def make_all_types(c):

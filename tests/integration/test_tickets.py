@@ -62,7 +62,7 @@ def test_consumers_apply_each_ticket_once(ctx):
         for i in range(25):
             assert create_ticket(c, subject=f"t{i}").status == 201
         bus = s.wait_converged(30)
-        assert bus["sources"][0]["latest_seq"] == 25
+        assert bus["sources"][0]["latest_seq"] == 26  # the admin's user.created + 25
         assert [x["service"] for x in bus["consumers"]] == ["routing", "knowledge", "notifications", "metrics"]
         assert s.metric("metrics-0", "hd_tickets_created_total") == 25
         assert s.metric("routing-0", "hd_routing_unassigned_tickets") == 25
