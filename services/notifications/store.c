@@ -127,7 +127,8 @@ int notify_scan(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
 	int rc = 0;
 	mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
 	for (; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+		if (plen && (k.mv_size < plen ||
+			     memcmp(k.mv_data, prefix, plen) != 0))
 			break;
 		if ((rc = fn(arg, &k, &v)) != 0)
 			break;
