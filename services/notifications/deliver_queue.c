@@ -115,8 +115,10 @@ int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
 		hd_key_u64(k, d.id);
 		hd_txn_put(t, n->msgids, msgid, strlen(msgid), k, 8);
 	}
-	free(d.in_reply_to);
-	free(d.references);
+	if (d.in_reply_to != protobuf_c_empty_string)
+		free(d.in_reply_to);
+	if (d.references != protobuf_c_empty_string)
+		free(d.references);
 	free(vj);
 	json_decref(vars);
 	hd__user__free_unpacked(u, NULL);
