@@ -10,13 +10,7 @@ const gw_route gw_ops_routes[] = {
 };
 
 const gw_route *const gw_route_tables[] = {
-	gw_ticket_routes,
-	gw_user_routes,
-	gw_field_routes,
-	gw_view_routes,
-	gw_search_routes,
-	gw_ops_routes,
-	gw_webhook_routes,
-	gw_sc_routes,
-	NULL,
+	gw_ticket_routes,  gw_user_routes,   gw_field_routes,
+	gw_view_routes,    gw_search_routes, gw_ops_routes,
+	gw_webhook_routes, gw_sc_routes,     NULL,
 };

@@ -16,7 +16,8 @@ static int agents_only(const gw_req *r, gw_resp *out)
 {
 	if (!strcmp(r->who.role, "agent") || !strcmp(r->who.role, "admin"))
 		return HD_OK;
-	return gw_from_err(out, HD_E_FORBIDDEN, "Side conversations are for agents");
+	return gw_from_err(out, HD_E_FORBIDDEN,
+			   "Side conversations are for agents");
 }
 
 static int fetch_ticket(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
@@ -34,7 +35,8 @@ static json_t *participant_json(const Hd__ScParticipant *p)
 {
 	json_t *o = json_pack("{s:s, s:s}", "email", p->email, "name", p->name);
 	if (p->user_id)
-		json_object_set_new(o, "user_id", json_integer((json_int_t)p->user_id));
+		json_object_set_new(o, "user_id",
+				    json_integer((json_int_t)p->user_id));
 	if (p->slack_webhook_url[0])
 		json_object_set_new(o, "slack_webhook_url",
 				    json_string(p->slack_webhook_url));
@@ -64,12 +66,12 @@ static json_t *sc_json(const gw_req *r, const Hd__SideConversation *sc,
 {
 	char url[700];
 	snprintf(url, sizeof url,
-		 "%s/api/v2/tickets/%llu/side_conversations/%llu",
-		 r->base_url, (unsigned long long)sc->ticket_id,
-		 (unsigned long long)sc->id);
+		 "%s/api/v2/tickets/%llu/side_conversations/%llu", r->base_url,
+		 (unsigned long long)sc->ticket_id, (unsigned long long)sc->id);
 	json_t *ps = json_array();
 	for (size_t i = 0; i < sc->n_participants; i++)
-		json_array_append_new(ps, participant_json(sc->participants[i]));
+		json_array_append_new(ps,
+				      participant_json(sc->participants[i]));
 	json_t *o = json_pack(
 		"{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:{}, s:o, s:o, s:o, s:o}",
 		"id", (json_int_t)sc->id, "url", url, "ticket_id",
@@ -97,7 +99,8 @@ static int str_of(json_t *o, const char *key, const char *field, size_t max,
 	if (!v || json_is_null(v))
 		return HD_OK;
 	if (!json_is_string(v) || json_string_length(v) > max)
-		return gw_invalid(out, field, "must be a string that is not too long");
+		return gw_invalid(out, field,
+				  "must be a string that is not too long");
 	*dst = (char *)json_string_value(v);
 	return HD_OK;
 }
@@ -113,7 +116,8 @@ static int read_message(json_t *root, Hd__ScMessage *m, msg_input *in,
 	json_t *msg = json_object_get(root, "message");
 	if (!json_is_object(msg))
 		return gw_invalid(out, "message", "Message: is required");
-	int rc = str_of(msg, "subject", "message.subject", 998, &m->subject, out);
+	int rc = str_of(msg, "subject", "message.subject", 998, &m->subject,
+			out);
 	if (!rc)
 		rc = str_of(msg, "body", "message.body", 65536, &m->body, out);
 	if (!rc)
@@ -145,7 +149,8 @@ static int read_message(json_t *root, Hd__ScMessage *m, msg_input *in,
 					  "To: each recipient is an object");
 		rc = str_of(v, "email", "message.to", 254, &p->email, out);
 		if (!rc)
-			rc = str_of(v, "name", "message.to", 255, &p->name, out);
+			rc = str_of(v, "name", "message.to", 255, &p->name,
+				    out);
 		if (!rc)
 			rc = str_of(v, "slack_webhook_url", "message.to", 2048,
 				    &p->slack_webhook_url, out);
@@ -170,7 +175,8 @@ static int sc_id(const gw_req *r, uint64_t *id, gw_resp *out)
 	return HD_OK;
 }
 
-static int sc_write(gw *g, gw_req *r, const char *method, int kind, gw_resp *out)
+static int sc_write(gw *g, gw_req *r, const char *method, int kind,
+		    gw_resp *out)
 {
 	json_t *root = NULL;
 	Hd__Ticket *tk = NULL;
@@ -193,10 +199,12 @@ static int sc_write(gw *g, gw_req *r, const char *method, int kind, gw_resp *out
 		if (!rc)
 			rc = str_of(o, "state", "state", 16, &w.state, out);
 		if (!rc)
-			rc = str_of(o, "subject", "subject", 998, &w.subject, out);
+			rc = str_of(o, "subject", "subject", 998, &w.subject,
+				    out);
 		if (!rc && w.state[0] && strcmp(w.state, "open") &&
 		    strcmp(w.state, "closed"))
-			rc = gw_invalid(out, "state", "State: must be open or closed");
+			rc = gw_invalid(out, "state",
+					"State: must be open or closed");
 	} else if (!rc) {
 		rc = read_message(root, &m, &in, out);
 		w.message = &m;
@@ -210,13 +218,16 @@ static int sc_write(gw *g, gw_req *r, const char *method, int kind, gw_resp *out
 	}
 	if (!rc) {
 		unsigned status = kind == 0 ? 201 : 200;
-		gw_reply_one(out, status, "side_conversation", sc_json(r, sc, 0));
+		gw_reply_one(out, status, "side_conversation",
+			     sc_json(r, sc, 0));
 		if (sc->n_events)
-			json_object_set_new(out->body, "event",
-					    event_json(sc->events[0], sc->ticket_id));
+			json_object_set_new(
+				out->body, "event",
+				event_json(sc->events[0], sc->ticket_id));
 		if (kind == 0)
 			snprintf(out->location, sizeof out->location,
-				 "%s/api/v2/tickets/%llu/side_conversations/%llu",
+				 "%s/api/v2/tickets/%llu/side_conversations/"
+				 "%llu",
 				 r->base_url, (unsigned long long)r->id,
 				 (unsigned long long)sc->id);
 	}

@@ -120,7 +120,8 @@ static int hooks_list(gw *g, gw_req *r, gw_resp *out)
 	json_t *arr = json_array();
 	size_t i = 0, taken = 0;
 	if (p.cursor && p.after[0])
-		while (i < l->n_webhooks && strcmp(l->webhooks[i]->id, p.after) <= 0)
+		while (i < l->n_webhooks &&
+		       strcmp(l->webhooks[i]->id, p.after) <= 0)
 			i++;
 	else if (!p.cursor)
 		i = (size_t)((p.page - 1) * p.size);
@@ -132,8 +133,8 @@ static int hooks_list(gw *g, gw_req *r, gw_resp *out)
 	int more = i < l->n_webhooks;
 	out->status = 200;
 	out->body = json_pack("{s:o}", "webhooks", arr);
-	gw_page_links(r, &p, out->body, l->n_webhooks, more,
-		      more ? last : NULL, NULL);
+	gw_page_links(r, &p, out->body, l->n_webhooks, more, more ? last : NULL,
+		      NULL);
 	if (!p.cursor) /* Zendesk answers meta.has_more on every list */
 		json_object_set_new(out->body, "meta",
 				    json_pack("{s:b}", "has_more", more));
@@ -188,9 +189,8 @@ static int hooks_test(gw *g, gw_req *r, gw_resp *out)
 	json_t *req = json_object_get(root, "request");
 	json_t *pl = json_object_get(req, "payload");
 	if (pl)
-		payload = json_is_string(pl)
-				  ? strdup(json_string_value(pl))
-				  : json_dumps(pl, JSON_COMPACT);
+		payload = json_is_string(pl) ? strdup(json_string_value(pl))
+					     : json_dumps(pl, JSON_COMPACT);
 	q.body = payload ? payload : "";
 	w.status = "active";
 	w.http_method = "POST";
@@ -230,8 +230,8 @@ static json_t *invocation_json(const Hd__Delivery *d)
 	char id[24];
 	snprintf(id, sizeof id, "%llu", (unsigned long long)d->id);
 	const char *status = strcmp(d->status, "delivered") == 0 ? "success"
-			     : strcmp(d->status, "dead") == 0   ? "failed"
-								: "pending";
+			     : strcmp(d->status, "dead") == 0    ? "failed"
+								 : "pending";
 	return json_pack("{s:s, s:s, s:s, s:i, s:s, s:o, s:o, s:i, s:s, s:s}",
 			 "id", id, "webhook_id", d->webhook_id, "event_type",
 			 d->event_type, "status_code", d->last_status_code,
@@ -308,14 +308,14 @@ static int attempts(gw *g, gw_req *r, gw_resp *out)
 		const Hd__Attempt *a = l->attempts[i];
 		json_array_append_new(
 			arr,
-			json_pack("{s:i, s:i, s:s, s:s, s:o, s:o, s:I}", "id",
-				  (int)a->n, "status_code", a->status_code,
-				  "status", a->outcome, "error", a->error,
-				  "started_at", gw_time_json(a->started_at),
-				  "completed_at",
-				  gw_time_json(a->completed_at), "duration_ms",
-				  (json_int_t)(a->completed_at -
-					       a->started_at)));
+			json_pack(
+				"{s:i, s:i, s:s, s:s, s:o, s:o, s:I}", "id",
+				(int)a->n, "status_code", a->status_code,
+				"status", a->outcome, "error", a->error,
+				"started_at", gw_time_json(a->started_at),
+				"completed_at", gw_time_json(a->completed_at),
+				"duration_ms",
+				(json_int_t)(a->completed_at - a->started_at)));
 	}
 	gw_reply_one(out, 200, "attempts", arr);
 	hd__attempt_list__free_unpacked(l, NULL);

@@ -209,8 +209,8 @@ static int read_auth(json_t *obj, Hd__Webhook *w, gw_webhook_input *in,
 int gw_webhook_read(json_t *obj, int creating, Hd__Webhook *w,
 		    gw_webhook_input *in, gw_resp *out)
 {
-	static const char *const methods[] = {"GET", "POST", "PUT", "PATCH",
-					      "DELETE", NULL};
+	static const char *const methods[] = {"GET",   "POST",   "PUT",
+					      "PATCH", "DELETE", NULL};
 	int rc = str_field(obj, "name", 255, &w->name, out);
 	if (!rc)
 		rc = str_field(obj, "description", 1000, &w->description, out);
@@ -233,7 +233,8 @@ int gw_webhook_read(json_t *obj, int creating, Hd__Webhook *w,
 		return rc;
 	if (!w->name[0])
 		return gw_invalid(out, "name", "Name: cannot be blank");
-	if (strncmp(w->endpoint, "http://", 7) && strncmp(w->endpoint, "https://", 8))
+	if (strncmp(w->endpoint, "http://", 7) &&
+	    strncmp(w->endpoint, "https://", 8))
 		return gw_invalid(out, "endpoint",
 				  "Endpoint: must be an http or https URL");
 	if (strcmp(w->status, "active") && strcmp(w->status, "inactive"))

@@ -11,13 +11,13 @@
 
 struct notify_xfer {
 	CURL *easy;
-	Hd__Delivery *d;   /* owned */
+	Hd__Delivery *d; /* owned */
 	char lane[64];
-	char host[256];    /* circuit breaker key: scheme://host:port */
+	char host[256]; /* circuit breaker key: scheme://host:port */
 	struct curl_slist *headers, *rcpt;
-	char *payload;     /* request body / MIME message (owned) */
+	char *payload; /* request body / MIME message (owned) */
 	size_t payload_len, payload_off;
-	hd_buf response;   /* first 64 KiB of the reply body */
+	hd_buf response; /* first 64 KiB of the reply body */
 	int64_t retry_after_ms;
 	int64_t started_at;
 	char errbuf[CURL_ERROR_SIZE];

@@ -173,7 +173,8 @@ int notify_http_prepare(notify_xfer *x, const Hd__Webhook *w)
 	if (!rc)
 		rc = add_header(x, "User-Agent", "HanaDesk-Webhook/1");
 	if (!rc)
-		rc = add_header(x, "Expect", ""); /* no 100-continue round trip */
+		rc = add_header(x, "Expect",
+				""); /* no 100-continue round trip */
 	if (rc)
 		return rc;
 	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers);

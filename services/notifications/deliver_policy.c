@@ -24,7 +24,8 @@ static int64_t backoff(const notify_cfg *c, uint32_t attempts)
 }
 
 const char *notify_classify(const notify_cfg *c, const notify_outcome *o,
-			    const Hd__Delivery *d, int64_t now, int64_t *next_at)
+			    const Hd__Delivery *d, int64_t now,
+			    int64_t *next_at)
 {
 	int code = o->status_code;
 	int smtp = d->kind && d->kind[0] == 'm';

@@ -43,8 +43,8 @@ int notify_enqueue(notify *n, hd_txn *t, Hd__Delivery *d)
 	return t->rc;
 }
 
-void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id,
-		       char *out, size_t cap)
+void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
+		       size_t cap)
 {
 	char u[21];
 	notify_random_token(u, 20);
@@ -135,8 +135,8 @@ static void record_one(notify *n, hd_txn *t, const notify_outcome *o)
 			      &hd__delivery__descriptor, (void **)&d))
 		return; /* gone (replayed and finished elsewhere): nothing */
 	int64_t next_at = 0;
-	const char *what = notify_classify(&n->cfg, o, d, o->completed_at,
-					   &next_at);
+	const char *what =
+		notify_classify(&n->cfg, o, d, o->completed_at, &next_at);
 	a.delivery_id = d->id;
 	a.n = ++d->attempts;
 	a.started_at = o->started_at;
@@ -165,7 +165,8 @@ static void record_one(notify *n, hd_txn *t, const notify_outcome *o)
 			notify_lane_key(lk, d->lane, d->id);
 			hd_txn_put(t, n->dead, lk, 40, "", 0);
 			hd_counter_add(&c_dead, 1);
-			hd_warn("notify.dead_letter", "delivery=%llu code=%d err=\"%s\"",
+			hd_warn("notify.dead_letter",
+				"delivery=%llu code=%d err=\"%s\"",
 				(unsigned long long)d->id, o->status_code,
 				o->error);
 		} else {

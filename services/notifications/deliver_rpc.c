@@ -36,16 +36,15 @@ static Hd__DeliveryQuery *decode_query(const hd_rpc_req *req, hd_rpc_rep *rep,
 		      : hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 	if (*rc)
 		return NULL;
-	Hd__DeliveryQuery *q = hd__delivery_query__unpack(NULL, req->len,
-							  req->payload);
+	Hd__DeliveryQuery *q =
+		hd__delivery_query__unpack(NULL, req->len, req->payload);
 	if (!q)
 		*rc = hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	return q;
 }
 
 /* Deliveries of webhook q->webhook_id indexed in dbi, newest first. */
-static int list(notify *n, MDB_dbi dbi, const hd_rpc_req *req,
-		hd_rpc_rep *rep)
+static int list(notify *n, MDB_dbi dbi, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	int rc;
 	Hd__DeliveryQuery *q = decode_query(req, rep, &rc);

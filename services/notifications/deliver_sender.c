@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_XFERS    256
-#define MAX_LANES    1024
-#define MAX_HOSTS    256
-#define SCAN_LIMIT   5000
-#define POLL_MS      50
+#define MAX_XFERS  256
+#define MAX_LANES  1024
+#define MAX_HOSTS  256
+#define SCAN_LIMIT 5000
+#define POLL_MS    50
 
 typedef struct breaker {
 	char host[256];
@@ -46,9 +46,9 @@ static breaker *find_host(notify_sender *s, const char *host, int create)
 			return &s->hosts[i];
 	if (!create)
 		return NULL;
-	breaker *b = &s->hosts[s->nhosts < MAX_HOSTS ? s->nhosts++
-						      : (size_t)rand() %
-								MAX_HOSTS];
+	breaker *b =
+		&s->hosts[s->nhosts < MAX_HOSTS ? s->nhosts++
+						: (size_t)rand() % MAX_HOSTS];
 	memset(b, 0, sizeof *b);
 	snprintf(b->host, sizeof b->host, "%s", host);
 	return b;
@@ -119,8 +119,9 @@ static void start_one(notify_sender *s, hd_txn *t, Hd__Delivery *d)
 						  : notify_http_setup(n, t, x);
 	}
 	if (rc) {
-		fail_now(s, d, rc == HD_E_NOTFOUND ? "webhook deleted"
-						       : hd_strerror(rc));
+		fail_now(s, d,
+			 rc == HD_E_NOTFOUND ? "webhook deleted"
+					     : hd_strerror(rc));
 		xfer_free(x);
 		return;
 	}
@@ -219,8 +220,8 @@ static void finish(notify_sender *s, notify_xfer *x, CURLcode res)
 		b->fails = 0;
 		b->open_until = 0;
 	} else if (++b->fails >= s->n->cfg.breaker_failures) {
-		b->open_until = hd_wall_ms() +
-				(int64_t)s->n->cfg.breaker_cooldown_ms;
+		b->open_until =
+			hd_wall_ms() + (int64_t)s->n->cfg.breaker_cooldown_ms;
 		hd_warn("notify.breaker_open", "host=%s fails=%u", b->host,
 			b->fails);
 	}
@@ -234,7 +235,8 @@ static void reap(notify_sender *s)
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		notify_xfer *x = NULL;
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
+				  (char **)&x);
 		CURLcode res = m->data.result;
 		curl_multi_remove_handle(s->multi, m->easy_handle);
 		if (s->ndone < MAX_XFERS)
@@ -258,7 +260,8 @@ static void *run(void *arg)
 		curl_multi_perform(s->multi, &running);
 		reap(s);
 		if (s->ndone) {
-			int rc = notify_record_outcomes(s->n, s->done, s->ndone);
+			int rc =
+				notify_record_outcomes(s->n, s->done, s->ndone);
 			if (rc)
 				hd_error("notify.record_failed", "err=%s n=%zu",
 					 hd_errname(rc), s->ndone);

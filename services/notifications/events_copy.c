@@ -16,8 +16,8 @@ static int starts(const char *s, const char *prefix)
 
 static int copy_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__Ticket *tk = hd__ticket__unpack(NULL, ev->payload.len,
-					    ev->payload.data);
+	Hd__Ticket *tk =
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	uint8_t k[8];
@@ -29,8 +29,7 @@ static int copy_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 
 static int copy_user(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__User *u = hd__user__unpack(NULL, ev->payload.len,
-				       ev->payload.data);
+	Hd__User *u = hd__user__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!u)
 		return HD_E_DECODE;
 	uint8_t k[8];

@@ -44,8 +44,8 @@ static json_t *ticket_detail(const Hd__Ticket *tk)
 
 static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__Ticket *tk = hd__ticket__unpack(NULL, ev->payload.len,
-					    ev->payload.data);
+	Hd__Ticket *tk =
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	json_t *detail = ticket_detail(tk);
@@ -57,8 +57,8 @@ static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		tk->id, detail);
 	if (!rc && strcmp(tk->status, "solved") == 0) {
 		Hd__Ticket *old = NULL;
-		notify_get_pb_u64(t, n->tickets, tk->id, &hd__ticket__descriptor,
-				  (void **)&old);
+		notify_get_pb_u64(t, n->tickets, tk->id,
+				  &hd__ticket__descriptor, (void **)&old);
 		if (!old || strcmp(old->status, "solved") != 0)
 			rc = notify_webhooks_fanout(
 				n, t, "zen:event-type:ticket.solved", tk->id,
@@ -72,18 +72,18 @@ static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 
 static int hooks_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__Comment *c = hd__comment__unpack(NULL, ev->payload.len,
-					     ev->payload.data);
+	Hd__Comment *c =
+		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!c)
 		return HD_E_DECODE;
 	char when[21];
 	iso(c->created_at, when);
-	json_t *detail = json_pack(
-		"{s:I, s:{s:I, s:s, s:s, s:b, s:I, s:s}}", "id",
-		(json_int_t)c->ticket_id, "comment", "id", (json_int_t)c->id,
-		"body", c->body, "html_body", c->html_body, "public",
-		c->public_, "author_id", (json_int_t)c->author_id, "created_at",
-		when);
+	json_t *detail =
+		json_pack("{s:I, s:{s:I, s:s, s:s, s:b, s:I, s:s}}", "id",
+			  (json_int_t)c->ticket_id, "comment", "id",
+			  (json_int_t)c->id, "body", c->body, "html_body",
+			  c->html_body, "public", c->public_, "author_id",
+			  (json_int_t)c->author_id, "created_at", when);
 	int rc = notify_webhooks_fanout(n, t,
 					"zen:event-type:ticket.comment_added",
 					c->ticket_id, detail);
@@ -94,8 +94,8 @@ static int hooks_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 
 static int hooks_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__SlaAlert *a = hd__sla_alert__unpack(NULL, ev->payload.len,
-						ev->payload.data);
+	Hd__SlaAlert *a =
+		hd__sla_alert__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!a)
 		return HD_E_DECODE;
 	char when[21];
@@ -126,14 +126,12 @@ static int hooks_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		return HD_E_DECODE;
 	char when[21];
 	iso(c->due_at, when);
-	json_t *detail = json_pack("{s:I, s:s, s:I, s:I, s:I, s:s}", "id",
-				   (json_int_t)c->card_id, "title", c->title,
-				   "owner_id", (json_int_t)c->owner_id,
-				   "verifier_user_id",
-				   (json_int_t)c->verifier_user_id,
-				   "verifier_group_id",
-				   (json_int_t)c->verifier_group_id, "due_at",
-				   when);
+	json_t *detail =
+		json_pack("{s:I, s:s, s:I, s:I, s:I, s:s}", "id",
+			  (json_int_t)c->card_id, "title", c->title, "owner_id",
+			  (json_int_t)c->owner_id, "verifier_user_id",
+			  (json_int_t)c->verifier_user_id, "verifier_group_id",
+			  (json_int_t)c->verifier_group_id, "due_at", when);
 	int rc = notify_webhooks_fanout(
 		n, t, "zen:event-type:knowledge.card_expired", 0, detail);
 	json_decref(detail);

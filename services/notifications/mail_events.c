@@ -33,8 +33,8 @@ static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	int created = strcmp(ev->type, "ticket.created") == 0;
 	if (!created && strcmp(ev->type, "ticket.updated") != 0)
 		return HD_OK;
-	Hd__Ticket *tk = hd__ticket__unpack(NULL, ev->payload.len,
-					    ev->payload.data);
+	Hd__Ticket *tk =
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
 	Hd__Ticket *old = created ? NULL : old_ticket(n, t, tk->id);
@@ -58,16 +58,16 @@ static int is_agent(notify *n, hd_txn *t, uint64_t user_id)
 	if (notify_get_pb_u64(t, n->users, user_id, &hd__user__descriptor,
 			      (void **)&u))
 		return 0;
-	int agent = strcmp(u->role, "agent") == 0 ||
-		    strcmp(u->role, "admin") == 0;
+	int agent =
+		strcmp(u->role, "agent") == 0 || strcmp(u->role, "admin") == 0;
 	hd__user__free_unpacked(u, NULL);
 	return agent;
 }
 
 static int on_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__Comment *c = hd__comment__unpack(NULL, ev->payload.len,
-					     ev->payload.data);
+	Hd__Comment *c =
+		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!c)
 		return HD_E_DECODE;
 	Hd__Ticket *tk = old_ticket(n, t, c->ticket_id);
@@ -76,10 +76,10 @@ static int on_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		Hd__User *a = NULL;
 		notify_get_pb_u64(t, n->users, c->author_id,
 				  &hd__user__descriptor, (void **)&a);
-		json_t *vars = json_pack("{s:{s:s, s:s, s:{s:s}}}", "comment",
-					 "body", c->body, "html_body",
-					 c->html_body, "author", "name",
-					 a ? a->name : "");
+		json_t *vars =
+			json_pack("{s:{s:s, s:s, s:{s:s}}}", "comment", "body",
+				  c->body, "html_body", c->html_body, "author",
+				  "name", a ? a->name : "");
 		hd__user__free_unpacked(a, NULL);
 		if (tk->requester_id != c->author_id)
 			rc = notify_mail_user(n, t, tk->requester_id, tk->id,
@@ -155,8 +155,8 @@ static void iso(int64_t ms, char out[21])
 
 static int on_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__SlaAlert *a = hd__sla_alert__unpack(NULL, ev->payload.len,
-						ev->payload.data);
+	Hd__SlaAlert *a =
+		hd__sla_alert__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!a)
 		return HD_E_DECODE;
 	char when[21];
@@ -231,9 +231,9 @@ static int on_rule(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!r)
 		return HD_E_DECODE;
 	int rc = HD_OK;
-	json_t *vars = json_pack("{s:{s:s, s:s, s:s}}", "rule", "subject",
-				 r->subject, "body", r->body, "title",
-				 r->rule_title);
+	json_t *vars =
+		json_pack("{s:{s:s, s:s, s:s}}", "rule", "subject", r->subject,
+			  "body", r->body, "title", r->rule_title);
 	if (strcmp(r->target_kind, "webhook") == 0) {
 		rc = notify_webhook_rule(n, t, r->target_webhook_id,
 					 r->ticket_id, r->body);

@@ -36,8 +36,8 @@ static const hd_cfg_opt opts[] = {
 	 "stop retrying a delivery this long after it was queued"},
 	{"HD_WEBHOOK_TIMEOUT_MS", "--webhook-timeout-ms", "10000",
 	 "total time allowed for one delivery attempt"},
-	{"HD_WEBHOOK_CONNECT_TIMEOUT_MS", "--webhook-connect-timeout-ms", "5000",
-	 "connect timeout of one delivery attempt"},
+	{"HD_WEBHOOK_CONNECT_TIMEOUT_MS", "--webhook-connect-timeout-ms",
+	 "5000", "connect timeout of one delivery attempt"},
 	{"HD_WEBHOOK_BREAKER_FAILURES", "--webhook-breaker-failures", "5",
 	 "consecutive failures that open a receiver's circuit"},
 	{"HD_WEBHOOK_BREAKER_COOLDOWN_MS", "--webhook-breaker-cooldown-ms",
@@ -70,8 +70,8 @@ static int read_cfg(notify *n, const hd_cfg *c)
 		rc = hd_cfg_u64(c, "HD_WEBHOOK_BREAKER_FAILURES", 1, 1000,
 				&k->breaker_failures);
 	if (!rc)
-		rc = hd_cfg_u64(c, "HD_WEBHOOK_BREAKER_COOLDOWN_MS", 1, 86400000,
-				&k->breaker_cooldown_ms);
+		rc = hd_cfg_u64(c, "HD_WEBHOOK_BREAKER_COOLDOWN_MS", 1,
+				86400000, &k->breaker_cooldown_ms);
 	if (!rc)
 		rc = hd_cfg_u64(c, "HD_SUGGEST_WAIT_MS", 0, 600000,
 				&k->suggest_wait_ms);

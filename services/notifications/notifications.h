@@ -115,8 +115,8 @@ int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
 		     const char *tmpl, json_t *vars, uint64_t delay_ms);
 /* Message-ID for mail about ticket (the first becomes the thread root) or
  * a side conversation: "hd.t.{tid}.{unique}@{domain}" (no brackets). */
-void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id,
-		       char *out, size_t cap);
+void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
+		       size_t cap);
 /* Threading headers of the next mail about ticket_id: In-Reply-To and
  * References to its root mail, recording msgid as the root when first. */
 int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
@@ -125,8 +125,8 @@ int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
 typedef struct notify_outcome {
 	uint64_t delivery_id;
 	int64_t started_at, completed_at;
-	int status_code;    /* HTTP/SMTP code; 0 = none */
-	int transport_err;  /* curl error; 0 = a reply came */
+	int status_code;        /* HTTP/SMTP code; 0 = none */
+	int transport_err;      /* curl error; 0 = a reply came */
 	int64_t retry_after_ms; /* 429's Retry-After; -1 = none */
 	char error[200];
 } notify_outcome;
@@ -134,7 +134,8 @@ int notify_record_outcomes(notify *n, const notify_outcome *o, size_t count);
 /* What an outcome means: "delivered", "retry" or "dead"; *next_at for retry.
  * Pure (deliver_policy.c), so unit tests can call it. */
 const char *notify_classify(const notify_cfg *c, const notify_outcome *o,
-			    const Hd__Delivery *d, int64_t now, int64_t *next_at);
+			    const Hd__Delivery *d, int64_t now,
+			    int64_t *next_at);
 
 /* deliver_sender.c */
 int notify_sender_start(notify *n);

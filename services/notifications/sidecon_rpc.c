@@ -73,7 +73,8 @@ static char *html_of(const Hd__ScMessage *m)
 	json_t *c = json_pack("{s:s}", "b", m->body);
 	hd_buf b;
 	hd_buf_init(&b, (size_t)4 << 20);
-	static const char t[] = "<div style=\"white-space:pre-wrap\">{{b}}</div>";
+	static const char t[] =
+		"<div style=\"white-space:pre-wrap\">{{b}}</div>";
 	if (c)
 		hd_placeholder_render(t, sizeof t - 1, c, HD_PH_HTML, &b);
 	json_decref(c);
@@ -153,8 +154,7 @@ static int add_participants(Hd__SideConversation *sc, Hd__ScMessage *m)
 		if (known || sc->n_participants >= MAX_RECIPIENTS)
 			continue;
 		Hd__ScParticipant **g = realloc(
-			sc->participants,
-			(sc->n_participants + 1) * sizeof *g);
+			sc->participants, (sc->n_participants + 1) * sizeof *g);
 		Hd__ScParticipant *p = g ? malloc(sizeof *p) : NULL;
 		if (g)
 			sc->participants = g;
@@ -187,7 +187,9 @@ static int touch(Hd__SideConversation *sc, const Hd__ScMessage *m,
 	const char *old = sc->references;
 	size_t ol = strlen(old);
 	if (ol > MAX_REFS) /* keep the newest: drop whole ids from the front */
-		old = strchr(old + ol - MAX_REFS, '<') ? strchr(old + ol - MAX_REFS, '<') : "";
+		old = strchr(old + ol - MAX_REFS, '<')
+			      ? strchr(old + ol - MAX_REFS, '<')
+			      : "";
 	snprintf(refs, sizeof refs, "%s%s<%s>", old, old[0] ? " " : "", msgid);
 	int rc = notify_set_str(&sc->preview_text, preview);
 	if (!rc)
@@ -305,14 +307,13 @@ static int write_fn(hd_txn *t, void *arg)
 	return rc ? rc : t->rc;
 }
 
-static int sc_write(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep,
-		    int kind)
+static int sc_write(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep, int kind)
 {
 	int rc = agents_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__ScWriteRequest *w = hd__sc_write_request__unpack(NULL, req->len,
-							     req->payload);
+	Hd__ScWriteRequest *w =
+		hd__sc_write_request__unpack(NULL, req->len, req->payload);
 	if (!w)
 		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	if (kind == 2 && w->state[0] && strcmp(w->state, "open") &&
@@ -377,9 +378,10 @@ static int gather_one(void *arg, const MDB_val *k, const MDB_val *v)
 	gather *g = arg;
 	void *m = NULL;
 	if (g->by_key)
-		notify_get_pb_u64(g->t, g->n->scs,
-				  hd_key_get_u64((const uint8_t *)k->mv_data + 8),
-				  g->desc, &m);
+		notify_get_pb_u64(
+			g->t, g->n->scs,
+			hd_key_get_u64((const uint8_t *)k->mv_data + 8),
+			g->desc, &m);
 	else
 		m = protobuf_c_message_unpack(g->desc, NULL, v->mv_size,
 					      v->mv_data);
@@ -399,8 +401,13 @@ static int events_of(notify *n, hd_txn *t, Hd__SideConversation *sc)
 {
 	uint8_t prefix[8];
 	hd_key_u64(prefix, sc->id);
-	gather g = {n, t, (void ***)&sc->events, &sc->n_events,
-		    &hd__sc_message__descriptor, 0, 0};
+	gather g = {n,
+		    t,
+		    (void ***)&sc->events,
+		    &sc->n_events,
+		    &hd__sc_message__descriptor,
+		    0,
+		    0};
 	return notify_scan(t, n->sc_events, prefix, 8, gather_one, &g);
 }
 
@@ -417,15 +424,19 @@ static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	uint8_t prefix[8];
 	hd_txn t;
 	hd_key_u64(prefix, q->ticket_id);
-	gather g = {n, &t, (void ***)&l.side_conversations,
-		    &l.n_side_conversations, &hd__side_conversation__descriptor,
-		    0, 1};
+	gather g = {n,
+		    &t,
+		    (void ***)&l.side_conversations,
+		    &l.n_side_conversations,
+		    &hd__side_conversation__descriptor,
+		    0,
+		    1};
 	rc = hd_store_read(n->store, &t);
 	if (!rc)
-		rc = notify_scan(&t, n->sc_by_ticket, prefix, 8, gather_one, &g);
-	for (size_t i = 0; !rc && q->include_events &&
-			   i < l.n_side_conversations;
-	     i++)
+		rc = notify_scan(&t, n->sc_by_ticket, prefix, 8, gather_one,
+				 &g);
+	for (size_t i = 0;
+	     !rc && q->include_events && i < l.n_side_conversations; i++)
 		rc = events_of(n, &t, l.side_conversations[i]);
 	hd_txn_end(&t);
 	if (!rc)
@@ -481,8 +492,7 @@ static int inbound_fn(hd_txn *t, void *arg)
 		return HD_OK;
 	}
 	Hd__SideConversation *sc = NULL;
-	int rc = load_sc(j->n, t, in->ticket_id, in->side_conversation_id,
-			 &sc);
+	int rc = load_sc(j->n, t, in->ticket_id, in->side_conversation_id, &sc);
 	if (rc)
 		return rc;
 	Hd__ScMessage m = HD__SC_MESSAGE__INIT;

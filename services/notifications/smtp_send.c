@@ -44,7 +44,8 @@ int notify_smtp_setup(notify *n, hd_txn *t, notify_xfer *x)
 	curl_easy_setopt(x->easy, CURLOPT_READFUNCTION, read_payload);
 	curl_easy_setopt(x->easy, CURLOPT_READDATA, x);
 	if (n->cfg.smtp_starttls)
-		curl_easy_setopt(x->easy, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		curl_easy_setopt(x->easy, CURLOPT_USE_SSL,
+				 (long)CURLUSESSL_ALL);
 	if (n->cfg.smtp_user[0]) {
 		curl_easy_setopt(x->easy, CURLOPT_USERNAME, n->cfg.smtp_user);
 		curl_easy_setopt(x->easy, CURLOPT_PASSWORD,

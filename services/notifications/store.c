@@ -27,19 +27,18 @@
 #include <string.h>
 
 const char *const notify_dbs[] = {
-	"webhooks",   "deliveries", "pending",      "by_lane",
-	"dead",       "attempts",   "tickets",      "users",
-	"members",    "suggestions", "mail_roots",  "msgids",
-	"scs",        "sc_events",  "sc_by_ticket", "sc_msgids",
-	"counters",   NULL};
+	"webhooks",   "deliveries", "pending", "by_lane",   "dead",
+	"attempts",   "tickets",    "users",   "members",   "suggestions",
+	"mail_roots", "msgids",     "scs",     "sc_events", "sc_by_ticket",
+	"sc_msgids",  "counters",   NULL};
 
 int notify_store_bind(notify *n)
 {
 	MDB_dbi *const slots[] = {
-		&n->webhooks,    &n->deliveries, &n->pending,      &n->by_lane,
-		&n->dead,        &n->attempts,   &n->tickets,      &n->users,
-		&n->members,     &n->suggestions, &n->mail_roots,  &n->msgids,
-		&n->scs,         &n->sc_events,  &n->sc_by_ticket, &n->sc_msgids,
+		&n->webhooks, &n->deliveries,  &n->pending,      &n->by_lane,
+		&n->dead,     &n->attempts,    &n->tickets,      &n->users,
+		&n->members,  &n->suggestions, &n->mail_roots,   &n->msgids,
+		&n->scs,      &n->sc_events,   &n->sc_by_ticket, &n->sc_msgids,
 		&n->counters};
 	int rc = HD_OK;
 	for (size_t i = 0; notify_dbs[i] && !rc; i++)
@@ -108,7 +107,8 @@ void notify_ulid(char out[27])
 
 void notify_random_token(char *out, size_t len)
 {
-	static const char an[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static const char an[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrs"
+				 "tuvwxyz0123456789";
 	for (size_t i = 0; i < len; i++)
 		out[i] = an[randombytes_uniform(sizeof an - 1)];
 	out[len] = '\0';
@@ -127,8 +127,8 @@ int notify_scan(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
 	int rc = 0;
 	mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
 	for (; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (plen && (k.mv_size < plen ||
-			     memcmp(k.mv_data, prefix, plen) != 0))
+		if (plen &&
+		    (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0))
 			break;
 		if ((rc = fn(arg, &k, &v)) != 0)
 			break;

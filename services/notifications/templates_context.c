@@ -23,8 +23,8 @@ json_t *notify_ticket_context(notify *n, hd_txn *t, uint64_t ticket_id)
 {
 	Hd__Ticket *tk = NULL;
 	json_t *tj = NULL;
-	if (notify_get_pb_u64(t, n->tickets, ticket_id,
-			      &hd__ticket__descriptor, (void **)&tk) == HD_OK) {
+	if (notify_get_pb_u64(t, n->tickets, ticket_id, &hd__ticket__descriptor,
+			      (void **)&tk) == HD_OK) {
 		tj = json_pack(
 			"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}",
 			"id", (json_int_t)tk->id, "title", tk->subject,

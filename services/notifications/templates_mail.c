@@ -23,14 +23,16 @@ static const mail_tmpl tmpls[] = {
 	{"request_received", "ko",
 	 "[요청 #{{ticket.id}}] 접수되었습니다: {{ticket.title}}",
 	 "{{recipient.name}}님, 안녕하세요.\n\n요청 \"{{ticket.title}}\"이(가) "
-	 "접수되었습니다. 담당자가 곧 답변드리겠습니다.{{suggestions_text}}" FOOT_KO,
+	 "접수되었습니다. 담당자가 곧 "
+	 "답변드리겠습니다.{{suggestions_text}}" FOOT_KO,
 	 "<p>{{recipient.name}}님, 안녕하세요.</p><p>요청 "
 	 "<b>{{ticket.title}}</b>이(가) 접수되었습니다. 담당자가 곧 "
 	 "답변드리겠습니다.</p>" SUGGEST_MARK "<p>— 하나 데스크</p>"},
 	{"request_received", "en",
 	 "[Request #{{ticket.id}}] Received: {{ticket.title}}",
 	 "Hello {{recipient.name}},\n\nWe received your request "
-	 "\"{{ticket.title}}\". An agent will answer soon.{{suggestions_text}}" FOOT_EN,
+	 "\"{{ticket.title}}\". An agent will answer "
+	 "soon.{{suggestions_text}}" FOOT_EN,
 	 "<p>Hello {{recipient.name}},</p><p>We received your request "
 	 "<b>{{ticket.title}}</b>. An agent will answer soon.</p>" SUGGEST_MARK
 	 "<p>— Hana Desk</p>"},
@@ -69,7 +71,8 @@ static const mail_tmpl tmpls[] = {
 	{"sla_warning", "en",
 	 "[SLA warning] Request #{{ticket.id}} {{sla.metric}} due soon",
 	 "The {{sla.metric}} target ({{sla.policy_title}}) of request "
-	 "#{{ticket.id}} \"{{ticket.title}}\" is due at {{sla.breach_at}}." FOOT_EN,
+	 "#{{ticket.id}} \"{{ticket.title}}\" is due at "
+	 "{{sla.breach_at}}." FOOT_EN,
 	 "<p>The {{sla.metric}} target ({{sla.policy_title}}) of request "
 	 "#{{ticket.id}} <b>{{ticket.title}}</b> is due at "
 	 "{{sla.breach_at}}.</p>"},
@@ -82,7 +85,8 @@ static const mail_tmpl tmpls[] = {
 	{"sla_breached", "en",
 	 "[SLA breach] Request #{{ticket.id}} {{sla.metric}} overdue",
 	 "The {{sla.metric}} target ({{sla.policy_title}}) of request "
-	 "#{{ticket.id}} \"{{ticket.title}}\" was due at {{sla.breach_at}}." FOOT_EN,
+	 "#{{ticket.id}} \"{{ticket.title}}\" was due at "
+	 "{{sla.breach_at}}." FOOT_EN,
 	 "<p>The {{sla.metric}} target ({{sla.policy_title}}) of request "
 	 "#{{ticket.id}} <b>{{ticket.title}}</b> was due at "
 	 "{{sla.breach_at}}.</p>"},
@@ -100,8 +104,8 @@ static const mail_tmpl tmpls[] = {
 
 static const mail_tmpl *find(const char *name, const char *locale)
 {
-	const char *lang = strncmp(locale, "ko", 2) == 0 || !locale[0] ? "ko"
-								       : "en";
+	const char *lang =
+		strncmp(locale, "ko", 2) == 0 || !locale[0] ? "ko" : "en";
 	for (size_t i = 0; i < sizeof tmpls / sizeof tmpls[0]; i++)
 		if (strcmp(tmpls[i].name, name) == 0 &&
 		    strcmp(tmpls[i].lang, lang) == 0)
@@ -135,29 +139,30 @@ static int render(const char *tmpl, const json_t *ctx, hd_ph_escape esc,
 
 /* The article suggestions kb.suggested left for this ticket, as text (into
  * ctx) and as escaped HTML (returned, malloc'd). */
-static char *suggestions(notify *n, hd_txn *t, uint64_t ticket_id,
-			 int korean, json_t *ctx)
+static char *suggestions(notify *n, hd_txn *t, uint64_t ticket_id, int korean,
+			 json_t *ctx)
 {
 	Hd__KbSuggested *s = NULL;
 	hd_buf text, html;
 	hd_buf_init(&text, 64 * 1024);
 	hd_buf_init(&html, 64 * 1024);
 	if (notify_get_pb_u64(t, n->suggestions, ticket_id,
-			      &hd__kb_suggested__descriptor, (void **)&s) ==
-		    HD_OK &&
+			      &hd__kb_suggested__descriptor,
+			      (void **)&s) == HD_OK &&
 	    s->n_suggestions) {
 		hd_buf_puts(&text, korean ? "\n\n도움이 될 만한 도움말:\n"
 					  : "\n\nArticles that may help:\n");
-		hd_buf_puts(&html, korean ? "<p>도움이 될 만한 도움말:</p><ul>"
-					  : "<p>Articles that may help:</p><ul>");
+		hd_buf_puts(&html,
+			    korean ? "<p>도움이 될 만한 도움말:</p><ul>"
+				   : "<p>Articles that may help:</p><ul>");
 		for (size_t i = 0; i < s->n_suggestions && i < 5; i++) {
-			json_t *a = json_pack(
-				"{s:{s:s, s:s}}", "a", "title",
-				s->suggestions[i]->title, "url",
-				s->suggestions[i]->html_url);
+			json_t *a = json_pack("{s:{s:s, s:s}}", "a", "title",
+					      s->suggestions[i]->title, "url",
+					      s->suggestions[i]->html_url);
 			static const char tl[] = "- {{a.title}} {{a.url}}\n";
 			static const char hl[] =
-				"<li><a href=\"{{a.url}}\">{{a.title}}</a></li>";
+				"<li><a "
+				"href=\"{{a.url}}\">{{a.title}}</a></li>";
 			hd_placeholder_render(tl, sizeof tl - 1, a, HD_PH_TEXT,
 					      &text);
 			hd_placeholder_render(hl, sizeof hl - 1, a, HD_PH_HTML,
@@ -205,7 +210,8 @@ static int render_rule(json_t *ctx, Hd__Delivery *d)
 		return rc;
 	/* The HTML part is the rendered text, escaped as a whole. */
 	json_t *wrap = json_pack("{s:s}", "t", d->text);
-	static const char h[] = "<div style=\"white-space:pre-wrap\">{{t}}</div>";
+	static const char h[] =
+		"<div style=\"white-space:pre-wrap\">{{t}}</div>";
 	rc = wrap ? HD_OK : HD_E_NOMEM;
 	if (!rc)
 		rc = render(h, wrap, HD_PH_HTML, &d->html);
@@ -216,8 +222,8 @@ static int render_rule(json_t *ctx, Hd__Delivery *d)
 int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d)
 {
 	json_t *ctx = notify_ticket_context(n, t, d->ticket_id);
-	json_t *vars = d->vars_json[0] ? json_loads(d->vars_json, 0, NULL)
-				       : NULL;
+	json_t *vars =
+		d->vars_json[0] ? json_loads(d->vars_json, 0, NULL) : NULL;
 	char *list = NULL;
 	int rc = HD_OK;
 	if (json_is_object(vars))
@@ -234,8 +240,7 @@ int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d)
 		rc = HD_E_INVALID;
 		goto out;
 	}
-	list = suggestions(n, t, d->ticket_id, strcmp(m->lang, "ko") == 0,
-			   ctx);
+	list = suggestions(n, t, d->ticket_id, strcmp(m->lang, "ko") == 0, ctx);
 	rc = render(m->subject, ctx, HD_PH_TEXT, &d->subject);
 	if (!rc)
 		rc = render(m->text, ctx, HD_PH_TEXT, &d->text);

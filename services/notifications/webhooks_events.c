@@ -68,11 +68,11 @@ static int fanout_one(void *arg, const MDB_val *k, const MDB_val *v)
 		iso(hd_now_ms(), when);
 		snprintf(subj, sizeof subj, "zen:ticket:%llu",
 			 (unsigned long long)f->ticket_id);
-		json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:i, s:O, s:{}}",
-				       "type", f->type, "id", id, "time", when,
-				       "zendesk_event_version", "2022-11-06",
-				       "subject", subj, "account_id", 0,
-				       "detail", f->detail, "event");
+		json_t *ev = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:i, s:O, s:{}}", "type",
+			f->type, "id", id, "time", when,
+			"zendesk_event_version", "2022-11-06", "subject", subj,
+			"account_id", 0, "detail", f->detail, "event");
 		char *body = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 		f->rc = body ? queue_body(f->n, f->t, w, f->type, f->ticket_id,
 					  body)

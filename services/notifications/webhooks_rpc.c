@@ -29,8 +29,8 @@ static int one_of(const char *s, const char *const *set)
 	return 0;
 }
 
-static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE",
-				      NULL};
+static const char *const methods[] = {"GET",   "POST",   "PUT",
+				      "PATCH", "DELETE", NULL};
 static const char *const auth_types[] = {"", "basic_auth", "bearer_token",
 					 "api_key", NULL};
 
@@ -157,16 +157,18 @@ static int save(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep, int reset)
 	Hd__Webhook *w = hd__webhook__unpack(NULL, req->len, req->payload);
 	if (!w)
 		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
-	save_job j = {.n = n, .w = w, .who = req->principal.user_id,
+	save_job j = {.n = n,
+		      .w = w,
+		      .who = req->principal.user_id,
 		      .reset_secret = reset};
 	if (reset) { /* only the secret changes: start from the stored row */
 		hd_txn t;
 		rc = hd_store_read(n->store, &t);
 		Hd__Webhook *cur = NULL;
 		if (!rc)
-			rc = notify_get_pb(&t, n->webhooks, w->id, strlen(w->id),
-					   &hd__webhook__descriptor,
-					   (void **)&cur);
+			rc = notify_get_pb(
+				&t, n->webhooks, w->id, strlen(w->id),
+				&hd__webhook__descriptor, (void **)&cur);
 		hd_txn_end(&t);
 		hd__webhook__free_unpacked(w, NULL);
 		if (rc)
@@ -202,8 +204,8 @@ static int get(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep, int secrets)
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__WebhookId *id = hd__webhook_id__unpack(NULL, req->len,
-						   req->payload);
+	Hd__WebhookId *id =
+		hd__webhook_id__unpack(NULL, req->len, req->payload);
 	if (!id)
 		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	hd_txn t;
@@ -255,8 +257,8 @@ static int webhooks_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__WebhookId *id = hd__webhook_id__unpack(NULL, req->len,
-						   req->payload);
+	Hd__WebhookId *id =
+		hd__webhook_id__unpack(NULL, req->len, req->payload);
 	if (!id)
 		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	del_job j = {n, id->id};
@@ -304,8 +306,8 @@ static int webhooks_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__WebhookListRequest *q = hd__webhook_list_request__unpack(
-		NULL, req->len, req->payload);
+	Hd__WebhookListRequest *q =
+		hd__webhook_list_request__unpack(NULL, req->len, req->payload);
 	if (!q)
 		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	Hd__WebhookList l = HD__WEBHOOK_LIST__INIT;

@@ -66,8 +66,8 @@ int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	notify *n = ctx;
 	if (strcmp(req->principal.role, "admin") != 0)
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
-	Hd__WebhookTestRequest *q = hd__webhook_test_request__unpack(
-		NULL, req->len, req->payload);
+	Hd__WebhookTestRequest *q =
+		hd__webhook_test_request__unpack(NULL, req->len, req->payload);
 	if (!q)
 		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	Hd__Webhook *stored = NULL;
@@ -90,8 +90,9 @@ int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	x.easy = curl_easy_init();
 	rc = x.easy ? notify_http_prepare(&x, w) : HD_E_NOMEM;
 	if (!rc) {
-		uint64_t ms = n->cfg.timeout_ms < TEST_MAX_MS ? n->cfg.timeout_ms
-							      : TEST_MAX_MS;
+		uint64_t ms = n->cfg.timeout_ms < TEST_MAX_MS
+				      ? n->cfg.timeout_ms
+				      : TEST_MAX_MS;
 		curl_easy_setopt(x.easy, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(x.easy, CURLOPT_TIMEOUT_MS, (long)ms);
 		curl_easy_setopt(x.easy, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
@@ -101,9 +102,10 @@ int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		long code = 0;
 		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, &code);
 		r.status_code = (int32_t)code;
-		r.payload = x.response.data ? x.response.data
-					    : (char *)(cr ? curl_easy_strerror(cr)
-							  : "");
+		r.payload =
+			x.response.data
+				? x.response.data
+				: (char *)(cr ? curl_easy_strerror(cr) : "");
 		rc = hd_pb_pack(&rep->payload, &r);
 	} else {
 		hd_rpc_fail(rep, rc, "", "could not build the request");
