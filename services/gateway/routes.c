@@ -2,6 +2,7 @@
  * module keeps its own table beside its handlers; this file lists them and
  * holds the operators' routes. */
 #include "gateway.h"
+#include "gw_webhooks.h"
 
 const gw_route gw_ops_routes[] = {
 	{"GET", "/api/v2/hd/bus", gw_bus_status, GW_AUTH_ADMIN},
@@ -9,11 +10,7 @@ const gw_route gw_ops_routes[] = {
 };
 
 const gw_route *const gw_route_tables[] = {
-	gw_ticket_routes,
-	gw_user_routes,
-	gw_field_routes,
-	gw_view_routes,
-	gw_search_routes,
-	gw_ops_routes,
-	NULL,
+	gw_ticket_routes,  gw_user_routes,   gw_field_routes,
+	gw_view_routes,    gw_search_routes, gw_ops_routes,
+	gw_webhook_routes, gw_sc_routes,     NULL,
 };

@@ -1,36 +1,192 @@
-/* notifications' event handlers and Prometheus families. */
+/* notifications' bus apply callback and Prometheus families. Each event
+ * runs inside the consumer's group commit, so the deliveries it causes are
+ * written in the same transaction that moves the source's cursor: an event
+ * is turned into deliveries exactly once, and they are then sent at least
+ * once. Webhooks and mail look at the previous ticket copy (for "solved"
+ * and "assigned"), so the copies are updated last. */
 #include "notifications.h"
 
 #include "hd/err.h"
-#include "hd/evdecode.h"
 #include "hd/prom.h"
+
+#include "alerts.pb-c.h"
+
+#include <string.h>
+#include <time.h>
+
+static void iso(int64_t ms, char out[21])
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static json_t *ticket_detail(const Hd__Ticket *tk)
+{
+	char c[21], u[21];
+	iso(tk->created_at, c);
+	iso(tk->updated_at, u);
+	json_t *tags = json_array();
+	for (size_t i = 0; i < tk->n_tags; i++)
+		json_array_append_new(tags, json_string(tk->tags[i]));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, "
+			 "s:o, s:s, s:s, s:s}",
+			 "id", (json_int_t)tk->id, "subject", tk->subject,
+			 "description", tk->description, "status", tk->status,
+			 "priority", tk->priority, "type", tk->type,
+			 "requester_id", (json_int_t)tk->requester_id,
+			 "assignee_id", (json_int_t)tk->assignee_id, "group_id",
+			 (json_int_t)tk->group_id, "organization_id",
+			 (json_int_t)tk->organization_id, "tags", tags, "via",
+			 tk->via_channel, "created_at", c, "updated_at", u);
+}
+
+static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__Ticket *tk =
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!tk)
+		return HD_E_DECODE;
+	json_t *detail = ticket_detail(tk);
+	int created = strcmp(ev->type, "ticket.created") == 0;
+	int rc = notify_webhooks_fanout(
+		n, t,
+		created ? "zen:event-type:ticket.created"
+			: "zen:event-type:ticket.updated",
+		tk->id, detail);
+	if (!rc && strcmp(tk->status, "solved") == 0) {
+		Hd__Ticket *old = NULL;
+		notify_get_pb_u64(t, n->tickets, tk->id,
+				  &hd__ticket__descriptor, (void **)&old);
+		if (!old || strcmp(old->status, "solved") != 0)
+			rc = notify_webhooks_fanout(
+				n, t, "zen:event-type:ticket.solved", tk->id,
+				detail);
+		hd__ticket__free_unpacked(old, NULL);
+	}
+	json_decref(detail);
+	hd__ticket__free_unpacked(tk, NULL);
+	return rc;
+}
+
+static int hooks_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__Comment *c =
+		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!c)
+		return HD_E_DECODE;
+	char when[21];
+	iso(c->created_at, when);
+	json_t *detail =
+		json_pack("{s:I, s:{s:I, s:s, s:s, s:b, s:I, s:s}}", "id",
+			  (json_int_t)c->ticket_id, "comment", "id",
+			  (json_int_t)c->id, "body", c->body, "html_body",
+			  c->html_body, "public", c->public_, "author_id",
+			  (json_int_t)c->author_id, "created_at", when);
+	int rc = notify_webhooks_fanout(n, t,
+					"zen:event-type:ticket.comment_added",
+					c->ticket_id, detail);
+	json_decref(detail);
+	hd__comment__free_unpacked(c, NULL);
+	return rc;
+}
+
+static int hooks_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__SlaAlert *a =
+		hd__sla_alert__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!a)
+		return HD_E_DECODE;
+	char when[21];
+	iso(a->breach_at, when);
+	json_t *detail = json_pack(
+		"{s:I, s:{s:I, s:s, s:s, s:s, s:I, s:I, s:s}}", "id",
+		(json_int_t)a->ticket_id, "sla", "policy_id",
+		(json_int_t)a->policy_id, "policy_title", a->policy_title,
+		"metric", a->metric, "breach_at", when, "group_id",
+		(json_int_t)a->group_id, "assignee_id",
+		(json_int_t)a->assignee_id, "priority", a->priority);
+	int rc = notify_webhooks_fanout(
+		n, t,
+		strcmp(ev->type, "sla.warning") == 0
+			? "zen:event-type:ticket.sla_warning"
+			: "zen:event-type:ticket.sla_breached",
+		a->ticket_id, detail);
+	json_decref(detail);
+	hd__sla_alert__free_unpacked(a, NULL);
+	return rc;
+}
+
+static int hooks_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__CardExpired *c = hd__card_expired__unpack(NULL, ev->payload.len,
+						      ev->payload.data);
+	if (!c)
+		return HD_E_DECODE;
+	char when[21];
+	iso(c->due_at, when);
+	json_t *detail =
+		json_pack("{s:I, s:s, s:I, s:I, s:I, s:s}", "id",
+			  (json_int_t)c->card_id, "title", c->title, "owner_id",
+			  (json_int_t)c->owner_id, "verifier_user_id",
+			  (json_int_t)c->verifier_user_id, "verifier_group_id",
+			  (json_int_t)c->verifier_group_id, "due_at", when);
+	int rc = notify_webhooks_fanout(
+		n, t, "zen:event-type:knowledge.card_expired", 0, detail);
+	json_decref(detail);
+	hd__card_expired__free_unpacked(c, NULL);
+	return rc;
+}
+
+static int apply_hooks(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	if (strcmp(ev->type, "ticket.created") == 0 ||
+	    strcmp(ev->type, "ticket.updated") == 0)
+		return hooks_ticket(n, t, ev);
+	if (strcmp(ev->type, "comment.created") == 0)
+		return hooks_comment(n, t, ev);
+	if (strncmp(ev->type, "sla.", 4) == 0)
+		return hooks_sla(n, t, ev);
+	if (strcmp(ev->type, "kb.card_expired") == 0)
+		return hooks_card(n, t, ev);
+	return HD_OK;
+}
 
 int notify_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	notify *n = ctx;
-	static const char *const types[] = {"ticket.created", NULL};
-	Hd__Ticket *tk;
-	int rc = hd_ev_ticket(ev, types, &tk);
-	if (!tk)
-		return rc;
-	uint8_t id[8], who[8];
-	hd_key_u64(id, tk->id);
-	hd_key_u64(who, tk->requester_id);
-	hd_txn_put(t, n->requesters, id, 8, who, 8);
-	hd_txn_add_u64(t, n->counters, "tickets_seen", 1, NULL);
-	hd__ticket__free_unpacked(tk, NULL);
-	return t->rc;
+	int rc = apply_hooks(n, t, ev);
+	if (!rc)
+		rc = notify_mail_apply(n, t, ev);
+	if (!rc)
+		rc = notify_copy_apply(n, t, ev);
+	if (!rc)
+		notify_sender_kick(n);
+	return rc ? rc : t->rc;
 }
 
 void notify_collect(void *ctx, hd_buf *out)
 {
 	notify *n = ctx;
-	uint64_t seen = 0;
-	if (hd_store_get_u64(n->store, n->counters, "tickets_seen", &seen))
-		return;
-	hd_prom_family(
-		out, "hd_notify_tickets_seen_total", "counter",
-		"New tickets whose requester will be notified of updates.");
-	hd_buf_printf(out, "hd_notify_tickets_seen_total %llu\n",
-		      (unsigned long long)seen);
+	uint64_t depth = 0, dead = 0, hooks = 0;
+	hd_store_count(n->store, n->pending, &depth);
+	hd_store_count(n->store, n->dead, &dead);
+	hd_store_count(n->store, n->webhooks, &hooks);
+	hd_prom_family(out, "hd_notify_outbox_depth", "gauge",
+		       "Deliveries in the outbox still to be sent.");
+	hd_buf_printf(out, "hd_notify_outbox_depth %llu\n",
+		      (unsigned long long)depth);
+	hd_prom_family(out, "hd_notify_dead_letters", "gauge",
+		       "Deliveries currently in the dead letters.");
+	hd_buf_printf(out, "hd_notify_dead_letters %llu\n",
+		      (unsigned long long)dead);
+	hd_prom_family(out, "hd_notify_in_flight", "gauge",
+		       "Deliveries being sent right now.");
+	hd_buf_printf(out, "hd_notify_in_flight %llu\n",
+		      (unsigned long long)notify_sender_in_flight(n));
+	hd_prom_family(out, "hd_notify_webhooks", "gauge",
+		       "Webhooks configured.");
+	hd_buf_printf(out, "hd_notify_webhooks %llu\n",
+		      (unsigned long long)hooks);
 }

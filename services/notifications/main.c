@@ -1,19 +1,116 @@
 /* notifications: wiring only. */
 #include "notifications.h"
 
+#include "hd/err.h"
 #include "hd/prom.h"
 
-static const char *const own_dbs[] = {"requesters", "counters", NULL};
-static const char *const *const dbs[] = {own_dbs, NULL};
-static const char *const sources[] = {"intake", NULL};
+#include <curl/curl.h>
+#include <gmime/gmime.h>
+#include <sodium.h>
+#include <string.h>
+
+static const char *const *const dbs[] = {notify_dbs, NULL};
+/* routing and knowledge may publish nothing yet: the consumer just keeps
+ * asking them (a source with no events is never an error). */
+static const char *const sources[] = {"intake", "routing", "knowledge", NULL};
+static const hd_rpc_route *const routes[] = {
+	notify_webhook_routes, notify_delivery_routes, notify_sc_routes, NULL};
 static notify the_notify;
+
+static const hd_cfg_opt opts[] = {
+	{"HD_SMTP_URL", "--smtp-url", "smtp://127.0.0.1:25",
+	 "SMTP server for outgoing mail (smtp:// or smtps://)"},
+	{"HD_SMTP_STARTTLS", "--smtp-starttls", "0",
+	 "1: require STARTTLS on smtp://"},
+	{"HD_SMTP_USER", "--smtp-user", "", "SMTP AUTH user (empty: none)"},
+	{"HD_SMTP_PASSWORD", "--smtp-password", "", "SMTP AUTH password"},
+	{"HD_MAIL_FROM", "--mail-from", "support@hana.local",
+	 "envelope and From: address of outgoing mail"},
+	{"HD_MAIL_DOMAIN", "--mail-domain", "hana.local",
+	 "domain of the Message-IDs we generate"},
+	{"HD_WEBHOOK_BACKOFF_MS", "--webhook-backoff-ms", "10000",
+	 "first retry delay; doubles per attempt, with jitter"},
+	{"HD_WEBHOOK_BACKOFF_MAX_MS", "--webhook-backoff-max-ms", "3600000",
+	 "longest single retry delay"},
+	{"HD_WEBHOOK_RETRY_HORIZON_S", "--webhook-retry-horizon-s", "86400",
+	 "stop retrying a delivery this long after it was queued"},
+	{"HD_WEBHOOK_TIMEOUT_MS", "--webhook-timeout-ms", "10000",
+	 "total time allowed for one delivery attempt"},
+	{"HD_WEBHOOK_CONNECT_TIMEOUT_MS", "--webhook-connect-timeout-ms",
+	 "5000", "connect timeout of one delivery attempt"},
+	{"HD_WEBHOOK_BREAKER_FAILURES", "--webhook-breaker-failures", "5",
+	 "consecutive failures that open a receiver's circuit"},
+	{"HD_WEBHOOK_BREAKER_COOLDOWN_MS", "--webhook-breaker-cooldown-ms",
+	 "30000", "how long an open circuit waits before trying again"},
+	{"HD_SUGGEST_WAIT_MS", "--suggest-wait-ms", "2000",
+	 "hold the request-received mail this long for article suggestions"},
+	{"HD_DELIVERY_PARALLEL", "--delivery-parallel", "64",
+	 "deliveries in flight at once (1-256)"},
+};
+
+static int read_cfg(notify *n, const hd_cfg *c)
+{
+	notify_cfg *k = &n->cfg;
+	uint64_t horizon_s = 0, tls = 0;
+	int rc = hd_cfg_u64(c, "HD_WEBHOOK_BACKOFF_MS", 1, 86400000,
+			    &k->backoff_ms);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_WEBHOOK_BACKOFF_MAX_MS", 1, 86400000,
+				&k->backoff_max_ms);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_WEBHOOK_RETRY_HORIZON_S", 1, 30 * 86400,
+				&horizon_s);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_WEBHOOK_TIMEOUT_MS", 100, 600000,
+				&k->timeout_ms);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_WEBHOOK_CONNECT_TIMEOUT_MS", 100, 600000,
+				&k->connect_ms);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_WEBHOOK_BREAKER_FAILURES", 1, 1000,
+				&k->breaker_failures);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_WEBHOOK_BREAKER_COOLDOWN_MS", 1,
+				86400000, &k->breaker_cooldown_ms);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_SUGGEST_WAIT_MS", 0, 600000,
+				&k->suggest_wait_ms);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_DELIVERY_PARALLEL", 1, 256,
+				&k->max_parallel);
+	if (!rc)
+		rc = hd_cfg_u64(c, "HD_SMTP_STARTTLS", 0, 1, &tls);
+	k->horizon_ms = horizon_s * 1000;
+	k->smtp_starttls = (int)tls;
+	k->smtp_url = hd_cfg_get(c, "HD_SMTP_URL");
+	k->smtp_user = hd_cfg_get(c, "HD_SMTP_USER");
+	k->smtp_password = hd_cfg_get(c, "HD_SMTP_PASSWORD");
+	k->mail_from = hd_cfg_get(c, "HD_MAIL_FROM");
+	k->mail_domain = hd_cfg_get(c, "HD_MAIL_DOMAIN");
+	return rc;
+}
 
 static int setup(hd_svc *svc, void *ctx)
 {
 	notify *n = ctx;
 	n->store = svc->store;
-	int rc = notify_store_bind(n);
-	return rc ? rc : hd_prom_add_collector(notify_collect, n);
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return HD_E_INTERNAL;
+	g_mime_init();
+	int rc = read_cfg(n, &svc->cfg);
+	if (!rc)
+		rc = notify_store_bind(n);
+	if (!rc)
+		rc = hd_prom_add_collector(notify_collect, n);
+	if (!rc)
+		rc = notify_sender_start(n);
+	return rc;
+}
+
+static void teardown(hd_svc *svc, void *ctx)
+{
+	(void)svc;
+	notify_sender_stop(ctx);
 }
 
 static const hd_svc_def def = {
@@ -22,15 +119,22 @@ static const hd_svc_def def = {
 		"Hana Desk notifications: e-mail, webhooks, side conversations "
 		"and the durable delivery outbox.",
 	.index = 4,
+	.opts = opts,
+	.nopts = sizeof opts / sizeof opts[0],
 	.dbs = dbs,
 	.publishes = 1,
 	.consumes = sources,
 	.ctx = &the_notify,
 	.setup = setup,
+	.teardown = teardown,
+	.routes = routes,
 	.apply = notify_apply,
 };
 
 int main(int argc, char **argv)
 {
-	return hd_svc_main(&def, argc, argv);
+	int rc = hd_svc_main(&def, argc, argv);
+	g_mime_shutdown();
+	curl_global_cleanup();
+	return rc;
 }

@@ -1,19 +1,167 @@
-/* notifications: email, webhooks and side conversations from a durable
- * outbox. For now it records who asked for each new ticket, which the
- * e-mail channel will notify. Context built in setup, read-only after. */
+/* notifications: webhooks, e-mail and side conversations, delivered from a
+ * durable outbox in the service's own LMDB. Deliveries are written in the
+ * same transaction that applies the event that caused them (notify_apply) or
+ * the RPC that asked for them; one sender thread (deliver_sender.c) sends
+ * them with libcurl's multi interface over two transports, HTTP and SMTP.
+ * The context is built in setup and read-only afterwards, except the
+ * sender's own state, which only its thread touches. */
 #ifndef NOTIFICATIONS_H
 #define NOTIFICATIONS_H
 
 #include "hd/bus.h"
 #include "hd/svc.h"
+#include "alerts.pb-c.h"
+#include "common.pb-c.h"
+#include "notify.pb-c.h"
+#include "ticket.pb-c.h"
+#include "user.pb-c.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+typedef struct notify_sender notify_sender;
+
+typedef struct notify_cfg {
+	uint64_t backoff_ms;     /* first retry delay */
+	uint64_t backoff_max_ms; /* cap of one delay */
+	uint64_t horizon_ms;     /* give up retrying after this long */
+	uint64_t timeout_ms;     /* total time of one HTTP attempt */
+	uint64_t connect_ms;     /* connect timeout of one attempt */
+	uint64_t breaker_failures;
+	uint64_t breaker_cooldown_ms;
+	uint64_t suggest_wait_ms; /* hold "request received" for kb.suggested */
+	uint64_t max_parallel;    /* transfers in flight at once */
+	const char *smtp_url, *smtp_user, *smtp_password, *mail_from,
+		*mail_domain;
+	int smtp_starttls;
+} notify_cfg;
 
 typedef struct notify {
 	hd_store *store;
-	MDB_dbi requesters, counters;
+	notify_cfg cfg;
+	notify_sender *sender;
+	MDB_dbi webhooks, deliveries, pending, by_lane, dead, attempts;
+	MDB_dbi tickets, users, members, suggestions, mail_roots, msgids;
+	MDB_dbi scs, sc_events, sc_by_ticket, sc_msgids, counters;
 } notify;
 
+extern const char *const notify_dbs[];
+extern const hd_rpc_route notify_webhook_routes[];
+extern const hd_rpc_route notify_delivery_routes[];
+extern const hd_rpc_route notify_sc_routes[];
+
+/* store.c: binding and small typed accessors. get functions return HD_OK,
+ * HD_E_NOTFOUND or HD_E_DECODE; the message is the caller's to free. */
 int notify_store_bind(notify *n);
+int notify_get_pb(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen,
+		  const ProtobufCMessageDescriptor *d, void **out);
+int notify_get_pb_u64(hd_txn *t, MDB_dbi dbi, uint64_t id,
+		      const ProtobufCMessageDescriptor *d, void **out);
+/* Pack and put (sticky on t). */
+int notify_put_pb(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen,
+		  const void *msg);
+int notify_put_pb_u64(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg);
+/* The next id of the service's one sequence (deliveries, side
+ * conversations and their messages). */
+uint64_t notify_next_id(notify *n, hd_txn *t);
+/* A 26-character ULID (time + randomness) into out[27]. */
+void notify_ulid(char out[27]);
+/* A random [A-Za-z0-9] string of len characters into out[len + 1]. */
+void notify_random_token(char *out, size_t len);
+/* Run fn over every key/value of dbi whose key starts with prefix, in key
+ * order; stop early when fn returns non-zero (that value is returned:
+ * NOTIFY_STOP for "enough", an HD_E_* error otherwise). */
+#define NOTIFY_STOP (-100)
+typedef int (*notify_scan_fn)(void *arg, const MDB_val *k, const MDB_val *v);
+int notify_scan(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
+		notify_scan_fn fn, void *arg);
+/* Replace a string field of an unpacked message (freeing the old value,
+ * unless it is protobuf-c's shared empty string) with a copy of v. */
+int notify_set_str(char **field, const char *v);
+/* key = lane (NUL-padded to 32 bytes) + big-endian id. */
+void notify_lane_key(uint8_t out[40], const char *lane, uint64_t id);
+
+/* handlers.c: the bus apply callback and Prometheus collector. */
 int notify_apply(void *ctx, hd_txn *txn, const struct Hd__Envelope *ev);
 void notify_collect(void *ctx, hd_buf *out);
+
+/* events_copy.c: the copies of tickets, users and group memberships the
+ * templates need, kept from intake's events. HD_OK when ev is not theirs. */
+int notify_copy_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);
+
+/* webhooks_events.c: event → webhook deliveries for every active webhook
+ * subscribed to type (a "zen:event-type:…" name); detail is the event's
+ * JSON detail object (borrowed). */
+int notify_webhooks_fanout(notify *n, hd_txn *t, const char *type,
+			   uint64_t ticket_id, json_t *detail);
+/* rule.notification to a webhook: the rule's body rendered against the
+ * ticket. */
+int notify_webhook_rule(notify *n, hd_txn *t, const char *webhook_id,
+			uint64_t ticket_id, const char *body_tmpl);
+/* The placeholder context of a ticket ({"ticket":{…}}) from the copies;
+ * new reference, never NULL (an unknown ticket gives {"ticket":{"id":…}}). */
+json_t *notify_ticket_context(notify *n, hd_txn *t, uint64_t ticket_id);
+
+/* mail_events.c: event → mail deliveries. */
+int notify_mail_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);
+
+/* deliver_queue.c: the outbox. enqueue assigns d->id (when 0) and
+ * created_at/next_at (when 0), marks it pending and indexes it by lane. */
+int notify_enqueue(notify *n, hd_txn *t, Hd__Delivery *d);
+/* Queue an e-mail to user_id (from the copies) with template tmpl; vars is
+ * extra placeholder context (stolen, may be NULL). delay_ms holds it back.
+ * No address or an unknown user queues nothing (HD_OK). */
+int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
+		     const char *tmpl, json_t *vars, uint64_t delay_ms);
+/* Message-ID for mail about ticket (the first becomes the thread root) or
+ * a side conversation: "hd.t.{tid}.{unique}@{domain}" (no brackets). */
+void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
+		       size_t cap);
+/* Threading headers of the next mail about ticket_id: In-Reply-To and
+ * References to its root mail, recording msgid as the root when first. */
+int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
+			 const char *msgid, Hd__Delivery *d);
+/* Result of one attempt, applied by the sender in one write. */
+typedef struct notify_outcome {
+	uint64_t delivery_id;
+	int64_t started_at, completed_at;
+	int status_code;        /* HTTP/SMTP code; 0 = none */
+	int transport_err;      /* curl error; 0 = a reply came */
+	int64_t retry_after_ms; /* 429's Retry-After; -1 = none */
+	char error[200];
+} notify_outcome;
+int notify_record_outcomes(notify *n, const notify_outcome *o, size_t count);
+/* What an outcome means: "delivered", "retry" or "dead"; *next_at for retry.
+ * Pure (deliver_policy.c), so unit tests can call it. */
+const char *notify_classify(const notify_cfg *c, const notify_outcome *o,
+			    const Hd__Delivery *d, int64_t now,
+			    int64_t *next_at);
+
+/* deliver_sender.c */
+int notify_sender_start(notify *n);
+void notify_sender_stop(notify *n);
+/* Look at the outbox now rather than at the next poll. Any thread. */
+void notify_sender_kick(notify *n);
+uint64_t notify_sender_in_flight(notify *n);
+
+/* deliver_http.c / smtp_send.c: build the transfer of one delivery. *hdrs
+ * and *body are owned by the caller until the transfer is cleaned up. */
+struct curl_slist;
+typedef struct notify_xfer notify_xfer;
+int notify_http_setup(notify *n, hd_txn *t, notify_xfer *x);
+int notify_smtp_setup(notify *n, hd_txn *t, notify_xfer *x);
+/* Signature headers (API.md §11): base64(HMAC-SHA256(secret, ts + body)). */
+int notify_sign(const char *secret, const char *ts, const char *body,
+		size_t len, char *out, size_t cap);
+
+/* templates_mail.c: render d->template into d->subject/text/html. */
+int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d);
+/* mime_build.c: the RFC 5322 message of a rendered mail delivery (malloc'd,
+ * CRLF line ends). */
+int notify_mime_build(const notify *n, const Hd__Delivery *d, char **out,
+		      size_t *len);
+
+/* sidecon_store.c */
+int notify_sc_inbound(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 #endif

@@ -1,0 +1,269 @@
+/* Events → e-mail deliveries:
+ *   ticket.created            request_received → requester, held back up
+ *                             to HD_SUGGEST_WAIT_MS for kb.suggested
+ *   ticket.created/updated    assignment → the new assignee
+ *   comment.created           agent_reply → requester and CCs, when public
+ *                             and written by an agent or admin
+ *   sla.warning/breached      → the ticket group's managers: its members
+ *                             whose role is admin (else the assignee)
+ *   kb.card_expired           card_due → the verifier, or every member of
+ *                             the verifying group
+ *   rule.notification         user / group targets → the rule's own text
+ * kb.suggested is stored for the request_received mail to pick up. */
+#include "notifications.h"
+
+#include "hd/err.h"
+
+#include "alerts.pb-c.h"
+#include "user.pb-c.h"
+
+#include <string.h>
+#include <time.h>
+
+static Hd__Ticket *old_ticket(notify *n, hd_txn *t, uint64_t id)
+{
+	Hd__Ticket *tk = NULL;
+	notify_get_pb_u64(t, n->tickets, id, &hd__ticket__descriptor,
+			  (void **)&tk);
+	return tk;
+}
+
+static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	int created = strcmp(ev->type, "ticket.created") == 0;
+	if (!created && strcmp(ev->type, "ticket.updated") != 0)
+		return HD_OK;
+	Hd__Ticket *tk =
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!tk)
+		return HD_E_DECODE;
+	Hd__Ticket *old = created ? NULL : old_ticket(n, t, tk->id);
+	int rc = HD_OK;
+	if (created)
+		rc = notify_mail_user(n, t, tk->requester_id, tk->id,
+				      "request_received", NULL,
+				      n->cfg.suggest_wait_ms);
+	if (!rc && tk->assignee_id &&
+	    (!old || old->assignee_id != tk->assignee_id))
+		rc = notify_mail_user(n, t, tk->assignee_id, tk->id,
+				      "assignment", NULL, 0);
+	hd__ticket__free_unpacked(old, NULL);
+	hd__ticket__free_unpacked(tk, NULL);
+	return rc;
+}
+
+static int is_agent(notify *n, hd_txn *t, uint64_t user_id)
+{
+	Hd__User *u = NULL;
+	if (notify_get_pb_u64(t, n->users, user_id, &hd__user__descriptor,
+			      (void **)&u))
+		return 0;
+	int agent =
+		strcmp(u->role, "agent") == 0 || strcmp(u->role, "admin") == 0;
+	hd__user__free_unpacked(u, NULL);
+	return agent;
+}
+
+static int on_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__Comment *c =
+		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!c)
+		return HD_E_DECODE;
+	Hd__Ticket *tk = old_ticket(n, t, c->ticket_id);
+	int rc = HD_OK;
+	if (c->public_ && tk && is_agent(n, t, c->author_id)) {
+		Hd__User *a = NULL;
+		notify_get_pb_u64(t, n->users, c->author_id,
+				  &hd__user__descriptor, (void **)&a);
+		json_t *vars =
+			json_pack("{s:{s:s, s:s, s:{s:s}}}", "comment", "body",
+				  c->body, "html_body", c->html_body, "author",
+				  "name", a ? a->name : "");
+		hd__user__free_unpacked(a, NULL);
+		if (tk->requester_id != c->author_id)
+			rc = notify_mail_user(n, t, tk->requester_id, tk->id,
+					      "agent_reply", json_incref(vars),
+					      0);
+		for (size_t i = 0; i < tk->n_email_cc_ids && !rc; i++)
+			if (tk->email_cc_ids[i] != c->author_id &&
+			    tk->email_cc_ids[i] != tk->requester_id)
+				rc = notify_mail_user(n, t, tk->email_cc_ids[i],
+						      tk->id, "agent_reply",
+						      json_incref(vars), 0);
+		json_decref(vars);
+	}
+	hd__ticket__free_unpacked(tk, NULL);
+	hd__comment__free_unpacked(c, NULL);
+	return rc;
+}
+
+typedef struct group_mail {
+	notify *n;
+	hd_txn *t;
+	uint64_t ticket_id;
+	const char *tmpl;
+	json_t *vars;
+	int admins_only;
+	unsigned sent;
+	int rc;
+} group_mail;
+
+static int group_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	group_mail *g = arg;
+	(void)v;
+	uint64_t uid = hd_key_get_u64((const uint8_t *)k->mv_data + 8);
+	if (g->admins_only) {
+		Hd__User *u = NULL;
+		int admin = 0;
+		if (notify_get_pb_u64(g->t, g->n->users, uid,
+				      &hd__user__descriptor, (void **)&u) == 0)
+			admin = strcmp(u->role, "admin") == 0;
+		hd__user__free_unpacked(u, NULL);
+		if (!admin)
+			return 0;
+	}
+	g->sent++;
+	g->rc = notify_mail_user(g->n, g->t, uid, g->ticket_id, g->tmpl,
+				 json_incref(g->vars), 0);
+	return g->rc;
+}
+
+/* Mail every member (or every admin member) of group; *sent counts them. */
+static int mail_group(notify *n, hd_txn *t, uint64_t group, uint64_t ticket_id,
+		      const char *tmpl, json_t *vars, int admins_only,
+		      unsigned *sent)
+{
+	uint8_t prefix[8];
+	group_mail g = {n, t, ticket_id, tmpl, vars, admins_only, 0, HD_OK};
+	hd_key_u64(prefix, group);
+	int rc = group ? notify_scan(t, n->members, prefix, 8, group_one, &g)
+		       : HD_OK;
+	if (sent)
+		*sent = g.sent;
+	return rc ? rc : g.rc;
+}
+
+static void iso(int64_t ms, char out[21])
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int on_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__SlaAlert *a =
+		hd__sla_alert__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!a)
+		return HD_E_DECODE;
+	char when[21];
+	iso(a->breach_at, when);
+	const char *tmpl = strcmp(ev->type, "sla.warning") == 0
+				   ? "sla_warning"
+				   : "sla_breached";
+	json_t *vars = json_pack("{s:{s:s, s:s, s:s, s:s}}", "sla", "metric",
+				 a->metric, "policy_title", a->policy_title,
+				 "breach_at", when, "priority", a->priority);
+	unsigned sent = 0;
+	int rc = mail_group(n, t, a->group_id, a->ticket_id, tmpl, vars, 1,
+			    &sent);
+	if (!rc && !sent && a->assignee_id)
+		rc = notify_mail_user(n, t, a->assignee_id, a->ticket_id, tmpl,
+				      json_incref(vars), 0);
+	json_decref(vars);
+	hd__sla_alert__free_unpacked(a, NULL);
+	return rc;
+}
+
+static int on_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__CardExpired *c = hd__card_expired__unpack(NULL, ev->payload.len,
+						      ev->payload.data);
+	if (!c)
+		return HD_E_DECODE;
+	json_t *vars = json_pack("{s:{s:I, s:s}}", "card", "id",
+				 (json_int_t)c->card_id, "title", c->title);
+	int rc = c->verifier_user_id
+			 ? notify_mail_user(n, t, c->verifier_user_id, 0,
+					    "card_due", json_incref(vars), 0)
+			 : mail_group(n, t, c->verifier_group_id, 0, "card_due",
+				      vars, 0, NULL);
+	json_decref(vars);
+	hd__card_expired__free_unpacked(c, NULL);
+	return rc;
+}
+
+static int on_suggested(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__KbSuggested *s = hd__kb_suggested__unpack(NULL, ev->payload.len,
+						      ev->payload.data);
+	if (!s)
+		return HD_E_DECODE;
+	uint8_t k[8];
+	hd_key_u64(k, s->ticket_id);
+	hd_txn_put(t, n->suggestions, k, 8, ev->payload.data, ev->payload.len);
+	hd__kb_suggested__free_unpacked(s, NULL);
+	return t->rc;
+}
+
+/* The user a rule named: an id, or a role resolved on the ticket. */
+static uint64_t rule_user(notify *n, hd_txn *t, const Hd__RuleNotification *r)
+{
+	if (r->target_id)
+		return r->target_id;
+	Hd__Ticket *tk = old_ticket(n, t, r->ticket_id);
+	uint64_t id = 0;
+	if (tk && strcmp(r->target_role, "requester_id") == 0)
+		id = tk->requester_id;
+	else if (tk && strcmp(r->target_role, "assignee_id") == 0)
+		id = tk->assignee_id;
+	hd__ticket__free_unpacked(tk, NULL);
+	return id;
+}
+
+static int on_rule(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__RuleNotification *r = hd__rule_notification__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!r)
+		return HD_E_DECODE;
+	int rc = HD_OK;
+	json_t *vars =
+		json_pack("{s:{s:s, s:s, s:s}}", "rule", "subject", r->subject,
+			  "body", r->body, "title", r->rule_title);
+	if (strcmp(r->target_kind, "webhook") == 0) {
+		rc = notify_webhook_rule(n, t, r->target_webhook_id,
+					 r->ticket_id, r->body);
+	} else if (strcmp(r->target_kind, "user") == 0) {
+		uint64_t uid = rule_user(n, t, r);
+		if (uid)
+			rc = notify_mail_user(n, t, uid, r->ticket_id, "rule",
+					      json_incref(vars), 0);
+	} else if (strcmp(r->target_kind, "group") == 0) {
+		rc = mail_group(n, t, r->target_id, r->ticket_id, "rule", vars,
+				0, NULL);
+	}
+	json_decref(vars);
+	hd__rule_notification__free_unpacked(r, NULL);
+	return rc;
+}
+
+int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	static const struct {
+		const char *type;
+		int (*fn)(notify *, hd_txn *, const Hd__Envelope *);
+	} table[] = {
+		{"ticket.created", on_ticket},   {"ticket.updated", on_ticket},
+		{"comment.created", on_comment}, {"sla.warning", on_sla},
+		{"sla.breached", on_sla},        {"kb.card_expired", on_card},
+		{"kb.suggested", on_suggested},  {"rule.notification", on_rule},
+	};
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strcmp(ev->type, table[i].type) == 0)
+			return table[i].fn(n, t, ev);
+	return HD_OK;
+}
