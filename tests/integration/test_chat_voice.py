@@ -247,3 +247,65 @@ def test_outbound_call_matches_the_called_customer(ctx):
         assert r.status == 201 and r.json["result"] == "comment", r
         assert r.json["ticket"]["id"] == open_tk.json["ticket"]["id"]
         assert comments(c, r.json["ticket"]["id"])[-1]["body"].startswith("발신 전화: 15881234 → 01098765432")
+
+
+def test_channels_across_two_shards(ctx):
+    with Suite(ctx.bin_dir, shards=2).start() as s:
+        c = s.client()
+        agent = user(c, "상담원 최", "choi@hana.local", role="agent")
+        shards = set()
+        for i in range(6):
+            body = transcript(f"two-{i}", agent, [("visitor", f"문의 {i}", "2024-05-01T10:00:00Z")])
+            body["chat"]["visitor"]["email"] = f"visitor{i}@example.kr"
+            r = c.request("POST", CHAT, body)
+            assert r.status == 201 and r.json["result"] == "ticket", r
+            shards.add(r.json["ticket"]["id"] & 0xFF)
+            again = c.request("POST", CHAT, body)
+            assert again.json["result"] == "duplicate" and again.json["ticket"]["id"] == r.json["ticket"]["id"]
+        for i in range(6):
+            r = c.request("POST", VOICE, call(f"two-call-{i}", f"010-5555-000{i}", agent=agent))
+            assert r.status == 201 and r.json["result"] == "ticket", r
+            shards.add(r.json["ticket"]["id"] & 0xFF)
+            r2 = c.request("POST", VOICE, call(f"two-call-{i}b", f"010-5555-000{i}", agent=agent))
+            assert r2.json["result"] == "comment" and r2.json["ticket"]["id"] == r.json["ticket"]["id"], r2
+            per = c.request("GET", f"{CALLS}?ticket_id={r.json['ticket']['id']}")
+            assert [x["call_id"] for x in per.json["calls"]] == [f"two-call-{i}b", f"two-call-{i}"], per.json
+        assert shards == {0, 1}, shards
+        every = c.request("GET", f"{CALLS}?agent_id={agent}&per_page=5")
+        assert every.json["count"] == 12 and len(every.json["calls"]) == 5, every.json
+        page3 = c.request("GET", f"{CALLS}?agent_id={agent}&per_page=5&page=3")
+        assert len(page3.json["calls"]) == 2 and page3.json["next_page"] is None, page3.json
+
+
+def test_hostile_channel_input(ctx):
+    """Seeded random corruption of valid chat and call bodies: never a 5xx,
+    never a crash (the suite's close checks exit codes and sanitizers)."""
+    import json
+    import random
+    seed = random.randrange(1 << 30)
+    print(f"  seed={seed}")
+    rnd = random.Random(seed)
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        agent = user(c, "상담원 정", "jung@hana.local", role="agent")
+        samples = [(CHAT, json.dumps(transcript("fz", agent, [("visitor", "안녕하세요 😀", "2024-05-01T10:00:00Z"),
+                                                               ("agent", "네", "2024-05-01T10:00:05Z")]),
+                                     ensure_ascii=False).encode()),
+                   (VOICE, json.dumps(call("fz", "010-1234-5678", agent=agent), ensure_ascii=False).encode())]
+        junk = [b"\x00", b"\xff", b"{", b"}", b"[", b"]", b'"', b"\\u0000", b"-1", b"1e999", b"null", b"true",
+                b"18446744073709551616", "가".encode(), b"\xed\xa0\x80"]
+        for i in range(300):
+            path, body = samples[i % 2]
+            b = bytearray(body)
+            for _ in range(rnd.randint(1, 4)):
+                pos = rnd.randrange(len(b))
+                op = rnd.random()
+                if op < 0.4:
+                    b[pos:pos + 1] = rnd.choice(junk)
+                elif op < 0.7:
+                    del b[pos:pos + rnd.randint(1, 8)]
+                else:
+                    b[pos] = rnd.randrange(256)
+            r = c.request("POST", path, bytes(b))
+            assert r.status < 500, (seed, i, bytes(b), r)
+        assert c.request("GET", f"{CALLS}").status == 200
