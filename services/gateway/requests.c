@@ -109,6 +109,25 @@ static int check_portal_fields(gw *g, gw_req *r, json_t *tk, gw_resp *out)
 	return rc;
 }
 
+/* A ticket form end-users may pick: active and end_user_visible (forms.get
+ * asked as an end-user finds no other). */
+static int check_portal_form(gw *g, gw_req *r, json_t *tk, gw_resp *out)
+{
+	json_t *id = json_object_get(tk, "ticket_form_id");
+	if (!json_is_integer(id) || json_integer_value(id) <= 0)
+		return HD_OK; /* intake names malformed values */
+	Hd__FieldId fi = HD__FIELD_ID__INIT;
+	Hd__TicketForm *form = NULL;
+	fi.id = (uint64_t)json_integer_value(id);
+	int rc = gw_call(g, g->intake[0], r, "forms.get", &fi,
+			 &hd__ticket_form__descriptor, (void **)&form, out);
+	hd__ticket_form__free_unpacked(form, NULL);
+	if (rc && out->status == 404)
+		rc = gw_invalid(out, "ticket_form_id",
+				"is not a ticket form end-users may use");
+	return rc;
+}
+
 static int reply_request(gw *g, gw_req *r, gw_resp *out, unsigned status,
 			 const Hd__Ticket *tk)
 {
@@ -270,6 +289,8 @@ static int requests_create(gw *g, gw_req *r, gw_resp *out)
 	if (anon && json_is_object(c))
 		json_object_del(c, "uploads"); /* uploads need an owner */
 	rc = check_portal_fields(g, r, tk, out);
+	if (!rc)
+		rc = check_portal_form(g, r, tk, out);
 	if (!rc && !anon)
 		rc = gw_ticket_uploads(g, r, tk, out);
 	if (!rc)

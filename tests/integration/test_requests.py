@@ -142,6 +142,19 @@ def test_required_in_portal(ctx):
                   fields=[{"id": serial, "value": "SN-2024-01"}])
         assert ok.status == 201, ok
         assert ok.json["request"]["custom_fields"] == [{"id": serial, "value": "SN-2024-01"}]
+        # Forms: only end_user_visible ones; their required_in_portal fields bind.
+        size = new_field(admin, title="사이즈", visible_in_portal=True, editable_in_portal=True)
+        f = admin.request("POST", "/api/v2/ticket_forms.json", {"ticket_form": {
+            "name": "내부 양식", "end_user_visible": False, "ticket_field_ids": [serial]}})
+        assert f.status == 201, f
+        invalid(post(a, subject="양식", comment={"body": "내부 양식으로"}, ticket_form_id=f.json["ticket_form"]["id"],
+                     custom_fields=[{"id": serial, "value": "SN-1"}]), "ticket_form_id")
+        f = admin.request("POST", "/api/v2/ticket_forms.json", {"ticket_form": {
+            "name": "교환 신청", "end_user_visible": True, "ticket_field_ids": [size, serial]}})
+        assert f.status == 201, f
+        ok = post(a, subject="교환", comment={"body": "사이즈 교환"}, ticket_form_id=f.json["ticket_form"]["id"],
+                  custom_fields=[{"id": serial, "value": "SN-2"}, {"id": size, "value": "L"}])
+        assert ok.status == 201 and ok.json["request"]["ticket_form_id"] == f.json["ticket_form"]["id"], ok
         invalid(post(a, subject="내용 없음"), "comment")
         invalid(post(a, subject="가" * 256, comment={"body": "너무 긴 제목"}), "subject")
 
