@@ -4,6 +4,8 @@ a duplicate chat_id changes nothing; a call becomes a ticket or a
 VoiceComment on the caller's open ticket, a missed call a callback ticket,
 a duplicate call_id is ignored, and call records are queryable."""
 import base64
+import os
+import subprocess
 
 from harness import Suite
 
@@ -213,6 +215,17 @@ def test_voice_calls(ctx):
         paged = c.request("GET", f"{CALLS}?per_page=3")
         assert len(paged.json["calls"]) == 3 and paged.json["count"] == 4 and paged.json["next_page"], paged.json
         assert c.request("GET", f"{CALLS}?ticket_id=abc").status == 400
+
+        # call.recorded: once per call_id, for metrics' answer rates and waits.
+        tools = ctx.tools_dir or os.path.join(ctx.bin_dir, "..", "tools")
+        out = subprocess.run([os.path.join(tools, "hd-events"), f"ipc://{s.run}/intake-0.rpc"],
+                             capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+        calls = [line.split(" ", 2)[2] for line in out.stdout.splitlines() if " call.recorded " in line]
+        assert calls == [f"call_id=call-1 ticket={tid} agent={agent} outcome=answered wait=12",
+                         f"call_id=call-2 ticket={tid} agent={agent} outcome=answered wait=12",
+                         f"call_id=call-3 ticket={cb['id']} agent=0 outcome=missed wait=12",
+                         f"call_id=call-4 ticket={cb['id']} agent=0 outcome=abandoned wait=12"], out.stdout
 
         # Bad input names the field and writes nothing.
         before = ticket_count(c)
