@@ -38,6 +38,7 @@ int live_call_put(hd_txn *t, intake *in, Hd__CallRecord *rec, const char *trace)
 typedef struct call_rows {
 	Hd__CallRecord **v;
 	size_t n, cap;
+	uint64_t count; /* every match, kept or not */
 	const Hd__CallListRequest *q;
 } call_rows;
 
@@ -52,8 +53,12 @@ static int keep(hd_txn *t, call_rows *rows, uint64_t seq)
 	if ((q->ticket_id && c->ticket_id != q->ticket_id) ||
 	    (q->agent_id && c->agent_id != q->agent_id) ||
 	    (q->start_time && c->started_at < q->start_time) ||
-	    (q->end_time && c->started_at >= q->end_time) ||
-	    rows->n >= MAX_LIST) {
+	    (q->end_time && c->started_at >= q->end_time)) {
+		hd__call_record__free_unpacked(c, NULL);
+		return HD_OK;
+	}
+	rows->count++;
+	if (rows->n >= MAX_LIST) { /* past any page a client may ask for */
 		hd__call_record__free_unpacked(c, NULL);
 		return HD_OK;
 	}
@@ -126,7 +131,7 @@ int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		Hd__CallList l = HD__CALL_LIST__INIT;
 		l.calls = rows.v;
 		l.n_calls = rows.n < q->limit ? rows.n : q->limit;
-		l.count = rows.n;
+		l.count = rows.count;
 		rc = hd_pb_pack(&rep->payload, &l);
 	}
 	for (size_t i = 0; i < rows.n; i++)

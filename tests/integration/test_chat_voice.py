@@ -4,7 +4,9 @@ a duplicate chat_id changes nothing; a call becomes a ticket or a
 VoiceComment on the caller's open ticket, a missed call a callback ticket,
 a duplicate call_id is ignored, and call records are queryable."""
 import base64
+import json
 import os
+import random
 import subprocess
 
 from harness import Suite
@@ -291,10 +293,9 @@ def test_channels_across_two_shards(ctx):
 
 
 def test_hostile_channel_input(ctx):
-    """Seeded random corruption of valid chat and call bodies: never a 5xx,
-    never a crash (the suite's close checks exit codes and sanitizers)."""
-    import json
-    import random
+    """Seeded random corruption of valid chat, call and request bodies:
+    never a 5xx, never a crash (the suite's close checks exit codes and
+    sanitizers)."""
     seed = random.randrange(1 << 30)
     print(f"  seed={seed}")
     rnd = random.Random(seed)
@@ -304,11 +305,15 @@ def test_hostile_channel_input(ctx):
         samples = [(CHAT, json.dumps(transcript("fz", agent, [("visitor", "안녕하세요 😀", "2024-05-01T10:00:00Z"),
                                                                ("agent", "네", "2024-05-01T10:00:05Z")]),
                                      ensure_ascii=False).encode()),
-                   (VOICE, json.dumps(call("fz", "010-1234-5678", agent=agent), ensure_ascii=False).encode())]
+                   (VOICE, json.dumps(call("fz", "010-1234-5678", agent=agent), ensure_ascii=False).encode()),
+                   ("/api/v2/requests", json.dumps({"request": {
+                       "subject": "환불", "comment": {"body": "환불해 주세요", "uploads": []}, "solved": True,
+                       "custom_fields": [{"id": 1, "value": "x"}], "ticket_form_id": 1}},
+                       ensure_ascii=False).encode())]
         junk = [b"\x00", b"\xff", b"{", b"}", b"[", b"]", b'"', b"\\u0000", b"-1", b"1e999", b"null", b"true",
                 b"18446744073709551616", "가".encode(), b"\xed\xa0\x80"]
         for i in range(300):
-            path, body = samples[i % 2]
+            path, body = samples[i % 3]
             b = bytearray(body)
             for _ in range(rnd.randint(1, 4)):
                 pos = rnd.randrange(len(b))
