@@ -34,8 +34,14 @@ static void test_not_numbers(void **state)
 {
 	(void)state;
 	char out[HD_PHONE_MAX];
-	const char *bad[] = {"", "12", "전화번호", "010-1234-567a", "++82 10",
-			     "010+1234", "123456789012345678901", "1;DROP"};
+	const char *bad[] = {"",
+			     "12",
+			     "전화번호",
+			     "010-1234-567a",
+			     "++82 10",
+			     "010+1234",
+			     "123456789012345678901",
+			     "1;DROP"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_false(hd_phone_norm(bad[i], out));
 		assert_string_equal(out, "");
