@@ -64,6 +64,8 @@ typedef struct gw_resp {
 	size_t raw_len;
 	char raw_type[128];
 	char raw_name[256]; /* Content-Disposition file name */
+	/* seconds: a 429 from a handler's own limit (Retry-After) */
+	unsigned retry_after;
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);
@@ -85,6 +87,10 @@ extern const gw_route gw_field_routes[];  /* fields.c … */
 extern const gw_route gw_view_routes[];   /* views.c … */
 extern const gw_route gw_search_routes[]; /* search.c … */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+/* requests.c, channels_chat.c, channels_voice.c */
+extern const gw_route gw_request_routes[];
+extern const gw_route gw_chat_routes[];
+extern const gw_route gw_voice_routes[];
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],

@@ -54,6 +54,26 @@ int gw_job_status_show_many(gw *g, gw_req *r, gw_resp *out);
 /* Parse ?ids=1,2 (≤100) into ids; 400 (TooManyValues …) on error. */
 int gw_ids_param(gw_req *r, uint64_t *ids, size_t *n, gw_resp *out);
 
+/* tickets_list.c: one merged, paginated ticket list. filter/filter_id,
+ * deleted, ids and statuses select (as hd.TicketListRequest); key names the
+ * list ("tickets" when NULL) and item renders each ticket (gw_ticket_json
+ * when NULL) with item_arg. */
+#define GW_MAX_SHOW_MANY 100
+typedef struct gw_ticket_list {
+	const char *filter;
+	uint64_t filter_id;
+	int deleted;
+	uint64_t ids[GW_MAX_SHOW_MANY];
+	size_t nids;
+	const char *const *statuses;
+	size_t nstatuses;
+	const char *key;
+	json_t *(*item)(const gw_req *r, const Hd__Ticket *tk, void *arg);
+	void *item_arg;
+} gw_ticket_list;
+int gw_tickets_run_list(gw *g, gw_req *r, const gw_ticket_list *lq,
+			gw_resp *out);
+
 /* tickets_list.c */
 int gw_tickets_list(gw *g, gw_req *r, gw_resp *out);
 int gw_tickets_deleted(gw *g, gw_req *r, gw_resp *out);

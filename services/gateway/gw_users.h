@@ -85,6 +85,9 @@ typedef struct gw_rate {
 void gw_ratelimit_init(unsigned per_minute);
 /* Count one request from user_id (0 = anonymous: not counted). */
 void gw_ratelimit_take(uint64_t user_id, gw_rate *out);
+/* The same window for anonymous callers, keyed by a hash of the client IP
+ * (never 0), with its own per-minute limit. */
+void gw_ratelimit_take_anon(uint64_t ip_key, unsigned per_minute, gw_rate *out);
 /* Add x-rate-limit, ratelimit-* and rate-limit-* (and Retry-After when
  * limited) to resp. */
 void gw_ratelimit_headers(struct MHD_Response *resp, const gw_rate *rl);

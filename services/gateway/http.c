@@ -164,6 +164,12 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl)
 					"Basic realm=\"Web Password\"");
 	MHD_add_response_header(resp, "X-Request-Id", r->trace);
 	gw_ratelimit_headers(resp, rl);
+	if (out->retry_after && !rl->limited) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%u", out->retry_after);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
+					secs);
+	}
 	enum MHD_Result ok = MHD_queue_response(r->conn, out->status, resp);
 	MHD_destroy_response(resp);
 	hd_debug("http.request", "method=%s path=%s status=%u trace=%s",

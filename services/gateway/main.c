@@ -22,6 +22,10 @@ static const hd_cfg_opt opts[] = {
 	 "how long a request waits for the owning service"},
 	{"HD_RATE_LIMIT", "--rate-limit", "700",
 	 "requests per minute per user (429 beyond)"},
+	{"HD_ANONYMOUS_REQUESTS", "--anonymous-requests", "0",
+	 "1: POST /requests without credentials (requester{name,email})"},
+	{"HD_ANON_RATE_LIMIT", "--anon-rate-limit", "10",
+	 "anonymous POST /requests per minute per client IP (429 beyond)"},
 };
 
 static gw the_gw;

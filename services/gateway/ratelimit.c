@@ -16,44 +16,61 @@ typedef struct rl_slot {
 	unsigned used;
 } rl_slot;
 
-static struct {
+typedef struct rl_table {
 	pthread_mutex_t mu;
 	unsigned limit;
 	rl_slot slots[RL_SLOTS];
-} rl = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = 700};
+} rl_table;
+
+static rl_table rl = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = 700};
+/* Anonymous callers (POST /requests without credentials), by client IP. */
+static rl_table anon = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = 10};
 
 void gw_ratelimit_init(unsigned per_minute)
 {
 	rl.limit = per_minute ? per_minute : 700;
 }
 
-void gw_ratelimit_take(uint64_t user_id, gw_rate *out)
+static void take(rl_table *tb, uint64_t key, gw_rate *out)
 {
 	int64_t now = hd_wall_ms();
-	out->limit = rl.limit;
-	out->remaining = rl.limit;
+	out->limit = tb->limit;
+	out->remaining = tb->limit;
 	out->reset = WINDOW_MS / 1000;
 	out->limited = false;
-	if (!user_id)
+	if (!key)
 		return;
-	pthread_mutex_lock(&rl.mu);
-	rl_slot *s = &rl.slots[(user_id * 0x9E3779B97F4A7C15ull) >> 52];
+	pthread_mutex_lock(&tb->mu);
+	rl_slot *s = &tb->slots[(key * 0x9E3779B97F4A7C15ull) >> 52];
 	/* Only an expired window resets: users whose ids collide keep
 	 * counting together instead of resetting each other's count. */
 	if (now - s->window_start >= WINDOW_MS) {
 		s->window_start = now;
 		s->used = 0;
 	}
-	if (s->used < rl.limit)
+	if (s->used < tb->limit)
 		s->used++;
 	else
 		out->limited = true;
-	out->remaining = rl.limit - s->used;
+	out->remaining = tb->limit - s->used;
 	int64_t left = s->window_start + WINDOW_MS - now;
 	out->reset = (unsigned)((left + 999) / 1000);
 	if (out->reset == 0)
 		out->reset = 1;
-	pthread_mutex_unlock(&rl.mu);
+	pthread_mutex_unlock(&tb->mu);
+}
+
+void gw_ratelimit_take(uint64_t user_id, gw_rate *out)
+{
+	take(&rl, user_id, out);
+}
+
+void gw_ratelimit_take_anon(uint64_t ip_key, unsigned per_minute, gw_rate *out)
+{
+	pthread_mutex_lock(&anon.mu);
+	anon.limit = per_minute ? per_minute : 10;
+	pthread_mutex_unlock(&anon.mu);
+	take(&anon, ip_key, out);
 }
 
 void gw_ratelimit_headers(struct MHD_Response *resp, const gw_rate *r)

@@ -9,8 +9,20 @@ const gw_route gw_ops_routes[] = {
 	{NULL, NULL, NULL, 0},
 };
 
+/* One table a line, so additions merge cleanly. */
+/* clang-format off */
 const gw_route *const gw_route_tables[] = {
-	gw_ticket_routes,  gw_user_routes,   gw_field_routes,
-	gw_view_routes,    gw_search_routes, gw_ops_routes,
-	gw_webhook_routes, gw_sc_routes,     NULL,
+	gw_ticket_routes,
+	gw_user_routes,
+	gw_field_routes,
+	gw_view_routes,
+	gw_search_routes,
+	gw_ops_routes,
+	gw_webhook_routes,
+	gw_sc_routes,
+	gw_request_routes,
+	gw_chat_routes,
+	gw_voice_routes,
+	NULL,
 };
+/* clang-format on */

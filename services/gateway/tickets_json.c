@@ -123,7 +123,7 @@ static json_t *attachments_json(const gw_req *r, Hd__Attachment *const *a,
 
 json_t *gw_comment_json(const gw_req *r, const Hd__Comment *c)
 {
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:I, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:I, s:o, s:o, "
 		"s:{s:{}, s:{}}}",
 		"id", (json_int_t)c->id, "type",
@@ -135,6 +135,14 @@ json_t *gw_comment_json(const gw_req *r, const Hd__Comment *c)
 		"audit_id", (json_int_t)c->audit_id, "via",
 		via_json(c->via_channel, NULL), "created_at",
 		gw_time_json(c->created_at), "metadata", "system", "custom");
+	/* VoiceComment: the call data, as Zendesk's voice comments carry it */
+	json_t *data =
+		c->data_json[0] ? json_loads(c->data_json, 0, NULL) : NULL;
+	if (o && data)
+		json_object_set_new(o, "data", data);
+	else
+		json_decref(data);
+	return o;
 }
 
 static json_t *event_json(const Hd__AuditEvent *e)

@@ -22,13 +22,7 @@ typedef struct merged {
 	Hd__Ticket *tk;
 } merged;
 
-typedef struct list_q {
-	const char *filter;
-	uint64_t filter_id;
-	int deleted;
-	uint64_t ids[MAX_SHOW_MANY];
-	size_t nids;
-} list_q;
+typedef gw_ticket_list list_q;
 
 static int cmp_asc(const void *a, const void *b)
 {
@@ -104,8 +98,8 @@ static int gather(gw *g, gw_req *r, Hd__TicketListRequest *q, merged **all,
 	return HD_OK;
 }
 
-static void render(gw *g, gw_req *r, const gw_page *p, merged *all, size_t n,
-		   uint64_t count, gw_resp *out)
+static void render(gw *g, gw_req *r, const list_q *lq, const gw_page *p,
+		   merged *all, size_t n, uint64_t count, gw_resp *out)
 {
 	size_t start = p->cursor ? 0 : (size_t)((p->page - 1) * p->size);
 	size_t end = start + p->size < n ? start + p->size : n;
@@ -115,11 +109,13 @@ static void render(gw *g, gw_req *r, const gw_page *p, merged *all, size_t n,
 	Hd__Ticket *shown[100];
 	size_t nshown = 0;
 	for (size_t i = start; i < end; i++) {
-		json_array_append_new(arr, gw_ticket_json(r, all[i].tk));
+		json_array_append_new(
+			arr, lq->item ? lq->item(r, all[i].tk, lq->item_arg)
+				      : gw_ticket_json(r, all[i].tk));
 		shown[nshown++] = all[i].tk;
 	}
 	out->status = 200;
-	out->body = json_pack("{s:o}", "tickets", arr);
+	out->body = json_pack("{s:o}", lq->key ? lq->key : "tickets", arr);
 	gw_tickets_sideload(g, r, out->body, shown, nshown);
 	char after[64] = "", before[64] = "";
 	if (end > start) {
@@ -133,7 +129,7 @@ static void render(gw *g, gw_req *r, const gw_page *p, merged *all, size_t n,
 		      NULL);
 }
 
-static int run_list(gw *g, gw_req *r, const list_q *lq, gw_resp *out)
+int gw_tickets_run_list(gw *g, gw_req *r, const list_q *lq, gw_resp *out)
 {
 	gw_page p;
 	int rc = gw_page_parse(r, &p, 100, MAX_OFFSET_RECORDS, out);
@@ -147,6 +143,8 @@ static int run_list(gw *g, gw_req *r, const list_q *lq, gw_resp *out)
 	q.n_ids = lq->nids;
 	const char *ext = gw_query(r, "external_id");
 	q.external_id = (char *)(ext ? ext : "");
+	q.statuses = (char **)lq->statuses;
+	q.n_statuses = lq->nstatuses;
 	if ((rc = read_sort(r, &p, &q, out)))
 		return rc;
 	q.limit = p.cursor ? p.size + 1 : (uint32_t)(p.page * p.size);
@@ -158,7 +156,7 @@ static int run_list(gw *g, gw_req *r, const list_q *lq, gw_resp *out)
 	if (!rc) {
 		if (n)
 			qsort(all, n, sizeof *all, q.desc ? cmp_desc : cmp_asc);
-		render(g, r, &p, all, n, count, out);
+		render(g, r, lq, &p, all, n, count, out);
 	}
 	free(all);
 	for (unsigned s = 0; s < g->shards; s++)
@@ -169,13 +167,13 @@ static int run_list(gw *g, gw_req *r, const list_q *lq, gw_resp *out)
 int gw_tickets_list(gw *g, gw_req *r, gw_resp *out)
 {
 	list_q lq = {0};
-	return run_list(g, r, &lq, out);
+	return gw_tickets_run_list(g, r, &lq, out);
 }
 
 int gw_tickets_deleted(gw *g, gw_req *r, gw_resp *out)
 {
 	list_q lq = {.deleted = 1};
-	int rc = run_list(g, r, &lq, out);
+	int rc = gw_tickets_run_list(g, r, &lq, out);
 	if (!rc) { /* Zendesk names the list deleted_tickets */
 		json_t *t = json_incref(json_object_get(out->body, "tickets"));
 		json_object_del(out->body, "tickets");
@@ -188,7 +186,7 @@ int gw_tickets_deleted(gw *g, gw_req *r, gw_resp *out)
 static int list_by(gw *g, gw_req *r, const char *filter, gw_resp *out)
 {
 	list_q lq = {.filter = filter, .filter_id = r->id};
-	return run_list(g, r, &lq, out);
+	return gw_tickets_run_list(g, r, &lq, out);
 }
 
 int gw_tickets_requested(gw *g, gw_req *r, gw_resp *out)
@@ -240,7 +238,7 @@ int gw_tickets_show_many(gw *g, gw_req *r, gw_resp *out)
 {
 	list_q lq = {0};
 	int rc = gw_ids_param(r, lq.ids, &lq.nids, out);
-	return rc ? rc : run_list(g, r, &lq, out);
+	return rc ? rc : gw_tickets_run_list(g, r, &lq, out);
 }
 
 int gw_tickets_count(gw *g, gw_req *r, gw_resp *out)

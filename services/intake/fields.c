@@ -350,7 +350,9 @@ static int fields_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 								NULL);
 		}
 		all->n_fields = kept;
-		qsort(all->fields, kept, sizeof *all->fields, by_position);
+		if (kept) /* qsort(NULL, 0) is undefined */
+			qsort(all->fields, kept, sizeof *all->fields,
+			      by_position);
 		rc = hd_pb_pack(&rep->payload, all);
 	}
 	hd__ticket_field_list__free_unpacked(all, NULL);

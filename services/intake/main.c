@@ -1,16 +1,23 @@
 /* intake: wiring only — config, modules, bootstrap. */
 #include "intake.h"
+#include "live.h"
 #include "users.h"
 
 #include "hd/err.h"
 
 static const char *const meta_dbs[] = {"meta", NULL};
+/* Additions go on lines of their own, so they merge cleanly. */
+/* clang-format off */
 static const char *const *const dbs[] = {meta_dbs,          intake_tickets_dbs,
 					 intake_users_dbs,  intake_fields_dbs,
-					 intake_search_dbs, NULL};
+					 intake_search_dbs,
+					 intake_live_dbs,
+					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes, intake_users_routes, intake_fields_routes,
-	intake_search_routes, NULL};
+	intake_search_routes,
+	intake_live_routes,
+	NULL};
 
 typedef struct module {
 	int (*bind)(intake *in);
@@ -24,7 +31,10 @@ typedef struct module {
 			intake_##name##_stop                                   \
 	}
 static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
-				 MODULE(search)};
+				 MODULE(search),
+				 MODULE(live),
+				 };
+/* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])
 
 static const hd_cfg_opt opts[] = {
@@ -32,6 +42,9 @@ static const hd_cfg_opt opts[] = {
 	 "e-mail of the admin created on first start"},
 	{"HD_ADMIN_TOKEN", "--admin-token", "",
 	 "API token of that admin (empty: generate, print once, save 0600)"},
+	{"HD_CHAT_FOLLOWUP_MINUTES", "--chat-followup-minutes", "30",
+	 "a visitor's next chat within this many minutes joins the open "
+	 "chat ticket"},
 };
 
 static intake the_intake;

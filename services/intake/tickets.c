@@ -115,6 +115,8 @@ typedef struct write_job {
 	Hd__Audit *audit;
 	tk_change ch;
 	int replayed;
+	const char *comment_type; /* NULL: "Comment" (tk_write_txn callers) */
+	const char *comment_data; /* JSON text of Comment.data_json, or NULL */
 } write_job;
 
 static int idem_key(write_job *j, uint8_t *key, size_t *klen)
@@ -284,7 +286,8 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
 	c.audit_id = au->id;
 	c.created_at = now;
 	c.via_channel = j->tk->via_channel;
-	c.type = "Comment";
+	c.type = (char *)(j->comment_type ? j->comment_type : "Comment");
+	c.data_json = (char *)(j->comment_data ? j->comment_data : "");
 	rc = tk_event(&j->ch, "Comment", "", NULL, NULL);
 	if (rc)
 		return hd_txn_fail(t, rc);
@@ -439,6 +442,34 @@ static int write_job_run(hd_txn *t, void *arg)
 out:
 	hd__ticket__free_unpacked(before, NULL);
 	return rc ? rc : t->rc;
+}
+
+int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
+		 const tk_write_in *w, hd_rpc_rep *rep, Hd__Ticket **tk)
+{
+	Hd__TicketWriteRequest wr = HD__TICKET_WRITE_REQUEST__INIT;
+	wr.id = w->id;
+	write_job j = {.in = in,
+		       .req = req,
+		       .wr = &wr,
+		       .obj = json_incref(w->obj),
+		       .rep = rep,
+		       .comment_type = w->comment_type,
+		       .comment_data = w->comment_data};
+	int rc = write_job_run(t, &j);
+	for (size_t i = 0;
+	     rc == HD_OK && w->comment_id && j.audit && i < j.audit->n_events;
+	     i++)
+		if (strcmp(j.audit->events[i]->type, "Comment") == 0)
+			*w->comment_id = j.audit->events[i]->comment_id;
+	if (rc == HD_OK)
+		*tk = j.tk;
+	else
+		hd__ticket__free_unpacked(j.tk, NULL);
+	hd__audit__free_unpacked(j.audit, NULL);
+	tk_change_release(&j.ch);
+	json_decref(j.obj);
+	return rc;
 }
 
 static int reply_write(write_job *j, hd_rpc_rep *rep)

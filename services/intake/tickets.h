@@ -59,6 +59,23 @@ char *tk_html_sanitize(const char *html, char **plain);
 /* May who see tk? Staff: all; end-users: their own tickets. */
 bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk);
 
+/* tickets.c: one tickets.write inside the caller's write job t, so a
+ * channel stores its own index (chat id, call id) in the same transaction
+ * as the ticket. req supplies the principal and trace; w->obj is the Zendesk
+ * "ticket" object (borrowed); id 0 creates. comment_type/comment_data (NULL:
+ * a plain "Comment") type the comment the object carries; *comment_id gets
+ * its id when not NULL. On success *tk is the caller's
+ * (hd__ticket__free_unpacked); on failure rep names the field. */
+typedef struct tk_write_in {
+	uint64_t id;
+	json_t *obj;
+	const char *comment_type;
+	const char *comment_data;
+	uint64_t *comment_id;
+} tk_write_in;
+int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
+		 const tk_write_in *w, hd_rpc_rep *rep, Hd__Ticket **tk);
+
 /* tickets.c */
 int tk_put_child(hd_txn *t, MDB_dbi dbi, uint64_t ticket, uint64_t id,
 		 const void *msg);

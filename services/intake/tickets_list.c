@@ -60,6 +60,14 @@ static int has_id(const uint64_t *ids, size_t n, uint64_t id)
 	return 0;
 }
 
+static int has_str(char *const *list, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
 static int matches(const list_ctx *c, const Hd__Ticket *tk)
 {
 	const Hd__TicketListRequest *q = c->q;
@@ -69,6 +77,8 @@ static int matches(const list_ctx *c, const Hd__Ticket *tk)
 	if (q->n_ids && !has_id(q->ids, q->n_ids, tk->id))
 		return 0;
 	if (q->external_id[0] && strcmp(q->external_id, tk->external_id))
+		return 0;
+	if (q->n_statuses && !has_str(q->statuses, q->n_statuses, tk->status))
 		return 0;
 	if (strcmp(f, "requester") == 0)
 		return tk->requester_id == q->filter_id;

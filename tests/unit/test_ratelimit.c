@@ -42,11 +42,34 @@ static void test_default(void **state)
 	assert_int_equal(r.remaining, 699);
 }
 
+/* Anonymous callers by client IP: their own table and limit, apart from
+ * the users' budgets. */
+static void test_anonymous_by_ip(void **state)
+{
+	(void)state;
+	gw_rate r;
+	gw_ratelimit_init(100);
+	for (unsigned i = 0; i < 2; i++) {
+		gw_ratelimit_take_anon(4242, 2, &r);
+		assert_false(r.limited);
+		assert_int_equal(r.limit, 2);
+	}
+	gw_ratelimit_take_anon(4242, 2, &r);
+	assert_true(r.limited);
+	assert_true(r.reset >= 1 && r.reset <= 60);
+	gw_ratelimit_take_anon(4343, 2, &r); /* another address */
+	assert_false(r.limited);
+	gw_ratelimit_take(4242, &r); /* user 4242 is not that address */
+	assert_false(r.limited);
+	assert_int_equal(r.remaining, 99);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_anonymous_by_ip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

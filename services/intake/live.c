@@ -1,0 +1,72 @@
+/* The live channels module: its sub-databases, config and RPC routes (the
+ * key layout is in live.h). */
+#include "live.h"
+
+#include "hd/cfg.h"
+#include "hd/err.h"
+
+#include <string.h>
+
+const char *const intake_live_dbs[] = {
+	"live_chats",     "live_visitors", "live_calls", "live_call_ids",
+	"live_by_ticket", "live_by_agent", NULL};
+
+live_db livedb;
+
+int intake_live_bind(intake *in)
+{
+	uint64_t minutes = 30;
+	int rc = hd_cfg_u64(&in->svc->cfg, "HD_CHAT_FOLLOWUP_MINUTES", 0,
+			    60 * 24 * 365, &minutes);
+	livedb.followup_ms = (int64_t)minutes * 60000;
+	if (!rc)
+		rc = hd_store_dbi(in->store, "live_chats", &livedb.chats);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "live_visitors", &livedb.visitors);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "live_calls", &livedb.calls);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "live_call_ids", &livedb.call_ids);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "live_by_ticket",
+				  &livedb.by_ticket);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "live_by_agent", &livedb.by_agent);
+	return rc;
+}
+
+int intake_live_start(intake *in)
+{
+	(void)in;
+	return HD_OK;
+}
+
+void intake_live_stop(intake *in)
+{
+	(void)in;
+}
+
+bool live_channel_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > LIVE_MAX_CHANNEL_ID)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+bool live_ticket_open(const Hd__Ticket *tk)
+{
+	return !tk->deleted && strcmp(tk->status, "solved") != 0 &&
+	       strcmp(tk->status, "closed") != 0;
+}
+
+const hd_rpc_route intake_live_routes[] = {
+	{"chat.ingest", live_rpc_chat},
+	{"voice.ingest", live_rpc_voice},
+	{"voice.calls", live_rpc_calls},
+	{"voice.caller", live_rpc_caller},
+	{NULL, NULL},
+};

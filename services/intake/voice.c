@@ -1,0 +1,254 @@
+/* voice.ingest: one call record → a VoiceComment on the customer's open
+ * ticket, or a new ticket (via.channel "voice"). Missed and abandoned calls
+ * become callback tickets (tag "callback", priority high) unless the
+ * customer already has an open callback ticket, which then gets the
+ * comment. The record, its indexes and call.recorded are written in the
+ * same transaction; a call_id seen before changes nothing. */
+#include "live.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct voice_job {
+	intake *in;
+	const hd_rpc_req *req;
+	Hd__CallRecord *rec; /* the request's; completed and stored */
+	hd_rpc_rep *rep;
+	Hd__Ticket *tk;
+	Hd__CallRecord *seen; /* a duplicate's stored record */
+	bool created;
+} voice_job;
+
+static bool missed(const Hd__CallRecord *c)
+{
+	return strcmp(c->outcome, "missed") == 0 ||
+	       strcmp(c->outcome, "abandoned") == 0;
+}
+
+static bool has_tag(const Hd__Ticket *tk, const char *tag)
+{
+	for (size_t i = 0; i < tk->n_tags; i++)
+		if (strcmp(tk->tags[i], tag) == 0)
+			return true;
+	return false;
+}
+
+/* The customer's most recently updated open ticket on this shard (lists
+ * scan the tickets db the same way; a requester's tickets live on one
+ * shard). *out is the caller's, NULL when there is none. */
+static int open_ticket(hd_txn *t, uint64_t customer, Hd__Ticket **out)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	*out = NULL;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, tkdb.tickets, &cur));
+	for (int op = MDB_FIRST;
+	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+		if (!tk) {
+			rc = HD_E_CORRUPT;
+			break;
+		}
+		if (tk->requester_id == customer && live_ticket_open(tk) &&
+		    (!*out || tk->updated_at >= (*out)->updated_at)) {
+			hd__ticket__free_unpacked(*out, NULL);
+			*out = tk;
+		} else {
+			hd__ticket__free_unpacked(tk, NULL);
+		}
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+static json_t *iso_or_null(int64_t ms)
+{
+	if (!ms)
+		return json_null();
+	char iso[32];
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(iso);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s[0] ? json_string(s) : json_null();
+}
+
+/* Zendesk's voice comment "data", plus what a call centre reports on. */
+static char *comment_data(const Hd__CallRecord *c)
+{
+	json_t *d = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, "
+		"s:o, s:n}",
+		"call_id", c->call_id, "direction", c->direction, "outcome",
+		c->outcome, "from", c->caller, "to", c->called, "recording_url",
+		str_or_null(c->recording_url), "transcription_text",
+		str_or_null(c->transcript), "started_at",
+		iso_or_null(c->started_at), "answered_at",
+		iso_or_null(c->answered_at), "ended_at",
+		iso_or_null(c->ended_at), "call_duration",
+		(json_int_t)c->talk_seconds, "wait_seconds",
+		(json_int_t)c->wait_seconds, "answered_by_id",
+		c->agent_id && c->answered_at
+			? json_integer((json_int_t)c->agent_id)
+			: json_null(),
+		"location");
+	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
+	json_decref(d);
+	return text;
+}
+
+static const char *outcome_ko(const char *o)
+{
+	return strcmp(o, "answered") == 0    ? "응답"
+	       : strcmp(o, "missed") == 0    ? "부재중"
+	       : strcmp(o, "abandoned") == 0 ? "대기 중 끊김"
+					     : "음성사서함";
+}
+
+/* The comment's readable text (the data carries the same, structured). */
+static char *comment_body(const Hd__CallRecord *c)
+{
+	hd_buf b;
+	hd_buf_init(&b, (size_t)1 << 20);
+	hd_buf_printf(&b, "%s 전화: %s → %s\n결과: %s · 대기 %u초 · 통화 %u초",
+		      strcmp(c->direction, "outbound") == 0 ? "발신" : "수신",
+		      c->caller, c->called, outcome_ko(c->outcome),
+		      c->wait_seconds, c->talk_seconds);
+	if (c->recording_url[0])
+		hd_buf_printf(&b, "\n녹음: %s", c->recording_url);
+	if (c->transcript[0])
+		hd_buf_printf(&b, "\n\n통화 내용:\n%s", c->transcript);
+	char *s = b.data ? strdup(b.data) : NULL;
+	hd_buf_release(&b);
+	return s;
+}
+
+static json_t *ticket_obj(const voice_job *j, const char *body, bool create)
+{
+	const Hd__CallRecord *c = j->rec;
+	uint64_t author = c->agent_id ? c->agent_id : j->req->principal.user_id;
+	json_t *o = json_pack("{s:{s:s, s:I, s:b}}", "comment", "body", body,
+			      "author_id", (json_int_t)author, "public", 0);
+	if (!create)
+		return o;
+	const char *number =
+		strcmp(c->direction, "outbound") == 0 ? c->called : c->caller;
+	char subject[200];
+	snprintf(subject, sizeof subject, "%s: %s",
+		 missed(c) ? "부재중 전화" : "전화 문의", number);
+	json_object_set_new(o, "subject", json_string(subject));
+	json_object_set_new(o, "requester_id",
+			    json_integer((json_int_t)c->customer_id));
+	json_object_set_new(o, "via",
+			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:s}}",
+				      "channel", "voice", "source", "from",
+				      "phone", c->caller, "to", "phone",
+				      c->called, "rel", c->direction));
+	if (missed(c)) {
+		json_object_set_new(o, "tags",
+				    json_pack("[s, s]", "voice", "callback"));
+		json_object_set_new(o, "priority", json_string("high"));
+	} else {
+		json_object_set_new(o, "tags", json_pack("[s]", "voice"));
+	}
+	if (c->agent_id && c->answered_at)
+		json_object_set_new(o, "assignee_id",
+				    json_integer((json_int_t)c->agent_id));
+	return o;
+}
+
+static int duplicate(hd_txn *t, voice_job *j, uint64_t seq)
+{
+	int rc = intake_get_pb(t, livedb.calls, seq,
+			       &hd__call_record__descriptor, (void **)&j->seen);
+	if (!rc)
+		rc = intake_get_pb(t, tkdb.tickets, j->seen->ticket_id,
+				   &hd__ticket__descriptor, (void **)&j->tk);
+	return rc;
+}
+
+static int voice_run(hd_txn *t, void *arg)
+{
+	voice_job *j = arg;
+	Hd__CallRecord *c = j->rec;
+	MDB_val v;
+	int rc = hd_txn_get(t, livedb.call_ids, c->call_id, strlen(c->call_id),
+			    &v);
+	if (rc == HD_OK && v.mv_size == 8)
+		return duplicate(t, j, hd_key_get_u64(v.mv_data));
+	if (rc != HD_E_NOTFOUND)
+		return rc ? rc : HD_E_CORRUPT;
+	Hd__Ticket *open = NULL;
+	if ((rc = open_ticket(t, c->customer_id, &open)))
+		return rc;
+	uint64_t target = open && (!missed(c) || has_tag(open, "callback"))
+				  ? open->id
+				  : 0;
+	hd__ticket__free_unpacked(open, NULL);
+	char *body = comment_body(c), *data = comment_data(c);
+	json_t *obj = body ? ticket_obj(j, body, target == 0) : NULL;
+	tk_write_in w = {.id = target,
+			 .obj = obj,
+			 .comment_type = "VoiceComment",
+			 .comment_data = data,
+			 .comment_id = &c->comment_id};
+	rc = obj && data ? tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk)
+			 : HD_E_NOMEM;
+	json_decref(obj);
+	free(body);
+	free(data);
+	if (rc)
+		return rc;
+	j->created = target == 0;
+	c->ticket_id = j->tk->id;
+	c->recorded_at = hd_now_ms();
+	return live_call_put(t, j->in, c, j->req->trace_id);
+}
+
+int live_rpc_voice(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	voice_job j = {.in = ctx, .req = req, .rep = rep};
+	j.rec = hd__call_record__unpack(NULL, req->len, req->payload);
+	int rc = HD_OK;
+	if (!j.rec)
+		rc = hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				 "payload is not an hd.CallRecord");
+	else if (!intake_is_staff(&req->principal))
+		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				 "only agents and admins record calls");
+	else if (!live_channel_id_ok(j.rec->call_id))
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "call_id",
+				 "call_id: 1 to 128 printable ASCII bytes");
+	else if (!j.rec->customer_id)
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "caller",
+				 "caller: no customer for the number");
+	if (!rc)
+		rc = hd_store_write(j.in->store, voice_run, &j);
+	if (!rc) {
+		Hd__ChannelReply cr = HD__CHANNEL_REPLY__INIT;
+		cr.ticket = j.tk;
+		cr.created = j.created;
+		cr.duplicate = j.seen != NULL;
+		cr.call = j.seen ? j.seen : j.rec;
+		rc = hd_pb_pack(&rep->payload, &cr);
+	} else if (!rep->message[0]) {
+		hd_rpc_fail(rep, rc, NULL, "call not stored: %s",
+			    hd_strerror(rc));
+	}
+	hd__ticket__free_unpacked(j.tk, NULL);
+	hd__call_record__free_unpacked(j.seen, NULL);
+	hd__call_record__free_unpacked(j.rec, NULL);
+	return rc;
+}

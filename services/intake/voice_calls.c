@@ -1,0 +1,195 @@
+/* Call records: storing one with its indexes (live_call_put), listing this
+ * shard's records by ticket, agent and time (voice.calls), and finding the
+ * user behind a phone number on the directory shard (voice.caller). Lists
+ * walk an index prefix (or every record) and sort newest first. */
+#include "live.h"
+#include "users.h"
+#include "vec.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+#include "hd/phone.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LIST 10100
+
+int live_call_put(hd_txn *t, intake *in, Hd__CallRecord *rec, const char *trace)
+{
+	uint8_t seq[8], key[16];
+	int rc = intake_next_id(t, in, "next_call", &rec->seq);
+	if (rc)
+		return rc;
+	hd_key_u64(seq, rec->seq);
+	intake_put_pb(t, livedb.calls, rec->seq, rec);
+	hd_txn_put(t, livedb.call_ids, rec->call_id, strlen(rec->call_id), seq,
+		   8);
+	hd_key_u64(key, rec->ticket_id);
+	memcpy(key + 8, seq, 8);
+	hd_txn_put(t, livedb.by_ticket, key, 16, "", 0);
+	if (rec->agent_id) {
+		hd_key_u64(key, rec->agent_id);
+		hd_txn_put(t, livedb.by_agent, key, 16, "", 0);
+	}
+	return t->rc ? t->rc : tk_emit(t, "call.recorded", rec, trace);
+}
+
+typedef struct call_rows {
+	Hd__CallRecord **v;
+	size_t n, cap;
+	uint64_t count; /* every match, kept or not */
+	const Hd__CallListRequest *q;
+} call_rows;
+
+static int keep(hd_txn *t, call_rows *rows, uint64_t seq)
+{
+	Hd__CallRecord *c = NULL;
+	int rc = intake_get_pb(t, livedb.calls, seq,
+			       &hd__call_record__descriptor, (void **)&c);
+	if (rc)
+		return rc;
+	const Hd__CallListRequest *q = rows->q;
+	if ((q->ticket_id && c->ticket_id != q->ticket_id) ||
+	    (q->agent_id && c->agent_id != q->agent_id) ||
+	    (q->start_time && c->started_at < q->start_time) ||
+	    (q->end_time && c->started_at >= q->end_time)) {
+		hd__call_record__free_unpacked(c, NULL);
+		return HD_OK;
+	}
+	rows->count++;
+	if (rows->n >= MAX_LIST) { /* past any page a client may ask for */
+		hd__call_record__free_unpacked(c, NULL);
+		return HD_OK;
+	}
+	rc = intake_vec_room(&rows->v, &rows->cap, rows->n, sizeof *rows->v,
+			     64);
+	if (rc)
+		hd__call_record__free_unpacked(c, NULL);
+	else
+		rows->v[rows->n++] = c;
+	return rc;
+}
+
+/* Every record under the 8-byte prefix of an index (or, with dbi = calls
+ * and no prefix, every record). */
+static int walk(hd_txn *t, MDB_dbi dbi, const uint8_t *prefix, call_rows *rows)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k = {prefix ? 8 : 0, (void *)prefix}, v;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
+	int op = prefix ? MDB_SET_RANGE : MDB_FIRST;
+	while (rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0) {
+		op = MDB_NEXT;
+		if (prefix && (k.mv_size != 16 || memcmp(k.mv_data, prefix, 8)))
+			break;
+		if (k.mv_size != (prefix ? 16u : 8u))
+			continue;
+		rc = keep(t, rows,
+			  hd_key_get_u64((uint8_t *)k.mv_data +
+					 (prefix ? 8 : 0)));
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const Hd__CallRecord *x = *(Hd__CallRecord *const *)a;
+	const Hd__CallRecord *y = *(Hd__CallRecord *const *)b;
+	if (x->started_at != y->started_at)
+		return x->started_at > y->started_at ? -1 : 1;
+	return x->seq > y->seq ? -1 : x->seq < y->seq;
+}
+
+int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	if (!intake_is_staff(&req->principal))
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "only agents and admins see call records");
+	Hd__CallListRequest *q =
+		hd__call_list_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.CallListRequest");
+	call_rows rows = {.q = q};
+	uint8_t prefix[8];
+	hd_txn t;
+	int rc = hd_store_read(in->store, &t);
+	if (!rc) {
+		hd_key_u64(prefix, q->ticket_id ? q->ticket_id : q->agent_id);
+		rc = q->ticket_id  ? walk(&t, livedb.by_ticket, prefix, &rows)
+		     : q->agent_id ? walk(&t, livedb.by_agent, prefix, &rows)
+				   : walk(&t, livedb.calls, NULL, &rows);
+		hd_txn_end(&t);
+	}
+	if (!rc) {
+		if (rows.n)
+			qsort(rows.v, rows.n, sizeof *rows.v, newest_first);
+		Hd__CallList l = HD__CALL_LIST__INIT;
+		l.calls = rows.v;
+		l.n_calls = rows.n < q->limit ? rows.n : q->limit;
+		l.count = rows.count;
+		rc = hd_pb_pack(&rep->payload, &l);
+	}
+	for (size_t i = 0; i < rows.n; i++)
+		hd__call_record__free_unpacked(rows.v[i], NULL);
+	free(rows.v);
+	hd__call_list_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+/* The first live user whose phone has the same normal form. A scan of the
+ * users table: the directory keeps no phone index yet. */
+static int by_phone(hd_txn *t, const char *want, Hd__User **out)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = hd_err_from_mdb(
+		mdb_cursor_open(t->txn, intake_dir.users, &cur));
+	for (int op = MDB_FIRST;
+	     rc == HD_OK && !*out && mdb_cursor_get(cur, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		Hd__User *u = hd__user__unpack(NULL, v.mv_size, v.mv_data);
+		char norm[HD_PHONE_MAX];
+		if (u && !u->deleted && u->phone[0] &&
+		    hd_phone_norm(u->phone, norm) && strcmp(norm, want) == 0)
+			*out = u;
+		else
+			hd__user__free_unpacked(u, NULL);
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	return rc ? rc : *out ? HD_OK : HD_E_NOTFOUND;
+}
+
+int live_rpc_caller(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	if (in->shard != INTAKE_DIRECTORY_SHARD ||
+	    !intake_is_staff(&req->principal))
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "voice.caller: staff, directory shard");
+	Hd__PhoneLookup *pl =
+		hd__phone_lookup__unpack(NULL, req->len, req->payload);
+	char norm[HD_PHONE_MAX];
+	if (!pl || !hd_phone_norm(pl->phone, norm)) {
+		hd__phone_lookup__free_unpacked(pl, NULL);
+		return hd_rpc_fail(rep, HD_E_INVALID, "phone",
+				   "phone: not a phone number");
+	}
+	hd__phone_lookup__free_unpacked(pl, NULL);
+	Hd__User *u = NULL;
+	hd_txn t;
+	int rc = hd_store_read(in->store, &t);
+	if (!rc) {
+		rc = by_phone(&t, norm, &u);
+		hd_txn_end(&t);
+	}
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, u);
+	hd__user__free_unpacked(u, NULL);
+	return rc;
+}
