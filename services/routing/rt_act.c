@@ -376,6 +376,9 @@ char *rt_act_command(rt_work *w, const Hd__Ticket *orig)
 		json_object_set_new(w->cmd, "tags", tags);
 	}
 	if (w->comment) {
+		/* comment_value_html wins over comment_value: one comment */
+		if (json_object_get(w->comment, "html_body"))
+			json_object_del(w->comment, "body");
 		if (w->tk->assignee_id)
 			json_object_set_new(
 				w->comment, "author_id",
