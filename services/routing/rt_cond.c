@@ -297,7 +297,7 @@ static bool value_eq(const rt_field *f, const char *have, const char *want,
 	return strcmp(have, want) == 0;
 }
 
-static bool has_tag(const Hd__Ticket *tk, const char *tag, size_t n)
+static bool tk_has_tag(const Hd__Ticket *tk, const char *tag, size_t n)
 {
 	for (size_t i = 0; i < tk->n_tags; i++)
 		if (strlen(tk->tags[i]) == n && !strncmp(tk->tags[i], tag, n))
@@ -310,7 +310,7 @@ static bool tags_include(const Hd__Ticket *tk, const char *list)
 	for (const char *p = list; *p;) {
 		p += strspn(p, " ");
 		size_t n = strcspn(p, " ");
-		if (n && has_tag(tk, p, n))
+		if (n && tk_has_tag(tk, p, n))
 			return true;
 		p += n;
 	}
