@@ -30,10 +30,10 @@ static json_t *conds_json(Hd__RuleCondition **c, size_t n)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:s}", "field", c[i]->field,
-				     "operator", c[i]->operator_, "value",
-				     c[i]->value));
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "field",
+						   c[i]->field, "operator",
+						   c[i]->operator_, "value",
+						   c[i]->value));
 	return a;
 }
 
@@ -55,8 +55,8 @@ static json_t *rule_json(const gw_req *r, const Hd__Rule *rule)
 		"{s:s, s:I, s:s, s:s, s:b, s:o, s:o, s:b, s:o, s:o, s:s, "
 		"s:I}",
 		"url", url, "id", (json_int_t)rule->id, "title", rule->title,
-		"raw_title", rule->title, "active", rule->active,
-		"updated_at", gw_time_json(rule->updated_at), "created_at",
+		"raw_title", rule->title, "active", rule->active, "updated_at",
+		gw_time_json(rule->updated_at), "created_at",
 		gw_time_json(rule->created_at), "default", rule->default_,
 		"actions", actions, "conditions",
 		json_pack("{s:o, s:o}", "all",
@@ -192,8 +192,8 @@ static int rules_search(gw *g, gw_req *r, gw_resp *out)
 /* {"trigger_ids":[…]} / {"automation_ids":[…]} */
 static int rules_reorder(gw *g, gw_req *r, gw_resp *out)
 {
-	const char *key = kind_of(r)[0] == 't' ? "trigger_ids"
-					       : "automation_ids";
+	const char *key =
+		kind_of(r)[0] == 't' ? "trigger_ids" : "automation_ids";
 	json_t *root = NULL;
 	int rc = gw_parse_body(r, out, &root);
 	if (rc)
@@ -228,15 +228,17 @@ static int rules_reorder(gw *g, gw_req *r, gw_resp *out)
 	return rc ? rc : list(g, r, out, false, NULL);
 }
 
-#define RULE_ROUTES(base)                                                   \
-	{"GET", base, rules_list, GW_AUTH_USER},                            \
-		{"POST", base, rules_create, GW_AUTH_USER},                 \
-		{"GET", base "/active", rules_active, GW_AUTH_USER},        \
-		{"GET", base "/search", rules_search, GW_AUTH_USER},        \
-		{"PUT", base "/reorder", rules_reorder, GW_AUTH_USER},      \
-		{"GET", base "/{id}", rules_show, GW_AUTH_USER},            \
-		{"PUT", base "/{id}", rules_update, GW_AUTH_USER},          \
-		{"DELETE", base "/{id}", rules_delete, GW_AUTH_USER}
+#define RULE_ROUTES(base)                                                      \
+	{"GET", base, rules_list, GW_AUTH_USER},                               \
+		{"POST", base, rules_create, GW_AUTH_USER},                    \
+		{"GET", base "/active", rules_active, GW_AUTH_USER},           \
+		{"GET", base "/search", rules_search, GW_AUTH_USER},           \
+		{"PUT", base "/reorder", rules_reorder, GW_AUTH_USER},         \
+		{"GET", base "/{id}", rules_show, GW_AUTH_USER},               \
+		{"PUT", base "/{id}", rules_update, GW_AUTH_USER},             \
+	{                                                                      \
+		"DELETE", base "/{id}", rules_delete, GW_AUTH_USER             \
+	}
 
 const gw_route gw_rule_routes[] = {
 	RULE_ROUTES("/api/v2/triggers"),

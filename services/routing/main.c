@@ -7,10 +7,8 @@
 #include "hd/prom.h"
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
-				      "meta",    "commands",
-				      "rt_rules", "rt_comments", "rt_times",
-				      "rt_fired", NULL};
-static const char *const *const dbs[] = {own_dbs, NULL};
+				      "meta",    "commands",   NULL};
+static const char *const *const dbs[] = {own_dbs, rt_db_names, NULL};
 static const char *const sources[] = {"intake", NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes,
 					     rt_rule_routes, NULL};

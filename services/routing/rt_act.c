@@ -45,8 +45,9 @@ static bool tags_ok(const json_t *v)
 	json_t *x;
 	if (!json_is_array(v))
 		return false;
-	json_array_foreach(v, i, x) if (!json_is_string(x) ||
-					strchr(json_string_value(x), ' ')) return false;
+	json_array_foreach(
+		v, i, x) if (!json_is_string(x) ||
+			     strchr(json_string_value(x), ' ')) return false;
 	return true;
 }
 
@@ -77,7 +78,8 @@ const char *rt_act_invalid(const char *f, const json_t *v)
 			       ? NULL
 			       : "priority: unknown value";
 	if (!strcmp(f, "type"))
-		return listed(act_types, sval(v)) ? NULL : "type: unknown value";
+		return listed(act_types, sval(v)) ? NULL
+						  : "type: unknown value";
 	if (!strcmp(f, "group_id"))
 		return id_text(sval(v)) || json_is_integer(v) || json_is_null(v)
 			       ? NULL
@@ -85,8 +87,8 @@ const char *rt_act_invalid(const char *f, const json_t *v)
 	if (!strcmp(f, "assignee_id"))
 		return id_text(sval(v)) || json_is_integer(v) ||
 				       json_is_null(v) ||
-				       (sval(v) && !strcmp(sval(v),
-							   "current_user"))
+				       (sval(v) &&
+					!strcmp(sval(v), "current_user"))
 			       ? NULL
 			       : "assignee_id: must be a user id or "
 				 "current_user";
@@ -95,7 +97,8 @@ const char *rt_act_invalid(const char *f, const json_t *v)
 		return tags_ok(v) ? NULL : "tags: must be \"a b\" or [\"a\"]";
 	if (!strncmp(f, "custom_fields_", 14))
 		return hd_parse_u64(f + 14, &n) == HD_OK && n &&
-				       (json_is_string(v) || json_is_boolean(v) ||
+				       (json_is_string(v) ||
+					json_is_boolean(v) ||
 					json_is_number(v) || json_is_null(v) ||
 					tags_ok(v))
 			       ? NULL
@@ -106,8 +109,7 @@ const char *rt_act_invalid(const char *f, const json_t *v)
 			       : "comment_value: must be text or "
 				 "[\"channel:all\",text]";
 	if (!strcmp(f, "comment_value_html") || !strcmp(f, "subject"))
-		return json_is_string(v) && sval(v)[0] ? NULL
-						       : "must be text";
+		return json_is_string(v) && sval(v)[0] ? NULL : "must be text";
 	if (!strcmp(f, "comment_mode_is_public"))
 		return json_is_boolean(v) ||
 				       (sval(v) && (!strcmp(sval(v), "true") ||
@@ -306,13 +308,14 @@ static int apply_one(const Hd__Rule *r, const char *f, const json_t *v,
 	uint64_t n = 0;
 	if (!strcmp(f, "status") || !strcmp(f, "priority") ||
 	    !strcmp(f, "type") || !strcmp(f, "subject")) {
-		char **field = !strcmp(f, "status")	? &tk->status
+		char **field = !strcmp(f, "status")     ? &tk->status
 			       : !strcmp(f, "priority") ? &tk->priority
-			       : !strcmp(f, "type")	? &tk->type
+			       : !strcmp(f, "type")     ? &tk->type
 							: &tk->subject;
 		rt_set_str(field, sval(v));
-		json_object_set_new(w->cmd, f, sval(v)[0] ? json_string(sval(v))
-							  : json_null());
+		json_object_set_new(w->cmd, f,
+				    sval(v)[0] ? json_string(sval(v))
+					       : json_null());
 	} else if (!strcmp(f, "group_id") || !strcmp(f, "assignee_id")) {
 		n = id_value(v, w->f);
 		*(f[0] == 'g' ? &tk->group_id : &tk->assignee_id) = n;
@@ -333,10 +336,10 @@ static int apply_one(const Hd__Rule *r, const char *f, const json_t *v,
 	} else if (!strcmp(f, "comment_value_html")) {
 		comment_text(w, "html_body", sval(v));
 	} else if (!strcmp(f, "comment_mode_is_public")) {
-		json_object_set_new(comment(w), "public",
-				    json_boolean(json_is_true(v) ||
-						 (sval(v) &&
-						  !strcmp(sval(v), "true"))));
+		json_object_set_new(
+			comment(w), "public",
+			json_boolean(json_is_true(v) ||
+				     (sval(v) && !strcmp(sval(v), "true"))));
 	} else if (!strncmp(f, "notification_", 13)) {
 		return notify(w, r, f + 13, v);
 	}

@@ -86,8 +86,8 @@ static int run_ticket(routing *r, hd_txn *t, Hd__Ticket *tk,
 {
 	Hd__RuleTicketTimes *tm = NULL;
 	get_times(t, tk->id, &tm);
-	rt_facts f = {.tk = tk, .role = "", .via = "", .now_ms = now,
-		      .times = tm};
+	rt_facts f = {
+		.tk = tk, .role = "", .via = "", .now_ms = now, .times = tm};
 	rt_work w = {tk, json_object(), NULL, &f, t, NULL};
 	const Hd__Rule *first = NULL;
 	int rc = HD_OK;
@@ -127,10 +127,9 @@ static int run_all(routing *r, hd_txn *t, Hd__Rule **rules, size_t n,
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->tickets, &cur));
-	for (int op = MDB_FIRST;
-	     !rc && mdb_cursor_get(cur, &k, &v, op) == 0; op = MDB_NEXT) {
-		Hd__Ticket *tk =
-			hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+	for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 		Hd__Ticket *work =
 			hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 		if (tk && work && !tk->deleted &&
@@ -147,8 +146,7 @@ static int run_all(routing *r, hd_txn *t, Hd__Rule **rules, size_t n,
 int rt_auto_tick(routing *r, hd_txn *t, int64_t now_ms)
 {
 	static int64_t last_run; /* the tick thread is the only caller */
-	if (last_run && now_ms - last_run < RUN_EVERY_MS &&
-	    now_ms >= last_run)
+	if (last_run && now_ms - last_run < RUN_EVERY_MS && now_ms >= last_run)
 		return HD_OK;
 	last_run = now_ms;
 	Hd__Rule **rules = NULL;

@@ -48,19 +48,29 @@ enum rt_op {
 	OP_NOT_PRESENT = 1 << 13,
 };
 
-#define OPS_EQ     (OP_IS | OP_IS_NOT)
-#define OPS_CHANGE                                                      \
-	(OP_CHANGED | OP_VALUE | OP_VALUE_PREV | OP_NOT_CHANGED |       \
+#define OPS_EQ (OP_IS | OP_IS_NOT)
+#define OPS_CHANGE                                                             \
+	(OP_CHANGED | OP_VALUE | OP_VALUE_PREV | OP_NOT_CHANGED |              \
 	 OP_NOT_VALUE | OP_NOT_VALUE_PREV)
-#define OPS_ORD    (OPS_EQ | OP_LT | OP_GT)
-#define OPS_WORDS  (OPS_EQ | OP_INCLUDES | OP_NOT_INCLUDES)
+#define OPS_ORD          (OPS_EQ | OP_LT | OP_GT)
+#define OPS_WORDS        (OPS_EQ | OP_INCLUDES | OP_NOT_INCLUDES)
 #define OPS_TRIGGER_ONLY OPS_CHANGE
 
-static const char *const op_names[] = {
-	"is",          "is_not",         "less_than",          "greater_than",
-	"changed",     "value",          "value_previous",     "not_changed",
-	"not_value",   "not_value_previous", "includes",       "not_includes",
-	"present",     "not_present",    NULL};
+static const char *const op_names[] = {"is",
+				       "is_not",
+				       "less_than",
+				       "greater_than",
+				       "changed",
+				       "value",
+				       "value_previous",
+				       "not_changed",
+				       "not_value",
+				       "not_value_previous",
+				       "includes",
+				       "not_includes",
+				       "present",
+				       "not_present",
+				       NULL};
 
 typedef struct rt_field {
 	const char *name;
@@ -112,9 +122,9 @@ static const struct {
 	const char *channel;
 	int id;
 } rt_vias[] = {
-	{"web", 0},   {"email", 4}, {"api", 5},   {"rule", 8},
-	{"closed_ticket", 27}, {"chat", 29},  {"voice", 34}, {"sms", 57},
-	{NULL, 0},
+	{"web", 0},    {"email", 4},          {"api", 5},
+	{"rule", 8},   {"closed_ticket", 27}, {"chat", 29},
+	{"voice", 34}, {"sms", 57},           {NULL, 0},
 };
 
 static int in_list(const char *const *list, const char *s)
@@ -143,11 +153,9 @@ static bool via_known(int id)
 
 static const rt_field *field_of(const char *name, uint64_t *custom)
 {
-	static const rt_field custom_field = {"custom_fields_", RK_CUSTOM,
-					      OPS_EQ | OPS_CHANGE |
-						      OP_PRESENT |
-						      OP_NOT_PRESENT,
-					      0};
+	static const rt_field custom_field = {
+		"custom_fields_", RK_CUSTOM,
+		OPS_EQ | OPS_CHANGE | OP_PRESENT | OP_NOT_PRESENT, 0};
 	for (size_t i = 0; rt_fields[i].name; i++)
 		if (strcmp(rt_fields[i].name, name) == 0)
 			return &rt_fields[i];
@@ -236,12 +244,12 @@ static const char *ticket_value(const Hd__Ticket *tk, const rt_field *f,
 	case RK_CSAT:
 		return tk->satisfaction_score;
 	case RK_ID:
-		id = !strcmp(n, "group_id")	      ? tk->group_id
-		     : !strcmp(n, "assignee_id")      ? tk->assignee_id
-		     : !strcmp(n, "requester_id")     ? tk->requester_id
-		     : !strcmp(n, "organization_id")  ? tk->organization_id
-		     : !strcmp(n, "ticket_form_id")   ? tk->ticket_form_id
-						      : tk->brand_id;
+		id = !strcmp(n, "group_id")          ? tk->group_id
+		     : !strcmp(n, "assignee_id")     ? tk->assignee_id
+		     : !strcmp(n, "requester_id")    ? tk->requester_id
+		     : !strcmp(n, "organization_id") ? tk->organization_id
+		     : !strcmp(n, "ticket_form_id")  ? tk->ticket_form_id
+						     : tk->brand_id;
 		if (!id)
 			return "";
 		snprintf(buf, cap, "%llu", (unsigned long long)id);
@@ -498,8 +506,8 @@ static bool field_match(const rt_field *f, uint64_t custom, unsigned o,
 		return (rt_via_id(fx->via ? fx->via : "") == (int)n) == is;
 	case RK_COMMENT_PUBLIC:
 		/* false: a private note; no comment satisfies neither */
-		return fx->comment && (fx->comment_public ==
-				       !strcmp(v, "true")) == is;
+		return fx->comment &&
+		       (fx->comment_public == !strcmp(v, "true")) == is;
 	case RK_COMMENT_WORDS:
 		return words_match(fx->comment, o, v);
 	case RK_SUBJECT_WORDS:

@@ -14,6 +14,8 @@
 #define MAX_REORDER 1000
 
 rt_dbs rtdb;
+const char *const rt_db_names[] = {"rt_rules", "rt_times", "rt_fired",
+				   "rt_comments", NULL};
 
 int rt_bind(routing *r)
 {
@@ -103,8 +105,7 @@ static int by_position(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int collect(hd_txn *t, const kind_filter *f, Hd__Rule ***out,
-		   size_t *n)
+static int collect(hd_txn *t, const kind_filter *f, Hd__Rule ***out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -179,8 +180,7 @@ static int save_write(hd_txn *t, void *arg)
 	if (!rc)
 		rc = rt_rule_from_json(j->obj, j->rule, creating, j->rep);
 	if (!rc && creating)
-		rc = routing_next_id(t, j->r, "next_rule",
-				     &j->rule->id);
+		rc = routing_next_id(t, j->r, "next_rule", &j->rule->id);
 	if (rc)
 		return rc;
 	j->rule->updated_at = hd_now_ms();
@@ -276,8 +276,7 @@ static int rules_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.RuleListRequest");
 	}
-	char *query = lr->query[0] ? hd_text_fold(lr->query,
-						  strlen(lr->query))
+	char *query = lr->query[0] ? hd_text_fold(lr->query, strlen(lr->query))
 				   : NULL;
 	kind_filter f = {lr->kind, lr->active_only, query};
 	Hd__RuleList l = HD__RULE_LIST__INIT;
@@ -319,9 +318,8 @@ static int reorder_write(hd_txn *t, void *arg)
 		long at = index_in(j->ro, rules[i]->id);
 		found += at >= 0;
 		/* listed ones first, in the given order; the rest keep theirs */
-		rules[i]->position =
-			at >= 0 ? (uint32_t)at + 1
-				: (uint32_t)(j->ro->n_ids + 1 + i);
+		rules[i]->position = at >= 0 ? (uint32_t)at + 1
+					     : (uint32_t)(j->ro->n_ids + 1 + i);
 	}
 	if (!rc && found != j->ro->n_ids)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "trigger_ids",
@@ -343,8 +341,7 @@ static int rules_reorder(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!ro || !kind_ok(ro->kind) || ro->n_ids > MAX_REORDER) {
 		hd__rule_reorder__free_unpacked(ro, NULL);
 		return hd_rpc_fail(rep, HD_E_INVALID, "trigger_ids",
-				   "trigger_ids: at most %d ids",
-				   MAX_REORDER);
+				   "trigger_ids: at most %d ids", MAX_REORDER);
 	}
 	reorder_job j = {ro, rep};
 	rc = hd_store_write(r->store, reorder_write, &j);
@@ -353,8 +350,8 @@ static int rules_reorder(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 const hd_rpc_route rt_rule_routes[] = {
-	{"rules.save", rules_save},	  {"rules.get", rules_get},
-	{"rules.delete", rules_delete}, {"rules.list", rules_list},
+	{"rules.save", rules_save},       {"rules.get", rules_get},
+	{"rules.delete", rules_delete},   {"rules.list", rules_list},
 	{"rules.reorder", rules_reorder}, {NULL, NULL},
 };
 

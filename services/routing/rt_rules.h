@@ -26,6 +26,8 @@ typedef struct rt_dbs {
 } rt_dbs;
 
 extern rt_dbs rtdb;
+/* Their names, for the service's list of sub-databases. */
+extern const char *const rt_db_names[];
 
 /* rt_rules.c: bind the dbs, create the default automation on first start,
  * the rules.* RPCs. */
@@ -40,18 +42,17 @@ int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n);
  * INIT with kind set, or a stored one). HD_E_INVALID with rep naming the
  * field (conditions / actions with the index). Strings are malloc'd, so r
  * is freed with hd__rule__free_unpacked (r itself included when heap). */
-int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating,
-		      hd_rpc_rep *rep);
+int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating, hd_rpc_rep *rep);
 /* Replace *field with a malloc'd copy of v (NULL → ""). */
 void rt_set_str(char **field, const char *v);
 
 /* rt_act.c: what a firing rule does. */
 typedef struct rt_work {
-	Hd__Ticket *tk;     /* working copy the actions change */
-	json_t *cmd;        /* the ticket object the command will carry */
-	json_t *comment;    /* {"body"|"html_body","public"} or NULL */
-	const rt_facts *f;  /* updater (current_user) */
-	hd_txn *emit;       /* notifications go here; NULL: a dry run */
+	Hd__Ticket *tk;    /* working copy the actions change */
+	json_t *cmd;       /* the ticket object the command will carry */
+	json_t *comment;   /* {"body"|"html_body","public"} or NULL */
+	const rt_facts *f; /* updater (current_user) */
+	hd_txn *emit;      /* notifications go here; NULL: a dry run */
 	const char *trace;
 } rt_work;
 /* NULL when field/value is an action a rule may hold, else why not. */

@@ -25,7 +25,7 @@ void rt_set_str(char **field, const char *v)
 	*field = copy;
 }
 
-#define invalid(rep, field, ...)                                         \
+#define invalid(rep, field, ...)                                               \
 	hd_rpc_fail(rep, HD_E_INVALID, field, __VA_ARGS__)
 
 static bool text_ok(const char *s, size_t max)
@@ -36,8 +36,7 @@ static bool text_ok(const char *s, size_t max)
 
 /* A condition's value as text: strings as given, numbers and booleans as
  * Zendesk clients send them, null as "". */
-static bool value_text(const json_t *v, char *buf, size_t cap,
-		       const char **out)
+static bool value_text(const json_t *v, char *buf, size_t cap, const char **out)
 {
 	if (!v || json_is_null(v))
 		*out = "";
@@ -53,8 +52,7 @@ static bool value_text(const json_t *v, char *buf, size_t cap,
 	return text_ok(*out, 1024);
 }
 
-static Hd__RuleCondition *new_cond(const char *f, const char *op,
-				   const char *v)
+static Hd__RuleCondition *new_cond(const char *f, const char *op, const char *v)
 {
 	Hd__RuleCondition *c = malloc(sizeof *c);
 	if (!c)
@@ -79,13 +77,16 @@ static int read_conds(const json_t *list, bool automation, const char *which,
 {
 	char where[48];
 	if (list && !json_is_array(list))
-		return invalid(rep, "conditions", "conditions: %s must be "
-				"an array of {field, operator, value}",
-				which);
+		return invalid(rep, "conditions",
+			       "conditions: %s must be "
+			       "an array of {field, operator, value}",
+			       which);
 	size_t count = json_array_size(list), i;
 	if (count > MAX_CONDITIONS)
-		return invalid(rep, "conditions", "conditions: %s has more "
-				"than 64 conditions", which);
+		return invalid(rep, "conditions",
+			       "conditions: %s has more "
+			       "than 64 conditions",
+			       which);
 	Hd__RuleCondition **c = calloc(count ? count : 1, sizeof *c);
 	if (!c)
 		return HD_E_NOMEM;
@@ -106,8 +107,8 @@ static int read_conds(const json_t *list, bool automation, const char *which,
 			rc = invalid(rep, "conditions",
 				     "conditions.%s: is not a valid %s "
 				     "condition",
-				     where, automation ? "automation"
-						       : "trigger");
+				     where,
+				     automation ? "automation" : "trigger");
 			break;
 		}
 		if (!(c[i] = new_cond(f, op, v))) {
@@ -124,14 +125,12 @@ static int read_conds(const json_t *list, bool automation, const char *which,
 	return HD_OK;
 }
 
-static int set_conds(Hd__Rule *r, const json_t *list, bool any,
-		     hd_rpc_rep *rep)
+static int set_conds(Hd__Rule *r, const json_t *list, bool any, hd_rpc_rep *rep)
 {
 	bool automation = !strcmp(r->kind, "automation");
 	Hd__RuleCondition **c = NULL;
 	size_t n = 0;
-	int rc = read_conds(list, automation, any ? "any" : "all", &c, &n,
-			    rep);
+	int rc = read_conds(list, automation, any ? "any" : "all", &c, &n, rep);
 	if (rc)
 		return rc;
 	free_conds(any ? r->any : r->all, any ? r->n_any : r->n_all);
@@ -181,8 +180,9 @@ static int read_actions(const json_t *list, Hd__Rule *r, hd_rpc_rep *rep)
 {
 	char where[24];
 	if (!json_is_array(list) || json_array_size(list) > MAX_ACTIONS)
-		return invalid(rep, "actions", "actions: must be an array of "
-				"at most 64 {field, value}");
+		return invalid(rep, "actions",
+			       "actions: must be an array of "
+			       "at most 64 {field, value}");
 	size_t n = json_array_size(list), i;
 	Hd__RuleAction **a = calloc(n ? n : 1, sizeof *a);
 	if (!a)
@@ -193,10 +193,11 @@ static int read_actions(const json_t *list, Hd__Rule *r, hd_rpc_rep *rep)
 	{
 		const char *f = json_string_value(json_object_get(x, "field"));
 		json_t *v = json_object_get(x, "value");
-		const char *why = f ? rt_act_invalid(f, v)
-				    : "needs a field name";
-		char *text = why ? NULL : json_dumps(v, JSON_ENCODE_ANY |
-								JSON_COMPACT);
+		const char *why =
+			f ? rt_act_invalid(f, v) : "needs a field name";
+		char *text =
+			why ? NULL
+			    : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		snprintf(where, sizeof where, "[%zu]", i);
 		if (!why && (!text || strlen(text) > MAX_TEXT))
 			why = "is too large";
@@ -249,12 +250,14 @@ static int read_scalars(json_t *obj, Hd__Rule *r, hd_rpc_rep *rep)
 	json_t *pos = json_object_get(obj, "position");
 	json_t *cat = json_object_get(obj, "category_id");
 	if (active && !json_is_boolean(active))
-		return invalid(rep, "active", "active: must be true or "
-				"false");
+		return invalid(rep, "active",
+			       "active: must be true or "
+			       "false");
 	if (pos && (!json_is_integer(pos) || json_integer_value(pos) < 0 ||
 		    json_integer_value(pos) > 1000000))
-		return invalid(rep, "position", "position: must be a whole "
-				"number from 0");
+		return invalid(rep, "position",
+			       "position: must be a whole "
+			       "number from 0");
 	if (active)
 		r->active = json_is_true(active);
 	if (pos)
@@ -263,8 +266,9 @@ static int read_scalars(json_t *obj, Hd__Rule *r, hd_rpc_rep *rep)
 		char num[24];
 		const char *s = NULL;
 		if (!value_text(cat, num, sizeof num, &s) || strlen(s) > 64)
-			return invalid(rep, "category_id", "category_id: must "
-					"be an id");
+			return invalid(rep, "category_id",
+				       "category_id: must "
+				       "be an id");
 		rt_set_str(&r->category_id, s);
 	}
 	int rc = read_text(obj, "title", MAX_TITLE, &r->title, rep);
@@ -283,12 +287,10 @@ static bool has_time_condition(const Hd__Rule *r)
 	return false;
 }
 
-int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating,
-		      hd_rpc_rep *rep)
+int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating, hd_rpc_rep *rep)
 {
 	if (!json_is_object(obj))
-		return invalid(rep, r->kind, "%s: must be an object",
-			       r->kind);
+		return invalid(rep, r->kind, "%s: must be an object", r->kind);
 	int rc = read_scalars(obj, r, rep);
 	if (!rc)
 		rc = read_conditions(obj, r, rep);
@@ -301,14 +303,17 @@ int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating,
 	if (n == 0 || strspn(r->title, " \t\r\n") == n)
 		return invalid(rep, "title", "title: cannot be blank");
 	if (r->n_all + r->n_any == 0)
-		return invalid(rep, "conditions", "conditions: at least one "
-				"condition is needed");
+		return invalid(rep, "conditions",
+			       "conditions: at least one "
+			       "condition is needed");
 	if (r->n_actions == 0)
-		return invalid(rep, "actions", "actions: at least one action "
-				"is needed");
+		return invalid(rep, "actions",
+			       "actions: at least one action "
+			       "is needed");
 	if (!strcmp(r->kind, "automation") && !has_time_condition(r))
-		return invalid(rep, "conditions", "conditions: an automation "
-				"needs a time condition in all (NEW, SOLVED, "
-				"updated_at, …)");
+		return invalid(rep, "conditions",
+			       "conditions: an automation "
+			       "needs a time condition in all (NEW, SOLVED, "
+			       "updated_at, …)");
 	return HD_OK;
 }

@@ -125,11 +125,10 @@ static char *via_for(Hd__Rule **rules, const size_t *order, size_t n)
 			list, json_pack("{s:I, s:s}", "id",
 					(json_int_t)rules[order[i]]->id,
 					"title", rules[order[i]]->title));
-	json_t *via = json_pack(
-		"{s:s, s:{s:s, s:{s:I, s:s}, s:o}}", "channel", "rule",
-		"source", "rel", "trigger", "from", "id",
-		(json_int_t)rules[order[0]]->id, "title",
-		rules[order[0]]->title, "rules", list);
+	json_t *via = json_pack("{s:s, s:{s:s, s:{s:I, s:s}, s:o}}", "channel",
+				"rule", "source", "rel", "trigger", "from",
+				"id", (json_int_t)rules[order[0]]->id, "title",
+				rules[order[0]]->title, "rules", list);
 	char *text = via ? json_dumps(via, JSON_COMPACT) : NULL;
 	json_decref(via);
 	return text;
@@ -182,13 +181,16 @@ static int fire(routing *r, hd_txn *t, const Hd__Envelope *ev, cycle *c,
 	if (!tk)
 		return HD_E_NOMEM;
 	json_t *via = via_of(after);
-	const char *channel = json_string_value(json_object_get(via, "channel"));
+	const char *channel =
+		json_string_value(json_object_get(via, "channel"));
 	bool created = strcmp(ev->type, "ticket.created") == 0;
 	rt_facts f = {
 		.tk = tk,
 		.before = before,
 		.created = created,
-		.comment = cm ? cm->body : created ? after->description : NULL,
+		.comment = cm        ? cm->body
+			   : created ? after->description
+				     : NULL,
 		.comment_public = cm ? cm->public_ : true,
 		.role = role_of(after),
 		.updater_id = after->updater_id,
