@@ -4,6 +4,7 @@
 
 const routing_event_hook routing_event_hooks[] = {
 	rt_trig_comment,
+	rt_locale_event,
 	NULL,
 };
 

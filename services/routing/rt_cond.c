@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define HOUR_MS ((int64_t)3600000)
 
@@ -29,6 +30,7 @@ enum rt_kind {
 	RK_ROLE,
 	RK_CSAT,
 	RK_TIME,
+	RK_LOCALE,
 };
 
 enum rt_op {
@@ -97,6 +99,9 @@ static const rt_field rt_fields[] = {
 	{"subject_includes_word", RK_SUBJECT_WORDS, OPS_WORDS, 0},
 	{"role", RK_ROLE, OPS_EQ, 1},
 	{"satisfaction_score", RK_CSAT, OPS_EQ | OPS_CHANGE, 0},
+	/* Zendesk's "requester language"; values are locale codes (ko,
+	 * en-US), since Hana Desk has no numeric locale table. */
+	{"locale_id", RK_LOCALE, OPS_EQ, 0},
 	{"NEW", RK_TIME, OPS_ORD, 2},
 	{"OPEN", RK_TIME, OPS_ORD, 2},
 	{"PENDING", RK_TIME, OPS_ORD, 2},
@@ -203,6 +208,10 @@ static bool value_ok(const rt_field *f, const char *v)
 		return in_list(rt_csat, v) >= 0;
 	case RK_TIME:
 		return hd_parse_u64(v, &n) == HD_OK && n <= 100000;
+	case RK_LOCALE:
+		return v[0] && strlen(v) <= 16 &&
+		       strspn(v, "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ-") == strlen(v);
 	default:
 		return strlen(v) <= 1024;
 	}
@@ -514,6 +523,10 @@ static bool field_match(const rt_field *f, uint64_t custom, unsigned o,
 		return words_match(fx->tk->subject, o, v);
 	case RK_ROLE:
 		return (strcmp(fx->role ? fx->role : "", v) == 0) == is;
+	case RK_LOCALE:
+		return (strcasecmp(fx->requester_locale ? fx->requester_locale
+							: "",
+				   v) == 0) == is;
 	case RK_TIME:
 		hd_parse_u64(v, &n);
 		return hours_of(f->name, fx, &hours) &&

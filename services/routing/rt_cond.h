@@ -22,6 +22,7 @@ typedef struct rt_facts {
 	const char *role; /* the updater: end_user | agent | admin | "" */
 	uint64_t updater_id;
 	const char *via; /* channel of this update (web, email, api, …) */
+	const char *requester_locale; /* "ko", "en-US", … or NULL */
 	int64_t now_ms;
 	const Hd__RuleTicketTimes *times; /* automations; NULL → unknown */
 } rt_facts;

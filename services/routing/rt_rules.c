@@ -14,8 +14,8 @@
 #define MAX_REORDER 1000
 
 rt_dbs rtdb;
-const char *const rt_db_names[] = {"rt_rules", "rt_times", "rt_fired",
-				   "rt_comments", NULL};
+const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
+				   "rt_comments", "rt_locales", NULL};
 
 int rt_bind(routing *r)
 {
@@ -24,6 +24,8 @@ int rt_bind(routing *r)
 		rc = hd_store_dbi(r->store, "rt_comments", &rtdb.comments);
 	if (!rc)
 		rc = hd_store_dbi(r->store, "rt_times", &rtdb.times);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "rt_locales", &rtdb.locales);
 	return rc ? rc : hd_store_dbi(r->store, "rt_fired", &rtdb.fired);
 }
 

@@ -11,6 +11,7 @@
  *   rt_times     u64 ticket id             → hd.RuleTicketTimes
  *   rt_fired     u64 ticket ‖ u64 rule id  → "" (an automation fired and its
  *                                             conditions still hold)
+ *   rt_locales   see rt_locale.c
  *   meta         "next_rule", "rt_defaults" (counters) */
 #ifndef ROUTING_RT_RULES_H
 #define ROUTING_RT_RULES_H
@@ -22,7 +23,7 @@
 #include <jansson.h>
 
 typedef struct rt_dbs {
-	MDB_dbi rules, comments, times, fired;
+	MDB_dbi rules, comments, times, fired, locales;
 } rt_dbs;
 
 extern rt_dbs rtdb;
@@ -65,6 +66,12 @@ int rt_act_apply(const Hd__Rule *r, rt_work *w);
 char *rt_act_command(rt_work *w, const Hd__Ticket *orig);
 /* {"channel":"rule","source":{"rel":kind,"from":{"id","title"}}}. */
 char *rt_via_json(const Hd__Rule *r);
+
+/* rt_locale.c: users' locales (event hook) and the lookup. */
+#define RT_LOCALE_MAX 24
+int rt_locale_event(routing *r, hd_txn *t, const Hd__Envelope *ev);
+/* The user's locale copied into out, or NULL when unknown. */
+const char *rt_locale_of(hd_txn *t, uint64_t user, char out[RT_LOCALE_MAX]);
 
 /* rt_trig.c / rt_auto.c: hooks (see hooks.h). */
 int rt_trig_comment(routing *r, hd_txn *t, const Hd__Envelope *ev);

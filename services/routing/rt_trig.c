@@ -184,6 +184,7 @@ static int fire(routing *r, hd_txn *t, const Hd__Envelope *ev, cycle *c,
 	const char *channel =
 		json_string_value(json_object_get(via, "channel"));
 	bool created = strcmp(ev->type, "ticket.created") == 0;
+	char locale[RT_LOCALE_MAX];
 	rt_facts f = {
 		.tk = tk,
 		.before = before,
@@ -195,6 +196,8 @@ static int fire(routing *r, hd_txn *t, const Hd__Envelope *ev, cycle *c,
 		.role = role_of(after),
 		.updater_id = after->updater_id,
 		.via = channel ? channel : after->via_channel,
+		.requester_locale =
+			rt_locale_of(t, after->requester_id, locale),
 		.now_ms = hd_now_ms(),
 	};
 	rt_work w = {tk, json_object(), NULL, &f, t, ev->trace_id};

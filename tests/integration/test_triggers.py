@@ -26,6 +26,8 @@ def test_trigger_conditions(ctx):
         c = s.client()
         me = c.request("GET", "/api/v2/users/me").json["user"]["id"]
         eu, ec = end_user(s, "고객@example.com")
+        loc = c.request("PUT", f"/api/v2/users/{eu}", {"user": {"locale": "ko"}})
+        assert loc.status == 200 and loc.json["user"]["locale"] == "ko", loc
         g = c.request("POST", "/api/v2/groups.json", {"group": {"name": "2차 지원"}}).json["group"]["id"]
         f = new_field(c, type="text", title="주문번호")["id"]
         cf = f"custom_fields_{f}"
@@ -78,6 +80,9 @@ def test_trigger_conditions(ctx):
             ("role is admin", [cond("role", "is", "admin")], {2}),
             ("role is agent", [cond("role", "is", "agent")], set()),
             ("role is_not end_user", [cond("role", "is_not", "end_user")], {2}),
+            ("locale ko", [cond("locale_id", "is", "ko")], {1, 2, 3}),
+            ("locale not en-US", [cond("locale_id", "is_not", "en-US")], {1, 2, 3}),
+            ("locale en-US", [cond("locale_id", "is", "en-US")], set()),
             ("satisfaction none", [cond("satisfaction_score", "is", "")], {1, 2, 3}),
             ("satisfaction is_not good", [cond("satisfaction_score", "is_not", "good")], {1, 2, 3}),
         ]

@@ -74,6 +74,7 @@ static void setup_fixture(fixture *x)
 		.role = "agent",
 		.updater_id = 9,
 		.via = "email",
+		.requester_locale = "ko",
 		.now_ms = NOW,
 		.times = &x->times,
 	};
@@ -157,6 +158,10 @@ static void test_trigger_conditions(void **state)
 		{"role", "is_not", "end_user", true},
 		{"satisfaction_score", "is", "", true},
 		{"satisfaction_score", "is_not", "good", true},
+		{"locale_id", "is", "ko", true},
+		{"locale_id", "is", "KO", true},
+		{"locale_id", "is_not", "ko", false},
+		{"locale_id", "is", "en-US", false},
 		{"nope", "is", "1", false},
 		{"status", "sounds_like", "new", false},
 		{NULL, NULL, NULL, false},
@@ -240,6 +245,9 @@ static void test_valid(void **state)
 	assert_false(rt_cond_valid("custom_fields_0", "is", "1", false));
 	assert_true(rt_cond_valid("custom_fields_7", "present", "", false));
 	assert_false(rt_cond_valid("current_tags", "includes", "  ", false));
+	assert_true(rt_cond_valid("locale_id", "is", "en-US", true));
+	assert_false(rt_cond_valid("locale_id", "is", "", false));
+	assert_false(rt_cond_valid("locale_id", "is", "ko<x>", false));
 	assert_int_equal(rt_via_id("email"), 4);
 	assert_int_equal(rt_via_id("pigeon"), -1);
 }
