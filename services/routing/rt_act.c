@@ -404,3 +404,15 @@ char *rt_via_json(const Hd__Rule *r)
 	json_decref(via);
 	return text;
 }
+
+Hd__Ticket *rt_ticket_copy(const Hd__Ticket *tk)
+{
+	hd_buf b;
+	hd_buf_init(&b, (size_t)16 << 20);
+	Hd__Ticket *copy = hd_pb_pack(&b, tk) == HD_OK
+				   ? hd__ticket__unpack(NULL, b.len,
+							(const uint8_t *)b.data)
+				   : NULL;
+	hd_buf_release(&b);
+	return copy;
+}

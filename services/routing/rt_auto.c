@@ -78,23 +78,29 @@ static void fired_key(uint8_t key[16], uint64_t ticket, uint64_t rule)
 	hd_key_u64(key + 8, rule);
 }
 
-/* One ticket against every automation; tk is the working copy the
- * actions change, orig the ticket as stored. */
-static int run_ticket(routing *r, hd_txn *t, Hd__Ticket *tk,
-		      const Hd__Ticket *orig, Hd__Rule **rules, size_t n,
-		      int64_t now)
+/* One ticket against every automation. The rules read orig until one
+ * fires; from then on a working copy that the actions change, so later
+ * automations see the earlier ones' changes. */
+static int run_ticket(routing *r, hd_txn *t, const Hd__Ticket *orig,
+		      Hd__Rule **rules, size_t n, int64_t now)
 {
 	Hd__RuleTicketTimes *tm = NULL;
-	get_times(t, tk->id, &tm);
-	rt_facts f = {
-		.tk = tk, .role = "", .via = "", .now_ms = now, .times = tm};
-	rt_work w = {tk, json_object(), NULL, &f, t, NULL};
+	get_times(t, orig->id, &tm);
+	char locale[RT_LOCALE_MAX];
+	rt_facts f = {.tk = orig,
+		      .role = "",
+		      .via = "",
+		      .requester_locale =
+			      rt_locale_of(t, orig->requester_id, locale),
+		      .now_ms = now,
+		      .times = tm};
+	rt_work w = {NULL, NULL, NULL, &f, t, NULL};
 	const Hd__Rule *first = NULL;
 	int rc = HD_OK;
 	for (size_t i = 0; i < n && !rc; i++) {
 		uint8_t key[16];
 		MDB_val v;
-		fired_key(key, tk->id, rules[i]->id);
+		fired_key(key, orig->id, rules[i]->id);
 		bool had = hd_txn_get(t, rtdb.fired, key, 16, &v) == HD_OK;
 		if (!rt_conds_match(rules[i], &f)) {
 			if (had)
@@ -103,6 +109,15 @@ static int run_ticket(routing *r, hd_txn *t, Hd__Ticket *tk,
 		}
 		if (had)
 			continue;
+		if (!w.tk) {
+			w.tk = rt_ticket_copy(orig);
+			w.cmd = json_object();
+			if (!w.tk || !w.cmd) {
+				rc = HD_E_NOMEM;
+				break;
+			}
+			f.tk = w.tk;
+		}
 		rc = rt_act_apply(rules[i], &w);
 		if (!rc)
 			rc = hd_txn_put(t, rtdb.fired, key, 16, "", 0);
@@ -112,11 +127,12 @@ static int run_ticket(routing *r, hd_txn *t, Hd__Ticket *tk,
 	char *cmd = rc || !first ? NULL : rt_act_command(&w, orig);
 	char *via = cmd ? rt_via_json(first) : NULL;
 	if (cmd && via)
-		rc = routing_cmd_enqueue(t, r, tk->id, cmd, via);
+		rc = routing_cmd_enqueue(t, r, orig->id, cmd, via);
 	free(cmd);
 	free(via);
 	json_decref(w.cmd);
 	json_decref(w.comment);
+	hd__ticket__free_unpacked(w.tk, NULL);
 	hd__rule_ticket_times__free_unpacked(tm, NULL);
 	return rc;
 }
@@ -130,13 +146,9 @@ static int run_all(routing *r, hd_txn *t, Hd__Rule **rules, size_t n,
 	for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0;
 	     op = MDB_NEXT) {
 		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		Hd__Ticket *work =
-			hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (tk && work && !tk->deleted &&
-		    strcmp(tk->status, "closed") != 0)
-			rc = run_ticket(r, t, work, tk, rules, n, now);
+		if (tk && !tk->deleted && strcmp(tk->status, "closed") != 0)
+			rc = run_ticket(r, t, tk, rules, n, now);
 		hd__ticket__free_unpacked(tk, NULL);
-		hd__ticket__free_unpacked(work, NULL);
 	}
 	if (cur)
 		mdb_cursor_close(cur);

@@ -64,6 +64,10 @@ int rt_act_apply(const Hd__Rule *r, rt_work *w);
  * (authored by the assignee when there is one). Returns the JSON text
  * (malloc'd) or NULL when there is nothing to send. */
 char *rt_act_command(rt_work *w, const Hd__Ticket *orig);
+/* A deep copy of tk through the wire format (LMDB values may move once
+ * the transaction writes, so copies are made from decoded tickets); NULL
+ * when out of memory. Free with hd__ticket__free_unpacked. */
+Hd__Ticket *rt_ticket_copy(const Hd__Ticket *tk);
 /* {"channel":"rule","source":{"rel":kind,"from":{"id","title"}}}. */
 char *rt_via_json(const Hd__Rule *r);
 

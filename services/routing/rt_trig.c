@@ -86,32 +86,23 @@ static const char *role_of(const Hd__Ticket *tk)
 	return "";
 }
 
-/* A deep copy through the wire format (also how copies are compared). */
-static Hd__Ticket *ticket_copy(const Hd__Ticket *tk, hd_buf *b)
-{
-	b->len = 0;
-	if (hd_pb_pack(b, tk))
-		return NULL;
-	return hd__ticket__unpack(NULL, b->len, (const uint8_t *)b->data);
-}
-
 /* Would rule change the final ticket again? */
 static bool would_change(const Hd__Rule *rule, const rt_work *w)
 {
 	hd_buf a, b;
 	hd_buf_init(&a, (size_t)16 << 20);
 	hd_buf_init(&b, (size_t)16 << 20);
-	Hd__Ticket *copy = ticket_copy(w->tk, &a);
+	Hd__Ticket *copy = rt_ticket_copy(w->tk);
 	bool changed = false;
-	if (copy) {
+	if (copy && hd_pb_pack(&a, w->tk) == HD_OK) {
 		rt_work dry = {copy, json_object(), NULL, w->f, NULL, NULL};
 		rt_act_apply(rule, &dry);
 		hd_pb_pack(&b, copy);
 		changed = a.len != b.len || memcmp(a.data, b.data, a.len) != 0;
 		json_decref(dry.cmd);
 		json_decref(dry.comment);
-		hd__ticket__free_unpacked(copy, NULL);
 	}
+	hd__ticket__free_unpacked(copy, NULL);
 	hd_buf_release(&a);
 	hd_buf_release(&b);
 	return changed;
@@ -174,10 +165,7 @@ static int fire(routing *r, hd_txn *t, const Hd__Envelope *ev, cycle *c,
 		const Hd__Ticket *before, const Hd__Ticket *after,
 		const Hd__Comment *cm)
 {
-	hd_buf b;
-	hd_buf_init(&b, (size_t)16 << 20);
-	Hd__Ticket *tk = ticket_copy(after, &b);
-	hd_buf_release(&b);
+	Hd__Ticket *tk = rt_ticket_copy(after);
 	if (!tk)
 		return HD_E_NOMEM;
 	json_t *via = via_of(after);
