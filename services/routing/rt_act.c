@@ -317,6 +317,9 @@ static int apply_one(const Hd__Rule *r, const char *f, const json_t *v,
 				    sval(v)[0] ? json_string(sval(v))
 					       : json_null());
 	} else if (!strcmp(f, "group_id") || !strcmp(f, "assignee_id")) {
+		if (sval(v) && !strcmp(sval(v), "current_user") &&
+		    !w->f->updater_id)
+			return HD_OK; /* automations and rules have no user */
 		n = id_value(v, w->f);
 		*(f[0] == 'g' ? &tk->group_id : &tk->assignee_id) = n;
 		json_object_set_new(w->cmd, f, id_json(n));
