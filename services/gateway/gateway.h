@@ -86,6 +86,7 @@ extern const gw_route gw_user_routes[];   /* users.c … */
 extern const gw_route gw_field_routes[];  /* fields.c … */
 extern const gw_route gw_view_routes[];   /* views.c … */
 extern const gw_route gw_search_routes[]; /* search.c … */
+extern const gw_route gw_rule_routes[];   /* rules.c: triggers, automations */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
 /* requests.c, channels_chat.c, channels_voice.c */
 extern const gw_route gw_request_routes[];

@@ -324,6 +324,12 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 	au->created_at = now;
 	au->author_id = j->req->principal.user_id;
 	tk_set_str(&au->via_channel, j->tk->via_channel);
+	rc = tk_rule_audit_via(&j->req->principal, j->wr->audit_via_json, au,
+			       j->rep);
+	if (!rc)
+		rc = tk_rule_author(t, j->in, &j->req->principal, &j->ch);
+	if (rc)
+		return hd_txn_fail(t, rc);
 	if (j->ch.comment_body && (rc = record_comment(t, j, au, now)))
 		return rc;
 	au->events = j->ch.ev; /* moved: the audit owns the events now */
@@ -427,6 +433,8 @@ static int write_job_run(hd_txn *t, void *arg)
 		j->tk->updated_at =
 			now > j->tk->updated_at ? now : j->tk->updated_at + 1;
 		j->tk->updated_stamp++;
+		tk_note_updater(j->tk, &j->req->principal, j->wr, j->obj,
+				creating);
 		rc = record_audit(t, j, now);
 	}
 	if (!rc && creating)
@@ -486,7 +494,7 @@ static int intake_tickets_write(void *ctx, const hd_rpc_req *req,
 				hd_rpc_rep *rep)
 {
 	write_job j = {.in = ctx, .req = req, .rep = rep};
-	if (req->principal.user_id == 0)
+	if (req->principal.user_id == 0 && !tk_is_system(&req->principal))
 		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
 				   "tickets.write needs an authenticated user");
 	j.wr = hd__ticket_write_request__unpack(NULL, req->len, req->payload);

@@ -96,4 +96,18 @@ int tk_rpc_attachments_content(void *ctx, const hd_rpc_req *req,
 int tk_rpc_jobs_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_jobs_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
+/* tickets_rule.c: writes by routing's rules (role "system"). */
+bool tk_is_system(const hd_principal *who);
+/* The audit's via from TicketWriteRequest.audit_via_json (system only);
+ * HD_E_INVALID with rep naming audit_via_json when it is not a via. */
+int tk_rule_audit_via(const hd_principal *who, const char *via_json,
+		      Hd__Audit *au, hd_rpc_rep *rep);
+/* A system comment without author_id is the account owner's. */
+int tk_rule_author(hd_txn *t, intake *in, const hd_principal *who,
+		   tk_change *ch);
+/* Record the write's updater, role and via on tk. */
+void tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
+		     const Hd__TicketWriteRequest *wr, const json_t *obj,
+		     bool creating);
+
 #endif

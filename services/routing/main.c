@@ -2,14 +2,16 @@
 #include "commands.h"
 #include "hooks.h"
 #include "routing.h"
+#include "rt_rules.h"
 
 #include "hd/prom.h"
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, NULL};
+static const char *const *const dbs[] = {own_dbs, rt_db_names, NULL};
 static const char *const sources[] = {"intake", NULL};
-static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
+static const hd_rpc_route *const routes[] = {routing_view_routes,
+					     rt_rule_routes, NULL};
 static routing the_routing;
 
 static const hd_cfg_opt opts[] = {
@@ -22,6 +24,10 @@ static int setup(hd_svc *svc, void *ctx)
 	routing *r = ctx;
 	r->store = svc->store;
 	int rc = routing_store_bind(r);
+	if (!rc)
+		rc = rt_bind(r);
+	if (!rc)
+		rc = rt_defaults(r);
 	if (!rc)
 		rc = hd_prom_add_collector(routing_collect, r);
 	if (!rc)

@@ -1,0 +1,173 @@
+/* Automations: time-based rules run over routing's copy of the tickets, at
+ * most once a minute of business time (Zendesk: hourly), on the tick.
+ * Firing rule: an automation fires on a ticket when its conditions become
+ * true, and not again while they stay true — rt_fired records the
+ * (ticket, automation) pair and the record is dropped once the conditions
+ * no longer hold (the nullifying action took effect). So an automation
+ * without a nullifying action still fires only once per ticket. Closed and
+ * deleted tickets are left alone. All automations that fire on one ticket
+ * in one run go to intake as one command (via rule, rel "automation",
+ * from = the first). rt_times keeps the per-ticket clocks the time
+ * conditions read, from every ticket event. */
+#include "commands.h"
+#include "hooks.h"
+#include "rt_rules.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+#include "hd/prom.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RUN_EVERY_MS 60000 /* business time between two runs */
+
+HD_COUNTER(auto_fired, "hd_routing_automation_firings_total",
+	   "Automations that fired on a ticket.");
+
+static int get_times(hd_txn *t, uint64_t id, Hd__RuleTicketTimes **out)
+{
+	uint8_t key[8];
+	MDB_val v;
+	hd_key_u64(key, id);
+	*out = NULL;
+	if (hd_txn_get(t, rtdb.times, key, 8, &v) != HD_OK)
+		return HD_E_NOTFOUND;
+	*out = hd__rule_ticket_times__unpack(NULL, v.mv_size, v.mv_data);
+	return *out ? HD_OK : HD_E_CORRUPT;
+}
+
+int rt_times_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
+		    const Hd__Ticket *before, const Hd__Ticket *after)
+{
+	(void)r;
+	(void)ev;
+	uint8_t key[8];
+	hd_key_u64(key, after->id);
+	if (after->deleted)
+		return hd_txn_del(t, rtdb.times, key, 8) == HD_E_NOTFOUND
+			       ? HD_OK
+			       : t->rc;
+	Hd__RuleTicketTimes *old = NULL, tm = HD__RULE_TICKET_TIMES__INIT;
+	if (get_times(t, after->id, &old) == HD_OK)
+		tm = *old;
+	int64_t at = after->updated_at;
+	if (!before || strcmp(before->status, after->status) != 0)
+		tm.status_at = at;
+	if (after->assignee_id &&
+	    (!before || before->assignee_id != after->assignee_id))
+		tm.assigned_at = at;
+	if (after->updater_id && after->updater_id == after->requester_id)
+		tm.requester_updated_at = at;
+	if (after->updater_id && after->updater_id == after->assignee_id)
+		tm.assignee_updated_at = at;
+	hd_buf b;
+	hd_buf_init(&b, 4096);
+	int rc = hd_pb_pack(&b, &tm);
+	if (!rc)
+		rc = hd_txn_put(t, rtdb.times, key, 8, b.data ? b.data : "",
+				b.len);
+	hd_buf_release(&b);
+	hd__rule_ticket_times__free_unpacked(old, NULL);
+	return hd_txn_fail(t, rc);
+}
+
+static void fired_key(uint8_t key[16], uint64_t ticket, uint64_t rule)
+{
+	hd_key_u64(key, ticket);
+	hd_key_u64(key + 8, rule);
+}
+
+/* One ticket against every automation. The rules read orig until one
+ * fires; from then on a working copy that the actions change, so later
+ * automations see the earlier ones' changes. */
+static int run_ticket(routing *r, hd_txn *t, const Hd__Ticket *orig,
+		      Hd__Rule **rules, size_t n, int64_t now)
+{
+	Hd__RuleTicketTimes *tm = NULL;
+	get_times(t, orig->id, &tm);
+	char locale[RT_LOCALE_MAX];
+	rt_facts f = {.tk = orig,
+		      .role = "",
+		      .via = "",
+		      .requester_locale =
+			      rt_locale_of(t, orig->requester_id, locale),
+		      .now_ms = now,
+		      .times = tm};
+	rt_work w = {NULL, NULL, NULL, &f, t, NULL};
+	const Hd__Rule *first = NULL;
+	int rc = HD_OK;
+	for (size_t i = 0; i < n && !rc; i++) {
+		uint8_t key[16];
+		MDB_val v;
+		fired_key(key, orig->id, rules[i]->id);
+		bool had = hd_txn_get(t, rtdb.fired, key, 16, &v) == HD_OK;
+		if (!rt_conds_match(rules[i], &f)) {
+			if (had)
+				rc = hd_txn_del(t, rtdb.fired, key, 16);
+			continue;
+		}
+		if (had)
+			continue;
+		if (!w.tk) {
+			w.tk = rt_ticket_copy(orig);
+			w.cmd = json_object();
+			if (!w.tk || !w.cmd) {
+				rc = HD_E_NOMEM;
+				break;
+			}
+			f.tk = w.tk;
+		}
+		rc = rt_act_apply(rules[i], &w);
+		if (!rc)
+			rc = hd_txn_put(t, rtdb.fired, key, 16, "", 0);
+		first = first ? first : rules[i];
+		hd_counter_add(&auto_fired, 1);
+	}
+	char *cmd = rc || !first ? NULL : rt_act_command(&w, orig);
+	char *via = cmd ? rt_via_json(first) : NULL;
+	if (cmd && via)
+		rc = routing_cmd_enqueue(t, r, orig->id, cmd, via);
+	free(cmd);
+	free(via);
+	json_decref(w.cmd);
+	json_decref(w.comment);
+	hd__ticket__free_unpacked(w.tk, NULL);
+	hd__rule_ticket_times__free_unpacked(tm, NULL);
+	return rc;
+}
+
+static int run_all(routing *r, hd_txn *t, Hd__Rule **rules, size_t n,
+		   int64_t now)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->tickets, &cur));
+	for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+		if (tk && !tk->deleted && strcmp(tk->status, "closed") != 0)
+			rc = run_ticket(r, t, tk, rules, n, now);
+		hd__ticket__free_unpacked(tk, NULL);
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	return rc;
+}
+
+int rt_auto_tick(routing *r, hd_txn *t, int64_t now_ms)
+{
+	static int64_t last_run; /* the tick thread is the only caller */
+	if (last_run && now_ms - last_run < RUN_EVERY_MS && now_ms >= last_run)
+		return HD_OK;
+	last_run = now_ms;
+	Hd__Rule **rules = NULL;
+	size_t n = 0;
+	int rc = rt_rules_active(t, "automation", &rules, &n);
+	if (!rc && n)
+		rc = run_all(r, t, rules, n, now_ms);
+	for (size_t i = 0; i < n; i++)
+		hd__rule__free_unpacked(rules[i], NULL);
+	free(rules);
+	return rc;
+}

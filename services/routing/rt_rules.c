@@ -1,0 +1,395 @@
+/* The rules.* RPCs (triggers and automations; see rt_rules.h for the key
+ * layout): save, get, delete, list (active, search), reorder. Staff read
+ * rules; only admins change them. Writes go through the group commit. */
+#include "rt_rules.h"
+#include "scan.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+#include "hd/tokenize.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REORDER 1000
+
+rt_dbs rtdb;
+const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
+				   "rt_comments", "rt_locales", NULL};
+
+int rt_bind(routing *r)
+{
+	int rc = hd_store_dbi(r->store, "rt_rules", &rtdb.rules);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "rt_comments", &rtdb.comments);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "rt_times", &rtdb.times);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "rt_locales", &rtdb.locales);
+	return rc ? rc : hd_store_dbi(r->store, "rt_fired", &rtdb.fired);
+}
+
+static bool kind_ok(const char *k)
+{
+	return !strcmp(k, "trigger") || !strcmp(k, "automation");
+}
+
+static int deny(const hd_rpc_req *req, hd_rpc_rep *rep, bool write)
+{
+	const char *role = req->principal.role;
+	bool ok = !strcmp(role, "admin") || !strcmp(role, "system") ||
+		  (!write && !strcmp(role, "agent"));
+	return ok ? HD_OK
+		  : hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				"triggers and automations are %s",
+				write ? "changed by admins" : "for staff");
+}
+
+static int rule_get(hd_txn *t, uint64_t id, const char *kind, Hd__Rule **out)
+{
+	uint8_t key[8];
+	MDB_val v;
+	hd_key_u64(key, id);
+	*out = NULL;
+	int rc = hd_txn_get(t, rtdb.rules, key, 8, &v);
+	if (rc)
+		return rc;
+	*out = hd__rule__unpack(NULL, v.mv_size, v.mv_data);
+	if (!*out)
+		return HD_E_CORRUPT;
+	if (strcmp((*out)->kind, kind) != 0) {
+		hd__rule__free_unpacked(*out, NULL);
+		*out = NULL;
+		return HD_E_NOTFOUND;
+	}
+	return HD_OK;
+}
+
+static int rule_put(hd_txn *t, Hd__Rule *r)
+{
+	uint8_t key[8];
+	hd_buf b;
+	hd_buf_init(&b, (size_t)4 << 20);
+	hd_key_u64(key, r->id);
+	int rc = hd_pb_pack(&b, r);
+	if (!rc)
+		rc = hd_txn_put(t, rtdb.rules, key, 8, b.data ? b.data : "",
+				b.len);
+	hd_buf_release(&b);
+	return hd_txn_fail(t, rc);
+}
+
+typedef struct kind_filter {
+	const char *kind;
+	bool active_only;
+	const char *query; /* case-folded, or NULL */
+} kind_filter;
+
+static bool keep_rule(const void *msg, const void *arg)
+{
+	const Hd__Rule *r = msg;
+	const kind_filter *f = arg;
+	if (strcmp(r->kind, f->kind) != 0 || (f->active_only && !r->active))
+		return false;
+	if (!f->query)
+		return true;
+	char *title = hd_text_fold(r->title, strlen(r->title));
+	bool hit = title && strstr(title, f->query) != NULL;
+	free(title);
+	return hit;
+}
+
+static int by_position(const void *a, const void *b)
+{
+	const Hd__Rule *x = *(Hd__Rule *const *)a, *y = *(Hd__Rule *const *)b;
+	if (x->position != y->position)
+		return x->position < y->position ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int collect(hd_txn *t, const kind_filter *f, Hd__Rule ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int rc = routing_scan(t, rtdb.rules, &hd__rule__descriptor, true,
+			      keep_rule, f, (void ***)out, n);
+	if (!rc && *n)
+		qsort(*out, *n, sizeof **out, by_position);
+	return rc;
+}
+
+static void free_rules(Hd__Rule **rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hd__rule__free_unpacked(rules[i], NULL);
+	free(rules);
+}
+
+int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n)
+{
+	kind_filter f = {kind, true, NULL};
+	int rc = collect(t, &f, out, n);
+	if (rc) {
+		free_rules(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+/* A new rule goes last: one past the highest position of its kind. */
+static int next_position(hd_txn *t, const char *kind, uint32_t *pos)
+{
+	kind_filter f = {kind, false, NULL};
+	Hd__Rule **rules = NULL;
+	size_t n = 0;
+	int rc = collect(t, &f, &rules, &n);
+	*pos = n ? rules[n - 1]->position + 1 : 1;
+	free_rules(rules, n);
+	return rc;
+}
+
+typedef struct save_job {
+	routing *r;
+	const Hd__RuleSaveRequest *sr;
+	json_t *obj;
+	hd_rpc_rep *rep;
+	Hd__Rule *rule; /* the saved rule */
+	int del;
+} save_job;
+
+static int save_write(hd_txn *t, void *arg)
+{
+	save_job *j = arg;
+	const Hd__RuleSaveRequest *sr = j->sr;
+	bool creating = sr->id == 0;
+	int rc = HD_OK;
+	if (creating) {
+		if (!(j->rule = malloc(sizeof *j->rule)))
+			return HD_E_NOMEM;
+		hd__rule__init(j->rule);
+		rt_set_str(&j->rule->kind, sr->kind);
+		j->rule->active = true;
+		rc = next_position(t, sr->kind, &j->rule->position);
+	} else {
+		rc = rule_get(t, sr->id, sr->kind, &j->rule);
+	}
+	if (!rc && j->del) {
+		uint8_t key[8];
+		hd_key_u64(key, sr->id);
+		return hd_txn_del(t, rtdb.rules, key, 8);
+	}
+	if (!rc)
+		rc = rt_rule_from_json(j->obj, j->rule, creating, j->rep);
+	if (!rc && creating)
+		rc = routing_next_id(t, j->r, "next_rule", &j->rule->id);
+	if (rc)
+		return rc;
+	j->rule->updated_at = hd_now_ms();
+	if (creating)
+		j->rule->created_at = j->rule->updated_at;
+	return rule_put(t, j->rule);
+}
+
+static int rules_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep, true);
+	if (rc)
+		return rc;
+	Hd__RuleSaveRequest *sr =
+		hd__rule_save_request__unpack(NULL, req->len, req->payload);
+	if (!sr || !kind_ok(sr->kind)) {
+		hd__rule_save_request__free_unpacked(sr, NULL);
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.RuleSaveRequest");
+	}
+	save_job j = {.r = r, .sr = sr, .rep = rep};
+	j.obj = json_loads(sr->json, 0, NULL);
+	rc = json_is_object(j.obj)
+		     ? hd_store_write(r->store, save_write, &j)
+		     : hd_rpc_fail(rep, HD_E_INVALID, sr->kind,
+				   "%s: must be an object", sr->kind);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, j.rule);
+	if (j.rule)
+		hd__rule__free_unpacked(j.rule, NULL);
+	json_decref(j.obj);
+	hd__rule_save_request__free_unpacked(sr, NULL);
+	return rc;
+}
+
+static int rules_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep, true);
+	if (rc)
+		return rc;
+	Hd__RuleRef *ref = hd__rule_ref__unpack(NULL, req->len, req->payload);
+	if (!ref || !kind_ok(ref->kind) || !ref->id) {
+		hd__rule_ref__free_unpacked(ref, NULL);
+		return hd_rpc_fail(rep, HD_E_NOTFOUND, NULL, "no such rule");
+	}
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	sr.kind = ref->kind;
+	sr.id = ref->id;
+	save_job j = {.r = r, .sr = &sr, .rep = rep, .del = 1};
+	rc = hd_store_write(r->store, save_write, &j);
+	if (j.rule)
+		hd__rule__free_unpacked(j.rule, NULL);
+	hd__rule_ref__free_unpacked(ref, NULL);
+	return rc;
+}
+
+static int rules_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep, false);
+	if (rc)
+		return rc;
+	Hd__RuleRef *ref = hd__rule_ref__unpack(NULL, req->len, req->payload);
+	if (!ref)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.RuleRef");
+	Hd__Rule *rule = NULL;
+	hd_txn t;
+	rc = hd_store_read(r->store, &t);
+	if (!rc) {
+		rc = rule_get(&t, ref->id, ref->kind, &rule);
+		hd_txn_end(&t);
+	}
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, rule);
+	hd__rule__free_unpacked(rule, NULL);
+	hd__rule_ref__free_unpacked(ref, NULL);
+	return rc;
+}
+
+static int rules_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep, false);
+	if (rc)
+		return rc;
+	Hd__RuleListRequest *lr =
+		hd__rule_list_request__unpack(NULL, req->len, req->payload);
+	if (!lr || !kind_ok(lr->kind)) {
+		hd__rule_list_request__free_unpacked(lr, NULL);
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.RuleListRequest");
+	}
+	char *query = lr->query[0] ? hd_text_fold(lr->query, strlen(lr->query))
+				   : NULL;
+	kind_filter f = {lr->kind, lr->active_only, query};
+	Hd__RuleList l = HD__RULE_LIST__INIT;
+	hd_txn t;
+	rc = hd_store_read(r->store, &t);
+	if (!rc) {
+		rc = collect(&t, &f, &l.rules, &l.n_rules);
+		hd_txn_end(&t);
+	}
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, &l);
+	free_rules(l.rules, l.n_rules);
+	free(query);
+	hd__rule_list_request__free_unpacked(lr, NULL);
+	return rc;
+}
+
+typedef struct reorder_job {
+	const Hd__RuleReorder *ro;
+	hd_rpc_rep *rep;
+} reorder_job;
+
+static long index_in(const Hd__RuleReorder *ro, uint64_t id)
+{
+	for (size_t i = 0; i < ro->n_ids; i++)
+		if (ro->ids[i] == id)
+			return (long)i;
+	return -1;
+}
+
+static int reorder_write(hd_txn *t, void *arg)
+{
+	reorder_job *j = arg;
+	kind_filter f = {j->ro->kind, false, NULL};
+	Hd__Rule **rules = NULL;
+	size_t n = 0, found = 0;
+	int rc = collect(t, &f, &rules, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		long at = index_in(j->ro, rules[i]->id);
+		found += at >= 0;
+		/* listed ones first, in the given order; the rest keep theirs */
+		rules[i]->position = at >= 0 ? (uint32_t)at + 1
+					     : (uint32_t)(j->ro->n_ids + 1 + i);
+	}
+	if (!rc && found != j->ro->n_ids)
+		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "trigger_ids",
+				 "trigger_ids: unknown or repeated id");
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = rule_put(t, rules[i]);
+	free_rules(rules, n);
+	return rc ? rc : t->rc;
+}
+
+static int rules_reorder(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	routing *r = ctx;
+	int rc = deny(req, rep, true);
+	if (rc)
+		return rc;
+	Hd__RuleReorder *ro =
+		hd__rule_reorder__unpack(NULL, req->len, req->payload);
+	if (!ro || !kind_ok(ro->kind) || ro->n_ids > MAX_REORDER) {
+		hd__rule_reorder__free_unpacked(ro, NULL);
+		return hd_rpc_fail(rep, HD_E_INVALID, "trigger_ids",
+				   "trigger_ids: at most %d ids", MAX_REORDER);
+	}
+	reorder_job j = {ro, rep};
+	rc = hd_store_write(r->store, reorder_write, &j);
+	hd__rule_reorder__free_unpacked(ro, NULL);
+	return rc;
+}
+
+const hd_rpc_route rt_rule_routes[] = {
+	{"rules.save", rules_save},       {"rules.get", rules_get},
+	{"rules.delete", rules_delete},   {"rules.list", rules_list},
+	{"rules.reorder", rules_reorder}, {NULL, NULL},
+};
+
+/* Zendesk's out-of-the-box automation. */
+static const char default_close[] =
+	"{\"title\":\"Close ticket 4 days after status is set to solved\","
+	"\"conditions\":{\"all\":[{\"field\":\"status\",\"operator\":\"is\","
+	"\"value\":\"solved\"},{\"field\":\"SOLVED\",\"operator\":"
+	"\"greater_than\",\"value\":\"96\"}],\"any\":[]},"
+	"\"actions\":[{\"field\":\"status\",\"value\":\"closed\"}]}";
+
+static int defaults_write(hd_txn *t, void *arg)
+{
+	routing *r = arg;
+	uint64_t n = 0;
+	int rc = hd_txn_add_u64(t, r->meta, "rt_defaults", 1, &n);
+	if (rc || n != 1)
+		return rc; /* created on the first start only */
+	hd_rpc_rep rep = {0};
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	sr.kind = "automation";
+	save_job j = {.r = r, .sr = &sr, .rep = &rep};
+	j.obj = json_loads(default_close, 0, NULL);
+	rc = j.obj ? save_write(t, &j) : HD_E_NOMEM;
+	if (!rc) {
+		j.rule->default_ = true;
+		rc = rule_put(t, j.rule);
+	}
+	if (j.rule)
+		hd__rule__free_unpacked(j.rule, NULL);
+	json_decref(j.obj);
+	hd_buf_release(&rep.payload);
+	return rc ? rc : t->rc;
+}
+
+int rt_defaults(routing *r)
+{
+	return hd_store_write(r->store, defaults_write, r);
+}

@@ -1,0 +1,88 @@
+/* Triggers and automations (API.md §7), routing's business rules. Rules
+ * live in routing's store (rt_rules); triggers run inside the consumer's
+ * group commit on each ticket event (rt_trig.c), automations on the tick
+ * (rt_auto.c); both change tickets only through commands.h, as one command
+ * per ticket and run, with the audit via {"channel":"rule",…}.
+ * Key layout (integers big-endian):
+ *   rt_rules     u64 rule id               → hd.Rule (both kinds)
+ *   rt_comments  u64 ticket id             → hd.Comment: the comment of the
+ *                                             update in flight (comment.created
+ *                                             comes just before ticket.updated)
+ *   rt_times     u64 ticket id             → hd.RuleTicketTimes
+ *   rt_fired     u64 ticket ‖ u64 rule id  → "" (an automation fired and its
+ *                                             conditions still hold)
+ *   rt_locales   see rt_locale.c
+ *   meta         "next_rule", "rt_defaults" (counters) */
+#ifndef ROUTING_RT_RULES_H
+#define ROUTING_RT_RULES_H
+
+#include "common.pb-c.h"
+#include "rt_cond.h"
+#include "routing.h"
+
+#include <jansson.h>
+
+typedef struct rt_dbs {
+	MDB_dbi rules, comments, times, fired, locales;
+} rt_dbs;
+
+extern rt_dbs rtdb;
+/* Their names, for the service's list of sub-databases. */
+extern const char *const rt_db_names[];
+
+/* rt_rules.c: bind the dbs, create the default automation on first start,
+ * the rules.* RPCs. */
+int rt_bind(routing *r);
+int rt_defaults(routing *r);
+extern const hd_rpc_route rt_rule_routes[];
+/* The active rules of kind, by position, then id. The caller frees each
+ * with hd__rule__free_unpacked and the array with free. */
+int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n);
+
+/* rt_rules_json.c: overlay the Zendesk JSON object onto r (a new rule from
+ * INIT with kind set, or a stored one). HD_E_INVALID with rep naming the
+ * field (conditions / actions with the index). Strings are malloc'd, so r
+ * is freed with hd__rule__free_unpacked (r itself included when heap). */
+int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating, hd_rpc_rep *rep);
+/* Replace *field with a malloc'd copy of v (NULL → ""). */
+void rt_set_str(char **field, const char *v);
+
+/* rt_act.c: what a firing rule does. */
+typedef struct rt_work {
+	Hd__Ticket *tk;    /* working copy the actions change */
+	json_t *cmd;       /* the ticket object the command will carry */
+	json_t *comment;   /* {"body"|"html_body","public"} or NULL */
+	const rt_facts *f; /* updater (current_user) */
+	hd_txn *emit;      /* notifications go here; NULL: a dry run */
+	const char *trace;
+} rt_work;
+/* NULL when field/value is an action a rule may hold, else why not. */
+const char *rt_act_invalid(const char *field, const json_t *value);
+/* Apply r's actions to w (tickets fields, command, notifications). */
+int rt_act_apply(const Hd__Rule *r, rt_work *w);
+/* Finish the command: tags when they changed from orig, the comment
+ * (authored by the assignee when there is one). Returns the JSON text
+ * (malloc'd) or NULL when there is nothing to send. */
+char *rt_act_command(rt_work *w, const Hd__Ticket *orig);
+/* A deep copy of tk through the wire format (LMDB values may move once
+ * the transaction writes, so copies are made from decoded tickets); NULL
+ * when out of memory. Free with hd__ticket__free_unpacked. */
+Hd__Ticket *rt_ticket_copy(const Hd__Ticket *tk);
+/* {"channel":"rule","source":{"rel":kind,"from":{"id","title"}}}. */
+char *rt_via_json(const Hd__Rule *r);
+
+/* rt_locale.c: users' locales (event hook) and the lookup. */
+#define RT_LOCALE_MAX 24
+int rt_locale_event(routing *r, hd_txn *t, const Hd__Envelope *ev);
+/* The user's locale copied into out, or NULL when unknown. */
+const char *rt_locale_of(hd_txn *t, uint64_t user, char out[RT_LOCALE_MAX]);
+
+/* rt_trig.c / rt_auto.c: hooks (see hooks.h). */
+int rt_trig_comment(routing *r, hd_txn *t, const Hd__Envelope *ev);
+int rt_trig_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
+		   const Hd__Ticket *before, const Hd__Ticket *after);
+int rt_times_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
+		    const Hd__Ticket *before, const Hd__Ticket *after);
+int rt_auto_tick(routing *r, hd_txn *t, int64_t now_ms);
+
+#endif
