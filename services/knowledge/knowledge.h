@@ -10,6 +10,8 @@
 typedef struct kb {
 	hd_store *store;
 	MDB_dbi suggest_queue;
+	struct kb_cards *cards;   /* cards_store.c */
+	struct kb_macros *macros; /* macros_store.c */
 } kb;
 
 int kb_store_bind(kb *k);
