@@ -85,6 +85,8 @@ extern const gw_route gw_field_routes[];  /* fields.c … */
 extern const gw_route gw_view_routes[];   /* views.c … */
 extern const gw_route gw_search_routes[]; /* search.c … */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+extern const gw_route gw_card_routes[];   /* cards.c … */
+extern const gw_route gw_macro_routes[];  /* macros.c … */
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],
