@@ -249,14 +249,16 @@ static void add_comment(gw *g, gw_req *r, json_t *ticket,
 static void apply(gw *g, gw_req *r, const Hd__Macro *m, json_t *ticket)
 {
 	comment_parts c = {NULL, NULL, 1};
+	json_t *held = json_array(); /* the comment templates point into it */
 	for (size_t i = 0; i < m->n_actions; i++) {
 		json_t *v = json_loads(m->actions[i]->value_json,
 				       JSON_DECODE_ANY, NULL);
 		if (v)
 			change(ticket, m->actions[i]->field, v, r, &c);
-		json_decref(v);
+		json_array_append_new(held, v);
 	}
 	add_comment(g, r, ticket, &c);
+	json_decref(held);
 }
 
 static int macro_for_apply(gw *g, gw_req *r, uint64_t id, Hd__Macro **m,

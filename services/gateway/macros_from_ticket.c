@@ -24,8 +24,9 @@ static bool ascii_alnum(char ch)
 	       (ch >= 'A' && ch <= 'Z');
 }
 
-/* Append s to out with every `from` replaced by `to` where it stands as a
- * whole word: no ASCII letter or digit right before or after ("Ann" stays
+/* Append s to out with every `from` replaced by `to` where it starts a
+ * word — not right after a letter or digit of any script ("이" stays in
+ * "환불이") — and is not followed by an ASCII letter or digit ("Ann" stays
  * in "Annual"; Korean particles such as 님 may follow a name). */
 static int replace(hd_buf *out, const char *s, const char *from,
 		   const char *to)
@@ -36,7 +37,8 @@ static int replace(hd_buf *out, const char *s, const char *from,
 		const char *hit = strstr(p, from);
 		if (!hit)
 			break;
-		bool whole = (hit == s || !ascii_alnum(hit[-1])) &&
+		bool whole = (hit == s || (!ascii_alnum(hit[-1]) &&
+					   !((unsigned char)hit[-1] & 0x80))) &&
 			     !ascii_alnum(hit[n]);
 		int rc = hd_buf_append(out, p, (size_t)(hit - p));
 		rc = rc ? rc : hd_buf_puts(out, whole ? to : from);
