@@ -186,7 +186,8 @@ static void test_snippet(void **state)
 	const char *en = "one two three four five six Refunds are quick";
 	assert_hd_ok(kbs_snippet(&b, en, strlen(en), "refund", 6, 20));
 	/* A short window still holds the hit, led by at most half of it. */
-	assert_string_equal(b.data, "\xe2\x80\xa6five six <em>Refunds</em> "
+	assert_string_equal(b.data, "\xe2\x80\xa6"
+				    "five six <em>Refunds</em> "
 				    "are \xe2\x80\xa6");
 	hd_buf_release(&b);
 }
