@@ -3,10 +3,13 @@
 
 #include "hd/prom.h"
 
-static const char *const own_dbs[] = {"suggest_queue", NULL};
-static const char *const *const dbs[] = {own_dbs, NULL};
+static const char *const *const dbs[] = {hc_dbs, kbs_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static kb the_kb;
+static const hd_rpc_route *const routes[] = {
+	hc_categories_routes, hc_articles_routes, hc_translations_routes,
+	hc_list_routes,       hc_search_routes,   hc_deflection_routes,
+	NULL};
 
 static int setup(hd_svc *svc, void *ctx)
 {
@@ -26,6 +29,7 @@ static const hd_svc_def def = {
 	.consumes = sources,
 	.ctx = &the_kb,
 	.setup = setup,
+	.routes = routes,
 	.apply = kb_apply,
 };
 
