@@ -159,7 +159,54 @@ static int cards_list(gw *g, gw_req *r, gw_resp *out)
 	return HD_OK;
 }
 
+/* GET /api/v2/hd/cards/search?query=&state=: {"results":[card +
+ * result_type, score, snippet], "count", next_page…} like /search. */
+static int cards_search(gw *g, gw_req *r, gw_resp *out)
+{
+	static const char *const states[] = {"verified", "needs_verification",
+					     NULL};
+	gw_page p;
+	Hd__CardRequest q = HD__CARD_REQUEST__INIT;
+	Hd__CardList *l = NULL;
+	const char *query = gw_query(r, "query");
+	int rc = staff_only(r, out);
+	rc = rc ? rc : gw_page_parse(r, &p, 25, 1000, out);
+	rc = rc ? rc : filter(r, "state", states, &q.state, out);
+	if (!rc && p.cursor)
+		rc = gw_error(out, 400, "InvalidPaginationParameter",
+			      "card search pages by offset only");
+	if (!rc && (!query || !query[0]))
+		rc = gw_error(out, 400, "InvalidParameter",
+			      "query: is required");
+	q.query = (char *)query;
+	q.limit = p.size;
+	q.offset = (p.page - 1) * p.size;
+	if (!rc)
+		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.search", &q,
+			     &hd__card_list__descriptor, (void **)&l, out);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l->n_cards; i++) {
+		json_t *o = gw_card_json(r, l->cards[i]);
+		json_object_set_new(o, "result_type", json_string("card"));
+		json_object_set_new(o, "score",
+				    json_real(i < l->n_scores ? l->scores[i]
+							      : 0));
+		json_object_set_new(o, "snippet",
+				    json_string(i < l->n_snippets
+							? l->snippets[i]
+							: ""));
+		json_array_append_new(arr, o);
+	}
+	gw_reply_one(out, 200, "results", arr);
+	gw_page_links(r, &p, out->body, l->count, 0, NULL, NULL);
+	hd__card_list__free_unpacked(l, NULL);
+	return HD_OK;
+}
+
 const gw_route gw_card_routes[] = {
+	{"GET", "/api/v2/hd/cards/search", cards_search, GW_AUTH_USER},
 	{"GET", "/api/v2/hd/cards", cards_list, GW_AUTH_USER},
 	{"POST", "/api/v2/hd/cards", cards_create, GW_AUTH_USER},
 	{"GET", "/api/v2/hd/cards/proposals", gw_cards_proposals,

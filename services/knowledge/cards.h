@@ -17,6 +17,7 @@
 #include "cards.pb-c.h"
 #include "hd/cfg.h"
 #include "hd/rpc.h"
+#include "kbsearch.h"
 
 #include <stdbool.h>
 
@@ -38,7 +39,13 @@ extern const hd_rpc_route kb_card_routes[];
 typedef struct kb_cards {
 	hd_store *store;
 	MDB_dbi cards, versions, proposals, due, meta;
+	kbs search; /* kind "card": title, content, collection */
 } kb_cards;
+
+/* Card search (kbsearch kind "card"): fields and the state flag. */
+#define KB_CARD_KIND          "card"
+#define KB_CARD_FLAG_VERIFIED 1u
+enum { KB_CARD_F_TITLE, KB_CARD_F_CONTENT, KB_CARD_F_COLLECTION };
 
 /* cards_store.c: bind the sub-databases into k->cards and start the sweep
  * (main.c's setup); stop it (main.c's teardown). */
@@ -48,11 +55,15 @@ void kb_cards_teardown(kb *k);
 int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter,
 		     uint64_t *id);
 int kb_card_get(hd_txn *t, kb_cards *c, uint64_t id, Hd__Card **out);
+/* cards_search.c: the cards.search RPC (listed in kb_card_routes). */
+int kb_cards_search(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+
 /* When card falls due in the sweep's index: next_verification_at for a
  * verified card, else 0. Take it before changing a card. */
 int64_t kb_card_due(const Hd__Card *card);
 /* Store card, moving its entry in the due index from old_due (what
- * kb_card_due said of the stored card; 0 for a new one). */
+ * kb_card_due said of the stored card; 0 for a new one), and index it for
+ * search. */
 int kb_card_put(hd_txn *t, kb_cards *c, int64_t old_due,
 		const Hd__Card *card);
 int kb_card_del(hd_txn *t, kb_cards *c, const Hd__Card *card);

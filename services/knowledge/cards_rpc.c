@@ -321,5 +321,6 @@ const hd_rpc_route kb_card_routes[] = {
 	{"cards.propose", kb_cards_propose},
 	{"cards.proposals", kb_cards_proposals_list},
 	{"cards.decide", kb_cards_proposal_decide},
+	{"cards.search", kb_cards_search},
 	{NULL, NULL},
 };

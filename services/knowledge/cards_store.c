@@ -4,7 +4,8 @@
  *   card_proposals  u64 proposal id → hd.CardProposal
  *   card_due        u64 next_verification_at (ms), u64 card id → "" — the
  *                   verified cards in the order they fall due (the sweep)
- *   card_meta       counter name → u64 ("next_card", "next_proposal") */
+ *   card_meta       counter name → u64 ("next_card", "next_proposal")
+ * and in kbsearch (kbsearch.h) as kind "card", flag KB_CARD_FLAG_VERIFIED. */
 #include "cards.h"
 
 #include "hd/err.h"
@@ -27,6 +28,7 @@ int kb_cards_setup(kb *k, hd_svc *svc)
 	rc = rc ? rc : hd_store_dbi(c->store, "card_proposals", &c->proposals);
 	rc = rc ? rc : hd_store_dbi(c->store, "card_due", &c->due);
 	rc = rc ? rc : hd_store_dbi(c->store, "card_meta", &c->meta);
+	rc = rc ? rc : kbs_bind(c->store, &c->search);
 	rc = rc ? rc : kb_cards_sweep_start(c, &svc->cfg);
 	if (!rc)
 		k->cards = c;
@@ -92,6 +94,18 @@ int kb_card_put(hd_txn *t, kb_cards *c, int64_t old_due,
 		due_key(due, now_due, card->id);
 		hd_txn_put(t, c->due, due, 16, "", 0);
 	}
+	kbs_field f[] = {
+		[KB_CARD_F_TITLE] = {card->title, strlen(card->title)},
+		[KB_CARD_F_CONTENT] = {card->content, strlen(card->content)},
+		[KB_CARD_F_COLLECTION] = {card->collection,
+					  strlen(card->collection)},
+	};
+	int rc = kbs_put(t, &c->search, KB_CARD_KIND, card->id, f, 3,
+			 strcmp(card->state, KB_CARD_STATE_VERIFIED)
+				 ? 0
+				 : KB_CARD_FLAG_VERIFIED);
+	if (rc)
+		return hd_txn_fail(t, rc);
 	hd_key_u64(key, card->id);
 	return hd_txn_put_pb(t, c->cards, key, 8, card);
 }
@@ -105,6 +119,9 @@ int kb_card_del(hd_txn *t, kb_cards *c, const Hd__Card *card)
 	}
 	hd_key_u64(key, card->id);
 	hd_txn_del(t, c->cards, key, 8);
+	int rc = kbs_remove(t, &c->search, KB_CARD_KIND, card->id);
+	if (rc)
+		return hd_txn_fail(t, rc);
 	for (uint32_t n = 1; n <= card->version && !t->rc; n++) {
 		version_key(key, card->id, n);
 		hd_txn_del(t, c->versions, key, 12);

@@ -6,13 +6,14 @@
 
 #include "hd/prom.h"
 
-static const char *const own_dbs[] = {"suggest_queue", NULL};
-static const char *const *const dbs[] = {own_dbs, kb_cards_dbs,
+static const char *const *const dbs[] = {hc_dbs, kbs_dbs, kb_cards_dbs,
 					 kb_macros_dbs, NULL};
-static const hd_rpc_route *const routes[] = {kb_card_routes, kb_macro_routes,
-					     NULL};
 static const char *const sources[] = {"intake", NULL};
 static kb the_kb;
+static const hd_rpc_route *const routes[] = {
+	hc_categories_routes, hc_articles_routes, hc_translations_routes,
+	hc_list_routes,       hc_search_routes,   hc_deflection_routes,
+	kb_card_routes,       kb_macro_routes,    NULL};
 
 static int setup(hd_svc *svc, void *ctx)
 {

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import time
+from urllib.parse import quote
 
 from harness import Suite, basic
 
@@ -228,3 +229,41 @@ def test_card_roles_groups_and_lists(ctx):
         assert oc.request("DELETE", f"{CARDS}/{gid_card['id']}").status == 204
         assert oc.request("GET", f"{CARDS}/{gid_card['id']}").status == 404
         assert oc.request("GET", f"{CARDS}/{gid_card['id']}/versions").status == 404
+
+
+def test_card_search(ctx):
+    with Suite(ctx.bin_dir, services=SERVICES).start() as s:
+        p = people(s)
+        verifier, vc = p["verifier"]
+        owner, oc = p["owner"]
+        ec = p["customer"][1]
+        mk = lambda title, content, coll="": oc.request("POST", CARDS, {"card": {
+            "title": title, "content": content, "collection": coll,
+            "verifier": {"user_id": verifier["id"]}}}).json["card"]
+        delay = mk("배송 지연", "배송이 지연되면 고객센터로 연락하세요.", "배송")
+        refund = mk("환불 규정", "환불은 7일 이내에 가능합니다. 배송비는 제외.", "결제")
+        vpn = mk("VPN Setup", "Install the VPN client, then sign in.", "IT")
+        q = lambda query, extra="": oc.request("GET", f"{CARDS}/search?query={quote(query)}{extra}")
+        r = q("배송")
+        assert r.status == 200, r
+        res = r.json["results"]
+        assert [x["id"] for x in res] == [delay["id"], refund["id"]] and r.json["count"] == 2
+        assert res[0]["result_type"] == "card" and res[0]["score"] > res[1]["score"]
+        assert "<em>배송이</em>" in res[0]["snippet"]
+        assert [x["id"] for x in q("vpn").json["results"]] == [vpn["id"]]
+        assert [x["id"] for x in q("환불").json["results"]] == [refund["id"]]
+        # state filter, and updates are searchable at once
+        vc.request("POST", f"{CARDS}/{refund['id']}/verify")
+        assert [x["id"] for x in q("배송", "&state=verified").json["results"]] == [refund["id"]]
+        assert [x["id"] for x in q("배송", "&state=needs_verification").json["results"]] == [delay["id"]]
+        oc.request("PUT", f"{CARDS}/{vpn['id']}", {"card": {"content": "배송 추적은 VPN 없이"}})
+        assert [x["id"] for x in q("추적").json["results"]] == [vpn["id"]]
+        every = [x["id"] for x in q("배송").json["results"]]
+        assert len(every) == 3 and every[0] == delay["id"]
+        page2 = q("배송", "&per_page=1&page=2").json
+        assert [x["id"] for x in page2["results"]] == every[1:2] and page2["count"] == 3 and page2["next_page"]
+        oc.request("DELETE", f"{CARDS}/{delay['id']}")
+        assert delay["id"] not in [x["id"] for x in q("배송").json["results"]]
+        assert ec.request("GET", f"{CARDS}/search?query=x").status == 403
+        assert oc.request("GET", f"{CARDS}/search").status == 400
+        assert oc.request("GET", f"{CARDS}/search?query=x&state=odd").status == 400
