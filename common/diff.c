@@ -77,12 +77,11 @@ static int script(const lines *a, const lines *b, op **ops, size_t *nops)
 	}
 	for (size_t i = a->n; i-- > 0;)
 		for (size_t j = b->n; j-- > 0;)
-			L[i * w + j] =
-				same(&a->v[i], &b->v[j])
-					? L[(i + 1) * w + j + 1] + 1
-				: L[(i + 1) * w + j] >= L[i * w + j + 1]
-					? L[(i + 1) * w + j]
-					: L[i * w + j + 1];
+			L[i * w + j] = same(&a->v[i], &b->v[j])
+					       ? L[(i + 1) * w + j + 1] + 1
+				       : L[(i + 1) * w + j] >= L[i * w + j + 1]
+					       ? L[(i + 1) * w + j]
+					       : L[i * w + j + 1];
 	size_t i = 0, j = 0, n = 0;
 	while (i < a->n || j < b->n) {
 		if (i < a->n && j < b->n && same(&a->v[i], &b->v[j]))
@@ -121,8 +120,8 @@ static int hunk(hd_buf *out, const op *o, size_t from, size_t to,
 	rc = rc ? rc : range(out, '+', o[from].bi, nb);
 	rc = rc ? rc : hd_buf_puts(out, " @@\n");
 	for (size_t k = from; k < to && !rc; k++) {
-		const line *l = o[k].kind == '+' ? &b->v[o[k].bi]
-						 : &a->v[o[k].ai];
+		const line *l =
+			o[k].kind == '+' ? &b->v[o[k].bi] : &a->v[o[k].ai];
 		rc = hd_buf_append(out, &o[k].kind, 1);
 		rc = rc ? rc : hd_buf_append(out, l->p, l->n);
 		rc = rc ? rc : hd_buf_puts(out, "\n");

@@ -190,13 +190,12 @@ static int cards_search(gw *g, gw_req *r, gw_resp *out)
 	for (size_t i = 0; i < l->n_cards; i++) {
 		json_t *o = gw_card_json(r, l->cards[i]);
 		json_object_set_new(o, "result_type", json_string("card"));
-		json_object_set_new(o, "score",
-				    json_real(i < l->n_scores ? l->scores[i]
-							      : 0));
-		json_object_set_new(o, "snippet",
-				    json_string(i < l->n_snippets
-							? l->snippets[i]
-							: ""));
+		json_object_set_new(
+			o, "score",
+			json_real(i < l->n_scores ? l->scores[i] : 0));
+		json_object_set_new(
+			o, "snippet",
+			json_string(i < l->n_snippets ? l->snippets[i] : ""));
 		json_array_append_new(arr, o);
 	}
 	gw_reply_one(out, 200, "results", arr);
@@ -209,8 +208,7 @@ const gw_route gw_card_routes[] = {
 	{"GET", "/api/v2/hd/cards/search", cards_search, GW_AUTH_USER},
 	{"GET", "/api/v2/hd/cards", cards_list, GW_AUTH_USER},
 	{"POST", "/api/v2/hd/cards", cards_create, GW_AUTH_USER},
-	{"GET", "/api/v2/hd/cards/proposals", gw_cards_proposals,
-	 GW_AUTH_USER},
+	{"GET", "/api/v2/hd/cards/proposals", gw_cards_proposals, GW_AUTH_USER},
 	{"POST", "/api/v2/hd/cards/proposals", gw_cards_propose, GW_AUTH_USER},
 	{"POST", "/api/v2/hd/cards/proposals/{id}/accept", gw_cards_accept,
 	 GW_AUTH_USER},
@@ -224,8 +222,8 @@ const gw_route gw_card_routes[] = {
 	 GW_AUTH_USER},
 	{"GET", "/api/v2/hd/cards/{id}/versions/{s}", gw_cards_version,
 	 GW_AUTH_USER},
-	{"POST", "/api/v2/hd/cards/{id}/versions/{s}/restore",
-	 gw_cards_restore, GW_AUTH_USER},
+	{"POST", "/api/v2/hd/cards/{id}/versions/{s}/restore", gw_cards_restore,
+	 GW_AUTH_USER},
 	{"GET", "/api/v2/hd/cards/{id}/diff", gw_cards_diff, GW_AUTH_USER},
 	{"GET", "/api/v2/hd/cards/{id}/proposals", gw_cards_card_proposals,
 	 GW_AUTH_USER},

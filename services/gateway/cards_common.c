@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int gw_caller_groups(gw *g, gw_req *r, uint64_t *ids, size_t *n,
-		     gw_resp *out)
+int gw_caller_groups(gw *g, gw_req *r, uint64_t *ids, size_t *n, gw_resp *out)
 {
 	*n = 0;
 	if (strcmp(r->who.role, "agent") != 0 &&
@@ -24,9 +23,8 @@ int gw_caller_groups(gw *g, gw_req *r, uint64_t *ids, size_t *n,
 	int rc = gw_call(g, g->intake[0], r, "memberships.list", &q,
 			 &hd__group_membership_list__descriptor, (void **)&l,
 			 out);
-	for (size_t i = 0; !rc && i < l->n_group_memberships &&
-			   *n < GW_MAX_GROUPS;
-	     i++)
+	for (size_t i = 0;
+	     !rc && i < l->n_group_memberships && *n < GW_MAX_GROUPS; i++)
 		ids[(*n)++] = l->group_memberships[i]->group_id;
 	hd__group_membership_list__free_unpacked(l, NULL);
 	return rc;

@@ -30,15 +30,16 @@ json_t *gw_card_json(const gw_req *r, const Hd__Card *c)
 		"s:o, s:o, s:o, s:i, s:o, s:o, s:o}",
 		"url", url, "id", (json_int_t)c->id, "title", c->title,
 		"content", c->content, "html_content", html ? html : "",
-		"collection", c->collection, "owner_id", id_or_null(c->owner_id),
-		"verifier", "user_id", id_or_null(c->verifier_user_id),
-		"group_id", id_or_null(c->verifier_group_id),
-		"verification_interval_days", (int)c->verification_interval_days,
-		"state", c->state, "last_verified_by_id",
-		id_or_null(c->last_verified_by), "last_verified_at",
-		time_or_null(c->last_verified_at), "next_verification_at",
-		time_or_null(c->next_verification_at), "version", (int)c->version,
-		"created_at", gw_time_json(c->created_at), "updated_at",
+		"collection", c->collection, "owner_id",
+		id_or_null(c->owner_id), "verifier", "user_id",
+		id_or_null(c->verifier_user_id), "group_id",
+		id_or_null(c->verifier_group_id), "verification_interval_days",
+		(int)c->verification_interval_days, "state", c->state,
+		"last_verified_by_id", id_or_null(c->last_verified_by),
+		"last_verified_at", time_or_null(c->last_verified_at),
+		"next_verification_at", time_or_null(c->next_verification_at),
+		"version", (int)c->version, "created_at",
+		gw_time_json(c->created_at), "updated_at",
 		gw_time_json(c->updated_at), "updated_by_id",
 		id_or_null(c->updated_by));
 	free(html);
@@ -47,16 +48,15 @@ json_t *gw_card_json(const gw_req *r, const Hd__Card *c)
 
 json_t *gw_card_version_json(const Hd__CardVersion *v)
 {
-	return json_pack("{s:I, s:i, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o}",
-			 "card_id", (json_int_t)v->card_id, "number",
-			 (int)v->number, "title", v->title, "content",
-			 v->content, "collection", v->collection, "author_id",
-			 id_or_null(v->author_id), "created_at",
-			 gw_time_json(v->created_at), "reason", v->reason,
-			 "proposal_id", id_or_null(v->proposal_id),
-			 "restored_from",
-			 v->restored_from ? json_integer(v->restored_from)
-					  : json_null());
+	return json_pack(
+		"{s:I, s:i, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:o}", "card_id",
+		(json_int_t)v->card_id, "number", (int)v->number, "title",
+		v->title, "content", v->content, "collection", v->collection,
+		"author_id", id_or_null(v->author_id), "created_at",
+		gw_time_json(v->created_at), "reason", v->reason, "proposal_id",
+		id_or_null(v->proposal_id), "restored_from",
+		v->restored_from ? json_integer(v->restored_from)
+				 : json_null());
 }
 
 json_t *gw_card_proposal_json(const gw_req *r, const Hd__CardProposal *p)
@@ -128,8 +128,7 @@ static int read_verifier(json_t *obj, Hd__CardWrite *w, gw_resp *out)
 	if (!json_is_object(v) || (has_u && has_g))
 		return gw_invalid(out, "verifier",
 				  "verifier: give one of user_id or group_id");
-	int rc = has_u ? read_id(u, "verifier", &w->card->verifier_user_id,
-				 out)
+	int rc = has_u ? read_id(u, "verifier", &w->card->verifier_user_id, out)
 		       : HD_OK;
 	if (!rc && has_g)
 		rc = read_id(gr, "verifier", &w->card->verifier_group_id, out);

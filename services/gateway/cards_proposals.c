@@ -22,7 +22,8 @@ static int propose(gw *g, gw_req *r, uint64_t card_id, gw_resp *out)
 	q.proposal = &p;
 	int rc = gw_req_object(r, out, "proposal", &root, &obj);
 	if (!rc)
-		rc = gw_card_read(obj, &w, out); /* title, content, collection */
+		rc = gw_card_read(obj, &w,
+				  out); /* title, content, collection */
 	if (!rc) {
 		p.title = in.title;
 		p.content = in.content;
@@ -73,8 +74,8 @@ static int list(gw *g, gw_req *r, uint64_t card_id, gw_resp *out)
 		return rc;
 	json_t *arr = json_array();
 	for (i = 0; i < l->n_proposals; i++)
-		json_array_append_new(arr,
-				      gw_card_proposal_json(r, l->proposals[i]));
+		json_array_append_new(
+			arr, gw_card_proposal_json(r, l->proposals[i]));
 	gw_reply_one(out, 200, "proposals", arr);
 	json_object_set_new(out->body, "count",
 			    json_integer((json_int_t)l->n_proposals));
@@ -92,8 +93,8 @@ int gw_cards_card_proposals(gw *g, gw_req *r, gw_resp *out)
 	return list(g, r, r->id, out);
 }
 
-static int decide(gw *g, gw_req *r, uint64_t card_id, uint64_t pid,
-		  bool accept, gw_resp *out)
+static int decide(gw *g, gw_req *r, uint64_t card_id, uint64_t pid, bool accept,
+		  gw_resp *out)
 {
 	Hd__CardRequest q = HD__CARD_REQUEST__INIT;
 	Hd__CardProposalDecision *d = NULL;
@@ -109,7 +110,8 @@ static int decide(gw *g, gw_req *r, uint64_t card_id, uint64_t pid,
 			     (void **)&d, out);
 	if (rc)
 		return rc;
-	gw_reply_one(out, 200, "proposal", gw_card_proposal_json(r, d->proposal));
+	gw_reply_one(out, 200, "proposal",
+		     gw_card_proposal_json(r, d->proposal));
 	json_object_set_new(out->body, "card",
 			    d->card ? gw_card_json(r, d->card) : json_null());
 	hd__card_proposal_decision__free_unpacked(d, NULL);

@@ -41,7 +41,8 @@ int gw_cards_versions(gw *g, gw_req *r, gw_resp *out)
 		return rc;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->n_versions; i++)
-		json_array_append_new(arr, gw_card_version_json(l->versions[i]));
+		json_array_append_new(arr,
+				      gw_card_version_json(l->versions[i]));
 	gw_reply_one(out, 200, "versions", arr);
 	json_object_set_new(out->body, "count",
 			    json_integer((json_int_t)l->n_versions));
@@ -65,15 +66,14 @@ int gw_cards_version(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
-static int number_param(gw_req *r, const char *name, uint32_t *n,
-			gw_resp *out)
+static int number_param(gw_req *r, const char *name, uint32_t *n, gw_resp *out)
 {
 	const char *s = gw_query(r, name);
 	uint64_t v = 0;
 	if (!s || hd_parse_u64(s, &v) || v == 0 || v > UINT32_MAX) {
 		char msg[96];
-		snprintf(msg, sizeof msg,
-			 "%s: a version number is required", name);
+		snprintf(msg, sizeof msg, "%s: a version number is required",
+			 name);
 		return gw_error(out, 400, "InvalidParameter", msg);
 	}
 	*n = (uint32_t)v;
@@ -93,10 +93,10 @@ int gw_cards_diff(gw *g, gw_req *r, gw_resp *out)
 			     &hd__card_diff__descriptor, (void **)&d, out);
 	if (!rc) {
 		out->status = 200;
-		out->body = json_pack("{s:{s:I, s:i, s:i, s:s}}", "diff",
-				      "card_id", (json_int_t)r->id, "from",
-				      (int)d->from, "to", (int)d->to,
-				      "unified", d->diff);
+		out->body =
+			json_pack("{s:{s:I, s:i, s:i, s:s}}", "diff", "card_id",
+				  (json_int_t)r->id, "from", (int)d->from, "to",
+				  (int)d->to, "unified", d->diff);
 	}
 	hd__card_diff__free_unpacked(d, NULL);
 	return rc;

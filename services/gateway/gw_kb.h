@@ -14,8 +14,7 @@
 
 /* cards_common.c: the caller's group ids (memberships.list on intake
  * shard 0) into ids (GW_MAX_GROUPS); end-users have none. */
-int gw_caller_groups(gw *g, gw_req *r, uint64_t *ids, size_t *n,
-		     gw_resp *out);
+int gw_caller_groups(gw *g, gw_req *r, uint64_t *ids, size_t *n, gw_resp *out);
 /* The k-th segment of the path ("/api/v2/hd/cards/5" → k=4 is 5) as an
  * id; 404 when it is not one. */
 int gw_path_id(gw_req *r, unsigned k, uint64_t *id, gw_resp *out);
@@ -62,8 +61,7 @@ typedef struct gw_macro_input {
 	size_t nstrings;
 	uint64_t *ids;
 } gw_macro_input;
-int gw_macro_read(json_t *obj, gw_macro_input *in, Hd__Macro *m,
-		  gw_resp *out);
+int gw_macro_read(json_t *obj, gw_macro_input *in, Hd__Macro *m, gw_resp *out);
 void gw_macro_input_release(gw_macro_input *in);
 
 /* macros_apply.c: the apply endpoints. */

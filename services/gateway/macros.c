@@ -57,8 +57,7 @@ static unsigned usage_wanted(gw_req *r)
 	return bits;
 }
 
-static int get_macro(gw *g, gw_req *r, bool usage, Hd__Macro **m,
-		     gw_resp *out)
+static int get_macro(gw *g, gw_req *r, bool usage, Hd__Macro **m, gw_resp *out)
 {
 	Hd__MacroRequest q = HD__MACRO_REQUEST__INIT;
 	q.id = r->id;
@@ -80,8 +79,8 @@ static int macros_show(gw *g, gw_req *r, gw_resp *out)
 
 /* base: the stored macro (update) or NULL (create). Shallow copies: base
  * keeps and frees its own members. */
-static int write_macro(gw *g, gw_req *r, const Hd__Macro *base,
-		       unsigned status, gw_resp *out)
+static int write_macro(gw *g, gw_req *r, const Hd__Macro *base, unsigned status,
+		       gw_resp *out)
 {
 	json_t *root = NULL, *obj = NULL;
 	gw_macro_input in = {0};
@@ -265,8 +264,8 @@ const gw_route gw_macro_routes[] = {
 	{"PUT", "/api/v2/macros/{id}", macros_update, GW_AUTH_USER},
 	{"DELETE", "/api/v2/macros/{id}", macros_delete, GW_AUTH_USER},
 	{"GET", "/api/v2/macros/{id}/apply", gw_macros_apply, GW_AUTH_USER},
-	{"GET", "/api/v2/tickets/{id}/macros/{s}/apply",
-	 gw_tickets_macro_apply, GW_AUTH_USER},
+	{"GET", "/api/v2/tickets/{id}/macros/{s}/apply", gw_tickets_macro_apply,
+	 GW_AUTH_USER},
 	{"POST", "/api/v2/hd/macros/from_ticket/{id}", gw_macros_from_ticket,
 	 GW_AUTH_USER},
 	{NULL, NULL, NULL, 0},

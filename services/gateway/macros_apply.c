@@ -31,8 +31,7 @@ static json_t *id_value(const json_t *v, const gw_req *r)
 		return json_integer((json_int_t)r->who.user_id);
 	if (json_is_integer(v) && json_integer_value(v) > 0)
 		return json_integer(json_integer_value(v));
-	if (s && s[0] && strspn(s, "0123456789") == strlen(s) &&
-	    strlen(s) < 19)
+	if (s && s[0] && strspn(s, "0123456789") == strlen(s) && strlen(s) < 19)
 		return json_integer(strtoll(s, NULL, 10));
 	return json_null();
 }
@@ -63,8 +62,8 @@ static bool has_tag(const json_t *tags, const char *t)
 {
 	size_t i;
 	json_t *e;
-	json_array_foreach(tags, i, e) if (!strcmp(json_string_value(e), t))
-		return true;
+	json_array_foreach(tags, i,
+			   e) if (!strcmp(json_string_value(e), t)) return true;
 	return false;
 }
 
@@ -76,13 +75,13 @@ static void change_tags(json_t *ticket, const char *field, const json_t *v)
 	size_t i;
 	json_t *e;
 	if (strcmp(field, "set_tags") != 0)
-		json_array_foreach(tags, i, e) if (
-			strcmp(field, "remove_tags") ||
-			!has_tag(given, json_string_value(e)))
+		json_array_foreach(tags, i,
+				   e) if (strcmp(field, "remove_tags") ||
+					  !has_tag(given, json_string_value(e)))
 			json_array_append(next, e);
 	if (strcmp(field, "remove_tags") != 0)
-		json_array_foreach(given, i, e) if (
-			!has_tag(next, json_string_value(e)))
+		json_array_foreach(given, i,
+				   e) if (!has_tag(next, json_string_value(e)))
 			json_array_append(next, e);
 	json_object_set_new(ticket, "tags", next);
 	json_decref(given);
@@ -106,8 +105,8 @@ static void change_custom_field(json_t *ticket, const char *field,
 			return;
 		}
 	}
-	json_array_append_new(cfs, json_pack("{s:I, s:O}", "id", id, "value",
-					     (json_t *)v));
+	json_array_append_new(
+		cfs, json_pack("{s:I, s:O}", "id", id, "value", (json_t *)v));
 }
 
 static void change(json_t *ticket, const char *f, json_t *v, const gw_req *r,
@@ -213,7 +212,8 @@ static char *text_html(const char *body)
 	char *esc = gw_html_escape(body);
 	hd_buf b;
 	hd_buf_init(&b, MAX_COMMENT * 2);
-	hd_buf_puts(&b, "<div class=\"zd-comment\" dir=\"auto\"><p dir=\"auto\">");
+	hd_buf_puts(&b,
+		    "<div class=\"zd-comment\" dir=\"auto\"><p dir=\"auto\">");
 	for (const char *p = esc; p && *p; p++)
 		*p == '\n' ? hd_buf_puts(&b, "<br>") : hd_buf_append(&b, p, 1);
 	hd_buf_puts(&b, "</p></div>");
@@ -230,16 +230,16 @@ static void add_comment(gw *g, gw_req *r, json_t *ticket,
 		return;
 	json_t *ctx = context(g, r, ticket);
 	char *html = c->html ? render(c->html, ctx, HD_PH_HTML) : NULL;
-	char *body = c->text ? render(c->text, ctx, HD_PH_TEXT)
-			     : strip_tags(html);
+	char *body =
+		c->text ? render(c->text, ctx, HD_PH_TEXT) : strip_tags(html);
 	if (!html)
 		html = text_html(body ? body : "");
-	json_object_set_new(
-		ticket, "comment",
-		json_pack("{s:s, s:s, s:b, s:[[s, s]]}", "body",
-			  body ? body : "", "html_body", html ? html : "",
-			  "public", c->is_public, "scoped_body", "channel:all",
-			  body ? body : ""));
+	json_object_set_new(ticket, "comment",
+			    json_pack("{s:s, s:s, s:b, s:[[s, s]]}", "body",
+				      body ? body : "", "html_body",
+				      html ? html : "", "public", c->is_public,
+				      "scoped_body", "channel:all",
+				      body ? body : ""));
 	free(body);
 	free(html);
 	json_decref(ctx);

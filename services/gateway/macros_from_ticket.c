@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_REPLY      ((size_t)256 << 10)
-#define MAX_COMMENTS   100 /* newest first; older replies are not searched */
-#define MAX_AUTHORS    20  /* author look-ups per request */
+#define MAX_REPLY    ((size_t)256 << 10)
+#define MAX_COMMENTS 100 /* newest first; older replies are not searched */
+#define MAX_AUTHORS  20  /* author look-ups per request */
 
 static bool ascii_alnum(char ch)
 {
@@ -28,8 +28,7 @@ static bool ascii_alnum(char ch)
  * word — not right after a letter or digit of any script ("이" stays in
  * "환불이") — and is not followed by an ASCII letter or digit ("Ann" stays
  * in "Annual"; Korean particles such as 님 may follow a name). */
-static int replace(hd_buf *out, const char *s, const char *from,
-		   const char *to)
+static int replace(hd_buf *out, const char *s, const char *from, const char *to)
 {
 	size_t n = strlen(from);
 	const char *p = s;
@@ -91,9 +90,8 @@ static bool staff_user(const Hd__User *u)
 }
 
 /* The newest public comment by an agent or admin, and its author. */
-static int last_reply(gw *g, gw_req *r, hd_rpc_client *c,
-		      Hd__CommentList **l, const Hd__Comment **reply,
-		      Hd__User **agent, gw_resp *out)
+static int last_reply(gw *g, gw_req *r, hd_rpc_client *c, Hd__CommentList **l,
+		      const Hd__Comment **reply, Hd__User **agent, gw_resp *out)
 {
 	Hd__TicketChildRequest q = HD__TICKET_CHILD_REQUEST__INIT;
 	q.ticket_id = r->id;

@@ -43,15 +43,16 @@ json_t *gw_macro_json(const gw_req *r, const Hd__Macro *m, unsigned usage)
 	json_t *o = json_pack(
 		"{s:s, s:I, s:s, s:b, s:o, s:o, s:b, s:i, s:o, s:o, s:o, s:s, "
 		"s:b, s:o}",
-		"url", url, "id", (json_int_t)m->id, "title", m->title, "active",
-		m->active, "updated_at", gw_time_json(m->updated_at),
+		"url", url, "id", (json_int_t)m->id, "title", m->title,
+		"active", m->active, "updated_at", gw_time_json(m->updated_at),
 		"created_at", gw_time_json(m->created_at), "default", 0,
 		"position", (int)m->position, "description",
 		gw_str_or_null(m->description), "actions", actions,
 		"restriction", restriction_json(m), "raw_title", m->title,
 		"review_required", m->review, "source_ticket_id",
-		m->source_ticket_id ? json_integer((json_int_t)m->source_ticket_id)
-				    : json_null());
+		m->source_ticket_id
+			? json_integer((json_int_t)m->source_ticket_id)
+			: json_null());
 	const struct {
 		unsigned bit;
 		const char *key;
@@ -62,8 +63,9 @@ json_t *gw_macro_json(const gw_req *r, const Hd__Macro *m, unsigned usage)
 		      {GW_USAGE_30D, "usage_30d", m->usage_30d}};
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		if (usage & counts[i].bit)
-			json_object_set_new(o, counts[i].key,
-					    json_integer((json_int_t)counts[i].n));
+			json_object_set_new(
+				o, counts[i].key,
+				json_integer((json_int_t)counts[i].n));
 	return o;
 }
 
@@ -125,8 +127,9 @@ static int read_restriction(json_t *v, gw_macro_input *in, Hd__Macro *m,
 		m->restriction_id = (uint64_t)json_integer_value(id);
 	size_t n = json_array_size(ids);
 	if (n > MAX_IDS || (ids && !json_is_array(ids)))
-		return bad(out, "restriction", "restriction: ids must be a "
-					       "list of at most 100 ids");
+		return bad(out, "restriction",
+			   "restriction: ids must be a "
+			   "list of at most 100 ids");
 	if (n && !(in->ids = calloc(n, sizeof *in->ids)))
 		return gw_from_err(out, HD_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
@@ -145,8 +148,7 @@ static int read_restriction(json_t *v, gw_macro_input *in, Hd__Macro *m,
 	return HD_OK;
 }
 
-int gw_macro_read(json_t *obj, gw_macro_input *in, Hd__Macro *m,
-		  gw_resp *out)
+int gw_macro_read(json_t *obj, gw_macro_input *in, Hd__Macro *m, gw_resp *out)
 {
 	json_t *v;
 	if ((v = json_object_get(obj, "title"))) {
@@ -155,9 +157,8 @@ int gw_macro_read(json_t *obj, gw_macro_input *in, Hd__Macro *m,
 		m->title = (char *)json_string_value(v);
 	}
 	if ((v = json_object_get(obj, "description")))
-		m->description = json_is_string(v)
-					 ? (char *)json_string_value(v)
-					 : "";
+		m->description =
+			json_is_string(v) ? (char *)json_string_value(v) : "";
 	if ((v = json_object_get(obj, "active"))) {
 		if (!json_is_boolean(v))
 			return bad(out, "active", "active: must be a boolean");

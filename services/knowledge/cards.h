@@ -25,7 +25,7 @@
 #define KB_CARD_STATE_NEEDS    "needs_verification"
 #define KB_CARD_DEFAULT_DAYS   90
 #define KB_CARD_MAX_DAYS       3650
-#define KB_CARD_MAX_TITLE      1024      /* bytes */
+#define KB_CARD_MAX_TITLE      1024       /* bytes */
 #define KB_CARD_MAX_CONTENT    (64 << 10) /* bytes */
 #define KB_CARD_MAX_COLLECTION 256
 
@@ -52,8 +52,7 @@ enum { KB_CARD_F_TITLE, KB_CARD_F_CONTENT, KB_CARD_F_COLLECTION };
 int kb_cards_setup(kb *k, hd_svc *svc);
 void kb_cards_teardown(kb *k);
 /* The next id from meta's named counter (1, 2, …). */
-int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter,
-		     uint64_t *id);
+int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter, uint64_t *id);
 int kb_card_get(hd_txn *t, kb_cards *c, uint64_t id, Hd__Card **out);
 /* cards_search.c: the cards.search RPC (listed in kb_card_routes). */
 int kb_cards_search(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
@@ -64,8 +63,7 @@ int64_t kb_card_due(const Hd__Card *card);
 /* Store card, moving its entry in the due index from old_due (what
  * kb_card_due said of the stored card; 0 for a new one), and index it for
  * search. */
-int kb_card_put(hd_txn *t, kb_cards *c, int64_t old_due,
-		const Hd__Card *card);
+int kb_card_put(hd_txn *t, kb_cards *c, int64_t old_due, const Hd__Card *card);
 int kb_card_del(hd_txn *t, kb_cards *c, const Hd__Card *card);
 int kb_card_version_get(hd_txn *t, kb_cards *c, uint64_t id, uint32_t n,
 			Hd__CardVersion **out);
@@ -115,10 +113,8 @@ int kb_cards_versions_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int kb_cards_diff(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int kb_cards_restore(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int kb_cards_propose(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
-int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req,
-			    hd_rpc_rep *rep);
-int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req,
-			     hd_rpc_rep *rep);
+int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* cards_sweep.c: a thread that every HD_CARD_SWEEP_MS (wall time) expires
  * the cards whose next_verification_at (business time) has passed. */

@@ -21,8 +21,8 @@ static int check_one(const char *s, size_t max, const char *field,
 				   "%s: is not valid UTF-8", field);
 	if (n > max)
 		return hd_rpc_fail(rep, HD_E_INVALID, field,
-				   "%s: is too long (at most %zu bytes)",
-				   field, max);
+				   "%s: is too long (at most %zu bytes)", field,
+				   max);
 	if (required && strspn(s, " \t\r\n") == n)
 		return hd_rpc_fail(rep, HD_E_INVALID, field,
 				   "%s: cannot be blank", field);
@@ -37,8 +37,8 @@ int kb_card_check_text(const char *title, const char *content,
 		: check_one(content, KB_CARD_MAX_CONTENT, "content", required,
 			    rep);
 	return rc ? rc
-		  : check_one(collection, KB_CARD_MAX_COLLECTION,
-			      "collection", false, rep);
+		  : check_one(collection, KB_CARD_MAX_COLLECTION, "collection",
+			      false, rep);
 }
 
 /* Replace *field by a copy of value (NULL: keep); true when it changed.

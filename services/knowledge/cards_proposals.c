@@ -61,12 +61,10 @@ int kb_cards_propose(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 				 "proposal: is required");
 	/* A new card needs its title and content; an edit changes either. */
 	if (!rc)
-		rc = kb_card_check_text(p->title[0] || !p->card_id ? p->title
-								  : NULL,
-					p->content[0] || !p->card_id
-						? p->content
-						: NULL,
-					p->collection, !p->card_id, rep);
+		rc = kb_card_check_text(
+			p->title[0] || !p->card_id ? p->title : NULL,
+			p->content[0] || !p->card_id ? p->content : NULL,
+			p->collection, !p->card_id, rep);
 	if (!rc && p->card_id && !p->title[0] && !p->content[0])
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "content",
 				 "content: an edit must change the title or "
@@ -93,8 +91,7 @@ static bool decider(const Hd__Card *card, const hd_rpc_req *req,
 
 /* Accept: the proposal's text becomes the card's next version (or a new
  * card the decider owns and verifies). */
-static int accept(hd_txn *t, prop_job *j, Hd__CardProposal *p,
-		  Hd__Card **cardp)
+static int accept(hd_txn *t, prop_job *j, Hd__CardProposal *p, Hd__Card **cardp)
 {
 	Hd__Card *card = *cardp;
 	int rc = HD_OK;
@@ -159,8 +156,7 @@ static int decide_write(hd_txn *t, void *arg)
 	return rc ? rc : t->rc;
 }
 
-int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req,
-			     hd_rpc_rep *rep)
+int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	kb_cards *c = ((kb *)ctx)->cards;
 	int rc = kb_deny_unless_staff(req, rep);
@@ -212,8 +208,7 @@ static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q,
 	return rc;
 }
 
-int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req,
-			    hd_rpc_rep *rep)
+int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	kb_cards *c = ((kb *)ctx)->cards;
 	int rc = kb_deny_unless_staff(req, rep);

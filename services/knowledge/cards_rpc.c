@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DAY_MS          (24LL * 3600 * 1000)
-#define MAX_LIST_PAGE   100
+#define DAY_MS        (24LL * 3600 * 1000)
+#define MAX_LIST_PAGE 100
 
 static bool given(const Hd__CardWrite *w, const char *field)
 {
@@ -34,8 +34,8 @@ static int set_meta(save_job *j, Hd__Card *card, bool create)
 	const Hd__Card *in = j->w->card;
 	bool verifier = create || given(j->w, "verifier");
 	if (create || given(j->w, "owner_id"))
-		card->owner_id = in->owner_id ? in->owner_id
-					      : j->req->principal.user_id;
+		card->owner_id =
+			in->owner_id ? in->owner_id : j->req->principal.user_id;
 	if (verifier &&
 	    (create || in->verifier_user_id != card->verifier_user_id ||
 	     in->verifier_group_id != card->verifier_group_id)) {
@@ -87,8 +87,9 @@ static int save_write(hd_txn *t, void *arg)
 		kb_card_text text = {
 			.title = create || given(j->w, "title") ? in->title
 								: NULL,
-			.content = create || given(j->w, "content") ? in->content
-								    : NULL,
+			.content = create || given(j->w, "content")
+					   ? in->content
+					   : NULL,
 			.collection = create || given(j->w, "collection")
 					      ? in->collection
 					      : NULL,
@@ -122,11 +123,10 @@ static int cards_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 				   "payload is not an hd.CardWrite");
 	}
 	bool create = w->card->id == 0;
-	rc = kb_card_check_text(create || given(w, "title") ? w->card->title
-							   : NULL,
-				create || given(w, "content") ? w->card->content
-							     : NULL,
-				w->card->collection, create, rep);
+	rc = kb_card_check_text(
+		create || given(w, "title") ? w->card->title : NULL,
+		create || given(w, "content") ? w->card->content : NULL,
+		w->card->collection, create, rep);
 	save_job j = {c, req, rep, w, NULL};
 	if (!rc)
 		rc = hd_store_write(c->store, save_write, &j);
@@ -137,8 +137,7 @@ static int cards_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
-static int read_card(kb_cards *c, uint64_t id, Hd__Card **card,
-		     hd_rpc_rep *rep)
+static int read_card(kb_cards *c, uint64_t id, Hd__Card **card, hd_rpc_rep *rep)
 {
 	hd_txn t;
 	int rc = hd_store_read(c->store, &t);
@@ -258,9 +257,9 @@ static int verify_write(hd_txn *t, void *arg)
 	int rc = kb_card_get(t, j->c, j->q->id, &card);
 	if (rc == HD_E_NOTFOUND)
 		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
-	else if (!rc && !kb_card_is_verifier(card, &j->req->principal,
-					     j->q->group_ids,
-					     j->q->n_group_ids))
+	else if (!rc &&
+		 !kb_card_is_verifier(card, &j->req->principal, j->q->group_ids,
+				      j->q->n_group_ids))
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the card's verifier may verify it");
 	int64_t old_due = card ? kb_card_due(card) : 0;

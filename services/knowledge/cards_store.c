@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const kb_cards_dbs[] = {"cards",    "card_versions", "card_proposals",
-				    "card_due", "card_meta",     NULL};
+const char *const kb_cards_dbs[] = {"cards",          "card_versions",
+				    "card_proposals", "card_due",
+				    "card_meta",      NULL};
 
 static kb_cards the_cards;
 
@@ -41,8 +42,7 @@ void kb_cards_teardown(kb *k)
 	kb_cards_sweep_stop();
 }
 
-int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter,
-		     uint64_t *id)
+int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter, uint64_t *id)
 {
 	uint64_t next = 0;
 	int rc = hd_txn_add_u64(t, c->meta, counter, 1, &next);
@@ -76,13 +76,12 @@ static void due_key(uint8_t key[16], int64_t due, uint64_t id)
 int64_t kb_card_due(const Hd__Card *card)
 {
 	return !strcmp(card->state, KB_CARD_STATE_VERIFIED) &&
-				       card->next_verification_at > 0
+			       card->next_verification_at > 0
 		       ? card->next_verification_at
 		       : 0;
 }
 
-int kb_card_put(hd_txn *t, kb_cards *c, int64_t old_due,
-		const Hd__Card *card)
+int kb_card_put(hd_txn *t, kb_cards *c, int64_t old_due, const Hd__Card *card)
 {
 	uint8_t key[8], due[16];
 	int64_t now_due = kb_card_due(card);
@@ -152,8 +151,8 @@ int kb_card_versions(hd_txn *t, kb_cards *c, uint64_t id,
 	int rc = kb_card_get(t, c, id, &card);
 	if (rc)
 		return rc;
-	l->versions = calloc(card->version ? card->version : 1,
-			     sizeof *l->versions);
+	l->versions =
+		calloc(card->version ? card->version : 1, sizeof *l->versions);
 	if (!l->versions)
 		rc = HD_E_NOMEM;
 	for (uint32_t n = 1; !rc && n <= card->version; n++) {

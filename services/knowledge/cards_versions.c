@@ -106,8 +106,9 @@ int kb_cards_diff(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_diff_lines(ta.data, ta.len, tb.data, tb.len,
 				   DIFF_CONTEXT, &diff);
 	if (rc == HD_E_TOOBIG)
-		rc = hd_rpc_fail(rep, rc, NULL, "the versions are too large "
-						"to diff");
+		rc = hd_rpc_fail(rep, rc, NULL,
+				 "the versions are too large "
+				 "to diff");
 	if (!rc) {
 		Hd__CardDiff d = HD__CARD_DIFF__INIT;
 		d.from = q->from;

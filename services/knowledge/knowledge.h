@@ -11,8 +11,9 @@
 typedef struct kb {
 	hd_store *store;
 	hc hc; /* help center, article search, suggestions */
-	struct kb_cards *cards;   /* cards_store.c */
-	struct kb_macros *macros; /* macros_store.c */
+	/* knowledge cards (cards_store.c) and macros (macros_store.c) */
+	struct kb_cards *cards;
+	struct kb_macros *macros;
 } kb;
 
 int kb_store_bind(kb *k);

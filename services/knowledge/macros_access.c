@@ -51,17 +51,17 @@ static bool one_of(const char *s, const char *const *list)
 }
 
 static const char *const text_fields[] = {
-	"status",        "priority",           "type",
-	"subject",       "comment_value_html", "comment_mode_is_public",
-	"group_id",      "assignee_id",        NULL};
+	"status",   "priority",           "type",
+	"subject",  "comment_value_html", "comment_mode_is_public",
+	"group_id", "assignee_id",        NULL};
 static const char *const tag_fields[] = {"set_tags", "current_tags",
 					 "remove_tags", NULL};
 static const char *const statuses[] = {"open", "pending", "hold", "solved",
 				       NULL};
-static const char *const priorities[] = {"", "low", "normal", "high",
-					 "urgent", NULL};
-static const char *const types[] = {"", "problem", "incident", "question",
-				    "task", NULL};
+static const char *const priorities[] = {"",     "low",    "normal",
+					 "high", "urgent", NULL};
+static const char *const types[] = {"",         "problem", "incident",
+				    "question", "task",    NULL};
 
 static bool custom_field(const char *f)
 {

@@ -48,9 +48,9 @@ static int load(hd_txn *t, macro_job *j, uint64_t id, Hd__Macro **out)
 		*out = NULL;
 		rc = HD_E_NOTFOUND;
 	}
-	return rc == HD_E_NOTFOUND ? hd_rpc_fail(j->rep, rc, NULL,
-						 "no such macro")
-				   : rc;
+	return rc == HD_E_NOTFOUND
+		       ? hd_rpc_fail(j->rep, rc, NULL, "no such macro")
+		       : rc;
 }
 
 static int save_write(hd_txn *t, void *arg)
@@ -73,8 +73,8 @@ static int save_write(hd_txn *t, void *arg)
 	if (!rc) {
 		in->updated_at = hd_now_ms();
 		in->created_at = old ? old->created_at : in->updated_at;
-		in->created_by = old ? old->created_by
-				     : j->req->principal.user_id;
+		in->created_by =
+			old ? old->created_by : j->req->principal.user_id;
 		in->usage_1h = in->usage_24h = in->usage_7d = in->usage_30d = 0;
 		rc = kb_macro_put(t, j->m, in);
 	}
@@ -103,8 +103,8 @@ static int change_write(hd_txn *t, void *arg)
 	return rc ? rc : t->rc;
 }
 
-static int run(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
-	       bool del, bool apply)
+static int run(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep, bool del,
+	       bool apply)
 {
 	kb_macros *m = ((kb *)ctx)->macros;
 	int rc;
@@ -118,9 +118,8 @@ static int run(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	else if (!del && !apply)
 		rc = kb_macro_check(q->macro, rep);
 	if (!rc)
-		rc = hd_store_write(m->store, del || apply ? change_write
-							   : save_write,
-				    &j);
+		rc = hd_store_write(
+			m->store, del || apply ? change_write : save_write, &j);
 	if (!rc && !del)
 		rc = hd_pb_pack(&rep->payload, j.out ? j.out : q->macro);
 	hd__macro__free_unpacked(j.out, NULL);
@@ -203,7 +202,8 @@ static int scan(hd_txn *t, macro_job *j, Hd__MacroList *l)
 	for (int op = MDB_FIRST; !rc && l->n_macros < MAX_LIST &&
 				 mdb_cursor_get(cur, &k, &v, op) == MDB_SUCCESS;
 	     op = MDB_NEXT) {
-		Hd__Macro *macro = hd__macro__unpack(NULL, v.mv_size, v.mv_data);
+		Hd__Macro *macro =
+			hd__macro__unpack(NULL, v.mv_size, v.mv_data);
 		if (!macro) {
 			rc = HD_E_CORRUPT;
 			break;
@@ -245,7 +245,7 @@ static int macros_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 const hd_rpc_route kb_macro_routes[] = {
-	{"macros.save", macros_save},     {"macros.get", macros_get},
-	{"macros.list", macros_list},     {"macros.delete", macros_delete},
-	{"macros.apply", macros_apply},   {NULL, NULL},
+	{"macros.save", macros_save},   {"macros.get", macros_get},
+	{"macros.list", macros_list},   {"macros.delete", macros_delete},
+	{"macros.apply", macros_apply}, {NULL, NULL},
 };

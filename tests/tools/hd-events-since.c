@@ -34,7 +34,8 @@ static void print_event(const Hd__Envelope *ev, uint64_t seq)
 int main(int argc, char **argv)
 {
 	uint64_t after = 0;
-	if (argc < 2 || argc > 3 || (argc == 3 && hd_parse_u64(argv[2], &after))) {
+	if (argc < 2 || argc > 3 ||
+	    (argc == 3 && hd_parse_u64(argv[2], &after))) {
 		fprintf(stderr, "usage: %s RPC_URL [AFTER_SEQ]\n", argv[0]);
 		return 2;
 	}
@@ -48,8 +49,8 @@ int main(int argc, char **argv)
 		q.max = 1000;
 		size_t len = hd__events_since_request__pack(&q, buf);
 		rc = rc ? rc
-			: hd_rpc_call(c, "events.since", buf, len, NULL, "", 5000,
-				      &res);
+			: hd_rpc_call(c, "events.since", buf, len, NULL, "",
+				      5000, &res);
 		rc = rc ? rc : res.rc;
 		Hd__EventsSinceReply *rep =
 			rc ? NULL

@@ -11,8 +11,7 @@
 #include "hd/err.h"
 #include "unit.h"
 
-static void expect(const char *a, const char *b, unsigned ctx,
-		   const char *want)
+static void expect(const char *a, const char *b, unsigned ctx, const char *want)
 {
 	hd_buf out;
 	hd_buf_init(&out, 1 << 20);
@@ -83,8 +82,7 @@ static void test_limits(void **state)
 	hd_buf_init(&out, 1 << 20);
 	assert_hd_rc(hd_diff_lines(big, n, "y\n", 2, 3, &out), HD_E_TOOBIG);
 	/* 3000 × 3000 lines is over the cell limit, too. */
-	assert_hd_rc(hd_diff_lines(big, 6000, big, 6000, 3, &out),
-		     HD_E_TOOBIG);
+	assert_hd_rc(hd_diff_lines(big, 6000, big, 6000, 3, &out), HD_E_TOOBIG);
 	hd_buf_release(&out);
 	/* The output buffer's own maximum is honoured. */
 	hd_buf small;
