@@ -6,6 +6,7 @@
 
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "user.pb-c.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,55 @@ static int cards_delete(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
+static bool given(const Hd__CardWrite *w, const char *field)
+{
+	for (size_t i = 0; i < w->n_fields; i++)
+		if (!strcmp(w->fields[i], field))
+			return true;
+	return false;
+}
+
+/* 422 naming field unless id is an agent or admin (group: a live group)
+ * in intake's directory; other failures are the directory's. */
+static int check_ref(gw *g, gw_req *r, const char *method, uint64_t id,
+		     const char *field, gw_resp *out)
+{
+	Hd__IdRequest q = HD__ID_REQUEST__INIT;
+	void *reply = NULL;
+	bool group = !strcmp(method, "groups.get");
+	q.id = id;
+	int rc = gw_call(g, g->intake[0], r, method, &q,
+			 group ? &hd__group__descriptor : &hd__user__descriptor,
+			 &reply, out);
+	bool ok = !rc && (group ? !((Hd__Group *)reply)->deleted
+				: strcmp(((Hd__User *)reply)->role,
+					 "end-user") != 0);
+	protobuf_c_message_free_unpacked(reply, NULL);
+	if (rc && rc != HD_E_NOTFOUND)
+		return rc;
+	char msg[128];
+	snprintf(msg, sizeof msg, "%s: must name %s", field,
+		 group ? "a group" : "an agent or admin");
+	return ok ? HD_OK : gw_invalid(out, field, msg);
+}
+
+/* The people a card names must exist and be staff. */
+static int check_people(gw *g, gw_req *r, const Hd__CardWrite *w,
+			gw_resp *out)
+{
+	const Hd__Card *c = w->card;
+	int rc = HD_OK;
+	if (given(w, "owner_id") && c->owner_id)
+		rc = check_ref(g, r, "users.get", c->owner_id, "owner_id", out);
+	if (!rc && given(w, "verifier") && c->verifier_user_id)
+		rc = check_ref(g, r, "users.get", c->verifier_user_id,
+			       "verifier", out);
+	if (!rc && given(w, "verifier") && c->verifier_group_id)
+		rc = check_ref(g, r, "groups.get", c->verifier_group_id,
+			       "verifier", out);
+	return rc;
+}
+
 static int write_card(gw *g, gw_req *r, uint64_t id, unsigned status,
 		      gw_resp *out)
 {
@@ -82,6 +132,8 @@ static int write_card(gw *g, gw_req *r, uint64_t id, unsigned status,
 		rc = gw_req_object(r, out, "card", &root, &obj);
 	if (!rc)
 		rc = gw_card_read(obj, &w, out);
+	if (!rc)
+		rc = check_people(g, r, &w, out);
 	if (!rc)
 		rc = gw_caller_groups(g, r, ids, &w.n_group_ids, out);
 	if (!rc)

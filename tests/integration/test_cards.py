@@ -218,10 +218,15 @@ def test_card_roles_groups_and_lists(ctx):
                             ({"title": "t", "content": "c", "verification_interval_days": 0}, "verification_interval_days"),
                             ({"title": "t", "content": "c", "verifier": {"user_id": 1, "group_id": 2}}, "verifier"),
                             ({"title": 5, "content": "c"}, "title"),
-                            ({"title": "t" * 2000, "content": "c"}, "title")]:
+                            ({"title": "t" * 2000, "content": "c"}, "title"),
+                            ({"title": "t", "content": "c", "verifier": {"user_id": customer["id"]}}, "verifier"),
+                            ({"title": "t", "content": "c", "verifier": {"user_id": 999999}}, "verifier"),
+                            ({"title": "t", "content": "c", "verifier": {"group_id": 999999}}, "verifier"),
+                            ({"title": "t", "content": "c", "owner_id": customer["id"]}, "owner_id")]:
             r = oc.request("POST", CARDS, {"card": body})
             assert r.status == 422 and field in r.json["details"], (body, r)
         assert oc.request("POST", CARDS, {"nope": {}}).status == 400
+        assert oc.request("POST", CARDS, {"card": []}).status == 400
         assert ec.request("POST", CARDS + "/proposals", {"proposal": {"title": "only title"}}).status == 422
         assert oc.request("GET", f"{CARDS}/999999").status == 404
         # delete: owner or admin
