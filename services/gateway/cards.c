@@ -88,9 +88,9 @@ static int check_ref(gw *g, gw_req *r, const char *method, uint64_t id,
 	int rc = gw_call(g, g->intake[0], r, method, &q,
 			 group ? &hd__group__descriptor : &hd__user__descriptor,
 			 &reply, out);
-	bool ok = !rc && (group ? !((Hd__Group *)reply)->deleted
-				: strcmp(((Hd__User *)reply)->role,
-					 "end-user") != 0);
+	bool ok = !rc &&
+		  (group ? !((Hd__Group *)reply)->deleted
+			 : strcmp(((Hd__User *)reply)->role, "end-user") != 0);
 	protobuf_c_message_free_unpacked(reply, NULL);
 	if (rc && rc != HD_E_NOTFOUND)
 		return rc;
@@ -101,8 +101,7 @@ static int check_ref(gw *g, gw_req *r, const char *method, uint64_t id,
 }
 
 /* The people a card names must exist and be staff. */
-static int check_people(gw *g, gw_req *r, const Hd__CardWrite *w,
-			gw_resp *out)
+static int check_people(gw *g, gw_req *r, const Hd__CardWrite *w, gw_resp *out)
 {
 	const Hd__Card *c = w->card;
 	int rc = HD_OK;

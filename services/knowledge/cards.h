@@ -116,9 +116,10 @@ int kb_cards_propose(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
-/* cards_sweep.c: a thread that every HD_CARD_SWEEP_MS (wall time) expires
- * the cards whose next_verification_at (business time) has passed. */
-int kb_cards_sweep_start(kb_cards *c, const hd_cfg *cfg);
+/* cards_sweep.c: a thread that every HD_CARD_SWEEP_MS (wall time), while
+ * svc is ready, expires the cards whose next_verification_at (business
+ * time) has passed. */
+int kb_cards_sweep_start(kb_cards *c, const hd_svc *svc);
 void kb_cards_sweep_stop(void);
 /* One sweep now; the number of cards expired goes to *expired. */
 int kb_cards_sweep_once(kb_cards *c, uint64_t *expired);

@@ -30,7 +30,7 @@ int kb_cards_setup(kb *k, hd_svc *svc)
 	rc = rc ? rc : hd_store_dbi(c->store, "card_due", &c->due);
 	rc = rc ? rc : hd_store_dbi(c->store, "card_meta", &c->meta);
 	rc = rc ? rc : kbs_bind(c->store, &c->search);
-	rc = rc ? rc : kb_cards_sweep_start(c, &svc->cfg);
+	rc = rc ? rc : kb_cards_sweep_start(c, svc);
 	if (!rc)
 		k->cards = c;
 	return rc;

@@ -30,6 +30,7 @@ static struct {
 	int started, stop;
 	uint64_t every_ms;
 	kb_cards *c;
+	const hd_svc *svc;
 } sweeper = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static int emit_expired(hd_txn *t, const Hd__Card *card, int64_t due)
@@ -125,8 +126,12 @@ static void *sweep_main(void *arg)
 		if (sweeper.stop)
 			break;
 		pthread_mutex_unlock(&sweeper.mu);
+		/* Only while the service runs: a start that failed after setup
+		 * releases the store without calling teardown. */
 		uint64_t n = 0;
-		int rc = kb_cards_sweep_once(sweeper.c, &n);
+		int rc = atomic_load(&sweeper.svc->ready)
+				 ? kb_cards_sweep_once(sweeper.c, &n)
+				 : HD_OK;
 		if (rc)
 			hd_error("cards.sweep_failed", "err=%s",
 				 hd_strerror(rc));
@@ -139,13 +144,14 @@ static void *sweep_main(void *arg)
 	return NULL;
 }
 
-int kb_cards_sweep_start(kb_cards *c, const hd_cfg *cfg)
+int kb_cards_sweep_start(kb_cards *c, const hd_svc *svc)
 {
-	int rc = hd_cfg_u64(cfg, "HD_CARD_SWEEP_MS", 1, 86400000,
+	int rc = hd_cfg_u64(&svc->cfg, "HD_CARD_SWEEP_MS", 1, 86400000,
 			    &sweeper.every_ms);
 	if (rc)
 		return rc;
 	sweeper.c = c;
+	sweeper.svc = svc;
 	sweeper.stop = 0;
 	if (pthread_cond_init(&sweeper.cv, NULL))
 		return HD_E_NOMEM;
