@@ -31,7 +31,7 @@ ifdef CI
   WARN += -Werror
 endif
 CFLAGS_ALL = -std=c17 -D_GNU_SOURCE $(OPT) $(WARN) -Icommon/include -I$(GEN) $(NNG_CFLAGS) $(PKG_CFLAGS) -MMD -MP
-LDLIBS_ALL = $(NNG_LIBS) $(PKG_LIBS) -lpthread
+LDLIBS_ALL = $(NNG_LIBS) $(PKG_LIBS) -lpthread -lm
 LDFLAGS_ALL = $(OPT)
 
 PROTOS := $(wildcard proto/*.proto)

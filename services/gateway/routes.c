@@ -24,6 +24,8 @@ const gw_route *const gw_route_tables[] = {
 	gw_request_routes,
 	gw_chat_routes,
 	gw_voice_routes,
+	gw_card_routes,
+	gw_macro_routes,
 	NULL,
 };
 /* clang-format on */

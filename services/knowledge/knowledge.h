@@ -1,15 +1,19 @@
-/* knowledge: help center, verified cards, macros and search. For now it
- * queues each new ticket's text for article suggestions. Context built in
- * setup, read-only after; apply runs inside the group commit. */
+/* knowledge: help center, verified cards, macros and search. Each new
+ * ticket gets article suggestions (hc_suggest.c). Context built in setup,
+ * read-only after; apply runs inside the group commit. */
 #ifndef KNOWLEDGE_H
 #define KNOWLEDGE_H
 
 #include "hd/bus.h"
 #include "hd/svc.h"
+#include "hc.h"
 
 typedef struct kb {
 	hd_store *store;
-	MDB_dbi suggest_queue;
+	hc hc; /* help center, article search, suggestions */
+	/* knowledge cards (cards_store.c) and macros (macros_store.c) */
+	struct kb_cards *cards;
+	struct kb_macros *macros;
 } kb;
 
 int kb_store_bind(kb *k);

@@ -1,9 +1,8 @@
-/* knowledge's store. Key layout (integers big-endian):
- *   suggest_queue  u64 ticket id → subject "\n" description (UTF-8), the
- *                  text article suggestions will be computed from */
+/* knowledge's store. Each module keeps its own key layout beside its
+ * code: the help center in hc.h, the search index in kbsearch.h. */
 #include "knowledge.h"
 
 int kb_store_bind(kb *k)
 {
-	return hd_store_dbi(k->store, "suggest_queue", &k->suggest_queue);
+	return hc_bind(&k->hc, k->store);
 }

@@ -1,0 +1,47 @@
+/* Who may touch cards: staff (agents, admins, the system) read and write
+ * them; any account may propose; the verifier alone verifies. */
+#include "cards.h"
+
+#include "hd/err.h"
+
+#include <string.h>
+
+bool kb_staff(const hd_principal *p)
+{
+	return !strcmp(p->role, "agent") || !strcmp(p->role, "admin") ||
+	       !strcmp(p->role, "system");
+}
+
+bool kb_account(const hd_principal *p)
+{
+	return p->user_id && (kb_staff(p) || !strcmp(p->role, "end-user"));
+}
+
+bool kb_card_is_verifier(const Hd__Card *card, const hd_principal *p,
+			 const uint64_t *group_ids, size_t n_groups)
+{
+	if (card->verifier_user_id)
+		return p->user_id == card->verifier_user_id;
+	for (size_t i = 0; i < n_groups && card->verifier_group_id; i++)
+		if (group_ids[i] == card->verifier_group_id)
+			return kb_staff(p);
+	return false;
+}
+
+int kb_deny_unless_staff(const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	if (kb_staff(&req->principal))
+		return HD_OK;
+	return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+			   "knowledge cards are for agents and admins");
+}
+
+Hd__CardRequest *kb_card_request(const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	Hd__CardRequest *q =
+		hd__card_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		hd_rpc_fail(rep, HD_E_DECODE, NULL,
+			    "payload is not an hd.CardRequest");
+	return q;
+}

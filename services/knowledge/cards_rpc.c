@@ -1,0 +1,325 @@
+/* knowledge's cards.* RPCs for the card itself: save (create/update), get,
+ * list, delete, verify. Versions and proposals are in their own files. */
+#include "cards.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+#include "hd/store_pb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS        (24LL * 3600 * 1000)
+#define MAX_LIST_PAGE 100
+
+static bool given(const Hd__CardWrite *w, const char *field)
+{
+	for (size_t i = 0; i < w->n_fields; i++)
+		if (!strcmp(w->fields[i], field))
+			return true;
+	return false;
+}
+
+typedef struct save_job {
+	kb_cards *c;
+	const hd_rpc_req *req;
+	hd_rpc_rep *rep;
+	const Hd__CardWrite *w;
+	Hd__Card *card; /* the stored card afterwards */
+} save_job;
+
+/* Owner, verifier and interval from the request onto card. */
+static int set_meta(save_job *j, Hd__Card *card, bool create)
+{
+	const Hd__Card *in = j->w->card;
+	bool verifier = create || given(j->w, "verifier");
+	if (create || given(j->w, "owner_id"))
+		card->owner_id =
+			in->owner_id ? in->owner_id : j->req->principal.user_id;
+	if (verifier &&
+	    (create || in->verifier_user_id != card->verifier_user_id ||
+	     in->verifier_group_id != card->verifier_group_id)) {
+		card->verifier_user_id = in->verifier_user_id;
+		card->verifier_group_id = in->verifier_group_id;
+		if (!card->verifier_user_id && !card->verifier_group_id)
+			card->verifier_user_id = card->owner_id;
+		card->next_verification_at = 0;
+		if (hd_pb_set_string(&card->state, KB_CARD_STATE_NEEDS))
+			return HD_E_NOMEM;
+	}
+	if (create || given(j->w, "verification_interval_days")) {
+		uint32_t days = in->verification_interval_days
+					? in->verification_interval_days
+					: KB_CARD_DEFAULT_DAYS;
+		if (days > KB_CARD_MAX_DAYS)
+			return hd_rpc_fail(j->rep, HD_E_INVALID,
+					   "verification_interval_days",
+					   "verification_interval_days: must "
+					   "be between 1 and %d",
+					   KB_CARD_MAX_DAYS);
+		card->verification_interval_days = days;
+		if (card->next_verification_at)
+			card->next_verification_at =
+				card->last_verified_at + days * DAY_MS;
+	}
+	return HD_OK;
+}
+
+static int save_write(hd_txn *t, void *arg)
+{
+	save_job *j = arg;
+	const Hd__Card *in = j->w->card;
+	Hd__Card *card = NULL;
+	bool create = in->id == 0;
+	int rc = create ? HD_OK : kb_card_get(t, j->c, in->id, &card);
+	if (rc == HD_E_NOTFOUND)
+		return hd_rpc_fail(j->rep, rc, NULL, "no such card");
+	if (!rc && create && !(card = hd_pb_new(&hd__card__descriptor)))
+		rc = HD_E_NOMEM;
+	int64_t old_due = card ? kb_card_due(card) : 0;
+	if (!rc && create) {
+		rc = kb_cards_next_id(t, j->c, "next_card", &card->id);
+		card->created_at = hd_now_ms();
+	}
+	if (!rc)
+		rc = set_meta(j, card, create);
+	if (!rc) {
+		kb_card_text text = {
+			.title = create || given(j->w, "title") ? in->title
+								: NULL,
+			.content = create || given(j->w, "content")
+					   ? in->content
+					   : NULL,
+			.collection = create || given(j->w, "collection")
+					      ? in->collection
+					      : NULL,
+			.author_id = j->req->principal.user_id,
+			.author_verifies = kb_card_is_verifier(
+				card, &j->req->principal, j->w->group_ids,
+				j->w->n_group_ids),
+			.reason = create ? "created" : "edited",
+		};
+		rc = kb_card_edit(t, j->c, card, &text);
+	}
+	if (!rc)
+		rc = kb_card_put(t, j->c, old_due, card);
+	if (rc)
+		hd__card__free_unpacked(card, NULL);
+	else
+		j->card = card;
+	return rc ? rc : t->rc;
+}
+
+static int cards_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	kb_cards *c = ((kb *)ctx)->cards;
+	int rc = kb_deny_unless_staff(req, rep);
+	if (rc)
+		return rc;
+	Hd__CardWrite *w = hd__card_write__unpack(NULL, req->len, req->payload);
+	if (!w || !w->card) {
+		hd__card_write__free_unpacked(w, NULL);
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.CardWrite");
+	}
+	bool create = w->card->id == 0;
+	rc = kb_card_check_text(
+		create || given(w, "title") ? w->card->title : NULL,
+		create || given(w, "content") ? w->card->content : NULL,
+		w->card->collection, create, rep);
+	save_job j = {c, req, rep, w, NULL};
+	if (!rc)
+		rc = hd_store_write(c->store, save_write, &j);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, j.card);
+	hd__card__free_unpacked(j.card, NULL);
+	hd__card_write__free_unpacked(w, NULL);
+	return rc;
+}
+
+static int read_card(kb_cards *c, uint64_t id, Hd__Card **card, hd_rpc_rep *rep)
+{
+	hd_txn t;
+	int rc = hd_store_read(c->store, &t);
+	if (!rc) {
+		rc = kb_card_get(&t, c, id, card);
+		hd_txn_end(&t);
+	}
+	return rc == HD_E_NOTFOUND ? hd_rpc_fail(rep, rc, NULL, "no such card")
+				   : rc;
+}
+
+static int cards_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	kb_cards *c = ((kb *)ctx)->cards;
+	int rc = kb_deny_unless_staff(req, rep);
+	Hd__CardRequest *q = rc ? NULL : kb_card_request(req, rep);
+	Hd__Card *card = NULL;
+	if (!q)
+		return rc ? rc : HD_E_DECODE;
+	rc = read_card(c, q->id, &card, rep);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, card);
+	hd__card__free_unpacked(card, NULL);
+	hd__card_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+static bool listed(const Hd__Card *card, const Hd__CardRequest *q)
+{
+	return (!q->state[0] || !strcmp(card->state, q->state)) &&
+	       (!q->collection[0] || !strcmp(card->collection, q->collection));
+}
+
+/* Matching cards in id order: count them all, keep [offset, offset+limit). */
+static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q,
+		Hd__CardList *l)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, c->cards, &cur));
+	uint32_t limit = q->limit && q->limit <= MAX_LIST_PAGE ? q->limit
+							       : MAX_LIST_PAGE;
+	if (!rc && !(l->cards = calloc(limit, sizeof *l->cards)))
+		rc = HD_E_NOMEM;
+	for (int op = MDB_FIRST;
+	     !rc && mdb_cursor_get(cur, &k, &v, op) == MDB_SUCCESS;
+	     op = MDB_NEXT) {
+		Hd__Card *card = hd__card__unpack(NULL, v.mv_size, v.mv_data);
+		if (!card) {
+			rc = HD_E_CORRUPT;
+			break;
+		}
+		if (listed(card, q) && l->count++ >= q->offset &&
+		    l->n_cards < limit) {
+			l->cards[l->n_cards++] = card;
+			card = NULL;
+		}
+		hd__card__free_unpacked(card, NULL);
+	}
+	mdb_cursor_close(cur);
+	return rc;
+}
+
+static int cards_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	kb_cards *c = ((kb *)ctx)->cards;
+	int rc = kb_deny_unless_staff(req, rep);
+	Hd__CardRequest *q = rc ? NULL : kb_card_request(req, rep);
+	if (!q)
+		return rc ? rc : HD_E_DECODE;
+	Hd__CardList l = HD__CARD_LIST__INIT;
+	hd_txn t;
+	rc = hd_store_read(c->store, &t);
+	if (!rc) {
+		rc = scan(&t, c, q, &l);
+		hd_txn_end(&t);
+	}
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, &l);
+	for (size_t i = 0; i < l.n_cards; i++)
+		hd__card__free_unpacked(l.cards[i], NULL);
+	free(l.cards);
+	hd__card_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+typedef struct card_job {
+	kb_cards *c;
+	const hd_rpc_req *req;
+	hd_rpc_rep *rep;
+	const Hd__CardRequest *q;
+	Hd__Card *card; /* verify: the card afterwards */
+} card_job;
+
+static int delete_write(hd_txn *t, void *arg)
+{
+	card_job *j = arg;
+	Hd__Card *card = NULL;
+	int rc = kb_card_get(t, j->c, j->q->id, &card);
+	if (rc == HD_E_NOTFOUND)
+		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
+	else if (!rc && card->owner_id != j->req->principal.user_id &&
+		 strcmp(j->req->principal.role, "admin") != 0)
+		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
+				 "only the card's owner or an admin may "
+				 "delete it");
+	else if (!rc)
+		rc = kb_card_del(t, j->c, card);
+	hd__card__free_unpacked(card, NULL);
+	return rc ? rc : t->rc;
+}
+
+static int verify_write(hd_txn *t, void *arg)
+{
+	card_job *j = arg;
+	Hd__Card *card = NULL;
+	int rc = kb_card_get(t, j->c, j->q->id, &card);
+	if (rc == HD_E_NOTFOUND)
+		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
+	else if (!rc &&
+		 !kb_card_is_verifier(card, &j->req->principal, j->q->group_ids,
+				      j->q->n_group_ids))
+		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
+				 "only the card's verifier may verify it");
+	int64_t old_due = card ? kb_card_due(card) : 0;
+	if (!rc && hd_pb_set_string(&card->state, KB_CARD_STATE_VERIFIED))
+		rc = HD_E_NOMEM;
+	if (!rc) {
+		int64_t now = hd_now_ms();
+		card->last_verified_by = j->req->principal.user_id;
+		card->last_verified_at = now;
+		card->next_verification_at =
+			now + card->verification_interval_days * DAY_MS;
+		rc = kb_card_put(t, j->c, old_due, card);
+	}
+	if (rc)
+		hd__card__free_unpacked(card, NULL);
+	else
+		j->card = card;
+	return rc ? rc : t->rc;
+}
+
+static int card_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		      hd_write_fn fn)
+{
+	kb_cards *c = ((kb *)ctx)->cards;
+	int rc = kb_deny_unless_staff(req, rep);
+	Hd__CardRequest *q = rc ? NULL : kb_card_request(req, rep);
+	if (!q)
+		return rc ? rc : HD_E_DECODE;
+	card_job j = {c, req, rep, q, NULL};
+	rc = hd_store_write(c->store, fn, &j);
+	if (!rc && j.card)
+		rc = hd_pb_pack(&rep->payload, j.card);
+	hd__card__free_unpacked(j.card, NULL);
+	hd__card_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+static int cards_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return card_write(ctx, req, rep, delete_write);
+}
+
+static int cards_verify(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return card_write(ctx, req, rep, verify_write);
+}
+
+const hd_rpc_route kb_card_routes[] = {
+	{"cards.save", cards_save},
+	{"cards.get", cards_get},
+	{"cards.list", cards_list},
+	{"cards.delete", cards_delete},
+	{"cards.verify", cards_verify},
+	{"cards.versions", kb_cards_versions_list},
+	{"cards.version", kb_cards_versions_get},
+	{"cards.diff", kb_cards_diff},
+	{"cards.restore", kb_cards_restore},
+	{"cards.propose", kb_cards_propose},
+	{"cards.proposals", kb_cards_proposals_list},
+	{"cards.decide", kb_cards_proposal_decide},
+	{"cards.search", kb_cards_search},
+	{NULL, NULL},
+};

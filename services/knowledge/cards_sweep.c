@@ -1,0 +1,177 @@
+/* The expiry sweep: a thread that wakes every HD_CARD_SWEEP_MS of wall time
+ * and, in one group commit, turns every verified card whose
+ * next_verification_at has passed in business time (hd_now_ms) into
+ * needs_verification and emits kb.card_expired for it. The state change and
+ * the event share the transaction and the card leaves the due index, so
+ * each expiry is announced exactly once. */
+#include "cards.h"
+
+#include "alerts.pb-c.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/pbwire.h"
+#include "hd/store_pb.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_PER_SWEEP 500 /* the rest wait for the next sweep */
+
+const hd_cfg_opt kb_cards_opts[KB_CARDS_NOPTS] = {
+	{"HD_CARD_SWEEP_MS", "--card-sweep-ms", "60000",
+	 "how often (ms, wall time) overdue knowledge cards are expired"},
+};
+
+static struct {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int started, stop;
+	uint64_t every_ms;
+	kb_cards *c;
+	const hd_svc *svc;
+} sweeper = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static int emit_expired(hd_txn *t, const Hd__Card *card, int64_t due)
+{
+	Hd__CardExpired ev = HD__CARD_EXPIRED__INIT;
+	ev.card_id = card->id;
+	ev.title = card->title;
+	ev.owner_id = card->owner_id;
+	ev.verifier_user_id = card->verifier_user_id;
+	ev.verifier_group_id = card->verifier_group_id;
+	ev.due_at = due;
+	hd_buf b;
+	hd_buf_init(&b, (size_t)1 << 20);
+	int rc = hd_pb_pack(&b, &ev);
+	if (!rc)
+		rc = hd_txn_emit(t, "kb.card_expired", b.data ? b.data : "",
+				 b.len, NULL);
+	hd_buf_release(&b);
+	return rc ? hd_txn_fail(t, rc) : HD_OK;
+}
+
+static int expire(hd_txn *t, kb_cards *c, uint64_t id, int64_t due)
+{
+	Hd__Card *card = NULL;
+	int rc = kb_card_get(t, c, id, &card);
+	if (rc == HD_E_NOTFOUND) /* an index entry without its card */
+		return hd_txn_fail(t, HD_E_CORRUPT);
+	if (!rc && hd_pb_set_string(&card->state, KB_CARD_STATE_NEEDS))
+		rc = hd_txn_fail(t, HD_E_NOMEM);
+	if (!rc)
+		rc = kb_card_put(t, c, due, card);
+	if (!rc)
+		rc = emit_expired(t, card, due);
+	hd__card__free_unpacked(card, NULL);
+	return rc;
+}
+
+typedef struct sweep_job {
+	kb_cards *c;
+	uint64_t expired;
+} sweep_job;
+
+static int sweep_write(hd_txn *t, void *arg)
+{
+	sweep_job *j = arg;
+	int64_t now = hd_now_ms();
+	uint64_t ids[MAX_PER_SWEEP];
+	int64_t dues[MAX_PER_SWEEP];
+	size_t n = 0;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, j->c->due, &cur));
+	/* Collect first: expiring deletes from the index being walked. */
+	for (int op = MDB_FIRST; !rc && n < MAX_PER_SWEEP &&
+				 mdb_cursor_get(cur, &k, &v, op) == MDB_SUCCESS;
+	     op = MDB_NEXT) {
+		if (k.mv_size != 16) {
+			rc = hd_txn_fail(t, HD_E_CORRUPT);
+			break;
+		}
+		int64_t due = (int64_t)hd_key_get_u64(k.mv_data);
+		if (due > now)
+			break;
+		dues[n] = due;
+		ids[n++] = hd_key_get_u64((const uint8_t *)k.mv_data + 8);
+	}
+	mdb_cursor_close(cur);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = expire(t, j->c, ids[i], dues[i]);
+	j->expired = rc ? 0 : n;
+	return rc ? rc : t->rc;
+}
+
+int kb_cards_sweep_once(kb_cards *c, uint64_t *expired)
+{
+	sweep_job j = {c, 0};
+	int rc = hd_store_write(c->store, sweep_write, &j);
+	*expired = j.expired;
+	return rc;
+}
+
+static void *sweep_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&sweeper.mu);
+	while (!sweeper.stop) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t ns = (uint64_t)ts.tv_nsec + sweeper.every_ms * 1000000;
+		ts.tv_sec += (time_t)(ns / 1000000000);
+		ts.tv_nsec = (long)(ns % 1000000000);
+		pthread_cond_timedwait(&sweeper.cv, &sweeper.mu, &ts);
+		if (sweeper.stop)
+			break;
+		pthread_mutex_unlock(&sweeper.mu);
+		/* Only while the service runs: a start that failed after setup
+		 * releases the store without calling teardown. */
+		uint64_t n = 0;
+		int rc = atomic_load(&sweeper.svc->ready)
+				 ? kb_cards_sweep_once(sweeper.c, &n)
+				 : HD_OK;
+		if (rc)
+			hd_error("cards.sweep_failed", "err=%s",
+				 hd_strerror(rc));
+		else if (n)
+			hd_info("cards.expired", "count=%llu",
+				(unsigned long long)n);
+		pthread_mutex_lock(&sweeper.mu);
+	}
+	pthread_mutex_unlock(&sweeper.mu);
+	return NULL;
+}
+
+int kb_cards_sweep_start(kb_cards *c, const hd_svc *svc)
+{
+	int rc = hd_cfg_u64(&svc->cfg, "HD_CARD_SWEEP_MS", 1, 86400000,
+			    &sweeper.every_ms);
+	if (rc)
+		return rc;
+	sweeper.c = c;
+	sweeper.svc = svc;
+	sweeper.stop = 0;
+	if (pthread_cond_init(&sweeper.cv, NULL))
+		return HD_E_NOMEM;
+	if (pthread_create(&sweeper.thread, NULL, sweep_main, NULL)) {
+		pthread_cond_destroy(&sweeper.cv);
+		return HD_E_NOMEM;
+	}
+	sweeper.started = 1;
+	return HD_OK;
+}
+
+void kb_cards_sweep_stop(void)
+{
+	if (!sweeper.started)
+		return;
+	pthread_mutex_lock(&sweeper.mu);
+	sweeper.stop = 1;
+	pthread_cond_signal(&sweeper.cv);
+	pthread_mutex_unlock(&sweeper.mu);
+	pthread_join(sweeper.thread, NULL);
+	pthread_cond_destroy(&sweeper.cv);
+	sweeper.started = 0;
+}

@@ -1,0 +1,180 @@
+/* The help center's store: ids, protobuf records by u64 key, locale ids
+ * and the search index of articles (key layout in hc.h). */
+#include "hc.h"
+
+#include "hd/err.h"
+#include "hd/html.h"
+#include "hd/pbwire.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RECORD ((size_t)8 << 20)
+
+const char *const hc_dbs[] = {"hc_meta",        "hc_categories",
+			      "hc_sections",    "hc_articles",
+			      "hc_votes",       "hc_suggestions",
+			      "hc_deflections", NULL};
+
+int hc_bind(hc *h, hd_store *s)
+{
+	h->store = s;
+	if (sodium_init() < 0)
+		return HD_E_INTERNAL;
+	int rc = kbs_bind(s, &h->search);
+	MDB_dbi *out[] = {&h->meta,  &h->categories,  &h->sections,
+			  &h->articles, &h->votes, &h->suggestions,
+			  &h->deflections};
+	for (size_t i = 0; !rc && hc_dbs[i]; i++)
+		rc = hd_store_dbi(s, hc_dbs[i], out[i]);
+	return rc;
+}
+
+int hc_next_id(hd_txn *t, const hc *h, const char *kind, uint64_t *id)
+{
+	char key[48];
+	snprintf(key, sizeof key, "next_%s", kind);
+	return hd_txn_add_u64(t, h->meta, key, 1, id);
+}
+
+int hc_get(hd_txn *t, MDB_dbi dbi, uint64_t id,
+	   const ProtobufCMessageDescriptor *desc, void **out)
+{
+	uint8_t key[8];
+	MDB_val v;
+	*out = NULL;
+	hd_key_u64(key, id);
+	int rc = hd_txn_get(t, dbi, key, 8, &v);
+	if (rc)
+		return rc;
+	*out = protobuf_c_message_unpack(desc, NULL, v.mv_size, v.mv_data);
+	return *out ? HD_OK : HD_E_CORRUPT;
+}
+
+int hc_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
+{
+	uint8_t key[8];
+	hd_buf b;
+	hd_key_u64(key, id);
+	hd_buf_init(&b, MAX_RECORD);
+	int rc = hd_pb_pack(&b, msg);
+	if (!rc)
+		rc = hd_txn_put(t, dbi, key, 8, b.data ? b.data : "", b.len);
+	hd_buf_release(&b);
+	return rc ? hd_txn_fail(t, rc) : HD_OK;
+}
+
+int hc_locale_id(hd_txn *t, const hc *h, const char *locale, bool assign,
+		 uint64_t *id)
+{
+	char key[48];
+	MDB_val v;
+	snprintf(key, sizeof key, "locale:%s", locale);
+	int rc = hd_txn_get(t, h->meta, key, strlen(key), &v);
+	if (!rc && v.mv_size == 8) {
+		*id = hd_key_get_u64(v.mv_data);
+		return HD_OK;
+	}
+	*id = 0;
+	if (rc != HD_E_NOTFOUND || !assign)
+		return rc == HD_E_NOTFOUND ? HD_OK : rc;
+	rc = hd_txn_add_u64(t, h->meta, "next_locale", 1, id);
+	if (!rc && *id >= (1u << 16))
+		rc = hd_txn_fail(t, HD_E_TOOBIG);
+	uint8_t val[8];
+	hd_key_u64(val, *id);
+	return rc ? rc : hd_txn_put(t, h->meta, key, strlen(key), val, 8);
+}
+
+static int index_translation(hd_txn *t, const hc *h, const Hd__HcArticle *a,
+			     size_t slot)
+{
+	const Hd__HcTranslation *tr = a->translations[slot];
+	uint64_t loc;
+	int rc = hc_locale_id(t, h, tr->locale, true, &loc);
+	hd_buf labels, body;
+	hd_buf_init(&labels, MAX_RECORD);
+	hd_buf_init(&body, MAX_RECORD);
+	for (size_t i = 0; !rc && i < a->n_label_names; i++)
+		rc = hd_buf_printf(&labels, "%s\n", a->label_names[i]);
+	if (!rc)
+		rc = hd_html_to_text(&body, tr->body, strlen(tr->body));
+	uint32_t flags = (tr->draft ? HC_FLAG_DRAFT : 0) |
+			 (a->user_segment_id ? HC_FLAG_SIGNED_IN : 0) |
+			 (uint32_t)loc << HC_LOCALE_SHIFT;
+	kbs_field f[3] = {{tr->title, strlen(tr->title)},
+			  {labels.data, labels.len},
+			  {body.data, body.len}};
+	if (!rc)
+		rc = kbs_put(t, &h->search, HC_KIND, a->id << 8 | slot, f, 3,
+			     flags);
+	hd_buf_release(&labels);
+	hd_buf_release(&body);
+	return rc ? hd_txn_fail(t, rc) : HD_OK;
+}
+
+int hc_index_article(hd_txn *t, const hc *h, const Hd__HcArticle *old,
+		     const Hd__HcArticle *a)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; old && !rc && i < old->n_translations; i++)
+		rc = kbs_remove(t, &h->search, HC_KIND, old->id << 8 | i);
+	for (size_t i = 0; a && !rc && i < a->n_translations; i++)
+		rc = index_translation(t, h, a, i);
+	return rc;
+}
+
+int hc_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
+	    bool (*keep)(const void *msg, const void *arg), const void *arg,
+	    void ***items, size_t *n)
+{
+	MDB_cursor *cur = NULL;
+	*items = NULL;
+	*n = 0;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
+	size_t cap = 0;
+	MDB_val k, v;
+	int mrc = rc ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	while (!rc && mrc == 0) {
+		void *m = protobuf_c_message_unpack(desc, NULL, v.mv_size,
+						    v.mv_data);
+		if (!m) {
+			rc = HD_E_CORRUPT;
+			break;
+		}
+		if (keep && !keep(m, arg)) {
+			protobuf_c_message_free_unpacked(m, NULL);
+		} else {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				void **p = realloc(*items, cap * sizeof *p);
+				if (!p) {
+					protobuf_c_message_free_unpacked(m,
+									 NULL);
+					rc = HD_E_NOMEM;
+					break;
+				}
+				*items = p;
+			}
+			(*items)[(*n)++] = m;
+		}
+		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	if (rc) {
+		hc_scan_free(*items, *n);
+		*items = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void hc_scan_free(void **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		protobuf_c_message_free_unpacked(items[i], NULL);
+	free(items);
+}

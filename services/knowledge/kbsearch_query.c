@@ -1,0 +1,263 @@
+/* kbsearch: ranking. Each distinct query term's postings are read once in
+ * key order; the term's document frequency is the number of postings, so
+ * idf needs no second pass: per-document saturated frequencies are kept
+ * for the term, multiplied by its idf and added to the document's score.
+ * Then the page wanted is picked with a bounded heap. */
+#include "kbsearch_int.h"
+
+#include "hd/err.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define MAX_QUERY_TERMS 32
+
+typedef struct qterms {
+	char text[MAX_QUERY_TERMS][HD_TOKEN_MAX_BYTES];
+	uint8_t len[MAX_QUERY_TERMS];
+	size_t n;
+} qterms;
+
+static int add_qterm(void *arg, const char *tok, size_t len, uint32_t pos)
+{
+	(void)pos;
+	qterms *q = arg;
+	if (!len || len > HD_TOKEN_MAX_BYTES || q->n == MAX_QUERY_TERMS)
+		return HD_OK;
+	for (size_t i = 0; i < q->n; i++)
+		if (q->len[i] == len && memcmp(q->text[i], tok, len) == 0)
+			return HD_OK;
+	memcpy(q->text[q->n], tok, len);
+	q->len[q->n++] = (uint8_t)len;
+	return HD_OK;
+}
+
+/* ---- document scores: id → score, open addressing ---- */
+
+typedef struct acc_slot {
+	uint64_t id;
+	double score;
+	bool used;
+} acc_slot;
+
+typedef struct acc {
+	acc_slot *slots;
+	size_t cap, n;
+} acc;
+
+static acc_slot *acc_find(acc_slot *slots, size_t cap, uint64_t id)
+{
+	size_t i = (size_t)((id * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
+	while (slots[i].used && slots[i].id != id)
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static int acc_add(acc *a, uint64_t id, double score)
+{
+	if ((a->n + 1) * 10 > a->cap * 7) {
+		size_t cap = a->cap ? a->cap * 2 : 1024;
+		acc_slot *s = calloc(cap, sizeof *s);
+		if (!s)
+			return HD_E_NOMEM;
+		for (size_t i = 0; i < a->cap; i++)
+			if (a->slots[i].used)
+				*acc_find(s, cap, a->slots[i].id) = a->slots[i];
+		free(a->slots);
+		a->slots = s;
+		a->cap = cap;
+	}
+	acc_slot *s = acc_find(a->slots, a->cap, id);
+	if (!s->used) {
+		s->used = true;
+		s->id = id;
+		a->n++;
+	}
+	s->score += score;
+	return HD_OK;
+}
+
+/* ---- one term's postings ---- */
+
+typedef struct term_hits {
+	kbs_hit *v;
+	size_t n, cap;
+} term_hits;
+
+typedef struct ranker {
+	const kbs_query *q;
+	double avg[KBS_MAX_FIELDS];
+	uint64_t docs;
+	term_hits th;
+	acc scores;
+} ranker;
+
+/* BM25F's pseudo-frequency of one posting, saturated. */
+static double saturated(const ranker *rk, const uint8_t *v, size_t n)
+{
+	size_t nf = n >= 5 ? v[4] : 0;
+	double tf = 0;
+	for (size_t f = 0; f < nf && f < KBS_MAX_FIELDS && 5 + 6 * f + 6 <= n;
+	     f++) {
+		const uint8_t *p = v + 5 + 6 * f;
+		double w = rk->q->weights[f];
+		unsigned c = (unsigned)p[0] << 8 | p[1];
+		if (!w || !c)
+			continue;
+		double len = kbs_get_u32(p + 2);
+		double norm = 1 - KBS_B + KBS_B * len / rk->avg[f];
+		tf += w * c / norm;
+	}
+	return tf / (KBS_K1 + tf);
+}
+
+static int th_push(term_hits *th, uint64_t id, double s)
+{
+	if (th->n == th->cap) {
+		size_t cap = th->cap ? th->cap * 2 : 256;
+		kbs_hit *v = realloc(th->v, cap * sizeof *v);
+		if (!v)
+			return HD_E_NOMEM;
+		th->v = v;
+		th->cap = cap;
+	}
+	th->v[th->n++] = (kbs_hit){id, s};
+	return HD_OK;
+}
+
+static int score_term(hd_txn *t, const kbs *e, ranker *rk, const char *word,
+		      size_t tlen)
+{
+	uint8_t pk[KBS_KEY_CAP];
+	size_t plen = kbs_term_prefix(pk, rk->q->kind, word, tlen);
+	MDB_cursor *cur = NULL;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, e->post, &cur));
+	if (rc)
+		return rc;
+	uint64_t df = 0;
+	rk->th.n = 0;
+	MDB_val k = {plen, pk}, v;
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	while (!rc && mrc == 0 && k.mv_size == plen + 8 &&
+	       memcmp(k.mv_data, pk, plen) == 0) {
+		df++;
+		const uint8_t *val = v.mv_data;
+		uint32_t flags = v.mv_size >= 4 ? kbs_get_u32(val) : 0;
+		if ((flags & rk->q->flags_mask) == rk->q->flags_value)
+			rc = th_push(
+				&rk->th,
+				hd_key_get_u64((uint8_t *)k.mv_data + plen),
+				saturated(rk, val, v.mv_size));
+		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (!rc && mrc && mrc != MDB_NOTFOUND)
+		rc = hd_err_from_mdb(mrc);
+	double N = (double)(rk->docs > df ? rk->docs : df);
+	double idf = log(1 + (N - (double)df + 0.5) / ((double)df + 0.5));
+	for (size_t i = 0; !rc && i < rk->th.n; i++)
+		rc = acc_add(&rk->scores, rk->th.v[i].id,
+			     idf * rk->th.v[i].score);
+	return rc;
+}
+
+/* ---- picking the page ---- */
+
+/* a ranks before b: higher score, then lower id (stable across calls). */
+static bool before(const kbs_hit *a, const kbs_hit *b)
+{
+	return a->score > b->score || (a->score == b->score && a->id < b->id);
+}
+
+/* Min-heap on rank: the root is the worst of the k best so far. */
+static void sift_down(kbs_hit *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t w = i, l = 2 * i + 1, r = l + 1;
+		if (l < n && before(&h[w], &h[l]))
+			w = l;
+		if (r < n && before(&h[w], &h[r]))
+			w = r;
+		if (w == i)
+			return;
+		kbs_hit tmp = h[i];
+		h[i] = h[w];
+		h[w] = tmp;
+		i = w;
+	}
+}
+
+static void sift_up(kbs_hit *h, size_t i)
+{
+	while (i > 0 && before(&h[(i - 1) / 2], &h[i])) {
+		kbs_hit tmp = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = tmp;
+		i = (i - 1) / 2;
+	}
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+static int pick_page(hd_txn *t, ranker *rk, kbs_result *res)
+{
+	const kbs_query *q = rk->q;
+	size_t k = q->offset + q->limit, n = 0;
+	kbs_hit *heap = malloc((k ? k : 1) * sizeof *heap);
+	if (!heap)
+		return HD_E_NOMEM;
+	for (size_t i = 0; i < rk->scores.cap; i++) {
+		const acc_slot *s = &rk->scores.slots[i];
+		if (!s->used ||
+		    (q->accept && !q->accept(q->accept_arg, t, s->id)))
+			continue;
+		res->total++;
+		kbs_hit h = {s->id, s->score};
+		if (n < k) {
+			heap[n++] = h;
+			sift_up(heap, n - 1);
+		} else if (k && before(&h, &heap[0])) {
+			heap[0] = h;
+			sift_down(heap, n, 0);
+		}
+	}
+	qsort(heap, n, sizeof *heap, by_rank);
+	size_t from = q->offset < n ? q->offset : n;
+	memmove(heap, heap + from, (n - from) * sizeof *heap);
+	res->hits = heap;
+	res->n = n - from;
+	return HD_OK;
+}
+
+int kbs_search(hd_txn *t, const kbs *e, const kbs_query *q, kbs_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (!q->kind || !*q->kind || strlen(q->kind) > KBS_MAX_KIND)
+		return HD_E_INVALID;
+	qterms terms = {.n = 0};
+	int rc = hd_tokenize(q->text, q->len, add_qterm, &terms);
+	ranker rk = {.q = q};
+	uint64_t lens[KBS_MAX_FIELDS];
+	if (!rc)
+		rc = kbs_stats_get(t, e, q->kind, &rk.docs, lens);
+	for (size_t f = 0; f < KBS_MAX_FIELDS; f++) {
+		double avg = rk.docs ? (double)lens[f] / (double)rk.docs : 0;
+		rk.avg[f] = avg > 0 ? avg : 1;
+	}
+	for (size_t i = 0; !rc && i < terms.n; i++)
+		rc = score_term(t, e, &rk, terms.text[i], terms.len[i]);
+	if (!rc)
+		rc = pick_page(t, &rk, res);
+	free(rk.th.v);
+	free(rk.scores.slots);
+	return rc;
+}
+
+void kbs_result_release(kbs_result *res)
+{
+	free(res->hits);
+	memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,143 @@
+/* Who sees and writes macros (Zendesk's rules: personal macros are their
+ * owner's alone; group macros their groups' and admins'; agents write only
+ * their personal macros), and what a stored macro must look like. */
+#include "macros.h"
+
+#include "cards.h"
+#include "hd/err.h"
+#include "hd/text.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#define MAX_TITLE   1024
+#define MAX_ACTIONS 64
+#define MAX_VALUE   (64 << 10)
+
+bool kb_macro_visible(const Hd__Macro *macro, const hd_principal *who,
+		      const uint64_t *group_ids, size_t n_groups)
+{
+	if (!kb_staff(who))
+		return false;
+	if (!strcmp(macro->restriction_type, "User"))
+		return macro->restriction_id == who->user_id;
+	if (strcmp(macro->restriction_type, "Group") != 0 ||
+	    !strcmp(who->role, "admin") || !strcmp(who->role, "system"))
+		return true;
+	for (size_t i = 0; i < macro->n_restriction_ids; i++)
+		for (size_t g = 0; g < n_groups; g++)
+			if (macro->restriction_ids[i] == group_ids[g])
+				return true;
+	return false;
+}
+
+bool kb_macro_writable(const Hd__Macro *macro, const hd_principal *who)
+{
+	if (!strcmp(who->role, "admin") || !strcmp(who->role, "system"))
+		return !strcmp(macro->restriction_type, "User")
+			       ? macro->restriction_id == who->user_id
+			       : true;
+	return !strcmp(who->role, "agent") &&
+	       !strcmp(macro->restriction_type, "User") &&
+	       macro->restriction_id == who->user_id;
+}
+
+static bool one_of(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(s, *list))
+			return true;
+	return false;
+}
+
+static const char *const text_fields[] = {
+	"status",   "priority",           "type",
+	"subject",  "comment_value_html", "comment_mode_is_public",
+	"group_id", "assignee_id",        NULL};
+static const char *const tag_fields[] = {"set_tags", "current_tags",
+					 "remove_tags", NULL};
+static const char *const statuses[] = {"open", "pending", "hold", "solved",
+				       NULL};
+static const char *const priorities[] = {"",     "low",    "normal",
+					 "high", "urgent", NULL};
+static const char *const types[] = {"",         "problem", "incident",
+				    "question", "task",    NULL};
+
+static bool custom_field(const char *f)
+{
+	static const char prefix[] = "custom_fields_";
+	if (strncmp(f, prefix, sizeof prefix - 1) != 0)
+		return false;
+	const char *p = f + sizeof prefix - 1;
+	return *p && strspn(p, "0123456789") == strlen(p) && strlen(p) < 20;
+}
+
+/* The value when it is a JSON string, else NULL. */
+static const char *scalar(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int check_action(const Hd__MacroAction *a, hd_rpc_rep *rep)
+{
+	const char *f = a->field;
+	if (!one_of(f, text_fields) && !one_of(f, tag_fields) &&
+	    strcmp(f, "comment_value") != 0 && !custom_field(f))
+		return hd_rpc_fail(rep, HD_E_INVALID, "actions",
+				   "actions: unknown field \"%.64s\"", f);
+	size_t n = strlen(a->value_json);
+	json_t *v = n <= MAX_VALUE && hd_utf8_valid(a->value_json, n)
+			    ? json_loads(a->value_json, JSON_DECODE_ANY, NULL)
+			    : NULL;
+	const char *s = scalar(v);
+	bool ok = v != NULL;
+	if (ok && !strcmp(f, "status"))
+		ok = s && one_of(s, statuses);
+	else if (ok && !strcmp(f, "priority"))
+		ok = s && one_of(s, priorities);
+	else if (ok && !strcmp(f, "type"))
+		ok = s && one_of(s, types);
+	else if (ok && !strcmp(f, "comment_value"))
+		ok = json_is_string(v) || json_is_array(v);
+	else if (ok && !strcmp(f, "comment_mode_is_public"))
+		ok = json_is_boolean(v) ||
+		     (s && (!strcmp(s, "true") || !strcmp(s, "false")));
+	else if (ok && one_of(f, tag_fields))
+		ok = json_is_string(v) || json_is_array(v);
+	json_decref(v);
+	return ok ? HD_OK
+		  : hd_rpc_fail(rep, HD_E_INVALID, "actions",
+				"actions: invalid value for \"%s\"", f);
+}
+
+int kb_macro_check(const Hd__Macro *macro, hd_rpc_rep *rep)
+{
+	size_t n = strlen(macro->title);
+	if (!n || strspn(macro->title, " \t\r\n") == n)
+		return hd_rpc_fail(rep, HD_E_INVALID, "title",
+				   "title: cannot be blank");
+	if (n > MAX_TITLE || !hd_utf8_valid(macro->title, n))
+		return hd_rpc_fail(rep, HD_E_INVALID, "title",
+				   "title: must be UTF-8 of at most %d bytes",
+				   MAX_TITLE);
+	if (!hd_utf8_valid(macro->description, strlen(macro->description)))
+		return hd_rpc_fail(rep, HD_E_INVALID, "description",
+				   "description: is not valid UTF-8");
+	if (!macro->n_actions || macro->n_actions > MAX_ACTIONS)
+		return hd_rpc_fail(rep, HD_E_INVALID, "actions",
+				   "actions: between 1 and %d are required",
+				   MAX_ACTIONS);
+	for (size_t i = 0; i < macro->n_actions; i++) {
+		int rc = check_action(macro->actions[i], rep);
+		if (rc)
+			return rc;
+	}
+	const char *rt = macro->restriction_type;
+	if (rt[0] && strcmp(rt, "User") != 0 && strcmp(rt, "Group") != 0)
+		return hd_rpc_fail(rep, HD_E_INVALID, "restriction",
+				   "restriction: type must be User or Group");
+	if (rt[0] && !macro->restriction_id)
+		return hd_rpc_fail(rep, HD_E_INVALID, "restriction",
+				   "restriction: id is required");
+	return HD_OK;
+}

@@ -1,0 +1,136 @@
+/* knowledge's macro store. Key layout (integers big-endian):
+ *   macros       u64 macro id → hd.Macro
+ *   macro_usage  u64 macro id, u64 hour (business ms / 3,600,000) → u64
+ *                applications in that hour; hours older than 30 days are
+ *                dropped when the macro is next applied
+ *   macro_meta   "next_macro" → u64 */
+#include "macros.h"
+
+#include "hd/err.h"
+#include "hd/store_pb.h"
+
+#define HOUR_MS    3600000LL
+#define KEEP_HOURS 720 /* 30 days: the longest usage window */
+
+const char *const kb_macros_dbs[] = {"macros", "macro_usage", "macro_meta",
+				     NULL};
+
+static kb_macros the_macros;
+
+int kb_macros_setup(kb *k, hd_svc *svc)
+{
+	kb_macros *m = &the_macros;
+	m->store = svc->store;
+	int rc = hd_store_dbi(m->store, "macros", &m->macros);
+	rc = rc ? rc : hd_store_dbi(m->store, "macro_usage", &m->usage);
+	rc = rc ? rc : hd_store_dbi(m->store, "macro_meta", &m->meta);
+	if (!rc)
+		k->macros = m;
+	return rc;
+}
+
+int kb_macro_get(hd_txn *t, kb_macros *m, uint64_t id, Hd__Macro **out)
+{
+	uint8_t key[8];
+	hd_key_u64(key, id);
+	return hd_txn_get_pb(t, m->macros, key, 8, &hd__macro__descriptor,
+			     (void **)out);
+}
+
+int kb_macro_put(hd_txn *t, kb_macros *m, const Hd__Macro *macro)
+{
+	uint8_t key[8];
+	hd_key_u64(key, macro->id);
+	return hd_txn_put_pb(t, m->macros, key, 8, macro);
+}
+
+int kb_macros_next_id(hd_txn *t, kb_macros *m, uint64_t *id)
+{
+	uint64_t next = 0;
+	int rc = hd_txn_add_u64(t, m->meta, "next_macro", 1, &next);
+	*id = next;
+	return rc;
+}
+
+static void usage_key(uint8_t key[16], uint64_t id, uint64_t hour)
+{
+	hd_key_u64(key, id);
+	hd_key_u64(key + 8, hour);
+}
+
+/* Delete the usage buckets of id with hour < before. Each round seeks
+ * again from the first bucket, which is simpler than trusting a cursor
+ * across deletes. */
+static int drop_usage(hd_txn *t, kb_macros *m, uint64_t id, uint64_t before)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t from[16];
+	usage_key(from, id, 0);
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, m->usage, &cur));
+	while (!rc) {
+		MDB_val k = {16, from}, v;
+		if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) != MDB_SUCCESS ||
+		    k.mv_size != 16 || hd_key_get_u64(k.mv_data) != id ||
+		    hd_key_get_u64((const uint8_t *)k.mv_data + 8) >= before)
+			break;
+		rc = hd_err_from_mdb(mdb_cursor_del(cur, 0));
+	}
+	mdb_cursor_close(cur);
+	return rc ? hd_txn_fail(t, rc) : t->rc;
+}
+
+int kb_macro_del(hd_txn *t, kb_macros *m, uint64_t id)
+{
+	uint8_t key[8];
+	hd_key_u64(key, id);
+	int rc = hd_txn_del(t, m->macros, key, 8);
+	return rc ? rc : drop_usage(t, m, id, UINT64_MAX);
+}
+
+int kb_macro_count_use(hd_txn *t, kb_macros *m, uint64_t id, int64_t now_ms)
+{
+	uint64_t hour = now_ms > 0 ? (uint64_t)(now_ms / HOUR_MS) : 0;
+	uint8_t key[16], val[8];
+	usage_key(key, id, hour);
+	MDB_val v;
+	uint64_t n = 0;
+	int rc = hd_txn_get(t, m->usage, key, 16, &v);
+	if (!rc && v.mv_size == 8)
+		n = hd_key_get_u64(v.mv_data);
+	else if (rc && rc != HD_E_NOTFOUND)
+		return rc;
+	hd_key_u64(val, n + 1);
+	hd_txn_put(t, m->usage, key, 16, val, 8);
+	return hour >= KEEP_HOURS ? drop_usage(t, m, id, hour - KEEP_HOURS + 1)
+				  : t->rc;
+}
+
+int kb_macro_usage(hd_txn *t, kb_macros *m, Hd__Macro *macro, int64_t now_ms)
+{
+	uint64_t hour = now_ms > 0 ? (uint64_t)(now_ms / HOUR_MS) : 0;
+	uint64_t first = hour >= KEEP_HOURS ? hour - KEEP_HOURS + 1 : 0;
+	uint8_t from[16];
+	usage_key(from, macro->id, first);
+	MDB_val k = {16, from}, v;
+	MDB_cursor *cur = NULL;
+	macro->usage_1h = macro->usage_24h = macro->usage_7d =
+		macro->usage_30d = 0;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, m->usage, &cur));
+	for (int mrc = rc ? MDB_NOTFOUND
+			  : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     mrc == MDB_SUCCESS && k.mv_size == 16 && v.mv_size == 8 &&
+	     hd_key_get_u64(k.mv_data) == macro->id;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		uint64_t h = hd_key_get_u64((const uint8_t *)k.mv_data + 8);
+		uint64_t n = hd_key_get_u64(v.mv_data);
+		if (h > hour)
+			break;
+		uint64_t age = hour - h; /* whole hours back; 0 = this hour */
+		macro->usage_30d += n;
+		macro->usage_7d += age < 168 ? n : 0;
+		macro->usage_24h += age < 24 ? n : 0;
+		macro->usage_1h += age < 1 ? n : 0;
+	}
+	mdb_cursor_close(cur);
+	return rc;
+}

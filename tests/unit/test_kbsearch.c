@@ -1,0 +1,208 @@
+/* Unit tests for the knowledge search engine (services/knowledge/
+ * kbsearch_*.c) on a real LMDB store: Korean bigram matching through
+ * particles, case-insensitive English, BM25F field weights, flag filters,
+ * re-indexing and removal, paging, and snippets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../services/knowledge/kbsearch_index.c"
+#include "../../services/knowledge/kbsearch_query.c"
+#include "../../services/knowledge/kbsearch_snippet.c"
+#include "hd/err.h"
+#include "unit.h"
+
+enum { TITLE, LABELS, BODY };
+
+typedef struct fixture {
+	char dir[64];
+	hd_store *store;
+	kbs e;
+} fixture;
+
+typedef struct doc {
+	uint64_t id;
+	const char *title, *labels, *body;
+	uint32_t flags;
+} doc;
+
+static const doc docs[] = {
+	{1, "배송 지연 안내", "배송",
+	 "배송이 지연되면 주문 내역에서 확인하세요.", 0},
+	{2, "환불 정책", "환불", "환불은 결제 수단으로 7일 이내 처리됩니다.",
+	 0},
+	{3, "Refund policy", "billing",
+	 "Refunds go back to the card in 5 days.", 0},
+	{4, "주문 취소", "",
+	 "배송 전에는 주문을 취소할 수 있고 환불은 자동입니다.", 0},
+	{5, "Password reset", "account",
+	 "Reset your PASSWORD from the login page.", 1},
+	{6, "쿠폰 사용", "쿠폰",
+	 "쿠폰은 결제 화면에서 적용합니다. 배송비 쿠폰도 있습니다.", 0},
+};
+
+static int put_doc(hd_txn *t, const kbs *e, const doc *d)
+{
+	kbs_field f[3] = {{d->title, strlen(d->title)},
+			  {d->labels, strlen(d->labels)},
+			  {d->body, strlen(d->body)}};
+	return kbs_put(t, e, "article", d->id, f, 3, d->flags);
+}
+
+static int put_all(hd_txn *t, void *arg)
+{
+	fixture *f = arg;
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+		put_doc(t, &f->e, &docs[i]);
+	return t->rc;
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	unit_mkdtemp(f->dir, sizeof f->dir);
+	hd_store_opts o = {
+		.dir = f->dir, .dbs = kbs_dbs, .map_size = (size_t)64 << 20};
+	assert_hd_ok(hd_store_open(&f->store, &o));
+	assert_hd_ok(kbs_bind(f->store, &f->e));
+	assert_hd_ok(hd_store_write(f->store, put_all, f));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	hd_store_close(f->store);
+	unit_rmtree(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Ids of the hits for q (at most 8) into ids; returns the total. */
+static uint64_t search(fixture *f, const char *q, uint32_t mask, uint32_t val,
+		       size_t offset, uint64_t ids[8], size_t *n)
+{
+	kbs_query kq = {.kind = "article",
+			.text = q,
+			.len = strlen(q),
+			.weights = {3.0, 2.0, 1.0},
+			.flags_mask = mask,
+			.flags_value = val,
+			.offset = offset,
+			.limit = 8};
+	kbs_result res;
+	hd_txn t;
+	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(kbs_search(&t, &f->e, &kq, &res));
+	hd_txn_end(&t);
+	*n = res.n;
+	for (size_t i = 0; i < res.n; i++) {
+		ids[i] = res.hits[i].id;
+		if (i)
+			assert_true(res.hits[i - 1].score >= res.hits[i].score);
+	}
+	uint64_t total = res.total;
+	kbs_result_release(&res);
+	return total;
+}
+
+static void test_korean_particles_and_title_weight(void **state)
+{
+	fixture *f = *state;
+	uint64_t ids[8];
+	size_t n;
+	/* "배송" finds "배송이 지연되면…"; the title match ranks first. */
+	assert_int_equal(search(f, "배송", 0, 0, 0, ids, &n), 3);
+	assert_int_equal(ids[0], 1);
+	/* "환불" finds "환불은"; the article titled 환불 wins over a body hit. */
+	assert_int_equal(search(f, "환불", 0, 0, 0, ids, &n), 2);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], 4);
+	assert_int_equal(search(f, "배송이 늦어요 지연", 0, 0, 0, ids, &n), 3);
+	assert_int_equal(ids[0], 1);
+}
+
+static void test_english_case_and_flags(void **state)
+{
+	fixture *f = *state;
+	uint64_t ids[8];
+	size_t n;
+	assert_int_equal(search(f, "REFUND", 0, 0, 0, ids, &n), 1);
+	assert_int_equal(ids[0], 3);
+	assert_int_equal(search(f, "password", 0, 0, 0, ids, &n), 1);
+	/* Flag 1 (a draft, say) filtered out. */
+	assert_int_equal(search(f, "password", 1, 0, 0, ids, &n), 0);
+	assert_int_equal(search(f, "없는단어 nothing", 0, 0, 0, ids, &n), 0);
+	assert_int_equal(search(f, "", 0, 0, 0, ids, &n), 0);
+}
+
+static int reindex(hd_txn *t, void *arg)
+{
+	fixture *f = arg;
+	doc d = {3, "Shipping times", "", "Parcels arrive in two days.", 0};
+	put_doc(t, &f->e, &d);
+	kbs_remove(t, &f->e, "article", 6);
+	kbs_remove(t, &f->e, "article", 999); /* never indexed: fine */
+	return t->rc;
+}
+
+static void test_reindex_remove_and_page(void **state)
+{
+	fixture *f = *state;
+	uint64_t ids[8];
+	size_t n;
+	assert_hd_ok(hd_store_write(f->store, reindex, f));
+	assert_int_equal(search(f, "refund", 0, 0, 0, ids, &n), 0);
+	assert_int_equal(search(f, "shipping", 0, 0, 0, ids, &n), 1);
+	assert_int_equal(search(f, "쿠폰", 0, 0, 0, ids, &n), 0);
+	uint64_t all[8];
+	size_t nall;
+	assert_int_equal(search(f, "배송 환불", 0, 0, 0, all, &nall), 3);
+	assert_int_equal(search(f, "배송 환불", 0, 0, 1, ids, &n), 3);
+	assert_int_equal(n, nall - 1);
+	assert_int_equal(ids[0], all[1]);
+	/* Stats follow: 5 documents left. */
+	hd_txn t;
+	uint64_t docs_n, lens[KBS_MAX_FIELDS];
+	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(kbs_stats_get(&t, &f->e, "article", &docs_n, lens));
+	hd_txn_end(&t);
+	assert_int_equal(docs_n, 5);
+}
+
+static void test_snippet(void **state)
+{
+	(void)state;
+	hd_buf b;
+	hd_buf_init(&b, 4096);
+	const char *text = "주문 후 배송이 지연되면 <고객센터>로 연락하세요";
+	assert_hd_ok(kbs_snippet(&b, text, strlen(text), "배송", 6, 200));
+	assert_string_equal(b.data, "주문 후 <em>배송이</em> 지연되면 "
+				    "&lt;고객센터&gt;로 연락하세요");
+	hd_buf_reset(&b);
+	const char *en = "one two three four five six Refunds are quick";
+	assert_hd_ok(kbs_snippet(&b, en, strlen(en), "refund", 6, 20));
+	/* A short window still holds the hit, led by at most half of it. */
+	assert_string_equal(b.data, "\xe2\x80\xa6"
+				    "five six <em>Refunds</em> "
+				    "are \xe2\x80\xa6");
+	hd_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_korean_particles_and_title_weight, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_english_case_and_flags,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reindex_remove_and_page,
+						setup, teardown),
+		cmocka_unit_test(test_snippet),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
