@@ -6,6 +6,7 @@
  * fetches missing ranges over events.since, so a slow or dead source never
  * stalls the others. A per-source mutex serializes the two appliers. */
 #include "common.pb-c.h"
+#include "hd/buf.h"
 #include "hd/bus.h"
 #include "hd/err.h"
 #include "hd/log.h"
@@ -16,6 +17,7 @@
 #include <nng/protocol/pubsub0/sub.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,8 @@ HD_COUNTER(bad_frames_total, "hd_bus_bad_frames_total",
 	   "Bus frames that could not be decoded and were skipped.")
 HD_COUNTER(bad_payloads_total, "hd_bus_bad_payloads_total",
 	   "Events whose payload could not be decoded; skipped.")
+HD_COUNTER(dead_events_total, "hd_bus_dead_events_total",
+	   "Events this service could not apply, kept in __dead_events.")
 HD_COUNTER(applied_total, "hd_bus_events_applied_total",
 	   "Events applied by this service's consumer.")
 HD_COUNTER(pulled_total, "hd_bus_events_pulled_total",
@@ -57,7 +61,7 @@ typedef struct source_state {
 
 struct hd_consumer {
 	hd_store *store;
-	MDB_dbi cursors;
+	MDB_dbi cursors, dead;
 	hd_apply_fn apply;
 	void *arg;
 	source_state *sources;
@@ -87,6 +91,58 @@ static uint64_t read_cursor(hd_txn *t, MDB_dbi dbi, const char *key)
 	return hd_key_get_u64(v.mv_data);
 }
 
+typedef struct apply_one {
+	hd_consumer *c;
+	const Hd__Envelope *ev;
+} apply_one;
+
+static int apply_one_event(hd_txn *t, void *arg)
+{
+	apply_one *a = arg;
+	return a->c->apply(a->c->arg, t, a->ev);
+}
+
+/* Errors worth waiting out (the same event will apply later); any other
+ * error means this event can never apply here. */
+static bool transient(int rc)
+{
+	return rc == HD_E_STORAGE_FULL || rc == HD_E_NOMEM || rc == HD_E_IO ||
+	       rc == HD_E_CLOSED || rc == HD_E_UNAVAILABLE ||
+	       rc == HD_E_TIMEDOUT;
+}
+
+/* Keep an event that cannot be applied, with the reason, and move on: a
+ * poison event must not stop every later event of its source, and it is
+ * not lost (operators find it in __dead_events and the log). */
+static void bury(hd_txn *t, apply_job *j, const Hd__Envelope *ev, int rc)
+{
+	uint8_t key[64 + 8];
+	size_t kl = strlen(j->s->key);
+	memcpy(key, j->s->key, kl);
+	hd_key_u64(key + kl, ev->seq);
+	hd_buf b;
+	hd_buf_init(&b, (size_t)64 << 20);
+	int brc = hd_buf_puts(&b, hd_errname(rc));
+	size_t n = hd__envelope__get_packed_size(ev);
+	if (brc == HD_OK)
+		brc = hd_buf_append(&b, "", 1);
+	if (brc == HD_OK && b.len + n <= b.max) {
+		uint8_t *pb = malloc(n ? n : 1);
+		if (pb) {
+			hd__envelope__pack(ev, pb);
+			hd_buf_append(&b, pb, n);
+			free(pb);
+		}
+	}
+	hd_txn_put(t, j->c->dead, key, kl + 8, b.data, b.len);
+	hd_buf_release(&b);
+	hd_counter_add(&dead_events_total, 1);
+	hd_error("bus.event_dead",
+		 "source=%s seq=%llu type=%.64s trace=%.64s err=%s", j->s->key,
+		 (unsigned long long)ev->seq, ev->type, ev->trace_id,
+		 hd_errname(rc));
+}
+
 static int apply_batch(hd_txn *t, void *arg)
 {
 	apply_job *j = arg;
@@ -100,15 +156,20 @@ static int apply_batch(hd_txn *t, void *arg)
 			continue;
 		if (ev->seq != cur + 1)
 			break; /* a gap: stop here, the puller fills it */
-		int rc = j->c->apply(j->c->arg, t, ev);
+		/* Each event in its own child transaction, so a failing one
+		 * leaves no half-applied writes behind. */
+		apply_one a = {j->c, ev};
+		int rc = hd_txn_nested(t, apply_one_event, &a);
 		if (rc == HD_E_DECODE) {
 			hd_counter_add(&bad_payloads_total, 1);
 			hd_warn("bus.bad_payload",
 				"source=%s seq=%llu type=%.64s trace=%.64s",
 				j->s->key, (unsigned long long)ev->seq,
 				ev->type, ev->trace_id);
-		} else if (rc) {
+		} else if (rc && (transient(rc) || t->rc)) {
 			return rc;
+		} else if (rc) {
+			bury(t, j, ev, rc);
 		}
 		cur = ev->seq;
 		applied++;
@@ -472,8 +533,11 @@ int hd_consumer_start(hd_consumer **out, hd_store *store,
 	c->arg = arg;
 	c->n = n;
 	c->sources = calloc(n, sizeof *c->sources);
-	int rc = c->sources ? hd_store_dbi(store, "__cursors", &c->cursors)
-			    : HD_E_NOMEM;
+	int rc = c->sources ? hd_store_dbi(store, "__dead_events", &c->dead)
+			    : HD_OK;
+	if (rc == HD_OK)
+		rc = c->sources ? hd_store_dbi(store, "__cursors", &c->cursors)
+				: HD_E_NOMEM;
 	for (size_t i = 0; c->sources && i < n; i++) {
 		pthread_mutex_init(&c->sources[i].mu, NULL);
 		pthread_cond_init(&c->sources[i].cond, NULL);

@@ -3,6 +3,8 @@
  * Key layout of the sub-databases the store itself owns:
  *   __events   u64 seq (big-endian)      → encoded hd.Envelope
  *   __cursors  "<source>/<shard>"        → u64 last applied seq (big-endian)
+ *   __dead_events "<source>/<shard>" ‖ u64 seq → reason ‖ NUL ‖ hd.Envelope
+ *              (events a consumer could not apply; see bus_consumer.c)
  * Sequences are contiguous from the oldest retained to the newest; retention
  * never removes the newest event, so the next sequence is always last + 1.
  * Every other sub-database is the service's own (see its store.c). */
@@ -251,7 +253,7 @@ static int open_dbs(hd_store *s, const char *const *dbs)
 	if (rc)
 		return rc;
 	for (size_t i = 0; dbs && dbs[i] && rc == HD_OK; i++) {
-		if (s->ndbs >= MAX_DBS - 1) {
+		if (s->ndbs >= MAX_DBS - 2) {
 			rc = HD_E_TOOBIG;
 			break;
 		}
@@ -260,9 +262,12 @@ static int open_dbs(hd_store *s, const char *const *dbs)
 						  &s->dbis[s->ndbs]));
 		s->ndbs++;
 	}
-	if (rc == HD_OK) { /* consumer cursors, see bus_consumer.c */
-		snprintf(s->names[s->ndbs], sizeof s->names[0], "__cursors");
-		rc = hd_err_from_mdb(mdb_dbi_open(txn, "__cursors", MDB_CREATE,
+	/* consumer cursors and dead events, see bus_consumer.c */
+	static const char *const internal[] = {"__cursors", "__dead_events"};
+	for (size_t i = 0; i < 2 && rc == HD_OK; i++) {
+		snprintf(s->names[s->ndbs], sizeof s->names[0], "%s",
+			 internal[i]);
+		rc = hd_err_from_mdb(mdb_dbi_open(txn, internal[i], MDB_CREATE,
 						  &s->dbis[s->ndbs++]));
 	}
 	if (rc == HD_OK)
@@ -561,6 +566,34 @@ static int run_job(hd_store *s, MDB_txn *parent, job *j)
 			mdb_txn_abort(t.txn);
 	}
 	if (rc) { /* undo what the job emitted */
+		s->next_seq = seq_mark;
+		s->batch.len = batch_mark;
+		memcpy(s->topic, topic_mark, sizeof topic_mark);
+	}
+	return rc;
+}
+
+int hd_txn_nested(hd_txn *parent, hd_write_fn fn, void *arg)
+{
+	if (parent->rc)
+		return parent->rc;
+	hd_store *s = parent->store;
+	hd_txn t = {.store = s};
+	uint64_t seq_mark = s->next_seq;
+	size_t batch_mark = s->batch.len;
+	char topic_mark[sizeof s->topic];
+	memcpy(topic_mark, s->topic, sizeof topic_mark);
+	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, parent->txn, 0, &t.txn));
+	if (rc)
+		return hd_txn_fail(parent, rc);
+	rc = fn(&t, arg);
+	if (rc == HD_OK)
+		rc = t.rc;
+	if (rc == HD_OK)
+		rc = hd_err_from_mdb(mdb_txn_commit(t.txn));
+	else
+		mdb_txn_abort(t.txn);
+	if (rc) { /* undo what fn emitted; the parent goes on */
 		s->next_seq = seq_mark;
 		s->batch.len = batch_mark;
 		memcpy(s->topic, topic_mark, sizeof topic_mark);

@@ -270,7 +270,12 @@ static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 	size_t n = 0;
 	int rc = HD_OK;
 	for (size_t i = 0; svc->def->consumes[i] && rc == HD_OK; i++) {
-		for (unsigned sh = 0; sh < svc->shards && rc == HD_OK; sh++) {
+		/* Only intake is sharded (HD_SHARDS); every other publisher
+		 * runs one instance, shard 0. */
+		unsigned shards = strcmp(svc->def->consumes[i], "intake") == 0
+					  ? svc->shards
+					  : 1;
+		for (unsigned sh = 0; sh < shards && rc == HD_OK; sh++) {
 			if (n == MAX_CURSORS)
 				return HD_E_TOOBIG;
 			hd_source *s = &src[n++];

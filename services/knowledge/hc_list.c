@@ -64,11 +64,13 @@ static int cmp(const void *x, const void *y, void *arg)
 {
 	const Hd__HcListRequest *q = arg;
 	const char *sort_by = q->sort_by;
-	const Hd__HcArticleView *va = *(void *const *)x, *vb = *(void *const *)y;
+	const Hd__HcArticleView *va = *(void *const *)x,
+				*vb = *(void *const *)y;
 	const Hd__HcArticle *a = va->article, *b = vb->article;
 	int c = 0;
 	if (!strcmp(sort_by, "title")) {
-		c = strcmp(a->translations[0]->title, b->translations[0]->title);
+		c = strcmp(a->translations[0]->title,
+			   b->translations[0]->title);
 	} else {
 		int64_t ka = sort_key(a, sort_by), kb = sort_key(b, sort_by);
 		c = ka < kb ? -1 : ka > kb;

@@ -77,7 +77,7 @@ def test_no_loss_no_double_count_while_consumers_crash(ctx):
             assert consumer["cursors"][0]["applied_seq"] == latest, consumer
         assert s.metric("metrics-0", "hd_tickets_created_total") == 2000
         assert s.metric("routing-0", "hd_routing_unassigned_tickets") == 2000
-        assert s.metric("notifications-0", "hd_notify_tickets_seen_total") == 2000
+        assert s.metric("notifications-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == latest
 
 
 def test_acknowledged_tickets_survive_intake_kill(ctx):

@@ -66,7 +66,7 @@ def test_consumers_apply_each_ticket_once(ctx):
         assert [x["service"] for x in bus["consumers"]] == ["routing", "knowledge", "notifications", "metrics"]
         assert s.metric("metrics-0", "hd_tickets_created_total") == 25
         assert s.metric("routing-0", "hd_routing_unassigned_tickets") == 25
-        assert s.metric("notifications-0", "hd_notify_tickets_seen_total") == 25
+        assert s.metric("notifications-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == 26
         assert s.metric("knowledge-0", "hd_knowledge_suggestions_pending") == 25
 
 

@@ -52,6 +52,12 @@ static int apply(void *arg, hd_txn *t, const Hd__Envelope *ev)
 	fixture *f = arg;
 	if (ev->payload.len == 3 && memcmp(ev->payload.data, "bad", 3) == 0)
 		return HD_E_DECODE; /* validated before writing anything */
+	if (ev->payload.len == 6 &&
+	    memcmp(ev->payload.data, "poison", 6) == 0) {
+		/* writes, then finds it cannot go on: the write must vanish */
+		hd_txn_add_u64(t, f->applied, "count", 1, NULL);
+		return HD_E_INVALID;
+	}
 	uint8_t key[8];
 	MDB_val v;
 	hd_key_u64(key, ev->seq);
@@ -331,6 +337,42 @@ static void test_decode_skipped(void **state)
 	wait_all(f, f->con, bad);
 }
 
+/* An event the service can never apply (here: it writes, then fails with
+ * "invalid") is kept in __dead_events with its reason, its partial write
+ * is undone, and the events after it still apply. */
+static void test_poison_event_kept_and_skipped(void **state)
+{
+	fixture *f = *state;
+	standard(f);
+	f->con = start_consumer(f, &f->src, 1);
+	emit(f, 3, 1, "ok");
+	emit(f, 1, 1, "poison");
+	emit(f, 1, 2, "ok"); /* the same commit as nothing bad */
+	emit(f, 1, 1, "poison");
+	emit(f, 2, 1, "ok");
+	wait_all(f, f->con, 2);
+	MDB_dbi dead;
+	assert_hd_ok(hd_store_dbi(f->cs, "__dead_events", &dead));
+	uint64_t n = 0;
+	assert_hd_ok(hd_store_count(f->cs, dead, &n));
+	assert_int_equal(n, 2);
+	hd_txn t;
+	MDB_val v;
+	uint8_t key[3 + 8 + 2] = "src/0";
+	hd_key_u64(key + 5, 4); /* the first poison event's seq */
+	assert_hd_ok(hd_store_read(f->cs, &t));
+	assert_hd_ok(hd_txn_get(&t, dead, key, 13, &v));
+	assert_string_equal((const char *)v.mv_data, "INVALID");
+	size_t rl = strlen("INVALID") + 1;
+	Hd__Envelope *ev = hd__envelope__unpack(
+		NULL, v.mv_size - rl, (const uint8_t *)v.mv_data + rl);
+	assert_non_null(ev);
+	assert_int_equal(ev->seq, 4);
+	assert_memory_equal(ev->payload.data, "poison", 6);
+	hd__envelope__free_unpacked(ev, NULL);
+	hd_txn_end(&t);
+}
+
 /* Send raw bytes on the hostile pub socket until the consumer counted one
  * more bad frame (a pub drops frames until the subscriber is connected). */
 static void send_until_counted(nng_socket junk, hd_consumer *c, const void *p,
@@ -513,10 +555,15 @@ int main(void)
 		HD_LOG_ERROR + 1; /* the failures here are expected */
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_live_events),       T(test_catch_up_on_start),
-		T(test_restart_no_double), T(test_decode_skipped),
-		T(test_garbage_frames),    T(test_gap_repair),
-		T(test_behind_retention),  T(test_start_errors),
+		T(test_live_events),
+		T(test_catch_up_on_start),
+		T(test_restart_no_double),
+		T(test_decode_skipped),
+		T(test_garbage_frames),
+		T(test_gap_repair),
+		T(test_behind_retention),
+		T(test_start_errors),
+		T(test_poison_event_kept_and_skipped),
 	};
 #undef T
 	return cmocka_run_group_tests_name("bus", tests, NULL, NULL);

@@ -85,6 +85,10 @@ int hd_store_get_u64(hd_store *s, MDB_dbi dbi, const char *key, uint64_t *out);
 int hd_store_count(hd_store *s, MDB_dbi dbi, uint64_t *out);
 /* Record rc as the transaction's error unless one is already set. */
 int hd_txn_fail(hd_txn *t, int rc);
+/* Run fn inside a child of the write transaction parent: on success its
+ * changes (and events) join parent; on failure they are undone and parent
+ * carries on unharmed. Returns fn's error. */
+int hd_txn_nested(hd_txn *parent, hd_write_fn fn, void *arg);
 
 /* Append an event to the outbox in this transaction; it is published after
  * the commit. The payload is copied. HD_E_INVALID when the store has no
