@@ -14,6 +14,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_field_routes,
 	gw_view_routes,
 	gw_search_routes,
+	gw_sla_routes,
 	gw_ops_routes,
 	NULL,
 };
