@@ -16,7 +16,9 @@
 
 static void add_left(json_t *o, int64_t left_ms)
 {
-	int64_t min = left_ms / 60000, a = min < 0 ? -min : min;
+	/* Rounded to the nearest minute: 59.99 minutes left reads as 60. */
+	int64_t min = (left_ms + (left_ms < 0 ? -30000 : 30000)) / 60000;
+	int64_t a = min < 0 ? -min : min;
 	if (a < 60)
 		json_object_set_new(o, "minutes", json_integer(min));
 	else if (a < 24 * 60)
