@@ -134,8 +134,7 @@ static bool open_in_local(const hd_bizhours *b, int64_t l0, int64_t l1,
 }
 
 /* The first open range [*s, *e) with *e > t and *s >= t. */
-static bool next_range(const hd_bizhours *b, int64_t t, int64_t *s,
-		       int64_t *e)
+static bool next_range(const hd_bizhours *b, int64_t t, int64_t *s, int64_t *e)
 {
 	if (!b->tz || b->niv == 0)
 		return false;

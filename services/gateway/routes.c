@@ -8,6 +8,8 @@ const gw_route gw_ops_routes[] = {
 	{NULL, NULL, NULL, 0},
 };
 
+/* One table a line, so modules add theirs as one line. */
+/* clang-format off */
 const gw_route *const gw_route_tables[] = {
 	gw_ticket_routes,
 	gw_user_routes,
@@ -18,3 +20,4 @@ const gw_route *const gw_route_tables[] = {
 	gw_ops_routes,
 	NULL,
 };
+/* clang-format on */

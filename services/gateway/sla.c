@@ -73,8 +73,7 @@ static int fwd(gw *g, gw_req *r, gw_resp *out, const char *method,
 	if (!rc) {
 		out->status = status;
 		json_decref(out->body);
-		out->body = status == 204 ? NULL
-					  : json_loads(a->json, 0, NULL);
+		out->body = status == 204 ? NULL : json_loads(a->json, 0, NULL);
 		if (out->body)
 			add_urls(r, out->body);
 		if (coll)
@@ -160,8 +159,7 @@ void gw_sla_sideload(gw *g, gw_req *r, json_t *body, Hd__Ticket *const *tks,
 	c.n_ids = ids ? n : 0;
 	json_t *ans = NULL;
 	if (ids && !gw_call(g, ROUTING(g), r, "slas.ticket", &c,
-			    &hd__sla_answer__descriptor, (void **)&a,
-			    &scratch))
+			    &hd__sla_answer__descriptor, (void **)&a, &scratch))
 		ans = json_loads(a->json, 0, NULL);
 	json_t *one = json_object_get(body, "ticket"), *tk;
 	size_t i;
@@ -174,7 +172,8 @@ void gw_sla_sideload(gw *g, gw_req *r, json_t *body, Hd__Ticket *const *tks,
 	json_array_foreach(json_object_get(body, "tickets"), i, tk)
 	{
 		snprintf(key, sizeof key, "%lld",
-			 (long long)json_integer_value(json_object_get(tk, "id")));
+			 (long long)json_integer_value(
+				 json_object_get(tk, "id")));
 		if (json_object_get(all, key))
 			json_object_set(tk, "slas", json_object_get(all, key));
 	}

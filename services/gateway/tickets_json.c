@@ -169,6 +169,5 @@ json_t *gw_audit_json(const gw_req *r, const Hd__Audit *a)
 		(json_int_t)a->id, "ticket_id", (json_int_t)a->ticket_id,
 		"created_at", gw_time_json(a->created_at), "author_id",
 		(json_int_t)a->author_id, "metadata", "system", "custom", "via",
-		via_json(a->via_channel, a->via_source_json), "events",
-		events);
+		via_json(a->via_channel, a->via_source_json), "events", events);
 }

@@ -311,8 +311,8 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
  * via {"channel":"rule","source":{…}} as routing sent it. */
 static void rule_via(Hd__Audit *au, const char *via_json)
 {
-	json_t *via = via_json && via_json[0] ? json_loads(via_json, 0, NULL)
-					      : NULL;
+	json_t *via =
+		via_json && via_json[0] ? json_loads(via_json, 0, NULL) : NULL;
 	const char *ch = json_string_value(json_object_get(via, "channel"));
 	char *src = json_is_object(json_object_get(via, "source"))
 			    ? json_dumps(json_object_get(via, "source"),

@@ -8,22 +8,22 @@
 
 #include <string.h>
 
-#define MAX_NAME  255
-#define MAX_SPAN  366 /* days one holiday may cover */
-#define MAX_ICS   ((size_t)1 << 20)
+#define MAX_NAME 255
+#define MAX_SPAN 366 /* days one holiday may cover */
+#define MAX_ICS  ((size_t)1 << 20)
 
 static json_t *schedule_public(const json_t *s)
 {
-	return json_pack("{s:O, s:O, s:O, s:O, s:o, s:o}", "id",
-			 json_object_get(s, "id"), "name",
-			 json_object_get(s, "name"), "time_zone",
-			 json_object_get(s, "time_zone"), "intervals",
-			 json_object_get(s, "intervals"), "created_at",
-			 sla_time_json(json_integer_value(
-				 json_object_get(s, "created_at"))),
-			 "updated_at",
-			 sla_time_json(json_integer_value(
-				 json_object_get(s, "updated_at"))));
+	return json_pack(
+		"{s:O, s:O, s:O, s:O, s:o, s:o}", "id",
+		json_object_get(s, "id"), "name", json_object_get(s, "name"),
+		"time_zone", json_object_get(s, "time_zone"), "intervals",
+		json_object_get(s, "intervals"), "created_at",
+		sla_time_json(
+			json_integer_value(json_object_get(s, "created_at"))),
+		"updated_at",
+		sla_time_json(
+			json_integer_value(json_object_get(s, "updated_at"))));
 }
 
 static int name_ok(const json_t *v, hd_rpc_rep *rep, const char *field)
@@ -103,8 +103,7 @@ static int sched_create(sla_job *j, hd_txn *t)
 		rc = routing_next_id(t, j->r, "next_schedule", &id);
 	if (!rc) {
 		json_object_set_new(s, "id", json_integer((json_int_t)id));
-		json_object_set_new(s, "created_at",
-				    json_integer(hd_now_ms()));
+		json_object_set_new(s, "created_at", json_integer(hd_now_ms()));
 		rc = save(j, t, s);
 	}
 	if (!rc)
@@ -172,9 +171,9 @@ static int holiday_check(const json_t *h, hd_rpc_rep *rep)
 {
 	int32_t a, b;
 	int rc = name_ok(json_object_get(h, "name"), rep, "name");
-	if (!rc && hd_bh_parse_date(json_string_value(
-					    json_object_get(h, "start_date")),
-				    &a))
+	if (!rc &&
+	    hd_bh_parse_date(
+		    json_string_value(json_object_get(h, "start_date")), &a))
 		rc = sla_invalid(rep, "start_date",
 				 "start_date must be a date YYYY-MM-DD");
 	if (!rc &&
@@ -192,9 +191,8 @@ static int holiday_check(const json_t *h, hd_rpc_rep *rep)
 
 static json_t *holiday_public(const json_t *h)
 {
-	return json_pack("{s:O, s:O, s:O, s:O}", "id",
-			 json_object_get(h, "id"), "name",
-			 json_object_get(h, "name"), "start_date",
+	return json_pack("{s:O, s:O, s:O, s:O}", "id", json_object_get(h, "id"),
+			 "name", json_object_get(h, "name"), "start_date",
 			 json_object_get(h, "start_date"), "end_date",
 			 json_object_get(h, "end_date"));
 }
@@ -212,8 +210,8 @@ static int holiday_add(sla_job *j, hd_txn *t, json_t *s, const json_t *h,
 	int rc = routing_next_id(t, j->r, "next_holiday", &id);
 	if (rc)
 		return rc;
-	*added = json_pack("{s:I, s:O, s:O, s:O}", "id", (json_int_t)id,
-			   "name", json_object_get(h, "name"), "start_date",
+	*added = json_pack("{s:I, s:O, s:O, s:O}", "id", (json_int_t)id, "name",
+			   json_object_get(h, "name"), "start_date",
 			   json_object_get(h, "start_date"), "end_date",
 			   json_object_get(h, "end_date"));
 	return json_array_append(list, *added) ? HD_E_NOMEM : HD_OK;
@@ -225,7 +223,8 @@ static size_t holiday_index(const json_t *s, uint64_t id)
 	size_t i;
 	json_array_foreach(list, i, h)
 	{
-		if ((uint64_t)json_integer_value(json_object_get(h, "id")) == id)
+		if ((uint64_t)json_integer_value(json_object_get(h, "id")) ==
+		    id)
 			return i;
 	}
 	return (size_t)-1;
@@ -244,7 +243,8 @@ static int hol_create(sla_job *j, hd_txn *t)
 	if (!rc)
 		rc = save(j, t, s);
 	if (!rc) {
-		j->id = (uint64_t)json_integer_value(json_object_get(added, "id"));
+		j->id = (uint64_t)json_integer_value(
+			json_object_get(added, "id"));
 		j->out = json_pack("{s:o}", "holiday", holiday_public(added));
 	}
 	json_decref(added);
@@ -261,14 +261,16 @@ static int hol_update(sla_job *j, hd_txn *t)
 		rc = load(j, t, &s);
 	size_t i = rc ? 0 : holiday_index(s, j->c->sub);
 	if (!rc && i == (size_t)-1)
-		rc = hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL, "no such holiday");
+		rc = hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL,
+				 "no such holiday");
 	json_t *h = rc ? NULL
 		       : json_deep_copy(json_array_get(
 				 json_object_get(s, "holidays"), i));
 	static const char *const keys[] = {"name", "start_date", "end_date"};
 	for (size_t k = 0; !rc && k < 3; k++)
 		if (json_object_get(in, keys[k]))
-			json_object_set(h, keys[k], json_object_get(in, keys[k]));
+			json_object_set(h, keys[k],
+					json_object_get(in, keys[k]));
 	if (!rc)
 		rc = holiday_check(h, j->rep);
 	if (!rc) {
@@ -289,7 +291,8 @@ static int hol_delete(sla_job *j, hd_txn *t)
 	int rc = load(j, t, &s);
 	size_t i = rc ? 0 : holiday_index(s, j->c->sub);
 	if (!rc && i == (size_t)-1)
-		rc = hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL, "no such holiday");
+		rc = hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL,
+				 "no such holiday");
 	if (!rc) {
 		json_array_remove(json_object_get(s, "holidays"), i);
 		rc = save(j, t, s);
@@ -319,8 +322,8 @@ static int hol_import(sla_job *j, hd_txn *t)
 			 ? HD_OK
 			 : sla_invalid(j->rep, "body",
 				       "an iCalendar body of at most 1 MiB");
-	if (!rc && bh_ics_parse(j->c->text, strlen(j->c->text), parsed, &line,
-				why))
+	if (!rc &&
+	    bh_ics_parse(j->c->text, strlen(j->c->text), parsed, &line, why))
 		rc = sla_invalid(j->rep, "body", "line %u: %s", line, why);
 	if (!rc)
 		rc = load(j, t, &s);
@@ -329,8 +332,8 @@ static int hol_import(sla_job *j, hd_txn *t)
 	json_array_foreach(parsed, i, h)
 	{
 		bool dup = false;
-		json_array_foreach(json_object_get(s, "holidays"), k, old)
-			dup = dup || same_holiday(old, h);
+		json_array_foreach(json_object_get(s, "holidays"), k, old) dup =
+			dup || same_holiday(old, h);
 		json_t *added = NULL;
 		if (!rc && !dup && !(rc = holiday_add(j, t, s, h, &added)))
 			json_array_append_new(out, holiday_public(added));
@@ -391,8 +394,7 @@ static int read_answer(sla_job *j, hd_txn *t)
 #define BH_RPC(name, fn)                                                       \
 	static int name(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)     \
 	{                                                                      \
-		return sla_serve(ctx, req, rep, fn, read_answer,            \
-				 "schedules");                               \
+		return sla_serve(ctx, req, rep, fn, read_answer, "schedules"); \
 	}
 BH_RPC(rpc_read, NULL)
 BH_RPC(rpc_create, sched_create)

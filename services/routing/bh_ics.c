@@ -132,8 +132,8 @@ static int event_prop(vevent *e, const char *name, const char *params,
 	bool date_only = !params || strstr(params, "VALUE=DATE") != NULL;
 	if (!strcmp(name, "DTSTART") || !strcmp(name, "DTEND")) {
 		int32_t d;
-		if (strchr(value, 'T') || (params && strstr(params,
-							     "VALUE=DATE-TIME")))
+		if (strchr(value, 'T') ||
+		    (params && strstr(params, "VALUE=DATE-TIME")))
 			return fail(why, "holidays must be all-day events "
 					 "(DTSTART;VALUE=DATE:YYYYMMDD)");
 		if (!date_only || ics_date(value, &d))
@@ -169,10 +169,9 @@ static int event_end(const vevent *e, json_t *arr, char why[128])
 	char a[11], b[11];
 	hd_bh_format_date(e->first, a);
 	hd_bh_format_date(last, b);
-	return json_array_append_new(arr,
-				     json_pack("{s:s, s:s, s:s}", "name",
-					       e->name, "start_date", a,
-					       "end_date", b))
+	return json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "name",
+						    e->name, "start_date", a,
+						    "end_date", b))
 		       ? HD_E_NOMEM
 		       : HD_OK;
 }

@@ -27,8 +27,7 @@ int bh_intervals_read(const json_t *arr, hd_bizhours *b, hd_rpc_rep *rep,
 				 ? HD_E_INVALID
 				 : hd_bh_add_interval(b, (int)a, (int)z);
 		if (rc == HD_E_TOOBIG)
-			return sla_invalid(rep, field,
-					   "at most %d intervals",
+			return sla_invalid(rep, field, "at most %d intervals",
 					   HD_BH_MAX_INTERVAL);
 		if (rc)
 			return sla_invalid(
@@ -48,9 +47,9 @@ static int load_holidays(const json_t *arr, hd_bizhours *b)
 	json_array_foreach(arr, i, h)
 	{
 		int32_t first, last;
-		if (hd_bh_parse_date(json_string_value(json_object_get(
-					     h, "start_date")),
-				     &first) ||
+		if (hd_bh_parse_date(
+			    json_string_value(json_object_get(h, "start_date")),
+			    &first) ||
 		    hd_bh_parse_date(
 			    json_string_value(json_object_get(h, "end_date")),
 			    &last) ||
@@ -85,8 +84,8 @@ int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used)
 	if (!rc)
 		rc = sla_json_get(t, routing_sla.schedules, id, &s);
 	if (!rc)
-		rc = hd_bh_init(b, json_string_value(
-					   json_object_get(s, "time_zone")));
+		rc = hd_bh_init(
+			b, json_string_value(json_object_get(s, "time_zone")));
 	if (!rc)
 		rc = bh_intervals_read(json_object_get(s, "intervals"), b,
 				       &scratch, "intervals");

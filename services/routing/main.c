@@ -10,9 +10,8 @@ static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
 static const char *const *const dbs[] = {own_dbs, routing_sla_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
-static const hd_rpc_route *const routes[] = {routing_view_routes,
-						 routing_bh_routes,
-						 routing_sla_routes, NULL};
+static const hd_rpc_route *const routes[] = {
+	routing_view_routes, routing_bh_routes, routing_sla_routes, NULL};
 static routing the_routing;
 
 static const hd_cfg_opt opts[] = {

@@ -37,43 +37,49 @@ static int metrics_read(const json_t *arr, json_t **out, hd_rpc_rep *rep)
 {
 	const char *f = "policy_metrics";
 	if (!json_is_array(arr) || json_array_size(arr) > MAX_METRIC_ROWS)
-		return sla_invalid(rep, f, "policy_metrics must be an array "
-				   "of at most %d targets", MAX_METRIC_ROWS);
+		return sla_invalid(rep, f,
+				   "policy_metrics must be an array "
+				   "of at most %d targets",
+				   MAX_METRIC_ROWS);
 	*out = json_array();
 	json_t *pm;
 	size_t i;
 	json_array_foreach(arr, i, pm)
 	{
-		const char *p = json_string_value(json_object_get(pm, "priority"));
-		const char *m = json_string_value(json_object_get(pm, "metric"));
+		const char *p =
+			json_string_value(json_object_get(pm, "priority"));
+		const char *m =
+			json_string_value(json_object_get(pm, "metric"));
 		json_t *tg = json_object_get(pm, "target");
 		json_t *bh = json_object_get(pm, "business_hours");
 		if (!one_of(p, priorities) || sla_metric_code(m) < 0 ||
 		    !json_is_integer(tg) || json_integer_value(tg) < 1 ||
 		    json_integer_value(tg) > MAX_TARGET_MIN ||
 		    (bh && !json_is_boolean(bh)))
-			return sla_invalid(rep, f,
-					   "policy_metrics[%zu] needs priority "
-					   "(low|normal|high|urgent), a known "
-					   "metric, target in minutes "
-					   "(1–%d) and a boolean business_hours",
-					   i, MAX_TARGET_MIN);
+			return sla_invalid(
+				rep, f,
+				"policy_metrics[%zu] needs priority "
+				"(low|normal|high|urgent), a known "
+				"metric, target in minutes "
+				"(1–%d) and a boolean business_hours",
+				i, MAX_TARGET_MIN);
 		json_t *row;
 		size_t k;
 		json_array_foreach(*out, k, row)
 		{
-			if (!strcmp(p, json_string_value(json_object_get(row, "priority"))) &&
-			    !strcmp(m, json_string_value(json_object_get(row, "metric"))))
+			if (!strcmp(p, json_string_value(json_object_get(
+					       row, "priority"))) &&
+			    !strcmp(m, json_string_value(
+					       json_object_get(row, "metric"))))
 				return sla_invalid(rep, f,
 						   "policy_metrics[%zu]: %s "
 						   "for %s given twice",
 						   i, m, p);
 		}
-		json_array_append_new(*out,
-				      json_pack("{s:s, s:s, s:O, s:b}",
-						"priority", p, "metric", m,
-						"target", tg, "business_hours",
-						json_is_true(bh)));
+		json_array_append_new(
+			*out, json_pack("{s:s, s:s, s:O, s:b}", "priority", p,
+					"metric", m, "target", tg,
+					"business_hours", json_is_true(bh)));
 	}
 	return HD_OK;
 }
@@ -98,9 +104,10 @@ static bool action_ok(const json_t *a)
 		return false;
 	json_t *who = json_array_get(v, 0);
 	const char *role = json_string_value(who);
-	return (json_is_integer(who) ? json_integer_value(who) > 0
-				     : role && (!strcmp(role, "requester_id") ||
-						!strcmp(role, "assignee_id"))) &&
+	return (json_is_integer(who)
+			? json_integer_value(who) > 0
+			: role && (!strcmp(role, "requester_id") ||
+				   !strcmp(role, "assignee_id"))) &&
 	       json_is_string(json_array_get(v, 1)) &&
 	       json_is_string(json_array_get(v, 2));
 }
@@ -109,8 +116,10 @@ static int escalations_check(const json_t *arr, hd_rpc_rep *rep)
 {
 	const char *f = "hd_escalations";
 	if (!json_is_array(arr) || json_array_size(arr) > MAX_ESCALATIONS)
-		return sla_invalid(rep, f, "hd_escalations must be an array of "
-				   "at most %d escalations", MAX_ESCALATIONS);
+		return sla_invalid(rep, f,
+				   "hd_escalations must be an array of "
+				   "at most %d escalations",
+				   MAX_ESCALATIONS);
 	json_t *e, *a;
 	size_t i, k;
 	json_array_foreach(arr, i, e)
@@ -122,11 +131,12 @@ static int escalations_check(const json_t *arr, hd_rpc_rep *rep)
 		    (m && sla_metric_code(json_string_value(m)) < 0) ||
 		    !json_is_array(acts) || !json_array_size(acts) ||
 		    json_array_size(acts) > MAX_ACTIONS)
-			return sla_invalid(rep, f,
-					   "hd_escalations[%zu] needs on "
-					   "(warning|breach), an optional known "
-					   "metric and 1–%d actions",
-					   i, MAX_ACTIONS);
+			return sla_invalid(
+				rep, f,
+				"hd_escalations[%zu] needs on "
+				"(warning|breach), an optional known "
+				"metric and 1–%d actions",
+				i, MAX_ACTIONS);
 		json_array_foreach(acts, k, a)
 		{
 			if (!action_ok(a))
@@ -145,16 +155,17 @@ static int escalations_check(const json_t *arr, hd_rpc_rep *rep)
 }
 
 /* Apply the keys given in in to p (validated); title required. */
-static int policy_merge(hd_txn *t, json_t *p, const json_t *in,
-			hd_rpc_rep *rep)
+static int policy_merge(hd_txn *t, json_t *p, const json_t *in, hd_rpc_rep *rep)
 {
 	json_t *v, *rows = NULL;
 	int rc = HD_OK;
 	if ((v = json_object_get(in, "title"))) {
 		const char *s = json_string_value(v);
 		if (!s || !s[0] || strlen(s) > MAX_TITLE)
-			return sla_invalid(rep, "title", "title: cannot be "
-					   "blank (at most %d bytes)", MAX_TITLE);
+			return sla_invalid(rep, "title",
+					   "title: cannot be "
+					   "blank (at most %d bytes)",
+					   MAX_TITLE);
 		json_object_set(p, "title", v);
 	}
 	if ((v = json_object_get(in, "description"))) {
@@ -162,7 +173,9 @@ static int policy_merge(hd_txn *t, json_t *p, const json_t *in,
 			return sla_invalid(rep, "description",
 					   "description must be a string");
 		json_object_set_new(p, "description",
-				    json_string(json_is_string(v) ? json_string_value(v) : ""));
+				    json_string(json_is_string(v)
+							? json_string_value(v)
+							: ""));
 	}
 	if ((v = json_object_get(in, "position"))) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
@@ -177,9 +190,13 @@ static int policy_merge(hd_txn *t, json_t *p, const json_t *in,
 		json_object_set_new(
 			p, "filter",
 			json_pack("{s:O, s:O}", "all",
-				  json_object_get(v, "all") ? json_object_get(v, "all") : json_array(),
+				  json_object_get(v, "all")
+					  ? json_object_get(v, "all")
+					  : json_array(),
 				  "any",
-				  json_object_get(v, "any") ? json_object_get(v, "any") : json_array()));
+				  json_object_get(v, "any")
+					  ? json_object_get(v, "any")
+					  : json_array()));
 	}
 	if ((v = json_object_get(in, "policy_metrics"))) {
 		if ((rc = metrics_read(v, &rows, rep))) {
@@ -200,8 +217,9 @@ static int policy_merge(hd_txn *t, json_t *p, const json_t *in,
 		    (!json_is_integer(v) || id < 0 ||
 		     (id > 0 && sla_json_get(t, routing_sla.schedules,
 					     (uint64_t)id, &s))))
-			return sla_invalid(rep, "hd_schedule_id",
-					   "hd_schedule_id must name a schedule");
+			return sla_invalid(
+				rep, "hd_schedule_id",
+				"hd_schedule_id must name a schedule");
 		json_decref(s);
 		json_object_set_new(p, "hd_schedule_id", json_integer(id));
 	}
@@ -252,7 +270,8 @@ static json_int_t next_position(hd_txn *t)
 	sla_json_all(t, routing_sla.policies, &all);
 	json_array_foreach(all, i, p)
 	{
-		json_int_t v = json_integer_value(json_object_get(p, "position"));
+		json_int_t v =
+			json_integer_value(json_object_get(p, "position"));
 		max = v > max ? v : max;
 	}
 	json_decref(all);
@@ -319,16 +338,17 @@ static int p_reorder(sla_job *j, hd_txn *t)
 	json_error_t err;
 	json_t *root = json_loads(j->c->json, 0, &err), *all = NULL, *v, *p;
 	json_t *ids = json_object_get(root, "sla_policy_ids");
-	int rc = json_is_array(ids) && json_array_size(ids) <= 1000
-			 ? sla_json_all(t, routing_sla.policies, &all)
-			 : sla_invalid(j->rep, "sla_policy_ids",
-				       "sla_policy_ids must be an array of ids");
+	int rc =
+		json_is_array(ids) && json_array_size(ids) <= 1000
+			? sla_json_all(t, routing_sla.policies, &all)
+			: sla_invalid(j->rep, "sla_policy_ids",
+				      "sla_policy_ids must be an array of ids");
 	size_t i, k, n = json_array_size(ids);
 	json_array_foreach(ids, i, v)
 	{
 		bool found = false;
-		json_array_foreach(all, k, p)
-			found = found || json_equal(json_object_get(p, "id"), v);
+		json_array_foreach(all, k, p) found =
+			found || json_equal(json_object_get(p, "id"), v);
 		if (!rc && !found)
 			rc = sla_invalid(j->rep, "sla_policy_ids",
 					 "sla_policy_ids[%zu] is not an SLA "
@@ -338,12 +358,14 @@ static int p_reorder(sla_job *j, hd_txn *t)
 	json_array_foreach(all, k, p)
 	{
 		json_int_t pos = -1;
-		json_array_foreach(ids, i, v)
-			if (pos < 0 && json_equal(json_object_get(p, "id"), v))
-				pos = (json_int_t)i + 1;
+		json_array_foreach(
+			ids, i, v) if (pos < 0 &&
+				       json_equal(json_object_get(p, "id"), v))
+			pos = (json_int_t)i + 1;
 		if (pos < 0)
 			pos = (json_int_t)(n + 1) +
-			      json_integer_value(json_object_get(p, "position"));
+			      json_integer_value(
+				      json_object_get(p, "position"));
 		json_object_set_new(p, "position", json_integer(pos));
 		if (!rc)
 			rc = sla_json_put(t, routing_sla.policies,
@@ -389,37 +411,39 @@ int sla_policies_in_order(hd_txn *t, json_t **out)
 
 static json_t *definitions(void)
 {
-	static const char *const fields[] = {
-		"status",       "priority",        "type",
-		"group_id",     "assignee_id",     "requester_id",
-		"organization_id", "current_tags", "ticket_form_id",
-		NULL};
+	static const char *const fields[] = {"status",
+					     "priority",
+					     "type",
+					     "group_id",
+					     "assignee_id",
+					     "requester_id",
+					     "organization_id",
+					     "current_tags",
+					     "ticket_form_id",
+					     NULL};
 	json_t *list = json_array();
 	for (size_t i = 0; fields[i]; i++) {
 		bool ordinal = i < 2, tags = !strcmp(fields[i], "current_tags");
 		json_t *ops = json_array();
 		const char *const *names =
-			tags ? (const char *const[]){"includes",
-						     "not_includes", NULL}
+			tags ? (const char *const[]){"includes", "not_includes",
+						     NULL}
 			: ordinal ? (const char *const[]){"is", "is_not",
 							  "less_than",
 							  "greater_than", NULL}
 				  : (const char *const[]){"is", "is_not", NULL};
 		for (size_t k = 0; names[k]; k++)
-			json_array_append_new(ops,
-					      json_pack("{s:s, s:s}", "value",
-							names[k], "title",
-							names[k]));
-		json_array_append_new(list,
-				      json_pack("{s:s, s:s, s:o}", "value",
-						fields[i], "title", fields[i],
-						"operators", ops));
+			json_array_append_new(
+				ops, json_pack("{s:s, s:s}", "value", names[k],
+					       "title", names[k]));
+		json_array_append_new(
+			list, json_pack("{s:s, s:s, s:o}", "value", fields[i],
+					"title", fields[i], "operators", ops));
 	}
-	json_array_append_new(list, json_pack("{s:s, s:s, s:[{s:s, s:s}]}",
-					      "value", "custom_fields_<id>",
-					      "title", "custom field",
-					      "operators", "value", "is",
-					      "title", "is"));
+	json_array_append_new(
+		list, json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "value",
+				"custom_fields_<id>", "title", "custom field",
+				"operators", "value", "is", "title", "is"));
 	return json_pack("{s:{s:O, s:o}}", "definitions", "all", list, "any",
 			 list);
 }
@@ -445,8 +469,9 @@ static int p_read(sla_job *j, hd_txn *t)
 	json_array_foreach(all, i, v)
 		json_array_append_new(list, policy_public(v));
 	json_decref(all);
-	j->out = json_pack("{s:o, s:I, s:n, s:n}", "sla_policies", list,
-			   "count", (json_int_t)n, "next_page", "previous_page");
+	j->out =
+		json_pack("{s:o, s:I, s:n, s:n}", "sla_policies", list, "count",
+			  (json_int_t)n, "next_page", "previous_page");
 	return rc;
 }
 

@@ -23,9 +23,12 @@
 enum { FRT, NRT, PERIODIC, PAUSABLE, RWT, AWT, NMETRICS };
 
 const char *const sla_metrics[] = {
-	"first_reply_time",     "next_reply_time",
-	"periodic_update_time", "pausable_update_time",
-	"requester_wait_time",  "agent_work_time",
+	"first_reply_time",
+	"next_reply_time",
+	"periodic_update_time",
+	"pausable_update_time",
+	"requester_wait_time",
+	"agent_work_time",
 	NULL,
 };
 
@@ -68,10 +71,10 @@ static void clock_stop(json_t *c, int64_t now, const char *stage)
 	if (stage_is(c, "active")) {
 		json_int_t since =
 			json_integer_value(json_object_get(c, "since"));
-		json_array_append_new(json_object_get(c, "spans"),
-				      json_pack("[I, I]", since,
-						(json_int_t)(now > since ? now
-									 : since)));
+		json_array_append_new(
+			json_object_get(c, "spans"),
+			json_pack("[I, I]", since,
+				  (json_int_t)(now > since ? now : since)));
 	}
 	if (c)
 		json_object_set_new(c, "stage", json_string(stage));
@@ -106,7 +109,9 @@ static void apply_status(json_t *state, const char *status, int64_t now)
 	const struct {
 		int m;
 		bool run;
-	} rules[] = {{PAUSABLE, !pending}, {RWT, !pending}, {AWT, !pending && !hold}};
+	} rules[] = {{PAUSABLE, !pending},
+		     {RWT, !pending},
+		     {AWT, !pending && !hold}};
 	for (size_t i = 0; i < 3; i++) {
 		json_t *c = clock_of(state, rules[i].m);
 		if (rules[i].run)
@@ -122,7 +127,8 @@ int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
 	(void)t;
 	if (!before) {
 		int64_t at = after->created_at;
-		static const int started[] = {FRT, PERIODIC, PAUSABLE, RWT, AWT};
+		static const int started[] = {FRT, PERIODIC, PAUSABLE, RWT,
+					      AWT};
 		for (size_t i = 0; i < 5; i++)
 			clock_start(state, started[i], at);
 		apply_status(state, after->status, at);

@@ -45,10 +45,13 @@ static int to_view(const json_t *filter, sla_view *sv, hd_rpc_rep *rep)
 	for (size_t p = 0; p < 2; p++) {
 		json_t *arr = json_object_get(filter, parts[p]), *c;
 		if (arr && !json_is_array(arr))
-			return sla_invalid(rep, "filter", "filter.%s must be "
-					   "an array", parts[p]);
+			return sla_invalid(rep, "filter",
+					   "filter.%s must be "
+					   "an array",
+					   parts[p]);
 		if (json_array_size(arr) > MAX_CONDITIONS)
-			return sla_invalid(rep, "filter", "at most %d "
+			return sla_invalid(rep, "filter",
+					   "at most %d "
 					   "conditions in filter.%s",
 					   MAX_CONDITIONS, parts[p]);
 		size_t first = n, i;
@@ -56,8 +59,8 @@ static int to_view(const json_t *filter, sla_view *sv, hd_rpc_rep *rep)
 		{
 			Hd__ViewCondition *vc = &sv->conds[n];
 			hd__view_condition__init(vc);
-			const char *f = json_string_value(
-				json_object_get(c, "field"));
+			const char *f =
+				json_string_value(json_object_get(c, "field"));
 			const char *op = json_string_value(
 				json_object_get(c, "operator"));
 			if (!f || !op ||

@@ -41,8 +41,9 @@ int routing_sla_setup(routing *r, hd_svc *svc)
 	const char *f = hd_cfg_get(&svc->cfg, "HD_SLA_WARNING_FRACTION");
 	char *end = NULL;
 	d->warning_fraction = f ? strtod(f, &end) : 0.75;
-	if (!rc && f && (end == f || *end || !(d->warning_fraction > 0) ||
-			 !(d->warning_fraction < 1))) {
+	if (!rc && f &&
+	    (end == f || *end || !(d->warning_fraction > 0) ||
+	     !(d->warning_fraction < 1))) {
 		hd_error("routing.bad_config",
 			 "HD_SLA_WARNING_FRACTION=%s want=0<f<1", f);
 		rc = HD_E_INVALID;

@@ -48,7 +48,8 @@ static void notify(hd_txn *t, const json_t *policy, const Hd__Ticket *tk,
 	n.ticket_id = tk->id;
 	n.rule_kind = "sla_escalation";
 	n.rule_id = (uint64_t)json_integer_value(json_object_get(policy, "id"));
-	n.rule_title = (char *)json_string_value(json_object_get(policy, "title"));
+	n.rule_title =
+		(char *)json_string_value(json_object_get(policy, "title"));
 	n.target_kind = "user";
 	if (json_is_integer(who))
 		n.target_id = (uint64_t)json_integer_value(who);
@@ -67,14 +68,15 @@ static void escalate(routing *r, hd_txn *t, const json_t *policy,
 	json_array_foreach(json_object_get(policy, "hd_escalations"), i, esc)
 	{
 		const char *on = json_string_value(json_object_get(esc, "on"));
-		const char *m = json_string_value(json_object_get(esc, "metric"));
+		const char *m =
+			json_string_value(json_object_get(esc, "metric"));
 		if (!on || strcmp(on, kinds[d->kind]) ||
 		    (m && strcmp(m, sla_metrics[d->metric])))
 			continue;
 		json_array_foreach(json_object_get(esc, "actions"), k, act)
 		{
-			const char *f =
-				json_string_value(json_object_get(act, "field"));
+			const char *f = json_string_value(
+				json_object_get(act, "field"));
 			json_t *v = json_object_get(act, "value");
 			if (f && !strcmp(f, "notification_user"))
 				notify(t, policy, tk, v);
@@ -135,9 +137,10 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 		a.ticket_id = d->ticket;
 		a.policy_id = (uint64_t)json_integer_value(
 			json_object_get(state, "policy_id"));
-		a.policy_title = (char *)(policy ? json_string_value(json_object_get(
-							   policy, "title"))
-						 : "");
+		a.policy_title =
+			(char *)(policy ? json_string_value(json_object_get(
+						  policy, "title"))
+					: "");
 		a.metric = (char *)sla_metrics[d->metric];
 		a.breach_at = breach_at;
 		a.group_id = tk->group_id;
@@ -145,7 +148,8 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 		a.priority = tk->priority;
 		emit_pb(t, d->kind ? "sla.breached" : "sla.warning", &a);
 		hd_info("routing.sla_alert", "ticket=%llu metric=%s kind=%s",
-			(unsigned long long)d->ticket, a.metric, kinds[d->kind]);
+			(unsigned long long)d->ticket, a.metric,
+			kinds[d->kind]);
 		if (policy)
 			escalate(r, t, policy, tk, d);
 		sla_json_put(t, routing_sla.state, d->ticket, state);
@@ -162,8 +166,8 @@ int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
 	MDB_val k, v;
 	due_timer due[MAX_PER_TICK];
 	size_t n = 0;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, routing_sla.timers,
-						 &cur));
+	int rc = hd_err_from_mdb(
+		mdb_cursor_open(t->txn, routing_sla.timers, &cur));
 	if (rc)
 		return hd_txn_fail(t, rc);
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
@@ -175,8 +179,8 @@ int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
 		int64_t when = (int64_t)hd_key_get_u64(p);
 		if (when > now_ms)
 			break;
-		due[n++] = (due_timer){when, hd_key_get_u64(p + 8), p[16],
-				       p[17]};
+		due[n++] =
+			(due_timer){when, hd_key_get_u64(p + 8), p[16], p[17]};
 	}
 	mdb_cursor_close(cur);
 	for (size_t i = 0; i < n && !t->rc; i++) {

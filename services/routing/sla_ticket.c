@@ -33,35 +33,42 @@ static json_t *ticket_slas(hd_txn *t, uint64_t id, int64_t now)
 	if (sla_json_get(t, routing_sla.state, id, &state))
 		return json_pack("{s:o}", "policy_metrics", list);
 	hd_bizhours b;
-	bool have_b = bh_schedule_load(t,
-				       (uint64_t)json_integer_value(json_object_get(
-					       state, "schedule_id")),
-				       &b, NULL) == HD_OK;
+	bool have_b =
+		bh_schedule_load(t,
+				 (uint64_t)json_integer_value(
+					 json_object_get(state, "schedule_id")),
+				 &b, NULL) == HD_OK;
 	size_t i;
 	json_array_foreach(json_object_get(state, "targets"), i, pm)
 	{
-		const char *m = json_string_value(json_object_get(pm, "metric"));
+		const char *m =
+			json_string_value(json_object_get(pm, "metric"));
 		json_t *c = json_object_get(json_object_get(state, "clocks"),
 					    m ? m : "");
 		if (!c)
 			continue;
-		bool business = json_is_true(json_object_get(pm, "business_hours"));
+		bool business =
+			json_is_true(json_object_get(pm, "business_hours"));
 		const hd_bizhours *bh = business && have_b ? &b : NULL;
 		sla_eval ev;
-		sla_evaluate(c, json_integer_value(json_object_get(pm, "target")),
+		sla_evaluate(c,
+			     json_integer_value(json_object_get(pm, "target")),
 			     business, have_b ? &b : NULL,
 			     routing_sla.warning_fraction, &ev);
 		json_t *o = json_pack("{s:o, s:s, s:s}", "breach_at",
 				      sla_time_json(ev.breach_at), "stage",
-				      ev.stage ? ev.stage : "achieved", "metric",
-				      m);
+				      ev.stage ? ev.stage : "achieved",
+				      "metric", m);
 		if (!strcmp(json_string_value(json_object_get(o, "stage")),
 			    "active")) {
-			int64_t left = ev.breach_at >= now
-					       ? (bh ? hd_bh_between(bh, now, ev.breach_at)
-						     : ev.breach_at - now)
-					       : -(bh ? hd_bh_between(bh, ev.breach_at, now)
-						      : now - ev.breach_at);
+			int64_t left =
+				ev.breach_at >= now
+					? (bh ? hd_bh_between(bh, now,
+							      ev.breach_at)
+					      : ev.breach_at - now)
+					: -(bh ? hd_bh_between(bh, ev.breach_at,
+							       now)
+					       : now - ev.breach_at);
 			add_left(o, left);
 		} else if (!strcmp(ev.stage, "paused")) {
 			add_left(o, ev.target_ms - ev.consumed_ms);

@@ -47,7 +47,8 @@ static json_t *policy_for(hd_txn *t, const Hd__Ticket *tk)
 	sla_policies_in_order(t, &all);
 	json_array_foreach(all, i, p)
 	{
-		if (!found && sla_filter_match(json_object_get(p, "filter"), tk))
+		if (!found &&
+		    sla_filter_match(json_object_get(p, "filter"), tk))
 			found = json_incref(p);
 	}
 	json_decref(all);
@@ -55,7 +56,7 @@ static json_t *policy_for(hd_txn *t, const Hd__Ticket *tk)
 }
 
 void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
-		      int metric)
+		   int metric)
 {
 	hd_key_u64(key, (uint64_t)(due < 0 ? 0 : due));
 	hd_key_u64(key + 8, ticket);
@@ -71,8 +72,9 @@ static void drop_timers(hd_txn *t, uint64_t ticket, json_t *state)
 	{
 		uint8_t key[18];
 		sla_timer_key(key, json_integer_value(json_array_get(row, 0)),
-			  ticket, (int)json_integer_value(json_array_get(row, 1)),
-			  (int)json_integer_value(json_array_get(row, 2)));
+			      ticket,
+			      (int)json_integer_value(json_array_get(row, 1)),
+			      (int)json_integer_value(json_array_get(row, 2)));
 		MDB_val v; /* a fired timer is gone already */
 		if (hd_txn_get(t, routing_sla.timers, key, 18, &v) == HD_OK)
 			hd_txn_del(t, routing_sla.timers, key, 18);
@@ -115,11 +117,12 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
 	json_t *targets = policy ? targets_of(policy, tk) : json_array();
 	hd_bizhours b;
 	uint64_t sched = 0;
-	bool have_b = policy &&
-		      bh_schedule_load(t, (uint64_t)json_integer_value(
-						  json_object_get(policy,
-								  "hd_schedule_id")),
-				       &b, &sched) == HD_OK;
+	bool have_b =
+		policy &&
+		bh_schedule_load(t,
+				 (uint64_t)json_integer_value(json_object_get(
+					 policy, "hd_schedule_id")),
+				 &b, &sched) == HD_OK;
 	json_t *pm;
 	size_t i;
 	json_array_foreach(targets, i, pm)
@@ -131,10 +134,10 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
 		if (!c)
 			continue;
 		sla_eval ev;
-		sla_evaluate(c, json_integer_value(json_object_get(pm, "target")),
-			     json_is_true(json_object_get(pm, "business_hours")),
-			     have_b ? &b : NULL, routing_sla.warning_fraction,
-			     &ev);
+		sla_evaluate(
+			c, json_integer_value(json_object_get(pm, "target")),
+			json_is_true(json_object_get(pm, "business_hours")),
+			have_b ? &b : NULL, routing_sla.warning_fraction, &ev);
 		if (!json_is_true(json_object_get(c, "warned")) &&
 		    ev.warning_at != HD_BH_NEVER)
 			add_timer(t, tk->id, state, ev.warning_at, 0, m,

@@ -221,3 +221,114 @@ def test_sla_business_hours_timers_and_escalation(ctx):
         frt = m3["first_reply_time"]
         assert frt["stage"] == "active" and frt["minutes"] == -45, m3
         assert frt["breach_at"] == same_second(t3["created_at"], kst_ms(2026, 3, 3, 9, 0)), frt
+
+
+def details(r, field):
+    assert r.status == 422, r
+    assert r.json["error"] == "RecordInvalid", r.json
+    assert field in r.json["details"], r.json
+    return r.json["details"][field][0]["description"]
+
+
+def test_sla_policies_and_schedules_api(ctx):
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        # Schedules: default zone, Zendesk names, validation naming the field.
+        r = c.request("POST", BH, {"schedule": {"name": "부산 지점"}})
+        assert r.status == 201 and r.json["schedule"]["time_zone"] == "Asia/Seoul", r
+        sid = r.json["schedule"]["id"]
+        assert r.headers["location"].endswith(f"{BH}/{sid}.json"), r.headers
+        r = c.request("POST", BH, {"schedule": {"name": "NY", "time_zone": "Eastern Time (US & Canada)",
+                                                "intervals": [{"start_time": 1980, "end_time": 2460}]}})
+        assert r.status == 201 and r.json["schedule"]["intervals"] == [{"start_time": 1980, "end_time": 2460}], r
+        ny = r.json["schedule"]["id"]
+        details(c.request("POST", BH, {"schedule": {"name": "x", "time_zone": "Mars/Olympus"}}), "time_zone")
+        details(c.request("POST", BH, {"schedule": {"name": "x", "time_zone": "../../etc/passwd"}}), "time_zone")
+        details(c.request("POST", BH, {"schedule": {"time_zone": "Asia/Seoul"}}), "name")
+        assert "within one day" in details(c.request("PUT", f"{BH}/{sid}/workweek", {"workweek": {
+            "intervals": [{"start_time": 1380, "end_time": 1500}]}}), "intervals")
+        details(c.request("PUT", f"{BH}/{sid}/workweek", {"workweek": {"intervals": [{"start_time": "9"}]}}),
+                "intervals")
+        details(c.request("PUT", f"{BH}/{sid}/workweek", {"workweek": {}}), "intervals")
+        r = c.request("PUT", f"{BH}/{sid}", {"schedule": {"name": "부산 지점 (수정)"}})
+        assert r.status == 200 and r.json["schedule"]["name"] == "부산 지점 (수정)", r
+        listed = c.request("GET", BH).json["schedules"]
+        assert [x["id"] for x in listed] == [sid, ny], listed
+        assert c.request("GET", f"{BH}/999999").status == 404
+        # Holidays CRUD.
+        r = c.request("POST", f"{BH}/{sid}/holidays", {"holiday": {
+            "name": "창립기념일", "start_date": "2026-04-10", "end_date": "2026-04-10"}})
+        assert r.status == 201, r
+        hid = r.json["holiday"]["id"]
+        r = c.request("PUT", f"{BH}/{sid}/holidays/{hid}", {"holiday": {"end_date": "2026-04-11"}})
+        assert r.status == 200 and r.json["holiday"]["end_date"] == "2026-04-11", r
+        assert c.request("GET", f"{BH}/{sid}/holidays/{hid}").json["holiday"]["name"] == "창립기념일"
+        details(c.request("POST", f"{BH}/{sid}/holidays", {"holiday": {
+            "name": "x", "start_date": "2026-02-30", "end_date": "2026-03-01"}}), "start_date")
+        details(c.request("POST", f"{BH}/{sid}/holidays", {"holiday": {
+            "name": "x", "start_date": "2026-03-02", "end_date": "2026-03-01"}}), "end_date")
+        assert c.request("DELETE", f"{BH}/{sid}/holidays/{hid}").status == 204
+        assert c.request("GET", f"{BH}/{sid}/holidays/{hid}").status == 404
+        # iCalendar errors name the line; hostile bodies never crash routing.
+        imp = f"/api/v2/hd/business_hours/schedules/{sid}/holidays/import"
+        ct = {"Content-Type": "text/calendar"}
+        bad = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART;VALUE=DATE:2026XX01\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        assert "line 4" in details(c.request("POST", imp, bad.encode(), headers=ct), "body")
+        timed = bad.replace("2026XX01", "20260101T090000")
+        assert "all-day" in details(c.request("POST", imp, timed.encode(), headers=ct), "body")
+        for body in [b"", b"\xff\xfe\x00garbage", b"BEGIN:VCALENDAR\r\n" + b"X" * 20000 + b"\r\n",
+                     b"BEGIN:VCALENDAR\r\n" + b"BEGIN:X\r\n" * 50, b"END:VEVENT\r\n",
+                     b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260101\r\nEND:VEVENT\r\nEND:VCALENDAR",
+                     b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nDTSTART;VALUE=DATE:20260105\r\n"
+                     b"DTEND;VALUE=DATE:20260101\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"]:
+            r = c.request("POST", imp, body, headers=ct)
+            assert r.status == 422, (body[:40], r)
+        assert c.request("GET", f"{BH}/{sid}/holidays").json["holidays"] == []  # nothing half-written
+
+        # SLA policies: shape, validation, reorder, definitions.
+        def pol(title, **extra):
+            body = {"title": title, "policy_metrics": [
+                {"priority": "high", "metric": "first_reply_time", "target": 30, "business_hours": False}]}
+            body.update(extra)
+            return c.request("POST", "/api/v2/slas/policies", {"sla_policy": body})
+        a = pol("VIP", filter={"all": [{"field": "current_tags", "operator": "includes", "value": "vip"}], "any": []})
+        assert a.status == 201, a
+        a = a.json["sla_policy"]
+        assert a["filter"]["all"][0]["value"] == "vip" and a["position"] == 1 and a["created_at"].endswith("Z"), a
+        b = pol("기본", hd_schedule_id=ny).json["sla_policy"]
+        assert b["position"] == 2 and b["hd_schedule_id"] == ny, b
+        details(pol(""), "title")
+        details(pol("x", policy_metrics=[{"priority": "high", "metric": "coffee_time", "target": 3}]),
+                "policy_metrics")
+        details(pol("x", policy_metrics=[{"priority": "high", "metric": "first_reply_time", "target": 0}]),
+                "policy_metrics")
+        details(pol("x", policy_metrics=[{"priority": "high", "metric": "first_reply_time", "target": 5}] * 2),
+                "policy_metrics")
+        details(pol("x", filter={"all": [{"field": "nope", "operator": "is", "value": "1"}]}), "filter")
+        details(pol("x", filter={"all": "status"}), "filter")
+        details(pol("x", hd_schedule_id=424242), "hd_schedule_id")
+        details(pol("x", hd_escalations=[{"on": "later", "actions": []}]), "hd_escalations")
+        details(pol("x", hd_escalations=[{"on": "breach", "actions": [{"field": "priority", "value": "asap"}]}]),
+                "hd_escalations")
+        r = c.request("PUT", "/api/v2/slas/policies/reorder", {"sla_policy_ids": [b["id"], a["id"]]})
+        assert r.status == 200, r
+        listed = c.request("GET", "/api/v2/slas/policies").json
+        assert [p["id"] for p in listed["sla_policies"]] == [b["id"], a["id"]] and listed["count"] == 2, listed
+        assert listed["sla_policies"][0]["url"].endswith(f"/slas/policies/{b['id']}.json")
+        details(c.request("PUT", "/api/v2/slas/policies/reorder", {"sla_policy_ids": [777]}), "sla_policy_ids")
+        r = c.request("PUT", f"/api/v2/slas/policies/{a['id']}", {"sla_policy": {"title": "VIP 고객"}})
+        assert r.status == 200 and r.json["sla_policy"]["title"] == "VIP 고객", r
+        assert r.json["sla_policy"]["policy_metrics"] == a["policy_metrics"]
+        d = c.request("GET", "/api/v2/slas/policies/definitions")
+        assert d.status == 200 and any(x["value"] == "priority" for x in d.json["definitions"]["all"]), d
+        assert c.request("DELETE", f"/api/v2/slas/policies/{a['id']}").status == 204
+        assert c.request("GET", f"/api/v2/slas/policies/{a['id']}").status == 404
+        # End-users may not read or change them; agents read.
+        _, eu = end_user(s, "customer@example.kr")
+        assert eu.request("GET", "/api/v2/slas/policies").status == 403
+        assert eu.request("GET", BH).status == 403
+        assert eu.request("POST", BH, {"schedule": {"name": "x"}}).status == 403
+        t = eu.request("POST", "/api/v2/tickets.json", {"ticket": {"subject": "문의", "comment": {"body": "안녕하세요"}}})
+        assert t.status == 201, t
+        shown = eu.request("GET", f"/api/v2/tickets/{t.json['ticket']['id']}.json?include=slas")
+        assert shown.status == 200 and "slas" not in shown.json["ticket"], shown

@@ -22,27 +22,29 @@ static json_t *decode(const Hd__Envelope *e)
 							e->payload.data);
 		if (a)
 			json_object_update_new(
-				o, json_pack("{s:I, s:I, s:s, s:s, s:I, s:s}",
-					     "ticket_id", (json_int_t)a->ticket_id,
-					     "policy_id", (json_int_t)a->policy_id,
-					     "policy_title", a->policy_title,
-					     "metric", a->metric, "breach_at",
-					     (json_int_t)a->breach_at,
-					     "priority", a->priority));
+				o,
+				json_pack("{s:I, s:I, s:s, s:s, s:I, s:s}",
+					  "ticket_id", (json_int_t)a->ticket_id,
+					  "policy_id", (json_int_t)a->policy_id,
+					  "policy_title", a->policy_title,
+					  "metric", a->metric, "breach_at",
+					  (json_int_t)a->breach_at, "priority",
+					  a->priority));
 		hd__sla_alert__free_unpacked(a, NULL);
 	} else if (!strcmp(e->type, "rule.notification")) {
 		Hd__RuleNotification *n = hd__rule_notification__unpack(
 			NULL, e->payload.len, e->payload.data);
 		if (n)
 			json_object_update_new(
-				o, json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:s}",
-					     "ticket_id", (json_int_t)n->ticket_id,
-					     "rule_kind", n->rule_kind, "rule_id",
-					     (json_int_t)n->rule_id, "target_id",
-					     (json_int_t)n->target_id,
-					     "target_role", n->target_role,
-					     "subject", n->subject, "body",
-					     n->body));
+				o,
+				json_pack("{s:I, s:s, s:I, s:I, s:s, s:s, s:s}",
+					  "ticket_id", (json_int_t)n->ticket_id,
+					  "rule_kind", n->rule_kind, "rule_id",
+					  (json_int_t)n->rule_id, "target_id",
+					  (json_int_t)n->target_id,
+					  "target_role", n->target_role,
+					  "subject", n->subject, "body",
+					  n->body));
 		hd__rule_notification__free_unpacked(n, NULL);
 	}
 	return o;
@@ -51,7 +53,8 @@ static json_t *decode(const Hd__Envelope *e)
 int main(int argc, char **argv)
 {
 	uint64_t after = 0;
-	if (argc < 2 || argc > 3 || (argc == 3 && hd_parse_u64(argv[2], &after))) {
+	if (argc < 2 || argc > 3 ||
+	    (argc == 3 && hd_parse_u64(argv[2], &after))) {
 		fprintf(stderr, "usage: %s RPC_URL [AFTER_SEQ]\n", argv[0]);
 		return 2;
 	}
@@ -65,8 +68,8 @@ int main(int argc, char **argv)
 		size_t len = hd__events_since_request__pack(&req, buf);
 		hd_rpc_result res = {0};
 		if (!rc)
-			rc = hd_rpc_call(c, "events.since", buf, len, NULL, NULL,
-					 5000, &res);
+			rc = hd_rpc_call(c, "events.since", buf, len, NULL,
+					 NULL, 5000, &res);
 		if (!rc)
 			rc = res.rc;
 		Hd__EventsSinceReply *rep =
@@ -79,7 +82,8 @@ int main(int argc, char **argv)
 		size_t n = rep ? rep->n_events : 0;
 		for (size_t i = 0; i < n; i++) {
 			json_t *o = decode(rep->events[i]);
-			char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+			char *s =
+				json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
 			if (s)
 				puts(s);
 			free(s);

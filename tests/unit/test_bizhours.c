@@ -11,9 +11,9 @@
 #include "hd/err.h"
 #include "unit.h"
 
-#define MIN ((int64_t)60000)
+#define MIN  ((int64_t)60000)
 #define HOUR (60 * MIN)
-#define DAY (24 * HOUR)
+#define DAY  (24 * HOUR)
 
 enum { SUN, MON, TUE, WED, THU, FRI, SAT };
 
@@ -63,9 +63,9 @@ static void test_friday_evening_to_monday(void **state)
 	assert_int_equal(hd_bh_between(&b, fri, at(2026, 1, 12, 9, 30, 9)),
 			 60 * MIN);
 	/* Monday a holiday: Tuesday 09:30. */
-	assert_int_equal(hd_bh_add_holiday(&b, day("2026-01-12"),
-					   day("2026-01-12")),
-			 HD_OK);
+	assert_int_equal(
+		hd_bh_add_holiday(&b, day("2026-01-12"), day("2026-01-12")),
+		HD_OK);
 	assert_int_equal(hd_bh_add(&b, fri, 60 * MIN),
 			 at(2026, 1, 13, 9, 30, 9));
 	assert_int_equal(hd_bh_between(&b, fri, at(2026, 1, 13, 9, 30, 9)),
@@ -110,9 +110,9 @@ static void test_holidays_span_weekend(void **state)
 	hd_bizhours b;
 	office(&b, "Asia/Seoul", 1);
 	/* 설날 2026: Saturday 14th to Wednesday 18th off. */
-	assert_int_equal(hd_bh_add_holiday(&b, day("2026-02-14"),
-					   day("2026-02-18")),
-			 HD_OK);
+	assert_int_equal(
+		hd_bh_add_holiday(&b, day("2026-02-14"), day("2026-02-18")),
+		HD_OK);
 	int64_t fri = at(2026, 2, 13, 17, 30, 9);
 	assert_int_equal(hd_bh_add(&b, fri, 60 * MIN),
 			 at(2026, 2, 19, 9, 30, 9));
@@ -121,9 +121,9 @@ static void test_holidays_span_weekend(void **state)
 	assert_int_equal(hd_bh_between(&b, fri, at(2026, 2, 20, 9, 30, 9)),
 			 9 * HOUR);
 	assert_false(hd_bh_is_open(&b, at(2026, 2, 16, 10, 0, 9)));
-	assert_int_equal(hd_bh_add_holiday(&b, day("2026-02-18"),
-					   day("2026-02-14")),
-			 HD_E_INVALID);
+	assert_int_equal(
+		hd_bh_add_holiday(&b, day("2026-02-18"), day("2026-02-14")),
+		HD_E_INVALID);
 	hd_bh_release(&b);
 }
 
@@ -163,7 +163,8 @@ static void test_new_york_fall_back(void **state)
 	assert_int_equal(hd_bh_init(&b, "America/New_York"), HD_OK);
 	add(&b, SUN, 0, 0, 24, 0);
 	/* Sunday 1 November 2026 lasts 25 hours. */
-	int64_t sun = at(2026, 11, 1, 0, 0, -4), mon = at(2026, 11, 2, 0, 0, -5);
+	int64_t sun = at(2026, 11, 1, 0, 0, -4),
+		mon = at(2026, 11, 2, 0, 0, -5);
 	assert_int_equal(hd_bh_between(&b, sun, mon), 25 * HOUR);
 	assert_int_equal(hd_bh_add(&b, sun, 25 * HOUR), mon);
 	hd_bh_release(&b);
@@ -222,8 +223,12 @@ static void test_zones_and_dates(void **state)
 {
 	(void)state;
 	hd_bizhours b;
-	const char *bad[] = {"", "Mars/Olympus", "../../etc/passwd",
-			     "/etc/localtime", "Asia/Seoul\n", NULL};
+	const char *bad[] = {"",
+			     "Mars/Olympus",
+			     "../../etc/passwd",
+			     "/etc/localtime",
+			     "Asia/Seoul\n",
+			     NULL};
 	for (size_t i = 0; bad[i]; i++) {
 		assert_int_equal(hd_bh_init(&b, bad[i]), HD_E_INVALID);
 		hd_bh_release(&b);
