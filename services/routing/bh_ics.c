@@ -31,7 +31,7 @@ typedef struct vevent {
 	unsigned line;
 } vevent;
 
-static int fail(char why[128], const char *msg)
+static int ics_fail(char why[128], const char *msg)
 {
 	snprintf(why, 128, "%s", msg);
 	return HD_E_INVALID;
@@ -60,15 +60,15 @@ static int next_line(ics *x, char why[128], bool *got)
 			break;
 		}
 		if (ch == '\0')
-			return fail(why, "NUL byte");
+			return ics_fail(why, "NUL byte");
 		if (x->len + 1 >= MAX_LINE)
-			return fail(why, "line longer than 8 KiB");
+			return ics_fail(why, "line longer than 8 KiB");
 		x->buf[x->len++] = ch;
 	}
 	x->buf[x->len] = '\0';
 	*got = x->len > 0;
 	if (*got && !hd_utf8_valid(x->buf, x->len))
-		return fail(why, "not UTF-8");
+		return ics_fail(why, "not UTF-8");
 	return HD_OK;
 }
 
@@ -134,10 +134,10 @@ static int event_prop(vevent *e, const char *name, const char *params,
 		int32_t d;
 		if (strchr(value, 'T') ||
 		    (params && strstr(params, "VALUE=DATE-TIME")))
-			return fail(why, "holidays must be all-day events "
-					 "(DTSTART;VALUE=DATE:YYYYMMDD)");
+			return ics_fail(why, "holidays must be all-day events "
+					     "(DTSTART;VALUE=DATE:YYYYMMDD)");
 		if (!date_only || ics_date(value, &d))
-			return fail(why, "not a date YYYYMMDD");
+			return ics_fail(why, "not a date YYYYMMDD");
 		if (name[2] == 'S') {
 			e->first = d;
 			e->has_start = true;
@@ -147,8 +147,8 @@ static int event_prop(vevent *e, const char *name, const char *params,
 		}
 	} else if (!strcmp(name, "SUMMARY")) {
 		if (unescape(value, e->name, sizeof e->name))
-			return fail(why, "SUMMARY empty or longer than 255 "
-					 "bytes");
+			return ics_fail(why, "SUMMARY empty or longer than 255 "
+					     "bytes");
 	}
 	return HD_OK;
 }
@@ -156,16 +156,16 @@ static int event_prop(vevent *e, const char *name, const char *params,
 static int event_end(const vevent *e, json_t *arr, char why[128])
 {
 	if (!e->has_start)
-		return fail(why, "VEVENT without DTSTART");
+		return ics_fail(why, "VEVENT without DTSTART");
 	if (!e->name[0])
-		return fail(why, "VEVENT without SUMMARY");
+		return ics_fail(why, "VEVENT without SUMMARY");
 	int32_t last = e->has_end ? e->last_excl - 1 : e->first;
 	if (last < e->first)
-		return fail(why, "DTEND must be after DTSTART");
+		return ics_fail(why, "DTEND must be after DTSTART");
 	if (last - e->first >= 366)
-		return fail(why, "an event longer than a year");
+		return ics_fail(why, "an event longer than a year");
 	if (json_array_size(arr) >= MAX_EVENTS)
-		return fail(why, "too many events");
+		return ics_fail(why, "too many events");
 	char a[11], b[11];
 	hd_bh_format_date(e->first, a);
 	hd_bh_format_date(last, b);
@@ -176,7 +176,7 @@ static int event_end(const vevent *e, json_t *arr, char why[128])
 		       : HD_OK;
 }
 
-static int parse(ics *x, json_t *arr, char why[128])
+static int read_calendar(ics *x, json_t *arr, char why[128])
 {
 	vevent ev;
 	int depth = 0, rc = HD_OK; /* depth 1: VCALENDAR, 2: VEVENT, … */
@@ -184,12 +184,14 @@ static int parse(ics *x, json_t *arr, char why[128])
 	while (!(rc = next_line(x, why, &got)) && got) {
 		char *params, *value;
 		if (split(x->buf, &params, &value))
-			return fail(why, "expected NAME:VALUE");
+			return ics_fail(why, "expected NAME:VALUE");
 		if (!strcmp(x->buf, "BEGIN")) {
 			if (++depth > MAX_DEPTH)
-				return fail(why, "components nested too deep");
+				return ics_fail(why,
+						"components nested too deep");
 			if (depth == 1 && strcmp(value, "VCALENDAR"))
-				return fail(why, "expected BEGIN:VCALENDAR");
+				return ics_fail(why,
+						"expected BEGIN:VCALENDAR");
 			seen_calendar = true;
 			if (depth == 2 && !strcmp(value, "VEVENT")) {
 				memset(&ev, 0, sizeof ev);
@@ -198,7 +200,7 @@ static int parse(ics *x, json_t *arr, char why[128])
 			}
 		} else if (!strcmp(x->buf, "END")) {
 			if (depth == 0)
-				return fail(why, "END without BEGIN");
+				return ics_fail(why, "END without BEGIN");
 			if (depth == 2 && in_event) {
 				x->start = ev.line;
 				if ((rc = event_end(&ev, arr, why)))
@@ -207,7 +209,7 @@ static int parse(ics *x, json_t *arr, char why[128])
 			}
 			depth--;
 		} else if (depth == 0) {
-			return fail(why, "content outside BEGIN:VCALENDAR");
+			return ics_fail(why, "content outside BEGIN:VCALENDAR");
 		} else if (in_event && depth == 2 &&
 			   (rc = event_prop(&ev, x->buf, params, value, why))) {
 			return rc;
@@ -216,8 +218,9 @@ static int parse(ics *x, json_t *arr, char why[128])
 	if (rc)
 		return rc;
 	if (!seen_calendar)
-		return fail(why, "not an iCalendar file (no BEGIN:VCALENDAR)");
-	return depth ? fail(why, "missing END") : HD_OK;
+		return ics_fail(why,
+				"not an iCalendar file (no BEGIN:VCALENDAR)");
+	return depth ? ics_fail(why, "missing END") : HD_OK;
 }
 
 int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
@@ -229,7 +232,7 @@ int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
 	x->p = text;
 	x->end = text + len;
 	x->line = 1;
-	int rc = parse(x, arr, why);
+	int rc = read_calendar(x, arr, why);
 	*line = x->start;
 	free(x);
 	return rc;
