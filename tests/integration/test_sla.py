@@ -146,6 +146,9 @@ def test_sla_business_hours_timers_and_escalation(ctx):
         assert m1["requester_wait_time"]["breach_at"] == same_second(t1["created_at"], kst_ms(2026, 1, 12, 10, 30))
         assert m1["first_reply_time"]["hours"] == 1, m1  # 60 business minutes left
         assert m1["requester_wait_time"]["hours"] == 2, m1
+        listed = c.request("GET", "/api/v2/tickets.json?include=slas").json["tickets"]
+        in_list = {t["id"]: t["slas"]["policy_metrics"] for t in listed}
+        assert {m["metric"] for m in in_list[t1["id"]]} == {"first_reply_time", "requester_wait_time"}, in_list
 
         # Monday 09:05: a public agent reply and pending in one update.
         place(s, kst_ms(2026, 1, 12, 9, 5))
