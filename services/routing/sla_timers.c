@@ -117,12 +117,13 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
 	json_t *targets = policy ? targets_of(policy, tk) : json_array();
 	hd_bizhours b;
 	uint64_t sched = 0;
-	bool have_b =
-		policy &&
-		bh_schedule_load(t,
-				 (uint64_t)json_integer_value(json_object_get(
-					 policy, "hd_schedule_id")),
-				 &b, &sched) == HD_OK;
+	uint64_t named = (uint64_t)json_integer_value(
+		json_object_get(policy, "hd_schedule_id"));
+	/* A deleted named schedule falls back to the default one; with no
+	 * schedule at all business-hours targets run on calendar time. */
+	bool have_b = policy &&
+		      (bh_schedule_load(t, named, &b, &sched) == HD_OK ||
+		       (named && bh_schedule_load(t, 0, &b, &sched) == HD_OK));
 	json_t *pm;
 	size_t i;
 	json_array_foreach(targets, i, pm)
