@@ -116,6 +116,9 @@ int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
 int sla_state_get(hd_txn *t, uint64_t ticket_id, json_t **state);
 int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state);
 int sla_forget(hd_txn *t, uint64_t ticket_id);
+/* After a policy or schedule change: refresh every ticket whose clocks
+ * still run, in the same transaction, so timers follow the new rules. */
+int sla_refresh_all(routing *r, hd_txn *t);
 /* A sla_timers key: due ‖ ticket ‖ kind (0 warning, 1 breach) ‖ metric. */
 void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
 		   int metric);

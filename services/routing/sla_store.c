@@ -186,10 +186,13 @@ Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id)
 	return hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 }
 
+/* Every change to policies or schedules re-times the open tickets. */
 static int run_write(hd_txn *t, void *arg)
 {
 	sla_job *j = arg;
 	int rc = j->fn(j, t);
+	if (!rc && !t->rc)
+		rc = sla_refresh_all(j->r, t);
 	return rc ? rc : t->rc;
 }
 

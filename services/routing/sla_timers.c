@@ -182,3 +182,56 @@ int sla_forget(hd_txn *t, uint64_t ticket_id)
 	json_decref(state);
 	return t->rc;
 }
+
+/* Does any clock still run or wait? Solved tickets need no new timers. */
+static bool open_clocks(const json_t *state)
+{
+	const char *k;
+	json_t *c;
+	json_object_foreach(json_object_get(state, "clocks"), k, c)
+	{
+		const char *st = json_string_value(json_object_get(c, "stage"));
+		if (st && strcmp(st, "achieved") != 0)
+			return true;
+	}
+	return false;
+}
+
+int sla_refresh_all(routing *r, hd_txn *t)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = hd_err_from_mdb(
+		mdb_cursor_open(t->txn, routing_sla.state, &cur));
+	if (rc)
+		return hd_txn_fail(t, rc);
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; mrc == 0 && !rc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			uint64_t *grown = realloc(ids, cap * sizeof *ids);
+			if (!grown)
+				rc = HD_E_NOMEM;
+			else
+				ids = grown;
+		}
+		if (!rc)
+			ids[n++] = hd_key_get_u64(k.mv_data);
+	}
+	mdb_cursor_close(cur);
+	for (size_t i = 0; i < n && !rc && !t->rc; i++) {
+		json_t *state = NULL;
+		Hd__Ticket *tk = sla_ticket_copy(t, r, ids[i]);
+		if (tk && !sla_state_get(t, ids[i], &state) &&
+		    open_clocks(state))
+			rc = sla_refresh(r, t, tk, state);
+		json_decref(state);
+		hd__ticket__free_unpacked(tk, NULL);
+	}
+	free(ids);
+	return rc ? hd_txn_fail(t, rc) : t->rc;
+}

@@ -225,6 +225,18 @@ def test_sla_business_hours_timers_and_escalation(ctx):
         assert frt["stage"] == "active" and frt["minutes"] == -45, m3
         assert frt["breach_at"] == same_second(t3["created_at"], kst_ms(2026, 3, 3, 9, 0)), frt
 
+        # A schedule change re-times open tickets at once: a new holiday on
+        # the breach day moves Thursday 09:30 to Friday 09:30.
+        place(s, kst_ms(2026, 4, 8, 17, 30) + 500)
+        t4 = new_ticket(c, "교환 요청", "park@example.kr")
+        m4 = wait_for(lambda: slas(c, t4["id"]) or None, "t4 SLA")
+        assert m4["first_reply_time"]["breach_at"] == same_second(t4["created_at"], kst_ms(2026, 4, 9, 9, 30)), m4
+        r = c.request("POST", f"{BH}/{sid}/holidays", {"holiday": {
+            "name": "임시 휴무", "start_date": "2026-04-09", "end_date": "2026-04-09"}})
+        assert r.status == 201, r
+        m4 = slas(c, t4["id"])
+        assert m4["first_reply_time"]["breach_at"] == same_second(t4["created_at"], kst_ms(2026, 4, 10, 9, 30)), m4
+
 
 def details(r, field):
     assert r.status == 422, r
