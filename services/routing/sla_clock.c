@@ -13,12 +13,18 @@
  * Solved (and closed) fulfils every clock; reopening resumes the
  * status-driven ones with their elapsed time kept. State JSON:
  *   {"clocks":{metric:{"stage":"active|paused|achieved","since":ms,
- *    "spans":[[from,to],…],"warned":bool,"breached":bool}}, …} */
+ *    "spans":[[from,to],…],"fold_cal":ms,"fold_biz":ms,"warned":bool,
+ *    "breached":bool}}, …}
+ * A clock keeps at most MAX_SPANS spans: a ticket flipped between pending
+ * and open thousands of times folds its oldest spans into elapsed totals
+ * (business time by the schedule of that moment). */
 #include "sla.h"
 
 #include "hd/err.h"
 
 #include <string.h>
+
+#define MAX_SPANS 64
 
 enum { FRT, NRT, PERIODIC, PAUSABLE, RWT, AWT, NMETRICS };
 
@@ -121,10 +127,50 @@ static void apply_status(json_t *state, const char *status, int64_t now)
 	}
 }
 
+static void add_ms(json_t *c, const char *key, int64_t ms)
+{
+	json_int_t v = json_integer_value(json_object_get(c, key));
+	json_object_set_new(c, key, json_integer(v + (json_int_t)ms));
+}
+
+/* Fold the oldest spans of over-long clocks into fold_cal / fold_biz. */
+static void fold_spans(hd_txn *t, json_t *state)
+{
+	const char *k;
+	json_t *c;
+	hd_bizhours b;
+	bool loaded = false, have_b = false;
+	json_object_foreach(json_object_get(state, "clocks"), k, c)
+	{
+		json_t *spans = json_object_get(c, "spans");
+		if (json_array_size(spans) <= MAX_SPANS)
+			continue;
+		if (!loaded) {
+			loaded = true;
+			have_b = bh_schedule_load(
+					 t,
+					 (uint64_t)json_integer_value(
+						 json_object_get(
+							 state, "schedule_id")),
+					 &b, NULL) == HD_OK;
+		}
+		while (json_array_size(spans) > MAX_SPANS / 2) {
+			json_t *sp = json_array_get(spans, 0);
+			int64_t a = json_integer_value(json_array_get(sp, 0));
+			int64_t e = json_integer_value(json_array_get(sp, 1));
+			add_ms(c, "fold_cal", e - a);
+			add_ms(c, "fold_biz",
+			       have_b ? hd_bh_between(&b, a, e) : e - a);
+			json_array_remove(spans, 0);
+		}
+	}
+	if (have_b)
+		hd_bh_release(&b);
+}
+
 int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
 		     const Hd__Ticket *after, json_t *state)
 {
-	(void)t;
 	if (!before) {
 		int64_t at = after->created_at;
 		static const int started[] = {FRT, PERIODIC, PAUSABLE, RWT,
@@ -135,6 +181,7 @@ int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
 	} else if (strcmp(before->status, after->status) != 0) {
 		apply_status(state, after->status, after->updated_at);
 	}
+	fold_spans(t, state);
 	return HD_OK;
 }
 

@@ -27,6 +27,8 @@ void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
 		int64_t e = json_integer_value(json_array_get(span, 1));
 		out->consumed_ms += bh ? hd_bh_between(bh, s, e) : e - s;
 	}
+	out->consumed_ms += json_integer_value(
+		json_object_get(clock, bh ? "fold_biz" : "fold_cal"));
 	out->breach_at = out->warning_at = HD_BH_NEVER;
 	if (!out->stage || strcmp(out->stage, "active") != 0)
 		return;

@@ -347,3 +347,28 @@ def test_sla_policies_and_schedules_api(ctx):
         assert t.status == 201, t
         shown = eu.request("GET", f"/api/v2/tickets/{t.json['ticket']['id']}.json?include=slas")
         assert shown.status == 200 and "slas" not in shown.json["ticket"], shown
+
+
+def test_sla_long_pause_history_keeps_exact_time(ctx):
+    """A ticket flipped between pending and open 70 times (more spans than a
+    clock keeps) still has every paused minute added to its breach time."""
+    with Suite(ctx.bin_dir, env={"HD_ROUTING_TICK_MS": "100"}).start() as s:
+        c = s.client()
+        r = c.request("POST", "/api/v2/slas/policies", {"sla_policy": {"title": "대기 시간", "policy_metrics": [
+            {"priority": "high", "metric": "requester_wait_time", "target": 600, "business_hours": False}]}})
+        assert r.status == 201, r
+        place(s, kst_ms(2026, 5, 6, 10, 0))
+        r = c.request("POST", "/api/v2/tickets.json", {"ticket": {
+            "subject": "반복 보류", "comment": {"body": "확인 부탁드립니다"}, "priority": "high"}})
+        assert r.status == 201, r
+        t = r.json["ticket"]
+        for _ in range(70):
+            assert c.request("PUT", f"/api/v2/tickets/{t['id']}.json", {"ticket": {"status": "pending"}}).status == 200
+            s.advance_clock(60000)
+            assert c.request("PUT", f"/api/v2/tickets/{t['id']}.json", {"ticket": {"status": "open"}}).status == 200
+            s.advance_clock(60000)
+        rwt = wait_for(lambda: (lambda m: m if m["stage"] == "active" and
+                                iso_ms(m["breach_at"]) > iso_ms(t["created_at"]) + 669 * 60000 else None)(
+            slas(c, t["id"])["requester_wait_time"]), "70 paused minutes added")
+        expected = iso_ms(t["created_at"]) + (600 + 70) * 60000
+        assert abs(iso_ms(rwt["breach_at"]) - expected) <= 5000, (rwt, ms_iso(expected))
