@@ -149,7 +149,8 @@ def team(s, c, strategy, caps, name="상담1팀"):
     return g, agents, off, tok
 
 
-def create_many(s, g, n, threads=4):
+def create_many(s, g, n, threads=4, at=None, then=None):
+    """n tickets from several clients; then() runs once when `at` exist."""
     ids, lock = [], threading.Lock()
     prios = ["low", "normal", "high", "urgent"]
 
@@ -159,6 +160,9 @@ def create_many(s, g, n, threads=4):
             t = new_ticket(c, g, subject=f"문의 {i}", priority=prios[i % 4])
             with lock:
                 ids.append(t["id"])
+                fire = then and len(ids) == at
+            if fire:
+                then()
     ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
     for t in ts:
         t.start()
@@ -229,7 +233,10 @@ def run_thousand(ctx, strategy, kill_midway):
         mon = Monitor(s, g, caps, spread)
         mon.start()
         try:
-            ids = create_many(s, g, 1000)
+            def restart():
+                s.kill("routing")
+                s.restart("routing")
+            ids = create_many(s, g, 1000, at=400, then=restart if kill_midway else None)
             # Before anyone solves, exactly the 30 seats are taken.
             until(lambda: (lambda gl: gl and gl["queued"] == 970 and gl)(load(c, g)), what="970 queued")
             def held():
@@ -244,15 +251,15 @@ def run_thousand(ctx, strategy, kill_midway):
 
             def maybe_kill(rnd):
                 if kill_midway and rnd == 8:
-                    s.kill("routing")
-                    s.restart("routing")
+                    restart()
             solve_all(s, c, ids, caps, off, maybe_kill)
         finally:
             mon.stop.set()
             mon.join()
         assert mon.samples > 10 and not mon.errors, (mon.samples, mon.errors[:5])
-        gl = until(lambda: (lambda x: x and x["queued"] == 0 and x)(load(c, g)), what="empty queue")
-        assert all(sum(a["load"].values()) == 0 for a in gl["agents"]), gl
+        # Every solve reaches routing's books: no load left, nothing queued.
+        until(lambda: (lambda x: x and x["queued"] == 0 and
+                       all(not a["load"] for a in x["agents"]) and x)(load(c, g)), what="empty books")
         audit_once(s, ids, agents, off)
 
 
@@ -262,3 +269,262 @@ def test_round_robin_1000(ctx):
 
 def test_least_loaded_1000_with_sigkill(ctx):
     run_thousand(ctx, "least_loaded", kill_midway=True)
+
+
+def pb_fields(data):
+    """A protobuf message as {field: [values]} (varints and bytes)."""
+    out, i = {}, 0
+
+    def varint():
+        nonlocal i
+        v = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            v |= (b & 0x7f) << shift
+            shift += 7
+            if not b & 0x80:
+                return v
+    while i < len(data):
+        key = varint()
+        if key & 7 == 0:
+            val = varint()
+        else:
+            n = varint()
+            val = data[i:i + n].decode()
+            i += n
+        out.setdefault(key >> 3, []).append(val)
+    return out
+
+
+def presence_events(ctx, s):
+    import subprocess
+    url = f"ipc://{s.run}/routing-0.rpc"
+    out = subprocess.run([f"{ctx.tools_dir}/hd-events", url, "0"], capture_output=True, text=True,
+                         timeout=30, env=s.env)
+    assert out.returncode == 0, out.stderr
+    evs = []
+    for line in out.stdout.splitlines():
+        seq, typ, hexp = (line.split(" ") + [""])[:3]
+        if typ == "presence.changed":
+            f = pb_fields(bytes.fromhex(hexp))
+            evs.append({"agent_id": f.get(1, [0])[0], "state": f.get(2, [""])[0],
+                        "previous_state": f.get(3, [""])[0], "at": f.get(4, [0])[0],
+                        "available": bool(f.get(5, [0])[0]), "changed_by": f.get(6, [0])[0]})
+    return evs
+
+
+def test_presence_states_history_and_events(ctx):
+    with Suite(ctx.bin_dir, env=ENV).start() as s:
+        c = s.client()
+        tok = c.request("POST", "/api/v2/api_tokens", {"api_token": {"description": "p"}}).json["api_token"]["token"]
+        a = make_agent(c, "김상담", "kim@hana.example")
+        b = make_agent(c, "이상담", "lee@hana.example")
+        end = make_agent(c, "고객", "customer@hana.example", role="end-user")
+        me = s.client(auth=basic("kim@hana.example", tok))
+        cust = s.client(auth=basic("customer@hana.example", tok))
+        # The seeded states; 상담준비 is the only custom one that takes work.
+        st = c.request("GET", "/api/v2/hd/presence_states")
+        assert st.status == 200, st
+        states = {x["name"]: x["available"] for x in st.json["presence_states"]}
+        assert states == {"online": True, "away": False, "offline": False, "상담준비": True, "통화중": False,
+                          "후처리": False, "회의": False, "자리비움": False, "교육": False}, states
+        r = c.request("POST", "/api/v2/hd/presence_states", {"presence_state": {"name": "점심", "available": False}})
+        assert r.status == 201 and r.json["presence_state"] == {"name": "점심", "available": False, "builtin": False}, r
+        for body, field in [({"name": "online", "available": False}, "name"), ({"name": ""}, "name"),
+                            ({"name": 5}, "name"), ({"name": "x", "available": "yes"}, "available"),
+                            ({"name": "가" * 30}, "name")]:
+            bad = c.request("POST", "/api/v2/hd/presence_states", {"presence_state": body})
+            assert bad.status == 422 and field in bad.json["details"], (body, bad)
+        assert me.request("POST", "/api/v2/hd/presence_states", {"presence_state": {"name": "y"}}).status == 403
+        assert cust.request("GET", "/api/v2/hd/presence_states").status == 403
+        # Unknown until routing has the agents from intake's events; offline then.
+        until(lambda: c.request("GET", f"{AGENTS}/{a['id']}/presence").status == 200, what="agent known")
+        until(lambda: c.request("GET", f"{AGENTS}/{b['id']}/presence").status == 200, what="agent known")
+        p0 = c.request("GET", f"{AGENTS}/{a['id']}/presence").json["presence"]
+        assert p0 == {"agent_id": a["id"], "state": "offline", "available": False, "since": None}, p0
+        assert c.request("GET", f"{AGENTS}/{end['id']}/presence").status == 404
+        assert c.request("PUT", f"{AGENTS}/{end['id']}/presence", {"presence": {"state": "online"}}).status == 404
+        # An agent sets its own presence, not another's; admins anyone's.
+        t0 = s.now_ms()
+        r = me.request("PUT", f"{AGENTS}/{a['id']}/presence", {"presence": {"state": "상담준비"}})
+        assert r.status == 200 and r.json["presence"]["state"] == "상담준비" and r.json["presence"]["available"], r
+        assert me.request("PUT", f"{AGENTS}/{b['id']}/presence", {"presence": {"state": "online"}}).status == 403
+        assert cust.request("PUT", f"{AGENTS}/{end['id']}/presence", {"presence": {"state": "online"}}).status == 403
+        assert c.request("PUT", f"{AGENTS}/{b['id']}/presence", {"presence": {"state": "회의"}}).status == 200
+        bad = me.request("PUT", f"{AGENTS}/{a['id']}/presence", {"presence": {"state": "춤"}})
+        assert bad.status == 422 and "state" in bad.json["details"], bad
+        bad = me.request("PUT", f"{AGENTS}/{a['id']}/presence", {"presence": {"state": None}})
+        assert bad.status == 422 and "state" in bad.json["details"], bad
+        # A day of work on the business clock.
+        s.advance_clock(3600 * 1000)
+        me.request("PUT", f"{AGENTS}/{a['id']}/presence", {"presence": {"state": "통화중"}})
+        s.advance_clock(600 * 1000)
+        me.request("PUT", f"{AGENTS}/{a['id']}/presence", {"presence": {"state": "후처리"}})
+        same = me.request("PUT", f"{AGENTS}/{a['id']}/presence", {"presence": {"state": "후처리"}})
+        assert same.status == 200
+        s.advance_clock(300 * 1000)
+        me.request("PUT", f"{AGENTS}/{a['id']}/presence", {"presence": {"state": "점심"}})
+        h = me.request("GET", f"{AGENTS}/{a['id']}/presence/history")
+        assert h.status == 200, h
+        ch = h.json["presence_history"]
+        assert [(x["previous_state"], x["state"], x["available"]) for x in ch] == [
+            ("offline", "상담준비", True), ("상담준비", "통화중", False), ("통화중", "후처리", False),
+            ("후처리", "점심", False)], ch
+        at = [x["at_ms"] for x in ch]
+        assert t0 - 1000 <= at[0] <= t0 + 5000, (t0, at)
+        assert abs((at[1] - at[0]) - 3600 * 1000) < 5000 and abs((at[2] - at[1]) - 600 * 1000) < 5000, at
+        assert abs((at[3] - at[2]) - 300 * 1000) < 5000, at
+        assert all(x["changed_by"] == a["id"] and x["at"].endswith("Z") for x in ch), ch
+        since = me.request("GET", f"{AGENTS}/{a['id']}/presence/history?since={at[2]}")
+        assert [x["state"] for x in since.json["presence_history"]] == ["후처리", "점심"], since
+        assert c.request("GET", f"{AGENTS}/{a['id']}/presence/history?since=yesterday").status == 400
+        assert me.request("GET", f"{AGENTS}/{b['id']}/presence/history").status == 403
+        # The same changes were published as presence.changed (for metrics).
+        evs = [e for e in presence_events(ctx, s) if e["agent_id"] == a["id"]]
+        assert [(e["previous_state"], e["state"], e["available"], e["at"]) for e in evs] == [
+            (x["previous_state"], x["state"], x["available"], x["at_ms"]) for x in ch], (evs, ch)
+        other = [e for e in presence_events(ctx, s) if e["agent_id"] == b["id"]]
+        admin_id = c.request("GET", "/api/v2/users/me").json["user"]["id"]
+        assert [(e["state"], e["changed_by"]) for e in other] == [("회의", admin_id)], other
+
+
+def test_queue_order_presence_and_human_reassign(ctx):
+    with Suite(ctx.bin_dir, env=ENV).start() as s:
+        c = s.client()
+        g = make_group(c, "야간팀")
+        a = make_agent(c, "박상담", "park@hana.example")
+        b = make_agent(c, "최상담", "choi@hana.example")
+        join(c, a, g)
+        join(c, b, g)
+        set_profile(c, a, capacity={"default": 1})
+        set_profile(c, b, capacity={"default": 3})
+        assert set_routing(c, g, strategy="least_loaded")["strategy"] == "least_loaded"
+        # Nobody available: every ticket waits, oldest and most urgent first.
+        t_low = new_ticket(c, g, "낮음", priority="low")
+        t_urg1 = new_ticket(c, g, "긴급1", priority="urgent")
+        t_norm = new_ticket(c, g, "보통", priority="normal")
+        t_urg2 = new_ticket(c, g, "긴급2", priority="urgent")
+        t_none = new_ticket(c, g, "없음")
+        until(lambda: (load(c, g) or {}).get("queued") == 5, what="5 queued")
+        set_presence(c, a, "통화중")  # busy: not available
+        time.sleep(0.5)
+        assert all(t["assignee_id"] is None for t in fetch(c, [t_low["id"], t_urg1["id"]]).values())
+        set_presence(c, a, "상담준비")
+        order = []
+        for want in [t_urg1, t_urg2, t_norm]:
+            t = until(lambda: (lambda x: x["assignee_id"] and x)(fetch(c, [want["id"]])[want["id"]]),
+                      what=f"{want['subject']} assigned")
+            assert t["assignee_id"] == a["id"], t
+            order.append(t["subject"])
+            # Capacity 1: the next waits until this one is solved.
+            if want is not t_norm:
+                time.sleep(0.3)
+                assert load(c, g)["queued"] == 5 - len(order)
+                assert c.request("PUT", f"/api/v2/tickets/{t['id']}", {"ticket": {"status": "solved"}}).status == 200
+        assert order == ["긴급1", "긴급2", "보통"]
+        # A human reassigns 보통 to b (offline): routing follows intake, a's seat frees, 낮음 goes to a.
+        r = c.request("PUT", f"/api/v2/tickets/{t_norm['id']}", {"ticket": {"assignee_id": b["id"]}})
+        assert r.status == 200, r
+        t = until(lambda: (lambda x: x["assignee_id"] and x)(fetch(c, [t_low["id"]])[t_low["id"]]), what="낮음")
+        assert t["assignee_id"] == a["id"]
+        gl = until(lambda: (lambda x: {y["agent_id"]: y["load"] for y in x["agents"]}.get(b["id"]) and x)(load(c, g)),
+                   what="b's load")
+        loads = {y["agent_id"]: y["load"] for y in gl["agents"]}
+        assert loads == {a["id"]: {"api": 1}, b["id"]: {"api": 1}}, loads
+        assert gl["queued"] == 1
+        # A new available member takes the rest at once.
+        cc = make_agent(c, "정상담", "jung@hana.example")
+        set_profile(c, cc, capacity={"api": 2})
+        set_presence(c, cc, "online")
+        join(c, cc, g)
+        t = until(lambda: (lambda x: x["assignee_id"] and x)(fetch(c, [t_none["id"]])[t_none["id"]]), what="없음")
+        assert t["assignee_id"] == cc["id"]
+        # manual: nothing is assigned automatically any more.
+        set_routing(c, g, strategy="manual")
+        t6 = new_ticket(c, g, "수동")
+        time.sleep(0.5)
+        assert fetch(c, [t6["id"]])[t6["id"]]["assignee_id"] is None
+        assert load(c, g)["queued"] == 0
+        for t in [t_urg1, t_urg2, t_norm, t_low, t_none]:
+            assert len(assignments_in_audits(c, t["id"])) == (2 if t is t_norm else 1), t["subject"]
+
+
+def test_skills_with_fallback(ctx):
+    with Suite(ctx.bin_dir, env=ENV).start() as s:
+        c = s.client()
+        g = make_group(c, "전문상담")
+        a = make_agent(c, "결제 담당", "billing@hana.example")
+        b = make_agent(c, "기술 담당", "tech@hana.example")
+        en = make_agent(c, "John", "john@customer.example", role="end-user", locale="en-US")
+        for x in (a, b):
+            join(c, x, g)
+        set_profile(c, a, skills=["billing"], languages=["ko"], capacity={"default": 5})
+        set_profile(c, b, skills=["tech"], languages=["ko", "en"], capacity={"default": 5})
+        cfg = set_routing(c, g, strategy="skills", skills_fallback_after_seconds=600, fallback="any_member")
+        assert cfg["skills_fallback_after_seconds"] == 600 and cfg["fallback"] == "any_member", cfg
+        set_presence(c, a, "online")
+        set_presence(c, b, "online")
+        t1 = new_ticket(c, g, "결제 오류", tags=["skill_billing"])            # ko requester (admin)
+        t2 = new_ticket(c, g, "Login broken", tags=["skill_tech"], requester_id=en["id"])
+        t3 = new_ticket(c, g, "Refund", tags=["skill_billing"], requester_id=en["id"])  # nobody has billing+en
+        t4 = new_ticket(c, g, "법률 문의", tags=["skill_legal"])
+        ids = [t["id"] for t in (t1, t2, t3, t4)]
+
+        def assigned():
+            return {k: v["assignee_id"] for k, v in fetch(c, ids).items()}
+        got = until(lambda: (lambda x: x[t1["id"]] and x[t2["id"]] and x)(assigned()), what="t1 t2")
+        assert got[t1["id"]] == a["id"] and got[t2["id"]] == b["id"], got
+        s.advance_clock(599 * 1000)
+        time.sleep(1.0)  # ten ticks
+        got = assigned()
+        assert got[t3["id"]] is None and got[t4["id"]] is None, got
+        assert load(c, g)["queued"] == 2
+        s.advance_clock(2 * 1000)
+        got = until(lambda: (lambda x: x[t3["id"]] and x[t4["id"]] and x)(assigned()), what="fallback")
+        assert {got[t3["id"]], got[t4["id"]]} <= {a["id"], b["id"]}, got
+        via = c.request("GET", f"/api/v2/tickets/{t4['id']}/audits").json["audits"]
+        assert len(assignments_in_audits(c, t4["id"])) == 1, via
+
+
+def test_settings_validation_and_access(ctx):
+    with Suite(ctx.bin_dir, env=ENV).start() as s:
+        c = s.client()
+        tok = c.request("POST", "/api/v2/api_tokens", {"api_token": {"description": "v"}}).json["api_token"]["token"]
+        g = make_group(c, "검증팀")
+        a = make_agent(c, "한상담", "han@hana.example")
+        agent = s.client(auth=basic("han@hana.example", tok))
+        d = c.request("GET", f"{GROUPS}/{g['id']}/routing")
+        assert d.status == 200 and d.json["group_routing"] == {
+            "group_id": g["id"], "strategy": "manual", "skills_fallback_after_seconds": 0,
+            "fallback": "any_member", "skill_field_id": None, "updated_at": None}, d
+        for body, field in [({"strategy": "random"}, "strategy"), ({"strategy": 3}, "strategy"),
+                            ({"skills_fallback_after_seconds": -1}, "skills_fallback_after_seconds"),
+                            ({"skills_fallback_after_seconds": "10"}, "skills_fallback_after_seconds"),
+                            ({"fallback": "group_id:abc"}, "fallback"), ({"fallback": "everyone"}, "fallback"),
+                            ({"skill_field_id": "x"}, "skill_field_id")]:
+            r = c.request("PUT", f"{GROUPS}/{g['id']}/routing", {"group_routing": body})
+            assert r.status == 422 and field in r.json["details"], (body, r)
+        assert c.request("PUT", f"{GROUPS}/{g['id']}/routing", "{not json").status == 400
+        assert c.request("PUT", f"{GROUPS}/{g['id']}/routing", {"group_routing": []}).status == 400
+        ok = c.request("PUT", f"{GROUPS}/{g['id']}/routing", {"strategy": "round_robin", "fallback": "group_id:7"})
+        assert ok.status == 200 and ok.json["group_routing"]["fallback"] == "group_id:7", ok
+        assert agent.request("PUT", f"{GROUPS}/{g['id']}/routing", {"strategy": "manual"}).status == 403
+        assert agent.request("GET", f"{GROUPS}/{g['id']}/routing").status == 200
+        assert agent.request("GET", f"{GROUPS}/{g['id']}/routing/load").status == 200
+        p = set_profile(c, a, skills=["결제", "ko"], languages=["ko"], capacity={"email": 10, "chat": 3, "default": 5})
+        assert p["skills"] == ["결제", "ko"] and p["capacity"] == {"email": 10, "chat": 3, "default": 5}, p
+        for body, field in [({"capacity": {"api": -1}}, "capacity"), ({"capacity": {"API!": 1}}, "capacity"),
+                            ({"capacity": {"api": 1001}}, "capacity"), ({"capacity": [1]}, "capacity"),
+                            ({"skills": "billing"}, "skills"), ({"skills": [""]}, "skills"),
+                            ({"skills": ["x" * 65]}, "skills"), ({"skills": ["s"] * 101}, "skills"),
+                            ({"languages": [1]}, "languages")]:
+            r = c.request("PUT", f"{AGENTS}/{a['id']}/profile", {"agent_profile": body})
+            assert r.status == 422 and field in r.json["details"], (body, r)
+        # Partial update keeps the rest; an agent reads its own profile only.
+        p2 = c.request("PUT", f"{AGENTS}/{a['id']}/profile", {"agent_profile": {"languages": ["ko", "en"]}})
+        assert p2.json["agent_profile"]["skills"] == ["결제", "ko"] and p2.json["agent_profile"]["languages"] == ["ko", "en"]
+        assert agent.request("GET", f"{AGENTS}/{a['id']}/profile").json["agent_profile"] == p2.json["agent_profile"]
+        assert agent.request("PUT", f"{AGENTS}/{a['id']}/profile", {"agent_profile": {"skills": []}}).status == 403
+        assert c.request("GET", f"{AGENTS}/999999/profile").status == 404
+        assert c.request("PUT", f"{AGENTS}/999999/profile", {"agent_profile": {"skills": []}}).status == 404
