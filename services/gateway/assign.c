@@ -6,7 +6,7 @@
  *           languages, capacity:{channel: n, "default": n}}}
  * PUT bodies may wrap the object in its root key or send it bare; keys
  * left out keep their stored values. */
-#include "gateway.h"
+#include "gw_assign.h"
 #include "gw_shared.h"
 
 #include "hd/err.h"
@@ -21,8 +21,8 @@
 #define MAX_CHANNELS    32
 
 /* The object to read: body[key] when present, else the body itself. */
-static int body_object(gw_req *r, gw_resp *out, const char *key,
-		       json_t **root, json_t **obj)
+static int body_object(gw_req *r, gw_resp *out, const char *key, json_t **root,
+		       json_t **obj)
 {
 	int rc = gw_parse_body(r, out, root);
 	if (rc)
@@ -70,14 +70,13 @@ static json_t *strings_json(char **s, size_t n)
 
 static json_t *profile_json(const Hd__AgentProfile *p)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o}", "agent_id",
-			 (json_int_t)p->agent_id, "skills",
-			 strings_json(p->skills, p->n_skills), "languages",
-			 strings_json(p->languages, p->n_languages),
-			 "capacity", capacity_json(p->capacity, p->n_capacity),
-			 "updated_at",
-			 p->updated_at ? gw_time_json(p->updated_at)
-				       : json_null());
+	return json_pack(
+		"{s:I, s:o, s:o, s:o, s:o}", "agent_id",
+		(json_int_t)p->agent_id, "skills",
+		strings_json(p->skills, p->n_skills), "languages",
+		strings_json(p->languages, p->n_languages), "capacity",
+		capacity_json(p->capacity, p->n_capacity), "updated_at",
+		p->updated_at ? gw_time_json(p->updated_at) : json_null());
 }
 
 static int get_routing(gw *g, gw_req *r, Hd__GroupRouting **gr, gw_resp *out)
@@ -115,8 +114,9 @@ static int read_routing(json_t *o, Hd__GroupRouting *gr, gw_resp *out)
 	}
 	if ((v = json_object_get(o, "fallback"))) {
 		if (!json_is_string(v))
-			return gw_invalid(out, "fallback",
-					  "must be any_member or group_id:<id>");
+			return gw_invalid(
+				out, "fallback",
+				"must be any_member or group_id:<id>");
 		gr->fallback = (char *)json_string_value(v);
 	}
 	if ((v = json_object_get(o, "skill_field_id"))) {
@@ -158,8 +158,9 @@ static json_t *agent_load_json(const Hd__AgentLoad *a)
 {
 	json_t *load = json_object();
 	for (size_t i = 0; i < a->n_load; i++)
-		json_object_set_new(load, a->load[i]->channel,
-				    json_integer((json_int_t)a->load[i]->count));
+		json_object_set_new(
+			load, a->load[i]->channel,
+			json_integer((json_int_t)a->load[i]->count));
 	return json_pack("{s:I, s:s, s:b, s:o, s:o}", "agent_id",
 			 (json_int_t)a->agent_id, "state", a->state,
 			 "available", a->available, "load", load, "capacity",
@@ -192,8 +193,9 @@ static int read_strings(json_t *v, const char *field, size_t max_bytes,
 			char ***list, size_t *n, void **hold, gw_resp *out)
 {
 	if (!json_is_array(v) || json_array_size(v) > MAX_LIST)
-		return gw_invalid(out, field, "must be a list of at most 100 "
-					      "names");
+		return gw_invalid(out, field,
+				  "must be a list of at most 100 "
+				  "names");
 	*n = json_array_size(v);
 	*list = *hold = calloc(*n ? *n : 1, sizeof **list);
 	if (!*list)
@@ -201,7 +203,8 @@ static int read_strings(json_t *v, const char *field, size_t max_bytes,
 	for (size_t i = 0; i < *n; i++) {
 		json_t *s = json_array_get(v, i);
 		size_t len = json_is_string(s) ? json_string_length(s) : 0;
-		if (!len || len > max_bytes || strlen(json_string_value(s)) != len)
+		if (!len || len > max_bytes ||
+		    strlen(json_string_value(s)) != len)
 			return gw_invalid(out, field,
 					  "each must be non-empty text of at "
 					  "most 64 bytes");

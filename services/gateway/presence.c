@@ -4,7 +4,7 @@
  *   GET/POST /api/v2/hd/presence_states       {"presence_state":{name,
  *            available}}
  * Agents set their own presence, admins anyone's (routing enforces it). */
-#include "gateway.h"
+#include "gw_assign.h"
 #include "gw_shared.h"
 
 #include "hd/cfg.h"
@@ -54,10 +54,10 @@ static int presence_update(gw *g, gw_req *r, gw_resp *out)
 	Hd__Presence in = HD__PRESENCE__INIT, *p = NULL;
 	int rc = gw_req_object(r, out, "presence", &root, &obj);
 	json_t *state = rc ? NULL : json_object_get(obj, "state");
-	if (!rc && (!json_is_string(state) || !json_string_length(state) ||
-		    json_string_length(state) > 64 ||
-		    strlen(json_string_value(state)) !=
-			    json_string_length(state)))
+	if (!rc &&
+	    (!json_is_string(state) || !json_string_length(state) ||
+	     json_string_length(state) > 64 ||
+	     strlen(json_string_value(state)) != json_string_length(state)))
 		rc = gw_invalid(out, "state",
 				"must be online, away, offline or a "
 				"configured presence state");
@@ -132,9 +132,9 @@ static json_t *state_json(const Hd__PresenceState *s)
 static int states_list(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__PresenceStateList *l = NULL;
-	int rc = gw_call(g, ROUTING(g), r, "presence.states", NULL,
-			 &hd__presence_state_list__descriptor, (void **)&l,
-			 out);
+	int rc =
+		gw_call(g, ROUTING(g), r, "presence.states", NULL,
+			&hd__presence_state_list__descriptor, (void **)&l, out);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
@@ -153,8 +153,8 @@ static int states_create(gw *g, gw_req *r, gw_resp *out)
 	int rc = gw_req_object(r, out, "presence_state", &root, &obj);
 	json_t *name = rc ? NULL : json_object_get(obj, "name");
 	json_t *avail = rc ? NULL : json_object_get(obj, "available");
-	if (!rc && (!json_is_string(name) ||
-		    strlen(json_string_value(name)) != json_string_length(name)))
+	if (!rc && (!json_is_string(name) || strlen(json_string_value(name)) !=
+						     json_string_length(name)))
 		rc = gw_invalid(out, "name", "must be text");
 	if (!rc && avail && !json_is_boolean(avail))
 		rc = gw_invalid(out, "available", "must be true or false");
@@ -173,8 +173,7 @@ static int states_create(gw *g, gw_req *r, gw_resp *out)
 }
 
 const gw_route gw_presence_routes[] = {
-	{"GET", "/api/v2/hd/agents/{id}/presence", presence_show,
-	 GW_AUTH_USER},
+	{"GET", "/api/v2/hd/agents/{id}/presence", presence_show, GW_AUTH_USER},
 	{"PUT", "/api/v2/hd/agents/{id}/presence", presence_update,
 	 GW_AUTH_USER},
 	{"GET", "/api/v2/hd/agents/{id}/presence/history", presence_history,

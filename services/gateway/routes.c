@@ -2,6 +2,7 @@
  * module keeps its own table beside its handlers; this file lists them and
  * holds the operators' routes. */
 #include "gateway.h"
+#include "gw_assign.h"
 
 const gw_route gw_ops_routes[] = {
 	{"GET", "/api/v2/hd/bus", gw_bus_status, GW_AUTH_ADMIN},
@@ -15,7 +16,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_view_routes,
 	gw_search_routes,
 	gw_ops_routes,
-	gw_assign_routes,
-	gw_presence_routes,
+	gw_assign_routes,   /* assign.c */
+	gw_presence_routes, /* presence.c */
 	NULL,
 };

@@ -113,7 +113,7 @@ bool as_pool_has_room(hd_txn *t, const as_pool *p, const char *channel);
  * when nobody qualifies now. fallback may be NULL. via (out, AS_VIA_MAX):
  * the strategy that decided ("round_robin", "skills", "skills_fallback" …). */
 uint64_t as_pick(hd_txn *t, const Hd__GroupRouting *g, const as_pool *members,
-		 const as_pool *fallback, const Hd__QueueEntry *e,
-		 int64_t now, char *via);
+		 const as_pool *fallback, const Hd__QueueEntry *e, int64_t now,
+		 char *via);
 
 #endif

@@ -109,7 +109,8 @@ static uint64_t least_loaded(hd_txn *t, const as_pool *p,
 	const as_agent *best = NULL;
 	for (size_t i = 0; p && i < p->n; i++) {
 		const as_agent *a = &p->a[i];
-		if (!room(t, a, e->channel) || (need_skills && !qualifies(a, e)))
+		if (!room(t, a, e->channel) ||
+		    (need_skills && !qualifies(a, e)))
 			continue;
 		if (!best || lighter(t, a, best, e->channel))
 			best = a;

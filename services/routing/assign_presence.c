@@ -244,10 +244,7 @@ static int state_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 const hd_rpc_route routing_presence_routes[] = {
-	{"presence.get", presence_get},
-	{"presence.put", presence_put},
-	{"presence.history", history},
-	{"presence.states", states_list},
-	{"presence.state_put", state_put},
-	{NULL, NULL},
+	{"presence.get", presence_get},    {"presence.put", presence_put},
+	{"presence.history", history},     {"presence.states", states_list},
+	{"presence.state_put", state_put}, {NULL, NULL},
 };

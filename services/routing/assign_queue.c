@@ -174,8 +174,8 @@ static size_t queued_channels(hd_txn *t, uint64_t group,
 	if (mdb_cursor_open(t->txn, as_db.qchan, &cur))
 		return 0;
 	MDB_val k = {8, prefix}, v;
-	for (int op = MDB_SET_RANGE; n < max && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
+	for (int op = MDB_SET_RANGE;
+	     n < max && !mdb_cursor_get(cur, &k, &v, op); op = MDB_NEXT) {
 		if (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8))
 			break;
 		snprintf(out[n++], AS_MAX_CHANNEL + 1, "%.*s",
@@ -191,7 +191,8 @@ static bool any_room(hd_txn *t, uint64_t group, const as_pool *a,
 	char ch[MAX_QCHANS][AS_MAX_CHANNEL + 1];
 	size_t n = queued_channels(t, group, ch, MAX_QCHANS);
 	for (size_t i = 0; i < n; i++)
-		if (as_pool_has_room(t, a, ch[i]) || as_pool_has_room(t, b, ch[i]))
+		if (as_pool_has_room(t, a, ch[i]) ||
+		    as_pool_has_room(t, b, ch[i]))
 			return true;
 	return false;
 }
@@ -218,19 +219,19 @@ static int walk(drain *d)
 		MDB_val k = {poslen, pos}, v;
 		if (!cur && mdb_cursor_open(d->t->txn, as_db.queue, &cur))
 			return hd_txn_fail(d->t, HD_E_IO);
-		if (mdb_cursor_get(cur, &k, &v, reseek ? MDB_SET_RANGE : MDB_NEXT) ||
+		if (mdb_cursor_get(cur, &k, &v,
+				   reseek ? MDB_SET_RANGE : MDB_NEXT) ||
 		    k.mv_size != QKEY || memcmp(k.mv_data, pos, 8))
 			break;
 		reseek = false;
-		Hd__QueueEntry *e = hd__queue_entry__unpack(NULL, v.mv_size,
-							    v.mv_data);
+		Hd__QueueEntry *e =
+			hd__queue_entry__unpack(NULL, v.mv_size, v.mv_data);
 		if (!e)
 			continue;
 		char via[AS_VIA_MAX];
-		uint64_t agent =
-			as_pick(d->t, d->g, &d->members,
-				d->has_fallback ? &d->fallback : NULL, e,
-				d->now, via);
+		uint64_t agent = as_pick(d->t, d->g, &d->members,
+					 d->has_fallback ? &d->fallback : NULL,
+					 e, d->now, via);
 		if (agent) {
 			memcpy(pos, k.mv_data, QKEY);
 			poslen = QKEY;
@@ -240,8 +241,8 @@ static int walk(drain *d)
 			assign(d->r, d->t, e, agent, via, d->now);
 		}
 		hd__queue_entry__free_unpacked(e, NULL);
-		if (agent && !any_room(d->t, d->g->group_id, &d->members,
-				       &d->fallback))
+		if (agent &&
+		    !any_room(d->t, d->g->group_id, &d->members, &d->fallback))
 			break;
 	}
 	if (cur)
@@ -333,8 +334,8 @@ static int book(hd_txn *t, const Hd__Ticket *tk, uint64_t *agent,
 		pending = true;
 	}
 	bool counted = *agent && counts(tk);
-	bool same = rec && rec->counted && counted &&
-		    rec->agent_id == *agent && !strcmp(rec->channel, ch);
+	bool same = rec && rec->counted && counted && rec->agent_id == *agent &&
+		    !strcmp(rec->channel, ch);
 	if (rec && rec->counted && !same) {
 		as_load_add(t, rec->agent_id, rec->channel, -1);
 		*freed = rec->agent_id;
@@ -407,7 +408,8 @@ int as_requeue_group(routing *r, hd_txn *t, uint64_t group, int64_t now)
 		if (!rc)
 			rc = dequeue(t, tks[i]->id, &was);
 		if (!rc && !pending && as_automatic(g))
-			rc = enqueue(t, g, tks[i], was ? was->enqueued_at : now);
+			rc = enqueue(t, g, tks[i],
+				     was ? was->enqueued_at : now);
 		hd__queue_entry__free_unpacked(was, NULL);
 		hd__ticket__free_unpacked(tks[i], NULL);
 	}

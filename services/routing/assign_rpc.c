@@ -12,14 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SKILLS      100
-#define MAX_CAPACITY    1000
-#define MAX_FALLBACK_S  (366LL * 24 * 3600)
+#define MAX_SKILLS     100
+#define MAX_CAPACITY   1000
+#define MAX_FALLBACK_S (366LL * 24 * 3600)
 
 static int check_routing(const Hd__GroupRouting *g, hd_rpc_rep *rep)
 {
-	static const char *const strategies[] = {
-		"round_robin", "least_loaded", "skills", "manual", NULL};
+	static const char *const strategies[] = {"round_robin", "least_loaded",
+						 "skills", "manual", NULL};
 	bool ok = false;
 	for (size_t i = 0; strategies[i]; i++)
 		ok = ok || !strcmp(g->strategy, strategies[i]);
@@ -112,8 +112,8 @@ static int group_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int group_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	int rc = as_need_staff(&req->principal, rep);
-	Hd__AssignId *id = rc ? NULL : hd__assign_id__unpack(NULL, req->len,
-							     req->payload);
+	Hd__AssignId *id =
+		rc ? NULL : hd__assign_id__unpack(NULL, req->len, req->payload);
 	if (!rc && (!id || !id->id))
 		rc = hd_rpc_fail(rep, HD_E_DECODE, NULL, "no group id");
 	hd_txn t;
@@ -158,9 +158,9 @@ static int profile_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	Hd__AssignId *id = hd__assign_id__unpack(NULL, req->len, req->payload);
-	int rc = id && id->id ? as_need_self_or_admin(&req->principal, id->id,
-						      rep)
-			      : hd_rpc_fail(rep, HD_E_DECODE, NULL, "no id");
+	int rc = id && id->id
+			 ? as_need_self_or_admin(&req->principal, id->id, rep)
+			 : hd_rpc_fail(rep, HD_E_DECODE, NULL, "no id");
 	hd_txn t;
 	Hd__AgentProfile *p = NULL, empty = HD__AGENT_PROFILE__INIT;
 	if (!rc && !(rc = hd_store_read(((routing *)ctx)->store, &t))) {
@@ -218,8 +218,8 @@ static int agent_load(hd_txn *t, uint64_t agent, Hd__AgentLoad *a,
 static int group_load(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	int rc = as_need_staff(&req->principal, rep);
-	Hd__AssignId *id = rc ? NULL : hd__assign_id__unpack(NULL, req->len,
-							     req->payload);
+	Hd__AssignId *id =
+		rc ? NULL : hd__assign_id__unpack(NULL, req->len, req->payload);
 	if (!rc && (!id || !id->id))
 		rc = hd_rpc_fail(rep, HD_E_DECODE, NULL, "no group id");
 	hd_txn t;

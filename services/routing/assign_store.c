@@ -41,8 +41,8 @@ static const Hd__PresenceState seeds[] = {
 	 1},
 	{PROTOBUF_C_MESSAGE_INIT(&hd__presence_state__descriptor), "away", 0,
 	 1},
-	{PROTOBUF_C_MESSAGE_INIT(&hd__presence_state__descriptor), "offline",
-	 0, 1},
+	{PROTOBUF_C_MESSAGE_INIT(&hd__presence_state__descriptor), "offline", 0,
+	 1},
 	{PROTOBUF_C_MESSAGE_INIT(&hd__presence_state__descriptor), "상담준비",
 	 1, 0},
 	{PROTOBUF_C_MESSAGE_INIT(&hd__presence_state__descriptor), "통화중", 0,
@@ -250,11 +250,11 @@ static void collect(void *ctx, hd_buf *out)
 int routing_assign_init(routing *r)
 {
 	MDB_dbi *slots[] = {
-		&as_db.groups,   &as_db.profiles, &as_db.members,
-		&as_db.agent_groups, &as_db.users, &as_db.presence,
-		&as_db.presence_log, &as_db.states, &as_db.tickets,
-		&as_db.queue,    &as_db.waiting,  &as_db.qchan,
-		&as_db.load,     &as_db.rr,       &as_db.idle};
+		&as_db.groups,       &as_db.profiles, &as_db.members,
+		&as_db.agent_groups, &as_db.users,    &as_db.presence,
+		&as_db.presence_log, &as_db.states,   &as_db.tickets,
+		&as_db.queue,        &as_db.waiting,  &as_db.qchan,
+		&as_db.load,         &as_db.rr,       &as_db.idle};
 	int rc = HD_OK;
 	for (size_t i = 0; routing_assign_dbs[i] && !rc; i++)
 		rc = hd_store_dbi(r->store, routing_assign_dbs[i], slots[i]);

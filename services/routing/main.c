@@ -8,12 +8,11 @@
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, routing_assign_dbs,
-						NULL};
+static const char *const *const dbs[] = {own_dbs, routing_assign_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes,
-						 routing_assign_routes,
-						 routing_presence_routes, NULL};
+					     routing_assign_routes,
+					     routing_presence_routes, NULL};
 static routing the_routing;
 
 static const hd_cfg_opt opts[] = {
