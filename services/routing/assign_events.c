@@ -51,6 +51,21 @@ static int on_user(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
+/* A deleted group assigns nothing any more: its queue empties. */
+static int on_group_deleted(routing *r, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__Group *g =
+		hd__group__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!g)
+		return HD_E_DECODE;
+	uint8_t key[8];
+	hd_key_u64(key, g->id);
+	hd_txn_del(t, as_db.groups, key, 8);
+	as_requeue_group(r, t, g->id, hd_now_ms());
+	hd__group__free_unpacked(g, NULL);
+	return t->rc;
+}
+
 int as_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev)
 {
 	if (strcmp(ev->source, "intake") != 0)
@@ -59,6 +74,8 @@ int as_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev)
 		return on_membership(r, t, ev, true);
 	if (!strcmp(ev->type, "group_membership.deleted"))
 		return on_membership(r, t, ev, false);
+	if (!strcmp(ev->type, "group.deleted"))
+		return on_group_deleted(r, t, ev);
 	if (!strncmp(ev->type, "user.", 5))
 		return on_user(r, t, ev);
 	return HD_OK;

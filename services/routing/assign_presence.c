@@ -79,6 +79,10 @@ static int presence_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 						 rep)
 			 : hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				       "payload is not an hd.Presence");
+	size_t n = rc ? 0 : strlen(p->state);
+	if (!rc && (!n || n > MAX_STATE_BYTES)) /* LMDB keys: never empty */
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "state",
+				 "unknown presence state");
 	Hd__PresenceChanged c = HD__PRESENCE_CHANGED__INIT;
 	if (!rc) {
 		c.agent_id = p->agent_id;

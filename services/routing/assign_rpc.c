@@ -7,14 +7,16 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SKILLS     100
-#define MAX_CAPACITY   1000
-#define MAX_FALLBACK_S (366LL * 24 * 3600)
+#define MAX_SKILLS      100
+#define MAX_SKILL_BYTES 64
+#define MAX_CAPACITY    1000
+#define MAX_FALLBACK_S  (366LL * 24 * 3600)
 
 static int check_routing(const Hd__GroupRouting *g, hd_rpc_rep *rep)
 {
@@ -48,6 +50,17 @@ static int check_profile(const Hd__AgentProfile *p, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_INVALID, "skills",
 				   "at most %d skills and languages",
 				   MAX_SKILLS);
+	for (size_t i = 0; i < p->n_skills + p->n_languages; i++) {
+		const char *s = i < p->n_skills ? p->skills[i]
+						: p->languages[i - p->n_skills];
+		size_t n = strlen(s);
+		if (!n || n > MAX_SKILL_BYTES || !hd_utf8_valid(s, n))
+			return hd_rpc_fail(rep, HD_E_INVALID,
+					   i < p->n_skills ? "skills"
+							   : "languages",
+					   "each is 1 to %d bytes of UTF-8",
+					   MAX_SKILL_BYTES);
+	}
 	for (size_t i = 0; i < p->n_capacity; i++) {
 		size_t n = strlen(p->capacity[i]->channel);
 		if (!n || n > AS_MAX_CHANNEL ||

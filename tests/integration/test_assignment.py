@@ -541,3 +541,10 @@ def test_settings_validation_and_access(ctx):
         assert agent.request("PUT", f"{AGENTS}/{a['id']}/profile", {"agent_profile": {"skills": []}}).status == 403
         assert c.request("GET", f"{AGENTS}/999999/profile").status == 404
         assert c.request("PUT", f"{AGENTS}/999999/profile", {"agent_profile": {"skills": []}}).status == 404
+        # A ticket waits while nobody is available; deleting the group empties its queue.
+        t = new_ticket(c, g, "대기")
+        until(lambda: (load(c, g) or {}).get("queued") == 1, what="1 queued")
+        assert c.request("DELETE", f"/api/v2/groups/{g['id']}").status in (200, 204)
+        until(lambda: (load(c, g) or {}).get("queued") == 0, what="queue emptied")
+        assert c.request("GET", f"{GROUPS}/{g['id']}/routing").json["group_routing"]["strategy"] == "manual"
+        assert fetch(c, [t["id"]])[t["id"]]["assignee_id"] is None
