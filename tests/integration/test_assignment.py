@@ -548,3 +548,25 @@ def test_settings_validation_and_access(ctx):
         until(lambda: (load(c, g) or {}).get("queued") == 0, what="queue emptied")
         assert c.request("GET", f"{GROUPS}/{g['id']}/routing").json["group_routing"]["strategy"] == "manual"
         assert fetch(c, [t["id"]])[t["id"]]["assignee_id"] is None
+
+
+def test_skills_fallback_to_another_group(ctx):
+    with Suite(ctx.bin_dir, env=ENV).start() as s:
+        c = s.client()
+        g = make_group(c, "해외결제")
+        backup = make_group(c, "백업팀")
+        a = make_agent(c, "해외 담당", "global@hana.example")
+        b = make_agent(c, "백업 담당", "backup@hana.example")
+        join(c, a, g)
+        join(c, b, backup)
+        set_profile(c, a, skills=["visa"], languages=["ko"], capacity={"default": 5})
+        set_profile(c, b, languages=["ko"], capacity={"default": 5})
+        set_routing(c, g, strategy="skills", skills_fallback_after_seconds=3600, fallback=f"group_id:{backup['id']}")
+        for x in (a, b):
+            set_presence(c, x, "online")
+        t = new_ticket(c, g, "마스터카드 결제", tags=["skill_mastercard"])
+        time.sleep(0.5)
+        assert fetch(c, [t["id"]])[t["id"]]["assignee_id"] is None
+        s.advance_clock(3601 * 1000)
+        got = until(lambda: fetch(c, [t["id"]])[t["id"]]["assignee_id"], what="fallback group")
+        assert got == b["id"], got  # the other group's member, not a (who lacks the skill)
