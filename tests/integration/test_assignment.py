@@ -570,3 +570,35 @@ def test_skills_fallback_to_another_group(ctx):
         s.advance_clock(3601 * 1000)
         got = until(lambda: fetch(c, [t["id"]])[t["id"]]["assignee_id"], what="fallback group")
         assert got == b["id"], got  # the other group's member, not a (who lacks the skill)
+
+
+def test_hostile_settings_get_clear_errors(ctx):
+    import os
+    import random
+    import urllib.parse
+    from test_hostile import junk
+    seed = int(os.environ.get("HD_HOSTILE_SEED", random.randrange(1 << 30)))
+    rng = random.Random(seed)
+    keys = ["strategy", "skills_fallback_after_seconds", "fallback", "skill_field_id", "skills", "languages",
+            "capacity", "state", "name", "available", "default", "api", "email"]
+    with Suite(ctx.bin_dir, env=ENV).start() as s:
+        c = s.client()
+        g = make_group(c, "공격팀")
+        a = make_agent(c, "방어 담당", "guard@hana.example")
+        set_profile(c, a, capacity={"api": 1})
+        ends = [("PUT", f"{GROUPS}/{g['id']}/routing", "group_routing"),
+                ("PUT", f"{AGENTS}/{a['id']}/profile", "agent_profile"),
+                ("PUT", f"{AGENTS}/{a['id']}/presence", "presence"),
+                ("POST", "/api/v2/hd/presence_states", "presence_state"),
+                ("GET", f"{AGENTS}/{a['id']}/presence/history?since=", None)]
+        for i in range(300):
+            method, path, key = rng.choice(ends)
+            if key is None:
+                r = c.request(method, path + urllib.parse.quote(str(junk(rng))[:80]))
+            else:
+                body = {key: {rng.choice(keys): junk(rng, 1) for _ in range(rng.randrange(1, 6))}}
+                r = c.request(method, path, json.dumps(body))
+            assert r.status < 500, (seed, i, path, r)
+        for k, p in s.procs.items():
+            assert p.poll() is None, f"{k} died (seed {seed})"
+        assert load(c, g) is not None
