@@ -3,6 +3,7 @@
  * holds the operators' routes. */
 #include "gateway.h"
 #include "gw_webhooks.h"
+#include "gw_assign.h"
 
 const gw_route gw_ops_routes[] = {
 	{"GET", "/api/v2/hd/bus", gw_bus_status, GW_AUTH_ADMIN},
@@ -27,6 +28,8 @@ const gw_route *const gw_route_tables[] = {
 	gw_voice_routes,
 	gw_card_routes,
 	gw_macro_routes,
+	gw_assign_routes,   /* assign.c */
+	gw_presence_routes, /* presence.c */
 	NULL,
 };
 /* clang-format on */

@@ -1,4 +1,5 @@
 /* routing: wiring only. */
+#include "assign.h"
 #include "commands.h"
 #include "hooks.h"
 #include "routing.h"
@@ -10,11 +11,15 @@
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
 static const char *const *const dbs[] = {own_dbs, rt_db_names, routing_sla_dbs,
-					 NULL};
+					 routing_assign_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes,
-					     rt_rule_routes, routing_bh_routes,
-					     routing_sla_routes, NULL};
+					     rt_rule_routes,
+					     routing_bh_routes,
+					     routing_sla_routes,
+					     routing_assign_routes,
+					     routing_presence_routes,
+					     NULL};
 static routing the_routing;
 
 static const hd_cfg_opt opts[] = {
@@ -43,6 +48,8 @@ static int setup(hd_svc *svc, void *ctx)
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_TICK_MS", 10, 3600000,
 				&tick_ms);
+	if (!rc)
+		rc = routing_assign_init(r);
 	if (!rc)
 		rc = routing_cmds_start(r, svc);
 	return rc ? rc : routing_ticker_start(r, (unsigned)tick_ms);

@@ -1,0 +1,106 @@
+/* What assignment learns from intake's directory events — users (role,
+ * locale, active) and group memberships — and the tick that lets skills
+ * requirements relax once a ticket has waited long enough. */
+#include "assign.h"
+
+#include "hd/err.h"
+
+#include <string.h>
+
+static int on_membership(routing *r, hd_txn *t, const Hd__Envelope *ev,
+			 bool created)
+{
+	Hd__GroupMembership *m = hd__group_membership__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!m)
+		return HD_E_DECODE;
+	uint8_t gk[16], ak[16];
+	hd_key_u64(gk, m->group_id);
+	hd_key_u64(gk + 8, m->user_id);
+	hd_key_u64(ak, m->user_id);
+	hd_key_u64(ak + 8, m->group_id);
+	if (created) {
+		hd_txn_put(t, as_db.members, gk, 16, "", 0);
+		hd_txn_put(t, as_db.agent_groups, ak, 16, "", 0);
+		/* A new member may take waiting work at once. */
+		as_drain_group(r, t, m->group_id, hd_now_ms());
+	} else { /* missing keys are fine: not sticky */
+		hd_txn_del(t, as_db.members, gk, 16);
+		hd_txn_del(t, as_db.agent_groups, ak, 16);
+	}
+	hd__group_membership__free_unpacked(m, NULL);
+	return t->rc;
+}
+
+static int on_user(routing *r, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__User *u = hd__user__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!u)
+		return HD_E_DECODE;
+	Hd__DirUser d = HD__DIR_USER__INIT;
+	d.role = u->role;
+	d.locale = u->locale;
+	d.active = !u->deleted && !u->suspended &&
+		   strcmp(ev->type, "user.deleted") != 0;
+	bool was = as_is_agent(t, u->id);
+	as_put_id(t, as_db.users, u->id, &d);
+	/* Promoted to agent while already marked available. */
+	if (!was && as_is_agent(t, u->id) && as_available(t, u->id))
+		as_drain_agent(r, t, u->id, hd_now_ms());
+	hd__user__free_unpacked(u, NULL);
+	return t->rc;
+}
+
+/* A deleted group assigns nothing any more: its queue empties. */
+static int on_group_deleted(routing *r, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__Group *g =
+		hd__group__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!g)
+		return HD_E_DECODE;
+	uint8_t key[8];
+	hd_key_u64(key, g->id);
+	hd_txn_del(t, as_db.groups, key, 8);
+	as_requeue_group(r, t, g->id, hd_now_ms());
+	hd__group__free_unpacked(g, NULL);
+	return t->rc;
+}
+
+int as_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev)
+{
+	if (strcmp(ev->source, "intake") != 0)
+		return HD_OK;
+	if (!strcmp(ev->type, "group_membership.created"))
+		return on_membership(r, t, ev, true);
+	if (!strcmp(ev->type, "group_membership.deleted"))
+		return on_membership(r, t, ev, false);
+	if (!strcmp(ev->type, "group.deleted"))
+		return on_group_deleted(r, t, ev);
+	if (!strncmp(ev->type, "user.", 5))
+		return on_user(r, t, ev);
+	return HD_OK;
+}
+
+int as_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	uint64_t due[64];
+	size_t n = 0;
+	if (mdb_cursor_open(t->txn, as_db.groups, &cur))
+		return hd_txn_fail(t, HD_E_IO);
+	for (int op = MDB_FIRST; n < 64 && !mdb_cursor_get(cur, &k, &v, op);
+	     op = MDB_NEXT) {
+		Hd__GroupRouting *g =
+			hd__group_routing__unpack(NULL, v.mv_size, v.mv_data);
+		if (g && !strcmp(g->strategy, "skills") &&
+		    g->skills_fallback_after_seconds > 0 &&
+		    as_queued(t, g->group_id))
+			due[n++] = g->group_id;
+		hd__group_routing__free_unpacked(g, NULL);
+	}
+	mdb_cursor_close(cur);
+	for (size_t i = 0; i < n && t->rc == HD_OK; i++)
+		as_drain_group(r, t, due[i], now_ms);
+	return t->rc;
+}
