@@ -85,6 +85,7 @@ extern const gw_route gw_field_routes[];  /* fields.c … */
 extern const gw_route gw_view_routes[];   /* views.c … */
 extern const gw_route gw_search_routes[]; /* search.c … */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+extern const gw_route gw_email_routes[];  /* channels_email.c */
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],

@@ -22,6 +22,10 @@ static const hd_cfg_opt opts[] = {
 	 "how long a request waits for the owning service"},
 	{"HD_RATE_LIMIT", "--rate-limit", "700",
 	 "requests per minute per user (429 beyond)"},
+	{"HD_MAIL_SECRET", "--mail-secret", "",
+	 "secret of the inbound e-mail channel (empty: admins only)"},
+	{"HD_MAIL_MAX_BYTES", "--mail-max-bytes", "26214400",
+	 "largest inbound e-mail message in bytes (413 beyond)"},
 };
 
 static gw the_gw;

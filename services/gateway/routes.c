@@ -15,5 +15,6 @@ const gw_route *const gw_route_tables[] = {
 	gw_view_routes,
 	gw_search_routes,
 	gw_ops_routes,
+	gw_email_routes,
 	NULL,
 };

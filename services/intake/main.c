@@ -7,10 +7,11 @@
 static const char *const meta_dbs[] = {"meta", NULL};
 static const char *const *const dbs[] = {meta_dbs,          intake_tickets_dbs,
 					 intake_users_dbs,  intake_fields_dbs,
-					 intake_search_dbs, NULL};
+					 intake_search_dbs, intake_mail_dbs,
+					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes, intake_users_routes, intake_fields_routes,
-	intake_search_routes, NULL};
+	intake_search_routes, intake_mail_routes, NULL};
 
 typedef struct module {
 	int (*bind)(intake *in);
@@ -24,7 +25,7 @@ typedef struct module {
 			intake_##name##_stop                                   \
 	}
 static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
-				 MODULE(search)};
+				 MODULE(search), MODULE(mail)};
 #define NMODULES (sizeof modules / sizeof modules[0])
 
 static const hd_cfg_opt opts[] = {
@@ -32,6 +33,8 @@ static const hd_cfg_opt opts[] = {
 	 "e-mail of the admin created on first start"},
 	{"HD_ADMIN_TOKEN", "--admin-token", "",
 	 "API token of that admin (empty: generate, print once, save 0600)"},
+	{"HD_MAIL_FROM", "--mail-from", "support@hana.local",
+	 "our own address: inbound mail from it is ignored (no loops)"},
 };
 
 static intake the_intake;
