@@ -42,6 +42,9 @@ bool mail_ref_parse(const char *msgid, mail_ref *out);
  * blank lines collapsed. malloc'd; NULL when out of memory. */
 char *mail_html_text(const char *html);
 
+/* Drop trailing white space from s, in place. */
+void mail_trim_space(char *s);
+
 /* Cut s to at most max bytes at a UTF-8 character boundary. */
 void mail_utf8_cut(char *s, size_t max);
 

@@ -98,7 +98,8 @@ static size_t entity(hd_buf *b, const char *s)
 	return 1;
 }
 
-/* Collapse three or more line breaks into two and trim both ends. */
+/* Collapse runs of spaces into one, drop spaces around line breaks, keep
+ * at most one blank line in a row, and trim both ends. */
 static char *tidy(hd_buf *b)
 {
 	size_t len = 0;
@@ -109,6 +110,11 @@ static char *tidy(hd_buf *b)
 	while (i < len && isspace((unsigned char)s[i]))
 		i++;
 	for (; i < len; i++) {
+		if (s[i] == ' ' && (k == 0 || s[k - 1] == ' ' || s[k - 1] == '\n'))
+			continue;
+		if (s[i] == '\n')
+			while (k && s[k - 1] == ' ')
+				k--;
 		nl = s[i] == '\n' ? nl + 1 : 0;
 		if (nl <= 2)
 			s[k++] = s[i];

@@ -270,6 +270,7 @@ static int run_parsed(ingest *g, const char *own)
 		trim_body(&g->m);
 	else
 		mail_utf8_cut(g->m.body, MAX_BODY_BYTES);
+	mail_trim_space(g->m.body);
 	if (!g->m.body[0]) { /* attachments only: a comment needs text */
 		free(g->m.body);
 		g->m.body = strdup(NO_TEXT_BODY);

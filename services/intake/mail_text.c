@@ -176,6 +176,11 @@ bool mail_ref_parse(const char *msgid, mail_ref *out)
 	return true;
 }
 
+void mail_trim_space(char *s)
+{
+	s[trimmed_len(s, strlen(s))] = '\0';
+}
+
 void mail_utf8_cut(char *s, size_t max)
 {
 	size_t n = strlen(s);
