@@ -28,8 +28,8 @@
 static bool secret_ok(gw *g, gw_req *r)
 {
 	const char *want = hd_cfg_get(&g->svc->cfg, "HD_MAIL_SECRET");
-	const char *got = MHD_lookup_connection_value(
-		r->conn, MHD_HEADER_KIND, "X-HD-Channel-Secret");
+	const char *got = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						      "X-HD-Channel-Secret");
 	const char *auth = MHD_lookup_connection_value(
 		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (!got && auth && strncmp(auth, "Bearer ", 7) == 0)
@@ -49,13 +49,13 @@ static int mail_auth(gw *g, gw_req *r, gw_resp *out)
 	}
 	int rc = gw_authenticate(g, r);
 	if (rc)
-		return gw_from_err(out,
-				   rc == HD_E_UNAUTHORIZED ? rc
-							   : HD_E_UNAVAILABLE,
-				   "The user directory is unavailable");
+		return gw_from_err(
+			out, rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
+			"The user directory is unavailable");
 	if (strcmp(r->who.role, "admin") != 0)
-		return gw_error(out, 403, "Forbidden",
-				"Only the mail channel or admins may post mail");
+		return gw_error(
+			out, 403, "Forbidden",
+			"Only the mail channel or admins may post mail");
 	return HD_OK;
 }
 
@@ -67,12 +67,11 @@ static json_t *id_or_null(uint64_t id)
 static void answer(gw_resp *out, unsigned status, const Hd__MailIngestReply *m)
 {
 	out->status = status;
-	out->body = json_pack("{s:s, s:o, s:o, s:o}", "result", m->result,
-			      "ticket_id", id_or_null(m->ticket_id),
-			      "comment_id", id_or_null(m->comment_id),
-			      "reason",
-			      m->reason[0] ? json_string(m->reason)
-					   : json_null());
+	out->body =
+		json_pack("{s:s, s:o, s:o, s:o}", "result", m->result,
+			  "ticket_id", id_or_null(m->ticket_id), "comment_id",
+			  id_or_null(m->comment_id), "reason",
+			  m->reason[0] ? json_string(m->reason) : json_null());
 	if (m->failed_id)
 		json_object_set_new(out->body, "failed_id",
 				    json_integer((json_int_t)m->failed_id));
@@ -124,15 +123,15 @@ static int to_notifications(gw *g, gw_req *r, const void *raw, size_t len,
 		snprintf(reason, sizeof reason,
 			 "side conversation %llu: notifications unreachable "
 			 "(%s)",
-			 (unsigned long long)(*rep)->side_conversation
-				 ->side_conversation_id,
+			 (unsigned long long)(*rep)
+				 ->side_conversation->side_conversation_id,
 			 hd_strerror(rc));
 	else
 		snprintf(reason, sizeof reason,
 			 "side conversation %llu: notifications answered %s: "
 			 "%.200s",
-			 (unsigned long long)(*rep)->side_conversation
-				 ->side_conversation_id,
+			 (unsigned long long)(*rep)
+				 ->side_conversation->side_conversation_id,
 			 hd_errname(res.rc), res.message);
 	hd_rpc_result_release(&res);
 	return fail_over(g, r, raw, len, failed_id, reason, out, rep);
@@ -147,9 +146,9 @@ static int pipeline(gw *g, gw_req *r, const void *raw, size_t len,
 	q.raw.data = (uint8_t *)raw;
 	q.raw.len = len;
 	q.failed_id = failed_id;
-	int rc = gw_call(g, g->intake[0], r, "mail.ingest", &q,
-			 &hd__mail_ingest_reply__descriptor, (void **)&rep,
-			 out);
+	int rc =
+		gw_call(g, g->intake[0], r, "mail.ingest", &q,
+			&hd__mail_ingest_reply__descriptor, (void **)&rep, out);
 	if (rc == HD_OK && rep->side_conversation &&
 	    strcmp(rep->result, "side_conversation") == 0)
 		rc = to_notifications(g, r, raw, len, failed_id, out, &rep);
@@ -183,16 +182,15 @@ static int email_post(gw *g, gw_req *r, gw_resp *out)
 
 static json_t *failed_json(const Hd__MailFailed *e)
 {
-	return json_pack("{s:I, s:s, s:o, s:I, s:o, s:b, s:o, s:o, s:o}",
-			 "id", (json_int_t)e->id, "reason", e->reason,
-			 "received_at", gw_time_json(e->received_at), "size",
-			 (json_int_t)e->size, "subject",
-			 gw_str_or_null(e->subject), "processed", e->processed,
-			 "processed_at",
-			 e->processed ? gw_time_json(e->processed_at)
-				      : json_null(),
-			 "result", gw_str_or_null(e->result), "ticket_id",
-			 id_or_null(e->ticket_id));
+	return json_pack(
+		"{s:I, s:s, s:o, s:I, s:o, s:b, s:o, s:o, s:o}", "id",
+		(json_int_t)e->id, "reason", e->reason, "received_at",
+		gw_time_json(e->received_at), "size", (json_int_t)e->size,
+		"subject", gw_str_or_null(e->subject), "processed",
+		e->processed, "processed_at",
+		e->processed ? gw_time_json(e->processed_at) : json_null(),
+		"result", gw_str_or_null(e->result), "ticket_id",
+		id_or_null(e->ticket_id));
 }
 
 static int failed_list(gw *g, gw_req *r, gw_resp *out)
@@ -242,8 +240,7 @@ static int failed_show(gw *g, gw_req *r, gw_resp *out)
 		if (out->raw && e->raw.len)
 			memcpy(out->raw, e->raw.data, e->raw.len);
 		out->raw_len = e->raw.len;
-		snprintf(out->raw_type, sizeof out->raw_type,
-			 "message/rfc822");
+		snprintf(out->raw_type, sizeof out->raw_type, "message/rfc822");
 		snprintf(out->raw_name, sizeof out->raw_name,
 			 "failed-mail-%llu.eml", (unsigned long long)e->id);
 	} else {

@@ -103,14 +103,13 @@ void mail_thread_refs(const intake_mail *m, mail_target *tg);
  * token) sender may write to it; otherwise clear it (a new ticket).
  * HD_E_UNAVAILABLE when the ticket lives on another intake shard (mail
  * threads only to tickets on the directory shard for now). */
-int mail_thread_check(intake *in, mail_target *tg, uint64_t sender,
-		      bool staff);
+int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff);
 
 /* ---- mail_failed.c: the failed-mail store ---- */
 
 extern MDB_dbi mail_failed_dbi;     /* u64 id → hd.MailFailed */
 extern MDB_dbi mail_failed_raw_dbi; /* u64 id → the raw bytes */
-extern MDB_dbi mail_msgid_dbi;  /* Message-ID → u64 ticket ‖ u64 comment */
+extern MDB_dbi mail_msgid_dbi; /* Message-ID → u64 ticket ‖ u64 comment */
 
 /* Store raw with reason as a new entry, or update entry id (when not 0).
  * *out_id: the entry. Own write transaction. */
@@ -138,7 +137,8 @@ int mail_rpc_failed_done(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
  * the reply is unpacked as d into *out (the caller's). rep holds the
  * error text. */
 int mail_call_local(intake *in, const char *method, const void *msg,
-		    const hd_principal *who, const ProtobufCMessageDescriptor *d,
-		    void **out, hd_rpc_rep *rep);
+		    const hd_principal *who,
+		    const ProtobufCMessageDescriptor *d, void **out,
+		    hd_rpc_rep *rep);
 
 #endif

@@ -5,6 +5,7 @@
  *   mail_failed_raw  u64 id → the message's bytes
  * Entries are never deleted; a reprocessed one is marked processed. */
 #include "mail.h"
+#include "tickets.h"
 
 #include "email.pb-c.h"
 #include "hd/err.h"
@@ -61,8 +62,8 @@ static int put_run(hd_txn *t, void *arg)
 int mail_failed_put(intake *in, const uint8_t *raw, size_t len,
 		    const char *reason, uint64_t id, uint64_t *out_id)
 {
-	put_job j = {.in = in, .raw = raw, .len = len, .reason = reason,
-		     .id = id};
+	put_job j = {
+		.in = in, .raw = raw, .len = len, .reason = reason, .id = id};
 	if (!id)
 		j.subject = mail_peek_subject(raw, len);
 	int rc = hd_store_write(in->store, put_run, &j);
@@ -83,8 +84,7 @@ int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
 	if (rc == HD_OK) {
 		e->processed = true;
 		e->processed_at = hd_now_ms();
-		free(e->result);
-		e->result = strdup(result);
+		tk_set_str(&e->result, result); /* never frees the "" default */
 		e->ticket_id = ticket_id;
 		rc = e->result ? intake_put_pb(t, mail_failed_dbi, id, e)
 			       : hd_txn_fail(t, HD_E_NOMEM);
@@ -185,8 +185,9 @@ int mail_rpc_failed_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__MailFailedListRequest *q = hd__mail_failed_list_request__unpack(
 		NULL, req->len, req->payload);
 	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.MailFailedListRequest");
+		return hd_rpc_fail(
+			rep, HD_E_DECODE, NULL,
+			"payload is not an hd.MailFailedListRequest");
 	uint32_t per = q->per_page ? q->per_page : 30;
 	if (per > 100)
 		per = 100;

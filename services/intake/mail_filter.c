@@ -26,8 +26,8 @@ const char *mail_ignore_reason(const intake_mail *m, const char *own_addr)
 	if (strncmp(m->from_addr, "mailer-daemon@", 14) == 0 ||
 	    strncmp(m->from_addr, "postmaster@", 11) == 0)
 		return "bounce (from the mailer daemon)";
-	if (m->has_return_path && strspn(m->return_path, " \t<>") ==
-					  strlen(m->return_path))
+	if (m->has_return_path &&
+	    strspn(m->return_path, " \t<>") == strlen(m->return_path))
 		return "bounce (empty Return-Path)";
 	if (first_word_is(m->precedence, "bulk") ||
 	    first_word_is(m->precedence, "junk") ||

@@ -13,9 +13,9 @@
 
 #define MAX_TEXT_BYTES ((size_t)32 << 20)
 
-static const char *const block_tags[] = {"br", "p",  "div", "li", "tr",
-					 "h1", "h2", "h3",  "h4", "h5",
-					 "h6", "blockquote", "table", NULL};
+static const char *const block_tags[] = {
+	"br", "p",  "div", "li", "tr",         "h1",    "h2",
+	"h3", "h4", "h5",  "h6", "blockquote", "table", NULL};
 static const char *const hidden_tags[] = {"style", "script", "head", NULL};
 
 /* The tag name at s (after '<' and an optional '/'), lower-cased. */
@@ -70,8 +70,8 @@ static size_t entity(hd_buf *b, const char *s)
 	static const struct {
 		const char *name;
 		unsigned long c;
-	} named[] = {{"amp", '&'},   {"lt", '<'},    {"gt", '>'},
-		     {"quot", '"'},  {"apos", '\''}, {"nbsp", 0xA0},
+	} named[] = {{"amp", '&'},  {"lt", '<'},    {"gt", '>'},
+		     {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xA0},
 		     {"#39", '\''}};
 	const char *semi = strchr(s, ';');
 	size_t n = semi ? (size_t)(semi - s) : 0;
@@ -82,13 +82,15 @@ static size_t entity(hd_buf *b, const char *s)
 	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
 		if (strlen(named[i].name) == n - 1 &&
 		    strncmp(s + 1, named[i].name, n - 1) == 0) {
-			put_code_point(b, named[i].c == 0xA0 ? ' ' : named[i].c);
+			put_code_point(b,
+				       named[i].c == 0xA0 ? ' ' : named[i].c);
 			return n + 1;
 		}
 	if (s[1] == '#') {
 		char *end;
 		bool hex = s[2] == 'x' || s[2] == 'X';
-		unsigned long c = strtoul(s + (hex ? 3 : 2), &end, hex ? 16 : 10);
+		unsigned long c =
+			strtoul(s + (hex ? 3 : 2), &end, hex ? 16 : 10);
 		if (end == semi) {
 			put_code_point(b, c);
 			return n + 1;
@@ -110,7 +112,8 @@ static char *tidy(hd_buf *b)
 	while (i < len && isspace((unsigned char)s[i]))
 		i++;
 	for (; i < len; i++) {
-		if (s[i] == ' ' && (k == 0 || s[k - 1] == ' ' || s[k - 1] == '\n'))
+		if (s[i] == ' ' &&
+		    (k == 0 || s[k - 1] == ' ' || s[k - 1] == '\n'))
 			continue;
 		if (s[i] == '\n')
 			while (k && s[k - 1] == ' ')

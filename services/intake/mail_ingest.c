@@ -50,8 +50,7 @@ typedef struct ingest {
 static void index_key(ingest *g)
 {
 	if (g->m.message_id[0])
-		crypto_generichash(g->key, 32,
-				   (const uint8_t *)g->m.message_id,
+		crypto_generichash(g->key, 32, (const uint8_t *)g->m.message_id,
 				   strlen(g->m.message_id), NULL, 0);
 	else
 		crypto_generichash(g->key, 32, g->raw, g->len, NULL, 0);
@@ -130,7 +129,8 @@ static int store_attachments(ingest *g)
 			snprintf(g->reason, sizeof g->reason,
 				 "attachment %zu could not be stored: %.180s",
 				 i + 1,
-				 rep.message[0] ? rep.message : hd_strerror(rc));
+				 rep.message[0] ? rep.message
+						: hd_strerror(rc));
 		hd_buf_release(&rep.payload);
 		if (rc)
 			return rc;
@@ -205,14 +205,14 @@ static int write_ticket(ingest *g)
 	free(text);
 	/* The sender writes; "system" lets the channel set via and keeps the
 	 * comment public whatever the sender's role. */
-	hd_rpc_req req = {.method = "tickets.write",
-			  .payload = (const uint8_t *)pb.data,
-			  .len = pb.len,
-			  .trace_id = g->req->trace_id,
-			  .principal = {.user_id = g->sender->id,
-					.role = "system",
-					.organization_id =
-						g->sender->organization_id}};
+	hd_rpc_req req = {
+		.method = "tickets.write",
+		.payload = (const uint8_t *)pb.data,
+		.len = pb.len,
+		.trace_id = g->req->trace_id,
+		.principal = {.user_id = g->sender->id,
+			      .role = "system",
+			      .organization_id = g->sender->organization_id}};
 	hd_rpc_rep rep = {0};
 	hd_buf_init(&rep.payload, (size_t)64 << 20);
 	tk_write_hook hook = {hook_pre, hook_post, g, "email"};
@@ -346,10 +346,9 @@ static int mail_rpc_ingest(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (rc == HD_OK && !intake_is_admin(&req->principal))
 		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				 "only the mail channel or admins ingest mail");
-	Hd__MailIngestRequest *q =
-		rc ? NULL
-		   : hd__mail_ingest_request__unpack(NULL, req->len,
-						     req->payload);
+	Hd__MailIngestRequest *q = rc ? NULL
+				      : hd__mail_ingest_request__unpack(
+						NULL, req->len, req->payload);
 	if (rc == HD_OK && !q)
 		rc = hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				 "payload is not an hd.MailIngestRequest");

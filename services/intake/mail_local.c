@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const hd_rpc_route *const tables[] = {intake_users_routes,
-					      intake_tickets_routes, NULL};
+					     intake_tickets_routes, NULL};
 
 static hd_rpc_fn find(const char *method)
 {
@@ -21,8 +21,9 @@ static hd_rpc_fn find(const char *method)
 }
 
 int mail_call_local(intake *in, const char *method, const void *msg,
-		    const hd_principal *who, const ProtobufCMessageDescriptor *d,
-		    void **out, hd_rpc_rep *rep)
+		    const hd_principal *who,
+		    const ProtobufCMessageDescriptor *d, void **out,
+		    hd_rpc_rep *rep)
 {
 	hd_rpc_fn fn = find(method);
 	hd_buf req_buf;

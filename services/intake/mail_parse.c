@@ -75,8 +75,9 @@ static char *to_utf8(const GByteArray *ba, const char *cs)
 		out = g_strndup(data, ba->len);
 	else
 		out = g_convert(data, (gssize)ba->len, "UTF-8",
-				is_utf8_name(cs) ? "CP949"
-						 : g_mime_charset_iconv_name(cs),
+				is_utf8_name(cs)
+					? "CP949"
+					: g_mime_charset_iconv_name(cs),
 				NULL, NULL, NULL);
 	if (!out)
 		return NULL;
@@ -87,7 +88,8 @@ static char *to_utf8(const GByteArray *ba, const char *cs)
 	}
 	char *res = malloc(n + 1);
 	for (size_t i = 0; res && i < n; i++)
-		if (!(out[i] == '\r' && (out[i + 1] == '\n' || out[i + 1] == 0)))
+		if (!(out[i] == '\r' &&
+		      (out[i + 1] == '\n' || out[i + 1] == 0)))
 			res[k++] = out[i] == '\r' ? '\n' : out[i];
 	if (res)
 		res[k] = '\0';
@@ -150,8 +152,8 @@ static void leaf_part(walk *w, GMimePart *part)
 	GMimeStream *keep = NULL;
 	GByteArray *ba = part_bytes(part, &keep);
 	if ((plain && !w->plain) || (html && !w->html)) {
-		const char *cs = g_mime_object_get_content_type_parameter(
-			o, "charset");
+		const char *cs =
+			g_mime_object_get_content_type_parameter(o, "charset");
 		char *text = to_utf8(ba, cs);
 		if (!text)
 			set_why(w, "the body does not decode from charset %s",
@@ -180,7 +182,8 @@ static bool first_mailbox(InternetAddressList *list, char **addr, char **name)
 {
 	int n = list ? internet_address_list_length(list) : 0;
 	for (int i = 0; i < n; i++) {
-		InternetAddress *ia = internet_address_list_get_address(list, i);
+		InternetAddress *ia =
+			internet_address_list_get_address(list, i);
 		if (!INTERNET_ADDRESS_IS_MAILBOX(ia))
 			continue;
 		const char *a = internet_address_mailbox_get_addr(
@@ -192,7 +195,7 @@ static bool first_mailbox(InternetAddressList *list, char **addr, char **name)
 			continue;
 		*addr = strdup(lower);
 		*name = dup_or_empty(nm && hd_utf8_valid(nm, strlen(nm)) ? nm
-									  : "");
+									 : "");
 		if (*name)
 			mail_utf8_cut(*name, MAX_NAME_BYTES);
 		return *addr && *name;
@@ -202,12 +205,12 @@ static bool first_mailbox(InternetAddressList *list, char **addr, char **name)
 
 static void add_refs(intake_mail *m, const char *header, bool newest_first)
 {
-	GMimeReferences *refs = header ? g_mime_references_parse(NULL, header)
-				       : NULL;
+	GMimeReferences *refs =
+		header ? g_mime_references_parse(NULL, header) : NULL;
 	int n = refs ? g_mime_references_length(refs) : 0;
-	char **grown = n ? realloc(m->refs, (m->nrefs + (size_t)n) *
-						    sizeof *grown)
-			 : NULL;
+	char **grown =
+		n ? realloc(m->refs, (m->nrefs + (size_t)n) * sizeof *grown)
+		  : NULL;
 	for (int i = 0; grown && i < n; i++) {
 		const char *id = g_mime_references_get_message_id(
 			refs, newest_first ? n - 1 - i : i);
@@ -228,8 +231,8 @@ static void read_headers(intake_mail *m, GMimeMessage *msg)
 	m->subject = dup_or_empty(
 		subject && hd_utf8_valid(subject, strlen(subject)) ? subject
 								   : "");
-	m->message_id = dup_or_empty(id && strlen(id) <= MAX_MSGID_BYTES ? id
-									 : "");
+	m->message_id =
+		dup_or_empty(id && strlen(id) <= MAX_MSGID_BYTES ? id : "");
 	if (!first_mailbox(g_mime_message_get_to(msg), &m->to_addr,
 			   &m->to_name)) {
 		m->to_addr = strdup("");
@@ -237,8 +240,8 @@ static void read_headers(intake_mail *m, GMimeMessage *msg)
 	}
 	add_refs(m, g_mime_object_get_header(o, "In-Reply-To"), false);
 	add_refs(m, g_mime_object_get_header(o, "References"), true);
-	m->auto_submitted = dup_or_empty(
-		g_mime_object_get_header(o, "Auto-Submitted"));
+	m->auto_submitted =
+		dup_or_empty(g_mime_object_get_header(o, "Auto-Submitted"));
 	m->precedence = dup_or_empty(g_mime_object_get_header(o, "Precedence"));
 	const char *rp = g_mime_object_get_header(o, "Return-Path");
 	m->has_return_path = rp != NULL;
@@ -247,17 +250,16 @@ static void read_headers(intake_mail *m, GMimeMessage *msg)
 			 g_mime_object_get_header(o, "X-Autorespond");
 	m->list_id = g_mime_object_get_header(o, "List-Id") != NULL;
 	GMimeObject *top = g_mime_message_get_mime_part(msg);
-	m->delivery_report =
-		top &&
-		g_mime_content_type_is_type(g_mime_object_get_content_type(top),
+	m->delivery_report = top && g_mime_content_type_is_type(
+					    g_mime_object_get_content_type(top),
 					    "multipart", "report");
 }
 
 static GMimeMessage *construct(const uint8_t *raw, size_t len)
 {
 	static const char *fallback[] = {"UTF-8", "CP949", NULL};
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer((const char *)raw,
-							   len);
+	GMimeStream *s =
+		g_mime_stream_mem_new_with_buffer((const char *)raw, len);
 	GMimeParser *p = g_mime_parser_new_with_stream(s);
 	GMimeParserOptions *opts = g_mime_parser_options_new();
 	/* Raw 8-bit Korean headers are usually CP949 (EUC-KR's superset). */
@@ -334,10 +336,17 @@ char *mail_peek_subject(const uint8_t *raw, size_t len)
 
 void mail_release(intake_mail *m)
 {
-	char **strs[] = {&m->from_addr,      &m->from_name,  &m->to_addr,
-			 &m->to_name,        &m->subject,    &m->message_id,
-			 &m->body,           &m->precedence, &m->return_path,
-			 &m->auto_submitted, NULL};
+	char **strs[] = {&m->from_addr,
+			 &m->from_name,
+			 &m->to_addr,
+			 &m->to_name,
+			 &m->subject,
+			 &m->message_id,
+			 &m->body,
+			 &m->precedence,
+			 &m->return_path,
+			 &m->auto_submitted,
+			 NULL};
 	for (size_t i = 0; strs[i]; i++)
 		free(*strs[i]);
 	for (size_t i = 0; i < m->nrefs; i++)

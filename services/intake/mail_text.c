@@ -167,8 +167,9 @@ bool mail_ref_parse(const char *msgid, mail_ref *out)
 	if (!tk || *end != '.')
 		return false;
 	p = end + 1;
-	size_t u = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			     "0123456789");
+	size_t u =
+		strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			  "0123456789");
 	if (u == 0 || p[u] != '@' || p[u + 1] == '\0')
 		return false;
 	out->ticket_id = tk;

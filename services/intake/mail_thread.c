@@ -44,8 +44,7 @@ void mail_thread_refs(const intake_mail *m, mail_target *out)
 		out->how = "subject";
 }
 
-int mail_thread_check(intake *in, mail_target *tg, uint64_t sender,
-		      bool staff)
+int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 {
 	if (!tg->ticket_id || tg->side_conversation_id)
 		return HD_OK;

@@ -5,13 +5,16 @@
 #include "hd/err.h"
 
 static const char *const meta_dbs[] = {"meta", NULL};
-static const char *const *const dbs[] = {meta_dbs,          intake_tickets_dbs,
-					 intake_users_dbs,  intake_fields_dbs,
-					 intake_search_dbs, intake_mail_dbs,
+static const char *const *const dbs[] = {meta_dbs,
+					 intake_tickets_dbs,
+					 intake_users_dbs,
+					 intake_fields_dbs,
+					 intake_search_dbs,
+					 intake_mail_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes, intake_users_routes, intake_fields_routes,
-	intake_search_routes, intake_mail_routes, NULL};
+	intake_search_routes,  intake_mail_routes,  NULL};
 
 typedef struct module {
 	int (*bind)(intake *in);

@@ -322,9 +322,8 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 	au->ticket_id = j->tk->id;
 	au->created_at = now;
 	au->author_id = j->req->principal.user_id;
-	tk_set_str(&au->via_channel, j->hook && j->hook->via
-					     ? j->hook->via
-					     : j->tk->via_channel);
+	tk_set_str(&au->via_channel,
+		   j->hook && j->hook->via ? j->hook->via : j->tk->via_channel);
 	if (j->ch.comment_body && (rc = record_comment(t, j, au, now)))
 		return rc;
 	au->events = j->ch.ev; /* moved: the audit owns the events now */

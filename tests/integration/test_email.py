@@ -200,6 +200,34 @@ def check_failed_store(a, malformed, sc_failed_id):
     assert a.request("GET", MAIL + "/failed/999999").status == 404
 
 
+def test_email_reprocess_after_the_admin_fixes_the_cause(ctx):
+    """Mail that failed for a reason an admin can fix is reprocessed into a
+    ticket and its entry marked processed. E-mail tickets obey the same
+    ticket-field rules as API tickets, so a required field fails them."""
+    with suite(ctx) as s:
+        a = s.client()
+        r = a.request("POST", "/api/v2/ticket_fields.json",
+                      {"ticket_field": {"type": "text", "title": "주문번호", "required": True}})
+        assert r.status == 201, r
+        fid_field = r.json["ticket_field"]["id"]
+        res = post(a, eml("euckr.eml"))
+        assert res["result"] == "failed" and "required" in res["reason"], res
+        fid = res["failed_id"]
+        r = a.request("PUT", f"/api/v2/ticket_fields/{fid_field}.json", {"ticket_field": {"required": False}})
+        assert r.status == 200, r
+        r = a.request("POST", MAIL + f"/failed/{fid}/reprocess")
+        assert r.status == 200 and r.json["result"] == "ticket", r
+        tid = r.json["ticket_id"]
+        assert ticket(a, tid)["subject"] == "배송 지연 문의"
+        e = a.request("GET", MAIL + f"/failed/{fid}").json["failed_mail"]
+        assert e["processed"] is True and e["result"] == "ticket" and e["ticket_id"] == tid, e
+        assert e["processed_at"] is not None
+        r = a.request("POST", MAIL + f"/failed/{fid}/reprocess")
+        assert r.status == 409, r
+        # The message is now known: posting it again is a duplicate.
+        assert post(a, eml("euckr.eml"))["ticket_id"] == tid
+
+
 def test_email_auth_and_bad_input(ctx):
     with suite(ctx, HD_MAIL_MAX_BYTES="65536") as s:
         a = s.client()

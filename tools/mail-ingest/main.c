@@ -73,7 +73,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			fputs(usage, stdout);
 			exit(EX_OK_);
 		} else {
-			fprintf(stderr, "hd-mail-ingest: unknown argument %s\n%s",
+			fprintf(stderr,
+				"hd-mail-ingest: unknown argument %s\n%s",
 				argv[i], usage);
 			return EX_USAGE_;
 		}
@@ -131,7 +132,8 @@ static outcome post(const opts *o, const char *data, size_t len)
 		   status == 404 || status == 408 || status == 429) {
 		/* 401/403/404: a configuration error an admin can fix; keep the
 		 * message until then. */
-		fprintf(stderr, "hd-mail-ingest: the suite answered %ld: %.300s\n",
+		fprintf(stderr,
+			"hd-mail-ingest: the suite answered %ld: %.300s\n",
 			status, body);
 		out = TEMPFAIL;
 	} else {
@@ -167,8 +169,8 @@ static int fsync_dir(const char *dir)
 }
 
 /* Maildir-style: write to tmp/, fsync, rename into new/, fsync new/. */
-static int spool_write(const opts *o, const char *data, size_t len,
-		       char *name, size_t cap)
+static int spool_write(const opts *o, const char *data, size_t len, char *name,
+		       size_t cap)
 {
 	char tmp[4096], fin[4096], dir[4096];
 	struct timespec ts;
@@ -226,8 +228,9 @@ static int deliver_stdin(const opts *o)
 	int rd = read_all(0, &msg), rc;
 	char name[256];
 	if (rd == -2) {
-		fprintf(stderr, "hd-mail-ingest: message larger than %zu "
-				"bytes\n",
+		fprintf(stderr,
+			"hd-mail-ingest: message larger than %zu "
+			"bytes\n",
 			MAX_MESSAGE);
 		rc = EX_DATAERR_;
 	} else if (rd != 0) {
