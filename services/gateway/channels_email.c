@@ -9,6 +9,7 @@
  * credentials. Replies that thread to a side conversation are handed to
  * notifications here; if it cannot take them they go to the failed store. */
 #include "gateway.h"
+#include "gw_tickets.h"
 
 #include "email.pb-c.h"
 #include "hd/err.h"
@@ -93,51 +94,102 @@ static int fail_over(gw *g, gw_req *r, const void *raw, size_t len,
 		       &hd__mail_ingest_reply__descriptor, (void **)rep, out);
 }
 
+/* Call method on c with msg, keeping the peer's refusal in *res rather
+ * than turning it into an HTTP error: the caller fails over instead. */
+static int call_peer(gw *g, gw_req *r, hd_rpc_client *c, const char *method,
+		     const void *msg, hd_rpc_result *res)
+{
+	hd_buf b;
+	hd_buf_init(&b, (size_t)32 << 20);
+	int rc = hd_pb_pack(&b, msg);
+	if (rc == HD_OK)
+		rc = hd_rpc_call(c, method, b.data, b.len, &r->who, r->trace,
+				 g->rpc_timeout_ms, res);
+	hd_buf_release(&b);
+	return rc;
+}
+
+/* A reprocessed message finished elsewhere: its entry is done. */
+static int mark_done(gw *g, gw_req *r, uint64_t failed_id, const char *result,
+		     uint64_t ticket_id, gw_resp *out)
+{
+	Hd__MailFailedDoneRequest q = HD__MAIL_FAILED_DONE_REQUEST__INIT;
+	void *none = NULL;
+	q.id = failed_id;
+	q.result = (char *)result;
+	q.ticket_id = ticket_id;
+	if (!failed_id)
+		return HD_OK;
+	int rc = gw_call(g, g->intake[0], r, "mail.failed.done", &q,
+			 &hd__id_request__descriptor, &none, out);
+	protobuf_c_message_free_unpacked(none, NULL);
+	return rc;
+}
+
+/* Why a hand-over failed, for the failed-mail entry. */
+static void peer_reason(char *out, size_t cap, const char *what, int rc,
+			const hd_rpc_result *res)
+{
+	if (rc)
+		snprintf(out, cap, "%s unreachable (%s)", what,
+			 hd_strerror(rc));
+	else
+		snprintf(out, cap, "%s answered %s: %.200s", what,
+			 hd_errname(res->rc), res->message);
+}
+
 static int to_notifications(gw *g, gw_req *r, const void *raw, size_t len,
 			    uint64_t failed_id, gw_resp *out,
 			    Hd__MailIngestReply **rep)
 {
-	hd_buf b;
 	hd_rpc_result res = {0};
-	char reason[400];
-	hd_buf_init(&b, (size_t)32 << 20);
-	int rc = hd_pb_pack(&b, (*rep)->side_conversation);
-	if (rc == HD_OK)
-		rc = hd_rpc_call(NOTIFY(g), "side_conversations.inbound",
-				 b.data, b.len, &r->who, r->trace,
-				 g->rpc_timeout_ms, &res);
-	hd_buf_release(&b);
-	if (rc == HD_OK && res.rc == HD_OK) {
-		hd_rpc_result_release(&res);
-		if (!failed_id)
-			return HD_OK;
-		Hd__IdRequest q = HD__ID_REQUEST__INIT;
-		void *none = NULL;
-		q.id = failed_id;
-		rc = gw_call(g, g->intake[0], r, "mail.failed.done", &q,
-			     &hd__id_request__descriptor, &none, out);
-		protobuf_c_message_free_unpacked(none, NULL);
-		return rc;
-	}
-	if (rc)
-		snprintf(reason, sizeof reason,
-			 "side conversation %llu: notifications unreachable "
-			 "(%s)",
-			 (unsigned long long)(*rep)
-				 ->side_conversation->side_conversation_id,
-			 hd_strerror(rc));
-	else
-		snprintf(reason, sizeof reason,
-			 "side conversation %llu: notifications answered %s: "
-			 "%.200s",
-			 (unsigned long long)(*rep)
-				 ->side_conversation->side_conversation_id,
-			 hd_errname(res.rc), res.message);
+	char what[96], reason[400];
+	int rc = call_peer(g, r, NOTIFY(g), "side_conversations.inbound",
+			   (*rep)->side_conversation, &res);
+	bool ok = rc == HD_OK && res.rc == HD_OK;
+	snprintf(what, sizeof what, "side conversation %llu: notifications",
+		 (unsigned long long)(*rep)
+			 ->side_conversation->side_conversation_id);
+	peer_reason(reason, sizeof reason, what, rc, &res);
 	hd_rpc_result_release(&res);
+	if (ok)
+		return mark_done(g, r, failed_id, "side_conversation",
+				 (*rep)->ticket_id, out);
 	return fail_over(g, r, raw, len, failed_id, reason, out, rep);
 }
 
-/* mail.ingest, then the side-conversation hand-over when asked for. */
+/* A message for another intake shard: its ticket's, or for a new ticket
+ * its requester's (the placement tickets.c uses). */
+static int to_shard(gw *g, gw_req *r, const void *raw, size_t len,
+		    uint64_t failed_id, gw_resp *out, Hd__MailIngestReply **rep)
+{
+	const Hd__MailApplyRequest *a = (*rep)->apply;
+	unsigned shard = (unsigned)(a->ticket_id & 0xff);
+	if (!a->ticket_id || shard >= g->shards)
+		shard = gw_ticket_spread(a->sender_id, g->shards);
+	hd_rpc_result res = {0};
+	char what[64], reason[400];
+	int rc = call_peer(g, r, g->intake[shard], "mail.apply", a, &res);
+	Hd__MailIngestReply *done =
+		rc == HD_OK && res.rc == HD_OK
+			? hd__mail_ingest_reply__unpack(NULL, res.len,
+							res.payload)
+			: NULL;
+	snprintf(what, sizeof what, "intake shard %u", shard);
+	peer_reason(reason, sizeof reason, what, rc, &res);
+	hd_rpc_result_release(&res);
+	if (done && strcmp(done->result, "failed") == 0)
+		snprintf(reason, sizeof reason, "%s", done->reason);
+	if (!done || strcmp(done->result, "failed") == 0) {
+		hd__mail_ingest_reply__free_unpacked(done, NULL);
+		return fail_over(g, r, raw, len, failed_id, reason, out, rep);
+	}
+	hd__mail_ingest_reply__free_unpacked(*rep, NULL);
+	*rep = done;
+	return mark_done(g, r, failed_id, done->result, done->ticket_id, out);
+}
+
+/* mail.ingest, then the hand-over it asks for, if any. */
 static int pipeline(gw *g, gw_req *r, const void *raw, size_t len,
 		    uint64_t failed_id, unsigned status, gw_resp *out)
 {
@@ -152,6 +204,9 @@ static int pipeline(gw *g, gw_req *r, const void *raw, size_t len,
 	if (rc == HD_OK && rep->side_conversation &&
 	    strcmp(rep->result, "side_conversation") == 0)
 		rc = to_notifications(g, r, raw, len, failed_id, out, &rep);
+	else if (rc == HD_OK && rep->apply &&
+		 strcmp(rep->result, "forward") == 0)
+		rc = to_shard(g, r, raw, len, failed_id, out, &rep);
 	if (rc == HD_OK)
 		answer(out, status, rep);
 	hd__mail_ingest_reply__free_unpacked(rep, NULL);

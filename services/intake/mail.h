@@ -5,6 +5,7 @@
 #ifndef INTAKE_MAIL_H
 #define INTAKE_MAIL_H
 
+#include "email.pb-c.h"
 #include "intake.h"
 
 #include <stdbool.h>
@@ -99,11 +100,26 @@ typedef struct mail_target {
 } mail_target;
 /* The conversation m's threading headers or subject token name. */
 void mail_thread_refs(const intake_mail *m, mail_target *tg);
-/* Keep tg's ticket only if it is live, not closed, and (for a subject
- * token) sender may write to it; otherwise clear it (a new ticket).
- * HD_E_UNAVAILABLE when the ticket lives on another intake shard (mail
- * threads only to tickets on the directory shard for now). */
+/* Keep tg's ticket only if it lives on this shard, is live and not closed,
+ * and (for a subject token) sender may write to it; otherwise clear it (a
+ * new ticket). Errors only from the store. */
 int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff);
+
+/* ---- mail_apply.c ---- */
+
+/* In t: the ticket and comment the message with index key made before;
+ * HD_E_NOTFOUND when it is new. */
+int mail_seen(hd_txn *t, const uint8_t key[32], uint64_t *ticket,
+	      uint64_t *comment);
+/* Write the resolved message a on this shard (see mail_apply.c). Fills
+ * out: ticket | comment | duplicate, or failed with reason[] set when the
+ * write refused it (nothing stored; the caller keeps the mail). failed_id:
+ * the directory shard's entry to mark done in the same transaction, or 0.
+ * Returns only store or decode errors. */
+int mail_apply(intake *in, const Hd__MailApplyRequest *a, uint64_t failed_id,
+	       const char *trace, Hd__MailIngestReply *out, char *reason,
+	       size_t cap);
+int mail_rpc_apply(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* ---- mail_failed.c: the failed-mail store ---- */
 
@@ -122,6 +138,7 @@ int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
 typedef struct mail_done_job {
 	uint64_t id;
 	const char *result;
+	uint64_t ticket_id;
 } mail_done_job;
 int mail_failed_done_run(hd_txn *t, void *arg);
 /* The raw bytes of entry id, malloc'd into *raw. HD_E_NOTFOUND. */

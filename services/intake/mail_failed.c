@@ -241,23 +241,29 @@ int mail_rpc_failed_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int mail_failed_done_run(hd_txn *t, void *arg)
 {
 	mail_done_job *j = arg;
-	int rc = mail_failed_done(t, j->id, j->result, 0);
+	int rc = mail_failed_done(t, j->id, j->result, j->ticket_id);
 	return rc ? rc : t->rc;
 }
 
-/* After the gateway handed a reprocessed message to notifications. */
+/* After the gateway finished a reprocessed message elsewhere
+ * (notifications, or another shard's mail.apply). */
 int mail_rpc_failed_done(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__IdRequest *q = hd__id_request__unpack(NULL, req->len, req->payload);
+	Hd__MailFailedDoneRequest *q = hd__mail_failed_done_request__unpack(
+		NULL, req->len, req->payload);
 	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.IdRequest");
-	mail_done_job j = {.id = q->id, .result = "side_conversation"};
+		return hd_rpc_fail(
+			rep, HD_E_DECODE, NULL,
+			"payload is not an hd.MailFailedDoneRequest");
+	mail_done_job j = {q->id, q->result, q->ticket_id};
 	rc = hd_store_write(in->store, mail_failed_done_run, &j);
-	hd__id_request__free_unpacked(q, NULL);
+	if (rc == HD_E_NOTFOUND)
+		hd_rpc_fail(rep, rc, "id", "no failed mail %llu",
+			    (unsigned long long)q->id);
+	hd__mail_failed_done_request__free_unpacked(q, NULL);
 	return rc;
 }

@@ -1,15 +1,13 @@
 /* The e-mail channel's pipeline, RPC "mail.ingest" on the directory shard:
  * parse → ignore loops → duplicate? → thread → sender → attachments →
- * ticket or comment, the last written by tickets.write's own code path with
- * the Message-ID index entry in the same transaction. Anything that cannot
- * become a ticket or comment lands in the failed-mail store. Key layout:
- *   mail_msgid  32-byte BLAKE2b of the Message-ID (or, without one, of the
- *               raw message) → u64 ticket ‖ u64 comment */
+ * mail_apply (ticket or comment, with the Message-ID index entry in the same
+ * transaction), here or — for a ticket on another intake shard — forwarded
+ * by the gateway to that shard's "mail.apply". Anything that cannot become
+ * a ticket or comment lands in the failed-mail store. */
 #include "mail.h"
 #include "tickets.h"
 #include "users.h"
 
-#include "email.pb-c.h"
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
@@ -21,18 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_BODY_BYTES    (64 * 1024) /* tickets.write's comment limit */
-#define MAX_SUBJECT_BYTES 1024
-#define NO_TEXT_BODY      "(no text; see the attachments)"
+#define MAX_BODY_BYTES (64 * 1024) /* tickets.write's comment limit */
+#define NO_TEXT_BODY   "(no text; see the attachments)"
 
 const char *const intake_mail_dbs[] = {"mail_failed", "mail_failed_raw",
 				       "mail_msgid", NULL};
-MDB_dbi mail_msgid_dbi;
 
 typedef struct ingest {
 	intake *in;
 	const hd_rpc_req *req;
-	hd_rpc_rep *rep;
 	const uint8_t *raw;
 	size_t len;
 	uint64_t failed_id; /* reprocessing this failed-mail entry */
@@ -40,11 +35,11 @@ typedef struct ingest {
 	uint8_t key[32]; /* the Message-ID index key */
 	Hd__User *sender;
 	mail_target tg;
-	json_t *atts; /* hd_attachments for the comment */
+	Hd__MailApplyRequest apply;
+	char *atts;   /* JSON text, owned */
+	char *source; /* JSON text, owned */
 	Hd__MailIngestReply out;
 	char reason[256];
-	uint64_t dup_ticket, dup_comment;
-	uint64_t ticket_id, comment_id;
 } ingest;
 
 static void index_key(ingest *g)
@@ -56,21 +51,14 @@ static void index_key(ingest *g)
 		crypto_generichash(g->key, 32, g->raw, g->len, NULL, 0);
 }
 
-/* In t: the ticket and comment the message made before, if any. */
-static bool seen(hd_txn *t, ingest *g)
-{
-	MDB_val v;
-	if (hd_txn_get(t, mail_msgid_dbi, g->key, 32, &v) || v.mv_size != 16)
-		return false;
-	g->dup_ticket = hd_key_get_u64(v.mv_data);
-	g->dup_comment = hd_key_get_u64((uint8_t *)v.mv_data + 8);
-	return true;
-}
-
-static bool seen_now(ingest *g)
+/* Known here already? (A message for a ticket on another shard is caught
+ * there, by mail.apply.) */
+static bool seen_here(ingest *g)
 {
 	hd_txn t;
-	bool dup = hd_store_read(g->in->store, &t) == HD_OK && seen(&t, g);
+	bool dup = hd_store_read(g->in->store, &t) == HD_OK &&
+		   mail_seen(&t, g->key, &g->out.ticket_id,
+			     &g->out.comment_id) == HD_OK;
 	hd_txn_end(&t);
 	return dup;
 }
@@ -94,48 +82,52 @@ static int ensure_sender(ingest *g)
 	return rc;
 }
 
-/* Each attachment through uploads.put, as if the sender had uploaded it. */
-static int store_attachments(ingest *g)
+static int store_one(ingest *g, const mail_att *a, json_t *list)
 {
 	hd_principal who = {.user_id = g->sender->id, .role = "end-user"};
-	g->atts = json_array();
-	for (size_t i = 0; i < g->m.natt && g->atts; i++) {
-		mail_att *a = &g->m.att[i];
-		Hd__UploadPutRequest q = HD__UPLOAD_PUT_REQUEST__INIT;
-		Hd__Upload *up = NULL;
-		hd_rpc_rep rep = {0};
-		q.file_name = a->name;
-		q.content_type = a->type;
-		q.data.data = a->data;
-		q.data.len = a->len;
-		hd_buf_init(&rep.payload, (size_t)1 << 20);
-		int rc = mail_call_local(g->in, "uploads.put", &q, &who,
-					 &hd__upload__descriptor, (void **)&up,
-					 &rep);
-		if (rc == HD_OK && up->n_attachments == 1) {
-			Hd__Attachment *x = up->attachments[0];
-			json_array_append_new(
-				g->atts,
-				json_pack("{s:I, s:s, s:s, s:I}", "id",
-					  (json_int_t)x->id, "file_name",
-					  x->file_name, "content_type",
-					  x->content_type, "size",
-					  (json_int_t)x->size));
-		} else if (rc == HD_OK) {
-			rc = HD_E_CORRUPT;
-		}
-		hd__upload__free_unpacked(up, NULL);
-		if (rc)
-			snprintf(g->reason, sizeof g->reason,
-				 "attachment %zu could not be stored: %.180s",
-				 i + 1,
-				 rep.message[0] ? rep.message
-						: hd_strerror(rc));
-		hd_buf_release(&rep.payload);
-		if (rc)
-			return rc;
+	Hd__UploadPutRequest q = HD__UPLOAD_PUT_REQUEST__INIT;
+	Hd__Upload *up = NULL;
+	hd_rpc_rep rep = {0};
+	q.file_name = a->name;
+	q.content_type = a->type;
+	q.data.data = a->data;
+	q.data.len = a->len;
+	hd_buf_init(&rep.payload, (size_t)1 << 20);
+	int rc = mail_call_local(g->in, "uploads.put", &q, &who,
+				 &hd__upload__descriptor, (void **)&up, &rep);
+	if (rc == HD_OK && up->n_attachments == 1) {
+		Hd__Attachment *x = up->attachments[0];
+		json_array_append_new(list,
+				      json_pack("{s:I, s:s, s:s, s:I}", "id",
+						(json_int_t)x->id, "file_name",
+						x->file_name, "content_type",
+						x->content_type, "size",
+						(json_int_t)x->size));
+	} else if (rc == HD_OK) {
+		rc = HD_E_CORRUPT;
 	}
-	return g->atts ? HD_OK : HD_E_NOMEM;
+	if (rc)
+		snprintf(g->reason, sizeof g->reason,
+			 "attachment '%.100s' could not be stored: %.100s",
+			 a->name,
+			 rep.message[0] ? rep.message : hd_strerror(rc));
+	hd__upload__free_unpacked(up, NULL);
+	hd_buf_release(&rep.payload);
+	return rc;
+}
+
+/* Each attachment through uploads.put, as if the sender had uploaded it;
+ * their records as JSON text in g->atts. */
+static int store_attachments(ingest *g)
+{
+	json_t *list = json_array();
+	int rc = list ? HD_OK : HD_E_NOMEM;
+	for (size_t i = 0; i < g->m.natt && rc == HD_OK; i++)
+		rc = store_one(g, &g->m.att[i], list);
+	if (rc == HD_OK && !(g->atts = json_dumps(list, JSON_COMPACT)))
+		rc = HD_E_NOMEM;
+	json_decref(list);
+	return rc;
 }
 
 static json_t *address(const char *addr, const char *name)
@@ -145,92 +137,48 @@ static json_t *address(const char *addr, const char *name)
 			 name[0] ? json_string(name) : json_null());
 }
 
-/* The "ticket" object for tickets.write. */
-static json_t *ticket_json(ingest *g)
+/* What mail_apply needs, resolved here on the directory shard. */
+static int resolve(ingest *g)
 {
 	intake_mail *m = &g->m;
-	json_t *comment = json_pack("{s:s, s:b, s:O}", "body", m->body,
-				    "public", 1, "hd_attachments", g->atts);
-	if (g->tg.ticket_id)
-		return json_pack("{s:o}", "comment", comment);
-	mail_utf8_cut(m->subject, MAX_SUBJECT_BYTES);
 	const char *name = m->from_name[0] ? m->from_name : g->sender->name;
-	json_t *source = json_pack("{s:o, s:o, s:n}", "from",
-				   address(m->from_addr, name), "to",
-				   address(m->to_addr, m->to_name), "rel");
-	return json_pack("{s:s, s:o, s:{s:s, s:o}}", "subject", m->subject,
-			 "comment", comment, "via", "channel", "email",
-			 "source", source);
-}
-
-static int hook_pre(hd_txn *t, void *arg)
-{
-	ingest *g = arg;
-	return seen(t, g) ? HD_E_CONFLICT : HD_OK;
-}
-
-static int hook_post(hd_txn *t, const Hd__Ticket *tk, const Hd__Audit *au,
-		     void *arg)
-{
-	ingest *g = arg;
-	uint8_t val[16];
-	g->ticket_id = tk->id;
-	g->comment_id = 0;
-	for (size_t i = 0; au && i < au->n_events; i++)
-		if (strcmp(au->events[i]->type, "Comment") == 0)
-			g->comment_id = au->events[i]->comment_id;
-	hd_key_u64(val, g->ticket_id);
-	hd_key_u64(val + 8, g->comment_id);
-	int rc = hd_txn_put(t, mail_msgid_dbi, g->key, 32, val, sizeof val);
-	if (rc == HD_OK && g->failed_id)
-		rc = mail_failed_done(t, g->failed_id,
-				      g->tg.ticket_id ? "comment" : "ticket",
-				      g->ticket_id);
-	return rc;
-}
-
-static int write_ticket(ingest *g)
-{
-	json_t *obj = ticket_json(g);
-	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	json_decref(obj);
-	if (!text)
+	json_t *src = json_pack("{s:o, s:o, s:n}", "from",
+				address(m->from_addr, name), "to",
+				address(m->to_addr, m->to_name), "rel");
+	g->source = src ? json_dumps(src, JSON_COMPACT) : NULL;
+	json_decref(src);
+	if (!g->source)
 		return HD_E_NOMEM;
-	Hd__TicketWriteRequest wr = HD__TICKET_WRITE_REQUEST__INIT;
-	wr.id = g->tg.ticket_id;
-	wr.json = text;
-	hd_buf pb;
-	hd_buf_init(&pb, (size_t)1 << 20);
-	int rc = hd_pb_pack(&pb, &wr);
-	free(text);
-	/* The sender writes; "system" lets the channel set via and keeps the
-	 * comment public whatever the sender's role. */
-	hd_rpc_req req = {
-		.method = "tickets.write",
-		.payload = (const uint8_t *)pb.data,
-		.len = pb.len,
-		.trace_id = g->req->trace_id,
-		.principal = {.user_id = g->sender->id,
-			      .role = "system",
-			      .organization_id = g->sender->organization_id}};
-	hd_rpc_rep rep = {0};
-	hd_buf_init(&rep.payload, (size_t)64 << 20);
-	tk_write_hook hook = {hook_pre, hook_post, g, "email"};
-	if (rc == HD_OK)
-		rc = tk_write(g->in, &req, &rep, &hook);
-	if (rc && rc != HD_E_CONFLICT)
-		snprintf(g->reason, sizeof g->reason, "not stored: %.200s",
-			 rep.message[0] ? rep.message : hd_strerror(rc));
-	hd_buf_release(&rep.payload);
-	hd_buf_release(&pb);
-	return rc;
+	Hd__MailApplyRequest *a = &g->apply;
+	hd__mail_apply_request__init(a);
+	a->ticket_id = g->tg.ticket_id;
+	a->how = (char *)(g->tg.how ? g->tg.how : "");
+	a->sender_id = g->sender->id;
+	a->sender_organization_id = g->sender->organization_id;
+	a->sender_staff = strcmp(g->sender->role, "end-user") != 0;
+	a->subject = m->subject;
+	a->body = m->body;
+	a->via_source_json = g->source;
+	a->attachments_json = g->atts;
+	a->message_key.data = g->key;
+	a->message_key.len = sizeof g->key;
+	return HD_OK;
 }
 
-/* The body a comment gets: the reply without the quoted history. */
-static void trim_body(intake_mail *m)
+/* The body a comment gets: the reply without the quoted history; bounded
+ * to what tickets.write takes, and never empty. */
+static int shape_body(ingest *g)
 {
-	m->body[mail_trim_reply(m->body, strlen(m->body))] = '\0';
-	mail_utf8_cut(m->body, MAX_BODY_BYTES);
+	char *b = g->m.body;
+	if (g->tg.ticket_id || g->tg.side_conversation_id)
+		b[mail_trim_reply(b, strlen(b))] = '\0';
+	mail_utf8_cut(b, MAX_BODY_BYTES);
+	mail_trim_space(b);
+	if (b[0])
+		return HD_OK;
+	free(g->m.body); /* attachments only: a comment needs text */
+	g->m.body = strdup(NO_TEXT_BODY);
+	return g->m.body ? HD_OK : HD_E_NOMEM;
 }
 
 static void side_conversation(ingest *g)
@@ -252,8 +200,8 @@ static void side_conversation(ingest *g)
 	g->out.ticket_id = g->tg.ticket_id;
 }
 
-/* Steps after a successful parse; sets g->out or returns an error with
- * g->reason (the caller stores the message as failed). */
+/* Steps after a successful parse; sets g->out, or returns an error with
+ * g->reason (the caller keeps the message as failed). */
 static int run_parsed(ingest *g, const char *own)
 {
 	const char *why = mail_ignore_reason(&g->m, own);
@@ -263,40 +211,37 @@ static int run_parsed(ingest *g, const char *own)
 		return HD_OK;
 	}
 	index_key(g);
-	if (seen_now(g))
-		return HD_E_CONFLICT;
-	mail_thread_refs(&g->m, &g->tg);
-	if (g->tg.ticket_id)
-		trim_body(&g->m);
-	else
-		mail_utf8_cut(g->m.body, MAX_BODY_BYTES);
-	mail_trim_space(g->m.body);
-	if (!g->m.body[0]) { /* attachments only: a comment needs text */
-		free(g->m.body);
-		g->m.body = strdup(NO_TEXT_BODY);
-		if (!g->m.body)
-			return HD_E_NOMEM;
+	if (seen_here(g)) {
+		g->out.result = "duplicate";
+		snprintf(g->reason, sizeof g->reason,
+			 "Message-ID already processed");
+		return HD_OK;
 	}
-	if (g->tg.side_conversation_id) {
+	mail_thread_refs(&g->m, &g->tg);
+	int rc = shape_body(g);
+	if (rc == HD_OK && g->tg.side_conversation_id) {
 		side_conversation(g);
 		return HD_OK;
 	}
-	int rc = ensure_sender(g);
-	if (rc)
+	if (rc || (rc = ensure_sender(g)) || (rc = store_attachments(g)) ||
+	    (rc = resolve(g)))
 		return rc;
-	bool staff = strcmp(g->sender->role, "end-user") != 0;
-	if ((rc = mail_thread_check(g->in, &g->tg, g->sender->id, staff))) {
-		snprintf(g->reason, sizeof g->reason,
-			 "ticket %llu lives on another intake shard",
-			 (unsigned long long)g->tg.ticket_id);
-		return rc;
+	/* One shard: everything is here. Several: a reply goes to its
+	 * ticket's shard, a new ticket to its requester's (the gateway's
+	 * placement), both through mail.apply there. */
+	bool here = g->in->shards == 1 ||
+		    (g->tg.ticket_id &&
+		     INTAKE_SHARD_OF(g->tg.ticket_id) == g->in->shard);
+	if (!here) {
+		g->out.result = "forward";
+		g->out.apply = &g->apply;
+		return HD_OK;
 	}
-	if ((rc = store_attachments(g)) || (rc = write_ticket(g)))
-		return rc;
-	g->out.result = g->tg.ticket_id ? "comment" : "ticket";
-	g->out.ticket_id = g->ticket_id;
-	g->out.comment_id = g->comment_id;
-	return HD_OK;
+	rc = mail_apply(g->in, &g->apply, g->failed_id, g->req->trace_id,
+			&g->out, g->reason, sizeof g->reason);
+	if (rc == HD_OK && strcmp(g->out.result, "failed") == 0)
+		rc = HD_E_INVALID; /* refused: keep the message */
+	return rc;
 }
 
 static int pipeline(ingest *g)
@@ -308,25 +253,22 @@ static int pipeline(ingest *g)
 		snprintf(g->reason, sizeof g->reason, "%s", why);
 	else
 		rc = run_parsed(g, own);
-	if (rc == HD_E_CONFLICT) { /* the same message again */
-		g->out.result = "duplicate";
-		g->out.ticket_id = g->dup_ticket;
-		g->out.comment_id = g->dup_comment;
-		snprintf(g->reason, sizeof g->reason, "%s",
-			 "Message-ID already processed");
-		rc = HD_OK;
-	} else if (rc) {
+	if (rc) {
 		g->out.result = "failed";
+		g->out.ticket_id = g->out.comment_id = 0;
+		if (!g->reason[0])
+			snprintf(g->reason, sizeof g->reason, "%s",
+				 hd_strerror(rc));
 		rc = mail_failed_put(g->in, g->raw, g->len, g->reason,
 				     g->failed_id, &g->out.failed_id);
 	}
-	/* Ignored and duplicate reprocessed mail is done with too. */
-	mail_done_job dj = {g->failed_id, g->out.result};
+	/* Reprocessed mail that is ignored or known is done with too. */
+	mail_done_job dj = {g->failed_id, g->out.result, g->out.ticket_id};
 	if (rc == HD_OK && g->failed_id &&
 	    (strcmp(g->out.result, "ignored") == 0 ||
 	     strcmp(g->out.result, "duplicate") == 0))
 		rc = hd_store_write(g->in->store, mail_failed_done_run, &dj);
-	if (g->out.result && g->reason[0])
+	if (g->reason[0])
 		g->out.reason = g->reason;
 	HD_LOG(HD_LOG_INFO, "mail.ingest",
 	       "result=%s ticket=%llu comment=%llu reason=\"%s\" trace=%s",
@@ -337,37 +279,46 @@ static int pipeline(ingest *g)
 	return rc;
 }
 
+static int open_request(ingest *g, hd_rpc_rep *rep, Hd__MailIngestRequest **q,
+			uint8_t **stored)
+{
+	int rc = intake_on_directory(g->in, rep);
+	if (rc)
+		return rc;
+	if (!intake_is_admin(&g->req->principal))
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "only the mail channel or admins ingest "
+				   "mail");
+	*q = hd__mail_ingest_request__unpack(NULL, g->req->len,
+					     g->req->payload);
+	if (!*q)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.MailIngestRequest");
+	g->failed_id = (*q)->failed_id;
+	g->raw = (*q)->raw.data;
+	g->len = (*q)->raw.len;
+	if (g->len || !g->failed_id)
+		return HD_OK;
+	rc = mail_failed_raw(g->in, g->failed_id, stored, &g->len);
+	g->raw = *stored;
+	return rc ? hd_rpc_fail(rep, rc, "id", "no failed mail %llu",
+				(unsigned long long)g->failed_id)
+		  : HD_OK;
+}
+
 static int mail_rpc_ingest(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	ingest g = {.in = ctx, .req = req, .rep = rep};
-	hd__mail_ingest_reply__init(&g.out);
+	ingest g = {.in = ctx, .req = req};
+	Hd__MailIngestRequest *q = NULL;
 	uint8_t *stored = NULL;
-	int rc = intake_on_directory(g.in, rep);
-	if (rc == HD_OK && !intake_is_admin(&req->principal))
-		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-				 "only the mail channel or admins ingest mail");
-	Hd__MailIngestRequest *q = rc ? NULL
-				      : hd__mail_ingest_request__unpack(
-						NULL, req->len, req->payload);
-	if (rc == HD_OK && !q)
-		rc = hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				 "payload is not an hd.MailIngestRequest");
-	if (rc == HD_OK) {
-		g.failed_id = q->failed_id;
-		g.raw = q->raw.data;
-		g.len = q->raw.len;
-		if (!g.len && g.failed_id &&
-		    (rc = mail_failed_raw(g.in, g.failed_id, &stored, &g.len)))
-			hd_rpc_fail(rep, rc, "id", "no failed mail %llu",
-				    (unsigned long long)g.failed_id);
-		if (stored)
-			g.raw = stored;
-	}
+	hd__mail_ingest_reply__init(&g.out);
+	int rc = open_request(&g, rep, &q, &stored);
 	if (rc == HD_OK && (rc = pipeline(&g)) == HD_OK)
 		rc = hd_pb_pack(&rep->payload, &g.out);
 	free(g.out.side_conversation);
 	free(stored);
-	json_decref(g.atts);
+	free(g.atts);
+	free(g.source);
 	hd__user__free_unpacked(g.sender, NULL);
 	mail_release(&g.m);
 	hd__mail_ingest_request__free_unpacked(q, NULL);
@@ -400,6 +351,7 @@ void intake_mail_stop(intake *in)
 
 const hd_rpc_route intake_mail_routes[] = {
 	{"mail.ingest", mail_rpc_ingest},
+	{"mail.apply", mail_rpc_apply},
 	{"mail.fail", mail_rpc_fail},
 	{"mail.failed.list", mail_rpc_failed_list},
 	{"mail.failed.get", mail_rpc_failed_get},

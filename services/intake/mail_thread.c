@@ -48,12 +48,12 @@ int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 {
 	if (!tg->ticket_id || tg->side_conversation_id)
 		return HD_OK;
-	if (INTAKE_SHARD_OF(tg->ticket_id) != in->shard)
-		return HD_E_UNAVAILABLE; /* see mail.h: not on this shard */
 	hd_txn t;
 	Hd__Ticket *tk = NULL;
-	int rc = hd_store_read(in->store, &t);
-	if (rc == HD_OK) {
+	int rc = HD_E_NOTFOUND;
+	/* A token naming a shard we do not have is simply no ticket. */
+	if (INTAKE_SHARD_OF(tg->ticket_id) == in->shard &&
+	    (rc = hd_store_read(in->store, &t)) == HD_OK) {
 		rc = intake_get_pb(&t, tkdb.tickets, tg->ticket_id,
 				   &hd__ticket__descriptor, (void **)&tk);
 		hd_txn_end(&t);
@@ -61,7 +61,7 @@ int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 	if (rc != HD_OK && rc != HD_E_NOTFOUND)
 		return rc;
 	bool ok = tk && !tk->deleted && strcmp(tk->status, "closed") != 0 &&
-		  (strcmp(tg->how, "subject") != 0 ||
+		  (!tg->how || strcmp(tg->how, "subject") != 0 ||
 		   may_thread_by_subject(tk, sender, staff));
 	if (!ok) {
 		tg->ticket_id = 0;
