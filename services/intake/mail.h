@@ -70,7 +70,7 @@ typedef struct intake_mail {
 	size_t natt;
 	/* What mail_ignore_reason looks at. */
 	char *auto_submitted, *precedence, *return_path;
-	bool x_autoreply, has_return_path, delivery_report, list_id;
+	bool x_autoreply, has_return_path, delivery_report;
 } intake_mail;
 
 void mail_init(void);     /* g_mime_init, once per process */

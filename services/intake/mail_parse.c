@@ -248,7 +248,6 @@ static void read_headers(intake_mail *m, GMimeMessage *msg)
 	m->return_path = dup_or_empty(rp);
 	m->x_autoreply = g_mime_object_get_header(o, "X-Autoreply") ||
 			 g_mime_object_get_header(o, "X-Autorespond");
-	m->list_id = g_mime_object_get_header(o, "List-Id") != NULL;
 	GMimeObject *top = g_mime_message_get_mime_part(msg);
 	m->delivery_report = top && g_mime_content_type_is_type(
 					    g_mime_object_get_content_type(top),
