@@ -11,10 +11,14 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
+#include "hd/prom.h"
 #include "user.pb-c.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+HD_COUNTER(c_failed, "hd_mail_failed_total",
+	   "inbound mail kept in (or kept again in) the failed-mail store")
 
 MDB_dbi mail_failed_dbi;
 MDB_dbi mail_failed_raw_dbi;
@@ -69,6 +73,8 @@ int mail_failed_put(intake *in, const uint8_t *raw, size_t len,
 	int rc = hd_store_write(in->store, put_run, &j);
 	free(j.subject);
 	*out_id = rc ? 0 : j.id;
+	if (rc == HD_OK)
+		hd_counter_add(&c_failed, 1);
 	HD_LOG(rc ? HD_LOG_ERROR : HD_LOG_WARN, "mail.failed",
 	       "id=%llu size=%zu reason=\"%s\" rc=%s", (unsigned long long)j.id,
 	       len, reason, hd_errname(rc));

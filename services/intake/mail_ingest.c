@@ -11,6 +11,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
+#include "hd/prom.h"
 #include "user.pb-c.h"
 
 #include <jansson.h>
@@ -21,6 +22,35 @@
 
 #define MAX_BODY_BYTES (64 * 1024) /* tickets.write's comment limit */
 #define NO_TEXT_BODY   "(no text; see the attachments)"
+
+HD_COUNTER(c_ticket, "hd_mail_tickets_total", "inbound mail that made a ticket")
+HD_COUNTER(c_comment, "hd_mail_comments_total",
+	   "inbound mail that made a comment")
+HD_COUNTER(c_duplicate, "hd_mail_duplicates_total",
+	   "inbound mail seen before (same Message-ID)")
+HD_COUNTER(c_ignored, "hd_mail_ignored_total",
+	   "auto-replies, bounces, list and own mail")
+HD_COUNTER(c_forward, "hd_mail_forwarded_total",
+	   "inbound mail handed to another intake shard or notifications")
+
+/* One counter per outcome mail.ingest answers here ("failed" is counted by
+ * the failed-mail store, which the gateway's fail-overs reach too). */
+static const struct {
+	const char *result;
+	hd_counter *counter;
+} outcomes[] = {
+	{"ticket", &c_ticket},       {"comment", &c_comment},
+	{"duplicate", &c_duplicate}, {"ignored", &c_ignored},
+	{"forward", &c_forward},     {"side_conversation", &c_forward},
+};
+
+static void count(const char *result)
+{
+	for (size_t i = 0; result && i < sizeof outcomes / sizeof *outcomes;
+	     i++)
+		if (strcmp(outcomes[i].result, result) == 0)
+			hd_counter_add(outcomes[i].counter, 1);
+}
 
 const char *const intake_mail_dbs[] = {"mail_failed", "mail_failed_raw",
 				       "mail_msgid", NULL};
@@ -270,6 +300,8 @@ static int pipeline(ingest *g)
 		rc = hd_store_write(g->in->store, mail_failed_done_run, &dj);
 	if (g->reason[0])
 		g->out.reason = g->reason;
+	if (rc == HD_OK)
+		count(g->out.result);
 	HD_LOG(HD_LOG_INFO, "mail.ingest",
 	       "result=%s ticket=%llu comment=%llu reason=\"%s\" trace=%s",
 	       g->out.result ? g->out.result : "-",

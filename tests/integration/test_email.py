@@ -422,5 +422,9 @@ def test_email_fuzz_thousand(ctx):
         r = a.request("GET", MAIL + "/failed")
         assert r.json["count"] == len(failed), (r.json["count"], len(failed))
         assert ticket_count(a) == 1 + len(tickets)
+        # Counted where handled (intake's /metrics).
+        assert s.metric("intake-0", "hd_mail_failed_total") == len(failed)
+        assert s.metric("intake-0", "hd_mail_tickets_total") == 1 + len(tickets)
+        assert s.metric("intake-0", "hd_mail_ignored_total") == counts.get("ignored", 0)
         for tid in sorted(tickets)[:20]:
             assert ticket(a, tid)["via"]["channel"] == "email"
