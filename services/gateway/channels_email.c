@@ -78,7 +78,8 @@ static void answer(gw_resp *out, unsigned status, const Hd__MailIngestReply *m)
 				    json_integer((json_int_t)m->failed_id));
 }
 
-/* notifications could not take the reply: keep the message as failed. */
+/* A hand-over (notifications, another intake shard) failed: keep the
+ * message as failed mail with the reason. */
 static int fail_over(gw *g, gw_req *r, const void *raw, size_t len,
 		     uint64_t failed_id, const char *reason, gw_resp *out,
 		     Hd__MailIngestReply **rep)

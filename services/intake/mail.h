@@ -97,6 +97,7 @@ typedef struct mail_target {
 	uint64_t ticket_id;            /* 0: a new ticket */
 	uint64_t side_conversation_id; /* set: notifications' business */
 	const char *how;               /* "In-Reply-To" | "subject" | NULL */
+	bool reopen; /* an end-user answered a pending or solved ticket */
 } mail_target;
 /* The conversation m's threading headers or subject token name. */
 void mail_thread_refs(const intake_mail *m, mail_target *tg);

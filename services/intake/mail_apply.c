@@ -80,6 +80,9 @@ static json_t *ticket_json(const apply *p)
 	json_t *comment =
 		json_pack("{s:s, s:b, s:o}", "body", a->body, "public", 1,
 			  "hd_attachments", atts ? atts : json_array());
+	if (p->tg.ticket_id && p->tg.reopen)
+		return json_pack("{s:o, s:s}", "comment", comment, "status",
+				 "open");
 	if (p->tg.ticket_id)
 		return json_pack("{s:o}", "comment", comment);
 	json_t *source = json_loads(a->via_source_json, 0, NULL);

@@ -63,26 +63,27 @@ static bool is_utf8_name(const char *cs)
 }
 
 /* bytes in charset cs (NULL: unlabelled) as NUL-terminated UTF-8 with LF
- * line ends; NULL when they do not decode. Unlabelled 8-bit text that is not
+ * line ends (CRLF and lone CR); NULL when they do not decode or hold a NUL
+ * (which would silently cut the text). Unlabelled 8-bit text that is not
  * UTF-8 is tried as CP949, the usual unlabelled Korean. */
 static char *to_utf8(const GByteArray *ba, const char *cs)
 {
 	const char *data = ba->len ? (const char *)ba->data : "";
 	char *out = NULL;
-	if (memchr(data, '\0', ba->len))
-		return NULL; /* a NUL would silently cut the text */
-	if (is_utf8_name(cs) && hd_utf8_valid(data, ba->len))
+	gsize n = 0, k = 0;
+	if (is_utf8_name(cs) && hd_utf8_valid(data, ba->len)) {
 		out = g_strndup(data, ba->len);
-	else
+		n = ba->len;
+	} else {
 		out = g_convert(data, (gssize)ba->len, "UTF-8",
 				is_utf8_name(cs)
 					? "CP949"
 					: g_mime_charset_iconv_name(cs),
-				NULL, NULL, NULL);
+				NULL, &n, NULL);
+	}
 	if (!out)
 		return NULL;
-	size_t n = strlen(out), k = 0;
-	if (!hd_utf8_valid(out, n)) {
+	if (memchr(out, '\0', n) || !hd_utf8_valid(out, n)) {
 		g_free(out);
 		return NULL;
 	}

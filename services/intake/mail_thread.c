@@ -67,6 +67,11 @@ int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 		tg->ticket_id = 0;
 		tg->how = NULL;
 	}
+	/* As in Zendesk, the customer's answer puts the ticket back in the
+	 * agents' queue. */
+	tg->reopen = ok && !staff &&
+		     (strcmp(tk->status, "pending") == 0 ||
+		      strcmp(tk->status, "solved") == 0);
 	hd__ticket__free_unpacked(tk, NULL);
 	return HD_OK;
 }

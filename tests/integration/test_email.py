@@ -7,6 +7,7 @@ import base64
 import json
 import os
 import random
+import shutil
 import subprocess
 import tempfile
 import time
@@ -155,6 +156,13 @@ def test_email_fixtures(ctx):
         assert cs[1]["author_id"] == first[0]["requester_id"] and cs[1]["public"] is True
         assert cs[1]["via"]["channel"] == "email"
         assert post(a, eml("reply_in_reply_to.eml", tid))["result"] == "duplicate"
+        assert ticket(a, tid)["status"] == "new"
+
+        # The requester answering a pending ticket reopens it.
+        r = a.request("PUT", f"/api/v2/tickets/{tid}.json", {"ticket": {"status": "pending"}})
+        assert r.status == 200 and r.json["ticket"]["status"] == "pending", r
+        res = post(a, eml("reply_in_reply_to.eml", tid).replace(b"reply-0008", b"reply-0008-b"))
+        assert res["result"] == "comment" and ticket(a, tid)["status"] == "open", res
 
         # A reply threading by the subject token; an inline quote answered
         # in between stays, the Outlook-style history goes.
@@ -315,6 +323,11 @@ def spooled(spool):
 
 def test_mail_ingest_command(ctx):
     spool = tempfile.mkdtemp(prefix="hd-spool-")
+    exe = os.path.join(ctx.bin_dir, "hd-mail-ingest")
+    r = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0 and "HD_MAIL_URL" in r.stdout and "--flush" in r.stdout, r
+    r = subprocess.run([exe, "--no-such-flag"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 64 and "no-such-flag" in r.stderr, r
     with suite(ctx) as s:
         a = s.client()
         rc, out, err = run_ingest(ctx, s, eml("plain.eml"), spool=spool)
@@ -354,6 +367,7 @@ def test_mail_ingest_command(ctx):
         # Rejected for good (not a message at all): EX_DATAERR, not spooled.
         rc, out, err = run_ingest(ctx, s, b"", spool=spool)
         assert rc == 65 and "422" in err and spooled(spool) == [], (rc, err)
+    shutil.rmtree(spool, ignore_errors=True)
 
 
 FIXTURES = ["plain.eml", "alternative.eml", "attachments.eml", "euckr.eml", "iso2022kr.eml", "rfc2047.eml",
