@@ -17,6 +17,11 @@
 #define MAX_ATTACHMENTS 50
 #define MAX_NAME_BYTES  255
 #define MAX_MSGID_BYTES 400
+/* GMime builds the whole tree, recursively, before we see it: a hostile
+ * message nesting multiparts deeply overflows the worker's stack, and one
+ * with a million tiny parts takes gigabytes. Both are refused up front. */
+#define MAX_MULTIPARTS 64 /* multipart/ and message/ containers */
+#define MAX_DELIMITERS 4000
 
 void mail_init(void)
 {
@@ -285,11 +290,37 @@ static void choose_body(walk *w)
 		m->body = strdup("");
 }
 
+/* Count containers ("multipart/" and "message/", any case) and lines
+ * starting "--" (part delimiters, at least) without parsing. */
+static bool too_complex(const uint8_t *raw, size_t len)
+{
+	size_t multi = 0, delims = 0;
+	for (size_t i = 0; i < len; i++) {
+		if ((i == 0 || raw[i - 1] == '\n') && i + 1 < len &&
+		    raw[i] == '-' && raw[i + 1] == '-')
+			delims++;
+		const char *s = (const char *)raw + i;
+		if ((raw[i] | 0x20) == 'm' &&
+		    ((len - i >= 10 &&
+		      g_ascii_strncasecmp(s, "multipart/", 10) == 0) ||
+		     (len - i >= 8 &&
+		      g_ascii_strncasecmp(s, "message/", 8) == 0)))
+			multi++;
+	}
+	return multi > MAX_MULTIPARTS || delims > MAX_DELIMITERS;
+}
+
 int mail_parse(const uint8_t *raw, size_t len, intake_mail *m, char *why,
 	       size_t cap)
 {
 	memset(m, 0, sizeof *m);
 	walk w = {.m = m};
+	if (too_complex(raw, len)) {
+		snprintf(why, cap,
+			 "more than %d nested parts or %d part delimiters",
+			 MAX_MULTIPARTS, MAX_DELIMITERS);
+		return HD_E_INVALID;
+	}
 	GMimeMessage *msg = len ? construct(raw, len) : NULL;
 	if (!msg) {
 		snprintf(why, cap, "not an RFC 822 message");
@@ -324,7 +355,8 @@ int mail_parse(const uint8_t *raw, size_t len, intake_mail *m, char *why,
 
 char *mail_peek_subject(const uint8_t *raw, size_t len)
 {
-	GMimeMessage *msg = len ? construct(raw, len) : NULL;
+	GMimeMessage *msg =
+		len && !too_complex(raw, len) ? construct(raw, len) : NULL;
 	const char *s = msg ? g_mime_message_get_subject(msg) : NULL;
 	char *out = s && hd_utf8_valid(s, strlen(s)) ? strdup(s) : NULL;
 	if (msg)

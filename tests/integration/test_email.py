@@ -307,6 +307,24 @@ def test_email_auth_and_bad_input(ctx):
         assert r.status in (400, 401), r
 
 
+def test_email_hostile_structure(ctx):
+    """Structures that would make GMime recurse or allocate without bound
+    (deep multipart nesting, a chain of message/rfc822, a million parts) are
+    refused before parsing, kept as failed mail, and intake lives on."""
+    head = b"From: a@example.kr\r\nTo: support@hana.local\r\nSubject: deep\r\nMIME-Version: 1.0\r\n"
+    deep = head + b"".join(b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+                           for i in range(100000)) + b"Content-Type: text/plain\r\n\r\nx\r\n"
+    chain = head + b"Content-Type: message/rfc822\r\n\r\n" * 200000 + b"From: b@x.kr\r\n\r\nx\r\n"
+    wide = head + b"Content-Type: multipart/mixed; boundary=w\r\n\r\n" + b"--w\r\n\r\nx\r\n" * 500000 + b"--w--\r\n"
+    with suite(ctx) as s:
+        a = s.client()
+        for raw in (deep, chain, wide):
+            res = post(a, raw)
+            assert res["result"] == "failed" and "nested parts" in res["reason"], res
+            assert a.request("GET", MAIL + f"/failed/{res['failed_id']}").json["failed_mail"]["size"] == len(raw)
+        assert post(a, eml("plain.eml"))["result"] == "ticket"
+
+
 def run_ingest(ctx, s, raw, *args, spool):
     env = dict(s.env)
     env.update({"HD_MAIL_URL": f"http://127.0.0.1:{s.http_port}{MAIL}", "HD_MAIL_SECRET": SECRET,
