@@ -9,6 +9,12 @@ const gw_route gw_ops_routes[] = {
 };
 
 const gw_route *const gw_route_tables[] = {
-	gw_ticket_routes, gw_user_routes, gw_field_routes, gw_view_routes,
-	gw_search_routes, gw_ops_routes,  gw_email_routes, NULL,
+	gw_ticket_routes,
+	gw_user_routes,
+	gw_field_routes,
+	gw_view_routes,
+	gw_search_routes,
+	gw_ops_routes,
+	gw_email_routes, /* channels_email.c */
+	NULL,
 };
