@@ -133,6 +133,12 @@ $(BUILD)/tools/hd-bench-floor: $(BUILD)/obj/tests/bench/floor.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+# hd-mail-ingest: an MTA hands one message to the inbound e-mail endpoint.
+build: $(BUILD)/bin/hd-mail-ingest
+$(BUILD)/bin/hd-mail-ingest: $(BUILD)/obj/tools/mail-ingest/main.o $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
 run: deps
 	@$(MAKE) --no-print-directory build MODE=release
 	@scripts/run.sh build/release/bin

@@ -18,7 +18,7 @@
 
 #define MAX_ROUTE_TABLES  16
 #define MAX_REPLY_BYTES   ((size_t)64 << 20)
-#define MAX_REQUEST_BYTES ((size_t)16 << 20)
+#define MAX_REQUEST_BYTES ((size_t)32 << 20) /* 25 MiB e-mail + framing */
 
 /* A worker is busy between taking a request and sending its reply; stop
  * closes only idle workers' contexts and lets busy ones answer first. */

@@ -4,7 +4,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 
-#define MAX_REQUEST_BYTES ((size_t)16 << 20) /* uploads: up to HD_MAX_UPLOAD */
+#define MAX_REQUEST_BYTES ((size_t)32 << 20) /* uploads, inbound e-mail */
 
 int gw_call(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
 	    const void *req, const ProtobufCMessageDescriptor *reply_desc,

@@ -66,6 +66,11 @@ static int match(const char *pattern, const char *path, uint64_t *id)
 static size_t body_limit(gw *g, const gw_req *r)
 {
 	uint64_t max = 0;
+	/* Inbound e-mail has its own limit too (HD_MAIL_MAX_BYTES). */
+	if (strcmp(r->path, "/api/v2/hd/channels/email") == 0 &&
+	    hd_cfg_u64(&g->svc->cfg, "HD_MAIL_MAX_BYTES", 1024,
+		       (uint64_t)30 << 20, &max) == HD_OK)
+		return (size_t)max;
 	if (strcmp(r->path, "/api/v2/uploads") != 0 ||
 	    hd_cfg_u64(&g->svc->cfg, "HD_MAX_UPLOAD", 1024, (uint64_t)1 << 30,
 		       &max))

@@ -26,6 +26,10 @@ static const hd_cfg_opt opts[] = {
 	 "1: POST /requests without credentials (requester{name,email})"},
 	{"HD_ANON_RATE_LIMIT", "--anon-rate-limit", "10",
 	 "anonymous POST /requests per minute per client IP (429 beyond)"},
+	{"HD_MAIL_SECRET", "--mail-secret", "",
+	 "secret of the inbound e-mail channel (empty: admins only)"},
+	{"HD_MAIL_MAX_BYTES", "--mail-max-bytes", "26214400",
+	 "largest inbound e-mail message in bytes (413 beyond)"},
 };
 
 static gw the_gw;

@@ -30,6 +30,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_macro_routes,
 	gw_assign_routes,   /* assign.c */
 	gw_presence_routes, /* presence.c */
+	gw_email_routes, /* channels_email.c */
 	NULL,
 };
 /* clang-format on */

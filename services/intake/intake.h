@@ -50,6 +50,7 @@ INTAKE_MODULE(tickets) /* tickets.c …: tickets, comments, audits, uploads */
 INTAKE_MODULE(users)   /* users.c …: users, orgs, groups, tokens, auth */
 INTAKE_MODULE(fields)  /* fields.c …: ticket fields and forms */
 INTAKE_MODULE(search)  /* search.c …: the search index and queries */
+INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
 
 /* ---- shared helpers (store.c) ---- */
 

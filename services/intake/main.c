@@ -8,15 +8,21 @@
 static const char *const meta_dbs[] = {"meta", NULL};
 /* Additions go on lines of their own, so they merge cleanly. */
 /* clang-format off */
-static const char *const *const dbs[] = {meta_dbs,          intake_tickets_dbs,
-					 intake_users_dbs,  intake_fields_dbs,
+static const char *const *const dbs[] = {meta_dbs,
+					 intake_tickets_dbs,
+					 intake_users_dbs,
+					 intake_fields_dbs,
 					 intake_search_dbs,
 					 intake_live_dbs,
+					 intake_mail_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
-	intake_tickets_routes, intake_users_routes, intake_fields_routes,
+	intake_tickets_routes,
+	intake_users_routes,
+	intake_fields_routes,
 	intake_search_routes,
 	intake_live_routes,
+	intake_mail_routes,
 	NULL};
 
 typedef struct module {
@@ -33,6 +39,7 @@ typedef struct module {
 static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(search),
 				 MODULE(live),
+				 MODULE(mail),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])
@@ -45,6 +52,8 @@ static const hd_cfg_opt opts[] = {
 	{"HD_CHAT_FOLLOWUP_MINUTES", "--chat-followup-minutes", "30",
 	 "a visitor's next chat within this many minutes joins the open "
 	 "chat ticket"},
+	{"HD_MAIL_FROM", "--mail-from", "support@hana.local",
+	 "our own address: inbound mail from it is ignored (no loops)"},
 };
 
 static intake the_intake;

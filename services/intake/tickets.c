@@ -115,8 +115,9 @@ typedef struct write_job {
 	Hd__Audit *audit;
 	tk_change ch;
 	int replayed;
-	const char *comment_type; /* NULL: "Comment" (tk_write_txn callers) */
-	const char *comment_data; /* JSON text of Comment.data_json, or NULL */
+	const char *comment_type;  /* NULL: "Comment" (tk_write_txn callers) */
+	const char *comment_data;  /* JSON text of Comment.data_json, or NULL */
+	const tk_write_hook *hook; /* a channel's own records, or NULL */
 } write_job;
 
 static int idem_key(write_job *j, uint8_t *key, size_t *klen)
@@ -285,7 +286,8 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
 	c.public_ = j->ch.comment_public;
 	c.audit_id = au->id;
 	c.created_at = now;
-	c.via_channel = j->tk->via_channel;
+	c.via_channel = j->hook && j->hook->via ? (char *)j->hook->via
+						: j->tk->via_channel;
 	c.type = (char *)(j->comment_type ? j->comment_type : "Comment");
 	c.data_json = (char *)(j->comment_data ? j->comment_data : "");
 	rc = tk_event(&j->ch, "Comment", "", NULL, NULL);
@@ -323,7 +325,8 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 	au->ticket_id = j->tk->id;
 	au->created_at = now;
 	au->author_id = j->req->principal.user_id;
-	tk_set_str(&au->via_channel, j->tk->via_channel);
+	tk_set_str(&au->via_channel,
+		   j->hook && j->hook->via ? j->hook->via : j->tk->via_channel);
 	rc = tk_rule_audit_via(&j->req->principal, j->wr->audit_via_json, au,
 			       j->rep);
 	if (!rc)
@@ -412,6 +415,8 @@ static int write_job_run(hd_txn *t, void *arg)
 	Hd__Ticket *before = NULL;
 	uint8_t hash[32];
 	int creating = j->wr->id == 0, rc;
+	if (j->hook && (rc = j->hook->pre(t, j->hook->arg)))
+		return rc;
 	if (creating) {
 		rc = idem_check(t, j, hash);
 		if (rc != HD_E_NOTFOUND)
@@ -447,6 +452,8 @@ static int write_job_run(hd_txn *t, void *arg)
 			     : j->tk->deleted ? "ticket.deleted"
 					      : "ticket.updated",
 			     j->tk, j->req->trace_id);
+	if (!rc && j->hook)
+		rc = j->hook->post(t, j->tk, j->audit, j->hook->arg);
 out:
 	hd__ticket__free_unpacked(before, NULL);
 	return rc ? rc : t->rc;
@@ -493,7 +500,13 @@ static int reply_write(write_job *j, hd_rpc_rep *rep)
 static int intake_tickets_write(void *ctx, const hd_rpc_req *req,
 				hd_rpc_rep *rep)
 {
-	write_job j = {.in = ctx, .req = req, .rep = rep};
+	return tk_write(ctx, req, rep, NULL);
+}
+
+int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
+	     const tk_write_hook *hook)
+{
+	write_job j = {.in = in, .req = req, .rep = rep, .hook = hook};
 	if (req->principal.user_id == 0 && !tk_is_system(&req->principal))
 		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
 				   "tickets.write needs an authenticated user");

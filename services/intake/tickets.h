@@ -82,6 +82,24 @@ int tk_put_child(hd_txn *t, MDB_dbi dbi, uint64_t ticket, uint64_t id,
 /* Emit an event whose payload is msg. */
 int tk_emit(hd_txn *t, const char *type, const void *msg, const char *trace);
 
+/* A channel's own records, written in the same transaction as a
+ * tickets.write (the e-mail channel's Message-ID index): pre runs first (an
+ * error aborts the write and changes nothing), post after the ticket, audit
+ * and comment are stored. via (or NULL) names the comment's and audit's
+ * channel when it differs from the ticket's. */
+typedef struct tk_write_hook {
+	int (*pre)(hd_txn *t, void *arg);
+	int (*post)(hd_txn *t, const Hd__Ticket *tk, const Hd__Audit *au,
+		    void *arg);
+	void *arg;
+	const char *via;
+} tk_write_hook;
+/* tickets.c: the tickets.write RPC (req carries an hd.TicketWriteRequest)
+ * with hook's records in the same transaction; hook may be NULL. Replies
+ * an hd.TicketWriteReply in rep. */
+int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
+	     const tk_write_hook *hook);
+
 /* tickets_list.c: tickets.list, tickets.comments, tickets.audits */
 int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_comments(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
