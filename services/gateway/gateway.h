@@ -75,7 +75,9 @@ typedef struct gw_route {
 	int auth; /* GW_AUTH_* */
 } gw_route;
 
-enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN };
+/* GW_AUTH_ANON: credentials are checked when sent; without them the
+ * request goes on as an anonymous visitor (r->who all zero). */
+enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN, GW_AUTH_ANON };
 
 /* Route tables, one per module, each ending in a {NULL} row; http.c tries
  * them in the order of gw_route_tables. */
@@ -85,6 +87,9 @@ extern const gw_route gw_field_routes[];  /* fields.c … */
 extern const gw_route gw_view_routes[];   /* views.c … */
 extern const gw_route gw_search_routes[]; /* search.c … */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+extern const gw_route gw_help_center_routes[]; /* help_center*.c */
+extern const gw_route gw_hc_article_routes[];
+extern const gw_route gw_hc_search_routes[];
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],
