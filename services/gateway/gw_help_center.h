@@ -9,8 +9,8 @@
 #include "gw_shared.h"
 #include "knowledge.pb-c.h"
 
-#define KNOWLEDGE(g) ((g)->peers[1])
-#define GW_HC_PAGE   30 /* HC lists default to 30 per page */
+#define KNOWLEDGE(g)         ((g)->peers[1])
+#define GW_HC_PAGE           30   /* HC lists default to 30 per page */
 #define HC_DEFAULT_LOCALE_GW "ko" /* objects created without a locale */
 
 /* The {locale} of a "/api/v2/help_center/{locale}/…" path, lower-cased,
@@ -33,8 +33,7 @@ json_t *gw_hc_translation_json(const gw_req *r, const Hd__HcArticle *a,
 
 /* Readers of request objects: 422 naming the field on a wrong type.
  * Strings set are borrowed from the JSON. */
-int gw_hc_str(json_t *obj, const char *key, char **dst, int *set,
-	      gw_resp *out);
+int gw_hc_str(json_t *obj, const char *key, char **dst, int *set, gw_resp *out);
 int gw_hc_bool(json_t *obj, const char *key, protobuf_c_boolean *dst,
 	       protobuf_c_boolean *set, gw_resp *out);
 int gw_hc_int(json_t *obj, const char *key, int64_t *dst, int *set,
@@ -42,7 +41,6 @@ int gw_hc_int(json_t *obj, const char *key, int64_t *dst, int *set,
 /* label_names: an array of strings (or "a,b"); *v is malloc'd (the
  * strings borrowed). */
 int gw_hc_labels(json_t *obj, char ***v, size_t *n, int *set, gw_resp *out);
-
 
 /* ?label_names=a,b → *v (malloc'd, the strings in *copy, also malloc'd;
  * the caller frees both, even on failure); 400 past 50 labels. */

@@ -134,12 +134,12 @@ static int show(gw *g, gw_req *r, gw_resp *out, bool category)
 	Hd__HcId id = HD__HC_ID__INIT;
 	void *m = NULL;
 	id.id = r->id;
-	int rc = gw_call(g, KNOWLEDGE(g), r,
-			 category ? "hc.categories.get" : "hc.sections.get",
-			 &id,
-			 category ? &hd__hc_category__descriptor
-				  : &hd__hc_section__descriptor,
-			 &m, out);
+	int rc =
+		gw_call(g, KNOWLEDGE(g), r,
+			category ? "hc.categories.get" : "hc.sections.get", &id,
+			category ? &hd__hc_category__descriptor
+				 : &hd__hc_section__descriptor,
+			&m, out);
 	if (!rc)
 		gw_reply_one(out, 200, category ? "category" : "section",
 			     category ? gw_hc_category_json(r, m)
@@ -220,8 +220,8 @@ static int list(gw *g, gw_req *r, gw_resp *out, bool category,
 		count = sl->count;
 	}
 	out->status = 200;
-	out->body = json_pack("{s:o}", category ? "categories" : "sections",
-			      arr);
+	out->body =
+		json_pack("{s:o}", category ? "categories" : "sections", arr);
 	gw_hc_links(r, &p, q.offset, n, count, out->body);
 	protobuf_c_message_free_unpacked(l, NULL);
 	return HD_OK;
@@ -244,7 +244,10 @@ static int category_sections(gw *g, gw_req *r, gw_resp *out)
 
 /* Each route with and without the /{locale}/ path part. */
 #define BOTH(method, tail, fn, auth)                                           \
-	{method, HC tail, fn, auth}, { method, HC "/{s}" tail, fn, auth }
+	{method, HC tail, fn, auth},                                           \
+	{                                                                      \
+		method, HC "/{s}" tail, fn, auth                               \
+	}
 
 const gw_route gw_help_center_routes[] = {
 	BOTH("GET", "/categories", categories_list, GW_AUTH_ANON),

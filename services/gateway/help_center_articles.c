@@ -214,7 +214,8 @@ static const char *const sorts[] = {"position", "title", "created_at",
 
 static int sort_params(gw_req *r, Hd__HcListRequest *q, gw_resp *out)
 {
-	const char *by = gw_query(r, "sort_by"), *order = gw_query(r, "sort_order");
+	const char *by = gw_query(r, "sort_by"),
+		   *order = gw_query(r, "sort_order");
 	bool ok = !by;
 	for (size_t i = 0; by && sorts[i]; i++)
 		ok = ok || !strcmp(by, sorts[i]);
@@ -256,9 +257,11 @@ int gw_hc_article_list(gw *g, gw_req *r, gw_resp *out, uint64_t section,
 	if (!rc) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < l->n_articles; i++) {
-			json_t *a = gw_hc_article_json(r, l->articles[i]->article);
+			json_t *a =
+				gw_hc_article_json(r, l->articles[i]->article);
 			if (!strcmp(key, "results")) {
-				json_object_set_new(a, "snippet", json_string(""));
+				json_object_set_new(a, "snippet",
+						    json_string(""));
 				json_object_set_new(a, "result_type",
 						    json_string("article"));
 			}
@@ -266,7 +269,8 @@ int gw_hc_article_list(gw *g, gw_req *r, gw_resp *out, uint64_t section,
 		}
 		out->status = 200;
 		out->body = json_pack("{s:o}", key, arr);
-		gw_hc_links(r, &p, q.offset, l->n_articles, l->count, out->body);
+		gw_hc_links(r, &p, q.offset, l->n_articles, l->count,
+			    out->body);
 		if (!strcmp(key, "results") || !p.cursor)
 			json_object_set_new(out->body, "count",
 					    json_integer((json_int_t)l->count));
@@ -354,6 +358,12 @@ static int translation_write(gw *g, gw_req *r, gw_resp *out, bool create)
 	}
 	if (!rc && create && !*tr.locale)
 		rc = gw_invalid(out, "locale", "Locale: is required");
+	if (!rc && create) { /* knowledge keeps tags lower-cased */
+		snprintf(loc, sizeof loc, "%s", tr.locale);
+		for (char *p = loc; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		tr.locale = loc;
+	}
 	w.article_id = r->id;
 	w.translation = &tr;
 	w.create_only = create;
@@ -434,7 +444,10 @@ static int vote_down(gw *g, gw_req *r, gw_resp *out)
 }
 
 #define BOTH(method, tail, fn, auth)                                           \
-	{method, HC tail, fn, auth}, { method, HC "/{s}" tail, fn, auth }
+	{method, HC tail, fn, auth},                                           \
+	{                                                                      \
+		method, HC "/{s}" tail, fn, auth                               \
+	}
 
 const gw_route gw_hc_article_routes[] = {
 	BOTH("GET", "/articles", articles_list, GW_AUTH_ANON),

@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char *const collections[] = {
-	"articles", "categories", "sections", "users", "votes", "locales",
-	"incremental", NULL};
+	"articles", "categories", "sections",    "users",
+	"votes",    "locales",    "incremental", NULL};
 
 int gw_hc_locale(gw_req *r, char *out, size_t cap, gw_resp *resp)
 {
@@ -75,9 +75,9 @@ void gw_hc_links(gw_req *r, const gw_page *p, uint64_t offset, size_t n,
 	const char *sort_order = gw_query(r, "sort_order");
 	json_object_set_new(body, "page", json_integer((json_int_t)p->page));
 	json_object_set_new(body, "per_page", json_integer(p->size));
-	json_object_set_new(body, "page_count",
-			    json_integer((json_int_t)((count + p->size - 1) /
-						      p->size)));
+	json_object_set_new(
+		body, "page_count",
+		json_integer((json_int_t)((count + p->size - 1) / p->size)));
 	json_object_set_new(body, "sort_by",
 			    json_string(sort_by ? sort_by : "position"));
 	json_object_set_new(body, "sort_order",
@@ -92,8 +92,9 @@ static json_t *id_or_null(uint64_t id)
 json_t *gw_hc_category_json(const gw_req *r, const Hd__HcCategory *c)
 {
 	char url[400], html[400];
-	snprintf(url, sizeof url, "%s/api/v2/help_center/%s/categories/%llu.json",
-		 r->base_url, c->locale, (unsigned long long)c->id);
+	snprintf(url, sizeof url,
+		 "%s/api/v2/help_center/%s/categories/%llu.json", r->base_url,
+		 c->locale, (unsigned long long)c->id);
 	snprintf(html, sizeof html, "%s/hc/%s/categories/%llu", r->base_url,
 		 c->locale, (unsigned long long)c->id);
 	return json_pack("{s:I, s:s, s:s, s:i, s:o, s:o, s:s, s:s, s:s, s:s, "
@@ -114,19 +115,18 @@ json_t *gw_hc_section_json(const gw_req *r, const Hd__HcSection *s)
 		 r->base_url, s->locale, (unsigned long long)s->id);
 	snprintf(html, sizeof html, "%s/hc/%s/sections/%llu", r->base_url,
 		 s->locale, (unsigned long long)s->id);
-	return json_pack("{s:I, s:s, s:s, s:I, s:i, s:s, s:o, s:o, s:s, s:s, "
-			 "s:s, s:s, s:b, s:o, s:o}",
-			 "id", (json_int_t)s->id, "url", url, "html_url", html,
-			 "category_id", (json_int_t)s->category_id, "position",
-			 s->position, "sorting",
-			 *s->sorting ? s->sorting : "manual", "created_at",
-			 gw_time_json(s->created_at), "updated_at",
-			 gw_time_json(s->updated_at), "name", s->name,
-			 "description", s->description, "locale", s->locale,
-			 "source_locale", s->source_locale, "outdated",
-			 s->outdated, "parent_section_id",
-			 id_or_null(s->parent_section_id), "theme_template",
-			 gw_str_or_null(s->theme_template));
+	return json_pack(
+		"{s:I, s:s, s:s, s:I, s:i, s:s, s:o, s:o, s:s, s:s, "
+		"s:s, s:s, s:b, s:o, s:o}",
+		"id", (json_int_t)s->id, "url", url, "html_url", html,
+		"category_id", (json_int_t)s->category_id, "position",
+		s->position, "sorting", *s->sorting ? s->sorting : "manual",
+		"created_at", gw_time_json(s->created_at), "updated_at",
+		gw_time_json(s->updated_at), "name", s->name, "description",
+		s->description, "locale", s->locale, "source_locale",
+		s->source_locale, "outdated", s->outdated, "parent_section_id",
+		id_or_null(s->parent_section_id), "theme_template",
+		gw_str_or_null(s->theme_template));
 }
 
 static json_t *labels_json(const Hd__HcArticle *a)
@@ -147,8 +147,8 @@ json_t *gw_hc_article_json(const gw_req *r, const Hd__HcArticle *a)
 		 tr->locale, (unsigned long long)a->id);
 	json_t *segs = json_array();
 	if (a->user_segment_id)
-		json_array_append_new(segs,
-				      json_integer((json_int_t)a->user_segment_id));
+		json_array_append_new(
+			segs, json_integer((json_int_t)a->user_segment_id));
 	json_t *o = json_pack(
 		"{s:I, s:s, s:s, s:I, s:b, s:[], s:o, s:b, s:b, s:i, s:i, "
 		"s:i, s:I, s:o, s:o, s:o}",
@@ -189,11 +189,10 @@ json_t *gw_hc_translation_json(const gw_req *r, const Hd__HcArticle *a,
 			 "url", url, "html_url", html, "source_id",
 			 (json_int_t)a->id, "source_type", "Article", "locale",
 			 tr->locale, "title", tr->title, "body", tr->body,
-			 "outdated", tr->outdated, "draft", tr->draft,
-			 "hidden", 0, "created_at",
-			 gw_time_json(tr->created_at), "updated_at",
-			 gw_time_json(tr->updated_at), "updated_by_id",
-			 (json_int_t)tr->updated_by_id);
+			 "outdated", tr->outdated, "draft", tr->draft, "hidden",
+			 0, "created_at", gw_time_json(tr->created_at),
+			 "updated_at", gw_time_json(tr->updated_at),
+			 "updated_by_id", (json_int_t)tr->updated_by_id);
 }
 
 /* ---- readers ---- */
@@ -205,8 +204,7 @@ static int wrong(gw_resp *out, const char *key, const char *what)
 	return gw_invalid(out, key, msg);
 }
 
-int gw_hc_str(json_t *obj, const char *key, char **dst, int *set,
-	      gw_resp *out)
+int gw_hc_str(json_t *obj, const char *key, char **dst, int *set, gw_resp *out)
 {
 	json_t *v = json_object_get(obj, key);
 	if (!v)
@@ -258,7 +256,8 @@ int gw_hc_labels(json_t *obj, char ***v, size_t *n, int *set, gw_resp *out)
 	if (!l)
 		return HD_OK;
 	if (!json_is_array(l) || json_array_size(l) > 50)
-		return wrong(out, "label_names", "an array of at most 50 strings");
+		return wrong(out, "label_names",
+			     "an array of at most 50 strings");
 	*v = calloc(json_array_size(l) + 1, sizeof **v);
 	if (!*v)
 		return gw_from_err(out, HD_E_NOMEM, "out of memory");

@@ -87,10 +87,10 @@ static int articles_search(gw *g, gw_req *r, gw_resp *out)
 		     &hd__hc_article_list__descriptor, (void **)&res, out);
 	if (!rc) {
 		out->status = 200;
-		out->body = json_pack("{s:o, s:I}", "results",
-				      results_json(r, res->articles,
-						   res->n_articles),
-				      "count", (json_int_t)res->count);
+		out->body = json_pack(
+			"{s:o, s:I}", "results",
+			results_json(r, res->articles, res->n_articles),
+			"count", (json_int_t)res->count);
 		gw_hc_links(r, &p, q.offset, res->n_articles, res->count,
 			    out->body);
 		json_object_set_new(out->body, "count",
@@ -114,7 +114,8 @@ static int suggestions(gw *g, gw_req *r, gw_resp *out)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < s->n_articles; i++) {
 		json_t *a = gw_hc_article_json(r, s->articles[i]->article);
-		json_object_set_new(a, "score", json_real(s->articles[i]->score));
+		json_object_set_new(a, "score",
+				    json_real(s->articles[i]->score));
 		json_object_set_new(a, "result_type", json_string("article"));
 		json_array_append_new(arr, a);
 	}
@@ -131,17 +132,17 @@ static json_t *deflection_json(const Hd__HcDeflection *d)
 {
 	json_t *ids = json_array();
 	for (size_t i = 0; i < d->n_article_ids; i++)
-		json_array_append_new(ids, json_integer((json_int_t)d->article_ids[i]));
-	return json_pack("{s:I, s:o, s:b, s:o, s:o, s:o}", "id",
-			 (json_int_t)d->id, "article_ids", ids, "resolved",
-			 d->resolved, "resolved_article_id",
-			 d->resolved_article_id
-				 ? json_integer((json_int_t)d->resolved_article_id)
-				 : json_null(),
-			 "created_at", gw_time_json(d->created_at),
-			 "resolved_at",
-			 d->resolved_at ? gw_time_json(d->resolved_at)
-					: json_null());
+		json_array_append_new(
+			ids, json_integer((json_int_t)d->article_ids[i]));
+	return json_pack(
+		"{s:I, s:o, s:b, s:o, s:o, s:o}", "id", (json_int_t)d->id,
+		"article_ids", ids, "resolved", d->resolved,
+		"resolved_article_id",
+		d->resolved_article_id
+			? json_integer((json_int_t)d->resolved_article_id)
+			: json_null(),
+		"created_at", gw_time_json(d->created_at), "resolved_at",
+		d->resolved_at ? gw_time_json(d->resolved_at) : json_null());
 }
 
 static int deflection_create(gw *g, gw_req *r, gw_resp *out)
@@ -167,11 +168,10 @@ static int deflection_create(gw *g, gw_req *r, gw_resp *out)
 			     (void **)&rep, out);
 	if (!rc) {
 		out->status = 201;
-		out->body = json_pack("{s:o, s:o}", "deflection",
-				      deflection_json(rep->deflection),
-				      "articles",
-				      results_json(r, rep->articles,
-						   rep->n_articles));
+		out->body = json_pack(
+			"{s:o, s:o}", "deflection",
+			deflection_json(rep->deflection), "articles",
+			results_json(r, rep->articles, rep->n_articles));
 		/* Deflection results carry no snippet: the request is text. */
 		size_t i;
 		json_t *a;

@@ -9,14 +9,8 @@ const gw_route gw_ops_routes[] = {
 };
 
 const gw_route *const gw_route_tables[] = {
-	gw_ticket_routes,
-	gw_user_routes,
-	gw_field_routes,
-	gw_view_routes,
-	gw_search_routes,
-	gw_ops_routes,
+	gw_ticket_routes,      gw_user_routes,       gw_field_routes,
+	gw_view_routes,        gw_search_routes,     gw_ops_routes,
 	gw_hc_search_routes, /* before the articles/{id} patterns */
-	gw_help_center_routes,
-	gw_hc_article_routes,
-	NULL,
+	gw_help_center_routes, gw_hc_article_routes, NULL,
 };

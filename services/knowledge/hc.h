@@ -111,11 +111,11 @@ int hc_search_run(hd_txn *t, const hc *h, const Hd__HcSearchRequest *q,
 int hc_suggest_ticket(hd_txn *t, const hc *h, const Hd__Ticket *tk);
 
 /* RPC route tables (ctx: the hc). */
-extern const hd_rpc_route hc_categories_routes[]; /* hc_categories.c */
-extern const hd_rpc_route hc_articles_routes[];   /* hc_articles.c */
+extern const hd_rpc_route hc_categories_routes[];   /* hc_categories.c */
+extern const hd_rpc_route hc_articles_routes[];     /* hc_articles.c */
 extern const hd_rpc_route hc_translations_routes[]; /* hc_translations.c */
-extern const hd_rpc_route hc_list_routes[];       /* hc_list.c */
-extern const hd_rpc_route hc_search_routes[];     /* hc_search.c */
-extern const hd_rpc_route hc_deflection_routes[]; /* hc_suggest.c */
+extern const hd_rpc_route hc_list_routes[];         /* hc_list.c */
+extern const hd_rpc_route hc_search_routes[];       /* hc_search.c */
+extern const hd_rpc_route hc_deflection_routes[];   /* hc_suggest.c */
 
 #endif

@@ -18,7 +18,6 @@
 #define MAX_IMPORT      5000
 #define ADMINS_GROUP    1 /* permission group: editable by admins */
 
-
 static int need_staff(const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	return hc_staff(&req->principal)
@@ -36,8 +35,9 @@ int hc_check_translation(Hd__HcTranslation *tr, bool need_title,
 				   "Title: is required (at most 255 "
 				   "characters)");
 	if (!hc_locale_ok(tr->locale))
-		return hd_rpc_fail(rep, HD_E_INVALID, "locale",
-				   "Locale: is not a locale such as ko or en-us");
+		return hd_rpc_fail(
+			rep, HD_E_INVALID, "locale",
+			"Locale: is not a locale such as ko or en-us");
 	char *clean = NULL;
 	int rc = hc_sanitize(tr->body, &clean);
 	if (rc)
@@ -154,7 +154,8 @@ static int delete_votes(hd_txn *t, const hc *h, uint64_t article)
 	hd_key_u64(prefix, article);
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, h->votes, &cur));
 	MDB_val k = {8, prefix}, v;
-	int mrc = rc ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	int mrc =
+		rc ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (!rc && mrc == 0 && k.mv_size == 16 &&
 	       memcmp(k.mv_data, prefix, 8) == 0) {
 		rc = hd_err_from_mdb(mdb_cursor_del(cur, 0));
@@ -232,7 +233,8 @@ static int articles_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		a->source_locale = strdup(a->translations[0]->locale);
 		rc = a->source_locale ? HD_OK : HD_E_NOMEM;
 	}
-	write_job j = {hc_of(ctx), w, NULL, 0, req->principal.user_id, NULL, false};
+	write_job j = {hc_of(ctx), w,    NULL, 0, req->principal.user_id,
+		       NULL,       false};
 	if (!rc)
 		rc = hd_store_write(hc_of(ctx)->store, create_write, &j);
 	if (rc == HD_E_INVALID && !rep->message[0])
@@ -257,7 +259,8 @@ static int write_existing(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 				   "payload is not an hd.HcArticleWrite");
 	}
 	rc = check_labels(w->article, rep);
-	write_job j = {hc_of(ctx), w, NULL, 0, req->principal.user_id, NULL, del};
+	write_job j = {hc_of(ctx), w,  NULL, 0, req->principal.user_id,
+		       NULL,       del};
 	if (!rc)
 		rc = hd_store_write(hc_of(ctx)->store, update_write, &j);
 	if (rc == HD_E_NOTFOUND)
@@ -359,8 +362,13 @@ static int articles_import(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			rc = hd_rpc_fail(rep, HD_E_INVALID, "source_locale",
 					 "Source locale: is not a locale");
 	}
-	write_job j = {hc_of(ctx), NULL, im->articles, im->n_articles,
-		       req->principal.user_id, NULL, false};
+	write_job j = {hc_of(ctx),
+		       NULL,
+		       im->articles,
+		       im->n_articles,
+		       req->principal.user_id,
+		       NULL,
+		       false};
 	if (!rc)
 		rc = hd_store_write(hc_of(ctx)->store, create_write, &j);
 	if (rc == HD_E_INVALID && !rep->message[0])

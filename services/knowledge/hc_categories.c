@@ -22,18 +22,19 @@ static int need_admin(const hd_rpc_req *req, hd_rpc_rep *rep)
 				     "structure");
 }
 
-static int check_common(char *name, char *desc, char *locale,
-			hd_rpc_rep *rep)
+static int check_common(char *name, char *desc, char *locale, hd_rpc_rep *rep)
 {
 	if (!*name || hd_utf8_chars(name, strlen(name)) > MAX_NAME_CHARS)
-		return hd_rpc_fail(rep, HD_E_INVALID, "name",
-				   "Name: is required (at most 255 characters)");
+		return hd_rpc_fail(
+			rep, HD_E_INVALID, "name",
+			"Name: is required (at most 255 characters)");
 	if (strlen(desc) > MAX_DESC_BYTES)
 		return hd_rpc_fail(rep, HD_E_INVALID, "description",
 				   "Description: is too long");
 	if (!hc_locale_ok(locale))
-		return hd_rpc_fail(rep, HD_E_INVALID, "locale",
-				   "Locale: is not a locale such as ko or en-us");
+		return hd_rpc_fail(
+			rep, HD_E_INVALID, "locale",
+			"Locale: is not a locale such as ko or en-us");
 	return HD_OK;
 }
 
@@ -50,7 +51,8 @@ static int delete_section(hd_txn *t, const hc *h, uint64_t id);
 
 static bool in_section(const void *msg, const void *arg)
 {
-	return ((const Hd__HcArticle *)msg)->section_id == *(const uint64_t *)arg;
+	return ((const Hd__HcArticle *)msg)->section_id ==
+	       *(const uint64_t *)arg;
 }
 
 static bool in_category(const void *msg, const void *arg)
@@ -181,8 +183,7 @@ static int sections_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!rc)
 		rc = hd_store_write(hc_of(ctx)->store, save_write, &j);
 	if (rc == HD_E_INVALID && !rep->message[0])
-		hd_rpc_fail(rep, rc, "category_id",
-			    "Category: does not exist");
+		hd_rpc_fail(rep, rc, "category_id", "Category: does not exist");
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(rep, rc, NULL, "no such section");
 	if (!rc)
@@ -206,7 +207,8 @@ static int delete_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	Hd__HcCategory c = HD__HC_CATEGORY__INIT;
 	Hd__HcSection s = HD__HC_SECTION__INIT;
 	c.id = s.id = id->id;
-	save_job j = {hc_of(ctx), category ? &c : NULL, category ? NULL : &s, true};
+	save_job j = {hc_of(ctx), category ? &c : NULL, category ? NULL : &s,
+		      true};
 	rc = id->id ? hd_store_write(hc_of(ctx)->store, save_write, &j)
 		    : HD_E_NOTFOUND;
 	hd__hc_id__free_unpacked(id, NULL);
@@ -215,8 +217,7 @@ static int delete_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	return rc;
 }
 
-static int categories_delete(void *ctx, const hd_rpc_req *req,
-			     hd_rpc_rep *rep)
+static int categories_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	return delete_one(ctx, req, rep, true);
 }
@@ -296,8 +297,8 @@ static bool section_keep(const void *msg, const void *arg)
 static bool category_keep(const void *msg, const void *arg)
 {
 	const Hd__HcListRequest *q = arg;
-	return !q->category_id || ((const Hd__HcCategory *)msg)->id ==
-					  q->category_id;
+	return !q->category_id ||
+	       ((const Hd__HcCategory *)msg)->id == q->category_id;
 }
 
 static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
@@ -317,8 +318,8 @@ static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		rc = hc_scan(&t, category ? h->categories : h->sections,
 			     category ? &hd__hc_category__descriptor
 				      : &hd__hc_section__descriptor,
-			     category ? category_keep : section_keep, q,
-			     &items, &n);
+			     category ? category_keep : section_keep, q, &items,
+			     &n);
 		hd_txn_end(&t);
 	}
 	if (!rc) {

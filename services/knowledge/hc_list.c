@@ -64,11 +64,13 @@ static int cmp(const void *x, const void *y, void *arg)
 {
 	const Hd__HcListRequest *q = arg;
 	const char *sort_by = q->sort_by;
-	const Hd__HcArticleView *va = *(void *const *)x, *vb = *(void *const *)y;
+	const Hd__HcArticleView *va = *(void *const *)x,
+				*vb = *(void *const *)y;
 	const Hd__HcArticle *a = va->article, *b = vb->article;
 	int c = 0;
 	if (!strcmp(sort_by, "title")) {
-		c = strcmp(a->translations[0]->title, b->translations[0]->title);
+		c = strcmp(a->translations[0]->title,
+			   b->translations[0]->title);
 	} else {
 		int64_t ka = sort_key(a, sort_by), kb = sort_key(b, sort_by);
 		c = ka < kb ? -1 : ka > kb;
@@ -213,11 +215,12 @@ static int articles_vote(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	}
 	/* Only articles the voter may read can be voted on. */
 	Hd__HcArticle *seen = NULL;
-	int rc = hc_article_for(hc_of(ctx), vo->article_id, &req->principal, &seen);
+	int rc = hc_article_for(hc_of(ctx), vo->article_id, &req->principal,
+				&seen);
 	hd__hc_article__free_unpacked(seen, NULL);
 	Hd__HcVoteReply r = HD__HC_VOTE_REPLY__INIT;
-	vote_job j = {hc_of(ctx), vo->article_id, req->principal.user_id, vo->value,
-		      &r};
+	vote_job j = {hc_of(ctx), vo->article_id, req->principal.user_id,
+		      vo->value, &r};
 	if (!rc)
 		rc = hd_store_write(hc_of(ctx)->store, vote_write, &j);
 	if (!rc)

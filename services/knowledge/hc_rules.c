@@ -29,8 +29,7 @@ bool hc_locale_ok(char *locale)
 	for (size_t i = 0; i <= n; i++) {
 		char c = locale[i];
 		if (c == '-' || c == '\0') {
-			if (part < 2 || part > 8 ||
-			    (parts == 0 && part > 3))
+			if (part < 2 || part > 8 || (parts == 0 && part > 3))
 				return false;
 			parts++;
 			part = 0;

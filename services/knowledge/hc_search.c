@@ -33,7 +33,8 @@ static bool accept(void *arg, hd_txn *t, uint64_t doc)
 	ok = ok && hc_has_labels(a, f->q->label_names, f->q->n_label_names);
 	if (ok && f->q->category_id)
 		ok = hc_get(t, f->h->sections, a->section_id,
-			    &hd__hc_section__descriptor, (void **)&s) == HD_OK &&
+			    &hd__hc_section__descriptor,
+			    (void **)&s) == HD_OK &&
 		     s->category_id == f->q->category_id;
 	hd__hc_section__free_unpacked(s, NULL);
 	hd__hc_article__free_unpacked(a, NULL);
@@ -95,7 +96,8 @@ int hc_search_run(hd_txn *t, const hc *h, const Hd__HcSearchRequest *q,
 	*n = 0;
 	*total = 0;
 	if (!hc_staff(who)) {
-		kq.flags_mask = HC_FLAG_DRAFT | (who->user_id ? 0 : HC_FLAG_SIGNED_IN);
+		kq.flags_mask =
+			HC_FLAG_DRAFT | (who->user_id ? 0 : HC_FLAG_SIGNED_IN);
 	}
 	if (*q->locale && strcmp(q->locale, "*") != 0) {
 		uint64_t loc = 0;

@@ -13,10 +13,9 @@
 
 #define MAX_RECORD ((size_t)8 << 20)
 
-const char *const hc_dbs[] = {"hc_meta",        "hc_categories",
-			      "hc_sections",    "hc_articles",
-			      "hc_votes",       "hc_suggestions",
-			      "hc_deflections", NULL};
+const char *const hc_dbs[] = {
+	"hc_meta",  "hc_categories",  "hc_sections",    "hc_articles",
+	"hc_votes", "hc_suggestions", "hc_deflections", NULL};
 
 int hc_bind(hc *h, hd_store *s)
 {
@@ -24,8 +23,8 @@ int hc_bind(hc *h, hd_store *s)
 	if (sodium_init() < 0)
 		return HD_E_INTERNAL;
 	int rc = kbs_bind(s, &h->search);
-	MDB_dbi *out[] = {&h->meta,  &h->categories,  &h->sections,
-			  &h->articles, &h->votes, &h->suggestions,
+	MDB_dbi *out[] = {&h->meta,       &h->categories, &h->sections,
+			  &h->articles,   &h->votes,      &h->suggestions,
 			  &h->deflections};
 	for (size_t i = 0; !rc && hc_dbs[i]; i++)
 		rc = hd_store_dbi(s, hc_dbs[i], out[i]);

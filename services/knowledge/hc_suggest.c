@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SUGGESTIONS 5
-#define MAX_QUERY_BYTES (16 * 1024)
+#define MAX_SUGGESTIONS  5
+#define MAX_QUERY_BYTES  (16 * 1024)
 #define MAX_DEFLECT_TEXT (64 * 1024)
 
 static const hd_principal customer = {.user_id = 1, .role = "end-user"};
@@ -50,8 +50,8 @@ static int run(hd_txn *t, const hc *h, const char *subject, const char *desc,
 
 static void html_url(char *out, size_t cap, const Hd__HcArticle *a)
 {
-	snprintf(out, cap, "/hc/%s/articles/%llu",
-		 a->translations[0]->locale, (unsigned long long)a->id);
+	snprintf(out, cap, "/hc/%s/articles/%llu", a->translations[0]->locale,
+		 (unsigned long long)a->id);
 }
 
 int hc_suggest_ticket(hd_txn *t, const hc *h, const Hd__Ticket *tk)
@@ -126,7 +126,8 @@ static int suggestions_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			   &hd__hc_article__descriptor, (void **)&a) == HD_OK &&
 		    hc_translation(a, v->article->translations[0]->locale,
 				   &slot)) {
-			Hd__HcArticleView *fresh = hc_view_new(a, slot, v->score);
+			Hd__HcArticleView *fresh =
+				hc_view_new(a, slot, v->score);
 			if (fresh)
 				st->articles[keep++] = fresh;
 		}
@@ -197,7 +198,8 @@ static int create_write(hd_txn *t, void *arg)
 	if (!rc && !j->d.article_ids)
 		rc = HD_E_NOMEM;
 	for (size_t i = 0; !rc && i < j->n; i++)
-		j->d.article_ids[j->d.n_article_ids++] = j->views[i]->article->id;
+		j->d.article_ids[j->d.n_article_ids++] =
+			j->views[i]->article->id;
 	/* Unguessable ids (53 bits, safe in JSON): anonymous visitors resolve
 	 * their own deflection by knowing it. */
 	do {
@@ -214,8 +216,7 @@ static int create_write(hd_txn *t, void *arg)
 	return rc ? rc : t->rc;
 }
 
-static int deflection_create(void *ctx, const hd_rpc_req *req,
-			     hd_rpc_rep *rep)
+static int deflection_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	Hd__HcDeflectionRequest *in =
 		hd__hc_deflection_request__unpack(NULL, req->len, req->payload);
@@ -276,15 +277,15 @@ static int resolve_write(hd_txn *t, void *arg)
 	return rc ? rc : t->rc;
 }
 
-static int deflection_resolve(void *ctx, const hd_rpc_req *req,
-			      hd_rpc_rep *rep)
+static int deflection_resolve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	Hd__HcDeflectionResolve *in =
 		hd__hc_deflection_resolve__unpack(NULL, req->len, req->payload);
 	if (!in)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.HcDeflectionResolve");
-	deflect_job j = {.h = hc_of(ctx), .who = &req->principal,
+	deflect_job j = {.h = hc_of(ctx),
+			 .who = &req->principal,
 			 .resolve_id = in->id,
 			 .resolve_article = in->article_id};
 	int rc = hd_store_write(hc_of(ctx)->store, resolve_write, &j);

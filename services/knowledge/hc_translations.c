@@ -35,8 +35,8 @@ static int add(Hd__HcArticle *a, Hd__HcTranslationWrite *w)
 {
 	if (a->n_translations >= HC_MAX_TRANSLATIONS)
 		return HD_E_TOOBIG;
-	Hd__HcTranslation **v = realloc(
-		a->translations, (a->n_translations + 1) * sizeof *v);
+	Hd__HcTranslation **v =
+		realloc(a->translations, (a->n_translations + 1) * sizeof *v);
 	if (!v)
 		return HD_E_NOMEM;
 	a->translations = v;
@@ -106,8 +106,9 @@ static int fail_for(hd_rpc_rep *rep, int rc)
 {
 	switch (rc) {
 	case HD_E_NOTFOUND:
-		return hd_rpc_fail(rep, rc, NULL, "no such article or "
-						  "translation");
+		return hd_rpc_fail(rep, rc, NULL,
+				   "no such article or "
+				   "translation");
 	case HD_E_CONFLICT:
 		return hd_rpc_fail(rep, rc, "locale",
 				   "Locale: a translation already exists");
@@ -125,8 +126,7 @@ static int fail_for(hd_rpc_rep *rep, int rc)
 	}
 }
 
-static int translations_save(void *ctx, const hd_rpc_req *req,
-			     hd_rpc_rep *rep)
+static int translations_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	if (!hc_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,

@@ -6,10 +6,13 @@
 static const char *const *const dbs[] = {hc_dbs, kbs_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static kb the_kb;
-static const hd_rpc_route *const routes[] = {
-	hc_categories_routes, hc_articles_routes, hc_translations_routes,
-	hc_list_routes,       hc_search_routes,   hc_deflection_routes,
-	NULL};
+static const hd_rpc_route *const routes[] = {hc_categories_routes,
+					     hc_articles_routes,
+					     hc_translations_routes,
+					     hc_list_routes,
+					     hc_search_routes,
+					     hc_deflection_routes,
+					     NULL};
 
 static int setup(hd_svc *svc, void *ctx)
 {
