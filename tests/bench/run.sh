@@ -75,5 +75,8 @@ for c in 16 64; do
   wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
   wrk_run ticket_show "$c" "http://127.0.0.1:$PORT/api/v2/tickets/256.json" get.lua
 done
+# Article search at 100,000 articles, through the gateway (anonymous).
+"$ROOT/tests/bench/kb_load.sh" "$PORT" "$TOOLS" "$OUT/data/run" "${BENCH_KB_ARTICLES:-100000}"
+wrk_run kb_search 16 "http://127.0.0.1:$PORT/api/v2/help_center/articles/search.json" kb_search.lua
 rss loaded
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
