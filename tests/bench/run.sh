@@ -77,6 +77,6 @@ for c in 16 64; do
 done
 # Article search at 100,000 articles, through the gateway (anonymous).
 "$ROOT/tests/bench/kb_load.sh" "$PORT" "$TOOLS" "$OUT/data/run" "${BENCH_KB_ARTICLES:-100000}"
-wrk_run kb_search 16 "http://127.0.0.1:$PORT/api/v2/help_center/articles/search.json" kb_search.lua
+for c in 1 16; do wrk_run kb_search "$c" "http://127.0.0.1:$PORT/api/v2/help_center/articles/search.json" kb_search.lua; done
 rss loaded
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
