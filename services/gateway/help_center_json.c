@@ -3,6 +3,7 @@
 #include "gw_help_center.h"
 
 #include "hd/err.h"
+#include "hd/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -292,6 +293,9 @@ int gw_hc_query_labels(gw_req *r, char ***v, size_t *n, char **copy,
 		max += *p == ',';
 	if (max > 50)
 		return gw_too_many(out, "label_names", 50);
+	if (!hd_utf8_valid(l, strlen(l)))
+		return gw_error(out, 400, "InvalidParameter",
+				"label_names is not valid UTF-8");
 	*copy = strdup(l);
 	*v = calloc(max, sizeof **v);
 	if (!*copy || !*v)

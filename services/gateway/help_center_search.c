@@ -6,6 +6,7 @@
 #include "gw_help_center.h"
 
 #include "hd/err.h"
+#include "hd/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,9 @@ static int articles_search(gw *g, gw_req *r, gw_resp *out)
 	if (query && strlen(query) > MAX_QUERY_BYTES)
 		return gw_error(out, 400, "InvalidParameter",
 				"query is longer than 1024 bytes");
+	if (query && !hd_utf8_valid(query, strlen(query)))
+		return gw_error(out, 400, "InvalidParameter",
+				"query is not valid UTF-8");
 	if (!query || !*query) {
 		if (!q.category_id && !q.section_id && !(l && *l))
 			return gw_error(out, 400, "MissingParameter",

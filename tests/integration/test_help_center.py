@@ -3,6 +3,10 @@ sections, articles with translations, votes, pagination, locale paths,
 draft visibility per role, HTML sanitizing, article search with snippets,
 suggestions on ticket.created, and deflection."""
 import base64
+import json
+import os
+import random
+import subprocess
 import time
 import urllib.parse
 
@@ -322,5 +326,71 @@ def test_suggestions_and_deflection(ctx):
         assert anon.request("POST", "/api/v2/hd/deflection", {"subject": 7}).status == 422
         assert anon.request("POST", "/api/v2/hd/deflection", {}).status == 422
         assert anon.request("POST", "/api/v2/hd/deflection/123/resolved").status == 404
-        # The events for metrics: shown ×2, resolved ×2 in knowledge's outbox.
         assert s.metric("knowledge-0", "hd_knowledge_suggested_tickets") == 1
+        # What metrics and notifications receive, from knowledge's outbox.
+        ev = kb_events(ctx, s)
+        sug = [e for e in ev if e["type"] == "kb.suggested"]
+        assert len(sug) == 1 and sug[0]["ticket_id"] == tid, ev
+        first = sug[0]["suggestions"][0]
+        assert first["article_id"] == late["id"] and first["kind"] == "article" and first["title"] == "배송 지연 안내", sug
+        assert first["html_url"] == f"/hc/ko/articles/{late['id']}" and first["score"] > 0
+        defl = [(e["action"], e["deflection_id"], e["article_id"]) for e in ev if e["type"] == "kb.deflection"]
+        assert defl == [("shown", d["id"], 0), ("resolved", d["id"], pw["id"]), ("shown", mine, 0), ("resolved", mine, 0)], defl
+        shown = [e for e in ev if e["type"] == "kb.deflection"][0]
+        assert shown["article_ids"][0] == pw["id"] and shown["user_id"] == 0 and shown["locale"] == "ko", shown
+
+
+def kb_events(ctx, s):
+    tools = ctx.tools_dir or os.path.join(os.path.dirname(os.path.abspath(ctx.bin_dir)), "tools")
+    out = subprocess.run([os.path.join(tools, "hd-kb-events"), f"ipc://{s.run}/knowledge-0.rpc"],
+                         capture_output=True, text=True, timeout=30, check=True).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+def test_hostile_input(ctx):
+    """Malformed bodies and parameters get a 4xx naming the problem; the
+    services stay up and nothing half-written shows."""
+    with Suite(ctx.bin_dir, services=KB).start() as s:
+        c = s.client()
+        anon = s.client(auth=None)
+        _, sec = structure(c)
+        a = article(c, sec, "정상 문서", "<p>본문</p>")
+        rnd = random.Random(6)
+        bodies = [b"", b"{", b"[]", b"null", b'"x"', b"\xff\xfe", b'{"article": []}', b'{"article": {"title": ["x"]}}',
+                  b'{"article": {"title": "t", "label_names": "a"}}', b'{"article": {"title": "t", "position": -1}}',
+                  b'{"article": {"title": "t", "draft": "yes"}}', b'{"article": {"title": "' + b"x" * 300 + b'"}}',
+                  b'{"article": {"title": "t", "locale": "../../etc"}}', b'{"translation": {"locale": 5}}',
+                  b'{"category": {"name": "\xed\xa0\x80"}}', b"[" * 5000 + b"]" * 5000,
+                  b'{"subject": {"a": 1}}', b'{"article": {"title": "t", "label_names": [""]}}']
+        targets = [("POST", f"{HC}/sections/{sec['id']}/articles"), ("PUT", f"{HC}/articles/{a['id']}"),
+                   ("POST", f"{HC}/articles/{a['id']}/translations"), ("PUT", f"{HC}/articles/{a['id']}/translations/ko"),
+                   ("POST", f"{HC}/categories"), ("PUT", f"{HC}/sections/{sec['id']}"), ("POST", "/api/v2/hd/deflection"),
+                   ("POST", f"{HC}/categories/{sec['category_id']}/sections")]
+        # PUT /articles/{id} changes metadata only: title, draft and locale
+        # are dropped there as Zendesk does (translations carry them).
+        text_only = {b'{"article": {"title": ["x"]}}', b'{"article": {"title": "t", "draft": "yes"}}',
+                     b'{"article": {"title": "' + b"x" * 300 + b'"}}', b'{"article": {"title": "t", "locale": "../../etc"}}'}
+        for method, path in targets:
+            for body in bodies:
+                r = c.request(method, path, body, headers={"Content-Type": "application/json"})
+                if method == "PUT" and path.endswith(f"/articles/{a['id']}") and body in text_only:
+                    assert r.status == 200, r
+                    continue
+                assert 400 <= r.status < 500, (method, path, body[:40], r)
+                assert r.json and "error" in r.json, r
+        for path in [f"{HC}/articles/search?query=" + "%FF%FE", f"{HC}/articles/search?query=x&per_page=abc",
+                     f"{HC}/articles/search?query=x&page=0", f"{HC}/articles?label_names=" + ",".join("l" * 51),
+                     f"{HC}/articles/search?query=" + "a" * 2000, f"{HC}/articles/search?query=x&page%5Bafter%5D=zz",
+                     f"{HC}/x/y/articles", f"{HC}/articles/1/translations/" + "k" * 300]:
+            r = anon.request("GET", path)
+            assert r.status in (400, 404, 422), (path, r)
+        for _ in range(200):
+            text = "".join(rnd.choice("배송환불 <>&\"'%;=ab") for _ in range(rnd.randint(1, 40)))
+            r = anon.request("GET", f"{HC}/articles/search?query={q(text)}")
+            assert r.status in (200, 400), r
+            for x in r.json.get("results", []):
+                # The only markup in a snippet is the <em> around hits.
+                assert x["snippet"].replace("<em>", "").replace("</em>", "").count("<") == 0, x
+        got = c.request("GET", f"{HC}/articles/{a['id']}").json["article"]
+        assert got["title"] == "정상 문서" and got["body"] == "<p>본문</p>" and got["label_names"] == [], got
+        assert c.request("GET", f"{HC}/articles").json["count"] == 1

@@ -19,26 +19,29 @@
 #define BODY_WORDS 20
 
 static const char *const ko[] = {
-	"배송",   "환불",   "교환",   "결제",   "쿠폰",   "포인트", "주문",
-	"취소",   "반품",   "회원",   "탈퇴",   "비밀번호", "로그인", "계정",
-	"영수증", "세금계산서", "정기배송", "선물하기", "리뷰",  "상품권",
-	"멤버십", "고객센터", "해외배송", "통관",   "관세",   "택배",  "송장",
-	"지연",   "오류",   "변경",   "조회",   "안내",   "신청",   "방법",
-	"기간",   "수수료", "적립",   "소멸",   "등록",   "재입고", "품절",
-	"사이즈", "색상",   "불량",   "파손",   "할부",   "카드",   "계좌",
-	"입금",   "승인",   "한도",   "인증",   "휴면",   "알림",   "설치",
-	"수리",   "보증",   "이벤트", "당첨",   "편의점"};
+	"배송",   "환불",   "교환",   "결제",       "쿠폰",     "포인트",
+	"주문",   "취소",   "반품",   "회원",       "탈퇴",     "비밀번호",
+	"로그인", "계정",   "영수증", "세금계산서", "정기배송", "선물하기",
+	"리뷰",   "상품권", "멤버십", "고객센터",   "해외배송", "통관",
+	"관세",   "택배",   "송장",   "지연",       "오류",     "변경",
+	"조회",   "안내",   "신청",   "방법",       "기간",     "수수료",
+	"적립",   "소멸",   "등록",   "재입고",     "품절",     "사이즈",
+	"색상",   "불량",   "파손",   "할부",       "카드",     "계좌",
+	"입금",   "승인",   "한도",   "인증",       "휴면",     "알림",
+	"설치",   "수리",   "보증",   "이벤트",     "당첨",     "편의점"};
 static const char *const en[] = {
-	"shipping", "refund",   "exchange", "payment",  "coupon",  "points",
-	"order",    "cancel",   "return",   "account",  "password", "login",
-	"invoice",  "billing",  "subscription", "plan",  "upgrade", "downgrade",
-	"trial",    "tracking", "package",  "delivery", "express", "international",
-	"customs",  "duty",     "label",    "warranty", "repair",  "gift",
-	"card",     "balance",  "promo",    "checkout", "address", "email",
-	"api",      "token",    "webhook",  "rate",     "limit",   "export",
-	"import",   "csv",      "report",   "dashboard", "sla",    "macro",
-	"trigger",  "agent",    "team",     "role",     "security", "privacy",
-	"cookie",   "mobile",   "app",      "crash",    "notification", "sync"};
+	"shipping",  "refund",   "exchange",  "payment",       "coupon",
+	"points",    "order",    "cancel",    "return",        "account",
+	"password",  "login",    "invoice",   "billing",       "subscription",
+	"plan",      "upgrade",  "downgrade", "trial",         "tracking",
+	"package",   "delivery", "express",   "international", "customs",
+	"duty",      "label",    "warranty",  "repair",        "gift",
+	"card",      "balance",  "promo",     "checkout",      "address",
+	"email",     "api",      "token",     "webhook",       "rate",
+	"limit",     "export",   "import",    "csv",           "report",
+	"dashboard", "sla",      "macro",     "trigger",       "agent",
+	"team",      "role",     "security",  "privacy",       "cookie",
+	"mobile",    "app",      "crash",     "notification",  "sync"};
 
 static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
@@ -107,7 +110,8 @@ int main(int argc, char **argv)
 	uint64_t section = 0, count = 0;
 	if (argc != 4 || hd_parse_u64(argv[2], &section) ||
 	    hd_parse_u64(argv[3], &count)) {
-		fprintf(stderr, "usage: %s RPC_URL SECTION_ID COUNT\n", argv[0]);
+		fprintf(stderr, "usage: %s RPC_URL SECTION_ID COUNT\n",
+			argv[0]);
 		return 2;
 	}
 	hd_rpc_client *c = NULL;
@@ -120,7 +124,8 @@ int main(int argc, char **argv)
 		rc = HD_E_NOMEM;
 	for (uint64_t done = 0; !rc && done < count;) {
 		Hd__HcImport im = HD__HC_IMPORT__INIT;
-		size_t n = count - done < BATCH ? (size_t)(count - done) : BATCH;
+		size_t n =
+			count - done < BATCH ? (size_t)(count - done) : BATCH;
 		for (size_t i = 0; i < n; i++) {
 			make(&arts[i], &trs[i], &trp[i], section, done + i + 1);
 			ptrs[i] = &arts[i];
