@@ -42,6 +42,20 @@ static inline uint32_t kbs_get_u32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+/* A posting: u64 id, u32 flags, KBS_MAX_FIELDS × (u16 tf, u32 field
+ * length), all big-endian. A block value: u32 count, then the entries in
+ * id order. */
+#define KBS_ENTRY     (12 + 6 * KBS_MAX_FIELDS)
+#define KBS_BLOCK_MAX 48
+#define KBS_ENTRY_TF  12 /* offset of the first field */
+
+/* kbsearch_blocks.c: add (or replace) the entry's posting under the term
+ * prefix (kind 0 term 0), or remove id's; sticky errors in t. */
+int kbs_block_put(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
+		  const uint8_t entry[KBS_ENTRY]);
+int kbs_block_del(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
+		  uint64_t id);
+
 /* Read the stats of kind: documents and total length per field. */
 int kbs_stats_get(hd_txn *t, const kbs *e, const char *kind, uint64_t *docs,
 		  uint64_t lens[KBS_MAX_FIELDS]);

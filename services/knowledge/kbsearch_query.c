@@ -48,14 +48,12 @@ typedef struct ranker {
 	size_t nterms;
 } ranker;
 
-/* BM25F's pseudo-frequency of one posting, saturated. */
-static double saturated(const ranker *rk, const uint8_t *v, size_t n)
+/* BM25F's pseudo-frequency of one posting entry, saturated. */
+static double saturated(const ranker *rk, const uint8_t *v)
 {
-	size_t nf = n >= 5 ? v[4] : 0;
 	double tf = 0;
-	for (size_t f = 0; f < nf && f < KBS_MAX_FIELDS && 5 + 6 * f + 6 <= n;
-	     f++) {
-		const uint8_t *p = v + 5 + 6 * f;
+	for (size_t f = 0; f < KBS_MAX_FIELDS; f++) {
+		const uint8_t *p = v + KBS_ENTRY_TF + 6 * f;
 		double w = rk->q->weights[f];
 		unsigned c = (unsigned)p[0] << 8 | p[1];
 		if (!w || !c)
@@ -96,13 +94,20 @@ static int score_term(hd_txn *t, const kbs *e, ranker *rk, const char *word,
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (!rc && mrc == 0 && k.mv_size == plen + 8 &&
 	       memcmp(k.mv_data, pk, plen) == 0) {
-		df++;
 		const uint8_t *val = v.mv_data;
-		uint32_t flags = v.mv_size >= 4 ? kbs_get_u32(val) : 0;
-		if ((flags & rk->q->flags_mask) == rk->q->flags_value)
-			rc = th_push(
-				th, hd_key_get_u64((uint8_t *)k.mv_data + plen),
-				saturated(rk, val, v.mv_size));
+		size_t n = v.mv_size >= 4 ? kbs_get_u32(val) : 0;
+		if (v.mv_size != 4 + n * KBS_ENTRY) {
+			rc = HD_E_CORRUPT;
+			break;
+		}
+		df += n;
+		for (size_t i = 0; !rc && i < n; i++) {
+			const uint8_t *en = val + 4 + i * KBS_ENTRY;
+			uint32_t flags = kbs_get_u32(en + 8);
+			if ((flags & rk->q->flags_mask) == rk->q->flags_value)
+				rc = th_push(th, hd_key_get_u64(en),
+					     saturated(rk, en));
+		}
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
