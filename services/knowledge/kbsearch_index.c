@@ -196,10 +196,13 @@ static int write_postings(hd_txn *t, const kbs *e, const char *kind,
 			continue;
 		size_t plen = kbs_term_prefix(pk, kind, tm->text, tm->len);
 		for (size_t f = 0; f < nfields; f++) {
-			uint8_t *q = entry + KBS_ENTRY_TF + 6 * f;
-			q[0] = (uint8_t)(tm->tf[f] >> 8);
-			q[1] = (uint8_t)tm->tf[f];
-			kbs_put_u32(q + 2, ts->lens[f]);
+			uint8_t *q = entry + KBS_ENTRY_TF + 3 * f;
+			uint32_t len = ts->lens[f];
+			q[0] = (uint8_t)(tm->tf[f] < KBS_TF_CAP ? tm->tf[f]
+								: KBS_TF_CAP);
+			len = len < KBS_LEN_CAP ? len : KBS_LEN_CAP;
+			q[1] = (uint8_t)(len >> 8);
+			q[2] = (uint8_t)len;
 		}
 		rc = kbs_block_put(t, e->post, pk, plen, entry);
 		if (!rc)

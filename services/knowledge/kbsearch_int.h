@@ -42,12 +42,15 @@ static inline uint32_t kbs_get_u32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-/* A posting: u64 id, u32 flags, KBS_MAX_FIELDS × (u16 tf, u32 field
- * length), all big-endian. A block value: u32 count, then the entries in
- * id order. */
-#define KBS_ENTRY     (12 + 6 * KBS_MAX_FIELDS)
-#define KBS_BLOCK_MAX 48
+/* A posting: u64 id, u32 flags, KBS_MAX_FIELDS × (u8 tf, u16 field
+ * length), all big-endian; tf and length saturate at their maximum (past
+ * that BM25 barely moves, and small entries keep a query's memory traffic
+ * low). A block value: u32 count, then the entries in id order. */
+#define KBS_ENTRY     (12 + 3 * KBS_MAX_FIELDS)
+#define KBS_BLOCK_MAX 64
 #define KBS_ENTRY_TF  12 /* offset of the first field */
+#define KBS_TF_CAP    255u
+#define KBS_LEN_CAP   65535u
 
 /* kbsearch_blocks.c: add (or replace) the entry's posting under the term
  * prefix (kind 0 term 0), or remove id's; sticky errors in t. */

@@ -53,12 +53,12 @@ static double saturated(const ranker *rk, const uint8_t *v)
 {
 	double tf = 0;
 	for (size_t f = 0; f < KBS_MAX_FIELDS; f++) {
-		const uint8_t *p = v + KBS_ENTRY_TF + 6 * f;
+		const uint8_t *p = v + KBS_ENTRY_TF + 3 * f;
 		double w = rk->q->weights[f];
-		unsigned c = (unsigned)p[0] << 8 | p[1];
+		unsigned c = p[0];
 		if (!w || !c)
 			continue;
-		double len = kbs_get_u32(p + 2);
+		double len = (unsigned)p[1] << 8 | p[2];
 		double norm = 1 - KBS_B + KBS_B * len / rk->avg[f];
 		tf += w * c / norm;
 	}
