@@ -81,15 +81,17 @@ enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN, GW_AUTH_ANON };
 
 /* Route tables, one per module, each ending in a {NULL} row; http.c tries
  * them in the order of gw_route_tables. */
-extern const gw_route gw_ticket_routes[];      /* tickets.c … */
-extern const gw_route gw_user_routes[];        /* users.c … */
-extern const gw_route gw_field_routes[];       /* fields.c … */
-extern const gw_route gw_view_routes[];        /* views.c … */
-extern const gw_route gw_search_routes[];      /* search.c … */
-extern const gw_route gw_ops_routes[];         /* routes.c: operators */
-extern const gw_route gw_help_center_routes[]; /* help_center*.c */
-extern const gw_route gw_hc_article_routes[];
+extern const gw_route gw_ticket_routes[]; /* tickets.c … */
+extern const gw_route gw_user_routes[];   /* users.c … */
+extern const gw_route gw_field_routes[];  /* fields.c … */
+extern const gw_route gw_view_routes[];   /* views.c … */
+extern const gw_route gw_search_routes[]; /* search.c … */
+extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+
+/* help_center*.c; the search table comes before the articles/{id} ones. */
 extern const gw_route gw_hc_search_routes[];
+extern const gw_route gw_help_center_routes[];
+extern const gw_route gw_hc_article_routes[];
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],

@@ -9,8 +9,14 @@ const gw_route gw_ops_routes[] = {
 };
 
 const gw_route *const gw_route_tables[] = {
-	gw_ticket_routes,      gw_user_routes,       gw_field_routes,
-	gw_view_routes,        gw_search_routes,     gw_ops_routes,
-	gw_hc_search_routes, /* before the articles/{id} patterns */
-	gw_help_center_routes, gw_hc_article_routes, NULL,
+	gw_ticket_routes,
+	gw_user_routes,
+	gw_field_routes,
+	gw_view_routes,
+	gw_search_routes,
+	gw_ops_routes,
+	gw_hc_search_routes,   /* help_center_search.c: before articles/{id} */
+	gw_help_center_routes, /* help_center.c */
+	gw_hc_article_routes,  /* help_center_articles.c */
+	NULL,
 };
