@@ -77,7 +77,9 @@ typedef struct gw_route {
 	int auth; /* GW_AUTH_* */
 } gw_route;
 
-enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN };
+/* GW_AUTH_ANON: credentials are checked when sent; without them the
+ * request goes on as an anonymous visitor (r->who all zero). */
+enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN, GW_AUTH_ANON };
 
 /* Route tables, one per module, each ending in a {NULL} row; http.c tries
  * them in the order of gw_route_tables. */
@@ -96,6 +98,11 @@ extern const gw_route gw_voice_routes[];
 extern const gw_route gw_card_routes[];  /* cards.c … */
 extern const gw_route gw_macro_routes[]; /* macros.c … */
 extern const gw_route gw_email_routes[]; /* channels_email.c */
+
+/* help_center*.c; the search table comes before the articles/{id} ones. */
+extern const gw_route gw_hc_search_routes[];
+extern const gw_route gw_help_center_routes[];
+extern const gw_route gw_hc_article_routes[];
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],

@@ -212,7 +212,10 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
 		gw_error(out, 413, "RequestTooLarge", msg);
 		return;
 	}
-	if (route->auth != GW_AUTH_NONE) {
+	int anonymous = route->auth == GW_AUTH_ANON &&
+			!MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						     "Authorization");
+	if (route->auth != GW_AUTH_NONE && !anonymous) {
 		int rc = gw_authenticate(g, r);
 		if (rc) {
 			gw_from_err(out,

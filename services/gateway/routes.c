@@ -31,6 +31,9 @@ const gw_route *const gw_route_tables[] = {
 	gw_assign_routes,   /* assign.c */
 	gw_presence_routes, /* presence.c */
 	gw_email_routes, /* channels_email.c */
+	gw_hc_search_routes,   /* help_center_search.c: before articles/{id} */
+	gw_help_center_routes, /* help_center.c */
+	gw_hc_article_routes,  /* help_center_articles.c */
 	NULL,
 };
 /* clang-format on */

@@ -40,6 +40,10 @@ typedef struct hc {
 		deflections;
 } hc;
 
+/* hc_ctx.c: the help center inside the service context the RPC routes
+ * are given (the kb). */
+hc *hc_of(void *ctx);
+
 /* hc_store.c */
 int hc_bind(hc *h, hd_store *s);
 int hc_next_id(hd_txn *t, const hc *h, const char *kind, uint64_t *id);

@@ -233,9 +233,10 @@ static int articles_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		a->source_locale = strdup(a->translations[0]->locale);
 		rc = a->source_locale ? HD_OK : HD_E_NOMEM;
 	}
-	write_job j = {ctx, w, NULL, 0, req->principal.user_id, NULL, false};
+	write_job j = {hc_of(ctx), w,    NULL, 0, req->principal.user_id,
+		       NULL,       false};
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, create_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, create_write, &j);
 	if (rc == HD_E_INVALID && !rep->message[0])
 		hd_rpc_fail(rep, rc, "section_id", "Section: does not exist");
 	if (!rc)
@@ -258,9 +259,10 @@ static int write_existing(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 				   "payload is not an hd.HcArticleWrite");
 	}
 	rc = check_labels(w->article, rep);
-	write_job j = {ctx, w, NULL, 0, req->principal.user_id, NULL, del};
+	write_job j = {hc_of(ctx), w,  NULL, 0, req->principal.user_id,
+		       NULL,       del};
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, update_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, update_write, &j);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(rep, rc, NULL, "no such article");
 	else if (rc == HD_E_INVALID && !rep->message[0])
@@ -321,7 +323,7 @@ static int articles_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.HcId");
 	Hd__HcArticle *a = NULL;
-	int rc = hc_article_for(ctx, id->id, &req->principal, &a);
+	int rc = hc_article_for(hc_of(ctx), id->id, &req->principal, &a);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, a);
 	if (rc == HD_E_NOTFOUND)
@@ -360,7 +362,7 @@ static int articles_import(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			rc = hd_rpc_fail(rep, HD_E_INVALID, "source_locale",
 					 "Source locale: is not a locale");
 	}
-	write_job j = {ctx,
+	write_job j = {hc_of(ctx),
 		       NULL,
 		       im->articles,
 		       im->n_articles,
@@ -368,7 +370,7 @@ static int articles_import(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		       NULL,
 		       false};
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, create_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, create_write, &j);
 	if (rc == HD_E_INVALID && !rep->message[0])
 		hd_rpc_fail(rep, rc, "section_id", "Section: does not exist");
 	Hd__HcImportReply r = HD__HC_IMPORT_REPLY__INIT;

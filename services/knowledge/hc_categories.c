@@ -153,9 +153,9 @@ static int categories_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	rc = check_common(c->name, c->description, c->locale, rep);
 	if (!rc && !*c->source_locale)
 		c->source_locale = c->locale; /* borrowed for the pack */
-	save_job j = {ctx, c, NULL, false};
+	save_job j = {hc_of(ctx), c, NULL, false};
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, save_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, save_write, &j);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(rep, rc, NULL, "no such category");
 	if (!rc)
@@ -179,9 +179,9 @@ static int sections_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	bool borrowed = !*s->source_locale;
 	if (borrowed)
 		s->source_locale = s->locale;
-	save_job j = {ctx, NULL, s, false};
+	save_job j = {hc_of(ctx), NULL, s, false};
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, save_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, save_write, &j);
 	if (rc == HD_E_INVALID && !rep->message[0])
 		hd_rpc_fail(rep, rc, "category_id", "Category: does not exist");
 	if (rc == HD_E_NOTFOUND)
@@ -207,8 +207,9 @@ static int delete_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	Hd__HcCategory c = HD__HC_CATEGORY__INIT;
 	Hd__HcSection s = HD__HC_SECTION__INIT;
 	c.id = s.id = id->id;
-	save_job j = {ctx, category ? &c : NULL, category ? NULL : &s, true};
-	rc = id->id ? hd_store_write(((hc *)ctx)->store, save_write, &j)
+	save_job j = {hc_of(ctx), category ? &c : NULL, category ? NULL : &s,
+		      true};
+	rc = id->id ? hd_store_write(hc_of(ctx)->store, save_write, &j)
 		    : HD_E_NOTFOUND;
 	hd__hc_id__free_unpacked(id, NULL);
 	if (rc == HD_E_NOTFOUND)
@@ -229,7 +230,7 @@ static int sections_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int get_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		   bool category)
 {
-	const hc *h = ctx;
+	const hc *h = hc_of(ctx);
 	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
 	if (!id)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
@@ -303,7 +304,7 @@ static bool category_keep(const void *msg, const void *arg)
 static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		bool category)
 {
-	const hc *h = ctx;
+	const hc *h = hc_of(ctx);
 	Hd__HcListRequest *q =
 		hd__hc_list_request__unpack(NULL, req->len, req->payload);
 	if (!q)

@@ -108,7 +108,7 @@ static int collect(hd_txn *t, const hc *h, list_ctx *c, void ***items,
 
 static int articles_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const hc *h = ctx;
+	const hc *h = hc_of(ctx);
 	Hd__HcListRequest *q =
 		hd__hc_list_request__unpack(NULL, req->len, req->payload);
 	if (!q)
@@ -215,13 +215,14 @@ static int articles_vote(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	}
 	/* Only articles the voter may read can be voted on. */
 	Hd__HcArticle *seen = NULL;
-	int rc = hc_article_for(ctx, vo->article_id, &req->principal, &seen);
+	int rc = hc_article_for(hc_of(ctx), vo->article_id, &req->principal,
+				&seen);
 	hd__hc_article__free_unpacked(seen, NULL);
 	Hd__HcVoteReply r = HD__HC_VOTE_REPLY__INIT;
-	vote_job j = {ctx, vo->article_id, req->principal.user_id, vo->value,
-		      &r};
+	vote_job j = {hc_of(ctx), vo->article_id, req->principal.user_id,
+		      vo->value, &r};
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, vote_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, vote_write, &j);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, &r);
 	if (rc == HD_E_NOTFOUND)

@@ -130,7 +130,7 @@ int hc_search_run(hd_txn *t, const hc *h, const Hd__HcSearchRequest *q,
 
 static int articles_search(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const hc *h = ctx;
+	const hc *h = hc_of(ctx);
 	Hd__HcSearchRequest *q =
 		hd__hc_search_request__unpack(NULL, req->len, req->payload);
 	if (!q)

@@ -99,7 +99,7 @@ int hc_suggest_ticket(hd_txn *t, const hc *h, const Hd__Ticket *tk)
 
 static int suggestions_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const hc *h = ctx;
+	const hc *h = hc_of(ctx);
 	if (!hc_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "suggestions are for agents and admins");
@@ -234,10 +234,10 @@ static int deflection_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	else if (*in->locale && !hc_locale_ok(in->locale))
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "locale",
 				 "Locale: is not a locale such as ko or en-us");
-	deflect_job j = {.h = ctx, .in = in, .who = &req->principal};
+	deflect_job j = {.h = hc_of(ctx), .in = in, .who = &req->principal};
 	hd__hc_deflection__init(&j.d);
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, create_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, create_write, &j);
 	Hd__HcDeflectionReply r = HD__HC_DEFLECTION_REPLY__INIT;
 	r.deflection = &j.d;
 	r.articles = j.views;
@@ -284,11 +284,11 @@ static int deflection_resolve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!in)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.HcDeflectionResolve");
-	deflect_job j = {.h = ctx,
+	deflect_job j = {.h = hc_of(ctx),
 			 .who = &req->principal,
 			 .resolve_id = in->id,
 			 .resolve_article = in->article_id};
-	int rc = hd_store_write(((hc *)ctx)->store, resolve_write, &j);
+	int rc = hd_store_write(hc_of(ctx)->store, resolve_write, &j);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, j.found);
 	else if (rc == HD_E_NOTFOUND)

@@ -139,9 +139,9 @@ static int translations_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 				   "payload is not an hd.HcTranslationWrite");
 	}
 	int rc = hc_check_translation(w->translation, w->create_only, rep);
-	tr_job j = {ctx, w, NULL, req->principal.user_id, NULL};
+	tr_job j = {hc_of(ctx), w, NULL, req->principal.user_id, NULL};
 	if (!rc)
-		rc = hd_store_write(((hc *)ctx)->store, tr_write, &j);
+		rc = hd_store_write(hc_of(ctx)->store, tr_write, &j);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, j.saved);
 	hd__hc_article__free_unpacked(j.saved, NULL);
@@ -159,8 +159,8 @@ static int translations_delete(void *ctx, const hd_rpc_req *req,
 	if (!id)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.HcId");
-	tr_job j = {ctx, NULL, id, req->principal.user_id, NULL};
-	int rc = hd_store_write(((hc *)ctx)->store, tr_write, &j);
+	tr_job j = {hc_of(ctx), NULL, id, req->principal.user_id, NULL};
+	int rc = hd_store_write(hc_of(ctx)->store, tr_write, &j);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, j.saved);
 	hd__hc_article__free_unpacked(j.saved, NULL);

@@ -11,8 +11,10 @@
  * searchable the moment the transaction that saved it commits. Thread
  * rule: none of its own — writes run in a write transaction (the group
  * commit), searches in any transaction. Key layout (kbsearch_index.c):
- *   kbs_post   kind 0 term 0 u64 id → u32 flags, u8 nfields,
- *                                     nfields × (u16 tf, u32 field length)
+ *   kbs_post   kind 0 term 0 u64 id → a block of postings from id on:
+ *                                     u32 count, count × (u64 id, u32
+ *                                     flags, KBS_MAX_FIELDS × (u16 tf, u32
+ *                                     field length)) (kbsearch_blocks.c)
  *   kbs_docs   kind 0 u64 id        → u32 flags, u8 nfields,
  *                                     nfields × u32 length, then the
  *                                     distinct terms (u8 len, bytes)

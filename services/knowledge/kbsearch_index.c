@@ -171,10 +171,7 @@ int kbs_remove(hd_txn *t, const kbs *e, const char *kind, uint64_t id)
 		}
 		size_t plen = kbs_term_prefix(pk, kind,
 					      (const char *)rec + at + 1, tl);
-		hd_key_u64(pk + plen, id);
-		int d = hd_txn_del(t, e->post, pk, plen + 8);
-		if (d && d != HD_E_NOTFOUND)
-			rc = d;
+		rc = kbs_block_del(t, e->post, pk, plen, id);
 		at += 1 + tl;
 	}
 	if (!rc)
@@ -189,23 +186,25 @@ static int write_postings(hd_txn *t, const kbs *e, const char *kind,
 			  uint64_t id, const term_set *ts, size_t nfields,
 			  uint32_t flags, hd_buf *doc)
 {
-	uint8_t pk[KBS_KEY_CAP], pv[5 + 6 * KBS_MAX_FIELDS];
-	kbs_put_u32(pv, flags);
-	pv[4] = (uint8_t)nfields;
+	uint8_t pk[KBS_KEY_CAP], entry[KBS_ENTRY] = {0};
+	hd_key_u64(entry, id);
+	kbs_put_u32(entry + 8, flags);
 	int rc = HD_OK;
 	for (size_t i = 0; i < ts->cap && !rc; i++) {
 		const term *tm = &ts->slots[i];
 		if (!tm->len)
 			continue;
 		size_t plen = kbs_term_prefix(pk, kind, tm->text, tm->len);
-		hd_key_u64(pk + plen, id);
 		for (size_t f = 0; f < nfields; f++) {
-			uint8_t *q = pv + 5 + 6 * f;
-			q[0] = (uint8_t)(tm->tf[f] >> 8);
-			q[1] = (uint8_t)tm->tf[f];
-			kbs_put_u32(q + 2, ts->lens[f]);
+			uint8_t *q = entry + KBS_ENTRY_TF + 3 * f;
+			uint32_t len = ts->lens[f];
+			q[0] = (uint8_t)(tm->tf[f] < KBS_TF_CAP ? tm->tf[f]
+								: KBS_TF_CAP);
+			len = len < KBS_LEN_CAP ? len : KBS_LEN_CAP;
+			q[1] = (uint8_t)(len >> 8);
+			q[2] = (uint8_t)len;
 		}
-		rc = hd_txn_put(t, e->post, pk, plen + 8, pv, 5 + 6 * nfields);
+		rc = kbs_block_put(t, e->post, pk, plen, entry);
 		if (!rc)
 			rc = hd_buf_append(doc, &tm->len, 1);
 		if (!rc)

@@ -42,6 +42,23 @@ static inline uint32_t kbs_get_u32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+/* A posting: u64 id, u32 flags, KBS_MAX_FIELDS × (u8 tf, u16 field
+ * length), all big-endian; tf and length saturate at their maximum (past
+ * that BM25 barely moves, and small entries keep a query's memory traffic
+ * low). A block value: u32 count, then the entries in id order. */
+#define KBS_ENTRY     (12 + 3 * KBS_MAX_FIELDS)
+#define KBS_BLOCK_MAX 64
+#define KBS_ENTRY_TF  12 /* offset of the first field */
+#define KBS_TF_CAP    255u
+#define KBS_LEN_CAP   65535u
+
+/* kbsearch_blocks.c: add (or replace) the entry's posting under the term
+ * prefix (kind 0 term 0), or remove id's; sticky errors in t. */
+int kbs_block_put(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
+		  const uint8_t entry[KBS_ENTRY]);
+int kbs_block_del(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
+		  uint64_t id);
+
 /* Read the stats of kind: documents and total length per field. */
 int kbs_stats_get(hd_txn *t, const kbs *e, const char *kind, uint64_t *docs,
 		  uint64_t lens[KBS_MAX_FIELDS]);

@@ -1,8 +1,9 @@
 /* kbsearch: ranking. Each distinct query term's postings are read once in
- * key order; the term's document frequency is the number of postings, so
- * idf needs no second pass: per-document saturated frequencies are kept
- * for the term, multiplied by its idf and added to the document's score.
- * Then the page wanted is picked with a bounded heap. */
+ * key order, which is document-id order; the term's document frequency is
+ * the number of postings, so idf needs no second pass. The per-term lists
+ * (id, idf × saturated frequency) are then merged by id — sequential
+ * memory, no hash table — summing each document's score, counting every
+ * match and keeping the page wanted in a bounded heap. */
 #include "kbsearch_int.h"
 
 #include "hd/err.h"
@@ -32,51 +33,6 @@ static int add_qterm(void *arg, const char *tok, size_t len, uint32_t pos)
 	return HD_OK;
 }
 
-/* ---- document scores: id → score, open addressing ---- */
-
-typedef struct acc_slot {
-	uint64_t id;
-	double score;
-	bool used;
-} acc_slot;
-
-typedef struct acc {
-	acc_slot *slots;
-	size_t cap, n;
-} acc;
-
-static acc_slot *acc_find(acc_slot *slots, size_t cap, uint64_t id)
-{
-	size_t i = (size_t)((id * 0x9E3779B97F4A7C15ull) >> 20) & (cap - 1);
-	while (slots[i].used && slots[i].id != id)
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
-}
-
-static int acc_add(acc *a, uint64_t id, double score)
-{
-	if ((a->n + 1) * 10 > a->cap * 7) {
-		size_t cap = a->cap ? a->cap * 2 : 1024;
-		acc_slot *s = calloc(cap, sizeof *s);
-		if (!s)
-			return HD_E_NOMEM;
-		for (size_t i = 0; i < a->cap; i++)
-			if (a->slots[i].used)
-				*acc_find(s, cap, a->slots[i].id) = a->slots[i];
-		free(a->slots);
-		a->slots = s;
-		a->cap = cap;
-	}
-	acc_slot *s = acc_find(a->slots, a->cap, id);
-	if (!s->used) {
-		s->used = true;
-		s->id = id;
-		a->n++;
-	}
-	s->score += score;
-	return HD_OK;
-}
-
 /* ---- one term's postings ---- */
 
 typedef struct term_hits {
@@ -88,23 +44,21 @@ typedef struct ranker {
 	const kbs_query *q;
 	double avg[KBS_MAX_FIELDS];
 	uint64_t docs;
-	term_hits th;
-	acc scores;
+	term_hits th[MAX_QUERY_TERMS]; /* one sorted list per term */
+	size_t nterms;
 } ranker;
 
-/* BM25F's pseudo-frequency of one posting, saturated. */
-static double saturated(const ranker *rk, const uint8_t *v, size_t n)
+/* BM25F's pseudo-frequency of one posting entry, saturated. */
+static double saturated(const ranker *rk, const uint8_t *v)
 {
-	size_t nf = n >= 5 ? v[4] : 0;
 	double tf = 0;
-	for (size_t f = 0; f < nf && f < KBS_MAX_FIELDS && 5 + 6 * f + 6 <= n;
-	     f++) {
-		const uint8_t *p = v + 5 + 6 * f;
+	for (size_t f = 0; f < KBS_MAX_FIELDS; f++) {
+		const uint8_t *p = v + KBS_ENTRY_TF + 3 * f;
 		double w = rk->q->weights[f];
-		unsigned c = (unsigned)p[0] << 8 | p[1];
+		unsigned c = p[0];
 		if (!w || !c)
 			continue;
-		double len = kbs_get_u32(p + 2);
+		double len = (unsigned)p[1] << 8 | p[2];
 		double norm = 1 - KBS_B + KBS_B * len / rk->avg[f];
 		tf += w * c / norm;
 	}
@@ -135,19 +89,25 @@ static int score_term(hd_txn *t, const kbs *e, ranker *rk, const char *word,
 	if (rc)
 		return rc;
 	uint64_t df = 0;
-	rk->th.n = 0;
+	term_hits *th = &rk->th[rk->nterms++];
 	MDB_val k = {plen, pk}, v;
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (!rc && mrc == 0 && k.mv_size == plen + 8 &&
 	       memcmp(k.mv_data, pk, plen) == 0) {
-		df++;
 		const uint8_t *val = v.mv_data;
-		uint32_t flags = v.mv_size >= 4 ? kbs_get_u32(val) : 0;
-		if ((flags & rk->q->flags_mask) == rk->q->flags_value)
-			rc = th_push(
-				&rk->th,
-				hd_key_get_u64((uint8_t *)k.mv_data + plen),
-				saturated(rk, val, v.mv_size));
+		size_t n = v.mv_size >= 4 ? kbs_get_u32(val) : 0;
+		if (v.mv_size != 4 + n * KBS_ENTRY) {
+			rc = HD_E_CORRUPT;
+			break;
+		}
+		df += n;
+		for (size_t i = 0; !rc && i < n; i++) {
+			const uint8_t *en = val + 4 + i * KBS_ENTRY;
+			uint32_t flags = kbs_get_u32(en + 8);
+			if ((flags & rk->q->flags_mask) == rk->q->flags_value)
+				rc = th_push(th, hd_key_get_u64(en),
+					     saturated(rk, en));
+		}
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
@@ -155,9 +115,8 @@ static int score_term(hd_txn *t, const kbs *e, ranker *rk, const char *word,
 		rc = hd_err_from_mdb(mrc);
 	double N = (double)(rk->docs > df ? rk->docs : df);
 	double idf = log(1 + (N - (double)df + 0.5) / ((double)df + 0.5));
-	for (size_t i = 0; !rc && i < rk->th.n; i++)
-		rc = acc_add(&rk->scores, rk->th.v[i].id,
-			     idf * rk->th.v[i].score);
+	for (size_t i = 0; i < th->n; i++)
+		th->v[i].score *= idf;
 	return rc;
 }
 
@@ -202,27 +161,45 @@ static int by_rank(const void *a, const void *b)
 	return before(a, b) ? -1 : before(b, a) ? 1 : 0;
 }
 
+/* Keep h if it belongs among the best k (heap of n so far). */
+static void offer(kbs_hit *heap, size_t *n, size_t k, kbs_hit h)
+{
+	if (*n < k) {
+		heap[(*n)++] = h;
+		sift_up(heap, *n - 1);
+	} else if (k && before(&h, &heap[0])) {
+		heap[0] = h;
+		sift_down(heap, *n, 0);
+	}
+}
+
 static int pick_page(hd_txn *t, ranker *rk, kbs_result *res)
 {
 	const kbs_query *q = rk->q;
-	size_t k = q->offset + q->limit, n = 0;
+	size_t k = q->offset + q->limit, n = 0, pos[MAX_QUERY_TERMS] = {0};
 	kbs_hit *heap = malloc((k ? k : 1) * sizeof *heap);
 	if (!heap)
 		return HD_E_NOMEM;
-	for (size_t i = 0; i < rk->scores.cap; i++) {
-		const acc_slot *s = &rk->scores.slots[i];
-		if (!s->used ||
-		    (q->accept && !q->accept(q->accept_arg, t, s->id)))
+	for (;;) {
+		uint64_t id = UINT64_MAX;
+		bool any = false;
+		for (size_t i = 0; i < rk->nterms; i++)
+			if (pos[i] < rk->th[i].n &&
+			    rk->th[i].v[pos[i]].id <= id) {
+				id = rk->th[i].v[pos[i]].id;
+				any = true;
+			}
+		if (!any)
+			break;
+		kbs_hit h = {id, 0};
+		for (size_t i = 0; i < rk->nterms; i++)
+			if (pos[i] < rk->th[i].n &&
+			    rk->th[i].v[pos[i]].id == id)
+				h.score += rk->th[i].v[pos[i]++].score;
+		if (q->accept && !q->accept(q->accept_arg, t, id))
 			continue;
 		res->total++;
-		kbs_hit h = {s->id, s->score};
-		if (n < k) {
-			heap[n++] = h;
-			sift_up(heap, n - 1);
-		} else if (k && before(&h, &heap[0])) {
-			heap[0] = h;
-			sift_down(heap, n, 0);
-		}
+		offer(heap, &n, k, h);
 	}
 	qsort(heap, n, sizeof *heap, by_rank);
 	size_t from = q->offset < n ? q->offset : n;
@@ -251,8 +228,8 @@ int kbs_search(hd_txn *t, const kbs *e, const kbs_query *q, kbs_result *res)
 		rc = score_term(t, e, &rk, terms.text[i], terms.len[i]);
 	if (!rc)
 		rc = pick_page(t, &rk, res);
-	free(rk.th.v);
-	free(rk.scores.slots);
+	for (size_t i = 0; i < rk.nterms; i++)
+		free(rk.th[i].v);
 	return rc;
 }
 

@@ -10,10 +10,18 @@ static const char *const *const dbs[] = {hc_dbs, kbs_dbs, kb_cards_dbs,
 					 kb_macros_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static kb the_kb;
+/* clang-format off */
 static const hd_rpc_route *const routes[] = {
-	hc_categories_routes, hc_articles_routes, hc_translations_routes,
-	hc_list_routes,       hc_search_routes,   hc_deflection_routes,
-	kb_card_routes,       kb_macro_routes,    NULL};
+	hc_categories_routes,
+	hc_articles_routes,
+	hc_translations_routes,
+	hc_list_routes,
+	hc_search_routes,
+	hc_deflection_routes,
+	kb_card_routes,
+	kb_macro_routes,
+	NULL};
+/* clang-format on */
 
 static int setup(hd_svc *svc, void *ctx)
 {

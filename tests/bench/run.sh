@@ -75,5 +75,9 @@ for c in 16 64; do
   wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
   wrk_run ticket_show "$c" "http://127.0.0.1:$PORT/api/v2/tickets/256.json" get.lua
 done
+# Article search at 100,000 articles, through the gateway (anonymous):
+# c=2 (one connection per wrk thread) for latency, c=16 under load.
+"$ROOT/tests/bench/kb_load.sh" "$PORT" "$TOOLS" "$OUT/data/run" "${BENCH_KB_ARTICLES:-100000}"
+for c in 2 16; do wrk_run kb_search "$c" "http://127.0.0.1:$PORT/api/v2/help_center/articles/search.json" kb_search.lua; done
 rss loaded
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"

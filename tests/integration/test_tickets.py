@@ -67,7 +67,7 @@ def test_consumers_apply_each_ticket_once(ctx):
         assert s.metric("metrics-0", "hd_tickets_created_total") == 25
         assert s.metric("routing-0", "hd_routing_unassigned_tickets") == 25
         assert s.metric("notifications-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == 26
-        assert s.metric("knowledge-0", "hd_knowledge_suggestions_pending") == 25
+        assert s.metric("knowledge-0", "hd_knowledge_suggested_tickets") == 25
 
 
 def test_bus_status_is_for_admins_only(ctx):

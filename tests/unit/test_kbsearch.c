@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../services/knowledge/kbsearch_blocks.c"
 #include "../../services/knowledge/kbsearch_index.c"
 #include "../../services/knowledge/kbsearch_query.c"
 #include "../../services/knowledge/kbsearch_snippet.c"
@@ -173,6 +174,77 @@ static void test_reindex_remove_and_page(void **state)
 	assert_int_equal(docs_n, 5);
 }
 
+#define MANY 500
+
+/* ids 1..MANY in a scrambled order, so postings land inside blocks and
+ * blocks split; then every third removed and every fifth re-indexed. */
+static int many_write(hd_txn *t, void *arg)
+{
+	fixture *f = arg;
+	for (uint64_t i = 0; i < MANY; i++) {
+		uint64_t id = (i * 7919) % MANY + 1;
+		const char *body = id % 2 ? "공통 홀수 문서" : "공통 짝수 문서";
+		kbs_field fl[1] = {{body, strlen(body)}};
+		kbs_put(t, &f->e, "card", id, fl, 1, 0);
+	}
+	for (uint64_t id = 3; id <= MANY; id += 3)
+		kbs_remove(t, &f->e, "card", id);
+	for (uint64_t id = 5; id <= MANY; id += 5) {
+		const char *body = id % 3 ? "공통 다섯 문서" : "공통 다섯 부활";
+		kbs_field fl[1] = {{body, strlen(body)}};
+		kbs_put(t, &f->e, "card", id, fl, 1, 0);
+	}
+	return t->rc;
+}
+
+static uint64_t card_hits(fixture *f, const char *q, bool *seen)
+{
+	kbs_query kq = {.kind = "card",
+			.text = q,
+			.len = strlen(q),
+			.weights = {1.0},
+			.limit = MANY};
+	kbs_result res;
+	hd_txn t;
+	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(kbs_search(&t, &f->e, &kq, &res));
+	hd_txn_end(&t);
+	memset(seen, 0, (MANY + 1) * sizeof *seen);
+	assert_int_equal(res.n, res.total);
+	for (size_t i = 0; i < res.n; i++) {
+		assert_true(res.hits[i].id >= 1 && res.hits[i].id <= MANY);
+		assert_false(seen[res.hits[i].id]); /* each document once */
+		seen[res.hits[i].id] = true;
+	}
+	uint64_t total = res.total;
+	kbs_result_release(&res);
+	return total;
+}
+
+static void test_many_documents_in_blocks(void **state)
+{
+	fixture *f = *state;
+	bool seen[MANY + 1];
+	assert_hd_ok(hd_store_write(f->store, many_write, f));
+	uint64_t want_all = 0, want_even = 0, want_five = 0;
+	for (uint64_t id = 1; id <= MANY; id++) {
+		bool alive = id % 3 != 0 || id % 5 == 0;
+		want_all += alive;
+		want_even += alive && id % 2 == 0 && id % 5 != 0;
+		want_five += id % 5 == 0;
+	}
+	assert_int_equal(card_hits(f, "공통", seen), want_all);
+	for (uint64_t id = 1; id <= MANY; id++)
+		assert_int_equal(seen[id], id % 3 != 0 || id % 5 == 0);
+	assert_int_equal(card_hits(f, "짝수", seen), want_even);
+	assert_int_equal(card_hits(f, "다섯", seen), want_five);
+	assert_int_equal(card_hits(f, "부활", seen), MANY / 15);
+	/* Articles of the fixture are another kind: untouched. */
+	uint64_t ids[8];
+	size_t n;
+	assert_int_equal(search(f, "배송", 0, 0, 0, ids, &n), 3);
+}
+
 static void test_snippet(void **state)
 {
 	(void)state;
@@ -201,6 +273,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_english_case_and_flags,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reindex_remove_and_page,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_documents_in_blocks,
 						setup, teardown),
 		cmocka_unit_test(test_snippet),
 	};
