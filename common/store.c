@@ -580,8 +580,11 @@ static void trim_outbox(hd_store *s)
 	MDB_cursor *cur = NULL;
 	if (mdb_txn_begin(s->env, NULL, 0, &txn))
 		return;
+	/* Envelopes are stamped with business time (hd_now_ms), so age is
+	 * measured on that clock too: a test clock set in the past must not
+	 * make every event look expired. */
 	int64_t horizon =
-		s->retain_ms ? hd_wall_ms() - (int64_t)s->retain_ms : 0;
+		s->retain_ms ? hd_now_ms() - (int64_t)s->retain_ms : 0;
 	uint64_t seq = oldest, removed = 0;
 	MDB_val k, v;
 	int rc = mdb_cursor_open(txn, s->events, &cur);

@@ -12,6 +12,7 @@ PKGS=(
   python3-aiosmtpd clang libclang-rt-14-dev
   python3 curl lmdb-utils wrk
   docker-compose clang-format prometheus gdb
+  tzdata
 )
 
 # Node.js runs the Zendesk client-library tests (node-zendesk from npm); a

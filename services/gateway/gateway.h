@@ -87,6 +87,7 @@ extern const gw_route gw_field_routes[];  /* fields.c … */
 extern const gw_route gw_view_routes[];   /* views.c … */
 extern const gw_route gw_search_routes[]; /* search.c … */
 extern const gw_route gw_rule_routes[];   /* rules.c: triggers, automations */
+extern const gw_route gw_sla_routes[];    /* sla.c: SLAs, schedules */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
 /* requests.c, channels_chat.c, channels_voice.c */
 extern const gw_route gw_request_routes[];
@@ -157,6 +158,9 @@ int gw_parse_body(gw_req *r, gw_resp *out, json_t **root);
 
 /* tickets.c: the Zendesk ticket object (API.md §2) for tk; new reference. */
 json_t *gw_ticket_json(const gw_req *r, const Hd__Ticket *tk);
+/* sla.c: the include=slas sideload, inside each ticket of body. */
+void gw_sla_sideload(gw *g, gw_req *r, json_t *body, Hd__Ticket *const *tks,
+		     size_t n);
 /* tickets.c */
 int gw_tickets_create(gw *g, gw_req *r, gw_resp *out);
 int gw_tickets_show(gw *g, gw_req *r, gw_resp *out);

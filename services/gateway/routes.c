@@ -18,6 +18,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_view_routes,
 	gw_search_routes,
 	gw_rule_routes,
+	gw_sla_routes,
 	gw_ops_routes,
 	gw_webhook_routes,
 	gw_sc_routes,

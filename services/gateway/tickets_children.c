@@ -207,4 +207,6 @@ void gw_tickets_sideload(gw *g, gw_req *r, json_t *body, Hd__Ticket *const *tks,
 			body, kinds[k].name,
 			fetch_all(g, r, kinds[k].method, ids, nids));
 	}
+	if (wants(r, "slas"))
+		gw_sla_sideload(g, r, body, tks, n);
 }

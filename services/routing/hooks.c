@@ -1,20 +1,24 @@
 /* The hook tables (see hooks.h). One line per module; NULL ends a table. */
 #include "hooks.h"
 #include "rt_rules.h"
+#include "sla.h"
 
 const routing_event_hook routing_event_hooks[] = {
 	rt_trig_comment,
 	rt_locale_event,
+	routing_sla_event_hook,
 	NULL,
 };
 
 const routing_ticket_hook routing_ticket_hooks[] = {
 	rt_times_ticket,
 	rt_trig_ticket,
+	routing_sla_ticket_hook,
 	NULL,
 };
 
 const routing_tick_hook routing_tick_hooks[] = {
 	rt_auto_tick,
+	routing_sla_tick_hook,
 	NULL,
 };

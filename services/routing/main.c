@@ -3,20 +3,25 @@
 #include "hooks.h"
 #include "routing.h"
 #include "rt_rules.h"
+#include "sla.h"
 
 #include "hd/prom.h"
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, rt_db_names, NULL};
+static const char *const *const dbs[] = {own_dbs, rt_db_names, routing_sla_dbs,
+					 NULL};
 static const char *const sources[] = {"intake", NULL};
-static const hd_rpc_route *const routes[] = {routing_view_routes,
-					     rt_rule_routes, NULL};
+static const hd_rpc_route *const routes[] = {
+	routing_view_routes, rt_rule_routes, routing_bh_routes, routing_sla_routes,
+	NULL};
 static routing the_routing;
 
 static const hd_cfg_opt opts[] = {
 	{"HD_ROUTING_TICK_MS", "--routing-tick-ms", "1000",
 	 "how often due work (SLA timers, automations) is looked for"},
+	{"HD_SLA_WARNING_FRACTION", "--sla-warning-fraction", "0.75",
+	 "share of an SLA target after which sla.warning is emitted"},
 };
 
 static int setup(hd_svc *svc, void *ctx)
@@ -32,6 +37,8 @@ static int setup(hd_svc *svc, void *ctx)
 		rc = hd_prom_add_collector(routing_collect, r);
 	if (!rc)
 		rc = hd_prom_add_collector(routing_cmds_collect, r);
+	if (!rc)
+		rc = routing_sla_setup(r, svc);
 	uint64_t tick_ms = 0;
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_TICK_MS", 10, 3600000,

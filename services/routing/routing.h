@@ -41,6 +41,8 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int routing_view_check(const Hd__View *v, hd_rpc_rep *rep);
 bool routing_view_match(const Hd__View *v, const Hd__Ticket *tk,
 			const hd_principal *who);
+/* One condition alone (no anchoring rule): HD_OK or HD_E_INVALID. */
+int routing_condition_check(const Hd__ViewCondition *c, hd_rpc_rep *rep);
 /* Ordinal of a status (new=0 … closed=5) or priority (low=1 … urgent=4,
  * none=0); -1 when unknown. */
 int routing_status_rank(const char *s);

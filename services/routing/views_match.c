@@ -254,3 +254,8 @@ bool routing_view_match(const Hd__View *v, const Hd__Ticket *tk,
 			return true;
 	return v->n_any == 0;
 }
+
+int routing_condition_check(const Hd__ViewCondition *c, hd_rpc_rep *rep)
+{
+	return check_one(c, rep);
+}

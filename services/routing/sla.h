@@ -1,0 +1,139 @@
+/* routing's SLA module: business-hours schedules and holidays (bh_*.c), SLA
+ * policies (sla_api.c, sla_filter.c), each ticket's SLA clocks
+ * (sla_clock.c), breach and warning timers with escalations (sla_timers.c)
+ * and the ticket sideload (sla_ticket.c). Records are stored as the
+ * validated JSON objects (times as ms), in sub-databases of routing's env
+ * bound once in setup; everything else runs inside group commits or read
+ * transactions. */
+#ifndef ROUTING_SLA_H
+#define ROUTING_SLA_H
+
+#include "common.pb-c.h"
+#include "routing.h"
+#include "sla.pb-c.h"
+
+#include "hd/bizhours.h"
+
+#include <jansson.h>
+
+/* Sub-databases (see sla_store.c for the key layout). */
+extern const char *const routing_sla_dbs[];
+
+typedef struct sla_db {
+	MDB_dbi schedules, policies, state, timers, users;
+	double warning_fraction; /* HD_SLA_WARNING_FRACTION */
+} sla_db;
+extern sla_db routing_sla;
+
+/* Bind the sub-databases and read HD_SLA_WARNING_FRACTION. */
+int routing_sla_setup(routing *r, hd_svc *svc);
+
+/* RPC tables: bh.* (bh_api.c) and slas.* (sla_api.c, sla_ticket.c). */
+extern const hd_rpc_route routing_bh_routes[];
+extern const hd_rpc_route routing_sla_routes[];
+
+/* Hooks (hooks.h): users' roles and comments; ticket changes; ticks. */
+int routing_sla_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev);
+int routing_sla_ticket_hook(routing *r, hd_txn *t, const Hd__Envelope *ev,
+			    const Hd__Ticket *before, const Hd__Ticket *after);
+int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms);
+
+/* sla_store.c: JSON records keyed by a u64 id. get: HD_E_NOTFOUND, or the
+ * decoded object in *out (caller's reference). put: the object's text. */
+int sla_json_get(hd_txn *t, MDB_dbi dbi, uint64_t id, json_t **out);
+int sla_json_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const json_t *obj);
+/* Every record of dbi in key order, as a new JSON array. */
+int sla_json_all(hd_txn *t, MDB_dbi dbi, json_t **out);
+/* Roles learnt from user.* events: "agent", "admin", "end-user" or "". */
+void sla_user_role(hd_txn *t, uint64_t user_id, char out[16]);
+/* Routing's copy of a ticket (free with hd__ticket__free_unpacked), or
+ * NULL when routing has none. */
+Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id);
+
+/* RPC helpers shared by bh_api.c and sla_api.c. A job answers one call:
+ * write jobs run in a group commit, read jobs in a read transaction; both
+ * leave the answer body in out and the record's id in id. */
+typedef struct sla_job {
+	routing *r;
+	const Hd__SlaCall *c;
+	hd_rpc_rep *rep;
+	const char *method;
+	int (*fn)(struct sla_job *j, hd_txn *t);
+	json_t *out;
+	uint64_t id;
+} sla_job;
+typedef int (*sla_job_fn)(sla_job *j, hd_txn *t);
+/* Serve req: write (admins only) when not NULL, else read (staff). what
+ * names the records in the forbidden message. */
+int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+	      sla_job_fn write, sla_job_fn read, const char *what);
+bool sla_is_staff(const hd_principal *p);
+bool sla_is_admin(const hd_principal *p);
+/* Unpack req's SlaCall (HD_E_DECODE with a message otherwise). */
+int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out);
+/* Pack {"key": obj} (or any body) as the SlaAnswer; steals body. */
+int sla_answer(hd_rpc_rep *rep, json_t *body, uint64_t id);
+/* A 422 naming field. */
+int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The request body's object under key, or a 422 naming key. *root is the
+ * caller's reference on success. */
+int sla_body_object(const Hd__SlaCall *c, hd_rpc_rep *rep, const char *key,
+		    json_t **root, json_t **obj);
+/* An ms time as ISO 8601 "…Z" JSON string (null for 0). */
+json_t *sla_time_json(int64_t ms);
+
+/* bh_load.c: validate a Zendesk intervals array into b (field names the
+ * offending element); build the schedule stored under id (or the default
+ * schedule, the one with the lowest id, when id is 0). */
+int bh_intervals_read(const json_t *arr, hd_bizhours *b, hd_rpc_rep *rep,
+		      const char *field);
+int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used);
+
+/* bh_ics.c: all-day VEVENTs of an iCalendar text. Each holiday is appended
+ * to arr as {"name","start_date","end_date"} (end inclusive). HD_E_INVALID
+ * with *line set to the 1-based line at fault and why filled. */
+int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
+		 char why[128]);
+
+/* sla_api.c: every policy, first by position then id (a new array); and
+ * slas.ticket (sla_ticket.c). */
+int sla_policies_in_order(hd_txn *t, json_t **out);
+int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+
+/* sla_filter.c: check a policy's filter (422 naming "filter" …) and match
+ * a ticket against it. */
+int sla_filter_check(const json_t *filter, hd_rpc_rep *rep);
+bool sla_filter_match(const json_t *filter, const Hd__Ticket *tk);
+
+/* sla_clock.c: the ticket's clocks (state JSON) after a ticket event or a
+ * comment; sla_timers.c: recompute a ticket's targets and timers from its
+ * clocks, the policy that applies and the schedule. */
+int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
+		     const Hd__Ticket *after, json_t *state);
+int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
+		      json_t *state);
+int sla_state_get(hd_txn *t, uint64_t ticket_id, json_t **state);
+int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state);
+int sla_forget(hd_txn *t, uint64_t ticket_id);
+/* After a policy or schedule change: refresh every ticket whose clocks
+ * still run, in the same transaction, so timers follow the new rules. */
+int sla_refresh_all(routing *r, hd_txn *t);
+/* A sla_timers key: due ‖ ticket ‖ kind (0 warning, 1 breach) ‖ metric. */
+void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
+		   int metric);
+
+/* The metric names in Zendesk's order; index = the metric's code. */
+extern const char *const sla_metrics[];
+int sla_metric_code(const char *name);
+
+/* sla_timers.c: a metric's clock as a target: consumed time (business or
+ * calendar ms) and the breach instant (HD_BH_NEVER when it never comes). */
+typedef struct sla_eval {
+	const char *stage; /* "active" | "paused" | "achieved" */
+	int64_t consumed_ms, target_ms, breach_at, warning_at;
+} sla_eval;
+void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
+		  const hd_bizhours *b, double warn_fraction, sla_eval *out);
+
+#endif

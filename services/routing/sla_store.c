@@ -1,0 +1,228 @@
+/* The SLA module's sub-databases and RPC helpers. Key layout (integers
+ * big-endian):
+ *   bh_schedules  u64 schedule id → schedule JSON {id,name,time_zone,
+ *                 intervals:[{start_time,end_time}],holidays:[{id,name,
+ *                 start_date,end_date}],created_at,updated_at (ms)}
+ *   sla_policies  u64 policy id   → policy JSON (API.md §8 plus
+ *                 hd_schedule_id, hd_escalations; times in ms)
+ *   sla_state     u64 ticket id   → the ticket's clocks (sla_clock.c)
+ *   sla_timers    i64 due ‖ u64 ticket ‖ u8 kind ‖ u8 metric → ""
+ *   sla_users     u64 user id     → role ("agent", "admin", "end-user")
+ * Counters in routing's meta: next_schedule, next_holiday, next_sla_policy. */
+#include "sla.h"
+
+#include "hd/cfg.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/pbwire.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const routing_sla_dbs[] = {"bh_schedules", "sla_policies",
+				       "sla_state",    "sla_timers",
+				       "sla_users",    NULL};
+sla_db routing_sla;
+
+int routing_sla_setup(routing *r, hd_svc *svc)
+{
+	sla_db *d = &routing_sla;
+	int rc = hd_store_dbi(r->store, "bh_schedules", &d->schedules);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "sla_policies", &d->policies);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "sla_state", &d->state);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "sla_timers", &d->timers);
+	if (!rc)
+		rc = hd_store_dbi(r->store, "sla_users", &d->users);
+	const char *f = hd_cfg_get(&svc->cfg, "HD_SLA_WARNING_FRACTION");
+	char *end = NULL;
+	d->warning_fraction = f ? strtod(f, &end) : 0.75;
+	if (!rc && f &&
+	    (end == f || *end || !(d->warning_fraction > 0) ||
+	     !(d->warning_fraction < 1))) {
+		hd_error("routing.bad_config",
+			 "HD_SLA_WARNING_FRACTION=%s want=0<f<1", f);
+		rc = HD_E_INVALID;
+	}
+	return rc;
+}
+
+int sla_json_get(hd_txn *t, MDB_dbi dbi, uint64_t id, json_t **out)
+{
+	uint8_t key[8];
+	MDB_val v;
+	*out = NULL;
+	hd_key_u64(key, id);
+	int rc = hd_txn_get(t, dbi, key, 8, &v);
+	if (rc)
+		return rc;
+	*out = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+	return *out ? HD_OK : HD_E_CORRUPT;
+}
+
+int sla_json_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const json_t *obj)
+{
+	uint8_t key[8];
+	hd_key_u64(key, id);
+	char *s = json_dumps(obj, JSON_COMPACT);
+	if (!s)
+		return hd_txn_fail(t, HD_E_NOMEM);
+	int rc = hd_txn_put(t, dbi, key, 8, s, strlen(s));
+	free(s);
+	return rc;
+}
+
+int sla_json_all(hd_txn *t, MDB_dbi dbi, json_t **out)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	*out = json_array();
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
+	if (rc)
+		return rc;
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		json_t *o = json_loadb(v.mv_data, v.mv_size, 0, NULL);
+		if (o)
+			json_array_append_new(*out, o);
+	}
+	mdb_cursor_close(cur);
+	return mrc == MDB_NOTFOUND ? HD_OK : hd_err_from_mdb(mrc);
+}
+
+void sla_user_role(hd_txn *t, uint64_t user_id, char out[16])
+{
+	uint8_t key[8];
+	MDB_val v;
+	out[0] = '\0';
+	hd_key_u64(key, user_id);
+	if (hd_txn_get(t, routing_sla.users, key, 8, &v) == HD_OK &&
+	    v.mv_size < 16) {
+		memcpy(out, v.mv_data, v.mv_size);
+		out[v.mv_size] = '\0';
+	}
+}
+
+bool sla_is_staff(const hd_principal *p)
+{
+	return !strcmp(p->role, "agent") || sla_is_admin(p);
+}
+
+bool sla_is_admin(const hd_principal *p)
+{
+	return !strcmp(p->role, "admin") || !strcmp(p->role, "system");
+}
+
+int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out)
+{
+	*out = hd__sla_call__unpack(NULL, req->len, req->payload);
+	if (!*out)
+		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
+				   "payload is not an hd.SlaCall");
+	return HD_OK;
+}
+
+int sla_answer(hd_rpc_rep *rep, json_t *body, uint64_t id)
+{
+	Hd__SlaAnswer a = HD__SLA_ANSWER__INIT;
+	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (body && !s)
+		return HD_E_NOMEM;
+	a.json = s ? s : (char *)"";
+	a.id = id;
+	int rc = hd_pb_pack(&rep->payload, &a);
+	free(s);
+	return rc;
+}
+
+int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
+	va_end(ap);
+	snprintf(rep->field, sizeof rep->field, "%s", field);
+	return HD_E_INVALID;
+}
+
+int sla_body_object(const Hd__SlaCall *c, hd_rpc_rep *rep, const char *key,
+		    json_t **root, json_t **obj)
+{
+	json_error_t err;
+	*root = json_loads(c->json, JSON_REJECT_DUPLICATES, &err);
+	*obj = json_object_get(*root, key);
+	if (json_is_object(*obj))
+		return HD_OK;
+	json_decref(*root);
+	*root = NULL;
+	return sla_invalid(rep, key, "%s must be an object", key);
+}
+
+json_t *sla_time_json(int64_t ms)
+{
+	if (ms <= 0 || ms == HD_BH_NEVER)
+		return json_null();
+	int32_t day = (int32_t)(ms / 86400000);
+	int64_t rest = ms % 86400000 / 1000;
+	char date[11], out[24];
+	hd_bh_format_date(day, date);
+	snprintf(out, sizeof out, "%sT%02d:%02d:%02dZ", date,
+		 (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
+	return json_string(out);
+}
+
+Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id)
+{
+	uint8_t key[8];
+	MDB_val v;
+	hd_key_u64(key, id);
+	if (hd_txn_get(t, r->tickets, key, 8, &v))
+		return NULL;
+	return hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+}
+
+/* Every change to policies or schedules re-times the open tickets. */
+static int run_write(hd_txn *t, void *arg)
+{
+	sla_job *j = arg;
+	int rc = j->fn(j, t);
+	if (!rc && !t->rc)
+		rc = sla_refresh_all(j->r, t);
+	return rc ? rc : t->rc;
+}
+
+int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+	      sla_job_fn write, sla_job_fn read, const char *what)
+{
+	if (!(write ? sla_is_admin(&req->principal)
+		    : sla_is_staff(&req->principal)))
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   write ? "%s are changed by admins"
+					 : "%s are for agents and admins",
+				   what);
+	Hd__SlaCall *c = NULL;
+	int rc = sla_call_unpack(req, rep, &c);
+	sla_job j = {ctx, c, rep, req->method, write ? write : read, NULL, 0};
+	routing *r = ctx;
+	if (!rc && write) {
+		rc = hd_store_write(r->store, run_write, &j);
+	} else if (!rc) {
+		hd_txn t;
+		rc = hd_store_read(r->store, &t);
+		if (!rc) {
+			rc = read(&j, &t);
+			hd_txn_end(&t);
+		}
+	}
+	if (!rc)
+		rc = sla_answer(rep, j.out, j.id);
+	else
+		json_decref(j.out);
+	hd__sla_call__free_unpacked(c, NULL);
+	return rc;
+}

@@ -1,0 +1,194 @@
+/* Firing SLA timers: every tick, the rows of sla_timers that have come due
+ * (business time) emit sla.warning / sla.breached and run the policy's
+ * escalations. The row is deleted and the clock marked in the same
+ * transaction as the emit, so an alert is never sent twice, and a breach
+ * that fell while routing was down fires on the first tick after it
+ * starts. Escalations change tickets only through the command queue. */
+#include "commands.h"
+#include "sla.h"
+
+#include "alerts.pb-c.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/pbwire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PER_TICK 256
+
+typedef struct due_timer {
+	int64_t due;
+	uint64_t ticket;
+	int kind, metric; /* kind 0 warning, 1 breach */
+} due_timer;
+
+static const char *const kinds[] = {"warning", "breach"};
+
+static void emit_pb(hd_txn *t, const char *type, const void *msg)
+{
+	hd_buf b;
+	hd_buf_init(&b, (size_t)1 << 20);
+	int rc = hd_pb_pack(&b, msg);
+	if (rc)
+		hd_txn_fail(t, rc);
+	else
+		hd_txn_emit(t, type, b.data ? b.data : "", b.len, NULL);
+	hd_buf_release(&b);
+}
+
+/* notification_user: [recipient, subject, body]; the recipient is a user
+ * id or one of requester_id / assignee_id. */
+static void notify(hd_txn *t, const json_t *policy, const Hd__Ticket *tk,
+		   const json_t *value)
+{
+	Hd__RuleNotification n = HD__RULE_NOTIFICATION__INIT;
+	json_t *who = json_array_get(value, 0);
+	n.ticket_id = tk->id;
+	n.rule_kind = "sla_escalation";
+	n.rule_id = (uint64_t)json_integer_value(json_object_get(policy, "id"));
+	n.rule_title =
+		(char *)json_string_value(json_object_get(policy, "title"));
+	n.target_kind = "user";
+	if (json_is_integer(who))
+		n.target_id = (uint64_t)json_integer_value(who);
+	else
+		n.target_role = (char *)json_string_value(who);
+	n.subject = (char *)json_string_value(json_array_get(value, 1));
+	n.body = (char *)json_string_value(json_array_get(value, 2));
+	emit_pb(t, "rule.notification", &n);
+}
+
+static void escalate(routing *r, hd_txn *t, const json_t *policy,
+		     const Hd__Ticket *tk, const due_timer *d)
+{
+	json_t *change = json_object(), *esc, *act;
+	size_t i, k;
+	json_array_foreach(json_object_get(policy, "hd_escalations"), i, esc)
+	{
+		const char *on = json_string_value(json_object_get(esc, "on"));
+		const char *m =
+			json_string_value(json_object_get(esc, "metric"));
+		if (!on || strcmp(on, kinds[d->kind]) ||
+		    (m && strcmp(m, sla_metrics[d->metric])))
+			continue;
+		json_array_foreach(json_object_get(esc, "actions"), k, act)
+		{
+			const char *f = json_string_value(
+				json_object_get(act, "field"));
+			json_t *v = json_object_get(act, "value");
+			if (f && !strcmp(f, "notification_user"))
+				notify(t, policy, tk, v);
+			else if (f)
+				json_object_set(change, f, v);
+		}
+	}
+	if (json_object_size(change)) {
+		char *tj = json_dumps(change, JSON_COMPACT);
+		json_t *v = json_pack(
+			"{s:s, s:{s:s, s:{s:O, s:O, s:s, s:s}}}", "channel",
+			"rule", "source", "rel", "sla_escalation", "from", "id",
+			json_object_get(policy, "id"), "title",
+			json_object_get(policy, "title"), "metric",
+			sla_metrics[d->metric], "on", kinds[d->kind]);
+		char *via = v ? json_dumps(v, JSON_COMPACT) : NULL;
+		json_decref(v);
+		if (tj && via)
+			routing_cmd_enqueue(t, r, tk->id, tj, via);
+		else
+			hd_txn_fail(t, HD_E_NOMEM);
+		free(tj);
+		free(via);
+	}
+	json_decref(change);
+}
+
+/* Mark the clock, drop the row from the state, emit, escalate. */
+static int fire(routing *r, hd_txn *t, const due_timer *d)
+{
+	json_t *state = NULL, *row;
+	int rc = sla_json_get(t, routing_sla.state, d->ticket, &state);
+	Hd__Ticket *tk = rc ? NULL : sla_ticket_copy(t, r, d->ticket);
+	json_t *timers = json_object_get(state, "timers");
+	int64_t breach_at = d->due;
+	size_t i;
+	json_array_foreach(timers, i, row)
+	{
+		if (json_integer_value(json_array_get(row, 0)) == d->due &&
+		    json_integer_value(json_array_get(row, 1)) == d->kind &&
+		    json_integer_value(json_array_get(row, 2)) == d->metric) {
+			breach_at = json_integer_value(json_array_get(row, 3));
+			json_array_remove(timers, i);
+			break;
+		}
+	}
+	json_t *c = json_object_get(json_object_get(state, "clocks"),
+				    sla_metrics[d->metric]);
+	json_t *policy = NULL;
+	if (tk && c) {
+		json_object_set_new(c, d->kind ? "breached" : "warned",
+				    json_true());
+		sla_json_get(t, routing_sla.policies,
+			     (uint64_t)json_integer_value(
+				     json_object_get(state, "policy_id")),
+			     &policy);
+		Hd__SlaAlert a = HD__SLA_ALERT__INIT;
+		a.ticket_id = d->ticket;
+		a.policy_id = (uint64_t)json_integer_value(
+			json_object_get(state, "policy_id"));
+		a.policy_title =
+			(char *)(policy ? json_string_value(json_object_get(
+						  policy, "title"))
+					: "");
+		a.metric = (char *)sla_metrics[d->metric];
+		a.breach_at = breach_at;
+		a.group_id = tk->group_id;
+		a.assignee_id = tk->assignee_id;
+		a.priority = tk->priority;
+		emit_pb(t, d->kind ? "sla.breached" : "sla.warning", &a);
+		hd_info("routing.sla_alert", "ticket=%llu metric=%s kind=%s",
+			(unsigned long long)d->ticket, a.metric,
+			kinds[d->kind]);
+		if (policy)
+			escalate(r, t, policy, tk, d);
+		sla_json_put(t, routing_sla.state, d->ticket, state);
+	}
+	json_decref(policy);
+	json_decref(state);
+	hd__ticket__free_unpacked(tk, NULL);
+	return t->rc;
+}
+
+int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	due_timer due[MAX_PER_TICK];
+	size_t n = 0;
+	int rc = hd_err_from_mdb(
+		mdb_cursor_open(t->txn, routing_sla.timers, &cur));
+	if (rc)
+		return hd_txn_fail(t, rc);
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; mrc == 0 && n < MAX_PER_TICK;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const uint8_t *p = k.mv_data;
+		if (k.mv_size != 18 || p[16] > 1 || p[17] >= 6)
+			continue;
+		int64_t when = (int64_t)hd_key_get_u64(p);
+		if (when > now_ms)
+			break;
+		due[n++] =
+			(due_timer){when, hd_key_get_u64(p + 8), p[16], p[17]};
+	}
+	mdb_cursor_close(cur);
+	for (size_t i = 0; i < n && !t->rc; i++) {
+		uint8_t key[18];
+		sla_timer_key(key, due[i].due, due[i].ticket, due[i].kind,
+			      due[i].metric);
+		hd_txn_del(t, routing_sla.timers, key, 18);
+		fire(r, t, &due[i]);
+	}
+	return t->rc;
+}

@@ -1,0 +1,239 @@
+/* SLA targets and timers: which policy applies to a ticket, the breach and
+ * warning instants of its running clocks, and the timer rows that the tick
+ * hook (sla_tick.c) fires. A ticket's state remembers the timer rows it
+ * wrote ("timers": [[due, kind, metric, breach_at], …]) so a refresh can
+ * replace them exactly. */
+#include "sla.h"
+
+#include "hd/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_MS ((int64_t)60000)
+
+void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
+		  const hd_bizhours *b, double warn_fraction, sla_eval *out)
+{
+	const hd_bizhours *bh = business ? b : NULL;
+	json_t *span;
+	size_t i;
+	memset(out, 0, sizeof *out);
+	out->stage = json_string_value(json_object_get(clock, "stage"));
+	out->target_ms = target_min * MIN_MS;
+	json_array_foreach(json_object_get(clock, "spans"), i, span)
+	{
+		int64_t s = json_integer_value(json_array_get(span, 0));
+		int64_t e = json_integer_value(json_array_get(span, 1));
+		out->consumed_ms += bh ? hd_bh_between(bh, s, e) : e - s;
+	}
+	out->consumed_ms += json_integer_value(
+		json_object_get(clock, bh ? "fold_biz" : "fold_cal"));
+	out->breach_at = out->warning_at = HD_BH_NEVER;
+	if (!out->stage || strcmp(out->stage, "active") != 0)
+		return;
+	int64_t since = json_integer_value(json_object_get(clock, "since"));
+	int64_t left = out->target_ms - out->consumed_ms;
+	int64_t wleft = (int64_t)(warn_fraction * (double)out->target_ms) -
+			out->consumed_ms;
+	out->breach_at = bh ? hd_bh_add(bh, since, left) : since + left;
+	out->warning_at = bh ? hd_bh_add(bh, since, wleft) : since + wleft;
+}
+
+/* The first policy by position whose filter the ticket meets (a new
+ * reference), or NULL. */
+static json_t *policy_for(hd_txn *t, const Hd__Ticket *tk)
+{
+	json_t *all = NULL, *p, *found = NULL;
+	size_t i;
+	sla_policies_in_order(t, &all);
+	json_array_foreach(all, i, p)
+	{
+		if (!found &&
+		    sla_filter_match(json_object_get(p, "filter"), tk))
+			found = json_incref(p);
+	}
+	json_decref(all);
+	return found;
+}
+
+void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
+		   int metric)
+{
+	hd_key_u64(key, (uint64_t)(due < 0 ? 0 : due));
+	hd_key_u64(key + 8, ticket);
+	key[16] = (uint8_t)kind;
+	key[17] = (uint8_t)metric;
+}
+
+static void drop_timers(hd_txn *t, uint64_t ticket, json_t *state)
+{
+	json_t *row;
+	size_t i;
+	json_array_foreach(json_object_get(state, "timers"), i, row)
+	{
+		uint8_t key[18];
+		sla_timer_key(key, json_integer_value(json_array_get(row, 0)),
+			      ticket,
+			      (int)json_integer_value(json_array_get(row, 1)),
+			      (int)json_integer_value(json_array_get(row, 2)));
+		MDB_val v; /* a fired timer is gone already */
+		if (hd_txn_get(t, routing_sla.timers, key, 18, &v) == HD_OK)
+			hd_txn_del(t, routing_sla.timers, key, 18);
+	}
+	json_object_set_new(state, "timers", json_array());
+}
+
+static void add_timer(hd_txn *t, uint64_t ticket, json_t *state, int64_t due,
+		      int kind, int metric, int64_t breach_at)
+{
+	uint8_t key[18];
+	sla_timer_key(key, due, ticket, kind, metric);
+	hd_txn_put(t, routing_sla.timers, key, 18, "", 0);
+	json_array_append_new(json_object_get(state, "timers"),
+			      json_pack("[I, i, i, I]", (json_int_t)due, kind,
+					metric, (json_int_t)breach_at));
+}
+
+/* The ticket's targets: its priority's rows of the policy (no priority
+ * counts as normal, as in Zendesk). */
+static json_t *targets_of(const json_t *policy, const Hd__Ticket *tk)
+{
+	const char *prio = tk->priority[0] ? tk->priority : "normal";
+	json_t *out = json_array(), *pm;
+	size_t i;
+	json_array_foreach(json_object_get(policy, "policy_metrics"), i, pm)
+	{
+		if (!strcmp(json_string_value(json_object_get(pm, "priority")),
+			    prio))
+			json_array_append(out, pm);
+	}
+	return out;
+}
+
+int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
+{
+	(void)r;
+	drop_timers(t, tk->id, state);
+	json_t *policy = tk->deleted ? NULL : policy_for(t, tk);
+	json_t *targets = policy ? targets_of(policy, tk) : json_array();
+	hd_bizhours b;
+	uint64_t sched = 0;
+	uint64_t named = (uint64_t)json_integer_value(
+		json_object_get(policy, "hd_schedule_id"));
+	/* A deleted named schedule falls back to the default one; with no
+	 * schedule at all business-hours targets run on calendar time. */
+	bool have_b = policy &&
+		      (bh_schedule_load(t, named, &b, &sched) == HD_OK ||
+		       (named && bh_schedule_load(t, 0, &b, &sched) == HD_OK));
+	json_t *pm;
+	size_t i;
+	json_array_foreach(targets, i, pm)
+	{
+		int m = sla_metric_code(
+			json_string_value(json_object_get(pm, "metric")));
+		json_t *c = json_object_get(json_object_get(state, "clocks"),
+					    m >= 0 ? sla_metrics[m] : "");
+		if (!c)
+			continue;
+		sla_eval ev;
+		sla_evaluate(
+			c, json_integer_value(json_object_get(pm, "target")),
+			json_is_true(json_object_get(pm, "business_hours")),
+			have_b ? &b : NULL, routing_sla.warning_fraction, &ev);
+		if (!json_is_true(json_object_get(c, "warned")) &&
+		    ev.warning_at != HD_BH_NEVER)
+			add_timer(t, tk->id, state, ev.warning_at, 0, m,
+				  ev.breach_at);
+		if (!json_is_true(json_object_get(c, "breached")) &&
+		    ev.breach_at != HD_BH_NEVER)
+			add_timer(t, tk->id, state, ev.breach_at, 1, m,
+				  ev.breach_at);
+	}
+	json_object_set_new(state, "policy_id",
+			    json_integer(json_integer_value(
+				    json_object_get(policy, "id"))));
+	json_object_set_new(state, "schedule_id",
+			    json_integer((json_int_t)sched));
+	json_object_set_new(state, "targets", targets);
+	if (have_b)
+		hd_bh_release(&b);
+	json_decref(policy);
+	return sla_json_put(t, routing_sla.state, tk->id, state);
+}
+
+int sla_state_get(hd_txn *t, uint64_t ticket_id, json_t **state)
+{
+	int rc = sla_json_get(t, routing_sla.state, ticket_id, state);
+	if (rc == HD_E_NOTFOUND || rc == HD_E_CORRUPT) {
+		*state = json_object();
+		return HD_OK;
+	}
+	return rc;
+}
+
+int sla_forget(hd_txn *t, uint64_t ticket_id)
+{
+	json_t *state = NULL;
+	if (sla_json_get(t, routing_sla.state, ticket_id, &state) == HD_OK) {
+		drop_timers(t, ticket_id, state);
+		uint8_t key[8];
+		hd_key_u64(key, ticket_id);
+		hd_txn_del(t, routing_sla.state, key, 8);
+	}
+	json_decref(state);
+	return t->rc;
+}
+
+/* Does any clock still run or wait? Solved tickets need no new timers. */
+static bool open_clocks(const json_t *state)
+{
+	const char *k;
+	json_t *c;
+	json_object_foreach(json_object_get(state, "clocks"), k, c)
+	{
+		const char *st = json_string_value(json_object_get(c, "stage"));
+		if (st && strcmp(st, "achieved") != 0)
+			return true;
+	}
+	return false;
+}
+
+int sla_refresh_all(routing *r, hd_txn *t)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	uint64_t *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = hd_err_from_mdb(
+		mdb_cursor_open(t->txn, routing_sla.state, &cur));
+	if (rc)
+		return hd_txn_fail(t, rc);
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; mrc == 0 && !rc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 8)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			uint64_t *grown = realloc(ids, cap * sizeof *ids);
+			if (!grown)
+				rc = HD_E_NOMEM;
+			else
+				ids = grown;
+		}
+		if (!rc)
+			ids[n++] = hd_key_get_u64(k.mv_data);
+	}
+	mdb_cursor_close(cur);
+	for (size_t i = 0; i < n && !rc && !t->rc; i++) {
+		json_t *state = NULL;
+		Hd__Ticket *tk = sla_ticket_copy(t, r, ids[i]);
+		if (tk && !sla_state_get(t, ids[i], &state) &&
+		    open_clocks(state))
+			rc = sla_refresh(r, t, tk, state);
+		json_decref(state);
+		hd__ticket__free_unpacked(tk, NULL);
+	}
+	free(ids);
+	return rc ? hd_txn_fail(t, rc) : t->rc;
+}

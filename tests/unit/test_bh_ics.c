@@ -1,0 +1,139 @@
+/* Unit tests for the iCalendar holiday reader (services/routing/bh_ics.c):
+ * all-day events with exclusive DTEND, folded lines, text escapes, LF or
+ * CRLF, nested components; every malformed input answers with its line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../services/routing/bh_ics.c"
+#include "unit.h"
+
+static int parse_text(const char *text, json_t **arr, unsigned *line,
+		      char why[128])
+{
+	*arr = json_array();
+	return bh_ics_parse(text, strlen(text), *arr, line, why);
+}
+
+static void assert_holiday(json_t *h, const char *name, const char *a,
+			   const char *b)
+{
+	assert_string_equal(json_string_value(json_object_get(h, "name")),
+			    name);
+	assert_string_equal(json_string_value(json_object_get(h, "start_date")),
+			    a);
+	assert_string_equal(json_string_value(json_object_get(h, "end_date")),
+			    b);
+}
+
+static void test_events(void **state)
+{
+	(void)state;
+	const char *text =
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+		"BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260216\r\n"
+		"DTEND;VALUE=DATE:20260219\r\nSUMMARY:설날 연휴\\, "
+		"전날·당일\r\n"
+		" ·다음날\r\nBEGIN:VALARM\r\nSUMMARY:ignored\r\nEND:VALARM\r\n"
+		"END:VEVENT\r\n"
+		"BEGIN:VEVENT\nDTSTART:20261009\nsummary:한글날\nEND:VEVENT\n"
+		"END:VCALENDAR\r\n";
+	json_t *arr;
+	unsigned line = 0;
+	char why[128] = "";
+	assert_int_equal(parse_text(text, &arr, &line, why), HD_OK);
+	assert_int_equal(json_array_size(arr), 2);
+	assert_holiday(json_array_get(arr, 0), "설날 연휴, 전날·당일·다음날",
+		       "2026-02-16", "2026-02-18");
+	assert_holiday(json_array_get(arr, 1), "한글날", "2026-10-09",
+		       "2026-10-09");
+	json_decref(arr);
+}
+
+static void test_errors_name_the_line(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *why;
+	} cases[] = {
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\n"
+		 "DTSTART;VALUE=DATE:2026XX01\nEND:VEVENT\nEND:VCALENDAR\n",
+		 4, "date"},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\n"
+		 "DTSTART:20260101T090000Z\nEND:VEVENT\nEND:VCALENDAR\n",
+		 4, "all-day"},
+		{"BEGIN:VCALENDAR\n\nBEGIN:VEVENT\nDTSTART:20260101\n"
+		 "END:VEVENT\nEND:VCALENDAR\n",
+		 3, "SUMMARY"},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:x\nDTSTART:20260105\n"
+		 "DTEND:20260105\nEND:VEVENT\nEND:VCALENDAR\n",
+		 2, "after"},
+		{"BEGIN:VCALENDAR\nno colon here\nEND:VCALENDAR\n", 2, "NAME"},
+		{"BEGIN:VCARD\nEND:VCARD\n", 1, "VCALENDAR"},
+		{"BEGIN:VCALENDAR\nBEGIN:VEVENT\n", 3,
+		 "END"}, /* at end of input */
+		{"END:VCALENDAR\n", 1, "END without"},
+		{"", 1, "not an iCalendar"},
+		{"BEGIN:VCALENDAR\nSUMMARY:\xff\xfe\nEND:VCALENDAR\n", 2,
+		 "UTF-8"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *arr;
+		unsigned line = 0;
+		char why[128] = "";
+		assert_int_equal(parse_text(cases[i].text, &arr, &line, why),
+				 HD_E_INVALID);
+		if (line != cases[i].line || !strstr(why, cases[i].why))
+			fail_msg("case %zu: line %u why %s", i, line, why);
+		json_decref(arr);
+	}
+}
+
+static void test_hostile_sizes(void **state)
+{
+	(void)state;
+	size_t n = 3 * MAX_LINE;
+	char *big = malloc(n + 64);
+	assert_non_null(big);
+	static const char head[] = "BEGIN:VCALENDAR\nX-LONG:";
+	memcpy(big, head, sizeof head);
+	memset(big + strlen(big), 'x', n);
+	big[n] = '\0';
+	json_t *arr;
+	unsigned line = 0;
+	char why[128] = "";
+	assert_int_equal(parse_text(big, &arr, &line, why), HD_E_INVALID);
+	assert_non_null(strstr(why, "8 KiB"));
+	json_decref(arr);
+	/* Deep nesting stops at MAX_DEPTH. */
+	char deep[1024];
+	size_t used = (size_t)snprintf(deep, sizeof deep, "BEGIN:VCALENDAR\n");
+	for (int i = 0; i < 20; i++)
+		used += (size_t)snprintf(deep + used, sizeof deep - used,
+					 "BEGIN:X\n");
+	assert_int_equal(parse_text(deep, &arr, &line, why), HD_E_INVALID);
+	assert_non_null(strstr(why, "nested"));
+	json_decref(arr);
+	/* A NUL inside the given length. */
+	const char nul[] = "BEGIN:VCALENDAR\nA:\0b\nEND:VCALENDAR\n";
+	arr = json_array();
+	assert_int_equal(bh_ics_parse(nul, sizeof nul - 1, arr, &line, why),
+			 HD_E_INVALID);
+	assert_int_equal(line, 2);
+	json_decref(arr);
+	free(big);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_hostile_sizes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
