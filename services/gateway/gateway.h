@@ -95,6 +95,7 @@ extern const gw_route gw_chat_routes[];
 extern const gw_route gw_voice_routes[];
 extern const gw_route gw_card_routes[];   /* cards.c … */
 extern const gw_route gw_macro_routes[];  /* macros.c … */
+extern const gw_route gw_mc_routes[];     /* gw_mc_*.c: metrics, CSAT, export */
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],
