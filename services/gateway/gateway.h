@@ -93,10 +93,11 @@ extern const gw_route gw_ops_routes[];    /* routes.c: operators */
 extern const gw_route gw_request_routes[];
 extern const gw_route gw_chat_routes[];
 extern const gw_route gw_voice_routes[];
-extern const gw_route gw_card_routes[];   /* cards.c … */
-extern const gw_route gw_macro_routes[];  /* macros.c … */
-extern const gw_route gw_mc_routes[];     /* gw_mc_*.c: metrics, CSAT, export */
+extern const gw_route gw_card_routes[];  /* cards.c … */
+extern const gw_route gw_macro_routes[]; /* macros.c … */
 extern const gw_route *const gw_route_tables[];
+/* gw_mc_*.c: ticket metrics, satisfaction ratings, incremental export */
+extern const gw_route gw_mc_routes[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],
  * page[after], page[before]) pagination as API.md §1 describes. */

@@ -23,7 +23,8 @@ static json_t *tickets_json(gw_req *r, const Hd__McAnswer *a)
 		}
 		json_t *o = gw_ticket_json(r, tk);
 		if (tk->deleted)
-			json_object_set_new(o, "status", json_string("deleted"));
+			json_object_set_new(o, "status",
+					    json_string("deleted"));
 		json_object_set_new(
 			o, "generated_timestamp",
 			json_integer((json_int_t)(i < a->n_stamps
@@ -67,11 +68,11 @@ int gw_mc_export_cursor(gw *g, gw_req *r, gw_resp *out)
 			 r->base_url, a->after_cursor);
 		out->status = 200;
 		json_decref(out->body);
-		out->body = json_pack(
-			"{s:o, s:s, s:n, s:s, s:n, s:b}", "tickets", list,
-			"after_url", after, "before_url", "after_cursor",
-			a->after_cursor, "before_cursor", "end_of_stream",
-			!a->has_more);
+		out->body = json_pack("{s:o, s:s, s:n, s:s, s:n, s:b}",
+				      "tickets", list, "after_url", after,
+				      "before_url", "after_cursor",
+				      a->after_cursor, "before_cursor",
+				      "end_of_stream", !a->has_more);
 	}
 	hd__mc_answer__free_unpacked(a, NULL);
 	return rc;
@@ -95,11 +96,10 @@ int gw_mc_export_time(gw *g, gw_req *r, gw_resp *out)
 			 r->base_url, (long long)end);
 		out->status = 200;
 		json_decref(out->body);
-		out->body = json_pack("{s:o, s:I, s:b, s:s, s:I}", "tickets",
-				      list, "count", (json_int_t)a->count,
-				      "end_of_stream", !a->has_more,
-				      "next_page", next, "end_time",
-				      (json_int_t)end);
+		out->body = json_pack(
+			"{s:o, s:I, s:b, s:s, s:I}", "tickets", list, "count",
+			(json_int_t)a->count, "end_of_stream", !a->has_more,
+			"next_page", next, "end_time", (json_int_t)end);
 	}
 	hd__mc_answer__free_unpacked(a, NULL);
 	return rc;

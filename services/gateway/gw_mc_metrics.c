@@ -44,12 +44,11 @@ static int default_schedule(gw *g, gw_req *r, char **text, gw_resp *out)
 			(uint64_t)json_integer_value(json_object_get(s, "id")),
 			&hol, out);
 	if (!rc && s) {
-		json_t *o = json_pack("{s:O, s:O, s:O}", "time_zone",
-				      json_object_get(s, "time_zone"),
-				      "intervals",
-				      json_object_get(s, "intervals"),
-				      "holidays",
-				      json_object_get(hol, "holidays"));
+		json_t *o =
+			json_pack("{s:O, s:O, s:O}", "time_zone",
+				  json_object_get(s, "time_zone"), "intervals",
+				  json_object_get(s, "intervals"), "holidays",
+				  json_object_get(hol, "holidays"));
 		*text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
 		if (!*text)
@@ -145,8 +144,7 @@ int gw_mc_ticket_metrics(gw *g, gw_req *r, gw_resp *out)
 		json_t *v;
 		size_t i;
 		json_array_foreach(json_object_get(out->body, "ticket_metrics"),
-				   i, v)
-			metric_url(r, v);
+				   i, v) metric_url(r, v);
 		gw_page_links(r, &p, out->body, a->count, a->has_more, NULL,
 			      NULL);
 	}
@@ -225,8 +223,8 @@ const gw_route gw_mc_routes[] = {
 	 GW_AUTH_USER},
 	{"GET", "/api/v2/tickets/{id}/metrics", gw_mc_ticket_metric,
 	 GW_AUTH_USER},
-	{"GET", "/api/v2/incremental/ticket_metric_events",
-	 gw_mc_metric_events, GW_AUTH_ADMIN},
+	{"GET", "/api/v2/incremental/ticket_metric_events", gw_mc_metric_events,
+	 GW_AUTH_ADMIN},
 	{"GET", "/api/v2/incremental/tickets/cursor", gw_mc_export_cursor,
 	 GW_AUTH_ADMIN},
 	{"GET", "/api/v2/incremental/tickets", gw_mc_export_time,

@@ -68,8 +68,8 @@ int gw_mc_rate(gw *g, gw_req *r, gw_resp *out)
 	w.json = text;
 	if (!rc)
 		rc = gw_call(g, c, r, "tickets.rate", &w,
-			     &hd__ticket_write_reply__descriptor,
-			     (void **)&rep, out);
+			     &hd__ticket_write_reply__descriptor, (void **)&rep,
+			     out);
 	if (!rc) {
 		const Hd__Ticket *tk = rep->ticket;
 		json_t *o = json_pack(
@@ -82,9 +82,9 @@ int gw_mc_rate(gw *g, gw_req *r, gw_resp *out)
 			gw_time_json(tk->updated_at));
 		json_object_set_new(
 			o, "assignee_id",
-			tk->assignee_id ? json_integer((json_int_t)
-							       tk->assignee_id)
-					: json_null());
+			tk->assignee_id
+				? json_integer((json_int_t)tk->assignee_id)
+				: json_null());
 		json_object_set_new(
 			o, "group_id",
 			tk->group_id ? json_integer((json_int_t)tk->group_id)

@@ -58,8 +58,7 @@ int mc_sched_load(const char *json, hd_bizhours *b, bool *have);
 int64_t mc_biz_ms(const hd_bizhours *b, bool have, int64_t from, int64_t to);
 
 /* mc_render.c: the Zendesk ticket_metric object (without url). */
-json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b,
-		       bool have);
+json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have);
 /* The ticket_metric_event object. */
 json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
 		       bool have);

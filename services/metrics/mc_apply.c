@@ -91,8 +91,7 @@ static int add_span(Hd__McTicket *m, const char *status, int64_t at)
 	return HD_OK;
 }
 
-static int on_status(hd_txn *t, Hd__McTicket *m, const char *status,
-		     int64_t at)
+static int on_status(hd_txn *t, Hd__McTicket *m, const char *status, int64_t at)
 {
 	if (m->status[0] && is_solved(m->status) && !is_solved(status))
 		m->reopens++;

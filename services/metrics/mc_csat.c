@@ -70,13 +70,12 @@ json_t *mc_rating_json(const Hd__McRating *r)
 		"created_at", mc_time_json(r->created_at), "updated_at",
 		mc_time_json(r->updated_at));
 	json_object_set_new(o, "assignee_id",
-			    r->assignee_id ? json_integer((json_int_t)
-								  r->assignee_id)
-					   : json_null());
-	json_object_set_new(
-		o, "group_id",
-		r->group_id ? json_integer((json_int_t)r->group_id)
-			    : json_null());
+			    r->assignee_id
+				    ? json_integer((json_int_t)r->assignee_id)
+				    : json_null());
+	json_object_set_new(o, "group_id",
+			    r->group_id ? json_integer((json_int_t)r->group_id)
+					: json_null());
 	return o;
 }
 
@@ -155,10 +154,10 @@ static void finish_row(json_t *row)
 	json_int_t g = json_integer_value(json_object_get(row, "good"));
 	json_int_t b = json_integer_value(json_object_get(row, "bad"));
 	json_object_set_new(row, "rated", json_integer(g + b));
-	json_object_set_new(row, "satisfaction_percent",
-			    g + b ? json_real(100.0 * (double)g /
-					      (double)(g + b))
-				  : json_null());
+	json_object_set_new(
+		row, "satisfaction_percent",
+		g + b ? json_real(100.0 * (double)g / (double)(g + b))
+		      : json_null());
 }
 
 static int by_key(const void *a, const void *b)
@@ -198,10 +197,9 @@ int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, mc.ratings, &cur));
 	if (rc)
 		return rc;
-	json_t *groups = json_object(), *total = json_pack(
-						     "{s:I, s:I}", "good",
-						     (json_int_t)0, "bad",
-						     (json_int_t)0);
+	json_t *groups = json_object(),
+	       *total = json_pack("{s:I, s:I}", "good", (json_int_t)0, "bad",
+				  (json_int_t)0);
 	for (int op = MDB_FIRST; !mdb_cursor_get(cur, &k, &v, op);
 	     op = MDB_NEXT) {
 		Hd__McRating *r =
@@ -217,8 +215,8 @@ int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
 			const char *f = good ? "good" : "bad";
 			json_object_set_new(
 				total, f,
-				json_integer(json_integer_value(
-						     json_object_get(total, f)) +
+				json_integer(json_integer_value(json_object_get(
+						     total, f)) +
 					     1));
 		}
 		hd__mc_rating__free_unpacked(r, NULL);

@@ -108,7 +108,8 @@ int mc_export_query(hd_txn *t, const Hd__McQuery *q, int64_t now_ms,
 		return rc;
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	if (!mrc && k.mv_size == 16 && !memcmp(k.mv_data, from, 16))
-		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT); /* strictly after */
+		mrc = mdb_cursor_get(cur, &k, &v,
+				     MDB_NEXT); /* strictly after */
 	for (; !rc && !mrc && k.mv_size == 16;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if ((int64_t)hd_key_get_u64(k.mv_data) >= cutoff)

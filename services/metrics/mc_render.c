@@ -70,8 +70,7 @@ static void sum_waits(const Hd__McTicket *m, const hd_bizhours *b, bool have,
 	}
 }
 
-json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b,
-		       bool have)
+json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have)
 {
 	waits w;
 	sum_waits(m, b, have, &w);
@@ -129,10 +128,9 @@ json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
 			      "instance_id", (json_int_t)e->instance_id, "type",
 			      e->type, "time", mc_time_json(e->time));
 	if (!strcmp(e->type, "update_status"))
-		json_object_set_new(
-			o, "status",
-			pair(e->measure_to - e->measure_from,
-			     mc_biz_ms(b, have, e->measure_from,
-				       e->measure_to)));
+		json_object_set_new(o, "status",
+				    pair(e->measure_to - e->measure_from,
+					 mc_biz_ms(b, have, e->measure_from,
+						   e->measure_to)));
 	return o;
 }

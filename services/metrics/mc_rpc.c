@@ -36,9 +36,10 @@ static int begin(mc_call *c, void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd__mc_answer__init(&c->a);
 	if (admin ? strcmp(req->principal.role, "admin") != 0
 		  : !staff(&req->principal))
-		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
-				   admin ? "only admins may export"
-					 : "only agents and admins see metrics");
+		return hd_rpc_fail(
+			rep, HD_E_FORBIDDEN, NULL,
+			admin ? "only admins may export"
+			      : "only agents and admins see metrics");
 	c->q = hd__mc_query__unpack(NULL, req->len, req->payload);
 	if (!c->q)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
@@ -144,8 +145,8 @@ static int rpc_events(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	uint8_t from[16] = {0};
 	MDB_val k = {16, from}, v;
 	if (!rc)
-		hd_key_u64(from, (uint64_t)(c.q->start_ms > 0 ? c.q->start_ms
-							      : 0));
+		hd_key_u64(from,
+			   (uint64_t)(c.q->start_ms > 0 ? c.q->start_ms : 0));
 	for (int mrc = rc ? 1 : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	     !rc && !mrc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (json_array_size(list) >= c.q->limit) {
@@ -158,8 +159,7 @@ static int rpc_events(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			rc = HD_E_CORRUPT;
 			break;
 		}
-		json_array_append_new(list,
-				      mc_mevent_json(e, &c.b, c.have_b));
+		json_array_append_new(list, mc_mevent_json(e, &c.b, c.have_b));
 		c.a.end_ms = e->time;
 		hd__mc_metric_event__free_unpacked(e, NULL);
 	}

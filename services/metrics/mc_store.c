@@ -13,8 +13,8 @@
 
 #include <string.h>
 
-const char *const mc_db_names[] = {"mc_tickets", "mc_users",     "mc_mevents",
-				   "mc_ratings", "mc_export",    "mc_export_at",
+const char *const mc_db_names[] = {"mc_tickets", "mc_users",  "mc_mevents",
+				   "mc_ratings", "mc_export", "mc_export_at",
 				   "mc_meta",    NULL};
 mc_db mc;
 
