@@ -104,6 +104,8 @@ extern const gw_route gw_hc_search_routes[];
 extern const gw_route gw_help_center_routes[];
 extern const gw_route gw_hc_article_routes[];
 extern const gw_route *const gw_route_tables[];
+/* gw_mc_*.c: ticket metrics, satisfaction ratings, incremental export */
+extern const gw_route gw_mc_routes[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],
  * page[after], page[before]) pagination as API.md §1 describes. */

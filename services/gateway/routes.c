@@ -34,6 +34,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_hc_search_routes,   /* help_center_search.c: before articles/{id} */
 	gw_help_center_routes, /* help_center.c */
 	gw_hc_article_routes,  /* help_center_articles.c */
+	gw_mc_routes,
 	NULL,
 };
 /* clang-format on */

@@ -1,6 +1,7 @@
 /* intake: wiring only — config, modules, bootstrap. */
 #include "intake.h"
 #include "live.h"
+#include "tickets.h"
 #include "users.h"
 
 #include "hd/err.h"
@@ -23,6 +24,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_search_routes,
 	intake_live_routes,
 	intake_mail_routes,
+	intake_rating_routes,
 	NULL};
 
 typedef struct module {

@@ -55,6 +55,9 @@ char *tk_html_from_text(const char *text);
  * malloc'd. Also fills *plain (malloc'd) with the text content. */
 char *tk_html_sanitize(const char *html, char **plain);
 
+/* tickets_rating.c: tickets.rate */
+extern const hd_rpc_route intake_rating_routes[];
+
 /* tickets.c */
 /* May who see tk? Staff: all; end-users: their own tickets. */
 bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk);

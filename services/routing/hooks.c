@@ -4,6 +4,7 @@
 #include "rt_rules.h"
 #include "sla.h"
 
+/* clang-format off */
 const routing_event_hook routing_event_hooks[] = {
 	rt_trig_comment,
 	rt_locale_event,
@@ -13,8 +14,11 @@ const routing_event_hook routing_event_hooks[] = {
 };
 
 const routing_ticket_hook routing_ticket_hooks[] = {
-	rt_times_ticket, rt_trig_ticket, routing_sla_ticket_hook,
-	as_ticket_hook,  NULL,
+	rt_times_ticket,
+	rt_trig_ticket,
+	routing_sla_ticket_hook,
+	as_ticket_hook,
+	NULL,
 };
 
 const routing_tick_hook routing_tick_hooks[] = {
@@ -23,3 +27,4 @@ const routing_tick_hook routing_tick_hooks[] = {
 	as_tick_hook,
 	NULL,
 };
+/* clang-format on */

@@ -1,0 +1,39 @@
+/* Ticket metrics, satisfaction ratings and the incremental export over HTTP
+ * (API.md §9, §10, §12): metrics answers from its own store (metrics.mc.*,
+ * proto/ticket_metrics.proto); ratings are written by intake on the ticket
+ * (tickets.rate). Route tables: gw_mc_routes (gw_mc_metrics.c …). */
+#ifndef GW_MC_H
+#define GW_MC_H
+
+#include "gateway.h"
+#include "ticket_metrics.pb-c.h"
+
+extern const gw_route gw_mc_routes[];
+
+/* gw_mc_metrics.c: call metrics' method with q, after filling
+ * q->schedule_json with routing's default business-hours schedule and its
+ * holidays (none: business time is calendar time). *a is the caller's
+ * (hd__mc_answer__free_unpacked); out holds the HTTP error otherwise. */
+int gw_mc_call(gw *g, gw_req *r, const char *method, Hd__McQuery *q,
+	       Hd__McAnswer **a, gw_resp *out);
+/* The answer's JSON body as out's body with status 200. */
+int gw_mc_reply_json(const Hd__McAnswer *a, gw_resp *out);
+/* Epoch seconds from the query parameter name into *ms (absent: *ms
+ * untouched, HD_OK unless required); 400 naming it otherwise. */
+int gw_mc_epoch_param(gw_req *r, const char *name, int required, int64_t *ms,
+		      gw_resp *out);
+/* per_page for incremental endpoints: 1..1000, default 1000. */
+int gw_mc_per_page(gw_req *r, uint32_t *limit, gw_resp *out);
+
+/* Route handlers. */
+int gw_mc_ticket_metrics(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_ticket_metric(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_metric_events(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_export_cursor(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_export_time(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_rate(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_ratings(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_rating(gw *g, gw_req *r, gw_resp *out);
+int gw_mc_csat(gw *g, gw_req *r, gw_resp *out);
+
+#endif

@@ -1,0 +1,151 @@
+/* Satisfaction ratings over HTTP (API.md §10). A rating is written by
+ * intake onto the ticket (tickets.rate: only the requester, only once
+ * solved), so it shows in the ticket's satisfaction_rating and its audit;
+ * metrics records it from the ticket event and answers the lists. */
+#include "gw_mc.h"
+#include "gw_shared.h"
+#include "gw_tickets.h"
+
+#include "hd/err.h"
+#include "hd/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_COMMENT 65536
+
+static void rating_url(gw_req *r, json_t *o)
+{
+	char url[700];
+	snprintf(url, sizeof url, "%s/api/v2/satisfaction_ratings/%lld.json",
+		 r->base_url,
+		 (long long)json_integer_value(json_object_get(o, "id")));
+	json_object_set_new(o, "url", json_string(url));
+}
+
+/* {"score","comment"} for intake, checked here for clear 422s (intake
+ * checks again). */
+static int read_rating(gw_req *r, gw_resp *out, json_t **in)
+{
+	json_t *root = NULL, *obj;
+	int rc = gw_req_object(r, out, "satisfaction_rating", &root, &obj);
+	json_t *score = rc ? NULL : json_object_get(obj, "score");
+	json_t *comment = rc ? NULL : json_object_get(obj, "comment");
+	json_t *reason = rc ? NULL : json_object_get(obj, "reason_code");
+	const char *s = json_string_value(score);
+	if (!rc && (!s || (strcmp(s, "good") && strcmp(s, "bad"))))
+		rc = gw_invalid(out, "score", "score must be good or bad");
+	if (!rc && comment && !json_is_null(comment) &&
+	    (!json_is_string(comment) ||
+	     json_string_length(comment) > MAX_COMMENT))
+		rc = gw_invalid(out, "comment",
+				"comment must be text of at most 64 KiB");
+	if (!rc && reason && !json_is_null(reason) && !json_is_integer(reason))
+		rc = gw_invalid(out, "reason_code",
+				"reason_code must be an integer");
+	if (!rc)
+		*in = json_pack("{s:s, s:s}", "score", s, "comment",
+				json_is_string(comment)
+					? json_string_value(comment)
+					: "");
+	json_decref(root);
+	return rc;
+}
+
+int gw_mc_rate(gw *g, gw_req *r, gw_resp *out)
+{
+	json_t *in = NULL;
+	char *text = NULL;
+	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
+	Hd__TicketWriteReply *rep = NULL;
+	hd_rpc_client *c = gw_ticket_shard(g, r->id);
+	int rc = c ? read_rating(r, out, &in)
+		   : gw_from_err(out, HD_E_NOTFOUND, "Not found");
+	if (!rc && !(text = json_dumps(in, JSON_COMPACT)))
+		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
+	w.id = r->id;
+	w.json = text;
+	if (!rc)
+		rc = gw_call(g, c, r, "tickets.rate", &w,
+			     &hd__ticket_write_reply__descriptor, (void **)&rep,
+			     out);
+	if (!rc) {
+		const Hd__Ticket *tk = rep->ticket;
+		json_t *o = json_pack(
+			"{s:I, s:I, s:I, s:s, s:o, s:o, s:o}", "id",
+			(json_int_t)tk->id, "ticket_id", (json_int_t)tk->id,
+			"requester_id", (json_int_t)tk->requester_id, "score",
+			tk->satisfaction_score, "comment",
+			gw_str_or_null(tk->satisfaction_comment), "created_at",
+			gw_time_json(tk->updated_at), "updated_at",
+			gw_time_json(tk->updated_at));
+		json_object_set_new(
+			o, "assignee_id",
+			tk->assignee_id
+				? json_integer((json_int_t)tk->assignee_id)
+				: json_null());
+		json_object_set_new(
+			o, "group_id",
+			tk->group_id ? json_integer((json_int_t)tk->group_id)
+				     : json_null());
+		rating_url(r, o);
+		gw_reply_one(out, 200, "satisfaction_rating", o);
+	}
+	hd__ticket_write_reply__free_unpacked(rep, NULL);
+	free(text);
+	json_decref(in);
+	return rc;
+}
+
+int gw_mc_ratings(gw *g, gw_req *r, gw_resp *out)
+{
+	gw_page p;
+	Hd__McQuery q = HD__MC_QUERY__INIT;
+	Hd__McAnswer *a = NULL;
+	const char *score = gw_query(r, "score");
+	int rc = gw_page_parse(r, &p, 100, 10000, out);
+	if (!rc && p.cursor)
+		rc = gw_error(out, 400, "InvalidValue",
+			      "satisfaction_ratings pages by page and "
+			      "per_page");
+	if (!rc)
+		rc = gw_mc_epoch_param(r, "start_time", 0, &q.start_ms, out);
+	if (!rc)
+		rc = gw_mc_epoch_param(r, "end_time", 0, &q.end_ms, out);
+	if (!rc && score && !hd_utf8_valid(score, strlen(score)))
+		rc = gw_error(out, 400, "InvalidValue", "score is not UTF-8");
+	q.score = (char *)(score ? score : "");
+	q.limit = p.size;
+	q.offset = (p.page - 1) * p.size;
+	if (!rc)
+		rc = gw_mc_call(g, r, "metrics.mc.ratings", &q, &a, out);
+	if (!rc)
+		rc = gw_mc_reply_json(a, out);
+	if (!rc) {
+		json_t *v;
+		size_t i;
+		json_array_foreach(
+			json_object_get(out->body, "satisfaction_ratings"), i,
+			v) rating_url(r, v);
+		gw_page_links(r, &p, out->body, a->count, a->has_more, NULL,
+			      NULL);
+	}
+	hd__mc_answer__free_unpacked(a, NULL);
+	return rc;
+}
+
+int gw_mc_rating(gw *g, gw_req *r, gw_resp *out)
+{
+	Hd__McQuery q = HD__MC_QUERY__INIT;
+	Hd__McAnswer *a = NULL;
+	q.id = r->id;
+	int rc = gw_mc_call(g, r, "metrics.mc.ratings", &q, &a, out);
+	if (!rc)
+		rc = gw_mc_reply_json(a, out);
+	if (!rc)
+		rating_url(r,
+			   json_object_get(out->body, "satisfaction_rating"));
+	hd__mc_answer__free_unpacked(a, NULL);
+	return rc;
+}

@@ -1,0 +1,91 @@
+/* metrics' core: per-ticket metrics (API.md §9), ticket metric events,
+ * satisfaction ratings and CSAT (§10), and the incremental ticket export
+ * (§12), all built from intake's and routing's events inside the consumer's
+ * group commit (mc_apply.c) and answered over RPC (mc_rpc.c). Business
+ * minutes are computed when read, with the schedule the gateway passes
+ * along, so a changed schedule or holiday applies to every ticket at once.
+ * The dbis are bound once in setup and read-only afterwards. */
+#ifndef METRICS_MC_H
+#define METRICS_MC_H
+
+#include "common.pb-c.h"
+#include "ticket.pb-c.h"
+#include "ticket_metrics.pb-c.h"
+
+#include "hd/bizhours.h"
+#include "hd/rpc.h"
+#include "hd/store.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* Sub-databases (key layout in mc_store.c). */
+extern const char *const mc_db_names[];
+
+typedef struct mc_db {
+	MDB_dbi tickets, users, mevents, ratings, exp, exp_at, meta;
+} mc_db;
+extern mc_db mc;
+
+/* mc_store.c */
+int mc_bind(hd_store *s);
+/* Get a McTicket (*out NULL and HD_E_NOTFOUND when missing) / put one. */
+int mc_ticket_get(hd_txn *t, uint64_t id, Hd__McTicket **out);
+int mc_ticket_put(hd_txn *t, const Hd__McTicket *m);
+/* A user's role as learnt from user.* events ("" when unknown). */
+void mc_user_role(hd_txn *t, uint64_t id, char out[16]);
+/* Next value of a named sequence in meta (1, 2, …). */
+int mc_next_seq(hd_txn *t, const char *name, uint64_t *out);
+
+/* mc_apply.c: apply one event (HD_OK for types it does not handle). */
+int mc_apply(hd_txn *t, const Hd__Envelope *ev);
+
+/* mc_stages.c: the metric event streams of one ticket. Move every metric
+ * to the stages its new status implies, appending activate / pause /
+ * fulfill events at `at`; reply_time is fulfilled by mc_stage_reply. */
+int mc_stages_status(hd_txn *t, Hd__McTicket *m, int64_t at);
+int mc_stage_reply(hd_txn *t, Hd__McTicket *m, int64_t at);
+/* An event of any type (breach, update_status …) for a metric. */
+int mc_mevent_add(hd_txn *t, const Hd__McTicket *m, const char *metric,
+		  const char *type, int64_t at, int64_t from, int64_t to);
+
+/* mc_sched.c: the schedule of a McQuery (b->tz NULL and *have false when
+ * none: business time is calendar time). HD_E_INVALID for a schedule that
+ * does not read. */
+int mc_sched_load(const char *json, hd_bizhours *b, bool *have);
+/* Business ms in [from, to): hd_bh_between, or to - from without a
+ * schedule. */
+int64_t mc_biz_ms(const hd_bizhours *b, bool have, int64_t from, int64_t to);
+
+/* mc_render.c: the Zendesk ticket_metric object (without url). */
+json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have);
+/* The ticket_metric_event object. */
+json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
+		       bool have);
+/* ISO 8601 "…Z" or null for 0. */
+json_t *mc_time_json(int64_t ms);
+
+/* mc_csat.c: ratings from ticket events; the satisfaction_rating object;
+ * score filters (API.md §10); aggregates. */
+int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
+		    int64_t at);
+json_t *mc_rating_json(const Hd__McRating *r);
+/* Is filter one of §10's score filters? Does r match it? */
+bool mc_score_filter_ok(const char *filter);
+bool mc_score_match(const char *filter, const Hd__McRating *r);
+/* CSAT per agent or group over ratings updated in [start, end) (end 0:
+ * open): {"csat":[{"agent_id"|"group_id", "good", "bad", "rated",
+ * "satisfaction_percent"}], "total":{…}} — for the reports engineer too.
+ * HD_E_INVALID for another group_by. */
+int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
+		      int64_t end_ms, json_t **out);
+
+/* mc_export.c: the incremental copy of every ticket, keyed by its stamp. */
+int mc_export_put(hd_txn *t, const Hd__Ticket *tk, const Hd__Envelope *ev);
+int mc_export_query(hd_txn *t, const Hd__McQuery *q, int64_t now_ms,
+		    Hd__McAnswer *a);
+
+/* mc_rpc.c */
+extern const hd_rpc_route mc_routes[];
+
+#endif
