@@ -41,6 +41,8 @@ HD_COUNTER(applied_total, "hd_bus_events_applied_total",
 	   "Events applied by this service's consumer.")
 HD_COUNTER(pulled_total, "hd_bus_events_pulled_total",
 	   "Events fetched with events.since (gap repair and catch-up).")
+HD_COUNTER(received_total, "hd_bus_events_received_total",
+	   "Events received in pub/sub frames (before deduplication).")
 
 typedef struct hd_consumer hd_consumer;
 
@@ -162,6 +164,7 @@ static int apply_batch(hd_txn *t, void *arg)
 		int rc = hd_txn_nested(t, apply_one_event, &a);
 		if (rc == HD_E_DECODE) {
 			hd_counter_add(&bad_payloads_total, 1);
+			hd_prom_error("bus_bad_payload");
 			hd_warn("bus.bad_payload",
 				"source=%s seq=%llu type=%.64s trace=%.64s",
 				j->s->key, (unsigned long long)ev->seq,
@@ -197,6 +200,7 @@ static int apply_events(hd_consumer *c, source_state *s, Hd__Envelope **evs,
 	apply_job j = {.c = c, .s = s, .evs = evs + first, .n = n - first};
 	int rc = hd_store_write(c->store, apply_batch, &j);
 	if (rc) {
+		hd_prom_error("bus_apply");
 		hd_error("bus.apply_failed", "source=%s err=%s", s->key,
 			 hd_strerror(rc));
 		return rc;
@@ -238,6 +242,7 @@ static void catch_up(hd_consumer *c, source_state *s)
 				     NULL, PULL_TIMEOUT_MS, &res);
 		if (rc == HD_OK && res.rc == HD_E_BEHIND) {
 			atomic_store(&s->failed, 1);
+			hd_prom_error("bus_behind_retention");
 			hd_error("bus.behind_retention",
 				 "source=%s applied=%llu msg=\"%s\" "
 				 "action=\"this "
@@ -286,6 +291,7 @@ static void bad_frame(hd_consumer *c, const char *why, size_t len)
 {
 	atomic_fetch_add(&c->bad_frames, 1);
 	hd_counter_add(&bad_frames_total, 1);
+	hd_prom_error("bus_bad_frame");
 	hd_warn("bus.bad_frame", "reason=\"%s\" bytes=%zu", why, len);
 }
 
@@ -337,6 +343,7 @@ static void on_batch(hd_consumer *c, drain *d, const uint8_t *p, size_t len)
 		return;
 	}
 	raise_announced(s, b->events[b->n_events - 1]->seq);
+	hd_counter_add(&received_total, b->n_events);
 	d->batches[d->n] = b;
 	d->sources[d->n++] = s;
 }
@@ -595,6 +602,7 @@ size_t hd_consumer_status(hd_consumer *c, hd_cursor_status *out, size_t max)
 		out[i].shard = c->sources[i].src.shard;
 		out[i].applied = atomic_load(&c->sources[i].applied);
 		out[i].failed = atomic_load(&c->sources[i].failed);
+		out[i].announced = atomic_load(&c->sources[i].announced);
 	}
 	return c->n;
 }

@@ -62,6 +62,8 @@ int hd_prom_render(hd_buf *out)
 				out, "%s %llu\n", c->name,
 				(unsigned long long)atomic_load(&c->value));
 	}
+	if (rc == HD_OK)
+		rc = hd_prom_render_vecs(out);
 	for (int i = 0; i < ncollectors && rc == HD_OK; i++)
 		collectors[i].fn(collectors[i].arg, out);
 	pthread_mutex_unlock(&mu);

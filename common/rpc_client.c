@@ -1,6 +1,7 @@
 /* RPC client: one req socket, one context per call. See hd/rpc.h. */
 #include "common.pb-c.h"
 #include "hd/err.h"
+#include "hd/prom.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
 #include "nng_sync.h"
@@ -16,6 +17,12 @@
 #define MAX_REPLY_BYTES ((size_t)64 << 20)
 
 #define MAX_TRACKED 64
+
+/* method: the caller's (constant) method name; outcome: the transport error
+ * when the call failed, else the peer's answer (hd_errname). */
+HD_HISTOGRAM(call_seconds, "hd_rpc_client_duration_seconds",
+	     "Time from sending an RPC to its reply, by method and outcome.",
+	     hd_prom_latency_us, "method", "outcome")
 
 struct hd_rpc_client {
 	nng_socket sock;
@@ -164,7 +171,7 @@ static int decode_reply(nng_msg *msg, hd_rpc_result *res)
 	return rc;
 }
 
-int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
+static int call(hd_rpc_client *c, const char *method, const void *payload,
 		size_t len, const hd_principal *who, const char *trace_id,
 		int timeout_ms, hd_rpc_result *res)
 {
@@ -197,5 +204,17 @@ int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
 	}
 	untrack(c, slot);
 	nng_ctx_close(ctx);
+	return rc;
+}
+
+int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
+		size_t len, const hd_principal *who, const char *trace_id,
+		int timeout_ms, hd_rpc_result *res)
+{
+	int64_t started_us = hd_prom_now_us();
+	int rc = call(c, method, payload, len, who, trace_id, timeout_ms, res);
+	const char *labels[] = {method, hd_errname(rc ? rc : res->rc)};
+	hd_prom_observe(&call_seconds, labels,
+			(uint64_t)(hd_prom_now_us() - started_us));
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include "common.pb-c.h"
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/prom.h"
 #include "hd/rpc.h"
 #include "nng_sync.h"
 #include "rpc.pb-c.h"
@@ -30,6 +31,12 @@ typedef struct worker {
 	int busy;
 	int closed;
 } worker;
+
+/* method: a routed method name or "unknown" (never the raw name a client
+ * sent, so hostile requests cannot grow the table); outcome: hd_errname. */
+HD_HISTOGRAM(served_seconds, "hd_rpc_server_duration_seconds",
+	     "Time to handle one RPC request, by method and outcome.",
+	     hd_prom_latency_us, "method", "outcome")
 
 struct hd_rpc_server {
 	nng_socket sock;
@@ -84,7 +91,8 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 	hd_rpc_rep rep = {0};
 	hd_buf_init(&rep.payload, MAX_REPLY_BYTES);
 	int rc;
-	const char *method = "?";
+	const char *method = "?", *routed = "unknown";
+	int64_t started_us = hd_prom_now_us();
 	Hd__RpcRequest *req = NULL;
 	if (nng_msg_len(in) > MAX_REQUEST_BYTES)
 		req = NULL;
@@ -110,6 +118,7 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 					 req->method);
 		else
 			rc = fn(ctx, &call, &rep);
+		routed = fn ? req->method : routed;
 	}
 	if (rc && rc != HD_E_NOTFOUND && rc != HD_E_INVALID &&
 	    rc != HD_E_DECODE && rc != HD_E_FORBIDDEN && rc != HD_E_CONFLICT &&
@@ -127,6 +136,9 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 	size_t size = hd__rpc_reply__get_packed_size(&reply);
 	if (nng_msg_alloc(&out, size) == 0)
 		hd__rpc_reply__pack(&reply, nng_msg_body(out));
+	const char *labels[] = {routed, hd_errname(rc)};
+	hd_prom_observe(&served_seconds, labels,
+			(uint64_t)(hd_prom_now_us() - started_us));
 	hd__rpc_request__free_unpacked(req, NULL);
 	hd_buf_release(&rep.payload);
 	return out;

@@ -15,6 +15,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
+#include "hd/prom.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -32,6 +33,13 @@
 #define TRIM_EVERY_MS     1000
 #define TRIM_MAX_PER_PASS 20000
 #define DISK_LOW_BYTES    ((uint64_t)4 << 20)
+
+HD_HISTOGRAM(batch_jobs, "hd_store_commit_batch_jobs",
+	     "Write jobs gathered into one group commit.", hd_prom_pow2,
+	     "store")
+HD_HISTOGRAM(commit_seconds, "hd_store_commit_duration_seconds",
+	     "Time to run and durably commit one group commit.",
+	     hd_prom_latency_us, "store")
 
 typedef struct job {
 	hd_write_fn fn;
@@ -703,11 +711,31 @@ static int classify_io(hd_store *s, int rc)
 	return rc;
 }
 
+/* The store label is the outbox source ("intake") or "local" for a store
+ * without one: one process has one of each at most. */
+static void observe_commit(hd_store *s, job *jobs, int64_t elapsed_us, int rc)
+{
+	uint64_t n = 0, full = 0;
+	for (job *j = jobs; j; j = j->next) {
+		n++;
+		full += j->rc == HD_E_STORAGE_FULL;
+	}
+	const char *label = s->has_outbox ? s->source : "local";
+	hd_prom_observe(&batch_jobs, &label, n);
+	hd_prom_observe(&commit_seconds, &label, (uint64_t)elapsed_us);
+	if (rc)
+		hd_prom_error("store_commit");
+	if (rc == HD_E_STORAGE_FULL || full)
+		hd_prom_error("store_full");
+}
+
 static void commit_batch(hd_store *s, job *jobs)
 {
 	uint64_t first_seq = s->next_seq;
 	grow_if_needed(s);
+	int64_t started_us = hd_prom_now_us();
 	int rc = classify_io(s, run_batch(s, jobs, first_seq));
+	observe_commit(s, jobs, hd_prom_now_us() - started_us, rc);
 	for (job *j = jobs; j && rc; j = j->next)
 		if (j->rc == HD_OK)
 			j->rc = rc;
@@ -783,4 +811,27 @@ static void *writer_main(void *arg)
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
+}
+
+int hd_store_stats_get(hd_store *s, hd_store_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	MDB_envinfo info;
+	MDB_stat st;
+	reader_enter(s); /* the map must not be resized under mdb_env_info */
+	int rc = hd_err_from_mdb(mdb_env_info(s->env, &info));
+	if (!rc)
+		rc = hd_err_from_mdb(mdb_env_stat(s->env, &st));
+	atomic_fetch_sub(&s->readers, 1);
+	if (rc)
+		return rc;
+	out->map_bytes = info.me_mapsize;
+	out->used_bytes = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+	char path[600];
+	struct stat fst;
+	snprintf(path, sizeof path, "%s/data.mdb", s->dir);
+	if (stat(path, &fst) != 0)
+		return HD_E_IO;
+	out->disk_bytes = (uint64_t)fst.st_blocks * 512;
+	return HD_OK;
 }

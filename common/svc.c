@@ -5,6 +5,7 @@
 #include "common.pb-c.h"
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/obs.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
 #include "rpc.pb-c.h"
@@ -313,6 +314,7 @@ static int start_admin(hd_svc *svc)
 	    hd_cfg_u64(&svc->cfg, "HD_ADMIN_PORT", 0, 65535, &port))
 		return HD_E_INVALID;
 	hd_prom_add_collector(collect_bus, svc);
+	hd_prom_add_collector(hd_obs_collect, svc);
 	return hd_admin_start(&svc->admin,
 			      hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
 			      (unsigned)port, &svc->ready);
@@ -374,10 +376,11 @@ void hd_svc_release(hd_svc *svc)
 {
 	hd_rpc_server_stop(svc->rpc); /* no new work; in-flight finishes */
 	svc->rpc = NULL;
-	int abandoned = hd_consumer_stop(svc->consumer) != HD_OK;
-	svc->consumer = NULL;
+	/* The admin listener goes first: a scrape reads the consumer. */
 	hd_admin_stop(svc->admin);
 	svc->admin = NULL;
+	int abandoned = hd_consumer_stop(svc->consumer) != HD_OK;
+	svc->consumer = NULL;
 	hd_prom_clear_collectors();
 	hd_pub_close(svc->pub);
 	svc->pub = NULL;

@@ -1,11 +1,13 @@
 /* The HTTP edge: libmicrohttpd callbacks, body limits, routing, auth, and
  * writing responses. Handlers never touch the connection. */
 #include "gateway.h"
+#include "gw_obs.h"
 #include "gw_users.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/prom.h"
 
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -182,7 +184,8 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl)
 	return ok;
 }
 
-static void dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
+/* Returns the matched route (NULL: none), for the request metrics. */
+static const gw_route *dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
 {
 	const gw_route *route = NULL;
 	int path_known = 0;
@@ -203,14 +206,14 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
 				 "This endpoint does not accept that method");
 		else
 			gw_error(out, 404, "InvalidEndpoint", "Not found");
-		return;
+		return NULL;
 	}
 	if (r->body_too_big) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "The request body exceeds %zu bytes",
 			 body_limit(g, r));
 		gw_error(out, 413, "RequestTooLarge", msg);
-		return;
+		return route;
 	}
 	int anonymous = route->auth == GW_AUTH_ANON &&
 			!MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
@@ -222,24 +225,25 @@ static void dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
 				    rc == HD_E_UNAUTHORIZED ? rc
 							    : HD_E_UNAVAILABLE,
 				    "The user directory is unavailable");
-			return;
+			return route;
 		}
 		if (route->auth == GW_AUTH_ADMIN &&
 		    strcmp(r->who.role, "admin") != 0) {
 			gw_error(out, 403, "Forbidden",
 				 "Only admins may use this endpoint");
-			return;
+			return route;
 		}
 		gw_ratelimit_take(r->who.user_id, rl);
 		if (rl->limited) {
 			gw_error(out, 429, "TooManyRequests",
 				 "Rate limit exceeded");
-			return;
+			return route;
 		}
 	}
 	route->fn(g, r, out);
 	if (out->status == 0)
 		gw_from_err(out, HD_E_INTERNAL, "the handler gave no answer");
+	return route;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -277,11 +281,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	}
 	gw_resp out = {0};
 	gw_rate rl;
+	int64_t started_us = hd_prom_now_us();
 	gw_ratelimit_take(0, &rl);
 	trace_id(r);
 	base_url(g, r);
-	dispatch(g, r, &out, &rl);
+	const gw_route *route = dispatch(g, r, &out, &rl);
 	enum MHD_Result ok = send_response(r, &out, &rl);
+	gw_obs_request(r->method, route ? route->pattern : NULL, out.status,
+		       hd_prom_now_us() - started_us);
 	json_decref(out.body);
 	free(out.raw);
 	return ok;

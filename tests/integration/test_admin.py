@@ -24,7 +24,21 @@ def test_health_ready_and_metrics_pass_promtool(ctx):
     assert promtool, "promtool missing: scripts/deps.sh installs prometheus"
     with Suite(ctx.bin_dir).start() as s:
         assert create_ticket(s.client()).status == 201
+        # Some traffic first, so the histograms have samples to check.
+        c = s.client()
+        assert c.request("GET", "/api/v2/tickets/256.json").status == 200
+        assert c.request("GET", "/api/v2/tickets/999999999.json").status == 404
+        assert c.request("GET", "/api/v2/no-such-endpoint").status == 404
         s.wait_converged(20)
+        families = {"gateway-0": ["hd_http_request_duration_seconds",
+                                  "hd_rpc_client_duration_seconds"],
+                    "intake-0": ["hd_rpc_server_duration_seconds",
+                                 "hd_store_commit_duration_seconds",
+                                 "hd_store_commit_batch_jobs"]}
+        for k, names in families.items():
+            text = s.admin_get(k, "/metrics")[1]
+            for name in names:
+                assert f"# TYPE {name} histogram" in text and f"{name}_bucket{{" in text, (k, name)
         for k in s.procs:
             assert s.admin_get(k, "/healthz") == (200, "ok\n"), k
             assert s.admin_get(k, "/readyz")[0] == 200, k

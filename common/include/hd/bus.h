@@ -52,6 +52,7 @@ typedef struct hd_cursor_status {
 	unsigned shard;
 	uint64_t applied;
 	int failed;
+	uint64_t announced; /* newest seq the source is known to have */
 } hd_cursor_status;
 
 /* Start consuming sources (copied). The store must outlive the consumer. */

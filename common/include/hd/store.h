@@ -107,6 +107,15 @@ typedef int (*hd_event_fn)(void *arg, uint64_t seq, const uint8_t *env,
 int hd_store_events_since(hd_store *s, uint64_t after, unsigned max,
 			  size_t max_bytes, hd_event_fn fn, void *arg);
 
+/* Operational figures for /metrics, read from any thread. */
+typedef struct hd_store_stats {
+	uint64_t map_bytes;  /* the map's current size */
+	uint64_t used_bytes; /* pages up to LMDB's high-water mark */
+	uint64_t disk_bytes; /* blocks data.mdb occupies on disk */
+} hd_store_stats;
+/* HD_OK, or the LMDB/stat error translated. */
+int hd_store_stats_get(hd_store *s, hd_store_stats *out);
+
 /* Keys hold integers big-endian so cursor order is numeric order. */
 void hd_key_u64(uint8_t out[8], uint64_t v);
 uint64_t hd_key_get_u64(const void *p);
