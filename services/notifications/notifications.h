@@ -42,7 +42,7 @@ typedef struct notify {
 	notify_sender *sender;
 	MDB_dbi webhooks, deliveries, pending, by_lane, dead, attempts;
 	MDB_dbi tickets, users, members, suggestions, mail_roots, msgids;
-	MDB_dbi scs, sc_events, sc_by_ticket, sc_msgids, counters;
+	MDB_dbi scs, sc_events, sc_by_ticket, sc_msgids, counters, queue;
 } notify;
 
 extern const char *const notify_dbs[];
@@ -121,6 +121,15 @@ void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
  * References to its root mail, recording msgid as the root when first. */
 int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
 			 const char *msgid, Hd__Delivery *d);
+/* deliver_index.c: the scheduler's queue index (key layout there), kept in
+ * step with pending by enqueue and record_outcomes. */
+#define NOTIFY_QKEY 48
+void notify_queue_key(uint8_t out[NOTIFY_QKEY], const Hd__Delivery *d);
+int notify_queue_put(notify *n, hd_txn *t, const Hd__Delivery *d);
+int notify_queue_del(notify *n, hd_txn *t, const Hd__Delivery *d);
+/* Index every pending delivery when the queue is empty (a store written
+ * before the index existed). */
+int notify_queue_rebuild(notify *n);
 /* Result of one attempt, applied by the sender in one write. */
 typedef struct notify_outcome {
 	uint64_t delivery_id;
