@@ -95,9 +95,14 @@ int notify_copy_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);
 int notify_webhooks_fanout(notify *n, hd_txn *t, const char *type,
 			   uint64_t ticket_id, json_t *detail);
 /* rule.notification to a webhook: the rule's body rendered against the
- * ticket. */
+ * ticket (now, or when first sent if the ticket's copy has not arrived:
+ * the delivery's template is then "webhook_rule"). */
 int notify_webhook_rule(notify *n, hd_txn *t, const char *webhook_id,
 			uint64_t ticket_id, const char *body_tmpl);
+/* tmpl rendered against ticket_id with JSON escaping into *out
+ * (malloc'd). HD_E_TOOBIG / HD_E_NOMEM. */
+int notify_webhook_render(notify *n, hd_txn *t, uint64_t ticket_id,
+			  const char *tmpl, char **out);
 /* The placeholder context of a ticket ({"ticket":{…}}) from the copies;
  * new reference, never NULL (an unknown ticket gives {"ticket":{"id":…}}). */
 json_t *notify_ticket_context(notify *n, hd_txn *t, uint64_t ticket_id);
