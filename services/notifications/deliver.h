@@ -8,6 +8,8 @@
 #include "hd/buf.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 struct notify_xfer {
 	CURL *easy;
@@ -22,6 +24,63 @@ struct notify_xfer {
 	int64_t started_at;
 	char errbuf[CURL_ERROR_SIZE];
 };
+
+/* deliver_breaker.c: circuit breakers by destination. */
+#define NOTIFY_MAX_HOSTS 256
+typedef struct notify_breaker {
+	char host[256];
+	uint32_t fails; /* in a row, while closed */
+	int open;
+	int64_t opened_at, open_until;
+	uint64_t probe_id; /* the half-open probe in flight; 0 = none */
+} notify_breaker;
+typedef struct notify_breakers {
+	notify_breaker v[NOTIFY_MAX_HOSTS];
+	size_t n;
+} notify_breakers;
+/* True while host's circuit is open and no probe may start yet: its rows
+ * are skipped without being read. */
+int notify_breaker_blocked(notify_breakers *b, const char *host, int64_t now);
+/* May a transfer of delivery_id to host start now? Marks it as the probe
+ * when the circuit is half-open. */
+int notify_breaker_admit(notify_breakers *b, const char *host,
+			 uint64_t delivery_id, int64_t now);
+/* A finished transfer: healthy = a reply that is not 5xx. */
+void notify_breaker_result(notify_breakers *b, const notify_cfg *c,
+			   const char *host, uint64_t delivery_id, int healthy,
+			   int64_t now);
+
+/* The sender thread's state (deliver_sender.c runs the transfers,
+ * deliver_schedule.c picks what to start). */
+#define NOTIFY_MAX_XFERS 256
+struct notify_sender {
+	notify *n;
+	pthread_t th;
+	_Atomic int stop;
+	_Atomic uint64_t in_flight;
+	CURLM *multi;
+	notify_xfer *x[NOTIFY_MAX_XFERS];
+	size_t nx;
+	notify_breakers breakers;
+	notify_outcome done[NOTIFY_MAX_XFERS];
+	size_t ndone;
+	uint8_t resume[NOTIFY_QKEY]; /* the next pass starts at this key */
+	char smtp_host[256];
+};
+/* Whether another transfer may start at all now. */
+int notify_sender_room(const notify_sender *s);
+/* Transfers in flight to host, and the most one destination may have (a
+ * quarter of HD_DELIVERY_PARALLEL, so one slow receiver never takes every
+ * slot). */
+size_t notify_host_busy(const notify_sender *s, const char *host);
+size_t notify_host_cap(const notify_sender *s);
+/* Build and start the transfer of d (taken). 1 started; 0 failed and its
+ * outcome recorded (webhook deleted, mail unbuildable); -1 refused by the
+ * destination's breaker or cap (d stays pending). */
+int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d);
+/* deliver_schedule.c: one pass over the queue index starting the due
+ * deliveries, each destination in turn. */
+void notify_schedule(notify_sender *s);
 
 /* The HTTP transfer of x->d: to webhook w (signed), or to x->d->url when w
  * is NULL (chat). */

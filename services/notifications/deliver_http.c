@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -141,8 +142,19 @@ int notify_http_setup(notify *n, hd_txn *t, notify_xfer *x)
 		int rc = notify_get_pb(t, n->webhooks, x->d->webhook_id,
 				       strlen(x->d->webhook_id),
 				       &hd__webhook__descriptor, (void **)&w);
-		if (rc)
+		if (!rc && x->d->template_[0]) { /* "webhook_rule" */
+			char *body = NULL;
+			rc = notify_webhook_render(n, t, x->d->ticket_id,
+						   x->d->body, &body);
+			if (!rc) {
+				rc = notify_set_str(&x->d->body, body);
+				free(body);
+			}
+		}
+		if (rc) {
+			hd__webhook__free_unpacked(w, NULL);
 			return rc;
+		}
 	}
 	int rc = notify_http_prepare(x, w);
 	hd__webhook__free_unpacked(w, NULL);

@@ -38,6 +38,7 @@ int notify_enqueue(notify *n, hd_txn *t, Hd__Delivery *d)
 	hd_txn_put(t, n->pending, k, 8, "", 0);
 	notify_lane_key(lk, d->lane, d->id);
 	hd_txn_put(t, n->by_lane, lk, 40, "", 0);
+	notify_queue_put(n, t, d);
 	if (!t->rc)
 		hd_counter_add(&c_queued, 1);
 	return t->rc;
@@ -155,8 +156,10 @@ static void record_one(notify *n, hd_txn *t, const notify_outcome *o)
 	d->last_error = (char *)o->error;
 	d->status = (char *)(strcmp(what, "retry") == 0 ? "pending" : what);
 	hd_key_u64(k, d->id);
+	notify_queue_del(n, t, d); /* keyed by the old next_at */
 	if (strcmp(what, "retry") == 0) {
 		d->next_at = next_at;
+		notify_queue_put(n, t, d);
 		hd_counter_add(&c_retries, 1);
 	} else {
 		d->completed_at = o->completed_at;

@@ -1,58 +1,16 @@
-/* The sender thread: looks at the outbox, starts the deliveries that are
- * due (only the oldest pending one of each lane, so a webhook receives its
- * events in order; mail has no lane), runs them concurrently on one libcurl
- * multi handle, and records each result. A per-host circuit breaker stops
- * hammering a receiver that keeps failing, without holding up any other. */
+/* The sender thread: runs the deliveries deliver_schedule.c picks
+ * concurrently on one libcurl multi handle and records each result. A
+ * destination's circuit breaker (deliver_breaker.c) and its share of the
+ * transfer slots keep one failing receiver from holding up any other. */
 #include "deliver.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_XFERS  256
-#define MAX_LANES  1024
-#define MAX_HOSTS  256
-#define SCAN_LIMIT 5000
-#define POLL_MS    50
-
-typedef struct breaker {
-	char host[256];
-	uint32_t fails;
-	int64_t open_until;
-} breaker;
-
-struct notify_sender {
-	notify *n;
-	pthread_t th;
-	_Atomic int stop;
-	_Atomic uint64_t in_flight;
-	CURLM *multi;
-	notify_xfer *x[MAX_XFERS];
-	size_t nx;
-	breaker hosts[MAX_HOSTS];
-	size_t nhosts;
-	notify_outcome done[MAX_XFERS];
-	size_t ndone;
-};
-
-static breaker *find_host(notify_sender *s, const char *host, int create)
-{
-	for (size_t i = 0; i < s->nhosts; i++)
-		if (strcmp(s->hosts[i].host, host) == 0)
-			return &s->hosts[i];
-	if (!create)
-		return NULL;
-	breaker *b =
-		&s->hosts[s->nhosts < MAX_HOSTS ? s->nhosts++
-						: (size_t)rand() % MAX_HOSTS];
-	memset(b, 0, sizeof *b);
-	snprintf(b->host, sizeof b->host, "%s", host);
-	return b;
-}
+#define POLL_MS 50
 
 static void xfer_free(notify_xfer *x)
 {
@@ -68,19 +26,31 @@ static void xfer_free(notify_xfer *x)
 	free(x);
 }
 
-static int in_flight(notify_sender *s, uint64_t id)
+int notify_sender_room(const notify_sender *s)
 {
+	return s->nx < s->n->cfg.max_parallel && s->nx < NOTIFY_MAX_XFERS &&
+	       s->ndone < NOTIFY_MAX_XFERS;
+}
+
+size_t notify_host_busy(const notify_sender *s, const char *host)
+{
+	size_t busy = 0;
 	for (size_t i = 0; i < s->nx; i++)
-		if (s->x[i]->d->id == id)
-			return 1;
-	return 0;
+		busy += strcmp(s->x[i]->host, host) == 0;
+	return busy;
+}
+
+size_t notify_host_cap(const notify_sender *s)
+{
+	size_t cap = (size_t)s->n->cfg.max_parallel / 4;
+	return cap ? cap : 1;
 }
 
 /* A result without a transfer (the webhook was deleted, the mail could not
  * be built): recorded like any attempt. */
 static void fail_now(notify_sender *s, const Hd__Delivery *d, const char *why)
 {
-	if (s->ndone >= MAX_XFERS)
+	if (s->ndone >= NOTIFY_MAX_XFERS)
 		return;
 	notify_outcome *o = &s->done[s->ndone++];
 	memset(o, 0, sizeof *o);
@@ -93,13 +63,13 @@ static void fail_now(notify_sender *s, const Hd__Delivery *d, const char *why)
 	snprintf(o->error, sizeof o->error, "%s", why);
 }
 
-static void start_one(notify_sender *s, hd_txn *t, Hd__Delivery *d)
+int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d)
 {
 	notify *n = s->n;
 	notify_xfer *x = calloc(1, sizeof *x);
 	if (!x) {
 		hd__delivery__free_unpacked(d, NULL);
-		return;
+		return -1;
 	}
 	x->d = d;
 	x->retry_after_ms = -1;
@@ -123,78 +93,26 @@ static void start_one(notify_sender *s, hd_txn *t, Hd__Delivery *d)
 			 rc == HD_E_NOTFOUND ? "webhook deleted"
 					     : hd_strerror(rc));
 		xfer_free(x);
-		return;
+		return 0;
 	}
-	breaker *b = find_host(s, x->host, 0);
-	if (b && b->open_until > hd_wall_ms()) {
-		xfer_free(x); /* circuit open: try again after the cooldown */
-		return;
+	int64_t now = hd_wall_ms();
+	if (notify_host_busy(s, x->host) >= notify_host_cap(s) ||
+	    !notify_breaker_admit(&s->breakers, x->host, d->id, now)) {
+		xfer_free(x); /* stays pending: a later pass tries again */
+		return -1;
 	}
-	x->started_at = hd_wall_ms();
+	x->started_at = now;
 	if (curl_multi_add_handle(s->multi, x->easy) != CURLM_OK) {
+		/* Counts as a failed attempt on the breaker, so a probe that
+		 * never ran does not hold the circuit half-open forever. */
+		notify_breaker_result(&s->breakers, &n->cfg, x->host, d->id, 0,
+				      now);
 		xfer_free(x);
-		return;
+		return -1;
 	}
 	s->x[s->nx++] = x;
 	atomic_store(&s->in_flight, s->nx);
-}
-
-typedef struct scan_state {
-	notify_sender *s;
-	hd_txn *t;
-	char (*lanes)[64];
-	size_t nlanes;
-	unsigned seen;
-	int64_t now;
-} scan_state;
-
-/* True when lane already had an older pending delivery in this scan. */
-static int lane_taken(scan_state *st, const char *lane)
-{
-	if (!lane[0])
-		return 0;
-	for (size_t i = 0; i < st->nlanes; i++)
-		if (strcmp(st->lanes[i], lane) == 0)
-			return 1;
-	if (st->nlanes < MAX_LANES)
-		snprintf(st->lanes[st->nlanes++], 64, "%s", lane);
-	return 0;
-}
-
-static int scan_one(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	scan_state *st = arg;
-	notify_sender *s = st->s;
-	Hd__Delivery *d = NULL;
-	(void)v;
-	if (++st->seen > SCAN_LIMIT || s->nx >= s->n->cfg.max_parallel ||
-	    s->nx >= MAX_XFERS || s->ndone >= MAX_XFERS)
-		return NOTIFY_STOP;
-	uint64_t id = hd_key_get_u64(k->mv_data);
-	if (notify_get_pb_u64(st->t, s->n->deliveries, id,
-			      &hd__delivery__descriptor, (void **)&d))
-		return 0;
-	int busy = lane_taken(st, d->lane) || in_flight(s, id) ||
-		   d->next_at > st->now;
-	if (busy)
-		hd__delivery__free_unpacked(d, NULL);
-	else
-		start_one(s, st->t, d); /* takes d */
-	return 0;
-}
-
-static void scan(notify_sender *s)
-{
-	static char lanes[MAX_LANES][64]; /* only the sender thread scans */
-	hd_txn t;
-	if (hd_store_read(s->n->store, &t))
-		return;
-	scan_state st = {s, &t, lanes, 0, 0, hd_wall_ms()};
-	/* In-flight deliveries hold their lanes. */
-	for (size_t i = 0; i < s->nx; i++)
-		lane_taken(&st, s->x[i]->lane);
-	notify_scan(&t, s->n->pending, NULL, 0, scan_one, &st);
-	hd_txn_end(&t);
+	return 1;
 }
 
 static void finish(notify_sender *s, notify_xfer *x, CURLcode res)
@@ -214,17 +132,8 @@ static void finish(notify_sender *s, notify_xfer *x, CURLcode res)
 			 x->errbuf[0] ? x->errbuf : curl_easy_strerror(res));
 	else if (code >= 300)
 		snprintf(o->error, sizeof o->error, "HTTP %ld", code);
-	breaker *b = find_host(s, x->host, 1);
-	int healthy = res == CURLE_OK && code < 500;
-	if (healthy) {
-		b->fails = 0;
-		b->open_until = 0;
-	} else if (++b->fails >= s->n->cfg.breaker_failures) {
-		b->open_until =
-			hd_wall_ms() + (int64_t)s->n->cfg.breaker_cooldown_ms;
-		hd_warn("notify.breaker_open", "host=%s fails=%u", b->host,
-			b->fails);
-	}
+	notify_breaker_result(&s->breakers, &s->n->cfg, x->host, x->d->id,
+			      res == CURLE_OK && code < 500, o->completed_at);
 }
 
 static void reap(notify_sender *s)
@@ -239,7 +148,7 @@ static void reap(notify_sender *s)
 				  (char **)&x);
 		CURLcode res = m->data.result;
 		curl_multi_remove_handle(s->multi, m->easy_handle);
-		if (s->ndone < MAX_XFERS)
+		if (s->ndone < NOTIFY_MAX_XFERS)
 			finish(s, x, res);
 		for (size_t i = 0; i < s->nx; i++)
 			if (s->x[i] == x) {
@@ -256,7 +165,7 @@ static void *run(void *arg)
 	notify_sender *s = arg;
 	while (!atomic_load(&s->stop)) {
 		int running = 0;
-		scan(s);
+		notify_schedule(s);
 		curl_multi_perform(s->multi, &running);
 		reap(s);
 		if (s->ndone) {
@@ -279,6 +188,7 @@ int notify_sender_start(notify *n)
 	if (!s)
 		return HD_E_NOMEM;
 	s->n = n;
+	notify_url_host(n->cfg.smtp_url, s->smtp_host, sizeof s->smtp_host);
 	s->multi = curl_multi_init();
 	if (!s->multi) {
 		free(s);

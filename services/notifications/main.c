@@ -101,6 +101,8 @@ static int setup(hd_svc *svc, void *ctx)
 	if (!rc)
 		rc = notify_store_bind(n);
 	if (!rc)
+		rc = notify_queue_rebuild(n);
+	if (!rc)
 		rc = hd_prom_add_collector(notify_collect, n);
 	if (!rc)
 		rc = notify_sender_start(n);

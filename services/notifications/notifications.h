@@ -42,7 +42,7 @@ typedef struct notify {
 	notify_sender *sender;
 	MDB_dbi webhooks, deliveries, pending, by_lane, dead, attempts;
 	MDB_dbi tickets, users, members, suggestions, mail_roots, msgids;
-	MDB_dbi scs, sc_events, sc_by_ticket, sc_msgids, counters;
+	MDB_dbi scs, sc_events, sc_by_ticket, sc_msgids, counters, queue;
 } notify;
 
 extern const char *const notify_dbs[];
@@ -95,9 +95,14 @@ int notify_copy_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);
 int notify_webhooks_fanout(notify *n, hd_txn *t, const char *type,
 			   uint64_t ticket_id, json_t *detail);
 /* rule.notification to a webhook: the rule's body rendered against the
- * ticket. */
+ * ticket (now, or when first sent if the ticket's copy has not arrived:
+ * the delivery's template is then "webhook_rule"). */
 int notify_webhook_rule(notify *n, hd_txn *t, const char *webhook_id,
 			uint64_t ticket_id, const char *body_tmpl);
+/* tmpl rendered against ticket_id with JSON escaping into *out
+ * (malloc'd). HD_E_TOOBIG / HD_E_NOMEM. */
+int notify_webhook_render(notify *n, hd_txn *t, uint64_t ticket_id,
+			  const char *tmpl, char **out);
 /* The placeholder context of a ticket ({"ticket":{…}}) from the copies;
  * new reference, never NULL (an unknown ticket gives {"ticket":{"id":…}}). */
 json_t *notify_ticket_context(notify *n, hd_txn *t, uint64_t ticket_id);
@@ -121,6 +126,15 @@ void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
  * References to its root mail, recording msgid as the root when first. */
 int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
 			 const char *msgid, Hd__Delivery *d);
+/* deliver_index.c: the scheduler's queue index (key layout there), kept in
+ * step with pending by enqueue and record_outcomes. */
+#define NOTIFY_QKEY 48
+void notify_queue_key(uint8_t out[NOTIFY_QKEY], const Hd__Delivery *d);
+int notify_queue_put(notify *n, hd_txn *t, const Hd__Delivery *d);
+int notify_queue_del(notify *n, hd_txn *t, const Hd__Delivery *d);
+/* Index every pending delivery when the queue is empty (a store written
+ * before the index existed). */
+int notify_queue_rebuild(notify *n);
 /* Result of one attempt, applied by the sender in one write. */
 typedef struct notify_outcome {
 	uint64_t delivery_id;

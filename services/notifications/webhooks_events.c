@@ -5,7 +5,8 @@
  *    "zendesk_event_version":"2022-11-06","subject":"zen:ticket:<id>",
  *    "account_id":0,"detail":{…},"event":{}}
  * rule.notification to a webhook renders the rule's body template against
- * the ticket with JSON escaping (conditional_ticket_events). */
+ * the ticket with JSON escaping (conditional_ticket_events); the body is
+ * sent as rendered, with no envelope. */
 #include "notifications.h"
 
 #include "hd/err.h"
@@ -24,9 +25,11 @@ static void iso(int64_t ms, char out[21])
 }
 
 static int queue_body(notify *n, hd_txn *t, const Hd__Webhook *w,
-		      const char *type, uint64_t ticket_id, const char *body)
+		      const char *type, uint64_t ticket_id, const char *body,
+		      const char *tmpl)
 {
 	Hd__Delivery d = HD__DELIVERY__INIT;
+	d.template_ = (char *)tmpl;
 	d.kind = "webhook";
 	d.webhook_id = w->id;
 	d.lane = w->id;
@@ -75,7 +78,7 @@ static int fanout_one(void *arg, const MDB_val *k, const MDB_val *v)
 			"account_id", 0, "detail", f->detail, "event");
 		char *body = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
 		f->rc = body ? queue_body(f->n, f->t, w, f->type, f->ticket_id,
-					  body)
+					  body, "")
 			     : HD_E_NOMEM;
 		free(body);
 		json_decref(ev);
@@ -92,26 +95,50 @@ int notify_webhooks_fanout(notify *n, hd_txn *t, const char *type,
 	return rc ? rc : t->rc;
 }
 
+int notify_webhook_render(notify *n, hd_txn *t, uint64_t ticket_id,
+			  const char *tmpl, char **out)
+{
+	json_t *ctx = notify_ticket_context(n, t, ticket_id);
+	hd_buf b;
+	hd_buf_init(&b, (size_t)1 << 20);
+	int rc = ctx ? hd_placeholder_render(tmpl, strlen(tmpl), ctx,
+					     HD_PH_JSON, &b)
+		     : HD_E_NOMEM;
+	*out = rc ? NULL : strndup(b.data ? b.data : "", b.len);
+	if (!rc && !*out)
+		rc = HD_E_NOMEM;
+	hd_buf_release(&b);
+	json_decref(ctx);
+	return rc;
+}
+
 int notify_webhook_rule(notify *n, hd_txn *t, const char *webhook_id,
 			uint64_t ticket_id, const char *body_tmpl)
 {
 	Hd__Webhook *w = NULL;
+	char *body = NULL;
+	uint8_t k[8];
+	MDB_val v;
 	int rc = notify_get_pb(t, n->webhooks, webhook_id, strlen(webhook_id),
 			       &hd__webhook__descriptor, (void **)&w);
 	if (rc == HD_E_NOTFOUND)
 		return HD_OK; /* the rule names a webhook since deleted */
 	if (rc)
 		return hd_txn_fail(t, rc);
-	json_t *ctx = notify_ticket_context(n, t, ticket_id);
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	rc = hd_placeholder_render(body_tmpl, strlen(body_tmpl), ctx,
-				   HD_PH_JSON, &b);
-	if (!rc && strcmp(w->status, "active") == 0)
+	if (strcmp(w->status, "active") != 0)
+		goto out;
+	hd_key_u64(k, ticket_id);
+	/* Rendered now, against the ticket as the rule saw it. When intake's
+	 * event has not reached us yet (the two sources are not ordered),
+	 * the template waits and is rendered when first sent. */
+	if (hd_txn_get(t, n->tickets, k, 8, &v) == HD_OK)
+		rc = notify_webhook_render(n, t, ticket_id, body_tmpl, &body);
+	if (!rc)
 		rc = queue_body(n, t, w, "conditional_ticket_events", ticket_id,
-				b.data ? b.data : "");
-	hd_buf_release(&b);
-	json_decref(ctx);
+				body ? body : body_tmpl,
+				body ? "" : "webhook_rule");
+out:
+	free(body);
 	hd__webhook__free_unpacked(w, NULL);
 	return rc ? hd_txn_fail(t, rc) : t->rc;
 }

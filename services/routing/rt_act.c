@@ -36,6 +36,14 @@ static bool id_text(const char *s)
 	return s && (!s[0] || hd_parse_u64(s, &n) == HD_OK);
 }
 
+/* A webhook id (API.md §11): a ULID, 26 Crockford base32 characters. */
+static bool ulid_text(const char *s)
+{
+	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+				  "abcdefghjkmnpqrstvwxyz";
+	return s && strlen(s) == 26 && strspn(s, b32) == 26 && s[0] <= '7';
+}
+
 /* A tag list: "a b" or ["a","b"], each tag without spaces. */
 static bool tags_ok(const json_t *v)
 {
@@ -136,8 +144,10 @@ const char *rt_act_invalid(const char *f, const json_t *v)
 			       : "notification_group: must be [group_id, "
 				 "subject, body]";
 	if (!strcmp(f, "notification_webhook"))
-		return strings(v, 2) && hd_parse_u64(sval(json_array_get(v, 0)),
-						     &n) == HD_OK
+		return strings(v, 2) &&
+				       (ulid_text(sval(json_array_get(v, 0))) ||
+					hd_parse_u64(sval(json_array_get(v, 0)),
+						     &n) == HD_OK)
 			       ? NULL
 			       : "notification_webhook: must be [webhook_id, "
 				 "body]";
@@ -287,8 +297,10 @@ static int notify(rt_work *w, const Hd__Rule *r, const char *kind,
 	bool webhook = !strcmp(kind, "webhook");
 	if (!strcmp(target, "group_id"))
 		n.target_id = w->tk->group_id;
-	else if (hd_parse_u64(target, &n.target_id) != HD_OK)
+	else if (hd_parse_u64(target, &n.target_id) != HD_OK && !webhook)
 		n.target_role = (char *)target;
+	if (webhook)
+		n.target_webhook_id = (char *)target;
 	n.subject = webhook ? "" : (char *)sval(json_array_get(v, 1));
 	n.body = (char *)sval(json_array_get(v, webhook ? 1 : 2));
 	hd_buf b;

@@ -74,10 +74,10 @@ def wait_for(fn, timeout=20, what="condition"):
 
 
 class Sink:
-    def __init__(self, dir_):
+    def __init__(self, dir_, port=None):
         self.dir = os.path.join(dir_, "mail")
         os.makedirs(self.dir)
-        self.port = free_port()
+        self.port = port or free_port()
         self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "smtp_sink.py"),
                                       str(self.port), self.dir])
         wait_for(self._up, 10, "smtp sink")
