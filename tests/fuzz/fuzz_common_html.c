@@ -7,6 +7,7 @@
 #include "hd/html.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,6 +6,7 @@
 #include "hd/text.h"
 #include "mail.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
