@@ -148,13 +148,19 @@ static int to_notifications(gw *g, gw_req *r, const void *raw, size_t len,
 	int rc = call_peer(g, r, NOTIFY(g), "side_conversations.inbound",
 			   (*rep)->side_conversation, &res);
 	bool ok = rc == HD_OK && res.rc == HD_OK;
+	/* notifications already has this Message-ID: nothing was added */
+	bool dup = rc == HD_OK && res.rc == HD_E_CONFLICT;
+	if (dup) {
+		free((*rep)->result);
+		(*rep)->result = strdup("duplicate");
+	}
 	snprintf(what, sizeof what, "side conversation %llu: notifications",
 		 (unsigned long long)(*rep)
 			 ->side_conversation->side_conversation_id);
 	peer_reason(reason, sizeof reason, what, rc, &res);
 	hd_rpc_result_release(&res);
-	if (ok)
-		return mark_done(g, r, failed_id, "side_conversation",
+	if (ok || (dup && (*rep)->result))
+		return mark_done(g, r, failed_id, (*rep)->result,
 				 (*rep)->ticket_id, out);
 	return fail_over(g, r, raw, len, failed_id, reason, out, rep);
 }

@@ -539,6 +539,9 @@ int notify_sc_inbound(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		if (rc == HD_E_NOTFOUND)
 			hd_rpc_fail(rep, rc, "side_conversation_id",
 				    "side conversation not found");
+		else if (!rc && j.duplicate) /* the channel says "duplicate" */
+			rc = hd_rpc_fail(rep, HD_E_CONFLICT, "message_id",
+					 "message already appended");
 	}
 	hd__side_conversation_inbound__free_unpacked(in, NULL);
 	return rc;

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	if (!rc)
 		rc = hd_rpc_call(c, "side_conversations.inbound", b.data, b.len,
 				 &who, "sc-inbound", 5000, &res);
-	if (!rc)
+	if (!rc && res.rc != HD_E_CONFLICT) /* CONFLICT: already there */
 		rc = res.rc;
 	if (rc)
 		fprintf(stderr, "error: %s %s\n", hd_errname(rc), res.message);
