@@ -68,7 +68,10 @@ def set_routing(c, group, **cfg):
 
 def load(c, group):
     r = c.request("GET", f"{GROUPS}/{group['id']}/routing/load")
-    return r.json["group_load"] if r.status == 200 else None
+    if r.status != 200:
+        load.last_error = r  # shown when a wait on the books times out
+        return None
+    return r.json["group_load"]
 
 
 def new_ticket(c, group, subject="문의", **extra):
@@ -259,7 +262,8 @@ def run_thousand(ctx, strategy, kill_midway):
         assert mon.samples > 10 and not mon.errors, (mon.samples, mon.errors[:5])
         # Every solve reaches routing's books: no load left, nothing queued.
         until(lambda: (lambda x: x and x["queued"] == 0 and
-                       all(not a["load"] for a in x["agents"]) and x)(load(c, g)), what="empty books")
+                       all(not a["load"] for a in x["agents"]) and x)(load(c, g)),
+              what=f"empty books (last error: {getattr(load, 'last_error', None)!r})")
         audit_once(s, ids, agents, off)
 
 
