@@ -22,6 +22,7 @@ def until(fn, timeout=60, what="condition", step=0.05):
         if last:
             return last
         time.sleep(step)
+    what = what() if callable(what) else what
     raise AssertionError(f"timed out waiting for {what}: {last!r}")
 
 
@@ -263,7 +264,7 @@ def run_thousand(ctx, strategy, kill_midway):
         # Every solve reaches routing's books: no load left, nothing queued.
         until(lambda: (lambda x: x and x["queued"] == 0 and
                        all(not a["load"] for a in x["agents"]) and x)(load(c, g)),
-              what=f"empty books (last error: {getattr(load, 'last_error', None)!r})")
+              what=lambda: f"empty books (last error: {getattr(load, 'last_error', None)!r})")
         audit_once(s, ids, agents, off)
 
 
