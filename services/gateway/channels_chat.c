@@ -156,7 +156,7 @@ static int read_transcript(gw *g, gw_req *r, json_t *chat,
 			   Hd__ChatTranscript *tr, Hd__ChatMessage **block,
 			   gw_resp *out)
 {
-	const char *id, *subject;
+	const char *id = NULL, *subject = NULL;
 	int rc = gw_channel_id(chat, "chat_id", &id, out);
 	if (!rc)
 		rc = gw_channel_str(chat, "subject", "subject", 255, false,
