@@ -11,6 +11,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/prom.h"
+#include "nng_sync.h"
 #include "rpc.pb-c.h"
 
 #include <nng/nng.h>
@@ -502,35 +503,14 @@ static int join_by(pthread_t t, const struct timespec *deadline)
 	return pthread_timedjoin_np(t, NULL, deadline);
 }
 
-static void *close_sub(void *arg)
+/* Empty the subscriber's queue before closing it: nng 1.5.2 can hang in
+ * nng_close() on a full one (DESIGN.md); the close has a deadline too. */
+static void close_sub(nng_socket sub)
 {
-	nng_close(*(nng_socket *)arg);
-	return NULL;
-}
-
-/* nng 1.5.2 can hang in nng_close() on a subscriber whose queue is full
- * (DESIGN.md). Empty the queue first, then close on a helper thread
- * against a deadline; if it still hangs, leave it: the process is on its
- * way out and the kernel reclaims the socket. */
-static void close_sub_by(nng_socket sub)
-{
-	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += 2;
 	nng_msg *m;
 	while (nng_recvmsg(sub, &m, NNG_FLAG_NONBLOCK) == 0)
 		nng_msg_free(m);
-	static nng_socket closing;
-	closing = sub;
-	pthread_t t;
-	if (pthread_create(&t, NULL, close_sub, &closing)) {
-		nng_close(sub);
-		return;
-	}
-	if (join_by(t, &deadline) != 0) {
-		hd_warn("bus.close_stuck", "what=subscriber");
-		pthread_detach(t);
-	}
+	hd_nng_close_by(sub, 2000);
 }
 
 /* Stop every thread that was started; 0 when all ended by the deadline. */
@@ -552,7 +532,7 @@ static int stop_threads(hd_consumer *c)
 	if (c->thread_started)
 		late |= join_by(c->thread, &deadline) != 0;
 	if (!late && c->sub.id)
-		close_sub_by(c->sub);
+		close_sub(c->sub);
 	return late;
 }
 

@@ -6,6 +6,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
+#include "nng_sync.h"
 #include "rpc.pb-c.h"
 
 #include <nng/nng.h>
@@ -146,7 +147,7 @@ void hd_pub_close(hd_pub *p)
 	if (p->started)
 		pthread_join(p->heartbeat, NULL);
 	hd_store_on_commit(p->store, NULL, NULL);
-	nng_close(p->sock);
+	hd_nng_close_by(p->sock, 2000);
 	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->mu);
 	free(p);

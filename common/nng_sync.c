@@ -1,6 +1,12 @@
 /* Blocking context I/O for nng 1.5.2; see nng_sync.h. */
 #include "nng_sync.h"
 
+#include "hd/log.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
 int hd_nng_ctx_send(nng_ctx ctx, nng_msg *msg, nng_duration timeout)
 {
 	nng_aio *aio = NULL;
@@ -31,4 +37,35 @@ int hd_nng_ctx_recv(nng_ctx ctx, nng_msg **out, nng_duration timeout)
 		*out = nng_aio_get_msg(aio);
 	nng_aio_free(aio);
 	return rc;
+}
+
+static void *close_main(void *arg)
+{
+	nng_socket *s = arg;
+	nng_close(*s);
+	free(s);
+	return NULL;
+}
+
+void hd_nng_close_by(nng_socket s, int ms)
+{
+	nng_socket *copy = malloc(sizeof *copy);
+	pthread_t t;
+	if (!copy || (*copy = s, pthread_create(&t, NULL, close_main, copy))) {
+		free(copy);
+		nng_close(s);
+		return;
+	}
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	if (pthread_timedjoin_np(t, NULL, &deadline) != 0) {
+		hd_warn("nng.close_stuck", "socket=%u waited_ms=%d", s.id, ms);
+		pthread_detach(t);
+	}
 }

@@ -11,4 +11,11 @@ int hd_nng_ctx_send(nng_ctx ctx, nng_msg *msg, nng_duration timeout);
 /* On success *out is the caller's to free. */
 int hd_nng_ctx_recv(nng_ctx ctx, nng_msg **out, nng_duration timeout);
 
+/* nng_close() against a deadline: nng 1.5.2 was seen to hang in it (a
+ * subscriber with a full queue; a req socket whose peer was killed while
+ * aborted requests were in flight). The close runs on a helper thread; if
+ * it is not done within ms, it is left behind with a warning — these
+ * closes happen on the way out, and the kernel reclaims the socket. */
+void hd_nng_close_by(nng_socket s, int ms);
+
 #endif

@@ -108,7 +108,7 @@ void hd_rpc_client_close(hd_rpc_client *c)
 {
 	if (!c)
 		return;
-	nng_close(c->sock);
+	hd_nng_close_by(c->sock, 2000);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
