@@ -94,6 +94,7 @@ extern const gw_route gw_chat_routes[];
 extern const gw_route gw_voice_routes[];
 extern const gw_route gw_card_routes[];   /* cards.c … */
 extern const gw_route gw_macro_routes[];  /* macros.c … */
+extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
 extern const gw_route *const gw_route_tables[];
 
 /* pagination.c: offset (page, per_page) and cursor (page[size],

@@ -26,6 +26,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_voice_routes,
 	gw_card_routes,
 	gw_macro_routes,
+	gw_report_routes,
 	NULL,
 };
 /* clang-format on */

@@ -1,5 +1,6 @@
 /* metrics' event handlers, RPCs and Prometheus families. */
 #include "metrics.h"
+#include "mr.h"
 
 #include "common.pb-c.h"
 #include "hd/err.h"
@@ -27,6 +28,9 @@ static int on_ticket_created(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 int metrics_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	metrics *m = ctx;
+	int rc = mr_apply(m, t, ev); /* reports' rollups, same transaction */
+	if (rc)
+		return rc;
 	if (strcmp(ev->type, "ticket.created") == 0)
 		return on_ticket_created(m, t, ev);
 	return hd_txn_add_u64(t, m->counters, "events_other", 1, NULL);

@@ -1,19 +1,23 @@
 /* metrics: wiring only. */
 #include "metrics.h"
+#include "mr.h"
 
 #include "hd/prom.h"
 
 static const char *const own_dbs[] = {"counters", "tickets", NULL};
-static const char *const *const dbs[] = {own_dbs, NULL};
-static const char *const sources[] = {"intake", NULL};
+static const char *const *const dbs[] = {own_dbs, mr_db_names, NULL};
+static const char *const sources[] = {"intake", "routing", NULL};
 static metrics the_metrics;
-static const hd_rpc_route *const routes[] = {metrics_routes, NULL};
+static const hd_rpc_route *const routes[] = {metrics_routes, mr_routes,
+					     NULL};
 
 static int setup(hd_svc *svc, void *ctx)
 {
 	metrics *m = ctx;
 	m->store = svc->store;
 	int rc = metrics_store_bind(m);
+	if (!rc)
+		rc = mr_init(m);
 	return rc ? rc : hd_prom_add_collector(metrics_collect, m);
 }
 
