@@ -98,7 +98,7 @@ static void flag(json_t *report, const char *kind, const peer *x,
 		 old ? "oldest_age" : "", (open_work || old) && lonely ? ";" : "",
 		 lonely ? "no_members" : "");
 	mr_report_row(report,
-		      json_pack("{s:s, s:I, s:I, s:o, s:f, s:I, s:f, s:f, s:s}",
+		      json_pack("{s:s, s:I, s:I, s:o, s:f, s:I, s:f, s:I, s:s}",
 				"kind", kind, "id", (json_int_t)x->id, "open",
 				(json_int_t)x->open, "capacity",
 				group ? json_integer((json_int_t)x->members)
@@ -106,7 +106,7 @@ static void flag(json_t *report, const char *kind, const peer *x,
 				"load", round(x->load * 100) / 100,
 				"oldest_age_seconds", (json_int_t)x->age,
 				"median_load", round(mload * 100) / 100,
-				"median_oldest_age_seconds", mage, "reasons",
+				"median_oldest_age_seconds", (json_int_t)mage, "reasons",
 				why));
 }
 
