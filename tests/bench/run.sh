@@ -75,5 +75,8 @@ for c in 16 64; do
   wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
   wrk_run ticket_show "$c" "http://127.0.0.1:$PORT/api/v2/tickets/256.json" get.lua
 done
+# The live wallboard at 100,000 tickets, through the gateway.
+"$ROOT/tests/bench/reports_live.sh" "$PORT" "$OUT" "${BENCH_LIVE_TICKETS:-100000}"
 rss loaded
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
+python3 "$ROOT/tests/bench/reports_live.py" "$OUT/reports_live.tsv" "$OUT/results.json"
