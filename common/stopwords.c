@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* clang-format off */
 static const char *const words[] = {
 	"a", "about", "above", "after", "again", "against", "all", "also",
 	"am", "an", "and", "any", "are", "as", "at", "be", "because", "been",
@@ -33,6 +34,7 @@ static const char *const words[] = {
 	"주시", "지금", "지만", "탁드", "하고", "하는", "하세", "하여", "하지", "합니", "해당",
 	"해서", "해야", "해요", "해주", "했는", "했습", "혹시", "확인",
 };
+/* clang-format on */
 
 typedef struct key {
 	const char *s;

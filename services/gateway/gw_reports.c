@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define METRICS_PEER 3 /* gw_peer_names: routing, knowledge, notifications,
+#define METRICS_PEER                                                           \
+	3 /* gw_peer_names: routing, knowledge, notifications,
 			  metrics */
 #define MAX_TEXT_PARAM 255
 
@@ -29,7 +30,8 @@ static int time_param(gw_req *r, const char *name, int64_t *ms, gw_resp *out)
 	*ms = 0;
 	if (!v)
 		return HD_OK;
-	if (hd_parse_u64(v, &secs) == HD_OK && secs && secs < (uint64_t)1 << 40) {
+	if (hd_parse_u64(v, &secs) == HD_OK && secs &&
+	    secs < (uint64_t)1 << 40) {
 		*ms = (int64_t)secs * 1000;
 		return HD_OK;
 	}

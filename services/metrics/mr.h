@@ -20,7 +20,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
-#define MR_MAX_TAGS   10 /* tags of a ticket that get their own dimension */
+#define MR_MAX_TAGS   10  /* tags of a ticket that get their own dimension */
 #define MR_MAX_GROUPS 512 /* groups the wallboard tracks */
 #define MR_SEOUL_MS   (9LL * 3600 * 1000) /* account zone: UTC+9, no DST */
 #define MR_MINUTE_MS  60000LL
@@ -36,11 +36,13 @@ enum mr_metric {
 	MR_REPLIES = 5,  /* public agent replies; a = agent */
 	MR_CSAT = 6,     /* signed; a = agent, b = group, c = 1 good 2 bad */
 	MR_CALLS = 7,    /* a = outcome, b = wait bucket, c = 1 outbound */
-	MR_SLA = 8, /* a = policy, b = sla metric, c = group<<16|kind<<8|prio. */
-	MR_TERMS = 9,    /* a = term hash (day buckets only) */
+	MR_SLA =
+		8, /* a = policy, b = sla metric, c = group<<16|kind<<8|prio. */
+	MR_TERMS = 9, /* a = term hash (day buckets only) */
 };
 enum mr_gran { MR_G_MINUTE = 0, MR_G_HOUR = 1, MR_G_DAY = 2 };
-#define MR_ALL_GRANS ((1u << MR_G_MINUTE) | (1u << MR_G_HOUR) | (1u << MR_G_DAY))
+#define MR_ALL_GRANS                                                           \
+	((1u << MR_G_MINUTE) | (1u << MR_G_HOUR) | (1u << MR_G_DAY))
 enum mr_dim { MR_D_ALL = 0, MR_D_GROUP, MR_D_AGENT, MR_D_CHANNEL, MR_D_TAG };
 /* Time samples (samples db). */
 enum mr_sample { MR_S_FIRST_REPLY = 1, MR_S_RESOLUTION = 2, MR_S_HANDLE = 3 };
@@ -51,8 +53,14 @@ enum mr_open_kind {
 	MR_O_QUEUE = 3, /* unsolved, unassigned tickets of the group */
 };
 /* Ticket statuses; 0 = unknown. Unsolved ones are 1..4. */
-enum mr_status { MR_NEW = 1, MR_OPEN, MR_PENDING, MR_HOLD, MR_SOLVED_ST,
-		 MR_CLOSED };
+enum mr_status {
+	MR_NEW = 1,
+	MR_OPEN,
+	MR_PENDING,
+	MR_HOLD,
+	MR_SOLVED_ST,
+	MR_CLOSED
+};
 
 /* The dimensions an event is counted under. */
 typedef struct mr_dims {
@@ -65,7 +73,7 @@ typedef struct mr_dims {
 
 /* A report's filters: at most one dimension for rollup reports. */
 typedef struct mr_filter {
-	int64_t start, end; /* [start, end) ms */
+	int64_t start, end;         /* [start, end) ms */
 	uint64_t group, agent, tag; /* tag: hash of the folded tag */
 	const char *tag_text;       /* the folded tag */
 	unsigned channel;
@@ -115,11 +123,11 @@ int mr_roll_scan(metrics *m, hd_txn *t, int metric, int gran,
 		 void *arg);
 /* Open-work index: add (+1) or remove (-1) ticket under kind/id, keeping
  * the counts db; returns nothing, sticky on t. */
-void mr_open_move(metrics *m, hd_txn *t, int kind, uint64_t id,
-		  int64_t created, uint64_t ticket, int dir);
+void mr_open_move(metrics *m, hd_txn *t, int kind, uint64_t id, int64_t created,
+		  uint64_t ticket, int dir);
 /* Count and oldest created_at (0: none) of kind/id. */
-void mr_open_get(metrics *m, hd_txn *t, int kind, uint64_t id,
-		 uint64_t *count, int64_t *oldest);
+void mr_open_get(metrics *m, hd_txn *t, int kind, uint64_t id, uint64_t *count,
+		 int64_t *oldest);
 
 /* mr_ticket.c: ticket.created/updated/deleted. */
 int mr_on_ticket(metrics *m, hd_txn *t, const Hd__Envelope *ev);
@@ -175,10 +183,10 @@ int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		   hd_rpc_rep *rep);
 int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		   hd_rpc_rep *rep);
-int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f,
-		      json_t **out, hd_rpc_rep *rep);
-int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f,
-		       json_t **out, hd_rpc_rep *rep);
+int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		      hd_rpc_rep *rep);
+int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		       hd_rpc_rep *rep);
 int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		 hd_rpc_rep *rep);
 int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,

@@ -14,17 +14,16 @@
 /* SLA rows keep the group beside kind and priority: ids below 2^48. */
 #define GROUP_MASK ((1ULL << 48) - 1)
 
-static const char *const sla_metrics[] = {
-	"",
-	"first_reply_time",
-	"next_reply_time",
-	"periodic_update_time",
-	"requester_wait_time",
-	"agent_work_time",
-	"pausable_update_time",
-	NULL};
-static const char *const priorities[] = {"", "low", "normal", "high",
-					 "urgent", NULL};
+static const char *const sla_metrics[] = {"",
+					  "first_reply_time",
+					  "next_reply_time",
+					  "periodic_update_time",
+					  "requester_wait_time",
+					  "agent_work_time",
+					  "pausable_update_time",
+					  NULL};
+static const char *const priorities[] = {"",     "low",    "normal",
+					 "high", "urgent", NULL};
 
 int mr_code_of(const char *const *names, const char *s)
 {
@@ -58,8 +57,8 @@ static int on_user(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	Hd__User *u = hd__user__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!u)
 		return HD_E_DECODE;
-	uint8_t k[8], staff = !strcmp(u->role, "agent") ||
-			      !strcmp(u->role, "admin");
+	uint8_t k[8],
+		staff = !strcmp(u->role, "agent") || !strcmp(u->role, "admin");
 	hd_key_u64(k, u->id);
 	hd_txn_put(t, m->mr->users, k, 8, &staff, 1);
 	hd__user__free_unpacked(u, NULL);
@@ -95,7 +94,8 @@ static int on_comment(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	if (c->public_ && mr_user_role(m, t, c->author_id) &&
 	    mr_ticket_load(m, t, c->ticket_id, &s) == HD_OK && s &&
 	    c->created_at > s->created_at) {
-		mr_dims d = {.group = s->group_id, .agent = c->author_id,
+		mr_dims d = {.group = s->group_id,
+			     .agent = c->author_id,
 			     .channel = s->channel};
 		for (size_t i = 0; i < s->n_tags && i < MR_MAX_TAGS; i++)
 			d.tags[d.ntags++] =
@@ -104,11 +104,12 @@ static int on_comment(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 			    c->author_id, 0, 0, 1);
 		if (!s->first_reply_at) {
 			s->first_reply_at = c->created_at;
-			mr_sample_put(m, t, MR_S_FIRST_REPLY,
-				      mr_bucket(c->created_at, MR_G_DAY), s->id,
-				      (uint64_t)(c->created_at - s->created_at) /
-					      1000,
-				      &d);
+			mr_sample_put(
+				m, t, MR_S_FIRST_REPLY,
+				mr_bucket(c->created_at, MR_G_DAY), s->id,
+				(uint64_t)(c->created_at - s->created_at) /
+					1000,
+				&d);
 			mr_ticket_store(m, t, s);
 		}
 	}
@@ -117,18 +118,22 @@ static int on_comment(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
-static const char *const outcomes[] = {"",          "answered", "missed",
+static const char *const outcomes[] = {"",          "answered",  "missed",
 				       "abandoned", "voicemail", NULL};
 
 static unsigned wait_bucket(uint32_t secs)
 {
-	return secs < 10 ? 0 : secs < 20 ? 1 : secs < 30 ? 2 : secs < 60 ? 3 : 4;
+	return secs < 10   ? 0
+	       : secs < 20 ? 1
+	       : secs < 30 ? 2
+	       : secs < 60 ? 3
+			   : 4;
 }
 
 static int on_call(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__CallRecord *c =
-		hd__call_record__unpack(NULL, ev->payload.len, ev->payload.data);
+	Hd__CallRecord *c = hd__call_record__unpack(NULL, ev->payload.len,
+						    ev->payload.data);
 	if (!c)
 		return HD_E_DECODE;
 	mr_dims d = {.agent = c->agent_id, .channel = mr_channel_code("voice")};

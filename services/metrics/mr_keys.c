@@ -19,16 +19,26 @@
 #include <string.h>
 #include <time.h>
 
-const char *const mr_db_names[] = {"mr_roll", "mr_tickets", "mr_samples",
-				   "mr_open", "mr_counts",  "mr_users",
-				   "mr_members", "mr_names", NULL};
+const char *const mr_db_names[] = {"mr_roll",    "mr_tickets", "mr_samples",
+				   "mr_open",    "mr_counts",  "mr_users",
+				   "mr_members", "mr_names",   NULL};
 
-static const char *const channels[] = {
-	"other", "web", "email", "api", "voice", "chat", "mobile", "rule",
-	"sms",   "mobile_sdk", "side_conversation", "any_channel", NULL};
+static const char *const channels[] = {"other",
+				       "web",
+				       "email",
+				       "api",
+				       "voice",
+				       "chat",
+				       "mobile",
+				       "rule",
+				       "sms",
+				       "mobile_sdk",
+				       "side_conversation",
+				       "any_channel",
+				       NULL};
 
-static const char *const statuses[] = {"",       "new",    "open", "pending",
-				       "hold",   "solved", "closed", NULL};
+static const char *const statuses[] = {"",     "new",    "open",   "pending",
+				       "hold", "solved", "closed", NULL};
 
 unsigned mr_channel_code(const char *name)
 {
@@ -41,7 +51,7 @@ unsigned mr_channel_code(const char *name)
 const char *mr_channel_name(unsigned code)
 {
 	return code < sizeof channels / sizeof *channels - 1 ? channels[code]
-							      : "other";
+							     : "other";
 }
 
 unsigned mr_status_code(const char *name)
@@ -55,7 +65,7 @@ unsigned mr_status_code(const char *name)
 const char *mr_status_name(unsigned code)
 {
 	return code < sizeof statuses / sizeof *statuses - 1 ? statuses[code]
-							      : "";
+							     : "";
 }
 
 uint64_t mr_hash(const char *s, size_t len)
@@ -85,8 +95,7 @@ void mr_iso(int64_t ms, char out[21])
 {
 	time_t s = (time_t)floor_to(ms, 1000) / 1000;
 	struct tm tm;
-	if (!gmtime_r(&s, &tm) ||
-	    !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	if (!gmtime_r(&s, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		out[0] = '\0';
 }
 
@@ -128,9 +137,9 @@ static void add_i64(hd_txn *t, MDB_dbi dbi, const uint8_t *k, size_t klen,
 		hd_txn_put(t, dbi, k, klen, out, 8);
 }
 
-static void roll_one(metrics *m, hd_txn *t, int metric, unsigned grans,
-		     int dim, uint64_t dval, int64_t at, uint64_t a,
-		     uint64_t b, uint64_t c, int64_t delta)
+static void roll_one(metrics *m, hd_txn *t, int metric, unsigned grans, int dim,
+		     uint64_t dval, int64_t at, uint64_t a, uint64_t b,
+		     uint64_t c, int64_t delta)
 {
 	uint8_t k[ROLL_KEY];
 	for (int g = MR_G_MINUTE; g <= MR_G_DAY; g++) {
@@ -149,16 +158,16 @@ void mr_roll_add(metrics *m, hd_txn *t, int metric, unsigned grans,
 		return;
 	roll_one(m, t, metric, grans, MR_D_ALL, 0, at, a, b, c, delta);
 	if (d->group)
-		roll_one(m, t, metric, grans, MR_D_GROUP, d->group, at, a, b,
-			 c, delta);
+		roll_one(m, t, metric, grans, MR_D_GROUP, d->group, at, a, b, c,
+			 delta);
 	if (d->agent)
-		roll_one(m, t, metric, grans, MR_D_AGENT, d->agent, at, a, b,
-			 c, delta);
+		roll_one(m, t, metric, grans, MR_D_AGENT, d->agent, at, a, b, c,
+			 delta);
 	roll_one(m, t, metric, grans, MR_D_CHANNEL, d->channel, at, a, b, c,
 		 delta);
 	for (size_t i = 0; !d->no_tags && i < d->ntags; i++)
-		roll_one(m, t, metric, grans, MR_D_TAG, d->tags[i], at, a, b,
-			 c, delta);
+		roll_one(m, t, metric, grans, MR_D_TAG, d->tags[i], at, a, b, c,
+			 delta);
 }
 
 int mr_roll_scan(metrics *m, hd_txn *t, int metric, int gran,
@@ -195,8 +204,8 @@ static void open_key(uint8_t k[9], int kind, uint64_t id)
 	hd_key_u64(k + 1, id);
 }
 
-void mr_open_move(metrics *m, hd_txn *t, int kind, uint64_t id,
-		  int64_t created, uint64_t ticket, int dir)
+void mr_open_move(metrics *m, hd_txn *t, int kind, uint64_t id, int64_t created,
+		  uint64_t ticket, int dir)
 {
 	uint8_t k[25];
 	open_key(k, kind, id);
@@ -209,8 +218,8 @@ void mr_open_move(metrics *m, hd_txn *t, int kind, uint64_t id,
 	add_i64(t, m->mr->counts, k, 9, dir > 0 ? 1 : -1);
 }
 
-void mr_open_get(metrics *m, hd_txn *t, int kind, uint64_t id,
-		 uint64_t *count, int64_t *oldest)
+void mr_open_get(metrics *m, hd_txn *t, int kind, uint64_t id, uint64_t *count,
+		 int64_t *oldest)
 {
 	uint8_t k[9];
 	MDB_val v, key = {sizeof k, k};

@@ -138,10 +138,11 @@ static void format_live(mr_state *s, int64_t now, hd_buf *b)
 				       : 0;
 		longest = wait > longest ? wait : longest;
 		if (g->group)
-			hd_buf_printf(b, "%s{\"group_id\":%" PRIu64, n++ ? "," : "",
-				      g->group);
+			hd_buf_printf(b, "%s{\"group_id\":%" PRIu64,
+				      n++ ? "," : "", g->group);
 		else
-			hd_buf_printf(b, "%s{\"group_id\":null", n++ ? "," : "");
+			hd_buf_printf(b, "%s{\"group_id\":null",
+				      n++ ? "," : "");
 		hd_buf_printf(b,
 			      ",\"queued\":%" PRIu64 ",\"open\":%" PRIu64
 			      ",\"longest_wait_seconds\":%" PRId64 "}",

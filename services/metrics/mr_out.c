@@ -103,7 +103,8 @@ static int to_csv(const json_t *report, hd_buf *b)
 				rc = hd_buf_puts(b, ",");
 			if (!rc)
 				rc = csv_cell(b, json_object_get(
-							 row, json_string_value(col)));
+							 row, json_string_value(
+								      col)));
 		}
 		if (!rc)
 			rc = hd_buf_puts(b, "\r\n");

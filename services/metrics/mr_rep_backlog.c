@@ -40,8 +40,8 @@ static gstate *group_of(walk *w, uint64_t group)
 	return &w->g[w->ng++];
 }
 
-static void apply(walk *w, uint64_t group, uint64_t status,
-		  uint64_t assigned, int64_t v)
+static void apply(walk *w, uint64_t group, uint64_t status, uint64_t assigned,
+		  int64_t v)
 {
 	gstate *g = group_of(w, group);
 	if (!g || status < MR_NEW || status > MR_HOLD)
@@ -95,15 +95,14 @@ static void backlog_rows(walk *w, int64_t bucket, json_t *report)
 		int64_t total = s[1] + s[2] + s[3] + s[4];
 		if (!total)
 			continue;
-		mr_report_row(report,
-			      json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I}",
-					"time", iso, "group_id",
-					group_id(w->g[i].group), "new",
-					(json_int_t)s[1], "open",
-					(json_int_t)s[2], "pending",
-					(json_int_t)s[3], "hold",
-					(json_int_t)s[4], "total",
-					(json_int_t)total));
+		mr_report_row(
+			report,
+			json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "time",
+				  iso, "group_id", group_id(w->g[i].group),
+				  "new", (json_int_t)s[1], "open",
+				  (json_int_t)s[2], "pending", (json_int_t)s[3],
+				  "hold", (json_int_t)s[4], "total",
+				  (json_int_t)total));
 	}
 }
 
@@ -111,16 +110,16 @@ static void backlog_rows(walk *w, int64_t bucket, json_t *report)
 static int sum_days_before(metrics *m, hd_txn *t, const mr_filter *f,
 			   int64_t until, walk *w)
 {
-	return mr_roll_scan(m, t, MR_BACKLOG, MR_G_DAY, f, INT64_MIN / 2,
-			    until, sum_row, w);
+	return mr_roll_scan(m, t, MR_BACKLOG, MR_G_DAY, f, INT64_MIN / 2, until,
+			    sum_row, w);
 }
 
 int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		   hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"time",    "group_id", "new",
-					   "open",    "pending",  "hold",
-					   "total",   NULL};
+	static const char *const cols[] = {"time",  "group_id", "new",
+					   "open",  "pending",  "hold",
+					   "total", NULL};
 	int64_t first = mr_bucket(f->start, f->gran);
 	int64_t day = mr_bucket(first, MR_G_DAY);
 	int64_t step = f->gran == MR_G_MINUTE ? MR_MINUTE_MS
@@ -150,12 +149,12 @@ int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	return rc;
 }
 
-int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f,
-		      json_t **out, hd_rpc_rep *rep)
+int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		      hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {
-		"group_id", "new",      "open",       "pending", "hold",
-		"assigned", "unassigned", "total",    NULL};
+	static const char *const cols[] = {"group_id",   "new",   "open",
+					   "pending",    "hold",  "assigned",
+					   "unassigned", "total", NULL};
 	walk *w = calloc(1, sizeof *w);
 	if (!w)
 		return HD_E_NOMEM;
@@ -164,8 +163,8 @@ int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f,
 	int64_t day = mr_bucket(f->end, MR_G_DAY);
 	int rc = sum_days_before(m, t, f, day, w);
 	if (!rc)
-		rc = mr_roll_scan(m, t, MR_BACKLOG, MR_G_MINUTE, f, day,
-				  f->end, sum_row, w);
+		rc = mr_roll_scan(m, t, MR_BACKLOG, MR_G_MINUTE, f, day, f->end,
+				  sum_row, w);
 	qsort(w->g, w->ng, sizeof *w->g, by_group);
 	for (size_t i = 0; !rc && i < w->ng; i++) {
 		const int64_t *s = w->g[i].st, *a = w->g[i].assigned;
@@ -173,17 +172,16 @@ int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f,
 		int64_t as = a[1] + a[2] + a[3] + a[4];
 		if (!total)
 			continue;
-		mr_report_row(*out,
-			      json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, "
-					"s:I}",
-					"group_id", group_id(w->g[i].group),
-					"new", (json_int_t)s[1], "open",
-					(json_int_t)s[2], "pending",
-					(json_int_t)s[3], "hold",
-					(json_int_t)s[4], "assigned",
-					(json_int_t)as, "unassigned",
-					(json_int_t)(total - as), "total",
-					(json_int_t)total));
+		mr_report_row(
+			*out,
+			json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, "
+				  "s:I}",
+				  "group_id", group_id(w->g[i].group), "new",
+				  (json_int_t)s[1], "open", (json_int_t)s[2],
+				  "pending", (json_int_t)s[3], "hold",
+				  (json_int_t)s[4], "assigned", (json_int_t)as,
+				  "unassigned", (json_int_t)(total - as),
+				  "total", (json_int_t)total));
 	}
 	free(w);
 	return rc;

@@ -41,8 +41,7 @@ static uint64_t members_of(metrics *m, hd_txn *t, uint64_t group)
 	return n;
 }
 
-static size_t load_peers(metrics *m, hd_txn *t, int kind, int64_t now,
-			 peer *p)
+static size_t load_peers(metrics *m, hd_txn *t, int kind, int64_t now, peer *p)
 {
 	MDB_cursor *cur = NULL;
 	uint8_t k[9] = {(uint8_t)kind};
@@ -64,7 +63,8 @@ static size_t load_peers(metrics *m, hd_txn *t, int kind, int64_t now,
 			continue; /* tickets without a group have no capacity */
 		x->age = oldest && now > oldest ? (now - oldest) / 1000 : 0;
 		x->members = kind == MR_O_GROUP ? members_of(m, t, x->id) : 1;
-		x->load = (double)x->open / (double)(x->members ? x->members : 1);
+		x->load =
+			(double)x->open / (double)(x->members ? x->members : 1);
 		n++;
 	}
 	mdb_cursor_close(cur);
@@ -84,8 +84,8 @@ static double median(double *v, size_t n)
 	return n ? v[(n - 1) / 2] : 0;
 }
 
-static void flag(json_t *report, const char *kind, const peer *x,
-		 double mload, double mage)
+static void flag(json_t *report, const char *kind, const peer *x, double mload,
+		 double mage)
 {
 	char why[48];
 	int group = !strcmp(kind, "group");
@@ -93,9 +93,9 @@ static void flag(json_t *report, const char *kind, const peer *x,
 	int lonely = group && !x->members;
 	if (!open_work && !old && !lonely)
 		return;
-	snprintf(why, sizeof why, "%s%s%s%s%s",
-		 open_work ? "open_work" : "", open_work && old ? ";" : "",
-		 old ? "oldest_age" : "", (open_work || old) && lonely ? ";" : "",
+	snprintf(why, sizeof why, "%s%s%s%s%s", open_work ? "open_work" : "",
+		 open_work && old ? ";" : "", old ? "oldest_age" : "",
+		 (open_work || old) && lonely ? ";" : "",
 		 lonely ? "no_members" : "");
 	mr_report_row(report,
 		      json_pack("{s:s, s:I, s:I, s:o, s:f, s:I, s:f, s:I, s:s}",
@@ -106,8 +106,8 @@ static void flag(json_t *report, const char *kind, const peer *x,
 				"load", round(x->load * 100) / 100,
 				"oldest_age_seconds", (json_int_t)x->age,
 				"median_load", round(mload * 100) / 100,
-				"median_oldest_age_seconds", (json_int_t)mage, "reasons",
-				why));
+				"median_oldest_age_seconds", (json_int_t)mage,
+				"reasons", why));
 }
 
 static int judge(json_t *report, const char *kind, const peer *p, size_t n)
@@ -131,14 +131,15 @@ static int judge(json_t *report, const char *kind, const peer *p, size_t n)
 	return HD_OK;
 }
 
-int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f,
-		       json_t **out, hd_rpc_rep *rep)
+int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		       hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {
-		"kind",		"id",	       "open",
-		"capacity",	"load",	       "oldest_age_seconds",
+		"kind",        "id",
+		"open",        "capacity",
+		"load",        "oldest_age_seconds",
 		"median_load", "median_oldest_age_seconds",
-		"reasons",	NULL};
+		"reasons",     NULL};
 	peer *p = calloc(MAX_PEERS, sizeof *p);
 	if (!p)
 		return HD_E_NOMEM;

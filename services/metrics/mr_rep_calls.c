@@ -34,9 +34,9 @@ int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		 hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {
-		"inbound",    "answered",   "missed",     "abandoned",
+		"inbound",    "answered",    "missed",       "abandoned",
 		"voicemail",  "answer_rate", "abandon_rate", "wait_lt_10",
-		"wait_lt_20", "wait_lt_30", "wait_lt_60", "wait_ge_60",
+		"wait_lt_20", "wait_lt_30",  "wait_lt_60",   "wait_ge_60",
 		"outbound",   NULL};
 	calls s = {0};
 	*out = mr_report_new("calls", f, cols);
@@ -119,16 +119,16 @@ static json_t *policy_title(metrics *m, hd_txn *t, uint64_t policy)
 int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	       hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"policy_id", "policy_title",
-					   "metric",    "priority",
-					   "group_id",  "warnings",
-					   "breaches",  NULL};
+	static const char *const cols[] = {
+		"policy_id", "policy_title", "metric",   "priority",
+		"group_id",  "warnings",     "breaches", NULL};
 	slas s = {.v = calloc(MAX_SLA_ROWS, sizeof(sla_row))};
 	if (!s.v)
 		return HD_E_NOMEM;
 	*out = mr_report_new("sla", f, cols);
-	int rc = mr_roll_scan(m, t, MR_SLA, f->gran, f,
-			      mr_bucket(f->start, f->gran), f->end, sla_add, &s);
+	int rc =
+		mr_roll_scan(m, t, MR_SLA, f->gran, f,
+			     mr_bucket(f->start, f->gran), f->end, sla_add, &s);
 	qsort(s.v, s.n, sizeof *s.v, by_key);
 	for (size_t i = 0; !rc && i < s.n; i++) {
 		const sla_row *r = &s.v[i];

@@ -56,10 +56,10 @@ int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 			      grid);
 	for (int d = 0; !rc && d < 7; d++)
 		for (int h = 0; h < 24; h++)
-			mr_report_row(*out, json_pack("{s:s, s:i, s:I}",
-						      "weekday", days[d], "hour",
-						      h, "tickets",
-						      (json_int_t)grid[d][h]));
+			mr_report_row(*out,
+				      json_pack("{s:s, s:i, s:I}", "weekday",
+						days[d], "hour", h, "tickets",
+						(json_int_t)grid[d][h]));
 	return rc;
 }
 
@@ -128,8 +128,7 @@ static int by_count(const void *a, const void *b)
 	return strcmp(x->text, y->text);
 }
 
-static void term_text(metrics *m, hd_txn *t, uint64_t h, char *out,
-		      size_t cap)
+static void term_text(metrics *m, hd_txn *t, uint64_t h, char *out, size_t cap)
 {
 	uint8_t k[9] = {2};
 	MDB_val v;
@@ -172,8 +171,8 @@ static int top_terms(metrics *m, hd_txn *t, terms *s, json_t *report)
 int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		    hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"rank", "term", "tickets",
-					   "previous_tickets", "change", NULL};
+	static const char *const cols[] = {
+		"rank", "term", "tickets", "previous_tickets", "change", NULL};
 	/* Whole Seoul days: the period's days and as many before them. */
 	int64_t d0 = mr_bucket(f->start, MR_G_DAY);
 	int64_t d1 = mr_bucket(f->end - 1, MR_G_DAY) + MR_DAY_MS;

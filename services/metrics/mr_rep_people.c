@@ -30,9 +30,8 @@ static int times_row(metrics *m, hd_txn *t, const mr_filter *f, int kind,
 int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		 hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"metric", "tickets",
-					   "median_seconds", "p90_seconds",
-					   NULL};
+	static const char *const cols[] = {
+		"metric", "tickets", "median_seconds", "p90_seconds", NULL};
 	*out = mr_report_new("times", f, cols);
 	int rc = times_row(m, t, f, MR_S_FIRST_REPLY, "first_reply_time", *out);
 	if (!rc)
@@ -79,8 +78,8 @@ static int by_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int agent_row(metrics *m, hd_txn *t, const mr_filter *f,
-		     const agent *a, json_t *report)
+static int agent_row(metrics *m, hd_txn *t, const mr_filter *f, const agent *a,
+		     json_t *report)
 {
 	uint64_t *v = NULL, open;
 	size_t n = 0;
@@ -95,8 +94,8 @@ static int agent_row(metrics *m, hd_txn *t, const mr_filter *f,
 				(json_int_t)a->n[0], "solved",
 				(json_int_t)a->n[1], "public_replies",
 				(json_int_t)a->n[2], "median_handle_seconds",
-				(json_int_t)mr_percentile(v, n, 50),
-				"open_now", (json_int_t)open));
+				(json_int_t)mr_percentile(v, n, 50), "open_now",
+				(json_int_t)open));
 	free(v);
 	return HD_OK;
 }
@@ -104,9 +103,13 @@ static int agent_row(metrics *m, hd_txn *t, const mr_filter *f,
 int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		  hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {
-		"agent_id",	"assigned", "solved", "public_replies",
-		"median_handle_seconds", "open_now", NULL};
+	static const char *const cols[] = {"agent_id",
+					   "assigned",
+					   "solved",
+					   "public_replies",
+					   "median_handle_seconds",
+					   "open_now",
+					   NULL};
 	static const int metric[] = {MR_ASSIGNED, MR_SOLVED, MR_REPLIES};
 	agents s = {.v = calloc(MAX_AGENTS, sizeof(agent))};
 	if (!s.v)
@@ -136,8 +139,7 @@ typedef struct csat {
 	size_t n[3];
 } csat;
 
-static void count(tally *v, size_t *n, uint64_t id, uint64_t score,
-		  int64_t d)
+static void count(tally *v, size_t *n, uint64_t id, uint64_t score, int64_t d)
 {
 	size_t i;
 	for (i = 0; i < *n && v[i].id != id; i++)
@@ -188,19 +190,19 @@ static void csat_row(json_t *report, const char *scope, const tally *v,
 	} else if (v->id) {
 		id = json_integer((json_int_t)v->id);
 	}
-	mr_report_row(report, json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:f}",
-					"scope", scope, "id", id, "time", time,
-					"good", (json_int_t)v->good, "bad",
-					(json_int_t)v->bad, "rated",
-					(json_int_t)rated, "percent_good",
-					mr_pct(good, rated)));
+	mr_report_row(report,
+		      json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:f}", "scope",
+				scope, "id", id, "time", time, "good",
+				(json_int_t)v->good, "bad", (json_int_t)v->bad,
+				"rated", (json_int_t)rated, "percent_good",
+				mr_pct(good, rated)));
 }
 
 int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"scope", "id",    "time",
-					   "good",  "bad",   "rated",
+	static const char *const cols[] = {"scope",        "id",  "time",
+					   "good",         "bad", "rated",
 					   "percent_good", NULL};
 	static const char *const scopes[] = {"agent", "group", "period"};
 	if (f->tag)
@@ -211,8 +213,9 @@ int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		return HD_E_NOMEM;
 	*out = mr_report_new("csat", f, cols);
 	json_object_set_new(*out, "interval", json_string(f->interval));
-	int rc = mr_roll_scan(m, t, MR_CSAT, f->gran, f,
-			      mr_bucket(f->start, f->gran), f->end, csat_add, s);
+	int rc =
+		mr_roll_scan(m, t, MR_CSAT, f->gran, f,
+			     mr_bucket(f->start, f->gran), f->end, csat_add, s);
 	csat_row(*out, "all", &s->all, 0);
 	for (int k = 0; !rc && k < 3; k++) {
 		qsort(s->by[k], s->n[k], sizeof(tally), by_tally);

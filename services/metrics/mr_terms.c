@@ -44,8 +44,7 @@ static void name_put(terms *s, uint64_t h, const char *tok, size_t len)
 	MDB_val v;
 	k[0] = 2;
 	hd_key_u64(k + 1, h);
-	if (hd_txn_get(s->t, s->m->mr->names, k, sizeof k, &v) ==
-	    HD_E_NOTFOUND)
+	if (hd_txn_get(s->t, s->m->mr->names, k, sizeof k, &v) == HD_E_NOTFOUND)
 		hd_txn_put(s->t, s->m->mr->names, k, sizeof k, tok, len);
 }
 
@@ -69,8 +68,7 @@ static int on_token(void *arg, const char *tok, size_t len, uint32_t pos)
 	return 0;
 }
 
-int mr_term_count(metrics *m, hd_txn *t, const Hd__Ticket *tk,
-		  const mr_dims *d)
+int mr_term_count(metrics *m, hd_txn *t, const Hd__Ticket *tk, const mr_dims *d)
 {
 	terms s = {.m = m, .t = t, .d = d, .at = tk->created_at};
 	int rc = hd_tokenize(tk->subject, strlen(tk->subject), on_token, &s);

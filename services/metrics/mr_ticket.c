@@ -34,8 +34,8 @@ static void dims_of(const Hd__MrTicket *s, mr_dims *d)
 
 /* Backlog rows and the open-work index: undo (dir -1) or do (+1) what s
  * counts for. */
-static void count_open(metrics *m, hd_txn *t, const Hd__MrTicket *s,
-		       int64_t at, int dir)
+static void count_open(metrics *m, hd_txn *t, const Hd__MrTicket *s, int64_t at,
+		       int dir)
 {
 	if (!is_unsolved(s))
 		return;
@@ -43,8 +43,7 @@ static void count_open(metrics *m, hd_txn *t, const Hd__MrTicket *s,
 	dims_of(s, &d);
 	mr_roll_add(m, t, MR_BACKLOG, MR_ALL_GRANS, &d, at, s->group_id,
 		    s->status, s->assignee_id != 0, dir);
-	mr_open_move(m, t, MR_O_GROUP, s->group_id, s->created_at, s->id,
-		     dir);
+	mr_open_move(m, t, MR_O_GROUP, s->group_id, s->created_at, s->id, dir);
 	if (s->assignee_id)
 		mr_open_move(m, t, MR_O_AGENT, s->assignee_id, s->created_at,
 			     s->id, dir);
@@ -70,10 +69,12 @@ static int same_open(const Hd__MrTicket *a, const Hd__MrTicket *b)
 
 static void csat_count(metrics *m, hd_txn *t, const Hd__MrTicket *s, int dir)
 {
-	mr_dims d = {.group = s->csat_group, .agent = s->csat_agent,
-		     .channel = s->channel, .no_tags = 1};
-	mr_roll_add(m, t, MR_CSAT, MR_ALL_GRANS, &d, s->csat_at,
-		    s->csat_agent, s->csat_group, s->csat, dir);
+	mr_dims d = {.group = s->csat_group,
+		     .agent = s->csat_agent,
+		     .channel = s->channel,
+		     .no_tags = 1};
+	mr_roll_add(m, t, MR_CSAT, MR_ALL_GRANS, &d, s->csat_at, s->csat_agent,
+		    s->csat_group, s->csat, dir);
 }
 
 static unsigned csat_code(const char *score)
@@ -85,11 +86,10 @@ static void on_solve(metrics *m, hd_txn *t, Hd__MrTicket *s, int64_t at)
 {
 	mr_dims d;
 	dims_of(s, &d);
-	mr_roll_add(m, t, MR_SOLVED, MR_ALL_GRANS, &d, at, s->assignee_id, 0,
-		    0, 1);
-	uint64_t secs = at > s->created_at ? (uint64_t)(at - s->created_at) /
-						     1000
-					   : 0;
+	mr_roll_add(m, t, MR_SOLVED, MR_ALL_GRANS, &d, at, s->assignee_id, 0, 0,
+		    1);
+	uint64_t secs =
+		at > s->created_at ? (uint64_t)(at - s->created_at) / 1000 : 0;
 	if (s->resolution_day)
 		mr_sample_del(m, t, MR_S_RESOLUTION, s->resolution_day, s->id);
 	s->resolution_day = mr_bucket(at, MR_G_DAY);

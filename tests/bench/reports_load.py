@@ -53,7 +53,13 @@ def main():
     for t in threads:
         t.join()
     created = time.time()
-    while not request(conn, "GET", "/api/v2/hd/bus")["bus"]["converged"]:
+    conn.close()  # idle past the keep-alive timeout while the workers ran
+    while True:
+        poll = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        done = request(poll, "GET", "/api/v2/hd/bus")["bus"]["converged"]
+        poll.close()
+        if done:
+            break
         time.sleep(0.5)
     print(f"  reports_load: {COUNT} tickets created in {created - start:.1f}s, "
           f"applied everywhere after {time.time() - start:.1f}s")

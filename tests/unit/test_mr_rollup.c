@@ -75,8 +75,8 @@ typedef struct job {
 static int add_job(hd_txn *t, void *arg)
 {
 	job *j = arg;
-	mr_roll_add(j->m, t, MR_CREATED, MR_ALL_GRANS, j->d, j->at, j->a, 0,
-		    0, j->delta);
+	mr_roll_add(j->m, t, MR_CREATED, MR_ALL_GRANS, j->d, j->at, j->a, 0, 0,
+		    j->delta);
 	return t->rc;
 }
 
@@ -102,8 +102,8 @@ static seen scan(fx *f, int gran, const mr_filter *flt)
 	seen s = {0};
 	hd_txn t;
 	assert_hd_ok(hd_store_read(f->s, &t));
-	assert_hd_ok(mr_roll_scan(&f->m, &t, MR_CREATED, gran, flt, D0 - 48 * HOUR,
-				  D0 + 48 * HOUR, collect, &s));
+	assert_hd_ok(mr_roll_scan(&f->m, &t, MR_CREATED, gran, flt,
+				  D0 - 48 * HOUR, D0 + 48 * HOUR, collect, &s));
 	hd_txn_end(&t);
 	return s;
 }
@@ -111,7 +111,9 @@ static seen scan(fx *f, int gran, const mr_filter *flt)
 static void test_rollup_late_and_zero(void **state)
 {
 	fx *f = *state;
-	mr_dims d = {.group = 7, .channel = 3, .ntags = 1,
+	mr_dims d = {.group = 7,
+		     .channel = 3,
+		     .ntags = 1,
 		     .tags = {mr_hash("배송", strlen("배송"))}};
 	job j = {&f->m, &d, D0 + 10 * HOUR + 5, 1, 3};
 	assert_hd_ok(hd_store_write(f->s, add_job, &j));
@@ -153,8 +155,9 @@ static int samples_job(hd_txn *t, void *arg)
 	static const uint64_t secs[] = {50, 10, 40, 20, 30};
 	for (uint64_t i = 0; i < 5; i++) {
 		mr_dims d = {.group = i % 2 ? 1 : 2, .agent = 9, .channel = 1};
-		mr_sample_put(j->m, t, MR_S_FIRST_REPLY, D0 + (int64_t)i * 24 * HOUR,
-			      100 + i, secs[i], &d);
+		mr_sample_put(j->m, t, MR_S_FIRST_REPLY,
+			      D0 + (int64_t)i * 24 * HOUR, 100 + i, secs[i],
+			      &d);
 	}
 	return t->rc;
 }
@@ -207,8 +210,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buckets),
-		cmocka_unit_test_setup_teardown(test_rollup_late_and_zero, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_rollup_late_and_zero,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_percentiles, setup,
 						teardown),
 		cmocka_unit_test(test_stopwords_and_codes),
