@@ -6,7 +6,7 @@
 
 static const char *const own_dbs[] = {"counters", "tickets", NULL};
 static const char *const *const dbs[] = {own_dbs, mr_db_names, NULL};
-static const char *const sources[] = {"intake", "routing", NULL};
+static const char *const sources[] = {"intake", "routing", "knowledge", NULL};
 static metrics the_metrics;
 static const hd_rpc_route *const routes[] = {metrics_routes, mr_routes, NULL};
 

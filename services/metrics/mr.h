@@ -38,7 +38,15 @@ enum mr_metric {
 	MR_CALLS = 7,    /* a = outcome, b = wait bucket, c = 1 outbound */
 	MR_SLA =
 		8, /* a = policy, b = sla metric, c = group<<16|kind<<8|prio. */
-	MR_TERMS = 9, /* a = term hash (day buckets only) */
+	MR_TERMS = 9,    /* a = term hash (day buckets only) */
+	MR_DEFLECT = 10, /* a = enum mr_deflect */
+};
+/* Self-service counts (MR_DEFLECT's a). */
+enum mr_deflect {
+	MR_DF_SHOWN = 1,       /* kb.deflection "shown": articles offered */
+	MR_DF_RESOLVED = 2,    /* kb.deflection "resolved" by the customer */
+	MR_DF_SUGGESTED = 3,   /* a new ticket got kb.suggested articles */
+	MR_DF_SELF_SERVED = 4, /* …and was solved without an agent's reply */
 };
 enum mr_gran { MR_G_MINUTE = 0, MR_G_HOUR = 1, MR_G_DAY = 2 };
 #define MR_ALL_GRANS                                                           \
@@ -135,6 +143,9 @@ int mr_on_ticket(metrics *m, hd_txn *t, const Hd__Envelope *ev);
  * hd__mr_ticket__free_unpacked), and storing it. Sticky on t. */
 int mr_ticket_load(metrics *m, hd_txn *t, uint64_t id, Hd__MrTicket **out);
 int mr_ticket_store(metrics *m, hd_txn *t, const Hd__MrTicket *s);
+/* Count a suggested ticket solved without a public agent reply, once.
+ * Sticky on t. */
+void mr_self_served(metrics *m, hd_txn *t, Hd__MrTicket *s);
 /* mr_terms.c: count the new ticket's distinct keywords (day buckets). */
 int mr_term_count(metrics *m, hd_txn *t, const Hd__Ticket *tk,
 		  const mr_dims *d);
@@ -197,6 +208,8 @@ int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		 hd_rpc_rep *rep);
 int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	       hd_rpc_rep *rep);
+int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		      hd_rpc_rep *rep);
 int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		    hd_rpc_rep *rep);
 

@@ -6,6 +6,7 @@
 #include "alerts.pb-c.h"
 #include "channels.pb-c.h"
 #include "hd/err.h"
+#include "knowledge.pb-c.h"
 #include "ticket.pb-c.h"
 #include "user.pb-c.h"
 
@@ -168,6 +169,50 @@ static int on_sla(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
+/* kb.suggested: remember the ticket had suggestions (a state of its own
+ * when the ticket's events have not been applied yet). */
+static int on_suggested(metrics *m, hd_txn *t, const Hd__Envelope *ev)
+{
+	static const mr_dims none = {0};
+	Hd__KbSuggested *k = hd__kb_suggested__unpack(NULL, ev->payload.len,
+						      ev->payload.data);
+	if (!k)
+		return HD_E_DECODE;
+	Hd__MrTicket *s = NULL, fresh = HD__MR_TICKET__INIT;
+	if (k->n_suggestions && k->ticket_id &&
+	    mr_ticket_load(m, t, k->ticket_id, &s) == HD_OK) {
+		Hd__MrTicket *x = s ? s : &fresh;
+		if (!x->suggested) {
+			x->id = k->ticket_id;
+			x->suggested = 1;
+			mr_roll_add(m, t, MR_DEFLECT, MR_ALL_GRANS, &none,
+				    ev->time_ms, MR_DF_SUGGESTED, 0, 0, 1);
+			mr_self_served(m, t, x);
+			mr_ticket_store(m, t, x);
+		}
+	}
+	hd__mr_ticket__free_unpacked(s, NULL);
+	hd__kb_suggested__free_unpacked(k, NULL);
+	return t->rc;
+}
+
+static int on_deflection(metrics *m, hd_txn *t, const Hd__Envelope *ev)
+{
+	static const mr_dims none = {0};
+	Hd__KbDeflection *d = hd__kb_deflection__unpack(NULL, ev->payload.len,
+							ev->payload.data);
+	if (!d)
+		return HD_E_DECODE;
+	uint64_t what = !strcmp(d->action, "shown")      ? MR_DF_SHOWN
+			: !strcmp(d->action, "resolved") ? MR_DF_RESOLVED
+							 : 0;
+	if (what)
+		mr_roll_add(m, t, MR_DEFLECT, MR_ALL_GRANS, &none, d->at, what,
+			    0, 0, 1);
+	hd__kb_deflection__free_unpacked(d, NULL);
+	return t->rc;
+}
+
 typedef struct topic {
 	const char *type;
 	int (*fn)(metrics *m, hd_txn *t, const Hd__Envelope *ev);
@@ -185,6 +230,8 @@ static const topic topics[] = {
 	{"call.recorded", on_call},
 	{"sla.warning", on_sla},
 	{"sla.breached", on_sla},
+	{"kb.suggested", on_suggested},
+	{"kb.deflection", on_deflection},
 	{NULL, NULL},
 };
 

@@ -1,7 +1,9 @@
 /* Reports from other services' events: calls (voice records: answer rate,
  * abandoned and missed calls, inbound wait-time buckets) and sla (warnings
  * and breaches by policy, metric, priority and group, from routing's
- * sla.warning / sla.breached). */
+ * sla.warning / sla.breached) and deflection (knowledge's kb.deflection and
+ * kb.suggested: articles shown before asking and how many were enough;
+ * tickets with suggestions solved without an agent's public reply). */
 #include "mr.h"
 
 #include "hd/err.h"
@@ -152,5 +154,49 @@ int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 				  "breaches", (json_int_t)r->breaches));
 	}
 	free(s.v);
+	return rc;
+}
+
+/* ---- deflection ---- */
+
+static void deflect_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
+			uint64_t c, int64_t v)
+{
+	int64_t *n = arg;
+	if (a >= MR_DF_SHOWN && a <= MR_DF_SELF_SERVED)
+		n[a] += v;
+}
+
+int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		      hd_rpc_rep *rep)
+{
+	static const char *const cols[] = {"shown",
+					   "resolved",
+					   "resolution_rate",
+					   "tickets_with_suggestions",
+					   "solved_without_agent_reply",
+					   "self_service_rate",
+					   NULL};
+	int64_t n[MR_DF_SELF_SERVED + 1] = {0};
+	if (f->nfilters)
+		return hd_rpc_fail(rep, HD_E_INVALID, "filters",
+				   "deflection takes no filters");
+	*out = mr_report_new("deflection", f, cols);
+	int rc = mr_roll_scan(m, t, MR_DEFLECT, f->gran, f,
+			      mr_bucket(f->start, f->gran), f->end, deflect_add,
+			      n);
+	mr_report_row(*out, json_pack("{s:I, s:I, s:f, s:I, s:I, s:f}", "shown",
+				      (json_int_t)n[MR_DF_SHOWN], "resolved",
+				      (json_int_t)n[MR_DF_RESOLVED],
+				      "resolution_rate",
+				      mr_pct((uint64_t)n[MR_DF_RESOLVED],
+					     (uint64_t)n[MR_DF_SHOWN]),
+				      "tickets_with_suggestions",
+				      (json_int_t)n[MR_DF_SUGGESTED],
+				      "solved_without_agent_reply",
+				      (json_int_t)n[MR_DF_SELF_SERVED],
+				      "self_service_rate",
+				      mr_pct((uint64_t)n[MR_DF_SELF_SERVED],
+					     (uint64_t)n[MR_DF_SUGGESTED])));
 	return rc;
 }

@@ -31,6 +31,7 @@ static const report reports[] = {
 	{"bottlenecks", mr_rep_bottlenecks, MR_G_DAY},
 	{"calls", mr_rep_calls, MR_G_DAY},
 	{"keywords", mr_rep_keywords, MR_G_DAY},
+	{"deflection", mr_rep_deflection, MR_G_DAY},
 	{NULL, NULL, 0},
 };
 

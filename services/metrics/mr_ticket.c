@@ -105,6 +105,21 @@ static void on_solve(metrics *m, hd_txn *t, Hd__MrTicket *s, int64_t at)
 			      (uint64_t)(at - s->assigned_at) / 1000, &d);
 	}
 	s->solved_at = at;
+	mr_self_served(m, t, s);
+}
+
+/* Self-service figures have no dimensions: whether kb.suggested or the
+ * ticket's own events come first differs between runs (two sources), and
+ * the counts must not. */
+void mr_self_served(metrics *m, hd_txn *t, Hd__MrTicket *s)
+{
+	static const mr_dims none = {0};
+	if (!s->suggested || s->self_served || s->first_reply_at ||
+	    s->deleted || !is_solved(s->status))
+		return;
+	s->self_served = 1;
+	mr_roll_add(m, t, MR_DEFLECT, MR_ALL_GRANS, &none, s->solved_at,
+		    MR_DF_SELF_SERVED, 0, 0, 1);
 }
 
 /* Keep the old state's measurements; take the ticket's current fields. */
@@ -182,7 +197,9 @@ int mr_on_ticket(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 		if (!strcmp(ev->type, "ticket.deleted"))
 			s.deleted = 1;
 		int64_t at = tk->updated_at ? tk->updated_at : ev->time_ms;
-		apply_change(m, t, old, &s, tk, at);
+		/* A state made by kb.suggested alone: the ticket is new here. */
+		apply_change(m, t, old && old->created_at ? old : NULL, &s, tk,
+			     at);
 		mr_ticket_store(m, t, &s);
 		if (old && old->group_id != s.group_id)
 			mr_live_set_group(m, t, old->group_id);

@@ -4,9 +4,9 @@ ratings and calls; every report's numbers are hand-computed below, CSV
 included. Replaying the whole event log into a fresh metrics store gives
 byte-identical reports. Hostile parameters get a 4xx naming the field."""
 import base64
-import calendar
 import os
 import shutil
+import subprocess
 import time
 from urllib.parse import quote
 
@@ -17,9 +17,24 @@ SEC = 1000
 MIN = 60 * SEC
 HOUR = 60 * MIN
 DAY = 24 * HOUR
-# Monday 2026-03-02 00:00 in Seoul (UTC+9) = 2026-03-01T15:00:00Z.
-D0 = calendar.timegm((2026, 3, 1, 15, 0, 0)) * 1000
+KST = 9 * HOUR
+
+
+def next_monday_seoul():
+    """A Monday 00:00 in Seoul (UTC+9) two to three weeks ahead. Ahead, not
+    behind: outboxes trim by age against the wall clock, so events stamped
+    in the business past could be trimmed before a replay pulls them."""
+    day = (int(time.time() * 1000) + KST) // DAY + 14
+    day += (4 - day) % 7  # 1970-01-01 was a Thursday: day % 7 == 4 is Monday
+    return day * DAY - KST
+
+
+D0 = next_monday_seoul()
 D1, D2 = D0 + DAY, D0 + 2 * DAY
+
+
+def iso(ms):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
 
 
 def kst(day, h, m=0):
@@ -28,8 +43,9 @@ def kst(day, h, m=0):
 
 # Where in its second each kind of event lands, so that the whole seconds
 # between two of them are exact despite request latency (< 200 ms):
-# created +0.1 s, assigned +0.3 s, replied/solved +0.7 s, queried +0.9 s.
-NEW, ASSIGN, ACT, QUERY = 100, 300, 700, 900
+# created +0.1 s, assigned +0.3 s, replied/solved +0.7 s, queried +0.5 s
+# (reports of "now" only look at creation times).
+NEW, ASSIGN, ACT, QUERY = 100, 300, 700, 500
 
 
 def at(s, ms, frac=ACT):
@@ -90,7 +106,14 @@ def call(c, call_id, caller, started, outcome, wait, agent=None):
     return r.json["ticket"]["id"]
 
 
-def build(s):
+def deflect(s, tools, *args):
+    """A visitor's deflection through knowledge's RPC (no HTTP route yet)."""
+    url = f"ipc://{s.run}/knowledge-0.rpc"
+    return subprocess.run([os.path.join(tools, "hd-kb-deflect"), url, *args], check=True,
+                          capture_output=True, text=True, timeout=30).stdout.strip()
+
+
+def build(s, tools):
     """The data set. Returns the ids the assertions need."""
     c = s.client()
     at(s, kst(D0, 8))
@@ -140,6 +163,9 @@ def build(s):
     ticket(c, "환불 요청", "환불 부탁드립니다", r2, group_id=ids["G3"], tags=["반품"])
     at(s, kst(D1, 11), NEW)
     ticket(c, "앱 로그인 오류", "앱에 로그인이 안 돼요", r2, group_id=ids["G1"], assignee_id=ids["A"])
+    at(s, kst(D1, 12))
+    shown = [deflect(s, tools, "create", q) for q in ("배송 조회", "환불 방법", "비밀번호 변경")]
+    deflect(s, tools, "resolve", shown[1])
     at(s, kst(D1, 14), NEW)
     call(c, "call-3", "010-1111-0003", kst(D1, 14), "missed", 70)
     at(s, kst(D1, 15))
@@ -174,25 +200,25 @@ RANGE = {"start_time": D0 // 1000, "end_time": D2 // 1000}
 
 def check_flow(c, ids):
     assert rows(c, "volume", **RANGE) == [
-        {"time": "2026-03-02T00:00:00Z", "channel": "web", "tickets": 1},
-        {"time": "2026-03-02T00:00:00Z", "channel": "api", "tickets": 2},
-        {"time": "2026-03-02T01:00:00Z", "channel": "voice", "tickets": 2},
-        {"time": "2026-03-03T01:00:00Z", "channel": "api", "tickets": 2},
-        {"time": "2026-03-03T02:00:00Z", "channel": "api", "tickets": 1},
-        {"time": "2026-03-03T05:00:00Z", "channel": "voice", "tickets": 1}]
+        {"time": iso(D0 + 9 * HOUR), "channel": "web", "tickets": 1},
+        {"time": iso(D0 + 9 * HOUR), "channel": "api", "tickets": 2},
+        {"time": iso(D0 + 10 * HOUR), "channel": "voice", "tickets": 2},
+        {"time": iso(D1 + 10 * HOUR), "channel": "api", "tickets": 2},
+        {"time": iso(D1 + 11 * HOUR), "channel": "api", "tickets": 1},
+        {"time": iso(D1 + 14 * HOUR), "channel": "voice", "tickets": 1}]
     assert rows(c, "volume", interval="day", **RANGE) == [
-        {"time": "2026-03-01T15:00:00Z", "channel": "web", "tickets": 1},
-        {"time": "2026-03-01T15:00:00Z", "channel": "api", "tickets": 2},
-        {"time": "2026-03-01T15:00:00Z", "channel": "voice", "tickets": 2},
-        {"time": "2026-03-02T15:00:00Z", "channel": "api", "tickets": 3},
-        {"time": "2026-03-02T15:00:00Z", "channel": "voice", "tickets": 1}]
+        {"time": iso(D0), "channel": "web", "tickets": 1},
+        {"time": iso(D0), "channel": "api", "tickets": 2},
+        {"time": iso(D0), "channel": "voice", "tickets": 2},
+        {"time": iso(D1), "channel": "api", "tickets": 3},
+        {"time": iso(D1), "channel": "voice", "tickets": 1}]
     assert rows(c, "volume", tag="배송", **RANGE) == [
-        {"time": "2026-03-02T00:00:00Z", "channel": "api", "tickets": 1},
-        {"time": "2026-03-03T01:00:00Z", "channel": "api", "tickets": 1}]
+        {"time": iso(D0 + 9 * HOUR), "channel": "api", "tickets": 1},
+        {"time": iso(D1 + 10 * HOUR), "channel": "api", "tickets": 1}]
     assert rows(c, "volume", group_id=ids["G1"], **RANGE) == [
-        {"time": "2026-03-02T00:00:00Z", "channel": "api", "tickets": 1},
-        {"time": "2026-03-03T01:00:00Z", "channel": "api", "tickets": 1},
-        {"time": "2026-03-03T02:00:00Z", "channel": "api", "tickets": 1}]
+        {"time": iso(D0 + 9 * HOUR), "channel": "api", "tickets": 1},
+        {"time": iso(D1 + 10 * HOUR), "channel": "api", "tickets": 1},
+        {"time": iso(D1 + 11 * HOUR), "channel": "api", "tickets": 1}]
     heat = rows(c, "heatmap", **RANGE)
     assert len(heat) == 7 * 24 and sum(x["tickets"] for x in heat) == 9
     assert [(x["weekday"], x["hour"], x["tickets"]) for x in heat if x["tickets"]] == [
@@ -201,7 +227,7 @@ def check_flow(c, ids):
     # tokens dropped; Hangul as bigrams; ties by term).
     kw = get(c, "keywords", channel="api", start_time=D1 // 1000, end_time=D2 // 1000)
     assert kw.status == 200, kw
-    assert kw.json["report"]["previous_start_time"] == "2026-03-01T15:00:00Z"
+    assert kw.json["report"]["previous_start_time"] == iso(D0)
     before = {"배송": 1, "송이": 1, "늦어": 1, "오류": 1}
     terms = sorted(["배송", "지연", "송이", "일째", "늦어", "환불", "로그", "그인", "오류", "앱에", "인이", "돼요"],
                    key=lambda t: t.encode())
@@ -213,12 +239,12 @@ def check_flow(c, ids):
 def check_work(c, ids):
     G1, G2, G3 = ids["G1"], ids["G2"], ids["G3"]
     assert rows(c, "backlog", **RANGE) == [
-        {"time": "2026-03-01T15:00:00Z", "group_id": None, "new": 2, "open": 1, "pending": 0, "hold": 0, "total": 3},
-        {"time": "2026-03-01T15:00:00Z", "group_id": G1, "new": 0, "open": 1, "pending": 0, "hold": 0, "total": 1},
-        {"time": "2026-03-01T15:00:00Z", "group_id": G2, "new": 0, "open": 0, "pending": 1, "hold": 0, "total": 1},
-        {"time": "2026-03-02T15:00:00Z", "group_id": None, "new": 2, "open": 2, "pending": 0, "hold": 0, "total": 4},
-        {"time": "2026-03-02T15:00:00Z", "group_id": G1, "new": 0, "open": 2, "pending": 0, "hold": 0, "total": 2},
-        {"time": "2026-03-02T15:00:00Z", "group_id": G3, "new": 1, "open": 0, "pending": 0, "hold": 0, "total": 1}]
+        {"time": iso(D0), "group_id": None, "new": 2, "open": 1, "pending": 0, "hold": 0, "total": 3},
+        {"time": iso(D0), "group_id": G1, "new": 0, "open": 1, "pending": 0, "hold": 0, "total": 1},
+        {"time": iso(D0), "group_id": G2, "new": 0, "open": 0, "pending": 1, "hold": 0, "total": 1},
+        {"time": iso(D1), "group_id": None, "new": 2, "open": 2, "pending": 0, "hold": 0, "total": 4},
+        {"time": iso(D1), "group_id": G1, "new": 0, "open": 2, "pending": 0, "hold": 0, "total": 2},
+        {"time": iso(D1), "group_id": G3, "new": 1, "open": 0, "pending": 0, "hold": 0, "total": 1}]
     assert rows(c, "assignment", **RANGE) == [
         {"group_id": None, "new": 2, "open": 2, "pending": 0, "hold": 0, "assigned": 2, "unassigned": 2, "total": 4},
         {"group_id": G1, "new": 0, "open": 2, "pending": 0, "hold": 0, "assigned": 2, "unassigned": 0, "total": 2},
@@ -244,13 +270,19 @@ def check_work(c, ids):
         {"scope": "agent", "id": ids["B"], "time": None, "good": 0, "bad": 1, "rated": 1, "percent_good": 0.0},
         {"scope": "group", "id": G1, "time": None, "good": 1, "bad": 0, "rated": 1, "percent_good": 100.0},
         {"scope": "group", "id": G2, "time": None, "good": 0, "bad": 1, "rated": 1, "percent_good": 0.0},
-        {"scope": "period", "id": None, "time": "2026-03-02T15:00:00Z", "good": 1, "bad": 1, "rated": 2,
+        {"scope": "period", "id": None, "time": iso(D1), "good": 1, "bad": 1, "rated": 2,
          "percent_good": 50.0}]
     assert rows(c, "calls", **RANGE) == [
         {"inbound": 3, "answered": 1, "missed": 1, "abandoned": 1, "voicemail": 0, "answer_rate": 33.3,
          "abandon_rate": 33.3, "wait_lt_10": 1, "wait_lt_20": 0, "wait_lt_30": 1, "wait_lt_60": 0,
          "wait_ge_60": 1, "outbound": 0}]
     assert rows(c, "calls", agent_id=ids["A"], **RANGE)[0]["inbound"] == 1
+    # Three visitors were shown articles before asking; one said it helped.
+    # No ticket got suggestions (the help center has no articles).
+    assert rows(c, "deflection", **RANGE) == [
+        {"shown": 3, "resolved": 1, "resolution_rate": 33.3, "tickets_with_suggestions": 0,
+         "solved_without_agent_reply": 0, "self_service_rate": 0.0}]
+    assert rows(c, "deflection", start_time=D2 // 1000, end_time=(D2 + DAY) // 1000)[0]["shown"] == 0
     # No SLA policies on this branch's routing: no warnings, no breaches.
     assert rows(c, "sla", **RANGE) == []
 
@@ -266,10 +298,11 @@ def check_now(s, c, ids):
         {"kind": "agent", "id": ids["A"], "open": 3, "capacity": None, "load": 3.0,
          "oldest_age_seconds": 169200, "median_load": 1.0, "median_oldest_age_seconds": 169200,
          "reasons": "open_work"}]
+    at(s, kst(D2, 9), QUERY)
     live = c.request("GET", REPORTS + "live")
     assert live.status == 200, live
     assert live.json == {"live": {
-        "time": "2026-03-04T00:00:00Z",
+        "time": iso(D2 + 9 * HOUR),
         "queues": [
             {"group_id": None, "queued": 2, "open": 5, "longest_wait_seconds": 168900},
             {"group_id": ids["G1"], "queued": 0, "open": 2, "longest_wait_seconds": 0},
@@ -283,11 +316,11 @@ def check_csv(c, ids):
     assert r.status == 200, r
     assert r.headers["content-type"] == "text/csv; charset=utf-8", r.headers
     assert r.raw == ('\ufeff"time","channel","tickets"\r\n'
-                      '"2026-03-01T15:00:00Z","web",1\r\n'
-                      '"2026-03-01T15:00:00Z","api",2\r\n'
-                      '"2026-03-01T15:00:00Z","voice",2\r\n'
-                      '"2026-03-02T15:00:00Z","api",3\r\n'
-                      '"2026-03-02T15:00:00Z","voice",1\r\n').encode(), r.raw
+                      f'"{iso(D0)}","web",1\r\n'
+                      f'"{iso(D0)}","api",2\r\n'
+                      f'"{iso(D0)}","voice",2\r\n'
+                      f'"{iso(D1)}","api",3\r\n'
+                      f'"{iso(D1)}","voice",1\r\n').encode(), r.raw
     k = get(c, "keywords", format="csv", channel="api", start_time=D1 // 1000, end_time=D2 // 1000)
     text = k.raw.decode("utf-8")
     assert text.startswith('\ufeff"rank","term","tickets","previous_tickets","change"\r\n')
@@ -300,11 +333,14 @@ def all_reports(s, c, ids):
     at(s, kst(D2, 9), QUERY)
     out = {}
     for name in ["volume", "heatmap", "backlog", "assignment", "times", "sla", "csat", "agents",
-                 "calls", "keywords"]:
+                 "calls", "keywords", "deflection"]:
         out[name] = get(c, name, **RANGE).raw
         out[name + ".csv"] = get(c, name, format="csv", **RANGE).raw
     out["tag"] = get(c, "volume", tag="배송", **RANGE).raw
+    # Reports of "now": the same business second for both runs.
+    at(s, kst(D2, 9), QUERY)
     out["bottlenecks"] = get(c, "bottlenecks").raw
+    at(s, kst(D2, 9), QUERY)
     out["live"] = c.request("GET", REPORTS + "live").raw
     return out
 
@@ -330,13 +366,14 @@ def check_hostile(s, c, ids):
     bad(422, "start_time", start_time=D2 // 1000, end_time=D0 // 1000)
     bad(422, "end_time", start_time=1, end_time=D2 // 1000)
     assert get(c, "csat", tag="배송").status == 422
+    assert get(c, "deflection", group_id=ids["G1"]).status == 422
     assert get(c, "nosuch").status == 404
     assert get(c, "volume/extra").status == 404
 
 
 def test_reports(ctx):
     with Suite(ctx.bin_dir).start() as s:
-        ids = build(s)
+        ids = build(s, ctx.tools_dir)
         s.wait_converged()
         c = s.client()
         check_flow(c, ids)
