@@ -234,6 +234,7 @@ const gw_route gw_mc_routes[] = {
 	{"GET", "/api/v2/satisfaction_ratings", gw_mc_ratings, GW_AUTH_USER},
 	{"GET", "/api/v2/satisfaction_ratings/{id}", gw_mc_rating,
 	 GW_AUTH_USER},
-	{"GET", "/api/v2/hd/reports/csat", gw_mc_csat, GW_AUTH_USER},
+	{"GET", "/api/v2/hd/satisfaction_ratings/summary", gw_mc_csat,
+	 GW_AUTH_USER},
 	{NULL, NULL, NULL, 0},
 };

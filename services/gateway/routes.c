@@ -35,6 +35,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_help_center_routes, /* help_center.c */
 	gw_hc_article_routes,  /* help_center_articles.c */
 	gw_mc_routes,
+	gw_report_routes,
 	NULL,
 };
 /* clang-format on */

@@ -1,6 +1,7 @@
 /* metrics' event handlers, RPCs and Prometheus families. */
 #include "metrics.h"
 #include "mc.h"
+#include "mr.h"
 
 #include "common.pb-c.h"
 #include "hd/err.h"
@@ -29,6 +30,9 @@ int metrics_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	metrics *m = ctx;
 	int rc = mc_apply(t, ev); /* ticket metrics, ratings, export */
+	if (!rc)
+		rc = mr_apply(m, t,
+			      ev); /* reports' rollups, same transaction */
 	if (rc)
 		return rc;
 	if (strcmp(ev->type, "ticket.created") == 0)

@@ -10,6 +10,7 @@
 typedef struct metrics {
 	hd_store *store;
 	MDB_dbi counters, tickets;
+	struct mr_state *mr; /* mr_*.c: reports, rollups, wallboard */
 } metrics;
 
 /* store.c */

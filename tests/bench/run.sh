@@ -79,5 +79,8 @@ done
 # c=2 (one connection per wrk thread) for latency, c=16 under load.
 "$ROOT/tests/bench/kb_load.sh" "$PORT" "$TOOLS" "$OUT/data/run" "${BENCH_KB_ARTICLES:-100000}"
 for c in 2 16; do wrk_run kb_search "$c" "http://127.0.0.1:$PORT/api/v2/help_center/articles/search.json" kb_search.lua; done
+# The live wallboard at 100,000 tickets, through the gateway.
+"$ROOT/tests/bench/reports_live.sh" "$PORT" "$OUT" "${BENCH_LIVE_TICKETS:-100000}"
 rss loaded
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
+python3 "$ROOT/tests/bench/reports_live.py" "$OUT/reports_live.tsv" "$OUT/results.json"

@@ -211,10 +211,10 @@ def check_ratings(s, c, uc, other, tid, requester, admin_id):
     assert c.request("GET", "/api/v2/satisfaction_ratings.json?score=great").status == 422
     assert c.request("GET", "/api/v2/satisfaction_ratings.json?start_time=-5").status == 400
     assert uc.request("GET", "/api/v2/satisfaction_ratings.json").status == 403
-    csat = c.request("GET", "/api/v2/hd/reports/csat.json?group_by=agent").json
+    csat = c.request("GET", "/api/v2/hd/satisfaction_ratings/summary.json?group_by=agent").json
     assert csat["csat"] == [{"agent_id": admin_id, "good": 1, "bad": 0, "rated": 1,
                              "satisfaction_percent": 100.0}], csat
-    assert c.request("GET", "/api/v2/hd/reports/csat.json?group_by=planet").status == 422
+    assert c.request("GET", "/api/v2/hd/satisfaction_ratings/summary.json?group_by=planet").status == 422
     # Only the requester, only a solved ticket, only good or bad.
     rate = {"satisfaction_rating": {"score": "bad", "comment": "별로예요"}}
     assert other.request("POST", f"/api/v2/tickets/{tid}/satisfaction_rating.json", rate).status in (403, 404)

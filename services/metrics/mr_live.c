@@ -1,0 +1,180 @@
+/* The live wallboard: queue per group, longest wait, today's calls. The
+ * figures are copies of durable counters read inside the applying
+ * transaction (so a batch retried after a failed commit sets them right
+ * again) and kept in memory under a mutex; metrics.live formats them
+ * without touching the store, so a poll costs microseconds. */
+#include "mr.h"
+
+#include "hd/err.h"
+#include "hd/pbwire.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+/* The slot of group, inserted in id order; NULL when the table is full.
+ * Caller holds mu. */
+static mr_live_group *slot(mr_state *s, uint64_t group)
+{
+	size_t lo = 0, hi = s->ngroups;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (s->groups[mid].group < group)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->ngroups && s->groups[lo].group == group)
+		return &s->groups[lo];
+	if (s->ngroups == MR_MAX_GROUPS)
+		return NULL;
+	memmove(&s->groups[lo + 1], &s->groups[lo],
+		(s->ngroups - lo) * sizeof *s->groups);
+	s->ngroups++;
+	s->groups[lo] = (mr_live_group){.group = group};
+	return &s->groups[lo];
+}
+
+void mr_live_set_group(metrics *m, hd_txn *t, uint64_t group)
+{
+	uint64_t queue, open;
+	int64_t oldest, ignored;
+	mr_open_get(m, t, MR_O_QUEUE, group, &queue, &oldest);
+	mr_open_get(m, t, MR_O_GROUP, group, &open, &ignored);
+	if (t->rc)
+		return;
+	pthread_mutex_lock(&m->mr->mu);
+	mr_live_group *g = slot(m->mr, group);
+	if (g) {
+		g->queue = queue;
+		g->open = open;
+		g->oldest = oldest;
+	}
+	pthread_mutex_unlock(&m->mr->mu);
+}
+
+typedef struct day_calls {
+	int64_t day;
+	uint64_t inbound, answered;
+} day_calls;
+
+static void add_call(void *arg, int64_t bucket, uint64_t a, uint64_t b,
+		     uint64_t c, int64_t v)
+{
+	(void)b;
+	day_calls *d = arg;
+	if (bucket != d->day || c != 0 || v <= 0)
+		return;
+	d->inbound += (uint64_t)v;
+	if (a == 1) /* answered */
+		d->answered += (uint64_t)v;
+}
+
+void mr_live_calls(metrics *m, hd_txn *t, int64_t at)
+{
+	day_calls d = {.day = mr_bucket(at, MR_G_DAY)};
+	mr_filter all = {.dim = MR_D_ALL};
+	/* A late call of an earlier day changes nothing on the board; the
+	 * business clock may also have been moved back (tests). */
+	if (d.day < m->mr->calls_day &&
+	    d.day != mr_bucket(hd_now_ms(), MR_G_DAY))
+		return;
+	if (mr_roll_scan(m, t, MR_CALLS, MR_G_DAY, &all, d.day,
+			 d.day + MR_DAY_MS, add_call, &d) ||
+	    !d.inbound)
+		return;
+	pthread_mutex_lock(&m->mr->mu);
+	m->mr->calls_day = d.day;
+	m->mr->calls_inbound = d.inbound;
+	m->mr->calls_answered = d.answered;
+	pthread_mutex_unlock(&m->mr->mu);
+}
+
+/* Every group with open work, read from the counts db at start. */
+int mr_live_load(metrics *m)
+{
+	hd_txn t;
+	MDB_cursor *cur = NULL;
+	int rc = hd_store_read(m->store, &t);
+	if (rc)
+		return rc;
+	if (mdb_cursor_open(t.txn, m->mr->counts, &cur)) {
+		hd_txn_end(&t);
+		return HD_E_IO;
+	}
+	uint8_t k[9] = {MR_O_GROUP};
+	MDB_val key = {sizeof k, k}, val;
+	int mrc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	for (; mrc == 0; mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+		const uint8_t *p = key.mv_data;
+		if (key.mv_size != 9 || p[0] != MR_O_GROUP)
+			break;
+		mr_live_set_group(m, &t, hd_key_get_u64(p + 1));
+	}
+	mdb_cursor_close(cur);
+	mr_live_calls(m, &t, hd_now_ms());
+	hd_txn_end(&t);
+	return HD_OK;
+}
+
+static void pct(hd_buf *b, uint64_t num, uint64_t den)
+{
+	/* One decimal, printed as text: no binary-float noise on screens. */
+	uint64_t tenths = den ? (num * 1000 + den / 2) / den : 0;
+	hd_buf_printf(b, "%" PRIu64 ".%" PRIu64, tenths / 10, tenths % 10);
+}
+
+static void format_live(mr_state *s, int64_t now, hd_buf *b)
+{
+	char iso[21];
+	int64_t longest = 0;
+	mr_iso(now, iso);
+	hd_buf_printf(b, "{\"live\":{\"time\":\"%s\",\"queues\":[", iso);
+	for (size_t i = 0, n = 0; i < s->ngroups; i++) {
+		const mr_live_group *g = &s->groups[i];
+		if (!g->open)
+			continue;
+		int64_t wait = g->oldest && now > g->oldest
+				       ? (now - g->oldest) / 1000
+				       : 0;
+		longest = wait > longest ? wait : longest;
+		if (g->group)
+			hd_buf_printf(b, "%s{\"group_id\":%" PRIu64,
+				      n++ ? "," : "", g->group);
+		else
+			hd_buf_printf(b, "%s{\"group_id\":null",
+				      n++ ? "," : "");
+		hd_buf_printf(b,
+			      ",\"queued\":%" PRIu64 ",\"open\":%" PRIu64
+			      ",\"longest_wait_seconds\":%" PRId64 "}",
+			      g->queue, g->open, wait);
+	}
+	int today = s->calls_day == mr_bucket(now, MR_G_DAY);
+	uint64_t in = today ? s->calls_inbound : 0;
+	uint64_t ans = today ? s->calls_answered : 0;
+	hd_buf_printf(b,
+		      "],\"longest_wait_seconds\":%" PRId64
+		      ",\"calls_today\":{\"inbound\":%" PRIu64
+		      ",\"answered\":%" PRIu64 ",\"answer_rate\":",
+		      longest, in, ans);
+	pct(b, ans, in);
+	hd_buf_puts(b, "}}}");
+}
+
+int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	(void)req;
+	metrics *m = ctx;
+	hd_buf b;
+	Hd__ReportReply r = HD__REPORT_REPLY__INIT;
+	hd_buf_init(&b, (size_t)1 << 20);
+	pthread_mutex_lock(&m->mr->mu);
+	format_live(m->mr, hd_now_ms(), &b);
+	pthread_mutex_unlock(&m->mr->mu);
+	int rc = b.data ? HD_OK : HD_E_NOMEM;
+	if (!rc) {
+		r.json = b.data;
+		rc = hd_pb_pack(&rep->payload, &r);
+	}
+	hd_buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,156 @@
+/* bottlenecks: agents and groups whose open work or oldest ticket is out of
+ * line with their capacity, now (the time range and filters do not apply).
+ *   agent: load = unsolved tickets assigned to the agent (capacity 1).
+ *   group: load = unsolved tickets of the group per member (capacity =
+ *          members, from group_membership events).
+ * Among peers with open work, a row is flagged when its load is more than
+ * twice the peers' median load ("open_work"), its oldest unsolved ticket is
+ * more than twice the peers' median oldest age ("oldest_age"), or a group
+ * has open work and no members ("no_members"). Only flagged rows appear. */
+#include "mr.h"
+
+#include "hd/err.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PEERS 4096
+
+typedef struct peer {
+	uint64_t id, open, members;
+	int64_t age; /* seconds */
+	double load;
+} peer;
+
+static uint64_t members_of(metrics *m, hd_txn *t, uint64_t group)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t k[8];
+	uint64_t n = 0;
+	hd_key_u64(k, group);
+	MDB_val key = {8, k}, val;
+	if (mdb_cursor_open(t->txn, m->mr->members, &cur))
+		return 0;
+	int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	for (; rc == 0 && key.mv_size == 16 && !memcmp(key.mv_data, k, 8);
+	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+		n++;
+	mdb_cursor_close(cur);
+	return n;
+}
+
+static size_t load_peers(metrics *m, hd_txn *t, int kind, int64_t now, peer *p)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t k[9] = {(uint8_t)kind};
+	size_t n = 0;
+	MDB_val key = {sizeof k, k}, val;
+	if (mdb_cursor_open(t->txn, m->mr->counts, &cur))
+		return 0;
+	int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	for (; rc == 0 && n < MAX_PEERS;
+	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+		const uint8_t *kp = key.mv_data;
+		if (key.mv_size != 9 || kp[0] != kind)
+			break;
+		peer *x = &p[n];
+		int64_t oldest;
+		x->id = hd_key_get_u64(kp + 1);
+		mr_open_get(m, t, kind, x->id, &x->open, &oldest);
+		if (!x->open || (kind == MR_O_GROUP && !x->id))
+			continue; /* tickets without a group have no capacity */
+		x->age = oldest && now > oldest ? (now - oldest) / 1000 : 0;
+		x->members = kind == MR_O_GROUP ? members_of(m, t, x->id) : 1;
+		x->load =
+			(double)x->open / (double)(x->members ? x->members : 1);
+		n++;
+	}
+	mdb_cursor_close(cur);
+	return n;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Lower median (the middle value, or the lower of the two middle ones). */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_d);
+	return n ? v[(n - 1) / 2] : 0;
+}
+
+static void flag(json_t *report, const char *kind, const peer *x, double mload,
+		 double mage)
+{
+	char why[48];
+	int group = !strcmp(kind, "group");
+	int open_work = x->load > 2 * mload, old = (double)x->age > 2 * mage;
+	int lonely = group && !x->members;
+	if (!open_work && !old && !lonely)
+		return;
+	snprintf(why, sizeof why, "%s%s%s%s%s", open_work ? "open_work" : "",
+		 open_work && old ? ";" : "", old ? "oldest_age" : "",
+		 (open_work || old) && lonely ? ";" : "",
+		 lonely ? "no_members" : "");
+	mr_report_row(report,
+		      json_pack("{s:s, s:I, s:I, s:o, s:f, s:I, s:f, s:I, s:s}",
+				"kind", kind, "id", (json_int_t)x->id, "open",
+				(json_int_t)x->open, "capacity",
+				group ? json_integer((json_int_t)x->members)
+				      : json_null(),
+				"load", round(x->load * 100) / 100,
+				"oldest_age_seconds", (json_int_t)x->age,
+				"median_load", round(mload * 100) / 100,
+				"median_oldest_age_seconds", (json_int_t)mage,
+				"reasons", why));
+}
+
+static int judge(json_t *report, const char *kind, const peer *p, size_t n)
+{
+	double *loads = malloc((n ? n : 1) * sizeof *loads);
+	double *ages = malloc((n ? n : 1) * sizeof *ages);
+	if (!loads || !ages) {
+		free(loads);
+		free(ages);
+		return HD_E_NOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		loads[i] = p[i].load;
+		ages[i] = (double)p[i].age;
+	}
+	double mload = median(loads, n), mage = median(ages, n);
+	for (size_t i = 0; i < n; i++)
+		flag(report, kind, &p[i], mload, mage);
+	free(loads);
+	free(ages);
+	return HD_OK;
+}
+
+int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		       hd_rpc_rep *rep)
+{
+	static const char *const cols[] = {
+		"kind",        "id",
+		"open",        "capacity",
+		"load",        "oldest_age_seconds",
+		"median_load", "median_oldest_age_seconds",
+		"reasons",     NULL};
+	peer *p = calloc(MAX_PEERS, sizeof *p);
+	if (!p)
+		return HD_E_NOMEM;
+	int64_t now = hd_now_ms();
+	*out = mr_report_new("bottlenecks", f, cols);
+	size_t n = load_peers(m, t, MR_O_GROUP, now, p);
+	int rc = judge(*out, "group", p, n);
+	if (!rc) {
+		n = load_peers(m, t, MR_O_AGENT, now, p);
+		rc = judge(*out, "agent", p, n);
+	}
+	free(p);
+	return rc;
+}

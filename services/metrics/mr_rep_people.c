@@ -1,0 +1,227 @@
+/* Reports on how work is done: times (first reply and resolution, median
+ * and 90th percentile), agents (assigned, solved, public replies, median
+ * handle time, open now) and csat (% good overall, per agent, group and
+ * day). Counts cover the buckets of the interval that start in the range. */
+#include "mr.h"
+
+#include "hd/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int times_row(metrics *m, hd_txn *t, const mr_filter *f, int kind,
+		     const char *name, json_t *report)
+{
+	uint64_t *v = NULL;
+	size_t n = 0;
+	int rc = mr_sample_collect(m, t, kind, f, 0, &v, &n);
+	if (rc)
+		return rc;
+	mr_report_row(report,
+		      json_pack("{s:s, s:I, s:I, s:I}", "metric", name,
+				"tickets", (json_int_t)n, "median_seconds",
+				(json_int_t)mr_percentile(v, n, 50),
+				"p90_seconds",
+				(json_int_t)mr_percentile(v, n, 90)));
+	free(v);
+	return HD_OK;
+}
+
+int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		 hd_rpc_rep *rep)
+{
+	static const char *const cols[] = {
+		"metric", "tickets", "median_seconds", "p90_seconds", NULL};
+	*out = mr_report_new("times", f, cols);
+	int rc = times_row(m, t, f, MR_S_FIRST_REPLY, "first_reply_time", *out);
+	if (!rc)
+		rc = times_row(m, t, f, MR_S_RESOLUTION, "resolution_time",
+			       *out);
+	return rc;
+}
+
+/* ---- agents ---- */
+
+#define MAX_AGENTS 4096
+
+typedef struct agent {
+	uint64_t id;
+	int64_t n[3]; /* assigned, solved, public replies */
+} agent;
+
+typedef struct agents {
+	agent *v;
+	size_t n;
+	int which;
+} agents;
+
+static void agent_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
+		      uint64_t c, int64_t v)
+{
+	agents *s = arg;
+	if (!a)
+		return; /* solved without an assignee */
+	size_t i;
+	for (i = 0; i < s->n && s->v[i].id != a; i++)
+		;
+	if (i == s->n) {
+		if (s->n == MAX_AGENTS)
+			return;
+		s->v[s->n++] = (agent){.id = a};
+	}
+	s->v[i].n[s->which] += v;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const agent *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int agent_row(metrics *m, hd_txn *t, const mr_filter *f, const agent *a,
+		     json_t *report)
+{
+	uint64_t *v = NULL, open;
+	size_t n = 0;
+	int64_t oldest;
+	int rc = mr_sample_collect(m, t, MR_S_HANDLE, f, a->id, &v, &n);
+	if (rc)
+		return rc;
+	mr_open_get(m, t, MR_O_AGENT, a->id, &open, &oldest);
+	mr_report_row(report,
+		      json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "agent_id",
+				(json_int_t)a->id, "assigned",
+				(json_int_t)a->n[0], "solved",
+				(json_int_t)a->n[1], "public_replies",
+				(json_int_t)a->n[2], "median_handle_seconds",
+				(json_int_t)mr_percentile(v, n, 50), "open_now",
+				(json_int_t)open));
+	free(v);
+	return HD_OK;
+}
+
+int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		  hd_rpc_rep *rep)
+{
+	static const char *const cols[] = {"agent_id",
+					   "assigned",
+					   "solved",
+					   "public_replies",
+					   "median_handle_seconds",
+					   "open_now",
+					   NULL};
+	static const int metric[] = {MR_ASSIGNED, MR_SOLVED, MR_REPLIES};
+	agents s = {.v = calloc(MAX_AGENTS, sizeof(agent))};
+	if (!s.v)
+		return HD_E_NOMEM;
+	*out = mr_report_new("agents", f, cols);
+	int rc = HD_OK;
+	for (s.which = 0; !rc && s.which < 3; s.which++)
+		rc = mr_roll_scan(m, t, metric[s.which], f->gran, f,
+				  mr_bucket(f->start, f->gran), f->end,
+				  agent_add, &s);
+	qsort(s.v, s.n, sizeof *s.v, by_id);
+	for (size_t i = 0; !rc && i < s.n; i++)
+		rc = agent_row(m, t, f, &s.v[i], *out);
+	free(s.v);
+	return rc;
+}
+
+/* ---- csat ---- */
+
+typedef struct tally {
+	uint64_t id;
+	int64_t good, bad;
+} tally;
+
+typedef struct csat {
+	tally all, by[3][MAX_AGENTS]; /* agents, groups, days */
+	size_t n[3];
+} csat;
+
+static void count(tally *v, size_t *n, uint64_t id, uint64_t score, int64_t d)
+{
+	size_t i;
+	for (i = 0; i < *n && v[i].id != id; i++)
+		;
+	if (i == *n) {
+		if (*n == MAX_AGENTS)
+			return;
+		v[(*n)++] = (tally){.id = id};
+	}
+	if (score == 1)
+		v[i].good += d;
+	else if (score == 2)
+		v[i].bad += d;
+}
+
+static void csat_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
+		     uint64_t c, int64_t v)
+{
+	csat *s = arg;
+	if (c == 1)
+		s->all.good += v;
+	else if (c == 2)
+		s->all.bad += v;
+	if (a)
+		count(s->by[0], &s->n[0], a, c, v);
+	if (b)
+		count(s->by[1], &s->n[1], b, c, v);
+	count(s->by[2], &s->n[2], (uint64_t)bucket, c, v);
+}
+
+static int by_tally(const void *a, const void *b)
+{
+	const tally *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static void csat_row(json_t *report, const char *scope, const tally *v,
+		     int is_time)
+{
+	char iso[21];
+	uint64_t good = (uint64_t)v->good, rated = (uint64_t)(v->good + v->bad);
+	json_t *id = json_null(), *time = json_null();
+	if (!rated)
+		return;
+	if (is_time) {
+		mr_iso((int64_t)v->id, iso);
+		time = json_string(iso);
+	} else if (v->id) {
+		id = json_integer((json_int_t)v->id);
+	}
+	mr_report_row(report,
+		      json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:f}", "scope",
+				scope, "id", id, "time", time, "good",
+				(json_int_t)v->good, "bad", (json_int_t)v->bad,
+				"rated", (json_int_t)rated, "percent_good",
+				mr_pct(good, rated)));
+}
+
+int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		hd_rpc_rep *rep)
+{
+	static const char *const cols[] = {"scope",        "id",  "time",
+					   "good",         "bad", "rated",
+					   "percent_good", NULL};
+	static const char *const scopes[] = {"agent", "group", "period"};
+	if (f->tag)
+		return hd_rpc_fail(rep, HD_E_INVALID, "tag",
+				   "csat is not reported by tag");
+	csat *s = calloc(1, sizeof *s);
+	if (!s)
+		return HD_E_NOMEM;
+	*out = mr_report_new("csat", f, cols);
+	json_object_set_new(*out, "interval", json_string(f->interval));
+	int rc =
+		mr_roll_scan(m, t, MR_CSAT, f->gran, f,
+			     mr_bucket(f->start, f->gran), f->end, csat_add, s);
+	csat_row(*out, "all", &s->all, 0);
+	for (int k = 0; !rc && k < 3; k++) {
+		qsort(s->by[k], s->n[k], sizeof(tally), by_tally);
+		for (size_t i = 0; i < s->n[k]; i++)
+			csat_row(*out, scopes[k], &s->by[k][i], k == 2);
+	}
+	free(s);
+	return rc;
+}

@@ -1,0 +1,179 @@
+/* metrics.report and metrics.live: the report table, the filters' checks,
+ * and the module's setup. Reports read one read transaction, so every
+ * figure of a report comes from the same committed state. */
+#include "mr.h"
+
+#include "hd/err.h"
+#include "hd/tokenize.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_RANGE_MS (7 * MR_DAY_MS)
+#define MAX_RANGE_MS     (400 * MR_DAY_MS)
+
+typedef struct report {
+	const char *name;
+	mr_report_fn fn;
+	int gran; /* default interval */
+} report;
+
+static const report reports[] = {
+	{"volume", mr_rep_volume, MR_G_HOUR},
+	{"heatmap", mr_rep_heatmap, MR_G_HOUR},
+	{"backlog", mr_rep_backlog, MR_G_DAY},
+	{"assignment", mr_rep_assignment, MR_G_DAY},
+	{"times", mr_rep_times, MR_G_DAY},
+	{"sla", mr_rep_sla, MR_G_DAY},
+	{"csat", mr_rep_csat, MR_G_DAY},
+	{"agents", mr_rep_agents, MR_G_DAY},
+	{"bottlenecks", mr_rep_bottlenecks, MR_G_DAY},
+	{"calls", mr_rep_calls, MR_G_DAY},
+	{"keywords", mr_rep_keywords, MR_G_DAY},
+	{"deflection", mr_rep_deflection, MR_G_DAY},
+	{NULL, NULL, 0},
+};
+
+static const char *const intervals[] = {"minute", "hour", "day", NULL};
+
+/* Longest range each interval may cover (rows stay in the thousands). */
+static const int64_t interval_max_ms[] = {2 * MR_DAY_MS, 93 * MR_DAY_MS,
+					  MAX_RANGE_MS};
+
+static int set_dim(mr_filter *f, int dim, uint64_t v)
+{
+	f->nfilters++;
+	f->dim = dim;
+	f->dval = v;
+	return HD_OK;
+}
+
+static int read_filters(const Hd__ReportRequest *q, const report *r,
+			mr_filter *f, char **tag, hd_rpc_rep *rep)
+{
+	int64_t now = hd_now_ms();
+	f->end = q->end_ms ? q->end_ms : now;
+	f->start = q->start_ms ? q->start_ms : f->end - DEFAULT_RANGE_MS;
+	if (f->start >= f->end)
+		return hd_rpc_fail(rep, HD_E_INVALID, "start_time",
+				   "start_time must be before end_time");
+	if (f->end - f->start > MAX_RANGE_MS)
+		return hd_rpc_fail(rep, HD_E_INVALID, "end_time",
+				   "a report covers at most 400 days");
+	f->gran = r->gran;
+	if (q->interval[0]) {
+		int i;
+		for (i = 0; intervals[i] && strcmp(intervals[i], q->interval);)
+			i++;
+		if (!intervals[i])
+			return hd_rpc_fail(rep, HD_E_INVALID, "interval",
+					   "interval is minute, hour or day");
+		f->gran = i;
+	}
+	f->interval = intervals[f->gran];
+	if (f->end - f->start > interval_max_ms[f->gran])
+		return hd_rpc_fail(rep, HD_E_INVALID, "interval",
+				   "too many %s buckets: choose a shorter "
+				   "range or a longer interval",
+				   f->interval);
+	if (q->group_id)
+		set_dim(f, MR_D_GROUP, f->group = q->group_id);
+	if (q->agent_id)
+		set_dim(f, MR_D_AGENT, f->agent = q->agent_id);
+	if (q->channel[0]) {
+		f->channel = mr_channel_code(q->channel);
+		if (!f->channel)
+			return hd_rpc_fail(rep, HD_E_INVALID, "channel",
+					   "unknown channel \"%.64s\"",
+					   q->channel);
+		set_dim(f, MR_D_CHANNEL, f->channel);
+	}
+	if (q->tag[0]) {
+		if (!(*tag = hd_text_fold(q->tag, strlen(q->tag))))
+			return HD_E_NOMEM;
+		f->tag_text = *tag;
+		f->tag = mr_hash(*tag, strlen(*tag));
+		set_dim(f, MR_D_TAG, f->tag);
+	}
+	if (f->nfilters > 1)
+		return hd_rpc_fail(rep, HD_E_INVALID, "filters",
+				   "use at most one of group_id, agent_id, "
+				   "channel and tag");
+	return HD_OK;
+}
+
+static const report *find(const char *name)
+{
+	for (const report *r = reports; r->name; r++)
+		if (strcmp(r->name, name) == 0)
+			return r;
+	return NULL;
+}
+
+static int run(metrics *m, const Hd__ReportRequest *q, hd_rpc_rep *rep)
+{
+	const report *r = find(q->name);
+	mr_filter f = {0};
+	char *tag = NULL;
+	json_t *out = NULL;
+	hd_txn t;
+	if (!r)
+		return hd_rpc_fail(rep, HD_E_NOTFOUND, "name",
+				   "no report named \"%.64s\"", q->name);
+	if (q->format[0] && strcmp(q->format, "json") &&
+	    strcmp(q->format, "csv"))
+		return hd_rpc_fail(rep, HD_E_INVALID, "format",
+				   "format is json or csv");
+	int rc = read_filters(q, r, &f, &tag, rep);
+	if (!rc)
+		rc = hd_store_read(m->store, &t);
+	if (!rc) {
+		rc = r->fn(m, &t, &f, &out, rep);
+		hd_txn_end(&t);
+	}
+	if (!rc)
+		rc = mr_report_answer(out, strcmp(q->format, "csv") == 0, rep);
+	json_decref(out);
+	free(tag);
+	return rc;
+}
+
+static int report_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	Hd__ReportRequest *q =
+		hd__report_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
+				   "undecodable report request");
+	int rc = run(ctx, q, rep);
+	hd__report_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+const hd_rpc_route mr_routes[] = {
+	{"metrics.report", report_rpc},
+	{"metrics.live", mr_live},
+	{NULL, NULL},
+};
+
+int mr_init(metrics *m)
+{
+	/* Static: the consumer may apply until the store closes, after any
+	 * teardown, so the state lives as long as the process. */
+	static mr_state state;
+	static const size_t offs[] = {
+		offsetof(mr_state, roll),    offsetof(mr_state, tickets),
+		offsetof(mr_state, samples), offsetof(mr_state, open),
+		offsetof(mr_state, counts),  offsetof(mr_state, users),
+		offsetof(mr_state, members), offsetof(mr_state, names)};
+	pthread_mutex_init(&state.mu, NULL);
+	m->mr = &state;
+	for (size_t i = 0; mr_db_names[i]; i++) {
+		int rc = hd_store_dbi(m->store, mr_db_names[i],
+				      (MDB_dbi *)((char *)&state + offs[i]));
+		if (rc)
+			return rc;
+	}
+	return mr_live_load(m);
+}

@@ -1,0 +1,130 @@
+/* Time samples for medians and percentiles: one row per ticket and Seoul
+ * day (mr_keys.c has the layout). Exact quantiles over sorted samples: a
+ * 90-day report reads one row per measured ticket, which at our volumes is
+ * cheaper and simpler than a sketch and never approximates. */
+#include "mr.h"
+
+#include "hd/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { SAMPLE_KEY = 17, SAMPLE_HEAD = 25 };
+
+static void sample_key(uint8_t k[SAMPLE_KEY], int kind, int64_t day,
+		       uint64_t ticket)
+{
+	k[0] = (uint8_t)kind;
+	hd_key_u64(k + 1, (uint64_t)day ^ (1ULL << 63));
+	hd_key_u64(k + 9, ticket);
+}
+
+void mr_sample_put(metrics *m, hd_txn *t, int kind, int64_t day,
+		   uint64_t ticket, uint64_t secs, const mr_dims *d)
+{
+	uint8_t k[SAMPLE_KEY], v[SAMPLE_HEAD + 8 * MR_MAX_TAGS];
+	size_t n = d->no_tags ? 0 : d->ntags;
+	sample_key(k, kind, day, ticket);
+	hd_key_u64(v, secs);
+	hd_key_u64(v + 8, d->group);
+	hd_key_u64(v + 16, d->agent);
+	v[24] = (uint8_t)d->channel;
+	for (size_t i = 0; i < n; i++)
+		hd_key_u64(v + SAMPLE_HEAD + 8 * i, d->tags[i]);
+	hd_txn_put(t, m->mr->samples, k, sizeof k, v, SAMPLE_HEAD + 8 * n);
+}
+
+void mr_sample_del(metrics *m, hd_txn *t, int kind, int64_t day,
+		   uint64_t ticket)
+{
+	uint8_t k[SAMPLE_KEY];
+	sample_key(k, kind, day, ticket);
+	hd_txn_del(t, m->mr->samples, k, sizeof k);
+}
+
+static int passes(const uint8_t *v, size_t len, const mr_filter *f,
+		  uint64_t agent)
+{
+	if (f->group && hd_key_get_u64(v + 8) != f->group)
+		return 0;
+	uint64_t who = hd_key_get_u64(v + 16);
+	if ((f->agent && who != f->agent) || (agent && who != agent))
+		return 0;
+	if (f->channel && v[24] != f->channel)
+		return 0;
+	if (!f->tag)
+		return 1;
+	for (size_t off = SAMPLE_HEAD; off + 8 <= len; off += 8)
+		if (hd_key_get_u64(v + off) == f->tag)
+			return 1;
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int push(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		uint64_t *p = realloc(*v, nc * sizeof *p);
+		if (!p)
+			return HD_E_NOMEM;
+		*v = p;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = x;
+	return HD_OK;
+}
+
+int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+		      uint64_t agent, uint64_t **out, size_t *n)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t k[SAMPLE_KEY];
+	size_t cap = 0;
+	int rc = HD_OK;
+	*out = NULL;
+	*n = 0;
+	/* Days are Seoul days: start at the day that holds f->start. */
+	sample_key(k, kind, mr_bucket(f->start, MR_G_DAY), 0);
+	if (mdb_cursor_open(t->txn, m->mr->samples, &cur))
+		return HD_E_IO;
+	MDB_val key = {sizeof k, k}, val;
+	int mrc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	for (; mrc == 0 && !rc;
+	     mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
+		const uint8_t *p = key.mv_data;
+		if (key.mv_size != SAMPLE_KEY || p[0] != kind)
+			break;
+		int64_t day = (int64_t)(hd_key_get_u64(p + 1) ^ (1ULL << 63));
+		if (day >= f->end)
+			break;
+		if (val.mv_size >= SAMPLE_HEAD &&
+		    passes(val.mv_data, val.mv_size, f, agent))
+			rc = push(out, n, &cap, hd_key_get_u64(val.mv_data));
+	}
+	mdb_cursor_close(cur);
+	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
+		rc = HD_E_IO;
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	if (*n)
+		qsort(*out, *n, sizeof **out, cmp_u64);
+	return HD_OK;
+}
+
+uint64_t mr_percentile(const uint64_t *v, size_t n, unsigned p)
+{
+	if (!n)
+		return 0;
+	size_t rank = ((size_t)p * n + 99) / 100; /* ceil(p/100 · n) */
+	return v[rank ? rank - 1 : 0];
+}
