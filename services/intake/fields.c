@@ -296,7 +296,7 @@ int intake_fields_get_by(intake *in, MDB_dbi dbi,
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = intake_get_pb(&t, dbi, fi->id, d, &m);
+		rc = hd_txn_get_pb_id(&t, dbi, fi->id, d, &m);
 		hd_txn_end(&t);
 	}
 	if (!rc && !sees(&req->principal, m))

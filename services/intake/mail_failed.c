@@ -39,8 +39,9 @@ static int put_run(hd_txn *t, void *arg)
 	Hd__MailFailed fresh = HD__MAIL_FAILED__INIT;
 	int rc = HD_OK;
 	if (j->id)
-		rc = intake_get_pb(t, mail_failed_dbi, j->id,
-				   &hd__mail_failed__descriptor, (void **)&e);
+		rc = hd_txn_get_pb_id(t, mail_failed_dbi, j->id,
+				      &hd__mail_failed__descriptor,
+				      (void **)&e);
 	else if ((rc = intake_next_id(t, j->in, "next_mail_failed", &j->id)) ==
 		 HD_OK) {
 		fresh.id = j->id;
@@ -85,8 +86,8 @@ int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
 		     uint64_t ticket_id)
 {
 	Hd__MailFailed *e = NULL;
-	int rc = intake_get_pb(t, mail_failed_dbi, id,
-			       &hd__mail_failed__descriptor, (void **)&e);
+	int rc = hd_txn_get_pb_id(t, mail_failed_dbi, id,
+				  &hd__mail_failed__descriptor, (void **)&e);
 	if (rc == HD_OK) {
 		e->processed = true;
 		e->processed_at = hd_now_ms();
@@ -228,8 +229,9 @@ int mail_rpc_failed_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	rc = hd_store_read(in->store, &t);
 	if (rc == HD_OK) {
-		rc = intake_get_pb(&t, mail_failed_dbi, q->id,
-				   &hd__mail_failed__descriptor, (void **)&e);
+		rc = hd_txn_get_pb_id(&t, mail_failed_dbi, q->id,
+				      &hd__mail_failed__descriptor,
+				      (void **)&e);
 		hd_txn_end(&t);
 	}
 	if (rc == HD_OK)

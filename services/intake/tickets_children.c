@@ -129,8 +129,8 @@ static int children(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	int rc = INTAKE_SHARD_OF(q->ticket_id) == in->shard ? HD_OK
 							    : HD_E_NOTFOUND;
 	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = intake_get_pb(&t, tkdb.tickets, q->ticket_id,
-				   &hd__ticket__descriptor, (void **)&tk);
+		rc = hd_txn_get_pb_id(&t, tkdb.tickets, q->ticket_id,
+				      &hd__ticket__descriptor, (void **)&tk);
 		if (!rc && (tk->deleted || !tk_can_see(&req->principal, tk)))
 			rc = HD_E_NOTFOUND;
 		if (!rc)

@@ -23,8 +23,8 @@ typedef struct rate_job {
 static int check(hd_txn *t, rate_job *j)
 {
 	Hd__Ticket *tk = NULL;
-	int rc = intake_get_pb(t, tkdb.tickets, j->id, &hd__ticket__descriptor,
-			       (void **)&tk);
+	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->id,
+				  &hd__ticket__descriptor, (void **)&tk);
 	if (!rc && (tk->deleted || !tk_can_see(&j->req->principal, tk)))
 		rc = HD_E_NOTFOUND;
 	if (rc == HD_E_NOTFOUND)

@@ -170,9 +170,9 @@ static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd_key_u64(key, q->id);
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = intake_get_pb(&t, tkdb.attach, q->id,
-				   &hd__attachment__descriptor,
-				   (void **)&out.attachment);
+		rc = hd_txn_get_pb_id(&t, tkdb.attach, q->id,
+				      &hd__attachment__descriptor,
+				      (void **)&out.attachment);
 		if (!rc && with_data &&
 		    !(rc = hd_txn_get(&t, tkdb.blobs, key, 8, &v))) {
 			out.data.data = v.mv_data;

@@ -171,11 +171,12 @@ static json_t *ticket_obj(const voice_job *j, const char *body, bool create)
 
 static int duplicate(hd_txn *t, voice_job *j, uint64_t seq)
 {
-	int rc = intake_get_pb(t, livedb.calls, seq,
-			       &hd__call_record__descriptor, (void **)&j->seen);
+	int rc = hd_txn_get_pb_id(t, livedb.calls, seq,
+				  &hd__call_record__descriptor,
+				  (void **)&j->seen);
 	if (!rc)
-		rc = intake_get_pb(t, tkdb.tickets, j->seen->ticket_id,
-				   &hd__ticket__descriptor, (void **)&j->tk);
+		rc = hd_txn_get_pb_id(t, tkdb.tickets, j->seen->ticket_id,
+				      &hd__ticket__descriptor, (void **)&j->tk);
 	return rc;
 }
 

@@ -32,7 +32,7 @@ int live_call_put(hd_txn *t, intake *in, Hd__CallRecord *rec, const char *trace)
 		hd_key_u64(key, rec->agent_id);
 		hd_txn_put(t, livedb.by_agent, key, 16, "", 0);
 	}
-	return t->rc ? t->rc : tk_emit(t, "call.recorded", rec, trace);
+	return t->rc ? t->rc : hd_txn_emit_pb(t, "call.recorded", rec, trace);
 }
 
 typedef struct call_rows {
@@ -45,8 +45,8 @@ typedef struct call_rows {
 static int keep(hd_txn *t, call_rows *rows, uint64_t seq)
 {
 	Hd__CallRecord *c = NULL;
-	int rc = intake_get_pb(t, livedb.calls, seq,
-			       &hd__call_record__descriptor, (void **)&c);
+	int rc = hd_txn_get_pb_id(t, livedb.calls, seq,
+				  &hd__call_record__descriptor, (void **)&c);
 	if (rc)
 		return rc;
 	const Hd__CallListRequest *q = rows->q;

@@ -105,7 +105,7 @@ static int save_write(hd_txn *t, void *arg)
 		       : &hd__hc_section__descriptor;
 	uint64_t *id = j->cat ? &j->cat->id : &j->sec->id;
 	void *old = NULL;
-	int rc = *id ? hc_get(t, dbi, *id, desc, &old) : HD_OK;
+	int rc = *id ? hd_txn_get_pb_id(t, dbi, *id, desc, &old) : HD_OK;
 	if (!rc && j->del) {
 		rc = j->cat ? delete_category(t, j->h, *id)
 			    : delete_section(t, j->h, *id);
@@ -113,8 +113,8 @@ static int save_write(hd_txn *t, void *arg)
 	}
 	if (!rc && j->sec) {
 		void *cat = NULL;
-		rc = hc_get(t, j->h->categories, j->sec->category_id,
-			    &hd__hc_category__descriptor, &cat);
+		rc = hd_txn_get_pb_id(t, j->h->categories, j->sec->category_id,
+				      &hd__hc_category__descriptor, &cat);
 		protobuf_c_message_free_unpacked(cat, NULL);
 		if (rc == HD_E_NOTFOUND)
 			rc = HD_E_INVALID; /* reported as category_id */
@@ -132,7 +132,8 @@ static int save_write(hd_txn *t, void *arg)
 			old ? ((Hd__HcSection *)old)->created_at : now;
 	}
 	if (!rc)
-		rc = hc_put(t, dbi, *id, j->cat ? (void *)j->cat : j->sec);
+		rc = hd_txn_put_pb_id(t, dbi, *id,
+				      j->cat ? (void *)j->cat : j->sec);
 out:
 	protobuf_c_message_free_unpacked(old, NULL);
 	return rc ? rc : t->rc;
@@ -239,10 +240,11 @@ static int get_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);
 	if (!rc) {
-		rc = hc_get(&t, category ? h->categories : h->sections, id->id,
-			    category ? &hd__hc_category__descriptor
-				     : &hd__hc_section__descriptor,
-			    &m);
+		rc = hd_txn_get_pb_id(
+			&t, category ? h->categories : h->sections, id->id,
+			category ? &hd__hc_category__descriptor
+				 : &hd__hc_section__descriptor,
+			&m);
 		hd_txn_end(&t);
 	}
 	if (!rc)

@@ -159,8 +159,8 @@ static int vote_write(hd_txn *t, void *arg)
 {
 	vote_job *j = arg;
 	Hd__HcArticle *a = NULL;
-	int rc = hc_get(t, j->h->articles, j->article,
-			&hd__hc_article__descriptor, (void **)&a);
+	int rc = hd_txn_get_pb_id(t, j->h->articles, j->article,
+				  &hd__hc_article__descriptor, (void **)&a);
 	uint8_t key[16];
 	hd_key_u64(key, j->article);
 	hd_key_u64(key + 8, j->user);
@@ -185,7 +185,7 @@ static int vote_write(hd_txn *t, void *arg)
 	if (!rc) {
 		a->vote_sum += j->value - (old ? old->value : 0);
 		a->vote_count += old ? 0 : 1;
-		rc = hc_put(t, j->h->articles, a->id, a);
+		rc = hd_txn_put_pb_id(t, j->h->articles, a->id, a);
 	}
 	hd_buf b;
 	hd_buf_init(&b, 4096);

@@ -53,11 +53,12 @@ static int tr_write(hd_txn *t, void *arg)
 	Hd__HcArticle *a = NULL, *old = NULL;
 	uint64_t id = j->w ? j->w->article_id : j->del->id;
 	const char *locale = j->w ? j->w->translation->locale : j->del->locale;
-	int rc = hc_get(t, j->h->articles, id, &hd__hc_article__descriptor,
-			(void **)&a);
+	int rc = hd_txn_get_pb_id(t, j->h->articles, id,
+				  &hd__hc_article__descriptor, (void **)&a);
 	if (!rc)
-		rc = hc_get(t, j->h->articles, id, &hd__hc_article__descriptor,
-			    (void **)&old);
+		rc = hd_txn_get_pb_id(t, j->h->articles, id,
+				      &hd__hc_article__descriptor,
+				      (void **)&old);
 	size_t slot = 0;
 	Hd__HcTranslation *tr = rc ? NULL : hc_translation(a, locale, &slot);
 	int64_t now = hd_now_ms();
@@ -90,7 +91,7 @@ static int tr_write(hd_txn *t, void *arg)
 	}
 	if (!rc) {
 		a->updated_at = a->edited_at = now;
-		rc = hc_put(t, j->h->articles, id, a);
+		rc = hd_txn_put_pb_id(t, j->h->articles, id, a);
 	}
 	if (!rc)
 		rc = hc_index_article(t, j->h, old, a);

@@ -83,7 +83,7 @@ static int routing_put_job(hd_txn *t, void *arg)
 	Hd__GroupRouting *g = (Hd__GroupRouting *)j->msg;
 	int64_t now = hd_now_ms();
 	g->updated_at = now;
-	as_put_id(t, as_db.groups, g->group_id, g);
+	hd_txn_put_pb_id(t, as_db.groups, g->group_id, g);
 	return t->rc ? t->rc : as_requeue_group(j->r, t, g->group_id, now);
 }
 
@@ -95,7 +95,7 @@ static int profile_put_job(hd_txn *t, void *arg)
 	if (!as_is_agent(t, p->agent_id))
 		return HD_E_NOTFOUND;
 	p->updated_at = now;
-	as_put_id(t, as_db.profiles, p->agent_id, p);
+	hd_txn_put_pb_id(t, as_db.profiles, p->agent_id, p);
 	return t->rc ? t->rc : as_drain_agent(j->r, t, p->agent_id, now);
 }
 
@@ -182,8 +182,9 @@ static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 					 "no agent %llu",
 					 (unsigned long long)id->id);
 		else
-			as_get_id(&t, as_db.profiles, id->id,
-				  &hd__agent_profile__descriptor, (void **)&p);
+			hd_txn_get_pb_id(&t, as_db.profiles, id->id,
+					 &hd__agent_profile__descriptor,
+					 (void **)&p);
 		hd_txn_end(&t);
 	}
 	empty.agent_id = id ? id->id : 0;
@@ -198,10 +199,10 @@ static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int agent_load(hd_txn *t, uint64_t agent, Hd__AgentLoad *a,
 		      Hd__Presence **pres, Hd__AgentProfile **prof)
 {
-	as_get_id(t, as_db.presence, agent, &hd__presence__descriptor,
-		  (void **)pres);
-	as_get_id(t, as_db.profiles, agent, &hd__agent_profile__descriptor,
-		  (void **)prof);
+	hd_txn_get_pb_id(t, as_db.presence, agent, &hd__presence__descriptor,
+			 (void **)pres);
+	hd_txn_get_pb_id(t, as_db.profiles, agent,
+			 &hd__agent_profile__descriptor, (void **)prof);
 	a->agent_id = agent;
 	a->state = *pres ? (*pres)->state : "offline";
 	a->available = *pres && (*pres)->available;
