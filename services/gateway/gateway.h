@@ -128,6 +128,14 @@ int gw_page_parse(gw_req *r, gw_page *p, unsigned def_size,
 void gw_page_links(gw_req *r, const gw_page *p, json_t *body, uint64_t count,
 		   int has_more, const char *after_cursor,
 		   const char *before_cursor);
+/* Lists paged by offset whose cursors hold an offset: the first record's
+ * offset for p ((page-1)*size, or what page[after] holds); 400
+ * InvalidPaginationParameter "Invalid cursor" when that is not a number. */
+int gw_page_offset(const gw_page *p, uint64_t *offset, gw_resp *out);
+/* gw_page_links for such a list: end is the offset after the records shown,
+ * count the total; the next cursor is end. */
+void gw_page_offset_links(gw_req *r, const gw_page *p, json_t *body,
+			  uint64_t end, uint64_t count);
 /* A query parameter (decoded, '+' read as a space), or NULL. The returned
  * string lives as long as the request. */
 const char *gw_query(gw_req *r, const char *name);

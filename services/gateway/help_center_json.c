@@ -45,11 +45,10 @@ int gw_hc_page(gw_req *r, gw_page *p, uint64_t *offset, uint32_t *limit,
 	int rc = gw_page_parse(r, p, GW_HC_PAGE, 10000, out);
 	if (rc)
 		return rc;
-	*offset = (p->page - 1) * p->size;
 	/* Cursors hold the offset of the page they lead to. */
-	if (p->cursor && p->after[0] && hd_parse_u64(p->after, offset))
-		return gw_error(out, 400, "InvalidPaginationParameter",
-				"Invalid cursor");
+	rc = gw_page_offset(p, offset, out);
+	if (rc)
+		return rc;
 	if (p->cursor && p->before[0] && !p->after[0]) {
 		uint64_t end;
 		if (hd_parse_u64(p->before, &end))
