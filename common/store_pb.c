@@ -92,3 +92,22 @@ void *hd_pb_new(const ProtobufCMessageDescriptor *desc)
 	static const uint8_t none[1];
 	return protobuf_c_message_unpack(desc, NULL, 0, none);
 }
+
+void hd_pb_free_repeated(ProtobufCMessage *msg)
+{
+	const ProtobufCMessageDescriptor *d = msg->descriptor;
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		if (f->label != PROTOBUF_C_LABEL_REPEATED ||
+		    f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		size_t *n = (size_t *)((char *)msg + f->quantifier_offset);
+		ProtobufCMessage ***items =
+			(ProtobufCMessage ***)((char *)msg + f->offset);
+		for (size_t k = 0; k < *n; k++)
+			protobuf_c_message_free_unpacked((*items)[k], NULL);
+		free(*items);
+		*items = NULL;
+		*n = 0;
+	}
+}

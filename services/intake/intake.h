@@ -8,6 +8,7 @@
 #ifndef INTAKE_H
 #define INTAKE_H
 
+#include "hd/req_decode.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
 #include "hd/store_pb.h"

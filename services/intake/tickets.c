@@ -490,10 +490,9 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	if (req->principal.user_id == 0 && !tk_is_system(&req->principal))
 		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
 				   "tickets.write needs an authenticated user");
-	j.wr = hd__ticket_write_request__unpack(NULL, req->len, req->payload);
-	if (!j.wr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketWriteRequest");
+	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
+			  (void **)&j.wr))
+		return HD_E_DECODE;
 	j.obj = json_loads(j.wr->json[0] ? j.wr->json : "{}", 0, NULL);
 	int rc = j.obj ? hd_store_write(j.in->store, write_job_run, &j)
 		       : hd_rpc_fail(rep, HD_E_INVALID, "ticket",
@@ -514,11 +513,10 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 static int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	Hd__TicketGetRequest *gr =
-		hd__ticket_get_request__unpack(NULL, req->len, req->payload);
-	if (!gr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketGetRequest");
+	Hd__TicketGetRequest *gr = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_get_request__descriptor,
+			  (void **)&gr))
+		return HD_E_DECODE;
 	uint64_t id = gr->id;
 	hd__ticket_get_request__free_unpacked(gr, NULL);
 	if (INTAKE_SHARD_OF(id) != in->shard)

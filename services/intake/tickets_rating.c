@@ -80,11 +80,10 @@ static int intake_tickets_rate(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	rate_job j = {.in = in, .req = req, .rep = rep};
-	Hd__TicketWriteRequest *wr =
-		hd__ticket_write_request__unpack(NULL, req->len, req->payload);
-	if (!wr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketWriteRequest");
+	Hd__TicketWriteRequest *wr = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
+			  (void **)&wr))
+		return HD_E_DECODE;
 	j.id = wr->id;
 	int rc = req->principal.user_id
 			 ? HD_OK

@@ -109,11 +109,10 @@ int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!intake_is_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only agents and admins see call records");
-	Hd__CallListRequest *q =
-		hd__call_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.CallListRequest");
+	Hd__CallListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__call_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	call_rows rows = {.q = q};
 	uint8_t prefix[8];
 	hd_txn t;

@@ -17,6 +17,7 @@
 
 #include "kbsearch.h"
 
+#include "hd/req_decode.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
 #include "hd/store_pb.h"

@@ -320,10 +320,9 @@ int hc_article_for(const hc *h, uint64_t id, const hd_principal *who,
 
 static int articles_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	Hd__HcArticle *a = NULL;
 	int rc = hc_article_for(hc_of(ctx), id->id, &req->principal, &a);
 	if (!rc)
@@ -340,10 +339,9 @@ static int articles_import(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!hc_admin(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only admins import articles");
-	Hd__HcImport *im = hd__hc_import__unpack(NULL, req->len, req->payload);
-	if (!im)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcImport");
+	Hd__HcImport *im = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_import__descriptor, (void **)&im))
+		return HD_E_DECODE;
 	int rc = im->n_articles > MAX_IMPORT
 			 ? hd_rpc_fail(rep, HD_E_TOOBIG, "articles",
 				       "at most 5000 articles per import")

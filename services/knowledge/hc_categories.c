@@ -146,11 +146,9 @@ static int categories_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = need_admin(req, rep);
 	if (rc)
 		return rc;
-	Hd__HcCategory *c =
-		hd__hc_category__unpack(NULL, req->len, req->payload);
-	if (!c)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcCategory");
+	Hd__HcCategory *c = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_category__descriptor, (void **)&c))
+		return HD_E_DECODE;
 	rc = check_common(c->name, c->description, c->locale, rep);
 	if (!rc && !*c->source_locale)
 		c->source_locale = c->locale; /* borrowed for the pack */
@@ -172,10 +170,9 @@ static int sections_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = need_admin(req, rep);
 	if (rc)
 		return rc;
-	Hd__HcSection *s = hd__hc_section__unpack(NULL, req->len, req->payload);
-	if (!s)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcSection");
+	Hd__HcSection *s = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_section__descriptor, (void **)&s))
+		return HD_E_DECODE;
 	rc = check_common(s->name, s->description, s->locale, rep);
 	bool borrowed = !*s->source_locale;
 	if (borrowed)
@@ -201,10 +198,9 @@ static int delete_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	int rc = need_admin(req, rep);
 	if (rc)
 		return rc;
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	Hd__HcCategory c = HD__HC_CATEGORY__INIT;
 	Hd__HcSection s = HD__HC_SECTION__INIT;
 	c.id = s.id = id->id;
@@ -232,10 +228,9 @@ static int get_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		   bool category)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	void *m = NULL;
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);
@@ -307,11 +302,10 @@ static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		bool category)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcListRequest *q =
-		hd__hc_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcListRequest");
+	Hd__HcListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	void **items = NULL;
 	size_t n = 0;
 	hd_txn t;

@@ -109,11 +109,10 @@ static int collect(hd_txn *t, const hc *h, list_ctx *c, void ***items,
 static int articles_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcListRequest *q =
-		hd__hc_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcListRequest");
+	Hd__HcListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	list_ctx c = {q, &req->principal, NULL, 0};
 	void **items = NULL;
 	size_t n = 0;

@@ -132,11 +132,10 @@ int hc_search_run(hd_txn *t, const hc *h, const Hd__HcSearchRequest *q,
 static int articles_search(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcSearchRequest *q =
-		hd__hc_search_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcSearchRequest");
+	Hd__HcSearchRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_search_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	Hd__HcArticleList l = HD__HC_ARTICLE_LIST__INIT;
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);

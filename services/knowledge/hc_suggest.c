@@ -98,10 +98,9 @@ static int suggestions_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!hc_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "suggestions are for agents and admins");
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	Hd__HcSuggestions *st = NULL;
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);
@@ -207,11 +206,10 @@ static int create_write(hd_txn *t, void *arg)
 
 static int deflection_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__HcDeflectionRequest *in =
-		hd__hc_deflection_request__unpack(NULL, req->len, req->payload);
-	if (!in)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcDeflectionRequest");
+	Hd__HcDeflectionRequest *in = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_deflection_request__descriptor,
+			  (void **)&in))
+		return HD_E_DECODE;
 	int rc = HD_OK;
 	if (!*in->subject && !*in->description)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "subject",
@@ -269,11 +267,10 @@ static int resolve_write(hd_txn *t, void *arg)
 
 static int deflection_resolve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__HcDeflectionResolve *in =
-		hd__hc_deflection_resolve__unpack(NULL, req->len, req->payload);
-	if (!in)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcDeflectionResolve");
+	Hd__HcDeflectionResolve *in = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_deflection_resolve__descriptor,
+			  (void **)&in))
+		return HD_E_DECODE;
 	deflect_job j = {.h = hc_of(ctx),
 			 .who = &req->principal,
 			 .resolve_id = in->id,

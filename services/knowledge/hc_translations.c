@@ -156,10 +156,9 @@ static int translations_delete(void *ctx, const hd_rpc_req *req,
 	if (!hc_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only agents and admins edit articles");
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	tr_job j = {hc_of(ctx), NULL, id, req->principal.user_id, NULL};
 	int rc = hd_store_write(hc_of(ctx)->store, tr_write, &j);
 	if (!rc)

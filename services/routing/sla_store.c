@@ -13,6 +13,7 @@
 
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/req_decode.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
 
@@ -119,11 +120,7 @@ bool sla_is_admin(const hd_principal *p)
 
 int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out)
 {
-	*out = hd__sla_call__unpack(NULL, req->len, req->payload);
-	if (!*out)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.SlaCall");
-	return HD_OK;
+	return hd_req_decode(req, rep, &hd__sla_call__descriptor, (void **)out);
 }
 
 int sla_answer(hd_rpc_rep *rep, json_t *body, uint64_t id)

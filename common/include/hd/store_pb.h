@@ -41,5 +41,9 @@ int hd_pb_set_string(char **field, const char *value);
  * building a new record that is freed like an unpacked one; NULL when out
  * of memory. */
 void *hd_pb_new(const ProtobufCMessageDescriptor *desc);
+/* For a list message built on the stack from unpacked records: free every
+ * element of its repeated message fields and their arrays, and leave
+ * those fields empty. Other members are left alone. */
+void hd_pb_free_repeated(ProtobufCMessage *msg);
 
 #endif
