@@ -148,6 +148,9 @@ void gw_http_stop(gw *g);
 int gw_error(gw_resp *out, unsigned status, const char *error,
 	     const char *description);
 int gw_invalid(gw_resp *out, const char *field, const char *description);
+/* gw_invalid with the description "<field>: must be <what>" (e.g. "a
+ * string"), for a request value of the wrong type. */
+int gw_invalid_must(gw_resp *out, const char *field, const char *what);
 int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res);
 int gw_from_err(gw_resp *out, int rc, const char *what);
 
