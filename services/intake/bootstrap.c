@@ -5,7 +5,6 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
 #include "hd/text.h"
 
 #include <fcntl.h>

@@ -35,12 +35,11 @@ static struct {
 
 int intake_search_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "search_post", &search_db.post);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "search_docs", &search_db.docs);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "search_meta", &search_db.meta);
-	return rc;
+	const hd_dbi_ref dbs[] = {{"search_post", &search_db.post},
+				  {"search_docs", &search_db.docs},
+				  {"search_meta", &search_db.meta},
+				  {NULL, NULL}};
+	return hd_store_dbis(in->store, dbs);
 }
 
 typedef struct batch {

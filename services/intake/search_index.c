@@ -17,7 +17,6 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
 #include "hd/tokenize.h"
 #include "vec.h"
 

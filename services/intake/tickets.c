@@ -27,22 +27,16 @@ tickets_db tkdb;
 
 int intake_tickets_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "tickets", &tkdb.tickets);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "comments", &tkdb.comments);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "audits", &tkdb.audits);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_idem", &tkdb.idem);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_jobs", &tkdb.jobs);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_uploads", &tkdb.uploads);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_blobs", &tkdb.blobs);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_attach", &tkdb.attach);
-	return rc;
+	const hd_dbi_ref dbs[] = {{"tickets", &tkdb.tickets},
+				  {"comments", &tkdb.comments},
+				  {"audits", &tkdb.audits},
+				  {"tk_idem", &tkdb.idem},
+				  {"tk_jobs", &tkdb.jobs},
+				  {"tk_uploads", &tkdb.uploads},
+				  {"tk_blobs", &tkdb.blobs},
+				  {"tk_attach", &tkdb.attach},
+				  {NULL, NULL}};
+	return hd_store_dbis(in->store, dbs);
 }
 
 int intake_tickets_start(intake *in)

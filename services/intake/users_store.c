@@ -12,7 +12,6 @@
 #include "users.h"
 
 #include "hd/err.h"
-#include "hd/pbwire.h"
 
 #include <sodium.h>
 #include <stdlib.h>

@@ -24,11 +24,13 @@ int kb_cards_setup(kb *k, hd_svc *svc)
 {
 	kb_cards *c = &the_cards;
 	c->store = svc->store;
-	int rc = hd_store_dbi(c->store, "cards", &c->cards);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_versions", &c->versions);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_proposals", &c->proposals);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_due", &c->due);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_meta", &c->meta);
+	const hd_dbi_ref dbs[] = {{"cards", &c->cards},
+				  {"card_versions", &c->versions},
+				  {"card_proposals", &c->proposals},
+				  {"card_due", &c->due},
+				  {"card_meta", &c->meta},
+				  {NULL, NULL}};
+	int rc = hd_store_dbis(c->store, dbs);
 	rc = rc ? rc : kbs_bind(c->store, &c->search);
 	rc = rc ? rc : kb_cards_sweep_start(c, svc);
 	if (!rc)

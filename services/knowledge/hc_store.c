@@ -4,7 +4,6 @@
 
 #include "hd/err.h"
 #include "hd/html.h"
-#include "hd/pbwire.h"
 
 #include <sodium.h>
 #include <stdio.h>

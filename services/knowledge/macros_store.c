@@ -21,9 +21,11 @@ int kb_macros_setup(kb *k, hd_svc *svc)
 {
 	kb_macros *m = &the_macros;
 	m->store = svc->store;
-	int rc = hd_store_dbi(m->store, "macros", &m->macros);
-	rc = rc ? rc : hd_store_dbi(m->store, "macro_usage", &m->usage);
-	rc = rc ? rc : hd_store_dbi(m->store, "macro_meta", &m->meta);
+	const hd_dbi_ref dbs[] = {{"macros", &m->macros},
+				  {"macro_usage", &m->usage},
+				  {"macro_meta", &m->meta},
+				  {NULL, NULL}};
+	int rc = hd_store_dbis(m->store, dbs);
 	if (!rc)
 		k->macros = m;
 	return rc;

@@ -20,7 +20,6 @@
 #include "assign.h"
 
 #include "hd/err.h"
-#include "hd/pbwire.h"
 #include "hd/prom.h"
 
 #include <stdlib.h>

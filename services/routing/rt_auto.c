@@ -14,7 +14,6 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
-#include "hd/pbwire.h"
 #include "hd/store_pb.h"
 #include "hd/prom.h"
 

@@ -21,14 +21,11 @@ const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
 
 int rt_bind(routing *r)
 {
-	int rc = hd_store_dbi(r->store, "rt_rules", &rtdb.rules);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "rt_comments", &rtdb.comments);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "rt_times", &rtdb.times);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "rt_locales", &rtdb.locales);
-	return rc ? rc : hd_store_dbi(r->store, "rt_fired", &rtdb.fired);
+	const hd_dbi_ref dbs[] = {
+		{"rt_rules", &rtdb.rules}, {"rt_comments", &rtdb.comments},
+		{"rt_times", &rtdb.times}, {"rt_locales", &rtdb.locales},
+		{"rt_fired", &rtdb.fired}, {NULL, NULL}};
+	return hd_store_dbis(r->store, dbs);
 }
 
 static bool kind_ok(const char *k)

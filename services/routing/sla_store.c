@@ -30,15 +30,11 @@ sla_db routing_sla;
 int routing_sla_setup(routing *r, hd_svc *svc)
 {
 	sla_db *d = &routing_sla;
-	int rc = hd_store_dbi(r->store, "bh_schedules", &d->schedules);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_policies", &d->policies);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_state", &d->state);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_timers", &d->timers);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_users", &d->users);
+	const hd_dbi_ref dbs[] = {
+		{"bh_schedules", &d->schedules}, {"sla_policies", &d->policies},
+		{"sla_state", &d->state},        {"sla_timers", &d->timers},
+		{"sla_users", &d->users},        {NULL, NULL}};
+	int rc = hd_store_dbis(r->store, dbs);
 	const char *f = hd_cfg_get(&svc->cfg, "HD_SLA_WARNING_FRACTION");
 	char *end = NULL;
 	d->warning_fraction = f ? strtod(f, &end) : 0.75;

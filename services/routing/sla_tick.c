@@ -10,7 +10,6 @@
 #include "alerts.pb-c.h"
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
 #include "hd/store_pb.h"
 
 #include <stdio.h>
