@@ -188,11 +188,8 @@ static int cards_list(gw *g, gw_req *r, gw_resp *out)
 	rc = rc ? rc : gw_page_parse(r, &p, 100, 10000, out);
 	rc = rc ? rc : filter(r, "state", states, &q.state, out);
 	rc = rc ? rc : filter(r, "collection", NULL, &q.collection, out);
+	rc = rc ? rc : gw_page_offset(&p, &q.offset, out);
 	q.limit = p.size;
-	q.offset = (p.page - 1) * p.size;
-	if (!rc && p.cursor && p.after[0] && hd_parse_u64(p.after, &q.offset))
-		rc = gw_error(out, 400, "InvalidPaginationParameter",
-			      "Invalid cursor");
 	if (!rc)
 		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.list", &q,
 			     &hd__card_list__descriptor, (void **)&l, out);
@@ -202,10 +199,7 @@ static int cards_list(gw *g, gw_req *r, gw_resp *out)
 	for (size_t i = 0; i < l->n_cards; i++)
 		json_array_append_new(arr, gw_card_json(r, l->cards[i]));
 	gw_reply_one(out, 200, "cards", arr);
-	char next[24];
-	uint64_t end = q.offset + l->n_cards;
-	snprintf(next, sizeof next, "%llu", (unsigned long long)end);
-	gw_page_links(r, &p, out->body, l->count, end < l->count, next, NULL);
+	gw_page_offset_links(r, &p, out->body, q.offset + l->n_cards, l->count);
 	hd__card_list__free_unpacked(l, NULL);
 	return HD_OK;
 }

@@ -94,9 +94,7 @@ static int read_string(json_t *obj, const char *key, char **dst,
 	} else if (json_is_string(v)) {
 		*dst = (char *)json_string_value(v); /* borrowed from obj */
 	} else {
-		char msg[96];
-		snprintf(msg, sizeof msg, "%s: must be a string", key);
-		return gw_invalid(out, key, msg);
+		return gw_invalid_must(out, key, "a string");
 	}
 	mark(w, key);
 	return HD_OK;
@@ -112,9 +110,7 @@ static int read_id(json_t *v, const char *field, uint64_t *dst, gw_resp *out)
 		*dst = (uint64_t)json_integer_value(v);
 		return HD_OK;
 	}
-	char msg[96];
-	snprintf(msg, sizeof msg, "%s: must be a positive integer id", field);
-	return gw_invalid(out, field, msg);
+	return gw_invalid_must(out, field, "a positive integer id");
 }
 
 static int read_verifier(json_t *obj, Hd__CardWrite *w, gw_resp *out)

@@ -4,6 +4,8 @@
 
 #include "hd/err.h"
 
+#include <stdio.h>
+
 int gw_error(gw_resp *out, unsigned status, const char *error,
 	     const char *description)
 {
@@ -24,6 +26,13 @@ int gw_invalid(gw_resp *out, const char *field, const char *description)
 			      field[0] ? field : "base", "description",
 			      description, "error", "InvalidValue");
 	return HD_E_INVALID;
+}
+
+int gw_invalid_must(gw_resp *out, const char *field, const char *what)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, "%s: must be %s", field, what);
+	return gw_invalid(out, field, msg);
 }
 
 int gw_from_err(gw_resp *out, int rc, const char *what)

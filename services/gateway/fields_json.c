@@ -10,13 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int wrong(gw_resp *out, const char *key, const char *what)
-{
-	char msg[160];
-	snprintf(msg, sizeof msg, "%s: must be %s", key, what);
-	return gw_invalid(out, key, msg);
-}
-
 static int set_one(json_t *v, void *msg, const ProtobufCFieldDescriptor *fd,
 		   const char *key, gw_resp *out)
 {
@@ -25,24 +18,26 @@ static int set_one(json_t *v, void *msg, const ProtobufCFieldDescriptor *fd,
 	switch (fd->type) {
 	case PROTOBUF_C_TYPE_STRING:
 		if (!null && !json_is_string(v))
-			return wrong(out, key, "a string");
+			return gw_invalid_must(out, key, "a string");
 		*(const char **)at = null ? "" : json_string_value(v);
 		return HD_OK;
 	case PROTOBUF_C_TYPE_BOOL:
 		if (!null && !json_is_boolean(v))
-			return wrong(out, key, "true or false");
+			return gw_invalid_must(out, key, "true or false");
 		*(protobuf_c_boolean *)at = json_is_true(v);
 		return HD_OK;
 	case PROTOBUF_C_TYPE_UINT32:
 		if (!null &&
 		    (!json_is_integer(v) || json_integer_value(v) < 0 ||
 		     json_integer_value(v) > UINT32_MAX))
-			return wrong(out, key, "a non-negative integer");
+			return gw_invalid_must(out, key,
+					       "a non-negative integer");
 		*(uint32_t *)at = null ? 0 : (uint32_t)json_integer_value(v);
 		return HD_OK;
 	case PROTOBUF_C_TYPE_UINT64:
 		if (!null && (!json_is_integer(v) || json_integer_value(v) < 0))
-			return wrong(out, key, "a non-negative integer");
+			return gw_invalid_must(out, key,
+					       "a non-negative integer");
 		*(uint64_t *)at = null ? 0 : (uint64_t)json_integer_value(v);
 		return HD_OK;
 	default:

@@ -131,6 +131,14 @@ int gw_page_parse(gw_req *r, gw_page *p, unsigned def_size,
 void gw_page_links(gw_req *r, const gw_page *p, json_t *body, uint64_t count,
 		   int has_more, const char *after_cursor,
 		   const char *before_cursor);
+/* Lists paged by offset whose cursors hold an offset: the first record's
+ * offset for p ((page-1)*size, or what page[after] holds); 400
+ * InvalidPaginationParameter "Invalid cursor" when that is not a number. */
+int gw_page_offset(const gw_page *p, uint64_t *offset, gw_resp *out);
+/* gw_page_links for such a list: end is the offset after the records shown,
+ * count the total; the next cursor is end. */
+void gw_page_offset_links(gw_req *r, const gw_page *p, json_t *body,
+			  uint64_t end, uint64_t count);
 /* A query parameter (decoded, '+' read as a space), or NULL. The returned
  * string lives as long as the request. */
 const char *gw_query(gw_req *r, const char *name);
@@ -143,6 +151,9 @@ void gw_http_stop(gw *g);
 int gw_error(gw_resp *out, unsigned status, const char *error,
 	     const char *description);
 int gw_invalid(gw_resp *out, const char *field, const char *description);
+/* gw_invalid with the description "<field>: must be <what>" (e.g. "a
+ * string"), for a request value of the wrong type. */
+int gw_invalid_must(gw_resp *out, const char *field, const char *what);
 int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res);
 int gw_from_err(gw_resp *out, int rc, const char *what);
 

@@ -12,6 +12,14 @@
 #define KNOWLEDGE(g)         ((g)->peers[1])
 #define GW_HC_PAGE           30   /* HC lists default to 30 per page */
 #define HC_DEFAULT_LOCALE_GW "ko" /* objects created without a locale */
+#define HC                   "/api/v2/help_center"
+
+/* Two route rows: the path with and without the /{locale}/ part. */
+#define GW_HC_BOTH(method, tail, fn, auth)                                     \
+	{method, HC tail, fn, auth},                                           \
+	{                                                                      \
+		method, HC "/{s}" tail, fn, auth                               \
+	}
 
 /* The {locale} of a "/api/v2/help_center/{locale}/…" path, lower-cased,
  * into out ("" when the path has none); 400 on a malformed one. */

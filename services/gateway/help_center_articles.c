@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HC "/api/v2/help_center"
-
 /* The article's translation for the path's locale (or its source). */
 static const Hd__HcTranslation *pick(Hd__HcArticle *a, const char *locale,
 				     size_t *slot)
@@ -443,33 +441,29 @@ static int vote_down(gw *g, gw_req *r, gw_resp *out)
 	return vote(g, r, out, -1);
 }
 
-#define BOTH(method, tail, fn, auth)                                           \
-	{method, HC tail, fn, auth},                                           \
-	{                                                                      \
-		method, HC "/{s}" tail, fn, auth                               \
-	}
-
 const gw_route gw_hc_article_routes[] = {
-	BOTH("GET", "/articles", articles_list, GW_AUTH_ANON),
-	BOTH("GET", "/articles/{id}", articles_show, GW_AUTH_ANON),
-	BOTH("PUT", "/articles/{id}", articles_update, GW_AUTH_USER),
-	BOTH("DELETE", "/articles/{id}", articles_delete, GW_AUTH_USER),
-	BOTH("GET", "/sections/{id}/articles", section_articles, GW_AUTH_ANON),
-	BOTH("POST", "/sections/{id}/articles", articles_create, GW_AUTH_USER),
-	BOTH("GET", "/categories/{id}/articles", category_articles,
-	     GW_AUTH_ANON),
-	BOTH("GET", "/users/{id}/articles", user_articles, GW_AUTH_ANON),
-	BOTH("GET", "/articles/{id}/translations", translations_list,
-	     GW_AUTH_ANON),
-	BOTH("POST", "/articles/{id}/translations", translations_create,
-	     GW_AUTH_USER),
-	BOTH("GET", "/articles/{id}/translations/{s}", translations_show,
-	     GW_AUTH_ANON),
-	BOTH("PUT", "/articles/{id}/translations/{s}", translations_update,
-	     GW_AUTH_USER),
-	BOTH("DELETE", "/articles/{id}/translations/{s}", translations_delete,
-	     GW_AUTH_USER),
-	BOTH("POST", "/articles/{id}/up", vote_up, GW_AUTH_USER),
-	BOTH("POST", "/articles/{id}/down", vote_down, GW_AUTH_USER),
+	GW_HC_BOTH("GET", "/articles", articles_list, GW_AUTH_ANON),
+	GW_HC_BOTH("GET", "/articles/{id}", articles_show, GW_AUTH_ANON),
+	GW_HC_BOTH("PUT", "/articles/{id}", articles_update, GW_AUTH_USER),
+	GW_HC_BOTH("DELETE", "/articles/{id}", articles_delete, GW_AUTH_USER),
+	GW_HC_BOTH("GET", "/sections/{id}/articles", section_articles,
+		   GW_AUTH_ANON),
+	GW_HC_BOTH("POST", "/sections/{id}/articles", articles_create,
+		   GW_AUTH_USER),
+	GW_HC_BOTH("GET", "/categories/{id}/articles", category_articles,
+		   GW_AUTH_ANON),
+	GW_HC_BOTH("GET", "/users/{id}/articles", user_articles, GW_AUTH_ANON),
+	GW_HC_BOTH("GET", "/articles/{id}/translations", translations_list,
+		   GW_AUTH_ANON),
+	GW_HC_BOTH("POST", "/articles/{id}/translations", translations_create,
+		   GW_AUTH_USER),
+	GW_HC_BOTH("GET", "/articles/{id}/translations/{s}", translations_show,
+		   GW_AUTH_ANON),
+	GW_HC_BOTH("PUT", "/articles/{id}/translations/{s}",
+		   translations_update, GW_AUTH_USER),
+	GW_HC_BOTH("DELETE", "/articles/{id}/translations/{s}",
+		   translations_delete, GW_AUTH_USER),
+	GW_HC_BOTH("POST", "/articles/{id}/up", vote_up, GW_AUTH_USER),
+	GW_HC_BOTH("POST", "/articles/{id}/down", vote_down, GW_AUTH_USER),
 	{NULL, NULL, NULL, 0},
 };

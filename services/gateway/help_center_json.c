@@ -45,11 +45,10 @@ int gw_hc_page(gw_req *r, gw_page *p, uint64_t *offset, uint32_t *limit,
 	int rc = gw_page_parse(r, p, GW_HC_PAGE, 10000, out);
 	if (rc)
 		return rc;
-	*offset = (p->page - 1) * p->size;
 	/* Cursors hold the offset of the page they lead to. */
-	if (p->cursor && p->after[0] && hd_parse_u64(p->after, offset))
-		return gw_error(out, 400, "InvalidPaginationParameter",
-				"Invalid cursor");
+	rc = gw_page_offset(p, offset, out);
+	if (rc)
+		return rc;
 	if (p->cursor && p->before[0] && !p->after[0]) {
 		uint64_t end;
 		if (hd_parse_u64(p->before, &end))
@@ -198,13 +197,6 @@ json_t *gw_hc_translation_json(const gw_req *r, const Hd__HcArticle *a,
 
 /* ---- readers ---- */
 
-static int wrong(gw_resp *out, const char *key, const char *what)
-{
-	char msg[160];
-	snprintf(msg, sizeof msg, "%s: must be %s", key, what);
-	return gw_invalid(out, key, msg);
-}
-
 int gw_hc_str(json_t *obj, const char *key, char **dst, int *set, gw_resp *out)
 {
 	json_t *v = json_object_get(obj, key);
@@ -213,7 +205,7 @@ int gw_hc_str(json_t *obj, const char *key, char **dst, int *set, gw_resp *out)
 	if (json_is_null(v))
 		v = NULL;
 	else if (!json_is_string(v))
-		return wrong(out, key, "a string");
+		return gw_invalid_must(out, key, "a string");
 	*dst = v ? (char *)json_string_value(v) : "";
 	if (set)
 		*set = 1;
@@ -227,7 +219,7 @@ int gw_hc_bool(json_t *obj, const char *key, protobuf_c_boolean *dst,
 	if (!v)
 		return HD_OK;
 	if (!json_is_boolean(v))
-		return wrong(out, key, "true or false");
+		return gw_invalid_must(out, key, "true or false");
 	*dst = json_is_true(v);
 	if (set)
 		*set = 1;
@@ -242,7 +234,7 @@ int gw_hc_int(json_t *obj, const char *key, int64_t *dst, int *set,
 		return HD_OK;
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > INT32_MAX)
-		return wrong(out, key, "a non-negative integer");
+		return gw_invalid_must(out, key, "a non-negative integer");
 	*dst = json_integer_value(v);
 	if (set)
 		*set = 1;
@@ -257,8 +249,8 @@ int gw_hc_labels(json_t *obj, char ***v, size_t *n, int *set, gw_resp *out)
 	if (!l)
 		return HD_OK;
 	if (!json_is_array(l) || json_array_size(l) > 50)
-		return wrong(out, "label_names",
-			     "an array of at most 50 strings");
+		return gw_invalid_must(out, "label_names",
+				       "an array of at most 50 strings");
 	*v = calloc(json_array_size(l) + 1, sizeof **v);
 	if (!*v)
 		return gw_from_err(out, HD_E_NOMEM, "out of memory");
@@ -269,8 +261,8 @@ int gw_hc_labels(json_t *obj, char ***v, size_t *n, int *set, gw_resp *out)
 		if (!json_is_string(s) || !json_string_length(s)) {
 			free(*v);
 			*v = NULL;
-			return wrong(out, "label_names",
-				     "an array of non-empty strings");
+			return gw_invalid_must(out, "label_names",
+					       "an array of non-empty strings");
 		}
 		(*v)[(*n)++] = (char *)json_string_value(s);
 	}

@@ -212,10 +212,7 @@ static int deflection_resolved(gw *g, gw_req *r, gw_resp *out)
 }
 
 const gw_route gw_hc_search_routes[] = {
-	{"GET", "/api/v2/help_center/articles/search", articles_search,
-	 GW_AUTH_ANON},
-	{"GET", "/api/v2/help_center/{s}/articles/search", articles_search,
-	 GW_AUTH_ANON},
+	GW_HC_BOTH("GET", "/articles/search", articles_search, GW_AUTH_ANON),
 	{"GET", "/api/v2/hd/tickets/{id}/suggestions", suggestions,
 	 GW_AUTH_USER},
 	{"POST", "/api/v2/hd/deflection", deflection_create, GW_AUTH_ANON},

@@ -144,11 +144,9 @@ static int page_reply(gw_req *r, const Hd__MacroList *l, unsigned usage,
 		      gw_resp *out)
 {
 	gw_page p;
+	uint64_t offset = 0;
 	int rc = gw_page_parse(r, &p, 100, 10000, out);
-	uint64_t offset = (p.page - 1) * p.size;
-	if (!rc && p.cursor && p.after[0] && hd_parse_u64(p.after, &offset))
-		rc = gw_error(out, 400, "InvalidPaginationParameter",
-			      "Invalid cursor");
+	rc = rc ? rc : gw_page_offset(&p, &offset, out);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
@@ -157,10 +155,7 @@ static int page_reply(gw_req *r, const Hd__MacroList *l, unsigned usage,
 		json_array_append_new(arr,
 				      gw_macro_json(r, l->macros[end], usage));
 	gw_reply_one(out, 200, "macros", arr);
-	char next[24];
-	snprintf(next, sizeof next, "%llu", (unsigned long long)end);
-	gw_page_links(r, &p, out->body, l->n_macros, end < l->n_macros, next,
-		      NULL);
+	gw_page_offset_links(r, &p, out->body, end, l->n_macros);
 	return HD_OK;
 }
 

@@ -177,3 +177,20 @@ void gw_page_links(gw_req *r, const gw_page *p, json_t *body, uint64_t count,
 					      "page[size]", size)
 				  : json_null()));
 }
+
+int gw_page_offset(const gw_page *p, uint64_t *offset, gw_resp *out)
+{
+	*offset = (p->page - 1) * p->size;
+	if (p->cursor && p->after[0] && hd_parse_u64(p->after, offset))
+		return gw_error(out, 400, "InvalidPaginationParameter",
+				"Invalid cursor");
+	return HD_OK;
+}
+
+void gw_page_offset_links(gw_req *r, const gw_page *p, json_t *body,
+			  uint64_t end, uint64_t count)
+{
+	char next[24];
+	snprintf(next, sizeof next, "%llu", (unsigned long long)end);
+	gw_page_links(r, p, body, count, end < count, next, NULL);
+}

@@ -17,13 +17,6 @@ static void note(gw_keys *k, const char *key)
 		k->names[k->n++] = (char *)key;
 }
 
-static int wrong_type(gw_resp *out, const char *key, const char *want)
-{
-	char msg[160];
-	snprintf(msg, sizeof msg, "%s: must be %s", key, want);
-	return gw_invalid(out, key, msg);
-}
-
 int gw_take_str(json_t *obj, const char *key, char **dst, gw_keys *k,
 		gw_resp *out)
 {
@@ -31,7 +24,7 @@ int gw_take_str(json_t *obj, const char *key, char **dst, gw_keys *k,
 	if (!v)
 		return HD_OK;
 	if (!json_is_string(v) && !json_is_null(v))
-		return wrong_type(out, key, "a string");
+		return gw_invalid_must(out, key, "a string");
 	*dst = json_is_string(v) ? (char *)json_string_value(v) : "";
 	note(k, key);
 	return HD_OK;
@@ -45,7 +38,7 @@ int gw_take_u64(json_t *obj, const char *key, uint64_t *dst, gw_keys *k,
 		return HD_OK;
 	if ((!json_is_integer(v) || json_integer_value(v) < 0) &&
 	    !json_is_null(v))
-		return wrong_type(out, key, "an id");
+		return gw_invalid_must(out, key, "an id");
 	*dst = json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
 	note(k, key);
 	return HD_OK;
@@ -58,7 +51,7 @@ int gw_take_bool(json_t *obj, const char *key, protobuf_c_boolean *dst,
 	if (!v)
 		return HD_OK;
 	if (!json_is_boolean(v) && !json_is_null(v))
-		return wrong_type(out, key, "true or false");
+		return gw_invalid_must(out, key, "true or false");
 	*dst = json_is_true(v);
 	note(k, key);
 	return HD_OK;
@@ -76,10 +69,11 @@ int gw_take_strs(json_t *obj, const char *key, char ***arr, size_t *n,
 		return HD_OK;
 	}
 	if (!json_is_array(v) || json_array_size(v) > 100)
-		return wrong_type(out, key, "an array of at most 100 strings");
+		return gw_invalid_must(out, key,
+				       "an array of at most 100 strings");
 	for (i = 0; i < json_array_size(v); i++)
 		if (!json_is_string(json_array_get(v, i)))
-			return wrong_type(out, key, "an array of strings");
+			return gw_invalid_must(out, key, "an array of strings");
 	*arr = calloc(json_array_size(v) + 1, sizeof(char *));
 	if (!*arr)
 		return gw_from_err(out, HD_E_NOMEM, "out of memory");
@@ -225,7 +219,7 @@ int gw_user_from_json(json_t *o, Hd__User *u, gw_keys *k, char ***tags,
 	u->tags = *tags;
 	json_t *uf = json_object_get(o, "user_fields");
 	if (!rc && uf && !json_is_object(uf) && !json_is_null(uf))
-		rc = wrong_type(out, "user_fields", "an object");
+		rc = gw_invalid_must(out, "user_fields", "an object");
 	if (!rc && json_is_object(uf)) {
 		*ufields = json_dumps(uf, JSON_COMPACT);
 		u->user_fields = *ufields ? *ufields : "";

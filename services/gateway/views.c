@@ -122,36 +122,20 @@ static int views_active(gw *g, gw_req *r, gw_resp *out)
 static int run(gw *g, gw_req *r, gw_page *p, unsigned limit,
 	       Hd__ViewTickets **vt, gw_resp *out)
 {
+	Hd__ViewTicketsRequest q = HD__VIEW_TICKETS_REQUEST__INIT;
 	int rc = gw_page_parse(r, p, 100, 10000, out);
+	rc = rc ? rc : gw_page_offset(p, &q.offset, out);
 	if (rc)
 		return rc;
-	Hd__ViewTicketsRequest q = HD__VIEW_TICKETS_REQUEST__INIT;
 	const char *sort_by = gw_query(r, "sort_by");
 	const char *sort_order = gw_query(r, "sort_order");
 	q.id = r->id;
 	q.limit = limit ? p->size : 0;
-	q.offset = (p->page - 1) * p->size;
-	if (p->cursor && p->after[0] &&
-	    hd_parse_u64(p->after, (uint64_t *)&q.offset))
-		return gw_error(out, 400, "InvalidPaginationParameter",
-				"Invalid cursor");
 	q.sort_by = sort_by && strlen(sort_by) < 64 ? (char *)sort_by : "";
 	q.sort_order =
 		sort_order && strlen(sort_order) < 8 ? (char *)sort_order : "";
 	return gw_call(g, ROUTING(g), r, "views.tickets", &q,
 		       &hd__view_tickets__descriptor, (void **)vt, out);
-}
-
-static void links(gw_req *r, gw_page *p, const Hd__ViewTickets *vt,
-		  json_t *body)
-{
-	char next[24];
-	uint64_t offset = (p->page - 1) * p->size;
-	if (p->cursor && p->after[0])
-		hd_parse_u64(p->after, &offset);
-	uint64_t end = offset + vt->n_tickets;
-	snprintf(next, sizeof next, "%llu", (unsigned long long)end);
-	gw_page_links(r, p, body, vt->count, end < vt->count, next, NULL);
 }
 
 static int views_count(gw *g, gw_req *r, gw_resp *out)
@@ -227,7 +211,10 @@ static int page(gw *g, gw_req *r, gw_resp *out, bool execute)
 				      "groups");
 	else
 		out->body = json_pack("{s:o}", "tickets", arr);
-	links(r, &p, vt, out->body);
+	uint64_t offset = 0;
+	gw_page_offset(&p, &offset, out); /* run() checked the cursor */
+	gw_page_offset_links(r, &p, out->body, offset + vt->n_tickets,
+			     vt->count);
 	hd__view_tickets__free_unpacked(vt, NULL);
 	return HD_OK;
 }

@@ -5,7 +5,6 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
 #include "hd/text.h"
 
 #include <fcntl.h>
@@ -38,7 +37,7 @@ static int boot_write(hd_txn *t, void *arg)
 	intake_user_put(t, j->admin);
 	/* Consumers learn every user from events, the first admin included
 	 * (notifications needs its role to know an agent replied). */
-	intake_emit_pb(t, "user.created", j->admin);
+	hd_txn_emit_pb(t, "user.created", j->admin, NULL);
 	Hd__ApiToken rec = HD__API_TOKEN__INIT;
 	rec.description = "bootstrap (HD_ADMIN_TOKEN)";
 	rec.created_at = j->admin->created_at;

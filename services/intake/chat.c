@@ -85,8 +85,8 @@ static uint64_t followup_target(hd_txn *t, const chat_job *j, int64_t now)
 	if (now - last > livedb.followup_ms)
 		return 0;
 	Hd__Ticket *tk = NULL;
-	if (intake_get_pb(t, tkdb.tickets, id, &hd__ticket__descriptor,
-			  (void **)&tk))
+	if (hd_txn_get_pb_id(t, tkdb.tickets, id, &hd__ticket__descriptor,
+			     (void **)&tk))
 		return 0;
 	bool open = live_ticket_open(tk);
 	hd__ticket__free_unpacked(tk, NULL);
@@ -114,8 +114,9 @@ static int chat_run(hd_txn *t, void *arg)
 			    &v);
 	if (rc == HD_OK && v.mv_size == 8) {
 		j->duplicate = true;
-		return intake_get_pb(t, tkdb.tickets, hd_key_get_u64(v.mv_data),
-				     &hd__ticket__descriptor, (void **)&j->tk);
+		return hd_txn_get_pb_id(
+			t, tkdb.tickets, hd_key_get_u64(v.mv_data),
+			&hd__ticket__descriptor, (void **)&j->tk);
 	}
 	if (rc != HD_E_NOTFOUND)
 		return rc ? rc : HD_E_CORRUPT;

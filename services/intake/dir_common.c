@@ -54,7 +54,7 @@ int intake_dir_read(intake *in, MDB_dbi dbi,
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_get_pb(&t, dbi, id, d, out);
+		rc = hd_txn_get_pb_id(&t, dbi, id, d, out);
 	hd_txn_end(&t);
 	return rc;
 }

@@ -219,11 +219,9 @@ static int save(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep, int replica)
 	if (!replica && in->shard != 0)
 		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
 				   "fields.save goes to intake shard 0");
-	Hd__TicketField *f =
-		hd__ticket_field__unpack(NULL, req->len, req->payload);
-	if (!f)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketField");
+	Hd__TicketField *f = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_field__descriptor, (void **)&f))
+		return HD_E_DECODE;
 	int rc = HD_OK;
 	if (!f->type[0])
 		rc = intake_fields_set_str(&f->type, "text");
@@ -269,10 +267,9 @@ int intake_fields_delete_by(intake *in, MDB_dbi dbi, const hd_rpc_req *req,
 	if (!intake_is_admin(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only admins may delete");
-	Hd__FieldId *fi = hd__field_id__unpack(NULL, req->len, req->payload);
-	if (!fi)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.FieldId");
+	Hd__FieldId *fi = NULL;
+	if (hd_req_decode(req, rep, &hd__field_id__descriptor, (void **)&fi))
+		return HD_E_DECODE;
 	del_job j = {dbi, fi->id};
 	hd__field_id__free_unpacked(fi, NULL);
 	return hd_store_write(in->store, del_write, &j);
@@ -288,15 +285,14 @@ int intake_fields_get_by(intake *in, MDB_dbi dbi,
 			 bool (*sees)(const hd_principal *, const void *),
 			 const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__FieldId *fi = hd__field_id__unpack(NULL, req->len, req->payload);
-	if (!fi)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.FieldId");
+	Hd__FieldId *fi = NULL;
+	if (hd_req_decode(req, rep, &hd__field_id__descriptor, (void **)&fi))
+		return HD_E_DECODE;
 	void *m = NULL;
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = intake_get_pb(&t, dbi, fi->id, d, &m);
+		rc = hd_txn_get_pb_id(&t, dbi, fi->id, d, &m);
 		hd_txn_end(&t);
 	}
 	if (!rc && !sees(&req->principal, m))

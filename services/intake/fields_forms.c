@@ -56,11 +56,9 @@ static int form_save(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	if (!replica && in->shard != 0)
 		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
 				   "forms.save goes to intake shard 0");
-	Hd__TicketForm *f =
-		hd__ticket_form__unpack(NULL, req->len, req->payload);
-	if (!f)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketForm");
+	Hd__TicketForm *f = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_form__descriptor, (void **)&f))
+		return HD_E_DECODE;
 	size_t n = strlen(f->name);
 	int rc = HD_OK;
 	if (!replica && (strspn(f->name, " \t\r\n") == n || n > 255 ||

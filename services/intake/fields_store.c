@@ -15,14 +15,14 @@ fields_db intake_fields_db;
 
 int intake_field_get(hd_txn *t, uint64_t id, Hd__TicketField **out)
 {
-	return intake_get_pb(t, intake_fields_db.fields, id,
-			     &hd__ticket_field__descriptor, (void **)out);
+	return hd_txn_get_pb_id(t, intake_fields_db.fields, id,
+				&hd__ticket_field__descriptor, (void **)out);
 }
 
 int intake_form_get(hd_txn *t, uint64_t id, Hd__TicketForm **out)
 {
-	return intake_get_pb(t, intake_fields_db.forms, id,
-			     &hd__ticket_form__descriptor, (void **)out);
+	return hd_txn_get_pb_id(t, intake_fields_db.forms, id,
+				&hd__ticket_form__descriptor, (void **)out);
 }
 
 /* Decode every value of dbi into a growing array of messages. */

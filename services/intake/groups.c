@@ -133,11 +133,11 @@ static int group_write(hd_txn *t, void *arg)
 		n->created_at = n->updated_at = hd_now_ms();
 		n->deleted = false;
 		intake_put_pb(t, intake_dir.groups, n->id, n);
-		intake_emit_pb(t, "group.created", n);
+		hd_txn_emit_pb(t, "group.created", n, NULL);
 		return hd_txn_fail(t, hd_pb_pack(&j->result, n));
 	}
-	int rc = intake_get_pb(t, intake_dir.groups, n->id,
-			       &hd__group__descriptor, (void **)&old);
+	int rc = hd_txn_get_pb_id(t, intake_dir.groups, n->id,
+				  &hd__group__descriptor, (void **)&old);
 	if (rc)
 		return rc;
 	Hd__Group m = *old;
@@ -147,7 +147,7 @@ static int group_write(hd_txn *t, void *arg)
 	TAKE("default", default_);
 	m.updated_at = hd_now_ms();
 	intake_put_pb(t, intake_dir.groups, m.id, &m);
-	intake_emit_pb(t, "group.updated", &m);
+	hd_txn_emit_pb(t, "group.updated", &m, NULL);
 	hd_txn_fail(t, hd_pb_pack(&j->result, &m));
 	hd__group__free_unpacked(old, NULL);
 	return t->rc;
@@ -189,15 +189,15 @@ static int group_delete_write(hd_txn *t, void *arg)
 {
 	grp_job *j = arg;
 	Hd__Group *g = NULL;
-	int rc = intake_get_pb(t, intake_dir.groups, j->id,
-			       &hd__group__descriptor, (void **)&g);
+	int rc = hd_txn_get_pb_id(t, intake_dir.groups, j->id,
+				  &hd__group__descriptor, (void **)&g);
 	if (!rc && g->deleted)
 		rc = HD_E_NOTFOUND;
 	if (!rc) {
 		g->deleted = true;
 		g->updated_at = hd_now_ms();
 		intake_put_pb(t, intake_dir.groups, g->id, g);
-		intake_emit_pb(t, "group.deleted", g);
+		hd_txn_emit_pb(t, "group.deleted", g, NULL);
 		rc = t->rc;
 	}
 	hd__group__free_unpacked(g, NULL);
@@ -216,8 +216,8 @@ static int members_write(hd_txn *t, void *arg)
 	    !strcmp(u->role, "end-user") || u->deleted)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "user_id",
 				 "User: must be an agent or admin");
-	else if (intake_get_pb(t, intake_dir.groups, m->group_id,
-			       &hd__group__descriptor, (void **)&g) ||
+	else if (hd_txn_get_pb_id(t, intake_dir.groups, m->group_id,
+				  &hd__group__descriptor, (void **)&g) ||
 		 g->deleted)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "group_id",
 				 "Group: does not exist");
@@ -239,7 +239,7 @@ static int members_write(hd_txn *t, void *arg)
 	    !(rc = intake_next_id(t, j->in, "next_membership", &m->id))) {
 		m->created_at = m->updated_at = hd_now_ms();
 		intake_put_pb(t, intake_dir.memberships, m->id, m);
-		intake_emit_pb(t, "group_membership.created", m);
+		hd_txn_emit_pb(t, "group_membership.created", m, NULL);
 		rc = hd_txn_fail(t, hd_pb_pack(&j->result, m));
 	}
 	hd__user__free_unpacked(u, NULL);
@@ -251,13 +251,14 @@ static int member_delete_write(hd_txn *t, void *arg)
 {
 	grp_job *j = arg;
 	Hd__GroupMembership *m = NULL;
-	int rc = intake_get_pb(t, intake_dir.memberships, j->id,
-			       &hd__group_membership__descriptor, (void **)&m);
+	int rc = hd_txn_get_pb_id(t, intake_dir.memberships, j->id,
+				  &hd__group_membership__descriptor,
+				  (void **)&m);
 	uint8_t key[8];
 	hd_key_u64(key, j->id);
 	if (!rc) {
 		hd_txn_del(t, intake_dir.memberships, key, 8);
-		intake_emit_pb(t, "group_membership.deleted", m);
+		hd_txn_emit_pb(t, "group_membership.deleted", m, NULL);
 		rc = t->rc;
 	}
 	hd__group_membership__free_unpacked(m, NULL);

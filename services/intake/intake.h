@@ -8,8 +8,10 @@
 #ifndef INTAKE_H
 #define INTAKE_H
 
+#include "hd/req_decode.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
+#include "hd/store_pb.h"
 #include "hd/svc.h"
 #include "ticket.pb-c.h"
 #include "user.pb-c.h"
@@ -56,12 +58,11 @@ INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
 
 /* Next id from the named counter in meta, as INTAKE_ID(n, shard). */
 int intake_next_id(hd_txn *t, intake *in, const char *counter, uint64_t *id);
-/* Pack msg (any protobuf-c message) under an integer key. */
+/* Pack msg (any protobuf-c message) under an integer key, up to
+ * INTAKE_MAX_RECORD: intake keeps raw e-mail and uploads, larger than the
+ * 16 MiB of hd_txn_put_pb_id. Read back with hd_txn_get_pb_id. */
+#define INTAKE_MAX_RECORD ((size_t)64 << 20)
 int intake_put_pb(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg);
-/* Decode the message under an integer key; *out is the caller's
- * (protobuf_c_message_free_unpacked). HD_E_NOTFOUND, HD_E_CORRUPT. */
-int intake_get_pb(hd_txn *t, MDB_dbi dbi, uint64_t id,
-		  const ProtobufCMessageDescriptor *d, void **out);
 
 bool intake_is_staff(const hd_principal *p); /* agent, admin or system */
 bool intake_is_admin(const hd_principal *p); /* admin or system */

@@ -17,13 +17,8 @@ typedef struct job_put {
 static int put_job(hd_txn *t, void *arg)
 {
 	job_put *p = arg;
-	hd_buf b;
-	hd_buf_init(&b, (size_t)8 << 20);
-	int rc = hd_pb_pack(&b, p->js);
-	if (!rc)
-		rc = hd_txn_put(t, tkdb.jobs, p->js->id, strlen(p->js->id),
-				b.data ? b.data : "", b.len);
-	hd_buf_release(&b);
+	int rc = hd_txn_put_pb(t, tkdb.jobs, p->js->id, strlen(p->js->id),
+			       p->js);
 	return rc ? rc : t->rc;
 }
 
@@ -32,11 +27,9 @@ int tk_rpc_jobs_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	intake *in = ctx;
 	if (!intake_is_staff(&req->principal) && req->principal.user_id == 0)
 		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL, "who?");
-	Hd__JobStatus *js =
-		hd__job_status__unpack(NULL, req->len, req->payload);
-	if (!js)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.JobStatus");
+	Hd__JobStatus *js = NULL;
+	if (hd_req_decode(req, rep, &hd__job_status__descriptor, (void **)&js))
+		return HD_E_DECODE;
 	int rc = HD_OK;
 	size_t n = strlen(js->id);
 	if (n == 0 || n > MAX_JOB_ID)
@@ -54,11 +47,10 @@ int tk_rpc_jobs_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int tk_rpc_jobs_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	Hd__JobGetRequest *q =
-		hd__job_get_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.JobGetRequest");
+	Hd__JobGetRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__job_get_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	hd_txn t;
 	MDB_val v;
 	size_t n = strlen(q->id);

@@ -19,20 +19,14 @@ int intake_live_bind(intake *in)
 	int rc = hd_cfg_u64(&in->svc->cfg, "HD_CHAT_FOLLOWUP_MINUTES", 0,
 			    60 * 24 * 365, &minutes);
 	livedb.followup_ms = (int64_t)minutes * 60000;
-	if (!rc)
-		rc = hd_store_dbi(in->store, "live_chats", &livedb.chats);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "live_visitors", &livedb.visitors);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "live_calls", &livedb.calls);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "live_call_ids", &livedb.call_ids);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "live_by_ticket",
-				  &livedb.by_ticket);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "live_by_agent", &livedb.by_agent);
-	return rc;
+	const hd_dbi_ref dbs[] = {{"live_chats", &livedb.chats},
+				  {"live_visitors", &livedb.visitors},
+				  {"live_calls", &livedb.calls},
+				  {"live_call_ids", &livedb.call_ids},
+				  {"live_by_ticket", &livedb.by_ticket},
+				  {"live_by_agent", &livedb.by_agent},
+				  {NULL, NULL}};
+	return rc ? rc : hd_store_dbis(in->store, dbs);
 }
 
 int intake_live_start(intake *in)

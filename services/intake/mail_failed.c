@@ -39,8 +39,9 @@ static int put_run(hd_txn *t, void *arg)
 	Hd__MailFailed fresh = HD__MAIL_FAILED__INIT;
 	int rc = HD_OK;
 	if (j->id)
-		rc = intake_get_pb(t, mail_failed_dbi, j->id,
-				   &hd__mail_failed__descriptor, (void **)&e);
+		rc = hd_txn_get_pb_id(t, mail_failed_dbi, j->id,
+				      &hd__mail_failed__descriptor,
+				      (void **)&e);
 	else if ((rc = intake_next_id(t, j->in, "next_mail_failed", &j->id)) ==
 		 HD_OK) {
 		fresh.id = j->id;
@@ -85,8 +86,8 @@ int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
 		     uint64_t ticket_id)
 {
 	Hd__MailFailed *e = NULL;
-	int rc = intake_get_pb(t, mail_failed_dbi, id,
-			       &hd__mail_failed__descriptor, (void **)&e);
+	int rc = hd_txn_get_pb_id(t, mail_failed_dbi, id,
+				  &hd__mail_failed__descriptor, (void **)&e);
 	if (rc == HD_OK) {
 		e->processed = true;
 		e->processed_at = hd_now_ms();
@@ -132,11 +133,10 @@ int mail_rpc_fail(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__MailFailRequest *q =
-		hd__mail_fail_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.MailFailRequest");
+	Hd__MailFailRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__mail_fail_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	Hd__MailIngestReply out = HD__MAIL_INGEST_REPLY__INIT;
 	rc = mail_failed_put(ctx, q->raw.data, q->raw.len, q->reason,
 			     q->failed_id, &out.failed_id);
@@ -188,12 +188,10 @@ int mail_rpc_failed_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__MailFailedListRequest *q = hd__mail_failed_list_request__unpack(
-		NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(
-			rep, HD_E_DECODE, NULL,
-			"payload is not an hd.MailFailedListRequest");
+	Hd__MailFailedListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__mail_failed_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	uint32_t per = q->per_page ? q->per_page : 30;
 	if (per > 100)
 		per = 100;
@@ -207,9 +205,7 @@ int mail_rpc_failed_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	}
 	if (rc == HD_OK)
 		rc = hd_pb_pack(&rep->payload, &out);
-	for (size_t i = 0; i < out.n_entries; i++)
-		hd__mail_failed__free_unpacked(out.entries[i], NULL);
-	free(out.entries);
+	hd_pb_free_repeated(&out.base);
 	hd__mail_failed_list_request__free_unpacked(q, NULL);
 	return rc;
 }
@@ -220,16 +216,16 @@ int mail_rpc_failed_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__IdRequest *q = hd__id_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.IdRequest");
+	Hd__IdRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__id_request__descriptor, (void **)&q))
+		return HD_E_DECODE;
 	Hd__MailFailed *e = NULL;
 	hd_txn t;
 	rc = hd_store_read(in->store, &t);
 	if (rc == HD_OK) {
-		rc = intake_get_pb(&t, mail_failed_dbi, q->id,
-				   &hd__mail_failed__descriptor, (void **)&e);
+		rc = hd_txn_get_pb_id(&t, mail_failed_dbi, q->id,
+				      &hd__mail_failed__descriptor,
+				      (void **)&e);
 		hd_txn_end(&t);
 	}
 	if (rc == HD_OK)
@@ -259,12 +255,10 @@ int mail_rpc_failed_done(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = admin_only(req, rep);
 	if (rc)
 		return rc;
-	Hd__MailFailedDoneRequest *q = hd__mail_failed_done_request__unpack(
-		NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(
-			rep, HD_E_DECODE, NULL,
-			"payload is not an hd.MailFailedDoneRequest");
+	Hd__MailFailedDoneRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__mail_failed_done_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	mail_done_job j = {q->id, q->result, q->ticket_id};
 	rc = hd_store_write(in->store, mail_failed_done_run, &j);
 	if (rc == HD_E_NOTFOUND)

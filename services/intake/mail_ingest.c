@@ -359,13 +359,11 @@ static int mail_rpc_ingest(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 
 int intake_mail_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "mail_failed", &mail_failed_dbi);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "mail_failed_raw",
-				  &mail_failed_raw_dbi);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "mail_msgid", &mail_msgid_dbi);
-	return rc;
+	const hd_dbi_ref dbs[] = {{"mail_failed", &mail_failed_dbi},
+				  {"mail_failed_raw", &mail_failed_raw_dbi},
+				  {"mail_msgid", &mail_msgid_dbi},
+				  {NULL, NULL}};
+	return hd_store_dbis(in->store, dbs);
 }
 
 int intake_mail_start(intake *in)

@@ -161,7 +161,7 @@ static void adopt_users(hd_txn *t, const Hd__Organization *o)
 			u->organization_id = o->id;
 			u->updated_at = hd_now_ms();
 			intake_user_put(t, u);
-			intake_emit_pb(t, "user.updated", u);
+			hd_txn_emit_pb(t, "user.updated", u, NULL);
 		}
 		intake_dir_page_free(&p);
 	}
@@ -199,8 +199,8 @@ static int org_update(org_job *j, hd_txn *t, Hd__Organization *n)
 {
 	Hd__OrganizationWriteRequest *wr = j->wr;
 	Hd__Organization *old = NULL;
-	int rc = intake_get_pb(t, intake_dir.orgs, n->id,
-			       &hd__organization__descriptor, (void **)&old);
+	int rc = hd_txn_get_pb_id(t, intake_dir.orgs, n->id,
+				  &hd__organization__descriptor, (void **)&old);
 	if (rc || old->deleted) {
 		hd__organization__free_unpacked(old, NULL);
 		return HD_E_NOTFOUND;
@@ -221,7 +221,7 @@ static int org_update(org_job *j, hd_txn *t, Hd__Organization *n)
 	if (!(rc = name_free(j, t, &m)) && !(rc = set_domains(j, t, old, &m))) {
 		intake_put_pb(t, intake_dir.orgs, m.id, &m);
 		adopt_users(t, &m);
-		intake_emit_pb(t, "organization.updated", &m);
+		hd_txn_emit_pb(t, "organization.updated", &m, NULL);
 		hd_txn_fail(t, hd_pb_pack(&j->result, &m));
 		rc = t->rc;
 	}
@@ -245,7 +245,7 @@ static int org_write(hd_txn *t, void *arg)
 		return rc;
 	intake_put_pb(t, intake_dir.orgs, o->id, o);
 	adopt_users(t, o);
-	intake_emit_pb(t, "organization.created", o);
+	hd_txn_emit_pb(t, "organization.created", o, NULL);
 	hd_txn_fail(t, hd_pb_pack(&j->result, o));
 	return t->rc;
 }
@@ -294,8 +294,8 @@ static int org_delete_write(hd_txn *t, void *arg)
 {
 	const uint64_t *id = arg;
 	Hd__Organization *o = NULL;
-	int rc = intake_get_pb(t, intake_dir.orgs, *id,
-			       &hd__organization__descriptor, (void **)&o);
+	int rc = hd_txn_get_pb_id(t, intake_dir.orgs, *id,
+				  &hd__organization__descriptor, (void **)&o);
 	if (!rc && o->deleted)
 		rc = HD_E_NOTFOUND;
 	if (!rc) {
@@ -306,7 +306,7 @@ static int org_delete_write(hd_txn *t, void *arg)
 		o->deleted = true;
 		o->updated_at = hd_now_ms();
 		intake_put_pb(t, intake_dir.orgs, o->id, o);
-		intake_emit_pb(t, "organization.deleted", o);
+		hd_txn_emit_pb(t, "organization.deleted", o, NULL);
 		rc = t->rc;
 	}
 	hd__organization__free_unpacked(o, NULL);

@@ -35,12 +35,11 @@ static struct {
 
 int intake_search_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "search_post", &search_db.post);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "search_docs", &search_db.docs);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "search_meta", &search_db.meta);
-	return rc;
+	const hd_dbi_ref dbs[] = {{"search_post", &search_db.post},
+				  {"search_docs", &search_db.docs},
+				  {"search_meta", &search_db.meta},
+				  {NULL, NULL}};
+	return hd_store_dbis(in->store, dbs);
 }
 
 typedef struct batch {
@@ -204,11 +203,10 @@ static int intake_search_tickets(void *ctx, const hd_rpc_req *req,
 	if (req->principal.user_id == 0)
 		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
 				   "search needs an authenticated user");
-	Hd__SearchRequest *sr =
-		hd__search_request__unpack(NULL, req->len, req->payload);
-	if (!sr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.SearchRequest");
+	Hd__SearchRequest *sr = NULL;
+	if (hd_req_decode(req, rep, &hd__search_request__descriptor,
+			  (void **)&sr))
+		return HD_E_DECODE;
 	sq_query q = {0};
 	Hd__SearchReply out = HD__SEARCH_REPLY__INIT;
 	int rc = check_request(sr, rep);
@@ -248,11 +246,10 @@ static int intake_search_resolve(void *ctx, const hd_rpc_req *req,
 	if (in->shard != INTAKE_DIRECTORY_SHARD)
 		return hd_rpc_fail(rep, HD_E_NOTFOUND, NULL,
 				   "users live on the directory shard");
-	Hd__SearchRequest *sr =
-		hd__search_request__unpack(NULL, req->len, req->payload);
-	if (!sr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.SearchRequest");
+	Hd__SearchRequest *sr = NULL;
+	if (hd_req_decode(req, rep, &hd__search_request__descriptor,
+			  (void **)&sr))
+		return HD_E_DECODE;
 	hd_buf b;
 	hd_txn t;
 	hd_buf_init(&b, 2 * MAX_QUERY);

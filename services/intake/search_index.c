@@ -17,7 +17,6 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
 #include "hd/tokenize.h"
 #include "vec.h"
 
@@ -126,8 +125,8 @@ static void acc_release(seg_acc *a)
 
 int search_doc_get(hd_txn *t, uint64_t id, Hd__SearchDoc **out)
 {
-	return intake_get_pb(t, search_db.docs, id, &hd__search_doc__descriptor,
-			     (void **)out);
+	return hd_txn_get_pb_id(t, search_db.docs, id,
+				&hd__search_doc__descriptor, (void **)out);
 }
 
 static void del_posting(hd_txn *t, const char *mtok, uint64_t id, uint32_t seg)

@@ -5,7 +5,6 @@
 #include "intake.h"
 
 #include "hd/err.h"
-#include "hd/pbwire.h"
 
 #include <string.h>
 
@@ -26,32 +25,10 @@ int intake_next_id(hd_txn *t, intake *in, const char *counter, uint64_t *id)
 
 int intake_put_pb(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
 {
-	hd_buf b;
-	hd_buf_init(&b, (size_t)64 << 20);
 	uint8_t key[8];
 	hd_key_u64(key, id);
-	int rc = hd_pb_pack(&b, msg);
-	if (rc)
-		hd_txn_fail(t, rc);
-	else
-		rc = hd_txn_put(t, dbi, key, 8, b.data ? b.data : "", b.len);
-	hd_buf_release(&b);
-	return rc;
-}
-
-int intake_get_pb(hd_txn *t, MDB_dbi dbi, uint64_t id,
-		  const ProtobufCMessageDescriptor *d, void **out)
-{
-	uint8_t key[8];
-	MDB_val v;
-	hd_key_u64(key, id);
-	*out = NULL;
-	int rc = hd_txn_get(t, dbi, key, 8, &v);
-	if (rc)
-		return rc;
-	/* Decode now: LMDB's bytes are borrowed only until the txn ends. */
-	*out = protobuf_c_message_unpack(d, NULL, v.mv_size, v.mv_data);
-	return *out ? HD_OK : HD_E_CORRUPT;
+	return hd_txn_put_pb_max(t, dbi, key, sizeof key, msg,
+				 INTAKE_MAX_RECORD);
 }
 
 bool intake_is_staff(const hd_principal *p)

@@ -27,22 +27,16 @@ tickets_db tkdb;
 
 int intake_tickets_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "tickets", &tkdb.tickets);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "comments", &tkdb.comments);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "audits", &tkdb.audits);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_idem", &tkdb.idem);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_jobs", &tkdb.jobs);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_uploads", &tkdb.uploads);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_blobs", &tkdb.blobs);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "tk_attach", &tkdb.attach);
-	return rc;
+	const hd_dbi_ref dbs[] = {{"tickets", &tkdb.tickets},
+				  {"comments", &tkdb.comments},
+				  {"audits", &tkdb.audits},
+				  {"tk_idem", &tkdb.idem},
+				  {"tk_jobs", &tkdb.jobs},
+				  {"tk_uploads", &tkdb.uploads},
+				  {"tk_blobs", &tkdb.blobs},
+				  {"tk_attach", &tkdb.attach},
+				  {NULL, NULL}};
+	return hd_store_dbis(in->store, dbs);
 }
 
 int intake_tickets_start(intake *in)
@@ -78,31 +72,11 @@ static int tk_child_id(hd_txn *t, intake *in, uint64_t *id)
 int tk_put_child(hd_txn *t, MDB_dbi dbi, uint64_t ticket, uint64_t id,
 		 const void *msg)
 {
-	hd_buf b;
-	hd_buf_init(&b, (size_t)64 << 20);
 	uint8_t key[16];
 	hd_key_u64(key, ticket);
 	hd_key_u64(key + 8, id);
-	int rc = hd_pb_pack(&b, msg);
-	if (rc)
-		hd_txn_fail(t, rc);
-	else
-		rc = hd_txn_put(t, dbi, key, 16, b.data ? b.data : "", b.len);
-	hd_buf_release(&b);
-	return rc;
-}
-
-int tk_emit(hd_txn *t, const char *type, const void *msg, const char *trace)
-{
-	hd_buf b;
-	hd_buf_init(&b, (size_t)64 << 20);
-	int rc = hd_pb_pack(&b, msg);
-	if (rc)
-		hd_txn_fail(t, rc);
-	else
-		rc = hd_txn_emit(t, type, b.data ? b.data : "", b.len, trace);
-	hd_buf_release(&b);
-	return rc;
+	return hd_txn_put_pb_max(t, dbi, key, sizeof key, msg,
+				 INTAKE_MAX_RECORD);
 }
 
 typedef struct write_job {
@@ -149,9 +123,9 @@ static int idem_check(hd_txn *t, write_job *j, uint8_t hash[32])
 			j->rep, HD_E_CONFLICT, "idempotency_key",
 			"Idempotency-Key was used with another body");
 	j->replayed = 1;
-	return intake_get_pb(t, tkdb.tickets,
-			     hd_key_get_u64((uint8_t *)v.mv_data + 32),
-			     &hd__ticket__descriptor, (void **)&j->tk);
+	return hd_txn_get_pb_id(t, tkdb.tickets,
+				hd_key_get_u64((uint8_t *)v.mv_data + 32),
+				&hd__ticket__descriptor, (void **)&j->tk);
 }
 
 static int idem_store(hd_txn *t, write_job *j, const uint8_t hash[32])
@@ -307,7 +281,7 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
 	/* The first comment travels inside ticket.created (as description);
 	 * consumers count one event per new ticket. */
 	if (j->wr->id != 0)
-		tk_emit(t, "comment.created", &c, j->req->trace_id);
+		hd_txn_emit_pb(t, "comment.created", &c, j->req->trace_id);
 	free_attachments(&c);
 	return t->rc;
 }
@@ -351,14 +325,14 @@ static int load(hd_txn *t, write_job *j, Hd__Ticket **before)
 	int restoring = strcmp(j->wr->action, "restore") == 0;
 	if (INTAKE_SHARD_OF(j->wr->id) != j->in->shard)
 		return HD_E_NOTFOUND;
-	int rc = intake_get_pb(t, tkdb.tickets, j->wr->id,
-			       &hd__ticket__descriptor, (void **)before);
+	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->wr->id,
+				  &hd__ticket__descriptor, (void **)before);
 	if (!rc && ((*before)->deleted != restoring ||
 		    !tk_can_see(&j->req->principal, *before)))
 		rc = HD_E_NOTFOUND;
 	if (!rc)
-		rc = intake_get_pb(t, tkdb.tickets, j->wr->id,
-				   &hd__ticket__descriptor, (void **)&j->tk);
+		rc = hd_txn_get_pb_id(t, tkdb.tickets, j->wr->id,
+				      &hd__ticket__descriptor, (void **)&j->tk);
 	return rc;
 }
 
@@ -447,11 +421,11 @@ static int write_job_run(hd_txn *t, void *arg)
 	if (!rc)
 		rc = intake_put_pb(t, tkdb.tickets, j->tk->id, j->tk);
 	if (!rc)
-		rc = tk_emit(t,
-			     creating         ? "ticket.created"
-			     : j->tk->deleted ? "ticket.deleted"
-					      : "ticket.updated",
-			     j->tk, j->req->trace_id);
+		rc = hd_txn_emit_pb(t,
+				    creating         ? "ticket.created"
+				    : j->tk->deleted ? "ticket.deleted"
+						     : "ticket.updated",
+				    j->tk, j->req->trace_id);
 	if (!rc && j->hook)
 		rc = j->hook->post(t, j->tk, j->audit, j->hook->arg);
 out:
@@ -510,10 +484,9 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	if (req->principal.user_id == 0 && !tk_is_system(&req->principal))
 		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
 				   "tickets.write needs an authenticated user");
-	j.wr = hd__ticket_write_request__unpack(NULL, req->len, req->payload);
-	if (!j.wr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketWriteRequest");
+	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
+			  (void **)&j.wr))
+		return HD_E_DECODE;
 	j.obj = json_loads(j.wr->json[0] ? j.wr->json : "{}", 0, NULL);
 	int rc = j.obj ? hd_store_write(j.in->store, write_job_run, &j)
 		       : hd_rpc_fail(rep, HD_E_INVALID, "ticket",
@@ -534,11 +507,10 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 static int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	Hd__TicketGetRequest *gr =
-		hd__ticket_get_request__unpack(NULL, req->len, req->payload);
-	if (!gr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketGetRequest");
+	Hd__TicketGetRequest *gr = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_get_request__descriptor,
+			  (void **)&gr))
+		return HD_E_DECODE;
 	uint64_t id = gr->id;
 	hd__ticket_get_request__free_unpacked(gr, NULL);
 	if (INTAKE_SHARD_OF(id) != in->shard)
@@ -549,8 +521,8 @@ static int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__Ticket *tk = NULL;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_get_pb(&t, tkdb.tickets, id,
-				   &hd__ticket__descriptor, (void **)&tk);
+		rc = hd_txn_get_pb_id(&t, tkdb.tickets, id,
+				      &hd__ticket__descriptor, (void **)&tk);
 	hd_txn_end(&t);
 	/* End-users see only what they requested; anything else "not found". */
 	if (!rc && (tk->deleted || !tk_can_see(&req->principal, tk)))

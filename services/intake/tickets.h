@@ -82,8 +82,6 @@ int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 /* tickets.c */
 int tk_put_child(hd_txn *t, MDB_dbi dbi, uint64_t ticket, uint64_t id,
 		 const void *msg);
-/* Emit an event whose payload is msg. */
-int tk_emit(hd_txn *t, const char *type, const void *msg, const char *trace);
 
 /* A channel's own records, written in the same transaction as a
  * tickets.write (the e-mail channel's Message-ID index): pre runs first (an

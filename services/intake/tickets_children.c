@@ -118,19 +118,18 @@ static uint64_t audit_id(const void *m)
 static int children(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		    int audits)
 {
-	Hd__TicketChildRequest *q =
-		hd__ticket_child_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketChildRequest");
+	Hd__TicketChildRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_child_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	kids k = {0};
 	Hd__Ticket *tk = NULL;
 	hd_txn t;
 	int rc = INTAKE_SHARD_OF(q->ticket_id) == in->shard ? HD_OK
 							    : HD_E_NOTFOUND;
 	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = intake_get_pb(&t, tkdb.tickets, q->ticket_id,
-				   &hd__ticket__descriptor, (void **)&tk);
+		rc = hd_txn_get_pb_id(&t, tkdb.tickets, q->ticket_id,
+				      &hd__ticket__descriptor, (void **)&tk);
 		if (!rc && (tk->deleted || !tk_can_see(&req->principal, tk)))
 			rc = HD_E_NOTFOUND;
 		if (!rc)

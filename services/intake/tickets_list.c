@@ -153,11 +153,10 @@ static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	Hd__TicketListRequest *q =
-		hd__ticket_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketListRequest");
+	Hd__TicketListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	list_ctx c = {.q = q, .who = &req->principal, .desc = q->desc};
 	Hd__TicketListReply out = HD__TICKET_LIST_REPLY__INIT;
 	hd_txn t;

@@ -23,8 +23,8 @@ typedef struct rate_job {
 static int check(hd_txn *t, rate_job *j)
 {
 	Hd__Ticket *tk = NULL;
-	int rc = intake_get_pb(t, tkdb.tickets, j->id, &hd__ticket__descriptor,
-			       (void **)&tk);
+	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->id,
+				  &hd__ticket__descriptor, (void **)&tk);
 	if (!rc && (tk->deleted || !tk_can_see(&j->req->principal, tk)))
 		rc = HD_E_NOTFOUND;
 	if (rc == HD_E_NOTFOUND)
@@ -80,11 +80,10 @@ static int intake_tickets_rate(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	rate_job j = {.in = in, .req = req, .rep = rep};
-	Hd__TicketWriteRequest *wr =
-		hd__ticket_write_request__unpack(NULL, req->len, req->payload);
-	if (!wr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketWriteRequest");
+	Hd__TicketWriteRequest *wr = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
+			  (void **)&wr))
+		return HD_E_DECODE;
 	j.id = wr->id;
 	int rc = req->principal.user_id
 			 ? HD_OK

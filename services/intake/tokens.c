@@ -279,8 +279,8 @@ static int tok_delete_write(hd_txn *t, void *arg)
 {
 	tok_job *j = arg;
 	Hd__ApiToken *rec = NULL;
-	int rc = intake_get_pb(t, intake_dir.token_recs, j->rec->id,
-			       &hd__api_token__descriptor, (void **)&rec);
+	int rc = hd_txn_get_pb_id(t, intake_dir.token_recs, j->rec->id,
+				  &hd__api_token__descriptor, (void **)&rec);
 	if (rc)
 		return rc;
 	if (!intake_is_admin(j->who) &&

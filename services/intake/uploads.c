@@ -26,13 +26,8 @@ typedef struct put_job {
 
 static int load_upload(hd_txn *t, const char *token, Hd__Upload **up)
 {
-	MDB_val v;
-	*up = NULL;
-	int rc = hd_txn_get(t, tkdb.uploads, token, strlen(token), &v);
-	if (rc)
-		return rc;
-	*up = hd__upload__unpack(NULL, v.mv_size, v.mv_data);
-	return *up ? HD_OK : HD_E_CORRUPT;
+	return hd_txn_get_pb(t, tkdb.uploads, token, strlen(token),
+			     &hd__upload__descriptor, (void **)up);
 }
 
 static int put_run(hd_txn *t, void *arg)
@@ -84,13 +79,9 @@ static int put_run(hd_txn *t, void *arg)
 		return hd_txn_fail(t, HD_E_NOMEM);
 	j->up->attachments = grown;
 	grown[j->up->n_attachments++] = a; /* borrowed: removed before free */
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	if ((rc = hd_pb_pack(&b, j->up)) == HD_OK)
-		hd_txn_put(t, tkdb.uploads, j->up->token, strlen(j->up->token),
-			   b.data, b.len);
-	hd_buf_release(&b);
-	return rc ? hd_txn_fail(t, rc) : t->rc;
+	hd_txn_put_pb(t, tkdb.uploads, j->up->token, strlen(j->up->token),
+		      j->up);
+	return t->rc;
 }
 
 static int check_put(const Hd__UploadPutRequest *q, hd_rpc_rep *rep)
@@ -111,10 +102,9 @@ int tk_rpc_uploads_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd__attachment__init(&j.att);
 	if (req->principal.user_id == 0)
 		return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL, "who?");
-	j.q = hd__upload_put_request__unpack(NULL, req->len, req->payload);
-	if (!j.q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.UploadPutRequest");
+	if (hd_req_decode(req, rep, &hd__upload_put_request__descriptor,
+			  (void **)&j.q))
+		return HD_E_DECODE;
 	int rc = check_put(j.q, rep);
 	if (!rc)
 		rc = hd_store_write(j.in->store, put_run, &j);
@@ -131,11 +121,10 @@ int tk_rpc_uploads_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int tk_rpc_uploads_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
-	Hd__UploadGetRequest *q =
-		hd__upload_get_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.UploadGetRequest");
+	Hd__UploadGetRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__upload_get_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	hd_txn t;
 	Hd__Upload *up = NULL;
 	int rc = strlen(q->token) == 32 ? hd_store_read(in->store, &t)
@@ -158,11 +147,10 @@ int tk_rpc_uploads_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		      int with_data)
 {
-	Hd__TicketGetRequest *q =
-		hd__ticket_get_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.TicketGetRequest");
+	Hd__TicketGetRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_get_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	Hd__AttachmentContent out = HD__ATTACHMENT_CONTENT__INIT;
 	hd_txn t;
 	uint8_t key[8];
@@ -170,9 +158,9 @@ static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd_key_u64(key, q->id);
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = intake_get_pb(&t, tkdb.attach, q->id,
-				   &hd__attachment__descriptor,
-				   (void **)&out.attachment);
+		rc = hd_txn_get_pb_id(&t, tkdb.attach, q->id,
+				      &hd__attachment__descriptor,
+				      (void **)&out.attachment);
 		if (!rc && with_data &&
 		    !(rc = hd_txn_get(&t, tkdb.blobs, key, 8, &v))) {
 			out.data.data = v.mv_data;

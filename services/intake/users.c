@@ -105,7 +105,7 @@ static int ensure_write(hd_txn *t, void *arg)
 	j->user->created_at = j->user->updated_at = hd_now_ms();
 	j->user->organization_id = intake_org_for_email(t, j->user->email);
 	intake_user_put(t, j->user);
-	intake_emit_pb(t, "user.created", j->user);
+	hd_txn_emit_pb(t, "user.created", j->user, NULL);
 	j->created = t->rc == HD_OK;
 	return t->rc;
 }

@@ -74,8 +74,6 @@ int intake_members_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* orgs.c: the organization whose domain_names hold email's domain (0). */
 uint64_t intake_org_for_email(hd_txn *t, const char *email_lower);
-/* Pack msg and emit it as event type in t. */
-void intake_emit_pb(hd_txn *t, const char *type, const void *msg);
 /* True when fields (a write request's key list) holds name. */
 bool intake_has_field(char **fields, size_t n, const char *name);
 

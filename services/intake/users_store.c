@@ -12,7 +12,6 @@
 #include "users.h"
 
 #include "hd/err.h"
-#include "hd/pbwire.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -61,8 +60,8 @@ int intake_user_put(hd_txn *t, const Hd__User *u)
 
 int intake_user_get(hd_txn *t, uint64_t id, Hd__User **out)
 {
-	return intake_get_pb(t, intake_dir.users, id, &hd__user__descriptor,
-			     (void **)out);
+	return hd_txn_get_pb_id(t, intake_dir.users, id, &hd__user__descriptor,
+				(void **)out);
 }
 
 int intake_user_by_email(hd_txn *t, const char *email_lower, uint64_t *id)
@@ -113,9 +112,9 @@ int intake_token_find(hd_txn *t, const char *token, Hd__ApiToken **out)
 		return rc;
 	if (v.mv_size != 8)
 		return HD_E_CORRUPT;
-	return intake_get_pb(t, intake_dir.token_recs,
-			     hd_key_get_u64(v.mv_data),
-			     &hd__api_token__descriptor, (void **)out);
+	return hd_txn_get_pb_id(t, intake_dir.token_recs,
+				hd_key_get_u64(v.mv_data),
+				&hd__api_token__descriptor, (void **)out);
 }
 
 int intake_token_known(hd_txn *t, const char *token)
@@ -159,7 +158,7 @@ static int scan_ids(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
 	int rc = HD_OK;
 	for (size_t i = 0; i < q->n_ids && !rc; i++) {
 		void *m = NULL;
-		if (intake_get_pb(t, dbi, q->ids[i], d, &m) != HD_OK)
+		if (hd_txn_get_pb_id(t, dbi, q->ids[i], d, &m) != HD_OK)
 			continue;
 		if (keep && !keep(m, arg)) {
 			protobuf_c_message_free_unpacked(m, NULL);
@@ -285,18 +284,6 @@ void intake_dir_page_free(intake_dir_page *p)
 		protobuf_c_message_free_unpacked(p->items[i], NULL);
 	free(p->items);
 	memset(p, 0, sizeof *p);
-}
-
-void intake_emit_pb(hd_txn *t, const char *type, const void *msg)
-{
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	int rc = hd_pb_pack(&b, msg);
-	if (rc)
-		hd_txn_fail(t, rc);
-	else
-		hd_txn_emit(t, type, b.data ? b.data : "", b.len, NULL);
-	hd_buf_release(&b);
 }
 
 bool intake_has_field(char **fields, size_t n, const char *name)

@@ -117,7 +117,7 @@ static int email_free(user_job *j, hd_txn *t, const char *email, uint64_t self)
 static int store_user(user_job *j, hd_txn *t, Hd__User *u, const char *ev)
 {
 	intake_user_put(t, u);
-	intake_emit_pb(t, ev, u);
+	hd_txn_emit_pb(t, ev, u, NULL);
 	if (!t->rc)
 		hd_txn_fail(t, hd_pb_pack(&j->result, u));
 	return t->rc;
@@ -339,7 +339,7 @@ static int delete_write(hd_txn *t, void *arg)
 	u->deleted = true;
 	u->updated_at = hd_now_ms();
 	intake_user_put(t, u);
-	intake_emit_pb(t, "user.deleted", u);
+	hd_txn_emit_pb(t, "user.deleted", u, NULL);
 	hd_buf_reset(&j->result);
 	if (!t->rc)
 		hd_txn_fail(t, hd_pb_pack(&j->result, u));

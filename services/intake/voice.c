@@ -171,11 +171,12 @@ static json_t *ticket_obj(const voice_job *j, const char *body, bool create)
 
 static int duplicate(hd_txn *t, voice_job *j, uint64_t seq)
 {
-	int rc = intake_get_pb(t, livedb.calls, seq,
-			       &hd__call_record__descriptor, (void **)&j->seen);
+	int rc = hd_txn_get_pb_id(t, livedb.calls, seq,
+				  &hd__call_record__descriptor,
+				  (void **)&j->seen);
 	if (!rc)
-		rc = intake_get_pb(t, tkdb.tickets, j->seen->ticket_id,
-				   &hd__ticket__descriptor, (void **)&j->tk);
+		rc = hd_txn_get_pb_id(t, tkdb.tickets, j->seen->ticket_id,
+				      &hd__ticket__descriptor, (void **)&j->tk);
 	return rc;
 }
 
@@ -220,18 +221,15 @@ static int voice_run(hd_txn *t, void *arg)
 int live_rpc_voice(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	voice_job j = {.in = ctx, .req = req, .rep = rep};
-	j.rec = hd__call_record__unpack(NULL, req->len, req->payload);
-	int rc = HD_OK;
-	if (!j.rec)
-		rc = hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				 "payload is not an hd.CallRecord");
-	else if (!intake_is_staff(&req->principal))
+	int rc = hd_req_decode(req, rep, &hd__call_record__descriptor,
+			       (void **)&j.rec);
+	if (!rc && !intake_is_staff(&req->principal))
 		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				 "only agents and admins record calls");
-	else if (!live_channel_id_ok(j.rec->call_id))
+	if (!rc && !live_channel_id_ok(j.rec->call_id))
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "call_id",
 				 "call_id: 1 to 128 printable ASCII bytes");
-	else if (!j.rec->customer_id)
+	if (!rc && !j.rec->customer_id)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "caller",
 				 "caller: no customer for the number");
 	if (!rc)

@@ -32,7 +32,7 @@ int live_call_put(hd_txn *t, intake *in, Hd__CallRecord *rec, const char *trace)
 		hd_key_u64(key, rec->agent_id);
 		hd_txn_put(t, livedb.by_agent, key, 16, "", 0);
 	}
-	return t->rc ? t->rc : tk_emit(t, "call.recorded", rec, trace);
+	return t->rc ? t->rc : hd_txn_emit_pb(t, "call.recorded", rec, trace);
 }
 
 typedef struct call_rows {
@@ -45,8 +45,8 @@ typedef struct call_rows {
 static int keep(hd_txn *t, call_rows *rows, uint64_t seq)
 {
 	Hd__CallRecord *c = NULL;
-	int rc = intake_get_pb(t, livedb.calls, seq,
-			       &hd__call_record__descriptor, (void **)&c);
+	int rc = hd_txn_get_pb_id(t, livedb.calls, seq,
+				  &hd__call_record__descriptor, (void **)&c);
 	if (rc)
 		return rc;
 	const Hd__CallListRequest *q = rows->q;
@@ -109,11 +109,10 @@ int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!intake_is_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only agents and admins see call records");
-	Hd__CallListRequest *q =
-		hd__call_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.CallListRequest");
+	Hd__CallListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__call_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	call_rows rows = {.q = q};
 	uint8_t prefix[8];
 	hd_txn t;

@@ -126,5 +126,12 @@ int kb_cards_sweep_once(kb_cards *c, uint64_t *expired);
 
 /* Unpack the request payload as hd.CardRequest or fail naming it. */
 Hd__CardRequest *kb_card_request(const hd_rpc_req *req, hd_rpc_rep *rep);
+/* The staff-only list RPCs: decode the hd.CardRequest, let scan fill list
+ * (a list message on the caller's stack) in a read transaction and answer
+ * it; the records scan added are freed here (hd_pb_free_repeated). */
+typedef int (*kb_card_scan_fn)(hd_txn *t, kb_cards *c, const Hd__CardRequest *q,
+			       void *list);
+int kb_cards_list_rpc(kb_cards *c, const hd_rpc_req *req, hd_rpc_rep *rep,
+		      kb_card_scan_fn scan, ProtobufCMessage *list);
 
 #endif

@@ -3,6 +3,9 @@
 #include "cards.h"
 
 #include "hd/err.h"
+#include "hd/pbwire.h"
+#include "hd/req_decode.h"
+#include "hd/store_pb.h"
 
 #include <string.h>
 
@@ -38,10 +41,27 @@ int kb_deny_unless_staff(const hd_rpc_req *req, hd_rpc_rep *rep)
 
 Hd__CardRequest *kb_card_request(const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__CardRequest *q =
-		hd__card_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		hd_rpc_fail(rep, HD_E_DECODE, NULL,
-			    "payload is not an hd.CardRequest");
+	Hd__CardRequest *q = NULL;
+	hd_req_decode(req, rep, &hd__card_request__descriptor, (void **)&q);
 	return q;
+}
+
+int kb_cards_list_rpc(kb_cards *c, const hd_rpc_req *req, hd_rpc_rep *rep,
+		      kb_card_scan_fn scan, ProtobufCMessage *list)
+{
+	int rc = kb_deny_unless_staff(req, rep);
+	Hd__CardRequest *q = rc ? NULL : kb_card_request(req, rep);
+	if (!q)
+		return rc ? rc : HD_E_DECODE;
+	hd_txn t;
+	rc = hd_store_read(c->store, &t);
+	if (!rc) {
+		rc = scan(&t, c, q, list);
+		hd_txn_end(&t);
+	}
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, list);
+	hd_pb_free_repeated(list);
+	hd__card_request__free_unpacked(q, NULL);
+	return rc;
 }

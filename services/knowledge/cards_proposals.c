@@ -179,9 +179,9 @@ int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 
 /* Pending proposals, of one card (q->id) or all; q->state overrides
  * "pending" ("any": every state). */
-static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q,
-		Hd__CardProposalList *l)
+static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q, void *list)
 {
+	Hd__CardProposalList *l = list;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	const char *state = q->state[0] ? q->state : "pending";
@@ -210,23 +210,6 @@ static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q,
 
 int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	kb_cards *c = ((kb *)ctx)->cards;
-	int rc = kb_deny_unless_staff(req, rep);
-	Hd__CardRequest *q = rc ? NULL : kb_card_request(req, rep);
-	if (!q)
-		return rc ? rc : HD_E_DECODE;
 	Hd__CardProposalList l = HD__CARD_PROPOSAL_LIST__INIT;
-	hd_txn t;
-	rc = hd_store_read(c->store, &t);
-	if (!rc) {
-		rc = scan(&t, c, q, &l);
-		hd_txn_end(&t);
-	}
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, &l);
-	for (size_t i = 0; i < l.n_proposals; i++)
-		hd__card_proposal__free_unpacked(l.proposals[i], NULL);
-	free(l.proposals);
-	hd__card_request__free_unpacked(q, NULL);
-	return rc;
+	return kb_cards_list_rpc(((kb *)ctx)->cards, req, rep, scan, &l.base);
 }

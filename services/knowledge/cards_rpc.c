@@ -172,9 +172,9 @@ static bool listed(const Hd__Card *card, const Hd__CardRequest *q)
 }
 
 /* Matching cards in id order: count them all, keep [offset, offset+limit). */
-static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q,
-		Hd__CardList *l)
+static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q, void *list)
 {
+	Hd__CardList *l = list;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, c->cards, &cur));
@@ -203,25 +203,8 @@ static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q,
 
 static int cards_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	kb_cards *c = ((kb *)ctx)->cards;
-	int rc = kb_deny_unless_staff(req, rep);
-	Hd__CardRequest *q = rc ? NULL : kb_card_request(req, rep);
-	if (!q)
-		return rc ? rc : HD_E_DECODE;
 	Hd__CardList l = HD__CARD_LIST__INIT;
-	hd_txn t;
-	rc = hd_store_read(c->store, &t);
-	if (!rc) {
-		rc = scan(&t, c, q, &l);
-		hd_txn_end(&t);
-	}
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, &l);
-	for (size_t i = 0; i < l.n_cards; i++)
-		hd__card__free_unpacked(l.cards[i], NULL);
-	free(l.cards);
-	hd__card_request__free_unpacked(q, NULL);
-	return rc;
+	return kb_cards_list_rpc(((kb *)ctx)->cards, req, rep, scan, &l.base);
 }
 
 typedef struct card_job {

@@ -24,11 +24,13 @@ int kb_cards_setup(kb *k, hd_svc *svc)
 {
 	kb_cards *c = &the_cards;
 	c->store = svc->store;
-	int rc = hd_store_dbi(c->store, "cards", &c->cards);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_versions", &c->versions);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_proposals", &c->proposals);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_due", &c->due);
-	rc = rc ? rc : hd_store_dbi(c->store, "card_meta", &c->meta);
+	const hd_dbi_ref dbs[] = {{"cards", &c->cards},
+				  {"card_versions", &c->versions},
+				  {"card_proposals", &c->proposals},
+				  {"card_due", &c->due},
+				  {"card_meta", &c->meta},
+				  {NULL, NULL}};
+	int rc = hd_store_dbis(c->store, dbs);
 	rc = rc ? rc : kbs_bind(c->store, &c->search);
 	rc = rc ? rc : kb_cards_sweep_start(c, svc);
 	if (!rc)
@@ -52,10 +54,8 @@ int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter, uint64_t *id)
 
 int kb_card_get(hd_txn *t, kb_cards *c, uint64_t id, Hd__Card **out)
 {
-	uint8_t key[8];
-	hd_key_u64(key, id);
-	return hd_txn_get_pb(t, c->cards, key, 8, &hd__card__descriptor,
-			     (void **)out);
+	return hd_txn_get_pb_id(t, c->cards, id, &hd__card__descriptor,
+				(void **)out);
 }
 
 static void version_key(uint8_t key[12], uint64_t id, uint32_t n)
@@ -176,15 +176,11 @@ void kb_card_versions_free(Hd__CardVersionList *l)
 int kb_card_proposal_get(hd_txn *t, kb_cards *c, uint64_t id,
 			 Hd__CardProposal **out)
 {
-	uint8_t key[8];
-	hd_key_u64(key, id);
-	return hd_txn_get_pb(t, c->proposals, key, 8,
-			     &hd__card_proposal__descriptor, (void **)out);
+	return hd_txn_get_pb_id(t, c->proposals, id,
+				&hd__card_proposal__descriptor, (void **)out);
 }
 
 int kb_card_proposal_put(hd_txn *t, kb_cards *c, const Hd__CardProposal *p)
 {
-	uint8_t key[8];
-	hd_key_u64(key, p->id);
-	return hd_txn_put_pb(t, c->proposals, key, 8, p);
+	return hd_txn_put_pb_id(t, c->proposals, p->id, p);
 }

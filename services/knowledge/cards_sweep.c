@@ -9,7 +9,6 @@
 #include "alerts.pb-c.h"
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
 #include "hd/store_pb.h"
 
 #include <pthread.h>
@@ -42,14 +41,7 @@ static int emit_expired(hd_txn *t, const Hd__Card *card, int64_t due)
 	ev.verifier_user_id = card->verifier_user_id;
 	ev.verifier_group_id = card->verifier_group_id;
 	ev.due_at = due;
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	int rc = hd_pb_pack(&b, &ev);
-	if (!rc)
-		rc = hd_txn_emit(t, "kb.card_expired", b.data ? b.data : "",
-				 b.len, NULL);
-	hd_buf_release(&b);
-	return rc ? hd_txn_fail(t, rc) : HD_OK;
+	return hd_txn_emit_pb(t, "kb.card_expired", &ev, NULL);
 }
 
 static int expire(hd_txn *t, kb_cards *c, uint64_t id, int64_t due)

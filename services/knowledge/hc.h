@@ -17,8 +17,10 @@
 
 #include "kbsearch.h"
 
+#include "hd/req_decode.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
+#include "hd/store_pb.h"
 #include "knowledge.pb-c.h"
 #include "ticket.pb-c.h"
 
@@ -47,10 +49,6 @@ hc *hc_of(void *ctx);
 /* hc_store.c */
 int hc_bind(hc *h, hd_store *s);
 int hc_next_id(hd_txn *t, const hc *h, const char *kind, uint64_t *id);
-/* Unpack the message under u64 id in dbi as desc; HD_E_NOTFOUND. */
-int hc_get(hd_txn *t, MDB_dbi dbi, uint64_t id,
-	   const ProtobufCMessageDescriptor *desc, void **out);
-int hc_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg);
 /* Every record of dbi (unpacked as desc) that keep accepts (NULL: all),
  * in key order, into a malloc'd array; free with hc_scan_free. */
 int hc_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,

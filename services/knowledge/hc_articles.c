@@ -78,7 +78,8 @@ typedef struct write_job {
 static int section_exists(hd_txn *t, const hc *h, uint64_t id)
 {
 	void *s = NULL;
-	int rc = hc_get(t, h->sections, id, &hd__hc_section__descriptor, &s);
+	int rc = hd_txn_get_pb_id(t, h->sections, id,
+				  &hd__hc_section__descriptor, &s);
 	protobuf_c_message_free_unpacked(s, NULL);
 	return rc == HD_E_NOTFOUND ? HD_E_INVALID : rc;
 }
@@ -102,7 +103,7 @@ static int insert(hd_txn *t, const hc *h, Hd__HcArticle *a, uint64_t user)
 		a->translations[i]->updated_by_id = user;
 	}
 	if (!rc)
-		rc = hc_put(t, h->articles, a->id, a);
+		rc = hd_txn_put_pb_id(t, h->articles, a->id, a);
 	if (!rc)
 		rc = hc_index_article(t, h, NULL, a);
 	return rc ? rc : t->rc;
@@ -173,11 +174,12 @@ static int update_write(hd_txn *t, void *arg)
 	write_job *j = arg;
 	Hd__HcArticle *a = NULL, *old = NULL;
 	uint64_t id = j->w->article->id;
-	int rc = hc_get(t, j->h->articles, id, &hd__hc_article__descriptor,
-			(void **)&a);
+	int rc = hd_txn_get_pb_id(t, j->h->articles, id,
+				  &hd__hc_article__descriptor, (void **)&a);
 	if (!rc)
-		rc = hc_get(t, j->h->articles, id, &hd__hc_article__descriptor,
-			    (void **)&old);
+		rc = hd_txn_get_pb_id(t, j->h->articles, id,
+				      &hd__hc_article__descriptor,
+				      (void **)&old);
 	if (!rc && j->del) {
 		uint8_t key[8];
 		hd_key_u64(key, id);
@@ -195,7 +197,7 @@ static int update_write(hd_txn *t, void *arg)
 	if (a)
 		a->updated_at = hd_now_ms();
 	if (!rc)
-		rc = hc_put(t, j->h->articles, id, a);
+		rc = hd_txn_put_pb_id(t, j->h->articles, id, a);
 	if (!rc)
 		rc = hc_index_article(t, j->h, old, a);
 out:
@@ -293,8 +295,8 @@ int hc_article_for(const hc *h, uint64_t id, const hd_principal *who,
 	int rc = hd_store_read(h->store, &t);
 	if (rc)
 		return rc;
-	rc = hc_get(&t, h->articles, id, &hd__hc_article__descriptor,
-		    (void **)out);
+	rc = hd_txn_get_pb_id(&t, h->articles, id, &hd__hc_article__descriptor,
+			      (void **)out);
 	hd_txn_end(&t);
 	Hd__HcArticle *a = *out;
 	size_t keep = 0;
@@ -318,10 +320,9 @@ int hc_article_for(const hc *h, uint64_t id, const hd_principal *who,
 
 static int articles_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	Hd__HcArticle *a = NULL;
 	int rc = hc_article_for(hc_of(ctx), id->id, &req->principal, &a);
 	if (!rc)
@@ -338,10 +339,9 @@ static int articles_import(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!hc_admin(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only admins import articles");
-	Hd__HcImport *im = hd__hc_import__unpack(NULL, req->len, req->payload);
-	if (!im)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcImport");
+	Hd__HcImport *im = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_import__descriptor, (void **)&im))
+		return HD_E_DECODE;
 	int rc = im->n_articles > MAX_IMPORT
 			 ? hd_rpc_fail(rep, HD_E_TOOBIG, "articles",
 				       "at most 5000 articles per import")

@@ -105,7 +105,7 @@ static int save_write(hd_txn *t, void *arg)
 		       : &hd__hc_section__descriptor;
 	uint64_t *id = j->cat ? &j->cat->id : &j->sec->id;
 	void *old = NULL;
-	int rc = *id ? hc_get(t, dbi, *id, desc, &old) : HD_OK;
+	int rc = *id ? hd_txn_get_pb_id(t, dbi, *id, desc, &old) : HD_OK;
 	if (!rc && j->del) {
 		rc = j->cat ? delete_category(t, j->h, *id)
 			    : delete_section(t, j->h, *id);
@@ -113,8 +113,8 @@ static int save_write(hd_txn *t, void *arg)
 	}
 	if (!rc && j->sec) {
 		void *cat = NULL;
-		rc = hc_get(t, j->h->categories, j->sec->category_id,
-			    &hd__hc_category__descriptor, &cat);
+		rc = hd_txn_get_pb_id(t, j->h->categories, j->sec->category_id,
+				      &hd__hc_category__descriptor, &cat);
 		protobuf_c_message_free_unpacked(cat, NULL);
 		if (rc == HD_E_NOTFOUND)
 			rc = HD_E_INVALID; /* reported as category_id */
@@ -132,7 +132,8 @@ static int save_write(hd_txn *t, void *arg)
 			old ? ((Hd__HcSection *)old)->created_at : now;
 	}
 	if (!rc)
-		rc = hc_put(t, dbi, *id, j->cat ? (void *)j->cat : j->sec);
+		rc = hd_txn_put_pb_id(t, dbi, *id,
+				      j->cat ? (void *)j->cat : j->sec);
 out:
 	protobuf_c_message_free_unpacked(old, NULL);
 	return rc ? rc : t->rc;
@@ -145,11 +146,9 @@ static int categories_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = need_admin(req, rep);
 	if (rc)
 		return rc;
-	Hd__HcCategory *c =
-		hd__hc_category__unpack(NULL, req->len, req->payload);
-	if (!c)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcCategory");
+	Hd__HcCategory *c = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_category__descriptor, (void **)&c))
+		return HD_E_DECODE;
 	rc = check_common(c->name, c->description, c->locale, rep);
 	if (!rc && !*c->source_locale)
 		c->source_locale = c->locale; /* borrowed for the pack */
@@ -171,10 +170,9 @@ static int sections_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = need_admin(req, rep);
 	if (rc)
 		return rc;
-	Hd__HcSection *s = hd__hc_section__unpack(NULL, req->len, req->payload);
-	if (!s)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcSection");
+	Hd__HcSection *s = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_section__descriptor, (void **)&s))
+		return HD_E_DECODE;
 	rc = check_common(s->name, s->description, s->locale, rep);
 	bool borrowed = !*s->source_locale;
 	if (borrowed)
@@ -200,10 +198,9 @@ static int delete_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	int rc = need_admin(req, rep);
 	if (rc)
 		return rc;
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	Hd__HcCategory c = HD__HC_CATEGORY__INIT;
 	Hd__HcSection s = HD__HC_SECTION__INIT;
 	c.id = s.id = id->id;
@@ -231,18 +228,18 @@ static int get_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		   bool category)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	void *m = NULL;
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);
 	if (!rc) {
-		rc = hc_get(&t, category ? h->categories : h->sections, id->id,
-			    category ? &hd__hc_category__descriptor
-				     : &hd__hc_section__descriptor,
-			    &m);
+		rc = hd_txn_get_pb_id(
+			&t, category ? h->categories : h->sections, id->id,
+			category ? &hd__hc_category__descriptor
+				 : &hd__hc_section__descriptor,
+			&m);
 		hd_txn_end(&t);
 	}
 	if (!rc)
@@ -305,11 +302,10 @@ static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		bool category)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcListRequest *q =
-		hd__hc_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcListRequest");
+	Hd__HcListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	void **items = NULL;
 	size_t n = 0;
 	hd_txn t;

@@ -109,11 +109,10 @@ static int collect(hd_txn *t, const hc *h, list_ctx *c, void ***items,
 static int articles_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcListRequest *q =
-		hd__hc_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcListRequest");
+	Hd__HcListRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_list_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	list_ctx c = {q, &req->principal, NULL, 0};
 	void **items = NULL;
 	size_t n = 0;
@@ -159,8 +158,8 @@ static int vote_write(hd_txn *t, void *arg)
 {
 	vote_job *j = arg;
 	Hd__HcArticle *a = NULL;
-	int rc = hc_get(t, j->h->articles, j->article,
-			&hd__hc_article__descriptor, (void **)&a);
+	int rc = hd_txn_get_pb_id(t, j->h->articles, j->article,
+				  &hd__hc_article__descriptor, (void **)&a);
 	uint8_t key[16];
 	hd_key_u64(key, j->article);
 	hd_key_u64(key + 8, j->user);
@@ -185,7 +184,7 @@ static int vote_write(hd_txn *t, void *arg)
 	if (!rc) {
 		a->vote_sum += j->value - (old ? old->value : 0);
 		a->vote_count += old ? 0 : 1;
-		rc = hc_put(t, j->h->articles, a->id, a);
+		rc = hd_txn_put_pb_id(t, j->h->articles, a->id, a);
 	}
 	hd_buf b;
 	hd_buf_init(&b, 4096);

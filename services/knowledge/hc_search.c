@@ -27,14 +27,15 @@ static bool accept(void *arg, hd_txn *t, uint64_t doc)
 	const filter *f = arg;
 	Hd__HcArticle *a = NULL;
 	Hd__HcSection *s = NULL;
-	bool ok = hc_get(t, f->h->articles, doc >> 8,
-			 &hd__hc_article__descriptor, (void **)&a) == HD_OK;
+	bool ok = hd_txn_get_pb_id(t, f->h->articles, doc >> 8,
+				   &hd__hc_article__descriptor,
+				   (void **)&a) == HD_OK;
 	ok = ok && (!f->q->section_id || a->section_id == f->q->section_id);
 	ok = ok && hc_has_labels(a, f->q->label_names, f->q->n_label_names);
 	if (ok && f->q->category_id)
-		ok = hc_get(t, f->h->sections, a->section_id,
-			    &hd__hc_section__descriptor,
-			    (void **)&s) == HD_OK &&
+		ok = hd_txn_get_pb_id(t, f->h->sections, a->section_id,
+				      &hd__hc_section__descriptor,
+				      (void **)&s) == HD_OK &&
 		     s->category_id == f->q->category_id;
 	hd__hc_section__free_unpacked(s, NULL);
 	hd__hc_article__free_unpacked(a, NULL);
@@ -65,8 +66,8 @@ static int views_of(hd_txn *t, const hc *h, const kbs_result *res,
 	int rc = HD_OK;
 	for (size_t i = 0; !rc && i < res->n; i++) {
 		Hd__HcArticle *a = NULL;
-		rc = hc_get(t, h->articles, res->hits[i].id >> 8,
-			    &hd__hc_article__descriptor, (void **)&a);
+		rc = hd_txn_get_pb_id(t, h->articles, res->hits[i].id >> 8,
+				      &hd__hc_article__descriptor, (void **)&a);
 		if (!rc) {
 			views[*n] = hc_view_new(a, res->hits[i].id & 0xff,
 						res->hits[i].score);
@@ -131,11 +132,10 @@ int hc_search_run(hd_txn *t, const hc *h, const Hd__HcSearchRequest *q,
 static int articles_search(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	const hc *h = hc_of(ctx);
-	Hd__HcSearchRequest *q =
-		hd__hc_search_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcSearchRequest");
+	Hd__HcSearchRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_search_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	Hd__HcArticleList l = HD__HC_ARTICLE_LIST__INIT;
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);

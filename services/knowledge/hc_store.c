@@ -4,7 +4,6 @@
 
 #include "hd/err.h"
 #include "hd/html.h"
-#include "hd/pbwire.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -36,33 +35,6 @@ int hc_next_id(hd_txn *t, const hc *h, const char *kind, uint64_t *id)
 	char key[48];
 	snprintf(key, sizeof key, "next_%s", kind);
 	return hd_txn_add_u64(t, h->meta, key, 1, id);
-}
-
-int hc_get(hd_txn *t, MDB_dbi dbi, uint64_t id,
-	   const ProtobufCMessageDescriptor *desc, void **out)
-{
-	uint8_t key[8];
-	MDB_val v;
-	*out = NULL;
-	hd_key_u64(key, id);
-	int rc = hd_txn_get(t, dbi, key, 8, &v);
-	if (rc)
-		return rc;
-	*out = protobuf_c_message_unpack(desc, NULL, v.mv_size, v.mv_data);
-	return *out ? HD_OK : HD_E_CORRUPT;
-}
-
-int hc_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
-{
-	uint8_t key[8];
-	hd_buf b;
-	hd_key_u64(key, id);
-	hd_buf_init(&b, MAX_RECORD);
-	int rc = hd_pb_pack(&b, msg);
-	if (!rc)
-		rc = hd_txn_put(t, dbi, key, 8, b.data ? b.data : "", b.len);
-	hd_buf_release(&b);
-	return rc ? hd_txn_fail(t, rc) : HD_OK;
 }
 
 int hc_locale_id(hd_txn *t, const hc *h, const char *locale, bool assign,

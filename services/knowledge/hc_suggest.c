@@ -10,6 +10,7 @@
 #include "alerts.pb-c.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -81,16 +82,10 @@ int hc_suggest_ticket(hd_txn *t, const hc *h, const Hd__Ticket *tk)
 		ev.n_suggestions++;
 	}
 	ev.suggestions = ptrs;
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
 	if (!rc)
-		rc = hc_put(t, h->suggestions, tk->id, &st);
+		rc = hd_txn_put_pb_id(t, h->suggestions, tk->id, &st);
 	if (!rc)
-		rc = hd_pb_pack(&b, &ev);
-	if (!rc)
-		rc = hd_txn_emit(t, "kb.suggested", b.data ? b.data : "", b.len,
-				 NULL);
-	hd_buf_release(&b);
+		rc = hd_txn_emit_pb(t, "kb.suggested", &ev, NULL);
 	hc_views_free(views, n);
 	return rc ? hd_txn_fail(t, rc) : t->rc;
 }
@@ -103,10 +98,9 @@ static int suggestions_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!hc_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "suggestions are for agents and admins");
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	Hd__HcSuggestions *st = NULL;
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);
@@ -114,16 +108,17 @@ static int suggestions_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		hd__hc_id__free_unpacked(id, NULL);
 		return rc;
 	}
-	rc = hc_get(&t, h->suggestions, id->id, &hd__hc_suggestions__descriptor,
-		    (void **)&st);
+	rc = hd_txn_get_pb_id(&t, h->suggestions, id->id,
+			      &hd__hc_suggestions__descriptor, (void **)&st);
 	/* Refresh each article as stored now; deleted ones drop out. */
 	size_t keep = 0;
 	for (size_t i = 0; !rc && i < st->n_articles; i++) {
 		Hd__HcArticleView *v = st->articles[i];
 		Hd__HcArticle *a = NULL;
 		size_t slot;
-		if (hc_get(&t, h->articles, v->article->id,
-			   &hd__hc_article__descriptor, (void **)&a) == HD_OK &&
+		if (hd_txn_get_pb_id(&t, h->articles, v->article->id,
+				     &hd__hc_article__descriptor,
+				     (void **)&a) == HD_OK &&
 		    hc_translation(a, v->article->translations[0]->locale,
 				   &slot)) {
 			Hd__HcArticleView *fresh =
@@ -179,14 +174,7 @@ static int emit(hd_txn *t, const Hd__HcDeflection *d, const char *action,
 	ev.n_article_ids = d->n_article_ids;
 	ev.article_id = article;
 	ev.at = hd_now_ms();
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 16);
-	int rc = hd_pb_pack(&b, &ev);
-	if (!rc)
-		rc = hd_txn_emit(t, "kb.deflection", b.data ? b.data : "",
-				 b.len, NULL);
-	hd_buf_release(&b);
-	return rc;
+	return hd_txn_emit_pb(t, "kb.deflection", &ev, NULL);
 }
 
 static int create_write(hd_txn *t, void *arg)
@@ -210,7 +198,7 @@ static int create_write(hd_txn *t, void *arg)
 	j->d.locale = j->in->locale;
 	j->d.created_at = hd_now_ms();
 	if (!rc)
-		rc = hc_put(t, j->h->deflections, j->d.id, &j->d);
+		rc = hd_txn_put_pb_id(t, j->h->deflections, j->d.id, &j->d);
 	if (!rc)
 		rc = emit(t, &j->d, "shown", 0);
 	return rc ? rc : t->rc;
@@ -218,11 +206,10 @@ static int create_write(hd_txn *t, void *arg)
 
 static int deflection_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__HcDeflectionRequest *in =
-		hd__hc_deflection_request__unpack(NULL, req->len, req->payload);
-	if (!in)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcDeflectionRequest");
+	Hd__HcDeflectionRequest *in = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_deflection_request__descriptor,
+			  (void **)&in))
+		return HD_E_DECODE;
 	int rc = HD_OK;
 	if (!*in->subject && !*in->description)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "subject",
@@ -253,8 +240,9 @@ static int deflection_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int resolve_write(hd_txn *t, void *arg)
 {
 	deflect_job *j = arg;
-	int rc = hc_get(t, j->h->deflections, j->resolve_id,
-			&hd__hc_deflection__descriptor, (void **)&j->found);
+	int rc = hd_txn_get_pb_id(t, j->h->deflections, j->resolve_id,
+				  &hd__hc_deflection__descriptor,
+				  (void **)&j->found);
 	Hd__HcDeflection *d = j->found;
 	/* Someone else's deflection looks like no deflection. */
 	if (!rc && d->user_id && d->user_id != j->who->user_id)
@@ -270,7 +258,7 @@ static int resolve_write(hd_txn *t, void *arg)
 		d->resolved = true;
 		d->resolved_article_id = j->resolve_article;
 		d->resolved_at = hd_now_ms();
-		rc = hc_put(t, j->h->deflections, d->id, d);
+		rc = hd_txn_put_pb_id(t, j->h->deflections, d->id, d);
 	}
 	if (!rc)
 		rc = emit(t, d, "resolved", j->resolve_article);
@@ -279,11 +267,10 @@ static int resolve_write(hd_txn *t, void *arg)
 
 static int deflection_resolve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__HcDeflectionResolve *in =
-		hd__hc_deflection_resolve__unpack(NULL, req->len, req->payload);
-	if (!in)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcDeflectionResolve");
+	Hd__HcDeflectionResolve *in = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_deflection_resolve__descriptor,
+			  (void **)&in))
+		return HD_E_DECODE;
 	deflect_job j = {.h = hc_of(ctx),
 			 .who = &req->principal,
 			 .resolve_id = in->id,

@@ -53,11 +53,12 @@ static int tr_write(hd_txn *t, void *arg)
 	Hd__HcArticle *a = NULL, *old = NULL;
 	uint64_t id = j->w ? j->w->article_id : j->del->id;
 	const char *locale = j->w ? j->w->translation->locale : j->del->locale;
-	int rc = hc_get(t, j->h->articles, id, &hd__hc_article__descriptor,
-			(void **)&a);
+	int rc = hd_txn_get_pb_id(t, j->h->articles, id,
+				  &hd__hc_article__descriptor, (void **)&a);
 	if (!rc)
-		rc = hc_get(t, j->h->articles, id, &hd__hc_article__descriptor,
-			    (void **)&old);
+		rc = hd_txn_get_pb_id(t, j->h->articles, id,
+				      &hd__hc_article__descriptor,
+				      (void **)&old);
 	size_t slot = 0;
 	Hd__HcTranslation *tr = rc ? NULL : hc_translation(a, locale, &slot);
 	int64_t now = hd_now_ms();
@@ -90,7 +91,7 @@ static int tr_write(hd_txn *t, void *arg)
 	}
 	if (!rc) {
 		a->updated_at = a->edited_at = now;
-		rc = hc_put(t, j->h->articles, id, a);
+		rc = hd_txn_put_pb_id(t, j->h->articles, id, a);
 	}
 	if (!rc)
 		rc = hc_index_article(t, j->h, old, a);
@@ -155,10 +156,9 @@ static int translations_delete(void *ctx, const hd_rpc_req *req,
 	if (!hc_staff(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only agents and admins edit articles");
-	Hd__HcId *id = hd__hc_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.HcId");
+	Hd__HcId *id = NULL;
+	if (hd_req_decode(req, rep, &hd__hc_id__descriptor, (void **)&id))
+		return HD_E_DECODE;
 	tr_job j = {hc_of(ctx), NULL, id, req->principal.user_id, NULL};
 	int rc = hd_store_write(hc_of(ctx)->store, tr_write, &j);
 	if (!rc)

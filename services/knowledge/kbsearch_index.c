@@ -14,12 +14,11 @@ const char *const kbs_dbs[] = {"kbs_post", "kbs_docs", "kbs_stats", NULL};
 
 int kbs_bind(hd_store *s, kbs *e)
 {
-	int rc = hd_store_dbi(s, "kbs_post", &e->post);
-	if (!rc)
-		rc = hd_store_dbi(s, "kbs_docs", &e->docs);
-	if (!rc)
-		rc = hd_store_dbi(s, "kbs_stats", &e->stats);
-	return rc;
+	const hd_dbi_ref dbs[] = {{"kbs_post", &e->post},
+				  {"kbs_docs", &e->docs},
+				  {"kbs_stats", &e->stats},
+				  {NULL, NULL}};
+	return hd_store_dbis(s, dbs);
 }
 
 /* ---- the terms of one document ---- */

@@ -5,6 +5,7 @@
 
 #include "cards.h"
 #include "hd/err.h"
+#include "hd/req_decode.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
 
@@ -20,11 +21,9 @@ static Hd__MacroRequest *request(const hd_rpc_req *req, hd_rpc_rep *rep,
 	*rc = kb_deny_unless_staff(req, rep);
 	if (*rc)
 		return NULL;
-	Hd__MacroRequest *q =
-		hd__macro_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		*rc = hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				  "payload is not an hd.MacroRequest");
+	Hd__MacroRequest *q = NULL;
+	*rc = hd_req_decode(req, rep, &hd__macro_request__descriptor,
+			    (void **)&q);
 	return q;
 }
 
@@ -237,9 +236,7 @@ static int macros_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	}
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, &l);
-	for (size_t i = 0; i < l.n_macros; i++)
-		hd__macro__free_unpacked(l.macros[i], NULL);
-	free(l.macros);
+	hd_pb_free_repeated(&l.base);
 	hd__macro_request__free_unpacked(q, NULL);
 	return rc;
 }

@@ -21,9 +21,11 @@ int kb_macros_setup(kb *k, hd_svc *svc)
 {
 	kb_macros *m = &the_macros;
 	m->store = svc->store;
-	int rc = hd_store_dbi(m->store, "macros", &m->macros);
-	rc = rc ? rc : hd_store_dbi(m->store, "macro_usage", &m->usage);
-	rc = rc ? rc : hd_store_dbi(m->store, "macro_meta", &m->meta);
+	const hd_dbi_ref dbs[] = {{"macros", &m->macros},
+				  {"macro_usage", &m->usage},
+				  {"macro_meta", &m->meta},
+				  {NULL, NULL}};
+	int rc = hd_store_dbis(m->store, dbs);
 	if (!rc)
 		k->macros = m;
 	return rc;
@@ -31,17 +33,13 @@ int kb_macros_setup(kb *k, hd_svc *svc)
 
 int kb_macro_get(hd_txn *t, kb_macros *m, uint64_t id, Hd__Macro **out)
 {
-	uint8_t key[8];
-	hd_key_u64(key, id);
-	return hd_txn_get_pb(t, m->macros, key, 8, &hd__macro__descriptor,
-			     (void **)out);
+	return hd_txn_get_pb_id(t, m->macros, id, &hd__macro__descriptor,
+				(void **)out);
 }
 
 int kb_macro_put(hd_txn *t, kb_macros *m, const Hd__Macro *macro)
 {
-	uint8_t key[8];
-	hd_key_u64(key, macro->id);
-	return hd_txn_put_pb(t, m->macros, key, 8, macro);
+	return hd_txn_put_pb_id(t, m->macros, macro->id, macro);
 }
 
 int kb_macros_next_id(hd_txn *t, kb_macros *m, uint64_t *id)

@@ -7,6 +7,7 @@
 #ifndef ROUTING_ASSIGN_H
 #define ROUTING_ASSIGN_H
 
+#include "hd/store_pb.h"
 #include "hooks.h"
 #include "routing.pb-c.h"
 #include "user.pb-c.h"
@@ -45,17 +46,6 @@ extern const hd_rpc_route routing_assign_routes[];
 extern const hd_rpc_route routing_presence_routes[];
 
 /* ---- assign_store.c: records and counters ---- */
-
-/* Decode the value under key as d into *out (free with
- * protobuf_c_message_free_unpacked). HD_E_NOTFOUND, HD_E_CORRUPT. */
-int as_get(hd_txn *t, MDB_dbi dbi, const void *key, size_t klen,
-	   const ProtobufCMessageDescriptor *d, void **out);
-int as_get_id(hd_txn *t, MDB_dbi dbi, uint64_t id,
-	      const ProtobufCMessageDescriptor *d, void **out);
-/* Encode msg and store it under key (sticky on t). */
-int as_put(hd_txn *t, MDB_dbi dbi, const void *key, size_t klen,
-	   const void *msg);
-int as_put_id(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg);
 
 /* Open (new/open/pending) tickets of agent on channel, in routing's books. */
 uint64_t as_load_get(hd_txn *t, uint64_t agent, const char *channel);

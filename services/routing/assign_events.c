@@ -43,7 +43,7 @@ static int on_user(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	d.active = !u->deleted && !u->suspended &&
 		   strcmp(ev->type, "user.deleted") != 0;
 	bool was = as_is_agent(t, u->id);
-	as_put_id(t, as_db.users, u->id, &d);
+	hd_txn_put_pb_id(t, as_db.users, u->id, &d);
 	/* Promoted to agent while already marked available. */
 	if (!was && as_is_agent(t, u->id) && as_available(t, u->id))
 		as_drain_agent(r, t, u->id, hd_now_ms());

@@ -37,8 +37,9 @@ int as_pool_load(hd_txn *t, uint64_t group, as_pool *p)
 			continue;
 		as_agent *a = &p->a[p->n++];
 		a->id = ids[i];
-		as_get_id(t, as_db.profiles, ids[i],
-			  &hd__agent_profile__descriptor, (void **)&a->profile);
+		hd_txn_get_pb_id(t, as_db.profiles, ids[i],
+				 &hd__agent_profile__descriptor,
+				 (void **)&a->profile);
 		MDB_val v;
 		uint8_t key[8];
 		hd_key_u64(key, ids[i]);

@@ -33,12 +33,12 @@ static int set_job_run(hd_txn *t, void *arg)
 	if (!as_is_agent(t, c->agent_id))
 		return hd_rpc_fail(j->rep, HD_E_NOTFOUND, "id", "no agent %llu",
 				   (unsigned long long)c->agent_id);
-	if (as_get(t, as_db.states, c->state, strlen(c->state),
-		   &hd__presence_state__descriptor, (void **)&st))
+	if (hd_txn_get_pb(t, as_db.states, c->state, strlen(c->state),
+			  &hd__presence_state__descriptor, (void **)&st))
 		return hd_rpc_fail(j->rep, HD_E_INVALID, "state",
 				   "unknown presence state");
-	as_get_id(t, as_db.presence, c->agent_id, &hd__presence__descriptor,
-		  (void **)&cur);
+	hd_txn_get_pb_id(t, as_db.presence, c->agent_id,
+			 &hd__presence__descriptor, (void **)&cur);
 	int64_t now = hd_now_ms();
 	c->previous_state = strdup(cur ? cur->state : "offline");
 	c->available = st->available;
@@ -55,14 +55,9 @@ static int set_job_run(hd_txn *t, void *arg)
 		hd_key_u64(key, c->agent_id);
 		hd_key_u64(key + 8, (uint64_t)now);
 		hd_key_u64(key + 16, seq);
-		as_put_id(t, as_db.presence, c->agent_id, &np);
-		as_put(t, as_db.presence_log, key, sizeof key, c);
-		hd_buf b;
-		hd_buf_init(&b, 4096);
-		hd_txn_fail(t, hd_pb_pack(&b, c));
-		hd_txn_emit(t, "presence.changed", b.data ? b.data : "", b.len,
-			    j->trace);
-		hd_buf_release(&b);
+		hd_txn_put_pb_id(t, as_db.presence, c->agent_id, &np);
+		hd_txn_put_pb(t, as_db.presence_log, key, sizeof key, c);
+		hd_txn_emit_pb(t, "presence.changed", c, j->trace);
 		if (st->available)
 			as_drain_agent(j->r, t, c->agent_id, now);
 	}
@@ -117,8 +112,8 @@ static int presence_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			rc = hd_rpc_fail(rep, HD_E_NOTFOUND, "id",
 					 "no agent %llu",
 					 (unsigned long long)id->id);
-		as_get_id(&t, as_db.presence, id->id, &hd__presence__descriptor,
-			  (void **)&p);
+		hd_txn_get_pb_id(&t, as_db.presence, id->id,
+				 &hd__presence__descriptor, (void **)&p);
 		hd_txn_end(&t);
 	}
 	off.agent_id = id ? id->id : 0;
@@ -209,14 +204,14 @@ static int state_put_job(hd_txn *t, void *arg)
 {
 	Hd__PresenceState *s = arg;
 	Hd__PresenceState *old = NULL;
-	as_get(t, as_db.states, s->name, strlen(s->name),
-	       &hd__presence_state__descriptor, (void **)&old);
+	hd_txn_get_pb(t, as_db.states, s->name, strlen(s->name),
+		      &hd__presence_state__descriptor, (void **)&old);
 	bool builtin = old && old->builtin;
 	hd__presence_state__free_unpacked(old, NULL);
 	if (builtin)
 		return HD_E_CONFLICT;
 	s->builtin = false;
-	return as_put(t, as_db.states, s->name, strlen(s->name), s);
+	return hd_txn_put_pb(t, as_db.states, s->name, strlen(s->name), s);
 }
 
 static int state_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

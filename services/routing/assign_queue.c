@@ -69,8 +69,8 @@ static int dequeue(hd_txn *t, uint64_t id, Hd__QueueEntry **entry)
 	if (hd_txn_get(t, as_db.waiting, idk, 8, &v) || v.mv_size != QKEY)
 		return HD_OK;
 	memcpy(qk, v.mv_data, QKEY);
-	as_get(t, as_db.queue, qk, QKEY, &hd__queue_entry__descriptor,
-	       (void **)&e);
+	hd_txn_get_pb(t, as_db.queue, qk, QKEY, &hd__queue_entry__descriptor,
+		      (void **)&e);
 	if (e)
 		qchan_add(t, hd_key_get_u64(qk), e->channel, -1);
 	hd_txn_del(t, as_db.queue, qk, QKEY);
@@ -87,7 +87,8 @@ static void requester_language(hd_txn *t, uint64_t user, char out[16])
 {
 	Hd__DirUser *u = NULL;
 	out[0] = '\0';
-	as_get_id(t, as_db.users, user, &hd__dir_user__descriptor, (void **)&u);
+	hd_txn_get_pb_id(t, as_db.users, user, &hd__dir_user__descriptor,
+			 (void **)&u);
 	if (u) {
 		size_t n = strcspn(u->locale, "-_");
 		snprintf(out, 16, "%.*s", (int)(n < 15 ? n : 15), u->locale);
@@ -133,7 +134,7 @@ static int enqueue(hd_txn *t, const Hd__GroupRouting *g, const Hd__Ticket *tk,
 	}
 	queue_key(qk, g->group_id, tk);
 	hd_key_u64(idk, tk->id);
-	as_put(t, as_db.queue, qk, QKEY, &e);
+	hd_txn_put_pb(t, as_db.queue, qk, QKEY, &e);
 	hd_txn_put(t, as_db.waiting, idk, 8, qk, QKEY);
 	return qchan_add(t, g->group_id, e.channel, 1);
 }
@@ -149,7 +150,7 @@ static int assign(routing *r, hd_txn *t, const Hd__QueueEntry *e,
 	rec.counted = true;
 	rec.pending = true;
 	dequeue(t, e->ticket_id, NULL);
-	as_put_id(t, as_db.tickets, e->ticket_id, &rec);
+	hd_txn_put_pb_id(t, as_db.tickets, e->ticket_id, &rec);
 	as_load_add(t, agent, e->channel, 1);
 	hd_key_u64(key, agent);
 	hd_key_u64(val, (uint64_t)now);
@@ -323,8 +324,8 @@ static int book(hd_txn *t, const Hd__Ticket *tk, uint64_t *agent,
 		uint64_t *freed)
 {
 	Hd__AssignRecord *rec = NULL, nrec = HD__ASSIGN_RECORD__INIT;
-	as_get_id(t, as_db.tickets, tk->id, &hd__assign_record__descriptor,
-		  (void **)&rec);
+	hd_txn_get_pb_id(t, as_db.tickets, tk->id,
+			 &hd__assign_record__descriptor, (void **)&rec);
 	const char *ch = tk->via_channel[0] ? tk->via_channel : "web";
 	*agent = tk->assignee_id;
 	*freed = 0;
@@ -349,7 +350,7 @@ static int book(hd_txn *t, const Hd__Ticket *tk, uint64_t *agent,
 	uint8_t key[8];
 	hd_key_u64(key, tk->id);
 	if (*agent)
-		as_put(t, as_db.tickets, key, 8, &nrec);
+		hd_txn_put_pb(t, as_db.tickets, key, 8, &nrec);
 	else if (rec)
 		hd_txn_del(t, as_db.tickets, key, 8);
 	hd__assign_record__free_unpacked(rec, NULL);

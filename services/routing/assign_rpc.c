@@ -7,6 +7,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/req_decode.h"
 #include "hd/text.h"
 
 #include <stdio.h>
@@ -18,8 +19,9 @@
 #define MAX_CAPACITY    1000
 #define MAX_FALLBACK_S  (366LL * 24 * 3600)
 
-static int check_routing(const Hd__GroupRouting *g, hd_rpc_rep *rep)
+static int check_routing(const ProtobufCMessage *m, hd_rpc_rep *rep)
 {
+	const Hd__GroupRouting *g = (const Hd__GroupRouting *)m;
 	static const char *const strategies[] = {"round_robin", "least_loaded",
 						 "skills", "manual", NULL};
 	bool ok = false;
@@ -44,8 +46,9 @@ static int check_routing(const Hd__GroupRouting *g, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
-static int check_profile(const Hd__AgentProfile *p, hd_rpc_rep *rep)
+static int check_profile(const ProtobufCMessage *m, hd_rpc_rep *rep)
 {
+	const Hd__AgentProfile *p = (const Hd__AgentProfile *)m;
 	if (p->n_skills > MAX_SKILLS || p->n_languages > MAX_SKILLS)
 		return hd_rpc_fail(rep, HD_E_INVALID, "skills",
 				   "at most %d skills and languages",
@@ -75,6 +78,7 @@ static int check_profile(const Hd__AgentProfile *p, hd_rpc_rep *rep)
 typedef struct put_job {
 	routing *r;
 	ProtobufCMessage *msg;
+	hd_rpc_rep *rep;
 } put_job;
 
 static int routing_put_job(hd_txn *t, void *arg)
@@ -83,7 +87,7 @@ static int routing_put_job(hd_txn *t, void *arg)
 	Hd__GroupRouting *g = (Hd__GroupRouting *)j->msg;
 	int64_t now = hd_now_ms();
 	g->updated_at = now;
-	as_put_id(t, as_db.groups, g->group_id, g);
+	hd_txn_put_pb_id(t, as_db.groups, g->group_id, g);
 	return t->rc ? t->rc : as_requeue_group(j->r, t, g->group_id, now);
 }
 
@@ -93,33 +97,54 @@ static int profile_put_job(hd_txn *t, void *arg)
 	Hd__AgentProfile *p = (Hd__AgentProfile *)j->msg;
 	int64_t now = hd_now_ms();
 	if (!as_is_agent(t, p->agent_id))
-		return HD_E_NOTFOUND;
+		return hd_rpc_fail(j->rep, HD_E_NOTFOUND, "id", "no agent %llu",
+				   (unsigned long long)p->agent_id);
 	p->updated_at = now;
-	as_put_id(t, as_db.profiles, p->agent_id, p);
+	hd_txn_put_pb_id(t, as_db.profiles, p->agent_id, p);
 	return t->rc ? t->rc : as_drain_agent(j->r, t, p->agent_id, now);
+}
+
+/* What the admin-only puts differ in. */
+typedef struct put_kind {
+	const ProtobufCMessageDescriptor *desc;
+	uint64_t (*id)(const ProtobufCMessage *m); /* 0: not a valid payload */
+	int (*check)(const ProtobufCMessage *m, hd_rpc_rep *rep);
+	hd_write_fn job;
+} put_kind;
+
+/* Decode, check, store with the kind's write job (which also drains the
+ * queue) and answer the stored message. */
+static int admin_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		     const put_kind *k)
+{
+	ProtobufCMessage *m = NULL;
+	int rc = as_need_admin(&req->principal, rep);
+	if (!rc)
+		rc = hd_req_decode(req, rep, k->desc, (void **)&m);
+	if (!rc && !k->id(m))
+		rc = hd_rpc_fail(rep, HD_E_DECODE, NULL, "payload is not an %s",
+				 k->desc->name);
+	if (!rc)
+		rc = k->check(m, rep);
+	put_job j = {ctx, m, rep};
+	if (!rc)
+		rc = hd_store_write(((routing *)ctx)->store, k->job, &j);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, m);
+	protobuf_c_message_free_unpacked(m, NULL);
+	return rc;
+}
+
+static uint64_t group_id(const ProtobufCMessage *m)
+{
+	return ((const Hd__GroupRouting *)m)->group_id;
 }
 
 static int group_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	int rc = as_need_admin(&req->principal, rep);
-	if (rc)
-		return rc;
-	Hd__GroupRouting *g =
-		hd__group_routing__unpack(NULL, req->len, req->payload);
-	if (!g || !g->group_id) {
-		hd__group_routing__free_unpacked(g, NULL);
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.GroupRouting");
-	}
-	rc = check_routing(g, rep);
-	put_job j = {ctx, &g->base};
-	if (!rc)
-		rc = hd_store_write(((routing *)ctx)->store, routing_put_job,
-				    &j);
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, g);
-	hd__group_routing__free_unpacked(g, NULL);
-	return rc;
+	static const put_kind k = {&hd__group_routing__descriptor, group_id,
+				   check_routing, routing_put_job};
+	return admin_put(ctx, req, rep, &k);
 }
 
 static int group_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -142,30 +167,16 @@ static int group_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
+static uint64_t agent_id(const ProtobufCMessage *m)
+{
+	return ((const Hd__AgentProfile *)m)->agent_id;
+}
+
 static int profile_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	int rc = as_need_admin(&req->principal, rep);
-	if (rc)
-		return rc;
-	Hd__AgentProfile *p =
-		hd__agent_profile__unpack(NULL, req->len, req->payload);
-	if (!p || !p->agent_id) {
-		hd__agent_profile__free_unpacked(p, NULL);
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.AgentProfile");
-	}
-	rc = check_profile(p, rep);
-	put_job j = {ctx, &p->base};
-	if (!rc)
-		rc = hd_store_write(((routing *)ctx)->store, profile_put_job,
-				    &j);
-	if (rc == HD_E_NOTFOUND)
-		hd_rpc_fail(rep, rc, "id", "no agent %llu",
-			    (unsigned long long)p->agent_id);
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, p);
-	hd__agent_profile__free_unpacked(p, NULL);
-	return rc;
+	static const put_kind k = {&hd__agent_profile__descriptor, agent_id,
+				   check_profile, profile_put_job};
+	return admin_put(ctx, req, rep, &k);
 }
 
 static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -182,8 +193,9 @@ static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 					 "no agent %llu",
 					 (unsigned long long)id->id);
 		else
-			as_get_id(&t, as_db.profiles, id->id,
-				  &hd__agent_profile__descriptor, (void **)&p);
+			hd_txn_get_pb_id(&t, as_db.profiles, id->id,
+					 &hd__agent_profile__descriptor,
+					 (void **)&p);
 		hd_txn_end(&t);
 	}
 	empty.agent_id = id ? id->id : 0;
@@ -198,10 +210,10 @@ static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int agent_load(hd_txn *t, uint64_t agent, Hd__AgentLoad *a,
 		      Hd__Presence **pres, Hd__AgentProfile **prof)
 {
-	as_get_id(t, as_db.presence, agent, &hd__presence__descriptor,
-		  (void **)pres);
-	as_get_id(t, as_db.profiles, agent, &hd__agent_profile__descriptor,
-		  (void **)prof);
+	hd_txn_get_pb_id(t, as_db.presence, agent, &hd__presence__descriptor,
+			 (void **)pres);
+	hd_txn_get_pb_id(t, as_db.profiles, agent,
+			 &hd__agent_profile__descriptor, (void **)prof);
 	a->agent_id = agent;
 	a->state = *pres ? (*pres)->state : "offline";
 	a->available = *pres && (*pres)->available;

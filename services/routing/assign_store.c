@@ -20,7 +20,6 @@
 #include "assign.h"
 
 #include "hd/err.h"
-#include "hd/pbwire.h"
 #include "hd/prom.h"
 
 #include <stdlib.h>
@@ -56,45 +55,6 @@ static const Hd__PresenceState seeds[] = {
 	{PROTOBUF_C_MESSAGE_INIT(&hd__presence_state__descriptor), "교육", 0,
 	 0},
 };
-
-int as_get(hd_txn *t, MDB_dbi dbi, const void *key, size_t klen,
-	   const ProtobufCMessageDescriptor *d, void **out)
-{
-	MDB_val v;
-	*out = NULL;
-	int rc = hd_txn_get(t, dbi, key, klen, &v);
-	if (rc)
-		return rc;
-	*out = protobuf_c_message_unpack(d, NULL, v.mv_size, v.mv_data);
-	return *out ? HD_OK : HD_E_CORRUPT;
-}
-
-int as_get_id(hd_txn *t, MDB_dbi dbi, uint64_t id,
-	      const ProtobufCMessageDescriptor *d, void **out)
-{
-	uint8_t key[8];
-	hd_key_u64(key, id);
-	return as_get(t, dbi, key, 8, d, out);
-}
-
-int as_put(hd_txn *t, MDB_dbi dbi, const void *key, size_t klen,
-	   const void *msg)
-{
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	int rc = hd_pb_pack(&b, msg);
-	if (!rc)
-		rc = hd_txn_put(t, dbi, key, klen, b.data ? b.data : "", b.len);
-	hd_buf_release(&b);
-	return hd_txn_fail(t, rc);
-}
-
-int as_put_id(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
-{
-	uint8_t key[8];
-	hd_key_u64(key, id);
-	return as_put(t, dbi, key, 8, msg);
-}
 
 static size_t load_key(uint8_t key[8 + AS_MAX_CHANNEL], uint64_t agent,
 		       const char *channel)
@@ -146,7 +106,8 @@ uint32_t as_capacity(const Hd__AgentProfile *p, const char *channel)
 bool as_is_agent(hd_txn *t, uint64_t id)
 {
 	Hd__DirUser *u = NULL;
-	as_get_id(t, as_db.users, id, &hd__dir_user__descriptor, (void **)&u);
+	hd_txn_get_pb_id(t, as_db.users, id, &hd__dir_user__descriptor,
+			 (void **)&u);
 	bool ok = u && u->active &&
 		  (!strcmp(u->role, "agent") || !strcmp(u->role, "admin"));
 	hd__dir_user__free_unpacked(u, NULL);
@@ -156,8 +117,8 @@ bool as_is_agent(hd_txn *t, uint64_t id)
 bool as_available(hd_txn *t, uint64_t agent)
 {
 	Hd__Presence *p = NULL;
-	as_get_id(t, as_db.presence, agent, &hd__presence__descriptor,
-		  (void **)&p);
+	hd_txn_get_pb_id(t, as_db.presence, agent, &hd__presence__descriptor,
+			 (void **)&p);
 	bool ok = p && p->available;
 	hd__presence__free_unpacked(p, NULL);
 	return ok;
@@ -197,8 +158,8 @@ int as_list_pairs(hd_txn *t, MDB_dbi dbi, uint64_t id, uint64_t **ids,
 
 int as_group_routing(hd_txn *t, uint64_t group, Hd__GroupRouting **out)
 {
-	int rc = as_get_id(t, as_db.groups, group,
-			   &hd__group_routing__descriptor, (void **)out);
+	int rc = hd_txn_get_pb_id(t, as_db.groups, group,
+				  &hd__group_routing__descriptor, (void **)out);
 	if (rc != HD_E_NOTFOUND)
 		return rc;
 	*out = malloc(sizeof **out);
@@ -230,7 +191,7 @@ static int seed_job(hd_txn *t, void *arg)
 		if (hd_txn_get(t, as_db.states, name, strlen(name), &v) ==
 		    HD_OK)
 			continue; /* an admin may have changed a custom one */
-		as_put(t, as_db.states, name, strlen(name), &seeds[i]);
+		hd_txn_put_pb(t, as_db.states, name, strlen(name), &seeds[i]);
 	}
 	return t->rc;
 }

@@ -217,17 +217,21 @@ static int holiday_add(sla_job *j, hd_txn *t, json_t *s, const json_t *h,
 	return json_array_append(list, *added) ? HD_E_NOMEM : HD_OK;
 }
 
-static size_t holiday_index(const json_t *s, uint64_t id)
+/* The index of holiday j->c->sub in schedule s into *at; 404 "no such
+ * holiday" when s has none with that id. */
+static int find_holiday(sla_job *j, const json_t *s, size_t *at)
 {
 	json_t *list = json_object_get(s, "holidays"), *h;
 	size_t i;
 	json_array_foreach(list, i, h)
 	{
 		if ((uint64_t)json_integer_value(json_object_get(h, "id")) ==
-		    id)
-			return i;
+		    j->c->sub) {
+			*at = i;
+			return HD_OK;
+		}
 	}
-	return (size_t)-1;
+	return hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL, "no such holiday");
 }
 
 static int hol_create(sla_job *j, hd_txn *t)
@@ -259,10 +263,9 @@ static int hol_update(sla_job *j, hd_txn *t)
 	int rc = sla_body_object(j->c, j->rep, "holiday", &root, &in);
 	if (!rc)
 		rc = load(j, t, &s);
-	size_t i = rc ? 0 : holiday_index(s, j->c->sub);
-	if (!rc && i == (size_t)-1)
-		rc = hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL,
-				 "no such holiday");
+	size_t i = 0;
+	if (!rc)
+		rc = find_holiday(j, s, &i);
 	json_t *h = rc ? NULL
 		       : json_deep_copy(json_array_get(
 				 json_object_get(s, "holidays"), i));
@@ -289,10 +292,9 @@ static int hol_delete(sla_job *j, hd_txn *t)
 {
 	json_t *s = NULL;
 	int rc = load(j, t, &s);
-	size_t i = rc ? 0 : holiday_index(s, j->c->sub);
-	if (!rc && i == (size_t)-1)
-		rc = hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL,
-				 "no such holiday");
+	size_t i = 0;
+	if (!rc)
+		rc = find_holiday(j, s, &i);
 	if (!rc) {
 		json_array_remove(json_object_get(s, "holidays"), i);
 		rc = save(j, t, s);
@@ -377,11 +379,9 @@ static int read_answer(sla_job *j, hd_txn *t)
 			json_array_append_new(list, holiday_public(v));
 		j->out = json_pack("{s:o}", "holidays", list);
 	} else if (!rc) {
-		size_t i = holiday_index(s, j->c->sub);
-		if (i == (size_t)-1)
-			rc = hd_rpc_fail(j->rep, HD_E_NOTFOUND, NULL,
-					 "no such holiday");
-		else
+		size_t i = 0;
+		rc = find_holiday(j, s, &i);
+		if (!rc)
 			j->out = json_pack(
 				"{s:o}", "holiday",
 				holiday_public(json_array_get(

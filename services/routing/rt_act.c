@@ -9,6 +9,7 @@
 #include "hd/cfg.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -303,14 +304,7 @@ static int notify(rt_work *w, const Hd__Rule *r, const char *kind,
 		n.target_webhook_id = (char *)target;
 	n.subject = webhook ? "" : (char *)sval(json_array_get(v, 1));
 	n.body = (char *)sval(json_array_get(v, webhook ? 1 : 2));
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	int rc = hd_pb_pack(&b, &n);
-	if (!rc)
-		rc = hd_txn_emit(w->emit, "rule.notification",
-				 b.data ? b.data : "", b.len, w->trace);
-	hd_buf_release(&b);
-	return rc;
+	return hd_txn_emit_pb(w->emit, "rule.notification", &n, w->trace);
 }
 
 static int apply_one(const Hd__Rule *r, const char *f, const json_t *v,

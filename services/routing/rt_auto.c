@@ -14,7 +14,7 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
-#include "hd/pbwire.h"
+#include "hd/store_pb.h"
 #include "hd/prom.h"
 
 #include <stdlib.h>
@@ -27,14 +27,9 @@ HD_COUNTER(auto_fired, "hd_routing_automation_firings_total",
 
 static int get_times(hd_txn *t, uint64_t id, Hd__RuleTicketTimes **out)
 {
-	uint8_t key[8];
-	MDB_val v;
-	hd_key_u64(key, id);
-	*out = NULL;
-	if (hd_txn_get(t, rtdb.times, key, 8, &v) != HD_OK)
-		return HD_E_NOTFOUND;
-	*out = hd__rule_ticket_times__unpack(NULL, v.mv_size, v.mv_data);
-	return *out ? HD_OK : HD_E_CORRUPT;
+	return hd_txn_get_pb_id(t, rtdb.times, id,
+				&hd__rule_ticket_times__descriptor,
+				(void **)out);
 }
 
 int rt_times_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
@@ -61,15 +56,9 @@ int rt_times_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 		tm.requester_updated_at = at;
 	if (after->updater_id && after->updater_id == after->assignee_id)
 		tm.assignee_updated_at = at;
-	hd_buf b;
-	hd_buf_init(&b, 4096);
-	int rc = hd_pb_pack(&b, &tm);
-	if (!rc)
-		rc = hd_txn_put(t, rtdb.times, key, 8, b.data ? b.data : "",
-				b.len);
-	hd_buf_release(&b);
+	int rc = hd_txn_put_pb(t, rtdb.times, key, 8, &tm);
 	hd__rule_ticket_times__free_unpacked(old, NULL);
-	return hd_txn_fail(t, rc);
+	return rc;
 }
 
 static void fired_key(uint8_t key[16], uint64_t ticket, uint64_t rule)

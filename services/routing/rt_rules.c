@@ -5,7 +5,9 @@
 #include "scan.h"
 
 #include "hd/err.h"
+#include "hd/req_decode.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
 #include "hd/tokenize.h"
 
 #include <stdlib.h>
@@ -19,14 +21,11 @@ const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
 
 int rt_bind(routing *r)
 {
-	int rc = hd_store_dbi(r->store, "rt_rules", &rtdb.rules);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "rt_comments", &rtdb.comments);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "rt_times", &rtdb.times);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "rt_locales", &rtdb.locales);
-	return rc ? rc : hd_store_dbi(r->store, "rt_fired", &rtdb.fired);
+	const hd_dbi_ref dbs[] = {
+		{"rt_rules", &rtdb.rules}, {"rt_comments", &rtdb.comments},
+		{"rt_times", &rtdb.times}, {"rt_locales", &rtdb.locales},
+		{"rt_fired", &rtdb.fired}, {NULL, NULL}};
+	return hd_store_dbis(r->store, dbs);
 }
 
 static bool kind_ok(const char *k)
@@ -47,16 +46,10 @@ static int deny(const hd_rpc_req *req, hd_rpc_rep *rep, bool write)
 
 static int rule_get(hd_txn *t, uint64_t id, const char *kind, Hd__Rule **out)
 {
-	uint8_t key[8];
-	MDB_val v;
-	hd_key_u64(key, id);
-	*out = NULL;
-	int rc = hd_txn_get(t, rtdb.rules, key, 8, &v);
+	int rc = hd_txn_get_pb_id(t, rtdb.rules, id, &hd__rule__descriptor,
+				  (void **)out);
 	if (rc)
 		return rc;
-	*out = hd__rule__unpack(NULL, v.mv_size, v.mv_data);
-	if (!*out)
-		return HD_E_CORRUPT;
 	if (strcmp((*out)->kind, kind) != 0) {
 		hd__rule__free_unpacked(*out, NULL);
 		*out = NULL;
@@ -67,16 +60,7 @@ static int rule_get(hd_txn *t, uint64_t id, const char *kind, Hd__Rule **out)
 
 static int rule_put(hd_txn *t, Hd__Rule *r)
 {
-	uint8_t key[8];
-	hd_buf b;
-	hd_buf_init(&b, (size_t)4 << 20);
-	hd_key_u64(key, r->id);
-	int rc = hd_pb_pack(&b, r);
-	if (!rc)
-		rc = hd_txn_put(t, rtdb.rules, key, 8, b.data ? b.data : "",
-				b.len);
-	hd_buf_release(&b);
-	return hd_txn_fail(t, rc);
+	return hd_txn_put_pb_id(t, rtdb.rules, r->id, r);
 }
 
 typedef struct kind_filter {
@@ -247,10 +231,9 @@ static int rules_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = deny(req, rep, false);
 	if (rc)
 		return rc;
-	Hd__RuleRef *ref = hd__rule_ref__unpack(NULL, req->len, req->payload);
-	if (!ref)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.RuleRef");
+	Hd__RuleRef *ref = NULL;
+	if (hd_req_decode(req, rep, &hd__rule_ref__descriptor, (void **)&ref))
+		return HD_E_DECODE;
 	Hd__Rule *rule = NULL;
 	hd_txn t;
 	rc = hd_store_read(r->store, &t);

@@ -13,6 +13,7 @@
 
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/req_decode.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
 
@@ -29,15 +30,11 @@ sla_db routing_sla;
 int routing_sla_setup(routing *r, hd_svc *svc)
 {
 	sla_db *d = &routing_sla;
-	int rc = hd_store_dbi(r->store, "bh_schedules", &d->schedules);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_policies", &d->policies);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_state", &d->state);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_timers", &d->timers);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "sla_users", &d->users);
+	const hd_dbi_ref dbs[] = {
+		{"bh_schedules", &d->schedules}, {"sla_policies", &d->policies},
+		{"sla_state", &d->state},        {"sla_timers", &d->timers},
+		{"sla_users", &d->users},        {NULL, NULL}};
+	int rc = hd_store_dbis(r->store, dbs);
 	const char *f = hd_cfg_get(&svc->cfg, "HD_SLA_WARNING_FRACTION");
 	char *end = NULL;
 	d->warning_fraction = f ? strtod(f, &end) : 0.75;
@@ -119,11 +116,7 @@ bool sla_is_admin(const hd_principal *p)
 
 int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out)
 {
-	*out = hd__sla_call__unpack(NULL, req->len, req->payload);
-	if (!*out)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.SlaCall");
-	return HD_OK;
+	return hd_req_decode(req, rep, &hd__sla_call__descriptor, (void **)out);
 }
 
 int sla_answer(hd_rpc_rep *rep, json_t *body, uint64_t id)

@@ -10,7 +10,7 @@
 #include "alerts.pb-c.h"
 #include "hd/err.h"
 #include "hd/log.h"
-#include "hd/pbwire.h"
+#include "hd/store_pb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,18 +25,6 @@ typedef struct due_timer {
 } due_timer;
 
 static const char *const kinds[] = {"warning", "breach"};
-
-static void emit_pb(hd_txn *t, const char *type, const void *msg)
-{
-	hd_buf b;
-	hd_buf_init(&b, (size_t)1 << 20);
-	int rc = hd_pb_pack(&b, msg);
-	if (rc)
-		hd_txn_fail(t, rc);
-	else
-		hd_txn_emit(t, type, b.data ? b.data : "", b.len, NULL);
-	hd_buf_release(&b);
-}
 
 /* notification_user: [recipient, subject, body]; the recipient is a user
  * id or one of requester_id / assignee_id. */
@@ -57,7 +45,7 @@ static void notify(hd_txn *t, const json_t *policy, const Hd__Ticket *tk,
 		n.target_role = (char *)json_string_value(who);
 	n.subject = (char *)json_string_value(json_array_get(value, 1));
 	n.body = (char *)json_string_value(json_array_get(value, 2));
-	emit_pb(t, "rule.notification", &n);
+	hd_txn_emit_pb(t, "rule.notification", &n, NULL);
 }
 
 static void escalate(routing *r, hd_txn *t, const json_t *policy,
@@ -146,7 +134,8 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 		a.group_id = tk->group_id;
 		a.assignee_id = tk->assignee_id;
 		a.priority = tk->priority;
-		emit_pb(t, d->kind ? "sla.breached" : "sla.warning", &a);
+		hd_txn_emit_pb(t, d->kind ? "sla.breached" : "sla.warning", &a,
+			       NULL);
 		hd_info("routing.sla_alert", "ticket=%llu metric=%s kind=%s",
 			(unsigned long long)d->ticket, a.metric,
 			kinds[d->kind]);

@@ -12,14 +12,11 @@
 
 int routing_store_bind(routing *r)
 {
-	int rc = hd_store_dbi(r->store, "tickets", &r->tickets);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "unassigned", &r->unassigned);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "views", &r->views);
-	if (!rc)
-		rc = hd_store_dbi(r->store, "commands", &r->commands);
-	return rc ? rc : hd_store_dbi(r->store, "meta", &r->meta);
+	const hd_dbi_ref dbs[] = {
+		{"tickets", &r->tickets}, {"unassigned", &r->unassigned},
+		{"views", &r->views},     {"commands", &r->commands},
+		{"meta", &r->meta},       {NULL, NULL}};
+	return hd_store_dbis(r->store, dbs);
 }
 
 int routing_next_id(hd_txn *t, routing *r, const char *counter, uint64_t *id)

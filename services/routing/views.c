@@ -4,7 +4,9 @@
 #include "scan.h"
 
 #include "hd/err.h"
+#include "hd/req_decode.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -46,15 +48,8 @@ bool routing_view_visible(const Hd__View *v, const hd_principal *who)
 
 static int view_get(hd_txn *t, routing *r, uint64_t id, Hd__View **out)
 {
-	uint8_t key[8];
-	MDB_val v;
-	hd_key_u64(key, id);
-	*out = NULL;
-	int rc = hd_txn_get(t, r->views, key, 8, &v);
-	if (rc)
-		return rc;
-	*out = hd__view__unpack(NULL, v.mv_size, v.mv_data);
-	return *out ? HD_OK : HD_E_CORRUPT;
+	return hd_txn_get_pb_id(t, r->views, id, &hd__view__descriptor,
+				(void **)out);
 }
 
 typedef struct save_job {
@@ -75,15 +70,9 @@ static int save_write(hd_txn *t, void *arg)
 	if (!rc && j->del) {
 		rc = hd_txn_del(t, j->r->views, key, 8);
 	} else if (!rc) {
-		hd_buf b;
-		hd_buf_init(&b, (size_t)1 << 20);
 		j->v->updated_at = hd_now_ms();
 		j->v->created_at = old ? old->created_at : j->v->updated_at;
-		rc = hd_pb_pack(&b, j->v);
-		if (!rc)
-			rc = hd_txn_put(t, j->r->views, key, 8,
-					b.data ? b.data : "", b.len);
-		hd_buf_release(&b);
+		rc = hd_txn_put_pb(t, j->r->views, key, 8, j->v);
 	}
 	hd__view__free_unpacked(old, NULL);
 	return rc ? rc : t->rc;
@@ -95,10 +84,9 @@ static int views_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = deny(req, rep);
 	if (rc)
 		return rc;
-	Hd__View *v = hd__view__unpack(NULL, req->len, req->payload);
-	if (!v)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.View");
+	Hd__View *v = NULL;
+	if (hd_req_decode(req, rep, &hd__view__descriptor, (void **)&v))
+		return HD_E_DECODE;
 	rc = routing_view_check(v, rep);
 	if (!rc) {
 		save_job j = {r, v, 0};
@@ -163,11 +151,10 @@ static int views_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = deny(req, rep);
 	if (rc)
 		return rc;
-	Hd__ViewListRequest *lr =
-		hd__view_list_request__unpack(NULL, req->len, req->payload);
-	if (!lr)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.ViewListRequest");
+	Hd__ViewListRequest *lr = NULL;
+	if (hd_req_decode(req, rep, &hd__view_list_request__descriptor,
+			  (void **)&lr))
+		return HD_E_DECODE;
 	Hd__ViewList l = HD__VIEW_LIST__INIT;
 	hd_txn t;
 	rc = hd_store_read(r->store, &t);
@@ -179,9 +166,7 @@ static int views_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		qsort(l.views, l.n_views, sizeof *l.views, by_position);
 		rc = hd_pb_pack(&rep->payload, &l);
 	}
-	for (size_t i = 0; i < l.n_views; i++)
-		hd__view__free_unpacked(l.views[i], NULL);
-	free(l.views);
+	hd_pb_free_repeated(&l.base);
 	hd__view_list_request__free_unpacked(lr, NULL);
 	return rc;
 }
@@ -192,10 +177,9 @@ static int views_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = deny(req, rep);
 	if (rc)
 		return rc;
-	Hd__ViewId *vi = hd__view_id__unpack(NULL, req->len, req->payload);
-	if (!vi)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.ViewId");
+	Hd__ViewId *vi = NULL;
+	if (hd_req_decode(req, rep, &hd__view_id__descriptor, (void **)&vi))
+		return HD_E_DECODE;
 	Hd__View *v = NULL;
 	hd_txn t;
 	rc = hd_store_read(r->store, &t);

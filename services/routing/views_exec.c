@@ -4,6 +4,7 @@
 #include "scan.h"
 
 #include "hd/err.h"
+#include "hd/req_decode.h"
 #include "hd/pbwire.h"
 
 #include <stdlib.h>
@@ -97,11 +98,10 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	    strcmp(req->principal.role, "system"))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "views are for agents and admins");
-	Hd__ViewTicketsRequest *q =
-		hd__view_tickets_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
-				   "payload is not an hd.ViewTicketsRequest");
+	Hd__ViewTicketsRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__view_tickets_request__descriptor,
+			  (void **)&q))
+		return HD_E_DECODE;
 	hits h = {0};
 	Hd__View *v = NULL;
 	hd_txn t;

@@ -1,8 +1,7 @@
 """Helpers shared by test_triggers.py and test_automations.py."""
-import json
-import os
-import subprocess
 import time
+
+from outbox import payloads
 
 TRIGGERS = "/api/v2/triggers"
 AUTOMATIONS = "/api/v2/automations"
@@ -57,8 +56,4 @@ def audits(c, tid):
 
 def rule_events(s, ctx):
     """rule.notification events in routing's outbox, via events.since."""
-    url = f"ipc://{s.run}/routing-0.rpc"
-    out = subprocess.run([os.path.join(ctx.tools_dir, "hd-rule-events"), url],
-                         capture_output=True, text=True, timeout=30)
-    assert out.returncode == 0, out.stderr
-    return [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    return payloads(ctx, s, "routing-0", lambda t: t == "rule.notification")

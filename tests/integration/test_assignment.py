@@ -8,6 +8,7 @@ import threading
 import time
 
 from harness import Suite, basic
+from outbox import payloads
 
 ENV = {"HD_ROUTING_TICK_MS": "100"}
 GROUPS = "/api/v2/hd/groups"
@@ -276,47 +277,8 @@ def test_least_loaded_1000_with_sigkill(ctx):
     run_thousand(ctx, "least_loaded", kill_midway=True)
 
 
-def pb_fields(data):
-    """A protobuf message as {field: [values]} (varints and bytes)."""
-    out, i = {}, 0
-
-    def varint():
-        nonlocal i
-        v = shift = 0
-        while True:
-            b = data[i]
-            i += 1
-            v |= (b & 0x7f) << shift
-            shift += 7
-            if not b & 0x80:
-                return v
-    while i < len(data):
-        key = varint()
-        if key & 7 == 0:
-            val = varint()
-        else:
-            n = varint()
-            val = data[i:i + n].decode()
-            i += n
-        out.setdefault(key >> 3, []).append(val)
-    return out
-
-
 def presence_events(ctx, s):
-    import subprocess
-    url = f"ipc://{s.run}/routing-0.rpc"
-    out = subprocess.run([f"{ctx.tools_dir}/hd-events-hex", url, "0"], capture_output=True, text=True,
-                         timeout=30, env=s.env)
-    assert out.returncode == 0, out.stderr
-    evs = []
-    for line in out.stdout.splitlines():
-        seq, typ, hexp = (line.split(" ") + [""])[:3]
-        if typ == "presence.changed":
-            f = pb_fields(bytes.fromhex(hexp))
-            evs.append({"agent_id": f.get(1, [0])[0], "state": f.get(2, [""])[0],
-                        "previous_state": f.get(3, [""])[0], "at": f.get(4, [0])[0],
-                        "available": bool(f.get(5, [0])[0]), "changed_by": f.get(6, [0])[0]})
-    return evs
+    return payloads(ctx, s, "routing-0", lambda t: t == "presence.changed")
 
 
 def test_presence_states_history_and_events(ctx):

@@ -1,13 +1,11 @@
 """Knowledge cards (/api/v2/hd/cards): verification by a user or a group on
 an interval, expiry with the test clock and exactly one kb.card_expired
 event, proposals from any account, versions, diffs, restore, roles."""
-import json
-import os
-import subprocess
 import time
 from urllib.parse import quote
 
 from harness import Suite, basic
+from outbox import payloads
 
 SERVICES = ["intake", "knowledge", "gateway"]
 CARDS = "/api/v2/hd/cards"
@@ -33,12 +31,7 @@ def people(s):
 
 
 def expired_events(s, ctx):
-    url = f"ipc://{s.run}/knowledge-0.rpc"
-    p = subprocess.run([os.path.join(ctx.tools_dir, "hd-events-since"), url],
-                       capture_output=True, text=True, timeout=30)
-    assert p.returncode == 0, p.stderr
-    events = [json.loads(line) for line in p.stdout.splitlines()]
-    return [e for e in events if e["type"] == "kb.card_expired"]
+    return payloads(ctx, s, "knowledge-0", lambda t: t == "kb.card_expired")
 
 
 def wait_state(c, cid, state, timeout=15):

@@ -5,11 +5,10 @@ VoiceComment on the caller's open ticket, a missed call a callback ticket,
 a duplicate call_id is ignored, and call records are queryable."""
 import base64
 import json
-import os
 import random
-import subprocess
 
 from harness import Suite
+from outbox import payloads
 
 CHAT = "/api/v2/hd/channels/chat"
 VOICE = "/api/v2/hd/channels/voice"
@@ -219,15 +218,10 @@ def test_voice_calls(ctx):
         assert c.request("GET", f"{CALLS}?ticket_id=abc").status == 400
 
         # call.recorded: once per call_id, for metrics' answer rates and waits.
-        tools = ctx.tools_dir or os.path.join(ctx.bin_dir, "..", "tools")
-        out = subprocess.run([os.path.join(tools, "hd-events"), f"ipc://{s.run}/intake-0.rpc"],
-                             capture_output=True, text=True, timeout=30)
-        assert out.returncode == 0, out.stderr
-        calls = [line.split(" ", 2)[2] for line in out.stdout.splitlines() if " call.recorded " in line]
-        assert calls == [f"call_id=call-1 ticket={tid} agent={agent} outcome=answered wait=12",
-                         f"call_id=call-2 ticket={tid} agent={agent} outcome=answered wait=12",
-                         f"call_id=call-3 ticket={cb['id']} agent=0 outcome=missed wait=12",
-                         f"call_id=call-4 ticket={cb['id']} agent=0 outcome=abandoned wait=12"], out.stdout
+        calls = [(e["call_id"], e["ticket_id"], e["agent_id"], e["outcome"], e["wait_seconds"])
+                 for e in payloads(ctx, s, "intake-0", lambda t: t == "call.recorded")]
+        assert calls == [("call-1", tid, agent, "answered", 12), ("call-2", tid, agent, "answered", 12),
+                         ("call-3", cb["id"], 0, "missed", 12), ("call-4", cb["id"], 0, "abandoned", 12)], calls
 
         # Bad input names the field and writes nothing.
         before = ticket_count(c)

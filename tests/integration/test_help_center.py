@@ -3,14 +3,12 @@ sections, articles with translations, votes, pagination, locale paths,
 draft visibility per role, HTML sanitizing, article search with snippets,
 suggestions on ticket.created, and deflection."""
 import base64
-import json
-import os
 import random
-import subprocess
 import time
 import urllib.parse
 
 from harness import Suite, create_ticket
+from outbox import payloads
 
 HC = "/api/v2/help_center"
 KB = ["intake", "knowledge", "gateway"]
@@ -341,10 +339,7 @@ def test_suggestions_and_deflection(ctx):
 
 
 def kb_events(ctx, s):
-    tools = ctx.tools_dir or os.path.join(os.path.dirname(os.path.abspath(ctx.bin_dir)), "tools")
-    out = subprocess.run([os.path.join(tools, "hd-kb-events"), f"ipc://{s.run}/knowledge-0.rpc"],
-                         capture_output=True, text=True, timeout=30, check=True).stdout
-    return [json.loads(line) for line in out.splitlines()]
+    return payloads(ctx, s, "knowledge-0", lambda t: t in ("kb.suggested", "kb.deflection"))
 
 
 def test_hostile_input(ctx):

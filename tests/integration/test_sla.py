@@ -2,14 +2,13 @@
 3, 4, 5, 7): a Seoul schedule 09:00–18:00 with lunch 12:00–13:00 and the
 Korean 2026 holidays imported from tests/data/holidays/kr-2026.ics, the
 business clock placed with suite.set_clock_offset, alerts read from
-routing's outbox (events.since) with tests/tools/hd-sla-events."""
+routing's outbox (events.since) with tests/tools/hd-events."""
 import datetime
-import json
 import os
-import subprocess
 import time
 
 from harness import Suite
+from outbox import payloads
 from test_tickets_api import end_user
 
 KST = datetime.timezone(datetime.timedelta(hours=9))
@@ -39,10 +38,7 @@ def ms_iso(ms):
 
 
 def events(s, ctx):
-    out = subprocess.run([os.path.join(ctx.tools_dir, "hd-sla-events"), f"ipc://{s.run}/routing-0.rpc"],
-                         capture_output=True, text=True, timeout=20)
-    assert out.returncode == 0, out.stderr
-    return [json.loads(line) for line in out.stdout.splitlines()]
+    return payloads(ctx, s, "routing-0", lambda t: t.startswith("sla.") or t == "rule.notification")
 
 
 def alerts(s, ctx, ticket, kind, metric):

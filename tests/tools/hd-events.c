@@ -1,62 +1,140 @@
-/* hd-events: print a service's outbox, one event a line ("seq type"), for
- * tests that check what was published. call.recorded events also show the
- * call (call_id, ticket, agent, outcome, wait). usage: hd-events RPC_URL */
+/* hd-events: print a service's outbox for tests, read over its events.since
+ * RPC (what a consumer would get), one JSON object a line:
+ *   {"seq","type","source","shard","time_ms","payload","payload_hex"}
+ * payload is the decoded message when the type is in the table below, else
+ * null (also when it does not decode); payload_hex is always the raw bytes.
+ * usage: hd-events RPC_URL [AFTER_SEQ] */
+#include "alerts.pb-c.h"
 #include "channels.pb-c.h"
+#include "common.pb-c.h"
+#include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/pb_json.h"
 #include "hd/rpc.h"
+#include "knowledge.pb-c.h"
+#include "routing.pb-c.h"
 #include "rpc.pb-c.h"
+#include "ticket.pb-c.h"
+#include "user.pb-c.h"
 
-#include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static void print_event(const Hd__Envelope *e)
+/* Event type → payload message; a type ending in ".*" is a prefix. */
+static const struct {
+	const char *type;
+	const ProtobufCMessageDescriptor *desc;
+} payloads[] = {
+	{"ticket.*", &hd__ticket__descriptor},
+	{"comment.created", &hd__comment__descriptor},
+	{"user.*", &hd__user__descriptor},
+	{"group.*", &hd__group__descriptor},
+	{"group_membership.*", &hd__group_membership__descriptor},
+	{"organization.*", &hd__organization__descriptor},
+	{"sla.*", &hd__sla_alert__descriptor},
+	{"rule.notification", &hd__rule_notification__descriptor},
+	{"kb.card_expired", &hd__card_expired__descriptor},
+	{"kb.suggested", &hd__kb_suggested__descriptor},
+	{"kb.deflection", &hd__kb_deflection__descriptor},
+	{"presence.changed", &hd__presence_changed__descriptor},
+	{"call.recorded", &hd__call_record__descriptor},
+};
+
+static const ProtobufCMessageDescriptor *payload_desc(const char *type)
 {
-	printf("%" PRIu64 " %s", e->seq, e->type);
-	if (strcmp(e->type, "call.recorded") == 0) {
-		Hd__CallRecord *c = hd__call_record__unpack(
-			NULL, e->payload.len, e->payload.data);
-		if (c)
-			printf(" call_id=%s ticket=%" PRIu64 " agent=%" PRIu64
-			       " outcome=%s wait=%u",
-			       c->call_id, c->ticket_id, c->agent_id,
-			       c->outcome, c->wait_seconds);
-		else
-			printf(" undecodable");
-		hd__call_record__free_unpacked(c, NULL);
+	for (size_t i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
+		const char *t = payloads[i].type;
+		size_t n = strlen(t);
+		if (n > 2 && !strcmp(t + n - 2, ".*") ? !strncmp(type, t, n - 1)
+						      : !strcmp(type, t))
+			return payloads[i].desc;
 	}
-	printf("\n");
+	return NULL;
+}
+
+static json_t *hex_json(const ProtobufCBinaryData *b)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *s = malloc(b->len * 2 + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < b->len; i++) {
+		s[2 * i] = digits[b->data[i] >> 4];
+		s[2 * i + 1] = digits[b->data[i] & 15];
+	}
+	s[b->len * 2] = '\0';
+	json_t *j = json_string(s);
+	free(s);
+	return j;
+}
+
+static int print_event(const Hd__Envelope *e)
+{
+	const ProtobufCMessageDescriptor *d = payload_desc(e->type);
+	json_t *payload =
+		d ? hd_pb_decode_json(d, e->payload.data, e->payload.len)
+		  : NULL;
+	json_t *o = json_pack("{s:I, s:s, s:s, s:I, s:I, s:o, s:o}", "seq",
+			      (json_int_t)e->seq, "type", e->type, "source",
+			      e->source, "shard", (json_int_t)e->shard,
+			      "time_ms", (json_int_t)e->time_ms, "payload",
+			      payload ? payload : json_null(), "payload_hex",
+			      hex_json(&e->payload));
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	if (s)
+		puts(s);
+	free(s);
+	json_decref(o);
+	return s ? HD_OK : HD_E_NOMEM;
+}
+
+/* One events.since page after *after; prints it and moves *after on. *n is
+ * how many events the page held (0: the end). */
+static int print_page(hd_rpc_client *c, uint64_t *after, size_t *n)
+{
+	Hd__EventsSinceRequest q = HD__EVENTS_SINCE_REQUEST__INIT;
+	uint8_t buf[32];
+	hd_rpc_result res = {0};
+	Hd__EventsSinceReply *rep = NULL;
+	q.after_seq = *after;
+	q.max = 1000;
+	size_t len = hd__events_since_request__pack(&q, buf);
+	int rc = hd_rpc_call(c, "events.since", buf, len, NULL, "hd-events",
+			     5000, &res);
+	if (!rc)
+		rc = res.rc;
+	if (!rc) {
+		rep = hd__events_since_reply__unpack(NULL, res.len,
+						     res.payload);
+		rc = rep ? HD_OK : HD_E_DECODE;
+	}
+	*n = rep ? rep->n_events : 0;
+	for (size_t i = 0; !rc && i < *n; i++) {
+		rc = print_event(rep->events[i]);
+		*after = rep->events[i]->seq;
+	}
+	hd__events_since_reply__free_unpacked(rep, NULL);
+	hd_rpc_result_release(&res);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s RPC_URL\n", argv[0]);
+	uint64_t after = 0;
+	if (argc < 2 || argc > 3 ||
+	    (argc == 3 && hd_parse_u64(argv[2], &after))) {
+		fprintf(stderr, "usage: %s RPC_URL [AFTER_SEQ]\n", argv[0]);
 		return 2;
 	}
 	hd_rpc_client *c = NULL;
-	hd_rpc_result res = {0};
-	Hd__EventsSinceRequest q = HD__EVENTS_SINCE_REQUEST__INIT;
-	uint8_t buf[32];
-	q.max = 100000;
-	size_t len = hd__events_since_request__pack(&q, buf);
+	size_t n = 1;
 	int rc = hd_rpc_client_open(&c, argv[1]);
-	if (!rc)
-		rc = hd_rpc_call(c, "events.since", buf, len, NULL, "hd-events",
-				 5000, &res);
-	if (!rc)
-		rc = res.rc;
-	Hd__EventsSinceReply *rep =
-		rc ? NULL
-		   : hd__events_since_reply__unpack(NULL, res.len, res.payload);
-	if (!rc && !rep)
-		rc = HD_E_DECODE;
-	for (size_t i = 0; rep && i < rep->n_events; i++)
-		print_event(rep->events[i]);
+	while (!rc && n)
+		rc = print_page(c, &after, &n);
+	hd_rpc_client_close(c);
 	if (rc)
 		fprintf(stderr, "hd-events: %s\n", hd_strerror(rc));
-	hd__events_since_reply__free_unpacked(rep, NULL);
-	hd_rpc_result_release(&res);
-	hd_rpc_client_close(c);
 	return rc ? 1 : 0;
 }

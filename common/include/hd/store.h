@@ -58,6 +58,13 @@ int hd_store_open(hd_store **out, const hd_store_opts *o);
 void hd_store_close(hd_store *s);
 /* Handle of a named sub-database given at open. HD_E_NOTFOUND otherwise. */
 int hd_store_dbi(hd_store *s, const char *name, MDB_dbi *out);
+/* hd_store_dbi for each row of a table ending in {NULL, NULL}: a module
+ * binds all its sub-databases at once. The first error is returned. */
+typedef struct hd_dbi_ref {
+	const char *name;
+	MDB_dbi *dbi;
+} hd_dbi_ref;
+int hd_store_dbis(hd_store *s, const hd_dbi_ref *refs);
 /* Set the post-commit hook (before any write is submitted). */
 void hd_store_on_commit(hd_store *s, hd_publish_fn fn, void *arg);
 
