@@ -31,7 +31,7 @@ static bool has_handler(const char *t, size_t n)
 	return false;
 }
 
-/* Does an attribute value in the tag t[0..n) start, the way a browser
+/* Does a URL attribute (href, src) in the tag t[0..n) start, the way a browser
  * reads a URL (leading spaces and controls skipped, tabs and line breaks
  * anywhere dropped), with a script scheme? Values come out double-quoted. */
 static bool has_script_url(const char *t, size_t n)
@@ -40,6 +40,14 @@ static bool has_script_url(const char *t, size_t n)
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (t[i] != '=' || t[i + 1] != '"')
 			continue;
+		size_t name = i; /* the attribute name ends at '=' */
+		while (name > 0 && !isspace((unsigned char)t[name - 1]))
+			name--;
+		bool is_url =
+			(i - name == 4 && !strncmp(t + name, "href", 4)) ||
+			(i - name == 3 && !strncmp(t + name, "src", 3));
+		if (!is_url)
+			continue; /* text attributes (lang, title…) may say anything */
 		char url[16];
 		size_t k = 0, j = i + 2;
 		while (j < n && t[j] != '"' && (unsigned char)t[j] <= ' ')
