@@ -154,7 +154,10 @@ static int on_sla(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	if (!a)
 		return HD_E_DECODE;
 	uint8_t k[9];
-	uint64_t kind = strcmp(ev->type, "sla.breached") == 0;
+	/* kind: 0 warning, 1 breached, 2 achieved (before its breach) */
+	uint64_t kind = !strcmp(ev->type, "sla.breached")   ? 1
+			: !strcmp(ev->type, "sla.achieved") ? 2
+							    : 0;
 	mr_dims d = {.group = a->group_id, .agent = a->assignee_id};
 	k[0] = 1;
 	hd_key_u64(k + 1, a->policy_id);
@@ -230,6 +233,7 @@ static const topic topics[] = {
 	{"call.recorded", on_call},
 	{"sla.warning", on_sla},
 	{"sla.breached", on_sla},
+	{"sla.achieved", on_sla},
 	{"kb.suggested", on_suggested},
 	{"kb.deflection", on_deflection},
 	{NULL, NULL},
