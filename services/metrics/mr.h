@@ -107,6 +107,8 @@ typedef struct mr_state {
 	size_t ngroups;
 	int64_t calls_day; /* day bucket of the figures below */
 	uint64_t calls_inbound, calls_answered;
+	int64_t sla_day; /* day bucket of the SLA figures below */
+	uint64_t sla_achieved, sla_breached;
 } mr_state;
 
 /* mr_keys.c: codes, buckets, rollups. */
@@ -174,6 +176,8 @@ int mr_live_load(metrics *m); /* at start: from the store */
 /* Called from apply with the txn's values. */
 void mr_live_set_group(metrics *m, hd_txn *t, uint64_t group);
 void mr_live_calls(metrics *m, hd_txn *t, int64_t at);
+/* mr_live_sla.c: today's achieved and breached SLA targets. */
+void mr_live_sla(metrics *m, hd_txn *t, int64_t at);
 int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* mr_out.c: a report is {"report":{name, start_time, end_time, filters,

@@ -168,6 +168,8 @@ static int on_sla(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 		    (a->group_id & GROUP_MASK) << 16 | kind << 8 |
 			    (unsigned)mr_code_of(priorities, a->priority),
 		    1);
+	if (kind)
+		mr_live_sla(m, t, a->breach_at);
 	hd__sla_alert__free_unpacked(a, NULL);
 	return t->rc;
 }

@@ -112,6 +112,7 @@ int mr_live_load(metrics *m)
 	}
 	mdb_cursor_close(cur);
 	mr_live_calls(m, &t, hd_now_ms());
+	mr_live_sla(m, &t, hd_now_ms());
 	hd_txn_end(&t);
 	return HD_OK;
 }
@@ -157,6 +158,14 @@ static void format_live(mr_state *s, int64_t now, hd_buf *b)
 		      ",\"answered\":%" PRIu64 ",\"answer_rate\":",
 		      longest, in, ans);
 	pct(b, ans, in);
+	int sla_today = s->sla_day == mr_bucket(now, MR_G_DAY);
+	uint64_t met = sla_today ? s->sla_achieved : 0;
+	uint64_t missed = sla_today ? s->sla_breached : 0;
+	hd_buf_printf(b,
+		      "},\"sla_today\":{\"achieved\":%" PRIu64
+		      ",\"breached\":%" PRIu64 ",\"achievement_rate\":",
+		      met, missed);
+	pct(b, met, met + missed);
 	hd_buf_puts(b, "}}}");
 }
 
