@@ -236,6 +236,7 @@ static const topic topics[] = {
 	{"sla.warning", on_sla},
 	{"sla.breached", on_sla},
 	{"sla.achieved", on_sla},
+	{"presence.changed", mr_on_presence},
 	{"kb.suggested", on_suggested},
 	{"kb.deflection", on_deflection},
 	{NULL, NULL},

@@ -113,6 +113,7 @@ int mr_live_load(metrics *m)
 	mdb_cursor_close(cur);
 	mr_live_calls(m, &t, hd_now_ms());
 	mr_live_sla(m, &t, hd_now_ms());
+	mr_presence_load(m, &t);
 	hd_txn_end(&t);
 	return HD_OK;
 }
@@ -166,7 +167,9 @@ static void format_live(mr_state *s, int64_t now, hd_buf *b)
 		      ",\"breached\":%" PRIu64 ",\"achievement_rate\":",
 		      met, missed);
 	pct(b, met, met + missed);
-	hd_buf_puts(b, "}}}");
+	hd_buf_puts(b, "}");
+	mr_live_presence_format(s, b);
+	hd_buf_puts(b, "}}");
 }
 
 int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
