@@ -159,20 +159,25 @@ json_t *mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f,
 	return out;
 }
 
+typedef struct agent_cb {
+	void (*fn)(void *arg, uint64_t agent);
+	void *arg;
+} agent_cb;
+
 static void roll_agent(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		       uint64_t c, int64_t v)
 {
-	void **p = arg;
-	((void (*)(void *, uint64_t))p[0])(p[1], a);
+	const agent_cb *cb = arg;
+	cb->fn(cb->arg, a);
 }
 
 int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
 		       void (*fn)(void *arg, uint64_t agent), void *arg)
 {
-	void *p[2] = {(void *)fn, arg};
+	agent_cb cb = {fn, arg};
 	int rc = mr_roll_scan(m, t, MR_PRESENCE, MR_G_DAY, f,
 			      mr_bucket(f->start, MR_G_DAY), f->end, roll_agent,
-			      p);
+			      &cb);
 	if (rc || f->nfilters)
 		return rc; /* the current state is known by agent only */
 	MDB_cursor *c;
