@@ -22,6 +22,7 @@
 
 #define MR_MAX_TAGS   10  /* tags of a ticket that get their own dimension */
 #define MR_MAX_GROUPS 512 /* groups the wallboard tracks */
+#define MR_MAX_STATES 64  /* presence states the reports and board track */
 #define MR_SEOUL_MS   (9LL * 3600 * 1000) /* account zone: UTC+9, no DST */
 #define MR_MINUTE_MS  60000LL
 #define MR_HOUR_MS    3600000LL
@@ -38,8 +39,9 @@ enum mr_metric {
 	MR_CALLS = 7,    /* a = outcome, b = wait bucket, c = 1 outbound */
 	MR_SLA =
 		8, /* a = policy, b = sla metric, c = group<<16|kind<<8|prio. */
-	MR_TERMS = 9,    /* a = term hash (day buckets only) */
-	MR_DEFLECT = 10, /* a = enum mr_deflect */
+	MR_TERMS = 9,     /* a = term hash (day buckets only) */
+	MR_DEFLECT = 10,  /* a = enum mr_deflect */
+	MR_PRESENCE = 11, /* seconds; a = agent, b = state hash (days only) */
 };
 /* Self-service counts (MR_DEFLECT's a). */
 enum mr_deflect {
@@ -107,6 +109,13 @@ typedef struct mr_state {
 	size_t ngroups;
 	int64_t calls_day; /* day bucket of the figures below */
 	uint64_t calls_inbound, calls_answered;
+	int64_t sla_day; /* day bucket of the SLA figures below */
+	uint64_t sla_achieved, sla_breached;
+	struct {
+		char *name; /* malloc'd presence state name */
+		uint64_t agents;
+	} states[MR_MAX_STATES]; /* agents per current presence state */
+	size_t nstates;
 } mr_state;
 
 /* mr_keys.c: codes, buckets, rollups. */
@@ -174,6 +183,22 @@ int mr_live_load(metrics *m); /* at start: from the store */
 /* Called from apply with the txn's values. */
 void mr_live_set_group(metrics *m, hd_txn *t, uint64_t group);
 void mr_live_calls(metrics *m, hd_txn *t, int64_t at);
+/* mr_live_sla.c: today's achieved and breached SLA targets. */
+void mr_live_sla(metrics *m, hd_txn *t, int64_t at);
+/* mr_live_presence.c: set state's agent count (the txn's value), and
+ * append "agents_by_state":{…} to the board (caller holds mu). */
+void mr_live_presence(metrics *m, const char *state, uint64_t agents);
+void mr_live_presence_format(const mr_state *s, hd_buf *b);
+/* mr_presence.c: presence.changed; each state's seconds of agent in f's
+ * range as {state: seconds} (open interval clipped to the end or now);
+ * every agent with presence in the range (fn per agent, may repeat); and
+ * the board's counts at start. */
+int mr_on_presence(metrics *m, hd_txn *t, const Hd__Envelope *ev);
+json_t *mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f,
+			  uint64_t agent);
+int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
+		       void (*fn)(void *arg, uint64_t agent), void *arg);
+int mr_presence_load(metrics *m, hd_txn *t);
 int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* mr_out.c: a report is {"report":{name, start_time, end_time, filters,

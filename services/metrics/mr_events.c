@@ -154,7 +154,10 @@ static int on_sla(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	if (!a)
 		return HD_E_DECODE;
 	uint8_t k[9];
-	uint64_t kind = strcmp(ev->type, "sla.breached") == 0;
+	/* kind: 0 warning, 1 breached, 2 achieved (before its breach) */
+	uint64_t kind = !strcmp(ev->type, "sla.breached")   ? 1
+			: !strcmp(ev->type, "sla.achieved") ? 2
+							    : 0;
 	mr_dims d = {.group = a->group_id, .agent = a->assignee_id};
 	k[0] = 1;
 	hd_key_u64(k + 1, a->policy_id);
@@ -165,6 +168,8 @@ static int on_sla(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 		    (a->group_id & GROUP_MASK) << 16 | kind << 8 |
 			    (unsigned)mr_code_of(priorities, a->priority),
 		    1);
+	if (kind)
+		mr_live_sla(m, t, a->breach_at);
 	hd__sla_alert__free_unpacked(a, NULL);
 	return t->rc;
 }
@@ -230,6 +235,8 @@ static const topic topics[] = {
 	{"call.recorded", on_call},
 	{"sla.warning", on_sla},
 	{"sla.breached", on_sla},
+	{"sla.achieved", on_sla},
+	{"presence.changed", mr_on_presence},
 	{"kb.suggested", on_suggested},
 	{"kb.deflection", on_deflection},
 	{NULL, NULL},

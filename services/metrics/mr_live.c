@@ -112,6 +112,8 @@ int mr_live_load(metrics *m)
 	}
 	mdb_cursor_close(cur);
 	mr_live_calls(m, &t, hd_now_ms());
+	mr_live_sla(m, &t, hd_now_ms());
+	mr_presence_load(m, &t);
 	hd_txn_end(&t);
 	return HD_OK;
 }
@@ -157,7 +159,17 @@ static void format_live(mr_state *s, int64_t now, hd_buf *b)
 		      ",\"answered\":%" PRIu64 ",\"answer_rate\":",
 		      longest, in, ans);
 	pct(b, ans, in);
-	hd_buf_puts(b, "}}}");
+	int sla_today = s->sla_day == mr_bucket(now, MR_G_DAY);
+	uint64_t met = sla_today ? s->sla_achieved : 0;
+	uint64_t missed = sla_today ? s->sla_breached : 0;
+	hd_buf_printf(b,
+		      "},\"sla_today\":{\"achieved\":%" PRIu64
+		      ",\"breached\":%" PRIu64 ",\"achievement_rate\":",
+		      met, missed);
+	pct(b, met, met + missed);
+	hd_buf_puts(b, "}");
+	mr_live_presence_format(s, b);
+	hd_buf_puts(b, "}}");
 }
 
 int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

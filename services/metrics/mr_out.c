@@ -69,13 +69,20 @@ static int csv_cell(hd_buf *b, const json_t *v)
 		snprintf(num, sizeof num, "%.10g", json_real_value(v));
 		return hd_buf_puts(b, num);
 	}
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	/* An object (time_in_states) is one cell of compact JSON text. */
+	char *text = json_is_object(v)
+			     ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)
+			     : NULL;
+	const char *s = text                ? text
+			: json_is_string(v) ? json_string_value(v)
+					    : "";
 	int rc = hd_buf_puts(b, "\"");
 	if (!rc && strchr("=+-@", s[0]) && s[0])
 		rc = hd_buf_puts(b, "'");
 	for (const char *p = s; !rc && *p; p++)
 		rc = *p == '"' ? hd_buf_puts(b, "\"\"")
 			       : hd_buf_append(b, p, 1);
+	free(text);
 	return rc ? rc : hd_buf_puts(b, "\"");
 }
 

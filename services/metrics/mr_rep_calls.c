@@ -68,7 +68,7 @@ int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 
 typedef struct sla_row {
 	uint64_t policy, metric, group, priority;
-	int64_t warnings, breaches;
+	int64_t warnings, breaches, achieved;
 } sla_row;
 
 typedef struct slas {
@@ -80,7 +80,7 @@ static void sla_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		    uint64_t c, int64_t v)
 {
 	slas *s = arg;
-	sla_row k = {a, b, c >> 16, c & 0xff, 0, 0};
+	sla_row k = {a, b, c >> 16, c & 0xff, 0, 0, 0};
 	size_t i;
 	for (i = 0; i < s->n; i++)
 		if (s->v[i].policy == k.policy && s->v[i].metric == k.metric &&
@@ -91,10 +91,17 @@ static void sla_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 			return;
 		s->v[s->n++] = k;
 	}
-	if ((c >> 8) & 1)
-		s->v[i].breaches += v;
-	else
+	switch ((c >> 8) & 0xff) { /* kind: see on_sla in mr_events.c */
+	case 0:
 		s->v[i].warnings += v;
+		break;
+	case 1:
+		s->v[i].breaches += v;
+		break;
+	case 2:
+		s->v[i].achieved += v;
+		break;
+	}
 }
 
 static int by_key(const void *a, const void *b)
@@ -122,8 +129,10 @@ int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	       hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {
-		"policy_id", "policy_title", "metric",   "priority",
-		"group_id",  "warnings",     "breaches", NULL};
+		"policy_id", "policy_title", "metric",
+		"priority",  "group_id",     "warnings",
+		"breaches",  "achieved",     "achievement_percent",
+		NULL};
 	slas s = {.v = calloc(MAX_SLA_ROWS, sizeof(sla_row))};
 	if (!s.v)
 		return HD_E_NOMEM;
@@ -134,24 +143,28 @@ int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	qsort(s.v, s.n, sizeof *s.v, by_key);
 	for (size_t i = 0; !rc && i < s.n; i++) {
 		const sla_row *r = &s.v[i];
-		if (!r->warnings && !r->breaches)
+		if (!r->warnings && !r->breaches && !r->achieved)
 			continue;
 		mr_report_row(
 			*out,
-			json_pack("{s:I, s:o, s:s, s:o, s:o, s:I, s:I}",
-				  "policy_id", (json_int_t)r->policy,
-				  "policy_title", policy_title(m, t, r->policy),
-				  "metric",
-				  mr_sla_metric_name((unsigned)r->metric),
-				  "priority",
-				  r->priority ? json_string(mr_priority_name(
-							(unsigned)r->priority))
-					      : json_null(),
-				  "group_id",
-				  r->group ? json_integer((json_int_t)r->group)
-					   : json_null(),
-				  "warnings", (json_int_t)r->warnings,
-				  "breaches", (json_int_t)r->breaches));
+			json_pack(
+				"{s:I, s:o, s:s, s:o, s:o, s:I, s:I, s:I, s:f}",
+				"policy_id", (json_int_t)r->policy,
+				"policy_title", policy_title(m, t, r->policy),
+				"metric",
+				mr_sla_metric_name((unsigned)r->metric),
+				"priority",
+				r->priority ? json_string(mr_priority_name(
+						      (unsigned)r->priority))
+					    : json_null(),
+				"group_id",
+				r->group ? json_integer((json_int_t)r->group)
+					 : json_null(),
+				"warnings", (json_int_t)r->warnings, "breaches",
+				(json_int_t)r->breaches, "achieved",
+				(json_int_t)r->achieved, "achievement_percent",
+				mr_pct((uint64_t)r->achieved,
+				       (uint64_t)(r->achieved + r->breaches))));
 	}
 	free(s.v);
 	return rc;

@@ -72,6 +72,16 @@ static void agent_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 	s->v[i].n[s->which] += v;
 }
 
+/* An agent with presence in the range is listed even without tickets. */
+static void agent_seen(void *arg, uint64_t id)
+{
+	agents *s = arg;
+	int which = s->which;
+	s->which = 0;
+	agent_add(s, 0, id, 0, 0, 0);
+	s->which = which;
+}
+
 static int by_id(const void *a, const void *b)
 {
 	const agent *x = a, *y = b;
@@ -89,13 +99,14 @@ static int agent_row(metrics *m, hd_txn *t, const mr_filter *f, const agent *a,
 		return rc;
 	mr_open_get(m, t, MR_O_AGENT, a->id, &open, &oldest);
 	mr_report_row(report,
-		      json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "agent_id",
-				(json_int_t)a->id, "assigned",
+		      json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+				"agent_id", (json_int_t)a->id, "assigned",
 				(json_int_t)a->n[0], "solved",
 				(json_int_t)a->n[1], "public_replies",
 				(json_int_t)a->n[2], "median_handle_seconds",
 				(json_int_t)mr_percentile(v, n, 50), "open_now",
-				(json_int_t)open));
+				(json_int_t)open, "time_in_states",
+				mr_presence_times(m, t, f, a->id)));
 	free(v);
 	return HD_OK;
 }
@@ -109,6 +120,7 @@ int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 					   "public_replies",
 					   "median_handle_seconds",
 					   "open_now",
+					   "time_in_states",
 					   NULL};
 	static const int metric[] = {MR_ASSIGNED, MR_SOLVED, MR_REPLIES};
 	agents s = {.v = calloc(MAX_AGENTS, sizeof(agent))};
@@ -120,6 +132,8 @@ int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		rc = mr_roll_scan(m, t, metric[s.which], f->gran, f,
 				  mr_bucket(f->start, f->gran), f->end,
 				  agent_add, &s);
+	if (!rc)
+		rc = mr_presence_agents(m, t, f, agent_seen, &s);
 	qsort(s.v, s.n, sizeof *s.v, by_id);
 	for (size_t i = 0; !rc && i < s.n; i++)
 		rc = agent_row(m, t, f, &s.v[i], *out);

@@ -135,5 +135,9 @@ typedef struct sla_eval {
 } sla_eval;
 void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
 		  const hd_bizhours *b, double warn_fraction, sla_eval *out);
+/* sla_achieved.c: emit sla.achieved once when clock (of metric, evaluated
+ * as ev) was fulfilled within its target. Sticky on t. */
+void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk, const json_t *policy,
+			int metric, json_t *clock, const sla_eval *ev);
 
 #endif

@@ -141,6 +141,7 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
 			c, json_integer_value(json_object_get(pm, "target")),
 			json_is_true(json_object_get(pm, "business_hours")),
 			have_b ? &b : NULL, routing_sla.warning_fraction, &ev);
+		sla_achieved_check(t, tk, policy, m, c, &ev);
 		if (!json_is_true(json_object_get(c, "warned")) &&
 		    ev.warning_at != HD_BH_NEVER)
 			add_timer(t, tk->id, state, ev.warning_at, 0, m,

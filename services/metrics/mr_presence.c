@@ -1,0 +1,225 @@
+/* Agents' presence for the reports: presence.changed (routing) closes the
+ * agent's previous state's interval and adds its seconds to MR_PRESENCE
+ * day rollups (split at Seoul midnights), remembers the new state and
+ * keeps the per-state agent counts the wallboard shows. Instants are
+ * truncated to whole seconds before subtracting, so request latency within
+ * a second never shifts a count. The open interval is added at read time,
+ * clipped to the report's end or now. Names db kinds: 3 state hash →
+ * name, 4 agent → since u64 | state, 5 state hash → agents u64. */
+#include "mr.h"
+
+#include "hd/err.h"
+#include "routing.pb-c.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { NAME_STATE = 3, AGENT_NOW = 4, STATE_COUNT = 5 };
+
+static void name_key(uint8_t k[9], int kind, uint64_t id)
+{
+	k[0] = (uint8_t)kind;
+	hd_key_u64(k + 1, id);
+}
+
+/* Add the whole seconds of [from, to) (ms) under agent/state by day. */
+static void add_span(metrics *m, hd_txn *t, uint64_t agent, uint64_t state,
+		     int64_t from, int64_t to)
+{
+	mr_dims d = {.agent = agent};
+	from = from / 1000 * 1000;
+	to = to / 1000 * 1000;
+	while (from < to && !t->rc) {
+		int64_t next = mr_bucket(from, MR_G_DAY) + MR_DAY_MS;
+		int64_t end = next < to ? next : to;
+		mr_roll_add(m, t, MR_PRESENCE, 1u << MR_G_DAY, &d, from, agent,
+			    state, 0, (end - from) / 1000);
+		from = end;
+	}
+}
+
+static uint64_t state_count(metrics *m, hd_txn *t, uint64_t state, int delta)
+{
+	uint8_t k[9], v[8];
+	MDB_val cur;
+	uint64_t n = 0;
+	name_key(k, STATE_COUNT, state);
+	if (hd_txn_get(t, m->mr->names, k, 9, &cur) == HD_OK &&
+	    cur.mv_size == 8)
+		n = hd_key_get_u64(cur.mv_data);
+	n = delta < 0 && n == 0 ? 0 : n + (uint64_t)(int64_t)delta;
+	hd_key_u64(v, n);
+	hd_txn_put(t, m->mr->names, k, 9, v, 8);
+	return n;
+}
+
+int mr_on_presence(metrics *m, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__PresenceChanged *p = hd__presence_changed__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!p)
+		return HD_E_DECODE;
+	uint8_t k[9];
+	MDB_val cur;
+	size_t n = strlen(p->state);
+	uint64_t state = mr_hash(p->state, n);
+	name_key(k, AGENT_NOW, p->agent_id);
+	if (hd_txn_get(t, m->mr->names, k, 9, &cur) == HD_OK &&
+	    cur.mv_size > 8) {
+		int64_t since = (int64_t)hd_key_get_u64(cur.mv_data);
+		const char *old = (const char *)cur.mv_data + 8;
+		size_t on = cur.mv_size - 8;
+		uint64_t prev = mr_hash(old, on);
+		char *oldname = strndup(old, on);
+		add_span(m, t, p->agent_id, prev, since, p->at);
+		if (oldname)
+			mr_live_presence(m, oldname,
+					 state_count(m, t, prev, -1));
+		free(oldname);
+	}
+	uint8_t *v = malloc(8 + n), nk[9];
+	if (!v) {
+		hd__presence_changed__free_unpacked(p, NULL);
+		return hd_txn_fail(t, HD_E_NOMEM);
+	}
+	hd_key_u64(v, (uint64_t)p->at);
+	memcpy(v + 8, p->state, n);
+	hd_txn_put(t, m->mr->names, k, 9, v, 8 + n);
+	free(v);
+	name_key(nk, NAME_STATE, state);
+	hd_txn_put(t, m->mr->names, nk, 9, p->state, n);
+	mr_live_presence(m, p->state, state_count(m, t, state, 1));
+	hd__presence_changed__free_unpacked(p, NULL);
+	return t->rc;
+}
+
+typedef struct secs {
+	uint64_t state[MR_MAX_STATES];
+	int64_t ms[MR_MAX_STATES];
+	size_t n;
+} secs;
+
+static void secs_add(secs *s, uint64_t state, int64_t ms)
+{
+	size_t i;
+	for (i = 0; i < s->n && s->state[i] != state; i++)
+		;
+	if (i == s->n) {
+		if (s->n == MR_MAX_STATES)
+			return;
+		s->state[s->n++] = state;
+	}
+	s->ms[i] += ms;
+}
+
+static void roll_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
+		     uint64_t c, int64_t v)
+{
+	secs_add(arg, b, v * 1000);
+}
+
+json_t *mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f,
+			  uint64_t agent)
+{
+	secs s = {.n = 0};
+	mr_filter one = *f;
+	uint8_t k[9];
+	MDB_val cur;
+	one.dim = MR_D_AGENT;
+	one.dval = agent;
+	mr_roll_scan(m, t, MR_PRESENCE, MR_G_DAY, &one,
+		     mr_bucket(f->start, MR_G_DAY), f->end, roll_add, &s);
+	name_key(k, AGENT_NOW, agent);
+	if (hd_txn_get(t, m->mr->names, k, 9, &cur) == HD_OK &&
+	    cur.mv_size > 8) {
+		int64_t since = (int64_t)hd_key_get_u64(cur.mv_data) / 1000 *
+				1000,
+			now = hd_now_ms() / 1000 * 1000;
+		int64_t from = since > f->start ? since : f->start;
+		int64_t to = now < f->end ? now : f->end;
+		if (to > from)
+			secs_add(&s,
+				 mr_hash((const char *)cur.mv_data + 8,
+					 cur.mv_size - 8),
+				 to - from);
+	}
+	json_t *out = json_object();
+	for (size_t i = 0; i < s.n; i++) {
+		name_key(k, NAME_STATE, s.state[i]);
+		if (s.ms[i] > 0 &&
+		    hd_txn_get(t, m->mr->names, k, 9, &cur) == HD_OK) {
+			char *name = strndup(cur.mv_data, cur.mv_size);
+			if (name)
+				json_object_set_new(
+					out, name,
+					json_integer(s.ms[i] / 1000));
+			free(name);
+		}
+	}
+	return out;
+}
+
+typedef struct agent_cb {
+	void (*fn)(void *arg, uint64_t agent);
+	void *arg;
+} agent_cb;
+
+static void roll_agent(void *arg, int64_t bucket, uint64_t a, uint64_t b,
+		       uint64_t c, int64_t v)
+{
+	const agent_cb *cb = arg;
+	cb->fn(cb->arg, a);
+}
+
+int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
+		       void (*fn)(void *arg, uint64_t agent), void *arg)
+{
+	agent_cb cb = {fn, arg};
+	int rc = mr_roll_scan(m, t, MR_PRESENCE, MR_G_DAY, f,
+			      mr_bucket(f->start, MR_G_DAY), f->end, roll_agent,
+			      &cb);
+	if (rc || f->nfilters)
+		return rc; /* the current state is known by agent only */
+	MDB_cursor *c;
+	if (mdb_cursor_open(t->txn, m->mr->names, &c))
+		return HD_E_IO;
+	uint8_t k[9] = {AGENT_NOW};
+	MDB_val key = {sizeof k, k}, val;
+	int mrc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	for (; mrc == 0; mrc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		const uint8_t *kp = key.mv_data;
+		if (key.mv_size != 9 || kp[0] != AGENT_NOW)
+			break;
+		if (val.mv_size > 8 &&
+		    (int64_t)hd_key_get_u64(val.mv_data) < f->end)
+			fn(arg, hd_key_get_u64(kp + 1));
+	}
+	mdb_cursor_close(c);
+	return HD_OK;
+}
+
+int mr_presence_load(metrics *m, hd_txn *t)
+{
+	MDB_cursor *c;
+	if (mdb_cursor_open(t->txn, m->mr->names, &c))
+		return HD_E_IO;
+	uint8_t k[9] = {STATE_COUNT};
+	MDB_val key = {sizeof k, k}, val, name;
+	int mrc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
+	for (; mrc == 0; mrc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
+		const uint8_t *kp = key.mv_data;
+		uint8_t nk[9];
+		if (key.mv_size != 9 || kp[0] != STATE_COUNT)
+			break;
+		name_key(nk, NAME_STATE, hd_key_get_u64(kp + 1));
+		if (val.mv_size != 8 ||
+		    hd_txn_get(t, m->mr->names, nk, 9, &name) != HD_OK)
+			continue;
+		char *s = strndup(name.mv_data, name.mv_size);
+		if (s)
+			mr_live_presence(m, s, hd_key_get_u64(val.mv_data));
+		free(s);
+	}
+	mdb_cursor_close(c);
+	return HD_OK;
+}
