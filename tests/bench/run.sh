@@ -75,6 +75,16 @@ for c in 16 64; do
   wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
   wrk_run ticket_show "$c" "http://127.0.0.1:$PORT/api/v2/tickets/256.json" get.lua
 done
+# ---- event end-to-end latency and growth (tests/bench/growth.sh) ----
+. "$ROOT/tests/bench/growth.sh"
+e2e steady 1000 8
+e2e max 0 32
+for n in 10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000); do
+  label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
+  grow_to "$n" "$label"
+  measure_at "$label"
+done
+# ---- end of event end-to-end latency and growth ----
 # Article search at 100,000 articles, through the gateway (anonymous):
 # c=2 (one connection per wrk thread) for latency, c=16 under load.
 "$ROOT/tests/bench/kb_load.sh" "$PORT" "$TOOLS" "$OUT/data/run" "${BENCH_KB_ARTICLES:-100000}"
