@@ -89,6 +89,12 @@ typedef struct sq_query {
 	char sort_order[8]; /* sort: inside the query, if any */
 } sq_query;
 
+/* search_tag.c: for a query whose one positive term on tags is tags:value,
+ * the value's token with the fewest postings into out (NUL-terminated):
+ * every ticket carrying the tag is among that token's postings.
+ * HD_E_NOTFOUND when the query has no such term, HD_E_TOOBIG. */
+int search_tag_token(hd_txn *t, const sq_query *q, char *out, size_t cap);
+
 /* Parse q for who at time now. HD_E_INVALID (rep names "query"),
  * HD_E_NOMEM. Release with sq_release in every case. */
 int sq_parse(const char *q, const hd_principal *who, int64_t now_ms,

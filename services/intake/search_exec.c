@@ -504,6 +504,11 @@ int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
+	/* No free text: a tags: term narrows the candidates instead. */
+	char tag_tok[HD_TOKEN_MAX_BYTES + 1];
+	sq_term tag = {.kind = SQ_TEXT, .ntok = 1, .tok = {tag_tok}};
+	if (!first && search_tag_token(&t, q, tag_tok, sizeof tag_tok) == HD_OK)
+		first = &tag;
 	if (!other_type(q))
 		rc = first ? scan_candidates(&r, first, &h) : scan_all(&r, &h);
 	uint32_t limit =

@@ -25,6 +25,8 @@ typedef struct list_ctx {
 	row *rows;
 	size_t n, cap;
 	int desc;
+	int walk;     /* id order, no count: stop at limit (scan_start) */
+	size_t limit; /* rows the reply holds */
 } list_ctx;
 
 static int64_t ordinal(const char *v, const char *const *order)
@@ -121,15 +123,42 @@ static int after_cursor(const list_ctx *c, const row *r)
 	return c->desc ? d < 0 : d > 0;
 }
 
+/* Where the scan starts and which way it goes. A cursor page in id order
+ * without a count (the default cursor list) walks the tickets db, whose key
+ * order is id order, from the cursor and stops at the limit: a page costs
+ * the same at 100 tickets as at a million. Every other list reads all. */
+static int scan_start(list_ctx *c, MDB_cursor *cur, MDB_val *k, MDB_val *v,
+		      MDB_cursor_op *step)
+{
+	const Hd__TicketListRequest *q = c->q;
+	*step = MDB_NEXT;
+	if (!c->walk)
+		return mdb_cursor_get(cur, k, v, MDB_FIRST);
+	*step = c->desc ? MDB_PREV : MDB_NEXT;
+	uint8_t key[8];
+	hd_key_u64(key, q->after_id);
+	*k = (MDB_val){sizeof key, key};
+	int mrc = q->has_after ? mdb_cursor_get(cur, k, v, MDB_SET_RANGE)
+			       : MDB_NOTFOUND;
+	if (mrc == MDB_NOTFOUND) /* no cursor, or past the last ticket */
+		return q->has_after && !c->desc
+			       ? MDB_NOTFOUND
+			       : mdb_cursor_get(cur, k, v,
+						c->desc ? MDB_LAST : MDB_FIRST);
+	return mrc; /* at or just after the cursor: after_cursor() skips it */
+}
+
 static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
+	MDB_cursor_op step;
 	int mrc = mdb_cursor_open(t->txn, tkdb.tickets, &cur);
 	if (mrc)
 		return HD_E_IO;
-	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (mrc = scan_start(c, cur, &k, &v, &step);
+	     mrc == 0 && !(c->walk && c->n >= c->limit);
+	     mrc = mdb_cursor_get(cur, &k, &v, step)) {
 		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 		if (!tk)
 			continue;
@@ -147,7 +176,7 @@ static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 		c->rows[c->n++] = r;
 	}
 	mdb_cursor_close(cur);
-	return HD_OK;
+	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
 }
 
 int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -159,6 +188,8 @@ int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.TicketListRequest");
 	list_ctx c = {.q = q, .who = &req->principal, .desc = q->desc};
+	c.limit = q->limit && q->limit < MAX_LIST ? q->limit : MAX_LIST;
+	c.walk = q->skip_count && strcmp(q->sort_by, "id") == 0;
 	Hd__TicketListReply out = HD__TICKET_LIST_REPLY__INIT;
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
@@ -167,8 +198,7 @@ int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn_end(&t);
 	if (c.n)
 		qsort(c.rows, c.n, sizeof *c.rows, c.desc ? cmp_desc : cmp_asc);
-	size_t limit = q->limit && q->limit < MAX_LIST ? q->limit : MAX_LIST;
-	out.n_tickets = c.n < limit ? c.n : limit;
+	out.n_tickets = c.n < c.limit ? c.n : c.limit;
 	out.tickets = calloc(out.n_tickets + 1, sizeof *out.tickets);
 	out.keys = calloc(out.n_tickets + 1, sizeof *out.keys);
 	if (!out.tickets || !out.keys)

@@ -38,4 +38,5 @@ measure_at() {
     wrk_run "search_ko_at_$1" "$c" "$api/search.json" search_ko.lua
     wrk_run "list_at_$1" "$c" "$api/tickets.json" list.lua
   done
+  LIST_SORT=-created_at wrk_run "list_newest_at_$1" 2 "$api/tickets.json" list.lua
 }

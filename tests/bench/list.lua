@@ -1,10 +1,8 @@
--- wrk script: the first cursor page of 100 tickets (agent, authenticated),
--- alternating the default order and newest first.
+-- wrk script: the first cursor page of 100 tickets (agent, authenticated).
+-- LIST_SORT (e.g. -created_at) picks the order; unset: the default (id).
 wrk.headers["Authorization"] = os.getenv("HD_AUTH")
-local path = wrk.path
-local i = 0
+local sort = os.getenv("LIST_SORT")
+local path = wrk.path .. "?page%5Bsize%5D=100" .. (sort and ("&sort=" .. sort) or "")
 request = function()
-  i = i + 1
-  local sort = (i % 2 == 0) and "&sort=-created_at" or ""
-  return wrk.format("GET", path .. "?page%5Bsize%5D=100" .. sort)
+  return wrk.format("GET", path)
 end

@@ -55,9 +55,12 @@ wrk_run() {
 # rss NAME PHASE → appends memory lines (anonymous and file-backed, kB)
 rss() {
   for svc in gateway intake routing knowledge notifications metrics; do
-    local pid
-    pid=$(pgrep -f "^$BIN/hd-$svc\$" | head -1) || true
-    [ -n "$pid" ] || continue
+    local pid="" p
+    # by executable path: pgrep -f missed live services under load
+    for p in /proc/[0-9]*; do
+      [ "$(readlink "$p/exe" 2>/dev/null)" = "$BIN/hd-$svc" ] && { pid=${p#/proc/}; break; }
+    done
+    [ -n "$pid" ] || { echo "bench: hd-$svc is not running" >&2; continue; }
     awk -v s="$svc" -v p="$1" '/^RssAnon|^RssFile/ {v[$1]=$2} END {print "MEM", s, p, v["RssAnon:"], v["RssFile:"]}' \
       "/proc/$pid/status" >>"$OUT/results.tsv"
   done
@@ -77,9 +80,9 @@ for c in 16 64; do
 done
 # ---- event end-to-end latency and growth (tests/bench/growth.sh) ----
 . "$ROOT/tests/bench/growth.sh"
-e2e steady 1000 8
+e2e steady 1000 32
 e2e max 0 32
-for n in 10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000); do
+for n in ${BENCH_SIZES:-10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000)}; do
   label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
   grow_to "$n" "$label"
   measure_at "$label"
