@@ -1,0 +1,104 @@
+"""The fast paths the bench relies on keep their answers: a cursor page in
+id order walks intake's tickets from the cursor and stops at the page, and
+a tags: query takes its candidates from the tag's rarest token (API.md §1
+cursor pagination, §2 GET /tickets, §5 tags:)."""
+import urllib.parse
+
+from harness import ADMIN_TOKEN, Suite, basic, create_ticket
+from test_search import ids, make, search, update, wait_count
+
+T = "/api/v2/tickets"
+
+
+def walk(c, url):
+    """Follow links.next from url; returns the ids in order and the last page."""
+    seen = []
+    while url:
+        r = c.request("GET", url)
+        assert r.status == 200, r
+        assert "count" not in r.json, r.json  # cursor pages carry no count
+        seen += [t["id"] for t in r.json["tickets"]]
+        nxt = r.json["links"]["next"]
+        url = nxt[nxt.index("/api"):] if nxt else None
+    return seen, r.json
+
+
+def test_cursor_pages_in_id_order_walk_from_the_cursor(ctx):
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        made = [make(c, f"주문 문의 {i}", f"배송 확인 부탁드립니다 {i}")["id"] for i in range(8)]
+        gone = made[3]
+        assert c.request("DELETE", f"{T}/{gone}.json").status == 204
+        live = sorted(t for t in made if t != gone)
+        seen, last = walk(c, T + ".json?page[size]=3")
+        assert seen == live, (seen, live)
+        assert last["meta"]["has_more"] is False and last["links"]["next"] is None
+        seen, _ = walk(c, T + ".json?page[size]=3&sort=-id")
+        assert seen == live[::-1], seen
+        # A page of exactly the rest says has_more false.
+        r = c.request("GET", T + ".json?page[size]=7").json
+        assert [t["id"] for t in r["tickets"]] == live and r["meta"]["has_more"] is False, r["meta"]
+        # After the last ticket: an empty page; before the first (desc): too.
+        after = r["meta"]["after_cursor"]
+        r = c.request("GET", T + f".json?page[size]=3&page[after]={urllib.parse.quote(after)}").json
+        assert r["tickets"] == [] and r["meta"]["has_more"] is False, r
+        # Other orders still read every ticket and agree with id order here.
+        seen, _ = walk(c, T + ".json?page[size]=3&sort=created_at")
+        assert seen == live, seen
+        # Offset pages keep their count.
+        r = c.request("GET", T + ".json?per_page=3&page=2").json
+        assert r["count"] == len(live) and [t["id"] for t in r["tickets"]] == live[3:6], r
+        # The deleted list walks the same way.
+        r = c.request("GET", "/api/v2/deleted_tickets.json?page[size]=3").json
+        assert [t["id"] for t in r["deleted_tickets"]] == [gone], r
+
+
+def test_cursor_pages_show_end_users_only_their_tickets(ctx):
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        mine = [make(c, f"내 문의 {i}", "환불 요청", requester={"email": "eu@example.com"})["id"]
+                for i in range(3)]
+        for i in range(5):
+            make(c, f"다른 문의 {i}", "환불 요청", requester={"email": f"o{i}@example.com"})
+        eu = s.client(auth=basic("eu@example.com", ADMIN_TOKEN))
+        r = eu.request("GET", "/api/v2/requests.json?page[size]=2")
+        assert r.status == 200, r
+        seen, url = [], "/api/v2/requests.json?page[size]=2"
+        while url:
+            r = eu.request("GET", url)
+            assert r.status == 200, r
+            seen += [x["id"] for x in r.json["requests"]]
+            nxt = r.json["links"]["next"]
+            url = nxt[nxt.index("/api"):] if nxt else None
+        assert sorted(seen) == sorted(mine), seen
+
+
+def test_tag_queries_find_exactly_the_tagged_tickets(ctx):
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        a = make(c, "배송 지연", "택배가 오지 않습니다", tags=["vip_고객", "bench_07"])
+        b = make(c, "vip 고객 문의", "bench 07 이라고 본문에만 씀", tags=["bench_08"])
+        d = make(c, "결제 오류", "카드 승인 실패", tags=["bench_07"])
+        # Subject and description past intake's 32,768 tokens per segment
+        # (a 64 KiB body of one-digit words): the tag must still be indexed.
+        e = make(c, " ".join(str(i) for i in range(20)), "1 " * 32760, tags=["long_body"])
+        wait_count(c, "type:ticket", 4)
+        assert ids(search(c, "tags:vip_고객")) == [a["id"]]  # not b, whose text has the words
+        assert sorted(ids(search(c, "tags:bench_07"))) == sorted([a["id"], d["id"]])
+        assert ids(search(c, "tags:BENCH_08")) == [b["id"]]  # folded like the index
+        assert ids(search(c, "tags:long_body")) == [e["id"]]  # tags come before a huge body
+        assert sorted(ids(search(c, "tags:bench_07 tags:bench_08"))) == sorted([a["id"], b["id"], d["id"]])
+        assert ids(search(c, "tags:bench_07 -tags:vip_고객")) == [d["id"]]
+        assert ids(search(c, "tags:bench_07 카드")) == [d["id"]]
+        assert ids(search(c, "type:ticket status:new tags:bench_08")) == [b["id"]]
+        assert ids(search(c, "tags:없는_태그")) == []
+        assert sorted(ids(search(c, "tags:none"))) == []
+        # A tag moved by an update moves in the index too.
+        update(c, d["id"], tags=["bench_09"])
+        wait_count(c, "tags:bench_09", 1)
+        assert ids(search(c, "tags:bench_07")) == [a["id"]]
+        # End-users see only their own tagged tickets.
+        own = make(c, "내 태그", "본문", tags=["bench_07"], requester={"email": "eu@example.com"})
+        wait_count(c, "tags:bench_07", 2)
+        eu = s.client(auth=basic("eu@example.com", ADMIN_TOKEN))
+        assert ids(search(eu, "tags:bench_07")) == [own["id"]]
