@@ -406,14 +406,55 @@ static int candidates(const run *r, const sq_term *term, uint64_t **ids,
 	return HD_OK;
 }
 
-static int scan_candidates(const run *r, const sq_term *first, hitlist *h)
+/* Keep in ids[0..*n) (sorted, unique) only the ids whose postings also
+ * hold tok: reading postings is cheap, reading a doc is not. A set cut
+ * short at MAX_SCAN is no superset and narrows nothing. */
+static int narrow(const run *r, char *tok, int prefix, uint64_t *ids,
+		  size_t *n)
+{
+	sq_term one = {.kind = SQ_TEXT, .ntok = 1, .tok = {tok}};
+	one.prefix = prefix;
+	uint64_t *o = NULL;
+	size_t m = 0, kept = 0;
+	int rc = candidates(r, &one, &o, &m);
+	for (size_t i = 0, j = 0; !rc && m < MAX_SCAN && i < *n; i++) {
+		while (j < m && o[j] < ids[i])
+			j++;
+		if (j < m && o[j] == ids[i])
+			ids[kept++] = ids[i];
+	}
+	if (!rc && m < MAX_SCAN)
+		*n = kept;
+	free(o);
+	return rc;
+}
+
+/* Candidates: the first term's postings, narrowed by every other token a
+ * matching doc must hold (each token of each positive text term, and the
+ * tag's token); then each remaining doc is checked in full. */
+static int scan_candidates(const run *r, const sq_term *first,
+			   const sq_term *tag, hitlist *h)
 {
 	uint64_t *ids = NULL;
-	size_t n = 0;
+	size_t n = 0, u = 0;
 	int rc = candidates(r, first, &ids, &n);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || ids[i] != ids[u - 1])
+			ids[u++] = ids[i];
+	n = u;
+	for (size_t i = 0; !rc && n && i < r->q->n; i++) {
+		const sq_term *t = &r->q->terms[i];
+		for (size_t k = 0; t->kind == SQ_TEXT && !t->neg &&
+				   k < t->ntok && !rc && n;
+		     k++)
+			if (t != first || k > 0)
+				rc = narrow(r, t->tok[k],
+					    t->ntok == 1 && t->prefix, ids, &n);
+	}
+	if (!rc && n && tag && tag != first)
+		rc = narrow(r, tag->tok[0], 0, ids, &n);
 	for (size_t i = 0; i < n && !rc; i++)
-		if (i == 0 || ids[i] != ids[i - 1])
-			rc = consider(r, ids[i], h);
+		rc = consider(r, ids[i], h);
 	free(ids);
 	return rc;
 }
@@ -504,13 +545,17 @@ int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
-	/* No free text: a tags: term narrows the candidates instead. */
+	/* A tags: term narrows the candidates, or names them without text. */
 	char tag_tok[HD_TOKEN_MAX_BYTES + 1];
-	sq_term tag = {.kind = SQ_TEXT, .ntok = 1, .tok = {tag_tok}};
-	if (!first && search_tag_token(&t, q, tag_tok, sizeof tag_tok) == HD_OK)
-		first = &tag;
+	sq_term tag_term = {.kind = SQ_TEXT, .ntok = 1, .tok = {tag_tok}};
+	const sq_term *tag = NULL;
+	if (search_tag_token(&t, q, tag_tok, sizeof tag_tok) == HD_OK)
+		tag = &tag_term;
+	if (!first)
+		first = tag;
 	if (!other_type(q))
-		rc = first ? scan_candidates(&r, first, &h) : scan_all(&r, &h);
+		rc = first ? scan_candidates(&r, first, tag, &h)
+			   : scan_all(&r, &h);
 	uint32_t limit =
 		req->limit > SEARCH_MAX_HITS ? SEARCH_MAX_HITS : req->limit;
 	if (!rc)

@@ -102,3 +102,28 @@ def test_tag_queries_find_exactly_the_tagged_tickets(ctx):
         wait_count(c, "tags:bench_07", 2)
         eu = s.client(auth=basic("eu@example.com", ADMIN_TOKEN))
         assert ids(search(eu, "tags:bench_07")) == [own["id"]]
+
+
+def test_multi_word_queries_narrow_by_every_token(ctx):
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        both = make(c, "환불 요청", "배송이 지연되고 있습니다")
+        split = make(c, "환불 문의", "처음 글")
+        update(c, split["id"], comment={"body": "아직도 지연 중입니다", "public": True})
+        noted = make(c, "환불 확인", "처음 글", requester={"email": "eu@example.com"})
+        update(c, noted["id"], comment={"body": "내부 메모: 지연 원인 조사", "public": False})
+        only = make(c, "환불 완료", "감사합니다", tags=["vip"])
+        make(c, "해외 배송", "관세 문의", tags=["vip"])
+        wait_count(c, "type:ticket", 5)
+        wait_count(c, "조사", 1)
+        # Words in subject, description and comments all count; notes for staff only.
+        assert sorted(ids(search(c, "환불 지연"))) == sorted([both["id"], split["id"], noted["id"]])
+        eu = s.client(auth=basic("eu@example.com", ADMIN_TOKEN))
+        assert ids(search(eu, "환불 지연")) == []
+        assert ids(search(eu, "환불")) == [noted["id"]]
+        assert ids(search(c, '"지연되고 있습니다" 환불')) == [both["id"]]
+        assert ids(search(c, "환불 지연되고")) == [both["id"]]  # bigrams of one word
+        assert ids(search(c, "환불 -지연")) == [only["id"]]
+        assert ids(search(c, "환불 tags:vip")) == [only["id"]]
+        assert ids(search(c, "관세 tags:vip")) != [] and ids(search(c, "관세 tags:none")) == []
+        assert sorted(ids(search(c, "환불 감사"))) == [only["id"]]
