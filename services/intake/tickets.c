@@ -5,7 +5,8 @@
  *   audits    u64 ticket ‖ u64 audit id → hd.Audit
  *   tk_idem   u64 user ‖ Idempotency-Key → 32-byte body hash ‖ u64 ticket
  *   tk_jobs   see jobs.c; tk_uploads, tk_blobs, tk_attach: see uploads.c
- * Lists scan "tickets" (see tickets_list.c). */
+ *   tk_by_created  see tickets_by_created.c
+ * Lists scan "tickets" or walk tk_by_created (see tickets_list.c). */
 #include "tickets.h"
 
 #include "hd/err.h"
@@ -21,7 +22,8 @@
 
 const char *const intake_tickets_dbs[] = {"tickets",  "comments",  "audits",
 					  "tk_idem",  "tk_jobs",   "tk_uploads",
-					  "tk_blobs", "tk_attach", NULL};
+					  "tk_blobs", "tk_attach", "tk_by_created",
+					  NULL};
 
 tickets_db tkdb;
 
@@ -42,13 +44,14 @@ int intake_tickets_bind(intake *in)
 		rc = hd_store_dbi(in->store, "tk_blobs", &tkdb.blobs);
 	if (!rc)
 		rc = hd_store_dbi(in->store, "tk_attach", &tkdb.attach);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "tk_by_created", &tkdb.by_created);
 	return rc;
 }
 
 int intake_tickets_start(intake *in)
 {
-	(void)in;
-	return HD_OK;
+	return tk_by_created_ensure(in);
 }
 
 void intake_tickets_stop(intake *in)
@@ -446,6 +449,8 @@ static int write_job_run(hd_txn *t, void *arg)
 		rc = idem_store(t, j, hash);
 	if (!rc)
 		rc = intake_put_pb(t, tkdb.tickets, j->tk->id, j->tk);
+	if (!rc && creating)
+		rc = tk_by_created_put(t, j->tk);
 	if (!rc)
 		rc = tk_emit(t,
 			     creating         ? "ticket.created"

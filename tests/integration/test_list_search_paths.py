@@ -2,6 +2,9 @@
 id order walks intake's tickets from the cursor and stops at the page, and
 a tags: query takes its candidates from the tag's rarest token (API.md §1
 cursor pagination, §2 GET /tickets, §5 tags:)."""
+import os
+import subprocess
+import time
 import urllib.parse
 
 from harness import ADMIN_TOKEN, Suite, basic, create_ticket
@@ -127,3 +130,66 @@ def test_multi_word_queries_narrow_by_every_token(ctx):
         assert ids(search(c, "환불 tags:vip")) == [only["id"]]
         assert ids(search(c, "관세 tags:vip")) != [] and ids(search(c, "관세 tags:none")) == []
         assert sorted(ids(search(c, "환불 감사"))) == [only["id"]]
+
+
+def test_cursor_pages_by_created_at_follow_the_clock_not_the_id(ctx):
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        first = make(c, "첫 문의", "본문")["id"]
+        s.set_clock_offset(-3600 * 1000)  # the business clock goes back an hour
+        earlier = make(c, "이전 문의", "본문")["id"]
+        s.set_clock_offset(0)
+        rest = [make(c, f"문의 {i}", "본문")["id"] for i in range(4)]
+        assert earlier > first
+        order = [earlier, first] + rest
+        seen, last = walk(c, T + ".json?page[size]=2&sort=created_at")
+        assert seen == order and last["meta"]["has_more"] is False, seen
+        seen, _ = walk(c, T + ".json?page[size]=2&sort=-created_at")
+        assert seen == order[::-1], seen
+        # The offset list (reads every ticket) agrees.
+        r = c.request("GET", T + ".json?sort_by=created_at&sort_order=asc").json
+        assert [t["id"] for t in r["tickets"]] == order, r
+        # After a restart the index is still whole, and new tickets join it.
+        assert s.stop_service("intake") == 0
+        s.restart("intake")
+        deadline = time.time() + 10
+        while c.request("GET", f"{T}/{first}.json").status != 200 and time.time() < deadline:
+            time.sleep(0.1)
+        newest = make(c, "재시작 후", "본문")["id"]
+        seen, _ = walk(c, T + ".json?page[size]=4&sort=-created_at")
+        assert seen == [newest] + order[::-1], seen
+
+
+def drop_created_index(env_dir):
+    """Rewrite intake's LMDB env without tk_by_created, as a store written
+    before the index existed (mdb_dump -a / mdb_load, Debian's lmdb-utils)."""
+    dump = subprocess.run(["mdb_dump", "-a", env_dir], check=True, capture_output=True).stdout
+    sections, keep = dump.split(b"VERSION=3\n"), []
+    for sec in sections[1:]:
+        if b"\ndatabase=tk_by_created\n" not in b"\n" + sec:
+            keep.append(b"VERSION=3\n" + sec)
+    assert len(keep) == len(sections) - 2, "tk_by_created was not in the dump"
+    fresh = env_dir + ".old"
+    os.mkdir(fresh)
+    subprocess.run(["mdb_load", "-f", "/dev/stdin", fresh], input=b"".join(keep), check=True,
+                   capture_output=True)
+    os.replace(os.path.join(fresh, "data.mdb"), os.path.join(env_dir, "data.mdb"))
+
+
+def test_created_index_is_built_for_a_store_from_before_it(ctx):
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        first = make(c, "첫 문의", "본문")["id"]
+        s.set_clock_offset(-3600 * 1000)
+        earlier = make(c, "이전 문의", "본문")["id"]
+        s.set_clock_offset(0)
+        last = make(c, "마지막 문의", "본문")["id"]
+        assert s.stop_service("intake") == 0
+        drop_created_index(os.path.join(s.data, "intake-0"))
+        s.restart("intake")
+        deadline = time.time() + 10
+        while c.request("GET", f"{T}/{first}.json").status != 200 and time.time() < deadline:
+            time.sleep(0.1)
+        seen, _ = walk(c, T + ".json?page[size]=2&sort=created_at")
+        assert seen == [earlier, first, last], seen
+        assert "tickets.by_created_built" in s.log_tail("intake-0", 400), s.log_tail("intake-0")
