@@ -27,7 +27,24 @@ PORT=$(free_port)
 HD_RATE_LIMIT=1000000 HD_DATA=$OUT/data HD_HTTP_PORT=$PORT HD_ADMIN_EMAIL=$EMAIL HD_ADMIN_TOKEN=$TOKEN \
   HD_HTTP_THREADS=$HTTP_THREADS "$ROOT/scripts/run.sh" "$BIN" >"$OUT/run.log" 2>&1 &
 SUITE=$!
-cleanup() { kill -TERM "$SUITE" "$FLOOR" 2>/dev/null || true; wait 2>/dev/null || true; }
+descendants() { local c; for c in $(ps -o pid= --ppid "$1"); do echo "$c"; descendants "$c"; done; }
+# Stop the suite against a deadline: a service stuck in shutdown (nng 1.5.2's
+# nng_close can hang) must not keep make bench from ending; name it instead.
+cleanup() {
+  local pids left
+  pids=$(descendants "$SUITE")
+  kill -TERM "$SUITE" "$FLOOR" 2>/dev/null || true
+  for _ in $(seq 200); do
+    left=$(for p in $pids; do kill -0 "$p" 2>/dev/null && echo "$p"; done)
+    [ -z "$left" ] && break
+    sleep 0.1
+  done
+  for p in $left; do
+    echo "bench: $(cat "/proc/$p/comm" 2>/dev/null) (pid $p) did not stop in 20 s; killed" >&2
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 for _ in $(seq 100); do grep -q "Press Ctrl-C" "$OUT/run.log" 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 50); do
