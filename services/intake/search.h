@@ -30,6 +30,9 @@ extern search_dbs search_db; /* bound once in intake_search_bind */
 int search_index_event(hd_txn *t, const Hd__Envelope *ev);
 /* The doc of ticket id; *out is the caller's. HD_E_NOTFOUND. */
 int search_doc_get(hd_txn *t, uint64_t id, Hd__SearchDoc **out);
+/* search_doc_ticket.c: only the doc's ticket (the caller's); HD_E_NOTFOUND
+ * (no doc, or no ticket yet), HD_E_CORRUPT. */
+int search_doc_ticket(hd_txn *t, uint64_t id, Hd__Ticket **out);
 /* Postings key: marker ‖ token ‖ 0x00 ‖ id (u64 BE) ‖ segment (u32 BE);
  * returns its length (0 when the token is too long). */
 size_t search_post_key(uint8_t *out, size_t cap, char marker, const char *tok,

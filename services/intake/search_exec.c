@@ -32,6 +32,7 @@ typedef struct run {
 	int staff;
 	const char *sort_by;
 	int desc;
+	int has_text; /* a free-text term, negated or not: docs need tokens */
 } run;
 
 static int push(hitlist *h, uint64_t id, double key)
@@ -197,6 +198,19 @@ static int date_match(const sq_term *t, int64_t v)
 
 static int folded_eq(const char *a, const char *folded)
 {
+	/* All-ASCII text is NFKC-stable and case-folds to its lower case:
+	 * compare without building the folded copy (tags mostly are). Any
+	 * other byte may compose with its neighbours: fold it properly. */
+	size_t i = 0;
+	while (a[i] && !(a[i] & 0x80))
+		i++;
+	if (!a[i]) {
+		for (i = 0; a[i]; i++)
+			if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]) !=
+			    folded[i])
+				return 0;
+		return folded[i] == 0;
+	}
 	char *f = hd_text_fold(a, strlen(a));
 	int eq = f && strcmp(f, folded) == 0;
 	free(f);
@@ -350,16 +364,20 @@ static double sort_key(const run *r, const Hd__Ticket *tk, double score)
 
 static int consider(const run *r, uint64_t id, hitlist *h)
 {
-	Hd__SearchDoc *d = NULL;
+	Hd__SearchDoc *d = NULL, lite = HD__SEARCH_DOC__INIT;
 	double score;
-	int rc = search_doc_get(r->t, id, &d);
+	/* Without free text only the ticket's fields are checked. */
+	int rc = r->has_text ? search_doc_get(r->t, id, &d)
+			     : search_doc_ticket(r->t, id, &lite.ticket);
 	if (rc == HD_E_NOTFOUND)
 		return HD_OK;
-	if (!rc && d->ticket && !d->ticket->deleted &&
-	    (r->staff || d->ticket->requester_id == r->who->user_id) &&
-	    doc_matches(r, d, &score))
-		rc = push(h, id, sort_key(r, d->ticket, score));
+	const Hd__SearchDoc *doc = r->has_text ? d : &lite;
+	if (!rc && doc->ticket && !doc->ticket->deleted &&
+	    (r->staff || doc->ticket->requester_id == r->who->user_id) &&
+	    doc_matches(r, doc, &score))
+		rc = push(h, id, sort_key(r, doc->ticket, score));
 	hd__search_doc__free_unpacked(d, NULL);
+	hd__ticket__free_unpacked(lite.ticket, NULL);
 	return rc;
 }
 
@@ -539,9 +557,11 @@ int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 	r.desc = strcmp(order, "asc") != 0 || !r.sort_by[0] ||
 		 strcmp(r.sort_by, "relevance") == 0;
 	const sq_term *first = NULL;
-	for (size_t i = 0; i < q->n && !first; i++)
-		if (q->terms[i].kind == SQ_TEXT && !q->terms[i].neg)
+	for (size_t i = 0; i < q->n; i++) {
+		r.has_text |= q->terms[i].kind == SQ_TEXT;
+		if (!first && q->terms[i].kind == SQ_TEXT && !q->terms[i].neg)
 			first = &q->terms[i];
+	}
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;

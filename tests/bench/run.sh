@@ -35,7 +35,7 @@ cleanup() {
   pids=$(descendants "$SUITE")
   kill -TERM "$SUITE" "$FLOOR" 2>/dev/null || true
   for _ in $(seq 200); do
-    left=$(for p in $pids; do kill -0 "$p" 2>/dev/null && echo "$p"; done)
+    left=$(for p in $pids; do kill -0 "$p" 2>/dev/null && echo "$p"; done) || true
     [ -z "$left" ] && break
     sleep 0.1
   done
