@@ -427,8 +427,7 @@ static int candidates(const run *r, const sq_term *term, uint64_t **ids,
 /* Keep in ids[0..*n) (sorted, unique) only the ids whose postings also
  * hold tok: reading postings is cheap, reading a doc is not. A set cut
  * short at MAX_SCAN is no superset and narrows nothing. */
-static int narrow(const run *r, char *tok, int prefix, uint64_t *ids,
-		  size_t *n)
+static int narrow(const run *r, char *tok, int prefix, uint64_t *ids, size_t *n)
 {
 	sq_term one = {.kind = SQ_TEXT, .ntok = 1, .tok = {tok}};
 	one.prefix = prefix;
@@ -462,8 +461,8 @@ static int scan_candidates(const run *r, const sq_term *first,
 	n = u;
 	for (size_t i = 0; !rc && n && i < r->q->n; i++) {
 		const sq_term *t = &r->q->terms[i];
-		for (size_t k = 0; t->kind == SQ_TEXT && !t->neg &&
-				   k < t->ntok && !rc && n;
+		for (size_t k = 0;
+		     t->kind == SQ_TEXT && !t->neg && k < t->ntok && !rc && n;
 		     k++)
 			if (t != first || k > 0)
 				rc = narrow(r, t->tok[k],

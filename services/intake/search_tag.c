@@ -70,13 +70,14 @@ int search_tag_token(hd_txn *t, const sq_query *q, char *out, size_t cap)
 {
 	const sq_term *term = only_tag(q);
 	tag_toks tt = {.n = 0};
-	if (!term || hd_tokenize(term->value, strlen(term->value), keep_token,
-				 &tt) != HD_OK ||
+	if (!term ||
+	    hd_tokenize(term->value, strlen(term->value), keep_token, &tt) !=
+		    HD_OK ||
 	    !tt.n)
 		return HD_E_NOTFOUND;
 	size_t best = 0;
-	for (size_t limit = 256;; limit = limit < SIZE_MAX / 16 ? limit * 16
-								: SIZE_MAX) {
+	for (size_t limit = 256;;
+	     limit = limit < SIZE_MAX / 16 ? limit * 16 : SIZE_MAX) {
 		size_t best_n = SIZE_MAX;
 		for (size_t i = 0; i < tt.n; i++) {
 			size_t n = count_postings(t, tt.tok[i], limit);

@@ -22,8 +22,7 @@
 
 const char *const intake_tickets_dbs[] = {"tickets",  "comments",  "audits",
 					  "tk_idem",  "tk_jobs",   "tk_uploads",
-					  "tk_blobs", "tk_attach", "tk_by_created",
-					  NULL};
+					  "tk_blobs", "tk_attach", NULL};
 
 tickets_db tkdb;
 

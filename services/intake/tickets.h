@@ -17,7 +17,8 @@ typedef struct tickets_db {
 	MDB_dbi blobs;
 	MDB_dbi attach;
 	MDB_dbi jobs; /* job id → hd.JobStatus (jobs.c) */
-	MDB_dbi by_created; /* tickets_by_created.c */
+	/* tickets_by_created.c */
+	MDB_dbi by_created;
 } tickets_db;
 
 extern tickets_db tkdb;
@@ -25,6 +26,7 @@ extern tickets_db tkdb;
 /* tickets_by_created.c: the created_at index of cursor lists. The key is
  * created_at (sign flipped, BE) ‖ id (BE), so key order is list order. */
 #define TK_BY_CREATED_KEY 16
+extern const char *const intake_tk_by_created_dbs[]; /* for main.c */
 void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
 		       uint64_t id);
 /* Put tk's entry in the creating transaction (sticky error). */

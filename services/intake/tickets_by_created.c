@@ -11,6 +11,8 @@
 #include "hd/err.h"
 #include "hd/log.h"
 
+const char *const intake_tk_by_created_dbs[] = {"tk_by_created", NULL};
+
 void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
 		       uint64_t id)
 {
@@ -35,7 +37,8 @@ static int rebuild(hd_txn *t, void *arg)
 	    mdb_cursor_open(t->txn, tkdb.tickets, &cur))
 		return hd_txn_fail(t, HD_E_IO);
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == 0 && !t->rc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (; mrc == 0 && !t->rc;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 		if (tk && !tk_by_created_put(t, tk))
 			(*n)++;

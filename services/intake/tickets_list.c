@@ -161,8 +161,8 @@ static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 	MDB_val k, v;
 	MDB_cursor_op step;
 	int mrc = mdb_cursor_open(
-		t->txn, c->walk == WALK_CREATED ? tkdb.by_created : tkdb.tickets,
-		&cur);
+		t->txn,
+		c->walk == WALK_CREATED ? tkdb.by_created : tkdb.tickets, &cur);
 	if (mrc)
 		return HD_E_IO;
 	for (mrc = scan_start(c, cur, &k, &v, &step);

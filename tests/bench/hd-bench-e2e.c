@@ -60,8 +60,8 @@ static watch watches[NWATCH] = {{.svc = "metrics"}, {.svc = "routing"}};
 static int status_seq(hd_rpc_client *cl, int own, uint64_t *out)
 {
 	hd_rpc_result res = {0};
-	int rc = hd_rpc_call(cl, "bus.status", NULL, 0, NULL, "bench-e2e",
-			     2000, &res);
+	int rc = hd_rpc_call(cl, "bus.status", NULL, 0, NULL, "bench-e2e", 2000,
+			     &res);
 	if (!rc)
 		rc = res.rc;
 	Hd__BusStatusReply *st =
@@ -107,8 +107,8 @@ static void note_frame(nng_msg *m)
 	const uint8_t *z = memchr(p, 0, len);
 	if (!z || strcmp((const char *)p, "hb") == 0)
 		return;
-	Hd__EventBatch *b = hd__event_batch__unpack(
-		NULL, len - (size_t)(z + 1 - p), z + 1);
+	Hd__EventBatch *b =
+		hd__event_batch__unpack(NULL, len - (size_t)(z + 1 - p), z + 1);
 	for (size_t i = 0; b && i < b->n_events; i++) {
 		uint64_t s = b->events[i]->seq;
 		if (s > base && s - base < cap && !commit_us[s - base])
@@ -148,8 +148,8 @@ static void *load(void *arg)
 			next += step;
 		}
 		hd_buf_reset(&body);
-		bt_ticket_json(&body, 2000000000ull +
-					      atomic_fetch_add(&ticket_no, 1));
+		bt_ticket_json(&body,
+			       2000000000ull + atomic_fetch_add(&ticket_no, 1));
 		if (fd < 0)
 			fd = bh_connect(port);
 		int st = fd < 0 ? -1
@@ -183,7 +183,8 @@ static void report(const watch *w, uint64_t last, double secs)
 		else if (!w->applied_us[s - base])
 			unapplied++;
 		else {
-			int64_t d = w->applied_us[s - base] - commit_us[s - base];
+			int64_t d =
+				w->applied_us[s - base] - commit_us[s - base];
 			lat[n++] = d > 0 ? d : 0;
 		}
 	}
