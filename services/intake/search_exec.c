@@ -32,7 +32,8 @@ typedef struct run {
 	int staff;
 	const char *sort_by;
 	int desc;
-	int has_text; /* a free-text term, negated or not: docs need tokens */
+	int has_text; /* a one-token text term (negated or not): text_match
+		       * reads the doc's token lists; phrases read postings */
 } run;
 
 static int push(hitlist *h, uint64_t id, double key)
@@ -366,7 +367,7 @@ static int consider(const run *r, uint64_t id, hitlist *h)
 {
 	Hd__SearchDoc *d = NULL, lite = HD__SEARCH_DOC__INIT;
 	double score;
-	/* Without free text only the ticket's fields are checked. */
+	/* Without one-token text terms only the ticket is needed. */
 	int rc = r->has_text ? search_doc_get(r->t, id, &d)
 			     : search_doc_ticket(r->t, id, &lite.ticket);
 	if (rc == HD_E_NOTFOUND)
@@ -557,7 +558,8 @@ int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 		 strcmp(r.sort_by, "relevance") == 0;
 	const sq_term *first = NULL;
 	for (size_t i = 0; i < q->n; i++) {
-		r.has_text |= q->terms[i].kind == SQ_TEXT;
+		r.has_text |=
+			q->terms[i].kind == SQ_TEXT && q->terms[i].ntok <= 1;
 		if (!first && q->terms[i].kind == SQ_TEXT && !q->terms[i].neg)
 			first = &q->terms[i];
 	}

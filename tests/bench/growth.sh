@@ -7,15 +7,36 @@ ticket_count() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["count"]["value"])'
 }
 
+# commits SVC INDEX → "count sum_s le5ms" of the service's group commits so
+# far (its hd_store_commit_duration_seconds histogram, all stores summed);
+# scripts/run.sh puts admin port HTTP_PORT+1+INDEX.
+commits() {
+  curl -fsS "http://127.0.0.1:$((PORT + 1 + $2))/metrics" | awk '
+    /^hd_store_commit_duration_seconds_count/ {n += $2}
+    /^hd_store_commit_duration_seconds_sum/ {s += $2}
+    /^hd_store_commit_duration_seconds_bucket/ && /le="0.005"/ {f += $2}
+    END {print n + 0, s + 0, f + 0}'
+}
+
 # e2e LABEL RATE CONNS: tickets at RATE/s (0 = as fast as taken) for
-# BENCH_E2E_SECONDS; appends "E2E LABEL svc=… p50_ms=…" per consumer.
+# BENCH_E2E_SECONDS; appends "E2E LABEL svc=… p50_ms=…" per consumer, with
+# how long that consumer's own durable commits took meanwhile (the floor
+# under its apply latency).
 e2e() {
-  local line
-  "$TOOLS/hd-bench-e2e" "$PORT" "$OUT/data/run" "$2" "${BENCH_E2E_SECONDS:-5}" "$3" |
-    while read -r line; do
-      echo "E2E $1 ${line#E2E }" >>"$OUT/results.tsv"
-      echo "  e2e $1: ${line#E2E }"
-    done
+  local line svc before=() after=()
+  for svc in metrics:5 routing:2; do before+=("$(commits "${svc%%:*}" "${svc##*:}")"); done
+  local lines
+  lines=$("$TOOLS/hd-bench-e2e" "$PORT" "$OUT/data/run" "$2" "${BENCH_E2E_SECONDS:-5}" "$3")
+  for svc in metrics:5 routing:2; do after+=("$(commits "${svc%%:*}" "${svc##*:}")"); done
+  local i=0 stats
+  for svc in metrics routing; do
+    line=$(grep "svc=$svc " <<<"$lines")
+    stats=$(echo "${before[$i]} ${after[$i]}" | awk '{n = $4 - $1
+      printf "commits=%d commit_mean_ms=%.3f commits_over_5ms=%d", n, n ? ($5 - $2) * 1000 / n : 0, n - ($6 - $3)}')
+    echo "E2E $1 ${line#E2E } $stats" >>"$OUT/results.tsv"
+    echo "  e2e $1: ${line#E2E } $stats"
+    i=$((i + 1))
+  done
 }
 
 # grow_to N LABEL: create tickets through the gateway until there are N.

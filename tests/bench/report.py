@@ -122,6 +122,10 @@ for label, g in results["growth"].items():
           + (f" ({g['create_vs_10k']:.2f} x 10k)" if "create_vs_10k" in g else "")
           + f", search p99 tag {num(g['search_tag_p99_ms'], '.2f')} ms"
           f" ko {num(g['search_ko_p99_ms'], '.2f')} ms, list p99 {num(g['list_p99_ms'], '.2f')} ms")
+for (label, svc), e in sorted(e2e.items()):
+    if "commits" in e:
+        print(f"e2e {label} {svc}: its own durable commits meanwhile {e['commits']:.0f}, "
+              f"mean {e['commit_mean_ms']:.2f} ms, {e['commits_over_5ms']:.0f} over 5 ms")
 t = results["targets"]["create_1m_within_20pct_of_10k"]
 print(f"growth create at 1m within 20% of 10k: {verdict(t['holds'])}"
       + (f" ({t['ratio']:.2f})" if "ratio" in t else " (make bench BENCH_SCALE=full)"))
