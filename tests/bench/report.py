@@ -103,9 +103,10 @@ for svc, m in sorted(mem.items()):
     idle_ok &= anon < 20 * MB
     results["memory"][svc] = dict(m, idle_target_kb=20 * MB, holds=anon < 20 * MB)
 results["targets"]["idle_anon_rss_under_20mb"] = {"holds": idle_ok}
-for key, e in list(results["http"].items()) + list(results["event_e2e"].items()):
-    if e["target"]:
-        results["targets"][key] = {"target": e["target"], "holds": e["holds"]}
+for section in ("http", "event_e2e"):
+    for key, e in results[section].items():
+        if e["target"]:
+            results["targets"][f"{section}.{key}"] = {"target": e["target"], "holds": e["holds"]}
 
 
 def num(v, fmt):
