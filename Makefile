@@ -133,6 +133,16 @@ $(BUILD)/tools/hd-bench-floor: $(BUILD)/obj/tests/bench/floor.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+# Bench load tools (tests/bench/hd-bench-<name>.c) share an HTTP client and
+# the synthetic ticket generator.
+BENCH_TOOLS := $(BUILD)/tools/hd-bench-load $(BUILD)/tools/hd-bench-e2e
+BENCH_HELPERS := $(BUILD)/obj/tests/bench/bench_http.o \
+                 $(BUILD)/obj/tests/bench/bench_tickets.o
+build: $(BENCH_TOOLS)
+$(BENCH_TOOLS): $(BUILD)/tools/%: $(BUILD)/obj/tests/bench/%.o $(BENCH_HELPERS) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
 # hd-mail-ingest: an MTA hands one message to the inbound e-mail endpoint.
 build: $(BUILD)/bin/hd-mail-ingest
 $(BUILD)/bin/hd-mail-ingest: $(BUILD)/obj/tools/mail-ingest/main.o $(LIBCOMMON)

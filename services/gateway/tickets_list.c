@@ -148,6 +148,7 @@ int gw_tickets_run_list(gw *g, gw_req *r, const list_q *lq, gw_resp *out)
 	if ((rc = read_sort(r, &p, &q, out)))
 		return rc;
 	q.limit = p.cursor ? p.size + 1 : (uint32_t)(p.page * p.size);
+	q.skip_count = p.cursor; /* cursor pages show no count */
 	Hd__TicketListReply *reps[GW_MAX_SHARDS] = {0};
 	merged *all = NULL;
 	size_t n = 0;

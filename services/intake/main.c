@@ -16,6 +16,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_search_dbs,
 					 intake_live_dbs,
 					 intake_mail_dbs,
+					 intake_tk_by_created_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,

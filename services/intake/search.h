@@ -30,6 +30,9 @@ extern search_dbs search_db; /* bound once in intake_search_bind */
 int search_index_event(hd_txn *t, const Hd__Envelope *ev);
 /* The doc of ticket id; *out is the caller's. HD_E_NOTFOUND. */
 int search_doc_get(hd_txn *t, uint64_t id, Hd__SearchDoc **out);
+/* search_doc_ticket.c: only the doc's ticket (the caller's); HD_E_NOTFOUND
+ * (no doc, or no ticket yet), HD_E_CORRUPT. */
+int search_doc_ticket(hd_txn *t, uint64_t id, Hd__Ticket **out);
 /* Postings key: marker ‖ token ‖ 0x00 ‖ id (u64 BE) ‖ segment (u32 BE);
  * returns its length (0 when the token is too long). */
 size_t search_post_key(uint8_t *out, size_t cap, char marker, const char *tok,
@@ -88,6 +91,12 @@ typedef struct sq_query {
 	char sort_by[16];   /* order_by: inside the query, if any */
 	char sort_order[8]; /* sort: inside the query, if any */
 } sq_query;
+
+/* search_tag.c: for a query whose one positive term on tags is tags:value,
+ * the value's token with the fewest postings into out (NUL-terminated):
+ * every ticket carrying the tag is among that token's postings.
+ * HD_E_NOTFOUND when the query has no such term, HD_E_TOOBIG. */
+int search_tag_token(hd_txn *t, const sq_query *q, char *out, size_t cap);
 
 /* Parse q for who at time now. HD_E_INVALID (rep names "query"),
  * HD_E_NOMEM. Release with sq_release in every case. */

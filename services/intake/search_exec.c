@@ -32,6 +32,8 @@ typedef struct run {
 	int staff;
 	const char *sort_by;
 	int desc;
+	int has_text; /* a one-token text term (negated or not): text_match
+		       * reads the doc's token lists; phrases read postings */
 } run;
 
 static int push(hitlist *h, uint64_t id, double key)
@@ -197,6 +199,19 @@ static int date_match(const sq_term *t, int64_t v)
 
 static int folded_eq(const char *a, const char *folded)
 {
+	/* All-ASCII text is NFKC-stable and case-folds to its lower case:
+	 * compare without building the folded copy (tags mostly are). Any
+	 * other byte may compose with its neighbours: fold it properly. */
+	size_t i = 0;
+	while (a[i] && !(a[i] & 0x80))
+		i++;
+	if (!a[i]) {
+		for (i = 0; a[i]; i++)
+			if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i]) !=
+			    folded[i])
+				return 0;
+		return folded[i] == 0;
+	}
 	char *f = hd_text_fold(a, strlen(a));
 	int eq = f && strcmp(f, folded) == 0;
 	free(f);
@@ -350,16 +365,20 @@ static double sort_key(const run *r, const Hd__Ticket *tk, double score)
 
 static int consider(const run *r, uint64_t id, hitlist *h)
 {
-	Hd__SearchDoc *d = NULL;
+	Hd__SearchDoc *d = NULL, lite = HD__SEARCH_DOC__INIT;
 	double score;
-	int rc = search_doc_get(r->t, id, &d);
+	/* Without one-token text terms only the ticket is needed. */
+	int rc = r->has_text ? search_doc_get(r->t, id, &d)
+			     : search_doc_ticket(r->t, id, &lite.ticket);
 	if (rc == HD_E_NOTFOUND)
 		return HD_OK;
-	if (!rc && d->ticket && !d->ticket->deleted &&
-	    (r->staff || d->ticket->requester_id == r->who->user_id) &&
-	    doc_matches(r, d, &score))
-		rc = push(h, id, sort_key(r, d->ticket, score));
+	const Hd__SearchDoc *doc = r->has_text ? d : &lite;
+	if (!rc && doc->ticket && !doc->ticket->deleted &&
+	    (r->staff || doc->ticket->requester_id == r->who->user_id) &&
+	    doc_matches(r, doc, &score))
+		rc = push(h, id, sort_key(r, doc->ticket, score));
 	hd__search_doc__free_unpacked(d, NULL);
+	hd__ticket__free_unpacked(lite.ticket, NULL);
 	return rc;
 }
 
@@ -406,14 +425,54 @@ static int candidates(const run *r, const sq_term *term, uint64_t **ids,
 	return HD_OK;
 }
 
-static int scan_candidates(const run *r, const sq_term *first, hitlist *h)
+/* Keep in ids[0..*n) (sorted, unique) only the ids whose postings also
+ * hold tok: reading postings is cheap, reading a doc is not. A set cut
+ * short at MAX_SCAN is no superset and narrows nothing. */
+static int narrow(const run *r, char *tok, int prefix, uint64_t *ids, size_t *n)
+{
+	sq_term one = {.kind = SQ_TEXT, .ntok = 1, .tok = {tok}};
+	one.prefix = prefix;
+	uint64_t *o = NULL;
+	size_t m = 0, kept = 0;
+	int rc = candidates(r, &one, &o, &m);
+	for (size_t i = 0, j = 0; !rc && m < MAX_SCAN && i < *n; i++) {
+		while (j < m && o[j] < ids[i])
+			j++;
+		if (j < m && o[j] == ids[i])
+			ids[kept++] = ids[i];
+	}
+	if (!rc && m < MAX_SCAN)
+		*n = kept;
+	free(o);
+	return rc;
+}
+
+/* Candidates: the first term's postings, narrowed by every other token a
+ * matching doc must hold (each token of each positive text term, and the
+ * tag's token); then each remaining doc is checked in full. */
+static int scan_candidates(const run *r, const sq_term *first,
+			   const sq_term *tag, hitlist *h)
 {
 	uint64_t *ids = NULL;
-	size_t n = 0;
+	size_t n = 0, u = 0;
 	int rc = candidates(r, first, &ids, &n);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || ids[i] != ids[u - 1])
+			ids[u++] = ids[i];
+	n = u;
+	for (size_t i = 0; !rc && n && i < r->q->n; i++) {
+		const sq_term *t = &r->q->terms[i];
+		for (size_t k = 0;
+		     t->kind == SQ_TEXT && !t->neg && k < t->ntok && !rc && n;
+		     k++)
+			if (t != first || k > 0)
+				rc = narrow(r, t->tok[k],
+					    t->ntok == 1 && t->prefix, ids, &n);
+	}
+	if (!rc && n && tag && tag != first)
+		rc = narrow(r, tag->tok[0], 0, ids, &n);
 	for (size_t i = 0; i < n && !rc; i++)
-		if (i == 0 || ids[i] != ids[i - 1])
-			rc = consider(r, ids[i], h);
+		rc = consider(r, ids[i], h);
 	free(ids);
 	return rc;
 }
@@ -498,14 +557,26 @@ int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 	r.desc = strcmp(order, "asc") != 0 || !r.sort_by[0] ||
 		 strcmp(r.sort_by, "relevance") == 0;
 	const sq_term *first = NULL;
-	for (size_t i = 0; i < q->n && !first; i++)
-		if (q->terms[i].kind == SQ_TEXT && !q->terms[i].neg)
+	for (size_t i = 0; i < q->n; i++) {
+		r.has_text |=
+			q->terms[i].kind == SQ_TEXT && q->terms[i].ntok <= 1;
+		if (!first && q->terms[i].kind == SQ_TEXT && !q->terms[i].neg)
 			first = &q->terms[i];
+	}
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
+	/* A tags: term narrows the candidates, or names them without text. */
+	char tag_tok[HD_TOKEN_MAX_BYTES + 1];
+	sq_term tag_term = {.kind = SQ_TEXT, .ntok = 1, .tok = {tag_tok}};
+	const sq_term *tag = NULL;
+	if (search_tag_token(&t, q, tag_tok, sizeof tag_tok) == HD_OK)
+		tag = &tag_term;
+	if (!first)
+		first = tag;
 	if (!other_type(q))
-		rc = first ? scan_candidates(&r, first, &h) : scan_all(&r, &h);
+		rc = first ? scan_candidates(&r, first, tag, &h)
+			   : scan_all(&r, &h);
 	uint32_t limit =
 		req->limit > SEARCH_MAX_HITS ? SEARCH_MAX_HITS : req->limit;
 	if (!rc)

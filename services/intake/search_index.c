@@ -243,7 +243,13 @@ static void index_ticket(hd_txn *t, Hd__Ticket *tk)
 	seg_acc a = {.marker = SEARCH_PUBLIC};
 	for (size_t i = 0; old && i < old->n_base_tokens; i++)
 		del_posting(t, old->base_tokens[i], tk->id, 0);
-	rc = add_text(&a, tk->subject);
+	/* Tags first: search_tag.c relies on every tag being in the postings,
+	 * which a description longer than MAX_SEG_TOKENS must not prevent. */
+	rc = HD_OK;
+	for (size_t i = 0; i < tk->n_tags && !rc; i++)
+		rc = add_text(&a, tk->tags[i]); /* free text finds tags too */
+	if (!rc)
+		rc = add_text(&a, tk->subject);
 	if (!rc && description_private(t, tk->id)) {
 		a.marker = SEARCH_PRIVATE;
 		rc = add_text(&a, tk->description);
@@ -251,8 +257,6 @@ static void index_ticket(hd_txn *t, Hd__Ticket *tk)
 	} else if (!rc) {
 		rc = add_text(&a, tk->description);
 	}
-	for (size_t i = 0; i < tk->n_tags && !rc; i++)
-		rc = add_text(&a, tk->tags[i]); /* free text finds tags too */
 	if (rc)
 		hd_txn_fail(t, rc);
 	put_postings(t, &a, tk->id, 0);

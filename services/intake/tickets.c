@@ -5,7 +5,8 @@
  *   audits    u64 ticket ‖ u64 audit id → hd.Audit
  *   tk_idem   u64 user ‖ Idempotency-Key → 32-byte body hash ‖ u64 ticket
  *   tk_jobs   see jobs.c; tk_uploads, tk_blobs, tk_attach: see uploads.c
- * Lists scan "tickets" (see tickets_list.c). */
+ *   tk_by_created  see tickets_by_created.c
+ * Lists scan "tickets" or walk tk_by_created (see tickets_list.c). */
 #include "tickets.h"
 
 #include "hd/err.h"
@@ -35,14 +36,14 @@ int intake_tickets_bind(intake *in)
 				  {"tk_uploads", &tkdb.uploads},
 				  {"tk_blobs", &tkdb.blobs},
 				  {"tk_attach", &tkdb.attach},
+				  {"tk_by_created", &tkdb.by_created},
 				  {NULL, NULL}};
 	return hd_store_dbis(in->store, dbs);
 }
 
 int intake_tickets_start(intake *in)
 {
-	(void)in;
-	return HD_OK;
+	return tk_by_created_ensure(in);
 }
 
 void intake_tickets_stop(intake *in)
@@ -420,6 +421,8 @@ static int write_job_run(hd_txn *t, void *arg)
 		rc = idem_store(t, j, hash);
 	if (!rc)
 		rc = intake_put_pb(t, tkdb.tickets, j->tk->id, j->tk);
+	if (!rc && creating)
+		rc = tk_by_created_put(t, j->tk);
 	if (!rc)
 		rc = hd_txn_emit_pb(t,
 				    creating         ? "ticket.created"

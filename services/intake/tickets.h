@@ -17,9 +17,23 @@ typedef struct tickets_db {
 	MDB_dbi blobs;
 	MDB_dbi attach;
 	MDB_dbi jobs; /* job id → hd.JobStatus (jobs.c) */
+	/* tickets_by_created.c */
+	MDB_dbi by_created;
 } tickets_db;
 
 extern tickets_db tkdb;
+
+/* tickets_by_created.c: the created_at index of cursor lists. The key is
+ * created_at (sign flipped, BE) ‖ id (BE), so key order is list order. */
+#define TK_BY_CREATED_KEY 16
+extern const char *const intake_tk_by_created_dbs[]; /* for main.c */
+void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
+		       uint64_t id);
+/* Put tk's entry in the creating transaction (sticky error). */
+int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk);
+/* At start: build the index when it does not hold one entry per ticket
+ * (a store from before it existed). HD_OK or the store's error. */
+int tk_by_created_ensure(intake *in);
 
 /* tickets_apply.c: the outcome of merging one JSON "ticket" object. */
 typedef struct tk_change {

@@ -1,5 +1,6 @@
 /* Ticket lists for one shard (the gateway merges the shards), and a
- * ticket's comments and audits. Lists scan the "tickets" db, keep what
+ * ticket's comments and audits. Lists scan the "tickets" db (or walk it,
+ * or tk_by_created, for cursor pages; see scan_start), keep what
  * matches, sort by (key, id) and cut after the cursor; a cursor names the
  * last (key, id) seen, so tickets created meanwhile never shift a page. */
 #include "tickets.h"
@@ -19,12 +20,16 @@ typedef struct row {
 	Hd__Ticket *tk;
 } row;
 
+enum { WALK_NONE, WALK_ID, WALK_CREATED };
+
 typedef struct list_ctx {
 	const Hd__TicketListRequest *q;
 	const hd_principal *who;
 	row *rows;
 	size_t n, cap;
 	int desc;
+	int walk;     /* WALK_*: no count, stop at limit (scan_start) */
+	size_t limit; /* rows the reply holds */
 } list_ctx;
 
 static int64_t ordinal(const char *v, const char *const *order)
@@ -121,15 +126,53 @@ static int after_cursor(const list_ctx *c, const row *r)
 	return c->desc ? d < 0 : d > 0;
 }
 
+/* Where the scan starts and which way it goes. A cursor page (no count)
+ * in id order walks the tickets db, whose key order is id order, and one in
+ * created_at order walks tk_by_created, from the cursor, stopping at the
+ * limit: a page costs the same at 100 tickets as at a million. Every other
+ * list reads all tickets. */
+static int scan_start(list_ctx *c, MDB_cursor *cur, MDB_val *k, MDB_val *v,
+		      MDB_cursor_op *step)
+{
+	const Hd__TicketListRequest *q = c->q;
+	*step = MDB_NEXT;
+	if (!c->walk)
+		return mdb_cursor_get(cur, k, v, MDB_FIRST);
+	*step = c->desc ? MDB_PREV : MDB_NEXT;
+	uint8_t key[TK_BY_CREATED_KEY];
+	if (c->walk == WALK_CREATED)
+		tk_by_created_key(key, q->after_key, q->after_id);
+	else
+		hd_key_u64(key, q->after_id);
+	*k = (MDB_val){c->walk == WALK_CREATED ? TK_BY_CREATED_KEY : 8, key};
+	int mrc = q->has_after ? mdb_cursor_get(cur, k, v, MDB_SET_RANGE)
+			       : MDB_NOTFOUND;
+	if (mrc == MDB_NOTFOUND) /* no cursor, or past the last ticket */
+		return q->has_after && !c->desc
+			       ? MDB_NOTFOUND
+			       : mdb_cursor_get(cur, k, v,
+						c->desc ? MDB_LAST : MDB_FIRST);
+	return mrc; /* at or just after the cursor: after_cursor() skips it */
+}
+
 static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	int mrc = mdb_cursor_open(t->txn, tkdb.tickets, &cur);
+	MDB_cursor_op step;
+	int mrc = mdb_cursor_open(
+		t->txn,
+		c->walk == WALK_CREATED ? tkdb.by_created : tkdb.tickets, &cur);
 	if (mrc)
 		return HD_E_IO;
-	for (mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); mrc == 0;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+	for (mrc = scan_start(c, cur, &k, &v, &step);
+	     mrc == 0 && !(c->walk && c->n >= c->limit);
+	     mrc = mdb_cursor_get(cur, &k, &v, step)) {
+		if (c->walk == WALK_CREATED &&
+		    (k.mv_size != TK_BY_CREATED_KEY ||
+		     hd_txn_get(t, tkdb.tickets, (const uint8_t *)k.mv_data + 8,
+				8, &v) != HD_OK))
+			continue;
 		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 		if (!tk)
 			continue;
@@ -147,7 +190,7 @@ static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 		c->rows[c->n++] = r;
 	}
 	mdb_cursor_close(cur);
-	return HD_OK;
+	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
 }
 
 int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -158,6 +201,11 @@ int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			  (void **)&q))
 		return HD_E_DECODE;
 	list_ctx c = {.q = q, .who = &req->principal, .desc = q->desc};
+	c.limit = q->limit && q->limit < MAX_LIST ? q->limit : MAX_LIST;
+	if (q->skip_count && strcmp(q->sort_by, "id") == 0)
+		c.walk = WALK_ID;
+	else if (q->skip_count && strcmp(q->sort_by, "created_at") == 0)
+		c.walk = WALK_CREATED;
 	Hd__TicketListReply out = HD__TICKET_LIST_REPLY__INIT;
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
@@ -166,8 +214,7 @@ int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn_end(&t);
 	if (c.n)
 		qsort(c.rows, c.n, sizeof *c.rows, c.desc ? cmp_desc : cmp_asc);
-	size_t limit = q->limit && q->limit < MAX_LIST ? q->limit : MAX_LIST;
-	out.n_tickets = c.n < limit ? c.n : limit;
+	out.n_tickets = c.n < c.limit ? c.n : c.limit;
 	out.tickets = calloc(out.n_tickets + 1, sizeof *out.tickets);
 	out.keys = calloc(out.n_tickets + 1, sizeof *out.keys);
 	if (!out.tickets || !out.keys)

@@ -27,7 +27,24 @@ PORT=$(free_port)
 HD_RATE_LIMIT=1000000 HD_DATA=$OUT/data HD_HTTP_PORT=$PORT HD_ADMIN_EMAIL=$EMAIL HD_ADMIN_TOKEN=$TOKEN \
   HD_HTTP_THREADS=$HTTP_THREADS "$ROOT/scripts/run.sh" "$BIN" >"$OUT/run.log" 2>&1 &
 SUITE=$!
-cleanup() { kill -TERM "$SUITE" "$FLOOR" 2>/dev/null || true; wait 2>/dev/null || true; }
+descendants() { local c; for c in $(ps -o pid= --ppid "$1"); do echo "$c"; descendants "$c"; done; }
+# Stop the suite against a deadline: a service stuck in shutdown (nng 1.5.2's
+# nng_close can hang) must not keep make bench from ending; name it instead.
+cleanup() {
+  local pids left
+  pids=$(descendants "$SUITE")
+  kill -TERM "$SUITE" "$FLOOR" 2>/dev/null || true
+  for _ in $(seq 200); do
+    left=$(for p in $pids; do kill -0 "$p" 2>/dev/null && echo "$p"; done) || true
+    [ -z "$left" ] && break
+    sleep 0.1
+  done
+  for p in $left; do
+    echo "bench: $(cat "/proc/$p/comm" 2>/dev/null) (pid $p) did not stop in 20 s; killed" >&2
+    kill -KILL "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
 for _ in $(seq 100); do grep -q "Press Ctrl-C" "$OUT/run.log" 2>/dev/null && break; sleep 0.1; done
 for _ in $(seq 50); do
@@ -55,9 +72,12 @@ wrk_run() {
 # rss NAME PHASE → appends memory lines (anonymous and file-backed, kB)
 rss() {
   for svc in gateway intake routing knowledge notifications metrics; do
-    local pid
-    pid=$(pgrep -f "^$BIN/hd-$svc\$" | head -1) || true
-    [ -n "$pid" ] || continue
+    local pid="" p
+    # by executable path: pgrep -f missed live services under load
+    for p in /proc/[0-9]*; do
+      [ "$(readlink "$p/exe" 2>/dev/null)" = "$BIN/hd-$svc" ] && { pid=${p#/proc/}; break; }
+    done
+    [ -n "$pid" ] || { echo "bench: hd-$svc is not running" >&2; continue; }
     awk -v s="$svc" -v p="$1" '/^RssAnon|^RssFile/ {v[$1]=$2} END {print "MEM", s, p, v["RssAnon:"], v["RssFile:"]}' \
       "/proc/$pid/status" >>"$OUT/results.tsv"
   done
@@ -75,6 +95,16 @@ for c in 16 64; do
   wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
   wrk_run ticket_show "$c" "http://127.0.0.1:$PORT/api/v2/tickets/256.json" get.lua
 done
+# ---- event end-to-end latency and growth (tests/bench/growth.sh) ----
+. "$ROOT/tests/bench/growth.sh"
+e2e steady 1000 32
+e2e max 0 32
+for n in ${BENCH_SIZES:-10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000)}; do
+  label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
+  grow_to "$n" "$label"
+  measure_at "$label"
+done
+# ---- end of event end-to-end latency and growth ----
 # Article search at 100,000 articles, through the gateway (anonymous):
 # c=2 (one connection per wrk thread) for latency, c=16 under load.
 "$ROOT/tests/bench/kb_load.sh" "$PORT" "$TOOLS" "$OUT/data/run" "${BENCH_KB_ARTICLES:-100000}"

@@ -1,0 +1,66 @@
+/* The created_at index that lets a cursor list ordered by created_at start
+ * at its cursor and stop at its page (tickets_list.c):
+ *   tk_by_created  i64 created_at (sign bit flipped, BE) ‖ u64 id (BE)
+ *                  → empty
+ * One entry per ticket, put in the transaction that creates the ticket;
+ * created_at never changes and tickets are never removed from "tickets"
+ * (deletion is a flag), so the entry never moves. Stores written before the
+ * index existed get it built once at start (tk_by_created_ensure). */
+#include "tickets.h"
+
+#include "hd/err.h"
+#include "hd/log.h"
+
+const char *const intake_tk_by_created_dbs[] = {"tk_by_created", NULL};
+
+void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
+		       uint64_t id)
+{
+	hd_key_u64(out, (uint64_t)created_at ^ (UINT64_C(1) << 63));
+	hd_key_u64(out + 8, id);
+}
+
+int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk)
+{
+	uint8_t key[TK_BY_CREATED_KEY];
+	tk_by_created_key(key, tk->created_at, tk->id);
+	return hd_txn_put(t, tkdb.by_created, key, sizeof key, "", 0);
+}
+
+/* Empty the index and put every ticket's entry, in one write job. */
+static int rebuild(hd_txn *t, void *arg)
+{
+	uint64_t *n = arg;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	if (mdb_drop(t->txn, tkdb.by_created, 0) ||
+	    mdb_cursor_open(t->txn, tkdb.tickets, &cur))
+		return hd_txn_fail(t, HD_E_IO);
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; mrc == 0 && !t->rc;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+		if (tk && !tk_by_created_put(t, tk))
+			(*n)++;
+		hd__ticket__free_unpacked(tk, NULL);
+	}
+	mdb_cursor_close(cur);
+	return t->rc ? t->rc : mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+}
+
+int tk_by_created_ensure(intake *in)
+{
+	uint64_t tickets = 0, entries = 0, built = 0;
+	int rc = hd_store_count(in->store, tkdb.tickets, &tickets);
+	if (!rc)
+		rc = hd_store_count(in->store, tkdb.by_created, &entries);
+	if (rc || tickets == entries)
+		return rc;
+	rc = hd_store_write(in->store, rebuild, &built);
+	if (rc)
+		hd_error("tickets.by_created_failed", "err=%s", hd_errname(rc));
+	else
+		hd_info("tickets.by_created_built", "tickets=%llu",
+			(unsigned long long)built);
+	return rc;
+}

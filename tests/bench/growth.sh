@@ -1,0 +1,63 @@
+# Sourced by run.sh: event end-to-end latency and growth. Uses run.sh's
+# PORT, OUT, TOOLS, HD_AUTH and wrk_run.
+
+# ticket_count → the suite's ticket count (GET /tickets/count)
+ticket_count() {
+  curl -fsS -H "Authorization: $HD_AUTH" "http://127.0.0.1:$PORT/api/v2/tickets/count.json" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["count"]["value"])'
+}
+
+# commits SVC INDEX → "count sum_s le5ms" of the service's group commits so
+# far (its hd_store_commit_duration_seconds histogram, all stores summed);
+# scripts/run.sh puts admin port HTTP_PORT+1+INDEX.
+commits() {
+  curl -fsS "http://127.0.0.1:$((PORT + 1 + $2))/metrics" | awk '
+    /^hd_store_commit_duration_seconds_count/ {n += $2}
+    /^hd_store_commit_duration_seconds_sum/ {s += $2}
+    /^hd_store_commit_duration_seconds_bucket/ && /le="0.005"/ {f += $2}
+    END {print n + 0, s + 0, f + 0}'
+}
+
+# e2e LABEL RATE CONNS: tickets at RATE/s (0 = as fast as taken) for
+# BENCH_E2E_SECONDS; appends "E2E LABEL svc=… p50_ms=…" per consumer, with
+# how long that consumer's own durable commits took meanwhile (the floor
+# under its apply latency).
+e2e() {
+  local line svc before=() after=()
+  for svc in metrics:5 routing:2; do before+=("$(commits "${svc%%:*}" "${svc##*:}")"); done
+  local lines
+  lines=$("$TOOLS/hd-bench-e2e" "$PORT" "$OUT/data/run" "$2" "${BENCH_E2E_SECONDS:-5}" "$3")
+  for svc in metrics:5 routing:2; do after+=("$(commits "${svc%%:*}" "${svc##*:}")"); done
+  local i=0 stats
+  for svc in metrics routing; do
+    line=$(grep "svc=$svc " <<<"$lines")
+    stats=$(echo "${before[$i]} ${after[$i]}" | awk '{n = $4 - $1
+      printf "commits=%d commit_mean_ms=%.3f commits_over_5ms=%d", n, n ? ($5 - $2) * 1000 / n : 0, n - ($6 - $3)}')
+    echo "E2E $1 ${line#E2E } $stats" >>"$OUT/results.tsv"
+    echo "  e2e $1: ${line#E2E } $stats"
+    i=$((i + 1))
+  done
+}
+
+# grow_to N LABEL: create tickets through the gateway until there are N.
+grow_to() {
+  local have line
+  have=$(ticket_count)
+  [ "$have" -lt "$1" ] || return 0
+  line=$("$TOOLS/hd-bench-load" "$PORT" "$have" $(($1 - have)) "${BENCH_LOAD_CONNS:-32}")
+  echo "LOAD $2 $have ${line#LOAD }" >>"$OUT/results.tsv"
+  echo "  load to $2: ${line#LOAD }"
+}
+
+# measure_at LABEL: create rate and ticket search latency at this size
+# (c=2: one connection per wrk thread, for latency; c=16 under load).
+measure_at() {
+  local api=http://127.0.0.1:$PORT/api/v2
+  wrk_run "create_at_$1" 16 "$api/tickets.json" post_ticket.lua
+  for c in 2 16; do
+    wrk_run "search_tag_at_$1" "$c" "$api/search.json" search_tag.lua
+    wrk_run "search_ko_at_$1" "$c" "$api/search.json" search_ko.lua
+    wrk_run "list_at_$1" "$c" "$api/tickets.json" list.lua
+  done
+  LIST_SORT=-created_at wrk_run "list_newest_at_$1" 2 "$api/tickets.json" list.lua
+}
