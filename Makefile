@@ -5,6 +5,7 @@
 # Outputs go to build/ (never committed).
 
 MODE ?= release
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 BUILD := build/$(MODE)
 GEN := build/gen
 CC ?= cc

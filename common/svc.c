@@ -1,6 +1,7 @@
 /* The service skeleton; see hd/svc.h. */
 #include "hd/svc.h"
 #include "hd/clock.h"
+#include "hd/cluster_key.h"
 
 #include "common.pb-c.h"
 #include "hd/err.h"
@@ -13,6 +14,8 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sodium.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -27,6 +30,9 @@ static const hd_cfg_opt common_opts[] = {
 	 "data directory (one LMDB env per service instance below it)"},
 	{"HD_RUN", "--run", "",
 	 "run directory for ipc:// sockets (default: $HD_DATA/run)"},
+	{"HD_CLUSTER_KEY_FILE", "--cluster-key-file", "",
+	 "the suite's shared secret (32 bytes or 64 hex digits, mode 0600; "
+	 "default: $HD_DATA/cluster.key, created when missing)"},
 	{"HD_SHARD", "--shard", "0", "this instance's shard"},
 	{"HD_SHARDS", "--shards", "1", "number of intake shards in the suite"},
 	{"HD_LOG_LEVEL", "--log-level", "info", "debug | info | warn | error"},
@@ -148,6 +154,22 @@ static int lock_instance(hd_svc *svc)
 	return HD_OK;
 }
 
+/* An explicit HD_CLUSTER_KEY_FILE must exist (a typo must not silently make
+ * a second cluster); the default under HD_DATA is created when missing, so
+ * `make run` on one host needs no setup. */
+static int load_cluster_key(hd_svc *svc, const char *data)
+{
+	if (sodium_init() < 0)
+		return HD_E_INTERNAL;
+	const char *file = hd_cfg_get(&svc->cfg, "HD_CLUSTER_KEY_FILE");
+	if (file && file[0])
+		return hd_cluster_key_load(file, 0);
+	char path[600];
+	snprintf(path, sizeof path, "%s/cluster.key", data);
+	mkdir(data, 0700);
+	return hd_cluster_key_load(path, 1);
+}
+
 int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 {
 	memset(svc, 0, sizeof *svc);
@@ -175,6 +197,8 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 		snprintf(svc->run_dir, sizeof svc->run_dir, "%s/run", data);
 	snprintf(svc->data_dir, sizeof svc->data_dir, "%s/%s-%u", data,
 		 def->name, svc->shard);
+	if ((rc = load_cluster_key(svc, data)))
+		return rc;
 	if (!def->dbs)
 		return HD_OK;
 	const char *names[HD_SVC_MAX_DBS + 1];
