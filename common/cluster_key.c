@@ -117,7 +117,8 @@ int hd_cluster_key_load(const char *path, int create)
 int hd_cluster_key_derive(const char *context, uint64_t id, uint8_t *out,
 			  size_t len)
 {
-	if (!have_key || !context || strlen(context) != crypto_kdf_CONTEXTBYTES ||
+	if (!have_key || !context ||
+	    strlen(context) != crypto_kdf_CONTEXTBYTES ||
 	    len < crypto_kdf_BYTES_MIN || len > crypto_kdf_BYTES_MAX)
 		return HD_E_INVALID;
 	return crypto_kdf_derive_from_key(out, len, id, context, cluster_key)
