@@ -250,7 +250,7 @@ void hd_rpc_server_stop(hd_rpc_server *srv)
 		pthread_mutex_destroy(&srv->workers[i].mu);
 	}
 	if (srv->open)
-		nng_close(srv->sock);
+		hd_nng_close_by(srv->sock, 2000);
 	free(srv->workers);
 	free(srv);
 }

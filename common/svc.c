@@ -12,7 +12,9 @@
 #include "rpc.pb-c.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -21,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_CURSORS    64
 #define HD_SVC_MAX_DBS 120
@@ -36,6 +39,9 @@ static const hd_cfg_opt common_opts[] = {
 	{"HD_SHARD", "--shard", "0", "this instance's shard"},
 	{"HD_SHARDS", "--shards", "1", "number of intake shards in the suite"},
 	{"HD_LOG_LEVEL", "--log-level", "info", "debug | info | warn | error"},
+	{"HD_STOP_TIMEOUT_MS", "--stop-timeout-ms", "10000",
+	 "shutdown deadline after SIGTERM; past it the service logs "
+	 "service.stop_deadline and exits 0 (acknowledged writes are durable)"},
 	{"HD_CLOCK_FILE", "--clock-file", "",
 	 "tests only: file holding a business-clock offset in ms"},
 	{"HD_ADMIN_BIND", "--admin-bind", "127.0.0.1",
@@ -127,6 +133,11 @@ static int read_numbers(hd_svc *svc, uint64_t map_mb[2], uint64_t *ret_h,
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_OUTBOX_MAX_EVENTS", 0,
 				UINT64_MAX, ret_max);
+	uint64_t stop_ms = 0;
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_STOP_TIMEOUT_MS", 1, 3600000,
+				&stop_ms);
+	svc->stop_timeout_ms = (unsigned)stop_ms;
 	svc->shard = (unsigned)shard;
 	svc->shards = (unsigned)shards;
 	return rc;
@@ -384,6 +395,73 @@ int hd_svc_start(hd_svc *svc, const hd_rpc_route *const *routes, void *ctx,
 	return HD_OK;
 }
 
+/* ---- the shutdown deadline ----
+ * Stopping waits for in-flight work, the consumer's last apply, the store's
+ * last commit and nng's closes; on a loaded machine or with nng 1.5.2's close
+ * hangs (DESIGN.md) that can take long. Every acknowledged write is durable
+ * already, so past HD_STOP_TIMEOUT_MS the process logs it and exits 0. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int armed, done;
+	unsigned ms;
+} watchdog = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void *watchdog_main(void *arg)
+{
+	(void)arg;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += watchdog.ms / 1000;
+	until.tv_nsec += (long)(watchdog.ms % 1000) * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&watchdog.mu);
+	int rc = 0;
+	while (!watchdog.done && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&watchdog.cv, &watchdog.mu, &until);
+	int late = !watchdog.done;
+	pthread_mutex_unlock(&watchdog.mu);
+	if (late) {
+		hd_error("service.stop_deadline",
+			 "timeout_ms=%u msg=\"shutdown did not finish in "
+			 "time; exiting now (acknowledged writes are "
+			 "durable)\"",
+			 watchdog.ms);
+		_exit(0);
+	}
+	return NULL;
+}
+
+static void watchdog_arm(unsigned ms)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&watchdog.cv, &ca);
+	pthread_condattr_destroy(&ca);
+	watchdog.ms = ms ? ms : 10000;
+	watchdog.done = 0;
+	watchdog.armed = pthread_create(&watchdog.thread, NULL, watchdog_main,
+					NULL) == 0;
+	if (!watchdog.armed)
+		pthread_cond_destroy(&watchdog.cv);
+}
+
+static void watchdog_disarm(void)
+{
+	if (!watchdog.armed)
+		return;
+	pthread_mutex_lock(&watchdog.mu);
+	watchdog.done = 1;
+	pthread_cond_signal(&watchdog.cv);
+	pthread_mutex_unlock(&watchdog.mu);
+	pthread_join(watchdog.thread, NULL);
+	pthread_cond_destroy(&watchdog.cv);
+	watchdog.armed = 0;
+}
+
 void hd_svc_wait(hd_svc *svc)
 {
 	sigset_t set;
@@ -393,7 +471,9 @@ void hd_svc_wait(hd_svc *svc)
 	int sig = 0;
 	sigwait(&set, &sig);
 	atomic_store(&svc->ready, 0);
-	hd_info("service.stopping", "signal=%d", sig);
+	hd_info("service.stopping", "signal=%d deadline_ms=%u", sig,
+		svc->stop_timeout_ms);
+	watchdog_arm(svc->stop_timeout_ms);
 }
 
 void hd_svc_release(hd_svc *svc)
@@ -415,6 +495,7 @@ void hd_svc_release(hd_svc *svc)
 	if (svc->lock_fd >= 0)
 		close(svc->lock_fd); /* releases the instance lock */
 	svc->lock_fd = -1;
+	watchdog_disarm();
 }
 
 int hd_svc_main(const hd_svc_def *def, int argc, char **argv)
@@ -434,5 +515,10 @@ int hd_svc_main(const hd_svc_def *def, int argc, char **argv)
 	hd_svc_release(&svc);
 	if (rc == HD_OK)
 		hd_info("service.stopped", "shard=%u", svc.shard);
-	return rc == HD_OK || rc == HD_CFG_HELP ? 0 : 1;
+	if (rc == HD_OK || rc == HD_CFG_HELP)
+		return 0;
+	/* A value the service refuses (logged as config.invalid or
+	 * service.start_failed err=invalid…) will be refused again: a
+	 * supervisor must stop, not restart (scripts/run.sh). */
+	return rc == HD_E_INVALID ? HD_EX_CONFIG : 1;
 }

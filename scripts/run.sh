@@ -3,6 +3,9 @@
 # one shard each (HD_SHARDS intake shards), ipc:// sockets under $HD_RUN,
 # data under $HD_DATA, under a small supervisor that restarts a crashed
 # service. Ctrl-C (or SIGTERM) stops everything gracefully.
+# A service that exits 0 (stopped on purpose) is not restarted. A service
+# that refuses its configuration exits 78 (EX_CONFIG): restarting cannot
+# help, so the whole suite stops with that service's message and status 78.
 #   usage: scripts/run.sh BIN_DIR
 set -uo pipefail
 
@@ -19,20 +22,37 @@ admin_port() { echo $((HD_HTTP_PORT + 1 + $1)); }
 
 stopping=0
 pids=()
+EX_CONFIG=78
+fatal="$HD_RUN/supervisor.fatal"  # why a supervisor stopped the suite
+rm -f "$fatal"
 
-# supervise NAME SHARD INDEX: run one service, restart it when it dies.
+# supervise NAME SHARD INDEX: run one service, restart it when it crashes.
 supervise() {
   local name=$1 shard=$2 index=$3 backoff=1
+  local log="$HD_DATA/$name-$shard.log"
   trap 'stopping=1; [ -n "${child:-}" ] && kill -TERM "$child" 2>/dev/null' TERM INT
   while [ "$stopping" -eq 0 ]; do
     HD_SHARD=$shard HD_ADMIN_PORT=$(admin_port $((index + shard * 10))) \
-      "$BIN/hd-$name" >>"$HD_DATA/$name-$shard.log" 2>&1 &
+      "$BIN/hd-$name" >>"$log" 2>&1 &
     child=$!
     local started=$SECONDS
     wait "$child"; local rc=$?
     # A signal interrupts wait before the child is gone: wait again.
     while kill -0 "$child" 2>/dev/null; do wait "$child"; rc=$?; done
     [ "$stopping" -ne 0 ] && break
+    if [ "$rc" -eq 0 ]; then
+      echo "supervisor: $name-$shard exited cleanly (status 0); not restarting it" >&2
+      break
+    fi
+    if [ "$rc" -eq "$EX_CONFIG" ]; then
+      local why
+      why=$(grep -E 'event=(config\.invalid|service\.start_failed)|unknown (option|flag)' "$log" |
+            tail -n 1)
+      echo "$name-$shard refused its configuration: ${why:-see $log}" >"$fatal"
+      echo "supervisor: $(cat "$fatal")" >&2
+      kill -TERM $$ 2>/dev/null  # the whole suite stops
+      break
+    fi
     [ $((SECONDS - started)) -gt 10 ] && backoff=1
     echo "supervisor: $name-$shard exited (status $rc); restarting in ${backoff}s" >&2
     sleep "$backoff"
@@ -44,6 +64,10 @@ shutdown() {
   echo; echo "stopping Hana Desk…"
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
   wait
+  if [ -s "$fatal" ]; then
+    echo "stopped: $(cat "$fatal")" >&2
+    exit "$EX_CONFIG"
+  fi
   echo "stopped."
   exit 0
 }

@@ -17,6 +17,9 @@ HD_COUNTER(c_retries, "hd_notify_retries_total",
 	   "Failed attempts that will be retried.")
 HD_COUNTER(c_dead, "hd_notify_dead_letters_total",
 	   "Deliveries given up on and moved to the dead letters.")
+HD_COUNTER(c_unsent, "hd_notify_mail_unsent_total",
+	   "Mails not queued because outgoing e-mail is off (HD_SMTP_URL "
+	   "empty).")
 HD_COUNTER(c_queued, "hd_notify_queued_total",
 	   "Deliveries written to the outbox.")
 
@@ -79,9 +82,21 @@ int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
 	return t->rc;
 }
 
+bool notify_mail_off(notify *n)
+{
+	if (n->cfg.smtp_url && n->cfg.smtp_url[0])
+		return false;
+	hd_counter_add(&c_unsent, 1);
+	return true;
+}
+
 int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
 		     const char *tmpl, json_t *vars, uint64_t delay_ms)
 {
+	if (notify_mail_off(n)) {
+		json_decref(vars);
+		return HD_OK;
+	}
 	Hd__User *u = NULL;
 	Hd__Delivery d = HD__DELIVERY__INIT;
 	char msgid[200], *vj = NULL;

@@ -2,6 +2,7 @@
 #include "notifications.h"
 
 #include "hd/err.h"
+#include "hd/log.h"
 #include "hd/prom.h"
 
 #include <curl/curl.h>
@@ -18,8 +19,9 @@ static const hd_rpc_route *const routes[] = {
 static notify the_notify;
 
 static const hd_cfg_opt opts[] = {
-	{"HD_SMTP_URL", "--smtp-url", "smtp://127.0.0.1:25",
-	 "SMTP server for outgoing mail (smtp:// or smtps://)"},
+	{"HD_SMTP_URL", "--smtp-url", "",
+	 "SMTP server for outgoing mail (smtp://host:port or smtps://…); "
+	 "empty: outgoing e-mail is off"},
 	{"HD_SMTP_STARTTLS", "--smtp-starttls", "0",
 	 "1: require STARTTLS on smtp://"},
 	{"HD_SMTP_USER", "--smtp-user", "", "SMTP AUTH user (empty: none)"},
@@ -47,6 +49,39 @@ static const hd_cfg_opt opts[] = {
 	{"HD_DELIVERY_PARALLEL", "--delivery-parallel", "64",
 	 "deliveries in flight at once (1-256)"},
 };
+
+/* Log where mail goes, once at start: off unless HD_SMTP_URL names a
+ * server (a default of localhost:25 would hand a shared host's mail to
+ * whoever listens there). Credentials in the URL are not logged. */
+static int smtp_check(const notify_cfg *k)
+{
+	const char *u = k->smtp_url;
+	if (!u[0]) {
+		hd_warn("notify.smtp_off",
+			"msg=\"HD_SMTP_URL is empty: outgoing e-mail is off; "
+			"mail notifications are not sent (counted in "
+			"hd_notify_mail_unsent_total)\"");
+		return HD_OK;
+	}
+	if (strncmp(u, "smtp://", 7) != 0 && strncmp(u, "smtps://", 8) != 0) {
+		hd_error("config.invalid",
+			 "var=HD_SMTP_URL want=\"smtp://host:port or "
+			 "smtps://host:port\"");
+		return HD_E_INVALID;
+	}
+	const char *host = strstr(u, "://") + 3;
+	size_t len = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', len);
+	if (at) {
+		len -= (size_t)(at + 1 - host);
+		host = at + 1;
+	}
+	hd_info("notify.smtp_on",
+		"server=%.*s://%.*s starttls=%d auth=%s from=%s",
+		(int)(strstr(u, "://") - u), u, (int)len, host,
+		k->smtp_starttls, k->smtp_user[0] ? "yes" : "no", k->mail_from);
+	return HD_OK;
+}
 
 static int read_cfg(notify *n, const hd_cfg *c)
 {
@@ -87,7 +122,7 @@ static int read_cfg(notify *n, const hd_cfg *c)
 	k->smtp_password = hd_cfg_get(c, "HD_SMTP_PASSWORD");
 	k->mail_from = hd_cfg_get(c, "HD_MAIL_FROM");
 	k->mail_domain = hd_cfg_get(c, "HD_MAIL_DOMAIN");
-	return rc;
+	return rc ? rc : smtp_check(k);
 }
 
 static int setup(hd_svc *svc, void *ctx)

@@ -17,6 +17,7 @@
 #include "user.pb-c.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct notify_sender notify_sender;
@@ -113,6 +114,9 @@ int notify_mail_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);
 /* deliver_queue.c: the outbox. enqueue assigns d->id (when 0) and
  * created_at/next_at (when 0), marks it pending and indexes it by lane. */
 int notify_enqueue(notify *n, hd_txn *t, Hd__Delivery *d);
+/* Is outgoing e-mail off (HD_SMTP_URL empty)? Counts the mail not sent in
+ * hd_notify_mail_unsent_total when it is. */
+bool notify_mail_off(notify *n);
 /* Queue an e-mail to user_id (from the copies) with template tmpl; vars is
  * extra placeholder context (stolen, may be NULL). delay_ms holds it back.
  * No address or an unknown user queues nothing (HD_OK). */

@@ -9,6 +9,7 @@
 #include "notifications.h"
 
 #include "hd/err.h"
+#include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/placeholder.h"
 #include "hd/text.h"
@@ -118,6 +119,13 @@ static int queue_mails(sc_job *j, hd_txn *t, const Hd__ScMessage *m)
 		const Hd__ScParticipant *p = m->to[i];
 		if (p->slack_webhook_url[0]) {
 			rc = queue_chat(j->n, t, sc, m, p->slack_webhook_url);
+			continue;
+		}
+		if (notify_mail_off(j->n)) {
+			hd_warn("notify.mail_unsent",
+				"side_conversation=%llu reason=\"HD_SMTP_URL "
+				"is empty\"",
+				(unsigned long long)sc->id);
 			continue;
 		}
 		Hd__Delivery d = HD__DELIVERY__INIT;

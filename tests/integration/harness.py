@@ -20,6 +20,41 @@ SERVICES = ["intake", "routing", "knowledge", "notifications", "metrics", "gatew
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_TOKEN = "test-token-0123456789abcdef"
 SANITIZER = re.compile(r"AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:")
+# Every deadline the tests wait against is multiplied by HD_TEST_TIME_SCALE
+# (default 1): on a slow or shared machine, HD_TEST_TIME_SCALE=3 gives every
+# wait three times as long. Deadlines only bound how long a failing test
+# takes to say so; a passing test waits for events, never for a guessed time.
+TIME_SCALE = max(1.0, float(os.environ.get("HD_TEST_TIME_SCALE") or 1))
+
+
+def scaled(seconds):
+    """A deadline in seconds, stretched by HD_TEST_TIME_SCALE."""
+    return seconds * TIME_SCALE
+
+
+def wait_until(fn, timeout=30, what="condition", step=0.05, progress=None):
+    """Poll fn until it returns something truthy and return that. Fails after
+    timeout seconds (scaled). With progress (a function returning a
+    comparable snapshot, e.g. a count), the deadline is counted from the last
+    change of progress(): a slow machine that still moves never fails, a
+    stuck one fails after timeout seconds without progress."""
+    limit = scaled(timeout)
+    deadline = time.time() + limit
+    last, mark = None, progress() if progress else None
+    while True:
+        last = fn()
+        if last:
+            return last
+        if progress:
+            now = progress()
+            if now != mark:
+                mark, deadline = now, time.time() + limit
+        if time.time() >= deadline:
+            break
+        time.sleep(step)
+    what = what() if callable(what) else what
+    stalled = f" (no progress for {limit:.0f}s; last progress {mark!r})" if progress else ""
+    raise AssertionError(f"timed out after {limit:.0f}s waiting for {what}{stalled}: {last!r}")
 
 
 _given = set()
@@ -70,7 +105,7 @@ class Client:
     def __init__(self, port, auth=None, timeout=30):
         self.port = port
         self.auth = auth
-        self.timeout = timeout
+        self.timeout = scaled(timeout)
         self.conn = None
 
     def request(self, method, path, body=None, headers=None, auth="default"):
@@ -203,8 +238,9 @@ class Suite:
         log.close()
         return self.procs[k]
 
-    def wait_ready(self, name, shard=0, timeout=20):
+    def wait_ready(self, name, shard=0, timeout=30):
         k = self.key(name, int(shard))
+        timeout = scaled(timeout)
         deadline = time.time() + timeout
         while time.time() < deadline:
             p = self.procs[k]
@@ -231,7 +267,10 @@ class Suite:
         self.wait_ready(name, shard)
 
     def stop_service(self, name, shard=0, timeout=20):
-        """SIGTERM and wait; returns the exit status."""
+        """SIGTERM and wait; returns the exit status. Every service exits
+        within its own shutdown deadline (HD_STOP_TIMEOUT_MS, 10 s by
+        default), so waiting longer than timeout means it ignored SIGTERM."""
+        timeout = scaled(timeout)
         p = self.procs[self.key(name, shard)]
         if p.poll() is None:
             p.send_signal(signal.SIGCONT)
@@ -285,7 +324,7 @@ class Suite:
         return Client(self.http_port, self.auth if auth == "default" else auth)
 
     def admin_get(self, k, path):
-        c = http.client.HTTPConnection("127.0.0.1", self.admin[k], timeout=5)
+        c = http.client.HTTPConnection("127.0.0.1", self.admin[k], timeout=scaled(10))
         try:
             c.request("GET", path)
             r = c.getresponse()
@@ -307,6 +346,7 @@ class Suite:
         return r.json["bus"]
 
     def wait_converged(self, timeout=60):
+        timeout = scaled(timeout)
         deadline = time.time() + timeout
         last = None
         while time.time() < deadline:

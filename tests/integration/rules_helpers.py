@@ -1,6 +1,7 @@
 """Helpers shared by test_triggers.py and test_automations.py."""
 import time
 
+from harness import wait_until
 from outbox import payloads
 
 TRIGGERS = "/api/v2/triggers"
@@ -30,14 +31,7 @@ def ticket(c, tid):
 
 def wait_for(fn, timeout=20, what="condition"):
     """Poll fn until it returns a truthy value; that value is returned."""
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = fn()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}: last={last!r}")
+    return wait_until(fn, timeout, what, step=0.1)
 
 
 def settle(s, c=None):

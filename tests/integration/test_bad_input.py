@@ -4,7 +4,7 @@ import os
 import subprocess
 import time
 
-from harness import Suite, create_ticket
+from harness import Suite, create_ticket, scaled
 
 
 def intake_latest(s):
@@ -90,12 +90,12 @@ def test_garbage_on_the_bus_is_counted_and_skipped(ctx):
             s.start_service("metrics", extra_env={"HD_SHARDS": "2"})
             s.wait_ready("metrics")
             c = s.client()
-            deadline = time.time() + 15
+            deadline = time.time() + scaled(15)
             while time.time() < deadline and not (s.metric("metrics-0", "hd_bus_bad_frames_total") or 0) >= 8:
                 time.sleep(0.1)
             for i in range(5):
                 assert create_ticket(c, subject=f"after garbage {i}").status == 201
-            deadline = time.time() + 15
+            deadline = time.time() + scaled(15)
             while time.time() < deadline and s.metric("metrics-0", "hd_tickets_created_total") != 5:
                 time.sleep(0.1)
             assert s.metric("metrics-0", "hd_tickets_created_total") == 5

@@ -4,7 +4,7 @@ event, proposals from any account, versions, diffs, restore, roles."""
 import time
 from urllib.parse import quote
 
-from harness import Suite, basic
+from harness import Suite, basic, scaled
 from outbox import payloads
 
 SERVICES = ["intake", "knowledge", "gateway"]
@@ -35,7 +35,7 @@ def expired_events(s, ctx):
 
 
 def wait_state(c, cid, state, timeout=15):
-    deadline = time.time() + timeout
+    deadline = time.time() + scaled(timeout)
     while time.time() < deadline:
         card = c.request("GET", f"{CARDS}/{cid}").json["card"]
         if card["state"] == state:

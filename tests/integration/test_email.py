@@ -388,6 +388,53 @@ def test_mail_ingest_command(ctx):
     shutil.rmtree(spool, ignore_errors=True)
 
 
+def test_mail_ingest_secret_file_and_one_spool_entry_per_message(ctx):
+    """--secret-file; no secret is a clear start-up error (EX_CONFIG) and
+    spools nothing; an MTA retrying while the suite is away spools one copy
+    of a message, not one per try, and a flush delivers it once."""
+    spool = tempfile.mkdtemp(prefix="hd-spool-")
+    exe = os.path.join(ctx.bin_dir, "hd-mail-ingest")
+    keys = tempfile.mkdtemp(prefix="hd-secret-")
+    secret_file = os.path.join(keys, "mail.secret")
+    with open(secret_file, "w") as f:
+        f.write(SECRET + "\n")
+    try:
+        with suite(ctx) as s:
+            base = dict(s.env, HD_MAIL_URL=f"http://127.0.0.1:{s.http_port}{MAIL}", HD_MAIL_SPOOL=spool)
+            base.pop("HD_MAIL_SECRET", None)
+
+            def ingest(raw, *args, **env):
+                p = subprocess.run([exe, *args], input=raw, env=dict(base, **env), capture_output=True,
+                                   timeout=120)
+                return p.returncode, p.stdout.decode(), p.stderr.decode()
+            for args, env in [((), {}), ((), {"HD_MAIL_SECRET": ""}),
+                              (("--secret-file", os.devnull), {}),
+                              (("--secret-file", spool + "/missing"), {"HD_MAIL_SECRET": SECRET})]:
+                rc, out, err = ingest(eml("plain.eml"), *args, **env)
+                assert rc == 78 and "secret" in err, (args, env, rc, err)
+                assert spooled(spool) == [], (args, env)
+            rc, out, err = ingest(eml("plain.eml"), "--secret-file", secret_file)
+            assert rc == 0 and json.loads(out)["result"] == "ticket", (rc, out, err)
+            rc, out, err = ingest(eml("plain.eml"), HD_MAIL_SECRET_FILE=secret_file)
+            assert rc == 0 and json.loads(out)["result"] == "duplicate", (rc, out, err)
+
+            s.stop_service("gateway")
+            for _ in range(3):  # the MTA tries again and again
+                rc, out, err = ingest(eml("euckr.eml"), "--secret-file", secret_file)
+                assert rc == 75, (rc, err)
+            assert "already spooled" in err, err
+            rc, out, err = ingest(eml("rfc2047.eml"), "--secret-file", secret_file)
+            assert rc == 75 and len(spooled(spool)) == 2, (err, spooled(spool))
+            s.restart("gateway")
+            rc, out, err = ingest(b"", "--flush", "--secret-file", secret_file)
+            assert rc == 0 and "flushed 2," in err, (rc, err)
+            assert spooled(spool) == []
+            assert post(s.client(), eml("euckr.eml"))["result"] == "duplicate"
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+        shutil.rmtree(keys, ignore_errors=True)
+
+
 FIXTURES = ["plain.eml", "alternative.eml", "attachments.eml", "euckr.eml", "iso2022kr.eml", "rfc2047.eml",
             "html_only.eml", "reply_in_reply_to.eml", "reply_subject_token.eml", "autoreply.eml", "bounce.eml",
             "list_bulk.eml", "own_address.eml", "malformed.eml", "reply_side_conversation.eml"]

@@ -7,7 +7,7 @@ import random
 import time
 import urllib.parse
 
-from harness import Suite, create_ticket
+from harness import Suite, create_ticket, scaled
 from outbox import payloads
 
 HC = "/api/v2/help_center"
@@ -291,7 +291,7 @@ def test_suggestions_and_deflection(ctx):
         r = create_ticket(c, subject="주문한 상품 배송이 너무 늦어요", body="일주일 전에 주문했는데 아직 배송이 안 왔습니다. 배송 지연인가요?")
         assert r.status == 201, r
         tid = r.json["ticket"]["id"]
-        deadline = time.time() + 20
+        deadline = time.time() + scaled(20)
         while True:
             r = c.request("GET", f"/api/v2/hd/tickets/{tid}/suggestions.json")
             assert r.status == 200, r

@@ -7,7 +7,7 @@ import subprocess
 import time
 import urllib.parse
 
-from harness import ADMIN_TOKEN, Suite, basic, create_ticket
+from harness import ADMIN_TOKEN, Suite, basic, create_ticket, scaled
 from test_search import ids, make, search, update, wait_count
 
 T = "/api/v2/tickets"
@@ -152,7 +152,7 @@ def test_cursor_pages_by_created_at_follow_the_clock_not_the_id(ctx):
         # After a restart the index is still whole, and new tickets join it.
         assert s.stop_service("intake") == 0
         s.restart("intake")
-        deadline = time.time() + 10
+        deadline = time.time() + scaled(10)
         while c.request("GET", f"{T}/{first}.json").status != 200 and time.time() < deadline:
             time.sleep(0.1)
         newest = make(c, "재시작 후", "본문")["id"]
@@ -187,7 +187,7 @@ def test_created_index_is_built_for_a_store_from_before_it(ctx):
         assert s.stop_service("intake") == 0
         drop_created_index(os.path.join(s.data, "intake-0"))
         s.restart("intake")
-        deadline = time.time() + 10
+        deadline = time.time() + scaled(10)
         while c.request("GET", f"{T}/{first}.json").status != 200 and time.time() < deadline:
             time.sleep(0.1)
         seen, _ = walk(c, T + ".json?page[size]=2&sort=created_at")

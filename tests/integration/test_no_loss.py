@@ -5,7 +5,7 @@ import signal
 import threading
 import time
 
-from harness import Suite, create_ticket
+from harness import Suite, create_ticket, scaled
 
 
 def load(s, total, clients, results, errors):
@@ -43,7 +43,7 @@ def test_no_loss_no_double_count_while_consumers_crash(ctx):
             return len(results)
 
         def wait_for(n):
-            deadline = time.time() + 120
+            deadline = time.time() + scaled(120)
             while created() < n and time.time() < deadline and any(t.is_alive() for t in threads):
                 time.sleep(0.02)
 
@@ -53,7 +53,7 @@ def test_no_loss_no_double_count_while_consumers_crash(ctx):
         s.restart("metrics")
         # What metrics missed while dead comes back by pulling: the
         # guaranteed path, not pub/sub.
-        deadline = time.time() + 15
+        deadline = time.time() + scaled(15)
         while time.time() < deadline and not s.metric("metrics-0", "hd_bus_events_pulled_total"):
             time.sleep(0.05)
         assert s.metric("metrics-0", "hd_bus_events_pulled_total") > 0
@@ -84,7 +84,7 @@ def test_acknowledged_tickets_survive_intake_kill(ctx):
     with Suite(ctx.bin_dir).start() as s:
         results, errors = [], []
         threads = load(s, 1600, 8, results, errors)
-        deadline = time.time() + 60
+        deadline = time.time() + scaled(60)
         while len(results) < 200 and time.time() < deadline:
             time.sleep(0.01)
         s.kill("intake")             # SIGKILL in the middle of the load

@@ -16,7 +16,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from harness import Suite, create_ticket, free_port
+from harness import Suite, create_ticket, free_port, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -64,13 +64,7 @@ class Receiver:
 
 
 def wait_for(fn, timeout=20, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(fn, timeout, what)
 
 
 class Sink:

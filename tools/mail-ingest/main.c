@@ -7,7 +7,10 @@
  * the spool and the exit code is EX_TEMPFAIL so the MTA retries too. A
  * message the suite rejects for good (413, 415, 422) exits EX_DATAERR, which
  * makes the MTA bounce it to its sender; in --flush such files move to
- * spool/rejected/. */
+ * spool/rejected/. The spool holds one copy per Message-ID: an MTA that
+ * retries while the suite is still away does not spool the message again.
+ * Without a channel secret every delivery would be refused: that is a
+ * start-up error (EX_CONFIG, which MTAs treat as "try again later"). */
 #include "hd/buf.h"
 
 #include <curl/curl.h>
@@ -19,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,28 +31,39 @@
 #define EX_USAGE_   64
 #define EX_DATAERR_ 65
 #define EX_TEMPFAIL 75
+#define EX_CONFIG_  78
+#define MAX_SECRET  512
+#define ID_HEX      32 /* hex digits of a message's spool identity */
 #define MAX_MESSAGE ((size_t)25 << 20)
 #define MAX_REPLY   ((size_t)64 << 10)
 
 typedef struct opts {
 	const char *url;
 	const char *secret;
+	const char *secret_file;
 	const char *spool;
 	bool flush;
+	char secret_buf[MAX_SECRET + 2];
 } opts;
 
 typedef enum { SENT, TEMPFAIL, REJECTED } outcome;
 
 static const char usage[] =
-	"usage: hd-mail-ingest [--url URL] [--spool DIR] [--flush] < message\n"
+	"usage: hd-mail-ingest [--url URL] [--spool DIR] [--secret-file F]\n"
+	"                      [--flush] < message\n"
 	"  --url URL    the suite's inbound endpoint (HD_MAIL_URL; default\n"
 	"               http://127.0.0.1:8080/api/v2/hd/channels/email)\n"
 	"  --spool DIR  where undeliverable messages wait (HD_MAIL_SPOOL;\n"
 	"               default ./var/mail-spool)\n"
+	"  --secret-file F  read the channel secret from file F\n"
+	"               (HD_MAIL_SECRET_FILE; one line, mode 0600 or 0640)\n"
 	"  --flush      deliver the spooled messages instead of stdin\n"
-	"The channel secret comes from HD_MAIL_SECRET (never a flag: the\n"
-	"process list would show it). Exit 0: delivered; 75: spooled, retry\n"
-	"later; 65: rejected for good; 64: usage.\n";
+	"The channel secret comes from --secret-file or HD_MAIL_SECRET (never\n"
+	"the secret itself as a flag: the process list would show it); it\n"
+	"must be the gateway's HD_MAIL_SECRET. Exit 0: delivered; 75: "
+	"spooled,\n"
+	"retry later; 65: rejected for good; 64: usage; 78: no usable "
+	"secret.\n";
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -61,6 +76,7 @@ static int parse_args(int argc, char **argv, opts *o)
 	o->url = env_or("HD_MAIL_URL",
 			"http://127.0.0.1:8080/api/v2/hd/channels/email");
 	o->secret = env_or("HD_MAIL_SECRET", "");
+	o->secret_file = env_or("HD_MAIL_SECRET_FILE", NULL);
 	o->spool = env_or("HD_MAIL_SPOOL", "var/mail-spool");
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--flush") == 0)
@@ -69,6 +85,8 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->url = argv[++i];
 		else if (strcmp(argv[i], "--spool") == 0 && i + 1 < argc)
 			o->spool = argv[++i];
+		else if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc)
+			o->secret_file = argv[++i];
 		else if (strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(EX_OK_);
@@ -78,6 +96,50 @@ static int parse_args(int argc, char **argv, opts *o)
 				argv[i], usage);
 			return EX_USAGE_;
 		}
+	}
+	return EX_OK_;
+}
+
+/* The secret from o->secret_file (when given) into o->secret: one line,
+ * trailing whitespace dropped. EX_OK_ or EX_CONFIG_ with a message. */
+static int load_secret(opts *o)
+{
+	if (o->secret_file) {
+		FILE *f = fopen(o->secret_file, "r");
+		size_t n =
+			f ? fread(o->secret_buf, 1, sizeof o->secret_buf - 1, f)
+			  : 0;
+		int err = errno;
+		if (f)
+			fclose(f);
+		if (!f) {
+			fprintf(stderr,
+				"hd-mail-ingest: cannot read the secret file "
+				"%s: %s\n",
+				o->secret_file, strerror(err));
+			return EX_CONFIG_;
+		}
+		if (n > MAX_SECRET) {
+			fprintf(stderr,
+				"hd-mail-ingest: the secret file %s is longer "
+				"than %d bytes\n",
+				o->secret_file, MAX_SECRET);
+			return EX_CONFIG_;
+		}
+		while (n && strchr(" \t\r\n", o->secret_buf[n - 1]))
+			n--;
+		o->secret_buf[n] = '\0';
+		o->secret = o->secret_buf;
+	}
+	if (!o->secret[0] || strpbrk(o->secret, "\r\n")) {
+		fprintf(stderr,
+			"hd-mail-ingest: no channel secret%s%s: set "
+			"HD_MAIL_SECRET or --secret-file to the gateway's "
+			"HD_MAIL_SECRET (without it every message would be "
+			"refused and wait in the spool forever)\n",
+			o->secret_file ? " in " : "",
+			o->secret_file ? o->secret_file : "");
+		return EX_CONFIG_;
 	}
 	return EX_OK_;
 }
@@ -101,8 +163,7 @@ static outcome post(const opts *o, const char *data, size_t len)
 	snprintf(secret, sizeof secret, "X-HD-Channel-Secret: %s", o->secret);
 	h = curl_slist_append(h, "Content-Type: message/rfc822");
 	h = curl_slist_append(h, "Expect:");
-	if (o->secret[0])
-		h = curl_slist_append(h, secret);
+	h = curl_slist_append(h, secret);
 	sodium_memzero(secret, sizeof secret);
 	CURLcode rc = c && h ? CURLE_OK : CURLE_OUT_OF_MEMORY;
 	if (rc == CURLE_OK) {
@@ -168,15 +229,74 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-/* Maildir-style: write to tmp/, fsync, rename into new/, fsync new/. */
+/* The Message-ID header's value (unfolded, trimmed) of the header block,
+ * or NULL; *len its length. */
+static const char *message_id(const char *data, size_t len, size_t *idlen)
+{
+	const char *p = data, *end = data + len;
+	while (p < end && *p != '\r' && *p != '\n') {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		eol = eol ? eol : end;
+		if (eol - p > 11 && strncasecmp(p, "Message-ID:", 11) == 0) {
+			const char *v = p + 11;
+			while (v < eol && (*v == ' ' || *v == '\t'))
+				v++;
+			const char *e = eol;
+			while (e > v && strchr(" \t\r", e[-1]))
+				e--;
+			*idlen = (size_t)(e - v);
+			return *idlen ? v : NULL;
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	return NULL;
+}
+
+/* A message's identity in the spool: a hash of its Message-ID, or of the
+ * whole message when it has none. out: ID_HEX + 1 bytes. */
+static void spool_identity(const char *data, size_t len, char *out)
+{
+	unsigned char h[ID_HEX / 2];
+	size_t idlen = 0;
+	const char *id = message_id(data, len, &idlen);
+	crypto_generichash(h, sizeof h, (const unsigned char *)(id ? id : data),
+			   id ? idlen : len, NULL, 0);
+	sodium_bin2hex(out, ID_HEX + 1, h, sizeof h);
+}
+
+/* Is a message of this identity in new/ already? Its name in name. */
+static bool spooled_already(const opts *o, const char *ident, char *name,
+			    size_t cap)
+{
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/new", o->spool);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+	while (d && !found && (e = readdir(d))) {
+		const char *dot = strstr(e->d_name, ident);
+		found = dot && dot > e->d_name && dot[-1] == '.';
+		if (found)
+			snprintf(name, cap, "%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Maildir-style: write to tmp/, fsync, rename into new/, fsync new/. Names
+ * sort by arrival ("<s>.<ns>.<identity>.eml") so --flush keeps the order. */
 static int spool_write(const opts *o, const char *data, size_t len, char *name,
 		       size_t cap)
 {
-	char tmp[4096], fin[4096], dir[4096];
+	char tmp[4096], fin[4096], dir[4096], ident[ID_HEX + 1];
 	struct timespec ts;
+	spool_identity(data, len, ident);
+	if (spooled_already(o, ident, name, cap))
+		return 1;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(name, cap, "%lld.%09ld.%d.%08x.eml", (long long)ts.tv_sec,
-		 ts.tv_nsec, (int)getpid(), randombytes_random());
+	snprintf(name, cap, "%lld.%09ld.%s.eml", (long long)ts.tv_sec,
+		 ts.tv_nsec, ident);
 	snprintf(tmp, sizeof tmp, "%s/tmp/%s", o->spool, name);
 	snprintf(fin, sizeof fin, "%s/new/%s", o->spool, name);
 	snprintf(dir, sizeof dir, "%s/new", o->spool);
@@ -241,11 +361,18 @@ static int deliver_stdin(const opts *o)
 		rc = out == SENT ? EX_OK_ : out == REJECTED ? EX_DATAERR_ : -1;
 	}
 	if (rc == -1) {
-		if (spool_write(o, msg.data ? msg.data : "", msg.len, name,
-				sizeof name) == 0)
+		int wrc = spool_write(o, msg.data ? msg.data : "", msg.len,
+				      name, sizeof name);
+		if (wrc == 0)
 			fprintf(stderr,
 				"hd-mail-ingest: spooled as %s/new/%s; "
 				"run hd-mail-ingest --flush later\n",
+				o->spool, name);
+		else if (wrc == 1)
+			fprintf(stderr,
+				"hd-mail-ingest: already spooled as "
+				"%s/new/%s (same Message-ID); not spooled "
+				"again\n",
 				o->spool, name);
 		else
 			fprintf(stderr,
@@ -325,6 +452,8 @@ int main(int argc, char **argv)
 	opts o = {0};
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
+		return rc;
+	if ((rc = load_secret(&o)))
 		return rc;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		fprintf(stderr, "hd-mail-ingest: cannot initialise\n");

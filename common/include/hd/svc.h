@@ -50,12 +50,18 @@ typedef struct hd_svc {
 	hd_consumer *consumer;
 	hd_rpc_server *rpc;
 	hd_admin *admin;
-	int lock_fd; /* flock on data_dir: one instance only */
+	int lock_fd;              /* flock on data_dir: one instance only */
+	unsigned stop_timeout_ms; /* HD_STOP_TIMEOUT_MS */
 	_Atomic int ready;
 } hd_svc;
 
+/* main()'s exit status when the configuration is refused (sysexits.h's
+ * EX_CONFIG): restarting with the same settings cannot help. */
+#define HD_EX_CONFIG 78
+
 /* Parse configuration and open the store. Returns HD_OK, HD_CFG_HELP (help
- * was printed: exit 0) or an error (already logged: exit 1). */
+ * was printed: exit 0) or an error (already logged: exit 1, or HD_EX_CONFIG
+ * for HD_E_INVALID). */
 int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv);
 /* The dial URL of `service`'s RPC ("RPC") or pub ("PUB") socket on shard. */
 int hd_svc_url(const hd_svc *svc, const char *service, const char *kind,
@@ -65,13 +71,16 @@ int hd_svc_url(const hd_svc *svc, const char *service, const char *kind,
  * listener. Marks the service ready. */
 int hd_svc_start(hd_svc *svc, const hd_rpc_route *const *routes, void *ctx,
 		 hd_apply_fn apply, void *apply_arg);
-/* Block until SIGTERM or SIGINT; then mark not ready. */
+/* Block until SIGTERM or SIGINT; then mark not ready and start the shutdown
+ * deadline (HD_STOP_TIMEOUT_MS): if hd_svc_release() has not returned by
+ * then, the process logs service.stop_deadline and _exit(0)s. */
 void hd_svc_wait(hd_svc *svc);
-/* Stop taking work, finish in-flight, close everything. */
+/* Stop taking work, finish in-flight, close everything; ends the deadline. */
 void hd_svc_release(hd_svc *svc);
 
 /* The whole life of a service: init, def->setup, start, wait, teardown,
- * release. Returns main()'s exit status (0 also after --help). */
+ * release. Returns main()'s exit status: 0 (also after --help),
+ * HD_EX_CONFIG when the configuration was refused, else 1. */
 int hd_svc_main(const hd_svc_def *def, int argc, char **argv);
 
 #endif
