@@ -52,6 +52,9 @@ typedef struct hd_svc {
 	hd_admin *admin;
 	int lock_fd; /* flock on data_dir: one instance only */
 	_Atomic int ready;
+	/* Optional, set in def->setup: asked by /readyz (see hd/admin.h). */
+	hd_admin_ready_fn ready_check;
+	void *ready_arg;
 } hd_svc;
 
 /* Parse configuration and open the store. Returns HD_OK, HD_CFG_HELP (help
