@@ -79,6 +79,11 @@ void gw_auth_release(gw *g)
 	g->auth = NULL;
 }
 
+int64_t gw_auth_stale_ms(const gw *g)
+{
+	return g->auth ? g->auth->stale_ms : 0;
+}
+
 void gw_auth_flush(gw *g)
 {
 	pthread_mutex_lock(&g->auth->mu);

@@ -36,7 +36,7 @@ int gw_rpc(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
 	gw_pass pass;
 	const char *why = NULL;
 	unsigned retry_after = 1;
-	int rc = gw_peer_enter(g, c, &pass, &why, &retry_after);
+	int rc = gw_peer_enter(g, c, left, &pass, &why, &retry_after);
 	if (rc)
 		return unavailable(g, c, out, rc, why, retry_after);
 	rc = hd_rpc_call(c, method, payload, len, who, r ? r->trace : NULL,

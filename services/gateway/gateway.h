@@ -200,6 +200,10 @@ void gw_auth_release(gw *g);
 /* Authenticate from the Authorization header into r->who: HD_OK,
  * HD_E_UNAUTHORIZED, or a transport error (the directory is down). */
 int gw_authenticate(gw *g, gw_req *r);
+/* How long a verified credential may still be used while the directory is
+ * unreachable (HD_AUTH_STALE_MS); other caller facts cached for the same
+ * purpose (groups_cache.c) use the same bound. */
+int64_t gw_auth_stale_ms(const gw *g);
 
 /* json.c */
 void gw_iso_time(int64_t ms, char out[21]);

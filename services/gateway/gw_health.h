@@ -5,7 +5,9 @@
  * the connection (nng pipe events: no pipe = down), a circuit breaker
  * (open after HD_BREAKER_FAILURES transport failures in a row; after
  * HD_BREAKER_COOLDOWN_MS one probe call may pass) and a bulkhead (at most
- * HD_PEER_MAX_INFLIGHT calls in flight). Any thread: one mutex inside. */
+ * HD_PEER_MAX_INFLIGHT calls in flight; one more waits up to
+ * HD_PEER_QUEUE_MS for a slot, then is refused). Any thread: one mutex
+ * inside. */
 #ifndef GW_HEALTH_H
 #define GW_HEALTH_H
 
@@ -33,10 +35,11 @@ void gw_req_deadline(gw *g, gw_req *r);
 int gw_time_left(const gw *g, const gw_req *r);
 
 /* Admit one call to c: HD_OK, or HD_E_UNAVAILABLE when the peer is known
- * down, its circuit is open or its bulkhead full — then *why names it and
- * *retry_after says when to try again (seconds, >= 1). */
-int gw_peer_enter(gw *g, hd_rpc_client *c, gw_pass *pass, const char **why,
-		  unsigned *retry_after);
+ * down, its circuit is open or its bulkhead stays full for HD_PEER_QUEUE_MS
+ * (at most left_ms) — then *why names it and *retry_after says when to try
+ * again (seconds, >= 1). */
+int gw_peer_enter(gw *g, hd_rpc_client *c, int left_ms, gw_pass *pass,
+		  const char **why, unsigned *retry_after);
 /* The admitted call ended with the transport outcome rc (HD_OK: the peer
  * answered, whatever it answered). trace: the request's, for the log line
  * when this changes the peer's state. */

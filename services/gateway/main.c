@@ -24,11 +24,16 @@ static const hd_cfg_opt opts[] = {
 	{"HD_PEER_MAX_INFLIGHT", "--peer-max-inflight", "48",
 	 "calls in flight to one service at most (503 beyond), so a hung "
 	 "service cannot hold every HTTP thread"},
+	{"HD_PEER_QUEUE_MS", "--peer-queue-ms", "100",
+	 "how long a call waits for a free slot under HD_PEER_MAX_INFLIGHT"},
 	{"HD_BREAKER_FAILURES", "--breaker-failures", "5",
 	 "transport failures in a row that open a service's circuit "
 	 "(503 + Retry-After at once while open)"},
 	{"HD_BREAKER_COOLDOWN_MS", "--breaker-cooldown-ms", "2000",
 	 "how long an open circuit refuses calls before one probe"},
+	{"HD_READY_PEERS", "--ready-peers",
+	 "intake,routing,knowledge,notifications,metrics",
+	 "services /readyz needs reachable (comma-separated)"},
 	{"HD_AUTH_CACHE_TTL_MS", "--auth-cache-ttl-ms", "2000",
 	 "how long a verified credential is trusted before asking intake"},
 	{"HD_AUTH_STALE_MS", "--auth-stale-ms", "900000",

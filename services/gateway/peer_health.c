@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A peer that never connected is called down only after this long, so the
  * first requests after start wait for the dial instead of failing. */
@@ -22,6 +23,7 @@ enum { CLOSED, OPEN, HALF_OPEN };
 typedef struct peer {
 	char name[24];
 	hd_rpc_client *c;
+	int required; /* named by HD_READY_PEERS: /readyz needs it */
 	unsigned inflight;
 	unsigned fails; /* transport failures in a row */
 	int state;
@@ -35,15 +37,17 @@ typedef struct peer {
 
 typedef struct gw_health {
 	pthread_mutex_t mu;
+	pthread_cond_t freed; /* a call ended: a bulkhead slot may be free */
 	unsigned max_inflight, failures;
-	int64_t cooldown_ms, started_ms;
+	int64_t cooldown_ms, started_ms, queue_ms;
 	size_t n;
 	peer peers[GW_MAX_SHARDS + GW_PEERS];
 } gw_health;
 
 /* Static, not allocated: the admin thread may still read it (/metrics,
  * /readyz) after teardown; release only empties the table. */
-static gw_health the_health = {.mu = PTHREAD_MUTEX_INITIALIZER};
+static gw_health the_health = {.mu = PTHREAD_MUTEX_INITIALIZER,
+			       .freed = PTHREAD_COND_INITIALIZER};
 
 static int64_t mono_ms(void)
 {
@@ -108,8 +112,28 @@ static const char *down_reason(gw_health *h, peer *p, int64_t now)
 	return NULL;
 }
 
-int gw_peer_enter(gw *g, hd_rpc_client *c, gw_pass *pass, const char **why,
-		  unsigned *retry_after)
+/* A full bulkhead: wait up to h->queue_ms (within the request's time) for
+ * a slot, so a healthy peer under a burst loses nothing while a hung one
+ * holds no more threads. The caller holds the lock. */
+static int slot_free(gw_health *h, peer *p, int left_ms)
+{
+	int64_t wait = h->queue_ms < left_ms ? h->queue_ms : left_ms;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += wait / 1000;
+	until.tv_nsec += (wait % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (p->inflight >= h->max_inflight)
+		if (pthread_cond_timedwait(&h->freed, &h->mu, &until))
+			break;
+	return p->inflight < h->max_inflight;
+}
+
+int gw_peer_enter(gw *g, hd_rpc_client *c, int left_ms, gw_pass *pass,
+		  const char **why, unsigned *retry_after)
 {
 	gw_health *h = g->health;
 	pass->peer = -1;
@@ -131,8 +155,10 @@ int gw_peer_enter(gw *g, hd_rpc_client *c, gw_pass *pass, const char **why,
 			*retry_after =
 				left > 1000 ? (unsigned)(left + 999) / 1000 : 1;
 		}
-	} else if (p->inflight >= h->max_inflight) {
-		reason = "too many calls in flight";
+	} else if (p->inflight >= h->max_inflight &&
+		   (!slot_free(h, p, left_ms) ||
+		    (reason = down_reason(h, p, mono_ms())))) {
+		reason = reason ? reason : "too many calls in flight";
 	}
 	if (reason) {
 		p->rejected++;
@@ -165,6 +191,7 @@ void gw_peer_leave(gw *g, const gw_pass *pass, int rc, const char *trace)
 	pthread_mutex_lock(&h->mu);
 	peer *p = &h->peers[pass->peer];
 	p->inflight--;
+	pthread_cond_broadcast(&h->freed);
 	if (pass->probe)
 		p->probing = 0;
 	if (!transport_failure(rc)) {
@@ -215,7 +242,7 @@ int gw_health_ready(void *arg, char *why, size_t cap)
 		if (!reason && p->state != CLOSED)
 			reason = "circuit half-open";
 		note(p, reason != NULL, reason, NULL);
-		if (!reason || used + 1 >= cap)
+		if (!reason || !p->required || used + 1 >= cap)
 			continue;
 		int n = snprintf(why + used, cap - used,
 				 "%s%s unreachable (%s)", used ? ", " : "",
@@ -260,10 +287,47 @@ static void collect(void *arg, hd_buf *out)
 	pthread_mutex_unlock(&h->mu);
 }
 
+/* Is service named in list ("intake,routing,…")? */
+static int listed(const char *list, const char *service)
+{
+	size_t len = strlen(service);
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		if (n == len && strncmp(s, service, n) == 0)
+			return 1;
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
+/* Every name in HD_READY_PEERS must be a peer's. */
+static int check_required(const char *list)
+{
+	static const char *const known[] = {"intake", "routing", "knowledge",
+					    "notifications", "metrics"};
+	for (const char *s = list; *s;) {
+		size_t n = strcspn(s, ",");
+		int ok = 0;
+		for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+			ok |= n == strlen(known[i]) &&
+			      strncmp(s, known[i], n) == 0;
+		if (!ok) {
+			hd_error("config.invalid",
+				 "var=HD_READY_PEERS value=\"%s\" "
+				 "reason=\"unknown service '%.*s'\"",
+				 list, (int)n, s);
+			return HD_E_INVALID;
+		}
+		s += n + (s[n] == ',');
+	}
+	return HD_OK;
+}
+
 static void add_peer(gw_health *h, hd_rpc_client *c, const char *name,
-		     unsigned shard, int sharded)
+		     unsigned shard, int sharded, const char *required)
 {
 	peer *p = &h->peers[h->n++];
+	p->required = listed(required, name);
 	p->c = c;
 	if (sharded)
 		snprintf(p->name, sizeof p->name, "%s-%u", name, shard);
@@ -273,7 +337,7 @@ static void add_peer(gw_health *h, hd_rpc_client *c, const char *name,
 
 int gw_health_init(gw *g)
 {
-	uint64_t max = 0, failures = 0, cooldown = 0;
+	uint64_t max = 0, failures = 0, cooldown = 0, queue = 0;
 	const hd_cfg *cfg = &g->svc->cfg;
 	int rc = hd_cfg_u64(cfg, "HD_PEER_MAX_INFLIGHT", 1, 100000, &max);
 	if (!rc)
@@ -282,6 +346,11 @@ int gw_health_init(gw *g)
 	if (!rc)
 		rc = hd_cfg_u64(cfg, "HD_BREAKER_COOLDOWN_MS", 10, 3600000,
 				&cooldown);
+	if (!rc)
+		rc = hd_cfg_u64(cfg, "HD_PEER_QUEUE_MS", 0, 60000, &queue);
+	const char *required = hd_cfg_get(cfg, "HD_READY_PEERS");
+	if (!rc)
+		rc = check_required(required);
 	if (rc)
 		return rc;
 	gw_health *h = &the_health;
@@ -290,11 +359,12 @@ int gw_health_init(gw *g)
 	h->max_inflight = (unsigned)max;
 	h->failures = (unsigned)failures;
 	h->cooldown_ms = (int64_t)cooldown;
+	h->queue_ms = (int64_t)queue;
 	h->started_ms = mono_ms();
 	for (unsigned s = 0; s < g->shards; s++)
-		add_peer(h, g->intake[s], "intake", s, 1);
+		add_peer(h, g->intake[s], "intake", s, 1, required);
 	for (size_t i = 0; i < GW_PEERS; i++)
-		add_peer(h, g->peers[i], gw_peer_names[i], 0, 0);
+		add_peer(h, g->peers[i], gw_peer_names[i], 0, 0, required);
 	pthread_mutex_unlock(&h->mu);
 	g->health = h;
 	hd_prom_add_collector(collect, h);
