@@ -8,12 +8,15 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct hd_admin {
 	struct MHD_Daemon *daemon;
 	_Atomic int *ready;
+	hd_admin_ready_fn check;
+	void *check_arg;
 };
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
@@ -28,6 +31,24 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
 	enum MHD_Result ok = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ok;
+}
+
+static enum MHD_Result readyz(hd_admin *a, struct MHD_Connection *conn)
+{
+	const char *text = "text/plain; charset=utf-8";
+	if (!a->ready || !atomic_load(a->ready))
+		return reply(conn, 503, text, "not ready\n", 10,
+			     MHD_RESPMEM_PERSISTENT);
+	char why[480] = "";
+	if (!a->check || a->check(a->check_arg, why, sizeof why) == HD_OK)
+		return reply(conn, 200, text, "ready\n", 6,
+			     MHD_RESPMEM_PERSISTENT);
+	char body[512];
+	int n = snprintf(body, sizeof body, "not ready: %s\n", why);
+	size_t len = n < 0 ? 0 : (size_t)n;
+	return reply(conn, 503, text, body,
+		     len < sizeof body ? len : sizeof body - 1,
+		     MHD_RESPMEM_MUST_COPY);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -50,12 +71,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (strcmp(url, "/healthz") == 0)
 		return reply(conn, 200, text, "ok\n", 3,
 			     MHD_RESPMEM_PERSISTENT);
-	if (strcmp(url, "/readyz") == 0) {
-		int ok = a->ready && atomic_load(a->ready);
-		return reply(conn, ok ? 200 : 503, text,
-			     ok ? "ready\n" : "not ready\n", ok ? 6 : 10,
-			     MHD_RESPMEM_PERSISTENT);
-	}
+	if (strcmp(url, "/readyz") == 0)
+		return readyz(a, conn);
 	if (strcmp(url, "/metrics") == 0) {
 		hd_buf b;
 		hd_buf_init(&b, (size_t)16 << 20);
@@ -76,7 +93,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 }
 
 int hd_admin_start(hd_admin **out, const char *bind, unsigned port,
-		   _Atomic int *ready)
+		   _Atomic int *ready, hd_admin_ready_fn check, void *arg)
 {
 	*out = NULL;
 	if (port == 0)
@@ -85,6 +102,8 @@ int hd_admin_start(hd_admin **out, const char *bind, unsigned port,
 	if (!a)
 		return HD_E_NOMEM;
 	a->ready = ready;
+	a->check = check;
+	a->check_arg = arg;
 	struct sockaddr_in addr = {.sin_family = AF_INET,
 				   .sin_port = htons((uint16_t)port)};
 	if (inet_pton(AF_INET, bind, &addr.sin_addr) != 1) {

@@ -10,6 +10,13 @@
 int hd_log_min_level = HD_LOG_INFO;
 static char service_name[32] = "hd";
 
+static _Thread_local const char *thread_trace;
+
+void hd_log_set_trace(const char *trace)
+{
+	thread_trace = trace && trace[0] ? trace : NULL;
+}
+
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
 void hd_log_init(const char *service, const char *level)
@@ -45,6 +52,13 @@ void hd_log_write(int level, const char *event, const char *fmt, ...)
 	size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
 	if (len > sizeof line - 2)
 		len = sizeof line - 2; /* truncated: still one line */
+	if (thread_trace && len < sizeof line - 2) {
+		int t = snprintf(line + len, sizeof line - len - 1,
+				 " trace=%.64s", thread_trace);
+		len += t > 0 ? (size_t)t : 0;
+		if (len > sizeof line - 2)
+			len = sizeof line - 2;
+	}
 	line[len++] = '\n';
 	ssize_t ignored = write(STDERR_FILENO, line, len);
 	(void)ignored;

@@ -10,6 +10,7 @@
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,32 @@ struct hd_rpc_client {
 	nng_ctx active
 		[MAX_TRACKED]; /* calls in flight, for hd_rpc_client_abort */
 	int used[MAX_TRACKED];
+	/* Connection state from nng's pipe notifications (hd_rpc_client_link):
+	 * written on nng's threads, read by anyone. */
+	_Atomic unsigned pipes;
+	_Atomic uint64_t connects;
+	_Atomic int64_t changed_ms;
 };
+
+static void on_pipe(nng_pipe p, nng_pipe_ev ev, void *arg)
+{
+	(void)p;
+	hd_rpc_client *c = arg;
+	if (ev == NNG_PIPE_EV_ADD_POST) {
+		atomic_fetch_add(&c->pipes, 1);
+		atomic_fetch_add(&c->connects, 1);
+	} else if (atomic_load(&c->pipes) > 0) {
+		atomic_fetch_sub(&c->pipes, 1);
+	}
+	atomic_store(&c->changed_ms, hd_prom_now_us() / 1000);
+}
+
+void hd_rpc_client_link(hd_rpc_client *c, hd_rpc_link *out)
+{
+	out->pipes = atomic_load(&c->pipes);
+	out->connects = atomic_load(&c->connects);
+	out->changed_ms = atomic_load(&c->changed_ms);
+}
 
 /* Remember ctx as in flight; -1 when aborted (the call must not start). */
 static int track(hd_rpc_client *c, nng_ctx ctx)
@@ -93,6 +119,9 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, MAX_REPLY_BYTES);
+	atomic_store(&c->changed_ms, hd_prom_now_us() / 1000);
+	nng_pipe_notify(c->sock, NNG_PIPE_EV_ADD_POST, on_pipe, c);
+	nng_pipe_notify(c->sock, NNG_PIPE_EV_REM_POST, on_pipe, c);
 	rc = hd_err_from_nng(nng_dial(c->sock, url, NULL, NNG_FLAG_NONBLOCK));
 	if (rc) {
 		nng_close(c->sock);
@@ -108,6 +137,9 @@ void hd_rpc_client_close(hd_rpc_client *c)
 {
 	if (!c)
 		return;
+	/* A close left behind by hd_nng_close_by must not call into c. */
+	nng_pipe_notify(c->sock, NNG_PIPE_EV_ADD_POST, NULL, NULL);
+	nng_pipe_notify(c->sock, NNG_PIPE_EV_REM_POST, NULL, NULL);
 	hd_nng_close_by(c->sock, 2000);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
@@ -175,6 +207,7 @@ static int call(hd_rpc_client *c, const char *method, const void *payload,
 		size_t len, const hd_principal *who, const char *trace_id,
 		int timeout_ms, hd_rpc_result *res)
 {
+	int64_t started_us = hd_prom_now_us();
 	memset(res, 0, sizeof *res);
 	nng_ctx ctx;
 	int rc = hd_err_from_nng(nng_ctx_open(&ctx, c->sock));
@@ -196,8 +229,13 @@ static int call(hd_rpc_client *c, const char *method, const void *payload,
 		return nrc == NNG_ETIMEDOUT ? HD_E_UNAVAILABLE
 					    : hd_err_from_nng(nrc);
 	}
+	/* timeout_ms bounds the whole call, not the send and the receive
+	 * each: the caller's deadline is one deadline. */
+	int64_t left = timeout_ms - (hd_prom_now_us() - started_us) / 1000;
 	nng_msg *reply = NULL;
-	rc = hd_err_from_nng(hd_nng_ctx_recv(ctx, &reply, timeout_ms));
+	rc = left <= 0 ? HD_E_TIMEDOUT
+		       : hd_err_from_nng(hd_nng_ctx_recv(ctx, &reply,
+							 (nng_duration)left));
 	if (rc == HD_OK) {
 		rc = decode_reply(reply, res);
 		nng_msg_free(reply);

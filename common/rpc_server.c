@@ -112,6 +112,7 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 				   .trace_id = req->trace_id,
 				   .deadline_ms = req->deadline_ms};
 		copy_principal(&call.principal, req->principal);
+		hd_log_set_trace(req->trace_id); /* until the reply is built */
 		if (!fn)
 			rc = hd_rpc_fail(&rep, HD_E_NOTFOUND, NULL,
 					 "unknown method '%.100s'",
@@ -125,6 +126,7 @@ static nng_msg *handle(hd_rpc_server *srv, nng_msg *in)
 	    rc != HD_E_UNAUTHORIZED)
 		hd_warn("rpc.failed", "method=%.100s err=%s msg=\"%s\"", method,
 			hd_errname(rc), rep.message);
+	hd_log_set_trace(NULL);
 	Hd__RpcReply reply = HD__RPC_REPLY__INIT;
 	reply.status = (Hd__Status)hd_err_status(rc);
 	reply.message = rep.message[0] ? rep.message

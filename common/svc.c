@@ -350,9 +350,9 @@ static int start_admin(hd_svc *svc)
 		return HD_E_INVALID;
 	hd_prom_add_collector(collect_bus, svc);
 	hd_prom_add_collector(hd_obs_collect, svc);
-	return hd_admin_start(&svc->admin,
-			      hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
-			      (unsigned)port, &svc->ready);
+	return hd_admin_start(
+		&svc->admin, hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
+		(unsigned)port, &svc->ready, svc->ready_check, svc->ready_arg);
 }
 
 static const hd_rpc_route bus_routes[] = {{"bus.status", bus_status},

@@ -1,13 +1,27 @@
 /* Authentication: HTTP Basic "email/token:TOKEN" (API token), Basic
  * "email:password" (argon2id, checked by intake) and "Bearer TOKEN" (OAuth),
- * all resolved by intake's directory shard and cached for two seconds so a
- * busy client costs one RPC per period, not one per request. The short TTL
- * bounds how long another gateway lets a revoked token or a suspended user
- * through; this gateway flushes on its own writes (gw_auth_flush). The cache
- * keys are hashes of the header, so no credential is kept in the clear. */
+ * all resolved by intake's directory shard (shard 0) and cached, so a busy
+ * client costs one RPC per HD_AUTH_CACHE_TTL_MS, not one per request. The
+ * short TTL bounds how long another gateway lets a revoked token or a
+ * suspended user through; this gateway flushes on its own writes
+ * (gw_auth_flush), and a 401 from the directory evicts at once.
+ *
+ * When the directory shard is unreachable (known down, or the call fails
+ * in transport), a credential verified within HD_AUTH_STALE_MS is still
+ * served from the cache: signed-in users keep working on the other
+ * services; only new sign-ins wait for shard 0. Revocation needs shard 0
+ * to be up, which is when it can be checked at all.
+ *
+ * The cache is bounded (CACHE_SLOTS, direct-mapped: a colliding credential
+ * replaces the older one) and keyed by a BLAKE2b hash of the header under
+ * a random per-process key, so no credential is kept in the clear nor can
+ * a memory dump be matched against guessed ones. */
+#include "gw_health.h"
 #include "gw_users.h"
 
+#include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/log.h"
 #include "hd/store.h"
 #include "ticket.pb-c.h"
 #include "user.pb-c.h"
@@ -17,29 +31,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS  1024
-#define CACHE_TTL_MS 2000
-#define MAX_HEADER   1024
+#define CACHE_SLOTS 4096
+#define MAX_HEADER  1024
 
 typedef struct slot {
 	uint8_t key[16];
-	int64_t expires_ms;
+	int64_t verified_ms; /* 0: empty */
 	hd_principal who;
 } slot;
 
 struct gw_auth_cache {
 	pthread_mutex_t mu;
+	uint8_t hash_key[crypto_generichash_KEYBYTES];
+	int64_t ttl_ms, stale_ms;
 	slot slots[CACHE_SLOTS];
 };
 
 int gw_auth_init(gw *g)
 {
+	uint64_t ttl = 0, stale = 0;
 	if (sodium_init() < 0)
 		return HD_E_INTERNAL;
+	int rc = hd_cfg_u64(&g->svc->cfg, "HD_AUTH_CACHE_TTL_MS", 0, 3600000,
+			    &ttl);
+	if (!rc)
+		rc = hd_cfg_u64(&g->svc->cfg, "HD_AUTH_STALE_MS", 0,
+				(uint64_t)7 * 24 * 3600000, &stale);
+	if (rc)
+		return rc;
 	g->auth = calloc(1, sizeof *g->auth);
 	if (!g->auth)
 		return HD_E_NOMEM;
 	pthread_mutex_init(&g->auth->mu, NULL);
+	randombytes_buf(g->auth->hash_key, sizeof g->auth->hash_key);
+	g->auth->ttl_ms = (int64_t)ttl;
+	g->auth->stale_ms = (int64_t)stale;
 	return HD_OK;
 }
 
@@ -48,15 +74,21 @@ void gw_auth_release(gw *g)
 	if (!g->auth)
 		return;
 	pthread_mutex_destroy(&g->auth->mu);
+	sodium_memzero(g->auth, sizeof *g->auth);
 	free(g->auth);
 	g->auth = NULL;
+}
+
+int64_t gw_auth_stale_ms(const gw *g)
+{
+	return g->auth ? g->auth->stale_ms : 0;
 }
 
 void gw_auth_flush(gw *g)
 {
 	pthread_mutex_lock(&g->auth->mu);
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		g->auth->slots[i].expires_ms = 0;
+		g->auth->slots[i].verified_ms = 0;
 	pthread_mutex_unlock(&g->auth->mu);
 }
 
@@ -67,12 +99,14 @@ static slot *slot_for(gw_auth_cache *c, const uint8_t key[16])
 	return &c->slots[h % CACHE_SLOTS];
 }
 
-static int cache_get(gw_auth_cache *c, const uint8_t key[16], hd_principal *who)
+/* The cached principal for key verified less than max_age_ms ago. */
+static int cache_get(gw_auth_cache *c, const uint8_t key[16],
+		     int64_t max_age_ms, hd_principal *who)
 {
 	int hit = 0;
 	pthread_mutex_lock(&c->mu);
 	slot *s = slot_for(c, key);
-	if (s->expires_ms > hd_wall_ms() &&
+	if (s->verified_ms && hd_wall_ms() - s->verified_ms < max_age_ms &&
 	    sodium_memcmp(s->key, key, 16) == 0) {
 		*who = s->who;
 		hit = 1;
@@ -88,7 +122,17 @@ static void cache_put(gw_auth_cache *c, const uint8_t key[16],
 	slot *s = slot_for(c, key);
 	memcpy(s->key, key, 16);
 	s->who = *who;
-	s->expires_ms = hd_wall_ms() + CACHE_TTL_MS;
+	s->verified_ms = hd_wall_ms();
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* The directory refused the credential: forget it now. */
+static void cache_drop(gw_auth_cache *c, const uint8_t key[16])
+{
+	pthread_mutex_lock(&c->mu);
+	slot *s = slot_for(c, key);
+	if (sodium_memcmp(s->key, key, 16) == 0)
+		s->verified_ms = 0;
 	pthread_mutex_unlock(&c->mu);
 }
 
@@ -161,8 +205,8 @@ static void org_sharing(gw *g, gw_req *r)
 	uint8_t buf[16];
 	size_t len = hd__id_request__pack(&ir, buf);
 	hd_rpc_result res;
-	if (hd_rpc_call(g->intake[0], "orgs.get", buf, len, &r->who, r->trace,
-			g->rpc_timeout_ms, &res) == HD_OK &&
+	if (gw_rpc(g, g->intake[0], r, "orgs.get", buf, len, &r->who, &res,
+		   NULL) == HD_OK &&
 	    res.rc == HD_OK) {
 		Hd__Organization *o =
 			hd__organization__unpack(NULL, res.len, res.payload);
@@ -172,17 +216,10 @@ static void org_sharing(gw *g, gw_req *r)
 	hd_rpc_result_release(&res);
 }
 
-int gw_authenticate(gw *g, gw_req *r)
+/* Ask the directory about the header; HD_OK fills r->who. Transport
+ * failures come back as they are (the caller may serve a stale entry). */
+static int verify(gw *g, gw_req *r, const char *header)
 {
-	const char *header = MHD_lookup_connection_value(
-		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!header || strlen(header) >= MAX_HEADER)
-		return HD_E_UNAUTHORIZED;
-	uint8_t key[16];
-	crypto_generichash(key, sizeof key, (const unsigned char *)header,
-			   strlen(header), NULL, 0);
-	if (cache_get(g->auth, key, &r->who))
-		return HD_OK;
 	char email[256], token[256];
 	const char *method = NULL;
 	int rc = parse_header(header, email, sizeof email, token, sizeof token,
@@ -196,21 +233,45 @@ int gw_authenticate(gw *g, gw_req *r)
 	size_t len = hd__auth_token_request__pack(&ar, buf);
 	sodium_memzero(token, sizeof token);
 	hd_rpc_result res;
-	rc = hd_rpc_call(g->intake[0], method, buf, len, NULL, r->trace,
-			 g->rpc_timeout_ms, &res);
+	rc = gw_rpc(g, g->intake[0], r, method, buf, len, NULL, &res, NULL);
 	sodium_memzero(buf, sizeof buf);
 	if (rc == HD_OK && res.rc == HD_OK) {
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
 		if (u) {
 			principal_from_user(&r->who, u);
 			org_sharing(g, r);
-			cache_put(g->auth, key, &r->who);
 		}
 		rc = u ? HD_OK : HD_E_INTERNAL;
 		hd__user__free_unpacked(u, NULL);
 	} else if (rc == HD_OK) {
-		rc = res.rc == HD_E_UNAUTHORIZED ? HD_E_UNAUTHORIZED : res.rc;
+		rc = res.rc;
 	}
 	hd_rpc_result_release(&res);
+	return rc;
+}
+
+int gw_authenticate(gw *g, gw_req *r)
+{
+	const char *header = MHD_lookup_connection_value(
+		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (!header || strlen(header) >= MAX_HEADER)
+		return HD_E_UNAUTHORIZED;
+	gw_auth_cache *c = g->auth;
+	uint8_t key[16];
+	crypto_generichash(key, sizeof key, (const unsigned char *)header,
+			   strlen(header), c->hash_key, sizeof c->hash_key);
+	if (cache_get(c, key, c->ttl_ms, &r->who))
+		return HD_OK;
+	/* The directory is known down: do not wait for it. */
+	if (gw_peer_known_down(g, g->intake[0]) &&
+	    cache_get(c, key, c->stale_ms, &r->who))
+		return HD_OK;
+	int rc = verify(g, r, header);
+	if (rc == HD_OK)
+		cache_put(c, key, &r->who);
+	else if (rc == HD_E_UNAUTHORIZED)
+		cache_drop(c, key);
+	else if (gw_unreachable(rc) && cache_get(c, key, c->stale_ms, &r->who))
+		rc = HD_OK;
 	return rc;
 }

@@ -27,6 +27,19 @@ int gw_caller_groups(gw *g, gw_req *r, uint64_t *ids, size_t *n, gw_resp *out)
 	     !rc && i < l->n_group_memberships && *n < GW_MAX_GROUPS; i++)
 		ids[(*n)++] = l->group_memberships[i]->group_id;
 	hd__group_membership_list__free_unpacked(l, NULL);
+	if (!rc) {
+		gw_groups_remember(r->who.user_id, ids, *n);
+	} else if (gw_unreachable(rc) &&
+		   gw_groups_recall(r->who.user_id, gw_auth_stale_ms(g), ids,
+				    n)) {
+		/* the directory is down: the groups last read, as for the
+		 * credentials that signed this caller in */
+		json_decref(out->body);
+		out->body = NULL;
+		out->status = 0;
+		out->retry_after = 0;
+		rc = HD_OK;
+	}
 	return rc;
 }
 

@@ -104,8 +104,7 @@ static int call_peer(gw *g, gw_req *r, hd_rpc_client *c, const char *method,
 	hd_buf_init(&b, (size_t)32 << 20);
 	int rc = hd_pb_pack(&b, msg);
 	if (rc == HD_OK)
-		rc = hd_rpc_call(c, method, b.data, b.len, &r->who, r->trace,
-				 g->rpc_timeout_ms, res);
+		rc = gw_rpc(g, c, r, method, b.data, b.len, &r->who, res, NULL);
 	hd_buf_release(&b);
 	return rc;
 }

@@ -59,6 +59,9 @@ int gw_from_err(gw_resp *out, int rc, const char *what)
 	case HD_E_UNAVAILABLE:
 	case HD_E_TIMEDOUT:
 	case HD_E_CLOSED:
+		/* Every 503 says when to come back (issue 19: fail fast). */
+		if (!out->retry_after)
+			out->retry_after = 1;
 		return gw_error(out, 503, "ServiceUnavailable", what);
 	default:
 		return gw_error(out, 500, "InternalError", what);

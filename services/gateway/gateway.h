@@ -20,6 +20,7 @@
 #define GW_PEERS      4 /* routing, knowledge, notifications, metrics */
 
 typedef struct gw_auth_cache gw_auth_cache;
+typedef struct gw_health gw_health;
 
 typedef struct gw {
 	hd_svc *svc;
@@ -32,6 +33,7 @@ typedef struct gw {
 	char bind[64];
 	unsigned port;
 	gw_auth_cache *auth;
+	gw_health *health; /* peer_health.c: breakers and bulkheads */
 } gw;
 
 extern const char *const gw_peer_names[GW_PEERS];
@@ -51,6 +53,9 @@ typedef struct gw_req {
 	hd_principal who;
 	char trace[33];
 	char base_url[300]; /* "http://host:port", from the request's Host */
+	/* Monotonic ms by which every RPC of this request must be done
+	 * (gw_req_deadline); 0: none yet. */
+	int64_t deadline_ms;
 } gw_req;
 
 /* What a handler answers; body is owned and freed by the HTTP layer. */
@@ -64,8 +69,11 @@ typedef struct gw_resp {
 	size_t raw_len;
 	char raw_type[128];
 	char raw_name[256]; /* Content-Disposition file name */
-	/* seconds: a 429 from a handler's own limit (Retry-After) */
+	/* seconds: a 429 from a handler's own limit, or a 503 (Retry-After) */
 	unsigned retry_after;
+	/* A fan-out answered without some shards: the X-HD-Partial header
+	 * value ("shards=1,3" — the missing ones); "" when whole. */
+	char partial[128];
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);
@@ -157,6 +165,27 @@ int gw_invalid_must(gw_resp *out, const char *field, const char *what);
 int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res);
 int gw_from_err(gw_resp *out, int rc, const char *what);
 
+/* call.c: one RPC to c for r, under r's deadline (gw_time_left) and the
+ * peer's circuit breaker and bulkhead (gw_health.h). Returns the transport
+ * outcome; on HD_OK the peer's answer is in *res (release it). On failure
+ * *res is empty and, when out is not NULL, out holds a 503 naming the peer
+ * with Retry-After. who may be NULL (authentication). */
+int gw_rpc(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
+	   const void *payload, size_t len, const hd_principal *who,
+	   hd_rpc_result *res, gw_resp *out);
+/* 1 when rc (from gw_call or gw_rpc) means the peer could not be reached
+ * or did not answer in time: a fan-out may go on without that shard. */
+int gw_unreachable(int rc);
+/* A fan-out's call to shard s ended with rc: when the shard was
+ * unreachable and the fan-out can still answer (more shards to ask or
+ * some answered), note s in missing[], clear out and return 1 (skip it);
+ * else 0. */
+int gw_skip_shard(gw *g, int rc, unsigned s, unsigned *missing,
+		  size_t *nmissing, gw_resp *out);
+/* Mark out (a complete 200 answer) as missing the listed shards: the
+ * X-HD-Partial header and "hd_partial": {"missing_shards": [...]}. */
+void gw_partial(gw_resp *out, const unsigned *missing, size_t n);
+
 /* call.c: call method on c with req (a protobuf-c message, or NULL) and
  * decode the reply as reply_desc into *reply (the caller frees it with
  * protobuf_c_message_free_unpacked). On failure out holds the HTTP error
@@ -171,6 +200,10 @@ void gw_auth_release(gw *g);
 /* Authenticate from the Authorization header into r->who: HD_OK,
  * HD_E_UNAUTHORIZED, or a transport error (the directory is down). */
 int gw_authenticate(gw *g, gw_req *r);
+/* How long a verified credential may still be used while the directory is
+ * unreachable (HD_AUTH_STALE_MS); other caller facts cached for the same
+ * purpose (groups_cache.c) use the same bound. */
+int64_t gw_auth_stale_ms(const gw *g);
 
 /* json.c */
 void gw_iso_time(int64_t ms, char out[21]);

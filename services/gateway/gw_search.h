@@ -15,11 +15,15 @@ typedef struct gw_search_result {
 	unsigned nreplies;
 	Hd__SearchHit **hits;
 	size_t n;
-	uint64_t count; /* every match over all shards */
+	uint64_t count;                  /* every match over all shards */
+	unsigned missing[GW_MAX_SHARDS]; /* shards that could not answer */
+	size_t nmissing;
 } gw_search_result;
 
 /* Run query on every intake shard asking each for `limit` hits, and merge.
- * On failure out holds the HTTP error. Release with gw_search_release. */
+ * Unreachable shards are left out and listed in res->missing (see
+ * gw_partial); when none answers, or on another failure, out holds the
+ * HTTP error. Release with gw_search_release. */
 int gw_search_gather(gw *g, gw_req *r, const Hd__SearchRequest *sr,
 		     gw_search_result *res, gw_resp *out);
 void gw_search_release(gw_search_result *res);

@@ -1,6 +1,7 @@
 /* The HTTP edge: libmicrohttpd callbacks, body limits, routing, auth, and
  * writing responses. Handlers never touch the connection. */
 #include "gateway.h"
+#include "gw_health.h"
 #include "gw_obs.h"
 #include "gw_users.h"
 
@@ -166,6 +167,8 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl)
 	if (out->api_warn[0])
 		MHD_add_response_header(resp, "x-zendesk-api-warn",
 					out->api_warn);
+	if (out->partial[0])
+		MHD_add_response_header(resp, "X-HD-Partial", out->partial);
 	if (out->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Basic realm=\"Web Password\"");
@@ -285,6 +288,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	gw_ratelimit_take(0, &rl);
 	trace_id(r);
 	base_url(g, r);
+	gw_req_deadline(g, r);
 	const gw_route *route = dispatch(g, r, &out, &rl);
 	enum MHD_Result ok = send_response(r, &out, &rl);
 	gw_obs_request(r->method, route ? route->pattern : NULL, out.status,

@@ -2,6 +2,7 @@
  * and job statuses. The work runs synchronously; the finished job is kept
  * on intake shard 0 (jobs.put) so GET /job_statuses/{id} works from any
  * gateway. */
+#include "gw_health.h"
 #include "gw_tickets.h"
 
 #include "hd/err.h"
@@ -127,6 +128,7 @@ int gw_tickets_create_many(gw *g, gw_req *r, gw_resp *out)
 	{
 		gw_resp err = {0};
 		Hd__TicketWriteReply *rep = NULL;
+		gw_req_deadline(g, r); /* a bulk job's deadline is per item */
 		j.total++;
 		int bad = !json_is_object(t) ||
 			  gw_ticket_requester(g, r, t, &err) ||
@@ -169,6 +171,7 @@ static json_t *update_one(gw *g, gw_req *r, uint64_t id, json_t *t,
 {
 	gw_resp err = {0};
 	Hd__TicketWriteReply *rep = NULL;
+	gw_req_deadline(g, r); /* a bulk job's deadline is per item */
 	hd_rpc_client *c = gw_ticket_shard(g, id);
 	int rc = c ? gw_ticket_write(g, r, c, id, t, action, NULL, &rep, &err)
 		   : gw_from_err(&err, HD_E_NOTFOUND, "Not found");
@@ -271,6 +274,7 @@ int gw_tickets_merge(gw *g, gw_req *r, gw_resp *out)
 		uint64_t sid = json_is_integer(id)
 				       ? (uint64_t)json_integer_value(id)
 				       : 0;
+		gw_req_deadline(g, r); /* a bulk job's deadline is per item */
 		j.total++;
 		json_array_append_new(
 			j.results,

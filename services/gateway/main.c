@@ -1,5 +1,6 @@
 /* gateway: wiring only — config, RPC clients, HTTP listener. */
 #include "gateway.h"
+#include "gw_health.h"
 #include "gw_users.h"
 
 #include "hd/err.h"
@@ -19,7 +20,25 @@ static const hd_cfg_opt opts[] = {
 	{"HD_MAX_UPLOAD", "--max-upload", "10485760",
 	 "largest POST /uploads body in bytes (413 beyond)"},
 	{"HD_RPC_TIMEOUT_MS", "--rpc-timeout-ms", "10000",
-	 "how long a request waits for the owning service"},
+	 "one deadline per HTTP request, shared by all of its RPCs"},
+	{"HD_PEER_MAX_INFLIGHT", "--peer-max-inflight", "48",
+	 "calls in flight to one service at most (503 beyond), so a hung "
+	 "service cannot hold every HTTP thread"},
+	{"HD_PEER_QUEUE_MS", "--peer-queue-ms", "100",
+	 "how long a call waits for a free slot under HD_PEER_MAX_INFLIGHT"},
+	{"HD_BREAKER_FAILURES", "--breaker-failures", "5",
+	 "transport failures in a row that open a service's circuit "
+	 "(503 + Retry-After at once while open)"},
+	{"HD_BREAKER_COOLDOWN_MS", "--breaker-cooldown-ms", "2000",
+	 "how long an open circuit refuses calls before one probe"},
+	{"HD_READY_PEERS", "--ready-peers",
+	 "intake,routing,knowledge,notifications,metrics",
+	 "services /readyz needs reachable (comma-separated)"},
+	{"HD_AUTH_CACHE_TTL_MS", "--auth-cache-ttl-ms", "2000",
+	 "how long a verified credential is trusted before asking intake"},
+	{"HD_AUTH_STALE_MS", "--auth-stale-ms", "900000",
+	 "how long a verified credential still signs in while intake shard "
+	 "0 is unreachable (0: never)"},
 	{"HD_RATE_LIMIT", "--rate-limit", "700",
 	 "requests per minute per user (429 beyond)"},
 	{"HD_ANONYMOUS_REQUESTS", "--anonymous-requests", "0",
@@ -83,6 +102,8 @@ static int setup(hd_svc *svc, void *ctx)
 	if (!rc)
 		rc = open_clients(g, svc);
 	if (!rc)
+		rc = gw_health_init(g);
+	if (!rc)
 		rc = gw_http_start(g, (unsigned)threads);
 	return rc;
 }
@@ -92,6 +113,7 @@ static void teardown(hd_svc *svc, void *ctx)
 	(void)svc;
 	gw *g = ctx;
 	gw_http_stop(g); /* finishes in-flight requests */
+	gw_health_release(g);
 	for (unsigned s = 0; s < g->shards; s++)
 		hd_rpc_client_close(g->intake[s]);
 	for (size_t p = 0; p < GW_PEERS; p++)

@@ -79,7 +79,9 @@ int gw_search_gather(gw *g, gw_req *r, const Hd__SearchRequest *sr,
 		Hd__SearchReply *rep = NULL;
 		rc = gw_call(g, g->intake[s], r, "search.tickets", sr,
 			     &hd__search_reply__descriptor, (void **)&rep, out);
-		if (!rc)
+		if (gw_skip_shard(g, rc, s, res->missing, &res->nmissing, out))
+			rc = HD_OK;
+		else if (!rc)
 			res->replies[res->nreplies++] = rep;
 	}
 	hd__search_request__free_unpacked(resolved, NULL);
@@ -153,6 +155,7 @@ static int gw_search(gw *g, gw_req *r, gw_resp *out)
 		gw_page_links(r, &p, out->body, listed, 0, NULL, NULL);
 		json_object_set_new(out->body, "count",
 				    json_integer((json_int_t)res.count));
+		gw_partial(out, res.missing, res.nmissing);
 	}
 	gw_search_release(&res);
 	return rc;
@@ -169,6 +172,7 @@ static int gw_search_count(gw *g, gw_req *r, gw_resp *out)
 	if (!rc) {
 		out->status = 200;
 		out->body = json_pack("{s:I}", "count", (json_int_t)res.count);
+		gw_partial(out, res.missing, res.nmissing);
 	}
 	gw_search_release(&res);
 	return rc;

@@ -73,15 +73,19 @@ static int read_sort(gw_req *r, const gw_page *p, Hd__TicketListRequest *q,
 	return HD_OK;
 }
 
-/* Ask every shard; append what they return to *all. */
+/* Ask every shard; append what they return to *all. A shard that cannot
+ * be reached is left out and listed in missing[]; only when none answers
+ * is the list an error. */
 static int gather(gw *g, gw_req *r, Hd__TicketListRequest *q, merged **all,
 		  size_t *n, uint64_t *count, Hd__TicketListReply **reps,
-		  gw_resp *out)
+		  unsigned *missing, size_t *nmissing, gw_resp *out)
 {
 	for (unsigned s = 0; s < g->shards; s++) {
 		int rc = gw_call(g, g->intake[s], r, "tickets.list", q,
 				 &hd__ticket_list_reply__descriptor,
 				 (void **)&reps[s], out);
+		if (gw_skip_shard(g, rc, s, missing, nmissing, out))
+			continue;
 		if (rc)
 			return rc;
 		*count += reps[s]->count;
@@ -153,11 +157,14 @@ int gw_tickets_run_list(gw *g, gw_req *r, const list_q *lq, gw_resp *out)
 	merged *all = NULL;
 	size_t n = 0;
 	uint64_t count = 0;
-	rc = gather(g, r, &q, &all, &n, &count, reps, out);
+	unsigned missing[GW_MAX_SHARDS];
+	size_t nmissing = 0;
+	rc = gather(g, r, &q, &all, &n, &count, reps, missing, &nmissing, out);
 	if (!rc) {
 		if (n)
 			qsort(all, n, sizeof *all, q.desc ? cmp_desc : cmp_asc);
 		render(g, r, lq, &p, all, n, count, out);
+		gw_partial(out, missing, nmissing);
 	}
 	free(all);
 	for (unsigned s = 0; s < g->shards; s++)
@@ -248,11 +255,15 @@ int gw_tickets_count(gw *g, gw_req *r, gw_resp *out)
 	q.limit = 1;
 	q.sort_by = (char *)"id";
 	uint64_t total = 0;
+	unsigned missing[GW_MAX_SHARDS];
+	size_t nmissing = 0;
 	for (unsigned s = 0; s < g->shards; s++) {
 		Hd__TicketListReply *rep = NULL;
 		int rc = gw_call(g, g->intake[s], r, "tickets.list", &q,
 				 &hd__ticket_list_reply__descriptor,
 				 (void **)&rep, out);
+		if (gw_skip_shard(g, rc, s, missing, &nmissing, out))
+			continue;
 		if (rc)
 			return rc;
 		total += rep->count;
@@ -262,5 +273,6 @@ int gw_tickets_count(gw *g, gw_req *r, gw_resp *out)
 	out->body =
 		json_pack("{s:{s:I, s:o}}", "count", "value", (json_int_t)total,
 			  "refreshed_at", gw_time_json(hd_now_ms()));
+	gw_partial(out, missing, nmissing);
 	return HD_OK;
 }

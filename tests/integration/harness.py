@@ -181,8 +181,10 @@ class Suite:
                                                            "..", "lsan.supp"),
             "UBSAN_OPTIONS": "print_stacktrace=1",
         })
-        self.env.update(env or {})
         self.services = services or SERVICES
+        # The gateway's /readyz needs only the peers this suite runs.
+        self.env["HD_READY_PEERS"] = ",".join(n for n in self.services if n != "gateway")
+        self.env.update(env or {})
         self.auth = basic(ADMIN_EMAIL, ADMIN_TOKEN)
 
     # ---- test clock ----
@@ -265,6 +267,28 @@ class Suite:
     def restart(self, name, shard=0):
         self.start_service(name, shard)
         self.wait_ready(name, shard)
+        if name != "gateway":
+            self.wait_gateway_sees(name, shard)
+
+    def gateway_ready(self):
+        """The gateway's /readyz: (status, body)."""
+        return self.admin_get(self.key("gateway"), "/readyz")
+
+    def wait_gateway_sees(self, name, shard=0, timeout=20):
+        """Wait until the gateway no longer counts name's shard as down (it
+        answers 503 at once for a peer it knows down, until it reconnects)."""
+        k = self.key("gateway")
+        if k not in self.procs or self.procs[k].poll() is not None:
+            return
+        peer = f"{name}-{shard}" if name == "intake" else name
+        deadline = time.time() + timeout
+        body = ""
+        while time.time() < deadline:
+            status, body = self.gateway_ready()
+            if status == 200 or f"{peer} unreachable" not in body:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"the gateway still finds {peer} down after {timeout}s: {body}")
 
     def stop_service(self, name, shard=0, timeout=20):
         """SIGTERM and wait; returns the exit status. Every service exits

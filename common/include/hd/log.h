@@ -12,6 +12,11 @@ extern int hd_log_min_level;
  * ("debug", "info", "warn", "error"; anything else keeps "info"). */
 void hd_log_init(const char *service, const char *level);
 
+/* The trace id of the request this thread works on (NULL or "" clears it):
+ * every line the thread writes meanwhile ends in trace=<id>. The RPC server
+ * sets it around each handler; the string is borrowed until cleared. */
+void hd_log_set_trace(const char *trace);
+
 /* event: a stable dotted name; fmt: key=value fields (printf-style). */
 void hd_log_write(int level, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

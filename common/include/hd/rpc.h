@@ -74,6 +74,16 @@ void hd_rpc_client_close(hd_rpc_client *c);
  * for stopping a thread that may be waiting on a dead peer. Thread-safe. */
 void hd_rpc_client_abort(hd_rpc_client *c);
 
+/* What the client's socket knows of its peer, from nng's pipe events:
+ * pipes connected now, connections made since open, and when either last
+ * changed (monotonic ms, as hd_prom_now_us()/1000). Any thread. */
+typedef struct hd_rpc_link {
+	unsigned pipes;
+	uint64_t connects;
+	int64_t changed_ms;
+} hd_rpc_link;
+void hd_rpc_client_link(hd_rpc_client *c, hd_rpc_link *out);
+
 typedef struct hd_rpc_result {
 	int rc; /* HD_OK or the error the peer answered */
 	char message[256];
@@ -83,7 +93,8 @@ typedef struct hd_rpc_result {
 	size_t len;
 } hd_rpc_result;
 
-/* Send one request and wait up to timeout_ms for the reply. The return value
+/* Send one request and wait up to timeout_ms in all (send and reply) for
+ * the reply. The return value
  * is the transport outcome (HD_OK, HD_E_TIMEDOUT, HD_E_UNAVAILABLE,
  * HD_E_CLOSED, HD_E_DECODE); on HD_OK the peer's answer is in *res. */
 int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,

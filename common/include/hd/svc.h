@@ -53,6 +53,9 @@ typedef struct hd_svc {
 	int lock_fd;              /* flock on data_dir: one instance only */
 	unsigned stop_timeout_ms; /* HD_STOP_TIMEOUT_MS */
 	_Atomic int ready;
+	/* Optional, set in def->setup: asked by /readyz (see hd/admin.h). */
+	hd_admin_ready_fn ready_check;
+	void *ready_arg;
 } hd_svc;
 
 /* main()'s exit status when the configuration is refused (sysexits.h's
