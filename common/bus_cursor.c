@@ -15,30 +15,43 @@ const char *hd_bus_reason_name(int reason)
 	return names[reason];
 }
 
+int hd_bus_cursor_decode(const void *p, size_t len, hd_bus_cursor *out)
+{
+	memset(out, 0, sizeof *out);
+	if (len != 8 && len != 16 && len != 17)
+		return HD_E_CORRUPT;
+	const uint8_t *b = p;
+	out->seq = hd_key_get_u64(b);
+	if (len >= 16)
+		out->incarnation = hd_key_get_u64(b + 8);
+	if (len == 17)
+		out->reason = b[16];
+	return HD_OK;
+}
+
+size_t hd_bus_cursor_encode(const hd_bus_cursor *c, uint8_t out[17])
+{
+	hd_key_u64(out, c->seq);
+	hd_key_u64(out + 8, c->incarnation);
+	out[16] = (uint8_t)c->reason;
+	return c->reason ? 17 : 16;
+}
+
 void hd_bus_cursor_read(hd_txn *t, MDB_dbi dbi, const char *key,
 			hd_bus_cursor *out)
 {
 	MDB_val v;
 	memset(out, 0, sizeof *out);
-	if (hd_txn_get(t, dbi, key, strlen(key), &v) ||
-	    (v.mv_size != 8 && v.mv_size != 16 && v.mv_size != 17))
-		return;
-	const uint8_t *b = v.mv_data;
-	out->seq = hd_key_get_u64(b);
-	if (v.mv_size >= 16)
-		out->incarnation = hd_key_get_u64(b + 8);
-	if (v.mv_size == 17)
-		out->reason = b[16];
+	if (hd_txn_get(t, dbi, key, strlen(key), &v) == HD_OK)
+		hd_bus_cursor_decode(v.mv_data, v.mv_size, out);
 }
 
 int hd_bus_cursor_write(hd_txn *t, MDB_dbi dbi, const char *key,
 			const hd_bus_cursor *c)
 {
 	uint8_t b[17];
-	hd_key_u64(b, c->seq);
-	hd_key_u64(b + 8, c->incarnation);
-	b[16] = (uint8_t)c->reason;
-	return hd_txn_put(t, dbi, key, strlen(key), b, c->reason ? 17 : 16);
+	size_t n = hd_bus_cursor_encode(c, b);
+	return hd_txn_put(t, dbi, key, strlen(key), b, n);
 }
 
 int hd_bus_cursor_check(hd_bus_cursor *c, uint64_t inc)

@@ -11,6 +11,7 @@
 #include "hd/obs.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
+#include "hd/prom_process.h"
 #include "rpc.pb-c.h"
 
 #include <ctype.h>
@@ -405,6 +406,7 @@ static int start_admin(hd_svc *svc)
 		return HD_E_INVALID;
 	hd_prom_add_collector(collect_bus, svc);
 	hd_prom_add_collector(hd_obs_collect, svc);
+	hd_prom_add_collector(hd_prom_process_collect, NULL);
 	return hd_admin_start(&svc->admin,
 			      hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
 			      (unsigned)port, &svc->ready);

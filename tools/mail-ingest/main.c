@@ -9,6 +9,7 @@
  * makes the MTA bounce it to its sender; in --flush such files move to
  * spool/rejected/. */
 #include "hd/buf.h"
+#include "hd/version.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -69,7 +70,10 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->url = argv[++i];
 		else if (strcmp(argv[i], "--spool") == 0 && i + 1 < argc)
 			o->spool = argv[++i];
-		else if (strcmp(argv[i], "--help") == 0) {
+		else if (strcmp(argv[i], "--version") == 0) {
+			hd_version_print("hd-mail-ingest");
+			exit(EX_OK_);
+		} else if (strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(EX_OK_);
 		} else {

@@ -67,6 +67,12 @@ typedef struct hd_bus_cursor {
 	uint64_t incarnation; /* the source's; 0 = not yet known */
 	int reason;           /* HD_BUS_OK unless diverged */
 } hd_bus_cursor;
+/* A cursor's stored bytes (__cursors values; hd-restore edits them):
+ * u64 seq ‖ u64 incarnation ‖ [u8 reason], big-endian; an 8-byte value
+ * from before incarnations is seq alone. decode: HD_E_CORRUPT for any
+ * other length (*out zeroed). encode returns the length written. */
+int hd_bus_cursor_decode(const void *p, size_t len, hd_bus_cursor *out);
+size_t hd_bus_cursor_encode(const hd_bus_cursor *c, uint8_t out[17]);
 
 typedef struct hd_cursor_status {
 	char name[32];
