@@ -150,6 +150,32 @@ $(BUILD)/bin/hd-mail-ingest: $(BUILD)/obj/tools/mail-ingest/main.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+# ---- storeops: build identity, hd-backup / hd-restore ----
+# --version and hd_build_info read build/<mode>/gen/hd_version_gen.h: the
+# VERSION file (or `git describe`), the commit, the mode and the compiler.
+# It is rewritten only when that text changes, so only version.o rebuilds.
+HD_VERSION_STR := $(shell cat VERSION 2>/dev/null || git describe --tags --always 2>/dev/null || echo unknown)
+HD_COMMIT_STR := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo +dirty)
+HD_CC_STR := $(notdir $(lastword $(CC))) $(shell $(CC) -dumpfullversion -dumpversion 2>/dev/null | head -n1)
+VERSION_H := $(BUILD)/gen/hd_version_gen.h
+$(VERSION_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define HD_BUILD_VERSION "%s"\n#define HD_BUILD_COMMIT "%s"\n#define HD_BUILD_MODE "%s"\n#define HD_BUILD_CC "%s"\n#define HD_BUILD_DATE "%s"\n' \
+	  '$(HD_VERSION_STR)' '$(HD_COMMIT_STR)' '$(MODE)' '$(HD_CC_STR)' "$$(date -u +%Y-%m-%d)" > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/obj/common/version.o: $(VERSION_H)
+$(BUILD)/obj/common/version.o: CFLAGS_ALL += -I$(BUILD)/gen
+.PHONY: FORCE
+FORCE:
+
+# hd-backup / hd-restore (tools/backup): hot copies of the stores, and
+# restores that give a store a new incarnation (docs/operations.md).
+BACKUP_OBJ := $(BUILD)/obj/tools/backup/stores.o
+build: $(BUILD)/bin/hd-backup $(BUILD)/bin/hd-restore
+$(BUILD)/bin/hd-backup $(BUILD)/bin/hd-restore: $(BUILD)/bin/hd-%: $(BUILD)/obj/tools/backup/%_main.o $(BACKUP_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
 run: deps
 	@$(MAKE) --no-print-directory build MODE=release
 	@scripts/run.sh build/release/bin

@@ -5,6 +5,7 @@
  * that continue a source's cursor; each source has its own puller thread that
  * fetches missing ranges over events.since, so a slow or dead source never
  * stalls the others. A per-source mutex serializes the two appliers. */
+#include "bus_cursor.h"
 #include "common.pb-c.h"
 #include "hd/buf.h"
 #include "hd/bus.h"
@@ -54,6 +55,8 @@ typedef struct source_state {
 	_Atomic uint64_t applied;
 	_Atomic uint64_t announced; /* latest seq the source said it has */
 	_Atomic int failed;
+	_Atomic int reason;           /* HD_BUS_* once failed */
+	_Atomic uint64_t incarnation; /* the source's, as the cursor has it */
 	hd_rpc_client *rpc;
 	pthread_mutex_t mu; /* serializes applying; guards wake */
 	pthread_cond_t cond;
@@ -83,16 +86,10 @@ typedef struct apply_job {
 	source_state *s;
 	Hd__Envelope **evs;
 	size_t n;
-	uint64_t cursor; /* out: the cursor after the job */
+	uint64_t cursor;      /* out: the cursor after the job */
+	uint64_t incarnation; /* out: the source incarnation it follows */
+	int reason;           /* out: HD_BUS_* when the source diverged */
 } apply_job;
-
-static uint64_t read_cursor(hd_txn *t, MDB_dbi dbi, const char *key)
-{
-	MDB_val v;
-	if (hd_txn_get(t, dbi, key, strlen(key), &v) || v.mv_size != 8)
-		return 0;
-	return hd_key_get_u64(v.mv_data);
-}
 
 typedef struct apply_one {
 	hd_consumer *c;
@@ -151,10 +148,16 @@ static int apply_batch(hd_txn *t, void *arg)
 	apply_job *j = arg;
 	/* The stored cursor, not the in-memory one, decides: this is what
 	 * makes a redelivered event a no-op. */
-	uint64_t cur = read_cursor(t, j->c->cursors, j->s->key);
-	uint64_t applied = 0;
-	for (size_t i = 0; i < j->n; i++) {
+	hd_bus_cursor bc;
+	hd_bus_cursor_read(t, j->c->cursors, j->s->key, &bc);
+	uint64_t cur = bc.seq, applied = 0;
+	j->reason = bc.reason;
+	for (size_t i = 0; i < j->n && !j->reason; i++) {
 		const Hd__Envelope *ev = j->evs[i];
+		/* Before the seq test: a restored source reuses sequences,
+		 * and "already applied" would hide its different events. */
+		if ((j->reason = hd_bus_cursor_check(&bc, ev->incarnation)))
+			break;
 		if (ev->seq <= cur)
 			continue;
 		if (ev->seq != cur + 1)
@@ -178,13 +181,71 @@ static int apply_batch(hd_txn *t, void *arg)
 		cur = ev->seq;
 		applied++;
 	}
-	uint8_t val[8];
-	hd_key_u64(val, cur);
-	hd_txn_put(t, j->c->cursors, j->s->key, strlen(j->s->key), val, 8);
+	bc.seq = cur;
+	bc.reason = j->reason;
+	hd_bus_cursor_write(t, j->c->cursors, j->s->key, &bc);
 	j->cursor = cur;
+	j->incarnation = bc.incarnation;
 	if (t->rc == HD_OK)
 		hd_counter_add(&applied_total, applied);
 	return t->rc;
+}
+
+/* ---- divergence: the source is not the one the cursor followed ---- */
+
+static void stopped(source_state *s, int reason, uint64_t seen_inc,
+		    uint64_t seen_seq)
+{
+	atomic_store(&s->reason, reason);
+	atomic_store(&s->failed, 1);
+	hd_prom_error("bus_source_diverged");
+	hd_error("bus.source_diverged",
+		 "source=%s reason=%s applied=%llu incarnation=%016llx "
+		 "seen_incarnation=%016llx seen_seq=%llu action=\"stopped "
+		 "applying from this source; see docs/operations.md, re-sync "
+		 "after a restore\"",
+		 s->key, hd_bus_reason_name(reason),
+		 (unsigned long long)atomic_load(&s->applied),
+		 (unsigned long long)atomic_load(&s->incarnation),
+		 (unsigned long long)seen_inc, (unsigned long long)seen_seq);
+}
+
+typedef struct mark_job {
+	hd_consumer *c;
+	source_state *s;
+	int reason;
+} mark_job;
+
+static int mark_cursor(hd_txn *t, void *arg)
+{
+	mark_job *m = arg;
+	hd_bus_cursor bc;
+	hd_bus_cursor_read(t, m->c->cursors, m->s->key, &bc);
+	if (!bc.reason)
+		bc.reason = m->reason;
+	return hd_bus_cursor_write(t, m->c->cursors, m->s->key, &bc);
+}
+
+/* Stop applying from s and keep that in its cursor, so a restart does not
+ * resume it. Caller holds s->mu. */
+static void diverge(hd_consumer *c, source_state *s, int reason,
+		    uint64_t seen_inc, uint64_t seen_seq)
+{
+	if (atomic_load(&s->failed))
+		return;
+	mark_job m = {c, s, reason};
+	int rc = hd_store_write(c->store, mark_cursor, &m);
+	if (rc)
+		hd_warn("bus.mark_failed", "source=%s err=%s", s->key,
+			hd_strerror(rc));
+	stopped(s, reason, seen_inc, seen_seq);
+}
+
+/* Whether evs[i] belongs to another incarnation than the cursor's. */
+static bool foreign(source_state *s, const Hd__Envelope *ev)
+{
+	uint64_t inc = atomic_load(&s->incarnation);
+	return ev->incarnation && inc && ev->incarnation != inc;
 }
 
 /* Apply events (ascending seqs, from one source) and advance the cursor.
@@ -194,7 +255,8 @@ static int apply_events(hd_consumer *c, source_state *s, Hd__Envelope **evs,
 {
 	size_t first = 0;
 	uint64_t applied = atomic_load(&s->applied);
-	while (first < n && evs[first]->seq <= applied)
+	while (first < n && evs[first]->seq <= applied &&
+	       !foreign(s, evs[first]))
 		first++;
 	if (first == n)
 		return HD_OK;
@@ -207,6 +269,9 @@ static int apply_events(hd_consumer *c, source_state *s, Hd__Envelope **evs,
 		return rc;
 	}
 	atomic_store(&s->applied, j.cursor);
+	atomic_store(&s->incarnation, j.incarnation);
+	if (j.reason && !atomic_load(&s->failed))
+		stopped(s, j.reason, evs[first]->incarnation, evs[first]->seq);
 	return HD_OK;
 }
 
@@ -242,6 +307,7 @@ static void catch_up(hd_consumer *c, source_state *s)
 		int rc = hd_rpc_call(s->rpc, "events.since", buf, len, NULL,
 				     NULL, PULL_TIMEOUT_MS, &res);
 		if (rc == HD_OK && res.rc == HD_E_BEHIND) {
+			atomic_store(&s->reason, HD_BUS_BEHIND_RETENTION);
 			atomic_store(&s->failed, 1);
 			hd_prom_error("bus_behind_retention");
 			hd_error("bus.behind_retention",
@@ -263,12 +329,25 @@ static void catch_up(hd_consumer *c, source_state *s)
 			hd_counter_add(&bad_frames_total, 1);
 			return;
 		}
-		raise_announced(s, rep->latest_seq);
 		hd_counter_add(&pulled_total, rep->n_events);
 		pthread_mutex_lock(&s->mu);
-		int arc = apply_events(c, s, rep->events, rep->n_events);
+		/* latest_seq was read after our request arrived, so it is at
+		 * least what we had applied, unless the source lost events. */
+		uint64_t inc = atomic_load(&s->incarnation);
+		int why = rep->incarnation && inc && rep->incarnation != inc
+				  ? HD_BUS_INCARNATION_CHANGED
+			  : rep->latest_seq < req.after_seq
+				  ? HD_BUS_SEQ_BACKWARDS
+				  : HD_BUS_OK;
+		int arc = HD_OK;
+		if (why)
+			diverge(c, s, why, rep->incarnation, rep->latest_seq);
+		else
+			arc = apply_events(c, s, rep->events, rep->n_events);
 		pthread_mutex_unlock(&s->mu);
-		int done = arc || rep->n_events == 0 ||
+		if (!why)
+			raise_announced(s, rep->latest_seq);
+		int done = why || arc || rep->n_events == 0 ||
 			   atomic_load(&s->applied) >= rep->latest_seq;
 		hd__events_since_reply__free_unpacked(rep, NULL);
 		if (done)
@@ -304,9 +383,17 @@ static void on_heartbeat(hd_consumer *c, const uint8_t *p, size_t len)
 		return;
 	}
 	source_state *s = find_source(c, hb->source, hb->shard);
-	if (s) {
+	uint64_t inc = s ? atomic_load(&s->incarnation) : 0;
+	if (s && hb->incarnation && inc && hb->incarnation != inc) {
+		pthread_mutex_lock(&s->mu);
+		diverge(c, s, HD_BUS_INCARNATION_CHANGED, hb->incarnation,
+			hb->latest_seq);
+		pthread_mutex_unlock(&s->mu);
+	} else if (s) {
 		raise_announced(s, hb->latest_seq);
-		if (hb->latest_seq > atomic_load(&s->applied))
+		/* Behind, or (a heartbeat older than a frame, or a source
+		 * that lost events) ahead: the puller finds out which. */
+		if (hb->latest_seq != atomic_load(&s->applied))
 			wake_puller(s);
 	}
 	hd__heartbeat__free_unpacked(hb, NULL);
@@ -461,9 +548,22 @@ static int load_cursors(hd_consumer *c)
 	int rc = hd_store_read(c->store, &t);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < c->n; i++)
-		atomic_store(&c->sources[i].applied,
-			     read_cursor(&t, c->cursors, c->sources[i].key));
+	for (size_t i = 0; i < c->n; i++) {
+		source_state *s = &c->sources[i];
+		hd_bus_cursor bc;
+		hd_bus_cursor_read(&t, c->cursors, s->key, &bc);
+		atomic_store(&s->applied, bc.seq);
+		atomic_store(&s->incarnation, bc.incarnation);
+		atomic_store(&s->reason, bc.reason);
+		atomic_store(&s->failed, bc.reason != HD_BUS_OK);
+		if (bc.reason)
+			hd_error("bus.source_stopped",
+				 "source=%s reason=%s applied=%llu "
+				 "action=\"see docs/operations.md, re-sync "
+				 "after a restore\"",
+				 s->key, hd_bus_reason_name(bc.reason),
+				 (unsigned long long)bc.seq);
+	}
 	rc = t.rc;
 	hd_txn_end(&t);
 	return rc;
@@ -633,6 +733,8 @@ size_t hd_consumer_status(hd_consumer *c, hd_cursor_status *out, size_t max)
 		out[i].applied = atomic_load(&c->sources[i].applied);
 		out[i].failed = atomic_load(&c->sources[i].failed);
 		out[i].announced = atomic_load(&c->sources[i].announced);
+		out[i].incarnation = atomic_load(&c->sources[i].incarnation);
+		out[i].reason = atomic_load(&c->sources[i].reason);
 	}
 	return c->n;
 }

@@ -69,6 +69,7 @@ static void send_heartbeat(hd_pub *p)
 	hb.shard = p->shard;
 	hb.latest_seq = hd_store_latest_seq(p->store);
 	hb.oldest_seq = hd_store_oldest_seq(p->store);
+	hb.incarnation = hd_store_incarnation(p->store);
 	uint8_t buf[128];
 	size_t len = hd__heartbeat__pack(&hb, buf);
 	send_frame(p, "hb", buf, len);
@@ -188,5 +189,8 @@ int hd_bus_events_since(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (rc == HD_OK)
 		rc = hd_pb_put_varint(&rep->payload, 3,
 				      hd_store_oldest_seq(store));
+	if (rc == HD_OK)
+		rc = hd_pb_put_varint(&rep->payload, 4,
+				      hd_store_incarnation(store));
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* Table-driven configuration; see hd/cfg.h. */
 #include "hd/cfg.h"
+#include "hd/version.h"
 
 #include "hd/buf.h"
 #include "hd/err.h"
@@ -41,6 +42,7 @@ static void print_help(const hd_cfg *c, const char *prog, const char *about)
 		       c->opts[i].flag, c->opts[i].help,
 		       c->opts[i].def[0] ? c->opts[i].def : "(empty)");
 	printf("  %-26s %-22s %s\n", "", "--help", "show this text");
+	printf("  %-26s %-22s %s\n", "", "--version", "print the version and exit");
 }
 
 static int find_flag(const hd_cfg *c, const char *arg, size_t len)
@@ -74,6 +76,11 @@ int hd_cfg_parse(hd_cfg *c, int argc, char **argv, const char *about)
 		const char *arg = argv[a];
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
 			print_help(c, argv[0], about);
+			return HD_CFG_HELP;
+		}
+		if (strcmp(arg, "--version") == 0) {
+			const char *slash = strrchr(argv[0], '/');
+			hd_version_print(slash ? slash + 1 : argv[0]);
 			return HD_CFG_HELP;
 		}
 		const char *eq = strchr(arg, '=');

@@ -5,10 +5,14 @@
  *   __cursors  "<source>/<shard>"        → u64 last applied seq (big-endian)
  *   __dead_events "<source>/<shard>" ‖ u64 seq → reason ‖ NUL ‖ hd.Envelope
  *              (events a consumer could not apply; see bus_consumer.c)
+ *   __held_events "<source>/<shard>" ‖ u64 seq → hd.Envelope
+ *              (events of a type this build does not know; see bus_held.c)
+ *   __meta     schema version and incarnation (see store_meta.c)
  * Sequences are contiguous from the oldest retained to the newest; retention
  * never removes the newest event, so the next sequence is always last + 1.
  * Every other sub-database is the service's own (see its store.c). */
 #include "hd/store.h"
+#include "hd/store_meta.h"
 
 #include "common.pb-c.h"
 #include "hd/buf.h"
@@ -56,6 +60,7 @@ struct hd_store {
 	MDB_dbi dbis[MAX_DBS];
 	size_t ndbs;
 	MDB_dbi events;
+	uint64_t incarnation; /* see hd/store_meta.h */
 	int has_outbox;
 	char source[32];
 	unsigned shard;
@@ -160,6 +165,7 @@ int hd_txn_emit(hd_txn *t, const char *type, const void *payload, size_t len,
 	env.source = s->source;
 	env.shard = s->shard;
 	env.seq = s->next_seq;
+	env.incarnation = s->incarnation;
 	env.time_ms = hd_now_ms();
 	env.trace_id = (char *)(trace_id ? trace_id : "");
 	env.payload.data = (uint8_t *)payload;
@@ -261,7 +267,7 @@ static int open_dbs(hd_store *s, const char *const *dbs)
 	if (rc)
 		return rc;
 	for (size_t i = 0; dbs && dbs[i] && rc == HD_OK; i++) {
-		if (s->ndbs >= MAX_DBS - 2) {
+		if (s->ndbs >= MAX_DBS - 4) {
 			rc = HD_E_TOOBIG;
 			break;
 		}
@@ -270,9 +276,10 @@ static int open_dbs(hd_store *s, const char *const *dbs)
 						  &s->dbis[s->ndbs]));
 		s->ndbs++;
 	}
-	/* consumer cursors and dead events, see bus_consumer.c */
-	static const char *const internal[] = {"__cursors", "__dead_events"};
-	for (size_t i = 0; i < 2 && rc == HD_OK; i++) {
+	/* consumer cursors, dead and held events, see bus_consumer.c */
+	static const char *const internal[] = {"__cursors", "__dead_events",
+					       "__held_events"};
+	for (size_t i = 0; i < 3 && rc == HD_OK; i++) {
 		snprintf(s->names[s->ndbs], sizeof s->names[0], "%s",
 			 internal[i]);
 		rc = hd_err_from_mdb(mdb_dbi_open(txn, internal[i], MDB_CREATE,
@@ -281,6 +288,8 @@ static int open_dbs(hd_store *s, const char *const *dbs)
 	if (rc == HD_OK)
 		rc = hd_err_from_mdb(
 			mdb_dbi_open(txn, "__events", MDB_CREATE, &s->events));
+	if (rc == HD_OK)
+		rc = hd_store_meta_open(txn, s->dir, &s->incarnation);
 	if (rc) {
 		mdb_txn_abort(txn);
 		return rc;
@@ -342,7 +351,7 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 	rc = hd_err_from_mdb(mdb_env_create(&s->env));
 	if (rc)
 		goto fail;
-	mdb_env_set_maxdbs(s->env, MAX_DBS);
+	mdb_env_set_maxdbs(s->env, MAX_DBS + 2); /* + __events, __meta */
 	mdb_env_set_maxreaders(s->env, 512);
 	mdb_env_set_mapsize(s->env, s->map_size);
 	/* MDB_NOTLS: read transactions are not tied to threads, so RPC workers
@@ -408,6 +417,11 @@ void hd_store_on_commit(hd_store *s, hd_publish_fn fn, void *arg)
 	s->publish = fn;
 	s->publish_arg = arg;
 	pthread_mutex_unlock(&s->mu);
+}
+
+uint64_t hd_store_incarnation(hd_store *s)
+{
+	return s->incarnation;
 }
 
 uint64_t hd_store_latest_seq(hd_store *s)

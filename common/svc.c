@@ -1,14 +1,17 @@
 /* The service skeleton; see hd/svc.h. */
 #include "hd/svc.h"
 #include "hd/clock.h"
+#include "hd/store_meta.h"
 #include "hd/cluster_key.h"
 
 #include "common.pb-c.h"
+#include "hd/bus_held.h"
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/obs.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
+#include "hd/prom_process.h"
 #include "rpc.pb-c.h"
 
 #include <ctype.h>
@@ -252,6 +255,10 @@ static int bus_status(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		cur[i].shard = st[i].shard;
 		cur[i].applied_seq = st[i].applied;
 		cur[i].failed = st[i].failed;
+		cur[i].incarnation = st[i].incarnation;
+		cur[i].reason =
+			st[i].failed ? (char *)hd_bus_reason_name(st[i].reason)
+				     : "";
 		curp[i] = &cur[i];
 	}
 	Hd__BusStatusReply out = HD__BUS_STATUS_REPLY__INIT;
@@ -262,12 +269,20 @@ static int bus_status(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	out.cursors = curp;
 	out.bad_frames =
 		svc->consumer ? hd_consumer_bad_frames(svc->consumer) : 0;
+	out.incarnation = hd_store_incarnation(svc->store);
+	MDB_dbi held;
+	if (hd_store_dbi(svc->store, "__held_events", &held) == HD_OK)
+		hd_store_count(svc->store, held, &out.held_events);
 	return hd_pb_pack(&rep->payload, &out);
 }
+
+static void collect_store_meta(hd_svc *svc, hd_buf *out);
 
 static void collect_bus(void *arg, hd_buf *out)
 {
 	hd_svc *svc = arg;
+	if (svc->store)
+		collect_store_meta(svc, out);
 	if (svc->pub) {
 		hd_prom_family(out, "hd_bus_outbox_latest_seq", "gauge",
 			       "Sequence of the newest committed event in this "
@@ -296,9 +311,56 @@ static void collect_bus(void *arg, hd_buf *out)
 			out,
 			"hd_bus_source_failed{source=\"%s\",shard=\"%u\"} %d\n",
 			st[i].name, st[i].shard, st[i].failed);
+	hd_prom_family(out, "hd_bus_source_diverged", "gauge",
+		       "1 when this consumer stopped applying from the source "
+		       "because it is not the one its cursor followed (reason "
+		       "incarnation_changed: restored; seq_backwards: lost "
+		       "events); see docs/operations.md.");
+	for (size_t i = 0; i < n && i < MAX_CURSORS; i++) {
+		int div =
+			st[i].failed && st[i].reason != HD_BUS_BEHIND_RETENTION;
+		hd_buf_printf(
+			out,
+			"hd_bus_source_diverged{source=\"%s\",shard=\"%u\","
+			"reason=\"%s\"} %d\n",
+			st[i].name, st[i].shard,
+			div ? hd_bus_reason_name(st[i].reason) : "none", div);
+	}
+}
+
+/* Held events and the store's identity, for the upgrade runbook. */
+static void collect_store_meta(hd_svc *svc, hd_buf *out)
+{
+	MDB_dbi held;
+	uint64_t n = 0;
+	hd_prom_family(out, "hd_store_info", "gauge",
+		       "The store's schema version and incarnation (changed "
+		       "by hd-restore), as labels; always 1.");
+	hd_buf_printf(out,
+		      "hd_store_info{schema_version=\"%d\","
+		      "incarnation=\"%016llx\"} 1\n",
+		      HD_STORE_SCHEMA_VERSION,
+		      (unsigned long long)hd_store_incarnation(svc->store));
+	if (hd_store_dbi(svc->store, "__held_events", &held) ||
+	    hd_store_count(svc->store, held, &n))
+		return;
+	hd_prom_family(out, "hd_bus_held_events", "gauge",
+		       "Events of unknown types waiting in __held_events for "
+		       "a build that knows them.");
+	hd_buf_printf(out, "hd_bus_held_events %llu\n", (unsigned long long)n);
 }
 
 /* ---- start / wait / release ---- */
+
+/* The event compatibility rule (hd/bus_held.h) in front of the service's
+ * own apply. */
+static int svc_apply(void *arg, hd_txn *t, const Hd__Envelope *ev)
+{
+	hd_svc *svc = arg;
+	if (!hd_event_type_known(ev->type))
+		return hd_bus_hold(t, ev);
+	return svc->apply(svc->apply_arg, t, ev);
+}
 
 static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 {
@@ -326,9 +388,14 @@ static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 						s->rpc_url, sizeof s->rpc_url);
 		}
 	}
+	svc->apply = apply;
+	svc->apply_arg = arg;
+	uint64_t unheld = 0, held = 0;
+	if (rc == HD_OK)
+		rc = hd_bus_held_replay(svc->store, apply, arg, &unheld, &held);
 	if (rc == HD_OK)
 		rc = hd_consumer_start(&svc->consumer, svc->store, src, n,
-				       apply, arg);
+				       svc_apply, svc);
 	return rc;
 }
 
@@ -350,6 +417,7 @@ static int start_admin(hd_svc *svc)
 		return HD_E_INVALID;
 	hd_prom_add_collector(collect_bus, svc);
 	hd_prom_add_collector(hd_obs_collect, svc);
+	hd_prom_add_collector(hd_prom_process_collect, NULL);
 	return hd_admin_start(
 		&svc->admin, hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
 		(unsigned)port, &svc->ready, svc->ready_check, svc->ready_arg);

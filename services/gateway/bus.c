@@ -6,6 +6,7 @@
 #include "rpc.pb-c.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #define STATUS_TIMEOUT_MS 2000
@@ -14,6 +15,7 @@ typedef struct head {
 	const char *source;
 	unsigned shard;
 	uint64_t latest;
+	uint64_t incarnation;
 } head;
 
 /* Ask one service for its bus.status; NULL when it does not answer. */
@@ -29,35 +31,51 @@ static Hd__BusStatusReply *ask(hd_rpc_client *c, gw_req *r)
 	return st;
 }
 
+/* 16 hex digits: a u64 does not survive JSON numbers in every client. */
+static json_t *incarnation_json(uint64_t inc)
+{
+	char hex[17];
+	snprintf(hex, sizeof hex, "%016llx", (unsigned long long)inc);
+	return json_string(hex);
+}
+
 static json_t *consumer_json(const Hd__BusStatusReply *st, const head *heads,
 			     size_t nheads, int *converged)
 {
 	json_t *cursors = json_array();
 	for (size_t i = 0; i < st->n_cursors; i++) {
 		const Hd__SourceCursor *c = st->cursors[i];
-		uint64_t latest = 0;
+		uint64_t latest = 0, inc = 0;
 		int known = 0;
 		for (size_t h = 0; h < nheads; h++)
 			if (heads[h].shard == c->shard &&
 			    strcmp(heads[h].source, c->source) == 0) {
 				latest = heads[h].latest;
+				inc = heads[h].incarnation;
 				known = 1;
 			}
-		if (!known || c->applied_seq != latest || c->failed)
+		/* Equal sequences of two incarnations are different events. */
+		bool other = inc && c->incarnation && inc != c->incarnation;
+		if (!known || c->applied_seq != latest || c->failed || other)
 			*converged = 0;
-		json_array_append_new(
-			cursors,
-			json_pack("{s:s, s:I, s:I, s:o, s:I, s:b}", "source",
-				  c->source, "shard", (json_int_t)c->shard,
-				  "applied_seq", (json_int_t)c->applied_seq,
-				  "source_latest_seq",
-				  known ? json_integer((json_int_t)latest)
-					: json_null(),
-				  "lag",
-				  (json_int_t)(latest > c->applied_seq
-						       ? latest - c->applied_seq
-						       : 0),
-				  "failed", c->failed));
+		json_t *cj = json_pack(
+			"{s:s, s:I, s:I, s:o, s:I, s:b}", "source", c->source,
+			"shard", (json_int_t)c->shard, "applied_seq",
+			(json_int_t)c->applied_seq, "source_latest_seq",
+			known ? json_integer((json_int_t)latest) : json_null(),
+			"lag",
+			(json_int_t)(latest > c->applied_seq
+					     ? latest - c->applied_seq
+					     : 0),
+			"failed", c->failed);
+		/* Why it stopped (docs/operations.md says what to do). */
+		if (c->failed && c->reason && c->reason[0])
+			json_object_set_new(cj, "reason",
+					    json_string(c->reason));
+		if (c->incarnation)
+			json_object_set_new(cj, "incarnation",
+					    incarnation_json(c->incarnation));
+		json_array_append_new(cursors, cj);
 	}
 	return json_pack("{s:s, s:I, s:b, s:I, s:o}", "service", st->service,
 			 "shard", (json_int_t)st->shard, "reachable", 1,
@@ -67,11 +85,13 @@ static json_t *consumer_json(const Hd__BusStatusReply *st, const head *heads,
 
 static void add_source(json_t *sources, head *h, bool reachable)
 {
-	json_array_append_new(
-		sources,
-		json_pack("{s:s, s:I, s:b, s:I}", "source", h->source, "shard",
-			  (json_int_t)h->shard, "reachable", reachable,
-			  "latest_seq", (json_int_t)h->latest));
+	json_t *o = json_pack("{s:s, s:I, s:b, s:I}", "source", h->source,
+			      "shard", (json_int_t)h->shard, "reachable",
+			      reachable, "latest_seq", (json_int_t)h->latest);
+	if (h->incarnation)
+		json_object_set_new(o, "incarnation",
+				    incarnation_json(h->incarnation));
+	json_array_append_new(sources, o);
 }
 
 /* Sources: every intake shard, then every peer (routing, knowledge, …
@@ -85,7 +105,8 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 	size_t n = 0;
 	for (unsigned s = 0; s < g->shards; s++, n++) {
 		Hd__BusStatusReply *st = ask(g->intake[s], r);
-		heads[n] = (head){"intake", s, st ? st->latest_seq : 0};
+		heads[n] = (head){"intake", s, st ? st->latest_seq : 0,
+				  st ? st->incarnation : 0};
 		converged &= st != NULL;
 		add_source(sources, &heads[n], st != NULL);
 		hd__bus_status_reply__free_unpacked(st, NULL);
@@ -93,7 +114,8 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 	for (size_t p = 0; p < GW_PEERS; p++, n++) {
 		peer[p] = ask(g->peers[p], r);
 		heads[n] = (head){gw_peer_names[p], 0,
-				  peer[p] ? peer[p]->latest_seq : 0};
+				  peer[p] ? peer[p]->latest_seq : 0,
+				  peer[p] ? peer[p]->incarnation : 0};
 		add_source(sources, &heads[n], peer[p] != NULL);
 	}
 	for (size_t p = 0; p < GW_PEERS; p++) {

@@ -12,6 +12,7 @@
  * Without a channel secret every delivery would be refused: that is a
  * start-up error (EX_CONFIG, which MTAs treat as "try again later"). */
 #include "hd/buf.h"
+#include "hd/version.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -87,7 +88,10 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->spool = argv[++i];
 		else if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc)
 			o->secret_file = argv[++i];
-		else if (strcmp(argv[i], "--help") == 0) {
+		else if (strcmp(argv[i], "--version") == 0) {
+			hd_version_print("hd-mail-ingest");
+			exit(EX_OK_);
+		} else if (strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(EX_OK_);
 		} else {

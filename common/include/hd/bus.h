@@ -47,12 +47,41 @@ typedef int (*hd_apply_fn)(void *arg, hd_txn *txn,
 
 typedef struct hd_consumer hd_consumer;
 
+/* Why a consumer stopped applying from a source. Only the divergences
+ * (incarnation changed, sequence went backwards: the source was restored or
+ * replaced) are kept in the cursor across restarts; behind_retention is
+ * found again at each start. See docs/operations.md "re-sync after a
+ * restore". */
+enum {
+	HD_BUS_OK = 0,
+	HD_BUS_BEHIND_RETENTION = 1,
+	HD_BUS_INCARNATION_CHANGED = 2,
+	HD_BUS_SEQ_BACKWARDS = 3,
+};
+/* "behind_retention" …; "ok" for HD_BUS_OK, "unknown" past the list. */
+const char *hd_bus_reason_name(int reason);
+
+/* A stored cursor (see bus_cursor.h for its bytes). */
+typedef struct hd_bus_cursor {
+	uint64_t seq;
+	uint64_t incarnation; /* the source's; 0 = not yet known */
+	int reason;           /* HD_BUS_OK unless diverged */
+} hd_bus_cursor;
+/* A cursor's stored bytes (__cursors values; hd-restore edits them):
+ * u64 seq ‖ u64 incarnation ‖ [u8 reason], big-endian; an 8-byte value
+ * from before incarnations is seq alone. decode: HD_E_CORRUPT for any
+ * other length (*out zeroed). encode returns the length written. */
+int hd_bus_cursor_decode(const void *p, size_t len, hd_bus_cursor *out);
+size_t hd_bus_cursor_encode(const hd_bus_cursor *c, uint8_t out[17]);
+
 typedef struct hd_cursor_status {
 	char name[32];
 	unsigned shard;
 	uint64_t applied;
 	int failed;
-	uint64_t announced; /* newest seq the source is known to have */
+	uint64_t announced;   /* newest seq the source is known to have */
+	uint64_t incarnation; /* of the source, as the cursor knows it */
+	int reason;           /* HD_BUS_* when failed */
 } hd_cursor_status;
 
 /* Start consuming sources (copied). The store must outlive the consumer. */

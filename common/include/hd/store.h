@@ -103,6 +103,10 @@ int hd_txn_nested(hd_txn *parent, hd_write_fn fn, void *arg);
 int hd_txn_emit(hd_txn *t, const char *type, const void *payload, size_t len,
 		const char *trace_id);
 
+/* The store's incarnation (never 0; see hd/store_meta.h), fixed while
+ * it is open. */
+uint64_t hd_store_incarnation(hd_store *s);
+
 /* Highest committed outbox sequence (0 = none) and oldest retained one. */
 uint64_t hd_store_latest_seq(hd_store *s);
 uint64_t hd_store_oldest_seq(hd_store *s);

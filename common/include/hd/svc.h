@@ -50,6 +50,8 @@ typedef struct hd_svc {
 	hd_consumer *consumer;
 	hd_rpc_server *rpc;
 	hd_admin *admin;
+	hd_apply_fn apply; /* the service's own, behind the held-event rule */
+	void *apply_arg;
 	int lock_fd;              /* flock on data_dir: one instance only */
 	unsigned stop_timeout_ms; /* HD_STOP_TIMEOUT_MS */
 	_Atomic int ready;

@@ -1,0 +1,158 @@
+/* Shared by hd-backup and hd-restore; see stores.h. */
+#include "stores.h"
+
+#include "hd/err.h"
+#include "hd/store.h"
+#include "hd/store_meta.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int bk_path(char *out, size_t cap, const char *a, const char *b)
+{
+	int n = snprintf(out, cap, "%s/%s", a, b);
+	return n < 0 || (size_t)n >= cap ? HD_E_TOOBIG : HD_OK;
+}
+
+/* Copy order: who consumes whom (services/<name>/main.c "sources"). */
+static int rank(const char *name)
+{
+	static const struct {
+		const char *prefix;
+		int rank;
+	} order[] = {{"metrics-", 0}, {"notifications-", 0},
+		     {"routing-", 1}, {"knowledge-", 1},
+		     {"intake-", 2}};
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (strncmp(name, order[i].prefix, strlen(order[i].prefix)) ==
+		    0)
+			return order[i].rank;
+	return 1;
+}
+
+static int by_rank(const void *a, const void *b)
+{
+	const char *x = a, *y = b;
+	int d = rank(x) - rank(y);
+	return d ? d : strcmp(x, y);
+}
+
+int bk_list_stores(const char *dir, bk_list *out)
+{
+	out->n = 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "cannot read %s: %s\n", dir, strerror(errno));
+		return HD_E_IO;
+	}
+	int rc = HD_OK;
+	for (struct dirent *e; rc == HD_OK && (e = readdir(d));) {
+		char path[4096], mdb[4200];
+		struct stat st;
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= BK_NAME_MAX ||
+		    !strchr(e->d_name, '-') ||
+		    bk_path(path, sizeof path, dir, e->d_name) ||
+		    bk_path(mdb, sizeof mdb, path, "data.mdb") ||
+		    stat(mdb, &st) != 0)
+			continue;
+		if (out->n == BK_MAX_STORES)
+			rc = HD_E_TOOBIG;
+		else
+			memcpy(out->names[out->n++], e->d_name,
+			       strlen(e->d_name) + 1); /* < BK_NAME_MAX */
+	}
+	closedir(d);
+	qsort(out->names, out->n, BK_NAME_MAX, by_rank);
+	return rc;
+}
+
+int bk_list_filter(bk_list *l, char *const *want, size_t n)
+{
+	bk_list keep = {.n = 0};
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t w = 0; w < n; w++)
+			if (strcmp(l->names[i], want[w]) == 0)
+				memcpy(keep.names[keep.n++], l->names[i],
+				       BK_NAME_MAX);
+	for (size_t w = 0; w < n; w++) {
+		int found = 0;
+		for (size_t i = 0; i < keep.n; i++)
+			found |= strcmp(keep.names[i], want[w]) == 0;
+		if (!found) {
+			fprintf(stderr,
+				"no store named '%s' (expected "
+				"<service>-<shard>, e.g. intake-0)\n",
+				want[w]);
+			return HD_E_NOTFOUND;
+		}
+	}
+	*l = keep;
+	return HD_OK;
+}
+
+int bk_in_use(const char *store_dir)
+{
+	char path[4200];
+	if (bk_path(path, sizeof path, store_dir, "instance.lock"))
+		return 0;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int busy = flock(fd, LOCK_EX | LOCK_NB) != 0;
+	close(fd); /* releases ours, if we got it */
+	return busy;
+}
+
+int bk_env_open(MDB_env **env, const char *store_dir, unsigned flags)
+{
+	int rc = hd_err_from_mdb(mdb_env_create(env));
+	if (rc == HD_OK) {
+		mdb_env_set_maxdbs(*env, 256);
+		mdb_env_set_maxreaders(*env, 512);
+		rc = hd_err_from_mdb(
+			mdb_env_open(*env, store_dir, flags | MDB_NOTLS, 0600));
+	}
+	if (rc) {
+		fprintf(stderr, "cannot open the store in %s: %s\n", store_dir,
+			hd_strerror(rc));
+		mdb_env_close(*env);
+		*env = NULL;
+	}
+	return rc;
+}
+
+static uint64_t meta_u64(MDB_txn *txn, MDB_dbi dbi, const char *key)
+{
+	MDB_val k = {strlen(key), (void *)key}, v;
+	if (mdb_get(txn, dbi, &k, &v) != 0 || v.mv_size != 8)
+		return 0;
+	return hd_key_get_u64(v.mv_data);
+}
+
+int bk_meta_read(MDB_txn *txn, bk_meta *out)
+{
+	memset(out, 0, sizeof *out);
+	MDB_dbi meta, events;
+	if (mdb_dbi_open(txn, HD_STORE_META_DB, 0, &meta) == 0) {
+		out->incarnation = meta_u64(txn, meta, "incarnation");
+		out->version = meta_u64(txn, meta, "schema_version");
+		out->restored_seq = meta_u64(txn, meta, "restored_seq");
+	}
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	if (mdb_dbi_open(txn, "__events", 0, &events) == 0 &&
+	    mdb_cursor_open(txn, events, &cur) == 0) {
+		if (mdb_cursor_get(cur, &k, &v, MDB_LAST) == 0 &&
+		    k.mv_size == 8)
+			out->head = hd_key_get_u64(k.mv_data);
+		mdb_cursor_close(cur);
+	}
+	return HD_OK;
+}
