@@ -10,6 +10,7 @@
 #include "hd/buf.h"
 #include "hd/bus.h"
 #include "hd/err.h"
+#include "hd/frame_auth.h"
 #include "hd/log.h"
 #include "hd/prom.h"
 #include "nng_sync.h"
@@ -438,6 +439,8 @@ static void on_batch(hd_consumer *c, drain *d, const uint8_t *p, size_t len)
 
 static void on_frame(hd_consumer *c, drain *d, nng_msg *msg)
 {
+	if (hd_auth_bus_open(msg))
+		return; /* counted and logged there */
 	const uint8_t *body = nng_msg_body(msg);
 	size_t len = nng_msg_len(msg);
 	const uint8_t *nul = memchr(body, '\0', len < 64 ? len : 64);

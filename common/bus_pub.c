@@ -3,6 +3,7 @@
 #include "common.pb-c.h"
 #include "hd/bus.h"
 #include "hd/err.h"
+#include "hd/frame_auth.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
@@ -49,7 +50,8 @@ static void send_frame(hd_pub *p, const char *topic, const uint8_t *body,
 	memcpy(nng_msg_body(msg), topic, tlen);
 	if (len)
 		memcpy((uint8_t *)nng_msg_body(msg) + tlen, body, len);
-	if (nng_sendmsg(p->sock, msg, NNG_FLAG_NONBLOCK)) {
+	if (hd_auth_bus_seal(msg) ||
+	    nng_sendmsg(p->sock, msg, NNG_FLAG_NONBLOCK)) {
 		nng_msg_free(msg);
 		hd_counter_add(&publish_failures, 1);
 	}

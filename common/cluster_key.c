@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -124,4 +125,20 @@ int hd_cluster_key_derive(const char *context, uint64_t id, uint8_t *out,
 	return crypto_kdf_derive_from_key(out, len, id, context, cluster_key)
 		       ? HD_E_INTERNAL
 		       : HD_OK;
+}
+
+int hd_cluster_key_load_env(void)
+{
+	if (sodium_init() < 0)
+		return HD_E_INTERNAL;
+	const char *file = getenv("HD_CLUSTER_KEY_FILE");
+	if (file && file[0])
+		return hd_cluster_key_load(file, 0);
+	const char *data = getenv("HD_DATA");
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/cluster.key",
+			 data && data[0] ? data : "./var");
+	if (n < 0 || (size_t)n >= sizeof path)
+		return HD_E_INVALID;
+	return hd_cluster_key_load(path, 0);
 }

@@ -1,6 +1,7 @@
 /* RPC client: one req socket, one context per call. See hd/rpc.h. */
 #include "common.pb-c.h"
 #include "hd/err.h"
+#include "hd/frame_auth.h"
 #include "hd/prom.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
@@ -220,6 +221,11 @@ static int call(hd_rpc_client *c, const char *method, const void *payload,
 	}
 	nng_msg *msg =
 		encode_request(method, payload, len, who, trace_id, timeout_ms);
+	uint8_t nonce[HD_AUTH_NONCE_BYTES];
+	if (msg && hd_auth_rpc_seal_request(msg, nonce)) {
+		nng_msg_free(msg);
+		msg = NULL;
+	}
 	int nrc = msg ? hd_nng_ctx_send(ctx, msg, timeout_ms) : NNG_ENOMEM;
 	if (nrc) {
 		if (msg)
@@ -237,7 +243,9 @@ static int call(hd_rpc_client *c, const char *method, const void *payload,
 		       : hd_err_from_nng(hd_nng_ctx_recv(ctx, &reply,
 							 (nng_duration)left));
 	if (rc == HD_OK) {
-		rc = decode_reply(reply, res);
+		rc = hd_auth_rpc_open_reply(reply, nonce);
+		if (rc == HD_OK)
+			rc = decode_reply(reply, res);
 		nng_msg_free(reply);
 	}
 	untrack(c, slot);

@@ -2,6 +2,7 @@
  * See hd/rpc.h. */
 #include "common.pb-c.h"
 #include "hd/err.h"
+#include "hd/frame_auth.h"
 #include "hd/log.h"
 #include "hd/prom.h"
 #include "hd/rpc.h"
@@ -168,8 +169,15 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		w->busy = 1;
 		pthread_mutex_unlock(&w->mu);
-		nng_msg *out = handle(srv, in);
+		uint8_t nonce[HD_AUTH_NONCE_BYTES];
+		nng_msg *out = hd_auth_rpc_open_request(in, nonce)
+				       ? hd_auth_rpc_refusal()
+				       : handle(srv, in);
 		nng_msg_free(in);
+		if (out && hd_auth_rpc_seal_reply(out, nonce)) {
+			nng_msg_free(out);
+			out = NULL;
+		}
 		atomic_fetch_add(&srv->served, 1);
 		if (out && hd_nng_ctx_send(w->ctx, out, 5000))
 			nng_msg_free(out); /* send owns it only on success */

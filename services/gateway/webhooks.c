@@ -213,10 +213,14 @@ static int hooks_test(gw *g, gw_req *r, gw_resp *out)
 				hs, json_pack("{s:s, s:s}", "key",
 					      rep->headers[i]->key, "value",
 					      rep->headers[i]->value));
+		/* The receiver's body is never shown (it could be an
+		 * internal page): status, headers and timing only. */
 		gw_reply_one(out, 200, "response",
-			     json_pack("{s:o, s:i, s:s}", "headers", hs,
+			     json_pack("{s:o, s:i, s:I, s:s}", "headers", hs,
 				       "status_code", rep->status_code,
-				       "payload", rep->payload));
+				       "duration_ms",
+				       (json_int_t)rep->duration_ms, "error",
+				       rep->error));
 	}
 	hd__webhook_test_reply__free_unpacked(rep, NULL);
 	gw_webhook_input_release(&in);

@@ -1,6 +1,7 @@
 /* The first start with an empty directory creates an admin, so the suite is
- * usable from the first minute. A generated token is printed once and saved
- * readable only by the owner. */
+ * usable from the first minute. A generated token is saved readable only by
+ * the owner and never logged (service logs are collected and shipped); make
+ * run shows it on the terminal from the saved file. */
 #include "users.h"
 
 #include "hd/err.h"
@@ -99,10 +100,12 @@ int intake_bootstrap_admin(intake *in, const char *email, const char *token,
 	if (rc || !j.created)
 		return rc;
 	if (token == generated) {
-		/* Printed once, here; afterwards only the saved file has it. */
-		hd_info("bootstrap.admin_created", "email=%s token=%s", lower,
-			token);
-		return save_credentials(data_dir, lower, token);
+		int src = save_credentials(data_dir, lower, token);
+		sodium_memzero(generated, sizeof generated);
+		hd_info("bootstrap.admin_created",
+			"email=%s token=(generated; in %s/admin-credentials)",
+			lower, data_dir);
+		return src;
 	}
 	hd_info("bootstrap.admin_created",
 		"email=%s token=(from HD_ADMIN_TOKEN)", lower);

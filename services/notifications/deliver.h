@@ -6,13 +6,22 @@
 #include "notifications.h"
 
 #include "hd/buf.h"
+#include "hd/net_policy.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
+/* The outbound address check of one HTTP transfer (deliver_http.c): the
+ * policy, and why an address was refused (empty when none was). */
+typedef struct notify_guard {
+	const hd_netpol *pol; /* NULL: nothing internal is allowed */
+	char refused[200];
+} notify_guard;
+
 struct notify_xfer {
 	CURL *easy;
+	notify_guard guard;
 	Hd__Delivery *d; /* owned */
 	char lane[64];
 	char host[256]; /* circuit breaker key: scheme://host:port */
@@ -83,7 +92,9 @@ int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d);
 void notify_schedule(notify_sender *s);
 
 /* The HTTP transfer of x->d: to webhook w (signed), or to x->d->url when w
- * is NULL (chat). */
+ * is NULL (chat). Connects only to addresses x->guard.pol allows (checked
+ * on the resolved address curl is about to connect to, so DNS rebinding
+ * cannot get around it); no redirects, no proxy from the environment. */
 int notify_http_prepare(notify_xfer *x, const Hd__Webhook *w);
 /* Capture at most 64 KiB of a reply body / Retry-After from headers. */
 size_t notify_xfer_write(char *p, size_t size, size_t n, void *arg);

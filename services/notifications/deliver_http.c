@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #define MAX_REPLY_KEEP (64 * 1024)
 
@@ -161,6 +162,20 @@ int notify_http_setup(notify *n, hd_txn *t, notify_xfer *x)
 	return rc;
 }
 
+/* libcurl calls this with the address it resolved and is about to connect
+ * to (each one, when it tries several): the check cannot be raced by a
+ * second DNS answer. */
+static curl_socket_t open_guarded(void *arg, curlsocktype purpose,
+				  struct curl_sockaddr *a)
+{
+	(void)purpose;
+	notify_guard *g = arg;
+	if (hd_netpol_check(g->pol, &a->addr, a->addrlen, g->refused,
+			    sizeof g->refused))
+		return CURL_SOCKET_BAD;
+	return socket(a->family, a->socktype, a->protocol);
+}
+
 int notify_http_prepare(notify_xfer *x, const Hd__Webhook *w)
 {
 	char id[24];
@@ -196,6 +211,10 @@ int notify_http_prepare(notify_xfer *x, const Hd__Webhook *w)
 				 (long)x->payload_len);
 	}
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETFUNCTION, open_guarded);
+	curl_easy_setopt(x->easy, CURLOPT_OPENSOCKETDATA, &x->guard);
+	/* A proxy would connect for us, past the check. */
+	curl_easy_setopt(x->easy, CURLOPT_PROXY, "");
 	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, notify_xfer_write);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);

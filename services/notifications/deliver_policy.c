@@ -37,8 +37,8 @@ const char *notify_classify(const notify_cfg *c, const notify_outcome *o,
 		return "delivered";
 	if (smtp) /* permanent SMTP replies are 5xx; the rest is transient */
 		retry = !(code >= 500 && code < 600);
-	else if (o->transport_err && code == 0)
-		retry = 1;
+	else if (o->transport_err > 0 && code == 0)
+		retry = 1; /* a network failure; < 0 is refused before sending */
 	else
 		retry = code == 408 || code == 429 || code >= 500;
 	if (!retry)

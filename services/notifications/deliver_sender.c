@@ -73,6 +73,7 @@ int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d)
 	}
 	x->d = d;
 	x->retry_after_ms = -1;
+	x->guard.pol = &n->cfg.outbound;
 	hd_buf_init(&x->response, 64 * 1024 + 1);
 	snprintf(x->lane, sizeof x->lane, "%s", d->lane);
 	x->easy = curl_easy_init();
@@ -132,6 +133,10 @@ static void finish(notify_sender *s, notify_xfer *x, CURLcode res)
 			 x->errbuf[0] ? x->errbuf : curl_easy_strerror(res));
 	else if (code >= 300)
 		snprintf(o->error, sizeof o->error, "HTTP %ld", code);
+	if (x->guard.refused[0]) { /* policy, not the network: permanent */
+		o->transport_err = -1;
+		snprintf(o->error, sizeof o->error, "%s", x->guard.refused);
+	}
 	notify_breaker_result(&s->breakers, &s->n->cfg, x->host, x->d->id,
 			      res == CURLE_OK && code < 500, o->completed_at);
 }

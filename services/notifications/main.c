@@ -48,6 +48,9 @@ static const hd_cfg_opt opts[] = {
 	 "hold the request-received mail this long for article suggestions"},
 	{"HD_DELIVERY_PARALLEL", "--delivery-parallel", "64",
 	 "deliveries in flight at once (1-256)"},
+	{"HD_OUTBOUND_ALLOW", "--outbound-allow", "",
+	 "CIDRs webhooks and chat may reach although internal (loopback, "
+	 "private, link-local, unique-local, CGNAT); e.g. 10.0.5.0/24"},
 };
 
 /* Log where mail goes, once at start: off unless HD_SMTP_URL names a
@@ -122,6 +125,14 @@ static int read_cfg(notify *n, const hd_cfg *c)
 	k->smtp_password = hd_cfg_get(c, "HD_SMTP_PASSWORD");
 	k->mail_from = hd_cfg_get(c, "HD_MAIL_FROM");
 	k->mail_domain = hd_cfg_get(c, "HD_MAIL_DOMAIN");
+	char why[160];
+	if (!rc &&
+	    hd_netpol_parse(&k->outbound, hd_cfg_get(c, "HD_OUTBOUND_ALLOW"),
+			    why, sizeof why)) {
+		hd_error("config.invalid",
+			 "var=HD_OUTBOUND_ALLOW reason=\"%s\"", why);
+		rc = HD_E_INVALID;
+	}
 	return rc ? rc : smtp_check(k);
 }
 

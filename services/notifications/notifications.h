@@ -9,6 +9,7 @@
 #define NOTIFICATIONS_H
 
 #include "hd/bus.h"
+#include "hd/net_policy.h"
 #include "hd/svc.h"
 #include "alerts.pb-c.h"
 #include "common.pb-c.h"
@@ -35,6 +36,7 @@ typedef struct notify_cfg {
 	const char *smtp_url, *smtp_user, *smtp_password, *mail_from,
 		*mail_domain;
 	int smtp_starttls;
+	hd_netpol outbound; /* HD_OUTBOUND_ALLOW: webhooks and chat, not SMTP */
 } notify_cfg;
 
 typedef struct notify {

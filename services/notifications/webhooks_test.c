@@ -1,7 +1,8 @@
 /* webhooks.test: send one signed request now, to a stored webhook or to
- * one described in the request, and answer what the receiver said (API.md
- * §11 POST /webhooks/test). Blocks one RPC worker for at most the attempt
- * timeout (capped below the gateway's RPC deadline). */
+ * one described in the request, and answer the receiver's status, headers
+ * and the time taken (API.md §11 POST /webhooks/test) — never its body, so
+ * the test cannot be used to read internal pages. Blocks one RPC worker for
+ * at most the attempt timeout (capped below the gateway's RPC deadline). */
 #include "deliver.h"
 
 #include "hd/err.h"
@@ -86,6 +87,7 @@ int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			      "\"detail\":{\"message\":\"웹훅 테스트\"}}";
 	x.d = &d;
 	x.retry_after_ms = -1;
+	x.guard.pol = &n->cfg.outbound;
 	hd_buf_init(&x.response, 64 * 1024 + 1);
 	x.easy = curl_easy_init();
 	rc = x.easy ? notify_http_prepare(&x, w) : HD_E_NOMEM;
@@ -100,12 +102,14 @@ int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		curl_easy_setopt(x.easy, CURLOPT_HEADERDATA, &r);
 		CURLcode cr = curl_easy_perform(x.easy);
 		long code = 0;
+		curl_off_t us = 0;
 		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, &code);
+		curl_easy_getinfo(x.easy, CURLINFO_TOTAL_TIME_T, &us);
 		r.status_code = (int32_t)code;
-		r.payload =
-			x.response.data
-				? x.response.data
-				: (char *)(cr ? curl_easy_strerror(cr) : "");
+		r.duration_ms = (int64_t)us / 1000;
+		r.error = x.guard.refused[0]
+				  ? x.guard.refused
+				  : (char *)(cr ? curl_easy_strerror(cr) : "");
 		rc = hd_pb_pack(&rep->payload, &r);
 	} else {
 		hd_rpc_fail(rep, rc, "", "could not build the request");

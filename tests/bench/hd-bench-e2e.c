@@ -20,7 +20,9 @@
 #include "bench_tickets.h"
 #include "common.pb-c.h"
 #include "hd/cfg.h"
+#include "hd/cluster_key.h"
 #include "hd/err.h"
+#include "hd/frame_auth.h"
 #include "hd/rpc.h"
 #include "rpc.pb-c.h"
 
@@ -124,7 +126,8 @@ static void *subscribe(void *arg)
 		nng_msg *m = NULL;
 		if (nng_recvmsg(*sub, &m, 0) != 0)
 			continue; /* receive timeout: look at stop_watch */
-		note_frame(m);
+		if (hd_auth_bus_open(m) == HD_OK)
+			note_frame(m);
 		nng_msg_free(m);
 	}
 	return NULL;
@@ -256,6 +259,13 @@ int main(int argc, char **argv)
 			"CONNS(1-%d)\n",
 			argv[0], MAX_CONNS);
 		return 2;
+	}
+	if (hd_cluster_key_load_env()) {
+		fprintf(stderr,
+			"%s: cannot read the cluster key "
+			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
+			argv[0]);
+		return 1;
 	}
 	port = (uint16_t)p;
 	cap = seconds * 50000 + 100000; /* above any rate this suite reaches */

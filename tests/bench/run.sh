@@ -56,6 +56,8 @@ if ! curl -fsS -H "Authorization: $HD_AUTH" "http://127.0.0.1:$PORT/api/v2/users
   tail -5 "$OUT"/data/*.log >&2
   exit 1
 fi
+# The RPC tools (hd-bench-e2e, hd-kb-load) read the suite's cluster key there.
+export HD_DATA=$OUT/data
 
 # wrk NAME CONNS URL SCRIPT → appends "NAME rps p50 p99 errors" to results.tsv
 wrk_run() {

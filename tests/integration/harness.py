@@ -176,6 +176,10 @@ class Suite:
             "HD_RATE_LIMIT": "1000000",  # load tests; test_users sets a small one
             "HD_LOG_LEVEL": "info",
             "HD_CLOCK_FILE": self.clock_file,
+            # Webhook and chat receivers in tests listen on 127.0.0.1, which
+            # notifications refuses unless allowed (SSRF defence);
+            # test_outbound_policy checks the refusal with this unset.
+            "HD_OUTBOUND_ALLOW": "127.0.0.0/8",
             "ASAN_OPTIONS": "abort_on_error=0:detect_leaks=1",
             "LSAN_OPTIONS": "suppressions=" + os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                            "..", "lsan.supp"),

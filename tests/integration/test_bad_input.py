@@ -85,7 +85,7 @@ def test_garbage_on_the_bus_is_counted_and_skipped(ctx):
     # publisher that sends only garbage. The real shard keeps flowing.
     with Suite(ctx.bin_dir, services=["intake", "gateway"]).start() as s:
         inject = subprocess.Popen([os.path.join(ctx.tools_dir, "hd-bus-inject"),
-                                   f"ipc://{s.run}/intake-1.pub", "4"])
+                                   f"ipc://{s.run}/intake-1.pub", "4"], env=s.env)
         try:
             s.start_service("metrics", extra_env={"HD_SHARDS": "2"})
             s.wait_ready("metrics")

@@ -300,7 +300,8 @@ def test_mail_and_side_conversation(ctx):
             url = f"ipc://{s.run}/notifications-0.rpc"
             for _ in range(2):  # idempotent by Message-ID
                 subprocess.run([tool, url, str(sc["id"]), str(tid), "warehouse@vendor.example",
-                                "reply1@vendor.example", "Re: 재고 확인", "재고 3개 있습니다."], check=True)
+                                "reply1@vendor.example", "Re: 재고 확인", "재고 3개 있습니다."], check=True,
+                               env=s.env)
             r = c.request("GET", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}?include=events")
             evs = r.json["side_conversation"]["events"]
             assert [e["type"] for e in evs] == ["create", "inbound"], evs

@@ -110,7 +110,7 @@ def deflect(s, tools, *args):
     """A visitor's deflection through knowledge's RPC (no HTTP route yet)."""
     url = f"ipc://{s.run}/knowledge-0.rpc"
     return subprocess.run([os.path.join(tools, "hd-kb-deflect"), url, *args], check=True,
-                          capture_output=True, text=True, timeout=30).stdout.strip()
+                          capture_output=True, text=True, timeout=30, env=s.env).stdout.strip()
 
 
 def presence(s, c, agent, state, when):

@@ -104,6 +104,7 @@ def test_make_run_prints_credentials_and_readme_example_works(ctx):
                 logs += open(os.path.join(tmp, "var", f), errors="replace").read()
         subprocess.run(["rm", "-rf", tmp])
     assert "restarting in" not in rest, rest
+    assert token not in logs, "the generated admin token is in a service log"
     assert not re.search(r"AddressSanitizer|runtime error:", logs), logs[-4000:]
     assert logs.count("event=service.stopped") == 6, logs[-3000:]
 

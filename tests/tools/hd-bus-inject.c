@@ -1,8 +1,13 @@
 /* hd-bus-inject: a hostile publisher for tests. Listens on a pub URL and,
  * for a while, sends frames no consumer should accept: no topic terminator,
  * a topic with bytes that are not protobuf, a heartbeat that does not decode,
- * an empty batch. usage: hd-bus-inject URL SECONDS */
+ * an empty batch. Each frame carries a valid cluster authentication tag (the
+ * key from HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key): this is a buggy
+ * member of the cluster, and the consumer's decoding is what is tested.
+ * usage: hd-bus-inject URL SECONDS */
 #include "hd/cfg.h"
+#include "hd/cluster_key.h"
+#include "hd/frame_auth.h"
 
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/pub.h>
@@ -16,7 +21,7 @@ static void send_raw(nng_socket s, const void *p, size_t n)
 	if (nng_msg_alloc(&m, n) != 0)
 		return;
 	memcpy(nng_msg_body(m), p, n);
-	if (nng_sendmsg(s, m, 0) != 0)
+	if (hd_auth_bus_seal(m) != 0 || nng_sendmsg(s, m, 0) != 0)
 		nng_msg_free(m);
 }
 
@@ -26,6 +31,10 @@ int main(int argc, char **argv)
 	if (argc != 3 || hd_parse_u64(argv[2], &secs)) {
 		fprintf(stderr, "usage: %s URL SECONDS\n", argv[0]);
 		return 2;
+	}
+	if (hd_cluster_key_load_env()) {
+		fprintf(stderr, "hd-bus-inject: cannot read the cluster key\n");
+		return 1;
 	}
 	nng_socket s;
 	int rc = nng_pub0_open(&s);

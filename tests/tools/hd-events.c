@@ -8,6 +8,7 @@
 #include "channels.pb-c.h"
 #include "common.pb-c.h"
 #include "hd/cfg.h"
+#include "hd/cluster_key.h"
 #include "hd/err.h"
 #include "hd/pb_json.h"
 #include "hd/rpc.h"
@@ -127,6 +128,13 @@ int main(int argc, char **argv)
 	    (argc == 3 && hd_parse_u64(argv[2], &after))) {
 		fprintf(stderr, "usage: %s RPC_URL [AFTER_SEQ]\n", argv[0]);
 		return 2;
+	}
+	if (hd_cluster_key_load_env()) {
+		fprintf(stderr,
+			"%s: cannot read the cluster key "
+			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
+			argv[0]);
+		return 1;
 	}
 	hd_rpc_client *c = NULL;
 	size_t n = 1;

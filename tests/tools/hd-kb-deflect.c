@@ -4,6 +4,7 @@
  *   usage: hd-kb-deflect RPC_URL create SUBJECT
  *          hd-kb-deflect RPC_URL resolve ID */
 #include "hd/cfg.h"
+#include "hd/cluster_key.h"
 #include "hd/err.h"
 #include "hd/rpc.h"
 #include "knowledge.pb-c.h"
@@ -41,6 +42,13 @@ int main(int argc, char **argv)
 {
 	uint8_t buf[4096];
 	uint64_t id = 0;
+	if (hd_cluster_key_load_env()) {
+		fprintf(stderr,
+			"%s: cannot read the cluster key "
+			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
+			argv[0]);
+		return 1;
+	}
 	if (argc == 4 && !strcmp(argv[2], "create") &&
 	    strlen(argv[3]) < sizeof buf / 2) {
 		Hd__HcDeflectionRequest q = HD__HC_DEFLECTION_REQUEST__INIT;

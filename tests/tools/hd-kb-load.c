@@ -6,6 +6,7 @@
  *   usage: hd-kb-load RPC_URL SECTION_ID COUNT */
 #include "hd/buf.h"
 #include "hd/cfg.h"
+#include "hd/cluster_key.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/rpc.h"
@@ -113,6 +114,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s RPC_URL SECTION_ID COUNT\n",
 			argv[0]);
 		return 2;
+	}
+	if (hd_cluster_key_load_env()) {
+		fprintf(stderr,
+			"%s: cannot read the cluster key "
+			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
+			argv[0]);
+		return 1;
 	}
 	hd_rpc_client *c = NULL;
 	int rc = hd_rpc_client_open(&c, argv[1]);

@@ -4,6 +4,7 @@
  * usage: hd-sc-inbound RPC_URL SC_ID TICKET_ID FROM MESSAGE_ID SUBJECT BODY
  * Exit 0 when the reply was accepted; prints the error otherwise. */
 #include "hd/cfg.h"
+#include "hd/cluster_key.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/rpc.h"
@@ -23,6 +24,13 @@ int main(int argc, char **argv)
 			"BODY\n",
 			argv[0]);
 		return 2;
+	}
+	if (hd_cluster_key_load_env()) {
+		fprintf(stderr,
+			"%s: cannot read the cluster key "
+			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
+			argv[0]);
+		return 1;
 	}
 	in.from_email = argv[4];
 	in.message_id = argv[5];

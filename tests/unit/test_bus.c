@@ -12,6 +12,7 @@
 #include "common.pb-c.h"
 #include "hd/bus.h"
 #include "hd/err.h"
+#include "hd/frame_auth.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/rpc.h"
@@ -387,6 +388,8 @@ static void send_until_counted(nng_socket junk, hd_consumer *c, const void *p,
 		assert_int_equal(nng_msg_alloc(&m, n), 0);
 		if (n)
 			memcpy(nng_msg_body(m), p, n);
+		/* A keyed but buggy publisher: decoding is what is tested. */
+		assert_hd_ok(hd_auth_bus_seal(m));
 		if (nng_sendmsg(junk, m, 0) != 0)
 			nng_msg_free(m);
 		unit_sleep_ms(20);

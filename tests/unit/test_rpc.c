@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "hd/err.h"
+#include "hd/frame_auth.h"
 #include "hd/log.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
@@ -391,16 +392,28 @@ static void test_garbage_request(void **state)
 	nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, TIMEOUT_MS);
 	assert_int_equal(nng_dial(s, f->url, NULL, 0), 0);
 	const char junk[] = "\xff\xff\xff garbage, not a request";
-	assert_int_equal(nng_send(s, (void *)junk, sizeof junk, 0), 0);
-	nng_msg *msg = NULL;
-	assert_int_equal(nng_recvmsg(s, &msg, 0), 0);
-	Hd__RpcReply *rep = hd__rpc_reply__unpack(NULL, nng_msg_len(msg),
-						  nng_msg_body(msg));
-	nng_msg_free(msg);
-	assert_non_null(rep);
-	assert_int_equal(rep->status, HD__STATUS__INVALID);
-	assert_true(rep->message[0] != '\0');
-	hd__rpc_reply__free_unpacked(rep, NULL);
+	/* Garbage from a peer holding the cluster key: INVALID; the same
+	 * without a tag: UNAUTHORIZED, before any decoding. */
+	for (int sealed = 1; sealed >= 0; sealed--) {
+		uint8_t nonce[HD_AUTH_NONCE_BYTES] = {0};
+		nng_msg *msg = NULL;
+		assert_int_equal(nng_msg_alloc(&msg, 0), 0);
+		assert_int_equal(nng_msg_append(msg, junk, sizeof junk), 0);
+		if (sealed)
+			assert_hd_ok(hd_auth_rpc_seal_request(msg, nonce));
+		assert_int_equal(nng_sendmsg(s, msg, 0), 0);
+		assert_int_equal(nng_recvmsg(s, &msg, 0), 0);
+		assert_hd_ok(hd_auth_rpc_open_reply(msg, nonce));
+		Hd__RpcReply *rep = hd__rpc_reply__unpack(
+			NULL, nng_msg_len(msg), nng_msg_body(msg));
+		nng_msg_free(msg);
+		assert_non_null(rep);
+		assert_int_equal(rep->status,
+				 sealed ? HD__STATUS__INVALID
+					: HD__STATUS__UNAUTHORIZED);
+		assert_true(rep->message[0] != '\0');
+		hd__rpc_reply__free_unpacked(rep, NULL);
+	}
 	nng_close(s);
 
 	/* The server goes on serving. */

@@ -19,6 +19,11 @@
  * file is unreadable, not exactly 32 bytes (raw) or 64 hex digits, or
  * readable by others; HD_E_IO when it cannot be created. */
 int hd_cluster_key_load(const char *path, int create);
+/* For tools outside hd_svc_init (they must speak RPC or publish like a
+ * service): HD_CLUSTER_KEY_FILE, else $HD_DATA/cluster.key (HD_DATA
+ * defaulting to ./var as for the services). Never creates a key: a tool
+ * joins an existing suite. Errors as hd_cluster_key_load. */
+int hd_cluster_key_load_env(void);
 /* 1 once a key is loaded. */
 int hd_cluster_key_loaded(void);
 /* Derive len (16..64) bytes for a purpose. context: exactly 8 characters
