@@ -5,6 +5,7 @@
  * bounds how long another gateway lets a revoked token or a suspended user
  * through; this gateway flushes on its own writes (gw_auth_flush). The cache
  * keys are hashes of the header, so no credential is kept in the clear. */
+#include "gw_edge.h"
 #include "gw_users.h"
 
 #include "hd/err.h"
@@ -172,23 +173,50 @@ static void org_sharing(gw *g, gw_req *r)
 	hd_rpc_result_release(&res);
 }
 
+/* Credentials the directory must check; a failure is charged to the
+ * client's address and the account (login_limit.c), HD_E_TOOBIG with
+ * r->login_retry set when over a limit. */
+static int check_credentials(gw *g, gw_req *r, const char *header,
+			     const uint8_t key[16]);
+
 int gw_authenticate(gw *g, gw_req *r)
 {
+	/* The edge authenticates before the body; handlers asking again get
+	 * the same answer without a second directory call. */
+	if (r->auth_done)
+		return r->auth_rc;
 	const char *header = MHD_lookup_connection_value(
 		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (!header || strlen(header) >= MAX_HEADER)
-		return HD_E_UNAUTHORIZED;
+	int rc = HD_E_UNAUTHORIZED;
 	uint8_t key[16];
-	crypto_generichash(key, sizeof key, (const unsigned char *)header,
-			   strlen(header), NULL, 0);
-	if (cache_get(g->auth, key, &r->who))
-		return HD_OK;
-	char email[256], token[256];
+	if (header && strlen(header) < MAX_HEADER) {
+		crypto_generichash(key, sizeof key,
+				   (const unsigned char *)header,
+				   strlen(header), NULL, 0);
+		rc = cache_get(g->auth, key, &r->who)
+			     ? HD_OK
+			     : check_credentials(g, r, header, key);
+	}
+	r->auth_done = 1;
+	r->auth_rc = rc;
+	return rc;
+}
+
+static int check_credentials(gw *g, gw_req *r, const char *header,
+			     const uint8_t key[16])
+{
+	char email[256], token[256], account[256];
 	const char *method = NULL;
 	int rc = parse_header(header, email, sizeof email, token, sizeof token,
 			      &method);
 	if (rc)
 		return rc;
+	gw_login_account(header, account, sizeof account);
+	if (gw_login_limit_take(g->logins, r->client, account,
+				&r->login_retry)) {
+		sodium_memzero(token, sizeof token);
+		return HD_E_TOOBIG;
+	}
 	Hd__AuthTokenRequest ar = HD__AUTH_TOKEN_REQUEST__INIT;
 	ar.email = email;
 	ar.token = token;
@@ -212,5 +240,7 @@ int gw_authenticate(gw *g, gw_req *r)
 		rc = res.rc == HD_E_UNAUTHORIZED ? HD_E_UNAUTHORIZED : res.rc;
 	}
 	hd_rpc_result_release(&res);
+	if (rc == HD_OK || rc == HD_E_UNAUTHORIZED) /* not: directory down */
+		gw_login_limit_done(g->logins, r->client, account, rc == HD_OK);
 	return rc;
 }
