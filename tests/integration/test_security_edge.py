@@ -194,6 +194,20 @@ def test_trickled_headers_are_cut_off(ctx):
         c.close()
         assert closed, "a trickling client was kept for 30 s"
         assert waited < 25, waited
+        # A body that stalls halfway is cut off after the timeout too.
+        c = connect(s.http_port, timeout=30)
+        c.sendall(raw_request("POST", "/api/v2/tickets.json",
+                              {"Authorization": s.auth, "Content-Type": "application/json",
+                               "Content-Length": "100"}, b'{"ticket":'))
+        t0 = time.time()
+        try:
+            got = c.recv(1024)
+        except socket.timeout:
+            got = None
+        except ConnectionResetError:
+            got = b""
+        c.close()
+        assert got == b"" and time.time() - t0 < 25, (got, time.time() - t0)
         # A normal request is unaffected.
         assert s.client().request("GET", "/api/v2/users/me.json").status == 200
 
