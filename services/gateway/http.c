@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One request as the edge sees it; handlers get only r. */
 typedef struct http_req {
@@ -26,13 +27,16 @@ typedef struct http_req {
 	const gw_route *route;
 	gw_rate rl;
 	int64_t started_us;
-	int answered; /* the response went out before the body */
+	int answered;    /* the response went out before the body */
+	gw_resp refusal; /* status set: the answer, once the body is gone */
 } http_req;
 
 static void req_free(http_req *h)
 {
 	if (!h)
 		return;
+	if (!h->answered) /* the client left before its refusal went out */
+		json_decref(h->refusal.body);
 	hd_buf_release(&h->r.body);
 	for (int i = 0; i < h->r.nowned; i++)
 		free(h->r.owned[i]);
@@ -266,6 +270,22 @@ static void too_large(gw *g, gw_req *r, gw_resp *out)
 	gw_error(out, 413, "RequestTooLarge", msg);
 }
 
+static int declared_too_big(gw *g, gw_req *r)
+{
+	const char *cl = MHD_lookup_connection_value(
+		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	uint64_t declared = 0;
+	return cl && hd_parse_u64(cl, &declared) == HD_OK &&
+	       declared > body_limit(g, r);
+}
+
+static int expects_continue(gw_req *r)
+{
+	const char *e = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_EXPECT);
+	return e && strcasecmp(e, "100-continue") == 0;
+}
+
 /* First callback: the headers are in. Route, size and credentials are
  * decided now; a refusal is queued at once, so MHD neither reads the body
  * nor sends "100 Continue". */
@@ -291,14 +311,21 @@ static enum MHD_Result on_headers(gw *g, struct MHD_Connection *conn,
 	gw_resp out = {0};
 	h->route = resolve(r, &out);
 	hd_buf_init(&r->body, body_limit(g, r));
-	const char *cl = MHD_lookup_connection_value(
-		conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	uint64_t declared = 0;
-	if (h->route && cl && hd_parse_u64(cl, &declared) == HD_OK &&
-	    declared > body_limit(g, r))
-		too_large(g, r, &out);
-	if (h->route && !out.status)
+	if (h->route)
 		gw_http_gate(g, r, h->route, &h->rl, &out);
+	if (h->route && !out.status && declared_too_big(g, r)) {
+		too_large(g, r, &out);
+		/* A caller we know and who did not wait for "100 Continue"
+		 * is sending the body already: it is discarded unread into
+		 * memory and the 413 follows it, so ordinary clients (which
+		 * write the whole body before reading) see the answer rather
+		 * than a reset. Strangers are cut off at once. */
+		if (!expects_continue(r)) {
+			h->refusal = out;
+			h->r.body_too_big = 1;
+			return MHD_YES;
+		}
+	}
 	if (!out.status)
 		return MHD_YES;
 	h->answered = 1;
@@ -326,7 +353,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	if (h->answered)
 		return MHD_YES;
 	gw_resp out = {0};
-	if (r->body_too_big)
+	if (h->refusal.status)
+		out = h->refusal;
+	else if (r->body_too_big)
 		too_large(g, r, &out);
 	else
 		h->route->fn(g, r, &out);
