@@ -37,7 +37,7 @@ static const hd_cfg_opt opts[] = {
 	{"HD_TRUSTED_PROXIES", "--trusted-proxies", "",
 	 "comma list of proxy addresses/CIDRs whose Host, X-Forwarded-Host, "
 	 "-Proto and -For are believed (empty: none)"},
-	{"HD_HTTP_TIMEOUT_S", "--http-timeout-s", "30",
+	{"HD_HTTP_TIMEOUT_S", "--http-timeout-s", "60",
 	 "seconds a client may take to send a request's headers, and may "
 	 "stay idle while sending a body, before it is disconnected"},
 	{"HD_HTTP_PER_IP_CONNS", "--http-per-ip-conns", "256",

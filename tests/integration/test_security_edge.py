@@ -341,6 +341,14 @@ def test_failed_logins_limited_per_address_and_account(ctx):
         assert st == 200 and body["user"]["email"] == "pat@x.example", (st, body)
 
 
+def test_users_me_is_inside_the_rate_limit(ctx):
+    with Suite(ctx.bin_dir, services=PEOPLE, env={"HD_RATE_LIMIT": "3"}).start() as s:
+        c = s.client()
+        got = [c.request("GET", "/api/v2/users/me.json") for _ in range(4)]
+        assert [r.status for r in got] == [200, 200, 200, 429], got
+        assert int(got[3].headers["retry-after"]) >= 1, got[3].headers
+
+
 def test_wrong_password_costs_the_same_for_every_account(ctx):
     with Suite(ctx.bin_dir, services=PEOPLE).start() as s:
         c = s.client()
