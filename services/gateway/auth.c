@@ -16,6 +16,7 @@
  * replaces the older one) and keyed by a BLAKE2b hash of the header under
  * a random per-process key, so no credential is kept in the clear nor can
  * a memory dump be matched against guessed ones. */
+#include "gw_edge.h"
 #include "gw_health.h"
 #include "gw_users.h"
 
@@ -220,12 +221,20 @@ static void org_sharing(gw *g, gw_req *r)
  * failures come back as they are (the caller may serve a stale entry). */
 static int verify(gw *g, gw_req *r, const char *header)
 {
-	char email[256], token[256];
+	char email[256], token[256], account[256];
 	const char *method = NULL;
 	int rc = parse_header(header, email, sizeof email, token, sizeof token,
 			      &method);
 	if (rc)
 		return rc;
+	/* A failure is charged to the client's address and the account
+	 * (login_limit.c): HD_E_TOOBIG with r->login_retry when over. */
+	gw_login_account(header, account, sizeof account);
+	if (gw_login_limit_take(g->logins, r->client, account,
+				&r->login_retry)) {
+		sodium_memzero(token, sizeof token);
+		return HD_E_TOOBIG;
+	}
 	Hd__AuthTokenRequest ar = HD__AUTH_TOKEN_REQUEST__INIT;
 	ar.email = email;
 	ar.token = token;
@@ -247,10 +256,12 @@ static int verify(gw *g, gw_req *r, const char *header)
 		rc = res.rc;
 	}
 	hd_rpc_result_release(&res);
+	if (rc == HD_OK || rc == HD_E_UNAUTHORIZED) /* not: directory down */
+		gw_login_limit_done(g->logins, r->client, account, rc == HD_OK);
 	return rc;
 }
 
-int gw_authenticate(gw *g, gw_req *r)
+static int authenticate(gw *g, gw_req *r)
 {
 	const char *header = MHD_lookup_connection_value(
 		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -274,4 +285,15 @@ int gw_authenticate(gw *g, gw_req *r)
 	else if (gw_unreachable(rc) && cache_get(c, key, c->stale_ms, &r->who))
 		rc = HD_OK;
 	return rc;
+}
+
+int gw_authenticate(gw *g, gw_req *r)
+{
+	/* The edge authenticates before the body; handlers asking again get
+	 * the same answer without a second directory call. */
+	if (!r->auth_done) {
+		r->auth_rc = authenticate(g, r);
+		r->auth_done = 1;
+	}
+	return r->auth_rc;
 }

@@ -9,6 +9,7 @@
  * credentials. Replies that thread to a side conversation are handed to
  * notifications here; if it cannot take them they go to the failed store. */
 #include "gateway.h"
+#include "gw_edge.h"
 #include "gw_tickets.h"
 
 #include "email.pb-c.h"
@@ -26,7 +27,7 @@
 #define NOTIFY(g) ((g)->peers[2]) /* gw_peer_names[2] */
 
 /* The channel secret, compared in constant time; "" disables it. */
-static bool secret_ok(gw *g, gw_req *r)
+bool gw_email_secret_ok(gw *g, gw_req *r)
 {
 	const char *want = hd_cfg_get(&g->svc->cfg, "HD_MAIL_SECRET");
 	const char *got = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
@@ -43,7 +44,7 @@ static bool secret_ok(gw *g, gw_req *r)
  * credentials are needed. */
 static int mail_auth(gw *g, gw_req *r, gw_resp *out)
 {
-	if (secret_ok(g, r)) {
+	if (gw_email_secret_ok(g, r)) {
 		memset(&r->who, 0, sizeof r->who);
 		snprintf(r->who.role, sizeof r->who.role, "system");
 		return HD_OK;

@@ -21,6 +21,9 @@
 
 typedef struct gw_auth_cache gw_auth_cache;
 typedef struct gw_health gw_health;
+struct gw_edge;        /* edge_net.c: public URL, trusted proxies */
+struct gw_conn_guard;  /* conn_guard.c: the header deadline */
+struct gw_login_limit; /* login_limit.c: failed-login limits */
 
 typedef struct gw {
 	hd_svc *svc;
@@ -34,6 +37,9 @@ typedef struct gw {
 	unsigned port;
 	gw_auth_cache *auth;
 	gw_health *health; /* peer_health.c: breakers and bulkheads */
+	struct gw_edge *edge;
+	struct gw_conn_guard *guard;
+	struct gw_login_limit *logins;
 } gw;
 
 extern const char *const gw_peer_names[GW_PEERS];
@@ -52,7 +58,11 @@ typedef struct gw_req {
 	int headers_seen;
 	hd_principal who;
 	char trace[33];
-	char base_url[300]; /* "http://host:port", from the request's Host */
+	char base_url[300]; /* "http://host:port": gw_edge_base_url */
+	char client[48];    /* the client's address (gw_edge_client) */
+	int auth_done;      /* gw_authenticate ran: auth_rc is its answer */
+	int auth_rc;
+	unsigned login_retry; /* seconds, when auth_rc is a login limit */
 	/* Monotonic ms by which every RPC of this request must be done
 	 * (gw_req_deadline); 0: none yet. */
 	int64_t deadline_ms;

@@ -1,6 +1,11 @@
 /* The HTTP edge: libmicrohttpd callbacks, body limits, routing, auth, and
- * writing responses. Handlers never touch the connection. */
+ * writing responses. Handlers never touch the connection. Everything that
+ * can refuse a request (route, size, credentials, limits) is decided on the
+ * headers, in the first callback, before a body byte is read or "100
+ * Continue" is sent (http_gate.c); the body is buffered only for requests
+ * that passed. */
 #include "gateway.h"
+#include "gw_edge.h"
 #include "gw_health.h"
 #include "gw_obs.h"
 #include "gw_users.h"
@@ -15,25 +20,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-static void req_free(gw_req *r)
+/* One request as the edge sees it; handlers get only r. */
+typedef struct http_req {
+	gw_req r; /* first: a gw_req * is an http_req * */
+	const gw_route *route;
+	gw_rate rl;
+	int64_t started_us;
+	int answered;    /* the response went out before the body */
+	gw_resp refusal; /* status set: the answer, once the body is gone */
+} http_req;
+
+static void req_free(http_req *h)
 {
-	if (!r)
+	if (!h)
 		return;
-	hd_buf_release(&r->body);
-	for (int i = 0; i < r->nowned; i++)
-		free(r->owned[i]);
-	free(r);
+	if (!h->answered) /* the client left before its refusal went out */
+		json_decref(h->refusal.body);
+	hd_buf_release(&h->r.body);
+	for (int i = 0; i < h->r.nowned; i++)
+		free(h->r.owned[i]);
+	free(h);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 			 enum MHD_RequestTerminationCode why)
 {
 	(void)cls;
-	(void)conn;
 	(void)why;
 	req_free(*state);
 	*state = NULL;
+	gw_conn_guard_request_done(conn);
 }
 
 /* Match path against a pattern; "{id}" takes a decimal id, "{s}" any one
@@ -81,35 +99,26 @@ static size_t body_limit(gw *g, const gw_req *r)
 	return (size_t)max;
 }
 
+/* The path for routing: repeated slashes collapse (clients that join a
+ * base URL ending in '/' with a path starting with one ask for
+ * "/api/v2//tickets.json"), then ".json" and trailing slashes go. */
+static void collapse_slashes(const char *url, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (const char *p = url; *p && n + 1 < cap; p++)
+		if (!(*p == '/' && n && out[n - 1] == '/'))
+			out[n++] = *p;
+	out[n] = '\0';
+}
+
 static void normalize_path(const char *url, char *out, size_t cap)
 {
-	snprintf(out, cap, "%s", url);
+	collapse_slashes(url, out, cap);
 	size_t n = strlen(out);
 	if (n > 5 && strcmp(out + n - 5, ".json") == 0)
 		out[n -= 5] = '\0';
 	while (n > 1 && out[n - 1] == '/')
 		out[--n] = '\0';
-}
-
-/* Absolute links use the caller's Host when it looks like a host name. */
-static void base_url(gw *g, gw_req *r)
-{
-	const char *host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						       MHD_HTTP_HEADER_HOST);
-	const char *proto = MHD_lookup_connection_value(
-		r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
-	int ok = host && host[0] && strlen(host) < 200 &&
-		 strspn(host,
-			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			"0123456789.-:[]") == strlen(host);
-	const char *scheme =
-		proto && strcmp(proto, "https") == 0 ? "https" : "http";
-	if (ok)
-		snprintf(r->base_url, sizeof r->base_url, "%s://%s", scheme,
-			 host);
-	else
-		snprintf(r->base_url, sizeof r->base_url, "%s://%s:%u", scheme,
-			 g->bind, g->port);
 }
 
 static void trace_id(gw_req *r)
@@ -140,7 +149,8 @@ static void raw_headers(struct MHD_Response *resp, const gw_resp *out)
 	MHD_add_response_header(resp, "Content-Security-Policy", "sandbox");
 }
 
-static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl)
+static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
+				     size_t *sent)
 {
 	char *text = out->body ? json_dumps(out->body, JSON_COMPACT) : NULL;
 	size_t len = text ? strlen(text) : 0;
@@ -149,6 +159,7 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl)
 		len = out->raw_len;
 		out->raw = NULL;
 	}
+	*sent = len;
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		len, text ? text : (char *)"",
 		text ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
@@ -182,71 +193,147 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl)
 	}
 	enum MHD_Result ok = MHD_queue_response(r->conn, out->status, resp);
 	MHD_destroy_response(resp);
-	hd_debug("http.request", "method=%s path=%s status=%u trace=%s",
-		 r->method, r->path, out->status, r->trace);
 	return ok;
 }
 
-/* Returns the matched route (NULL: none), for the request metrics. */
-static const gw_route *dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
+/* Why a request failed on our side, from its error body, for the log:
+ * quotes and control bytes become '\'' so the line stays one key=value
+ * line. */
+static void failure_reason(const gw_resp *out, char *buf, size_t cap)
 {
-	const gw_route *route = NULL;
+	const char *why =
+		json_string_value(json_object_get(out->body, "description"));
+	if (!why)
+		why = json_string_value(json_object_get(out->body, "error"));
+	snprintf(buf, cap, "%s", why ? why : "unknown");
+	for (char *p = buf; *p; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			*p = '\'';
+}
+
+/* The access log: one info line per answered request, with the route's
+ * pattern (never the raw path, which may carry ids or junk). */
+static void access_log(const http_req *h, const gw_resp *out, size_t bytes,
+		       int64_t elapsed_us)
+{
+	const gw_req *r = &h->r;
+	char reason[160] = "";
+	if (out->status >= 500) {
+		char why[140];
+		failure_reason(out, why, sizeof why);
+		snprintf(reason, sizeof reason, " reason=\"%s\"", why);
+	}
+	hd_info("http.access",
+		"trace=%s method=%s route=%s status=%u ms=%.1f user=%llu "
+		"bytes=%zu client=%s%s",
+		r->trace, r->method, h->route ? h->route->pattern : "unmatched",
+		out->status, (double)elapsed_us / 1000.0,
+		(unsigned long long)r->who.user_id, bytes, r->client, reason);
+}
+
+static enum MHD_Result answer(http_req *h, gw_resp *out)
+{
+	size_t bytes = 0;
+	enum MHD_Result ok = send_response(&h->r, out, &h->rl, &bytes);
+	int64_t elapsed = hd_prom_now_us() - h->started_us;
+	gw_obs_request(h->r.method, h->route ? h->route->pattern : NULL,
+		       out->status, elapsed);
+	access_log(h, out, bytes, elapsed);
+	json_decref(out->body);
+	free(out->raw);
+	return ok;
+}
+
+/* The route for r (NULL: none, with 404 or 405 in out). */
+static const gw_route *resolve(gw_req *r, gw_resp *out)
+{
 	int path_known = 0;
-	for (size_t t = 0; gw_route_tables[t] && !route; t++)
+	for (size_t t = 0; gw_route_tables[t]; t++)
 		for (const gw_route *rt = gw_route_tables[t]; rt->method;
 		     rt++) {
 			if (!match(rt->pattern, r->path, &r->id))
 				continue;
 			path_known = 1;
-			if (strcmp(rt->method, r->method) == 0) {
-				route = rt;
-				break;
-			}
+			if (strcmp(rt->method, r->method) == 0)
+				return rt;
 		}
-	if (!route) {
-		if (path_known)
-			gw_error(out, 405, "MethodNotAllowed",
-				 "This endpoint does not accept that method");
-		else
-			gw_error(out, 404, "InvalidEndpoint", "Not found");
-		return NULL;
+	if (path_known)
+		gw_error(out, 405, "MethodNotAllowed",
+			 "This endpoint does not accept that method");
+	else
+		gw_error(out, 404, "InvalidEndpoint", "Not found");
+	return NULL;
+}
+
+static void too_large(gw *g, gw_req *r, gw_resp *out)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "The request body exceeds %zu bytes",
+		 body_limit(g, r));
+	gw_error(out, 413, "RequestTooLarge", msg);
+}
+
+static int declared_too_big(gw *g, gw_req *r)
+{
+	const char *cl = MHD_lookup_connection_value(
+		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	uint64_t declared = 0;
+	return cl && hd_parse_u64(cl, &declared) == HD_OK &&
+	       declared > body_limit(g, r);
+}
+
+static int expects_continue(gw_req *r)
+{
+	const char *e = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+						    MHD_HTTP_HEADER_EXPECT);
+	return e && strcasecmp(e, "100-continue") == 0;
+}
+
+/* First callback: the headers are in. Route, size and credentials are
+ * decided now; a refusal is queued at once, so MHD neither reads the body
+ * nor sends "100 Continue". */
+static enum MHD_Result on_headers(gw *g, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  void **state)
+{
+	http_req *h = calloc(1, sizeof *h);
+	if (!h)
+		return MHD_NO;
+	gw_req *r = &h->r;
+	gw_conn_guard_headers_in(conn);
+	h->started_us = hd_prom_now_us();
+	r->conn = conn;
+	r->method = method;
+	collapse_slashes(url, r->url, sizeof r->url);
+	normalize_path(url, r->path, sizeof r->path);
+	trace_id(r);
+	gw_edge_client(g, r);
+	gw_edge_base_url(g, r);
+	gw_ratelimit_take(0, &h->rl);
+	gw_req_deadline(g, r);
+	*state = h;
+	gw_resp out = {0};
+	h->route = resolve(r, &out);
+	hd_buf_init(&r->body, body_limit(g, r));
+	if (h->route)
+		gw_http_gate(g, r, h->route, &h->rl, &out);
+	if (h->route && !out.status && declared_too_big(g, r)) {
+		too_large(g, r, &out);
+		/* A caller we know and who did not wait for "100 Continue"
+		 * is sending the body already: it is discarded unread into
+		 * memory and the 413 follows it, so ordinary clients (which
+		 * write the whole body before reading) see the answer rather
+		 * than a reset. Strangers are cut off at once. */
+		if (!expects_continue(r)) {
+			h->refusal = out;
+			h->r.body_too_big = 1;
+			return MHD_YES;
+		}
 	}
-	if (r->body_too_big) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "The request body exceeds %zu bytes",
-			 body_limit(g, r));
-		gw_error(out, 413, "RequestTooLarge", msg);
-		return route;
-	}
-	int anonymous = route->auth == GW_AUTH_ANON &&
-			!MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-						     "Authorization");
-	if (route->auth != GW_AUTH_NONE && !anonymous) {
-		int rc = gw_authenticate(g, r);
-		if (rc) {
-			gw_from_err(out,
-				    rc == HD_E_UNAUTHORIZED ? rc
-							    : HD_E_UNAVAILABLE,
-				    "The user directory is unavailable");
-			return route;
-		}
-		if (route->auth == GW_AUTH_ADMIN &&
-		    strcmp(r->who.role, "admin") != 0) {
-			gw_error(out, 403, "Forbidden",
-				 "Only admins may use this endpoint");
-			return route;
-		}
-		gw_ratelimit_take(r->who.user_id, rl);
-		if (rl->limited) {
-			gw_error(out, 429, "TooManyRequests",
-				 "Rate limit exceeded");
-			return route;
-		}
-	}
-	route->fn(g, r, out);
-	if (out->status == 0)
-		gw_from_err(out, HD_E_INTERNAL, "the handler gave no answer");
-	return route;
+	if (!out.status)
+		return MHD_YES;
+	h->answered = 1;
+	return answer(h, &out);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -256,70 +343,75 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	(void)version;
 	gw *g = cls;
-	gw_req *r = *state;
-	if (!r) { /* first call: headers only; answer on a later call */
-		r = calloc(1, sizeof *r);
-		if (!r)
-			return MHD_NO;
-		r->conn = conn;
-		r->method = method;
-		snprintf(r->url, sizeof r->url, "%s", url);
-		normalize_path(url, r->path, sizeof r->path);
-		hd_buf_init(&r->body, body_limit(g, r));
-		const char *cl = MHD_lookup_connection_value(
-			conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		uint64_t declared = 0;
-		if (cl && hd_parse_u64(cl, &declared) == HD_OK &&
-		    declared > body_limit(g, r))
-			r->body_too_big = 1;
-		*state = r;
-		return MHD_YES;
-	}
+	http_req *h = *state;
+	if (!h)
+		return on_headers(g, conn, url, method, state);
+	gw_req *r = &h->r;
 	if (*upload_size) {
-		if (!r->body_too_big &&
+		if (!h->answered && !r->body_too_big &&
 		    hd_buf_append(&r->body, upload, *upload_size) != HD_OK)
 			r->body_too_big = 1;
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (h->answered)
+		return MHD_YES;
 	gw_resp out = {0};
-	gw_rate rl;
-	int64_t started_us = hd_prom_now_us();
-	gw_ratelimit_take(0, &rl);
-	trace_id(r);
-	base_url(g, r);
-	gw_req_deadline(g, r);
-	const gw_route *route = dispatch(g, r, &out, &rl);
-	enum MHD_Result ok = send_response(r, &out, &rl);
-	gw_obs_request(r->method, route ? route->pattern : NULL, out.status,
-		       hd_prom_now_us() - started_us);
-	json_decref(out.body);
-	free(out.raw);
-	return ok;
+	if (h->refusal.status)
+		out = h->refusal;
+	else if (r->body_too_big)
+		too_large(g, r, &out);
+	else
+		h->route->fn(g, r, &out);
+	if (out.status == 0)
+		gw_from_err(&out, HD_E_INTERNAL, "the handler gave no answer");
+	h->answered = 1;
+	return answer(h, &out);
+}
+
+static int http_limits(gw *g, uint64_t *timeout_s, uint64_t *per_ip)
+{
+	int rc = hd_cfg_u64(&g->svc->cfg, "HD_HTTP_TIMEOUT_S", 1, 3600,
+			    timeout_s);
+	if (!rc)
+		rc = hd_cfg_u64(&g->svc->cfg, "HD_HTTP_PER_IP_CONNS", 1, 4096,
+				per_ip);
+	return rc;
 }
 
 int gw_http_start(gw *g, unsigned threads)
 {
 	struct sockaddr_in addr = {.sin_family = AF_INET,
 				   .sin_port = htons((uint16_t)g->port)};
+	uint64_t timeout_s = 0, per_ip = 0;
 	if (inet_pton(AF_INET, g->bind, &addr.sin_addr) != 1) {
 		hd_error("config.invalid", "var=HD_HTTP_BIND value=\"%s\"",
 			 g->bind);
 		return HD_E_INVALID;
 	}
+	int rc = http_limits(g, &timeout_s, &per_ip);
+	if (!rc)
+		rc = gw_conn_guard_start(&g->guard, (unsigned)timeout_s);
+	if (rc)
+		return rc;
 	g->daemon = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
 		(uint16_t)g->port, NULL, NULL, on_request, g,
 		MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
 		threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
-		MHD_OPTION_CONNECTION_TIMEOUT, 60U, MHD_OPTION_CONNECTION_LIMIT,
-		4096U, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_CONNECTION, gw_conn_guard_notify, g->guard,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout_s,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip,
+		MHD_OPTION_CONNECTION_LIMIT, 4096U, MHD_OPTION_END);
 	if (!g->daemon) {
 		hd_error("http.listen_failed", "bind=%s port=%u", g->bind,
 			 g->port);
 		return HD_E_UNAVAILABLE;
 	}
-	hd_info("http.listening", "url=http://%s:%u/api/v2", g->bind, g->port);
+	hd_info("http.listening",
+		"url=http://%s:%u/api/v2 timeout_s=%llu per_ip_conns=%llu",
+		g->bind, g->port, (unsigned long long)timeout_s,
+		(unsigned long long)per_ip);
 	return HD_OK;
 }
 
@@ -328,4 +420,6 @@ void gw_http_stop(gw *g)
 	if (g->daemon)
 		MHD_stop_daemon(g->daemon);
 	g->daemon = NULL;
+	gw_conn_guard_stop(g->guard); /* after MHD: no connection is left */
+	g->guard = NULL;
 }

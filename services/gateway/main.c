@@ -1,5 +1,6 @@
 /* gateway: wiring only — config, RPC clients, HTTP listener. */
 #include "gateway.h"
+#include "gw_edge.h"
 #include "gw_health.h"
 #include "gw_users.h"
 
@@ -49,6 +50,24 @@ static const hd_cfg_opt opts[] = {
 	 "secret of the inbound e-mail channel (empty: admins only)"},
 	{"HD_MAIL_MAX_BYTES", "--mail-max-bytes", "26214400",
 	 "largest inbound e-mail message in bytes (413 beyond)"},
+	{"HD_PUBLIC_URL", "--public-url", "",
+	 "base of every absolute URL we answer with, e.g. "
+	 "https://desk.example.com (empty: the address the client reached)"},
+	{"HD_TRUSTED_PROXIES", "--trusted-proxies", "",
+	 "comma list of proxy addresses/CIDRs whose Host, X-Forwarded-Host, "
+	 "-Proto and -For are believed (empty: none)"},
+	{"HD_HTTP_TIMEOUT_S", "--http-timeout-s", "60",
+	 "seconds a client may take to send a request's headers, and may "
+	 "stay idle while sending a body, before it is disconnected"},
+	{"HD_HTTP_PER_IP_CONNS", "--http-per-ip-conns", "256",
+	 "open connections per client address (more are refused)"},
+	{"HD_LOGIN_ADDR_LIMIT", "--login-addr-limit", "20",
+	 "failed sign-ins per client address per window (429 beyond)"},
+	{"HD_LOGIN_ACCOUNT_LIMIT", "--login-account-limit", "10",
+	 "failed sign-ins per account per window from addresses that never "
+	 "signed in to it (slows guessing; 429 + Retry-After beyond)"},
+	{"HD_LOGIN_WINDOW_S", "--login-window-s", "300",
+	 "the window of the sign-in limits, in seconds"},
 };
 
 static gw the_gw;
@@ -68,6 +87,23 @@ static int open_clients(gw *g, hd_svc *svc)
 		if (rc == HD_OK)
 			rc = hd_rpc_client_open(&g->peers[p], url);
 	}
+	return rc;
+}
+
+static int login_limits(gw *g)
+{
+	uint64_t addr = 0, account = 0, window = 0;
+	int rc = hd_cfg_u64(&g->svc->cfg, "HD_LOGIN_ADDR_LIMIT", 1, 1000000,
+			    &addr);
+	if (!rc)
+		rc = hd_cfg_u64(&g->svc->cfg, "HD_LOGIN_ACCOUNT_LIMIT", 1,
+				1000000, &account);
+	if (!rc)
+		rc = hd_cfg_u64(&g->svc->cfg, "HD_LOGIN_WINDOW_S", 1, 86400,
+				&window);
+	if (!rc)
+		rc = gw_login_limit_init(&g->logins, (unsigned)addr,
+					 (unsigned)account, (unsigned)window);
 	return rc;
 }
 
@@ -100,6 +136,10 @@ static int setup(hd_svc *svc, void *ctx)
 		 hd_cfg_get(&svc->cfg, "HD_HTTP_BIND"));
 	rc = gw_auth_init(g);
 	if (!rc)
+		rc = gw_edge_init(g);
+	if (!rc)
+		rc = login_limits(g);
+	if (!rc)
 		rc = open_clients(g, svc);
 	if (!rc)
 		rc = gw_health_init(g);
@@ -119,6 +159,9 @@ static void teardown(hd_svc *svc, void *ctx)
 	for (size_t p = 0; p < GW_PEERS; p++)
 		hd_rpc_client_close(g->peers[p]);
 	gw_auth_release(g);
+	gw_edge_release(g);
+	gw_login_limit_free(g->logins);
+	g->logins = NULL;
 }
 
 static const hd_svc_def def = {

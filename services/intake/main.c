@@ -1,5 +1,6 @@
 /* intake: wiring only — config, modules, bootstrap. */
 #include "intake.h"
+#include "pw_pool.h"
 #include "live.h"
 #include "tickets.h"
 #include "users.h"
@@ -57,6 +58,10 @@ static const hd_cfg_opt opts[] = {
 	 "chat ticket"},
 	{"HD_MAIL_FROM", "--mail-from", "support@hana.local",
 	 "our own address: inbound mail from it is ignored (no loops)"},
+	{"HD_PW_WORKERS", "--pw-workers", "2",
+	 "password hashes (argon2id, 19 MiB each) computed at once"},
+	{"HD_PW_QUEUE", "--pw-queue", "4",
+	 "password checks that may wait for a worker (more: 503 at once)"},
 };
 
 static intake the_intake;
@@ -68,7 +73,9 @@ static int setup(hd_svc *svc, void *ctx)
 	in->store = svc->store;
 	in->shard = svc->shard;
 	in->shards = svc->shards;
-	int rc = hd_store_dbi(in->store, "meta", &in->meta);
+	int rc = intake_pw_pool_init(&svc->cfg);
+	if (!rc)
+		rc = hd_store_dbi(in->store, "meta", &in->meta);
 	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
 		rc = modules[i].bind(in);
 	if (rc == HD_OK && in->shard == INTAKE_DIRECTORY_SHARD)

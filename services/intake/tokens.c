@@ -4,6 +4,7 @@
  * in the reply that creates them. Hashing runs before the write job, never
  * inside it, so a slow argon2id never stalls the group commit. */
 #include "dir_common.h"
+#include "pw_pool.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -14,10 +15,6 @@
 
 #define PW_MIN 6
 #define PW_MAX 128
-/* argon2id at OWASP's recommended floor (t=2, m=19 MiB, p=1): every
- * password login pays it once per auth-cache period, on an RPC worker. */
-#define PW_OPS 2
-#define PW_MEM ((size_t)19 << 20)
 
 /* Who may call is decided per handler, after decoding. */
 static const intake_dir_rpc auth_rpc = {
@@ -77,10 +74,15 @@ int intake_auth_password(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return rc;
 	char hash[crypto_pwhash_STRBYTES];
 	Hd__User *u = NULL;
-	int ok = user_by_email(in, ar->email, &u, hash) == HD_OK && hash[0] &&
-		 crypto_pwhash_str_verify(hash, ar->token, strlen(ar->token)) ==
-			 0;
-	rc = reply_user_or_401(rep, ok, u);
+	bool match = false;
+	/* Unknown accounts and accounts without a password are checked
+	 * against the pool's dummy hash: every wrong answer costs the same. */
+	int found = user_by_email(in, ar->email, &u, hash) == HD_OK;
+	rc = intake_pw_verify(hash, ar->token, &match);
+	if (rc)
+		rc = hd_rpc_fail(rep, rc, NULL, "password checks are busy");
+	else
+		rc = reply_user_or_401(rep, found && hash[0] && match, u);
 	sodium_memzero(hash, sizeof hash);
 	hd__user__free_unpacked(u, NULL);
 	hd__auth_token_request__free_unpacked(ar, NULL);
@@ -139,10 +141,12 @@ static int check_previous(intake *in, const hd_rpc_req *req,
 	char hash[crypto_pwhash_STRBYTES];
 	Hd__User *u = NULL;
 	user_by_email(in, req->principal.email, &u, hash);
-	int rc = HD_OK;
-	if (hash[0] &&
-	    crypto_pwhash_str_verify(hash, pr->previous_password,
-				     strlen(pr->previous_password)) != 0)
+	bool match = true;
+	int rc = hash[0] ? intake_pw_verify(hash, pr->previous_password, &match)
+			 : HD_OK;
+	if (rc)
+		rc = hd_rpc_fail(rep, rc, NULL, "password checks are busy");
+	else if (!match)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "previous_password",
 				 "Previous password is not correct");
 	hd__user__free_unpacked(u, NULL);
@@ -164,9 +168,10 @@ int intake_users_password(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "password",
 				 "Password: must be %d to %d characters",
 				 PW_MIN, PW_MAX);
-	if (!rc &&
-	    crypto_pwhash_str(hash, pr->password, n, PW_OPS, PW_MEM) != 0)
-		rc = hd_rpc_fail(rep, HD_E_NOMEM, NULL, "out of memory");
+	if (!rc && (rc = intake_pw_hash(hash, pr->password, n)) != HD_OK)
+		rc = hd_rpc_fail(rep, rc, NULL,
+				 rc == HD_E_NOMEM ? "out of memory"
+						  : "password checks are busy");
 	pw_job j = {.user_id = pr->user_id, .hash = hash};
 	if (!rc)
 		rc = hd_store_write(in->store, pw_write, &j);

@@ -174,6 +174,9 @@ class Suite:
             "HD_HTTP_PORT": str(self.http_port), "HD_ADMIN_EMAIL": ADMIN_EMAIL,
             "HD_ADMIN_TOKEN": ADMIN_TOKEN, "HD_RPC_TIMEOUT_MS": "3000",
             "HD_RATE_LIMIT": "1000000",  # load tests; test_users sets a small one
+            # tests send wrong credentials on purpose; test_security_edge
+            # sets small sign-in limits
+            "HD_LOGIN_ADDR_LIMIT": "1000000", "HD_LOGIN_ACCOUNT_LIMIT": "1000000",
             "HD_LOG_LEVEL": "info",
             "HD_CLOCK_FILE": self.clock_file,
             # Webhook and chat receivers in tests listen on 127.0.0.1, which
