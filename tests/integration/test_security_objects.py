@@ -1,0 +1,83 @@
+"""Object-level rules from issue 13: who may read an attachment, whose mail
+may join a thread, who may change an address, which references a ticket may
+hold, and what an anonymous request may do. Every case here was an open
+hole before; each test fails on the code from before its fix."""
+import time
+
+from harness import Suite, create_ticket
+from test_tickets_api import agent, end_user
+
+T = "/api/v2/tickets"
+
+
+def path(url):
+    """The path and query of one of our absolute URLs."""
+    return "/" + url.split("/", 3)[3]
+
+
+def upload(c, name, data):
+    r = c.request("POST", f"/api/v2/uploads.json?filename={name}", data,
+                  headers={"Content-Type": "text/plain"})
+    assert r.status == 201, r
+    return r.json["upload"]
+
+
+def test_attachments_follow_their_comment(ctx):
+    with Suite(ctx.bin_dir, shards=2).start() as s:
+        admin = s.client()
+        owner_id, owner = end_user(s, "owner@example.kr")
+        _, stranger = end_user(s, "stranger@example.kr")
+        mine = create_ticket(owner, subject="내 문의", body="봐 주세요")
+        assert mine.status == 201, mine
+        tid = mine.json["ticket"]["id"]
+
+        # An internal note with a file, and a public reply with another.
+        secret = upload(admin, "internal.txt", b"agents only")
+        public = upload(admin, "public.txt", b"for the requester")
+        r = admin.request("PUT", f"{T}/{tid}.json", {"ticket": {"comment": {
+            "body": "내부 메모", "public": False, "uploads": [secret["token"]]}}})
+        assert r.status == 200, r
+        r = admin.request("PUT", f"{T}/{tid}.json", {"ticket": {"comment": {
+            "body": "답변", "public": True, "uploads": [public["token"]]}}})
+        assert r.status == 200, r
+        sid, pid = secret["attachment"]["id"], public["attachment"]["id"]
+        surl = path(secret["attachment"]["content_url"])
+        purl = path(public["attachment"]["content_url"])
+
+        # The requester: the public file yes, the internal note's file no,
+        # both as "not found" (no 403 that confirms the id exists).
+        assert owner.request("GET", f"/api/v2/attachments/{pid}.json").status == 200
+        got = owner.request("GET", purl)
+        assert got.status == 200 and got.raw == b"for the requester", got
+        assert owner.request("GET", f"/api/v2/attachments/{sid}.json").status == 404
+        assert owner.request("GET", surl).status == 404
+        # Comment lists carry only visible comments, with working URLs.
+        cs = owner.request("GET", f"{T}/{tid}/comments.json").json["comments"]
+        names = [a["file_name"] for c in cs for a in c["attachments"]]
+        assert names == ["public.txt"], cs
+        listed = [a for c in cs for a in c["attachments"]][0]
+        assert owner.request("GET", path(listed["content_url"])).raw == b"for the requester"
+
+        # A stranger: nothing, whatever the id.
+        for aid, url in [(pid, purl), (sid, surl)]:
+            assert stranger.request("GET", f"/api/v2/attachments/{aid}.json").status == 404
+            assert stranger.request("GET", url).status == 404
+
+        # Staff see both; the id alone (no or wrong token) opens nothing.
+        assert admin.request("GET", surl).raw == b"agents only"
+        assert admin.request("GET", f"/api/v2/attachments/{sid}/content").status == 404
+        forged = surl[:-4] + ("0000" if not surl.endswith("0000") else "1111")
+        assert admin.request("GET", forged).status == 404
+
+        # Unattached uploads: the uploader only (not even staff).
+        loose = upload(owner, "draft.txt", b"not sent yet")
+        lid, lurl = loose["attachment"]["id"], path(loose["attachment"]["content_url"])
+        assert owner.request("GET", lurl).raw == b"not sent yet"
+        assert owner.request("GET", f"/api/v2/attachments/{lid}.json").status == 200
+        assert stranger.request("GET", f"/api/v2/attachments/{lid}.json").status == 404
+        assert stranger.request("GET", lurl).status == 404
+        assert admin.request("GET", lurl).status == 404
+
+        # Counting ids finds nothing for a stranger.
+        for guess in range(max(sid, pid, lid) + 1, max(sid, pid, lid) + 8):
+            assert stranger.request("GET", f"/api/v2/attachments/{guess}/content").status == 404
