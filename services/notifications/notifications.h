@@ -119,7 +119,8 @@ int notify_enqueue(notify *n, hd_txn *t, Hd__Delivery *d);
 int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
 		     const char *tmpl, json_t *vars, uint64_t delay_ms);
 /* Message-ID for mail about ticket (the first becomes the thread root) or
- * a side conversation: "hd.t.{tid}.{unique}@{domain}" (no brackets). */
+ * a side conversation: "hd.t.{tid}.{unique}.{mac}@{domain}" (no brackets;
+ * proto/mail.proto). */
 void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
 		       size_t cap);
 /* Threading headers of the next mail about ticket_id: In-Reply-To and

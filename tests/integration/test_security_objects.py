@@ -81,3 +81,72 @@ def test_attachments_follow_their_comment(ctx):
         # Counting ids finds nothing for a stranger.
         for guess in range(max(sid, pid, lid) + 1, max(sid, pid, lid) + 8):
             assert stranger.request("GET", f"/api/v2/attachments/{guess}/content").status == 404
+
+
+MAIL_SECRET = "objects-mail-secret-0123456789"
+RFC822 = {"Content-Type": "message/rfc822", "X-HD-Channel-Secret": MAIL_SECRET}
+
+
+def mail(sender, msgid, in_reply_to, body, subject="Re: 문의"):
+    return (f"From: {sender}\r\nTo: support@hana.local\r\nSubject: {subject}\r\n"
+            f"Message-ID: <{msgid}>\r\nIn-Reply-To: {in_reply_to}\r\nReferences: {in_reply_to}\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+            f"Content-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n").encode()
+
+
+def deliver(c, raw):
+    r = c.request("POST", "/api/v2/hd/channels/email", raw, RFC822, auth=None)
+    assert r.status == 201, r
+    return r.json
+
+
+def test_mail_thread_forgery(ctx):
+    import os
+    from test_notify import Sink, start, wait_for
+    os.environ["HD_IT_BIN"] = ctx.bin_dir
+    with start({"HD_MAIL_SECRET": MAIL_SECRET}) as s:
+        sink = Sink(s.dir)
+        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        try:
+            s.start()
+            c = s.client()
+            r = create_ticket(c, subject="배송 문의", body="주문이 안 왔어요",
+                              requester={"name": "김민준", "email": "minjun@example.com"})
+            assert r.status == 201, r
+            tid = r.json["ticket"]["id"]
+            root = wait_for(lambda: sink.to("minjun@example.com"), what="request mail")[0]["Message-ID"]
+
+            def count():
+                return len(c.request("GET", f"{T}/{tid}/comments.json").json["comments"])
+
+            # A stranger naming the ticket in In-Reply-To, old style and with
+            # a made-up MAC: a new ticket of their own, nothing on ours.
+            for i, ref in enumerate([f"<hd.t.{tid}.anything@anything>",
+                                     f"<hd.t.{tid}.anything.{'0' * 24}@hana.local>",
+                                     root.replace(f"hd.t.{tid}.", f"hd.t.{tid + 256}.")]):
+                res = deliver(c, mail("mallory@evil.example", f"forged-{i}@evil.example", ref, "제가 요청자입니다"))
+                assert res["result"] == "ticket" and res["ticket_id"] != tid, (ref, res)
+            # A stranger with our real Message-ID (a forwarded copy): still a
+            # new ticket, the sender is nobody on this ticket.
+            res = deliver(c, mail("mallory@evil.example", "fwd-1@evil.example", root, "전달받은 메일"))
+            assert res["result"] == "ticket" and res["ticket_id"] != tid, res
+            assert count() == 1
+            # The requester's real reply threads.
+            res = deliver(c, mail("minjun@example.com", "reply-1@example.com", root, "아직 안 왔습니다"))
+            assert res["result"] == "comment" and res["ticket_id"] == tid, res
+            assert count() == 2
+
+            # Side conversations: a forged reference is no reference.
+            r = c.request("POST", f"{T}/{tid}/side_conversations",
+                          {"message": {"subject": "재고 확인", "body": "재고 있나요?",
+                                       "to": [{"email": "warehouse@vendor.example"}]}})
+            assert r.status == 201, r
+            sc = r.json["side_conversation"]["id"]
+            wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")
+            res = deliver(c, mail("mallory@evil.example", "forged-sc@evil.example",
+                                  f"<hd.sc.{sc}.{tid}.z9.{'1' * 24}@hana.local>", "가짜 답장"))
+            assert res["result"] == "ticket" and res["ticket_id"] != tid, res
+            r = c.request("GET", f"{T}/{tid}/side_conversations/{sc}?include=events")
+            assert [e["type"] for e in r.json["side_conversation"]["events"]] == ["create"], r
+        finally:
+            sink.close()

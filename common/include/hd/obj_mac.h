@@ -13,6 +13,11 @@
 #define HD_ATT_URL_MAC       "att_url_"
 #define HD_ATT_URL_MAC_BYTES 16
 
+/* Our e-mail Message-IDs: the MAC of "hd.t.{ticket}.{unique}" (or the
+ * hd.sc form) follows as ".{mac}" before the "@" (proto/mail.proto). */
+#define HD_MAIL_MID_MAC       "mail_mid"
+#define HD_MAIL_MID_MAC_BYTES 12
+
 /* Longest MAC in bytes (hex doubles it). */
 #define HD_OBJ_MAC_MAX 32
 
