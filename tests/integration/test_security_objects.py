@@ -150,3 +150,42 @@ def test_mail_thread_forgery(ctx):
             assert [e["type"] for e in r.json["side_conversation"]["events"]] == ["create"], r
         finally:
             sink.close()
+
+
+def test_dangling_references(ctx):
+    with Suite(ctx.bin_dir, shards=2).start() as s:
+        admin = s.client()
+        eu_id, eu = end_user(s, "customer@example.kr")
+        agent_id = agent(s, "agent@hana.local")
+        g = admin.request("POST", "/api/v2/groups.json", {"group": {"name": "지원팀"}})
+        assert g.status == 201, g
+        gid = g.json["group"]["id"]
+        o = admin.request("POST", "/api/v2/organizations.json", {"organization": {"name": "하나 상사"}})
+        assert o.status == 201, o
+        oid = o.json["organization"]["id"]
+
+        def refused(r, field):
+            assert r.status == 422 and r.json["error"] == "RecordInvalid", r
+            assert field in r.json["details"], r
+            assert field in r.json["details"][field][0]["description"], r
+
+        bad = [("assignee_id", eu_id), ("assignee_id", 987654321), ("group_id", 987654321),
+               ("organization_id", 987654321)]
+        before = admin.request("GET", f"{T}/count.json").json["count"]["value"]
+        for field, v in bad:
+            refused(create_ticket(admin, **{field: v}), field)
+        assert admin.request("GET", f"{T}/count.json").json["count"]["value"] == before
+        good = create_ticket(admin, assignee_id=agent_id, group_id=gid, organization_id=oid)
+        assert good.status == 201, good
+        tid = good.json["ticket"]["id"]
+        for field, v in bad:
+            refused(admin.request("PUT", f"{T}/{tid}.json", {"ticket": {field: v}}), field)
+        t = admin.request("GET", f"{T}/{tid}.json").json["ticket"]
+        assert (t["assignee_id"], t["group_id"], t["organization_id"]) == (agent_id, gid, oid), t
+        # Clearing is still fine; end-users still get their 403 for staff fields.
+        r = admin.request("PUT", f"{T}/{tid}.json", {"ticket": {"group_id": None}})
+        assert r.status == 200 and r.json["ticket"]["group_id"] is None, r
+        mine = create_ticket(eu)
+        assert mine.status == 201, mine
+        r = eu.request("PUT", f"{T}/{mine.json['ticket']['id']}.json", {"ticket": {"assignee_id": 987654321}})
+        assert r.status == 403, r
