@@ -17,6 +17,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_live_dbs,
 					 intake_mail_dbs,
 					 intake_tk_by_created_dbs,
+					 intake_email_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -26,6 +27,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_live_routes,
 	intake_mail_routes,
 	intake_rating_routes,
+	intake_email_routes,
 	NULL};
 
 typedef struct module {
@@ -43,6 +45,7 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(search),
 				 MODULE(live),
 				 MODULE(mail),
+				 MODULE(email),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])
@@ -57,6 +60,9 @@ static const hd_cfg_opt opts[] = {
 	 "chat ticket"},
 	{"HD_MAIL_FROM", "--mail-from", "support@hana.local",
 	 "our own address: inbound mail from it is ignored (no loops)"},
+	{"HD_EMAIL_VERIFY_MINUTES", "--email-verify-minutes", "1440",
+	 "an end-user's link confirming a new e-mail address works this "
+	 "long, once"},
 };
 
 static intake the_intake;

@@ -84,29 +84,23 @@ int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
 	return t->rc;
 }
 
-int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
-		     const char *tmpl, json_t *vars, uint64_t delay_ms)
+int notify_mail_to(notify *n, hd_txn *t, const notify_addressee *to,
+		   uint64_t ticket_id, const char *tmpl, json_t *vars,
+		   uint64_t delay_ms)
 {
-	Hd__User *u = NULL;
 	Hd__Delivery d = HD__DELIVERY__INIT;
 	char msgid[200], *vj = NULL;
-	int rc = notify_get_pb_u64(t, n->users, user_id, &hd__user__descriptor,
-				   (void **)&u);
-	if (rc || !u->email[0] || u->deleted || u->suspended) {
-		hd__user__free_unpacked(u, NULL);
-		json_decref(vars);
-		return rc == HD_E_DECODE ? hd_txn_fail(t, rc) : HD_OK;
-	}
+	int rc = HD_OK;
 	notify_message_id(n, 0, ticket_id, msgid, sizeof msgid);
 	vj = vars ? json_dumps(vars, JSON_COMPACT) : NULL;
 	d.kind = "mail";
 	d.lane = "";
 	d.template_ = (char *)tmpl;
 	d.ticket_id = ticket_id;
-	d.recipient_id = user_id;
-	d.mail_to = u->email;
-	d.mail_to_name = u->name;
-	d.locale = u->locale;
+	d.recipient_id = to->user_id;
+	d.mail_to = (char *)to->email;
+	d.mail_to_name = (char *)to->name;
+	d.locale = (char *)to->locale;
 	d.message_id = msgid;
 	d.auto_submitted = 1;
 	d.event_type = (char *)tmpl;
@@ -127,8 +121,24 @@ int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
 		free(d.references);
 	free(vj);
 	json_decref(vars);
-	hd__user__free_unpacked(u, NULL);
 	return rc ? rc : t->rc;
+}
+
+int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
+		     const char *tmpl, json_t *vars, uint64_t delay_ms)
+{
+	Hd__User *u = NULL;
+	int rc = notify_get_pb_u64(t, n->users, user_id, &hd__user__descriptor,
+				   (void **)&u);
+	if (rc || !u->email[0] || u->deleted || u->suspended) {
+		hd__user__free_unpacked(u, NULL);
+		json_decref(vars);
+		return rc == HD_E_DECODE ? hd_txn_fail(t, rc) : HD_OK;
+	}
+	notify_addressee to = {user_id, u->email, u->name, u->locale};
+	rc = notify_mail_to(n, t, &to, ticket_id, tmpl, vars, delay_ms);
+	hd__user__free_unpacked(u, NULL);
+	return rc;
 }
 
 /* One finished attempt, applied to its delivery in the sender's write. */

@@ -189,3 +189,69 @@ def test_dangling_references(ctx):
         assert mine.status == 201, mine
         r = eu.request("PUT", f"{T}/{mine.json['ticket']['id']}.json", {"ticket": {"assignee_id": 987654321}})
         assert r.status == 403, r
+
+
+def link_in(m):
+    import re
+    text = m.get_body(preferencelist=("plain",)).get_content()
+    found = re.findall(r"https?://\S+(/api/v2/hd/email_verifications/[0-9a-f.]+)", text)
+    return found[0] if found else None
+
+
+def test_email_change_needs_the_new_address(ctx):
+    import base64
+    import os
+    from test_notify import Sink, start, wait_for
+    os.environ["HD_IT_BIN"] = ctx.bin_dir
+    with start() as s:
+        sink = Sink(s.dir)
+        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        try:
+            s.start()
+            admin = s.client()
+            uid, me = end_user(s, "mallory@example.kr")
+            victim, _ = end_user(s, "ceo@victim.test")
+
+            def email_of(i):
+                return admin.request("GET", f"/api/v2/users/{i}.json").json["user"]["email"]
+
+            # Asking for an address someone else has and for a free one look
+            # the same from outside: 200, the old address kept.
+            taken = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "CEO@victim.test"}})
+            free = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "new-home@example.kr"}})
+            for r in (taken, free):
+                assert r.status == 200 and r.json["user"]["email"] == "mallory@example.kr", r
+                assert b"already" not in r.raw and b"used" not in r.raw, r
+            assert sorted(taken.json["user"]) == sorted(free.json["user"])
+            assert email_of(uid) == "mallory@example.kr" and email_of(victim) == "ceo@victim.test"
+
+            # The free address gets a link; the taken one a notice without one.
+            m = wait_for(lambda: sink.to("new-home@example.kr"), what="verification mail")[0]
+            link = link_in(m)
+            assert link, m.get_body(preferencelist=("plain",)).get_content()
+            notice = wait_for(lambda: sink.to("ceo@victim.test"), what="in-use notice")[0]
+            assert link_in(notice) is None
+            assert not sink.to("mallory@example.kr")
+
+            # A tampered link does nothing; the real one switches once.
+            anon = s.client(auth=None)
+            last = link[-1]
+            bad = link[:-1] + ("0" if last != "0" else "1")
+            assert anon.request("GET", bad).status == 404
+            other = link.replace(f"/{uid}.", f"/{victim}.", 1)
+            assert anon.request("POST", other).status == 404
+            assert email_of(uid) == "mallory@example.kr"
+            ok = anon.request("GET", link)
+            assert ok.status == 200 and ok.json["email_verification"]["email"] == "new-home@example.kr", ok
+            assert email_of(uid) == "new-home@example.kr"
+            assert anon.request("GET", link).status == 404  # used
+            raw = base64.b64encode(b"new-home@example.kr:Secret-pass-123").decode()
+            again = s.client(auth="Basic " + raw).request("GET", "/api/v2/users/me.json")
+            assert again.status == 200 and again.json["user"]["id"] == uid, again
+
+            # Staff changing someone's address works at once, as before.
+            r = admin.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "set-by-admin@example.kr"}})
+            assert r.status == 200 and r.json["user"]["email"] == "set-by-admin@example.kr", r
+            assert email_of(uid) == "set-by-admin@example.kr"
+        finally:
+            sink.close()
