@@ -124,6 +124,8 @@ extern const gw_route gw_hc_article_routes[];
 extern const gw_route gw_card_routes[];   /* cards.c … */
 extern const gw_route gw_macro_routes[];  /* macros.c … */
 extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
+/* email_verify.c: confirming an end-user's new e-mail address */
+extern const gw_route gw_email_verify_routes[];
 extern const gw_route *const gw_route_tables[];
 /* gw_mc_*.c: ticket metrics, satisfaction ratings, incremental export */
 extern const gw_route gw_mc_routes[];

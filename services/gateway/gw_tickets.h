@@ -20,6 +20,9 @@ hd_rpc_client *gw_ticket_shard(gw *g, uint64_t id);
 unsigned gw_ticket_spread(uint64_t v, unsigned shards);
 /* requester{email,name} → requester_id in ticket (users.ensure). */
 int gw_ticket_requester(gw *g, gw_req *r, json_t *ticket, gw_resp *out);
+/* tickets_refs.c: 422 naming assignee_id, group_id or organization_id
+ * when it names no agent/admin, group or organization (staff callers). */
+int gw_ticket_refs(gw *g, gw_req *r, json_t *ticket, gw_resp *out);
 /* One tickets.write (id 0: create) with obj (borrowed) and action; *rep is
  * the caller's (hd__ticket_write_reply__free_unpacked). On failure out
  * holds the HTTP error. */

@@ -132,6 +132,7 @@ int gw_tickets_create_many(gw *g, gw_req *r, gw_resp *out)
 		j.total++;
 		int bad = !json_is_object(t) ||
 			  gw_ticket_requester(g, r, t, &err) ||
+			  gw_ticket_refs(g, r, t, &err) ||
 			  gw_ticket_uploads(g, r, t, &err);
 		if (!bad) {
 			json_object_del(t, "requester");
@@ -173,8 +174,10 @@ static json_t *update_one(gw *g, gw_req *r, uint64_t id, json_t *t,
 	Hd__TicketWriteReply *rep = NULL;
 	gw_req_deadline(g, r); /* a bulk job's deadline is per item */
 	hd_rpc_client *c = gw_ticket_shard(g, id);
-	int rc = c ? gw_ticket_write(g, r, c, id, t, action, NULL, &rep, &err)
+	int rc = c ? gw_ticket_refs(g, r, t, &err)
 		   : gw_from_err(&err, HD_E_NOTFOUND, "Not found");
+	if (!rc)
+		rc = gw_ticket_write(g, r, c, id, t, action, NULL, &rep, &err);
 	hd__ticket_write_reply__free_unpacked(rep, NULL);
 	return update_result(id, rc == HD_OK, &err);
 }

@@ -36,6 +36,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_hc_article_routes,  /* help_center_articles.c */
 	gw_mc_routes,
 	gw_report_routes,
+	gw_email_verify_routes, /* email_verify.c */
 	NULL,
 };
 /* clang-format on */

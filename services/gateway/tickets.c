@@ -129,6 +129,8 @@ int gw_tickets_create(gw *g, gw_req *r, gw_resp *out)
 	if (!rc)
 		rc = gw_ticket_requester(g, r, ticket, out);
 	if (!rc)
+		rc = gw_ticket_refs(g, r, ticket, out);
+	if (!rc)
 		rc = gw_ticket_uploads(g, r, ticket, out);
 	if (rc)
 		goto done;
@@ -167,6 +169,8 @@ int gw_tickets_update(gw *g, gw_req *r, gw_resp *out)
 	int rc = gw_req_object(r, out, "ticket", &root, &ticket);
 	if (!rc)
 		rc = gw_ticket_requester(g, r, ticket, out);
+	if (!rc)
+		rc = gw_ticket_refs(g, r, ticket, out);
 	if (!rc)
 		rc = gw_ticket_uploads(g, r, ticket, out);
 	if (!rc) {

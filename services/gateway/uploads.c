@@ -4,6 +4,8 @@
 #include "gw_tickets.h"
 
 #include "hd/err.h"
+#include "hd/obj_mac.h"
+#include "hd/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +15,17 @@
 
 json_t *gw_attachment_json(const gw_req *r, const Hd__Attachment *a)
 {
-	char url[400], content[400];
+	char url[400], content[480], token[2 * HD_ATT_URL_MAC_BYTES + 1] = "";
+	uint8_t key[8];
+	hd_key_u64(key, a->id);
+	/* without a cluster key the URL carries no token and is refused */
+	hd_obj_mac_hex(HD_ATT_URL_MAC, key, sizeof key, HD_ATT_URL_MAC_BYTES,
+		       token, sizeof token);
 	snprintf(url, sizeof url, "%s/api/v2/attachments/%llu.json",
 		 r->base_url, (unsigned long long)a->id);
-	snprintf(content, sizeof content, "%s/api/v2/attachments/%llu/content",
-		 r->base_url, (unsigned long long)a->id);
+	snprintf(content, sizeof content,
+		 "%s/api/v2/attachments/%llu/content?token=%s", r->base_url,
+		 (unsigned long long)a->id, token);
 	return json_pack(
 		"{s:s, s:I, s:s, s:s, s:s, s:s, s:I, s:n, s:n, "
 		"s:b, s:b, s:b, s:s, s:[]}",
@@ -80,16 +88,61 @@ static const char *safe_type(const char *t)
 	return t;
 }
 
-/* GET /attachments/{id}/content: the bytes, as a download. */
-int gw_attachments_content(gw *g, gw_req *r, gw_resp *out)
+/* Is attachment id on a comment, and may the caller see that comment? Each
+ * ticket shard answers for its own comments (the rule lives in intake). */
+static int comment_ref(gw *g, gw_req *r, uint64_t id, Hd__AttachmentRef *ref,
+		       gw_resp *out)
 {
 	Hd__TicketGetRequest q = HD__TICKET_GET_REQUEST__INIT;
-	Hd__AttachmentContent *a = NULL;
+	q.id = id;
+	for (unsigned s = 0; s < g->shards; s++) {
+		Hd__AttachmentRef *got = NULL;
+		int rc = gw_call(g, g->intake[s], r, "attachments.ref", &q,
+				 &hd__attachment_ref__descriptor, (void **)&got,
+				 out);
+		if (rc)
+			return rc;
+		if (got->found) {
+			ref->found = true;
+			ref->visible = got->visible;
+			hd__attachment_ref__free_unpacked(got, NULL);
+			return HD_OK;
+		}
+		hd__attachment_ref__free_unpacked(got, NULL);
+	}
+	return HD_OK;
+}
+
+/* attachments.get/.content on shard 0 once the ticket shards have spoken;
+ * a hidden one is 404, exactly like one that does not exist. */
+static int fetch(gw *g, gw_req *r, const char *method, const char *token,
+		 Hd__AttachmentContent **a, gw_resp *out)
+{
+	Hd__AttachmentRef ref = HD__ATTACHMENT_REF__INIT;
+	Hd__AttachmentGetRequest q = HD__ATTACHMENT_GET_REQUEST__INIT;
+	int rc = comment_ref(g, r, r->id, &ref, out);
+	if (rc)
+		return rc;
+	if (ref.found && !ref.visible)
+		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
 	q.id = r->id;
-	int rc = gw_call(g, g->intake[0], r, "attachments.content", &q,
-			 &hd__attachment_content__descriptor, (void **)&a, out);
-	if (!rc && (!a->attachment || a->attachment->deleted))
+	q.token = (char *)(token ? token : "");
+	q.on_visible_comment = ref.found;
+	rc = gw_call(g, g->intake[0], r, method, &q,
+		     &hd__attachment_content__descriptor, (void **)a, out);
+	if (!rc && (!(*a)->attachment || (*a)->attachment->deleted))
 		rc = gw_from_err(out, HD_E_NOTFOUND, "Not found");
+	return rc;
+}
+
+/* GET /attachments/{id}/content?token=: the bytes, as a download. */
+int gw_attachments_content(gw *g, gw_req *r, gw_resp *out)
+{
+	Hd__AttachmentContent *a = NULL;
+	const char *token = gw_query(r, "token");
+	int rc = token && token[0]
+			 ? fetch(g, r, "attachments.content", token, &a, out)
+			 : gw_from_err(out, HD_E_NOTFOUND, "Not found");
 	if (!rc) {
 		out->raw = malloc(a->data.len ? a->data.len : 1);
 		if (!out->raw) {
@@ -115,11 +168,8 @@ int gw_attachments_content(gw *g, gw_req *r, gw_resp *out)
 
 int gw_attachments_show(gw *g, gw_req *r, gw_resp *out)
 {
-	Hd__TicketGetRequest q = HD__TICKET_GET_REQUEST__INIT;
 	Hd__AttachmentContent *a = NULL;
-	q.id = r->id;
-	int rc = gw_call(g, g->intake[0], r, "attachments.get", &q,
-			 &hd__attachment_content__descriptor, (void **)&a, out);
+	int rc = fetch(g, r, "attachments.get", NULL, &a, out);
 	if (!rc)
 		gw_reply_one(out, 200, "attachment",
 			     gw_attachment_json(r, a->attachment));

@@ -53,6 +53,7 @@ INTAKE_MODULE(users)   /* users.c …: users, orgs, groups, tokens, auth */
 INTAKE_MODULE(fields)  /* fields.c …: ticket fields and forms */
 INTAKE_MODULE(search)  /* search.c …: the search index and queries */
 INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
+INTAKE_MODULE(email)   /* users_email.c: confirming a new e-mail address */
 
 /* ---- shared helpers (store.c) ---- */
 

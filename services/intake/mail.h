@@ -31,9 +31,10 @@ typedef struct mail_ref {
 	uint64_t ticket_id;            /* 0: not one of ours */
 	uint64_t side_conversation_id; /* 0: mail about the ticket */
 } mail_ref;
-/* Parse "hd.t.{ticket}.{unique}@domain" or
- * "hd.sc.{side_conversation}.{ticket}.{unique}@domain" (angle brackets
- * optional). false for anything else. */
+/* Parse "hd.t.{ticket}.{unique}.{mac}@domain" or
+ * "hd.sc.{side_conversation}.{ticket}.{unique}.{mac}@domain" (angle brackets
+ * optional). false for anything else, including a wrong MAC (needs the
+ * cluster key). */
 bool mail_ref_parse(const char *msgid, mail_ref *out);
 
 /* ---- mail_html.c ---- */

@@ -2,6 +2,8 @@
  * functions for the e-mail channel (see mail.h). */
 #include "mail.h"
 
+#include "hd/obj_mac.h"
+
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -148,10 +150,11 @@ uint64_t mail_subject_ticket(const char *subject)
 
 bool mail_ref_parse(const char *msgid, mail_ref *out)
 {
-	const char *p = msgid, *end;
+	const char *p = msgid, *end, *head;
 	memset(out, 0, sizeof *out);
 	if (*p == '<')
 		p++;
+	head = p;
 	uint64_t sc = 0;
 	if (strncmp(p, "hd.sc.", 6) == 0) {
 		sc = parse_id(p + 6, &end);
@@ -170,8 +173,17 @@ bool mail_ref_parse(const char *msgid, mail_ref *out)
 	size_t u =
 		strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			  "0123456789");
-	if (u == 0 || p[u] != '@' || p[u + 1] == '\0')
+	const char *mac = p + u + 1;
+	size_t m = strspn(mac, "0123456789abcdef");
+	char got[2 * HD_MAIL_MID_MAC_BYTES + 1];
+	if (u == 0 || p[u] != '.' || m != sizeof got - 1 || mac[m] != '@' ||
+	    mac[m + 1] == '\0')
 		return false;
+	memcpy(got, mac, m);
+	got[m] = '\0';
+	if (!hd_obj_mac_ok(HD_MAIL_MID_MAC, head, (size_t)(p + u - head),
+			   HD_MAIL_MID_MAC_BYTES, got))
+		return false; /* forged: as if it named nothing */
 	out->ticket_id = tk;
 	out->side_conversation_id = sc;
 	return true;

@@ -1,9 +1,11 @@
 /* Which conversation an inbound message continues: one of our Message-IDs
- * in In-Reply-To / References (a ticket or a side conversation), else a
- * "[#123]" / "[Ticket #123]" token in the subject. A subject token is easy
- * to forge, so it threads only mail from the ticket's requester, its CCs,
- * collaborators or followers, or staff; anything else starts a new ticket,
- * as does a reply to a closed, deleted or unknown ticket. */
+ * in In-Reply-To / References (a ticket or a side conversation; its MAC
+ * makes it unforgeable), else a "[#123]" / "[Ticket #123]" token in the
+ * subject. Either threads only mail from the ticket's requester, its CCs,
+ * collaborators or followers, or staff: a subject token is easy to forge,
+ * and a real Message-ID travels with every forwarded copy of our mail.
+ * Anything else starts a new ticket, as does a reply to a closed, deleted
+ * or unknown ticket. */
 #include "mail.h"
 #include "tickets.h"
 
@@ -19,8 +21,7 @@ static bool listed(const uint64_t *ids, size_t n, uint64_t id)
 	return false;
 }
 
-static bool may_thread_by_subject(const Hd__Ticket *tk, uint64_t sender,
-				  bool staff)
+static bool may_thread(const Hd__Ticket *tk, uint64_t sender, bool staff)
 {
 	return staff || tk->requester_id == sender ||
 	       listed(tk->collaborator_ids, tk->n_collaborator_ids, sender) ||
@@ -61,8 +62,7 @@ int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 	if (rc != HD_OK && rc != HD_E_NOTFOUND)
 		return rc;
 	bool ok = tk && !tk->deleted && strcmp(tk->status, "closed") != 0 &&
-		  (!tg->how || strcmp(tg->how, "subject") != 0 ||
-		   may_thread_by_subject(tk, sender, staff));
+		  may_thread(tk, sender, staff);
 	if (!ok) {
 		tg->ticket_id = 0;
 		tg->how = NULL;

@@ -18,6 +18,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_live_dbs,
 					 intake_mail_dbs,
 					 intake_tk_by_created_dbs,
+					 intake_email_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -27,6 +28,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_live_routes,
 	intake_mail_routes,
 	intake_rating_routes,
+	intake_email_routes,
 	NULL};
 
 typedef struct module {
@@ -44,6 +46,7 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(search),
 				 MODULE(live),
 				 MODULE(mail),
+				 MODULE(email),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])
@@ -62,6 +65,9 @@ static const hd_cfg_opt opts[] = {
 	 "password hashes (argon2id, 19 MiB each) computed at once"},
 	{"HD_PW_QUEUE", "--pw-queue", "4",
 	 "password checks that may wait for a worker (more: 503 at once)"},
+	{"HD_EMAIL_VERIFY_MINUTES", "--email-verify-minutes", "1440",
+	 "an end-user's link confirming a new e-mail address works this "
+	 "long, once"},
 };
 
 static intake the_intake;

@@ -5,6 +5,7 @@
  *   audits    u64 ticket ‖ u64 audit id → hd.Audit
  *   tk_idem   u64 user ‖ Idempotency-Key → 32-byte body hash ‖ u64 ticket
  *   tk_jobs   see jobs.c; tk_uploads, tk_blobs, tk_attach: see uploads.c
+ *   tk_att_ref  see attachments_ref.c
  *   tk_by_created  see tickets_by_created.c
  * Lists scan "tickets" or walk tk_by_created (see tickets_list.c). */
 #include "tickets.h"
@@ -20,9 +21,9 @@
 
 #define MAX_IDEM_KEY 200
 
-const char *const intake_tickets_dbs[] = {"tickets",  "comments",  "audits",
-					  "tk_idem",  "tk_jobs",   "tk_uploads",
-					  "tk_blobs", "tk_attach", NULL};
+const char *const intake_tickets_dbs[] = {
+	"tickets",    "comments", "audits",    "tk_idem",    "tk_jobs",
+	"tk_uploads", "tk_blobs", "tk_attach", "tk_att_ref", NULL};
 
 tickets_db tkdb;
 
@@ -36,6 +37,7 @@ int intake_tickets_bind(intake *in)
 				  {"tk_uploads", &tkdb.uploads},
 				  {"tk_blobs", &tkdb.blobs},
 				  {"tk_attach", &tkdb.attach},
+				  {"tk_att_ref", &tkdb.att_ref},
 				  {"tk_by_created", &tkdb.by_created},
 				  {NULL, NULL}};
 	return hd_store_dbis(in->store, dbs);
@@ -275,9 +277,10 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
 	tk_set_str(&e->body, c.body);
 	tk_set_str(&e->html_body, c.html_body);
 	j->tk->comment_count++;
-	if ((rc = comment_attachments(&c, j->ch.uploads)) == HD_OK)
+	if ((rc = comment_attachments(&c, j->ch.uploads)) == HD_OK) {
 		tk_put_child(t, tkdb.comments, c.ticket_id, c.id, &c);
-	else
+		tk_att_ref_put(t, &c);
+	} else
 		hd_txn_fail(t, rc);
 	/* The first comment travels inside ticket.created (as description);
 	 * consumers count one event per new ticket. */
@@ -547,6 +550,7 @@ const hd_rpc_route intake_tickets_routes[] = {
 	{"uploads.get", tk_rpc_uploads_get},
 	{"attachments.get", tk_rpc_attachments_get},
 	{"attachments.content", tk_rpc_attachments_content},
+	{"attachments.ref", tk_rpc_attachments_ref},
 	{"jobs.get", tk_rpc_jobs_get},
 	{NULL, NULL},
 };

@@ -16,7 +16,8 @@ typedef struct tickets_db {
 	MDB_dbi uploads; /* uploads.c */
 	MDB_dbi blobs;
 	MDB_dbi attach;
-	MDB_dbi jobs; /* job id → hd.JobStatus (jobs.c) */
+	MDB_dbi att_ref; /* attachments_ref.c */
+	MDB_dbi jobs;    /* job id → hd.JobStatus (jobs.c) */
 	/* tickets_by_created.c */
 	MDB_dbi by_created;
 } tickets_db;
@@ -123,6 +124,11 @@ int tk_rpc_audits(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_uploads_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_uploads_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_attachments_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+/* Does token match the one in attachment id's content_url? */
+bool tk_attachment_token_ok(uint64_t id, const char *token);
+/* attachments_ref.c: which comment an attachment is on (every shard) */
+int tk_att_ref_put(hd_txn *t, const Hd__Comment *c);
+int tk_rpc_attachments_ref(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_attachments_content(void *ctx, const hd_rpc_req *req,
 			       hd_rpc_rep *rep);
 /* jobs.c: jobs.put, jobs.get */

@@ -6,6 +6,7 @@
 #include "tickets.h"
 
 #include "hd/err.h"
+#include "hd/obj_mac.h"
 #include "hd/pbwire.h"
 
 #include <sodium.h>
@@ -143,12 +144,27 @@ int tk_rpc_uploads_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
+/* May the caller have attachment a? On a comment: when a ticket shard
+ * said that comment is visible to them. Unattached: its uploader only.
+ * The bytes also need content_url's token. Anything else is "not found",
+ * so ids reveal nothing. */
+static bool may_read(const Hd__AttachmentGetRequest *q, const hd_rpc_req *req,
+		     const Hd__Attachment *a, int with_data)
+{
+	if (a->deleted)
+		return false;
+	if (!q->on_visible_comment &&
+	    (!req->principal.user_id || a->owner_id != req->principal.user_id))
+		return false;
+	return !with_data || tk_attachment_token_ok(a->id, q->token);
+}
+
 /* attachments.get (with_data 0) and attachments.content (1). */
 static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		      int with_data)
 {
-	Hd__TicketGetRequest *q = NULL;
-	if (hd_req_decode(req, rep, &hd__ticket_get_request__descriptor,
+	Hd__AttachmentGetRequest *q = NULL;
+	if (hd_req_decode(req, rep, &hd__attachment_get_request__descriptor,
 			  (void **)&q))
 		return HD_E_DECODE;
 	Hd__AttachmentContent out = HD__ATTACHMENT_CONTENT__INIT;
@@ -161,6 +177,8 @@ static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		rc = hd_txn_get_pb_id(&t, tkdb.attach, q->id,
 				      &hd__attachment__descriptor,
 				      (void **)&out.attachment);
+		if (!rc && !may_read(q, req, out.attachment, with_data))
+			rc = HD_E_NOTFOUND;
 		if (!rc && with_data &&
 		    !(rc = hd_txn_get(&t, tkdb.blobs, key, 8, &v))) {
 			out.data.data = v.mv_data;
@@ -172,8 +190,16 @@ static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		hd_txn_end(&t);
 	}
 	hd__attachment__free_unpacked(out.attachment, NULL);
-	hd__ticket_get_request__free_unpacked(q, NULL);
+	hd__attachment_get_request__free_unpacked(q, NULL);
 	return rc;
+}
+
+bool tk_attachment_token_ok(uint64_t id, const char *token)
+{
+	uint8_t key[8];
+	hd_key_u64(key, id);
+	return hd_obj_mac_ok(HD_ATT_URL_MAC, key, sizeof key,
+			     HD_ATT_URL_MAC_BYTES, token);
 }
 
 int tk_rpc_attachments_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

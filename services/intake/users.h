@@ -72,6 +72,11 @@ int intake_members_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_members_create(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_members_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
+/* users_email.c (module "email"): an end-user's own e-mail change, held
+ * until the new address confirms it. In the update's write job: store the
+ * pending address and publish email.verification (sticky on t). */
+int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email);
+
 /* orgs.c: the organization whose domain_names hold email's domain (0). */
 uint64_t intake_org_for_email(hd_txn *t, const char *email_lower);
 /* True when fields (a write request's key list) holds name. */

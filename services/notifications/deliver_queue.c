@@ -5,6 +5,7 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/obj_mac.h"
 #include "hd/prom.h"
 
 #include <stdio.h>
@@ -50,15 +51,19 @@ int notify_enqueue(notify *n, hd_txn *t, Hd__Delivery *d)
 void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
 		       size_t cap)
 {
-	char u[21];
+	char u[21], head[100], mac[2 * HD_MAIL_MID_MAC_BYTES + 1] = "0";
 	notify_random_token(u, 20);
 	if (sc_id)
-		snprintf(out, cap, "hd.sc.%llu.%llu.%s@%s",
+		snprintf(head, sizeof head, "hd.sc.%llu.%llu.%s",
 			 (unsigned long long)sc_id,
-			 (unsigned long long)ticket_id, u, n->cfg.mail_domain);
+			 (unsigned long long)ticket_id, u);
 	else
-		snprintf(out, cap, "hd.t.%llu.%s@%s",
-			 (unsigned long long)ticket_id, u, n->cfg.mail_domain);
+		snprintf(head, sizeof head, "hd.t.%llu.%s",
+			 (unsigned long long)ticket_id, u);
+	/* no cluster key (tests only): a MAC no reply will match */
+	hd_obj_mac_hex(HD_MAIL_MID_MAC, head, strlen(head),
+		       HD_MAIL_MID_MAC_BYTES, mac, sizeof mac);
+	snprintf(out, cap, "%s.%s@%s", head, mac, n->cfg.mail_domain);
 }
 
 int notify_thread_ticket(notify *n, hd_txn *t, uint64_t ticket_id,
@@ -90,33 +95,27 @@ bool notify_mail_off(notify *n)
 	return true;
 }
 
-int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
-		     const char *tmpl, json_t *vars, uint64_t delay_ms)
+int notify_mail_to(notify *n, hd_txn *t, const notify_addressee *to,
+		   uint64_t ticket_id, const char *tmpl, json_t *vars,
+		   uint64_t delay_ms)
 {
 	if (notify_mail_off(n)) {
 		json_decref(vars);
 		return HD_OK;
 	}
-	Hd__User *u = NULL;
 	Hd__Delivery d = HD__DELIVERY__INIT;
 	char msgid[200], *vj = NULL;
-	int rc = notify_get_pb_u64(t, n->users, user_id, &hd__user__descriptor,
-				   (void **)&u);
-	if (rc || !u->email[0] || u->deleted || u->suspended) {
-		hd__user__free_unpacked(u, NULL);
-		json_decref(vars);
-		return rc == HD_E_DECODE ? hd_txn_fail(t, rc) : HD_OK;
-	}
+	int rc = HD_OK;
 	notify_message_id(n, 0, ticket_id, msgid, sizeof msgid);
 	vj = vars ? json_dumps(vars, JSON_COMPACT) : NULL;
 	d.kind = "mail";
 	d.lane = "";
 	d.template_ = (char *)tmpl;
 	d.ticket_id = ticket_id;
-	d.recipient_id = user_id;
-	d.mail_to = u->email;
-	d.mail_to_name = u->name;
-	d.locale = u->locale;
+	d.recipient_id = to->user_id;
+	d.mail_to = (char *)to->email;
+	d.mail_to_name = (char *)to->name;
+	d.locale = (char *)to->locale;
 	d.message_id = msgid;
 	d.auto_submitted = 1;
 	d.event_type = (char *)tmpl;
@@ -137,8 +136,24 @@ int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
 		free(d.references);
 	free(vj);
 	json_decref(vars);
-	hd__user__free_unpacked(u, NULL);
 	return rc ? rc : t->rc;
+}
+
+int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
+		     const char *tmpl, json_t *vars, uint64_t delay_ms)
+{
+	Hd__User *u = NULL;
+	int rc = notify_get_pb_u64(t, n->users, user_id, &hd__user__descriptor,
+				   (void **)&u);
+	if (rc || !u->email[0] || u->deleted || u->suspended) {
+		hd__user__free_unpacked(u, NULL);
+		json_decref(vars);
+		return rc == HD_E_DECODE ? hd_txn_fail(t, rc) : HD_OK;
+	}
+	notify_addressee to = {user_id, u->email, u->name, u->locale};
+	rc = notify_mail_to(n, t, &to, ticket_id, tmpl, vars, delay_ms);
+	hd__user__free_unpacked(u, NULL);
+	return rc;
 }
 
 /* One finished attempt, applied to its delivery in the sender's write. */

@@ -9,6 +9,8 @@
  *   kb.card_expired           card_due → the verifier, or every member of
  *                             the verifying group
  *   rule.notification         user / group targets → the rule's own text
+ *   email.verification        email_verify (the link) or email_in_use →
+ *                             the new address, never the account's own
  * kb.suggested is stored for the request_received mail to pick up. */
 #include "notifications.h"
 
@@ -251,16 +253,42 @@ static int on_rule(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
+/* The link in the confirmation mail: HD_PUBLIC_URL + the gateway route. */
+static int on_email_verification(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__EmailVerificationMail *m = hd__email_verification_mail__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!m)
+		return HD_E_DECODE;
+	char url[600];
+	size_t base = strlen(n->cfg.public_url);
+	while (base && n->cfg.public_url[base - 1] == '/')
+		base--;
+	snprintf(url, sizeof url, "%.*s/api/v2/hd/email_verifications/%s",
+		 (int)base, n->cfg.public_url, m->token);
+	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
+	int rc = notify_mail_to(
+		n, t, &to, 0, m->in_use ? "email_in_use" : "email_verify",
+		json_pack("{s:{s:s}}", "verify", "url", url), 0);
+	hd__email_verification_mail__free_unpacked(m, NULL);
+	return rc;
+}
+
 int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	static const struct {
 		const char *type;
 		int (*fn)(notify *, hd_txn *, const Hd__Envelope *);
 	} table[] = {
-		{"ticket.created", on_ticket},   {"ticket.updated", on_ticket},
-		{"comment.created", on_comment}, {"sla.warning", on_sla},
-		{"sla.breached", on_sla},        {"kb.card_expired", on_card},
-		{"kb.suggested", on_suggested},  {"rule.notification", on_rule},
+		{"ticket.created", on_ticket},
+		{"ticket.updated", on_ticket},
+		{"comment.created", on_comment},
+		{"sla.warning", on_sla},
+		{"sla.breached", on_sla},
+		{"kb.card_expired", on_card},
+		{"kb.suggested", on_suggested},
+		{"rule.notification", on_rule},
+		{"email.verification", on_email_verification},
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(ev->type, table[i].type) == 0)

@@ -30,6 +30,9 @@ static const hd_cfg_opt opts[] = {
 	 "envelope and From: address of outgoing mail"},
 	{"HD_MAIL_DOMAIN", "--mail-domain", "hana.local",
 	 "domain of the Message-IDs we generate"},
+	{"HD_PUBLIC_URL", "--public-url", "http://localhost:8080",
+	 "the gateway's public base URL, for links in mail (e-mail "
+	 "confirmation)"},
 	{"HD_WEBHOOK_BACKOFF_MS", "--webhook-backoff-ms", "10000",
 	 "first retry delay; doubles per attempt, with jitter"},
 	{"HD_WEBHOOK_BACKOFF_MAX_MS", "--webhook-backoff-max-ms", "3600000",
@@ -125,6 +128,7 @@ static int read_cfg(notify *n, const hd_cfg *c)
 	k->smtp_password = hd_cfg_get(c, "HD_SMTP_PASSWORD");
 	k->mail_from = hd_cfg_get(c, "HD_MAIL_FROM");
 	k->mail_domain = hd_cfg_get(c, "HD_MAIL_DOMAIN");
+	k->public_url = hd_cfg_get(c, "HD_PUBLIC_URL");
 	char why[160];
 	if (!rc &&
 	    hd_netpol_parse(&k->outbound, hd_cfg_get(c, "HD_OUTBOUND_ALLOW"),

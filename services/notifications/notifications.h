@@ -35,6 +35,7 @@ typedef struct notify_cfg {
 	uint64_t max_parallel;    /* transfers in flight at once */
 	const char *smtp_url, *smtp_user, *smtp_password, *mail_from,
 		*mail_domain;
+	const char *public_url; /* base of links in mail (the gateway) */
 	int smtp_starttls;
 	hd_netpol outbound; /* HD_OUTBOUND_ALLOW: webhooks and chat, not SMTP */
 } notify_cfg;
@@ -124,8 +125,17 @@ bool notify_mail_off(notify *n);
  * No address or an unknown user queues nothing (HD_OK). */
 int notify_mail_user(notify *n, hd_txn *t, uint64_t user_id, uint64_t ticket_id,
 		     const char *tmpl, json_t *vars, uint64_t delay_ms);
+/* The same to an address that is not (yet) a user's e-mail. */
+typedef struct notify_addressee {
+	uint64_t user_id; /* whom it is about, or 0 */
+	const char *email, *name, *locale;
+} notify_addressee;
+int notify_mail_to(notify *n, hd_txn *t, const notify_addressee *to,
+		   uint64_t ticket_id, const char *tmpl, json_t *vars,
+		   uint64_t delay_ms);
 /* Message-ID for mail about ticket (the first becomes the thread root) or
- * a side conversation: "hd.t.{tid}.{unique}@{domain}" (no brackets). */
+ * a side conversation: "hd.t.{tid}.{unique}.{mac}@{domain}" (no brackets;
+ * proto/mail.proto). */
 void notify_message_id(notify *n, uint64_t sc_id, uint64_t ticket_id, char *out,
 		       size_t cap);
 /* Threading headers of the next mail about ticket_id: In-Reply-To and

@@ -100,6 +100,37 @@ static const mail_tmpl tmpls[] = {
 	 "(#{{card.id}}) needs verifying." FOOT_EN,
 	 "<p>{{recipient.name}}, the knowledge card <b>{{card.title}}</b> "
 	 "(#{{card.id}}) needs verifying.</p>"},
+	{"email_verify", "ko", "[하나 데스크] 이메일 주소를 확인해 주세요",
+	 "{{recipient.name}}님, 이 주소를 하나 데스크 계정의 이메일로 "
+	 "바꾸려면 아래 링크를 여세요. 링크는 한 번만 쓸 수 있습니다.\n\n"
+	 "{{verify.url}}\n\n직접 요청하지 않으셨다면 이 메일을 무시하세요; "
+	 "아무것도 바뀌지 않습니다." FOOT_KO,
+	 "<p>{{recipient.name}}님, 이 주소를 하나 데스크 계정의 이메일로 "
+	 "바꾸려면 아래 링크를 여세요. 링크는 한 번만 쓸 수 있습니다.</p>"
+	 "<p><a href=\"{{verify.url}}\">{{verify.url}}</a></p><p>직접 요청하지 "
+	 "않으셨다면 이 메일을 무시하세요; 아무것도 바뀌지 않습니다.</p>"},
+	{"email_verify", "en", "[Hana Desk] Confirm your e-mail address",
+	 "{{recipient.name}}, open this link to make this address your Hana "
+	 "Desk account's e-mail. It works once.\n\n{{verify.url}}\n\nIf you "
+	 "did not ask for this, ignore this mail; nothing changes." FOOT_EN,
+	 "<p>{{recipient.name}}, open this link to make this address your "
+	 "Hana Desk account's e-mail. It works once.</p><p><a "
+	 "href=\"{{verify.url}}\">{{verify.url}}</a></p><p>If you did not ask "
+	 "for this, ignore this mail; nothing changes.</p>"},
+	{"email_in_use", "ko", "[하나 데스크] 이메일 주소 변경 요청",
+	 "누군가 이 주소를 다른 하나 데스크 계정의 이메일로 쓰려고 했지만, 이 "
+	 "주소는 이미 다른 계정에서 쓰고 있어 바꾸지 않았습니다. 직접 "
+	 "요청하지 않으셨다면 이 메일을 무시하세요." FOOT_KO,
+	 "<p>누군가 이 주소를 다른 하나 데스크 계정의 이메일로 쓰려고 했지만, "
+	 "이 주소는 이미 다른 계정에서 쓰고 있어 바꾸지 않았습니다. 직접 "
+	 "요청하지 않으셨다면 이 메일을 무시하세요.</p>"},
+	{"email_in_use", "en", "[Hana Desk] E-mail change request",
+	 "Someone asked to use this address for another Hana Desk account. It "
+	 "already belongs to an account, so nothing was changed. If this was "
+	 "not you, ignore this mail." FOOT_EN,
+	 "<p>Someone asked to use this address for another Hana Desk account. "
+	 "It already belongs to an account, so nothing was changed. If this "
+	 "was not you, ignore this mail.</p>"},
 };
 
 static const mail_tmpl *find(const char *name, const char *locale)

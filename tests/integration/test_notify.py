@@ -275,7 +275,7 @@ def test_mail_and_side_conversation(ctx):
             assert m["Subject"] == f"[요청 #{tid}] 접수되었습니다: 배송이 늦어요", m["Subject"]
             assert "=?utf-8?" in m.as_string().lower() or "=?UTF-8?" in m.as_string()
             root = m["Message-ID"]
-            assert re.fullmatch(rf"<hd\.t\.{tid}\.[A-Za-z0-9]+@hana\.local>", root), root
+            assert re.fullmatch(rf"<hd\.t\.{tid}\.[A-Za-z0-9]+\.[0-9a-f]{{24}}@hana\.local>", root), root
             assert m["Auto-Submitted"] == "auto-generated"
             assert m.get_content_type() == "multipart/alternative"
             parts = {p.get_content_type(): p.get_content() for p in m.iter_parts()}
@@ -291,7 +291,7 @@ def test_mail_and_side_conversation(ctx):
             sm = wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")[0]
             assert sm["Subject"] == "재고 확인 부탁드립니다"
             assert "물류팀" in str(sm["To"])
-            assert re.fullmatch(rf"<hd\.sc\.{sc['id']}\.{tid}\.[A-Za-z0-9]+@hana\.local>", sm["Message-ID"])
+            assert re.fullmatch(rf"<hd\.sc\.{sc['id']}\.{tid}\.[A-Za-z0-9]+\.[0-9a-f]{{24}}@hana\.local>", sm["Message-ID"])
             r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
                           {"message": {"body": "x", "to": [{"email": "not-an-email"}]}})
             assert r.status == 422 and "message.to" in r.json["details"], r

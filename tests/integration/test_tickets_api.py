@@ -369,7 +369,8 @@ def test_uploads_attach_to_comments(ctx):
         assert dl.headers["x-content-type-options"] == "nosniff"
         assert dl.headers["content-disposition"] == 'attachment; filename="dump.bin"'
         other = r2.json["upload"]["attachments"][1]
-        assert c.request("GET", f"/api/v2/attachments/{other['id']}/content").raw == b"hello"
+        assert c.request("GET", other["content_url"].split(str(s.http_port), 1)[1]).raw == b"hello"
+        assert c.request("GET", f"/api/v2/attachments/{other['id']}/content").status == 404
         assert c.request("GET", "/api/v2/attachments/999999999/content").status == 404
         t = create_ticket(c, comment={"body": "see files", "uploads": [up["token"]],
                                       "hd_attachments": [{"id": 1, "file_name": "forged"}]})

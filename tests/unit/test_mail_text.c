@@ -10,6 +10,11 @@
 #include "../../services/intake/mail_text.c"
 #include "unit.h"
 
+#include "hd/cluster_key.h"
+#include "hd/err.h"
+
+#include <stdio.h>
+
 /* The reply mail_trim_reply keeps of body, as a string. */
 static char *kept(const char *body)
 {
@@ -84,19 +89,49 @@ static void test_subject_token(void **state)
 	assert_int_equal(mail_subject_ticket(""), 0);
 }
 
+/* "<head.{mac}@domain>" as notifications writes it. */
+static const char *signed_id(const char *head, const char *domain)
+{
+	static char out[200];
+	char mac[2 * HD_MAIL_MID_MAC_BYTES + 1];
+	assert_int_equal(hd_obj_mac_hex(HD_MAIL_MID_MAC, head, strlen(head),
+					HD_MAIL_MID_MAC_BYTES, mac, sizeof mac),
+			 HD_OK);
+	snprintf(out, sizeof out, "<%s.%s@%s>", head, mac, domain);
+	return out;
+}
+
 static void test_message_ids(void **state)
 {
 	(void)state;
+	uint8_t key[HD_CLUSTER_KEY_BYTES] = {7};
+	hd_cluster_key_set(key);
 	mail_ref r;
-	assert_true(mail_ref_parse("<hd.t.256.a1B2@hana.local>", &r));
+	assert_true(
+		mail_ref_parse(signed_id("hd.t.256.a1B2", "hana.local"), &r));
 	assert_int_equal(r.ticket_id, 256);
 	assert_int_equal(r.side_conversation_id, 0);
-	assert_true(mail_ref_parse("hd.sc.77.512.z9@hana.local", &r));
+	assert_true(mail_ref_parse(
+		signed_id("hd.sc.77.512.z9", "hana.local") + 1, &r));
 	assert_int_equal(r.ticket_id, 512);
 	assert_int_equal(r.side_conversation_id, 77);
-	assert_false(mail_ref_parse("hd.t.256.@hana.local", &r));
-	assert_false(mail_ref_parse("hd.t.256.a-b@hana.local", &r));
-	assert_false(mail_ref_parse("hd.t.x.ab@hana.local", &r));
+	/* The MAC binds every part: another ticket, unique or purpose fails. */
+	char forged[200];
+	snprintf(forged, sizeof forged, "%s",
+		 signed_id("hd.t.256.a1B2", "hana.local"));
+	memcpy(forged + 1, "hd.t.257", 8);
+	assert_false(mail_ref_parse(forged, &r));
+	snprintf(forged, sizeof forged, "%s",
+		 signed_id("hd.t.256.a1B2", "hana.local"));
+	forged[strlen("<hd.t.256.a1B2.")] ^= 1;
+	assert_false(mail_ref_parse(forged, &r));
+	/* The old, unsigned form is foreign now. */
+	assert_false(mail_ref_parse("<hd.t.256.a1B2@hana.local>", &r));
+	assert_false(mail_ref_parse("hd.sc.77.512.z9@hana.local", &r));
+	assert_false(mail_ref_parse(signed_id("hd.t.256.", "hana.local"), &r));
+	assert_false(
+		mail_ref_parse(signed_id("hd.t.256.a-b", "hana.local"), &r));
+	assert_false(mail_ref_parse(signed_id("hd.t.x.ab", "hana.local"), &r));
 	assert_false(mail_ref_parse("hd.t.256.ab@", &r));
 	assert_false(mail_ref_parse("hd.sc.1.ab@x", &r));
 	assert_false(mail_ref_parse("plain-0001@example.kr", &r));

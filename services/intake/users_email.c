@@ -1,0 +1,233 @@
+/* An end-user's own e-mail change waits for the new address to confirm it:
+ * a primary e-mail decides which mail lands in whose tickets, so taking an
+ * address one cannot read would take over its conversations. Key layout:
+ *   user_email_pending  u64 user id → hd.EmailPending
+ * users.update (users_write.c) holds the change here and publishes
+ * email.verification; notifications mails the link (or, when another
+ * account has the address, a notice without one — the API answer is the
+ * same either way, so it reveals no account). users.email_verify switches
+ * the address once, before the link expires. */
+#include "dir_common.h"
+
+#include "hd/cfg.h"
+#include "hd/clock.h"
+#include "hd/err.h"
+#include "hd/obj_mac.h"
+#include "hd/pbwire.h"
+#include "hd/text.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAC_CTX   "mail_vfy"
+#define MAC_BYTES 16
+
+static MDB_dbi pending_dbi;
+static int64_t link_life_ms;
+
+const char *const intake_email_dbs[] = {"user_email_pending", NULL};
+
+int intake_email_bind(intake *in)
+{
+	uint64_t minutes = 0;
+	int rc = hd_cfg_u64(&in->svc->cfg, "HD_EMAIL_VERIFY_MINUTES", 1,
+			    60 * 24 * 30, &minutes);
+	if (rc)
+		return rc;
+	link_life_ms = (int64_t)minutes * 60 * 1000;
+	return hd_store_dbi(in->store, "user_email_pending", &pending_dbi);
+}
+
+/* "{uid}.{expires}.{nonce}" — what the MAC covers, with the address. */
+static int signed_part(char *out, size_t cap, uint64_t uid, int64_t expires,
+		       const char *nonce)
+{
+	int n = snprintf(out, cap, "%" PRIu64 ".%" PRId64 ".%s", uid, expires,
+			 nonce);
+	return n > 0 && (size_t)n < cap ? HD_OK : HD_E_INVALID;
+}
+
+static int link_mac(uint64_t uid, int64_t expires, const char *nonce,
+		    const char *email, char *mac, size_t cap)
+{
+	char msg[600];
+	char head[128];
+	int rc = signed_part(head, sizeof head, uid, expires, nonce);
+	if (rc)
+		return rc;
+	int n = snprintf(msg, sizeof msg, "%s.%s", head, email);
+	if (n < 0 || (size_t)n >= sizeof msg)
+		return HD_E_INVALID;
+	return hd_obj_mac_hex(MAC_CTX, msg, (size_t)n, MAC_BYTES, mac, cap);
+}
+
+int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
+{
+	Hd__EmailVerificationMail ev = HD__EMAIL_VERIFICATION_MAIL__INIT;
+	Hd__EmailPending p = HD__EMAIL_PENDING__INIT;
+	char nonce[33], mac[2 * MAC_BYTES + 1], head[128], token[200];
+	uint8_t raw[16], key[8];
+	uint64_t other = 0;
+	ev.user_id = u->id;
+	ev.email = (char *)email;
+	ev.name = u->name;
+	ev.locale = u->locale;
+	hd_key_u64(key, u->id);
+	ev.in_use = intake_user_by_email(t, email, &other) == HD_OK &&
+		    other != u->id;
+	if (ev.in_use) { /* an older pending link stays as it was */
+		hd_txn_emit_pb(t, "email.verification", &ev, NULL);
+		return t->rc;
+	}
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
+	p.email = (char *)email;
+	p.nonce = nonce;
+	p.expires_at = hd_wall_ms() + link_life_ms;
+	int rc = link_mac(u->id, p.expires_at, nonce, email, mac, sizeof mac);
+	if (!rc)
+		rc = signed_part(head, sizeof head, u->id, p.expires_at, nonce);
+	if (rc)
+		return hd_txn_fail(t, rc);
+	snprintf(token, sizeof token, "%s.%s", head, mac);
+	ev.token = token;
+	hd_txn_put_pb(t, pending_dbi, key, sizeof key, &p);
+	hd_txn_emit_pb(t, "email.verification", &ev, NULL);
+	return t->rc;
+}
+
+/* The four dot-separated parts of a token; false when it has another shape. */
+static bool split(const char *token, uint64_t *uid, int64_t *expires,
+		  char nonce[33], char mac[2 * MAC_BYTES + 1])
+{
+	char buf[200], *parts[4];
+	size_t n = strlen(token);
+	if (n >= sizeof buf)
+		return false;
+	memcpy(buf, token, n + 1);
+	char *p = buf;
+	for (int i = 0; i < 4; i++) {
+		parts[i] = p;
+		p = strchr(p, '.');
+		if (i < 3) {
+			if (!p)
+				return false;
+			*p++ = '\0';
+		}
+	}
+	uint64_t exp = 0;
+	if (hd_parse_u64(parts[0], uid) || hd_parse_u64(parts[1], &exp) ||
+	    strlen(parts[2]) != 32 || strlen(parts[3]) != 2 * MAC_BYTES ||
+	    exp > (uint64_t)INT64_MAX)
+		return false;
+	*expires = (int64_t)exp;
+	memcpy(nonce, parts[2], 33);
+	memcpy(mac, parts[3], 2 * MAC_BYTES + 1);
+	return true;
+}
+
+typedef struct verify_job {
+	const char *token;
+	hd_rpc_rep *rep;
+	hd_buf *result;
+} verify_job;
+
+static int refuse(verify_job *j)
+{
+	return hd_rpc_fail(j->rep, HD_E_NOTFOUND, "token",
+			   "This link is invalid, expired or already used");
+}
+
+static int switch_email(verify_job *j, hd_txn *t, Hd__User *u,
+			const char *email)
+{
+	uint64_t other = 0;
+	if (intake_user_by_email(t, email, &other) == HD_OK && other != u->id)
+		return refuse(j); /* taken meanwhile */
+	if (u->email[0])
+		hd_txn_del(t, intake_dir.by_email, u->email, strlen(u->email));
+	Hd__User m = *u;
+	m.email = (char *)email;
+	m.updated_at = hd_now_ms();
+	intake_user_put(t, &m);
+	hd_txn_emit_pb(t, "user.updated", &m, NULL);
+	hd_buf_reset(j->result);
+	if (!t->rc)
+		hd_txn_fail(t, hd_pb_pack(j->result, &m));
+	return t->rc;
+}
+
+static int verify_write(hd_txn *t, void *arg)
+{
+	verify_job *j = arg;
+	uint64_t uid = 0;
+	int64_t expires = 0;
+	char nonce[33], mac[2 * MAC_BYTES + 1];
+	Hd__EmailPending *p = NULL;
+	Hd__User *u = NULL;
+	uint8_t key[8];
+	int rc;
+	if (!split(j->token, &uid, &expires, nonce, mac))
+		return refuse(j);
+	hd_key_u64(key, uid);
+	if (hd_txn_get_pb(t, pending_dbi, key, sizeof key,
+			  &hd__email_pending__descriptor, (void **)&p) ||
+	    intake_user_get(t, uid, &u) || u->deleted ||
+	    p->expires_at != expires || expires < hd_wall_ms() ||
+	    sodium_memcmp(p->nonce, nonce, 32) != 0) {
+		rc = refuse(j);
+		goto out;
+	}
+	char want[2 * MAC_BYTES + 1];
+	if (link_mac(uid, expires, nonce, p->email, want, sizeof want) ||
+	    sodium_memcmp(want, mac, 2 * MAC_BYTES) != 0) {
+		rc = refuse(j);
+		goto out;
+	}
+	hd_txn_del(t, pending_dbi, key, sizeof key); /* once only */
+	rc = switch_email(j, t, u, p->email);
+out:
+	hd__user__free_unpacked(u, NULL);
+	hd__email_pending__free_unpacked(p, NULL);
+	return rc;
+}
+
+static const intake_dir_rpc verify_rpc = {
+	.gate = INTAKE_ANYONE, /* the link is the credential */
+	.msg = &hd__email_verify_request__descriptor,
+	.undecodable = "payload is not an hd.EmailVerifyRequest",
+};
+
+static int intake_users_email_verify(void *ctx, const hd_rpc_req *req,
+				     hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	Hd__EmailVerifyRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &verify_rpc, (void **)&q);
+	if (rc)
+		return rc;
+	hd_buf result;
+	verify_job j = {.token = q->token, .rep = rep, .result = &result};
+	rc = intake_dir_run(in, rep, verify_write, &j, &result);
+	hd__email_verify_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+const hd_rpc_route intake_email_routes[] = {
+	{"users.email_verify", intake_users_email_verify},
+	{NULL, NULL},
+};
+
+int intake_email_start(intake *in)
+{
+	(void)in;
+	return HD_OK;
+}
+
+void intake_email_stop(intake *in)
+{
+	(void)in;
+}
