@@ -5,6 +5,7 @@
  * bounds how long another gateway lets a revoked token or a suspended user
  * through; this gateway flushes on its own writes (gw_auth_flush). The cache
  * keys are hashes of the header, so no credential is kept in the clear. */
+#include "gw_scopes.h"
 #include "gw_users.h"
 
 #include "hd/err.h"
@@ -25,6 +26,8 @@ typedef struct slot {
 	uint8_t key[16];
 	int64_t expires_ms;
 	hd_principal who;
+	bool scoped;
+	uint64_t scopes;
 } slot;
 
 struct gw_auth_cache {
@@ -67,27 +70,30 @@ static slot *slot_for(gw_auth_cache *c, const uint8_t key[16])
 	return &c->slots[h % CACHE_SLOTS];
 }
 
-static int cache_get(gw_auth_cache *c, const uint8_t key[16], hd_principal *who)
+static int cache_get(gw_auth_cache *c, const uint8_t key[16], gw_req *r)
 {
 	int hit = 0;
 	pthread_mutex_lock(&c->mu);
 	slot *s = slot_for(c, key);
 	if (s->expires_ms > hd_wall_ms() &&
 	    sodium_memcmp(s->key, key, 16) == 0) {
-		*who = s->who;
+		r->who = s->who;
+		r->scoped = s->scoped;
+		r->scopes = s->scopes;
 		hit = 1;
 	}
 	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
 
-static void cache_put(gw_auth_cache *c, const uint8_t key[16],
-		      const hd_principal *who)
+static void cache_put(gw_auth_cache *c, const uint8_t key[16], const gw_req *r)
 {
 	pthread_mutex_lock(&c->mu);
 	slot *s = slot_for(c, key);
 	memcpy(s->key, key, 16);
-	s->who = *who;
+	s->who = r->who;
+	s->scoped = r->scoped;
+	s->scopes = r->scopes;
 	s->expires_ms = hd_wall_ms() + CACHE_TTL_MS;
 	pthread_mutex_unlock(&c->mu);
 }
@@ -181,7 +187,7 @@ int gw_authenticate(gw *g, gw_req *r)
 	uint8_t key[16];
 	crypto_generichash(key, sizeof key, (const unsigned char *)header,
 			   strlen(header), NULL, 0);
-	if (cache_get(g->auth, key, &r->who))
+	if (cache_get(g->auth, key, r))
 		return HD_OK;
 	char email[256], token[256];
 	const char *method = NULL;
@@ -203,8 +209,11 @@ int gw_authenticate(gw *g, gw_req *r)
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
 		if (u) {
 			principal_from_user(&r->who, u);
+			r->scoped = u->oauth_token;
+			r->scopes = gw_scope_bits(u->oauth_scopes,
+						  u->n_oauth_scopes);
 			org_sharing(g, r);
-			cache_put(g->auth, key, &r->who);
+			cache_put(g->auth, key, r);
 		}
 		rc = u ? HD_OK : HD_E_INTERNAL;
 		hd__user__free_unpacked(u, NULL);
@@ -213,4 +222,12 @@ int gw_authenticate(gw *g, gw_req *r)
 	}
 	hd_rpc_result_release(&res);
 	return rc;
+}
+
+int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out)
+{
+	if (!r->scoped || gw_scope_allows(r->scopes, r->method, pattern))
+		return HD_OK;
+	return gw_error(out, 403, "Forbidden",
+			"The OAuth token's scopes do not allow this request");
 }

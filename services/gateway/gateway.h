@@ -14,7 +14,9 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 #include <microhttpd.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define GW_MAX_SHARDS 256
 #define GW_PEERS      4 /* routing, knowledge, notifications, metrics */
@@ -49,6 +51,10 @@ typedef struct gw_req {
 	int body_too_big;
 	int headers_seen;
 	hd_principal who;
+	/* OAuth tokens only (who.oauth is not in hd_principal because the
+	 * services never see scopes): the token's scope bits (gw_scopes.h). */
+	bool scoped;
+	uint64_t scopes;
 	char trace[33];
 	char base_url[300]; /* "http://host:port", from the request's Host */
 } gw_req;
@@ -107,6 +113,11 @@ extern const gw_route gw_card_routes[];   /* cards.c … */
 extern const gw_route gw_macro_routes[];  /* macros.c … */
 extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
 extern const gw_route *const gw_route_tables[];
+/* routes.c: every route as "METHOD PATTERN AUTH" (auth: none, user, admin,
+ * anon), one a line, in matching order; 0, or -1 when f failed. The
+ * authorization matrix test (tests/integration/test_authz_matrix.py) reads
+ * this list, so a route without a declared expectation fails there. */
+int gw_routes_print(FILE *f);
 /* gw_mc_*.c: ticket metrics, satisfaction ratings, incremental export */
 extern const gw_route gw_mc_routes[];
 
@@ -171,6 +182,9 @@ void gw_auth_release(gw *g);
 /* Authenticate from the Authorization header into r->who: HD_OK,
  * HD_E_UNAUTHORIZED, or a transport error (the directory is down). */
 int gw_authenticate(gw *g, gw_req *r);
+/* After gw_authenticate: 0 when r's credentials may call method on the
+ * route pattern; else 403 in out (an OAuth token without the scope). */
+int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out);
 
 /* json.c */
 void gw_iso_time(int64_t ms, char out[21]);

@@ -227,6 +227,8 @@ static const gw_route *dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
 				    "The user directory is unavailable");
 			return route;
 		}
+		if (gw_scope_check(r, route->pattern, out))
+			return route;
 		if (route->auth == GW_AUTH_ADMIN &&
 		    strcmp(r->who.role, "admin") != 0) {
 			gw_error(out, 403, "Forbidden",
