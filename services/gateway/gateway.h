@@ -84,8 +84,9 @@ typedef struct gw_route {
 } gw_route;
 
 /* GW_AUTH_ANON: credentials are checked when sent; without them the
- * request goes on as an anonymous visitor (r->who all zero). */
-enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN, GW_AUTH_ANON };
+ * request goes on as an anonymous visitor (r->who all zero).
+ * GW_AUTH_AGENT: agents and admins (Zendesk's "Allowed for: Agents"). */
+enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN, GW_AUTH_ANON, GW_AUTH_AGENT };
 
 /* Route tables, one per module, each ending in a {NULL} row; http.c tries
  * them in the order of gw_route_tables. */
@@ -114,7 +115,7 @@ extern const gw_route gw_macro_routes[];  /* macros.c … */
 extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
 extern const gw_route *const gw_route_tables[];
 /* routes.c: every route as "METHOD PATTERN AUTH" (auth: none, user, admin,
- * anon), one a line, in matching order; 0, or -1 when f failed. The
+ * anon, agent), one a line, in matching order; 0, or -1 when f failed. The
  * authorization matrix test (tests/integration/test_authz_matrix.py) reads
  * this list, so a route without a declared expectation fails there. */
 int gw_routes_print(FILE *f);

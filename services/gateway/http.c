@@ -235,6 +235,13 @@ static const gw_route *dispatch(gw *g, gw_req *r, gw_resp *out, gw_rate *rl)
 				 "Only admins may use this endpoint");
 			return route;
 		}
+		if (route->auth == GW_AUTH_AGENT &&
+		    strcmp(r->who.role, "agent") != 0 &&
+		    strcmp(r->who.role, "admin") != 0) {
+			gw_error(out, 403, "Forbidden",
+				 "Only agents may use this endpoint");
+			return route;
+		}
 		gw_ratelimit_take(r->who.user_id, rl);
 		if (rl->limited) {
 			gw_error(out, 429, "TooManyRequests",

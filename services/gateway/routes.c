@@ -53,6 +53,8 @@ static const char *auth_name(int auth)
 		return "admin";
 	case GW_AUTH_ANON:
 		return "anon";
+	case GW_AUTH_AGENT:
+		return "agent";
 	}
 	return "?";
 }
