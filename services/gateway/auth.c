@@ -18,6 +18,7 @@
  * a memory dump be matched against guessed ones. */
 #include "gw_edge.h"
 #include "gw_health.h"
+#include "gw_scopes.h"
 #include "gw_users.h"
 
 #include "hd/cfg.h"
@@ -39,6 +40,8 @@ typedef struct slot {
 	uint8_t key[16];
 	int64_t verified_ms; /* 0: empty */
 	hd_principal who;
+	bool scoped; /* an OAuth token: scopes apply */
+	uint64_t scopes;
 } slot;
 
 struct gw_auth_cache {
@@ -102,27 +105,30 @@ static slot *slot_for(gw_auth_cache *c, const uint8_t key[16])
 
 /* The cached principal for key verified less than max_age_ms ago. */
 static int cache_get(gw_auth_cache *c, const uint8_t key[16],
-		     int64_t max_age_ms, hd_principal *who)
+		     int64_t max_age_ms, gw_req *r)
 {
 	int hit = 0;
 	pthread_mutex_lock(&c->mu);
 	slot *s = slot_for(c, key);
 	if (s->verified_ms && hd_wall_ms() - s->verified_ms < max_age_ms &&
 	    sodium_memcmp(s->key, key, 16) == 0) {
-		*who = s->who;
+		r->who = s->who;
+		r->scoped = s->scoped;
+		r->scopes = s->scopes;
 		hit = 1;
 	}
 	pthread_mutex_unlock(&c->mu);
 	return hit;
 }
 
-static void cache_put(gw_auth_cache *c, const uint8_t key[16],
-		      const hd_principal *who)
+static void cache_put(gw_auth_cache *c, const uint8_t key[16], const gw_req *r)
 {
 	pthread_mutex_lock(&c->mu);
 	slot *s = slot_for(c, key);
 	memcpy(s->key, key, 16);
-	s->who = *who;
+	s->who = r->who;
+	s->scoped = r->scoped;
+	s->scopes = r->scopes;
 	s->verified_ms = hd_wall_ms();
 	pthread_mutex_unlock(&c->mu);
 }
@@ -248,6 +254,9 @@ static int verify(gw *g, gw_req *r, const char *header)
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
 		if (u) {
 			principal_from_user(&r->who, u);
+			r->scoped = u->oauth_token;
+			r->scopes = gw_scope_bits(u->oauth_scopes,
+						  u->n_oauth_scopes);
 			org_sharing(g, r);
 		}
 		rc = u ? HD_OK : HD_E_INTERNAL;
@@ -271,18 +280,18 @@ static int authenticate(gw *g, gw_req *r)
 	uint8_t key[16];
 	crypto_generichash(key, sizeof key, (const unsigned char *)header,
 			   strlen(header), c->hash_key, sizeof c->hash_key);
-	if (cache_get(c, key, c->ttl_ms, &r->who))
+	if (cache_get(c, key, c->ttl_ms, r))
 		return HD_OK;
 	/* The directory is known down: do not wait for it. */
 	if (gw_peer_known_down(g, g->intake[0]) &&
-	    cache_get(c, key, c->stale_ms, &r->who))
+	    cache_get(c, key, c->stale_ms, r))
 		return HD_OK;
 	int rc = verify(g, r, header);
 	if (rc == HD_OK)
-		cache_put(c, key, &r->who);
+		cache_put(c, key, r);
 	else if (rc == HD_E_UNAUTHORIZED)
 		cache_drop(c, key);
-	else if (gw_unreachable(rc) && cache_get(c, key, c->stale_ms, &r->who))
+	else if (gw_unreachable(rc) && cache_get(c, key, c->stale_ms, r))
 		rc = HD_OK;
 	return rc;
 }
@@ -296,4 +305,12 @@ int gw_authenticate(gw *g, gw_req *r)
 		r->auth_done = 1;
 	}
 	return r->auth_rc;
+}
+
+int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out)
+{
+	if (!r->scoped || gw_scope_allows(r->scopes, r->method, pattern))
+		return HD_OK;
+	return gw_error(out, 403, "Forbidden",
+			"The OAuth token's scopes do not allow this request");
 }

@@ -54,6 +54,8 @@ static int mail_auth(gw *g, gw_req *r, gw_resp *out)
 		return gw_from_err(
 			out, rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
 			"The user directory is unavailable");
+	if (gw_scope_check(r, "/api/v2/hd/channels/email", out))
+		return HD_E_FORBIDDEN;
 	if (strcmp(r->who.role, "admin") != 0)
 		return gw_error(
 			out, 403, "Forbidden",

@@ -14,7 +14,9 @@
 #include <jansson.h>
 #include <protobuf-c/protobuf-c.h>
 #include <microhttpd.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define GW_MAX_SHARDS 256
 #define GW_PEERS      4 /* routing, knowledge, notifications, metrics */
@@ -57,6 +59,10 @@ typedef struct gw_req {
 	int body_too_big;
 	int headers_seen;
 	hd_principal who;
+	/* OAuth tokens only (who.oauth is not in hd_principal because the
+	 * services never see scopes): the token's scope bits (gw_scopes.h). */
+	bool scoped;
+	uint64_t scopes;
 	char trace[33];
 	char base_url[300]; /* "http://host:port": gw_edge_base_url */
 	char client[48];    /* the client's address (gw_edge_client) */
@@ -96,8 +102,9 @@ typedef struct gw_route {
 } gw_route;
 
 /* GW_AUTH_ANON: credentials are checked when sent; without them the
- * request goes on as an anonymous visitor (r->who all zero). */
-enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN, GW_AUTH_ANON };
+ * request goes on as an anonymous visitor (r->who all zero).
+ * GW_AUTH_AGENT: agents and admins (Zendesk's "Allowed for: Agents"). */
+enum { GW_AUTH_NONE, GW_AUTH_USER, GW_AUTH_ADMIN, GW_AUTH_ANON, GW_AUTH_AGENT };
 
 /* Route tables, one per module, each ending in a {NULL} row; http.c tries
  * them in the order of gw_route_tables. */
@@ -127,6 +134,11 @@ extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
 /* email_verify.c: confirming an end-user's new e-mail address */
 extern const gw_route gw_email_verify_routes[];
 extern const gw_route *const gw_route_tables[];
+/* routes.c: every route as "METHOD PATTERN AUTH" (auth: none, user, admin,
+ * anon, agent), one a line, in matching order; 0, or -1 when f failed. The
+ * authorization matrix test (tests/integration/test_authz_matrix.py) reads
+ * this list, so a route without a declared expectation fails there. */
+int gw_routes_print(FILE *f);
 /* gw_mc_*.c: ticket metrics, satisfaction ratings, incremental export */
 extern const gw_route gw_mc_routes[];
 
@@ -216,6 +228,9 @@ int gw_authenticate(gw *g, gw_req *r);
  * unreachable (HD_AUTH_STALE_MS); other caller facts cached for the same
  * purpose (groups_cache.c) use the same bound. */
 int64_t gw_auth_stale_ms(const gw *g);
+/* After gw_authenticate: 0 when r's credentials may call method on the
+ * route pattern; else 403 in out (an OAuth token without the scope). */
+int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out);
 
 /* json.c */
 void gw_iso_time(int64_t ms, char out[21]);

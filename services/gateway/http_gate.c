@@ -56,7 +56,8 @@ static void unauthorized(gw_resp *out)
 
 static void anonymous(gw *g, gw_req *r, const gw_route *route, gw_resp *out)
 {
-	if (route->auth == GW_AUTH_USER || route->auth == GW_AUTH_ADMIN)
+	if (route->auth == GW_AUTH_USER || route->auth == GW_AUTH_ADMIN ||
+	    route->auth == GW_AUTH_AGENT)
 		return unauthorized(out);
 	if (route->auth == GW_AUTH_ANON)
 		return;
@@ -101,16 +102,22 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 			    "The user directory is unavailable");
 		return;
 	}
-	/* GET /users/me answers wrong credentials itself. */
-	if (rc) {
-		if (!open || declared_body(r))
-			unauthorized(out);
+	/* Credentials sent and wrong are 401 on every route, as Zendesk
+	 * answers; only a request without any is anonymous. */
+	if (rc)
+		return unauthorized(out);
+	if (gw_scope_check(r, route->pattern, out))
 		return;
-	}
 	if ((route->auth == GW_AUTH_ADMIN || (open && kind == OPEN_MAIL)) &&
 	    strcmp(r->who.role, "admin") != 0) {
 		gw_error(out, 403, "Forbidden",
 			 "Only admins may use this endpoint");
+		return;
+	}
+	if (route->auth == GW_AUTH_AGENT && strcmp(r->who.role, "agent") != 0 &&
+	    strcmp(r->who.role, "admin") != 0) {
+		gw_error(out, 403, "Forbidden",
+			 "Only agents may use this endpoint");
 		return;
 	}
 	if (open && kind == OPEN_REQUESTS)

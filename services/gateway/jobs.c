@@ -245,6 +245,8 @@ int gw_tickets_destroy_many(gw *g, gw_req *r, gw_resp *out)
 	return job_finish(g, r, &j, out);
 }
 
+/* GW_AUTH_AGENT (Zendesk: "Agents"); intake refuses end-users'
+ * merge_source too. */
 int gw_tickets_merge(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL;

@@ -7,6 +7,7 @@
 #include "hd/err.h"
 
 #include <stdio.h>
+#include <string.h>
 
 const char *const gw_peer_names[GW_PEERS] = {"routing", "knowledge",
 					     "notifications", "metrics"};
@@ -167,7 +168,8 @@ static void teardown(hd_svc *svc, void *ctx)
 static const hd_svc_def def = {
 	.name = "gateway",
 	.about = "Hana Desk gateway: the Zendesk-compatible HTTP API "
-		 "(stateless; run as many as you like).",
+		 "(stateless; run as many as you like). --routes lists "
+		 "every route as METHOD PATTERN AUTH and exits.",
 	.index = 0,
 	.opts = opts,
 	.nopts = sizeof opts / sizeof opts[0],
@@ -178,5 +180,8 @@ static const hd_svc_def def = {
 
 int main(int argc, char **argv)
 {
+	/* Needs no configuration or peers: tests and tools list the routes. */
+	if (argc == 2 && strcmp(argv[1], "--routes") == 0)
+		return gw_routes_print(stdout) == 0 ? 0 : 1;
 	return hd_svc_main(&def, argc, argv);
 }

@@ -227,6 +227,8 @@ static int create_caller(gw *g, gw_req *r, bool *anon, gw_resp *out)
 				out,
 				rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
 				"The user directory is unavailable");
+		if (gw_scope_check(r, "/api/v2/requests", out))
+			return HD_E_FORBIDDEN;
 		gw_ratelimit_take(r->who.user_id, &rl);
 	} else {
 		if (!anonymous_enabled(g))

@@ -5,6 +5,8 @@
 #include "gw_webhooks.h"
 #include "gw_assign.h"
 
+#include <stdio.h>
+
 const gw_route gw_ops_routes[] = {
 	{"GET", "/api/v2/hd/bus", gw_bus_status, GW_AUTH_ADMIN},
 	{NULL, NULL, NULL, 0},
@@ -40,3 +42,30 @@ const gw_route *const gw_route_tables[] = {
 	NULL,
 };
 /* clang-format on */
+
+static const char *auth_name(int auth)
+{
+	switch (auth) {
+	case GW_AUTH_NONE:
+		return "none";
+	case GW_AUTH_USER:
+		return "user";
+	case GW_AUTH_ADMIN:
+		return "admin";
+	case GW_AUTH_ANON:
+		return "anon";
+	case GW_AUTH_AGENT:
+		return "agent";
+	}
+	return "?";
+}
+
+int gw_routes_print(FILE *f)
+{
+	for (size_t t = 0; gw_route_tables[t]; t++)
+		for (const gw_route *rt = gw_route_tables[t]; rt->method; rt++)
+			if (fprintf(f, "%s %s %s\n", rt->method, rt->pattern,
+				    auth_name(rt->auth)) < 0)
+				return -1;
+	return fflush(f) == 0 ? 0 : -1;
+}

@@ -2,6 +2,7 @@
  * /api/v2/api_tokens) and OAuth Bearer tokens (/api/v2/oauth/tokens). A
  * token's clear value appears once, in the reply that creates it; a revoke
  * also empties this gateway's credentials cache. */
+#include "gw_scopes.h"
 #include "gw_users.h"
 
 #include "hd/err.h"
@@ -72,6 +73,25 @@ int gw_tokens_list(gw *g, gw_req *r, gw_resp *out)
 	return HD_OK;
 }
 
+/* Zendesk refuses a token without scopes or with one it does not have. */
+static int check_scopes(const Hd__ApiToken *t, gw_resp *out)
+{
+	char msg[160];
+	uint64_t bit;
+	if (!t->oauth)
+		return HD_OK;
+	if (t->n_scopes == 0)
+		return gw_invalid(out, "scopes", "Scopes: cannot be blank");
+	for (size_t i = 0; i < t->n_scopes; i++)
+		if (gw_scope_bit(t->scopes[i], &bit)) {
+			snprintf(msg, sizeof msg,
+				 "Scopes: \"%.100s\" is not a valid scope",
+				 t->scopes[i]);
+			return gw_invalid(out, "scopes", msg);
+		}
+	return HD_OK;
+}
+
 int gw_tokens_create(gw *g, gw_req *r, gw_resp *out)
 {
 	bool oauth = is_oauth(r);
@@ -89,6 +109,8 @@ int gw_tokens_create(gw *g, gw_req *r, gw_resp *out)
 		rc = gw_take_strs(obj, "scopes", &scopes, &t.n_scopes, NULL,
 				  out);
 	t.scopes = scopes;
+	if (!rc)
+		rc = check_scopes(&t, out);
 	if (!rc)
 		rc = gw_call(g, g->intake[0], r, "api_tokens.create", &t,
 			     &hd__api_token__descriptor, (void **)&rep, out);

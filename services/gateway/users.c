@@ -300,17 +300,21 @@ static int users_show(gw *g, gw_req *r, gw_resp *out)
 	return get_user(g, r, r->id, out);
 }
 
+/* Only a request without credentials is the anonymous user; wrong ones
+ * are 401, as on every endpoint (Zendesk does the same). */
 static int users_me(gw *g, gw_req *r, gw_resp *out)
 {
-	int rc = gw_authenticate(g, r);
-	if (rc == HD_E_UNAUTHORIZED) {
+	if (!MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_AUTHORIZATION)) {
 		out->status = 200;
 		out->body = json_pack("{s:o}", "user", anonymous_user());
 		return HD_OK;
 	}
+	int rc = gw_authenticate(g, r);
 	if (rc)
-		return gw_from_err(out, HD_E_UNAVAILABLE,
-				   "The user directory is unavailable");
+		return gw_from_err(
+			out, rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
+			"The user directory is unavailable");
 	rc = get_user(g, r, r->who.user_id, out);
 	if (!rc)
 		json_object_set_new(json_object_get(out->body, "user"),

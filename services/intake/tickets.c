@@ -351,6 +351,9 @@ static int apply_action(hd_txn *t, write_job *j, const Hd__Ticket *before)
 		j->tk->deleted = strcmp(a, "delete") == 0;
 		return HD_OK;
 	}
+	if (strcmp(a, "merge_source") == 0 && !intake_is_staff(who))
+		return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
+				   "only agents merge tickets");
 	if (strncmp(a, "tags_", 5) == 0) {
 		if (!intake_is_staff(who))
 			return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, "tags",

@@ -103,7 +103,16 @@ int intake_auth_bearer(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		 intake_token_find(&t, ar->token, &rec) == HD_OK &&
 		 rec->oauth && intake_user_get(&t, rec->user_id, &u) == HD_OK;
 	hd_txn_end(&t);
+	if (ok) { /* borrowed from rec for the reply */
+		u->oauth_token = true;
+		u->oauth_scopes = rec->scopes;
+		u->n_oauth_scopes = rec->n_scopes;
+	}
 	rc = reply_user_or_401(rep, ok, u);
+	if (ok) {
+		u->oauth_scopes = NULL;
+		u->n_oauth_scopes = 0;
+	}
 	hd__user__free_unpacked(u, NULL);
 	hd__api_token__free_unpacked(rec, NULL);
 	hd__auth_token_request__free_unpacked(ar, NULL);

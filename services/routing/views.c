@@ -1,5 +1,7 @@
 /* routing's views.* RPCs: saved queues over routing's copy of the tickets.
- * Agents and admins only; conditions are checked here (views_match.c). */
+ * Agents and admins only; conditions are checked here (views_match.c).
+ * As in Zendesk, agents manage only their own personal views (restriction
+ * {"type":"User","id":<self>}); shared and group views are the admins'. */
 #include "routing.h"
 #include "scan.h"
 
@@ -46,6 +48,49 @@ bool routing_view_visible(const Hd__View *v, const hd_principal *who)
 	return ok;
 }
 
+static bool manager(const hd_principal *who)
+{
+	return !strcmp(who->role, "admin") || !strcmp(who->role, "system");
+}
+
+/* Whether v is who's own personal view. */
+static bool own_personal(const Hd__View *v, const hd_principal *who)
+{
+	if (!v->restriction_json[0])
+		return false;
+	json_t *res = json_loads(v->restriction_json, 0, NULL);
+	json_t *type = json_object_get(res, "type");
+	json_t *id = json_object_get(res, "id");
+	bool ok = json_is_string(type) &&
+		  strcmp(json_string_value(type), "User") == 0 &&
+		  json_is_integer(id) &&
+		  (uint64_t)json_integer_value(id) == who->user_id;
+	json_decref(res);
+	return ok;
+}
+
+/* May who turn old (NULL: none) into v (NULL: delete)? Someone else's
+ * personal view does not exist for the caller (404, as views.get); a
+ * shared view is visible but not theirs to change (403). */
+static int may_manage(const Hd__View *old, const Hd__View *v,
+		      const hd_principal *who, hd_rpc_rep *rep)
+{
+	if (manager(who))
+		return HD_OK;
+	if (old && !routing_view_visible(old, who))
+		return hd_rpc_fail(rep, HD_E_NOTFOUND, NULL, "no such view");
+	if (old && !own_personal(old, who))
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "only admins change shared views");
+	if (v && !own_personal(v, who))
+		return hd_rpc_fail(
+			rep, HD_E_FORBIDDEN, "restriction",
+			"agents may only save personal views: "
+			"restriction {\"type\":\"User\",\"id\":%llu}",
+			(unsigned long long)who->user_id);
+	return HD_OK;
+}
+
 static int view_get(hd_txn *t, routing *r, uint64_t id, Hd__View **out)
 {
 	return hd_txn_get_pb_id(t, r->views, id, &hd__view__descriptor,
@@ -56,6 +101,8 @@ typedef struct save_job {
 	routing *r;
 	Hd__View *v;
 	int del;
+	const hd_principal *who;
+	hd_rpc_rep *rep;
 } save_job;
 
 static int save_write(hd_txn *t, void *arg)
@@ -64,6 +111,8 @@ static int save_write(hd_txn *t, void *arg)
 	Hd__View *old = NULL;
 	uint8_t key[8];
 	int rc = j->v->id ? view_get(t, j->r, j->v->id, &old) : HD_OK;
+	if (!rc)
+		rc = may_manage(old, j->del ? NULL : j->v, j->who, j->rep);
 	if (!rc && !j->v->id)
 		rc = routing_next_id(t, j->r, "next_view", &j->v->id);
 	hd_key_u64(key, j->v->id);
@@ -89,7 +138,7 @@ static int views_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return HD_E_DECODE;
 	rc = routing_view_check(v, rep);
 	if (!rc) {
-		save_job j = {r, v, 0};
+		save_job j = {r, v, 0, &req->principal, rep};
 		rc = hd_store_write(r->store, save_write, &j);
 	}
 	if (!rc)
@@ -112,7 +161,7 @@ static int views_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__View v = HD__VIEW__INIT;
 	v.id = vi->id;
 	hd__view_id__free_unpacked(vi, NULL);
-	save_job j = {r, &v, 1};
+	save_job j = {r, &v, 1, &req->principal, rep};
 	return hd_store_write(r->store, save_write, &j);
 }
 
