@@ -15,7 +15,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import Suite, create_ticket  # noqa: E402
+from harness import Suite, create_ticket, scaled  # noqa: E402
 
 
 class Ledger:
@@ -111,11 +111,12 @@ def all_tickets(c):
     out = []
     path = "/api/v2/tickets.json?page[size]=100"
     while path:
-        for _ in range(5):  # the suite may still be catching up: 503 retries
+        deadline = time.time() + scaled(60)
+        while True:  # the suite may still be catching up: 503 retries
             r = c.request("GET", path)
-            if r.status != 503:
+            if r.status != 503 or time.time() > deadline:
                 break
-            time.sleep(2)
+            time.sleep(0.5)
         assert r.status == 200, r
         out += r.json["tickets"]
         nxt = r.json.get("links", {}).get("next") if r.json["meta"]["has_more"] else None
