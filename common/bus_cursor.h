@@ -17,10 +17,5 @@ void hd_bus_cursor_read(hd_txn *t, MDB_dbi dbi, const char *key,
 /* Write it (sticky, as hd_txn_put). */
 int hd_bus_cursor_write(hd_txn *t, MDB_dbi dbi, const char *key,
 			const hd_bus_cursor *c);
-/* Whether an event (or heartbeat, or pull reply) of incarnation inc may
- * continue c: HD_BUS_OK, adopting inc when c has none yet (a new cursor,
- * or one from before incarnations), or HD_BUS_INCARNATION_CHANGED. inc 0
- * (an event from before incarnations) never diverges. */
-int hd_bus_cursor_check(hd_bus_cursor *c, uint64_t inc);
 
 #endif

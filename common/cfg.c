@@ -42,7 +42,8 @@ static void print_help(const hd_cfg *c, const char *prog, const char *about)
 		       c->opts[i].flag, c->opts[i].help,
 		       c->opts[i].def[0] ? c->opts[i].def : "(empty)");
 	printf("  %-26s %-22s %s\n", "", "--help", "show this text");
-	printf("  %-26s %-22s %s\n", "", "--version", "print the version and exit");
+	printf("  %-26s %-22s %s\n", "", "--version",
+	       "print the version and exit");
 }
 
 static int find_flag(const hd_cfg *c, const char *arg, size_t len)

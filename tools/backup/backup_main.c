@@ -113,8 +113,9 @@ static int copy_store(const opts *o, const char *name, FILE *manifest)
 		fprintf(stderr, "hd-backup: %s: %s\n", name, hd_strerror(rc));
 		return rc;
 	}
-	fprintf(manifest, "%s incarnation=%016llx schema_version=%llu "
-			  "outbox_head=%llu\n",
+	fprintf(manifest,
+		"%s incarnation=%016llx schema_version=%llu "
+		"outbox_head=%llu\n",
 		name, (unsigned long long)m.incarnation,
 		(unsigned long long)m.version, (unsigned long long)m.head);
 	printf("hd-backup: %s -> %s (incarnation %016llx, schema %llu, "

@@ -27,8 +27,10 @@ static int rank(const char *name)
 	static const struct {
 		const char *prefix;
 		int rank;
-	} order[] = {{"metrics-", 0}, {"notifications-", 0},
-		     {"routing-", 1}, {"knowledge-", 1},
+	} order[] = {{"metrics-", 0},
+		     {"notifications-", 0},
+		     {"routing-", 1},
+		     {"knowledge-", 1},
 		     {"intake-", 2}};
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		if (strncmp(name, order[i].prefix, strlen(order[i].prefix)) ==

@@ -73,6 +73,11 @@ typedef struct hd_bus_cursor {
  * other length (*out zeroed). encode returns the length written. */
 int hd_bus_cursor_decode(const void *p, size_t len, hd_bus_cursor *out);
 size_t hd_bus_cursor_encode(const hd_bus_cursor *c, uint8_t out[17]);
+/* Whether an event (or heartbeat, or pull reply) of incarnation inc may
+ * continue c: HD_BUS_OK, adopting inc when c has none yet (a new cursor,
+ * or one from before incarnations), or HD_BUS_INCARNATION_CHANGED. inc 0
+ * (an event from before incarnations) never diverges. */
+int hd_bus_cursor_check(hd_bus_cursor *c, uint64_t inc);
 
 typedef struct hd_cursor_status {
 	char name[32];

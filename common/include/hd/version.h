@@ -6,7 +6,7 @@
 
 #include "hd/buf.h"
 
-const char *hd_version(void);      /* "0.1.0" */
+const char *hd_version(void);        /* "0.1.0" */
 const char *hd_version_commit(void); /* short hash, "+dirty" when modified */
 const char *hd_version_build(void);  /* "asan, cc 12.2.0, 2026-12-06" */
 
