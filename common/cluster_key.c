@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +15,23 @@
 
 static uint8_t cluster_key[HD_CLUSTER_KEY_BYTES];
 static int have_key;
+static _Atomic uint64_t generation; /* bumped whenever the key changes */
 
 void hd_cluster_key_set(const uint8_t key[HD_CLUSTER_KEY_BYTES])
 {
 	memcpy(cluster_key, key, HD_CLUSTER_KEY_BYTES);
 	have_key = 1;
+	atomic_fetch_add(&generation, 1);
 }
 
 int hd_cluster_key_loaded(void)
 {
 	return have_key;
+}
+
+uint64_t hd_cluster_key_generation(void)
+{
+	return atomic_load(&generation);
 }
 
 /* Write a fresh key to a private temp file and link it into place: link()
@@ -67,11 +75,13 @@ static int parse_key(const char *path, const uint8_t *data, size_t len)
 				   NULL) == 0 &&
 		    got == HD_CLUSTER_KEY_BYTES) {
 			have_key = 1;
+			atomic_fetch_add(&generation, 1);
 			return HD_OK;
 		}
 	} else if (len == HD_CLUSTER_KEY_BYTES) {
 		memcpy(cluster_key, data, HD_CLUSTER_KEY_BYTES);
 		have_key = 1;
+		atomic_fetch_add(&generation, 1);
 		return HD_OK;
 	}
 	hd_error("cluster_key.invalid",

@@ -58,9 +58,8 @@ static void sodium_start(void)
 			 "msg=\"libsodium\"");
 }
 
-static int kind_key(hd_auth_kind kind, uint8_t key[32])
+static int derive(hd_auth_kind kind, uint8_t key[32])
 {
-	pthread_once(&sodium_once, sodium_start);
 	const char *ctx = kind == HD_AUTH_BUS ? "bus_auth" : "rpc_auth";
 	uint64_t id = kind == HD_AUTH_RPC_REPLY ? 1 : 0;
 	if (hd_cluster_key_loaded())
@@ -69,6 +68,29 @@ static int kind_key(hd_auth_kind kind, uint8_t key[32])
 	return crypto_kdf_derive_from_key(key, 32, id, ctx, local_key)
 		       ? HD_E_INTERNAL
 		       : HD_OK;
+}
+
+/* The three subkeys, derived once per cluster key (a derivation is a
+ * BLAKE2b of its own: four of them per RPC were measurable). */
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t cached[3][32];
+static uint64_t cached_gen = UINT64_MAX;
+
+static int kind_key(hd_auth_kind kind, uint8_t key[32])
+{
+	pthread_once(&sodium_once, sodium_start);
+	int rc = HD_OK;
+	uint64_t gen = hd_cluster_key_generation();
+	pthread_mutex_lock(&cache_mu);
+	if (cached_gen != gen) {
+		for (int k = 0; k < 3 && rc == HD_OK; k++)
+			rc = derive((hd_auth_kind)k, cached[k]);
+		cached_gen = rc ? UINT64_MAX : gen;
+	}
+	if (rc == HD_OK)
+		memcpy(key, cached[kind], 32);
+	pthread_mutex_unlock(&cache_mu);
+	return rc;
 }
 
 static void put_be64(uint8_t *p, uint64_t v)
@@ -109,7 +131,13 @@ int hd_auth_seal(hd_auth_kind kind, const uint8_t *body, size_t len,
 		 uint8_t trailer[HD_AUTH_TRAILER_BYTES])
 {
 	put_be64(trailer, (uint64_t)now_ms);
-	randombytes_buf(trailer + 8, HD_AUTH_NONCE_BYTES);
+	/* Only requests need a nonce: a reply is bound to its request's, a
+	 * frame's sequence numbers make a replay a duplicate; and getrandom()
+	 * is a system call. */
+	if (kind != HD_AUTH_RPC_REQUEST) /* a reply is bound to its request's */
+		memset(trailer + 8, 0, HD_AUTH_NONCE_BYTES);
+	else
+		randombytes_buf(trailer + 8, HD_AUTH_NONCE_BYTES);
 	return compute_tag(kind, body, len, trailer, bind,
 			   trailer + 8 + HD_AUTH_NONCE_BYTES);
 }

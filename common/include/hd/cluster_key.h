@@ -26,6 +26,9 @@ int hd_cluster_key_load(const char *path, int create);
 int hd_cluster_key_load_env(void);
 /* 1 once a key is loaded. */
 int hd_cluster_key_loaded(void);
+/* Changes whenever the key does (0: none loaded yet), so a module may cache
+ * its derived subkeys. */
+uint64_t hd_cluster_key_generation(void);
 /* Derive len (16..64) bytes for a purpose. context: exactly 8 characters
  * naming the purpose ("rpc_auth", "mail_mid"); id: a sub-purpose number.
  * HD_E_INVALID when no key is loaded or the arguments are out of range. */

@@ -25,9 +25,9 @@ typedef enum hd_auth_kind {
 
 /* ---- bytes (what the nng hooks below use; unit tests call these) ---- */
 
-/* Fill trailer for body[0..len) stamped now_ms with a fresh nonce; bind is
- * the request's nonce for HD_AUTH_RPC_REPLY, else NULL. HD_E_INVALID when
- * no key can be derived. */
+/* Fill trailer for body[0..len) stamped now_ms, with a fresh random nonce
+ * for a request (zeros otherwise); bind is the request's nonce for
+ * HD_AUTH_RPC_REPLY, else NULL. HD_E_INVALID when no key can be derived. */
 int hd_auth_seal(hd_auth_kind kind, const uint8_t *body, size_t len,
 		 int64_t now_ms, const uint8_t *bind,
 		 uint8_t trailer[HD_AUTH_TRAILER_BYTES]);
