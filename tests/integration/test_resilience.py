@@ -139,6 +139,8 @@ def test_breaker_opens_on_timeouts_and_closes_after_a_probe(ctx):
             downs = [ln for ln in log.splitlines() if "event=peer.down" in ln and "peer=knowledge" in ln]
             assert len(downs) == 1, downs  # once per state change, not per request
             assert "trace=abcd1" in downs[0], downs
+            failed = [ln for ln in log.splitlines() if "event=rpc.failed" in ln and "peer=knowledge" in ln]
+            assert any("trace=abcd0" in ln for ln in failed), failed
         finally:
             s.signal("knowledge", signal.SIGCONT)
         # After the cool-down one probe goes through and closes the circuit.
