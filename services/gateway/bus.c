@@ -1,6 +1,7 @@
 /* GET /api/v2/hd/bus — for operators: every consumer's cursor per source
  * beside each source's latest sequence, and whether all have converged. */
 #include "gateway.h"
+#include "gw_health.h"
 
 #include "hd/err.h"
 #include "rpc.pb-c.h"
@@ -18,12 +19,19 @@ typedef struct head {
 	uint64_t incarnation;
 } head;
 
-/* Ask one service for its bus.status; NULL when it does not answer. */
-static Hd__BusStatusReply *ask(hd_rpc_client *c, gw_req *r)
+/* Ask one service for its bus.status; NULL when it does not answer (at
+ * once when the gateway knows it down). */
+static Hd__BusStatusReply *ask(gw *g, hd_rpc_client *c, gw_req *r)
 {
-	hd_rpc_result res;
-	int rc = hd_rpc_call(c, "bus.status", NULL, 0, &r->who, r->trace,
-			     STATUS_TIMEOUT_MS, &res);
+	hd_rpc_result res = {0};
+	int left = gw_time_left(g, r);
+	int rc = gw_peer_known_down(g, c) || left <= 0
+			 ? HD_E_UNAVAILABLE
+			 : hd_rpc_call(
+				   c, "bus.status", NULL, 0, &r->who, r->trace,
+				   left < STATUS_TIMEOUT_MS ? left
+							    : STATUS_TIMEOUT_MS,
+				   &res);
 	Hd__BusStatusReply *st = NULL;
 	if (rc == HD_OK && res.rc == HD_OK)
 		st = hd__bus_status_reply__unpack(NULL, res.len, res.payload);
@@ -104,7 +112,7 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 	int converged = 1;
 	size_t n = 0;
 	for (unsigned s = 0; s < g->shards; s++, n++) {
-		Hd__BusStatusReply *st = ask(g->intake[s], r);
+		Hd__BusStatusReply *st = ask(g, g->intake[s], r);
 		heads[n] = (head){"intake", s, st ? st->latest_seq : 0,
 				  st ? st->incarnation : 0};
 		converged &= st != NULL;
@@ -112,7 +120,7 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 		hd__bus_status_reply__free_unpacked(st, NULL);
 	}
 	for (size_t p = 0; p < GW_PEERS; p++, n++) {
-		peer[p] = ask(g->peers[p], r);
+		peer[p] = ask(g, g->peers[p], r);
 		heads[n] = (head){gw_peer_names[p], 0,
 				  peer[p] ? peer[p]->latest_seq : 0,
 				  peer[p] ? peer[p]->incarnation : 0};

@@ -4,6 +4,7 @@
 #include "gw_health.h"
 
 #include "hd/err.h"
+#include "hd/log.h"
 #include "hd/pbwire.h"
 
 #include <stdio.h>
@@ -39,18 +40,25 @@ int gw_rpc(gw *g, hd_rpc_client *c, gw_req *r, const char *method,
 	int rc = gw_peer_enter(g, c, left, &pass, &why, &retry_after);
 	if (rc)
 		return unavailable(g, c, out, rc, why, retry_after);
+	left = gw_time_left(g, r); /* less if it waited for a slot */
 	rc = hd_rpc_call(c, method, payload, len, who, r ? r->trace : NULL,
-			 left, res);
+			 left > 0 ? left : 1, res);
 	gw_peer_leave(g, &pass, rc, r ? r->trace : NULL);
 	if (rc == HD_E_DECODE) {
 		if (out)
 			gw_from_err(out, HD_E_INTERNAL, hd_strerror(rc));
 		return rc;
 	}
-	if (rc)
+	if (rc) {
+		/* A real failure (refusals above are the breaker's, logged
+		 * once per state change by peer_health.c). */
+		hd_warn("rpc.failed", "peer=%s method=%s err=%s trace=%s",
+			gw_peer_name(g, c), method, hd_errname(rc),
+			r ? r->trace : "");
 		unavailable(g, c, out, rc,
 			    rc == HD_E_TIMEDOUT ? "timed out" : hd_strerror(rc),
 			    1);
+	}
 	return rc;
 }
 

@@ -23,9 +23,10 @@ static const hd_cfg_opt opts[] = {
 	 "largest POST /uploads body in bytes (413 beyond)"},
 	{"HD_RPC_TIMEOUT_MS", "--rpc-timeout-ms", "10000",
 	 "one deadline per HTTP request, shared by all of its RPCs"},
-	{"HD_PEER_MAX_INFLIGHT", "--peer-max-inflight", "48",
+	{"HD_PEER_MAX_INFLIGHT", "--peer-max-inflight", "auto",
 	 "calls in flight to one service at most (503 beyond), so a hung "
-	 "service cannot hold every HTTP thread"},
+	 "service cannot hold every HTTP thread; auto: 3/4 of "
+	 "HD_HTTP_THREADS"},
 	{"HD_PEER_QUEUE_MS", "--peer-queue-ms", "100",
 	 "how long a call waits for a free slot under HD_PEER_MAX_INFLIGHT"},
 	{"HD_BREAKER_FAILURES", "--breaker-failures", "5",

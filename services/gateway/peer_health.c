@@ -335,11 +335,23 @@ static void add_peer(gw_health *h, hd_rpc_client *c, const char *name,
 		snprintf(p->name, sizeof p->name, "%s", name);
 }
 
+/* HD_PEER_MAX_INFLIGHT, "auto": three quarters of the HTTP threads, so
+ * one hung peer leaves a quarter to the others. */
+static int max_inflight(const hd_cfg *cfg, uint64_t *max)
+{
+	if (strcmp(hd_cfg_get(cfg, "HD_PEER_MAX_INFLIGHT"), "auto") != 0)
+		return hd_cfg_u64(cfg, "HD_PEER_MAX_INFLIGHT", 1, 100000, max);
+	uint64_t threads = 0;
+	int rc = hd_cfg_u64(cfg, "HD_HTTP_THREADS", 1, 1024, &threads);
+	*max = threads * 3 / 4 ? threads * 3 / 4 : 1;
+	return rc;
+}
+
 int gw_health_init(gw *g)
 {
 	uint64_t max = 0, failures = 0, cooldown = 0, queue = 0;
 	const hd_cfg *cfg = &g->svc->cfg;
-	int rc = hd_cfg_u64(cfg, "HD_PEER_MAX_INFLIGHT", 1, 100000, &max);
+	int rc = max_inflight(cfg, &max);
 	if (!rc)
 		rc = hd_cfg_u64(cfg, "HD_BREAKER_FAILURES", 1, 1000000,
 				&failures);

@@ -26,6 +26,10 @@ def load(s, total, clients, results, errors):
                 results.append((r.json["ticket"]["id"], subject))
             else:
                 errors.append((r.status, r.raw[:200]))
+                # A well-behaved client: the gateway answers a peer it
+                # knows down at once, with Retry-After (test_resilience).
+                if "retry-after" in r.headers:
+                    time.sleep(min(float(r.headers["retry-after"]), 0.5))
         c.close()
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]

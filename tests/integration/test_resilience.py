@@ -51,6 +51,17 @@ def wait_gateway_finds_down(s, peer, timeout=20):
     return wait_for(down, timeout, f"gateway /readyz naming {peer}")
 
 
+def freeze(s, name):
+    """SIGSTOP name and wait until the kernel has stopped it."""
+    s.signal(name, signal.SIGSTOP)
+    pid = s.procs[s.key(name)].pid
+
+    def stopped():
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "T"
+    wait_for(stopped, 10, f"{name} stopped")
+
+
 def gateway_log(s):
     with open(s.logs[GW], errors="replace") as f:
         return f.read()
@@ -58,8 +69,11 @@ def gateway_log(s):
 
 def test_frozen_peer_keeps_other_requests_fast(ctx):
     # Stuck calls hold their thread for the whole 20 s deadline: without
-    # bulkheads 70 of them take all 64 HTTP threads.
-    env = {"HD_RPC_TIMEOUT_MS": "20000", "HD_PEER_MAX_INFLIGHT": "32"}
+    # bulkheads 70 of them take all 16 HTTP threads (MHD gives each thread
+    # its own connections, so with 64 threads and 70 requests a few
+    # threads could stay free by chance). The bulkhead, 3/4 of the threads
+    # by default, leaves 4 threads to everything else.
+    env = {"HD_RPC_TIMEOUT_MS": "20000", "HD_HTTP_THREADS": "16"}
     with Suite(ctx.bin_dir, env=env).start() as s:
         c = s.client()
         t = create_ticket(c)
@@ -67,7 +81,7 @@ def test_frozen_peer_keeps_other_requests_fast(ctx):
         tid = t.json["ticket"]["id"]
         assert c.request("GET", "/api/v2/macros").status == 200
         results = []
-        s.signal("knowledge", signal.SIGSTOP)
+        freeze(s, "knowledge")
         try:
             def macros():
                 try:
@@ -81,7 +95,7 @@ def test_frozen_peer_keeps_other_requests_fast(ctx):
             # no such metric: then go on after 8 s).
             deadline = time.time() + 8
             while time.time() < deadline:
-                if peer_metric(s, "hd_peer_inflight", "knowledge") >= 32:
+                if peer_metric(s, "hd_peer_inflight", "knowledge") >= 12:
                     break
                 time.sleep(0.05)
             status, _, body, took = once(s, f"/api/v2/tickets/{tid}", s.auth, timeout=5)
@@ -108,7 +122,7 @@ def test_breaker_opens_on_timeouts_and_closes_after_a_probe(ctx):
     with Suite(ctx.bin_dir, env=env).start() as s:
         c = s.client()
         assert c.request("GET", "/api/v2/macros").status == 200
-        s.signal("knowledge", signal.SIGSTOP)
+        freeze(s, "knowledge")
         try:
             for i in range(2):  # two timeouts in a row open the circuit
                 status, hdrs, _, took = once(s, "/api/v2/macros", s.auth, trace=f"abcd{i}")
@@ -125,6 +139,8 @@ def test_breaker_opens_on_timeouts_and_closes_after_a_probe(ctx):
             downs = [ln for ln in log.splitlines() if "event=peer.down" in ln and "peer=knowledge" in ln]
             assert len(downs) == 1, downs  # once per state change, not per request
             assert "trace=abcd1" in downs[0], downs
+            failed = [ln for ln in log.splitlines() if "event=rpc.failed" in ln and "peer=knowledge" in ln]
+            assert any("trace=abcd0" in ln for ln in failed), failed
         finally:
             s.signal("knowledge", signal.SIGCONT)
         # After the cool-down one probe goes through and closes the circuit.
