@@ -281,6 +281,14 @@ def test_hostile_host_header_is_not_reflected(ctx):
                                    auth=s.auth, headers={"X-Forwarded-Host": "desk.proxy.test",
                                                          "X-Forwarded-Proto": "https"})
         assert st == 200 and body["next_page"].startswith("https://desk.proxy.test/api/v2/users"), body
+        # The client address is the proxy's last X-Forwarded-For hop, and
+        # only from the proxy.
+        for src, want in [("127.0.0.2", "198.51.100.7"), ("127.0.0.1", "127.0.0.1")]:
+            trace = os.urandom(16).hex()
+            request_from(s.http_port, src, "GET", "/api/v2/users/me.json", auth=s.auth,
+                         headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Request-Id": trace})
+            line = wait_log_line(s, f"trace={trace} ")
+            assert f"client={want}" in line, (src, line)
 
 
 def test_public_url_is_used_for_every_link(ctx):
