@@ -255,3 +255,64 @@ def test_email_change_needs_the_new_address(ctx):
             assert email_of(uid) == "set-by-admin@example.kr"
         finally:
             sink.close()
+
+
+def test_anonymous_requests_cannot_impersonate(ctx):
+    import os
+    from test_notify import Sink, start, wait_for
+    os.environ["HD_IT_BIN"] = ctx.bin_dir
+    with start({"HD_ANONYMOUS_REQUESTS": "1", "HD_ANON_RATE_LIMIT": "4"}) as s:
+        sink = Sink(s.dir)
+        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        try:
+            s.start()
+            admin = s.client()
+            anon = s.client(auth=None)
+            me = admin.request("GET", "/api/v2/users/me.json").json["user"]
+            member_id, member = end_user(s, "member@example.kr")
+
+            def file(email, name, subject, body):
+                r = anon.request("POST", "/api/v2/requests.json", {"request": {
+                    "requester": {"name": name, "email": email}, "subject": subject,
+                    "comment": {"body": body}}})
+                assert r.status == 201, r  # the same answer for any address
+                return r.json["request"]
+
+            # In the admin's and a member's name: neither becomes the requester.
+            for uid, email, c in [(me["id"], me["email"], admin), (member_id, "member@example.kr", member)]:
+                req = file(email, "관리자", "권한 요청", "제 계정에 관리자 권한을 주세요")
+                assert req["requester_id"] != uid, req
+                t = admin.request("GET", f"{T}/{req['id']}.json").json["ticket"]
+                assert t["via"]["source"]["rel"] == "anonymous", t["via"]
+                assert t["via"]["source"]["from"]["address"] == email, t["via"]
+                who = admin.request("GET", f"/api/v2/users/{req['requester_id']}.json").json["user"]
+                assert who["email"] is None and who["role"] == "end-user", who
+                mine = c.request("GET", "/api/v2/requests.json").json["requests"]
+                assert req["id"] not in [x["id"] for x in mine], mine
+
+            # A fresh address gets an acknowledgement quoting none of the
+            # filer's words.
+            bait = "긴급: 계정이 잠겼습니다 http://evil.example/login"
+            req = file("target@example.kr", "Security Team http://evil.example", bait, "여기를 누르세요 http://evil.example")
+            m = wait_for(lambda: sink.to("target@example.kr"), what="acknowledgement")[0]
+            text = m.get_body(preferencelist=("plain",)).get_content()
+            assert str(req["id"]) in m["Subject"], m["Subject"]
+            for words in ("evil.example", "긴급", "Security Team"):
+                assert words not in m["Subject"] and words not in text, (m["Subject"], text)
+            # Signed-in requesters still get their subject back.
+            r = member.request("POST", "/api/v2/requests.json", {"request": {
+                "subject": "배송 문의", "comment": {"body": "언제 오나요?"}}})
+            assert r.status == 201, r
+            got = wait_for(lambda: sink.to("member@example.kr"), what="member acknowledgement")[0]
+            assert "배송 문의" in got["Subject"], got["Subject"]
+
+            # Anonymous deflection has a per-address limit too.
+            codes = [anon.request("POST", "/api/v2/hd/deflection",
+                                  {"subject": f"비밀번호 {i}", "locale": "ko"}).status for i in range(6)]
+            assert codes[:4] == [201] * 4 and codes[4] == 429, codes
+            r = anon.request("POST", "/api/v2/hd/deflection", {"subject": "또", "locale": "ko"})
+            assert r.status == 429 and int(r.headers["retry-after"]) >= 1, r
+            assert member.request("POST", "/api/v2/hd/deflection",
+                                  {"subject": "로그인", "locale": "ko"}).status == 201
+        finally:
+            sink.close()
