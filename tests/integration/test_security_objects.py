@@ -209,7 +209,8 @@ def test_email_change_needs_the_new_address(ctx):
         try:
             s.start()
             admin = s.client()
-            uid, me = end_user(s, "mallory@example.kr")
+            mallory, mal = end_user(s, "mallory@example.kr")
+            uid, me = end_user(s, "eve@example.kr")
             victim, _ = end_user(s, "ceo@victim.test")
 
             def email_of(i):
@@ -217,13 +218,17 @@ def test_email_change_needs_the_new_address(ctx):
 
             # Asking for an address someone else has and for a free one look
             # the same from outside: 200, the old address kept.
-            taken = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "CEO@victim.test"}})
+            taken = mal.request("PUT", f"/api/v2/users/{mallory}.json", {"user": {"email": "CEO@victim.test"}})
             free = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "new-home@example.kr"}})
-            for r in (taken, free):
-                assert r.status == 200 and r.json["user"]["email"] == "mallory@example.kr", r
+            for r, old in ((taken, "mallory@example.kr"), (free, "eve@example.kr")):
+                assert r.status == 200 and r.json["user"]["email"] == old, r
                 assert b"already" not in r.raw and b"used" not in r.raw, r
             assert sorted(taken.json["user"]) == sorted(free.json["user"])
-            assert email_of(uid) == "mallory@example.kr" and email_of(victim) == "ceo@victim.test"
+            assert email_of(mallory) == "mallory@example.kr" and email_of(victim) == "ceo@victim.test"
+            assert email_of(uid) == "eve@example.kr"
+            # At most one mail a minute per account: this one sends nothing.
+            again = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "third@example.kr"}})
+            assert again.status == 200 and again.json["user"]["email"] == "eve@example.kr", again
 
             # The free address gets a link; the taken one a notice without one.
             m = wait_for(lambda: sink.to("new-home@example.kr"), what="verification mail")[0]
@@ -231,7 +236,7 @@ def test_email_change_needs_the_new_address(ctx):
             assert link, m.get_body(preferencelist=("plain",)).get_content()
             notice = wait_for(lambda: sink.to("ceo@victim.test"), what="in-use notice")[0]
             assert link_in(notice) is None
-            assert not sink.to("mallory@example.kr")
+            assert not sink.to("mallory@example.kr") and not sink.to("eve@example.kr")
 
             # A tampered link does nothing; the real one switches once.
             anon = s.client(auth=None)
@@ -240,11 +245,12 @@ def test_email_change_needs_the_new_address(ctx):
             assert anon.request("GET", bad).status == 404
             other = link.replace(f"/{uid}.", f"/{victim}.", 1)
             assert anon.request("POST", other).status == 404
-            assert email_of(uid) == "mallory@example.kr"
+            assert email_of(uid) == "eve@example.kr"
             ok = anon.request("GET", link)
             assert ok.status == 200 and ok.json["email_verification"]["email"] == "new-home@example.kr", ok
             assert email_of(uid) == "new-home@example.kr"
             assert anon.request("GET", link).status == 404  # used
+            assert not sink.to("third@example.kr")
             raw = base64.b64encode(b"new-home@example.kr:Secret-pass-123").decode()
             again = s.client(auth="Basic " + raw).request("GET", "/api/v2/users/me.json")
             assert again.status == 200 and again.json["user"]["id"] == uid, again
