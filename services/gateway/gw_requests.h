@@ -33,6 +33,12 @@ bool gw_request_solvable(const gw_req *r, const Hd__Ticket *tk);
  * the custom fields end-users see. New reference. */
 json_t *gw_request_json(const gw_req *r, const Hd__Ticket *tk, void *pf);
 
+/* requests.c: a key for the client's address; and the per-address limit of
+ * anonymous callers (HD_ANON_RATE_LIMIT a minute), counted separately per
+ * purpose (any constant): HD_OK, or a 429 with Retry-After in out. */
+uint64_t gw_client_ip_key(gw_req *r);
+int gw_anon_rate(gw *g, gw_req *r, uint64_t purpose, gw_resp *out);
+
 /* requests.c */
 extern const gw_route gw_request_routes[];
 

@@ -2,8 +2,12 @@
  *   GET  /api/v2/help_center[/{locale}]/articles/search   anyone
  *   GET  /api/v2/hd/tickets/{id}/suggestions              agents
  *   POST /api/v2/hd/deflection                            anyone
- *   POST /api/v2/hd/deflection/{id}/resolved              anyone */
+ *   POST /api/v2/hd/deflection/{id}/resolved              anyone
+ * Anonymous deflection is limited per client address like anonymous
+ * requests (HD_ANON_RATE_LIMIT a minute, its own count): each one runs a
+ * search and stores a record. */
 #include "gw_help_center.h"
+#include "gw_requests.h"
 
 #include "hd/err.h"
 #include "hd/text.h"
@@ -149,12 +153,22 @@ static json_t *deflection_json(const Hd__HcDeflection *d)
 		d->resolved_at ? gw_time_json(d->resolved_at) : json_null());
 }
 
+#define DEFLECT_RATE 0x6465666c65637431ULL /* "deflect1" */
+
+static int anon_rate(gw *g, gw_req *r, gw_resp *out)
+{
+	return r->who.user_id ? HD_OK : gw_anon_rate(g, r, DEFLECT_RATE, out);
+}
+
 static int deflection_create(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL;
 	Hd__HcDeflectionRequest q = HD__HC_DEFLECTION_REQUEST__INIT;
 	Hd__HcDeflectionReply *rep = NULL;
-	int rc = gw_parse_body(r, out, &root);
+	int rc = anon_rate(g, r, out);
+	if (rc)
+		return rc;
+	rc = gw_parse_body(r, out, &root);
 	json_t *obj = json_object_get(root, "deflection");
 	obj = json_is_object(obj) ? obj : root; /* wrapped or bare */
 	if (!rc && !json_is_object(obj))
@@ -192,9 +206,9 @@ static int deflection_resolved(gw *g, gw_req *r, gw_resp *out)
 	json_t *root = NULL;
 	Hd__HcDeflectionResolve q = HD__HC_DEFLECTION_RESOLVE__INIT;
 	Hd__HcDeflection *d = NULL;
-	int rc = HD_OK;
+	int rc = anon_rate(g, r, out);
 	int64_t article = 0;
-	if (r->body.len) {
+	if (!rc && r->body.len) {
 		rc = gw_parse_body(r, out, &root);
 		if (!rc && json_is_object(root))
 			rc = gw_hc_int(root, "article_id", &article, NULL, out);

@@ -144,7 +144,7 @@ static int reply_request(gw *g, gw_req *r, gw_resp *out, unsigned status,
 
 /* ---- who is asking ---- */
 
-static uint64_t client_ip_key(gw_req *r)
+uint64_t gw_client_ip_key(gw_req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
 		r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -164,6 +164,20 @@ static uint64_t client_ip_key(gw_req *r)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ p[i]) * 1099511628211ULL;
 	return h ? h : 1;
+}
+
+int gw_anon_rate(gw *g, gw_req *r, uint64_t purpose, gw_resp *out)
+{
+	gw_rate rl;
+	uint64_t limit = 10;
+	if (hd_cfg_u64(&g->svc->cfg, "HD_ANON_RATE_LIMIT", 1, 1000000, &limit))
+		limit = 10;
+	gw_ratelimit_take_anon(gw_client_ip_key(r) ^ purpose, (unsigned)limit,
+			       &rl);
+	if (!rl.limited)
+		return HD_OK;
+	out->retry_after = rl.reset;
+	return gw_error(out, 429, "TooManyRequests", "Rate limit exceeded");
 }
 
 static bool anonymous_enabled(gw *g)
@@ -188,6 +202,7 @@ static int anonymous_requester(gw *g, gw_req *r, json_t *req, gw_resp *out)
 	Hd__UserEnsureRequest er = HD__USER_ENSURE_REQUEST__INIT;
 	er.email = (char *)json_string_value(email);
 	er.name = (char *)json_string_value(name);
+	er.anonymous = true; /* never as an established user (intake) */
 	Hd__User *u = NULL;
 	/* users.ensure is staff-only; an account that allows anonymous
 	 * requests lets the web form find or create its end-user, and only
@@ -237,7 +252,8 @@ static int create_caller(gw *g, gw_req *r, bool *anon, gw_resp *out)
 		if (hd_cfg_u64(&g->svc->cfg, "HD_ANON_RATE_LIMIT", 1, 1000000,
 			       &limit))
 			limit = 10;
-		gw_ratelimit_take_anon(client_ip_key(r), (unsigned)limit, &rl);
+		gw_ratelimit_take_anon(gw_client_ip_key(r), (unsigned)limit,
+				       &rl);
 		if (!rl.limited && r->body.len > ANON_MAX_BODY)
 			return gw_error(out, 413, "RequestTooLarge",
 					"Anonymous requests are limited to "
@@ -286,7 +302,21 @@ static int requests_create(gw *g, gw_req *r, gw_resp *out)
 	tk = ticket_from(req, create_keys, "create", out);
 	json_object_set_new(tk, "requester_id",
 			    json_integer((json_int_t)r->who.user_id));
-	json_object_set_new(tk, "via", json_pack("{s:s}", "channel", "web"));
+	/* rel "anonymous" tells notifications not to quote the request back
+	 * to an address nobody has proven (and agents who filed it) */
+	json_object_set_new(
+		tk, "via",
+		anon ? json_pack("{s:s, s:{s:{s:O, s:O}, s:{}, s:s}}",
+				 "channel", "web", "source", "from", "address",
+				 json_object_get(
+					 json_object_get(req, "requester"),
+					 "email"),
+				 "name",
+				 json_object_get(
+					 json_object_get(req, "requester"),
+					 "name"),
+				 "to", "rel", "anonymous")
+		     : json_pack("{s:s}", "channel", "web"));
 	json_t *c = json_object_get(tk, "comment");
 	if (anon && json_is_object(c))
 		json_object_del(c, "uploads"); /* uploads need an owner */

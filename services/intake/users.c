@@ -136,6 +136,50 @@ static int ensure_new(intake *in, const char *email, const char *given,
 	return rc;
 }
 
+/* May an anonymous request act as u? Not when anyone could check who u is:
+ * staff, verified, or signing in with a password. */
+static bool established(intake *in, const Hd__User *u)
+{
+	hd_txn t;
+	MDB_val v;
+	uint8_t key[8];
+	if (u->verified || strcmp(u->role, "end-user") != 0)
+		return true;
+	hd_key_u64(key, u->id);
+	if (hd_store_read(in->store, &t) != HD_OK)
+		return true; /* in doubt, not them */
+	bool has = hd_txn_get(&t, intake_dir.passwords, key, 8, &v) == HD_OK;
+	hd_txn_end(&t);
+	return has;
+}
+
+static int unlinked_write(hd_txn *t, void *arg)
+{
+	ensure_job *j = arg;
+	int rc = intake_next_id(t, j->in, "next_user", &j->user->id);
+	if (rc)
+		return rc;
+	j->user->created_at = j->user->updated_at = hd_now_ms();
+	intake_user_put(t, j->user);
+	hd_txn_emit_pb(t, "user.created", j->user, NULL);
+	return t->rc;
+}
+
+/* A new unverified end-user without an address: who filed an anonymous
+ * request in an established user's name. Agents see the claimed address
+ * in the ticket's via; nothing is mailed anywhere. */
+static int ensure_unlinked(intake *in, const char *given, hd_rpc_rep *rep)
+{
+	Hd__User u = HD__USER__INIT;
+	u.name = (char *)(given[0] ? given : "Anonymous");
+	u.role = "end-user";
+	u.locale = "ko";
+	u.time_zone = "Asia/Seoul";
+	ensure_job j = {.in = in, .user = &u};
+	int rc = hd_store_write(in->store, unlinked_write, &j);
+	return rc ? rc : hd_pb_pack(&rep->payload, &u);
+}
+
 static int intake_users_ensure(void *ctx, const hd_rpc_req *req,
 			       hd_rpc_rep *rep)
 {
@@ -157,7 +201,9 @@ static int intake_users_ensure(void *ctx, const hd_rpc_req *req,
 				 "requester: name is not valid UTF-8 of at "
 				 "most 255 bytes");
 	} else if (find_user(in, email, &found) == HD_OK) {
-		rc = hd_pb_pack(&rep->payload, found);
+		rc = er->anonymous && established(in, found)
+			     ? ensure_unlinked(in, er->name, rep)
+			     : hd_pb_pack(&rep->payload, found);
 	} else {
 		rc = ensure_new(in, email, er->name, rep);
 	}

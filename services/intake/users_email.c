@@ -22,8 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAC_CTX   "mail_vfy"
-#define MAC_BYTES 16
+#define MAC_CTX     "mail_vfy"
+#define MAC_BYTES   16
+#define MAIL_GAP_MS (60 * 1000)
 
 static MDB_dbi pending_dbi;
 static int64_t link_life_ms;
@@ -64,39 +65,59 @@ static int link_mac(uint64_t uid, int64_t expires, const char *nonce,
 	return hd_obj_mac_hex(MAC_CTX, msg, (size_t)n, MAC_BYTES, mac, cap);
 }
 
+/* Which mail, if any: none within a minute of the last (a mail bomb
+ * through our server is no better than one through theirs). */
+static bool throttled(hd_txn *t, const uint8_t key[8], Hd__EmailPending **old)
+{
+	*old = NULL;
+	if (hd_txn_get_pb(t, pending_dbi, key, 8,
+			  &hd__email_pending__descriptor,
+			  (void **)old) != HD_OK)
+		return false;
+	return (*old)->last_mail_at > hd_wall_ms() - MAIL_GAP_MS;
+}
+
 int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
 {
 	Hd__EmailVerificationMail ev = HD__EMAIL_VERIFICATION_MAIL__INIT;
-	Hd__EmailPending p = HD__EMAIL_PENDING__INIT;
+	Hd__EmailPending p = HD__EMAIL_PENDING__INIT, *old = NULL;
 	char nonce[33], mac[2 * MAC_BYTES + 1], head[128], token[200];
 	uint8_t raw[16], key[8];
 	uint64_t other = 0;
+	int rc = HD_OK;
+	hd_key_u64(key, u->id);
+	if (throttled(t, key, &old))
+		goto out;
 	ev.user_id = u->id;
 	ev.email = (char *)email;
 	ev.name = u->name;
 	ev.locale = u->locale;
-	hd_key_u64(key, u->id);
 	ev.in_use = intake_user_by_email(t, email, &other) == HD_OK &&
 		    other != u->id;
-	if (ev.in_use) { /* an older pending link stays as it was */
-		hd_txn_emit_pb(t, "email.verification", &ev, NULL);
-		return t->rc;
+	if (ev.in_use && old) /* an older link stays as it was */
+		p = *old;
+	p.last_mail_at = hd_wall_ms();
+	if (!ev.in_use) {
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
+		p.email = (char *)email;
+		p.nonce = nonce;
+		p.expires_at = hd_wall_ms() + link_life_ms;
+		rc = link_mac(u->id, p.expires_at, nonce, email, mac,
+			      sizeof mac);
+		if (!rc)
+			rc = signed_part(head, sizeof head, u->id, p.expires_at,
+					 nonce);
+		if (rc)
+			goto out;
+		snprintf(token, sizeof token, "%s.%s", head, mac);
+		ev.token = token;
 	}
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
-	p.email = (char *)email;
-	p.nonce = nonce;
-	p.expires_at = hd_wall_ms() + link_life_ms;
-	int rc = link_mac(u->id, p.expires_at, nonce, email, mac, sizeof mac);
-	if (!rc)
-		rc = signed_part(head, sizeof head, u->id, p.expires_at, nonce);
-	if (rc)
-		return hd_txn_fail(t, rc);
-	snprintf(token, sizeof token, "%s.%s", head, mac);
-	ev.token = token;
 	hd_txn_put_pb(t, pending_dbi, key, sizeof key, &p);
 	hd_txn_emit_pb(t, "email.verification", &ev, NULL);
-	return t->rc;
+out:
+	hd__email_pending__free_unpacked(old, NULL);
+	return rc ? hd_txn_fail(t, rc) : t->rc;
 }
 
 /* The four dot-separated parts of a token; false when it has another shape. */
@@ -177,6 +198,7 @@ static int verify_write(hd_txn *t, void *arg)
 			  &hd__email_pending__descriptor, (void **)&p) ||
 	    intake_user_get(t, uid, &u) || u->deleted ||
 	    p->expires_at != expires || expires < hd_wall_ms() ||
+	    strlen(p->nonce) != 32 || !p->email[0] ||
 	    sodium_memcmp(p->nonce, nonce, 32) != 0) {
 		rc = refuse(j);
 		goto out;

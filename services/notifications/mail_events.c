@@ -1,6 +1,8 @@
 /* Events → e-mail deliveries:
  *   ticket.created            request_received → requester, held back up
  *                             to HD_SUGGEST_WAIT_MS for kb.suggested
+ *                             (request_received_anon, quoting nothing,
+ *                             for anonymous web requests)
  *   ticket.created/updated    assignment → the new assignee
  *   comment.created           agent_reply → requester and CCs, when public
  *                             and written by an agent or admin
@@ -30,6 +32,21 @@ static Hd__Ticket *old_ticket(notify *n, hd_txn *t, uint64_t id)
 	return tk;
 }
 
+/* Filed by an anonymous web request (via.source.rel "anonymous"): nobody
+ * proved the address, so its acknowledgement quotes nothing the filer
+ * wrote — no subject, name or suggestions — or it would be a phishing
+ * relay. */
+static bool anonymous(const Hd__Ticket *tk)
+{
+	if (strcmp(tk->via_channel, "web") != 0 || !tk->via_source_json[0])
+		return false;
+	json_t *src = json_loads(tk->via_source_json, 0, NULL);
+	const char *rel = json_string_value(json_object_get(src, "rel"));
+	bool anon = rel && strcmp(rel, "anonymous") == 0;
+	json_decref(src);
+	return anon;
+}
+
 static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	int created = strcmp(ev->type, "ticket.created") == 0;
@@ -43,8 +60,9 @@ static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	int rc = HD_OK;
 	if (created)
 		rc = notify_mail_user(n, t, tk->requester_id, tk->id,
-				      "request_received", NULL,
-				      n->cfg.suggest_wait_ms);
+				      anonymous(tk) ? "request_received_anon"
+						    : "request_received",
+				      NULL, n->cfg.suggest_wait_ms);
 	if (!rc && tk->assignee_id &&
 	    (!old || old->assignee_id != tk->assignee_id))
 		rc = notify_mail_user(n, t, tk->assignee_id, tk->id,

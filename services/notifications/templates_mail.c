@@ -36,6 +36,19 @@ static const mail_tmpl tmpls[] = {
 	 "<p>Hello {{recipient.name}},</p><p>We received your request "
 	 "<b>{{ticket.title}}</b>. An agent will answer soon.</p>" SUGGEST_MARK
 	 "<p>— Hana Desk</p>"},
+	{"request_received_anon", "ko", "[요청 #{{ticket.id}}] 접수되었습니다",
+	 "안녕하세요.\n\n요청 #{{ticket.id}}이(가) 접수되었습니다. 담당자가 "
+	 "확인 후 답변드리겠습니다. 요청하신 적이 없다면 이 메일을 "
+	 "무시하세요." FOOT_KO,
+	 "<p>안녕하세요.</p><p>요청 #{{ticket.id}}이(가) 접수되었습니다. "
+	 "담당자가 확인 후 답변드리겠습니다. 요청하신 적이 없다면 이 메일을 "
+	 "무시하세요.</p><p>— 하나 데스크</p>"},
+	{"request_received_anon", "en", "[Request #{{ticket.id}}] Received",
+	 "Hello,\n\nWe received request #{{ticket.id}}. An agent will look "
+	 "at it. If you did not send it, ignore this mail." FOOT_EN,
+	 "<p>Hello,</p><p>We received request #{{ticket.id}}. An agent will "
+	 "look at it. If you did not send it, ignore this mail.</p><p>— Hana "
+	 "Desk</p>"},
 	{"agent_reply", "ko", "[요청 #{{ticket.id}}] {{ticket.title}}",
 	 "{{comment.author.name}}님의 답변:\n\n{{comment.body}}" FOOT_KO,
 	 "<p>{{comment.author.name}}님의 답변:</p><div "

@@ -209,7 +209,8 @@ def test_email_change_needs_the_new_address(ctx):
         try:
             s.start()
             admin = s.client()
-            uid, me = end_user(s, "mallory@example.kr")
+            mallory, mal = end_user(s, "mallory@example.kr")
+            uid, me = end_user(s, "eve@example.kr")
             victim, _ = end_user(s, "ceo@victim.test")
 
             def email_of(i):
@@ -217,13 +218,17 @@ def test_email_change_needs_the_new_address(ctx):
 
             # Asking for an address someone else has and for a free one look
             # the same from outside: 200, the old address kept.
-            taken = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "CEO@victim.test"}})
+            taken = mal.request("PUT", f"/api/v2/users/{mallory}.json", {"user": {"email": "CEO@victim.test"}})
             free = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "new-home@example.kr"}})
-            for r in (taken, free):
-                assert r.status == 200 and r.json["user"]["email"] == "mallory@example.kr", r
+            for r, old in ((taken, "mallory@example.kr"), (free, "eve@example.kr")):
+                assert r.status == 200 and r.json["user"]["email"] == old, r
                 assert b"already" not in r.raw and b"used" not in r.raw, r
             assert sorted(taken.json["user"]) == sorted(free.json["user"])
-            assert email_of(uid) == "mallory@example.kr" and email_of(victim) == "ceo@victim.test"
+            assert email_of(mallory) == "mallory@example.kr" and email_of(victim) == "ceo@victim.test"
+            assert email_of(uid) == "eve@example.kr"
+            # At most one mail a minute per account: this one sends nothing.
+            again = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "third@example.kr"}})
+            assert again.status == 200 and again.json["user"]["email"] == "eve@example.kr", again
 
             # The free address gets a link; the taken one a notice without one.
             m = wait_for(lambda: sink.to("new-home@example.kr"), what="verification mail")[0]
@@ -231,7 +236,7 @@ def test_email_change_needs_the_new_address(ctx):
             assert link, m.get_body(preferencelist=("plain",)).get_content()
             notice = wait_for(lambda: sink.to("ceo@victim.test"), what="in-use notice")[0]
             assert link_in(notice) is None
-            assert not sink.to("mallory@example.kr")
+            assert not sink.to("mallory@example.kr") and not sink.to("eve@example.kr")
 
             # A tampered link does nothing; the real one switches once.
             anon = s.client(auth=None)
@@ -240,11 +245,12 @@ def test_email_change_needs_the_new_address(ctx):
             assert anon.request("GET", bad).status == 404
             other = link.replace(f"/{uid}.", f"/{victim}.", 1)
             assert anon.request("POST", other).status == 404
-            assert email_of(uid) == "mallory@example.kr"
+            assert email_of(uid) == "eve@example.kr"
             ok = anon.request("GET", link)
             assert ok.status == 200 and ok.json["email_verification"]["email"] == "new-home@example.kr", ok
             assert email_of(uid) == "new-home@example.kr"
             assert anon.request("GET", link).status == 404  # used
+            assert not sink.to("third@example.kr")
             raw = base64.b64encode(b"new-home@example.kr:Secret-pass-123").decode()
             again = s.client(auth="Basic " + raw).request("GET", "/api/v2/users/me.json")
             assert again.status == 200 and again.json["user"]["id"] == uid, again
@@ -253,5 +259,66 @@ def test_email_change_needs_the_new_address(ctx):
             r = admin.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "set-by-admin@example.kr"}})
             assert r.status == 200 and r.json["user"]["email"] == "set-by-admin@example.kr", r
             assert email_of(uid) == "set-by-admin@example.kr"
+        finally:
+            sink.close()
+
+
+def test_anonymous_requests_cannot_impersonate(ctx):
+    import os
+    from test_notify import Sink, start, wait_for
+    os.environ["HD_IT_BIN"] = ctx.bin_dir
+    with start({"HD_ANONYMOUS_REQUESTS": "1", "HD_ANON_RATE_LIMIT": "4"}) as s:
+        sink = Sink(s.dir)
+        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        try:
+            s.start()
+            admin = s.client()
+            anon = s.client(auth=None)
+            me = admin.request("GET", "/api/v2/users/me.json").json["user"]
+            member_id, member = end_user(s, "member@example.kr")
+
+            def file(email, name, subject, body):
+                r = anon.request("POST", "/api/v2/requests.json", {"request": {
+                    "requester": {"name": name, "email": email}, "subject": subject,
+                    "comment": {"body": body}}})
+                assert r.status == 201, r  # the same answer for any address
+                return r.json["request"]
+
+            # In the admin's and a member's name: neither becomes the requester.
+            for uid, email, c in [(me["id"], me["email"], admin), (member_id, "member@example.kr", member)]:
+                req = file(email, "관리자", "권한 요청", "제 계정에 관리자 권한을 주세요")
+                assert req["requester_id"] != uid, req
+                t = admin.request("GET", f"{T}/{req['id']}.json").json["ticket"]
+                assert t["via"]["source"]["rel"] == "anonymous", t["via"]
+                assert t["via"]["source"]["from"]["address"] == email, t["via"]
+                who = admin.request("GET", f"/api/v2/users/{req['requester_id']}.json").json["user"]
+                assert who["email"] is None and who["role"] == "end-user", who
+                mine = c.request("GET", "/api/v2/requests.json").json["requests"]
+                assert req["id"] not in [x["id"] for x in mine], mine
+
+            # A fresh address gets an acknowledgement quoting none of the
+            # filer's words.
+            bait = "긴급: 계정이 잠겼습니다 http://evil.example/login"
+            req = file("target@example.kr", "Security Team http://evil.example", bait, "여기를 누르세요 http://evil.example")
+            m = wait_for(lambda: sink.to("target@example.kr"), what="acknowledgement")[0]
+            text = m.get_body(preferencelist=("plain",)).get_content()
+            assert str(req["id"]) in m["Subject"], m["Subject"]
+            for words in ("evil.example", "긴급", "Security Team"):
+                assert words not in m["Subject"] and words not in text, (m["Subject"], text)
+            # Signed-in requesters still get their subject back.
+            r = member.request("POST", "/api/v2/requests.json", {"request": {
+                "subject": "배송 문의", "comment": {"body": "언제 오나요?"}}})
+            assert r.status == 201, r
+            got = wait_for(lambda: sink.to("member@example.kr"), what="member acknowledgement")[0]
+            assert "배송 문의" in got["Subject"], got["Subject"]
+
+            # Anonymous deflection has a per-address limit too.
+            codes = [anon.request("POST", "/api/v2/hd/deflection",
+                                  {"subject": f"비밀번호 {i}", "locale": "ko"}).status for i in range(6)]
+            assert codes[:4] == [201] * 4 and codes[4] == 429, codes
+            r = anon.request("POST", "/api/v2/hd/deflection", {"subject": "또", "locale": "ko"})
+            assert r.status == 429 and int(r.headers["retry-after"]) >= 1, r
+            assert member.request("POST", "/api/v2/hd/deflection",
+                                  {"subject": "로그인", "locale": "ko"}).status == 201
         finally:
             sink.close()
