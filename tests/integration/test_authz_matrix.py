@@ -345,6 +345,32 @@ def data_checks(w):
         check(st == 404, f"agent {m} {path} (another agent's personal macro): {st}, want 404")
     check(m2 not in [x["id"] for x in ag.request("GET", f"{V2}/macros").json["macros"]],
           "agent lists another agent's personal macro")
+    # people: no self-promotion, no tokens for others, own tokens only
+    for change in ({"role": "admin"}, {"role": "agent"}, {"suspended": False, "role": "admin"}):
+        st = a.request("PUT", f"{V2}/users/{ids['user_a']}", {"user": change}).status
+        check(st == 403, f"A changes her own {sorted(change)}: {st}, want 403")
+    check(a.request("GET", f"{V2}/users/me").json["user"]["role"] == "end-user", "A is still an end-user")
+    for who, c, target in (("A", a, ids["admin"]), ("agent", ag, ids["admin"]), ("B", b, ids["user_a"])):
+        r = c.request("POST", f"{V2}/oauth/tokens", {"token": {"user_id": target, "scopes": ["read"]}})
+        check(r.status == 403, f"{who} mints an OAuth token for user {target}: {r.status}, want 403")
+    # hole 3 (branch "objects"): a new primary address waits for verification
+    tmp = user(w.admin, "Tmp", "tmp-owner@example.com", "end-user")
+    tc = Client(w.s.http_port, basic("tmp-owner@example.com", ADMIN_TOKEN))
+    tc.request("PUT", f"{V2}/users/{tmp['id']}", {"user": {"email": "ceo@victim.example"}})
+    now = w.admin.request("GET", f"{V2}/users/{tmp['id']}").json["user"]["email"]
+    check(now == "tmp-owner@example.com", f"an end-user's new e-mail took effect unverified: {now}",
+          pending="objects")
+    # hole 11 (branch "objects"): references must name real, fitting records
+    for field, value in (("assignee_id", ids["user_b"]), ("assignee_id", 99999999),
+                         ("group_id", 99999999), ("organization_id", 99999999)):
+        r = ag.request("POST", f"{V2}/tickets", {"ticket": {"subject": "ref", "comment": {"body": "x"},
+                                                            field: value}})
+        check(r.status == 422 and field in (r.json or {}).get("details", {}),
+              f"ticket with {field}={value}: {r.status}, want 422 naming {field}", pending="objects")
+    btoks = [t["id"] for t in b.request("GET", f"{V2}/oauth/tokens").json["tokens"]]
+    check(ids["oauth_a"] not in btoks, "B lists A's OAuth token")
+    fids = [f["id"] for f in a.request("GET", f"{V2}/ticket_fields").json["ticket_fields"]]
+    check(ids["field"] not in fids, "A lists a ticket field not visible to end-users")
     # cards: end-users propose but never read; a proposal's answer holds only itself
     r = a.request("POST", f"{V2}/hd/cards/{ids['card']}/proposals", {"proposal": {"content": "z"}})
     check(r.status == 201 and "7 days" not in r.raw.decode(), f"A's proposal reply shows the card: {r}")
