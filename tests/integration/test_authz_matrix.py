@@ -380,7 +380,8 @@ def data_checks(w):
 def test_authz_matrix(ctx):
     rows = routes(ctx)
     missing = [f"{m} {p}" for m, p, _ in rows if f"{m} {p}" not in decl.ROUTES]
-    stale = sorted(set(decl.ROUTES) - {f"{m} {p}" for m, p, _ in rows})
+    stale = sorted(k for k in set(decl.ROUTES) - {f"{m} {p}" for m, p, _ in rows}
+                   if not decl.ROUTES[k].pending)
     assert not missing, "routes without a row in authz_routes.py:\n  " + "\n  ".join(missing)
     assert not stale, "rows in authz_routes.py for routes the gateway no longer has:\n  " + "\n  ".join(stale)
     dump = os.environ.get("HD_AUTHZ_DUMP")
@@ -405,7 +406,7 @@ def test_authz_matrix(ctx):
             return job, r.status, outcome(r.status)
 
         phases = {"read": [], "write": [], "delete": []}
-        for m, p, _auth in rows:
+        for m, p, _auth in rows:  # rows ahead of their routes are not run
             key = f"{m} {p}"
             row = decl.ROUTES[key]
             phase = "read" if m == "GET" else ("delete" if row.destroys else "write")
