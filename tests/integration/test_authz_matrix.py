@@ -279,6 +279,8 @@ def data_checks(w):
     def check(cond, what, pending=None):
         if not cond:
             (pend if pending else fails).append(what + (f" [pending: {pending}]" if pending else ""))
+        elif pending:
+            print(f"authz matrix: pending check now holds (remove its marker): {what}")
 
     def tids(c, path):
         r = c.request("GET", path)
@@ -418,7 +420,7 @@ def test_authz_matrix(ctx):
                 path = fill(p, objs, w)
                 phases[phase].append((key, who, path, m, want, row.missing))
         failures, pending = data_checks(w)
-        table = {}
+        table, waiting = {}, set()
         with ThreadPoolExecutor(12) as pool:
             for ph in ("read", "write", "delete"):
                 for job, status, got in pool.map(send, phases[ph]):
@@ -428,13 +430,17 @@ def test_authz_matrix(ctx):
                         continue
                     line = f"{key:60} {who:10} want {want:5} got {status} ({path})"
                     row = decl.ROUTES[key]
+                    waiting.add(key)
                     (pending if row.pending else failures).append(
                         line + (f" [pending: {row.pending}]" if row.pending else ""))
         if dump:
             for key, st in table.items():
                 print(f"{key:64} " + " ".join(f"{who}={st.get(who)}" for who in PRINCIPALS))
+        done = sorted(k for k, r in decl.ROUTES.items() if r.pending and k in table and k not in waiting)
         if pending:
             print("authz matrix: rows awaiting other branches:\n  " + "\n  ".join(pending))
+        if done:
+            print("authz matrix: pending rows that now hold (remove their marker):\n  " + "\n  ".join(done))
         assert not failures, f"{len(failures)} authorization mismatches:\n  " + "\n  ".join(failures)
 
 
