@@ -8,7 +8,8 @@ The read-scoped OAuth token (an admin's, scopes ["read"]) gets what the
 admin gets on GET and 403 on anything else. `objects` names what fills
 the pattern's {id}/{s} slots (World.ids in the test; default: by the
 segment before the slot, SLOT_OBJECTS). `pending` marks rows another
-engineer's branch fixes: the test runs and reports them without failing.
+engineer's branch fixes: the test runs and reports them without failing,
+and such a row may name a route that branch has not brought yet.
 
 Callers: anon (no credentials), a (end-user, owner of the objects, org A),
 b (end-user of another organization), agent, admin; suspended, read_token
@@ -336,6 +337,10 @@ for _loc in ("", "/{s}"):
     })
 
 ROUTES.update({
+    # ---- hole 3 (branch "objects"): the signed link that confirms a new
+    # address; rows may run ahead of the routes while marked pending ----
+    "GET /api/v2/hd/email_verifications/{s}": R(PUBLIC, missing=True, pending=PENDING_OBJECTS),
+    "POST /api/v2/hd/email_verifications/{s}": R(PUBLIC, missing=True, pending=PENDING_OBJECTS),
     # ---- metrics, ratings, exports, reports ----
     "GET /api/v2/ticket_metrics": R(STAFF),
     "GET /api/v2/ticket_metrics/{id}": R(STAFF, missing=True),

@@ -77,7 +77,8 @@ def test_users_me_show_many_search_upsert(ctx):
         assert anon.status == 200 and anon.json["user"]["name"] == "Anonymous user", anon
         assert anon.json["user"]["id"] is None
         bad = s.client(auth=basic(ADMIN_EMAIL, "wrong")).request("GET", "/api/v2/users/me")
-        assert bad.status == 200 and bad.json["user"]["name"] == "Anonymous user", bad
+        # Wrong credentials are not anonymous (issue 13, hole 15): 401, as Zendesk.
+        assert bad.status == 401 and bad.json == {"error": "Couldn't authenticate you"}, bad
         a = make_user(c, "Alice Park", "alice@corp.example", external_id="ext-a")
         b = make_user(c, "Bob Kim", "bob@corp.example")
         sm = c.request("GET", f"/api/v2/users/show_many.json?ids={a['id']},{b['id']}")
