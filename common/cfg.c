@@ -7,6 +7,7 @@
 #include "hd/log.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,19 @@ static int set_value(hd_cfg *c, size_t i, const char *v)
 	return HD_OK;
 }
 
+/* Set once any value was refused; read by hd_svc_main for its exit code. */
+static atomic_int refused;
+
+void hd_cfg_refuse(void)
+{
+	atomic_store(&refused, 1);
+}
+
+int hd_cfg_refused(void)
+{
+	return atomic_load(&refused);
+}
+
 int hd_cfg_parse(hd_cfg *c, int argc, char **argv, const char *about)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -91,12 +105,14 @@ int hd_cfg_parse(hd_cfg *c, int argc, char **argv, const char *about)
 			fprintf(stderr,
 				"%s: unknown option '%s' (try --help)\n",
 				argv[0], arg);
+			hd_cfg_refuse();
 			return HD_E_INVALID;
 		}
 		const char *v = eq ? eq + 1 : (a + 1 < argc ? argv[++a] : NULL);
 		if (!v) {
 			fprintf(stderr, "%s: option '%s' needs a value\n",
 				argv[0], arg);
+			hd_cfg_refuse();
 			return HD_E_INVALID;
 		}
 		int rc = set_value(c, (size_t)i, v);
@@ -137,6 +153,7 @@ int hd_cfg_u64(const hd_cfg *c, const char *env, uint64_t min, uint64_t max,
 			 "var=%s value=\"%s\" want=\"integer in [%llu,%llu]\"",
 			 env, v ? v : "", (unsigned long long)min,
 			 (unsigned long long)max);
+		hd_cfg_refuse();
 		return HD_E_INVALID;
 	}
 	*out = n;

@@ -122,6 +122,7 @@ static int read_numbers(hd_svc *svc, uint64_t map_mb[2], uint64_t *ret_h,
 			 "var=HD_SHARD value=%llu "
 			 "want=\"less than HD_SHARDS (%llu)\"",
 			 (unsigned long long)shard, (unsigned long long)shards);
+		hd_cfg_refuse();
 		rc = HD_E_INVALID;
 	}
 	if (!rc)
@@ -572,21 +573,23 @@ int hd_svc_main(const hd_svc_def *def, int argc, char **argv)
 	int rc = hd_svc_init(&svc, def, argc, argv);
 	if (rc == HD_OK && def->setup)
 		rc = def->setup(&svc, def->ctx);
+	int set_up = rc == HD_OK;
 	if (rc == HD_OK)
 		rc = hd_svc_start(&svc, def->routes, def->ctx, def->apply,
 				  def->ctx);
-	if (rc == HD_OK) {
+	if (rc == HD_OK)
 		hd_svc_wait(&svc);
-		if (def->teardown)
-			def->teardown(&svc, def->ctx);
-	}
+	/* Also after a start that failed: setup's threads use the store that
+	 * release closes. */
+	if (set_up && def->teardown)
+		def->teardown(&svc, def->ctx);
 	hd_svc_release(&svc);
 	if (rc == HD_OK)
 		hd_info("service.stopped", "shard=%u", svc.shard);
 	if (rc == HD_OK || rc == HD_CFG_HELP)
 		return 0;
-	/* A value the service refuses (logged as config.invalid or
-	 * service.start_failed err=invalid…) will be refused again: a
-	 * supervisor must stop, not restart (scripts/run.sh). */
-	return rc == HD_E_INVALID ? HD_EX_CONFIG : 1;
+	/* A refused value (logged as config.invalid) will be refused again: a
+	 * supervisor must stop, not restart (scripts/run.sh). Other failures
+	 * (a socket that cannot listen yet) may pass. */
+	return hd_cfg_refused() ? HD_EX_CONFIG : 1;
 }

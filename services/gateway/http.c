@@ -387,6 +387,7 @@ int gw_http_start(gw *g, unsigned threads)
 	if (inet_pton(AF_INET, g->bind, &addr.sin_addr) != 1) {
 		hd_error("config.invalid", "var=HD_HTTP_BIND value=\"%s\"",
 			 g->bind);
+		hd_cfg_refuse();
 		return HD_E_INVALID;
 	}
 	int rc = http_limits(g, &timeout_s, &per_ip);

@@ -82,6 +82,7 @@ int intake_bootstrap_admin(intake *in, const char *email, const char *token,
 	    !hd_ascii_lower(email, lower, sizeof lower)) {
 		hd_error("config.invalid", "var=HD_ADMIN_EMAIL value=\"%s\"",
 			 email);
+		hd_cfg_refuse();
 		return HD_E_INVALID;
 	}
 	if (!token[0]) {

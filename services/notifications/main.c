@@ -73,6 +73,7 @@ static int smtp_check(const notify_cfg *k)
 		hd_error("config.invalid",
 			 "var=HD_SMTP_URL want=\"smtp://host:port or "
 			 "smtps://host:port\"");
+		hd_cfg_refuse();
 		return HD_E_INVALID;
 	}
 	const char *host = strstr(u, "://") + 3;

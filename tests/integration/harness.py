@@ -323,6 +323,18 @@ class Suite:
         except OSError:
             return ""
 
+    def stop_deadline_notes(self):
+        """Services that reached their shutdown deadline (they still exit 0,
+        see common/svc.c): not a failure, but worth seeing in the output."""
+        notes = []
+        for k, path in self.logs.items():
+            with open(path, errors="replace") as f:
+                n = sum(1 for line in f if "event=service.stop_deadline" in line
+                        or "event=bus.stop_deadline" in line)
+            if n:
+                notes.append(f"note: {k} reached its stop deadline {n}x")
+        return notes
+
     def sanitizer_reports(self):
         found = []
         for k, path in self.logs.items():
@@ -345,6 +357,8 @@ class Suite:
                 except AssertionError as e:
                     problems.append(str(e))
         problems += self.sanitizer_reports() if check else []
+        for note in self.stop_deadline_notes():
+            print(note, flush=True)
         if os.environ.get("HD_KEEP") is None:
             shutil.rmtree(self.dir, ignore_errors=True)
         if problems:

@@ -16,7 +16,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from harness import Suite, create_ticket, free_port, wait_until
+from harness import Suite, create_ticket, free_port, scaled, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -330,3 +330,33 @@ def test_mail_and_side_conversation(ctx):
 
         finally:
             sink.close()
+
+
+def test_smtp_off_unless_configured(ctx):
+    """Without HD_SMTP_URL no mail is tried anywhere (the old default was
+    smtp://127.0.0.1:25, someone else's server on a shared host): the start
+    says so, and each mail not sent is counted, not queued."""
+    with Suite(ctx.bin_dir).start() as s:
+        assert "HD_SMTP_URL" not in s.env
+        with open(s.logs["notifications-0"], errors="replace") as f:
+            assert "event=notify.smtp_off" in f.read()
+        c = s.client()
+        r = create_ticket(c, subject="메일 꺼짐", body="알림 메일이 없어야 합니다",
+                          requester={"name": "김민준", "email": "minjun@example.com"})
+        assert r.status == 201, r
+        tid = r.json["ticket"]["id"]
+        r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
+                      {"message": {"subject": "재고", "body": "재고 확인", "to": [{"email": "warehouse@vendor.example"}]}})
+        assert r.status == 201, r
+        wait_until(lambda: (s.metric("notifications-0", "hd_notify_mail_unsent_total") or 0) >= 2,
+                   what="two mails counted as unsent")
+        s.wait_converged()
+        assert not s.metric("notifications-0", "hd_notify_queued_total"), "a mail was queued"
+        with open(s.logs["notifications-0"], errors="replace") as f:
+            log = f.read()
+        assert "event=notify.mail_unsent" in log and "127.0.0.1:25" not in log, log[-2000:]
+    with Suite(ctx.bin_dir, services=["notifications"], env={"HD_SMTP_URL": "mail.example:25"}) as s:
+        p = s.start_service("notifications")
+        assert p.wait(scaled(30)) == 78
+        assert "var=HD_SMTP_URL" in s.log_tail("notifications-0")
+        del s.procs["notifications-0"]  # its exit status is the point here

@@ -125,3 +125,15 @@ def test_stop_deadline_exits_cleanly(ctx):
         assert took < scaled(5), took
         s.restart("knowledge")
         s.wait_converged(120)
+
+
+def test_failed_start_after_setup_exits_cleanly(ctx):
+    """A start that fails after the service's own setup (its pub socket
+    cannot listen) stops setup's threads before the store closes (routing's
+    ticker and command sender used it after free), and exits 1: not 78, which
+    would tell a supervisor that restarting cannot help."""
+    with Suite(ctx.bin_dir, services=["intake"]).start() as s:
+        p = s.start_service("routing", extra_env={"HD_PUB_LISTEN": f"ipc://{s.dir}/missing/routing.pub"})
+        assert p.wait(scaled(60)) == 1, s.log_tail("routing-0")
+        assert "event=service.start_failed" in s.log_tail("routing-0")
+        del s.procs["routing-0"]  # its exit status is the point; its log is still scanned

@@ -40,6 +40,14 @@ const char *hd_cfg_get(const hd_cfg *c, const char *env);
 int hd_cfg_u64(const hd_cfg *c, const char *env, uint64_t min, uint64_t max,
 	       uint64_t *out);
 
+/* Note that a configuration value was refused (hd_cfg_u64 and
+ * hd_cfg_parse do it themselves; call it beside any other config.invalid
+ * log). The process then exits with EX_CONFIG (hd_svc_main): restarting
+ * with the same settings cannot help. Any thread. */
+void hd_cfg_refuse(void);
+/* Has any value been refused? */
+int hd_cfg_refused(void);
+
 /* Strict decimal parse of s (no sign, no junk, no overflow). */
 int hd_parse_u64(const char *s, uint64_t *out);
 /* Copy tmpl into out replacing "{run}" and "{shard}". HD_E_TOOBIG when out

@@ -66,7 +66,7 @@ typedef struct hd_svc {
 
 /* Parse configuration and open the store. Returns HD_OK, HD_CFG_HELP (help
  * was printed: exit 0) or an error (already logged: exit 1, or HD_EX_CONFIG
- * for HD_E_INVALID). */
+ * when a value was refused: hd_cfg_refused()). */
 int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv);
 /* The dial URL of `service`'s RPC ("RPC") or pub ("PUB") socket on shard. */
 int hd_svc_url(const hd_svc *svc, const char *service, const char *kind,
