@@ -168,6 +168,9 @@ $(BUILD)/obj/common/version.o: CFLAGS_ALL += -I$(BUILD)/gen
 .PHONY: FORCE
 FORCE:
 
+# hd-mail-ingest's spool gauges for node_exporter (HD_MAIL_METRICS_FILE).
+$(BUILD)/bin/hd-mail-ingest: $(BUILD)/obj/tools/mail-ingest/spool_metrics.o
+
 # hd-backup / hd-restore (tools/backup): hot copies of the stores, and
 # restores that give a store a new incarnation (docs/operations.md).
 BACKUP_OBJ := $(BUILD)/obj/tools/backup/stores.o
