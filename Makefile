@@ -154,8 +154,10 @@ $(BUILD)/bin/hd-mail-ingest: $(BUILD)/obj/tools/mail-ingest/main.o $(LIBCOMMON)
 # --version and hd_build_info read build/<mode>/gen/hd_version_gen.h: the
 # VERSION file (or `git describe`), the commit, the mode and the compiler.
 # It is rewritten only when that text changes, so only version.o rebuilds.
-HD_VERSION_STR := $(shell cat VERSION 2>/dev/null || git describe --tags --always 2>/dev/null || echo unknown)
-HD_COMMIT_STR := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(shell git diff --quiet HEAD -- 2>/dev/null || echo +dirty)
+# A build without .git (an image, a tarball) may pass HD_COMMIT=... itself.
+HD_VERSION_STR ?= $(shell cat VERSION 2>/dev/null || git describe --tags --always 2>/dev/null || echo unknown)
+HD_COMMIT ?= $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git diff --quiet HEAD -- 2>/dev/null || c="$$c+dirty"; echo "$$c"; } || echo unknown)
+HD_COMMIT_STR := $(HD_COMMIT)
 HD_CC_STR := $(notdir $(lastword $(CC))) $(shell $(CC) -dumpfullversion -dumpversion 2>/dev/null | head -n1)
 VERSION_H := $(BUILD)/gen/hd_version_gen.h
 $(VERSION_H): FORCE
@@ -167,6 +169,9 @@ $(BUILD)/obj/common/version.o: $(VERSION_H)
 $(BUILD)/obj/common/version.o: CFLAGS_ALL += -I$(BUILD)/gen
 .PHONY: FORCE
 FORCE:
+
+# hd-mail-ingest's spool gauges for node_exporter (HD_MAIL_METRICS_FILE).
+$(BUILD)/bin/hd-mail-ingest: $(BUILD)/obj/tools/mail-ingest/spool_metrics.o
 
 # hd-backup / hd-restore (tools/backup): hot copies of the stores, and
 # restores that give a store a new incarnation (docs/operations.md).

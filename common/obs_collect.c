@@ -15,6 +15,11 @@ static void collect_store(hd_store *st, hd_buf *out)
 		       "Current LMDB map size (it doubles when nearly full).");
 	hd_buf_printf(out, "hd_store_map_bytes %llu\n",
 		      (unsigned long long)s.map_bytes);
+	hd_prom_family(out, "hd_store_map_max_bytes", "gauge",
+		       "The most the map may grow to (HD_MAP_MAX_MB): past it, "
+		       "writes fail as storage full.");
+	hd_buf_printf(out, "hd_store_map_max_bytes %llu\n",
+		      (unsigned long long)s.map_max_bytes);
 	hd_prom_family(out, "hd_store_used_bytes", "gauge",
 		       "LMDB pages in use up to the high-water mark.");
 	hd_buf_printf(out, "hd_store_used_bytes %llu\n",

@@ -840,6 +840,7 @@ int hd_store_stats_get(hd_store *s, hd_store_stats *out)
 	if (rc)
 		return rc;
 	out->map_bytes = info.me_mapsize;
+	out->map_max_bytes = s->map_max;
 	out->used_bytes = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
 	char path[600];
 	struct stat fst;

@@ -10,6 +10,7 @@
 #include "alerts.pb-c.h"
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/prom.h"
 #include "hd/store_pb.h"
 
 #include <stdio.h>
@@ -17,6 +18,12 @@
 #include <string.h>
 
 #define MAX_PER_TICK 256
+
+HD_COUNTER(sla_breaches, "hd_sla_breaches_total",
+	   "SLA targets that fell due unmet (sla.breached emitted); "
+	   "deploy/prometheus alerts when they rise.")
+HD_COUNTER(sla_warnings, "hd_sla_warnings_total",
+	   "SLA warnings emitted ahead of a breach.")
 
 typedef struct due_timer {
 	int64_t due;
@@ -136,6 +143,7 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 		a.priority = tk->priority;
 		hd_txn_emit_pb(t, d->kind ? "sla.breached" : "sla.warning", &a,
 			       NULL);
+		hd_counter_add(d->kind ? &sla_breaches : &sla_warnings, 1);
 		hd_info("routing.sla_alert", "ticket=%llu metric=%s kind=%s",
 			(unsigned long long)d->ticket, a.metric,
 			kinds[d->kind]);

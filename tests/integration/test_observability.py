@@ -173,11 +173,28 @@ def test_dashboard_queries_only_exported_metrics(ctx):
         exported = set()
         for text in all_metrics(s).values():
             exported |= sample_names(text)
+    exported |= mail_ingest_metrics(ctx)
     for title, expr in exprs:
         names = metric_names_in(expr)
         assert names, (title, expr)
         for n in names - {"up"}:  # up is Prometheus's own
             assert n in exported, (title, n, sorted(exported))
+
+
+def mail_ingest_metrics(ctx):
+    """hd-mail-ingest has no /metrics: it writes its spool gauges to
+    HD_MAIL_METRICS_FILE for node_exporter's textfile collector."""
+    work = tempfile.mkdtemp(prefix="hd-mi-")
+    try:
+        path = os.path.join(work, "hd-mail-ingest.prom")
+        r = subprocess.run([os.path.join(ctx.bin_dir, "hd-mail-ingest"), "--flush", "--spool",
+                            os.path.join(work, "spool")],
+                           env=dict(os.environ, HD_MAIL_METRICS_FILE=path),
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stderr
+        return sample_names(open(path, encoding="utf-8").read())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def prom_query(port, q):

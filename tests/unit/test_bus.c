@@ -2,7 +2,8 @@
  * store with its pub socket and events.since server, a consumer store whose
  * apply records every seq it sees, all on ipc:// in a fresh scratch
  * directory per test. Exactly once, catch-up, restart, bad payloads, garbage
- * frames, gap repair and retention. */
+ * frames, gap repair, retention, and a source replaced under the consumer
+ * (another incarnation, or fewer events). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -535,6 +536,96 @@ static void test_behind_retention(void **state)
 	assert_int_equal(seen_count(f), 0);
 }
 
+/* ---- a source that is not the one the cursor followed ---- */
+
+static void stop_publisher(fixture *f)
+{
+	hd_rpc_server_stop(f->srv);
+	f->srv = NULL;
+	hd_pub_close(f->pub);
+	f->pub = NULL;
+	hd_store_close(f->ps);
+	f->ps = NULL;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char buf[1 << 14];
+	for (size_t n; (n = fread(buf, 1, sizeof buf, in)) > 0;)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static void wait_stopped(fixture *f, int reason, uint64_t applied)
+{
+	applied_cond a = {.c = f->con, .idx = 0, .want_failed = 1};
+	if (!unit_wait(reached, &a, DEADLINE_MS))
+		fail_msg("consumer did not stop; applied=%llu",
+			 (unsigned long long)applied_of(f->con, 0));
+	hd_cursor_status st[1];
+	assert_int_equal(hd_consumer_status(f->con, st, 1), 1);
+	assert_int_equal(st[0].reason, reason);
+	assert_int_equal(st[0].applied, applied);
+	assert_int_equal(stored(f, "count"), applied);
+	/* The stop is in the stored cursor, so a restart does not resume
+	 * the source (the integration test restarts a service to see it). */
+	MDB_dbi cursors;
+	hd_txn t;
+	MDB_val v;
+	hd_bus_cursor bc;
+	assert_hd_ok(hd_store_dbi(f->cs, "__cursors", &cursors));
+	assert_hd_ok(hd_store_read(f->cs, &t));
+	assert_hd_ok(hd_txn_get(&t, cursors, "src/0", 5, &v));
+	assert_hd_ok(hd_bus_cursor_decode(v.mv_data, v.mv_size, &bc));
+	hd_txn_end(&t);
+	assert_int_equal(bc.reason, reason);
+	assert_int_equal(bc.seq, applied);
+}
+
+static void test_replaced_source_stops_the_consumer(void **state)
+{
+	fixture *f = *state;
+	standard(f);
+	f->con = start_consumer(f, &f->src, 1);
+	emit(f, 6, 1, "ok");
+	wait_all(f, f->con, 0);
+	/* The source comes back as another store (restored, or rebuilt):
+	 * sequences 1… again, with other events and another incarnation. */
+	stop_publisher(f);
+	unit_rmtree(f->pub_path);
+	open_pub_store(f, 0);
+	start_publisher(f);
+	emit(f, 9, 1, "ok"); /* past the cursor: must not look like news */
+	wait_stopped(f, HD_BUS_INCARNATION_CHANGED, 6);
+}
+
+static void test_source_that_lost_events_stops_the_consumer(void **state)
+{
+	fixture *f = *state;
+	char data[160], saved[160];
+	snprintf(data, sizeof data, "%s/data.mdb", f->pub_path);
+	snprintf(saved, sizeof saved, "%s/saved.mdb", f->dir);
+	open_pub_store(f, 0);
+	emit(f, 3, 1, "ok");
+	hd_store_close(f->ps);
+	copy_file(data, saved); /* a plain file copy: same incarnation */
+	open_pub_store(f, 0);
+	start_publisher(f);
+	open_con_store(f);
+	f->con = start_consumer(f, &f->src, 1);
+	emit(f, 4, 1, "ok");
+	wait_all(f, f->con, 0);
+	stop_publisher(f);
+	copy_file(saved, data); /* put back without hd-restore */
+	open_pub_store(f, 0);
+	start_publisher(f);
+	wait_stopped(f, HD_BUS_SEQ_BACKWARDS, 7);
+}
+
 static void test_start_errors(void **state)
 {
 	fixture *f = *state;
@@ -567,6 +658,8 @@ int main(void)
 		T(test_behind_retention),
 		T(test_start_errors),
 		T(test_poison_event_kept_and_skipped),
+		T(test_replaced_source_stops_the_consumer),
+		T(test_source_that_lost_events_stops_the_consumer),
 	};
 #undef T
 	return cmocka_run_group_tests_name("bus", tests, NULL, NULL);

@@ -13,6 +13,7 @@
  * start-up error (EX_CONFIG, which MTAs treat as "try again later"). */
 #include "hd/buf.h"
 #include "hd/version.h"
+#include "spool_metrics.h"
 
 #include <curl/curl.h>
 #include <dirent.h>
@@ -464,6 +465,7 @@ int main(int argc, char **argv)
 		return EX_TEMPFAIL;
 	}
 	rc = o.flush ? flush_spool(&o) : deliver_stdin(&o);
+	mi_spool_metrics(o.spool, getenv("HD_MAIL_METRICS_FILE"));
 	curl_global_cleanup();
 	return rc;
 }

@@ -120,9 +120,10 @@ int hd_store_events_since(hd_store *s, uint64_t after, unsigned max,
 
 /* Operational figures for /metrics, read from any thread. */
 typedef struct hd_store_stats {
-	uint64_t map_bytes;  /* the map's current size */
-	uint64_t used_bytes; /* pages up to LMDB's high-water mark */
-	uint64_t disk_bytes; /* blocks data.mdb occupies on disk */
+	uint64_t map_bytes;     /* the map's current size */
+	uint64_t map_max_bytes; /* the most it may grow to (HD_MAP_MAX_MB) */
+	uint64_t used_bytes;    /* pages up to LMDB's high-water mark */
+	uint64_t disk_bytes;    /* blocks data.mdb occupies on disk */
 } hd_store_stats;
 /* HD_OK, or the LMDB/stat error translated. */
 int hd_store_stats_get(hd_store *s, hd_store_stats *out);
