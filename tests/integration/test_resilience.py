@@ -229,6 +229,7 @@ def test_one_shard_down_gives_partial_lists(ctx):
         assert sorted(found) == sorted(ids[0]), (found, ids)
         assert partial(q)["count"] == len(ids[0])
         assert partial("/api/v2/tickets/count.json")["count"]["value"] == len(ids[0])
+        assert partial("/api/v2/hd/channels/voice/calls")["calls"] == []
         # One ticket of the missing shard: that is a plain 503.
         r = c.request("GET", f"/api/v2/tickets/{ids[1][0]}.json")
         assert r.status == 503 and "retry-after" in r.headers, r
