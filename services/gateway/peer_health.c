@@ -242,6 +242,10 @@ int gw_health_ready(void *arg, char *why, size_t cap)
 		if (!reason && p->state != CLOSED)
 			reason = "circuit half-open";
 		note(p, reason != NULL, reason, NULL);
+		hd_rpc_link link;
+		hd_rpc_client_link(p->c, &link);
+		if (!reason && !link.pipes) /* starting: not yet dialled */
+			reason = "not connected yet";
 		if (!reason || !p->required || used + 1 >= cap)
 			continue;
 		int n = snprintf(why + used, cap - used,

@@ -93,10 +93,10 @@ typedef struct hd_rpc_result {
 	size_t len;
 } hd_rpc_result;
 
-/* Send one request and wait up to timeout_ms in all (send and reply) for
- * the reply. The return value
- * is the transport outcome (HD_OK, HD_E_TIMEDOUT, HD_E_UNAVAILABLE,
- * HD_E_CLOSED, HD_E_DECODE); on HD_OK the peer's answer is in *res. */
+/* Send one request and wait for the reply, timeout_ms in all (sending and
+ * waiting share it). The return value is the transport outcome (HD_OK,
+ * HD_E_TIMEDOUT, HD_E_UNAVAILABLE, HD_E_CLOSED, HD_E_DECODE); on HD_OK the
+ * peer's answer is in *res. */
 int hd_rpc_call(hd_rpc_client *c, const char *method, const void *payload,
 		size_t len, const hd_principal *who, const char *trace_id,
 		int timeout_ms, hd_rpc_result *res);
