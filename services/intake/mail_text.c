@@ -173,11 +173,12 @@ bool mail_ref_parse(const char *msgid, mail_ref *out)
 	size_t u =
 		strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			  "0123456789");
+	if (u == 0 || p[u] != '.')
+		return false;
 	const char *mac = p + u + 1;
 	size_t m = strspn(mac, "0123456789abcdef");
 	char got[2 * HD_MAIL_MID_MAC_BYTES + 1];
-	if (u == 0 || p[u] != '.' || m != sizeof got - 1 || mac[m] != '@' ||
-	    mac[m + 1] == '\0')
+	if (m != sizeof got - 1 || mac[m] != '@' || mac[m + 1] == '\0')
 		return false;
 	memcpy(got, mac, m);
 	got[m] = '\0';

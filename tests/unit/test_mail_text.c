@@ -133,6 +133,9 @@ static void test_message_ids(void **state)
 		mail_ref_parse(signed_id("hd.t.256.a-b", "hana.local"), &r));
 	assert_false(mail_ref_parse(signed_id("hd.t.x.ab", "hana.local"), &r));
 	assert_false(mail_ref_parse("hd.t.256.ab@", &r));
+	/* Cut off right after a part: nothing is read past the end. */
+	assert_false(mail_ref_parse("hd.t.256.ab", &r));
+	assert_false(mail_ref_parse("<hd.sc.77.256.z9", &r));
 	assert_false(mail_ref_parse("hd.sc.1.ab@x", &r));
 	assert_false(mail_ref_parse("plain-0001@example.kr", &r));
 	assert_int_equal(r.ticket_id, 0);
