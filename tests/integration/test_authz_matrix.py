@@ -299,6 +299,13 @@ def data_checks(w):
                  f"{V2}/search?query=type:ticket"]:
         st, got = tids(b, path)
         check(ta not in got, f"B sees A's ticket in {path} ({st})")
+    # a colleague in A's organization sees A's tickets only when it shares them
+    user(w.admin, "Colleague", "a2@example.com", "end-user", organization_id=ids["org_a"])
+    a2 = Client(w.s.http_port, basic("a2@example.com", ADMIN_TOKEN))
+    st = a2.request("GET", f"{V2}/tickets/{ta}").status
+    check(st in (403, 404), f"A's colleague reads A's ticket in a non-sharing organization: {st}")
+    check(ta not in tids(a2, f"{V2}/organizations/{ids['org_a']}/tickets")[1],
+          "A's colleague lists A's ticket in a non-sharing organization")
     nb = len(tids(b, f"{V2}/tickets")[1])
     cnt = (b.request("GET", f"{V2}/tickets/count").json or {}).get("count", {})
     check(cnt.get("value") == nb, f"B's /tickets/count is {cnt}, B has {nb} tickets")
