@@ -105,6 +105,9 @@ class World:
         ok(cg, "PUT", f"{V2}/tickets/{tid}", {"ticket": {"comment": {
             "body": "internal note: refund fraud suspected", "public": False, "uploads": [up["token"]]}}})
         ids["attachment_internal"] = up["attachment"]["id"]
+        # the content URL's token, where attachments have one (hole 1)
+        url = up["attachment"].get("content_url") or ""
+        ids["attachment_token"] = url.split("token=", 1)[1] if "token=" in url else "none"
         ids["ticket_deleted"] = self.deleted_ticket()
         cond = [{"field": "status", "operator": "is", "value": "new"}]
         ids["view_shared"] = ok(c, "POST", f"{V2}/views", {"view": {"title": "Shared", "all": cond}})["view"]["id"]
@@ -296,6 +299,13 @@ def data_checks(w):
                  f"{V2}/search?query=type:ticket"]:
         st, got = tids(b, path)
         check(ta not in got, f"B sees A's ticket in {path} ({st})")
+    # a colleague in A's organization sees A's tickets only when it shares them
+    user(w.admin, "Colleague", "a2@example.com", "end-user", organization_id=ids["org_a"])
+    a2 = Client(w.s.http_port, basic("a2@example.com", ADMIN_TOKEN))
+    st = a2.request("GET", f"{V2}/tickets/{ta}").status
+    check(st in (403, 404), f"A's colleague reads A's ticket in a non-sharing organization: {st}")
+    check(ta not in tids(a2, f"{V2}/organizations/{ids['org_a']}/tickets")[1],
+          "A's colleague lists A's ticket in a non-sharing organization")
     nb = len(tids(b, f"{V2}/tickets")[1])
     cnt = (b.request("GET", f"{V2}/tickets/count").json or {}).get("count", {})
     check(cnt.get("value") == nb, f"B's /tickets/count is {cnt}, B has {nb} tickets")
@@ -312,7 +322,8 @@ def data_checks(w):
     att = ids["attachment_internal"]
     for who, c in (("A", a), ("B", b)):
         for suffix in ("", "/content"):
-            st = c.request("GET", f"{V2}/attachments/{att}{suffix}").status
+            q = f"?token={ids['attachment_token']}" if suffix else ""
+            st = c.request("GET", f"{V2}/attachments/{att}{suffix}{q}").status
             check(st == 404, f"{who} GET /attachments/{{internal}}{suffix}: {st}, want 404", pending="objects")
     # views (hole 6): another agent's personal view does not exist for an
     # agent (404, as GET); shared views are visible but the admins' (403)
@@ -485,8 +496,10 @@ def test_oauth_scopes(ctx):
                 assert r.status == want, (scopes, method, path, r)
                 if want == 403:
                     assert r.json["error"] == "Forbidden" and "scope" in r.json["description"], r
-        # /users/me answers any valid token: a client learns who it is.
-        assert token("tickets:read").request("GET", f"{V2}/users/me").json["user"]["id"] == me
+        # /users/me is a users read, as every route under /users
+        assert token("users:read").request("GET", f"{V2}/users/me").json["user"]["id"] == me
+        assert token("read").request("GET", f"{V2}/users/me").json["user"]["id"] == me
+        assert token("tickets:read").request("GET", f"{V2}/users/me").status == 403
 
 
 def test_wrong_credentials_are_401_everywhere(ctx):
