@@ -26,6 +26,7 @@ HD_COUNTER(unheld_total, "hd_bus_events_unheld_total",
 const char *const hd_event_types[] = {
 	"call.recorded",
 	"comment.created",
+	"email.verification",
 	"group.created",
 	"group.deleted",
 	"group.updated",

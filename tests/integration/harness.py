@@ -168,8 +168,16 @@ class Suite:
         self.admin = {}
         self.procs = {}
         self.logs = {}
+        # One cluster key for every process of the suite, also those a test
+        # starts with another HD_DATA (a second gateway).
+        os.makedirs(self.data)
+        self.cluster_key = os.path.join(self.data, "cluster.key")
+        fd = os.open(self.cluster_key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, os.urandom(32).hex().encode() + b"\n")
+        os.close(fd)
         self.env = dict(os.environ)
         self.env.update({
+            "HD_CLUSTER_KEY_FILE": self.cluster_key,
             "HD_DATA": self.data, "HD_RUN": self.run, "HD_SHARDS": str(shards),
             "HD_HTTP_PORT": str(self.http_port), "HD_ADMIN_EMAIL": ADMIN_EMAIL,
             "HD_ADMIN_TOKEN": ADMIN_TOKEN, "HD_RPC_TIMEOUT_MS": "3000",
@@ -257,6 +265,10 @@ class Suite:
                 raise AssertionError(f"{k} exited with {p.returncode}:\n{self.log_tail(k)}")
             try:
                 if self.admin_get(k, "/readyz")[0] == 200:
+                    # A restarted peer is usable once the gateway has
+                    # reconnected to it (it answers 503 at once until then).
+                    if name != "gateway":
+                        self.wait_gateway_sees(name, int(shard))
                     return
             except OSError:
                 pass
@@ -274,8 +286,6 @@ class Suite:
     def restart(self, name, shard=0):
         self.start_service(name, shard)
         self.wait_ready(name, shard)
-        if name != "gateway":
-            self.wait_gateway_sees(name, shard)
 
     def gateway_ready(self):
         """The gateway's /readyz: (status, body)."""

@@ -100,7 +100,10 @@ def test_frozen_peer_keeps_other_requests_fast(ctx):
                 time.sleep(0.05)
             status, _, body, took = once(s, f"/api/v2/tickets/{tid}", s.auth, timeout=5)
             assert status == 200, (status, body)
-            assert took < 1.0, f"GET /tickets/{tid} took {took:.2f}s while knowledge was frozen"
+            # Unfixed, it waits for the frozen peer's 20 s deadline (28 s
+            # measured); 3 s leaves room for an ASan build on a busy 2-core
+            # machine (1.02 s seen under a load average of 39).
+            assert took < 3.0, f"GET /tickets/{tid} took {took:.2f}s while knowledge was frozen"
             # More calls to the frozen peer are refused at once, with advice.
             status, hdrs, body, took = once(s, "/api/v2/macros", s.auth, timeout=5)
             assert status == 503 and "retry-after" in hdrs, (status, hdrs, body)
