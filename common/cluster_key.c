@@ -137,7 +137,7 @@ int hd_cluster_key_derive(const char *context, uint64_t id, uint8_t *out,
 		       : HD_OK;
 }
 
-int hd_cluster_key_load_env(void)
+static int load_env(void)
 {
 	if (sodium_init() < 0)
 		return HD_E_INTERNAL;
@@ -151,4 +151,15 @@ int hd_cluster_key_load_env(void)
 	if (n < 0 || (size_t)n >= sizeof path)
 		return HD_E_INVALID;
 	return hd_cluster_key_load(path, 0);
+}
+
+int hd_cluster_key_load_env(const char *prog)
+{
+	int rc = load_env();
+	if (rc && prog)
+		fprintf(stderr,
+			"%s: cannot read the cluster key "
+			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
+			prog);
+	return rc;
 }

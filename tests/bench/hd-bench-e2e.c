@@ -260,13 +260,8 @@ int main(int argc, char **argv)
 			argv[0], MAX_CONNS);
 		return 2;
 	}
-	if (hd_cluster_key_load_env()) {
-		fprintf(stderr,
-			"%s: cannot read the cluster key "
-			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
-			argv[0]);
+	if (hd_cluster_key_load_env(argv[0]))
 		return 1;
-	}
 	port = (uint16_t)p;
 	cap = seconds * 50000 + 100000; /* above any rate this suite reaches */
 	commit_us = calloc(cap, sizeof *commit_us);

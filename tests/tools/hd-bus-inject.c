@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s URL SECONDS\n", argv[0]);
 		return 2;
 	}
-	if (hd_cluster_key_load_env()) {
+	if (hd_cluster_key_load_env(NULL)) {
 		fprintf(stderr, "hd-bus-inject: cannot read the cluster key\n");
 		return 1;
 	}

@@ -129,13 +129,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s RPC_URL [AFTER_SEQ]\n", argv[0]);
 		return 2;
 	}
-	if (hd_cluster_key_load_env()) {
-		fprintf(stderr,
-			"%s: cannot read the cluster key "
-			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
-			argv[0]);
+	if (hd_cluster_key_load_env(argv[0]))
 		return 1;
-	}
 	hd_rpc_client *c = NULL;
 	size_t n = 1;
 	int rc = hd_rpc_client_open(&c, argv[1]);

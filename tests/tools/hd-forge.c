@@ -33,7 +33,7 @@ static int use_key(const char *mode)
 {
 	if (strcmp(mode, "none") == 0)
 		return 0;
-	if (hd_cluster_key_load_env()) {
+	if (hd_cluster_key_load_env(NULL)) {
 		fprintf(stderr, "hd-forge: cannot read the cluster key\n");
 		return -1;
 	}

@@ -42,13 +42,8 @@ int main(int argc, char **argv)
 {
 	uint8_t buf[4096];
 	uint64_t id = 0;
-	if (hd_cluster_key_load_env()) {
-		fprintf(stderr,
-			"%s: cannot read the cluster key "
-			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
-			argv[0]);
+	if (hd_cluster_key_load_env(argv[0]))
 		return 1;
-	}
 	if (argc == 4 && !strcmp(argv[2], "create") &&
 	    strlen(argv[3]) < sizeof buf / 2) {
 		Hd__HcDeflectionRequest q = HD__HC_DEFLECTION_REQUEST__INIT;

@@ -115,13 +115,8 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	if (hd_cluster_key_load_env()) {
-		fprintf(stderr,
-			"%s: cannot read the cluster key "
-			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
-			argv[0]);
+	if (hd_cluster_key_load_env(argv[0]))
 		return 1;
-	}
 	hd_rpc_client *c = NULL;
 	int rc = hd_rpc_client_open(&c, argv[1]);
 	Hd__HcArticle *arts = calloc(BATCH, sizeof *arts);

@@ -25,13 +25,8 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	if (hd_cluster_key_load_env()) {
-		fprintf(stderr,
-			"%s: cannot read the cluster key "
-			"(HD_CLUSTER_KEY_FILE or $HD_DATA/cluster.key)\n",
-			argv[0]);
+	if (hd_cluster_key_load_env(argv[0]))
 		return 1;
-	}
 	in.from_email = argv[4];
 	in.message_id = argv[5];
 	in.subject = argv[6];

@@ -22,8 +22,9 @@ int hd_cluster_key_load(const char *path, int create);
 /* For tools outside hd_svc_init (they must speak RPC or publish like a
  * service): HD_CLUSTER_KEY_FILE, else $HD_DATA/cluster.key (HD_DATA
  * defaulting to ./var as for the services). Never creates a key: a tool
- * joins an existing suite. Errors as hd_cluster_key_load. */
-int hd_cluster_key_load_env(void);
+ * joins an existing suite. Errors as hd_cluster_key_load; when prog is
+ * given, a failure is also told on stderr in a line naming prog. */
+int hd_cluster_key_load_env(const char *prog);
 /* 1 once a key is loaded. */
 int hd_cluster_key_loaded(void);
 /* Changes whenever the key does (0: none loaded yet), so a module may cache
