@@ -4,6 +4,7 @@
 #include "hd/log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -39,6 +40,13 @@ int hd_nng_ctx_recv(nng_ctx ctx, nng_msg **out, nng_duration timeout)
 	return rc;
 }
 
+/* Once one close was stuck, nng 1.5.2 is usually wedged for every later
+ * close of the process too (chaos saw four sockets in a row each time out):
+ * those get a short grace instead of the full wait each, so a stop with
+ * many sockets costs one deadline, not the sum of them. */
+#define STUCK_GRACE_MS 100
+static atomic_int close_stuck;
+
 static void *close_main(void *arg)
 {
 	nng_socket *s = arg;
@@ -49,6 +57,8 @@ static void *close_main(void *arg)
 
 void hd_nng_close_by(nng_socket s, int ms)
 {
+	if (atomic_load(&close_stuck) && ms > STUCK_GRACE_MS)
+		ms = STUCK_GRACE_MS;
 	nng_socket *copy = malloc(sizeof *copy);
 	pthread_t t;
 	if (!copy || (*copy = s, pthread_create(&t, NULL, close_main, copy))) {
@@ -65,6 +75,7 @@ void hd_nng_close_by(nng_socket s, int ms)
 		deadline.tv_nsec -= 1000000000;
 	}
 	if (pthread_timedjoin_np(t, NULL, &deadline) != 0) {
+		atomic_store(&close_stuck, 1);
 		hd_warn("nng.close_stuck", "socket=%u waited_ms=%d", s.id, ms);
 		pthread_detach(t);
 	}

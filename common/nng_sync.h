@@ -15,7 +15,8 @@ int hd_nng_ctx_recv(nng_ctx ctx, nng_msg **out, nng_duration timeout);
  * subscriber with a full queue; a req socket whose peer was killed while
  * aborted requests were in flight). The close runs on a helper thread; if
  * it is not done within ms, it is left behind with a warning — these
- * closes happen on the way out, and the kernel reclaims the socket. */
+ * closes happen on the way out, and the kernel reclaims the socket. After
+ * one close was stuck, later ones wait at most 100 ms. */
 void hd_nng_close_by(nng_socket s, int ms);
 
 #endif

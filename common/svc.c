@@ -547,19 +547,33 @@ void hd_svc_wait(hd_svc *svc)
 
 void hd_svc_release(hd_svc *svc)
 {
+	/* How long each step took, logged so a slow stop names its cause. */
+	int64_t t[5];
+	int started = svc->rpc != NULL;
+	t[0] = hd_wall_ms();
 	hd_rpc_server_stop(svc->rpc); /* no new work; in-flight finishes */
 	svc->rpc = NULL;
 	/* The admin listener goes first: a scrape reads the consumer. */
 	hd_admin_stop(svc->admin);
 	svc->admin = NULL;
+	t[1] = hd_wall_ms();
 	int abandoned = hd_consumer_stop(svc->consumer) != HD_OK;
 	svc->consumer = NULL;
 	hd_prom_clear_collectors();
+	t[2] = hd_wall_ms();
 	hd_pub_close(svc->pub);
 	svc->pub = NULL;
+	t[3] = hd_wall_ms();
 	if (!abandoned) /* an abandoned consumer thread may still write */
 		hd_store_close(svc->store); /* drains queued writes first */
 	svc->store = NULL;
+	t[4] = hd_wall_ms();
+	if (started)
+		hd_info("service.released",
+			"rpc_ms=%lld consumer_ms=%lld pub_ms=%lld "
+			"store_ms=%lld",
+			(long long)(t[1] - t[0]), (long long)(t[2] - t[1]),
+			(long long)(t[3] - t[2]), (long long)(t[4] - t[3]));
 	hd_cfg_release(&svc->cfg);
 	if (svc->lock_fd >= 0)
 		close(svc->lock_fd); /* releases the instance lock */
@@ -581,11 +595,16 @@ int hd_svc_main(const hd_svc_def *def, int argc, char **argv)
 		hd_svc_wait(&svc);
 	/* Also after a start that failed: setup's threads use the store that
 	 * release closes. */
+	int64_t stop_at = hd_wall_ms();
 	if (set_up && def->teardown)
 		def->teardown(&svc, def->ctx);
+	int64_t teardown_ms = hd_wall_ms() - stop_at;
 	hd_svc_release(&svc);
 	if (rc == HD_OK)
-		hd_info("service.stopped", "shard=%u", svc.shard);
+		hd_info("service.stopped",
+			"shard=%u took_ms=%lld teardown_ms=%lld", svc.shard,
+			(long long)(hd_wall_ms() - stop_at),
+			(long long)teardown_ms);
 	if (rc == HD_OK || rc == HD_CFG_HELP)
 		return 0;
 	/* A refused value (logged as config.invalid) will be refused again: a

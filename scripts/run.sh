@@ -46,8 +46,8 @@ supervise() {
     fi
     if [ "$rc" -eq "$EX_CONFIG" ]; then
       local why
-      why=$(grep -E 'event=(config\.invalid|service\.start_failed)|unknown (option|flag)' "$log" |
-            tail -n 1)
+      why=$(grep -E "event=config\.invalid|unknown option|needs a value" "$log" | tail -n 1)
+      [ -n "$why" ] || why=$(tail -n 1 "$log")
       echo "$name-$shard refused its configuration: ${why:-see $log}" >"$fatal"
       echo "supervisor: $(cat "$fatal")" >&2
       kill -TERM $$ 2>/dev/null  # the whole suite stops

@@ -157,14 +157,22 @@ static int reincarnate(const char *dir, const char *name, restored *r)
 	}
 	if (txn)
 		mdb_txn_abort(txn);
+	uint64_t stamped = 0;
+	if (!rc)
+		rc = bk_restamp_outbox(env, r->new_inc, &stamped);
 	mdb_env_close(env);
 	r->old_inc = m.incarnation;
 	if (!rc)
 		printf("hd-restore: %s restored: incarnation %016llx (was "
-		       "%016llx), outbox head %llu\n",
+		       "%016llx), outbox head %llu, %llu events restamped\n",
 		       name, (unsigned long long)r->new_inc,
 		       (unsigned long long)r->old_inc,
-		       (unsigned long long)m.head);
+		       (unsigned long long)m.head, (unsigned long long)stamped);
+	else
+		fprintf(stderr,
+			"hd-restore: %s is only half restored (%s): run "
+			"hd-restore again before starting it\n",
+			name, hd_strerror(rc));
 	return rc;
 }
 

@@ -1,6 +1,7 @@
 /* Shared by hd-backup and hd-restore; see stores.h. */
 #include "stores.h"
 
+#include "common.pb-c.h"
 #include "hd/err.h"
 #include "hd/store.h"
 #include "hd/store_meta.h"
@@ -157,4 +158,79 @@ int bk_meta_read(MDB_txn *txn, bk_meta *out)
 		mdb_cursor_close(cur);
 	}
 	return HD_OK;
+}
+
+#define RESTAMP_PER_TXN 4096
+
+/* Re-stamp up to RESTAMP_PER_TXN events from *next on; *next moves past
+ * the last one seen, to 0 when the outbox is done. */
+static int restamp_some(MDB_env *env, uint64_t inc, uint64_t *next, uint64_t *n)
+{
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_dbi events;
+	uint8_t key[8], *buf = NULL;
+	hd_key_u64(key, *next);
+	MDB_val k = {8, key}, v;
+	int rc = hd_err_from_mdb(mdb_txn_begin(env, NULL, 0, &txn));
+	if (!rc)
+		rc = hd_err_from_mdb(mdb_dbi_open(txn, "__events", 0, &events));
+	if (!rc)
+		rc = hd_err_from_mdb(mdb_cursor_open(txn, events, &cur));
+	int op = MDB_SET_RANGE, count = 0;
+	*next = 0;
+	while (!rc && count < RESTAMP_PER_TXN &&
+	       mdb_cursor_get(cur, &k, &v, op) == 0) {
+		op = MDB_NEXT;
+		count++;
+		uint64_t seq = k.mv_size == 8 ? hd_key_get_u64(k.mv_data) : 0;
+		*next = seq + 1;
+		Hd__Envelope *e =
+			hd__envelope__unpack(NULL, v.mv_size, v.mv_data);
+		if (!e) {
+			fprintf(stderr, "outbox event %llu does not decode\n",
+				(unsigned long long)seq);
+			rc = HD_E_DECODE;
+			break;
+		}
+		if (e->incarnation != inc) {
+			e->incarnation = inc;
+			size_t len = hd__envelope__get_packed_size(e);
+			free(buf);
+			buf = malloc(len ? len : 1);
+			rc = buf ? HD_OK : HD_E_NOMEM;
+			if (!rc) {
+				/* k points into the page the put rewrites */
+				uint8_t kb[8];
+				hd_key_u64(kb, seq);
+				MDB_val kk = {8, kb}, nv = {len, buf};
+				hd__envelope__pack(e, buf);
+				rc = hd_err_from_mdb(mdb_cursor_put(
+					cur, &kk, &nv, MDB_CURRENT));
+				(*n)++;
+			}
+		}
+		hd__envelope__free_unpacked(e, NULL);
+	}
+	if (count < RESTAMP_PER_TXN)
+		*next = 0; /* reached the end */
+	free(buf);
+	if (cur)
+		mdb_cursor_close(cur);
+	if (!rc)
+		return hd_err_from_mdb(mdb_txn_commit(txn));
+	if (txn)
+		mdb_txn_abort(txn);
+	return rc == HD_E_NOTFOUND ? HD_OK : rc; /* no outbox at all */
+}
+
+int bk_restamp_outbox(MDB_env *env, uint64_t inc, uint64_t *n)
+{
+	uint64_t next = 0;
+	int rc;
+	*n = 0;
+	do
+		rc = restamp_some(env, inc, &next, n);
+	while (!rc && next);
+	return rc;
 }

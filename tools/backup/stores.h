@@ -42,6 +42,13 @@ typedef struct bk_meta {
 /* Read the identity in txn. */
 int bk_meta_read(MDB_txn *txn, bk_meta *out);
 
+/* Stamp every event in the store's outbox with incarnation inc, in
+ * transactions of a few thousand events: the restored copy's history is
+ * the new incarnation's, so a consumer that continues from inside it (a
+ * restored set, a re-sync) sees one incarnation. *n counts the events
+ * rewritten. HD_E_DECODE names an event that is not an hd.Envelope. */
+int bk_restamp_outbox(MDB_env *env, uint64_t inc, uint64_t *n);
+
 /* "<a>/<b>" into out; HD_E_TOOBIG when it does not fit. */
 int bk_path(char *out, size_t cap, const char *a, const char *b);
 
