@@ -189,7 +189,7 @@ def mail_ingest_metrics(ctx):
         path = os.path.join(work, "hd-mail-ingest.prom")
         r = subprocess.run([os.path.join(ctx.bin_dir, "hd-mail-ingest"), "--flush", "--spool",
                             os.path.join(work, "spool")],
-                           env=dict(os.environ, HD_MAIL_METRICS_FILE=path),
+                           env=dict(os.environ, HD_MAIL_METRICS_FILE=path, HD_MAIL_SECRET="unused"),
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         return sample_names(open(path, encoding="utf-8").read())
