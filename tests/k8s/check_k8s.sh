@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Offline checks of the Kubernetes deployment (no cluster needed):
-#   - every object in deploy/k8s/ (and examples/) validates against the
+#   - every object in deploy/k8s/ and deploy/examples/ validates against the
 #     Kubernetes schemas with the npm package kubernetes-models (validate.js;
 #     installed here with `npm ci` from the pinned lockfile);
 #   - a deliberately broken manifest (broken.yaml beside this script) is
@@ -34,7 +34,8 @@ if [ ! -d "$HERE/node_modules/kubernetes-models" ] ||
   fi
 fi
 
-mapfile -t files < <(find deploy/k8s -name '*.yaml' ! -name kustomization.yaml | sort)
+# deploy/examples: manifests shipped as examples (e.g. a CronJob) validate too.
+mapfile -t files < <(find deploy/k8s deploy/examples -name '*.yaml' ! -name kustomization.yaml 2>/dev/null | sort)
 out=$(node "$HERE/validate.js" "${files[@]}" 2>&1)
 echo "$out"
 grep -q '^FAIL' <<<"$out" && failed=1
