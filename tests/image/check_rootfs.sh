@@ -74,6 +74,18 @@ else
   pass image-nonroot "USER $USERSPEC"
 fi
 
+# The unpacked root filesystem is rebuilt from the cache on every run: remove
+# it afterwards (disk space, and its etc/*.d folders confuse make's
+# dependency search) — never while anything is mounted inside it.
+remove_rootfs() {
+  if grep -q " $ROOTFS/" /proc/mounts; then
+    echo "check_rootfs: something is still mounted under $ROOTFS; not removing it" >&2
+  else
+    rm -rf "$ROOTFS"
+  fi
+}
+trap remove_rootfs EXIT
+
 # in_image [VAR=value…] -- command…: run in the image as its user, with its
 # Env (then the extra variables), in a private mount namespace with /proc
 # and /dev, like `docker run -e VAR=value IMAGE command`.
@@ -143,6 +155,7 @@ stop_suite() {
     [ "$(readlink "$p/root" 2>/dev/null)" = "$ROOTFS" ] && kill -KILL "${p#/proc/}" 2>/dev/null
   done
   wait "$UNSHARE_PID" 2>/dev/null
+  remove_rootfs
 }
 trap stop_suite EXIT
 

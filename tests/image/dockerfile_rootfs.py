@@ -149,6 +149,9 @@ def context_digest(ctx, src, h):
 
 def untar(tar, root):
     if os.path.exists(root):
+        with open("/proc/mounts") as fh:
+            if any(f" {root}/" in line or f" {root} " in line for line in fh):
+                raise Fail(f"something is mounted under {root}: not removing it")
         shutil.rmtree(root)
     os.makedirs(root)
     subprocess.run(["tar", "-C", root, "--numeric-owner", "-xpf", tar], check=True)
