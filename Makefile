@@ -215,4 +215,5 @@ format:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# build/image holds a Debian root filesystem (tests/image/): its *.d folders are not dependency files.
+-include $(shell find build -path build/image -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -2,21 +2,16 @@
 # Install whatever the suite needs that this Debian machine lacks. Called by
 # `make run` and `make test`; safe to run again (it installs nothing when all
 # packages are present). Uses sudo when not root.
+# The packages are listed once, in scripts/packages/{build,runtime,test}.txt;
+# the Dockerfile installs build.txt and runtime.txt from the same files.
 set -euo pipefail
 
-PKGS=(
-  build-essential pkg-config
-  libnng-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev
-  libmicrohttpd-dev libcmocka-dev libjansson-dev libutf8proc-dev
-  libsodium-dev libcurl4-openssl-dev libgmime-3.0-dev
-  python3-aiosmtpd clang libclang-rt-14-dev
-  python3 curl lmdb-utils wrk
-  docker-compose clang-format prometheus gdb
-  tzdata
-)
+LISTS=$(dirname "$0")/packages
+mapfile -t PKGS < <("$LISTS/install.sh" --print build runtime test)
 
-# Node.js runs the Zendesk client-library tests (node-zendesk from npm); a
-# machine that already has a node (e.g. from nodesource) keeps its own.
+# Node.js runs the Zendesk client-library tests (node-zendesk from npm) and
+# the Kubernetes manifest checks (kubernetes-models); a machine that already
+# has a node (e.g. from nodesource) keeps its own.
 command -v node >/dev/null && command -v npm >/dev/null || PKGS+=(nodejs npm)
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every suite — cmocka unit tests, integration tests against the real
-# binaries, container checks, lint — and end with one line
+# binaries, container, Kubernetes and image checks, the README's
+# configuration table, lint — and end with one line
 # "N passed, M failed" summing them all.
 #   usage: tests/run.sh BUILD_DIR      (e.g. build/asan)
 set -uo pipefail
@@ -60,11 +61,28 @@ else
   count 0 1
 fi
 
+# check SCRIPT NAME [ARGS…]: run a script that prints PASS/FAIL lines; count
+# them (a script that printed neither counts as one failure).
+check() {
+  local script=$1 name=$2
+  shift 2
+  if "$script" "$@" >"$OUT/$name.log" 2>&1; then :; fi
+  cat "$OUT/$name.log"
+  count "$(grep -c '^PASS' "$OUT/$name.log")" "$(grep -c '^FAIL' "$OUT/$name.log")"
+  if ! grep -qE '^(PASS|FAIL)' "$OUT/$name.log"; then count 0 1; fi
+}
+
 echo "== container files"
-if tests/integration/check_compose.sh >"$OUT/compose.log" 2>&1; then :; fi
-cat "$OUT/compose.log"
-count "$(grep -c '^PASS' "$OUT/compose.log")" "$(grep -c '^FAIL' "$OUT/compose.log")"
-if ! grep -qE '^(PASS|FAIL)' "$OUT/compose.log"; then count 0 1; fi
+check tests/integration/check_compose.sh compose
+
+echo "== Kubernetes manifests (kubernetes-models, offline)"
+check tests/k8s/check_k8s.sh k8s
+
+echo "== README documents every variable of every binary's --help"
+check tests/docs/check_readme_config.sh readme "$BUILD/bin"
+
+echo "== the image, built from the Dockerfile on a clean Debian 12 (debootstrap + chroot)"
+check tests/image/check_rootfs.sh image
 
 echo "== lint"
 if scripts/lint.sh >"$OUT/lint.log" 2>&1; then
