@@ -9,6 +9,20 @@
 #   usage: scripts/run.sh BIN_DIR
 set -uo pipefail
 
+case "${1:-}" in
+  -h | --help)
+    cat <<'USAGE'
+usage: run.sh BIN_DIR   (the image's hd-suite: run.sh /usr/local/bin)
+Starts every Hana Desk service on this host under a supervisor that restarts
+a crashed one; Ctrl-C or SIGTERM stops them all. Configuration is the HD_*
+environment of the services (each binary's --help lists its own); this script
+reads HD_DATA (./var), HD_RUN ($HD_DATA/run), HD_HTTP_PORT (8080; the admin
+ports follow it) and HD_SHARDS (1). Exit 78: a service refused its
+configuration (its message is printed).
+USAGE
+    exit 0
+    ;;
+esac
 BIN=${1:?usage: run.sh BIN_DIR}
 export HD_DATA=${HD_DATA:-./var}
 export HD_RUN=${HD_RUN:-$HD_DATA/run}
