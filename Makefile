@@ -175,7 +175,7 @@ $(BUILD)/bin/hd-mail-ingest: $(BUILD)/obj/tools/mail-ingest/spool_metrics.o
 
 # hd-backup / hd-restore (tools/backup): hot copies of the stores, and
 # restores that give a store a new incarnation (docs/operations.md).
-BACKUP_OBJ := $(BUILD)/obj/tools/backup/stores.o
+BACKUP_OBJ := $(BUILD)/obj/tools/backup/stores.o $(BUILD)/obj/tools/backup/args.o
 build: $(BUILD)/bin/hd-backup $(BUILD)/bin/hd-restore
 $(BUILD)/bin/hd-backup $(BUILD)/bin/hd-restore: $(BUILD)/bin/hd-%: $(BUILD)/obj/tools/backup/%_main.o $(BACKUP_OBJ) $(LIBCOMMON)
 	@mkdir -p $(dir $@)

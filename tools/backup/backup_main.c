@@ -6,6 +6,7 @@
  * consumer's cursor in the set is at or behind its source's copy; hd-restore
  * of the whole set then gives a suite that converges. A MANIFEST lists each
  * store's incarnation, schema version and outbox head. */
+#include "args.h"
 #include "stores.h"
 
 #include "hd/err.h"
@@ -40,28 +41,15 @@ static int parse(int argc, char **argv, opts *o)
 {
 	const char *env = getenv("HD_DATA");
 	o->data = env && env[0] ? env : "./var";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		} else if (strcmp(a, "--version") == 0) {
-			hd_version_print("hd-backup");
-			return 1;
-		} else if (strcmp(a, "--data") == 0 && v) {
-			o->data = argv[++i];
-		} else if (strcmp(a, "--out") == 0 && v) {
-			o->out = argv[++i];
-		} else if (strcmp(a, "--store") == 0 && v &&
-			   o->nstores < BK_MAX_STORES) {
-			o->stores[o->nstores++] = argv[++i];
-		} else {
-			fprintf(stderr, "hd-backup: bad argument '%s'\n%s", a,
-				usage);
-			return 2;
-		}
-	}
+	const bk_flag flags[] = {
+		{"--data", &o->data},
+		{"--out", &o->out},
+		{NULL, NULL},
+	};
+	int rc = bk_parse_args(argc, argv, "hd-backup", usage, flags, o->stores,
+			       BK_MAX_STORES, &o->nstores);
+	if (rc)
+		return rc;
 	if (!o->out) {
 		fprintf(stderr, "hd-backup: --out is required\n%s", usage);
 		return 2;

@@ -8,6 +8,7 @@
  * instance.lock is checked). Restoring several stores of one backup set
  * also moves the restored consumers' cursors onto their restored sources'
  * new incarnations: the set was copied consumers first, so it converges. */
+#include "args.h"
 #include "stores.h"
 
 #include "hd/bus.h"
@@ -52,30 +53,16 @@ static int parse(int argc, char **argv, opts *o)
 {
 	const char *env = getenv("HD_DATA");
 	o->data = env && env[0] ? env : "./var";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			return 1;
-		} else if (strcmp(a, "--version") == 0) {
-			hd_version_print("hd-restore");
-			return 1;
-		} else if (strcmp(a, "--from") == 0 && v) {
-			o->from = argv[++i];
-		} else if (strcmp(a, "--data") == 0 && v) {
-			o->data = argv[++i];
-		} else if (strcmp(a, "--resync") == 0 && v) {
-			o->resync = argv[++i];
-		} else if (strcmp(a, "--store") == 0 && v &&
-			   o->nstores < BK_MAX_STORES) {
-			o->stores[o->nstores++] = argv[++i];
-		} else {
-			fprintf(stderr, "hd-restore: bad argument '%s'\n%s", a,
-				usage);
-			return 2;
-		}
-	}
+	const bk_flag flags[] = {
+		{"--from", &o->from},
+		{"--data", &o->data},
+		{"--resync", &o->resync},
+		{NULL, NULL},
+	};
+	int rc = bk_parse_args(argc, argv, "hd-restore", usage, flags,
+			       o->stores, BK_MAX_STORES, &o->nstores);
+	if (rc)
+		return rc;
 	if (!o->from == !o->resync) {
 		fprintf(stderr, "hd-restore: give --from or --resync\n%s",
 			usage);
