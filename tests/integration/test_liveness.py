@@ -1,8 +1,10 @@
 """Liveness: /healthz answers 503 naming a loop that has work pending and has
 not progressed for HD_LIVENESS_STALL_S (common/liveness.c), and 200 for a
-loop that merely idles. The stuck loop is real: another process
-(tests/tools/hd-lmdb-hold) holds the LMDB write lock of intake's store while
-tickets arrive, so intake's group-commit writer cannot commit."""
+loop that merely idles. The stuck loops are real: another process
+(tests/tools/hd-lmdb-hold) holds the LMDB write lock of a service's store
+while work arrives — tickets for intake (its writer and, with two RPC
+workers, its worker pool), ticket events for routing (its writer and its
+bus consumer) — so the group-commit writer cannot commit."""
 import os
 import subprocess
 import threading
@@ -66,7 +68,7 @@ def send_tickets(s, n, results):
 
 
 def test_stuck_writer_fails_healthz_idle_stays_ok_and_recovers(ctx):
-    env = {"HD_LIVENESS_STALL_S": str(STALL_S)}
+    env = {"HD_LIVENESS_STALL_S": str(STALL_S), "HD_RPC_WORKERS": "2"}
     with Suite(ctx.bin_dir, services=SERVICES, env=env).start() as s:
         assert create_ticket(s.client()).status == 201
         wait_until(lambda: s.metric("routing-0", 'hd_bus_cursor_seq{source="intake",shard="0"}')
@@ -99,6 +101,10 @@ def test_stuck_writer_fails_healthz_idle_stays_ok_and_recovers(ctx):
                                       what="intake /healthz to name its stuck writer")
             elapsed = time.time() - sent
             assert body.startswith("stuck: store.writer pending="), body
+            # Both workers wait on the writer: the pool is stuck as well.
+            wait_until(lambda: "stuck: rpc.workers pending=2 " in
+                       s.admin_get("intake-0", "/healthz")[1], timeout=30,
+                       what="intake /healthz to name its RPC workers")
             fields = dict(kv.split("=") for kv in body.split("\n")[0].split()[2:])
             assert int(fields["pending"]) >= 1 and int(fields["idle_ms"]) >= STALL_S * 1000, body
             # Not before the stall time: the work arrived after `sent`.
@@ -118,3 +124,28 @@ def test_stuck_writer_fails_healthz_idle_stays_ok_and_recovers(ctx):
             log = f.read()
         assert "event=liveness.stuck" in log and "loop=store.writer" in log, log[-3000:]
         assert "event=liveness.recovered" in log, log[-3000:]
+
+        # routing's consumer: events arrive while its store is held.
+        hold = Holder(ctx.tools_dir, os.path.join(s.data, "routing-0")).start()
+        try:
+            for i in range(2):
+                assert create_ticket(s.client(), subject=f"라우팅 {i}").status == 201
+            others = [k for k in s.procs if k != "routing-0"]
+
+            def routing_stuck():
+                assert_all_ok(s, others)
+                status, body = s.admin_get("routing-0", "/healthz")
+                ok = status == 503 and "stuck: bus.consumer pending=" in body and \
+                    "stuck: store.writer pending=" in body
+                return body if ok else None
+            body = wait_until(routing_stuck, timeout=30 + STALL_S,
+                              what="routing /healthz to name its writer and consumer")
+            stalled = s.metric("routing-0", 'hd_loop_stalled_seconds{loop="bus.consumer"}')
+            assert stalled >= STALL_S, (stalled, body)
+        finally:
+            hold.release()
+        wait_until(lambda: s.admin_get("routing-0", "/healthz") == (200, "ok\n"), timeout=30,
+                   what="routing /healthz back to ok once the lock is released")
+        wait_until(lambda: s.metric("routing-0", 'hd_bus_cursor_seq{source="intake",shard="0"}')
+                   == s.metric("intake-0", "hd_bus_outbox_latest_seq"), timeout=30,
+                   what="routing to apply what it received while held")
