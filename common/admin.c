@@ -3,6 +3,7 @@
 
 #include "hd/buf.h"
 #include "hd/err.h"
+#include "hd/liveness.h"
 #include "hd/log.h"
 #include "hd/prom.h"
 
@@ -31,6 +32,17 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status,
 	enum MHD_Result ok = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ok;
+}
+
+/* 200 while every loop moves or idles; 503 naming each stuck loop. */
+static enum MHD_Result healthz(struct MHD_Connection *conn)
+{
+	const char *text = "text/plain; charset=utf-8";
+	char why[1024];
+	if (hd_liveness_check(why, sizeof why) == HD_OK)
+		return reply(conn, 200, text, "ok\n", 3,
+			     MHD_RESPMEM_PERSISTENT);
+	return reply(conn, 503, text, why, strlen(why), MHD_RESPMEM_MUST_COPY);
 }
 
 static enum MHD_Result readyz(hd_admin *a, struct MHD_Connection *conn)
@@ -69,8 +81,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return reply(conn, 405, text, "method not allowed\n", 19,
 			     MHD_RESPMEM_PERSISTENT);
 	if (strcmp(url, "/healthz") == 0)
-		return reply(conn, 200, text, "ok\n", 3,
-			     MHD_RESPMEM_PERSISTENT);
+		return healthz(conn);
 	if (strcmp(url, "/readyz") == 0)
 		return readyz(a, conn);
 	if (strcmp(url, "/metrics") == 0) {

@@ -11,6 +11,7 @@
 #include "hd/bus.h"
 #include "hd/err.h"
 #include "hd/frame_auth.h"
+#include "hd/liveness.h"
 #include "hd/log.h"
 #include "hd/prom.h"
 #include "nng_sync.h"
@@ -76,6 +77,7 @@ struct hd_consumer {
 	nng_socket sub;
 	pthread_t thread;
 	int thread_started;
+	hd_loop *live; /* "bus.consumer": frames received, not yet applied */
 	_Atomic int stopping;
 	_Atomic uint64_t bad_frames;
 };
@@ -514,7 +516,12 @@ static void *consumer_main(void *arg)
 			on_frame(c, &d, msg);
 			nng_msg_free(msg);
 		}
+		int64_t frames = (int64_t)d.n;
+		if (frames)
+			hd_liveness_queued(c->live, frames);
 		apply_drain(c, &d);
+		if (frames)
+			hd_liveness_done(c->live, frames);
 	}
 	return NULL;
 }
@@ -597,6 +604,7 @@ static void free_consumer(hd_consumer *c)
 		pthread_mutex_destroy(&c->sources[i].mu);
 	}
 	free(c->sources);
+	hd_liveness_forget(c->live);
 	free(c);
 }
 
@@ -675,6 +683,7 @@ int hd_consumer_start(hd_consumer **out, hd_store *store,
 		rc = load_cursors(c);
 	if (rc == HD_OK)
 		rc = open_sub(c);
+	c->live = hd_liveness_register("bus.consumer", 1);
 	if (rc == HD_OK && pthread_create(&c->thread, NULL, consumer_main, c))
 		rc = HD_E_NOMEM;
 	c->thread_started = rc == HD_OK;

@@ -3,6 +3,7 @@
 #include "common.pb-c.h"
 #include "hd/err.h"
 #include "hd/frame_auth.h"
+#include "hd/liveness.h"
 #include "hd/log.h"
 #include "hd/prom.h"
 #include "hd/rpc.h"
@@ -47,6 +48,7 @@ struct hd_rpc_server {
 	size_t ntables;
 	struct worker *workers; /* each owns one context */
 	unsigned nthreads;
+	hd_loop *live; /* "rpc.workers": busy workers; stuck when all are */
 	_Atomic int stopping;
 	_Atomic uint64_t served;
 };
@@ -169,6 +171,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_lock(&w->mu);
 		w->busy = 1;
 		pthread_mutex_unlock(&w->mu);
+		hd_liveness_queued(srv->live, 1);
 		uint8_t nonce[HD_AUTH_NONCE_BYTES];
 		nng_msg *out = hd_auth_rpc_open_request(in, nonce)
 				       ? hd_auth_rpc_refusal()
@@ -181,6 +184,7 @@ static void *worker_main(void *arg)
 		atomic_fetch_add(&srv->served, 1);
 		if (out && hd_nng_ctx_send(w->ctx, out, 5000))
 			nng_msg_free(out); /* send owns it only on success */
+		hd_liveness_done(srv->live, 1);
 		pthread_mutex_lock(&w->mu);
 		w->busy = 0;
 		int stop = atomic_load(&srv->stopping);
@@ -223,6 +227,7 @@ int hd_rpc_server_start(hd_rpc_server *srv, const char *url, unsigned workers)
 		return nrc == NNG_EADDRINUSE ? HD_E_UNAVAILABLE : HD_E_INVALID;
 	}
 	srv->workers = calloc(workers, sizeof *srv->workers);
+	srv->live = hd_liveness_register("rpc.workers", workers);
 	for (unsigned i = 0; srv->workers && i < workers; i++) {
 		worker *w = &srv->workers[i];
 		w->srv = srv;
@@ -261,6 +266,7 @@ void hd_rpc_server_stop(hd_rpc_server *srv)
 	}
 	if (srv->open)
 		hd_nng_close_by(srv->sock, 2000);
+	hd_liveness_forget(srv->live);
 	free(srv->workers);
 	free(srv);
 }

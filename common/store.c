@@ -17,6 +17,7 @@
 #include "common.pb-c.h"
 #include "hd/buf.h"
 #include "hd/err.h"
+#include "hd/liveness.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
@@ -72,6 +73,7 @@ struct hd_store {
 	int stopping;
 	pthread_t writer;
 	int writer_started;
+	hd_loop *live; /* "store.writer": jobs queued and not yet done */
 
 	/* writer-thread state */
 	uint64_t next_seq;
@@ -369,6 +371,7 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 	if ((rc = open_dbs(s, o->dbs)) || (rc = load_outbox_bounds(s)))
 		goto fail;
 	s->last_trim_ms = hd_wall_ms();
+	s->live = hd_liveness_register("store.writer", 1);
 	if (pthread_create(&s->writer, NULL, writer_main, s)) {
 		rc = HD_E_NOMEM;
 		goto fail;
@@ -392,6 +395,7 @@ void hd_store_close(hd_store *s)
 	pthread_mutex_unlock(&s->mu);
 	if (s->writer_started)
 		pthread_join(s->writer, NULL);
+	hd_liveness_forget(s->live);
 	if (s->env)
 		mdb_env_close(s->env);
 	hd_buf_release(&s->batch);
@@ -562,6 +566,7 @@ int hd_store_write(hd_store *s, hd_write_fn fn, void *arg)
 	else
 		s->head = &j;
 	s->tail = &j;
+	hd_liveness_queued(s->live, 1);
 	pthread_cond_signal(&s->work);
 	while (!j.done)
 		pthread_cond_wait(&j.cond, &s->mu);
@@ -816,12 +821,15 @@ static void *writer_main(void *arg)
 			trim_outbox(s);
 		}
 		pthread_mutex_lock(&s->mu);
-		for (job *j = jobs; j;) {
+		int64_t n = 0;
+		for (job *j = jobs; j; n++) {
 			job *next = j->next; /* j lives on its caller's stack */
 			j->done = 1;
 			pthread_cond_signal(&j->cond);
 			j = next;
 		}
+		if (n)
+			hd_liveness_done(s->live, n);
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;

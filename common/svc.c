@@ -7,6 +7,7 @@
 #include "common.pb-c.h"
 #include "hd/bus_held.h"
 #include "hd/err.h"
+#include "hd/liveness.h"
 #include "hd/log.h"
 #include "hd/obs.h"
 #include "hd/pbwire.h"
@@ -42,6 +43,10 @@ static const hd_cfg_opt common_opts[] = {
 	{"HD_SHARD", "--shard", "0", "this instance's shard"},
 	{"HD_SHARDS", "--shards", "1", "number of intake shards in the suite"},
 	{"HD_LOG_LEVEL", "--log-level", "info", "debug | info | warn | error"},
+	{"HD_LIVENESS_STALL_S", "--liveness-stall-s", "30",
+	 "/healthz answers 503 when a loop with pending work (store writer, "
+	 "bus consumer, RPC workers, tick) has not progressed for this many "
+	 "seconds; 0 = off"},
 	{"HD_STOP_TIMEOUT_MS", "--stop-timeout-ms", "10000",
 	 "shutdown deadline after SIGTERM; past it the service logs "
 	 "service.stop_deadline and exits 0 (acknowledged writes are durable)"},
@@ -142,6 +147,11 @@ static int read_numbers(hd_svc *svc, uint64_t map_mb[2], uint64_t *ret_h,
 		rc = hd_cfg_u64(&svc->cfg, "HD_STOP_TIMEOUT_MS", 1, 3600000,
 				&stop_ms);
 	svc->stop_timeout_ms = (unsigned)stop_ms;
+	uint64_t stall_s = 0;
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_LIVENESS_STALL_S", 0, 86400,
+				&stall_s);
+	hd_liveness_set_stall_ms((int64_t)stall_s * 1000);
 	svc->shard = (unsigned)shard;
 	svc->shards = (unsigned)shards;
 	return rc;
@@ -419,6 +429,7 @@ static int start_admin(hd_svc *svc)
 	hd_prom_add_collector(collect_bus, svc);
 	hd_prom_add_collector(hd_obs_collect, svc);
 	hd_prom_add_collector(hd_prom_process_collect, NULL);
+	hd_prom_add_collector(hd_liveness_collect, NULL);
 	return hd_admin_start(
 		&svc->admin, hd_cfg_get(&svc->cfg, "HD_ADMIN_BIND"),
 		(unsigned)port, &svc->ready, svc->ready_check, svc->ready_arg);

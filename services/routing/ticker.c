@@ -3,6 +3,7 @@
 #include "hooks.h"
 
 #include "hd/err.h"
+#include "hd/liveness.h"
 #include "hd/log.h"
 
 #include <pthread.h>
@@ -18,6 +19,7 @@ static struct {
 	pthread_cond_t wake;
 	atomic_bool stop;
 	bool started;
+	hd_loop *live; /* "routing.tick": busy while a tick runs */
 } ticker = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	    .wake = PTHREAD_COND_INITIALIZER};
 
@@ -35,8 +37,10 @@ static void *ticker_main(void *arg)
 	(void)arg;
 	while (!atomic_load(&ticker.stop)) {
 		if (routing_tick_hooks[0]) {
+			hd_liveness_queued(ticker.live, 1);
 			int rc = hd_store_write(ticker.r->store, tick_job,
 						ticker.r);
+			hd_liveness_done(ticker.live, 1);
 			if (rc && rc != HD_E_CLOSED)
 				hd_warn("routing.tick_failed", "err=%s",
 					hd_errname(rc));
@@ -59,8 +63,12 @@ int routing_ticker_start(routing *r, unsigned tick_ms)
 	ticker.r = r;
 	ticker.tick_ms = tick_ms ? tick_ms : 1000;
 	atomic_store(&ticker.stop, false);
-	if (pthread_create(&ticker.thread, NULL, ticker_main, NULL))
+	ticker.live = hd_liveness_register("routing.tick", 1);
+	if (pthread_create(&ticker.thread, NULL, ticker_main, NULL)) {
+		hd_liveness_forget(ticker.live);
+		ticker.live = NULL;
 		return HD_E_NOMEM;
+	}
 	ticker.started = true;
 	return HD_OK;
 }
@@ -74,4 +82,6 @@ void routing_ticker_stop(void)
 	if (ticker.started)
 		pthread_join(ticker.thread, NULL);
 	ticker.started = false;
+	hd_liveness_forget(ticker.live);
+	ticker.live = NULL;
 }

@@ -1,6 +1,7 @@
-/* The small admin HTTP listener every service runs: /healthz (the process
- * answers), /readyz (the service says it can take work) and /metrics
- * (Prometheus text). One internal thread; the ready flag is an atomic. */
+/* The small admin HTTP listener every service runs: /healthz (no loop of
+ * the process is stuck, see hd/liveness.h), /readyz (the service says it can
+ * take work) and /metrics (Prometheus text). One internal thread; the ready
+ * flag is an atomic. */
 #ifndef HD_ADMIN_H
 #define HD_ADMIN_H
 
