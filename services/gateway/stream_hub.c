@@ -373,7 +373,7 @@ static void deliver_counts(gw_stream *h, uint64_t serial, json_t *counts)
 			continue;
 		json_t *diff = changed(c->counts, counts);
 		if (json_object_size(diff)) {
-			json_t *body = json_pack("{s:O}", "counts", diff);
+			json_t *body = json_pack("{s:O}", "view_counts", diff);
 			char *text = json_dumps(body, JSON_COMPACT);
 			json_decref(body);
 			if (text) {
