@@ -12,7 +12,6 @@ RUN apt-get update \
       libnng-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev \
       libmicrohttpd-dev libcmocka-dev libjansson-dev libutf8proc-dev \
       libsodium-dev libcurl4-openssl-dev \
-      python3 \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # .dockerignore keeps build/ and var/ out: a stale host build/ would make
