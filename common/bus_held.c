@@ -38,6 +38,7 @@ const char *const hd_event_types[] = {
 	"organization.created",
 	"organization.deleted",
 	"organization.updated",
+	"password.reset",
 	"presence.changed",
 	"rule.notification",
 	"sla.achieved",

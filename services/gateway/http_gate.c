@@ -3,8 +3,16 @@
  * unauthenticated, over-limit or forbidden callers get their answer before
  * MHD reads a body byte or sends "100 Continue". Routes without edge auth
  * (GW_AUTH_NONE) authenticate in their handlers; for those the table below
- * says what the edge requires before their body. */
+ * says what the edge requires before their body.
+ *
+ * A browser's hd_session cookie counts as credentials when no
+ * Authorization header is sent (an ended session is no credential: the
+ * request goes on as a visitor's); a state-changing request signed in by
+ * cookie must carry the session's X-CSRF-Token (403 otherwise), so another
+ * site cannot make a signed-in browser act. Signing in and resetting a
+ * password take no credentials at all, and their small bodies are read. */
 #include "gw_edge.h"
+#include "gw_session.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -15,6 +23,8 @@ enum open_kind {
 	OPEN_OTHER,    /* a body needs valid credentials */
 	OPEN_MAIL,     /* the channel secret, or an admin's credentials */
 	OPEN_REQUESTS, /* credentials, or anonymous when HD_ANONYMOUS_REQUESTS */
+	OPEN_SIGNIN,   /* no credentials: the body holds them (session.c) */
+	OPEN_PAGE,     /* the workspace's files (assets.c): public */
 };
 
 static const struct {
@@ -23,6 +33,12 @@ static const struct {
 } open_routes[] = {
 	{"/api/v2/hd/channels/email", OPEN_MAIL},
 	{"/api/v2/requests", OPEN_REQUESTS},
+	{"/api/v2/hd/session", OPEN_SIGNIN},
+	{"/api/v2/hd/password_reset", OPEN_SIGNIN},
+	{"/api/v2/hd/password_reset/{s}", OPEN_SIGNIN},
+	{"/", OPEN_PAGE},
+	{"/agent", OPEN_PAGE},
+	{"/agent/{*}", OPEN_PAGE},
 };
 
 static enum open_kind open_kind(const gw_route *route)
@@ -73,6 +89,9 @@ static void anonymous(gw *g, gw_req *r, const gw_route *route, gw_resp *out)
 		return;
 	case OPEN_MAIL:
 		return unauthorized(out);
+	case OPEN_SIGNIN:
+	case OPEN_PAGE:
+		return;
 	case OPEN_OTHER:
 		if (body)
 			unauthorized(out);
@@ -87,9 +106,19 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	int open = route->auth == GW_AUTH_NONE;
 	if (open && kind == OPEN_MAIL && gw_email_secret_ok(g, r))
 		return;
-	if (!header(r, MHD_HTTP_HEADER_AUTHORIZATION))
+	int by_cookie = !header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	/* Signing in: session.c applies the login limits. Pages: a file
+	 * costs no directory call for the cookie that comes with it. */
+	if (open && (kind == OPEN_SIGNIN || kind == OPEN_PAGE) && by_cookie)
+		return;
+	if (by_cookie && !gw_session_cookie(r))
 		return anonymous(g, r, route, out);
 	int rc = gw_authenticate(g, r);
+	if (by_cookie && rc == HD_E_UNAUTHORIZED) {
+		r->by_cookie = 0;
+		memset(&r->who, 0, sizeof r->who);
+		return anonymous(g, r, route, out);
+	}
 	if (rc == HD_E_TOOBIG) {
 		out->retry_after = r->login_retry;
 		gw_error(out, 429, "TooManyRequests",
@@ -106,6 +135,13 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	 * answers; only a request without any is anonymous. */
 	if (rc)
 		return unauthorized(out);
+	if (r->by_cookie && strcmp(r->method, "GET") != 0 &&
+	    strcmp(r->method, "HEAD") != 0 && !gw_csrf_ok(r)) {
+		gw_error(out, 403, "Forbidden",
+			 "X-CSRF-Token is missing or does not match the "
+			 "session");
+		return;
+	}
 	if (gw_scope_check(r, route->pattern, out))
 		return;
 	if ((route->auth == GW_AUTH_ADMIN || (open && kind == OPEN_MAIL)) &&

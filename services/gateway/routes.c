@@ -39,6 +39,10 @@ const gw_route *const gw_route_tables[] = {
 	gw_mc_routes,
 	gw_report_routes,
 	gw_email_verify_routes, /* email_verify.c */
+	gw_session_routes,      /* session.c */
+	gw_asset_routes,        /* assets.c: /agent/ */
+	gw_stream_routes,       /* stream_hub.c */
+	gw_viewing_routes,      /* viewing.c */
 	NULL,
 };
 /* clang-format on */

@@ -357,6 +357,24 @@ ROUTES.update({
     "GET /api/v2/hd/reports/{s}": R(STAFF, missing=True),
 })
 
+ROUTES.update({
+    # ---- issue 16: people's sessions (session.c); a write with a body
+    # that is not valid is a 400 for anyone, so the rows are PUBLIC ----
+    "POST /api/v2/hd/session": R(PUBLIC),
+    "GET /api/v2/hd/session": R(SIGNED),
+    "DELETE /api/v2/hd/session": R(SIGNED),
+    "POST /api/v2/hd/password_reset": R(PUBLIC),
+    "POST /api/v2/hd/password_reset/{s}": R(PUBLIC, missing=True),
+    # the workspace's files (assets.c): public pages, no API
+    "GET /": R(PUBLIC),
+    "GET /agent": R(PUBLIC),
+    "GET /agent/{*}": R(PUBLIC),
+    # live updates (stream_hub.c; once=1 ends the stream after its first
+    # burst) and "I am viewing this ticket" (viewing.c)
+    "GET /api/v2/hd/stream": R(SIGNED, query="?once=1"),
+    "POST /api/v2/hd/viewing/{id}": R(STAFF, objects=["ticket_a"]),
+})
+
 for _key, _row in ROUTES.items():
     _m, _p = _key.split(" ", 1)
     if _row.objects is None:
