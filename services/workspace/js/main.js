@@ -1,0 +1,97 @@
+// Boot and routing: check the session, show sign-in or the app, and switch
+// screens on the location hash (#/views/1, #/tickets/2, #/search?q=…,
+// #/wallboard). Screens are modules loaded when first needed.
+import { get, api, setCsrf, findCsrf, findUser, ApiError } from './api.js';
+import { t, translate } from './i18n.js';
+import { $, replace, h } from './dom.js';
+import { openStream } from './stream.js';
+import { initSignin } from './signin.js';
+
+export const session = { user: null };
+window.hdPerf = { marks: {} };
+
+async function currentSession() {
+  try {
+    const data = await get('/api/v2/hd/session');
+    const user = findUser(data);
+    if (!user) return null;
+    setCsrf(findCsrf(data));
+    return user;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 404 || e.status === 403)) return null;
+    throw e;
+  }
+}
+
+function showSignin() {
+  $('#app').hidden = true;
+  $('#signin').hidden = false;
+  initSignin(start);
+  $('#signin-email').focus();
+}
+
+async function start(user) {
+  session.user = user;
+  $('#signin').hidden = true;
+  $('#app').hidden = false;
+  replace($('#me'), user.name || user.email || '');
+  $('#signout').onclick = signOut;
+  const views = await import('./views.js');
+  await views.initViews();
+  openStream();
+  import('./presence.js').then((m) => m.initPresence(user));
+  import('./search.js').then((m) => m.initSearch());
+  import('./keys.js').then((m) => m.initKeys());
+  window.addEventListener('hashchange', route);
+  await route();
+  window.hdPerf.marks.interactive = performance.now();
+  document.body.dataset.ready = '1';
+}
+
+async function signOut() {
+  try { await api('DELETE', '/api/v2/hd/session'); } catch { /* already gone */ }
+  setCsrf(null);
+  location.hash = '';
+  location.reload();
+}
+
+let routeSeq = 0;
+export async function route() {
+  const seq = ++routeSeq;
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [path, query] = hash.split('?');
+  const parts = path.split('/');
+  const main = $('#main');
+  $('#side').hidden = true;
+  try {
+    if (parts[0] === 'tickets' && parts[1]) {
+      const m = await import('./ticket.js');
+      if (seq === routeSeq) await m.showTicket(Number(parts[1]));
+    } else if (parts[0] === 'search') {
+      const m = await import('./search.js');
+      if (seq === routeSeq) await m.showSearch(new URLSearchParams(query || '').get('q') || '');
+    } else if (parts[0] === 'wallboard') {
+      const m = await import('./wallboard.js');
+      if (seq === routeSeq) await m.showWallboard();
+    } else {
+      const m = await import('./views.js');
+      if (seq === routeSeq) await m.showView(parts[0] === 'views' ? Number(parts[1]) : 0, new URLSearchParams(query || ''));
+    }
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) { showSignin(); return; }
+    replace(main, h('p', { class: 'error', role: 'alert' }, t('app.error', { msg: e.message })));
+  }
+}
+
+export function expired() { showSignin(); }
+
+async function boot() {
+  translate();
+  let user = null;
+  try { user = await currentSession(); } catch (e) {
+    replace($('#signin-error'), t('app.error', { msg: e.message }));
+  }
+  if (user) await start(user); else showSignin();
+}
+
+boot();

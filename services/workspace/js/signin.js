@@ -1,0 +1,38 @@
+// The sign-in form: e-mail and password to POST /api/v2/hd/session, which
+// sets the hd_session cookie and answers the CSRF token.
+import { post, setCsrf, findCsrf, findUser, get, ApiError } from './api.js';
+import { t } from './i18n.js';
+import { $ } from './dom.js';
+
+let bound = false;
+
+export function initSignin(onSignedIn) {
+  if (bound) return;
+  bound = true;
+  const form = $('#signin-form');
+  const err = $('#signin-error');
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const email = $('#signin-email').value.trim();
+    const password = $('#signin-password').value;
+    err.textContent = '';
+    if (!email || !password) { err.textContent = t('signin.missing'); return; }
+    const btn = $('#signin-submit');
+    btn.disabled = true;
+    try {
+      const data = await post('/api/v2/hd/session', { email, password });
+      setCsrf(findCsrf(data));
+      let user = findUser(data);
+      if (!user) user = (await get('/api/v2/users/me')).user;
+      $('#signin-password').value = '';
+      if (!location.hash || location.hash === '#/signin') location.hash = '#/views';
+      await onSignedIn(user);
+    } catch (e) {
+      const bad = e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 422);
+      err.textContent = bad ? t('signin.bad') : (e instanceof ApiError && e.status === 429 ? t('signin.limited') : t('app.error', { msg: e.message }));
+      $('#signin-password').select();
+    } finally {
+      btn.disabled = false;
+    }
+  });
+}

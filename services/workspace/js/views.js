@@ -1,0 +1,134 @@
+// The views sidebar with exact counts (refreshed live from the stream) and
+// the ticket list of one view with sorting and paging.
+import { get } from './api.js';
+import { t, fmtAgo, fmtDate, fmtNum } from './i18n.js';
+import { $, h, replace, announce } from './dom.js';
+import { on } from './stream.js';
+
+const PER_PAGE = 25;
+let views = [];
+const counts = new Map();
+let refreshTimer = 0;
+
+export async function initViews() {
+  const data = await get('/api/v2/views/active');
+  views = data.views || [];
+  renderSidebar();
+  await refreshCounts();
+  on('view_counts', applyCounts);
+  on('ticket', scheduleRefresh);
+  on('assignment', scheduleRefresh);
+  on('reconnect', scheduleRefresh);
+}
+
+function renderSidebar() {
+  const list = $('#views-list');
+  replace(list, views.map((v) => h('li', {},
+    h('a', { href: `#/views/${v.id}`, id: `view-${v.id}`, dataset: { view: v.id } },
+      h('span', { class: 'vtitle' }, v.title),
+      h('span', { class: 'count', id: `view-count-${v.id}`, 'aria-label': t('views.count_label', { n: '…' }) }, '…')))));
+  if (!views.length) list.append(h('li', { class: 'muted' }, t('views.none')));
+}
+
+function setCount(id, value) {
+  const el = $(`#view-count-${id}`);
+  if (!el || typeof value !== 'number') return;
+  const old = counts.get(id);
+  counts.set(id, value);
+  el.textContent = fmtNum(value);
+  el.setAttribute('aria-label', t('views.count_label', { n: value }));
+  if (old !== undefined && old !== value) {
+    el.classList.remove('bump');
+    void el.offsetWidth;
+    el.classList.add('bump');
+    const v = views.find((x) => x.id === id);
+    if (v) announce(t('views.count_changed', { view: v.title, n: value }));
+  }
+}
+
+export async function refreshCounts() {
+  await Promise.all(views.map(async (v) => {
+    try { setCount(v.id, (await get(`/api/v2/views/${v.id}/count`)).view_count.value); } catch { /* keep old */ }
+  }));
+}
+
+// The stream names the counts that changed: {view_counts:[{view_id,value}]}
+// or one {view_id,value}; anything else asks for a refresh.
+function applyCounts(data) {
+  const list = data && (data.view_counts || data.counts || (data.view_id ? [data] : null));
+  if (!Array.isArray(list)) { scheduleRefresh(); return; }
+  for (const c of list) setCount(Number(c.view_id ?? c.id), Number(c.value ?? c.count));
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    refreshCounts();
+    if (current.view) loadPage(false);
+  }, 150);
+}
+
+const current = { view: 0, page: 1, sort: 'updated_at', order: 'desc' };
+
+export async function showView(id, params) {
+  if (!id && views.length) { location.replace(`#/views/${views[0].id}`); return; }
+  for (const a of document.querySelectorAll('#views-list a')) {
+    if (Number(a.dataset.view) === id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  current.view = id;
+  current.page = Number(params.get('page')) || 1;
+  current.sort = params.get('sort_by') || 'updated_at';
+  current.order = params.get('sort_order') || 'desc';
+  const v = views.find((x) => x.id === id);
+  replace($('#main'), h("h1", { id: "list-title", tabindex: "-1" }, v ? v.title : t('views.title')),
+    h('div', { id: 'list-body', 'aria-busy': 'true' }, t('app.loading')));
+  await loadPage(true);
+}
+
+async function loadPage(focus) {
+  const id = current.view;
+  const q = new URLSearchParams({ page: current.page, per_page: PER_PAGE, sort_by: current.sort, sort_order: current.order });
+  const data = await get(`/api/v2/views/${id}/tickets?${q}`);
+  if (id !== current.view || !$('#list-body')) return;
+  const t0 = performance.now();
+  renderList(data);
+  window.hdPerf.viewRender = performance.now() - t0;
+  if (typeof data.count === 'number') setCount(id, data.count);
+  if (focus) $('#list-title').focus?.();
+}
+
+const COLUMNS = [
+  ['id', 'list.id'], ['subject', 'list.subject'], ['status', 'list.status'],
+  ['priority', 'list.priority'], ['updated_at', 'list.updated'],
+];
+
+function sortHeader(key, label) {
+  const active = current.sort === key;
+  const next = active && current.order === 'asc' ? 'desc' : 'asc';
+  return h('th', { scope: 'col', 'aria-sort': active ? (current.order === 'asc' ? 'ascending' : 'descending') : 'none' },
+    h('a', { href: `#/views/${current.view}?sort_by=${key}&sort_order=${next}`, class: 'sort' }, t(label),
+      active ? (current.order === 'asc' ? ' ▲' : ' ▼') : ''));
+}
+
+function renderList(data) {
+  const rows = (data.tickets || []).map((tk) => h('tr', { dataset: { ticket: tk.id } },
+    h('td', {}, `#${tk.id}`),
+    h('td', {}, h('a', { href: `#/tickets/${tk.id}`, class: 'tlink' }, tk.subject || t('ticket.no_subject'))),
+    h('td', {}, h('span', { class: `status s-${tk.status}` }, t(`status.${tk.status}`))),
+    h('td', {}, tk.priority ? t(`priority.${tk.priority}`) : '–'),
+    h('td', {}, h('time', { datetime: tk.updated_at, title: fmtDate(tk.updated_at) }, fmtAgo(tk.updated_at)))));
+  const total = typeof data.count === 'number' ? data.count : rows.length;
+  const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  const link = (p, label, dis) => dis ? h('span', { class: 'muted', 'aria-disabled': 'true' }, label)
+    : h('a', { href: `#/views/${current.view}?page=${p}&sort_by=${current.sort}&sort_order=${current.order}`, rel: p > current.page ? 'next' : 'prev' }, label);
+  replace($('#list-body'),
+    rows.length ? h('table', { class: 'list' },
+      h('caption', { class: 'sr-only' }, t('list.caption', { n: total })),
+      h('thead', {}, h('tr', {}, COLUMNS.map(([k, l]) => sortHeader(k, l)))),
+      h('tbody', {}, rows)) : h('p', { class: 'muted' }, t('list.empty')),
+    h('nav', { class: 'pager', 'aria-label': t('list.pages') },
+      link(current.page - 1, t('list.prev'), current.page <= 1),
+      h('span', {}, t('list.page_of', { page: current.page, pages })),
+      link(current.page + 1, t('list.next'), current.page >= pages)));
+  $('#list-body').setAttribute('aria-busy', 'false');
+}
