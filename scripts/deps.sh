@@ -13,7 +13,7 @@ PKGS=(
   python3 curl lmdb-utils wrk
   docker-compose clang-format prometheus gdb
   tzdata
-  chromium  # the workspace's browser tests (tests/browser/)
+  chromium fonts-nanum  # the workspace's browser tests (tests/browser/)
 )
 
 # Node.js runs the Zendesk client-library tests (node-zendesk from npm); a

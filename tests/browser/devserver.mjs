@@ -58,8 +58,8 @@ http.createServer(async (req, res) => {
     return;
   }
   if (url.pathname.startsWith('/api/')) {
-    if (req.method !== 'GET' && (!s || req.headers['x-csrf-token'] !== s.csrf)) { res.writeHead(403); res.end('{"error":"csrf"}'); return; }
-    proxy(req, res, await body(req), s && s.auth);
+    if (req.method !== 'GET' && !req.headers.authorization && (!s || req.headers['x-csrf-token'] !== s.csrf)) { res.writeHead(403); res.end('{"error":"csrf"}'); return; }
+    proxy(req, res, await body(req), req.headers.authorization || (s && s.auth));
     return;
   }
   if (url.pathname === '/agent') { res.writeHead(302, { location: '/agent/' }); res.end(); return; }

@@ -42,9 +42,9 @@ async function api(method, path, body, auth = adminAuth) {
 }
 
 async function fixtures() {
-  const u = (await api('POST', '/api/v2/users', { user: { name: AGENT.name, email: AGENT.email, role: 'agent' } })).user;
+  const u = (await api('POST', '/api/v2/users/create_or_update', { user: { name: AGENT.name, email: AGENT.email, role: 'agent' } })).user;
   await api('PUT', `/api/v2/users/${u.id}/password`, { password: AGENT.password });
-  const view = (await api('POST', '/api/v2/views', { view: { title: '실시간 테스트', all: [{ field: 'current_tags', operator: 'includes', value: 'live' }] } })).view;
+  const view = (await api('POST', '/api/v2/views', { view: { title: '실시간 테스트', all: [{ field: 'status', operator: 'less_than', value: 'solved' }, { field: 'current_tags', operator: 'includes', value: 'live' }] } })).view;
   await api('POST', '/api/v2/views', { view: { title: '미해결 티켓', all: [{ field: 'status', operator: 'less_than', value: 'solved' }] } });
   const macro = (await api('POST', '/api/v2/macros', { macro: { title: '환불 안내', actions: [
     { field: 'comment_value', value: '환불은 영업일 기준 3일 안에 처리됩니다.' },
@@ -145,6 +145,7 @@ async function korean(fx) {
   await api('POST', '/api/v2/tickets', { ticket: { subject: '실시간 카운트', comment: { body: '새 티켓' }, tags: ['live'] } });
   await page.waitForFunction(([id, n]) => Number(document.querySelector(`#view-count-${id}`).textContent.replace(/\D/g, '')) === n, [fx.view.id, before + 1]);
   budget.view_count_push_ms = Date.now() - t0;
+  check(await page.evaluate(() => document.body.dataset.stream) === 'open', 'the count came over the open stream');
   console.log(`ok view count ${before} → ${before + 1} live`);
   budget.view_switch_ms = await page.evaluate(() => window.hdPerf.viewRender);
   await shot(page, 'ko-views');

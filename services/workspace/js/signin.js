@@ -20,7 +20,7 @@ export function initSignin(onSignedIn) {
     const btn = $('#signin-submit');
     btn.disabled = true;
     try {
-      const data = await post('/api/v2/hd/session', { email, password });
+      const data = await post('/api/v2/hd/session', { session: { email, password } });
       setCsrf(findCsrf(data));
       let user = findUser(data);
       if (!user) user = (await get('/api/v2/users/me')).user;

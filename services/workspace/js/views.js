@@ -19,6 +19,8 @@ export async function initViews() {
   on('ticket', scheduleRefresh);
   on('assignment', scheduleRefresh);
   on('reconnect', scheduleRefresh);
+  // Without the stream (a proxy that cuts it, a restart) counts are polled.
+  setInterval(() => { if (document.body.dataset.stream !== 'open') scheduleRefresh(); }, 5000);
 }
 
 function renderSidebar() {
