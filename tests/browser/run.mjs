@@ -170,6 +170,21 @@ async function korean(fx) {
   check(note && note.public === false, 'the internal note is public:false in the API');
   check(reply && reply.public === true, 'the public reply is public:true in the API');
   console.log('ok internal note (public:false) and public reply (public:true)');
+  // Collision: someone else changes the ticket while we compose.
+  await page.fill('#c-body', '작성 중인 답변');
+  await api('PUT', `/api/v2/tickets/${fx.ticket.id}`, { ticket: { priority: 'high' } });
+  await page.waitForSelector('#stale:not([hidden])');
+  const stale = await page.textContent('#stale');
+  check(/admin/i.test(stale), `the warning names who changed the ticket: ${stale}`);
+  const before2 = await page.$$eval('#comments li', (l) => l.length);
+  await page.click('#c-send');
+  await page.waitForFunction(() => document.querySelector('#c-error').textContent.trim() !== '');
+  check(await page.$$eval('#comments li', (l) => l.length) === before2, 'a stale reply is held back for confirmation');
+  await page.click('#stale button');
+  await page.waitForFunction(() => document.querySelector('#f-priority').value === 'high');
+  check(await page.inputValue('#c-body') === '작성 중인 답변', 'reloading keeps the draft');
+  await page.fill('#c-body', '');
+  console.log('ok collision warning:', stale.trim());
   await shot(page, 'ko-ticket');
   await axe(page, 'ticket (ko)');
 

@@ -135,6 +135,7 @@ export default {
   'wb.agents': 'Agents per state',
   'wb.state': 'State',
   'wb.agent_count': 'Agents',
+  'wb.who': 'Who',
   'wb.as_of': 'As of {when}',
   'keys.title': 'Keyboard shortcuts',
   'keys.views': 'Go to views',

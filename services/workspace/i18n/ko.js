@@ -135,6 +135,7 @@ export default {
   'wb.agents': '상태별 상담원',
   'wb.state': '상태',
   'wb.agent_count': '상담원 수',
+  'wb.who': '상담원',
   'wb.as_of': '{when} 기준',
   'keys.title': '단축키',
   'keys.views': '뷰로 이동',

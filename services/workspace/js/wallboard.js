@@ -12,18 +12,31 @@ let unsubs = [];
 let groups = null;
 let busy = false;
 let again = false;
+let agents = null;
 
 export async function showWallboard() {
   replace($('#main'), h('h1', { id: 'wb-title', tabindex: '-1' }, t('wb.title')),
     h('div', { id: 'wb', 'aria-live': 'polite', 'aria-busy': 'true' }, t('app.loading')));
   $('#wb-title').focus();
   for (const u of unsubs) u();
-  const kick = () => { refresh(); setTimeout(refresh, 400); };
+  // Metrics applies the bus event a moment after the gateway relays it.
+  const kick = () => { refresh(); setTimeout(refresh, 250); setTimeout(refresh, 700); };
   unsubs = ['ticket', 'assignment', 'presence', 'view_counts', 'reconnect'].map((n) => on(n, kick));
   clearInterval(timer);
   timer = setInterval(refresh, 3000);
   try { groups = groups || new Map(((await get('/api/v2/groups')).groups || []).map((g) => [g.id, g.name])); } catch { groups = new Map(); }
   await refresh();
+}
+
+// Who is in which state: each agent's presence (small teams; the first 50).
+async function whoIsWhere() {
+  try {
+    agents = agents || ((await get('/api/v2/users?role=agent&per_page=50')).users || []);
+    const ps = await Promise.all(agents.map((u) => get(`/api/v2/hd/agents/${u.id}/presence`).then((d) => [u, d.presence.state]).catch(() => [u, ''])));
+    const by = new Map();
+    for (const [u, st] of ps) if (st) by.set(st, [...(by.get(st) || []), u.name || u.email]);
+    return by;
+  } catch { return new Map(); }
 }
 
 async function refresh() {
@@ -32,7 +45,8 @@ async function refresh() {
   if (busy) { again = true; return; }
   busy = true;
   try {
-    render(box, (await get('/api/v2/hd/reports/live')).live);
+    const [live, who] = await Promise.all([get('/api/v2/hd/reports/live'), whoIsWhere()]);
+    render(box, live.live, who);
   } catch (e) {
     replace(box, h('p', { class: 'error' }, t('app.error', { msg: e.message })));
   } finally {
@@ -44,7 +58,7 @@ async function refresh() {
 const pct = (v) => (v === null || v === undefined ? '–' : `${v}%`);
 const mins = (s) => t('wb.wait', { m: Math.floor(s / 60), s: s % 60 });
 
-function render(box, live) {
+function render(box, live, who) {
   const queues = live.queues || [];
   const queued = queues.reduce((n, q) => n + (q.queued || 0), 0);
   const tile = (id, label, value) => h('div', { class: 'tile', id }, h('span', { class: 'tlabel' }, label), h('span', { class: 'tvalue' }, value));
@@ -61,8 +75,9 @@ function render(box, live) {
         h('td', {}, q.group_id === null ? t('wb.no_group') : groups.get(q.group_id) || `#${q.group_id}`),
         h('td', {}, fmtNum(q.queued)), h('td', {}, fmtNum(q.open)), h('td', {}, mins(q.longest_wait_seconds)))))),
     h('table', { class: 'list' }, h('caption', {}, t('wb.agents')),
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('wb.state')), h('th', { scope: 'col' }, t('wb.agent_count')))),
-      h('tbody', {}, Object.entries(live.agents_by_state || {}).map(([s, n]) => h('tr', {}, h('td', {}, s), h('td', {}, fmtNum(n)))))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('wb.state')), h('th', { scope: 'col' }, t('wb.agent_count')), h('th', { scope: 'col' }, t('wb.who')))),
+      h('tbody', {}, Object.entries(live.agents_by_state || {}).map(([s, n]) => h('tr', {}, h('td', {}, s), h('td', {}, fmtNum(n)),
+        h('td', {}, (who.get(s) || []).join(', ')))))),
     h('p', { class: 'muted' }, t('wb.as_of', { when: fmtDate(live.time) })));
   box.dataset.queued = String(queued);
   box.setAttribute('aria-busy', 'false');
