@@ -142,11 +142,17 @@ async function korean(fx) {
   const countOf = () => page.evaluate((id) => Number(document.querySelector(`#view-count-${id}`).textContent.replace(/\D/g, '')), fx.view.id);
   const before = await countOf();
   const t0 = Date.now();
-  await api('POST', '/api/v2/tickets', { ticket: { subject: '실시간 카운트', comment: { body: '새 티켓' }, tags: ['live'] } });
+  const liveTk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '실시간 카운트', comment: { body: '새 티켓' }, tags: ['live'] } })).ticket;
   await page.waitForFunction(([id, n]) => Number(document.querySelector(`#view-count-${id}`).textContent.replace(/\D/g, '')) === n, [fx.view.id, before + 1]);
   budget.view_count_push_ms = Date.now() - t0;
   check(await page.evaluate(() => document.body.dataset.stream) === 'open', 'the count came over the open stream');
   console.log(`ok view count ${before} → ${before + 1} live`);
+  // Bulk: check the new ticket in the list and assign it to me.
+  await page.check(`#list-body input.pick[value="${liveTk.id}"]`);
+  await page.click('#bulk-me');
+  await page.waitForFunction(() => /\d/.test(document.querySelector('#bulk-msg').textContent));
+  check((await api('GET', `/api/v2/tickets/${liveTk.id}`)).ticket.assignee_id === fx.agent.id, 'bulk assign set the assignee');
+  console.log('ok bulk assign to me');
   budget.view_switch_ms = await page.evaluate(() => window.hdPerf.viewRender);
   await shot(page, 'ko-views');
   await axe(page, 'views (ko)');

@@ -4,6 +4,7 @@ import { get } from './api.js';
 import { t, fmtAgo, fmtDate, fmtNum } from './i18n.js';
 import { $, h, replace, announce } from './dom.js';
 import { on } from './stream.js';
+import { bulkBar } from './bulk.js';
 
 const PER_PAGE = 25;
 let views = [];
@@ -114,6 +115,7 @@ function sortHeader(key, label) {
 
 function renderList(data) {
   const rows = (data.tickets || []).map((tk) => h('tr', { dataset: { ticket: tk.id } },
+    h('td', {}, h('input', { type: 'checkbox', class: 'pick', value: tk.id, 'aria-label': t('bulk.pick', { id: tk.id }) })),
     h('td', {}, `#${tk.id}`),
     h('td', {}, h('a', { href: `#/tickets/${tk.id}`, class: 'tlink' }, tk.subject || t('ticket.no_subject'))),
     h('td', {}, h('span', { class: `status s-${tk.status}` }, t(`status.${tk.status}`))),
@@ -124,9 +126,12 @@ function renderList(data) {
   const link = (p, label, dis) => dis ? h('span', { class: 'muted', 'aria-disabled': 'true' }, label)
     : h('a', { href: `#/views/${current.view}?page=${p}&sort_by=${current.sort}&sort_order=${current.order}`, rel: p > current.page ? 'next' : 'prev' }, label);
   replace($('#list-body'),
+    rows.length ? bulkBar(() => loadPage(false)) : null,
     rows.length ? h('table', { class: 'list' },
       h('caption', { class: 'sr-only' }, t('list.caption', { n: total })),
-      h('thead', {}, h('tr', {}, COLUMNS.map(([k, l]) => sortHeader(k, l)))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, h('input', { type: 'checkbox', id: 'pick-all', 'aria-label': t('bulk.pick_all'),
+        onchange: (ev) => { for (const c of document.querySelectorAll('#list-body input.pick')) c.checked = ev.target.checked; } })),
+        COLUMNS.map(([k, l]) => sortHeader(k, l)))),
       h('tbody', {}, rows)) : h('p', { class: 'muted' }, t('list.empty')),
     h('nav', { class: 'pager', 'aria-label': t('list.pages') },
       link(current.page - 1, t('list.prev'), current.page <= 1),
