@@ -30,8 +30,8 @@ export async function knowledgePanel(tk) {
     h('h3', {}, t('kb.cards')),
     cards.length ? h('ul', { class: 'kb' }, cards.map((c) => h('li', { class: 'card' },
       h('strong', {}, c.title || ''), ' ',
-      h('span', { class: c.verification_state === 'verified' || c.verified ? 'badge ok' : 'badge warn' },
-        c.verification_state === 'verified' || c.verified ? t('kb.verified') : t('kb.needs_verification')),
-      h('p', {}, (c.body || c.content || '').slice(0, 240)),
-      h('button', { type: 'button', class: 'small', 'aria-label': t('kb.insert_card_of', { title: c.title || '' }), onclick: () => insert(c.body || c.content || '') }, t('kb.insert_card'))))) : h('p', { class: 'muted' }, t('kb.none')));
+      h('span', { class: c.state === 'verified' ? 'badge ok' : 'badge warn' },
+        c.state === 'verified' ? t('kb.verified') : t('kb.needs_verification')),
+      h('p', {}, (c.snippet || c.content || '').slice(0, 240)),
+      h('button', { type: 'button', class: 'small', 'aria-label': t('kb.insert_card_of', { title: c.title || '' }), onclick: () => insert(c.content || c.snippet || '') }, t('kb.insert_card'))))) : h('p', { class: 'muted' }, t('kb.none')));
 }

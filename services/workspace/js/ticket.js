@@ -1,7 +1,7 @@
 // The ticket page: header fields, the conversation, the composer, the
 // requester's other tickets, and a live warning when someone else changed
 // the ticket while you compose (collision detection).
-import { get, put } from './api.js';
+import { get, put, post } from './api.js';
 import { t, fmtDate, fmtAgo } from './i18n.js';
 import { $, h, replace, announce } from './dom.js';
 import { on } from './stream.js';
@@ -54,7 +54,7 @@ async function showStale() {
 
 export async function showTicket(id, keepDraft) {
   const draft = keepDraft && open.comp ? open.comp.draft() : null;
-  const [td, cd] = await Promise.all([get(`/api/v2/tickets/${id}`), get(`/api/v2/tickets/${id}/comments?sort_order=asc`)]);
+  const [td, cd] = await Promise.all([get(`/api/v2/tickets/${id}?include=slas`), get(`/api/v2/tickets/${id}/comments?sort_order=asc`)]);
   const t0 = performance.now();
   open.id = id;
   open.ticket = td.ticket;
@@ -69,11 +69,14 @@ export async function showTicket(id, keepDraft) {
         t('ticket.created', { when: fmtDate(tk.created_at) }), ' · ',
         h('span', { id: 'requester' }, '…'), ' · ',
         h('span', { class: 'channel' }, t(`channel.${(tk.via && tk.via.channel) || 'api'}`))),
+      slaLine(tk),
+      tk.satisfaction_rating ? h('p', { class: 'csat' }, t('ticket.csat', { score: t(`csat.${tk.satisfaction_rating.score}`) }),
+        tk.satisfaction_rating.comment ? ` — “${tk.satisfaction_rating.comment}”` : '') : null,
       h('p', { id: 'viewing', class: 'muted', 'aria-live': 'polite' }),
       h('div', { id: 'stale', class: 'stale', role: 'alert', hidden: true }),
       h('section', { 'aria-labelledby': 'conv-title', class: 'conversation' },
         h('h2', { id: 'conv-title' }, t('ticket.conversation')),
-        h('ol', { id: 'comments', class: 'comments' }, (cd.comments || []).map(commentItem))),
+        h('ol', { id: 'comments', class: 'comments', 'aria-live': 'polite' }, (cd.comments || []).map((c) => commentItem(c, tk)))),
       h('div', { id: 'composer-slot' })),
     h('div', { class: 'ticket-side' },
       h('section', { 'aria-labelledby': 'props-title' }, h('h2', { id: 'props-title' }, t('ticket.properties')), propsForm(tk)),
@@ -89,7 +92,29 @@ export async function showTicket(id, keepDraft) {
   import('./knowledge.js').then((m) => m.knowledgePanel(tk));
 }
 
-function commentItem(c) {
+// The SLA targets still running, with the time left (or overdue).
+function slaLine(tk) {
+  const ms = ((tk.slas && tk.slas.policy_metrics) || []).filter((m) => m.breach_at && m.stage !== 'achieved');
+  if (!ms.length) return null;
+  return h('p', { class: 'sla' }, ms.map((m) => {
+    const left = new Date(m.breach_at).getTime() - Date.now();
+    return h('span', { class: left < 0 ? 'sla-late' : left < 3600e3 ? 'sla-soon' : 'sla-ok', title: fmtDate(m.breach_at) },
+      t(`sla.${m.metric}`), ': ', left < 0 ? t('sla.overdue', { ago: fmtAgo(m.breach_at) }) : t('sla.left', { in: fmtAgo(m.breach_at) }), ' ');
+  }));
+}
+
+// Propose a knowledge card from a good public reply.
+async function propose(tk, c, btn) {
+  try {
+    await post('/api/v2/hd/cards/proposals', { proposal: { title: tk.subject || `#${tk.id}`, content: c.body } });
+    btn.replaceWith(h('span', { class: 'muted' }, t('kb.proposed')));
+    announce(t('kb.proposed'));
+  } catch (e) {
+    btn.textContent = e.message;
+  }
+}
+
+function commentItem(c, tk) {
   const channel = (c.via && c.via.channel) || 'api';
   const files = c.attachments || [];
   return h('li', { class: c.public ? 'comment public' : 'comment internal', dataset: { comment: c.id, author: c.author_id } },
@@ -97,7 +122,9 @@ function commentItem(c) {
       h('span', { class: 'author' }, `#${c.author_id}`), ' ',
       h('span', { class: 'kind' }, c.public ? t('comment.public') : t('comment.internal')), ' · ',
       h('span', { class: 'channel' }, t(`channel.${channel}`)), ' · ',
-      h('time', { datetime: c.created_at }, fmtDate(c.created_at))),
+      h('time', { datetime: c.created_at }, fmtDate(c.created_at)),
+      c.public && session.user && c.author_id === session.user.id
+        ? h('button', { type: 'button', class: 'small', onclick: (ev) => propose(tk, c, ev.target) }, t('kb.propose')) : null),
     h('div', { class: 'cbody' }, c.body || ''),
     files.length ? h('ul', { class: 'files', 'aria-label': t('comment.attachments') },
       files.map((f) => h('li', {}, h('a', { href: f.content_url, rel: 'noopener' }, f.file_name), ` (${Math.ceil((f.size || 0) / 1024)} KB)`))) : null);
@@ -114,6 +141,11 @@ async function fillRequester(tk) {
   const name = await userName(tk.requester_id);
   const el = $('#requester');
   if (el) el.textContent = t('ticket.requester', { name });
+  if (tk.organization_id) {
+    get(`/api/v2/organizations/${tk.organization_id}`).then((d) => {
+      if ($('#requester')) $('#requester').append(` (${d.organization.name})`);
+    }).catch(() => {});
+  }
   try {
     const d = await get(`/api/v2/users/${tk.requester_id}/tickets/requested?per_page=10&sort_by=updated_at&sort_order=desc`);
     const others = (d.tickets || []).filter((x) => x.id !== tk.id);
