@@ -15,10 +15,17 @@
  * The cache is bounded (CACHE_SLOTS, direct-mapped: a colliding credential
  * replaces the older one) and keyed by a BLAKE2b hash of the header under
  * a random per-process key, so no credential is kept in the clear nor can
- * a memory dump be matched against guessed ones. */
+ * a memory dump be matched against guessed ones.
+ *
+ * Browsers sign in with the hd_session cookie (session.c) when they send
+ * no Authorization header: its id is checked by auth.session like any
+ * other credential ("Session ID" in the cache's key), but it does not
+ * count against the failed-login limits — a 256-bit id is not guessed,
+ * and an expired cookie is an ordinary event, not an attack. */
 #include "gw_edge.h"
 #include "gw_health.h"
 #include "gw_scopes.h"
+#include "gw_session.h"
 #include "gw_users.h"
 
 #include "hd/cfg.h"
@@ -143,6 +150,9 @@ static void cache_drop(gw_auth_cache *c, const uint8_t key[16])
 	pthread_mutex_unlock(&c->mu);
 }
 
+static void principal_from_user(hd_principal *who, const Hd__User *u);
+static void org_sharing(gw *g, gw_req *r);
+
 /* Split "Basic base64(email/token:TOKEN)" or "Basic base64(email:password)"
  * into email and secret; *method is the RPC that checks them. */
 static int parse_basic(const char *header, char *email, size_t ecap,
@@ -190,6 +200,31 @@ static int parse_header(const char *header, char *email, size_t ecap,
 	memcpy(secret, header + 7, strlen(header + 7) + 1);
 	*method = "auth.bearer";
 	return HD_OK;
+}
+
+/* The directory's answer about a session id (the cookie). */
+static int verify_session(gw *g, gw_req *r, const char *sid)
+{
+	Hd__SessionRequest q = HD__SESSION_REQUEST__INIT;
+	q.token = (char *)sid;
+	uint8_t buf[128];
+	size_t len = hd__session_request__pack(&q, buf);
+	hd_rpc_result res;
+	int rc = gw_rpc(g, g->intake[0], r, "auth.session", buf, len, NULL,
+			&res, NULL);
+	if (rc == HD_OK && res.rc == HD_OK) {
+		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
+		if (u) {
+			principal_from_user(&r->who, u);
+			org_sharing(g, r);
+		}
+		rc = u ? HD_OK : HD_E_INTERNAL;
+		hd__user__free_unpacked(u, NULL);
+	} else if (rc == HD_OK) {
+		rc = res.rc;
+	}
+	hd_rpc_result_release(&res);
+	return rc;
 }
 
 static void principal_from_user(hd_principal *who, const Hd__User *u)
@@ -274,6 +309,14 @@ static int authenticate(gw *g, gw_req *r)
 {
 	const char *header = MHD_lookup_connection_value(
 		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	char cookie[80];
+	const char *sid = header ? NULL : gw_session_cookie(r);
+	if (sid) {
+		snprintf(cookie, sizeof cookie, "Session %s", sid);
+		snprintf(r->session, sizeof r->session, "%s", sid);
+		r->by_cookie = 1;
+		header = cookie;
+	}
 	if (!header || strlen(header) >= MAX_HEADER)
 		return HD_E_UNAUTHORIZED;
 	gw_auth_cache *c = g->auth;
@@ -286,7 +329,7 @@ static int authenticate(gw *g, gw_req *r)
 	if (gw_peer_known_down(g, g->intake[0]) &&
 	    cache_get(c, key, c->stale_ms, r))
 		return HD_OK;
-	int rc = verify(g, r, header);
+	int rc = sid ? verify_session(g, r, sid) : verify(g, r, header);
 	if (rc == HD_OK)
 		cache_put(c, key, r);
 	else if (rc == HD_E_UNAUTHORIZED)
@@ -313,4 +356,36 @@ int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out)
 		return HD_OK;
 	return gw_error(out, 403, "Forbidden",
 			"The OAuth token's scopes do not allow this request");
+}
+
+int gw_auth_password(gw *g, gw_req *r, const char *email, const char *password)
+{
+	char plain[600], header[MAX_HEADER];
+	int n = snprintf(plain, sizeof plain, "%s:%s", email, password);
+	int rc = HD_E_UNAUTHORIZED;
+	if (n > 0 && (size_t)n < sizeof plain && !strchr(email, ':') &&
+	    sodium_base64_ENCODED_LEN((size_t)n,
+				      sodium_base64_VARIANT_ORIGINAL) +
+			    6 <=
+		    sizeof header) {
+		memcpy(header, "Basic ", 6);
+		sodium_bin2base64(header + 6, sizeof header - 6,
+				  (const unsigned char *)plain, (size_t)n,
+				  sodium_base64_VARIANT_ORIGINAL);
+		rc = verify(g, r, header);
+	}
+	sodium_memzero(plain, sizeof plain);
+	sodium_memzero(header, sizeof header);
+	return rc;
+}
+
+void gw_auth_forget_session(gw *g, const char *session)
+{
+	char header[80];
+	uint8_t key[16];
+	gw_auth_cache *c = g->auth;
+	snprintf(header, sizeof header, "Session %s", session);
+	crypto_generichash(key, sizeof key, (const unsigned char *)header,
+			   strlen(header), c->hash_key, sizeof c->hash_key);
+	cache_drop(c, key);
 }

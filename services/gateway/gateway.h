@@ -72,6 +72,10 @@ typedef struct gw_req {
 	/* Monotonic ms by which every RPC of this request must be done
 	 * (gw_req_deadline); 0: none yet. */
 	int64_t deadline_ms;
+	/* Signed in by the hd_session cookie (session.c): state-changing
+	 * requests must carry X-CSRF-Token; session is the cookie's id. */
+	int by_cookie;
+	char session[65];
 } gw_req;
 
 /* What a handler answers; body is owned and freed by the HTTP layer. */
@@ -90,6 +94,8 @@ typedef struct gw_resp {
 	/* A fan-out answered without some shards: the X-HD-Partial header
 	 * value ("shards=1,3" — the missing ones); "" when whole. */
 	char partial[128];
+	/* Set-Cookie value (session.c), "" for none. */
+	char set_cookie[256];
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);
@@ -133,6 +139,8 @@ extern const gw_route gw_macro_routes[];  /* macros.c … */
 extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
 /* email_verify.c: confirming an end-user's new e-mail address */
 extern const gw_route gw_email_verify_routes[];
+/* session.c: people's sign-in, sign-out and password reset */
+extern const gw_route gw_session_routes[];
 extern const gw_route *const gw_route_tables[];
 /* routes.c: every route as "METHOD PATTERN AUTH" (auth: none, user, admin,
  * anon, agent), one a line, in matching order; 0, or -1 when f failed. The

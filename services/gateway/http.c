@@ -8,6 +8,7 @@
 #include "gw_edge.h"
 #include "gw_health.h"
 #include "gw_obs.h"
+#include "gw_session.h"
 #include "gw_users.h"
 
 #include "hd/cfg.h"
@@ -180,7 +181,13 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
 					out->api_warn);
 	if (out->partial[0])
 		MHD_add_response_header(resp, "X-HD-Partial", out->partial);
-	if (out->status == 401)
+	if (out->set_cookie[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+					out->set_cookie);
+	/* No Basic challenge for browsers of the workspace (a session
+	 * cookie, or signing in): it would open the browser's own dialog. */
+	if (out->status == 401 && !r->by_cookie && !gw_session_cookie(r) &&
+	    strncmp(r->path, "/api/v2/hd/session", 18) != 0)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Basic realm=\"Web Password\"");
 	MHD_add_response_header(resp, "X-Request-Id", r->trace);

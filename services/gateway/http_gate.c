@@ -3,8 +3,16 @@
  * unauthenticated, over-limit or forbidden callers get their answer before
  * MHD reads a body byte or sends "100 Continue". Routes without edge auth
  * (GW_AUTH_NONE) authenticate in their handlers; for those the table below
- * says what the edge requires before their body. */
+ * says what the edge requires before their body.
+ *
+ * A browser's hd_session cookie counts as credentials when no
+ * Authorization header is sent (an ended session is no credential: the
+ * request goes on as a visitor's); a state-changing request signed in by
+ * cookie must carry the session's X-CSRF-Token (403 otherwise), so another
+ * site cannot make a signed-in browser act. Signing in and resetting a
+ * password take no credentials at all, and their small bodies are read. */
 #include "gw_edge.h"
+#include "gw_session.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -15,6 +23,7 @@ enum open_kind {
 	OPEN_OTHER,    /* a body needs valid credentials */
 	OPEN_MAIL,     /* the channel secret, or an admin's credentials */
 	OPEN_REQUESTS, /* credentials, or anonymous when HD_ANONYMOUS_REQUESTS */
+	OPEN_SIGNIN,   /* no credentials: the body holds them (session.c) */
 };
 
 static const struct {
@@ -23,6 +32,9 @@ static const struct {
 } open_routes[] = {
 	{"/api/v2/hd/channels/email", OPEN_MAIL},
 	{"/api/v2/requests", OPEN_REQUESTS},
+	{"/api/v2/hd/session", OPEN_SIGNIN},
+	{"/api/v2/hd/password_reset", OPEN_SIGNIN},
+	{"/api/v2/hd/password_reset/{s}", OPEN_SIGNIN},
 };
 
 static enum open_kind open_kind(const gw_route *route)
@@ -73,6 +85,8 @@ static void anonymous(gw *g, gw_req *r, const gw_route *route, gw_resp *out)
 		return;
 	case OPEN_MAIL:
 		return unauthorized(out);
+	case OPEN_SIGNIN:
+		return;
 	case OPEN_OTHER:
 		if (body)
 			unauthorized(out);
@@ -87,9 +101,17 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	int open = route->auth == GW_AUTH_NONE;
 	if (open && kind == OPEN_MAIL && gw_email_secret_ok(g, r))
 		return;
-	if (!header(r, MHD_HTTP_HEADER_AUTHORIZATION))
+	int by_cookie = !header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (open && kind == OPEN_SIGNIN && by_cookie)
+		return; /* session.c applies the login limits */
+	if (by_cookie && !gw_session_cookie(r))
 		return anonymous(g, r, route, out);
 	int rc = gw_authenticate(g, r);
+	if (by_cookie && rc == HD_E_UNAUTHORIZED) {
+		r->by_cookie = 0;
+		memset(&r->who, 0, sizeof r->who);
+		return anonymous(g, r, route, out);
+	}
 	if (rc == HD_E_TOOBIG) {
 		out->retry_after = r->login_retry;
 		gw_error(out, 429, "TooManyRequests",
@@ -106,6 +128,13 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	 * answers; only a request without any is anonymous. */
 	if (rc)
 		return unauthorized(out);
+	if (r->by_cookie && strcmp(r->method, "GET") != 0 &&
+	    strcmp(r->method, "HEAD") != 0 && !gw_csrf_ok(r)) {
+		gw_error(out, 403, "Forbidden",
+			 "X-CSRF-Token is missing or does not match the "
+			 "session");
+		return;
+	}
 	if (gw_scope_check(r, route->pattern, out))
 		return;
 	if ((route->auth == GW_AUTH_ADMIN || (open && kind == OPEN_MAIL)) &&

@@ -8,6 +8,7 @@
  * ANON_MAX_BODY bytes, and is refused with 422 when the honeypot field
  * request.honeypot (a form input people never see) is not empty. */
 #include "gw_requests.h"
+#include "gw_session.h"
 #include "gw_users.h"
 
 #include "hd/cfg.h"
@@ -232,8 +233,7 @@ static int anonymous_requester(gw *g, gw_req *r, json_t *req, gw_resp *out)
  * is anonymous, when the account allows it. */
 static int create_caller(gw *g, gw_req *r, bool *anon, gw_resp *out)
 {
-	*anon = !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-					     MHD_HTTP_HEADER_AUTHORIZATION);
+	*anon = !gw_has_credentials(r);
 	gw_rate rl;
 	if (!*anon) {
 		int rc = gw_authenticate(g, r);

@@ -39,6 +39,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_mc_routes,
 	gw_report_routes,
 	gw_email_verify_routes, /* email_verify.c */
+	gw_session_routes,      /* session.c */
 	NULL,
 };
 /* clang-format on */

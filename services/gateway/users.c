@@ -1,5 +1,6 @@
 /* The gateway's users endpoints (API.md §3), the helpers the people area
  * shares (body keys, directory pagination), and the area's route table. */
+#include "gw_session.h"
 #include "gw_users.h"
 
 #include "hd/cfg.h"
@@ -304,8 +305,7 @@ static int users_show(gw *g, gw_req *r, gw_resp *out)
  * are 401, as on every endpoint (Zendesk does the same). */
 static int users_me(gw *g, gw_req *r, gw_resp *out)
 {
-	if (!MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-					 MHD_HTTP_HEADER_AUTHORIZATION)) {
+	if (!gw_has_credentials(r)) {
 		out->status = 200;
 		out->body = json_pack("{s:o}", "user", anonymous_user());
 		return HD_OK;

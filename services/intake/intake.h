@@ -54,6 +54,8 @@ INTAKE_MODULE(fields)  /* fields.c …: ticket fields and forms */
 INTAKE_MODULE(search)  /* search.c …: the search index and queries */
 INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
 INTAKE_MODULE(email)   /* users_email.c: confirming a new e-mail address */
+INTAKE_MODULE(session) /* sessions.c: people's browser sessions */
+INTAKE_MODULE(pwreset) /* pw_reset.c: password reset by e-mail link */
 
 /* ---- shared helpers (store.c) ---- */
 

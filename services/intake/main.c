@@ -19,6 +19,8 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_mail_dbs,
 					 intake_tk_by_created_dbs,
 					 intake_email_dbs,
+					 intake_session_dbs,
+					 intake_pwreset_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -29,6 +31,8 @@ static const hd_rpc_route *const routes[] = {
 	intake_mail_routes,
 	intake_rating_routes,
 	intake_email_routes,
+	intake_session_routes,
+	intake_pwreset_routes,
 	NULL};
 
 typedef struct module {
@@ -47,6 +51,8 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(live),
 				 MODULE(mail),
 				 MODULE(email),
+				 MODULE(session),
+				 MODULE(pwreset),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])
@@ -68,6 +74,10 @@ static const hd_cfg_opt opts[] = {
 	{"HD_EMAIL_VERIFY_MINUTES", "--email-verify-minutes", "1440",
 	 "an end-user's link confirming a new e-mail address works this "
 	 "long, once"},
+	{"HD_SESSION_IDLE_MINUTES", "--session-idle-minutes", "480",
+	 "a browser session (hd_session cookie) ends after this long unused"},
+	{"HD_PASSWORD_RESET_MINUTES", "--password-reset-minutes", "60",
+	 "a password reset link works this long, once"},
 };
 
 static intake the_intake;

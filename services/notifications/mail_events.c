@@ -11,6 +11,7 @@
  *   kb.card_expired           card_due → the verifier, or every member of
  *                             the verifying group
  *   rule.notification         user / group targets → the rule's own text
+ *   password.reset            password_reset (the link) → the account
  *   email.verification        email_verify (the link) or email_in_use →
  *                             the new address, never the account's own
  * kb.suggested is stored for the request_received mail to pick up. */
@@ -292,6 +293,26 @@ static int on_email_verification(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
+/* The password reset link opens the workspace's reset page. */
+static int on_password_reset(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__PasswordResetMail *m = hd__password_reset_mail__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!m)
+		return HD_E_DECODE;
+	char url[600];
+	size_t base = strlen(n->cfg.public_url);
+	while (base && n->cfg.public_url[base - 1] == '/')
+		base--;
+	snprintf(url, sizeof url, "%.*s/agent/password_reset/%s", (int)base,
+		 n->cfg.public_url, m->token);
+	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
+	int rc = notify_mail_to(n, t, &to, 0, "password_reset",
+				json_pack("{s:{s:s}}", "reset", "url", url), 0);
+	hd__password_reset_mail__free_unpacked(m, NULL);
+	return rc;
+}
+
 int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	static const struct {
@@ -307,6 +328,7 @@ int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		{"kb.suggested", on_suggested},
 		{"rule.notification", on_rule},
 		{"email.verification", on_email_verification},
+		{"password.reset", on_password_reset},
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(ev->type, table[i].type) == 0)

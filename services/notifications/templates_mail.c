@@ -130,6 +130,24 @@ static const mail_tmpl tmpls[] = {
 	 "Hana Desk account's e-mail. It works once.</p><p><a "
 	 "href=\"{{verify.url}}\">{{verify.url}}</a></p><p>If you did not ask "
 	 "for this, ignore this mail; nothing changes.</p>"},
+	{"password_reset", "ko", "[하나 데스크] 비밀번호 재설정",
+	 "{{recipient.name}}님, 아래 링크를 열어 새 비밀번호를 정하세요. "
+	 "링크는 한 번만 쓸 수 있고 곧 만료됩니다.\n\n{{reset.url}}\n\n직접 "
+	 "요청하지 않으셨다면 이 메일을 무시하세요; 비밀번호는 "
+	 "그대로입니다." FOOT_KO,
+	 "<p>{{recipient.name}}님, 아래 링크를 열어 새 비밀번호를 정하세요. "
+	 "링크는 한 번만 쓸 수 있고 곧 만료됩니다.</p><p><a "
+	 "href=\"{{reset.url}}\">{{reset.url}}</a></p><p>직접 요청하지 "
+	 "않으셨다면 이 메일을 무시하세요; 비밀번호는 그대로입니다.</p>"},
+	{"password_reset", "en", "[Hana Desk] Reset your password",
+	 "{{recipient.name}}, open this link to choose a new password. It "
+	 "works once and expires soon.\n\n{{reset.url}}\n\nIf you did not "
+	 "ask for this, ignore this mail; your password stays as it "
+	 "is." FOOT_EN,
+	 "<p>{{recipient.name}}, open this link to choose a new password. It "
+	 "works once and expires soon.</p><p><a "
+	 "href=\"{{reset.url}}\">{{reset.url}}</a></p><p>If you did not ask "
+	 "for this, ignore this mail; your password stays as it is.</p>"},
 	{"email_in_use", "ko", "[하나 데스크] 이메일 주소 변경 요청",
 	 "누군가 이 주소를 다른 하나 데스크 계정의 이메일로 쓰려고 했지만, 이 "
 	 "주소는 이미 다른 계정에서 쓰고 있어 바꾸지 않았습니다. 직접 "

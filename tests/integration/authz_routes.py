@@ -341,6 +341,13 @@ ROUTES.update({
     # address; rows may run ahead of the routes while marked pending ----
     "GET /api/v2/hd/email_verifications/{s}": R(PUBLIC, missing=True, pending=PENDING_OBJECTS),
     "POST /api/v2/hd/email_verifications/{s}": R(PUBLIC, missing=True, pending=PENDING_OBJECTS),
+    # ---- issue 16: people's sessions (session.c); a write with a body
+    # that is not valid is a 400 for anyone, so the rows are PUBLIC ----
+    "POST /api/v2/hd/session": R(PUBLIC),
+    "GET /api/v2/hd/session": R(SIGNED),
+    "DELETE /api/v2/hd/session": R(SIGNED),
+    "POST /api/v2/hd/password_reset": R(PUBLIC),
+    "POST /api/v2/hd/password_reset/{s}": R(PUBLIC, missing=True),
     # ---- metrics, ratings, exports, reports ----
     "GET /api/v2/ticket_metrics": R(STAFF),
     "GET /api/v2/ticket_metrics/{id}": R(STAFF, missing=True),

@@ -1,0 +1,30 @@
+/* People in browsers (session.c, auth.c, http_gate.c): the hd_session
+ * cookie, its CSRF token, and signing in with a password under the login
+ * limits. */
+#ifndef GW_SESSION_H
+#define GW_SESSION_H
+
+#include "gateway.h"
+
+#define GW_SESSION_COOKIE "hd_session"
+
+/* The hd_session cookie's value when it has a session id's shape (64
+ * lowercase hex digits), else NULL. */
+const char *gw_session_cookie(gw_req *r);
+/* The CSRF token of a session id: 32 hex digits of a keyed hash under the
+ * cluster key, so every gateway computes the same one. HD_OK or
+ * HD_E_INVALID (no cluster key). */
+int gw_csrf_token(const char *session, char out[33]);
+/* 1 when r (signed in by cookie) carries the right X-CSRF-Token. */
+int gw_csrf_ok(gw_req *r);
+/* 1 when r came with credentials: an Authorization header, or a live
+ * session cookie (the edge checked it). */
+int gw_has_credentials(gw_req *r);
+/* auth.c: check email and password with intake (auth.password) under the
+ * failed-login limits; HD_OK fills r->who. HD_E_TOOBIG with
+ * r->login_retry when over the limit, HD_E_UNAUTHORIZED when wrong. */
+int gw_auth_password(gw *g, gw_req *r, const char *email, const char *password);
+/* auth.c: forget a session id's cached verification (sign-out). */
+void gw_auth_forget_session(gw *g, const char *session);
+
+#endif

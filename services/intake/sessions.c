@@ -1,0 +1,266 @@
+/* People's browser sessions (directory shard). The gateway checks the
+ * password (auth.password, under its sign-in limits), draws a random
+ * 256-bit session id and asks sessions.create to remember it; the cookie
+ * then authenticates through auth.session. Key layout:
+ *   user_sessions  BLAKE2b-256(session id) → hd.UserSession
+ * A session ends when it was idle HD_SESSION_IDLE_MINUTES (business clock,
+ * so tests move it), when the user is suspended or deleted, and when the
+ * password record changes (pw_mark: a hash of it at sign-in). Use touches
+ * last_seen_at at most once a minute, so a busy page costs reads only. */
+#include "dir_common.h"
+
+#include "hd/cfg.h"
+#include "hd/clock.h"
+#include "hd/err.h"
+#include "hd/pbwire.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define TOUCH_MS (60 * 1000)
+#define MARK_LEN 16
+
+static MDB_dbi sessions_dbi;
+static int64_t idle_ms;
+
+const char *const intake_session_dbs[] = {"user_sessions", NULL};
+
+int intake_session_bind(intake *in)
+{
+	uint64_t minutes = 0;
+	int rc = hd_cfg_u64(&in->svc->cfg, "HD_SESSION_IDLE_MINUTES", 1,
+			    60 * 24 * 365, &minutes);
+	if (rc)
+		return rc;
+	idle_ms = (int64_t)minutes * 60 * 1000;
+	return hd_store_dbi(in->store, "user_sessions", &sessions_dbi);
+}
+
+static const intake_dir_rpc session_rpc = {
+	.gate = INTAKE_ANYONE, /* the session id is the credential */
+	.msg = &hd__session_request__descriptor,
+	.undecodable = "payload is not an hd.SessionRequest",
+};
+
+static bool id_shaped(const char *token)
+{
+	return strlen(token) == 64 && strspn(token, "0123456789abcdef") == 64;
+}
+
+static void session_key(const char *token, uint8_t key[32])
+{
+	crypto_generichash(key, 32, (const unsigned char *)token, strlen(token),
+			   NULL, 0);
+}
+
+/* A hash of the user's password record ("" when none): a new password
+ * gives another mark, which ends the sessions begun under the old one. */
+static void pw_mark(hd_txn *t, uint64_t uid, uint8_t mark[MARK_LEN])
+{
+	uint8_t key[8];
+	MDB_val v = {0};
+	hd_key_u64(key, uid);
+	if (hd_txn_get(t, intake_dir.passwords, key, 8, &v) != HD_OK)
+		v.mv_size = 0;
+	crypto_generichash(mark, MARK_LEN, v.mv_size ? v.mv_data : NULL,
+			   v.mv_size, NULL, 0);
+}
+
+typedef struct sess_job {
+	const char *token;
+	uint64_t user_id;
+	int64_t now;
+	hd_rpc_rep *rep;
+	hd_buf *result;
+	bool ok; /* auth: the session holds */
+} sess_job;
+
+static int create_write(hd_txn *t, void *arg)
+{
+	sess_job *j = arg;
+	Hd__User *u = NULL;
+	uint8_t key[32], mark[MARK_LEN];
+	int rc = intake_user_get(t, j->user_id, &u);
+	if (rc || u->suspended || u->deleted) {
+		hd__user__free_unpacked(u, NULL);
+		return hd_rpc_fail(j->rep, HD_E_UNAUTHORIZED, NULL,
+				   "Couldn't authenticate you");
+	}
+	Hd__UserSession s = HD__USER_SESSION__INIT;
+	pw_mark(t, j->user_id, mark);
+	s.user_id = j->user_id;
+	s.created_at = s.last_seen_at = j->now;
+	s.pw_mark.data = mark;
+	s.pw_mark.len = sizeof mark;
+	session_key(j->token, key);
+	hd_txn_put_pb(t, sessions_dbi, key, sizeof key, &s);
+	hd_buf_reset(j->result);
+	if (!t->rc)
+		hd_txn_fail(t, hd_pb_pack(j->result, u));
+	hd__user__free_unpacked(u, NULL);
+	return t->rc;
+}
+
+/* Whether s still holds for u; false also for a missing user. */
+static bool holds(hd_txn *t, const Hd__UserSession *s, const Hd__User *u,
+		  int64_t now)
+{
+	uint8_t mark[MARK_LEN];
+	if (!u || u->suspended || u->deleted || now - s->last_seen_at > idle_ms)
+		return false;
+	pw_mark(t, s->user_id, mark);
+	return s->pw_mark.len == MARK_LEN &&
+	       sodium_memcmp(mark, s->pw_mark.data, MARK_LEN) == 0;
+}
+
+/* Check, then forget an ended session or touch a live one. */
+static int auth_write(hd_txn *t, void *arg)
+{
+	sess_job *j = arg;
+	Hd__UserSession *s = NULL;
+	Hd__User *u = NULL;
+	uint8_t key[32];
+	session_key(j->token, key);
+	if (hd_txn_get_pb(t, sessions_dbi, key, sizeof key,
+			  &hd__user_session__descriptor, (void **)&s))
+		return HD_OK;
+	intake_user_get(t, s->user_id, &u);
+	j->ok = holds(t, s, u, j->now);
+	if (!j->ok) {
+		hd_txn_del(t, sessions_dbi, key, sizeof key);
+	} else {
+		s->last_seen_at = j->now;
+		hd_txn_put_pb(t, sessions_dbi, key, sizeof key, s);
+		hd_buf_reset(j->result);
+		if (!t->rc)
+			hd_txn_fail(t, hd_pb_pack(j->result, u));
+	}
+	hd__user__free_unpacked(u, NULL);
+	hd__user_session__free_unpacked(s, NULL);
+	return t->rc;
+}
+
+/* The read path: 1 and the user packed when the session holds and was
+ * touched within the minute; 0 when a write must decide. */
+static int auth_read(intake *in, const char *token, int64_t now,
+		     hd_rpc_rep *rep)
+{
+	hd_txn t;
+	Hd__UserSession *s = NULL;
+	Hd__User *u = NULL;
+	uint8_t key[32];
+	int done = 0;
+	session_key(token, key);
+	if (hd_store_read(in->store, &t))
+		return 0;
+	if (hd_txn_get_pb(&t, sessions_dbi, key, sizeof key,
+			  &hd__user_session__descriptor, (void **)&s)) {
+		done = -1; /* unknown: nothing to write */
+	} else if (now - s->last_seen_at < TOUCH_MS) {
+		intake_user_get(&t, s->user_id, &u);
+		if (holds(&t, s, u, now))
+			done = hd_pb_pack(&rep->payload, u) == HD_OK;
+	}
+	hd_txn_end(&t);
+	hd__user__free_unpacked(u, NULL);
+	hd__user_session__free_unpacked(s, NULL);
+	return done;
+}
+
+static int refuse(hd_rpc_rep *rep)
+{
+	return hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
+			   "Couldn't authenticate you");
+}
+
+static int intake_auth_session(void *ctx, const hd_rpc_req *req,
+			       hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	Hd__SessionRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
+	if (rc)
+		return rc;
+	int64_t now = hd_now_ms();
+	int done = id_shaped(q->token) ? auth_read(in, q->token, now, rep) : -1;
+	if (done == 1) {
+		rc = HD_OK;
+	} else if (done < 0) {
+		rc = refuse(rep);
+	} else {
+		hd_buf result;
+		sess_job j = {.token = q->token, .now = now, .rep = rep};
+		j.result = &result;
+		hd_buf_reset(&rep->payload);
+		rc = intake_dir_run(in, rep, auth_write, &j, &result);
+		if (!rc && !j.ok)
+			rc = refuse(rep);
+	}
+	hd__session_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+static int intake_sessions_create(void *ctx, const hd_rpc_req *req,
+				  hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	Hd__SessionRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
+	if (rc)
+		return rc;
+	if (!req->principal.user_id || !id_shaped(q->token)) {
+		hd__session_request__free_unpacked(q, NULL);
+		return hd_rpc_fail(rep, HD_E_INVALID, "token",
+				   "a session needs its user and a 64-hex id");
+	}
+	hd_buf result;
+	sess_job j = {.token = q->token,
+		      .user_id = req->principal.user_id,
+		      .now = hd_now_ms(),
+		      .rep = rep,
+		      .result = &result};
+	rc = intake_dir_run(in, rep, create_write, &j, &result);
+	hd__session_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+static int delete_write(hd_txn *t, void *arg)
+{
+	uint8_t key[32];
+	session_key(((sess_job *)arg)->token, key);
+	hd_txn_del(t, sessions_dbi, key, sizeof key);
+	return HD_OK;
+}
+
+static int intake_sessions_delete(void *ctx, const hd_rpc_req *req,
+				  hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	Hd__SessionRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
+	if (rc)
+		return rc;
+	sess_job j = {.token = q->token};
+	if (id_shaped(q->token))
+		rc = hd_store_write(in->store, delete_write, &j);
+	hd__session_request__free_unpacked(q, NULL);
+	return rc;
+}
+
+const hd_rpc_route intake_session_routes[] = {
+	{"auth.session", intake_auth_session},
+	{"sessions.create", intake_sessions_create},
+	{"sessions.delete", intake_sessions_delete},
+	{NULL, NULL},
+};
+
+int intake_session_start(intake *in)
+{
+	(void)in;
+	return HD_OK;
+}
+
+void intake_session_stop(intake *in)
+{
+	(void)in;
+}
