@@ -2,7 +2,8 @@
 // running gateway, standing in for the gateway's session API (a sign-in
 // becomes Basic email:password on every proxied call). The browser test
 // runs against the real gateway; this is for working on the UI alone.
-//   node tests/browser/devserver.mjs PORT GATEWAY_URL
+//   node tests/browser/devserver.mjs PORT GATEWAY_URL [real]
+// With "real", /api/ goes to the gateway untouched (its own sessions).
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -12,6 +13,7 @@ const root = fileURLToPath(new URL('../../services/workspace/', import.meta.url)
 const [port, upstream] = [Number(process.argv[2] || 8099), new URL(process.argv[3] || 'http://127.0.0.1:8080')];
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 const sessions = new Map();
+const real = process.argv[4] === 'real';
 
 function cookie(req) {
   const m = /(?:^|;\s*)hd_session=([^;]+)/.exec(req.headers.cookie || '');
@@ -26,7 +28,7 @@ async function body(req) {
 
 function proxy(req, res, data, auth) {
   const headers = { ...req.headers, host: upstream.host };
-  delete headers.cookie;
+  if (!real) delete headers.cookie;
   if (auth) headers.authorization = auth;
   const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers }, (r) => {
     res.writeHead(r.statusCode, r.headers);
@@ -39,6 +41,7 @@ function proxy(req, res, data, auth) {
 http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   const s = cookie(req);
+  if (real && url.pathname.startsWith('/api/')) { proxy(req, res, await body(req), null); return; }
   if (url.pathname === '/api/v2/hd/session') {
     if (req.method === 'POST') {
       const { session: { email, password } = {} } = JSON.parse((await body(req)).toString() || '{}');

@@ -4,7 +4,7 @@
 import { get, put } from './api.js';
 import { t } from './i18n.js';
 import { $, $$, h, announce } from './dom.js';
-import { session } from './main.js';
+import { session } from './state.js';
 
 const STATUSES = ['open', 'pending', 'hold', 'solved'];
 

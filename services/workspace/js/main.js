@@ -7,7 +7,7 @@ import { $, replace, h } from './dom.js';
 import { openStream } from './stream.js';
 import { initSignin } from './signin.js';
 
-export const session = { user: null };
+import { session } from './state.js';
 window.hdPerf = { marks: {} };
 
 async function currentSession() {

@@ -5,7 +5,7 @@ import { get, put, post } from './api.js';
 import { t, fmtDate, fmtAgo } from './i18n.js';
 import { $, h, replace, announce } from './dom.js';
 import { on } from './stream.js';
-import { session } from './main.js';
+import { session } from './state.js';
 import { composer } from './composer.js';
 
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
