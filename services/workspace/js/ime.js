@@ -21,3 +21,15 @@ export function imeSafe(input, { onCommit, onEnter } = {}) {
   });
   return { composing: () => composing };
 }
+
+// One guard for every form: a submit that arrives while any composition is
+// open (some browsers submit on the Enter that commits 한글) is dropped.
+let openCompositions = 0;
+export function guardForms() {
+  document.addEventListener('compositionstart', () => { openCompositions++; }, true);
+  document.addEventListener('compositionend', () => { openCompositions = Math.max(0, openCompositions - 1); }, true);
+  document.addEventListener('blur', () => { openCompositions = 0; }, true);
+  document.addEventListener('submit', (ev) => {
+    if (openCompositions > 0) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+}

@@ -6,6 +6,7 @@ import { t, translate } from './i18n.js';
 import { $, replace, h } from './dom.js';
 import { openStream } from './stream.js';
 import { initSignin } from './signin.js';
+import { guardForms } from './ime.js';
 
 import { session } from './state.js';
 window.hdPerf = { marks: {} };
@@ -87,6 +88,7 @@ export function expired() { showSignin(); }
 
 async function boot() {
   translate();
+  guardForms();
   let user = null;
   try { user = await currentSession(); } catch (e) {
     replace($('#signin-error'), t('app.error', { msg: e.message }));

@@ -35,7 +35,9 @@ export async function initPresence(user) {
     const a = d && (d.assignment || d);
     if (a && Number(a.agent_id ?? a.assignee_id) === user.id && a.ticket_id) {
       announce(t('presence.offered', { id: a.ticket_id }));
-      location.hash = `#/tickets/${a.ticket_id}`;
+      // Open it at once unless a reply is being written.
+      const draft = $('#c-body');
+      if (!draft || !draft.value.trim()) location.hash = `#/tickets/${a.ticket_id}`;
     }
   });
 }

@@ -25,6 +25,11 @@ on('ticket', (data) => {
   showStale();
 });
 
+on('reconnect', () => {
+  const draft = $('#c-body');
+  if (open.id && $('#ticket-title') && (!draft || !draft.value.trim())) showTicket(open.id, true);
+});
+
 on('viewing', (data) => {
   if (!data || Number(data.ticket_id) !== open.id) return;
   const names = (data.viewers || data.users || []).filter((u) => !session.user || u.id !== session.user.id).map((u) => u.name || u.email);
