@@ -7,6 +7,7 @@ import { $, $$, h, announce } from './dom.js';
 import { session } from './state.js';
 
 const STATUSES = ['open', 'pending', 'hold', 'solved'];
+let lastMsg = '';
 
 export function checkedIds() {
   return $$('#list-body input.pick:checked').map((c) => Number(c.value));
@@ -18,14 +19,17 @@ export function bulkBar(onDone) {
   const tags = h('input', { id: 'bulk-tags', 'aria-label': t('bulk.tags'), placeholder: t('bulk.tags'), size: 12 });
   const macro = h('select', { id: 'bulk-macro', 'aria-label': t('bulk.macro') }, h('option', { value: '' }, t('bulk.macro')));
   get('/api/v2/macros/active').then((d) => { for (const m of d.macros || []) macro.append(h('option', { value: m.id }, m.title)); }).catch(() => {});
-  const msg = h('span', { id: 'bulk-msg', role: 'status' });
+  const msg = h('span', { id: 'bulk-msg', role: 'status' }, lastMsg);
+  lastMsg = '';
   const run = async (fn) => {
     const ids = checkedIds();
     if (!ids.length) { msg.textContent = t('bulk.none'); return; }
     try {
       await fn(ids);
-      msg.textContent = t('bulk.done', { n: ids.length });
-      announce(msg.textContent);
+      lastMsg = t('bulk.done', { n: ids.length });
+      msg.textContent = lastMsg;
+      announce(lastMsg);
+      for (const c of $$('#list-body input.pick')) c.checked = false;
       onDone();
     } catch (e) { msg.textContent = e.message; }
   };

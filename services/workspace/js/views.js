@@ -114,6 +114,8 @@ function sortHeader(key, label) {
 }
 
 function renderList(data) {
+  // A live refresh keeps what the agent checked.
+  const checked = new Set([...document.querySelectorAll('#list-body input.pick:checked')].map((c) => c.value));
   const rows = (data.tickets || []).map((tk) => h('tr', { dataset: { ticket: tk.id } },
     h('td', {}, h('input', { type: 'checkbox', class: 'pick', value: tk.id, 'aria-label': t('bulk.pick', { id: tk.id }) })),
     h('td', {}, `#${tk.id}`),
@@ -137,5 +139,6 @@ function renderList(data) {
       link(current.page - 1, t('list.prev'), current.page <= 1),
       h('span', {}, t('list.page_of', { page: current.page, pages })),
       link(current.page + 1, t('list.next'), current.page >= pages)));
+  for (const c of document.querySelectorAll('#list-body input.pick')) c.checked = checked.has(c.value);
   $('#list-body').setAttribute('aria-busy', 'false');
 }
