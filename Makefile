@@ -45,6 +45,15 @@ COMMON_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(COMMON_SRC)) \
 LIBCOMMON := $(BUILD)/libhdcommon.a
 
 SERVICES := gateway intake routing knowledge notifications metrics
+
+# The workspace (services/workspace, but its tests/) is embedded into
+# hd-gateway: a generated C file with each file's bytes, gzip copy, type
+# and content hash. Folders are dependencies too, so a removed file counts.
+WS_DIR := services/workspace
+WS_DEPS := $(shell find $(WS_DIR) -path $(WS_DIR)/tests -prune -o -print 2>/dev/null)
+WS_C := $(GEN)/workspace_assets.c
+WS_OBJ := $(BUILD)/obj/gen/workspace_assets.o
+svc_extra = $(if $(filter gateway,$(1)),$(WS_OBJ))
 BINS := $(patsubst %,$(BUILD)/bin/hd-%,$(SERVICES))
 
 TOOL_SRC := $(wildcard tests/tools/*.c)
@@ -66,7 +75,7 @@ else
   FUZZ_LINK :=
 endif
 fuzz_area = $(word 2,$(subst _, ,$(1)))
-fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(call fuzz_area,$(1))/*.c))))
+fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(call fuzz_area,$(1))/*.c))) $(call svc_extra,$(call fuzz_area,$(1))))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -92,6 +101,10 @@ $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
 	@mkdir -p $(GEN)
 	protoc-c --c_out=$(GEN) -Iproto $<
 
+$(WS_C): scripts/gen_workspace_assets.py $(WS_DEPS)
+	@mkdir -p $(GEN)
+	python3 scripts/gen_workspace_assets.py $(WS_DIR) $@
+
 $(BUILD)/obj/gen/%.o: $(GEN)/%.c | $(PB_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-shadow -c $< -o $@
@@ -106,7 +119,7 @@ $(LIBCOMMON): $(COMMON_OBJ)
 
 # Every service: all .c files in its folder, linked with common.
 define service_rule
-$(BUILD)/bin/hd-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c)) $(LIBCOMMON)
+$(BUILD)/bin/hd-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c)) $(call svc_extra,$(1)) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(LDLIBS_ALL)
 endef

@@ -96,6 +96,11 @@ typedef struct gw_resp {
 	char partial[128];
 	/* Set-Cookie value (session.c), "" for none. */
 	char set_cookie[256];
+	/* A workspace file (assets.c): its embedded bytes (the gzip copy
+	 * when asset_gzip) are sent with the asset headers; 304: none. */
+	const struct gw_ws_asset *asset;
+	int asset_gzip;
+	int asset_immutable; /* ?v= was its hash: cache for a year */
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);
@@ -141,6 +146,8 @@ extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
 extern const gw_route gw_email_verify_routes[];
 /* session.c: people's sign-in, sign-out and password reset */
 extern const gw_route gw_session_routes[];
+/* assets.c: the workspace's files under /agent/ */
+extern const gw_route gw_asset_routes[];
 extern const gw_route *const gw_route_tables[];
 /* routes.c: every route as "METHOD PATTERN AUTH" (auth: none, user, admin,
  * anon, agent), one a line, in matching order; 0, or -1 when f failed. The

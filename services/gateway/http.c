@@ -7,6 +7,7 @@
 #include "gateway.h"
 #include "gw_edge.h"
 #include "gw_health.h"
+#include "gw_assets.h"
 #include "gw_obs.h"
 #include "gw_session.h"
 #include "gw_users.h"
@@ -56,10 +57,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 }
 
 /* Match path against a pattern; "{id}" takes a decimal id, "{s}" any one
- * segment (the handler reads it from r->path). */
+ * segment (the handler reads it from r->path), a final "{*}" the rest of
+ * the path, one segment or more. */
 static int match(const char *pattern, const char *path, uint64_t *id)
 {
 	while (*pattern && *path) {
+		if (strcmp(pattern, "{*}") == 0)
+			return 1;
 		if (strncmp(pattern, "{s}", 3) == 0) {
 			size_t n = strcspn(path, "/");
 			if (n == 0)
@@ -150,9 +154,64 @@ static void raw_headers(struct MHD_Response *resp, const gw_resp *out)
 	MHD_add_response_header(resp, "Content-Security-Policy", "sandbox");
 }
 
+#define WS_CSP                                                                 \
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src "    \
+	"'self' data:; connect-src 'self'; font-src 'self'; object-src "       \
+	"'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+/* A workspace file (assets.c): the embedded bytes, never copied. */
+static struct MHD_Response *asset_response(const gw_resp *out, size_t *sent)
+{
+	const gw_ws_asset *a = out->asset;
+	const void *data = out->asset_gzip ? a->gz : a->data;
+	size_t len = out->status == 304 ? 0
+		     : out->asset_gzip  ? a->gz_len
+					: a->len;
+	char etag[48];
+	*sent = len;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, (void *)(len ? data : ""), MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return NULL;
+	snprintf(etag, sizeof etag, "\"%s\"", a->hash);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				out->asset_immutable
+					? "public, max-age=31536000, immutable"
+					: "no-cache");
+	if (a->gz)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+					"Accept-Encoding");
+	if (out->asset_gzip && len)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_ENCODING,
+					"gzip");
+	return resp;
+}
+
+/* Headers every workspace answer carries, redirects included. */
+static void page_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", WS_CSP);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
 static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
 				     size_t *sent)
 {
+	if (out->asset) {
+		struct MHD_Response *resp = asset_response(out, sent);
+		if (!resp)
+			return MHD_NO;
+		page_headers(resp);
+		MHD_add_response_header(resp, "X-Request-Id", r->trace);
+		enum MHD_Result ok =
+			MHD_queue_response(r->conn, out->status, resp);
+		MHD_destroy_response(resp);
+		return ok;
+	}
 	char *text = out->body ? json_dumps(out->body, JSON_COMPACT) : NULL;
 	size_t len = text ? strlen(text) : 0;
 	if (out->raw && !text) {
@@ -176,6 +235,8 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
 	if (out->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
 					out->location);
+	if (strncmp(r->path, "/agent", 6) == 0 || strcmp(r->path, "/") == 0)
+		page_headers(resp);
 	if (out->api_warn[0])
 		MHD_add_response_header(resp, "x-zendesk-api-warn",
 					out->api_warn);

@@ -24,6 +24,7 @@ enum open_kind {
 	OPEN_MAIL,     /* the channel secret, or an admin's credentials */
 	OPEN_REQUESTS, /* credentials, or anonymous when HD_ANONYMOUS_REQUESTS */
 	OPEN_SIGNIN,   /* no credentials: the body holds them (session.c) */
+	OPEN_PAGE,     /* the workspace's files (assets.c): public */
 };
 
 static const struct {
@@ -35,6 +36,9 @@ static const struct {
 	{"/api/v2/hd/session", OPEN_SIGNIN},
 	{"/api/v2/hd/password_reset", OPEN_SIGNIN},
 	{"/api/v2/hd/password_reset/{s}", OPEN_SIGNIN},
+	{"/", OPEN_PAGE},
+	{"/agent", OPEN_PAGE},
+	{"/agent/{*}", OPEN_PAGE},
 };
 
 static enum open_kind open_kind(const gw_route *route)
@@ -86,6 +90,7 @@ static void anonymous(gw *g, gw_req *r, const gw_route *route, gw_resp *out)
 	case OPEN_MAIL:
 		return unauthorized(out);
 	case OPEN_SIGNIN:
+	case OPEN_PAGE:
 		return;
 	case OPEN_OTHER:
 		if (body)
@@ -102,8 +107,10 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	if (open && kind == OPEN_MAIL && gw_email_secret_ok(g, r))
 		return;
 	int by_cookie = !header(r, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (open && kind == OPEN_SIGNIN && by_cookie)
-		return; /* session.c applies the login limits */
+	/* Signing in: session.c applies the login limits. Pages: a file
+	 * costs no directory call for the cookie that comes with it. */
+	if (open && (kind == OPEN_SIGNIN || kind == OPEN_PAGE) && by_cookie)
+		return;
 	if (by_cookie && !gw_session_cookie(r))
 		return anonymous(g, r, route, out);
 	int rc = gw_authenticate(g, r);

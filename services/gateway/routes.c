@@ -40,6 +40,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_report_routes,
 	gw_email_verify_routes, /* email_verify.c */
 	gw_session_routes,      /* session.c */
+	gw_asset_routes,        /* assets.c: /agent/ */
 	NULL,
 };
 /* clang-format on */

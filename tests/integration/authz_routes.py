@@ -348,6 +348,10 @@ ROUTES.update({
     "DELETE /api/v2/hd/session": R(SIGNED),
     "POST /api/v2/hd/password_reset": R(PUBLIC),
     "POST /api/v2/hd/password_reset/{s}": R(PUBLIC, missing=True),
+    # the workspace's files (assets.c): public pages, no API
+    "GET /": R(PUBLIC),
+    "GET /agent": R(PUBLIC),
+    "GET /agent/{*}": R(PUBLIC),
     # ---- metrics, ratings, exports, reports ----
     "GET /api/v2/ticket_metrics": R(STAFF),
     "GET /api/v2/ticket_metrics/{id}": R(STAFF, missing=True),

@@ -174,3 +174,85 @@ def test_password_reset_by_mail(ctx):
             assert sign_in(s, "forgot@example.kr", "Reset-pass-789").status == 200
         finally:
             sink.close()
+
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def workspace_files(root):
+    """What services/workspace holds (without tests/), as the build embeds it."""
+    base = os.path.join(root, "services", "workspace")
+    out = {}
+    for d, dirs, names in os.walk(base):
+        dirs[:] = [x for x in dirs if x not in ("tests", "node_modules") and not x.startswith(".")]
+        for n in names:
+            if not n.startswith("."):
+                p = os.path.join(d, n)
+                out[os.path.relpath(p, base).replace(os.sep, "/")] = open(p, "rb").read()
+    return out
+
+
+def test_workspace_is_served_with_strict_headers(ctx):
+    import gzip
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client(auth=None)
+
+        def page_headers(r):
+            assert r.headers.get("content-security-policy") == CSP, r.headers
+            assert r.headers.get("x-frame-options") == "DENY", r.headers
+            assert r.headers.get("x-content-type-options") == "nosniff", r.headers
+            assert r.headers.get("referrer-policy") == "same-origin", r.headers
+
+        top = c.request("GET", "/")
+        assert top.status in (301, 302) and top.headers["location"] == "/agent/", top
+        bare = c.request("GET", "/agent")
+        assert bare.status == 301 and bare.headers["location"] == "/agent/", bare
+        index = c.request("GET", "/agent/")
+        assert index.status == 200 and index.headers["content-type"].startswith("text/html"), index
+        page_headers(index)
+        assert index.headers["cache-control"] == "no-cache", index.headers
+        etag = index.headers["etag"]
+        # Client-side routes get index.html; a missing file is a 404.
+        for route in ("/agent/tickets/12", "/agent/views/3/"):
+            r = c.request("GET", route)
+            assert r.status == 200 and r.raw == index.raw, (route, r)
+        assert c.request("GET", "/agent/no-such-file.js").status == 404
+        # 304 for the same ETag, with the page headers still on.
+        same = c.request("GET", "/agent/", headers={"If-None-Match": etag})
+        assert same.status == 304 and same.raw == b"", same
+        page_headers(same)
+        # A cookie does not make a file cost a directory call, nor fail.
+        assert c.request("GET", "/agent/", headers={"Cookie": "hd_session=" + "a" * 64}).status == 200
+
+        files = workspace_files(root)
+        for path, data in files.items():
+            if path == "index.html":
+                continue
+            r = c.request("GET", f"/agent/{path}")
+            assert r.status == 200 and r.raw == data, path
+            page_headers(r)
+            assert r.headers["cache-control"] == "no-cache", (path, r.headers)
+            tag = r.headers["etag"].strip('"')
+            if path.endswith(".js"):
+                assert r.headers["content-type"].startswith("text/javascript"), r.headers
+            forever = c.request("GET", f"/agent/{path}?v={tag}")
+            assert forever.headers["cache-control"] == "public, max-age=31536000, immutable", forever.headers
+            stale = c.request("GET", f"/agent/{path}?v=0000")
+            assert stale.headers["cache-control"] == "no-cache", stale.headers
+            z = c.request("GET", f"/agent/{path}", headers={"Accept-Encoding": "gzip, deflate"})
+            if z.headers.get("content-encoding") == "gzip":
+                assert gzip.decompress(z.raw) == data and len(z.raw) < len(data), path
+                assert "accept-encoding" in z.headers.get("vary", "").lower()
+        # index.html names its scripts and styles by hash, so they can be kept.
+        refs = re.findall(rb'(?:src|href)="([^"#:]+)\?v=([0-9a-f]+)"', index.raw)
+        for ref, v in refs:
+            r = c.request("GET", "/agent/" + ref.decode())
+            assert r.headers["etag"].strip('"') == v.decode(), ref
+        if any(p.endswith((".js", ".css")) for p in files):
+            assert refs, index.raw[:400]
+        # The API keeps its JSON answers without the page headers.
+        api = s.client().request("GET", "/api/v2/users/me.json")
+        assert api.status == 200 and "content-security-policy" not in api.headers
