@@ -11,7 +11,9 @@ export async function initPresence(user) {
   let states = [];
   try { states = (await get('/api/v2/hd/presence_states')).presence_states || []; } catch { /* offline */ }
   if (!states.length) states = [{ name: 'online', available: true }, { name: 'offline', available: false }];
-  replace(sel, states.map((s) => h('option', { value: s.name }, s.available ? `● ${s.name}` : `○ ${s.name}`)));
+  // Built-in English names are translated; working states keep their own.
+  const label = (n) => (n === 'online' || n === 'offline' ? t(`presence.${n}`) : n);
+  replace(sel, states.map((s) => h('option', { value: s.name }, `${s.available ? '●' : '○'} ${label(s.name)}`)));
   try {
     sel.value = (await get(`/api/v2/hd/agents/${user.id}/presence`)).presence.state;
   } catch { /* unknown yet */ }
