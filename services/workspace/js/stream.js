@@ -28,6 +28,8 @@ export function openStream() {
       emit(name, data);
     });
   }
+  // The server lost our place (or restarted): refresh everything.
+  es.addEventListener('reset', () => emit('reconnect', null));
   es.addEventListener('open', () => {
     document.body.dataset.stream = 'open';
     if (opened) emit('reconnect', null);

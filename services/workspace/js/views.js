@@ -17,8 +17,8 @@ export async function initViews() {
   renderSidebar();
   await refreshCounts();
   on('view_counts', applyCounts);
-  on('ticket', scheduleRefresh);
-  on('assignment', scheduleRefresh);
+  on('ticket', listRefresh);
+  on('assignment', listRefresh);
   on('reconnect', scheduleRefresh);
   // Without the stream (a proxy that cuts it, a restart) counts are polled.
   setInterval(() => { if (document.body.dataset.stream !== 'open') scheduleRefresh(); }, 5000);
@@ -55,12 +55,26 @@ export async function refreshCounts() {
   }));
 }
 
-// The stream names the counts that changed: {view_counts:[{view_id,value}]}
-// or one {view_id,value}; anything else asks for a refresh.
+// The stream sends the counts that changed, {"<view_id>": count, …}
+// (bare or under "view_counts"; a list of {view_id, value} works too);
+// anything else asks for a refresh.
 function applyCounts(data) {
-  const list = data && (data.view_counts || data.counts || (data.view_id ? [data] : null));
-  if (!Array.isArray(list)) { scheduleRefresh(); return; }
-  for (const c of list) setCount(Number(c.view_id ?? c.id), Number(c.value ?? c.count));
+  let c = data && typeof data === 'object' && data.view_counts !== undefined ? data.view_counts : data;
+  if (Array.isArray(c)) c = Object.fromEntries(c.map((x) => [x.view_id ?? x.id, x.value ?? x.count]));
+  if (!c || typeof c !== 'object') { scheduleRefresh(); return; }
+  let any = false;
+  for (const [id, n] of Object.entries(c)) {
+    const v = typeof n === 'object' && n ? (n.value ?? n.count) : n;
+    if (/^\d+$/.test(id) && typeof v === 'number') { setCount(Number(id), v); any = true; }
+  }
+  if (!any) scheduleRefresh();
+  else if (current.view && Object.prototype.hasOwnProperty.call(c, String(current.view))) listRefresh();
+}
+
+let listTimer = 0;
+function listRefresh() {
+  clearTimeout(listTimer);
+  listTimer = setTimeout(() => { if (current.view && $('#list-body')) loadPage(false); }, 100);
 }
 
 function scheduleRefresh() {
