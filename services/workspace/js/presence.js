@@ -35,7 +35,9 @@ export async function initPresence(user) {
   });
   on('assignment', (d) => {
     const a = d && (d.assignment || d);
-    if (a && Number(a.agent_id ?? a.assignee_id) === user.id && a.ticket_id) {
+    // The server sends "assignment" only to the agent it concerns.
+    const to = a && (a.agent_id ?? a.assignee_id);
+    if (a && a.ticket_id && (to === undefined || Number(to) === user.id)) {
       announce(t('presence.offered', { id: a.ticket_id }));
       // Open it at once unless a reply is being written.
       const draft = $('#c-body');

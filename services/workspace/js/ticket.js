@@ -15,13 +15,18 @@ let groupsCache = null;
 let agentsCache = null;
 export const open = { id: 0, ticket: null, stale: null, comp: null };
 
+// {id, change, status, updated_at, updated_stamp, updated_by:{id,name}}
 on('ticket', (data) => {
   const tk = data && (data.ticket || data);
   const id = Number(tk && (tk.id ?? tk.ticket_id));
   if (!open.id || id !== open.id) return;
-  const by = Number(tk.updated_by_id ?? tk.author_id ?? tk.actor_id ?? 0);
+  const who = tk.updated_by && typeof tk.updated_by === 'object' ? tk.updated_by : { id: tk.updated_by_id };
+  const by = Number(who.id || 0);
   if (by && session.user && by === session.user.id) return;
-  open.stale = { by, name: tk.updated_by_name || tk.actor_name || '', at: tk.updated_at || new Date().toISOString() };
+  // A change older than the page (loaded after it) is no news; the same
+  // second may be either, so it warns.
+  if (open.ticket && tk.updated_at && open.ticket.updated_at && tk.updated_at < open.ticket.updated_at) return;
+  open.stale = { by, name: who.name || '', at: tk.updated_at || new Date().toISOString() };
   showStale();
 });
 
@@ -30,12 +35,27 @@ on('reconnect', () => {
   if (open.id && $('#ticket-title') && (!draft || !draft.value.trim())) showTicket(open.id, true);
 });
 
-on('viewing', (data) => {
+on('viewing', (data) => showViewers(data));
+
+// "I am looking at this ticket", every 20 s while it is open; the answer
+// and the stream's "viewing" events name the others.
+let beatTimer = 0;
+function showViewers(data) {
   if (!data || Number(data.ticket_id) !== open.id) return;
   const names = (data.viewers || data.users || []).filter((u) => !session.user || u.id !== session.user.id).map((u) => u.name || u.email);
   const el = $('#viewing');
   if (el) el.textContent = names.length ? t('ticket.viewing', { names: names.join(', ') }) : '';
-});
+}
+
+function beatViewing(id) {
+  clearInterval(beatTimer);
+  const beat = () => {
+    if (open.id !== id || !$('#ticket-title')) { clearInterval(beatTimer); return; }
+    post(`/api/v2/hd/viewing/${id}`, {}).then((d) => showViewers(d && d.viewing)).catch(() => {});
+  };
+  beat();
+  beatTimer = setInterval(beat, 20000);
+}
 
 async function userName(id) {
   if (!id) return '';
@@ -93,6 +113,7 @@ export async function showTicket(id, keepDraft) {
   fillNames(cd.comments || []);
   fillRequester(tk);
   fillPeople(tk);
+  beatViewing(id);
   import('./side.js').then((m) => m.sideConversations($('#sc-section'), tk));
   import('./knowledge.js').then((m) => m.knowledgePanel(tk));
 }
