@@ -5,7 +5,7 @@
 // budget; exits non-zero on the first failure. Every wait polls for a
 // condition with a generous deadline (HD_TEST_TIME_SCALE stretches them).
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -297,8 +297,27 @@ async function english(fx) {
   await page.context().close();
 }
 
+// Every literal t('key') of the app exists in Korean and English, and both
+// tables hold the same keys.
+async function i18nComplete() {
+  const ws = new URL('../../services/workspace/', import.meta.url);
+  const ko = (await import(new URL('i18n/ko.js', ws))).default;
+  const en = (await import(new URL('i18n/en.js', ws))).default;
+  const one = Object.keys(ko).filter((k) => !(k in en)).concat(Object.keys(en).filter((k) => !(k in ko)));
+  check(one.length === 0, `keys in only one language: ${one.join(', ')}`);
+  const used = new Set();
+  for (const f of readdirSync(new URL('js/', ws))) {
+    for (const m of readFileSync(new URL(`js/${f}`, ws), 'utf8').matchAll(/\bt\('([a-z_.]+)'/g)) used.add(m[1]);
+  }
+  for (const m of readFileSync(new URL('index.html', ws), 'utf8').matchAll(/data-i18n(?:-label|-ph|-title)?="([a-z_.]+)"/g)) used.add(m[1]);
+  const missing = [...used].filter((k) => !(k in ko));
+  check(missing.length === 0, `strings without a translation: ${missing.join(', ')}`);
+  console.log(`ok i18n: ${Object.keys(ko).length} strings in ko and en, ${used.size} used literally`);
+}
+
 async function main() {
   mkdirSync(shotDir, { recursive: true });
+  await i18nComplete();
   const t0 = Date.now();
   const fx = await fixtures();
   try {

@@ -10,7 +10,7 @@ const wanted = stored || (navigator.languages && navigator.languages[0]) || navi
 export const locale = wanted.toLowerCase().startsWith('en') ? 'en' : 'ko';
 const table = TABLES[locale];
 
-// t('views.count', {n: 3}) — {name} placeholders are filled from vars.
+// t('list.caption', {n: 3}) — {name} placeholders are filled from vars.
 export function t(key, vars) {
   let s = table[key] ?? ko[key] ?? key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
