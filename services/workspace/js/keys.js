@@ -39,7 +39,12 @@ function move(step) {
 
 function onKey(ev) {
   if (ev.isComposing || ev.keyCode === 229) return;
-  if (ev.key === 'Escape' && !$('#overlay').hidden) { closeOverlay(); return; }
+  if (!$('#overlay').hidden) {
+    // The dialog keeps the focus until it is closed.
+    if (ev.key === 'Escape') closeOverlay();
+    if (ev.key === 'Tab') { ev.preventDefault(); $('#overlay-close').focus(); }
+    return;
+  }
   if (typing(ev.target) || ev.ctrlKey || ev.metaKey || ev.altKey) return;
   const k = ev.key;
   if (pending === 'g') {

@@ -27,7 +27,15 @@ on('ticket', (data) => {
   // second may be either, so it warns.
   if (open.ticket && tk.updated_at && open.ticket.updated_at && tk.updated_at < open.ticket.updated_at) return;
   open.stale = { by, name: who.name || '', at: tk.updated_at || new Date().toISOString() };
-  showStale();
+  // Nothing being written: show the change at once; else warn first.
+  const draft = $('#c-body');
+  const busy = document.activeElement && document.activeElement.closest('#main') && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+  if (draft && !draft.value.trim() && !busy) {
+    const stale = open.stale;
+    showTicket(open.id, true, true).then(() => { open.stale = stale; showStale(); open.stale = null; });
+  } else {
+    showStale();
+  }
 });
 
 on('reconnect', () => {
@@ -77,7 +85,7 @@ async function showStale() {
   announce(t('ticket.updated_by', { name, ago: fmtAgo(open.stale.at) }));
 }
 
-export async function showTicket(id, keepDraft) {
+export async function showTicket(id, keepDraft, keepFocus) {
   const draft = keepDraft && open.comp ? open.comp.draft() : null;
   const [td, cd] = await Promise.all([get(`/api/v2/tickets/${id}?include=slas`), get(`/api/v2/tickets/${id}/comments?sort_order=asc`)]);
   const t0 = performance.now();
@@ -109,7 +117,7 @@ export async function showTicket(id, keepDraft) {
       h('section', { 'aria-labelledby': 'sc-title', id: 'sc-section' }, h('h2', { id: 'sc-title' }, t('sc.title')))));
   open.comp = composer($('#composer-slot'), tk, { onSent: () => showTicket(id), isStale: () => open.stale, draft });
   window.hdPerf.ticketRender = performance.now() - t0;
-  $('#ticket-title').focus();
+  if (!keepFocus) $('#ticket-title').focus();
   fillNames(cd.comments || []);
   fillRequester(tk);
   fillPeople(tk);
