@@ -146,6 +146,8 @@ async function korean(fx) {
   await page.waitForFunction(([id, n]) => Number(document.querySelector(`#view-count-${id}`).textContent.replace(/\D/g, '')) === n, [fx.view.id, before + 1]);
   budget.view_count_push_ms = Date.now() - t0;
   check(await page.evaluate(() => document.body.dataset.stream) === 'open', 'the count came over the open stream');
+  // The gateway recounts at most once a second: two seconds is generous.
+  check(budget.view_count_push_ms <= 2000 * SCALE, `the new count was pushed (${budget.view_count_push_ms} ms)`);
   console.log(`ok view count ${before} → ${before + 1} live`);
   // Bulk: check the new ticket in the list and assign it to me.
   await page.check(`#list-body input.pick[value="${liveTk.id}"]`);
