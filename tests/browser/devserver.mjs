@@ -34,7 +34,8 @@ function proxy(req, res, data, auth) {
     res.writeHead(r.statusCode, r.headers);
     r.pipe(res);
   });
-  up.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
+  up.on('error', (e) => { if (!res.headersSent) res.writeHead(502); res.end(String(e)); });
+  res.on('close', () => up.destroy()); // a closed browser ends its stream upstream too
   up.end(data);
 }
 

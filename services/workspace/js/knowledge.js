@@ -16,12 +16,14 @@ export async function knowledgePanel(tk) {
   const side = $('#side');
   const box = $('#side-body');
   side.hidden = false;
+  box.setAttribute('aria-busy', 'true');
   replace(box, h('p', { class: 'muted' }, t('app.loading')));
   const q = encodeURIComponent((tk.subject || '').slice(0, 200));
   const [arts, cards] = await Promise.all([
     get(`/api/v2/help_center/articles/search?query=${q}&per_page=5`).then((d) => d.results || d.articles || []).catch(() => []),
     get(`/api/v2/hd/cards/search?query=${q}&per_page=5`).then((d) => d.results || d.cards || []).catch(() => []),
   ]);
+  box.removeAttribute('aria-busy');
   replace(box,
     h('h3', {}, t('kb.articles')),
     arts.length ? h('ul', { class: 'kb' }, arts.map((a) => h('li', {},

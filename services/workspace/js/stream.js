@@ -35,5 +35,13 @@ export function openStream() {
     if (opened) emit('reconnect', null);
     opened = true;
   });
-  es.addEventListener('error', () => { document.body.dataset.stream = 'down'; });
+  es.addEventListener('error', () => {
+    document.body.dataset.stream = 'down';
+    // A refusal (429 busy, 401) closes the EventSource for good: open a new
+    // one a little later; transient drops are retried by the browser.
+    if (es.readyState === EventSource.CLOSED) {
+      es = null;
+      setTimeout(openStream, 5000);
+    }
+  });
 }
