@@ -42,6 +42,7 @@ typedef struct gw {
 	struct gw_edge *edge;
 	struct gw_conn_guard *guard;
 	struct gw_login_limit *logins;
+	struct gw_stream *stream; /* stream_hub.c: live updates */
 } gw;
 
 extern const char *const gw_peer_names[GW_PEERS];
@@ -101,6 +102,9 @@ typedef struct gw_resp {
 	const struct gw_ws_asset *asset;
 	int asset_gzip;
 	int asset_immutable; /* ?v= was its hash: cache for a year */
+	/* A response the handler built itself (a stream: stream_hub.c);
+	 * http.c queues it with status and destroys it. */
+	struct MHD_Response *mhd;
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);
@@ -148,6 +152,9 @@ extern const gw_route gw_email_verify_routes[];
 extern const gw_route gw_session_routes[];
 /* assets.c: the workspace's files under /agent/ */
 extern const gw_route gw_asset_routes[];
+/* stream_hub.c, viewing.c: live updates (gw_stream.h) */
+extern const gw_route gw_stream_routes[];
+extern const gw_route gw_viewing_routes[];
 extern const gw_route *const gw_route_tables[];
 /* routes.c: every route as "METHOD PATTERN AUTH" (auth: none, user, admin,
  * anon, agent), one a line, in matching order; 0, or -1 when f failed. The

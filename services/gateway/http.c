@@ -10,6 +10,7 @@
 #include "gw_assets.h"
 #include "gw_obs.h"
 #include "gw_session.h"
+#include "gw_stream.h"
 #include "gw_users.h"
 
 #include "hd/cfg.h"
@@ -201,6 +202,16 @@ static void page_headers(struct MHD_Response *resp)
 static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
 				     size_t *sent)
 {
+	if (out->mhd) { /* a stream: its bytes are counted nowhere */
+		*sent = 0;
+		MHD_add_response_header(out->mhd, "X-Request-Id", r->trace);
+		gw_ratelimit_headers(out->mhd, rl);
+		enum MHD_Result ok =
+			MHD_queue_response(r->conn, out->status, out->mhd);
+		MHD_destroy_response(out->mhd);
+		out->mhd = NULL;
+		return ok;
+	}
 	if (out->asset) {
 		struct MHD_Response *resp = asset_response(out, sent);
 		if (!resp)
@@ -463,7 +474,8 @@ int gw_http_start(gw *g, unsigned threads)
 	if (rc)
 		return rc;
 	g->daemon = MHD_start_daemon(
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL,
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			MHD_ALLOW_SUSPEND_RESUME,
 		(uint16_t)g->port, NULL, NULL, on_request, g,
 		MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_THREAD_POOL_SIZE,
 		threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, g,
@@ -485,6 +497,7 @@ int gw_http_start(gw *g, unsigned threads)
 
 void gw_http_stop(gw *g)
 {
+	gw_stream_close_clients(g); /* none may stay suspended */
 	if (g->daemon)
 		MHD_stop_daemon(g->daemon);
 	g->daemon = NULL;

@@ -1,5 +1,6 @@
 /* gateway: wiring only — config, RPC clients, HTTP listener. */
 #include "gateway.h"
+#include "gw_stream.h"
 #include "gw_edge.h"
 #include "gw_health.h"
 #include "gw_users.h"
@@ -70,6 +71,15 @@ static const hd_cfg_opt opts[] = {
 	 "signed in to it (slows guessing; 429 + Retry-After beyond)"},
 	{"HD_LOGIN_WINDOW_S", "--login-window-s", "300",
 	 "the window of the sign-in limits, in seconds"},
+	{"HD_STREAM_MAX_CONNS", "--stream-max-conns", "2000",
+	 "live update streams (GET /api/v2/hd/stream) open on this gateway "
+	 "at most (429 beyond)"},
+	{"HD_STREAM_PER_USER", "--stream-per-user", "8",
+	 "live update streams one user may have open (429 beyond)"},
+	{"HD_STREAM_RING", "--stream-ring", "4096",
+	 "events kept for reconnecting streams (Last-Event-ID); older: reset"},
+	{"HD_STREAM_HEARTBEAT_S", "--stream-heartbeat-s", "15",
+	 "seconds of silence after which a stream gets a heartbeat comment"},
 };
 
 static gw the_gw;
@@ -146,6 +156,8 @@ static int setup(hd_svc *svc, void *ctx)
 	if (!rc)
 		rc = gw_health_init(g);
 	if (!rc)
+		rc = gw_stream_init(g);
+	if (!rc)
 		rc = gw_http_start(g, (unsigned)threads);
 	return rc;
 }
@@ -155,6 +167,7 @@ static void teardown(hd_svc *svc, void *ctx)
 	(void)svc;
 	gw *g = ctx;
 	gw_http_stop(g); /* finishes in-flight requests */
+	gw_stream_release(g);
 	gw_health_release(g);
 	for (unsigned s = 0; s < g->shards; s++)
 		hd_rpc_client_close(g->intake[s]);

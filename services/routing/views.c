@@ -212,7 +212,8 @@ static int views_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		hd_txn_end(&t);
 	}
 	if (!rc) {
-		qsort(l.views, l.n_views, sizeof *l.views, by_position);
+		if (l.n_views) /* no views: l.views is NULL */
+			qsort(l.views, l.n_views, sizeof *l.views, by_position);
 		rc = hd_pb_pack(&rep->payload, &l);
 	}
 	hd_pb_free_repeated(&l.base);

@@ -352,6 +352,10 @@ ROUTES.update({
     "GET /": R(PUBLIC),
     "GET /agent": R(PUBLIC),
     "GET /agent/{*}": R(PUBLIC),
+    # live updates (stream_hub.c; once=1 ends the stream after its first
+    # burst) and "I am viewing this ticket" (viewing.c)
+    "GET /api/v2/hd/stream": R(SIGNED, query="?once=1"),
+    "POST /api/v2/hd/viewing/{id}": R(STAFF, objects=["ticket_a"]),
     # ---- metrics, ratings, exports, reports ----
     "GET /api/v2/ticket_metrics": R(STAFF),
     "GET /api/v2/ticket_metrics/{id}": R(STAFF, missing=True),

@@ -1,0 +1,291 @@
+/* The streams' source: a live subscriber to every intake shard's and
+ * routing's pub socket. Frames are verified with the cluster key
+ * (hd_auth_bus_open, as every consumer does) before anything is read.
+ * This is a live feed, not a consumer: nothing is stored and nothing is
+ * pulled; a gap in a source's sequence (a frame pub/sub dropped) tells
+ * every stream to refresh in full ("reset"), which is always correct.
+ *   ticket.created/updated/deleted → "ticket" (who may see the ticket),
+ *     "assignment" (to a new assignee), and view recounts
+ *   presence.changed               → "presence" (staff) */
+#include "gw_stream.h"
+
+#include "common.pb-c.h"
+#include "hd/clock.h"
+#include "hd/err.h"
+#include "hd/frame_auth.h"
+#include "hd/log.h"
+#include "routing.pb-c.h"
+#include "user.pb-c.h"
+
+#include <nng/nng.h>
+#include <nng/protocol/pubsub0/sub.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_SLOTS   1024
+#define NAME_TTL_MS  60000
+#define ASSIGN_SLOTS 65536
+#define MAX_SOURCES  (GW_MAX_SHARDS + 1)
+#define NAME_RPC_MS  1000
+
+typedef struct name_slot {
+	uint64_t id;
+	int64_t at;
+	char name[128];
+} name_slot;
+
+typedef struct seq_slot {
+	char source[32];
+	unsigned shard;
+	uint64_t seq;
+} seq_slot;
+
+static struct {
+	gw *g;
+	nng_socket sub;
+	int open;
+	pthread_t thread;
+	int running;
+	atomic_int stopping;
+	pthread_mutex_t names_mu;
+	name_slot names[NAME_SLOTS];
+	/* ticket id → the assignee last seen, to tell a new assignment */
+	uint64_t assign_tk[ASSIGN_SLOTS], assign_to[ASSIGN_SLOTS];
+	seq_slot seqs[MAX_SOURCES];
+	size_t nseqs;
+} bus = {.names_mu = PTHREAD_MUTEX_INITIALIZER};
+
+void gw_stream_user_name(gw *g, uint64_t id, char *out, size_t cap)
+{
+	out[0] = '\0';
+	if (!id)
+		return;
+	name_slot *s = &bus.names[id % NAME_SLOTS];
+	int64_t now = hd_wall_ms();
+	pthread_mutex_lock(&bus.names_mu);
+	int hit = s->id == id && now - s->at < NAME_TTL_MS;
+	if (hit)
+		snprintf(out, cap, "%s", s->name);
+	pthread_mutex_unlock(&bus.names_mu);
+	if (hit)
+		return;
+	Hd__IdRequest q = HD__ID_REQUEST__INIT;
+	hd_principal sys = {0};
+	hd_rpc_result res = {0};
+	uint8_t buf[16];
+	q.id = id;
+	snprintf(sys.role, sizeof sys.role, "system");
+	size_t len = hd__id_request__pack(&q, buf);
+	if (hd_rpc_call(g->intake[0], "users.get", buf, len, &sys, "",
+			NAME_RPC_MS, &res) == HD_OK &&
+	    res.rc == HD_OK) {
+		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
+		if (u) {
+			snprintf(out, cap, "%s", u->name);
+			pthread_mutex_lock(&bus.names_mu);
+			s->id = id;
+			s->at = now;
+			snprintf(s->name, sizeof s->name, "%s", u->name);
+			pthread_mutex_unlock(&bus.names_mu);
+		}
+		hd__user__free_unpacked(u, NULL);
+	}
+	hd_rpc_result_release(&res);
+}
+
+static json_t *person(gw *g, uint64_t id)
+{
+	char name[128];
+	if (!id)
+		return json_null();
+	gw_stream_user_name(g, id, name, sizeof name);
+	return json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name);
+}
+
+static json_t *id_or_null(uint64_t id)
+{
+	return id ? json_integer((json_int_t)id) : json_null();
+}
+
+static void on_ticket(gw *g, const Hd__Envelope *ev, const char *what)
+{
+	Hd__Ticket *tk =
+		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
+	if (!tk)
+		return;
+	char at[21];
+	gw_iso_time(tk->updated_at, at);
+	json_t *data =
+		json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:I, s:o}",
+			  "id", (json_int_t)tk->id, "change", what, "subject",
+			  tk->subject, "status", tk->status, "assignee_id",
+			  id_or_null(tk->assignee_id), "group_id",
+			  id_or_null(tk->group_id), "requester_id",
+			  (json_int_t)tk->requester_id, "updated_at", at,
+			  "updated_stamp", (json_int_t)tk->updated_stamp,
+			  "updated_by", person(g, tk->updater_id));
+	gw_aud aud = {.kind = GW_AUD_TICKET,
+		      .user_id = tk->requester_id,
+		      .org_id = tk->organization_id};
+	gw_stream_push(g, "ticket", data, &aud);
+	size_t slot = tk->id % ASSIGN_SLOTS;
+	int known = bus.assign_tk[slot] == tk->id;
+	if (tk->assignee_id && !tk->deleted &&
+	    (!known || bus.assign_to[slot] != tk->assignee_id)) {
+		gw_aud to = {.kind = GW_AUD_USER, .user_id = tk->assignee_id};
+		gw_stream_push(g, "assignment",
+			       json_pack("{s:I, s:s, s:s, s:o}", "ticket_id",
+					 (json_int_t)tk->id, "subject",
+					 tk->subject, "status", tk->status,
+					 "assigned_by",
+					 person(g, tk->updater_id)),
+			       &to);
+	}
+	bus.assign_tk[slot] = tk->id;
+	bus.assign_to[slot] = tk->assignee_id;
+	hd__ticket__free_unpacked(tk, NULL);
+	gw_stream_tickets_changed(g);
+}
+
+static void on_presence(gw *g, const Hd__Envelope *ev)
+{
+	Hd__PresenceChanged *p = hd__presence_changed__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!p)
+		return;
+	char at[21];
+	gw_iso_time(p->at, at);
+	json_t *data = json_pack("{s:I, s:o, s:s, s:s, s:b, s:s}", "agent_id",
+				 (json_int_t)p->agent_id, "agent",
+				 person(g, p->agent_id), "state", p->state,
+				 "previous_state", p->previous_state,
+				 "available", p->available, "at", at);
+	gw_aud staff = {.kind = GW_AUD_STAFF};
+	gw_stream_push(g, "presence", data, &staff);
+	hd__presence_changed__free_unpacked(p, NULL);
+}
+
+/* 1 when ev is the next of its source (or the first seen); a gap resets
+ * every stream; a repeat is dropped (0). */
+static int in_order(gw *g, const Hd__Envelope *ev)
+{
+	seq_slot *s = NULL;
+	for (size_t i = 0; i < bus.nseqs && !s; i++)
+		if (bus.seqs[i].shard == ev->shard &&
+		    strcmp(bus.seqs[i].source, ev->source) == 0)
+			s = &bus.seqs[i];
+	if (!s) {
+		if (bus.nseqs == MAX_SOURCES)
+			return 1;
+		s = &bus.seqs[bus.nseqs++];
+		snprintf(s->source, sizeof s->source, "%s", ev->source);
+		s->shard = ev->shard;
+		s->seq = ev->seq;
+		return 1;
+	}
+	if (ev->seq <= s->seq)
+		return 0;
+	if (ev->seq > s->seq + 1) {
+		hd_warn("stream.gap", "source=%s shard=%u from=%llu to=%llu",
+			ev->source, ev->shard, (unsigned long long)s->seq,
+			(unsigned long long)ev->seq);
+		gw_stream_reset_all(g);
+	}
+	s->seq = ev->seq;
+	return 1;
+}
+
+static void on_event(gw *g, const Hd__Envelope *ev)
+{
+	if (!in_order(g, ev))
+		return;
+	if (strcmp(ev->type, "ticket.created") == 0)
+		on_ticket(g, ev, "created");
+	else if (strcmp(ev->type, "ticket.updated") == 0)
+		on_ticket(g, ev, "updated");
+	else if (strcmp(ev->type, "ticket.deleted") == 0)
+		on_ticket(g, ev, "deleted");
+	else if (strcmp(ev->type, "presence.changed") == 0)
+		on_presence(g, ev);
+}
+
+static void on_frame(gw *g, nng_msg *msg)
+{
+	if (hd_auth_bus_open(msg))
+		return; /* counted and logged there */
+	const uint8_t *body = nng_msg_body(msg);
+	size_t len = nng_msg_len(msg);
+	const uint8_t *nul = memchr(body, '\0', len < 64 ? len : 64);
+	if (!nul || (nul - body == 2 && memcmp(body, "hb", 2) == 0))
+		return;
+	size_t skip = (size_t)(nul - body) + 1;
+	Hd__EventBatch *b =
+		hd__event_batch__unpack(NULL, len - skip, body + skip);
+	for (size_t i = 0; b && i < b->n_events; i++)
+		on_event(g, b->events[i]);
+	hd__event_batch__free_unpacked(b, NULL);
+}
+
+static void *bus_main(void *arg)
+{
+	gw *g = arg;
+	while (!atomic_load(&bus.stopping)) {
+		nng_msg *msg = NULL;
+		if (nng_recvmsg(bus.sub, &msg, 0) != 0)
+			continue;
+		on_frame(g, msg);
+		nng_msg_free(msg);
+	}
+	return NULL;
+}
+
+static int dial(gw *g, const char *service, unsigned shard)
+{
+	char url[512];
+	int rc = hd_svc_url(g->svc, service, "PUB", shard, url, sizeof url);
+	if (!rc)
+		rc = hd_err_from_nng(
+			nng_dial(bus.sub, url, NULL, NNG_FLAG_NONBLOCK));
+	return rc;
+}
+
+int gw_stream_bus_start(gw *g)
+{
+	int rc = hd_err_from_nng(nng_sub0_open(&bus.sub));
+	if (rc)
+		return rc;
+	bus.open = 1;
+	bus.g = g;
+	nng_socket_set_int(bus.sub, NNG_OPT_RECVBUF, 1024);
+	nng_socket_set_ms(bus.sub, NNG_OPT_RECVTIMEO, 200);
+	nng_socket_set_ms(bus.sub, NNG_OPT_RECONNMINT, 50);
+	nng_socket_set_ms(bus.sub, NNG_OPT_RECONNMAXT, 500);
+	nng_socket_set_size(bus.sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
+	nng_socket_set(bus.sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	for (unsigned s = 0; s < g->shards && !rc; s++)
+		rc = dial(g, "intake", s);
+	if (!rc)
+		rc = dial(g, "routing", 0);
+	if (!rc && pthread_create(&bus.thread, NULL, bus_main, g) != 0)
+		rc = HD_E_INTERNAL;
+	bus.running = rc == HD_OK;
+	return rc;
+}
+
+void gw_stream_bus_stop(gw *g)
+{
+	(void)g;
+	atomic_store(&bus.stopping, 1);
+	if (bus.running)
+		pthread_join(bus.thread, NULL);
+	bus.running = 0;
+	if (bus.open) {
+		nng_msg *m;
+		while (nng_recvmsg(bus.sub, &m, NNG_FLAG_NONBLOCK) == 0)
+			nng_msg_free(m);
+		nng_close(bus.sub);
+	}
+	bus.open = 0;
+}

@@ -1,0 +1,64 @@
+/* A user's live view counts for the stream: the active views routing
+ * shows that user (views.list under their principal, so restricted views
+ * stay theirs) and each one's count (views.tickets without rows). Exact,
+ * from routing's own copy of the tickets; the hub asks at most once a
+ * second per user. */
+#include "gw_stream.h"
+
+#include "hd/err.h"
+#include "view.pb-c.h"
+
+#include <stdio.h>
+
+#define COUNT_RPC_MS 2000
+#define MAX_VIEWS    64
+
+static int call(gw *g, const char *method, const ProtobufCMessage *q,
+		const hd_principal *who, hd_rpc_result *res)
+{
+	uint8_t buf[256];
+	size_t len = protobuf_c_message_get_packed_size(q);
+	if (len > sizeof buf)
+		return HD_E_INVALID;
+	protobuf_c_message_pack(q, buf);
+	int rc = hd_rpc_call(g->peers[0], method, buf, len, who, "",
+			     COUNT_RPC_MS, res);
+	return rc ? rc : res->rc;
+}
+
+json_t *gw_stream_view_counts(gw *g, const hd_principal *who)
+{
+	Hd__ViewListRequest lr = HD__VIEW_LIST_REQUEST__INIT;
+	hd_rpc_result res = {0};
+	lr.active_only = 1;
+	if (call(g, "views.list", &lr.base, who, &res)) {
+		hd_rpc_result_release(&res);
+		return NULL;
+	}
+	Hd__ViewList *l = hd__view_list__unpack(NULL, res.len, res.payload);
+	hd_rpc_result_release(&res);
+	if (!l)
+		return NULL;
+	json_t *counts = json_object();
+	for (size_t i = 0; i < l->n_views && i < MAX_VIEWS; i++) {
+		Hd__ViewTicketsRequest q = HD__VIEW_TICKETS_REQUEST__INIT;
+		hd_rpc_result r = {0};
+		char key[24];
+		q.id = l->views[i]->id;
+		q.limit = 0;
+		if (call(g, "views.tickets", &q.base, who, &r) == HD_OK) {
+			Hd__ViewTickets *vt = hd__view_tickets__unpack(
+				NULL, r.len, r.payload);
+			snprintf(key, sizeof key, "%llu",
+				 (unsigned long long)q.id);
+			if (vt)
+				json_object_set_new(
+					counts, key,
+					json_integer((json_int_t)vt->count));
+			hd__view_tickets__free_unpacked(vt, NULL);
+		}
+		hd_rpc_result_release(&r);
+	}
+	hd__view_list__free_unpacked(l, NULL);
+	return counts;
+}
