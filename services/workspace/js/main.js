@@ -7,6 +7,12 @@ import { $, replace, h } from './dom.js';
 import { openStream } from './stream.js';
 import { initSignin } from './signin.js';
 import { guardForms } from './ime.js';
+// The first screen's modules load with main.js, in one round; the ticket
+// page's load on first use.
+import * as views from './views.js';
+import { initSearch } from './search.js';
+import { initKeys } from './keys.js';
+import { initPresence } from './presence.js';
 
 import { session } from './state.js';
 window.hdPerf = { marks: {} };
@@ -37,16 +43,20 @@ async function start(user) {
   $('#app').hidden = false;
   replace($('#me'), user.name || user.email || '');
   $('#signout').onclick = signOut;
-  const views = await import('./views.js');
   await views.initViews();
   openStream();
-  import('./presence.js').then((m) => m.initPresence(user));
-  import('./search.js').then((m) => m.initSearch());
-  import('./keys.js').then((m) => m.initKeys());
+  initPresence(user);
+  initSearch();
+  initKeys();
   window.addEventListener('hashchange', route);
-  await route();
+  // Interactive: the shell, the views and every control answer; the first
+  // list follows when the server sends it (marks.firstList).
+  const first = route();
   window.hdPerf.marks.interactive = performance.now();
+  await first;
   document.body.dataset.ready = '1';
+  // Warm the ticket page's modules while the agent reads the list.
+  import('./ticket.js');
 }
 
 async function signOut() {
