@@ -43,8 +43,8 @@ async function start(user) {
   $('#app').hidden = false;
   replace($('#me'), user.name || user.email || '');
   $('#signout').onclick = signOut;
-  await views.initViews();
   openStream();
+  await views.initViews();
   initPresence(user);
   initSearch();
   initKeys();

@@ -10,18 +10,19 @@ const PER_PAGE = 25;
 let views = [];
 const counts = new Map();
 let refreshTimer = 0;
+let streamCounts = false;
 
 export async function initViews() {
-  const data = await get('/api/v2/views/active');
-  views = data.views || [];
-  renderSidebar();
-  // Counts arrive beside the first list, never before it: at 100,000
-  // tickets each count is a scan on the server.
-  refreshCounts();
   on('view_counts', applyCounts);
   on('ticket', listRefresh);
   on('assignment', listRefresh);
   on('reconnect', scheduleRefresh);
+  const data = await get('/api/v2/views/active');
+  views = data.views || [];
+  renderSidebar();
+  // The stream sends every count within a second of connecting; ask the
+  // API only when it has not (at 100,000 tickets a count is a scan).
+  setTimeout(() => { if (!streamCounts) refreshCounts(); }, 1500);
   // Without the stream (a proxy that cuts it, a restart) counts are polled.
   setInterval(() => { if (document.body.dataset.stream !== 'open') scheduleRefresh(); }, 5000);
 }
@@ -31,15 +32,17 @@ function renderSidebar() {
   replace(list, views.map((v) => h('li', {},
     h('a', { href: `#/views/${v.id}`, id: `view-${v.id}`, dataset: { view: v.id } },
       h('span', { class: 'vtitle' }, v.title),
-      h('span', { class: 'count', id: `view-count-${v.id}`, 'aria-label': t('views.count_label', { n: '…' }) }, '…')))));
+      h('span', { class: 'count', id: `view-count-${v.id}`, 'aria-label': t('views.count_label', { n: counts.get(v.id) ?? '…' }) },
+        counts.has(v.id) ? fmtNum(counts.get(v.id)) : '…')))));
   if (!views.length) list.append(h('li', { class: 'muted' }, t('views.none')));
 }
 
 function setCount(id, value) {
-  const el = $(`#view-count-${id}`);
-  if (!el || typeof value !== 'number') return;
+  if (typeof value !== 'number') return;
   const old = counts.get(id);
   counts.set(id, value);
+  const el = $(`#view-count-${id}`);
+  if (!el) return;
   el.textContent = fmtNum(value);
   el.setAttribute('aria-label', t('views.count_label', { n: value }));
   if (old !== undefined && old !== value) {
@@ -69,6 +72,7 @@ function applyCounts(data) {
     const v = typeof n === 'object' && n ? (n.value ?? n.count) : n;
     if (/^\d+$/.test(id) && typeof v === 'number') { setCount(Number(id), v); any = true; }
   }
+  streamCounts = streamCounts || any;
   if (!any) scheduleRefresh();
   else if (current.view && Object.prototype.hasOwnProperty.call(c, String(current.view))) listRefresh();
 }
