@@ -40,3 +40,14 @@ export function announce(text) {
   live.textContent = '';
   requestAnimationFrame(() => { live.textContent = text; });
 }
+
+// A search snippet with <em>…</em> around the matches, as nodes: the
+// marks become <mark>, everything else stays text (no HTML is parsed).
+const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+export function snippet(text) {
+  const parts = String(text || '').split(/<\/?em>/);
+  return parts.map((p, i) => {
+    const plain = p.replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);
+    return i % 2 ? h('mark', {}, plain) : plain;
+  });
+}

@@ -3,7 +3,7 @@
 // text into the reply.
 import { get } from './api.js';
 import { t } from './i18n.js';
-import { $, h, replace } from './dom.js';
+import { $, h, replace, snippet } from './dom.js';
 
 function insert(text) {
   const body = $('#c-body');
@@ -34,6 +34,6 @@ export async function knowledgePanel(tk) {
       h('strong', {}, c.title || ''), ' ',
       h('span', { class: c.state === 'verified' ? 'badge ok' : 'badge warn' },
         c.state === 'verified' ? t('kb.verified') : t('kb.needs_verification')),
-      h('p', {}, (c.snippet || c.content || '').slice(0, 240)),
-      h('button', { type: 'button', class: 'small', 'aria-label': t('kb.insert_card_of', { title: c.title || '' }), onclick: () => insert(c.content || c.snippet || '') }, t('kb.insert_card'))))) : h('p', { class: 'muted' }, t('kb.none')));
+      h('p', {}, c.snippet ? snippet(c.snippet) : (c.content || '').slice(0, 240)),
+      h('button', { type: 'button', class: 'small', 'aria-label': t('kb.insert_card_of', { title: c.title || '' }), onclick: () => insert(c.content || String(c.snippet || '').replace(/<\/?em>/g, '')) }, t('kb.insert_card'))))) : h('p', { class: 'muted' }, t('kb.none')));
 }
