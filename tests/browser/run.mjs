@@ -180,7 +180,8 @@ async function korean(fx) {
   // Bulk: check the new ticket in the list and assign it to me.
   await page.check(`#list-body input.pick[value="${liveTk.id}"]`);
   await page.click('#bulk-me');
-  await page.waitForFunction(() => /\d/.test(document.querySelector('#bulk-msg').textContent));
+  await page.waitForFunction(() => /\d/.test(document.querySelector('#bulk-msg')?.textContent || ''));
+  check(await page.isVisible('#list-body table'), 'assigning myself does not leave the list');
   check((await api('GET', `/api/v2/tickets/${liveTk.id}`)).ticket.assignee_id === fx.agent.id, 'bulk assign set the assignee');
   console.log('ok bulk assign to me');
   budget.view_switch_ms = await page.evaluate(() => window.hdPerf.viewRender);
@@ -214,10 +215,10 @@ async function korean(fx) {
   check(/admin/i.test(stale), `the warning names who changed the ticket: ${stale}`);
   const before2 = await page.$$eval('#comments li', (l) => l.length);
   await page.click('#c-send');
-  await page.waitForFunction(() => document.querySelector('#c-error').textContent.trim() !== '');
+  await page.waitForFunction(() => (document.querySelector('#c-error')?.textContent || '').trim() !== '');
   check(await page.$$eval('#comments li', (l) => l.length) === before2, 'a stale reply is held back for confirmation');
   await page.click('#stale button');
-  await page.waitForFunction(() => document.querySelector('#f-priority').value === 'high');
+  await page.waitForFunction(() => document.querySelector('#f-priority')?.value === 'high');
   check(await page.inputValue('#c-body') === '작성 중인 답변', 'reloading keeps the draft');
   await page.fill('#c-body', '');
   console.log('ok collision warning:', stale.trim());
@@ -288,7 +289,7 @@ async function korean(fx) {
   const q0 = Number(await page.getAttribute('#wb', 'data-queued'));
   const w0 = Date.now();
   await api('POST', '/api/v2/tickets', { ticket: { subject: '대기열 테스트', comment: { body: '대기 중' } } });
-  await page.waitForFunction((n) => Number(document.querySelector('#wb').dataset.queued) > n, q0);
+  await page.waitForFunction((n) => Number(document.querySelector('#wb')?.dataset.queued) > n, q0);
   budget.wallboard_ms = Date.now() - w0;
   check(budget.wallboard_ms <= 1000 * SCALE, `the wallboard showed the ticket within a second (${budget.wallboard_ms} ms)`);
   console.log(`ok wallboard queued ${q0} → ${q0 + 1} in ${budget.wallboard_ms} ms`);

@@ -36,8 +36,10 @@ export async function initPresence(user) {
   on('assignment', (d) => {
     const a = d && (d.assignment || d);
     // The server sends "assignment" only to the agent it concerns.
+    // Tickets I assigned myself (bulk, the ticket page) are no offer.
     const to = a && (a.agent_id ?? a.assignee_id);
-    if (a && a.ticket_id && (to === undefined || Number(to) === user.id)) {
+    const by = a && a.assigned_by && a.assigned_by.id;
+    if (a && a.ticket_id && (to === undefined || Number(to) === user.id) && Number(by) !== user.id) {
       announce(t('presence.offered', { id: a.ticket_id }));
       // Open it at once unless a reply is being written.
       const draft = $('#c-body');
