@@ -233,6 +233,7 @@ async function korean(fx) {
   await page.waitForSelector('#macro-preview blockquote');
   check((await page.textContent('#macro-preview')).includes('영업일 기준 3일'), 'the macro preview shows its comment');
   check((await api('GET', `/api/v2/tickets/${fx.ticket.id}`)).ticket.status !== 'pending', 'the preview changes nothing');
+  await page.locator('#macro-preview').scrollIntoViewIfNeeded();
   await shot(page, 'ko-macro-preview');
   await page.click('#macro-apply');
   check((await page.inputValue('#c-body')).includes('영업일 기준 3일'), 'applying fills the composer');
