@@ -6,8 +6,9 @@
  * Last-Event-ID from another gateway or an older process, or one the ring
  * no longer holds, gets "event: reset" (refresh in full) instead of a gap.
  * One thread ticks each second: heartbeats (a comment after
- * HD_STREAM_HEARTBEAT_S of silence), view counts of dirty staff streams
- * (at most once a second each; only the counts that changed are sent) and
+ * HD_STREAM_HEARTBEAT_S of silence), view counts of staff streams after
+ * ticket changes (at most once a second each; only the counts that changed
+ * are sent) and
  * viewing.c's expiry. */
 #include "gw_session.h"
 #include "gw_stream.h"
@@ -26,6 +27,11 @@
 
 #define PENDING_MAX  (256 * 1024) /* a client this far behind is cut off */
 #define COUNT_GAP_MS 1000
+/* Routing applies the same event as we see it, a moment later: the first
+ * recount waits this long, and a second one follows a second later for a
+ * routing that was slower still. */
+#define COUNT_DELAY_MS 100
+#define COUNT_ROUNDS   2
 
 typedef struct entry {
 	uint64_t id; /* 0: empty */
@@ -47,7 +53,9 @@ typedef struct client {
 	int suspended;
 	int once; /* ?once=1: end after the first burst (tests, matrix) */
 	int gone; /* cut off (too far behind) */
-	int counts_dirty;
+	int count_rounds;   /* recounts still to do */
+	uint64_t count_gen; /* ticket changes seen */
+	int64_t count_at;   /* not before */
 	int64_t counted_ms, wrote_ms;
 	json_t *counts; /* the counts sent last */
 } client;
@@ -241,9 +249,16 @@ void gw_stream_tickets_changed(gw *g)
 	gw_stream *h = g->stream;
 	if (!h)
 		return;
+	int64_t at = hd_wall_ms() + COUNT_DELAY_MS;
 	pthread_mutex_lock(&h->mu);
-	for (client *c = h->clients; c; c = c->next)
-		c->counts_dirty |= c->staff;
+	for (client *c = h->clients; c; c = c->next) {
+		if (!c->staff)
+			continue;
+		if (!c->count_rounds)
+			c->count_at = at;
+		c->count_rounds = COUNT_ROUNDS;
+		c->count_gen++;
+	}
 	pthread_cond_signal(&h->cond);
 	pthread_mutex_unlock(&h->mu);
 }
@@ -300,7 +315,7 @@ static int stream_open(gw *g, gw_req *r, gw_resp *out)
 	c->who = r->who;
 	c->staff = is_staff(&r->who);
 	c->once = once && strcmp(once, "1") == 0;
-	c->counts_dirty = c->staff;
+	c->count_rounds = c->staff; /* the first counts at once */
 	pthread_mutex_lock(&h->mu);
 	int full = h->nclients >= h->max_conns;
 	int mine = streams_of(h, r->who.user_id) >= h->per_user;
@@ -346,7 +361,7 @@ static int stream_open(gw *g, gw_req *r, gw_resp *out)
 /* ---- the ticker: heartbeats, view counts, viewing expiry ---- */
 
 typedef struct count_job {
-	uint64_t serial;
+	uint64_t serial, gen;
 	hd_principal who;
 } count_job;
 
@@ -365,15 +380,18 @@ static json_t *changed(const json_t *old, json_t *now)
 	return diff;
 }
 
-static void deliver_counts(gw_stream *h, uint64_t serial, json_t *counts)
+static void deliver_counts(gw_stream *h, const count_job *j, json_t *counts)
 {
 	pthread_mutex_lock(&h->mu);
 	for (client *c = h->clients; c; c = c->next) {
-		if (c->serial != serial)
+		if (c->serial != j->serial)
 			continue;
 		json_t *diff = changed(c->counts, counts);
+		/* A change seen, and no newer one since: no second round. */
+		if (json_object_size(diff) && c->count_gen == j->gen)
+			c->count_rounds = 0;
 		if (json_object_size(diff)) {
-			json_t *body = json_pack("{s:O}", "counts", diff);
+			json_t *body = json_pack("{s:O}", "view_counts", diff);
 			char *text = json_dumps(body, JSON_COMPACT);
 			json_decref(body);
 			if (text) {
@@ -396,11 +414,14 @@ static size_t due_counts(gw_stream *h, count_job *jobs, size_t max, int64_t now)
 {
 	size_t n = 0;
 	for (client *c = h->clients; c && n < max; c = c->next) {
-		if (!c->counts_dirty || now - c->counted_ms < COUNT_GAP_MS)
+		if (!c->count_rounds || now < c->count_at ||
+		    now - c->counted_ms < COUNT_GAP_MS)
 			continue;
-		c->counts_dirty = 0;
+		c->count_rounds--;
 		c->counted_ms = now;
+		c->count_at = now + COUNT_GAP_MS;
 		jobs[n].serial = c->serial;
+		jobs[n].gen = c->count_gen;
 		jobs[n++].who = c->who;
 	}
 	return n;
@@ -441,7 +462,7 @@ static void *ticker_main(void *arg)
 			json_t *counts =
 				gw_stream_view_counts(h->g, &jobs[i].who);
 			if (counts)
-				deliver_counts(h, jobs[i].serial, counts);
+				deliver_counts(h, &jobs[i], counts);
 			json_decref(counts);
 		}
 		if (tick)

@@ -6,7 +6,11 @@
  * A session ends when it was idle HD_SESSION_IDLE_MINUTES (business clock,
  * so tests move it), when the user is suspended or deleted, and when the
  * password record changes (pw_mark: a hash of it at sign-in). Use touches
- * last_seen_at at most once a minute, so a busy page costs reads only. */
+ * last_seen_at at most once a minute, so a busy page costs reads only.
+ * Ended sessions nobody presents again are swept by each sign-in: it looks
+ * at SWEEP sessions from a random key (keys are hashes, so sign-ins cover
+ * the table evenly) and deletes the idle ones — at least as many as
+ * sign-ins add, without a thread or a scan. */
 #include "dir_common.h"
 
 #include "hd/cfg.h"
@@ -18,6 +22,7 @@
 #include <string.h>
 
 #define TOUCH_MS (60 * 1000)
+#define SWEEP    8
 #define MARK_LEN 16
 
 static MDB_dbi sessions_dbi;
@@ -75,6 +80,27 @@ typedef struct sess_job {
 	bool ok; /* auth: the session holds */
 } sess_job;
 
+static void sweep(hd_txn *t, int64_t now)
+{
+	MDB_cursor *cur = NULL;
+	uint8_t from[32];
+	randombytes_buf(from, sizeof from);
+	MDB_val k = {sizeof from, from}, v;
+	if (mdb_cursor_open(t->txn, sessions_dbi, &cur))
+		return;
+	int op = MDB_SET_RANGE;
+	for (int i = 0; i < SWEEP && mdb_cursor_get(cur, &k, &v, op) == 0;
+	     i++) {
+		op = MDB_NEXT;
+		Hd__UserSession *s =
+			hd__user_session__unpack(NULL, v.mv_size, v.mv_data);
+		if (!s || now - s->last_seen_at > idle_ms)
+			mdb_cursor_del(cur, 0);
+		hd__user_session__free_unpacked(s, NULL);
+	}
+	mdb_cursor_close(cur);
+}
+
 static int create_write(hd_txn *t, void *arg)
 {
 	sess_job *j = arg;
@@ -92,6 +118,7 @@ static int create_write(hd_txn *t, void *arg)
 	s.created_at = s.last_seen_at = j->now;
 	s.pw_mark.data = mark;
 	s.pw_mark.len = sizeof mark;
+	sweep(t, j->now);
 	session_key(j->token, key);
 	hd_txn_put_pb(t, sessions_dbi, key, sizeof key, &s);
 	hd_buf_reset(j->result);

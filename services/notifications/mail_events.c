@@ -293,7 +293,8 @@ static int on_email_verification(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
-/* The password reset link opens the workspace's reset page. */
+/* The password reset link opens the workspace's reset screen (a hash
+ * route: the token stays out of server logs and Referer headers). */
 static int on_password_reset(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	Hd__PasswordResetMail *m = hd__password_reset_mail__unpack(
@@ -304,7 +305,7 @@ static int on_password_reset(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	size_t base = strlen(n->cfg.public_url);
 	while (base && n->cfg.public_url[base - 1] == '/')
 		base--;
-	snprintf(url, sizeof url, "%.*s/agent/password_reset/%s", (int)base,
+	snprintf(url, sizeof url, "%.*s/agent/#/password_reset/%s", (int)base,
 		 n->cfg.public_url, m->token);
 	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
 	int rc = notify_mail_to(n, t, &to, 0, "password_reset",

@@ -341,6 +341,22 @@ ROUTES.update({
     # address; rows may run ahead of the routes while marked pending ----
     "GET /api/v2/hd/email_verifications/{s}": R(PUBLIC, missing=True, pending=PENDING_OBJECTS),
     "POST /api/v2/hd/email_verifications/{s}": R(PUBLIC, missing=True, pending=PENDING_OBJECTS),
+    # ---- metrics, ratings, exports, reports ----
+    "GET /api/v2/ticket_metrics": R(STAFF),
+    "GET /api/v2/ticket_metrics/{id}": R(STAFF, missing=True),
+    "GET /api/v2/tickets/{id}/metrics": R(STAFF),
+    "GET /api/v2/incremental/ticket_metric_events": R(ADMIN, query="?start_time=0"),
+    "GET /api/v2/incremental/tickets/cursor": R(ADMIN, query="?start_time=0"),
+    "GET /api/v2/incremental/tickets": R(ADMIN, query="?start_time=0"),
+    "POST /api/v2/tickets/{id}/satisfaction_rating": R(("a",), body={"satisfaction_rating": {"score": "good"}}),
+    "GET /api/v2/satisfaction_ratings": R(STAFF),
+    "GET /api/v2/satisfaction_ratings/{id}": R(STAFF, missing=True),
+    "GET /api/v2/hd/satisfaction_ratings/summary": R(STAFF),
+    "GET /api/v2/hd/reports/live": R(STAFF),
+    "GET /api/v2/hd/reports/{s}": R(STAFF, missing=True),
+})
+
+ROUTES.update({
     # ---- issue 16: people's sessions (session.c); a write with a body
     # that is not valid is a 400 for anyone, so the rows are PUBLIC ----
     "POST /api/v2/hd/session": R(PUBLIC),
@@ -356,19 +372,6 @@ ROUTES.update({
     # burst) and "I am viewing this ticket" (viewing.c)
     "GET /api/v2/hd/stream": R(SIGNED, query="?once=1"),
     "POST /api/v2/hd/viewing/{id}": R(STAFF, objects=["ticket_a"]),
-    # ---- metrics, ratings, exports, reports ----
-    "GET /api/v2/ticket_metrics": R(STAFF),
-    "GET /api/v2/ticket_metrics/{id}": R(STAFF, missing=True),
-    "GET /api/v2/tickets/{id}/metrics": R(STAFF),
-    "GET /api/v2/incremental/ticket_metric_events": R(ADMIN, query="?start_time=0"),
-    "GET /api/v2/incremental/tickets/cursor": R(ADMIN, query="?start_time=0"),
-    "GET /api/v2/incremental/tickets": R(ADMIN, query="?start_time=0"),
-    "POST /api/v2/tickets/{id}/satisfaction_rating": R(("a",), body={"satisfaction_rating": {"score": "good"}}),
-    "GET /api/v2/satisfaction_ratings": R(STAFF),
-    "GET /api/v2/satisfaction_ratings/{id}": R(STAFF, missing=True),
-    "GET /api/v2/hd/satisfaction_ratings/summary": R(STAFF),
-    "GET /api/v2/hd/reports/live": R(STAFF),
-    "GET /api/v2/hd/reports/{s}": R(STAFF, missing=True),
 })
 
 for _key, _row in ROUTES.items():

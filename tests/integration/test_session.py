@@ -136,7 +136,7 @@ def test_password_change_and_suspension_end_sessions(ctx):
 
 def reset_link(m):
     text = m.get_body(preferencelist=("plain",)).get_content()
-    found = re.findall(r"https?://\S+/agent/password_reset/([0-9a-f-]+)", text)
+    found = re.findall(r"https?://\S+/agent/#/password_reset/([0-9a-f-]+)", text)
     return found[0] if found else None
 
 
