@@ -314,6 +314,22 @@ async function english(fx) {
   await page.waitForSelector('#signin-form', { state: 'visible' });
   check((await page.textContent('#signin-submit')).trim() === 'Sign in', 'English by the browser locale');
   await shot(page, 'en-signin');
+  // Forgot password: the request is accepted; a bad link's token is refused.
+  await page.click('#forgot summary');
+  await page.fill('#forgot-email', AGENT.email);
+  await page.click('#forgot-form button');
+  await page.waitForFunction(() => (document.querySelector('#forgot-msg')?.textContent || '').includes('reset link'));
+  await page.goto(new URL('/agent/#/password_reset/not-a-token', base).href);
+  await page.reload();
+  await page.waitForSelector('#newpw-form', { state: 'visible' });
+  await page.fill('#newpw', 'Another-pass-2026!');
+  await page.fill('#newpw2', 'Another-pass-2026!');
+  await page.click('#newpw-form button');
+  await page.waitForFunction(() => (document.querySelector('#newpw-msg')?.textContent || '').trim() !== '');
+  console.log('ok password reset request and a refused token:', (await page.textContent('#newpw-msg')).trim());
+  await page.goto(new URL('/agent/', base).href);
+  await page.reload();
+  await page.waitForSelector('#signin-form', { state: 'visible' });
   await signIn(page, AGENT.password);
   await page.waitForSelector('body[data-ready="1"]');
   await page.click(`#view-${fx.view.id}`);

@@ -5,7 +5,7 @@ import { get, api, setCsrf, findCsrf, findUser, ApiError } from './api.js';
 import { t, translate } from './i18n.js';
 import { $, replace, h } from './dom.js';
 import { openStream } from './stream.js';
-import { initSignin } from './signin.js';
+import { initSignin, initForgot, showNewPassword } from './signin.js';
 import { guardForms } from './ime.js';
 // The first screen's modules load with main.js, in one round; the ticket
 // page's load on first use.
@@ -34,6 +34,7 @@ function showSignin() {
   $('#app').hidden = true;
   $('#signin').hidden = false;
   initSignin(start);
+  initForgot();
   $('#signin-email').focus();
 }
 
@@ -99,6 +100,12 @@ export function expired() { showSignin(); }
 async function boot() {
   translate();
   guardForms();
+  const reset = /^#\/password_reset\/([^/?]+)/.exec(location.hash);
+  if (reset) {
+    showSignin();
+    showNewPassword(decodeURIComponent(reset[1]));
+    return;
+  }
   let user = null;
   try { user = await currentSession(); } catch (e) {
     replace($('#signin-error'), t('app.error', { msg: e.message }));

@@ -36,3 +36,49 @@ export function initSignin(onSignedIn) {
     }
   });
 }
+
+// "Forgot your password?": the server answers the same whether or not the
+// address has an account, and mails a link to #/password_reset/<token>.
+export function initForgot() {
+  const form = $('#forgot-form');
+  if (form.dataset.bound) return;
+  form.dataset.bound = '1';
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const email = $('#forgot-email').value.trim();
+    const msg = $('#forgot-msg');
+    if (!email) { msg.textContent = t('signin.missing'); return; }
+    try {
+      await post('/api/v2/hd/password_reset', { email });
+      msg.textContent = t('reset.sent');
+    } catch (e) {
+      msg.textContent = e instanceof ApiError && e.status === 429 ? t('signin.limited') : t('app.error', { msg: e.message });
+    }
+  });
+}
+
+// The mailed link: set a new password with the token, then sign in.
+export function showNewPassword(token) {
+  $('#signin-form').hidden = true;
+  $('#forgot').hidden = true;
+  const form = $('#newpw-form');
+  form.hidden = false;
+  $('#newpw').focus();
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const msg = $('#newpw-msg');
+    const pw = $('#newpw').value;
+    if (!pw || pw !== $('#newpw2').value) { msg.textContent = t('reset.mismatch'); return; }
+    try {
+      await post(`/api/v2/hd/password_reset/${encodeURIComponent(token)}`, { password: pw });
+      history.replaceState(null, '', location.pathname);
+      form.hidden = true;
+      $('#signin-form').hidden = false;
+      $('#forgot').hidden = false;
+      $('#signin-error').textContent = t('reset.done');
+      $('#signin-email').focus();
+    } catch (e) {
+      msg.textContent = e.message;
+    }
+  });
+}
