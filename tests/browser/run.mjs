@@ -325,7 +325,7 @@ async function english(fx) {
   await page.fill('#newpw', 'Another-pass-2026!');
   await page.fill('#newpw2', 'Another-pass-2026!');
   await page.click('#newpw-form button');
-  await page.waitForFunction(() => (document.querySelector('#newpw-msg')?.textContent || '').trim() !== '');
+  await page.waitForFunction(() => (document.querySelector('#newpw-msg')?.textContent || '').includes('link'));
   console.log('ok password reset request and a refused token:', (await page.textContent('#newpw-msg')).trim());
   await page.goto(new URL('/agent/', base).href);
   await page.reload();

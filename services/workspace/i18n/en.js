@@ -22,6 +22,7 @@ export default {
   'reset.save': 'Change password',
   'reset.mismatch': 'The two passwords differ.',
   'reset.done': 'Password changed. Sign in with the new one.',
+  'reset.bad_link': 'This link has expired or is not valid. Ask for a new one.',
   'nav.wallboard': 'Live wallboard',
   'views.title': 'Views',
   'views.none': 'No active views.',

@@ -22,6 +22,7 @@ export default {
   'reset.save': '비밀번호 바꾸기',
   'reset.mismatch': '두 비밀번호가 같지 않습니다.',
   'reset.done': '비밀번호를 바꿨습니다. 새 비밀번호로 로그인하세요.',
+  'reset.bad_link': '링크가 만료되었거나 올바르지 않습니다. 재설정 링크를 다시 받으세요.',
   'nav.wallboard': '실시간 현황판',
   'views.title': '뷰',
   'views.none': '활성화된 뷰가 없습니다.',

@@ -78,7 +78,7 @@ export function showNewPassword(token) {
       $('#signin-error').textContent = t('reset.done');
       $('#signin-email').focus();
     } catch (e) {
-      msg.textContent = e.message;
+      msg.textContent = e instanceof ApiError && (e.status === 404 || e.status === 410) ? t('reset.bad_link') : e.message;
     }
   });
 }

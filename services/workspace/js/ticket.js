@@ -28,9 +28,7 @@ on('ticket', (data) => {
   if (open.ticket && tk.updated_at && open.ticket.updated_at && tk.updated_at < open.ticket.updated_at) return;
   open.stale = { by, name: who.name || '', at: tk.updated_at || new Date().toISOString() };
   // Nothing being written: show the change at once; else warn first.
-  const draft = $('#c-body');
-  const busy = document.activeElement && document.activeElement.closest('#main') && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-  if (draft && !draft.value.trim() && !busy) {
+  if (idle()) {
     const stale = open.stale;
     showTicket(open.id, true, true).then(() => { open.stale = stale; showStale(); open.stale = null; });
   } else {
@@ -39,11 +37,20 @@ on('ticket', (data) => {
 });
 
 on('reconnect', () => {
-  const draft = $('#c-body');
-  if (open.id && $('#ticket-title') && (!draft || !draft.value.trim())) showTicket(open.id, true);
+  if (open.id && $('#ticket-title') && idle()) showTicket(open.id, true, true);
 });
 
 on('viewing', (data) => showViewers(data));
+
+// Nothing on the page is being used: no draft, no open side-conversation
+// form, and the focus on no control of the ticket (a re-render would lose
+// what the agent is doing).
+function idle() {
+  const draft = $('#c-body');
+  const a = document.activeElement;
+  const onControl = a && a !== document.body && a.id !== 'ticket-title' && a.closest('#main');
+  return !!draft && !draft.value.trim() && !($('#sc-details') && $('#sc-details').open) && !onControl;
+}
 
 // "I am looking at this ticket", every 20 s while it is open; the answer
 // and the stream's "viewing" events name the others.
