@@ -18,7 +18,12 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The browser tests' npm packages, pinned by tests/browser/package-lock.json.
+browser_npm() {
+  local dir; dir="$(dirname "$0")/../tests/browser"
+  [ -d "$dir/node_modules" ] || (cd "$dir" && npm ci --no-audit --no-fund --silent)
+}
+[ ${#missing[@]} -eq 0 ] && { browser_npm; exit 0; }
 
 echo "deps: installing ${missing[*]}"
 SUDO=""
@@ -30,4 +35,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # --no-install-recommends keeps prometheus from pulling a web UI stack.
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+browser_npm
 echo "deps: done"

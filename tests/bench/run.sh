@@ -113,6 +113,9 @@ done
 for c in 2 16; do wrk_run kb_search "$c" "http://127.0.0.1:$PORT/api/v2/help_center/articles/search.json" kb_search.lua; done
 # The live wallboard at 100,000 tickets, through the gateway.
 "$ROOT/tests/bench/reports_live.sh" "$PORT" "$OUT" "${BENCH_LIVE_TICKETS:-100000}"
+# The workspace's speed budget in Chromium at this size (tests/browser/).
+node "$ROOT/tests/browser/run.mjs" --budget "http://127.0.0.1:$PORT" "$EMAIL" "$TOKEN" | tee "$OUT/workspace_budget.txt" ||
+  echo "bench: the workspace budget failed (see $OUT/workspace_budget.txt)"
 rss loaded
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
 python3 "$ROOT/tests/bench/reports_live.py" "$OUT/reports_live.tsv" "$OUT/results.json"

@@ -1,0 +1,440 @@
+// The agent workspace in a real browser: Debian's chromium driven by
+// playwright-core against a running suite, axe-core for accessibility.
+//   node tests/browser/run.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]
+//   node tests/browser/run.mjs --budget BASE_URL ADMIN_EMAIL ADMIN_TOKEN
+// --budget measures only the speed budget against a suite that already
+// holds its tickets (make bench, at 100,000), creating just an agent and
+// two views.
+// Prints "ok <step>" per step and "budget <name> <value>" for the speed
+// budget; exits non-zero on the first failure. Every wait polls for a
+// condition with a generous deadline (HD_TEST_TIME_SCALE stretches them).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const budgetOnly = process.argv[2] === '--budget';
+const [base, adminEmail, adminToken, shotDir = 'build/screenshots'] = process.argv.slice(budgetOnly ? 3 : 2);
+if (!base || !adminEmail || !adminToken) {
+  console.error('usage: run.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]');
+  process.exit(2);
+}
+const SCALE = Math.max(1, Number(process.env.HD_TEST_TIME_SCALE) || 1);
+const WAIT = 15000 * SCALE;
+const AGENT = { email: 'minji.kim@example.com', name: '김민지', password: 'Hana-desk-pw-2026!' };
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const adminAuth = 'Basic ' + Buffer.from(`${adminEmail}/token:${adminToken}`).toString('base64');
+const dirs = [];
+const budget = {};
+
+// Chromium may still write into its profile as it exits.
+function cleanup() {
+  for (const d of dirs) {
+    try { rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); } catch (e) { console.log(`note: ${d} left behind: ${e.code}`); }
+  }
+}
+
+function check(cond, what) {
+  if (!cond) throw new Error(`check failed: ${what}`);
+}
+
+async function api(method, path, body, auth = adminAuth) {
+  const res = await fetch(new URL(path, base), {
+    method, headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return json;
+}
+
+async function fixtures() {
+  const u = (await api('POST', '/api/v2/users/create_or_update', { user: { name: AGENT.name, email: AGENT.email, role: 'agent' } })).user;
+  await api('PUT', `/api/v2/users/${u.id}/password`, { password: AGENT.password });
+  const view = (await api('POST', '/api/v2/views', { view: { title: '실시간 테스트', all: [{ field: 'status', operator: 'less_than', value: 'solved' }, { field: 'current_tags', operator: 'includes', value: 'live' }] } })).view;
+  await api('POST', '/api/v2/views', { view: { title: '미해결 티켓', all: [{ field: 'status', operator: 'less_than', value: 'solved' }] } });
+  const macro = (await api('POST', '/api/v2/macros', { macro: { title: '환불 안내', actions: [
+    { field: 'comment_value', value: '환불은 영업일 기준 3일 안에 처리됩니다.' },
+    { field: 'status', value: 'pending' }] } })).macro;
+  // Knowledge beside the ticket: an article and a verified card on refunds.
+  const HC = '/api/v2/help_center';
+  const cat = (await api('POST', `${HC}/categories`, { category: { name: '결제', locale: 'ko' } })).category;
+  const sec = (await api('POST', `${HC}/categories/${cat.id}/sections`, { section: { name: '환불', locale: 'ko' } })).section;
+  await api('POST', `${HC}/sections/${sec.id}/articles`, { article: { title: '환불 정책 안내', body: '환불 요청은 구매 후 14일 안에 할 수 있습니다.', locale: 'ko' }, notify_subscribers: false });
+  const me = (await api('GET', '/api/v2/users/me')).user;
+  const card = (await api('POST', '/api/v2/hd/cards', { card: { title: '환불 처리 기간', content: '환불은 영업일 기준 3일 안에 처리됩니다.', collection: '결제', verifier: { user_id: me.id } } })).card;
+  await api('POST', `/api/v2/hd/cards/${card.id}/verify`);
+  const requester = { name: '이서연', email: 'seoyeon@example.com' };
+  const tk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '환불 요청드립니다', comment: { body: '지난주 주문한 상품을 환불하고 싶어요.' }, requester, tags: ['live'] } })).ticket;
+  await api('POST', '/api/v2/tickets', { ticket: { subject: '배송 문의', comment: { body: '언제 도착하나요?' }, requester } });
+  return { agent: u, view, macro, ticket: tk };
+}
+
+async function launch(locale) {
+  const dir = mkdtempSync(join(tmpdir(), 'hd-chromium-'));
+  dirs.push(dir);
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale,
+    timezoneId: 'Asia/Seoul', viewport: { width: 1360, height: 860 },
+  });
+  const page = ctx.pages()[0] || await ctx.newPage();
+  page.setDefaultTimeout(WAIT);
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  return { ctx, page, problems };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: false });
+}
+
+async function axe(page, screen) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) console.log(`axe ${screen}: ${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  check(bad.length === 0, `axe-core finds no serious or critical violation on ${screen}`);
+}
+
+// Bytes on the wire (compressed) for /agent/ and its static files.
+async function firstLoad(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const urls = new Map();
+  let bytes = 0;
+  cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+  cdp.on('Network.loadingFinished', (e) => {
+    const u = urls.get(e.requestId) || '';
+    if (u.includes('/agent/')) bytes += e.encodedDataLength;
+  });
+  return { cdp, bytes: () => bytes };
+}
+
+// The ticket page after its side requests: names, requester, knowledge.
+async function ticketSettled(page) {
+  await page.waitForFunction(() => ![...document.querySelectorAll('#comments .author')].some((a) => a.textContent.startsWith('#'))
+    && !document.querySelector('#requester').textContent.includes('…') && !document.querySelector('#side').hidden
+    && !document.querySelector('#side-body').getAttribute('aria-busy'));
+}
+
+async function signIn(page, password) {
+  await page.fill('#signin-email', AGENT.email);
+  await page.fill('#signin-password', password);
+  await page.click('#signin-submit');
+}
+
+async function korean(fx) {
+  const { page, problems } = await launch('ko-KR');
+  const net = await firstLoad(page);
+  // Sign-in page; a wrong password is refused and said so.
+  await page.goto(new URL('/agent/', base).href);
+  await page.waitForSelector('#signin-form', { state: 'visible' });
+  await shot(page, 'ko-signin');
+  await axe(page, 'sign-in (ko)');
+  await signIn(page, 'wrong-password');
+  await page.waitForFunction(() => document.querySelector('#signin-error').textContent.trim() !== '');
+  check(await page.isVisible('#signin-form'), 'a bad password keeps the sign-in form');
+  console.log('ok sign-in refuses a bad password:', await page.textContent('#signin-error'));
+  await signIn(page, AGENT.password);
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.waitForFunction((id) => /^\d+$/.test(document.querySelector(`#view-count-${id}`)?.textContent || ''), fx.view.id);
+  budget.first_load_bytes = net.bytes();
+  await net.cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+  const cookies = await page.context().cookies();
+  const sc = cookies.find((c) => c.name === 'hd_session');
+  check(sc && sc.httpOnly && sc.sameSite === 'Lax', 'hd_session is HttpOnly and SameSite=Lax');
+  console.log('ok sign-in with the right password');
+
+  // A cookie-authenticated POST without X-CSRF-Token is refused.
+  const st = await page.evaluate(async () => (await fetch('/api/v2/tickets', { method: 'POST', credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: { subject: 'csrf', comment: { body: 'x' } } }) })).status);
+  check(st === 403, `a POST without X-CSRF-Token is 403 (got ${st})`);
+  console.log('ok CSRF: POST without X-CSRF-Token → 403');
+
+  // Time to interactive: a reload with the session already there.
+  await page.reload();
+  await page.waitForSelector('body[data-ready="1"]');
+  budget.interactive_ms = Math.round(await page.evaluate(() => window.hdPerf.marks.interactive));
+  budget.first_list_ms = Math.round(await page.evaluate(() => window.hdPerf.marks.firstList));
+
+  // The view count moves live when another client creates a matching ticket.
+  await page.click(`#view-${fx.view.id}`);
+  await page.waitForSelector('#list-body table');
+  const countOf = () => page.evaluate((id) => Number(document.querySelector(`#view-count-${id}`).textContent.replace(/\D/g, '')), fx.view.id);
+  const before = await countOf();
+  const t0 = Date.now();
+  const liveTk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '실시간 카운트', comment: { body: '새 티켓' }, tags: ['live'] } })).ticket;
+  await page.waitForFunction(([id, n]) => Number(document.querySelector(`#view-count-${id}`).textContent.replace(/\D/g, '')) === n, [fx.view.id, before + 1]);
+  budget.view_count_push_ms = Date.now() - t0;
+  check(await page.evaluate(() => document.body.dataset.stream) === 'open', 'the count came over the open stream');
+  // The gateway recounts at most once a second: two seconds is generous.
+  check(budget.view_count_push_ms <= 2000 * SCALE, `the new count was pushed (${budget.view_count_push_ms} ms)`);
+  console.log(`ok view count ${before} → ${before + 1} live`);
+  // Bulk: check the new ticket in the list and assign it to me.
+  await page.check(`#list-body input.pick[value="${liveTk.id}"]`);
+  await page.click('#bulk-me');
+  await page.waitForFunction(() => /\d/.test(document.querySelector('#bulk-msg')?.textContent || ''));
+  check(await page.isVisible('#list-body table'), 'assigning myself does not leave the list');
+  check((await api('GET', `/api/v2/tickets/${liveTk.id}`)).ticket.assignee_id === fx.agent.id, 'bulk assign set the assignee');
+  console.log('ok bulk assign to me');
+  budget.view_switch_ms = await page.evaluate(() => window.hdPerf.viewRender);
+  await shot(page, 'ko-views');
+  await axe(page, 'views (ko)');
+
+  // Open the ticket; an internal note and a public reply.
+  await page.goto(new URL(`/agent/#/tickets/${fx.ticket.id}`, base).href);
+  await page.waitForSelector('#ticket-title');
+  await page.waitForSelector('#macro-select option:nth-child(2)', { state: 'attached' });
+  budget.ticket_switch_ms = await page.evaluate(() => window.hdPerf.ticketRender);
+  await page.check('#c-internal');
+  await page.fill('#c-body', '내부 메모: 결제 내역 확인 필요');
+  await page.click('#c-send');
+  await page.waitForSelector('#comments li.internal');
+  await page.check('#c-public');
+  await page.fill('#c-body', '안녕하세요, 환불 도와드리겠습니다.');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#comments li.public').length >= 2);
+  const cs = (await api('GET', `/api/v2/tickets/${fx.ticket.id}/comments`)).comments;
+  const note = cs.find((c) => c.body.includes('내부 메모'));
+  const reply = cs.find((c) => c.body.includes('환불 도와드리겠습니다'));
+  check(note && note.public === false, 'the internal note is public:false in the API');
+  check(reply && reply.public === true, 'the public reply is public:true in the API');
+  console.log('ok internal note (public:false) and public reply (public:true)');
+  // Collision: someone else changes the ticket while we compose.
+  await page.fill('#c-body', '작성 중인 답변');
+  await api('PUT', `/api/v2/tickets/${fx.ticket.id}`, { ticket: { priority: 'high' } });
+  await page.waitForSelector('#stale:not([hidden])');
+  const stale = await page.textContent('#stale');
+  check(/admin/i.test(stale), `the warning names who changed the ticket: ${stale}`);
+  const before2 = await page.$$eval('#comments li', (l) => l.length);
+  await page.click('#c-send');
+  await page.waitForFunction(() => (document.querySelector('#c-error')?.textContent || '').trim() !== '');
+  check(await page.$$eval('#comments li', (l) => l.length) === before2, 'a stale reply is held back for confirmation');
+  await page.click('#stale button');
+  await page.waitForFunction(() => document.querySelector('#f-priority')?.value === 'high');
+  check(await page.inputValue('#c-body') === '작성 중인 답변', 'reloading keeps the draft');
+  await page.fill('#c-body', '');
+  console.log('ok collision warning:', stale.trim());
+  await ticketSettled(page);
+  check(await page.isVisible('#side-body .badge.ok'), 'the knowledge panel shows the verified card');
+  await shot(page, 'ko-ticket');
+  await axe(page, 'ticket (ko)');
+
+  // A macro: preview first, then apply and send.
+  await page.selectOption('#macro-select', String(fx.macro.id));
+  await page.click('#macro-preview-btn');
+  await page.waitForSelector('#macro-preview blockquote');
+  check((await page.textContent('#macro-preview')).includes('영업일 기준 3일'), 'the macro preview shows its comment');
+  check((await api('GET', `/api/v2/tickets/${fx.ticket.id}`)).ticket.status !== 'pending', 'the preview changes nothing');
+  await page.locator('#macro-preview').scrollIntoViewIfNeeded();
+  await shot(page, 'ko-macro-preview');
+  await page.click('#macro-apply');
+  check((await page.inputValue('#c-body')).includes('영업일 기준 3일'), 'applying fills the composer');
+  check(await page.inputValue('#f-status') === 'pending', 'applying sets the status field');
+  await page.click('#c-send');
+  await page.waitForFunction(async (id) => (await (await fetch(`/api/v2/tickets/${id}`)).json()).ticket.status === 'pending', fx.ticket.id);
+  console.log('ok macro previewed, applied and sent (status pending)');
+
+  // A side conversation by e-mail.
+  await page.waitForSelector('#sc-details');
+  await page.click('#sc-details summary');
+  await page.fill('#sc-to', 'warehouse@vendor.example');
+  await page.fill('#sc-body', '재고 확인 부탁드립니다.');
+  await page.click('#sc-send');
+  await page.waitForSelector('#sc-list li.sc');
+  const scs = (await api('GET', `/api/v2/tickets/${fx.ticket.id}/side_conversations`)).side_conversations;
+  check(scs.length === 1, 'one side conversation in the API');
+  console.log('ok side conversation started');
+
+  // Presence: a Korean working state.
+  const opts = await page.$$eval('#presence-select option', (os) => os.map((o) => o.value));
+  const busy = opts.find((o) => o === '통화중') || opts.find((o) => o !== 'online');
+  await page.selectOption('#presence-select', busy);
+  const me = fx.agent.id;
+  const deadline = Date.now() + WAIT;
+  let state = '';
+  while (Date.now() < deadline && state !== busy) {
+    state = (await api('GET', `/api/v2/hd/agents/${me}/presence`)).presence.state;
+    if (state !== busy) await new Promise((r) => setTimeout(r, 100));
+  }
+  check(state === busy, `presence is ${busy} in the API (got ${state})`);
+  console.log(`ok presence → ${busy}`);
+
+  // Korean search typed through IME composition: nothing runs mid-way.
+  await page.click('#search-input');
+  const cdp = await page.context().newCDPSession(page);
+  const hashBefore = await page.evaluate(() => location.hash);
+  for (const part of ['ㅎ', '호', '환']) await cdp.send('Input.imeSetComposition', { text: part, selectionStart: part.length, selectionEnd: part.length });
+  await page.evaluate(() => document.querySelector('#search-input').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', keyCode: 229, isComposing: true, bubbles: true })));
+  check(await page.evaluate(() => document.querySelector('#search-input').dataset.composing === '1'), 'the composition is open');
+  check(await page.evaluate(() => location.hash) === hashBefore, 'Enter during composition does not search');
+  await cdp.send('Input.insertText', { text: '환불' });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => location.hash.startsWith('#/search'));
+  await page.waitForFunction((id) => !!document.querySelector(`#search-results a[href="#/tickets/${id}"]`), fx.ticket.id);
+  check(decodeURIComponent(await page.evaluate(() => location.hash)).endsWith('q=환불'), 'the query is the whole composed word');
+  console.log('ok Korean search through IME composition');
+
+  // The wallboard shows a new queued ticket within a second.
+  await page.goto(new URL('/agent/#/wallboard', base).href);
+  await page.waitForSelector('#wb[data-queued]');
+  await shot(page, 'ko-wallboard');
+  await axe(page, 'wallboard (ko)');
+  const q0 = Number(await page.getAttribute('#wb', 'data-queued'));
+  const w0 = Date.now();
+  await api('POST', '/api/v2/tickets', { ticket: { subject: '대기열 테스트', comment: { body: '대기 중' } } });
+  await page.waitForFunction((n) => Number(document.querySelector('#wb')?.dataset.queued) > n, q0);
+  budget.wallboard_ms = Date.now() - w0;
+  check(budget.wallboard_ms <= 1000 * SCALE, `the wallboard showed the ticket within a second (${budget.wallboard_ms} ms)`);
+  console.log(`ok wallboard queued ${q0} → ${q0 + 1} in ${budget.wallboard_ms} ms`);
+
+  // Shortcuts: ? opens the help, Esc closes it, g v goes to views.
+  await page.keyboard.press('?');
+  await page.waitForSelector('#overlay:not([hidden])');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#overlay', { state: 'hidden' });
+  await page.keyboard.press('g');
+  await page.keyboard.press('v');
+  await page.waitForSelector('#list-body');
+  console.log('ok keyboard shortcuts');
+  check(!problems.some((p) => /Content Security Policy/i.test(p)), `no CSP violations: ${problems.join(' | ')}`);
+  await page.context().close();
+}
+
+async function english(fx) {
+  const { page } = await launch('en-US');
+  await page.goto(new URL('/agent/', base).href);
+  await page.waitForSelector('#signin-form', { state: 'visible' });
+  check((await page.textContent('#signin-submit')).trim() === 'Sign in', 'English by the browser locale');
+  await shot(page, 'en-signin');
+  // Forgot password: the request is accepted; a bad link's token is refused.
+  await page.click('#forgot summary');
+  await page.fill('#forgot-email', AGENT.email);
+  await page.click('#forgot-form button');
+  await page.waitForFunction(() => (document.querySelector('#forgot-msg')?.textContent || '').includes('reset link'));
+  await page.goto(new URL('/agent/#/password_reset/not-a-token', base).href);
+  await page.reload();
+  await page.waitForSelector('#newpw-form', { state: 'visible' });
+  await page.fill('#newpw', 'Another-pass-2026!');
+  await page.fill('#newpw2', 'Another-pass-2026!');
+  await page.click('#newpw-form button');
+  await page.waitForFunction(() => (document.querySelector('#newpw-msg')?.textContent || '').includes('link'));
+  console.log('ok password reset request and a refused token:', (await page.textContent('#newpw-msg')).trim());
+  await page.goto(new URL('/agent/', base).href);
+  await page.reload();
+  await page.waitForSelector('#signin-form', { state: 'visible' });
+  await signIn(page, AGENT.password);
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.click(`#view-${fx.view.id}`);
+  await page.waitForSelector('#list-body table');
+  await shot(page, 'en-views');
+  await axe(page, 'views (en)');
+  await page.goto(new URL(`/agent/#/tickets/${fx.ticket.id}`, base).href);
+  await page.waitForSelector('#comments li.internal');
+  await ticketSettled(page);
+  await shot(page, 'en-ticket');
+  await axe(page, 'ticket (en)');
+  await page.goto(new URL('/agent/#/wallboard', base).href);
+  await page.waitForSelector('#wb[data-queued]');
+  await shot(page, 'en-wallboard');
+  console.log('ok English screens');
+  await page.context().close();
+}
+
+// Every literal t('key') of the app exists in Korean and English, and both
+// tables hold the same keys.
+async function i18nComplete() {
+  const ws = new URL('../../services/workspace/', import.meta.url);
+  const ko = (await import(new URL('i18n/ko.js', ws))).default;
+  const en = (await import(new URL('i18n/en.js', ws))).default;
+  const one = Object.keys(ko).filter((k) => !(k in en)).concat(Object.keys(en).filter((k) => !(k in ko)));
+  check(one.length === 0, `keys in only one language: ${one.join(', ')}`);
+  const used = new Set();
+  for (const f of readdirSync(new URL('js/', ws))) {
+    for (const m of readFileSync(new URL(`js/${f}`, ws), 'utf8').matchAll(/\bt\('([a-z_.]+)'/g)) used.add(m[1]);
+  }
+  for (const m of readFileSync(new URL('index.html', ws), 'utf8').matchAll(/data-i18n(?:-label|-ph|-title)?="([a-z_.]+)"/g)) used.add(m[1]);
+  const missing = [...used].filter((k) => !(k in ko));
+  check(missing.length === 0, `strings without a translation: ${missing.join(', ')}`);
+  console.log(`ok i18n: ${Object.keys(ko).length} strings in ko and en, ${used.size} used literally`);
+}
+
+// The speed budget on a big suite: first load, interactive, and the worst
+// of several view and ticket switches (render after the data arrived, and
+// click to screen for information).
+async function budgetRun() {
+  const u = (await api('POST', '/api/v2/users/create_or_update', { user: { name: AGENT.name, email: AGENT.email, role: 'agent' } })).user;
+  await api('PUT', `/api/v2/users/${u.id}/password`, { password: AGENT.password });
+  const mk = async (title, order) => (await api('POST', '/api/v2/views', { view: { title, all: [{ field: 'status', operator: 'less_than', value: 'solved' }],
+    output: { sort_by: 'created_at', sort_order: order } } })).view;
+  const views = [await mk('예산 최신', 'desc'), await mk('예산 오래된', 'asc')];
+  const { page } = await launch('ko-KR');
+  const net = await firstLoad(page);
+  await page.goto(new URL('/agent/', base).href);
+  await page.waitForSelector('#signin-form', { state: 'visible' });
+  await signIn(page, AGENT.password);
+  await page.waitForSelector('body[data-ready="1"]');
+  budget.first_load_bytes = net.bytes();
+  await net.cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
+  await page.reload();
+  await page.waitForSelector('body[data-ready="1"]');
+  budget.interactive_ms = Math.round(await page.evaluate(() => window.hdPerf.marks.interactive));
+  budget.first_list_ms = Math.round(await page.evaluate(() => window.hdPerf.marks.firstList));
+  let vmax = 0, vtotal = 0, tmax = 0, ttotal = 0;
+  for (let i = 0; i < 6; i++) {
+    const v = views[i % 2];
+    const t0 = Date.now();
+    await page.click(`#view-${v.id}`);
+    await page.waitForFunction((id) => document.querySelector('#list-body table') && document.querySelector('#views-list a[aria-current]')?.dataset.view === String(id), v.id);
+    vtotal = Math.max(vtotal, Date.now() - t0);
+    vmax = Math.max(vmax, await page.evaluate(() => window.hdPerf.viewRender));
+    const link = await page.$(`#list-body tbody tr:nth-child(${i + 1}) a.tlink`);
+    const t1 = Date.now();
+    await link.click();
+    await page.waitForSelector('#ticket-title');
+    ttotal = Math.max(ttotal, Date.now() - t1);
+    tmax = Math.max(tmax, await page.evaluate(() => window.hdPerf.ticketRender));
+  }
+  const count = await page.evaluate((id) => document.querySelector(`#view-count-${id}`).textContent, views[0].id);
+  Object.assign(budget, { view_switch_ms: vmax, ticket_switch_ms: tmax, view_switch_click_to_screen_ms: vtotal, ticket_switch_click_to_screen_ms: ttotal, tickets_in_view: count });
+  await page.context().close();
+}
+
+async function main() {
+  mkdirSync(shotDir, { recursive: true });
+  if (budgetOnly) {
+    try { await budgetRun(); } finally { cleanup(); }
+    return report();
+  }
+  await i18nComplete();
+  const t0 = Date.now();
+  const fx = await fixtures();
+  try {
+    await korean(fx);
+    await english(fx);
+  } finally {
+    cleanup();
+  }
+  report();
+  console.log(`browser: all passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shotDir}`);
+}
+
+function report() {
+  for (const [k, v] of Object.entries(budget)) console.log(`budget ${k} ${typeof v === 'number' ? Math.round(v * 10) / 10 : v}`);
+  check(budget.first_load_bytes <= 150 * 1024, `first load ≤ 150 KB (${budget.first_load_bytes} bytes)`);
+  check(budget.interactive_ms <= 1000 * SCALE, `interactive ≤ 1 s (${budget.interactive_ms} ms)`);
+  check(budget.view_switch_ms <= 100 * SCALE && budget.ticket_switch_ms <= 100 * SCALE, 'view/ticket switch ≤ 100 ms after data arrives');
+}
+
+main().catch((e) => {
+  console.error(`FAIL ${e.stack || e}`);
+  cleanup();
+  process.exit(1);
+});
