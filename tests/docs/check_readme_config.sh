@@ -19,7 +19,9 @@ if [ -z "$table" ]; then
   echo "FAIL readme-config-table: no table under '## Configuration' in README.md"
   exit 1
 fi
-services=$(find services -mindepth 1 -maxdepth 1 -type d ! -name gateway -printf '%f\n' | tr 'a-z' 'A-Z')  # the gateway has no RPC or event URL
+# The services with RPC and event URLs: the Makefile's SERVICES but the
+# gateway (services/workspace holds the web app, not a service).
+services=$(sed -n 's/^SERVICES := //p' Makefile | tr ' ' '\n' | grep -v '^gateway$' | tr 'a-z' 'A-Z')
 documented=$(grep -oE 'HD_[A-Z0-9_<>]+' <<<"$table" | while read -r v; do
   if [[ "$v" == *"<SERVICE>"* ]]; then
     for s in $services; do echo "${v/<SERVICE>/$s}"; done
