@@ -107,9 +107,30 @@ if [ -z "$token" ] && [ -r "$HD_DATA/admin-credentials" ]; then
   token=$(sed -n 's/^token=//p' "$HD_DATA/admin-credentials")
   email=$(sed -n 's/^email=//p' "$HD_DATA/admin-credentials")
 fi
+# The workspace signs people in by password: on the first start of a data
+# directory the admin gets a generated one, set through the API with the
+# token and kept (0600) beside it in admin-credentials.
+password=""
+creds="$HD_DATA/admin-credentials"
+if [ -w "$creds" ]; then
+  password=$(sed -n 's/^password=//p' "$creds")
+  if [ -z "$password" ] && [ -n "$token" ]; then
+    api="http://127.0.0.1:$HD_HTTP_PORT/api/v2"
+    new=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    id=$(curl -fsS -u "$email/token:$token" "$api/users/me" 2>/dev/null |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["user"]["id"])' 2>/dev/null)
+    if [ -n "$id" ] && curl -fsS -o /dev/null -u "$email/token:$token" -X PUT \
+      -H 'Content-Type: application/json' -d "{\"password\":\"$new\"}" \
+      "$api/users/$id/password" 2>/dev/null; then
+      printf 'password=%s\n' "$new" >>"$creds"
+      password=$new
+    fi
+  fi
+fi
 cat <<MSG
 
 Hana Desk is running.
+  workspace  http://127.0.0.1:$HD_HTTP_PORT/agent/   (sign in as $email${password:+, password $password})
   API        http://127.0.0.1:$HD_HTTP_PORT/api/v2
   admin      $email
   API token  ${token:-(set by HD_ADMIN_TOKEN on first start)}

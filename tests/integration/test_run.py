@@ -2,6 +2,7 @@
 suite, prints where to connect, and the README's curl example works. Its
 supervisor restarts crashed services only: a clean exit stays stopped, and a
 refused configuration stops the suite with the service's message."""
+import json
 import os
 import re
 import signal
@@ -75,6 +76,15 @@ def test_make_run_prints_credentials_and_readme_example_works(ctx):
         assert len(token) >= 32, out
         cred = os.path.join(tmp, "var", "admin-credentials")
         assert oct(os.stat(cred).st_mode & 0o777) == "0o600"
+        # The workspace's address and a generated password that signs in.
+        m = re.search(r"workspace\s+(http://127\.0\.0\.1:\d+/agent/)\s+\(sign in as (\S+), password (\S+)\)", out)
+        assert m and m.group(2) == email, out
+        assert f"password={m.group(3)}" in open(cred).read()
+        sign_in = subprocess.run(
+            ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
+             "-d", json.dumps({"session": {"email": email, "password": m.group(3)}}),
+             f"http://127.0.0.1:{port}/api/v2/hd/session"], capture_output=True, text=True, timeout=30)
+        assert sign_in.stdout in ("200", "201"), sign_in
         script = readme_example(ctx.root).replace("8080", str(port))
         script = re.sub(r"^EMAIL=.*$", f"EMAIL={email} TOKEN={token}", script, flags=re.M)
         res = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60)
