@@ -13,6 +13,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:http';
 
 const budgetOnly = process.argv[2] === '--budget';
 const [base, adminEmail, adminToken, shotDir = 'build/screenshots'] = process.argv.slice(budgetOnly ? 3 : 2);
@@ -39,6 +40,32 @@ function cleanup() {
 
 function check(cond, what) {
   if (!cond) throw new Error(`check failed: ${what}`);
+}
+
+// Polls fn until it returns something truthy (and returns that).
+async function until(fn, what) {
+  const deadline = Date.now() + WAIT;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// A Slack-compatible incoming webhook on 127.0.0.1: keeps what it is sent.
+function slackReceiver() {
+  const got = [];
+  const srv = createServer((req, res) => {
+    const parts = [];
+    req.on('data', (c) => parts.push(c));
+    req.on('end', () => {
+      got.push({ path: req.url, body: Buffer.concat(parts).toString('utf8') });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+    });
+  });
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ got, url: `http://127.0.0.1:${srv.address().port}/hook`, close: () => srv.close() })));
 }
 
 async function api(method, path, body, auth = adminAuth) {
@@ -69,10 +96,22 @@ async function fixtures() {
   const me = (await api('GET', '/api/v2/users/me')).user;
   const card = (await api('POST', '/api/v2/hd/cards', { card: { title: '환불 처리 기간', content: '환불은 영업일 기준 3일 안에 처리됩니다.', collection: '결제', verifier: { user_id: me.id } } })).card;
   await api('POST', `/api/v2/hd/cards/${card.id}/verify`);
+  // Custom fields on a ticket form: a dropdown and an integer tested, the
+  // other types shown (and checked by axe).
+  const field = async (f) => (await api('POST', '/api/v2/ticket_fields', { ticket_field: f })).ticket_field;
+  const fields = {
+    kind: await field({ type: 'tagger', title: '문의 유형', custom_field_options: [{ name: '환불', value: 'kind_refund' }, { name: '교환', value: 'kind_exchange' }] }),
+    qty: await field({ type: 'integer', title: '주문 수량', description: '숫자만 입력' }),
+    rush: await field({ type: 'checkbox', title: '긴급 배송', tag: 'rush_delivery' }),
+    bought: await field({ type: 'date', title: '구매일' }),
+    goods: await field({ type: 'multiselect', title: '상품군', custom_field_options: [{ name: '의류', value: 'goods_clothes' }, { name: '가전', value: 'goods_appliance' }] }),
+    memo: await field({ type: 'textarea', title: '상담 메모' }),
+  };
+  const form = (await api('POST', '/api/v2/ticket_forms', { ticket_form: { name: '환불 양식', ticket_field_ids: Object.values(fields).map((f) => f.id) } })).ticket_form;
   const requester = { name: '이서연', email: 'seoyeon@example.com' };
-  const tk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '환불 요청드립니다', comment: { body: '지난주 주문한 상품을 환불하고 싶어요.' }, requester, tags: ['live'] } })).ticket;
+  const tk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '환불 요청드립니다', comment: { body: '지난주 주문한 상품을 환불하고 싶어요.' }, requester, tags: ['live'], ticket_form_id: form.id } })).ticket;
   await api('POST', '/api/v2/tickets', { ticket: { subject: '배송 문의', comment: { body: '언제 도착하나요?' }, requester } });
-  return { agent: u, view, macro, ticket: tk };
+  return { agent: u, view, macro, ticket: tk, fields, form };
 }
 
 async function launch(locale) {
@@ -121,7 +160,8 @@ async function firstLoad(page) {
 async function ticketSettled(page) {
   await page.waitForFunction(() => ![...document.querySelectorAll('#comments .author')].some((a) => a.textContent.startsWith('#'))
     && !document.querySelector('#requester').textContent.includes('…') && !document.querySelector('#side').hidden
-    && !document.querySelector('#side-body').getAttribute('aria-busy'));
+    && !document.querySelector('#side-body').getAttribute('aria-busy')
+    && document.querySelector('#cf-slot') && !document.querySelector('#cf-slot').getAttribute('aria-busy'));
 }
 
 async function signIn(page, password) {
@@ -252,6 +292,7 @@ async function korean(fx) {
   const scs = (await api('GET', `/api/v2/tickets/${fx.ticket.id}/side_conversations`)).side_conversations;
   check(scs.length === 1, 'one side conversation in the API');
   console.log('ok side conversation started');
+  await ticketPage(page, fx);
 
   // Presence: a Korean working state.
   const opts = await page.$$eval('#presence-select option', (os) => os.map((o) => o.value));
@@ -306,6 +347,120 @@ async function korean(fx) {
   console.log('ok keyboard shortcuts');
   check(!problems.some((p) => /Content Security Policy/i.test(p)), `no CSP violations: ${problems.join(' | ')}`);
   await page.context().close();
+}
+
+// The ticket page's fields, attachments, merge and Slack side
+// conversations, each checked through the API.
+async function ticketPage(page, fx) {
+  const tid = fx.ticket.id;
+  const ticketNow = async () => (await api('GET', `/api/v2/tickets/${tid}`)).ticket;
+  const cfOf = (tk, f) => (tk.custom_fields.find((c) => c.id === f.id) || {}).value;
+  // A re-render replaces #props; mark it to see the new one arrive.
+  const rerendered = async (act) => {
+    await page.evaluate(() => { document.querySelector('#props').dataset.old = '1'; });
+    await act();
+    await page.waitForSelector('#props:not([data-old])');
+    await page.waitForFunction(() => document.querySelector('#cf-slot') && !document.querySelector('#cf-slot').getAttribute('aria-busy'));
+  };
+
+  // 1. Custom fields of the ticket's form.
+  const { kind, qty, goods } = fx.fields;
+  await page.waitForSelector(`#cf-${kind.id}`);
+  check(await page.inputValue('#f-form') === String(fx.form.id), 'the ticket form is chosen');
+  for (const f of Object.values(fx.fields)) check(await page.$(`[id="cf-${f.id}"]`), `field ${f.title} (${f.type}) is shown`);
+  await page.selectOption(`#cf-${kind.id}`, 'kind_exchange');
+  await page.fill(`#cf-${qty.id}`, '2');
+  await page.check(`#cf-${goods.id}-1`);
+  await rerendered(() => page.click('#props button[type=submit]'));
+  const saved = await until(async () => { const tk = await ticketNow(); return cfOf(tk, kind) === 'kind_exchange' ? tk : null; }, 'the dropdown value in the API');
+  check(cfOf(saved, qty) === '2', `the integer is saved (${cfOf(saved, qty)})`);
+  check(JSON.stringify(cfOf(saved, goods)) === '["goods_appliance"]', `the multiselect is saved (${JSON.stringify(cfOf(saved, goods))})`);
+  check(await page.inputValue(`#cf-${kind.id}`) === 'kind_exchange', 'the page shows the saved dropdown value');
+  await page.fill(`#cf-${qty.id}`, '두 개');
+  await page.click('#props button[type=submit]');
+  await page.waitForFunction((id) => (document.querySelector(`#cf-${id}-error`)?.textContent || '').trim() !== '', qty.id);
+  const msg = (await page.textContent(`#cf-${qty.id}-error`)).trim();
+  check(/integer/.test(msg) && msg.startsWith(qty.title), `the API's message is beside the field: ${msg}`);
+  check(await page.getAttribute(`#cf-${qty.id}`, 'aria-invalid') === 'true', 'the field is marked invalid');
+  check(await page.evaluate(() => document.activeElement.id) === `cf-${qty.id}`, 'the focus goes to the invalid field');
+  check(cfOf(await ticketNow(), qty) === '2', 'the bad value was not saved');
+  await page.fill(`#cf-${qty.id}`, '2');
+  console.log(`ok custom fields saved (${kind.title} = 교환) and a bad value refused: ${msg}`);
+
+  // 2. An attachment on an internal note.
+  const content = '주문 번호 1234, 영수증 사본\n';
+  await page.check('#c-internal');
+  await page.setInputFiles('#c-files', { name: '영수증.txt', mimeType: 'text/plain', buffer: Buffer.from(content) });
+  await page.waitForSelector('#c-uploads li[data-token]');
+  await page.fill('#c-body', '영수증을 첨부합니다.');
+  await rerendered(() => page.click('#c-send'));
+  await page.waitForSelector('#comments li.internal ul.files a');
+  const note = (await api('GET', `/api/v2/tickets/${tid}/comments`)).comments.find((c) => c.body.includes('영수증을 첨부'));
+  check(note && note.public === false, 'the note with the file is internal');
+  const att = (note.attachments || [])[0];
+  check(att && att.file_name === '영수증.txt' && att.size === Buffer.byteLength(content), `the comment has the attachment: ${JSON.stringify(att)}`);
+  const href = await page.getAttribute('#comments li.internal ul.files a', 'href');
+  check(href === att.content_url && href.includes('?token='), `the link is the content_url as given: ${href}`);
+  // The agent's own session opens the link (the token alone is not enough).
+  const [st, got] = await page.evaluate(async (u) => { const r = await fetch(u); return [r.status, await r.text()]; }, href);
+  check(st === 200 && got === content, `the link serves the file to the agent (${st} ${got.slice(0, 120)})`);
+  console.log(`ok attachment on an internal note: ${att.file_name} (${att.size} bytes)`);
+
+  // 3. Slack side conversation to a local webhook, and a reply in its thread.
+  const hook = await slackReceiver();
+  try {
+    await page.click('#sc-details summary');
+    await page.check('#sc-via-slack');
+    check(await page.isHidden('#sc-to'), 'Slack hides the e-mail address');
+    await page.fill('#sc-webhook', hook.url);
+    await page.fill('#sc-subject', '재고 확인');
+    await page.fill('#sc-body', '슬랙으로 재고 확인 부탁드립니다.');
+    await page.click('#sc-send');
+    await page.waitForFunction(() => document.querySelectorAll('#sc-list li.sc').length === 2);
+    const scs = (await api('GET', `/api/v2/tickets/${tid}/side_conversations`)).side_conversations;
+    const sc = scs.find((x) => (x.participants || []).some((p) => p.slack_webhook_url === hook.url));
+    check(sc, 'the API lists the Slack side conversation');
+    const first = await until(() => hook.got.find((g) => g.body.includes('재고 확인 부탁')), 'the webhook received the message');
+    check(JSON.parse(first.body).text.includes('재고 확인'), `the webhook got {"text":…}: ${first.body}`);
+    await page.waitForSelector(`#sc-thread-${sc.id} .sc-msg`);
+    await page.fill(`#sc-reply-${sc.id}`, '추가로 입고 예정일도 알려주세요.');
+    await page.click(`#sc-thread-${sc.id} .sc-reply button[type=submit]`);
+    await page.waitForFunction((id) => document.querySelectorAll(`#sc-thread-${id} .sc-msg`).length === 2, sc.id);
+    await until(() => hook.got.find((g) => g.body.includes('입고 예정일')), 'the webhook received the reply');
+    console.log(`ok Slack side conversation listed, its reply in the thread (${hook.got.length} webhook posts)`);
+  } finally {
+    hook.close();
+  }
+  await page.locator('#sc-section').scrollIntoViewIfNeeded();
+  await shot(page, 'ko-ticket-side');
+
+  // 4. Merge a ticket into another through the keyboard-only dialog.
+  const src = (await api('POST', '/api/v2/tickets', { ticket: { subject: '중복 문의', comment: { body: '같은 문의를 또 보냅니다.' } } })).ticket;
+  const dst = (await api('POST', '/api/v2/tickets', { ticket: { subject: '원래 문의', comment: { body: '처음 문의입니다.' } } })).ticket;
+  await page.goto(new URL(`/agent/#/tickets/${src.id}`, base).href);
+  await page.waitForSelector('#merge-btn');
+  await page.focus('#merge-btn');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#merge-dialog[open]');
+  check(await page.evaluate(() => document.activeElement.id) === 'merge-target', 'the dialog takes the focus');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#merge-dialog', { state: 'detached' });
+  check(await page.evaluate(() => document.activeElement.id) === 'merge-btn', 'Esc closes it and gives the focus back');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#merge-dialog[open]');
+  await page.keyboard.type(String(dst.id));
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#merge-preview .merge-target');
+  check((await page.textContent('#merge-preview')).includes('원래 문의'), 'the dialog shows the target');
+  check(await page.evaluate(() => document.activeElement.id) === 'merge-next', 'the confirm button has the focus');
+  check((await api('GET', `/api/v2/tickets/${src.id}`)).ticket.status !== 'closed', 'nothing merges before the confirmation');
+  await shot(page, 'ko-merge');
+  await axe(page, 'merge dialog (ko)');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => location.hash === `#/tickets/${id}`, dst.id);
+  const closed = await until(async () => { const t = (await api('GET', `/api/v2/tickets/${src.id}`)).ticket; return t.status === 'closed' ? t : null; }, 'the source ticket closed');
+  check(closed.status === 'closed', 'the merged ticket is closed');
+  console.log(`ok merge #${src.id} → #${dst.id} (source closed)`);
 }
 
 async function english(fx) {

@@ -6,6 +6,8 @@ import { get, put } from './api.js';
 import { t } from './i18n.js';
 import { $, h, replace, announce } from './dom.js';
 import { fieldValues } from './ticket.js';
+import { clearFieldErrors, showFieldErrors } from './fields.js';
+import { attachments } from './uploads.js';
 
 let macros = null;
 
@@ -13,6 +15,7 @@ export function composer(slot, tk, { onSent, isStale, draft }) {
   let confirmed = false;
   let composing = false;
   const body = h('textarea', { id: 'c-body', rows: 6, 'aria-describedby': 'c-hint' });
+  const files = attachments(draft ? draft.files : []);
   const radio = (value, label, checked) => h('label', { class: `kind-${value}` },
     h('input', { type: 'radio', name: 'c-kind', id: `c-${value}`, value, checked }), label);
   const form = h('form', { id: 'composer', class: 'composer public', 'aria-labelledby': 'composer-title' },
@@ -22,6 +25,7 @@ export function composer(slot, tk, { onSent, isStale, draft }) {
     h('label', { for: 'c-body', id: 'c-label' }, t('composer.public_label')),
     body,
     h('small', { id: 'c-hint', class: 'muted' }, t('composer.hint')),
+    files.el,
     h('div', { class: 'macros' },
       h('label', { for: 'macro-select' }, t('macro.label')),
       h('select', { id: 'macro-select' }, h('option', { value: '' }, t('macro.choose'))),
@@ -64,18 +68,22 @@ export function composer(slot, tk, { onSent, isStale, draft }) {
       return;
     }
     $('#c-send').disabled = true;
+    clearFieldErrors();
     try {
-      const ticket = { ...fieldValues(), comment: { body: text, public: kind() === 'public' } };
+      const comment = { body: text, public: kind() === 'public' };
+      const uploads = await files.tokens();
+      if (uploads.length) comment.uploads = uploads;
+      const ticket = { ...fieldValues(), comment };
       await put(`/api/v2/tickets/${tk.id}`, { ticket });
       announce(t(kind() === 'public' ? 'composer.sent_public' : 'composer.sent_internal'));
       onSent();
     } catch (e) {
-      err.textContent = e.message;
+      err.textContent = showFieldErrors(e) ? t('field.invalid') : e.message;
       $('#c-send').disabled = false;
     }
   });
   loadMacros(tk, body);
-  return { draft: () => ({ body: body.value, kind: kind() }) };
+  return { draft: () => ({ body: body.value, kind: kind(), files: files.items() }), files: () => files.items().length };
 }
 
 async function loadMacros(tk, body) {

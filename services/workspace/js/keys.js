@@ -39,6 +39,7 @@ function move(step) {
 
 function onKey(ev) {
   if (ev.isComposing || ev.keyCode === 229) return;
+  if (document.querySelector('dialog[open]')) return; // a modal dialog has the keys
   if (!$('#overlay').hidden) {
     // The dialog keeps the focus until it is closed.
     if (ev.key === 'Escape') closeOverlay();

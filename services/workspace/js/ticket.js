@@ -7,6 +7,8 @@ import { $, h, replace, announce } from './dom.js';
 import { on } from './stream.js';
 import { session } from './state.js';
 import { composer } from './composer.js';
+import { mergeButton } from './merge.js';
+import { customFields, customValues, customDirty, clearFieldErrors, showFieldErrors } from './fields.js';
 
 const STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
@@ -49,7 +51,8 @@ function idle() {
   const draft = $('#c-body');
   const a = document.activeElement;
   const onControl = a && a !== document.body && a.id !== 'ticket-title' && a.closest('#main');
-  return !!draft && !draft.value.trim() && !($('#sc-details') && $('#sc-details').open) && !onControl;
+  return !!draft && !draft.value.trim() && !($('#sc-details') && $('#sc-details').open) && !onControl
+    && !customDirty() && !(open.comp && open.comp.files()) && !sideBusy();
 }
 
 // "I am looking at this ticket", every 20 s while it is open; the answer
@@ -119,7 +122,8 @@ export async function showTicket(id, keepDraft, keepFocus) {
         h('ol', { id: 'comments', class: 'comments', 'aria-live': 'polite' }, (cd.comments || []).map((c) => commentItem(c, tk)))),
       h('div', { id: 'composer-slot' })),
     h('div', { class: 'ticket-side' },
-      h('section', { 'aria-labelledby': 'props-title' }, h('h2', { id: 'props-title' }, t('ticket.properties')), propsForm(tk)),
+      h('section', { 'aria-labelledby': 'props-title' }, h('h2', { id: 'props-title' }, t('ticket.properties')), propsForm(tk),
+        tk.status !== 'closed' && isAgent() ? h('p', { class: 'merge' }, mergeButton(tk)) : null),
       h('section', { 'aria-labelledby': 'other-title' }, h('h2', { id: 'other-title' }, t('ticket.other_tickets')), h('ul', { id: 'other-tickets' })),
       h('section', { 'aria-labelledby': 'sc-title', id: 'sc-section' }, h('h2', { id: 'sc-title' }, t('sc.title')))));
   open.comp = composer($('#composer-slot'), tk, { onSent: () => showTicket(id), isStale: () => open.stale, draft });
@@ -128,10 +132,17 @@ export async function showTicket(id, keepDraft, keepFocus) {
   fillNames(cd.comments || []);
   fillRequester(tk);
   fillPeople(tk);
+  customFields($('#cf-slot'), tk);
   beatViewing(id);
-  import('./side.js').then((m) => m.sideConversations($('#sc-section'), tk));
+  import('./side.js').then((m) => { sideMod = m; m.sideConversations($('#sc-section'), tk); });
   import('./knowledge.js').then((m) => m.knowledgePanel(tk));
 }
+
+// side.js loads after the page; until then no reply is being written there.
+let sideMod = null;
+const sideBusy = () => !!(sideMod && sideMod.sideInUse());
+
+const isAgent = () => !session.user || !session.user.role || session.user.role === 'agent' || session.user.role === 'admin';
 
 // The SLA targets still running, with the time left (or overdue).
 function slaLine(tk) {
@@ -211,16 +222,19 @@ function propsForm(tk) {
     h('label', { for: 'f-tags' }, t('field.tags')),
     h('input', { id: 'f-tags', name: 'tags', value: (tk.tags || []).join(' '), 'aria-describedby': 'f-tags-hint' }),
     h('small', { id: 'f-tags-hint', class: 'muted' }, t('field.tags_hint')),
+    h('div', { id: 'cf-slot', class: 'cf-slot' }),
     h('p', { id: 'props-error', class: 'error', role: 'alert' }),
     h('button', { type: 'submit' }, t('field.save')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
+    $('#props-error').textContent = '';
+    clearFieldErrors();
     try {
       await put(`/api/v2/tickets/${tk.id}`, { ticket: fieldValues() });
       announce(t('field.saved'));
       showTicket(tk.id);
     } catch (e) {
-      $('#props-error').textContent = e.message;
+      $('#props-error').textContent = showFieldErrors(e) ? t('field.invalid') : e.message;
     }
   });
   return form;
@@ -234,7 +248,7 @@ export function fieldValues() {
   if (val('f-priority')) out.priority = val('f-priority');
   out.group_id = num('f-group');
   out.assignee_id = num('f-assignee');
-  return out;
+  return Object.assign(out, customValues());
 }
 
 async function fillPeople(tk) {
