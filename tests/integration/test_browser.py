@@ -3,7 +3,11 @@ driven by playwright-core (tests/browser/run.mjs) against a real suite whose
 gateway serves /agent/. The script signs in (good and bad password, CSRF
 refusal), watches a view count move live, writes an internal note and a
 public reply, applies a macro after its preview, starts a side
-conversation, changes presence, searches in Korean through IME composition
+conversation, sets custom fields of the ticket's form (and sees the API's
+message beside a bad value), attaches a file to an internal note, starts a
+side conversation toward a local Slack-compatible webhook and replies in
+its thread, merges a ticket through the keyboard-only dialog (each checked
+through the API), changes presence, searches in Korean through IME composition
 events, sees the wallboard pick up a queued ticket, runs axe-core on the
 main screens and writes Korean and English screenshots to
 build/screenshots/. It prints the speed budget ("budget name value")."""
