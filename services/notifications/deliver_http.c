@@ -136,6 +136,20 @@ static int webhook_headers(notify_xfer *x, const Hd__Webhook *w)
 	return rc;
 }
 
+/* A rule's webhook renders the ticket as notifications knows it; the rule
+ * came from routing, the ticket comes from intake, and the two sources are
+ * not ordered. Until intake's event arrives (bounded: a ticket that never
+ * comes is rendered with what there is), the delivery waits. */
+#define RULE_WAIT_MS 30000
+
+int notify_ticket_known(notify *n, hd_txn *t, uint64_t ticket_id)
+{
+	uint8_t k[8];
+	MDB_val v;
+	hd_key_u64(k, ticket_id);
+	return hd_txn_get(t, n->tickets, k, 8, &v) == HD_OK;
+}
+
 int notify_http_setup(notify *n, hd_txn *t, notify_xfer *x)
 {
 	Hd__Webhook *w = NULL;
@@ -143,7 +157,11 @@ int notify_http_setup(notify *n, hd_txn *t, notify_xfer *x)
 		int rc = notify_get_pb(t, n->webhooks, x->d->webhook_id,
 				       strlen(x->d->webhook_id),
 				       &hd__webhook__descriptor, (void **)&w);
-		if (!rc && x->d->template_[0]) { /* "webhook_rule" */
+		if (!rc && x->d->template_[0] && /* "webhook_rule" */
+		    !notify_ticket_known(n, t, x->d->ticket_id) &&
+		    hd_wall_ms() - x->d->created_at < RULE_WAIT_MS)
+			rc = HD_E_BEHIND;
+		if (!rc && x->d->template_[0]) {
 			char *body = NULL;
 			rc = notify_webhook_render(n, t, x->d->ticket_id,
 						   x->d->body, &body);

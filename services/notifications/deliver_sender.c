@@ -89,6 +89,10 @@ int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d)
 		rc = strcmp(d->kind, "mail") == 0 ? notify_smtp_setup(n, t, x)
 						  : notify_http_setup(n, t, x);
 	}
+	if (rc == HD_E_BEHIND) { /* waits for its ticket: a later pass */
+		xfer_free(x);
+		return -1;
+	}
 	if (rc) {
 		fail_now(s, d,
 			 rc == HD_E_NOTFOUND ? "webhook deleted"

@@ -179,6 +179,8 @@ uint64_t notify_sender_in_flight(notify *n);
 struct curl_slist;
 typedef struct notify_xfer notify_xfer;
 int notify_http_setup(notify *n, hd_txn *t, notify_xfer *x);
+/* 1 when intake's copy of the ticket has reached notifications. */
+int notify_ticket_known(notify *n, hd_txn *t, uint64_t ticket_id);
 int notify_smtp_setup(notify *n, hd_txn *t, notify_xfer *x);
 /* Signature headers (API.md §11): base64(HMAC-SHA256(secret, ts + body)). */
 int notify_sign(const char *secret, const char *ts, const char *body,

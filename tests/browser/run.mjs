@@ -581,11 +581,20 @@ async function main() {
   console.log(`browser: all passed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${shotDir}`);
 }
 
+// Bytes are checked everywhere. Times are the speed budget: make bench
+// (--budget, a quiet machine and a big suite) holds them; in make test, on
+// a machine that may be busy, they are reported beside their targets.
 function report() {
   for (const [k, v] of Object.entries(budget)) console.log(`budget ${k} ${typeof v === 'number' ? Math.round(v * 10) / 10 : v}`);
   check(budget.first_load_bytes <= 150 * 1024, `first load ≤ 150 KB (${budget.first_load_bytes} bytes)`);
-  check(budget.interactive_ms <= 1000 * SCALE, `interactive ≤ 1 s (${budget.interactive_ms} ms)`);
-  check(budget.view_switch_ms <= 100 * SCALE && budget.ticket_switch_ms <= 100 * SCALE, 'view/ticket switch ≤ 100 ms after data arrives');
+  const timed = [
+    [budget.interactive_ms <= 1000, `interactive ≤ 1 s (${budget.interactive_ms} ms)`],
+    [budget.view_switch_ms <= 100 && budget.ticket_switch_ms <= 100, 'view/ticket switch ≤ 100 ms after data arrives'],
+  ];
+  for (const [holds, what] of timed) {
+    if (budgetOnly) check(holds, what);
+    else console.log(`budget-target ${holds ? 'holds' : 'misses'}: ${what}`);
+  }
 }
 
 main().catch((e) => {
