@@ -12,12 +12,12 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/time_iso.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_IDEM_KEY 200
 
@@ -202,11 +202,8 @@ static int stale(write_job *j, const Hd__Ticket *before)
 	json_t *stamp = json_object_get(j->obj, "updated_stamp");
 	if (!json_is_true(safe) || !before)
 		return HD_OK;
-	char iso[32];
-	time_t secs = (time_t)(before->updated_at / 1000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char iso[HD_TIME_ISO_LEN];
+	hd_time_iso(before->updated_at, iso);
 	if (json_is_string(stamp) && strcmp(json_string_value(stamp), iso) == 0)
 		return HD_OK;
 	return hd_rpc_fail(j->rep, HD_E_CONFLICT, "updated_stamp",

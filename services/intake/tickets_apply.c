@@ -5,6 +5,7 @@
 
 #include "hd/err.h"
 #include "hd/text.h"
+#include "hd/time_iso.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -436,7 +437,6 @@ static int set_field(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
 static char *field_json(const Hd__Ticket *tk, const fdef *f)
 {
 	json_t *v = NULL;
-	char iso[32];
 	switch (f->kind) {
 	case K_STR:
 	case K_ENUM: {
@@ -462,12 +462,7 @@ static char *field_json(const Hd__Ticket *tk, const fdef *f)
 			json_array_append_new(v, json_string(tk->tags[i]));
 		break;
 	case K_TIME: {
-		int64_t ms = *AT(tk, f, const int64_t);
-		time_t secs = (time_t)(ms / 1000);
-		struct tm tm;
-		gmtime_r(&secs, &tm);
-		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		v = ms ? json_string(iso) : json_null();
+		v = hd_time_json(*AT(tk, f, const int64_t));
 		break;
 	}
 	case K_CUSTOM:

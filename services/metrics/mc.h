@@ -62,8 +62,6 @@ json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have);
 /* The ticket_metric_event object. */
 json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
 		       bool have);
-/* ISO 8601 "…Z" or null for 0. */
-json_t *mc_time_json(int64_t ms);
 
 /* mc_csat.c: ratings from ticket events; the satisfaction_rating object;
  * score filters (API.md §10); aggregates. */
