@@ -92,7 +92,7 @@ int notify_put_pb_u64(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
 uint64_t notify_next_id(notify *n, hd_txn *t)
 {
 	uint64_t id = 0;
-	hd_txn_add_u64(t, n->counters, "next_id", 1, &id);
+	hd_txn_next_id(t, n->counters, "next_id", &id); /* sticky on failure */
 	return id;
 }
 
