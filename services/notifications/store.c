@@ -148,14 +148,3 @@ void notify_lane_key(uint8_t out[40], const char *lane, uint64_t id)
 	memcpy(out, lane, n < 32 ? n : 32);
 	hd_key_u64(out + 32, id);
 }
-
-int notify_set_str(char **field, const char *v)
-{
-	char *s = strdup(v ? v : "");
-	if (!s)
-		return HD_E_NOMEM;
-	if (*field && *field != protobuf_c_empty_string)
-		free(*field);
-	*field = s;
-	return HD_OK;
-}
