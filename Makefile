@@ -1,6 +1,8 @@
 # Hana Desk — build, run and test the whole suite.
 #   make run     install what is missing, build, start every service
 #   make test    install what is missing, build with ASan+UBSan, run all tests
+#   make test-unit [T=name]  the cmocka tests (or only test_<name>), ASan
+#   make test-integration [T=filter]  integration tests matching the filter
 #   make lint    formatting and banned functions
 # Outputs go to build/ (never committed).
 
@@ -80,13 +82,13 @@ fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all build deps run test bench chaos fuzz fuzz-bins unit integration lint format clean proto help
+.PHONY: all build deps run test test-unit test-integration bench chaos fuzz fuzz-bins lint format clean proto help
 .SECONDARY:
 
 all: build
 
 help:
-	@echo "make run | make test | make bench | make chaos | make fuzz | make lint | make format | make clean"
+	@echo "make run | make test | make test-unit [T=name] | make test-integration [T=filter] | make bench | make chaos | make fuzz | make lint | make format | make clean"
 
 deps:
 	@scripts/deps.sh
@@ -201,6 +203,18 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory build MODE=asan
 	@tests/run.sh build/asan
+
+# One-at-a-time runs on the sanitizer build, each ending with its
+# "N passed, M failed" line. `make test-unit T=buf` runs test_buf only;
+# `make test-integration T=test_tickets.test_auth` runs the integration
+# tests whose "module.function" contains T (all of them without T).
+test-unit:
+	@$(MAKE) --no-print-directory build MODE=asan
+	@tests/unit/run.sh build/asan '$(T)'
+
+test-integration:
+	@$(MAKE) --no-print-directory build MODE=asan
+	@python3 tests/integration/run.py build/asan/bin build/asan/tools '$(T)'
 
 bench: deps
 	@$(MAKE) --no-print-directory build MODE=release

@@ -210,6 +210,14 @@ int hd_txn_add_u64(hd_txn *t, MDB_dbi dbi, const char *key, uint64_t delta,
 	return hd_txn_put(t, dbi, key, strlen(key), b, 8);
 }
 
+int hd_txn_next_id(hd_txn *t, MDB_dbi dbi, const char *counter, uint64_t *id)
+{
+	uint64_t next = 0;
+	int rc = hd_txn_add_u64(t, dbi, counter, 1, &next);
+	*id = rc ? 0 : next;
+	return rc;
+}
+
 int hd_store_get_u64(hd_store *s, MDB_dbi dbi, const char *key, uint64_t *out)
 {
 	hd_txn t;

@@ -21,23 +21,13 @@ count() { # add "P F" to the totals
 }
 
 echo "== unit tests (cmocka, ASan+UBSan)"
-for t in "$BUILD"/tests/test_*; do
-  [ -x "$t" ] || continue
-  log="$OUT/$(basename "$t").log"
-  timeout 300 "$t" >"$log" 2>&1; rc=$?
-  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-  p=${p:-0}; f=${f:-0}
-  # A crash, a sanitizer report or a non-zero exit with no failure counted
-  # is still a failure.
-  if [ $rc -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  if grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$log"; then
-    [ "$f" -eq 0 ] && f=1
-  fi
-  echo "$(basename "$t"): $p passed, $f failed"
-  [ "$f" -ne 0 ] && cat "$log"
-  count "$p" "$f"
-done
+tests/unit/run.sh "$BUILD" | tee "$OUT/unit.log"
+line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$OUT/unit.log" | tail -1)
+if [ -n "$line" ]; then
+  count "$(echo "$line" | awk '{print $2}')" "$(echo "$line" | awk '{print $4}')"
+else
+  count 0 1
+fi
 
 echo "== fuzz corpora and saved crashes (replayed, ASan+UBSan)"
 for t in "$BUILD"/fuzz/fuzz_*; do

@@ -255,7 +255,6 @@ int64_t gw_auth_stale_ms(const gw *g);
 int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out);
 
 /* json.c */
-void gw_iso_time(int64_t ms, char out[21]);
 json_t *gw_time_json(int64_t ms);
 json_t *gw_str_or_null(const char *s);
 /* Parse a request body: 400 on invalid UTF-8 (naming the field) or bad

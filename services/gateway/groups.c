@@ -3,6 +3,7 @@
 #include "gw_users.h"
 
 #include "hd/err.h"
+#include "hd/time_iso.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,8 +51,8 @@ static int groups(gw *g, gw_req *r, bool assignable, bool count, gw_resp *out)
 		return rc;
 	out->status = 200;
 	if (count) {
-		char now[21];
-		gw_iso_time(hd_now_ms(), now);
+		char now[HD_TIME_ISO_LEN];
+		hd_time_iso(hd_now_ms(), now);
 		out->body =
 			json_pack("{s:{s:I, s:s}}", "count", "value",
 				  (json_int_t)l->count, "refreshed_at", now);

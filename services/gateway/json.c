@@ -3,26 +3,14 @@
 
 #include "hd/err.h"
 #include "hd/text.h"
+#include "hd/time_iso.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-void gw_iso_time(int64_t ms, char out[21])
-{
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 json_t *gw_time_json(int64_t ms)
 {
-	char iso[21];
-	if (ms <= 0)
-		return json_null();
-	gw_iso_time(ms, iso);
-	return json_string(iso);
+	return ms <= 0 ? json_null() : hd_time_json(ms);
 }
 
 json_t *gw_str_or_null(const char *s)

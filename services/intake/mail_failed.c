@@ -91,10 +91,10 @@ int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
 	if (rc == HD_OK) {
 		e->processed = true;
 		e->processed_at = hd_now_ms();
-		tk_set_str(&e->result, result); /* never frees the "" default */
+		rc = hd_pb_set_string(&e->result, result);
 		e->ticket_id = ticket_id;
-		rc = e->result ? intake_put_pb(t, mail_failed_dbi, id, e)
-			       : hd_txn_fail(t, HD_E_NOMEM);
+		rc = rc ? hd_txn_fail(t, rc)
+			: intake_put_pb(t, mail_failed_dbi, id, e);
 	}
 	hd__mail_failed__free_unpacked(e, NULL);
 	return rc;

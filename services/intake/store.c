@@ -1,5 +1,7 @@
 /* Helpers every intake module shares. Key layout of what this file owns:
  *   meta  counter name ("next_ticket", "next_user", …) → u64 next value
+ *         (the next one to give, not hd_txn_next_id's last one given:
+ *         kept so stores already written keep their ids)
  * Ids are INTAKE_ID(counter, shard). Each module's own sub-databases are
  * described at the top of that module's store file. */
 #include "intake.h"

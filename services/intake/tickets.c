@@ -12,12 +12,12 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/time_iso.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_IDEM_KEY 200
 
@@ -189,7 +189,9 @@ static int merge_close(write_job *j, const Hd__Ticket *before)
 				   "only agents merge tickets");
 	char prev[32];
 	snprintf(prev, sizeof prev, "\"%s\"", before->status);
-	tk_set_str(&j->tk->status, "closed");
+	int rc = hd_pb_set_string(&j->tk->status, "closed");
+	if (rc)
+		return rc;
 	if (!j->tk->solved_at)
 		j->tk->solved_at = hd_now_ms();
 	return tk_event(&j->ch, "Change", "status", "\"closed\"", prev);
@@ -202,11 +204,8 @@ static int stale(write_job *j, const Hd__Ticket *before)
 	json_t *stamp = json_object_get(j->obj, "updated_stamp");
 	if (!json_is_true(safe) || !before)
 		return HD_OK;
-	char iso[32];
-	time_t secs = (time_t)(before->updated_at / 1000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	char iso[HD_TIME_ISO_LEN];
+	hd_time_iso(before->updated_at, iso);
 	if (json_is_string(stamp) && strcmp(json_string_value(stamp), iso) == 0)
 		return HD_OK;
 	return hd_rpc_fail(j->rep, HD_E_CONFLICT, "updated_stamp",
@@ -235,10 +234,15 @@ static int comment_attachments(Hd__Comment *c, json_t *list)
 		a->id = (uint64_t)json_integer_value(json_object_get(x, "id"));
 		a->size = (uint64_t)json_integer_value(
 			json_object_get(x, "size"));
-		tk_set_str(&a->file_name,
-			   json_string_value(json_object_get(x, "file_name")));
-		tk_set_str(&a->content_type, json_string_value(json_object_get(
-						     x, "content_type")));
+		int rc = hd_pb_set_string(
+			&a->file_name,
+			json_string_value(json_object_get(x, "file_name")));
+		if (!rc)
+			rc = hd_pb_set_string(&a->content_type,
+					      json_string_value(json_object_get(
+						      x, "content_type")));
+		if (rc)
+			return rc;
 	}
 	return HD_OK;
 }
@@ -274,8 +278,9 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
 	e->comment_id = c.id;
 	e->is_public = c.public_;
 	e->author_id = c.author_id;
-	tk_set_str(&e->body, c.body);
-	tk_set_str(&e->html_body, c.html_body);
+	if ((rc = hd_pb_set_string(&e->body, c.body)) ||
+	    (rc = hd_pb_set_string(&e->html_body, c.html_body)))
+		return hd_txn_fail(t, rc);
 	j->tk->comment_count++;
 	if ((rc = comment_attachments(&c, j->ch.uploads)) == HD_OK) {
 		tk_put_child(t, tkdb.comments, c.ticket_id, c.id, &c);
@@ -303,10 +308,12 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 	au->ticket_id = j->tk->id;
 	au->created_at = now;
 	au->author_id = j->req->principal.user_id;
-	tk_set_str(&au->via_channel,
-		   j->hook && j->hook->via ? j->hook->via : j->tk->via_channel);
-	rc = tk_rule_audit_via(&j->req->principal, j->wr->audit_via_json, au,
-			       j->rep);
+	rc = hd_pb_set_string(&au->via_channel, j->hook && j->hook->via
+							? j->hook->via
+							: j->tk->via_channel);
+	if (!rc)
+		rc = tk_rule_audit_via(&j->req->principal,
+				       j->wr->audit_via_json, au, j->rep);
 	if (!rc)
 		rc = tk_rule_author(t, j->in, &j->req->principal, &j->ch);
 	if (rc)
@@ -386,7 +393,8 @@ static int new_ticket(hd_txn *t, write_job *j)
 	j->tk->requester_id = who->user_id;
 	j->tk->submitter_id = who->user_id;
 	j->tk->organization_id = who->organization_id;
-	tk_set_str(&j->tk->via_channel, "api");
+	if (!rc)
+		rc = hd_pb_set_string(&j->tk->via_channel, "api");
 	return rc;
 }
 
@@ -419,9 +427,10 @@ static int write_job_run(hd_txn *t, void *arg)
 		j->tk->updated_at =
 			now > j->tk->updated_at ? now : j->tk->updated_at + 1;
 		j->tk->updated_stamp++;
-		tk_note_updater(j->tk, &j->req->principal, j->wr, j->obj,
-				creating);
-		rc = record_audit(t, j, now);
+		rc = tk_note_updater(j->tk, &j->req->principal, j->wr, j->obj,
+				     creating);
+		if (!rc)
+			rc = record_audit(t, j, now);
 	}
 	if (!rc && creating)
 		rc = idem_store(t, j, hash);

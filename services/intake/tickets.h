@@ -59,8 +59,6 @@ int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
 	     const hd_principal *who, tk_change *ch, hd_rpc_rep *rep);
 /* A malloc'd copy of s (protobuf-c frees strings with free). */
 char *tk_strdup(const char *s);
-/* Replace *field (freeing it unless it is protobuf-c's empty default). */
-void tk_set_str(char **field, const char *v);
 /* Append an audit event; value/prev: JSON text or NULL. */
 int tk_event(tk_change *c, const char *type, const char *field,
 	     const char *value, const char *prev);
@@ -144,9 +142,9 @@ int tk_rule_audit_via(const hd_principal *who, const char *via_json,
 /* A system comment without author_id is the account owner's. */
 int tk_rule_author(hd_txn *t, intake *in, const hd_principal *who,
 		   tk_change *ch);
-/* Record the write's updater, role and via on tk. */
-void tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
-		     const Hd__TicketWriteRequest *wr, const json_t *obj,
-		     bool creating);
+/* Record the write's updater, role and via on tk. HD_E_NOMEM. */
+int tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
+		    const Hd__TicketWriteRequest *wr, const json_t *obj,
+		    bool creating);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "hd/err.h"
 #include "hd/text.h"
+#include "hd/time_iso.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -96,16 +97,6 @@ char *tk_strdup(const char *s)
 	return d;
 }
 
-void tk_set_str(char **field, const char *v)
-{
-	char *d = tk_strdup(v);
-	if (!d)
-		return;
-	if (*field && *field != protobuf_c_empty_string)
-		free(*field);
-	*field = d;
-}
-
 void tk_change_release(tk_change *c)
 {
 	for (size_t i = 0; i < c->nev; i++)
@@ -129,11 +120,17 @@ int tk_event(tk_change *c, const char *type, const char *field,
 	if (!e)
 		return HD_E_NOMEM;
 	hd__audit_event__init(e);
-	tk_set_str(&e->type, type);
-	tk_set_str(&e->field_name, field);
-	tk_set_str(&e->value_json, value ? value : "null");
-	if (prev)
-		tk_set_str(&e->previous_value_json, prev);
+	int rc = hd_pb_set_string(&e->type, type);
+	if (!rc)
+		rc = hd_pb_set_string(&e->field_name, field);
+	if (!rc)
+		rc = hd_pb_set_string(&e->value_json, value ? value : "null");
+	if (!rc && prev)
+		rc = hd_pb_set_string(&e->previous_value_json, prev);
+	if (rc) {
+		hd__audit_event__free_unpacked(e, NULL);
+		return rc;
+	}
 	c->ev[c->nev++] = e;
 	return HD_OK;
 }
@@ -228,37 +225,47 @@ static int set_tags(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
+/* HD_E_INVALID for a value of no custom field kind, HD_E_NOMEM. */
 static int custom_value(Hd__CustomFieldValue *c, json_t *val)
 {
 	if (json_is_null(val))
 		return HD_OK;
 	c->has_value = 1;
+	int rc = HD_OK;
 	if (json_is_string(val)) {
-		tk_set_str(&c->kind, "text");
-		tk_set_str(&c->text, json_string_value(val));
+		rc = hd_pb_set_string(&c->kind, "text");
+		if (!rc)
+			rc = hd_pb_set_string(&c->text, json_string_value(val));
 	} else if (json_is_boolean(val)) {
-		tk_set_str(&c->kind, "flag");
+		rc = hd_pb_set_string(&c->kind, "flag");
 		c->flag = json_is_true(val);
 	} else if (json_is_number(val)) {
 		char num[64];
 		snprintf(num, sizeof num, "%.17g", json_number_value(val));
-		tk_set_str(&c->kind, "text");
-		tk_set_str(&c->text, num);
+		rc = hd_pb_set_string(&c->kind, "text");
+		if (!rc)
+			rc = hd_pb_set_string(&c->text, num);
 	} else if (json_is_array(val)) {
-		tk_set_str(&c->kind, "tags");
+		if ((rc = hd_pb_set_string(&c->kind, "tags")))
+			return rc;
 		c->tags = calloc(json_array_size(val) + 1, sizeof *c->tags);
+		if (!c->tags)
+			return HD_E_NOMEM;
 		size_t i;
 		json_t *x;
 		json_array_foreach(val, i, x)
 		{
-			if (!json_is_string(x) || !c->tags)
+			if (!json_is_string(x))
 				return HD_E_INVALID;
-			c->tags[c->n_tags++] = tk_strdup(json_string_value(x));
+			char *tag = tk_strdup(json_string_value(x));
+			if (!tag)
+				return HD_E_NOMEM;
+			c->tags[c->n_tags++] = tag;
 		}
 	} else {
 		return HD_E_INVALID;
 	}
-	return HD_OK;
+	return rc;
 }
 
 /* custom_fields [{id, value}] replace the values of the named fields. */
@@ -301,10 +308,13 @@ static int set_custom(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 			a[tk->n_custom_fields++] = c;
 		}
 		json_t *val = json_object_get(x, "value");
-		if (custom_value(c, val ? val : json_null()))
+		int rc = custom_value(c, val ? val : json_null());
+		if (rc == HD_E_INVALID)
 			return bad(rep, "custom_fields",
 				   "a value must be a string, boolean, number, "
 				   "array of strings or null");
+		if (rc)
+			return rc;
 	}
 	return HD_OK;
 }
@@ -323,7 +333,9 @@ static int set_via(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 		    strspn(c, "abcdefghijklmnopqrstuvwxyz_") != strlen(c))
 			return bad(rep, "via",
 				   "channel must be a lower-case word");
-		tk_set_str(&tk->via_channel, c);
+		int rc = hd_pb_set_string(&tk->via_channel, c);
+		if (rc)
+			return rc;
 	}
 	if (src) {
 		char *text = json_dumps(src, JSON_COMPACT);
@@ -331,8 +343,10 @@ static int set_via(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 			free(text);
 			return bad(rep, "via", "source is too large");
 		}
-		tk_set_str(&tk->via_source_json, text);
+		int rc = hd_pb_set_string(&tk->via_source_json, text);
 		free(text);
+		if (rc)
+			return rc;
 	}
 	return HD_OK;
 }
@@ -351,10 +365,13 @@ static int set_csat(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 	if (ok != 2)
 		return bad(rep, "satisfaction_rating",
 			   "score must be offered, unoffered, good or bad");
-	tk_set_str(&tk->satisfaction_score, json_string_value(s));
-	tk_set_str(&tk->satisfaction_comment,
-		   json_is_string(c) ? json_string_value(c) : "");
-	return HD_OK;
+	int rc =
+		hd_pb_set_string(&tk->satisfaction_score, json_string_value(s));
+	if (!rc)
+		rc = hd_pb_set_string(&tk->satisfaction_comment,
+				      json_is_string(c) ? json_string_value(c)
+							: "");
+	return rc;
 }
 
 static int check_text(const fdef *f, const char *s, hd_rpc_rep *rep)
@@ -379,8 +396,7 @@ static int set_enum(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
 		snprintf(msg, sizeof msg, "'%.32s' is not a valid value", s);
 		return bad(rep, f->name, msg);
 	}
-	tk_set_str(AT(tk, f, char *), s);
-	return HD_OK;
+	return hd_pb_set_string(AT(tk, f, char *), s);
 }
 
 static int set_field(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
@@ -393,9 +409,9 @@ static int set_field(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
 		if (check_text(f, json_is_null(v) ? "" : json_string_value(v),
 			       rep))
 			return HD_E_INVALID;
-		tk_set_str(AT(tk, f, char *),
-			   json_is_null(v) ? "" : json_string_value(v));
-		return HD_OK;
+		return hd_pb_set_string(AT(tk, f, char *),
+					json_is_null(v) ? ""
+							: json_string_value(v));
 	case K_ENUM:
 		return set_enum(tk, f, v, rep);
 	case K_ID:
@@ -436,7 +452,6 @@ static int set_field(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
 static char *field_json(const Hd__Ticket *tk, const fdef *f)
 {
 	json_t *v = NULL;
-	char iso[32];
 	switch (f->kind) {
 	case K_STR:
 	case K_ENUM: {
@@ -462,12 +477,7 @@ static char *field_json(const Hd__Ticket *tk, const fdef *f)
 			json_array_append_new(v, json_string(tk->tags[i]));
 		break;
 	case K_TIME: {
-		int64_t ms = *AT(tk, f, const int64_t);
-		time_t secs = (time_t)(ms / 1000);
-		struct tm tm;
-		gmtime_r(&secs, &tm);
-		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		v = ms ? json_string(iso) : json_null();
+		v = hd_time_json(*AT(tk, f, const int64_t));
 		break;
 	}
 	case K_CUSTOM:
@@ -734,13 +744,14 @@ static int status_rules(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
 			const hd_principal *who, hd_rpc_rep *rep)
 {
 	int given = json_is_string(json_object_get(obj, "status"));
-	if (!tk->status[0])
-		tk_set_str(&tk->status, "new");
+	if (!tk->status[0] && hd_pb_set_string(&tk->status, "new"))
+		return HD_E_NOMEM;
 	if (given && before && strcmp(tk->status, "new") == 0 &&
 	    strcmp(before->status, "new") != 0)
 		return bad(rep, "status", "cannot go back to new");
-	if (tk->assignee_id && strcmp(tk->status, "new") == 0)
-		tk_set_str(&tk->status, "open");
+	if (tk->assignee_id && strcmp(tk->status, "new") == 0 &&
+	    hd_pb_set_string(&tk->status, "open"))
+		return HD_E_NOMEM;
 	int solving = strcmp(tk->status, "solved") == 0 ||
 		      strcmp(tk->status, "closed") == 0;
 	if (solving && !tk->assignee_id && intake_is_staff(who))
@@ -772,6 +783,6 @@ int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
 	if (!rc)
 		rc = status_rules(tk, before, obj, who, rep);
 	if (!rc && !before)
-		tk_set_str(&tk->description, ch->comment_body);
+		rc = hd_pb_set_string(&tk->description, ch->comment_body);
 	return rc;
 }

@@ -34,9 +34,13 @@ int tk_rule_audit_via(const hd_principal *who, const char *via_json,
 				 "audit_via_json: must be {\"channel\":\"…\","
 				 "\"source\":{…}}");
 	} else {
-		tk_set_str(&au->via_channel, json_string_value(ch));
+		rc = hd_pb_set_string(&au->via_channel, json_string_value(ch));
 		char *text = src ? json_dumps(src, JSON_COMPACT) : NULL;
-		tk_set_str(&au->via_source_json, text ? text : "");
+		if (!rc && src && !text)
+			rc = HD_E_NOMEM;
+		if (!rc)
+			rc = hd_pb_set_string(&au->via_source_json,
+					      text ? text : "");
 		free(text);
 	}
 	json_decref(via);
@@ -61,23 +65,25 @@ int tk_rule_author(hd_txn *t, intake *in, const hd_principal *who,
 
 /* The latest write's updater and via: a rule's via as given, a write that
  * named its via (mail, the portal) that channel, any other write "api". */
-void tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
-		     const Hd__TicketWriteRequest *wr, const json_t *obj,
-		     bool creating)
+int tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
+		    const Hd__TicketWriteRequest *wr, const json_t *obj,
+		    bool creating)
 {
 	tk->updater_id = who->user_id;
-	tk_set_str(&tk->updater_role, who->role);
+	int rc = hd_pb_set_string(&tk->updater_role, who->role);
+	if (rc)
+		return rc;
 	if (tk_is_system(who) && wr->audit_via_json[0] &&
-	    strlen(wr->audit_via_json) <= MAX_VIA_JSON) {
-		tk_set_str(&tk->update_via_json, wr->audit_via_json);
-		return;
-	}
+	    strlen(wr->audit_via_json) <= MAX_VIA_JSON)
+		return hd_pb_set_string(&tk->update_via_json,
+					wr->audit_via_json);
 	const char *channel = creating || json_object_get(obj, "via")
 				      ? tk->via_channel
 				      : "api";
 	json_t *via = json_pack("{s:s}", "channel", channel);
 	char *text = via ? json_dumps(via, JSON_COMPACT) : NULL;
-	tk_set_str(&tk->update_via_json, text ? text : "");
+	rc = text ? hd_pb_set_string(&tk->update_via_json, text) : HD_E_NOMEM;
 	free(text);
 	json_decref(via);
+	return rc;
 }

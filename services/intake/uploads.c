@@ -55,7 +55,8 @@ static int put_run(hd_txn *t, void *arg)
 		if (!j->up)
 			return HD_E_NOMEM;
 		hd__upload__init(j->up);
-		tk_set_str(&j->up->token, token);
+		if (hd_pb_set_string(&j->up->token, token))
+			return HD_E_NOMEM;
 		j->up->owner_id = j->req->principal.user_id;
 		j->up->expires_at = hd_now_ms() + TOKEN_LIFE_MS;
 	}

@@ -8,11 +8,11 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/time_iso.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct voice_job {
 	intake *in;
@@ -68,18 +68,6 @@ static int open_ticket(hd_txn *t, uint64_t customer, Hd__Ticket **out)
 	return rc;
 }
 
-static json_t *iso_or_null(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	char iso[32];
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(iso);
-}
-
 static json_t *str_or_null(const char *s)
 {
 	return s[0] ? json_string(s) : json_null();
@@ -95,9 +83,9 @@ static char *comment_data(const Hd__CallRecord *c)
 		c->outcome, "from", c->caller, "to", c->called, "recording_url",
 		str_or_null(c->recording_url), "transcription_text",
 		str_or_null(c->transcript), "started_at",
-		iso_or_null(c->started_at), "answered_at",
-		iso_or_null(c->answered_at), "ended_at",
-		iso_or_null(c->ended_at), "call_duration",
+		hd_time_json(c->started_at), "answered_at",
+		hd_time_json(c->answered_at), "ended_at",
+		hd_time_json(c->ended_at), "call_duration",
 		(json_int_t)c->talk_seconds, "wait_seconds",
 		(json_int_t)c->wait_seconds, "answered_by_id",
 		c->agent_id && c->answered_at

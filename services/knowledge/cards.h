@@ -51,8 +51,6 @@ enum { KB_CARD_F_TITLE, KB_CARD_F_CONTENT, KB_CARD_F_COLLECTION };
  * (main.c's setup); stop it (main.c's teardown). */
 int kb_cards_setup(kb *k, hd_svc *svc);
 void kb_cards_teardown(kb *k);
-/* The next id from meta's named counter (1, 2, …). */
-int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter, uint64_t *id);
 int kb_card_get(hd_txn *t, kb_cards *c, uint64_t id, Hd__Card **out);
 /* cards_search.c: the cards.search RPC (listed in kb_card_routes). */
 int kb_cards_search(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);

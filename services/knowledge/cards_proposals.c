@@ -31,7 +31,7 @@ static int propose_write(hd_txn *t, void *arg)
 	if (rc == HD_E_NOTFOUND)
 		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
 	if (!rc)
-		rc = kb_cards_next_id(t, j->c, "next_proposal", &p->id);
+		rc = hd_txn_next_id(t, j->c->meta, "next_proposal", &p->id);
 	if (!rc && hd_pb_set_string(&p->state, "pending"))
 		rc = HD_E_NOMEM;
 	if (!rc) {
@@ -99,7 +99,7 @@ static int accept(hd_txn *t, prop_job *j, Hd__CardProposal *p, Hd__Card **cardp)
 		card = *cardp = hd_pb_new(&hd__card__descriptor);
 		if (!card)
 			return HD_E_NOMEM;
-		rc = kb_cards_next_id(t, j->c, "next_card", &card->id);
+		rc = hd_txn_next_id(t, j->c->meta, "next_card", &card->id);
 		card->created_at = hd_now_ms();
 		card->owner_id = j->req->principal.user_id;
 		card->verifier_user_id = j->req->principal.user_id;

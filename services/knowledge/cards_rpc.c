@@ -78,7 +78,7 @@ static int save_write(hd_txn *t, void *arg)
 		rc = HD_E_NOMEM;
 	int64_t old_due = card ? kb_card_due(card) : 0;
 	if (!rc && create) {
-		rc = kb_cards_next_id(t, j->c, "next_card", &card->id);
+		rc = hd_txn_next_id(t, j->c->meta, "next_card", &card->id);
 		card->created_at = hd_now_ms();
 	}
 	if (!rc)

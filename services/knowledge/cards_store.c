@@ -44,14 +44,6 @@ void kb_cards_teardown(kb *k)
 	kb_cards_sweep_stop();
 }
 
-int kb_cards_next_id(hd_txn *t, kb_cards *c, const char *counter, uint64_t *id)
-{
-	uint64_t next = 0;
-	int rc = hd_txn_add_u64(t, c->meta, counter, 1, &next);
-	*id = next;
-	return rc;
-}
-
 int kb_card_get(hd_txn *t, kb_cards *c, uint64_t id, Hd__Card **out)
 {
 	return hd_txn_get_pb_id(t, c->cards, id, &hd__card__descriptor,

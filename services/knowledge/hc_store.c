@@ -34,7 +34,7 @@ int hc_next_id(hd_txn *t, const hc *h, const char *kind, uint64_t *id)
 {
 	char key[48];
 	snprintf(key, sizeof key, "next_%s", kind);
-	return hd_txn_add_u64(t, h->meta, key, 1, id);
+	return hd_txn_next_id(t, h->meta, key, id);
 }
 
 int hc_locale_id(hd_txn *t, const hc *h, const char *locale, bool assign,

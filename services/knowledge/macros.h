@@ -27,7 +27,6 @@ int kb_macro_get(hd_txn *t, kb_macros *m, uint64_t id, Hd__Macro **out);
 int kb_macro_put(hd_txn *t, kb_macros *m, const Hd__Macro *macro);
 /* Delete the macro and its usage counts. */
 int kb_macro_del(hd_txn *t, kb_macros *m, uint64_t id);
-int kb_macros_next_id(hd_txn *t, kb_macros *m, uint64_t *id);
 /* Count one application at business time now_ms. */
 int kb_macro_count_use(hd_txn *t, kb_macros *m, uint64_t id, int64_t now_ms);
 /* Fill macro's usage_1h/24h/7d/30d as of now_ms. */

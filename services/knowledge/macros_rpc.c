@@ -68,7 +68,7 @@ static int save_write(hd_txn *t, void *arg)
 		hd_rpc_fail(j->rep, rc, NULL,
 			    "agents may only write their personal macros");
 	if (!rc && !in->id)
-		rc = kb_macros_next_id(t, j->m, &in->id);
+		rc = hd_txn_next_id(t, j->m->meta, "next_macro", &in->id);
 	if (!rc) {
 		in->updated_at = hd_now_ms();
 		in->created_at = old ? old->created_at : in->updated_at;

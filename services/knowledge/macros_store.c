@@ -42,14 +42,6 @@ int kb_macro_put(hd_txn *t, kb_macros *m, const Hd__Macro *macro)
 	return hd_txn_put_pb_id(t, m->macros, macro->id, macro);
 }
 
-int kb_macros_next_id(hd_txn *t, kb_macros *m, uint64_t *id)
-{
-	uint64_t next = 0;
-	int rc = hd_txn_add_u64(t, m->meta, "next_macro", 1, &next);
-	*id = next;
-	return rc;
-}
-
 static void usage_key(uint8_t key[16], uint64_t id, uint64_t hour)
 {
 	hd_key_u64(key, id);

@@ -34,8 +34,6 @@ int mc_ticket_get(hd_txn *t, uint64_t id, Hd__McTicket **out);
 int mc_ticket_put(hd_txn *t, const Hd__McTicket *m);
 /* A user's role as learnt from user.* events ("" when unknown). */
 void mc_user_role(hd_txn *t, uint64_t id, char out[16]);
-/* Next value of a named sequence in meta (1, 2, …). */
-int mc_next_seq(hd_txn *t, const char *name, uint64_t *out);
 
 /* mc_apply.c: apply one event (HD_OK for types it does not handle). */
 int mc_apply(hd_txn *t, const Hd__Envelope *ev);
@@ -62,8 +60,6 @@ json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have);
 /* The ticket_metric_event object. */
 json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
 		       bool have);
-/* ISO 8601 "…Z" or null for 0. */
-json_t *mc_time_json(int64_t ms);
 
 /* mc_csat.c: ratings from ticket events; the satisfaction_rating object;
  * score filters (API.md §10); aggregates. */

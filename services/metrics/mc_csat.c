@@ -5,6 +5,7 @@
 
 #include "hd/err.h"
 #include "hd/store_pb.h"
+#include "hd/time_iso.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,8 +68,8 @@ json_t *mc_rating_json(const Hd__McRating *r)
 		"ticket_id", (json_int_t)r->ticket_id, "requester_id",
 		(json_int_t)r->requester_id, "score", r->score, "comment",
 		r->comment[0] ? json_string(r->comment) : json_null(),
-		"created_at", mc_time_json(r->created_at), "updated_at",
-		mc_time_json(r->updated_at));
+		"created_at", hd_time_json(r->created_at), "updated_at",
+		hd_time_json(r->updated_at));
 	json_object_set_new(o, "assignee_id",
 			    r->assignee_id
 				    ? json_integer((json_int_t)r->assignee_id)

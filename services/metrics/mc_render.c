@@ -5,20 +5,9 @@
  * a figure does not change while nothing happens to the ticket. */
 #include "mc.h"
 
-#include <string.h>
-#include <time.h>
+#include "hd/time_iso.h"
 
-json_t *mc_time_json(int64_t ms)
-{
-	if (!ms)
-		return json_null();
-	char out[32];
-	time_t secs = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(out);
-}
+#include <string.h>
 
 static json_int_t minutes(int64_t ms)
 {
@@ -77,25 +66,25 @@ json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have)
 	json_t *o = json_pack(
 		"{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I}", "id",
 		(json_int_t)m->ticket_id, "ticket_id", (json_int_t)m->ticket_id,
-		"created_at", mc_time_json(m->created_at), "updated_at",
-		mc_time_json(m->updated_at), "group_stations",
+		"created_at", hd_time_json(m->created_at), "updated_at",
+		hd_time_json(m->updated_at), "group_stations",
 		(json_int_t)m->group_stations, "assignee_stations",
 		(json_int_t)m->assignee_stations, "reopens",
 		(json_int_t)m->reopens, "replies", (json_int_t)m->replies);
 	json_object_set_new(o, "assignee_updated_at",
-			    mc_time_json(m->assignee_updated_at));
+			    hd_time_json(m->assignee_updated_at));
 	json_object_set_new(o, "requester_updated_at",
-			    mc_time_json(m->requester_updated_at));
+			    hd_time_json(m->requester_updated_at));
 	json_object_set_new(o, "status_updated_at",
-			    mc_time_json(m->status_updated_at));
+			    hd_time_json(m->status_updated_at));
 	json_object_set_new(o, "custom_status_updated_at",
-			    mc_time_json(m->status_updated_at));
+			    hd_time_json(m->status_updated_at));
 	json_object_set_new(o, "initially_assigned_at",
-			    mc_time_json(m->initially_assigned_at));
-	json_object_set_new(o, "assigned_at", mc_time_json(m->assigned_at));
-	json_object_set_new(o, "solved_at", mc_time_json(m->solved_at));
+			    hd_time_json(m->initially_assigned_at));
+	json_object_set_new(o, "assigned_at", hd_time_json(m->assigned_at));
+	json_object_set_new(o, "solved_at", hd_time_json(m->solved_at));
 	json_object_set_new(o, "latest_comment_added_at",
-			    mc_time_json(m->latest_comment_added_at));
+			    hd_time_json(m->latest_comment_added_at));
 	json_object_set_new(o, "reply_time_in_minutes",
 			    since_created(m, m->first_reply_at, b, have));
 	json_object_set_new(
@@ -126,7 +115,7 @@ json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
 			      (json_int_t)e->id, "ticket_id",
 			      (json_int_t)e->ticket_id, "metric", e->metric,
 			      "instance_id", (json_int_t)e->instance_id, "type",
-			      e->type, "time", mc_time_json(e->time));
+			      e->type, "time", hd_time_json(e->time));
 	if (!strcmp(e->type, "update_status"))
 		json_object_set_new(o, "status",
 				    pair(e->measure_to - e->measure_from,

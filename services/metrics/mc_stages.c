@@ -39,7 +39,7 @@ int mc_mevent_add(hd_txn *t, const Hd__McTicket *m, const char *metric,
 {
 	Hd__McMetricEvent e = HD__MC_METRIC_EVENT__INIT;
 	uint8_t key[16];
-	int rc = mc_next_seq(t, "mevent_seq", &e.id);
+	int rc = hd_txn_next_id(t, mc.meta, "mevent_seq", &e.id);
 	if (rc)
 		return rc;
 	e.instance_id = 1;

@@ -54,8 +54,3 @@ void mc_user_role(hd_txn *t, uint64_t id, char out[16])
 		out[v.mv_size] = '\0';
 	}
 }
-
-int mc_next_seq(hd_txn *t, const char *name, uint64_t *out)
-{
-	return hd_txn_add_u64(t, mc.meta, name, 1, out);
-}

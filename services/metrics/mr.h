@@ -125,7 +125,6 @@ unsigned mr_status_code(const char *name); /* 0 unknown */
 const char *mr_status_name(unsigned code);
 uint64_t mr_hash(const char *s, size_t len); /* FNV-1a 64, never 0 */
 int64_t mr_bucket(int64_t ms, int gran);     /* bucket start; day: Seoul */
-void mr_iso(int64_t ms, char out[21]);
 /* Add delta to metric under every dimension of d and granularity in grans,
  * in the bucket of at. Sticky on t. */
 void mr_roll_add(metrics *m, hd_txn *t, int metric, unsigned grans,

@@ -17,7 +17,6 @@
 #include "hd/err.h"
 
 #include <string.h>
-#include <time.h>
 
 const char *const mr_db_names[] = {"mr_roll",    "mr_tickets", "mr_samples",
 				   "mr_open",    "mr_counts",  "mr_users",
@@ -89,14 +88,6 @@ int64_t mr_bucket(int64_t ms, int gran)
 	if (gran == MR_G_HOUR)
 		return floor_to(ms, MR_HOUR_MS);
 	return floor_to(ms + MR_SEOUL_MS, MR_DAY_MS) - MR_SEOUL_MS;
-}
-
-void mr_iso(int64_t ms, char out[21])
-{
-	time_t s = (time_t)floor_to(ms, 1000) / 1000;
-	struct tm tm;
-	if (!gmtime_r(&s, &tm) || !strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		out[0] = '\0';
 }
 
 enum { ROLL_KEY = 3 + 8 * 5 };

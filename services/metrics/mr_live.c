@@ -7,6 +7,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/time_iso.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -127,9 +128,9 @@ static void pct(hd_buf *b, uint64_t num, uint64_t den)
 
 static void format_live(mr_state *s, int64_t now, hd_buf *b)
 {
-	char iso[21];
+	char iso[HD_TIME_ISO_LEN];
 	int64_t longest = 0;
-	mr_iso(now, iso);
+	hd_time_iso(now, iso);
 	hd_buf_printf(b, "{\"live\":{\"time\":\"%s\",\"queues\":[", iso);
 	for (size_t i = 0, n = 0; i < s->ngroups; i++) {
 		const mr_live_group *g = &s->groups[i];

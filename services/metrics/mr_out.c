@@ -8,6 +8,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,8 @@
 
 static json_t *iso(int64_t ms)
 {
-	char s[21];
-	mr_iso(ms, s);
+	char s[HD_TIME_ISO_LEN];
+	hd_time_iso(ms, s);
 	return json_string(s);
 }
 

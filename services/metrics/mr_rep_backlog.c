@@ -6,6 +6,7 @@
 #include "mr.h"
 
 #include "hd/err.h"
+#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,8 +88,8 @@ static json_t *group_id(uint64_t g)
 
 static void backlog_rows(walk *w, int64_t bucket, json_t *report)
 {
-	char iso[21];
-	mr_iso(bucket, iso);
+	char iso[HD_TIME_ISO_LEN];
+	hd_time_iso(bucket, iso);
 	qsort(w->g, w->ng, sizeof *w->g, by_group);
 	for (size_t i = 0; i < w->ng; i++) {
 		const int64_t *s = w->g[i].st;

@@ -4,6 +4,7 @@
 #include "mr.h"
 
 #include "hd/err.h"
+#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,8 @@
 static void volume_row(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		       uint64_t c, int64_t v)
 {
-	char iso[21];
-	mr_iso(bucket, iso);
+	char iso[HD_TIME_ISO_LEN];
+	hd_time_iso(bucket, iso);
 	mr_report_row(arg, json_pack("{s:s, s:s, s:I}", "time", iso, "channel",
 				     mr_channel_name((unsigned)a), "tickets",
 				     (json_int_t)v));
@@ -178,8 +179,8 @@ int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	int64_t d1 = mr_bucket(f->end - 1, MR_G_DAY) + MR_DAY_MS;
 	terms s = {.split = d0};
 	*out = mr_report_new("keywords", f, cols);
-	char iso[21];
-	mr_iso(d0 - (d1 - d0), iso);
+	char iso[HD_TIME_ISO_LEN];
+	hd_time_iso(d0 - (d1 - d0), iso);
 	json_object_set_new(*out, "previous_start_time", json_string(iso));
 	int rc = mr_roll_scan(m, t, MR_TERMS, MR_G_DAY, f, d0 - (d1 - d0), d1,
 			      term_add, &s);

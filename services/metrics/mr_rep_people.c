@@ -5,6 +5,7 @@
 #include "mr.h"
 
 #include "hd/err.h"
+#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -193,13 +194,13 @@ static int by_tally(const void *a, const void *b)
 static void csat_row(json_t *report, const char *scope, const tally *v,
 		     int is_time)
 {
-	char iso[21];
+	char iso[HD_TIME_ISO_LEN];
 	uint64_t good = (uint64_t)v->good, rated = (uint64_t)(v->good + v->bad);
 	json_t *id = json_null(), *time = json_null();
 	if (!rated)
 		return;
 	if (is_time) {
-		mr_iso((int64_t)v->id, iso);
+		hd_time_iso((int64_t)v->id, iso);
 		time = json_string(iso);
 	} else if (v->id) {
 		id = json_integer((json_int_t)v->id);

@@ -166,7 +166,7 @@ int notify_http_setup(notify *n, hd_txn *t, notify_xfer *x)
 			rc = notify_webhook_render(n, t, x->d->ticket_id,
 						   x->d->body, &body);
 			if (!rc) {
-				rc = notify_set_str(&x->d->body, body);
+				rc = hd_pb_set_string(&x->d->body, body);
 				free(body);
 			}
 		}

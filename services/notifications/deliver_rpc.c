@@ -174,8 +174,8 @@ static int replay_fn(hd_txn *t, void *arg)
 	hd_txn_del(t, j->n->dead, lk, 40);
 	j->d->created_at = j->d->next_at = hd_wall_ms();
 	j->d->completed_at = 0;
-	notify_set_str(&j->d->status, "pending");
-	return notify_enqueue(j->n, t, j->d);
+	rc = hd_pb_set_string(&j->d->status, "pending");
+	return rc ? rc : notify_enqueue(j->n, t, j->d);
 }
 
 static int replay(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -8,25 +8,17 @@
 
 #include "hd/err.h"
 #include "hd/prom.h"
+#include "hd/time_iso.h"
 
 #include "alerts.pb-c.h"
 
 #include <string.h>
-#include <time.h>
-
-static void iso(int64_t ms, char out[21])
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static json_t *ticket_detail(const Hd__Ticket *tk)
 {
 	char c[21], u[21];
-	iso(tk->created_at, c);
-	iso(tk->updated_at, u);
+	hd_time_iso(tk->created_at, c);
+	hd_time_iso(tk->updated_at, u);
 	json_t *tags = json_array();
 	for (size_t i = 0; i < tk->n_tags; i++)
 		json_array_append_new(tags, json_string(tk->tags[i]));
@@ -77,7 +69,7 @@ static int hooks_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!c)
 		return HD_E_DECODE;
 	char when[21];
-	iso(c->created_at, when);
+	hd_time_iso(c->created_at, when);
 	json_t *detail =
 		json_pack("{s:I, s:{s:I, s:s, s:s, s:b, s:I, s:s}}", "id",
 			  (json_int_t)c->ticket_id, "comment", "id",
@@ -99,7 +91,7 @@ static int hooks_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!a)
 		return HD_E_DECODE;
 	char when[21];
-	iso(a->breach_at, when);
+	hd_time_iso(a->breach_at, when);
 	json_t *detail = json_pack(
 		"{s:I, s:{s:I, s:s, s:s, s:s, s:I, s:I, s:s}}", "id",
 		(json_int_t)a->ticket_id, "sla", "policy_id",
@@ -125,7 +117,7 @@ static int hooks_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!c)
 		return HD_E_DECODE;
 	char when[21];
-	iso(c->due_at, when);
+	hd_time_iso(c->due_at, when);
 	json_t *detail =
 		json_pack("{s:I, s:s, s:I, s:I, s:I, s:s}", "id",
 			  (json_int_t)c->card_id, "title", c->title, "owner_id",

@@ -18,12 +18,12 @@
 #include "notifications.h"
 
 #include "hd/err.h"
+#include "hd/time_iso.h"
 
 #include "alerts.pb-c.h"
 #include "user.pb-c.h"
 
 #include <string.h>
-#include <time.h>
 
 static Hd__Ticket *old_ticket(notify *n, hd_txn *t, uint64_t id)
 {
@@ -166,14 +166,6 @@ static int mail_group(notify *n, hd_txn *t, uint64_t group, uint64_t ticket_id,
 	return rc ? rc : g.rc;
 }
 
-static void iso(int64_t ms, char out[21])
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int on_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	Hd__SlaAlert *a =
@@ -181,7 +173,7 @@ static int on_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!a)
 		return HD_E_DECODE;
 	char when[21];
-	iso(a->breach_at, when);
+	hd_time_iso(a->breach_at, when);
 	const char *tmpl = strcmp(ev->type, "sla.warning") == 0
 				   ? "sla_warning"
 				   : "sla_breached";

@@ -10,6 +10,7 @@
 
 #include "hd/bus.h"
 #include "hd/net_policy.h"
+#include "hd/store_pb.h"
 #include "hd/svc.h"
 #include "alerts.pb-c.h"
 #include "common.pb-c.h"
@@ -79,9 +80,6 @@ void notify_random_token(char *out, size_t len);
 typedef int (*notify_scan_fn)(void *arg, const MDB_val *k, const MDB_val *v);
 int notify_scan(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
 		notify_scan_fn fn, void *arg);
-/* Replace a string field of an unpacked message (freeing the old value,
- * unless it is protobuf-c's shared empty string) with a copy of v. */
-int notify_set_str(char **field, const char *v);
 /* key = lane (NUL-padded to 32 bytes) + big-endian id. */
 void notify_lane_key(uint8_t out[40], const char *lane, uint64_t id);
 

@@ -199,11 +199,11 @@ static int touch(Hd__SideConversation *sc, const Hd__ScMessage *m,
 			      ? strchr(old + ol - MAX_REFS, '<')
 			      : "";
 	snprintf(refs, sizeof refs, "%s%s<%s>", old, old[0] ? " " : "", msgid);
-	int rc = notify_set_str(&sc->preview_text, preview);
+	int rc = hd_pb_set_string(&sc->preview_text, preview);
 	if (!rc)
-		rc = notify_set_str(&sc->references, refs);
+		rc = hd_pb_set_string(&sc->references, refs);
 	if (!rc)
-		rc = notify_set_str(&sc->last_message_id, msgid);
+		rc = hd_pb_set_string(&sc->last_message_id, msgid);
 	return rc;
 }
 
@@ -258,9 +258,9 @@ static int write_fn(hd_txn *t, void *arg)
 		sc->created_at = sc->state_updated_at = now;
 		const char *subj = w->message->subject[0] ? w->message->subject
 							  : w->ticket_subject;
-		rc = notify_set_str(&sc->subject, subj);
+		rc = hd_pb_set_string(&sc->subject, subj);
 		if (!rc)
-			rc = notify_set_str(&sc->state, "open");
+			rc = hd_pb_set_string(&sc->state, "open");
 		uint8_t k[16];
 		hd_key_u64(k, sc->ticket_id);
 		hd_key_u64(k + 8, sc->id);
@@ -277,17 +277,21 @@ static int write_fn(hd_txn *t, void *arg)
 	m->side_conversation_id = sc->id;
 	m->actor_id = j->req->principal.user_id;
 	m->created_at = now;
-	notify_set_str(&m->type, j->kind == 0   ? "create"
-				 : j->kind == 1 ? "reply"
-						: "update");
+	rc = hd_pb_set_string(&m->type, j->kind == 0   ? "create"
+					: j->kind == 1 ? "reply"
+						       : "update");
+	if (rc)
+		return rc;
 	if (j->kind == 2) {
 		if (w->state[0]) {
 			sc->state_updated_at = now;
-			notify_set_str(&sc->state, w->state);
-			notify_set_str(&m->state, w->state);
+			if ((rc = hd_pb_set_string(&sc->state, w->state)) ||
+			    (rc = hd_pb_set_string(&m->state, w->state)))
+				return rc;
 		}
-		if (w->subject[0])
-			notify_set_str(&sc->subject, w->subject);
+		if (w->subject[0] &&
+		    (rc = hd_pb_set_string(&sc->subject, w->subject)))
+			return rc;
 		sc->updated_at = now;
 	} else {
 		if (m->n_to == 0) { /* a reply goes to everyone in it */
@@ -296,8 +300,9 @@ static int write_fn(hd_txn *t, void *arg)
 		}
 		notify_message_id(n, sc->id, sc->ticket_id, j->msgid,
 				  sizeof j->msgid);
-		notify_set_str(&m->message_id, j->msgid);
-		rc = queue_mails(j, t, m);
+		rc = hd_pb_set_string(&m->message_id, j->msgid);
+		if (!rc)
+			rc = queue_mails(j, t, m);
 		if (m->to == sc->participants) {
 			m->to = NULL;
 			m->n_to = 0;

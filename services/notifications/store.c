@@ -92,7 +92,7 @@ int notify_put_pb_u64(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
 uint64_t notify_next_id(notify *n, hd_txn *t)
 {
 	uint64_t id = 0;
-	hd_txn_add_u64(t, n->counters, "next_id", 1, &id);
+	hd_txn_next_id(t, n->counters, "next_id", &id); /* sticky on failure */
 	return id;
 }
 
@@ -147,15 +147,4 @@ void notify_lane_key(uint8_t out[40], const char *lane, uint64_t id)
 	size_t n = strlen(lane);
 	memcpy(out, lane, n < 32 ? n : 32);
 	hd_key_u64(out + 32, id);
-}
-
-int notify_set_str(char **field, const char *v)
-{
-	char *s = strdup(v ? v : "");
-	if (!s)
-		return HD_E_NOMEM;
-	if (*field && *field != protobuf_c_empty_string)
-		free(*field);
-	*field = s;
-	return HD_OK;
 }

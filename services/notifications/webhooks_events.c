@@ -11,18 +11,10 @@
 
 #include "hd/err.h"
 #include "hd/placeholder.h"
+#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static void iso(int64_t ms, char out[21])
-{
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int queue_body(notify *n, hd_txn *t, const Hd__Webhook *w,
 		      const char *type, uint64_t ticket_id, const char *body,
@@ -68,7 +60,7 @@ static int fanout_one(void *arg, const MDB_val *k, const MDB_val *v)
 	if (subscribed(w, f->type)) {
 		char id[27], when[21], subj[40];
 		notify_ulid(id);
-		iso(hd_now_ms(), when);
+		hd_time_iso(hd_now_ms(), when);
 		snprintf(subj, sizeof subj, "zen:ticket:%llu",
 			 (unsigned long long)f->ticket_id);
 		json_t *ev = json_pack(

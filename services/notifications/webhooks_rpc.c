@@ -58,14 +58,24 @@ static int check(const Hd__Webhook *w, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
+/* Free a secret string of an unpacked message and point it at protobuf-c's
+ * shared "" (which free_unpacked skips): no allocation, so it cannot fail
+ * and leave the secret in place. */
+static void blank(char **field)
+{
+	if (*field != protobuf_c_empty_string)
+		free(*field);
+	*field = (char *)protobuf_c_empty_string;
+}
+
 /* Blank the secrets of an unpacked webhook (freeing them). */
 static void strip(Hd__Webhook *w)
 {
-	notify_set_str(&w->signing_secret, "");
+	blank(&w->signing_secret);
 	if (w->authentication) {
-		notify_set_str(&w->authentication->password, "");
-		notify_set_str(&w->authentication->token, "");
-		notify_set_str(&w->authentication->value, "");
+		blank(&w->authentication->password);
+		blank(&w->authentication->token);
+		blank(&w->authentication->value);
 	}
 }
 
@@ -103,19 +113,21 @@ typedef struct save_job {
 	int reset_secret;
 } save_job;
 
-/* An update that leaves a credential blank keeps the stored one. */
-static void keep_secrets(Hd__Webhook *w, const Hd__Webhook *old)
+/* An update that leaves a credential blank keeps the stored one.
+ * HD_E_NOMEM: never save a webhook whose credentials were lost. */
+static int keep_secrets(Hd__Webhook *w, const Hd__Webhook *old)
 {
-	notify_set_str(&w->signing_secret, old->signing_secret);
+	int rc = hd_pb_set_string(&w->signing_secret, old->signing_secret);
 	Hd__WebhookAuth *a = w->authentication, *o = old->authentication;
-	if (!a || !o || strcmp(a->type, o->type) != 0)
-		return;
+	if (rc || !a || !o || strcmp(a->type, o->type) != 0)
+		return rc;
 	if (!a->password[0])
-		notify_set_str(&a->password, o->password);
-	if (!a->token[0])
-		notify_set_str(&a->token, o->token);
-	if (!a->value[0])
-		notify_set_str(&a->value, o->value);
+		rc = hd_pb_set_string(&a->password, o->password);
+	if (!rc && !a->token[0])
+		rc = hd_pb_set_string(&a->token, o->token);
+	if (!rc && !a->value[0])
+		rc = hd_pb_set_string(&a->value, o->value);
+	return rc;
 }
 
 static int save_fn(hd_txn *t, void *arg)
@@ -131,16 +143,22 @@ static int save_fn(hd_txn *t, void *arg)
 			return rc;
 		w->created_at = j->old->created_at;
 		w->created_by = j->old->created_by;
-		keep_secrets(w, j->old);
+		if ((rc = keep_secrets(w, j->old)))
+			return rc;
 		if (j->reset_secret) {
 			new_secret(j->secret);
-			notify_set_str(&w->signing_secret, j->secret);
+			rc = hd_pb_set_string(&w->signing_secret, j->secret);
+			if (rc)
+				return rc;
 		}
 	} else {
 		notify_ulid(j->id);
 		new_secret(j->secret);
-		notify_set_str(&w->id, j->id);
-		notify_set_str(&w->signing_secret, j->secret);
+		int rc = hd_pb_set_string(&w->id, j->id);
+		if (!rc)
+			rc = hd_pb_set_string(&w->signing_secret, j->secret);
+		if (rc)
+			return rc;
 		w->created_at = now;
 		w->created_by = j->who;
 	}

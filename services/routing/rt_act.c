@@ -240,7 +240,7 @@ static int each_tag(Hd__Ticket *tk, const json_t *v, int add)
 	return rc;
 }
 
-static void set_custom(rt_work *w, uint64_t id, const json_t *v)
+static int set_custom(rt_work *w, uint64_t id, const json_t *v)
 {
 	json_t *list = json_object_get(w->cmd, "custom_fields");
 	if (!list) {
@@ -254,8 +254,11 @@ static void set_custom(rt_work *w, uint64_t id, const json_t *v)
 		if (c->id != id || strcmp(c->kind, "text") != 0)
 			continue;
 		c->has_value = !json_is_null(v);
-		rt_set_str(&c->text, sval(v) ? sval(v) : "");
+		int rc = hd_pb_set_string(&c->text, sval(v) ? sval(v) : "");
+		if (rc)
+			return rc;
 	}
+	return HD_OK;
 }
 
 static json_t *comment(rt_work *w)
@@ -318,7 +321,9 @@ static int apply_one(const Hd__Rule *r, const char *f, const json_t *v,
 			       : !strcmp(f, "priority") ? &tk->priority
 			       : !strcmp(f, "type")     ? &tk->type
 							: &tk->subject;
-		rt_set_str(field, sval(v));
+		int rc = hd_pb_set_string(field, sval(v));
+		if (rc)
+			return rc;
 		json_object_set_new(w->cmd, f,
 				    sval(v)[0] ? json_string(sval(v))
 					       : json_null());
@@ -337,7 +342,7 @@ static int apply_one(const Hd__Rule *r, const char *f, const json_t *v,
 		return each_tag(tk, v, f[0] == 'c');
 	} else if (!strncmp(f, "custom_fields_", 14) &&
 		   hd_parse_u64(f + 14, &n) == HD_OK) {
-		set_custom(w, n, v);
+		return set_custom(w, n, v);
 	} else if (!strcmp(f, "comment_value")) {
 		comment_text(w, "body",
 			     json_is_array(v) ? sval(json_array_get(v, 1))

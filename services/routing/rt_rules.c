@@ -152,9 +152,10 @@ static int save_write(hd_txn *t, void *arg)
 		if (!(j->rule = malloc(sizeof *j->rule)))
 			return HD_E_NOMEM;
 		hd__rule__init(j->rule);
-		rt_set_str(&j->rule->kind, sr->kind);
+		rc = hd_pb_set_string(&j->rule->kind, sr->kind);
 		j->rule->active = true;
-		rc = next_position(t, sr->kind, &j->rule->position);
+		if (!rc)
+			rc = next_position(t, sr->kind, &j->rule->position);
 	} else {
 		rc = rule_get(t, sr->id, sr->kind, &j->rule);
 	}

@@ -45,7 +45,6 @@ int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n);
  * is freed with hd__rule__free_unpacked (r itself included when heap). */
 int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating, hd_rpc_rep *rep);
 /* Replace *field with a malloc'd copy of v (NULL → ""). */
-void rt_set_str(char **field, const char *v);
 
 /* rt_act.c: what a firing rule does. */
 typedef struct rt_work {

@@ -4,6 +4,7 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
+#include "hd/store_pb.h"
 #include "hd/text.h"
 
 #include <stdio.h>
@@ -14,16 +15,6 @@
 #define MAX_ACTIONS    64
 #define MAX_TITLE      255
 #define MAX_TEXT       65536
-
-void rt_set_str(char **field, const char *v)
-{
-	char *copy = strdup(v ? v : "");
-	if (!copy)
-		return; /* keeps the old value; callers check sizes first */
-	if (*field && *field != protobuf_c_empty_string)
-		free(*field);
-	*field = copy;
-}
 
 #define invalid(rep, field, ...)                                               \
 	hd_rpc_fail(rep, HD_E_INVALID, field, __VA_ARGS__)
@@ -58,9 +49,12 @@ static Hd__RuleCondition *new_cond(const char *f, const char *op, const char *v)
 	if (!c)
 		return NULL;
 	hd__rule_condition__init(c);
-	rt_set_str(&c->field, f);
-	rt_set_str(&c->operator_, op);
-	rt_set_str(&c->value, v);
+	if (hd_pb_set_string(&c->field, f) ||
+	    hd_pb_set_string(&c->operator_, op) ||
+	    hd_pb_set_string(&c->value, v)) {
+		hd__rule_condition__free_unpacked(c, NULL);
+		return NULL;
+	}
 	return c;
 }
 
@@ -203,8 +197,11 @@ static int read_actions(const json_t *list, Hd__Rule *r, hd_rpc_rep *rep)
 			why = "is too large";
 		if (!why && (a[i] = malloc(sizeof *a[i]))) {
 			hd__rule_action__init(a[i]);
-			rt_set_str(&a[i]->field, f);
-			rt_set_str(&a[i]->value_json, text);
+			if (hd_pb_set_string(&a[i]->field, f) ||
+			    hd_pb_set_string(&a[i]->value_json, text)) {
+				hd__rule_action__free_unpacked(a[i], NULL);
+				a[i] = NULL;
+			}
 		}
 		free(text);
 		if (why) {
@@ -240,8 +237,7 @@ static int read_text(json_t *obj, const char *key, size_t max, char **field,
 	const char *s = json_is_string(v) ? json_string_value(v) : "";
 	if (!text_ok(s, max))
 		return invalid(rep, key, "%s: is too long or not UTF-8", key);
-	rt_set_str(field, s);
-	return HD_OK;
+	return hd_pb_set_string(field, s);
 }
 
 static int read_scalars(json_t *obj, Hd__Rule *r, hd_rpc_rep *rep)
@@ -269,7 +265,9 @@ static int read_scalars(json_t *obj, Hd__Rule *r, hd_rpc_rep *rep)
 			return invalid(rep, "category_id",
 				       "category_id: must "
 				       "be an id");
-		rt_set_str(&r->category_id, s);
+		int rc = hd_pb_set_string(&r->category_id, s);
+		if (rc)
+			return rc;
 	}
 	int rc = read_text(obj, "title", MAX_TITLE, &r->title, rep);
 	if (!rc)

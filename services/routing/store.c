@@ -21,8 +21,5 @@ int routing_store_bind(routing *r)
 
 int routing_next_id(hd_txn *t, routing *r, const char *counter, uint64_t *id)
 {
-	uint64_t next = 0;
-	int rc = hd_txn_add_u64(t, r->meta, counter, 1, &next);
-	*id = next;
-	return rc;
+	return hd_txn_next_id(t, r->meta, counter, id);
 }

@@ -12,14 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static Hd__Ticket *fresh(void)
+/* A stored-looking ticket with status (NULL: unset); NULL when out of
+ * memory. */
+static Hd__Ticket *fresh(const char *status)
 {
 	Hd__Ticket *tk = calloc(1, sizeof *tk);
-	if (tk) {
-		hd__ticket__init(tk);
-		tk->id = 256;
-		tk->requester_id = 7;
-		tk_set_str(&tk->via_channel, "api");
+	if (!tk)
+		return NULL;
+	hd__ticket__init(tk);
+	tk->id = 256;
+	tk->requester_id = 7;
+	if (hd_pb_set_string(&tk->via_channel, "api") ||
+	    (status && hd_pb_set_string(&tk->status, status))) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return NULL;
 	}
 	return tk;
 }
@@ -28,14 +34,8 @@ static void apply(json_t *obj, const char *role, bool update)
 {
 	hd_principal who = {.user_id = 7};
 	snprintf(who.role, sizeof who.role, "%s", role);
-	Hd__Ticket *before = NULL, *tk = fresh();
-	if (update) {
-		before = fresh();
-		if (before)
-			tk_set_str(&before->status, "open");
-		if (tk)
-			tk_set_str(&tk->status, "open");
-	}
+	Hd__Ticket *tk = fresh(update ? "open" : NULL);
+	Hd__Ticket *before = update ? fresh("open") : NULL;
 	tk_change ch = {0};
 	hd_rpc_rep rep = {0};
 	int rc = tk ? tk_apply(tk, before, obj, &who, &ch, &rep) : HD_E_NOMEM;

@@ -3,6 +3,7 @@
  * updated. It fills the rule or refuses naming the field; never crashes. */
 #include "fuzz.h"
 #include "hd/err.h"
+#include "hd/store_pb.h"
 #include "rt_rules.h"
 
 #include <stdlib.h>
@@ -10,7 +11,8 @@
 static void decode(json_t *obj, const char *kind, bool creating)
 {
 	Hd__Rule r = HD__RULE__INIT;
-	rt_set_str(&r.kind, kind);
+	if (hd_pb_set_string(&r.kind, kind))
+		return;
 	hd_rpc_rep rep = {0};
 	int rc = rt_rule_from_json(obj, &r, creating, &rep);
 	if (rc == HD_E_INVALID && !rep.message[0] && !rep.field[0])

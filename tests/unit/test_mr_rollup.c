@@ -13,6 +13,7 @@
 #include "../../services/metrics/mr_samples.c"
 #include "hd/err.h"
 #include "hd/stopwords.h"
+#include "hd/time_iso.h"
 #include "unit.h"
 
 /* 2026-03-02 00:00 in Seoul = 2026-03-01T15:00:00Z */
@@ -60,8 +61,8 @@ static void test_buckets(void **state)
 	assert_int_equal(mr_bucket(D0 + 90 * 60000 + 5, MR_G_HOUR), D0 + HOUR);
 	assert_int_equal(mr_bucket(D0 + 61001, MR_G_MINUTE), D0 + 60000);
 	assert_int_equal(mr_bucket(-1, MR_G_MINUTE), -60000);
-	char iso[21];
-	mr_iso(D0, iso);
+	char iso[HD_TIME_ISO_LEN];
+	hd_time_iso(D0, iso);
 	assert_string_equal(iso, "2026-03-01T15:00:00Z");
 }
 

@@ -712,6 +712,55 @@ static void test_u64_helpers(void **state)
 	assert_hd_rc(hd_store_write(f->s, add_job, &d), HD_E_CORRUPT);
 }
 
+typedef struct id_arg {
+	MDB_dbi dbi;
+	const char *counter;
+	uint64_t id;
+	int fail_first; /* make the transaction's error sticky first */
+} id_arg;
+
+static int next_id_job(hd_txn *t, void *arg)
+{
+	id_arg *a = arg;
+	if (a->fail_first)
+		hd_txn_fail(t, HD_E_IO);
+	return hd_txn_next_id(t, a->dbi, a->counter, &a->id);
+}
+
+static void test_next_id(void **state)
+{
+	fixture *f = *state;
+	assert_hd_ok(open_opts(f, (hd_store_opts){0}));
+	id_arg a = {.dbi = f->counters, .counter = "next_ticket", .id = 99};
+	assert_hd_ok(hd_store_write(f->s, next_id_job, &a));
+	assert_int_equal(a.id, 1); /* a missing counter starts at 1 */
+	assert_hd_ok(hd_store_write(f->s, next_id_job, &a));
+	assert_int_equal(a.id, 2);
+	/* Counters are independent, and keep the last id given. */
+	id_arg b = {.dbi = f->counters, .counter = "next_user"};
+	assert_hd_ok(hd_store_write(f->s, next_id_job, &b));
+	assert_int_equal(b.id, 1);
+	uint64_t v = 0;
+	assert_hd_ok(hd_store_get_u64(f->s, f->counters, "next_ticket", &v));
+	assert_int_equal(v, 2);
+
+	/* After a failure: the sticky error, id 0, and the counter untouched
+	 * (the job is undone). */
+	a.fail_first = 1;
+	a.id = 99;
+	assert_hd_rc(hd_store_write(f->s, next_id_job, &a), HD_E_IO);
+	assert_int_equal(a.id, 0);
+	assert_hd_ok(hd_store_get_u64(f->s, f->counters, "next_ticket", &v));
+	assert_int_equal(v, 2);
+
+	/* A counter that is not 8 bytes is corruption, not a fresh start. */
+	job_arg c = {.dbi = f->counters, .key = "next_odd", .val = "abc"};
+	assert_hd_ok(hd_store_write(f->s, write_job, &c));
+	id_arg d = {.dbi = f->counters, .counter = "next_odd", .id = 99};
+	assert_hd_rc(hd_store_write(f->s, next_id_job, &d), HD_E_CORRUPT);
+	assert_int_equal(d.id, 0);
+}
+
 static void test_key_u64(void **state)
 {
 	(void)state;
@@ -885,6 +934,7 @@ int main(void)
 		T(test_retention_count),
 		T(test_retention_age),
 		T(test_u64_helpers),
+		T(test_next_id),
 		cmocka_unit_test(test_key_u64),
 		T(test_open_fails),
 		T(test_storage_full),

@@ -210,6 +210,31 @@ static void test_free_repeated(void **state)
 	hd_pb_free_repeated(&l.base); /* empty: nothing to do */
 }
 
+/* The one protobuf string setter tickets and rules use: replaces and frees
+ * the old heap string (LeakSanitizer checks), never frees protobuf-c's
+ * shared empty default, takes NULL as "". */
+static void test_set_string(void **state)
+{
+	(void)state;
+	Hd__KbSuggestion *m = hd_pb_new(&hd__kb_suggestion__descriptor);
+	assert_non_null(m);
+	assert_ptr_equal(m->title, protobuf_c_empty_string);
+	assert_hd_ok(hd_pb_set_string(&m->title, "환불 요청"));
+	assert_string_equal(m->title, "환불 요청");
+	assert_ptr_not_equal(m->title, protobuf_c_empty_string);
+	assert_hd_ok(hd_pb_set_string(&m->title, "second"));
+	assert_string_equal(m->title, "second");
+	assert_hd_ok(hd_pb_set_string(&m->title, NULL));
+	assert_string_equal(m->title, "");
+	assert_ptr_not_equal(m->title, protobuf_c_empty_string);
+	hd__kb_suggestion__free_unpacked(m, NULL);
+	/* A message on the stack starts at the shared default too. */
+	Hd__KbSuggestion st = HD__KB_SUGGESTION__INIT;
+	assert_hd_ok(hd_pb_set_string(&st.title, "x"));
+	assert_string_equal(st.title, "x");
+	free(st.title);
+}
+
 static void test_req_decode(void **state)
 {
 	(void)state;
@@ -248,6 +273,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_emit_pb, setup, teardown),
 		cmocka_unit_test(test_free_repeated),
+		cmocka_unit_test(test_set_string),
 		cmocka_unit_test(test_req_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,6 +86,10 @@ int hd_txn_del(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen);
  * value goes to *out when out is not NULL. */
 int hd_txn_add_u64(hd_txn *t, MDB_dbi dbi, const char *key, uint64_t delta,
 		   uint64_t *out);
+/* Take the next id from the counter named counter in dbi: 1 from a missing
+ * counter, then 2, 3 …; the counter keeps the last id given, as a
+ * big-endian u64. *id is 0 on failure. Sticky, as hd_txn_add_u64. */
+int hd_txn_next_id(hd_txn *t, MDB_dbi dbi, const char *counter, uint64_t *id);
 /* Read such a value in its own read transaction (missing = 0). */
 int hd_store_get_u64(hd_store *s, MDB_dbi dbi, const char *key, uint64_t *out);
 /* Number of entries in a sub-database. */
