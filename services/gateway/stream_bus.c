@@ -10,6 +10,7 @@
 #include "gw_stream.h"
 
 #include "common.pb-c.h"
+#include "hd/time_iso.h"
 #include "hd/clock.h"
 #include "hd/err.h"
 #include "hd/frame_auth.h"
@@ -115,8 +116,8 @@ static void on_ticket(gw *g, const Hd__Envelope *ev, const char *what)
 		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return;
-	char at[21];
-	gw_iso_time(tk->updated_at, at);
+	char at[HD_TIME_ISO_LEN];
+	hd_time_iso(tk->updated_at, at);
 	json_t *data =
 		json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:I, s:s, s:I, s:o}",
 			  "id", (json_int_t)tk->id, "change", what, "subject",
@@ -155,8 +156,8 @@ static void on_presence(gw *g, const Hd__Envelope *ev)
 		NULL, ev->payload.len, ev->payload.data);
 	if (!p)
 		return;
-	char at[21];
-	gw_iso_time(p->at, at);
+	char at[HD_TIME_ISO_LEN];
+	hd_time_iso(p->at, at);
 	json_t *data = json_pack("{s:I, s:o, s:s, s:s, s:b, s:s}", "agent_id",
 				 (json_int_t)p->agent_id, "agent",
 				 person(g, p->agent_id), "state", p->state,
