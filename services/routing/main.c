@@ -5,13 +5,15 @@
 #include "routing.h"
 #include "rt_rules.h"
 #include "sla.h"
+#include "views_index.h"
 
 #include "hd/prom.h"
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, rt_db_names, routing_sla_dbs,
-					 routing_assign_dbs, NULL};
+static const char *const *const dbs[] = {own_dbs,          rt_db_names,
+					 routing_sla_dbs,  routing_assign_dbs,
+					 routing_vidx_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes,
 					     rt_rule_routes,
