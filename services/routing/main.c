@@ -27,6 +27,9 @@ static routing the_routing;
 static const hd_cfg_opt opts[] = {
 	{"HD_ROUTING_TICK_MS", "--routing-tick-ms", "1000",
 	 "how often due work (SLA timers, automations) is looked for"},
+	{"HD_ROUTING_VIEW_BUILD_BATCH", "--routing-view-build-batch", "5000",
+	 "tickets a tick adds to a view index being built (or stale entries "
+	 "it clears)"},
 	{"HD_SLA_WARNING_FRACTION", "--sla-warning-fraction", "0.75",
 	 "share of an SLA target after which sla.warning is emitted"},
 };
@@ -44,6 +47,14 @@ static int setup(hd_svc *svc, void *ctx)
 		rc = hd_prom_add_collector(routing_collect, r);
 	if (!rc)
 		rc = hd_prom_add_collector(routing_cmds_collect, r);
+	if (!rc)
+		rc = hd_prom_add_collector(routing_vidx_collect, r);
+	uint64_t batch = 0;
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_VIEW_BUILD_BATCH", 1,
+				1000000, &batch);
+	if (!rc)
+		routing_vidx_set_batch((unsigned)batch);
 	if (!rc)
 		rc = routing_sla_setup(r, svc);
 	uint64_t tick_ms = 0;

@@ -5,6 +5,7 @@
 #include "views_index.h"
 
 #include "hd/err.h"
+#include "hd/prom.h"
 #include "hd/store_pb.h"
 
 #include <stdatomic.h>
@@ -189,4 +190,29 @@ int routing_vidx_tick(routing *r, hd_txn *t, int64_t now_ms)
 			rc = work_on(r, t, id, &s, &budget);
 	}
 	return rc;
+}
+
+void routing_vidx_collect(void *ctx, hd_buf *out)
+{
+	routing *r = ctx;
+	hd_txn t;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	uint64_t building = 0;
+	if (hd_store_read(r->store, &t))
+		return;
+	if (mdb_cursor_open(t.txn, r->vstate, &cur) == 0) {
+		for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0;
+		     op = MDB_NEXT)
+			if (v.mv_size == 9 &&
+			    ((const uint8_t *)v.mv_data)[0] != VIDX_READY)
+				building++;
+		mdb_cursor_close(cur);
+	}
+	hd_txn_end(&t);
+	hd_prom_family(out, "hd_routing_views_building", "gauge",
+		       "Views whose index is being cleared or built (their "
+		       "reads scan until it is ready).");
+	hd_buf_printf(out, "hd_routing_views_building %llu\n",
+		      (unsigned long long)building);
 }

@@ -57,6 +57,8 @@ int routing_vidx_put_state(hd_txn *t, routing *r, uint64_t view,
 /* Tick hook (views_build.c): one batch of clearing or building. */
 int routing_vidx_tick(routing *r, hd_txn *t, int64_t now_ms);
 void routing_vidx_set_batch(unsigned n);
+/* Prometheus: hd_routing_views_building (views not yet ready). */
+void routing_vidx_collect(void *ctx, hd_buf *out);
 
 /* Read one page from v's index for who: *used is false when the index
  * cannot answer (being built, not indexable, another sort than the view's)
