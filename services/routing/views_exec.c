@@ -93,7 +93,7 @@ static bool descending(const Hd__ViewTicketsRequest *q, const Hd__View *v)
 }
 
 static int reply(const Hd__ViewTicketsRequest *q, Hd__View *v, hits *h,
-		 hd_rpc_rep *rep)
+		 bool building, hd_rpc_rep *rep)
 {
 	order.by = sort_by(q, v);
 	order.dir = descending(q, v) ? -1 : 1;
@@ -102,6 +102,7 @@ static int reply(const Hd__ViewTicketsRequest *q, Hd__View *v, hits *h,
 	Hd__ViewTickets out = HD__VIEW_TICKETS__INIT;
 	out.view = v;
 	out.count = h->n;
+	out.building = building;
 	uint64_t from = q->offset < h->n ? q->offset : h->n;
 	uint64_t limit = q->limit > MAX_LIMIT ? MAX_LIMIT : q->limit;
 	out.tickets = h->items + from;
@@ -174,7 +175,7 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			  (void **)&q))
 		return HD_E_DECODE;
 	hits h = {0};
-	bool used = false;
+	bool used = false, building = false;
 	Hd__View *v = NULL;
 	hd_txn t;
 	uint8_t key[8];
@@ -193,12 +194,13 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 					rep);
 		if (!rc && !used) {
 			hd_counter_add(&scans, 1);
+			building = routing_vidx_building(&t, r, v);
 			rc = scan(&t, r, v, &req->principal, &h);
 		}
 		hd_txn_end(&t);
 	}
 	if (!rc && !used)
-		rc = reply(q, v, &h, rep);
+		rc = reply(q, v, &h, building, rep);
 	for (size_t i = 0; i < h.n; i++)
 		hd__ticket__free_unpacked(h.items[i], NULL);
 	free(h.items);

@@ -290,6 +290,14 @@ static int read_ids(hd_txn *t, routing *r, const uint8_t pk[16], bool desc,
 	return rc;
 }
 
+bool routing_vidx_building(hd_txn *t, routing *r, const Hd__View *v)
+{
+	vidx_state s;
+	return routing_vidx_indexable(v) &&
+	       (routing_vidx_state(t, r, v->id, &s) != HD_OK ||
+		s.phase != VIDX_READY);
+}
+
 int routing_vidx_page(routing *r, hd_txn *t, const Hd__View *v,
 		      const hd_principal *who, const char *sort_by, bool desc,
 		      uint64_t offset, uint32_t limit, bool *used,

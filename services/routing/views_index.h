@@ -60,6 +60,9 @@ void routing_vidx_set_batch(unsigned n);
 /* Prometheus: hd_routing_views_building (views not yet ready). */
 void routing_vidx_collect(void *ctx, hd_buf *out);
 
+/* Is v's index being cleared or built (reads scan meanwhile)? */
+bool routing_vidx_building(hd_txn *t, routing *r, const Hd__View *v);
+
 /* Read one page from v's index for who: *used is false when the index
  * cannot answer (being built, not indexable, another sort than the view's)
  * and the caller scans. Otherwise *count is the members for who and
