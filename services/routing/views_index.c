@@ -307,8 +307,9 @@ int routing_vidx_page(routing *r, hd_txn *t, const Hd__View *v,
 	*used = false;
 	*n = 0;
 	*ids = NULL;
+	/* A count does not depend on the order. */
 	if (!routing_vidx_indexable(v) ||
-	    sort_of(sort_by) != sort_of(v->sort_by) ||
+	    (limit && sort_of(sort_by) != sort_of(v->sort_by)) ||
 	    routing_vidx_state(t, r, v->id, &s) != HD_OK ||
 	    s.phase != VIDX_READY)
 		return HD_OK;

@@ -245,6 +245,8 @@ def test_view_page_decodes_only_its_tickets(ctx):
         assert len(body["tickets"]) == 25 and d <= 25 + 2, d
         d, body = decodes(f"{VIEWS}/{v['id']}/count.json")
         assert body["view_count"]["value"] == 2000 and d <= 2, d
+        d, body = decodes(f"{VIEWS}/{v['id']}/count.json?sort_by=subject")
+        assert body["view_count"]["value"] == 2000 and d <= 2, d
         d, body = decodes(f"{VIEWS}/{few['id']}/tickets.json")
         assert body["count"] == 20 and len(body["tickets"]) == 20 and d <= 20 + 2, d
         # A sort the index does not keep still answers, by a scan (and the
