@@ -141,10 +141,10 @@ static int save_write(hd_txn *t, void *arg)
 	if (!rc && j->del) {
 		rc = hd_txn_del(t, j->r->views, key, 8);
 		if (!rc)
-			rc = routing_vidx_reset(j->r, t, j->v->id, true);
+			rc = routing_vidx_reset(j->r, t, j->v->id, old, NULL);
 	} else if (!rc) {
 		if (redefined(old, j->v))
-			rc = routing_vidx_reset(j->r, t, j->v->id, false);
+			rc = routing_vidx_reset(j->r, t, j->v->id, old, j->v);
 		j->v->updated_at = hd_now_ms();
 		j->v->created_at = old ? old->created_at : j->v->updated_at;
 		if (!rc)

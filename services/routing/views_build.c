@@ -1,7 +1,8 @@
-/* Materialized views: clearing and building an index in the background.
- * Each routing tick gives one write transaction a budget of tickets (or
- * stale entries) to work through, so building never holds the writer
- * long; until a view is ready, reads scan (views_exec.c). */
+/* Materialized views: building a new slot and clearing dropped ones in the
+ * background. Each routing tick gives one write transaction a budget of
+ * tickets (or stale entries) to work through, so building never holds the
+ * writer long; until a view's slot is ready, reads answer from its previous
+ * slot, or scan (views_exec.c). */
 #include "views_index.h"
 
 #include "hd/err.h"
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MAX_PENDING 64
+
 static _Atomic unsigned batch = 5000;
 
 void routing_vidx_set_batch(unsigned n)
@@ -19,29 +22,43 @@ void routing_vidx_set_batch(unsigned n)
 	atomic_store(&batch, n ? n : 1);
 }
 
-/* Views stored before their index existed get one (an upgrade). */
-static int adopt(routing *r, hd_txn *t)
+/* The first ≤ max 8-byte keys of dbi that want(value) accepts. */
+static int keys(hd_txn *t, MDB_dbi dbi, bool (*want)(const MDB_val *v),
+		uint64_t *out, size_t max, size_t *n)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	vidx_state s;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->views, &cur));
+	*n = 0;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
 	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		if (k.mv_size != 8)
-			continue;
-		uint64_t id = hd_key_get_u64(k.mv_data);
-		int got = routing_vidx_state(t, r, id, &s);
-		if (got == HD_E_NOTFOUND)
-			rc = routing_vidx_reset(r, t, id, false);
-		else if (got == HD_E_CORRUPT)
-			rc = routing_vidx_reset(r, t, id, false);
-		else
-			rc = got;
-	}
+	     rc == HD_OK && *n < max && mdb_cursor_get(cur, &k, &v, op) == 0;
+	     op = MDB_NEXT)
+		if (k.mv_size == 8 && (!want || want(&v)))
+			out[(*n)++] = hd_key_get_u64(k.mv_data);
 	if (cur)
 		mdb_cursor_close(cur);
+	return rc;
+}
+
+/* Views stored before their index existed get one (an upgrade). */
+static int adopt(routing *r, hd_txn *t)
+{
+	uint64_t ids[MAX_PENDING];
+	size_t n;
+	int rc = keys(t, r->views, NULL, ids, MAX_PENDING, &n);
+	for (size_t i = 0; i < n && rc == HD_OK; i++) {
+		uint8_t k[8];
+		MDB_val v;
+		hd_key_u64(k, ids[i]);
+		if (hd_txn_get(t, r->vstate, k, 8, &v) != HD_E_NOTFOUND)
+			continue;
+		Hd__View *view = NULL;
+		rc = hd_txn_get_pb_id(t, r->views, ids[i],
+				      &hd__view__descriptor, (void **)&view);
+		if (!rc)
+			rc = routing_vidx_reset(r, t, ids[i], NULL, view);
+		hd__view__free_unpacked(view, NULL);
+	}
 	return rc;
 }
 
@@ -71,14 +88,14 @@ static int first_under(hd_txn *t, MDB_dbi dbi, const uint8_t pk[8],
 	return rc;
 }
 
-/* Delete up to *budget of view's entries; HD_E_NOTFOUND when none are
+/* Delete up to *budget of slot's entries; HD_E_NOTFOUND when none are
  * left. */
-static int clear_some(routing *r, hd_txn *t, uint64_t view, unsigned *budget)
+static int clear_some(routing *r, hd_txn *t, uint64_t slot, unsigned *budget)
 {
 	uint8_t pk[8], key[512], val[512];
 	size_t klen, vlen;
 	int rc = HD_OK;
-	hd_key_u64(pk, view);
+	hd_key_u64(pk, slot);
 	for (; *budget && rc == HD_OK; (*budget)--) {
 		rc = first_under(t, r->vmem, pk, key, &klen, val, &vlen,
 				 sizeof val);
@@ -103,9 +120,9 @@ static int clear_some(routing *r, hd_txn *t, uint64_t view, unsigned *budget)
 	return rc;
 }
 
-/* Add up to *budget tickets after s->cursor to view's index. */
-static int build_some(routing *r, hd_txn *t, const Hd__View *v, vidx_state *s,
-		      unsigned *budget)
+/* Add up to *budget tickets after s->cursor to s->slot. */
+static int build_some(routing *r, hd_txn *t, const Hd__View *v,
+		      Hd__ViewIndexState *s, unsigned *budget)
 {
 	MDB_cursor *cur = NULL;
 	uint8_t from[8];
@@ -121,7 +138,7 @@ static int build_some(routing *r, hd_txn *t, const Hd__View *v, vidx_state *s,
 		Hd__Ticket *tk =
 			hd__ticket__unpack(NULL, val.mv_size, val.mv_data);
 		if (tk)
-			rc = routing_vidx_update(r, t, v, tk);
+			rc = routing_vidx_update(r, t, s->slot, v, tk);
 		hd__ticket__free_unpacked(tk, NULL);
 		if (k.mv_size == 8)
 			s->cursor = hd_key_get_u64(k.mv_data);
@@ -133,62 +150,69 @@ static int build_some(routing *r, hd_txn *t, const Hd__View *v, vidx_state *s,
 	return rc;
 }
 
-static int work_on(routing *r, hd_txn *t, uint64_t id, vidx_state *s,
-		   unsigned *budget)
+/* One batch of building view id's new slot. */
+static int build(routing *r, hd_txn *t, uint64_t id, unsigned *budget)
 {
-	if (s->phase == VIDX_CLEARING || s->phase == VIDX_GONE) {
-		int rc = clear_some(r, t, id, budget);
-		if (rc != HD_E_NOTFOUND)
-			return rc;
-		if (s->phase == VIDX_GONE) {
-			uint8_t k[8];
-			hd_key_u64(k, id);
-			return hd_txn_del(t, r->vstate, k, 8);
-		}
-		*s = (vidx_state){VIDX_BUILDING, 0};
-	}
+	Hd__ViewIndexState *s = NULL;
 	Hd__View *v = NULL;
-	int rc = hd_txn_get_pb_id(t, r->views, id, &hd__view__descriptor,
-				  (void **)&v);
-	if (rc == HD_E_NOTFOUND) {
-		*s = (vidx_state){VIDX_GONE, 0};
-		rc = HD_OK;
-	} else if (!rc && !routing_vidx_indexable(v)) {
-		s->phase = VIDX_READY; /* never read: such views scan */
-	} else if (!rc) {
-		rc = build_some(r, t, v, s, budget);
+	int rc = routing_vidx_state(t, r, id, &s);
+	if (rc == HD_E_CORRUPT) { /* start over: adopt makes a new one */
+		uint8_t k[8];
+		hd_key_u64(k, id);
+		return hd_txn_del(t, r->vstate, k, 8);
 	}
+	if (!rc)
+		rc = hd_txn_get_pb_id(t, r->views, id, &hd__view__descriptor,
+				      (void **)&v);
+	if (rc == HD_E_NOTFOUND && s) /* the view is gone */
+		rc = routing_vidx_reset(r, t, id, NULL, NULL);
+	else if (!rc && !routing_vidx_indexable(v))
+		s->phase = VIDX_READY; /* such views always scan */
+	else if (!rc)
+		rc = build_some(r, t, v, s, budget);
+	if (!rc && s && v && s->phase == VIDX_READY) {
+		rc = routing_vidx_drop(t, r, s->live_slot);
+		s->live_slot = 0;
+		hd__view__free_unpacked(s->live, NULL);
+		s->live = NULL;
+	}
+	if (!rc && s && v)
+		rc = routing_vidx_put_state(t, r, id, s);
 	hd__view__free_unpacked(v, NULL);
-	return rc ? rc : routing_vidx_put_state(t, r, id, s);
+	hd__view_index_state__free_unpacked(s, NULL);
+	return rc == HD_E_NOTFOUND ? HD_OK : rc;
+}
+
+static bool is_building(const MDB_val *v)
+{
+	Hd__ViewIndexState *s =
+		hd__view_index_state__unpack(NULL, v->mv_size, v->mv_data);
+	bool yes = s && s->phase != VIDX_READY;
+	hd__view_index_state__free_unpacked(s, NULL);
+	return yes;
 }
 
 int routing_vidx_tick(routing *r, hd_txn *t, int64_t now_ms)
 {
 	(void)now_ms;
 	unsigned budget = atomic_load(&batch);
-	int rc = adopt(r, t);
-	uint8_t key[8] = {0}, pending[64][8];
+	uint64_t ids[MAX_PENDING];
 	size_t n = 0;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
+	int rc = adopt(r, t);
 	if (!rc)
-		rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->vstate, &cur));
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && n < 64 && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT)
-		if (k.mv_size == 8 && v.mv_size == 9 &&
-		    ((const uint8_t *)v.mv_data)[0] != VIDX_READY)
-			memcpy(pending[n++], k.mv_data, 8);
-	if (cur)
-		mdb_cursor_close(cur);
+		rc = keys(t, r->vdrop, NULL, ids, MAX_PENDING, &n);
 	for (size_t i = 0; i < n && budget && rc == HD_OK; i++) {
-		vidx_state s;
-		memcpy(key, pending[i], 8);
-		uint64_t id = hd_key_get_u64(key);
-		rc = routing_vidx_state(t, r, id, &s);
-		if (!rc)
-			rc = work_on(r, t, id, &s, &budget);
+		rc = clear_some(r, t, ids[i], &budget);
+		if (rc == HD_E_NOTFOUND) {
+			uint8_t k[8];
+			hd_key_u64(k, ids[i]);
+			rc = hd_txn_del(t, r->vdrop, k, 8);
+		}
 	}
+	if (!rc)
+		rc = keys(t, r->vstate, is_building, ids, MAX_PENDING, &n);
+	for (size_t i = 0; i < n && budget && rc == HD_OK; i++)
+		rc = build(r, t, ids[i], &budget);
 	return rc;
 }
 
@@ -196,23 +220,16 @@ void routing_vidx_collect(void *ctx, hd_buf *out)
 {
 	routing *r = ctx;
 	hd_txn t;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	uint64_t building = 0;
+	uint64_t ids[MAX_PENDING];
+	size_t building = 0, drops = 0;
 	if (hd_store_read(r->store, &t))
 		return;
-	if (mdb_cursor_open(t.txn, r->vstate, &cur) == 0) {
-		for (int op = MDB_FIRST; mdb_cursor_get(cur, &k, &v, op) == 0;
-		     op = MDB_NEXT)
-			if (v.mv_size == 9 &&
-			    ((const uint8_t *)v.mv_data)[0] != VIDX_READY)
-				building++;
-		mdb_cursor_close(cur);
-	}
+	keys(&t, r->vstate, is_building, ids, MAX_PENDING, &building);
+	keys(&t, r->vdrop, NULL, ids, MAX_PENDING, &drops);
 	hd_txn_end(&t);
 	hd_prom_family(out, "hd_routing_views_building", "gauge",
-		       "Views whose index is being cleared or built (their "
-		       "reads scan until it is ready).");
+		       "View indexes being built, and dropped ones being "
+		       "cleared (at most 64 each are counted).");
 	hd_buf_printf(out, "hd_routing_views_building %llu\n",
-		      (unsigned long long)building);
+		      (unsigned long long)(building + drops));
 }

@@ -133,11 +133,13 @@ static int fetch(hd_txn *t, routing *r, const uint64_t *ids, size_t n, hits *h)
 	return HD_OK;
 }
 
-static int indexed_reply(Hd__View *v, uint64_t count, hits *h, hd_rpc_rep *rep)
+static int indexed_reply(Hd__View *v, uint64_t count, bool building, hits *h,
+			 hd_rpc_rep *rep)
 {
 	Hd__ViewTickets out = HD__VIEW_TICKETS__INIT;
 	out.view = v;
 	out.count = count;
+	out.building = building;
 	out.tickets = h->items;
 	out.n_tickets = h->n;
 	return hd_pb_pack(&rep->payload, &out);
@@ -146,19 +148,19 @@ static int indexed_reply(Hd__View *v, uint64_t count, hits *h, hd_rpc_rep *rep)
 /* Answer from v's index if it can; *used says whether it did. */
 static int from_index(hd_txn *t, routing *r, const Hd__ViewTicketsRequest *q,
 		      Hd__View *v, const hd_principal *who, hits *h, bool *used,
-		      hd_rpc_rep *rep)
+		      bool *building, hd_rpc_rep *rep)
 {
 	uint64_t count = 0, *ids = NULL;
 	size_t n = 0;
 	uint32_t limit = q->limit > MAX_LIMIT ? MAX_LIMIT : q->limit;
-	int rc =
-		routing_vidx_page(r, t, v, who, sort_by(q, v), descending(q, v),
-				  q->offset, limit, used, &count, &ids, &n);
+	int rc = routing_vidx_page(r, t, v, who, sort_by(q, v),
+				   descending(q, v), q->offset, limit, used,
+				   building, &count, &ids, &n);
 	if (!rc && *used)
 		rc = fetch(t, r, ids, n, h);
 	free(ids);
 	if (!rc && *used)
-		rc = indexed_reply(v, count, h, rep);
+		rc = indexed_reply(v, count, *building, h, rep);
 	return rc;
 }
 
@@ -191,10 +193,9 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			rc = HD_E_NOTFOUND;
 		if (!rc)
 			rc = from_index(&t, r, q, v, &req->principal, &h, &used,
-					rep);
+					&building, rep);
 		if (!rc && !used) {
 			hd_counter_add(&scans, 1);
-			building = routing_vidx_building(&t, r, v);
 			rc = scan(&t, r, v, &req->principal, &h);
 		}
 		hd_txn_end(&t);

@@ -3,6 +3,7 @@
 #include "views_index.h"
 
 #include "hd/err.h"
+#include "hd/store_pb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,16 +11,16 @@
 #define SUBJECT_KEY 400 /* bytes of subject in a key (LMDB keys ≤ 511) */
 #define KEY_MAX     (16 + SUBJECT_KEY + 1 + 8)
 
-const char *const routing_vidx_dbs[] = {"view_idx", "view_mem", "view_count",
-					"view_state", NULL};
+const char *const routing_vidx_dbs[] = {"view_index",  "view_members",
+					"view_counts", "view_states",
+					"view_drops",  NULL};
 
 int routing_vidx_bind(routing *r)
 {
-	const hd_dbi_ref dbs[] = {{"view_idx", &r->vidx},
-				  {"view_mem", &r->vmem},
-				  {"view_count", &r->vcount},
-				  {"view_state", &r->vstate},
-				  {NULL, NULL}};
+	const hd_dbi_ref dbs[] = {
+		{"view_index", &r->vidx},    {"view_members", &r->vmem},
+		{"view_counts", &r->vcount}, {"view_states", &r->vstate},
+		{"view_drops", &r->vdrop},   {NULL, NULL}};
 	return hd_store_dbis(r->store, dbs);
 }
 
@@ -100,11 +101,12 @@ static int64_t sort_value(enum sort_field s, const Hd__Ticket *tk)
 	}
 }
 
-/* tk's key in v's index; returns its length. */
-static size_t index_key(uint8_t *k, const Hd__View *v, const Hd__Ticket *tk)
+/* tk's key in slot (kept for v); returns its length. */
+static size_t index_key(uint8_t *k, uint64_t slot, const Hd__View *v,
+			const Hd__Ticket *tk)
 {
 	enum sort_field s = sort_of(v->sort_by);
-	hd_key_u64(k, v->id);
+	hd_key_u64(k, slot);
 	hd_key_u64(k + 8, part_value(part_of(v), tk));
 	size_t n = 16;
 	if (s == S_SUBJ) {
@@ -139,18 +141,18 @@ static int count_add(hd_txn *t, routing *r, const uint8_t pk[16], int delta)
 	return hd_txn_put(t, r->vcount, pk, 16, out, 8);
 }
 
-int routing_vidx_update(routing *r, hd_txn *t, const Hd__View *v,
+int routing_vidx_update(routing *r, hd_txn *t, uint64_t slot, const Hd__View *v,
 			const Hd__Ticket *tk)
 {
 	uint8_t mk[16], nk[KEY_MAX], ok[KEY_MAX];
 	size_t nlen = 0, olen = 0;
 	MDB_val val;
-	hd_key_u64(mk, v->id);
+	hd_key_u64(mk, slot);
 	hd_key_u64(mk + 8, tk->id);
 	hd_principal who = {0};
 	who.user_id = part_value(part_of(v), tk);
 	if (routing_view_match(v, tk, &who))
-		nlen = index_key(nk, v, tk);
+		nlen = index_key(nk, slot, v, tk);
 	int rc = hd_txn_get(t, r->vmem, mk, 16, &val);
 	if (rc == HD_OK && val.mv_size >= 24 && val.mv_size <= KEY_MAX) {
 		olen = val.mv_size;
@@ -180,46 +182,77 @@ int routing_vidx_update(routing *r, hd_txn *t, const Hd__View *v,
 	return rc;
 }
 
-int routing_vidx_state(hd_txn *t, routing *r, uint64_t view, vidx_state *s)
+int routing_vidx_state(hd_txn *t, routing *r, uint64_t id,
+		       Hd__ViewIndexState **s)
+{
+	return hd_txn_get_pb_id(t, r->vstate, id,
+				&hd__view_index_state__descriptor, (void **)s);
+}
+
+int routing_vidx_put_state(hd_txn *t, routing *r, uint64_t id,
+			   const Hd__ViewIndexState *s)
+{
+	return hd_txn_put_pb_id(t, r->vstate, id, s);
+}
+
+int routing_vidx_drop(hd_txn *t, routing *r, uint64_t slot)
 {
 	uint8_t k[8];
-	MDB_val val;
-	hd_key_u64(k, view);
-	int rc = hd_txn_get(t, r->vstate, k, 8, &val);
+	hd_key_u64(k, slot);
+	return slot ? hd_txn_put(t, r->vdrop, k, 8, "", 0) : HD_OK;
+}
+
+int routing_vidx_reset(routing *r, hd_txn *t, uint64_t id, const Hd__View *old,
+		       const Hd__View *v)
+{
+	Hd__ViewIndexState *s = NULL;
+	int rc = routing_vidx_state(t, r, id, &s);
+	if (rc == HD_E_NOTFOUND || rc == HD_E_CORRUPT)
+		rc = HD_OK; /* nothing kept (or unreadable: start over) */
 	if (rc)
 		return rc;
-	if (val.mv_size != 9)
-		return HD_E_CORRUPT;
-	s->phase = ((const uint8_t *)val.mv_data)[0];
-	s->cursor = hd_key_get_u64((const uint8_t *)val.mv_data + 1);
-	return HD_OK;
+	Hd__ViewIndexState next = HD__VIEW_INDEX_STATE__INIT;
+	if (s && s->phase == VIDX_READY && old && v &&
+	    routing_vidx_indexable(old)) {
+		next.live_slot = s->slot; /* reads use it until v is built */
+		next.live = (Hd__View *)old;
+	} else if (s && s->phase == VIDX_BUILDING && v && s->live_slot) {
+		next.live_slot = s->live_slot;
+		next.live = s->live;
+	} else if (s) {
+		rc = routing_vidx_drop(t, r, s->live_slot);
+	}
+	if (s && !rc)
+		rc = routing_vidx_drop(t, r, s->slot);
+	if (!rc && v) {
+		next.phase = VIDX_BUILDING;
+		rc = routing_next_id(t, r, "next_view_slot", &next.slot);
+		if (!rc)
+			rc = routing_vidx_put_state(t, r, id, &next);
+	} else if (!rc) {
+		uint8_t k[8];
+		hd_key_u64(k, id);
+		rc = s ? hd_txn_del(t, r->vstate, k, 8) : HD_OK;
+	}
+	hd__view_index_state__free_unpacked(s, NULL);
+	return rc;
 }
 
-int routing_vidx_put_state(hd_txn *t, routing *r, uint64_t view,
-			   const vidx_state *s)
+static int update_view(routing *r, hd_txn *t, const Hd__View *v,
+		       const Hd__Ticket *tk)
 {
-	uint8_t k[8], v[9];
-	hd_key_u64(k, view);
-	v[0] = s->phase;
-	hd_key_u64(v + 1, s->cursor);
-	return hd_txn_put(t, r->vstate, k, 8, v, 9);
-}
-
-int routing_vidx_reset(routing *r, hd_txn *t, uint64_t view, bool deleted)
-{
-	vidx_state s = {deleted ? VIDX_GONE : VIDX_CLEARING, 0};
-	return routing_vidx_put_state(t, r, view, &s);
-}
-
-/* Should a change to ticket id reach v's index now? */
-static bool maintained(hd_txn *t, routing *r, const Hd__View *v, uint64_t id)
-{
-	vidx_state s;
+	Hd__ViewIndexState *s = NULL;
 	if (!routing_vidx_indexable(v) ||
 	    routing_vidx_state(t, r, v->id, &s) != HD_OK)
-		return false;
-	return s.phase == VIDX_READY ||
-	       (s.phase == VIDX_BUILDING && id <= s.cursor);
+		return t->rc;
+	int rc = HD_OK;
+	if (s->phase == VIDX_READY ||
+	    (s->phase == VIDX_BUILDING && tk->id <= s->cursor))
+		rc = routing_vidx_update(r, t, s->slot, v, tk);
+	if (!rc && s->phase == VIDX_BUILDING && s->live_slot && s->live)
+		rc = routing_vidx_update(r, t, s->live_slot, s->live, tk);
+	hd__view_index_state__free_unpacked(s, NULL);
+	return rc;
 }
 
 int routing_vidx_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
@@ -234,8 +267,8 @@ int routing_vidx_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 	     rc == HD_OK && mdb_cursor_get(cur, &k, &val, op) == 0;
 	     op = MDB_NEXT) {
 		Hd__View *v = hd__view__unpack(NULL, val.mv_size, val.mv_data);
-		if (v && maintained(t, r, v, after->id))
-			rc = routing_vidx_update(r, t, v, after);
+		if (v)
+			rc = update_view(r, t, v, after);
 		hd__view__free_unpacked(v, NULL);
 	}
 	if (cur)
@@ -290,41 +323,51 @@ static int read_ids(hd_txn *t, routing *r, const uint8_t pk[16], bool desc,
 	return rc;
 }
 
-bool routing_vidx_building(hd_txn *t, routing *r, const Hd__View *v)
-{
-	vidx_state s;
-	return routing_vidx_indexable(v) &&
-	       (routing_vidx_state(t, r, v->id, &s) != HD_OK ||
-		s.phase != VIDX_READY);
-}
-
 int routing_vidx_page(routing *r, hd_txn *t, const Hd__View *v,
 		      const hd_principal *who, const char *sort_by, bool desc,
 		      uint64_t offset, uint32_t limit, bool *used,
-		      uint64_t *count, uint64_t **ids, size_t *n)
+		      bool *building, uint64_t *count, uint64_t **ids,
+		      size_t *n)
 {
-	vidx_state s;
+	Hd__ViewIndexState *s = NULL;
 	*used = false;
+	*building = false;
 	*n = 0;
 	*ids = NULL;
-	/* A count does not depend on the order. */
-	if (!routing_vidx_indexable(v) ||
-	    (limit && sort_of(sort_by) != sort_of(v->sort_by)) ||
-	    routing_vidx_state(t, r, v->id, &s) != HD_OK ||
-	    s.phase != VIDX_READY)
+	*count = 0;
+	if (!routing_vidx_indexable(v))
 		return HD_OK;
+	if (routing_vidx_state(t, r, v->id, &s) != HD_OK) {
+		*building = true;
+		return HD_OK;
+	}
+	/* The current definition when it is ready, else the previous one. */
+	uint64_t slot = s->slot;
+	const Hd__View *def = v;
+	*building = s->phase != VIDX_READY;
+	if (*building) {
+		slot = s->live_slot;
+		def = s->live;
+	}
+	/* A count does not depend on the order. */
+	int rc = HD_OK;
+	if (!slot || !def ||
+	    (limit && sort_of(sort_by) != sort_of(def->sort_by)))
+		goto out;
 	uint8_t pk[16];
 	MDB_val val;
-	hd_key_u64(pk, v->id);
-	hd_key_u64(pk + 8, part_of(v) != P_NONE ? who->user_id : 0);
-	int rc = hd_txn_get(t, r->vcount, pk, 16, &val);
-	*count = 0;
+	hd_key_u64(pk, slot);
+	hd_key_u64(pk + 8, part_of(def) != P_NONE ? who->user_id : 0);
+	rc = hd_txn_get(t, r->vcount, pk, 16, &val);
 	if (rc == HD_OK && val.mv_size == 8)
 		*count = hd_key_get_u64(val.mv_data);
 	else if (rc != HD_E_NOTFOUND)
-		return rc ? rc : HD_E_CORRUPT;
+		goto out;
+	rc = HD_OK;
 	*used = true;
-	if (!limit || offset >= *count)
-		return HD_OK;
-	return read_ids(t, r, pk, desc, offset, limit, ids, n);
+	if (limit && offset < *count)
+		rc = read_ids(t, r, pk, desc, offset, limit, ids, n);
+out:
+	hd__view_index_state__free_unpacked(s, NULL);
+	return rc;
 }

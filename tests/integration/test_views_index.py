@@ -253,3 +253,39 @@ def test_view_page_decodes_only_its_tickets(ctx):
         # counter sees it: it can tell the two apart).
         d, body = decodes(f"{VIEWS}/{v['id']}/tickets.json?per_page=25&sort_by=subject")
         assert body["count"] == 2000 and d >= 2000, d
+
+
+def test_changed_view_answers_from_old_definition_until_built(ctx):
+    # One ticket a tick: rebuilding takes many ticks, so reads in between
+    # are seen to come from the previous definition's index.
+    with Suite(ctx.bin_dir, env={"HD_ROUTING_TICK_MS": "300", "HD_ROUTING_VIEW_BUILD_BATCH": "1"}).start() as s:
+        c = s.client()
+        open_ = {"field": "status", "operator": "less_than", "value": "solved"}
+        v = new_view(c, "High", [open_, {"field": "priority", "operator": "is", "value": "high"}],
+                     output={"sort_by": "id", "sort_order": "asc"})
+        wait_until(lambda: ready(s), what="empty view built")
+        made = [(create_ticket(c, subject=f"t{i}", priority=p).json["ticket"]["id"], p)
+                for i, p in enumerate(["high", "low", "urgent", "high"] * 6)]
+        s.wait_converged()
+        high = [t for t, p in made if p == "high"]
+        urgent = [t for t, p in made if p == "urgent"]
+        assert view_ids(c, v)[0] == high
+        scans = s.metric("routing-0", "hd_routing_view_scans_total")
+        r = c.request("PUT", f"{VIEWS}/{v['id']}.json", {"view": {
+            "all": [open_, {"field": "priority", "operator": "is", "value": "urgent"}]}})
+        assert r.status == 200, r
+        # Still building (24 tickets at one a tick): the old definition answers,
+        # from its index.
+        got, n = view_ids(c, v)
+        assert s.metric("routing-0", "hd_routing_views_building") >= 1
+        assert got == high and n == len(high), got
+        assert s.metric("routing-0", "hd_routing_view_scans_total") == scans
+        # A new view scans until built, and is exact meanwhile.
+        low = new_view(c, "Low", [open_, {"field": "priority", "operator": "is", "value": "low"}])
+        assert sorted(view_ids(c, low)[0]) == sorted(t for t, p in made if p == "low")
+        assert s.metric("routing-0", "hd_routing_view_scans_total") > scans
+        wait_until(lambda: ready(s), timeout=120, what="rebuilt")
+        scans = s.metric("routing-0", "hd_routing_view_scans_total")
+        assert view_ids(c, v)[0] == urgent
+        assert view_count(c, low) == 6
+        assert s.metric("routing-0", "hd_routing_view_scans_total") == scans
