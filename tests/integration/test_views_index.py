@@ -91,6 +91,8 @@ def expected(view, tickets, me):
         keep.sort(key=lambda t: (rank(PRIO, t["priority"]), t["id"]), reverse=desc)
     elif by == "status":
         keep.sort(key=lambda t: (rank(STATUS, t["status"]), t["id"]), reverse=desc)
+    elif by == "subject":
+        keep.sort(key=lambda t: (t["subject"].encode(), t["id"]), reverse=desc)
     elif by == "id":
         keep.sort(key=lambda t: t["id"], reverse=desc)
     return keep
@@ -110,7 +112,7 @@ def check(s, c, views, agents, tickets):
             want = expected(v, tickets, me)
             got, n = view_ids(cl, v)
             assert n == len(want) == view_count(cl, v), (v["title"], uid, n, len(want))
-            if v["execution"]["sort_by"] in ("priority", "status", "id"):
+            if v["execution"]["sort_by"] in ("priority", "status", "id", "subject"):
                 assert got == [t["id"] for t in want], (v["title"], uid, got, [t["id"] for t in want])
             else:
                 assert sorted(got) == sorted(t["id"] for t in want), (v["title"], uid)
@@ -133,7 +135,7 @@ def test_views_stay_exact_under_concurrent_changes(ctx):
             assert r.status == 201, r
             groups.append(r.json["group"]["id"])
         people = [c.me] + [a[0] for a in agents]
-        tickets = [create_ticket(c, subject=f"t{i}", priority=rnd.choice(PRIO[1:]),
+        tickets = [create_ticket(c, subject=rnd.choice([f"t{i % 7}", f"문의 {i % 5}", "Ä"]), priority=rnd.choice(PRIO[1:]),
                                  tags=rnd.sample(TAGS, rnd.randrange(3))).json["ticket"]["id"]
                    for i in range(40)]
         views = [
@@ -148,6 +150,8 @@ def test_views_stay_exact_under_concurrent_changes(ctx):
                      output={"sort_by": "id", "sort_order": "desc"}),
             new_view(c, "Group 0", [{"field": "group_id", "operator": "is", "value": str(groups[0])}],
                      output={"sort_by": "updated_at", "sort_order": "desc"}),
+            new_view(c, "By subject", [{"field": "status", "operator": "is_not", "value": "closed"}],
+                     output={"sort_by": "subject", "sort_order": "desc"}),
             new_view(c, "Unassigned", [{"field": "assignee_id", "operator": "is", "value": ""},
                                        {"field": "requester_id", "operator": "is_not", "value": "1"}]),
         ]
