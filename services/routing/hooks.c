@@ -3,6 +3,7 @@
 #include "hooks.h"
 #include "rt_rules.h"
 #include "sla.h"
+#include "views_index.h"
 
 /* clang-format off */
 const routing_event_hook routing_event_hooks[] = {
@@ -18,6 +19,7 @@ const routing_ticket_hook routing_ticket_hooks[] = {
 	rt_trig_ticket,
 	routing_sla_ticket_hook,
 	as_ticket_hook,
+	routing_vidx_ticket,
 	NULL,
 };
 
@@ -25,6 +27,7 @@ const routing_tick_hook routing_tick_hooks[] = {
 	rt_auto_tick,
 	routing_sla_tick_hook,
 	as_tick_hook,
+	routing_vidx_tick,
 	NULL,
 };
 /* clang-format on */

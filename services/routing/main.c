@@ -5,13 +5,15 @@
 #include "routing.h"
 #include "rt_rules.h"
 #include "sla.h"
+#include "views_index.h"
 
 #include "hd/prom.h"
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, rt_db_names, routing_sla_dbs,
-					 routing_assign_dbs, NULL};
+static const char *const *const dbs[] = {own_dbs,          rt_db_names,
+					 routing_sla_dbs,  routing_assign_dbs,
+					 routing_vidx_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes,
 					     rt_rule_routes,
@@ -25,6 +27,9 @@ static routing the_routing;
 static const hd_cfg_opt opts[] = {
 	{"HD_ROUTING_TICK_MS", "--routing-tick-ms", "1000",
 	 "how often due work (SLA timers, automations) is looked for"},
+	{"HD_ROUTING_VIEW_BUILD_BATCH", "--routing-view-build-batch", "5000",
+	 "tickets a tick adds to a view index being built (or stale entries "
+	 "it clears)"},
 	{"HD_SLA_WARNING_FRACTION", "--sla-warning-fraction", "0.75",
 	 "share of an SLA target after which sla.warning is emitted"},
 };
@@ -42,6 +47,14 @@ static int setup(hd_svc *svc, void *ctx)
 		rc = hd_prom_add_collector(routing_collect, r);
 	if (!rc)
 		rc = hd_prom_add_collector(routing_cmds_collect, r);
+	if (!rc)
+		rc = hd_prom_add_collector(routing_vidx_collect, r);
+	uint64_t batch = 0;
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_VIEW_BUILD_BATCH", 1,
+				1000000, &batch);
+	if (!rc)
+		routing_vidx_set_batch((unsigned)batch);
 	if (!rc)
 		rc = routing_sla_setup(r, svc);
 	uint64_t tick_ms = 0;

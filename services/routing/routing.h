@@ -17,6 +17,7 @@
 typedef struct routing {
 	hd_store *store;
 	MDB_dbi tickets, unassigned, views, meta, commands;
+	MDB_dbi vidx, vmem, vcount, vstate, vdrop; /* views_index.h */
 } routing;
 
 int routing_store_bind(routing *r);

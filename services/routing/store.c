@@ -3,8 +3,10 @@
  *   unassigned  i64 created_at ‖ u64 ticket id  → "" (oldest first)
  *   views       u64 view id                     → hd.View
  *   meta        counter name ("next_view")      → u64 next value
- *   commands    see commands.c */
+ *   commands    see commands.c
+ *   view_*      see views_index.h */
 #include "routing.h"
+#include "views_index.h"
 
 #include "hd/err.h"
 
@@ -16,7 +18,8 @@ int routing_store_bind(routing *r)
 		{"tickets", &r->tickets}, {"unassigned", &r->unassigned},
 		{"views", &r->views},     {"commands", &r->commands},
 		{"meta", &r->meta},       {NULL, NULL}};
-	return hd_store_dbis(r->store, dbs);
+	int rc = hd_store_dbis(r->store, dbs);
+	return rc ? rc : routing_vidx_bind(r);
 }
 
 int routing_next_id(hd_txn *t, routing *r, const char *counter, uint64_t *id)

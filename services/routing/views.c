@@ -4,6 +4,7 @@
  * {"type":"User","id":<self>}); shared and group views are the admins'. */
 #include "routing.h"
 #include "scan.h"
+#include "views_index.h"
 
 #include "hd/err.h"
 #include "hd/req_decode.h"
@@ -97,6 +98,27 @@ static int view_get(hd_txn *t, routing *r, uint64_t id, Hd__View **out)
 				(void **)out);
 }
 
+static bool same_conditions(Hd__ViewCondition *const *a, size_t na,
+			    Hd__ViewCondition *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i]->field, b[i]->field) ||
+		    strcmp(a[i]->operator_, b[i]->operator_) ||
+		    strcmp(a[i]->value, b[i]->value))
+			return false;
+	return true;
+}
+
+/* Does the change from old to v need the view's index rebuilt? */
+static bool redefined(const Hd__View *old, const Hd__View *v)
+{
+	return !old || strcmp(old->sort_by, v->sort_by) != 0 ||
+	       !same_conditions(old->all, old->n_all, v->all, v->n_all) ||
+	       !same_conditions(old->any, old->n_any, v->any, v->n_any);
+}
+
 typedef struct save_job {
 	routing *r;
 	Hd__View *v;
@@ -118,10 +140,15 @@ static int save_write(hd_txn *t, void *arg)
 	hd_key_u64(key, j->v->id);
 	if (!rc && j->del) {
 		rc = hd_txn_del(t, j->r->views, key, 8);
+		if (!rc)
+			rc = routing_vidx_reset(j->r, t, j->v->id, old, NULL);
 	} else if (!rc) {
+		if (redefined(old, j->v))
+			rc = routing_vidx_reset(j->r, t, j->v->id, old, j->v);
 		j->v->updated_at = hd_now_ms();
 		j->v->created_at = old ? old->created_at : j->v->updated_at;
-		rc = hd_txn_put_pb(t, j->r->views, key, 8, j->v);
+		if (!rc)
+			rc = hd_txn_put_pb(t, j->r->views, key, 8, j->v);
 	}
 	hd__view__free_unpacked(old, NULL);
 	return rc ? rc : t->rc;

@@ -1,16 +1,24 @@
-/* Running a view: scan routing's copy of the tickets, keep the ones that
- * match for the caller, sort, and return one page plus the total. */
+/* Running a view: from its index (views_index.c) when that is ready — read
+ * the page's ids, then only those tickets — else scan routing's copy of the
+ * tickets, keep the ones that match for the caller, sort, and slice. */
 #include "routing.h"
 #include "scan.h"
+#include "views_index.h"
 
 #include "hd/err.h"
 #include "hd/req_decode.h"
 #include "hd/pbwire.h"
+#include "hd/prom.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_LIMIT 1000
+
+HD_COUNTER(decoded, "hd_routing_view_tickets_decoded_total",
+	   "Tickets decoded to answer views.tickets (index or scan).");
+HD_COUNTER(scans, "hd_routing_view_scans_total",
+	   "views.tickets answered by scanning every ticket (no ready index).");
 
 typedef struct hits {
 	Hd__Ticket **items;
@@ -25,6 +33,7 @@ typedef struct match_arg {
 static bool matches(const void *msg, const void *arg)
 {
 	const match_arg *m = arg;
+	hd_counter_add(&decoded, 1);
 	return routing_view_match(m->v, msg, m->who);
 }
 
@@ -72,22 +81,87 @@ static int by_order(const void *a, const void *b)
 	return c * order.dir;
 }
 
-static int reply(const Hd__ViewTicketsRequest *q, Hd__View *v, hits *h,
-		 hd_rpc_rep *rep)
+static const char *sort_by(const Hd__ViewTicketsRequest *q, const Hd__View *v)
 {
-	order.by = q->sort_by[0] ? q->sort_by : v->sort_by;
+	return q->sort_by[0] ? q->sort_by : v->sort_by;
+}
+
+static bool descending(const Hd__ViewTicketsRequest *q, const Hd__View *v)
+{
 	const char *dir = q->sort_order[0] ? q->sort_order : v->sort_order;
-	order.dir = strcmp(dir, "desc") == 0 ? -1 : 1;
+	return strcmp(dir, "desc") == 0;
+}
+
+static int reply(const Hd__ViewTicketsRequest *q, Hd__View *v, hits *h,
+		 bool building, hd_rpc_rep *rep)
+{
+	order.by = sort_by(q, v);
+	order.dir = descending(q, v) ? -1 : 1;
 	if (h->n)
 		qsort(h->items, h->n, sizeof *h->items, by_order);
 	Hd__ViewTickets out = HD__VIEW_TICKETS__INIT;
 	out.view = v;
 	out.count = h->n;
+	out.building = building;
 	uint64_t from = q->offset < h->n ? q->offset : h->n;
 	uint64_t limit = q->limit > MAX_LIMIT ? MAX_LIMIT : q->limit;
 	out.tickets = h->items + from;
 	out.n_tickets = (size_t)(h->n - from < limit ? h->n - from : limit);
 	return hd_pb_pack(&rep->payload, &out);
+}
+
+/* The page ids[0..n) read from the index: fetch only those tickets. */
+static int fetch(hd_txn *t, routing *r, const uint64_t *ids, size_t n, hits *h)
+{
+	h->items = n ? calloc(n, sizeof *h->items) : NULL;
+	if (n && !h->items)
+		return HD_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t key[8];
+		MDB_val val;
+		hd_key_u64(key, ids[i]);
+		int rc = hd_txn_get(t, r->tickets, key, 8, &val);
+		if (rc)
+			return rc == HD_E_NOTFOUND ? HD_E_CORRUPT : rc;
+		hd_counter_add(&decoded, 1);
+		h->items[h->n] =
+			hd__ticket__unpack(NULL, val.mv_size, val.mv_data);
+		if (!h->items[h->n])
+			return HD_E_CORRUPT;
+		h->n++;
+	}
+	return HD_OK;
+}
+
+static int indexed_reply(Hd__View *v, uint64_t count, bool building, hits *h,
+			 hd_rpc_rep *rep)
+{
+	Hd__ViewTickets out = HD__VIEW_TICKETS__INIT;
+	out.view = v;
+	out.count = count;
+	out.building = building;
+	out.tickets = h->items;
+	out.n_tickets = h->n;
+	return hd_pb_pack(&rep->payload, &out);
+}
+
+/* Answer from v's index if it can; *used says whether it did. */
+static int from_index(hd_txn *t, routing *r, const Hd__ViewTicketsRequest *q,
+		      Hd__View *v, const hd_principal *who, hits *h, bool *used,
+		      bool *building, hd_rpc_rep *rep)
+{
+	uint64_t count = 0, *ids = NULL;
+	size_t n = 0;
+	uint32_t limit = q->limit > MAX_LIMIT ? MAX_LIMIT : q->limit;
+	int rc = routing_vidx_page(r, t, v, who, sort_by(q, v),
+				   descending(q, v), q->offset, limit, used,
+				   building, &count, &ids, &n);
+	if (!rc && *used)
+		rc = fetch(t, r, ids, n, h);
+	free(ids);
+	if (!rc && *used)
+		rc = indexed_reply(v, count, *building, h, rep);
+	return rc;
 }
 
 int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -103,6 +177,7 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			  (void **)&q))
 		return HD_E_DECODE;
 	hits h = {0};
+	bool used = false, building = false;
 	Hd__View *v = NULL;
 	hd_txn t;
 	uint8_t key[8];
@@ -117,11 +192,16 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		if (!rc && !routing_view_visible(v, &req->principal))
 			rc = HD_E_NOTFOUND;
 		if (!rc)
+			rc = from_index(&t, r, q, v, &req->principal, &h, &used,
+					&building, rep);
+		if (!rc && !used) {
+			hd_counter_add(&scans, 1);
 			rc = scan(&t, r, v, &req->principal, &h);
+		}
 		hd_txn_end(&t);
 	}
-	if (!rc)
-		rc = reply(q, v, &h, rep);
+	if (!rc && !used)
+		rc = reply(q, v, &h, building, rep);
 	for (size_t i = 0; i < h.n; i++)
 		hd__ticket__free_unpacked(h.items[i], NULL);
 	free(h.items);

@@ -49,10 +49,48 @@ grow_to() {
   echo "  load to $2: ${line#LOAD }"
 }
 
+# mkview JSON → the id of the view made from that body.
+mkview() {
+  curl -fsS -H "Authorization: $HD_AUTH" -H "Content-Type: application/json" \
+    -d "$1" "http://127.0.0.1:$PORT/api/v2/views.json" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["view"]["id"])'
+}
+
+# views_ready: wait (up to 10 minutes) until routing (admin port
+# PORT+1+2) has built every view index (hd_routing_views_building 0).
+views_ready() {
+  local i n
+  for i in $(seq 3000); do
+    n=$(curl -fsS "http://127.0.0.1:$((PORT + 3))/metrics" |
+      awk '/^hd_routing_views_building / {print $2}')
+    [ "$n" = 0 ] && return 0
+    sleep 0.2
+  done
+  echo "view indexes not built after 10 minutes" >&2
+  return 1
+}
+
+# view_setup: once, two views for measure_at — every unsolved ticket
+# (all of the bench's) and one bench tag (about 2 %), newest first.
+VIEW_BIG=
+VIEW_FEW=
+view_setup() {
+  local open='{"field":"status","operator":"less_than","value":"solved"}'
+  local out='"output":{"sort_by":"created_at","sort_order":"desc"}'
+  if [ -z "$VIEW_BIG" ]; then
+    VIEW_BIG=$(mkview "{\"view\":{\"title\":\"bench open\",\"all\":[$open],$out}}")
+    VIEW_FEW=$(mkview "{\"view\":{\"title\":\"bench tag\",\"all\":[$open,
+      {\"field\":\"current_tags\",\"operator\":\"includes\",\"value\":\"bench_07\"}],$out}}")
+  fi
+  views_ready
+}
+
 # measure_at LABEL: create rate and ticket search latency at this size
-# (c=2: one connection per wrk thread, for latency; c=16 under load).
+# (c=2: one connection per wrk thread, for latency; c=16 under load), and
+# a view's first page and count (one view of nearly every ticket, one of
+# few).
 measure_at() {
-  local api=http://127.0.0.1:$PORT/api/v2
+  local api=http://127.0.0.1:$PORT/api/v2 v
   wrk_run "create_at_$1" 16 "$api/tickets.json" post_ticket.lua
   for c in 2 16; do
     wrk_run "search_tag_at_$1" "$c" "$api/search.json" search_tag.lua
@@ -60,4 +98,11 @@ measure_at() {
     wrk_run "list_at_$1" "$c" "$api/tickets.json" list.lua
   done
   LIST_SORT=-created_at wrk_run "list_newest_at_$1" 2 "$api/tickets.json" list.lua
+  view_setup
+  for c in 2 16; do
+    for v in big:$VIEW_BIG few:$VIEW_FEW; do
+      wrk_run "view_page_${v%%:*}_at_$1" "$c" "$api/views/${v##*:}/tickets.json" get.lua
+      wrk_run "view_count_${v%%:*}_at_$1" "$c" "$api/views/${v##*:}/count.json" get.lua
+    done
+  done
 }
