@@ -150,10 +150,10 @@ static int views_count(gw *g, gw_req *r, gw_resp *out)
 		 r->base_url, (unsigned long long)r->id);
 	snprintf(pretty, sizeof pretty, "%llu", (unsigned long long)vt->count);
 	out->status = 200;
-	out->body =
-		json_pack("{s:{s:s, s:I, s:I, s:s, s:b}}", "view_count", "url",
-			  url, "view_id", (json_int_t)r->id, "value",
-			  (json_int_t)vt->count, "pretty", pretty, "fresh", 1);
+	out->body = json_pack("{s:{s:s, s:I, s:I, s:s, s:b}}", "view_count",
+			      "url", url, "view_id", (json_int_t)r->id, "value",
+			      (json_int_t)vt->count, "pretty", pretty, "fresh",
+			      !vt->building); /* false while its index builds */
 	hd__view_tickets__free_unpacked(vt, NULL);
 	return HD_OK;
 }

@@ -200,8 +200,9 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		}
 		hd_txn_end(&t);
 	}
+	/* A scan answers the current definition exactly: fresh. */
 	if (!rc && !used)
-		rc = reply(q, v, &h, building, rep);
+		rc = reply(q, v, &h, false, rep);
 	for (size_t i = 0; i < h.n; i++)
 		hd__ticket__free_unpacked(h.items[i], NULL);
 	free(h.items);

@@ -283,6 +283,8 @@ def test_changed_view_answers_from_old_definition_until_built(ctx):
         got, n = view_ids(c, v)
         assert s.metric("routing-0", "hd_routing_views_building") >= 1
         assert got == high and n == len(high), got
+        vc = c.request("GET", f"{VIEWS}/{v['id']}/count.json").json["view_count"]
+        assert vc["value"] == len(high) and vc["fresh"] is False, vc
         assert s.metric("routing-0", "hd_routing_view_scans_total") == scans
         # A new view scans until built, and is exact meanwhile.
         low = new_view(c, "Low", [open_, {"field": "priority", "operator": "is", "value": "low"}])
@@ -291,5 +293,6 @@ def test_changed_view_answers_from_old_definition_until_built(ctx):
         wait_until(lambda: ready(s), timeout=120, what="rebuilt")
         scans = s.metric("routing-0", "hd_routing_view_scans_total")
         assert view_ids(c, v)[0] == urgent
+        assert c.request("GET", f"{VIEWS}/{v['id']}/count.json").json["view_count"]["fresh"] is True
         assert view_count(c, low) == 6
         assert s.metric("routing-0", "hd_routing_view_scans_total") == scans
