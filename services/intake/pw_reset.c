@@ -17,12 +17,14 @@
 #include "hd/text.h"
 
 #include <inttypes.h>
+#include "link_token.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #define MAC_CTX     "pw_reset"
-#define MAC_BYTES   16
+#define MAC_BYTES   INTAKE_LINK_MAC_BYTES
 #define MAIL_GAP_MS (60 * 1000)
 #define PW_MIN      6
 #define PW_MAX      128
@@ -49,15 +51,6 @@ static const intake_dir_rpc reset_rpc = {
 	.undecodable = "payload is not an hd.SessionRequest",
 };
 
-/* "{uid}-{expires}-{nonce}": what the MAC covers. */
-static int head_of(char *out, size_t cap, uint64_t uid, int64_t expires,
-		   const char *nonce)
-{
-	int n = snprintf(out, cap, "%" PRIu64 "-%" PRId64 "-%s", uid, expires,
-			 nonce);
-	return n > 0 && (size_t)n < cap ? HD_OK : HD_E_INVALID;
-}
-
 typedef struct req_job {
 	const char *email;
 } req_job;
@@ -68,7 +61,8 @@ static int request_write(hd_txn *t, void *arg)
 	Hd__PasswordReset p = HD__PASSWORD_RESET__INIT, *old = NULL;
 	Hd__PasswordResetMail m = HD__PASSWORD_RESET_MAIL__INIT;
 	Hd__User *u = NULL;
-	char nonce[33], head[128], mac[2 * MAC_BYTES + 1], token[200];
+	char nonce[33], head[128], mac[2 * INTAKE_LINK_MAC_BYTES + 1],
+		token[200];
 	uint8_t raw[16], key[8];
 	uint64_t id = 0;
 	if (intake_user_by_email(t, j->email, &id) ||
@@ -85,7 +79,7 @@ static int request_write(hd_txn *t, void *arg)
 	p.nonce = nonce;
 	p.expires_at = hd_wall_ms() + link_life_ms;
 	p.last_mail_at = hd_wall_ms();
-	if (head_of(head, sizeof head, id, p.expires_at, nonce) ||
+	if (intake_link_head(head, sizeof head, '-', id, p.expires_at, nonce) ||
 	    hd_obj_mac_hex(MAC_CTX, head, strlen(head), MAC_BYTES, mac,
 			   sizeof mac)) {
 		hd_txn_fail(t, HD_E_INTERNAL);
@@ -121,38 +115,6 @@ static int intake_pwreset_request(void *ctx, const hd_rpc_req *req,
 	return rc;
 }
 
-/* The token's parts; false for any other shape. */
-static bool split(const char *token, uint64_t *uid, int64_t *expires,
-		  char nonce[33], char mac[2 * MAC_BYTES + 1])
-{
-	char buf[200], *parts[4];
-	size_t n = strlen(token);
-	uint64_t exp = 0;
-	if (n >= sizeof buf)
-		return false;
-	memcpy(buf, token, n + 1);
-	char *p = buf;
-	for (int i = 0; i < 4; i++) {
-		parts[i] = p;
-		p = strchr(p, '-');
-		if (i < 3) {
-			if (!p)
-				return false;
-			*p++ = '\0';
-		} else if (p) {
-			return false;
-		}
-	}
-	if (hd_parse_u64(parts[0], uid) || hd_parse_u64(parts[1], &exp) ||
-	    strlen(parts[2]) != 32 || strlen(parts[3]) != 2 * MAC_BYTES ||
-	    exp > (uint64_t)INT64_MAX)
-		return false;
-	*expires = (int64_t)exp;
-	memcpy(nonce, parts[2], 33);
-	memcpy(mac, parts[3], 2 * MAC_BYTES + 1);
-	return true;
-}
-
 typedef struct apply_job {
 	const char *token;
 	const char *hash; /* the new password's; NULL: only check */
@@ -165,13 +127,13 @@ static int apply_write(hd_txn *t, void *arg)
 	apply_job *j = arg;
 	uint64_t uid = 0;
 	int64_t expires = 0;
-	char nonce[33], mac[2 * MAC_BYTES + 1], head[128];
+	char nonce[33], mac[2 * INTAKE_LINK_MAC_BYTES + 1], head[128];
 	Hd__PasswordReset *p = NULL;
 	Hd__User *u = NULL;
 	uint8_t key[8];
 	j->ok = false;
-	if (!split(j->token, &uid, &expires, nonce, mac) ||
-	    head_of(head, sizeof head, uid, expires, nonce) ||
+	if (!intake_link_split(j->token, '-', &uid, &expires, nonce, mac) ||
+	    intake_link_head(head, sizeof head, '-', uid, expires, nonce) ||
 	    !hd_obj_mac_ok(MAC_CTX, head, strlen(head), MAC_BYTES, mac))
 		return HD_OK;
 	hd_key_u64(key, uid);

@@ -17,13 +17,15 @@
 #include "hd/text.h"
 
 #include <inttypes.h>
+#include "link_token.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAC_CTX     "mail_vfy"
-#define MAC_BYTES   16
+#define MAC_BYTES   INTAKE_LINK_MAC_BYTES
 #define MAIL_GAP_MS (60 * 1000)
 
 static MDB_dbi pending_dbi;
@@ -42,21 +44,12 @@ int intake_email_bind(intake *in)
 	return hd_store_dbi(in->store, "user_email_pending", &pending_dbi);
 }
 
-/* "{uid}.{expires}.{nonce}" — what the MAC covers, with the address. */
-static int signed_part(char *out, size_t cap, uint64_t uid, int64_t expires,
-		       const char *nonce)
-{
-	int n = snprintf(out, cap, "%" PRIu64 ".%" PRId64 ".%s", uid, expires,
-			 nonce);
-	return n > 0 && (size_t)n < cap ? HD_OK : HD_E_INVALID;
-}
-
 static int link_mac(uint64_t uid, int64_t expires, const char *nonce,
 		    const char *email, char *mac, size_t cap)
 {
 	char msg[600];
 	char head[128];
-	int rc = signed_part(head, sizeof head, uid, expires, nonce);
+	int rc = intake_link_head(head, sizeof head, '.', uid, expires, nonce);
 	if (rc)
 		return rc;
 	int n = snprintf(msg, sizeof msg, "%s.%s", head, email);
@@ -81,7 +74,8 @@ int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
 {
 	Hd__EmailVerificationMail ev = HD__EMAIL_VERIFICATION_MAIL__INIT;
 	Hd__EmailPending p = HD__EMAIL_PENDING__INIT, *old = NULL;
-	char nonce[33], mac[2 * MAC_BYTES + 1], head[128], token[200];
+	char nonce[33], mac[2 * INTAKE_LINK_MAC_BYTES + 1], head[128],
+		token[200];
 	uint8_t raw[16], key[8];
 	uint64_t other = 0;
 	int rc = HD_OK;
@@ -106,8 +100,8 @@ int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
 		rc = link_mac(u->id, p.expires_at, nonce, email, mac,
 			      sizeof mac);
 		if (!rc)
-			rc = signed_part(head, sizeof head, u->id, p.expires_at,
-					 nonce);
+			rc = intake_link_head(head, sizeof head, '.', u->id,
+					      p.expires_at, nonce);
 		if (rc)
 			goto out;
 		snprintf(token, sizeof token, "%s.%s", head, mac);
@@ -118,36 +112,6 @@ int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
 out:
 	hd__email_pending__free_unpacked(old, NULL);
 	return rc ? hd_txn_fail(t, rc) : t->rc;
-}
-
-/* The four dot-separated parts of a token; false when it has another shape. */
-static bool split(const char *token, uint64_t *uid, int64_t *expires,
-		  char nonce[33], char mac[2 * MAC_BYTES + 1])
-{
-	char buf[200], *parts[4];
-	size_t n = strlen(token);
-	if (n >= sizeof buf)
-		return false;
-	memcpy(buf, token, n + 1);
-	char *p = buf;
-	for (int i = 0; i < 4; i++) {
-		parts[i] = p;
-		p = strchr(p, '.');
-		if (i < 3) {
-			if (!p)
-				return false;
-			*p++ = '\0';
-		}
-	}
-	uint64_t exp = 0;
-	if (hd_parse_u64(parts[0], uid) || hd_parse_u64(parts[1], &exp) ||
-	    strlen(parts[2]) != 32 || strlen(parts[3]) != 2 * MAC_BYTES ||
-	    exp > (uint64_t)INT64_MAX)
-		return false;
-	*expires = (int64_t)exp;
-	memcpy(nonce, parts[2], 33);
-	memcpy(mac, parts[3], 2 * MAC_BYTES + 1);
-	return true;
 }
 
 typedef struct verify_job {
@@ -186,12 +150,12 @@ static int verify_write(hd_txn *t, void *arg)
 	verify_job *j = arg;
 	uint64_t uid = 0;
 	int64_t expires = 0;
-	char nonce[33], mac[2 * MAC_BYTES + 1];
+	char nonce[33], mac[2 * INTAKE_LINK_MAC_BYTES + 1];
 	Hd__EmailPending *p = NULL;
 	Hd__User *u = NULL;
 	uint8_t key[8];
 	int rc;
-	if (!split(j->token, &uid, &expires, nonce, mac))
+	if (!intake_link_split(j->token, '.', &uid, &expires, nonce, mac))
 		return refuse(j);
 	hd_key_u64(key, uid);
 	if (hd_txn_get_pb(t, pending_dbi, key, sizeof key,
@@ -203,7 +167,7 @@ static int verify_write(hd_txn *t, void *arg)
 		rc = refuse(j);
 		goto out;
 	}
-	char want[2 * MAC_BYTES + 1];
+	char want[2 * INTAKE_LINK_MAC_BYTES + 1];
 	if (link_mac(uid, expires, nonce, p->email, want, sizeof want) ||
 	    sodium_memcmp(want, mac, 2 * MAC_BYTES) != 0) {
 		rc = refuse(j);
