@@ -19,6 +19,7 @@
 #define MAX_REPLY_BYTES ((size_t)64 << 20)
 
 #define MAX_TRACKED 64
+#define MAX_PIPES   8 /* a dialer has one pipe; a few overlap while it changes */
 
 /* method: the caller's (constant) method name; outcome: the transport error
  * when the call failed, else the peer's answer (hd_errname). */
@@ -36,20 +37,38 @@ struct hd_rpc_client {
 	/* Connection state from nng's pipe notifications (hd_rpc_client_link):
 	 * written on nng's threads, read by anyone. */
 	_Atomic unsigned pipes;
+	pthread_mutex_t pipe_mu;      /* guards pipe_ids only */
+	uint32_t pipe_ids[MAX_PIPES]; /* the pipes counted in pipes */
 	_Atomic uint64_t connects;
 	_Atomic int64_t changed_ms;
 };
 
+/* nng runs REM_POST also for a pipe that closed before its ADD_POST (the
+ * peer died while the connection was being set up), so only pipes seen
+ * being added are counted down: a blind decrement showed a connected
+ * peer as disconnected until its next reconnect. */
 static void on_pipe(nng_pipe p, nng_pipe_ev ev, void *arg)
 {
-	(void)p;
 	hd_rpc_client *c = arg;
+	uint32_t id = (uint32_t)nng_pipe_id(p);
+	pthread_mutex_lock(&c->pipe_mu);
 	if (ev == NNG_PIPE_EV_ADD_POST) {
-		atomic_fetch_add(&c->pipes, 1);
+		for (size_t i = 0; i < MAX_PIPES; i++)
+			if (!c->pipe_ids[i]) {
+				c->pipe_ids[i] = id;
+				atomic_fetch_add(&c->pipes, 1);
+				break;
+			}
 		atomic_fetch_add(&c->connects, 1);
-	} else if (atomic_load(&c->pipes) > 0) {
-		atomic_fetch_sub(&c->pipes, 1);
+	} else {
+		for (size_t i = 0; i < MAX_PIPES; i++)
+			if (c->pipe_ids[i] == id) {
+				c->pipe_ids[i] = 0;
+				atomic_fetch_sub(&c->pipes, 1);
+				break;
+			}
 	}
+	pthread_mutex_unlock(&c->pipe_mu);
 	atomic_store(&c->changed_ms, hd_prom_now_us() / 1000);
 }
 
@@ -113,6 +132,7 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 		return rc;
 	}
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_mutex_init(&c->pipe_mu, NULL);
 	/* Never resend on our own: a write that reached the peer must not be
 	 * applied twice behind the caller's back. The caller's deadline rules. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
@@ -127,6 +147,7 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 	if (rc) {
 		nng_close(c->sock);
 		pthread_mutex_destroy(&c->mu);
+		pthread_mutex_destroy(&c->pipe_mu);
 		free(c);
 		return rc;
 	}
@@ -143,6 +164,7 @@ void hd_rpc_client_close(hd_rpc_client *c)
 	nng_pipe_notify(c->sock, NNG_PIPE_EV_REM_POST, NULL, NULL);
 	hd_nng_close_by(c->sock, 2000);
 	pthread_mutex_destroy(&c->mu);
+	pthread_mutex_destroy(&c->pipe_mu);
 	free(c);
 }
 
