@@ -121,8 +121,14 @@ int mr_live_load(metrics *m)
 
 static void pct(hd_buf *b, uint64_t num, uint64_t den)
 {
+	/* No calls or no SLA measurements today: there is no rate, and a
+	 * wallboard showing "0%" would report a failure that did not happen. */
+	if (!den) {
+		hd_buf_puts(b, "null");
+		return;
+	}
 	/* One decimal, printed as text: no binary-float noise on screens. */
-	uint64_t tenths = den ? (num * 1000 + den / 2) / den : 0;
+	uint64_t tenths = (num * 1000 + den / 2) / den;
 	hd_buf_printf(b, "%" PRIu64 ".%" PRIu64, tenths / 10, tenths % 10);
 }
 

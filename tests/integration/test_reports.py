@@ -338,7 +338,7 @@ def check_now(s, c, ids):
             {"group_id": ids["G3"], "queued": 1, "open": 1, "longest_wait_seconds": 82680}],
         "longest_wait_seconds": 168900,
         "calls_today": {"inbound": 1, "answered": 1, "answer_rate": 100.0},
-        "sla_today": {"achieved": 0, "breached": 0, "achievement_rate": 0.0},
+        "sla_today": {"achieved": 0, "breached": 0, "achievement_rate": None},
         "agents_by_state": {"상담준비": 1, "offline": 1}}}, live.json
 
 
