@@ -60,11 +60,11 @@ int gw_csrf_ok(gw_req *r)
 }
 
 /* "hd_session=ID; Path=/; HttpOnly; SameSite=Lax[; Secure]"; an empty id
- * clears the cookie. Secure when the public URL is https. */
-static void set_cookie(gw *g, gw_resp *out, const char *sid)
+ * clears the cookie. Secure whenever the request's base URL (HD_PUBLIC_URL,
+ * or a trusted proxy's X-Forwarded-Proto) is https. */
+static void set_cookie(const gw_req *r, gw_resp *out, const char *sid)
 {
-	const char *pub = hd_cfg_get(&g->svc->cfg, "HD_PUBLIC_URL");
-	int secure = pub && strncasecmp(pub, "https://", 8) == 0;
+	int secure = strncasecmp(r->base_url, "https://", 8) == 0;
 	snprintf(out->set_cookie, sizeof out->set_cookie,
 		 "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", GW_SESSION_COOKIE,
 		 sid, sid[0] ? "" : "; Max-Age=0", secure ? "; Secure" : "");
@@ -145,7 +145,7 @@ static int session_create(gw *g, gw_req *r, gw_resp *out)
 		     &hd__user__descriptor, (void **)&u, out);
 	if (!rc) {
 		session_body(out, sid, u);
-		set_cookie(g, out, sid);
+		set_cookie(r, out, sid);
 	}
 	hd__user__free_unpacked(u, NULL);
 	sodium_memzero(sid, sizeof sid);
@@ -178,7 +178,7 @@ static int session_delete(gw *g, gw_req *r, gw_resp *out)
 			return rc;
 		gw_auth_forget_session(g, r->session);
 	}
-	set_cookie(g, out, "");
+	set_cookie(r, out, "");
 	out->status = 204;
 	return HD_OK;
 }
