@@ -66,8 +66,11 @@ static int create_key(const char *path)
 
 static int parse_key(const char *path, const uint8_t *data, size_t len)
 {
-	while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
-		len--;
+	/* A raw key is exactly 32 bytes and may end in 0x0a or 0x0d: only the
+	 * hex form has a line end to trim. */
+	if (len != HD_CLUSTER_KEY_BYTES)
+		while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+			len--;
 	if (len == HD_CLUSTER_KEY_BYTES * 2) {
 		size_t got = 0;
 		if (sodium_hex2bin(cluster_key, sizeof cluster_key,

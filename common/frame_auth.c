@@ -9,6 +9,7 @@
 
 #include <nng/nng.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -74,18 +75,30 @@ static int derive(hd_auth_kind kind, uint8_t key[32])
  * BLAKE2b of its own: four of them per RPC were measurable). */
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 static uint8_t cached[3][32];
-static uint64_t cached_gen = UINT64_MAX;
+static _Atomic uint64_t cached_gen = UINT64_MAX;
 
+/* Every RPC seals and opens twice and every bus frame once, on many
+ * threads, while the key changes only at start (or in a unit test): read
+ * without the lock when the cache is current, and re-check the generation
+ * after the copy so a concurrent re-derivation is never used half-done. */
 static int kind_key(hd_auth_kind kind, uint8_t key[32])
 {
 	pthread_once(&sodium_once, sodium_start);
-	int rc = HD_OK;
 	uint64_t gen = hd_cluster_key_generation();
+	if (atomic_load_explicit(&cached_gen, memory_order_acquire) == gen) {
+		memcpy(key, cached[kind], 32);
+		if (atomic_load_explicit(&cached_gen, memory_order_acquire) ==
+		    gen)
+			return HD_OK;
+	}
+	int rc = HD_OK;
 	pthread_mutex_lock(&cache_mu);
-	if (cached_gen != gen) {
+	if (atomic_load(&cached_gen) != gen) {
+		atomic_store(&cached_gen, UINT64_MAX);
 		for (int k = 0; k < 3 && rc == HD_OK; k++)
 			rc = derive((hd_auth_kind)k, cached[k]);
-		cached_gen = rc ? UINT64_MAX : gen;
+		atomic_store_explicit(&cached_gen, rc ? UINT64_MAX : gen,
+				      memory_order_release);
 	}
 	if (rc == HD_OK)
 		memcpy(key, cached[kind], 32);

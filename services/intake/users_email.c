@@ -160,7 +160,7 @@ static int verify_write(hd_txn *t, void *arg)
 	hd_key_u64(key, uid);
 	if (hd_txn_get_pb(t, pending_dbi, key, sizeof key,
 			  &hd__email_pending__descriptor, (void **)&p) ||
-	    intake_user_get(t, uid, &u) || u->deleted ||
+	    intake_user_get(t, uid, &u) || u->deleted || u->suspended ||
 	    p->expires_at != expires || expires < hd_wall_ms() ||
 	    strlen(p->nonce) != 32 || !p->email[0] ||
 	    sodium_memcmp(p->nonce, nonce, 32) != 0) {

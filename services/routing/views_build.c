@@ -40,18 +40,29 @@ static int keys(hd_txn *t, MDB_dbi dbi, bool (*want)(const MDB_val *v),
 	return rc;
 }
 
-/* Views stored before their index existed get one (an upgrade). */
+/* Views stored before their index existed get one (an upgrade): every
+ * view is looked at, up to MAX_PENDING adopted a tick; once a pass finds
+ * none left, later ticks skip it (a view saved since has its state). */
+static _Atomic bool adopted;
+
 static int adopt(routing *r, hd_txn *t)
 {
+	if (atomic_load(&adopted))
+		return HD_OK;
 	uint64_t ids[MAX_PENDING];
-	size_t n;
-	int rc = keys(t, r->views, NULL, ids, MAX_PENDING, &n);
+	size_t n = 0;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v, st;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->views, &cur));
+	for (int op = MDB_FIRST; rc == HD_OK && n < MAX_PENDING &&
+				 mdb_cursor_get(cur, &k, &v, op) == 0;
+	     op = MDB_NEXT)
+		if (k.mv_size == 8 && hd_txn_get(t, r->vstate, k.mv_data, 8,
+						 &st) == HD_E_NOTFOUND)
+			ids[n++] = hd_key_get_u64(k.mv_data);
+	if (cur)
+		mdb_cursor_close(cur);
 	for (size_t i = 0; i < n && rc == HD_OK; i++) {
-		uint8_t k[8];
-		MDB_val v;
-		hd_key_u64(k, ids[i]);
-		if (hd_txn_get(t, r->vstate, k, 8, &v) != HD_E_NOTFOUND)
-			continue;
 		Hd__View *view = NULL;
 		rc = hd_txn_get_pb_id(t, r->views, ids[i],
 				      &hd__view__descriptor, (void **)&view);
@@ -59,6 +70,8 @@ static int adopt(routing *r, hd_txn *t)
 			rc = routing_vidx_reset(r, t, ids[i], NULL, view);
 		hd__view__free_unpacked(view, NULL);
 	}
+	if (rc == HD_OK && n == 0)
+		atomic_store(&adopted, true);
 	return rc;
 }
 

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -51,7 +52,8 @@ void mi_spool_metrics(const char *spool, const char *file)
 	count_dir(spool, "rejected", &rejected);
 	double now = (double)time(NULL);
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp", file);
+	/* one temp file per process: MTAs run one hd-mail-ingest per message */
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", file, (long)getpid());
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		fprintf(stderr, "hd-mail-ingest: cannot write %s: %s\n", tmp,
