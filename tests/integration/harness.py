@@ -409,7 +409,15 @@ class Suite:
             if last["converged"]:
                 return last
             time.sleep(0.2)
-        raise AssertionError(f"bus did not converge in {timeout}s: {json.dumps(last)}")
+        # Name the lagging consumers and show their own last log lines: a
+        # stall that only a busy machine produces must be diagnosable from
+        # the failure alone.
+        tails = ""
+        for c in (last or {}).get("consumers", []):
+            if any(cur.get("lag") or cur.get("failed") for cur in c.get("cursors", [])):
+                k = f"{c['service']}-{c.get('shard', 0)}"
+                tails += f"\n--- {k} (lagging) ---\n{self.log_tail(k, 30)}"
+        raise AssertionError(f"bus did not converge in {timeout}s: {json.dumps(last)}{tails}")
 
     def __enter__(self):
         return self
