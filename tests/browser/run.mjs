@@ -8,50 +8,15 @@
 // Prints "ok <step>" per step and "budget <name> <value>" for the speed
 // budget; exits non-zero on the first failure. Every wait polls for a
 // condition with a generous deadline (HD_TEST_TIME_SCALE stretches them).
-import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
+import { setup, cleanup, check, until, api, launch, shot, axe, SCALE, WAIT } from './lib.mjs';
 
 const budgetOnly = process.argv[2] === '--budget';
-const [base, adminEmail, adminToken, shotDir = 'build/screenshots'] = process.argv.slice(budgetOnly ? 3 : 2);
-if (!base || !adminEmail || !adminToken) {
-  console.error('usage: run.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]');
-  process.exit(2);
-}
-const SCALE = Math.max(1, Number(process.env.HD_TEST_TIME_SCALE) || 1);
-const WAIT = 15000 * SCALE;
+const { base, shotDir } = setup(process.argv.slice(budgetOnly ? 3 : 2));
 const AGENT = { email: 'minji.kim@example.com', name: '김민지', password: 'Hana-desk-pw-2026!' };
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const adminAuth = 'Basic ' + Buffer.from(`${adminEmail}/token:${adminToken}`).toString('base64');
-const dirs = [];
 const budget = {};
-
-// Chromium may still write into its profile as it exits.
-function cleanup() {
-  for (const d of dirs) {
-    try { rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); } catch (e) { console.log(`note: ${d} left behind: ${e.code}`); }
-  }
-}
-
-function check(cond, what) {
-  if (!cond) throw new Error(`check failed: ${what}`);
-}
-
-// Polls fn until it returns something truthy (and returns that).
-async function until(fn, what) {
-  const deadline = Date.now() + WAIT;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 // A Slack-compatible incoming webhook on 127.0.0.1: keeps what it is sent.
 function slackReceiver() {
@@ -66,18 +31,6 @@ function slackReceiver() {
     });
   });
   return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ got, url: `http://127.0.0.1:${srv.address().port}/hook`, close: () => srv.close() })));
-}
-
-async function api(method, path, body, auth = adminAuth) {
-  const res = await fetch(new URL(path, base), {
-    method, headers: { authorization: auth, 'content-type': 'application/json', accept: 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return json;
 }
 
 async function fixtures() {
@@ -112,33 +65,6 @@ async function fixtures() {
   const tk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '환불 요청드립니다', comment: { body: '지난주 주문한 상품을 환불하고 싶어요.' }, requester, tags: ['live'], ticket_form_id: form.id } })).ticket;
   await api('POST', '/api/v2/tickets', { ticket: { subject: '배송 문의', comment: { body: '언제 도착하나요?' }, requester } });
   return { agent: u, view, macro, ticket: tk, fields, form };
-}
-
-async function launch(locale) {
-  const dir = mkdtempSync(join(tmpdir(), 'hd-chromium-'));
-  dirs.push(dir);
-  const ctx = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', headless: true, args: ARGS, locale,
-    timezoneId: 'Asia/Seoul', viewport: { width: 1360, height: 860 },
-  });
-  const page = ctx.pages()[0] || await ctx.newPage();
-  page.setDefaultTimeout(WAIT);
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  return { ctx, page, problems };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(shotDir, `${name}.png`), fullPage: false });
-}
-
-async function axe(page, screen) {
-  await page.evaluate(axeSource);
-  const res = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  for (const v of bad) console.log(`axe ${screen}: ${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-  check(bad.length === 0, `axe-core finds no serious or critical violation on ${screen}`);
 }
 
 // Bytes on the wire (compressed) for /agent/ and its static files.
@@ -512,8 +438,10 @@ async function i18nComplete() {
   const one = Object.keys(ko).filter((k) => !(k in en)).concat(Object.keys(en).filter((k) => !(k in ko)));
   check(one.length === 0, `keys in only one language: ${one.join(', ')}`);
   const used = new Set();
-  for (const f of readdirSync(new URL('js/', ws))) {
-    for (const m of readFileSync(new URL(`js/${f}`, ws), 'utf8').matchAll(/\bt\('([a-z_.]+)'/g)) used.add(m[1]);
+  // js/ and its subfolders (js/admin/…).
+  const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const f of walk(new URL('js/', ws).pathname)) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-z_.]+)'/g)) used.add(m[1]);
   }
   for (const m of readFileSync(new URL('index.html', ws), 'utf8').matchAll(/data-i18n(?:-label|-ph|-title)?="([a-z_.]+)"/g)) used.add(m[1]);
   const missing = [...used].filter((k) => !(k in ko));
@@ -563,7 +491,6 @@ async function budgetRun() {
 }
 
 async function main() {
-  mkdirSync(shotDir, { recursive: true });
   if (budgetOnly) {
     try { await budgetRun(); } finally { cleanup(); }
     return report();

@@ -12,26 +12,13 @@ events, sees the wallboard pick up a queued ticket, runs axe-core on the
 main screens and writes Korean and English screenshots to
 build/screenshots/. It prints the speed budget ("budget name value")."""
 import os
-import subprocess
 
-from harness import ADMIN_EMAIL, ADMIN_TOKEN, Suite, scaled
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-BROWSER = os.path.normpath(os.path.join(HERE, "..", "browser"))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+from browser import SHOTS, run_script
+from harness import Suite
 
 
 def test_workspace_in_chromium(ctx):
-    assert os.path.exists("/usr/bin/chromium"), "chromium is missing: run scripts/deps.sh"
-    assert os.path.isdir(os.path.join(BROWSER, "node_modules", "playwright-core")), \
-        "tests/browser/node_modules is missing: run scripts/deps.sh"
-    shots = os.path.join(ROOT, "build", "screenshots")
     with Suite(ctx.bin_dir).start() as s:
-        base = f"http://127.0.0.1:{s.http_port}"
-        p = subprocess.run(["node", os.path.join(BROWSER, "run.mjs"), base, ADMIN_EMAIL, ADMIN_TOKEN, shots],
-                           capture_output=True, text=True, timeout=scaled(180), cwd=ROOT)
-        assert p.returncode == 0, f"run.mjs exited {p.returncode}\n{p.stdout}\n{p.stderr}"
-        print(p.stdout, end="")  # the steps and the speed budget
-        assert "browser: all passed" in p.stdout, p.stdout
+        run_script(s, "run.mjs", "browser")
         for name in ("ko-views.png", "ko-ticket.png", "en-views.png", "en-ticket.png"):
-            assert os.path.getsize(os.path.join(shots, name)) > 1000, name
+            assert os.path.getsize(os.path.join(SHOTS, name)) > 1000, name

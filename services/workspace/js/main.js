@@ -49,6 +49,7 @@ async function start(user) {
   initPresence(user);
   initSearch();
   initKeys();
+  showConsoleLinks();
   window.addEventListener('hashchange', route);
   // Interactive: the shell, the views and every control answer; the first
   // list follows when the server sends it (marks.firstList).
@@ -58,6 +59,17 @@ async function start(user) {
   document.body.dataset.ready = '1';
   // Warm the ticket page's modules while the agent reads the list.
   import('./ticket.js');
+}
+
+// The console's links appear for the roles that have a section in it.
+async function showConsoleLinks() {
+  const { sectionsFor } = await import('./admin.js');
+  $('#nav-settings').hidden = sectionsFor('settings').length === 0;
+  $('#nav-reports').hidden = sectionsFor('reports').length === 0;
+  for (const [link, group] of [['#nav-settings', 'settings'], ['#nav-reports', 'reports']]) {
+    const first = sectionsFor(group)[0];
+    if (first) $(link).href = `#/admin/${first.id}`;
+  }
 }
 
 async function signOut() {
@@ -82,6 +94,9 @@ export async function route() {
     } else if (parts[0] === 'search') {
       const m = await import('./search.js');
       if (seq === routeSeq) await m.showSearch(new URLSearchParams(query || '').get('q') || '');
+    } else if (parts[0] === 'admin') {
+      const m = await import('./admin.js');
+      if (seq === routeSeq) await m.showAdmin(parts[1], parts.slice(2), query);
     } else if (parts[0] === 'wallboard') {
       const m = await import('./wallboard.js');
       if (seq === routeSeq) await m.showWallboard();
