@@ -47,6 +47,13 @@ HD_COUNTER(pulled_total, "hd_bus_events_pulled_total",
 	   "Events fetched with events.since (gap repair and catch-up).")
 HD_COUNTER(received_total, "hd_bus_events_received_total",
 	   "Events received in pub/sub frames (before deduplication).")
+HD_COUNTER(pull_failures_total, "hd_bus_pull_failures_total",
+	   "events.since calls that failed (source down, busy or slow).")
+
+/* A pull that timed out asks for fewer events next time (a slow source on a
+ * busy machine must still make progress), down to PULL_MIN; each success
+ * doubles the size back up to HD_BUS_MAX_PULL. */
+#define PULL_MIN 16
 
 typedef struct hd_consumer hd_consumer;
 
@@ -65,6 +72,9 @@ typedef struct source_state {
 	int wake;
 	pthread_t puller;
 	int puller_started;
+	unsigned pull_max;              /* puller thread only */
+	_Atomic unsigned pull_failures; /* in a row */
+	_Atomic int pull_error;
 } source_state;
 
 struct hd_consumer {
@@ -296,6 +306,35 @@ static void wake_puller(source_state *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* A failed pull: counted, shown on /hd/bus, logged at the 1st, 2nd, 4th,
+ * 8th … failure in a row (a source that stays unreachable does not flood
+ * the log, and a stall is never silent). */
+static void pull_failed(source_state *s, uint64_t after, int rc)
+{
+	hd_counter_add(&pull_failures_total, 1);
+	atomic_store(&s->pull_error, rc);
+	unsigned n = atomic_fetch_add(&s->pull_failures, 1) + 1;
+	if (rc == HD_E_TIMEDOUT || rc == HD_E_UNAVAILABLE)
+		s->pull_max =
+			s->pull_max / 4 > PULL_MIN ? s->pull_max / 4 : PULL_MIN;
+	if ((n & (n - 1)) == 0)
+		hd_warn("bus.pull_failed",
+			"source=%s after_seq=%llu max=%u err=%s failures=%u",
+			s->key, (unsigned long long)after, s->pull_max,
+			hd_errname(rc), n);
+}
+
+static void pull_worked(source_state *s)
+{
+	unsigned n = atomic_exchange(&s->pull_failures, 0);
+	atomic_store(&s->pull_error, HD_OK);
+	if (n)
+		hd_info("bus.pull_recovered", "source=%s failures=%u", s->key,
+			n);
+	s->pull_max = s->pull_max * 2 < HD_BUS_MAX_PULL ? s->pull_max * 2
+							: HD_BUS_MAX_PULL;
+}
+
 /* Pull and apply until the source says we have everything. Runs on the
  * source's puller thread only. */
 static void catch_up(hd_consumer *c, source_state *s)
@@ -303,7 +342,7 @@ static void catch_up(hd_consumer *c, source_state *s)
 	while (!atomic_load(&c->stopping) && !atomic_load(&s->failed)) {
 		Hd__EventsSinceRequest req = HD__EVENTS_SINCE_REQUEST__INIT;
 		req.after_seq = atomic_load(&s->applied);
-		req.max = HD_BUS_MAX_PULL;
+		req.max = s->pull_max;
 		uint8_t buf[32];
 		size_t len = hd__events_since_request__pack(&req, buf);
 		hd_rpc_result res;
@@ -322,6 +361,9 @@ static void catch_up(hd_consumer *c, source_state *s)
 				 res.message);
 		}
 		if (rc || res.rc) {
+			if (!atomic_load(&s->failed) &&
+			    !atomic_load(&c->stopping))
+				pull_failed(s, req.after_seq, rc ? rc : res.rc);
 			hd_rpc_result_release(&res);
 			return; /* source down or busy: the next poll retries */
 		}
@@ -330,8 +372,10 @@ static void catch_up(hd_consumer *c, source_state *s)
 		hd_rpc_result_release(&res);
 		if (!rep) {
 			hd_counter_add(&bad_frames_total, 1);
+			pull_failed(s, req.after_seq, HD_E_DECODE);
 			return;
 		}
+		pull_worked(s);
 		hd_counter_add(&pulled_total, rep->n_events);
 		pthread_mutex_lock(&s->mu);
 		/* latest_seq was read after our request arrived, so it is at
@@ -675,6 +719,7 @@ int hd_consumer_start(hd_consumer **out, hd_store *store,
 		source_state *s = &c->sources[i];
 		s->c = c;
 		s->src = sources[i];
+		s->pull_max = HD_BUS_MAX_PULL;
 		snprintf(s->key, sizeof s->key, "%s/%u", s->src.name,
 			 s->src.shard);
 		rc = hd_rpc_client_open(&s->rpc, s->src.rpc_url);
@@ -747,6 +792,9 @@ size_t hd_consumer_status(hd_consumer *c, hd_cursor_status *out, size_t max)
 		out[i].announced = atomic_load(&c->sources[i].announced);
 		out[i].incarnation = atomic_load(&c->sources[i].incarnation);
 		out[i].reason = atomic_load(&c->sources[i].reason);
+		out[i].pull_failures =
+			atomic_load(&c->sources[i].pull_failures);
+		out[i].pull_error = atomic_load(&c->sources[i].pull_error);
 	}
 	return c->n;
 }

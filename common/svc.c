@@ -270,6 +270,11 @@ static int bus_status(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		cur[i].reason =
 			st[i].failed ? (char *)hd_bus_reason_name(st[i].reason)
 				     : "";
+		cur[i].pull_failures = st[i].pull_failures;
+		cur[i].pull_error =
+			st[i].pull_failures
+				? (char *)hd_errname(st[i].pull_error)
+				: "";
 		curp[i] = &cur[i];
 	}
 	Hd__BusStatusReply out = HD__BUS_STATUS_REPLY__INIT;

@@ -83,6 +83,13 @@ static json_t *consumer_json(const Hd__BusStatusReply *st, const head *heads,
 		if (c->incarnation)
 			json_object_set_new(cj, "incarnation",
 					    incarnation_json(c->incarnation));
+		/* Why a cursor does not move: its pulls fail. */
+		if (c->pull_failures)
+			json_object_set_new(
+				cj, "pull_failures",
+				json_pack("{s:I, s:s}", "in_a_row",
+					  (json_int_t)c->pull_failures, "error",
+					  c->pull_error));
 		json_array_append_new(cursors, cj);
 	}
 	return json_pack("{s:s, s:I, s:b, s:I, s:o}", "service", st->service,

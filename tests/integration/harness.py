@@ -333,6 +333,14 @@ class Suite:
         except OSError:
             return ""
 
+    def log_grep(self, k, needle, n=20):
+        """The last n lines of k's log that contain needle."""
+        try:
+            with open(self.logs[k], errors="replace") as f:
+                return "".join([line for line in f if needle in line][-n:])
+        except OSError:
+            return ""
+
     def stop_deadline_notes(self):
         """Services that reached their shutdown deadline (they still exit 0,
         see common/svc.c): not a failure, but worth seeing in the output."""
@@ -416,7 +424,8 @@ class Suite:
         for c in (last or {}).get("consumers", []):
             if any(cur.get("lag") or cur.get("failed") for cur in c.get("cursors", [])):
                 k = f"{c['service']}-{c.get('shard', 0)}"
-                tails += f"\n--- {k} (lagging) ---\n{self.log_tail(k, 30)}"
+                tails += f"\n--- {k} (lagging): its bus events ---\n{self.log_grep(k, 'event=bus.', 20)}"
+                tails += f"\n--- {k}: last lines ---\n{self.log_tail(k, 30)}"
         raise AssertionError(f"bus did not converge in {timeout}s: {json.dumps(last)}{tails}")
 
     def __enter__(self):

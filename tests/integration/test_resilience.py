@@ -7,7 +7,7 @@ import signal
 import threading
 import time
 
-from harness import ADMIN_EMAIL, Suite, basic, create_ticket
+from harness import ADMIN_EMAIL, Suite, basic, create_ticket, scaled
 
 GW = "gateway-0"
 
@@ -280,3 +280,41 @@ def test_intake_frozen_signed_in_users_keep_working(ctx):
         # held: nng 1.5.2 leaks a reply still queued when a socket closes).
         wait_for(lambda: once(s, f"/api/v2/tickets/{tid}", s.auth)[0] == 200, 30,
                  "intake answering again")
+
+
+def test_a_frozen_source_shows_in_its_consumers_pulls(ctx):
+    """A consumer whose pulls fail says so: /hd/bus shows the failures in a
+    row and the error on the cursor, the consumer logs bus.pull_failed, and
+    both clear once the source answers again (a stalled cursor used to be
+    silent)."""
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        assert create_ticket(c, subject="before the freeze").status == 201
+        s.wait_converged(60)
+        freeze(s, "knowledge")
+        try:
+            def failing():
+                for con in s.bus()["consumers"]:
+                    if con["service"] != "metrics":
+                        continue
+                    for cur in con["cursors"]:
+                        pf = cur.get("pull_failures")
+                        if cur["source"] == "knowledge" and pf and pf["in_a_row"] >= 2:
+                            return pf
+                return None
+            pf = wait_for(failing, scaled(30), "metrics' cursor on knowledge showing failed pulls")
+            assert pf["error"] in ("TIMEDOUT", "UNAVAILABLE"), pf
+            assert "event=bus.pull_failed" in s.log_grep("metrics-0", "source=knowledge/0"), \
+                s.log_tail("metrics-0")
+        finally:
+            s.signal("knowledge", signal.SIGCONT)
+
+        def cleared():
+            for con in s.bus()["consumers"]:
+                for cur in con["cursors"]:
+                    if cur["source"] == "knowledge" and "pull_failures" in cur:
+                        return None
+            return True
+        wait_for(cleared, scaled(30), "pull failures cleared after the source came back")
+        assert "event=bus.pull_recovered" in s.log_grep("metrics-0", "source=knowledge/0")
+        s.wait_converged(60)
