@@ -84,9 +84,9 @@ typedef struct hd_cursor_status {
 	unsigned shard;
 	uint64_t applied;
 	int failed;
-	uint64_t announced;   /* newest seq the source is known to have */
-	uint64_t incarnation; /* of the source, as the cursor knows it */
-	int reason;           /* HD_BUS_* when failed */
+	uint64_t announced;     /* newest seq the source is known to have */
+	uint64_t incarnation;   /* of the source, as the cursor knows it */
+	int reason;             /* HD_BUS_* when failed */
 	unsigned pull_failures; /* events.since failures in a row */
 	int pull_error;         /* the last one's HD_E_*, while failing */
 } hd_cursor_status;
