@@ -250,7 +250,7 @@ int hd_store_count(hd_store *s, MDB_dbi dbi, uint64_t *out)
 
 /* ---- opening ---- */
 
-static int make_dir(const char *dir)
+int hd_store_make_dir(const char *dir)
 {
 	char path[4096];
 	size_t n = strlen(dir);
@@ -355,7 +355,7 @@ int hd_store_open(hd_store **out, const hd_store_opts *o)
 	s->retain_max = o->retain_max;
 	s->has_outbox = o->source != NULL;
 	snprintf(s->source, sizeof s->source, "%s", o->source ? o->source : "");
-	int rc = make_dir(o->dir);
+	int rc = hd_store_make_dir(o->dir);
 	if (rc)
 		goto fail;
 	rc = hd_err_from_mdb(mdb_env_create(&s->env));

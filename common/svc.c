@@ -243,8 +243,12 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 			   .shard = svc->shard,
 			   .retain_ms = ret_h * 3600 * 1000,
 			   .retain_max = ret_max};
-	rc = hd_store_open(&svc->store, &o);
-	return rc ? rc : lock_instance(svc);
+	/* The lock first: a second instance, or a service started while
+	 * hd-restore rewrites the store, must not open (or migrate) it. */
+	rc = hd_store_make_dir(svc->data_dir);
+	if (rc == HD_OK)
+		rc = lock_instance(svc);
+	return rc ? rc : hd_store_open(&svc->store, &o);
 }
 
 /* ---- bus.status and the cursor gauges ---- */

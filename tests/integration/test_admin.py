@@ -1,4 +1,5 @@
 """Operations: --help on every binary, admin endpoints, valid Prometheus."""
+import fcntl
 import os
 import shutil
 import subprocess
@@ -61,3 +62,19 @@ def test_second_instance_on_same_data_is_refused(ctx):
         assert r.returncode != 0 and "already_running" in r.stderr, r.stderr
         # The first instance still takes new connections.
         assert create_ticket(s.client()).status == 201
+
+
+def test_a_locked_store_is_not_opened(ctx):
+    """The instance lock is taken before the store is opened: a service
+    started while hd-restore (or anyone) holds the lock leaves the store
+    untouched — no data.mdb is created, no migration runs."""
+    with Suite(ctx.bin_dir, services=["intake", "gateway"]).start() as s:
+        data = os.path.join(s.data, "knowledge-0")
+        os.makedirs(data, exist_ok=True)
+        with open(os.path.join(data, "instance.lock"), "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            env = dict(s.env, HD_SHARD="0", HD_ADMIN_PORT="0")
+            r = subprocess.run([os.path.join(ctx.bin_dir, "hd-knowledge")], env=env,
+                               capture_output=True, text=True, timeout=20)
+            assert r.returncode != 0 and "already_running" in r.stderr, r.stderr
+            assert not os.path.exists(os.path.join(data, "data.mdb")), os.listdir(data)

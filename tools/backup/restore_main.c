@@ -71,10 +71,17 @@ static int parse(int argc, char **argv, opts *o)
 	return 0;
 }
 
+/* The store's service is stopped, and stays stopped until we exit. */
 static int stopped(const char *store_dir, const char *name)
 {
-	if (!bk_in_use(store_dir))
+	int held = bk_hold(store_dir);
+	if (held == 0)
 		return HD_OK;
+	if (held < 0) {
+		fprintf(stderr, "hd-restore: cannot lock %s's store (%s)\n",
+			name, store_dir);
+		return HD_E_IO;
+	}
 	fprintf(stderr,
 		"hd-restore: %s is running (its instance.lock is held); stop "
 		"it first\n",
@@ -169,10 +176,6 @@ static int restore_one(const opts *o, const char *name, restored *r)
 	int rc = bk_path(from, sizeof from, o->from, name);
 	if (!rc)
 		rc = bk_path(to, sizeof to, o->data, name);
-	if (!rc)
-		rc = stopped(to, name);
-	if (!rc && mkdir(to, 0700) != 0 && errno != EEXIST)
-		rc = HD_E_IO;
 	if (!rc)
 		rc = bk_path(src, sizeof src, from, "data.mdb");
 	if (!rc)

@@ -100,17 +100,23 @@ int bk_list_filter(bk_list *l, char *const *want, size_t n)
 	return HD_OK;
 }
 
-int bk_in_use(const char *store_dir)
+int bk_hold(const char *store_dir)
 {
 	char path[4200];
+	if (mkdir(store_dir, 0700) != 0 && errno != EEXIST)
+		return -1;
 	if (bk_path(path, sizeof path, store_dir, "instance.lock"))
-		return 0;
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+		return -1;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return 0;
-	int busy = flock(fd, LOCK_EX | LOCK_NB) != 0;
-	close(fd); /* releases ours, if we got it */
-	return busy;
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		return 1;
+	}
+	/* Never closed: the lock must last until the process exits, which
+	 * releases it (also when the tool is killed half-way). */
+	return 0;
 }
 
 int bk_env_open(MDB_env **env, const char *store_dir, unsigned flags)

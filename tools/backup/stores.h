@@ -25,8 +25,11 @@ int bk_list_stores(const char *dir, bk_list *out);
  * that is missing. */
 int bk_list_filter(bk_list *l, char *const *want, size_t n);
 
-/* 1 when a running service holds the store's instance.lock. */
-int bk_in_use(const char *store_dir);
+/* Take the store's instance.lock (creating the directory and the file if
+ * missing) and keep it until the process exits, so its service cannot start
+ * while the store is being rewritten. 0 when held, 1 when a running service
+ * holds it, -1 on an I/O error. */
+int bk_hold(const char *store_dir);
 
 /* Open an environment as the services do (maxdbs, map size from the
  * file). flags: MDB_RDONLY or 0. Message on stderr and an HD_E_* on

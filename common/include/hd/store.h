@@ -54,6 +54,8 @@ typedef int (*hd_write_fn)(hd_txn *txn, void *arg);
 /* Open (creating) the environment and start the writer. HD_E_CORRUPT,
  * HD_E_IO, HD_E_NOMEM, HD_E_INVALID. *out is NULL on failure. */
 int hd_store_open(hd_store **out, const hd_store_opts *o);
+/* mkdir -p dir (mode 0700). HD_E_INVALID / HD_E_IO. */
+int hd_store_make_dir(const char *dir);
 /* Finish queued jobs, stop the writer, close the environment. NULL is fine. */
 void hd_store_close(hd_store *s);
 /* Handle of a named sub-database given at open. HD_E_NOTFOUND otherwise. */
