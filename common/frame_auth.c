@@ -341,10 +341,29 @@ int hd_auth_bus_seal(struct nng_msg *m)
 	return seal_msg(m, HD_AUTH_BUS, NULL, NULL);
 }
 
+HD_COUNTER(stale_frames, "hd_bus_stale_frames_total",
+	   "Authentic bus frames older than the window, dropped: queued while "
+	   "this consumer was stopped, or replayed (a pull fetches what they "
+	   "carried).")
+
 int hd_auth_bus_open(struct nng_msg *m)
 {
-	if (open_msg(m, HD_AUTH_BUS, NULL, NULL, NULL))
+	int64_t ts = 0;
+	if (open_msg(m, HD_AUTH_BUS, NULL, &ts, NULL))
 		return refuse(m, "bus", "frame",
 			      "missing or wrong cluster authentication tag");
+	int64_t now = real_ms();
+	if (ts > now + HD_AUTH_WINDOW_MS)
+		return refuse(m, "bus", "frame",
+			      "timestamp ahead of this clock; are the clocks "
+			      "synchronized?");
+	/* An old authentic frame is not an attack by itself (a consumer
+	 * stopped for a minute finds its queue full of them), but it must
+	 * not act: a heartbeat recorded before a restore would make every
+	 * consumer stop following the restored source. */
+	if (ts < now - HD_AUTH_WINDOW_MS) {
+		hd_counter_add(&stale_frames, 1);
+		return HD_E_TIMEDOUT;
+	}
 	return HD_OK;
 }

@@ -107,6 +107,35 @@ def test_forged_bus_frame_is_refused_and_counted(ctx):
         assert len(re.findall(r"event=cluster_auth\.rejected", text)) == 1, text[-3000:]
 
 
+def test_an_old_heartbeat_replayed_does_not_stop_consumers(ctx):
+    # A heartbeat recorded long ago (here: of another incarnation, sealed
+    # with the suite's key ten minutes back) is dropped as stale; the same
+    # heartbeat sealed now is acted on (the control: metrics stops applying
+    # from "a different intake", as it must for a real restore).
+    with Suite(ctx.bin_dir, services=["intake", "gateway", "metrics"]).start() as s:
+        assert create_ticket(s.client(), subject="real").status == 201
+        wait_for(lambda: s.metric("metrics-0", "hd_tickets_created_total") == 1, what="the ticket counted")
+        assert s.stop_service("intake") == 0
+        url = f"ipc://{s.run}/intake-0.pub"
+        stale = lambda: s.metric("metrics-0", "hd_bus_stale_frames_total") or 0
+        failed = lambda: labelled(s, "metrics-0", "hd_bus_source_failed", 'source="intake",shard="0"')
+        p = subprocess.Popen([os.path.join(ctx.tools_dir, "hd-forge"), "hb", url, "intake", "0", "99", "60", "old"],
+                             env=s.env)
+        try:
+            wait_for(lambda: stale() >= 10, what="old heartbeats dropped as stale")
+        finally:
+            p.kill()
+            p.wait()
+        assert failed() == 0, "an old heartbeat made metrics stop following intake"
+        p = subprocess.Popen([os.path.join(ctx.tools_dir, "hd-forge"), "hb", url, "intake", "0", "99", "60", "right"],
+                             env=s.env)
+        try:
+            wait_for(lambda: failed() == 1, what="a fresh heartbeat of another incarnation acted on")
+        finally:
+            p.kill()
+            p.wait()
+
+
 def test_generated_admin_token_is_not_logged(ctx):
     # No HD_ADMIN_TOKEN: intake generates one on the first start and saves
     # it 0600 in $HD_DATA/admin-credentials; no service log may contain it.

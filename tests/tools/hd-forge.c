@@ -10,7 +10,11 @@
  *   hd-forge bus URL SOURCE SHARD SEQ SECONDS KEY
  *     Listens as SOURCE/SHARD's publisher and sends, 20 times a second for
  *     SECONDS, one ticket.created event with sequence SEQ (a ticket with id
- *     900000 and subject "forged"). */
+ *     900000 and subject "forged").
+ *   hd-forge hb URL SOURCE SHARD SEQ SECONDS right|old
+ *     The same with a heartbeat of another incarnation saying the source
+ *     has SEQ events, sealed with the suite's key now ("right") or as if
+ *     recorded ten minutes ago ("old"). */
 #include "common.pb-c.h"
 #include "hd/cfg.h"
 #include "hd/cluster_key.h"
@@ -165,13 +169,47 @@ static nng_msg *forged_frame(const char *source, uint32_t shard, uint64_t seq)
 	return msg;
 }
 
+static nng_msg *forged_heartbeat(const char *source, uint32_t shard,
+				 uint64_t seq)
+{
+	Hd__Heartbeat hb = HD__HEARTBEAT__INIT;
+	hb.source = (char *)source;
+	hb.shard = shard;
+	hb.latest_seq = seq;
+	hb.incarnation = 0x0123456789abcdefULL; /* nobody's */
+	static const char topic[] = "hb";
+	nng_msg *msg = NULL;
+	size_t blen = hd__heartbeat__get_packed_size(&hb);
+	if (nng_msg_alloc(&msg, sizeof topic + blen) == 0)
+		hd__heartbeat__pack(&hb, (uint8_t *)nng_msg_body(msg) +
+						 sizeof topic);
+	if (msg)
+		memcpy(nng_msg_body(msg), topic, sizeof topic);
+	return msg;
+}
+
+/* Seal m with the suite's key as if at now - age_ms. */
+static int seal_aged(nng_msg *m, int64_t age_ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	uint8_t trailer[HD_AUTH_TRAILER_BYTES];
+	if (hd_auth_seal(HD_AUTH_BUS, nng_msg_body(m), nng_msg_len(m),
+			 now - age_ms, NULL, trailer))
+		return -1;
+	return nng_msg_append(m, trailer, sizeof trailer) ? -1 : 0;
+}
+
 static int forge_bus(char **argv)
 {
+	int hb = strcmp(argv[0], "hb") == 0;
+	int64_t age_ms = hb && strcmp(argv[6], "old") == 0 ? 600000 : 0;
 	uint64_t shard = 0, seq = 0, secs = 0;
 	if (hd_parse_u64(argv[3], &shard) || hd_parse_u64(argv[4], &seq) ||
 	    hd_parse_u64(argv[5], &secs))
 		return 2;
-	int sealed = use_key(argv[6]);
+	int sealed = use_key(age_ms ? "right" : argv[6]);
 	if (sealed < 0)
 		return 2;
 	nng_socket s;
@@ -183,8 +221,10 @@ static int forge_bus(char **argv)
 		return 1;
 	}
 	for (uint64_t i = 0; i < secs * 20; i++) {
-		nng_msg *m = forged_frame(argv[2], (uint32_t)shard, seq);
-		if (m && sealed && hd_auth_bus_seal(m)) {
+		nng_msg *m =
+			hb ? forged_heartbeat(argv[2], (uint32_t)shard, seq)
+			   : forged_frame(argv[2], (uint32_t)shard, seq);
+		if (m && sealed && seal_aged(m, age_ms)) {
 			nng_msg_free(m);
 			m = NULL;
 		}
@@ -200,12 +240,14 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "rpc") == 0)
 		return forge_rpc(argv[2], argv[3], argv[4]);
-	if (argc == 8 && strcmp(argv[1], "bus") == 0)
+	if (argc == 8 &&
+	    (strcmp(argv[1], "bus") == 0 || strcmp(argv[1], "hb") == 0))
 		return forge_bus(argv + 1);
 	fprintf(stderr,
 		"usage: %s rpc URL METHOD none|wrong|right|replay\n"
 		"       %s bus URL SOURCE SHARD SEQ SECONDS "
-		"none|wrong|right\n",
-		argv[0], argv[0]);
+		"none|wrong|right\n"
+		"       %s hb URL SOURCE SHARD SEQ SECONDS right|old\n",
+		argv[0], argv[0], argv[0]);
 	return 2;
 }

@@ -75,9 +75,13 @@ int hd_auth_rpc_seal_reply(struct nng_msg *m,
 int hd_auth_rpc_open_reply(struct nng_msg *m,
 			   const uint8_t nonce[HD_AUTH_NONCE_BYTES]);
 /* Publisher: seal a frame. Consumer: verify and strip (counted and logged
- * with kind="bus" on refusal; HD_E_UNAUTHORIZED). Frames carry no replay
- * check: consumers apply an event only as the next of its source's
- * sequence, so a replayed frame is a duplicate and dropped. */
+ * with kind="bus" on refusal, also for a timestamp ahead of the window;
+ * HD_E_UNAUTHORIZED). A frame older than HD_AUTH_WINDOW_MS is dropped
+ * (HD_E_TIMEDOUT, counted in hd_bus_stale_frames_total): a replayed
+ * heartbeat of an earlier incarnation must not make consumers diverge.
+ * Within the window there is no nonce check: consumers apply an event only
+ * as the next of its source's sequence, so a replayed event is a duplicate
+ * and dropped, and a heartbeat only says what the source has. */
 int hd_auth_bus_seal(struct nng_msg *m);
 int hd_auth_bus_open(struct nng_msg *m);
 
