@@ -13,8 +13,10 @@
 #include <pthread.h>
 #include <string.h>
 
-#define VIEW_SLOTS  4096
-#define VIEW_TTL_MS 45000
+#define VIEW_SLOTS    4096
+#define VIEW_TTL_MS   45000
+#define VIEW_PER_USER 16 /* one agent cannot fill the table */
+#define GONE_PER_TICK 32
 
 typedef struct viewer {
 	uint64_t ticket_id; /* 0: free */
@@ -48,18 +50,32 @@ static void announce(gw *g, uint64_t tid, json_t *viewers)
 		       &staff);
 }
 
-/* Record the beat; 1 when the viewer is new to the ticket. Under mu. */
-static int beat(uint64_t tid, uint64_t uid, const char *name, int64_t now)
+/* Record the beat; 1 when the viewer is new to the ticket. A user already
+ * on VIEW_PER_USER tickets gives up the one beaten least recently (its
+ * ticket in *dropped, to announce). Under mu. */
+static int beat(uint64_t tid, uint64_t uid, const char *name, int64_t now,
+		uint64_t *dropped)
 {
-	viewer *free_slot = NULL;
+	viewer *free_slot = NULL, *oldest = NULL;
+	size_t mine = 0;
+	*dropped = 0;
 	for (size_t i = 0; i < VIEW_SLOTS; i++) {
 		viewer *v = &slots[i];
 		if (v->ticket_id == tid && v->user_id == uid) {
 			v->until = now + VIEW_TTL_MS;
 			return 0;
 		}
+		if (v->ticket_id && v->user_id == uid) {
+			mine++;
+			if (!oldest || v->until < oldest->until)
+				oldest = v;
+		}
 		if (!v->ticket_id && !free_slot)
 			free_slot = v;
+	}
+	if (mine >= VIEW_PER_USER) {
+		*dropped = oldest->ticket_id;
+		free_slot = oldest;
 	}
 	if (!free_slot)
 		return 0; /* full: this one is not shown */
@@ -70,42 +86,59 @@ static int beat(uint64_t tid, uint64_t uid, const char *name, int64_t now)
 	return 1;
 }
 
+static void announce_now(gw *g, uint64_t tid)
+{
+	pthread_mutex_lock(&mu);
+	json_t *viewers = viewers_of(tid);
+	pthread_mutex_unlock(&mu);
+	announce(g, tid, viewers);
+	json_decref(viewers);
+}
+
 static int viewing(gw *g, gw_req *r, gw_resp *out)
 {
 	char name[128];
 	gw_stream_user_name(g, r->who.user_id, name, sizeof name);
+	uint64_t dropped;
 	pthread_mutex_lock(&mu);
-	int fresh = beat(r->id, r->who.user_id, name, hd_wall_ms());
+	int fresh = beat(r->id, r->who.user_id, name, hd_wall_ms(), &dropped);
 	json_t *viewers = viewers_of(r->id);
 	pthread_mutex_unlock(&mu);
 	if (fresh)
 		announce(g, r->id, viewers);
+	if (dropped)
+		announce_now(g, dropped);
 	out->status = 200;
 	out->body = json_pack("{s:{s:I, s:o}}", "viewing", "ticket_id",
 			      (json_int_t)r->id, "viewers", viewers);
 	return HD_OK;
 }
 
+/* Expired viewers leave; each ticket that lost one is announced. At most
+ * GONE_PER_TICK tickets a tick: the rest stay until the next tick, so no
+ * departure goes unannounced. */
 void gw_viewing_tick(gw *g)
 {
-	uint64_t gone[32];
+	uint64_t gone[GONE_PER_TICK];
 	size_t n = 0;
 	int64_t now = hd_wall_ms();
 	pthread_mutex_lock(&mu);
-	for (size_t i = 0; i < VIEW_SLOTS; i++)
-		if (slots[i].ticket_id && slots[i].until < now) {
-			if (n < 32)
-				gone[n++] = slots[i].ticket_id;
-			slots[i].ticket_id = 0;
-		}
-	pthread_mutex_unlock(&mu);
-	for (size_t i = 0; i < n; i++) {
-		pthread_mutex_lock(&mu);
-		json_t *viewers = viewers_of(gone[i]);
-		pthread_mutex_unlock(&mu);
-		announce(g, gone[i], viewers);
-		json_decref(viewers);
+	for (size_t i = 0; i < VIEW_SLOTS; i++) {
+		viewer *v = &slots[i];
+		if (!v->ticket_id || v->until >= now)
+			continue;
+		size_t k = 0;
+		while (k < n && gone[k] != v->ticket_id)
+			k++;
+		if (k == n && n == GONE_PER_TICK)
+			continue; /* next tick */
+		if (k == n)
+			gone[n++] = v->ticket_id;
+		v->ticket_id = 0;
 	}
+	pthread_mutex_unlock(&mu);
+	for (size_t i = 0; i < n; i++)
+		announce_now(g, gone[i]);
 }
 
 const gw_route gw_viewing_routes[] = {

@@ -208,3 +208,27 @@ def test_replay_reset_heartbeat_and_limits(ctx):
         assert s.stop_service("gateway") == 0
         assert time.monotonic() - t0 < scaled(8), "the stream held the shutdown"
         wait_until(lambda: lingering.closed, 20, "the stream ends with the gateway")
+
+
+def test_one_agent_cannot_fill_the_viewing_table(ctx):
+    """An agent is shown on at most 16 tickets at once: a 17th gives up the
+    ticket beaten least recently (announced to staff), so one agent — or a
+    script with an agent's session — cannot push everyone else out."""
+    with Suite(ctx.bin_dir, services=["intake", "gateway"]).start() as s:
+        admin = s.client()
+        aid = agent(s, "viewer.two@example.kr")
+        admin.request("PUT", f"/api/v2/users/{aid}/password.json", {"password": "Agent-pass-123"})
+        r = sign_in(s, "viewer.two@example.kr", "Agent-pass-123")
+        other = Browser(s, cookie_of(r), r.json["session"]["csrf_token"])
+        st = Stream(s.http_port, {"Cookie": f"hd_session={other.sid}"})
+        me = admin.request("GET", "/api/v2/users/me.json").json["user"]["id"]
+        for tid in range(1001, 1018):  # 17 tickets
+            v = admin.request("POST", f"/api/v2/hd/viewing/{tid}")
+            assert v.status == 200, v
+        # 1001 was given up when the admin opened the 17th; staff heard it.
+        st.wait("viewing", lambda d: d["ticket_id"] == 1001 and d["viewers"] == [], "1001 given up")
+        v = other.request("POST", "/api/v2/hd/viewing/1001")
+        assert [x["id"] for x in v.json["viewing"]["viewers"]] == [aid], v
+        v = other.request("POST", "/api/v2/hd/viewing/1017")
+        assert sorted(x["id"] for x in v.json["viewing"]["viewers"]) == sorted([me, aid]), v
+        st.close()
