@@ -29,7 +29,6 @@
 #define NAME_TTL_MS  60000
 #define ASSIGN_SLOTS 65536
 #define MAX_SOURCES  (GW_MAX_SHARDS + 1)
-#define NAME_RPC_MS  1000
 
 typedef struct name_slot {
 	uint64_t id;
@@ -79,8 +78,8 @@ void gw_stream_user_name(gw *g, uint64_t id, char *out, size_t cap)
 	q.id = id;
 	snprintf(sys.role, sizeof sys.role, "system");
 	size_t len = hd__id_request__pack(&q, buf);
-	if (hd_rpc_call(g->intake[0], "users.get", buf, len, &sys, "",
-			NAME_RPC_MS, &res) == HD_OK &&
+	if (gw_rpc(g, g->intake[0], NULL, "users.get", buf, len, &sys, &res,
+		   NULL) == HD_OK &&
 	    res.rc == HD_OK) {
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
 		if (u) {

@@ -361,8 +361,8 @@ static int stream_open(gw *g, gw_req *r, gw_resp *out)
 /* ---- the ticker: heartbeats, view counts, viewing expiry ---- */
 
 typedef struct count_job {
-	uint64_t serial, gen;
-	hd_principal who;
+	uint64_t gen;
+	hd_principal who; /* every open stream of who.user_id gets the counts */
 } count_job;
 
 /* Counts that differ from what c was sent, as {"view_id": n}. */
@@ -384,7 +384,7 @@ static void deliver_counts(gw_stream *h, const count_job *j, json_t *counts)
 {
 	pthread_mutex_lock(&h->mu);
 	for (client *c = h->clients; c; c = c->next) {
-		if (c->serial != j->serial)
+		if (c->who.user_id != j->who.user_id)
 			continue;
 		json_t *diff = changed(c->counts, counts);
 		/* A change seen, and no newer one since: no second round. */
@@ -420,7 +420,11 @@ static size_t due_counts(gw_stream *h, count_job *jobs, size_t max, int64_t now)
 		c->count_rounds--;
 		c->counted_ms = now;
 		c->count_at = now + COUNT_GAP_MS;
-		jobs[n].serial = c->serial;
+		size_t k = 0;
+		while (k < n && jobs[k].who.user_id != c->who.user_id)
+			k++;
+		if (k < n)
+			continue; /* another tab of the user's asked already */
 		jobs[n].gen = c->count_gen;
 		jobs[n++].who = c->who;
 	}

@@ -232,3 +232,33 @@ def test_one_agent_cannot_fill_the_viewing_table(ctx):
         v = other.request("POST", "/api/v2/hd/viewing/1017")
         assert sorted(x["id"] for x in v.json["viewing"]["viewers"]) == sorted([me, aid]), v
         st.close()
+
+
+def test_tabs_of_one_agent_share_their_recounts(ctx):
+    """Three open tabs of one agent cost routing one recount per round, not
+    three (views.list is asked once per recount)."""
+    with Suite(ctx.bin_dir).start() as s:
+        admin = s.client()
+        view = admin.request("POST", "/api/v2/views.json", {"view": {
+            "title": "열린 티켓", "all": [{"field": "status", "operator": "less_than", "value": "solved"}]}})
+        vid = str(view.json["view"]["id"])
+        h = auth_headers(admin)
+        tabs = [Stream(s.http_port, h) for _ in range(3)]
+        for st in tabs:
+            st.wait("view_counts", lambda d: vid in d["view_counts"], "initial counts")
+        calls = lambda: s.metric("gateway-0", 'hd_rpc_client_duration_seconds_count{method="views.list",outcome="OK"}') or 0
+
+        def settled():
+            a = calls()
+            time.sleep(scaled(2.5))
+            return a if calls() == a else None
+        before = wait_until(settled, 60, "recounts to settle")
+        tk = admin.request("POST", "/api/v2/tickets.json", {"ticket": {"subject": "탭", "comment": {"body": "?"}}})
+        assert tk.status == 201, tk
+        for st in tabs:
+            st.wait("view_counts", lambda d: d["view_counts"].get(vid) == 1, "the new count in every tab")
+        after = wait_until(settled, 60, "recounts to settle")
+        # One user: one recount per round (two rounds at most per change).
+        assert 1 <= after - before <= 2, (before, after)
+        for st in tabs:
+            st.close()
