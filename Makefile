@@ -3,6 +3,7 @@
 #   make test    install what is missing, build with ASan+UBSan, run all tests
 #   make test-unit [T=name]  the cmocka tests (or only test_<name>), ASan
 #   make test-integration [T=filter]  integration tests matching the filter
+#   make test-browser [T=area]  the browser tests (test_browser_<area>)
 #   make lint    formatting and banned functions
 # Outputs go to build/ (never committed).
 
@@ -82,13 +83,13 @@ fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all build deps run test test-unit test-integration bench chaos fuzz fuzz-bins lint format clean proto help
+.PHONY: all build deps run test test-unit test-integration test-browser bench chaos fuzz fuzz-bins lint format clean proto help
 .SECONDARY:
 
 all: build
 
 help:
-	@echo "make run | make test | make test-unit [T=name] | make test-integration [T=filter] | make bench | make chaos | make fuzz | make lint | make format | make clean"
+	@echo "make run | make test | make test-unit [T=name] | make test-integration [T=filter] | make test-browser [T=area] | make bench | make chaos | make fuzz | make lint | make format | make clean"
 
 deps:
 	@scripts/deps.sh
@@ -215,6 +216,12 @@ test-unit:
 test-integration:
 	@$(MAKE) --no-print-directory build MODE=asan
 	@python3 tests/integration/run.py build/asan/bin build/asan/tools '$(T)'
+
+# Every screen in Chromium (tests/integration/test_browser*.py), or those
+# matching T (e.g. T=admin_sla).
+test-browser:
+	@$(MAKE) --no-print-directory build MODE=asan
+	@python3 tests/integration/run.py build/asan/bin build/asan/tools 'test_browser$(if $(T),_$(T))'
 
 bench: deps
 	@$(MAKE) --no-print-directory build MODE=release
