@@ -162,6 +162,8 @@ extern const gw_route gw_asset_routes[];
  * the 404 page of any other /hc/ path (its table comes last) */
 extern const gw_route gw_hc_static_routes[];
 extern const gw_route gw_hc_fallback_routes[];
+/* hc_center.c: the help center's pages under /hc/, sitemap, robots.txt */
+extern const gw_route gw_hc_center_routes[];
 /* stream_hub.c, viewing.c: live updates (gw_stream.h) */
 extern const gw_route gw_stream_routes[];
 extern const gw_route gw_viewing_routes[];

@@ -3,7 +3,15 @@
 visibility of articles per visitor, escaping, canonical and hreflang links,
 votes by plain form POST, and every link the suite sends being absolute
 under HD_PUBLIC_URL."""
-from harness import Suite
+import os
+import re
+import subprocess
+import tempfile
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+from harness import Suite, scaled
+from test_tickets_api import end_user
 
 KB = ["intake", "knowledge", "gateway"]
 CSP_MUST = ("default-src 'self'", "script-src 'self'", "style-src 'self'")
@@ -46,3 +54,241 @@ def test_shell_not_found_page(ctx):
         assert "<script" not in html and "style=" not in html
         r = anon.request("GET", "/hc/xx/y", headers={"Accept-Language": "fr-FR, en-US;q=0.8, ko;q=0.5"})
         assert r.status == 404 and '<html lang="en">' in r.raw.decode(), r
+
+
+# ---- the help center's pages ----
+
+HC = "/api/v2/help_center"
+
+
+def q(s):
+    return urllib.parse.quote(s)
+
+
+def tidy_errors(html):
+    """`tidy -q -e` on a page: its error lines (warnings are allowed)."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".html", delete=False) as f:
+        f.write(html)
+    try:
+        p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no", f.name],
+                           capture_output=True, text=True, timeout=scaled(30))
+    finally:
+        os.unlink(f.name)
+    assert p.returncode in (0, 1, 2), p
+    return [ln for ln in p.stderr.splitlines() if "Error:" in ln] + ([p.stderr] if p.returncode == 2 and "Error:" not in p.stderr else [])
+
+
+def content(s):
+    """A category with a section: a published Korean article about 배송 with
+    an English translation, a draft, an article for signed-in people only,
+    one whose title carries markup, and an English-only one."""
+    c = s.client()
+    r = c.request("POST", f"{HC}/categories.json", {"category": {"name": "주문과 배송", "description": "주문, 배송, 반품 안내", "locale": "ko"}})
+    assert r.status == 201, r
+    cat = r.json["category"]
+    r = c.request("POST", f"{HC}/categories/{cat['id']}/sections.json", {"section": {"name": "배송", "description": "배송 조회와 지연", "locale": "ko"}})
+    assert r.status == 201, r
+    sec = r.json["section"]
+
+    def art(title, body, **extra):
+        a = {"title": title, "body": body, "locale": "ko"}
+        a.update(extra)
+        r = c.request("POST", f"{HC}/sections/{sec['id']}/articles.json", {"article": a})
+        assert r.status == 201, r
+        return r.json["article"]
+
+    ship = art("배송 조회 방법", "<p>주문 내역에서 <strong>배송 조회</strong>를 누르면 택배사와 송장 번호가 보입니다.</p>")
+    r = c.request("POST", f"{HC}/articles/{ship['id']}/translations.json",
+                  {"translation": {"locale": "en-us", "title": "Tracking your delivery",
+                                   "body": "<p>Open your orders and choose <strong>Track delivery</strong>.</p>"}})
+    assert r.status == 201, r
+    draft = art("초안 배송 비밀", "<p>배송 초안 내용</p>", draft=True)
+    members = art("회원 전용 배송 혜택", "<p>회원은 배송비가 무료입니다.</p>", user_segment_id=7)
+    evil = art("<script>alert('hc')</script> 위험한 제목", "<p>본문 <img src=x onerror=alert(1)></p>")
+    en_only = art("Returns", "<p>Returns within 7 days.</p>", locale="en-us")
+    return {"cat": cat, "sec": sec, "ship": ship, "draft": draft, "members": members, "evil": evil, "en_only": en_only}
+
+
+def sign_in_cookie(s, email, password="Secret-pass-123"):
+    r = s.client(auth=None).request("POST", "/api/v2/hd/session", {"session": {"email": email, "password": password}})
+    assert r.status == 200, r
+    sid = re.match(r"hd_session=([0-9a-f]{64});", r.headers["set-cookie"]).group(1)
+    return sid, r.json["session"]["csrf_token"]
+
+
+def get_page(c, path, cookie=None, status=200, lang=None):
+    h = {}
+    if cookie:
+        h["Cookie"] = f"hd_session={cookie}"
+    if lang:
+        h["Accept-Language"] = lang
+    r = c.request("GET", path, headers=h)
+    assert r.status == status, (path, r)
+    return r
+
+
+def test_pages_routes_visibility_and_markup(ctx):
+    with Suite(ctx.bin_dir, services=KB).start() as s:
+        w = content(s)
+        anon = s.client(auth=None)
+        base = f"http://127.0.0.1:{s.http_port}"
+        ship, cat, sec = w["ship"], w["cat"], w["sec"]
+
+        # /hc sends each visitor to their language.
+        r = anon.request("GET", "/hc/", headers={"Accept-Language": "en-US,en;q=0.9"})
+        assert r.status == 302 and r.headers["location"] == f"{base}/hc/en/", r
+        r = anon.request("GET", "/hc", headers={"Accept-Language": "ja, de;q=0.5"})
+        assert r.status == 302 and r.headers["location"] == f"{base}/hc/ko/", r
+        r = anon.request("GET", f"/hc/en-us/articles/{ship['id']}")
+        assert r.status == 301 and r.headers["location"] == f"{base}/hc/en/articles/{ship['id']}", r
+        get_page(anon, "/hc/fr/", status=404)
+
+        pages = {}
+        for loc in ("ko", "en"):
+            pages[f"{loc}-home"] = get_page(anon, f"/hc/{loc}/")
+            pages[f"{loc}-cat"] = get_page(anon, f"/hc/{loc}/categories/{cat['id']}")
+            pages[f"{loc}-sec"] = get_page(anon, f"/hc/{loc}/sections/{sec['id']}")
+            pages[f"{loc}-art"] = get_page(anon, f"/hc/{loc}/articles/{ship['id']}")
+            pages[f"{loc}-search"] = get_page(anon, f"/hc/{loc}/search?query={q('배송' if loc == 'ko' else 'delivery')}")
+        pages["ko-evil"] = get_page(anon, f"/hc/ko/articles/{w['evil']['id']}")
+        for name, r in pages.items():
+            page_headers_ok(r)
+            assert r.headers["content-type"] == "text/html; charset=utf-8", (name, r.headers)
+            assert "no-cache" in r.headers["cache-control"], r.headers
+            html = r.raw.decode()
+            loc = name.split("-")[0]
+            assert html.startswith(f'<!DOCTYPE html>\n<html lang="{loc}">'), (name, html[:100])
+            assert "<script" not in html.lower() and " style=" not in html and "onerror" not in html, (name, html)
+            assert re.search(r'<link rel="canonical" href="http://127\.0\.0\.1:\d+/hc/', html), name
+            assert tidy_errors(r.raw) == [], (name, tidy_errors(r.raw), html)
+
+        ko_home = pages["ko-home"].raw.decode()
+        assert "<title>무엇을 도와드릴까요? - Hana Desk 고객센터</title>" in ko_home, ko_home
+        assert f'href="/hc/ko/categories/{cat["id"]}">주문과 배송</a>' in ko_home, ko_home
+        assert '<link rel="alternate" hreflang="en" href="' + base + '/hc/en/">' in ko_home
+        assert f'<link rel="canonical" href="{base}/hc/ko/">' in ko_home
+        en_home = pages["en-home"].raw.decode()
+        assert "How can we help?" in en_home and ">한국어</a>" in en_home, en_home
+        assert f'href="/hc/ko/sections/{sec["id"]}">배송</a>' in pages["ko-cat"].raw.decode()
+
+        # The section lists the published articles of the page's language.
+        ko_sec = pages["ko-sec"].raw.decode()
+        assert "배송 조회 방법" in ko_sec and "&lt;script&gt;" in ko_sec, ko_sec
+        assert "초안 배송 비밀" not in ko_sec and "회원 전용" not in ko_sec and "Returns" not in ko_sec, ko_sec
+        en_sec = pages["en-sec"].raw.decode()
+        assert "Tracking your delivery" in en_sec and "Returns" in en_sec and "배송 조회 방법" not in en_sec, en_sec
+
+        # The article: as stored, breadcrumbs, both languages linked.
+        ko_art = pages["ko-art"].raw.decode()
+        assert "<title>배송 조회 방법 - Hana Desk 고객센터</title>" in ko_art
+        assert "<strong>배송 조회</strong>" in ko_art, ko_art
+        assert f'<a href="/hc/ko/sections/{sec["id"]}">배송</a>' in ko_art and 'aria-current="page">배송 조회 방법<' in ko_art, ko_art
+        assert f'<link rel="canonical" href="{base}/hc/ko/articles/{ship["id"]}">' in ko_art
+        for loc in ("ko", "en"):
+            assert f'<link rel="alternate" hreflang="{loc}" href="{base}/hc/{loc}/articles/{ship["id"]}">' in ko_art, ko_art
+        assert f'<a href="/hc/en/articles/{ship["id"]}" hreflang="en" lang="en">English</a>' in ko_art
+        en_art = pages["en-art"].raw.decode()
+        assert "Tracking your delivery" in en_art and '<html lang="en">' in en_art
+        # A Korean-only article has no English alternate; asked in English
+        # it sends the visitor to the language it exists in.
+        only_ko = pages["ko-evil"].raw.decode()
+        assert 'hreflang="en"' not in only_ko, only_ko
+        assert "&lt;script&gt;alert(&#39;hc&#39;)&lt;/script&gt; 위험한 제목" in only_ko or \
+            "&lt;script&gt;alert(&#x27;hc&#x27;)&lt;/script&gt; 위험한 제목" in only_ko, only_ko
+        r = anon.request("GET", f"/hc/en/articles/{w['evil']['id']}")
+        assert r.status == 302 and r.headers["location"].endswith(f"/hc/ko/articles/{w['evil']['id']}"), r
+
+        # Search finds the Korean article about 배송, hits marked.
+        ko_search = pages["ko-search"].raw.decode()
+        assert f'href="/hc/ko/articles/{ship["id"]}">배송 조회 방법</a>' in ko_search, ko_search
+        assert "<mark>배송</mark>" in ko_search or "<mark>배송" in ko_search, ko_search
+        assert "초안 배송 비밀" not in ko_search and "회원 전용" not in ko_search, ko_search
+        assert "Tracking your delivery" in pages["en-search"].raw.decode()
+        r = get_page(anon, f"/hc/ko/search?query={q('<b>없는말')}")
+        assert "&lt;b&gt;없는말" in r.raw.decode() and "<b>없는말" not in r.raw.decode()
+        get_page(anon, "/hc/ko/search?query=x&page=0", status=400)
+
+        # Drafts and members-only articles are not found by visitors.
+        for key in ("draft", "members"):
+            for loc in ("ko", "en"):
+                r = get_page(anon, f"/hc/{loc}/articles/{w[key]['id']}", status=404)
+                assert tidy_errors(r.raw) == [], r
+        get_page(anon, "/hc/ko/articles/999999", status=404)
+        get_page(anon, "/hc/ko/sections/999999", status=404)
+        get_page(anon, "/hc/ko/categories/999999", status=404)
+
+        # A signed-in customer sees the members' article, not the draft;
+        # the header offers "my requests" instead of "sign in".
+        end_user(s, "minji@example.kr")
+        sid, _ = sign_in_cookie(s, "minji@example.kr")
+        r = get_page(anon, f"/hc/ko/articles/{w['members']['id']}", cookie=sid)
+        assert "회원 전용 배송 혜택" in r.raw.decode() and 'href="/hc/ko/requests"' in r.raw.decode(), r
+        assert "회원 전용" in get_page(anon, f"/hc/ko/sections/{sec['id']}", cookie=sid).raw.decode()
+        get_page(anon, f"/hc/ko/articles/{w['draft']['id']}", cookie=sid, status=404)
+        # Even agents, who may read drafts through the API, see none here.
+        staff = s.client()
+        get_page(staff, f"/hc/ko/articles/{w['draft']['id']}", status=404)
+        assert "초안 배송 비밀" not in get_page(staff, f"/hc/ko/search?query={q('배송')}").raw.decode()
+
+
+def test_sitemap_and_robots(ctx):
+    with Suite(ctx.bin_dir, services=KB, env={"HD_PUBLIC_URL": "https://help.example.co.kr"}).start() as s:
+        w = content(s)
+        anon = s.client(auth=None)
+        r = get_page(anon, "/hc/sitemap.xml")
+        assert r.headers["content-type"].startswith("application/xml"), r.headers
+        root = ET.fromstring(r.raw)
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        locs = [e.text for e in root.findall("s:url/s:loc", ns)]
+        P = "https://help.example.co.kr/hc"
+        want = {f"{P}/ko/", f"{P}/en/", f"{P}/ko/articles/{w['ship']['id']}", f"{P}/en/articles/{w['ship']['id']}",
+                f"{P}/ko/articles/{w['evil']['id']}", f"{P}/en/articles/{w['en_only']['id']}"}
+        assert set(locs) == want, sorted(locs)
+        # Whoever fetches it, the sitemap is what the public sees.
+        end_user(s, "minji@example.kr")
+        sid, _ = sign_in_cookie(s, "minji@example.kr")
+        again = get_page(anon, "/hc/sitemap.xml", cookie=sid)
+        assert f"articles/{w['members']['id']}<" not in again.raw.decode(), again
+        page = get_page(anon, f"/hc/ko/articles/{w['ship']['id']}").raw.decode()
+        assert f'<link rel="canonical" href="{P}/ko/articles/{w["ship"]["id"]}">' in page, page
+        robots = get_page(anon, "/robots.txt")
+        assert robots.headers["content-type"].startswith("text/plain"), robots.headers
+        text = robots.raw.decode()
+        assert "User-agent: *" in text and f"Sitemap: {P}/sitemap.xml" in text and "Disallow: /api/" in text, text
+
+
+def test_vote_by_form(ctx):
+    with Suite(ctx.bin_dir, services=KB).start() as s:
+        w = content(s)
+        anon = s.client(auth=None)
+        ship = w["ship"]
+        path = f"/hc/ko/articles/{ship['id']}/vote"
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        # Anonymous visitors are sent to sign in, and nothing is counted.
+        r = anon.request("POST", path, "value=up", headers=form)
+        assert r.status == 303 and f"/hc/ko/signin?return_to=%2Fhc%2Fko%2Farticles%2F{ship['id']}" in r.headers["location"], r
+        uid, _ = end_user(s, "minji@example.kr")
+        sid, csrf = sign_in_cookie(s, "minji@example.kr")
+        page = get_page(anon, f"/hc/ko/articles/{ship['id']}", cookie=sid).raw.decode()
+        assert f'<form method="post" action="{path}"><input type="hidden" name="csrf_token" value="{csrf}">' in page, page
+        cookie = {"Cookie": f"hd_session={sid}", **form}
+        # Without the form's token (or with another) a signed-in browser is refused.
+        for body in ("value=up", "value=up&csrf_token=" + "0" * 32):
+            r = anon.request("POST", path, body, headers=cookie)
+            assert r.status == 403 and b"<html" in r.raw, r
+        r = anon.request("POST", path, f"value=sideways&csrf_token={csrf}", headers=cookie)
+        assert r.status == 400, r
+        r = anon.request("POST", path, f"value=up&csrf_token={csrf}", headers=cookie)
+        assert r.status == 303 and r.headers["location"].endswith(f"/hc/ko/articles/{ship['id']}?voted=up#vote"), r
+        a = s.client().request("GET", f"{HC}/articles/{ship['id']}.json").json["article"]
+        assert a["vote_sum"] == 1 and a["vote_count"] == 1, a
+        # Changing one's mind is the same vote, as through the API.
+        r = anon.request("POST", path, f"csrf_token={csrf}&value=down", headers=cookie)
+        assert r.status == 303, r
+        a = s.client().request("GET", f"{HC}/articles/{ship['id']}.json").json["article"]
+        assert a["vote_sum"] == -1 and a["vote_count"] == 1, a
+        page = get_page(anon, f"/hc/ko/articles/{ship['id']}?voted=down", cookie=sid).raw.decode()
+        assert "의견을 보내 주셔서 감사합니다." in page and "1명 중 0명이" in page, page
+        # Members-only articles and drafts take no votes from the page either.
+        r = anon.request("POST", f"/hc/ko/articles/{w['draft']['id']}/vote", f"value=up&csrf_token={csrf}", headers=cookie)
+        assert r.status == 404, r

@@ -1,0 +1,56 @@
+/* The help center's pages (issue 17), server-rendered on the shell
+ * (hc_page.h) from knowledge's RPCs as the visitor (r->who): published
+ * articles visible to the visitor's segment, never drafts, whoever asks.
+ *   hc_center.c          /hc, home, category and section pages, routes
+ *   hc_center_article.c  the article page and its vote form
+ *   hc_center_search.c   the search page
+ *   hc_center_seo.c      /hc/sitemap.xml, /robots.txt
+ * Page locales (hc_locales) map to content locales: "ko" → "ko", "en" →
+ * "en-us" (what the API creates for English); a translation whose language
+ * is the page's ("en", "en-gb") is shown when that one is missing. */
+#ifndef GW_HC_CENTER_H
+#define GW_HC_CENTER_H
+
+#include "gw_help_center.h"
+#include "hc_page.h"
+
+#define HC_LIST_MAX 100 /* items one list page shows */
+
+extern const hc_string hc_center_strings[];
+
+/* The content locale of a page locale ("en" → "en-us"). */
+const char *hc_content_locale(const char *page_locale);
+/* hc_locales' index of a content locale's language ("en-us" → en), -1. */
+int hc_locale_of_content(const char *content_locale);
+/* The visible, published translation of a in page locale loc, or NULL. */
+const Hd__HcTranslation *hc_translation_for(const Hd__HcArticle *a,
+					    const char *loc);
+
+/* The locale of a "/hc/{s}/…" page: HD_OK with *loc; else out holds the
+ * answer (301 to the page locale when s is a content locale such as
+ * "en-us", the 404 page otherwise) and HD_E_NOTFOUND is returned. */
+int hc_center_locale(gw_req *r, gw_resp *out, const char **loc);
+/* After a failed gw_call (out holds its JSON error): the matching page
+ * instead (400 for bad input, 404 for missing or forbidden objects, 503,
+ * else 500). */
+int hc_center_fail(gw_req *r, gw_resp *out, const char *loc);
+
+/* The breadcrumbs: home, then each (label, href) pair given; the last
+ * one is the current page (href NULL). */
+void hc_crumbs(hd_buf *b, const char *loc, const char *const *labels,
+	       const char *const *hrefs, size_t n);
+/* The search form, with query as its value (NULL: empty). */
+void hc_search_form(hd_buf *b, const char *loc, const char *query);
+
+/* One RPC to knowledge (gw_call) for a page. */
+int hc_rpc(gw *g, gw_req *r, const char *method, const void *req,
+	   const ProtobufCMessageDescriptor *desc, void **reply, gw_resp *out);
+
+/* The pages of the other files (routes in hc_center.c). */
+int hc_article_page(gw *g, gw_req *r, gw_resp *out);
+int hc_article_vote(gw *g, gw_req *r, gw_resp *out);
+int hc_search_page(gw *g, gw_req *r, gw_resp *out);
+int hc_sitemap(gw *g, gw_req *r, gw_resp *out);
+int hc_robots(gw *g, gw_req *r, gw_resp *out);
+
+#endif
