@@ -153,7 +153,9 @@ static void head(gw_req *r, const hc_page *p, hd_buf *b)
 		locale_url(r, b, hc_locales[i], p->path);
 		hd_buf_puts(b, "\">\n");
 	}
+	/* No favicon request (a 404 in every browser console). */
 	hd_buf_puts(b,
+		    "<link rel=\"icon\" href=\"data:,\">\n"
 		    "<link rel=\"stylesheet\" href=\"/hc/static/hc.css\">\n");
 	if (p->css) {
 		hd_buf_puts(b, "<link rel=\"stylesheet\" href=\"/hc/static/");
