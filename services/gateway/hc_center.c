@@ -26,6 +26,12 @@ int hc_locale_of_content(const char *content_locale)
 	return -1;
 }
 
+const char *hc_page_locale(const char *content_locale)
+{
+	int i = hc_locale_of_content(content_locale);
+	return hc_locales[i < 0 ? 0 : i];
+}
+
 const Hd__HcTranslation *hc_translation_for(const Hd__HcArticle *a,
 					    const char *loc)
 {

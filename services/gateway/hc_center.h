@@ -20,6 +20,10 @@ extern const hc_string hc_center_strings[];
 
 /* The content locale of a page locale ("en" → "en-us"). */
 const char *hc_content_locale(const char *page_locale);
+/* The page locale for a content locale's html_url ("en-us" → "en"); the
+ * default page locale ("ko") for languages the pages do not speak, whose
+ * article pages then send the visitor to a language they do. */
+const char *hc_page_locale(const char *content_locale);
 /* hc_locales' index of a content locale's language ("en-us" → en), -1. */
 int hc_locale_of_content(const char *content_locale);
 /* The visible, published translation of a in page locale loc, or NULL. */

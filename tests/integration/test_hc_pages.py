@@ -3,6 +3,8 @@
 visibility of articles per visitor, escaping, canonical and hreflang links,
 votes by plain form POST, and every link the suite sends being absolute
 under HD_PUBLIC_URL."""
+import html as html_lib
+import json
 import os
 import re
 import subprocess
@@ -11,6 +13,8 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 from harness import Suite, scaled
+from rules_helpers import TRIGGERS, cond
+from test_notify import Receiver, Sink, make_hook, wait_for
 from test_tickets_api import end_user
 
 KB = ["intake", "knowledge", "gateway"]
@@ -292,3 +296,89 @@ def test_vote_by_form(ctx):
         # Members-only articles and drafts take no votes from the page either.
         r = anon.request("POST", f"/hc/ko/articles/{w['draft']['id']}/vote", f"value=up&csrf_token={csrf}", headers=cookie)
         assert r.status == 404, r
+
+
+# ---- HD_PUBLIC_URL: every link the suite sends is absolute under it ----
+
+LINK = re.compile(r'(?:href|src)="([^"]+)"|(https?://[^\s"<>]+)')
+
+
+def links_of(m):
+    """Every link of a mail: href/src values of its HTML part and bare URLs
+    of its text part."""
+    out = []
+    for part in m.walk():
+        if part.get_content_maintype() != "text":
+            continue
+        for a, b in LINK.findall(part.get_content()):
+            out.append(html_lib.unescape(a or b))
+    return out
+
+
+def test_public_url_links_in_mail_webhooks_and_api(ctx):
+    """The acknowledgement with suggested articles, a trigger's mail and a
+    webhook body using {{ticket.link}}: each link starts with HD_PUBLIC_URL
+    (a name for this gateway other than the address the tests use) and
+    answers 200 there; html_url in the API too, in the page's language."""
+    rec = Receiver()
+    s = Suite(ctx.bin_dir, env={"HD_SUGGEST_WAIT_MS": "8000", "HD_WEBHOOK_BACKOFF_MS": "100"})
+    public = f"http://localhost:{s.http_port}"
+    s.env["HD_PUBLIC_URL"] = public
+    sink = Sink(s.dir)
+    s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+    try:
+        with s.start():
+            w = content(s)
+            c, anon = s.client(), s.client(auth=None)
+
+            def answers_200(url, who=None):
+                """For whom it was sent (an article for members only is
+                a 404 to strangers, as it should be)."""
+                assert url.startswith(public + "/"), url
+                path = url[len(public):].split("#", 1)[0]
+                r = (who or anon).request("GET", path)
+                assert r.status == 200, (url, r)
+
+            hook = make_hook(c, rec.url("/links"), ["conditional_ticket_events"])
+            r = c.request("POST", TRIGGERS, {"trigger": {
+                "title": "링크 알림", "conditions": {"all": [cond("update_type", "is", "Create")], "any": []},
+                "actions": [{"field": "notification_user",
+                             "value": ["requester_id", "[{{ticket.id}}] 링크", "요청 보기: {{ticket.link}}"]},
+                            {"field": "notification_webhook", "value": [hook["id"], '{"link":"{{ticket.url}}"}']}]}})
+            assert r.status == 201, r
+            _, minji = end_user(s, "minji@example.kr")
+            r = minji.request("POST", "/api/v2/requests.json", {"request": {
+                "subject": "배송 조회가 안 돼요", "comment": {"body": "주문 내역에서 배송 조회를 눌러도 송장 번호가 안 보입니다."}}})
+            assert r.status == 201, r
+            tid = r.json["request"]["id"]
+            mails = wait_for(lambda: [m for m in sink.to("minji@example.kr")] if len(sink.to("minji@example.kr")) >= 2 else None,
+                             timeout=60, what="acknowledgement and trigger mail")
+            ack = [m for m in mails if "접수되었습니다" in m["Subject"]]
+            assert ack, [m["Subject"] for m in mails]
+            ack_links = links_of(ack[0])
+            art = f"{public}/hc/ko/articles/{w['ship']['id']}"
+            assert art in ack_links, (ack_links, ack[0].get_body(("plain",)).get_content())
+            for m in mails:
+                for url in links_of(m):
+                    answers_200(url, minji)
+            trig = [m for m in mails if m["Subject"] == f"[{tid}] 링크"]
+            assert trig and f"{public}/agent/#/tickets/{tid}" in links_of(trig[0]), [links_of(m) for m in mails]
+            hooks = wait_for(lambda: rec.on("/links"), what="webhook")
+            link = json.loads(hooks[0][3])["link"]
+            assert link == f"{public}/agent/#/tickets/{tid}", link
+            answers_200(link)
+
+            # API bodies: html_url under the public URL, in the page's language.
+            a = anon.request("GET", f"{HC}/en-us/articles/{w['ship']['id']}.json").json["article"]
+            assert a["html_url"] == f"{public}/hc/en/articles/{w['ship']['id']}", a["html_url"]
+            answers_200(a["html_url"])
+            for path, key in ((f"{HC}/categories/{w['cat']['id']}", "category"), (f"{HC}/sections/{w['sec']['id']}", "section"),
+                              (f"{HC}/articles/{w['ship']['id']}", "article")):
+                obj = anon.request("GET", path).json[key]
+                answers_200(obj["html_url"])
+            d = anon.request("POST", "/api/v2/hd/deflection", {"subject": "배송 조회", "description": "", "locale": "ko"}).json
+            assert d["articles"] and all(x["html_url"].startswith(public + "/hc/ko/articles/") for x in d["articles"]), d
+            answers_200(d["articles"][0]["html_url"])
+    finally:
+        sink.close()
+        rec.close()
