@@ -278,9 +278,8 @@ static int category_page(gw *g, gw_req *r, gw_resp *out)
 	return hc_reply(out, 200, &b);
 }
 
-/* The published articles of section in loc, as list items. */
-static int article_items(gw *g, gw_req *r, const char *loc, uint64_t section,
-			 hd_buf *b, gw_resp *out)
+int hc_article_items(gw *g, gw_req *r, const char *loc, uint64_t section,
+		     uint64_t skip, size_t max, hd_buf *b, gw_resp *out)
 {
 	Hd__HcListRequest q = HD__HC_LIST_REQUEST__INIT;
 	Hd__HcArticleList *l = NULL;
@@ -290,10 +289,10 @@ static int article_items(gw *g, gw_req *r, const char *loc, uint64_t section,
 	int rc = hc_rpc(g, r, "hc.articles.list", &q,
 			&hd__hc_article_list__descriptor, (void **)&l, out);
 	size_t shown = 0;
-	for (size_t i = 0; !rc && i < l->n_articles; i++) {
+	for (size_t i = 0; !rc && i < l->n_articles && shown < max; i++) {
 		const Hd__HcArticle *a = l->articles[i]->article;
 		const Hd__HcTranslation *tr = hc_translation_for(a, loc);
-		if (!tr)
+		if (!tr || a->id == skip)
 			continue;
 		if (!shown++)
 			hd_buf_puts(b, "<ul class=\"hc-list\">\n");
@@ -304,7 +303,7 @@ static int article_items(gw *g, gw_req *r, const char *loc, uint64_t section,
 	}
 	if (!rc && shown)
 		hd_buf_puts(b, "</ul>\n");
-	if (!rc && !shown) {
+	if (!rc && !shown && !skip) {
 		hd_buf_puts(b, "<p>");
 		hc_esc(b, hc_str(loc, "section.empty"));
 		hd_buf_puts(b, "</p>\n");
@@ -331,7 +330,8 @@ static int section_page(gw *g, gw_req *r, gw_resp *out)
 	hd_buf list;
 	hc_page_init(&list);
 	if (!rc)
-		rc = article_items(g, r, loc, s->id, &list, out);
+		rc = hc_article_items(g, r, loc, s->id, 0, HC_LIST_MAX, &list,
+				      out);
 	if (rc) {
 		hd_buf_release(&list);
 		hd__hc_section__free_unpacked(s, NULL);

@@ -46,6 +46,12 @@ void hc_crumbs(hd_buf *b, const char *loc, const char *const *labels,
 /* The search form, with query as its value (NULL: empty). */
 void hc_search_form(hd_buf *b, const char *loc, const char *query);
 
+/* The published articles of section in page locale loc as a list of
+ * links (at most max, without article skip); when there are none and skip
+ * is 0, a line saying so. HD_OK, or gw_call's error with out filled. */
+int hc_article_items(gw *g, gw_req *r, const char *loc, uint64_t section,
+		     uint64_t skip, size_t max, hd_buf *b, gw_resp *out);
+
 /* One RPC to knowledge (gw_call) for a page. */
 int hc_rpc(gw *g, gw_req *r, const char *method, const void *req,
 	   const ProtobufCMessageDescriptor *desc, void **reply, gw_resp *out);

@@ -116,6 +116,28 @@ static void body(gw_req *r, hd_buf *b, const char *loc, const Hd__HcArticle *a,
 	vote_box(r, b, loc, a);
 }
 
+/* "Articles in this section": the others, when there are any. */
+static void siblings(gw *g, gw_req *r, hd_buf *b, const char *loc,
+		     const Hd__HcArticle *a)
+{
+	hd_buf list;
+	gw_resp scratch = {0};
+	hc_page_init(&list);
+	if (hc_article_items(g, r, loc, a->section_id, a->id, 10, &list,
+			     &scratch))
+		json_decref(scratch.body);
+	else if (list.len) {
+		hd_buf_puts(b, "<section class=\"hc-related\" "
+			       "aria-labelledby=\"related-h\">"
+			       "<h2 id=\"related-h\">");
+		hc_esc(b, hc_str(loc, "article.in_section"));
+		hd_buf_puts(b, "</h2>\n");
+		hd_buf_append(b, list.data, list.len);
+		hd_buf_puts(b, "</section>\n");
+	}
+	hd_buf_release(&list);
+}
+
 /* The page locales a has no published translation in, as hc_page.missing
  * bits. */
 static unsigned missing_locales(const Hd__HcArticle *a)
@@ -168,6 +190,7 @@ int hc_article_page(gw *g, gw_req *r, gw_resp *out)
 	hc_page_open(r, &p, &b);
 	crumbs(&b, loc, s, c, tr->title);
 	body(r, &b, loc, a, tr);
+	siblings(g, r, &b, loc, a);
 	hc_page_close(r, &p, &b);
 	hd__hc_section__free_unpacked(s, NULL);
 	hd__hc_category__free_unpacked(c, NULL);

@@ -37,7 +37,6 @@ const hc_string hc_center_strings[] = {
 	 "Thank you for your feedback."},
 	{"article.signin", "로그인하면 의견을 남길 수 있습니다.",
 	 "Sign in to leave feedback."},
-	{"article.other_langs", "다른 언어", "Other languages"},
 	{"article.in_section", "이 섹션의 다른 도움말",
 	 "Articles in this section"},
 	{NULL, NULL, NULL},

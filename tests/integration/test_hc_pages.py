@@ -58,6 +58,11 @@ def test_shell_not_found_page(ctx):
         assert "<script" not in html and "style=" not in html
         r = anon.request("GET", "/hc/xx/y", headers={"Accept-Language": "fr-FR, en-US;q=0.8, ko;q=0.5"})
         assert r.status == 404 and '<html lang="en">' in r.raw.decode(), r
+        # /hc picks by q-values; anything else (or nothing usable) is Korean.
+        for al, want in (("ko;q=0.1, EN;q=0.2", "en"), ("en;q=0, ja", "ko"), ("en-GB", "en"), ("ko-KR,ko;q=0.9,en-US;q=0.8", "ko"),
+                         ("", "ko"), (";q=,,,en-;q=0.5", "en"), ("x" * 3000, "ko")):
+            r = anon.request("GET", "/hc", headers={"Accept-Language": al})
+            assert r.status == 302 and r.headers["location"].endswith(f"/hc/{want}/"), (al, r)
 
 
 # ---- the help center's pages ----
@@ -191,6 +196,9 @@ def test_pages_routes_visibility_and_markup(ctx):
         for loc in ("ko", "en"):
             assert f'<link rel="alternate" hreflang="{loc}" href="{base}/hc/{loc}/articles/{ship["id"]}">' in ko_art, ko_art
         assert f'<a href="/hc/en/articles/{ship["id"]}" hreflang="en" lang="en">English</a>' in ko_art
+        related = ko_art.split('id="related-h"', 1)[1]
+        assert "이 섹션의 다른 도움말" in ko_art and f'href="/hc/ko/articles/{w["evil"]["id"]}"' in related, ko_art
+        assert "&lt;script&gt;" in related and "초안 배송 비밀" not in related and "회원 전용" not in related, related
         en_art = pages["en-art"].raw.decode()
         assert "Tracking your delivery" in en_art and '<html lang="en">' in en_art
         # A Korean-only article has no English alternate; asked in English
