@@ -29,7 +29,16 @@
  * (hc_csrf_field writes it); the edge checks it before the handler runs
  * (hc_form_csrf_ok, called from http.c) and answers 403 otherwise, so
  * handlers need not. Anonymous visitors' POSTs reach the handler (routes use
- * GW_AUTH_ANON); a signed-in visitor's session is in r->who. */
+ * GW_AUTH_ANON); a signed-in visitor's session is in r->who.
+ *
+ * Wiring a module of pages: its routes ("/hc/{s}/requests/new",
+ * GW_AUTH_ANON) in its own table, listed in routes.c before
+ * gw_hc_fallback_routes (the 404 page of every other GET /hc/… path, kept
+ * last); its strings in its own hc_string table (keys "<area>.<what>"),
+ * listed in hc_strings.c; its styles in services/helpcenter/<area>.css,
+ * named by hc_page.css; a row per route in tests/integration/
+ * authz_routes.py. HTML validity: `tidy -q -e` reports no errors for every
+ * page the shell writes. */
 #ifndef GW_HC_PAGE_H
 #define GW_HC_PAGE_H
 
