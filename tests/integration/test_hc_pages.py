@@ -267,6 +267,13 @@ def test_sitemap_and_robots(ctx):
         assert robots.headers["content-type"].startswith("text/plain"), robots.headers
         text = robots.raw.decode()
         assert "User-agent: *" in text and f"Sitemap: {P}/sitemap.xml" in text and "Disallow: /api/" in text, text
+        # Knowledge down: a page saying so (503, in the visitor's language),
+        # never a JSON error or a hang.
+        s.stop_service("knowledge")
+        for path in ("/hc/en/", f"/hc/en/articles/{w['ship']['id']}", "/hc/sitemap.xml"):
+            r = anon.request("GET", path, headers={"Accept-Language": "en"})
+            assert r.status == 503 and r.headers["content-type"].startswith("text/html"), (path, r)
+            assert "Temporarily unavailable" in r.raw.decode() and r.headers.get("retry-after"), (path, r.headers)
 
 
 def test_vote_by_form(ctx):
