@@ -397,3 +397,31 @@ def test_public_url_links_in_mail_webhooks_and_api(ctx):
     finally:
         sink.close()
         rec.close()
+
+
+def test_hostile_page_requests(ctx):
+    """Junk in paths, queries and forms: a page (4xx) naming nothing
+    internal, never a 5xx or a sanitizer report (checked as the suite
+    stops)."""
+    with Suite(ctx.bin_dir, services=KB).start() as s:
+        w = content(s)
+        anon = s.client(auth=None)
+        art = w["ship"]["id"]
+        paths = ["/hc/ko/articles/99999999999999999999999", "/hc/ko/articles/-1", "/hc/%00/", "/hc/" + "k" * 400 + "/",
+                 "/hc/ko/search?query=%FF%FE%00", "/hc/ko/search?query=" + q("배송") * 2000, "/hc/ko/search?query=%3Cem%3E&page=99",
+                 "/hc/ko/search?page=abc&query=x", "/hc/ko/sections/0", "/hc/EN/", "/hc/ko-KR/categories/1", "/hc/static/../hc.css",
+                 "/hc/ko/articles/1/vote", "/hc/sitemap.xml?x=%ZZ"]
+        for p in paths:
+            r = anon.request("GET", p)
+            assert r.status < 500, (p, r)
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        end_user(s, "minji@example.kr")
+        sid, csrf = sign_in_cookie(s, "minji@example.kr")
+        cookie = {"Cookie": f"hd_session={sid}", **form}
+        for body in ("", "value", "value=%", "value=up%00", "&&&==", "value=" + "u" * 100000, f"csrf_token={csrf}&value=%FF",
+                     f"csrf_token={csrf}" + "&x=1" * 5000 + "&value=up"):
+            for h in (form, cookie):
+                r = anon.request("POST", f"/hc/ko/articles/{art}/vote", body, headers=h)
+                assert r.status < 500 and r.status in (303, 400, 403, 413), (body[:40], r)
+        a = s.client().request("GET", f"{HC}/articles/{art}.json").json["article"]
+        assert a["vote_count"] == 1 and a["vote_sum"] == 1, a  # only the last body was a valid vote
