@@ -1,6 +1,7 @@
 /* Help center objects in Zendesk's shapes (API.md §6), the {locale} path
  * part, HC pagination, and typed readers of request objects. */
 #include "gw_help_center.h"
+#include "hc_center.h"
 
 #include "hd/err.h"
 #include "hd/text.h"
@@ -96,7 +97,7 @@ json_t *gw_hc_category_json(const gw_req *r, const Hd__HcCategory *c)
 		 "%s/api/v2/help_center/%s/categories/%llu.json", r->base_url,
 		 c->locale, (unsigned long long)c->id);
 	snprintf(html, sizeof html, "%s/hc/%s/categories/%llu", r->base_url,
-		 c->locale, (unsigned long long)c->id);
+		 hc_page_locale(c->locale), (unsigned long long)c->id);
 	return json_pack("{s:I, s:s, s:s, s:i, s:o, s:o, s:s, s:s, s:s, s:s, "
 			 "s:b}",
 			 "id", (json_int_t)c->id, "url", url, "html_url", html,
@@ -114,7 +115,7 @@ json_t *gw_hc_section_json(const gw_req *r, const Hd__HcSection *s)
 	snprintf(url, sizeof url, "%s/api/v2/help_center/%s/sections/%llu.json",
 		 r->base_url, s->locale, (unsigned long long)s->id);
 	snprintf(html, sizeof html, "%s/hc/%s/sections/%llu", r->base_url,
-		 s->locale, (unsigned long long)s->id);
+		 hc_page_locale(s->locale), (unsigned long long)s->id);
 	return json_pack(
 		"{s:I, s:s, s:s, s:I, s:i, s:s, s:o, s:o, s:s, s:s, "
 		"s:s, s:s, s:b, s:o, s:o}",
@@ -144,7 +145,7 @@ json_t *gw_hc_article_json(const gw_req *r, const Hd__HcArticle *a)
 	snprintf(url, sizeof url, "%s/api/v2/help_center/%s/articles/%llu.json",
 		 r->base_url, tr->locale, (unsigned long long)a->id);
 	snprintf(html, sizeof html, "%s/hc/%s/articles/%llu", r->base_url,
-		 tr->locale, (unsigned long long)a->id);
+		 hc_page_locale(tr->locale), (unsigned long long)a->id);
 	json_t *segs = json_array();
 	if (a->user_segment_id)
 		json_array_append_new(
@@ -183,7 +184,7 @@ json_t *gw_hc_translation_json(const gw_req *r, const Hd__HcArticle *a,
 		 "%s/api/v2/help_center/articles/%llu/translations/%s.json",
 		 r->base_url, (unsigned long long)a->id, tr->locale);
 	snprintf(html, sizeof html, "%s/hc/%s/articles/%llu", r->base_url,
-		 tr->locale, (unsigned long long)a->id);
+		 hc_page_locale(tr->locale), (unsigned long long)a->id);
 	return json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:b, "
 			 "s:o, s:o, s:I}",
 			 "url", url, "html_url", html, "source_id",

@@ -49,10 +49,14 @@ static int run(hd_txn *t, const hc *h, const char *subject, const char *desc,
 	return rc;
 }
 
+/* The article's help center page, by its language ("en-us" → /hc/en/):
+ * the pages are per language. A path: notifications puts it under the
+ * public URL. */
 static void html_url(char *out, size_t cap, const Hd__HcArticle *a)
 {
-	snprintf(out, cap, "/hc/%s/articles/%llu", a->translations[0]->locale,
-		 (unsigned long long)a->id);
+	const char *loc = a->translations[0]->locale;
+	snprintf(out, cap, "/hc/%.*s/articles/%llu", (int)strcspn(loc, "-_"),
+		 loc, (unsigned long long)a->id);
 }
 
 int hc_suggest_ticket(hd_txn *t, const hc *h, const Hd__Ticket *tk)

@@ -264,17 +264,6 @@ static int on_rule(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
-/* An absolute link under HD_PUBLIC_URL: path (starting with '/') + token. */
-static void public_link(notify *n, const char *path, const char *token,
-			char *out, size_t cap)
-{
-	size_t base = strlen(n->cfg.public_url);
-	while (base && n->cfg.public_url[base - 1] == '/')
-		base--;
-	snprintf(out, cap, "%.*s%s%s", (int)base, n->cfg.public_url, path,
-		 token);
-}
-
 /* The link in the confirmation mail: HD_PUBLIC_URL + the gateway route. */
 static int on_email_verification(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
@@ -283,8 +272,8 @@ static int on_email_verification(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!m)
 		return HD_E_DECODE;
 	char url[600];
-	public_link(n, "/api/v2/hd/email_verifications/", m->token, url,
-		    sizeof url);
+	notify_public_link(n, "/api/v2/hd/email_verifications/", m->token, url,
+			   sizeof url);
 	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
 	int rc = notify_mail_to(
 		n, t, &to, 0, m->in_use ? "email_in_use" : "email_verify",
@@ -302,7 +291,8 @@ static int on_password_reset(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!m)
 		return HD_E_DECODE;
 	char url[600];
-	public_link(n, "/agent/#/password_reset/", m->token, url, sizeof url);
+	notify_public_link(n, "/agent/#/password_reset/", m->token, url,
+			   sizeof url);
 	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
 	int rc = notify_mail_to(n, t, &to, 0, "password_reset",
 				json_pack("{s:{s:s}}", "reset", "url", url), 0);

@@ -108,6 +108,11 @@ int notify_webhook_render(notify *n, hd_txn *t, uint64_t ticket_id,
 /* The placeholder context of a ticket ({"ticket":{…}}) from the copies;
  * new reference, never NULL (an unknown ticket gives {"ticket":{"id":…}}). */
 json_t *notify_ticket_context(notify *n, hd_txn *t, uint64_t ticket_id);
+/* templates_context.c: an absolute link under HD_PUBLIC_URL into out: path
+ * (starting with '/') + token (may be ""). Every link a mail, template or
+ * webhook carries is made here, so none is relative. */
+void notify_public_link(notify *n, const char *path, const char *token,
+			char *out, size_t cap);
 
 /* mail_events.c: event → mail deliveries. */
 int notify_mail_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);

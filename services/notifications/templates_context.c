@@ -1,10 +1,24 @@
 /* The placeholder context of a ticket, from the copies kept from intake's
  * events: {"ticket":{id, title, subject, description, status, priority,
- * requester{…}, assignee{…}, …}}. The one context every template and
+ * requester{…}, assignee{…}, url, link, …}}. The one context every template and
  * webhook body is rendered against. */
 #include "notifications.h"
 
 #include "hd/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* HD_PUBLIC_URL may end in '/'; the path starts with one. */
+void notify_public_link(notify *n, const char *path, const char *token,
+			char *out, size_t cap)
+{
+	const char *pub = n->cfg.public_url ? n->cfg.public_url : "";
+	size_t base = strlen(pub);
+	while (base && pub[base - 1] == '/')
+		base--;
+	snprintf(out, cap, "%.*s%s%s", (int)base, pub, path, token);
+}
 
 static json_t *user_json(notify *n, hd_txn *t, uint64_t id)
 {
@@ -49,5 +63,14 @@ json_t *notify_ticket_context(notify *n, hd_txn *t, uint64_t ticket_id)
 	}
 	if (!tj)
 		tj = json_pack("{s:I}", "id", (json_int_t)ticket_id);
+	/* Zendesk's {{ticket.url}} and {{ticket.link}}: the ticket in the
+	 * workspace, absolute under HD_PUBLIC_URL (never a bare host). */
+	char id[24], link[700];
+	snprintf(id, sizeof id, "%llu", (unsigned long long)ticket_id);
+	notify_public_link(n, "/agent/#/tickets/", id, link, sizeof link);
+	if (tj) {
+		json_object_set_new(tj, "url", json_string(link));
+		json_object_set_new(tj, "link", json_string(link));
+	}
 	return json_pack("{s:o}", "ticket", tj);
 }

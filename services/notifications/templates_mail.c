@@ -7,6 +7,7 @@
 #include "hd/err.h"
 #include "hd/placeholder.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,9 +219,17 @@ static char *suggestions(notify *n, hd_txn *t, uint64_t ticket_id, int korean,
 			    korean ? "<p>도움이 될 만한 도움말:</p><ul>"
 				   : "<p>Articles that may help:</p><ul>");
 		for (size_t i = 0; i < s->n_suggestions && i < 5; i++) {
-			json_t *a = json_pack("{s:{s:s, s:s}}", "a", "title",
-					      s->suggestions[i]->title, "url",
-					      s->suggestions[i]->html_url);
+			/* Knowledge names the page by its path. */
+			const char *path = s->suggestions[i]->html_url;
+			char url[700];
+			if (path[0] == '/')
+				notify_public_link(n, path, "", url,
+						   sizeof url);
+			else
+				snprintf(url, sizeof url, "%s", path);
+			json_t *a =
+				json_pack("{s:{s:s, s:s}}", "a", "title",
+					  s->suggestions[i]->title, "url", url);
 			static const char tl[] = "- {{a.title}} {{a.url}}\n";
 			static const char hl[] =
 				"<li><a "

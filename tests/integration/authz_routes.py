@@ -369,6 +369,21 @@ ROUTES.update({
     "GET /": R(PUBLIC),
     "GET /agent": R(PUBLIC),
     "GET /agent/{*}": R(PUBLIC),
+    # the customers' pages' stylesheets (hc_static.c; "{*}" is no file)
+    "GET /hc/static/{*}": R(PUBLIC, missing=True),
+    "GET /hc/{*}": R(PUBLIC, missing=True),  # any other /hc/ path: the 404 page
+    # the help center's pages (hc_center*.c): public, what they show is
+    # what knowledge lets the visitor read; a vote without a valid value is
+    # a 400 page for the signed-in and sign-in (303) for anonymous visitors
+    "GET /robots.txt": R(PUBLIC),
+    "GET /hc/sitemap.xml": R(PUBLIC),
+    "GET /hc": R(PUBLIC),
+    "GET /hc/{s}": R(PUBLIC, objects=["en"]),
+    "GET /hc/{s}/categories/{id}": R(PUBLIC, objects=["en", "category"]),
+    "GET /hc/{s}/sections/{id}": R(PUBLIC, objects=["en", "section"]),
+    "GET /hc/{s}/articles/{id}": R(PUBLIC, objects=["en", "article"]),
+    "POST /hc/{s}/articles/{id}/vote": R(PUBLIC, objects=["en", "article"]),
+    "GET /hc/{s}/search": R(PUBLIC, objects=["en"], query="?query=refund"),
     # live updates (stream_hub.c; once=1 ends the stream after its first
     # burst) and "I am viewing this ticket" (viewing.c)
     "GET /api/v2/hd/stream": R(SIGNED, query="?once=1"),

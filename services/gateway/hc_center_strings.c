@@ -1,0 +1,43 @@
+/* The help center pages' strings (hc_center*.c), Korean and English. */
+#include "hc_center.h"
+
+const hc_string hc_center_strings[] = {
+	{"home.title", "무엇을 도와드릴까요?", "How can we help?"},
+	{"home.categories", "카테고리", "Categories"},
+	{"home.empty", "아직 도움말이 없습니다.", "There are no articles yet."},
+	{"home.crumb", "고객센터", "Help Center"},
+	{"category.sections", "섹션", "Sections"},
+	{"category.empty", "이 카테고리에는 섹션이 없습니다.",
+	 "This category has no sections."},
+	{"section.articles", "도움말", "Articles"},
+	{"section.empty", "이 섹션에는 아직 도움말이 없습니다.",
+	 "This section has no articles yet."},
+	{"crumbs.label", "현재 위치", "Breadcrumbs"},
+	{"search.label", "도움말 검색", "Search the help center"},
+	{"search.button", "검색", "Search"},
+	{"search.placeholder", "검색어를 입력하세요", "Enter a search term"},
+	{"search.title", "검색 결과", "Search results"},
+	{"search.count", "%llu건의 결과", "%llu results"}, /* printf */
+	{"search.none", "검색 결과가 없습니다. 다른 검색어로 찾아보세요.",
+	 "No results. Try other words."},
+	{"search.empty", "검색어를 입력하세요.",
+	 "Enter something to search for."},
+	{"search.prev", "이전 결과", "Previous results"},
+	{"search.next", "다음 결과", "More results"},
+	{"search.pages", "검색 결과 페이지", "Result pages"},
+	{"article.updated", "최종 수정", "Updated"},
+	{"article.vote", "이 도움말이 도움이 되었나요?",
+	 "Was this article helpful?"},
+	{"article.yes", "예", "Yes"},
+	{"article.no", "아니요", "No"},
+	/* printf formats: %1$u found it helpful out of %2$u */
+	{"article.votes", "%2$u명 중 %1$u명이 도움이 되었다고 답했습니다.",
+	 "%1$u out of %2$u found this helpful."},
+	{"article.thanks", "의견을 보내 주셔서 감사합니다.",
+	 "Thank you for your feedback."},
+	{"article.signin", "로그인하면 의견을 남길 수 있습니다.",
+	 "Sign in to leave feedback."},
+	{"article.in_section", "이 섹션의 다른 도움말",
+	 "Articles in this section"},
+	{NULL, NULL, NULL},
+};
