@@ -300,6 +300,7 @@ run('admin_sla', async () => {
   await slaPolicy(page, sid);
   await ticket(page, gid, sid);
   await tokens(page);
+  await sessions(page, ids);
   check(!problems.some((p) => /Content Security Policy|TypeError|ReferenceError/i.test(p)), `no CSP violations or script errors: ${problems.join(' | ')}`);
   await ctx.close();
   await english(sid);

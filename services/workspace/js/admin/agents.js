@@ -4,7 +4,7 @@
 import { get, put, post } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
 import { $, h, replace } from '../dom.js';
-import { useCss, row, input, select, section, heading, attempt } from './kit.js';
+import { useCss, row, input, select, section, heading, attempt } from './settings_kit.js';
 import { staff } from './groups.js';
 
 const CHANNELS = ['default', 'email', 'web', 'api', 'chat', 'voice'];

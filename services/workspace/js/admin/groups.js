@@ -4,7 +4,7 @@
 import { get, put, post, api } from '../api.js';
 import { t } from '../i18n.js';
 import { $, h, replace } from '../dom.js';
-import { useCss, row, input, select, section, heading, attempt, confirmDelete } from './kit.js';
+import { useCss, row, input, select, section, heading, attempt, confirmDelete } from './settings_kit.js';
 
 const STRATEGIES = ['manual', 'round_robin', 'least_loaded', 'skills'];
 

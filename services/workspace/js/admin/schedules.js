@@ -6,7 +6,7 @@
 import { get, put, post, api } from '../api.js';
 import { t, locale } from '../i18n.js';
 import { $, h, replace, announce } from '../dom.js';
-import { useCss, row, input, section, heading, attempt, confirmDelete } from './kit.js';
+import { useCss, row, input, section, heading, attempt, confirmDelete } from './settings_kit.js';
 import { KR_HOLIDAYS, krIcs } from './kr_holidays.js';
 
 const BH = '/api/v2/business_hours/schedules';

@@ -6,7 +6,7 @@
 import { get, put, post, api } from '../api.js';
 import { t } from '../i18n.js';
 import { $, $$, h, replace, announce } from '../dom.js';
-import { useCss, row, input, select, section, heading, attempt, confirmDelete } from './kit.js';
+import { useCss, row, input, select, section, heading, attempt, confirmDelete } from './settings_kit.js';
 
 const P = '/api/v2/slas/policies';
 export const METRICS = ['first_reply_time', 'next_reply_time', 'periodic_update_time', 'pausable_update_time', 'requester_wait_time', 'agent_work_time'];

@@ -4,7 +4,7 @@
 import { get, post, api } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
 import { $, h, replace, announce } from '../dom.js';
-import { useCss, row, input, section, heading, attempt, confirmDelete } from './kit.js';
+import { useCss, row, input, section, heading, attempt, confirmDelete } from './settings_kit.js';
 
 export async function render(body, opts, fresh) {
   await useCss();
