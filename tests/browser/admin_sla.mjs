@@ -1,6 +1,6 @@
 // The console's business hours, SLA, groups and tokens (issue 18) in a real
 // browser, as an admin signed in with a password: create a group and add an
-// agent; draw a schedule with a lunch break on the week grid (mouse and
+// agent, set the agent's skills, languages, capacity and presence; draw a schedule with a lunch break on the week grid (mouse and
 // keyboard); import a holiday from an .ics file and see it on the calendar;
 // add the Korean holiday set; build an SLA policy (first reply, business
 // hours) in the form, after seeing the API's message beside a bad field.
@@ -8,7 +8,8 @@
 // group; a ticket filed through the API shows, on the workspace's ticket
 // page, the group and the first-reply due time — equal to the API's
 // breach_at and to this script's own walk of the schedule. An API token is
-// shown once, works, and stops working when revoked. axe-core on each
+// shown once, works, and stops working when revoked; a user is created,
+// made an agent and suspended; sessions are listed. axe-core on each
 // screen; screenshots admin-{ko,en}-*.png.
 //   node tests/browser/admin_sla.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -92,9 +93,34 @@ async function groups(page, ids) {
   await until(async () => (await api('GET', `/api/v2/hd/groups/${gid}/routing`)).group_routing.strategy === 'least_loaded', 'routing saved');
   await page.waitForSelector('#grp-routing-status:has-text("저장")');
   await axe(page, 'ko groups');
-  await page.screenshot({ path: join(env.shotDir, 'admin-ko-groups.png') });
+  await page.screenshot({ path: join(env.shotDir, 'admin-ko-groups.png'), fullPage: true });
   console.log(`ok group ${gid} with agent ${ids.agent}, least_loaded`);
   return gid;
+}
+
+// The agent's routing profile and presence, set by the admin.
+async function agent(page, ids) {
+  await page.goto(new URL(`/agent/#/admin/agents/${ids.agent}`, env.base).href);
+  await page.waitForSelector('#ag-form');
+  await page.fill('#ag-skills', 'billing, 환불');
+  await page.fill('#ag-languages', 'ko, en');
+  await page.fill('#ag-cap-chat', '3');
+  await page.fill('#ag-cap-email', '8');
+  await page.click('#ag-save');
+  await page.waitForSelector('#ag-status:has-text("저장")');
+  const p = (await api('GET', `/api/v2/hd/agents/${ids.agent}/profile`)).agent_profile;
+  check(JSON.stringify(p.skills) === JSON.stringify(['billing', '환불']) && p.languages.includes('en'), `skills and languages: ${JSON.stringify(p)}`);
+  check(p.capacity.chat === 3 && p.capacity.email === 8, `capacity: ${JSON.stringify(p.capacity)}`);
+  // A bad capacity is refused with the API's message beside the field.
+  await page.fill('#ag-cap-chat', '-1');
+  await page.click('#ag-save');
+  await page.waitForSelector('#ag-capacity-error:not(:empty), #ag-error:not(:empty)');
+  await page.fill('#ag-cap-chat', '3');
+  await page.selectOption('#ag-state', 'online');
+  await page.click('#ag-presence-save');
+  await until(async () => (await api('GET', `/api/v2/hd/agents/${ids.agent}/presence`)).presence.state === 'online', 'presence set by the admin');
+  await axe(page, 'ko agents');
+  console.log('ok agent profile (skills, languages, capacity) and presence');
 }
 
 async function schedule(page) {
@@ -264,6 +290,25 @@ async function tokens(page) {
   console.log('ok API token shown once, works, revoked');
 }
 
+// Users: create one in the form, find it, make it an agent, suspend it.
+async function users(page) {
+  await page.goto(new URL('/agent/#/admin/users', env.base).href);
+  await page.waitForSelector('#usr-create-form');
+  await page.fill('#usr-new-name', '한수아');
+  await page.fill('#usr-new-email', 'sua.han@example.com');
+  await page.click('#usr-create');
+  await page.waitForFunction(() => location.hash.includes('q=sua.han'));
+  const row = page.locator('#usr-list tr', { hasText: 'sua.han@example.com' });
+  await row.waitFor();
+  const id = Number(await row.getAttribute('data-user'));
+  await page.selectOption(`#usr-role-${id}`, 'agent');
+  await until(async () => (await api('GET', `/api/v2/users/${id}`)).user.role === 'agent', 'the role changed');
+  await page.click(`#usr-suspend-${id}`);
+  await until(async () => (await api('GET', `/api/v2/users/${id}`)).user.suspended === true, 'the user is suspended');
+  await page.waitForSelector(`#usr-suspend-${id}:has-text("해제")`);
+  console.log(`ok user ${id} created, made an agent, suspended`);
+}
+
 async function sessions(page, ids) {
   await page.goto(new URL('/agent/#/admin/users', env.base).href);
   await page.waitForSelector(`#usr-sess-${ids.admin}`);
@@ -295,11 +340,13 @@ run('admin_sla', async () => {
   page.setDefaultTimeout(WAIT);
   await signInWorkspace(page, ADMIN.email, ADMIN.password);
   const gid = await groups(page, ids);
+  await agent(page, ids);
   const sid = await schedule(page);
   await holidays(page, sid);
   await slaPolicy(page, sid);
   await ticket(page, gid, sid);
   await tokens(page);
+  await users(page);
   await sessions(page, ids);
   check(!problems.some((p) => /Content Security Policy|TypeError|ReferenceError/i.test(p)), `no CSP violations or script errors: ${problems.join(' | ')}`);
   await ctx.close();
