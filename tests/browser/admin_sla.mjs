@@ -1,8 +1,9 @@
 // The console's business hours, SLA, groups and tokens (issue 18) in a real
 // browser, as an admin signed in with a password: create a group and add an
-// agent, set the agent's skills, languages, capacity and presence; draw a schedule with a lunch break on the week grid (mouse and
-// keyboard); import a holiday from an .ics file and see it on the calendar;
-// add the Korean holiday set; build an SLA policy (first reply, business
+// agent, set the agent's skills, languages, capacity and presence; draw a
+// schedule with a lunch break on the week grid (mouse and keyboard);
+// import a holiday from an .ics file and see it on the calendar; add the
+// Korean holiday set; build an SLA policy (first reply, business
 // hours) in the form, after seeing the API's message beside a bad field.
 // Then, set up through the API, a trigger routes tickets tagged X to that
 // group; a ticket filed through the API shows, on the workspace's ticket
