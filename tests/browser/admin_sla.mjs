@@ -232,6 +232,18 @@ async function slaPolicy(page, sid) {
   const frt = p.policy_metrics.find((x) => x.metric === 'first_reply_time' && x.priority === 'normal');
   check(frt && frt.target === 90 && frt.business_hours === true, `first reply 90 business minutes: ${JSON.stringify(p.policy_metrics)}`);
   await page.waitForSelector(`#sla-list tr[data-policy="${pid}"]`);
+  // A second policy (by the API) goes below; ↓ on the first swaps them.
+  const other = (await api('POST', '/api/v2/slas/policies', { sla_policy: { title: '일반 응대', filter: { all: [], any: [] },
+    policy_metrics: [{ priority: 'normal', metric: 'first_reply_time', target: 480, business_hours: true }] } })).sla_policy;
+  await page.goto(new URL(`/agent/#/admin/sla/${pid}?v=2`, env.base).href);
+  await page.waitForSelector(`#sla-list tr[data-policy="${other.id}"]`);
+  await page.click(`#sla-down-${pid}`);
+  const order = async () => (await api('GET', '/api/v2/slas/policies')).sla_policies.sort((a, b) => a.position - b.position).map((x) => x.id);
+  await until(async () => (await order())[0] === other.id, 'the policies swap places');
+  await page.waitForSelector(`#sla-list tbody tr:first-child[data-policy="${other.id}"]`);
+  await page.click(`#sla-up-${pid}`);
+  await until(async () => (await order())[0] === pid, 'and back: VIP first again');
+  await page.waitForSelector(`#sla-list tbody tr:first-child[data-policy="${pid}"]`);
   await axe(page, 'ko sla');
   await page.screenshot({ path: join(env.shotDir, 'admin-ko-sla.png'), fullPage: true });
   console.log(`ok SLA policy ${pid}: ${p.policy_metrics.length} targets`);

@@ -34,6 +34,7 @@ export default {
   'bh.saved': 'Weekly hours saved.',
   'bh.unsaved': 'Unsaved changes.',
   'bh.changed': 'Hours changed.',
+  'bh.part': 'Some hours start or end off the hour (pale cells); saving rounds them to whole hours.',
   'bh.summary': 'Hours by day',
   'bh.holidays': 'Holidays',
   'hol.add': 'Add a holiday',

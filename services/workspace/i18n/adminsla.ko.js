@@ -35,6 +35,7 @@ export default {
   'bh.saved': '주간 업무 시간을 저장했습니다.',
   'bh.unsaved': '저장하지 않은 변경이 있습니다.',
   'bh.changed': '업무 시간을 바꿨습니다.',
+  'bh.part': '일부 시간대가 정시에 시작하거나 끝나지 않습니다(옅은 칸). 저장하면 한 시간 단위로 바뀝니다.',
   'bh.summary': '요일별 업무 시간',
   'bh.holidays': '휴일',
   'hol.add': '휴일 추가',

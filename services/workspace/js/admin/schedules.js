@@ -235,6 +235,9 @@ function weekGrid(s) {
       h('button', { type: 'button', id: 'bh-clear', onclick: clear }, t('bh.clear')),
       h('button', { type: 'button', id: 'bh-save', class: 'primary', onclick: save }, t('bh.save_week'))),
     h('p', { id: 'bh-week-error', class: 'error', role: 'alert' }),
+    // Intervals set through the API may start or end inside an hour; the
+    // grid shows those hours pale and saving rounds them: say so first.
+    DAYS.some((d) => part[d].some(Boolean)) ? h('p', { id: 'bh-part', class: 'muted' }, t('bh.part')) : null,
     h('div', { class: 'bh-grid-box' }, table,
       h('div', { class: 'bh-summary' }, h('h3', { id: 'bh-summary-title' }, t('bh.summary')),
         h('ul', { id: 'bh-summary', 'aria-labelledby': 'bh-summary-title' }),
