@@ -182,7 +182,6 @@ async function holidays(page, sid) {
   await page.waitForSelector(cell);
   check((await page.textContent(cell)).includes('창립기념일'), 'the calendar shows the imported holiday on its day');
   await axe(page, 'ko holidays');
-  await elementShot(page, 'section[aria-labelledby="hol-title"]', 'admin-ko-holidays');
   // The Korean set: both years; once more adds nothing.
   await page.check('#hol-kr-2026');
   await page.check('#hol-kr-2027');
@@ -197,6 +196,10 @@ async function holidays(page, sid) {
   await page.click('#hol-kr-add');
   await page.waitForSelector('#hol-kr-result:has-text("0")');
   check((await api('GET', `/api/v2/business_hours/schedules/${sid}/holidays`)).holidays.length === n, 'adding the set twice adds nothing');
+  // The imported day's month with the public holidays beside it.
+  await page.goto(new URL(`/agent/#/admin/schedules/${sid}?month=${day.slice(0, 7)}`, env.base).href);
+  await page.waitForSelector(cell);
+  await elementShot(page, '#hol-cal', 'admin-ko-holidays');
   // The calendar moves month by month and shows 추석 2026.
   await page.goto(new URL(`/agent/#/admin/schedules/${sid}?month=2026-09`, env.base).href);
   await page.waitForSelector('#hol-cal td[data-date="2026-09-25"].hol');
