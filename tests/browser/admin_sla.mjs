@@ -81,8 +81,7 @@ async function groups(page, ids) {
   await page.waitForSelector('#grp-create-form');
   await page.fill('#grp-new-name', GROUP);
   await page.click('#grp-create');
-  await page.waitForSelector('#grp-name');
-  check(await page.inputValue('#grp-name') === GROUP, 'the new group opens');
+  await page.waitForFunction((name) => /#\/admin\/groups\/\d+$/.test(location.hash) && document.querySelector('#grp-name')?.value === name, GROUP);
   const gid = Number(/groups\/(\d+)/.exec(page.url())[1]);
   await page.selectOption('#grp-add-user', String(ids.agent));
   await page.click('#grp-add');
@@ -130,7 +129,7 @@ async function schedule(page) {
   check(await page.inputValue('#bh-new-time_zone') === 'Asia/Seoul', 'the time zone defaults to Asia/Seoul');
   await page.fill('#bh-new-name', '서울 본사');
   await page.click('#bh-create');
-  await page.waitForSelector('#bh-grid');
+  await page.waitForFunction(() => /#\/admin\/schedules\/\d+$/.test(location.hash) && document.querySelector('#bh-name')?.value === '서울 본사' && document.querySelector('#bh-grid'));
   const sid = Number(/schedules\/(\d+)/.exec(page.url())[1]);
   // Mornings with the mouse: drag Monday 09 → Friday 11.
   const box = async (sel) => page.locator(sel).boundingBox();
@@ -240,13 +239,23 @@ async function slaPolicy(page, sid) {
     policy_metrics: [{ priority: 'normal', metric: 'first_reply_time', target: 480, business_hours: true }] } })).sla_policy;
   await page.goto(new URL(`/agent/#/admin/sla/${pid}?v=2`, env.base).href);
   await page.waitForSelector(`#sla-list tr[data-policy="${other.id}"]`);
-  await page.click(`#sla-down-${pid}`);
   const order = async () => (await api('GET', '/api/v2/slas/policies')).sla_policies.sort((a, b) => a.position - b.position).map((x) => x.id);
-  await until(async () => (await order())[0] === other.id, 'the policies swap places');
-  await page.waitForSelector(`#sla-list tbody tr:first-child[data-policy="${other.id}"]`);
-  await page.click(`#sla-up-${pid}`);
-  await until(async () => (await order())[0] === pid, 'and back: VIP first again');
-  await page.waitForSelector(`#sla-list tbody tr:first-child[data-policy="${pid}"]`);
+  const before = async (x, y) => { const o = await order(); return o.indexOf(x) < o.indexOf(y); };
+  check(await before(pid, other.id), 'a new policy goes last');
+  const shown = (x, y) => page.waitForSelector(`#sla-list tr[data-policy="${x}"] ~ tr[data-policy="${y}"]`);
+  // Move VIP down until the other one is above it, then back up.
+  while (await before(pid, other.id)) {
+    await page.$eval('#sla-list', (el) => { el.dataset.old = '1'; });
+    await page.click(`#sla-down-${pid}`);
+    await page.waitForSelector('#sla-list:not([data-old])');
+  }
+  await shown(other.id, pid);
+  while (await before(other.id, pid)) {
+    await page.$eval('#sla-list', (el) => { el.dataset.old = '1'; });
+    await page.click(`#sla-up-${pid}`);
+    await page.waitForSelector('#sla-list:not([data-old])');
+  }
+  await shown(pid, other.id);
   await axe(page, 'ko sla');
   await page.screenshot({ path: join(env.shotDir, 'admin-ko-sla.png'), fullPage: true });
   console.log(`ok SLA policy ${pid}: ${p.policy_metrics.length} targets`);
@@ -311,10 +320,11 @@ async function users(page) {
   await page.goto(new URL('/agent/#/admin/users', env.base).href);
   await page.waitForSelector('#usr-create-form');
   await page.fill('#usr-new-name', '한수아');
-  await page.fill('#usr-new-email', 'sua.han@example.com');
+  const email = `sua.han.${Date.now() % 1e7}@example.com`;
+  await page.fill('#usr-new-email', email);
   await page.click('#usr-create');
   await page.waitForFunction(() => location.hash.includes('q=sua.han'));
-  const row = page.locator('#usr-list tr', { hasText: 'sua.han@example.com' });
+  const row = page.locator('#usr-list tr', { hasText: email });
   await row.waitFor();
   const id = Number(await row.getAttribute('data-user'));
   await page.selectOption(`#usr-role-${id}`, 'agent');

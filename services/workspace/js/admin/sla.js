@@ -48,7 +48,9 @@ function listTable(list) {
     announce(t('slaa.reordered'));
     const { render: again } = await import('./sla.js');
     await again($('.admin-body'), { rest: location.hash.split('?')[0].split('/').slice(3) });
-    $(`#sla-${by < 0 ? 'up' : 'down'}-${x}`)?.focus();
+    // Keep the focus on the moved policy's arrow (the other one at an end).
+    const same = $(`#sla-${by < 0 ? 'up' : 'down'}-${x}`);
+    (same && !same.disabled ? same : $(`#sla-${by < 0 ? 'down' : 'up'}-${x}`))?.focus();
   };
   return h('table', { id: 'sla-list', class: 'list' },
     h('caption', { class: 'sr-only' }, t('slaa.list')),
