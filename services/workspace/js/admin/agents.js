@@ -4,8 +4,7 @@
 import { get, put, post } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
 import { $, h, replace } from '../dom.js';
-import { useCss, row, input, select, section, heading, attempt } from './settings_kit.js';
-import { staff } from './groups.js';
+import { useCss, row, input, select, section, heading, attempt, staff, stateName } from './settings_kit.js';
 
 const CHANNELS = ['default', 'email', 'web', 'api', 'chat', 'voice'];
 const words = (s) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
@@ -27,8 +26,6 @@ export async function render(body, { rest }) {
     section('ps', t('ps.title'), statesTable(states), stateForm()));
   if (current) await showAgent(current, states, presence[people.indexOf(current)]);
 }
-
-const stateName = (s) => (['online', 'away', 'offline'].includes(s) ? t(`ag.state_${s}`) : s);
 
 async function showAgent(u, states, pres) {
   const slot = $('#ag-main');

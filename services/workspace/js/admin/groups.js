@@ -4,14 +4,9 @@
 import { get, put, post, api } from '../api.js';
 import { t } from '../i18n.js';
 import { $, h, replace } from '../dom.js';
-import { useCss, row, input, select, section, heading, attempt, confirmDelete } from './settings_kit.js';
+import { useCss, row, input, select, section, heading, attempt, confirmDelete, staff, stateName } from './settings_kit.js';
 
 const STRATEGIES = ['manual', 'round_robin', 'least_loaded', 'skills'];
-
-export async function staff() {
-  const [a, b] = await Promise.all([get('/api/v2/users?role=agent&per_page=100'), get('/api/v2/users?role=admin&per_page=100')]);
-  return [...(a.users || []), ...(b.users || [])].filter((u) => !u.suspended).sort((x, y) => (x.name || '').localeCompare(y.name || ''));
-}
 
 export async function render(body, { rest }) {
   await useCss();
@@ -93,7 +88,27 @@ async function showGroup(g, groups) {
   replace(slot,
     section('grp-props', g.name, props),
     section('grp-mem', t('grp.members_title'), memberTable, addForm),
-    section('grp-route', t('grp.routing'), routingForm(g, routing, groups)));
+    section('grp-route', t('grp.routing'), routingForm(g, routing, groups)),
+    section('grp-load', t('grp.load'), h('div', { id: 'grp-load-slot' }, t('app.loading'))));
+  showLoad(g, byId);
+}
+
+// Who routing would give work to now: state, availability, load/capacity.
+async function showLoad(g, byId) {
+  const slot = $('#grp-load-slot');
+  let l = null;
+  try { l = (await get(`/api/v2/hd/groups/${g.id}/routing/load`)).group_load; } catch (e) {
+    if (slot.isConnected) replace(slot, h('p', { class: 'error' }, e.message));
+    return;
+  }
+  if (!slot.isConnected) return;
+  const pairs = (o) => Object.entries(o || {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  replace(slot, h('p', { id: 'grp-queued' }, t('grp.queued', { n: l.queued || 0 })),
+    h('table', { id: 'grp-load-list', class: 'list' },
+      h('thead', {}, h('tr', {}, ['grp.agent', 'ag.presence', 'ps.available', 'grp.load_now', 'ag.capacity'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, (l.agents || []).map((a) => h('tr', {},
+        h('td', {}, (byId.get(a.agent_id) || { name: `#${a.agent_id}` }).name), h('td', {}, stateName(a.state)),
+        h('td', {}, a.available ? t('as.yes') : t('as.no')), h('td', {}, pairs(a.load) || '0'), h('td', {}, pairs(a.capacity) || '–'))))));
 }
 
 function routingForm(g, r, groups) {

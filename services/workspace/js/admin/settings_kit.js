@@ -1,9 +1,10 @@
 // What the schedules, SLA, groups, agents, users and tokens sections share:
 // their stylesheet, labelled form rows whose error line sits beside the
-// control, and the API's 422 details shown next to the field they name.
+// control, the API's 422 details shown next to the field they name, the
+// list of agents and admins, and presence state names.
 import { t } from '../i18n.js';
 import { $, h, announce } from '../dom.js';
-import { ApiError } from '../api.js';
+import { ApiError, get } from '../api.js';
 
 // The console's extra rules live in their own file (the CSP allows only
 // same-origin stylesheets, never inline style); loaded once, on first use.
@@ -91,3 +92,13 @@ export function heading(text) {
 
 export const ok = (text) => h('p', { class: 'as-ok', role: 'status' }, text);
 export const confirmDelete = (name) => window.confirm(t('as.confirm_delete', { name }));
+
+// Agents and admins who are not suspended, by name.
+export async function staff() {
+  const [a, b] = await Promise.all([get('/api/v2/users?role=agent&per_page=100'), get('/api/v2/users?role=admin&per_page=100')]);
+  return [...(a.users || []), ...(b.users || [])].filter((u) => !u.suspended).sort((x, y) => (x.name || '').localeCompare(y.name || ''));
+}
+
+// A presence state's name: the built-in ones translated, custom ones as
+// the admin wrote them.
+export const stateName = (s) => (['online', 'away', 'offline'].includes(s) ? t(`ag.state_${s}`) : s);
