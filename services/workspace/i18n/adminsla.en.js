@@ -148,7 +148,7 @@ export default {
   'grp.fallback': 'Then offer to',
   'grp.fallback_any': 'any member of this group',
   'grp.fallback_group': 'group “{name}”',
-  'grp.skill_field': 'Skill field (ticket field id)',
+  'grp.skill_field': 'Skill field (a ticket field)',
   'grp.skill_field_hint': 'Its values are required skills too. Empty: only skill_<name> tags count.',
   'grp.load': 'Routing now',
   'grp.queued': '{n} tickets waiting for an agent',

@@ -149,7 +149,7 @@ export default {
   'grp.fallback': '완화 후 받을 사람',
   'grp.fallback_any': '이 그룹의 누구나',
   'grp.fallback_group': '그룹 “{name}”',
-  'grp.skill_field': '스킬 필드 (티켓 필드 ID)',
+  'grp.skill_field': '스킬 필드 (티켓 필드)',
   'grp.skill_field_hint': '이 필드의 값도 필요한 스킬이 됩니다. 비워 두면 태그 skill_<이름>만 봅니다.',
   'grp.load': '지금 배정 상황',
   'grp.queued': '배정을 기다리는 티켓 {n}건',

@@ -42,10 +42,12 @@ function createForm() {
 
 async function showGroup(g, groups) {
   const slot = $('#grp-main');
-  const [members, people, routing] = await Promise.all([
+  const [members, people, routing, fields] = await Promise.all([
     get(`/api/v2/groups/${g.id}/memberships`).then((d) => d.group_memberships || []),
     staff(),
     get(`/api/v2/hd/groups/${g.id}/routing`).then((d) => d.group_routing).catch(() => ({ strategy: 'manual' })),
+    // Text, multi-select and tagger fields can name skills (docs/assignment.md).
+    get('/api/v2/ticket_fields').then((d) => (d.ticket_fields || []).filter((f) => ['text', 'multiselect', 'tagger'].includes(f.type))).catch(() => []),
   ]);
   const byId = new Map(people.map((u) => [u.id, u]));
   const inGroup = new Set(members.map((m) => m.user_id));
@@ -88,7 +90,7 @@ async function showGroup(g, groups) {
   replace(slot,
     section('grp-props', g.name, props),
     section('grp-mem', t('grp.members_title'), memberTable, addForm),
-    section('grp-route', t('grp.routing'), routingForm(g, routing, groups)),
+    section('grp-route', t('grp.routing'), routingForm(g, routing, groups, fields)),
     section('grp-load', t('grp.load'), h('div', { id: 'grp-load-slot' }, t('app.loading'))));
   showLoad(g, byId);
 }
@@ -111,14 +113,14 @@ async function showLoad(g, byId) {
         h('td', {}, a.available ? t('as.yes') : t('as.no')), h('td', {}, pairs(a.load) || '0'), h('td', {}, pairs(a.capacity) || '–'))))));
 }
 
-function routingForm(g, r, groups) {
+function routingForm(g, r, groups, fields) {
   const fb = r.fallback || 'any_member';
   const form = h('form', { id: 'grp-routing-form', class: 'as-form', novalidate: true },
     row('grp-strategy', t('grp.strategy'), select(STRATEGIES.map((s) => [s, t(`strategy.${s}`)]), r.strategy || 'manual'), t('grp.strategy_hint')),
     row('grp-skills_fallback_after_seconds', t('grp.fallback_after'), input({ type: 'number', min: '0', value: r.skills_fallback_after_seconds ?? 0 }), t('grp.fallback_after_hint')),
     row('grp-fallback', t('grp.fallback'), select([['any_member', t('grp.fallback_any')],
       ...groups.filter((x) => x.id !== g.id).map((x) => [`group_id:${x.id}`, t('grp.fallback_group', { name: x.name })])], fb)),
-    row('grp-skill_field_id', t('grp.skill_field'), input({ type: 'number', min: '1', value: r.skill_field_id ?? '' }), t('grp.skill_field_hint')),
+    row('grp-skill_field_id', t('grp.skill_field'), select([['', '–'], ...fields.map((f) => [f.id, `${f.title} (${f.type})`])], r.skill_field_id ?? ''), t('grp.skill_field_hint')),
     h('p', { id: 'grp-routing-error', class: 'error as-general', role: 'alert' }),
     h('button', { type: 'submit', id: 'grp-routing-save', class: 'primary' }, t('as.save')),
     h('p', { id: 'grp-routing-status', role: 'status' }));
