@@ -156,6 +156,7 @@ extern const gw_route gw_report_routes[]; /* gw_reports.c: metrics */
 extern const gw_route gw_email_verify_routes[];
 /* session.c: people's sign-in, sign-out and password reset */
 extern const gw_route gw_session_routes[];
+extern const gw_route gw_session_admin_routes[]; /* sessions_admin.c */
 /* assets.c: the workspace's files under /agent/ */
 extern const gw_route gw_asset_routes[];
 /* hc_static.c: the customers' pages' stylesheets under /hc/static/, and

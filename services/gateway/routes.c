@@ -40,6 +40,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_report_routes,
 	gw_email_verify_routes, /* email_verify.c */
 	gw_session_routes,      /* session.c */
+	gw_session_admin_routes, /* sessions_admin.c */
 	gw_asset_routes,        /* assets.c: /agent/ */
 	gw_hc_static_routes,    /* hc_static.c: /hc/static/ */
 	gw_hc_center_routes,    /* hc_center.c: the help center's pages */

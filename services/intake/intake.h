@@ -57,6 +57,12 @@ INTAKE_MODULE(email)   /* users_email.c: confirming a new e-mail address */
 INTAKE_MODULE(session) /* sessions.c: people's browser sessions */
 INTAKE_MODULE(pwreset) /* pw_reset.c: password reset by e-mail link */
 
+/* sessions.c's table and idle limit, for sessions_admin.c (admins list and
+ * end a person's sessions; its routes: intake_session_admin_routes). */
+MDB_dbi intake_sessions_dbi(void);
+int64_t intake_session_idle_ms(void);
+extern const hd_rpc_route intake_session_admin_routes[];
+
 /* ---- shared helpers (store.c) ---- */
 
 /* Next id from the named counter in meta, as INTAKE_ID(n, shard). */

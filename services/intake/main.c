@@ -32,6 +32,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_rating_routes,
 	intake_email_routes,
 	intake_session_routes,
+	intake_session_admin_routes, /* sessions_admin.c */
 	intake_pwreset_routes,
 	NULL};
 

@@ -274,6 +274,16 @@ static int intake_sessions_delete(void *ctx, const hd_rpc_req *req,
 	return rc;
 }
 
+MDB_dbi intake_sessions_dbi(void)
+{
+	return sessions_dbi;
+}
+
+int64_t intake_session_idle_ms(void)
+{
+	return idle_ms;
+}
+
 const hd_rpc_route intake_session_routes[] = {
 	{"auth.session", intake_auth_session},
 	{"sessions.create", intake_sessions_create},

@@ -365,6 +365,10 @@ ROUTES.update({
     "DELETE /api/v2/hd/session": R(SIGNED),
     "POST /api/v2/hd/password_reset": R(PUBLIC),
     "POST /api/v2/hd/password_reset/{s}": R(PUBLIC, missing=True),
+    # ---- admins see and end a person's sessions (issue 18, adminsla) ----
+    "GET /api/v2/hd/users/{id}/sessions": R(ADMIN),
+    "DELETE /api/v2/hd/users/{id}/sessions": R(ADMIN),
+    "DELETE /api/v2/hd/users/{id}/sessions/{s}": R(ADMIN, missing=True),
     # the workspace's files (assets.c): public pages, no API
     "GET /": R(PUBLIC),
     "GET /agent": R(PUBLIC),

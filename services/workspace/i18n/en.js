@@ -1,5 +1,7 @@
 // English, chosen when the browser's first language is English.
+import adminsla from './adminsla.en.js';
 export default {
+  ...adminsla,
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

@@ -9,6 +9,12 @@ import { session } from './state.js';
 // One row per section: id (the URL part), group ('settings' or 'reports'),
 // the roles that see it, and its module. Add a section with one row here.
 export const SECTIONS = [
+  { id: 'schedules', group: 'settings', roles: ['admin'], module: './admin/schedules.js' },
+  { id: 'sla', group: 'settings', roles: ['admin'], module: './admin/sla.js' },
+  { id: 'groups', group: 'settings', roles: ['admin'], module: './admin/groups.js' },
+  { id: 'agents', group: 'settings', roles: ['admin'], module: './admin/agents.js' },
+  { id: 'users', group: 'settings', roles: ['admin'], module: './admin/users.js' },
+  { id: 'tokens', group: 'settings', roles: ['admin'], module: './admin/tokens.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');

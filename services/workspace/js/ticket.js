@@ -150,8 +150,10 @@ function slaLine(tk) {
   if (!ms.length) return null;
   return h('p', { class: 'sla' }, ms.map((m) => {
     const left = new Date(m.breach_at).getTime() - Date.now();
-    return h('span', { class: left < 0 ? 'sla-late' : left < 3600e3 ? 'sla-soon' : 'sla-ok', title: fmtDate(m.breach_at) },
-      t(`sla.${m.metric}`), ': ', left < 0 ? t('sla.overdue', { ago: fmtAgo(m.breach_at) }) : t('sla.left', { in: fmtAgo(m.breach_at) }), ' ');
+    // The due time itself (e.g. "첫 응답 기한 12월 7일 오전 10:30"), then the time left.
+    return h('span', { id: `sla-due-${m.metric}`, class: left < 0 ? 'sla-late' : left < 3600e3 ? 'sla-soon' : 'sla-ok' },
+      t(`sladue.${m.metric}`), ' ', h('time', { datetime: m.breach_at }, fmtDate(m.breach_at)), ' · ',
+      left < 0 ? t('sla.overdue', { ago: fmtAgo(m.breach_at) }) : t('sla.left', { in: fmtAgo(m.breach_at) }), ' ');
   }));
 }
 
