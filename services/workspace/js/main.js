@@ -106,6 +106,8 @@ export async function route() {
     }
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) { showSignin(); return; }
+    // A screen left before it failed must not overwrite the one shown now.
+    if (seq !== routeSeq) return;
     replace(main, h('p', { class: 'error', role: 'alert' }, t('app.error', { msg: e.message })));
   }
 }
