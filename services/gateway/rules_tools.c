@@ -59,10 +59,11 @@ static void add_field(json_t *defs, const Hd__TicketField *f, json_t *ops)
 				"custom_fields", "field_type", f->type, "type",
 				list || flag ? "list" : "text", "values", vals,
 				"operators", ops);
+	json_t *act = json_deep_copy(one);
+	json_object_del(act, "operators");
+	json_array_append_new(json_object_get(defs, "actions"), act);
 	json_array_append(json_object_get(defs, "conditions_all"), one);
-	json_array_append(json_object_get(defs, "conditions_any"), one);
-	json_object_del(one, "operators");
-	json_array_append_new(json_object_get(defs, "actions"), one);
+	json_array_append_new(json_object_get(defs, "conditions_any"), one);
 }
 
 static int add_custom_fields(gw *g, gw_req *r, json_t *defs, gw_resp *out)

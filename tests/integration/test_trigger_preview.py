@@ -123,6 +123,7 @@ def test_preview_and_definitions_refuse_bad_input(ctx):
         assert "update_type" in subj and "NEW" not in subj, subj.keys()
         assert [o["value"] for o in subj["status"]["operators"]][:2] == ["is", "is_not"]
         assert {"value": "refund", "title": "환불"} in subj[f"custom_fields_{f}"]["values"]
+        assert "value" in [o["value"] for o in subj[f"custom_fields_{f}"]["operators"]]
         assert {"value": str(g), "title": "1차"} in subj["group_id"]["values"]
         acts = {x["subject"]: x for x in defs["actions"]}
         assert {"value": str(g), "title": "1차"} in acts["group_id"]["values"]

@@ -1,5 +1,7 @@
 // English, chosen when the browser's first language is English.
+import rules from './rules.en.js';
 export default {
+  ...rules,
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

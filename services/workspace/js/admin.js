@@ -9,6 +9,10 @@ import { session } from './state.js';
 // One row per section: id (the URL part), group ('settings' or 'reports'),
 // the roles that see it, and its module. Add a section with one row here.
 export const SECTIONS = [
+  { id: 'fields', group: 'settings', roles: ['admin'], module: './admin/fields.js' },
+  { id: 'forms', group: 'settings', roles: ['admin'], module: './admin/forms.js' },
+  { id: 'triggers', group: 'settings', roles: ['admin'], module: './admin/triggers.js' },
+  { id: 'automations', group: 'settings', roles: ['admin'], module: './admin/automations.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');
