@@ -131,6 +131,58 @@ async function triggerPage(page, fx, f) {
   return { id, existing };
 }
 
+// The lists: a switch per field and per trigger, triggers reordered with
+// the keyboard; an automation without a time condition is refused with
+// the API's message beside the conditions.
+async function lists(page, fx, triggerId) {
+  await page.goto(new URL('/agent/#/admin/fields', page.url()).href);
+  await page.waitForSelector(`#adm-field-active-${fx.order.id}`);
+  await page.uncheck(`#adm-field-active-${fx.order.id}`);
+  await until(async () => (await api('GET', `/api/v2/ticket_fields/${fx.order.id}`)).ticket_field.active === false, 'the switch turns the field off');
+  await page.check(`#adm-field-active-${fx.order.id}`);
+  await until(async () => (await api('GET', `/api/v2/ticket_fields/${fx.order.id}`)).ticket_field.active === true, 'and on again');
+  console.log('ok field switched off and on from the list');
+  await page.goto(new URL('/agent/#/admin/forms', page.url()).href);
+  await page.waitForSelector('#adm-form-list');
+  await axe(page, 'admin forms list');
+
+  const other = (await api('POST', '/api/v2/triggers', { trigger: { title: '종료 태그', conditions: { all: [{ field: 'status', operator: 'is', value: 'closed' }] }, actions: [{ field: 'current_tags', value: 'closed_seen' }] } })).trigger;
+  await page.goto(new URL('/agent/#/admin/triggers', page.url()).href);
+  await page.waitForSelector(`#adm-rule-list > li[data-id="${other.id}"]`);
+  await axe(page, 'admin triggers list');
+  await page.focus(`#adm-rule-list > li[data-id="${other.id}"] button[data-move="up"]`);
+  await page.keyboard.press('Enter');
+  await until(async () => {
+    const list = (await api('GET', '/api/v2/triggers')).triggers;
+    return list[0].id === other.id && list[1].id === triggerId;
+  }, 'the Up button reorders the triggers');
+  await page.uncheck(`#adm-rule-active-${other.id}`);
+  await until(async () => (await api('GET', `/api/v2/triggers/${other.id}`)).trigger.active === false, 'the switch turns the trigger off');
+  console.log('ok triggers reordered by keyboard and switched off from the list');
+
+  await page.goto(new URL('/agent/#/admin/automations/new', page.url()).href);
+  await page.waitForSelector('#adm-rule-form');
+  check(await page.$('#adm-preview') === null, 'automations have no trigger preview');
+  await page.fill('#adm-rule-title', '해결 후 종료');
+  await page.selectOption('#adm-rule-all > li:nth-child(1) .adm-subject', 'status');
+  await page.selectOption('#adm-rule-all > li:nth-child(1) .adm-value', 'solved');
+  await page.selectOption('#adm-rule-actions > li:nth-child(1) .adm-subject', 'status');
+  await page.selectOption('#adm-rule-actions > li:nth-child(1) .adm-value', 'closed');
+  await page.click('#adm-rule-save');
+  const why = await until(async () => (await page.textContent('#adm-rule-conditions-error')).trim(), 'the API says why beside the conditions');
+  check(/time condition/.test(why), `automation refused beside its conditions: ${why}`);
+  await page.click('#adm-rule-add-all');
+  await page.selectOption('#adm-rule-all > li:nth-child(2) .adm-subject', 'SOLVED');
+  await page.selectOption('#adm-rule-all > li:nth-child(2) .adm-op', 'greater_than');
+  await page.fill('#adm-rule-all > li:nth-child(2) .adm-value', '48');
+  await page.click('#adm-rule-save');
+  const id = await hashId(page, 'automations');
+  const au = (await api('GET', `/api/v2/automations/${id}`)).automation;
+  check(au.conditions.all[1].field === 'SOLVED' && au.conditions.all[1].value === '48', `automation saved: ${JSON.stringify(au.conditions)}`);
+  console.log('ok automation refused without a time condition, saved with one:', why);
+  await axe(page, 'admin automation editor');
+}
+
 async function main() {
   const fx = await fixtures();
   const { page, problems } = await launch('ko-KR');
@@ -144,6 +196,7 @@ async function main() {
   const tk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '환불 요청', comment: { body: '환불 부탁드립니다.' }, custom_fields: [{ id: f.id, value: 'refund' }] } })).ticket;
   await until(async () => (await api('GET', `/api/v2/tickets/${tk.id}`)).ticket.group_id === fx.group.id, 'the new ticket lands in the refund group');
   console.log(`ok ticket #${tk.id} filed through the API landed in group ${fx.group.id}`);
+  await lists(page, fx, id);
   check(faults(problems).length === 0, `no page errors or CSP violations: ${problems.join(' | ')}`);
   await page.context().close();
 

@@ -262,7 +262,25 @@ async function save(ctx, form) {
   } catch (e) {
     line.textContent = '';
     showErrors(form, e, 'adm-rule-error');
+    markRow(form, e);
   }
+}
+
+// "conditions.all[1]: …" / "actions[0]: …": the row the API names is
+// marked invalid and described by its group's message.
+export function markRow(form, e) {
+  const details = (e.body && e.body.details) || {};
+  const text = Object.values(details).flat().map((x) => (x && x.description) || '').join(' ');
+  const m = /(?:conditions\.(all|any)|actions)\[(\d+)\]/.exec(text);
+  if (!m) return;
+  const list = $(m[1] ? `#adm-rule-${m[1]}` : '#adm-rule-actions', form);
+  const rows = $$(':scope > li', list).filter((row) => $('.adm-subject', row).value);
+  const row = rows[Number(m[2])];
+  if (!row) return;
+  const sub = $('.adm-subject', row);
+  sub.setAttribute('aria-invalid', 'true');
+  sub.setAttribute('aria-describedby', m[1] ? 'adm-rule-conditions-error' : 'adm-rule-acts-error');
+  sub.focus();
 }
 
 async function remove(ctx, rule) {

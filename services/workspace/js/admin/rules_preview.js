@@ -6,7 +6,7 @@ import { post } from '../api.js';
 import { t } from '../i18n.js';
 import { $, h, replace } from '../dom.js';
 import { showErrors } from './ui.js';
-import { subjectLabel, valueLabel } from './rules.js';
+import { subjectLabel, valueLabel, markRow } from './rules.js';
 
 export function previewPanel(current, defs, ticket) {
   const result = h('div', { id: 'adm-preview-result', 'aria-live': 'polite' });
@@ -40,7 +40,7 @@ async function run(box, current, defs, result) {
     // The trigger's own problems belong beside the builder's controls.
     const form = $('#adm-rule-form');
     const key = e.body && e.body.details ? Object.keys(e.body.details)[0] : '';
-    if (form && key && key !== 'ticket_id' && key !== 'update_type') showErrors(form, e, 'adm-rule-error');
+    if (form && key && key !== 'ticket_id' && key !== 'update_type') { showErrors(form, e, 'adm-rule-error'); markRow(form, e); }
     showErrors(box, e, 'adm-preview-error');
   }
 }
