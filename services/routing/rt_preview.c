@@ -329,6 +329,8 @@ static int run(hd_txn *t, const Hd__Ticket *stored, preview *p, json_t **body)
 		return HD_E_NOMEM;
 	rt_trig_facts(t, &f, tk, p->created ? NULL : stored, stored, p->created,
 		      NULL, locale, &via);
+	if (p->created && stored->via_channel[0])
+		f.via = stored->via_channel; /* not a later update's (a rule) */
 	rt_work w = {tk, json_object(), NULL, &f, NULL, ""};
 	int rc = w.cmd ? rt_trig_cycle(&p->c, &w, &f) : HD_E_NOMEM;
 	char *cmd = rc ? NULL : rt_act_command(&w, stored);

@@ -95,6 +95,11 @@ def test_preview_fires_as_the_real_update(ctx):
         assert [x["id"] for x in p["fired"]] == [a["id"], b["id"], once["id"], created["id"]], p
         assert p["fired"][0]["unsaved"] is True and change(p, "A 환불 태그", "priority") is None, p
         assert c.request("GET", f"{TRIGGERS}/{a['id']}").json["trigger"]["actions"][1]["value"] == "high"
+        # t1 was last changed by the triggers (via rule); as a Create it is
+        # replayed with its own channel (api), as it was filed.
+        by_api = {"title": "API로 접수", "conditions": {"all": [cond("via_id", "is", "5")]},
+                  "actions": [{"field": "current_tags", "value": "api"}]}
+        assert preview(c, t1, "Create", by_api)["fired"][-1]["unsaved"] is True
 
 
 def test_preview_and_definitions_refuse_bad_input(ctx):
