@@ -568,6 +568,9 @@ static const char *const *values_of(const rt_field *f)
 	static const char *const vias[] = {"0",  "4",  "5",  "8", "27",
 					   "29", "34", "57", NULL};
 	static const char *const booleans[] = {"true", "false", NULL};
+	/* the builder's choice; conditions may name any locale code */
+	static const char *const locales[] = {"ko", "en-US", "en",
+					      "ja", "zh-CN", NULL};
 	switch (f->kind) {
 	case RK_UPDATE_TYPE:
 		return update_types;
@@ -585,6 +588,8 @@ static const char *const *values_of(const rt_field *f)
 		return rt_roles;
 	case RK_CSAT:
 		return rt_csat;
+	case RK_LOCALE:
+		return locales;
 	default:
 		return NULL;
 	}
@@ -601,7 +606,6 @@ static const char *value_type(const rt_field *f)
 		return "hours";
 	case RK_COMMENT_WORDS:
 	case RK_SUBJECT_WORDS:
-	case RK_LOCALE:
 		return "text";
 	default:
 		return values_of(f) ? "list" : "text";
