@@ -159,6 +159,7 @@ async function lists(page, fx, triggerId) {
   await page.uncheck(`#adm-rule-active-${other.id}`);
   await until(async () => (await api('GET', `/api/v2/triggers/${other.id}`)).trigger.active === false, 'the switch turns the trigger off');
   console.log('ok triggers reordered by keyboard and switched off from the list');
+  await shot(page, 'admin-ko-triggers');
 
   await page.goto(new URL('/agent/#/admin/automations/new', page.url()).href);
   await page.waitForSelector('#adm-rule-form');
@@ -180,6 +181,7 @@ async function lists(page, fx, triggerId) {
   const au = (await api('GET', `/api/v2/automations/${id}`)).automation;
   check(au.conditions.all[1].field === 'SOLVED' && au.conditions.all[1].value === '48', `automation saved: ${JSON.stringify(au.conditions)}`);
   console.log('ok automation refused without a time condition, saved with one:', why);
+  await shot(page, 'admin-ko-automation', true);
   await axe(page, 'admin automation editor');
 }
 

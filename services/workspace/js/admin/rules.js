@@ -36,7 +36,7 @@ async function list(kind, body) {
     rules.map((r) => {
       const li = orderItem(r.title, [
         h('a', { href: `#/admin/${plural(kind)}/${r.id}` }, r.title), ' ',
-        h('input', { type: 'checkbox', id: `adm-rule-active-${r.id}`, checked: r.active, onchange: (e) => toggle(kind, r, e.target) }),
+        h('input', { type: 'checkbox', id: `adm-rule-active-${r.id}`, checked: r.active, 'aria-label': t('adm.toggle_active', { name: r.title }), onchange: (e) => toggle(kind, r, e.target) }),
         h('label', { for: `adm-rule-active-${r.id}` }, t('adm.active'))]);
       li.dataset.id = r.id;
       return li;
