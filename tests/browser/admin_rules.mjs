@@ -118,6 +118,7 @@ async function triggerPage(page, fx, f) {
   await page.waitForSelector('#adm-preview-verdict.adm-yes');
   const fired = await page.textContent('#adm-preview-fired');
   check(fired.includes('환불 문의는 환불팀으로') && fired.includes('환불 전담팀'), `the preview names the trigger and the group: ${fired}`);
+  check((await page.textContent('#adm-preview-summary')).includes('환불 전담팀'), 'the net result names the group');
   check((await api('GET', `/api/v2/tickets/${existing.id}`)).ticket.group_id === null, 'the preview changed nothing');
   console.log('ok the preview says the unsaved trigger would fire:', fired.replace(/\s+/g, ' ').trim());
   await shot(page, 'admin-ko-trigger', true);

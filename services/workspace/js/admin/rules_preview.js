@@ -58,7 +58,19 @@ function show(p, defs, result) {
     h('ol', { id: 'adm-preview-fired' }, p.fired.map((f) => h('li', { class: f.unsaved ? 'adm-mine' : null },
       h('strong', {}, f.title), f.unsaved ? h('span', { class: 'adm-badge' }, ` (${t('rul.preview_this')})`) : null,
       h('ul', {}, f.changes.length ? f.changes.map((c) => h('li', {}, describe(c, defs))) : h('li', { class: 'muted' }, t('rul.preview_nochange')))))),
-    p.loop ? h('p', { class: 'error' }, t('rul.preview_loop')) : null);
+    p.loop ? h('p', { class: 'error' }, t('rul.preview_loop')) : null,
+    h('p', { id: 'adm-preview-summary' }, t('rul.preview_result', { summary: summary(p, defs) })));
+}
+
+// The net change the ticket would get (what intake would be sent).
+function summary(p, defs) {
+  const parts = Object.entries(p.command || {}).map(([field, to]) => {
+    if (field === 'tags') return `${t('rul.f.tags')}: ${to.join(' ')}`;
+    if (field === 'comment') return `${t('rul.f.comment')}: ${to.body || to.html_body || ''}`;
+    if (field === 'custom_fields') return to.map((c) => describe({ field: `custom_fields_${c.id}`, to: c.value }, defs)).join(', ');
+    return describe({ field, to }, defs);
+  });
+  return parts.length ? parts.join(', ') : t('rul.preview_nochange');
 }
 
 // "그룹: (없음) → 환불팀", "태그 +refund −", "사용자에게 메일: …".
