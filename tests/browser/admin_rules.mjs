@@ -135,7 +135,18 @@ async function triggerPage(page, fx, f) {
 // The lists: a switch per field and per trigger, triggers reordered with
 // the keyboard; an automation without a time condition is refused with
 // the API's message beside the conditions.
-async function lists(page, fx, triggerId) {
+async function lists(page, fx, triggerId, f) {
+  // A trigger on a field switched off keeps its condition when re-saved.
+  await api('PUT', `/api/v2/ticket_fields/${f.id}`, { ticket_field: { active: false } });
+  await page.goto(new URL(`/agent/#/admin/triggers/${triggerId}`, page.url()).href);
+  await page.waitForSelector('#adm-rule-all > li .adm-value');
+  await page.click('#adm-rule-save');
+  await page.waitForSelector('#adm-rule-status:text-matches(".+")');
+  const kept = (await api('GET', `/api/v2/triggers/${triggerId}`)).trigger.conditions.all;
+  check(kept.length === 1 && kept[0].field === `custom_fields_${f.id}` && kept[0].value === 'refund', `condition kept: ${JSON.stringify(kept)}`);
+  await api('PUT', `/api/v2/ticket_fields/${f.id}`, { ticket_field: { active: true } });
+  console.log('ok a condition on a switched-off field survives a save');
+
   await page.goto(new URL('/agent/#/admin/fields', page.url()).href);
   await page.waitForSelector(`#adm-field-active-${fx.order.id}`);
   await page.uncheck(`#adm-field-active-${fx.order.id}`);
@@ -199,7 +210,7 @@ async function main() {
   const tk = (await api('POST', '/api/v2/tickets', { ticket: { subject: '환불 요청', comment: { body: '환불 부탁드립니다.' }, custom_fields: [{ id: f.id, value: 'refund' }] } })).ticket;
   await until(async () => (await api('GET', `/api/v2/tickets/${tk.id}`)).ticket.group_id === fx.group.id, 'the new ticket lands in the refund group');
   console.log(`ok ticket #${tk.id} filed through the API landed in group ${fx.group.id}`);
-  await lists(page, fx, id);
+  await lists(page, fx, id, f);
   check(faults(problems).length === 0, `no page errors or CSP violations: ${problems.join(' | ')}`);
   await page.context().close();
 

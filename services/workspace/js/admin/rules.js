@@ -148,7 +148,17 @@ function removeButton(row, name) {
     onclick: () => { const list = row.parentNode; row.remove(); relabel(list); announce(t('adm.remove_named', { name })); } }, t('adm.remove'));
 }
 
-function addCond(ctx, list, defs, c, focus) {
+// A saved condition or action the definitions no longer list (a custom
+// field switched off, say) keeps its own subject and operator, so saving
+// the rule does not drop it.
+function keep(defs, field, operator) {
+  if (!field || defs.some((x) => x.subject === field)) return defs;
+  return [...defs, { subject: field, title: field, group: 'ticket', type: 'text', values: [],
+    operators: [{ value: operator || 'is', terminal: false }] }];
+}
+
+function addCond(ctx, list, allDefs, c, focus) {
+  const defs = keep(allDefs, c.field, c.operator);
   const row = h('li', { class: 'adm-cond' });
   const n = list.children.length + 1;
   const name = t('rul.cond_n', { n });
@@ -174,7 +184,7 @@ function addCond(ctx, list, defs, c, focus) {
 const valueOf = (row) => { const v = $('.adm-value', row); return v ? v.value : ''; };
 
 function addAction(ctx, list, a, focus) {
-  const defs = ctx.d.actions;
+  const defs = keep(ctx.d.actions, a.field);
   const row = h('li', { class: 'adm-act' });
   const name = t('rul.act_n', { n: list.children.length + 1 });
   row.dataset.name = name;
