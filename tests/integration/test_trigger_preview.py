@@ -101,6 +101,18 @@ def test_preview_fires_as_the_real_update(ctx):
                   "actions": [{"field": "current_tags", "value": "api"}]}
         assert preview(c, t1, "Create", by_api)["fired"][-1]["unsaved"] is True
 
+        # Two triggers undoing each other: the preview says the cycle would
+        # be cut off, as the real update logs routing.trigger_loop.
+        new_rule(c, TRIGGERS, "핑", [cond("current_tags", "includes", "pong")],
+                 actions=[{"field": "current_tags", "value": "ping"}, {"field": "remove_tags", "value": "pong"}])
+        new_rule(c, TRIGGERS, "퐁", [cond("current_tags", "includes", "ping")],
+                 actions=[{"field": "current_tags", "value": "pong"}, {"field": "remove_tags", "value": "ping"}])
+        t2 = create_ticket(c, subject="반복", body="핑퐁", tags=["pong"]).json["ticket"]["id"]
+        settle(s)
+        p = preview(c, t2, "Change")
+        assert p["loop"] is True and [x["title"] for x in p["fired"] if x["title"] in "핑퐁"] == ["핑", "퐁"], p
+        assert s.metric("routing-0", "hd_routing_trigger_loops_total") == 1  # t2's real create
+
 
 def test_preview_and_definitions_refuse_bad_input(ctx):
     with Suite(ctx.bin_dir).start() as s:
