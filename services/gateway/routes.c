@@ -21,6 +21,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_view_routes,
 	gw_search_routes,
 	gw_rule_routes,
+	gw_rule_tool_routes, /* rules_tools.c: definitions, preview */
 	gw_sla_routes,
 	gw_ops_routes,
 	gw_webhook_routes,

@@ -155,6 +155,47 @@ const char *rt_act_invalid(const char *f, const json_t *v)
 	return "unknown action field";
 }
 
+static json_t *values_json(const char *const *list)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; list && list[i]; i++)
+		json_array_append_new(a, json_pack("{s:s}", "value", list[i]));
+	return a;
+}
+
+json_t *rt_act_definitions(void)
+{
+	static const char *const booleans[] = {"true", "false", NULL};
+	static const struct {
+		const char *subject, *type;
+		const char *const *values;
+	} acts[] = {
+		{"status", "list", act_statuses},
+		{"priority", "list", act_priorities},
+		{"type", "list", act_types},
+		{"group_id", "id", NULL},
+		{"assignee_id", "id", NULL},
+		{"set_tags", "tags", NULL},
+		{"current_tags", "tags", NULL},
+		{"remove_tags", "tags", NULL},
+		{"subject", "text", NULL},
+		{"comment_value", "textarea", NULL},
+		{"comment_value_html", "textarea", NULL},
+		{"comment_mode_is_public", "list", booleans},
+		{"notification_user", "notification", act_recipients},
+		{"notification_group", "notification", NULL},
+		{"notification_webhook", "webhook", NULL},
+	};
+	json_t *list = json_array();
+	for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++)
+		json_array_append_new(
+			list, json_pack("{s:s, s:s, s:s, s:o}", "subject",
+					acts[i].subject, "group", "ticket",
+					"type", acts[i].type, "values",
+					values_json(acts[i].values)));
+	return list;
+}
+
 /* An id action's value: "" / null → 0; current_user → the updater. */
 static uint64_t id_value(const json_t *v, const rt_facts *f)
 {

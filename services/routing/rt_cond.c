@@ -556,6 +556,108 @@ bool rt_cond_match(const Hd__RuleCondition *c, const rt_facts *f)
 	return field_match(fd, custom, o, c->value, f);
 }
 
+/* The values a condition's value may take, for the builder; NULL when the
+ * value is free (words, tags, ids, hours, locales). */
+static const char *const *values_of(const rt_field *f)
+{
+	static const char *const update_types[] = {"Create", "Change", NULL};
+	static const char *const statuses[] = {
+		"new", "open", "pending", "hold", "solved", "closed", NULL};
+	static const char *const priorities[] = {"",     "low",    "normal",
+						 "high", "urgent", NULL};
+	static const char *const vias[] = {"0",  "4",  "5",  "8", "27",
+					   "29", "34", "57", NULL};
+	static const char *const booleans[] = {"true", "false", NULL};
+	/* the builder's choice; conditions may name any locale code */
+	static const char *const locales[] = {"ko", "en-US", "en",
+					      "ja", "zh-CN", NULL};
+	switch (f->kind) {
+	case RK_UPDATE_TYPE:
+		return update_types;
+	case RK_STATUS:
+		return statuses;
+	case RK_PRIORITY:
+		return priorities;
+	case RK_TYPE:
+		return rt_types;
+	case RK_VIA:
+		return vias;
+	case RK_COMMENT_PUBLIC:
+		return booleans;
+	case RK_ROLE:
+		return rt_roles;
+	case RK_CSAT:
+		return rt_csat;
+	case RK_LOCALE:
+		return locales;
+	default:
+		return NULL;
+	}
+}
+
+static const char *value_type(const rt_field *f)
+{
+	switch (f->kind) {
+	case RK_ID:
+		return "id";
+	case RK_TAGS:
+		return "tags";
+	case RK_TIME:
+		return "hours";
+	case RK_COMMENT_WORDS:
+	case RK_SUBJECT_WORDS:
+		return "text";
+	default:
+		return values_of(f) ? "list" : "text";
+	}
+}
+
+static json_t *field_definition(const rt_field *f, bool automation)
+{
+	json_t *ops = json_array(), *vals = json_array();
+	for (size_t i = 0; op_names[i]; i++) {
+		unsigned o = 1u << i;
+		if (!(f->ops & o) || (automation && (o & OPS_TRIGGER_ONLY)))
+			continue;
+		bool terminal = o & (OP_PRESENT | OP_NOT_PRESENT | OP_CHANGED |
+				     OP_NOT_CHANGED);
+		json_array_append_new(ops, json_pack("{s:s, s:b}", "value",
+						     op_names[i], "terminal",
+						     terminal));
+	}
+	const char *const *list = values_of(f);
+	for (size_t i = 0; list && list[i]; i++)
+		json_array_append_new(vals,
+				      json_pack("{s:s}", "value", list[i]));
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "subject", f->name,
+			 "group", "ticket", "type", value_type(f), "operators",
+			 ops, "values", vals);
+}
+
+json_t *rt_cond_definitions(bool automation)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; rt_fields[i].name; i++) {
+		const rt_field *f = &rt_fields[i];
+		if ((automation && f->only == 1) ||
+		    (!automation && f->only == 2))
+			continue;
+		json_array_append_new(list, field_definition(f, automation));
+	}
+	return list;
+}
+
+json_t *rt_cond_custom_operators(bool automation)
+{
+	static const rt_field custom = {
+		"custom_fields_", RK_CUSTOM,
+		OPS_EQ | OPS_CHANGE | OP_PRESENT | OP_NOT_PRESENT, 0};
+	json_t *one = field_definition(&custom, automation);
+	json_t *ops = json_incref(json_object_get(one, "operators"));
+	json_decref(one);
+	return ops;
+}
+
 bool rt_conds_match(const Hd__Rule *r, const rt_facts *f)
 {
 	for (size_t i = 0; i < r->n_all; i++)

@@ -8,6 +8,7 @@
 #include "rule.pb-c.h"
 #include "ticket.pb-c.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,6 +39,13 @@ bool rt_cond_valid(const char *field, const char *op, const char *value,
 bool rt_cond_match(const Hd__RuleCondition *c, const rt_facts *f);
 /* Every `all` condition and, when there are any, one `any` condition. */
 bool rt_conds_match(const Hd__Rule *r, const rt_facts *f);
+/* For the rule builder (GET /triggers/definitions): every condition field
+ * a rule of this kind may hold as [{subject, group, type (list | text |
+ * tags | id | hours), operators [{value, terminal}], values [{value}]}]
+ * (new reference), and the operators a custom_fields_<id> condition
+ * takes (new reference). */
+json_t *rt_cond_definitions(bool automation);
+json_t *rt_cond_custom_operators(bool automation);
 /* Zendesk's numeric via id of a channel (web 0, email 4, api 5, rule 8,
  * chat 29, voice 34 …); -1 when it has none. */
 int rt_via_id(const char *channel);

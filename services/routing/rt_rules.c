@@ -338,7 +338,8 @@ static int rules_reorder(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 const hd_rpc_route rt_rule_routes[] = {
 	{"rules.save", rules_save},       {"rules.get", rules_get},
 	{"rules.delete", rules_delete},   {"rules.list", rules_list},
-	{"rules.reorder", rules_reorder}, {NULL, NULL},
+	{"rules.reorder", rules_reorder}, {"rules.definitions", rt_definitions},
+	{"rules.preview", rt_preview},    {NULL, NULL},
 };
 
 /* Zendesk's out-of-the-box automation. */

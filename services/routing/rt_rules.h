@@ -57,6 +57,10 @@ typedef struct rt_work {
 } rt_work;
 /* NULL when field/value is an action a rule may hold, else why not. */
 const char *rt_act_invalid(const char *field, const json_t *value);
+/* For the rule builder: every action field as [{subject, group, type
+ * (list | id | tags | text | textarea | notification | webhook), values}]
+ * (new reference); custom fields are added by the caller. */
+json_t *rt_act_definitions(void);
 /* Apply r's actions to w (tickets fields, command, notifications). */
 int rt_act_apply(const Hd__Rule *r, rt_work *w);
 /* Finish the command: tags when they changed from orig, the comment
@@ -75,6 +79,38 @@ char *rt_via_json(const Hd__Rule *r);
 int rt_locale_event(routing *r, hd_txn *t, const Hd__Envelope *ev);
 /* The user's locale copied into out, or NULL when unknown. */
 const char *rt_locale_of(hd_txn *t, uint64_t user, char out[RT_LOCALE_MAX]);
+
+/* rt_trig.c: one trigger cycle (Zendesk's): rules are the active triggers
+ * in position order; fired[] and order[] (n each, zeroed by the caller)
+ * receive which fired and in what order. on_fire (may be NULL) sees each
+ * firing before (after=false) and after (after=true) its actions; a
+ * non-zero return stops the cycle with that error. loop: a fired trigger
+ * would still change the final ticket (the cycle was cut off there). */
+typedef struct rt_cycle {
+	Hd__Rule **rules;
+	size_t n;
+	size_t *order;
+	size_t nfired;
+	bool *fired;
+	bool loop;
+	size_t loop_at; /* the rule that would change it again */
+	int (*on_fire)(void *arg, size_t rule, bool after, const rt_work *w);
+	void *arg;
+} rt_cycle;
+int rt_trig_cycle(rt_cycle *c, rt_work *w, rt_facts *f);
+/* The facts of the update that made after (before: the copy before it,
+ * NULL on create; cm: its comment or NULL), read from work, the working
+ * copy the actions change. The facts borrow *via (json_decref it after
+ * them) and locale. */
+void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
+		   const Hd__Ticket *before, const Hd__Ticket *after,
+		   bool created, const Hd__Comment *cm,
+		   char locale[RT_LOCALE_MAX], json_t **via);
+
+/* rt_preview.c: the rules.definitions and rules.preview RPCs (admins;
+ * nothing written). */
+int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+int rt_preview(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* rt_trig.c / rt_auto.c: hooks (see hooks.h). */
 int rt_trig_comment(routing *r, hd_txn *t, const Hd__Envelope *ev);

@@ -125,23 +125,20 @@ static char *via_for(Hd__Rule **rules, const size_t *order, size_t n)
 	return text;
 }
 
-typedef struct cycle {
-	Hd__Rule **rules;
-	size_t n;
-	size_t *order; /* fired triggers, in firing order */
-	size_t nfired;
-	bool *fired;
-} cycle;
-
-static int run_cycle(cycle *c, rt_work *w, rt_facts *f)
+int rt_trig_cycle(rt_cycle *c, rt_work *w, rt_facts *f)
 {
 	int rc = HD_OK;
 	for (bool again = true; again && !rc;) {
 		again = false;
-		for (size_t i = 0; i < c->n && !again; i++) {
+		for (size_t i = 0; i < c->n && !again && !rc; i++) {
 			if (c->fired[i] || !rt_conds_match(c->rules[i], f))
 				continue;
-			rc = rt_act_apply(c->rules[i], w);
+			if (c->on_fire)
+				rc = c->on_fire(c->arg, i, false, w);
+			if (!rc)
+				rc = rt_act_apply(c->rules[i], w);
+			if (!rc && c->on_fire)
+				rc = c->on_fire(c->arg, i, true, w);
 			c->fired[i] = true;
 			c->order[c->nfired++] = i;
 			again = true; /* restart from the first trigger */
@@ -150,31 +147,24 @@ static int run_cycle(cycle *c, rt_work *w, rt_facts *f)
 	for (size_t k = 0; k < c->nfired && !rc; k++) {
 		const Hd__Rule *rule = c->rules[c->order[k]];
 		if (rt_conds_match(rule, f) && would_change(rule, w)) {
-			hd_error("routing.trigger_loop",
-				 "ticket=%llu trigger=%llu fired=%zu",
-				 (unsigned long long)w->tk->id,
-				 (unsigned long long)rule->id, c->nfired);
-			hd_counter_add(&trig_loops, 1);
+			c->loop = true;
+			c->loop_at = c->order[k];
 			break;
 		}
 	}
 	return rc;
 }
 
-static int fire(routing *r, hd_txn *t, const Hd__Envelope *ev, cycle *c,
-		const Hd__Ticket *before, const Hd__Ticket *after,
-		const Hd__Comment *cm)
+void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
+		   const Hd__Ticket *before, const Hd__Ticket *after,
+		   bool created, const Hd__Comment *cm,
+		   char locale[RT_LOCALE_MAX], json_t **via)
 {
-	Hd__Ticket *tk = rt_ticket_copy(after);
-	if (!tk)
-		return HD_E_NOMEM;
-	json_t *via = via_of(after);
+	*via = via_of(after);
 	const char *channel =
-		json_string_value(json_object_get(via, "channel"));
-	bool created = strcmp(ev->type, "ticket.created") == 0;
-	char locale[RT_LOCALE_MAX];
-	rt_facts f = {
-		.tk = tk,
+		json_string_value(json_object_get(*via, "channel"));
+	*f = (rt_facts){
+		.tk = work,
 		.before = before,
 		.created = created,
 		.comment = cm        ? cm->body
@@ -188,8 +178,31 @@ static int fire(routing *r, hd_txn *t, const Hd__Envelope *ev, cycle *c,
 			rt_locale_of(t, after->requester_id, locale),
 		.now_ms = hd_now_ms(),
 	};
+}
+
+static int fire(routing *r, hd_txn *t, const Hd__Envelope *ev, rt_cycle *c,
+		const Hd__Ticket *before, const Hd__Ticket *after,
+		const Hd__Comment *cm)
+{
+	Hd__Ticket *tk = rt_ticket_copy(after);
+	if (!tk)
+		return HD_E_NOMEM;
+	json_t *via = NULL;
+	char locale[RT_LOCALE_MAX];
+	rt_facts f;
+	rt_trig_facts(t, &f, tk, before, after,
+		      strcmp(ev->type, "ticket.created") == 0, cm, locale,
+		      &via);
 	rt_work w = {tk, json_object(), NULL, &f, t, ev->trace_id};
-	int rc = run_cycle(c, &w, &f);
+	int rc = rt_trig_cycle(c, &w, &f);
+	if (!rc && c->loop) {
+		hd_error("routing.trigger_loop",
+			 "ticket=%llu trigger=%llu fired=%zu",
+			 (unsigned long long)after->id,
+			 (unsigned long long)c->rules[c->loop_at]->id,
+			 c->nfired);
+		hd_counter_add(&trig_loops, 1);
+	}
 	char *cmd = rc ? NULL : rt_act_command(&w, after);
 	char *via_text = cmd ? via_for(c->rules, c->order, c->nfired) : NULL;
 	if (cmd && !via_text)
@@ -210,7 +223,7 @@ int rt_trig_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 		   const Hd__Ticket *before, const Hd__Ticket *after)
 {
 	Hd__Comment *cm = take_comment(t, after->id);
-	cycle c = {0};
+	rt_cycle c = {0};
 	int rc = HD_OK;
 	if (after->deleted || !strcmp(ev->type, "ticket.deleted") ||
 	    by_trigger(after))

@@ -186,6 +186,9 @@ ROUTES = {
     "GET /api/v2/triggers/{id}": R(STAFF),
     "PUT /api/v2/triggers/{id}": R(ADMIN, body={"trigger": {"title": "R2"}}),
     "DELETE /api/v2/triggers/{id}": R(ADMIN),
+    "GET /api/v2/triggers/definitions": R(ADMIN),  # the rule builder
+    "GET /api/v2/automations/definitions": R(ADMIN),
+    "POST /api/v2/hd/triggers/preview": R(ADMIN, body={"ticket_id": "{ticket_a}"}),  # a dry run
     "GET /api/v2/automations": R(STAFF),
     "POST /api/v2/automations": R(ADMIN, body={"automation": dict(RULE, conditions={"all": COND + [
         {"field": "NEW", "operator": "greater_than", "value": "48"}], "any": []})}),

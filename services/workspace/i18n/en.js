@@ -1,7 +1,9 @@
 // English, chosen when the browser's first language is English.
 import adminsla from './adminsla.en.js';
+import rules from './rules.en.js';
 export default {
   ...adminsla,
+  ...rules,
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

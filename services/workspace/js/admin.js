@@ -15,6 +15,10 @@ export const SECTIONS = [
   { id: 'agents', group: 'settings', roles: ['admin'], module: './admin/agents.js' },
   { id: 'users', group: 'settings', roles: ['admin'], module: './admin/users.js' },
   { id: 'tokens', group: 'settings', roles: ['admin'], module: './admin/tokens.js' },
+  { id: 'fields', group: 'settings', roles: ['admin'], module: './admin/fields.js' },
+  { id: 'forms', group: 'settings', roles: ['admin'], module: './admin/forms.js' },
+  { id: 'triggers', group: 'settings', roles: ['admin'], module: './admin/triggers.js' },
+  { id: 'automations', group: 'settings', roles: ['admin'], module: './admin/automations.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');

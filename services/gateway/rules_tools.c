@@ -1,0 +1,224 @@
+/* The trigger builder's endpoints (API.md §7):
+ *   GET  /api/v2/triggers/definitions, /api/v2/automations/definitions —
+ *        routing's fields, operators and values (the tables it validates
+ *        with), completed here with what intake owns: each custom field
+ *        (its options as values), the groups and the agents (up to 100
+ *        each, for the group_id / assignee_id pickers);
+ *   POST /api/v2/hd/triggers/preview — {ticket_id, update_type, trigger}
+ *        answered by routing's dry run (rt_preview.c): which triggers would
+ *        fire, in order, and what each would change. Nothing is written. */
+#include "gateway.h"
+#include "gw_shared.h"
+#include "field.pb-c.h"
+#include "rule.pb-c.h"
+#include "user.pb-c.h"
+
+#include "hd/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROUTING(g) ((g)->peers[0])
+#define PICKS      100
+
+static int routing_json(gw *g, gw_req *r, const char *method, const char *kind,
+			const char *json, json_t **body, gw_resp *out)
+{
+	Hd__RuleJson q = HD__RULE_JSON__INIT, *a = NULL;
+	q.kind = (char *)kind;
+	q.json = (char *)json;
+	int rc = gw_call(g, ROUTING(g), r, method, &q,
+			 &hd__rule_json__descriptor, (void **)&a, out);
+	if (!rc && !(*body = json_loads(a->json, 0, NULL)))
+		rc = gw_from_err(out, HD_E_INTERNAL, "bad answer from routing");
+	hd__rule_json__free_unpacked(a, NULL);
+	return rc;
+}
+
+/* A custom field as a condition subject and an action. */
+static void add_field(json_t *defs, const Hd__TicketField *f, json_t *ops)
+{
+	char subject[48];
+	snprintf(subject, sizeof subject, "custom_fields_%llu",
+		 (unsigned long long)f->id);
+	bool list = f->n_custom_field_options > 0;
+	bool flag = !strcmp(f->type, "checkbox");
+	json_t *vals = json_array();
+	for (size_t i = 0; i < f->n_custom_field_options; i++)
+		json_array_append_new(
+			vals,
+			json_pack("{s:s, s:s}", "value",
+				  f->custom_field_options[i]->value, "title",
+				  f->custom_field_options[i]->name));
+	if (flag)
+		json_array_extend(vals, json_pack("[{s:s}, {s:s}]", "value",
+						  "true", "value", "false"));
+	json_t *one = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
+				"subject", subject, "title", f->title, "group",
+				"custom_fields", "field_type", f->type, "type",
+				list || flag ? "list" : "text", "values", vals,
+				"operators", ops);
+	json_t *act = json_deep_copy(one);
+	json_object_del(act, "operators");
+	json_array_append_new(json_object_get(defs, "actions"), act);
+	json_array_append(json_object_get(defs, "conditions_all"), one);
+	json_array_append_new(json_object_get(defs, "conditions_any"), one);
+}
+
+static int add_custom_fields(gw *g, gw_req *r, json_t *defs, gw_resp *out)
+{
+	Hd__TicketFieldList *l = NULL;
+	int rc = gw_call(g, g->intake[0], r, "fields.list", NULL,
+			 &hd__ticket_field_list__descriptor, (void **)&l, out);
+	json_t *ops = json_object_get(defs, "custom_field_operators");
+	for (size_t i = 0; !rc && i < l->n_fields; i++)
+		if (l->fields[i]->active)
+			add_field(defs, l->fields[i], ops);
+	if (l)
+		hd__ticket_field_list__free_unpacked(l, NULL);
+	return rc;
+}
+
+/* values [{value, title}] of every subject named sub in list. */
+static void set_values(json_t *list, const char *sub, json_t *vals)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+	{
+		const char *s =
+			json_string_value(json_object_get(x, "subject"));
+		if (s && !strcmp(s, sub))
+			json_object_set(x, "values", vals);
+	}
+}
+
+static void set_everywhere(json_t *defs, const char *sub, json_t *vals)
+{
+	set_values(json_object_get(defs, "conditions_all"), sub, vals);
+	set_values(json_object_get(defs, "conditions_any"), sub, vals);
+	set_values(json_object_get(defs, "actions"), sub, vals);
+	json_decref(vals);
+}
+
+static int add_groups(gw *g, gw_req *r, json_t *defs, gw_resp *out)
+{
+	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
+	Hd__GroupList *l = NULL;
+	q.size = PICKS;
+	q.assignable = true;
+	int rc = gw_call(g, g->intake[0], r, "groups.list", &q,
+			 &hd__group_list__descriptor, (void **)&l, out);
+	if (rc)
+		return rc;
+	json_t *vals = json_array();
+	for (size_t i = 0; i < l->n_groups; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%llu",
+			 (unsigned long long)l->groups[i]->id);
+		json_array_append_new(vals,
+				      json_pack("{s:s, s:s}", "value", id,
+						"title", l->groups[i]->name));
+	}
+	set_everywhere(defs, "group_id", vals);
+	hd__group_list__free_unpacked(l, NULL);
+	return HD_OK;
+}
+
+static int add_users(gw *g, gw_req *r, const char *role, json_t *vals,
+		     gw_resp *out)
+{
+	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
+	Hd__UserList *l = NULL;
+	q.size = PICKS;
+	q.role = (char *)role;
+	int rc = gw_call(g, g->intake[0], r, "users.list", &q,
+			 &hd__user_list__descriptor, (void **)&l, out);
+	for (size_t i = 0; !rc && i < l->n_users; i++) {
+		char id[24];
+		snprintf(id, sizeof id, "%llu",
+			 (unsigned long long)l->users[i]->id);
+		if (!l->users[i]->suspended)
+			json_array_append_new(
+				vals, json_pack("{s:s, s:s}", "value", id,
+						"title", l->users[i]->name));
+	}
+	if (l)
+		hd__user_list__free_unpacked(l, NULL);
+	return rc;
+}
+
+static int add_agents(gw *g, gw_req *r, json_t *defs, gw_resp *out)
+{
+	json_t *vals = json_pack("[{s:s}]", "value", "current_user");
+	int rc = add_users(g, r, "agent", vals, out);
+	if (!rc)
+		rc = add_users(g, r, "admin", vals, out);
+	if (rc) {
+		json_decref(vals);
+		return rc;
+	}
+	set_everywhere(defs, "assignee_id", vals);
+	return HD_OK;
+}
+
+static int definitions(gw *g, gw_req *r, gw_resp *out, const char *kind)
+{
+	json_t *body = NULL;
+	int rc = routing_json(g, r, "rules.definitions", kind, "", &body, out);
+	json_t *defs = json_object_get(body, "definitions");
+	if (!rc)
+		rc = add_custom_fields(g, r, defs, out);
+	if (!rc)
+		rc = add_groups(g, r, defs, out);
+	if (!rc)
+		rc = add_agents(g, r, defs, out);
+	if (rc) {
+		json_decref(body);
+		return rc;
+	}
+	json_object_del(defs, "custom_field_operators");
+	out->status = 200;
+	json_decref(out->body);
+	out->body = body;
+	return HD_OK;
+}
+
+static int trigger_defs(gw *g, gw_req *r, gw_resp *out)
+{
+	return definitions(g, r, out, "trigger");
+}
+
+static int automation_defs(gw *g, gw_req *r, gw_resp *out)
+{
+	return definitions(g, r, out, "automation");
+}
+
+static int trigger_preview(gw *g, gw_req *r, gw_resp *out)
+{
+	json_t *root = NULL, *body = NULL;
+	int rc = gw_parse_body(r, out, &root);
+	char *text = rc ? NULL : json_dumps(root, JSON_COMPACT);
+	if (!rc && !text)
+		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
+	if (!rc)
+		rc = routing_json(g, r, "rules.preview", "trigger", text, &body,
+				  out);
+	if (!rc) {
+		out->status = 200;
+		json_decref(out->body);
+		out->body = body;
+	}
+	free(text);
+	json_decref(root);
+	return rc;
+}
+
+const gw_route gw_rule_tool_routes[] = {
+	{"GET", "/api/v2/triggers/definitions", trigger_defs, GW_AUTH_ADMIN},
+	{"GET", "/api/v2/automations/definitions", automation_defs,
+	 GW_AUTH_ADMIN},
+	{"POST", "/api/v2/hd/triggers/preview", trigger_preview, GW_AUTH_ADMIN},
+	{NULL, NULL, NULL, 0},
+};
