@@ -80,8 +80,33 @@ static int push(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
 	return HD_OK;
 }
 
-int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
-		      uint64_t agent, uint64_t **out, size_t *n)
+/* A sample's value: its calendar seconds, or (biz) its business seconds
+ * over the interval the ticket's state places it at: first reply and
+ * resolution start at creation; handle time ends at the latest solve,
+ * which is the solve that wrote the sample. */
+static uint64_t value_of(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+			 int biz, uint64_t ticket, uint64_t secs)
+{
+	uint8_t k[8];
+	MDB_val v;
+	Hd__MrTicket *s = NULL;
+	hd_key_u64(k, ticket);
+	if (biz && f->bh && hd_txn_get(t, m->mr->tickets, k, 8, &v) == HD_OK)
+		s = hd__mr_ticket__unpack(NULL, v.mv_size, v.mv_data);
+	if (!s)
+		return secs;
+	int64_t from = s->created_at, to = from + (int64_t)secs * 1000;
+	if (kind == MR_S_HANDLE) {
+		to = s->solved_at;
+		from = to - (int64_t)secs * 1000;
+	}
+	hd__mr_ticket__free_unpacked(s, NULL);
+	return to > from ? (uint64_t)(hd_bh_between(f->bh, from, to) / 1000)
+			 : 0;
+}
+
+static int sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+			  uint64_t agent, int biz, uint64_t **out, size_t *n)
 {
 	MDB_cursor *cur = NULL;
 	uint8_t k[SAMPLE_KEY];
@@ -105,7 +130,10 @@ int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 			break;
 		if (val.mv_size >= SAMPLE_HEAD &&
 		    passes(val.mv_data, val.mv_size, f, agent))
-			rc = push(out, n, &cap, hd_key_get_u64(val.mv_data));
+			rc = push(out, n, &cap,
+				  value_of(m, t, kind, f, biz,
+					   hd_key_get_u64(p + 9),
+					   hd_key_get_u64(val.mv_data)));
 	}
 	mdb_cursor_close(cur);
 	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
@@ -119,6 +147,18 @@ int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 	if (*n)
 		qsort(*out, *n, sizeof **out, cmp_u64);
 	return HD_OK;
+}
+
+int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+		      uint64_t agent, uint64_t **out, size_t *n)
+{
+	return sample_collect(m, t, kind, f, agent, 0, out, n);
+}
+
+int mr_sample_collect_biz(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+			  uint64_t agent, uint64_t **out, size_t *n)
+{
+	return sample_collect(m, t, kind, f, agent, 1, out, n);
 }
 
 uint64_t mr_percentile(const uint64_t *v, size_t n, unsigned p)
