@@ -1,5 +1,8 @@
 // English, chosen when the browser's first language is English.
+import reports from './reports.en.js';
+
 export default {
+  ...reports,
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

@@ -9,6 +9,18 @@ import { session } from './state.js';
 // One row per section: id (the URL part), group ('settings' or 'reports'),
 // the roles that see it, and its module. Add a section with one row here.
 export const SECTIONS = [
+  { id: 'report-volume', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-volume.js' },
+  { id: 'report-backlog', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-backlog.js' },
+  { id: 'report-times', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-times.js' },
+  { id: 'report-sla', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-sla.js' },
+  { id: 'report-csat', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-csat.js' },
+  { id: 'report-presence', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-presence.js' },
+  { id: 'report-calls', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-calls.js' },
+  { id: 'report-bottlenecks', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-bottlenecks.js' },
+  { id: 'report-deflection', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-deflection.js' },
+  { id: 'report-keywords', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-keywords.js' },
+  { id: 'proficiency', group: 'reports', roles: ['agent', 'admin'], module: './admin/proficiency.js' },
+  { id: 'teams', group: 'reports', roles: ['agent', 'admin'], module: './admin/teams.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');
