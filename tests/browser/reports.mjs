@@ -125,6 +125,11 @@ async function leadRun(fx) {
   await csvMatches(page, 'times');
   await shot(page, 'reports-ko-times', true);
   await axe(page, 'reports times (ko)');
+  // Print: the chart and its table, without the menus and filters.
+  await page.emulateMedia({ media: 'print' });
+  check(await page.locator('#reports-times .report-filters').isHidden() && await page.locator('.admin-menu').isHidden(), 'print hides the menu and filters');
+  check(await page.locator('#report-times svg.chart').isVisible() && await page.locator('#report-times table').isVisible(), 'print shows the chart and its table');
+  await page.emulateMedia({ media: 'screen' });
 
   // Every other family renders without an error.
   for (const id of ['backlog', 'sla', 'csat', 'presence', 'calls', 'bottlenecks', 'deflection', 'keywords']) {
