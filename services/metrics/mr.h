@@ -175,6 +175,13 @@ int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
  * seconds without one): the interval comes from the ticket's state. */
 int mr_sample_collect_biz(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 			  uint64_t agent, uint64_t **out, size_t *n);
+/* Every sample of kind in f's range passing f as (agent, business
+ * seconds), sorted by agent then value, in one pass; *out is malloc'd. */
+typedef struct mr_agent_sample {
+	uint64_t agent, value;
+} mr_agent_sample;
+int mr_sample_by_agent(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+		       mr_agent_sample **out, size_t *n);
 /* Nearest-rank percentile (p in 1..100) of sorted v[0..n); 0 when n = 0. */
 uint64_t mr_percentile(const uint64_t *v, size_t n, unsigned p);
 
