@@ -144,6 +144,10 @@ def check_refusals(c, ids):
         assert field in str(r.json), r
     bad("weights", weights="speed:3")
     bad("weights", weights="solved:x")
+    bad("weights", weights="solved:")
+    bad("weights", weights="solved:99999")
+    bad("weights", weights=",solved:5")
+    bad("weights", weights="솔브드:5")
     bad("weights", weights="solved:0,handle_time:0,fcr:0,csat:0,reopen_rate:0,sla:0")
     bad("filters", agent_id=ids["A"])
 

@@ -73,8 +73,6 @@ export default {
   'rep.keywords.title': 'Top keywords',
   'rep.keywords.about': 'Keywords of new tickets against the period just before.',
   'rep.keywords.chart': 'Bar chart of tickets by keyword',
-  'rep.proficiency.title': 'Proficiency',
-  'rep.proficiency.about': '',
   'rep.channel.web': 'Web',
   'rep.channel.email': 'Email',
   'rep.channel.api': 'API',

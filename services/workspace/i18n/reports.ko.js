@@ -73,8 +73,6 @@ export default {
   'rep.keywords.title': '많이 나온 키워드',
   'rep.keywords.about': '새 티켓 제목·내용의 키워드와 직전 같은 길이 기간과의 비교입니다.',
   'rep.keywords.chart': '키워드별 티켓 수 막대 그래프',
-  'rep.proficiency.title': '숙련도',
-  'rep.proficiency.about': '',
   'rep.channel.web': '웹',
   'rep.channel.email': '이메일',
   'rep.channel.api': 'API',

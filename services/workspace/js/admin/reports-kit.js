@@ -111,7 +111,7 @@ export async function fetchReport(name, q) {
 export function csvLink(name, q) {
   const cq = new URLSearchParams(q);
   cq.set('format', 'csv');
-  return h('a', { class: 'button csv', href: `/api/v2/hd/reports/${name}?${cq}`, download: `${name}.csv`,
+  return h('a', { class: 'rep-button csv', href: `/api/v2/hd/reports/${name}?${cq}`, download: `${name}.csv`,
     'data-report': name }, t('rep.csv'));
 }
 
