@@ -114,7 +114,7 @@ async function leadRun(fx) {
   check(shown === api1.rows.length && shown > 0, `the page shows the API's ${api1.rows.length} rows (${shown})`);
   const all = (await api('GET', href.replace('format=csv', 'format=json').replace(`group_id=${fx.ship.id}`, ''))).report;
   const sum = (rep) => rep.rows.reduce((n, r) => n + r.tickets, 0);
-  check(sum(api1) === 10 && sum(all) === 11, `the group has only its own tickets: ${sum(api1)} of ${sum(all)}`);
+  check(sum(api1) === 10 && sum(all) > 11, `the group has only its own tickets: ${sum(api1)} of ${sum(all)}`);
   await csvMatches(page, 'heatmap');
   console.log('ok filter by group and CSV export');
 

@@ -21,6 +21,9 @@ function frame(w, hgt, label) {
   return s('svg', { viewBox: `0 0 ${w} ${hgt}`, width: '100%', role: 'img', 'aria-label': label, class: 'chart', preserveAspectRatio: 'xMinYMin meet' });
 }
 
+// Default labels: whole numbers, one decimal below 10.
+const plain = (v) => String(Math.abs(v) < 10 ? Math.round(v * 10) / 10 : Math.round(v));
+
 // A "nice" maximum for the axis: 1, 2 or 5 × 10^n at or above max.
 function niceMax(max) {
   if (!(max > 0)) return 1;
@@ -38,7 +41,7 @@ function legend(svg, series, x, y) {
 }
 
 // bars({labels, series: [{name, values, color?}], stacked, label, format})
-export function bars({ labels, series, stacked = false, label, format = String }) {
+export function bars({ labels, series, stacked = false, label, format = plain }) {
   const W = 720, H = 260, L = 48, B = 56, T = 24;
   const n = labels.length;
   const totals = labels.map((_, i) => (stacked ? series.reduce((a, ser) => a + (ser.values[i] || 0), 0)
@@ -52,6 +55,7 @@ export function bars({ labels, series, stacked = false, label, format = String }
       s('text', { x: L - 4, y: y + 4, 'text-anchor': 'end', class: 'chart-text' }, format((max * k) / 4)));
   }
   const slot = n ? plotW / n : plotW;
+  const step = Math.max(1, Math.ceil(64 / slot));
   const bw = Math.max(2, Math.min(40, slot * 0.7));
   labels.forEach((lab, i) => {
     const x0 = L + i * slot + (slot - bw) / 2;
@@ -67,8 +71,8 @@ export function bars({ labels, series, stacked = false, label, format = String }
       svg.append(r);
       if (stacked) base -= hh;
     });
-    // At most ~16 axis labels, so they never overlap.
-    if (n <= 16 || i % Math.ceil(n / 16) === 0) {
+    // Every step-th axis label, so about 64 px each and none overlap.
+    if (i % step === 0) {
       svg.append(s('text', { x: L + i * slot + slot / 2, y: T + plotH + 14, 'text-anchor': 'middle', class: 'chart-text' }, lab));
     }
   });
@@ -78,7 +82,7 @@ export function bars({ labels, series, stacked = false, label, format = String }
 
 // hbars({labels, series, stacked, label, format}): one row per label, for
 // long names (agents, keywords).
-export function hbars({ labels, series, stacked = true, label, format = String }) {
+export function hbars({ labels, series, stacked = true, label, format = plain }) {
   const row = 22, L = 150, R = 60, T = 8;
   const W = 720, H = T + labels.length * row + 30;
   const totals = labels.map((_, i) => series.reduce((a, ser) => a + (ser.values[i] || 0), 0));
@@ -104,7 +108,7 @@ export function hbars({ labels, series, stacked = true, label, format = String }
 }
 
 // line({labels, series, label, format})
-export function line({ labels, series, label, format = String }) {
+export function line({ labels, series, label, format = plain }) {
   const W = 720, H = 240, L = 48, B = 48, T = 16;
   const max = niceMax(Math.max(0, ...series.flatMap((x) => x.values)));
   const svg = frame(W, H, label);
@@ -124,7 +128,7 @@ export function line({ labels, series, label, format = String }) {
       s('title', {}, `${labels[i]} · ${ser.name}: ${format(v || 0)}`))));
   });
   labels.forEach((lab, i) => {
-    if (n <= 14 || i % Math.ceil(n / 14) === 0) {
+    if (i % Math.max(1, Math.ceil((64 * n) / plotW)) === 0) {
       svg.append(s('text', { x: X(i), y: T + plotH + 14, 'text-anchor': 'middle', class: 'chart-text' }, lab));
     }
   });

@@ -15,8 +15,10 @@ const seoulLabel = (iso, hourly) => {
   const o = hourly ? { month: 'numeric', day: 'numeric', hour: 'numeric' } : { month: 'numeric', day: 'numeric' };
   return d.toLocaleString(undefined, { timeZone: 'Asia/Seoul', ...o });
 };
-const pctFmt = (v) => `${Math.round(v)}%`;
-const minFmt = (v) => t('rep.minutes', { n: Math.round(v) });
+// Axis and value labels: whole numbers, or one decimal below 10.
+const num1 = (v) => fmtNum(Math.abs(v) < 10 ? Math.round(v * 10) / 10 : Math.round(v));
+const pctFmt = (v) => `${num1(v)}%`;
+const minFmt = (v) => t('rep.minutes', { n: num1(v) });
 
 // Sum a column by another (keeping first-seen order).
 function sumBy(rows, key, col) {
