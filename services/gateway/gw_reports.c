@@ -278,7 +278,7 @@ static int teams_suggest(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__ReportRequest q = HD__REPORT_REQUEST__INIT;
 	json_t *body = NULL, *k;
-	char w[512];
+	char w[512] = "";
 	int rc = staff(r, out);
 	if (!rc)
 		rc = gw_parse_body(r, out, &body);

@@ -370,14 +370,6 @@ typedef struct seen {
 	int nomem;
 } seen;
 
-static void seen_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
-		     uint64_t c, int64_t v)
-{
-	seen *s = arg;
-	if (a && push(&s->ids, &s->n, &s->cap, a))
-		s->nomem = 1;
-}
-
 /* Sort and drop repeats in place; returns the new count. */
 static size_t unique(uint64_t *v, size_t n)
 {
@@ -387,6 +379,17 @@ static size_t unique(uint64_t *v, size_t n)
 		if (!w || v[w - 1] != v[i])
 			v[w++] = v[i];
 	return w;
+}
+
+/* One row per agent and day: drop the repeats before the list is full. */
+static void seen_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
+		     uint64_t c, int64_t v)
+{
+	seen *s = arg;
+	if (s->n == MAX_TEAM)
+		s->n = unique(s->ids, s->n);
+	if (a && push(&s->ids, &s->n, &s->cap, a))
+		s->nomem = 1;
 }
 
 static int team_of(metrics *m, hd_txn *t, const mr_filter *f, seen *s)
