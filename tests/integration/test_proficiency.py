@@ -109,6 +109,9 @@ def check_scores(c, ids):
          "fcr_percent": 100.0, "csat_percent": None, "reopen_percent": 50.0, "sla_percent": None},
         {"rank": 3, "agent_id": B, "score": 12.5, "solved": 1, "handle_minutes": 120.0,
          "fcr_percent": 0.0, "csat_percent": 0.0, "reopen_percent": 0.0, "sla_percent": None}], rep["rows"]
+    # Without a group: every agent with work in the range, same scores.
+    every = report(c, "proficiency", **RANGE)["rows"]
+    assert [(r["agent_id"], r["score"]) for r in every] == [(A, 100.0), (C, 75.0), (B, 12.5)], every
     # Weights change the order: reopens weigh most, handle time nothing.
     # B: 100/155, C: (20 + 15) / 135.
     w = report(c, "proficiency", group_id=ids["G"], weights="handle_time:0,reopen_rate:100", **RANGE)
