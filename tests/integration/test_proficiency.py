@@ -222,6 +222,9 @@ def test_team_suggest_balanced(ctx):
             assert abs(t["mean_score"] - m) < 0.1, t
             assert abs(m - mean) <= 0.10 * mean, (m, mean, teams)
         assert sug["max_deviation_percent"] <= 10.0, sug
+        # The snake draft alone leaves 3.9 % on this team; the swaps bring
+        # every team within 2 % (0.1 % when measured).
+        assert sug["max_deviation_percent"] <= 2.0, sug
         assert "snake draft" in sug["method"] and sug["weights"]["solved"] == 20, sug
         # By group: the first ten agents, two teams.
         r = c.request("POST", "/api/v2/hd/teams/suggest", {"group_ids": [g], "teams": 2, "period": period})
