@@ -32,7 +32,7 @@ static int routing_json(gw *g, gw_req *r, const char *method, uint64_t id,
 }
 
 /* {"time_zone","intervals","holidays"} of the default schedule, or NULL. */
-static int default_schedule(gw *g, gw_req *r, char **text, gw_resp *out)
+int gw_mc_schedule(gw *g, gw_req *r, char **text, gw_resp *out)
 {
 	json_t *list = NULL, *hol = NULL;
 	*text = NULL;
@@ -67,7 +67,7 @@ int gw_mc_call(gw *g, gw_req *r, const char *method, Hd__McQuery *q,
 		return gw_error(out, 403, "Forbidden",
 				"only agents and admins see metrics and "
 				"ratings");
-	int rc = default_schedule(g, r, &sched, out);
+	int rc = gw_mc_schedule(g, r, &sched, out);
 	q->schedule_json = sched ? sched : (char *)"";
 	if (!rc)
 		rc = gw_call(g, METRICS(g), r, method, q,

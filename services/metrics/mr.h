@@ -14,6 +14,7 @@
 #include "reports.pb-c.h"
 #include "ticket.pb-c.h"
 
+#include "hd/bizhours.h"
 #include "hd/buf.h"
 
 #include <jansson.h>
@@ -42,6 +43,8 @@ enum mr_metric {
 	MR_TERMS = 9,     /* a = term hash (day buckets only) */
 	MR_DEFLECT = 10,  /* a = enum mr_deflect */
 	MR_PRESENCE = 11, /* seconds; a = agent, b = state hash (days only) */
+	MR_FCR = 12,      /* solved with at most one public reply; a = agent */
+	MR_REOPEN = 13,   /* solved ticket reopened; a = agent who solved it */
 };
 /* Self-service counts (MR_DEFLECT's a). */
 enum mr_deflect {
@@ -92,6 +95,8 @@ typedef struct mr_filter {
 	int nfilters;  /* how many of group, agent, channel, tag were given */
 	int gran;      /* interval */
 	const char *interval;
+	const hd_bizhours *bh;      /* business hours; NULL: calendar time */
+	const Hd__ReportRequest *q; /* the request (weights, teams' lists) */
 } mr_filter;
 
 /* The wallboard's copy of durable counters (mr_live.c). */
@@ -166,6 +171,17 @@ void mr_sample_del(metrics *m, hd_txn *t, int kind, int64_t day,
  * (agent != 0) of that agent; *out is malloc'd, sorted ascending. */
 int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 		      uint64_t agent, uint64_t **out, size_t *n);
+/* The same with each sample's value in business seconds (f->bh; calendar
+ * seconds without one): the interval comes from the ticket's state. */
+int mr_sample_collect_biz(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+			  uint64_t agent, uint64_t **out, size_t *n);
+/* Every sample of kind in f's range passing f as (agent, business
+ * seconds), sorted by agent then value, in one pass; *out is malloc'd. */
+typedef struct mr_agent_sample {
+	uint64_t agent, value;
+} mr_agent_sample;
+int mr_sample_by_agent(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+		       mr_agent_sample **out, size_t *n);
 /* Nearest-rank percentile (p in 1..100) of sorted v[0..n); 0 when n = 0. */
 uint64_t mr_percentile(const uint64_t *v, size_t n, unsigned p);
 
@@ -236,6 +252,36 @@ int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		      hd_rpc_rep *rep);
 int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		    hd_rpc_rep *rep);
+int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		       hd_rpc_rep *rep);
+
+/* mr_prof.c: the proficiency index of a team of agents. */
+enum { MR_KPIS = 6 };
+typedef struct mr_prof {
+	uint64_t agent;
+	int64_t solved, fcr, reopened, good, bad, sla_ok, sla_missed;
+	double kpi[MR_KPIS]; /* raw values, in the order of mr_prof.c's table */
+	double norm[MR_KPIS]; /* 0..1 within the team, 1 = best */
+	int has[MR_KPIS];     /* the agent has a value for the KPI */
+	double score;         /* 0..100 */
+} mr_prof;
+/* Weights from "kpi:w,…" (unnamed KPIs keep their defaults) into
+ * w[MR_KPIS]; HD_E_INVALID with rep naming "weights" when it does not read. */
+int mr_prof_weights(const char *text, double *w, hd_rpc_rep *rep);
+/* Score every agent of ids[0..n) over f's range with weights w: *out is
+ * malloc'd (n rows, sorted by score, best first). */
+int mr_prof_score(metrics *m, hd_txn *t, const mr_filter *f,
+		  const uint64_t *ids, size_t n, const double *w,
+		  mr_prof **out);
+/* The members of group (mr_members) appended to *ids (malloc'd, grown). */
+int mr_group_members(metrics *m, hd_txn *t, uint64_t group, uint64_t **ids,
+		     size_t *n, size_t *cap);
+/* The KPI table as JSON (name, direction, weight) and the formula text. */
+json_t *mr_prof_explain(const double *w);
+
+/* mr_teams.c: metrics.teams — {"suggestion":{…}} of k balanced teams. */
+int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+		     hd_rpc_rep *rep);
 
 /* mr_rpc.c: bind the dbs and load the wallboard (metrics' setup). */
 int mr_init(metrics *m);

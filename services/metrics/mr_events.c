@@ -111,8 +111,11 @@ static int on_comment(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 				(uint64_t)(c->created_at - s->created_at) /
 					1000,
 				&d);
-			mr_ticket_store(m, t, s);
 		}
+		/* Intake emits a reply's comment.created before the
+		 * ticket.updated that may solve it, so a solve sees it. */
+		s->public_replies++;
+		mr_ticket_store(m, t, s);
 	}
 	hd__mr_ticket__free_unpacked(s, NULL);
 	hd__comment__free_unpacked(c, NULL);

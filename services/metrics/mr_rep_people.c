@@ -10,30 +10,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+static json_int_t minutes(uint64_t secs)
+{
+	return (json_int_t)((secs + 30) / 60);
+}
+
 static int times_row(metrics *m, hd_txn *t, const mr_filter *f, int kind,
 		     const char *name, json_t *report)
 {
-	uint64_t *v = NULL;
-	size_t n = 0;
+	uint64_t *v = NULL, *b = NULL;
+	size_t n = 0, nb = 0;
 	int rc = mr_sample_collect(m, t, kind, f, 0, &v, &n);
-	if (rc)
-		return rc;
-	mr_report_row(report,
-		      json_pack("{s:s, s:I, s:I, s:I}", "metric", name,
-				"tickets", (json_int_t)n, "median_seconds",
-				(json_int_t)mr_percentile(v, n, 50),
-				"p90_seconds",
-				(json_int_t)mr_percentile(v, n, 90)));
+	if (!rc)
+		rc = mr_sample_collect_biz(m, t, kind, f, 0, &b, &nb);
+	if (!rc)
+		mr_report_row(report,
+			      json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}",
+					"metric", name, "tickets",
+					(json_int_t)n, "median_seconds",
+					(json_int_t)mr_percentile(v, n, 50),
+					"p90_seconds",
+					(json_int_t)mr_percentile(v, n, 90),
+					"median_business_minutes",
+					minutes(mr_percentile(b, nb, 50)),
+					"p90_business_minutes",
+					minutes(mr_percentile(b, nb, 90))));
 	free(v);
-	return HD_OK;
+	free(b);
+	return rc;
 }
 
 int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		 hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {
-		"metric", "tickets", "median_seconds", "p90_seconds", NULL};
+	static const char *const cols[] = {"metric",
+					   "tickets",
+					   "median_seconds",
+					   "p90_seconds",
+					   "median_business_minutes",
+					   "p90_business_minutes",
+					   NULL};
 	*out = mr_report_new("times", f, cols);
+	json_object_set_new(*out, "business_hours",
+			    json_string(f->bh ? "schedule" : "none"));
 	int rc = times_row(m, t, f, MR_S_FIRST_REPLY, "first_reply_time", *out);
 	if (!rc)
 		rc = times_row(m, t, f, MR_S_RESOLUTION, "resolution_time",

@@ -1,9 +1,11 @@
 /* metrics.report and metrics.live: the report table, the filters' checks,
  * and the module's setup. Reports read one read transaction, so every
  * figure of a report comes from the same committed state. */
+#include "mc.h"
 #include "mr.h"
 
 #include "hd/err.h"
+#include "hd/pbwire.h"
 #include "hd/tokenize.h"
 
 #include <stddef.h>
@@ -16,24 +18,29 @@
 typedef struct report {
 	const char *name;
 	mr_report_fn fn;
-	int gran; /* default interval */
+	int gran;      /* default interval */
+	int64_t range; /* default range (0: DEFAULT_RANGE_MS) */
 } report;
 
 static const report reports[] = {
-	{"volume", mr_rep_volume, MR_G_HOUR},
-	{"heatmap", mr_rep_heatmap, MR_G_HOUR},
-	{"backlog", mr_rep_backlog, MR_G_DAY},
-	{"assignment", mr_rep_assignment, MR_G_DAY},
-	{"times", mr_rep_times, MR_G_DAY},
-	{"sla", mr_rep_sla, MR_G_DAY},
-	{"csat", mr_rep_csat, MR_G_DAY},
-	{"agents", mr_rep_agents, MR_G_DAY},
-	{"bottlenecks", mr_rep_bottlenecks, MR_G_DAY},
-	{"calls", mr_rep_calls, MR_G_DAY},
-	{"keywords", mr_rep_keywords, MR_G_DAY},
-	{"deflection", mr_rep_deflection, MR_G_DAY},
-	{NULL, NULL, 0},
+	{"volume", mr_rep_volume, MR_G_HOUR, 0},
+	{"heatmap", mr_rep_heatmap, MR_G_HOUR, 0},
+	{"backlog", mr_rep_backlog, MR_G_DAY, 0},
+	{"assignment", mr_rep_assignment, MR_G_DAY, 0},
+	{"times", mr_rep_times, MR_G_DAY, 0},
+	{"sla", mr_rep_sla, MR_G_DAY, 0},
+	{"csat", mr_rep_csat, MR_G_DAY, 0},
+	{"agents", mr_rep_agents, MR_G_DAY, 0},
+	{"bottlenecks", mr_rep_bottlenecks, MR_G_DAY, 0},
+	{"calls", mr_rep_calls, MR_G_DAY, 0},
+	{"keywords", mr_rep_keywords, MR_G_DAY, 0},
+	{"deflection", mr_rep_deflection, MR_G_DAY, 0},
+	{"proficiency", mr_rep_proficiency, MR_G_DAY, 30 * MR_DAY_MS},
+	{NULL, NULL, 0, 0},
 };
+
+/* metrics.teams reads the same filters (its range, as proficiency). */
+static const report teams_report = {"teams", NULL, MR_G_DAY, 30 * MR_DAY_MS};
 
 static const char *const intervals[] = {"minute", "hour", "day", NULL};
 
@@ -54,7 +61,9 @@ static int read_filters(const Hd__ReportRequest *q, const report *r,
 {
 	int64_t now = hd_now_ms();
 	f->end = q->end_ms ? q->end_ms : now;
-	f->start = q->start_ms ? q->start_ms : f->end - DEFAULT_RANGE_MS;
+	f->start = q->start_ms
+			   ? q->start_ms
+			   : f->end - (r->range ? r->range : DEFAULT_RANGE_MS);
 	if (f->start >= f->end)
 		return hd_rpc_fail(rep, HD_E_INVALID, "start_time",
 				   "start_time must be before end_time");
@@ -111,13 +120,36 @@ static const report *find(const char *name)
 	return NULL;
 }
 
+/* Read the filters and the schedule, then fn in one read transaction. */
+static int compute(metrics *m, const Hd__ReportRequest *q, const report *r,
+		   mr_report_fn fn, json_t **out, hd_rpc_rep *rep)
+{
+	mr_filter f = {.q = q};
+	hd_bizhours bh;
+	bool have = false;
+	char *tag = NULL;
+	hd_txn t;
+	int rc = read_filters(q, r, &f, &tag, rep);
+	if (!rc && mc_sched_load(q->schedule_json, &bh, &have))
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "schedule",
+				 "the business-hours schedule does not read");
+	f.bh = have ? &bh : NULL;
+	if (!rc)
+		rc = hd_store_read(m->store, &t);
+	if (!rc) {
+		rc = fn(m, &t, &f, out, rep);
+		hd_txn_end(&t);
+	}
+	if (have)
+		hd_bh_release(&bh);
+	free(tag);
+	return rc;
+}
+
 static int run(metrics *m, const Hd__ReportRequest *q, hd_rpc_rep *rep)
 {
 	const report *r = find(q->name);
-	mr_filter f = {0};
-	char *tag = NULL;
 	json_t *out = NULL;
-	hd_txn t;
 	if (!r)
 		return hd_rpc_fail(rep, HD_E_NOTFOUND, "name",
 				   "no report named \"%.64s\"", q->name);
@@ -125,17 +157,35 @@ static int run(metrics *m, const Hd__ReportRequest *q, hd_rpc_rep *rep)
 	    strcmp(q->format, "csv"))
 		return hd_rpc_fail(rep, HD_E_INVALID, "format",
 				   "format is json or csv");
-	int rc = read_filters(q, r, &f, &tag, rep);
-	if (!rc)
-		rc = hd_store_read(m->store, &t);
-	if (!rc) {
-		rc = r->fn(m, &t, &f, &out, rep);
-		hd_txn_end(&t);
-	}
+	int rc = compute(m, q, r, r->fn, &out, rep);
 	if (!rc)
 		rc = mr_report_answer(out, strcmp(q->format, "csv") == 0, rep);
 	json_decref(out);
-	free(tag);
+	return rc;
+}
+
+static int teams_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	Hd__ReportReply r = HD__REPORT_REPLY__INIT;
+	json_t *out = NULL;
+	char *text = NULL;
+	Hd__ReportRequest *q =
+		hd__report_request__unpack(NULL, req->len, req->payload);
+	if (!q)
+		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
+				   "undecodable teams request");
+	int rc = compute(ctx, q, &teams_report, mr_teams_suggest, &out, rep);
+	if (!rc &&
+	    !(text = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(10))))
+		rc = HD_E_NOMEM;
+	if (!rc) {
+		r.json = text;
+		r.csv = "";
+		rc = hd_pb_pack(&rep->payload, &r);
+	}
+	free(text);
+	json_decref(out);
+	hd__report_request__free_unpacked(q, NULL);
 	return rc;
 }
 
@@ -154,6 +204,7 @@ static int report_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 const hd_rpc_route mr_routes[] = {
 	{"metrics.report", report_rpc},
 	{"metrics.live", mr_live},
+	{"metrics.teams", teams_rpc},
 	{NULL, NULL},
 };
 

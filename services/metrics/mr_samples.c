@@ -80,15 +80,40 @@ static int push(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
 	return HD_OK;
 }
 
-int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
-		      uint64_t agent, uint64_t **out, size_t *n)
+/* A sample's value: its calendar seconds, or (biz) its business seconds
+ * over the interval the ticket's state places it at: first reply and
+ * resolution start at creation; handle time ends at the latest solve,
+ * which is the solve that wrote the sample. */
+static uint64_t value_of(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+			 int biz, uint64_t ticket, uint64_t secs)
+{
+	uint8_t k[8];
+	MDB_val v;
+	Hd__MrTicket *s = NULL;
+	hd_key_u64(k, ticket);
+	if (biz && f->bh && hd_txn_get(t, m->mr->tickets, k, 8, &v) == HD_OK)
+		s = hd__mr_ticket__unpack(NULL, v.mv_size, v.mv_data);
+	if (!s)
+		return secs;
+	int64_t from = s->created_at, to = from + (int64_t)secs * 1000;
+	if (kind == MR_S_HANDLE) {
+		to = s->solved_at;
+		from = to - (int64_t)secs * 1000;
+	}
+	hd__mr_ticket__free_unpacked(s, NULL);
+	return to > from ? (uint64_t)(hd_bh_between(f->bh, from, to) / 1000)
+			 : 0;
+}
+
+typedef int (*sample_fn)(void *arg, uint64_t agent, uint64_t value);
+
+/* fn for every sample of kind in f's range passing f (and of agent). */
+static int sample_scan(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+		       uint64_t agent, int biz, sample_fn fn, void *arg)
 {
 	MDB_cursor *cur = NULL;
 	uint8_t k[SAMPLE_KEY];
-	size_t cap = 0;
 	int rc = HD_OK;
-	*out = NULL;
-	*n = 0;
 	/* Days are Seoul days: start at the day that holds f->start. */
 	sample_key(k, kind, mr_bucket(f->start, MR_G_DAY), 0);
 	if (mdb_cursor_open(t->txn, m->mr->samples, &cur))
@@ -105,20 +130,100 @@ int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 			break;
 		if (val.mv_size >= SAMPLE_HEAD &&
 		    passes(val.mv_data, val.mv_size, f, agent))
-			rc = push(out, n, &cap, hd_key_get_u64(val.mv_data));
+			rc = fn(arg,
+				hd_key_get_u64((const uint8_t *)val.mv_data +
+					       16),
+				value_of(m, t, kind, f, biz,
+					 hd_key_get_u64(p + 9),
+					 hd_key_get_u64(val.mv_data)));
 	}
 	mdb_cursor_close(cur);
 	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
 		rc = HD_E_IO;
+	return rc;
+}
+
+typedef struct values {
+	uint64_t *v;
+	size_t n, cap;
+} values;
+
+static int push_value(void *arg, uint64_t agent, uint64_t value)
+{
+	values *s = arg;
+	return push(&s->v, &s->n, &s->cap, value);
+}
+
+static int sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+			  uint64_t agent, int biz, uint64_t **out, size_t *n)
+{
+	values s = {0};
+	int rc = sample_scan(m, t, kind, f, agent, biz, push_value, &s);
 	if (rc) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return rc;
+		free(s.v);
+		s = (values){0};
+	} else if (s.n) {
+		qsort(s.v, s.n, sizeof *s.v, cmp_u64);
 	}
-	if (*n)
-		qsort(*out, *n, sizeof **out, cmp_u64);
+	*out = s.v;
+	*n = s.n;
+	return rc;
+}
+
+typedef struct pairs {
+	mr_agent_sample *v;
+	size_t n, cap;
+} pairs;
+
+static int push_pair(void *arg, uint64_t agent, uint64_t value)
+{
+	pairs *s = arg;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 256;
+		mr_agent_sample *p = realloc(s->v, nc * sizeof *p);
+		if (!p)
+			return HD_E_NOMEM;
+		s->v = p;
+		s->cap = nc;
+	}
+	s->v[s->n++] = (mr_agent_sample){agent, value};
 	return HD_OK;
+}
+
+static int by_agent_value(const void *a, const void *b)
+{
+	const mr_agent_sample *x = a, *y = b;
+	if (x->agent != y->agent)
+		return (x->agent > y->agent) - (x->agent < y->agent);
+	return (x->value > y->value) - (x->value < y->value);
+}
+
+int mr_sample_by_agent(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+		       mr_agent_sample **out, size_t *n)
+{
+	pairs s = {0};
+	int rc = sample_scan(m, t, kind, f, 0, 1, push_pair, &s);
+	if (rc) {
+		free(s.v);
+		s = (pairs){0};
+	} else if (s.n) {
+		qsort(s.v, s.n, sizeof *s.v, by_agent_value);
+	}
+	*out = s.v;
+	*n = s.n;
+	return rc;
+}
+
+int mr_sample_collect(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+		      uint64_t agent, uint64_t **out, size_t *n)
+{
+	return sample_collect(m, t, kind, f, agent, 0, out, n);
+}
+
+int mr_sample_collect_biz(metrics *m, hd_txn *t, int kind, const mr_filter *f,
+			  uint64_t agent, uint64_t **out, size_t *n)
+{
+	return sample_collect(m, t, kind, f, agent, 1, out, n);
 }
 
 uint64_t mr_percentile(const uint64_t *v, size_t n, unsigned p)

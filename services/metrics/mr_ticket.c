@@ -88,6 +88,10 @@ static void on_solve(metrics *m, hd_txn *t, Hd__MrTicket *s, int64_t at)
 	dims_of(s, &d);
 	mr_roll_add(m, t, MR_SOLVED, MR_ALL_GRANS, &d, at, s->assignee_id, 0, 0,
 		    1);
+	/* First-contact resolution: solved with at most one public reply. */
+	if (s->public_replies <= 1)
+		mr_roll_add(m, t, MR_FCR, MR_ALL_GRANS, &d, at, s->assignee_id,
+			    0, 0, 1);
 	uint64_t secs =
 		at > s->created_at ? (uint64_t)(at - s->created_at) / 1000 : 0;
 	if (s->resolution_day)
@@ -169,6 +173,13 @@ static void apply_change(metrics *m, hd_txn *t, const Hd__MrTicket *old,
 	if (is_solved(s->status) && !s->deleted &&
 	    (!old || !is_solved(old->status)))
 		on_solve(m, t, s, at);
+	/* Reopened: counted for the agent who solved it. */
+	if (old && is_solved(old->status) && is_unsolved(s)) {
+		mr_dims r;
+		dims_of(old, &r);
+		mr_roll_add(m, t, MR_REOPEN, MR_ALL_GRANS, &r, at,
+			    old->assignee_id, 0, 0, 1);
+	}
 	unsigned score = csat_code(tk->satisfaction_score);
 	if (score != s->csat) {
 		if (s->csat)

@@ -358,6 +358,8 @@ ROUTES.update({
     "GET /api/v2/hd/satisfaction_ratings/summary": R(STAFF),
     "GET /api/v2/hd/reports/live": R(STAFF),
     "GET /api/v2/hd/reports/{s}": R(STAFF, missing=True),
+    # issue 18: the team builder (proficiency is one of reports/{s})
+    "POST /api/v2/hd/teams/suggest": R(STAFF, body={"agent_ids": [1, 2], "teams": 2}),
 })
 
 ROUTES.update({

@@ -270,12 +270,18 @@ def check_work(c, ids):
         {"group_id": G3, "new": 1, "open": 0, "pending": 0, "hold": 0, "assigned": 0, "unassigned": 1, "total": 1}]
     # First replies 5400 s (T1), 7800 s (T2), 111000 s (T3); resolutions
     # 86400 s (T1), 107400 s (T2). Nearest-rank median and p90.
+    # No business-hours schedule here: business minutes are calendar ones
+    # (test_proficiency checks them against a schedule).
     assert rows(c, "times", **RANGE) == [
-        {"metric": "first_reply_time", "tickets": 3, "median_seconds": 7800, "p90_seconds": 111000},
-        {"metric": "resolution_time", "tickets": 2, "median_seconds": 86400, "p90_seconds": 107400}]
+        {"metric": "first_reply_time", "tickets": 3, "median_seconds": 7800, "p90_seconds": 111000,
+         "median_business_minutes": 130, "p90_business_minutes": 1850},
+        {"metric": "resolution_time", "tickets": 2, "median_seconds": 86400, "p90_seconds": 107400,
+         "median_business_minutes": 1440, "p90_business_minutes": 1790}]
     assert rows(c, "times", group_id=G1, **RANGE) == [
-        {"metric": "first_reply_time", "tickets": 1, "median_seconds": 5400, "p90_seconds": 5400},
-        {"metric": "resolution_time", "tickets": 1, "median_seconds": 86400, "p90_seconds": 86400}]
+        {"metric": "first_reply_time", "tickets": 1, "median_seconds": 5400, "p90_seconds": 5400,
+         "median_business_minutes": 90, "p90_business_minutes": 90},
+        {"metric": "resolution_time", "tickets": 1, "median_seconds": 86400, "p90_seconds": 86400,
+         "median_business_minutes": 1440, "p90_business_minutes": 1440}]
     # Presence: A ready 08:00–09:40 and 09:50 on (open: clipped at the
     # range's end, Wednesday 00:00), on a call 5 min, wrap-up 5 min; B
     # ready Monday 08:00 to Tuesday 17:00 (split at midnight), then offline.

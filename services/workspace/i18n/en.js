@@ -1,9 +1,12 @@
 // English, chosen when the browser's first language is English.
 import adminsla from './adminsla.en.js';
 import rules from './rules.en.js';
+import reports from './reports.en.js';
 export default {
   ...adminsla,
   ...rules,
+  ...reports,
+
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

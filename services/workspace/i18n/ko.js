@@ -1,9 +1,12 @@
 // Korean, the workspace's default language. Keys are shared with en.js.
 import adminsla from './adminsla.ko.js';
 import rules from './rules.ko.js';
+import reports from './reports.ko.js';
 export default {
   ...adminsla,
   ...rules,
+  ...reports,
+
   'app.skip': '본문으로 건너뛰기',
   'app.loading': '불러오는 중…',
   'app.error': '오류: {msg}',

@@ -19,6 +19,18 @@ export const SECTIONS = [
   { id: 'forms', group: 'settings', roles: ['admin'], module: './admin/forms.js' },
   { id: 'triggers', group: 'settings', roles: ['admin'], module: './admin/triggers.js' },
   { id: 'automations', group: 'settings', roles: ['admin'], module: './admin/automations.js' },
+  { id: 'report-volume', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-volume.js' },
+  { id: 'report-backlog', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-backlog.js' },
+  { id: 'report-times', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-times.js' },
+  { id: 'report-sla', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-sla.js' },
+  { id: 'report-csat', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-csat.js' },
+  { id: 'report-presence', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-presence.js' },
+  { id: 'report-calls', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-calls.js' },
+  { id: 'report-bottlenecks', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-bottlenecks.js' },
+  { id: 'report-deflection', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-deflection.js' },
+  { id: 'report-keywords', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-keywords.js' },
+  { id: 'proficiency', group: 'reports', roles: ['agent', 'admin'], module: './admin/proficiency.js' },
+  { id: 'teams', group: 'reports', roles: ['agent', 'admin'], module: './admin/teams.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');

@@ -1,0 +1,4 @@
+// Reports: the presence family (js/admin/reports.js has its reports and charts).
+import { family } from './reports.js';
+
+export const render = family('presence');
