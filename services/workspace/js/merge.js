@@ -30,7 +30,12 @@ function openDialog(tk, opener) {
     replace($('#merge-preview'));
     $('#merge-next').textContent = t('merge.next');
   };
-  dlg.addEventListener('close', () => { dlg.remove(); if (opener.isConnected) opener.focus(); });
+  // Back to the opener, or to its successor if the page was redrawn.
+  dlg.addEventListener('close', () => {
+    dlg.remove();
+    const back = opener.isConnected ? opener : (opener.id && document.getElementById(opener.id));
+    if (back) back.focus();
+  });
   $('#merge-cancel').addEventListener('click', () => dlg.close());
   $('#merge-target').addEventListener('input', () => { if (target) reset(); });
   form.addEventListener('submit', async (ev) => {

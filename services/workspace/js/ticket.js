@@ -51,6 +51,8 @@ function idle() {
   const draft = $('#c-body');
   const a = document.activeElement;
   const onControl = a && a !== document.body && a.id !== 'ticket-title' && a.closest('#main');
+  // An open dialog (merge) belongs to this page's controls too.
+  if (document.querySelector('dialog[open]')) return false;
   return !!draft && !draft.value.trim() && !($('#sc-details') && $('#sc-details').open) && !onControl
     && !customDirty() && !(open.comp && open.comp.files()) && !sideBusy();
 }
