@@ -143,10 +143,10 @@ static int signin_password(gw *g, gw_req *r, gw_resp *out)
 		return HD_OK;
 	const char *email = gw_pt_get(r, &f, "email");
 	const char *password = gw_pt_get(r, &f, "password");
+	if (!email || !email[0] || !password || !password[0])
+		return signin_page(r, out, loc, 422, "pt.signin.missing", 1);
 	memset(&r->who, 0, sizeof r->who);
-	int rc = email && email[0] && password && password[0]
-			 ? gw_auth_password(g, r, email, password)
-			 : HD_E_UNAUTHORIZED;
+	int rc = gw_auth_password(g, r, email, password);
 	if (rc == HD_E_TOOBIG) {
 		out->retry_after = r->login_retry;
 		return signin_page(r, out, loc, 429, "pt.signin.limited", 1);

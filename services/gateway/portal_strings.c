@@ -26,6 +26,8 @@ const hc_string gw_pt_strings[] = {
 	{"pt.signin.submit", "로그인", "Sign in"},
 	{"pt.signin.wrong", "이메일 주소 또는 비밀번호가 틀렸습니다.",
 	 "The e-mail address or password is wrong."},
+	{"pt.signin.missing", "이메일과 비밀번호를 입력하세요.",
+	 "Enter your e-mail address and password."},
 	{"pt.signin.limited",
 	 "로그인 시도가 너무 많습니다. 잠시 후 다시 시도하세요.",
 	 "Too many attempts. Please try again later."},
