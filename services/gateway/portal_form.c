@@ -26,6 +26,12 @@
 
 #define CHECK_RATE 0x6863636865636b31ULL /* "hccheck1" */
 
+/* The knowledge base's name of a page locale (articles are "en-us"). */
+static const char *kb_locale(const char *loc)
+{
+	return strcmp(loc, "en") == 0 ? "en-us" : loc;
+}
+
 static bool anonymous_enabled(gw *g)
 {
 	const char *v = hd_cfg_get(&g->svc->cfg, "HD_ANONYMOUS_REQUESTS");
@@ -224,7 +230,7 @@ static int form_page(gw_req *r, gw_resp *out, form_view *v, unsigned status)
 		      "<div id=\"pt-live\" class=\"pt-suggest\" hidden "
 		      "aria-live=\"polite\" data-locale=\"%s\" "
 		      "data-heading=\"",
-		      v->loc);
+		      kb_locale(v->loc));
 	hc_esc(&b, hc_str(v->loc, "pt.form.suggest_h"));
 	hd_buf_puts(&b, "\" data-solved=\"");
 	hc_esc(&b, hc_str(v->loc, "pt.form.solved"));
@@ -317,7 +323,7 @@ static int check(gw *g, gw_req *r, gw_resp *out, form_view *v)
 	const char *d = gw_pt_get(r, v->posted, "description");
 	q.subject = (char *)(s ? s : "");
 	q.description = (char *)(d ? d : "");
-	q.locale = (char *)v->loc;
+	q.locale = (char *)kb_locale(v->loc);
 	if (!q.subject[0] && !q.description[0]) {
 		gw_pt_error_add(&v->errors, "subject",
 				hc_str(v->loc, "pt.err.required"));
