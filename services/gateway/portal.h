@@ -36,11 +36,16 @@ typedef struct gw_pt_form {
 } gw_pt_form;
 
 /* Read r's form. HD_OK; HD_E_INVALID for a multipart body that does not
- * parse (no boundary, a part without a name, more than GW_PT_MAX_PARTS).
+ * parse (no boundary, a part without a name, more than GW_PT_MAX_PARTS, a
+ * text field that is not UTF-8): answer it with gw_pt_bad_form.
  * Parts point into a copy that lives as long as the request. */
 int gw_pt_form_read(gw_req *r, gw_pt_form *f);
-/* The first field called name, or NULL ("" for an empty one). */
+/* The first field called name, or NULL ("" for an empty one; NULL too for
+ * an urlencoded value that is not UTF-8). */
 const char *gw_pt_get(gw_req *r, const gw_pt_form *f, const char *name);
+
+/* 400: a page saying the form could not be read. Returns HD_OK. */
+int gw_pt_bad_form(gw_req *r, gw_resp *out, const char *locale);
 
 /* "<form method="post" action="…">" with the form's CSRF token: the
  * session's (hc_csrf_field; in the query for multipart forms, which the

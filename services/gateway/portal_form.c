@@ -499,7 +499,9 @@ static int form_post(gw *g, gw_req *r, gw_resp *out)
 	if (!loc)
 		return hc_error_page(r, out, NULL, 404);
 	gw_pt_form f;
-	if (gw_pt_form_read(r, &f) != HD_OK || !gw_pt_visitor_ok(r, &f))
+	if (gw_pt_form_read(r, &f) != HD_OK)
+		return gw_pt_bad_form(r, out, loc);
+	if (!gw_pt_visitor_ok(r, &f))
 		return hc_error_page(r, out, loc, 403);
 	if (!r->who.user_id && !anonymous_enabled(g))
 		return sign_in_first(r, out, loc, 403);
@@ -525,7 +527,9 @@ static int resolved(gw *g, gw_req *r, gw_resp *out)
 	if (!loc)
 		return hc_error_page(r, out, NULL, 404);
 	gw_pt_form f;
-	if (gw_pt_form_read(r, &f) != HD_OK || !gw_pt_visitor_ok(r, &f))
+	if (gw_pt_form_read(r, &f) != HD_OK)
+		return gw_pt_bad_form(r, out, loc);
+	if (!gw_pt_visitor_ok(r, &f))
 		return hc_error_page(r, out, loc, 403);
 	Hd__HcDeflectionResolve q = HD__HC_DEFLECTION_RESOLVE__INIT;
 	Hd__HcDeflection *d = NULL;

@@ -6,6 +6,7 @@
 
 #include "hd/cluster_key.h"
 #include "hd/err.h"
+#include "hd/text.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 
 #define VISITOR_COOKIE "hc_visitor"
 
-/* The boundary of a multipart Content-Type, into out; 0 when none. */
+/* The multipart delimiter ("--" + boundary) of r's Content-Type into out:
+ * 1; 0 when the body is not multipart; -1 for multipart without a usable
+ * boundary. */
 static int boundary(gw_req *r, char *out, size_t cap)
 {
 	const char *ct = MHD_lookup_connection_value(
@@ -23,13 +26,13 @@ static int boundary(gw_req *r, char *out, size_t cap)
 		return 0;
 	const char *b = strcasestr(ct, "boundary=");
 	if (!b)
-		return 0;
+		return -1;
 	b += 9;
 	int quoted = *b == '"';
 	b += quoted;
 	size_t n = strcspn(b, quoted ? "\"" : "; \t");
 	if (n == 0 || n > 70 || n + 3 > cap)
-		return 0;
+		return -1;
 	out[0] = out[1] = '-';
 	memcpy(out + 2, b, n);
 	out[n + 2] = '\0';
@@ -132,6 +135,8 @@ static int multipart(gw_req *r, gw_pt_form *f, const char *delim)
 		*next = '\0';
 		part->data = data;
 		part->len = (size_t)(next - data);
+		if (!part->filename && !hd_utf8_valid(data, part->len))
+			return HD_E_INVALID; /* a text field must be text */
 		f->n++;
 		p = next + 2;
 	}
@@ -142,21 +147,43 @@ int gw_pt_form_read(gw_req *r, gw_pt_form *f)
 {
 	char delim[80];
 	memset(f, 0, sizeof *f);
-	if (!boundary(r, delim, sizeof delim))
+	int kind = boundary(r, delim, sizeof delim);
+	if (kind == 0)
 		return HD_OK; /* urlencoded (or empty): hc_form reads it */
 	f->multipart = 1;
-	return r->body.len ? multipart(r, f, delim) : HD_E_INVALID;
+	return kind > 0 && r->body.len ? multipart(r, f, delim) : HD_E_INVALID;
 }
 
 const char *gw_pt_get(gw_req *r, const gw_pt_form *f, const char *name)
 {
-	if (!f || !f->multipart)
-		return hc_form(r, name);
+	if (!f || !f->multipart) {
+		const char *v = hc_form(r, name);
+		return v && hd_utf8_valid(v, strlen(v)) ? v : NULL;
+	}
 	for (size_t i = 0; i < f->n; i++)
 		if (!f->parts[i].filename &&
 		    strcmp(f->parts[i].name, name) == 0)
 			return f->parts[i].data;
 	return NULL;
+}
+
+int gw_pt_bad_form(gw_req *r, gw_resp *out, const char *locale)
+{
+	hc_page p = {.locale = locale,
+		     .title = hc_str(locale, "pt.err.bad_form"),
+		     .path = "/",
+		     .noindex = 1};
+	hd_buf b;
+	hc_page_init(&b);
+	hc_page_open(r, &p, &b);
+	hd_buf_puts(&b, "<h1>");
+	hc_esc(&b, p.title);
+	hd_buf_printf(&b, "</h1>\n<p><a href=\"/hc/%s/\">", locale);
+	hc_esc(&b, hc_str(locale, "error.home"));
+	hd_buf_puts(&b, "</a></p>\n");
+	hc_page_close(r, &p, &b);
+	hc_reply(out, 400, &b);
+	return HD_OK;
 }
 
 static int visitor_token(const char *cookie, char out[33])

@@ -39,15 +39,15 @@ static void when(int64_t ms, char *text, size_t cap, char *iso, size_t icap)
 	time_t s = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&s, &tm);
-	strftime(text, cap, "%Y-%m-%d %H:%M", &tm);
+	strftime(text, cap, "%Y-%m-%d %H:%M UTC", &tm);
 	strftime(iso, icap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static void time_tag(hd_buf *b, const char *iso_text)
 {
 	/* the API's ISO time "2026-12-06T08:30:00Z" → shown without secs */
-	char text[20];
-	snprintf(text, sizeof text, "%.10s %.5s", iso_text,
+	char text[24];
+	snprintf(text, sizeof text, "%.10s %.5s UTC", iso_text,
 		 strlen(iso_text) > 11 ? iso_text + 11 : "");
 	hd_buf_puts(b, "<time datetime=\"");
 	hc_esc(b, iso_text);
@@ -141,7 +141,9 @@ static void pager(hd_buf *b, const char *loc, uint64_t page, bool more)
 {
 	if (page <= 1 && !more)
 		return;
-	hd_buf_puts(b, "<nav class=\"pt-pager\" aria-label=\"pages\"><ul>");
+	hd_buf_puts(b, "<nav class=\"pt-pager\" aria-label=\"");
+	hc_esc(b, hc_str(loc, "pt.requests.pages"));
+	hd_buf_puts(b, "\"><ul>");
 	if (page > 1) {
 		hd_buf_printf(b, "<li><a href=\"/hc/%s/requests?page=%llu\">",
 			      loc, (unsigned long long)(page - 1));
@@ -427,7 +429,9 @@ static int reply(gw *g, gw_req *r, gw_resp *out)
 	if (!loc)
 		return hc_error_page(r, out, NULL, 404);
 	gw_pt_form f;
-	if (gw_pt_form_read(r, &f) != HD_OK || !gw_pt_visitor_ok(r, &f))
+	if (gw_pt_form_read(r, &f) != HD_OK)
+		return gw_pt_bad_form(r, out, loc);
+	if (!gw_pt_visitor_ok(r, &f))
 		return hc_error_page(r, out, loc, 403);
 	if (!r->who.user_id)
 		return to_signin(r, out, loc);

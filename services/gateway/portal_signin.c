@@ -121,7 +121,11 @@ static const char *posted(gw_req *r, gw_pt_form *f, gw_resp *out)
 		hc_error_page(r, out, NULL, 404);
 		return NULL;
 	}
-	if (gw_pt_form_read(r, f) != HD_OK || !gw_pt_visitor_ok(r, f)) {
+	if (gw_pt_form_read(r, f) != HD_OK) {
+		gw_pt_bad_form(r, out, loc);
+		return NULL;
+	}
+	if (!gw_pt_visitor_ok(r, f)) {
 		hc_error_page(r, out, loc, 403);
 		return NULL;
 	}

@@ -103,6 +103,9 @@ const hc_string gw_pt_strings[] = {
 	 "This field cannot be set."},
 	{"pt.err.form", "이 문의 유형은 쓸 수 없습니다.",
 	 "This request type is not available."},
+	{"pt.err.bad_form", "보내신 양식을 읽을 수 없습니다",
+	 "The form could not be read"},
+	{"pt.requests.pages", "페이지", "Pages"},
 	{"pt.err.busy", "잠시 후 다시 시도해 주세요.",
 	 "Please try again in a moment."},
 	/* my requests */

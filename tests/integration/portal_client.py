@@ -5,9 +5,10 @@ import os
 import re
 import socket
 import subprocess
+import tempfile
 from urllib.parse import urlencode
 
-from harness import Suite, free_port, wait_until
+from harness import Suite, free_port, scaled, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([0-9a-f]{32})"')
@@ -165,3 +166,17 @@ def sign_in(s, email, password, locale="ko"):
     assert r.status == 303 and r.location.endswith(f"/hc/{locale}/requests"), r
     assert b.signed_in()
     return b
+
+
+def tidy_errors(html):
+    """`tidy -q -e` on a page: its error lines (warnings are allowed)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as f:
+        f.write(html)
+    try:
+        p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no", f.name],
+                           capture_output=True, text=True, timeout=scaled(30))
+    finally:
+        os.unlink(f.name)
+    assert p.returncode in (0, 1, 2), p
+    errors = [ln for ln in p.stderr.splitlines() if "Error:" in ln]
+    return errors or ([p.stderr] if p.returncode == 2 else [])

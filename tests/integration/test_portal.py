@@ -8,7 +8,7 @@ on every form POST."""
 import re
 
 from harness import wait_until
-from portal_client import HcBrowser, form_action_token, portal_suite, sign_in, user
+from portal_client import HcBrowser, form_action_token, portal_suite, sign_in, tidy_errors, user
 
 PW = "Secret-pass-123"
 SECRET = "internal: refund fraud suspected"
@@ -293,3 +293,57 @@ def test_anonymous_request_and_deflection(ctx):
             assert r.status == 422 and not [t for t in tickets(admin) if t["subject"] == "스팸"], r
     finally:
         sink.close()
+
+
+def test_hostile_forms_and_valid_html(ctx):
+    """Bodies no browser sends answer a 400 page (ASan would catch a bad
+    read); the pages a script-less visitor meets are valid HTML (tidy)."""
+    s, _ = portal_suite(ctx, env={"HD_ANONYMOUS_REQUESTS": "1"}, mail=False)
+    with s.start():
+        admin = s.client()
+        user(admin, "김민지", "minji@example.kr", password=PW)
+        v = HcBrowser(s)
+        pages = {"signin": v.get("/hc/ko/signin"), "form": v.get("/hc/en/requests/new"),
+                 "link": v.get("/hc/ko/signin/1-2-" + "a" * 32 + "-" + "b" * 32),
+                 "bad link": v.post("/hc/ko/signin/1-2-3", {"csrf_token": v.get("/hc/ko/signin").token()}),
+                 "wrong password": v.post("/hc/en/signin", {"email": "minji@example.kr", "password": "nope",
+                                                            "csrf_token": v.get("/hc/en/signin").token()})}
+        assert pages["wrong password"].status == 401 and "is wrong" in pages["wrong password"].html
+        t = form_action_token(v.get("/hc/ko/requests/new"))
+        pages["check"] = v.post_multipart(f"/hc/ko/requests/new?csrf_token={t}",
+                                          [("subject", "배송 <b>조회</b>"), ("step", "check")])
+        assert "배송 &lt;b&gt;조회&lt;/b&gt;" in pages["check"].html  # escaped, kept as typed
+        pages["sent"] = v.post_multipart(f"/hc/ko/requests/new?csrf_token={t}", [
+            ("subject", "문의"), ("description", "본문"), ("name", "손님"), ("email", "guest@example.kr"),
+            ("step", "submit")])
+        assert pages["sent"].status == 200, pages["sent"]
+        b = sign_in(s, "minji@example.kr", PW)
+        pages["requests"] = b.get("/hc/ko/requests")
+        for name, page in pages.items():
+            assert tidy_errors(page.html) == [], (name, tidy_errors(page.html))
+
+        st = form_action_token(b.get("/hc/ko/requests/new"))
+        url = f"/hc/ko/requests/new?csrf_token={st}"
+        cookie = {"Cookie": "; ".join(f"{k}={x}" for k, x in b.cookies.items())}
+        B = "XyZ"
+        hostile = [
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\nno end",
+            b"--XyZ\r\nContent-Disposition: form-data\r\n\r\nx\r\n--XyZ--\r\n",  # no name
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n",  # headers never end
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"subject\"\r\n\r\n\xff\xfe\r\n--XyZ--\r\n",
+            b"".join(b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n" for _ in range(70))
+            + b"--XyZ--\r\n",  # too many parts
+            b"garbage", b"--XyZ", b"--XyZ--",
+        ]
+        for body in hostile:
+            r = b.c.request("POST", url, body, headers=dict(cookie, **{
+                "Content-Type": f"multipart/form-data; boundary={B}"}))
+            assert r.status in (400, 422), (body[:60], r)
+        r = b.c.request("POST", url, b"x", headers=dict(cookie, **{"Content-Type": "multipart/form-data"}))
+        assert r.status == 400, r  # no boundary
+        # an urlencoded value that is not UTF-8 reads as missing
+        r = b.c.request("POST", "/hc/ko/signin", b"email=%ff&password=x&csrf_token=" + b.get(
+            "/hc/ko/requests").token().encode(), headers=dict(cookie, **{
+                "Content-Type": "application/x-www-form-urlencoded"}))
+        assert r.status == 422, r
+        assert b.get("/hc/ko/requests").status == 200  # still serving
