@@ -40,6 +40,11 @@ typedef struct gw_pt_form {
  * text field that is not UTF-8): answer it with gw_pt_bad_form.
  * Parts point into a copy that lives as long as the request. */
 int gw_pt_form_read(gw_req *r, gw_pt_form *f);
+/* portal_multipart.c: parse body (len bytes, NUL after them; changed in
+ * place: parts point into it) of Content-Type ct into f. HD_OK with
+ * f->multipart 0 when ct is not multipart/form-data; HD_E_INVALID as for
+ * gw_pt_form_read. */
+int gw_pt_multipart(const char *ct, char *body, size_t len, gw_pt_form *f);
 /* The first field called name, or NULL ("" for an empty one; NULL too for
  * an urlencoded value that is not UTF-8). */
 const char *gw_pt_get(gw_req *r, const gw_pt_form *f, const char *name);

@@ -15,143 +15,24 @@
 
 #define VISITOR_COOKIE "hc_visitor"
 
-/* The multipart delimiter ("--" + boundary) of r's Content-Type into out:
- * 1; 0 when the body is not multipart; -1 for multipart without a usable
- * boundary. */
-static int boundary(gw_req *r, char *out, size_t cap)
+int gw_pt_form_read(gw_req *r, gw_pt_form *f)
 {
 	const char *ct = MHD_lookup_connection_value(
 		r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	memset(f, 0, sizeof *f);
 	if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0)
-		return 0;
-	const char *b = strcasestr(ct, "boundary=");
-	if (!b)
-		return -1;
-	b += 9;
-	int quoted = *b == '"';
-	b += quoted;
-	size_t n = strcspn(b, quoted ? "\"" : "; \t");
-	if (n == 0 || n > 70 || n + 3 > cap)
-		return -1;
-	out[0] = out[1] = '-';
-	memcpy(out + 2, b, n);
-	out[n + 2] = '\0';
-	return 1;
-}
-
-/* A header parameter (name="x") of a Content-Disposition line, NUL-ended
- * in place; NULL when absent. */
-static const char *param(char *line, const char *key)
-{
-	size_t k = strlen(key);
-	for (char *p = line; (p = strchr(p, ';')) != NULL;) {
-		p++;
-		p += strspn(p, " \t");
-		if (strncasecmp(p, key, k) != 0 || p[k] != '=')
-			continue;
-		p += k + 1;
-		if (*p == '"') {
-			char *end = strchr(++p, '"');
-			if (!end)
-				return NULL;
-			*end = '\0';
-		} else {
-			p[strcspn(p, "; \t")] = '\0';
-		}
-		return p;
-	}
-	return NULL;
-}
-
-/* The headers of one part (NUL-ended block) into p. */
-static int part_headers(char *h, gw_pt_part *p)
-{
-	p->type = "";
-	for (char *line = h; line && *line;) {
-		char *next = strstr(line, "\r\n");
-		if (next) {
-			*next = '\0';
-			next += 2;
-		}
-		if (strncasecmp(line, "Content-Type:", 13) == 0) {
-			p->type = line + 13 + strspn(line + 13, " \t");
-		} else if (strncasecmp(line, "Content-Disposition:", 20) == 0) {
-			/* filename first: param() ends each value in place,
-			 * and browsers write name before filename */
-			char *copy = line;
-			if (strstr(copy, "filename="))
-				p->filename = param(copy, "filename");
-			p->name = param(copy, "name");
-		}
-		line = next;
-	}
-	return p->name ? HD_OK : HD_E_INVALID;
-}
-
-static int multipart(gw_req *r, gw_pt_form *f, const char *delim)
-{
-	size_t dl = strlen(delim), len = r->body.len;
+		return HD_OK; /* urlencoded (or empty): hc_form reads it */
+	/* parsed in a copy that lives as long as the request */
+	size_t len = r->body.len;
 	if ((size_t)r->nowned == sizeof r->owned / sizeof r->owned[0])
 		return HD_E_NOMEM;
 	char *body = malloc(len + 1);
 	if (!body)
 		return HD_E_NOMEM;
-	memcpy(body, r->body.data, len);
+	memcpy(body, r->body.data ? r->body.data : "", len);
 	body[len] = '\0';
 	r->owned[r->nowned++] = body;
-	char *end = body + len;
-	char *p = memmem(body, len, delim, dl);
-	while (p) {
-		p += dl;
-		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
-			return HD_OK; /* the closing delimiter */
-		if (end - p < 2 || p[0] != '\r' || p[1] != '\n' ||
-		    f->n == GW_PT_MAX_PARTS)
-			return HD_E_INVALID;
-		p += 2;
-		char *hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4);
-		if (!hend)
-			return HD_E_INVALID;
-		*hend = '\0';
-		gw_pt_part *part = &f->parts[f->n];
-		memset(part, 0, sizeof *part);
-		if (part_headers(p, part))
-			return HD_E_INVALID;
-		char *data = hend + 4;
-		char *next = NULL;
-		for (char *s = data; s && s < end;) {
-			s = memmem(s, (size_t)(end - s), "\r\n", 2);
-			if (!s)
-				break;
-			if ((size_t)(end - s - 2) >= dl &&
-			    memcmp(s + 2, delim, dl) == 0) {
-				next = s;
-				break;
-			}
-			s += 2;
-		}
-		if (!next)
-			return HD_E_INVALID;
-		*next = '\0';
-		part->data = data;
-		part->len = (size_t)(next - data);
-		if (!part->filename && !hd_utf8_valid(data, part->len))
-			return HD_E_INVALID; /* a text field must be text */
-		f->n++;
-		p = next + 2;
-	}
-	return HD_E_INVALID;
-}
-
-int gw_pt_form_read(gw_req *r, gw_pt_form *f)
-{
-	char delim[80];
-	memset(f, 0, sizeof *f);
-	int kind = boundary(r, delim, sizeof delim);
-	if (kind == 0)
-		return HD_OK; /* urlencoded (or empty): hc_form reads it */
-	f->multipart = 1;
-	return kind > 0 && r->body.len ? multipart(r, f, delim) : HD_E_INVALID;
+	return gw_pt_multipart(ct, body, len, f);
 }
 
 const char *gw_pt_get(gw_req *r, const gw_pt_form *f, const char *name)
