@@ -353,12 +353,14 @@ static void reply_form(gw_req *r, gw_resp *out, hd_buf *b, const Hd__Ticket *tk,
 static int request_page(gw *g, gw_req *r, gw_resp *out, const char *loc,
 			const Hd__Ticket *tk, const char *err, unsigned status)
 {
-	char title[400];
+	char title[400], path[48];
 	snprintf(title, sizeof title, "#%llu %s", (unsigned long long)tk->id,
 		 tk->subject);
+	snprintf(path, sizeof path, "/requests/%llu",
+		 (unsigned long long)tk->id);
 	hc_page p = {.locale = loc,
 		     .title = title,
-		     .path = "/requests",
+		     .path = path,
 		     .noindex = 1,
 		     .css = "portal.css"};
 	hd_buf b;

@@ -61,6 +61,20 @@ static void input(hd_buf *b, const char *loc, const char *id,
 		      id, strchr(id, '-') + 1, type, autocomplete);
 }
 
+/* A page of ours to come back to after signing in ("/hc/…", no scheme, no
+ * host, no backslash or control byte), or NULL. The help center's vote
+ * sends visitors here with ?return_to=. */
+static const char *return_to(const char *v)
+{
+	if (!v || strncmp(v, "/hc/", 4) != 0 || strlen(v) > 400 ||
+	    strstr(v, "//") || strchr(v, '\\'))
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return NULL;
+	return v;
+}
+
 /* The sign-in page; message (a string key, or NULL) above the forms. */
 static int signin_page(gw_req *r, gw_resp *out, const char *loc,
 		       unsigned status, const char *message, int is_error)
@@ -94,6 +108,15 @@ static int signin_page(gw_req *r, gw_resp *out, const char *loc,
 	input(&b, loc, "pw-email", "pt.signin.email", "email", "username");
 	input(&b, loc, "pw-password", "pt.signin.password", "password",
 	      "current-password");
+	const char *back = return_to(gw_query(r, "return_to"));
+	if (!back && strcmp(r->method, "POST") == 0)
+		back = return_to(hc_form(r, "return_to"));
+	if (back) {
+		hd_buf_puts(&b, "<input type=\"hidden\" name=\"return_to\" "
+				"value=\"");
+		hc_esc(&b, back);
+		hd_buf_puts(&b, "\">\n");
+	}
 	hd_buf_puts(&b, "<p><button type=\"submit\">");
 	hc_esc(&b, hc_str(loc, "pt.signin.submit"));
 	hd_buf_puts(&b, "</button></p>\n</form>\n</section>\n");
@@ -132,11 +155,12 @@ static const char *posted(gw_req *r, gw_pt_form *f, gw_resp *out)
 	return loc;
 }
 
-static int after_signin(gw_req *r, gw_resp *out, const char *loc)
+static int after_signin(gw_req *r, gw_resp *out, const char *loc,
+			const char *back)
 {
 	char path[64];
 	snprintf(path, sizeof path, HC_PATH_MY_REQUESTS, loc);
-	return hc_redirect(r, out, 303, path);
+	return hc_redirect(r, out, 303, back ? back : path);
 }
 
 static int signin_password(gw *g, gw_req *r, gw_resp *out)
@@ -163,7 +187,8 @@ static int signin_password(gw *g, gw_req *r, gw_resp *out)
 		out->set_cookie[0] = '\0';
 		return hc_error_page(r, out, loc, 503);
 	}
-	return after_signin(r, out, loc);
+	return after_signin(r, out, loc,
+			    return_to(gw_pt_get(r, &f, "return_to")));
 }
 
 static int link_request(gw *g, gw_req *r, gw_resp *out)
@@ -282,7 +307,7 @@ static int link_apply(gw *g, gw_req *r, gw_resp *out)
 		out->set_cookie[0] = '\0';
 		return hc_error_page(r, out, loc, 503);
 	}
-	return after_signin(r, out, loc);
+	return after_signin(r, out, loc, NULL);
 }
 
 static int signout(gw *g, gw_req *r, gw_resp *out)

@@ -317,6 +317,15 @@ def test_hostile_forms_and_valid_html(ctx):
             ("subject", "문의"), ("description", "본문"), ("name", "손님"), ("email", "guest@example.kr"),
             ("step", "submit")])
         assert pages["sent"].status == 200, pages["sent"]
+        # back where the visitor came from (the help center's vote sends
+        # them with ?return_to=), never to another site
+        for back, want in (("/hc/ko/articles/7", "/hc/ko/articles/7"), ("//evil.example/hc/", "/hc/ko/requests"),
+                           ("https://evil.example/", "/hc/ko/requests"), ("/hc//evil.example", "/hc/ko/requests")):
+            w = HcBrowser(s)
+            page = w.get("/hc/ko/signin?return_to=" + back)
+            r = w.post("/hc/ko/signin", {"email": "minji@example.kr", "password": PW, "csrf_token": page.token(),
+                                         "return_to": back})
+            assert r.status == 303 and r.location == f"http://127.0.0.1:{s.http_port}{want}", (back, r)
         b = sign_in(s, "minji@example.kr", PW)
         pages["requests"] = b.get("/hc/ko/requests")
         for name, page in pages.items():
