@@ -356,3 +356,69 @@ def test_hostile_forms_and_valid_html(ctx):
                 "Content-Type": "application/x-www-form-urlencoded"}))
         assert r.status == 422, r
         assert b.get("/hc/ko/requests").status == 200  # still serving
+
+
+def test_every_field_type_and_forms(ctx):
+    """Each portal field type as a labelled control, the values posted as
+    the API takes them, per-type messages in Korean, and the choice of
+    end-user forms; every page valid HTML."""
+    s, _ = portal_suite(ctx, mail=False)
+    with s.start():
+        admin = s.client()
+        user(admin, "김민지", "minji@example.kr", password=PW)
+        P = dict(visible_in_portal=True, editable_in_portal=True)
+        f = {
+            "text": field(admin, type="text", title="주문 번호", **P),
+            "area": field(admin, type="textarea", title="메모", description="자세히 적어 주세요", **P),
+            "box": field(admin, type="checkbox", title="VIP", tag="vip", **P),
+            "date": field(admin, type="date", title="받을 날짜", **P),
+            "int": field(admin, type="integer", title="수량", **P),
+            "dec": field(admin, type="decimal", title="금액", **P),
+            "re": field(admin, type="regexp", title="SKU", regexp_for_validation="^[A-Z]{3}-[0-9]+$", **P),
+            "multi": field(admin, type="multiselect", title="분야", custom_field_options=[
+                {"name": "결제", "value": "area_pay"}, {"name": "배송", "value": "area_ship"}], **P),
+            "ro": field(admin, type="text", title="읽기 전용", visible_in_portal=True),
+        }
+        forms = []
+        for name, ids, default in (("일반 문의", [f["text"], f["area"], f["box"], f["date"], f["int"], f["dec"],
+                                                f["re"], f["multi"], f["ro"]], True),
+                                   ("반품", [f["int"]], False)):
+            r = admin.request("POST", "/api/v2/ticket_forms", {"ticket_form": {
+                "name": name, "display_name": name, "end_user_visible": True, "default": default,
+                "ticket_field_ids": ids}})
+            assert r.status == 201, r
+            forms.append(r.json["ticket_form"]["id"])
+        b = sign_in(s, "minji@example.kr", PW)
+        page = b.get("/hc/ko/requests/new")
+        assert page.status == 200, page
+        assert tidy_errors(page.html) == [], tidy_errors(page.html)
+        for k in ("text", "area", "box", "date", "int", "dec", "re", "multi"):
+            assert f'id="cf-{f[k]}"' in page.html and f'for="cf-{f[k]}"' in page.html, k
+        assert "읽기 전용" not in page.html  # visible, not editable: not on the form
+        assert 'name="ticket_form_id"' in page.html and "반품" in page.html  # the choice of forms
+        other = b.get(f"/hc/ko/requests/new?ticket_form_id={forms[1]}")
+        assert f'id="cf-{f["int"]}"' in other.html and f'id="cf-{f["text"]}"' not in other.html, other
+        assert tidy_errors(other.html) == []
+        t = form_action_token(page)
+        url = f"/hc/ko/requests/new?csrf_token={t}"
+        base = [("ticket_form_id", forms[0]), ("subject", "여러 항목"), ("description", "본문"), ("step", "submit")]
+        for bad, key, msg in (((f"cf_{f['date']}", "내일"), "date", "2021-04-16 같은 날짜를 입력하세요."),
+                              ((f"cf_{f['int']}", "3개"), "int", "정수를 입력하세요."),
+                              ((f"cf_{f['re']}", "abc"), "re", "형식이 맞지 않습니다.")):
+            r = b.post_multipart(url, base + [bad])
+            assert r.status == 422, (key, r)
+            err = re.search(rf'id="cf-{f[key]}-error">([^<]*)<', r.html)
+            assert err and err.group(1) == msg, (key, r.html)
+            assert tidy_errors(r.html) == [], tidy_errors(r.html)
+        r = b.post_multipart(url, base + [
+            (f"cf_{f['text']}", "A-100"), (f"cf_{f['area']}", "줄 하나\n줄 둘"), (f"cf_{f['box']}", "1"),
+            (f"cf_{f['date']}", "2026-12-24"), (f"cf_{f['int']}", "3"), (f"cf_{f['dec']}", "12.5"),
+            (f"cf_{f['re']}", "SKU-42"), (f"cf_{f['multi']}", "area_pay"), (f"cf_{f['multi']}", "area_ship")])
+        assert r.status == 303, r
+        tid = int(r.location.rsplit("/", 1)[1])
+        tk = admin.request("GET", f"/api/v2/tickets/{tid}").json["ticket"]
+        got = {x["id"]: x["value"] for x in tk["custom_fields"]}
+        assert got[f["text"]] == "A-100" and got[f["area"]] == "줄 하나\n줄 둘" and got[f["box"]] is True, got
+        assert got[f["date"]] == "2026-12-24" and str(got[f["int"]]) == "3" and str(got[f["dec"]]) == "12.5", got
+        assert got[f["re"]] == "SKU-42" and sorted(got[f["multi"]]) == ["area_pay", "area_ship"], got
+        assert tk["ticket_form_id"] == forms[0] and "vip" in tk["tags"], tk
