@@ -331,6 +331,20 @@ def test_hostile_forms_and_valid_html(ctx):
         for name, page in pages.items():
             assert tidy_errors(page.html) == [], (name, tidy_errors(page.html))
 
+        # CSRF on every form POST: a visitor's without their visitor token,
+        # a signed-in customer's without the session's: a 403 page
+        posts = ["/hc/ko/signin", "/hc/ko/signin/link", "/hc/ko/signin/1-2-" + "a" * 32 + "-" + "b" * 32,
+                 "/hc/ko/signout", "/hc/ko/requests/new", "/hc/ko/requests/deflection/1", "/hc/ko/requests/1"]
+        fresh = HcBrowser(s)
+        fresh.get("/hc/ko/signin")  # has a visitor cookie, sends no token
+        for path in posts:
+            for who, br in (("visitor", fresh), ("signed in", b)):
+                r = br.post(path, {"email": "minji@example.kr", "password": PW, "subject": "x"})
+                assert r.status == 403 and "이 작업을 할 수 없습니다" in r.html, (who, path, r)
+                r = br.post(path, {"email": "minji@example.kr", "csrf_token": "f" * 32})
+                assert r.status == 403, (who, path, r)
+        assert b.signed_in() and b.get("/hc/ko/requests").status == 200  # not signed out by a forged POST
+
         st = form_action_token(b.get("/hc/ko/requests/new"))
         url = f"/hc/ko/requests/new?csrf_token={st}"
         cookie = {"Cookie": "; ".join(f"{k}={x}" for k, x in b.cookies.items())}
