@@ -237,6 +237,12 @@ static const char *author(gw_req *r, const Hd__Ticket *tk, const Hd__Comment *c,
 		return hc_str(loc, "pt.request.you");
 	if (c->author_id == tk->requester_id)
 		return hc_str(loc, "pt.request.requester");
+	for (size_t i = 0; i < tk->n_collaborator_ids; i++)
+		if (tk->collaborator_ids[i] == c->author_id)
+			return hc_str(loc, "pt.request.cc");
+	for (size_t i = 0; i < tk->n_email_cc_ids; i++)
+		if (tk->email_cc_ids[i] == c->author_id)
+			return hc_str(loc, "pt.request.cc");
 	return hc_str(loc, "pt.request.support");
 }
 

@@ -126,6 +126,7 @@ const hc_string gw_pt_strings[] = {
 	{"pt.request.you", "나", "You"},
 	{"pt.request.requester", "요청자", "Requester"},
 	{"pt.request.support", "상담원", "Support"},
+	{"pt.request.cc", "참조인", "CC"},
 	{"pt.request.reply", "답장", "Reply"},
 	{"pt.request.send", "보내기", "Send"},
 	{"pt.request.solve", "이 문의를 해결됨으로 표시",

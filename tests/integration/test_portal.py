@@ -199,6 +199,11 @@ def test_request_form_and_my_requests(ctx):
         assert 'name="solved"' not in bb.get(url).html
         r = bb.post_multipart(f"{url}?csrf_token={t}", [("body", "저도 궁금합니다"), ("solved", "1")])
         assert r.status == 422, r
+        r = bb.post_multipart(f"{url}?csrf_token={t}", [("body", "저도 궁금합니다")])
+        assert r.status == 303, r
+        page = ba.get(url)
+        assert re.search(r"<strong>참조인</strong>[^<]*<time[^>]*>[^<]*</time></p><div class=\"pt-body\">저도 궁금합니다",
+                         page.html), page.html
         # mark solved
         r = ba.post_multipart(f"{url}?csrf_token={form_action_token(ba.get(url))}", [("solved", "1")])
         assert r.status == 303, r
