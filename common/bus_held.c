@@ -43,6 +43,7 @@ const char *const hd_event_types[] = {
 	"rule.notification",
 	"sla.achieved",
 	"sla.breached",
+	"signin.link",
 	"sla.warning",
 	"ticket.created",
 	"ticket.deleted",

@@ -39,6 +39,11 @@ json_t *gw_request_json(const gw_req *r, const Hd__Ticket *tk, void *pf);
 uint64_t gw_client_ip_key(gw_req *r);
 int gw_anon_rate(gw *g, gw_req *r, uint64_t purpose, gw_resp *out);
 
+/* requests.c: POST /api/v2/requests for a caller whose r->body holds the
+ * JSON {"request":{…}} (the customers' request form, portal_form.c, files
+ * through it so every rule of the API holds there too). */
+int gw_request_create(gw *g, gw_req *r, gw_resp *out);
+
 /* requests.c */
 extern const gw_route gw_request_routes[];
 

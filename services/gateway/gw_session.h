@@ -5,6 +5,7 @@
 #define GW_SESSION_H
 
 #include "gateway.h"
+#include "user.pb-c.h"
 
 #define GW_SESSION_COOKIE "hd_session"
 
@@ -24,6 +25,15 @@ int gw_has_credentials(gw_req *r);
  * failed-login limits; HD_OK fills r->who. HD_E_TOOBIG with
  * r->login_retry when over the limit, HD_E_UNAUTHORIZED when wrong. */
 int gw_auth_password(gw *g, gw_req *r, const char *email, const char *password);
+/* Start a browser session for r->who.user_id (signed in a moment ago):
+ * a fresh id that intake remembers (sessions.create), its cookie in
+ * out->set_cookie, and r->by_cookie/r->session set to it so the answer can
+ * carry its CSRF token. *user (when user is not NULL) gets the user; the
+ * caller frees it. HD_OK, or the failure written to out. */
+int gw_session_begin(gw *g, gw_req *r, gw_resp *out, Hd__User **user);
+/* Sign out: intake forgets r's session (when signed in by cookie) and
+ * out->set_cookie clears the cookie. HD_OK, or the failure in out. */
+int gw_session_end(gw *g, gw_req *r, gw_resp *out);
 /* auth.c: forget a session id's cached verification (sign-out). */
 void gw_auth_forget_session(gw *g, const char *session);
 

@@ -2,6 +2,7 @@
  * module keeps its own table beside its pages and lists it below; a key is
  * looked up table by table. Keys are "<area>.<what>". */
 #include "hc_page.h"
+#include "portal.h"
 
 #include <string.h>
 
@@ -35,6 +36,7 @@ extern const hc_string hc_center_strings[]; /* hc_center_strings.c */
 static const hc_string *const tables[] = {
 	shell_strings,
 	hc_center_strings,
+	gw_pt_strings, /* portal_strings.c */
 	NULL,
 };
 /* clang-format on */

@@ -475,6 +475,11 @@ static int requests_comments(gw *g, gw_req *r, gw_resp *out)
 	return rc ? rc : gw_tickets_comments(g, r, out);
 }
 
+int gw_request_create(gw *g, gw_req *r, gw_resp *out)
+{
+	return requests_create(g, r, out);
+}
+
 const gw_route gw_request_routes[] = {
 	{"POST", "/api/v2/requests", requests_create, GW_AUTH_NONE},
 	{"GET", "/api/v2/requests", requests_list, GW_AUTH_USER},

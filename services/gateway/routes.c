@@ -4,6 +4,7 @@
 #include "gateway.h"
 #include "gw_webhooks.h"
 #include "gw_assign.h"
+#include "portal.h"
 
 #include <stdio.h>
 
@@ -47,6 +48,9 @@ const gw_route *const gw_route_tables[] = {
 	gw_hc_center_routes,    /* hc_center.c: the help center's pages */
 	gw_stream_routes,       /* stream_hub.c */
 	gw_viewing_routes,      /* viewing.c */
+	gw_pt_signin_routes,    /* portal_signin.c: /hc/{locale}/signin */
+	gw_pt_form_routes,      /* portal_form.c: /hc/{locale}/requests/new */
+	gw_pt_request_routes,   /* portal_requests.c: /hc/{locale}/requests */
 	gw_hc_fallback_routes,  /* hc_static.c: GET /hc/{*}; keep it last */
 	NULL,
 };

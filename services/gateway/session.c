@@ -115,6 +115,30 @@ static int sign_in_failed(gw_req *r, int rc, gw_resp *out)
 			   "The user directory is unavailable");
 }
 
+int gw_session_begin(gw *g, gw_req *r, gw_resp *out, Hd__User **user)
+{
+	uint8_t raw[32];
+	char sid[65];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(sid, sizeof sid, raw, sizeof raw);
+	Hd__SessionRequest q = HD__SESSION_REQUEST__INIT;
+	Hd__User *u = NULL;
+	q.token = sid;
+	int rc = gw_call(g, g->intake[0], r, "sessions.create", &q,
+			 &hd__user__descriptor, (void **)&u, out);
+	if (!rc) {
+		set_cookie(r, out, sid);
+		r->by_cookie = 1;
+		memcpy(r->session, sid, sizeof r->session);
+	}
+	if (!rc && user)
+		*user = u;
+	else
+		hd__user__free_unpacked(u, NULL);
+	sodium_memzero(sid, sizeof sid);
+	return rc;
+}
+
 static int session_create(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL;
@@ -134,21 +158,11 @@ static int session_create(gw *g, gw_req *r, gw_resp *out)
 	json_decref(root);
 	if (rc)
 		return rc;
-	uint8_t raw[32];
-	char sid[65];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(sid, sizeof sid, raw, sizeof raw);
-	Hd__SessionRequest q = HD__SESSION_REQUEST__INIT;
 	Hd__User *u = NULL;
-	q.token = sid;
-	rc = gw_call(g, g->intake[0], r, "sessions.create", &q,
-		     &hd__user__descriptor, (void **)&u, out);
-	if (!rc) {
-		session_body(out, sid, u);
-		set_cookie(r, out, sid);
-	}
+	rc = gw_session_begin(g, r, out, &u);
+	if (!rc)
+		session_body(out, r->session, u);
 	hd__user__free_unpacked(u, NULL);
-	sodium_memzero(sid, sizeof sid);
 	return rc;
 }
 
@@ -165,7 +179,7 @@ static int session_show(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
-static int session_delete(gw *g, gw_req *r, gw_resp *out)
+int gw_session_end(gw *g, gw_req *r, gw_resp *out)
 {
 	if (r->by_cookie) {
 		Hd__SessionRequest q = HD__SESSION_REQUEST__INIT;
@@ -179,8 +193,15 @@ static int session_delete(gw *g, gw_req *r, gw_resp *out)
 		gw_auth_forget_session(g, r->session);
 	}
 	set_cookie(r, out, "");
-	out->status = 204;
 	return HD_OK;
+}
+
+static int session_delete(gw *g, gw_req *r, gw_resp *out)
+{
+	int rc = gw_session_end(g, r, out);
+	if (!rc)
+		out->status = 204;
+	return rc;
 }
 
 static int reset_request(gw *g, gw_req *r, gw_resp *out)

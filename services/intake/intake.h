@@ -56,6 +56,7 @@ INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
 INTAKE_MODULE(email)   /* users_email.c: confirming a new e-mail address */
 INTAKE_MODULE(session) /* sessions.c: people's browser sessions */
 INTAKE_MODULE(pwreset) /* pw_reset.c: password reset by e-mail link */
+INTAKE_MODULE(signin)  /* signin_link.c: customers' sign-in by e-mail link */
 
 /* sessions.c's table and idle limit, for sessions_admin.c (admins list and
  * end a person's sessions; its routes: intake_session_admin_routes). */

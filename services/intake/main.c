@@ -21,6 +21,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_email_dbs,
 					 intake_session_dbs,
 					 intake_pwreset_dbs,
+					 intake_signin_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -34,6 +35,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_session_routes,
 	intake_session_admin_routes, /* sessions_admin.c */
 	intake_pwreset_routes,
+	intake_signin_routes,
 	NULL};
 
 typedef struct module {
@@ -54,6 +56,7 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(email),
 				 MODULE(session),
 				 MODULE(pwreset),
+				 MODULE(signin),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])
@@ -79,6 +82,9 @@ static const hd_cfg_opt opts[] = {
 	 "a browser session (hd_session cookie) ends after this long unused"},
 	{"HD_PASSWORD_RESET_MINUTES", "--password-reset-minutes", "60",
 	 "a password reset link works this long, once"},
+	{"HD_SIGNIN_LINK_MINUTES", "--signin-link-minutes", "15",
+	 "a customer's e-mailed sign-in link (help center) works this long, "
+	 "once"},
 };
 
 static intake the_intake;

@@ -60,7 +60,19 @@ bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk)
 	if (who->org_shared_tickets && who->organization_id &&
 	    tk->organization_id == who->organization_id)
 		return true; /* Zendesk's shared_tickets organizations */
-	return who->user_id && tk->requester_id == who->user_id;
+	if (!who->user_id)
+		return false;
+	if (tk->requester_id == who->user_id)
+		return true;
+	/* CCs see (and may answer) the requests they are copied on, as in
+	 * Zendesk's help center */
+	for (size_t i = 0; i < tk->n_collaborator_ids; i++)
+		if (tk->collaborator_ids[i] == who->user_id)
+			return true;
+	for (size_t i = 0; i < tk->n_email_cc_ids; i++)
+		if (tk->email_cc_ids[i] == who->user_id)
+			return true;
+	return false;
 }
 
 /* Comments, audits and their events share one counter, offset so their

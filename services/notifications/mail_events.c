@@ -12,6 +12,8 @@
  *                             the verifying group
  *   rule.notification         user / group targets → the rule's own text
  *   password.reset            password_reset (the link) → the account
+ *   signin.link               signin_link (a customer's one-time sign-in
+ *                             link to /hc/{locale}/signin/) → the account
  *   email.verification        email_verify (the link) or email_in_use →
  *                             the new address, never the account's own
  * kb.suggested is stored for the request_received mail to pick up. */
@@ -300,6 +302,27 @@ static int on_password_reset(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
+/* The help center's sign-in link: the page's language when the customer
+ * asked from one, else the account's. */
+static int on_signin_link(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__PasswordResetMail *m = hd__password_reset_mail__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!m)
+		return HD_E_DECODE;
+	char url[600];
+	public_link(n,
+		    strncmp(m->locale, "en", 2) == 0 ? "/hc/en/signin/"
+						     : "/hc/ko/signin/",
+		    m->token, url, sizeof url);
+	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
+	int rc =
+		notify_mail_to(n, t, &to, 0, "signin_link",
+			       json_pack("{s:{s:s}}", "signin", "url", url), 0);
+	hd__password_reset_mail__free_unpacked(m, NULL);
+	return rc;
+}
+
 int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	static const struct {
@@ -316,6 +339,7 @@ int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		{"rule.notification", on_rule},
 		{"email.verification", on_email_verification},
 		{"password.reset", on_password_reset},
+		{"signin.link", on_signin_link},
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(ev->type, table[i].type) == 0)

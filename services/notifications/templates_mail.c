@@ -149,6 +149,22 @@ static const mail_tmpl tmpls[] = {
 	 "works once and expires soon.</p><p><a "
 	 "href=\"{{reset.url}}\">{{reset.url}}</a></p><p>If you did not ask "
 	 "for this, ignore this mail; your password stays as it is.</p>"},
+	{"signin_link", "ko", "[하나 데스크] 로그인 링크",
+	 "{{recipient.name}}님, 아래 링크를 열면 고객 센터에 로그인됩니다. "
+	 "링크는 한 번만 쓸 수 있고 곧 만료됩니다.\n\n{{signin.url}}\n\n"
+	 "직접 요청하지 않으셨다면 이 메일을 무시하세요." FOOT_KO,
+	 "<p>{{recipient.name}}님, 아래 링크를 열면 고객 센터에 로그인됩니다. "
+	 "링크는 한 번만 쓸 수 있고 곧 만료됩니다.</p><p><a "
+	 "href=\"{{signin.url}}\">{{signin.url}}</a></p><p>직접 요청하지 "
+	 "않으셨다면 이 메일을 무시하세요.</p>"},
+	{"signin_link", "en", "[Hana Desk] Your sign-in link",
+	 "{{recipient.name}}, open this link to sign in to the help center. "
+	 "It works once and expires soon.\n\n{{signin.url}}\n\nIf you did "
+	 "not ask for this, ignore this mail." FOOT_EN,
+	 "<p>{{recipient.name}}, open this link to sign in to the help "
+	 "center. It works once and expires soon.</p><p><a "
+	 "href=\"{{signin.url}}\">{{signin.url}}</a></p><p>If you did not "
+	 "ask for this, ignore this mail.</p>"},
 	{"email_in_use", "ko", "[하나 데스크] 이메일 주소 변경 요청",
 	 "누군가 이 주소를 다른 하나 데스크 계정의 이메일로 쓰려고 했지만, 이 "
 	 "주소는 이미 다른 계정에서 쓰고 있어 바꾸지 않았습니다. 직접 "

@@ -399,6 +399,31 @@ ROUTES.update({
     "POST /api/v2/hd/viewing/{id}": R(STAFF, objects=["ticket_a"]),
 })
 
+V = {"anon": "403"}  # a visitor's form POST without its visitor token
+
+ROUTES.update({
+    # ---- issue 17: the customers' own pages (portal_*.c). POSTs of people
+    # not signed in need the visitor token of their hc_visitor cookie
+    # (none here: 403, hence over=V); callers signed in by a header pass,
+    # and a form without its fields is a 422 page, a redirect or a 404
+    # page ----
+    "GET /hc/{s}/signin": R(PUBLIC, objects=["ko"]),
+    "POST /hc/{s}/signin": R(SIGNED, objects=["ko"], body="", over=V),
+    "POST /hc/{s}/signin/link": R(SIGNED, objects=["ko"], body="", over=V),
+    "GET /hc/{s}/signin/{s}": R(PUBLIC, objects=["ko", "none"], missing=True),
+    "POST /hc/{s}/signin/{s}": R(SIGNED, objects=["ko", "none"], missing=True, body="", over=V),
+    "POST /hc/{s}/signout": R(SIGNED, objects=["ko"], body="", over=V),
+    # anonymous requests are off in the matrix: visitors see "sign in"
+    "GET /hc/{s}/requests/new": R(PUBLIC, objects=["ko"]),
+    "POST /hc/{s}/requests/new": R(SIGNED, objects=["ko"], body="", over=V),
+    "POST /hc/{s}/requests/deflection/{id}": R(SIGNED, objects=["ko", "deflection"], body="", over=V),
+    # my requests: a visitor is sent to sign-in (a redirect); A's request
+    # is A's alone (agents too see it here only as end-users would)
+    "GET /hc/{s}/requests": R(PUBLIC, objects=["ko"]),
+    "GET /hc/{s}/requests/{id}": R(("anon", "a"), objects=["ko", "ticket_a"]),
+    "POST /hc/{s}/requests/{id}": R(("a",), objects=["ko", "ticket_a"], body="", over=V),
+})
+
 for _key, _row in ROUTES.items():
     _m, _p = _key.split(" ", 1)
     if _row.objects is None:
