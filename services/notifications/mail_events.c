@@ -311,10 +311,10 @@ static int on_signin_link(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (!m)
 		return HD_E_DECODE;
 	char url[600];
-	public_link(n,
-		    strncmp(m->locale, "en", 2) == 0 ? "/hc/en/signin/"
-						     : "/hc/ko/signin/",
-		    m->token, url, sizeof url);
+	notify_public_link(n,
+			   strncmp(m->locale, "en", 2) == 0 ? "/hc/en/signin/"
+							    : "/hc/ko/signin/",
+			   m->token, url, sizeof url);
 	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
 	int rc =
 		notify_mail_to(n, t, &to, 0, "signin_link",
