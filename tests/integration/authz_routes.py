@@ -268,6 +268,7 @@ ROUTES = {
     "POST /api/v2/macros": R(STAFF, body={"macro": {"title": "m", "actions": [{"field": "status", "value": "open"}],
                                                      "restriction": {"type": "User", "id": "{self}"}}}),
     "GET /api/v2/macros/active": R(STAFF),
+    "GET /api/v2/macros/actions": R(STAFF),
     "GET /api/v2/macros/search": R(STAFF, query="?query=M"),
     "GET /api/v2/macros/categories": R(STAFF),
     "GET /api/v2/macros/{id}": R(STAFF),

@@ -1,5 +1,7 @@
 // English, chosen when the browser's first language is English.
+import adminContent from './admin_content.en.js';
 export default {
+  ...adminContent,
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

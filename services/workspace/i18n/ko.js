@@ -1,5 +1,7 @@
 // Korean, the workspace's default language. Keys are shared with en.js.
+import adminContent from './admin_content.ko.js';
 export default {
+  ...adminContent,
   'app.skip': '본문으로 건너뛰기',
   'app.loading': '불러오는 중…',
   'app.error': '오류: {msg}',

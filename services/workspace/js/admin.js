@@ -9,6 +9,10 @@ import { session } from './state.js';
 // One row per section: id (the URL part), group ('settings' or 'reports'),
 // the roles that see it, and its module. Add a section with one row here.
 export const SECTIONS = [
+  { id: 'macros', group: 'settings', roles: ['admin', 'agent'], module: './admin/macros.js' },
+  { id: 'help_center', group: 'settings', roles: ['admin'], module: './admin/help_center.js' },
+  { id: 'cards', group: 'settings', roles: ['admin', 'agent'], module: './admin/cards.js' },
+  { id: 'webhooks', group: 'settings', roles: ['admin'], module: './admin/webhooks.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');
