@@ -24,11 +24,17 @@ function receiver() {
     req.on('data', (c) => parts.push(c));
     req.on('end', () => {
       got.push({ method: req.method, path: req.url, headers: req.headers, body: Buffer.concat(parts).toString('utf8') });
-      res.writeHead(200, { 'content-type': 'text/plain', 'x-receiver': 'admin-content' });
+      const status = srv.statusFor ? srv.statusFor(req.url) : 200;
+      res.writeHead(status, { 'content-type': 'text/plain', 'x-receiver': 'admin-content' });
       res.end('ok');
     });
   });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ got, url: `http://127.0.0.1:${srv.address().port}/hook`, close: () => srv.close() })));
+  // gone: paths answered 410 (a permanent failure: dead at once) until removed.
+  const gone = new Set();
+  srv.statusFor = (path) => (gone.has(path) ? 410 : 200);
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({
+    got, gone, url: `http://127.0.0.1:${srv.address().port}/hook`,
+    base: `http://127.0.0.1:${srv.address().port}`, close: () => srv.close() })));
 }
 
 async function fixtures() {
@@ -211,6 +217,26 @@ async function webhooks(page) {
     await axe(page, 'webhook page');
     await shot(page, 'admin-ko-webhooks', true);
     console.log(`ok webhook ${id}: test call answered 200 and is in the delivery log`);
+
+    // A dead letter: a webhook on ticket creation whose receiver answers
+    // 410 until it is fixed, then replayed from the page.
+    hook.gone.add('/gone');
+    const dead = (await api('POST', '/api/v2/webhooks', { webhook: { name: '사라진 수신처', endpoint: `${hook.base}/gone`,
+      http_method: 'POST', request_format: 'json', status: 'active', subscriptions: ['zen:event-type:ticket.created'] } })).webhook;
+    await api('POST', '/api/v2/tickets', { ticket: { subject: '웹훅 실패 확인', comment: { body: '데드 레터를 만듭니다.' }, requester: { name: '박서준', email: 'seojun@example.com' } } });
+    const letter = await until(async () => ((await api('GET', `/api/v2/hd/webhooks/${dead.id}/dead_letters`)).dead_letters || [])[0], 'a dead letter');
+    await page.goto(new URL(`/agent/#/admin/webhooks/${dead.id}`, process.argv[2]).href);
+    await page.waitForSelector(`#wh-replay-${letter.id}`);
+    check((await page.textContent(`#wh-dead #wh-row-${letter.id}`)).includes('410'), 'the dead letter shows its 410');
+    await axe(page, 'webhook dead letters');
+    hook.gone.delete('/gone');
+    const before = hook.got.filter((g) => g.path === '/gone').length;
+    await page.click(`#wh-replay-${letter.id}`);
+    await until(() => hook.got.filter((g) => g.path === '/gone').length > before, 'the replayed delivery reached the receiver');
+    await until(async () => ((await api('GET', `/api/v2/hd/webhooks/${dead.id}/dead_letters`)).dead_letters || []).length === 0, 'the dead letters are empty after the replay');
+    await page.click('#wh-refresh');
+    await page.waitForFunction((id) => !document.querySelector(`#wh-replay-${id}`), letter.id);
+    console.log(`ok dead letter ${letter.id} replayed from the page`);
   } finally {
     hook.close();
   }

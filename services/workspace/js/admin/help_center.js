@@ -123,6 +123,8 @@ function localeForm(loc, ctx) {
       const res = await post(`${HC}/sections/${ctx.sectionId()}/articles`,
         { article: { ...text, locale: loc, user_segment_id: ctx.segment() }, notify_subscribers: false });
       ctx.article = res.article;
+      const h1 = document.querySelector('.admin-body h1');
+      if (h1) h1.textContent = t('ac.hc.edit', { title: res.article.title });
       history.replaceState(null, '', `#/admin/help_center/article/${res.article.id}`);
     } else if (ctx.trs.has(loc)) {
       await put(`${HC}/articles/${a.id}/translations/${loc}`, { translation: text });
@@ -131,6 +133,9 @@ function localeForm(loc, ctx) {
     }
     const stored = (await get(`${HC}/articles/${ctx.article.id}/translations/${loc}`)).translation;
     ctx.trs.set(loc, stored);
+    // Edit what was stored: the sanitizer's result, not what was typed.
+    title.value = stored.title;
+    bodyEl.value = stored.body;
     replace(state, stateBadge(stored.draft));
     const next = preview(loc, stored);
     prev.replaceWith(next);

@@ -114,7 +114,7 @@ function testPanel(w, onDone) {
     const r = (await post(`${HOOKS}/test?webhook_id=${encodeURIComponent(w.id)}`, { request: pl === undefined ? {} : { payload: pl } })).response;
     const ok = r.status_code >= 200 && r.status_code < 300;
     replace(result,
-      h('p', { class: `badge ${ok ? 'ok' : 'warn'}`, id: 'wh-test-code' }, r.status_code ? t('ac.wh.test_status', { code: r.status_code, ms: r.duration_ms }) : t('ac.wh.test_no_answer', { error: r.error || '' })),
+      h('p', { id: 'wh-test-code' }, h('span', { class: `badge ${ok ? 'ok' : 'warn'}` }, r.status_code ? t('ac.wh.test_status', { code: r.status_code, ms: r.duration_ms }) : t('ac.wh.test_no_answer', { error: r.error || '' }))),
       r.error && r.status_code ? h('p', { class: 'error' }, r.error) : null,
       (r.headers || []).length ? h('details', {}, h('summary', {}, t('ac.wh.test_headers', { n: r.headers.length })),
         h('dl', { class: 'ac-headers' }, r.headers.map((x) => [h('dt', {}, x.key), h('dd', {}, x.value)]))) : null);
