@@ -6,7 +6,8 @@
 // readers get both locales, the script tag is gone); create a knowledge
 // card, edit it, see the diff in the "needs verification" queue and verify
 // it; create a webhook to a local receiver, run the test call and find it in
-// the delivery log. axe-core on every screen; screenshots
+// the delivery log and replay a dead letter; add a support address and ask
+// for its verification. axe-core on every screen; screenshots
 // admin-<ko|en>-<screen>.png.
 //   node tests/browser/admin_content.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]
 import { createServer } from 'node:http';
@@ -242,6 +243,28 @@ async function webhooks(page) {
   }
 }
 
+async function addresses(page) {
+  await page.goto(new URL('/agent/#/admin/addresses', process.argv[2]).href);
+  await page.waitForSelector('#ad-form');
+  await page.fill('#ad-email', 'not-an-address');
+  await page.click('#ad-add');
+  await page.waitForSelector('#ad-email[aria-invalid="true"]');
+  check((await page.textContent('#ad-email-err')).includes('email'), 'the API\'s message is shown beside the e-mail');
+  await page.fill('#ad-email', 'Help@Hana.example');
+  await page.fill('#ad-name', '하나 고객센터');
+  await page.click('#ad-add');
+  const a = await until(async () => ((await api('GET', '/api/v2/recipient_addresses')).recipient_addresses || [])[0], 'the support address exists');
+  check(a.email === 'help@hana.example' && a.default && a.forwarding_status === 'unknown', `stored lower-cased, the default: ${JSON.stringify(a)}`);
+  await page.waitForSelector(`#ad-verify-${a.id}`);
+  await page.click(`#ad-verify-${a.id}`);
+  await page.waitForFunction((id) => /전달 기다리는 중/.test(document.querySelector(`#ad-state-${id}`)?.textContent || ''), a.id);
+  const after = (await api('GET', `/api/v2/recipient_addresses/${a.id}`)).recipient_address;
+  check(after.forwarding_status === 'waiting', 'verifying waits for the forwarded mail');
+  await axe(page, 'support addresses');
+  await shot(page, 'admin-ko-addresses');
+  console.log(`ok support address ${a.id} added and waiting for its forwarded check mail`);
+}
+
 async function english(articleId) {
   const { page, problems } = await launch('en-US');
   await signInWorkspace(page, ADMIN.email, ADMIN.password);
@@ -268,6 +291,7 @@ run('admin_content', async () => {
     articleId = await helpCenter(page);
     await cards(page, fx);
     await webhooks(page);
+    await addresses(page);
   } catch (e) {
     // What the screen said when a step failed, to tell a wrong wait from an
     // error the page showed.

@@ -5,8 +5,9 @@ and applies it on a ticket page, accepts a macro proposed from a solved
 ticket, writes a help-center article in Korean and English and publishes
 both (checked anonymously through the API; the body stored sanitized),
 creates and edits a knowledge card and verifies it from the queue after
-seeing the diff, and creates a webhook to a local receiver whose test call
-shows in the delivery log. axe-core on each screen; screenshots
+seeing the diff, creates a webhook to a local receiver whose test call
+shows in the delivery log and replays a dead letter of another, and adds a
+support address and asks for its verification. axe-core on each screen; screenshots
 build/screenshots/admin-*.png (tests/browser/admin_content.mjs)."""
 import os
 
@@ -14,7 +15,7 @@ from browser import SHOTS, run_script
 from harness import Suite
 
 SCREENS = ("admin-ko-macros.png", "admin-ko-article.png", "admin-ko-cards.png",
-           "admin-ko-webhooks.png", "admin-en-article.png")
+           "admin-ko-webhooks.png", "admin-en-article.png", "admin-ko-addresses.png")
 
 
 def test_admin_content_in_chromium(ctx):

@@ -13,6 +13,7 @@ export const SECTIONS = [
   { id: 'help_center', group: 'settings', roles: ['admin'], module: './admin/help_center.js' },
   { id: 'cards', group: 'settings', roles: ['admin', 'agent'], module: './admin/cards.js' },
   { id: 'webhooks', group: 'settings', roles: ['admin'], module: './admin/webhooks.js' },
+  { id: 'addresses', group: 'settings', roles: ['admin'], module: './admin/addresses.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');
