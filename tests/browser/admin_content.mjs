@@ -11,7 +11,7 @@
 // admin-<ko|en>-<screen>.png.
 //   node tests/browser/admin_content.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]
 import { createServer } from 'node:http';
-import { setup, check, until, api, raw, launch, shot, axe, signInWorkspace, run } from './lib.mjs';
+import { setup, check, until, api, raw, launch, shot, axe, signInWorkspace, run, basicAuth } from './lib.mjs';
 
 setup(process.argv.slice(2));
 const ADMIN = { email: 'jiwoo.han@example.com', name: '한지우', password: 'Hana-admin-pw-2026!' };
@@ -265,6 +265,38 @@ async function addresses(page) {
   console.log(`ok support address ${a.id} added and waiting for its forwarded check mail`);
 }
 
+// An agent sees only what the API lets agents do: macros (personal) and
+// cards; the admin-only sections are not offered.
+async function agentView() {
+  const AGENT = { email: 'dohyun.lee@example.com', name: '이도현', password: 'Hana-agent-pw-2026!' };
+  const u = (await api('POST', '/api/v2/users/create_or_update', { user: { name: AGENT.name, email: AGENT.email, role: 'agent' } })).user;
+  await api('PUT', `/api/v2/users/${u.id}/password`, { password: AGENT.password });
+  const { page, problems } = await launch('ko-KR');
+  await signInWorkspace(page, AGENT.email, AGENT.password);
+  await page.goto(new URL('/agent/#/admin/webhooks', process.argv[2]).href);
+  await page.waitForSelector('#mc-list');
+  const menu = await page.$$eval('.admin-menu a', (as) => as.map((a) => a.getAttribute('href')));
+  check(menu.join(' ') === '#/admin/macros #/admin/cards', `an agent is offered macros and cards only: ${menu}`);
+  await page.click('#mc-new');
+  await page.waitForSelector('#mc-form');
+  const scopes = await page.$$eval('#mc-scope option', (os) => os.map((o) => o.value));
+  check(scopes.join() === 'personal' && await page.isDisabled('#mc-active'), `an agent writes personal macros only: ${scopes}`);
+  await page.fill('#mc-title', '내 인사말');
+  await page.selectOption('#mc-act-field-0', 'comment_value');
+  await page.fill('#mc-act-value-0', '안녕하세요, 상담원 이도현입니다.');
+  await page.click('#mc-save');
+  await page.waitForFunction(() => /#\/admin\/macros\/\d+$/.test(location.hash));
+  const id = Number((await page.evaluate(() => location.hash)).split('/').pop());
+  const m = (await api('GET', `/api/v2/macros/${id}`, undefined, basicAuth(AGENT.email, AGENT.password))).macro;
+  check((await raw('GET', `/api/v2/macros/${id}`)).status === 404, 'no one else sees a personal macro, admins neither');
+  check(m.restriction && m.restriction.type === 'User' && m.restriction.id === u.id, `the agent's macro is personal: ${JSON.stringify(m.restriction)}`);
+  await axe(page, 'macro editor (agent)');
+  const errors = problems.filter((p) => !/Failed to load resource/.test(p));
+  check(!errors.length, `no script errors (agent): ${errors.join(' | ')}`);
+  await page.context().close();
+  console.log('ok an agent gets macros (personal) and cards only');
+}
+
 async function english(articleId) {
   const { page, problems } = await launch('en-US');
   await signInWorkspace(page, ADMIN.email, ADMIN.password);
@@ -306,5 +338,6 @@ run('admin_content', async () => {
   const errors = problems.filter((p) => !/Failed to load resource/.test(p));
   check(!errors.length, `no script errors: ${errors.join(' | ')}`);
   await page.context().close();
+  await agentView();
   await english(articleId);
 });
