@@ -188,6 +188,16 @@ async function cards(page, fx) {
   const verified = (await api('GET', `/api/v2/hd/cards/${id}`)).card;
   check(verified.state === 'verified' && verified.last_verified_by_id === fx.admin.id, 'the card is verified by the admin');
   console.log(`ok card ${id} edited, its diff seen in the queue, verified`);
+
+  // An admin deletes a card after confirming.
+  const gone = (await api('POST', '/api/v2/hd/cards', { card: { title: '지난 행사 안내', content: '종료된 행사입니다.' } })).card;
+  await page.goto(new URL(`/agent/#/admin/cards/${gone.id}`, process.argv[2]).href);
+  await page.waitForSelector('#cd-delete');
+  page.once('dialog', (d) => d.accept());
+  await page.click('#cd-delete');
+  await page.waitForSelector('#cd-list');
+  check((await raw('GET', `/api/v2/hd/cards/${gone.id}`)).status === 404, 'the deleted card is gone');
+  console.log(`ok card ${gone.id} deleted`);
 }
 
 async function webhooks(page) {

@@ -217,4 +217,7 @@ export default {
   'ac.ad.status.waiting': 'Waiting for the forwarded mail',
   'ac.ad.status.verified': 'Verified',
   'ac.ad.status.failed': 'Failed',
+  'ac.hc.delete': 'Delete the article',
+  'ac.hc.confirm_delete': 'Delete the article "{title}" in every language?',
+  'ac.cards.confirm_delete': 'Delete the card "{title}"?',
 };

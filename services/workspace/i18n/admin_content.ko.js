@@ -217,4 +217,7 @@ export default {
   'ac.ad.status.waiting': '전달 기다리는 중',
   'ac.ad.status.verified': '확인됨',
   'ac.ad.status.failed': '실패',
+  'ac.hc.delete': '문서 삭제',
+  'ac.hc.confirm_delete': '문서 "{title}"을(를) 모든 언어에서 삭제할까요?',
+  'ac.cards.confirm_delete': '카드 "{title}"을(를) 삭제할까요?',
 };

@@ -10,7 +10,8 @@
 //   #/admin/cards/<id>      one card
 import { t, fmtDate } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { get, post, put } from '../api.js';
+import { get, post, put, api } from '../api.js';
+import { session } from '../state.js';
 import { field, input, select, showErrors, clearErrors, statusLine, say, busy, heading, link, table, staffOptions, groupOptions } from './content_kit.js';
 
 const CARDS = '/api/v2/hd/cards';
@@ -74,6 +75,8 @@ async function editor(body, card) {
   const days = input({ type: 'number', min: 1, max: 3650, value: c.verification_interval_days || 90 });
   const status = statusLine('cd-status');
   const save = h('button', { type: 'submit', id: 'cd-save', class: 'primary' }, t('ac.save'));
+  // Deleting is the admins' (the API's rule); agents keep cards up to date.
+  const del = card && session.user?.role === 'admin' ? h('button', { type: 'button', id: 'cd-delete', class: 'danger' }, t('ac.delete')) : null;
   const info = card ? h('p', { class: 'meta', id: 'cd-info' }, stateBadge(card.state), ' ',
     t('ac.cards.info', { version: card.version, verified: card.last_verified_at ? fmtDate(card.last_verified_at) : '–' })) : null;
   replace(form,
@@ -83,7 +86,7 @@ async function editor(body, card) {
     field('cd-verifier-kind', t('ac.cards.verifier_kind'), kind),
     userField, groupField,
     field('cd-verification_interval_days', t('ac.cards.interval'), days, t('ac.cards.interval_hint')),
-    h('div', { class: 'ac-buttons' }, save, link('#/admin/cards', t('ac.back')),
+    h('div', { class: 'ac-buttons' }, save, del, link('#/admin/cards', t('ac.back')),
       card && card.state !== 'verified' ? link('#/admin/cards/queue', t('ac.cards.queue')) : null),
     status);
   replace(body, heading(card ? t('ac.cards.edit', { title: card.title }) : t('ac.cards.new')), tabs(null), info, form);
@@ -100,6 +103,11 @@ async function editor(body, card) {
       else if (info) replace(info, stateBadge(saved.card.state), ' ', t('ac.cards.info', { version: saved.card.version, verified: saved.card.last_verified_at ? fmtDate(saved.card.last_verified_at) : '–' }));
     }, (e) => showErrors(form, 'cd', e, status));
   });
+  if (del) del.addEventListener('click', () => busy(del, async () => {
+    if (!confirm(t('ac.cards.confirm_delete', { title: card.title }))) return;
+    await api('DELETE', `${CARDS}/${card.id}`);
+    location.hash = '#/admin/cards';
+  }, (e) => say(status, e.message, true)));
   title.focus();
 }
 

@@ -8,7 +8,7 @@
 //   #/admin/help_center/article/<id>     one article
 import { t, fmtDate } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { get, post, put } from '../api.js';
+import { get, post, put, api } from '../api.js';
 import { field, input, select, showErrors, clearErrors, statusLine, say, busy, heading, link, renderHtml } from './content_kit.js';
 
 const HC = '/api/v2/help_center';
@@ -155,12 +155,18 @@ async function editor(body, article, sectionId) {
   const segSel = select([['', t('ac.hc.everyone')], [String(SIGNED_IN), t('ac.hc.signed_in')]], article && article.user_segment_id ? String(SIGNED_IN) : '');
   const metaStatus = statusLine('hc-meta-status');
   const metaSave = h('button', { type: 'submit', id: 'hc-meta-save', disabled: article ? null : true }, t('ac.save'));
-  replace(metaForm, field('hc-section_id', t('ac.hc.section'), secSel), field('hc-user_segment_id', t('ac.hc.segment'), segSel), metaSave, metaStatus);
+  const del = h('button', { type: 'button', id: 'hc-delete', class: 'danger', hidden: article ? null : true }, t('ac.hc.delete'));
+  replace(metaForm, field('hc-section_id', t('ac.hc.section'), secSel), field('hc-user_segment_id', t('ac.hc.segment'), segSel), metaSave, del, metaStatus);
+  del.addEventListener('click', () => busy(del, async () => {
+    if (!confirm(t('ac.hc.confirm_delete', { title: ctx.article.title }))) return;
+    await api('DELETE', `${HC}/articles/${ctx.article.id}`);
+    location.hash = '#/admin/help_center';
+  }, (e) => say(metaStatus, e.message, true)));
   const ctx = {
     article, trs,
     sectionId: () => Number(secSel.value) || 0,
     segment: () => (segSel.value ? Number(segSel.value) : null),
-    onSaved: () => { metaSave.disabled = false; },
+    onSaved: () => { metaSave.disabled = false; del.hidden = false; },
   };
   metaForm.addEventListener('submit', (ev) => {
     ev.preventDefault();
