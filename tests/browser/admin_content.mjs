@@ -126,6 +126,12 @@ async function helpCenter(page) {
   await page.fill('#hc-sec-name', '로그인과 비밀번호');
   await page.click('#hc-sec-add');
   const sec = await until(async () => ((await api('GET', `${HC}/sections`)).sections || []).find((s) => s.name === '로그인과 비밀번호'), 'the section exists');
+  await page.waitForSelector(`#hc-cat-rename-${sec.category_id}`);
+  await page.click(`#hc-cat-rename-${sec.category_id}`);
+  await page.fill(`#hc-cat-${sec.category_id}-name`, '계정 관리');
+  await page.press(`#hc-cat-${sec.category_id}-name`, 'Enter');
+  await page.waitForFunction((id) => document.querySelector(`#hc-cat-${id} h2`)?.textContent === '계정 관리', sec.category_id);
+  check((await api('GET', `${HC}/categories/${sec.category_id}`)).category.name === '계정 관리', 'the category is renamed');
   await page.click(`#hc-new-in-${sec.id}`);
   await page.waitForSelector('#hc-ko-form');
   await page.fill('#hc-ko-title', '비밀번호 바꾸기');

@@ -220,4 +220,8 @@ export default {
   'ac.hc.delete': 'Delete the article',
   'ac.hc.confirm_delete': 'Delete the article "{title}" in every language?',
   'ac.cards.confirm_delete': 'Delete the card "{title}"?',
+  'ac.hc.rename': 'Rename',
+  'ac.hc.deleted': 'Deleted "{name}".',
+  'ac.hc.confirm_delete_category': 'Delete the category "{name}"? Its sections and articles are deleted with it.',
+  'ac.hc.confirm_delete_section': 'Delete the section "{name}"? Its articles are deleted with it.',
 };

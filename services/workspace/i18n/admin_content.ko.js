@@ -220,4 +220,8 @@ export default {
   'ac.hc.delete': '문서 삭제',
   'ac.hc.confirm_delete': '문서 "{title}"을(를) 모든 언어에서 삭제할까요?',
   'ac.cards.confirm_delete': '카드 "{title}"을(를) 삭제할까요?',
+  'ac.hc.rename': '이름 바꾸기',
+  'ac.hc.deleted': '"{name}"을(를) 삭제했습니다.',
+  'ac.hc.confirm_delete_category': '카테고리 "{name}"을(를) 삭제할까요? 안의 섹션과 문서도 함께 삭제됩니다.',
+  'ac.hc.confirm_delete_section': '섹션 "{name}"을(를) 삭제할까요? 안의 문서도 함께 삭제됩니다.',
 };

@@ -36,14 +36,52 @@ async function all(path, key) {
 
 const stateBadge = (draft) => h('span', { class: `badge ${draft ? 'warn' : 'ok'}` }, draft ? t('ac.hc.draft') : t('ac.hc.published'));
 
+// A category's or section's heading with rename and delete (the API
+// deletes what is inside with it, so the confirmation says so).
+function named(kind, obj, tag, extra, refresh, status) {
+  const path = `${HC}/${kind === 'cat' ? 'categories' : 'sections'}/${obj.id}`;
+  const key = kind === 'cat' ? 'category' : 'section';
+  const wrap = h('div', { class: 'ac-named' });
+  const show = () => {
+    const rename = h('button', { type: 'button', class: 'ac-small', id: `hc-${kind}-rename-${obj.id}` }, t('ac.hc.rename'));
+    const del = h('button', { type: 'button', class: 'ac-small danger', id: `hc-${kind}-delete-${obj.id}` }, t('ac.delete'));
+    rename.addEventListener('click', edit);
+    del.addEventListener('click', () => busy(del, async () => {
+      if (!confirm(t(`ac.hc.confirm_delete_${key}`, { name: obj.name }))) return;
+      await api('DELETE', path);
+      await refresh(t('ac.hc.deleted', { name: obj.name }));
+    }, (e) => say(status, e.message, true)));
+    replace(wrap, h(tag, {}, obj.name), ' ', rename, ' ', del, extra ? [' ', extra] : null);
+  };
+  function edit() {
+    const form = h('form', { class: 'ac-inline', id: `hc-${kind}-form-${obj.id}` });
+    const name = input({ value: obj.name, autocomplete: 'off' });
+    const cancel = h('button', { type: 'button' }, t('app.cancel'));
+    cancel.addEventListener('click', show);
+    replace(form, field(`hc-${kind}-${obj.id}-name`, t(`ac.hc.${key}_name`), name), h('button', { type: 'submit', class: 'primary' }, t('ac.save')), cancel);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      busy(form.querySelector('button[type=submit]'), async () => {
+        await put(path, { [key]: { name: name.value } });
+        await refresh(t('ac.saved'));
+      }, (e) => showErrors(form, `hc-${kind}-${obj.id}`, e, status));
+    });
+    replace(wrap, form);
+    name.focus();
+  }
+  show();
+  return wrap;
+}
+
 async function overview(body) {
   const [cats, secs] = await Promise.all([all(`${HC}/categories`, 'categories'), all(`${HC}/sections`, 'sections')]);
   const arts = new Map(await Promise.all(secs.map(async (s) => [s.id, await all(`${HC}/sections/${s.id}/articles`, 'articles')])));
   const status = statusLine('hc-status');
+  const refresh = async (msg) => { await overview(body); say(document.getElementById('hc-status'), msg); };
   const tree = h('ul', { id: 'hc-tree', class: 'ac-tree' }, cats.map((c) => h('li', { id: `hc-cat-${c.id}` },
-    h('h2', {}, c.name),
+    named('cat', c, 'h2', null, refresh, status),
     h('ul', {}, secs.filter((s) => s.category_id === c.id).map((s) => h('li', { id: `hc-sec-${s.id}` },
-      h('h3', {}, s.name, ' ', link(`#/admin/help_center/new?section=${s.id}`, t('ac.hc.new_article'), { class: 'ac-small', id: `hc-new-in-${s.id}` })),
+      named('sec', s, 'h3', link(`#/admin/help_center/new?section=${s.id}`, t('ac.hc.new_article'), { class: 'ac-small', id: `hc-new-in-${s.id}` }), refresh, status),
       h('ul', { class: 'ac-articles' }, (arts.get(s.id) || []).map((a) => h('li', {},
         link(`#/admin/help_center/article/${a.id}`, a.title, { id: `hc-open-${a.id}` }), ' ', stateBadge(a.draft),
         ' ', h('span', { class: 'meta' }, `${a.locale} · ${fmtDate(a.updated_at)}`))))))))));
