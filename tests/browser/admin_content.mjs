@@ -213,17 +213,25 @@ async function webhooks(page) {
     await page.waitForSelector('#wh-form');
     await page.fill('#wh-name', '주문 시스템 알림');
     await page.fill('#wh-endpoint', hook.url);
+    await page.click('#wh-add-header');
+    await page.fill('#wh-hdr-name-0', 'X-Shop Id');
+    await page.fill('#wh-hdr-value-0', 'hana-01');
+    await page.click('#wh-save');
+    await page.waitForSelector('#wh-custom_headers[aria-invalid="true"]');
+    check((await page.textContent('#wh-custom_headers-err')).includes('header'), 'a bad header name is refused beside the headers');
+    await page.fill('#wh-hdr-name-0', 'X-Shop-Id');
     await page.click('#wh-save');
     await page.waitForFunction(() => /#\/admin\/webhooks\/[^/]+$/.test(location.hash) && !location.hash.endsWith('/new'));
     const id = (await page.evaluate(() => location.hash)).split('/').pop();
     const w = (await api('GET', `/api/v2/webhooks/${id}`)).webhook;
-    check(w.endpoint === hook.url && w.status === 'active', 'the webhook is stored active');
+    check(w.endpoint === hook.url && w.status === 'active' && w.custom_headers['X-Shop-Id'] === 'hana-01', `the webhook is stored active with its header: ${JSON.stringify(w)}`);
     await page.waitForSelector('#wh-test');
     await page.click('#wh-test');
     await page.waitForSelector('#wh-test-code');
     check((await page.textContent('#wh-test-code')).includes('200'), `the test call answered 200: ${await page.textContent('#wh-test-result')}`);
     const got = await until(() => hook.got.find((g) => g.body.includes('webhook.test')), 'the receiver got the test call');
-    check(got.method === 'POST' && got.headers['x-zendesk-webhook-signature'] !== undefined, `the test call is signed: ${JSON.stringify(got.headers)}`);
+    check(got.method === 'POST' && got.headers['x-zendesk-webhook-signature'] !== undefined && got.headers['x-shop-id'] === 'hana-01',
+      `the test call is signed and carries the custom header: ${JSON.stringify(got.headers)}`);
     await page.waitForSelector('#wh-log tbody tr[id^="wh-row-"]');
     const row = await page.textContent('#wh-log tbody tr[id^="wh-row-"]');
     check(row.includes('테스트 호출') && row.includes('200'), `the delivery log shows the test call: ${row}`);

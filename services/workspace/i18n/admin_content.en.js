@@ -224,4 +224,8 @@ export default {
   'ac.hc.deleted': 'Deleted "{name}".',
   'ac.hc.confirm_delete_category': 'Delete the category "{name}"? Its sections and articles are deleted with it.',
   'ac.hc.confirm_delete_section': 'Delete the section "{name}"? Its articles are deleted with it.',
+  'ac.wh.headers': 'Custom headers',
+  'ac.wh.add_header': 'Add a header',
+  'ac.wh.header_name': 'Header {n}: name',
+  'ac.wh.header_value': 'Header {n}: value',
 };

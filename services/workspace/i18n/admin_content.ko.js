@@ -224,4 +224,8 @@ export default {
   'ac.hc.deleted': '"{name}"을(를) 삭제했습니다.',
   'ac.hc.confirm_delete_category': '카테고리 "{name}"을(를) 삭제할까요? 안의 섹션과 문서도 함께 삭제됩니다.',
   'ac.hc.confirm_delete_section': '섹션 "{name}"을(를) 삭제할까요? 안의 문서도 함께 삭제됩니다.',
+  'ac.wh.headers': '추가 헤더',
+  'ac.wh.add_header': '헤더 추가',
+  'ac.wh.header_name': '헤더 {n}: 이름',
+  'ac.wh.header_value': '헤더 {n}: 값',
 };

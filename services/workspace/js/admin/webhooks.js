@@ -50,6 +50,27 @@ function hookForm(w, onSaved) {
       h('input', { type: 'checkbox', id: `wh-sub-${i}`, value: e, checked: subs.has(e) ? true : null }),
       h('label', { for: `wh-sub-${i}` }, eventLabel(e)))),
     h('p', { id: 'wh-subscriptions-err', class: 'error ac-err', 'aria-live': 'polite' }));
+  // Custom headers: name/value rows (the API refuses bad names, CR/LF and
+  // its own signature headers, naming custom_headers).
+  const hdrBox = h('ol', { class: 'ac-actions', id: 'wh-headers' });
+  let nh = 0;
+  const hdrRow = (k, v) => {
+    const i = nh++;
+    const row = h('li', { class: 'ac-action' },
+      input({ id: `wh-hdr-name-${i}`, value: k, autocomplete: 'off', 'aria-label': t('ac.wh.header_name', { n: i + 1 }) }),
+      input({ id: `wh-hdr-value-${i}`, value: v, autocomplete: 'off', 'aria-label': t('ac.wh.header_value', { n: i + 1 }) }));
+    const rm = h('button', { type: 'button', class: 'ac-small' }, t('ac.remove'));
+    rm.addEventListener('click', () => row.remove());
+    row.append(rm);
+    hdrBox.append(row);
+    return row;
+  };
+  for (const [k, v] of Object.entries(w.custom_headers || {})) hdrRow(k, v);
+  const addHdr = h('button', { type: 'button', id: 'wh-add-header' }, t('ac.wh.add_header'));
+  addHdr.addEventListener('click', () => hdrRow('', '').querySelector('input').focus());
+  const headers = h('fieldset', { class: 'ac-fieldset', id: 'wh-custom_headers', 'aria-describedby': 'wh-custom_headers-err' },
+    h('legend', {}, t('ac.wh.headers')), hdrBox,
+    h('p', { id: 'wh-custom_headers-err', class: 'error ac-err', 'aria-live': 'polite' }), addHdr);
   const auth = w.authentication || {};
   const authType = select([['', t('ac.wh.auth.none')], ['bearer_token', t('ac.wh.auth.bearer_token')], ['basic_auth', t('ac.wh.auth.basic_auth')], ['api_key', t('ac.wh.auth.api_key')]], auth.type || '');
   const secret1 = input({ autocomplete: 'off', value: (auth.data && (auth.data.username || auth.data.name)) || '' });
@@ -70,12 +91,16 @@ function hookForm(w, onSaved) {
     field('wh-status', t('ac.wh.status'), status),
     events,
     field('wh-authentication', t('ac.wh.auth.type'), authType), f1, f2,
+    headers,
     h('div', { class: 'ac-buttons' }, save, del, link('#/admin/webhooks', t('ac.back'))), st);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     clearErrors(form);
     const out = { name: name.value, endpoint: endpoint.value, http_method: method.value, request_format: format.value, status: status.value,
-      subscriptions: [...form.querySelectorAll('[id^="wh-sub-"]:checked')].map((c) => c.value) };
+      subscriptions: [...form.querySelectorAll('[id^="wh-sub-"]:checked')].map((c) => c.value),
+      custom_headers: Object.fromEntries([...hdrBox.querySelectorAll('li')]
+        .map((li) => [li.querySelector('[id^="wh-hdr-name-"]').value.trim(), li.querySelector('[id^="wh-hdr-value-"]').value])
+        .filter(([k]) => k)) };
     const at = authType.value;
     if (at && (secret2.value || !w.id || at !== auth.type)) {
       const data = at === 'bearer_token' ? { token: secret2.value } : at === 'basic_auth' ? { username: secret1.value, password: secret2.value } : { name: secret1.value, value: secret2.value };
