@@ -237,6 +237,10 @@ async function webhooks(page) {
     check(row.includes('테스트 호출') && row.includes('200'), `the delivery log shows the test call: ${row}`);
     const inv = (await api('GET', `/api/v2/webhooks/${id}/invocations`)).invocations;
     check(inv.length === 1 && inv[0].status === 'success' && inv[0].event_type === 'zen:event-type:webhook.test', `the API lists the test: ${JSON.stringify(inv)}`);
+    await page.click('#wh-secret-show');
+    await page.waitForSelector('#wh-secret code');
+    const secret = (await api('GET', `/api/v2/webhooks/${id}/signing_secret`)).signing_secret.secret;
+    check(await page.textContent('#wh-secret code') === secret, 'the page shows the signing secret on request');
     await page.click('#wh-log tbody tr[id^="wh-row-"] button');
     await page.waitForSelector('#wh-log .ac-attempts li');
     await axe(page, 'webhook page');

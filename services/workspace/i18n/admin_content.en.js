@@ -228,4 +228,10 @@ export default {
   'ac.wh.add_header': 'Add a header',
   'ac.wh.header_name': 'Header {n}: name',
   'ac.wh.header_value': 'Header {n}: value',
+  'ac.macros.usage_7d': 'Uses (7 days)',
+  'ac.wh.secret': 'Signing secret',
+  'ac.wh.secret_help': 'Receivers check the X-Zendesk-Webhook-Signature header with this key (HMAC-SHA256).',
+  'ac.wh.secret_show': 'Show the secret',
+  'ac.wh.secret_reset': 'Make a new secret',
+  'ac.wh.secret_confirm': 'Make a new secret? Receivers checking with the current one fail at once.',
 };

@@ -228,4 +228,10 @@ export default {
   'ac.wh.add_header': '헤더 추가',
   'ac.wh.header_name': '헤더 {n}: 이름',
   'ac.wh.header_value': '헤더 {n}: 값',
+  'ac.macros.usage_7d': '7일 사용',
+  'ac.wh.secret': '서명 비밀키',
+  'ac.wh.secret_help': '받는 쪽은 이 키로 X-Zendesk-Webhook-Signature 헤더를 확인합니다 (HMAC-SHA256).',
+  'ac.wh.secret_show': '비밀키 보기',
+  'ac.wh.secret_reset': '새 비밀키 만들기',
+  'ac.wh.secret_confirm': '새 비밀키를 만들까요? 지금 키로 확인하는 받는 쪽은 바로 실패합니다.',
 };

@@ -37,7 +37,7 @@ function scopeOf(m) {
 
 async function allMacros(query = '') {
   const out = [];
-  let path = `/api/v2/macros?per_page=100${query}`;
+  let path = `/api/v2/macros?per_page=100&include=usage_7d${query}`;
   for (let i = 0; path && i < 20; i++) {
     const d = await get(path);
     out.push(...(d.macros || []));
@@ -56,11 +56,12 @@ async function list(body) {
     h('td', {}, scopeOf(m)),
     h('td', {}, m.active ? t('ac.yes') : t('ac.no')),
     h('td', {}, String((m.actions || []).length)),
+    h('td', {}, String(m.usage_7d ?? 0)),
     h('td', {}, fmtDate(m.updated_at))));
   replace(body,
     heading(t('admin.section.macros'), link('#/admin/macros/new', t('ac.macros.new'), { id: 'mc-new', class: 'button primary' })),
     tabs('list', pending),
-    table(t('ac.macros.caption', { n: rows.length }), [t('ac.macros.title'), t('ac.macros.scope'), t('ac.macros.active'), t('ac.macros.actions'), t('ac.updated')], rows, { id: 'mc-list' }));
+    table(t('ac.macros.caption', { n: rows.length }), [t('ac.macros.title'), t('ac.macros.scope'), t('ac.macros.active'), t('ac.macros.actions'), t('ac.macros.usage_7d'), t('ac.updated')], rows, { id: 'mc-list' }));
   body.querySelector('h1').focus();
 }
 

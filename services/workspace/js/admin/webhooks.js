@@ -127,7 +127,25 @@ async function editor(body, w) {
   form.querySelector('input').focus();
 }
 
-// ---- test, log, dead letters ----
+// ---- signing secret, test, log, dead letters ----
+
+// The signing secret receivers check X-Zendesk-Webhook-Signature with:
+// shown on request only, and replaceable (the old one stops at once).
+function secretPanel(w) {
+  const slot = h('p', { id: 'wh-secret', 'aria-live': 'polite' });
+  const show = h('button', { type: 'button', id: 'wh-secret-show' }, t('ac.wh.secret_show'));
+  const reset = h('button', { type: 'button', id: 'wh-secret-reset', class: 'danger' }, t('ac.wh.secret_reset'));
+  const showSecret = (s) => replace(slot, h('code', { class: 'ac-code' }, s.secret), ' ', h('span', { class: 'meta' }, s.algorithm));
+  show.addEventListener('click', () => busy(show, async () => showSecret((await get(`${HOOKS}/${w.id}/signing_secret`)).signing_secret),
+    (e) => say(slot, e.message, true)));
+  reset.addEventListener('click', () => busy(reset, async () => {
+    if (!confirm(t('ac.wh.secret_confirm'))) return;
+    showSecret((await post(`${HOOKS}/${w.id}/signing_secret`)).signing_secret);
+  }, (e) => say(slot, e.message, true)));
+  return h('section', { 'aria-labelledby': 'wh-secret-h' },
+    h('h2', { id: 'wh-secret-h' }, t('ac.wh.secret')), h('p', { class: 'meta' }, t('ac.wh.secret_help')),
+    h('div', { class: 'ac-buttons' }, show, reset), slot);
+}
 
 function testPanel(w, onDone) {
   const payload = h('textarea', { rows: 4, class: 'ac-code', spellcheck: 'false' }, '{"type":"zen:event-type:webhook.test","detail":{"message":"웹훅 테스트"}}');
@@ -207,6 +225,7 @@ async function page(body, w) {
   replace(body,
     heading(t('ac.wh.edit', { name: w.name })),
     h('details', { id: 'wh-settings', class: 'ac-details' }, h('summary', {}, t('ac.wh.settings')), form),
+    secretPanel(w),
     testPanel(w, refresh),
     h('section', { 'aria-labelledby': 'wh-log-h' }, h('h2', { id: 'wh-log-h' }, t('ac.wh.log')), reload, status, logSlot),
     h('section', { 'aria-labelledby': 'wh-dead-h' }, h('h2', { id: 'wh-dead-h' }, t('ac.wh.dead')), h('p', { class: 'meta' }, t('ac.wh.dead_help')), deadSlot));
