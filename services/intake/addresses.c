@@ -260,17 +260,36 @@ static int addresses_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 typedef struct one_job {
 	hd_rpc_rep *rep;
 	uint64_t id;
-	bool del;
 	hd_buf result;
 } one_job;
 
+/* Deleting the default makes the oldest remaining address the default. */
 static int delete_write(hd_txn *t, void *arg)
 {
 	one_job *j = arg;
+	addr_set s = {0};
 	uint8_t k[8];
+	bool was_default = false, found = false;
+	int rc = scan_all(t, &s);
+	for (size_t i = 0; !rc && i < s.n; i++)
+		if (s.v[i]->id == j->id) {
+			found = true;
+			was_default = s.v[i]->is_default;
+		}
+	if (!rc && !found)
+		rc = not_found(j->rep);
 	hd_key_u64(k, j->id);
-	int rc = hd_txn_del(t, addr_dbi, k, sizeof k);
-	return rc == HD_E_NOTFOUND ? hd_txn_fail(t, not_found(j->rep)) : rc;
+	if (!rc)
+		rc = hd_txn_del(t, addr_dbi, k, sizeof k);
+	for (size_t i = 0; !rc && was_default && i < s.n; i++)
+		if (s.v[i]->id != j->id) {
+			s.v[i]->is_default = 1;
+			s.v[i]->updated_at = hd_wall_ms();
+			rc = hd_txn_put_pb_id(t, addr_dbi, s.v[i]->id, s.v[i]);
+			break;
+		}
+	set_free(&s);
+	return rc ? hd_txn_fail(t, rc) : t->rc;
 }
 
 /* A fresh token and address.verify, unless a mail went out within the
@@ -321,7 +340,7 @@ static int run_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	intake *in = ctx;
 	Hd__RecipientAddressRequest *q = NULL;
 	int rc = intake_dir_open(in, req, rep, &admin_rpc, (void **)&q);
-	one_job j = {rep, q ? q->id : 0, fn == delete_write, {0}};
+	one_job j = {rep, q ? q->id : 0, {0}};
 	if (!rc)
 		rc = intake_dir_run(in, rep, fn, &j, &j.result);
 	hd__recipient_address_request__free_unpacked(q, NULL);

@@ -184,6 +184,9 @@ def test_support_address_verified_by_forwarding(ctx):
             assert r.json["recipient_address"]["forwarding_status"] == "unknown", r
             assert c.request("DELETE", f"{path}/{billing['id']}").status == 204
             assert c.request("GET", f"{path}/{billing['id']}").status == 404
+            # The default went with it: the one left is the default now.
+            lst = c.request("GET", path).json["recipient_addresses"]
+            assert [(a["email"], a["default"]) for a in lst] == [("desk@hana.example", True)], lst
             assert c.request("PUT", f"{path}/{billing['id']}/verify", {}).status == 404
         finally:
             sink.close()
