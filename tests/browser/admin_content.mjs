@@ -334,6 +334,11 @@ async function english(articleId) {
   check((await page.textContent('.admin-menu')).includes('Knowledge cards'), 'the menu is in English');
   await axe(page, 'article editor (en)');
   await shot(page, 'admin-en-article', true);
+  for (const [hash, sel] of [['macros', '#mc-list'], ['cards', '#cd-list'], ['webhooks', '#wh-list'], ['addresses', '#ad-list'], ['help_center', '#hc-tree']]) {
+    await page.goto(new URL(`/agent/#/admin/${hash}`, process.argv[2]).href);
+    await page.waitForSelector(sel);
+    await axe(page, `${hash} (en)`);
+  }
   const errors = problems.filter((p) => !/Failed to load resource/.test(p));
   check(!errors.length, `no script errors (en): ${errors.join(' | ')}`);
   await page.context().close();

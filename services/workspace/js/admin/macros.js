@@ -96,7 +96,9 @@ function valueLabel(d, v) {
 
 // The value control for definition d (id fixed by the caller).
 function valueControl(d, value, ctx) {
-  const v = value === undefined || value === null ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+  // A comment may be stored as [channel, text] (Zendesk's form): edit the text.
+  const list = Array.isArray(value) ? (d && d.output_key.startsWith('comment_value') ? [value[value.length - 1]] : value) : null;
+  const v = value === undefined || value === null ? '' : list ? list.join(' ') : String(value);
   if (!d) return input({ value: v });
   if (d.type === 'list') return select(d.values.map((x) => [x.value, valueLabel(d, x)]), v);
   if (d.type === 'group') return select([['', t('ac.choose')], ...ctx.groups], v);
