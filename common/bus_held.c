@@ -24,6 +24,7 @@ HD_COUNTER(unheld_total, "hd_bus_events_unheld_total",
  * held instead of applied: tests/integration/test_upgrade.py checks the
  * list against the hd_txn_emit_pb calls in services/. */
 const char *const hd_event_types[] = {
+	"address.verify",
 	"call.recorded",
 	"comment.created",
 	"email.verification",

@@ -72,6 +72,8 @@ void gw_macro_input_release(gw_macro_input *in);
 /* macros_apply.c: the apply endpoints. */
 int gw_macros_apply(gw *g, gw_req *r, gw_resp *out);
 int gw_tickets_macro_apply(gw *g, gw_req *r, gw_resp *out);
+/* macros_actions.c: GET /macros/actions, the action builder's fields. */
+int gw_macros_actions(gw *g, gw_req *r, gw_resp *out);
 /* macros_from_ticket.c */
 int gw_macros_from_ticket(gw *g, gw_req *r, gw_resp *out);
 /* macros.c: one macros.* call with the caller's groups filled in. */

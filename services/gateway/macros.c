@@ -255,6 +255,7 @@ const gw_route gw_macro_routes[] = {
 	{"GET", "/api/v2/macros/active", macros_active, GW_AUTH_USER},
 	{"GET", "/api/v2/macros/search", macros_search, GW_AUTH_USER},
 	{"GET", "/api/v2/macros/categories", macros_categories, GW_AUTH_USER},
+	{"GET", "/api/v2/macros/actions", gw_macros_actions, GW_AUTH_USER},
 	{"GET", "/api/v2/macros/{id}", macros_show, GW_AUTH_USER},
 	{"PUT", "/api/v2/macros/{id}", macros_update, GW_AUTH_USER},
 	{"DELETE", "/api/v2/macros/{id}", macros_delete, GW_AUTH_USER},

@@ -51,6 +51,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_pt_signin_routes,    /* portal_signin.c: /hc/{locale}/signin */
 	gw_pt_form_routes,      /* portal_form.c: /hc/{locale}/requests/new */
 	gw_pt_request_routes,   /* portal_requests.c: /hc/{locale}/requests */
+	gw_address_routes,      /* addresses.c: recipient_addresses */
 	gw_hc_fallback_routes,  /* hc_static.c: GET /hc/{*}; keep it last */
 	NULL,
 };

@@ -48,15 +48,16 @@ typedef struct intake {
 	int intake_##name##_start(intake *in);                                 \
 	void intake_##name##_stop(intake *in);
 
-INTAKE_MODULE(tickets) /* tickets.c …: tickets, comments, audits, uploads */
-INTAKE_MODULE(users)   /* users.c …: users, orgs, groups, tokens, auth */
-INTAKE_MODULE(fields)  /* fields.c …: ticket fields and forms */
-INTAKE_MODULE(search)  /* search.c …: the search index and queries */
-INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
-INTAKE_MODULE(email)   /* users_email.c: confirming a new e-mail address */
-INTAKE_MODULE(session) /* sessions.c: people's browser sessions */
-INTAKE_MODULE(pwreset) /* pw_reset.c: password reset by e-mail link */
-INTAKE_MODULE(signin)  /* signin_link.c: customers' sign-in by e-mail link */
+INTAKE_MODULE(tickets)   /* tickets.c …: tickets, comments, audits, uploads */
+INTAKE_MODULE(users)     /* users.c …: users, orgs, groups, tokens, auth */
+INTAKE_MODULE(fields)    /* fields.c …: ticket fields and forms */
+INTAKE_MODULE(search)    /* search.c …: the search index and queries */
+INTAKE_MODULE(mail)      /* mail_*.c: the inbound e-mail channel */
+INTAKE_MODULE(email)     /* users_email.c: confirming a new e-mail address */
+INTAKE_MODULE(session)   /* sessions.c: people's browser sessions */
+INTAKE_MODULE(pwreset)   /* pw_reset.c: password reset by e-mail link */
+INTAKE_MODULE(signin)    /* signin_link.c: customers' sign-in by e-mail link */
+INTAKE_MODULE(addresses) /* addresses.c: support addresses */
 
 /* sessions.c's table and idle limit, for sessions_admin.c (admins list and
  * end a person's sessions; its routes: intake_session_admin_routes). */
@@ -87,5 +88,12 @@ bool intake_is_admin(const hd_principal *p); /* admin or system */
 int intake_fields_check(intake *in, hd_txn *t, Hd__Ticket *tk,
 			const Hd__Ticket *before, const hd_principal *who,
 			hd_rpc_rep *rep);
+
+/* addresses.c: if subject carries the verification token of a support
+ * address waiting for it and the mail was addressed to that address (to,
+ * case-insensitive), mark it verified, describe it in reason and return
+ * true: the mail is done with. Otherwise false and nothing changes. */
+bool intake_address_confirm(intake *in, const char *subject, const char *to,
+			    char *reason, size_t cap);
 
 #endif

@@ -234,6 +234,13 @@ static void side_conversation(ingest *g)
  * g->reason (the caller keeps the message as failed). */
 static int run_parsed(ingest *g, const char *own)
 {
+	/* Our own verification mail, forwarded back by a support address:
+	 * checked before the own-mail rule would ignore it. */
+	if (intake_address_confirm(g->in, g->m.subject, g->m.to_addr, g->reason,
+				   sizeof g->reason)) {
+		g->out.result = "ignored";
+		return HD_OK;
+	}
 	const char *why = mail_ignore_reason(&g->m, own);
 	if (why) {
 		g->out.result = "ignored";

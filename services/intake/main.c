@@ -22,6 +22,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_session_dbs,
 					 intake_pwreset_dbs,
 					 intake_signin_dbs,
+					 intake_addresses_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -36,6 +37,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_session_admin_routes, /* sessions_admin.c */
 	intake_pwreset_routes,
 	intake_signin_routes,
+	intake_addresses_routes,
 	NULL};
 
 typedef struct module {
@@ -57,6 +59,7 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(session),
 				 MODULE(pwreset),
 				 MODULE(signin),
+				 MODULE(addresses),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])

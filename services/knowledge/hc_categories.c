@@ -319,18 +319,20 @@ static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		hd_txn_end(&t);
 	}
 	if (!rc) {
-		qsort(items, n, sizeof *items, by_position);
+		if (n) /* an empty store scans to items == NULL */
+			qsort(items, n, sizeof *items, by_position);
 		size_t from = q->offset < n ? (size_t)q->offset : n;
 		size_t cnt = n - from < q->limit ? n - from : q->limit;
 		if (category) {
 			Hd__HcCategoryList l = HD__HC_CATEGORY_LIST__INIT;
-			l.categories = (Hd__HcCategory **)items + from;
+			l.categories =
+				n ? (Hd__HcCategory **)items + from : NULL;
 			l.n_categories = cnt;
 			l.count = n;
 			rc = hd_pb_pack(&rep->payload, &l);
 		} else {
 			Hd__HcSectionList l = HD__HC_SECTION_LIST__INIT;
-			l.sections = (Hd__HcSection **)items + from;
+			l.sections = n ? (Hd__HcSection **)items + from : NULL;
 			l.n_sections = cnt;
 			l.count = n;
 			rc = hd_pb_pack(&rep->payload, &l);

@@ -16,12 +16,15 @@
  *                             link to /hc/{locale}/signin/) → the account
  *   email.verification        email_verify (the link) or email_in_use →
  *                             the new address, never the account's own
+ *   address.verify            address_verify (the token in the subject) →
+ *                             the support address being verified
  * kb.suggested is stored for the request_received mail to pick up. */
 #include "notifications.h"
 
 #include "hd/err.h"
 #include "hd/time_iso.h"
 
+#include "address.pb-c.h"
 #include "alerts.pb-c.h"
 #include "user.pb-c.h"
 
@@ -323,6 +326,23 @@ static int on_signin_link(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
+/* A support address's verification: the token in the subject, so the
+ * mail proves forwarding when it comes back in (intake's mail pipeline). */
+static int on_address_verify(notify *n, hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__AddressVerifyMail *m = hd__address_verify_mail__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!m)
+		return HD_E_DECODE;
+	notify_addressee to = {0, m->email, m->name, "ko"};
+	int rc = notify_mail_to(n, t, &to, 0, "address_verify",
+				json_pack("{s:{s:s, s:s}}", "address", "email",
+					  m->email, "token", m->token),
+				0);
+	hd__address_verify_mail__free_unpacked(m, NULL);
+	return rc;
+}
+
 int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	static const struct {
@@ -340,6 +360,7 @@ int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		{"email.verification", on_email_verification},
 		{"password.reset", on_password_reset},
 		{"signin.link", on_signin_link},
+		{"address.verify", on_address_verify},
 	};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(ev->type, table[i].type) == 0)

@@ -131,6 +131,24 @@ static const mail_tmpl tmpls[] = {
 	 "Hana Desk account's e-mail. It works once.</p><p><a "
 	 "href=\"{{verify.url}}\">{{verify.url}}</a></p><p>If you did not ask "
 	 "for this, ignore this mail; nothing changes.</p>"},
+	{"address_verify", "ko",
+	 "[하나 데스크] 지원 주소 확인 [hd-verify:{{address.token}}]",
+	 "이 메일은 {{address.email}}을(를) 하나 데스크의 지원 주소로 "
+	 "확인하려고 보냈습니다. 이 주소로 온 메일이 하나 데스크로 전달되도록 "
+	 "설정되어 있으면 이 메일도 전달되어 주소가 확인됩니다. 따로 할 일은 "
+	 "없습니다." FOOT_KO,
+	 "<p>이 메일은 {{address.email}}을(를) 하나 데스크의 지원 주소로 "
+	 "확인하려고 보냈습니다. 이 주소로 온 메일이 하나 데스크로 전달되도록 "
+	 "설정되어 있으면 이 메일도 전달되어 주소가 확인됩니다. 따로 할 일은 "
+	 "없습니다.</p>"},
+	{"address_verify", "en",
+	 "[Hana Desk] Support address check [hd-verify:{{address.token}}]",
+	 "This mail checks {{address.email}} as a Hana Desk support address. "
+	 "If mail to it is forwarded to Hana Desk, this one is too and the "
+	 "address is verified; there is nothing else to do." FOOT_EN,
+	 "<p>This mail checks {{address.email}} as a Hana Desk support "
+	 "address. If mail to it is forwarded to Hana Desk, this one is too "
+	 "and the address is verified; there is nothing else to do.</p>"},
 	{"password_reset", "ko", "[하나 데스크] 비밀번호 재설정",
 	 "{{recipient.name}}님, 아래 링크를 열어 새 비밀번호를 정하세요. "
 	 "링크는 한 번만 쓸 수 있고 곧 만료됩니다.\n\n{{reset.url}}\n\n직접 "

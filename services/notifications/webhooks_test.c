@@ -2,9 +2,13 @@
  * one described in the request, and answer the receiver's status, headers
  * and the time taken (API.md §11 POST /webhooks/test) — never its body, so
  * the test cannot be used to read internal pages. Blocks one RPC worker for
- * at most the attempt timeout (capped below the gateway's RPC deadline). */
+ * at most the attempt timeout (capped below the gateway's RPC deadline).
+ * A stored webhook's test is kept in its delivery log (invocations) as a
+ * finished delivery of event type webhook.test with its one attempt — never
+ * queued, never a dead letter, so it cannot be replayed. */
 #include "deliver.h"
 
+#include "hd/clock.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
 
@@ -44,6 +48,55 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
 	h->value = strndup(v, vlen);
 	r->headers[r->n_headers++] = h;
 	return len;
+}
+
+#define TEST_EVENT "zen:event-type:webhook.test"
+
+typedef struct test_log {
+	notify *n;
+	Hd__Delivery *d;
+	Hd__Attempt *a;
+} test_log;
+
+static int log_fn(hd_txn *t, void *arg)
+{
+	test_log *l = arg;
+	uint8_t ak[12], lk[40];
+	l->d->id = notify_next_id(l->n, t);
+	l->a->delivery_id = l->d->id;
+	hd_key_u64(ak, l->d->id);
+	ak[8] = ak[9] = ak[10] = 0;
+	ak[11] = 1;
+	notify_put_pb_u64(t, l->n->deliveries, l->d->id, l->d);
+	notify_put_pb(t, l->n->attempts, ak, sizeof ak, l->a);
+	notify_lane_key(lk, l->d->lane, l->d->id);
+	hd_txn_put(t, l->n->by_lane, lk, sizeof lk, "", 0);
+	return t->rc;
+}
+
+/* The finished test of stored webhook w into its delivery log. */
+static int log_test(notify *n, const Hd__Webhook *w, Hd__Delivery *d,
+		    const Hd__WebhookTestReply *r, int64_t started)
+{
+	Hd__Attempt a = HD__ATTEMPT__INIT;
+	bool ok = r->status_code >= 200 && r->status_code < 300;
+	d->webhook_id = w->id;
+	d->lane = w->id;
+	d->event_type = TEST_EVENT;
+	d->created_at = started;
+	d->completed_at = started + r->duration_ms;
+	d->attempts = 1;
+	d->status = ok ? "delivered" : "dead";
+	d->last_status_code = r->status_code;
+	d->last_error = r->error;
+	a.n = 1;
+	a.started_at = started;
+	a.completed_at = d->completed_at;
+	a.status_code = r->status_code;
+	a.error = r->error;
+	a.outcome = d->status;
+	test_log l = {n, d, &a};
+	return hd_store_write(n->store, log_fn, &l);
 }
 
 static int load(notify *n, const Hd__WebhookTestRequest *q, Hd__Webhook **w)
@@ -100,6 +153,7 @@ int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		curl_easy_setopt(x.easy, CURLOPT_CONNECTTIMEOUT_MS, (long)ms);
 		curl_easy_setopt(x.easy, CURLOPT_HEADERFUNCTION, on_header);
 		curl_easy_setopt(x.easy, CURLOPT_HEADERDATA, &r);
+		int64_t started = hd_wall_ms();
 		CURLcode cr = curl_easy_perform(x.easy);
 		long code = 0;
 		curl_off_t us = 0;
@@ -110,7 +164,9 @@ int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		r.error = x.guard.refused[0]
 				  ? x.guard.refused
 				  : (char *)(cr ? curl_easy_strerror(cr) : "");
-		rc = hd_pb_pack(&rep->payload, &r);
+		rc = stored ? log_test(n, stored, &d, &r, started) : HD_OK;
+		rc = rc ? hd_rpc_fail(rep, rc, "", "could not log the test")
+			: hd_pb_pack(&rep->payload, &r);
 	} else {
 		hd_rpc_fail(rep, rc, "", "could not build the request");
 	}

@@ -231,6 +231,13 @@ ROUTES = {
     "GET /api/v2/webhooks/{s}/invocations": R(ADMIN),
     "GET /api/v2/webhooks/{s}/invocations/{id}/attempts": R(ADMIN, missing=True),
     "GET /api/v2/hd/webhooks/{s}/dead_letters": R(ADMIN),
+    # ---- support addresses (intake's directory shard) ----
+    "GET /api/v2/recipient_addresses": R(ADMIN),
+    "POST /api/v2/recipient_addresses": R(ADMIN, body={"recipient_address": {"name": "s", "email": "support-{n}@hana.example"}}),
+    "GET /api/v2/recipient_addresses/{id}": R(ADMIN, objects=["recipient_address"]),
+    "PUT /api/v2/recipient_addresses/{id}": R(ADMIN, objects=["recipient_address"], body={"recipient_address": {"name": "s"}}),
+    "DELETE /api/v2/recipient_addresses/{id}": R(ADMIN, objects=["recipient_address"]),
+    "PUT /api/v2/recipient_addresses/{id}/verify": R(ADMIN, objects=["recipient_address"], body={"type": "forwarding"}),
     "POST /api/v2/hd/webhooks/{s}/dead_letters/{id}/replay": R(ADMIN, missing=True),
     # ---- side conversations, requests, channels ----
     "POST /api/v2/tickets/{id}/side_conversations": R(STAFF),
@@ -271,6 +278,7 @@ ROUTES = {
     "POST /api/v2/macros": R(STAFF, body={"macro": {"title": "m", "actions": [{"field": "status", "value": "open"}],
                                                      "restriction": {"type": "User", "id": "{self}"}}}),
     "GET /api/v2/macros/active": R(STAFF),
+    "GET /api/v2/macros/actions": R(STAFF),
     "GET /api/v2/macros/search": R(STAFF, query="?query=M"),
     "GET /api/v2/macros/categories": R(STAFF),
     "GET /api/v2/macros/{id}": R(STAFF),

@@ -137,6 +137,8 @@ class World:
             "name": "H", "start_date": "2026-04-09", "end_date": "2026-04-09"}})["holiday"]["id"]
         ids["sla"] = ok(c, "POST", f"{V2}/slas/policies", {"sla_policy": SLA})["sla_policy"]["id"]
         ids["webhook"] = ok(c, "POST", f"{V2}/webhooks", {"webhook": HOOK})["webhook"]["id"]
+        ids["recipient_address"] = ok(c, "POST", f"{V2}/recipient_addresses", {"recipient_address": {
+            "name": "support", "email": "support@hana.example"}})["recipient_address"]["id"]
         ids["side_conv"] = ok(self.client("agent"), "POST", f"{V2}/tickets/{ids['ticket_a']}/side_conversations",
                               {"message": {"subject": "stock?", "body": "x",
                                            "to": [{"email": "vendor@example.invalid"}]}})["side_conversation"]["id"]
@@ -191,6 +193,8 @@ class World:
             "sla": lambda: ok(c, "POST", f"{V2}/slas/policies", {"sla_policy": dict(SLA, title=n)})[
                 "sla_policy"]["id"],
             "webhook": lambda: ok(c, "POST", f"{V2}/webhooks", {"webhook": dict(HOOK, name=n)})["webhook"]["id"],
+            "recipient_address": lambda: ok(c, "POST", f"{V2}/recipient_addresses", {"recipient_address": {
+                "name": n, "email": f"s{n}@hana.example"}})["recipient_address"]["id"],
             "api_token": lambda: ok(c, "POST", f"{V2}/api_tokens", {"api_token": {"description": n}})[
                 "api_token"]["id"],
             "oauth_a": lambda: ok(self.client("a"), "POST", f"{V2}/oauth/tokens",

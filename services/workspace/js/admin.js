@@ -31,6 +31,11 @@ export const SECTIONS = [
   { id: 'report-keywords', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-keywords.js' },
   { id: 'proficiency', group: 'reports', roles: ['agent', 'admin'], module: './admin/proficiency.js' },
   { id: 'teams', group: 'reports', roles: ['agent', 'admin'], module: './admin/teams.js' },
+  { id: 'macros', group: 'settings', roles: ['admin', 'agent'], module: './admin/macros.js' },
+  { id: 'help_center', group: 'settings', roles: ['admin'], module: './admin/help_center.js' },
+  { id: 'cards', group: 'settings', roles: ['admin', 'agent'], module: './admin/cards.js' },
+  { id: 'webhooks', group: 'settings', roles: ['admin'], module: './admin/webhooks.js' },
+  { id: 'addresses', group: 'settings', roles: ['admin'], module: './admin/addresses.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');
