@@ -9,8 +9,6 @@ import { session } from './state.js';
 // One row per section: id (the URL part), group ('settings' or 'reports'),
 // the roles that see it, and its module. Add a section with one row here.
 export const SECTIONS = [
-  { id: 'schedules', group: 'settings', roles: ['admin'], module: './admin/schedules.js' },
-  { id: 'sla', group: 'settings', roles: ['admin'], module: './admin/sla.js' },
   { id: 'groups', group: 'settings', roles: ['admin'], module: './admin/groups.js' },
   { id: 'agents', group: 'settings', roles: ['admin'], module: './admin/agents.js' },
   { id: 'users', group: 'settings', roles: ['admin'], module: './admin/users.js' },
@@ -19,6 +17,13 @@ export const SECTIONS = [
   { id: 'forms', group: 'settings', roles: ['admin'], module: './admin/forms.js' },
   { id: 'triggers', group: 'settings', roles: ['admin'], module: './admin/triggers.js' },
   { id: 'automations', group: 'settings', roles: ['admin'], module: './admin/automations.js' },
+  { id: 'schedules', group: 'settings', roles: ['admin'], module: './admin/schedules.js' },
+  { id: 'sla', group: 'settings', roles: ['admin'], module: './admin/sla.js' },
+  { id: 'macros', group: 'settings', roles: ['admin', 'agent'], module: './admin/macros.js' },
+  { id: 'help_center', group: 'settings', roles: ['admin'], module: './admin/help_center.js' },
+  { id: 'cards', group: 'settings', roles: ['admin', 'agent'], module: './admin/cards.js' },
+  { id: 'webhooks', group: 'settings', roles: ['admin'], module: './admin/webhooks.js' },
+  { id: 'addresses', group: 'settings', roles: ['admin'], module: './admin/addresses.js' },
   { id: 'report-volume', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-volume.js' },
   { id: 'report-backlog', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-backlog.js' },
   { id: 'report-times', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-times.js' },
@@ -31,11 +36,6 @@ export const SECTIONS = [
   { id: 'report-keywords', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-keywords.js' },
   { id: 'proficiency', group: 'reports', roles: ['agent', 'admin'], module: './admin/proficiency.js' },
   { id: 'teams', group: 'reports', roles: ['agent', 'admin'], module: './admin/teams.js' },
-  { id: 'macros', group: 'settings', roles: ['admin', 'agent'], module: './admin/macros.js' },
-  { id: 'help_center', group: 'settings', roles: ['admin'], module: './admin/help_center.js' },
-  { id: 'cards', group: 'settings', roles: ['admin', 'agent'], module: './admin/cards.js' },
-  { id: 'webhooks', group: 'settings', roles: ['admin'], module: './admin/webhooks.js' },
-  { id: 'addresses', group: 'settings', roles: ['admin'], module: './admin/addresses.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');
@@ -49,7 +49,7 @@ function menu(current) {
   return h('nav', { class: 'admin-menu', 'aria-label': t('admin.menu') },
     groups.map(([g, list]) => [
       h('h2', {}, t(`admin.group.${g}`)),
-      h('ul', {}, list.map((s) => h('li', {},
+      h('ul', { 'data-group': g }, list.map((s) => h('li', {},
         h('a', { href: `#/admin/${s.id}`, 'aria-current': s.id === current ? 'page' : null }, t(`admin.section.${s.id}`))))),
     ]));
 }
@@ -57,7 +57,10 @@ function menu(current) {
 export async function showAdmin(id, rest, query) {
   const main = $('#main');
   const list = SECTIONS.filter(visible);
-  const section = list.find((s) => s.id === id) || list[0];
+  // A section this role may not open shows the first one of its group.
+  const asked = SECTIONS.find((s) => s.id === id);
+  const section = list.find((s) => s.id === id)
+    || list.find((s) => asked && s.group === asked.group) || list[0];
   if (!section) {
     replace(main, h('p', { role: 'alert' }, t('admin.none')));
     return;
