@@ -4,6 +4,7 @@
 #include "gateway.h"
 #include "gw_webhooks.h"
 #include "gw_assign.h"
+#include "gw_mail_admin.h"
 
 #include <stdio.h>
 
@@ -43,6 +44,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_asset_routes,        /* assets.c: /agent/ */
 	gw_stream_routes,       /* stream_hub.c */
 	gw_viewing_routes,      /* viewing.c */
+	gw_mail_admin_routes,   /* mail_admin.c: templates, mail settings */
 	NULL,
 };
 /* clang-format on */

@@ -48,12 +48,15 @@ typedef struct notify {
 	MDB_dbi webhooks, deliveries, pending, by_lane, dead, attempts;
 	MDB_dbi tickets, users, members, suggestions, mail_roots, msgids;
 	MDB_dbi scs, sc_events, sc_by_ticket, sc_msgids, counters, queue;
+	MDB_dbi templates, settings; /* templates.h */
 } notify;
 
 extern const char *const notify_dbs[];
 extern const hd_rpc_route notify_webhook_routes[];
 extern const hd_rpc_route notify_delivery_routes[];
 extern const hd_rpc_route notify_sc_routes[];
+extern const hd_rpc_route notify_tmpl_routes[];     /* templates_store.c */
+extern const hd_rpc_route notify_settings_routes[]; /* settings.c */
 
 /* store.c: binding and small typed accessors. get functions return HD_OK,
  * HD_E_NOTFOUND or HD_E_DECODE; the message is the caller's to free. */
