@@ -55,7 +55,12 @@ WS_DIR := services/workspace
 WS_DEPS := $(shell find $(WS_DIR) -path $(WS_DIR)/tests -prune -o -print 2>/dev/null)
 WS_C := $(GEN)/workspace_assets.c
 WS_OBJ := $(BUILD)/obj/gen/workspace_assets.o
-svc_extra = $(if $(filter gateway,$(1)),$(WS_OBJ))
+# The customers' pages' stylesheets (services/helpcenter), the same way.
+HC_DIR := services/helpcenter
+HC_DEPS := $(shell find $(HC_DIR) -print 2>/dev/null)
+HC_C := $(GEN)/helpcenter_assets.c
+HC_OBJ := $(BUILD)/obj/gen/helpcenter_assets.o
+svc_extra = $(if $(filter gateway,$(1)),$(WS_OBJ) $(HC_OBJ))
 BINS := $(patsubst %,$(BUILD)/bin/hd-%,$(SERVICES))
 
 TOOL_SRC := $(wildcard tests/tools/*.c)
@@ -106,6 +111,10 @@ $(GEN)/%.pb-c.c $(GEN)/%.pb-c.h: proto/%.proto
 $(WS_C): scripts/gen_workspace_assets.py $(WS_DEPS)
 	@mkdir -p $(GEN)
 	python3 scripts/gen_workspace_assets.py $(WS_DIR) $@
+
+$(HC_C): scripts/gen_workspace_assets.py $(HC_DEPS)
+	@mkdir -p $(GEN)
+	python3 scripts/gen_workspace_assets.py $(HC_DIR) $@ gw_hc_assets
 
 $(BUILD)/obj/gen/%.o: $(GEN)/%.c | $(PB_H)
 	@mkdir -p $(dir $@)

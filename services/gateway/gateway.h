@@ -77,6 +77,9 @@ typedef struct gw_req {
 	 * requests must carry X-CSRF-Token; session is the cookie's id. */
 	int by_cookie;
 	char session[65];
+	/* A POST under /hc/ signed in by cookie: its CSRF token comes in the
+	 * form (hc_page.h), checked once the body is in. */
+	int form_csrf;
 } gw_req;
 
 /* What a handler answers; body is owned and freed by the HTTP layer. */
@@ -105,6 +108,9 @@ typedef struct gw_resp {
 	/* A response the handler built itself (a stream: stream_hub.c);
 	 * http.c queues it with status and destroys it. */
 	struct MHD_Response *mhd;
+	/* raw is a page (hc_page.c): sent inline as raw_type with the page
+	 * headers (CSP, no-cache), never as a download. */
+	int page;
 } gw_resp;
 
 typedef int (*gw_handler)(gw *g, gw_req *r, gw_resp *out);
@@ -152,6 +158,10 @@ extern const gw_route gw_email_verify_routes[];
 extern const gw_route gw_session_routes[];
 /* assets.c: the workspace's files under /agent/ */
 extern const gw_route gw_asset_routes[];
+/* hc_static.c: the customers' pages' stylesheets under /hc/static/, and
+ * the 404 page of any other /hc/ path (its table comes last) */
+extern const gw_route gw_hc_static_routes[];
+extern const gw_route gw_hc_fallback_routes[];
 /* stream_hub.c, viewing.c: live updates (gw_stream.h) */
 extern const gw_route gw_stream_routes[];
 extern const gw_route gw_viewing_routes[];

@@ -18,5 +18,8 @@ typedef struct gw_ws_asset {
 
 /* Sorted by path; ends with a row whose path is NULL. */
 extern const gw_ws_asset gw_ws_assets[];
+/* The customers' pages' files (services/helpcenter), served by
+ * hc_static.c under /hc/static/; the same shape. */
+extern const gw_ws_asset gw_hc_assets[];
 
 #endif

@@ -12,6 +12,7 @@
 #include "gw_session.h"
 #include "gw_stream.h"
 #include "gw_users.h"
+#include "hc_page.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -199,6 +200,19 @@ static void page_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 }
 
+/* A customers' page (hc_page.c): shown inline, never kept by caches
+ * shared between visitors (it names the signed-in one). */
+static void hc_page_headers(struct MHD_Response *resp, const gw_resp *out)
+{
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+				out->raw_type[0] ? out->raw_type
+						 : "text/html; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-cache");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY,
+				"Cookie, Accept-Language");
+}
+
 static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
 				     size_t *sent)
 {
@@ -238,7 +252,9 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
 		free(text);
 		return MHD_NO;
 	}
-	if (out->raw_type[0])
+	if (out->page)
+		hc_page_headers(resp, out);
+	else if (out->raw_type[0])
 		raw_headers(resp, out);
 	else if (text)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -246,7 +262,8 @@ static enum MHD_Result send_response(gw_req *r, gw_resp *out, const gw_rate *rl,
 	if (out->location[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION,
 					out->location);
-	if (strncmp(r->path, "/agent", 6) == 0 || strcmp(r->path, "/") == 0)
+	if (strncmp(r->path, "/agent", 6) == 0 || strcmp(r->path, "/") == 0 ||
+	    strncmp(r->path, "/hc", 3) == 0 || out->page)
 		page_headers(resp);
 	if (out->api_warn[0])
 		MHD_add_response_header(resp, "x-zendesk-api-warn",
@@ -440,6 +457,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		out = h->refusal;
 	else if (r->body_too_big)
 		too_large(g, r, &out);
+	else if (r->form_csrf && !hc_form_csrf_ok(r))
+		hc_error_page(r, &out, NULL, 403);
 	else
 		h->route->fn(g, r, &out);
 	if (out.status == 0)

@@ -39,6 +39,7 @@ static const struct {
 	{"/", OPEN_PAGE},
 	{"/agent", OPEN_PAGE},
 	{"/agent/{*}", OPEN_PAGE},
+	{"/hc/static/{*}", OPEN_PAGE},
 };
 
 static enum open_kind open_kind(const gw_route *route)
@@ -135,8 +136,14 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	 * answers; only a request without any is anonymous. */
 	if (rc)
 		return unauthorized(out);
+	/* A plain HTML form cannot send a header: the customers' pages
+	 * (/hc/) carry the token in the form, checked once it is read. */
 	if (r->by_cookie && strcmp(r->method, "GET") != 0 &&
-	    strcmp(r->method, "HEAD") != 0 && !gw_csrf_ok(r)) {
+	    strcmp(r->method, "HEAD") != 0 &&
+	    strncmp(r->path, "/hc/", 4) == 0 && !gw_csrf_ok(r))
+		r->form_csrf = 1;
+	else if (r->by_cookie && strcmp(r->method, "GET") != 0 &&
+		 strcmp(r->method, "HEAD") != 0 && !gw_csrf_ok(r)) {
 		gw_error(out, 403, "Forbidden",
 			 "X-CSRF-Token is missing or does not match the "
 			 "session");

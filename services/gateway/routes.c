@@ -42,9 +42,11 @@ const gw_route *const gw_route_tables[] = {
 	gw_email_verify_routes, /* email_verify.c */
 	gw_session_routes,      /* session.c */
 	gw_asset_routes,        /* assets.c: /agent/ */
+	gw_hc_static_routes,    /* hc_static.c: /hc/static/ */
 	gw_stream_routes,       /* stream_hub.c */
 	gw_viewing_routes,      /* viewing.c */
 	gw_mail_admin_routes,   /* mail_admin.c: templates, mail settings */
+	gw_hc_fallback_routes,  /* hc_static.c: GET /hc/{*}; keep it last */
 	NULL,
 };
 /* clang-format on */

@@ -369,6 +369,9 @@ ROUTES.update({
     "GET /": R(PUBLIC),
     "GET /agent": R(PUBLIC),
     "GET /agent/{*}": R(PUBLIC),
+    # the customers' pages' stylesheets (hc_static.c; "{*}" is no file)
+    "GET /hc/static/{*}": R(PUBLIC, missing=True),
+    "GET /hc/{*}": R(PUBLIC, missing=True),  # any other /hc/ path: the 404 page
     # live updates (stream_hub.c; once=1 ends the stream after its first
     # burst) and "I am viewing this ticket" (viewing.c)
     "GET /api/v2/hd/stream": R(SIGNED, query="?once=1"),
