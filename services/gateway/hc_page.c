@@ -278,6 +278,7 @@ int hc_error_page(gw_req *r, gw_resp *out, const char *locale, unsigned status)
 	const char *loc = locale ? locale : hc_locale_from_header(r);
 	const char *key = status == 404   ? "error.404"
 			  : status == 403 ? "error.403"
+			  : status == 400 ? "error.400"
 			  : status == 503 ? "error.503"
 					  : "error.500";
 	hc_page p = {.locale = loc,

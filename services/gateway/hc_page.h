@@ -116,7 +116,7 @@ int hc_reply(gw_resp *out, unsigned status, hd_buf *b);
 int hc_reply_typed(gw_resp *out, unsigned status, hd_buf *b, const char *type);
 /* 303 See Other (after a POST) or 302 to <base URL><path>. */
 int hc_redirect(gw_req *r, gw_resp *out, unsigned status, const char *path);
-/* A small page for status (404, 403, 500, 503) in locale (NULL: from
+/* A small page for status (400, 403, 404, 500, 503) in locale (NULL: from
  * Accept-Language), with a link home. Returns HD_OK. */
 int hc_error_page(gw_req *r, gw_resp *out, const char *locale, unsigned status);
 

@@ -17,6 +17,8 @@ static const hc_string shell_strings[] = {
 	{"nav.signin", "로그인", "Sign in"},
 	{"footer", "Hana Desk로 운영됩니다.", "Powered by Hana Desk."},
 	{"error.404", "페이지를 찾을 수 없습니다", "Page not found"},
+	{"error.400", "요청을 처리할 수 없습니다. 입력한 내용을 확인해 주세요",
+	 "The request could not be handled. Please check what you entered"},
 	{"error.403", "이 작업을 할 수 없습니다", "You cannot do that"},
 	{"error.500", "문제가 생겼습니다. 잠시 후 다시 시도해 주세요",
 	 "Something went wrong. Please try again later"},
