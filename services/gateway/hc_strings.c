@@ -28,10 +28,13 @@ static const hc_string shell_strings[] = {
 	{NULL, NULL, NULL},
 };
 
+extern const hc_string hc_csat_strings[]; /* csat_page.c */
+
 /* One table a line, so additions merge cleanly. */
 /* clang-format off */
 static const hc_string *const tables[] = {
 	shell_strings,
+	hc_csat_strings,
 	NULL,
 };
 /* clang-format on */

@@ -46,6 +46,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_stream_routes,       /* stream_hub.c */
 	gw_viewing_routes,      /* viewing.c */
 	gw_mail_admin_routes,   /* mail_admin.c: templates, mail settings */
+	gw_csat_page_routes,    /* csat_page.c: /hc/{locale}/satisfaction/ */
 	gw_hc_fallback_routes,  /* hc_static.c: GET /hc/{*}; keep it last */
 	NULL,
 };

@@ -27,20 +27,20 @@
 
 static MDB_dbi links_dbi;
 
-const char *const intake_csatlink_dbs[] = {"csat_links", NULL};
+const char *const intake_csat_dbs[] = {"csat_links", NULL};
 
-int intake_csatlink_bind(intake *in)
+int intake_csat_bind(intake *in)
 {
 	return hd_store_dbi(in->store, "csat_links", &links_dbi);
 }
 
-int intake_csatlink_start(intake *in)
+int intake_csat_start(intake *in)
 {
 	(void)in;
 	return HD_OK;
 }
 
-void intake_csatlink_stop(intake *in)
+void intake_csat_stop(intake *in)
 {
 	(void)in;
 }
@@ -200,7 +200,7 @@ static int intake_tickets_rate_link(void *ctx, const hd_rpc_req *req,
 	return rc;
 }
 
-const hd_rpc_route intake_csatlink_routes[] = {
+const hd_rpc_route intake_csat_routes[] = {
 	{"tickets.rate_link", intake_tickets_rate_link},
 	{NULL, NULL},
 };

@@ -56,7 +56,7 @@ INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
 INTAKE_MODULE(email)   /* users_email.c: confirming a new e-mail address */
 INTAKE_MODULE(session) /* sessions.c: people's browser sessions */
 INTAKE_MODULE(pwreset) /* pw_reset.c: password reset by e-mail link */
-INTAKE_MODULE(csatlink) /* csat_link.c: ratings through survey links */
+INTAKE_MODULE(csat)    /* csat_link.c: ratings through survey links */
 
 /* ---- shared helpers (store.c) ---- */
 
