@@ -140,6 +140,7 @@ def test_survey_link_rates_once(ctx):
             return [x for x in r.json["satisfaction_ratings"] if x["ticket_id"] == tid]
         got = wait_for(listed, 20, "the rating in /satisfaction_ratings")[0]
         assert got["score"] == "bad" and got["comment"] == "답변이 너무 늦었어요", got
+        assert got["reason_code"] == 5 and got["reason"] == "The issue took too long to resolve", got
 
         # Used: the same link again, by GET or POST, is refused.
         st, html = page(s, "GET", url)
