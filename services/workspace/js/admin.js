@@ -9,6 +9,7 @@ import { session } from './state.js';
 // One row per section: id (the URL part), group ('settings' or 'reports'),
 // the roles that see it, and its module. Add a section with one row here.
 export const SECTIONS = [
+  { id: 'email_templates', group: 'settings', roles: ['admin'], module: './admin/email_templates.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');
