@@ -187,7 +187,9 @@ int notify_smtp_setup(notify *n, hd_txn *t, notify_xfer *x);
 int notify_sign(const char *secret, const char *ts, const char *body,
 		size_t len, char *out, size_t cap);
 
-/* templates_mail.c: render d->template into d->subject/text/html. */
+/* templates_mail.c: render d->template into d->subject/text/html.
+ * HD_E_CONFLICT: the mail is no longer wanted (a satisfaction survey of a
+ * ticket that is not solved any more); the sender drops it unsent. */
 int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d);
 /* mime_build.c: the RFC 5322 message of a rendered mail delivery (malloc'd,
  * CRLF line ends). */

@@ -5,8 +5,12 @@
  *            "groups": [{"group_id": 5, "enabled": false},
  *                       {"group_id": 6, "delay_minutes": 60}]}
  *   "mail": {"acknowledgements": {"chat": false, …} (a channel not named
- *            is on), "senders": [{"brand_id": 0, "name": "…",
- *            "address": "support@…"}] (brand 0: every other brand)}
+ *            is on), "senders": [{"brand_id": 0, "recipient": "",
+ *            "name": "…", "address": "support@…"}]}: the sender of mail
+ *            about a ticket is the one whose recipient is the support
+ *            address the ticket came in to, else the one of its brand,
+ *            else the one of brand 0 with no recipient, else "Hana Desk"
+ *            <HD_MAIL_FROM>
  * settings.get (agents and admins) answers a document, settings.put
  * (admins) replaces it whole and answers what was stored. */
 #include "templates.h"
@@ -18,6 +22,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_DELAY_MIN (60 * 24 * 30)
 #define MAX_LINK_DAYS 90
@@ -174,22 +179,28 @@ static int check_senders(json_t *in, json_t *out, hd_rpc_rep *rep)
 			json_string_value(json_object_get(v, "name"));
 		const char *addr =
 			json_string_value(json_object_get(v, "address"));
-		if ((b && !json_is_null(b) &&
+		json_t *rcpt = json_object_get(v, "recipient");
+		const char *to = json_string_value(rcpt);
+		if ((rcpt && !json_is_null(rcpt) &&
+		     (!to || (to[0] && !address(to)))) ||
+		    (b && !json_is_null(b) &&
 		     (!json_is_integer(b) || json_integer_value(b) < 0)) ||
 		    !name || !plain(name, 200) || !addr || !address(addr)) {
 			json_decref(list);
 			return bad(rep, "senders",
 				   "each needs a brand_id (0 or null: the "
 				   "default), a name of one line and an e-mail "
-				   "address");
+				   "address (and may name the recipient: a "
+				   "support address)");
 		}
 		json_array_append_new(
 			list,
-			json_pack("{s:I, s:s, s:s}", "brand_id",
+			json_pack("{s:I, s:s, s:s, s:s}", "brand_id",
 				  (json_int_t)(json_is_integer(b)
 						       ? json_integer_value(b)
 						       : 0),
-				  "name", name, "address", addr));
+				  "recipient", to ? to : "", "name", name,
+				  "address", addr));
 	}
 	json_object_set_new(out, "senders", list);
 	return HD_OK;
@@ -225,17 +236,32 @@ bool notify_ack_on(notify *n, hd_txn *t, const char *channel)
 	return on;
 }
 
-void notify_sender_of(notify *n, hd_txn *t, uint64_t brand_id, char *name,
-		      char *addr, size_t cap)
+/* How well sender rule v fits: 3 its recipient, 2 its brand, 1 the
+ * default, 0 not at all. */
+static int fit(json_t *v, uint64_t brand_id, const char *recipient)
+{
+	const char *to = json_string_value(json_object_get(v, "recipient"));
+	json_int_t b = json_integer_value(json_object_get(v, "brand_id"));
+	if (to && to[0])
+		return recipient && strcasecmp(to, recipient) == 0 ? 3 : 0;
+	if (b)
+		return (uint64_t)b == brand_id ? 2 : 0;
+	return 1;
+}
+
+void notify_sender_of(notify *n, hd_txn *t, uint64_t brand_id,
+		      const char *recipient, char *name, char *addr, size_t cap)
 {
 	json_t *doc = notify_settings(n, t, "mail"), *v, *pick = NULL;
+	int best = 0;
 	size_t i;
 	json_array_foreach(json_object_get(doc, "senders"), i, v)
 	{
-		json_int_t b =
-			json_integer_value(json_object_get(v, "brand_id"));
-		if ((uint64_t)b == brand_id || (!b && !pick))
+		int f = fit(v, brand_id, recipient);
+		if (f > best) {
+			best = f;
 			pick = v;
+		}
 	}
 	const char *nm = json_string_value(json_object_get(pick, "name"));
 	const char *ad = json_string_value(json_object_get(pick, "address"));

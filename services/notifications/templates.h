@@ -49,11 +49,13 @@ json_t *notify_settings(notify *n, hd_txn *t, const char *name);
 extern const hd_rpc_route notify_settings_routes[];
 /* Is the "request received" acknowledgement on for channel? */
 bool notify_ack_on(notify *n, hd_txn *t, const char *channel);
-/* The From of mail about a ticket of brand_id: the brand's sender, else
- * the default one (brand_id 0), else "Hana Desk" <HD_MAIL_FROM>. Copies
- * into name[cap] and addr[cap]. */
-void notify_sender_of(notify *n, hd_txn *t, uint64_t brand_id, char *name,
-		      char *addr, size_t cap);
+/* The From of mail about a ticket of brand_id that came in to the support
+ * address recipient ("" or NULL: none): the sender naming that recipient,
+ * else the brand's, else the default one (brand 0), else "Hana Desk"
+ * <HD_MAIL_FROM>. Copies into name[cap] and addr[cap]. */
+void notify_sender_of(notify *n, hd_txn *t, uint64_t brand_id,
+		      const char *recipient, char *name, char *addr,
+		      size_t cap);
 
 /* csat_survey.c: a ticket that became solved (old: the copy before this
  * event, or NULL) gets its satisfaction survey queued when the "csat"

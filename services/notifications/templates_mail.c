@@ -136,15 +136,27 @@ static int set_sender(notify *n, hd_txn *t, Hd__Delivery *d)
 {
 	Hd__Ticket *tk = NULL;
 	char name[200], addr[300];
-	uint64_t brand = 0;
-	if (d->ticket_id &&
-	    notify_get_pb_u64(t, n->tickets, d->ticket_id,
-			      &hd__ticket__descriptor, (void **)&tk) == HD_OK)
-		brand = tk->brand_id;
+	if (d->ticket_id)
+		notify_get_pb_u64(t, n->tickets, d->ticket_id,
+				  &hd__ticket__descriptor, (void **)&tk);
+	notify_sender_of(n, t, tk ? tk->brand_id : 0, tk ? tk->recipient : NULL,
+			 name, addr, sizeof name);
 	hd__ticket__free_unpacked(tk, NULL);
-	notify_sender_of(n, t, brand, name, addr, sizeof name);
 	int rc = hd_pb_set_string(&d->mail_from_name, name);
 	return rc ? rc : hd_pb_set_string(&d->mail_from, addr);
+}
+
+/* A survey waits out its delay; a ticket reopened meanwhile gets none. */
+static bool still_solved(notify *n, hd_txn *t, uint64_t ticket_id)
+{
+	Hd__Ticket *tk = NULL;
+	bool yes = notify_get_pb_u64(t, n->tickets, ticket_id,
+				     &hd__ticket__descriptor,
+				     (void **)&tk) == HD_OK &&
+		   (!strcmp(tk->status, "solved") ||
+		    !strcmp(tk->status, "closed"));
+	hd__ticket__free_unpacked(tk, NULL);
+	return yes;
 }
 
 int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d)
@@ -164,6 +176,11 @@ int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d)
 		goto out;
 	if (strcmp(d->template_, "rule") == 0) {
 		rc = render_rule(ctx, d);
+		goto out;
+	}
+	if (strcmp(d->template_, "csat_survey") == 0 &&
+	    !still_solved(n, t, d->ticket_id)) {
+		rc = HD_E_CONFLICT;
 		goto out;
 	}
 	const char *lang = notify_template_lang(d->locale);

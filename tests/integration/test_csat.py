@@ -210,6 +210,7 @@ def test_settings_choose_channels_groups_and_delay(ctx):
         ann = user(c, "Ann Lee", "ann@example.com", locale="en-US")
         in_quiet = new_ticket(c, ann, subject="quiet", group_id=quiet)
         in_slow = new_ticket(c, ann, subject="slow", group_id=slow)
+        reopened = new_ticket(c, ann, subject="reopened", group_id=slow)
         plain = new_ticket(c, ann, subject="plain")
         agent = user(c, "상담원 박", "park@hana.local", role="agent")
         r = c.request("POST", CHAT, transcript("csat-chat-1", agent, [("visitor", "안녕하세요", "2024-05-01T10:01:00Z")]))
@@ -217,6 +218,9 @@ def test_settings_choose_channels_groups_and_delay(ctx):
         chat_tid = r.json["ticket"]["id"]
         solve(c, in_quiet)
         solve(c, chat_tid)  # chat is not among the channels
+        solve(c, reopened)
+        r = c.request("PUT", f"/api/v2/tickets/{reopened}", {"ticket": {"status": "open"}})
+        assert r.status == 200, r
         solved_slow = time.time()
         solve(c, in_slow)
         solve(c, plain)
@@ -230,6 +234,10 @@ def test_settings_choose_channels_groups_and_delay(ctx):
         # The slow group's survey waits its minute (a generous deadline).
         survey(sink, "ann@example.com", in_slow, timeout=240)
         assert time.time() - solved_slow >= 59, time.time() - solved_slow
+        # Reopened before its minute was up: its survey (due first, in the
+        # same lane) was dropped unsent.
+        assert not surveys(sink, "ann@example.com", reopened)
+        assert s.metric("notifications-0", "hd_notify_dead_letters") == 0  # not a failure
         c = s.client()  # the idle keep-alive connection may be gone
 
         # Chat customers get it too once chat is listed: by e-mail, as intake
@@ -300,9 +308,12 @@ def test_templates_versions_preview_and_particles(ctx):
 
         # Mail settings: a sender per brand, acknowledgements per channel.
         r = c.request("PUT", "/api/v2/hd/mail_settings",
-                      {"mail_settings": {"senders": [{"brand_id": 0, "name": "하나 고객센터", "address": "help@example.kr"}],
+                      {"mail_settings": {"senders": [{"brand_id": 0, "name": "하나 고객센터", "address": "help@example.kr"},
+                                                     {"recipient": "vip@example.kr", "name": "VIP 센터",
+                                                      "address": "vip@example.kr"}],
                                          "acknowledgements": {"api": False}}})
         assert r.status == 200, r
+        assert r.json["mail_settings"]["senders"][1]["recipient"] == "vip@example.kr", r.json
         r = c.request("PUT", "/api/v2/hd/mail_settings",
                       {"mail_settings": {"senders": [{"name": "x\r\nBcc: a@b", "address": "help@example.kr"}]}})
         assert r.status == 422 and "senders" in str(r.json), r
@@ -313,6 +324,12 @@ def test_templates_versions_preview_and_particles(ctx):
         assert m["Subject"] == f"박철은 만족하셨나요? 요청 #{t2}", m["Subject"]  # ㄹ: 은
         assert m["From"].addresses[0].addr_spec == "help@example.kr", m["From"]
         assert m["From"].addresses[0].display_name == "하나 고객센터", m["From"]
+        # A ticket that came in to the VIP address is answered from it.
+        t3 = new_ticket(c, cheol, subject="VIP 문의", recipient="vip@example.kr")
+        solve(c, t3)
+        m = survey(sink, "cheol@example.kr", t3)
+        assert m["From"].addresses[0].addr_spec == "vip@example.kr", m["From"]
+        assert m["From"].addresses[0].display_name == "VIP 센터", m["From"]
         # No acknowledgement for an API ticket now (the survey came after it).
         assert not [x for x in sink.to("cheol@example.kr") if "접수" in str(x["Subject"])], \
             [str(x["Subject"]) for x in sink.to("cheol@example.kr")]
