@@ -8,10 +8,12 @@ templates (versions, preview, Korean particles) and the mail settings
 (sender per brand, acknowledgements per channel)."""
 import os
 import re
+import subprocess
+import tempfile
 import time
 import urllib.parse
 
-from harness import create_ticket
+from harness import create_ticket, scaled
 from test_chat_voice import CHAT, transcript
 from test_notify import Sink, start, wait_for
 
@@ -77,12 +79,30 @@ def path_of(url):
     return urllib.parse.urlsplit(url).path
 
 
+def tidy_errors(html):
+    """`tidy -q -e` on a page (Debian's tidy): its error lines."""
+    with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as f:
+        f.write(html)
+    try:
+        p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no", f.name],
+                           capture_output=True, text=True, timeout=scaled(30))
+    finally:
+        os.unlink(f.name)
+    assert p.returncode in (0, 1, 2), p
+    return [ln for ln in p.stderr.splitlines() if "Error:" in ln] + \
+        ([p.stderr] if p.returncode == 2 and "Error:" not in p.stderr else [])
+
+
 def page(s, method, url, form=None, query=""):
+    """A survey page's status and HTML; every page must be valid HTML."""
     c = s.client(auth=None)
     body = urllib.parse.urlencode(form) if form is not None else None
     r = c.request(method, path_of(url) + query, body,
                   headers={"Content-Type": "application/x-www-form-urlencoded"})
-    return r.status, r.raw.decode()
+    html = r.raw.decode()
+    assert r.headers.get("content-type", "").startswith("text/html"), r.headers
+    assert tidy_errors(html) == [], (tidy_errors(html), html)
+    return r.status, html
 
 
 def rating_of(c, tid):
