@@ -62,7 +62,10 @@ async function edit(body, id) {
     if (ticket.value) req.ticket_id = Number(ticket.value);
     try {
       const { preview: p } = await post(`${path}/preview`, req);
-      const frame = h('iframe', { sandbox: '', title: t('tmpl.preview.html'), class: 'tmpl-frame' });
+      // The mail's HTML in a frame that may run no script (no
+      // allow-scripts); allow-same-origin only lets Chromium paint it in
+      // this process (an opaque-origin frame stays blank in screenshots).
+      const frame = h('iframe', { sandbox: 'allow-same-origin', title: t('tmpl.preview.html'), class: 'tmpl-frame' });
       frame.srcdoc = p.html;
       replace(preview,
         h('h2', { id: 'tmpl-preview-h' }, t('tmpl.preview')),
