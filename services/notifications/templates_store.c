@@ -339,9 +339,28 @@ static int tmpl_update(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
-/* What a preview without a ticket is rendered against. */
-static json_t *sample(int korean)
+/* base + path into out (the sample's links, under HD_PUBLIC_URL). */
+static const char *link(const notify *n, const char *path, char *out,
+			size_t cap)
 {
+	size_t b = strlen(n->cfg.public_url);
+	while (b && n->cfg.public_url[b - 1] == '/')
+		b--;
+	snprintf(out, cap, "%.*s%s", (int)b, n->cfg.public_url, path);
+	return out;
+}
+
+/* What a preview without a ticket is rendered against. */
+static json_t *sample(const notify *n, int korean)
+{
+	char u[5][400];
+	const char *lang = korean ? "ko" : "en";
+	char p[3][80];
+	snprintf(p[0], sizeof p[0], "/hc/%s/satisfaction/sample", lang);
+	snprintf(p[1], sizeof p[1], "/hc/%s/satisfaction/sample?score=good",
+		 lang);
+	snprintf(p[2], sizeof p[2], "/hc/%s/satisfaction/sample?score=bad",
+		 lang);
 	return json_pack(
 		"{s:{s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:{s:s}}, "
 		"s:{s:s, s:s}, s:{s:s, s:s, s:{s:s}}, s:{s:s, s:s, s:s}, "
@@ -359,22 +378,24 @@ static json_t *sample(int korean)
 		korean ? "내일 도착 예정입니다." : "It arrives tomorrow.",
 		"html_body", "", "author", "name",
 		korean ? "이수진" : "Sujin Lee", "csat", "url",
-		"https://help.example.kr/hc/ko/satisfaction/sample", "good_url",
-		"https://help.example.kr/hc/ko/satisfaction/sample?score=good",
-		"bad_url",
-		"https://help.example.kr/hc/ko/satisfaction/sample?score=bad",
-		"sla", "metric", "first_reply_time", "policy_title",
+		link(n, p[0], u[0], sizeof u[0]), "good_url",
+		link(n, p[1], u[1], sizeof u[1]), "bad_url",
+		link(n, p[2], u[2], sizeof u[2]), "sla", "metric",
+		"first_reply_time", "policy_title",
 		korean ? "기본 SLA" : "Default SLA", "breach_at",
 		"2026-12-06T09:00:00Z", "priority", "high", "card", "id",
 		(json_int_t)7, "title", korean ? "환불 규정" : "Refund policy",
-		"verify", "url", "https://help.example.kr/verify/sample",
-		"reset", "url", "https://help.example.kr/reset/sample",
+		"verify", "url",
+		link(n, "/api/v2/hd/email_verifications/sample", u[3],
+		     sizeof u[3]),
+		"reset", "url",
+		link(n, "/agent/#/password_reset/sample", u[4], sizeof u[4]),
 		"suggestions_text", "");
 }
 
 static json_t *preview_ctx(notify *n, hd_txn *t, uint64_t ticket_id, int korean)
 {
-	json_t *ctx = sample(korean);
+	json_t *ctx = sample(n, korean);
 	if (!ticket_id || !ctx)
 		return ctx;
 	json_t *real = notify_ticket_context(n, t, ticket_id);

@@ -316,6 +316,7 @@ def test_templates_versions_preview_and_particles(ctx):
         r = c.request("POST", "/api/v2/hd/email_templates/csat_survey.ko/preview",
                       {"email_template": {"subject": "{{ticket.requester.name|을를}} 위한 {{ticket.title|과와}} 답"}})
         assert r.json["preview"]["subject"] == "김민준을 위한 배송이 늦어요와 답", r.json
+        assert f"http://127.0.0.1:{s.http_port}/hc/ko/satisfaction/sample?score=good" in r.json["preview"]["text"]
         minsu = user(c, "이민수", "minsu@example.kr")
         cheol = user(c, "박철", "cheol@example.kr")
         tid = new_ticket(c, minsu, subject="환불 요청")
