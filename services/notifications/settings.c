@@ -82,11 +82,12 @@ static int count(json_t *o, const char *k, json_int_t lo, json_int_t hi,
 
 static int csat_groups(json_t *in, json_t *out, hd_rpc_rep *rep)
 {
-	json_t *g = json_object_get(in, "groups"), *v, *list = json_array();
+	json_t *g = json_object_get(in, "groups"), *v, *list;
 	size_t i;
 	if (g && (!json_is_array(g) || json_array_size(g) > MAX_GROUPS))
-		return json_decref(list),
-		       bad(rep, "groups", "must be a list of rules");
+		return bad(rep, "groups", "must be a list of rules");
+	if (!(list = json_array()))
+		return HD_E_NOMEM;
 	json_array_foreach(g, i, v)
 	{
 		json_t *id = json_object_get(v, "group_id");
@@ -167,11 +168,12 @@ static int address(const char *s)
 
 static int check_senders(json_t *in, json_t *out, hd_rpc_rep *rep)
 {
-	json_t *s = json_object_get(in, "senders"), *v, *list = json_array();
+	json_t *s = json_object_get(in, "senders"), *v, *list;
 	size_t i;
 	if (s && (!json_is_array(s) || json_array_size(s) > MAX_SENDERS))
-		return json_decref(list),
-		       bad(rep, "senders", "must be a list of senders");
+		return bad(rep, "senders", "must be a list of senders");
+	if (!(list = json_array()))
+		return HD_E_NOMEM;
 	json_array_foreach(s, i, v)
 	{
 		json_t *b = json_object_get(v, "brand_id");
