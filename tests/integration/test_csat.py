@@ -120,8 +120,10 @@ def test_survey_link_rates_once(ctx):
         minjun = user(c, "김민준", "minjun@example.kr")
         tid = new_ticket(c, minjun)
         assert not surveys(sink, "minjun@example.kr", tid)
+        t0 = time.monotonic()
         solve(c, tid)
         m = survey(sink, "minjun@example.kr", tid)
+        print(f"measure csat_mail_after_solve_s {time.monotonic() - t0:.2f}")
         assert m["Subject"] == f"[요청 #{tid}] {SURVEY_KO}", m["Subject"]
         text = m.get_body(("plain",)).get_content()
         assert "김민준님, 안녕하세요." in text and f"요청 #{tid}" in text, text
@@ -131,7 +133,9 @@ def test_survey_link_rates_once(ctx):
         assert url.startswith(f"http://127.0.0.1:{s.http_port}/hc/ko/satisfaction/"), url
 
         # GET shows the link's choice pre-selected and changes nothing.
+        t0 = time.monotonic()
         st, html = page(s, "GET", url, query="?score=bad")
+        print(f"measure csat_page_get_ms {(time.monotonic() - t0) * 1000:.1f} (with tidy)")
         assert st == 200, html
         assert 'value="bad" required checked' in html and 'value="good" required>' in html, html
         assert 'method="post"' in html and 'name="comment"' in html and 'name="reason_code"' in html
