@@ -6,7 +6,8 @@
 // section: edit the survey's subject with a Korean particle, preview it for
 // a sample and for a real ticket (the particle follows the name's final
 // consonant), save a new version. axe-core on every screen; screenshots
-// csat-ko-survey, csat-en-survey, csat-ko-templates.
+// csat-ko-survey, csat-en-survey, csat-ko-templates, csat-ko-settings. The
+// console's survey settings: delay, channels, a group turned off.
 //   node tests/browser/csat.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN SHOT_DIR MAIL_DIR
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,7 +131,27 @@ async function surveyInEnglish(link) {
   }
 }
 
-async function templateEditor(minsuTicket) {
+// The console's survey settings: a group turned off, another delay.
+async function surveySettings(page, group) {
+  await page.goto(new URL('/agent/#/admin/csat', env.base).href);
+  await page.waitForSelector('#csat-enabled');
+  check(await page.isChecked('#csat-enabled'), 'the survey shows as on');
+  await page.fill('#csat-delay', '30');
+  await page.uncheck('input[name="channel"][value="voice"]');
+  await page.selectOption(`#csat-g-${group.id}`, 'off');
+  await page.click('.csat-form button[type="submit"]');
+  await until(async () => (await page.textContent('.csat-form [role="status"]')).length > 0, 'saved');
+  const { csat_settings: got } = await api('GET', '/api/v2/hd/csat_settings');
+  check(got.delay_minutes === 30 && !got.channels.includes('voice') && got.channels.includes('chat'),
+    `the settings are stored: ${JSON.stringify(got)}`);
+  check(JSON.stringify(got.groups) === JSON.stringify([{ enabled: false, group_id: group.id }]),
+    `the group rule is stored: ${JSON.stringify(got.groups)}`);
+  await axe(page, 'csat-ko-settings');
+  await shot(page, 'csat-ko-settings', true);
+  console.log('ok the console\'s survey settings');
+}
+
+async function templateEditor(minsuTicket, group) {
   const { ctx, page, problems } = await launch('ko-KR');
   try {
     await signInWorkspace(page, ADMIN.email, ADMIN.password);
@@ -177,6 +198,8 @@ async function templateEditor(minsuTicket) {
     // preview's sandboxed frame must not trip the CSP.
     check(notResourceErrors(problems).length === 0, `no console errors: ${problems.join(' | ')}`);
     console.log('ok the template editor saves version 2');
+    await surveySettings(page, group);
+    check(notResourceErrors(problems).length === 0, `no console errors: ${problems.join(' | ')}`);
   } finally {
     await ctx.close();
   }
@@ -203,5 +226,6 @@ run('csat', async () => {
   await surveyInEnglish(link2);
   const seen = await raw('GET', `/api/v2/tickets/${t3.id}`);
   check(seen.ok, 'the third ticket exists');
-  await templateEditor(t3.id);
+  const { group } = await api('POST', '/api/v2/groups', { group: { name: '환불팀' } });
+  await templateEditor(t3.id, group);
 });

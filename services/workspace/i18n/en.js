@@ -1,8 +1,8 @@
 // English, chosen when the browser's first language is English.
-import emailTemplates from './email_templates.en.js';
+import mail from './mail.en.js';
 
 export default {
-  ...emailTemplates,
+  ...mail,
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

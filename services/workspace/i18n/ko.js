@@ -1,8 +1,8 @@
 // Korean, the workspace's default language. Keys are shared with en.js.
-import emailTemplates from './email_templates.ko.js';
+import mail from './mail.ko.js';
 
 export default {
-  ...emailTemplates,
+  ...mail,
   'app.skip': '본문으로 건너뛰기',
   'app.loading': '불러오는 중…',
   'app.error': '오류: {msg}',

@@ -10,6 +10,7 @@ import { session } from './state.js';
 // the roles that see it, and its module. Add a section with one row here.
 export const SECTIONS = [
   { id: 'email_templates', group: 'settings', roles: ['admin'], module: './admin/email_templates.js' },
+  { id: 'csat', group: 'settings', roles: ['admin'], module: './admin/csat.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');

@@ -1,4 +1,5 @@
-// The console's e-mail templates section (js/admin/email_templates.js).
+// The console's mail sections: e-mail templates (js/admin/email_templates.js)
+// and the satisfaction survey (js/admin/csat.js).
 export default {
   'admin.section.email_templates': '이메일 템플릿',
   'tmpl.intro': '고객과 상담원에게 보내는 메일의 문구입니다. 저장할 때마다 새 버전이 남습니다.',
@@ -41,4 +42,26 @@ export default {
   'tmpl.name.password_reset': '비밀번호 재설정',
   'tmpl.name.email_in_use': '이미 쓰는 이메일 주소',
   'tmpl.name.csat_survey': '만족도 조사',
+  'admin.section.csat': '만족도 조사',
+  'csat.intro': '티켓이 해결되면 요청자에게 만족도 조사 메일을 보냅니다. 메일의 링크는 로그인 없이 한 번만 쓸 수 있습니다.',
+  'csat.enabled': '해결된 티켓의 요청자에게 만족도 조사 보내기',
+  'csat.delay': '해결 후 보내기까지 (분)',
+  'csat.days': '링크를 쓸 수 있는 기간 (일)',
+  'csat.channels': '조사를 보낼 채널',
+  'csat.channel.email': '이메일',
+  'csat.channel.web': '웹 문의',
+  'csat.channel.api': 'API',
+  'csat.channel.chat': '채팅',
+  'csat.channel.voice': '전화',
+  'csat.groups': '그룹별 설정',
+  'csat.group.name': '그룹',
+  'csat.group.mode': '조사',
+  'csat.group.delay': '그룹의 지연 (분)',
+  'csat.mode.default': '기본값 따르기',
+  'csat.mode.off': '보내지 않음',
+  'csat.mode.delay': '다른 지연으로 보내기',
+  'csat.group.mode_label': '{name} 그룹의 조사',
+  'csat.group.delay_label': '{name} 그룹의 지연 (분)',
+  'csat.save': '저장',
+  'csat.saved': '만족도 조사 설정을 저장했습니다.',
 };

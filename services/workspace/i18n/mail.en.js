@@ -1,4 +1,5 @@
-// The console's e-mail templates section (js/admin/email_templates.js).
+// The console's mail sections: e-mail templates (js/admin/email_templates.js)
+// and the satisfaction survey (js/admin/csat.js).
 export default {
   'admin.section.email_templates': 'E-mail templates',
   'tmpl.intro': 'The texts of the mail sent to customers and agents. Every save keeps a new version.',
@@ -41,4 +42,26 @@ export default {
   'tmpl.name.password_reset': 'Password reset',
   'tmpl.name.email_in_use': 'E-mail address in use',
   'tmpl.name.csat_survey': 'Satisfaction survey',
+  'admin.section.csat': 'Satisfaction survey',
+  'csat.intro': 'When a ticket is solved its requester gets a survey mail. Its links work once, without signing in.',
+  'csat.enabled': 'Send the survey to requesters of solved tickets',
+  'csat.delay': 'Wait after solving (minutes)',
+  'csat.days': 'Links work for (days)',
+  'csat.channels': 'Channels that get the survey',
+  'csat.channel.email': 'E-mail',
+  'csat.channel.web': 'Web form',
+  'csat.channel.api': 'API',
+  'csat.channel.chat': 'Chat',
+  'csat.channel.voice': 'Phone',
+  'csat.groups': 'Per group',
+  'csat.group.name': 'Group',
+  'csat.group.mode': 'Survey',
+  'csat.group.delay': 'Group delay (minutes)',
+  'csat.mode.default': 'As above',
+  'csat.mode.off': 'Do not send',
+  'csat.mode.delay': 'Send after another delay',
+  'csat.group.mode_label': 'Survey for group {name}',
+  'csat.group.delay_label': 'Delay for group {name} (minutes)',
+  'csat.save': 'Save',
+  'csat.saved': 'The survey settings are saved.',
 };
