@@ -12,6 +12,7 @@
 #include "hc_page.h"
 
 #include "hd/cfg.h"
+#include "hd/clock.h"
 #include "hd/csat_link.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -94,9 +95,18 @@ typedef struct verdict {
 static int ask(gw *g, gw_req *r, const char *token, json_t *body, verdict *v,
 	       gw_resp *out)
 {
-	uint64_t id = hd_csat_link_ticket(token);
-	hd_rpc_client *c = id ? gw_ticket_shard(g, id) : NULL;
+	hd_csat_link l;
+	hd_csat_verdict ok = hd_csat_link_check(token, hd_now_ms() / 1000, &l);
+	hd_rpc_client *c =
+		ok == HD_CSAT_LINK_OK ? gw_ticket_shard(g, l.ticket_id) : NULL;
 	memset(v, 0, sizeof *v);
+	/* A link that is not ours, or expired, costs intake nothing; intake
+	 * checks again (and knows which were used). */
+	if (ok == HD_CSAT_LINK_EXPIRED) {
+		v->rc = HD_E_INVALID;
+		snprintf(v->field, sizeof v->field, "expires");
+		return HD_OK;
+	}
 	if (!c) {
 		v->rc = HD_E_FORBIDDEN;
 		return HD_OK;
@@ -104,7 +114,7 @@ static int ask(gw *g, gw_req *r, const char *token, json_t *body, verdict *v,
 	json_object_set_new(body, "token", json_string(token));
 	char *text = json_dumps(body, JSON_COMPACT);
 	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
-	w.id = id;
+	w.id = l.ticket_id;
 	w.json = text;
 	hd_buf b;
 	hd_buf_init(&b, 1 << 20);
