@@ -165,6 +165,10 @@ def test_survey_link_rates_once(ctx):
         got = wait_for(listed, 20, "the rating in /satisfaction_ratings")[0]
         assert got["score"] == "bad" and got["comment"] == "답변이 너무 늦었어요", got
         assert got["reason_code"] == 5 and got["reason"] == "The issue took too long to resolve", got
+        me = c.request("GET", "/api/v2/users/me").json["user"]["id"]
+        csat_sum = c.request("GET", "/api/v2/hd/satisfaction_ratings/summary.json?group_by=agent").json
+        assert csat_sum["csat"] == [{"agent_id": me, "good": 0, "bad": 1, "rated": 1,
+                                     "satisfaction_percent": 0.0}], csat_sum  # in the CSAT report
 
         # Used: the same link again, by GET or POST, is refused.
         st, html = page(s, "GET", url)
