@@ -157,6 +157,20 @@ async function templateEditor(minsuTicket, group) {
     await signInWorkspace(page, ADMIN.email, ADMIN.password);
     await page.goto(new URL('/agent/#/admin/email_templates', env.base).href);
     await page.waitForSelector('a[href="#/admin/email_templates/csat_survey.ko"]');
+    // The mail settings under the list: a default sender, no
+    // acknowledgement for chat.
+    await page.click('.mail-form button[type="button"]');
+    await page.fill('.mail-form tr.sender input[data-key="name"]', '하나 고객센터');
+    await page.fill('.mail-form tr.sender input[data-key="address"]', 'help@example.kr');
+    await page.uncheck('.mail-form input[name="ack"][value="chat"]');
+    await page.click('.mail-form button[type="submit"]');
+    await until(async () => (await page.textContent('.mail-form [role="status"]')).length > 0, 'mail settings saved');
+    const { mail_settings: ms } = await api('GET', '/api/v2/hd/mail_settings');
+    check(ms.senders.length === 1 && ms.senders[0].address === 'help@example.kr' && ms.senders[0].name === '하나 고객센터'
+      && ms.acknowledgements.chat === false && ms.acknowledgements.email === true, `mail settings stored: ${JSON.stringify(ms)}`);
+    await axe(page, 'csat-ko-template-list');
+    await shot(page, 'csat-ko-template-list', true);
+    console.log('ok the mail settings: a sender and acknowledgements');
     await page.click('a[href="#/admin/email_templates/csat_survey.ko"]');
     await page.waitForSelector('#tmpl-subject');
     await page.fill('#tmpl-subject', '{{ticket.requester.name|은는}} 만족하셨나요? (요청 #{{ticket.id}})');

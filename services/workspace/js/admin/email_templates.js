@@ -1,9 +1,10 @@
 // Console section 'email_templates' (admins): the e-mail templates
 // notifications sends, stored and versioned. #/admin/email_templates lists
-// them; #/admin/email_templates/<name.locale> edits one, previews a draft
-// (for a sample ticket or a given one) and shows its version history.
-// Saving always makes a new version; an old one can be loaded and saved
-// again to go back.
+// them, with the mail settings below (senders by support address or brand,
+// acknowledgements per channel); #/admin/email_templates/<name.locale>
+// edits one, previews a draft (for a sample ticket or a given one) and
+// shows its version history. Saving always makes a new version; an old one
+// can be loaded and saved again to go back.
 import { t, fmtDate } from '../i18n.js';
 import { h, replace, announce } from '../dom.js';
 import { get, put, post } from '../api.js';
@@ -11,6 +12,66 @@ import { get, put, post } from '../api.js';
 const BASE = '/api/v2/hd/email_templates';
 
 const label = (tpl) => t(`tmpl.name.${tpl.name}`) + ` (${tpl.locale === 'ko' ? '한국어' : 'English'})`;
+
+const CHANNELS = ['email', 'web', 'api', 'chat', 'voice'];
+
+function senderRow(s, i) {
+  const input = (key, type, labelKey, value) => h('input', {
+    type, value: value ?? '', 'data-key': key, 'aria-label': t(labelKey, { n: i + 1 }),
+    ...(type === 'number' ? { min: 0, inputmode: 'numeric' } : {}),
+  });
+  return h('tr', { class: 'sender' },
+    h('td', {}, input('brand_id', 'number', 'mail.sender.brand_label', s.brand_id || 0)),
+    h('td', {}, input('recipient', 'email', 'mail.sender.recipient_label', s.recipient)),
+    h('td', {}, input('name', 'text', 'mail.sender.name_label', s.name)),
+    h('td', {}, input('address', 'email', 'mail.sender.address_label', s.address)),
+    h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': t('mail.sender.remove_label', { n: i + 1 }),
+      onclick: (ev) => ev.target.closest('tr').remove() }, t('mail.sender.remove'))));
+}
+
+// Senders and acknowledgements, saved whole (PUT /api/v2/hd/mail_settings).
+async function mailSettings() {
+  const { mail_settings: cur } = await get('/api/v2/hd/mail_settings');
+  const rows = h('tbody', {}, cur.senders.map(senderRow));
+  const acks = CHANNELS.map((c) => h('label', { class: 'csat-channel' },
+    h('input', { type: 'checkbox', name: 'ack', value: c, checked: cur.acknowledgements[c] !== false }), ' ', t(`csat.channel.${c}`)));
+  const status = h('p', { class: 'error', role: 'alert' });
+  const done = h('p', { class: 'muted', role: 'status' });
+  async function save(ev) {
+    ev.preventDefault();
+    status.textContent = '';
+    done.textContent = '';
+    const senders = [...rows.querySelectorAll('tr')].map((tr) => {
+      const v = Object.fromEntries([...tr.querySelectorAll('input')].map((i) => [i.dataset.key, i.value.trim()]));
+      return { brand_id: Number(v.brand_id) || 0, recipient: v.recipient, name: v.name, address: v.address };
+    });
+    const acknowledgements = Object.fromEntries(acks.map((l) => l.querySelector('input')).map((i) => [i.value, i.checked]));
+    try {
+      await put('/api/v2/hd/mail_settings', { mail_settings: { senders, acknowledgements } });
+      done.textContent = t('mail.saved');
+      announce(t('mail.saved'));
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  }
+  return h('form', { class: 'mail-form', onsubmit: save, 'aria-labelledby': 'mail-h' },
+    h('h2', { id: 'mail-h' }, t('mail.title')),
+    h('p', { class: 'muted' }, t('mail.senders_intro')),
+    h('table', { class: 'list' },
+      h('caption', {}, t('mail.senders')),
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('mail.sender.brand')),
+        h('th', { scope: 'col' }, t('mail.sender.recipient')),
+        h('th', { scope: 'col' }, t('mail.sender.name')),
+        h('th', { scope: 'col' }, t('mail.sender.address')),
+        h('td', {}))),
+      rows),
+    h('p', {}, h('button', { type: 'button', onclick: () => rows.append(senderRow({}, rows.children.length)) }, t('mail.sender.add'))),
+    h('fieldset', {}, h('legend', {}, t('mail.acks')), acks),
+    status,
+    h('button', { type: 'submit', class: 'primary' }, t('mail.save')),
+    done);
+}
 
 async function list(body) {
   replace(body, h('h1', {}, t('admin.section.email_templates')), h('p', {}, t('app.loading')));
@@ -30,7 +91,8 @@ async function list(body) {
         h('th', { scope: 'col' }, t('tmpl.col.subject')),
         h('th', { scope: 'col' }, t('tmpl.col.version')),
         h('th', { scope: 'col' }, t('tmpl.col.updated')))),
-      h('tbody', {}, rows)));
+      h('tbody', {}, rows)),
+    await mailSettings());
 }
 
 function field(id, text, control, hint) {
