@@ -1,11 +1,19 @@
 /* Placeholder rendering; see hd/placeholder.h for the rules. */
 #include "hd/placeholder.h"
 #include "hd/err.h"
+#include "hd/ko_particle.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_PATH 128
+#define MAX_PATH   128
+#define MAX_FILTER 16
+
+/* One parsed "{{ path | filter }}"; flen 0 when there is no filter. */
+typedef struct tag {
+	const char *path, *filter;
+	size_t plen, flen;
+} tag;
 
 static int is_path_char(char c)
 {
@@ -13,10 +21,11 @@ static int is_path_char(char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '.';
 }
 
-/* Parse "{{ path }}" at t[0..len): the path's bounds and the length of the
- * whole placeholder, or 0 when it is not one. */
-static size_t parse_tag(const char *t, size_t len, const char **path,
-			size_t *plen)
+/* Parse "{{ path }}" or "{{ path|filter }}" at t[0..len): the parts and
+ * the length of the whole placeholder, or 0 when it is not one. The filter
+ * is any run of bytes other than space, '|' and '}' (checked by the
+ * caller: it names a Korean particle). */
+static size_t parse_tag(const char *t, size_t len, tag *g)
 {
 	if (len < 4 || t[0] != '{' || t[1] != '{')
 		return 0;
@@ -29,11 +38,27 @@ static size_t parse_tag(const char *t, size_t len, const char **path,
 	size_t end = i;
 	while (i < len && t[i] == ' ')
 		i++;
+	g->filter = NULL;
+	g->flen = 0;
+	if (i < len && t[i] == '|') {
+		i++;
+		while (i < len && t[i] == ' ')
+			i++;
+		g->filter = t + i;
+		while (i < len && t[i] != ' ' && t[i] != '}' && t[i] != '|' &&
+		       t[i] != '{' && i - (size_t)(g->filter - t) <= MAX_FILTER)
+			i++;
+		g->flen = (size_t)(t + i - g->filter);
+		while (i < len && t[i] == ' ')
+			i++;
+		if (!g->flen)
+			return 0;
+	}
 	if (end == start || end - start >= MAX_PATH || i + 1 >= len ||
 	    t[i] != '}' || t[i + 1] != '}')
 		return 0;
-	*path = t + start;
-	*plen = end - start;
+	g->path = t + start;
+	g->plen = end - start;
 	return i + 2;
 }
 
@@ -138,25 +163,71 @@ static int render_value(hd_buf *out, const json_t *ctx, const char *path,
 	}
 }
 
+/* The particle after a value: chosen by how the unescaped value ends. */
+static int render_particle(hd_buf *out, const json_t *ctx, const tag *g)
+{
+	const json_t *v = lookup(ctx, g->path, g->plen);
+	char num[64];
+	const char *s = "";
+	size_t n = 0;
+	if (json_is_string(v)) {
+		s = json_string_value(v);
+		n = json_string_length(v);
+	} else if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(v));
+		s = num;
+		n = strlen(num);
+	}
+	const char *p =
+		hd_ko_particle(g->filter, g->flen, hd_ko_word_end(s, n));
+	return p ? hd_buf_puts(out, p) : HD_OK;
+}
+
+static int known_filter(const tag *g)
+{
+	return !g->flen ||
+	       hd_ko_particle(g->filter, g->flen, HD_KO_END_VOWEL) != NULL;
+}
+
 int hd_placeholder_render(const char *tmpl, size_t len, const json_t *ctx,
 			  hd_ph_escape esc, hd_buf *out)
 {
 	size_t i = 0, lit = 0;
 	int rc = HD_OK;
 	while (i < len && rc == HD_OK) {
-		const char *path;
-		size_t plen, n = 0;
+		tag g;
+		size_t n = 0;
 		if (tmpl[i] == '{')
-			n = parse_tag(tmpl + i, len - i, &path, &plen);
-		if (!n) {
+			n = parse_tag(tmpl + i, len - i, &g);
+		if (!n || !known_filter(&g)) {
 			i++;
 			continue;
 		}
 		rc = hd_buf_append(out, tmpl + lit, i - lit);
 		if (rc == HD_OK)
-			rc = render_value(out, ctx, path, plen, esc);
+			rc = render_value(out, ctx, g.path, g.plen, esc);
+		if (rc == HD_OK && g.flen)
+			rc = render_particle(out, ctx, &g);
 		i += n;
 		lit = i;
 	}
 	return rc == HD_OK ? hd_buf_append(out, tmpl + lit, len - lit) : rc;
+}
+
+int hd_placeholder_check(const char *tmpl, size_t len, char *bad, size_t cap)
+{
+	for (size_t i = 0; i < len; i++) {
+		tag g;
+		size_t n =
+			tmpl[i] == '{' ? parse_tag(tmpl + i, len - i, &g) : 0;
+		if (n && !known_filter(&g)) {
+			if (cap)
+				snprintf(bad, cap, "%.*s", (int)n, tmpl + i);
+			return HD_E_INVALID;
+		}
+		if (n)
+			i += n - 1;
+	}
+	return HD_OK;
 }

@@ -49,6 +49,8 @@ static int read_rating(gw_req *r, gw_resp *out, json_t **in)
 				json_is_string(comment)
 					? json_string_value(comment)
 					: "");
+	if (!rc && *in && json_is_integer(reason))
+		json_object_set(*in, "reason_code", reason);
 	json_decref(root);
 	return rc;
 }

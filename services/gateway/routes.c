@@ -5,6 +5,7 @@
 #include "gw_webhooks.h"
 #include "gw_assign.h"
 #include "portal.h"
+#include "gw_mail_admin.h"
 
 #include <stdio.h>
 
@@ -52,6 +53,8 @@ const gw_route *const gw_route_tables[] = {
 	gw_pt_form_routes,      /* portal_form.c: /hc/{locale}/requests/new */
 	gw_pt_request_routes,   /* portal_requests.c: /hc/{locale}/requests */
 	gw_address_routes,      /* addresses.c: recipient_addresses */
+	gw_mail_admin_routes,   /* mail_admin.c: templates, mail settings */
+	gw_csat_page_routes,    /* csat_page.c: /hc/{locale}/satisfaction/ */
 	gw_hc_fallback_routes,  /* hc_static.c: GET /hc/{*}; keep it last */
 	NULL,
 };

@@ -58,6 +58,7 @@ INTAKE_MODULE(session)   /* sessions.c: people's browser sessions */
 INTAKE_MODULE(pwreset)   /* pw_reset.c: password reset by e-mail link */
 INTAKE_MODULE(signin)    /* signin_link.c: customers' sign-in by e-mail link */
 INTAKE_MODULE(addresses) /* addresses.c: support addresses */
+INTAKE_MODULE(csat)      /* csat_link.c: ratings through survey links */
 
 /* sessions.c's table and idle limit, for sessions_admin.c (admins list and
  * end a person's sessions; its routes: intake_session_admin_routes). */

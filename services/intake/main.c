@@ -23,6 +23,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_pwreset_dbs,
 					 intake_signin_dbs,
 					 intake_addresses_dbs,
+					 intake_csat_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -38,6 +39,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_pwreset_routes,
 	intake_signin_routes,
 	intake_addresses_routes,
+	intake_csat_routes,
 	NULL};
 
 typedef struct module {
@@ -60,6 +62,7 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(pwreset),
 				 MODULE(signin),
 				 MODULE(addresses),
+				 MODULE(csat),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])

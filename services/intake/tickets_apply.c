@@ -371,6 +371,12 @@ static int set_csat(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 		rc = hd_pb_set_string(&tk->satisfaction_comment,
 				      json_is_string(c) ? json_string_value(c)
 							: "");
+	/* Zendesk's reason codes; anything else reads as none. */
+	json_int_t why = json_integer_value(json_object_get(v, "reason_code"));
+	tk->satisfaction_reason_code =
+		why == 5 || why == 6 || why == 7 || why == 8 || why == 100
+			? (uint32_t)why
+			: 0;
 	return rc;
 }
 

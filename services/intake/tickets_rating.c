@@ -2,7 +2,8 @@
  * it shows in the ticket's satisfaction_rating, is audited like any change
  * and travels in ticket.updated (metrics keeps the ratings list). Only the
  * ticket's requester may rate, only a solved ticket. The request is an
- * hd.TicketWriteRequest: id, and json = {"score":"good|bad","comment":…}. */
+ * hd.TicketWriteRequest: id, and json = {"score":"good|bad","comment":…,
+ * "reason_code":…}. */
 #include "tickets.h"
 
 #include "hd/err.h"
@@ -71,6 +72,9 @@ static int read_rating(const char *text, hd_rpc_rep *rep, json_t **out)
 	else
 		*out = json_pack("{s:s, s:s}", "score", s, "comment",
 				 json_is_string(c) ? json_string_value(c) : "");
+	json_t *why = json_object_get(in, "reason_code");
+	if (!rc && *out && json_is_integer(why))
+		json_object_set(*out, "reason_code", why);
 	json_decref(in);
 	return rc;
 }

@@ -24,7 +24,8 @@ int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 		    int64_t at)
 {
 	if (!strcmp(tk->satisfaction_score, m->satisfaction_score) &&
-	    !strcmp(tk->satisfaction_comment, m->satisfaction_comment))
+	    !strcmp(tk->satisfaction_comment, m->satisfaction_comment) &&
+	    tk->satisfaction_reason_code == m->satisfaction_reason_code)
 		return HD_OK;
 	uint8_t k[8];
 	hd_key_u64(k, tk->id);
@@ -44,6 +45,7 @@ int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 	} else if (!rc) {
 		copy_people(r, tk);
 		r->updated_at = at;
+		r->reason_code = tk->satisfaction_reason_code;
 		rc = hd_pb_set_string(&r->score, tk->satisfaction_score);
 		if (!rc)
 			rc = hd_pb_set_string(&r->comment,
@@ -57,8 +59,28 @@ int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 	if (!rc)
 		rc = hd_pb_set_string(&m->satisfaction_comment,
 				      tk->satisfaction_comment);
+	m->satisfaction_reason_code = tk->satisfaction_reason_code;
 	hd__mc_rating__free_unpacked(r, NULL);
 	return rc == HD_E_NOTFOUND ? HD_OK : rc ? hd_txn_fail(t, rc) : t->rc;
+}
+
+/* Zendesk's reason texts by reason_code. */
+static const char *reason_text(uint32_t code)
+{
+	switch (code) {
+	case 5:
+		return "The issue took too long to resolve";
+	case 6:
+		return "The issue was not resolved";
+	case 7:
+		return "The agent's knowledge is unsatisfactory";
+	case 8:
+		return "The agent's attitude was unsatisfactory";
+	case 100:
+		return "Some other reason";
+	default:
+		return "No reason provided";
+	}
 }
 
 json_t *mc_rating_json(const Hd__McRating *r)
@@ -77,6 +99,10 @@ json_t *mc_rating_json(const Hd__McRating *r)
 	json_object_set_new(o, "group_id",
 			    r->group_id ? json_integer((json_int_t)r->group_id)
 					: json_null());
+	json_object_set_new(o, "reason_code",
+			    json_integer((json_int_t)r->reason_code));
+	json_object_set_new(o, "reason",
+			    json_string(reason_text(r->reason_code)));
 	return o;
 }
 

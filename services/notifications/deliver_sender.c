@@ -63,6 +63,20 @@ static void fail_now(notify_sender *s, const Hd__Delivery *d, const char *why)
 	snprintf(o->error, sizeof o->error, "%s", why);
 }
 
+/* A mail no longer wanted when its time came (a survey of a ticket that
+ * was reopened meanwhile): done, nothing sent, and said so. */
+static void skip_now(notify_sender *s, const Hd__Delivery *d, const char *why)
+{
+	if (s->ndone >= NOTIFY_MAX_XFERS)
+		return;
+	notify_outcome *o = &s->done[s->ndone++];
+	memset(o, 0, sizeof *o);
+	o->delivery_id = d->id;
+	o->started_at = o->completed_at = hd_wall_ms();
+	o->retry_after_ms = -1;
+	snprintf(o->error, sizeof o->error, "not sent: %s", why);
+}
+
 int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d)
 {
 	notify *n = s->n;
@@ -92,6 +106,11 @@ int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d)
 	if (rc == HD_E_BEHIND) { /* waits for its ticket: a later pass */
 		xfer_free(x);
 		return -1;
+	}
+	if (rc == HD_E_CONFLICT) { /* render: no longer wanted */
+		skip_now(s, d, "the ticket is no longer solved");
+		xfer_free(x);
+		return 0;
 	}
 	if (rc) {
 		fail_now(s, d,

@@ -18,8 +18,12 @@
  *                             the new address, never the account's own
  *   address.verify            address_verify (the token in the subject) →
  *                             the support address being verified
- * kb.suggested is stored for the request_received mail to pick up. */
-#include "notifications.h"
+ *   ticket.created/updated    csat_survey → the requester, when solved
+ *                             (csat_survey.c)
+ * kb.suggested is stored for the request_received mail to pick up. The
+ * acknowledgement (request_received) is skipped for a channel the "mail"
+ * settings turned it off for. */
+#include "templates.h"
 
 #include "hd/err.h"
 #include "hd/time_iso.h"
@@ -64,11 +68,14 @@ static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		return HD_E_DECODE;
 	Hd__Ticket *old = created ? NULL : old_ticket(n, t, tk->id);
 	int rc = HD_OK;
-	if (created)
+	bool anon = anonymous(tk);
+	if (created && notify_ack_on(n, t, tk->via_channel))
 		rc = notify_mail_user(n, t, tk->requester_id, tk->id,
-				      anonymous(tk) ? "request_received_anon"
-						    : "request_received",
+				      anon ? "request_received_anon"
+					   : "request_received",
 				      NULL, n->cfg.suggest_wait_ms);
+	if (!rc)
+		rc = notify_csat_on_ticket(n, t, tk, old, anon);
 	if (!rc && tk->assignee_id &&
 	    (!old || old->assignee_id != tk->assignee_id))
 		rc = notify_mail_user(n, t, tk->assignee_id, tk->id,

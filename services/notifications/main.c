@@ -1,5 +1,6 @@
 /* notifications: wiring only. */
 #include "notifications.h"
+#include "templates.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
@@ -15,7 +16,8 @@ static const char *const *const dbs[] = {notify_dbs, NULL};
  * asking them (a source with no events is never an error). */
 static const char *const sources[] = {"intake", "routing", "knowledge", NULL};
 static const hd_rpc_route *const routes[] = {
-	notify_webhook_routes, notify_delivery_routes, notify_sc_routes, NULL};
+	notify_webhook_routes, notify_delivery_routes, notify_sc_routes,
+	notify_tmpl_routes,    notify_settings_routes, NULL};
 static notify the_notify;
 
 static const hd_cfg_opt opts[] = {
@@ -153,6 +155,8 @@ static int setup(hd_svc *svc, void *ctx)
 		rc = notify_store_bind(n);
 	if (!rc)
 		rc = notify_queue_rebuild(n);
+	if (!rc)
+		rc = notify_tmpl_seed(n);
 	if (!rc)
 		rc = hd_prom_add_collector(notify_collect, n);
 	if (!rc)

@@ -38,8 +38,10 @@ int notify_mime_build(const notify *n, const Hd__Delivery *d, char **out,
 				      GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 	GMimeObject *html = text_part("html", d->html[0] ? d->html : d->text,
 				      GMIME_CONTENT_ENCODING_BASE64);
-	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_FROM, "Hana Desk",
-				   n->cfg.mail_from);
+	g_mime_message_add_mailbox(
+		m, GMIME_ADDRESS_TYPE_FROM,
+		d->mail_from_name[0] ? d->mail_from_name : "Hana Desk",
+		d->mail_from[0] ? d->mail_from : n->cfg.mail_from);
 	g_mime_message_add_mailbox(m, GMIME_ADDRESS_TYPE_TO, d->mail_to_name,
 				   d->mail_to);
 	g_mime_message_set_subject(m, d->subject, "utf-8");

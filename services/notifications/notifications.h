@@ -48,12 +48,15 @@ typedef struct notify {
 	MDB_dbi webhooks, deliveries, pending, by_lane, dead, attempts;
 	MDB_dbi tickets, users, members, suggestions, mail_roots, msgids;
 	MDB_dbi scs, sc_events, sc_by_ticket, sc_msgids, counters, queue;
+	MDB_dbi templates, settings; /* templates.h */
 } notify;
 
 extern const char *const notify_dbs[];
 extern const hd_rpc_route notify_webhook_routes[];
 extern const hd_rpc_route notify_delivery_routes[];
 extern const hd_rpc_route notify_sc_routes[];
+extern const hd_rpc_route notify_tmpl_routes[];     /* templates_store.c */
+extern const hd_rpc_route notify_settings_routes[]; /* settings.c */
 
 /* store.c: binding and small typed accessors. get functions return HD_OK,
  * HD_E_NOTFOUND or HD_E_DECODE; the message is the caller's to free. */
@@ -189,7 +192,9 @@ int notify_smtp_setup(notify *n, hd_txn *t, notify_xfer *x);
 int notify_sign(const char *secret, const char *ts, const char *body,
 		size_t len, char *out, size_t cap);
 
-/* templates_mail.c: render d->template into d->subject/text/html. */
+/* templates_mail.c: render d->template into d->subject/text/html.
+ * HD_E_CONFLICT: the mail is no longer wanted (a satisfaction survey of a
+ * ticket that is not solved any more); the sender drops it unsent. */
 int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d);
 /* mime_build.c: the RFC 5322 message of a rendered mail delivery (malloc'd,
  * CRLF line ends). */

@@ -1,6 +1,6 @@
 /* Building the SMTP transfer of a mail delivery: render it (when it still
  * waits for its template), build the MIME message and hand libcurl the
- * envelope (HD_MAIL_FROM → the recipient) and the bytes to upload. */
+ * envelope (the brand's sender, else HD_MAIL_FROM → the recipient) and the bytes to upload. */
 #include "deliver.h"
 
 #include "hd/err.h"
@@ -33,7 +33,8 @@ int notify_smtp_setup(notify *n, hd_txn *t, notify_xfer *x)
 	x->rcpt = curl_slist_append(NULL, addr);
 	if (!x->rcpt)
 		return HD_E_NOMEM;
-	snprintf(addr, sizeof addr, "<%s>", n->cfg.mail_from);
+	snprintf(addr, sizeof addr, "<%s>",
+		 x->d->mail_from[0] ? x->d->mail_from : n->cfg.mail_from);
 	curl_easy_setopt(x->easy, CURLOPT_URL, n->cfg.smtp_url);
 	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(x->easy, CURLOPT_MAIL_FROM, addr);

@@ -18,7 +18,8 @@
  *   sc_msgids     Message-ID       → u64 sc id (outgoing and inbound)
  *   counters      name             → u64 ("next_id")
  *   queue         lane (32) + u64 rank + u64 id → u64 next_at
- *                 (the scheduler's index, deliver_index.c) */
+ *                 (the scheduler's index, deliver_index.c)
+ *   templates, settings: see templates.h */
 #include "notifications.h"
 
 #include "hd/err.h"
@@ -32,7 +33,8 @@ const char *const notify_dbs[] = {
 	"webhooks",   "deliveries", "pending", "by_lane",   "dead",
 	"attempts",   "tickets",    "users",   "members",   "suggestions",
 	"mail_roots", "msgids",     "scs",     "sc_events", "sc_by_ticket",
-	"sc_msgids",  "counters",   "queue",   NULL};
+	"sc_msgids",  "counters",   "queue",   "templates", "settings",
+	NULL};
 
 int notify_store_bind(notify *n)
 {
@@ -41,7 +43,7 @@ int notify_store_bind(notify *n)
 		&n->dead,     &n->attempts,    &n->tickets,      &n->users,
 		&n->members,  &n->suggestions, &n->mail_roots,   &n->msgids,
 		&n->scs,      &n->sc_events,   &n->sc_by_ticket, &n->sc_msgids,
-		&n->counters, &n->queue};
+		&n->counters, &n->queue,       &n->templates,    &n->settings};
 	int rc = HD_OK;
 	for (size_t i = 0; notify_dbs[i] && !rc; i++)
 		rc = hd_store_dbi(n->store, notify_dbs[i], slots[i]);

@@ -1,9 +1,12 @@
 /* The placeholder renderer on arbitrary templates, in every escaping mode,
  * against a context with Korean and hostile values. The output must be
  * bounded by the buffer and, for JSON escaping inside a string literal,
- * must keep a JSON document valid. */
+ * must keep a JSON document valid. Korean particle tags ({{x|은는}}) and
+ * their checker, and how arbitrary bytes "end" for a particle, must
+ * neither crash nor read outside the input. */
 #include "fuzz.h"
 #include "hd/err.h"
+#include "hd/ko_particle.h"
 #include "hd/placeholder.h"
 
 #include <stdlib.h>
@@ -29,5 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort(); /* a template cannot blow up without bound */
 		hd_buf_release(&out);
 	}
+	char bad[64];
+	int rc = hd_placeholder_check(t, size, bad, sizeof bad);
+	if (rc != HD_OK && rc != HD_E_INVALID)
+		abort();
+	if (hd_ko_word_end(t, size) > HD_KO_END_RIEUL)
+		abort();
 	return 0;
 }

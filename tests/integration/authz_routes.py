@@ -430,6 +430,21 @@ ROUTES.update({
     "GET /hc/{s}/requests": R(PUBLIC, objects=["ko"]),
     "GET /hc/{s}/requests/{id}": R(("anon", "a"), objects=["ko", "ticket_a"]),
     "POST /hc/{s}/requests/{id}": R(("a",), objects=["ko", "ticket_a"], body="", over=V),
+    # ---- issue 17 (csat): e-mail templates and mail settings
+    # (mail_admin.c), the survey page (csat_page.c: the link's token is the
+    # credential; a token that is not ours is a 404 page) ----
+    "GET /api/v2/hd/email_templates": R(ADMIN),
+    "GET /api/v2/hd/email_templates/{s}": R(ADMIN, objects=["csat_survey.ko"]),
+    "PUT /api/v2/hd/email_templates/{s}": R(ADMIN, objects=["csat_survey.en"],
+                                            body={"email_template": {"note": "matrix"}}),
+    "GET /api/v2/hd/email_templates/{s}/versions": R(ADMIN, objects=["csat_survey.ko"]),
+    "POST /api/v2/hd/email_templates/{s}/preview": R(ADMIN, objects=["csat_survey.ko"]),
+    "GET /api/v2/hd/csat_settings": R(ADMIN),
+    "PUT /api/v2/hd/csat_settings": R(ADMIN, body={"csat_settings": {"enabled": False}}),
+    "GET /api/v2/hd/mail_settings": R(ADMIN),
+    "PUT /api/v2/hd/mail_settings": R(ADMIN, body={"mail_settings": {}}),
+    "GET /hc/{s}/satisfaction/{s}": R(PUBLIC, objects=["ko", "1-2-3-x-y"], missing=True),
+    "POST /hc/{s}/satisfaction/{s}": R(PUBLIC, objects=["ko", "1-2-3-x-y"], missing=True, body=""),
 })
 
 for _key, _row in ROUTES.items():

@@ -8,7 +8,12 @@
  * null, an object or an array renders empty — never an error. A path ending
  * in "first_name" that is absent falls back to the first word of the
  * sibling "name". Text that is not a well-formed placeholder is copied as
- * is. The inserted value is escaped for where the template is going. */
+ * is. The inserted value is escaped for where the template is going.
+ *
+ * "{{path|은는}}" inserts the value followed by the Korean particle that
+ * fits how it ends (hd/ko_particle.h): |이가 |은는 |을를 |과와 |으로 (or
+ * the pair reversed, |로 for |으로). A tag naming any other filter is not a
+ * placeholder (copied as is; hd_placeholder_check finds it). */
 #ifndef HD_PLACEHOLDER_H
 #define HD_PLACEHOLDER_H
 
@@ -27,5 +32,10 @@ typedef enum hd_ph_escape {
  * HD_E_NOMEM from the buffer (out then holds a prefix; discard it). */
 int hd_placeholder_render(const char *tmpl, size_t len, const json_t *ctx,
 			  hd_ph_escape esc, hd_buf *out);
+
+/* HD_OK when every tag of tmpl[0..len) that has a filter names a known
+ * particle; else HD_E_INVALID with the first such tag copied into bad
+ * (cap bytes, NUL-terminated). */
+int hd_placeholder_check(const char *tmpl, size_t len, char *bad, size_t cap);
 
 #endif

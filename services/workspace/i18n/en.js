@@ -3,12 +3,14 @@ import adminsla from './adminsla.en.js';
 import rules from './rules.en.js';
 import reports from './reports.en.js';
 import adminContent from './admin_content.en.js';
+import mail from './mail.en.js';
 export default {
 
   ...adminsla,
   ...rules,
   ...reports,
   ...adminContent,
+  ...mail,
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
   'app.error': 'Error: {msg}',

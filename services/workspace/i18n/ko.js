@@ -3,12 +3,14 @@ import adminsla from './adminsla.ko.js';
 import rules from './rules.ko.js';
 import reports from './reports.ko.js';
 import adminContent from './admin_content.ko.js';
+import mail from './mail.ko.js';
 export default {
 
   ...adminsla,
   ...rules,
   ...reports,
   ...adminContent,
+  ...mail,
   'app.skip': '본문으로 건너뛰기',
   'app.loading': '불러오는 중…',
   'app.error': '오류: {msg}',

@@ -36,6 +36,8 @@ export const SECTIONS = [
   { id: 'report-keywords', group: 'reports', roles: ['agent', 'admin'], module: './admin/report-keywords.js' },
   { id: 'proficiency', group: 'reports', roles: ['agent', 'admin'], module: './admin/proficiency.js' },
   { id: 'teams', group: 'reports', roles: ['agent', 'admin'], module: './admin/teams.js' },
+  { id: 'email_templates', group: 'settings', roles: ['admin'], module: './admin/email_templates.js' },
+  { id: 'csat', group: 'settings', roles: ['admin'], module: './admin/csat.js' },
 ];
 
 const visible = (s) => s.roles.includes(session.user?.role || 'agent');

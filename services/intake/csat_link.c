@@ -1,0 +1,206 @@
+/* tickets.rate_link: a satisfaction rating given through a survey mail's
+ * signed link (hd/csat_link.h) by someone who is not signed in. The token
+ * is the credential: it names the ticket and its requester, and the MAC
+ * proves we made it. A link works once (its nonce is kept here, in the
+ * rating's own transaction), only while it has not expired, only for its
+ * own ticket and only while that ticket is solved and still has the same
+ * requester. The rating is written as the requester's own (tickets.rate's
+ * path: audited, in ticket.updated, counted by metrics). Key layout:
+ *   csat_links  nonce (32 hex) → u64 ticket id ‖ i64 used at (wall ms)
+ * The request is an hd.TicketWriteRequest: id (the ticket the caller read
+ * from the token, to pick this shard) and json = {"token", "score",
+ * "comment", "reason_code", "check"}; "check": true only checks the link
+ * and answers the ticket. Refusals: HD_E_FORBIDDEN "token" (not a link of
+ * ours, or not for this ticket), HD_E_INVALID "expires" (expired),
+ * HD_E_CONFLICT "token" (used), HD_E_INVALID "status" (not solved). */
+#include "tickets.h"
+
+#include "hd/clock.h"
+#include "hd/csat_link.h"
+#include "hd/err.h"
+#include "hd/pbwire.h"
+#include "hd/store_pb.h"
+
+#include <string.h>
+
+#define MAX_COMMENT 65536
+
+static MDB_dbi links_dbi;
+
+const char *const intake_csat_dbs[] = {"csat_links", NULL};
+
+int intake_csat_bind(intake *in)
+{
+	return hd_store_dbi(in->store, "csat_links", &links_dbi);
+}
+
+int intake_csat_start(intake *in)
+{
+	(void)in;
+	return HD_OK;
+}
+
+void intake_csat_stop(intake *in)
+{
+	(void)in;
+}
+
+typedef struct link_job {
+	intake *in;
+	hd_rpc_rep *rep;
+	hd_csat_link link;
+	int check_only;
+	json_t *rating; /* {"score","comment"} */
+	Hd__Ticket *tk; /* the answer */
+} link_job;
+
+static int refuse(hd_txn *t, hd_rpc_rep *rep, int rc, const char *field,
+		  const char *msg)
+{
+	hd_rpc_fail(rep, rc, field, "%s", msg);
+	return hd_txn_fail(t, rc);
+}
+
+static int link_run(hd_txn *t, void *arg)
+{
+	link_job *j = arg;
+	MDB_val v;
+	Hd__Ticket *tk = NULL;
+	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->link.ticket_id,
+				  &hd__ticket__descriptor, (void **)&tk);
+	if (rc == HD_E_NOTFOUND ||
+	    (!rc &&
+	     (tk->deleted || tk->requester_id != j->link.requester_id))) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return refuse(t, j->rep, HD_E_FORBIDDEN, "token",
+			      "this link is not for this request");
+	}
+	if (rc) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return rc;
+	}
+	if (hd_txn_get(t, links_dbi, j->link.nonce, 32, &v) == HD_OK) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return refuse(t, j->rep, HD_E_CONFLICT, "token",
+			      "this link was already used");
+	}
+	if (strcmp(tk->status, "solved") && strcmp(tk->status, "closed")) {
+		hd_rpc_fail(j->rep, HD_E_INVALID, "status",
+			    "only a solved request can be rated (this one is "
+			    "%s)",
+			    tk->status);
+		hd__ticket__free_unpacked(tk, NULL);
+		return hd_txn_fail(t, HD_E_INVALID);
+	}
+	if (j->check_only) {
+		j->tk = tk;
+		return HD_OK;
+	}
+	hd__ticket__free_unpacked(tk, NULL);
+	/* The requester's own rating, as tickets.rate writes it. */
+	hd_rpc_req as = {.method = "tickets.rate_link"};
+	as.principal.user_id = j->link.requester_id;
+	snprintf(as.principal.role, sizeof as.principal.role, "end-user");
+	json_t *obj = json_pack("{s:O}", "satisfaction_rating", j->rating);
+	tk_write_in w = {.id = j->link.ticket_id, .obj = obj};
+	rc = obj ? tk_write_txn(t, j->in, &as, &w, j->rep, &j->tk) : HD_E_NOMEM;
+	json_decref(obj);
+	uint8_t used[16];
+	hd_key_u64(used, j->link.ticket_id);
+	hd_key_u64(used + 8, (uint64_t)hd_wall_ms());
+	if (!rc)
+		rc = hd_txn_put(t, links_dbi, j->link.nonce, 32, used, 16);
+	return rc;
+}
+
+/* Only score (good | bad), comment and reason_code reach the ticket. */
+static int read_rating(json_t *in, hd_rpc_rep *rep, json_t **out)
+{
+	const char *s = json_string_value(json_object_get(in, "score"));
+	json_t *c = json_object_get(in, "comment");
+	json_t *reason = json_object_get(in, "reason_code");
+	if (!s || (strcmp(s, "good") && strcmp(s, "bad")))
+		return hd_rpc_fail(rep, HD_E_INVALID, "score",
+				   "score must be good or bad");
+	if (c && !json_is_null(c) &&
+	    (!json_is_string(c) || json_string_length(c) > MAX_COMMENT))
+		return hd_rpc_fail(rep, HD_E_INVALID, "comment",
+				   "comment must be text of at most 64 KiB");
+	if (reason && !json_is_null(reason) && !json_is_integer(reason))
+		return hd_rpc_fail(rep, HD_E_INVALID, "reason_code",
+				   "reason_code must be an integer");
+	*out = json_pack("{s:s, s:s}", "score", s, "comment",
+			 json_is_string(c) ? json_string_value(c) : "");
+	if (*out && json_is_integer(reason))
+		json_object_set(*out, "reason_code", reason);
+	return *out ? HD_OK : HD_E_NOMEM;
+}
+
+/* The token's verdict as the refusal the gateway shows. */
+static int check_token(const char *token, uint64_t id, hd_csat_link *l,
+		       hd_rpc_rep *rep)
+{
+	switch (hd_csat_link_check(token, hd_now_ms() / 1000, l)) {
+	case HD_CSAT_LINK_OK:
+		break;
+	case HD_CSAT_LINK_EXPIRED:
+		return hd_rpc_fail(rep, HD_E_INVALID, "expires",
+				   "this link has expired");
+	default:
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "token",
+				   "this link is not valid");
+	}
+	if (l->ticket_id != id)
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "token",
+				   "this link is not for this request");
+	return HD_OK;
+}
+
+static int intake_tickets_rate_link(void *ctx, const hd_rpc_req *req,
+				    hd_rpc_rep *rep)
+{
+	intake *in = ctx;
+	link_job j = {.in = in, .rep = rep};
+	Hd__TicketWriteRequest *wr = NULL;
+	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
+			  (void **)&wr))
+		return HD_E_DECODE;
+	json_t *body = json_loads(wr->json, 0, NULL);
+	int rc = json_is_object(body)
+			 ? HD_OK
+			 : hd_rpc_fail(rep, HD_E_INVALID, "json",
+				       "the request is not a JSON object");
+	if (!rc && INTAKE_SHARD_OF(wr->id) != in->shard)
+		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, "token",
+				 "this link is not for this request");
+	if (!rc)
+		rc = check_token(
+			json_string_value(json_object_get(body, "token")),
+			wr->id, &j.link, rep);
+	j.check_only = json_is_true(json_object_get(body, "check"));
+	if (!rc && !j.check_only)
+		rc = read_rating(body, rep, &j.rating);
+	if (!rc && j.check_only) { /* a look: a read transaction */
+		hd_txn t;
+		if (!(rc = hd_store_read(in->store, &t)))
+			rc = link_run(&t, &j);
+		hd_txn_end(&t);
+	} else if (!rc) {
+		rc = hd_store_write(in->store, link_run, &j);
+	}
+	if (!rc) {
+		Hd__TicketWriteReply out = HD__TICKET_WRITE_REPLY__INIT;
+		out.ticket = j.tk;
+		rc = hd_pb_pack(&rep->payload, &out);
+	}
+	hd__ticket__free_unpacked(j.tk, NULL);
+	json_decref(j.rating);
+	json_decref(body);
+	hd__ticket_write_request__free_unpacked(wr, NULL);
+	return rc;
+}
+
+const hd_rpc_route intake_csat_routes[] = {
+	{"tickets.rate_link", intake_tickets_rate_link},
+	{NULL, NULL},
+};
