@@ -30,7 +30,7 @@ static const hc_string shell_strings[] = {
 };
 
 extern const hc_string hc_center_strings[]; /* hc_center_strings.c */
-extern const hc_string hc_csat_strings[]; /* csat_page.c */
+extern const hc_string hc_csat_strings[];   /* csat_page.c */
 
 /* One table a line, so additions merge cleanly. */
 /* clang-format off */
