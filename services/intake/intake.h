@@ -56,6 +56,7 @@ INTAKE_MODULE(mail)    /* mail_*.c: the inbound e-mail channel */
 INTAKE_MODULE(email)   /* users_email.c: confirming a new e-mail address */
 INTAKE_MODULE(session) /* sessions.c: people's browser sessions */
 INTAKE_MODULE(pwreset) /* pw_reset.c: password reset by e-mail link */
+INTAKE_MODULE(import)  /* import*.c: Zendesk imports and their id map */
 
 /* ---- shared helpers (store.c) ---- */
 

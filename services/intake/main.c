@@ -21,6 +21,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_email_dbs,
 					 intake_session_dbs,
 					 intake_pwreset_dbs,
+					 intake_import_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -33,6 +34,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_email_routes,
 	intake_session_routes,
 	intake_pwreset_routes,
+	intake_import_routes,
 	NULL};
 
 typedef struct module {
@@ -53,6 +55,7 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(email),
 				 MODULE(session),
 				 MODULE(pwreset),
+				 MODULE(import),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])
