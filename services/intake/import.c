@@ -95,8 +95,8 @@ int import_gate(const hd_principal *who, hd_rpc_rep *rep)
 	return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL, "only admins import");
 }
 
-int import_result_fail(Hd__ImportResult *r, const char *field,
-		       const char *fmt, ...)
+int import_result_fail(Hd__ImportResult *r, const char *field, const char *fmt,
+		       ...)
 {
 	char msg[300];
 	va_list ap;
@@ -158,11 +158,10 @@ static bool text_ok(const char *s, size_t max)
 /* Shape checks that need no store: HD_OK or the result's error. */
 static int check_ticket(const Hd__ImportTicket *it, Hd__ImportResult *r)
 {
-	static const char *const statuses[] = {"new",    "open",   "pending",
-					       "hold",   "solved", "closed",
-					       NULL};
-	static const char *const priorities[] = {"", "low", "normal", "high",
-						 "urgent", NULL};
+	static const char *const statuses[] = {
+		"new", "open", "pending", "hold", "solved", "closed", NULL};
+	static const char *const priorities[] = {"",     "low",    "normal",
+						 "high", "urgent", NULL};
 	static const char *const types[] = {"",         "problem", "incident",
 					    "question", "task",    NULL};
 	if (!it->requester_id)
@@ -171,9 +170,8 @@ static int check_ticket(const Hd__ImportTicket *it, Hd__ImportResult *r)
 		return import_result_fail(r, "status", "%.40s is not a status",
 					  it->status);
 	if (!one_of(it->priority, priorities))
-		return import_result_fail(r, "priority",
-					  "%.40s is not a priority",
-					  it->priority);
+		return import_result_fail(
+			r, "priority", "%.40s is not a priority", it->priority);
 	if (!one_of(it->type, types))
 		return import_result_fail(r, "type", "%.40s is not a type",
 					  it->type);
@@ -262,8 +260,8 @@ static int put_comment(hd_txn *t, tk_import *x, Hd__Ticket *tk,
 	tk_child_id(t, x->in, &au.id);
 	tk_child_id(t, x->in, &c.id);
 	c.ticket_id = au.ticket_id = tk->id;
-	c.author_id = au.author_id = ic->author_id ? ic->author_id
-						   : tk->requester_id;
+	c.author_id = au.author_id =
+		ic->author_id ? ic->author_id : tk->requester_id;
 	c.body = tx.body;
 	c.html_body = tx.html;
 	c.public_ = ic->public_;
@@ -314,12 +312,12 @@ static void fill_ticket(Hd__Ticket *tk, const tk_import *x)
 				  ? it->description
 				  : it->comments[0]->body;
 	tk->requester_id = it->requester_id;
-	tk->submitter_id = it->submitter_id ? it->submitter_id
-					    : it->requester_id;
+	tk->submitter_id =
+		it->submitter_id ? it->submitter_id : it->requester_id;
 	tk->assignee_id = it->assignee_id;
 	tk->organization_id = it->organization_id;
 	tk->group_id = it->group_id;
-	tk->status = it->status[0] ? it->status
+	tk->status = it->status[0]     ? it->status
 		     : it->assignee_id ? "open"
 				       : "new";
 	tk->priority = it->priority;
@@ -387,8 +385,10 @@ typedef struct tk_batch {
 	Hd__ImportResult **res;
 } tk_batch;
 
-/* Each ticket in its own nested transaction: a bad one undoes only itself
- * and the batch still commits (one fsync) with the rest. */
+/* The whole batch in the job's one transaction, without a nested
+ * transaction per ticket (LMDB's nested transactions cost a dirty-page
+ * list each): shapes were checked before, so what fails here (no memory,
+ * a full disk) fails the whole batch, which the caller sends again. */
 static int batch_run(hd_txn *t, void *arg)
 {
 	tk_batch *b = arg;
@@ -396,19 +396,15 @@ static int batch_run(hd_txn *t, void *arg)
 		Hd__ImportResult *r = b->res[i];
 		const Hd__ImportTicket *it = b->rq->tickets[i];
 		r->zendesk_id = it->zendesk_id;
-		r->id = 0;
-		r->created = false;
 		if (r->error[0])
 			continue; /* failed its shape check */
+		r->id = 0;
+		r->created = false;
 		tk_import x = {b->in, &b->req->principal, b->req->trace_id, it,
 			       r};
-		int rc = hd_txn_nested(t, import_ticket, &x);
-		if (rc == HD_E_NOMEM || rc == HD_E_STORAGE_FULL ||
-		    rc == HD_E_IO)
-			return rc;
+		int rc = import_ticket(t, &x);
 		if (rc)
-			import_result_fail(r, NULL, "not stored: %s",
-					   hd_strerror(rc));
+			return hd_txn_fail(t, rc);
 	}
 	return t->rc;
 }

@@ -30,8 +30,8 @@ char import_type_of(const char *name);
 int import_gate(const hd_principal *who, hd_rpc_rep *rep);
 
 /* Set one result's error (r's strings are the caller's: malloc'd). */
-int import_result_fail(Hd__ImportResult *r, const char *field,
-		       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int import_result_fail(Hd__ImportResult *r, const char *field, const char *fmt,
+		       ...) __attribute__((format(printf, 3, 4)));
 /* n results, each initialised, for a reply; NULL when out of memory.
  * Free with import_results_free. */
 Hd__ImportResult **import_results_new(size_t n);
