@@ -43,6 +43,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_asset_routes,        /* assets.c: /agent/ */
 	gw_stream_routes,       /* stream_hub.c */
 	gw_viewing_routes,      /* viewing.c */
+	gw_import_routes,       /* imports.c */
 	NULL,
 };
 /* clang-format on */

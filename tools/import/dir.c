@@ -181,7 +181,9 @@ static int run_phase(imp *im, bool users)
 		im->at = (imp_ckpt){phase + 1, 0, {0, 0, 0}};
 		if (imp_ckpt_save(im))
 			rc = IMP_EX_IOERR;
-		imp_progress(im, users ? "users" : "organizations", true);
+		if (files->n)
+			imp_progress(im, users ? "users" : "organizations",
+				     true);
 	}
 	return rc;
 }

@@ -96,6 +96,7 @@ int imp_file_open(imp_file *f, const char *path, const char *key,
 			snprintf(why, sizeof why, "not JSON (column %d): %s",
 				 je.column, je.text);
 			fail(err, errcap, path, (uint64_t)je.line, why);
+			imp_file_close(f);
 			return -1;
 		}
 		f->whole = 1;
@@ -108,6 +109,7 @@ int imp_file_open(imp_file *f, const char *path, const char *key,
 	f->next_line = at && at->line ? at->line : 1;
 	if (fseeko(f->f, f->next_offset, SEEK_SET) != 0) {
 		fail(err, errcap, path, 0, strerror(errno));
+		imp_file_close(f);
 		return -1;
 	}
 	/* Resuming inside a page: load that document, then skip to elem. */
@@ -115,8 +117,10 @@ int imp_file_open(imp_file *f, const char *path, const char *key,
 		rc = next_doc(f, err, errcap);
 		if (rc == 1)
 			f->pos.elem = at->elem;
-		else if (rc < 0)
+		else if (rc < 0) {
+			imp_file_close(f);
 			return -1;
+		}
 	}
 	return 0;
 }

@@ -50,7 +50,8 @@ static const char usage[] =
 	"Environment: HD_DATA, HD_RUN, HD_SHARDS, HD_INTAKE_RPC and\n"
 	"HD_CLUSTER_KEY_FILE as for the services. Exit 0: all imported; 65:\n"
 	"some records were bad (each reported); 64: usage; 66: an input is\n"
-	"missing; 69: intake unreachable (resume later); 74: I/O error.\n";
+	"missing or not JSON; 69: intake unreachable (resume later); 74:\n"
+	"I/O error.\n";
 
 static int add_file(imp_list *l, const char *v)
 {

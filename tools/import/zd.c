@@ -3,11 +3,11 @@
  * we keep with the wrong JSON type is an error naming it. */
 #include "zd.h"
 
-#include <ctype.h>
+#include "hd/time_parse.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static int bad(char *err, size_t cap, const char *field, const char *why)
 {
@@ -23,18 +23,6 @@ uint64_t zd_id(const json_t *o, const char *key)
 		       : 0;
 }
 
-static int digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++, (*p)++) {
-		if (!isdigit((unsigned char)**p))
-			return -1;
-		v = v * 10 + (**p - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 int zd_time(const json_t *v, int64_t *ms)
 {
 	*ms = 0;
@@ -42,46 +30,7 @@ int zd_time(const json_t *v, int64_t *ms)
 		return 0;
 	if (!json_is_string(v))
 		return -1;
-	const char *p = json_string_value(v);
-	struct tm tm = {0};
-	int y, mo, d, h, mi, s, frac = 0;
-	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
-	    *p++ != '-' || digits(&p, 2, &d) || (*p != 'T' && *p != ' '))
-		return -1;
-	p++;
-	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
-	    *p++ != ':' || digits(&p, 2, &s))
-		return -1;
-	if (*p == '.') {
-		int scale = 100;
-		for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
-			frac += scale > 0 ? (*p - '0') * scale : 0;
-	}
-	int off = 0;
-	if (*p == '+' || *p == '-') {
-		int sign = *p++ == '-' ? -1 : 1, oh, om;
-		if (digits(&p, 2, &oh))
-			return -1;
-		if (*p == ':')
-			p++;
-		if (digits(&p, 2, &om))
-			return -1;
-		off = sign * (oh * 60 + om);
-	} else if (*p++ != 'Z') {
-		return -1;
-	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-	    s > 60)
-		return -1;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	time_t t = timegm(&tm);
-	*ms = ((int64_t)t - (int64_t)off * 60) * 1000 + frac;
-	return 0;
+	return hd_time_parse_iso(json_string_value(v), ms) ? -1 : 0;
 }
 
 /* A string member: missing/null → "", else it must be a string. */
