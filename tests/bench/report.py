@@ -152,7 +152,8 @@ for label, ld in loads.items():
 for label, im in imports.items():
     print(f"import {im['tickets']:.0f} tickets + {im['comments']:.0f} comments in {im['secs']:.1f}s = "
           f"{im['rps']:.0f} tickets/s durable (target 5000: {verdict(im['rps'] >= 5000)}); "
-          f"consumers caught up after {im['caught_up_secs']:.1f}s; stores (MB): "
+          f"consumers caught up after {im['caught_up_secs']:.1f}s; CPU s intake {im.get('intake_cpu_secs', 0):.1f}"
+          f" (incl. its search indexer), hd-import {im.get('tool_cpu_secs', 0):.1f}; stores (MB): "
           + ", ".join(f"{k} {v / MB:.0f}" for k, v in sorted(stores.get(label, {}).items())))
 print(f"{'memory (kB)':<22}{'anon idle':>10}{'anon loaded':>13}{'file loaded':>13}  target idle anon<20MB")
 for svc, m in sorted(mem.items()):

@@ -81,7 +81,11 @@ int imp_ckpt_save(imp *im)
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", im->checkpoint);
 	FILE *f = fopen(tmp, "w");
-	const imp_counts *c = &im->n;
+	imp_lock();
+	const imp_counts cs = im->n;
+	const imp_ckpt at = im->at;
+	imp_unlock();
+	const imp_counts *c = &cs;
 	int rc = f ? 0 : -1;
 	if (f) {
 		fprintf(f,
@@ -89,10 +93,10 @@ int imp_ckpt_save(imp *im)
 			"\nphase %d\nfile %zu offset %lld line %llu elem "
 			"%llu\ncounts %llu %llu %llu %llu %llu %llu %llu "
 			"%llu\n",
-			im->fingerprint, im->at.phase, im->at.file,
-			(long long)im->at.pos.offset,
-			(unsigned long long)im->at.pos.line,
-			(unsigned long long)im->at.pos.elem,
+			im->fingerprint, at.phase, at.file,
+			(long long)at.pos.offset,
+			(unsigned long long)at.pos.line,
+			(unsigned long long)at.pos.elem,
 			(unsigned long long)c->orgs,
 			(unsigned long long)c->users,
 			(unsigned long long)c->tickets,

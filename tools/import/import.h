@@ -75,6 +75,10 @@ typedef struct imp {
 	uint64_t tickets_at_start;
 } imp;
 
+/* report.c: the lock over counts, position and stderr that the tickets
+ * phase's parser and sender threads share (not recursive). */
+void imp_lock(void);
+void imp_unlock(void);
 /* report.c: one line on stderr naming the record and what is wrong, and
  * the bad count; 1 when the import must stop (--stop-on-bad). */
 int imp_bad(imp *im, const char *where, const char *what);

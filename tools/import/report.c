@@ -1,6 +1,7 @@
 /* What hd-import tells on stderr: bad records and progress. */
 #include "import.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -11,12 +12,27 @@ int64_t imp_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The tickets phase's two threads share the counts and stderr. */
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+void imp_lock(void)
+{
+	pthread_mutex_lock(&mu);
+}
+
+void imp_unlock(void)
+{
+	pthread_mutex_unlock(&mu);
+}
+
 int imp_bad(imp *im, const char *where, const char *what)
 {
+	imp_lock();
 	im->n.bad++;
 	fprintf(stderr, "hd-import: %s: %s (bad record %llu%s)\n", where, what,
 		(unsigned long long)im->n.bad,
 		im->stop_on_bad ? ", stopping" : ", not imported");
+	imp_unlock();
 	return im->stop_on_bad;
 }
 
@@ -37,8 +53,11 @@ static void eta(char *out, size_t cap, double secs)
 void imp_progress(imp *im, const char *phase, bool force)
 {
 	int64_t now = imp_now_ms();
-	if (!force && now - im->last_report_ms < 1000)
+	imp_lock();
+	if (!force && now - im->last_report_ms < 1000) {
+		imp_unlock();
 		return;
+	}
 	im->last_report_ms = now;
 	double secs = (double)(now - im->t0_ms) / 1000.0;
 	uint64_t done = im->n.tickets + im->n.skipped + im->n.bad;
@@ -67,4 +86,5 @@ void imp_progress(imp *im, const char *phase, bool force)
 		(unsigned long long)im->n.existing,
 		(unsigned long long)im->n.skipped,
 		(unsigned long long)im->n.bad, rate, left);
+	imp_unlock();
 }

@@ -11,6 +11,7 @@
 
 #include "hd/shard.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,9 +198,11 @@ static int send_shard(imp *im, tk_batch *b, unsigned shard)
 				rc = IMP_EX_DATAERR;
 			continue;
 		}
+		imp_lock();
 		im->n.tickets++;
 		im->n.comments += t->n_comments ? t->n_comments : 1;
 		*(r->created ? &im->n.created : &im->n.existing) += 1;
+		imp_unlock();
 	}
 	hd__import_reply__free_unpacked(rep, NULL);
 	free(idx);
@@ -232,7 +235,9 @@ static int add(imp *im, tk_batch *b, json_t *rec, const char *where)
 	int deleted = 0;
 	int rc = zd_ticket(rec, &b->t[i], &deleted, err, sizeof err);
 	if (!rc && deleted) {
+		imp_lock();
 		im->n.skipped++; /* counted and shown: never silent */
+		imp_unlock();
 		zd_ticket_release(&b->t[i]);
 		json_decref(rec);
 		return IMP_EX_OK;
@@ -256,7 +261,81 @@ static int add(imp *im, tk_batch *b, json_t *rec, const char *where)
 	return IMP_EX_OK;
 }
 
-static int run_file(imp *im, tk_batch *b, size_t fi)
+/* Two batches take turns: while the sender thread resolves, sends and
+ * checkpoints one (intake's commit), the main thread parses the next, so
+ * reading JSON and writing the store overlap. */
+typedef struct sender {
+	imp *im;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	tk_batch bufs[2];
+	int next; /* the buffer the main thread fills */
+	tk_batch *job;
+	imp_ckpt at; /* where the job's last record ends */
+	bool busy, stop;
+	int rc;
+} sender;
+
+static void *send_loop(void *arg)
+{
+	sender *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->job && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (!p->job)
+			break;
+		tk_batch *b = p->job;
+		imp_ckpt at = p->at;
+		pthread_mutex_unlock(&p->mu);
+		int rc = flush(p->im, b);
+		imp_lock();
+		p->im->at = at;
+		imp_unlock();
+		if (!rc && imp_ckpt_save(p->im))
+			rc = IMP_EX_IOERR;
+		imp_progress(p->im, "tickets", false);
+		pthread_mutex_lock(&p->mu);
+		p->job = NULL;
+		p->busy = false;
+		if (rc && !p->rc)
+			p->rc = rc;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait until the sender is idle; its error, if any. */
+static int sender_idle(sender *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->busy)
+		pthread_cond_wait(&p->cv, &p->mu);
+	int rc = p->rc;
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+/* Hand the filled batch over (after the previous one is done) and give
+ * the main thread the other buffer. */
+static int hand_off(sender *p, imp_ckpt at)
+{
+	int rc = sender_idle(p);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&p->mu);
+	p->job = &p->bufs[p->next];
+	p->at = at;
+	p->busy = true;
+	p->next ^= 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return IMP_EX_OK;
+}
+
+static int run_file(imp *im, sender *p, size_t fi)
 {
 	imp_file f;
 	char err[400], where[WHERE];
@@ -273,6 +352,7 @@ static int run_file(imp *im, tk_batch *b, size_t fi)
 	imp_pos at;
 	while (!rc && (got = imp_file_next(&f, &rec, &at, where, sizeof where,
 					   err, sizeof err)) != 0) {
+		tk_batch *b = &p->bufs[p->next];
 		if (got == -2)
 			rc = IMP_EX_IOERR;
 		else if (got == -1)
@@ -280,21 +360,13 @@ static int run_file(imp *im, tk_batch *b, size_t fi)
 							 : IMP_EX_OK;
 		else
 			rc = add(im, b, rec, where);
-		if (!rc && b->n == b->cap) {
-			rc = flush(im, b);
-			im->at = (imp_ckpt){PH_TICKETS, fi, imp_file_tell(&f)};
-			if (!rc && imp_ckpt_save(im))
-				rc = IMP_EX_IOERR;
-			imp_progress(im, "tickets", false);
-		}
+		if (!rc && b->n == b->cap)
+			rc = hand_off(p, (imp_ckpt){PH_TICKETS, fi,
+						    imp_file_tell(&f)});
 	}
+	/* The rest of the file, and the next file's start as the place. */
 	if (!rc)
-		rc = flush(im, b);
-	if (!rc) {
-		im->at = (imp_ckpt){PH_TICKETS, fi + 1, {0, 0, 0}};
-		if (imp_ckpt_save(im))
-			rc = IMP_EX_IOERR;
-	}
+		rc = hand_off(p, (imp_ckpt){PH_TICKETS, fi + 1, {0, 0, 0}});
 	imp_file_close(&f);
 	return rc;
 }
@@ -303,13 +375,35 @@ int imp_run_tickets(imp *im)
 {
 	if (im->at.phase > PH_TICKETS)
 		return IMP_EX_OK;
-	tk_batch b;
-	int rc = batch_init(&b, im->batch) ? IMP_EX_SOFT : IMP_EX_OK;
+	static sender p;
+	memset(&p, 0, sizeof p);
+	p.im = im;
+	int rc = batch_init(&p.bufs[0], im->batch) ||
+				 batch_init(&p.bufs[1], im->batch)
+			 ? IMP_EX_SOFT
+			 : IMP_EX_OK;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (!rc && pthread_create(&p.th, NULL, send_loop, &p))
+		rc = IMP_EX_SOFT;
+	bool started = !rc;
 	size_t first = im->at.phase == PH_TICKETS ? im->at.file : 0;
 	im->tickets_at_start = im->n.tickets;
 	for (size_t fi = first; !rc && fi < im->tickets.n; fi++)
-		rc = run_file(im, &b, fi);
-	batch_free(&b);
+		rc = run_file(im, &p, fi);
+	if (started) {
+		int src = sender_idle(&p);
+		rc = rc ? rc : src;
+		pthread_mutex_lock(&p.mu);
+		p.stop = true;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(p.th, NULL);
+	}
+	batch_free(&p.bufs[0]);
+	batch_free(&p.bufs[1]);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
 	if (!rc) {
 		im->at = (imp_ckpt){PH_DONE, 0, {0, 0, 0}};
 		if (imp_ckpt_save(im))
