@@ -41,7 +41,7 @@ int rt_trig_comment(routing *r, hd_txn *t, const Hd__Envelope *ev)
 		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!c)
 		return HD_OK; /* not ours to reject; intake's event stands */
-	if (c->by_import) { /* no trigger runs for it: keep nothing */
+	if (c->by_import) {   /* no trigger runs for it: keep nothing */
 		hd__comment__free_unpacked(c, NULL);
 		return HD_OK;
 	}
