@@ -266,3 +266,19 @@ def test_import_api(ctx):
         # Bad JSON types are 422s naming the field.
         r = c.request("POST", "/api/v2/imports/tickets", {"ticket": dict(body["ticket"], created_at="June")})
         assert r.status == 422 and "created_at" in json.dumps(r.json), r
+
+
+def test_import_two_shards(ctx):
+    """Tickets land on the shard the gateway would pick for their requester;
+    the map is asked of every shard; a second run is still a no-op."""
+    from harness import Suite
+    with Suite(ctx.bin_dir, shards=2) as s:
+        s.start()
+        c = s.client()
+        p = hd_import(ctx, s, fixture_args())
+        assert p.returncode == 0, p.stderr
+        ids = check_fixture(c)
+        assert {hid & 0xff for hid in ids.values()} <= {0, 1}, ids
+        p = hd_import(ctx, s, fixture_args())
+        assert p.returncode == 0 and "already imported 2" in p.stderr, p.stderr
+        assert check_fixture(c) == ids
