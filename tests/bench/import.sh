@@ -58,7 +58,7 @@ HD_DATA=$DATA /usr/bin/time -f "%U %S" -o "$DATA/import.cpu" "$BIN/hd-import" --
   --checkpoint "$DATA/import.checkpoint" 2>"$DATA/import.log"
 t1=$(date +%s.%N)
 c1=$(intake_cpu)
-tail -n 1 "$DATA/import.log" | sed 's/^/  /'
+tail -n 2 "$DATA/import.log" | sed 's/^/  /'
 # Caught up: every consumer's cursor on intake at intake's head (/hd/bus).
 caught() {
   curl -fsS -H "Authorization: $AUTH" "http://127.0.0.1:$PORT/api/v2/hd/bus" | python3 -c '
@@ -69,13 +69,14 @@ print("yes" if b.get("bus", b).get("converged") else "no")' 2>/dev/null || echo 
 for _ in $(seq 36000); do [ "$(caught)" = yes ] && break; sleep 0.5; done
 t2=$(date +%s.%N)
 comments=$(grep -o 'comments [0-9]*' "$DATA/import.log" | tail -n 1 | cut -d' ' -f2)
+rpc=$(grep -o '[0-9.]* s in intake' "$DATA/import.log" | tail -n 1 | cut -d' ' -f1)
 tool_cpu=$(awk '{print $1 + $2}' "$DATA/import.cpu" 2>/dev/null || echo 0)
-python3 - "$N" "${comments:-0}" "$t0" "$t1" "$t2" "$c0" "$c1" "$tool_cpu" >>"$OUT/results.tsv" <<'EOF'
+python3 - "$N" "${comments:-0}" "$t0" "$t1" "$t2" "$c0" "$c1" "$tool_cpu" "${rpc:-0}" >>"$OUT/results.tsv" <<'EOF'
 import sys
 n, c = int(sys.argv[1]), int(sys.argv[2])
-t0, t1, t2, c0, c1, tool = map(float, sys.argv[3:])
+t0, t1, t2, c0, c1, tool, rpc = map(float, sys.argv[3:])
 print(f"IMPORT import tickets={n} comments={c} secs={t1 - t0:.2f} rps={n / (t1 - t0):.0f} "
-      f"caught_up_secs={t2 - t0:.2f} intake_cpu_secs={c1 - c0:.2f} tool_cpu_secs={tool:.2f}")
+      f"caught_up_secs={t2 - t0:.2f} intake_cpu_secs={c1 - c0:.2f} tool_cpu_secs={tool:.2f} rpc_secs={rpc:.2f}")
 EOF
 tail -n 1 "$OUT/results.tsv" | sed 's/^/  /'
 for d in "$DATA"/*/; do

@@ -73,6 +73,9 @@ typedef struct imp {
 	uint64_t total;       /* ticket records expected (ETA), 0 unknown */
 	int64_t t0_ms, last_report_ms;
 	uint64_t tickets_at_start;
+	/* tickets phase: ms the sender spent in RPCs (intake's commits) and
+	 * ms the main thread waited for the sender (0: parsing was slower) */
+	int64_t rpc_ms, wait_ms;
 } imp;
 
 /* report.c: the lock over counts, position and stderr that the tickets

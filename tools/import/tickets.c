@@ -289,7 +289,9 @@ static void *send_loop(void *arg)
 		tk_batch *b = p->job;
 		imp_ckpt at = p->at;
 		pthread_mutex_unlock(&p->mu);
+		int64_t t0 = imp_now_ms();
 		int rc = flush(p->im, b);
+		p->im->rpc_ms += imp_now_ms() - t0;
 		imp_lock();
 		p->im->at = at;
 		imp_unlock();
@@ -322,7 +324,9 @@ static int sender_idle(sender *p)
  * the main thread the other buffer. */
 static int hand_off(sender *p, imp_ckpt at)
 {
+	int64_t t0 = imp_now_ms();
 	int rc = sender_idle(p);
+	p->im->wait_ms += imp_now_ms() - t0;
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&p->mu);
@@ -410,5 +414,9 @@ int imp_run_tickets(imp *im)
 			rc = IMP_EX_IOERR;
 	}
 	imp_progress(im, rc ? "stopped" : "done", true);
+	fprintf(stderr,
+		"hd-import: tickets phase: %.1f s in intake's import RPCs, the "
+		"reader waited %.1f s for them\n",
+		(double)im->rpc_ms / 1000.0, (double)im->wait_ms / 1000.0);
 	return rc;
 }
