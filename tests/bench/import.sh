@@ -68,8 +68,8 @@ print("yes" if b.get("bus", b).get("converged") else "no")' 2>/dev/null || echo 
 }
 for _ in $(seq 36000); do [ "$(caught)" = yes ] && break; sleep 0.5; done
 t2=$(date +%s.%N)
-comments=$(grep -o 'comments [0-9]*' "$DATA/import.log" | tail -n 1 | cut -d' ' -f2)
-rpc=$(grep -o '[0-9.]* s in intake' "$DATA/import.log" | tail -n 1 | cut -d' ' -f1)
+comments=$(grep -o 'comments [0-9]*' "$DATA/import.log" | tail -n 1 | cut -d' ' -f2 || true)
+rpc=$(grep -o '[0-9.]* s in intake' "$DATA/import.log" | tail -n 1 | cut -d' ' -f1 || true)
 tool_cpu=$(awk '{print $1 + $2}' "$DATA/import.cpu" 2>/dev/null || echo 0)
 python3 - "$N" "${comments:-0}" "$t0" "$t1" "$t2" "$c0" "$c1" "$tool_cpu" "${rpc:-0}" >>"$OUT/results.tsv" <<'EOF'
 import sys
