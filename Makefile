@@ -206,6 +206,13 @@ $(BUILD)/bin/hd-backup $(BUILD)/bin/hd-restore: $(BUILD)/bin/hd-%: $(BUILD)/obj/
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+# hd-import (tools/import): a Zendesk export into intake's import RPCs.
+IMPORT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/import/*.c))
+build: $(BUILD)/bin/hd-import
+$(BUILD)/bin/hd-import: $(IMPORT_OBJ) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
 run: deps
 	@$(MAKE) --no-print-directory build MODE=release
 	@scripts/run.sh build/release/bin

@@ -171,6 +171,8 @@ extern const gw_route gw_hc_center_routes[];
 extern const gw_route gw_stream_routes[];
 extern const gw_route gw_viewing_routes[];
 extern const gw_route gw_address_routes[]; /* addresses.c */
+/* imports.c: Zendesk's ticket import API and the import id map */
+extern const gw_route gw_import_routes[];
 extern const gw_route *const gw_route_tables[];
 /* routes.c: every route as "METHOD PATTERN AUTH" (auth: none, user, admin,
  * anon, agent), one a line, in matching order; 0, or -1 when f failed. The

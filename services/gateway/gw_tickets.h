@@ -54,6 +54,10 @@ int gw_tickets_destroy_many(gw *g, gw_req *r, gw_resp *out);
 int gw_tickets_merge(gw *g, gw_req *r, gw_resp *out);
 int gw_job_status_show(gw *g, gw_req *r, gw_resp *out);
 int gw_job_status_show_many(gw *g, gw_req *r, gw_resp *out);
+/* A finished bulk job of type whose results (an array; taken) are in: kept
+ * on shard 0 and answered 200 {"job_status":…} (imports.c). */
+int gw_job_done(gw *g, gw_req *r, const char *type, json_t *results,
+		gw_resp *out);
 /* Parse ?ids=1,2 (≤100) into ids; 400 (TooManyValues …) on error. */
 int gw_ids_param(gw_req *r, uint64_t *ids, size_t *n, gw_resp *out);
 

@@ -79,6 +79,17 @@ static int job_finish(gw *g, gw_req *r, job *j, gw_resp *out)
 	return rc;
 }
 
+int gw_job_done(gw *g, gw_req *r, const char *type, json_t *results,
+		gw_resp *out)
+{
+	job j;
+	job_init(&j, type);
+	json_decref(j.results);
+	j.results = results;
+	j.total = json_array_size(results);
+	return job_finish(g, r, &j, out);
+}
+
 /* A failed item: its error text from the HTTP answer gw_call made. */
 static json_t *failure(size_t index, uint64_t id, gw_resp *err)
 {

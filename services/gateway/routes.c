@@ -55,6 +55,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_address_routes,      /* addresses.c: recipient_addresses */
 	gw_mail_admin_routes,   /* mail_admin.c: templates, mail settings */
 	gw_csat_page_routes,    /* csat_page.c: /hc/{locale}/satisfaction/ */
+	gw_import_routes,       /* imports.c */
 	gw_hc_fallback_routes,  /* hc_static.c: GET /hc/{*}; keep it last */
 	NULL,
 };

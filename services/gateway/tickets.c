@@ -5,6 +5,7 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/shard.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
@@ -23,10 +24,7 @@ hd_rpc_client *gw_ticket_shard(gw *g, uint64_t id)
  * tickets live together; an Idempotency-Key always lands on one shard. */
 unsigned gw_ticket_spread(uint64_t v, unsigned shards)
 {
-	uint64_t z = v + 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (unsigned)((z ^ (z >> 31)) % shards);
+	return hd_shard_spread(v, shards); /* hd-import spreads the same way */
 }
 
 static uint64_t hash_str(const char *s)

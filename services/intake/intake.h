@@ -59,6 +59,7 @@ INTAKE_MODULE(pwreset)   /* pw_reset.c: password reset by e-mail link */
 INTAKE_MODULE(signin)    /* signin_link.c: customers' sign-in by e-mail link */
 INTAKE_MODULE(addresses) /* addresses.c: support addresses */
 INTAKE_MODULE(csat)      /* csat_link.c: ratings through survey links */
+INTAKE_MODULE(import)    /* import*.c: Zendesk imports and their id map */
 
 /* sessions.c's table and idle limit, for sessions_admin.c (admins list and
  * end a person's sessions; its routes: intake_session_admin_routes). */

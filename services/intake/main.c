@@ -24,6 +24,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_signin_dbs,
 					 intake_addresses_dbs,
 					 intake_csat_dbs,
+					 intake_import_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -40,6 +41,7 @@ static const hd_rpc_route *const routes[] = {
 	intake_signin_routes,
 	intake_addresses_routes,
 	intake_csat_routes,
+	intake_import_routes,
 	NULL};
 
 typedef struct module {
@@ -63,6 +65,7 @@ static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
 				 MODULE(signin),
 				 MODULE(addresses),
 				 MODULE(csat),
+				 MODULE(import),
 				 };
 /* clang-format on */
 #define NMODULES (sizeof modules / sizeof modules[0])

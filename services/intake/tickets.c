@@ -77,7 +77,7 @@ bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk)
 
 /* Comments, audits and their events share one counter, offset so their
  * ids never equal a ticket's (clients grep responses for ids). */
-static int tk_child_id(hd_txn *t, intake *in, uint64_t *id)
+int tk_child_id(hd_txn *t, intake *in, uint64_t *id)
 {
 	int rc = intake_next_id(t, in, "next_ticket_child", id);
 	*id += (uint64_t)1 << 32;

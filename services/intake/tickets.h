@@ -92,6 +92,9 @@ typedef struct tk_write_in {
 int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 		 const tk_write_in *w, hd_rpc_rep *rep, Hd__Ticket **tk);
 
+/* tickets.c: the next id of a comment, audit or audit event (their shared
+ * counter, offset past ticket ids). Sticky on t. */
+int tk_child_id(hd_txn *t, intake *in, uint64_t *id);
 /* tickets.c */
 int tk_put_child(hd_txn *t, MDB_dbi dbi, uint64_t ticket, uint64_t id,
 		 const void *msg);

@@ -70,6 +70,7 @@ int tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
 		    bool creating)
 {
 	tk->updater_id = who->user_id;
+	tk->by_import = false; /* only the import's own write carries it */
 	int rc = hd_pb_set_string(&tk->updater_role, who->role);
 	if (rc)
 		return rc;

@@ -15,7 +15,9 @@ int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	int rc = hd_ev_ticket(ev, types, &tk);
 	if (!tk)
 		return rc;
-	rc = hc_suggest_ticket(t, &k->hc, tk);
+	/* An imported ticket is history: nobody waits for suggestions. */
+	if (!tk->by_import)
+		rc = hc_suggest_ticket(t, &k->hc, tk);
 	hd__ticket__free_unpacked(tk, NULL);
 	return rc;
 }

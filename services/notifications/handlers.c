@@ -40,6 +40,10 @@ static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
+	if (tk->by_import) { /* an import announces nothing to the outside */
+		hd__ticket__free_unpacked(tk, NULL);
+		return HD_OK;
+	}
 	json_t *detail = ticket_detail(tk);
 	int created = strcmp(ev->type, "ticket.created") == 0;
 	int rc = notify_webhooks_fanout(
@@ -68,6 +72,10 @@ static int hooks_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!c)
 		return HD_E_DECODE;
+	if (c->by_import) {
+		hd__comment__free_unpacked(c, NULL);
+		return HD_OK;
+	}
 	char when[21];
 	hd_time_iso(c->created_at, when);
 	json_t *detail =

@@ -66,6 +66,10 @@ static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
 		return HD_E_DECODE;
+	if (tk->by_import) { /* Zendesk's ticket import sends no mail */
+		hd__ticket__free_unpacked(tk, NULL);
+		return HD_OK;
+	}
 	Hd__Ticket *old = created ? NULL : old_ticket(n, t, tk->id);
 	int rc = HD_OK;
 	bool anon = anonymous(tk);
@@ -105,7 +109,7 @@ static int on_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		return HD_E_DECODE;
 	Hd__Ticket *tk = old_ticket(n, t, c->ticket_id);
 	int rc = HD_OK;
-	if (c->public_ && tk && is_agent(n, t, c->author_id)) {
+	if (c->public_ && !c->by_import && tk && is_agent(n, t, c->author_id)) {
 		Hd__User *a = NULL;
 		notify_get_pb_u64(t, n->users, c->author_id,
 				  &hd__user__descriptor, (void **)&a);

@@ -41,6 +41,10 @@ int rt_trig_comment(routing *r, hd_txn *t, const Hd__Envelope *ev)
 		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!c)
 		return HD_OK; /* not ours to reject; intake's event stands */
+	if (c->by_import) {   /* no trigger runs for it: keep nothing */
+		hd__comment__free_unpacked(c, NULL);
+		return HD_OK;
+	}
 	uint8_t key[8];
 	hd_key_u64(key, c->ticket_id);
 	hd__comment__free_unpacked(c, NULL);
@@ -226,7 +230,7 @@ int rt_trig_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 	rt_cycle c = {0};
 	int rc = HD_OK;
 	if (after->deleted || !strcmp(ev->type, "ticket.deleted") ||
-	    by_trigger(after))
+	    by_trigger(after) || after->by_import)
 		goto out;
 	rc = rt_rules_active(t, "trigger", &c.rules, &c.n);
 	if (rc || !c.n)

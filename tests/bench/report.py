@@ -7,6 +7,7 @@ import sys
 
 MB = 1024
 rows, mem, e2e, loads = {}, {}, {}, {}
+imports, stores = {}, {}  # tests/bench/import.sh
 
 
 def kv(parts):
@@ -23,6 +24,10 @@ for line in open(sys.argv[1]):
     elif parts[0] == "E2E":
         f = kv(parts[2:])
         e2e[(parts[1], f["svc"])] = {k: float(v) for k, v in f.items() if k != "svc"}
+    elif parts[0] == "IMPORT":
+        imports[parts[1]] = {k: float(v) for k, v in kv(parts[2:]).items()}
+    elif parts[0] == "STORE":
+        stores.setdefault(parts[1], {})[parts[2]] = int(parts[3])
     elif parts[0] == "LOAD":
         f = kv(parts[3:])
         loads[parts[1]] = {"from": int(parts[2]), "tickets": int(f["n"]),
@@ -101,6 +106,13 @@ else:
     results["targets"]["create_1m_within_20pct_of_10k"] = {
         "holds": None, "note": "measured only by make bench BENCH_SCALE=full"}
 
+# Issue #15: hd-import at >= 5,000 tickets/s (5 comments each), durable.
+for label, im in imports.items():
+    ok = im["rps"] >= 5000
+    results.setdefault("import", {})[label] = dict(im, store_kb=stores.get(label, {}),
+                                                   target="rps>=5000", holds=ok)
+    results["targets"]["import_5000_tickets_per_s"] = {"rps": im["rps"], "holds": ok}
+
 idle_ok = True
 for svc, m in sorted(mem.items()):
     anon = m.get("idle", {}).get("anon_kb", 0)
@@ -137,6 +149,12 @@ print(f"growth create at 1m within 20% of 10k: {verdict(t['holds'])}"
 for label, ld in loads.items():
     print(f"load to {label:<14} {ld['tickets']} tickets in {ld['secs']:.1f}s = {ld['rps']:.0f}/s, "
           f"errors {ld['errors']}")
+for label, im in imports.items():
+    print(f"import {im['tickets']:.0f} tickets + {im['comments']:.0f} comments in {im['secs']:.1f}s = "
+          f"{im['rps']:.0f} tickets/s durable (target 5000: {verdict(im['rps'] >= 5000)}); "
+          f"consumers caught up after {im['caught_up_secs']:.1f}s; CPU s intake {im.get('intake_cpu_secs', 0):.1f}"
+          f" (incl. its search indexer), hd-import {im.get('tool_cpu_secs', 0):.1f}; stores (MB): "
+          + ", ".join(f"{k} {v / MB:.0f}" for k, v in sorted(stores.get(label, {}).items())))
 print(f"{'memory (kB)':<22}{'anon idle':>10}{'anon loaded':>13}{'file loaded':>13}  target idle anon<20MB")
 for svc, m in sorted(mem.items()):
     print(f"  {svc:<20}{m.get('idle', {}).get('anon_kb', 0):>10}{m.get('loaded', {}).get('anon_kb', 0):>13}"

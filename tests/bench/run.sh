@@ -117,5 +117,9 @@ for c in 2 16; do wrk_run kb_search "$c" "http://127.0.0.1:$PORT/api/v2/help_cen
 node "$ROOT/tests/browser/run.mjs" --budget "http://127.0.0.1:$PORT" "$EMAIL" "$TOKEN" | tee "$OUT/workspace_budget.txt" ||
   echo "bench: the workspace budget failed (see $OUT/workspace_budget.txt)"
 rss loaded
+# hd-import of a generated Zendesk export into a suite of its own
+# (tests/bench/import.sh: 100,000 tickets, 1,000,000 with BENCH_SCALE=full).
+"$ROOT/tests/bench/import.sh" "$BIN" "$OUT" ||
+  echo "bench: the import phase failed (see $OUT/import-data)"
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
 python3 "$ROOT/tests/bench/reports_live.py" "$OUT/reports_live.tsv" "$OUT/results.json"

@@ -79,6 +79,9 @@ def expect(row, method, who):
 PENDING_OBJECTS = "objects"  # hole 1: attachments follow their comment's visibility
 T = {"ticket": {"comment": {"body": "matrix comment", "public": True}}}
 CREATE_T = {"ticket": {"subject": "matrix", "comment": {"body": "matrix"}}}
+IMPORT_T = {"ticket": {"subject": "matrix import", "requester": {"email": "import-matrix@example.com",
+                                                                 "name": "Import Matrix"},
+                       "created_at": "2024-01-02T03:04:05Z", "comments": [{"value": "matrix"}]}}
 COND = [{"field": "status", "operator": "is", "value": "new"}]
 RULE = {"title": "m", "conditions": {"all": COND, "any": []}, "actions": [{"field": "priority", "value": "high"}]}
 
@@ -89,6 +92,9 @@ ROUTES = {
     "GET /api/v2/tickets/count": R(SIGNED),
     "GET /api/v2/tickets/show_many": R(SIGNED, query="?ids={ticket_a}"),
     "POST /api/v2/tickets/create_many": R(STAFF, body={"tickets": [CREATE_T["ticket"]]}),
+    "POST /api/v2/imports/tickets": R(ADMIN, body=IMPORT_T),
+    "POST /api/v2/imports/tickets/create_many": R(ADMIN, body={"tickets": [IMPORT_T["ticket"]]}),
+    "GET /api/v2/hd/imports/map": R(ADMIN, query="?type=ticket&zendesk_id=1", missing=True),
     "PUT /api/v2/tickets/update_many": R(STAFF, query="?ids={ticket_a}", body={"ticket": {"priority": "low"}}),
     "DELETE /api/v2/tickets/destroy_many": R(STAFF, query="?ids={throwaway}"),
     "POST /api/v2/tickets/{id}/merge": R(STAFF, body={"ids": [0]}),

@@ -1,0 +1,422 @@
+/* The tickets phase: each ticket record with its comments, people resolved
+ * to Hana ids (from the users phase, or from intake's map for ids imported
+ * by an earlier run), sent in batches to the shard the gateway would pick
+ * (the requester's spread), one imports.tickets per shard per batch. The
+ * checkpoint moves after every shard has acknowledged the batch. */
+#include "comments.h"
+#include "import.h"
+#include "zd.h"
+
+#include "import.pb-c.h"
+
+#include "hd/shard.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WHERE 240
+
+typedef struct tk_batch {
+	size_t n, cap;
+	json_t **recs, **cmts;
+	Hd__ImportTicket *t;
+	char (*where)[WHERE];
+	bool *out; /* not sent: reported bad while resolving */
+	Hd__ImportTicket **ptrs;
+} tk_batch;
+
+static int batch_init(tk_batch *b, size_t cap)
+{
+	memset(b, 0, sizeof *b);
+	b->cap = cap;
+	b->recs = calloc(cap, sizeof *b->recs);
+	b->cmts = calloc(cap, sizeof *b->cmts);
+	b->t = calloc(cap, sizeof *b->t);
+	b->where = calloc(cap, sizeof *b->where);
+	b->out = calloc(cap, sizeof *b->out);
+	b->ptrs = calloc(cap, sizeof *b->ptrs);
+	return b->recs && b->cmts && b->t && b->where && b->out && b->ptrs ? 0
+									   : -1;
+}
+
+static void batch_clear(tk_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		json_decref(b->recs[i]);
+		json_decref(b->cmts[i]);
+		zd_ticket_release(&b->t[i]);
+		b->recs[i] = b->cmts[i] = NULL;
+		b->out[i] = false;
+	}
+	b->n = 0;
+}
+
+static void batch_free(tk_batch *b)
+{
+	batch_clear(b);
+	free(b->recs);
+	free(b->cmts);
+	free(b->t);
+	free(b->where);
+	free(b->out);
+	free(b->ptrs);
+}
+
+/* Oldest first; equal times keep the file's order. */
+static void sort_comments(Hd__ImportComment **c, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		Hd__ImportComment *x = c[i];
+		size_t j = i;
+		for (; j > 0 && c[j - 1]->created_at > x->created_at; j--)
+			c[j] = c[j - 1];
+		c[j] = x;
+	}
+}
+
+/* The ticket's comments into t; -1 with err (bad record), -2 (stop). */
+static int attach(imp *im, Hd__ImportTicket *t, json_t **cmts, char *err,
+		  size_t cap)
+{
+	char why[300];
+	int rc = imp_comments_of(im, t->zendesk_id, cmts, err, cap);
+	if (rc)
+		return rc;
+	size_t n = json_array_size(*cmts), i;
+	json_t *x;
+	if (!n)
+		return 0;
+	t->comments = calloc(n, sizeof *t->comments);
+	if (!t->comments)
+		return -2;
+	json_array_foreach(*cmts, i, x)
+	{
+		Hd__ImportComment *c = malloc(sizeof *c);
+		if (!c)
+			return -2;
+		t->comments[t->n_comments++] = c;
+		if (zd_comment(x, c, why, sizeof why)) {
+			snprintf(err, cap, "comment %zu (id %llu): %s", i,
+				 (unsigned long long)zd_id(x, "id"), why);
+			return -1;
+		}
+	}
+	sort_comments(t->comments, t->n_comments);
+	return 0;
+}
+
+/* Zendesk id → Hana id, or a report naming the field. */
+static bool resolve(imp *im, const char *field, uint64_t *id, bool user,
+		    char *err, size_t cap)
+{
+	uint64_t hana = 0;
+	if (!*id)
+		return true;
+	if (imp_idmap_get(user ? &im->user_ids : &im->org_ids, *id, &hana)) {
+		*id = hana;
+		return true;
+	}
+	snprintf(err, cap, "%s: %llu is not an imported %s", field,
+		 (unsigned long long)*id, user ? "user" : "organization");
+	return false;
+}
+
+static bool resolve_ticket(imp *im, Hd__ImportTicket *t, char *err, size_t cap)
+{
+	bool ok =
+		resolve(im, "requester_id", &t->requester_id, true, err, cap) &&
+		resolve(im, "submitter_id", &t->submitter_id, true, err, cap) &&
+		resolve(im, "assignee_id", &t->assignee_id, true, err, cap) &&
+		resolve(im, "organization_id", &t->organization_id, false, err,
+			cap);
+	for (size_t i = 0; ok && i < t->n_comments; i++)
+		ok = resolve(im, "comment author_id",
+			     &t->comments[i]->author_id, true, err, cap);
+	return ok;
+}
+
+/* Ask intake's map for the people and organizations not known yet. */
+static int lookup_unknown(imp *im, tk_batch *b)
+{
+	size_t cap = 0;
+	for (size_t i = 0; i < b->n; i++)
+		cap += 3 + b->t[i].n_comments;
+	uint64_t *users = calloc(cap + 1, sizeof *users);
+	uint64_t *orgs = calloc(b->n + 1, sizeof *orgs);
+	size_t nu = 0, no = 0;
+	int rc = users && orgs ? IMP_EX_OK : IMP_EX_SOFT;
+	for (size_t i = 0; !rc && i < b->n; i++) {
+		Hd__ImportTicket *t = &b->t[i];
+		users[nu++] = t->requester_id;
+		users[nu++] = t->submitter_id;
+		users[nu++] = t->assignee_id;
+		for (size_t k = 0; k < t->n_comments; k++)
+			users[nu++] = t->comments[k]->author_id;
+		orgs[no++] = t->organization_id;
+	}
+	/* imports.map takes at most 5000 ids a call */
+	for (size_t at = 0; !rc && at < nu; at += 4000)
+		rc = imp_lookup(im, "user", users + at,
+				nu - at < 4000 ? nu - at : 4000);
+	if (!rc)
+		rc = imp_lookup(im, "organization", orgs, no);
+	free(users);
+	free(orgs);
+	return rc;
+}
+
+static int send_shard(imp *im, tk_batch *b, unsigned shard)
+{
+	Hd__ImportTicketsRequest rq = HD__IMPORT_TICKETS_REQUEST__INIT;
+	size_t *idx = calloc(b->n + 1, sizeof *idx);
+	if (!idx)
+		return IMP_EX_SOFT;
+	for (size_t i = 0; i < b->n; i++)
+		if (!b->out[i] && hd_shard_spread(b->t[i].requester_id,
+						  im->shards) == shard) {
+			idx[rq.n_tickets] = i;
+			b->ptrs[rq.n_tickets++] = &b->t[i];
+		}
+	rq.tickets = b->ptrs;
+	Hd__ImportReply *rep = NULL;
+	int rc = rq.n_tickets
+			 ? imp_call(im, shard, "imports.tickets", &rq, &rep)
+			 : IMP_EX_OK;
+	for (size_t k = 0; !rc && k < rq.n_tickets; k++) {
+		Hd__ImportResult *r =
+			k < rep->n_results ? rep->results[k] : NULL;
+		Hd__ImportTicket *t = &b->t[idx[k]];
+		if (!r || r->error[0]) {
+			char what[400];
+			snprintf(what, sizeof what, "%s%s%s",
+				 r && r->field[0] ? r->field : "",
+				 r && r->field[0] ? ": " : "",
+				 r ? r->error : "no answer");
+			if (imp_bad(im, b->where[idx[k]], what))
+				rc = IMP_EX_DATAERR;
+			continue;
+		}
+		imp_lock();
+		im->n.tickets++;
+		im->n.comments += t->n_comments ? t->n_comments : 1;
+		*(r->created ? &im->n.created : &im->n.existing) += 1;
+		imp_unlock();
+	}
+	hd__import_reply__free_unpacked(rep, NULL);
+	free(idx);
+	return rc;
+}
+
+static int flush(imp *im, tk_batch *b)
+{
+	if (!b->n)
+		return IMP_EX_OK;
+	int rc = lookup_unknown(im, b);
+	for (size_t i = 0; !rc && i < b->n; i++) {
+		char err[300];
+		if (!resolve_ticket(im, &b->t[i], err, sizeof err)) {
+			b->out[i] = true;
+			if (imp_bad(im, b->where[i], err))
+				rc = IMP_EX_DATAERR;
+		}
+	}
+	for (unsigned s = 0; !rc && s < im->shards; s++)
+		rc = send_shard(im, b, s);
+	batch_clear(b);
+	return rc;
+}
+
+static int add(imp *im, tk_batch *b, json_t *rec, const char *where)
+{
+	char err[400];
+	size_t i = b->n;
+	int deleted = 0;
+	int rc = zd_ticket(rec, &b->t[i], &deleted, err, sizeof err);
+	if (!rc && deleted) {
+		imp_lock();
+		im->n.skipped++; /* counted and shown: never silent */
+		imp_unlock();
+		zd_ticket_release(&b->t[i]);
+		json_decref(rec);
+		return IMP_EX_OK;
+	}
+	if (!rc)
+		rc = attach(im, &b->t[i], &b->cmts[i], err, sizeof err);
+	if (rc) {
+		zd_ticket_release(&b->t[i]);
+		json_decref(b->cmts[i]);
+		b->cmts[i] = NULL;
+		json_decref(rec);
+		if (rc == -2) {
+			fprintf(stderr, "hd-import: %s: %s\n", where, err);
+			return IMP_EX_IOERR;
+		}
+		return imp_bad(im, where, err) ? IMP_EX_DATAERR : IMP_EX_OK;
+	}
+	b->recs[i] = rec;
+	snprintf(b->where[i], WHERE, "%s", where);
+	b->n++;
+	return IMP_EX_OK;
+}
+
+/* Two batches take turns: while the sender thread resolves, sends and
+ * checkpoints one (intake's commit), the main thread parses the next, so
+ * reading JSON and writing the store overlap. */
+typedef struct sender {
+	imp *im;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	tk_batch bufs[2];
+	int next; /* the buffer the main thread fills */
+	tk_batch *job;
+	imp_ckpt at; /* where the job's last record ends */
+	bool busy, stop;
+	int rc;
+} sender;
+
+static void *send_loop(void *arg)
+{
+	sender *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->job && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (!p->job)
+			break;
+		tk_batch *b = p->job;
+		imp_ckpt at = p->at;
+		pthread_mutex_unlock(&p->mu);
+		int64_t t0 = imp_now_ms();
+		int rc = flush(p->im, b);
+		p->im->rpc_ms += imp_now_ms() - t0;
+		imp_lock();
+		p->im->at = at;
+		imp_unlock();
+		if (!rc && imp_ckpt_save(p->im))
+			rc = IMP_EX_IOERR;
+		imp_progress(p->im, "tickets", false);
+		pthread_mutex_lock(&p->mu);
+		p->job = NULL;
+		p->busy = false;
+		if (rc && !p->rc)
+			p->rc = rc;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait until the sender is idle; its error, if any. */
+static int sender_idle(sender *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->busy)
+		pthread_cond_wait(&p->cv, &p->mu);
+	int rc = p->rc;
+	pthread_mutex_unlock(&p->mu);
+	return rc;
+}
+
+/* Hand the filled batch over (after the previous one is done) and give
+ * the main thread the other buffer. */
+static int hand_off(sender *p, imp_ckpt at)
+{
+	int64_t t0 = imp_now_ms();
+	int rc = sender_idle(p);
+	p->im->wait_ms += imp_now_ms() - t0;
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&p->mu);
+	p->job = &p->bufs[p->next];
+	p->at = at;
+	p->busy = true;
+	p->next ^= 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return IMP_EX_OK;
+}
+
+static int run_file(imp *im, sender *p, size_t fi)
+{
+	imp_file f;
+	char err[400], where[WHERE];
+	const imp_pos *start = im->at.phase == PH_TICKETS && im->at.file == fi
+				       ? &im->at.pos
+				       : NULL;
+	if (imp_file_open(&f, im->tickets.v[fi], "tickets", start, err,
+			  sizeof err)) {
+		fprintf(stderr, "hd-import: %s\n", err);
+		return IMP_EX_NOINPUT;
+	}
+	int rc = IMP_EX_OK, got;
+	json_t *rec;
+	imp_pos at;
+	while (!rc && (got = imp_file_next(&f, &rec, &at, where, sizeof where,
+					   err, sizeof err)) != 0) {
+		tk_batch *b = &p->bufs[p->next];
+		if (got == -2)
+			rc = IMP_EX_IOERR;
+		else if (got == -1)
+			rc = imp_bad(im, err, "skipped") ? IMP_EX_DATAERR
+							 : IMP_EX_OK;
+		else
+			rc = add(im, b, rec, where);
+		if (!rc && b->n == b->cap)
+			rc = hand_off(p, (imp_ckpt){PH_TICKETS, fi,
+						    imp_file_tell(&f)});
+	}
+	/* The rest of the file, and the next file's start as the place. */
+	if (!rc)
+		rc = hand_off(p, (imp_ckpt){PH_TICKETS, fi + 1, {0, 0, 0}});
+	imp_file_close(&f);
+	return rc;
+}
+
+int imp_run_tickets(imp *im)
+{
+	if (im->at.phase > PH_TICKETS)
+		return IMP_EX_OK;
+	static sender p;
+	memset(&p, 0, sizeof p);
+	p.im = im;
+	int rc = batch_init(&p.bufs[0], im->batch) ||
+				 batch_init(&p.bufs[1], im->batch)
+			 ? IMP_EX_SOFT
+			 : IMP_EX_OK;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (!rc && pthread_create(&p.th, NULL, send_loop, &p))
+		rc = IMP_EX_SOFT;
+	bool started = !rc;
+	size_t first = im->at.phase == PH_TICKETS ? im->at.file : 0;
+	im->tickets_at_start = im->n.tickets;
+	for (size_t fi = first; !rc && fi < im->tickets.n; fi++)
+		rc = run_file(im, &p, fi);
+	if (started) {
+		int src = sender_idle(&p);
+		rc = rc ? rc : src;
+		pthread_mutex_lock(&p.mu);
+		p.stop = true;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(p.th, NULL);
+	}
+	batch_free(&p.bufs[0]);
+	batch_free(&p.bufs[1]);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	if (!rc) {
+		im->at = (imp_ckpt){PH_DONE, 0, {0, 0, 0}};
+		if (imp_ckpt_save(im))
+			rc = IMP_EX_IOERR;
+	}
+	imp_progress(im, rc ? "stopped" : "done", true);
+	fprintf(stderr,
+		"hd-import: tickets phase: %.1f s in intake's import RPCs, the "
+		"reader waited %.1f s for them\n",
+		(double)im->rpc_ms / 1000.0, (double)im->wait_ms / 1000.0);
+	return rc;
+}
