@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ROUTE_TABLES  16
+#define MAX_ROUTE_TABLES  32
 #define MAX_REPLY_BYTES   ((size_t)64 << 20)
 #define MAX_REQUEST_BYTES ((size_t)32 << 20) /* 25 MiB e-mail + framing */
 
