@@ -78,6 +78,9 @@ static const hd_cfg_opt opts[] = {
 	 "a browser session (hd_session cookie) ends after this long unused"},
 	{"HD_PASSWORD_RESET_MINUTES", "--password-reset-minutes", "60",
 	 "a password reset link works this long, once"},
+	{"HD_SEARCH_VERIFY", "--search-verify", "0",
+	 "1: answer each search from the postings and also by reading every "
+	 "doc, and count disagreements (tests; slow)"},
 };
 
 static intake the_intake;
