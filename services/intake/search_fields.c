@@ -182,7 +182,7 @@ static void k_record(emit *e, const Hd__Ticket *tk)
 static void postings(hd_txn *t, const Hd__Ticket *tk, int del)
 {
 	emit e = {t, tk->id, del};
-	char num[8];
+	char num[16];
 	k_record(&e, tk);
 	snprintf(num, sizeof num, "%d", sq_status_ordinal(tk->status));
 	field(&e, SQ_STATUS, num);

@@ -139,7 +139,7 @@ static int cmp_op(enum sq_op op, long v, long want)
 /* status and priority: the union of the ordinals that compare true. */
 static int ordinal_set(plan *p, const sq_term *t, int top, idset *out)
 {
-	char num[8];
+	char num[16];
 	int rc = HD_OK;
 	for (int o = -1; o <= top && !rc; o++) {
 		if (t->kind == SQ_PRIORITY && t->op != SQ_EQ && o <= 0)
