@@ -44,7 +44,8 @@ typedef struct plan {
 	const hd_principal *who;
 	int staff;
 	idset r;
-	int have; /* r holds the set so far (else: every ticket) */
+	int have;    /* r holds the set so far (else: every ticket) */
+	int fielded; /* a field's postings narrowed r: all indexed tickets */
 } plan;
 
 /* ---- one term's set ---- */
@@ -292,10 +293,16 @@ static int read_token(plan *p, char m, const char *tok, int prefix, idset *out)
 
 static int token_set(plan *p, const char *tok, int prefix, idset *out)
 {
+	idset priv = {0};
 	int rc = read_token(p, SEARCH_PUBLIC, tok, prefix, out);
-	if (!rc && p->staff)
-		rc = read_token(p, SEARCH_PRIVATE, tok, prefix, out);
 	idset_normalize(out);
+	if (!rc && p->staff) {
+		rc = read_token(p, SEARCH_PRIVATE, tok, prefix, &priv);
+		idset_normalize(&priv);
+		if (!rc && priv.n)
+			rc = idset_or(out, &priv);
+	}
+	idset_release(&priv);
 	return rc;
 }
 
@@ -356,6 +363,7 @@ static int narrow_by(plan *p, idset *set)
 /* One positive field group: the same keyword repeated with ':' ORs. */
 static int apply_group(plan *p, enum sq_kind kind)
 {
+	p->fielded = 1;
 	idset u = {0};
 	size_t terms = 0;
 	const sq_term *only = NULL;
@@ -412,7 +420,7 @@ static int apply_term(plan *p, const sq_term *t)
 		if (!p->have) {
 			if ((rc = read_all(p, &p->r)))
 				return rc;
-			p->have = 1;
+			p->have = p->fielded = 1;
 		}
 		rc = t->kind == SQ_TEXT ? text_set(p, t, &s)
 					: field_set(p, t, &s);
@@ -422,6 +430,7 @@ static int apply_term(plan *p, const sq_term *t)
 		return rc;
 	}
 	rc = t->kind == SQ_TEXT ? text_set(p, t, &s) : field_set(p, t, &s);
+	p->fielded |= t->kind != SQ_TEXT;
 	if (!rc)
 		rc = narrow_by(p, &s);
 	idset_release(&s);
@@ -457,6 +466,7 @@ static int evaluate(plan *p)
 		uint8_t pre[SEARCH_FIELD_KEY_MAX];
 		size_t pn = field_prefix(pre, SQ_REQUESTER,
 					 single_value(&own, buf, sizeof buf));
+		p->fielded = 1;
 		if (p->have)
 			rc = idset_filter(p->t, search_db.fields, pre, pn, 0, 1,
 					  &p->r);
@@ -467,6 +477,8 @@ static int evaluate(plan *p)
 	}
 	for (size_t i = 0; i < q->n && !rc; i++) {
 		const sq_term *t = &q->terms[i];
+		if (t->kind == SQ_TYPE)
+			continue; /* other_type() decided: type:ticket is all */
 		if (!t->neg && grouped(t) && !done[t->kind]) {
 			done[t->kind] = 1;
 			rc = apply_group(p, t->kind);
@@ -478,16 +490,16 @@ static int evaluate(plan *p)
 			rc = apply_term(p, t);
 	}
 	for (size_t i = 0; i < q->n && !rc; i++)
-		if (q->terms[i].neg)
+		if (q->terms[i].neg && q->terms[i].kind != SQ_TYPE)
 			rc = apply_term(p, &q->terms[i]);
 	if (!rc && !p->have) {
 		rc = read_all(p, &p->r);
-		p->have = 1;
+		p->have = p->fielded = 1;
 	}
 	/* Text postings may name a doc with no ticket yet (comments indexed
 	 * first): keep only indexed tickets. */
 	const uint8_t k[1] = {'K'};
-	if (!rc)
+	if (!rc && !p->fielded)
 		rc = idset_filter(p->t, search_db.fields, k, 1, 0, 1, &p->r);
 	return rc;
 }
@@ -561,17 +573,32 @@ static int sort_keys(plan *p, const char *by)
 						     : -1;
 	if (which < 0)
 		return HD_OK;
+	/* r is in id order, like the 'K' records: step, seek past gaps. */
 	MDB_cursor *cur = NULL;
 	if (mdb_cursor_open(p->t->txn, search_db.fields, &cur))
 		return HD_E_IO;
-	int rc = HD_OK;
+	int rc = HD_OK, mrc = MDB_NOTFOUND;
+	MDB_val k, v;
 	for (size_t i = 0; i < p->r.n && !rc; i++) {
-		uint8_t key[9];
-		key[0] = 'K';
-		hd_key_u64(key + 1, p->r.v[i].id);
-		MDB_val k = {9, key}, v;
-		if (mdb_cursor_get(cur, &k, &v, MDB_SET_KEY) ||
-		    v.mv_size != SEARCH_K_VALUE) {
+		uint64_t want = p->r.v[i].id, have = 0;
+		for (int step = 0; step < 8 && mrc == 0; step++) {
+			if (k.mv_size == 9 &&
+			    *(const uint8_t *)k.mv_data == 'K')
+				have = hd_key_get_u64(
+					(const uint8_t *)k.mv_data + 1);
+			if (have >= want || k.mv_size != 9)
+				break;
+			mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+		}
+		if (mrc || k.mv_size != 9 ||
+		    hd_key_get_u64((const uint8_t *)k.mv_data + 1) != want) {
+			uint8_t key[9];
+			key[0] = 'K';
+			hd_key_u64(key + 1, want);
+			k = (MDB_val){9, key};
+			mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
+		}
+		if (mrc || v.mv_size != SEARCH_K_VALUE) {
 			rc = HD_E_CORRUPT;
 			break;
 		}
@@ -589,7 +616,7 @@ static int fill(plan *p, const char *by, int desc, uint32_t limit,
 		Hd__SearchReply *out)
 {
 	heap h = {.desc = desc, .cap = limit < p->r.n ? limit : p->r.n};
-	int rc = sort_keys(p, by);
+	int rc = h.cap ? sort_keys(p, by) : HD_OK;
 	out->count = p->r.n;
 	out->descending = desc;
 	h.v = calloc(h.cap + 1, sizeof *h.v);

@@ -41,13 +41,17 @@ void idset_normalize(idset *s)
 	size_t u = 0;
 	int sorted = 1;
 	for (size_t i = 1; i < s->n && sorted; i++)
-		sorted = s->v[i - 1].id < s->v[i].id;
-	if (sorted)
-		return;
-	qsort(s->v, s->n, sizeof *s->v, hit_cmp);
-	for (size_t i = 0; i < s->n; i++)
-		if (u == 0 || s->v[i].id != s->v[u - 1].id)
-			s->v[u++] = s->v[i]; /* the first is the best score */
+		sorted = s->v[i - 1].id <= s->v[i].id;
+	if (!sorted)
+		qsort(s->v, s->n, sizeof *s->v, hit_cmp);
+	for (size_t i = 0; i < s->n; i++) {
+		if (u && s->v[i].id == s->v[u - 1].id) {
+			if (s->v[i].score > s->v[u - 1].score)
+				s->v[u - 1].score = s->v[i].score;
+			continue;
+		}
+		s->v[u++] = s->v[i];
+	}
 	s->n = u;
 }
 
