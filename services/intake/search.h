@@ -113,7 +113,7 @@ typedef struct sq_query {
 	"false"
 #define SEARCH_CF_EMPTY "\x03"         /* a tags field with no tag */
 #define SEARCH_CF_TAG   "\x04"         /* before each tag of a tags field */
-extern const char search_fields_key[]; /* in search_meta once built */
+extern const char search_fields_key[]; /* in search_fields once built */
 void search_field_norm(const char *v, size_t n, char *out, size_t cap);
 size_t search_field_key(uint8_t *out, enum sq_kind kind, const char *value,
 			uint64_t id);

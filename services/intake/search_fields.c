@@ -15,8 +15,8 @@
  * An update deletes the postings of the ticket as last indexed (its doc)
  * and puts the new ones. Stores indexed before this existed get the
  * postings built by the indexer before it indexes anything new
- * (search_fields_build); until then search_meta has no FIELDS_KEY and
- * search_exec scans as it did before. */
+ * (search_fields_build, resuming from "#build_at"); until then the db has
+ * no "#built_v1" and search_exec scans as it did before. */
 #include "search.h"
 
 #include "hd/err.h"
@@ -28,9 +28,9 @@
 #include <string.h>
 
 #define BUILD_BATCH 2000
-#define BUILD_AT    "fields_build_at" /* the next doc id to build from */
+#define BUILD_AT    "#build_at" /* the next doc id to build from */
 
-const char search_fields_key[] = "fields_v1";
+const char search_fields_key[] = "#built_v1";
 
 typedef struct emit {
 	hd_txn *t;
@@ -239,7 +239,7 @@ void search_fields_update(hd_txn *t, const Hd__Ticket *old,
 int search_fields_ready(hd_txn *t)
 {
 	MDB_val v;
-	return hd_txn_get(t, search_db.meta, search_fields_key,
+	return hd_txn_get(t, search_db.fields, search_fields_key,
 			  strlen(search_fields_key), &v) == HD_OK;
 }
 
@@ -281,10 +281,10 @@ static int build_batch(hd_txn *t, void *arg)
 	hd_key_u64(at, b->from);
 	if (mrc == MDB_NOTFOUND) {
 		b->finished = 1;
-		hd_txn_put(t, search_db.meta, search_fields_key,
+		hd_txn_put(t, search_db.fields, search_fields_key,
 			   strlen(search_fields_key), "1", 1);
 	} else {
-		hd_txn_put(t, search_db.meta, BUILD_AT, strlen(BUILD_AT), at,
+		hd_txn_put(t, search_db.fields, BUILD_AT, strlen(BUILD_AT), at,
 			   8);
 	}
 	return t->rc;
@@ -301,7 +301,7 @@ int search_fields_build(intake *in, const atomic_int *stop)
 	hd_txn_end(&t);
 	if (ready)
 		return HD_OK;
-	rc = hd_store_get_u64(in->store, search_db.meta, BUILD_AT, &b.from);
+	rc = hd_store_get_u64(in->store, search_db.fields, BUILD_AT, &b.from);
 	hd_info("search.fields_building", "from=%llu",
 		(unsigned long long)b.from);
 	while (!rc && !b.finished && !atomic_load(stop))
