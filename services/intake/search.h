@@ -162,6 +162,11 @@ void search_count_decode(void);
 /* search_exec.c: the same by reading every candidate's doc. */
 int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 		     const Hd__SearchRequest *req, Hd__SearchReply *out);
+/* search_phrase.c: the ids (ascending; within's only, when given) holding
+ * the phrase term, scored 1.0 in public text, else 0.5 in notes (staff). */
+typedef struct idset idset;
+int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
+		      const idset *within, idset *out);
 /* Does ticket id hold the phrase term in text marked m (postings only)? */
 int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id);
 void search_reply_release(Hd__SearchReply *r);

@@ -306,41 +306,11 @@ static int token_set(plan *p, const char *tok, int prefix, idset *out)
 	return rc;
 }
 
-/* A phrase: the tickets holding every token (restricted to within, when
- * given), then its positions checked in the postings. */
-static int phrase_set(plan *p, const sq_term *t, const idset *within,
-		      idset *out)
-{
-	int rc = token_set(p, t->tok[0], 0, out);
-	if (!rc && within)
-		idset_and(out, within);
-	for (size_t k = 1; k < t->ntok && !rc && out->n; k++) {
-		idset o = {0};
-		rc = token_set(p, t->tok[k], 0, &o);
-		idset_and(out, &o);
-		idset_release(&o);
-	}
-	size_t kept = 0;
-	for (size_t i = 0; i < out->n && !rc; i++) {
-		uint64_t id = out->v[i].id;
-		double s = 0;
-		if (search_phrase_in(p->t, SEARCH_PUBLIC, t, id))
-			s = 1.0;
-		else if (p->staff &&
-			 search_phrase_in(p->t, SEARCH_PRIVATE, t, id))
-			s = 0.5;
-		if (s > 0)
-			out->v[kept++] = (idhit){id, s};
-	}
-	if (!rc)
-		out->n = kept;
-	return rc;
-}
-
 static int text_set(plan *p, const sq_term *t, idset *out)
 {
 	if (t->ntok > 1)
-		return phrase_set(p, t, p->have ? &p->r : NULL, out);
+		return search_phrase_set(p->t, t, p->staff,
+					 p->have ? &p->r : NULL, out);
 	return token_set(p, t->tok[0], t->prefix, out);
 }
 
