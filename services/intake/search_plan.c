@@ -593,8 +593,10 @@ static int fill(plan *p, const char *by, int desc, uint32_t limit,
 	out->hits = calloc(h.cap + 1, sizeof *out->hits);
 	if (!h.v || !out->hits)
 		rc = rc ? rc : HD_E_NOMEM;
+	/* From the end the order favours (ties go by id), so most offers
+	 * lose to the heap's root at the first comparison. */
 	for (size_t i = 0; i < p->r.n && !rc; i++)
-		heap_offer(&h, p->r.v[i]);
+		heap_offer(&h, p->r.v[desc ? p->r.n - 1 - i : i]);
 	if (!rc && h.n > 1)
 		qsort_r(h.v, h.n, sizeof *h.v, order_cmp, &h);
 	for (size_t i = 0; i < h.n && !rc; i++) {
