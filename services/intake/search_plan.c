@@ -32,6 +32,8 @@ HD_COUNTER(mismatch, "hd_intake_search_verify_mismatches_total",
 
 static _Thread_local int quiet; /* the verifying scan's decodes */
 
+#define VALUE_BUF 4200 /* a query is at most 4096 bytes (search.c) */
+
 void search_count_decode(void)
 {
 	if (!quiet)
@@ -237,7 +239,7 @@ static const char *single_value(const sq_term *t, char *buf, size_t cap)
 
 static int field_set(plan *p, const sq_term *t, idset *out)
 {
-	char buf[SEARCH_FIELD_MAX + 32];
+	char buf[VALUE_BUF];
 	const char *v = single_value(t, buf, sizeof buf);
 	if (v)
 		return read_value(p, t->kind, v, out);
@@ -343,7 +345,7 @@ static int apply_group(plan *p, enum sq_kind kind)
 		if (t->kind == kind && !t->neg && t->op == SQ_EQ)
 			terms++, only = t;
 	}
-	char buf[SEARCH_FIELD_MAX + 32];
+	char buf[VALUE_BUF];
 	const char *v = terms == 1 ? single_value(only, buf, sizeof buf) : NULL;
 	if (v && p->have) { /* one posting list: leapfrog it */
 		uint8_t pre[SEARCH_FIELD_KEY_MAX];
@@ -377,7 +379,7 @@ static int apply_term(plan *p, const sq_term *t)
 	idset s = {0};
 	int rc;
 	if (t->neg) {
-		char buf[SEARCH_FIELD_MAX + 32];
+		char buf[VALUE_BUF];
 		const char *v = t->kind == SQ_TEXT
 					? NULL
 					: single_value(t, buf, sizeof buf);
