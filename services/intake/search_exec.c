@@ -1,7 +1,10 @@
-/* Running a parsed ticket query against the index: candidates from the
- * postings of the first free-text term (or every doc when there is none),
- * then each candidate's doc is checked against every term and the caller's
- * role, scored, sorted, and the top hits returned. One read transaction. */
+/* Running a parsed ticket query by reading docs (search_exec_scan): the
+ * answer while the field postings are not built yet (search_plan.c answers
+ * from them afterwards) and the reference HD_SEARCH_VERIFY compares them
+ * with. Candidates from the postings of the first free-text term (or every
+ * doc when there is none), then each candidate's doc is checked against
+ * every term and the caller's role, scored, sorted, and the top hits
+ * returned. One read transaction. */
 #include "search.h"
 
 #include "hd/err.h"
