@@ -144,14 +144,16 @@ static void *indexer(void *arg)
 		free(b);
 		return NULL;
 	}
-	/* A store indexed before the field postings: build them first (the
-	 * indexer is their only writer; search scans until they are built). */
-	while (!atomic_load(&idx.stop) &&
-	       search_fields_build(in, &idx.stop) != HD_OK)
-		sleep_ms(500);
+	/* A store indexed before the field postings gets them built a batch
+	 * at a time between rounds (the indexer is their only writer, and
+	 * keeps them for every doc it changes meanwhile; search scans until
+	 * they are built). */
+	int built = 0;
 	while (!atomic_load(&idx.stop)) {
+		if (!built && search_fields_build_step(in, &built) != HD_OK)
+			sleep_ms(500);
 		long n = index_round(in, b, &cursor);
-		if (n == 0)
+		if (n == 0 && built)
 			sleep_ms(IDLE_SLEEP_MS);
 		else if (n < 0)
 			sleep_ms(500); /* e.g. storage full: retry later */

@@ -9,8 +9,6 @@
 #include "intake.h"
 #include "search.pb-c.h"
 
-#include <stdatomic.h>
-
 #define SEARCH_MAX_HITS 1000
 
 /* Markers before a token in the postings keys: public text (subject,
@@ -124,9 +122,10 @@ void search_fields_update(hd_txn *t, const Hd__Ticket *old,
 			  const Hd__Ticket *tk);
 /* 1 when every indexed ticket has its field postings. */
 int search_fields_ready(hd_txn *t);
-/* Build the postings of a store indexed before they existed, in batches
- * (resumable); returns at once when built. Run by the indexer thread. */
-int search_fields_build(intake *in, const atomic_int *stop);
+/* Build the postings of a store indexed before they existed: one batch
+ * (resumable: the next starts where it stopped); *built 1 once all are.
+ * Run by the indexer thread between its rounds, so indexing goes on. */
+int search_fields_build_step(intake *in, int *built);
 
 /* search_tag.c: for a query whose one positive term on tags is tags:value,
  * the value's token with the fewest postings into out (NUL-terminated):

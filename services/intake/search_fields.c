@@ -290,26 +290,32 @@ static int build_batch(hd_txn *t, void *arg)
 	return t->rc;
 }
 
-int search_fields_build(intake *in, const atomic_int *stop)
+int search_fields_build_step(intake *in, int *built)
 {
 	hd_txn t;
 	build_job b = {0};
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
-	int ready = search_fields_ready(&t);
+	*built = search_fields_ready(&t);
 	hd_txn_end(&t);
-	if (ready)
+	if (*built)
 		return HD_OK;
 	rc = hd_store_get_u64(in->store, search_db.fields, BUILD_AT, &b.from);
-	hd_info("search.fields_building", "from=%llu",
-		(unsigned long long)b.from);
-	while (!rc && !b.finished && !atomic_load(stop))
+	if (!rc && b.from == 0)
+		hd_info("search.fields_building", "from=0");
+	if (!rc)
 		rc = hd_store_write(in->store, build_batch, &b);
-	if (rc)
+	if (rc) {
 		hd_error("search.fields_build_failed", "err=%s",
 			 hd_errname(rc));
-	else if (b.finished)
-		hd_info("search.fields_built", "docs=%zu", b.done);
-	return rc;
+		return rc;
+	}
+	if ((*built = b.finished)) {
+		uint64_t docs = 0;
+		hd_store_count(in->store, search_db.docs, &docs);
+		hd_info("search.fields_built", "docs=%llu",
+			(unsigned long long)docs);
+	}
+	return HD_OK;
 }
