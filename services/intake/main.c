@@ -94,6 +94,9 @@ static const hd_cfg_opt opts[] = {
 	{"HD_SIGNIN_LINK_MINUTES", "--signin-link-minutes", "15",
 	 "a customer's e-mailed sign-in link (help center) works this long, "
 	 "once"},
+	{"HD_SEARCH_VERIFY", "--search-verify", "0",
+	 "1: answer each search from the postings and also by reading every "
+	 "doc, and count disagreements (tests; slow)"},
 };
 
 static intake the_intake;

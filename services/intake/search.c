@@ -5,6 +5,7 @@
 #include "search.h"
 #include "users.h"
 
+#include "hd/cfg.h"
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/pbwire.h"
@@ -22,9 +23,10 @@
 #define MAX_QUERY     4096
 
 const char *const intake_search_dbs[] = {"search_post", "search_docs",
-					 "search_meta", NULL};
+					 "search_meta", "search_fields", NULL};
 
 search_dbs search_db;
+int search_verify;
 
 static struct {
 	pthread_t thread;
@@ -38,6 +40,7 @@ int intake_search_bind(intake *in)
 	const hd_dbi_ref dbs[] = {{"search_post", &search_db.post},
 				  {"search_docs", &search_db.docs},
 				  {"search_meta", &search_db.meta},
+				  {"search_fields", &search_db.fields},
 				  {NULL, NULL}};
 	return hd_store_dbis(in->store, dbs);
 }
@@ -141,9 +144,16 @@ static void *indexer(void *arg)
 		free(b);
 		return NULL;
 	}
+	/* A store indexed before the field postings gets them built a batch
+	 * at a time between rounds (the indexer is their only writer, and
+	 * keeps them for every doc it changes meanwhile; search scans until
+	 * they are built). */
+	int built = 0;
 	while (!atomic_load(&idx.stop)) {
+		if (!built && search_fields_build_step(in, &built) != HD_OK)
+			sleep_ms(500);
 		long n = index_round(in, b, &cursor);
-		if (n == 0)
+		if (n == 0 && built)
 			sleep_ms(IDLE_SLEEP_MS);
 		else if (n < 0)
 			sleep_ms(500); /* e.g. storage full: retry later */
@@ -154,6 +164,8 @@ static void *indexer(void *arg)
 
 int intake_search_start(intake *in)
 {
+	const char *v = hd_cfg_get(&in->svc->cfg, "HD_SEARCH_VERIFY");
+	search_verify = v && strcmp(v, "1") == 0;
 	idx.in = in;
 	atomic_store(&idx.stop, 0);
 	if (pthread_create(&idx.thread, NULL, indexer, in) != 0)

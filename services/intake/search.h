@@ -20,9 +20,11 @@ typedef struct search_dbs {
 	MDB_dbi post;
 	MDB_dbi docs;
 	MDB_dbi meta;
+	MDB_dbi fields; /* search_fields.c */
 } search_dbs;
 
 extern search_dbs search_db; /* bound once in intake_search_bind */
+extern int search_verify;    /* HD_SEARCH_VERIFY, read at start */
 
 /* search_index.c: apply one outbox event (ticket.created/updated/deleted,
  * comment.created; others are ignored) inside a write job. A payload that
@@ -92,6 +94,39 @@ typedef struct sq_query {
 	char sort_order[8]; /* sort: inside the query, if any */
 } sq_query;
 
+/* search_fields.c: field postings (key layout there). */
+#define SEARCH_FIELD_MAX     400 /* longer values keep a head and a hash */
+#define SEARCH_FIELD_KEY_MAX (2 + SEARCH_FIELD_MAX + 24 + 1 + 8)
+#define SEARCH_DATE_KEY      18
+#define SEARCH_K_VALUE       19
+#define SEARCH_NO_TAGS       "\x01" /* tags:none */
+#define SEARCH_CF_HAS                                                          \
+	"\x01"                                                                 \
+	"has" /* a custom field with a value */
+#define SEARCH_CF_TRUE                                                         \
+	"\x02"                                                                 \
+	"true" /* flag fields */
+#define SEARCH_CF_FALSE                                                        \
+	"\x02"                                                                 \
+	"false"
+#define SEARCH_CF_EMPTY "\x03"         /* a tags field with no tag */
+#define SEARCH_CF_TAG   "\x04"         /* before each tag of a tags field */
+extern const char search_fields_key[]; /* in search_fields once built */
+void search_field_norm(const char *v, size_t n, char *out, size_t cap);
+size_t search_field_key(uint8_t *out, enum sq_kind kind, const char *value,
+			uint64_t id);
+size_t search_date_key(uint8_t *out, enum sq_kind kind, int64_t ms,
+		       uint64_t id);
+/* Remove old's postings (if any), put tk's (if any), in t. */
+void search_fields_update(hd_txn *t, const Hd__Ticket *old,
+			  const Hd__Ticket *tk);
+/* 1 when every indexed ticket has its field postings. */
+int search_fields_ready(hd_txn *t);
+/* Build the postings of a store indexed before they existed: one batch
+ * (resumable: the next starts where it stopped); *built 1 once all are.
+ * Run by the indexer thread between its rounds, so indexing goes on. */
+int search_fields_build_step(intake *in, int *built);
+
 /* search_tag.c: for a query whose one positive term on tags is tags:value,
  * the value's token with the fewest postings into out (NUL-terminated):
  * every ticket carrying the tag is among that token's postings.
@@ -116,9 +151,23 @@ int sq_status_ordinal(const char *s);
 int sq_priority_ordinal(const char *s);
 int sq_type_ordinal(const char *s);
 
-/* search_exec.c: run a parsed query; fills the reply's hits and count. */
+/* search_plan.c: run a parsed query from the postings (search_exec_scan
+ * while they are not built; both, compared, with HD_SEARCH_VERIFY); fills
+ * the reply's hits and count. */
 int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 		const Hd__SearchRequest *req, Hd__SearchReply *out);
+/* One ticket (or doc) decoded to answer a search (the metric). */
+void search_count_decode(void);
+/* search_exec.c: the same by reading every candidate's doc. */
+int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
+		     const Hd__SearchRequest *req, Hd__SearchReply *out);
+/* search_phrase.c: the ids (ascending; within's only, when given) holding
+ * the phrase term, scored 1.0 in public text, else 0.5 in notes (staff). */
+typedef struct idset idset;
+int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
+		      const idset *within, idset *out);
+/* Does ticket id hold the phrase term in text marked m (postings only)? */
+int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id);
 void search_reply_release(Hd__SearchReply *r);
 
 #endif

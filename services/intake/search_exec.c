@@ -1,7 +1,10 @@
-/* Running a parsed ticket query against the index: candidates from the
- * postings of the first free-text term (or every doc when there is none),
- * then each candidate's doc is checked against every term and the caller's
- * role, scored, sorted, and the top hits returned. One read transaction. */
+/* Running a parsed ticket query by reading docs (search_exec_scan): the
+ * answer while the field postings are not built yet (search_plan.c answers
+ * from them afterwards) and the reference HD_SEARCH_VERIFY compares them
+ * with. Candidates from the postings of the first free-text term (or every
+ * doc when there is none), then each candidate's doc is checked against
+ * every term and the caller's role, scored, sorted, and the top hits
+ * returned. One read transaction. */
 #include "search.h"
 
 #include "hd/err.h"
@@ -112,7 +115,7 @@ static int phrase_at(hd_txn *t, char m, const sq_term *term, uint64_t id,
 	return 0;
 }
 
-static int phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id)
+int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id)
 {
 	uint8_t key[KEY_MAX];
 	size_t kn = search_post_key(key, sizeof key, m, term->tok[0],
@@ -141,9 +144,10 @@ static int text_match(const run *r, const Hd__SearchDoc *d, const sq_term *term)
 	char mt[HD_TOKEN_MAX_BYTES + 2];
 	uint64_t id = d->ticket->id;
 	if (term->ntok > 1) {
-		if (phrase_in(r->t, SEARCH_PUBLIC, term, id))
+		if (search_phrase_in(r->t, SEARCH_PUBLIC, term, id))
 			return 2;
-		return r->staff && phrase_in(r->t, SEARCH_PRIVATE, term, id);
+		return r->staff &&
+		       search_phrase_in(r->t, SEARCH_PRIVATE, term, id);
 	}
 	marked(mt, sizeof mt, SEARCH_PUBLIC, term->tok[0]);
 	if (list_has(d->base_tokens, d->n_base_tokens, mt, term->prefix))
@@ -370,6 +374,7 @@ static int consider(const run *r, uint64_t id, hitlist *h)
 	/* Without one-token text terms only the ticket is needed. */
 	int rc = r->has_text ? search_doc_get(r->t, id, &d)
 			     : search_doc_ticket(r->t, id, &lite.ticket);
+	search_count_decode();
 	if (rc == HD_E_NOTFOUND)
 		return HD_OK;
 	const Hd__SearchDoc *doc = r->has_text ? d : &lite;
@@ -517,6 +522,7 @@ static int fill_reply(const run *r, hitlist *h, uint32_t limit,
 		Hd__SearchDoc *d = NULL;
 		Hd__SearchHit *sh = malloc(sizeof *sh);
 		int rc = sh ? search_doc_get(r->t, h->v[i].id, &d) : HD_E_NOMEM;
+		search_count_decode();
 		if (rc || !d->ticket) {
 			free(sh);
 			hd__search_doc__free_unpacked(d, NULL);
@@ -543,8 +549,8 @@ static int other_type(const sq_query *q)
 	return 0;
 }
 
-int search_exec(intake *in, const sq_query *q, const hd_principal *who,
-		const Hd__SearchRequest *req, Hd__SearchReply *out)
+int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
+		     const Hd__SearchRequest *req, Hd__SearchReply *out)
 {
 	hd_txn t;
 	hitlist h = {0};

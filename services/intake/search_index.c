@@ -12,7 +12,9 @@
  *                indexed (filters and sort keys) and its tokens, so an
  *                update removes exactly the stale segment-0 postings.
  *   search_meta  "search_cursor" → u64 BE, the last outbox seq indexed
- *                (written in the same transaction as the postings). */
+ *                (written in the same transaction as the postings).
+ *   search_fields the postings of the ticket's fields, kept in the same
+ *                transaction as its doc (search_fields.c). */
 #include "search.h"
 
 #include "hd/err.h"
@@ -174,6 +176,7 @@ static void remove_doc(hd_txn *t, uint64_t id)
 		del_posting(t, d->base_tokens[i], id, 0);
 	for (size_t i = 0; i < d->n_comment_tokens; i++)
 		del_all_segments(t, d->comment_tokens[i], id);
+	search_fields_update(t, d->ticket, NULL);
 	uint8_t key[8];
 	hd_key_u64(key, id);
 	hd_txn_del(t, search_db.docs, key, 8);
@@ -260,6 +263,7 @@ static void index_ticket(hd_txn *t, Hd__Ticket *tk)
 	if (rc)
 		hd_txn_fail(t, rc);
 	put_postings(t, &a, tk->id, 0);
+	search_fields_update(t, old ? old->ticket : NULL, tk);
 	Hd__SearchDoc d = HD__SEARCH_DOC__INIT;
 	d.ticket = tk;
 	d.base_tokens = a.uniq;

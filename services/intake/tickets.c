@@ -39,13 +39,15 @@ int intake_tickets_bind(intake *in)
 				  {"tk_attach", &tkdb.attach},
 				  {"tk_att_ref", &tkdb.att_ref},
 				  {"tk_by_created", &tkdb.by_created},
+				  {"tk_lists", &tkdb.lists},
 				  {NULL, NULL}};
 	return hd_store_dbis(in->store, dbs);
 }
 
 int intake_tickets_start(intake *in)
 {
-	return tk_by_created_ensure(in);
+	int rc = tk_by_created_ensure(in);
+	return rc ? rc : tk_lists_ensure(in);
 }
 
 void intake_tickets_stop(intake *in)
@@ -449,7 +451,9 @@ static int write_job_run(hd_txn *t, void *arg)
 	if (!rc)
 		rc = intake_put_pb(t, tkdb.tickets, j->tk->id, j->tk);
 	if (!rc && creating)
-		rc = tk_by_created_put(t, j->tk);
+		rc = tk_by_created_put(t, j->tk); /* and its list entries */
+	else if (!rc)
+		rc = tk_lists_update(t, before, j->tk);
 	if (!rc)
 		rc = hd_txn_emit_pb(t,
 				    creating         ? "ticket.created"

@@ -20,6 +20,7 @@ typedef struct tickets_db {
 	MDB_dbi jobs;    /* job id → hd.JobStatus (jobs.c) */
 	/* tickets_by_created.c */
 	MDB_dbi by_created;
+	MDB_dbi lists; /* tickets_by_owner.c */
 } tickets_db;
 
 extern tickets_db tkdb;
@@ -35,6 +36,20 @@ int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk);
 /* At start: build the index when it does not hold one entry per ticket
  * (a store from before it existed). HD_OK or the store's error. */
 int tk_by_created_ensure(intake *in);
+
+/* tickets_by_owner.c: the id-ordered list index (key layout there). Lists:
+ * 'a' live, 'd' deleted (owner 0), 'r' requester, 'g' assignee, 'o'
+ * organization. */
+#define TK_LISTS_KEY 17
+void tk_lists_key(uint8_t out[TK_LISTS_KEY], char list, uint64_t owner,
+		  uint64_t id);
+/* Move tk's entries from before's (either may be NULL) in t. */
+int tk_lists_update(hd_txn *t, const Hd__Ticket *before, const Hd__Ticket *tk);
+/* Entries of one list (HD_OK with 0 for none). */
+int tk_lists_count(hd_txn *t, char list, uint64_t owner, uint64_t *n);
+/* 1 once built (tk_lists_ensure, at start). */
+int tk_lists_ready(hd_txn *t);
+int tk_lists_ensure(intake *in);
 
 /* tickets_apply.c: the outcome of merging one JSON "ticket" object. */
 typedef struct tk_change {

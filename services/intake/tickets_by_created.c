@@ -11,7 +11,8 @@
 #include "hd/err.h"
 #include "hd/log.h"
 
-const char *const intake_tk_by_created_dbs[] = {"tk_by_created", NULL};
+const char *const intake_tk_by_created_dbs[] = {"tk_by_created", "tk_lists",
+						NULL};
 
 void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
 		       uint64_t id)
@@ -20,11 +21,14 @@ void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
 	hd_key_u64(out + 8, id);
 }
 
+/* Every creation passes here (the API's write and the importer's), so the
+ * new ticket's list entries (tickets_by_owner.c) are put here too. */
 int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk)
 {
 	uint8_t key[TK_BY_CREATED_KEY];
 	tk_by_created_key(key, tk->created_at, tk->id);
-	return hd_txn_put(t, tkdb.by_created, key, sizeof key, "", 0);
+	hd_txn_put(t, tkdb.by_created, key, sizeof key, "", 0);
+	return tk_lists_update(t, NULL, tk);
 }
 
 /* Empty the index and put every ticket's entry, in one write job. */

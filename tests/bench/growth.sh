@@ -85,6 +85,23 @@ view_setup() {
   views_ready
 }
 
+# search_list_at LABEL: issue #15's search families (a Korean word in every
+# ticket, status and assignee filters, both with a word; per_page=25) and
+# list pages (the first offset page of 25 with its count, of /tickets and
+# of the bench admin's requested list: every ticket), c=2 and c=16.
+search_list_at() {
+  local api=http://127.0.0.1:$PORT/api/v2 c k me
+  me=$(curl -fsS -H "Authorization: $HD_AUTH" "$api/users/me.json" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["user"]["id"])')
+  for c in 2 16; do
+    for k in common status assignee combo; do
+      SEARCH_KIND=$k wrk_run "search_${k}_at_$1" "$c" "$api/search.json" search_filter.lua
+    done
+    wrk_run "list_offset_at_$1" "$c" "$api/tickets.json" list_offset.lua
+    wrk_run "list_requested_at_$1" "$c" "$api/users/$me/tickets/requested.json" list_offset.lua
+  done
+}
+
 # measure_at LABEL: create rate and ticket search latency at this size
 # (c=2: one connection per wrk thread, for latency; c=16 under load), and
 # a view's first page and count (one view of nearly every ticket, one of
@@ -98,6 +115,7 @@ measure_at() {
     wrk_run "list_at_$1" "$c" "$api/tickets.json" list.lua
   done
   LIST_SORT=-created_at wrk_run "list_newest_at_$1" 2 "$api/tickets.json" list.lua
+  search_list_at "$1"
   view_setup
   for c in 2 16; do
     for v in big:$VIEW_BIG few:$VIEW_FEW; do

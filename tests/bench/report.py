@@ -45,6 +45,12 @@ RULES = {"ticket_create": ("floor_post", 0.25, None), "ticket_show": ("floor_get
 for name, _ in rows:
     if name.startswith(("search_tag_at_", "search_ko_at_")):
         RULES[name] = ("floor_get", None, 20.0 if name.endswith("_100k") else None)
+    elif name.startswith(("search_common_", "search_status_", "search_assignee_", "search_combo_")):
+        # Issue #15: search p99 <= 30 ms at c=16 (the target is set for
+        # 1,000,000 tickets; held to it at 100,000 too).
+        RULES[name] = ("floor_get", None, 30.0 if name.endswith(("_100k", "_1m")) else None)
+    elif name.startswith(("list_offset_", "list_requested_")):
+        RULES[name] = ("floor_get", None, None)
     elif name.startswith(("view_page_", "view_count_")):
         # Issue #15: first page <= 10 ms, count <= 2 ms at 100,000 and more.
         big = name.endswith(("_100k", "_1m"))

@@ -89,6 +89,21 @@ rss() {
 echo "Hana Desk bench: wrk -t$THREADS, $DURATION per run, gateway and floor with $HTTP_THREADS HTTP threads"
 sleep 1
 rss idle
+# BENCH_ONLY=search: only the floor, the growth to each size and issue
+# #15's search and list phases there (search_list_at in growth.sh).
+if [ "${BENCH_ONLY:-}" = search ]; then
+  . "$ROOT/tests/bench/growth.sh"
+  for c in 2 16; do
+    wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
+  done
+  for n in ${BENCH_SIZES:-100000}; do
+    label=$((n / 1000))k
+    grow_to "$n" "$label"
+    search_list_at "$label"
+  done
+  python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
+  exit 0
+fi
 for c in 16 64; do
   wrk_run floor_post "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets.json" post_ticket.lua
   wrk_run ticket_create "$c" "http://127.0.0.1:$PORT/api/v2/tickets.json" post_ticket.lua

@@ -1,0 +1,149 @@
+/* The list index that lets every ticket list in id order (/tickets, a
+ * requester's, an assignee's, an organization's, the deleted list) read
+ * only the tickets of its page (tickets_list.c):
+ *   tk_lists  list (1 byte) ‖ owner id (u64 BE) ‖ ticket id (u64 BE) → empty
+ *             list 'a' every live ticket (owner 0), 'd' every deleted one
+ *             (owner 0), 'r' by requester, 'g' by assignee, 'o' by
+ *             organization (live tickets only; owner 0 = none)
+ *   tk_lists  '#' ‖ list ‖ owner id (u64 BE) → u64 BE entries (the count)
+ * Kept in the transaction that writes the ticket: tk_by_created_put (every
+ * creation, the API's and the importer's) puts a new ticket's entries and
+ * tk_lists_update moves a changed one's. Stores written before the index
+ * existed get it built once at start (tk_lists_ensure). */
+#include "tickets.h"
+
+#include "hd/err.h"
+#include "hd/log.h"
+
+#include <string.h>
+
+#define BUILT_KEY "#built_v1"
+
+static void count_add(hd_txn *t, char list, uint64_t owner, int delta)
+{
+	uint8_t key[10], v[8];
+	MDB_val cur;
+	uint64_t n = 0;
+	key[0] = '#';
+	key[1] = (uint8_t)list;
+	hd_key_u64(key + 2, owner);
+	if (hd_txn_get(t, tkdb.lists, key, sizeof key, &cur) == HD_OK &&
+	    cur.mv_size == 8)
+		n = hd_key_get_u64(cur.mv_data);
+	n = delta > 0 ? n + 1 : n ? n - 1 : 0;
+	hd_key_u64(v, n);
+	hd_txn_put(t, tkdb.lists, key, sizeof key, v, sizeof v);
+}
+
+static void entry(hd_txn *t, char list, uint64_t owner, uint64_t id, int add)
+{
+	uint8_t key[TK_LISTS_KEY];
+	tk_lists_key(key, list, owner, id);
+	if (t->rc)
+		return;
+	MDB_val k = {sizeof key, key}, v = {0, ""};
+	int mrc = add ? mdb_put(t->txn, tkdb.lists, &k, &v, MDB_NOOVERWRITE)
+		      : mdb_del(t->txn, tkdb.lists, &k, NULL);
+	if (mrc == 0)
+		count_add(t, list, owner, add ? 1 : -1);
+	else if (mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
+		hd_txn_fail(t, hd_err_from_mdb(mrc));
+}
+
+void tk_lists_key(uint8_t out[TK_LISTS_KEY], char list, uint64_t owner,
+		  uint64_t id)
+{
+	out[0] = (uint8_t)list;
+	hd_key_u64(out + 1, owner);
+	hd_key_u64(out + 9, id);
+}
+
+/* Every entry of tk (add 1) or removed (add 0). */
+static void entries(hd_txn *t, const Hd__Ticket *tk, int add)
+{
+	if (tk->deleted) {
+		entry(t, 'd', 0, tk->id, add);
+		return;
+	}
+	entry(t, 'a', 0, tk->id, add);
+	entry(t, 'r', tk->requester_id, tk->id, add);
+	entry(t, 'g', tk->assignee_id, tk->id, add);
+	entry(t, 'o', tk->organization_id, tk->id, add);
+}
+
+int tk_lists_update(hd_txn *t, const Hd__Ticket *before, const Hd__Ticket *tk)
+{
+	if (before && tk && before->deleted == tk->deleted &&
+	    before->requester_id == tk->requester_id &&
+	    before->assignee_id == tk->assignee_id &&
+	    before->organization_id == tk->organization_id)
+		return t->rc; /* no list changes */
+	if (before)
+		entries(t, before, 0);
+	if (tk)
+		entries(t, tk, 1);
+	return t->rc;
+}
+
+int tk_lists_count(hd_txn *t, char list, uint64_t owner, uint64_t *n)
+{
+	uint8_t key[10];
+	MDB_val v;
+	key[0] = '#';
+	key[1] = (uint8_t)list;
+	hd_key_u64(key + 2, owner);
+	*n = 0;
+	int rc = hd_txn_get(t, tkdb.lists, key, sizeof key, &v);
+	if (rc == HD_OK && v.mv_size == 8)
+		*n = hd_key_get_u64(v.mv_data);
+	return rc == HD_E_NOTFOUND ? HD_OK : rc;
+}
+
+int tk_lists_ready(hd_txn *t)
+{
+	MDB_val v;
+	return hd_txn_get(t, tkdb.lists, BUILT_KEY, strlen(BUILT_KEY), &v) ==
+	       HD_OK;
+}
+
+static int rebuild(hd_txn *t, void *arg)
+{
+	uint64_t *n = arg;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	if (mdb_drop(t->txn, tkdb.lists, 0) ||
+	    mdb_cursor_open(t->txn, tkdb.tickets, &cur))
+		return hd_txn_fail(t, HD_E_IO);
+	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	for (; mrc == 0 && !t->rc;
+	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+		if (tk && !tk_lists_update(t, NULL, tk))
+			(*n)++;
+		hd__ticket__free_unpacked(tk, NULL);
+	}
+	mdb_cursor_close(cur);
+	if (!t->rc && mrc == MDB_NOTFOUND)
+		hd_txn_put(t, tkdb.lists, BUILT_KEY, strlen(BUILT_KEY), "1", 1);
+	return t->rc ? t->rc : mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+}
+
+int tk_lists_ensure(intake *in)
+{
+	hd_txn t;
+	uint64_t built = 0;
+	int rc = hd_store_read(in->store, &t);
+	if (rc)
+		return rc;
+	int ready = tk_lists_ready(&t);
+	hd_txn_end(&t);
+	if (ready)
+		return HD_OK;
+	rc = hd_store_write(in->store, rebuild, &built);
+	if (rc)
+		hd_error("tickets.lists_failed", "err=%s", hd_errname(rc));
+	else
+		hd_info("tickets.lists_built", "tickets=%llu",
+			(unsigned long long)built);
+	return rc;
+}
