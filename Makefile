@@ -102,6 +102,15 @@ UNIT_knowledge := test_kbsearch
 UNIT_notifications := test_notify_deliver
 UNIT_metrics := test_mr_rollup
 unit_svc = $(firstword $(foreach s,$(SERVICES),$(if $(or $(filter test_$(s)_%,$(1)),$(filter $(1),$(UNIT_$(s)))),$(s))))
+# A test may link more services (UNIT_ALSO_<test>) and add link flags
+# (UNIT_LINK_<test>). The allocation-failure sweep (test_alloc_sweep.c)
+# drives four services' handlers with every allocation behind a wrapper
+# that fails the N-th: protobuf-c, LMDB and jansson are linked statically so
+# their allocations go through it too.
+static_lib = $(shell $(CC) -print-file-name=lib$(1).a)
+UNIT_ALSO_test_alloc_sweep := intake routing knowledge metrics
+UNIT_LINK_test_alloc_sweep = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f)) \
+	$(call static_lib,protobuf-c) $(call static_lib,lmdb) $(call static_lib,jansson)
 
 .PHONY: all build deps run test test-unit test-integration test-browser bench chaos fuzz fuzz-bins lint format clean proto help
 .SECONDARY:
@@ -174,9 +183,9 @@ define unit_rule
 $(BUILD)/obj/tests/unit/$(1).o: tests/unit/$(1).c | $(PB_H)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_ALL) $(if $(2),-Iservices/$(2)) -c $$< -o $$@
-$(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(if $(2),$(BUILD)/lib$(2).a) $(LIBCOMMON)
+$(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(patsubst %,$(BUILD)/lib%.a,$(sort $(2) $(UNIT_ALSO_$(1)))) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(LDLIBS_ALL) -lcmocka
+	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(UNIT_LINK_$(1)) $$(LDLIBS_ALL) -lcmocka
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t),$(call unit_svc,$(t)))))
 
