@@ -109,6 +109,7 @@ unit_svc = $(firstword $(foreach s,$(SERVICES),$(if $(or $(filter test_$(s)_%,$(
 # their allocations go through it too.
 static_lib = $(shell $(CC) -print-file-name=lib$(1).a)
 UNIT_ALSO_test_alloc_sweep := intake routing knowledge metrics
+UNIT_ALSO_test_gateway_handlers := intake
 UNIT_LINK_test_alloc_sweep = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f)) \
 	$(call static_lib,protobuf-c) $(call static_lib,lmdb) $(call static_lib,jansson)
 
