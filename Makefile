@@ -68,10 +68,10 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC)) \
              $(BUILD)/tools/hd-bench-floor
 
-# Fuzz targets tests/fuzz/fuzz_<area>_<what>.c link <area>'s service objects
-# (all but main.o; "common" links only libhdcommon). Every build makes replay
-# binaries (replay.c's main runs the corpora in `make test`); MODE=fuzz makes
-# libFuzzer binaries for `make fuzz`.
+# Fuzz targets tests/fuzz/fuzz_<area>_<what>.c link <area>'s library
+# (lib<area>.a: all but main.o; "common" links only libhdcommon). Every
+# build makes replay binaries (replay.c's main runs the corpora in `make
+# test`); MODE=fuzz makes libFuzzer binaries for `make fuzz`.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
@@ -83,7 +83,7 @@ else
   FUZZ_LINK :=
 endif
 fuzz_area = $(word 2,$(subst _, ,$(1)))
-fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(call fuzz_area,$(1))/*.c))) $(call svc_extra,$(call fuzz_area,$(1))))
+fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(BUILD)/lib$(call fuzz_area,$(1)).a)
 
 # Every service's objects but main.o as build/<mode>/lib<svc>.a: the unit
 # tests of its handlers and stores link it (no service .c is #included).
@@ -124,7 +124,7 @@ help:
 deps:
 	@scripts/deps.sh
 
-build: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+build: $(BINS) $(SVC_LIBS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 
 fuzz-bins: $(FUZZ_BINS)
 
