@@ -104,11 +104,11 @@ UNIT_metrics := test_mr_rollup
 unit_svc = $(firstword $(foreach s,$(SERVICES),$(if $(or $(filter test_$(s)_%,$(1)),$(filter $(1),$(UNIT_$(s)))),$(s))))
 # A test may link more services (UNIT_ALSO_<test>) and add link flags
 # (UNIT_LINK_<test>). The allocation-failure sweep (test_alloc_sweep.c)
-# drives four services' handlers with every allocation behind a wrapper
+# drives five services' handlers with every allocation behind a wrapper
 # that fails the N-th: protobuf-c, LMDB and jansson are linked statically so
 # their allocations go through it too.
 static_lib = $(shell $(CC) -print-file-name=lib$(1).a)
-UNIT_ALSO_test_alloc_sweep := intake routing knowledge metrics
+UNIT_ALSO_test_alloc_sweep := intake routing knowledge metrics notifications
 UNIT_ALSO_test_gateway_handlers := intake
 UNIT_LINK_test_alloc_sweep = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f)) \
 	$(call static_lib,protobuf-c) $(call static_lib,lmdb) $(call static_lib,jansson)

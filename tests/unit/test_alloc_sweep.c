@@ -1,15 +1,16 @@
 /* The allocation-failure sweep (SQLite's test_malloc.c habit): core
- * handlers of intake, routing, knowledge and metrics run decode → handler →
- * store with the N-th allocation failing, for N = 1, 2, 3 … until a run
- * makes fewer than N allocations. Every run must return (an error or OK)
- * without a crash or a leak (ASan/LSan), and leave the store either as it
- * was or exactly as a successful run leaves it (the same number of records
- * added in every table): never half-written.
+ * handlers of intake, routing, knowledge, metrics and notifications run
+ * decode → handler → store with the N-th allocation failing, for N = 1, 2,
+ * 3 … until a run makes fewer than N allocations. Every run must return (an
+ * error or OK) without a crash or a leak (ASan/LSan), and leave the store
+ * either as it was or exactly as a successful run leaves it (the same
+ * number of records added in every table): never half-written.
  *
  * Every malloc, calloc, realloc, strdup and strndup of the services,
  * common/, protobuf-c, LMDB and jansson goes through the __wrap_ functions
  * below (the Makefile links those three libraries statically and passes
- * --wrap); one allocation fails, the rest succeed. */
+ * --wrap): first only the N-th allocation fails, then in a second pass
+ * every allocation from the N-th on. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,13 +24,16 @@
 #include "../../services/metrics/mc.h"
 #include "../../services/metrics/metrics.h"
 #include "../../services/metrics/mr.h"
+#include "../../services/notifications/notifications.h"
 #include "../../services/routing/routing.h"
 #include "../../services/routing/views_index.h"
 
 #include "common.pb-c.h"
 #include "knowledge.pb-c.h"
+#include "notify.pb-c.h"
 #include "reports.pb-c.h"
 
+#include <sodium.h>
 #include <stdatomic.h>
 
 #include "unit_svc.h"
@@ -42,16 +46,18 @@ void *__real_realloc(void *p, size_t n);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
 
-static atomic_long fail_at; /* 0: never fail */
-static atomic_long made;    /* allocations since armed */
-static atomic_int hit;      /* the fail_at-th allocation happened */
+static atomic_long fail_at;   /* 0: never fail */
+static atomic_long made;      /* allocations since armed */
+static atomic_int hit;        /* the fail_at-th allocation happened */
+static atomic_int persisting; /* every allocation from the fail_at-th on */
 
 static int should_fail(void)
 {
 	long at = atomic_load(&fail_at);
 	if (!at)
 		return 0;
-	if (atomic_fetch_add(&made, 1) + 1 != at)
+	long n = atomic_fetch_add(&made, 1) + 1;
+	if (n < at || (n > at && !atomic_load(&persisting)))
 		return 0;
 	atomic_store(&hit, 1);
 	return 1;
@@ -208,22 +214,30 @@ static long sweep(const char *what, hd_store *s, run_fn run, void *arg)
 	if (rc)
 		fail_msg("%s: the clean run failed: %s", what, hd_errname(rc));
 	take_snap(s, &ref1);
-	long n;
-	for (n = 1; n <= MAX_N; n++) {
-		take_snap(s, &before);
-		arm(n);
-		rc = run(arg);
-		disarm();
-		if (!atomic_load(&hit))
-			break;
-		take_snap(s, &after);
-		if (!same(&before, &after) &&
-		    !same_growth(&before, &after, &ref0, &ref1)) {
-			print_message("%s: allocation %ld failed (%s) and left "
-				      "the store half-written:\n",
-				      what, n, hd_errname(rc));
-			print_diff(&before, &after);
-			fail();
+	long n = 0;
+	/* SQLite's two modes: only the N-th allocation fails, then every
+	 * allocation from the N-th on. */
+	for (int mode = 0; mode < 2; mode++) {
+		atomic_store(&persisting, mode);
+		for (n = 1; n <= MAX_N; n++) {
+			take_snap(s, &before);
+			arm(n);
+			rc = run(arg);
+			disarm();
+			if (!atomic_load(&hit))
+				break;
+			take_snap(s, &after);
+			if (!same(&before, &after) &&
+			    !same_growth(&before, &after, &ref0, &ref1)) {
+				print_message(
+					"%s: allocation %ld%s failed (%s) "
+					"and left the store "
+					"half-written:\n",
+					what, n, mode ? " and on" : "",
+					hd_errname(rc));
+				print_diff(&before, &after);
+				fail();
+			}
 		}
 	}
 	if (n > MAX_N)
@@ -501,6 +515,42 @@ static void test_metrics(void **state)
 	unit_store_close(&u);
 }
 
+/* ---- notifications: webhooks.save and webhooks.get ---- */
+
+static void test_notifications_webhooks(void **state)
+{
+	static const char *const *const dbs[] = {notify_dbs, NULL};
+	static const hd_rpc_route *const routes[] = {notify_webhook_routes,
+						     NULL};
+	assert_true(sodium_init() >= 0);
+	unit_store u;
+	notify n = {0};
+	n.store = unit_store_open(&u, dbs, "notifications");
+	assert_hd_ok(notify_store_bind(&n));
+	hd_principal admin = unit_who("admin", 1);
+	Hd__Webhook w = HD__WEBHOOK__INIT;
+	Hd__WebhookAuth a = HD__WEBHOOK_AUTH__INIT;
+	char *subs[1] = {"conditional_ticket_events"};
+	w.name = "주문 알림";
+	w.endpoint = "https://example.com/hook";
+	w.http_method = "POST";
+	w.request_format = "json";
+	w.status = "active";
+	w.subscriptions = subs;
+	w.n_subscriptions = 1;
+	a.type = "bearer_token";
+	a.token = "tok";
+	w.authentication = &a;
+	call c;
+	call_init(&c, routes, &n, "webhooks.save", &w.base, &admin);
+	sweep("notifications webhooks.save", n.store, run_call, &c);
+
+	Hd__WebhookListRequest lr = HD__WEBHOOK_LIST_REQUEST__INIT;
+	call_init(&c, routes, &n, "webhooks.list", &lr.base, &admin);
+	sweep("notifications webhooks.list", n.store, run_call, &c);
+	unit_store_close(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_routing_views),
 		cmocka_unit_test(test_knowledge_articles),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_notifications_webhooks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
