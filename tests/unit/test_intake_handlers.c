@@ -1,6 +1,6 @@
 /* Handler-level tests of intake's tickets (tickets.c): tickets.write
- * creates and updates from the Zendesk JSON, tickets.get reads back with
- * the caller's rights, called directly on a fresh store with intake's
+ * creates and updates from the Zendesk JSON, tickets.get and
+ * tickets.comments read back with the caller's rights, called directly on a fresh store with intake's
  * modules bound as main.c binds them. Links libintake.a. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -146,6 +146,56 @@ static void test_update_changes_fields(void **state)
 	hd__ticket__free_unpacked(tk, NULL);
 }
 
+static Hd__CommentList *comments(fx *f, const hd_principal *who, uint64_t id,
+				 int want)
+{
+	hd_rpc_rep rep;
+	Hd__TicketChildRequest q = HD__TICKET_CHILD_REQUEST__INIT;
+	q.ticket_id = id;
+	assert_rep_rc(unit_call(routes, &f->in, "tickets.comments", &q.base,
+				who, &rep),
+		      &rep, want);
+	Hd__CommentList *l =
+		want ? NULL
+		     : unit_rep_decode(&rep, &hd__comment_list__descriptor);
+	unit_rep_release(&rep);
+	return l;
+}
+
+static void test_comments_hide_private_notes(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0, same = 0;
+	assert_hd_ok(write_ticket(f, &f->user, 0,
+				  "{\"subject\":\"배송\",\"comment\":{\"body\":"
+				  "\"언제 오나요?\"}}",
+				  &id, &rep));
+	unit_rep_release(&rep);
+	assert_hd_ok(write_ticket(f, &f->agent, id,
+				  "{\"comment\":{\"body\":\"창고 확인 중\","
+				  "\"public\":false}}",
+				  &same, &rep));
+	unit_rep_release(&rep);
+
+	Hd__CommentList *l = comments(f, &f->agent, id, HD_OK);
+	assert_int_equal(l->n_comments, 2);
+	assert_string_equal(l->comments[0]->body, "언제 오나요?");
+	assert_true(l->comments[0]->public_);
+	assert_int_equal(l->comments[0]->author_id, f->user.user_id);
+	assert_string_equal(l->comments[1]->body, "창고 확인 중");
+	assert_false(l->comments[1]->public_);
+	hd__comment_list__free_unpacked(l, NULL);
+
+	/* The requester sees only the public comment; others nothing. */
+	l = comments(f, &f->user, id, HD_OK);
+	assert_int_equal(l->n_comments, 1);
+	assert_string_equal(l->comments[0]->body, "언제 오나요?");
+	hd__comment_list__free_unpacked(l, NULL);
+	comments(f, &f->other, id, HD_E_NOTFOUND);
+	comments(f, &f->agent, INTAKE_ID(99, 0), HD_E_NOTFOUND);
+}
+
 static void test_write_refused(void **state)
 {
 	fx *f = *state;
@@ -194,6 +244,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_update_changes_fields,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_comments_hide_private_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_refused, setup,
 						teardown),
 	};
