@@ -1,6 +1,7 @@
 /* Handler-level tests of metrics: ticket events applied through
  * metrics_apply in a group commit (as the consumer does), then the RPCs
- * that answer from what was applied — metrics.counts and metrics.report —
+ * that answer from what was applied — metrics.counts, metrics.report and
+ * metrics.mc.metrics —
  * called directly on a fresh store. Links libmetrics.a. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include "common.pb-c.h"
 #include "hd/pbwire.h"
 #include "reports.pb-c.h"
+#include "ticket_metrics.pb-c.h"
 #include "ticket.pb-c.h"
 
 #include <jansson.h>
@@ -222,6 +224,47 @@ static void test_report_bad_requests(void **state)
 	unit_rep_release(&rep);
 }
 
+/* metrics.mc.metrics as who for ticket id (0: the list). */
+static json_t *ticket_metrics(fx *f, const hd_principal *who, uint64_t id,
+			      int want)
+{
+	hd_rpc_rep rep;
+	Hd__McQuery q = HD__MC_QUERY__INIT;
+	q.id = id;
+	assert_rep_rc(unit_call(routes, &f->m, "metrics.mc.metrics", &q.base,
+				who, &rep),
+		      &rep, want);
+	json_t *out = NULL;
+	if (want == HD_OK) {
+		Hd__McAnswer *a =
+			unit_rep_decode(&rep, &hd__mc_answer__descriptor);
+		out = json_loads(a->json, 0, NULL);
+		assert_non_null(out);
+		hd__mc_answer__free_unpacked(a, NULL);
+	}
+	unit_rep_release(&rep);
+	return out;
+}
+
+static void test_ticket_metrics(void **state)
+{
+	fx *f = *state;
+	assert_hd_ok(created(f, 256, T0, "web"));
+	assert_hd_ok(created(f, 512, T0 + HOUR, "email"));
+	json_t *one = ticket_metrics(f, &f->agent, 512, HD_OK);
+	json_t *m = json_object_get(one, "ticket_metric");
+	assert_int_equal(json_integer_value(json_object_get(m, "ticket_id")),
+			 512);
+	json_decref(one);
+	json_t *all = ticket_metrics(f, &f->agent, 0, HD_OK);
+	assert_int_equal(
+		json_array_size(json_object_get(all, "ticket_metrics")), 2);
+	json_decref(all);
+	ticket_metrics(f, &f->agent, 768, HD_E_NOTFOUND);
+	hd_principal user = unit_who("end-user", 3);
+	ticket_metrics(f, &user, 256, HD_E_FORBIDDEN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +273,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_volume_report_counts_by_hour_and_channel, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(test_ticket_metrics, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_report_bad_requests, setup,
 						teardown),
 	};
