@@ -68,10 +68,10 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC)) \
              $(BUILD)/tools/hd-bench-floor
 
-# Fuzz targets tests/fuzz/fuzz_<area>_<what>.c link <area>'s service objects
-# (all but main.o; "common" links only libhdcommon). Every build makes replay
-# binaries (replay.c's main runs the corpora in `make test`); MODE=fuzz makes
-# libFuzzer binaries for `make fuzz`.
+# Fuzz targets tests/fuzz/fuzz_<area>_<what>.c link <area>'s library
+# (lib<area>.a: all but main.o; "common" links only libhdcommon). Every
+# build makes replay binaries (replay.c's main runs the corpora in `make
+# test`); MODE=fuzz makes libFuzzer binaries for `make fuzz`.
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
@@ -83,10 +83,35 @@ else
   FUZZ_LINK :=
 endif
 fuzz_area = $(word 2,$(subst _, ,$(1)))
-fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(filter-out %/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(call fuzz_area,$(1))/*.c))) $(call svc_extra,$(call fuzz_area,$(1))))
+fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(BUILD)/lib$(call fuzz_area,$(1)).a)
+
+# Every service's objects but main.o as build/<mode>/lib<svc>.a: the unit
+# tests of its handlers and stores link it (no service .c is #included).
+svc_objs = $(filter-out %/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c))) $(call svc_extra,$(1))
+SVC_LIBS := $(patsubst %,$(BUILD)/lib%.a,$(SERVICES))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
+UNIT_BINS := $(patsubst %,$(BUILD)/tests/%,$(UNIT_NAMES))
+# Which service a unit test links: test_<svc>_*.c, or a row here (one line
+# per service; tests of common/ link no service).
+UNIT_gateway := test_login_limit test_portal_multipart test_ratelimit test_scopes
+UNIT_intake := test_link_token test_mail_text test_users_store
+UNIT_routing := test_bh_ics test_rt_cond test_rt_defs test_views_match
+UNIT_knowledge := test_kbsearch
+UNIT_notifications := test_notify_deliver
+UNIT_metrics := test_mr_rollup
+unit_svc = $(firstword $(foreach s,$(SERVICES),$(if $(or $(filter test_$(s)_%,$(1)),$(filter $(1),$(UNIT_$(s)))),$(s))))
+# A test may link more services (UNIT_ALSO_<test>) and add link flags
+# (UNIT_LINK_<test>). The allocation-failure sweep (test_alloc_sweep.c)
+# drives five services' handlers with every allocation behind a wrapper
+# that fails the N-th: protobuf-c, LMDB and jansson are linked statically so
+# their allocations go through it too.
+static_lib = $(shell $(CC) -print-file-name=lib$(1).a)
+UNIT_ALSO_test_alloc_sweep := intake routing knowledge metrics notifications
+UNIT_ALSO_test_gateway_handlers := intake
+UNIT_LINK_test_alloc_sweep = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f)) \
+	$(call static_lib,protobuf-c) $(call static_lib,lmdb) $(call static_lib,jansson)
 
 .PHONY: all build deps run test test-unit test-integration test-browser bench chaos fuzz fuzz-bins lint format clean proto help
 .SECONDARY:
@@ -99,7 +124,7 @@ help:
 deps:
 	@scripts/deps.sh
 
-build: $(BINS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+build: $(BINS) $(SVC_LIBS) $(UNIT_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 
 fuzz-bins: $(FUZZ_BINS)
 
@@ -147,9 +172,23 @@ $(BUILD)/fuzz/$(1): $(BUILD)/obj/tests/fuzz/$(1).o $(call fuzz_objs,$(1)) $(FUZZ
 endef
 $(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBCOMMON)
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL) -lcmocka
+define svclib_rule
+$(BUILD)/lib$(1).a: $(call svc_objs,$(1))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach s,$(SERVICES),$(eval $(call svclib_rule,$(s))))
+
+# A unit test sees its service's headers and links its library.
+define unit_rule
+$(BUILD)/obj/tests/unit/$(1).o: tests/unit/$(1).c | $(PB_H)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_ALL) $(if $(2),-Iservices/$(2)) -c $$< -o $$@
+$(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(patsubst %,$(BUILD)/lib%.a,$(sort $(2) $(UNIT_ALSO_$(1)))) $(LIBCOMMON)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(UNIT_LINK_$(1)) $$(LDLIBS_ALL) -lcmocka
+endef
+$(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t),$(call unit_svc,$(t)))))
 
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(LIBCOMMON)
 	@mkdir -p $(dir $@)

@@ -15,19 +15,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define MAX_PROXIES 32
-
-typedef struct cidr {
-	int family; /* AF_INET or AF_INET6 */
-	uint8_t addr[16];
-	unsigned bits;
-} cidr;
-
-struct gw_edge {
-	char public_url[256]; /* "" when unset; no trailing '/' */
-	cidr proxies[MAX_PROXIES];
-	size_t nproxies;
-};
+typedef gw_cidr cidr;
+#define MAX_PROXIES GW_EDGE_MAX_PROXIES
 
 #define HOST_CHARS                                                             \
 	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]"
@@ -263,4 +252,19 @@ void gw_edge_base_url(gw *g, gw_req *r)
 	char host[96];
 	local_host(g, r, host, sizeof host);
 	snprintf(r->base_url, sizeof r->base_url, "http://%s", host);
+}
+
+int gw_edge_parse_proxies(struct gw_edge *e, const char *list)
+{
+	return parse_proxies(e, list);
+}
+
+int gw_edge_parse_public_url(struct gw_edge *e, const char *url)
+{
+	return parse_public_url(e, url);
+}
+
+bool gw_edge_in_cidr(const gw_cidr *c, int family, const uint8_t *a)
+{
+	return in_cidr(c, family, a);
 }

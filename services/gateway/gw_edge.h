@@ -17,6 +17,27 @@
 int gw_edge_init(gw *g);
 void gw_edge_release(gw *g);
 
+/* What gw_edge_init reads, in the header so tests/unit/test_login_limit.c
+ * can check the parsers below (the gateway itself uses only the calls
+ * above). */
+#define GW_EDGE_MAX_PROXIES 32
+typedef struct gw_cidr {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t addr[16];
+	unsigned bits;
+} gw_cidr;
+struct gw_edge {
+	char public_url[256]; /* "" when unset; no trailing '/' */
+	gw_cidr proxies[GW_EDGE_MAX_PROXIES];
+	size_t nproxies;
+};
+/* Seams for that test: HD_TRUSTED_PROXIES ("10.0.0.0/8, ::1") into e,
+ * HD_PUBLIC_URL into e->public_url (HD_E_INVALID on a bad value), and
+ * whether address a (4 or 16 bytes of family) falls in c. */
+int gw_edge_parse_proxies(struct gw_edge *e, const char *list);
+int gw_edge_parse_public_url(struct gw_edge *e, const char *url);
+bool gw_edge_in_cidr(const gw_cidr *c, int family, const uint8_t *a);
+
 /* The client's address as text into r->client: the peer's, or, when the peer
  * is a trusted proxy, the last X-Forwarded-For hop it appended. */
 void gw_edge_client(gw *g, gw_req *r);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LINE   8192
+#define MAX_LINE   BH_ICS_MAX_LINE
 #define MAX_EVENTS HD_BH_MAX_HOLIDAY
 #define MAX_DEPTH  8
 

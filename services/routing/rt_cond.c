@@ -73,6 +73,9 @@ static const char *const op_names[] = {"is",
 				       "present",
 				       "not_present",
 				       NULL};
+/* Every operator a condition may name, for tests/unit/test_rt_defs.c (which
+ * checks the definitions offer exactly the valid ones); rt_cond.h. */
+const char *const *const rt_cond_op_names = op_names;
 
 typedef struct rt_field {
 	const char *name;

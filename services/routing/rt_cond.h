@@ -34,6 +34,9 @@ typedef struct rt_facts {
  * triggers only. */
 bool rt_cond_valid(const char *field, const char *op, const char *value,
 		   bool automation);
+/* Every operator name a condition may use, NULL-terminated (a seam for
+ * tests/unit/test_rt_defs.c). */
+extern const char *const *const rt_cond_op_names;
 /* Does one condition hold for f? A condition that is not valid never
  * holds. */
 bool rt_cond_match(const Hd__RuleCondition *c, const rt_facts *f);

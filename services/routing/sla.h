@@ -92,7 +92,9 @@ int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used);
 
 /* bh_ics.c: all-day VEVENTs of an iCalendar text. Each holiday is appended
  * to arr as {"name","start_date","end_date"} (end inclusive). HD_E_INVALID
- * with *line set to the 1-based line at fault and why filled. */
+ * with *line set to the 1-based line at fault and why filled; a logical
+ * line (unfolded) of BH_ICS_MAX_LINE bytes or more is refused. */
+#define BH_ICS_MAX_LINE 8192
 int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
 		 char why[128]);
 

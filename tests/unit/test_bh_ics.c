@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/routing/bh_ics.c"
+#include "sla.h"
+#include "hd/err.h"
+#include "hd/text.h"
 #include "unit.h"
 
 static int parse_text(const char *text, json_t **arr, unsigned *line,
@@ -96,7 +98,7 @@ static void test_errors_name_the_line(void **state)
 static void test_hostile_sizes(void **state)
 {
 	(void)state;
-	size_t n = 3 * MAX_LINE;
+	size_t n = 3 * BH_ICS_MAX_LINE;
 	char *big = malloc(n + 64);
 	assert_non_null(big);
 	static const char head[] = "BEGIN:VCALENDAR\nX-LONG:";

@@ -8,11 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/knowledge/kbsearch_blocks.c"
-#include "../../services/knowledge/kbsearch_index.c"
-#include "../../services/knowledge/kbsearch_query.c"
-#include "../../services/knowledge/kbsearch_snippet.c"
+#include "kbsearch_int.h"
 #include "hd/err.h"
+#include "hd/html.h"
+#include "hd/text.h"
 #include "unit.h"
 
 enum { TITLE, LABELS, BODY };

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/intake/link_token.c"
+#include "link_token.h"
+#include "hd/cfg.h"
+#include "hd/err.h"
 #include "unit.h"
 
 #define NONCE "0123456789abcdef0123456789abcdef"

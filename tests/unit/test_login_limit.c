@@ -7,8 +7,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/gateway/edge_net.c"
-#include "../../services/gateway/login_limit.c"
+#include "gw_edge.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include "hd/cfg.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/clock.h"
 #include "unit.h"
 
 static void test_address_locks_for_its_window(void **state)
@@ -82,28 +89,33 @@ static void test_proxy_lists(void **state)
 	(void)state;
 	struct gw_edge e = {0};
 	uint8_t a[16];
-	assert_int_equal(parse_proxies(&e, "10.0.0.0/8, 192.0.2.7,::1/128"),
-			 HD_OK);
+	assert_int_equal(
+		gw_edge_parse_proxies(&e, "10.0.0.0/8, 192.0.2.7,::1/128"),
+		HD_OK);
 	assert_int_equal(e.nproxies, 3);
 	inet_pton(AF_INET, "10.200.3.4", a);
-	assert_true(in_cidr(&e.proxies[0], AF_INET, a));
+	assert_true(gw_edge_in_cidr(&e.proxies[0], AF_INET, a));
 	inet_pton(AF_INET, "11.0.0.1", a);
-	assert_false(in_cidr(&e.proxies[0], AF_INET, a));
+	assert_false(gw_edge_in_cidr(&e.proxies[0], AF_INET, a));
 	inet_pton(AF_INET, "192.0.2.7", a);
-	assert_true(in_cidr(&e.proxies[1], AF_INET, a));
+	assert_true(gw_edge_in_cidr(&e.proxies[1], AF_INET, a));
 	inet_pton(AF_INET, "192.0.2.8", a);
-	assert_false(in_cidr(&e.proxies[1], AF_INET, a));
+	assert_false(gw_edge_in_cidr(&e.proxies[1], AF_INET, a));
 	inet_pton(AF_INET6, "::1", a);
-	assert_true(in_cidr(&e.proxies[2], AF_INET6, a));
-	assert_false(in_cidr(&e.proxies[2], AF_INET, a));
+	assert_true(gw_edge_in_cidr(&e.proxies[2], AF_INET6, a));
+	assert_false(gw_edge_in_cidr(&e.proxies[2], AF_INET, a));
 	struct gw_edge bad = {0};
-	assert_int_equal(parse_proxies(&bad, "10.0.0.0/33"), HD_E_INVALID);
-	assert_int_equal(parse_proxies(&bad, "example.com"), HD_E_INVALID);
-	assert_int_equal(parse_public_url(&bad, "https://desk.example/"),
-			 HD_OK);
+	assert_int_equal(gw_edge_parse_proxies(&bad, "10.0.0.0/33"),
+			 HD_E_INVALID);
+	assert_int_equal(gw_edge_parse_proxies(&bad, "example.com"),
+			 HD_E_INVALID);
+	assert_int_equal(
+		gw_edge_parse_public_url(&bad, "https://desk.example/"), HD_OK);
 	assert_string_equal(bad.public_url, "https://desk.example");
-	assert_int_equal(parse_public_url(&bad, "desk.example"), HD_E_INVALID);
-	assert_int_equal(parse_public_url(&bad, "https://a\"b"), HD_E_INVALID);
+	assert_int_equal(gw_edge_parse_public_url(&bad, "desk.example"),
+			 HD_E_INVALID);
+	assert_int_equal(gw_edge_parse_public_url(&bad, "https://a\"b"),
+			 HD_E_INVALID);
 }
 
 int main(void)

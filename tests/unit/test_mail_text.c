@@ -7,7 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/intake/mail_text.c"
+#include "mail.h"
+#include "hd/obj_mac.h"
 #include "unit.h"
 
 #include "hd/cluster_key.h"

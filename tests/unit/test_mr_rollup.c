@@ -9,8 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/metrics/mr_keys.c"
-#include "../../services/metrics/mr_samples.c"
+#include "mr.h"
 #include "hd/err.h"
 #include "hd/stopwords.h"
 #include "hd/time_iso.h"

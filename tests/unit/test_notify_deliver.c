@@ -9,15 +9,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/notifications/deliver_breaker.c"
-#include "../../services/notifications/deliver_http.c"
-#include "../../services/notifications/deliver_index.c"
-#include "../../services/notifications/deliver_policy.c"
-#include "../../services/notifications/deliver_queue.c"
-#include "../../services/notifications/store.c"
-#include "../../services/notifications/templates_context.c"
-#include "../../services/notifications/webhooks_events.c"
+#include "deliver.h"
+#include "hd/log.h"
+#include "hd/prom.h"
 #include "hd/err.h"
+#include "notifications.h"
+#include "hd/obj_mac.h"
+#include "hd/pbwire.h"
+#include "hd/placeholder.h"
+#include "hd/time_iso.h"
 #include "unit.h"
 
 #define NOW ((int64_t)1800000000000)

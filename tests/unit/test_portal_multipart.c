@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/gateway/portal_multipart.c"
+#include "portal.h"
+#include "hd/err.h"
+#include "hd/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/gateway/ratelimit.c"
+#include "gw_users.h"
+#include "hd/store.h"
 #include "unit.h"
 
 static void test_window(void **state)

@@ -9,8 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/routing/rt_cond.c"
-#include "../../services/routing/views_match.c"
+#include "rt_cond.h"
+#include "routing.h"
+#include "hd/cfg.h"
+#include "hd/err.h"
+#include "hd/tokenize.h"
 #include "unit.h"
 
 #define HOUR ((int64_t)3600000)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/gateway/scopes.c"
+#include "gw_scopes.h"
 
 static uint64_t bits_of(const char *a, const char *b)
 {

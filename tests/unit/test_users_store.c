@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/intake/store.c"
-#include "../../services/intake/users_store.c"
+#include "intake.h"
 #include "hd/err.h"
+#include "users.h"
 #include "unit.h"
 
 typedef struct fixture {

@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/routing/views_match.c"
+#include "routing.h"
+#include "hd/cfg.h"
+#include "hd/err.h"
 #include "unit.h"
 
 typedef struct cond3 {

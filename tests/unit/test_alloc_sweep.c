@@ -1,0 +1,564 @@
+/* The allocation-failure sweep (SQLite's test_malloc.c habit): core
+ * handlers of intake, routing, knowledge, metrics and notifications run
+ * decode → handler → store with the N-th allocation failing, for N = 1, 2,
+ * 3 … until a run makes fewer than N allocations. Every run must return (an
+ * error or OK) without a crash or a leak (ASan/LSan), and leave the store
+ * either as it was or exactly as a successful run leaves it (the same
+ * number of records added in every table): never half-written.
+ *
+ * Every malloc, calloc, realloc, strdup and strndup of the services,
+ * common/, protobuf-c, LMDB and jansson goes through the __wrap_ functions
+ * below (the Makefile links those three libraries statically and passes
+ * --wrap): first only the N-th allocation fails, then in a second pass
+ * every allocation from the N-th on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../services/intake/intake.h"
+#include "../../services/intake/tickets.h"
+#include "../../services/knowledge/kbsearch.h"
+#include "../../services/knowledge/knowledge.h"
+#include "../../services/metrics/mc.h"
+#include "../../services/metrics/metrics.h"
+#include "../../services/metrics/mr.h"
+#include "../../services/notifications/notifications.h"
+#include "../../services/routing/routing.h"
+#include "../../services/routing/views_index.h"
+
+#include "common.pb-c.h"
+#include "knowledge.pb-c.h"
+#include "notify.pb-c.h"
+#include "reports.pb-c.h"
+
+#include <sodium.h>
+#include <stdatomic.h>
+
+#include "unit_svc.h"
+
+/* ---- the failing allocator ---- */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+
+static atomic_long fail_at;   /* 0: never fail */
+static atomic_long made;      /* allocations since armed */
+static atomic_int hit;        /* the fail_at-th allocation happened */
+static atomic_int persisting; /* every allocation from the fail_at-th on */
+
+static int should_fail(void)
+{
+	long at = atomic_load(&fail_at);
+	if (!at)
+		return 0;
+	long n = atomic_fetch_add(&made, 1) + 1;
+	if (n < at || (n > at && !atomic_load(&persisting)))
+		return 0;
+	atomic_store(&hit, 1);
+	return 1;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return should_fail() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return should_fail() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return should_fail() ? NULL : __real_realloc(p, n);
+}
+
+char *__wrap_strdup(const char *s)
+{
+	return should_fail() ? NULL : __real_strdup(s);
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+	return should_fail() ? NULL : __real_strndup(s, n);
+}
+
+static void arm(long n)
+{
+	atomic_store(&made, 0);
+	atomic_store(&hit, 0);
+	atomic_store(&fail_at, n);
+}
+
+static void disarm(void)
+{
+	atomic_store(&fail_at, 0);
+}
+
+/* ---- the store's state: per sub-database, its record count and a hash of
+ * its keys and values ---- */
+
+#define MAX_TABLES 96
+
+typedef struct snap {
+	size_t n;
+	char name[MAX_TABLES][48];
+	uint64_t count[MAX_TABLES];
+	uint64_t hash[MAX_TABLES];
+} snap;
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+static void table_scan(MDB_txn *txn, MDB_dbi dbi, uint64_t *count,
+		       uint64_t *hash)
+{
+	MDB_cursor *c = NULL;
+	MDB_val k, v;
+	*count = 0;
+	*hash = 14695981039346656037ull;
+	assert_int_equal(mdb_cursor_open(txn, dbi, &c), 0);
+	for (int op = MDB_FIRST; mdb_cursor_get(c, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		*hash = fnv(fnv(*hash, k.mv_data, k.mv_size), v.mv_data,
+			    v.mv_size);
+		(*count)++;
+	}
+	mdb_cursor_close(c);
+}
+
+static void take_snap(hd_store *s, snap *out)
+{
+	hd_txn t;
+	MDB_dbi main_dbi;
+	MDB_cursor *c = NULL;
+	MDB_val k, v;
+	memset(out, 0, sizeof *out);
+	assert_hd_ok(hd_store_read(s, &t));
+	assert_int_equal(mdb_dbi_open(t.txn, NULL, 0, &main_dbi), 0);
+	assert_int_equal(mdb_cursor_open(t.txn, main_dbi, &c), 0);
+	for (int op = MDB_FIRST; mdb_cursor_get(c, &k, &v, op) == 0;
+	     op = MDB_NEXT) {
+		assert_true(out->n < MAX_TABLES && k.mv_size < 48);
+		size_t i = out->n++;
+		memcpy(out->name[i], k.mv_data, k.mv_size);
+		out->name[i][k.mv_size] = '\0';
+		MDB_dbi d;
+		if (mdb_dbi_open(t.txn, out->name[i], 0, &d) == 0)
+			table_scan(t.txn, d, &out->count[i], &out->hash[i]);
+	}
+	mdb_cursor_close(c);
+	hd_txn_end(&t);
+}
+
+static bool same(const snap *a, const snap *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->count[i] != b->count[i] || a->hash[i] != b->hash[i])
+			return false;
+	return true;
+}
+
+/* Did every table grow from a to b by what ref0 → ref1 grew by? */
+static bool same_growth(const snap *a, const snap *b, const snap *ref0,
+			const snap *ref1)
+{
+	if (a->n != b->n || a->n != ref0->n || ref0->n != ref1->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (b->count[i] - a->count[i] !=
+		    ref1->count[i] - ref0->count[i])
+			return false;
+	return true;
+}
+
+static void print_diff(const snap *a, const snap *b)
+{
+	for (size_t i = 0; i < a->n && i < b->n; i++)
+		if (a->count[i] != b->count[i] || a->hash[i] != b->hash[i])
+			print_message(
+				"  %s: %llu → %llu records%s\n", a->name[i],
+				(unsigned long long)a->count[i],
+				(unsigned long long)b->count[i],
+				a->hash[i] != b->hash[i] ? ", changed" : "");
+}
+
+/* ---- the sweep ---- */
+
+typedef int (*run_fn)(void *arg);
+#define MAX_N 20000
+
+/* Sweep run(arg) over store s: clean runs for reference (they must
+ * succeed), then N = 1, 2, … Returns how many runs had an allocation
+ * fail. */
+static long sweep(const char *what, hd_store *s, run_fn run, void *arg)
+{
+	static snap before, after, ref0, ref1;
+	/* Two clean runs: the first may create what later runs only update
+	 * (a counter's key), so the second shows what a run adds. */
+	int rc = run(arg);
+	take_snap(s, &ref0);
+	rc = rc ? rc : run(arg);
+	if (rc)
+		fail_msg("%s: the clean run failed: %s", what, hd_errname(rc));
+	take_snap(s, &ref1);
+	long n = 0;
+	/* SQLite's two modes: only the N-th allocation fails, then every
+	 * allocation from the N-th on. */
+	for (int mode = 0; mode < 2; mode++) {
+		atomic_store(&persisting, mode);
+		for (n = 1; n <= MAX_N; n++) {
+			take_snap(s, &before);
+			arm(n);
+			rc = run(arg);
+			disarm();
+			if (!atomic_load(&hit))
+				break;
+			take_snap(s, &after);
+			if (!same(&before, &after) &&
+			    !same_growth(&before, &after, &ref0, &ref1)) {
+				print_message(
+					"%s: allocation %ld%s failed (%s) "
+					"and left the store "
+					"half-written:\n",
+					what, n, mode ? " and on" : "",
+					hd_errname(rc));
+				print_diff(&before, &after);
+				fail();
+			}
+		}
+	}
+	if (n > MAX_N)
+		fail_msg("%s: still allocating after %d runs", what, MAX_N);
+	if (rc)
+		fail_msg("%s: the run with no failure answered %s", what,
+			 hd_errname(rc));
+	print_message("%s: %ld allocations swept\n", what, n - 1);
+	return n - 1;
+}
+
+/* One RPC with pre-encoded payload (encoding is not under test); the reply
+ * is dropped. */
+typedef struct call {
+	const hd_rpc_route *const *routes;
+	void *ctx;
+	const char *method;
+	uint8_t payload[2048];
+	size_t len;
+	hd_principal who;
+} call;
+
+static void call_init(call *c, const hd_rpc_route *const *routes, void *ctx,
+		      const char *method, const ProtobufCMessage *msg,
+		      const hd_principal *who)
+{
+	c->routes = routes;
+	c->ctx = ctx;
+	c->method = method;
+	c->len = msg ? protobuf_c_message_get_packed_size(msg) : 0;
+	assert_true(c->len <= sizeof c->payload);
+	if (msg)
+		protobuf_c_message_pack(msg, c->payload);
+	c->who = *who;
+}
+
+static int run_call(void *arg)
+{
+	call *c = arg;
+	hd_rpc_rep rep;
+	int rc = unit_call_raw(c->routes, c->ctx, c->method, c->payload, c->len,
+			       &c->who, &rep);
+	unit_rep_release(&rep);
+	return rc;
+}
+
+/* ---- intake: tickets.write (create) and tickets.get ---- */
+
+static void test_intake_tickets(void **state)
+{
+	static const char *const meta_dbs[] = {"meta", NULL};
+	static const char *const *const dbs[] = {meta_dbs,
+						 intake_tickets_dbs,
+						 intake_users_dbs,
+						 intake_fields_dbs,
+						 intake_search_dbs,
+						 intake_tk_by_created_dbs,
+						 NULL};
+	static const hd_rpc_route *const routes[] = {intake_tickets_routes,
+						     NULL};
+	unit_store u;
+	intake in = {.shards = 1};
+	in.store = unit_store_open(&u, dbs, "intake");
+	assert_hd_ok(hd_store_dbi(in.store, "meta", &in.meta));
+	assert_hd_ok(intake_tickets_bind(&in));
+	assert_hd_ok(intake_users_bind(&in));
+	assert_hd_ok(intake_fields_bind(&in));
+	assert_hd_ok(intake_search_bind(&in));
+	assert_hd_ok(intake_tickets_start(&in));
+	hd_principal agent = unit_who("agent", INTAKE_ID(2, 0));
+
+	call c;
+	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
+	w.json = "{\"subject\":\"배송이 늦어요\",\"comment\":{\"body\":"
+		 "\"주문 3일째\"},\"priority\":\"high\",\"tags\":[\"배송\"],"
+		 "\"requester_id\":768}";
+	call_init(&c, routes, &in, "tickets.write", &w.base, &agent);
+	sweep("intake tickets.write", in.store, run_call, &c);
+
+	Hd__TicketGetRequest g = HD__TICKET_GET_REQUEST__INIT;
+	g.id = INTAKE_ID(1, 0);
+	call_init(&c, routes, &in, "tickets.get", &g.base, &agent);
+	sweep("intake tickets.get", in.store, run_call, &c);
+
+	intake_tickets_stop(&in);
+	unit_store_close(&u);
+}
+
+/* ---- routing: views.tickets ---- */
+
+typedef struct put_job {
+	MDB_dbi dbi;
+	uint64_t id;
+	const uint8_t *v;
+	size_t len;
+} put_job;
+
+static int put_raw(hd_txn *t, void *arg)
+{
+	put_job *j = arg;
+	uint8_t key[8];
+	hd_key_u64(key, j->id);
+	return hd_txn_put(t, j->dbi, key, 8, j->v, j->len);
+}
+
+static void test_routing_views(void **state)
+{
+	static const char *const own_dbs[] = {"tickets", "unassigned", "views",
+					      "meta",    "commands",   NULL};
+	static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
+						 NULL};
+	static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
+	unit_store u;
+	routing r = {0};
+	r.store = unit_store_open(&u, dbs, "routing");
+	assert_hd_ok(routing_store_bind(&r));
+	hd_principal admin = unit_who("admin", 1);
+	for (uint64_t id = 256; id <= 2560; id += 256) {
+		Hd__Ticket tk = HD__TICKET__INIT;
+		uint8_t buf[256];
+		tk.id = id;
+		tk.subject = "배송";
+		tk.status = id % 512 ? "open" : "solved";
+		tk.created_at = 1800000000000 + (int64_t)id;
+		put_job j = {r.tickets, id, buf, hd__ticket__pack(&tk, buf)};
+		assert_hd_ok(hd_store_write(r.store, put_raw, &j));
+	}
+	Hd__ViewCondition cond = HD__VIEW_CONDITION__INIT;
+	Hd__ViewCondition *all[1] = {&cond};
+	Hd__View v = HD__VIEW__INIT;
+	cond.field = "status";
+	cond.operator_ = "less_than";
+	cond.value = "solved";
+	v.title = "열린 티켓";
+	v.active = true;
+	v.all = all;
+	v.n_all = 1;
+	call c;
+	call_init(&c, routes, &r, "views.save", &v.base, &admin);
+	sweep("routing views.save", r.store, run_call, &c);
+
+	Hd__ViewTicketsRequest q = HD__VIEW_TICKETS_REQUEST__INIT;
+	q.id = 1;
+	q.limit = 3;
+	call_init(&c, routes, &r, "views.tickets", &q.base, &admin);
+	sweep("routing views.tickets", r.store, run_call, &c);
+	unit_store_close(&u);
+}
+
+/* ---- knowledge: hc.articles.create and hc.articles.get ---- */
+
+static void test_knowledge_articles(void **state)
+{
+	static const char *const *const dbs[] = {hc_dbs, kbs_dbs, NULL};
+	static const hd_rpc_route *const routes[] = {hc_categories_routes,
+						     hc_articles_routes, NULL};
+	unit_store u;
+	kb k = {0};
+	k.store = unit_store_open(&u, dbs, "knowledge");
+	assert_hd_ok(kb_store_bind(&k));
+	hd_principal admin = unit_who("admin", 1);
+	hd_rpc_rep rep;
+	Hd__HcCategory cat = HD__HC_CATEGORY__INIT;
+	cat.name = "배송";
+	cat.locale = "ko";
+	assert_hd_ok(unit_call(routes, &k, "hc.categories.save", &cat.base,
+			       &admin, &rep));
+	unit_rep_release(&rep);
+	Hd__HcSection sec = HD__HC_SECTION__INIT;
+	sec.category_id = 1;
+	sec.name = "배송 조회";
+	sec.locale = "ko";
+	assert_hd_ok(unit_call(routes, &k, "hc.sections.save", &sec.base,
+			       &admin, &rep));
+	unit_rep_release(&rep);
+
+	Hd__HcTranslation tr = HD__HC_TRANSLATION__INIT;
+	Hd__HcTranslation *trs[1] = {&tr};
+	char *labels[1] = {"배송"};
+	Hd__HcArticle a = HD__HC_ARTICLE__INIT;
+	Hd__HcArticleWrite w = HD__HC_ARTICLE_WRITE__INIT;
+	tr.locale = "ko";
+	tr.title = "배송 지연 안내";
+	tr.body = "<p>주문 내역에서 <b>배송 상태</b>를 확인하세요.</p>";
+	a.section_id = 1;
+	a.n_translations = 1;
+	a.translations = trs;
+	a.label_names = labels;
+	a.n_label_names = 1;
+	w.article = &a;
+	call c;
+	call_init(&c, routes, &k, "hc.articles.create", &w.base, &admin);
+	sweep("knowledge hc.articles.create", k.store, run_call, &c);
+
+	Hd__HcId id = HD__HC_ID__INIT;
+	id.id = 1;
+	hd_principal user = unit_who("end-user", 3);
+	call_init(&c, routes, &k, "hc.articles.get", &id.base, &user);
+	sweep("knowledge hc.articles.get", k.store, run_call, &c);
+	unit_store_close(&u);
+}
+
+/* ---- metrics: a ticket.created event applied, and the volume report ---- */
+
+typedef struct apply_run {
+	metrics *m;
+	uint8_t env[1024];
+	size_t len;
+} apply_run;
+
+static int apply_write(hd_txn *t, void *arg)
+{
+	apply_run *a = arg;
+	Hd__Envelope *ev = hd__envelope__unpack(NULL, a->len, a->env);
+	if (!ev)
+		return HD_E_NOMEM;
+	int rc = metrics_apply(a->m, t, ev);
+	hd__envelope__free_unpacked(ev, NULL);
+	return rc;
+}
+
+static int run_apply(void *arg)
+{
+	apply_run *a = arg;
+	return hd_store_write(a->m->store, apply_write, a);
+}
+
+static void test_metrics(void **state)
+{
+	static const char *const own_dbs[] = {"counters", "tickets", NULL};
+	static const char *const *const dbs[] = {own_dbs, mc_db_names,
+						 mr_db_names, NULL};
+	static const hd_rpc_route *const routes[] = {metrics_routes, mc_routes,
+						     mr_routes, NULL};
+	unit_store u;
+	metrics m = {0};
+	m.store = unit_store_open(&u, dbs, NULL);
+	assert_hd_ok(metrics_store_bind(&m));
+	assert_hd_ok(mc_bind(m.store));
+	assert_hd_ok(mr_init(&m));
+
+	static apply_run a;
+	uint8_t tkbuf[512];
+	Hd__Ticket tk = HD__TICKET__INIT;
+	tk.id = 256;
+	tk.created_at = 1772413200000;
+	tk.updated_at = tk.created_at;
+	tk.subject = "배송 문의 환불";
+	tk.status = "new";
+	tk.via_channel = "web";
+	char *tags[1] = {"vip"};
+	tk.tags = tags;
+	tk.n_tags = 1;
+	Hd__Envelope ev = HD__ENVELOPE__INIT;
+	ev.type = "ticket.created";
+	ev.source = "intake";
+	ev.seq = 1;
+	ev.time_ms = tk.created_at;
+	ev.payload.data = tkbuf;
+	ev.payload.len = hd__ticket__pack(&tk, tkbuf);
+	a.m = &m;
+	a.len = hd__envelope__pack(&ev, a.env);
+	sweep("metrics apply ticket.created", m.store, run_apply, &a);
+
+	Hd__ReportRequest q = HD__REPORT_REQUEST__INIT;
+	q.name = "volume";
+	q.start_ms = tk.created_at - 7200000;
+	q.end_ms = tk.created_at + 7200000;
+	q.interval = "hour";
+	q.format = "csv";
+	hd_principal agent = unit_who("agent", 2);
+	call c;
+	call_init(&c, routes, &m, "metrics.report", &q.base, &agent);
+	sweep("metrics metrics.report volume", m.store, run_call, &c);
+	unit_store_close(&u);
+}
+
+/* ---- notifications: webhooks.save and webhooks.get ---- */
+
+static void test_notifications_webhooks(void **state)
+{
+	static const char *const *const dbs[] = {notify_dbs, NULL};
+	static const hd_rpc_route *const routes[] = {notify_webhook_routes,
+						     NULL};
+	assert_true(sodium_init() >= 0);
+	unit_store u;
+	notify n = {0};
+	n.store = unit_store_open(&u, dbs, "notifications");
+	assert_hd_ok(notify_store_bind(&n));
+	hd_principal admin = unit_who("admin", 1);
+	Hd__Webhook w = HD__WEBHOOK__INIT;
+	Hd__WebhookAuth a = HD__WEBHOOK_AUTH__INIT;
+	char *subs[1] = {"conditional_ticket_events"};
+	w.name = "주문 알림";
+	w.endpoint = "https://example.com/hook";
+	w.http_method = "POST";
+	w.request_format = "json";
+	w.status = "active";
+	w.subscriptions = subs;
+	w.n_subscriptions = 1;
+	a.type = "bearer_token";
+	a.token = "tok";
+	w.authentication = &a;
+	call c;
+	call_init(&c, routes, &n, "webhooks.save", &w.base, &admin);
+	sweep("notifications webhooks.save", n.store, run_call, &c);
+
+	Hd__WebhookListRequest lr = HD__WEBHOOK_LIST_REQUEST__INIT;
+	call_init(&c, routes, &n, "webhooks.list", &lr.base, &admin);
+	sweep("notifications webhooks.list", n.store, run_call, &c);
+	unit_store_close(&u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_intake_tickets),
+		cmocka_unit_test(test_routing_views),
+		cmocka_unit_test(test_knowledge_articles),
+		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_notifications_webhooks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

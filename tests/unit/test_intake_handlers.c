@@ -1,0 +1,253 @@
+/* Handler-level tests of intake's tickets (tickets.c): tickets.write
+ * creates and updates from the Zendesk JSON, tickets.get and
+ * tickets.comments read back with the caller's rights, called directly on a fresh store with intake's
+ * modules bound as main.c binds them. Links libintake.a. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "intake.h"
+#include "tickets.h"
+
+#include "unit_svc.h"
+
+static const char *const meta_dbs[] = {"meta", NULL};
+static const char *const *const dbs[] = {meta_dbs,
+					 intake_tickets_dbs,
+					 intake_users_dbs,
+					 intake_fields_dbs,
+					 intake_search_dbs,
+					 intake_tk_by_created_dbs,
+					 NULL};
+static const hd_rpc_route *const routes[] = {intake_tickets_routes, NULL};
+
+typedef struct fx {
+	unit_store u;
+	intake in;
+	hd_principal agent, user, other, nobody;
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	f->in.store = unit_store_open(&f->u, dbs, "intake");
+	f->in.shards = 1;
+	assert_hd_ok(hd_store_dbi(f->in.store, "meta", &f->in.meta));
+	assert_hd_ok(intake_tickets_bind(&f->in));
+	assert_hd_ok(intake_users_bind(&f->in));
+	assert_hd_ok(intake_fields_bind(&f->in));
+	assert_hd_ok(intake_search_bind(&f->in));
+	assert_hd_ok(intake_tickets_start(&f->in));
+	f->agent = unit_who("agent", INTAKE_ID(2, 0));
+	f->user = unit_who("end-user", INTAKE_ID(3, 0));
+	f->other = unit_who("end-user", INTAKE_ID(4, 0));
+	f->nobody = unit_who("", 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	intake_tickets_stop(&f->in);
+	unit_store_close(&f->u);
+	free(f);
+	return 0;
+}
+
+/* tickets.write with json as who; on HD_OK the reply's ticket id. */
+static int write_ticket(fx *f, const hd_principal *who, uint64_t id,
+			const char *json, uint64_t *out, hd_rpc_rep *rep)
+{
+	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
+	w.id = id;
+	w.json = (char *)json;
+	int rc = unit_call(routes, &f->in, "tickets.write", &w.base, who, rep);
+	if (!rc) {
+		Hd__TicketWriteReply *r = unit_rep_decode(
+			rep, &hd__ticket_write_reply__descriptor);
+		assert_non_null(r->ticket);
+		*out = r->ticket->id;
+		hd__ticket_write_reply__free_unpacked(r, NULL);
+	}
+	return rc;
+}
+
+static Hd__Ticket *get_ticket(fx *f, const hd_principal *who, uint64_t id,
+			      int want)
+{
+	hd_rpc_rep rep;
+	Hd__TicketGetRequest g = HD__TICKET_GET_REQUEST__INIT;
+	g.id = id;
+	assert_rep_rc(
+		unit_call(routes, &f->in, "tickets.get", &g.base, who, &rep),
+		&rep, want);
+	Hd__Ticket *tk =
+		want ? NULL : unit_rep_decode(&rep, &hd__ticket__descriptor);
+	unit_rep_release(&rep);
+	return tk;
+}
+
+static void test_create_then_get(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0;
+	assert_rep_rc(write_ticket(f, &f->user, 0,
+				   "{\"subject\":\"배송이 늦어요\","
+				   "\"comment\":{\"body\":\"주문 3일째\"}}",
+				   &id, &rep),
+		      &rep, HD_OK);
+	unit_rep_release(&rep);
+	assert_true(id > 0);
+	assert_int_equal(INTAKE_SHARD_OF(id), 0);
+
+	Hd__Ticket *tk = get_ticket(f, &f->agent, id, HD_OK);
+	assert_int_equal(tk->id, id);
+	assert_string_equal(tk->subject, "배송이 늦어요");
+	assert_string_equal(tk->status, "new");
+	assert_int_equal(tk->requester_id, f->user.user_id);
+	assert_true(tk->created_at > 0);
+	hd__ticket__free_unpacked(tk, NULL);
+
+	/* The requester sees it; another end-user gets "not found". */
+	tk = get_ticket(f, &f->user, id, HD_OK);
+	hd__ticket__free_unpacked(tk, NULL);
+	get_ticket(f, &f->other, id, HD_E_NOTFOUND);
+}
+
+static void test_update_changes_fields(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0, same = 0;
+	assert_hd_ok(
+		write_ticket(f, &f->agent, 0,
+			     "{\"subject\":\"환불\",\"comment\":{\"body\":"
+			     "\"b\"},\"requester_id\":768,\"tags\":[\"배송\","
+			     "\"vip\"]}",
+			     &id, &rep));
+	unit_rep_release(&rep);
+	assert_rep_rc(write_ticket(f, &f->agent, id,
+				   "{\"status\":\"pending\",\"priority\":"
+				   "\"urgent\"}",
+				   &same, &rep),
+		      &rep, HD_OK);
+	unit_rep_release(&rep);
+	assert_int_equal(same, id);
+	Hd__Ticket *tk = get_ticket(f, &f->agent, id, HD_OK);
+	assert_string_equal(tk->status, "pending");
+	assert_string_equal(tk->priority, "urgent");
+	assert_int_equal(tk->requester_id, 768);
+	assert_string_equal(tk->subject, "환불");
+	assert_int_equal(tk->n_tags, 2);
+	hd__ticket__free_unpacked(tk, NULL);
+}
+
+static Hd__CommentList *comments(fx *f, const hd_principal *who, uint64_t id,
+				 int want)
+{
+	hd_rpc_rep rep;
+	Hd__TicketChildRequest q = HD__TICKET_CHILD_REQUEST__INIT;
+	q.ticket_id = id;
+	assert_rep_rc(unit_call(routes, &f->in, "tickets.comments", &q.base,
+				who, &rep),
+		      &rep, want);
+	Hd__CommentList *l =
+		want ? NULL
+		     : unit_rep_decode(&rep, &hd__comment_list__descriptor);
+	unit_rep_release(&rep);
+	return l;
+}
+
+static void test_comments_hide_private_notes(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0, same = 0;
+	assert_hd_ok(write_ticket(f, &f->user, 0,
+				  "{\"subject\":\"배송\",\"comment\":{\"body\":"
+				  "\"언제 오나요?\"}}",
+				  &id, &rep));
+	unit_rep_release(&rep);
+	assert_hd_ok(write_ticket(f, &f->agent, id,
+				  "{\"comment\":{\"body\":\"창고 확인 중\","
+				  "\"public\":false}}",
+				  &same, &rep));
+	unit_rep_release(&rep);
+
+	Hd__CommentList *l = comments(f, &f->agent, id, HD_OK);
+	assert_int_equal(l->n_comments, 2);
+	assert_string_equal(l->comments[0]->body, "언제 오나요?");
+	assert_true(l->comments[0]->public_);
+	assert_int_equal(l->comments[0]->author_id, f->user.user_id);
+	assert_string_equal(l->comments[1]->body, "창고 확인 중");
+	assert_false(l->comments[1]->public_);
+	hd__comment_list__free_unpacked(l, NULL);
+
+	/* The requester sees only the public comment; others nothing. */
+	l = comments(f, &f->user, id, HD_OK);
+	assert_int_equal(l->n_comments, 1);
+	assert_string_equal(l->comments[0]->body, "언제 오나요?");
+	hd__comment_list__free_unpacked(l, NULL);
+	comments(f, &f->other, id, HD_E_NOTFOUND);
+	comments(f, &f->agent, INTAKE_ID(99, 0), HD_E_NOTFOUND);
+}
+
+static void test_write_refused(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0;
+	/* Nobody signed in. */
+	assert_rep_rc(write_ticket(f, &f->nobody, 0, "{\"subject\":\"x\"}", &id,
+				   &rep),
+		      &rep, HD_E_UNAUTHORIZED);
+	unit_rep_release(&rep);
+	/* An end-user may not tag. */
+	assert_rep_rc(write_ticket(f, &f->user, 0,
+				   "{\"subject\":\"x\",\"comment\":{\"body\":"
+				   "\"b\"},\"tags\":[\"vip\"]}",
+				   &id, &rep),
+		      &rep, HD_E_FORBIDDEN);
+	assert_string_equal(rep.field, "tags");
+	unit_rep_release(&rep);
+	/* Not JSON. */
+	assert_rep_rc(write_ticket(f, &f->agent, 0, "{\"subject\":", &id, &rep),
+		      &rep, HD_E_INVALID);
+	assert_string_equal(rep.field, "ticket");
+	unit_rep_release(&rep);
+	/* A status that does not exist. */
+	assert_rep_rc(write_ticket(f, &f->agent, 0,
+				   "{\"subject\":\"x\",\"comment\":{\"body\":"
+				   "\"b\"},\"status\":\"later\"}",
+				   &id, &rep),
+		      &rep, HD_E_INVALID);
+	assert_non_null(strstr(rep.field, "status"));
+	unit_rep_release(&rep);
+	/* Bytes that are not a TicketWriteRequest. */
+	static const uint8_t junk[] = {0xff, 0xff, 0xff};
+	assert_rep_rc(unit_call_raw(routes, &f->in, "tickets.write", junk,
+				    sizeof junk, &f->agent, &rep),
+		      &rep, HD_E_DECODE);
+	unit_rep_release(&rep);
+	/* Nothing above was stored. */
+	get_ticket(f, &f->agent, INTAKE_ID(1, 0), HD_E_NOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create_then_get, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_update_changes_fields,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_comments_hide_private_notes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_refused, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,208 @@
+/* Handler-level tests of routing's views (views.c, views_exec.c): a view
+ * saved through views.save, then views.tickets over routing's copy of the
+ * tickets, called directly on a fresh store; conditions checked on save,
+ * end-users and unknown views refused. Links librouting.a. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "routing.h"
+#include "views_index.h"
+
+#include "hd/store_pb.h"
+
+#include "unit_svc.h"
+
+static const char *const own_dbs[] = {"tickets", "unassigned", "views",
+				      "meta",    "commands",   NULL};
+static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs, NULL};
+static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
+
+typedef struct fx {
+	unit_store u;
+	routing r;
+	hd_principal admin, agent, user;
+} fx;
+
+typedef struct put_job {
+	routing *r;
+	Hd__Ticket *tk;
+} put_job;
+
+/* routing's copy of a ticket, as routing_apply stores it. */
+static int put_ticket(hd_txn *t, void *arg)
+{
+	put_job *j = arg;
+	uint8_t key[8], buf[1024];
+	size_t n = hd__ticket__get_packed_size(j->tk);
+	assert_true(n <= sizeof buf);
+	hd__ticket__pack(j->tk, buf);
+	hd_key_u64(key, j->tk->id);
+	return hd_txn_put(t, j->r->tickets, key, 8, buf, n);
+}
+
+static void seed(fx *f, uint64_t id, const char *status, const char *prio,
+		 uint64_t assignee)
+{
+	Hd__Ticket tk = HD__TICKET__INIT;
+	tk.id = id;
+	tk.subject = "배송 문의";
+	tk.status = (char *)status;
+	tk.priority = (char *)prio;
+	tk.assignee_id = assignee;
+	tk.requester_id = 77;
+	tk.created_at = 1800000000000 + (int64_t)id;
+	tk.updated_at = tk.created_at;
+	put_job j = {&f->r, &tk};
+	assert_hd_ok(hd_store_write(f->r.store, put_ticket, &j));
+}
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof *f);
+	f->r.store = unit_store_open(&f->u, dbs, "routing");
+	assert_hd_ok(routing_store_bind(&f->r));
+	f->admin = unit_who("admin", 1);
+	f->agent = unit_who("agent", 9);
+	f->user = unit_who("end-user", 77);
+	seed(f, 256, "open", "high", 9);
+	seed(f, 512, "new", "low", 0);
+	seed(f, 768, "solved", "high", 9);
+	seed(f, 1024, "pending", "urgent", 9);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	unit_store_close(&f->u);
+	free(f);
+	return 0;
+}
+
+/* Save a view with one "all" condition; returns rc, the id in *id. */
+static int save_view(fx *f, const hd_principal *who, const char *field,
+		     const char *op, const char *value, uint64_t *id,
+		     hd_rpc_rep *rep)
+{
+	Hd__ViewCondition c = HD__VIEW_CONDITION__INIT;
+	Hd__ViewCondition *all[1] = {&c};
+	Hd__View v = HD__VIEW__INIT;
+	c.field = (char *)field;
+	c.operator_ = (char *)op;
+	c.value = (char *)value;
+	v.title = "내 티켓";
+	v.active = true;
+	v.all = all;
+	v.n_all = 1;
+	v.sort_by = "id";
+	v.sort_order = "asc";
+	int rc = unit_call(routes, &f->r, "views.save", &v.base, who, rep);
+	if (!rc) {
+		Hd__View *got = unit_rep_decode(rep, &hd__view__descriptor);
+		*id = got->id;
+		assert_string_equal(got->title, "내 티켓");
+		hd__view__free_unpacked(got, NULL);
+	}
+	return rc;
+}
+
+static void test_view_tickets_match_conditions(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0;
+	assert_hd_ok(save_view(f, &f->admin, "status", "less_than", "solved",
+			       &id, &rep));
+	unit_rep_release(&rep);
+	assert_true(id > 0);
+	Hd__ViewTicketsRequest q = HD__VIEW_TICKETS_REQUEST__INIT;
+	q.id = id;
+	q.limit = 10;
+	assert_hd_ok(unit_call(routes, &f->r, "views.tickets", &q.base,
+			       &f->agent, &rep));
+	Hd__ViewTickets *vt =
+		unit_rep_decode(&rep, &hd__view_tickets__descriptor);
+	/* new, open and pending; not solved. */
+	assert_int_equal(vt->count, 3);
+	assert_int_equal(vt->n_tickets, 3);
+	assert_int_equal(vt->tickets[0]->id, 256);
+	assert_int_equal(vt->tickets[1]->id, 512);
+	assert_int_equal(vt->tickets[2]->id, 1024);
+	assert_non_null(vt->view);
+	assert_int_equal(vt->view->id, id);
+	hd__view_tickets__free_unpacked(vt, NULL);
+	unit_rep_release(&rep);
+
+	/* limit 1 from offset 1: the count stays, one ticket comes. */
+	q.offset = 1;
+	q.limit = 1;
+	assert_hd_ok(unit_call(routes, &f->r, "views.tickets", &q.base,
+			       &f->agent, &rep));
+	vt = unit_rep_decode(&rep, &hd__view_tickets__descriptor);
+	assert_int_equal(vt->count, 3);
+	assert_int_equal(vt->n_tickets, 1);
+	assert_int_equal(vt->tickets[0]->id, 512);
+	hd__view_tickets__free_unpacked(vt, NULL);
+	unit_rep_release(&rep);
+}
+
+static void test_view_tickets_refused(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	Hd__ViewTicketsRequest q = HD__VIEW_TICKETS_REQUEST__INIT;
+	q.id = 4242;
+	assert_rep_rc(unit_call(routes, &f->r, "views.tickets", &q.base,
+				&f->user, &rep),
+		      &rep, HD_E_FORBIDDEN);
+	unit_rep_release(&rep);
+	assert_rep_rc(unit_call(routes, &f->r, "views.tickets", &q.base,
+				&f->agent, &rep),
+		      &rep, HD_E_NOTFOUND);
+	unit_rep_release(&rep);
+	static const uint8_t junk[] = {0xff, 0xff, 0xff};
+	assert_rep_rc(unit_call_raw(routes, &f->r, "views.tickets", junk,
+				    sizeof junk, &f->agent, &rep),
+		      &rep, HD_E_DECODE);
+	assert_non_null(strstr(rep.message, "ViewTicketsRequest"));
+	unit_rep_release(&rep);
+}
+
+static void test_view_save_checks_conditions(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0;
+	assert_rep_rc(
+		save_view(f, &f->admin, "no_such_field", "is", "x", &id, &rep),
+		&rep, HD_E_INVALID);
+	assert_true(rep.field[0] != '\0');
+	unit_rep_release(&rep);
+	assert_rep_rc(save_view(f, &f->user, "status", "is", "open", &id, &rep),
+		      &rep, HD_E_FORBIDDEN);
+	unit_rep_release(&rep);
+	/* Nothing was saved: the list is empty. */
+	assert_hd_ok(
+		unit_call(routes, &f->r, "views.list", NULL, &f->admin, &rep));
+	Hd__ViewList *l = unit_rep_decode(&rep, &hd__view_list__descriptor);
+	assert_int_equal(l->n_views, 0);
+	hd__view_list__free_unpacked(l, NULL);
+	unit_rep_release(&rep);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			test_view_tickets_match_conditions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_view_tickets_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_view_save_checks_conditions, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
