@@ -1,5 +1,5 @@
 /* Unit tests for the customers' forms' multipart parser
- * (services/gateway/portal_multipart.c), compiled into this test directly:
+ * (services/gateway/portal_multipart.c, linked from libgateway.a):
  * what browsers send, and every malformed shape refused, never read past
  * the body (ASan). */
 #include <setjmp.h>
@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CT "multipart/form-data; boundary=XyZ"
 
