@@ -187,6 +187,8 @@ async function form(page, f) {
   await page.selectOption('#adm-form-add-select', String(f.id));
   await page.click('#adm-form-add');
   await page.waitForSelector(`#adm-form-fields > li[data-id="${f.id}"]`);
+  // The only field is on the form: the picker says so and its button is off.
+  check(await page.isDisabled('#adm-form-add') && (await page.textContent('#adm-form-add-select')).includes('이미 양식에'), 'nothing left to add: the picker says so, its button is off');
   await page.click('#adm-form-save');
   const id = await idFromHash(page, 'forms');
   const tf = (await api('GET', `/api/v2/ticket_forms/${id}`)).ticket_form;
