@@ -114,6 +114,7 @@ async function group(page) {
 async function user(page) {
   await page.goto(url('/agent/#/admin/users'));
   await page.waitForSelector('#usr-create-form');
+  await axe(page, 'users (empty)');
   await page.fill('#usr-new-name', AGENT.name);
   await page.fill('#usr-new-email', AGENT.email);
   await page.selectOption('#usr-new-role', 'agent');
@@ -161,6 +162,7 @@ async function agent(page, uid) {
 async function field(page) {
   await page.goto(url('/agent/#/admin/fields'));
   await page.waitForSelector('#adm-field-list');
+  await axe(page, 'fields list');
   await page.click('#adm-field-new');
   await page.waitForSelector('#adm-field-form');
   check(await page.inputValue('#adm-field-type') === 'tagger', 'a new field starts as a dropdown');
@@ -234,6 +236,7 @@ async function trigger(page, f, gid) {
 async function schedule(page) {
   await page.goto(url('/agent/#/admin/schedules'));
   await page.waitForSelector('#bh-create-form');
+  await axe(page, 'schedules');
   await page.fill('#bh-new-name', '본사 상담 시간');
   await page.click('#bh-create');
   await page.waitForFunction(() => /#\/admin\/schedules\/\d+$/.test(location.hash) && document.querySelector('#bh-grid'));
@@ -310,6 +313,7 @@ async function sla(page, sid, gid) {
 async function macro(page) {
   await page.goto(url('/agent/#/admin/macros'));
   await page.waitForSelector('#mc-list');
+  await axe(page, 'macros list');
   await page.click('#mc-new');
   await page.waitForSelector('#mc-form');
   await page.fill('#mc-title', '환불::접수 안내');
