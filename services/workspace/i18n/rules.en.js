@@ -62,6 +62,7 @@ export default {
   'frm.fields': 'Fields of the form (drag, or use the Up/Down buttons, to reorder)',
   'frm.field_count': 'Fields: {n}',
   'frm.add_field': 'Field to add',
+  'frm.none_left': 'Every field is already on the form',
   'frm.add': 'Add field',
   'frm.drag': 'Drag to move {name}',
   'frm.new_title': 'New ticket form',

@@ -62,6 +62,7 @@ export default {
   'frm.fields': '양식의 필드 (끌어서 또는 위로/아래로 버튼으로 순서 바꾸기)',
   'frm.field_count': '필드 {n}개',
   'frm.add_field': '추가할 필드',
+  'frm.none_left': '모든 필드가 이미 양식에 있습니다',
   'frm.add': '필드 추가',
   'frm.drag': '{name} 끌어서 옮기기',
   'frm.new_title': '새 티켓 양식',

@@ -82,8 +82,12 @@ function item(list, adder, all, fl) {
 function refill(list, adder, all) {
   const on = new Set($$('li', list).map((li) => Number(li.dataset.id)));
   const free = [...all.values()].filter((x) => x.active && !on.has(x.id)).sort((a, b) => a.position - b.position || a.id - b.id);
-  replace(adder, free.map((x) => h('option', { value: x.id }, x.title)));
+  // Every field already on the form: say so instead of an empty list, and
+  // the button beside it does nothing, so it is off too.
+  replace(adder, free.length ? free.map((x) => h('option', { value: x.id }, x.title)) : h('option', { value: '' }, t('frm.none_left')));
   adder.disabled = !free.length;
+  const button = adder.parentNode && $('#adm-form-add', adder.parentNode);
+  if (button) button.disabled = !free.length;
 }
 
 function add(list, adder, all) {
@@ -91,6 +95,8 @@ function add(list, adder, all) {
   if (!fl) return;
   list.append(item(list, adder, all, fl));
   refill(list, adder, all);
+  // The last field added turns the button off: keep the focus on the form.
+  if (adder.disabled) { const b = $('button', list.lastElementChild); if (b) b.focus(); }
   announce(t('adm.moved', { name: fl.title, pos: list.children.length }));
 }
 
