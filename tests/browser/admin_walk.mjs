@@ -36,7 +36,8 @@ const VIEW = { viewport: { width: 1200, height: 760 } };
 const url = (path) => new URL(path, env.base).href;
 const sizes = [];
 
-// A viewport shot into SHOT_DIR and docs/screenshots/: scrolled to the top
+// A viewport shot into SHOT_DIR (and into docs/screenshots/ with
+// HD_UPDATE_DOC_SHOTS=1, to refresh the README's pictures): scrolled to the top
 // of the page, or with `top` (a selector) at the top of the window; the
 // window made `height` tall for the shot when the step needs more room.
 async function shot(page, name, { top, height } = {}) {
@@ -50,8 +51,10 @@ async function shot(page, name, { top, height } = {}) {
   }, top || null);
   await page.screenshot({ path: file });
   if (height) await page.setViewportSize(size);
-  mkdirSync(DOCS, { recursive: true });
-  copyFileSync(file, join(DOCS, `${name}.png`));
+  if (process.env.HD_UPDATE_DOC_SHOTS === '1') {
+    mkdirSync(DOCS, { recursive: true });
+    copyFileSync(file, join(DOCS, `${name}.png`));
+  }
   const kb = statSync(file).size / 1024;
   sizes.push(`${name} ${kb.toFixed(0)} KB`);
   check(kb < 150, `${name}.png is under 150 KB (${kb.toFixed(0)} KB)`);

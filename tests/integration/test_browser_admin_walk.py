@@ -25,6 +25,8 @@ def test_admin_walkthrough_in_chromium(ctx):
     with Suite(ctx.bin_dir).start() as s:
         run_script(s, "admin_walk.mjs", "admin_walk", timeout=300)
     for name in SCREENS:
+        # docs/screenshots/ holds the committed copies the README shows
+        # (HD_UPDATE_DOC_SHOTS=1 make test-browser T=admin_walk refreshes them).
         for d in (SHOTS, os.path.join(ROOT, "docs", "screenshots")):
             size = os.path.getsize(os.path.join(d, name + ".png"))
             assert 1000 < size < 150 * 1024, (d, name, size)
