@@ -207,6 +207,10 @@ async function korean(fx) {
   await page.click('#c-send');
   await page.waitForFunction(async (id) => (await (await fetch(`/api/v2/tickets/${id}`)).json()).ticket.status === 'pending', fx.ticket.id);
   console.log('ok macro previewed, applied and sent (status pending)');
+  // The page redraws once the reply is saved: wait for the redrawn page
+  // (the reply in the conversation) before using its controls.
+  await page.waitForFunction(() => [...document.querySelectorAll('#comments li')].some((li) => li.textContent.includes('영업일 기준 3일')));
+  await ticketSettled(page);
 
   // A side conversation by e-mail.
   await page.waitForSelector('#sc-details');
