@@ -90,6 +90,10 @@ static const hd_cfg_opt opts[] = {
 	 "once"},
 };
 
+/* Shards other than 0 take field and form definitions from shard 0's
+ * events (fields_events.c); shard 0 consumes nothing. */
+static const char *const sources[] = {"intake@0", NULL};
+
 static intake the_intake;
 
 static int setup(hd_svc *svc, void *ctx)
@@ -130,6 +134,8 @@ static const hd_svc_def def = {
 	.nopts = sizeof opts / sizeof opts[0],
 	.dbs = dbs,
 	.publishes = 1,
+	.consumes = sources,
+	.apply = intake_defs_apply,
 	.ctx = &the_intake,
 	.setup = setup,
 	.teardown = teardown,
