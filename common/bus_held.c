@@ -44,6 +44,8 @@ const char *const hd_event_types[] = {
 	"rule.notification",
 	"sla.achieved",
 	"sla.breached",
+	"schedule.deleted",
+	"schedule.saved",
 	"signin.link",
 	"sla.warning",
 	"ticket.created",

@@ -1,6 +1,7 @@
 /* JSON onto protobuf scalars by the message's own descriptor, and the
  * definition writes to intake shard 0 (its events reach the other shards). */
 #include "gw_fields.h"
+#include "gw_settle.h"
 
 #include "field.pb-c.h"
 #include "hd/err.h"
@@ -71,7 +72,7 @@ int gw_def_delete(gw *g, gw_req *r, const char *method, gw_resp *out)
 			 &hd__field_id__descriptor, &reply, out);
 	protobuf_c_message_free_unpacked(reply, NULL);
 	if (rc == HD_OK)
-		gw_def_settle(g, r);
+		gw_settle_fields(g, r);
 	if (rc == HD_OK) {
 		out->status = 204;
 		json_decref(out->body);
@@ -113,7 +114,7 @@ int gw_def_save(gw *g, gw_req *r, const gw_def_kind *k, const void *msg,
 	int rc =
 		gw_call(g, g->intake[0], r, k->save, msg, k->desc, &saved, out);
 	if (!rc) {
-		gw_def_settle(g, r);
+		gw_settle_fields(g, r);
 		gw_reply_one(out, status, k->key, k->json(r, saved));
 		gw_reply_location(r, out, status, k->coll, msg_id(saved));
 	}

@@ -17,12 +17,6 @@
 int gw_pb_overlay(json_t *obj, void *msg, const char *const *keys,
 		  gw_resp *out);
 
-/* fields_settle.c: after a definition write on shard 0, wait (briefly, at
- * most 3 s of the request's time) until every reachable intake shard has
- * applied shard 0's events so far; a shard that is down is not waited for
- * and catches up from the bus by itself. */
-void gw_def_settle(gw *g, gw_req *r);
-
 /* Send a FieldId delete to shard 0 (the others apply its event): 204. */
 int gw_def_delete(gw *g, gw_req *r, const char *method, gw_resp *out);
 
