@@ -27,6 +27,7 @@ const char *const hd_event_types[] = {
 	"address.verify",
 	"call.recorded",
 	"comment.created",
+	"directory.memberships",
 	"email.verification",
 	"group.created",
 	"group.deleted",

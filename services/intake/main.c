@@ -115,6 +115,8 @@ static int setup(hd_svc *svc, void *ctx)
 			hd_cfg_get(&svc->cfg, "HD_DATA"));
 	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
 		rc = modules[i].start(in);
+	if (rc == HD_OK) /* groups_snapshot.c */
+		rc = intake_groups_snapshot(in);
 	return rc;
 }
 

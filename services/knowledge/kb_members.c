@@ -1,5 +1,6 @@
 /* knowledge's copy of the directory's group memberships, kept from intake's
- * group_membership.created / .deleted and group.deleted events in the
+ * group_membership.created / .deleted, group.deleted and (once, for a store
+ * from before this copy) directory.memberships events in the
  * consumer's transaction (a knowledge that was down catches up from the
  * bus), so card verifier groups and group-restricted macros are decided
  * here without asking intake or trusting a list the request carries.
@@ -64,8 +65,27 @@ static int on_group_deleted(hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
+/* intake's one-time list of every membership (groups_snapshot.c). */
+static int on_snapshot(hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__GroupMembershipList *l = hd__group_membership_list__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!l)
+		return HD_E_DECODE;
+	for (size_t i = 0; i < l->n_group_memberships; i++) {
+		uint8_t k[16];
+		hd_key_u64(k, l->group_memberships[i]->user_id);
+		hd_key_u64(k + 8, l->group_memberships[i]->group_id);
+		hd_txn_put(t, members, k, 16, "", 0);
+	}
+	hd__group_membership_list__free_unpacked(l, NULL);
+	return t->rc;
+}
+
 int kb_members_apply(hd_txn *t, const Hd__Envelope *ev)
 {
+	if (!strcmp(ev->type, "directory.memberships"))
+		return on_snapshot(t, ev);
 	if (!strcmp(ev->type, "group_membership.created"))
 		return on_membership(t, ev, true);
 	if (!strcmp(ev->type, "group_membership.deleted"))
