@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <sys/file.h>
@@ -388,18 +389,26 @@ static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 	size_t n = 0;
 	int rc = HD_OK;
 	for (size_t i = 0; svc->def->consumes[i] && rc == HD_OK; i++) {
-		/* Only intake is sharded (HD_SHARDS); every other publisher
-		 * runs one instance, shard 0. */
-		unsigned shards = strcmp(svc->def->consumes[i], "intake") == 0
-					  ? svc->shards
-					  : 1;
+		/* "name@0": shard 0 of name only (intake's own shards take
+		 * definitions from shard 0). Else only intake is sharded
+		 * (HD_SHARDS); every other publisher runs one instance. */
+		const char *name = svc->def->consumes[i];
+		size_t nl = strcspn(name, "@");
+		bool only0 = name[nl] == '@';
+		unsigned shards =
+			!only0 && strcmp(name, "intake") == 0 ? svc->shards : 1;
 		for (unsigned sh = 0; sh < shards && rc == HD_OK; sh++) {
+			/* Never a source of its own events. */
+			if (strlen(svc->def->name) == nl &&
+			    !strncmp(name, svc->def->name, nl) &&
+			    sh == svc->shard)
+				continue;
 			if (n == MAX_CURSORS)
 				return HD_E_TOOBIG;
 			hd_source *s = &src[n++];
 			memset(s, 0, sizeof *s);
-			snprintf(s->name, sizeof s->name, "%s",
-				 svc->def->consumes[i]);
+			snprintf(s->name, sizeof s->name, "%.*s", (int)nl,
+				 name);
 			s->shard = sh;
 			rc = hd_svc_url(svc, s->name, "PUB", sh, s->pub_url,
 					sizeof s->pub_url);
@@ -413,7 +422,7 @@ static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 	uint64_t unheld = 0, held = 0;
 	if (rc == HD_OK)
 		rc = hd_bus_held_replay(svc->store, apply, arg, &unheld, &held);
-	if (rc == HD_OK)
+	if (rc == HD_OK && n) /* intake shard 0 consumes nothing */
 		rc = hd_consumer_start(&svc->consumer, svc->store, src, n,
 				       svc_apply, svc);
 	return rc;

@@ -110,7 +110,8 @@ static void add_source(json_t *sources, head *h, bool reachable)
 }
 
 /* Sources: every intake shard, then every peer (routing, knowledge, …
- * publish events others consume). Consumers: every peer. */
+ * publish events others consume). Consumers: every peer, then the intake
+ * shards that consume (shards but 0 take shard 0's definitions). */
 int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 {
 	head heads[GW_MAX_SHARDS + GW_PEERS];
@@ -118,13 +119,13 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 	json_t *sources = json_array(), *consumers = json_array();
 	int converged = 1;
 	size_t n = 0;
+	Hd__BusStatusReply *shard[GW_MAX_SHARDS];
 	for (unsigned s = 0; s < g->shards; s++, n++) {
-		Hd__BusStatusReply *st = ask(g, g->intake[s], r);
+		Hd__BusStatusReply *st = shard[s] = ask(g, g->intake[s], r);
 		heads[n] = (head){"intake", s, st ? st->latest_seq : 0,
 				  st ? st->incarnation : 0};
 		converged &= st != NULL;
 		add_source(sources, &heads[n], st != NULL);
-		hd__bus_status_reply__free_unpacked(st, NULL);
 	}
 	for (size_t p = 0; p < GW_PEERS; p++, n++) {
 		peer[p] = ask(g, g->peers[p], r);
@@ -147,6 +148,14 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 					  "reachable", 0));
 		}
 		hd__bus_status_reply__free_unpacked(peer[p], NULL);
+	}
+	/* Intake shards but 0 consume shard 0's definition events. */
+	for (unsigned s = 0; s < g->shards; s++) {
+		if (shard[s] && shard[s]->n_cursors)
+			json_array_append_new(
+				consumers,
+				consumer_json(shard[s], heads, n, &converged));
+		hd__bus_status_reply__free_unpacked(shard[s], NULL);
 	}
 	out->status = 200;
 	out->body = json_pack("{s:{s:o, s:o, s:b}}", "bus", "sources", sources,

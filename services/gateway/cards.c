@@ -22,17 +22,13 @@ static int staff_only(gw_req *r, gw_resp *out)
 }
 
 /* One cards.* call for card r->id answered {"card": …} with status. */
-static int card_call(gw *g, gw_req *r, const char *method, bool groups,
-		     unsigned status, gw_resp *out)
+static int card_call(gw *g, gw_req *r, const char *method, unsigned status,
+		     gw_resp *out)
 {
 	Hd__CardRequest q = HD__CARD_REQUEST__INIT;
-	uint64_t ids[GW_MAX_GROUPS];
 	Hd__Card *card = NULL;
 	q.id = r->id;
-	q.group_ids = ids;
 	int rc = staff_only(r, out);
-	if (!rc && groups)
-		rc = gw_caller_groups(g, r, ids, &q.n_group_ids, out);
 	if (!rc)
 		rc = gw_call(g, GW_KNOWLEDGE(g), r, method, &q,
 			     &hd__card__descriptor, (void **)&card, out);
@@ -44,12 +40,12 @@ static int card_call(gw *g, gw_req *r, const char *method, bool groups,
 
 static int cards_show(gw *g, gw_req *r, gw_resp *out)
 {
-	return card_call(g, r, "cards.get", false, 200, out);
+	return card_call(g, r, "cards.get", 200, out);
 }
 
 static int cards_verify(gw *g, gw_req *r, gw_resp *out)
 {
-	return card_call(g, r, "cards.verify", true, 200, out);
+	return card_call(g, r, "cards.verify", 200, out);
 }
 
 static int cards_delete(gw *g, gw_req *r, gw_resp *out)
@@ -122,10 +118,8 @@ static int write_card(gw *g, gw_req *r, uint64_t id, unsigned status,
 	json_t *root = NULL, *obj = NULL;
 	Hd__Card in = HD__CARD__INIT, *saved = NULL;
 	Hd__CardWrite w = HD__CARD_WRITE__INIT;
-	uint64_t ids[GW_MAX_GROUPS];
 	in.id = id;
 	w.card = &in;
-	w.group_ids = ids;
 	int rc = staff_only(r, out);
 	if (!rc)
 		rc = gw_req_object(r, out, "card", &root, &obj);
@@ -133,8 +127,6 @@ static int write_card(gw *g, gw_req *r, uint64_t id, unsigned status,
 		rc = gw_card_read(obj, &w, out);
 	if (!rc)
 		rc = check_people(g, r, &w, out);
-	if (!rc)
-		rc = gw_caller_groups(g, r, ids, &w.n_group_ids, out);
 	if (!rc)
 		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.save", &w,
 			     &hd__card__descriptor, (void **)&saved, out);

@@ -98,16 +98,12 @@ static int decide(gw *g, gw_req *r, uint64_t card_id, uint64_t pid, bool accept,
 {
 	Hd__CardRequest q = HD__CARD_REQUEST__INIT;
 	Hd__CardProposalDecision *d = NULL;
-	uint64_t ids[GW_MAX_GROUPS];
 	q.id = card_id;
 	q.proposal_id = pid;
 	q.accept = accept;
-	q.group_ids = ids;
-	int rc = gw_caller_groups(g, r, ids, &q.n_group_ids, out);
-	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.decide", &q,
-			     &hd__card_proposal_decision__descriptor,
-			     (void **)&d, out);
+	int rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.decide", &q,
+			 &hd__card_proposal_decision__descriptor, (void **)&d,
+			 out);
 	if (rc)
 		return rc;
 	gw_reply_one(out, 200, "proposal",

@@ -106,12 +106,9 @@ int gw_cards_restore(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__CardRequest q = HD__CARD_REQUEST__INIT;
 	Hd__Card *card = NULL;
-	uint64_t ids[GW_MAX_GROUPS];
 	q.id = r->id;
-	q.group_ids = ids;
 	int rc = staff_only(r, out);
 	rc = rc ? rc : version_number(r, &q.number, out);
-	rc = rc ? rc : gw_caller_groups(g, r, ids, &q.n_group_ids, out);
 	if (!rc)
 		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.restore", &q,
 			     &hd__card__descriptor, (void **)&card, out);

@@ -134,7 +134,6 @@ static json_t *field_any_json(const gw_req *r, const void *f)
 static const gw_def_kind field_kind = {
 	.get = "fields.get",
 	.save = "fields.save",
-	.replicate = "fields.replicate",
 	.desc = &hd__ticket_field__descriptor,
 	.key = "ticket_field",
 	.coll = "ticket_fields",
@@ -207,7 +206,7 @@ static int fields_list(gw *g, gw_req *r, gw_resp *out)
 
 static int fields_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	return gw_delete_everywhere(g, r, "fields.delete", out);
+	return gw_def_delete(g, r, "fields.delete", out);
 }
 
 const gw_route gw_field_routes[] = {

@@ -74,7 +74,6 @@ static json_t *form_any_json(const gw_req *r, const void *f)
 static const gw_def_kind form_kind = {
 	.get = "forms.get",
 	.save = "forms.save",
-	.replicate = "forms.replicate",
 	.desc = &hd__ticket_form__descriptor,
 	.key = "ticket_form",
 	.coll = "ticket_forms",
@@ -144,5 +143,5 @@ int gw_forms_list(gw *g, gw_req *r, gw_resp *out)
 
 int gw_forms_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	return gw_delete_everywhere(g, r, "forms.delete", out);
+	return gw_def_delete(g, r, "forms.delete", out);
 }

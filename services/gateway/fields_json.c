@@ -1,10 +1,10 @@
-/* JSON onto protobuf scalars by the message's own descriptor, and writes
- * copied to every intake shard. */
+/* JSON onto protobuf scalars by the message's own descriptor, and the
+ * definition writes to intake shard 0 (its events reach the other shards). */
 #include "gw_fields.h"
+#include "gw_settle.h"
 
 #include "field.pb-c.h"
 #include "hd/err.h"
-#include "hd/log.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -63,37 +63,16 @@ int gw_pb_overlay(json_t *obj, void *msg, const char *const *keys, gw_resp *out)
 	return HD_OK;
 }
 
-int gw_replicate(gw *g, gw_req *r, const char *method, const void *msg,
-		 gw_resp *out)
-{
-	int rc = HD_OK;
-	for (unsigned s = 1; s < g->shards && rc == HD_OK; s++) {
-		void *reply = NULL;
-		rc = gw_call(g, g->intake[s], r, method, msg,
-			     ((const ProtobufCMessage *)msg)->descriptor,
-			     &reply, out);
-		if (rc)
-			hd_error("fields.replicate_failed",
-				 "method=%s shard=%u trace=%s", method, s,
-				 r->trace);
-		protobuf_c_message_free_unpacked(reply, NULL);
-	}
-	return rc;
-}
-
-int gw_delete_everywhere(gw *g, gw_req *r, const char *method, gw_resp *out)
+int gw_def_delete(gw *g, gw_req *r, const char *method, gw_resp *out)
 {
 	Hd__FieldId fi = HD__FIELD_ID__INIT;
 	fi.id = r->id;
-	int rc = HD_OK;
-	for (unsigned s = 0; s < g->shards && rc == HD_OK; s++) {
-		void *reply = NULL;
-		rc = gw_call(g, g->intake[s], r, method, &fi,
-			     &hd__field_id__descriptor, &reply, out);
-		protobuf_c_message_free_unpacked(reply, NULL);
-		if (rc == HD_E_NOTFOUND && s > 0)
-			rc = HD_OK; /* a replica that never got it */
-	}
+	void *reply = NULL;
+	int rc = gw_call(g, g->intake[0], r, method, &fi,
+			 &hd__field_id__descriptor, &reply, out);
+	protobuf_c_message_free_unpacked(reply, NULL);
+	if (rc == HD_OK)
+		gw_settle_fields(g, r);
 	if (rc == HD_OK) {
 		out->status = 204;
 		json_decref(out->body);
@@ -134,9 +113,8 @@ int gw_def_save(gw *g, gw_req *r, const gw_def_kind *k, const void *msg,
 	void *saved = NULL;
 	int rc =
 		gw_call(g, g->intake[0], r, k->save, msg, k->desc, &saved, out);
-	if (!rc)
-		rc = gw_replicate(g, r, k->replicate, saved, out);
 	if (!rc) {
+		gw_settle_fields(g, r);
 		gw_reply_one(out, status, k->key, k->json(r, saved));
 		gw_reply_location(r, out, status, k->coll, msg_id(saved));
 	}

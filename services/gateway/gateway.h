@@ -265,8 +265,7 @@ void gw_auth_release(gw *g);
  * HD_E_UNAUTHORIZED, or a transport error (the directory is down). */
 int gw_authenticate(gw *g, gw_req *r);
 /* How long a verified credential may still be used while the directory is
- * unreachable (HD_AUTH_STALE_MS); other caller facts cached for the same
- * purpose (groups_cache.c) use the same bound. */
+ * unreachable (HD_AUTH_STALE_MS). */
 int64_t gw_auth_stale_ms(const gw *g);
 /* After gw_authenticate: 0 when r's credentials may call method on the
  * route pattern; else 403 in out (an OAuth token without the scope). */

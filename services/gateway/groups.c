@@ -1,5 +1,6 @@
 /* The gateway's groups and group memberships endpoints (API.md §3). Groups
  * live on intake's directory shard for now. */
+#include "gw_settle.h"
 #include "gw_users.h"
 
 #include "hd/err.h"
@@ -106,8 +107,11 @@ int gw_groups_show(gw *g, gw_req *r, gw_resp *out)
 
 int gw_groups_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	return gw_dir_delete(g, r, "groups.delete", NULL,
-			     &hd__group__descriptor, out);
+	int rc = gw_dir_delete(g, r, "groups.delete", NULL,
+			       &hd__group__descriptor, out);
+	if (!rc) /* its memberships went with it */
+		gw_settle_members(g, r);
+	return rc;
 }
 
 static int write_group(gw *g, gw_req *r, uint64_t id, gw_resp *out)
@@ -224,6 +228,7 @@ int gw_members_create(gw *g, gw_req *r, gw_resp *out)
 			     &hd__group_membership__descriptor, (void **)&rep,
 			     out);
 	if (!rc) {
+		gw_settle_members(g, r); /* knowledge's copy has it */
 		out->status = 201;
 		gw_location(r, out, "group_memberships", rep->id);
 		out->body = json_pack("{s:o}", "group_membership",
@@ -236,8 +241,11 @@ int gw_members_create(gw *g, gw_req *r, gw_resp *out)
 
 int gw_members_delete(gw *g, gw_req *r, gw_resp *out)
 {
-	return gw_dir_delete(g, r, "memberships.delete", NULL,
-			     &hd__id_request__descriptor, out);
+	int rc = gw_dir_delete(g, r, "memberships.delete", NULL,
+			       &hd__id_request__descriptor, out);
+	if (!rc)
+		gw_settle_members(g, r);
+	return rc;
 }
 
 /* The agents in a group: its memberships (first 100), then those users. */

@@ -1,7 +1,8 @@
 /* The gateway's ticket field, form and view endpoints, internal interface
  * (fields.c, fields_forms.c, fields_json.c, views.c, views_json.c). Field and
- * form definitions are written to intake shard 0 first (which assigns ids and
- * validates), then copied to every other shard; views live in routing. */
+ * form definitions are written to intake shard 0 (which assigns ids,
+ * validates and emits them as events the other shards apply); views live in
+ * routing. */
 #ifndef GW_FIELDS_H
 #define GW_FIELDS_H
 
@@ -16,17 +17,13 @@
 int gw_pb_overlay(json_t *obj, void *msg, const char *const *keys,
 		  gw_resp *out);
 
-/* Send one message to every intake shard but 0 (method "*.replicate"),
- * after shard 0 stored it. Failures are logged; out gets a 503. */
-int gw_replicate(gw *g, gw_req *r, const char *method, const void *msg,
-		 gw_resp *out);
-/* Send a FieldId delete to every shard, shard 0 first (404 from it ends). */
-int gw_delete_everywhere(gw *g, gw_req *r, const char *method, gw_resp *out);
+/* Send a FieldId delete to shard 0 (the others apply its event): 204. */
+int gw_def_delete(gw *g, gw_req *r, const char *method, gw_resp *out);
 
-/* A definition kept on intake shard 0 and copied to every other shard:
- * ticket fields and ticket forms. */
+/* A definition kept on intake shard 0 and copied to every other shard by
+ * its events: ticket fields and ticket forms. */
 typedef struct gw_def_kind {
-	const char *get, *save, *replicate; /* RPC methods */
+	const char *get, *save; /* RPC methods */
 	const ProtobufCMessageDescriptor *desc;
 	const char *key;  /* JSON member of one: "ticket_field" */
 	const char *coll; /* URL collection: "ticket_fields" */
@@ -39,8 +36,8 @@ int gw_def_get(gw *g, gw_req *r, const gw_def_kind *k, void **msg,
 	       gw_resp *out);
 /* GET one: 200 {key: json}. */
 int gw_def_show(gw *g, gw_req *r, const gw_def_kind *k, gw_resp *out);
-/* Save on shard 0, copy to the others, answer status with the stored
- * definition (201 also sets Location). */
+/* Save on shard 0, answer status with the stored definition (201 also
+ * sets Location). */
 int gw_def_save(gw *g, gw_req *r, const gw_def_kind *k, const void *msg,
 		unsigned status, gw_resp *out);
 /* 200 {key: arr, next_page: null, previous_page: null, count: n}. */

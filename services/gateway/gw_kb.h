@@ -10,16 +10,9 @@
 #include "macros.pb-c.h"
 
 #define GW_KNOWLEDGE(g) ((g)->peers[1])
-#define GW_MAX_GROUPS   100
 
-/* cards_common.c: the caller's group ids (memberships.list on intake
- * shard 0) into ids (GW_MAX_GROUPS); end-users have none. */
-int gw_caller_groups(gw *g, gw_req *r, uint64_t *ids, size_t *n, gw_resp *out);
-/* groups_cache.c: remember user's groups as just read; recall them when
- * read less than max_age_ms ago (1) or not (0). */
-void gw_groups_remember(uint64_t user, const uint64_t *ids, size_t n);
-int gw_groups_recall(uint64_t user, int64_t max_age_ms, uint64_t *ids,
-		     size_t *n);
+/* The caller's groups are not passed along: knowledge keeps its own copy of
+ * the memberships from intake's events (services/knowledge/kb_members.c). */
 /* The k-th segment of the path ("/api/v2/hd/cards/5" → k=4 is 5) as an
  * id; 404 when it is not one. */
 int gw_path_id(gw_req *r, unsigned k, uint64_t *id, gw_resp *out);

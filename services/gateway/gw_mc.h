@@ -10,15 +10,11 @@
 
 extern const gw_route gw_mc_routes[];
 
-/* gw_mc_metrics.c: call metrics' method with q, after filling
- * q->schedule_json with routing's default business-hours schedule and its
- * holidays (none: business time is calendar time). *a is the caller's
+/* gw_mc_metrics.c: call metrics' method with q (staff only; metrics has
+ * routing's schedules from its events). *a is the caller's
  * (hd__mc_answer__free_unpacked); out holds the HTTP error otherwise. */
 int gw_mc_call(gw *g, gw_req *r, const char *method, Hd__McQuery *q,
 	       Hd__McAnswer **a, gw_resp *out);
-/* Routing's default schedule with its holidays as the JSON text metrics
- * reads (*text malloc'd, the caller frees; NULL when there is none). */
-int gw_mc_schedule(gw *g, gw_req *r, char **text, gw_resp *out);
 /* The answer's JSON body as out's body with status 200. */
 int gw_mc_reply_json(const Hd__McAnswer *a, gw_resp *out);
 /* Epoch seconds from the query parameter name into *ms (absent: *ms

@@ -1,11 +1,9 @@
 /* Ticket metrics and metric events over HTTP (API.md §9), and the shared
- * plumbing of gw_mc.h: routing owns business-hours schedules, so every
- * metrics query carries routing's default schedule (the oldest, as routing's
- * SLAs use it) with its holidays, and metrics turns its stored times into
- * business minutes with it. */
+ * plumbing of gw_mc.h. Business minutes need routing's default schedule:
+ * metrics keeps its own copy from routing's schedule.* events, so no query
+ * carries it. */
 #include "gw_mc.h"
 #include "gw_shared.h"
-#include "sla.pb-c.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -14,67 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTING(g) ((g)->peers[0])
 #define METRICS(g) ((g)->peers[3])
-
-static int routing_json(gw *g, gw_req *r, const char *method, uint64_t id,
-			json_t **body, gw_resp *out)
-{
-	Hd__SlaCall c = HD__SLA_CALL__INIT;
-	Hd__SlaAnswer *a = NULL;
-	c.id = id;
-	int rc = gw_call(g, ROUTING(g), r, method, &c,
-			 &hd__sla_answer__descriptor, (void **)&a, out);
-	if (!rc && !(*body = json_loads(a->json, 0, NULL)))
-		rc = gw_from_err(out, HD_E_DECODE, "routing's answer");
-	hd__sla_answer__free_unpacked(a, NULL);
-	return rc;
-}
-
-/* {"time_zone","intervals","holidays"} of the default schedule, or NULL. */
-int gw_mc_schedule(gw *g, gw_req *r, char **text, gw_resp *out)
-{
-	json_t *list = NULL, *hol = NULL;
-	*text = NULL;
-	int rc = routing_json(g, r, "bh.schedules.list", 0, &list, out);
-	json_t *s = json_array_get(json_object_get(list, "schedules"), 0);
-	if (!rc && s)
-		rc = routing_json(
-			g, r, "bh.holidays.list",
-			(uint64_t)json_integer_value(json_object_get(s, "id")),
-			&hol, out);
-	if (!rc && s) {
-		json_t *o =
-			json_pack("{s:O, s:O, s:O}", "time_zone",
-				  json_object_get(s, "time_zone"), "intervals",
-				  json_object_get(s, "intervals"), "holidays",
-				  json_object_get(hol, "holidays"));
-		*text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		json_decref(o);
-		if (!*text)
-			rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
-	}
-	json_decref(hol);
-	json_decref(list);
-	return rc;
-}
 
 int gw_mc_call(gw *g, gw_req *r, const char *method, Hd__McQuery *q,
 	       Hd__McAnswer **a, gw_resp *out)
 {
-	char *sched = NULL;
 	if (strcmp(r->who.role, "agent") && strcmp(r->who.role, "admin"))
 		return gw_error(out, 403, "Forbidden",
 				"only agents and admins see metrics and "
 				"ratings");
-	int rc = gw_mc_schedule(g, r, &sched, out);
-	q->schedule_json = sched ? sched : (char *)"";
-	if (!rc)
-		rc = gw_call(g, METRICS(g), r, method, q,
-			     &hd__mc_answer__descriptor, (void **)a, out);
-	q->schedule_json = NULL;
-	free(sched);
-	return rc;
+	return gw_call(g, METRICS(g), r, method, q, &hd__mc_answer__descriptor,
+		       (void **)a, out);
 }
 
 int gw_mc_reply_json(const Hd__McAnswer *a, gw_resp *out)

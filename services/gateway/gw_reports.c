@@ -127,20 +127,13 @@ static int reports_live(gw *g, gw_req *r, gw_resp *out)
 	return rc ? rc : report_call(g, r, "metrics.live", &q, out);
 }
 
-/* Reports that count business minutes get routing's schedule. */
+/* Reports that count business minutes: metrics has routing's schedule. */
 static int with_schedule(gw *g, gw_req *r, Hd__ReportRequest *q, gw_resp *out)
 {
-	char *sched = NULL;
-	int rc = gw_mc_schedule(g, r, &sched, out);
-	q->schedule_json = sched ? sched : (char *)"";
-	if (!rc)
-		rc = report_call(g, r,
-				 !strcmp(q->name, "teams") ? "metrics.teams"
-							   : "metrics.report",
-				 q, out);
-	q->schedule_json = NULL;
-	free(sched);
-	return rc;
+	return report_call(g, r,
+			   !strcmp(q->name, "teams") ? "metrics.teams"
+						     : "metrics.report",
+			   q, out);
 }
 
 static int reports_show(gw *g, gw_req *r, gw_resp *out)

@@ -23,14 +23,9 @@ int gw_macro_call(gw *g, gw_req *r, const char *method, Hd__MacroRequest *q,
 		  const ProtobufCMessageDescriptor *desc, void **reply,
 		  gw_resp *out)
 {
-	uint64_t ids[GW_MAX_GROUPS];
-	q->group_ids = ids;
 	int rc = staff_only(r, out);
-	rc = rc ? rc : gw_caller_groups(g, r, ids, &q->n_group_ids, out);
 	rc = rc ? rc
 		: gw_call(g, GW_KNOWLEDGE(g), r, method, q, desc, reply, out);
-	q->group_ids = NULL;
-	q->n_group_ids = 0;
 	return rc;
 }
 

@@ -4,6 +4,7 @@
  * fields and Location headers, which need the caller's host, are added.
  * Also the `slas` ticket sideload. */
 #include "gateway.h"
+#include "gw_settle.h"
 #include "gw_shared.h"
 #include "sla.pb-c.h"
 
@@ -70,6 +71,9 @@ static int fwd(gw *g, gw_req *r, gw_resp *out, const char *method,
 	if (!rc)
 		rc = gw_call(g, ROUTING(g), r, method, &c,
 			     &hd__sla_answer__descriptor, (void **)&a, out);
+	/* A schedule written: metrics' copy has it before the answer. */
+	if (!rc && !strncmp(method, "bh.", 3) && strcmp(r->method, "GET"))
+		gw_settle_schedules(g, r);
 	if (!rc) {
 		out->status = status;
 		json_decref(out->body);

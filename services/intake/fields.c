@@ -1,7 +1,8 @@
 /* intake's ticket field RPCs (API.md §4). Shard 0 validates a definition and
- * assigns its ids (fields.save); the gateway then copies the stored object to
- * every other shard (fields.replicate) so the ticket hook on each shard sees
- * the same definitions. Reads are served by any shard. */
+ * assigns its ids (fields.save) and emits the stored object as an event in
+ * the same write; every other shard applies it into its own copy
+ * (fields_events.c) so the ticket hook on each shard sees the same
+ * definitions, also after being down. Reads are served by any shard. */
 #include "fields.h"
 
 #include "hd/err.h"
@@ -164,7 +165,6 @@ typedef struct save_job {
 	Hd__TicketField *f;
 	hd_rpc_rep *rep;
 	uint64_t creator;
-	int replica;
 } save_job;
 
 /* Options keep their ids across updates (matched by value). */
@@ -191,8 +191,6 @@ static int save_write(hd_txn *t, void *arg)
 	save_job *j = arg;
 	Hd__TicketField *f = j->f, *old = NULL;
 	int rc = HD_OK;
-	if (j->replica)
-		return intake_put_pb(t, intake_fields_db.fields, f->id, f);
 	if (f->id && (rc = intake_field_get(t, f->id, &old)))
 		return hd_rpc_fail(j->rep, rc, "id", "no ticket field %llu",
 				   (unsigned long long)f->id);
@@ -206,17 +204,20 @@ static int save_write(hd_txn *t, void *arg)
 	f->created_at = old ? old->created_at : f->updated_at;
 	f->creator_user_id = old ? old->creator_user_id : j->creator;
 	rc = intake_put_pb(t, intake_fields_db.fields, f->id, f);
+	if (!rc)
+		rc = hd_txn_emit_pb(t, "ticket_field.saved", f, NULL);
 out:
 	hd__ticket_field__free_unpacked(old, NULL);
 	return rc ? rc : t->rc;
 }
 
-static int save(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep, int replica)
+static int fields_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
+	intake *in = ctx;
 	if (!intake_is_admin(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only admins may change ticket fields");
-	if (!replica && in->shard != 0)
+	if (in->shard != 0)
 		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
 				   "fields.save goes to intake shard 0");
 	Hd__TicketField *f = NULL;
@@ -225,10 +226,10 @@ static int save(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep, int replica)
 	int rc = HD_OK;
 	if (!f->type[0])
 		rc = intake_fields_set_str(&f->type, "text");
-	if (!rc && !replica)
+	if (!rc)
 		rc = check_definition(f, rep);
 	if (!rc) {
-		save_job j = {in, f, rep, req->principal.user_id, replica};
+		save_job j = {in, f, rep, req->principal.user_id};
 		rc = hd_store_write(in->store, save_write, &j);
 	}
 	if (!rc)
@@ -237,27 +238,23 @@ static int save(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep, int replica)
 	return rc;
 }
 
-static int fields_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	return save(ctx, req, rep, 0);
-}
-
-static int fields_replicate(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	return save(ctx, req, rep, 1);
-}
-
 typedef struct del_job {
 	MDB_dbi dbi;
-	uint64_t id;
+	Hd__FieldId *fi;
 } del_job;
 
 static int del_write(hd_txn *t, void *arg)
 {
 	del_job *j = arg;
 	uint8_t key[8];
-	hd_key_u64(key, j->id);
+	hd_key_u64(key, j->fi->id);
 	int rc = hd_txn_del(t, j->dbi, key, 8);
+	if (!rc)
+		rc = hd_txn_emit_pb(t,
+				    j->dbi == intake_fields_db.fields
+					    ? "ticket_field.deleted"
+					    : "ticket_form.deleted",
+				    j->fi, NULL);
 	return rc ? rc : t->rc;
 }
 
@@ -267,12 +264,16 @@ int intake_fields_delete_by(intake *in, MDB_dbi dbi, const hd_rpc_req *req,
 	if (!intake_is_admin(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only admins may delete");
+	if (in->shard != 0)
+		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
+				   "deletes go to intake shard 0");
 	Hd__FieldId *fi = NULL;
 	if (hd_req_decode(req, rep, &hd__field_id__descriptor, (void **)&fi))
 		return HD_E_DECODE;
-	del_job j = {dbi, fi->id};
+	del_job j = {dbi, fi};
+	int rc = hd_store_write(in->store, del_write, &j);
 	hd__field_id__free_unpacked(fi, NULL);
-	return hd_store_write(in->store, del_write, &j);
+	return rc;
 }
 
 static int fields_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -359,12 +360,10 @@ const hd_rpc_route intake_fields_routes[] = {
 	{"fields.list", fields_list},
 	{"fields.get", fields_get},
 	{"fields.save", fields_save},
-	{"fields.replicate", fields_replicate},
 	{"fields.delete", fields_delete},
 	{"forms.list", intake_forms_list},
 	{"forms.get", intake_forms_get},
 	{"forms.save", intake_forms_save},
-	{"forms.replicate", intake_forms_replicate},
 	{"forms.delete", intake_forms_delete},
 	{NULL, NULL},
 };

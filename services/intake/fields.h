@@ -1,6 +1,7 @@
 /* intake's fields module, internal interface (fields.c, fields_store.c,
- * fields_forms.c, fields_check.c). Definitions live on every shard; shard 0
- * validates and assigns ids, the gateway replicates the stored object. */
+ * fields_forms.c, fields_check.c, fields_events.c). Definitions live on every
+ * shard; shard 0 validates and assigns ids and emits the stored object as an
+ * event in the same write; the other shards apply it from the bus. */
 #ifndef INTAKE_FIELDS_H
 #define INTAKE_FIELDS_H
 
@@ -39,7 +40,10 @@ int intake_fields_get_by(intake *in, MDB_dbi dbi,
 int intake_forms_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_forms_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_forms_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
-int intake_forms_replicate(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_forms_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+
+/* The definition events of shard 0 (fields_events.c applies them):
+ * "ticket_field.saved" / "ticket_form.saved" carry the stored object,
+ * "ticket_field.deleted" / "ticket_form.deleted" its FieldId. */
 
 #endif

@@ -1,6 +1,6 @@
 /* intake's ticket form RPCs (API.md §4): a form groups ticket fields. Same
- * replication as fields: shard 0 validates and assigns the id, the gateway
- * copies the stored form to the other shards. */
+ * replication as fields: shard 0 validates and assigns the id and emits the
+ * stored form; the other shards apply it (fields_events.c). */
 #include "fields.h"
 
 #include "hd/err.h"
@@ -13,7 +13,6 @@ typedef struct form_job {
 	intake *in;
 	Hd__TicketForm *f;
 	hd_rpc_rep *rep;
-	int replica;
 } form_job;
 
 static int form_write(hd_txn *t, void *arg)
@@ -21,8 +20,6 @@ static int form_write(hd_txn *t, void *arg)
 	form_job *j = arg;
 	Hd__TicketForm *f = j->f, *old = NULL;
 	int rc = HD_OK;
-	if (j->replica)
-		return intake_put_pb(t, intake_fields_db.forms, f->id, f);
 	if (f->id && (rc = intake_form_get(t, f->id, &old)))
 		return hd_rpc_fail(j->rep, rc, "id", "no ticket form %llu",
 				   (unsigned long long)f->id);
@@ -43,17 +40,19 @@ static int form_write(hd_txn *t, void *arg)
 		f->created_at = old ? old->created_at : f->updated_at;
 		rc = intake_put_pb(t, intake_fields_db.forms, f->id, f);
 	}
+	if (!rc)
+		rc = hd_txn_emit_pb(t, "ticket_form.saved", f, NULL);
 	hd__ticket_form__free_unpacked(old, NULL);
 	return rc ? rc : t->rc;
 }
 
-static int form_save(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
-		     int replica)
+int intake_forms_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
+	intake *in = ctx;
 	if (!intake_is_admin(&req->principal))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only admins may change ticket forms");
-	if (!replica && in->shard != 0)
+	if (in->shard != 0)
 		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
 				   "forms.save goes to intake shard 0");
 	Hd__TicketForm *f = NULL;
@@ -61,30 +60,20 @@ static int form_save(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		return HD_E_DECODE;
 	size_t n = strlen(f->name);
 	int rc = HD_OK;
-	if (!replica && (strspn(f->name, " \t\r\n") == n || n > 255 ||
-			 !hd_utf8_valid(f->name, n)))
+	if (strspn(f->name, " \t\r\n") == n || n > 255 ||
+	    !hd_utf8_valid(f->name, n))
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "name",
 				 "name: cannot be blank (at most 255 bytes)");
 	if (!rc && !f->display_name[0])
 		rc = intake_fields_set_str(&f->display_name, f->name);
 	if (!rc) {
-		form_job j = {in, f, rep, replica};
+		form_job j = {in, f, rep};
 		rc = hd_store_write(in->store, form_write, &j);
 	}
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, f);
 	hd__ticket_form__free_unpacked(f, NULL);
 	return rc;
-}
-
-int intake_forms_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	return form_save(ctx, req, rep, 0);
-}
-
-int intake_forms_replicate(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	return form_save(ctx, req, rep, 1);
 }
 
 int intake_forms_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -67,6 +67,11 @@ MDB_dbi intake_sessions_dbi(void);
 int64_t intake_session_idle_ms(void);
 extern const hd_rpc_route intake_session_admin_routes[];
 
+/* fields_events.c: shards other than 0 apply shard 0's ticket field and
+ * form definition events into their own copy (the bus consumer's apply). */
+struct Hd__Envelope;
+int intake_defs_apply(void *arg, hd_txn *t, const struct Hd__Envelope *ev);
+
 /* ---- shared helpers (store.c) ---- */
 
 /* Next id from the named counter in meta, as INTAKE_ID(n, shard). */

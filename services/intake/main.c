@@ -99,6 +99,10 @@ static const hd_cfg_opt opts[] = {
 	 "doc, and count disagreements (tests; slow)"},
 };
 
+/* Shards other than 0 take field and form definitions from shard 0's
+ * events (fields_events.c); shard 0 consumes nothing. */
+static const char *const sources[] = {"intake@0", NULL};
+
 static intake the_intake;
 
 static int setup(hd_svc *svc, void *ctx)
@@ -120,6 +124,8 @@ static int setup(hd_svc *svc, void *ctx)
 			hd_cfg_get(&svc->cfg, "HD_DATA"));
 	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
 		rc = modules[i].start(in);
+	if (rc == HD_OK) /* groups_snapshot.c */
+		rc = intake_groups_snapshot(in);
 	return rc;
 }
 
@@ -139,6 +145,8 @@ static const hd_svc_def def = {
 	.nopts = sizeof opts / sizeof opts[0],
 	.dbs = dbs,
 	.publishes = 1,
+	.consumes = sources,
+	.apply = intake_defs_apply,
 	.ctx = &the_intake,
 	.setup = setup,
 	.teardown = teardown,

@@ -43,6 +43,9 @@ int intake_dir_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
 		    const Hd__DirListRequest *q, intake_dir_keep keep,
 		    void *arg, intake_dir_page *out);
 void intake_dir_page_free(intake_dir_page *p);
+/* groups_snapshot.c: on the directory shard, once per store, emit every
+ * membership as one "directory.memberships" event. */
+int intake_groups_snapshot(intake *in);
 /* The id of the group (group) or organization named name, compared without
  * ASCII case. HD_E_NOTFOUND. */
 int intake_dir_id_by_name(hd_txn *t, bool group, const char *name,

@@ -98,10 +98,10 @@ int kb_card_check_text(const char *title, const char *content,
 /* cards_access.c: who may do what. */
 bool kb_staff(const hd_principal *p);
 bool kb_account(const hd_principal *p);
-/* The user verifier, or a member of the verifier group (group_ids: the
- * caller's groups as the gateway resolved them). */
-bool kb_card_is_verifier(const Hd__Card *card, const hd_principal *p,
-			 const uint64_t *group_ids, size_t n_groups);
+/* The user verifier, or staff in the verifier group (as knowledge's copy
+ * of the memberships in t knows, kb_members.c). */
+bool kb_card_is_verifier(hd_txn *t, const Hd__Card *card,
+			 const hd_principal *p);
 int kb_deny_unless_staff(const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* cards_versions.c and cards_proposals.c: their cards.* RPCs (listed in

@@ -1,6 +1,7 @@
 /* Who may touch cards: staff (agents, admins, the system) read and write
  * them; any account may propose; the verifier alone verifies. */
 #include "cards.h"
+#include "kb_members.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -20,15 +21,12 @@ bool kb_account(const hd_principal *p)
 	return p->user_id && (kb_staff(p) || !strcmp(p->role, "end-user"));
 }
 
-bool kb_card_is_verifier(const Hd__Card *card, const hd_principal *p,
-			 const uint64_t *group_ids, size_t n_groups)
+bool kb_card_is_verifier(hd_txn *t, const Hd__Card *card, const hd_principal *p)
 {
 	if (card->verifier_user_id)
 		return p->user_id == card->verifier_user_id;
-	for (size_t i = 0; i < n_groups && card->verifier_group_id; i++)
-		if (group_ids[i] == card->verifier_group_id)
-			return kb_staff(p);
-	return false;
+	return card->verifier_group_id && kb_staff(p) &&
+	       kb_member_of(t, p->user_id, card->verifier_group_id);
 }
 
 int kb_deny_unless_staff(const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -79,14 +79,12 @@ int kb_cards_propose(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 /* May the caller decide on proposals for card (NULL: a new card)? */
-static bool decider(const Hd__Card *card, const hd_rpc_req *req,
-		    const Hd__CardRequest *q)
+static bool decider(hd_txn *t, const Hd__Card *card, const hd_rpc_req *req)
 {
 	if (!kb_staff(&req->principal))
 		return false;
 	return !card || card->owner_id == req->principal.user_id ||
-	       kb_card_is_verifier(card, &req->principal, q->group_ids,
-				   q->n_group_ids);
+	       kb_card_is_verifier(t, card, &req->principal);
 }
 
 /* Accept: the proposal's text becomes the card's next version (or a new
@@ -134,7 +132,7 @@ static int decide_write(hd_txn *t, void *arg)
 		rc = kb_card_get(t, j->c, p->card_id, &card);
 	if (rc == HD_E_NOTFOUND)
 		rc = hd_rpc_fail(j->rep, rc, NULL, "no such proposal");
-	else if (!rc && !decider(card, j->req, j->q))
+	else if (!rc && !decider(t, card, j->req))
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the card's owner or verifier may "
 				 "decide on its proposals");

@@ -12,7 +12,10 @@ int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	kb *k = ctx;
 	static const char *const types[] = {"ticket.created", NULL};
 	Hd__Ticket *tk;
-	int rc = hd_ev_ticket(ev, types, &tk);
+	int rc = kb_members_apply(t, ev);
+	if (rc)
+		return rc;
+	rc = hd_ev_ticket(ev, types, &tk);
 	if (!tk)
 		return rc;
 	/* An imported ticket is history: nobody waits for suggestions. */

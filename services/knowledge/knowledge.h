@@ -7,6 +7,7 @@
 #include "hd/bus.h"
 #include "hd/svc.h"
 #include "hc.h"
+#include "kb_members.h"
 
 typedef struct kb {
 	hd_store *store;

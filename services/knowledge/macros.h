@@ -34,8 +34,8 @@ int kb_macro_usage(hd_txn *t, kb_macros *m, Hd__Macro *macro, int64_t now_ms);
 
 /* macros_access.c: may who see (and so apply) the macro; may who write it
  * (admins: any; agents: only their personal ones). */
-bool kb_macro_visible(const Hd__Macro *macro, const hd_principal *who,
-		      const uint64_t *group_ids, size_t n_groups);
+bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
+		      const hd_principal *who);
 bool kb_macro_writable(const Hd__Macro *macro, const hd_principal *who);
 /* Check a macro to be saved: title, actions (known fields, JSON values),
  * restriction. HD_E_INVALID naming the field in rep. */

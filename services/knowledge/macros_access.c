@@ -4,6 +4,7 @@
 #include "macros.h"
 
 #include "cards.h"
+#include "kb_members.h"
 #include "hd/err.h"
 #include "hd/text.h"
 
@@ -14,8 +15,8 @@
 #define MAX_ACTIONS 64
 #define MAX_VALUE   (64 << 10)
 
-bool kb_macro_visible(const Hd__Macro *macro, const hd_principal *who,
-		      const uint64_t *group_ids, size_t n_groups)
+bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
+		      const hd_principal *who)
 {
 	if (!kb_staff(who))
 		return false;
@@ -25,9 +26,8 @@ bool kb_macro_visible(const Hd__Macro *macro, const hd_principal *who,
 	    !strcmp(who->role, "admin") || !strcmp(who->role, "system"))
 		return true;
 	for (size_t i = 0; i < macro->n_restriction_ids; i++)
-		for (size_t g = 0; g < n_groups; g++)
-			if (macro->restriction_ids[i] == group_ids[g])
-				return true;
+		if (kb_member_of(t, who->user_id, macro->restriction_ids[i]))
+			return true;
 	return false;
 }
 

@@ -41,8 +41,7 @@ typedef struct macro_job {
 static int load(hd_txn *t, macro_job *j, uint64_t id, Hd__Macro **out)
 {
 	int rc = kb_macro_get(t, j->m, id, out);
-	if (!rc && !kb_macro_visible(*out, &j->req->principal, j->q->group_ids,
-				     j->q->n_group_ids)) {
+	if (!rc && !kb_macro_visible(t, *out, &j->req->principal)) {
 		hd__macro__free_unpacked(*out, NULL);
 		*out = NULL;
 		rc = HD_E_NOTFOUND;
@@ -180,14 +179,13 @@ static bool contains(const char *hay, const char *needle)
 	return n == 0;
 }
 
-static bool listed(const Hd__Macro *macro, const macro_job *j)
+static bool listed(hd_txn *t, const Hd__Macro *macro, const macro_job *j)
 {
 	const Hd__MacroRequest *q = j->q;
 	return (!q->active_only || macro->active) &&
 	       (!q->inactive_only || !macro->active) &&
 	       contains(macro->title, q->title) &&
-	       kb_macro_visible(macro, &j->req->principal, q->group_ids,
-				q->n_group_ids);
+	       kb_macro_visible(t, macro, &j->req->principal);
 }
 
 static int scan(hd_txn *t, macro_job *j, Hd__MacroList *l)
@@ -207,7 +205,7 @@ static int scan(hd_txn *t, macro_job *j, Hd__MacroList *l)
 			rc = HD_E_CORRUPT;
 			break;
 		}
-		if (listed(macro, j)) {
+		if (listed(t, macro, j)) {
 			if (j->q->usage)
 				rc = kb_macro_usage(t, j->m, macro, now);
 			l->macros[l->n_macros++] = macro;

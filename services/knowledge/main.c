@@ -6,8 +6,8 @@
 
 #include "hd/prom.h"
 
-static const char *const *const dbs[] = {hc_dbs, kbs_dbs, kb_cards_dbs,
-					 kb_macros_dbs, NULL};
+static const char *const *const dbs[] = {
+	hc_dbs, kbs_dbs, kb_cards_dbs, kb_macros_dbs, kb_members_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static kb the_kb;
 /* clang-format off */

@@ -4,5 +4,6 @@
 
 int kb_store_bind(kb *k)
 {
-	return hc_bind(&k->hc, k->store);
+	int rc = hc_bind(&k->hc, k->store);
+	return rc ? rc : kb_members_bind(k->store);
 }

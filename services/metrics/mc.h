@@ -2,8 +2,9 @@
  * satisfaction ratings and CSAT (§10), and the incremental ticket export
  * (§12), all built from intake's and routing's events inside the consumer's
  * group commit (mc_apply.c) and answered over RPC (mc_rpc.c). Business
- * minutes are computed when read, with the schedule the gateway passes
- * along, so a changed schedule or holiday applies to every ticket at once.
+ * minutes are computed when read, with metrics' copy of routing's default
+ * schedule (mc_sched.c, from routing's schedule.* events), so a changed
+ * schedule or holiday applies to every ticket at once.
  * The dbis are bound once in setup and read-only afterwards. */
 #ifndef METRICS_MC_H
 #define METRICS_MC_H
@@ -23,7 +24,7 @@
 extern const char *const mc_db_names[];
 
 typedef struct mc_db {
-	MDB_dbi tickets, users, mevents, ratings, exp, exp_at, meta;
+	MDB_dbi tickets, users, mevents, ratings, exp, exp_at, meta, schedules;
 } mc_db;
 extern mc_db mc;
 
@@ -47,10 +48,12 @@ int mc_stage_reply(hd_txn *t, Hd__McTicket *m, int64_t at);
 int mc_mevent_add(hd_txn *t, const Hd__McTicket *m, const char *metric,
 		  const char *type, int64_t at, int64_t from, int64_t to);
 
-/* mc_sched.c: the schedule of a McQuery (b->tz NULL and *have false when
- * none: business time is calendar time). HD_E_INVALID for a schedule that
- * does not read. */
-int mc_sched_load(const char *json, hd_bizhours *b, bool *have);
+/* mc_sched.c: apply routing's schedule.saved / schedule.deleted. */
+int mc_sched_apply(hd_txn *t, const Hd__Envelope *ev);
+/* The default schedule of metrics' copy, read in t (b->tz NULL and *have
+ * false when none: business time is calendar time). HD_E_INVALID for a
+ * schedule that does not read. */
+int mc_sched_load(hd_txn *t, hd_bizhours *b, bool *have);
 /* Business ms in [from, to): hd_bh_between, or to - from without a
  * schedule. */
 int64_t mc_biz_ms(const hd_bizhours *b, bool have, int64_t from, int64_t to);

@@ -215,6 +215,8 @@ int mc_apply(hd_txn *t, const Hd__Envelope *ev)
 		return on_comment(t, ev);
 	if (!strcmp(ev->type, "sla.breached"))
 		return on_breach(t, ev);
+	if (!strncmp(ev->type, "schedule.", 9))
+		return mc_sched_apply(t, ev);
 	Hd__Ticket *tk = NULL;
 	int rc = hd_ev_ticket(ev, ticket_types, &tk);
 	if (!rc && tk)

@@ -46,10 +46,11 @@ static int begin(mc_call *c, void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 				   "payload is not an hd.McQuery");
 	if (c->q->limit == 0 || c->q->limit > MAX_PAGE)
 		c->q->limit = MAX_PAGE;
-	if (mc_sched_load(c->q->schedule_json, &c->b, &c->have_b))
-		return hd_rpc_fail(rep, HD_E_INVALID, "schedule",
-				   "the business-hours schedule does not read");
-	return hd_store_read(((metrics *)ctx)->store, &c->t);
+	int rc = hd_store_read(((metrics *)ctx)->store, &c->t);
+	if (!rc && mc_sched_load(&c->t, &c->b, &c->have_b))
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "schedule",
+				 "the business-hours schedule does not read");
+	return rc;
 }
 
 /* Pack the answer (body as JSON text), release everything. */

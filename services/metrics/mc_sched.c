@@ -1,70 +1,77 @@
-/* The business-hours schedule a metrics query carries (routing owns
- * schedules; the gateway fetches the default one and passes it along) as a
- * bizhours.h value. */
+/* metrics' copy of routing's business-hours schedules, kept from routing's
+ * schedule.saved / schedule.deleted events in the consumer's transaction
+ * (a metrics that was down catches up from the bus), and the default one
+ * (the lowest id, as routing's SLAs use) as a bizhours.h value for queries.
+ *   mc_schedules  u64 schedule id → hd.BhSchedule */
 #include "mc.h"
 
 #include "hd/err.h"
+#include "hd/store_pb.h"
+#include "schedule.pb-c.h"
 
 #include <string.h>
 
-static int read_intervals(const json_t *arr, hd_bizhours *b)
+int mc_sched_apply(hd_txn *t, const Hd__Envelope *ev)
 {
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-	{
-		json_t *s = json_object_get(v, "start_time");
-		json_t *e = json_object_get(v, "end_time");
-		if (!json_is_integer(s) || !json_is_integer(e))
-			return HD_E_INVALID;
-		json_int_t a = json_integer_value(s), z = json_integer_value(e);
-		if (a < 0 || z > HD_BH_WEEK_MIN || a >= z)
-			return HD_E_INVALID;
-		int rc = hd_bh_add_interval(b, (int)a, (int)z);
-		if (rc)
-			return rc;
+	Hd__BhSchedule *s = hd__bh_schedule__unpack(NULL, ev->payload.len,
+						    ev->payload.data);
+	if (!s || !s->id) {
+		hd__bh_schedule__free_unpacked(s, NULL);
+		return HD_E_DECODE;
 	}
-	return HD_OK;
+	uint8_t k[8];
+	hd_key_u64(k, s->id);
+	if (!strcmp(ev->type, "schedule.saved"))
+		hd_txn_put_pb(t, mc.schedules, k, 8, s);
+	else /* a missing key is fine: not sticky */
+		hd_txn_del(t, mc.schedules, k, 8);
+	hd__bh_schedule__free_unpacked(s, NULL);
+	return t->rc;
 }
 
-static int read_holidays(const json_t *arr, hd_bizhours *b)
+static int read_schedule(const Hd__BhSchedule *s, hd_bizhours *b)
 {
-	size_t i;
-	json_t *h;
-	json_array_foreach(arr, i, h)
-	{
+	int rc = hd_bh_init(b, s->time_zone);
+	for (size_t i = 0; !rc && i < s->n_intervals; i++) {
+		const Hd__BhInterval *v = s->intervals[i];
+		if (v->start_time >= v->end_time ||
+		    v->end_time > HD_BH_WEEK_MIN)
+			rc = HD_E_INVALID;
+		else
+			rc = hd_bh_add_interval(b, (int)v->start_time,
+						(int)v->end_time);
+	}
+	for (size_t i = 0; !rc && i < s->n_holidays; i++) {
 		int32_t first, last;
-		int rc = hd_bh_parse_date(
-			json_string_value(json_object_get(h, "start_date")),
-			&first);
+		rc = hd_bh_parse_date(s->holidays[i]->start_date, &first);
 		if (!rc)
-			rc = hd_bh_parse_date(json_string_value(json_object_get(
-						      h, "end_date")),
-					      &last);
+			rc = hd_bh_parse_date(s->holidays[i]->end_date, &last);
 		if (!rc)
 			rc = hd_bh_add_holiday(b, first, last);
-		if (rc)
-			return rc;
 	}
-	return HD_OK;
+	return rc;
 }
 
-int mc_sched_load(const char *text, hd_bizhours *b, bool *have)
+int mc_sched_load(hd_txn *t, hd_bizhours *b, bool *have)
 {
 	memset(b, 0, sizeof *b);
 	*have = false;
-	if (!text || !text[0])
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, mc.schedules, &cur));
+	if (rc)
+		return rc;
+	rc = hd_err_from_mdb(mdb_cursor_get(cur, &k, &v, MDB_FIRST));
+	Hd__BhSchedule *s = NULL;
+	if (!rc)
+		s = hd__bh_schedule__unpack(NULL, v.mv_size, v.mv_data);
+	mdb_cursor_close(cur);
+	if (rc == HD_E_NOTFOUND) /* none yet: calendar time */
 		return HD_OK;
-	json_t *s = json_loads(text, 0, NULL);
-	const char *zone = json_string_value(json_object_get(s, "time_zone"));
-	int rc = zone && json_is_array(json_object_get(s, "intervals"))
-			 ? hd_bh_init(b, zone)
-			 : HD_E_INVALID;
-	if (!rc)
-		rc = read_intervals(json_object_get(s, "intervals"), b);
-	if (!rc)
-		rc = read_holidays(json_object_get(s, "holidays"), b);
-	json_decref(s);
+	if (rc || !s)
+		return rc ? rc : HD_E_INVALID;
+	rc = read_schedule(s, b);
+	hd__bh_schedule__free_unpacked(s, NULL);
 	if (rc) {
 		hd_bh_release(b);
 		memset(b, 0, sizeof *b);

@@ -5,7 +5,8 @@
  *   mc_ratings    u64 rating id (= ticket id)  → hd.McRating
  *   mc_export     i64 stamp ms ‖ u64 ticket id → hd.Ticket as intake sent it
  *   mc_export_at  u64 ticket id                → i64 stamp (its mc_export key)
- *   mc_meta       name ("mevent_seq")          → u64 */
+ *   mc_meta       name ("mevent_seq")          → u64
+ *   mc_schedules  u64 schedule id              → hd.BhSchedule (mc_sched.c) */
 #include "mc.h"
 
 #include "hd/err.h"
@@ -13,15 +14,15 @@
 
 #include <string.h>
 
-const char *const mc_db_names[] = {"mc_tickets", "mc_users",  "mc_mevents",
-				   "mc_ratings", "mc_export", "mc_export_at",
-				   "mc_meta",    NULL};
+const char *const mc_db_names[] = {"mc_tickets", "mc_users",     "mc_mevents",
+				   "mc_ratings", "mc_export",    "mc_export_at",
+				   "mc_meta",    "mc_schedules", NULL};
 mc_db mc;
 
 int mc_bind(hd_store *s)
 {
 	MDB_dbi *dbi[] = {&mc.tickets, &mc.users,  &mc.mevents, &mc.ratings,
-			  &mc.exp,     &mc.exp_at, &mc.meta};
+			  &mc.exp,     &mc.exp_at, &mc.meta,    &mc.schedules};
 	int rc = HD_OK;
 	for (size_t i = 0; !rc && mc_db_names[i]; i++)
 		rc = hd_store_dbi(s, mc_db_names[i], dbi[i]);

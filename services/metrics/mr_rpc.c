@@ -130,14 +130,14 @@ static int compute(metrics *m, const Hd__ReportRequest *q, const report *r,
 	char *tag = NULL;
 	hd_txn t;
 	int rc = read_filters(q, r, &f, &tag, rep);
-	if (!rc && mc_sched_load(q->schedule_json, &bh, &have))
-		rc = hd_rpc_fail(rep, HD_E_INVALID, "schedule",
-				 "the business-hours schedule does not read");
-	f.bh = have ? &bh : NULL;
-	if (!rc)
-		rc = hd_store_read(m->store, &t);
-	if (!rc) {
-		rc = fn(m, &t, &f, out, rep);
+	if (!rc && !(rc = hd_store_read(m->store, &t))) {
+		if (mc_sched_load(&t, &bh, &have))
+			rc = hd_rpc_fail(rep, HD_E_INVALID, "schedule",
+					 "the business-hours schedule does not "
+					 "read");
+		f.bh = have ? &bh : NULL;
+		if (!rc)
+			rc = fn(m, &t, &f, out, rep);
 		hd_txn_end(&t);
 	}
 	if (have)

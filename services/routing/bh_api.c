@@ -1,7 +1,8 @@
 /* The bh.* RPCs: business-hours schedules, their workweek and holidays
  * (API.md §8), and the iCalendar holiday import. Staff read, admins write.
  * Each write is one group-commit job that validates against the stored
- * record and answers in the Zendesk shape. */
+ * record, emits the schedule as an event (bh_events.c) and answers in the
+ * Zendesk shape. */
 #include "sla.h"
 
 #include "hd/err.h"
@@ -87,7 +88,8 @@ static int save(sla_job *j, hd_txn *t, json_t *s)
 {
 	json_object_set_new(s, "updated_at", json_integer(hd_now_ms()));
 	j->id = (uint64_t)json_integer_value(json_object_get(s, "id"));
-	return sla_json_put(t, routing_sla.schedules, j->id, s);
+	int rc = sla_json_put(t, routing_sla.schedules, j->id, s);
+	return rc ? rc : bh_emit_saved(t, s);
 }
 
 static int sched_create(sla_job *j, hd_txn *t)
@@ -138,6 +140,8 @@ static int sched_delete(sla_job *j, hd_txn *t)
 	hd_key_u64(key, j->c->id);
 	if (!rc)
 		rc = hd_txn_del(t, routing_sla.schedules, key, 8);
+	if (!rc)
+		rc = bh_emit_deleted(t, j->c->id);
 	json_decref(s);
 	return rc;
 }

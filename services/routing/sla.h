@@ -38,6 +38,14 @@ int routing_sla_ticket_hook(routing *r, hd_txn *t, const Hd__Envelope *ev,
 			    const Hd__Ticket *before, const Hd__Ticket *after);
 int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms);
 
+/* bh_events.c: "schedule.saved" (the typed schedule s, as stored) and
+ * "schedule.deleted" into t's outbox; metrics keeps its copy from them.
+ * bh_publish_once: at start, emit every stored schedule once per store
+ * (a store from before these events). */
+int bh_emit_saved(hd_txn *t, const json_t *s);
+int bh_emit_deleted(hd_txn *t, uint64_t id);
+int bh_publish_once(routing *r);
+
 /* sla_store.c: JSON records keyed by a u64 id. get: HD_E_NOTFOUND, or the
  * decoded object in *out (caller's reference). put: the object's text. */
 int sla_json_get(hd_txn *t, MDB_dbi dbi, uint64_t id, json_t **out);

@@ -45,7 +45,7 @@ int routing_sla_setup(routing *r, hd_svc *svc)
 			 "HD_SLA_WARNING_FRACTION=%s want=0<f<1", f);
 		rc = HD_E_INVALID;
 	}
-	return rc;
+	return rc ? rc : bh_publish_once(r);
 }
 
 int sla_json_get(hd_txn *t, MDB_dbi dbi, uint64_t id, json_t **out)

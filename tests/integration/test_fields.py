@@ -1,8 +1,9 @@
-"""Ticket fields and forms (API.md §4): definitions, replication to every
-intake shard, and the values tickets carry (validation, implied tags)."""
+"""Ticket fields and forms (API.md §4): definitions, their copy on every
+intake shard (shard 0's events), and the values tickets carry (validation,
+implied tags)."""
 import base64
 
-from harness import Suite, create_ticket
+from harness import Suite, create_ticket, wait_until
 
 FIELDS = "/api/v2/ticket_fields"
 
@@ -216,6 +217,51 @@ def test_fields_on_every_shard(ctx):
             r = create_ticket(c, requester={"email": f"shopper{i}@example.com"},
                               custom_fields=[{"id": f["id"], "value": "prod_p"}])
             invalid(r, f"custom_fields_{f['id']}")
+
+
+def on_shard(c, shard, **extra):
+    """Create tickets with changing requesters until one lands on shard;
+    its response."""
+    for i in range(64):
+        rq = {"email": f"catchup{i}@example.com", "name": f"C{i}"}
+        r = create_ticket(c, requester=rq, **extra)
+        if r.status != 201 or r.json["ticket"]["id"] & 0xFF == shard:
+            return r
+    raise AssertionError(f"no ticket landed on shard {shard}")
+
+
+def test_stopped_shard_catches_up_on_definitions(ctx):
+    """Definitions reach the other intake shards as shard 0's events: a
+    shard that was down while a field was created, changed and another
+    deleted applies them by itself when it starts again — no gateway copy
+    that fails (fields.replicate_failed) and leaves the shards disagreeing."""
+    with Suite(ctx.bin_dir, shards=2).start() as s:
+        c = s.client()
+        old = new_field(c, type="text", title="Old")
+        assert s.stop_service("intake", 1) == 0
+        f = new_field(c, type="tagger", title="제품", custom_field_options=[{"name": "P", "value": "prod_p"}])
+        r = c.request("PUT", f"{FIELDS}/{f['id']}.json", {"ticket_field": {
+            "custom_field_options": [{"name": "P", "value": "prod_p"}, {"name": "Q", "value": "prod_q"}]}})
+        assert r.status == 200, r
+        assert c.request("DELETE", f"{FIELDS}/{old['id']}").status == 204
+        form = c.request("POST", "/api/v2/ticket_forms.json", {"ticket_form": {
+            "name": "Orders", "ticket_field_ids": [f["id"]], "active": True}})
+        assert form.status == 201, form
+        s.restart("intake", 1)
+
+        def applied():
+            r = on_shard(c, 1, custom_fields=[{"id": f["id"], "value": "prod_q"}],
+                         ticket_form_id=form.json["ticket_form"]["id"])
+            return r.status == 201 and "prod_q" in r.json["ticket"]["tags"] and r
+        wait_until(applied, 60, "shard 1 to apply the field made while it was down")
+        invalid(on_shard(c, 1, custom_fields=[{"id": f["id"], "value": "prod_x"}]), f"custom_fields_{f['id']}")
+        invalid(on_shard(c, 1, custom_fields=[{"id": old["id"], "value": "x"}]), f"custom_fields_{old['id']}")
+        bus = s.wait_converged()
+        mine = [cur for con in bus["consumers"] if con["service"] == "intake" and con["shard"] == 1
+                for cur in con["cursors"]]
+        assert [(x["source"], x["shard"]) for x in mine] == [("intake", 0)], bus
+        for k in s.logs:
+            assert not s.log_grep(k, "replicate_failed"), k
 
 
 def test_field_permissions(ctx):

@@ -25,8 +25,10 @@ typedef struct hd_svc_def {
 	/* LMDB sub-databases: a NULL-terminated list of NULL-terminated name
 	 * lists, one per module. NULL: no store (the gateway). */
 	const char *const *const *dbs;
-	int publishes;               /* owns an outbox and a pub socket */
-	const char *const *consumes; /* sources, NULL-terminated, or NULL */
+	int publishes; /* owns an outbox and a pub socket */
+	/* sources, NULL-terminated, or NULL; "name@0" takes shard 0 of a
+	 * sharded source only; a service never consumes its own shard */
+	const char *const *consumes;
 	/* What hd_svc_main() wires; all optional. ctx is the service's own
 	 * context, handed to setup, teardown, the routes and apply. */
 	void *ctx;
