@@ -61,7 +61,12 @@ HC_DIR := services/helpcenter
 HC_DEPS := $(shell find $(HC_DIR) -print 2>/dev/null)
 HC_C := $(GEN)/helpcenter_assets.c
 HC_OBJ := $(BUILD)/obj/gen/helpcenter_assets.o
-svc_extra = $(if $(filter gateway,$(1)),$(WS_OBJ) $(HC_OBJ))
+# Trigger and automation evaluation (services/rules): linked into intake,
+# which runs triggers inside its ticket write, and routing (automations,
+# the trigger preview).
+RULES_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/rules/*.c))
+svc_extra = $(if $(filter gateway,$(1)),$(WS_OBJ) $(HC_OBJ)) \
+	    $(if $(filter intake routing,$(1)),$(RULES_OBJ))
 BINS := $(patsubst %,$(BUILD)/bin/hd-%,$(SERVICES))
 
 TOOL_SRC := $(wildcard tests/tools/*.c)

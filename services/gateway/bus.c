@@ -114,7 +114,7 @@ static void add_source(json_t *sources, head *h, bool reachable)
 int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 {
 	head heads[GW_MAX_SHARDS + GW_PEERS];
-	Hd__BusStatusReply *peer[GW_PEERS];
+	Hd__BusStatusReply *peer[GW_PEERS], *shard[GW_MAX_SHARDS];
 	json_t *sources = json_array(), *consumers = json_array();
 	int converged = 1;
 	size_t n = 0;
@@ -124,7 +124,7 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 				  st ? st->incarnation : 0};
 		converged &= st != NULL;
 		add_source(sources, &heads[n], st != NULL);
-		hd__bus_status_reply__free_unpacked(st, NULL);
+		shard[s] = st;
 	}
 	for (size_t p = 0; p < GW_PEERS; p++, n++) {
 		peer[p] = ask(g, g->peers[p], r);
@@ -147,6 +147,14 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 					  "reachable", 0));
 		}
 		hd__bus_status_reply__free_unpacked(peer[p], NULL);
+	}
+	/* intake shards consume routing (their copy of the triggers). */
+	for (unsigned s = 0; s < g->shards; s++) {
+		if (shard[s] && shard[s]->n_cursors)
+			json_array_append_new(
+				consumers,
+				consumer_json(shard[s], heads, n, &converged));
+		hd__bus_status_reply__free_unpacked(shard[s], NULL);
 	}
 	out->status = 200;
 	out->body = json_pack("{s:{s:o, s:o, s:b}}", "bus", "sources", sources,

@@ -3,6 +3,7 @@
 #include "pw_pool.h"
 #include "live.h"
 #include "tickets.h"
+#include "trig_copy.h"
 #include "users.h"
 
 #include "hd/err.h"
@@ -23,6 +24,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_pwreset_dbs,
 					 intake_signin_dbs,
 					 intake_addresses_dbs,
+					 intake_trig_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -91,6 +93,8 @@ static const hd_cfg_opt opts[] = {
 };
 
 static intake the_intake;
+/* routing publishes the trigger definitions every shard evaluates. */
+static const char *const sources[] = {"routing", NULL};
 
 static int setup(hd_svc *svc, void *ctx)
 {
@@ -104,6 +108,10 @@ static int setup(hd_svc *svc, void *ctx)
 		rc = hd_store_dbi(in->store, "meta", &in->meta);
 	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
 		rc = modules[i].bind(in);
+	if (rc == HD_OK)
+		rc = intake_trig_bind(in);
+	svc->ready_check = intake_trig_ready;
+	svc->ready_arg = in;
 	if (rc == HD_OK && in->shard == INTAKE_DIRECTORY_SHARD)
 		rc = intake_bootstrap_admin(
 			in, hd_cfg_get(&svc->cfg, "HD_ADMIN_EMAIL"),
@@ -130,10 +138,12 @@ static const hd_svc_def def = {
 	.nopts = sizeof opts / sizeof opts[0],
 	.dbs = dbs,
 	.publishes = 1,
+	.consumes = sources,
 	.ctx = &the_intake,
 	.setup = setup,
 	.teardown = teardown,
 	.routes = routes,
+	.apply = intake_trig_apply,
 };
 
 int main(int argc, char **argv)

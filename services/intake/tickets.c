@@ -107,6 +107,7 @@ typedef struct write_job {
 	const char *comment_type;  /* NULL: "Comment" (tk_write_txn callers) */
 	const char *comment_data;  /* JSON text of Comment.data_json, or NULL */
 	const tk_write_hook *hook; /* a channel's own records, or NULL */
+	tk_trig_run trig;          /* the triggers that fired in this write */
 } write_job;
 
 static int idem_key(write_job *j, uint8_t *key, size_t *klen)
@@ -266,7 +267,8 @@ static void free_attachments(Hd__Comment *c)
 	free(c->attachments);
 }
 
-static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
+static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now,
+			  bool emit)
 {
 	Hd__Comment c = HD__COMMENT__INIT;
 	int rc = tk_child_id(t, j->in, &c.id);
@@ -301,10 +303,39 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
 		hd_txn_fail(t, rc);
 	/* The first comment travels inside ticket.created (as description);
 	 * consumers count one event per new ticket. */
-	if (j->wr->id != 0)
+	if (j->wr->id != 0 || emit)
 		hd_txn_emit_pb(t, "comment.created", &c, j->req->trace_id);
 	free_attachments(&c);
 	return t->rc;
+}
+
+/* The comment the triggers added: the audit's second comment, with the
+ * first writing trigger's via; published even on create (the description
+ * travels inside ticket.created, this one does not). */
+static int record_rule_comment(hd_txn *t, write_job *j, Hd__Audit *au,
+			       int64_t now)
+{
+	tk_change user = j->ch, *cm = &j->trig.cm;
+	j->ch.comment_body = cm->comment_body;
+	j->ch.comment_html = cm->comment_html;
+	j->ch.comment_public = cm->comment_public;
+	j->ch.comment_author = cm->comment_author;
+	j->ch.uploads = NULL;
+	int rc = record_comment(t, j, au, now, true);
+	Hd__AuditEvent *e = j->ch.nev ? j->ch.ev[j->ch.nev - 1] : NULL;
+	if (!rc && e && j->trig.comment_rule) {
+		e->via_rule_id = j->trig.comment_rule->id;
+		rc = hd_pb_set_string(&e->via_rule_title,
+				      j->trig.comment_rule->title);
+		if (!rc)
+			rc = hd_pb_set_string(&e->via_rule_rel, "trigger");
+	}
+	j->ch.comment_body = user.comment_body;
+	j->ch.comment_html = user.comment_html;
+	j->ch.comment_public = user.comment_public;
+	j->ch.comment_author = user.comment_author;
+	j->ch.uploads = user.uploads;
+	return rc ? hd_txn_fail(t, rc) : t->rc;
 }
 
 static int record_audit(hd_txn *t, write_job *j, int64_t now)
@@ -330,7 +361,10 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 		rc = tk_rule_author(t, j->in, &j->req->principal, &j->ch);
 	if (rc)
 		return hd_txn_fail(t, rc);
-	if (j->ch.comment_body && (rc = record_comment(t, j, au, now)))
+	if (j->ch.comment_body && (rc = record_comment(t, j, au, now, false)))
+		return rc;
+	if (j->trig.cm.comment_body &&
+	    (rc = record_rule_comment(t, j, au, now)))
 		return rc;
 	au->events = j->ch.ev; /* moved: the audit owns the events now */
 	au->n_events = j->ch.nev;
@@ -410,6 +444,15 @@ static int new_ticket(hd_txn *t, write_job *j)
 	return rc;
 }
 
+/* Every create and update runs the triggers; deleting and restoring do
+ * not. Hook for bulk imports: a write marked as an import fires nothing
+ * (Zendesk's ticket import API) — test its flag here. */
+static bool fires_triggers(const write_job *j)
+{
+	const char *a = j->wr->action;
+	return strcmp(a, "delete") != 0 && strcmp(a, "restore") != 0;
+}
+
 static int write_job_run(hd_txn *t, void *arg)
 {
 	write_job *j = arg;
@@ -441,6 +484,9 @@ static int write_job_run(hd_txn *t, void *arg)
 		j->tk->updated_stamp++;
 		rc = tk_note_updater(j->tk, &j->req->principal, j->wr, j->obj,
 				     creating);
+		if (!rc && fires_triggers(j))
+			rc = tk_trig_eval(t, j->in, &j->req->principal, &j->tk,
+					  before, creating, &j->ch, &j->trig);
 		if (!rc)
 			rc = record_audit(t, j, now);
 	}
@@ -456,6 +502,8 @@ static int write_job_run(hd_txn *t, void *arg)
 				    : j->tk->deleted ? "ticket.deleted"
 						     : "ticket.updated",
 				    j->tk, j->req->trace_id);
+	if (!rc && j->trig.nfired)
+		rc = tk_trig_notify(t, &j->trig, j->tk, j->req->trace_id);
 	if (!rc && j->hook)
 		rc = j->hook->post(t, j->tk, j->audit, j->hook->arg);
 out:
@@ -487,6 +535,7 @@ int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 		hd__ticket__free_unpacked(j.tk, NULL);
 	hd__audit__free_unpacked(j.audit, NULL);
 	tk_change_release(&j.ch);
+	tk_trig_release(&j.trig);
 	json_decref(j.obj);
 	return rc;
 }
@@ -529,6 +578,7 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd__ticket__free_unpacked(j.tk, NULL);
 	hd__audit__free_unpacked(j.audit, NULL);
 	tk_change_release(&j.ch);
+	tk_trig_release(&j.trig);
 	json_decref(j.obj);
 	hd__ticket_write_request__free_unpacked(j.wr, NULL);
 	return rc;

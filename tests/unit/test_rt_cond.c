@@ -9,7 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/routing/rt_cond.c"
+#include "../../services/rules/rt_cond.c"
+#include "../../services/rules/rules_rank.c"
 #include "../../services/routing/views_match.c"
 #include "unit.h"
 

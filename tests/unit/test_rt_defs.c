@@ -11,9 +11,10 @@
 
 /* rt_act.c and views_match.c each have a static has_tag. */
 #define has_tag act_has_tag
-#include "../../services/routing/rt_act.c"
+#include "../../services/rules/rt_act.c"
 #undef has_tag
-#include "../../services/routing/rt_cond.c"
+#include "../../services/rules/rt_cond.c"
+#include "../../services/rules/rules_rank.c"
 #include "../../services/routing/views_match.c"
 #include "unit.h"
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "../../services/routing/views_match.c"
+#include "../../services/rules/rules_rank.c"
 #include "unit.h"
 
 typedef struct cond3 {
