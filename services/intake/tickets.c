@@ -550,6 +550,37 @@ static int reply_write(write_job *j, hd_rpc_rep *rep)
 	return hd_pb_pack(&rep->payload, &wr);
 }
 
+/* action "preview" (macros' apply): the same write job inside a nested
+ * transaction that is then undone — the reply is the ticket and audit the
+ * real update would store, triggers included; nothing is kept or
+ * published, so a preview can never differ from the real update. */
+typedef struct preview_run {
+	write_job *j;
+	int done; /* the write job succeeded; its changes are to be undone */
+} preview_run;
+
+static int preview_inner(hd_txn *t, void *arg)
+{
+	preview_run *p = arg;
+	int rc = write_job_run(t, p->j);
+	if (rc)
+		return rc;
+	p->done = 1;
+	return HD_E_CONFLICT; /* undo: a preview keeps nothing */
+}
+
+static int preview_job(hd_txn *t, void *arg)
+{
+	preview_run p = {arg, 0};
+	int rc = hd_txn_nested(t, preview_inner, &p);
+	return p.done ? HD_OK : rc;
+}
+
+static bool previewing(const write_job *j)
+{
+	return strcmp(j->wr->action, "preview") == 0;
+}
+
 static int intake_tickets_write(void *ctx, const hd_rpc_req *req,
 				hd_rpc_rep *rep)
 {
@@ -567,9 +598,19 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 			  (void **)&j.wr))
 		return HD_E_DECODE;
 	j.obj = json_loads(j.wr->json[0] ? j.wr->json : "{}", 0, NULL);
-	int rc = j.obj ? hd_store_write(j.in->store, write_job_run, &j)
-		       : hd_rpc_fail(rep, HD_E_INVALID, "ticket",
-				     "ticket: is not JSON");
+	if (previewing(&j) &&
+	    (!j.wr->id || !intake_is_staff(&req->principal) || hook)) {
+		hd__ticket_write_request__free_unpacked(j.wr, NULL);
+		json_decref(j.obj);
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "a preview is an agent's, of a stored "
+				   "ticket");
+	}
+	int rc = !j.obj ? hd_rpc_fail(rep, HD_E_INVALID, "ticket",
+				      "ticket: is not JSON")
+		 : previewing(&j)
+			 ? hd_store_write(j.in->store, preview_job, &j)
+			 : hd_store_write(j.in->store, write_job_run, &j);
 	if (!rc)
 		rc = reply_write(&j, rep);
 	else if (!rep->message[0])
