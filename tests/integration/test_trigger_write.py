@@ -66,3 +66,47 @@ def test_trigger_changes_are_in_the_create_and_the_reports(ctx):
         again = reports(c, group, now)
         for k in first:
             assert first[k] == again[k], (k, first[k], again[k])
+
+
+def test_the_copy_follows_every_definition_change(ctx):
+    """Each shard's copy follows create, update, reorder and delete at once
+    (the trigger API answers after the copies have the change), and each
+    intake shard shows its routing cursor on /hd/bus."""
+    with Suite(ctx.bin_dir, shards=2).start() as s:
+        c = s.client()
+
+        def rule(title, prio):
+            r = c.request("POST", "/api/v2/triggers", {"trigger": {
+                "title": title, "conditions": {"all": [{"field": "current_tags", "operator": "includes",
+                                                         "value": "정렬"}], "any": []},
+                "actions": [{"field": "priority", "value": prio}]}})
+            assert r.status == 201, r
+            return r.json["trigger"]["id"]
+
+        def created_priorities():
+            # tickets land on both shards: every shard's copy is exercised
+            # a requester's tickets live on one shard: several requesters
+            made = [c.request("POST", "/api/v2/tickets", {"ticket": {
+                "subject": "순서", "comment": {"body": "본문"}, "tags": ["정렬"],
+                "requester": {"name": f"고객 {i}", "email": f"c{i}@example.kr"}}}).json["ticket"]
+                for i in range(8)]
+            assert {t["id"] & 255 for t in made} == {0, 1}, made
+            return {t["priority"] for t in made}
+
+        a, b = rule("낮게", "low"), rule("높게", "high")
+        assert created_priorities() == {"high"}  # A then B: B's value stays
+        r = c.request("PUT", "/api/v2/triggers/reorder", {"trigger_ids": [b, a]})
+        assert r.status == 200, r
+        assert created_priorities() == {"low"}
+        assert c.request("PUT", f"/api/v2/triggers/{a}", {"trigger": {"actions": [
+            {"field": "priority", "value": "urgent"}]}}).status == 200
+        assert created_priorities() == {"urgent"}
+        assert c.request("DELETE", f"/api/v2/triggers/{a}").status == 204
+        assert created_priorities() == {"high"}
+        assert c.request("PUT", f"/api/v2/triggers/{b}", {"trigger": {"active": False}}).status == 200
+        assert created_priorities() == {None}
+        bus = s.wait_converged()
+        shards = [x for x in bus["consumers"] if x["service"] == "intake"]
+        assert sorted(x["shard"] for x in shards) == [0, 1], bus
+        for x in shards:
+            assert [(k["source"], k["lag"], k["failed"]) for k in x["cursors"]] == [("routing", 0, False)], x
