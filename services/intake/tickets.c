@@ -445,8 +445,10 @@ static int new_ticket(hd_txn *t, write_job *j)
 }
 
 /* Every create and update runs the triggers; deleting and restoring do
- * not. Hook for bulk imports: a write marked as an import fires nothing
- * (Zendesk's ticket import API) — test its flag here. */
+ * not. Imports fire nothing (Zendesk's ticket import API): the import path
+ * (import.c on main, Ticket.by_import) stores tickets without this write
+ * job; a write that carries an import flag through here must return false
+ * for it. */
 static bool fires_triggers(const write_job *j)
 {
 	const char *a = j->wr->action;
