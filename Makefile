@@ -61,7 +61,12 @@ HC_DIR := services/helpcenter
 HC_DEPS := $(shell find $(HC_DIR) -print 2>/dev/null)
 HC_C := $(GEN)/helpcenter_assets.c
 HC_OBJ := $(BUILD)/obj/gen/helpcenter_assets.o
-svc_extra = $(if $(filter gateway,$(1)),$(WS_OBJ) $(HC_OBJ))
+# Trigger and automation evaluation (services/rules): linked into intake,
+# which runs triggers inside its ticket write, and routing (automations,
+# the trigger preview).
+RULES_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/rules/*.c))
+svc_extra = $(if $(filter gateway,$(1)),$(WS_OBJ) $(HC_OBJ)) \
+	    $(if $(filter intake routing,$(1)),$(RULES_OBJ))
 BINS := $(patsubst %,$(BUILD)/bin/hd-%,$(SERVICES))
 
 TOOL_SRC := $(wildcard tests/tools/*.c)
@@ -183,7 +188,7 @@ $(foreach s,$(SERVICES),$(eval $(call svclib_rule,$(s))))
 define unit_rule
 $(BUILD)/obj/tests/unit/$(1).o: tests/unit/$(1).c | $(PB_H)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CFLAGS_ALL) $(if $(2),-Iservices/$(2)) -c $$< -o $$@
+	$$(CC) $$(CFLAGS_ALL) $(if $(2),-Iservices/$(2)) $(if $(filter intake routing,$(2)),-Iservices/rules) -c $$< -o $$@
 $(BUILD)/tests/$(1): $(BUILD)/obj/tests/unit/$(1).o $(patsubst %,$(BUILD)/lib%.a,$(sort $(2) $(UNIT_ALSO_$(1)))) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(UNIT_LINK_$(1)) $$(LDLIBS_ALL) -lcmocka

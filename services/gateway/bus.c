@@ -115,11 +115,10 @@ static void add_source(json_t *sources, head *h, bool reachable)
 int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 {
 	head heads[GW_MAX_SHARDS + GW_PEERS];
-	Hd__BusStatusReply *peer[GW_PEERS];
+	Hd__BusStatusReply *peer[GW_PEERS], *shard[GW_MAX_SHARDS];
 	json_t *sources = json_array(), *consumers = json_array();
 	int converged = 1;
 	size_t n = 0;
-	Hd__BusStatusReply *shard[GW_MAX_SHARDS];
 	for (unsigned s = 0; s < g->shards; s++, n++) {
 		Hd__BusStatusReply *st = shard[s] = ask(g, g->intake[s], r);
 		heads[n] = (head){"intake", s, st ? st->latest_seq : 0,
@@ -149,7 +148,8 @@ int gw_bus_status(gw *g, gw_req *r, gw_resp *out)
 		}
 		hd__bus_status_reply__free_unpacked(peer[p], NULL);
 	}
-	/* Intake shards but 0 consume shard 0's definition events. */
+	/* Intake shards consume routing (their copy of the triggers) and,
+	 * but shard 0, shard 0's definition events. */
 	for (unsigned s = 0; s < g->shards; s++) {
 		if (shard[s] && shard[s]->n_cursors)
 			json_array_append_new(

@@ -137,6 +137,9 @@ extern const gw_route gw_search_routes[]; /* search.c … */
 extern const gw_route gw_rule_routes[];   /* rules.c: triggers, automations */
 extern const gw_route gw_sla_routes[];    /* sla.c: SLAs, schedules */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+/* rules_sync.c: after a trigger change, wait (bounded) until every intake
+ * shard's copy of the triggers has it. */
+void gw_trig_sync(gw *g, gw_req *r);
 /* rules_tools.c: the rule builder's definitions and trigger preview */
 extern const gw_route gw_rule_tool_routes[];
 /* requests.c, channels_chat.c, channels_voice.c */

@@ -1,10 +1,15 @@
 /* Applying a macro (API.md §7) — a preview only; nothing is saved:
  *   GET /macros/{id}/apply              the changes alone
- *   GET /tickets/{tid}/macros/{id}/apply the whole ticket after the change
+ *   GET /tickets/{tid}/macros/{id}/apply the whole ticket after the change:
+ *     the macro's changes go to intake as the update they stand for
+ *     (tickets.write, action "preview"), which runs the real write job —
+ *     value checks, tag rules, triggers — and undoes it, so the preview is
+ *     exactly the ticket the real update would store.
  * Both answer {"result":{"ticket":{…,"comment":{body,html_body,public,
- * scoped_body}}}}. Comment placeholders are rendered by the one renderer
- * (common/placeholder.c) against the changed ticket, its requester and
- * assignee and the caller; whatever is missing renders empty. */
+ * scoped_body}},"comment":{…the same}}} (clients read either). Comment
+ * placeholders are rendered by the one renderer (common/placeholder.c)
+ * against the changed ticket, its requester and assignee and the caller;
+ * whatever is missing renders empty. */
 #include "gw_kb.h"
 #include "gw_tickets.h"
 
@@ -274,7 +279,75 @@ static void answer(gw_resp *out, json_t *ticket)
 {
 	out->status = 200;
 	json_decref(out->body);
+	json_t *comment = json_object_get(ticket, "comment");
 	out->body = json_pack("{s:{s:o}}", "result", "ticket", ticket);
+	if (comment)
+		json_object_set(json_object_get(out->body, "result"), "comment",
+				comment);
+}
+
+/* The update the macro stands for: the fields its actions touch, as the
+ * changed ticket holds them (tags as the whole list), and its comment. */
+static json_t *update_of(const Hd__Macro *m, const json_t *ticket)
+{
+	json_t *obj = json_object(), *cfs = NULL;
+	bool html = false;
+	for (size_t i = 0; i < m->n_actions; i++) {
+		const char *f = m->actions[i]->field;
+		html |= !strcmp(f, "comment_value_html");
+		const char *key = strstr(f, "_tags") ? "tags" : f;
+		if (!strncmp(f, "custom_fields_", 14)) {
+			json_int_t id = strtoll(f + 14, NULL, 10);
+			size_t k;
+			json_t *e;
+			json_array_foreach(
+				json_object_get(ticket, "custom_fields"), k,
+				e) if (json_integer_value(json_object_get(e,
+									  "i"
+									  "d")) ==
+				       id)
+			{
+				if (!cfs)
+					cfs = json_array();
+				json_array_append(cfs, e);
+			}
+			continue;
+		}
+		json_t *v = json_object_get(ticket, key);
+		if (v && !strncmp(key, "comment", 7))
+			continue;
+		if (v)
+			json_object_set(obj, key, v);
+	}
+	if (cfs)
+		json_object_set_new(obj, "custom_fields", cfs);
+	json_t *c = json_object_get(ticket, "comment");
+	if (c)
+		json_object_set_new(
+			obj, "comment",
+			json_pack(
+				"{s:O, s:O}", html ? "html_body" : "body",
+				json_object_get(c, html ? "html_body" : "body"),
+				"public", json_object_get(c, "public")));
+	return obj;
+}
+
+/* The comment as intake stored it (the preview's audit), in the shape the
+ * apply endpoints answer. */
+static void stored_comment(json_t *ticket, const Hd__Audit *au)
+{
+	for (size_t i = 0; au && i < au->n_events; i++) {
+		const Hd__AuditEvent *e = au->events[i];
+		if (strcmp(e->type, "Comment") != 0 || e->via_rule_id)
+			continue;
+		json_object_set_new(ticket, "comment",
+				    json_pack("{s:s, s:s, s:b, s:[[s, s]]}",
+					      "body", e->body, "html_body",
+					      e->html_body, "public",
+					      e->is_public, "scoped_body",
+					      "channel:all", e->body));
+		return;
+	}
 }
 
 int gw_macros_apply(gw *g, gw_req *r, gw_resp *out)
@@ -306,11 +379,23 @@ int gw_tickets_macro_apply(gw *g, gw_req *r, gw_resp *out)
 			     &hd__ticket__descriptor, (void **)&tk, out);
 	if (!rc)
 		rc = macro_for_apply(g, r, macro_id, &m, out);
+	json_t *update = NULL;
+	Hd__TicketWriteReply *rep = NULL;
 	if (!rc) {
 		json_t *ticket = gw_ticket_json(r, tk);
 		apply(g, r, m, ticket);
+		update = update_of(m, ticket);
+		json_decref(ticket);
+		rc = gw_ticket_write(g, r, c, r->id, update, "preview", NULL,
+				     &rep, out);
+	}
+	if (!rc) {
+		json_t *ticket = gw_ticket_json(r, rep->ticket);
+		stored_comment(ticket, rep->audit);
 		answer(out, ticket);
 	}
+	hd__ticket_write_reply__free_unpacked(rep, NULL);
+	json_decref(update);
 	hd__macro__free_unpacked(m, NULL);
 	hd__ticket__free_unpacked(tk, NULL);
 	return rc;

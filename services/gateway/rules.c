@@ -98,6 +98,8 @@ static int write_rule(gw *g, gw_req *r, uint64_t id, unsigned status,
 		rc = gw_call(g, ROUTING(g), r, "rules.save", &sr,
 			     &hd__rule__descriptor, (void **)&saved, out);
 	}
+	if (!rc && kind[0] == 't')
+		gw_trig_sync(g, r);
 	if (!rc) {
 		gw_reply_one(out, status, kind, rule_json(r, saved));
 		gw_reply_location(r, out, status, plural(kind), saved->id);
@@ -136,6 +138,8 @@ static int rules_delete(gw *g, gw_req *r, gw_resp *out)
 	int rc = gw_call(g, ROUTING(g), r, "rules.delete", &ref,
 			 &hd__rule_ref__descriptor, (void **)&reply, out);
 	hd__rule_ref__free_unpacked(reply, NULL);
+	if (!rc && ref.kind[0] == 't')
+		gw_trig_sync(g, r);
 	if (!rc)
 		out->status = 204;
 	return rc;
@@ -222,6 +226,8 @@ static int rules_reorder(gw *g, gw_req *r, gw_resp *out)
 			     &hd__rule_reorder__descriptor, (void **)&reply,
 			     out);
 		hd__rule_reorder__free_unpacked(reply, NULL);
+		if (!rc && ro.kind[0] == 't')
+			gw_trig_sync(g, r);
 	}
 	free(vals);
 	json_decref(root);

@@ -145,15 +145,33 @@ json_t *gw_comment_json(const gw_req *r, const Hd__Comment *c)
 	return o;
 }
 
+/* A trigger's change carries its own via (Zendesk's rule events). */
+static json_t *event_via(json_t *o, const Hd__AuditEvent *e)
+{
+	if (o && e->via_rule_id)
+		json_object_set_new(
+			o, "via",
+			json_pack("{s:s, s:{s:s, s:{s:I, s:s}, s:{}}}",
+				  "channel", "rule", "source", "rel",
+				  e->via_rule_rel[0] ? e->via_rule_rel
+						     : "trigger",
+				  "from", "id", (json_int_t)e->via_rule_id,
+				  "title", e->via_rule_title, "to"));
+	return o;
+}
+
 static json_t *event_json(const Hd__AuditEvent *e)
 {
 	if (strcmp(e->type, "Comment") == 0)
-		return json_pack(
-			"{s:I, s:s, s:I, s:s, s:s, s:s, s:b, s:[]}", "id",
-			(json_int_t)e->comment_id, "type", "Comment",
-			"author_id", (json_int_t)e->author_id, "body", e->body,
-			"html_body", e->html_body, "plain_body", e->body,
-			"public", e->is_public, "attachments");
+		return event_via(
+			json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:b, s:[]}",
+				  "id", (json_int_t)e->comment_id, "type",
+				  "Comment", "author_id",
+				  (json_int_t)e->author_id, "body", e->body,
+				  "html_body", e->html_body, "plain_body",
+				  e->body, "public", e->is_public,
+				  "attachments"),
+			e);
 	json_t *v = json_loads(e->value_json, JSON_DECODE_ANY, NULL);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)e->id,
 			      "type", e->type, "field_name", e->field_name,
@@ -163,7 +181,7 @@ static json_t *event_json(const Hd__AuditEvent *e)
 				       NULL);
 		json_object_set_new(o, "previous_value", p ? p : json_null());
 	}
-	return o;
+	return event_via(o, e);
 }
 
 json_t *gw_audit_json(const gw_req *r, const Hd__Audit *a)

@@ -3,6 +3,7 @@
 #include "pw_pool.h"
 #include "live.h"
 #include "tickets.h"
+#include "trig_copy.h"
 #include "users.h"
 
 #include "hd/err.h"
@@ -25,6 +26,7 @@ static const char *const *const dbs[] = {meta_dbs,
 					 intake_addresses_dbs,
 					 intake_csat_dbs,
 					 intake_import_dbs,
+					 intake_trig_dbs,
 					 NULL};
 static const hd_rpc_route *const routes[] = {
 	intake_tickets_routes,
@@ -100,10 +102,19 @@ static const hd_cfg_opt opts[] = {
 };
 
 /* Shards other than 0 take field and form definitions from shard 0's
- * events (fields_events.c); shard 0 consumes nothing. */
-static const char *const sources[] = {"intake@0", NULL};
+ * events (fields_events.c; shard 0 skips itself); every shard takes the
+ * trigger definitions it evaluates from routing (trig_copy.c). */
+static const char *const sources[] = {"intake@0", "routing", NULL};
 
 static intake the_intake;
+
+/* One apply for both sources: each event goes to the copy it feeds. */
+static int apply_event(void *ctx, hd_txn *t, const Hd__Envelope *ev)
+{
+	if (strcmp(ev->source, "routing") == 0)
+		return intake_trig_apply(ctx, t, ev);
+	return intake_defs_apply(ctx, t, ev);
+}
 
 static int setup(hd_svc *svc, void *ctx)
 {
@@ -117,6 +128,10 @@ static int setup(hd_svc *svc, void *ctx)
 		rc = hd_store_dbi(in->store, "meta", &in->meta);
 	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
 		rc = modules[i].bind(in);
+	if (rc == HD_OK)
+		rc = intake_trig_bind(in);
+	svc->ready_check = intake_trig_ready;
+	svc->ready_arg = in;
 	if (rc == HD_OK && in->shard == INTAKE_DIRECTORY_SHARD)
 		rc = intake_bootstrap_admin(
 			in, hd_cfg_get(&svc->cfg, "HD_ADMIN_EMAIL"),
@@ -146,7 +161,7 @@ static const hd_svc_def def = {
 	.dbs = dbs,
 	.publishes = 1,
 	.consumes = sources,
-	.apply = intake_defs_apply,
+	.apply = apply_event,
 	.ctx = &the_intake,
 	.setup = setup,
 	.teardown = teardown,

@@ -109,6 +109,7 @@ typedef struct write_job {
 	const char *comment_type;  /* NULL: "Comment" (tk_write_txn callers) */
 	const char *comment_data;  /* JSON text of Comment.data_json, or NULL */
 	const tk_write_hook *hook; /* a channel's own records, or NULL */
+	tk_trig_run trig;          /* the triggers that fired in this write */
 } write_job;
 
 static int idem_key(write_job *j, uint8_t *key, size_t *klen)
@@ -268,7 +269,8 @@ static void free_attachments(Hd__Comment *c)
 	free(c->attachments);
 }
 
-static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
+static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now,
+			  bool emit)
 {
 	Hd__Comment c = HD__COMMENT__INIT;
 	int rc = tk_child_id(t, j->in, &c.id);
@@ -303,10 +305,39 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now)
 		hd_txn_fail(t, rc);
 	/* The first comment travels inside ticket.created (as description);
 	 * consumers count one event per new ticket. */
-	if (j->wr->id != 0)
+	if (j->wr->id != 0 || emit)
 		hd_txn_emit_pb(t, "comment.created", &c, j->req->trace_id);
 	free_attachments(&c);
 	return t->rc;
+}
+
+/* The comment the triggers added: the audit's second comment, with the
+ * first writing trigger's via; published even on create (the description
+ * travels inside ticket.created, this one does not). */
+static int record_rule_comment(hd_txn *t, write_job *j, Hd__Audit *au,
+			       int64_t now)
+{
+	tk_change user = j->ch, *cm = &j->trig.cm;
+	j->ch.comment_body = cm->comment_body;
+	j->ch.comment_html = cm->comment_html;
+	j->ch.comment_public = cm->comment_public;
+	j->ch.comment_author = cm->comment_author;
+	j->ch.uploads = NULL;
+	int rc = record_comment(t, j, au, now, true);
+	Hd__AuditEvent *e = j->ch.nev ? j->ch.ev[j->ch.nev - 1] : NULL;
+	if (!rc && e && j->trig.comment_rule) {
+		e->via_rule_id = j->trig.comment_rule->id;
+		rc = hd_pb_set_string(&e->via_rule_title,
+				      j->trig.comment_rule->title);
+		if (!rc)
+			rc = hd_pb_set_string(&e->via_rule_rel, "trigger");
+	}
+	j->ch.comment_body = user.comment_body;
+	j->ch.comment_html = user.comment_html;
+	j->ch.comment_public = user.comment_public;
+	j->ch.comment_author = user.comment_author;
+	j->ch.uploads = user.uploads;
+	return rc ? hd_txn_fail(t, rc) : t->rc;
 }
 
 static int record_audit(hd_txn *t, write_job *j, int64_t now)
@@ -332,7 +363,10 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 		rc = tk_rule_author(t, j->in, &j->req->principal, &j->ch);
 	if (rc)
 		return hd_txn_fail(t, rc);
-	if (j->ch.comment_body && (rc = record_comment(t, j, au, now)))
+	if (j->ch.comment_body && (rc = record_comment(t, j, au, now, false)))
+		return rc;
+	if (j->trig.cm.comment_body &&
+	    (rc = record_rule_comment(t, j, au, now)))
 		return rc;
 	au->events = j->ch.ev; /* moved: the audit owns the events now */
 	au->n_events = j->ch.nev;
@@ -412,6 +446,17 @@ static int new_ticket(hd_txn *t, write_job *j)
 	return rc;
 }
 
+/* Every create and update runs the triggers; deleting and restoring do
+ * not. Imports fire nothing (Zendesk's ticket import API): the import path
+ * (import.c on main, Ticket.by_import) stores tickets without this write
+ * job; a write that carries an import flag through here must return false
+ * for it. */
+static bool fires_triggers(const write_job *j)
+{
+	const char *a = j->wr->action;
+	return strcmp(a, "delete") != 0 && strcmp(a, "restore") != 0;
+}
+
 static int write_job_run(hd_txn *t, void *arg)
 {
 	write_job *j = arg;
@@ -443,6 +488,9 @@ static int write_job_run(hd_txn *t, void *arg)
 		j->tk->updated_stamp++;
 		rc = tk_note_updater(j->tk, &j->req->principal, j->wr, j->obj,
 				     creating);
+		if (!rc && fires_triggers(j))
+			rc = tk_trig_eval(t, j->in, &j->req->principal, &j->tk,
+					  before, creating, &j->ch, &j->trig);
 		if (!rc)
 			rc = record_audit(t, j, now);
 	}
@@ -460,6 +508,8 @@ static int write_job_run(hd_txn *t, void *arg)
 				    : j->tk->deleted ? "ticket.deleted"
 						     : "ticket.updated",
 				    j->tk, j->req->trace_id);
+	if (!rc && j->trig.nfired)
+		rc = tk_trig_notify(t, &j->trig, j->tk, j->req->trace_id);
 	if (!rc && j->hook)
 		rc = j->hook->post(t, j->tk, j->audit, j->hook->arg);
 out:
@@ -491,6 +541,7 @@ int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 		hd__ticket__free_unpacked(j.tk, NULL);
 	hd__audit__free_unpacked(j.audit, NULL);
 	tk_change_release(&j.ch);
+	tk_trig_release(&j.trig);
 	json_decref(j.obj);
 	return rc;
 }
@@ -503,6 +554,37 @@ static int reply_write(write_job *j, hd_rpc_rep *rep)
 	wr.unpermitted = j->ch.unpermitted;
 	wr.n_unpermitted = j->ch.nunpermitted;
 	return hd_pb_pack(&rep->payload, &wr);
+}
+
+/* action "preview" (macros' apply): the same write job inside a nested
+ * transaction that is then undone — the reply is the ticket and audit the
+ * real update would store, triggers included; nothing is kept or
+ * published, so a preview can never differ from the real update. */
+typedef struct preview_run {
+	write_job *j;
+	int done; /* the write job succeeded; its changes are to be undone */
+} preview_run;
+
+static int preview_inner(hd_txn *t, void *arg)
+{
+	preview_run *p = arg;
+	int rc = write_job_run(t, p->j);
+	if (rc)
+		return rc;
+	p->done = 1;
+	return HD_E_CONFLICT; /* undo: a preview keeps nothing */
+}
+
+static int preview_job(hd_txn *t, void *arg)
+{
+	preview_run p = {arg, 0};
+	int rc = hd_txn_nested(t, preview_inner, &p);
+	return p.done ? HD_OK : rc;
+}
+
+static bool previewing(const write_job *j)
+{
+	return strcmp(j->wr->action, "preview") == 0;
 }
 
 static int intake_tickets_write(void *ctx, const hd_rpc_req *req,
@@ -522,9 +604,19 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 			  (void **)&j.wr))
 		return HD_E_DECODE;
 	j.obj = json_loads(j.wr->json[0] ? j.wr->json : "{}", 0, NULL);
-	int rc = j.obj ? hd_store_write(j.in->store, write_job_run, &j)
-		       : hd_rpc_fail(rep, HD_E_INVALID, "ticket",
-				     "ticket: is not JSON");
+	if (previewing(&j) &&
+	    (!j.wr->id || !intake_is_staff(&req->principal) || hook)) {
+		hd__ticket_write_request__free_unpacked(j.wr, NULL);
+		json_decref(j.obj);
+		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
+				   "a preview is an agent's, of a stored "
+				   "ticket");
+	}
+	int rc = !j.obj ? hd_rpc_fail(rep, HD_E_INVALID, "ticket",
+				      "ticket: is not JSON")
+		 : previewing(&j)
+			 ? hd_store_write(j.in->store, preview_job, &j)
+			 : hd_store_write(j.in->store, write_job_run, &j);
 	if (!rc)
 		rc = reply_write(&j, rep);
 	else if (!rep->message[0])
@@ -533,6 +625,7 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd__ticket__free_unpacked(j.tk, NULL);
 	hd__audit__free_unpacked(j.audit, NULL);
 	tk_change_release(&j.ch);
+	tk_trig_release(&j.trig);
 	json_decref(j.obj);
 	hd__ticket_write_request__free_unpacked(j.wr, NULL);
 	return rc;

@@ -5,6 +5,7 @@
 #define INTAKE_TICKETS_H
 
 #include "intake.h"
+#include "rule.pb-c.h"
 
 #include <jansson.h>
 
@@ -164,5 +165,29 @@ int tk_rule_author(hd_txn *t, intake *in, const hd_principal *who,
 int tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
 		    const Hd__TicketWriteRequest *wr, const json_t *obj,
 		    bool creating);
+
+/* tickets_trig.c: Zendesk's trigger cycle inside the write job, on *tk as
+ * the update has left it (after tk_note_updater; before: the stored ticket,
+ * NULL on create). Each firing's changes go into *tk and its events into
+ * ch (with the rule's via); a comment the rules add is kept in run->cm
+ * (recorded as the audit's second comment). *tk may be replaced (a refused
+ * firing is undone). Free run with tk_trig_release. */
+typedef struct tk_trig_run {
+	Hd__Rule **rules; /* this shard's active triggers, in order */
+	size_t n;
+	size_t *order; /* which fired, in firing order */
+	bool *fired;
+	size_t nfired;
+	tk_change cm;                 /* the rules' comment, or none */
+	const Hd__Rule *comment_rule; /* the first trigger that wrote it */
+} tk_trig_run;
+int tk_trig_eval(hd_txn *t, intake *in, const hd_principal *who,
+		 Hd__Ticket **tk, const Hd__Ticket *before, bool creating,
+		 tk_change *ch, tk_trig_run *run);
+/* The fired triggers' notification actions as rule.notification events,
+ * after the ticket event (so consumers know the ticket). */
+int tk_trig_notify(hd_txn *t, const tk_trig_run *run, Hd__Ticket *tk,
+		   const char *trace);
+void tk_trig_release(tk_trig_run *run);
 
 #endif

@@ -44,10 +44,21 @@ char *tk_html_from_text(const char *text)
 	return detach_or_empty(&b);
 }
 
+#define ZD_OPEN  "<div class=\"zd-comment\" dir=\"auto\">"
+#define ZD_CLOSE "</div>"
+
 char *tk_html_sanitize(const char *html, char **plain)
 {
 	hd_buf b, p;
 	size_t n = strlen(html);
+	/* html this writer made (a client echoing a comment or a macro
+	 * preview back) is not wrapped a second time */
+	if (n >= strlen(ZD_OPEN) + strlen(ZD_CLOSE) &&
+	    !strncmp(html, ZD_OPEN, strlen(ZD_OPEN)) &&
+	    !strcmp(html + n - strlen(ZD_CLOSE), ZD_CLOSE)) {
+		html += strlen(ZD_OPEN);
+		n -= strlen(ZD_OPEN) + strlen(ZD_CLOSE);
+	}
 	hd_buf_init(&b, MAX_HTML_BYTES * 6);
 	hd_buf_init(&p, MAX_HTML_BYTES);
 	hd_buf_puts(&b, "<div class=\"zd-comment\" dir=\"auto\">");

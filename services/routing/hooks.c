@@ -7,7 +7,6 @@
 
 /* clang-format off */
 const routing_event_hook routing_event_hooks[] = {
-	rt_trig_comment,
 	rt_locale_event,
 	routing_sla_event_hook,
 	as_event_hook,
@@ -16,7 +15,6 @@ const routing_event_hook routing_event_hooks[] = {
 
 const routing_ticket_hook routing_ticket_hooks[] = {
 	rt_times_ticket,
-	rt_trig_ticket,
 	routing_sla_ticket_hook,
 	as_ticket_hook,
 	routing_vidx_ticket,

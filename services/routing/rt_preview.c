@@ -182,7 +182,7 @@ static json_t *changes_of(const Hd__Rule *rule, const snap *b, const rt_work *w)
 	return out;
 }
 
-static int on_fire(void *arg, size_t i, bool after, const rt_work *w)
+static int on_fire(void *arg, size_t i, bool after, rt_work *w)
 {
 	preview *p = arg;
 	const Hd__Rule *rule = p->c.rules[i];

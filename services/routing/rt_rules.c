@@ -63,6 +63,22 @@ static int rule_put(hd_txn *t, Hd__Rule *r)
 	return hd_txn_put_pb_id(t, rtdb.rules, r->id, r);
 }
 
+/* Triggers reach every intake shard as events (intake evaluates them inside
+ * its ticket write; routing stays their one owner: it validates and orders
+ * them). Automations run here and are not published. */
+static int trig_emit(hd_txn *t, const char *type, const Hd__Rule *r)
+{
+	if (strcmp(r->kind, "trigger") != 0)
+		return HD_OK;
+	if (strcmp(type, "trigger.deleted") == 0) {
+		Hd__RuleRef ref = HD__RULE_REF__INIT;
+		ref.kind = r->kind;
+		ref.id = r->id;
+		return hd_txn_emit_pb(t, type, &ref, NULL);
+	}
+	return hd_txn_emit_pb(t, type, r, NULL);
+}
+
 typedef struct kind_filter {
 	const char *kind;
 	bool active_only;
@@ -162,7 +178,8 @@ static int save_write(hd_txn *t, void *arg)
 	if (!rc && j->del) {
 		uint8_t key[8];
 		hd_key_u64(key, sr->id);
-		return hd_txn_del(t, rtdb.rules, key, 8);
+		rc = hd_txn_del(t, rtdb.rules, key, 8);
+		return rc ? rc : trig_emit(t, "trigger.deleted", j->rule);
 	}
 	if (!rc)
 		rc = rt_rule_from_json(j->obj, j->rule, creating, j->rep);
@@ -173,7 +190,11 @@ static int save_write(hd_txn *t, void *arg)
 	j->rule->updated_at = hd_now_ms();
 	if (creating)
 		j->rule->created_at = j->rule->updated_at;
-	return rule_put(t, j->rule);
+	rc = rule_put(t, j->rule);
+	return rc ? rc
+		  : trig_emit(t,
+			      creating ? "trigger.created" : "trigger.updated",
+			      j->rule);
 }
 
 static int rules_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -312,6 +333,12 @@ static int reorder_write(hd_txn *t, void *arg)
 				 "trigger_ids: unknown or repeated id");
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = rule_put(t, rules[i]);
+	if (!rc && !strcmp(j->ro->kind, "trigger")) {
+		Hd__RuleList l = HD__RULE_LIST__INIT;
+		l.rules = rules;
+		l.n_rules = n;
+		rc = hd_txn_emit_pb(t, "trigger.reordered", &l, NULL);
+	}
 	free_rules(rules, n);
 	return rc ? rc : t->rc;
 }
@@ -374,7 +401,26 @@ static int defaults_write(hd_txn *t, void *arg)
 	return rc ? rc : t->rc;
 }
 
+/* Once per store: publish the triggers saved before they were published,
+ * so intake's copies start complete (trigger.reordered carries them all). */
+static int backfill_write(hd_txn *t, void *arg)
+{
+	routing *r = arg;
+	uint64_t n = 0;
+	int rc = hd_txn_add_u64(t, r->meta, "rt_trig_published", 1, &n);
+	if (rc || n != 1)
+		return rc;
+	kind_filter f = {"trigger", false, NULL};
+	Hd__RuleList l = HD__RULE_LIST__INIT;
+	rc = collect(t, &f, &l.rules, &l.n_rules);
+	if (!rc)
+		rc = hd_txn_emit_pb(t, "trigger.reordered", &l, NULL);
+	free_rules(l.rules, l.n_rules);
+	return rc ? rc : t->rc;
+}
+
 int rt_defaults(routing *r)
 {
-	return hd_store_write(r->store, defaults_write, r);
+	int rc = hd_store_write(r->store, defaults_write, r);
+	return rc ? rc : hd_store_write(r->store, backfill_write, r);
 }

@@ -17,7 +17,7 @@
 #define ROUTING_RT_RULES_H
 
 #include "common.pb-c.h"
-#include "rt_cond.h"
+#include "../rules/rules.h"
 #include "routing.h"
 
 #include <jansson.h>
@@ -46,58 +46,12 @@ int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n);
 int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating, hd_rpc_rep *rep);
 /* Replace *field with a malloc'd copy of v (NULL → ""). */
 
-/* rt_act.c: what a firing rule does. */
-typedef struct rt_work {
-	Hd__Ticket *tk;    /* working copy the actions change */
-	json_t *cmd;       /* the ticket object the command will carry */
-	json_t *comment;   /* {"body"|"html_body","public"} or NULL */
-	const rt_facts *f; /* updater (current_user) */
-	hd_txn *emit;      /* notifications go here; NULL: a dry run */
-	const char *trace;
-} rt_work;
-/* NULL when field/value is an action a rule may hold, else why not. */
-const char *rt_act_invalid(const char *field, const json_t *value);
-/* For the rule builder: every action field as [{subject, group, type
- * (list | id | tags | text | textarea | notification | webhook), values}]
- * (new reference); custom fields are added by the caller. */
-json_t *rt_act_definitions(void);
-/* Apply r's actions to w (tickets fields, command, notifications). */
-int rt_act_apply(const Hd__Rule *r, rt_work *w);
-/* Finish the command: tags when they changed from orig, the comment
- * (authored by the assignee when there is one). Returns the JSON text
- * (malloc'd) or NULL when there is nothing to send. */
-char *rt_act_command(rt_work *w, const Hd__Ticket *orig);
-/* A deep copy of tk through the wire format (LMDB values may move once
- * the transaction writes, so copies are made from decoded tickets); NULL
- * when out of memory. Free with hd__ticket__free_unpacked. */
-Hd__Ticket *rt_ticket_copy(const Hd__Ticket *tk);
-/* {"channel":"rule","source":{"rel":kind,"from":{"id","title"}}}. */
-char *rt_via_json(const Hd__Rule *r);
-
 /* rt_locale.c: users' locales (event hook) and the lookup. */
 #define RT_LOCALE_MAX 24
 int rt_locale_event(routing *r, hd_txn *t, const Hd__Envelope *ev);
 /* The user's locale copied into out, or NULL when unknown. */
 const char *rt_locale_of(hd_txn *t, uint64_t user, char out[RT_LOCALE_MAX]);
 
-/* rt_trig.c: one trigger cycle (Zendesk's): rules are the active triggers
- * in position order; fired[] and order[] (n each, zeroed by the caller)
- * receive which fired and in what order. on_fire (may be NULL) sees each
- * firing before (after=false) and after (after=true) its actions; a
- * non-zero return stops the cycle with that error. loop: a fired trigger
- * would still change the final ticket (the cycle was cut off there). */
-typedef struct rt_cycle {
-	Hd__Rule **rules;
-	size_t n;
-	size_t *order;
-	size_t nfired;
-	bool *fired;
-	bool loop;
-	size_t loop_at; /* the rule that would change it again */
-	int (*on_fire)(void *arg, size_t rule, bool after, const rt_work *w);
-	void *arg;
-} rt_cycle;
-int rt_trig_cycle(rt_cycle *c, rt_work *w, rt_facts *f);
 /* The facts of the update that made after (before: the copy before it,
  * NULL on create; cm: its comment or NULL), read from work, the working
  * copy the actions change. The facts borrow *via (json_decref it after
@@ -113,9 +67,6 @@ int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int rt_preview(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* rt_trig.c / rt_auto.c: hooks (see hooks.h). */
-int rt_trig_comment(routing *r, hd_txn *t, const Hd__Envelope *ev);
-int rt_trig_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
-		   const Hd__Ticket *before, const Hd__Ticket *after);
 int rt_times_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 		    const Hd__Ticket *before, const Hd__Ticket *after);
 int rt_auto_tick(routing *r, hd_txn *t, int64_t now_ms);

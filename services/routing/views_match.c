@@ -1,6 +1,7 @@
 /* View conditions (API.md §7): which fields and operators a view may use,
  * and whether a ticket satisfies them for a given caller. Pure functions. */
 #include "routing.h"
+#include "../rules/rt_cond.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -31,10 +32,6 @@ static const cond_field fields[] = {
 	{NULL, 0, false},
 };
 
-static const char *const statuses[] = {"new",    "open",   "pending", "hold",
-				       "solved", "closed", NULL};
-static const char *const priorities[] = {"",     "low",    "normal",
-					 "high", "urgent", NULL};
 static const char *const types[] = {"",         "problem", "incident",
 				    "question", "task",    NULL};
 
@@ -48,12 +45,12 @@ static int rank(const char *const *list, const char *s)
 
 int routing_status_rank(const char *s)
 {
-	return rank(statuses, s);
+	return rules_status_rank(s);
 }
 
 int routing_priority_rank(const char *s)
 {
-	return rank(priorities, s);
+	return rules_priority_rank(s);
 }
 
 static const cond_field *lookup(const char *name, uint64_t *custom)

@@ -49,5 +49,8 @@ def audits(c, tid):
 
 
 def rule_events(s, ctx):
-    """rule.notification events in routing's outbox, via events.since."""
-    return payloads(ctx, s, "routing-0", lambda t: t == "rule.notification")
+    """rule.notification events via events.since: triggers' from intake's
+    outbox (they fire inside the ticket write), automations' from
+    routing's."""
+    want = lambda t: t == "rule.notification"
+    return payloads(ctx, s, "intake-0", want) + payloads(ctx, s, "routing-0", want)

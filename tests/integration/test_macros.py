@@ -5,6 +5,7 @@ proposing a macro from a solved ticket's reply."""
 from urllib.parse import quote
 
 from harness import Suite, basic, create_ticket
+from test_fields import new_field
 
 SERVICES = ["intake", "knowledge", "gateway"]
 MACROS = "/api/v2/macros"
@@ -132,16 +133,27 @@ def test_macro_apply_renders_and_saves_nothing(ctx):
         assert ch["tags"] == ["배송", "vip"] and "subject" not in ch
         assert ch["comment"]["body"] == "님, 안녕하세요. # () 건은 김지은가 처리합니다. 상태: pending — 김지은"
         # html templates escape inserted values; unknown placeholders are empty
+        f77 = new_field(c, type="text", title="주문번호")["id"]
         h = new_macro(c, title="html", actions=[
             {"field": "comment_value_html", "value": "<p>{{ticket.title}} {{ticket.nope.name}}</p>"},
-            {"field": "set_tags", "value": ["a", "b"]}, {"field": "custom_fields_77", "value": "x"}])
+            {"field": "set_tags", "value": ["a", "b"]}, {"field": f"custom_fields_{f77}", "value": "x"}])
         t2 = create_ticket(c, subject="<b>굵게</b> & 기호", body="x").json["ticket"]
+        # The preview runs the real update (intake's write job, undone): a
+        # field that is not a ticket field is refused exactly as the update
+        # would refuse it.
+        bad = new_macro(c, title="no field", actions=[{"field": "custom_fields_77", "value": "x"}])
+        pr = a.request("GET", f"/api/v2/tickets/{t2['id']}/macros/{bad['id']}/apply")
+        real = a.request("PUT", f"/api/v2/tickets/{t2['id']}", {"ticket": {"custom_fields": [{"id": 77, "value": "x"}]}})
+        assert pr.status == real.status == 422 and pr.json == real.json, (pr, real)
         r = a.request("GET", f"/api/v2/tickets/{t2['id']}/macros/{h['id']}/apply").json["result"]["ticket"]
-        assert r["comment"]["html_body"] == "<p>&lt;b&gt;굵게&lt;/b&gt; &amp; 기호 </p>"
-        assert r["comment"]["body"] == "&lt;b&gt;굵게&lt;/b&gt; &amp; 기호 "
+        # the comment as the update stores it (intake's sanitized HTML and
+        # its text), not a second rendering
+        assert r["comment"]["html_body"] == (
+            '<div class="zd-comment" dir="auto"><p>&lt;b&gt;굵게&lt;/b&gt; &amp; 기호 </p></div>'), r["comment"]
+        assert r["comment"]["body"] == "<b>굵게</b> & 기호", r["comment"]
         assert r["comment"]["public"] is True
         assert r["tags"] == ["a", "b"]
-        assert {"id": 77, "value": "x"} in r["custom_fields"]
+        assert {"id": f77, "value": "x"} in r["custom_fields"]
         # a ticket without an assignee: the assignee renders empty
         n = new_macro(c, title="who", actions=[{"field": "comment_value",
                                                   "value": "담당: [{{ticket.assignee.name}}] {{ticket.requester.first_name}}"}])

@@ -63,7 +63,10 @@ def test_consumers_apply_each_ticket_once(ctx):
             assert create_ticket(c, subject=f"t{i}").status == 201
         bus = s.wait_converged(30)
         assert bus["sources"][0]["latest_seq"] == 26  # the admin's user.created + 25
-        assert [x["service"] for x in bus["consumers"]] == ["routing", "knowledge", "notifications", "metrics"]
+        assert [x["service"] for x in bus["consumers"]] == ["routing", "knowledge", "notifications", "metrics",
+                                                            "intake"]
+        # each intake shard consumes routing: its copy of the triggers
+        assert [(c["source"], c["failed"]) for c in bus["consumers"][4]["cursors"]] == [("routing", False)], bus
         assert s.metric("metrics-0", "hd_tickets_created_total") == 25
         assert s.metric("routing-0", "hd_routing_unassigned_tickets") == 25
         assert s.metric("notifications-0", 'hd_bus_cursor_seq{source="intake",shard="0"}') == 26

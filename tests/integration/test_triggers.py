@@ -1,8 +1,8 @@
-"""Triggers (API.md §7): CRUD over /api/v2/triggers, and the cycle routing
-runs on every ticket create/update — every condition field and operator,
-every action, the restart after a firing, once per update, loops cut off,
-notifications (rule.notification, read back over events.since) and the
-audit's via rule."""
+"""Triggers (API.md §7): CRUD over /api/v2/triggers, and the cycle intake
+runs inside every ticket create/update (Zendesk's behaviour: one audit, the
+rule's changes in it as events with via rule) — every condition field and
+operator, every action, the restart after a firing, once per update, loops
+cut off, notifications (rule.notification, read back over events.since)."""
 from urllib.parse import quote
 
 from harness import Suite, create_ticket
@@ -10,6 +10,18 @@ from rules_helpers import (TRIGGERS, FAST_TICK, cond, new_rule, ticket, wait_for
                            rule_events)
 from test_fields import new_field
 from test_tickets_api import end_user
+
+
+def rule_changes(audit):
+    """The events of one audit a trigger made: (rule id, title, type, field)."""
+    out = []
+    for e in audit["events"]:
+        via = e.get("via")
+        if via:
+            assert via["channel"] == "rule" and via["source"]["rel"] == "trigger", e
+            f = via["source"]["from"]
+            out.append((f["id"], f["title"], e["type"], e.get("field_name")))
+    return out
 
 
 def fired_by_title(s, ctx, tid, seen):
@@ -187,8 +199,15 @@ def test_trigger_actions(ctx):
         comments = c.request("GET", f"/api/v2/tickets/{tid}/comments").json["comments"]
         assert len(comments) == 2 and comments[1]["body"] == "자동 응답입니다", comments
         assert comments[1]["public"] is False and comments[1]["author_id"] == me, comments
-        via = audits(c, tid)[-1]["via"]
-        assert via["channel"] == "rule" and via["source"]["from"] == {"id": act["id"], "title": "모든 액션"}, via
+        # One audit: the create's own events, then the rule's, each with via rule.
+        aus = audits(c, tid)
+        assert len(aus) == 1, aus
+        assert aus[0]["via"]["channel"] == "api", aus[0]
+        made = rule_changes(aus[0])
+        assert {x[:2] for x in made} == {(act["id"], "모든 액션")}, made
+        assert {x[3] for x in made if x[2] == "Change"} >= {"status", "priority", "type", "group_id", "assignee_id",
+                                                             "tags", "subject"}, made
+        assert "Comment" in [x[2] for x in made], made
         evs = [e for e in rule_events(s, ctx) if e["ticket_id"] == tid]
         got = sorted((e["target_kind"], e["target_id"], e["target_role"], e["subject"], e["body"]) for e in evs)
         assert got == sorted([
@@ -206,7 +225,8 @@ def test_trigger_actions(ctx):
         assert len(hc) == 2 and hc[1]["author_id"] == me and hc[1]["public"] is True, hc
         # comment_value_html wins over comment_value in the same run.
         assert "<b>굵게</b>" in hc[1]["html_body"] and hc[1]["body"].strip() == "굵게 안내", hc
-        assert audits(c, hid)[-1]["via"]["source"]["from"]["id"] == html["id"]
+        haus = audits(c, hid)
+        assert len(haus) == 1 and [x[:3] for x in rule_changes(haus[0])] == [(html["id"], "HTML 댓글", "Comment")], haus
 
 
 def test_cycle_restart_once_per_update_and_no_refire(ctx):
@@ -230,18 +250,19 @@ def test_cycle_restart_once_per_update_and_no_refire(ctx):
         tk = ticket(c, tid)
         assert tk["priority"] == "urgent" and "b_fired" in tk["tags"], tk
         evs = [e["body"] for e in rule_events(s, ctx) if e["ticket_id"] == tid]
-        assert sorted(evs) == ["A", "B", "once"], evs
-        rules = audits(c, tid)[-1]["via"]["source"]["rules"]
-        assert [r["id"] for r in rules] == [a["id"], b["id"], once["id"]], rules
-        # The rule's own update (via trigger) does not run the triggers again.
-        assert len(audits(c, tid)) == 2
+        assert evs == ["A", "B", "once"], evs  # firing order
+        aus = audits(c, tid)
+        made = rule_changes(aus[0])
+        assert made == [(a["id"], "A 긴급", "Change", "priority"), (b["id"], "B 긴급 태그", "Change", "tags")], made
+        # The triggers ran inside the create: one audit, no second write.
+        assert len(aus) == 1, aus
         # A later update by an agent does: B still matches (urgent) and
         # fires again; A (Create only) does not.
         assert c.request("PUT", f"/api/v2/tickets/{tid}", {"ticket": {"type": "question"}}).status == 200
         settle(s)
         evs = [e["body"] for e in rule_events(s, ctx) if e["ticket_id"] == tid]
         assert sorted(evs) == ["A", "B", "B", "once", "once"], evs
-        assert s.metric("routing-0", "hd_routing_trigger_firings_total") == 5
+        assert s.metric("intake-0", "hd_intake_trigger_firings_total") == 5
 
 
 def test_trigger_loop_is_cut_off(ctx):
@@ -255,12 +276,12 @@ def test_trigger_loop_is_cut_off(ctx):
                  actions=[{"field": "current_tags", "value": "y"}, {"field": "remove_tags", "value": "x"}])
         tid = create_ticket(c, subject="루프 시험", body="본문").json["ticket"]["id"]
         settle(s)
-        wait_for(lambda: s.metric("routing-0", "hd_routing_trigger_loops_total") == 1, what="loop counted")
-        assert "routing.trigger_loop" in "".join(s.log_tail("routing-0", 200))
+        wait_for(lambda: s.metric("intake-0", "hd_intake_trigger_loops_total") == 1, what="loop counted")
+        assert "intake.trigger_loop" in "".join(s.log_tail("intake-0", 200))
         tk = ticket(c, tid)
         assert tk["tags"] == ["y"], tk  # one consistent result: A then B
         n = len(audits(c, tid))
-        assert n == 2, audits(c, tid)
+        assert n == 1, audits(c, tid)
         settle(s)
         assert len(audits(c, tid)) == n and ticket(c, tid)["tags"] == ["y"]
 

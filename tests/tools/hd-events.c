@@ -7,6 +7,7 @@
 #include "alerts.pb-c.h"
 #include "channels.pb-c.h"
 #include "common.pb-c.h"
+#include "rule.pb-c.h"
 #include "hd/cfg.h"
 #include "hd/cluster_key.h"
 #include "hd/err.h"
@@ -41,6 +42,10 @@ static const struct {
 	{"kb.deflection", &hd__kb_deflection__descriptor},
 	{"presence.changed", &hd__presence_changed__descriptor},
 	{"call.recorded", &hd__call_record__descriptor},
+	{"trigger.created", &hd__rule__descriptor},
+	{"trigger.updated", &hd__rule__descriptor},
+	{"trigger.deleted", &hd__rule_ref__descriptor},
+	{"trigger.reordered", &hd__rule_list__descriptor},
 };
 
 static const ProtobufCMessageDescriptor *payload_desc(const char *type)

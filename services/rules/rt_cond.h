@@ -2,8 +2,8 @@
  * may hold, and whether the facts of one update (triggers) or one moment
  * (automations) satisfy them. Pure functions over decoded messages; no
  * store, no clock, thread-safe. */
-#ifndef ROUTING_RT_COND_H
-#define ROUTING_RT_COND_H
+#ifndef RULES_RT_COND_H
+#define RULES_RT_COND_H
 
 #include "rule.pb-c.h"
 #include "ticket.pb-c.h"
@@ -52,5 +52,9 @@ json_t *rt_cond_custom_operators(bool automation);
 /* Zendesk's numeric via id of a channel (web 0, email 4, api 5, rule 8,
  * chat 29, voice 34 …); -1 when it has none. */
 int rt_via_id(const char *channel);
+/* Rank of a status (new 0 … closed 5) and a priority ("" 0 … urgent 4);
+ * -1 when it is none (rules_rank.c; views sort by them too). */
+int rules_status_rank(const char *s);
+int rules_priority_rank(const char *s);
 
 #endif

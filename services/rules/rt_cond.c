@@ -2,7 +2,6 @@
  * one value of the ticket (or of the update) as text and compares it; the
  * change operators compare the same value before and after the update. */
 #include "rt_cond.h"
-#include "routing.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -186,9 +185,9 @@ static bool value_ok(const rt_field *f, const char *v)
 	case RK_UPDATE_TYPE:
 		return !strcmp(v, "Create") || !strcmp(v, "Change");
 	case RK_STATUS:
-		return v[0] && routing_status_rank(v) >= 0;
+		return v[0] && rules_status_rank(v) >= 0;
 	case RK_PRIORITY:
-		return routing_priority_rank(v) >= 0;
+		return rules_priority_rank(v) >= 0;
 	case RK_TYPE:
 		return in_list(rt_types, v) >= 0;
 	case RK_ID:
@@ -474,8 +473,8 @@ static bool compare_ord(unsigned o, int64_t have, int64_t want)
 
 static int ordinal_rank(const rt_field *f, const char *v)
 {
-	return f->kind == RK_STATUS ? routing_status_rank(v)
-				    : routing_priority_rank(v);
+	return f->kind == RK_STATUS ? rules_status_rank(v)
+				    : rules_priority_rank(v);
 }
 
 static bool change_match(const rt_field *f, uint64_t custom, unsigned o,

@@ -3,7 +3,7 @@
  * see it) and the command that will carry the net change to intake;
  * notification actions publish rule.notification in the same
  * transaction. */
-#include "rt_rules.h"
+#include "rules.h"
 
 #include "alerts.pb-c.h"
 #include "hd/cfg.h"
@@ -414,6 +414,22 @@ int rt_act_apply(const Hd__Rule *r, rt_work *w)
 	return rc;
 }
 
+int rt_act_notify(const Hd__Rule *r, rt_work *w)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; i < r->n_actions && !rc; i++) {
+		const char *f = r->actions[i]->field;
+		if (strncmp(f, "notification_", 13) != 0)
+			continue;
+		json_t *v = json_loads(r->actions[i]->value_json,
+				       JSON_DECODE_ANY, NULL);
+		if (v && !rt_act_invalid(f, v))
+			rc = notify(w, r, f + 13, v);
+		json_decref(v);
+	}
+	return rc;
+}
+
 static bool same_tags(const Hd__Ticket *a, const Hd__Ticket *b)
 {
 	if (a->n_tags != b->n_tags)
@@ -424,7 +440,7 @@ static bool same_tags(const Hd__Ticket *a, const Hd__Ticket *b)
 	return true;
 }
 
-char *rt_act_command(rt_work *w, const Hd__Ticket *orig)
+json_t *rt_act_command_json(rt_work *w, const Hd__Ticket *orig)
 {
 	if (!same_tags(w->tk, orig)) {
 		json_t *tags = json_array();
@@ -445,9 +461,15 @@ char *rt_act_command(rt_work *w, const Hd__Ticket *orig)
 		    json_object_get(w->comment, "html_body"))
 			json_object_set(w->cmd, "comment", w->comment);
 	}
-	if (json_object_size(w->cmd) == 0)
-		return NULL;
-	return json_dumps(w->cmd, JSON_COMPACT);
+	return json_object_size(w->cmd) ? json_incref(w->cmd) : NULL;
+}
+
+char *rt_act_command(rt_work *w, const Hd__Ticket *orig)
+{
+	json_t *cmd = rt_act_command_json(w, orig);
+	char *text = cmd ? json_dumps(cmd, JSON_COMPACT) : NULL;
+	json_decref(cmd);
+	return text;
 }
 
 char *rt_via_json(const Hd__Rule *r)

@@ -1,0 +1,137 @@
+/* intake's event-sourced copy of routing's triggers (see trig_copy.h). */
+#include "trig_copy.h"
+
+#include "common.pb-c.h"
+#include "hd/err.h"
+#include "hd/log.h"
+#include "hd/clock.h"
+#include "../rules/rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const intake_trig_dbs[] = {"tk_triggers", NULL};
+static MDB_dbi trig_dbi;
+
+int intake_trig_bind(intake *in)
+{
+	return hd_store_dbi(in->store, "tk_triggers", &trig_dbi);
+}
+
+static int put_rule(hd_txn *t, const Hd__Rule *r)
+{
+	if (strcmp(r->kind, "trigger") != 0)
+		return HD_OK;
+	return hd_txn_put_pb_id(t, trig_dbi, r->id, r);
+}
+
+static int clear(hd_txn *t)
+{
+	return hd_err_from_mdb(mdb_drop(t->txn, trig_dbi, 0));
+}
+
+int intake_trig_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
+{
+	(void)ctx;
+	const char *type = ev->type;
+	if (strncmp(type, "trigger.", 8) != 0)
+		return HD_OK;
+	const uint8_t *p = ev->payload.data;
+	size_t len = ev->payload.len;
+	int rc = HD_OK;
+	if (!strcmp(type, "trigger.deleted")) {
+		Hd__RuleRef *ref = hd__rule_ref__unpack(NULL, len, p);
+		if (!ref)
+			return HD_E_DECODE;
+		uint8_t key[8];
+		hd_key_u64(key, ref->id);
+		rc = hd_txn_del(t, trig_dbi, key, 8);
+		hd__rule_ref__free_unpacked(ref, NULL);
+		return rc == HD_E_NOTFOUND ? HD_OK : rc;
+	}
+	if (!strcmp(type, "trigger.reordered")) {
+		/* the whole list, in its new order: it replaces the copy */
+		Hd__RuleList *l = hd__rule_list__unpack(NULL, len, p);
+		if (!l)
+			return HD_E_DECODE;
+		rc = clear(t);
+		for (size_t i = 0; i < l->n_rules && !rc; i++)
+			rc = put_rule(t, l->rules[i]);
+		hd__rule_list__free_unpacked(l, NULL);
+		return rc;
+	}
+	if (strcmp(type, "trigger.created") && strcmp(type, "trigger.updated"))
+		return HD_OK;
+	Hd__Rule *r = hd__rule__unpack(NULL, len, p);
+	if (!r)
+		return HD_E_DECODE;
+	rc = put_rule(t, r);
+	hd__rule__free_unpacked(r, NULL);
+	return rc;
+}
+
+int intake_trig_active(hd_txn *t, Hd__Rule ***out, size_t *n)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	*out = NULL;
+	*n = 0;
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, trig_dbi, &cur));
+	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
+	     op = MDB_NEXT) {
+		Hd__Rule *r = hd__rule__unpack(NULL, v.mv_size, v.mv_data);
+		if (!r) {
+			rc = HD_E_CORRUPT;
+			break;
+		}
+		if (!r->active) {
+			hd__rule__free_unpacked(r, NULL);
+			continue;
+		}
+		Hd__Rule **grown = realloc(*out, (*n + 1) * sizeof *grown);
+		if (!grown) {
+			hd__rule__free_unpacked(r, NULL);
+			rc = HD_E_NOMEM;
+			break;
+		}
+		*out = grown;
+		grown[(*n)++] = r;
+	}
+	if (cur)
+		mdb_cursor_close(cur);
+	rt_rules_sort(*out, *n);
+	return rc;
+}
+
+#define BEHIND_GRACE_MS 5000
+
+int intake_trig_ready(void *arg, char *why, size_t cap)
+{
+	intake *in = arg;
+	static _Atomic int64_t behind_since;
+	hd_cursor_status st[16];
+	size_t n = hd_consumer_status(in->svc->consumer, st, 16);
+	int64_t now = hd_now_ms();
+	for (size_t i = 0; i < n && i < 16; i++) {
+		if (strcmp(st[i].name, "routing") != 0)
+			continue;
+		bool behind = st[i].announced > st[i].applied;
+		if (!st[i].failed && !behind) {
+			behind_since = 0;
+			return HD_OK;
+		}
+		if (!behind_since)
+			behind_since = now;
+		if (!st[i].failed && now - behind_since < BEHIND_GRACE_MS)
+			return HD_OK;
+		snprintf(why, cap,
+			 "triggers copy behind: cursor routing/%u applied %llu "
+			 "of %llu%s",
+			 st[i].shard, (unsigned long long)st[i].applied,
+			 (unsigned long long)st[i].announced,
+			 st[i].failed ? " (failed)" : "");
+		return HD_E_UNAVAILABLE;
+	}
+	return HD_OK;
+}
