@@ -18,6 +18,7 @@ export const SECTIONS = [
   { id: 'triggers', group: 'settings', roles: ['admin'], module: './admin/triggers.js' },
   { id: 'automations', group: 'settings', roles: ['admin'], module: './admin/automations.js' },
   { id: 'schedules', group: 'settings', roles: ['admin'], module: './admin/schedules.js' },
+  { id: 'views', group: 'settings', roles: ['admin', 'agent'], module: './admin/views.js' },
   { id: 'sla', group: 'settings', roles: ['admin'], module: './admin/sla.js' },
   { id: 'macros', group: 'settings', roles: ['admin', 'agent'], module: './admin/macros.js' },
   { id: 'help_center', group: 'settings', roles: ['admin'], module: './admin/help_center.js' },
