@@ -59,6 +59,8 @@ async function buildShared(page) {
   await axe(page, 'admin view editor');
   await page.click('#adm-view-save');
   const id = await hashId(page);
+  await page.waitForSelector(`#view-${id}`);
+  console.log('ok the sidebar lists the new view without a reload');
   const v = (await api('GET', `/api/v2/views/${id}`)).view;
   check(v.restriction === null && v.active && v.execution.sort_by === 'updated_at' && v.execution.sort_order === 'desc' &&
     v.execution.columns.map((c) => c.id).join() === 'subject,requester,status,updated', `view saved as built: ${JSON.stringify(v.execution)}`);

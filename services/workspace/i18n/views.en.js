@@ -14,7 +14,7 @@ export default {
   'vw.readonly': 'Only admins change shared views.',
   'vw.title': 'Title',
   'vw.description': 'Description',
-  'vw.anchor_hint': 'At least one "all" condition must be on status, type, group, assignee or requester.',
+  'vw.anchor_hint': 'The ALL conditions need at least one on status, type, group, assignee or requester.',
   'vw.columns': 'Columns and sorting',
   'vw.col.subject': 'Subject',
   'vw.col.requester': 'Requester',

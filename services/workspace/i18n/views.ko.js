@@ -14,7 +14,7 @@ export default {
   'vw.readonly': '공유 뷰는 관리자만 바꿀 수 있습니다.',
   'vw.title': '제목',
   'vw.description': '설명',
-  'vw.anchor_hint': '"모두 충족" 조건 하나 이상은 상태, 유형, 그룹, 담당자 또는 요청자에 대한 것이어야 합니다.',
+  'vw.anchor_hint': '"다음 조건을 모두 만족"에 상태, 유형, 그룹, 담당자 또는 요청자 조건이 하나 이상 있어야 합니다.',
   'vw.columns': '열과 정렬',
   'vw.col.subject': '제목',
   'vw.col.requester': '요청자',

@@ -9,6 +9,7 @@ import { api, get, post, put } from '../api.js';
 import { t } from '../i18n.js';
 import { $, $$, h, replace } from '../dom.js';
 import { session } from '../state.js';
+import { reloadViews } from '../views.js';
 import { field, input, showErrors, orderable, orderItem, status } from './ui.js';
 import { subjectSelect, valueControl, removeButton } from './rules.js';
 
@@ -50,6 +51,8 @@ function restrictionOf(v) {
   return { kind: 'group', id: r.id };
 }
 
+// The workspace's sidebar follows the console's changes.
+const sidebar = () => reloadViews().catch(() => { /* the sidebar keeps its list */ });
 const mayEdit = (v) => admin() || restrictionOf(v).mine === true;
 
 async function list(body) {
@@ -92,6 +95,7 @@ async function toggle(v, box) {
   try {
     await put(`/api/v2/views/${v.id}`, { view: { active: box.checked } });
     $('#adm-view-status').textContent = `${v.title}: ${box.checked ? t('adm.active') : t('adm.inactive')}`;
+    sidebar();
   } catch (e) {
     box.checked = !box.checked;
     $('#adm-view-status').textContent = t('app.error', { msg: e.message });
@@ -111,6 +115,7 @@ async function reorder(ol, views) {
       }
     }
     $('#adm-view-status').textContent = t('vw.reordered');
+    sidebar();
   } catch (e) {
     $('#adm-view-status').textContent = t('app.error', { msg: e.message });
   }
@@ -148,7 +153,7 @@ async function editor(body, id) {
       h('p', { id: 'adm-view-conditions-error', class: 'error' })),
     h('fieldset', { id: 'adm-view-output', 'data-api': 'output', 'aria-describedby': 'adm-view-output-error' },
       h('legend', {}, t('vw.columns')),
-      h('ul', { class: 'adm-checks' }, COLUMNS.map((c) => h('li', {},
+      h('ul', { class: 'conds' }, COLUMNS.map((c) => h('li', {},
         h('input', { type: 'checkbox', id: `adm-view-col-${c}`, class: 'adm-view-col', value: c, checked: chosen.includes(c) }), ' ',
         h('label', { for: `adm-view-col-${c}` }, t(`vw.col.${c}`))))),
       field('adm-view-sort-by', t('vw.sort_by'), h('select', {},
@@ -245,6 +250,7 @@ async function save(id, form, old) {
     const r = id ? await put(`/api/v2/views/${id}`, { view }) : await post('/api/v2/views', { view });
     showErrors(form, null, 'adm-view-error');
     line.textContent = t('adm.saved');
+    sidebar();
     if (!id) location.hash = `#/admin/views/${r.view.id}`;
   } catch (e) {
     line.textContent = '';
@@ -256,6 +262,7 @@ async function remove(view) {
   if (!window.confirm(t('adm.confirm_delete', { name: view.title }))) return;
   try {
     await api('DELETE', `/api/v2/views/${view.id}`);
+    sidebar();
     location.hash = '#/admin/views';
   } catch (e) {
     $('#adm-view-error').textContent = t('app.error', { msg: e.message });
