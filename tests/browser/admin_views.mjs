@@ -26,7 +26,7 @@ const hashId = async (page) => Number(await until(async () => {
   return m && m[1];
 }, 'the view editor shows the saved view'));
 
-async function buildShared(page) {
+async function buildShared(page, kind) {
   await page.goto(new URL('/agent/#/admin/views', page.url()).href);
   await page.waitForSelector('#adm-view-new');
   await axe(page, 'admin views list (empty)');
@@ -34,8 +34,11 @@ async function buildShared(page) {
   await page.waitForSelector('#adm-view-form');
   const row = (n) => `#adm-view-all > li:nth-child(${n})`;
   const subjects = await page.$$eval(`${row(1)} .adm-subject option`, (os) => os.map((o) => o.value).filter(Boolean));
-  check(subjects.includes('current_tags') && subjects.includes('status') && !subjects.includes('comment_includes_word'),
-    `only view conditions are offered: ${subjects}`);
+  check(subjects.includes('current_tags') && subjects.includes('status') && subjects.includes(`custom_fields_${kind.id}`) &&
+    !subjects.includes('comment_includes_word'), `only view conditions are offered: ${subjects}`);
+  await page.selectOption(`${row(1)} .adm-subject`, `custom_fields_${kind.id}`);
+  const options = await page.$$eval(`${row(1)} .adm-value option`, (os) => os.map((o) => o.value).filter(Boolean));
+  check(options.join() === 'refund,exchange', `a dropdown field offers its options: ${options}`);
   await page.fill('#adm-view-title', '미해결 환불');
   // A tag alone does not anchor a view: the API says so beside the conditions.
   await page.selectOption(`${row(1)} .adm-subject`, 'current_tags');
@@ -92,6 +95,30 @@ async function workspaceShows(page, view) {
   await axe(page, 'admin views list');
 }
 
+// Order, switch and delete from the list and the editor.
+async function manage(page, view) {
+  const other = (await api('POST', '/api/v2/views', { view: { title: '종료된 티켓', all: [{ field: 'status', operator: 'is', value: 'closed' }] } })).view;
+  await page.goto(new URL('/agent/#/admin/views', page.url()).href);
+  await page.reload();
+  const li = `#adm-view-list li[data-id="${other.id}"]`;
+  await page.waitForSelector(li);
+  await page.focus(`${li} button[data-move="up"]`);
+  await page.keyboard.press('Enter');
+  await until(async () => (await api('GET', '/api/v2/views')).views.map((v) => v.id).join() === `${other.id},${view.id}`, 'the Up button reorders the views');
+  await until(async () => (await page.$$eval('#views-list a[data-view]', (as) => as.map((a) => Number(a.dataset.view)))).join() === `${other.id},${view.id}`, 'the sidebar follows the new order');
+  await page.uncheck(`#adm-view-active-${other.id}`);
+  await until(async () => (await api('GET', `/api/v2/views/${other.id}`)).view.active === false, 'the switch turns the view off');
+  await page.waitForSelector(`#view-${other.id}`, { state: 'detached' });
+  console.log('ok views reordered by keyboard and switched off from the list; the sidebar follows');
+  page.once('dialog', (d) => d.accept());
+  await page.click(`${li} a`);
+  await page.waitForSelector('#adm-view-delete');
+  await page.click('#adm-view-delete');
+  await until(async () => (await raw('GET', `/api/v2/views/${other.id}`)).status === 404, 'the view is deleted');
+  await page.waitForSelector('#adm-view-list');
+  console.log('ok view deleted from its editor');
+}
+
 async function agentSide(agent, shared) {
   const { page, problems } = await launch('ko-KR');
   await signInWorkspace(page, AGENT.email, AGENT.password);
@@ -127,11 +154,14 @@ async function agentSide(agent, shared) {
 async function main() {
   await person(ADMIN, 'admin');
   const agent = await person(AGENT, 'agent');
+  const kind = (await api('POST', '/api/v2/ticket_fields', { ticket_field: { type: 'tagger', title: '문의 유형',
+    custom_field_options: [{ name: '환불', value: 'refund' }, { name: '교환', value: 'exchange' }] } })).ticket_field;
   const { page, problems } = await launch('ko-KR');
   await signInWorkspace(page, ADMIN.email, ADMIN.password);
   await page.waitForSelector('#nav-settings:not([hidden])');
-  const view = await buildShared(page);
+  const view = await buildShared(page, kind);
   await workspaceShows(page, view);
+  await manage(page, view);
   check(faults(problems).length === 0, `no page errors or CSP violations: ${problems.join(' | ')}`);
   await page.context().close();
 

@@ -1,8 +1,8 @@
 // Settings › Views: the saved ticket lists agents see in the workspace's
 // sidebar. The list (position order, a switch, shared / group / personal,
 // each view's count) and the editor: ALL and ANY conditions offering only
-// what routing's view matching accepts (routing/views_match.c), the columns
-// and the sort, and who sees the view. Admins manage every view; an agent
+// what routing's view matching accepts (routing/views_match.c), custom
+// fields included; the columns and the sort, and who sees the view. Admins manage every view; an agent
 // manages only their personal views (the API answers 403 for shared ones),
 // so shared views show to agents without edit controls.
 import { api, get, post, put } from '../api.js';
@@ -25,7 +25,7 @@ const ORDINAL = ops('is', 'is_not', 'less_than', 'greater_than');
 const EQ = ops('is', 'is_not');
 
 // What views_match.c accepts, as the trigger builder's definitions.
-function definitions(groups, agents, forms) {
+function definitions(groups, agents, forms, fields) {
   const named = (xs, label) => xs.map((x) => ({ value: String(x.id), title: x[label] }));
   return [
     { subject: 'status', group: 'ticket', type: 'list', operators: ORDINAL, values: vals('new', 'open', 'pending', 'hold', 'solved', 'closed') },
@@ -38,7 +38,17 @@ function definitions(groups, agents, forms) {
     { subject: 'ticket_form_id', group: 'ticket', type: 'id', operators: EQ, values: named(forms, 'name') },
     { subject: 'brand_id', group: 'ticket', type: 'text', operators: EQ, values: [] },
     { subject: 'current_tags', group: 'ticket', type: 'text', operators: ops('includes', 'not_includes'), values: [] },
+    ...fields.filter((f) => f.active && !SYSTEM.includes(f.type)).map(customDef),
   ];
+}
+
+// Custom fields: is / is not one option (dropdowns), true / false
+// (checkboxes) or a text.
+const SYSTEM = ['subject', 'description', 'status', 'tickettype', 'priority', 'group', 'assignee', 'custom_status'];
+function customDef(f) {
+  const options = (f.custom_field_options || []).map((o) => ({ value: o.value, title: o.name }));
+  const values = f.type === 'checkbox' ? vals('true', 'false') : options;
+  return { subject: `custom_fields_${f.id}`, title: f.title, group: 'custom_fields', type: values.length ? 'list' : 'text', operators: EQ, values };
 }
 
 const COLUMNS = ['subject', 'requester', 'assignee', 'group', 'status', 'priority', 'type', 'created', 'updated'];
@@ -122,14 +132,15 @@ async function reorder(ol, views) {
 }
 
 async function editor(body, id) {
-  const none = { groups: [], users: [], ticket_forms: [] };
-  const [groups, agents, forms, one] = await Promise.all([
+  const none = { groups: [], users: [], ticket_forms: [], ticket_fields: [] };
+  const [groups, agents, forms, fields, one] = await Promise.all([
     get('/api/v2/groups').catch(() => none),
     get('/api/v2/users?role=agent&per_page=100').catch(() => none),
     get('/api/v2/ticket_forms').catch(() => none),
+    get('/api/v2/ticket_fields').catch(() => none),
     id ? get(`/api/v2/views/${id}`) : Promise.resolve(null),
   ]);
-  const defs = definitions(groups.groups || [], agents.users || [], forms.ticket_forms || []);
+  const defs = definitions(groups.groups || [], agents.users || [], forms.ticket_forms || [], fields.ticket_fields || []);
   const view = one ? one.view : { title: '', active: true, conditions: { all: [], any: [] }, execution: { columns: [], sort_by: 'created_at', sort_order: 'asc' }, restriction: admin() ? null : { type: 'User', id: session.user?.id } };
   if (one && !mayEdit(view)) {
     replace(body, h('h1', {}, view.title), h('p', { id: 'adm-view-readonly', role: 'note' }, t('vw.readonly')),
