@@ -304,7 +304,7 @@ async function agentView() {
   await page.goto(new URL('/agent/#/admin/webhooks', process.argv[2]).href);
   await page.waitForSelector('#mc-list');
   const menu = await page.$$eval('.admin-menu ul[data-group="settings"] a', (as) => as.map((a) => a.getAttribute('href')));
-  check(menu.join(' ') === '#/admin/macros #/admin/cards', `an agent is offered macros and cards only: ${menu}`);
+  check(menu.join(' ') === '#/admin/macros #/admin/views #/admin/cards', `an agent is offered macros, personal views and cards only: ${menu}`);
   await page.click('#mc-new');
   await page.waitForSelector('#mc-form');
   const scopes = await page.$$eval('#mc-scope option', (os) => os.map((o) => o.value));

@@ -4,7 +4,9 @@ import rules from './rules.en.js';
 import reports from './reports.en.js';
 import adminContent from './admin_content.en.js';
 import mail from './mail.en.js';
+import views from './views.en.js';
 export default {
+  ...views,
 
   ...adminsla,
   ...rules,

@@ -4,7 +4,9 @@ import rules from './rules.ko.js';
 import reports from './reports.ko.js';
 import adminContent from './admin_content.ko.js';
 import mail from './mail.ko.js';
+import views from './views.ko.js';
 export default {
+  ...views,
 
   ...adminsla,
   ...rules,

@@ -20,6 +20,7 @@ export const SECTIONS = [
   { id: 'schedules', group: 'settings', roles: ['admin'], module: './admin/schedules.js' },
   { id: 'sla', group: 'settings', roles: ['admin'], module: './admin/sla.js' },
   { id: 'macros', group: 'settings', roles: ['admin', 'agent'], module: './admin/macros.js' },
+  { id: 'views', group: 'settings', roles: ['admin', 'agent'], module: './admin/views.js' },
   { id: 'help_center', group: 'settings', roles: ['admin'], module: './admin/help_center.js' },
   { id: 'cards', group: 'settings', roles: ['admin', 'agent'], module: './admin/cards.js' },
   { id: 'webhooks', group: 'settings', roles: ['admin'], module: './admin/webhooks.js' },

@@ -27,6 +27,13 @@ export async function initViews() {
   setInterval(() => { if (document.body.dataset.stream !== 'open') scheduleRefresh(); }, 5000);
 }
 
+// The console changed the views (js/admin/views.js): read them again.
+export async function reloadViews() {
+  views = (await get('/api/v2/views/active')).views || [];
+  renderSidebar();
+  await refreshCounts();
+}
+
 function renderSidebar() {
   const list = $('#views-list');
   replace(list, views.map((v) => h('li', {},

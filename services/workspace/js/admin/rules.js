@@ -114,7 +114,7 @@ async function editor(kind, body, id, query) {
 }
 
 // A <select> of subjects grouped as the definitions group them.
-function subjectSelect(list, chosen, label) {
+export function subjectSelect(list, chosen, label) {
   const groups = new Map();
   for (const x of list) {
     if (!groups.has(x.group)) groups.set(x.group, []);
@@ -129,7 +129,7 @@ function subjectSelect(list, chosen, label) {
 // The value control for a definition: a select when it lists values, a
 // text (or number) input otherwise; the current value is kept even when
 // the list no longer has it.
-function valueControl(def, value, label, cls = 'adm-value') {
+export function valueControl(def, value, label, cls = 'adm-value') {
   const vals = def.values || [];
   if (vals.length || def.type === 'list') {
     const has = vals.some((v) => v.value === String(value ?? ''));
@@ -143,7 +143,7 @@ function valueControl(def, value, label, cls = 'adm-value') {
   return h('input', { class: cls, type: def.type === 'hours' ? 'number' : 'text', min: def.type === 'hours' ? 0 : null, value: value ?? '', 'aria-label': label });
 }
 
-function removeButton(row, name) {
+export function removeButton(row, name) {
   return h('button', { type: 'button', class: 'small adm-remove', 'aria-label': t('adm.remove_named', { name }),
     onclick: () => { const list = row.parentNode; row.remove(); relabel(list); announce(t('adm.remove_named', { name })); } }, t('adm.remove'));
 }
