@@ -6,7 +6,10 @@
 #include "trig_copy.h"
 #include "users.h"
 
+#include "common.pb-c.h"
 #include "hd/err.h"
+
+#include <string.h>
 
 static const char *const meta_dbs[] = {"meta", NULL};
 /* Additions go on lines of their own, so they merge cleanly. */

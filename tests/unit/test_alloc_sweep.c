@@ -19,6 +19,7 @@
 
 #include "../../services/intake/intake.h"
 #include "../../services/intake/tickets.h"
+#include "../../services/intake/trig_copy.h"
 #include "../../services/knowledge/kbsearch.h"
 #include "../../services/knowledge/knowledge.h"
 #include "../../services/metrics/mc.h"
@@ -289,13 +290,11 @@ static int run_call(void *arg)
 static void test_intake_tickets(void **state)
 {
 	static const char *const meta_dbs[] = {"meta", NULL};
-	static const char *const *const dbs[] = {meta_dbs,
-						 intake_tickets_dbs,
-						 intake_users_dbs,
-						 intake_fields_dbs,
-						 intake_search_dbs,
-						 intake_tk_by_created_dbs,
-						 NULL};
+	static const char *const *const dbs[] = {
+		meta_dbs,          intake_tickets_dbs,
+		intake_users_dbs,  intake_fields_dbs,
+		intake_search_dbs, intake_tk_by_created_dbs,
+		intake_trig_dbs,   NULL};
 	static const hd_rpc_route *const routes[] = {intake_tickets_routes,
 						     NULL};
 	unit_store u;
@@ -306,6 +305,7 @@ static void test_intake_tickets(void **state)
 	assert_hd_ok(intake_users_bind(&in));
 	assert_hd_ok(intake_fields_bind(&in));
 	assert_hd_ok(intake_search_bind(&in));
+	assert_hd_ok(intake_trig_bind(&in)); /* triggers run in the write */
 	assert_hd_ok(intake_tickets_start(&in));
 	hd_principal agent = unit_who("agent", INTAKE_ID(2, 0));
 
@@ -391,7 +391,8 @@ static void test_routing_views(void **state)
 
 static void test_knowledge_articles(void **state)
 {
-	static const char *const *const dbs[] = {hc_dbs, kbs_dbs, NULL};
+	static const char *const *const dbs[] = {hc_dbs, kbs_dbs,
+						 kb_members_dbs, NULL};
 	static const hd_rpc_route *const routes[] = {hc_categories_routes,
 						     hc_articles_routes, NULL};
 	unit_store u;
