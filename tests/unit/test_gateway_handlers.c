@@ -16,19 +16,18 @@
 
 #include "../../services/intake/intake.h"
 #include "../../services/intake/tickets.h"
+#include "../../services/intake/trig_copy.h"
 
 #include "hd/cfg.h"
 
 #include "unit_svc.h"
 
 static const char *const meta_dbs[] = {"meta", NULL};
-static const char *const *const dbs[] = {meta_dbs,
-					 intake_tickets_dbs,
-					 intake_users_dbs,
-					 intake_fields_dbs,
-					 intake_search_dbs,
-					 intake_tk_by_created_dbs,
-					 NULL};
+static const char *const *const dbs[] = {
+	meta_dbs,          intake_tickets_dbs,
+	intake_users_dbs,  intake_fields_dbs,
+	intake_search_dbs, intake_tk_by_created_dbs,
+	intake_trig_dbs,   NULL};
 static const hd_rpc_route *const intake_routes[] = {intake_tickets_routes,
 						    NULL};
 
@@ -65,6 +64,7 @@ static int setup(void **state)
 	assert_hd_ok(intake_users_bind(&f->in));
 	assert_hd_ok(intake_fields_bind(&f->in));
 	assert_hd_ok(intake_search_bind(&f->in));
+	assert_hd_ok(intake_trig_bind(&f->in)); /* triggers run in the write */
 	assert_hd_ok(intake_tickets_start(&f->in));
 	char url[128];
 	unit_ipc_url(url, sizeof url, f->u.dir, "intake");

@@ -10,17 +10,16 @@
 
 #include "intake.h"
 #include "tickets.h"
+#include "trig_copy.h"
 
 #include "unit_svc.h"
 
 static const char *const meta_dbs[] = {"meta", NULL};
-static const char *const *const dbs[] = {meta_dbs,
-					 intake_tickets_dbs,
-					 intake_users_dbs,
-					 intake_fields_dbs,
-					 intake_search_dbs,
-					 intake_tk_by_created_dbs,
-					 NULL};
+static const char *const *const dbs[] = {
+	meta_dbs,          intake_tickets_dbs,
+	intake_users_dbs,  intake_fields_dbs,
+	intake_search_dbs, intake_tk_by_created_dbs,
+	intake_trig_dbs,   NULL};
 static const hd_rpc_route *const routes[] = {intake_tickets_routes, NULL};
 
 typedef struct fx {
@@ -39,6 +38,7 @@ static int setup(void **state)
 	assert_hd_ok(intake_users_bind(&f->in));
 	assert_hd_ok(intake_fields_bind(&f->in));
 	assert_hd_ok(intake_search_bind(&f->in));
+	assert_hd_ok(intake_trig_bind(&f->in)); /* triggers run in the write */
 	assert_hd_ok(intake_tickets_start(&f->in));
 	f->agent = unit_who("agent", INTAKE_ID(2, 0));
 	f->user = unit_who("end-user", INTAKE_ID(3, 0));

@@ -14,7 +14,7 @@
 
 #include "unit_svc.h"
 
-static const char *const *const dbs[] = {hc_dbs, kbs_dbs, NULL};
+static const char *const *const dbs[] = {hc_dbs, kbs_dbs, kb_members_dbs, NULL};
 static const hd_rpc_route *const routes[] = {hc_categories_routes,
 					     hc_articles_routes, NULL};
 
