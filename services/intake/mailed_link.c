@@ -3,10 +3,12 @@
 
 #include "link_token.h"
 
+#include "hd/cfg.h"
 #include "hd/clock.h"
 #include "hd/err.h"
 #include "hd/obj_mac.h"
 #include "hd/pbwire.h"
+#include "hd/text.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -106,4 +108,44 @@ void intake_mailed_link_use(hd_txn *t, const intake_mailed_link *l,
 	uint8_t key[8];
 	hd_key_u64(key, uid);
 	hd_txn_del(t, l->dbi, key, 8);
+}
+
+const intake_dir_rpc intake_mailed_link_rpc = {
+	.gate = INTAKE_ANYONE,
+	.msg = &hd__session_request__descriptor,
+	.undecodable = "payload is not an hd.SessionRequest",
+};
+
+int intake_mailed_link_bind(intake *in, intake_mailed_link *l, const char *db,
+			    const char *minutes_var, uint64_t max_minutes)
+{
+	uint64_t minutes = 0;
+	int rc = hd_cfg_u64(&in->svc->cfg, minutes_var, 1, max_minutes,
+			    &minutes);
+	if (rc)
+		return rc;
+	l->life_ms = (int64_t)minutes * 60 * 1000;
+	return hd_store_dbi(in->store, db, &l->dbi);
+}
+
+typedef struct request_job {
+	const intake_mailed_link *link;
+	const char *email;
+	const char *locale;
+} request_job;
+
+static int request_write(hd_txn *t, void *arg)
+{
+	request_job *j = arg;
+	return intake_mailed_link_issue(t, j->link, j->email, j->locale);
+}
+
+int intake_mailed_link_request(intake *in, const intake_mailed_link *l,
+			       const char *email, const char *locale)
+{
+	char lower[256];
+	request_job j = {.link = l, .email = lower, .locale = locale};
+	if (!hd_ascii_lower(email, lower, sizeof lower) || !lower[0])
+		return HD_OK; /* no such account: the same answer */
+	return hd_store_write(in->store, request_write, &j);
 }

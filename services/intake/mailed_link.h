@@ -7,7 +7,7 @@
 #ifndef INTAKE_MAILED_LINK_H
 #define INTAKE_MAILED_LINK_H
 
-#include "users.h"
+#include "dir_common.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +20,20 @@ typedef struct intake_mailed_link {
 	int64_t (*clock)(void); /* the expiry's clock (hd_now_ms/hd_wall_ms) */
 	bool end_users_only;    /* staff may not receive this link */
 } intake_mailed_link;
+
+/* Both links' RPCs take an hd.SessionRequest from anyone: the mailbox,
+ * then the link, is the proof. */
+extern const intake_dir_rpc intake_mailed_link_rpc;
+
+/* At bind: l's table db, and its life from the configuration variable
+ * minutes_var (1 to max_minutes). */
+int intake_mailed_link_bind(intake *in, intake_mailed_link *l, const char *db,
+			    const char *minutes_var, uint64_t max_minutes);
+
+/* The request RPC's work: email (any case) lowered, then
+ * intake_mailed_link_issue in one write job. */
+int intake_mailed_link_request(intake *in, const intake_mailed_link *l,
+			       const char *email, const char *locale);
 
 /* For the active account of email_lower (and nothing otherwise, so the
  * answer tells nothing), a fresh nonce stored and the link's event

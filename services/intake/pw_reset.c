@@ -10,7 +10,6 @@
 #include "mailed_link.h"
 #include "pw_pool.h"
 
-#include "hd/cfg.h"
 #include "hd/clock.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
@@ -33,29 +32,9 @@ const char *const intake_pwreset_dbs[] = {"password_resets", NULL};
 
 int intake_pwreset_bind(intake *in)
 {
-	uint64_t minutes = 0;
-	int rc = hd_cfg_u64(&in->svc->cfg, "HD_PASSWORD_RESET_MINUTES", 1,
-			    60 * 24 * 7, &minutes);
-	if (rc)
-		return rc;
-	reset_link.life_ms = (int64_t)minutes * 60 * 1000;
-	return hd_store_dbi(in->store, "password_resets", &reset_link.dbi);
-}
-
-static const intake_dir_rpc reset_rpc = {
-	.gate = INTAKE_ANYONE, /* the mailbox, then the link, is the proof */
-	.msg = &hd__session_request__descriptor,
-	.undecodable = "payload is not an hd.SessionRequest",
-};
-
-typedef struct req_job {
-	const char *email;
-} req_job;
-
-static int request_write(hd_txn *t, void *arg)
-{
-	req_job *j = arg;
-	return intake_mailed_link_issue(t, &reset_link, j->email, NULL);
+	return intake_mailed_link_bind(in, &reset_link, "password_resets",
+				       "HD_PASSWORD_RESET_MINUTES",
+				       60 * 24 * 7);
 }
 
 static int intake_pwreset_request(void *ctx, const hd_rpc_req *req,
@@ -63,13 +42,11 @@ static int intake_pwreset_request(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	Hd__SessionRequest *q = NULL;
-	char email[256];
-	int rc = intake_dir_open(in, req, rep, &reset_rpc, (void **)&q);
+	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
+				 (void **)&q);
 	if (rc)
 		return rc;
-	req_job j = {.email = email};
-	if (hd_ascii_lower(q->email, email, sizeof email) && email[0])
-		rc = hd_store_write(in->store, request_write, &j);
+	rc = intake_mailed_link_request(in, &reset_link, q->email, NULL);
 	hd__session_request__free_unpacked(q, NULL);
 	return rc;
 }
@@ -141,7 +118,8 @@ static int intake_pwreset_apply(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &reset_rpc, (void **)&q);
+	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
+				 (void **)&q);
 	if (rc)
 		return rc;
 	rc = apply(in, q, rep);

@@ -15,11 +15,9 @@
 #include "dir_common.h"
 #include "mailed_link.h"
 
-#include "hd/cfg.h"
 #include "hd/clock.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
-#include "hd/text.h"
 
 #include <string.h>
 
@@ -34,49 +32,24 @@ const char *const intake_signin_dbs[] = {"signin_links", NULL};
 
 int intake_signin_bind(intake *in)
 {
-	uint64_t minutes = 0;
-	int rc = hd_cfg_u64(&in->svc->cfg, "HD_SIGNIN_LINK_MINUTES", 1, 60 * 24,
-			    &minutes);
-	if (rc)
-		return rc;
-	signin_link.life_ms = (int64_t)minutes * 60 * 1000;
-	return hd_store_dbi(in->store, "signin_links", &signin_link.dbi);
+	return intake_mailed_link_bind(in, &signin_link, "signin_links",
+				       "HD_SIGNIN_LINK_MINUTES", 60 * 24);
 }
 
-static const intake_dir_rpc link_rpc = {
-	.gate = INTAKE_ANYONE, /* the mailbox, then the link, is the proof */
-	.msg = &hd__session_request__descriptor,
-	.undecodable = "payload is not an hd.SessionRequest",
-};
-
-typedef struct req_job {
-	const char *email;
-	const char *locale; /* the page's, for the link; "" → the user's */
-} req_job;
-
-static int request_write(hd_txn *t, void *arg)
-{
-	req_job *j = arg;
-	return intake_mailed_link_issue(t, &signin_link, j->email, j->locale);
-}
-
-/* email: the address; token: the page's locale ("ko", "en" or ""). */
+/* email: the address; token: the page's locale ("ko", "en" or "": the
+ * user's own, for the link). */
 static int intake_signin_request(void *ctx, const hd_rpc_req *req,
 				 hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	Hd__SessionRequest *q = NULL;
-	char email[256];
-	int rc = intake_dir_open(in, req, rep, &link_rpc, (void **)&q);
+	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
+				 (void **)&q);
 	if (rc)
 		return rc;
-	req_job j = {.email = email,
-		     .locale = strcmp(q->token, "ko") == 0 ||
-					       strcmp(q->token, "en") == 0
-				       ? q->token
-				       : ""};
-	if (hd_ascii_lower(q->email, email, sizeof email) && email[0])
-		rc = hd_store_write(in->store, request_write, &j);
+	bool page = strcmp(q->token, "ko") == 0 || strcmp(q->token, "en") == 0;
+	rc = intake_mailed_link_request(in, &signin_link, q->email,
+					page ? q->token : NULL);
 	hd__session_request__free_unpacked(q, NULL);
 	return rc;
 }
@@ -117,7 +90,8 @@ static int intake_signin_apply(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &link_rpc, (void **)&q);
+	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
+				 (void **)&q);
 	if (rc)
 		return rc;
 	hd_buf result;
