@@ -16,6 +16,10 @@ const char *gw_session_cookie(gw_req *r);
  * cluster key, so every gateway computes the same one. HD_OK or
  * HD_E_INVALID (no cluster key). */
 int gw_csrf_token(const char *session, char out[33]);
+/* 32 hex digits of a keyed hash of text under the cluster key derived for
+ * purpose (8 characters): the CSRF and visitor tokens. HD_OK or
+ * HD_E_INVALID (no cluster key). */
+int gw_keyed_token(const char *purpose, const char *text, char out[33]);
 /* 1 when r (signed in by cookie) carries the right X-CSRF-Token. */
 int gw_csrf_ok(gw_req *r);
 /* 1 when r came with credentials: an Authorization header, or a live

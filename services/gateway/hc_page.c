@@ -287,17 +287,34 @@ int hc_error_page(gw_req *r, gw_resp *out, const char *locale, unsigned status)
 		     .title = hc_str(loc, key),
 		     .path = "/",
 		     .noindex = 1};
+	hc_notice n = {.link = "/", .link_label = hc_str(loc, "error.home")};
+	hc_notice_page(r, out, &p, &n, status);
+	return HD_OK;
+}
+
+int hc_notice_page(gw_req *r, gw_resp *out, const hc_page *p,
+		   const hc_notice *n, unsigned status)
+{
 	hd_buf b;
 	hc_page_init(&b);
-	hc_page_open(r, &p, &b);
+	hc_page_open(r, p, &b);
 	hd_buf_puts(&b, "<h1>");
-	hc_esc(&b, p.title);
-	hd_buf_printf(&b, "</h1>\n<p><a href=\"/hc/%s/\">", loc);
-	hc_esc(&b, hc_str(loc, "error.home"));
-	hd_buf_puts(&b, "</a></p>\n");
-	hc_page_close(r, &p, &b);
-	hc_reply(out, status, &b);
-	return HD_OK;
+	hc_esc(&b, p->title);
+	hd_buf_puts(&b, "</h1>\n");
+	if (n->text) {
+		hd_buf_printf(&b, "<p class=\"hc-notice\"%s>",
+			      n->status_role ? " role=\"status\"" : "");
+		hc_esc(&b, n->text);
+		hd_buf_puts(&b, "</p>\n");
+	}
+	if (n->link) {
+		hd_buf_printf(&b, "<p><a href=\"/hc/%s%s\">", p->locale,
+			      n->link);
+		hc_esc(&b, n->link_label);
+		hd_buf_puts(&b, "</a></p>\n");
+	}
+	hc_page_close(r, p, &b);
+	return hc_reply(out, status, &b);
 }
 
 int hc_csrf_field(gw_req *r, hd_buf *b)

@@ -129,6 +129,20 @@ int hc_redirect(gw_req *r, gw_resp *out, unsigned status, const char *path);
  * Accept-Language), with a link home. Returns HD_OK. */
 int hc_error_page(gw_req *r, gw_resp *out, const char *locale, unsigned status);
 
+/* What a short page says under its <h1> (p->title): the error pages and
+ * the customers' "sent", "sign in first" and "resolved" pages. */
+typedef struct hc_notice {
+	const char *text; /* a notice paragraph, or NULL */
+	int status_role;  /* the notice reports the visitor's action, so
+			       screen readers announce it (role="status") */
+	const char *link; /* a link's path after "/hc/{locale}", or NULL */
+	const char *link_label;
+} hc_notice;
+/* p with n's heading, notice and link, answered with status. Returns what
+ * hc_reply does. */
+int hc_notice_page(gw_req *r, gw_resp *out, const hc_page *p,
+		   const hc_notice *n, unsigned status);
+
 /* A form's hidden csrf_token field when r is signed in by cookie (nothing
  * otherwise). */
 int hc_csrf_field(gw_req *r, hd_buf *b);

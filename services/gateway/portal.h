@@ -51,6 +51,10 @@ const char *gw_pt_get(gw_req *r, const gw_pt_form *f, const char *name);
 
 /* 400: a page saying the form could not be read. Returns HD_OK. */
 int gw_pt_bad_form(gw_req *r, gw_resp *out, const char *locale);
+/* The start of every customer form POST: the route's locale, the form read
+ * into f and the visitor's token checked (gw_pt_visitor_ok). The locale,
+ * or NULL when out already holds the answer (a 404, 400 or 403 page). */
+const char *gw_pt_posted(gw_req *r, gw_pt_form *f, gw_resp *out);
 
 /* "<form method="post" action="…">" with the form's CSRF token: the
  * session's (hc_csrf_field; in the query for multipart forms, which the

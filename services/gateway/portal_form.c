@@ -272,18 +272,10 @@ static int sign_in_first(gw_req *r, gw_resp *out, const char *loc,
 		     .path = "/requests/new",
 		     .noindex = 1,
 		     .css = "portal.css"};
-	hd_buf b;
-	hc_page_init(&b);
-	hc_page_open(r, &p, &b);
-	hd_buf_puts(&b, "<h1>");
-	hc_esc(&b, p.title);
-	hd_buf_puts(&b, "</h1>\n<p class=\"hc-notice\">");
-	hc_esc(&b, hc_str(loc, "pt.form.anon_off"));
-	hd_buf_printf(&b, "</p>\n<p><a href=\"/hc/%s/signin\">", loc);
-	hc_esc(&b, hc_str(loc, "pt.signin.title"));
-	hd_buf_puts(&b, "</a></p>\n");
-	hc_page_close(r, &p, &b);
-	return hc_reply(out, status, &b);
+	hc_notice n = {.text = hc_str(loc, "pt.form.anon_off"),
+		       .link = "/signin",
+		       .link_label = hc_str(loc, "pt.signin.title")};
+	return hc_notice_page(r, out, &p, &n, status);
 }
 
 static uint64_t form_id_of(gw_req *r, const gw_pt_form *f)
@@ -434,16 +426,9 @@ static int filed(gw *g, gw_req *r, gw_resp *out, form_view *v, uint64_t id)
 		     .path = "/requests/new",
 		     .noindex = 1,
 		     .css = "portal.css"};
-	hd_buf b;
-	hc_page_init(&b);
-	hc_page_open(r, &p, &b);
-	hd_buf_puts(&b, "<h1>");
-	hc_esc(&b, p.title);
-	hd_buf_puts(&b, "</h1>\n<p class=\"hc-notice\" role=\"status\">");
-	hc_esc(&b, hc_str(v->loc, "pt.form.sent_verify"));
-	hd_buf_puts(&b, "</p>\n");
-	hc_page_close(r, &p, &b);
-	return hc_reply(out, 200, &b);
+	hc_notice n = {.text = hc_str(v->loc, "pt.form.sent_verify"),
+		       .status_role = 1};
+	return hc_notice_page(r, out, &p, &n, 200);
 }
 
 static int submit(gw *g, gw_req *r, gw_resp *out, form_view *v)
@@ -495,14 +480,10 @@ static int submit(gw *g, gw_req *r, gw_resp *out, form_view *v)
 
 static int form_post(gw *g, gw_req *r, gw_resp *out)
 {
-	const char *loc = hc_route_locale(r);
-	if (!loc)
-		return hc_error_page(r, out, NULL, 404);
 	gw_pt_form f;
-	if (gw_pt_form_read(r, &f) != HD_OK)
-		return gw_pt_bad_form(r, out, loc);
-	if (!gw_pt_visitor_ok(r, &f))
-		return hc_error_page(r, out, loc, 403);
+	const char *loc = gw_pt_posted(r, &f, out);
+	if (!loc)
+		return HD_OK;
 	if (!r->who.user_id && !anonymous_enabled(g))
 		return sign_in_first(r, out, loc, 403);
 	form_view v = {.loc = loc, .posted = &f};
@@ -523,14 +504,10 @@ static int form_post(gw *g, gw_req *r, gw_resp *out)
 
 static int resolved(gw *g, gw_req *r, gw_resp *out)
 {
-	const char *loc = hc_route_locale(r);
-	if (!loc)
-		return hc_error_page(r, out, NULL, 404);
 	gw_pt_form f;
-	if (gw_pt_form_read(r, &f) != HD_OK)
-		return gw_pt_bad_form(r, out, loc);
-	if (!gw_pt_visitor_ok(r, &f))
-		return hc_error_page(r, out, loc, 403);
+	const char *loc = gw_pt_posted(r, &f, out);
+	if (!loc)
+		return HD_OK;
 	Hd__HcDeflectionResolve q = HD__HC_DEFLECTION_RESOLVE__INIT;
 	Hd__HcDeflection *d = NULL;
 	const char *a = gw_pt_get(r, &f, "article_id");
@@ -552,18 +529,11 @@ static int resolved(gw *g, gw_req *r, gw_resp *out)
 		     .path = "/requests/new",
 		     .noindex = 1,
 		     .css = "portal.css"};
-	hd_buf b;
-	hc_page_init(&b);
-	hc_page_open(r, &p, &b);
-	hd_buf_puts(&b, "<h1>");
-	hc_esc(&b, p.title);
-	hd_buf_puts(&b, "</h1>\n<p class=\"hc-notice\" role=\"status\">");
-	hc_esc(&b, hc_str(loc, "pt.form.resolved_text"));
-	hd_buf_printf(&b, "</p>\n<p><a href=\"/hc/%s/\">", loc);
-	hc_esc(&b, hc_str(loc, "error.home"));
-	hd_buf_puts(&b, "</a></p>\n");
-	hc_page_close(r, &p, &b);
-	return hc_reply(out, 200, &b);
+	hc_notice n = {.text = hc_str(loc, "pt.form.resolved_text"),
+		       .status_role = 1,
+		       .link = "/",
+		       .link_label = hc_str(loc, "error.home")};
+	return hc_notice_page(r, out, &p, &n, 200);
 }
 
 const gw_route gw_pt_form_routes[] = {

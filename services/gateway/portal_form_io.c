@@ -4,7 +4,6 @@
 #include "gw_session.h"
 #include "portal.h"
 
-#include "hd/cluster_key.h"
 #include "hd/err.h"
 #include "hd/text.h"
 
@@ -54,30 +53,32 @@ int gw_pt_bad_form(gw_req *r, gw_resp *out, const char *locale)
 		     .title = hc_str(locale, "pt.err.bad_form"),
 		     .path = "/",
 		     .noindex = 1};
-	hd_buf b;
-	hc_page_init(&b);
-	hc_page_open(r, &p, &b);
-	hd_buf_puts(&b, "<h1>");
-	hc_esc(&b, p.title);
-	hd_buf_printf(&b, "</h1>\n<p><a href=\"/hc/%s/\">", locale);
-	hc_esc(&b, hc_str(locale, "error.home"));
-	hd_buf_puts(&b, "</a></p>\n");
-	hc_page_close(r, &p, &b);
-	hc_reply(out, 400, &b);
+	hc_notice n = {.link = "/", .link_label = hc_str(locale, "error.home")};
+	hc_notice_page(r, out, &p, &n, 400);
 	return HD_OK;
+}
+
+const char *gw_pt_posted(gw_req *r, gw_pt_form *f, gw_resp *out)
+{
+	const char *loc = hc_route_locale(r);
+	if (!loc) {
+		hc_error_page(r, out, NULL, 404);
+		return NULL;
+	}
+	if (gw_pt_form_read(r, f) != HD_OK) {
+		gw_pt_bad_form(r, out, loc);
+		return NULL;
+	}
+	if (!gw_pt_visitor_ok(r, f)) {
+		hc_error_page(r, out, loc, 403);
+		return NULL;
+	}
+	return loc;
 }
 
 static int visitor_token(const char *cookie, char out[33])
 {
-	uint8_t key[32], mac[16];
-	int rc = hd_cluster_key_derive("hc_visit", 0, key, sizeof key);
-	if (rc)
-		return rc;
-	crypto_generichash(mac, sizeof mac, (const unsigned char *)cookie,
-			   strlen(cookie), key, sizeof key);
-	sodium_bin2hex(out, 33, mac, sizeof mac);
-	sodium_memzero(key, sizeof key);
-	return HD_OK;
+	return gw_keyed_token("hc_visit", cookie, out);
 }
 
 static const char *visitor_cookie(gw_req *r)

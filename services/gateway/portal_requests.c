@@ -433,14 +433,10 @@ static json_t *reply_json(const char *body, const char *upload, int solve)
 
 static int reply(gw *g, gw_req *r, gw_resp *out)
 {
-	const char *loc = hc_route_locale(r);
-	if (!loc)
-		return hc_error_page(r, out, NULL, 404);
 	gw_pt_form f;
-	if (gw_pt_form_read(r, &f) != HD_OK)
-		return gw_pt_bad_form(r, out, loc);
-	if (!gw_pt_visitor_ok(r, &f))
-		return hc_error_page(r, out, loc, 403);
+	const char *loc = gw_pt_posted(r, &f, out);
+	if (!loc)
+		return HD_OK;
 	if (!r->who.user_id)
 		return to_signin(r, out, loc);
 	as_end_user(r);

@@ -136,25 +136,6 @@ static int signin_show(gw *g, gw_req *r, gw_resp *out)
 		sent && strcmp(sent, "1") == 0 ? "pt.signin.sent" : NULL, 0);
 }
 
-/* The form of a POST, checked: NULL locale → the answer is in out. */
-static const char *posted(gw_req *r, gw_pt_form *f, gw_resp *out)
-{
-	const char *loc = hc_route_locale(r);
-	if (!loc) {
-		hc_error_page(r, out, NULL, 404);
-		return NULL;
-	}
-	if (gw_pt_form_read(r, f) != HD_OK) {
-		gw_pt_bad_form(r, out, loc);
-		return NULL;
-	}
-	if (!gw_pt_visitor_ok(r, f)) {
-		hc_error_page(r, out, loc, 403);
-		return NULL;
-	}
-	return loc;
-}
-
 static int after_signin(gw_req *r, gw_resp *out, const char *loc,
 			const char *back)
 {
@@ -166,7 +147,7 @@ static int after_signin(gw_req *r, gw_resp *out, const char *loc,
 static int signin_password(gw *g, gw_req *r, gw_resp *out)
 {
 	gw_pt_form f;
-	const char *loc = posted(r, &f, out);
+	const char *loc = gw_pt_posted(r, &f, out);
 	if (!loc)
 		return HD_OK;
 	const char *email = gw_pt_get(r, &f, "email");
@@ -194,7 +175,7 @@ static int signin_password(gw *g, gw_req *r, gw_resp *out)
 static int link_request(gw *g, gw_req *r, gw_resp *out)
 {
 	gw_pt_form f;
-	const char *loc = posted(r, &f, out);
+	const char *loc = gw_pt_posted(r, &f, out);
 	if (!loc)
 		return HD_OK;
 	if (gw_anon_rate(g, r, LINK_RATE, out) != HD_OK) {
@@ -278,7 +259,7 @@ static int link_show(gw *g, gw_req *r, gw_resp *out)
 static int link_apply(gw *g, gw_req *r, gw_resp *out)
 {
 	gw_pt_form f;
-	const char *loc = posted(r, &f, out);
+	const char *loc = gw_pt_posted(r, &f, out);
 	if (!loc)
 		return HD_OK;
 	Hd__SessionRequest q = HD__SESSION_REQUEST__INIT;
@@ -313,7 +294,7 @@ static int link_apply(gw *g, gw_req *r, gw_resp *out)
 static int signout(gw *g, gw_req *r, gw_resp *out)
 {
 	gw_pt_form f;
-	const char *loc = posted(r, &f, out);
+	const char *loc = gw_pt_posted(r, &f, out);
 	if (!loc)
 		return HD_OK;
 	if (gw_session_end(g, r, out) != HD_OK) {

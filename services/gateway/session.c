@@ -36,17 +36,22 @@ int gw_has_credentials(gw_req *r)
 					   MHD_HTTP_HEADER_AUTHORIZATION);
 }
 
-int gw_csrf_token(const char *session, char out[33])
+int gw_keyed_token(const char *purpose, const char *text, char out[33])
 {
 	uint8_t key[32], mac[16];
-	int rc = hd_cluster_key_derive("hd_csrf_", 0, key, sizeof key);
+	int rc = hd_cluster_key_derive(purpose, 0, key, sizeof key);
 	if (rc)
 		return rc;
-	crypto_generichash(mac, sizeof mac, (const unsigned char *)session,
-			   strlen(session), key, sizeof key);
+	crypto_generichash(mac, sizeof mac, (const unsigned char *)text,
+			   strlen(text), key, sizeof key);
 	sodium_bin2hex(out, 33, mac, sizeof mac);
 	sodium_memzero(key, sizeof key);
 	return HD_OK;
+}
+
+int gw_csrf_token(const char *session, char out[33])
+{
+	return gw_keyed_token("hd_csrf_", session, out);
 }
 
 int gw_csrf_ok(gw_req *r)

@@ -69,6 +69,22 @@ enum sq_kind {
 };
 
 enum sq_op { SQ_EQ, SQ_LT, SQ_GT, SQ_LE, SQ_GE };
+/* 1 when "v op want" holds (statuses, priorities, numbers). */
+static inline int sq_op_holds(enum sq_op op, double v, double want)
+{
+	switch (op) {
+	case SQ_LT:
+		return v < want;
+	case SQ_GT:
+		return v > want;
+	case SQ_LE:
+		return v <= want;
+	case SQ_GE:
+		return v >= want;
+	default:
+		return v == want;
+	}
+}
 
 #define SQ_MAX_TOKENS 16
 

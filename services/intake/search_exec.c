@@ -164,22 +164,6 @@ static int text_match(const run *r, const Hd__SearchDoc *d, const sq_term *term)
 
 /* ---- fields ---- */
 
-static int cmp_op(enum sq_op op, double v, double want)
-{
-	switch (op) {
-	case SQ_LT:
-		return v < want;
-	case SQ_GT:
-		return v > want;
-	case SQ_LE:
-		return v <= want;
-	case SQ_GE:
-		return v >= want;
-	default:
-		return v == want;
-	}
-}
-
 static int date_match(const sq_term *t, int64_t v)
 {
 	if (t->lo_ms == 0 && t->hi_ms == 0) /* "none" */
@@ -267,12 +251,12 @@ static int field_match(const Hd__Ticket *tk, const sq_term *t)
 	case SQ_TYPE:
 		return strcmp(v, "ticket") == 0;
 	case SQ_STATUS:
-		return cmp_op(t->op, sq_status_ordinal(tk->status),
-			      (double)t->ordinal);
+		return sq_op_holds(t->op, sq_status_ordinal(tk->status),
+				   (double)t->ordinal);
 	case SQ_PRIORITY: {
 		int o = sq_priority_ordinal(tk->priority);
 		return (t->op == SQ_EQ || o > 0) &&
-		       cmp_op(t->op, o, (double)t->ordinal);
+		       sq_op_holds(t->op, o, (double)t->ordinal);
 	}
 	case SQ_TICKET_TYPE:
 		return strcmp(tk->type, none) == 0;

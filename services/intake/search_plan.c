@@ -123,22 +123,6 @@ static int date_set(plan *p, const sq_term *t, idset *out)
 	}
 }
 
-static int cmp_op(enum sq_op op, long v, long want)
-{
-	switch (op) {
-	case SQ_LT:
-		return v < want;
-	case SQ_GT:
-		return v > want;
-	case SQ_LE:
-		return v <= want;
-	case SQ_GE:
-		return v >= want;
-	default:
-		return v == want;
-	}
-}
-
 /* status and priority: the union of the ordinals that compare true. */
 static int ordinal_set(plan *p, const sq_term *t, int top, idset *out)
 {
@@ -147,7 +131,7 @@ static int ordinal_set(plan *p, const sq_term *t, int top, idset *out)
 	for (int o = -1; o <= top && !rc; o++) {
 		if (t->kind == SQ_PRIORITY && t->op != SQ_EQ && o <= 0)
 			continue;
-		if (!cmp_op(t->op, o, t->ordinal))
+		if (!sq_op_holds(t->op, o, t->ordinal))
 			continue;
 		snprintf(num, sizeof num, "%d", o);
 		rc = read_value(p, t->kind, num, out);

@@ -10,113 +10,46 @@
  * expires (HD_SIGNIN_LINK_MINUTES of business time, so tests move it), and
  * proves the mailbox, so the account becomes verified (an anonymous
  * request's requester sees it from then on). The gateway then starts a
- * session for the user it answers. Tokens: link_token.h with '-' and their
- * own MAC purpose. */
+ * session for the user it answers. The link itself: mailed_link.h, with
+ * its own MAC purpose. */
 #include "dir_common.h"
-#include "link_token.h"
+#include "mailed_link.h"
 
-#include "hd/cfg.h"
 #include "hd/clock.h"
 #include "hd/err.h"
-#include "hd/obj_mac.h"
 #include "hd/pbwire.h"
-#include "hd/text.h"
 
-#include <sodium.h>
-#include <stdio.h>
 #include <string.h>
 
-#define MAC_CTX     "hc_login"
-#define MAC_BYTES   INTAKE_LINK_MAC_BYTES
-#define MAIL_GAP_MS (60 * 1000)
-
-static MDB_dbi links_dbi;
-static int64_t link_life_ms;
+static intake_mailed_link signin_link = {
+	.mac_ctx = "hc_login",
+	.event = "signin.link",
+	.clock = hd_now_ms, /* business time, so tests move it */
+	.end_users_only = true,
+};
 
 const char *const intake_signin_dbs[] = {"signin_links", NULL};
 
 int intake_signin_bind(intake *in)
 {
-	uint64_t minutes = 0;
-	int rc = hd_cfg_u64(&in->svc->cfg, "HD_SIGNIN_LINK_MINUTES", 1, 60 * 24,
-			    &minutes);
-	if (rc)
-		return rc;
-	link_life_ms = (int64_t)minutes * 60 * 1000;
-	return hd_store_dbi(in->store, "signin_links", &links_dbi);
+	return intake_mailed_link_bind(in, &signin_link, "signin_links",
+				       "HD_SIGNIN_LINK_MINUTES", 60 * 24);
 }
 
-static const intake_dir_rpc link_rpc = {
-	.gate = INTAKE_ANYONE, /* the mailbox, then the link, is the proof */
-	.msg = &hd__session_request__descriptor,
-	.undecodable = "payload is not an hd.SessionRequest",
-};
-
-typedef struct req_job {
-	const char *email;
-	const char *locale; /* the page's, for the link; "" → the user's */
-} req_job;
-
-static int request_write(hd_txn *t, void *arg)
-{
-	req_job *j = arg;
-	Hd__PasswordReset p = HD__PASSWORD_RESET__INIT, *old = NULL;
-	Hd__PasswordResetMail m = HD__PASSWORD_RESET_MAIL__INIT;
-	Hd__User *u = NULL;
-	char nonce[33], head[128], mac[INTAKE_LINK_MAC_HEX + 1], token[200];
-	uint8_t raw[16], key[8];
-	uint64_t id = 0;
-	if (intake_user_by_email(t, j->email, &id) ||
-	    intake_user_get(t, id, &u) || u->suspended || u->deleted ||
-	    strcmp(u->role, "end-user") != 0)
-		goto out;
-	hd_key_u64(key, id);
-	if (hd_txn_get_pb(t, links_dbi, key, 8, &hd__password_reset__descriptor,
-			  (void **)&old) == HD_OK &&
-	    old->last_mail_at > hd_wall_ms() - MAIL_GAP_MS)
-		goto out; /* no mail bomb through our server */
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
-	p.nonce = nonce;
-	p.expires_at = hd_now_ms() + link_life_ms;
-	p.last_mail_at = hd_wall_ms();
-	if (intake_link_head(head, sizeof head, '-', id, p.expires_at, nonce) ||
-	    hd_obj_mac_hex(MAC_CTX, head, strlen(head), MAC_BYTES, mac,
-			   sizeof mac)) {
-		hd_txn_fail(t, HD_E_INTERNAL);
-		goto out;
-	}
-	snprintf(token, sizeof token, "%s-%s", head, mac);
-	m.user_id = id;
-	m.email = u->email;
-	m.name = u->name;
-	m.locale = (char *)(j->locale[0] ? j->locale : u->locale);
-	m.token = token;
-	hd_txn_put_pb(t, links_dbi, key, 8, &p);
-	hd_txn_emit_pb(t, "signin.link", &m, NULL);
-out:
-	hd__password_reset__free_unpacked(old, NULL);
-	hd__user__free_unpacked(u, NULL);
-	return t->rc;
-}
-
-/* email: the address; token: the page's locale ("ko", "en" or ""). */
+/* email: the address; token: the page's locale ("ko", "en" or "": the
+ * user's own, for the link). */
 static int intake_signin_request(void *ctx, const hd_rpc_req *req,
 				 hd_rpc_rep *rep)
 {
 	intake *in = ctx;
 	Hd__SessionRequest *q = NULL;
-	char email[256];
-	int rc = intake_dir_open(in, req, rep, &link_rpc, (void **)&q);
+	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
+				 (void **)&q);
 	if (rc)
 		return rc;
-	req_job j = {.email = email,
-		     .locale = strcmp(q->token, "ko") == 0 ||
-					       strcmp(q->token, "en") == 0
-				       ? q->token
-				       : ""};
-	if (hd_ascii_lower(q->email, email, sizeof email) && email[0])
-		rc = hd_store_write(in->store, request_write, &j);
+	bool page = strcmp(q->token, "ko") == 0 || strcmp(q->token, "en") == 0;
+	rc = intake_mailed_link_request(in, &signin_link, q->email,
+					page ? q->token : NULL);
 	hd__session_request__free_unpacked(q, NULL);
 	return rc;
 }
@@ -127,40 +60,16 @@ typedef struct apply_job {
 	bool ok;
 } apply_job;
 
-static bool token_ok(const char *token, uint64_t *uid, int64_t *expires,
-		     char nonce[INTAKE_LINK_NONCE_HEX + 1])
-{
-	char mac[INTAKE_LINK_MAC_HEX + 1], head[128];
-	return intake_link_split(token, '-', uid, expires, nonce, mac) &&
-	       intake_link_head(head, sizeof head, '-', *uid, *expires,
-				nonce) == HD_OK &&
-	       hd_obj_mac_ok(MAC_CTX, head, strlen(head), MAC_BYTES, mac);
-}
-
 static int apply_write(hd_txn *t, void *arg)
 {
 	apply_job *j = arg;
-	uint64_t uid = 0;
-	int64_t expires = 0;
-	char nonce[INTAKE_LINK_NONCE_HEX + 1];
-	Hd__PasswordReset *p = NULL;
 	Hd__User *u = NULL;
-	uint8_t key[8];
-	j->ok = false;
-	if (!token_ok(j->token, &uid, &expires, nonce))
+	j->ok = intake_mailed_link_check(t, &signin_link, j->token, &u);
+	if (!j->ok)
 		return HD_OK;
-	hd_key_u64(key, uid);
-	if (hd_txn_get_pb(t, links_dbi, key, 8, &hd__password_reset__descriptor,
-			  (void **)&p) ||
-	    intake_user_get(t, uid, &u) || u->deleted || u->suspended ||
-	    strcmp(u->role, "end-user") != 0 || p->expires_at != expires ||
-	    expires < hd_now_ms() || strlen(p->nonce) != 32 ||
-	    sodium_memcmp(p->nonce, nonce, 32) != 0)
-		goto out;
-	j->ok = true;
 	/* once only; the mail gap stays (the record goes, so a new link may
 	 * be asked for at once after a sign-in) */
-	hd_txn_del(t, links_dbi, key, 8);
+	intake_mailed_link_use(t, &signin_link, u->id);
 	if (!u->verified) {
 		u->verified = true;
 		u->updated_at = hd_now_ms();
@@ -170,8 +79,6 @@ static int apply_write(hd_txn *t, void *arg)
 	hd_buf_reset(j->result);
 	if (!t->rc)
 		hd_txn_fail(t, hd_pb_pack(j->result, u));
-out:
-	hd__password_reset__free_unpacked(p, NULL);
 	hd__user__free_unpacked(u, NULL);
 	return t->rc;
 }
@@ -183,7 +90,8 @@ static int intake_signin_apply(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &link_rpc, (void **)&q);
+	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
+				 (void **)&q);
 	if (rc)
 		return rc;
 	hd_buf result;

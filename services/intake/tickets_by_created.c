@@ -31,25 +31,30 @@ int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk)
 	return tk_lists_update(t, NULL, tk);
 }
 
-/* Empty the index and put every ticket's entry, in one write job. */
-static int rebuild(hd_txn *t, void *arg)
+int tk_index_rebuild(hd_txn *t, MDB_dbi index,
+		     int (*put)(hd_txn *t, const Hd__Ticket *tk), uint64_t *n)
 {
-	uint64_t *n = arg;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	if (mdb_drop(t->txn, tkdb.by_created, 0) ||
+	if (mdb_drop(t->txn, index, 0) ||
 	    mdb_cursor_open(t->txn, tkdb.tickets, &cur))
 		return hd_txn_fail(t, HD_E_IO);
 	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 	for (; mrc == 0 && !t->rc;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (tk && !tk_by_created_put(t, tk))
+		if (tk && !put(t, tk))
 			(*n)++;
 		hd__ticket__free_unpacked(tk, NULL);
 	}
 	mdb_cursor_close(cur);
 	return t->rc ? t->rc : mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+}
+
+/* Empty the index and put every ticket's entry, in one write job. */
+static int rebuild(hd_txn *t, void *arg)
+{
+	return tk_index_rebuild(t, tkdb.by_created, tk_by_created_put, arg);
 }
 
 int tk_by_created_ensure(intake *in)

@@ -106,26 +106,17 @@ int tk_lists_ready(hd_txn *t)
 	       HD_OK;
 }
 
+static int put_new(hd_txn *t, const Hd__Ticket *tk)
+{
+	return tk_lists_update(t, NULL, tk);
+}
+
 static int rebuild(hd_txn *t, void *arg)
 {
-	uint64_t *n = arg;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	if (mdb_drop(t->txn, tkdb.lists, 0) ||
-	    mdb_cursor_open(t->txn, tkdb.tickets, &cur))
-		return hd_txn_fail(t, HD_E_IO);
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == 0 && !t->rc;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (tk && !tk_lists_update(t, NULL, tk))
-			(*n)++;
-		hd__ticket__free_unpacked(tk, NULL);
-	}
-	mdb_cursor_close(cur);
-	if (!t->rc && mrc == MDB_NOTFOUND)
+	int rc = tk_index_rebuild(t, tkdb.lists, put_new, arg);
+	if (!rc) /* every ticket is in: the lists may answer from now on */
 		hd_txn_put(t, tkdb.lists, BUILT_KEY, strlen(BUILT_KEY), "1", 1);
-	return t->rc ? t->rc : mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	return rc ? rc : t->rc;
 }
 
 int tk_lists_ensure(intake *in)

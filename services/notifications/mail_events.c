@@ -280,21 +280,49 @@ static int on_rule(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
-/* The link in the confirmation mail: HD_PUBLIC_URL + the gateway route. */
+/* Mail to the template tmpl whose one variable is a link: {var: {url:
+ * HD_PUBLIC_URL + route + token}}. */
+static int mail_link(notify *n, hd_txn *t, const notify_addressee *to,
+		     const char *tmpl, const char *var, const char *route,
+		     const char *token)
+{
+	char url[600];
+	notify_public_link(n, route, token, url, sizeof url);
+	return notify_mail_to(n, t, to, 0, tmpl,
+			      json_pack("{s:{s:s}}", var, "url", url), 0);
+}
+
+/* The link in the confirmation mail: the gateway route. */
 static int on_email_verification(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
 	Hd__EmailVerificationMail *m = hd__email_verification_mail__unpack(
 		NULL, ev->payload.len, ev->payload.data);
 	if (!m)
 		return HD_E_DECODE;
-	char url[600];
-	notify_public_link(n, "/api/v2/hd/email_verifications/", m->token, url,
-			   sizeof url);
 	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
-	int rc = notify_mail_to(
-		n, t, &to, 0, m->in_use ? "email_in_use" : "email_verify",
-		json_pack("{s:{s:s}}", "verify", "url", url), 0);
+	int rc = mail_link(
+		n, t, &to, m->in_use ? "email_in_use" : "email_verify",
+		"verify", "/api/v2/hd/email_verifications/", m->token);
 	hd__email_verification_mail__free_unpacked(m, NULL);
+	return rc;
+}
+
+/* intake's mailed one-time links (mailed_link.c) come as
+ * hd.PasswordResetMail: mail one with route, or route_en for an English
+ * locale when the link has a page per language. */
+static int on_one_time_link(notify *n, hd_txn *t, const Hd__Envelope *ev,
+			    const char *tmpl, const char *var,
+			    const char *route, const char *route_en)
+{
+	Hd__PasswordResetMail *m = hd__password_reset_mail__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!m)
+		return HD_E_DECODE;
+	if (route_en && strncmp(m->locale, "en", 2) == 0)
+		route = route_en;
+	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
+	int rc = mail_link(n, t, &to, tmpl, var, route, m->token);
+	hd__password_reset_mail__free_unpacked(m, NULL);
 	return rc;
 }
 
@@ -302,39 +330,16 @@ static int on_email_verification(notify *n, hd_txn *t, const Hd__Envelope *ev)
  * route: the token stays out of server logs and Referer headers). */
 static int on_password_reset(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__PasswordResetMail *m = hd__password_reset_mail__unpack(
-		NULL, ev->payload.len, ev->payload.data);
-	if (!m)
-		return HD_E_DECODE;
-	char url[600];
-	notify_public_link(n, "/agent/#/password_reset/", m->token, url,
-			   sizeof url);
-	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
-	int rc = notify_mail_to(n, t, &to, 0, "password_reset",
-				json_pack("{s:{s:s}}", "reset", "url", url), 0);
-	hd__password_reset_mail__free_unpacked(m, NULL);
-	return rc;
+	return on_one_time_link(n, t, ev, "password_reset", "reset",
+				"/agent/#/password_reset/", NULL);
 }
 
 /* The help center's sign-in link: the page's language when the customer
  * asked from one, else the account's. */
 static int on_signin_link(notify *n, hd_txn *t, const Hd__Envelope *ev)
 {
-	Hd__PasswordResetMail *m = hd__password_reset_mail__unpack(
-		NULL, ev->payload.len, ev->payload.data);
-	if (!m)
-		return HD_E_DECODE;
-	char url[600];
-	notify_public_link(n,
-			   strncmp(m->locale, "en", 2) == 0 ? "/hc/en/signin/"
-							    : "/hc/ko/signin/",
-			   m->token, url, sizeof url);
-	notify_addressee to = {m->user_id, m->email, m->name, m->locale};
-	int rc =
-		notify_mail_to(n, t, &to, 0, "signin_link",
-			       json_pack("{s:{s:s}}", "signin", "url", url), 0);
-	hd__password_reset_mail__free_unpacked(m, NULL);
-	return rc;
+	return on_one_time_link(n, t, ev, "signin_link", "signin",
+				"/hc/ko/signin/", "/hc/en/signin/");
 }
 
 /* A support address's verification: the token in the subject, so the

@@ -201,20 +201,31 @@ static int tmpl_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
-static int tmpl_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+/* The staff's query (*q, the caller's to free, even on failure) of one
+ * known template and all its versions into *all (release()), oldest
+ * first. */
+static int queried_versions(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep,
+			    Hd__MailTemplateQuery **q,
+			    Hd__MailTemplateList *all)
 {
-	notify *n = ctx;
-	Hd__MailTemplateQuery *q = query(req, rep);
-	Hd__MailTemplateList all = HD__MAIL_TEMPLATE_LIST__INIT;
-	versions vs = {.all = &all};
+	versions vs = {.all = all};
 	hd_txn t;
-	int rc = q ? staff_only(req, rep) : HD_E_DECODE;
+	*q = query(req, rep);
+	int rc = *q ? staff_only(req, rep) : HD_E_DECODE;
 	if (!rc)
-		rc = known(q->name, q->locale, rep);
+		rc = known((*q)->name, (*q)->locale, rep);
 	if (!rc && !(rc = hd_store_read(n->store, &t))) {
-		rc = scan_versions(n, &t, q->name, q->locale, &vs);
+		rc = scan_versions(n, &t, (*q)->name, (*q)->locale, &vs);
 		hd_txn_end(&t);
 	}
+	return rc;
+}
+
+static int tmpl_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	Hd__MailTemplateQuery *q = NULL;
+	Hd__MailTemplateList all = HD__MAIL_TEMPLATE_LIST__INIT;
+	int rc = queried_versions(ctx, req, rep, &q, &all);
 	Hd__MailTemplate *pick = NULL;
 	for (size_t i = 0; !rc && i < all.n_templates; i++)
 		if (!q->version || all.templates[i]->version == q->version)
@@ -232,18 +243,9 @@ static int tmpl_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 /* Every version, newest first. */
 static int tmpl_versions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	notify *n = ctx;
-	Hd__MailTemplateQuery *q = query(req, rep);
+	Hd__MailTemplateQuery *q = NULL;
 	Hd__MailTemplateList all = HD__MAIL_TEMPLATE_LIST__INIT;
-	versions vs = {.all = &all};
-	hd_txn t;
-	int rc = q ? staff_only(req, rep) : HD_E_DECODE;
-	if (!rc)
-		rc = known(q->name, q->locale, rep);
-	if (!rc && !(rc = hd_store_read(n->store, &t))) {
-		rc = scan_versions(n, &t, q->name, q->locale, &vs);
-		hd_txn_end(&t);
-	}
+	int rc = queried_versions(ctx, req, rep, &q, &all);
 	for (size_t i = 0, j = all.n_templates; !rc && i < j / 2; i++) {
 		Hd__MailTemplate *x = all.templates[i];
 		all.templates[i] = all.templates[j - 1 - i];

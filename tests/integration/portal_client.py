@@ -3,12 +3,11 @@ keeps cookies, reads the CSRF token each page's forms carry, and posts forms
 urlencoded or multipart as a browser would. Used by test_portal.py."""
 import os
 import re
-import socket
-import subprocess
-import tempfile
 from urllib.parse import urlencode
 
-from harness import Suite, free_port, scaled, wait_until
+from harness import Suite
+from html_tidy import tidy_errors  # noqa: F401 (test_portal imports it from here)
+from mail_sink import Sink
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([0-9a-f]{32})"')
@@ -90,36 +89,8 @@ def form_action_token(page):
     return m.group(1)
 
 
-class MailSink:
-    """tests/integration/smtp_sink.py (aiosmtpd): the real SMTP server."""
-
-    def __init__(self, dir_):
-        import email
-        import email.policy
-        import glob
-        self._email, self._glob = email, glob
-        self.dir = os.path.join(dir_, "mail")
-        os.makedirs(self.dir)
-        self.port = free_port()
-        self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "smtp_sink.py"),
-                                      str(self.port), self.dir])
-        wait_until(self._up, 10, "smtp sink")
-
-    def _up(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-            return True
-        except OSError:
-            return False
-
-    def to(self, addr):
-        out = []
-        for p in sorted(self._glob.glob(os.path.join(self.dir, "*.eml"))):
-            with open(p, "rb") as f:
-                m = self._email.message_from_bytes(f.read(), policy=self._email.policy.default)
-            if addr in str(m["To"]):
-                out.append(m)
-        return out
+class MailSink(Sink):
+    """The SMTP sink (mail_sink.py) with the sign-in links it took."""
 
     def links(self, addr):
         """Every sign-in link mailed to addr, oldest first."""
@@ -128,10 +99,6 @@ class MailSink:
             text = m.get_body(("plain",)).get_content()
             found += [x[0] for x in LINK.findall(text)]
         return found
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(10)
 
 
 def portal_suite(ctx, env=None, mail=True):
@@ -166,17 +133,3 @@ def sign_in(s, email, password, locale="ko"):
     assert r.status == 303 and r.location.endswith(f"/hc/{locale}/requests"), r
     assert b.signed_in()
     return b
-
-
-def tidy_errors(html):
-    """`tidy -q -e` on a page: its error lines (warnings are allowed)."""
-    with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as f:
-        f.write(html)
-    try:
-        p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no", f.name],
-                           capture_output=True, text=True, timeout=scaled(30))
-    finally:
-        os.unlink(f.name)
-    assert p.returncode in (0, 1, 2), p
-    errors = [ln for ln in p.stderr.splitlines() if "Error:" in ln]
-    return errors or ([p.stderr] if p.returncode == 2 else [])

@@ -8,12 +8,11 @@ templates (versions, preview, Korean particles) and the mail settings
 (sender per brand, acknowledgements per channel)."""
 import os
 import re
-import subprocess
-import tempfile
 import time
 import urllib.parse
 
-from harness import create_ticket, scaled
+from harness import create_ticket
+from html_tidy import tidy_errors
 from test_chat_voice import CHAT, transcript
 from test_notify import Sink, start, wait_for
 
@@ -77,20 +76,6 @@ def links(m):
 
 def path_of(url):
     return urllib.parse.urlsplit(url).path
-
-
-def tidy_errors(html):
-    """`tidy -q -e` on a page (Debian's tidy): its error lines."""
-    with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as f:
-        f.write(html)
-    try:
-        p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no", f.name],
-                           capture_output=True, text=True, timeout=scaled(30))
-    finally:
-        os.unlink(f.name)
-    assert p.returncode in (0, 1, 2), p
-    return [ln for ln in p.stderr.splitlines() if "Error:" in ln] + \
-        ([p.stderr] if p.returncode == 2 and "Error:" not in p.stderr else [])
 
 
 def page(s, method, url, form=None, query=""):

@@ -5,14 +5,12 @@ votes by plain form POST, and every link the suite sends being absolute
 under HD_PUBLIC_URL."""
 import html as html_lib
 import json
-import os
 import re
-import subprocess
-import tempfile
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import Suite, scaled
+from harness import Suite
+from html_tidy import tidy_errors
 from rules_helpers import TRIGGERS, cond
 from test_notify import Receiver, Sink, make_hook, wait_for
 from test_tickets_api import end_user
@@ -72,19 +70,6 @@ HC = "/api/v2/help_center"
 
 def q(s):
     return urllib.parse.quote(s)
-
-
-def tidy_errors(html):
-    """`tidy -q -e` on a page: its error lines (warnings are allowed)."""
-    with tempfile.NamedTemporaryFile("wb", suffix=".html", delete=False) as f:
-        f.write(html)
-    try:
-        p = subprocess.run(["tidy", "-q", "-e", "--show-warnings", "no", f.name],
-                           capture_output=True, text=True, timeout=scaled(30))
-    finally:
-        os.unlink(f.name)
-    assert p.returncode in (0, 1, 2), p
-    return [ln for ln in p.stderr.splitlines() if "Error:" in ln] + ([p.stderr] if p.returncode == 2 and "Error:" not in p.stderr else [])
 
 
 def content(s):

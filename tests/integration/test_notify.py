@@ -1,15 +1,11 @@
 """Notifications against real receivers: a local HTTP server in threads for
 webhooks and a real SMTP server (aiosmtpd, tests/integration/smtp_sink.py)."""
 import base64
-import email
-import email.policy
-import glob
 import hashlib
 import hmac
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import threading
@@ -17,6 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import Suite, create_ticket, free_port, scaled, wait_until
+from mail_sink import Sink  # noqa: F401 (the mail tests import it from here too)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -65,37 +62,6 @@ class Receiver:
 
 def wait_for(fn, timeout=20, what="condition"):
     return wait_until(fn, timeout, what)
-
-
-class Sink:
-    def __init__(self, dir_, port=None):
-        self.dir = os.path.join(dir_, "mail")
-        os.makedirs(self.dir)
-        self.port = port or free_port()
-        self.proc = subprocess.Popen(["/usr/bin/python3", os.path.join(HERE, "smtp_sink.py"),
-                                      str(self.port), self.dir])
-        wait_for(self._up, 10, "smtp sink")
-
-    def _up(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-            return True
-        except OSError:
-            return False
-
-    def messages(self):
-        out = []
-        for p in sorted(glob.glob(os.path.join(self.dir, "*.eml"))):
-            with open(p, "rb") as f:
-                out.append(email.message_from_bytes(f.read(), policy=email.policy.default))
-        return out
-
-    def to(self, addr):
-        return [m for m in self.messages() if addr in str(m["To"])]
-
-    def close(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(10)
 
 
 def start(extra=None):

@@ -17,9 +17,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/intake/intake.h"
-#include "../../services/intake/tickets.h"
-#include "../../services/intake/trig_copy.h"
 #include "../../services/knowledge/kbsearch.h"
 #include "../../services/knowledge/knowledge.h"
 #include "../../services/metrics/mc.h"
@@ -37,7 +34,7 @@
 #include <sodium.h>
 #include <stdatomic.h>
 
-#include "unit_svc.h"
+#include "unit_intake.h"
 
 /* ---- the failing allocator ---- */
 
@@ -289,24 +286,11 @@ static int run_call(void *arg)
 
 static void test_intake_tickets(void **state)
 {
-	static const char *const meta_dbs[] = {"meta", NULL};
-	static const char *const *const dbs[] = {
-		meta_dbs,          intake_tickets_dbs,
-		intake_users_dbs,  intake_fields_dbs,
-		intake_search_dbs, intake_tk_by_created_dbs,
-		intake_trig_dbs,   NULL};
 	static const hd_rpc_route *const routes[] = {intake_tickets_routes,
 						     NULL};
 	unit_store u;
-	intake in = {.shards = 1};
-	in.store = unit_store_open(&u, dbs, "intake");
-	assert_hd_ok(hd_store_dbi(in.store, "meta", &in.meta));
-	assert_hd_ok(intake_tickets_bind(&in));
-	assert_hd_ok(intake_users_bind(&in));
-	assert_hd_ok(intake_fields_bind(&in));
-	assert_hd_ok(intake_search_bind(&in));
-	assert_hd_ok(intake_trig_bind(&in)); /* triggers run in the write */
-	assert_hd_ok(intake_tickets_start(&in));
+	intake in = {0};
+	unit_intake_open(&u, &in);
 	hd_principal agent = unit_who("agent", INTAKE_ID(2, 0));
 
 	call c;
@@ -322,8 +306,7 @@ static void test_intake_tickets(void **state)
 	call_init(&c, routes, &in, "tickets.get", &g.base, &agent);
 	sweep("intake tickets.get", in.store, run_call, &c);
 
-	intake_tickets_stop(&in);
-	unit_store_close(&u);
+	unit_intake_close(&u, &in);
 }
 
 /* ---- routing: views.tickets ---- */

@@ -14,20 +14,10 @@
 #include "gw_health.h"
 #include "gw_tickets.h"
 
-#include "../../services/intake/intake.h"
-#include "../../services/intake/tickets.h"
-#include "../../services/intake/trig_copy.h"
-
 #include "hd/cfg.h"
 
-#include "unit_svc.h"
+#include "unit_intake.h"
 
-static const char *const meta_dbs[] = {"meta", NULL};
-static const char *const *const dbs[] = {
-	meta_dbs,          intake_tickets_dbs,
-	intake_users_dbs,  intake_fields_dbs,
-	intake_search_dbs, intake_tk_by_created_dbs,
-	intake_trig_dbs,   NULL};
 static const hd_rpc_route *const intake_routes[] = {intake_tickets_routes,
 						    NULL};
 
@@ -57,15 +47,7 @@ typedef struct fx {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->in.store = unit_store_open(&f->u, dbs, "intake");
-	f->in.shards = 1;
-	assert_hd_ok(hd_store_dbi(f->in.store, "meta", &f->in.meta));
-	assert_hd_ok(intake_tickets_bind(&f->in));
-	assert_hd_ok(intake_users_bind(&f->in));
-	assert_hd_ok(intake_fields_bind(&f->in));
-	assert_hd_ok(intake_search_bind(&f->in));
-	assert_hd_ok(intake_trig_bind(&f->in)); /* triggers run in the write */
-	assert_hd_ok(intake_tickets_start(&f->in));
+	unit_intake_open(&f->u, &f->in);
 	char url[128];
 	unit_ipc_url(url, sizeof url, f->u.dir, "intake");
 	assert_hd_ok(hd_rpc_server_new(&f->srv));
@@ -99,8 +81,7 @@ static int teardown(void **state)
 	hd_rpc_client_close(f->g.intake[0]);
 	hd_rpc_server_stop(f->srv);
 	hd_cfg_release(&f->svc.cfg);
-	intake_tickets_stop(&f->in);
-	unit_store_close(&f->u);
+	unit_intake_close(&f->u, &f->in);
 	free(f);
 	return 0;
 }

@@ -8,18 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "intake.h"
-#include "tickets.h"
-#include "trig_copy.h"
+#include "unit_intake.h"
 
-#include "unit_svc.h"
-
-static const char *const meta_dbs[] = {"meta", NULL};
-static const char *const *const dbs[] = {
-	meta_dbs,          intake_tickets_dbs,
-	intake_users_dbs,  intake_fields_dbs,
-	intake_search_dbs, intake_tk_by_created_dbs,
-	intake_trig_dbs,   NULL};
 static const hd_rpc_route *const routes[] = {intake_tickets_routes, NULL};
 
 typedef struct fx {
@@ -31,15 +21,7 @@ typedef struct fx {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->in.store = unit_store_open(&f->u, dbs, "intake");
-	f->in.shards = 1;
-	assert_hd_ok(hd_store_dbi(f->in.store, "meta", &f->in.meta));
-	assert_hd_ok(intake_tickets_bind(&f->in));
-	assert_hd_ok(intake_users_bind(&f->in));
-	assert_hd_ok(intake_fields_bind(&f->in));
-	assert_hd_ok(intake_search_bind(&f->in));
-	assert_hd_ok(intake_trig_bind(&f->in)); /* triggers run in the write */
-	assert_hd_ok(intake_tickets_start(&f->in));
+	unit_intake_open(&f->u, &f->in);
 	f->agent = unit_who("agent", INTAKE_ID(2, 0));
 	f->user = unit_who("end-user", INTAKE_ID(3, 0));
 	f->other = unit_who("end-user", INTAKE_ID(4, 0));
@@ -51,8 +33,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	intake_tickets_stop(&f->in);
-	unit_store_close(&f->u);
+	unit_intake_close(&f->u, &f->in);
 	free(f);
 	return 0;
 }

@@ -118,3 +118,16 @@ int imp_ckpt_save(imp *im)
 			im->checkpoint, strerror(errno));
 	return rc;
 }
+
+int imp_file_resume(imp *im, imp_file *f, const char *path, const char *key,
+		    int phase, size_t fi)
+{
+	char err[400];
+	const imp_pos *start =
+		im->at.phase == phase && im->at.file == fi ? &im->at.pos : NULL;
+	if (imp_file_open(f, path, key, start, err, sizeof err)) {
+		fprintf(stderr, "hd-import: %s\n", err);
+		return IMP_EX_NOINPUT;
+	}
+	return IMP_EX_OK;
+}

@@ -130,26 +130,18 @@ static int run_file(imp *im, dir_batch *b, const imp_list *files, size_t fi,
 {
 	imp_file f;
 	char err[400], where[WHERE];
-	const imp_pos *start =
-		im->at.phase == phase && im->at.file == fi ? &im->at.pos : NULL;
-	if (imp_file_open(&f, files->v[fi],
-			  b->users ? "users" : "organizations", start, err,
-			  sizeof err)) {
-		fprintf(stderr, "hd-import: %s\n", err);
-		return IMP_EX_NOINPUT;
-	}
-	int rc = IMP_EX_OK, got;
+	int rc = imp_file_resume(im, &f, files->v[fi],
+				 b->users ? "users" : "organizations", phase,
+				 fi);
+	if (rc)
+		return rc;
+	int got;
 	json_t *rec;
 	imp_pos at;
 	while (!rc && (got = imp_file_next(&f, &rec, &at, where, sizeof where,
 					   err, sizeof err)) != 0) {
-		if (got == -2)
-			rc = IMP_EX_IOERR;
-		else if (got == -1)
-			rc = imp_bad(im, err, "skipped") ? IMP_EX_DATAERR
-							 : IMP_EX_OK;
-		else
-			rc = add(im, b, rec, where);
+		rc = got == 1 ? add(im, b, rec, where)
+			      : imp_unreadable(im, got, err);
 		if (!rc && b->n == b->cap) {
 			rc = flush(im, b);
 			im->at = (imp_ckpt){phase, fi, imp_file_tell(&f)};

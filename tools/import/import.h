@@ -85,6 +85,10 @@ void imp_unlock(void);
 /* report.c: one line on stderr naming the record and what is wrong, and
  * the bad count; 1 when the import must stop (--stop-on-bad). */
 int imp_bad(imp *im, const char *where, const char *what);
+/* report.c: the exit code for what imp_file_next gave instead of a record
+ * (got -1: a document that is not JSON, counted as bad; -2: an I/O
+ * error). */
+int imp_unreadable(imp *im, int got, const char *err);
 /* Progress on stderr (at most once a second unless force). */
 void imp_progress(imp *im, const char *phase, bool force);
 int64_t imp_now_ms(void);
@@ -93,6 +97,11 @@ int64_t imp_now_ms(void);
  * is a fresh start) and save (atomically, fsync'd: 0 or -1). */
 int imp_ckpt_load(imp *im);
 int imp_ckpt_save(imp *im);
+/* ckpt.c: open path, file fi of phase, where the checkpoint says the last
+ * run stopped in it, else at its start. IMP_EX_OK, or IMP_EX_NOINPUT after
+ * a message. */
+int imp_file_resume(imp *im, imp_file *f, const char *path, const char *key,
+		    int phase, size_t fi);
 
 /* rpc.c: call method on a shard with payload msg, retrying transport
  * failures (every import RPC is idempotent); *reply is the caller's

@@ -36,6 +36,13 @@ int imp_bad(imp *im, const char *where, const char *what)
 	return im->stop_on_bad;
 }
 
+int imp_unreadable(imp *im, int got, const char *err)
+{
+	if (got == -2)
+		return IMP_EX_IOERR;
+	return imp_bad(im, err, "skipped") ? IMP_EX_DATAERR : IMP_EX_OK;
+}
+
 static void eta(char *out, size_t cap, double secs)
 {
 	if (secs < 0 || secs > 1e7)

@@ -343,27 +343,18 @@ static int run_file(imp *im, sender *p, size_t fi)
 {
 	imp_file f;
 	char err[400], where[WHERE];
-	const imp_pos *start = im->at.phase == PH_TICKETS && im->at.file == fi
-				       ? &im->at.pos
-				       : NULL;
-	if (imp_file_open(&f, im->tickets.v[fi], "tickets", start, err,
-			  sizeof err)) {
-		fprintf(stderr, "hd-import: %s\n", err);
-		return IMP_EX_NOINPUT;
-	}
-	int rc = IMP_EX_OK, got;
+	int rc = imp_file_resume(im, &f, im->tickets.v[fi], "tickets",
+				 PH_TICKETS, fi);
+	if (rc)
+		return rc;
+	int got;
 	json_t *rec;
 	imp_pos at;
 	while (!rc && (got = imp_file_next(&f, &rec, &at, where, sizeof where,
 					   err, sizeof err)) != 0) {
 		tk_batch *b = &p->bufs[p->next];
-		if (got == -2)
-			rc = IMP_EX_IOERR;
-		else if (got == -1)
-			rc = imp_bad(im, err, "skipped") ? IMP_EX_DATAERR
-							 : IMP_EX_OK;
-		else
-			rc = add(im, b, rec, where);
+		rc = got == 1 ? add(im, b, rec, where)
+			      : imp_unreadable(im, got, err);
 		if (!rc && b->n == b->cap)
 			rc = hand_off(p, (imp_ckpt){PH_TICKETS, fi,
 						    imp_file_tell(&f)});
