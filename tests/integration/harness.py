@@ -298,6 +298,7 @@ class Suite:
         if k not in self.procs or self.procs[k].poll() is not None:
             return
         peer = f"{name}-{shard}" if name == "intake" else name
+        timeout = scaled(timeout)
         deadline = time.time() + timeout
         body = ""
         while time.time() < deadline:
@@ -305,7 +306,10 @@ class Suite:
             if status == 200 or f"{peer} unreachable" not in body:
                 return
             time.sleep(0.05)
-        raise AssertionError(f"the gateway still finds {peer} down after {timeout}s: {body}")
+        # What the gateway said about the peer, and the peer's own last lines.
+        raise AssertionError(f"the gateway still finds {peer} down after {timeout:.0f}s: {body}"
+                             f"\n--- gateway on {peer} ---\n{self.log_grep(k, 'peer=' + name, 20)}"
+                             f"\n--- {self.key(name, shard)} ---\n{self.log_tail(self.key(name, shard), 20)}")
 
     def stop_service(self, name, shard=0, timeout=20):
         """SIGTERM and wait; returns the exit status. Every service exits
