@@ -447,7 +447,8 @@ for s in services:
     except OSError:
         continue
     m = re.search(r"sources\[\]\s*=\s*\{([^}]*)\}", src)
-    for p in re.findall(r'"([a-z]+)"', m.group(1)) if m else []:
+    # "intake@0": one shard of a source (intake shards read shard 0)
+    for p in re.findall(r'"([a-z]+)(?:@[0-9]+)?"', m.group(1)) if m else []:
         consumers.setdefault(p, set()).add(s)
 callers = {"intake": {"routing"}}  # RPCs besides the gateway's and events.since
 nps = [d for _, d in docs if d.get("kind") == "NetworkPolicy"]
