@@ -3,7 +3,8 @@
  *   {"seq","type","source","shard","time_ms","payload","payload_hex"}
  * payload is the decoded message when the type is in the table below, else
  * null (also when it does not decode); payload_hex is always the raw bytes.
- * usage: hd-events RPC_URL [AFTER_SEQ] */
+ * usage: hd-events RPC_URL [AFTER_SEQ] (without AFTER_SEQ: every event the
+ * service still keeps, also when it trimmed its oldest by age) */
 #include "alerts.pb-c.h"
 #include "channels.pb-c.h"
 #include "common.pb-c.h"
@@ -96,9 +97,23 @@ static int print_event(const Hd__Envelope *e)
 	return s ? HD_OK : HD_E_NOMEM;
 }
 
+/* The oldest seq the source still keeps, from its HD_E_BEHIND message
+ * ("… oldest retained is N", common/bus_pub.c); 0 when not there. */
+static uint64_t oldest_retained(const char *msg)
+{
+	const char *p = msg ? strstr(msg, "oldest retained is ") : NULL;
+	uint64_t v = 0;
+	if (p && hd_parse_u64(p + strlen("oldest retained is "), &v))
+		v = 0;
+	return v;
+}
+
 /* One events.since page after *after; prints it and moves *after on. *n is
- * how many events the page held (0: the end). */
-static int print_page(hd_rpc_client *c, uint64_t *after, size_t *n)
+ * how many events the page held (0: the end). With from_oldest, a source
+ * that trimmed the start (a test that moves the clock days ahead trims by
+ * age) is read from its oldest retained event instead. */
+static int print_page(hd_rpc_client *c, uint64_t *after, size_t *n,
+		      int from_oldest)
 {
 	Hd__EventsSinceRequest q = HD__EVENTS_SINCE_REQUEST__INIT;
 	uint8_t buf[32];
@@ -111,6 +126,15 @@ static int print_page(hd_rpc_client *c, uint64_t *after, size_t *n)
 			     5000, &res);
 	if (!rc)
 		rc = res.rc;
+	uint64_t oldest = rc == HD_E_BEHIND && from_oldest
+				  ? oldest_retained(res.message)
+				  : 0;
+	if (oldest > *after + 1) {
+		hd_rpc_result_release(&res);
+		*after = oldest - 1;
+		*n = 1; /* not the end: ask again from there */
+		return HD_OK;
+	}
 	if (!rc) {
 		rep = hd__events_since_reply__unpack(NULL, res.len,
 						     res.payload);
@@ -129,6 +153,7 @@ static int print_page(hd_rpc_client *c, uint64_t *after, size_t *n)
 int main(int argc, char **argv)
 {
 	uint64_t after = 0;
+	int from_oldest = argc == 2; /* no AFTER_SEQ: all that is retained */
 	if (argc < 2 || argc > 3 ||
 	    (argc == 3 && hd_parse_u64(argv[2], &after))) {
 		fprintf(stderr, "usage: %s RPC_URL [AFTER_SEQ]\n", argv[0]);
@@ -140,7 +165,7 @@ int main(int argc, char **argv)
 	size_t n = 1;
 	int rc = hd_rpc_client_open(&c, argv[1]);
 	while (!rc && n)
-		rc = print_page(c, &after, &n);
+		rc = print_page(c, &after, &n, from_oldest);
 	hd_rpc_client_close(c);
 	if (rc)
 		fprintf(stderr, "hd-events: %s\n", hd_strerror(rc));
