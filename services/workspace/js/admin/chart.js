@@ -40,6 +40,15 @@ function legend(svg, series, x, y) {
   });
 }
 
+// Show every step-th axis label so none overlap: the widest label's
+// estimated width (Hangul about 12 px a character, the rest about 7) plus a
+// gap, over the width each label has.
+function labelStep(labels, slot) {
+  const width = (t) => [...String(t)].reduce((a, ch) => a + (/[\u3131-\uD7A3]/.test(ch) ? 12 : 7), 0);
+  const widest = Math.max(0, ...labels.map(width)) + 10;
+  return Math.max(1, Math.ceil(widest / Math.max(slot, 1)));
+}
+
 // bars({labels, series: [{name, values, color?}], stacked, label, format})
 export function bars({ labels, series, stacked = false, label, format = plain }) {
   const W = 720, H = 260, L = 48, B = 56, T = 24;
@@ -55,7 +64,7 @@ export function bars({ labels, series, stacked = false, label, format = plain })
       s('text', { x: L - 4, y: y + 4, 'text-anchor': 'end', class: 'chart-text' }, format((max * k) / 4)));
   }
   const slot = n ? plotW / n : plotW;
-  const step = Math.max(1, Math.ceil(64 / slot));
+  const step = labelStep(labels, slot);
   const bw = Math.max(2, Math.min(40, slot * 0.7));
   labels.forEach((lab, i) => {
     const x0 = L + i * slot + (slot - bw) / 2;
@@ -71,7 +80,6 @@ export function bars({ labels, series, stacked = false, label, format = plain })
       svg.append(r);
       if (stacked) base -= hh;
     });
-    // Every step-th axis label, so about 64 px each and none overlap.
     if (i % step === 0) {
       svg.append(s('text', { x: L + i * slot + slot / 2, y: T + plotH + 14, 'text-anchor': 'middle', class: 'chart-text' }, lab));
     }
@@ -127,8 +135,9 @@ export function line({ labels, series, label, format = plain }) {
     ser.values.forEach((v, i) => svg.append(s('circle', { cx: X(i), cy: Y(v || 0), r: 3, fill: color },
       s('title', {}, `${labels[i]} · ${ser.name}: ${format(v || 0)}`))));
   });
+  const step = labelStep(labels, plotW / Math.max(n, 1));
   labels.forEach((lab, i) => {
-    if (i % Math.max(1, Math.ceil((64 * n) / plotW)) === 0) {
+    if (i % step === 0) {
       svg.append(s('text', { x: X(i), y: T + plotH + 14, 'text-anchor': 'middle', class: 'chart-text' }, lab));
     }
   });
