@@ -9,6 +9,8 @@
 #include "common.pb-c.h"
 #include "hd/buf.h"
 #include "hd/bus.h"
+#include "hd/dial_keep.h"
+#include "hd/dial_keep.h"
 #include "hd/err.h"
 #include "hd/frame_auth.h"
 #include "hd/liveness.h"
@@ -85,6 +87,7 @@ struct hd_consumer {
 	source_state *sources;
 	size_t n;
 	nng_socket sub;
+	hd_dial_keep *keep; /* the sub's dials, redialled when nng gives up */
 	pthread_t thread;
 	int thread_started;
 	hd_loop *live; /* "bus.consumer": frames received, not yet applied */
@@ -634,9 +637,9 @@ static int open_sub(hd_consumer *c)
 	nng_socket_set_ms(c->sub, NNG_OPT_RECONNMAXT, 500);
 	nng_socket_set_size(c->sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
 	nng_socket_set(c->sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	rc = hd_dial_keep_open(&c->keep, c->sub, c->n);
 	for (size_t i = 0; i < c->n && rc == HD_OK; i++)
-		rc = hd_err_from_nng(nng_dial(c->sub, c->sources[i].src.pub_url,
-					      NULL, NNG_FLAG_NONBLOCK));
+		rc = hd_dial_keep_add(c->keep, c->sources[i].src.pub_url);
 	return rc;
 }
 
@@ -686,8 +689,11 @@ static int stop_threads(hd_consumer *c)
 	}
 	if (c->thread_started)
 		late |= join_by(c->thread, &deadline) != 0;
-	if (!late && c->sub.id)
+	if (!late && c->sub.id) {
+		hd_dial_keep_close(c->keep);
+		c->keep = NULL;
 		close_sub(c->sub);
+	}
 	return late;
 }
 

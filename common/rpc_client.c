@@ -1,5 +1,6 @@
 /* RPC client: one req socket, one context per call. See hd/rpc.h. */
 #include "common.pb-c.h"
+#include "hd/dial_keep.h"
 #include "hd/err.h"
 #include "hd/frame_auth.h"
 #include "hd/prom.h"
@@ -11,7 +12,6 @@
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,6 @@
 #define MAX_REPLY_BYTES ((size_t)64 << 20)
 
 #define MAX_TRACKED 64
-#define MAX_PIPES   8 /* a dialer has one pipe; a few overlap while it changes */
 
 /* method: the caller's (constant) method name; outcome: the transport error
  * when the call failed, else the peer's answer (hd_errname). */
@@ -34,49 +33,18 @@ struct hd_rpc_client {
 	nng_ctx active
 		[MAX_TRACKED]; /* calls in flight, for hd_rpc_client_abort */
 	int used[MAX_TRACKED];
-	/* Connection state from nng's pipe notifications (hd_rpc_client_link):
-	 * written on nng's threads, read by anyone. */
-	_Atomic unsigned pipes;
-	pthread_mutex_t pipe_mu;      /* guards pipe_ids only */
-	uint32_t pipe_ids[MAX_PIPES]; /* the pipes counted in pipes */
-	_Atomic uint64_t connects;
-	_Atomic int64_t changed_ms;
+	/* The dial, kept alive across nng's dead dialers, and the connection
+	 * state from its pipe events (hd_rpc_client_link). */
+	hd_dial_keep *keep;
 };
-
-/* nng runs REM_POST also for a pipe that closed before its ADD_POST (the
- * peer died while the connection was being set up), so only pipes seen
- * being added are counted down: a blind decrement showed a connected
- * peer as disconnected until its next reconnect. */
-static void on_pipe(nng_pipe p, nng_pipe_ev ev, void *arg)
-{
-	hd_rpc_client *c = arg;
-	uint32_t id = (uint32_t)nng_pipe_id(p);
-	pthread_mutex_lock(&c->pipe_mu);
-	if (ev == NNG_PIPE_EV_ADD_POST) {
-		for (size_t i = 0; i < MAX_PIPES; i++)
-			if (!c->pipe_ids[i]) {
-				c->pipe_ids[i] = id;
-				atomic_fetch_add(&c->pipes, 1);
-				break;
-			}
-		atomic_fetch_add(&c->connects, 1);
-	} else {
-		for (size_t i = 0; i < MAX_PIPES; i++)
-			if (c->pipe_ids[i] == id) {
-				c->pipe_ids[i] = 0;
-				atomic_fetch_sub(&c->pipes, 1);
-				break;
-			}
-	}
-	pthread_mutex_unlock(&c->pipe_mu);
-	atomic_store(&c->changed_ms, hd_prom_now_us() / 1000);
-}
 
 void hd_rpc_client_link(hd_rpc_client *c, hd_rpc_link *out)
 {
-	out->pipes = atomic_load(&c->pipes);
-	out->connects = atomic_load(&c->connects);
-	out->changed_ms = atomic_load(&c->changed_ms);
+	hd_dial_state st;
+	hd_dial_keep_state(c->keep, &st);
+	out->pipes = st.pipes;
+	out->connects = st.connects;
+	out->changed_ms = st.changed_ms;
 }
 
 /* Remember ctx as in flight; -1 when aborted (the call must not start). */
@@ -132,7 +100,6 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 		return rc;
 	}
 	pthread_mutex_init(&c->mu, NULL);
-	pthread_mutex_init(&c->pipe_mu, NULL);
 	/* Never resend on our own: a write that reached the peer must not be
 	 * applied twice behind the caller's back. The caller's deadline rules. */
 	nng_socket_set_ms(c->sock, NNG_OPT_REQ_RESENDTIME,
@@ -140,14 +107,13 @@ int hd_rpc_client_open(hd_rpc_client **out, const char *url)
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sock, NNG_OPT_RECONNMAXT, 500);
 	nng_socket_set_size(c->sock, NNG_OPT_RECVMAXSZ, MAX_REPLY_BYTES);
-	atomic_store(&c->changed_ms, hd_prom_now_us() / 1000);
-	nng_pipe_notify(c->sock, NNG_PIPE_EV_ADD_POST, on_pipe, c);
-	nng_pipe_notify(c->sock, NNG_PIPE_EV_REM_POST, on_pipe, c);
-	rc = hd_err_from_nng(nng_dial(c->sock, url, NULL, NNG_FLAG_NONBLOCK));
+	rc = hd_dial_keep_open(&c->keep, c->sock, 1);
+	if (rc == HD_OK)
+		rc = hd_dial_keep_add(c->keep, url);
 	if (rc) {
+		hd_dial_keep_close(c->keep);
 		nng_close(c->sock);
 		pthread_mutex_destroy(&c->mu);
-		pthread_mutex_destroy(&c->pipe_mu);
 		free(c);
 		return rc;
 	}
@@ -160,11 +126,9 @@ void hd_rpc_client_close(hd_rpc_client *c)
 	if (!c)
 		return;
 	/* A close left behind by hd_nng_close_by must not call into c. */
-	nng_pipe_notify(c->sock, NNG_PIPE_EV_ADD_POST, NULL, NULL);
-	nng_pipe_notify(c->sock, NNG_PIPE_EV_REM_POST, NULL, NULL);
+	hd_dial_keep_close(c->keep);
 	hd_nng_close_by(c->sock, 2000);
 	pthread_mutex_destroy(&c->mu);
-	pthread_mutex_destroy(&c->pipe_mu);
 	free(c);
 }
 

@@ -10,6 +10,7 @@
 #include "gw_stream.h"
 
 #include "common.pb-c.h"
+#include "hd/dial_keep.h"
 #include "hd/time_iso.h"
 #include "hd/clock.h"
 #include "hd/err.h"
@@ -45,6 +46,7 @@ typedef struct seq_slot {
 static struct {
 	gw *g;
 	nng_socket sub;
+	hd_dial_keep *keep; /* the sub's dials, redialled when nng gives up */
 	int open;
 	pthread_t thread;
 	int running;
@@ -246,8 +248,7 @@ static int dial(gw *g, const char *service, unsigned shard)
 	char url[512];
 	int rc = hd_svc_url(g->svc, service, "PUB", shard, url, sizeof url);
 	if (!rc)
-		rc = hd_err_from_nng(
-			nng_dial(bus.sub, url, NULL, NNG_FLAG_NONBLOCK));
+		rc = hd_dial_keep_add(bus.keep, url);
 	return rc;
 }
 
@@ -264,6 +265,7 @@ int gw_stream_bus_start(gw *g)
 	nng_socket_set_ms(bus.sub, NNG_OPT_RECONNMAXT, 500);
 	nng_socket_set_size(bus.sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
 	nng_socket_set(bus.sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	rc = hd_dial_keep_open(&bus.keep, bus.sub, (size_t)g->shards + 1);
 	for (unsigned s = 0; s < g->shards && !rc; s++)
 		rc = dial(g, "intake", s);
 	if (!rc)
@@ -285,6 +287,8 @@ void gw_stream_bus_stop(gw *g)
 		nng_msg *m;
 		while (nng_recvmsg(bus.sub, &m, NNG_FLAG_NONBLOCK) == 0)
 			nng_msg_free(m);
+		hd_dial_keep_close(bus.keep);
+		bus.keep = NULL;
 		nng_close(bus.sub);
 	}
 	bus.open = 0;

@@ -18,6 +18,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 static int h_sick(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
@@ -107,6 +110,63 @@ static void test_link_follows_the_peer(void **state)
 	assert_true(unit_wait(has_pipe, f->cli, 5000));
 	hd_rpc_client_link(f->cli, &l);
 	assert_int_equal(l.connects, 2);
+	hd_rpc_server_stop(srv);
+}
+
+/* A peer that takes connections and drops them before nng's handshake,
+ * as a process does while it dies: nng 1.5.2's dialer treats the failed
+ * handshake ("object closed") as final and never dials again, so the
+ * client must start a new dialer itself (rpc_client.c's tender). */
+typedef struct dropper {
+	int fd;
+	atomic_int stop;
+	atomic_int dropped;
+} dropper;
+
+static void *drop_connections(void *arg)
+{
+	dropper *d = arg;
+	while (!atomic_load(&d->stop)) {
+		int c = accept(d->fd, NULL, NULL); /* blocking: at once */
+		if (c < 0)
+			break; /* the listener was shut down */
+		shutdown(c, SHUT_RDWR);
+		close(c);
+		atomic_fetch_add(&d->dropped, 1);
+	}
+	return NULL;
+}
+
+static void test_redials_after_a_handshake_cut_short(void **state)
+{
+	fixture *f = *state;
+	const char *path = f->url + strlen("ipc://");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	dropper d = {.fd = socket(AF_UNIX, SOCK_STREAM, 0)};
+	assert_true(d.fd >= 0);
+	assert_int_equal(bind(d.fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(d.fd, 64), 0);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, drop_connections, &d), 0);
+	/* Long enough for the dialer's retries (50–500 ms apart) to meet
+	 * several cut handshakes. */
+	unit_sleep_ms(3000);
+	atomic_store(&d.stop, 1);
+	shutdown(d.fd, SHUT_RDWR); /* wakes the accept */
+	pthread_join(t, NULL);
+	close(d.fd);
+	unlink(path);
+	assert_true(atomic_load(&d.dropped) > 0);
+	hd_rpc_server *srv = serve(f->url);
+	if (!unit_wait(has_pipe, f->cli, 8000))
+		fail_msg("no connection 8 s after the peer came up (%d "
+			 "handshakes cut before)",
+			 atomic_load(&d.dropped));
+	hd_rpc_result res;
+	assert_hd_ok(
+		hd_rpc_call(f->cli, "sick", NULL, 0, NULL, "t", 5000, &res));
+	hd_rpc_result_release(&res);
 	hd_rpc_server_stop(srv);
 }
 
@@ -211,6 +271,7 @@ int main(void)
 		T(test_link_follows_the_peer),
 		T(test_timeout_is_one_deadline),
 		T(test_trace_in_service_logs),
+		T(test_redials_after_a_handshake_cut_short),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
