@@ -47,6 +47,14 @@ json_t *gw_attachment_json(const gw_req *r, const Hd__Attachment *a);
  * "uploads" for unknown tokens). */
 int gw_ticket_uploads(gw *g, gw_req *r, json_t *ticket, gw_resp *out);
 
+/* jobs_pb.c: a job_status object as the typed record intake stores and
+ * back. to_pb fills js's job fields from o (borrowing o's strings; free
+ * what it allocated with gw_job_pb_release, also after a failure:
+ * HD_E_NOMEM); from_pb answers a new job_status object (without url). */
+int gw_job_to_pb(json_t *o, Hd__JobStatus *js);
+void gw_job_pb_release(Hd__JobStatus *js);
+json_t *gw_job_from_pb(const Hd__JobStatus *js);
+
 /* jobs.c: bulk endpoints and job statuses */
 int gw_tickets_create_many(gw *g, gw_req *r, gw_resp *out);
 int gw_tickets_update_many(gw *g, gw_req *r, gw_resp *out);

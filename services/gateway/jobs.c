@@ -59,15 +59,17 @@ static int job_finish(gw *g, gw_req *r, job *j, gw_resp *out)
 			  "job_type", j->type, "total", (json_int_t)j->total,
 			  "progress", (json_int_t)j->total, "status",
 			  "completed", "message", msg, "results", j->results);
-	char *text = json_dumps(o, JSON_COMPACT);
 	Hd__JobStatus js = HD__JOB_STATUS__INIT;
 	js.id = j->id;
-	js.json = text ? text : "{}";
 	js.created_at = hd_now_ms();
 	Hd__JobStatus *saved = NULL;
-	int rc = gw_call(g, g->intake[0], r, "jobs.put", &js,
-			 &hd__job_status__descriptor, (void **)&saved, out);
-	free(text);
+	int rc = gw_job_to_pb(o, &js);
+	if (rc)
+		gw_from_err(out, rc, "job");
+	else
+		rc = gw_call(g, g->intake[0], r, "jobs.put", &js,
+			     &hd__job_status__descriptor, (void **)&saved, out);
+	gw_job_pb_release(&js);
 	hd__job_status__free_unpacked(saved, NULL);
 	if (!rc) {
 		out->status = 200;
@@ -324,7 +326,7 @@ static int job_get(gw *g, gw_req *r, const char *id, json_t **o, gw_resp *out)
 			 &hd__job_status__descriptor, (void **)&js, out);
 	if (rc)
 		return rc;
-	json_t *stored = json_loads(js->json, 0, NULL);
+	json_t *stored = gw_job_from_pb(js);
 	*o = stored ? job_json(r, js->id, stored) : json_object();
 	json_decref(stored);
 	hd__job_status__free_unpacked(js, NULL);

@@ -104,10 +104,10 @@ int notify_mail_to(notify *n, hd_txn *t, const notify_addressee *to,
 		return HD_OK;
 	}
 	Hd__Delivery d = HD__DELIVERY__INIT;
-	char msgid[200], *vj = NULL;
+	char msgid[200];
 	int rc = HD_OK;
 	notify_message_id(n, 0, ticket_id, msgid, sizeof msgid);
-	vj = vars ? json_dumps(vars, JSON_COMPACT) : NULL;
+	rc = notify_vars_set(&d, vars);
 	d.kind = "mail";
 	d.lane = "";
 	d.template_ = (char *)tmpl;
@@ -119,9 +119,8 @@ int notify_mail_to(notify *n, hd_txn *t, const notify_addressee *to,
 	d.message_id = msgid;
 	d.auto_submitted = 1;
 	d.event_type = (char *)tmpl;
-	d.vars_json = vj ? vj : "";
 	d.next_at = hd_wall_ms() + (int64_t)delay_ms;
-	if (ticket_id)
+	if (!rc && ticket_id)
 		rc = notify_thread_ticket(n, t, ticket_id, msgid, &d);
 	if (!rc)
 		rc = notify_enqueue(n, t, &d);
@@ -134,7 +133,7 @@ int notify_mail_to(notify *n, hd_txn *t, const notify_addressee *to,
 		free(d.in_reply_to);
 	if (d.references != protobuf_c_empty_string)
 		free(d.references);
-	free(vj);
+	notify_vars_free(&d);
 	json_decref(vars);
 	return rc ? rc : t->rc;
 }

@@ -196,6 +196,14 @@ int notify_sign(const char *secret, const char *ts, const char *body,
  * HD_E_CONFLICT: the mail is no longer wanted (a satisfaction survey of a
  * ticket that is not solved any more); the sender drops it unsent. */
 int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d);
+/* A mail's extra template context (template_vars.c): set adds vars (an
+ * object of strings, integers and such objects) to d as dotted pairs, which
+ * notify_vars_free releases (HD_E_NOMEM, HD_E_TOOBIG past 64); get rebuilds
+ * the object (NULL when none), also from a delivery queued as JSON text by
+ * an older build. */
+int notify_vars_set(Hd__Delivery *d, json_t *vars);
+void notify_vars_free(Hd__Delivery *d);
+json_t *notify_vars_get(const Hd__Delivery *d);
 /* mime_build.c: the RFC 5322 message of a rendered mail delivery (malloc'd,
  * CRLF line ends). */
 int notify_mime_build(const notify *n, const Hd__Delivery *d, char **out,

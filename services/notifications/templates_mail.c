@@ -171,8 +171,7 @@ static bool still_solved(notify *n, hd_txn *t, uint64_t ticket_id)
 int notify_mail_render(notify *n, hd_txn *t, Hd__Delivery *d)
 {
 	json_t *ctx = notify_ticket_context(n, t, d->ticket_id);
-	json_t *vars =
-		d->vars_json[0] ? json_loads(d->vars_json, 0, NULL) : NULL;
+	json_t *vars = notify_vars_get(d);
 	char *list = NULL;
 	Hd__MailTemplate *stored = NULL;
 	int rc = set_sender(n, t, d);
