@@ -11,6 +11,14 @@
 /* The API object of one template version; new reference. */
 json_t *gw_email_template_json(const gw_req *r, const Hd__MailTemplate *m);
 
+/* mail_settings_json.c: the survey ("csat") or mail settings from the
+ * request's object (keys of the wrong JSON type answered 422 into out,
+ * NULL), to free with hd__notify_settings__free_unpacked; and the object
+ * the API shows for stored settings (new reference; NULL when empty). */
+Hd__NotifySettings *gw_settings_from_json(const char *name, json_t *o,
+					  gw_resp *out);
+json_t *gw_settings_json(const Hd__NotifySettings *s);
+
 extern const gw_route gw_mail_admin_routes[];
 extern const gw_route gw_csat_page_routes[];
 

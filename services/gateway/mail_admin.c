@@ -229,37 +229,28 @@ static int tmpl_preview(gw *g, gw_req *r, gw_resp *out)
 
 /* ---- settings documents ---- */
 
-static int settings_reply(const Hd__NotifySettings *s, const char *key,
-			  gw_resp *out)
-{
-	json_t *doc = json_loads(s->json, 0, NULL);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		return gw_from_err(out, HD_E_INTERNAL, "undecodable settings");
-	}
-	gw_reply_one(out, 200, key, doc);
-	return HD_OK;
-}
-
 static int settings(gw *g, gw_req *r, gw_resp *out, const char *name,
 		    const char *key, int put)
 {
-	Hd__NotifySettings q = HD__NOTIFY_SETTINGS__INIT, *s = NULL;
+	Hd__NotifySettings get = HD__NOTIFY_SETTINGS__INIT, *q = &get;
+	Hd__NotifySettings *s = NULL;
 	json_t *root = NULL, *obj = NULL;
-	char *text = NULL;
 	int rc = put ? gw_req_object(r, out, key, &root, &obj) : HD_OK;
-	if (!rc && put && !(text = json_dumps(obj, JSON_COMPACT)))
-		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
-	q.name = (char *)name;
-	q.json = text ? text : "";
+	get.name = (char *)name;
+	if (!rc && put && !(q = gw_settings_from_json(name, obj, out)))
+		rc = HD_E_INVALID;
 	if (!rc)
 		rc = gw_call(
 			g, NOTIFY(g), r, put ? "settings.put" : "settings.get",
-			&q, &hd__notify_settings__descriptor, (void **)&s, out);
+			q, &hd__notify_settings__descriptor, (void **)&s, out);
+	json_t *doc = rc ? NULL : gw_settings_json(s);
+	if (!rc && !doc)
+		rc = gw_from_err(out, HD_E_INTERNAL, "undecodable settings");
 	if (!rc)
-		rc = settings_reply(s, key, out);
+		gw_reply_one(out, 200, key, doc);
+	if (q != &get)
+		hd__notify_settings__free_unpacked(q, NULL);
 	hd__notify_settings__free_unpacked(s, NULL);
-	free(text);
 	json_decref(root);
 	return rc;
 }

@@ -20,41 +20,34 @@ typedef struct survey_rule {
 	int64_t delay_min, link_days;
 } survey_rule;
 
-static bool listed(json_t *list, const char *s)
+static bool listed(char **list, size_t n, const char *s)
 {
-	json_t *v;
-	size_t i;
-	json_array_foreach(list, i, v) if (json_is_string(v) &&
-					   strcmp(json_string_value(v), s) ==
-						   0) return true;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
 	return false;
 }
 
 /* What the settings say for tk: the channel must be listed; a group rule
- * may turn it off or change the delay. */
-static survey_rule rule_for(json_t *doc, const Hd__Ticket *tk)
+ * may turn it off or change the delay. No settings: no survey. */
+static survey_rule rule_for(const Hd__CsatSettings *c, const Hd__Ticket *tk)
 {
-	survey_rule r = {
-		.on = json_is_true(json_object_get(doc, "enabled")) &&
-		      listed(json_object_get(doc, "channels"),
-			     tk->via_channel[0] ? tk->via_channel : "api"),
-		.delay_min = json_integer_value(
-			json_object_get(doc, "delay_minutes")),
-		.link_days =
-			json_integer_value(json_object_get(doc, "link_days")),
-	};
-	json_t *g;
-	size_t i;
-	json_array_foreach(json_object_get(doc, "groups"), i, g)
-	{
-		if ((uint64_t)json_integer_value(
-			    json_object_get(g, "group_id")) != tk->group_id)
+	survey_rule r = {0};
+	if (!c)
+		return r;
+	r.on = c->enabled &&
+	       listed(c->channels, c->n_channels,
+		      tk->via_channel[0] ? tk->via_channel : "api");
+	r.delay_min = c->delay_minutes;
+	r.link_days = c->link_days;
+	for (size_t i = 0; i < c->n_groups; i++) {
+		const Hd__CsatGroupRule *g = c->groups[i];
+		if ((uint64_t)g->group_id != tk->group_id)
 			continue;
-		if (json_is_false(json_object_get(g, "enabled")))
+		if (!g->enabled)
 			r.on = false;
-		json_t *d = json_object_get(g, "delay_minutes");
-		if (json_is_integer(d))
-			r.delay_min = json_integer_value(d);
+		if (g->has_delay)
+			r.delay_min = g->delay_minutes;
 	}
 	return r;
 }
@@ -111,8 +104,8 @@ int notify_csat_on_ticket(notify *n, hd_txn *t, const Hd__Ticket *tk,
 	if (strcmp(tk->status, "solved") != 0 || !tk->requester_id || anon ||
 	    (old && strcmp(old->status, "solved") == 0))
 		return HD_OK;
-	json_t *doc = notify_settings(n, t, "csat");
-	survey_rule r = rule_for(doc, tk);
-	json_decref(doc);
+	Hd__NotifySettings *s = notify_settings(n, t, "csat");
+	survey_rule r = rule_for(s ? s->csat : NULL, tk);
+	hd__notify_settings__free_unpacked(s, NULL);
 	return r.on ? queue_survey(n, t, tk, &r) : HD_OK;
 }

@@ -1,24 +1,22 @@
-/* The settings documents admins keep about mail (key layout in
- * templates.h), as JSON checked and completed with defaults here:
- *   "csat": {"enabled": false, "delay_minutes": 1440, "link_days": 14,
- *            "channels": ["email","web","api","chat","voice"],
- *            "groups": [{"group_id": 5, "enabled": false},
- *                       {"group_id": 6, "delay_minutes": 60}]}
- *   "mail": {"acknowledgements": {"chat": false, …} (a channel not named
- *            is on), "senders": [{"brand_id": 0, "recipient": "",
- *            "name": "…", "address": "support@…"}]}: the sender of mail
- *            about a ticket is the one whose recipient is the support
- *            address the ticket came in to, else the one of its brand,
- *            else the one of brand 0 with no recipient, else "Hana Desk"
- *            <HD_MAIL_FROM>
- * settings.get (agents and admins) answers a document, settings.put
- * (admins) replaces it whole and answers what was stored. */
+/* The settings admins keep about mail (key layout in templates.h), typed
+ * (proto/mail_admin.proto), checked and completed with defaults here:
+ *   csat: enabled (off), delay_minutes (1440) after the solve, link_days
+ *         (14), channels surveyed (email, web, api, chat, voice), and per
+ *         group a rule that turns it off or gives it its own delay;
+ *   mail: acknowledgements per channel (a channel not named is on), and
+ *         senders: the sender of mail about a ticket is the one whose
+ *         recipient is the support address the ticket came in to, else the
+ *         one of its brand, else the one of brand 0 with no recipient, else
+ *         "Hana Desk" <HD_MAIL_FROM>.
+ * settings.get (agents and admins) answers them, settings.put (admins)
+ * replaces them whole and answers what was stored. */
 #include "templates.h"
 
 #include "hd/clock.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/text.h"
+#include "hd/vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,29 +28,23 @@
 #define MAX_SENDERS   100
 #define MAX_CHANNELS  32
 
-static json_t *defaults(const char *name)
-{
-	if (strcmp(name, "csat") == 0)
-		return json_pack("{s:b, s:i, s:i, s:[s,s,s,s,s], s:[]}",
-				 "enabled", 0, "delay_minutes", 1440,
-				 "link_days", 14, "channels", "email", "web",
-				 "api", "chat", "voice", "groups");
-	return json_pack("{s:{}, s:[]}", "acknowledgements", "senders");
-}
+static char *const default_channels[] = {"email", "web", "api", "chat",
+					 "voice"};
 
-json_t *notify_settings(notify *n, hd_txn *t, const char *name)
+Hd__NotifySettings *notify_settings(notify *n, hd_txn *t, const char *name)
 {
 	Hd__NotifySettings *s = NULL;
-	json_t *doc = NULL;
 	if (notify_get_pb(t, n->settings, name, strlen(name),
 			  &hd__notify_settings__descriptor,
-			  (void **)&s) == HD_OK)
-		doc = json_loads(s->json, 0, NULL);
-	hd__notify_settings__free_unpacked(s, NULL);
-	return json_is_object(doc) ? doc : (json_decref(doc), defaults(name));
+			  (void **)&s) != HD_OK)
+		return NULL;
+	if (!s->csat && !s->mail)
+		notify_settings_legacy(
+			s); /* stored as JSON by an older build */
+	return s;
 }
 
-/* ---- checking a document ---- */
+/* ---- checking what an admin sent ---- */
 
 static int bad(hd_rpc_rep *rep, const char *field, const char *msg)
 {
@@ -65,91 +57,60 @@ static int word(const char *s)
 	return n && n <= 32 && strspn(s, "abcdefghijklmnopqrstuvwxyz_") == n;
 }
 
-static int count(json_t *o, const char *k, json_int_t lo, json_int_t hi,
-		 json_int_t def, json_t *out, hd_rpc_rep *rep)
+static bool named(const Hd__NotifySettings *s, const char *field)
 {
-	json_t *v = json_object_get(o, k);
-	if (v && !json_is_integer(v))
-		return bad(rep, k, "must be a whole number");
-	json_int_t x = v ? json_integer_value(v) : def;
-	if (x < lo || x > hi)
-		return hd_rpc_fail(rep, HD_E_INVALID, k,
-				   "%s: must be between %lld and %lld", k,
-				   (long long)lo, (long long)hi);
-	return json_object_set_new(out, k, json_integer(x)) ? HD_E_NOMEM
-							    : HD_OK;
+	for (size_t i = 0; i < s->n_fields; i++)
+		if (strcmp(s->fields[i], field) == 0)
+			return true;
+	return false;
 }
 
-static int csat_groups(json_t *in, json_t *out, hd_rpc_rep *rep)
+static int in_range(hd_rpc_rep *rep, const char *field, int64_t v, int64_t lo,
+		    int64_t hi)
 {
-	json_t *g = json_object_get(in, "groups"), *v, *list;
-	size_t i;
-	if (g && (!json_is_array(g) || json_array_size(g) > MAX_GROUPS))
-		return bad(rep, "groups", "must be a list of rules");
-	if (!(list = json_array()))
-		return HD_E_NOMEM;
-	json_array_foreach(g, i, v)
-	{
-		json_t *id = json_object_get(v, "group_id");
-		json_t *en = json_object_get(v, "enabled");
-		json_t *r = json_object();
-		int rc = json_is_integer(id) && json_integer_value(id) > 0
-				 ? HD_OK
-				 : bad(rep, "groups",
-				       "group_id must be a "
-				       "group's id");
-		if (!rc && en && !json_is_boolean(en))
-			rc = bad(rep, "groups",
-				 "enabled must be true or false");
-		json_object_set(r, "group_id", id);
-		json_object_set_new(r, "enabled",
-				    json_boolean(!en || json_is_true(en)));
-		if (!rc && json_object_get(v, "delay_minutes"))
-			rc = count(v, "delay_minutes", 0, MAX_DELAY_MIN, 0, r,
-				   rep);
-		if (rc) {
-			json_decref(r);
-			json_decref(list);
-			return rc;
-		}
-		json_array_append_new(list, r);
-	}
-	json_object_set_new(out, "groups", list);
-	return HD_OK;
+	if (v >= lo && v <= hi)
+		return HD_OK;
+	return hd_rpc_fail(rep, HD_E_INVALID, field,
+			   "%s: must be between %lld and %lld", field,
+			   (long long)lo, (long long)hi);
 }
 
-static int check_csat(json_t *in, json_t *out, hd_rpc_rep *rep)
+static int check_csat(Hd__NotifySettings *s, Hd__CsatSettings *c,
+		      hd_rpc_rep *rep)
 {
-	json_t *en = json_object_get(in, "enabled");
-	json_t *ch = json_object_get(in, "channels"), *v;
-	size_t i;
-	if (en && !json_is_boolean(en))
-		return bad(rep, "enabled", "must be true or false");
-	json_object_set_new(out, "enabled", json_boolean(json_is_true(en)));
-	int rc = count(in, "delay_minutes", 0, MAX_DELAY_MIN, 1440, out, rep);
+	if (!named(s, "delay_minutes"))
+		c->delay_minutes = 1440;
+	if (!named(s, "link_days"))
+		c->link_days = 14;
+	int rc = in_range(rep, "delay_minutes", c->delay_minutes, 0,
+			  MAX_DELAY_MIN);
 	if (!rc)
-		rc = count(in, "link_days", 1, MAX_LINK_DAYS, 14, out, rep);
+		rc = in_range(rep, "link_days", c->link_days, 1, MAX_LINK_DAYS);
 	if (rc)
 		return rc;
-	if (!ch) {
-		json_t *d = defaults("csat");
-		json_object_set(out, "channels",
-				json_object_get(d, "channels"));
-		json_decref(d);
-	} else if (!json_is_array(ch) || json_array_size(ch) > MAX_CHANNELS) {
+	if (c->n_channels > MAX_CHANNELS)
 		return bad(rep, "channels", "must be a list of channel names");
-	} else {
-		json_array_foreach(
-			ch, i,
-			v) if (!json_is_string(v) ||
-			       !word(json_string_value(
-				       v))) return bad(rep, "channels",
-						       "must be channel names "
-						       "(email, web, api, "
-						       "chat, voice, …)");
-		json_object_set(out, "channels", ch);
+	for (size_t i = 0; i < c->n_channels; i++)
+		if (!word(c->channels[i]))
+			return bad(rep, "channels",
+				   "must be channel names (email, web, api, "
+				   "chat, voice, …)");
+	if (c->n_groups > MAX_GROUPS)
+		return bad(rep, "groups", "must be a list of rules");
+	for (size_t i = 0; i < c->n_groups; i++) {
+		Hd__CsatGroupRule *g = c->groups[i];
+		if (g->group_id <= 0)
+			return bad(rep, "groups",
+				   "group_id must be a group's id");
+		if (!g->has_enabled)
+			g->enabled = 1;
+		g->has_enabled = 0;
+		if (g->has_delay &&
+		    (rc = in_range(rep, "delay_minutes", g->delay_minutes, 0,
+				   MAX_DELAY_MIN)))
+			return rc;
 	}
-	return csat_groups(in, out, rep);
+	return HD_OK;
 }
 
 static int plain(const char *s, size_t max)
@@ -166,110 +127,71 @@ static int address(const char *s)
 	       !strchr(at + 1, '@') && !strpbrk(s, " \t\r\n<>\"(),;:\\[]");
 }
 
-static int check_senders(json_t *in, json_t *out, hd_rpc_rep *rep)
+static int check_mail(Hd__MailSettings *m, hd_rpc_rep *rep)
 {
-	json_t *s = json_object_get(in, "senders"), *v, *list;
-	size_t i;
-	if (s && (!json_is_array(s) || json_array_size(s) > MAX_SENDERS))
+	for (size_t i = 0; i < m->n_acknowledgements; i++)
+		if (!word(m->acknowledgements[i]->channel))
+			return bad(rep, "acknowledgements",
+				   "must map channel names to true or false");
+	if (m->n_senders > MAX_SENDERS)
 		return bad(rep, "senders", "must be a list of senders");
-	if (!(list = json_array()))
-		return HD_E_NOMEM;
-	json_array_foreach(s, i, v)
-	{
-		json_t *b = json_object_get(v, "brand_id");
-		const char *name =
-			json_string_value(json_object_get(v, "name"));
-		const char *addr =
-			json_string_value(json_object_get(v, "address"));
-		json_t *rcpt = json_object_get(v, "recipient");
-		const char *to = json_string_value(rcpt);
-		if ((rcpt && !json_is_null(rcpt) &&
-		     (!to || (to[0] && !address(to)))) ||
-		    (b && !json_is_null(b) &&
-		     (!json_is_integer(b) || json_integer_value(b) < 0)) ||
-		    !name || !plain(name, 200) || !addr || !address(addr)) {
-			json_decref(list);
+	for (size_t i = 0; i < m->n_senders; i++) {
+		const Hd__MailSender *v = m->senders[i];
+		if ((v->recipient[0] && !address(v->recipient)) ||
+		    v->brand_id < 0 || !v->name[0] || !plain(v->name, 200) ||
+		    !address(v->address))
 			return bad(rep, "senders",
 				   "each needs a brand_id (0 or null: the "
 				   "default), a name of one line and an e-mail "
 				   "address (and may name the recipient: a "
 				   "support address)");
-		}
-		json_array_append_new(
-			list,
-			json_pack("{s:I, s:s, s:s, s:s}", "brand_id",
-				  (json_int_t)(json_is_integer(b)
-						       ? json_integer_value(b)
-						       : 0),
-				  "recipient", to ? to : "", "name", name,
-				  "address", addr));
 	}
-	json_object_set_new(out, "senders", list);
 	return HD_OK;
 }
 
-static int check_mail(json_t *in, json_t *out, hd_rpc_rep *rep)
-{
-	json_t *a = json_object_get(in, "acknowledgements"), *v;
-	const char *k;
-	if (a && !json_is_object(a))
-		return bad(rep, "acknowledgements",
-			   "must map channel names to true or false");
-	json_object_foreach(
-		a, k,
-		v) if (!word(k) ||
-		       !json_is_boolean(v)) return bad(rep, "acknowledgements",
-						       "must map channel names "
-						       "to true or false");
-	json_object_set_new(out, "acknowledgements",
-			    a ? json_deep_copy(a) : json_object());
-	return check_senders(in, out, rep);
-}
-
-/* ---- reading what a document says ---- */
+/* ---- reading what the settings say ---- */
 
 bool notify_ack_on(notify *n, hd_txn *t, const char *channel)
 {
-	json_t *doc = notify_settings(n, t, "mail");
-	json_t *v = json_object_get(json_object_get(doc, "acknowledgements"),
-				    channel);
-	bool on = !json_is_false(v);
-	json_decref(doc);
+	Hd__NotifySettings *s = notify_settings(n, t, "mail");
+	bool on = true;
+	for (size_t i = 0; s && s->mail && i < s->mail->n_acknowledgements; i++)
+		if (strcmp(s->mail->acknowledgements[i]->channel, channel) == 0)
+			on = s->mail->acknowledgements[i]->enabled;
+	hd__notify_settings__free_unpacked(s, NULL);
 	return on;
 }
 
-/* How well sender rule v fits: 3 its recipient, 2 its brand, 1 the
- * default, 0 not at all. */
-static int fit(json_t *v, uint64_t brand_id, const char *recipient)
+/* How well sender v fits: 3 its recipient, 2 its brand, 1 the default,
+ * 0 not at all. */
+static int fit(const Hd__MailSender *v, uint64_t brand_id,
+	       const char *recipient)
 {
-	const char *to = json_string_value(json_object_get(v, "recipient"));
-	json_int_t b = json_integer_value(json_object_get(v, "brand_id"));
-	if (to && to[0])
-		return recipient && strcasecmp(to, recipient) == 0 ? 3 : 0;
-	if (b)
-		return (uint64_t)b == brand_id ? 2 : 0;
+	if (v->recipient[0])
+		return recipient && strcasecmp(v->recipient, recipient) == 0
+			       ? 3
+			       : 0;
+	if (v->brand_id)
+		return (uint64_t)v->brand_id == brand_id ? 2 : 0;
 	return 1;
 }
 
 void notify_sender_of(notify *n, hd_txn *t, uint64_t brand_id,
 		      const char *recipient, char *name, char *addr, size_t cap)
 {
-	json_t *doc = notify_settings(n, t, "mail"), *v, *pick = NULL;
+	Hd__NotifySettings *s = notify_settings(n, t, "mail");
+	const Hd__MailSender *pick = NULL;
 	int best = 0;
-	size_t i;
-	json_array_foreach(json_object_get(doc, "senders"), i, v)
-	{
-		int f = fit(v, brand_id, recipient);
+	for (size_t i = 0; s && s->mail && i < s->mail->n_senders; i++) {
+		int f = fit(s->mail->senders[i], brand_id, recipient);
 		if (f > best) {
 			best = f;
-			pick = v;
+			pick = s->mail->senders[i];
 		}
 	}
-	const char *nm = json_string_value(json_object_get(pick, "name"));
-	const char *ad = json_string_value(json_object_get(pick, "address"));
-	snprintf(name, cap, "%s", nm ? nm : "Hana Desk");
-	snprintf(addr, cap, "%s", ad ? ad : n->cfg.mail_from);
-	json_decref(doc);
+	snprintf(name, cap, "%s", pick ? pick->name : "Hana Desk");
+	snprintf(addr, cap, "%s", pick ? pick->address : n->cfg.mail_from);
+	hd__notify_settings__free_unpacked(s, NULL);
 }
 
 /* ---- RPCs ---- */
@@ -290,33 +212,43 @@ static Hd__NotifySettings *decode(const hd_rpc_req *req, hd_rpc_rep *rep)
 	return s;
 }
 
-static int reply(hd_rpc_rep *rep, const char *name, json_t *doc)
+/* Answer the stored settings, or the defaults when none are. */
+static int reply(hd_rpc_rep *rep, const char *name,
+		 const Hd__NotifySettings *stored)
 {
 	Hd__NotifySettings out = HD__NOTIFY_SETTINGS__INIT;
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	Hd__CsatSettings csat = HD__CSAT_SETTINGS__INIT;
+	Hd__MailSettings mail = HD__MAIL_SETTINGS__INIT;
+	if (stored && (stored->csat || stored->mail))
+		return hd_pb_pack(&rep->payload, stored);
 	out.name = (char *)name;
-	out.json = text;
-	int rc = text ? hd_pb_pack(&rep->payload, &out) : HD_E_NOMEM;
-	free(text);
-	return rc;
+	if (strcmp(name, "csat") == 0) {
+		csat.delay_minutes = 1440;
+		csat.link_days = 14;
+		csat.channels = (char **)default_channels;
+		csat.n_channels =
+			sizeof default_channels / sizeof default_channels[0];
+		out.csat = &csat;
+	} else {
+		out.mail = &mail;
+	}
+	return hd_pb_pack(&rep->payload, &out);
 }
 
 static int settings_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	const char *role = req->principal.role;
-	if (strcmp(role, "admin") && strcmp(role, "system") &&
-	    strcmp(role, "agent"))
+	if (!hd_role_is_staff_str(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "",
 				   "agents and admins only");
 	Hd__NotifySettings *s = decode(req, rep);
 	hd_txn t;
 	int rc = s ? hd_store_read(n->store, &t) : HD_E_DECODE;
 	if (!rc) {
-		json_t *doc = notify_settings(n, &t, s->name);
+		Hd__NotifySettings *stored = notify_settings(n, &t, s->name);
 		hd_txn_end(&t);
-		rc = doc ? reply(rep, s->name, doc) : HD_E_NOMEM;
-		json_decref(doc);
+		rc = reply(rep, s->name, stored);
+		hd__notify_settings__free_unpacked(stored, NULL);
 	}
 	hd__notify_settings__free_unpacked(s, NULL);
 	return rc;
@@ -334,6 +266,26 @@ static int put_fn(hd_txn *t, void *arg)
 			     j->s);
 }
 
+/* The defaults of keys the request did not name; then the checks. */
+static int normalize(Hd__NotifySettings *s, hd_rpc_rep *rep)
+{
+	if (strcmp(s->name, "csat") == 0) {
+		if (!s->csat || s->mail)
+			return bad(rep, "csat", "must be an object");
+		if (!named(s, "channels") && !s->csat->n_channels) {
+			s->csat->n_channels = 0;
+			for (size_t i = 0; i < 5; i++)
+				if (notify_settings_add_channel(
+					    s->csat, default_channels[i]))
+					return HD_E_NOMEM;
+		}
+		return check_csat(s, s->csat, rep);
+	}
+	if (!s->mail || s->csat)
+		return bad(rep, "mail", "must be an object");
+	return check_mail(s->mail, rep);
+}
+
 static int settings_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
@@ -341,33 +293,20 @@ static int settings_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (strcmp(role, "admin") && strcmp(role, "system"))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 	Hd__NotifySettings *s = decode(req, rep);
-	json_t *in = s ? json_loads(s->json, 0, NULL) : NULL, *out = NULL;
-	char *text = NULL;
-	int rc = !s                    ? HD_E_DECODE
-		 : !json_is_object(in) ? bad(rep, s->name, "must be an object")
-				       : HD_OK;
-	if (!rc && !(out = json_object()))
-		rc = HD_E_NOMEM;
-	if (!rc)
-		rc = strcmp(s->name, "csat") == 0 ? check_csat(in, out, rep)
-						  : check_mail(in, out, rep);
-	if (!rc && !(text = json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS)))
-		rc = HD_E_NOMEM;
+	int rc = s ? normalize(s, rep) : HD_E_DECODE;
 	if (!rc) {
-		if (s->json != protobuf_c_empty_string)
-			free(s->json);
-		s->json = text;
-		text = NULL;
+		for (size_t i = 0; i < s->n_fields; i++)
+			free(s->fields[i]);
+		free(s->fields);
+		s->fields = NULL;
+		s->n_fields = 0;
 		s->updated_at = hd_now_ms();
 		s->updated_by = req->principal.user_id;
 		put_job j = {n, s};
 		rc = hd_store_write(n->store, put_fn, &j);
 	}
 	if (!rc)
-		rc = reply(rep, s->name, out);
-	free(text);
-	json_decref(in);
-	json_decref(out);
+		rc = reply(rep, s->name, s);
 	hd__notify_settings__free_unpacked(s, NULL);
 	return rc;
 }

@@ -42,10 +42,15 @@ int notify_tmpl_render(const char *subject, const char *text, const char *html,
 		       char **ohtml);
 
 /* settings.c. Key layout of the settings dbi:
- *   settings  name ("csat" | "mail") → hd.NotifySettings (JSON text)
- * get: the stored document, or the defaults, as a new JSON reference
- * (never NULL but on HD_E_NOMEM). */
-json_t *notify_settings(notify *n, hd_txn *t, const char *name);
+ *   settings  name ("csat" | "mail") → hd.NotifySettings
+ * get: the stored settings (free with hd__notify_settings__free_unpacked),
+ * or NULL when none are: the defaults (survey off; every acknowledgement
+ * on; the sender "Hana Desk" <HD_MAIL_FROM>). */
+Hd__NotifySettings *notify_settings(notify *n, hd_txn *t, const char *name);
+/* settings_legacy.c: fill s->csat or s->mail from the JSON text an older
+ * build stored (the retired field 2); append a channel (HD_E_NOMEM). */
+void notify_settings_legacy(Hd__NotifySettings *s);
+int notify_settings_add_channel(Hd__CsatSettings *c, const char *channel);
 extern const hd_rpc_route notify_settings_routes[];
 /* Is the "request received" acknowledgement on for channel? */
 bool notify_ack_on(notify *n, hd_txn *t, const char *channel);
