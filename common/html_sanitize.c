@@ -176,8 +176,11 @@ static int decode_all(hd_buf *out, const char *s, size_t n)
 			rc = hd_buf_append(out, u, ulen);
 			i += used;
 		} else {
-			rc = hd_buf_append(out, s + i, 1);
-			i++;
+			/* the text up to the next '&' (or a lone '&') */
+			const char *amp = memchr(s + i + 1, '&', n - i - 1);
+			size_t run = amp ? (size_t)(amp - (s + i)) : n - i;
+			rc = hd_buf_append(out, s + i, run);
+			i += run;
 		}
 	}
 	return rc;
@@ -441,6 +444,15 @@ typedef struct walker {
 	bool space; /* text mode: the last byte out was a blank */
 } walker;
 
+/* Is the byte at i of s (n bytes) a blank in text mode: ASCII white space
+ * or the lead byte of U+00A0 (no-break space)? */
+static bool text_blank(const char *s, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0);
+}
+
 static int text_out(walker *w, const char *s, size_t n)
 {
 	if (!w->text_mode) {
@@ -457,23 +469,22 @@ static int text_out(walker *w, const char *s, size_t n)
 	hd_buf_init(&dec, n * 4 + 8);
 	int rc = decode_all(&dec, s, n);
 	for (size_t i = 0; !rc && i < dec.len; i++) {
-		unsigned char c = (unsigned char)dec.data[i];
-		bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-			     c == '\f';
-		/* U+00A0 (no-break space) counts as a blank too. */
-		if (c == 0xC2 && i + 1 < dec.len &&
-		    (unsigned char)dec.data[i + 1] == 0xA0) {
-			blank = true;
-			i++;
-		}
-		if (blank) {
+		if (text_blank(dec.data, dec.len, i)) {
+			if ((unsigned char)dec.data[i] == 0xC2)
+				i++; /* U+00A0 (no-break space) is blank too */
 			if (!w->space && w->out->len)
 				rc = hd_buf_puts(w->out, " ");
 			w->space = true;
-		} else {
-			rc = hd_buf_append(w->out, dec.data + i, 1);
-			w->space = false;
+			continue;
 		}
+		/* the run up to the next blank in one append */
+		size_t run = 1;
+		while (i + run < dec.len &&
+		       !text_blank(dec.data, dec.len, i + run))
+			run++;
+		rc = hd_buf_append(w->out, dec.data + i, run);
+		i += run - 1;
+		w->space = false;
 	}
 	hd_buf_release(&dec);
 	return rc;

@@ -4,8 +4,8 @@
  *            Zendesk id → u64 BE Hana id. Tickets are mapped on their own
  *            shard, users and organizations on the directory shard; the map
  *            entry is written in the transaction that writes the record.
- * An imported ticket is stored as tickets.write stores one (tickets,
- * tk_by_created, comments, audits) and announced the same way
+ * An imported ticket (import_ticket.c) is stored as tickets.write stores
+ * one (tickets, tk_by_created, comments, audits) and announced the same way
  * (ticket.created, then comment.created for each comment after the first),
  * so the search index, views, metrics and every consumer see it; its
  * created/updated/solved times and comment times are kept as given, and
@@ -213,176 +213,12 @@ static int check_ticket(const Hd__ImportTicket *it, Hd__ImportResult *r)
 	return HD_OK;
 }
 
-/* A comment's text and sanitized HTML, malloc'd. */
-typedef struct texts {
-	char *body, *html;
-} texts;
-
-static int comment_texts(const Hd__ImportComment *c, texts *out)
-{
-	if (c->html_body[0]) {
-		char *plain = NULL;
-		out->html = tk_html_sanitize(c->html_body, &plain);
-		out->body = c->body[0] ? tk_strdup(c->body) : plain;
-		if (c->body[0])
-			free(plain);
-	} else {
-		out->body = tk_strdup(c->body);
-		out->html = out->body ? tk_html_from_text(out->body) : NULL;
-	}
-	return out->body && out->html ? HD_OK : HD_E_NOMEM;
-}
-
-typedef struct tk_import {
-	intake *in;
-	const hd_principal *who;
-	const char *trace;
-	const Hd__ImportTicket *it;
-	Hd__ImportResult *r;
-} tk_import;
-
-/* The comment at index i (or the description, when the ticket has no
- * comments) with its audit; the first audit also holds the Create events. */
-static int put_comment(hd_txn *t, tk_import *x, Hd__Ticket *tk,
-		       const Hd__ImportComment *ic, size_t i)
-{
-	Hd__Comment c = HD__COMMENT__INIT;
-	Hd__Audit au = HD__AUDIT__INIT;
-	tk_change ch = {0};
-	texts tx = {0};
-	int rc = comment_texts(ic, &tx);
-	if (!rc && i == 0)
-		rc = tk_diff(tk, NULL, &ch);
-	if (!rc)
-		rc = tk_event(&ch, "Comment", "", NULL, NULL);
-	if (rc)
-		goto out;
-	tk_child_id(t, x->in, &au.id);
-	tk_child_id(t, x->in, &c.id);
-	c.ticket_id = au.ticket_id = tk->id;
-	c.author_id = au.author_id =
-		ic->author_id ? ic->author_id : tk->requester_id;
-	c.body = tx.body;
-	c.html_body = tx.html;
-	c.public_ = ic->public_;
-	c.audit_id = au.id;
-	c.created_at = au.created_at =
-		ic->created_at ? ic->created_at : tk->created_at;
-	c.via_channel = au.via_channel = tk->via_channel;
-	c.type = "Comment";
-	c.by_import = true;
-	Hd__AuditEvent *e = ch.ev[ch.nev - 1];
-	e->comment_id = c.id;
-	e->is_public = c.public_;
-	e->author_id = c.author_id;
-	if ((rc = hd_pb_set_string(&e->body, c.body)) ||
-	    (rc = hd_pb_set_string(&e->html_body, c.html_body)))
-		goto out;
-	for (size_t k = 0; k < ch.nev; k++)
-		tk_child_id(t, x->in, &ch.ev[k]->id);
-	au.events = ch.ev;
-	au.n_events = ch.nev;
-	tk_put_child(t, tkdb.comments, tk->id, c.id, &c);
-	tk_put_child(t, tkdb.audits, tk->id, au.id, &au);
-	/* The first comment travels inside ticket.created, as for creates. */
-	if (i > 0)
-		hd_txn_emit_pb(t, "comment.created", &c, x->trace);
-	rc = t->rc;
-out:
-	tk_change_release(&ch);
-	free(tx.body);
-	free(tx.html);
-	return rc ? hd_txn_fail(t, rc) : HD_OK;
-}
-
-static int64_t latest_time(const Hd__ImportTicket *it, int64_t created)
-{
-	int64_t at = it->updated_at > created ? it->updated_at : created;
-	for (size_t i = 0; i < it->n_comments; i++)
-		if (it->comments[i]->created_at > at)
-			at = it->comments[i]->created_at;
-	return at;
-}
-
-static void fill_ticket(Hd__Ticket *tk, const tk_import *x)
-{
-	const Hd__ImportTicket *it = x->it;
-	tk->subject = it->subject;
-	tk->description = it->description[0] || !it->n_comments
-				  ? it->description
-				  : it->comments[0]->body;
-	tk->requester_id = it->requester_id;
-	tk->submitter_id =
-		it->submitter_id ? it->submitter_id : it->requester_id;
-	tk->assignee_id = it->assignee_id;
-	tk->organization_id = it->organization_id;
-	tk->group_id = it->group_id;
-	tk->status = it->status[0]     ? it->status
-		     : it->assignee_id ? "open"
-				       : "new";
-	tk->priority = it->priority;
-	tk->type = it->type;
-	tk->tags = it->tags;
-	tk->n_tags = it->n_tags;
-	tk->external_id = it->external_id;
-	tk->via_channel = it->via_channel[0] ? it->via_channel : "api";
-	tk->created_at = it->created_at ? it->created_at : hd_now_ms();
-	tk->updated_at = latest_time(it, tk->created_at);
-	tk->solved_at = it->solved_at;
-	tk->due_at = it->due_at;
-	tk->comment_count = it->n_comments ? it->n_comments : 1;
-	tk->updated_stamp = 1;
-	tk->updater_id = x->who->user_id;
-	tk->updater_role = (char *)x->who->role;
-	tk->update_via_json = "{\"channel\":\"import\"}";
-	tk->by_import = true;
-}
-
-static int import_ticket(hd_txn *t, void *arg)
-{
-	tk_import *x = arg;
-	const Hd__ImportTicket *it = x->it;
-	Hd__Ticket tk = HD__TICKET__INIT;
-	uint64_t known = 0;
-	if (it->zendesk_id &&
-	    import_map_get(t, IMPORT_TICKET, it->zendesk_id, &known) == HD_OK) {
-		x->r->id = known; /* imported before: nothing to write */
-		return HD_OK;
-	}
-	fill_ticket(&tk, x);
-	int rc = intake_next_id(t, x->in, "next_ticket", &tk.id);
-	/* ticket.created before the comments' events (appending to the
-	 * outbox is the bus order): consumers learn the ticket first. */
-	if (!rc)
-		rc = hd_txn_emit_pb(t, "ticket.created", &tk, x->trace);
-	if (!rc && !it->n_comments) {
-		Hd__ImportComment only = HD__IMPORT_COMMENT__INIT;
-		only.body = it->description;
-		only.author_id = tk.requester_id;
-		only.public_ = true;
-		only.created_at = tk.created_at;
-		rc = put_comment(t, x, &tk, &only, 0);
-	}
-	for (size_t i = 0; !rc && i < it->n_comments; i++)
-		rc = put_comment(t, x, &tk, it->comments[i], i);
-	if (!rc)
-		rc = intake_put_pb(t, tkdb.tickets, tk.id, &tk);
-	if (!rc)
-		rc = tk_by_created_put(t, &tk);
-	if (!rc && it->zendesk_id)
-		rc = import_map_put(t, IMPORT_TICKET, it->zendesk_id, tk.id);
-	if (!rc) {
-		x->r->id = tk.id;
-		x->r->created = true;
-	}
-	return rc ? rc : t->rc;
-}
-
 typedef struct tk_batch {
 	intake *in;
 	const hd_rpc_req *req;
 	Hd__ImportTicketsRequest *rq;
 	Hd__ImportResult **res;
+	import_prep *prep; /* one per ticket */
 } tk_batch;
 
 /* The whole batch in the job's one transaction, without a nested
@@ -392,6 +228,7 @@ typedef struct tk_batch {
 static int batch_run(hd_txn *t, void *arg)
 {
 	tk_batch *b = arg;
+	import_ids ids = {.in = b->in};
 	for (size_t i = 0; i < b->rq->n_tickets && !t->rc; i++) {
 		Hd__ImportResult *r = b->res[i];
 		const Hd__ImportTicket *it = b->rq->tickets[i];
@@ -400,13 +237,33 @@ static int batch_run(hd_txn *t, void *arg)
 			continue; /* failed its shape check */
 		r->id = 0;
 		r->created = false;
-		tk_import x = {b->in, &b->req->principal, b->req->trace_id, it,
-			       r};
-		int rc = import_ticket(t, &x);
+		int rc = import_ticket_write(t, &ids, b->req, it, &b->prep[i],
+					     r);
 		if (rc)
 			return hd_txn_fail(t, rc);
 	}
-	return t->rc;
+	return import_ids_save(t, &ids);
+}
+
+/* On the RPC worker, before the write job: each new ticket's comment
+ * texts (a ticket its Zendesk id maps already is not written again, so a
+ * re-sent batch costs the writer little). */
+static int batch_prepare(tk_batch *b)
+{
+	hd_txn t = {0};
+	uint64_t known;
+	int rc = hd_store_read(b->in->store, &t);
+	for (size_t i = 0; !rc && i < b->rq->n_tickets; i++) {
+		const Hd__ImportTicket *it = b->rq->tickets[i];
+		if (b->res[i]->error[0] ||
+		    (it->zendesk_id &&
+		     import_map_get(&t, IMPORT_TICKET, it->zendesk_id,
+				    &known) == HD_OK))
+			continue;
+		rc = import_prepare(it, &b->prep[i]);
+	}
+	hd_txn_end(&t);
+	return rc;
 }
 
 static int intake_import_tickets(void *ctx, const hd_rpc_req *req,
@@ -420,16 +277,19 @@ static int intake_import_tickets(void *ctx, const hd_rpc_req *req,
 	if (hd_req_decode(req, rep, &hd__import_tickets_request__descriptor,
 			  (void **)&rq))
 		return HD_E_DECODE;
-	tk_batch b = {in, req, rq, NULL};
+	tk_batch b = {in, req, rq, NULL, NULL};
 	if (rq->n_tickets > IMPORT_MAX_BATCH)
 		rc = hd_rpc_fail(rep, HD_E_TOOBIG, "tickets",
 				 "at most %d tickets in one import",
 				 IMPORT_MAX_BATCH);
-	else if (!(b.res = import_results_new(rq->n_tickets)))
+	else if (!(b.res = import_results_new(rq->n_tickets)) ||
+		 !(b.prep = calloc(rq->n_tickets + 1, sizeof *b.prep)))
 		rc = HD_E_NOMEM;
 	for (size_t i = 0; !rc && i < rq->n_tickets; i++)
 		if (check_ticket(rq->tickets[i], b.res[i]) == HD_E_NOMEM)
 			rc = HD_E_NOMEM;
+	if (!rc)
+		rc = batch_prepare(&b);
 	if (!rc)
 		rc = hd_store_write(in->store, batch_run, &b);
 	if (!rc)
@@ -437,6 +297,9 @@ static int intake_import_tickets(void *ctx, const hd_rpc_req *req,
 	else if (!rep->message[0])
 		hd_rpc_fail(rep, rc, NULL, "import not stored: %s",
 			    hd_strerror(rc));
+	for (size_t i = 0; b.prep && i < rq->n_tickets; i++)
+		import_prep_release(&b.prep[i]);
+	free(b.prep);
 	import_results_free(b.res, rq->n_tickets);
 	hd__import_tickets_request__free_unpacked(rq, NULL);
 	return rc;

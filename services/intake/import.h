@@ -39,6 +39,37 @@ void import_results_free(Hd__ImportResult **r, size_t n);
 /* Pack the reply of n results into rep. */
 int import_reply(hd_rpc_rep *rep, Hd__ImportResult **r, size_t n);
 
+/* import_ticket.c: one imported ticket. */
+/* A comment's plain text and sanitized HTML (malloc'd). */
+typedef struct import_texts {
+	char *body, *html;
+} import_texts;
+/* A ticket's comment texts (or its description's, when it has no
+ * comments), made on the RPC worker before the write job. */
+typedef struct import_prep {
+	import_texts *tx;
+	size_t n;
+} import_prep;
+/* Fill p for it (shape-checked before). HD_OK or HD_E_NOMEM; release p
+ * with import_prep_release either way. */
+int import_prepare(const Hd__ImportTicket *it, import_prep *p);
+void import_prep_release(import_prep *p);
+/* The ticket and child id counters of one batch's write job: read at the
+ * first id taken, written back by import_ids_save at the job's end. Zero
+ * it with in set. */
+typedef struct import_ids {
+	intake *in;
+	uint64_t ticket, child; /* the next n of each counter */
+	bool loaded;
+} import_ids;
+int import_ids_save(hd_txn *t, import_ids *ids);
+/* Write it (prepared into prep) in t, or answer the Hana id its Zendesk
+ * id was imported as before; r gets the id and whether it was created.
+ * Sticky errors; the first is returned. */
+int import_ticket_write(hd_txn *t, import_ids *ids, const hd_rpc_req *req,
+			const Hd__ImportTicket *it, import_prep *prep,
+			Hd__ImportResult *r);
+
 /* import_dir.c: imports.users, imports.organizations (directory shard). */
 int intake_import_users(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int intake_import_orgs(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);

@@ -85,7 +85,8 @@ int tk_event(tk_change *c, const char *type, const char *field,
 /* Escape text into Zendesk's comment HTML; malloc'd. */
 char *tk_html_from_text(const char *text);
 /* Keep only an allow-list of tags from html, escaping everything else;
- * malloc'd. Also fills *plain (malloc'd) with the text content. */
+ * malloc'd. Also fills *plain (malloc'd) with the text content, unless
+ * plain is NULL (the caller has the text already). */
 char *tk_html_sanitize(const char *html, char **plain);
 
 /* tickets_rating.c: tickets.rate */

@@ -64,7 +64,10 @@ char *tk_html_sanitize(const char *html, char **plain)
 	hd_buf_puts(&b, "<div class=\"zd-comment\" dir=\"auto\">");
 	hd_html_sanitize(&b, html, n);
 	hd_buf_puts(&b, "</div>");
-	hd_html_to_text(&p, html, n);
-	*plain = detach_or_empty(&p);
+	if (plain) {
+		hd_html_to_text(&p, html, n);
+		*plain = detach_or_empty(&p);
+	}
+	hd_buf_release(&p);
 	return detach_or_empty(&b);
 }

@@ -130,6 +130,21 @@ static void test_to_text(void **state)
 	assert_string_equal(text("a &lt;b&gt; c"), "a <b> c");
 }
 
+/* Text goes out a run at a time (up to a blank, an entity, a tag): runs
+ * end exactly at U+00A0, at a lone '&' and at the text's end, and a
+ * multi-byte character that is not U+00A0 never splits a run. */
+static void test_to_text_runs(void **state)
+{
+	(void)state;
+	assert_string_equal(text("안녕\xc2\xa0하세요\xc2\xa0\xc2\xa0끝"),
+			    "안녕 하세요 끝");
+	assert_string_equal(text("x&y && z&amp;w&"), "x&y && z&w&");
+	assert_string_equal(text("\xc2\xa9 2026 \xc2"), "\xc2\xa9 2026 \xc2");
+	assert_string_equal(text("<p>첫\t줄\r\n</p><p>\f둘째&nbsp;줄</p>"),
+			    "첫 줄\n둘째 줄");
+	assert_string_equal(text("&nbsp;앞뒤&nbsp;"), "앞뒤");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_removes_dangerous_urls),
 		cmocka_unit_test(test_entities),
 		cmocka_unit_test(test_to_text),
+		cmocka_unit_test(test_to_text_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

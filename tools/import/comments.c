@@ -2,13 +2,15 @@
  * file of {"ticket_id":N,"comments":[…]} lines (a ticket may have several
  * lines: pages), or a folder of N.json files each holding the
  * {"comments":[…]} page of GET /api/v2/tickets/N/comments. The ndjson files
- * are indexed once (ticket id → the lines' offsets), so the tickets phase
- * reads each ticket's comments with one seek. */
+ * are indexed once (ticket id → the lines' offsets and lengths), so the
+ * tickets phase reads each ticket's comments with one pread — from any of
+ * its sender threads, which parse their batch's comments side by side. */
 #include "comments.h"
 
 #include "zd.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,7 +35,7 @@ static uint64_t quick_id(const char *line)
 }
 
 static int add_loc(imp *im, uint64_t ticket, uint32_t file, int64_t offset,
-		   uint64_t line)
+		   uint64_t line, uint64_t len)
 {
 	if (im->nclocs == im->capclocs) {
 		size_t cap = im->capclocs ? im->capclocs * 2 : 4096;
@@ -45,7 +47,8 @@ static int add_loc(imp *im, uint64_t ticket, uint32_t file, int64_t offset,
 	}
 	uint64_t head = 0;
 	imp_idmap_get(&im->comment_at, ticket, &head);
-	im->clocs[im->nclocs] = (imp_cloc){file, (uint32_t)head, offset, line};
+	im->clocs[im->nclocs] =
+		(imp_cloc){file, (uint32_t)head, offset, line, len};
 	im->nclocs++;
 	return imp_idmap_put(&im->comment_at, ticket, im->nclocs);
 }
@@ -81,13 +84,13 @@ static int index_file(imp *im, uint32_t fi)
 					       : "not JSON"))
 				rc = IMP_EX_DATAERR;
 		}
-		if (id && add_loc(im, id, fi, off, no))
+		if (id && add_loc(im, id, fi, off, no, (uint64_t)n))
 			rc = IMP_EX_SOFT;
 		off += n;
 	}
 	free(line);
 	fclose(f);
-	im->cfiles[fi] = rc ? NULL : fopen(path, "r");
+	im->cfds[fi] = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 	return rc;
 }
 
@@ -113,22 +116,23 @@ static void gather(json_t *doc, json_t *out)
 		json_array_extend(out, arr);
 }
 
+/* One indexed line, read with pread (the senders read side by side). */
 static int read_line_at(imp *im, const imp_cloc *c, json_t *out, char *err,
 			size_t cap)
 {
-	FILE *f = im->cfiles[c->file];
-	char *line = NULL;
-	size_t lcap = 0;
+	int fd = im->cfds[c->file];
 	const char *path = im->comments.v[c->file];
-	if (!f || fseeko(f, c->offset, SEEK_SET) != 0 ||
-	    getline(&line, &lcap, f) < 0) {
+	char *line = malloc(c->len ? c->len : 1);
+	ssize_t got = line && fd >= 0 ? pread(fd, line, c->len, c->offset) : -1;
+	if (got < 0 || (uint64_t)got != c->len) {
 		snprintf(err, cap, "%s:%llu: cannot read: %s", path,
-			 (unsigned long long)c->line, strerror(errno));
+			 (unsigned long long)c->line,
+			 got < 0 ? strerror(errno) : "the file got shorter");
 		free(line);
 		return -2;
 	}
 	json_error_t je;
-	json_t *doc = json_loads(line, 0, &je);
+	json_t *doc = json_loadb(line, c->len, 0, &je);
 	free(line);
 	if (!doc || !json_is_array(json_object_get(doc, "comments"))) {
 		snprintf(err, cap,

@@ -1,5 +1,7 @@
 /* hd-import's shared state: options, the intake clients, the id tables, the
- * counts and the checkpoint. One thread. */
+ * counts and the checkpoint. One thread, but for the tickets phase: its
+ * parser (the main thread) and its senders share the counts, the place and
+ * stderr under imp_lock, and the id tables under tickets.c's own lock. */
 #ifndef IMP_IMPORT_H
 #define IMP_IMPORT_H
 
@@ -11,8 +13,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define IMP_MAX_FILES  256
-#define IMP_MAX_SHARDS 256
+#define IMP_MAX_FILES    256
+#define IMP_MAX_SHARDS   256
+#define IMP_MAX_INFLIGHT 16
 
 /* sysexits.h's codes, which the tests and scripts check. */
 #define IMP_EX_OK      0
@@ -51,12 +54,14 @@ typedef struct imp_cloc {
 	uint32_t next; /* 1-based index of the ticket's next record; 0 = none */
 	int64_t offset;
 	uint64_t line;
+	uint64_t len; /* the line's bytes */
 } imp_cloc;
 
 typedef struct imp {
 	imp_list tickets, comments, users, orgs;
 	const char *checkpoint;
 	unsigned batch;
+	unsigned inflight; /* ticket batches with intake at once */
 	unsigned shards;
 	int timeout_ms;
 	bool stop_on_bad;
@@ -66,15 +71,16 @@ typedef struct imp {
 	imp_idmap comment_at;        /* Zendesk ticket id → 1-based cloc */
 	imp_cloc *clocs;
 	size_t nclocs, capclocs;
-	FILE *cfiles[IMP_MAX_FILES];
+	int cfds[IMP_MAX_FILES]; /* read with pread: any thread; -1 none */
 	imp_counts n;
 	imp_ckpt at;
 	uint64_t fingerprint; /* of the inputs: a checkpoint is for them */
 	uint64_t total;       /* ticket records expected (ETA), 0 unknown */
 	int64_t t0_ms, last_report_ms;
 	uint64_t tickets_at_start;
-	/* tickets phase: ms the sender spent in RPCs (intake's commits) and
-	 * ms the main thread waited for the sender (0: parsing was slower) */
+	/* tickets phase: ms the senders spent in RPCs (intake's commits,
+	 * summed over the batches in flight) and ms the main thread waited
+	 * for a free batch (0: parsing was slower) */
 	int64_t rpc_ms, wait_ms;
 } imp;
 

@@ -29,7 +29,8 @@
 static const char usage[] =
 	"usage: hd-import [--organizations F]... [--users F]...\n"
 	"                 --tickets F... [--comments F|DIR]...\n"
-	"                 [--checkpoint FILE] [--batch N] [--stop-on-bad]\n"
+	"                 [--checkpoint FILE] [--batch N] [--inflight N]\n"
+	"                 [--stop-on-bad]\n"
 	"  --organizations F  Zendesk organizations: {\"organizations\":[…]}\n"
 	"                     pages or ndjson (repeatable)\n"
 	"  --users F          Zendesk users: {\"users\":[…]} pages or ndjson\n"
@@ -44,6 +45,8 @@ static const char usage[] =
 	"  --checkpoint FILE  resume from / record progress in FILE (without\n"
 	"                     it a killed import starts over: still safe)\n"
 	"  --batch N          tickets (or users) per write, default 500\n"
+	"  --inflight N       ticket batches sent before the first is\n"
+	"                     acknowledged (1..16), default 3\n"
 	"  --stop-on-bad      stop at the first bad record (default: report\n"
 	"                     it, count it, go on; exit 65 at the end)\n"
 	"  --timeout-ms N     per batch, default 120000\n"
@@ -109,6 +112,9 @@ static int parse(imp *im, int argc, char **argv)
 		} else if (!strcmp(a, "--batch")) {
 			bad = number(a, v, 5000, &n);
 			im->batch = (unsigned)n;
+		} else if (!strcmp(a, "--inflight")) {
+			bad = number(a, v, IMP_MAX_INFLIGHT, &n);
+			im->inflight = (unsigned)n;
 		} else if (!strcmp(a, "--timeout-ms")) {
 			bad = number(a, v, 3600000, &n);
 			im->timeout_ms = (int)n;
@@ -220,7 +226,10 @@ static int check_inputs(imp *im)
 int main(int argc, char **argv)
 {
 	static imp im;
+	for (size_t i = 0; i < IMP_MAX_FILES; i++)
+		im.cfds[i] = -1;
 	im.batch = 500;
+	im.inflight = 3;
 	im.timeout_ms = 120000;
 	int rc = parse(&im, argc, argv);
 	if (rc)
@@ -256,8 +265,8 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < im.shards; i++)
 		hd_rpc_client_close(im.intake[i]);
 	for (size_t i = 0; i < im.comments.n; i++)
-		if (im.cfiles[i])
-			fclose(im.cfiles[i]);
+		if (im.cfds[i] >= 0)
+			close(im.cfds[i]);
 	imp_idmap_free(&im.user_ids);
 	imp_idmap_free(&im.org_ids);
 	imp_idmap_free(&im.comment_at);

@@ -1,8 +1,9 @@
 /* The tickets phase: each ticket record with its comments, people resolved
  * to Hana ids (from the users phase, or from intake's map for ids imported
  * by an earlier run), sent in batches to the shard the gateway would pick
- * (the requester's spread), one imports.tickets per shard per batch. The
- * checkpoint moves after every shard has acknowledged the batch. */
+ * (the requester's spread), one imports.tickets per shard per batch, with
+ * several batches in flight. The checkpoint moves past a batch once every
+ * shard has acknowledged it and every batch before it. */
 #include "comments.h"
 #include "import.h"
 #include "zd.h"
@@ -25,6 +26,8 @@ typedef struct tk_batch {
 	char (*where)[WHERE];
 	bool *out; /* not sent: reported bad while resolving */
 	Hd__ImportTicket **ptrs;
+	imp_counts n_done; /* what intake acknowledged of this batch, and
+			    * the deleted tickets it skipped */
 } tk_batch;
 
 static int batch_init(tk_batch *b, size_t cap)
@@ -51,6 +54,7 @@ static void batch_clear(tk_batch *b)
 		b->out[i] = false;
 	}
 	b->n = 0;
+	b->n_done = (imp_counts){0};
 }
 
 static void batch_free(tk_batch *b)
@@ -198,33 +202,59 @@ static int send_shard(imp *im, tk_batch *b, unsigned shard)
 				rc = IMP_EX_DATAERR;
 			continue;
 		}
-		imp_lock();
-		im->n.tickets++;
-		im->n.comments += t->n_comments ? t->n_comments : 1;
-		*(r->created ? &im->n.created : &im->n.existing) += 1;
-		imp_unlock();
+		b->n_done.tickets++;
+		b->n_done.comments += t->n_comments ? t->n_comments : 1;
+		*(r->created ? &b->n_done.created : &b->n_done.existing) += 1;
 	}
 	hd__import_reply__free_unpacked(rep, NULL);
 	free(idx);
 	return rc;
 }
 
+/* Each ticket's comments, read and parsed by the sender (the main thread
+ * only parses the ticket records): a ticket with a malformed comment is
+ * reported and left out. */
+static int attach_all(imp *im, tk_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		char err[400];
+		int rc = attach(im, &b->t[i], &b->cmts[i], err, sizeof err);
+		if (rc == -2) {
+			fprintf(stderr, "hd-import: %s: %s\n", b->where[i],
+				err);
+			return IMP_EX_IOERR;
+		}
+		if (rc) {
+			b->out[i] = true;
+			if (imp_bad(im, b->where[i], err))
+				return IMP_EX_DATAERR;
+		}
+	}
+	return IMP_EX_OK;
+}
+
 static int flush(imp *im, tk_batch *b)
 {
+	static pthread_mutex_t ids_mu = PTHREAD_MUTEX_INITIALIZER;
 	if (!b->n)
 		return IMP_EX_OK;
-	int rc = lookup_unknown(im, b);
+	int rc = attach_all(im, b);
+	/* The id tables are shared by the senders. */
+	pthread_mutex_lock(&ids_mu);
+	if (!rc)
+		rc = lookup_unknown(im, b);
 	for (size_t i = 0; !rc && i < b->n; i++) {
 		char err[300];
-		if (!resolve_ticket(im, &b->t[i], err, sizeof err)) {
+		if (!b->out[i] &&
+		    !resolve_ticket(im, &b->t[i], err, sizeof err)) {
 			b->out[i] = true;
 			if (imp_bad(im, b->where[i], err))
 				rc = IMP_EX_DATAERR;
 		}
 	}
+	pthread_mutex_unlock(&ids_mu);
 	for (unsigned s = 0; !rc && s < im->shards; s++)
 		rc = send_shard(im, b, s);
-	batch_clear(b);
 	return rc;
 }
 
@@ -235,24 +265,14 @@ static int add(imp *im, tk_batch *b, json_t *rec, const char *where)
 	int deleted = 0;
 	int rc = zd_ticket(rec, &b->t[i], &deleted, err, sizeof err);
 	if (!rc && deleted) {
-		imp_lock();
-		im->n.skipped++; /* counted and shown: never silent */
-		imp_unlock();
+		b->n_done.skipped++; /* counted and shown: never silent */
 		zd_ticket_release(&b->t[i]);
 		json_decref(rec);
 		return IMP_EX_OK;
 	}
-	if (!rc)
-		rc = attach(im, &b->t[i], &b->cmts[i], err, sizeof err);
 	if (rc) {
 		zd_ticket_release(&b->t[i]);
-		json_decref(b->cmts[i]);
-		b->cmts[i] = NULL;
 		json_decref(rec);
-		if (rc == -2) {
-			fprintf(stderr, "hd-import: %s: %s\n", where, err);
-			return IMP_EX_IOERR;
-		}
 		return imp_bad(im, where, err) ? IMP_EX_DATAERR : IMP_EX_OK;
 	}
 	b->recs[i] = rec;
@@ -261,85 +281,167 @@ static int add(imp *im, tk_batch *b, json_t *rec, const char *where)
 	return IMP_EX_OK;
 }
 
-/* Two batches take turns: while the sender thread resolves, sends and
- * checkpoints one (intake's commit), the main thread parses the next, so
- * reading JSON and writing the store overlap. */
-typedef struct sender {
+/* Batches in flight: while the main thread parses the next batch, up to
+ * im->inflight batches are with intake at once (on one shard they queue
+ * for its writer, which then commits one while the RPC of the next is on
+ * its way; on several shards they are written side by side). Each batch
+ * counts what intake acknowledged of it; the checkpoint and the counts
+ * move in input order only, past batches every one of which — and every
+ * batch before them — is acknowledged, so a kill re-sends at most the
+ * batches that were in flight (the id map makes them no-ops). */
+enum { SLOT_FREE, SLOT_FILLING, SLOT_QUEUED, SLOT_SENDING, SLOT_DONE };
+
+typedef struct slot {
+	tk_batch b;
+	imp_ckpt at; /* where the batch's last record ends */
+	uint64_t seq;
+	int state, rc;
+} slot;
+
+typedef struct pipeline {
 	imp *im;
-	pthread_t th;
-	pthread_mutex_t mu;
+	pthread_t th[IMP_MAX_INFLIGHT];
+	unsigned nth;
+	pthread_mutex_t mu, save_mu;
 	pthread_cond_t cv;
-	tk_batch bufs[2];
-	int next; /* the buffer the main thread fills */
-	tk_batch *job;
-	imp_ckpt at; /* where the job's last record ends */
-	bool busy, stop;
-	int rc;
-} sender;
+	slot slots[IMP_MAX_INFLIGHT + 1];
+	unsigned nslots;
+	slot *fill;        /* the batch the main thread fills */
+	uint64_t next_seq; /* given to the next batch queued */
+	uint64_t head_seq; /* the oldest batch not yet acknowledged */
+	bool stop;
+	int rc; /* the first error of any batch */
+} pipeline;
+
+static slot *find(pipeline *p, int state, uint64_t seq, bool any_seq)
+{
+	slot *best = NULL;
+	for (unsigned i = 0; i < p->nslots; i++) {
+		slot *s = &p->slots[i];
+		if (s->state != state || (!any_seq && s->seq != seq))
+			continue;
+		if (!best || s->seq < best->seq)
+			best = s;
+	}
+	return best;
+}
+
+/* Under p->mu: move the checkpoint and counts past every acknowledged
+ * batch at the head; true when they moved. */
+static bool advance(pipeline *p)
+{
+	bool moved = false;
+	slot *s;
+	while ((s = find(p, SLOT_DONE, p->head_seq, false)) != NULL) {
+		imp_lock();
+		imp_counts *n = &p->im->n, *d = &s->b.n_done;
+		n->tickets += d->tickets;
+		n->comments += d->comments;
+		n->created += d->created;
+		n->existing += d->existing;
+		n->skipped += d->skipped;
+		p->im->at = s->at;
+		imp_unlock();
+		batch_clear(&s->b);
+		s->state = SLOT_FREE;
+		p->head_seq++;
+		moved = true;
+	}
+	return moved;
+}
 
 static void *send_loop(void *arg)
 {
-	sender *p = arg;
+	pipeline *p = arg;
+	imp *im = p->im;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->job && !p->stop)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (!p->job)
+		slot *s = find(p, SLOT_QUEUED, 0, true);
+		if (!s && p->stop)
 			break;
-		tk_batch *b = p->job;
-		imp_ckpt at = p->at;
+		if (!s || p->rc) {
+			if (s) { /* after an error nothing more is sent */
+				s->state = SLOT_DONE;
+				s->rc = p->rc;
+				pthread_cond_broadcast(&p->cv);
+				continue;
+			}
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		s->state = SLOT_SENDING;
 		pthread_mutex_unlock(&p->mu);
 		int64_t t0 = imp_now_ms();
-		int rc = flush(p->im, b);
-		p->im->rpc_ms += imp_now_ms() - t0;
-		imp_lock();
-		p->im->at = at;
-		imp_unlock();
-		if (!rc && imp_ckpt_save(p->im))
-			rc = IMP_EX_IOERR;
-		imp_progress(p->im, "tickets", false);
+		int rc = flush(im, &s->b);
+		int64_t spent = imp_now_ms() - t0;
 		pthread_mutex_lock(&p->mu);
-		p->job = NULL;
-		p->busy = false;
+		imp_lock();
+		im->rpc_ms += spent;
+		imp_unlock();
+		s->state = SLOT_DONE;
+		s->rc = rc;
 		if (rc && !p->rc)
 			p->rc = rc;
+		bool moved = !p->rc && advance(p);
 		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (moved) {
+			/* one writer of the file at a time; it holds the
+			 * latest place, whichever sender gets here */
+			pthread_mutex_lock(&p->save_mu);
+			if (imp_ckpt_save(im)) {
+				pthread_mutex_lock(&p->mu);
+				if (!p->rc)
+					p->rc = IMP_EX_IOERR;
+				pthread_mutex_unlock(&p->mu);
+			}
+			pthread_mutex_unlock(&p->save_mu);
+			imp_progress(im, "tickets", false);
+		}
+		pthread_mutex_lock(&p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-/* Wait until the sender is idle; its error, if any. */
-static int sender_idle(sender *p)
+/* Queue the filled batch and give the main thread a free one (waiting
+ * for one while every buffer is in flight); the first error, if any. */
+static int hand_off(pipeline *p, imp_ckpt at)
+{
+	int64_t t0 = imp_now_ms();
+	pthread_mutex_lock(&p->mu);
+	p->fill->at = at;
+	p->fill->seq = p->next_seq++;
+	p->fill->state = SLOT_QUEUED;
+	p->fill = NULL;
+	pthread_cond_broadcast(&p->cv);
+	while (!p->rc && !(p->fill = find(p, SLOT_FREE, 0, true)))
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->fill)
+		p->fill->state = SLOT_FILLING;
+	int rc = p->rc;
+	pthread_mutex_unlock(&p->mu);
+	p->im->wait_ms += imp_now_ms() - t0;
+	return rc;
+}
+
+/* Wait until every queued batch is acknowledged (or failed). */
+static int drain(pipeline *p)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->busy)
+	while (p->head_seq < p->next_seq && !p->rc)
+		pthread_cond_wait(&p->cv, &p->mu);
+	/* after an error, wait for the batches still with intake */
+	while (find(p, SLOT_SENDING, 0, true))
 		pthread_cond_wait(&p->cv, &p->mu);
 	int rc = p->rc;
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	return rc;
 }
 
-/* Hand the filled batch over (after the previous one is done) and give
- * the main thread the other buffer. */
-static int hand_off(sender *p, imp_ckpt at)
-{
-	int64_t t0 = imp_now_ms();
-	int rc = sender_idle(p);
-	p->im->wait_ms += imp_now_ms() - t0;
-	if (rc)
-		return rc;
-	pthread_mutex_lock(&p->mu);
-	p->job = &p->bufs[p->next];
-	p->at = at;
-	p->busy = true;
-	p->next ^= 1;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-	return IMP_EX_OK;
-}
-
-static int run_file(imp *im, sender *p, size_t fi)
+static int run_file(imp *im, pipeline *p, size_t fi)
 {
 	imp_file f;
 	char err[400], where[WHERE];
@@ -352,7 +454,7 @@ static int run_file(imp *im, sender *p, size_t fi)
 	imp_pos at;
 	while (!rc && (got = imp_file_next(&f, &rec, &at, where, sizeof where,
 					   err, sizeof err)) != 0) {
-		tk_batch *b = &p->bufs[p->next];
+		tk_batch *b = &p->fill->b;
 		rc = got == 1 ? add(im, b, rec, where)
 			      : imp_unreadable(im, got, err);
 		if (!rc && b->n == b->cap)
@@ -366,39 +468,55 @@ static int run_file(imp *im, sender *p, size_t fi)
 	return rc;
 }
 
+static int pipeline_start(pipeline *p, imp *im)
+{
+	memset(p, 0, sizeof *p);
+	p->im = im;
+	p->nslots = im->inflight + 1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->save_mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (unsigned i = 0; i < p->nslots; i++)
+		if (batch_init(&p->slots[i].b, im->batch))
+			return IMP_EX_SOFT;
+	p->fill = &p->slots[0];
+	p->fill->state = SLOT_FILLING;
+	for (; p->nth < im->inflight; p->nth++)
+		if (pthread_create(&p->th[p->nth], NULL, send_loop, p))
+			return IMP_EX_SOFT;
+	return IMP_EX_OK;
+}
+
+static void pipeline_stop(pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	if (!p->rc)
+		p->rc = IMP_EX_SOFT; /* nothing queued is sent any more */
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned i = 0; i < p->nth; i++)
+		pthread_join(p->th[i], NULL);
+	for (unsigned i = 0; i < p->nslots; i++)
+		batch_free(&p->slots[i].b);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->save_mu);
+	pthread_mutex_destroy(&p->mu);
+}
+
 int imp_run_tickets(imp *im)
 {
 	if (im->at.phase > PH_TICKETS)
 		return IMP_EX_OK;
-	static sender p;
-	memset(&p, 0, sizeof p);
-	p.im = im;
-	int rc = batch_init(&p.bufs[0], im->batch) ||
-				 batch_init(&p.bufs[1], im->batch)
-			 ? IMP_EX_SOFT
-			 : IMP_EX_OK;
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	if (!rc && pthread_create(&p.th, NULL, send_loop, &p))
-		rc = IMP_EX_SOFT;
-	bool started = !rc;
+	static pipeline p;
+	int rc = pipeline_start(&p, im);
 	size_t first = im->at.phase == PH_TICKETS ? im->at.file : 0;
 	im->tickets_at_start = im->n.tickets;
 	for (size_t fi = first; !rc && fi < im->tickets.n; fi++)
 		rc = run_file(im, &p, fi);
-	if (started) {
-		int src = sender_idle(&p);
-		rc = rc ? rc : src;
-		pthread_mutex_lock(&p.mu);
-		p.stop = true;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		pthread_join(p.th, NULL);
-	}
-	batch_free(&p.bufs[0]);
-	batch_free(&p.bufs[1]);
-	pthread_cond_destroy(&p.cv);
-	pthread_mutex_destroy(&p.mu);
+	int drc = drain(&p);
+	rc = rc ? rc : drc;
+	pipeline_stop(&p);
 	if (!rc) {
 		im->at = (imp_ckpt){PH_DONE, 0, {0, 0, 0}};
 		if (imp_ckpt_save(im))
@@ -406,8 +524,9 @@ int imp_run_tickets(imp *im)
 	}
 	imp_progress(im, rc ? "stopped" : "done", true);
 	fprintf(stderr,
-		"hd-import: tickets phase: %.1f s in intake's import RPCs, the "
-		"reader waited %.1f s for them\n",
-		(double)im->rpc_ms / 1000.0, (double)im->wait_ms / 1000.0);
+		"hd-import: tickets phase: %.1f s in intake's import RPCs (up "
+		"to %u batches at once), the reader waited %.1f s for them\n",
+		(double)im->rpc_ms / 1000.0, im->inflight,
+		(double)im->wait_ms / 1000.0);
 	return rc;
 }
