@@ -12,6 +12,7 @@ from harness import ADMIN_TOKEN, Suite, basic, wait_until
 
 T = "/api/v2/tickets"
 DECODED = "hd_intake_search_tickets_decoded_total"
+BITMAPS = "hd_intake_search_bitmaps_total"
 KO = ["배송", "환불", "지연", "교환", "쿠폰", "결제", "포인트", "회원", "택배", "송장"]
 EN = ["refund", "parcel", "delay", "coupon", "invoice", "login", "password", "label"]
 TAGS = ["vip", "bench_07", "재입고", "urgent_fix", "b2b"]
@@ -82,6 +83,7 @@ def test_search_page_decodes_only_its_tickets(ctx):
             ("type:ticket", want["all"]),
         ]
         for query, n in cases:
+            bits = s.metric("intake-0", BITMAPS) or 0
             for params in ({}, {"sort_by": "created_at", "sort_order": "desc"},
                            {"sort_by": "updated_at", "sort_order": "asc"}, {"page": 3}):
                 before = s.metric("intake-0", DECODED)
@@ -93,6 +95,8 @@ def test_search_page_decodes_only_its_tickets(ctx):
                 assert len(r.json["results"]) == 25, (query, params)
                 # The shard returns page × 25 hits (the gateway slices).
                 assert d <= 25 * page + 2, (query, params, d)
+            if not query.startswith("created"):  # dates: postings
+                assert s.metric("intake-0", BITMAPS) - bits == 4, query
             before = s.metric("intake-0", DECODED)
             assert count_of(c, query) == n, query
             assert s.metric("intake-0", DECODED) - before == 0, query
@@ -200,6 +204,7 @@ def test_search_postings_equal_the_scan_for_random_queries(ctx):
         eus = [s.client(auth=basic(e, ADMIN_TOKEN)) for e in requesters[:2]]
         today = datetime.date.today()
         before = s.metric("intake-0", "hd_intake_search_verified_total") or 0
+        bits_before = s.metric("intake-0", BITMAPS) or 0
         n = 0
         nonempty = 0
         for i in range(300):
@@ -213,3 +218,5 @@ def test_search_postings_equal_the_scan_for_random_queries(ctx):
             s.log_grep("intake-0", "verify_mismatch")
         assert s.metric("intake-0", "hd_intake_search_verified_total") - before == n
         assert nonempty > n // 4, nonempty  # the queries found things
+        # Most queries (words, status, people, tags) came from the bitmaps.
+        assert s.metric("intake-0", BITMAPS) - bits_before > n // 4
