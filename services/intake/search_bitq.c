@@ -1,5 +1,5 @@
 /* Answering a query from the bitmap postings (search_bits.c) when every
- * term has one: words (not phrases or prefixes), status and priority
+ * term has one: words and word prefixes (not phrases), status and priority
  * (any comparison), single-valued fields and their negations. The match is
  * a dense bitmap over the shard's ticket sequence numbers built with
  * word-wise AND / OR / AND NOT, the count is its popcount, and only the
@@ -50,16 +50,19 @@ static int or_field(bq *b, enum sq_kind kind, const char *value, bitmap *m)
 	return or_prefix(b, pre, pn, m);
 }
 
-/* marker ‖ token ‖ 0x00 */
-static int or_token(bq *b, char marker, const char *tok, bitmap *m)
+/* marker ‖ token ‖ 0x00, or every marker ‖ token… ‖ 0x00 (prefix). */
+static int or_token(bq *b, char marker, const sq_term *t, bitmap *m)
 {
 	uint8_t pre[2 + HD_TOKEN_MAX_BYTES];
+	const char *tok = t->tok[0];
 	size_t tl = strlen(tok);
 	if (tl > HD_TOKEN_MAX_BYTES)
 		return HD_OK; /* never indexed: no postings */
 	pre[0] = (uint8_t)marker;
 	memcpy(pre + 1, tok, tl);
 	pre[1 + tl] = 0;
+	if (t->prefix)
+		return search_bits_or_prefix(b->t, pre, tl + 1, 1, m);
 	return or_prefix(b, pre, tl + 2, m);
 }
 
@@ -72,7 +75,7 @@ static int supported(const sq_term *t)
 	case SQ_PRIORITY:
 		return 1;
 	case SQ_TEXT:
-		return t->ntok == 1 && !t->prefix;
+		return t->ntok == 1;
 	case SQ_TICKET_TYPE:
 	case SQ_RECIPIENT:
 	case SQ_SATISFACTION:
@@ -114,9 +117,9 @@ static int field_bits(bq *b, const sq_term *t, bitmap *m)
 
 static int text_bits(bq *b, const sq_term *t, bitmap *m)
 {
-	int rc = or_token(b, SEARCH_PUBLIC, t->tok[0], m);
+	int rc = or_token(b, SEARCH_PUBLIC, t, m);
 	if (!rc && b->staff)
-		rc = or_token(b, SEARCH_PRIVATE, t->tok[0], m);
+		rc = or_token(b, SEARCH_PRIVATE, t, m);
 	return rc;
 }
 
@@ -190,7 +193,7 @@ static int evaluate(bq *b, const hd_principal *who)
 		if (!rc && t->kind == SQ_TEXT && !t->neg) {
 			bitmap *s = &b->seg0[b->nwords];
 			if (!(rc = alloc_map(b, s)))
-				rc = or_token(b, BITS_SEG0, t->tok[0], s);
+				rc = or_token(b, BITS_SEG0, t, s);
 			b->nwords++;
 		}
 	}

@@ -339,7 +339,28 @@ static uint64_t load_le64(const uint8_t *p)
 	return w;
 }
 
+/* Is k a chunk of the list pre (whole: pre ‖ chunk), or with prefix of
+ * a list whose set starts with pre (token prefix ‖ more ‖ 0x00 ‖ chunk)? */
+static int in_list(const MDB_val *k, const uint8_t *pre, size_t pn, int prefix)
+{
+	const uint8_t *d = k->mv_data;
+	if (k->mv_size < pn + 4 || memcmp(d, pre, pn) != 0)
+		return 0;
+	if (!prefix)
+		return k->mv_size == pn + 4 ? 1 : -1;
+	/* the token's rest holds no 0x00: the one before the chunk ends it */
+	size_t end = k->mv_size - 5;
+	return end >= pn && d[end] == 0 && !memchr(d + pn, 0, end - pn) ? 1
+									: -1;
+}
+
 int search_bits_or(hd_txn *t, const uint8_t *pre, size_t pn, bitmap *b)
+{
+	return search_bits_or_prefix(t, pre, pn, 0, b);
+}
+
+int search_bits_or_prefix(hd_txn *t, const uint8_t *pre, size_t pn, int prefix,
+			  bitmap *b)
 {
 	uint8_t key[BITS_KEY_MAX];
 	MDB_cursor *cur = NULL;
@@ -349,17 +370,18 @@ int search_bits_or(hd_txn *t, const uint8_t *pre, size_t pn, bitmap *b)
 		return HD_E_IO;
 	memcpy(key, pre, pn);
 	memset(key + pn, 0, 4);
-	MDB_val k = {pn + 4, key}, v;
-	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; mrc == 0 && !rc && k.mv_size == pn + 4 &&
-	       memcmp(k.mv_data, pre, pn) == 0;
+	MDB_val k = {prefix ? pn : pn + 4, key}, v;
+	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE), in;
+	for (; mrc == 0 && !rc && (in = in_list(&k, pre, pn, prefix)) != 0;
 	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const uint8_t *c = (const uint8_t *)k.mv_data + pn;
+		if (in < 0)
+			continue; /* a longer key sharing the prefix */
+		const uint8_t *c = (const uint8_t *)k.mv_data + k.mv_size - 4;
 		uint64_t chunk = (uint64_t)c[0] << 24 | (uint64_t)c[1] << 16 |
 				 (uint64_t)c[2] << 8 | c[3];
 		size_t base = (size_t)chunk * BITS_CHUNK_WORDS;
 		if (base >= b->nw)
-			break; /* past every indexed ticket */
+			continue; /* past every indexed ticket */
 		const uint8_t *d = v.mv_data;
 		if (v.mv_size == BITS_MAP_BYTES) {
 			for (size_t i = 0; i < BITS_CHUNK_WORDS; i++)

@@ -45,6 +45,10 @@ typedef struct bitmap {
 /* OR the list of set key pre (pn bytes) into b (sized by the caller).
  * HD_E_IO, HD_E_CORRUPT. */
 int search_bits_or(hd_txn *t, const uint8_t *pre, size_t pn, bitmap *b);
+/* prefix 1: OR every list whose set is pre ‖ more ‖ 0x00 (a token prefix:
+ * pre is marker ‖ the prefix, without the 0x00). */
+int search_bits_or_prefix(hd_txn *t, const uint8_t *pre, size_t pn, int prefix,
+			  bitmap *b);
 /* Words needed for every indexed ticket (0 when none). */
 int search_bits_universe(hd_txn *t, size_t *nw);
 

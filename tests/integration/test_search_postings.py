@@ -96,7 +96,8 @@ def test_search_page_decodes_only_its_tickets(ctx):
                 # The shard returns page × 25 hits (the gateway slices).
                 assert d <= 25 * page + 2, (query, params, d)
             if not query.startswith("created"):  # dates: postings
-                assert s.metric("intake-0", BITMAPS) - bits == 4, query
+                got = s.metric("intake-0", BITMAPS) - bits
+                assert got == 4, (query, got)
             before = s.metric("intake-0", DECODED)
             assert count_of(c, query) == n, query
             assert s.metric("intake-0", DECODED) - before == 0, query
