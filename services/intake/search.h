@@ -185,6 +185,8 @@ int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 typedef struct idset idset;
 int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
 		      const idset *within, idset *out);
+/* The ids (ascending) holding the phrase in text marked m. */
+int search_phrase_marked(hd_txn *t, char m, const sq_term *term, idset *out);
 /* Does ticket id hold the phrase term in text marked m (postings only)? */
 int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id);
 void search_reply_release(Hd__SearchReply *r);

@@ -1,5 +1,6 @@
 /* Answering a query from the bitmap postings (search_bits.c) when every
- * term has one: words and word prefixes (not phrases), status and priority
+ * term has one: words, word prefixes and phrases (search_phrase_bits.c),
+ * status and priority
  * (any comparison), single-valued fields and their negations. The match is
  * a dense bitmap over the shard's ticket sequence numbers built with
  * word-wise AND / OR / AND NOT, the count is its popcount, and only the
@@ -75,7 +76,7 @@ static int supported(const sq_term *t)
 	case SQ_PRIORITY:
 		return 1;
 	case SQ_TEXT:
-		return t->ntok == 1;
+		return t->ntok >= 1; /* words, prefixes and phrases */
 	case SQ_TICKET_TYPE:
 	case SQ_RECIPIENT:
 	case SQ_SATISFACTION:
@@ -117,6 +118,13 @@ static int field_bits(bq *b, const sq_term *t, bitmap *m)
 
 static int text_bits(bq *b, const sq_term *t, bitmap *m)
 {
+	if (t->ntok > 1) { /* a phrase: public, or a staff's notes */
+		int rc = search_phrase_bits(b->t, SEARCH_PUBLIC, t, b->nw, m);
+		if (!rc && b->staff)
+			rc = search_phrase_bits(b->t, SEARCH_PRIVATE, t, b->nw,
+						m);
+		return rc;
+	}
 	int rc = or_token(b, SEARCH_PUBLIC, t, m);
 	if (!rc && b->staff)
 		rc = or_token(b, SEARCH_PRIVATE, t, m);
@@ -192,8 +200,14 @@ static int evaluate(bq *b, const hd_principal *who)
 		rc = narrow(b, t, t->neg);
 		if (!rc && t->kind == SQ_TEXT && !t->neg) {
 			bitmap *s = &b->seg0[b->nwords];
+			/* scored 1.0: a word in public segment 0, a phrase in
+			 * any public text (search_phrase_set's scores) */
 			if (!(rc = alloc_map(b, s)))
-				rc = or_token(b, BITS_SEG0, t, s);
+				rc = t->ntok > 1
+					     ? search_phrase_bits(b->t,
+								  SEARCH_PUBLIC,
+								  t, b->nw, s)
+					     : or_token(b, BITS_SEG0, t, s);
 			b->nwords++;
 		}
 	}

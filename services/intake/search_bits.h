@@ -49,6 +49,10 @@ int search_bits_or(hd_txn *t, const uint8_t *pre, size_t pn, bitmap *b);
  * pre is marker ‖ the prefix, without the 0x00). */
 int search_bits_or_prefix(hd_txn *t, const uint8_t *pre, size_t pn, int prefix,
 			  bitmap *b);
+/* search_phrase_bits.c: OR into out (nw words) the tickets holding the
+ * phrase term in text marked m, from a bitmap kept up to date. */
+int search_phrase_bits(hd_txn *t, char m, const sq_term *term, size_t nw,
+		       bitmap *out);
 /* Words needed for every indexed ticket (0 when none). */
 int search_bits_universe(hd_txn *t, size_t *nw);
 
