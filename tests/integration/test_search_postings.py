@@ -221,3 +221,62 @@ def test_search_postings_equal_the_scan_for_random_queries(ctx):
         assert nonempty > n // 4, nonempty  # the queries found things
         # Most queries (words, status, people, tags) came from the bitmaps.
         assert s.metric("intake-0", BITMAPS) - bits_before > n // 4
+
+
+def test_search_phrase_bitmap_follows_changes(ctx):
+    """A Korean word of three syllables is a phrase of bigrams; its bitmap is
+    remembered and brought up to date from the tickets indexed since, so
+    after comments, edits and deletes the answer still equals the scan."""
+    with Suite(ctx.bin_dir, env={"HD_SEARCH_VERIFY": "1"}).start() as s:
+        c = s.client()
+        ids = create_many(c, [{"subject": f"주문 {i} 해외배송 문의" if i % 2 else f"주문 {i}",
+                               "comment": {"body": "택배 확인 부탁드립니다" if i % 3 else "확인"}}
+                              for i in range(30)])
+        s.wait_converged()
+        wait_until(lambda: count_of(c, "type:ticket") == 30, what="indexed")
+        queries = ["부탁드립니다", "해외배송", "-부탁드립니다", "해외배송 부탁드립니다", '"배송 문의"']
+
+        def check():
+            for q in queries:
+                r = search(c, q, per_page=5)
+                assert r.status == 200, (q, r)
+            assert s.metric("intake-0", "hd_intake_search_verify_mismatches_total") == 0, \
+                s.log_grep("intake-0", "verify_mismatch")
+
+        check()
+        want = sum(1 for i in range(30) if i % 3)
+        assert count_of(c, "부탁드립니다") == want
+        # A comment adds it, an edit takes it out of a subject, a delete.
+        r = c.request("PUT", f"{T}/{ids[0]}.json", {"ticket": {"comment": {"body": "다시 부탁드립니다"}}})
+        assert r.status == 200, r
+        r = c.request("PUT", f"{T}/{ids[1]}.json", {"ticket": {"subject": "국내 문의"}})
+        assert r.status == 200, r
+        assert c.request("DELETE", f"{T}/{ids[2]}.json").status == 204
+        s.wait_converged()
+        wait_until(lambda: count_of(c, "type:ticket") == 29, what="delete indexed")
+        # (events are indexed in order: the delete's came last)
+        assert count_of(c, "부탁드립니다") == want + 1 - 1  # ids[0] gained it
+        assert count_of(c, "해외배송") == 15 - 1  # ids[1]'s subject lost it
+        check()
+
+
+def test_search_bitmaps_built_for_a_store_from_before_them(ctx):
+    from test_list_index import drop_dbs
+    with Suite(ctx.bin_dir, env={"HD_SEARCH_VERIFY": "1"}).start() as s:
+        c = s.client()
+        create_many(c, [{"subject": f"환불 {i}", "comment": {"body": "교환 신청 부탁드립니다"},
+                         "status": ["open", "pending"][i % 2]} for i in range(40)])
+        s.wait_converged()
+        wait_until(lambda: count_of(c, "환불") == 40, what="indexed")
+        assert s.stop_service("intake") == 0
+        drop_dbs(os.path.join(s.data, "intake-0"), ["search_bits"])
+        s.restart("intake")
+        wait_until(lambda: "event=search.bits_built" in s.log_tail("intake-0", 400),
+                   what="bitmaps built")
+        before = s.metric("intake-0", BITMAPS) or 0
+        for q, n in (("환불", 40), ("status:open", 20), ("환불 status:pending", 20), ("부탁드립니다", 40)):
+            assert count_of(c, q) == n, q
+            r = search(c, q, per_page=5)
+            assert r.status == 200 and r.json["count"] == n, (q, r)
+        assert s.metric("intake-0", BITMAPS) - before == 8
+        assert s.metric("intake-0", "hd_intake_search_verify_mismatches_total") == 0
