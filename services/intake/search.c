@@ -76,6 +76,7 @@ static int index_batch(hd_txn *t, void *arg)
 	batch *b = arg;
 	for (size_t i = 0; i < b->n && !t->rc; i++)
 		search_index_event(t, b->ev[i]);
+	search_bits_flush(t); /* the batch's bitmap changes, chunk by chunk */
 	uint8_t v[8];
 	hd_key_u64(v, b->last_seq);
 	hd_txn_put(t, search_db.meta, CURSOR_KEY, strlen(CURSOR_KEY), v, 8);

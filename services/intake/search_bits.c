@@ -13,9 +13,14 @@
  * and "#built" once every posting is in, "#at" where the build goes on,
  * "#mixed" if an id of another shard ever came (then the bitmaps are not
  * used). The indexer keeps them in the transaction that writes the
- * postings (search_index.c, search_fields.c call in here on each put and
- * delete); a store indexed before they existed has them built a batch at
- * a time (setting a bit twice is harmless, so indexing goes on meanwhile). */
+ * postings: search_index.c and search_fields.c note each key they put or
+ * delete, and the job's end (search_bits_flush) reads each touched chunk
+ * once and sets every noted bit to whether its posting exists then, so a
+ * batch of a thousand new tickets rewrites a chunk once, not a thousand
+ * times, and a delete and put of the same posting cancel out. A store
+ * indexed before they existed has them built a batch at a time (a bit set
+ * from the postings is right whenever it is set, so indexing goes on
+ * meanwhile). */
 #include "search_bits.h"
 
 #include "hd/err.h"
@@ -64,86 +69,184 @@ static size_t map_to_array(const uint8_t *m, uint8_t *a)
 	return n;
 }
 
-/* Set (on 1) or clear bit seq of set pre. */
-static void set_bit(hd_txn *t, const uint8_t *pre, size_t pn, uint64_t seq,
-		    int on)
+/* ---- keeping them: the hooks note (set, ticket); the job's end applies
+ * each chunk once, from what the postings hold then ---- */
+
+typedef struct pend {
+	size_t at; /* the set's key in arena */
+	size_t sn;
+	uint64_t seq;
+} pend;
+
+/* Only write jobs note, and the store runs one at a time. */
+static struct {
+	uint8_t *arena;
+	size_t an, acap;
+	pend *v;
+	size_t n, cap;
+	MDB_txn *txn;
+} pending;
+
+static void discard(void)
 {
-	uint8_t key[BITS_KEY_MAX], val[BITS_MAP_BYTES + 2];
-	if (t->rc || pn + 4 > sizeof key)
+	pending.n = pending.an = 0;
+	pending.txn = NULL;
+}
+
+static void note(hd_txn *t, const uint8_t *set, size_t sn, uint64_t seq)
+{
+	if (t->rc || sn + 12 > BITS_KEY_MAX)
 		return;
-	uint32_t chunk = (uint32_t)(seq >> BITS_CHUNK_SHIFT);
-	unsigned off = (unsigned)(seq & ((1u << BITS_CHUNK_SHIFT) - 1));
-	memcpy(key, pre, pn);
-	for (int i = 0; i < 4; i++)
-		key[pn + i] = (uint8_t)(chunk >> (24 - 8 * i));
+	if (pending.n && pending.txn != t->txn) {
+		hd_error("search.bits_unflushed", "notes=%zu", pending.n);
+		discard();
+	}
+	pending.txn = t->txn;
+	if (pending.an + sn > pending.acap) {
+		size_t cap = pending.acap ? pending.acap : 1 << 16;
+		while (cap < pending.an + sn)
+			cap *= 2;
+		uint8_t *a = realloc(pending.arena, cap);
+		if (!a) {
+			hd_txn_fail(t, HD_E_NOMEM);
+			return;
+		}
+		pending.arena = a;
+		pending.acap = cap;
+	}
+	if (pending.n == pending.cap) {
+		size_t cap = pending.cap ? 2 * pending.cap : 4096;
+		pend *v = realloc(pending.v, cap * sizeof *v);
+		if (!v) {
+			hd_txn_fail(t, HD_E_NOMEM);
+			return;
+		}
+		pending.v = v;
+		pending.cap = cap;
+	}
+	memcpy(pending.arena + pending.an, set, sn);
+	pending.v[pending.n++] = (pend){pending.an, sn, seq};
+	pending.an += sn;
+}
+
+static int pend_cmp(const void *a, const void *b)
+{
+	const pend *x = a, *y = b;
+	size_t n = x->sn < y->sn ? x->sn : y->sn;
+	int c = memcmp(pending.arena + x->at, pending.arena + y->at, n);
+	if (!c)
+		c = (x->sn > y->sn) - (x->sn < y->sn);
+	if (!c)
+		c = (x->seq > y->seq) - (x->seq < y->seq);
+	return c;
+}
+
+static int same_set(const pend *x, const pend *y)
+{
+	return x->sn == y->sn &&
+	       memcmp(pending.arena + x->at, pending.arena + y->at, x->sn) == 0;
+}
+
+/* Does the posting behind bit seq of set exist now? */
+static int truth(hd_txn *t, MDB_cursor *post, const uint8_t *set, size_t sn,
+		 uint64_t seq)
+{
+	uint8_t key[BITS_KEY_MAX + 12];
+	MDB_val k = {sn + 8, key}, v;
+	memcpy(key, set, sn);
+	hd_key_u64(key + sn, seq << INTAKE_SHARD_BITS | search_bits_shard);
+	if (set[0] == SEARCH_PUBLIC || set[0] == SEARCH_PRIVATE) {
+		/* any segment of the token */
+		int mrc = mdb_cursor_get(post, &k, &v, MDB_SET_RANGE);
+		if (mrc && mrc != MDB_NOTFOUND)
+			hd_txn_fail(t, HD_E_IO);
+		return mrc == 0 && k.mv_size == sn + 12 &&
+		       memcmp(k.mv_data, key, sn + 8) == 0;
+	}
+	if (set[0] == BITS_SEG0) { /* public segment 0 */
+		key[0] = SEARCH_PUBLIC;
+		memset(key + sn + 8, 0, 4);
+		k.mv_size = sn + 12;
+		return hd_txn_get(t, search_db.post, key, sn + 12, &v) == HD_OK;
+	}
+	return hd_txn_get(t, search_db.fields, key, sn + 8, &v) == HD_OK;
+}
+
+/* Apply notes [i, j) — one set, one chunk — to its stored value. */
+static void apply_chunk(hd_txn *t, MDB_cursor *post, size_t i, size_t j)
+{
+	const pend *p = &pending.v[i];
+	const uint8_t *set = pending.arena + p->at;
+	uint8_t key[BITS_KEY_MAX], m[BITS_MAP_BYTES];
+	uint32_t chunk = (uint32_t)(p->seq >> BITS_CHUNK_SHIFT);
+	size_t kn = p->sn + 4;
+	memcpy(key, set, p->sn);
+	for (int b = 0; b < 4; b++)
+		key[p->sn + b] = (uint8_t)(chunk >> (24 - 8 * b));
 	MDB_val v;
-	int rc = hd_txn_get(t, search_bits_dbi, key, pn + 4, &v);
-	if (rc == HD_E_NOTFOUND) {
-		if (!on)
-			return;
-		val[0] = (uint8_t)(off >> 8);
-		val[1] = (uint8_t)off;
-		hd_txn_put(t, search_bits_dbi, key, pn + 4, val, 2);
+	int rc = hd_txn_get(t, search_bits_dbi, key, kn, &v), was_map = 0;
+	memset(m, 0, sizeof m);
+	if (rc == HD_OK && v.mv_size == BITS_MAP_BYTES) {
+		memcpy(m, v.mv_data, sizeof m);
+		was_map = 1;
+	} else if (rc == HD_OK && v.mv_size % 2 == 0 &&
+		   v.mv_size <= 2 * ARRAY_MAX) {
+		array_to_map(v.mv_data, v.mv_size / 2, m);
+	} else if (rc != HD_E_NOTFOUND) {
+		hd_txn_fail(t, rc ? rc : HD_E_CORRUPT);
 		return;
 	}
-	if (rc) {
-		hd_txn_fail(t, rc);
-		return;
-	}
-	size_t vn = v.mv_size;
-	if (vn == BITS_MAP_BYTES) {
-		memcpy(val, v.mv_data, vn);
+	int changed = 0;
+	for (size_t n = i; n < j && !t->rc; n++) {
+		if (n > i && pending.v[n].seq == pending.v[n - 1].seq)
+			continue;
+		unsigned off = (unsigned)(pending.v[n].seq &
+					  ((1u << BITS_CHUNK_SHIFT) - 1));
 		uint8_t bit = (uint8_t)(1u << (off & 7));
-		if (!!(val[off >> 3] & bit) == on)
-			return;
-		val[off >> 3] = on ? val[off >> 3] | bit : val[off >> 3] & ~bit;
-		if (!on && popcount_map(val) < SHRINK_BELOW) {
-			uint8_t a[BITS_MAP_BYTES];
-			vn = map_to_array(val, a);
-			hd_txn_put(t, search_bits_dbi, key, pn + 4, a, 2 * vn);
-			return;
+		int on = truth(t, post, set, p->sn, pending.v[n].seq);
+		if (!!(m[off >> 3] & bit) != on) {
+			m[off >> 3] ^= bit;
+			changed = 1;
 		}
-		hd_txn_put(t, search_bits_dbi, key, pn + 4, val, vn);
-		return;
 	}
-	if (vn % 2 || vn > 2 * ARRAY_MAX) {
-		hd_txn_fail(t, HD_E_CORRUPT);
+	if (!changed || t->rc)
 		return;
+	size_t count = popcount_map(m);
+	if (!count) {
+		hd_txn_del(t, search_bits_dbi, key, kn);
+	} else if (count > ARRAY_MAX || (was_map && count >= SHRINK_BELOW)) {
+		hd_txn_put(t, search_bits_dbi, key, kn, m, sizeof m);
+	} else {
+		uint8_t a[BITS_MAP_BYTES];
+		size_t n = map_to_array(m, a);
+		hd_txn_put(t, search_bits_dbi, key, kn, a, 2 * n);
 	}
-	size_t n = vn / 2, lo = 0, hi = n;
-	const uint8_t *a = v.mv_data;
-	while (lo < hi) { /* first offset ≥ off */
-		size_t mid = (lo + hi) / 2;
-		if (((unsigned)a[2 * mid] << 8 | a[2 * mid + 1]) < off)
-			lo = mid + 1;
-		else
-			hi = mid;
+}
+
+int search_bits_flush(hd_txn *t)
+{
+	MDB_cursor *post = NULL;
+	if (t->rc || !pending.n || pending.txn != t->txn) {
+		discard();
+		return t->rc;
 	}
-	int present =
-		lo < n && ((unsigned)a[2 * lo] << 8 | a[2 * lo + 1]) == off;
-	if (present == on)
-		return;
-	if (!on) {
-		if (n == 1) {
-			hd_txn_del(t, search_bits_dbi, key, pn + 4);
-			return;
-		}
-		memcpy(val, a, 2 * lo);
-		memcpy(val + 2 * lo, a + 2 * lo + 2, vn - 2 * lo - 2);
-		hd_txn_put(t, search_bits_dbi, key, pn + 4, val, vn - 2);
-		return;
+	qsort(pending.v, pending.n, sizeof *pending.v, pend_cmp);
+	if (mdb_cursor_open(t->txn, search_db.post, &post)) {
+		discard();
+		return hd_txn_fail(t, HD_E_IO);
 	}
-	memcpy(val, a, 2 * lo);
-	val[2 * lo] = (uint8_t)(off >> 8);
-	val[2 * lo + 1] = (uint8_t)off;
-	memcpy(val + 2 * lo + 2, a + 2 * lo, vn - 2 * lo);
-	if (n + 1 > ARRAY_MAX) {
-		uint8_t m[BITS_MAP_BYTES];
-		array_to_map(val, n + 1, m);
-		hd_txn_put(t, search_bits_dbi, key, pn + 4, m, sizeof m);
-		return;
+	for (size_t i = 0, j; i < pending.n && !t->rc; i = j) {
+		uint64_t chunk = pending.v[i].seq >> BITS_CHUNK_SHIFT;
+		for (j = i + 1;
+		     j < pending.n && same_set(&pending.v[i], &pending.v[j]) &&
+		     pending.v[j].seq >> BITS_CHUNK_SHIFT == chunk;
+		     j++)
+			;
+		apply_chunk(t, post, i, j);
 	}
-	hd_txn_put(t, search_bits_dbi, key, pn + 4, val, vn + 2);
+	mdb_cursor_close(post);
+	discard();
+	return t->rc;
 }
 
 /* The sequence number of id, or 0 (and "#mixed") for another shard's. */
@@ -159,77 +262,47 @@ static int seq_of(hd_txn *t, uint64_t id, uint64_t *seq)
 	return 1;
 }
 
-/* 'S' ‖ token ‖ 0x00 from a postings key's marker ‖ token ‖ 0x00. */
-static void seg0_bit(hd_txn *t, const uint8_t *key, size_t pn, uint64_t seq,
-		     int on)
+/* marker ‖ token ‖ 0x00 of a postings key, and 'S' ‖ token ‖ 0x00 when
+ * the key may be public segment 0's. */
+static void note_post(hd_txn *t, const uint8_t *key, size_t kn, int seg0)
 {
 	uint8_t s[BITS_KEY_MAX];
-	if (pn > sizeof s)
+	uint64_t seq;
+	size_t pn = kn - 12;
+	if (t->rc || kn < 14 || pn > sizeof s ||
+	    !seq_of(t, hd_key_get_u64(key + pn), &seq))
 		return;
-	memcpy(s, key, pn);
-	s[0] = BITS_SEG0;
-	set_bit(t, s, pn, seq, on);
-}
-
-/* Does search_post still hold a key marker ‖ token ‖ 0x00 ‖ id ‖ …? */
-static int any_segment(hd_txn *t, const uint8_t *key, size_t pn8)
-{
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(t->txn, search_db.post, &cur)) {
-		hd_txn_fail(t, HD_E_IO);
-		return 1;
+	note(t, key, pn, seq);
+	if (key[0] == SEARCH_PUBLIC && seg0) {
+		memcpy(s, key, pn);
+		s[0] = BITS_SEG0;
+		note(t, s, pn, seq);
 	}
-	MDB_val k = {pn8, (void *)key}, v;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	int found = mrc == 0 && k.mv_size == pn8 + 4 &&
-		    memcmp(k.mv_data, key, pn8) == 0;
-	if (mrc && mrc != MDB_NOTFOUND)
-		hd_txn_fail(t, HD_E_IO);
-	mdb_cursor_close(cur);
-	return found;
 }
 
 void search_bits_post(hd_txn *t, const uint8_t *key, size_t kn, int put)
 {
-	uint64_t seq;
-	if (t->rc || kn < 14)
+	(void)put; /* the flush reads what the postings hold */
+	if (kn < 14)
 		return;
-	size_t pn = kn - 12;
-	const uint8_t *s = key + pn + 8;
-	uint32_t seg = (uint32_t)s[0] << 24 | (uint32_t)s[1] << 16 |
-		       (uint32_t)s[2] << 8 | s[3];
-	if (!seq_of(t, hd_key_get_u64(key + pn), &seq))
-		return;
-	if (key[0] == SEARCH_PUBLIC && seg == 0)
-		seg0_bit(t, key, pn, seq, put);
-	if (put)
-		set_bit(t, key, pn, seq, 1);
-	else if (!any_segment(t, key, pn + 8))
-		set_bit(t, key, pn, seq, 0);
+	const uint8_t *s = key + kn - 4;
+	note_post(t, key, kn, (s[0] | s[1] | s[2] | s[3]) == 0);
 }
 
 void search_bits_post_gone(hd_txn *t, const uint8_t *key, size_t kn)
 {
-	uint64_t seq;
-	if (t->rc || kn < 14)
-		return;
-	size_t pn = kn - 12;
-	if (!seq_of(t, hd_key_get_u64(key + pn), &seq))
-		return;
-	if (key[0] == SEARCH_PUBLIC)
-		seg0_bit(t, key, pn, seq, 0);
-	set_bit(t, key, pn, seq, 0);
+	note_post(t, key, kn, 1);
 }
 
 void search_bits_field(hd_txn *t, const uint8_t *key, size_t kn, int put)
 {
 	uint64_t seq;
+	(void)put;
 	if (t->rc || kn < 9 || (key[0] != 'F' && key[0] != 'K') ||
 	    (key[0] == 'K' && kn != 9))
 		return;
-	if (!seq_of(t, hd_key_get_u64(key + kn - 8), &seq))
-		return;
-	set_bit(t, key, kn - 8, seq, put);
+	if (seq_of(t, hd_key_get_u64(key + kn - 8), &seq))
+		note(t, key, kn - 8, seq);
 }
 
 int search_bits_ready(hd_txn *t)
@@ -287,6 +360,8 @@ static int build_batch(hd_txn *t, void *arg)
 	mdb_cursor_close(cur);
 	if (mrc != 0 && mrc != MDB_NOTFOUND)
 		return hd_txn_fail(t, HD_E_IO);
+	if (search_bits_flush(t))
+		return t->rc;
 	b->done += n;
 	if (mrc == MDB_NOTFOUND && at[0] == 'f') {
 		b->finished = 1;

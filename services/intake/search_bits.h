@@ -29,6 +29,11 @@ void search_bits_post(hd_txn *t, const uint8_t *key, size_t kn, int put);
 void search_bits_field(hd_txn *t, const uint8_t *key, size_t kn, int put);
 /* After every segment of marker ‖ tok of ticket id was deleted. */
 void search_bits_post_gone(hd_txn *t, const uint8_t *key, size_t kn);
+/* The calls above only note which bits may change; this applies them (each
+ * chunk read and written once, every bit set from the postings as they
+ * are now). Every write job that changes postings calls it before it
+ * ends; on an error (t->rc) the notes are dropped. Returns t->rc. */
+int search_bits_flush(hd_txn *t);
 
 /* 1 when the bitmaps hold every posting (built, one shard's ids only). */
 int search_bits_ready(hd_txn *t);

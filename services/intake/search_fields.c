@@ -281,6 +281,8 @@ static int build_batch(hd_txn *t, void *arg)
 	mdb_cursor_close(cur);
 	if (mrc != 0 && mrc != MDB_NOTFOUND)
 		return hd_txn_fail(t, HD_E_IO);
+	if (search_bits_flush(t))
+		return t->rc;
 	b->done += n;
 	uint8_t at[8];
 	hd_key_u64(at, b->from);

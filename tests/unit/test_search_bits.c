@@ -62,7 +62,7 @@ static int flip(hd_txn *t, void *arg)
 		}
 		f->in[seq] = (unsigned char)on;
 	}
-	return t->rc;
+	return search_bits_flush(t);
 }
 
 static int setup(void **state)
@@ -151,7 +151,7 @@ static int put_tokens(hd_txn *t, void *arg)
 	post_key(k, &kn, "abc", 6, 1);
 	if (hd_txn_del(t, search_db.post, k, kn) == HD_OK)
 		search_bits_post(t, k, kn, 0);
-	return t->rc;
+	return search_bits_flush(t);
 }
 
 static void test_prefix_ors_the_tokens_that_start_with_it(void **state)
