@@ -3,6 +3,7 @@
  * with its cursor, so indexing is exactly-once and restart-safe) and the
  * search.tickets RPC. The key layout is in search_index.c. */
 #include "search.h"
+#include "search_bits.h"
 #include "users.h"
 
 #include "hd/cfg.h"
@@ -23,7 +24,8 @@
 #define MAX_QUERY     4096
 
 const char *const intake_search_dbs[] = {"search_post", "search_docs",
-					 "search_meta", "search_fields", NULL};
+					 "search_meta", "search_fields",
+					 "search_bits", NULL};
 
 search_dbs search_db;
 int search_verify;
@@ -41,7 +43,9 @@ int intake_search_bind(intake *in)
 				  {"search_docs", &search_db.docs},
 				  {"search_meta", &search_db.meta},
 				  {"search_fields", &search_db.fields},
+				  {"search_bits", &search_bits_dbi},
 				  {NULL, NULL}};
+	search_bits_shard = in->shard;
 	return hd_store_dbis(in->store, dbs);
 }
 
@@ -72,6 +76,7 @@ static int index_batch(hd_txn *t, void *arg)
 	batch *b = arg;
 	for (size_t i = 0; i < b->n && !t->rc; i++)
 		search_index_event(t, b->ev[i]);
+	search_bits_flush(t); /* the batch's bitmap changes, chunk by chunk */
 	uint8_t v[8];
 	hd_key_u64(v, b->last_seq);
 	hd_txn_put(t, search_db.meta, CURSOR_KEY, strlen(CURSOR_KEY), v, 8);
@@ -148,12 +153,15 @@ static void *indexer(void *arg)
 	 * at a time between rounds (the indexer is their only writer, and
 	 * keeps them for every doc it changes meanwhile; search scans until
 	 * they are built). */
-	int built = 0;
+	int built = 0, bits = 0;
 	while (!atomic_load(&idx.stop)) {
 		if (!built && search_fields_build_step(in, &built) != HD_OK)
 			sleep_ms(500);
+		else if (built && !bits &&
+			 search_bits_build_step(in, &bits) != HD_OK)
+			sleep_ms(500);
 		long n = index_round(in, b, &cursor);
-		if (n == 0 && built)
+		if (n == 0 && built && bits)
 			sleep_ms(IDLE_SLEEP_MS);
 		else if (n < 0)
 			sleep_ms(500); /* e.g. storage full: retry later */

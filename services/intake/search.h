@@ -174,6 +174,9 @@ int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 		const Hd__SearchRequest *req, Hd__SearchReply *out);
 /* One ticket (or doc) decoded to answer a search (the metric). */
 void search_count_decode(void);
+/* The single posting value of a field term (into buf, or t's own), or
+ * NULL when its set is a union (ordinals, dates, custom fields, all). */
+const char *search_single_value(const sq_term *t, char *buf, size_t cap);
 /* search_exec.c: the same by reading every candidate's doc. */
 int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 		     const Hd__SearchRequest *req, Hd__SearchReply *out);
@@ -182,6 +185,8 @@ int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 typedef struct idset idset;
 int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
 		      const idset *within, idset *out);
+/* The ids (ascending) holding the phrase in text marked m. */
+int search_phrase_marked(hd_txn *t, char m, const sq_term *term, idset *out);
 /* Does ticket id hold the phrase term in text marked m (postings only)? */
 int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id);
 void search_reply_release(Hd__SearchReply *r);

@@ -18,6 +18,7 @@
  * (search_fields_build, resuming from "#build_at"); until then the db has
  * no "#built_v1" and search_exec scans as it did before. */
 #include "search.h"
+#include "search_bits.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
@@ -83,9 +84,12 @@ static void put_or_del(emit *e, const uint8_t *key, size_t n)
 	if (e->t->rc)
 		return;
 	if (e->del) {
-		hd_txn_del(e->t, search_db.fields, key, n); /* gone: fine */
+		/* gone: fine */
+		if (hd_txn_del(e->t, search_db.fields, key, n) == HD_OK)
+			search_bits_field(e->t, key, n, 0);
 	} else {
 		hd_txn_put(e->t, search_db.fields, key, n, "", 0);
+		search_bits_field(e->t, key, n, 1);
 	}
 }
 
@@ -176,6 +180,7 @@ static void k_record(emit *e, const Hd__Ticket *tk)
 	if (!e->t->rc)
 		hd_txn_put(e->t, search_db.fields, key, sizeof key, v,
 			   sizeof v);
+	search_bits_field(e->t, key, sizeof key, 1);
 }
 
 /* Every posting of tk, put (del 0) or deleted (del 1). */
@@ -276,6 +281,8 @@ static int build_batch(hd_txn *t, void *arg)
 	mdb_cursor_close(cur);
 	if (mrc != 0 && mrc != MDB_NOTFOUND)
 		return hd_txn_fail(t, HD_E_IO);
+	if (search_bits_flush(t))
+		return t->rc;
 	b->done += n;
 	uint8_t at[8];
 	hd_key_u64(at, b->from);

@@ -16,6 +16,7 @@
  *   search_fields the postings of the ticket's fields, kept in the same
  *                transaction as its doc (search_fields.c). */
 #include "search.h"
+#include "search_bits.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
@@ -112,6 +113,7 @@ static int put_postings(hd_txn *t, seg_acc *a, uint64_t id, uint32_t seg)
 		size_t kn = search_post_key(key, sizeof key, tok[0], tok + 1,
 					    strlen(tok + 1), id, seg);
 		hd_txn_put(t, search_db.post, key, kn, val, nv * 4);
+		search_bits_post(t, key, kn, 1);
 		a->uniq[a->nuniq++] = a->v[i].tok;
 		i = j;
 	}
@@ -136,8 +138,8 @@ static void del_posting(hd_txn *t, const char *mtok, uint64_t id, uint32_t seg)
 	uint8_t key[KEY_MAX];
 	size_t kn = search_post_key(key, sizeof key, mtok[0], mtok + 1,
 				    strlen(mtok + 1), id, seg);
-	if (kn)
-		hd_txn_del(t, search_db.post, key, kn);
+	if (kn && hd_txn_del(t, search_db.post, key, kn) == HD_OK)
+		search_bits_post(t, key, kn, 0);
 }
 
 /* Delete every segment's posting of one token of ticket id. */
@@ -165,6 +167,7 @@ static void del_all_segments(hd_txn *t, const char *mtok, uint64_t id)
 	if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND)
 		hd_txn_fail(t, hd_err_from_mdb(rc));
 	mdb_cursor_close(cur);
+	search_bits_post_gone(t, key, kn);
 }
 
 static void remove_doc(hd_txn *t, uint64_t id)

@@ -206,3 +206,8 @@ int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
 	}
 	return rc;
 }
+
+int search_phrase_marked(hd_txn *t, char m, const sq_term *term, idset *out)
+{
+	return phrase_marked(t, m, term, NULL, 1.0, out);
+}

@@ -7,6 +7,7 @@
  * the postings, other keys from the 'K' records) with a bounded heap, and
  * only the page's tickets are decoded. The count is the set's size. */
 #include "search.h"
+#include "search_bitq.h"
 #include "search_sets.h"
 
 #include "hd/err.h"
@@ -22,6 +23,8 @@ HD_COUNTER(decoded, "hd_intake_search_tickets_decoded_total",
 	   "Tickets (or search docs) decoded to answer search.tickets.");
 HD_COUNTER(planned, "hd_intake_search_postings_total",
 	   "Searches answered from the postings.");
+HD_COUNTER(bitmaps, "hd_intake_search_bitmaps_total",
+	   "Searches answered from the bitmap postings (search_bits.c).");
 HD_COUNTER(scanned, "hd_intake_search_scans_total",
 	   "Searches answered by reading every candidate doc (postings not "
 	   "built yet).");
@@ -187,7 +190,7 @@ static int custom_set(plan *p, const sq_term *t, idset *out)
 
 /* The single posting value of a field term, or NULL when its set is a
  * union (ordinals, dates, custom fields, every ticket). */
-static const char *single_value(const sq_term *t, char *buf, size_t cap)
+const char *search_single_value(const sq_term *t, char *buf, size_t cap)
 {
 	const char *v = t->value;
 	int none = strcmp(v, "none") == 0;
@@ -224,7 +227,7 @@ static const char *single_value(const sq_term *t, char *buf, size_t cap)
 static int field_set(plan *p, const sq_term *t, idset *out)
 {
 	char buf[VALUE_BUF];
-	const char *v = single_value(t, buf, sizeof buf);
+	const char *v = search_single_value(t, buf, sizeof buf);
 	if (v)
 		return read_value(p, t->kind, v, out);
 	switch (t->kind) {
@@ -330,7 +333,8 @@ static int apply_group(plan *p, enum sq_kind kind)
 			terms++, only = t;
 	}
 	char buf[VALUE_BUF];
-	const char *v = terms == 1 ? single_value(only, buf, sizeof buf) : NULL;
+	const char *v =
+		terms == 1 ? search_single_value(only, buf, sizeof buf) : NULL;
 	if (v && p->have) { /* one posting list: leapfrog it */
 		uint8_t pre[SEARCH_FIELD_KEY_MAX];
 		size_t pn = field_prefix(pre, kind, v);
@@ -364,9 +368,10 @@ static int apply_term(plan *p, const sq_term *t)
 	int rc;
 	if (t->neg) {
 		char buf[VALUE_BUF];
-		const char *v = t->kind == SQ_TEXT
-					? NULL
-					: single_value(t, buf, sizeof buf);
+		const char *v =
+			t->kind == SQ_TEXT
+				? NULL
+				: search_single_value(t, buf, sizeof buf);
 		if (v && p->have) {
 			uint8_t pre[SEARCH_FIELD_KEY_MAX];
 			size_t pn = field_prefix(pre, t->kind, v);
@@ -420,8 +425,9 @@ static int evaluate(plan *p)
 		char buf[32];
 		idset s = {0};
 		uint8_t pre[SEARCH_FIELD_KEY_MAX];
-		size_t pn = field_prefix(pre, SQ_REQUESTER,
-					 single_value(&own, buf, sizeof buf));
+		size_t pn = field_prefix(
+			pre, SQ_REQUESTER,
+			search_single_value(&own, buf, sizeof buf));
 		p->fielded = 1;
 		if (p->have)
 			rc = idset_filter(p->t, search_db.fields, pre, pn, 0, 1,
@@ -619,9 +625,18 @@ static int plan_exec(intake *in, const sq_query *q, const hd_principal *who,
 		out->hits = calloc(1, sizeof *out->hits);
 		rc = out->hits ? HD_OK : HD_E_NOMEM;
 	} else if (*ready) {
-		rc = evaluate(&p);
+		uint64_t count = 0;
+		int used = 0;
+		rc = search_bitq(&t, q, p.staff, who, by, desc, limit, &p.r,
+				 &count, &used);
+		if (!rc && !used)
+			rc = evaluate(&p);
 		if (!rc)
 			rc = fill(&p, by, desc, limit, out);
+		if (!rc && used) {
+			out->count = count; /* r held the page's candidates */
+			hd_counter_add(&bitmaps, 1);
+		}
 	}
 	idset_release(&p.r);
 	hd_txn_end(&t);

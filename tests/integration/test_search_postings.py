@@ -12,6 +12,7 @@ from harness import ADMIN_TOKEN, Suite, basic, wait_until
 
 T = "/api/v2/tickets"
 DECODED = "hd_intake_search_tickets_decoded_total"
+BITMAPS = "hd_intake_search_bitmaps_total"
 KO = ["배송", "환불", "지연", "교환", "쿠폰", "결제", "포인트", "회원", "택배", "송장"]
 EN = ["refund", "parcel", "delay", "coupon", "invoice", "login", "password", "label"]
 TAGS = ["vip", "bench_07", "재입고", "urgent_fix", "b2b"]
@@ -45,6 +46,10 @@ def me(c):
     return r.json["user"]["id"]
 
 
+PAGES = ({}, {"sort_by": "created_at", "sort_order": "desc"}, {"sort_by": "updated_at", "sort_order": "asc"},
+         {"sort_by": "status", "sort_order": "desc"}, {"page": 3})
+
+
 def test_search_page_decodes_only_its_tickets(ctx):
     with Suite(ctx.bin_dir).start() as s:
         c = s.client()
@@ -71,6 +76,8 @@ def test_search_page_decodes_only_its_tickets(ctx):
         yesterday = (today - datetime.timedelta(days=1)).isoformat()
         cases = [
             ("배송", want["all"]),  # in every ticket: a Korean common word
+            ("부탁드립니다", want["all"]),  # a phrase of bigrams, in every ticket
+            ("부탁드립니다 status:open", want["open"]),
             ("status:open", want["open"]),
             (f"assignee:{admin}", want["mine"]),
             (f"status:open assignee:{admin}", want["open_mine"]),
@@ -82,8 +89,8 @@ def test_search_page_decodes_only_its_tickets(ctx):
             ("type:ticket", want["all"]),
         ]
         for query, n in cases:
-            for params in ({}, {"sort_by": "created_at", "sort_order": "desc"},
-                           {"sort_by": "updated_at", "sort_order": "asc"}, {"page": 3}):
+            bits = s.metric("intake-0", BITMAPS) or 0
+            for params in PAGES:
                 before = s.metric("intake-0", DECODED)
                 r = search(c, query, per_page=25, **params)
                 d = s.metric("intake-0", DECODED) - before
@@ -93,6 +100,9 @@ def test_search_page_decodes_only_its_tickets(ctx):
                 assert len(r.json["results"]) == 25, (query, params)
                 # The shard returns page × 25 hits (the gateway slices).
                 assert d <= 25 * page + 2, (query, params, d)
+            if not query.startswith("created"):  # dates: postings
+                got = s.metric("intake-0", BITMAPS) - bits
+                assert got == len(PAGES), (query, got)
             before = s.metric("intake-0", DECODED)
             assert count_of(c, query) == n, query
             assert s.metric("intake-0", DECODED) - before == 0, query
@@ -200,6 +210,7 @@ def test_search_postings_equal_the_scan_for_random_queries(ctx):
         eus = [s.client(auth=basic(e, ADMIN_TOKEN)) for e in requesters[:2]]
         today = datetime.date.today()
         before = s.metric("intake-0", "hd_intake_search_verified_total") or 0
+        bits_before = s.metric("intake-0", BITMAPS) or 0
         n = 0
         nonempty = 0
         for i in range(300):
@@ -213,3 +224,64 @@ def test_search_postings_equal_the_scan_for_random_queries(ctx):
             s.log_grep("intake-0", "verify_mismatch")
         assert s.metric("intake-0", "hd_intake_search_verified_total") - before == n
         assert nonempty > n // 4, nonempty  # the queries found things
+        # Most queries (words, status, people, tags) came from the bitmaps.
+        assert s.metric("intake-0", BITMAPS) - bits_before > n // 4
+
+
+def test_search_phrase_bitmap_follows_changes(ctx):
+    """A Korean word of three syllables is a phrase of bigrams; its bitmap is
+    remembered and brought up to date from the tickets indexed since, so
+    after comments, edits and deletes the answer still equals the scan."""
+    with Suite(ctx.bin_dir, env={"HD_SEARCH_VERIFY": "1"}).start() as s:
+        c = s.client()
+        ids = create_many(c, [{"subject": f"주문 {i} 해외배송 문의" if i % 2 else f"주문 {i}",
+                               "comment": {"body": "택배 확인 부탁드립니다" if i % 3 else "확인"}}
+                              for i in range(30)])
+        s.wait_converged()
+        wait_until(lambda: count_of(c, "type:ticket") == 30, what="indexed")
+        queries = ["부탁드립니다", "해외배송", "-부탁드립니다", "해외배송 부탁드립니다", '"배송 문의"']
+
+        def check():
+            for q in queries:
+                r = search(c, q, per_page=5)
+                assert r.status == 200, (q, r)
+            assert s.metric("intake-0", "hd_intake_search_verify_mismatches_total") == 0, \
+                s.log_grep("intake-0", "verify_mismatch")
+
+        check()
+        want = sum(1 for i in range(30) if i % 3)
+        assert count_of(c, "부탁드립니다") == want
+        # A comment adds it, an edit takes it out of a subject, a delete.
+        r = c.request("PUT", f"{T}/{ids[0]}.json", {"ticket": {"comment": {"body": "다시 부탁드립니다"}}})
+        assert r.status == 200, r
+        r = c.request("PUT", f"{T}/{ids[1]}.json", {"ticket": {"subject": "국내 문의"}})
+        assert r.status == 200, r
+        assert c.request("DELETE", f"{T}/{ids[2]}.json").status == 204
+        s.wait_converged()
+        wait_until(lambda: count_of(c, "type:ticket") == 29, what="delete indexed")
+        # (events are indexed in order: the delete's came last)
+        assert count_of(c, "부탁드립니다") == want + 1 - 1  # ids[0] gained it
+        assert count_of(c, "해외배송") == 15 - 1  # ids[1]'s subject lost it
+        check()
+
+
+def test_search_bitmaps_built_for_a_store_from_before_them(ctx):
+    from test_list_index import drop_dbs
+    with Suite(ctx.bin_dir, env={"HD_SEARCH_VERIFY": "1"}).start() as s:
+        c = s.client()
+        create_many(c, [{"subject": f"환불 {i}", "comment": {"body": "교환 신청 부탁드립니다"},
+                         "status": ["open", "pending"][i % 2]} for i in range(40)])
+        s.wait_converged()
+        wait_until(lambda: count_of(c, "환불") == 40, what="indexed")
+        assert s.stop_service("intake") == 0
+        drop_dbs(os.path.join(s.data, "intake-0"), ["search_bits"])
+        s.restart("intake")
+        wait_until(lambda: "event=search.bits_built" in s.log_tail("intake-0", 400),
+                   what="bitmaps built")
+        before = s.metric("intake-0", BITMAPS) or 0
+        for q, n in (("환불", 40), ("status:open", 20), ("환불 status:pending", 20), ("부탁드립니다", 40)):
+            assert count_of(c, q) == n, q
+            r = search(c, q, per_page=5)
+            assert r.status == 200 and r.json["count"] == n, (q, r)
+        assert s.metric("intake-0", BITMAPS) - before == 8
+        assert s.metric("intake-0", "hd_intake_search_verify_mismatches_total") == 0
