@@ -224,9 +224,10 @@ static void test_report_bad_requests(void **state)
 	unit_rep_release(&rep);
 }
 
-/* metrics.mc.metrics as who for ticket id (0: the list). */
-static json_t *ticket_metrics(fx *f, const hd_principal *who, uint64_t id,
-			      int want)
+/* metrics.mc.metrics as who for ticket id (0: the list); the answer's
+ * typed rows (free with hd__mc_answer__free_unpacked). */
+static Hd__McAnswer *ticket_metrics(fx *f, const hd_principal *who, uint64_t id,
+				    int want)
 {
 	hd_rpc_rep rep;
 	Hd__McQuery q = HD__MC_QUERY__INIT;
@@ -234,16 +235,11 @@ static json_t *ticket_metrics(fx *f, const hd_principal *who, uint64_t id,
 	assert_rep_rc(unit_call(routes, &f->m, "metrics.mc.metrics", &q.base,
 				who, &rep),
 		      &rep, want);
-	json_t *out = NULL;
-	if (want == HD_OK) {
-		Hd__McAnswer *a =
-			unit_rep_decode(&rep, &hd__mc_answer__descriptor);
-		out = json_loads(a->json, 0, NULL);
-		assert_non_null(out);
-		hd__mc_answer__free_unpacked(a, NULL);
-	}
+	Hd__McAnswer *a = NULL;
+	if (want == HD_OK)
+		a = unit_rep_decode(&rep, &hd__mc_answer__descriptor);
 	unit_rep_release(&rep);
-	return out;
+	return a;
 }
 
 static void test_ticket_metrics(void **state)
@@ -251,15 +247,19 @@ static void test_ticket_metrics(void **state)
 	fx *f = *state;
 	assert_hd_ok(created(f, 256, T0, "web"));
 	assert_hd_ok(created(f, 512, T0 + HOUR, "email"));
-	json_t *one = ticket_metrics(f, &f->agent, 512, HD_OK);
-	json_t *m = json_object_get(one, "ticket_metric");
-	assert_int_equal(json_integer_value(json_object_get(m, "ticket_id")),
-			 512);
-	json_decref(one);
-	json_t *all = ticket_metrics(f, &f->agent, 0, HD_OK);
-	assert_int_equal(
-		json_array_size(json_object_get(all, "ticket_metrics")), 2);
-	json_decref(all);
+	Hd__McAnswer *one = ticket_metrics(f, &f->agent, 512, HD_OK);
+	assert_int_equal(one->n_metrics, 1);
+	assert_int_equal(one->metrics[0]->ticket_id, 512);
+	assert_int_equal(one->metrics[0]->created_at, T0 + HOUR);
+	/* No reply and no solve yet: those durations are unset (nulls). */
+	assert_null(one->metrics[0]->reply_time);
+	assert_null(one->metrics[0]->full_resolution_time);
+	assert_non_null(one->metrics[0]->requester_wait_time);
+	hd__mc_answer__free_unpacked(one, NULL);
+	Hd__McAnswer *all = ticket_metrics(f, &f->agent, 0, HD_OK);
+	assert_int_equal(all->n_metrics, 2);
+	assert_int_equal(all->count, 2);
+	hd__mc_answer__free_unpacked(all, NULL);
 	ticket_metrics(f, &f->agent, 768, HD_E_NOTFOUND);
 	hd_principal user = unit_who("end-user", 3);
 	ticket_metrics(f, &user, 256, HD_E_FORBIDDEN);
