@@ -12,6 +12,7 @@
 #include "gateway.h"
 #include "gw_channels.h"
 #include "gw_mc.h"
+#include "gw_report.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -91,6 +92,8 @@ static int staff(const gw_req *r, gw_resp *out)
 static int answer(const Hd__ReportReply *rep, const char *name, int csv,
 		  gw_resp *out)
 {
+	if (!rep->json[0])
+		return gw_report_send(rep, csv, out);
 	const char *text = csv ? rep->csv : rep->json;
 	size_t len = strlen(text);
 	out->raw = malloc(len ? len : 1);

@@ -216,43 +216,56 @@ int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
 int mr_presence_load(metrics *m, hd_txn *t);
 int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
-/* mr_out.c: a report is {"report":{name, start_time, end_time, filters,
- * columns, rows}}; rows are objects keyed by the column names. */
+/* mr_out.c: a report is its typed rows in r (ReportReply: the gateway
+ * renders them as JSON and CSV); a builder not yet moved to rows still
+ * sets json, {"report":{name, start_time, end_time, filters, columns,
+ * rows}} with rows keyed by the column names. */
+typedef struct mr_out {
+	Hd__ReportReply *r; /* malloc'd throughout (free_unpacked frees it) */
+	json_t *json;
+} mr_out;
 json_t *mr_report_new(const char *name, const mr_filter *f,
 		      const char *const *columns);
 void mr_report_row(json_t *report, json_t *row); /* steals row */
 /* Fill rep with the ReportReply (json, and csv when asked). */
 int mr_report_answer(json_t *report, int csv, hd_rpc_rep *rep);
 double mr_pct(uint64_t num, uint64_t den); /* one decimal; 0 when den 0 */
+/* Name, range, filters and interval of f into r; HD_E_NOMEM or HD_OK. */
+int mr_report_head(Hd__ReportReply *r, const char *name, const mr_filter *f);
+/* A new zeroed item of size appended to the repeated field *arr (of *n
+ * pointers, grown by doubling); NULL when out of memory. */
+void *mr_push(void *arr, size_t *n, size_t size);
+/* A malloc'd copy of s for a string field (NULL: out of memory). */
+char *mr_str(const char *s);
 
-/* Report builders: fill *out (a new report) or fail with the field. */
+/* Report builders: fill out (its rows) or fail with the field. */
 typedef int (*mr_report_fn)(metrics *m, hd_txn *t, const mr_filter *f,
-			    json_t **out, hd_rpc_rep *rep);
-int mr_rep_volume(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+			    mr_out *out, hd_rpc_rep *rep);
+int mr_rep_volume(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		  hd_rpc_rep *rep);
-int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		   hd_rpc_rep *rep);
-int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		   hd_rpc_rep *rep);
-int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep);
-int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep);
-int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep);
-int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		  hd_rpc_rep *rep);
-int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		hd_rpc_rep *rep);
-int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep);
-int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 	       hd_rpc_rep *rep);
-int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep);
-int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		    hd_rpc_rep *rep);
-int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep);
 
 /* mr_prof.c: the proficiency index of a team of agents. */
@@ -280,7 +293,7 @@ int mr_group_members(metrics *m, hd_txn *t, uint64_t group, uint64_t **ids,
 json_t *mr_prof_explain(const double *w);
 
 /* mr_teams.c: metrics.teams — {"suggestion":{…}} of k balanced teams. */
-int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		     hd_rpc_rep *rep);
 
 /* mr_rpc.c: bind the dbs and load the wallboard (metrics' setup). */

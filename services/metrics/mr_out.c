@@ -124,7 +124,10 @@ int mr_report_answer(json_t *report, int csv, hd_rpc_rep *rep)
 {
 	Hd__ReportReply r = HD__REPORT_REPLY__INIT;
 	hd_buf b;
-	json_t *root = json_pack("{s:O}", "report", report);
+	/* metrics.teams' answer is its own root. */
+	json_t *root = json_object_get(report, "suggestion")
+			       ? json_incref(report)
+			       : json_pack("{s:O}", "report", report);
 	char *text = root ? json_dumps(root, JSON_COMPACT | REAL_FORMAT) : NULL;
 	int rc = text ? HD_OK : HD_E_NOMEM;
 	hd_buf_init(&b, MAX_REPORT_BYTES);
@@ -139,4 +142,39 @@ int mr_report_answer(json_t *report, int csv, hd_rpc_rep *rep)
 	free(text);
 	json_decref(root);
 	return rc;
+}
+
+char *mr_str(const char *s)
+{
+	return strdup(s ? s : "");
+}
+
+void *mr_push(void *arr, size_t *n, size_t size)
+{
+	void ***a = arr;
+	if ((*n & (*n - 1)) == 0) { /* 0 or a power of two: full */
+		void **p = realloc(*a, (*n ? *n * 2 : 1) * sizeof *p);
+		if (!p)
+			return NULL;
+		*a = p;
+	}
+	void *item = calloc(1, size);
+	if (item)
+		(*a)[(*n)++] = item;
+	return item;
+}
+
+int mr_report_head(Hd__ReportReply *r, const char *name, const mr_filter *f)
+{
+	r->start_ms = f->start;
+	r->end_ms = f->end;
+	r->group_id = f->group;
+	r->agent_id = f->agent;
+	if (!(r->name = mr_str(name)) ||
+	    !(r->channel =
+		      mr_str(f->channel ? mr_channel_name(f->channel) : "")) ||
+	    !(r->tag = mr_str(f->tag_text)) ||
+	    !(r->interval = mr_str(f->interval)))
+		return HD_E_NOMEM;
+	return HD_OK;
 }

@@ -414,7 +414,7 @@ static json_t *opt(const mr_prof *p, int k)
 	return p->has[k] ? json_real(p->kpi[k]) : json_null();
 }
 
-int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {"rank",           "agent_id",
@@ -436,12 +436,12 @@ int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		s.n = unique(s.ids, s.n);
 		rc = mr_prof_score(m, t, f, s.ids, s.n, w, &p);
 	}
-	*out = mr_report_new("proficiency", f, cols);
+	out->json = mr_report_new("proficiency", f, cols);
 	json_t *why = mr_prof_explain(w);
-	json_object_update(*out, why);
+	json_object_update(out->json, why);
 	json_decref(why);
 	for (size_t i = 0; !rc && i < s.n; i++)
-		mr_report_row(*out,
+		mr_report_row(out->json,
 			      json_pack("{s:I, s:I, s:f, s:I, s:o, s:o, s:o, "
 					"s:o, s:o}",
 					"rank", (json_int_t)i + 1, "agent_id",

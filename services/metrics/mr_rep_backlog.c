@@ -115,7 +115,7 @@ static int sum_days_before(metrics *m, hd_txn *t, const mr_filter *f,
 			    sum_row, w);
 }
 
-int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		   hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {"time",  "group_id", "new",
@@ -129,8 +129,8 @@ int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	walk *w = calloc(1, sizeof *w);
 	if (!w)
 		return HD_E_NOMEM;
-	*out = mr_report_new("backlog", f, cols);
-	json_object_set_new(*out, "interval", json_string(f->interval));
+	out->json = mr_report_new("backlog", f, cols);
+	json_object_set_new(out->json, "interval", json_string(f->interval));
 	int rc = sum_days_before(m, t, f, day, w);
 	if (!rc)
 		rc = mr_roll_scan(m, t, MR_BACKLOG, f->gran, f, day, f->end,
@@ -143,14 +143,14 @@ int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 			apply(w, w->d[i].group, w->d[i].status,
 			      w->d[i].assigned, w->d[i].v);
 		if (b >= first)
-			backlog_rows(w, b, *out);
+			backlog_rows(w, b, out->json);
 	}
 	free(w->d);
 	free(w);
 	return rc;
 }
 
-int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {"group_id",   "new",   "open",
@@ -159,7 +159,7 @@ int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	walk *w = calloc(1, sizeof *w);
 	if (!w)
 		return HD_E_NOMEM;
-	*out = mr_report_new("assignment", f, cols);
+	out->json = mr_report_new("assignment", f, cols);
 	/* Whole days, then the minutes of the last partial day. */
 	int64_t day = mr_bucket(f->end, MR_G_DAY);
 	int rc = sum_days_before(m, t, f, day, w);
@@ -174,7 +174,7 @@ int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		if (!total)
 			continue;
 		mr_report_row(
-			*out,
+			out->json,
 			json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, "
 				  "s:I}",
 				  "group_id", group_id(w->g[i].group), "new",

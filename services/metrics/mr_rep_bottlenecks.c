@@ -131,7 +131,7 @@ static int judge(json_t *report, const char *kind, const peer *p, size_t n)
 	return HD_OK;
 }
 
-int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {
@@ -144,12 +144,12 @@ int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	if (!p)
 		return HD_E_NOMEM;
 	int64_t now = hd_now_ms();
-	*out = mr_report_new("bottlenecks", f, cols);
+	out->json = mr_report_new("bottlenecks", f, cols);
 	size_t n = load_peers(m, t, MR_O_GROUP, now, p);
-	int rc = judge(*out, "group", p, n);
+	int rc = judge(out->json, "group", p, n);
 	if (!rc) {
 		n = load_peers(m, t, MR_O_AGENT, now, p);
-		rc = judge(*out, "agent", p, n);
+		rc = judge(out->json, "agent", p, n);
 	}
 	free(p);
 	return rc;

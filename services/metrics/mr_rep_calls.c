@@ -32,7 +32,7 @@ static void call_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		s->wait[b] += v;
 }
 
-int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {
@@ -41,7 +41,7 @@ int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		"wait_lt_20", "wait_lt_30",  "wait_lt_60",   "wait_ge_60",
 		"outbound",   NULL};
 	calls s = {0};
-	*out = mr_report_new("calls", f, cols);
+	out->json = mr_report_new("calls", f, cols);
 	int rc = mr_roll_scan(m, t, MR_CALLS, f->gran, f,
 			      mr_bucket(f->start, f->gran), f->end, call_add,
 			      &s);
@@ -58,7 +58,7 @@ int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 				    json_integer((json_int_t)s.wait[i]));
 	json_object_set_new(row, "outbound",
 			    json_integer((json_int_t)s.outbound));
-	mr_report_row(*out, row);
+	mr_report_row(out->json, row);
 	return rc;
 }
 
@@ -125,7 +125,7 @@ static json_t *policy_title(metrics *m, hd_txn *t, uint64_t policy)
 	return json_stringn(v.mv_data, v.mv_size);
 }
 
-int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 	       hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {
@@ -136,7 +136,7 @@ int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	slas s = {.v = calloc(MAX_SLA_ROWS, sizeof(sla_row))};
 	if (!s.v)
 		return HD_E_NOMEM;
-	*out = mr_report_new("sla", f, cols);
+	out->json = mr_report_new("sla", f, cols);
 	int rc =
 		mr_roll_scan(m, t, MR_SLA, f->gran, f,
 			     mr_bucket(f->start, f->gran), f->end, sla_add, &s);
@@ -146,7 +146,7 @@ int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		if (!r->warnings && !r->breaches && !r->achieved)
 			continue;
 		mr_report_row(
-			*out,
+			out->json,
 			json_pack(
 				"{s:I, s:o, s:s, s:o, s:o, s:I, s:I, s:I, s:f}",
 				"policy_id", (json_int_t)r->policy,
@@ -180,7 +180,7 @@ static void deflect_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		n[a] += v;
 }
 
-int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {"shown",
@@ -194,22 +194,22 @@ int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	if (f->nfilters)
 		return hd_rpc_fail(rep, HD_E_INVALID, "filters",
 				   "deflection takes no filters");
-	*out = mr_report_new("deflection", f, cols);
+	out->json = mr_report_new("deflection", f, cols);
 	int rc = mr_roll_scan(m, t, MR_DEFLECT, f->gran, f,
 			      mr_bucket(f->start, f->gran), f->end, deflect_add,
 			      n);
-	mr_report_row(*out, json_pack("{s:I, s:I, s:f, s:I, s:I, s:f}", "shown",
-				      (json_int_t)n[MR_DF_SHOWN], "resolved",
-				      (json_int_t)n[MR_DF_RESOLVED],
-				      "resolution_rate",
-				      mr_pct((uint64_t)n[MR_DF_RESOLVED],
-					     (uint64_t)n[MR_DF_SHOWN]),
-				      "tickets_with_suggestions",
-				      (json_int_t)n[MR_DF_SUGGESTED],
-				      "solved_without_agent_reply",
-				      (json_int_t)n[MR_DF_SELF_SERVED],
-				      "self_service_rate",
-				      mr_pct((uint64_t)n[MR_DF_SELF_SERVED],
-					     (uint64_t)n[MR_DF_SUGGESTED])));
+	mr_report_row(
+		out->json,
+		json_pack("{s:I, s:I, s:f, s:I, s:I, s:f}", "shown",
+			  (json_int_t)n[MR_DF_SHOWN], "resolved",
+			  (json_int_t)n[MR_DF_RESOLVED], "resolution_rate",
+			  mr_pct((uint64_t)n[MR_DF_RESOLVED],
+				 (uint64_t)n[MR_DF_SHOWN]),
+			  "tickets_with_suggestions",
+			  (json_int_t)n[MR_DF_SUGGESTED],
+			  "solved_without_agent_reply",
+			  (json_int_t)n[MR_DF_SELF_SERVED], "self_service_rate",
+			  mr_pct((uint64_t)n[MR_DF_SELF_SERVED],
+				 (uint64_t)n[MR_DF_SUGGESTED])));
 	return rc;
 }

@@ -40,7 +40,7 @@ static int times_row(metrics *m, hd_txn *t, const mr_filter *f, int kind,
 	return rc;
 }
 
-int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {"metric",
@@ -50,13 +50,14 @@ int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 					   "median_business_minutes",
 					   "p90_business_minutes",
 					   NULL};
-	*out = mr_report_new("times", f, cols);
-	json_object_set_new(*out, "business_hours",
+	out->json = mr_report_new("times", f, cols);
+	json_object_set_new(out->json, "business_hours",
 			    json_string(f->bh ? "schedule" : "none"));
-	int rc = times_row(m, t, f, MR_S_FIRST_REPLY, "first_reply_time", *out);
+	int rc = times_row(m, t, f, MR_S_FIRST_REPLY, "first_reply_time",
+			   out->json);
 	if (!rc)
 		rc = times_row(m, t, f, MR_S_RESOLUTION, "resolution_time",
-			       *out);
+			       out->json);
 	return rc;
 }
 
@@ -131,7 +132,7 @@ static int agent_row(metrics *m, hd_txn *t, const mr_filter *f, const agent *a,
 	return HD_OK;
 }
 
-int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		  hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {"agent_id",
@@ -146,7 +147,7 @@ int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	agents s = {.v = calloc(MAX_AGENTS, sizeof(agent))};
 	if (!s.v)
 		return HD_E_NOMEM;
-	*out = mr_report_new("agents", f, cols);
+	out->json = mr_report_new("agents", f, cols);
 	int rc = HD_OK;
 	for (s.which = 0; !rc && s.which < 3; s.which++)
 		rc = mr_roll_scan(m, t, metric[s.which], f->gran, f,
@@ -156,7 +157,7 @@ int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		rc = mr_presence_agents(m, t, f, agent_seen, &s);
 	qsort(s.v, s.n, sizeof *s.v, by_id);
 	for (size_t i = 0; !rc && i < s.n; i++)
-		rc = agent_row(m, t, f, &s.v[i], *out);
+		rc = agent_row(m, t, f, &s.v[i], out->json);
 	free(s.v);
 	return rc;
 }
@@ -232,7 +233,7 @@ static void csat_row(json_t *report, const char *scope, const tally *v,
 				mr_pct(good, rated)));
 }
 
-int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		hd_rpc_rep *rep)
 {
 	static const char *const cols[] = {"scope",        "id",  "time",
@@ -245,16 +246,16 @@ int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	csat *s = calloc(1, sizeof *s);
 	if (!s)
 		return HD_E_NOMEM;
-	*out = mr_report_new("csat", f, cols);
-	json_object_set_new(*out, "interval", json_string(f->interval));
+	out->json = mr_report_new("csat", f, cols);
+	json_object_set_new(out->json, "interval", json_string(f->interval));
 	int rc =
 		mr_roll_scan(m, t, MR_CSAT, f->gran, f,
 			     mr_bucket(f->start, f->gran), f->end, csat_add, s);
-	csat_row(*out, "all", &s->all, 0);
+	csat_row(out->json, "all", &s->all, 0);
 	for (int k = 0; !rc && k < 3; k++) {
 		qsort(s->by[k], s->n[k], sizeof(tally), by_tally);
 		for (size_t i = 0; i < s->n[k]; i++)
-			csat_row(*out, scopes[k], &s->by[k][i], k == 2);
+			csat_row(out->json, scopes[k], &s->by[k][i], k == 2);
 	}
 	free(s);
 	return rc;

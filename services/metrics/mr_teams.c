@@ -155,7 +155,7 @@ static json_t *iso(int64_t ms)
 	return json_string(s);
 }
 
-int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		     hd_rpc_rep *rep)
 {
 	const Hd__ReportRequest *q = f->q;
@@ -164,7 +164,7 @@ int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	size_t n = 0;
 	mr_prof *p = NULL;
 	split s = {0};
-	*out = NULL;
+	out->json = NULL;
 	int rc = mr_prof_weights(q->weights, w, rep);
 	if (!rc && !q->n_agent_ids && !q->n_group_ids)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "agent_ids",
@@ -199,8 +199,8 @@ int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 				    "sorted high to low, then swaps between "
 				    "teams that bring each team's mean closer "
 				    "to the overall mean"));
-		*out = json_pack("{s:o}", "suggestion", o);
-		if (!*out)
+		out->json = json_pack("{s:o}", "suggestion", o);
+		if (!out->json)
 			rc = HD_E_NOMEM;
 	}
 	free(s.team);
