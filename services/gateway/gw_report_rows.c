@@ -70,16 +70,163 @@ static int keyword_rows(const Hd__ReportReply *r, json_t *report)
 	return rc;
 }
 
+/* ---- what is open ---- */
+
+static int64_t total(const Hd__StatusCounts *x)
+{
+	return x->status_new + x->status_open + x->status_pending +
+	       x->status_hold;
+}
+
+static int backlog_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < r->n_backlog; i++) {
+		const Hd__StatusCounts *x = r->backlog[i];
+		rc = gw_report_row(
+			report,
+			json_pack("{s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "time",
+				  gw_report_time(x->time_ms), "group_id",
+				  gw_report_id(x->group_id), "new",
+				  (json_int_t)x->status_new, "open",
+				  (json_int_t)x->status_open, "pending",
+				  (json_int_t)x->status_pending, "hold",
+				  (json_int_t)x->status_hold, "total",
+				  (json_int_t)total(x)));
+	}
+	return rc ? rc : interval(r, report);
+}
+
+static int assignment_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < r->n_assignment; i++) {
+		const Hd__StatusCounts *x = r->assignment[i];
+		rc = gw_report_row(
+			report,
+			json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+				  "group_id", gw_report_id(x->group_id), "new",
+				  (json_int_t)x->status_new, "open",
+				  (json_int_t)x->status_open, "pending",
+				  (json_int_t)x->status_pending, "hold",
+				  (json_int_t)x->status_hold, "assigned",
+				  (json_int_t)x->assigned, "unassigned",
+				  (json_int_t)(total(x) - x->assigned), "total",
+				  (json_int_t)total(x)));
+	}
+	return rc;
+}
+
+/* ---- how work is done ---- */
+
+static json_int_t minutes(uint64_t secs)
+{
+	return (json_int_t)((secs + 30) / 60);
+}
+
+static int times_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = set(report, "business_hours",
+		     json_string(r->business_hours ? "schedule" : "none"));
+	for (size_t i = 0; !rc && i < r->n_times; i++) {
+		const Hd__TimesRow *x = r->times[i];
+		rc = gw_report_row(
+			report,
+			json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "metric",
+				  x->metric, "tickets", (json_int_t)x->tickets,
+				  "median_seconds",
+				  (json_int_t)x->median_seconds, "p90_seconds",
+				  (json_int_t)x->p90_seconds,
+				  "median_business_minutes",
+				  minutes(x->median_business_seconds),
+				  "p90_business_minutes",
+				  minutes(x->p90_business_seconds)));
+	}
+	return rc;
+}
+
+static json_t *states(const Hd__AgentRow *x)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; o && i < x->n_time_in_states; i++)
+		json_object_set_new(
+			o, x->time_in_states[i]->state,
+			json_integer(
+				(json_int_t)x->time_in_states[i]->seconds));
+	return o;
+}
+
+static int agent_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < r->n_agents; i++) {
+		const Hd__AgentRow *x = r->agents[i];
+		rc = gw_report_row(
+			report,
+			json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+				  "agent_id", (json_int_t)x->agent_id,
+				  "assigned", (json_int_t)x->assigned, "solved",
+				  (json_int_t)x->solved, "public_replies",
+				  (json_int_t)x->public_replies,
+				  "median_handle_seconds",
+				  (json_int_t)x->median_handle_seconds,
+				  "open_now", (json_int_t)x->open_now,
+				  "time_in_states", states(x)));
+	}
+	return rc;
+}
+
+static int csat_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < r->n_csat; i++) {
+		const Hd__CsatRow *x = r->csat[i];
+		int period = !strcmp(x->scope, "period");
+		uint64_t rated = (uint64_t)(x->good + x->bad);
+		rc = gw_report_row(
+			report,
+			json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:f}",
+				  "scope", x->scope, "id",
+				  period ? json_null() : gw_report_id(x->id),
+				  "time",
+				  period ? gw_report_time(x->time_ms)
+					 : json_null(),
+				  "good", (json_int_t)x->good, "bad",
+				  (json_int_t)x->bad, "rated",
+				  (json_int_t)rated, "percent_good",
+				  gw_report_pct((uint64_t)x->good, rated)));
+	}
+	return rc ? rc : interval(r, report);
+}
+
 /* clang-format off */
 static const char *const volume_cols[] = {"time", "channel", "tickets", NULL};
 static const char *const heatmap_cols[] = {"weekday", "hour", "tickets", NULL};
 static const char *const keyword_cols[] = {
 	"rank", "term", "tickets", "previous_tickets", "change", NULL};
+static const char *const backlog_cols[] = {
+	"time", "group_id", "new", "open", "pending", "hold", "total", NULL};
+static const char *const assignment_cols[] = {
+	"group_id", "new", "open", "pending", "hold", "assigned", "unassigned",
+	"total", NULL};
+static const char *const times_cols[] = {
+	"metric", "tickets", "median_seconds", "p90_seconds",
+	"median_business_minutes", "p90_business_minutes", NULL};
+static const char *const agent_cols[] = {
+	"agent_id", "assigned", "solved", "public_replies",
+	"median_handle_seconds", "open_now", "time_in_states", NULL};
+static const char *const csat_cols[] = {
+	"scope", "id", "time", "good", "bad", "rated", "percent_good", NULL};
 
 const gw_report_kind gw_report_kinds[] = {
 	{"volume", volume_cols, volume_rows},
 	{"heatmap", heatmap_cols, heatmap_rows},
 	{"keywords", keyword_cols, keyword_rows},
+	{"backlog", backlog_cols, backlog_rows},
+	{"assignment", assignment_cols, assignment_rows},
+	{"times", times_cols, times_rows},
+	{"agents", agent_cols, agent_rows},
+	{"csat", csat_cols, csat_rows},
 	{NULL, NULL, NULL},
 };
 /* clang-format on */

@@ -205,12 +205,13 @@ void mr_live_sla(metrics *m, hd_txn *t, int64_t at);
 void mr_live_presence(metrics *m, const char *state, uint64_t agents);
 void mr_live_presence_format(const mr_state *s, hd_buf *b);
 /* mr_presence.c: presence.changed; each state's seconds of agent in f's
- * range as {state: seconds} (open interval clipped to the end or now);
+ * range into row->time_in_states (open interval clipped to the end or
+ * now; HD_E_NOMEM or HD_OK);
  * every agent with presence in the range (fn per agent, may repeat); and
  * the board's counts at start. */
 int mr_on_presence(metrics *m, hd_txn *t, const Hd__Envelope *ev);
-json_t *mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f,
-			  uint64_t agent);
+int mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f, uint64_t agent,
+		      Hd__AgentRow *row);
 int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
 		       void (*fn)(void *arg, uint64_t agent), void *arg);
 int mr_presence_load(metrics *m, hd_txn *t);
