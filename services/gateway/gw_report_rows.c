@@ -8,6 +8,7 @@
 #include "hd/vocab.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static int set(json_t *o, const char *key, json_t *v)
@@ -199,6 +200,122 @@ static int csat_rows(const Hd__ReportReply *r, json_t *report)
 	return rc ? rc : interval(r, report);
 }
 
+/* ---- from other services' events ---- */
+
+static const char *const call_cols[] = {
+	"inbound",     "answered",     "missed",     "abandoned",  "voicemail",
+	"answer_rate", "abandon_rate", "wait_lt_10", "wait_lt_20", "wait_lt_30",
+	"wait_lt_60",  "wait_ge_60",   "outbound",   NULL};
+
+static int calls_rows(const Hd__ReportReply *r, json_t *report)
+{
+	const Hd__CallsRow *x = r->calls;
+	if (!x)
+		return HD_OK;
+	uint64_t in = (uint64_t)x->inbound;
+	json_t *row = json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "inbound",
+		(json_int_t)x->inbound, "answered", (json_int_t)x->answered,
+		"missed", (json_int_t)x->missed, "abandoned",
+		(json_int_t)x->abandoned, "voicemail", (json_int_t)x->voicemail,
+		"answer_rate", gw_report_pct((uint64_t)x->answered, in),
+		"abandon_rate", gw_report_pct((uint64_t)x->abandoned, in));
+	for (size_t i = 0; row && i < 5; i++)
+		json_object_set_new(
+			row, call_cols[7 + i],
+			json_integer(i < x->n_waits ? (json_int_t)x->waits[i]
+						    : 0));
+	if (row)
+		json_object_set_new(row, "outbound",
+				    json_integer((json_int_t)x->outbound));
+	return gw_report_row(report, row);
+}
+
+static int sla_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < r->n_sla; i++) {
+		const Hd__SlaRow *x = r->sla[i];
+		rc = gw_report_row(
+			report,
+			json_pack(
+				"{s:I, s:o, s:s, s:o, s:o, s:I, s:I, s:I, s:f}",
+				"policy_id", (json_int_t)x->policy_id,
+				"policy_title",
+				x->titled ? json_string(x->policy_title)
+					  : json_null(),
+				"metric", x->metric, "priority",
+				x->priority ? json_string(hd_priority_name(
+						      x->priority))
+					    : json_null(),
+				"group_id", gw_report_id(x->group_id),
+				"warnings", (json_int_t)x->warnings, "breaches",
+				(json_int_t)x->breaches, "achieved",
+				(json_int_t)x->achieved, "achievement_percent",
+				gw_report_pct((uint64_t)x->achieved,
+					      (uint64_t)(x->achieved +
+							 x->breaches))));
+	}
+	return rc;
+}
+
+static int deflection_rows(const Hd__ReportReply *r, json_t *report)
+{
+	const Hd__DeflectionRow *x = r->deflection;
+	if (!x)
+		return HD_OK;
+	return gw_report_row(
+		report,
+		json_pack("{s:I, s:I, s:f, s:I, s:I, s:f}", "shown",
+			  (json_int_t)x->shown, "resolved",
+			  (json_int_t)x->resolved, "resolution_rate",
+			  gw_report_pct((uint64_t)x->resolved,
+					(uint64_t)x->shown),
+			  "tickets_with_suggestions", (json_int_t)x->suggested,
+			  "solved_without_agent_reply",
+			  (json_int_t)x->self_served, "self_service_rate",
+			  gw_report_pct((uint64_t)x->self_served,
+					(uint64_t)x->suggested)));
+}
+
+/* ---- bottlenecks ---- */
+
+static int bottleneck_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < r->n_bottlenecks; i++) {
+		const Hd__BottleneckRow *x = r->bottlenecks[i];
+		char why[64] = "";
+		size_t len = 0;
+		for (size_t k = 0; k < x->n_reasons; k++) {
+			int n = snprintf(why + len, sizeof why - len, "%s%s",
+					 k ? ";" : "", x->reasons[k]);
+			if (n < 0 || (size_t)n >= sizeof why - len)
+				break;
+			len += (size_t)n;
+		}
+		rc = gw_report_row(
+			report,
+			json_pack(
+				"{s:s, s:I, s:I, s:o, s:f, s:I, s:f, s:I, "
+				"s:s}",
+				"kind", x->kind, "id", (json_int_t)x->id,
+				"open", (json_int_t)x->open, "capacity",
+				!strcmp(x->kind, "group")
+					? json_integer((json_int_t)x->capacity)
+					: json_null(),
+				"load", round(x->load * 100) / 100,
+				"oldest_age_seconds",
+				(json_int_t)x->oldest_age_seconds,
+				"median_load",
+				round(x->median_load * 100) / 100,
+				"median_oldest_age_seconds",
+				(json_int_t)x->median_oldest_age_seconds,
+				"reasons", why));
+	}
+	return rc;
+}
+
 /* clang-format off */
 static const char *const volume_cols[] = {"time", "channel", "tickets", NULL};
 static const char *const heatmap_cols[] = {"weekday", "hour", "tickets", NULL};
@@ -217,6 +334,15 @@ static const char *const agent_cols[] = {
 	"median_handle_seconds", "open_now", "time_in_states", NULL};
 static const char *const csat_cols[] = {
 	"scope", "id", "time", "good", "bad", "rated", "percent_good", NULL};
+static const char *const sla_cols[] = {
+	"policy_id", "policy_title", "metric", "priority", "group_id",
+	"warnings", "breaches", "achieved", "achievement_percent", NULL};
+static const char *const deflection_cols[] = {
+	"shown", "resolved", "resolution_rate", "tickets_with_suggestions",
+	"solved_without_agent_reply", "self_service_rate", NULL};
+static const char *const bottleneck_cols[] = {
+	"kind", "id", "open", "capacity", "load", "oldest_age_seconds",
+	"median_load", "median_oldest_age_seconds", "reasons", NULL};
 
 const gw_report_kind gw_report_kinds[] = {
 	{"volume", volume_cols, volume_rows},
@@ -227,6 +353,10 @@ const gw_report_kind gw_report_kinds[] = {
 	{"times", times_cols, times_rows},
 	{"agents", agent_cols, agent_rows},
 	{"csat", csat_cols, csat_rows},
+	{"calls", call_cols, calls_rows},
+	{"sla", sla_cols, sla_rows},
+	{"deflection", deflection_cols, deflection_rows},
+	{"bottlenecks", bottleneck_cols, bottleneck_rows},
 	{NULL, NULL, NULL},
 };
 /* clang-format on */
