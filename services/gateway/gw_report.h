@@ -36,9 +36,13 @@ double gw_report_pct(uint64_t num, uint64_t den);
 int gw_report_send(const Hd__ReportReply *r, int csv, gw_resp *out);
 /* JSON text of root (compact, reals with 10 digits) as out's raw body. */
 int gw_report_send_json(json_t *root, const char *name, gw_resp *out);
+/* text (len bytes, taken; NULL: out of memory) as out's raw body. */
+int gw_report_send_text(char *text, size_t len, const char *name, gw_resp *out);
 
-/* gw_report_board.c: {"live":{…}} and {"suggestion":{…}}. */
-json_t *gw_report_live(const Hd__ReportReply *r);
+/* gw_report_board.c: the wallboard's JSON text {"live":{…}} (malloc'd,
+ * *len bytes) and the team builder's {"suggestion":{…}}; NULL when r has
+ * none or out of memory. */
+char *gw_report_live(const Hd__ReportReply *r, size_t *len);
 json_t *gw_report_teams(const Hd__ReportReply *r);
 /* proficiency's and teams' model keys (kpis, weights, normalisation,
  * formula) into o. */

@@ -316,6 +316,34 @@ static int bottleneck_rows(const Hd__ReportReply *r, json_t *report)
 	return rc;
 }
 
+/* ---- proficiency ---- */
+
+static json_t *kpi(const Hd__KpiValue *v)
+{
+	return v ? json_real(v->value) : json_null();
+}
+
+static int proficiency_rows(const Hd__ReportReply *r, json_t *report)
+{
+	int rc = gw_report_model(r->model, report);
+	for (size_t i = 0; !rc && i < r->n_proficiency; i++) {
+		const Hd__ProficiencyRow *x = r->proficiency[i];
+		rc = gw_report_row(
+			report,
+			json_pack("{s:I, s:I, s:f, s:I, s:o, s:o, s:o, s:o, "
+				  "s:o}",
+				  "rank", (json_int_t)i + 1, "agent_id",
+				  (json_int_t)x->agent_id, "score", x->score,
+				  "solved", (json_int_t)x->solved,
+				  "handle_minutes", kpi(x->handle_minutes),
+				  "fcr_percent", kpi(x->fcr_percent),
+				  "csat_percent", kpi(x->csat_percent),
+				  "reopen_percent", kpi(x->reopen_percent),
+				  "sla_percent", kpi(x->sla_percent)));
+	}
+	return rc;
+}
+
 /* clang-format off */
 static const char *const volume_cols[] = {"time", "channel", "tickets", NULL};
 static const char *const heatmap_cols[] = {"weekday", "hour", "tickets", NULL};
@@ -343,6 +371,9 @@ static const char *const deflection_cols[] = {
 static const char *const bottleneck_cols[] = {
 	"kind", "id", "open", "capacity", "load", "oldest_age_seconds",
 	"median_load", "median_oldest_age_seconds", "reasons", NULL};
+static const char *const proficiency_cols[] = {
+	"rank", "agent_id", "score", "solved", "handle_minutes", "fcr_percent",
+	"csat_percent", "reopen_percent", "sla_percent", NULL};
 
 const gw_report_kind gw_report_kinds[] = {
 	{"volume", volume_cols, volume_rows},
@@ -357,6 +388,7 @@ const gw_report_kind gw_report_kinds[] = {
 	{"sla", sla_cols, sla_rows},
 	{"deflection", deflection_cols, deflection_rows},
 	{"bottlenecks", bottleneck_cols, bottleneck_rows},
+	{"proficiency", proficiency_cols, proficiency_rows},
 	{NULL, NULL, NULL},
 };
 /* clang-format on */

@@ -145,6 +145,11 @@ static int send_raw(char *text, size_t len, const char *name, int csv,
 	return HD_OK;
 }
 
+int gw_report_send_text(char *text, size_t len, const char *name, gw_resp *out)
+{
+	return send_raw(text, len, name, 0, out);
+}
+
 int gw_report_send_json(json_t *root, const char *name, gw_resp *out)
 {
 	char *text = root ? json_dumps(root, JSON_COMPACT | REAL_FORMAT) : NULL;

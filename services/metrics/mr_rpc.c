@@ -149,7 +149,6 @@ static int compute(metrics *m, const Hd__ReportRequest *q, const report *r,
 /* A new ReportReply in out (malloc'd, as free_unpacked frees it). */
 static int out_begin(mr_out *out)
 {
-	out->json = NULL;
 	out->r = malloc(sizeof *out->r);
 	if (!out->r)
 		return HD_E_NOMEM;
@@ -157,14 +156,11 @@ static int out_begin(mr_out *out)
 	return HD_OK;
 }
 
-/* Pack out's rows (or a builder's JSON, csv when asked) into rep. */
-static int out_end(mr_out *out, int rc, int csv, hd_rpc_rep *rep)
+/* Pack out's rows into rep. */
+static int out_end(mr_out *out, int rc, hd_rpc_rep *rep)
 {
-	if (!rc && out->json)
-		rc = mr_report_answer(out->json, csv, rep);
-	else if (!rc)
+	if (!rc)
 		rc = hd_pb_pack(&rep->payload, out->r);
-	json_decref(out->json);
 	hd__report_reply__free_unpacked(out->r, NULL);
 	return rc;
 }
@@ -183,7 +179,7 @@ static int run(metrics *m, const Hd__ReportRequest *q, hd_rpc_rep *rep)
 	int rc = out_begin(&out);
 	if (!rc)
 		rc = compute(m, q, r, r->fn, &out, rep);
-	return out_end(&out, rc, strcmp(q->format, "csv") == 0, rep);
+	return out_end(&out, rc, rep);
 }
 
 static int teams_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -198,7 +194,7 @@ static int teams_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!rc)
 		rc = compute(ctx, q, &teams_report, mr_teams_suggest, &out,
 			     rep);
-	rc = out_end(&out, rc, 0, rep);
+	rc = out_end(&out, rc, rep);
 	hd__report_request__free_unpacked(q, NULL);
 	return rc;
 }
