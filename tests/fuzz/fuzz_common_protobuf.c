@@ -7,6 +7,7 @@
 #include "fuzz.h"
 
 #include "common.pb-c.h"
+#include "reports.pb-c.h"
 #include "rpc.pb-c.h"
 #include "ticket.pb-c.h"
 #include "ticket_metrics.pb-c.h"
@@ -25,6 +26,7 @@ static const ProtobufCMessageDescriptor *const kinds[] = {
 	&hd__user__descriptor,
 	&hd__events_since_reply__descriptor,
 	&hd__mc_answer__descriptor, /* the gateway decodes metrics' rows */
+	&hd__report_reply__descriptor,
 };
 
 static void roundtrip(const ProtobufCMessageDescriptor *d, const uint8_t *p,
