@@ -25,11 +25,10 @@ int gw_mc_call(gw *g, gw_req *r, const char *method, Hd__McQuery *q,
 		       (void **)a, out);
 }
 
-int gw_mc_reply_json(const Hd__McAnswer *a, gw_resp *out)
+int gw_mc_reply(json_t *body, gw_resp *out)
 {
-	json_t *body = json_loads(a->json, 0, NULL);
 	if (!body)
-		return gw_from_err(out, HD_E_DECODE, "metrics' answer");
+		return gw_from_err(out, HD_E_NOMEM, "out of memory");
 	out->status = 200;
 	json_decref(out->body);
 	out->body = body;
@@ -64,15 +63,6 @@ int gw_mc_per_page(gw_req *r, uint32_t *limit, gw_resp *out)
 	return HD_OK;
 }
 
-static void metric_url(gw_req *r, json_t *o)
-{
-	char url[700];
-	snprintf(url, sizeof url, "%s/api/v2/ticket_metrics/%lld.json",
-		 r->base_url,
-		 (long long)json_integer_value(json_object_get(o, "id")));
-	json_object_set_new(o, "url", json_string(url));
-}
-
 int gw_mc_ticket_metrics(gw *g, gw_req *r, gw_resp *out)
 {
 	gw_page p;
@@ -86,16 +76,17 @@ int gw_mc_ticket_metrics(gw *g, gw_req *r, gw_resp *out)
 	q.offset = (p.page - 1) * p.size;
 	if (!rc)
 		rc = gw_mc_call(g, r, "metrics.mc.metrics", &q, &a, out);
-	if (!rc)
-		rc = gw_mc_reply_json(a, out);
 	if (!rc) {
-		json_t *v;
-		size_t i;
-		json_array_foreach(json_object_get(out->body, "ticket_metrics"),
-				   i, v) metric_url(r, v);
+		json_t *list = json_array();
+		for (size_t i = 0; list && i < a->n_metrics; i++)
+			json_array_append_new(
+				list, gw_mc_metric_json(r, a->metrics[i]));
+		rc = gw_mc_reply(json_pack("{s:o}", "ticket_metrics", list),
+				 out);
+	}
+	if (!rc)
 		gw_page_links(r, &p, out->body, a->count, a->has_more, NULL,
 			      NULL);
-	}
 	hd__mc_answer__free_unpacked(a, NULL);
 	return rc;
 }
@@ -108,10 +99,12 @@ int gw_mc_ticket_metric(gw *g, gw_req *r, gw_resp *out)
 	Hd__McAnswer *a = NULL;
 	q.id = r->id;
 	int rc = gw_mc_call(g, r, "metrics.mc.metrics", &q, &a, out);
+	if (!rc && a->n_metrics != 1)
+		rc = gw_from_err(out, HD_E_DECODE, "metrics' answer");
 	if (!rc)
-		rc = gw_mc_reply_json(a, out);
-	if (!rc)
-		metric_url(r, json_object_get(out->body, "ticket_metric"));
+		rc = gw_mc_reply(json_pack("{s:o}", "ticket_metric",
+					   gw_mc_metric_json(r, a->metrics[0])),
+				 out);
 	hd__mc_answer__free_unpacked(a, NULL);
 	return rc;
 }
@@ -125,8 +118,14 @@ int gw_mc_metric_events(gw *g, gw_req *r, gw_resp *out)
 		rc = gw_mc_per_page(r, &q.limit, out);
 	if (!rc)
 		rc = gw_mc_call(g, r, "metrics.mc.events", &q, &a, out);
-	if (!rc)
-		rc = gw_mc_reply_json(a, out);
+	if (!rc) {
+		json_t *list = json_array();
+		for (size_t i = 0; list && i < a->n_events; i++)
+			json_array_append_new(list,
+					      gw_mc_event_json(a->events[i]));
+		rc = gw_mc_reply(
+			json_pack("{s:o}", "ticket_metric_events", list), out);
+	}
 	if (!rc) {
 		int64_t end = (a->count ? a->end_ms : q.start_ms) / 1000;
 		char next[700];
@@ -160,7 +159,8 @@ int gw_mc_csat(gw *g, gw_req *r, gw_resp *out)
 	if (!rc)
 		rc = gw_mc_call(g, r, "metrics.mc.csat", &q, &a, out);
 	if (!rc)
-		rc = gw_mc_reply_json(a, out);
+		rc = gw_mc_reply(
+			gw_mc_csat_json(a, !strcmp(q.group_by, "agent")), out);
 	hd__mc_answer__free_unpacked(a, NULL);
 	return rc;
 }

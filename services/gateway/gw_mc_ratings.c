@@ -122,17 +122,17 @@ int gw_mc_ratings(gw *g, gw_req *r, gw_resp *out)
 	q.offset = (p.page - 1) * p.size;
 	if (!rc)
 		rc = gw_mc_call(g, r, "metrics.mc.ratings", &q, &a, out);
-	if (!rc)
-		rc = gw_mc_reply_json(a, out);
 	if (!rc) {
-		json_t *v;
-		size_t i;
-		json_array_foreach(
-			json_object_get(out->body, "satisfaction_ratings"), i,
-			v) rating_url(r, v);
+		json_t *list = json_array();
+		for (size_t i = 0; list && i < a->n_ratings; i++)
+			json_array_append_new(
+				list, gw_mc_rating_json(r, a->ratings[i]));
+		rc = gw_mc_reply(
+			json_pack("{s:o}", "satisfaction_ratings", list), out);
+	}
+	if (!rc)
 		gw_page_links(r, &p, out->body, a->count, a->has_more, NULL,
 			      NULL);
-	}
 	hd__mc_answer__free_unpacked(a, NULL);
 	return rc;
 }
@@ -143,11 +143,12 @@ int gw_mc_rating(gw *g, gw_req *r, gw_resp *out)
 	Hd__McAnswer *a = NULL;
 	q.id = r->id;
 	int rc = gw_mc_call(g, r, "metrics.mc.ratings", &q, &a, out);
+	if (!rc && a->n_ratings != 1)
+		rc = gw_from_err(out, HD_E_DECODE, "metrics' answer");
 	if (!rc)
-		rc = gw_mc_reply_json(a, out);
-	if (!rc)
-		rating_url(r,
-			   json_object_get(out->body, "satisfaction_rating"));
+		rc = gw_mc_reply(json_pack("{s:o}", "satisfaction_rating",
+					   gw_mc_rating_json(r, a->ratings[0])),
+				 out);
 	hd__mc_answer__free_unpacked(a, NULL);
 	return rc;
 }

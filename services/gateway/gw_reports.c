@@ -6,12 +6,13 @@
  *       weights}: k teams balanced by proficiency (metrics.teams)
  * Times and proficiency carry routing's default business-hours schedule,
  * as ticket metrics do, so metrics can count business minutes.
- * Metrics computes the report and answers its JSON (or CSV) text, which
- * goes out as it came: no parse and re-encode on this hop, and the bytes a
- * client sees are exactly the report metrics wrote. */
+ * Metrics computes the report and answers its typed rows
+ * (proto/reports.proto); the gateway renders the JSON table or the CSV
+ * download from them (gw_report.h). */
 #include "gateway.h"
 #include "gw_channels.h"
 #include "gw_mc.h"
+#include "gw_report.h"
 
 #include "hd/cfg.h"
 #include "hd/err.h"
@@ -91,19 +92,18 @@ static int staff(const gw_req *r, gw_resp *out)
 static int answer(const Hd__ReportReply *rep, const char *name, int csv,
 		  gw_resp *out)
 {
-	const char *text = csv ? rep->csv : rep->json;
-	size_t len = strlen(text);
-	out->raw = malloc(len ? len : 1);
-	if (!out->raw)
-		return gw_from_err(out, HD_E_NOMEM, "out of memory");
-	memcpy(out->raw, text, len);
-	out->raw_len = len;
-	snprintf(out->raw_type, sizeof out->raw_type, "%s; charset=utf-8",
-		 csv ? "text/csv" : "application/json");
-	snprintf(out->raw_name, sizeof out->raw_name, "%s.%s", name,
-		 csv ? "csv" : "json");
-	out->status = 200;
-	return HD_OK;
+	if (!strcmp(name, "live")) {
+		size_t len = 0;
+		char *text = gw_report_live(rep, &len);
+		return gw_report_send_text(text, len, name, out);
+	}
+	if (!strcmp(name, "teams")) {
+		json_t *root = gw_report_teams(rep);
+		int rc = gw_report_send_json(root, name, out);
+		json_decref(root);
+		return rc;
+	}
+	return gw_report_send(rep, csv, out);
 }
 
 static int report_call(gw *g, gw_req *r, const char *method,

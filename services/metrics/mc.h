@@ -58,26 +58,28 @@ int mc_sched_load(hd_txn *t, hd_bizhours *b, bool *have);
  * schedule. */
 int64_t mc_biz_ms(const hd_bizhours *b, bool have, int64_t from, int64_t to);
 
-/* mc_render.c: the Zendesk ticket_metric object (without url). */
-json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have);
-/* The ticket_metric_event object. */
-json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
-		       bool have);
+/* mc_render.c: the ticket_metric row of m (NULL: out of memory; free
+ * with mc_metric_row_free). */
+Hd__McMetricRow *mc_metric_row(const Hd__McTicket *m, const hd_bizhours *b,
+			       bool have);
+void mc_metric_row_free(Hd__McMetricRow *r);
+/* The ticket_metric_event row of e, which it takes (freed with it). */
+Hd__McEventRow *mc_event_row(Hd__McMetricEvent *e, const hd_bizhours *b,
+			     bool have);
+void mc_event_row_free(Hd__McEventRow *r);
 
-/* mc_csat.c: ratings from ticket events; the satisfaction_rating object;
- * score filters (API.md §10); aggregates. */
+/* mc_csat.c: ratings from ticket events; score filters (API.md §10);
+ * aggregates. */
 int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 		    int64_t at);
-json_t *mc_rating_json(const Hd__McRating *r);
 /* Is filter one of §10's score filters? Does r match it? */
 bool mc_score_filter_ok(const char *filter);
 bool mc_score_match(const char *filter, const Hd__McRating *r);
 /* CSAT per agent or group over ratings updated in [start, end) (end 0:
- * open): {"csat":[{"agent_id"|"group_id", "good", "bad", "rated",
- * "satisfaction_percent"}], "total":{…}} — for the reports engineer too.
- * HD_E_INVALID for another group_by. */
+ * open): a->csat (one row per agent or group id, by id, malloc'd with its
+ * rows) and a->csat_total (malloc'd). HD_E_INVALID for another group_by. */
 int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
-		      int64_t end_ms, json_t **out);
+		      int64_t end_ms, Hd__McAnswer *a);
 
 /* mc_export.c: the incremental copy of every ticket, keyed by its stamp. */
 int mc_export_put(hd_txn *t, const Hd__Ticket *tk, const Hd__Envelope *ev);

@@ -64,48 +64,6 @@ int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 	return rc == HD_E_NOTFOUND ? HD_OK : rc ? hd_txn_fail(t, rc) : t->rc;
 }
 
-/* Zendesk's reason texts by reason_code. */
-static const char *reason_text(uint32_t code)
-{
-	switch (code) {
-	case 5:
-		return "The issue took too long to resolve";
-	case 6:
-		return "The issue was not resolved";
-	case 7:
-		return "The agent's knowledge is unsatisfactory";
-	case 8:
-		return "The agent's attitude was unsatisfactory";
-	case 100:
-		return "Some other reason";
-	default:
-		return "No reason provided";
-	}
-}
-
-json_t *mc_rating_json(const Hd__McRating *r)
-{
-	json_t *o = json_pack(
-		"{s:I, s:I, s:I, s:s, s:o, s:o, s:o}", "id", (json_int_t)r->id,
-		"ticket_id", (json_int_t)r->ticket_id, "requester_id",
-		(json_int_t)r->requester_id, "score", r->score, "comment",
-		r->comment[0] ? json_string(r->comment) : json_null(),
-		"created_at", hd_time_json(r->created_at), "updated_at",
-		hd_time_json(r->updated_at));
-	json_object_set_new(o, "assignee_id",
-			    r->assignee_id
-				    ? json_integer((json_int_t)r->assignee_id)
-				    : json_null());
-	json_object_set_new(o, "group_id",
-			    r->group_id ? json_integer((json_int_t)r->group_id)
-					: json_null());
-	json_object_set_new(o, "reason_code",
-			    json_integer((json_int_t)r->reason_code));
-	json_object_set_new(o, "reason",
-			    json_string(reason_text(r->reason_code)));
-	return o;
-}
-
 /* §10's filters: a score set and whether a comment is required (1),
  * forbidden (-1) or either (0). */
 static const struct {
@@ -158,76 +116,64 @@ bool mc_score_match(const char *f, const Hd__McRating *r)
 	return false;
 }
 
-static void count_into(json_t *groups, const char *key_name, uint64_t id,
-		       bool good)
+/* One counted rating: its agent or group, and whether it was good. */
+typedef struct vote {
+	uint64_t id;
+	bool good;
+} vote;
+
+static int by_id(const void *a, const void *b)
 {
-	char k[24];
-	snprintf(k, sizeof k, "%020" PRIu64, id); /* sorted by id */
-	json_t *row = json_object_get(groups, k);
-	if (!row) {
-		row = json_pack("{s:o, s:I, s:I}", key_name,
-				id ? json_integer((json_int_t)id) : json_null(),
-				"good", (json_int_t)0, "bad", (json_int_t)0);
-		json_object_set_new(groups, k, row);
+	const vote *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static Hd__McCsatRow *row_new(uint64_t id)
+{
+	Hd__McCsatRow *r = malloc(sizeof *r);
+	if (r) {
+		hd__mc_csat_row__init(r);
+		r->id = id;
 	}
-	const char *f = good ? "good" : "bad";
-	json_object_set_new(
-		row, f,
-		json_integer(json_integer_value(json_object_get(row, f)) + 1));
+	return r;
 }
 
-static void finish_row(json_t *row)
+/* The votes (sorted by id) as one row per id, and the total. */
+static int tally(const vote *v, size_t n, Hd__McAnswer *a)
 {
-	json_int_t g = json_integer_value(json_object_get(row, "good"));
-	json_int_t b = json_integer_value(json_object_get(row, "bad"));
-	json_object_set_new(row, "rated", json_integer(g + b));
-	json_object_set_new(
-		row, "satisfaction_percent",
-		g + b ? json_real(100.0 * (double)g / (double)(g + b))
-		      : json_null());
-}
-
-static int by_key(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The rows of groups in key (= id) order: jansson iterates objects in
- * insertion order. */
-static json_t *sorted_rows(json_t *groups)
-{
-	size_t n = json_object_size(groups), i = 0;
-	const char **keys = calloc(n ? n : 1, sizeof *keys);
-	json_t *rows = json_array(), *row;
-	const char *key;
-	json_object_foreach(groups, key, row) if (keys) keys[i++] = key;
-	if (keys)
-		qsort(keys, n, sizeof *keys, by_key);
-	for (i = 0; keys && i < n; i++) {
-		row = json_object_get(groups, keys[i]);
-		finish_row(row);
-		json_array_append(rows, row);
+	size_t rows = 0;
+	for (size_t i = 0; i < n; i++)
+		rows += !i || v[i].id != v[i - 1].id;
+	a->csat = calloc(rows ? rows : 1, sizeof *a->csat);
+	if (!a->csat || !(a->csat_total = row_new(0)))
+		return HD_E_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!i || v[i].id != v[i - 1].id) {
+			if (!(a->csat[a->n_csat] = row_new(v[i].id)))
+				return HD_E_NOMEM;
+			a->n_csat++;
+		}
+		Hd__McCsatRow *r = a->csat[a->n_csat - 1];
+		*(v[i].good ? &r->good : &r->bad) += 1;
+		*(v[i].good ? &a->csat_total->good : &a->csat_total->bad) += 1;
 	}
-	free(keys);
-	return rows;
+	return HD_OK;
 }
 
 int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
-		      int64_t end_ms, json_t **out)
+		      int64_t end_ms, Hd__McAnswer *a)
 {
 	bool by_agent = !strcmp(group_by, "agent");
 	if (!by_agent && strcmp(group_by, "group") != 0)
 		return HD_E_INVALID;
-	const char *key_name = by_agent ? "agent_id" : "group_id";
 	MDB_cursor *cur;
 	MDB_val k, v;
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, mc.ratings, &cur));
 	if (rc)
 		return rc;
-	json_t *groups = json_object(),
-	       *total = json_pack("{s:I, s:I}", "good", (json_int_t)0, "bad",
-				  (json_int_t)0);
-	for (int op = MDB_FIRST; !mdb_cursor_get(cur, &k, &v, op);
+	vote *votes = NULL;
+	size_t n = 0, cap = 0;
+	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
 	     op = MDB_NEXT) {
 		Hd__McRating *r =
 			hd__mc_rating__unpack(NULL, v.mv_size, v.mv_data);
@@ -235,23 +181,26 @@ int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
 		bool in = r && (good || !strcmp(r->score, "bad")) &&
 			  r->updated_at >= start_ms &&
 			  (!end_ms || r->updated_at < end_ms);
-		if (in) {
-			count_into(groups, key_name,
-				   by_agent ? r->assignee_id : r->group_id,
-				   good);
-			const char *f = good ? "good" : "bad";
-			json_object_set_new(
-				total, f,
-				json_integer(json_integer_value(json_object_get(
-						     total, f)) +
-					     1));
+		if (in && n == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			vote *p = realloc(votes, nc * sizeof *p);
+			if (p) {
+				votes = p;
+				cap = nc;
+			} else {
+				rc = HD_E_NOMEM;
+			}
 		}
+		if (in && !rc)
+			votes[n++] = (vote){
+				by_agent ? r->assignee_id : r->group_id, good};
 		hd__mc_rating__free_unpacked(r, NULL);
 	}
 	mdb_cursor_close(cur);
-	json_t *rows = sorted_rows(groups);
-	finish_row(total);
-	json_decref(groups);
-	*out = json_pack("{s:o, s:o}", "csat", rows, "total", total);
-	return *out ? HD_OK : HD_E_NOMEM;
+	if (n)
+		qsort(votes, n, sizeof *votes, by_id);
+	if (!rc)
+		rc = tally(votes, n, a);
+	free(votes);
+	return rc;
 }

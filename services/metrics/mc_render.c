@@ -1,32 +1,38 @@
-/* The Zendesk shapes of a ticket metric and a ticket metric event (API.md
- * §9), computed from the stored record when read: calendar minutes from the
- * record's times, business minutes with the query's schedule. Minutes are
- * rounded to the nearest minute. Waits count finished status spans only, so
- * a figure does not change while nothing happens to the ticket. */
+/* The figures of a ticket metric and a ticket metric event (API.md §9),
+ * computed from the stored record when read: calendar ms from the record's
+ * times, business ms with the account's schedule. Waits count finished
+ * status spans only, so a figure does not change while nothing happens to
+ * the ticket. The gateway renders the rows as Zendesk's objects. */
 #include "mc.h"
 
-#include "hd/time_iso.h"
+#include "hd/err.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static json_int_t minutes(int64_t ms)
+/* A row and the durations it points at, freed as one block. */
+typedef struct metric_block {
+	Hd__McMetricRow row;
+	Hd__McDuration d[6];
+} metric_block;
+
+static Hd__McDuration *pair(Hd__McDuration *d, int64_t cal_ms, int64_t biz_ms)
 {
-	return (json_int_t)((ms + 30000) / 60000);
+	hd__mc_duration__init(d);
+	d->calendar_ms = cal_ms;
+	d->business_ms = biz_ms;
+	return d;
 }
 
-static json_t *pair(int64_t cal_ms, int64_t biz_ms)
-{
-	return json_pack("{s:I, s:I}", "calendar", minutes(cal_ms), "business",
-			 minutes(biz_ms));
-}
-
-/* {calendar, business} minutes from created to `to`; nulls when to is 0. */
-static json_t *since_created(const Hd__McTicket *m, int64_t to,
-			     const hd_bizhours *b, bool have)
+/* From created to `to`; NULL (nulls in Zendesk's shape) when to is 0. */
+static Hd__McDuration *since_created(Hd__McDuration *d, const Hd__McTicket *m,
+				     int64_t to, const hd_bizhours *b,
+				     bool have)
 {
 	if (!to)
-		return json_pack("{s:n, s:n}", "calendar", "business");
-	return pair(to - m->created_at, mc_biz_ms(b, have, m->created_at, to));
+		return NULL;
+	return pair(d, to - m->created_at,
+		    mc_biz_ms(b, have, m->created_at, to));
 }
 
 typedef struct waits {
@@ -59,67 +65,70 @@ static void sum_waits(const Hd__McTicket *m, const hd_bizhours *b, bool have,
 	}
 }
 
-json_t *mc_metric_json(const Hd__McTicket *m, const hd_bizhours *b, bool have)
+Hd__McMetricRow *mc_metric_row(const Hd__McTicket *m, const hd_bizhours *b,
+			       bool have)
 {
+	metric_block *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	Hd__McMetricRow *r = &k->row;
 	waits w;
 	sum_waits(m, b, have, &w);
-	json_t *o = json_pack(
-		"{s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I}", "id",
-		(json_int_t)m->ticket_id, "ticket_id", (json_int_t)m->ticket_id,
-		"created_at", hd_time_json(m->created_at), "updated_at",
-		hd_time_json(m->updated_at), "group_stations",
-		(json_int_t)m->group_stations, "assignee_stations",
-		(json_int_t)m->assignee_stations, "reopens",
-		(json_int_t)m->reopens, "replies", (json_int_t)m->replies);
-	json_object_set_new(o, "assignee_updated_at",
-			    hd_time_json(m->assignee_updated_at));
-	json_object_set_new(o, "requester_updated_at",
-			    hd_time_json(m->requester_updated_at));
-	json_object_set_new(o, "status_updated_at",
-			    hd_time_json(m->status_updated_at));
-	json_object_set_new(o, "custom_status_updated_at",
-			    hd_time_json(m->status_updated_at));
-	json_object_set_new(o, "initially_assigned_at",
-			    hd_time_json(m->initially_assigned_at));
-	json_object_set_new(o, "assigned_at", hd_time_json(m->assigned_at));
-	json_object_set_new(o, "solved_at", hd_time_json(m->solved_at));
-	json_object_set_new(o, "latest_comment_added_at",
-			    hd_time_json(m->latest_comment_added_at));
-	json_object_set_new(o, "reply_time_in_minutes",
-			    since_created(m, m->first_reply_at, b, have));
-	json_object_set_new(
-		o, "reply_time_in_seconds",
-		m->first_reply_at
-			? json_pack("{s:I}", "calendar",
-				    (json_int_t)((m->first_reply_at -
-						  m->created_at + 500) /
-						 1000))
-			: json_pack("{s:n}", "calendar"));
-	json_object_set_new(o, "first_resolution_time_in_minutes",
-			    since_created(m, m->first_solved_at, b, have));
-	json_object_set_new(o, "full_resolution_time_in_minutes",
-			    since_created(m, m->solved_at, b, have));
-	json_object_set_new(o, "agent_wait_time_in_minutes",
-			    pair(w.agent_cal, w.agent_biz));
-	json_object_set_new(o, "requester_wait_time_in_minutes",
-			    pair(w.req_cal, w.req_biz));
-	json_object_set_new(o, "on_hold_time_in_minutes",
-			    pair(w.hold_cal, w.hold_biz));
-	return o;
+	hd__mc_metric_row__init(r);
+	r->ticket_id = m->ticket_id;
+	r->created_at = m->created_at;
+	r->updated_at = m->updated_at;
+	r->group_stations = m->group_stations;
+	r->assignee_stations = m->assignee_stations;
+	r->reopens = m->reopens;
+	r->replies = m->replies;
+	r->assignee_updated_at = m->assignee_updated_at;
+	r->requester_updated_at = m->requester_updated_at;
+	r->status_updated_at = m->status_updated_at;
+	r->initially_assigned_at = m->initially_assigned_at;
+	r->assigned_at = m->assigned_at;
+	r->solved_at = m->solved_at;
+	r->latest_comment_added_at = m->latest_comment_added_at;
+	r->reply_time = since_created(&k->d[0], m, m->first_reply_at, b, have);
+	r->first_resolution_time =
+		since_created(&k->d[1], m, m->first_solved_at, b, have);
+	r->full_resolution_time =
+		since_created(&k->d[2], m, m->solved_at, b, have);
+	r->agent_wait_time = pair(&k->d[3], w.agent_cal, w.agent_biz);
+	r->requester_wait_time = pair(&k->d[4], w.req_cal, w.req_biz);
+	r->on_hold_time = pair(&k->d[5], w.hold_cal, w.hold_biz);
+	return r;
 }
 
-json_t *mc_mevent_json(const Hd__McMetricEvent *e, const hd_bizhours *b,
-		       bool have)
+void mc_metric_row_free(Hd__McMetricRow *r)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s, s:I, s:s, s:o}", "id",
-			      (json_int_t)e->id, "ticket_id",
-			      (json_int_t)e->ticket_id, "metric", e->metric,
-			      "instance_id", (json_int_t)e->instance_id, "type",
-			      e->type, "time", hd_time_json(e->time));
+	free(r); /* the block's first member */
+}
+
+/* An event row owns its unpacked event. */
+typedef struct event_block {
+	Hd__McEventRow row;
+	Hd__McDuration status;
+} event_block;
+
+Hd__McEventRow *mc_event_row(Hd__McMetricEvent *e, const hd_bizhours *b,
+			     bool have)
+{
+	event_block *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	hd__mc_event_row__init(&k->row);
+	k->row.event = e;
 	if (!strcmp(e->type, "update_status"))
-		json_object_set_new(o, "status",
-				    pair(e->measure_to - e->measure_from,
-					 mc_biz_ms(b, have, e->measure_from,
-						   e->measure_to)));
-	return o;
+		k->row.status = pair(
+			&k->status, e->measure_to - e->measure_from,
+			mc_biz_ms(b, have, e->measure_from, e->measure_to));
+	return &k->row;
+}
+
+void mc_event_row_free(Hd__McEventRow *r)
+{
+	if (r)
+		hd__mc_metric_event__free_unpacked(r->event, NULL);
+	free(r);
 }

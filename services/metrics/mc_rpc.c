@@ -19,7 +19,6 @@ typedef struct mc_call {
 	hd_txn t;
 	hd_bizhours b;
 	bool have_b;
-	json_t *body;
 	Hd__McAnswer a;
 } mc_call;
 
@@ -53,30 +52,55 @@ static int begin(mc_call *c, void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	return rc;
 }
 
-/* Pack the answer (body as JSON text), release everything. */
+/* Grow *v (of *n pointers) by one slot; HD_E_NOMEM when it cannot. */
+static int grow(void *v, size_t n)
+{
+	void ***p = v;
+	void **q = realloc(*p, (n + 1) * sizeof *q);
+	if (!q)
+		return HD_E_NOMEM;
+	*p = q;
+	return HD_OK;
+}
+
+/* Pack the answer, release everything. */
 static int end(mc_call *c, int rc, hd_rpc_rep *rep)
 {
-	char *text = NULL;
-	if (!rc && c->body) {
-		text = json_dumps(c->body, JSON_COMPACT);
-		if (!text)
-			rc = HD_E_NOMEM;
-		c->a.json = text;
-	}
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, &c->a);
 	hd_txn_end(&c->t);
-	free(text);
+	for (size_t i = 0; i < c->a.n_metrics; i++)
+		mc_metric_row_free(c->a.metrics[i]);
+	free(c->a.metrics);
+	for (size_t i = 0; i < c->a.n_events; i++)
+		mc_event_row_free(c->a.events[i]);
+	free(c->a.events);
+	for (size_t i = 0; i < c->a.n_ratings; i++)
+		hd__mc_rating__free_unpacked(c->a.ratings[i], NULL);
+	free(c->a.ratings);
+	for (size_t i = 0; i < c->a.n_csat; i++)
+		free(c->a.csat[i]);
+	free(c->a.csat);
+	free(c->a.csat_total);
 	for (size_t i = 0; i < c->a.n_tickets; i++)
 		free(c->a.tickets[i].data);
 	free(c->a.tickets);
 	free(c->a.stamps);
 	if (c->a.after_cursor != protobuf_c_empty_string)
 		free(c->a.after_cursor);
-	json_decref(c->body);
 	hd_bh_release(&c->b);
 	hd__mc_query__free_unpacked(c->q, NULL);
 	return rc;
+}
+
+static int add_metric(mc_call *c, const Hd__McTicket *m)
+{
+	int rc = grow(&c->a.metrics, c->a.n_metrics);
+	Hd__McMetricRow *row = rc ? NULL : mc_metric_row(m, &c->b, c->have_b);
+	if (!row)
+		return HD_E_NOMEM;
+	c->a.metrics[c->a.n_metrics++] = row;
+	return HD_OK;
 }
 
 static int metric_one(mc_call *c, hd_rpc_rep *rep)
@@ -89,8 +113,7 @@ static int metric_one(mc_call *c, hd_rpc_rep *rep)
 		hd_rpc_fail(rep, rc, NULL, "no metrics for ticket %llu",
 			    (unsigned long long)c->q->id);
 	if (!rc)
-		c->body = json_pack("{s:o}", "ticket_metric",
-				    mc_metric_json(m, &c->b, c->have_b));
+		rc = add_metric(c, m);
 	hd__mc_ticket__free_unpacked(m, NULL);
 	return rc;
 }
@@ -103,7 +126,6 @@ static int metric_list(mc_call *c)
 	int rc = hd_err_from_mdb(mdb_cursor_open(c->t.txn, mc.tickets, &cur));
 	if (rc)
 		return rc;
-	json_t *list = json_array();
 	uint64_t seen = 0;
 	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
 	     op = MDB_NEXT) {
@@ -112,15 +134,13 @@ static int metric_list(mc_call *c)
 		if (!m)
 			rc = HD_E_CORRUPT;
 		else if (!m->deleted && seen++ >= c->q->offset &&
-			 json_array_size(list) < c->q->limit)
-			json_array_append_new(
-				list, mc_metric_json(m, &c->b, c->have_b));
+			 c->a.n_metrics < c->q->limit)
+			rc = add_metric(c, m);
 		hd__mc_ticket__free_unpacked(m, NULL);
 	}
 	mdb_cursor_close(cur);
 	c->a.count = seen;
-	c->a.has_more = c->q->offset + json_array_size(list) < seen;
-	c->body = json_pack("{s:o}", "ticket_metrics", list);
+	c->a.has_more = c->q->offset + c->a.n_metrics < seen;
 	return rc;
 }
 
@@ -142,7 +162,6 @@ static int rpc_events(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!rc)
 		rc = hd_err_from_mdb(
 			mdb_cursor_open(c.t.txn, mc.mevents, &cur));
-	json_t *list = json_array();
 	uint8_t from[16] = {0};
 	MDB_val k = {16, from}, v;
 	if (!rc)
@@ -150,23 +169,28 @@ static int rpc_events(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			   (uint64_t)(c.q->start_ms > 0 ? c.q->start_ms : 0));
 	for (int mrc = rc ? 1 : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	     !rc && !mrc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (json_array_size(list) >= c.q->limit) {
+		if (c.a.n_events >= c.q->limit) {
 			c.a.has_more = true;
 			break;
 		}
 		Hd__McMetricEvent *e =
 			hd__mc_metric_event__unpack(NULL, v.mv_size, v.mv_data);
+		Hd__McEventRow *row = NULL;
 		if (!e) {
 			rc = HD_E_CORRUPT;
 			break;
 		}
-		json_array_append_new(list, mc_mevent_json(e, &c.b, c.have_b));
 		c.a.end_ms = e->time;
-		hd__mc_metric_event__free_unpacked(e, NULL);
+		if ((rc = grow(&c.a.events, c.a.n_events)) ||
+		    !(row = mc_event_row(e, &c.b, c.have_b))) {
+			hd__mc_metric_event__free_unpacked(e, NULL);
+			rc = HD_E_NOMEM;
+			break;
+		}
+		c.a.events[c.a.n_events++] = row;
 	}
 	mdb_cursor_close(cur);
-	c.a.count = json_array_size(list);
-	c.body = json_pack("{s:o}", "ticket_metric_events", list);
+	c.a.count = c.a.n_events;
 	return end(&c, rc, rep);
 }
 
@@ -179,9 +203,10 @@ static int rating_one(mc_call *c, hd_rpc_rep *rep)
 			       &hd__mc_rating__descriptor, (void **)&r);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(rep, rc, NULL, "no such satisfaction rating");
-	if (!rc)
-		c->body = json_pack("{s:o}", "satisfaction_rating",
-				    mc_rating_json(r));
+	if (!rc && !(rc = grow(&c->a.ratings, 0))) {
+		c->a.ratings[c->a.n_ratings++] = r;
+		r = NULL;
+	}
 	hd__mc_rating__free_unpacked(r, NULL);
 	return rc;
 }
@@ -202,7 +227,6 @@ static int rating_list(mc_call *c, hd_rpc_rep *rep)
 	int rc = hd_err_from_mdb(mdb_cursor_open(c->t.txn, mc.ratings, &cur));
 	if (rc)
 		return rc;
-	json_t *list = json_array();
 	uint64_t seen = 0;
 	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
 	     op = MDB_NEXT) {
@@ -211,14 +235,16 @@ static int rating_list(mc_call *c, hd_rpc_rep *rep)
 		if (!r)
 			rc = HD_E_CORRUPT;
 		else if (rating_in(c->q, r) && seen++ >= c->q->offset &&
-			 json_array_size(list) < c->q->limit)
-			json_array_append_new(list, mc_rating_json(r));
+			 c->a.n_ratings < c->q->limit &&
+			 !(rc = grow(&c->a.ratings, c->a.n_ratings))) {
+			c->a.ratings[c->a.n_ratings++] = r;
+			r = NULL;
+		}
 		hd__mc_rating__free_unpacked(r, NULL);
 	}
 	mdb_cursor_close(cur);
 	c->a.count = seen;
-	c->a.has_more = c->q->offset + json_array_size(list) < seen;
-	c->body = json_pack("{s:o}", "satisfaction_ratings", list);
+	c->a.has_more = c->q->offset + c->a.n_ratings < seen;
 	return rc;
 }
 
@@ -237,7 +263,7 @@ static int rpc_csat(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = begin(&c, ctx, req, rep, false);
 	if (!rc)
 		rc = mc_csat_aggregate(&c.t, c.q->group_by, c.q->start_ms,
-				       c.q->end_ms, &c.body);
+				       c.q->end_ms, &c.a);
 	if (rc == HD_E_INVALID)
 		hd_rpc_fail(rep, rc, "group_by", "group_by: agent or group");
 	return end(&c, rc, rep);

@@ -201,58 +201,64 @@ void mr_live_calls(metrics *m, hd_txn *t, int64_t at);
 /* mr_live_sla.c: today's achieved and breached SLA targets. */
 void mr_live_sla(metrics *m, hd_txn *t, int64_t at);
 /* mr_live_presence.c: set state's agent count (the txn's value), and
- * append "agents_by_state":{…} to the board (caller holds mu). */
+ * the board's agents per state, in name order (caller holds mu;
+ * HD_E_NOMEM or HD_OK). */
 void mr_live_presence(metrics *m, const char *state, uint64_t agents);
-void mr_live_presence_format(const mr_state *s, hd_buf *b);
+int mr_live_presence_rows(const mr_state *s, Hd__LiveBoard *b);
 /* mr_presence.c: presence.changed; each state's seconds of agent in f's
- * range as {state: seconds} (open interval clipped to the end or now);
+ * range into row->time_in_states (open interval clipped to the end or
+ * now; HD_E_NOMEM or HD_OK);
  * every agent with presence in the range (fn per agent, may repeat); and
  * the board's counts at start. */
 int mr_on_presence(metrics *m, hd_txn *t, const Hd__Envelope *ev);
-json_t *mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f,
-			  uint64_t agent);
+int mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f, uint64_t agent,
+		      Hd__AgentRow *row);
 int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
 		       void (*fn)(void *arg, uint64_t agent), void *arg);
 int mr_presence_load(metrics *m, hd_txn *t);
 int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
-/* mr_out.c: a report is {"report":{name, start_time, end_time, filters,
- * columns, rows}}; rows are objects keyed by the column names. */
-json_t *mr_report_new(const char *name, const mr_filter *f,
-		      const char *const *columns);
-void mr_report_row(json_t *report, json_t *row); /* steals row */
-/* Fill rep with the ReportReply (json, and csv when asked). */
-int mr_report_answer(json_t *report, int csv, hd_rpc_rep *rep);
-double mr_pct(uint64_t num, uint64_t den); /* one decimal; 0 when den 0 */
+/* mr_out.c: a report is its typed rows in r (ReportReply; the gateway
+ * renders them as JSON and CSV). */
+typedef struct mr_out {
+	Hd__ReportReply *r; /* malloc'd throughout (free_unpacked frees it) */
+} mr_out;
+/* Name, range, filters and interval of f into r; HD_E_NOMEM or HD_OK. */
+int mr_report_head(Hd__ReportReply *r, const char *name, const mr_filter *f);
+/* A new zeroed item of size appended to the repeated field *arr (of *n
+ * pointers, grown by doubling); NULL when out of memory. */
+void *mr_push(void *arr, size_t *n, size_t size);
+/* A malloc'd copy of s for a string field (NULL: out of memory). */
+char *mr_str(const char *s);
 
-/* Report builders: fill *out (a new report) or fail with the field. */
+/* Report builders: fill out (its rows) or fail with the field. */
 typedef int (*mr_report_fn)(metrics *m, hd_txn *t, const mr_filter *f,
-			    json_t **out, hd_rpc_rep *rep);
-int mr_rep_volume(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+			    mr_out *out, hd_rpc_rep *rep);
+int mr_rep_volume(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		  hd_rpc_rep *rep);
-int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		   hd_rpc_rep *rep);
-int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		   hd_rpc_rep *rep);
-int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep);
-int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep);
-int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep);
-int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		  hd_rpc_rep *rep);
-int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		hd_rpc_rep *rep);
-int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep);
-int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 	       hd_rpc_rep *rep);
-int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep);
-int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		    hd_rpc_rep *rep);
-int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep);
 
 /* mr_prof.c: the proficiency index of a team of agents. */
@@ -276,11 +282,12 @@ int mr_prof_score(metrics *m, hd_txn *t, const mr_filter *f,
 /* The members of group (mr_members) appended to *ids (malloc'd, grown). */
 int mr_group_members(metrics *m, hd_txn *t, uint64_t group, uint64_t **ids,
 		     size_t *n, size_t *cap);
-/* The KPI table as JSON (name, direction, weight) and the formula text. */
-json_t *mr_prof_explain(const double *w);
+/* The KPI table (name, direction, weight w, unit) and the formula's text
+ * as r->model; HD_E_NOMEM or HD_OK. */
+int mr_prof_model(const double *w, Hd__ReportReply *r);
 
 /* mr_teams.c: metrics.teams — {"suggestion":{…}} of k balanced teams. */
-int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		     hd_rpc_rep *rep);
 
 /* mr_rpc.c: bind the dbs and load the wallboard (metrics' setup). */

@@ -7,9 +7,9 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
-#include "hd/time_iso.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The slot of group, inserted in id order; NULL when the table is full.
@@ -119,26 +119,13 @@ int mr_live_load(metrics *m)
 	return HD_OK;
 }
 
-static void pct(hd_buf *b, uint64_t num, uint64_t den)
+/* The board's figures at now (caller holds mu): queues of groups with
+ * open work, today's calls and SLA targets, agents per presence state. */
+static int board(mr_state *s, int64_t now, Hd__LiveBoard *b)
 {
-	/* No calls or no SLA measurements today: there is no rate, and a
-	 * wallboard showing "0%" would report a failure that did not happen. */
-	if (!den) {
-		hd_buf_puts(b, "null");
-		return;
-	}
-	/* One decimal, printed as text: no binary-float noise on screens. */
-	uint64_t tenths = (num * 1000 + den / 2) / den;
-	hd_buf_printf(b, "%" PRIu64 ".%" PRIu64, tenths / 10, tenths % 10);
-}
-
-static void format_live(mr_state *s, int64_t now, hd_buf *b)
-{
-	char iso[HD_TIME_ISO_LEN];
 	int64_t longest = 0;
-	hd_time_iso(now, iso);
-	hd_buf_printf(b, "{\"live\":{\"time\":\"%s\",\"queues\":[", iso);
-	for (size_t i = 0, n = 0; i < s->ngroups; i++) {
+	b->time_ms = now;
+	for (size_t i = 0; i < s->ngroups; i++) {
 		const mr_live_group *g = &s->groups[i];
 		if (!g->open)
 			continue;
@@ -146,54 +133,44 @@ static void format_live(mr_state *s, int64_t now, hd_buf *b)
 				       ? (now - g->oldest) / 1000
 				       : 0;
 		longest = wait > longest ? wait : longest;
-		if (g->group)
-			hd_buf_printf(b, "%s{\"group_id\":%" PRIu64,
-				      n++ ? "," : "", g->group);
-		else
-			hd_buf_printf(b, "%s{\"group_id\":null",
-				      n++ ? "," : "");
-		hd_buf_printf(b,
-			      ",\"queued\":%" PRIu64 ",\"open\":%" PRIu64
-			      ",\"longest_wait_seconds\":%" PRId64 "}",
-			      g->queue, g->open, wait);
+		Hd__LiveQueue *q = mr_push(&b->queues, &b->n_queues, sizeof *q);
+		if (!q)
+			return HD_E_NOMEM;
+		hd__live_queue__init(q);
+		q->group_id = g->group;
+		q->queued = g->queue;
+		q->open = g->open;
+		q->longest_wait_seconds = wait;
 	}
-	int today = s->calls_day == mr_bucket(now, MR_G_DAY);
-	uint64_t in = today ? s->calls_inbound : 0;
-	uint64_t ans = today ? s->calls_answered : 0;
-	hd_buf_printf(b,
-		      "],\"longest_wait_seconds\":%" PRId64
-		      ",\"calls_today\":{\"inbound\":%" PRIu64
-		      ",\"answered\":%" PRIu64 ",\"answer_rate\":",
-		      longest, in, ans);
-	pct(b, ans, in);
-	int sla_today = s->sla_day == mr_bucket(now, MR_G_DAY);
-	uint64_t met = sla_today ? s->sla_achieved : 0;
-	uint64_t missed = sla_today ? s->sla_breached : 0;
-	hd_buf_printf(b,
-		      "},\"sla_today\":{\"achieved\":%" PRIu64
-		      ",\"breached\":%" PRIu64 ",\"achievement_rate\":",
-		      met, missed);
-	pct(b, met, met + missed);
-	hd_buf_puts(b, "}");
-	mr_live_presence_format(s, b);
-	hd_buf_puts(b, "}}");
+	b->longest_wait_seconds = longest;
+	if (s->calls_day == mr_bucket(now, MR_G_DAY)) {
+		b->calls_inbound = s->calls_inbound;
+		b->calls_answered = s->calls_answered;
+	}
+	if (s->sla_day == mr_bucket(now, MR_G_DAY)) {
+		b->sla_achieved = s->sla_achieved;
+		b->sla_breached = s->sla_breached;
+	}
+	return mr_live_presence_rows(s, b);
 }
 
 int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	(void)req;
 	metrics *m = ctx;
-	hd_buf b;
 	Hd__ReportReply r = HD__REPORT_REPLY__INIT;
-	hd_buf_init(&b, (size_t)1 << 20);
-	pthread_mutex_lock(&m->mr->mu);
-	format_live(m->mr, hd_now_ms(), &b);
-	pthread_mutex_unlock(&m->mr->mu);
-	int rc = b.data ? HD_OK : HD_E_NOMEM;
-	if (!rc) {
-		r.json = b.data;
-		rc = hd_pb_pack(&rep->payload, &r);
+	Hd__LiveBoard *b = malloc(sizeof *b);
+	int rc = b ? HD_OK : HD_E_NOMEM;
+	if (b) {
+		hd__live_board__init(b);
+		r.live = b;
+		r.name = "live";
+		pthread_mutex_lock(&m->mr->mu);
+		rc = board(m->mr, hd_now_ms(), b);
+		pthread_mutex_unlock(&m->mr->mu);
 	}
-	hd_buf_release(&b);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, &r);
+	hd__live_board__free_unpacked(b, NULL);
 	return rc;
 }

@@ -2,6 +2,8 @@
  * transaction's values (mr_presence.c), kept in memory under mu. */
 #include "mr.h"
 
+#include "hd/err.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,19 +33,18 @@ void mr_live_presence(metrics *m, const char *state, uint64_t agents)
 	pthread_mutex_unlock(&s->mu);
 }
 
-void mr_live_presence_format(const mr_state *s, hd_buf *b)
+int mr_live_presence_rows(const mr_state *s, Hd__LiveBoard *b)
 {
-	hd_buf_puts(b, ",\"agents_by_state\":{");
-	for (size_t i = 0, n = 0; i < s->nstates; i++) {
+	for (size_t i = 0; i < s->nstates; i++) {
 		if (!s->states[i].agents)
 			continue;
-		json_t *name = json_string(s->states[i].name);
-		char *q = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
-		if (q)
-			hd_buf_printf(b, "%s%s:%" PRIu64, n++ ? "," : "", q,
-				      s->states[i].agents);
-		free(q);
-		json_decref(name);
+		Hd__StateCount *x = mr_push(&b->agents_by_state,
+					    &b->n_agents_by_state, sizeof *x);
+		if (x)
+			hd__state_count__init(x);
+		if (!x || !(x->state = mr_str(s->states[i].name)))
+			return HD_E_NOMEM;
+		x->agents = s->states[i].agents;
 	}
-	hd_buf_puts(b, "}");
+	return HD_OK;
 }

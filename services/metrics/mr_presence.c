@@ -118,8 +118,8 @@ static void roll_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 	secs_add(arg, b, v * 1000);
 }
 
-json_t *mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f,
-			  uint64_t agent)
+int mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f, uint64_t agent,
+		      Hd__AgentRow *row)
 {
 	secs s = {.n = 0};
 	mr_filter one = *f;
@@ -143,20 +143,21 @@ json_t *mr_presence_times(metrics *m, hd_txn *t, const mr_filter *f,
 					 cur.mv_size - 8),
 				 to - from);
 	}
-	json_t *out = json_object();
 	for (size_t i = 0; i < s.n; i++) {
 		name_key(k, NAME_STATE, s.state[i]);
-		if (s.ms[i] > 0 &&
-		    hd_txn_get(t, m->mr->names, k, 9, &cur) == HD_OK) {
-			char *name = strndup(cur.mv_data, cur.mv_size);
-			if (name)
-				json_object_set_new(
-					out, name,
-					json_integer(s.ms[i] / 1000));
-			free(name);
-		}
+		if (s.ms[i] <= 0 ||
+		    hd_txn_get(t, m->mr->names, k, 9, &cur) != HD_OK)
+			continue;
+		Hd__StateSeconds *x =
+			mr_push(&row->time_in_states, &row->n_time_in_states,
+				sizeof *x);
+		if (x)
+			hd__state_seconds__init(x);
+		if (!x || !(x->state = strndup(cur.mv_data, cur.mv_size)))
+			return HD_E_NOMEM;
+		x->seconds = s.ms[i] / 1000;
 	}
-	return out;
+	return HD_OK;
 }
 
 typedef struct agent_cb {

@@ -100,29 +100,34 @@ int mr_prof_weights(const char *text, double *w, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
-json_t *mr_prof_explain(const double *w)
+static const char normalisation[] =
+	"min-max within the team: n = (x - min) / (max - min), n = 1 - that "
+	"where lower is better, 0.5 when every agent has the same value";
+static const char formula[] =
+	"score = 100 * sum(weight * n) / sum(weight), over the KPIs the agent "
+	"has a value for";
+
+int mr_prof_model(const double *w, Hd__ReportReply *r)
 {
-	json_t *list = json_array(), *weights = json_object();
-	for (int k = 0; k < MR_KPIS; k++)
-		json_object_set_new(weights, kpis[k].name,
-				    json_integer((json_int_t)w[k]));
-	for (int k = 0; k < MR_KPIS; k++)
-		json_array_append_new(
-			list,
-			json_pack("{s:s, s:s, s:I, s:s}", "name", kpis[k].name,
-				  "better",
-				  kpis[k].lower_better ? "lower" : "higher",
-				  "weight", (json_int_t)w[k], "unit",
-				  kpis[k].unit));
-	return json_pack(
-		"{s:o, s:o, s:s, s:s}", "kpis", list, "weights", weights,
-		"normalisation",
-		"min-max within the team: n = (x - min) / (max - min), "
-		"n = 1 - that where lower is better, 0.5 when every agent "
-		"has the same value",
-		"formula",
-		"score = 100 * sum(weight * n) / sum(weight), over the KPIs "
-		"the agent has a value for");
+	Hd__ProficiencyModel *x = malloc(sizeof *x);
+	if (!x)
+		return HD_E_NOMEM;
+	hd__proficiency_model__init(x);
+	r->model = x;
+	if (!(x->normalisation = mr_str(normalisation)) ||
+	    !(x->formula = mr_str(formula)))
+		return HD_E_NOMEM;
+	for (int k = 0; k < MR_KPIS; k++) {
+		Hd__Kpi *y = mr_push(&x->kpis, &x->n_kpis, sizeof *y);
+		if (y)
+			hd__kpi__init(y);
+		if (!y || !(y->name = mr_str(kpis[k].name)) ||
+		    !(y->unit = mr_str(kpis[k].unit)))
+			return HD_E_NOMEM;
+		y->lower_better = kpis[k].lower_better;
+		y->weight = (int64_t)w[k];
+	}
+	return HD_OK;
 }
 
 /* ---- gathering ---- */
@@ -409,19 +414,24 @@ static int team_of(metrics *m, hd_txn *t, const mr_filter *f, seen *s)
 	return !rc && s->nomem ? HD_E_NOMEM : rc;
 }
 
-static json_t *opt(const mr_prof *p, int k)
+/* The agent's value of KPI k (NULL: none); HD_E_NOMEM in *rc. */
+static Hd__KpiValue *opt(const mr_prof *p, int k, int *rc)
 {
-	return p->has[k] ? json_real(p->kpi[k]) : json_null();
+	if (!p->has[k])
+		return NULL;
+	Hd__KpiValue *v = malloc(sizeof *v);
+	if (!v) {
+		*rc = HD_E_NOMEM;
+		return NULL;
+	}
+	hd__kpi_value__init(v);
+	v->value = p->kpi[k];
+	return v;
 }
 
-int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"rank",           "agent_id",
-					   "score",          "solved",
-					   "handle_minutes", "fcr_percent",
-					   "csat_percent",   "reopen_percent",
-					   "sla_percent",    NULL};
 	double w[MR_KPIS];
 	seen s = {0};
 	mr_prof *p = NULL;
@@ -436,23 +446,28 @@ int mr_rep_proficiency(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		s.n = unique(s.ids, s.n);
 		rc = mr_prof_score(m, t, f, s.ids, s.n, w, &p);
 	}
-	*out = mr_report_new("proficiency", f, cols);
-	json_t *why = mr_prof_explain(w);
-	json_object_update(*out, why);
-	json_decref(why);
-	for (size_t i = 0; !rc && i < s.n; i++)
-		mr_report_row(*out,
-			      json_pack("{s:I, s:I, s:f, s:I, s:o, s:o, s:o, "
-					"s:o, s:o}",
-					"rank", (json_int_t)i + 1, "agent_id",
-					(json_int_t)p[i].agent, "score",
-					p[i].score, "solved",
-					(json_int_t)p[i].solved,
-					"handle_minutes", opt(&p[i], K_HANDLE),
-					"fcr_percent", opt(&p[i], K_FCR),
-					"csat_percent", opt(&p[i], K_CSAT),
-					"reopen_percent", opt(&p[i], K_REOPEN),
-					"sla_percent", opt(&p[i], K_SLA)));
+	if (!rc)
+		rc = mr_report_head(out->r, "proficiency", f);
+	if (!rc)
+		rc = mr_prof_model(w, out->r);
+	for (size_t i = 0; !rc && i < s.n; i++) {
+		Hd__ProficiencyRow *x =
+			mr_push(&out->r->proficiency, &out->r->n_proficiency,
+				sizeof *x);
+		if (!x) {
+			rc = HD_E_NOMEM;
+			break;
+		}
+		hd__proficiency_row__init(x);
+		x->agent_id = p[i].agent;
+		x->score = p[i].score;
+		x->solved = p[i].solved;
+		x->handle_minutes = opt(&p[i], K_HANDLE, &rc);
+		x->fcr_percent = opt(&p[i], K_FCR, &rc);
+		x->csat_percent = opt(&p[i], K_CSAT, &rc);
+		x->reopen_percent = opt(&p[i], K_REOPEN, &rc);
+		x->sla_percent = opt(&p[i], K_SLA, &rc);
+	}
 	free(p);
 	free(s.ids);
 	return rc;

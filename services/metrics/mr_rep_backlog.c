@@ -6,7 +6,6 @@
 #include "mr.h"
 
 #include "hd/err.h"
-#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,30 +80,37 @@ static int by_group(const void *a, const void *b)
 	return (x->group > y->group) - (x->group < y->group);
 }
 
-static json_t *group_id(uint64_t g)
+/* A new row of group's counts s (and assigned a) in *arr. */
+static Hd__StatusCounts *counts_row(Hd__StatusCounts ***arr, size_t *n,
+				    int64_t time, uint64_t group,
+				    const int64_t *s, int64_t a)
 {
-	return g ? json_integer((json_int_t)g) : json_null();
+	Hd__StatusCounts *x = mr_push(arr, n, sizeof *x);
+	if (!x)
+		return NULL;
+	hd__status_counts__init(x);
+	x->time_ms = time;
+	x->group_id = group;
+	x->status_new = s[1];
+	x->status_open = s[2];
+	x->status_pending = s[3];
+	x->status_hold = s[4];
+	x->assigned = a;
+	return x;
 }
 
-static void backlog_rows(walk *w, int64_t bucket, json_t *report)
+static int backlog_rows(walk *w, int64_t bucket, Hd__ReportReply *r)
 {
-	char iso[HD_TIME_ISO_LEN];
-	hd_time_iso(bucket, iso);
 	qsort(w->g, w->ng, sizeof *w->g, by_group);
 	for (size_t i = 0; i < w->ng; i++) {
 		const int64_t *s = w->g[i].st;
-		int64_t total = s[1] + s[2] + s[3] + s[4];
-		if (!total)
+		if (!(s[1] + s[2] + s[3] + s[4]))
 			continue;
-		mr_report_row(
-			report,
-			json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I}", "time",
-				  iso, "group_id", group_id(w->g[i].group),
-				  "new", (json_int_t)s[1], "open",
-				  (json_int_t)s[2], "pending", (json_int_t)s[3],
-				  "hold", (json_int_t)s[4], "total",
-				  (json_int_t)total));
+		if (!counts_row(&r->backlog, &r->n_backlog, bucket,
+				w->g[i].group, s, 0))
+			return HD_E_NOMEM;
 	}
+	return HD_OK;
 }
 
 /* Whole days before `until` (a day boundary) into w's totals. */
@@ -115,12 +121,9 @@ static int sum_days_before(metrics *m, hd_txn *t, const mr_filter *f,
 			    sum_row, w);
 }
 
-int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		   hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"time",  "group_id", "new",
-					   "open",  "pending",  "hold",
-					   "total", NULL};
 	int64_t first = mr_bucket(f->start, f->gran);
 	int64_t day = mr_bucket(first, MR_G_DAY);
 	int64_t step = f->gran == MR_G_MINUTE ? MR_MINUTE_MS
@@ -129,9 +132,9 @@ int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	walk *w = calloc(1, sizeof *w);
 	if (!w)
 		return HD_E_NOMEM;
-	*out = mr_report_new("backlog", f, cols);
-	json_object_set_new(*out, "interval", json_string(f->interval));
-	int rc = sum_days_before(m, t, f, day, w);
+	int rc = mr_report_head(out->r, "backlog", f);
+	if (!rc)
+		rc = sum_days_before(m, t, f, day, w);
 	if (!rc)
 		rc = mr_roll_scan(m, t, MR_BACKLOG, f->gran, f, day, f->end,
 				  keep_row, w);
@@ -143,46 +146,35 @@ int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 			apply(w, w->d[i].group, w->d[i].status,
 			      w->d[i].assigned, w->d[i].v);
 		if (b >= first)
-			backlog_rows(w, b, *out);
+			rc = backlog_rows(w, b, out->r);
 	}
 	free(w->d);
 	free(w);
 	return rc;
 }
 
-int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_assignment(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"group_id",   "new",   "open",
-					   "pending",    "hold",  "assigned",
-					   "unassigned", "total", NULL};
 	walk *w = calloc(1, sizeof *w);
 	if (!w)
 		return HD_E_NOMEM;
-	*out = mr_report_new("assignment", f, cols);
 	/* Whole days, then the minutes of the last partial day. */
 	int64_t day = mr_bucket(f->end, MR_G_DAY);
-	int rc = sum_days_before(m, t, f, day, w);
+	int rc = mr_report_head(out->r, "assignment", f);
+	if (!rc)
+		rc = sum_days_before(m, t, f, day, w);
 	if (!rc)
 		rc = mr_roll_scan(m, t, MR_BACKLOG, MR_G_MINUTE, f, day, f->end,
 				  sum_row, w);
 	qsort(w->g, w->ng, sizeof *w->g, by_group);
 	for (size_t i = 0; !rc && i < w->ng; i++) {
 		const int64_t *s = w->g[i].st, *a = w->g[i].assigned;
-		int64_t total = s[1] + s[2] + s[3] + s[4];
-		int64_t as = a[1] + a[2] + a[3] + a[4];
-		if (!total)
+		if (!(s[1] + s[2] + s[3] + s[4]))
 			continue;
-		mr_report_row(
-			*out,
-			json_pack("{s:o, s:I, s:I, s:I, s:I, s:I, s:I, "
-				  "s:I}",
-				  "group_id", group_id(w->g[i].group), "new",
-				  (json_int_t)s[1], "open", (json_int_t)s[2],
-				  "pending", (json_int_t)s[3], "hold",
-				  (json_int_t)s[4], "assigned", (json_int_t)as,
-				  "unassigned", (json_int_t)(total - as),
-				  "total", (json_int_t)total));
+		if (!counts_row(&out->r->assignment, &out->r->n_assignment, 0,
+				w->g[i].group, s, a[1] + a[2] + a[3] + a[4]))
+			rc = HD_E_NOMEM;
 	}
 	free(w);
 	return rc;

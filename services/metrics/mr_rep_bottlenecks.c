@@ -84,33 +84,48 @@ static double median(double *v, size_t n)
 	return n ? v[(n - 1) / 2] : 0;
 }
 
-static void flag(json_t *report, const char *kind, const peer *x, double mload,
-		 double mage)
+static int reason(Hd__BottleneckRow *x, const char *why)
 {
-	char why[48];
+	char **v = realloc(x->reasons, (x->n_reasons + 1) * sizeof *v);
+	if (!v)
+		return HD_E_NOMEM;
+	x->reasons = v;
+	if (!(v[x->n_reasons] = mr_str(why)))
+		return HD_E_NOMEM;
+	x->n_reasons++;
+	return HD_OK;
+}
+
+static int flag(Hd__ReportReply *r, const char *kind, const peer *x,
+		double mload, double mage)
+{
 	int group = !strcmp(kind, "group");
 	int open_work = x->load > 2 * mload, old = (double)x->age > 2 * mage;
 	int lonely = group && !x->members;
 	if (!open_work && !old && !lonely)
-		return;
-	snprintf(why, sizeof why, "%s%s%s%s%s", open_work ? "open_work" : "",
-		 open_work && old ? ";" : "", old ? "oldest_age" : "",
-		 (open_work || old) && lonely ? ";" : "",
-		 lonely ? "no_members" : "");
-	mr_report_row(report,
-		      json_pack("{s:s, s:I, s:I, s:o, s:f, s:I, s:f, s:I, s:s}",
-				"kind", kind, "id", (json_int_t)x->id, "open",
-				(json_int_t)x->open, "capacity",
-				group ? json_integer((json_int_t)x->members)
-				      : json_null(),
-				"load", round(x->load * 100) / 100,
-				"oldest_age_seconds", (json_int_t)x->age,
-				"median_load", round(mload * 100) / 100,
-				"median_oldest_age_seconds", (json_int_t)mage,
-				"reasons", why));
+		return HD_OK;
+	Hd__BottleneckRow *b =
+		mr_push(&r->bottlenecks, &r->n_bottlenecks, sizeof *b);
+	if (b)
+		hd__bottleneck_row__init(b);
+	if (!b || !(b->kind = mr_str(kind)))
+		return HD_E_NOMEM;
+	b->id = x->id;
+	b->open = x->open;
+	b->capacity = group ? x->members : 0;
+	b->load = x->load;
+	b->oldest_age_seconds = x->age;
+	b->median_load = mload;
+	b->median_oldest_age_seconds = (int64_t)mage;
+	int rc = open_work ? reason(b, "open_work") : HD_OK;
+	if (!rc && old)
+		rc = reason(b, "oldest_age");
+	if (!rc && lonely)
+		rc = reason(b, "no_members");
+	return rc;
 }
 
-static int judge(json_t *report, const char *kind, const peer *p, size_t n)
+static int judge(Hd__ReportReply *r, const char *kind, const peer *p, size_t n)
 {
 	double *loads = malloc((n ? n : 1) * sizeof *loads);
 	double *ages = malloc((n ? n : 1) * sizeof *ages);
@@ -124,32 +139,28 @@ static int judge(json_t *report, const char *kind, const peer *p, size_t n)
 		ages[i] = (double)p[i].age;
 	}
 	double mload = median(loads, n), mage = median(ages, n);
-	for (size_t i = 0; i < n; i++)
-		flag(report, kind, &p[i], mload, mage);
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = flag(r, kind, &p[i], mload, mage);
 	free(loads);
 	free(ages);
-	return HD_OK;
+	return rc;
 }
 
-int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_bottlenecks(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		       hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {
-		"kind",        "id",
-		"open",        "capacity",
-		"load",        "oldest_age_seconds",
-		"median_load", "median_oldest_age_seconds",
-		"reasons",     NULL};
 	peer *p = calloc(MAX_PEERS, sizeof *p);
 	if (!p)
 		return HD_E_NOMEM;
 	int64_t now = hd_now_ms();
-	*out = mr_report_new("bottlenecks", f, cols);
+	int rc = mr_report_head(out->r, "bottlenecks", f);
 	size_t n = load_peers(m, t, MR_O_GROUP, now, p);
-	int rc = judge(*out, "group", p, n);
+	if (!rc)
+		rc = judge(out->r, "group", p, n);
 	if (!rc) {
 		n = load_peers(m, t, MR_O_AGENT, now, p);
-		rc = judge(*out, "agent", p, n);
+		rc = judge(out->r, "agent", p, n);
 	}
 	free(p);
 	return rc;

@@ -32,34 +32,34 @@ static void call_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		s->wait[b] += v;
 }
 
-int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_calls(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {
-		"inbound",    "answered",    "missed",       "abandoned",
-		"voicemail",  "answer_rate", "abandon_rate", "wait_lt_10",
-		"wait_lt_20", "wait_lt_30",  "wait_lt_60",   "wait_ge_60",
-		"outbound",   NULL};
 	calls s = {0};
-	*out = mr_report_new("calls", f, cols);
-	int rc = mr_roll_scan(m, t, MR_CALLS, f->gran, f,
-			      mr_bucket(f->start, f->gran), f->end, call_add,
-			      &s);
-	uint64_t in = (uint64_t)s.inbound;
-	json_t *row = json_pack(
-		"{s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "inbound",
-		(json_int_t)s.inbound, "answered", (json_int_t)s.outcome[1],
-		"missed", (json_int_t)s.outcome[2], "abandoned",
-		(json_int_t)s.outcome[3], "voicemail", (json_int_t)s.outcome[4],
-		"answer_rate", mr_pct((uint64_t)s.outcome[1], in),
-		"abandon_rate", mr_pct((uint64_t)s.outcome[3], in));
-	for (int i = 0; i < 5; i++)
-		json_object_set_new(row, cols[7 + i],
-				    json_integer((json_int_t)s.wait[i]));
-	json_object_set_new(row, "outbound",
-			    json_integer((json_int_t)s.outbound));
-	mr_report_row(*out, row);
-	return rc;
+	Hd__ReportReply *r = out->r;
+	int rc = mr_report_head(r, "calls", f);
+	if (!rc)
+		rc = mr_roll_scan(m, t, MR_CALLS, f->gran, f,
+				  mr_bucket(f->start, f->gran), f->end,
+				  call_add, &s);
+	if (rc)
+		return rc;
+	r->calls = malloc(sizeof *r->calls);
+	if (!r->calls)
+		return HD_E_NOMEM;
+	hd__calls_row__init(r->calls);
+	r->calls->waits = malloc(5 * sizeof *r->calls->waits);
+	if (!r->calls->waits)
+		return HD_E_NOMEM;
+	r->calls->n_waits = 5;
+	memcpy(r->calls->waits, s.wait, sizeof s.wait);
+	r->calls->inbound = s.inbound;
+	r->calls->answered = s.outcome[1];
+	r->calls->missed = s.outcome[2];
+	r->calls->abandoned = s.outcome[3];
+	r->calls->voicemail = s.outcome[4];
+	r->calls->outbound = s.outbound;
+	return HD_OK;
 }
 
 /* ---- sla ---- */
@@ -115,56 +115,51 @@ static int by_key(const void *a, const void *b)
 	return 0;
 }
 
-static json_t *policy_title(metrics *m, hd_txn *t, uint64_t policy)
+/* The policy's title into x (unknown: not titled). */
+static int policy_title(metrics *m, hd_txn *t, uint64_t policy, Hd__SlaRow *x)
 {
 	uint8_t k[9] = {1};
 	MDB_val v;
 	hd_key_u64(k + 1, policy);
 	if (hd_txn_get(t, m->mr->names, k, sizeof k, &v) != HD_OK)
-		return json_null();
-	return json_stringn(v.mv_data, v.mv_size);
+		return HD_OK;
+	x->titled = true;
+	x->policy_title = strndup(v.mv_data, v.mv_size);
+	return x->policy_title ? HD_OK : HD_E_NOMEM;
 }
 
-int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_sla(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 	       hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {
-		"policy_id", "policy_title", "metric",
-		"priority",  "group_id",     "warnings",
-		"breaches",  "achieved",     "achievement_percent",
-		NULL};
 	slas s = {.v = calloc(MAX_SLA_ROWS, sizeof(sla_row))};
 	if (!s.v)
 		return HD_E_NOMEM;
-	*out = mr_report_new("sla", f, cols);
-	int rc =
-		mr_roll_scan(m, t, MR_SLA, f->gran, f,
-			     mr_bucket(f->start, f->gran), f->end, sla_add, &s);
+	int rc = mr_report_head(out->r, "sla", f);
+	if (!rc)
+		rc = mr_roll_scan(m, t, MR_SLA, f->gran, f,
+				  mr_bucket(f->start, f->gran), f->end, sla_add,
+				  &s);
 	qsort(s.v, s.n, sizeof *s.v, by_key);
 	for (size_t i = 0; !rc && i < s.n; i++) {
 		const sla_row *r = &s.v[i];
 		if (!r->warnings && !r->breaches && !r->achieved)
 			continue;
-		mr_report_row(
-			*out,
-			json_pack(
-				"{s:I, s:o, s:s, s:o, s:o, s:I, s:I, s:I, s:f}",
-				"policy_id", (json_int_t)r->policy,
-				"policy_title", policy_title(m, t, r->policy),
-				"metric",
-				mr_sla_metric_name((unsigned)r->metric),
-				"priority",
-				r->priority ? json_string(mr_priority_name(
-						      (unsigned)r->priority))
-					    : json_null(),
-				"group_id",
-				r->group ? json_integer((json_int_t)r->group)
-					 : json_null(),
-				"warnings", (json_int_t)r->warnings, "breaches",
-				(json_int_t)r->breaches, "achieved",
-				(json_int_t)r->achieved, "achievement_percent",
-				mr_pct((uint64_t)r->achieved,
-				       (uint64_t)(r->achieved + r->breaches))));
+		Hd__SlaRow *x =
+			mr_push(&out->r->sla, &out->r->n_sla, sizeof *x);
+		if (x)
+			hd__sla_row__init(x);
+		if (!x || !(x->metric = mr_str(
+				    mr_sla_metric_name((unsigned)r->metric)))) {
+			rc = HD_E_NOMEM;
+			break;
+		}
+		x->policy_id = r->policy;
+		x->priority = (Hd__TicketPriority)r->priority;
+		x->group_id = r->group;
+		x->warnings = r->warnings;
+		x->breaches = r->breaches;
+		x->achieved = r->achieved;
+		rc = policy_title(m, t, r->policy, x);
 	}
 	free(s.v);
 	return rc;
@@ -180,36 +175,28 @@ static void deflect_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		n[a] += v;
 }
 
-int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_deflection(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		      hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"shown",
-					   "resolved",
-					   "resolution_rate",
-					   "tickets_with_suggestions",
-					   "solved_without_agent_reply",
-					   "self_service_rate",
-					   NULL};
 	int64_t n[MR_DF_SELF_SERVED + 1] = {0};
 	if (f->nfilters)
 		return hd_rpc_fail(rep, HD_E_INVALID, "filters",
 				   "deflection takes no filters");
-	*out = mr_report_new("deflection", f, cols);
-	int rc = mr_roll_scan(m, t, MR_DEFLECT, f->gran, f,
-			      mr_bucket(f->start, f->gran), f->end, deflect_add,
-			      n);
-	mr_report_row(*out, json_pack("{s:I, s:I, s:f, s:I, s:I, s:f}", "shown",
-				      (json_int_t)n[MR_DF_SHOWN], "resolved",
-				      (json_int_t)n[MR_DF_RESOLVED],
-				      "resolution_rate",
-				      mr_pct((uint64_t)n[MR_DF_RESOLVED],
-					     (uint64_t)n[MR_DF_SHOWN]),
-				      "tickets_with_suggestions",
-				      (json_int_t)n[MR_DF_SUGGESTED],
-				      "solved_without_agent_reply",
-				      (json_int_t)n[MR_DF_SELF_SERVED],
-				      "self_service_rate",
-				      mr_pct((uint64_t)n[MR_DF_SELF_SERVED],
-					     (uint64_t)n[MR_DF_SUGGESTED])));
-	return rc;
+	int rc = mr_report_head(out->r, "deflection", f);
+	if (!rc)
+		rc = mr_roll_scan(m, t, MR_DEFLECT, f->gran, f,
+				  mr_bucket(f->start, f->gran), f->end,
+				  deflect_add, n);
+	if (rc)
+		return rc;
+	Hd__DeflectionRow *x = malloc(sizeof *x);
+	if (!x)
+		return HD_E_NOMEM;
+	hd__deflection_row__init(x);
+	x->shown = n[MR_DF_SHOWN];
+	x->resolved = n[MR_DF_RESOLVED];
+	x->suggested = n[MR_DF_SUGGESTED];
+	x->self_served = n[MR_DF_SELF_SERVED];
+	out->r->deflection = x;
+	return HD_OK;
 }

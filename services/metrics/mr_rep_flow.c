@@ -4,32 +4,42 @@
 #include "mr.h"
 
 #include "hd/err.h"
-#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define TOP_TERMS 20
 
+typedef struct rows {
+	Hd__ReportReply *r;
+	int nomem;
+} rows;
+
 static void volume_row(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		       uint64_t c, int64_t v)
 {
-	char iso[HD_TIME_ISO_LEN];
-	hd_time_iso(bucket, iso);
-	mr_report_row(arg, json_pack("{s:s, s:s, s:I}", "time", iso, "channel",
-				     mr_channel_name((unsigned)a), "tickets",
-				     (json_int_t)v));
+	rows *s = arg;
+	Hd__VolumeRow *x = mr_push(&s->r->volume, &s->r->n_volume, sizeof *x);
+	if (x)
+		hd__volume_row__init(x);
+	if (!x || !(x->channel = mr_str(mr_channel_name((unsigned)a)))) {
+		s->nomem = 1;
+		return;
+	}
+	x->time_ms = bucket;
+	x->tickets = v;
 }
 
-int mr_rep_volume(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_volume(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		  hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"time", "channel", "tickets", NULL};
-	*out = mr_report_new("volume", f, cols);
-	json_object_set_new(*out, "interval", json_string(f->interval));
-	return mr_roll_scan(m, t, MR_CREATED, f->gran, f,
-			    mr_bucket(f->start, f->gran), f->end, volume_row,
-			    *out);
+	rows s = {out->r, 0};
+	int rc = mr_report_head(out->r, "volume", f);
+	if (!rc)
+		rc = mr_roll_scan(m, t, MR_CREATED, f->gran, f,
+				  mr_bucket(f->start, f->gran), f->end,
+				  volume_row, &s);
+	return !rc && s.nomem ? HD_E_NOMEM : rc;
 }
 
 static void heat_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
@@ -44,23 +54,27 @@ static void heat_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 	grid[wday][hour] += v;
 }
 
-int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_heatmap(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		   hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"weekday", "hour", "tickets", NULL};
-	static const char *const days[] = {"sun", "mon", "tue", "wed",
-					   "thu", "fri", "sat"};
 	int64_t grid[7][24] = {{0}};
-	*out = mr_report_new("heatmap", f, cols);
-	int rc = mr_roll_scan(m, t, MR_CREATED, MR_G_HOUR, f,
-			      mr_bucket(f->start, MR_G_HOUR), f->end, heat_add,
-			      grid);
+	int rc = mr_report_head(out->r, "heatmap", f);
+	if (!rc)
+		rc = mr_roll_scan(m, t, MR_CREATED, MR_G_HOUR, f,
+				  mr_bucket(f->start, MR_G_HOUR), f->end,
+				  heat_add, grid);
 	for (int d = 0; !rc && d < 7; d++)
-		for (int h = 0; h < 24; h++)
-			mr_report_row(*out,
-				      json_pack("{s:s, s:i, s:I}", "weekday",
-						days[d], "hour", h, "tickets",
-						(json_int_t)grid[d][h]));
+		for (int h = 0; !rc && h < 24; h++) {
+			Hd__HeatCell *x =
+				mr_push(&out->r->heatmap, &out->r->n_heatmap,
+					sizeof *x);
+			if (!x)
+				return HD_E_NOMEM;
+			hd__heat_cell__init(x);
+			x->weekday = (uint32_t)d;
+			x->hour = (uint32_t)h;
+			x->tickets = grid[d][h];
+		}
 	return rc;
 }
 
@@ -142,9 +156,10 @@ static void term_text(metrics *m, hd_txn *t, uint64_t h, char *out, size_t cap)
 	}
 }
 
-static int top_terms(metrics *m, hd_txn *t, terms *s, json_t *report)
+static int top_terms(metrics *m, hd_txn *t, terms *s, Hd__ReportReply *r)
 {
 	size_t n = merge(s->v, s->n), k = 0;
+	int rc = HD_OK;
 	named *top = calloc(n ? n : 1, sizeof *top);
 	if (!top)
 		return HD_E_NOMEM;
@@ -156,38 +171,38 @@ static int top_terms(metrics *m, hd_txn *t, terms *s, json_t *report)
 		k++;
 	}
 	qsort(top, k, sizeof *top, by_count);
-	for (size_t i = 0; i < k && i < TOP_TERMS; i++)
-		mr_report_row(report,
-			      json_pack("{s:i, s:s, s:I, s:I, s:I}", "rank",
-					(int)i + 1, "term", top[i].text,
-					"tickets", (json_int_t)top[i].t->now,
-					"previous_tickets",
-					(json_int_t)top[i].t->before, "change",
-					(json_int_t)(top[i].t->now -
-						     top[i].t->before)));
+	for (size_t i = 0; !rc && i < k && i < TOP_TERMS; i++) {
+		Hd__KeywordRow *x =
+			mr_push(&r->keywords, &r->n_keywords, sizeof *x);
+		if (x)
+			hd__keyword_row__init(x);
+		if (!x || !(x->term = mr_str(top[i].text))) {
+			rc = HD_E_NOMEM;
+			break;
+		}
+		x->tickets = top[i].t->now;
+		x->previous_tickets = top[i].t->before;
+	}
 	free(top);
-	return HD_OK;
+	return rc;
 }
 
-int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		    hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {
-		"rank", "term", "tickets", "previous_tickets", "change", NULL};
 	/* Whole Seoul days: the period's days and as many before them. */
 	int64_t d0 = mr_bucket(f->start, MR_G_DAY);
 	int64_t d1 = mr_bucket(f->end - 1, MR_G_DAY) + MR_DAY_MS;
 	terms s = {.split = d0};
-	*out = mr_report_new("keywords", f, cols);
-	char iso[HD_TIME_ISO_LEN];
-	hd_time_iso(d0 - (d1 - d0), iso);
-	json_object_set_new(*out, "previous_start_time", json_string(iso));
-	int rc = mr_roll_scan(m, t, MR_TERMS, MR_G_DAY, f, d0 - (d1 - d0), d1,
-			      term_add, &s);
+	int rc = mr_report_head(out->r, "keywords", f);
+	out->r->previous_start_ms = d0 - (d1 - d0);
+	if (!rc)
+		rc = mr_roll_scan(m, t, MR_TERMS, MR_G_DAY, f, d0 - (d1 - d0),
+				  d1, term_add, &s);
 	if (!rc && s.nomem)
 		rc = HD_E_NOMEM;
 	if (!rc)
-		rc = top_terms(m, t, &s, *out);
+		rc = top_terms(m, t, &s, out->r);
 	free(s.v);
 	return rc;
 }

@@ -5,58 +5,47 @@
 #include "mr.h"
 
 #include "hd/err.h"
-#include "hd/time_iso.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static json_int_t minutes(uint64_t secs)
-{
-	return (json_int_t)((secs + 30) / 60);
-}
-
 static int times_row(metrics *m, hd_txn *t, const mr_filter *f, int kind,
-		     const char *name, json_t *report)
+		     const char *name, Hd__ReportReply *r)
 {
 	uint64_t *v = NULL, *b = NULL;
 	size_t n = 0, nb = 0;
 	int rc = mr_sample_collect(m, t, kind, f, 0, &v, &n);
 	if (!rc)
 		rc = mr_sample_collect_biz(m, t, kind, f, 0, &b, &nb);
-	if (!rc)
-		mr_report_row(report,
-			      json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}",
-					"metric", name, "tickets",
-					(json_int_t)n, "median_seconds",
-					(json_int_t)mr_percentile(v, n, 50),
-					"p90_seconds",
-					(json_int_t)mr_percentile(v, n, 90),
-					"median_business_minutes",
-					minutes(mr_percentile(b, nb, 50)),
-					"p90_business_minutes",
-					minutes(mr_percentile(b, nb, 90))));
+	Hd__TimesRow *x =
+		rc ? NULL : mr_push(&r->times, &r->n_times, sizeof *x);
+	if (x)
+		hd__times_row__init(x);
+	if (!rc && (!x || !(x->metric = mr_str(name))))
+		rc = HD_E_NOMEM;
+	if (!rc) {
+		x->tickets = n;
+		x->median_seconds = mr_percentile(v, n, 50);
+		x->p90_seconds = mr_percentile(v, n, 90);
+		x->median_business_seconds = mr_percentile(b, nb, 50);
+		x->p90_business_seconds = mr_percentile(b, nb, 90);
+	}
 	free(v);
 	free(b);
 	return rc;
 }
 
-int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_times(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		 hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"metric",
-					   "tickets",
-					   "median_seconds",
-					   "p90_seconds",
-					   "median_business_minutes",
-					   "p90_business_minutes",
-					   NULL};
-	*out = mr_report_new("times", f, cols);
-	json_object_set_new(*out, "business_hours",
-			    json_string(f->bh ? "schedule" : "none"));
-	int rc = times_row(m, t, f, MR_S_FIRST_REPLY, "first_reply_time", *out);
+	int rc = mr_report_head(out->r, "times", f);
+	out->r->business_hours = f->bh != NULL;
+	if (!rc)
+		rc = times_row(m, t, f, MR_S_FIRST_REPLY, "first_reply_time",
+			       out->r);
 	if (!rc)
 		rc = times_row(m, t, f, MR_S_RESOLUTION, "resolution_time",
-			       *out);
+			       out->r);
 	return rc;
 }
 
@@ -109,7 +98,7 @@ static int by_id(const void *a, const void *b)
 }
 
 static int agent_row(metrics *m, hd_txn *t, const mr_filter *f, const agent *a,
-		     json_t *report)
+		     Hd__ReportReply *r)
 {
 	uint64_t *v = NULL, open;
 	size_t n = 0;
@@ -118,36 +107,29 @@ static int agent_row(metrics *m, hd_txn *t, const mr_filter *f, const agent *a,
 	if (rc)
 		return rc;
 	mr_open_get(m, t, MR_O_AGENT, a->id, &open, &oldest);
-	mr_report_row(report,
-		      json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-				"agent_id", (json_int_t)a->id, "assigned",
-				(json_int_t)a->n[0], "solved",
-				(json_int_t)a->n[1], "public_replies",
-				(json_int_t)a->n[2], "median_handle_seconds",
-				(json_int_t)mr_percentile(v, n, 50), "open_now",
-				(json_int_t)open, "time_in_states",
-				mr_presence_times(m, t, f, a->id)));
+	Hd__AgentRow *x = mr_push(&r->agents, &r->n_agents, sizeof *x);
+	if (x) {
+		hd__agent_row__init(x);
+		x->agent_id = a->id;
+		x->assigned = a->n[0];
+		x->solved = a->n[1];
+		x->public_replies = a->n[2];
+		x->median_handle_seconds = mr_percentile(v, n, 50);
+		x->open_now = open;
+	}
+	rc = x ? mr_presence_times(m, t, f, a->id, x) : HD_E_NOMEM;
 	free(v);
-	return HD_OK;
+	return rc;
 }
 
-int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		  hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"agent_id",
-					   "assigned",
-					   "solved",
-					   "public_replies",
-					   "median_handle_seconds",
-					   "open_now",
-					   "time_in_states",
-					   NULL};
 	static const int metric[] = {MR_ASSIGNED, MR_SOLVED, MR_REPLIES};
 	agents s = {.v = calloc(MAX_AGENTS, sizeof(agent))};
 	if (!s.v)
 		return HD_E_NOMEM;
-	*out = mr_report_new("agents", f, cols);
-	int rc = HD_OK;
+	int rc = mr_report_head(out->r, "agents", f);
 	for (s.which = 0; !rc && s.which < 3; s.which++)
 		rc = mr_roll_scan(m, t, metric[s.which], f->gran, f,
 				  mr_bucket(f->start, f->gran), f->end,
@@ -156,7 +138,7 @@ int mr_rep_agents(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 		rc = mr_presence_agents(m, t, f, agent_seen, &s);
 	qsort(s.v, s.n, sizeof *s.v, by_id);
 	for (size_t i = 0; !rc && i < s.n; i++)
-		rc = agent_row(m, t, f, &s.v[i], *out);
+		rc = agent_row(m, t, f, &s.v[i], out->r);
 	free(s.v);
 	return rc;
 }
@@ -210,34 +192,28 @@ static int by_tally(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static void csat_row(json_t *report, const char *scope, const tally *v,
-		     int is_time)
+static int csat_row(Hd__ReportReply *r, const char *scope, const tally *v,
+		    int is_time)
 {
-	char iso[HD_TIME_ISO_LEN];
-	uint64_t good = (uint64_t)v->good, rated = (uint64_t)(v->good + v->bad);
-	json_t *id = json_null(), *time = json_null();
-	if (!rated)
-		return;
-	if (is_time) {
-		hd_time_iso((int64_t)v->id, iso);
-		time = json_string(iso);
-	} else if (v->id) {
-		id = json_integer((json_int_t)v->id);
-	}
-	mr_report_row(report,
-		      json_pack("{s:s, s:o, s:o, s:I, s:I, s:I, s:f}", "scope",
-				scope, "id", id, "time", time, "good",
-				(json_int_t)v->good, "bad", (json_int_t)v->bad,
-				"rated", (json_int_t)rated, "percent_good",
-				mr_pct(good, rated)));
+	if (!(v->good + v->bad))
+		return HD_OK;
+	Hd__CsatRow *x = mr_push(&r->csat, &r->n_csat, sizeof *x);
+	if (x)
+		hd__csat_row__init(x);
+	if (!x || !(x->scope = mr_str(scope)))
+		return HD_E_NOMEM;
+	if (is_time)
+		x->time_ms = (int64_t)v->id;
+	else
+		x->id = v->id;
+	x->good = v->good;
+	x->bad = v->bad;
+	return HD_OK;
 }
 
-int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		hd_rpc_rep *rep)
 {
-	static const char *const cols[] = {"scope",        "id",  "time",
-					   "good",         "bad", "rated",
-					   "percent_good", NULL};
 	static const char *const scopes[] = {"agent", "group", "period"};
 	if (f->tag)
 		return hd_rpc_fail(rep, HD_E_INVALID, "tag",
@@ -245,16 +221,17 @@ int mr_rep_csat(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	csat *s = calloc(1, sizeof *s);
 	if (!s)
 		return HD_E_NOMEM;
-	*out = mr_report_new("csat", f, cols);
-	json_object_set_new(*out, "interval", json_string(f->interval));
-	int rc =
-		mr_roll_scan(m, t, MR_CSAT, f->gran, f,
-			     mr_bucket(f->start, f->gran), f->end, csat_add, s);
-	csat_row(*out, "all", &s->all, 0);
+	int rc = mr_report_head(out->r, "csat", f);
+	if (!rc)
+		rc = mr_roll_scan(m, t, MR_CSAT, f->gran, f,
+				  mr_bucket(f->start, f->gran), f->end,
+				  csat_add, s);
+	if (!rc)
+		rc = csat_row(out->r, "all", &s->all, 0);
 	for (int k = 0; !rc && k < 3; k++) {
 		qsort(s->by[k], s->n[k], sizeof(tally), by_tally);
-		for (size_t i = 0; i < s->n[k]; i++)
-			csat_row(*out, scopes[k], &s->by[k][i], k == 2);
+		for (size_t i = 0; !rc && i < s->n[k]; i++)
+			rc = csat_row(out->r, scopes[k], &s->by[k][i], k == 2);
 	}
 	free(s);
 	return rc;

@@ -122,7 +122,7 @@ static const report *find(const char *name)
 
 /* Read the filters and the schedule, then fn in one read transaction. */
 static int compute(metrics *m, const Hd__ReportRequest *q, const report *r,
-		   mr_report_fn fn, json_t **out, hd_rpc_rep *rep)
+		   mr_report_fn fn, mr_out *out, hd_rpc_rep *rep)
 {
 	mr_filter f = {.q = q};
 	hd_bizhours bh;
@@ -146,10 +146,29 @@ static int compute(metrics *m, const Hd__ReportRequest *q, const report *r,
 	return rc;
 }
 
+/* A new ReportReply in out (malloc'd, as free_unpacked frees it). */
+static int out_begin(mr_out *out)
+{
+	out->r = malloc(sizeof *out->r);
+	if (!out->r)
+		return HD_E_NOMEM;
+	hd__report_reply__init(out->r);
+	return HD_OK;
+}
+
+/* Pack out's rows into rep. */
+static int out_end(mr_out *out, int rc, hd_rpc_rep *rep)
+{
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, out->r);
+	hd__report_reply__free_unpacked(out->r, NULL);
+	return rc;
+}
+
 static int run(metrics *m, const Hd__ReportRequest *q, hd_rpc_rep *rep)
 {
 	const report *r = find(q->name);
-	json_t *out = NULL;
+	mr_out out;
 	if (!r)
 		return hd_rpc_fail(rep, HD_E_NOTFOUND, "name",
 				   "no report named \"%.64s\"", q->name);
@@ -157,34 +176,25 @@ static int run(metrics *m, const Hd__ReportRequest *q, hd_rpc_rep *rep)
 	    strcmp(q->format, "csv"))
 		return hd_rpc_fail(rep, HD_E_INVALID, "format",
 				   "format is json or csv");
-	int rc = compute(m, q, r, r->fn, &out, rep);
+	int rc = out_begin(&out);
 	if (!rc)
-		rc = mr_report_answer(out, strcmp(q->format, "csv") == 0, rep);
-	json_decref(out);
-	return rc;
+		rc = compute(m, q, r, r->fn, &out, rep);
+	return out_end(&out, rc, rep);
 }
 
 static int teams_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__ReportReply r = HD__REPORT_REPLY__INIT;
-	json_t *out = NULL;
-	char *text = NULL;
+	mr_out out;
 	Hd__ReportRequest *q =
 		hd__report_request__unpack(NULL, req->len, req->payload);
 	if (!q)
 		return hd_rpc_fail(rep, HD_E_INVALID, NULL,
 				   "undecodable teams request");
-	int rc = compute(ctx, q, &teams_report, mr_teams_suggest, &out, rep);
-	if (!rc &&
-	    !(text = json_dumps(out, JSON_COMPACT | JSON_REAL_PRECISION(10))))
-		rc = HD_E_NOMEM;
-	if (!rc) {
-		r.json = text;
-		r.csv = "";
-		rc = hd_pb_pack(&rep->payload, &r);
-	}
-	free(text);
-	json_decref(out);
+	int rc = out_begin(&out);
+	if (!rc)
+		rc = compute(ctx, q, &teams_report, mr_teams_suggest, &out,
+			     rep);
+	rc = out_end(&out, rc, rep);
 	hd__report_request__free_unpacked(q, NULL);
 	return rc;
 }

@@ -10,7 +10,6 @@
 #include "mr.h"
 
 #include "hd/err.h"
-#include "hd/time_iso.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -76,38 +75,46 @@ static void draft(split *s)
 	}
 }
 
-static double round1(double v)
-{
-	return round(v * 10.0) / 10.0;
-}
+static const char method[] =
+	"snake draft over the proficiency scores sorted high to low, then "
+	"swaps between teams that bring each team's mean closer to the "
+	"overall mean";
 
-static json_t *teams_json(const split *s)
+static int teams_rows(const split *s, Hd__ReportReply *r)
 {
-	json_t *teams = json_array();
+	Hd__TeamsSuggestion *o = malloc(sizeof *o);
+	if (!o)
+		return HD_E_NOMEM;
+	hd__teams_suggestion__init(o);
+	r->teams = o;
+	if (!(o->method = mr_str(method)))
+		return HD_E_NOMEM;
 	double worst = 0;
 	for (size_t x = 0; x < s->k; x++) {
-		json_t *agents = json_array();
-		for (size_t i = 0; i < s->n; i++)
-			if (s->team[i] == x)
-				json_array_append_new(
-					agents,
-					json_pack("{s:I, s:f}", "agent_id",
-						  (json_int_t)s->p[i].agent,
-						  "score", s->p[i].score));
+		Hd__Team *team = mr_push(&o->teams, &o->n_teams, sizeof *team);
+		if (!team)
+			return HD_E_NOMEM;
+		hd__team__init(team);
+		for (size_t i = 0; i < s->n; i++) {
+			if (s->team[i] != x)
+				continue;
+			Hd__TeamAgent *a = mr_push(&team->agents,
+						   &team->n_agents, sizeof *a);
+			if (!a)
+				return HD_E_NOMEM;
+			hd__team_agent__init(a);
+			a->agent_id = s->p[i].agent;
+			a->score = s->p[i].score;
+		}
 		double mean = s->sum[x] / (double)s->size[x];
 		if (s->overall > 0)
 			worst = fmax(worst, fabs(mean - s->overall) /
 						    s->overall * 100.0);
-		json_array_append_new(teams,
-				      json_pack("{s:I, s:f, s:I, s:o}", "team",
-						(json_int_t)x + 1, "mean_score",
-						round1(mean), "size",
-						(json_int_t)s->size[x],
-						"agents", agents));
+		team->mean_score = mean;
 	}
-	return json_pack("{s:o, s:f, s:f}", "teams", teams, "overall_mean",
-			 round1(s->overall), "max_deviation_percent",
-			 round1(worst));
+	o->overall_mean = s->overall;
+	o->max_deviation_percent = worst;
+	return HD_OK;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -148,14 +155,7 @@ static int who(metrics *m, hd_txn *t, const Hd__ReportRequest *q,
 	return rc;
 }
 
-static json_t *iso(int64_t ms)
-{
-	char s[HD_TIME_ISO_LEN];
-	hd_time_iso(ms, s);
-	return json_string(s);
-}
-
-int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
+int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		     hd_rpc_rep *rep)
 {
 	const Hd__ReportRequest *q = f->q;
@@ -164,7 +164,6 @@ int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	size_t n = 0;
 	mr_prof *p = NULL;
 	split s = {0};
-	*out = NULL;
 	int rc = mr_prof_weights(q->weights, w, rep);
 	if (!rc && !q->n_agent_ids && !q->n_group_ids)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "agent_ids",
@@ -187,22 +186,12 @@ int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 	}
 	if (!rc) {
 		draft(&s);
-		json_t *o = teams_json(&s);
-		json_t *why = mr_prof_explain(w);
-		json_object_update(o, why);
-		json_decref(why);
-		json_object_set_new(o, "start_time", iso(f->start));
-		json_object_set_new(o, "end_time", iso(f->end));
-		json_object_set_new(
-			o, "method",
-			json_string("snake draft over the proficiency scores "
-				    "sorted high to low, then swaps between "
-				    "teams that bring each team's mean closer "
-				    "to the overall mean"));
-		*out = json_pack("{s:o}", "suggestion", o);
-		if (!*out)
-			rc = HD_E_NOMEM;
+		rc = mr_report_head(out->r, "teams", f);
 	}
+	if (!rc)
+		rc = teams_rows(&s, out->r);
+	if (!rc)
+		rc = mr_prof_model(w, out->r);
 	free(s.team);
 	free(s.sum);
 	free(s.size);

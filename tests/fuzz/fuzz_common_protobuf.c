@@ -7,8 +7,10 @@
 #include "fuzz.h"
 
 #include "common.pb-c.h"
+#include "reports.pb-c.h"
 #include "rpc.pb-c.h"
 #include "ticket.pb-c.h"
+#include "ticket_metrics.pb-c.h"
 #include "user.pb-c.h"
 
 #include <stdlib.h>
@@ -23,6 +25,8 @@ static const ProtobufCMessageDescriptor *const kinds[] = {
 	&hd__ticket_list_request__descriptor,
 	&hd__user__descriptor,
 	&hd__events_since_reply__descriptor,
+	&hd__mc_answer__descriptor, /* the gateway decodes metrics' rows */
+	&hd__report_reply__descriptor,
 };
 
 static void roundtrip(const ProtobufCMessageDescriptor *d, const uint8_t *p,

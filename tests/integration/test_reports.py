@@ -4,12 +4,14 @@ ratings and calls; every report's numbers are hand-computed below, CSV
 included. Replaying the whole event log into a fresh metrics store gives
 byte-identical reports. Hostile parameters get a 4xx naming the field."""
 import base64
+import json
 import os
 import shutil
 import subprocess
 import time
 from urllib.parse import quote
 
+import report_golden
 from harness import Suite
 
 REPORTS = "/api/v2/hd/reports/"
@@ -382,6 +384,36 @@ def all_reports(s, c, ids):
     return out
 
 
+def golden(s, c, ids):
+    """Every report's and every ticket-metrics endpoint's bytes, against
+    tests/integration/golden/reports.json (report_golden.py)."""
+    out = all_reports(s, c, ids)
+    at(s, kst(D2, 9), QUERY)
+    for fmt in ("json", "csv"):
+        out["proficiency." + fmt] = get(c, "proficiency", format=fmt, **RANGE).raw
+    out["teams"] = c.request("POST", "/api/v2/hd/teams/suggest", {
+        "agent_ids": [ids["A"], ids["B"], ids["C"]], "teams": 2,
+        "period": {"start_time": iso(D0), "end_time": iso(D2)}}).raw
+    for path in ("/api/v2/ticket_metrics.json", "/api/v2/incremental/ticket_metric_events.json?start_time=1",
+                 "/api/v2/satisfaction_ratings.json", "/api/v2/satisfaction_ratings.json?score=good",
+                 "/api/v2/hd/satisfaction_ratings/summary?group_by=agent",
+                 "/api/v2/hd/satisfaction_ratings/summary?group_by=group"):
+        r = c.request("GET", path)
+        assert r.status == 200, (path, r)
+        out[path] = r.raw
+    tickets = [m["ticket_id"] for m in json.loads(out["/api/v2/ticket_metrics.json"])["ticket_metrics"]]
+    for tid in tickets[:2]:
+        out[f"/api/v2/tickets/{{t}}/metrics {tickets.index(tid)}"] = c.request(
+            "GET", f"/api/v2/tickets/{tid}/metrics.json").raw
+    rating = json.loads(out["/api/v2/satisfaction_ratings.json"])["satisfaction_ratings"][0]["id"]
+    out["/api/v2/satisfaction_ratings/{r}"] = c.request(
+        "GET", f"/api/v2/satisfaction_ratings/{rating}.json").raw
+    users = c.request("GET", "/api/v2/users.json").json["users"]
+    names = {v: k for k, v in ids.items()}
+    names.update({u["id"]: "U" + str(u["email"] or u["name"]) for u in users if u["id"] not in names})
+    report_golden.check({k: report_golden.normalize(v, D0, names) for k, v in out.items()})
+
+
 def check_hostile(s, c, ids):
     def bad(status, field=None, **q):
         r = get(c, "volume", **q)
@@ -426,6 +458,7 @@ def test_reports(ctx):
         assert eu.request("GET", REPORTS + "volume").status == 403
         assert eu.request("GET", REPORTS + "live").status == 403
         s.wait_converged()
+        golden(s, c, ids)
         first = all_reports(s, c, ids)
         # Replay: a fresh metrics store pulls every event again.
         s.stop_service("metrics")

@@ -132,23 +132,19 @@ static void test_counts_follow_applied_events(void **state)
 	assert_int_equal(counts(f), 2);
 }
 
-/* Run metrics.report and return its JSON (decref it). */
-static json_t *report(fx *f, Hd__ReportRequest *q, int want)
+/* Run metrics.report and return its rows (hd__report_reply__free_unpacked
+ * them). */
+static Hd__ReportReply *report(fx *f, Hd__ReportRequest *q, int want)
 {
 	hd_rpc_rep rep;
 	assert_rep_rc(unit_call(routes, &f->m, "metrics.report", &q->base,
 				&f->agent, &rep),
 		      &rep, want);
-	json_t *out = NULL;
-	if (want == HD_OK) {
-		Hd__ReportReply *r =
-			unit_rep_decode(&rep, &hd__report_reply__descriptor);
-		out = json_loads(r->json, 0, NULL);
-		assert_non_null(out);
-		hd__report_reply__free_unpacked(r, NULL);
-	}
+	Hd__ReportReply *r = NULL;
+	if (want == HD_OK)
+		r = unit_rep_decode(&rep, &hd__report_reply__descriptor);
 	unit_rep_release(&rep);
-	return out;
+	return r;
 }
 
 static void test_volume_report_counts_by_hour_and_channel(void **state)
@@ -162,33 +158,24 @@ static void test_volume_report_counts_by_hour_and_channel(void **state)
 	q.start_ms = T0 - 2 * HOUR;
 	q.end_ms = T0 + 3 * HOUR;
 	q.interval = "hour";
-	json_t *out = report(f, &q, HD_OK);
-	char *text = json_dumps(out, JSON_COMPACT);
-	json_t *rows = json_object_get(json_object_get(out, "report"), "rows");
-	if (!rows)
-		rows = json_object_get(out, "rows");
-	if (!json_is_array(rows))
-		fail_msg("no rows in %s", text);
-	json_int_t web = 0, email = 0;
-	size_t i;
-	json_t *row;
-	json_array_foreach(rows, i, row)
-	{
-		json_t *ch = json_is_array(row)
-				     ? json_array_get(row, 1)
-				     : json_object_get(row, "channel");
-		json_t *n = json_is_array(row)
-				    ? json_array_get(row, 2)
-				    : json_object_get(row, "tickets");
-		if (!strcmp(json_string_value(ch), "web"))
-			web += json_integer_value(n);
-		else if (!strcmp(json_string_value(ch), "email"))
-			email += json_integer_value(n);
+	Hd__ReportReply *out = report(f, &q, HD_OK);
+	assert_string_equal(out->name, "volume");
+	assert_string_equal(out->interval, "hour");
+	assert_int_equal(out->start_ms, T0 - 2 * HOUR);
+	int64_t web = 0, email = 0;
+	for (size_t i = 0; i < out->n_volume; i++) {
+		const Hd__VolumeRow *row = out->volume[i];
+		if (!strcmp(row->channel, "web"))
+			web += row->tickets;
+		else if (!strcmp(row->channel, "email"))
+			email += row->tickets;
+		/* Hour buckets: the row's time is the hour it counts. */
+		assert_int_equal(row->time_ms % HOUR, 0);
 	}
 	if (web != 2 || email != 1)
-		fail_msg("want web 2, email 1 in %s", text);
-	free(text);
-	json_decref(out);
+		fail_msg("want web 2, email 1; got %lld, %lld", (long long)web,
+			 (long long)email);
+	hd__report_reply__free_unpacked(out, NULL);
 }
 
 static void test_report_bad_requests(void **state)
@@ -224,9 +211,10 @@ static void test_report_bad_requests(void **state)
 	unit_rep_release(&rep);
 }
 
-/* metrics.mc.metrics as who for ticket id (0: the list). */
-static json_t *ticket_metrics(fx *f, const hd_principal *who, uint64_t id,
-			      int want)
+/* metrics.mc.metrics as who for ticket id (0: the list); the answer's
+ * typed rows (free with hd__mc_answer__free_unpacked). */
+static Hd__McAnswer *ticket_metrics(fx *f, const hd_principal *who, uint64_t id,
+				    int want)
 {
 	hd_rpc_rep rep;
 	Hd__McQuery q = HD__MC_QUERY__INIT;
@@ -234,16 +222,11 @@ static json_t *ticket_metrics(fx *f, const hd_principal *who, uint64_t id,
 	assert_rep_rc(unit_call(routes, &f->m, "metrics.mc.metrics", &q.base,
 				who, &rep),
 		      &rep, want);
-	json_t *out = NULL;
-	if (want == HD_OK) {
-		Hd__McAnswer *a =
-			unit_rep_decode(&rep, &hd__mc_answer__descriptor);
-		out = json_loads(a->json, 0, NULL);
-		assert_non_null(out);
-		hd__mc_answer__free_unpacked(a, NULL);
-	}
+	Hd__McAnswer *a = NULL;
+	if (want == HD_OK)
+		a = unit_rep_decode(&rep, &hd__mc_answer__descriptor);
 	unit_rep_release(&rep);
-	return out;
+	return a;
 }
 
 static void test_ticket_metrics(void **state)
@@ -251,15 +234,19 @@ static void test_ticket_metrics(void **state)
 	fx *f = *state;
 	assert_hd_ok(created(f, 256, T0, "web"));
 	assert_hd_ok(created(f, 512, T0 + HOUR, "email"));
-	json_t *one = ticket_metrics(f, &f->agent, 512, HD_OK);
-	json_t *m = json_object_get(one, "ticket_metric");
-	assert_int_equal(json_integer_value(json_object_get(m, "ticket_id")),
-			 512);
-	json_decref(one);
-	json_t *all = ticket_metrics(f, &f->agent, 0, HD_OK);
-	assert_int_equal(
-		json_array_size(json_object_get(all, "ticket_metrics")), 2);
-	json_decref(all);
+	Hd__McAnswer *one = ticket_metrics(f, &f->agent, 512, HD_OK);
+	assert_int_equal(one->n_metrics, 1);
+	assert_int_equal(one->metrics[0]->ticket_id, 512);
+	assert_int_equal(one->metrics[0]->created_at, T0 + HOUR);
+	/* No reply and no solve yet: those durations are unset (nulls). */
+	assert_null(one->metrics[0]->reply_time);
+	assert_null(one->metrics[0]->full_resolution_time);
+	assert_non_null(one->metrics[0]->requester_wait_time);
+	hd__mc_answer__free_unpacked(one, NULL);
+	Hd__McAnswer *all = ticket_metrics(f, &f->agent, 0, HD_OK);
+	assert_int_equal(all->n_metrics, 2);
+	assert_int_equal(all->count, 2);
+	hd__mc_answer__free_unpacked(all, NULL);
 	ticket_metrics(f, &f->agent, 768, HD_E_NOTFOUND);
 	hd_principal user = unit_who("end-user", 3);
 	ticket_metrics(f, &user, 256, HD_E_FORBIDDEN);
