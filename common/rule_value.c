@@ -13,8 +13,9 @@ static json_t *number_json(const char *text)
 {
 	uint64_t u;
 	if (text[0] == '-' && hd_parse_u64(text + 1, &u) == HD_OK &&
-	    u <= (uint64_t)INT64_MAX)
-		return json_integer(-(json_int_t)u);
+	    u <= (uint64_t)INT64_MAX + 1)
+		return json_integer(u > (uint64_t)INT64_MAX ? INT64_MIN
+							    : -(json_int_t)u);
 	if (hd_parse_u64(text, &u) == HD_OK && u <= (uint64_t)INT64_MAX)
 		return json_integer((json_int_t)u);
 	return json_real(strtod(text, NULL));
@@ -165,5 +166,19 @@ int hd_rule_value_upgrade(ProtobufCMessage *action, Hd__RuleValue **value,
 		rc = HD_E_CORRUPT;
 	if (!rc && changed)
 		*changed = true;
+	return rc;
+}
+
+int hd_rule_upgrade(ProtobufCMessage *msg, bool *changed)
+{
+	Hd__Rule *r = (Hd__Rule *)msg;
+	int rc = HD_OK;
+	*changed = false;
+	for (size_t i = 0; !rc && i < r->n_actions; i++) {
+		bool one = false;
+		rc = hd_rule_value_upgrade(&r->actions[i]->base,
+					   &r->actions[i]->value, &one);
+		*changed = *changed || one;
+	}
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "rule.pb-c.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +45,7 @@ static json_t *rule_json(const gw_req *r, const Hd__Rule *rule)
 		 plural(rule->kind), (unsigned long long)rule->id);
 	json_t *actions = json_array();
 	for (size_t i = 0; i < rule->n_actions; i++) {
-		json_t *v = json_loads(rule->actions[i]->value_json,
-				       JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(rule->actions[i]->value);
 		json_array_append_new(actions,
 				      json_pack("{s:s, s:o}", "field",
 						rule->actions[i]->field,

@@ -12,6 +12,7 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 #include "hd/pbwire.h"
 #include "hd/req_decode.h"
 #include "hd/store_pb.h"
@@ -174,7 +175,7 @@ static json_t *changes_of(const Hd__Rule *rule, const snap *b, const rt_work *w)
 		const Hd__RuleAction *a = rule->actions[i];
 		if (strncmp(a->field, "notification_", 13) != 0)
 			continue;
-		json_t *v = json_loads(a->value_json, JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(a->value);
 		json_array_append_new(out,
 				      json_pack("{s:s, s:o}", "field", a->field,
 						"to", v ? v : json_null()));

@@ -6,6 +6,8 @@
 
 #include "hd/err.h"
 #include "hd/req_decode.h"
+#include "hd/rule_value.h"
+#include "hd/store_upgrade.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
 #include "hd/tokenize.h"
@@ -19,13 +21,22 @@ rt_dbs rtdb;
 const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
 				   "rt_comments", "rt_locales", NULL};
 
+/* Rules saved with value_json (JSON text) get typed values once. */
+static int upgrade_rules(hd_txn *t, void *arg)
+{
+	(void)arg;
+	return hd_txn_upgrade_pb(t, rtdb.rules, &hd__rule__descriptor,
+				 hd_rule_upgrade, NULL);
+}
+
 int rt_bind(routing *r)
 {
 	const hd_dbi_ref dbs[] = {
 		{"rt_rules", &rtdb.rules}, {"rt_comments", &rtdb.comments},
 		{"rt_times", &rtdb.times}, {"rt_locales", &rtdb.locales},
 		{"rt_fired", &rtdb.fired}, {NULL, NULL}};
-	return hd_store_dbis(r->store, dbs);
+	int rc = hd_store_dbis(r->store, dbs);
+	return rc ? rc : hd_store_write(r->store, upgrade_rules, NULL);
 }
 
 static bool kind_ok(const char *k)

@@ -4,6 +4,7 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 #include "hd/store_pb.h"
 #include "hd/text.h"
 
@@ -197,8 +198,13 @@ static int read_actions(const json_t *list, Hd__Rule *r, hd_rpc_rep *rep)
 			why = "is too large";
 		if (!why && (a[i] = malloc(sizeof *a[i]))) {
 			hd__rule_action__init(a[i]);
-			if (hd_pb_set_string(&a[i]->field, f) ||
-			    hd_pb_set_string(&a[i]->value_json, text)) {
+			int vrc = hd_pb_set_string(&a[i]->field, f);
+			if (!vrc)
+				vrc = hd_rule_value_from_json(v, &a[i]->value);
+			if (vrc == HD_E_INVALID)
+				why = "must be text, a number, true/false, "
+				      "null or a list of those";
+			if (vrc) {
 				hd__rule_action__free_unpacked(a[i], NULL);
 				a[i] = NULL;
 			}

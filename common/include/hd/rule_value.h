@@ -28,6 +28,11 @@ int hd_rule_value_from_json(const json_t *j, Hd__RuleValue **out);
 int hd_rule_value_upgrade(ProtobufCMessage *action, Hd__RuleValue **value,
 			  bool *changed);
 
+/* hd_rule_value_upgrade over every action of an hd.Rule (msg); the
+ * hd_pb_fix_fn for stored rules (hd_txn_upgrade_pb) and for rules decoded
+ * from events written before hd.RuleValue. */
+int hd_rule_upgrade(ProtobufCMessage *msg, bool *changed);
+
 /* Remove unknown field `tag` (length-delimited) from m and return its bytes
  * as a NUL-terminated heap string the caller frees; NULL when m has no
  * such field or memory ran out (*nomem says which; may be NULL). */
