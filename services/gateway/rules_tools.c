@@ -23,8 +23,61 @@
 #define ROUTING(g) ((g)->peers[0])
 #define PICKS      100
 
-/* A rules.definitions or rules.preview call (q: the request message);
- * routing answers the builder's document (RuleJson). */
+static json_t *operators_json(Hd__RuleOperator **o, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:b}", "value",
+						   o[i]->value, "terminal",
+						   o[i]->terminal));
+	return a;
+}
+
+/* conditions: with their operators; actions have none. */
+static json_t *definitions_json(Hd__RuleDefinition **d, size_t n,
+				bool conditions)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *vals = json_array();
+		for (size_t k = 0; k < d[i]->n_values; k++) {
+			json_t *v = json_pack("{s:s}", "value",
+					      d[i]->values[k]->value);
+			if (d[i]->values[k]->title[0])
+				json_object_set_new(
+					v, "title",
+					json_string(d[i]->values[k]->title));
+			json_array_append_new(vals, v);
+		}
+		json_t *one = json_pack("{s:s, s:s, s:s, s:o}", "subject",
+					d[i]->subject, "group", d[i]->group,
+					"type", d[i]->type, "values", vals);
+		if (conditions)
+			json_object_set_new(one, "operators",
+					    operators_json(d[i]->operators,
+							   d[i]->n_operators));
+		json_array_append_new(list, one);
+	}
+	return list;
+}
+
+/* Zendesk's {"definitions": {conditions_all, conditions_any, actions}}
+ * from routing's tables (custom_field_operators: for add_field). */
+static json_t *definitions_body(const Hd__RuleDefinitions *d)
+{
+	return json_pack(
+		"{s:{s:o, s:o, s:o, s:o}}", "definitions", "conditions_all",
+		definitions_json(d->conditions, d->n_conditions, true),
+		"conditions_any",
+		definitions_json(d->conditions, d->n_conditions, true),
+		"actions", definitions_json(d->actions, d->n_actions, false),
+		"custom_field_operators",
+		operators_json(d->custom_field_operators,
+			       d->n_custom_field_operators));
+}
+
+/* rules.preview (q: the request message); routing answers the dry run's
+ * document (RuleJson). */
 static int routing_json(gw *g, gw_req *r, const char *method, const void *q,
 			json_t **body, gw_resp *out)
 {
@@ -168,8 +221,14 @@ static int definitions(gw *g, gw_req *r, gw_resp *out, const char *kind)
 {
 	json_t *body = NULL;
 	Hd__RuleJson q = HD__RULE_JSON__INIT;
+	Hd__RuleDefinitions *d = NULL;
 	q.kind = (char *)kind;
-	int rc = routing_json(g, r, "rules.definitions", &q, &body, out);
+	int rc = gw_call(g, ROUTING(g), r, "rules.definitions", &q,
+			 &hd__rule_definitions__descriptor, (void **)&d, out);
+	if (!rc && !(body = definitions_body(d)))
+		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
+	if (d)
+		hd__rule_definitions__free_unpacked(d, NULL);
 	json_t *defs = json_object_get(body, "definitions");
 	if (!rc)
 		rc = add_custom_fields(g, r, defs, out);

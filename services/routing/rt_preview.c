@@ -1,6 +1,4 @@
-/* The rule builder's two reads (API.md §7): rules.definitions — the
- * condition fields, operators and values, and the actions, a rule of a
- * kind may hold (the same tables rt_cond.c and rt_act.c check with) — and
+/* The rule builder's dry run (API.md §7; rules.definitions is rt_defs.c):
  * rules.preview — "test against ticket #N": the triggers that would fire
  * on routing's copy of the ticket, in firing order, and what each would
  * change. The preview runs the real cycle (rt_trig_cycle: position order,
@@ -40,27 +38,6 @@ static int answer(hd_rpc_rep *rep, const char *kind, json_t *body)
 	a.json = text;
 	int rc = hd_pb_pack(&rep->payload, &a);
 	free(text);
-	return rc;
-}
-
-int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	(void)ctx;
-	Hd__RuleJson *q = NULL;
-	int rc = deny(req, rep);
-	if (rc)
-		return rc;
-	if (hd_req_decode(req, rep, &hd__rule_json__descriptor, (void **)&q))
-		return HD_E_DECODE;
-	bool automation = !strcmp(q->kind, "automation");
-	json_t *conds = rt_cond_definitions(automation);
-	json_t *body = json_pack(
-		"{s:{s:O, s:o, s:o, s:o}}", "definitions", "conditions_all",
-		conds, "conditions_any", conds, "actions", rt_act_definitions(),
-		"custom_field_operators", rt_cond_custom_operators(automation));
-	json_decref(conds);
-	rc = answer(rep, q->kind, body);
-	hd__rule_json__free_unpacked(q, NULL);
 	return rc;
 }
 

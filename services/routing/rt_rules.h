@@ -64,7 +64,7 @@ void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
 		   bool created, const Hd__Comment *cm,
 		   char locale[RT_LOCALE_MAX], json_t **via);
 
-/* rt_preview.c: the rules.definitions and rules.preview RPCs (admins;
+/* rt_defs.c: rules.definitions; rt_preview.c: rules.preview (admins;
  * nothing written). */
 int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int rt_preview(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
