@@ -55,8 +55,8 @@ json_t *gw_macro_json(const gw_req *r, const Hd__Macro *m, unsigned usage);
 typedef struct gw_macro_input {
 	Hd__MacroAction *actions;
 	Hd__MacroAction **ptrs;
-	char **strings;
-	size_t nstrings;
+	Hd__RuleValue **values; /* heap, one per action */
+	size_t nvalues;
 	uint64_t *ids;
 } gw_macro_input;
 int gw_macro_read(json_t *obj, gw_macro_input *in, Hd__Macro *m, gw_resp *out);

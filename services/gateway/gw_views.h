@@ -14,7 +14,8 @@ typedef struct gw_view_input {
 	Hd__ViewCondition **cond_ptrs;
 	char *numbers; /* 24 bytes per condition: numeric values as text */
 	char **columns;
-	char *restriction;
+	Hd__ViewRestriction restriction;
+	uint64_t *restriction_ids;
 } gw_view_input;
 
 /* Overlay the JSON "view" object onto v (create: v from INIT; update: a

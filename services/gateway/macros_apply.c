@@ -15,6 +15,7 @@
 
 #include "hd/err.h"
 #include "hd/placeholder.h"
+#include "hd/rule_value.h"
 #include "user.pb-c.h"
 
 #include <stdlib.h>
@@ -256,8 +257,7 @@ static void apply(gw *g, gw_req *r, const Hd__Macro *m, json_t *ticket)
 	comment_parts c = {NULL, NULL, 1};
 	json_t *held = json_array(); /* the comment templates point into it */
 	for (size_t i = 0; i < m->n_actions; i++) {
-		json_t *v = json_loads(m->actions[i]->value_json,
-				       JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(m->actions[i]->value);
 		if (v)
 			change(ticket, m->actions[i]->field, v, r, &c);
 		json_array_append_new(held, v);

@@ -8,6 +8,7 @@
 #include "gw_tickets.h"
 
 #include "hd/err.h"
+#include "hd/text.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
@@ -129,34 +130,34 @@ static char *first_word(const char *name)
 static int save(gw *g, gw_req *r, const Hd__Ticket *tk, const char *body,
 		gw_resp *out)
 {
-	char title[600], *value = NULL;
+	char title[600];
 	snprintf(title, sizeof title, "Ticket #%llu: %.500s",
 		 (unsigned long long)tk->id, tk->subject);
-	json_t *v = json_string(body);
-	value = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
-	json_decref(v);
+	Hd__RuleValue value = HD__RULE_VALUE__INIT;
+	value.kind = HD__RULE_VALUE__KIND__VALUE_TEXT;
+	value.text = (char *)(body ? body : "");
 	Hd__MacroAction a = HD__MACRO_ACTION__INIT, *ap = &a;
 	Hd__Macro m = HD__MACRO__INIT, *saved = NULL;
 	Hd__MacroRequest q = HD__MACRO_REQUEST__INIT;
 	a.field = "comment_value";
-	a.value_json = value;
+	a.value = &value;
 	m.title = title;
 	m.actions = &ap;
 	m.n_actions = 1;
 	m.review = 1;
 	m.source_ticket_id = tk->id;
 	q.macro = &m;
-	int rc = value ? gw_macro_call(g, r, "macros.save", &q,
-				       &hd__macro__descriptor, (void **)&saved,
-				       out)
-		       : gw_from_err(out, HD_E_INVALID,
-				     "the reply is not valid text");
+	int rc = body && hd_utf8_valid(body, strlen(body))
+			 ? gw_macro_call(g, r, "macros.save", &q,
+					 &hd__macro__descriptor,
+					 (void **)&saved, out)
+			 : gw_from_err(out, HD_E_INVALID,
+				       "the reply is not valid text");
 	if (!rc) {
 		gw_reply_one(out, 201, "macro", gw_macro_json(r, saved, 0));
 		gw_reply_location(r, out, 201, "macros", saved->id);
 	}
 	hd__macro__free_unpacked(saved, NULL);
-	free(value);
 	return rc;
 }
 

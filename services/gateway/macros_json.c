@@ -1,8 +1,10 @@
 /* The Zendesk macro object (API.md §7) and the macro input. Action values
- * travel as JSON text so strings, arrays and booleans keep their type. */
+ * travel as hd.RuleValue so strings, arrays and booleans keep their type;
+ * knowledge checks which values a field allows. */
 #include "gw_kb.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,8 +35,7 @@ json_t *gw_macro_json(const gw_req *r, const Hd__Macro *m, unsigned usage)
 		 (unsigned long long)m->id);
 	json_t *actions = json_array();
 	for (size_t i = 0; i < m->n_actions; i++) {
-		json_t *v = json_loads(m->actions[i]->value_json,
-				       JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(m->actions[i]->value);
 		json_array_append_new(actions,
 				      json_pack("{s:s, s:o}", "field",
 						m->actions[i]->field, "value",
@@ -83,8 +84,8 @@ static int read_actions(json_t *arr, gw_macro_input *in, Hd__Macro *m,
 			   "actions: must be a list of 1 to 64 actions");
 	in->actions = calloc(n, sizeof *in->actions);
 	in->ptrs = calloc(n, sizeof *in->ptrs);
-	in->strings = calloc(n, sizeof *in->strings);
-	if (!in->actions || !in->ptrs || !in->strings)
+	in->values = calloc(n, sizeof *in->values);
+	if (!in->actions || !in->ptrs || !in->values)
 		return gw_from_err(out, HD_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		json_t *a = json_array_get(arr, i);
@@ -93,14 +94,18 @@ static int read_actions(json_t *arr, gw_macro_input *in, Hd__Macro *m,
 		if (!json_is_string(f) || !v)
 			return bad(out, "actions",
 				   "actions: each needs a field and a value");
-		in->strings[in->nstrings] =
-			json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-		if (!in->strings[in->nstrings])
-			return gw_from_err(out, HD_E_NOMEM, "out of memory");
+		int rc = hd_rule_value_from_json(v, &in->values[i]);
+		if (rc == HD_E_INVALID)
+			return bad(out, "actions",
+				   "actions: a value is text, a number, "
+				   "true/false, null or a list of those");
+		if (rc)
+			return gw_from_err(out, rc, "out of memory");
+		in->nvalues = i + 1;
 		Hd__MacroAction init = HD__MACRO_ACTION__INIT;
 		in->actions[i] = init;
 		in->actions[i].field = (char *)json_string_value(f);
-		in->actions[i].value_json = in->strings[in->nstrings++];
+		in->actions[i].value = in->values[i];
 		in->ptrs[i] = &in->actions[i];
 	}
 	m->actions = in->ptrs;
@@ -181,9 +186,9 @@ int gw_macro_read(json_t *obj, gw_macro_input *in, Hd__Macro *m, gw_resp *out)
 
 void gw_macro_input_release(gw_macro_input *in)
 {
-	for (size_t i = 0; i < in->nstrings; i++)
-		free(in->strings[i]);
-	free(in->strings);
+	for (size_t i = 0; i < in->nvalues; i++)
+		hd__rule_value__free_unpacked(in->values[i], NULL);
+	free(in->values);
 	free(in->ptrs);
 	free(in->actions);
 	free(in->ids);

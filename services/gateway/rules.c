@@ -1,11 +1,14 @@
 /* Triggers and automations over HTTP (API.md §7): /triggers and
  * /automations — list, active, search, show, create, update, delete and
- * reorder — answered by routing (g->peers[0]), which parses and checks the
- * rule JSON itself (rules.save) so conditions are validated in one place. */
+ * reorder — answered by routing (g->peers[0]). The body becomes a typed
+ * rules.save (rules_read.c); routing checks the values, so conditions are
+ * validated in one place. */
+#include "gw_rules.h"
 #include "gw_shared.h"
 #include "rule.pb-c.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,8 +47,7 @@ static json_t *rule_json(const gw_req *r, const Hd__Rule *rule)
 		 plural(rule->kind), (unsigned long long)rule->id);
 	json_t *actions = json_array();
 	for (size_t i = 0; i < rule->n_actions; i++) {
-		json_t *v = json_loads(rule->actions[i]->value_json,
-				       JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(rule->actions[i]->value);
 		json_array_append_new(actions,
 				      json_pack("{s:s, s:o}", "field",
 						rule->actions[i]->field,
@@ -86,18 +88,17 @@ static int write_rule(gw *g, gw_req *r, uint64_t id, unsigned status,
 	const char *kind = kind_of(r);
 	json_t *root = NULL, *obj = NULL;
 	Hd__Rule *saved = NULL;
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	gw_rule_input in;
+	memset(&in, 0, sizeof in);
+	sr.kind = (char *)kind;
+	sr.id = id;
 	int rc = gw_req_object(r, out, kind, &root, &obj);
-	char *text = rc ? NULL : json_dumps(obj, JSON_COMPACT);
-	if (!rc && !text)
-		rc = gw_from_err(out, HD_E_NOMEM, "rule");
-	if (!rc) {
-		Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
-		sr.kind = (char *)kind;
-		sr.id = id;
-		sr.json = text;
+	if (!rc)
+		rc = gw_rule_read(obj, kind, &in, &sr, out);
+	if (!rc)
 		rc = gw_call(g, ROUTING(g), r, "rules.save", &sr,
 			     &hd__rule__descriptor, (void **)&saved, out);
-	}
 	if (!rc && kind[0] == 't')
 		gw_trig_sync(g, r);
 	if (!rc) {
@@ -105,7 +106,7 @@ static int write_rule(gw *g, gw_req *r, uint64_t id, unsigned status,
 		gw_reply_location(r, out, status, plural(kind), saved->id);
 	}
 	hd__rule__free_unpacked(saved, NULL);
-	free(text);
+	gw_rule_input_release(&in);
 	json_decref(root);
 	return rc;
 }

@@ -8,6 +8,7 @@
  *        answered by routing's dry run (rt_preview.c): which triggers would
  *        fire, in order, and what each would change. Nothing is written. */
 #include "gateway.h"
+#include "gw_rules.h"
 #include "gw_shared.h"
 #include "field.pb-c.h"
 #include "rule.pb-c.h"
@@ -22,13 +23,66 @@
 #define ROUTING(g) ((g)->peers[0])
 #define PICKS      100
 
-static int routing_json(gw *g, gw_req *r, const char *method, const char *kind,
-			const char *json, json_t **body, gw_resp *out)
+static json_t *operators_json(Hd__RuleOperator **o, size_t n)
 {
-	Hd__RuleJson q = HD__RULE_JSON__INIT, *a = NULL;
-	q.kind = (char *)kind;
-	q.json = (char *)json;
-	int rc = gw_call(g, ROUTING(g), r, method, &q,
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:b}", "value",
+						   o[i]->value, "terminal",
+						   o[i]->terminal));
+	return a;
+}
+
+/* conditions: with their operators; actions have none. */
+static json_t *definitions_json(Hd__RuleDefinition **d, size_t n,
+				bool conditions)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *vals = json_array();
+		for (size_t k = 0; k < d[i]->n_values; k++) {
+			json_t *v = json_pack("{s:s}", "value",
+					      d[i]->values[k]->value);
+			if (d[i]->values[k]->title[0])
+				json_object_set_new(
+					v, "title",
+					json_string(d[i]->values[k]->title));
+			json_array_append_new(vals, v);
+		}
+		json_t *one = json_pack("{s:s, s:s, s:s, s:o}", "subject",
+					d[i]->subject, "group", d[i]->group,
+					"type", d[i]->type, "values", vals);
+		if (conditions)
+			json_object_set_new(one, "operators",
+					    operators_json(d[i]->operators,
+							   d[i]->n_operators));
+		json_array_append_new(list, one);
+	}
+	return list;
+}
+
+/* Zendesk's {"definitions": {conditions_all, conditions_any, actions}}
+ * from routing's tables (custom_field_operators: for add_field). */
+static json_t *definitions_body(const Hd__RuleDefinitions *d)
+{
+	return json_pack(
+		"{s:{s:o, s:o, s:o, s:o}}", "definitions", "conditions_all",
+		definitions_json(d->conditions, d->n_conditions, true),
+		"conditions_any",
+		definitions_json(d->conditions, d->n_conditions, true),
+		"actions", definitions_json(d->actions, d->n_actions, false),
+		"custom_field_operators",
+		operators_json(d->custom_field_operators,
+			       d->n_custom_field_operators));
+}
+
+/* rules.preview (q: the request message); routing answers the dry run's
+ * document (RuleJson). */
+static int routing_json(gw *g, gw_req *r, const char *method, const void *q,
+			json_t **body, gw_resp *out)
+{
+	Hd__RuleJson *a = NULL;
+	int rc = gw_call(g, ROUTING(g), r, method, q,
 			 &hd__rule_json__descriptor, (void **)&a, out);
 	if (!rc && !(*body = json_loads(a->json, 0, NULL)))
 		rc = gw_from_err(out, HD_E_INTERNAL, "bad answer from routing");
@@ -166,7 +220,15 @@ static int add_agents(gw *g, gw_req *r, json_t *defs, gw_resp *out)
 static int definitions(gw *g, gw_req *r, gw_resp *out, const char *kind)
 {
 	json_t *body = NULL;
-	int rc = routing_json(g, r, "rules.definitions", kind, "", &body, out);
+	Hd__RuleJson q = HD__RULE_JSON__INIT;
+	Hd__RuleDefinitions *d = NULL;
+	q.kind = (char *)kind;
+	int rc = gw_call(g, ROUTING(g), r, "rules.definitions", &q,
+			 &hd__rule_definitions__descriptor, (void **)&d, out);
+	if (!rc && !(body = definitions_body(d)))
+		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
+	if (d)
+		hd__rule_definitions__free_unpacked(d, NULL);
 	json_t *defs = json_object_get(body, "definitions");
 	if (!rc)
 		rc = add_custom_fields(g, r, defs, out);
@@ -195,22 +257,56 @@ static int automation_defs(gw *g, gw_req *r, gw_resp *out)
 	return definitions(g, r, out, "automation");
 }
 
+/* {ticket_id, update_type, trigger}: JSON types here, values in routing. */
+static int read_preview(json_t *root, Hd__RulePreviewRequest *q,
+			Hd__RuleSaveRequest *sr, gw_rule_input *in,
+			gw_resp *out)
+{
+	json_t *id = json_object_get(root, "ticket_id");
+	json_t *type = json_object_get(root, "update_type");
+	json_t *trig = json_object_get(root, "trigger");
+	json_t *tid = json_object_get(trig, "id");
+	if (!json_is_object(root))
+		return gw_invalid(out, "preview",
+				  "the body must be a JSON object");
+	if (!json_is_integer(id) || json_integer_value(id) < 0)
+		return gw_invalid(out, "ticket_id",
+				  "ticket_id: must be a ticket id");
+	if (type && !json_is_null(type) && !json_is_string(type))
+		return gw_invalid(out, "update_type",
+				  "update_type: must be Create or Change");
+	if (trig && !json_is_null(trig) && !json_is_object(trig))
+		return gw_invalid(out, "trigger", "trigger: must be an object");
+	q->ticket_id = (uint64_t)json_integer_value(id);
+	if (json_is_string(type))
+		q->update_type = (char *)json_string_value(type);
+	if (!json_is_object(trig))
+		return HD_OK;
+	sr->kind = "trigger";
+	if (json_is_integer(tid) && json_integer_value(tid) > 0)
+		sr->id = (uint64_t)json_integer_value(tid);
+	q->trigger = sr;
+	return gw_rule_read(trig, "trigger", in, sr, out);
+}
+
 static int trigger_preview(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL, *body = NULL;
+	Hd__RulePreviewRequest q = HD__RULE_PREVIEW_REQUEST__INIT;
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	gw_rule_input in;
+	memset(&in, 0, sizeof in);
 	int rc = gw_parse_body(r, out, &root);
-	char *text = rc ? NULL : json_dumps(root, JSON_COMPACT);
-	if (!rc && !text)
-		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
 	if (!rc)
-		rc = routing_json(g, r, "rules.preview", "trigger", text, &body,
-				  out);
+		rc = read_preview(root, &q, &sr, &in, out);
+	if (!rc)
+		rc = routing_json(g, r, "rules.preview", &q, &body, out);
 	if (!rc) {
 		out->status = 200;
 		json_decref(out->body);
 		out->body = body;
 	}
-	free(text);
+	gw_rule_input_release(&in);
 	json_decref(root);
 	return rc;
 }

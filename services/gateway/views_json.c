@@ -19,7 +19,7 @@ void gw_view_input_release(gw_view_input *in)
 	free(in->cond_ptrs);
 	free(in->numbers);
 	free(in->columns);
-	free(in->restriction);
+	free(in->restriction_ids);
 	memset(in, 0, sizeof *in);
 }
 
@@ -143,6 +143,37 @@ static int read_output(json_t *view, gw_view_input *in, Hd__View *v,
 	return HD_OK;
 }
 
+/* {"type", "id", "ids"}: only the JSON types here; routing checks the
+ * values (views_match.c). */
+static int read_restriction(json_t *res, gw_view_input *in, gw_resp *out)
+{
+	static const char *const keys[] = {"type", "id", NULL};
+	json_t *ids = json_object_get(res, "ids"), *x;
+	size_t i;
+	hd__view_restriction__init(&in->restriction);
+	int rc = gw_pb_overlay(res, &in->restriction, keys, out);
+	if (rc || !ids || json_is_null(ids))
+		return rc;
+	if (!json_is_array(ids) || json_array_size(ids) > MAX_CONDITIONS)
+		return gw_invalid(out, "restriction",
+				  "restriction.ids: must be an array of ids");
+	in->restriction_ids =
+		calloc(json_array_size(ids) + 1, sizeof(uint64_t));
+	if (!in->restriction_ids)
+		return gw_from_err(out, HD_E_NOMEM, "out of memory");
+	json_array_foreach(ids, i, x)
+	{
+		if (!json_is_integer(x) || json_integer_value(x) < 0)
+			return gw_invalid(out, "restriction",
+					  "restriction.ids: must be an array "
+					  "of ids");
+		in->restriction_ids[i] = (uint64_t)json_integer_value(x);
+	}
+	in->restriction.ids = in->restriction_ids;
+	in->restriction.n_ids = json_array_size(ids);
+	return HD_OK;
+}
+
 int gw_view_read(json_t *view, gw_view_input *in, Hd__View *v, gw_resp *out)
 {
 	static const char *const keys[] = {"title", "description", "active",
@@ -158,10 +189,8 @@ int gw_view_read(json_t *view, gw_view_input *in, Hd__View *v, gw_resp *out)
 			return gw_invalid(out, "restriction",
 					  "restriction: must be an object or "
 					  "null");
-		in->restriction = json_is_null(res)
-					  ? NULL
-					  : json_dumps(res, JSON_COMPACT);
-		v->restriction_json = in->restriction ? in->restriction : "";
+		rc = json_is_null(res) ? HD_OK : read_restriction(res, in, out);
+		v->restriction = json_is_null(res) ? NULL : &in->restriction;
 	}
 	return rc;
 }
@@ -197,6 +226,22 @@ static json_t *conds_json(Hd__ViewCondition **c, size_t n)
 	return arr;
 }
 
+static json_t *restriction_json(const Hd__ViewRestriction *res)
+{
+	if (!res)
+		return NULL;
+	json_t *o = json_pack("{s:s, s:I}", "type", res->type, "id",
+			      (json_int_t)res->id);
+	if (o && res->n_ids) {
+		json_t *ids = json_array();
+		for (size_t i = 0; i < res->n_ids; i++)
+			json_array_append_new(
+				ids, json_integer((json_int_t)res->ids[i]));
+		json_object_set_new(o, "ids", ids);
+	}
+	return o;
+}
+
 json_t *gw_view_json(const gw_req *r, const Hd__View *v)
 {
 	char url[400];
@@ -204,9 +249,7 @@ json_t *gw_view_json(const gw_req *r, const Hd__View *v)
 		 (unsigned long long)v->id);
 	const char *sort_by = v->sort_by[0] ? v->sort_by : "created_at";
 	const char *order = v->sort_order[0] ? v->sort_order : "asc";
-	json_t *res = v->restriction_json[0]
-			      ? json_loads(v->restriction_json, 0, NULL)
-			      : NULL;
+	json_t *res = restriction_json(v->restriction);
 	json_t *exec = json_pack(
 		"{s:o, s:s, s:s, s:o, s:o, s:o, s:[]}", "group_by",
 		gw_str_or_null(v->group_by), "sort_by", sort_by, "sort_order",

@@ -5,6 +5,8 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/clock.h"
+#include "hd/rule_value.h"
+#include "hd/store_upgrade.h"
 #include "../rules/rules.h"
 
 #include <stdio.h>
@@ -14,16 +16,28 @@
 const char *const intake_trig_dbs[] = {"tk_triggers", NULL};
 static MDB_dbi trig_dbi;
 
-int intake_trig_bind(intake *in)
+/* Copies kept with value_json (JSON text) get typed values once. */
+static int upgrade_copy(hd_txn *t, void *arg)
 {
-	return hd_store_dbi(in->store, "tk_triggers", &trig_dbi);
+	(void)arg;
+	return hd_txn_upgrade_pb(t, trig_dbi, &hd__rule__descriptor,
+				 hd_rule_upgrade, NULL);
 }
 
-static int put_rule(hd_txn *t, const Hd__Rule *r)
+int intake_trig_bind(intake *in)
 {
+	int rc = hd_store_dbi(in->store, "tk_triggers", &trig_dbi);
+	return rc ? rc : hd_store_write(in->store, upgrade_copy, NULL);
+}
+
+/* r may come from an event routing wrote before hd.RuleValue. */
+static int put_rule(hd_txn *t, Hd__Rule *r)
+{
+	bool changed;
 	if (strcmp(r->kind, "trigger") != 0)
 		return HD_OK;
-	return hd_txn_put_pb_id(t, trig_dbi, r->id, r);
+	int rc = hd_rule_upgrade(&r->base, &changed);
+	return rc ? rc : hd_txn_put_pb_id(t, trig_dbi, r->id, r);
 }
 
 static int clear(hd_txn *t)

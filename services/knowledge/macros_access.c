@@ -8,7 +8,6 @@
 #include "hd/err.h"
 #include "hd/text.h"
 
-#include <jansson.h>
 #include <string.h>
 
 #define MAX_TITLE   1024
@@ -72,25 +71,39 @@ static bool custom_field(const char *f)
 	return *p && strspn(p, "0123456789") == strlen(p) && strlen(p) < 20;
 }
 
-/* The value when it is a JSON string, else NULL. */
-static const char *scalar(const json_t *v)
+/* The value when it is text, else NULL. */
+static const char *scalar(const Hd__RuleValue *v)
 {
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return v->kind == HD__RULE_VALUE__KIND__VALUE_TEXT ? v->text : NULL;
+}
+
+/* Every text in v is UTF-8, at most MAX_VALUE bytes together. */
+static bool texts_ok(const Hd__RuleValue *v)
+{
+	size_t total = 0;
+	for (size_t i = 0; i <= v->n_items; i++) {
+		const char *t = i ? v->items[i - 1]->text : v->text;
+		size_t n = strlen(t);
+		total += n;
+		if (total > MAX_VALUE || !hd_utf8_valid(t, n))
+			return false;
+	}
+	return true;
 }
 
 static int check_action(const Hd__MacroAction *a, hd_rpc_rep *rep)
 {
+	static const Hd__RuleValue null_value = HD__RULE_VALUE__INIT;
 	const char *f = a->field;
 	if (!one_of(f, text_fields) && !one_of(f, tag_fields) &&
 	    strcmp(f, "comment_value") != 0 && !custom_field(f))
 		return hd_rpc_fail(rep, HD_E_INVALID, "actions",
 				   "actions: unknown field \"%.64s\"", f);
-	size_t n = strlen(a->value_json);
-	json_t *v = n <= MAX_VALUE && hd_utf8_valid(a->value_json, n)
-			    ? json_loads(a->value_json, JSON_DECODE_ANY, NULL)
-			    : NULL;
+	const Hd__RuleValue *v = a->value ? a->value : &null_value;
 	const char *s = scalar(v);
-	bool ok = v != NULL;
+	bool text = v->kind == HD__RULE_VALUE__KIND__VALUE_TEXT;
+	bool list = v->kind == HD__RULE_VALUE__KIND__VALUE_LIST;
+	bool ok = texts_ok(v);
 	if (ok && !strcmp(f, "status"))
 		ok = s && one_of(s, statuses);
 	else if (ok && !strcmp(f, "priority"))
@@ -98,13 +111,12 @@ static int check_action(const Hd__MacroAction *a, hd_rpc_rep *rep)
 	else if (ok && !strcmp(f, "type"))
 		ok = s && one_of(s, types);
 	else if (ok && !strcmp(f, "comment_value"))
-		ok = json_is_string(v) || json_is_array(v);
+		ok = text || list;
 	else if (ok && !strcmp(f, "comment_mode_is_public"))
-		ok = json_is_boolean(v) ||
+		ok = v->kind == HD__RULE_VALUE__KIND__VALUE_BOOL ||
 		     (s && (!strcmp(s, "true") || !strcmp(s, "false")));
 	else if (ok && one_of(f, tag_fields))
-		ok = json_is_string(v) || json_is_array(v);
-	json_decref(v);
+		ok = text || list;
 	return ok ? HD_OK
 		  : hd_rpc_fail(rep, HD_E_INVALID, "actions",
 				"actions: invalid value for \"%s\"", f);

@@ -7,7 +7,9 @@
 #include "macros.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 #include "hd/store_pb.h"
+#include "hd/store_upgrade.h"
 
 #define HOUR_MS    3600000LL
 #define KEEP_HOURS 720 /* 30 days: the longest usage window */
@@ -16,6 +18,28 @@ const char *const kb_macros_dbs[] = {"macros", "macro_usage", "macro_meta",
 				     NULL};
 
 static kb_macros the_macros;
+
+/* Actions saved with value_json (JSON text, before hd.RuleValue) get
+ * their typed value once, at store open. */
+static int fix_macro(ProtobufCMessage *msg, bool *changed)
+{
+	Hd__Macro *m = (Hd__Macro *)msg;
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < m->n_actions; i++) {
+		bool one = false;
+		rc = hd_rule_value_upgrade(&m->actions[i]->base,
+					   &m->actions[i]->value, &one);
+		*changed = *changed || one;
+	}
+	return rc;
+}
+
+static int upgrade_macros(hd_txn *t, void *arg)
+{
+	kb_macros *m = arg;
+	return hd_txn_upgrade_pb(t, m->macros, &hd__macro__descriptor,
+				 fix_macro, NULL);
+}
 
 int kb_macros_setup(kb *k, hd_svc *svc)
 {
@@ -26,6 +50,8 @@ int kb_macros_setup(kb *k, hd_svc *svc)
 				  {"macro_meta", &m->meta},
 				  {NULL, NULL}};
 	int rc = hd_store_dbis(m->store, dbs);
+	if (!rc)
+		rc = hd_store_write(m->store, upgrade_macros, m);
 	if (!rc)
 		k->macros = m;
 	return rc;

@@ -32,6 +32,10 @@ extern const hd_rpc_route routing_view_routes[];
 /* views.c: may who see v? Admins see every view; a restriction of type
  * User keeps a view to that user. */
 bool routing_view_visible(const Hd__View *v, const hd_principal *who);
+/* views.c: a view stored with restriction_json (JSON text, before
+ * ViewRestriction) gets the typed restriction; hd_pb_fix_fn for
+ * hd_txn_upgrade_pb at store open. */
+int routing_view_upgrade(ProtobufCMessage *msg, bool *changed);
 
 /* views_exec.c: views.tickets — the view's tickets for the caller, sorted
  * and sliced (limit 0: only the count). */

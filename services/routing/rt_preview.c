@@ -1,6 +1,4 @@
-/* The rule builder's two reads (API.md §7): rules.definitions — the
- * condition fields, operators and values, and the actions, a rule of a
- * kind may hold (the same tables rt_cond.c and rt_act.c check with) — and
+/* The rule builder's dry run (API.md §7; rules.definitions is rt_defs.c):
  * rules.preview — "test against ticket #N": the triggers that would fire
  * on routing's copy of the ticket, in firing order, and what each would
  * change. The preview runs the real cycle (rt_trig_cycle: position order,
@@ -12,6 +10,7 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 #include "hd/pbwire.h"
 #include "hd/req_decode.h"
 #include "hd/store_pb.h"
@@ -39,27 +38,6 @@ static int answer(hd_rpc_rep *rep, const char *kind, json_t *body)
 	a.json = text;
 	int rc = hd_pb_pack(&rep->payload, &a);
 	free(text);
-	return rc;
-}
-
-int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	(void)ctx;
-	Hd__RuleJson *q = NULL;
-	int rc = deny(req, rep);
-	if (rc)
-		return rc;
-	if (hd_req_decode(req, rep, &hd__rule_json__descriptor, (void **)&q))
-		return HD_E_DECODE;
-	bool automation = !strcmp(q->kind, "automation");
-	json_t *conds = rt_cond_definitions(automation);
-	json_t *body = json_pack(
-		"{s:{s:O, s:o, s:o, s:o}}", "definitions", "conditions_all",
-		conds, "conditions_any", conds, "actions", rt_act_definitions(),
-		"custom_field_operators", rt_cond_custom_operators(automation));
-	json_decref(conds);
-	rc = answer(rep, q->kind, body);
-	hd__rule_json__free_unpacked(q, NULL);
 	return rc;
 }
 
@@ -174,7 +152,7 @@ static json_t *changes_of(const Hd__Rule *rule, const snap *b, const rt_work *w)
 		const Hd__RuleAction *a = rule->actions[i];
 		if (strncmp(a->field, "notification_", 13) != 0)
 			continue;
-		json_t *v = json_loads(a->value_json, JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(a->value);
 		json_array_append_new(out,
 				      json_pack("{s:s, s:o}", "field", a->field,
 						"to", v ? v : json_null()));
@@ -203,32 +181,15 @@ static int on_fire(void *arg, size_t i, bool after, rt_work *w)
 							    : HD_E_NOMEM;
 }
 
-typedef struct preview_req {
-	uint64_t ticket_id;
-	bool created;
-	json_t *trigger; /* borrowed from the request's JSON, or NULL */
-} preview_req;
-
-static int read_request(json_t *obj, preview_req *q, hd_rpc_rep *rep)
+static int check_request(const Hd__RulePreviewRequest *q, hd_rpc_rep *rep)
 {
-	json_t *id = json_object_get(obj, "ticket_id");
-	json_t *type = json_object_get(obj, "update_type");
-	const char *ts = json_string_value(type);
-	if (!json_is_integer(id) || json_integer_value(id) <= 0)
+	const char *ts = q->update_type;
+	if (!q->ticket_id)
 		return hd_rpc_fail(rep, HD_E_INVALID, "ticket_id",
 				   "ticket_id: must be a ticket id");
-	if (type && (!ts || (strcmp(ts, "Create") && strcmp(ts, "Change"))))
+	if (ts[0] && strcmp(ts, "Create") && strcmp(ts, "Change"))
 		return hd_rpc_fail(rep, HD_E_INVALID, "update_type",
 				   "update_type: must be Create or Change");
-	q->ticket_id = (uint64_t)json_integer_value(id);
-	q->created = ts && !strcmp(ts, "Create");
-	q->trigger = json_object_get(obj, "trigger");
-	if (q->trigger && !json_is_null(q->trigger) &&
-	    !json_is_object(q->trigger))
-		return hd_rpc_fail(rep, HD_E_INVALID, "trigger",
-				   "trigger: must be an object");
-	if (json_is_null(q->trigger))
-		q->trigger = NULL;
 	return HD_OK;
 }
 
@@ -243,13 +204,13 @@ static int by_position(const void *a, const void *b)
 }
 
 /* The unsaved trigger, overlaid on its saved self when it names one. */
-static int unsaved_rule(hd_txn *t, json_t *obj, Hd__Rule **out, hd_rpc_rep *rep)
+static int unsaved_rule(hd_txn *t, const Hd__RuleSaveRequest *sr,
+			Hd__Rule **out, hd_rpc_rep *rep)
 {
-	json_t *id = json_object_get(obj, "id");
 	Hd__Rule *r = NULL;
-	if (json_is_integer(id) && json_integer_value(id) > 0 &&
-	    hd_txn_get_pb_id(t, rtdb.rules, (uint64_t)json_integer_value(id),
-			     &hd__rule__descriptor, (void **)&r) == HD_OK &&
+	if (sr->id &&
+	    hd_txn_get_pb_id(t, rtdb.rules, sr->id, &hd__rule__descriptor,
+			     (void **)&r) == HD_OK &&
 	    strcmp(r->kind, "trigger") != 0) {
 		hd__rule__free_unpacked(r, NULL);
 		r = NULL;
@@ -265,7 +226,7 @@ static int unsaved_rule(hd_txn *t, json_t *obj, Hd__Rule **out, hd_rpc_rep *rep)
 			return HD_E_NOMEM;
 		}
 	}
-	int rc = rt_rule_from_json(obj, r, creating, rep);
+	int rc = rt_rule_apply(sr, r, rep);
 	if (rc) {
 		hd__rule__free_unpacked(r, NULL);
 		return rc;
@@ -276,7 +237,8 @@ static int unsaved_rule(hd_txn *t, json_t *obj, Hd__Rule **out, hd_rpc_rep *rep)
 }
 
 /* The active triggers, with the unsaved one in its place. */
-static int rules_for(hd_txn *t, json_t *trigger, preview *p, hd_rpc_rep *rep)
+static int rules_for(hd_txn *t, const Hd__RuleSaveRequest *trigger, preview *p,
+		     hd_rpc_rep *rep)
 {
 	int rc = rt_rules_active(t, "trigger", &p->c.rules, &p->c.n);
 	Hd__Rule *extra = NULL;
@@ -350,31 +312,31 @@ static int run(hd_txn *t, const Hd__Ticket *stored, preview *p, json_t **body)
 	return rc;
 }
 
-static int do_preview(routing *r, json_t *obj, json_t **body, hd_rpc_rep *rep)
+static int do_preview(routing *r, const Hd__RulePreviewRequest *q,
+		      json_t **body, hd_rpc_rep *rep)
 {
-	preview_req q = {0};
 	preview p = {.fired = json_array()};
 	Hd__Ticket *tk = NULL;
 	hd_txn t;
 	bool open = false;
-	int rc = read_request(obj, &q, rep);
+	int rc = check_request(q, rep);
 	if (!rc && !(rc = hd_store_read(r->store, &t)))
 		open = true;
 	if (!rc &&
-	    hd_txn_get_pb_id(&t, r->tickets, q.ticket_id,
+	    hd_txn_get_pb_id(&t, r->tickets, q->ticket_id,
 			     &hd__ticket__descriptor, (void **)&tk) != HD_OK)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "ticket_id",
 				 "ticket_id: no ticket #%llu",
-				 (unsigned long long)q.ticket_id);
+				 (unsigned long long)q->ticket_id);
 	if (!rc)
-		rc = rules_for(&t, q.trigger, &p, rep);
+		rc = rules_for(&t, q->trigger, &p, rep);
 	p.c.fired = calloc(p.c.n + 1, sizeof *p.c.fired);
 	p.c.order = calloc(p.c.n + 1, sizeof *p.c.order);
 	if (!rc && (!p.c.fired || !p.c.order || !p.fired))
 		rc = HD_E_NOMEM;
 	p.c.on_fire = on_fire;
 	p.c.arg = &p;
-	p.created = q.created;
+	p.created = !strcmp(q->update_type, "Create");
 	if (!rc)
 		rc = run(&t, tk, &p, body);
 	if (open)
@@ -392,21 +354,17 @@ static int do_preview(routing *r, json_t *obj, json_t **body, hd_rpc_rep *rep)
 
 int rt_preview(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	Hd__RuleJson *q = NULL;
-	json_t *obj = NULL, *body = NULL;
+	Hd__RulePreviewRequest *q = NULL;
+	json_t *body = NULL;
 	int rc = deny(req, rep);
 	if (rc)
 		return rc;
-	if (hd_req_decode(req, rep, &hd__rule_json__descriptor, (void **)&q))
+	if (hd_req_decode(req, rep, &hd__rule_preview_request__descriptor,
+			  (void **)&q))
 		return HD_E_DECODE;
-	obj = json_loads(q->json, 0, NULL);
-	rc = json_is_object(obj)
-		     ? do_preview(ctx, obj, &body, rep)
-		     : hd_rpc_fail(rep, HD_E_INVALID, "preview",
-				   "the body must be a JSON object");
+	rc = do_preview(ctx, q, &body, rep);
 	if (!rc)
 		rc = answer(rep, "trigger", body);
-	json_decref(obj);
-	hd__rule_json__free_unpacked(q, NULL);
+	hd__rule_preview_request__free_unpacked(q, NULL);
 	return rc;
 }

@@ -6,6 +6,8 @@
 
 #include "hd/err.h"
 #include "hd/req_decode.h"
+#include "hd/rule_value.h"
+#include "hd/store_upgrade.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
 #include "hd/tokenize.h"
@@ -19,13 +21,22 @@ rt_dbs rtdb;
 const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
 				   "rt_comments", "rt_locales", NULL};
 
+/* Rules saved with value_json (JSON text) get typed values once. */
+static int upgrade_rules(hd_txn *t, void *arg)
+{
+	(void)arg;
+	return hd_txn_upgrade_pb(t, rtdb.rules, &hd__rule__descriptor,
+				 hd_rule_upgrade, NULL);
+}
+
 int rt_bind(routing *r)
 {
 	const hd_dbi_ref dbs[] = {
 		{"rt_rules", &rtdb.rules}, {"rt_comments", &rtdb.comments},
 		{"rt_times", &rtdb.times}, {"rt_locales", &rtdb.locales},
 		{"rt_fired", &rtdb.fired}, {NULL, NULL}};
-	return hd_store_dbis(r->store, dbs);
+	int rc = hd_store_dbis(r->store, dbs);
+	return rc ? rc : hd_store_write(r->store, upgrade_rules, NULL);
 }
 
 static bool kind_ok(const char *k)
@@ -152,7 +163,6 @@ static int next_position(hd_txn *t, const char *kind, uint32_t *pos)
 typedef struct save_job {
 	routing *r;
 	const Hd__RuleSaveRequest *sr;
-	json_t *obj;
 	hd_rpc_rep *rep;
 	Hd__Rule *rule; /* the saved rule */
 	int del;
@@ -182,7 +192,7 @@ static int save_write(hd_txn *t, void *arg)
 		return rc ? rc : trig_emit(t, "trigger.deleted", j->rule);
 	}
 	if (!rc)
-		rc = rt_rule_from_json(j->obj, j->rule, creating, j->rep);
+		rc = rt_rule_apply(sr, j->rule, j->rep);
 	if (!rc && creating)
 		rc = routing_next_id(t, j->r, "next_rule", &j->rule->id);
 	if (rc)
@@ -211,16 +221,11 @@ static int rules_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 				   "payload is not an hd.RuleSaveRequest");
 	}
 	save_job j = {.r = r, .sr = sr, .rep = rep};
-	j.obj = json_loads(sr->json, 0, NULL);
-	rc = json_is_object(j.obj)
-		     ? hd_store_write(r->store, save_write, &j)
-		     : hd_rpc_fail(rep, HD_E_INVALID, sr->kind,
-				   "%s: must be an object", sr->kind);
+	rc = hd_store_write(r->store, save_write, &j);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, j.rule);
 	if (j.rule)
 		hd__rule__free_unpacked(j.rule, NULL);
-	json_decref(j.obj);
 	hd__rule_save_request__free_unpacked(sr, NULL);
 	return rc;
 }
@@ -369,13 +374,42 @@ const hd_rpc_route rt_rule_routes[] = {
 	{"rules.preview", rt_preview},    {NULL, NULL},
 };
 
-/* Zendesk's out-of-the-box automation. */
-static const char default_close[] =
-	"{\"title\":\"Close ticket 4 days after status is set to solved\","
-	"\"conditions\":{\"all\":[{\"field\":\"status\",\"operator\":\"is\","
-	"\"value\":\"solved\"},{\"field\":\"SOLVED\",\"operator\":"
-	"\"greater_than\",\"value\":\"96\"}],\"any\":[]},"
-	"\"actions\":[{\"field\":\"status\",\"value\":\"closed\"}]}";
+/* Zendesk's out-of-the-box automation: close solved tickets after 4
+ * days. Saved through rt_rule_apply like any other. */
+static int save_default_close(hd_txn *t, save_job *j)
+{
+	static char *const fields[] = {"title", "all", "any", "actions"};
+	Hd__RuleCondition solved = HD__RULE_CONDITION__INIT;
+	Hd__RuleCondition after = HD__RULE_CONDITION__INIT;
+	Hd__RuleCondition *all[] = {&solved, &after};
+	Hd__RuleValue closed = HD__RULE_VALUE__INIT;
+	Hd__RuleAction close = HD__RULE_ACTION__INIT, *actions[] = {&close};
+	Hd__Rule in = HD__RULE__INIT;
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	solved.field = "status";
+	solved.operator_ = "is";
+	solved.value = "solved";
+	after.field = "SOLVED";
+	after.operator_ = "greater_than";
+	after.value = "96";
+	closed.kind = HD__RULE_VALUE__KIND__VALUE_TEXT;
+	closed.text = "closed";
+	close.field = "status";
+	close.value = &closed;
+	in.title = "Close ticket 4 days after status is set to solved";
+	in.all = all;
+	in.n_all = 2;
+	in.actions = actions;
+	in.n_actions = 1;
+	sr.kind = "automation";
+	sr.rule = &in;
+	sr.fields = (char **)fields;
+	sr.n_fields = sizeof fields / sizeof fields[0];
+	j->sr = &sr;
+	int rc = save_write(t, j);
+	j->sr = NULL;
+	return rc;
+}
 
 static int defaults_write(hd_txn *t, void *arg)
 {
@@ -385,18 +419,14 @@ static int defaults_write(hd_txn *t, void *arg)
 	if (rc || n != 1)
 		return rc; /* created on the first start only */
 	hd_rpc_rep rep = {0};
-	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
-	sr.kind = "automation";
-	save_job j = {.r = r, .sr = &sr, .rep = &rep};
-	j.obj = json_loads(default_close, 0, NULL);
-	rc = j.obj ? save_write(t, &j) : HD_E_NOMEM;
+	save_job j = {.r = r, .rep = &rep};
+	rc = save_default_close(t, &j);
 	if (!rc) {
 		j.rule->default_ = true;
 		rc = rule_put(t, j.rule);
 	}
 	if (j.rule)
 		hd__rule__free_unpacked(j.rule, NULL);
-	json_decref(j.obj);
 	hd_buf_release(&rep.payload);
 	return rc ? rc : t->rc;
 }

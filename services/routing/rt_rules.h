@@ -39,12 +39,15 @@ extern const hd_rpc_route rt_rule_routes[];
  * with hd__rule__free_unpacked and the array with free. */
 int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n);
 
-/* rt_rules_json.c: overlay the Zendesk JSON object onto r (a new rule from
- * INIT with kind set, or a stored one). HD_E_INVALID with rep naming the
- * field (conditions / actions with the index). Strings are malloc'd, so r
- * is freed with hd__rule__free_unpacked (r itself included when heap). */
-int rt_rule_from_json(json_t *obj, Hd__Rule *r, bool creating, hd_rpc_rep *rep);
-/* Replace *field with a malloc'd copy of v (NULL → ""). */
+/* rt_rules_check.c: check the values sr sets (sr->fields, from
+ * sr->rule) and copy them onto r (a new rule from INIT with kind set, or a
+ * stored one), then check the whole rule. HD_E_INVALID with rep naming the
+ * field (conditions / actions with the index), HD_E_NOMEM. r's strings
+ * and lists are malloc'd: free r with hd__rule__free_unpacked (r itself
+ * included when heap). */
+int rt_rule_apply(const Hd__RuleSaveRequest *sr, Hd__Rule *r, hd_rpc_rep *rep);
+/* Whether name is one of RuleSaveRequest.fields' names. */
+bool rt_rule_field_known(const char *name);
 
 /* rt_locale.c: users' locales (event hook) and the lookup. */
 #define RT_LOCALE_MAX 24
@@ -61,7 +64,7 @@ void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
 		   bool created, const Hd__Comment *cm,
 		   char locale[RT_LOCALE_MAX], json_t **via);
 
-/* rt_preview.c: the rules.definitions and rules.preview RPCs (admins;
+/* rt_defs.c: rules.definitions; rt_preview.c: rules.preview (admins;
  * nothing written). */
 int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int rt_preview(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);

@@ -9,8 +9,17 @@
 #include "views_index.h"
 
 #include "hd/err.h"
+#include "hd/store_upgrade.h"
 
 #include <string.h>
+
+/* Views saved with restriction_json get their typed restriction once. */
+static int upgrade_views(hd_txn *t, void *arg)
+{
+	routing *r = arg;
+	return hd_txn_upgrade_pb(t, r->views, &hd__view__descriptor,
+				 routing_view_upgrade, NULL);
+}
 
 int routing_store_bind(routing *r)
 {
@@ -19,6 +28,8 @@ int routing_store_bind(routing *r)
 		{"views", &r->views},     {"commands", &r->commands},
 		{"meta", &r->meta},       {NULL, NULL}};
 	int rc = hd_store_dbis(r->store, dbs);
+	if (!rc)
+		rc = hd_store_write(r->store, upgrade_views, r);
 	return rc ? rc : routing_vidx_bind(r);
 }
 

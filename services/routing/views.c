@@ -9,6 +9,7 @@
 #include "hd/err.h"
 #include "hd/req_decode.h"
 #include "hd/pbwire.h"
+#include "hd/rule_value.h"
 #include "hd/store_pb.h"
 
 #include <jansson.h>
@@ -31,22 +32,54 @@ static int deny(const hd_rpc_req *req, hd_rpc_rep *rep)
 			   "views are for agents and admins");
 }
 
+static bool personal_of(const Hd__View *v, uint64_t user_id)
+{
+	const Hd__ViewRestriction *res = v->restriction;
+	return res && !strcmp(res->type, "User") && res->id == user_id;
+}
+
 bool routing_view_visible(const Hd__View *v, const hd_principal *who)
 {
 	if (!strcmp(who->role, "admin") || !strcmp(who->role, "system") ||
-	    !v->restriction_json[0])
+	    !v->restriction)
 		return true;
 	/* A personal view (restriction type User) is its owner's; group
 	 * restrictions are not enforced until routing knows the groups. */
-	json_t *res = json_loads(v->restriction_json, 0, NULL);
+	return strcmp(v->restriction->type, "User") != 0 ||
+	       personal_of(v, who->user_id);
+}
+
+int routing_view_upgrade(ProtobufCMessage *msg, bool *changed)
+{
+	Hd__View *v = (Hd__View *)msg;
+	bool nomem = false;
+	char *text = hd_pb_take_unknown_text(msg, 12, &nomem);
+	*changed = text != NULL;
+	if (!text)
+		return nomem ? HD_E_NOMEM : HD_OK;
+	/* restriction_json from before ViewRestriction: {"type","id","ids"} */
+	json_t *res = json_loads(text, JSON_DECODE_ANY, NULL), *x;
+	free(text);
 	json_t *type = json_object_get(res, "type");
-	json_t *id = json_object_get(res, "id");
-	bool ok = !json_is_string(type) ||
-		  strcmp(json_string_value(type), "User") != 0 ||
-		  (json_is_integer(id) &&
-		   (uint64_t)json_integer_value(id) == who->user_id);
+	json_t *ids = json_object_get(res, "ids");
+	size_t i;
+	int rc = HD_OK;
+	if (json_is_object(res) && json_is_string(type)) {
+		Hd__ViewRestriction *r = v->restriction =
+			hd_pb_new(&hd__view_restriction__descriptor);
+		rc = r ? hd_pb_set_string(&r->type, json_string_value(type))
+		       : HD_E_NOMEM;
+		if (!rc && json_is_integer(json_object_get(res, "id")))
+			r->id = (uint64_t)json_integer_value(
+				json_object_get(res, "id"));
+		if (!rc && json_array_size(ids) &&
+		    !(r->ids = calloc(json_array_size(ids), sizeof *r->ids)))
+			rc = HD_E_NOMEM;
+		json_array_foreach(ids, i, x) if (!rc && json_is_integer(x))
+			r->ids[r->n_ids++] = (uint64_t)json_integer_value(x);
+	}
 	json_decref(res);
-	return ok;
+	return rc;
 }
 
 static bool manager(const hd_principal *who)
@@ -57,17 +90,7 @@ static bool manager(const hd_principal *who)
 /* Whether v is who's own personal view. */
 static bool own_personal(const Hd__View *v, const hd_principal *who)
 {
-	if (!v->restriction_json[0])
-		return false;
-	json_t *res = json_loads(v->restriction_json, 0, NULL);
-	json_t *type = json_object_get(res, "type");
-	json_t *id = json_object_get(res, "id");
-	bool ok = json_is_string(type) &&
-		  strcmp(json_string_value(type), "User") == 0 &&
-		  json_is_integer(id) &&
-		  (uint64_t)json_integer_value(id) == who->user_id;
-	json_decref(res);
-	return ok;
+	return personal_of(v, who->user_id);
 }
 
 /* May who turn old (NULL: none) into v (NULL: delete)? Someone else's

@@ -113,17 +113,42 @@ static int check_one(const Hd__ViewCondition *c, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
+static int check_restriction(const Hd__ViewRestriction *r, hd_rpc_rep *rep)
+{
+	if (!r)
+		return HD_OK;
+	bool user = !strcmp(r->type, "User"), group = !strcmp(r->type, "Group");
+	if (!user && !group)
+		return hd_rpc_fail(rep, HD_E_INVALID, "restriction",
+				   "restriction.type: must be \"User\" or "
+				   "\"Group\"");
+	if (!r->id && !(group && r->n_ids))
+		return hd_rpc_fail(rep, HD_E_INVALID, "restriction",
+				   "restriction.id: must be a %s id",
+				   user ? "user" : "group");
+	for (size_t i = 0; i < r->n_ids; i++)
+		if (!r->ids[i])
+			return hd_rpc_fail(rep, HD_E_INVALID, "restriction",
+					   "restriction.ids[%zu]: must be a "
+					   "group id",
+					   i);
+	return HD_OK;
+}
+
 int routing_view_check(const Hd__View *v, hd_rpc_rep *rep)
 {
 	size_t n = strlen(v->title);
 	if (n == 0 || n > 255 || strspn(v->title, " \t\r\n") == n)
 		return hd_rpc_fail(rep, HD_E_INVALID, "title",
 				   "title: cannot be blank");
+	int rc = check_restriction(v->restriction, rep);
+	if (rc)
+		return rc;
 	bool anchored = false;
 	for (size_t i = 0; i < v->n_all + v->n_any; i++) {
 		const Hd__ViewCondition *c =
 			i < v->n_all ? v->all[i] : v->any[i - v->n_all];
-		int rc = check_one(c, rep);
+		rc = check_one(c, rep);
 		if (rc)
 			return rc;
 		uint64_t custom;

@@ -8,6 +8,7 @@
 #include "alerts.pb-c.h"
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/rule_value.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
 
@@ -405,8 +406,7 @@ int rt_act_apply(const Hd__Rule *r, rt_work *w)
 {
 	int rc = HD_OK;
 	for (size_t i = 0; i < r->n_actions && !rc; i++) {
-		json_t *v = json_loads(r->actions[i]->value_json,
-				       JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(r->actions[i]->value);
 		if (v && !rt_act_invalid(r->actions[i]->field, v))
 			rc = apply_one(r, r->actions[i]->field, v, w);
 		json_decref(v);
@@ -421,8 +421,7 @@ int rt_act_notify(const Hd__Rule *r, rt_work *w)
 		const char *f = r->actions[i]->field;
 		if (strncmp(f, "notification_", 13) != 0)
 			continue;
-		json_t *v = json_loads(r->actions[i]->value_json,
-				       JSON_DECODE_ANY, NULL);
+		json_t *v = hd_rule_value_json(r->actions[i]->value);
 		if (v && !rt_act_invalid(f, v))
 			rc = notify(w, r, f + 13, v);
 		json_decref(v);

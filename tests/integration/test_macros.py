@@ -90,6 +90,9 @@ def test_macro_crud_and_lists(ctx):
                             ({"title": "t", "actions": [{"field": "nope", "value": 1}]}, "actions"),
                             ({"title": "t", "actions": [{"field": "status", "value": "closed"}]}, "actions"),
                             ({"title": "t", "actions": "x"}, "actions"),
+                            # values are text, numbers, booleans, null or flat lists of those
+                            ({"title": "t", "actions": [{"field": "set_tags", "value": [["a"]]}]}, "actions"),
+                            ({"title": "t", "actions": [{"field": "current_tags", "value": {"a": 1}}]}, "actions"),
                             ({"title": "t", "actions": REPLY, "restriction": {"type": "Org", "id": 1}}, "restriction"),
                             ({"title": "t", "actions": REPLY, "active": "yes"}, "active")]:
             r = c.request("POST", MACROS, {"macro": body})

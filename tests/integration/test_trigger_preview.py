@@ -159,6 +159,10 @@ def test_preview_and_definitions_refuse_bad_input(ctx):
         acts = {x["subject"]: x for x in defs["actions"]}
         assert {"value": str(g), "title": "1차"} in acts["group_id"]["values"]
         assert f"custom_fields_{f}" in acts and "operators" not in acts[f"custom_fields_{f}"]
+        # routing's typed tables (hd.RuleDefinitions) rendered by the gateway
+        assert defs["conditions_any"] == defs["conditions_all"] and "custom_field_operators" not in defs
+        assert {"value": "open"} in subj["status"]["values"] and {"value": "closed"} in acts["status"]["values"]
+        assert all(set(o) == {"value", "terminal"} for o in subj["status"]["operators"]), subj["status"]
         auto = c.request("GET", "/api/v2/automations/definitions").json["definitions"]
         names = {x["subject"] for x in auto["conditions_all"]}
         assert "NEW" in names and "update_type" not in names, names

@@ -61,6 +61,13 @@ def test_view_crud(ctx):
             ({"title": "x", "all": [{"field": "group_id", "operator": "is", "value": "current_user"}]}, "conditions"),
             ({"title": "x", "all": "status"}, "conditions"),
             ({"title": "", "all": [{"field": "status", "operator": "is", "value": "open"}]}, "title"),
+            # restriction: JSON types checked by the gateway, values by routing
+            ({"title": "x", "all": [{"field": "status", "operator": "is", "value": "open"}],
+              "restriction": {"type": "Team", "id": 1}}, "restriction"),
+            ({"title": "x", "all": [{"field": "status", "operator": "is", "value": "open"}],
+              "restriction": {"type": "Group"}}, "restriction"),
+            ({"title": "x", "all": [{"field": "status", "operator": "is", "value": "open"}],
+              "restriction": {"type": "Group", "id": 1, "ids": ["a"]}}, "restriction"),
         ]:
             bad = c.request("POST", VIEWS, {"view": body})
             assert bad.status == 422 and key in bad.json["details"], (body, bad)
@@ -202,6 +209,10 @@ def test_views_are_for_staff(ctx):
         mine = new_view(c, "Admin only", [{"field": "status", "operator": "is", "value": "new"}],
                         restriction={"type": "User", "id": me})
         assert mine["restriction"] == {"type": "User", "id": me}
+        grp = new_view(c, "Two groups", [{"field": "status", "operator": "is", "value": "new"}],
+                       restriction={"type": "Group", "id": 3, "ids": [3, 4]})
+        assert grp["restriction"] == {"type": "Group", "id": 3, "ids": [3, 4]}
+        assert c.request("DELETE", f"{VIEWS}/{grp['id']}").status in (200, 204)
         assert [x["id"] for x in ann.request("GET", VIEWS).json["views"]] == [v["id"]]
         assert ann.request("GET", f"{VIEWS}/{mine['id']}").status == 404
         assert ann.request("GET", f"{VIEWS}/{mine['id']}/count").status == 404

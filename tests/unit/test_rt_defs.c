@@ -188,6 +188,68 @@ static void test_actions_offered(void **state)
 	json_decref(defs);
 }
 
+/* rules.save's check (rt_rule_apply): only the fields the request names
+ * are copied, each refusal names its field and index. */
+static void test_rule_apply(void **state)
+{
+	(void)state;
+	Hd__RuleCondition c = HD__RULE_CONDITION__INIT, *all[] = {&c};
+	Hd__RuleValue v = HD__RULE_VALUE__INIT;
+	Hd__RuleAction a = HD__RULE_ACTION__INIT, *acts[] = {&a};
+	Hd__Rule in = HD__RULE__INIT;
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	char *fields[] = {"title", "all", "actions", "position"};
+	c.field = "status";
+	c.operator_ = "is";
+	c.value = "new";
+	v.kind = HD__RULE_VALUE__KIND__VALUE_TEXT;
+	v.text = "urgent";
+	a.field = "priority";
+	a.value = &v;
+	in.title = "긴급";
+	in.description = "not named: kept";
+	in.position = 7;
+	in.all = all;
+	in.n_all = 1;
+	in.actions = acts;
+	in.n_actions = 1;
+	sr.kind = "trigger";
+	sr.rule = &in;
+	sr.fields = fields;
+	sr.n_fields = 4;
+	Hd__Rule *r = hd_pb_new(&hd__rule__descriptor);
+	assert_non_null(r);
+	assert_hd_ok(hd_pb_set_string(&r->kind, "trigger"));
+	assert_hd_ok(hd_pb_set_string(&r->description, "stored"));
+	hd_rpc_rep rep;
+	memset(&rep, 0, sizeof rep);
+	assert_hd_ok(rt_rule_apply(&sr, r, &rep));
+	assert_string_equal(r->title, "긴급");
+	assert_string_equal(r->description, "stored");
+	assert_int_equal(r->position, 7);
+	assert_int_equal(r->n_all, 1);
+	assert_string_equal(r->actions[0]->value->text, "urgent");
+	/* a value the field does not allow, named with its index */
+	v.text = "very";
+	assert_hd_rc(rt_rule_apply(&sr, r, &rep), HD_E_INVALID);
+	assert_string_equal(rep.field, "actions");
+	assert_non_null(strstr(rep.message, "actions[0]"));
+	v.text = "urgent";
+	c.value = "reopened";
+	assert_hd_rc(rt_rule_apply(&sr, r, &rep), HD_E_INVALID);
+	assert_non_null(strstr(rep.message, "conditions.all[0]"));
+	c.value = "new";
+	in.position = 2000000;
+	assert_hd_rc(rt_rule_apply(&sr, r, &rep), HD_E_INVALID);
+	assert_string_equal(rep.field, "position");
+	in.position = 1;
+	fields[3] = "owner";
+	assert_hd_rc(rt_rule_apply(&sr, r, &rep), HD_E_INVALID);
+	assert_string_equal(rep.field, "fields");
+	hd_buf_release(&rep.payload);
+	hd__rule__free_unpacked(r, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_automation_conditions_offered),
 		cmocka_unit_test(test_custom_operators),
 		cmocka_unit_test(test_actions_offered),
+		cmocka_unit_test(test_rule_apply),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

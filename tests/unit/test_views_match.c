@@ -10,6 +10,7 @@
 #include "routing.h"
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/pbwire.h"
 #include "unit.h"
 
 typedef struct cond3 {
@@ -81,6 +82,71 @@ static void test_check(void **state)
 		     HD_E_INVALID);
 }
 
+static int check_restriction(const char *type, uint64_t id, uint64_t *ids,
+			     size_t n_ids)
+{
+	view_buf b;
+	hd_rpc_rep rep;
+	Hd__ViewRestriction res = HD__VIEW_RESTRICTION__INIT;
+	memset(&rep, 0, sizeof rep);
+	res.type = (char *)type;
+	res.id = id;
+	res.ids = ids;
+	res.n_ids = n_ids;
+	Hd__View *v =
+		make_view(&b, (cond3[]){{"status", "is", "new"}, {0}}, NULL);
+	v->restriction = &res;
+	int rc = routing_view_check(v, &rep);
+	hd_buf_release(&rep.payload);
+	return rc;
+}
+
+static void test_restriction(void **state)
+{
+	(void)state;
+	uint64_t ids[] = {3, 4}, zero[] = {0};
+	assert_hd_ok(check_restriction("User", 7, NULL, 0));
+	assert_hd_ok(check_restriction("Group", 3, ids, 2));
+	assert_hd_ok(check_restriction("Group", 0, ids, 2));
+	assert_hd_rc(check_restriction("Team", 7, NULL, 0), HD_E_INVALID);
+	assert_hd_rc(check_restriction("user", 7, NULL, 0), HD_E_INVALID);
+	assert_hd_rc(check_restriction("User", 0, NULL, 0), HD_E_INVALID);
+	assert_hd_rc(check_restriction("Group", 3, zero, 1), HD_E_INVALID);
+}
+
+/* A view stored before ViewRestriction, with restriction_json (field 12),
+ * reads back typed after routing_view_upgrade; the old bytes are gone. */
+static void test_upgrade_restriction_json(void **state)
+{
+	(void)state;
+	static const char old[] = "{\"type\":\"Group\",\"id\":3,"
+				  "\"ids\":[3,9]}";
+	view_buf b;
+	hd_buf buf;
+	hd_buf_init(&buf, 1 << 16);
+	Hd__View *v =
+		make_view(&b, (cond3[]){{"status", "is", "new"}, {0}}, NULL);
+	v->id = 5;
+	assert_hd_ok(hd_pb_pack(&buf, v));
+	assert_hd_ok(hd_pb_put_bytes(&buf, 12, old, strlen(old)));
+	Hd__View *got = hd__view__unpack(NULL, buf.len, (uint8_t *)buf.data);
+	assert_non_null(got);
+	assert_null(got->restriction);
+	bool changed = false;
+	assert_hd_ok(routing_view_upgrade(&got->base, &changed));
+	assert_true(changed);
+	assert_non_null(got->restriction);
+	assert_string_equal(got->restriction->type, "Group");
+	assert_int_equal(got->restriction->id, 3);
+	assert_int_equal(got->restriction->n_ids, 2);
+	assert_int_equal(got->restriction->ids[1], 9);
+	assert_int_equal(got->base.n_unknown_fields, 0);
+	assert_hd_ok(routing_view_upgrade(&got->base, &changed));
+	assert_false(changed);
+	hd__view__free_unpacked(got, NULL);
+	hd_buf_release(&buf);
+}
+
 static bool matches(const cond3 *all, const cond3 *any, const Hd__Ticket *tk,
 		    uint64_t me)
 {
@@ -144,6 +210,8 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_ranks),
+		cmocka_unit_test(test_restriction),
+		cmocka_unit_test(test_upgrade_restriction_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
