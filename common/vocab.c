@@ -122,6 +122,13 @@ bool hd_role_is_staff_str(const char *role)
 	return hd_role_parse(role, &r) == HD_OK && hd_role_is_staff(r);
 }
 
+bool hd_role_is_agent_str(const char *role)
+{
+	Hd__UserRole r = HD__USER_ROLE__ROLE_UNSET;
+
+	return hd_role_parse(role, &r) == HD_OK && hd_role_is_agent(r);
+}
+
 int hd_status_rank(const char *status)
 {
 	Hd__TicketStatus s = HD__TICKET_STATUS__STATUS_UNSET;
@@ -131,4 +138,14 @@ int hd_status_rank(const char *status)
 	    s == HD__TICKET_STATUS__STATUS_DELETED)
 		return -1;
 	return (int)s - 1;
+}
+
+int hd_priority_rank(const char *priority)
+{
+	Hd__TicketPriority p = HD__TICKET_PRIORITY__PRIORITY_UNSET;
+
+	if (hd_priority_parse(priority, &p) != HD_OK ||
+	    p == HD__TICKET_PRIORITY__PRIORITY_UNSET)
+		return -1;
+	return (int)p - 1;
 }

@@ -23,7 +23,7 @@
 
 static void as_end_user(gw_req *r)
 {
-	snprintf(r->who.role, sizeof r->who.role, "%s", "end-user");
+	r->who.role = HD__USER_ROLE__ROLE_END_USER;
 }
 
 static int to_signin(gw_req *r, gw_resp *out, const char *loc)

@@ -38,7 +38,7 @@ static const char *const update_keys[] = {"comment", "solved", NULL};
 
 static void as_end_user(gw_req *r)
 {
-	snprintf(r->who.role, sizeof r->who.role, "%s", "end-user");
+	r->who.role = HD__USER_ROLE__ROLE_END_USER;
 }
 
 static bool listed(const char *const *keys, const char *k)
@@ -209,10 +209,10 @@ static int anonymous_requester(gw *g, gw_req *r, json_t *req, gw_resp *out)
 	 * requests lets the web form find or create its end-user, and only
 	 * that: the caller is that end-user from here on. */
 	memset(&r->who, 0, sizeof r->who);
-	snprintf(r->who.role, sizeof r->who.role, "%s", "system");
+	r->who.role = HD__USER_ROLE__ROLE_SYSTEM;
 	int rc = gw_call(g, g->intake[0], r, "users.ensure", &er,
 			 &hd__user__descriptor, (void **)&u, out);
-	snprintf(r->who.role, sizeof r->who.role, "%s", "end-user");
+	r->who.role = HD__USER_ROLE__ROLE_END_USER;
 	if (rc) {
 		if (out->status == 422)
 			gw_invalid(out, "requester",

@@ -100,7 +100,7 @@ static int link_run(hd_txn *t, void *arg)
 	/* The requester's own rating, as tickets.rate writes it. */
 	hd_rpc_req as = {.method = "tickets.rate_link"};
 	as.principal.user_id = j->link.requester_id;
-	snprintf(as.principal.role, sizeof as.principal.role, "end-user");
+	as.principal.role = HD__USER_ROLE__ROLE_END_USER;
 	json_t *obj = json_pack("{s:O}", "satisfaction_rating", j->rating);
 	tk_write_in w = {.id = j->link.ticket_id, .obj = obj};
 	rc = obj ? tk_write_txn(t, j->in, &as, &w, j->rep, &j->tk) : HD_E_NOMEM;

@@ -23,7 +23,7 @@ bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
 	if (!strcmp(macro->restriction_type, "User"))
 		return macro->restriction_id == who->user_id;
 	if (strcmp(macro->restriction_type, "Group") != 0 ||
-	    !strcmp(who->role, "admin") || !strcmp(who->role, "system"))
+	    hd_role_is_admin(who->role))
 		return true;
 	for (size_t i = 0; i < macro->n_restriction_ids; i++)
 		if (kb_member_of(t, who->user_id, macro->restriction_ids[i]))
@@ -33,11 +33,11 @@ bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
 
 bool kb_macro_writable(const Hd__Macro *macro, const hd_principal *who)
 {
-	if (!strcmp(who->role, "admin") || !strcmp(who->role, "system"))
+	if (hd_role_is_admin(who->role))
 		return !strcmp(macro->restriction_type, "User")
 			       ? macro->restriction_id == who->user_id
 			       : true;
-	return !strcmp(who->role, "agent") &&
+	return who->role == HD__USER_ROLE__ROLE_AGENT &&
 	       !strcmp(macro->restriction_type, "User") &&
 	       macro->restriction_id == who->user_id;
 }

@@ -164,7 +164,7 @@ static int on_comment(hd_txn *t, const Hd__Envelope *ev)
 	char role[16];
 	if (mc_ticket_get(t, c->ticket_id, &m) == HD_OK) {
 		mc_user_role(t, c->author_id, role);
-		bool staff = !strcmp(role, "agent") || !strcmp(role, "admin");
+		bool staff = hd_role_is_agent_str(role);
 		if (c->created_at > m->latest_comment_added_at)
 			m->latest_comment_added_at = c->created_at;
 		if (c->public_ && staff) {

@@ -304,9 +304,7 @@ static int reply(hd_rpc_rep *rep, const char *name, json_t *doc)
 static int settings_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	const char *role = req->principal.role;
-	if (strcmp(role, "admin") && strcmp(role, "system") &&
-	    strcmp(role, "agent"))
+	if (!hd_role_is_staff(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "",
 				   "agents and admins only");
 	Hd__NotifySettings *s = decode(req, rep);
@@ -337,8 +335,7 @@ static int put_fn(hd_txn *t, void *arg)
 static int settings_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	const char *role = req->principal.role;
-	if (strcmp(role, "admin") && strcmp(role, "system"))
+	if (!hd_role_is_admin(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 	Hd__NotifySettings *s = decode(req, rep);
 	json_t *in = s ? json_loads(s->json, 0, NULL) : NULL, *out = NULL;

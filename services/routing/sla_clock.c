@@ -192,7 +192,7 @@ static bool by_agent(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk)
 	char role[16];
 	sla_user_role(t, c->author_id, role);
 	/* A role not learnt yet: anyone but the requester answers for us. */
-	return !role[0] || !strcmp(role, "agent") || !strcmp(role, "admin");
+	return !role[0] || hd_role_is_agent_str(role);
 }
 
 int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,

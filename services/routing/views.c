@@ -19,8 +19,7 @@
 
 static bool staff(const hd_principal *p)
 {
-	return !strcmp(p->role, "agent") || !strcmp(p->role, "admin") ||
-	       !strcmp(p->role, "system");
+	return hd_role_is_staff(p->role);
 }
 
 static int deny(const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -33,8 +32,7 @@ static int deny(const hd_rpc_req *req, hd_rpc_rep *rep)
 
 bool routing_view_visible(const Hd__View *v, const hd_principal *who)
 {
-	if (!strcmp(who->role, "admin") || !strcmp(who->role, "system") ||
-	    !v->restriction_json[0])
+	if (hd_role_is_admin(who->role) || !v->restriction_json[0])
 		return true;
 	/* A personal view (restriction type User) is its owner's; group
 	 * restrictions are not enforced until routing knows the groups. */
@@ -51,7 +49,7 @@ bool routing_view_visible(const Hd__View *v, const hd_principal *who)
 
 static bool manager(const hd_principal *who)
 {
-	return !strcmp(who->role, "admin") || !strcmp(who->role, "system");
+	return hd_role_is_admin(who->role);
 }
 
 /* Whether v is who's own personal view. */
