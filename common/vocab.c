@@ -115,6 +115,11 @@ bool hd_ticket_unsolved_str(const char *status)
 	return hd_status_parse(status, &s) == HD_OK && hd_ticket_unsolved(s);
 }
 
+bool hd_ticket_solved_str(const char *status)
+{
+	return hd_ticket_solved(hd_status_of(status));
+}
+
 bool hd_role_is_staff_str(const char *role)
 {
 	Hd__UserRole r = HD__USER_ROLE__ROLE_UNSET;
@@ -144,8 +149,5 @@ int hd_priority_rank(const char *priority)
 {
 	Hd__TicketPriority p = HD__TICKET_PRIORITY__PRIORITY_UNSET;
 
-	if (hd_priority_parse(priority, &p) != HD_OK ||
-	    p == HD__TICKET_PRIORITY__PRIORITY_UNSET)
-		return -1;
-	return (int)p - 1;
+	return hd_priority_parse(priority, &p) == HD_OK ? (int)p : -1;
 }

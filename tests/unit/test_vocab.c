@@ -71,6 +71,14 @@ static void test_predicates(void **state)
 		assert_true(hd_ticket_unsolved_str(unsolved[i]));
 	for (size_t i = 0; i < 5; i++)
 		assert_false(hd_ticket_unsolved_str(done[i]));
+	/* solved: solved or closed; neither for "" and other words */
+	for (size_t i = 0; i < 4; i++)
+		assert_false(hd_ticket_solved_str(unsolved[i]));
+	assert_true(hd_ticket_solved_str("solved"));
+	assert_true(hd_ticket_solved_str("closed"));
+	assert_false(hd_ticket_solved_str("deleted"));
+	assert_false(hd_ticket_solved_str(""));
+	assert_false(hd_ticket_solved_str("Solved"));
 	assert_true(hd_role_is_staff_str("agent"));
 	assert_true(hd_role_is_staff_str("admin"));
 	assert_false(hd_role_is_staff_str("end-user"));
@@ -115,11 +123,10 @@ static void test_status_order(void **state)
 static void test_priority_order(void **state)
 {
 	(void)state;
-	const char *order[] = {"low", "normal", "high", "urgent"};
-	for (int i = 0; i < 4; i++)
+	const char *order[] = {"", "low", "normal", "high", "urgent"};
+	for (int i = 0; i < 5; i++)
 		assert_int_equal(hd_priority_rank(order[i]), i);
-	assert_int_equal(hd_priority_rank(""), -1);
-	assert_int_equal(hd_priority_rank(NULL), -1);
+	assert_int_equal(hd_priority_rank(NULL), 0);
 	assert_int_equal(hd_priority_rank("Urgent"), -1);
 	assert_int_equal(hd_priority_rank("critical"), -1);
 }

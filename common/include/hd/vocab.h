@@ -69,6 +69,14 @@ static inline bool hd_ticket_unsolved(Hd__TicketStatus s)
 }
 /* The same for a stored spelling; "" and unknown words are not unsolved. */
 bool hd_ticket_unsolved_str(const char *status);
+/* solved or closed: the work is done (a request's "solved"); "" and unknown
+ * words are neither solved nor unsolved. */
+static inline bool hd_ticket_solved(Hd__TicketStatus s)
+{
+	return s == HD__TICKET_STATUS__STATUS_SOLVED ||
+	       s == HD__TICKET_STATUS__STATUS_CLOSED;
+}
+bool hd_ticket_solved_str(const char *status);
 
 /* agent or admin (and the suite itself): sees internal notes, every ticket
  * its group rules allow, the console's reports. */
@@ -96,8 +104,8 @@ static inline bool hd_role_is_admin(Hd__UserRole r)
 /* Position of a status in Zendesk's status sort (new < open < pending <
  * hold < solved < closed), -1 for "" and unknown words. */
 int hd_status_rank(const char *status);
-/* Position of a priority in Zendesk's priority sort (low < normal < high <
- * urgent), -1 for "" and unknown words. */
+/* Position of a priority in Zendesk's priority sort: 0 for "" (no priority,
+ * below low), then low 1, normal 2, high 3, urgent 4; -1 for other words. */
 int hd_priority_rank(const char *priority);
 
 #endif
