@@ -8,6 +8,7 @@
 #include "gw_tickets.h"
 
 #include "hd/err.h"
+#include "hd/vocab.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
@@ -176,7 +177,7 @@ int gw_macros_from_ticket(gw *g, gw_req *r, gw_resp *out)
 		 : c ? gw_call(g, c, r, "tickets.get", &gr,
 			       &hd__ticket__descriptor, (void **)&tk, out)
 		     : gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	if (!rc && strcmp(tk->status, "solved") && strcmp(tk->status, "closed"))
+	if (!rc && !hd_ticket_solved_str(tk->status))
 		rc = gw_invalid(out, "status",
 				"status: only a solved ticket can become a "
 				"macro");

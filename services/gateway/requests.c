@@ -15,6 +15,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/text.h"
+#include "hd/vocab.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
@@ -346,8 +347,6 @@ done:
 static int status_param(gw_req *r, const char **st, size_t *n, char *buf,
 			size_t cap, gw_resp *out)
 {
-	static const char *const known[] = {
-		"new", "open", "pending", "hold", "solved", "closed", NULL};
 	const char *v = gw_query(r, "status");
 	*n = 0;
 	if (!v || !v[0])
@@ -359,11 +358,9 @@ static int status_param(gw_req *r, const char **st, size_t *n, char *buf,
 		size_t len = strcspn(s, ",");
 		char *next = s + len + (s[len] == ',');
 		s[len] = '\0';
-		const char *match = NULL;
-		for (size_t i = 0; known[i] && !match; i++)
-			if (strcmp(s, known[i]) == 0)
-				match = known[i];
-		if (!match)
+		/* the vocabulary's own spelling outlives buf */
+		const char *match = hd_status_name(hd_status_of(s));
+		if (hd_status_rank(s) < 0)
 			return gw_error(out, 400, "InvalidValue",
 					"status must be a comma-separated list "
 					"of new, open, pending, hold, solved, "
