@@ -7,6 +7,7 @@
 #include "kb_members.h"
 #include "hd/err.h"
 #include "hd/text.h"
+#include "hd/vocab.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -56,12 +57,14 @@ static const char *const text_fields[] = {
 	"group_id", "assignee_id",        NULL};
 static const char *const tag_fields[] = {"set_tags", "current_tags",
 					 "remove_tags", NULL};
-static const char *const statuses[] = {"open", "pending", "hold", "solved",
-				       NULL};
-static const char *const priorities[] = {"",     "low",    "normal",
-					 "high", "urgent", NULL};
-static const char *const types[] = {"",         "problem", "incident",
-				    "question", "task",    NULL};
+/* A macro sets open, pending, hold or solved: never new, never closed. */
+static bool macro_status_ok(const char *s)
+{
+	Hd__TicketStatus st = HD__TICKET_STATUS__STATUS_UNSET;
+	return hd_status_parse(s, &st) == HD_OK &&
+	       st >= HD__TICKET_STATUS__STATUS_OPEN &&
+	       st <= HD__TICKET_STATUS__STATUS_SOLVED;
+}
 
 static bool custom_field(const char *f)
 {
@@ -92,11 +95,12 @@ static int check_action(const Hd__MacroAction *a, hd_rpc_rep *rep)
 	const char *s = scalar(v);
 	bool ok = v != NULL;
 	if (ok && !strcmp(f, "status"))
-		ok = s && one_of(s, statuses);
+		ok = s && macro_status_ok(s);
 	else if (ok && !strcmp(f, "priority"))
-		ok = s && one_of(s, priorities);
+		ok = s &&
+		     hd_priority_parse(s, &(Hd__TicketPriority){0}) == HD_OK;
 	else if (ok && !strcmp(f, "type"))
-		ok = s && one_of(s, types);
+		ok = s && hd_type_parse(s, &(Hd__TicketType){0}) == HD_OK;
 	else if (ok && !strcmp(f, "comment_value"))
 		ok = json_is_string(v) || json_is_array(v);
 	else if (ok && !strcmp(f, "comment_mode_is_public"))
