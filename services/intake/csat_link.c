@@ -20,6 +20,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
+#include "hd/vocab.h"
 
 #include <string.h>
 
@@ -84,7 +85,7 @@ static int link_run(hd_txn *t, void *arg)
 		return refuse(t, j->rep, HD_E_CONFLICT, "token",
 			      "this link was already used");
 	}
-	if (strcmp(tk->status, "solved") && strcmp(tk->status, "closed")) {
+	if (!hd_ticket_solved_str(tk->status)) {
 		hd_rpc_fail(j->rep, HD_E_INVALID, "status",
 			    "only a solved request can be rated (this one is "
 			    "%s)",
