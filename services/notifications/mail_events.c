@@ -27,6 +27,7 @@
 
 #include "hd/err.h"
 #include "hd/time_iso.h"
+#include "hd/vocab.h"
 
 #include "address.pb-c.h"
 #include "alerts.pb-c.h"
@@ -48,7 +49,8 @@ static Hd__Ticket *old_ticket(notify *n, hd_txn *t, uint64_t id)
  * relay. */
 static bool anonymous(const Hd__Ticket *tk)
 {
-	if (strcmp(tk->via_channel, "web") != 0 || !tk->via_source_json[0])
+	if (hd_via_of(tk->via_channel) != HD__VIA_CHANNEL__VIA_WEB ||
+	    !tk->via_source_json[0])
 		return false;
 	json_t *src = json_loads(tk->via_source_json, 0, NULL);
 	const char *rel = json_string_value(json_object_get(src, "rel"));
