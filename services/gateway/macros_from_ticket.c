@@ -8,7 +8,6 @@
 #include "gw_tickets.h"
 
 #include "hd/err.h"
-#include "hd/vocab.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>

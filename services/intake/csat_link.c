@@ -20,7 +20,6 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
-#include "hd/vocab.h"
 
 #include <string.h>
 
