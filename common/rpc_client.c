@@ -152,7 +152,7 @@ static nng_msg *encode_request(const char *method, const void *payload,
 	req.deadline_ms = hd_wall_ms() + timeout_ms;
 	if (who) {
 		p.user_id = who->user_id;
-		p.role = (char *)who->role;
+		p.role = who->role;
 		p.organization_id = who->organization_id;
 		p.email = (char *)who->email;
 		p.org_shared_tickets = who->org_shared_tickets;

@@ -83,7 +83,7 @@ static void copy_principal(hd_principal *dst, const Hd__Principal *p)
 	dst->user_id = p->user_id;
 	dst->organization_id = p->organization_id;
 	dst->org_shared_tickets = p->org_shared_tickets;
-	snprintf(dst->role, sizeof dst->role, "%s", p->role ? p->role : "");
+	dst->role = p->role;
 	snprintf(dst->email, sizeof dst->email, "%s", p->email ? p->email : "");
 }
 

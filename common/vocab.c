@@ -115,11 +115,23 @@ bool hd_ticket_unsolved_str(const char *status)
 	return hd_status_parse(status, &s) == HD_OK && hd_ticket_unsolved(s);
 }
 
+bool hd_ticket_solved_str(const char *status)
+{
+	return hd_ticket_solved(hd_status_of(status));
+}
+
 bool hd_role_is_staff_str(const char *role)
 {
 	Hd__UserRole r = HD__USER_ROLE__ROLE_UNSET;
 
 	return hd_role_parse(role, &r) == HD_OK && hd_role_is_staff(r);
+}
+
+bool hd_role_is_agent_str(const char *role)
+{
+	Hd__UserRole r = HD__USER_ROLE__ROLE_UNSET;
+
+	return hd_role_parse(role, &r) == HD_OK && hd_role_is_agent(r);
 }
 
 int hd_status_rank(const char *status)
@@ -131,4 +143,11 @@ int hd_status_rank(const char *status)
 	    s == HD__TICKET_STATUS__STATUS_DELETED)
 		return -1;
 	return (int)s - 1;
+}
+
+int hd_priority_rank(const char *priority)
+{
+	Hd__TicketPriority p = HD__TICKET_PRIORITY__PRIORITY_UNSET;
+
+	return hd_priority_parse(priority, &p) == HD_OK ? (int)p : -1;
 }

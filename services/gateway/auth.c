@@ -232,7 +232,7 @@ static void principal_from_user(hd_principal *who, const Hd__User *u)
 	memset(who, 0, sizeof *who);
 	who->user_id = u->id;
 	who->organization_id = u->organization_id;
-	snprintf(who->role, sizeof who->role, "%s", u->role);
+	who->role = hd_role_of(u->role);
 	snprintf(who->email, sizeof who->email, "%s", u->email);
 }
 
@@ -240,7 +240,8 @@ static void principal_from_user(hd_principal *who, const Hd__User *u)
  * the flag travels in the principal so each intake shard can decide. */
 static void org_sharing(gw *g, gw_req *r)
 {
-	if (!r->who.organization_id || strcmp(r->who.role, "end-user") != 0)
+	if (!r->who.organization_id ||
+	    r->who.role != HD__USER_ROLE__ROLE_END_USER)
 		return;
 	Hd__IdRequest ir = HD__ID_REQUEST__INIT;
 	ir.id = r->who.organization_id;

@@ -15,7 +15,7 @@
 
 static int staff_only(gw_req *r, gw_resp *out)
 {
-	if (!strcmp(r->who.role, "agent") || !strcmp(r->who.role, "admin"))
+	if (hd_role_is_agent(r->who.role))
 		return HD_OK;
 	return gw_from_err(out, HD_E_FORBIDDEN,
 			   "Knowledge cards are for agents and admins");
@@ -84,9 +84,9 @@ static int check_ref(gw *g, gw_req *r, const char *method, uint64_t id,
 	int rc = gw_call(g, g->intake[0], r, method, &q,
 			 group ? &hd__group__descriptor : &hd__user__descriptor,
 			 &reply, out);
-	bool ok = !rc &&
-		  (group ? !((Hd__Group *)reply)->deleted
-			 : strcmp(((Hd__User *)reply)->role, "end-user") != 0);
+	bool ok = !rc && (group ? !((Hd__Group *)reply)->deleted
+				: hd_role_of(((Hd__User *)reply)->role) !=
+					  HD__USER_ROLE__ROLE_END_USER);
 	protobuf_c_message_free_unpacked(reply, NULL);
 	if (rc && rc != HD_E_NOTFOUND)
 		return rc;

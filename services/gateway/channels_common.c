@@ -10,8 +10,7 @@
 
 int gw_channel_staff(const gw_req *r, gw_resp *out)
 {
-	if (strcmp(r->who.role, "agent") == 0 ||
-	    strcmp(r->who.role, "admin") == 0)
+	if (hd_role_is_agent(r->who.role))
 		return HD_OK;
 	return gw_error(out, 403, "Forbidden",
 			"Only agents and admins submit channel records");
@@ -111,8 +110,7 @@ int gw_channel_agent(gw *g, gw_req *r, uint64_t id, const char *field,
 	ir.id = id;
 	int rc = gw_call(g, g->intake[0], r, "users.get", &ir,
 			 &hd__user__descriptor, (void **)&u, out);
-	if (rc == HD_OK && !u->deleted &&
-	    (strcmp(u->role, "agent") == 0 || strcmp(u->role, "admin") == 0))
+	if (rc == HD_OK && !u->deleted && hd_role_is_agent_str(u->role))
 		rc = HD_OK;
 	else if (rc == HD_OK || out->status == 404)
 		rc = gw_invalid(out, field, "is not an agent");

@@ -46,7 +46,7 @@ static int mail_auth(gw *g, gw_req *r, gw_resp *out)
 {
 	if (gw_email_secret_ok(g, r)) {
 		memset(&r->who, 0, sizeof r->who);
-		snprintf(r->who.role, sizeof r->who.role, "system");
+		r->who.role = HD__USER_ROLE__ROLE_SYSTEM;
 		return HD_OK;
 	}
 	int rc = gw_authenticate(g, r);
@@ -56,7 +56,7 @@ static int mail_auth(gw *g, gw_req *r, gw_resp *out)
 			"The user directory is unavailable");
 	if (gw_scope_check(r, "/api/v2/hd/channels/email", out))
 		return HD_E_FORBIDDEN;
-	if (strcmp(r->who.role, "admin") != 0)
+	if (r->who.role != HD__USER_ROLE__ROLE_ADMIN)
 		return gw_error(
 			out, 403, "Forbidden",
 			"Only the mail channel or admins may post mail");

@@ -17,7 +17,7 @@
 int gw_mc_call(gw *g, gw_req *r, const char *method, Hd__McQuery *q,
 	       Hd__McAnswer **a, gw_resp *out)
 {
-	if (strcmp(r->who.role, "agent") && strcmp(r->who.role, "admin"))
+	if (!hd_role_is_agent(r->who.role))
 		return gw_error(out, 403, "Forbidden",
 				"only agents and admins see metrics and "
 				"ratings");

@@ -83,7 +83,7 @@ static int text_param(gw_req *r, const char *name, char **s, gw_resp *out)
 
 static int staff(const gw_req *r, gw_resp *out)
 {
-	if (!strcmp(r->who.role, "agent") || !strcmp(r->who.role, "admin"))
+	if (hd_role_is_agent(r->who.role))
 		return HD_OK;
 	return gw_error(out, 403, "Forbidden",
 			"Reports are for agents and admins");

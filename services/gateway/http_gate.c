@@ -152,13 +152,12 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	if (gw_scope_check(r, route->pattern, out))
 		return;
 	if ((route->auth == GW_AUTH_ADMIN || (open && kind == OPEN_MAIL)) &&
-	    strcmp(r->who.role, "admin") != 0) {
+	    r->who.role != HD__USER_ROLE__ROLE_ADMIN) {
 		gw_error(out, 403, "Forbidden",
 			 "Only admins may use this endpoint");
 		return;
 	}
-	if (route->auth == GW_AUTH_AGENT && strcmp(r->who.role, "agent") != 0 &&
-	    strcmp(r->who.role, "admin") != 0) {
+	if (route->auth == GW_AUTH_AGENT && !hd_role_is_agent(r->who.role)) {
 		gw_error(out, 403, "Forbidden",
 			 "Only agents may use this endpoint");
 		return;

@@ -13,7 +13,7 @@
 
 static int staff_only(gw_req *r, gw_resp *out)
 {
-	if (!strcmp(r->who.role, "agent") || !strcmp(r->who.role, "admin"))
+	if (hd_role_is_agent(r->who.role))
 		return HD_OK;
 	return gw_from_err(out, HD_E_FORBIDDEN,
 			   "Macros are for agents and admins");

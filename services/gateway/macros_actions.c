@@ -58,8 +58,7 @@ static json_t *values_json(const char *const *v)
 int gw_macros_actions(gw *g, gw_req *r, gw_resp *out)
 {
 	(void)g;
-	if (strcmp(r->who.role, "agent") != 0 &&
-	    strcmp(r->who.role, "admin") != 0)
+	if (!hd_role_is_agent(r->who.role))
 		return gw_from_err(out, HD_E_FORBIDDEN,
 				   "Macros are for agents and admins");
 	json_t *arr = json_array();

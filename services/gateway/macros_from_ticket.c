@@ -87,7 +87,7 @@ static Hd__User *user(gw *g, gw_req *r, uint64_t id)
 
 static bool staff_user(const Hd__User *u)
 {
-	return u && (!strcmp(u->role, "agent") || !strcmp(u->role, "admin"));
+	return u && hd_role_is_agent_str(u->role);
 }
 
 /* The newest public comment by an agent or admin, and its author. */
@@ -171,13 +171,13 @@ int gw_macros_from_ticket(gw *g, gw_req *r, gw_resp *out)
 	char *first = NULL, *body = NULL;
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
 	gr.id = r->id;
-	int rc = strcmp(r->who.role, "agent") && strcmp(r->who.role, "admin")
+	int rc = !hd_role_is_agent(r->who.role)
 			 ? gw_from_err(out, HD_E_FORBIDDEN,
 				       "Macros are for agents and admins")
 		 : c ? gw_call(g, c, r, "tickets.get", &gr,
 			       &hd__ticket__descriptor, (void **)&tk, out)
 		     : gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	if (!rc && strcmp(tk->status, "solved") && strcmp(tk->status, "closed"))
+	if (!rc && !hd_ticket_solved_str(tk->status))
 		rc = gw_invalid(out, "status",
 				"status: only a solved ticket can become a "
 				"macro");

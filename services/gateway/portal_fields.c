@@ -63,15 +63,14 @@ int gw_pt_form_def_load(gw *g, gw_req *r, uint64_t form_id, gw_pt_form_def *d,
 {
 	memset(d, 0, sizeof *d);
 	/* asked as an end-user: agents filing here see what customers see */
-	char role[sizeof r->who.role];
-	memcpy(role, r->who.role, sizeof role);
-	snprintf(r->who.role, sizeof r->who.role, "%s", "end-user");
+	Hd__UserRole role = r->who.role;
+	r->who.role = HD__USER_ROLE__ROLE_END_USER;
 	int rc = gw_call(g, g->intake[0], r, "forms.list", NULL,
 			 &hd__ticket_form_list__descriptor, (void **)&d->forms,
 			 out);
 	if (!rc)
 		rc = gw_portal_fields_load(g, r, &d->pf, out);
-	memcpy(r->who.role, role, sizeof role);
+	r->who.role = role;
 	if (rc)
 		return rc;
 	Hd__TicketFormList *fl = d->forms;

@@ -13,6 +13,7 @@
 
 #include "hd/err.h"
 #include "hd/time_iso.h"
+#include "hd/vocab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 
 static void as_end_user(gw_req *r)
 {
-	snprintf(r->who.role, sizeof r->who.role, "%s", "end-user");
+	r->who.role = HD__USER_ROLE__ROLE_END_USER;
 }
 
 static int to_signin(gw_req *r, gw_resp *out, const char *loc)
@@ -312,7 +313,7 @@ static void reply_form(gw_req *r, gw_resp *out, hd_buf *b, const Hd__Ticket *tk,
 		       const char *loc, const char *err)
 {
 	char action[64];
-	if (strcmp(tk->status, "closed") == 0) {
+	if (hd_status_of(tk->status) == HD__TICKET_STATUS__STATUS_CLOSED) {
 		hd_buf_puts(b, "<p class=\"hc-notice\">");
 		hc_esc(b, hc_str(loc, "pt.request.closed"));
 		hd_buf_puts(b, "</p>\n");

@@ -278,7 +278,7 @@ static int link_apply(gw *g, gw_req *r, gw_resp *out)
 	}
 	r->who.user_id = u->id;
 	r->who.organization_id = u->organization_id;
-	snprintf(r->who.role, sizeof r->who.role, "%s", u->role);
+	r->who.role = hd_role_of(u->role);
 	snprintf(r->who.email, sizeof r->who.email, "%s", u->email);
 	hd__user__free_unpacked(u, NULL);
 	gw_auth_flush(g); /* "verified" may have changed */

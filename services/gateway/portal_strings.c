@@ -3,6 +3,8 @@
  * language. */
 #include "portal.h"
 
+#include "hd/vocab.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -187,13 +189,9 @@ const char *gw_pt_why(const char *locale, const char *description, char *buf,
 
 const char *gw_pt_status(const char *locale, const char *status)
 {
-	static const char *const known[] = {"new",  "open",   "pending",
-					    "hold", "solved", "closed"};
 	static const char *const keys[] = {
 		"pt.status.new",  "pt.status.open",   "pt.status.pending",
 		"pt.status.hold", "pt.status.solved", "pt.status.closed"};
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (strcmp(status, known[i]) == 0)
-			return hc_str(locale, keys[i]);
-	return status;
+	int rank = hd_status_rank(status);
+	return rank < 0 ? status : hc_str(locale, keys[rank]);
 }

@@ -15,6 +15,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/text.h"
+#include "hd/vocab.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
@@ -38,7 +39,7 @@ static const char *const update_keys[] = {"comment", "solved", NULL};
 
 static void as_end_user(gw_req *r)
 {
-	snprintf(r->who.role, sizeof r->who.role, "%s", "end-user");
+	r->who.role = HD__USER_ROLE__ROLE_END_USER;
 }
 
 static bool listed(const char *const *keys, const char *k)
@@ -209,10 +210,10 @@ static int anonymous_requester(gw *g, gw_req *r, json_t *req, gw_resp *out)
 	 * requests lets the web form find or create its end-user, and only
 	 * that: the caller is that end-user from here on. */
 	memset(&r->who, 0, sizeof r->who);
-	snprintf(r->who.role, sizeof r->who.role, "%s", "system");
+	r->who.role = HD__USER_ROLE__ROLE_SYSTEM;
 	int rc = gw_call(g, g->intake[0], r, "users.ensure", &er,
 			 &hd__user__descriptor, (void **)&u, out);
-	snprintf(r->who.role, sizeof r->who.role, "%s", "end-user");
+	r->who.role = HD__USER_ROLE__ROLE_END_USER;
 	if (rc) {
 		if (out->status == 422)
 			gw_invalid(out, "requester",
@@ -346,8 +347,6 @@ done:
 static int status_param(gw_req *r, const char **st, size_t *n, char *buf,
 			size_t cap, gw_resp *out)
 {
-	static const char *const known[] = {
-		"new", "open", "pending", "hold", "solved", "closed", NULL};
 	const char *v = gw_query(r, "status");
 	*n = 0;
 	if (!v || !v[0])
@@ -359,11 +358,9 @@ static int status_param(gw_req *r, const char **st, size_t *n, char *buf,
 		size_t len = strcspn(s, ",");
 		char *next = s + len + (s[len] == ',');
 		s[len] = '\0';
-		const char *match = NULL;
-		for (size_t i = 0; known[i] && !match; i++)
-			if (strcmp(s, known[i]) == 0)
-				match = known[i];
-		if (!match)
+		/* the vocabulary's own spelling outlives buf */
+		const char *match = hd_status_name(hd_status_of(s));
+		if (hd_status_rank(s) < 0)
 			return gw_error(out, 400, "InvalidValue",
 					"status must be a comma-separated list "
 					"of new, open, pending, hold, solved, "

@@ -4,6 +4,7 @@
 #include "gw_requests.h"
 
 #include "hd/err.h"
+#include "hd/vocab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,7 @@ const Hd__TicketField *gw_portal_field(const gw_portal_fields *pf, uint64_t id)
 bool gw_request_solvable(const gw_req *r, const Hd__Ticket *tk)
 {
 	return tk->requester_id == r->who.user_id && tk->assignee_id &&
-	       strcmp(tk->status, "solved") != 0 &&
-	       strcmp(tk->status, "closed") != 0;
+	       !hd_ticket_solved_str(tk->status);
 }
 
 /* [{id,value}…] keeping only the fields end-users see. */
@@ -93,8 +93,7 @@ json_t *gw_request_json(const gw_req *r, const Hd__Ticket *tk, void *pf)
 	json_object_set_new(o, "can_be_solved_by_me",
 			    json_boolean(gw_request_solvable(r, tk)));
 	json_object_set_new(o, "solved",
-			    json_boolean(strcmp(tk->status, "solved") == 0 ||
-					 strcmp(tk->status, "closed") == 0));
+			    json_boolean(hd_ticket_solved_str(tk->status)));
 	json_object_set_new(o, "followup_source_id", json_null());
 	json_decref(t);
 	return o;

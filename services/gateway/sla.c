@@ -142,7 +142,7 @@ const gw_route gw_sla_routes[] = {
 
 static bool staff(const gw_req *r)
 {
-	return !strcmp(r->who.role, "agent") || !strcmp(r->who.role, "admin");
+	return hd_role_is_agent(r->who.role);
 }
 
 /* include=slas: "slas":{"policy_metrics":[…]} inside each ticket. Left out

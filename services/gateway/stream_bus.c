@@ -78,7 +78,7 @@ void gw_stream_user_name(gw *g, uint64_t id, char *out, size_t cap)
 	hd_rpc_result res = {0};
 	uint8_t buf[16];
 	q.id = id;
-	snprintf(sys.role, sizeof sys.role, "system");
+	sys.role = HD__USER_ROLE__ROLE_SYSTEM;
 	size_t len = hd__id_request__pack(&q, buf);
 	if (gw_rpc(g, g->intake[0], NULL, "users.get", buf, len, &sys, &res,
 		   NULL) == HD_OK &&

@@ -79,7 +79,7 @@ struct gw_stream {
 
 static int is_staff(const hd_principal *p)
 {
-	return strcmp(p->role, "agent") == 0 || strcmp(p->role, "admin") == 0;
+	return hd_role_is_agent(p->role);
 }
 
 static int may_see(const client *c, const gw_aud *a)

@@ -28,7 +28,8 @@ static const ref_rule rules[] = {
 static bool usable(const ref_rule *k, const void *m)
 {
 	if (k->desc == &hd__user__descriptor)
-		return strcmp(((const Hd__User *)m)->role, "end-user") != 0 &&
+		return hd_role_of(((const Hd__User *)m)->role) !=
+			       HD__USER_ROLE__ROLE_END_USER &&
 		       !((const Hd__User *)m)->deleted;
 	if (k->desc == &hd__group__descriptor)
 		return !((const Hd__Group *)m)->deleted;
@@ -56,7 +57,8 @@ static int check_one(gw *g, gw_req *r, const ref_rule *k, json_t *v,
 int gw_ticket_refs(gw *g, gw_req *r, json_t *ticket, gw_resp *out)
 {
 	/* end-users may not set these at all: intake answers that */
-	if (strcmp(r->who.role, "end-user") == 0 || !r->who.role[0])
+	if (r->who.role == HD__USER_ROLE__ROLE_END_USER ||
+	    r->who.role == HD__USER_ROLE__ROLE_UNSET)
 		return HD_OK;
 	int rc = HD_OK;
 	for (size_t i = 0; i < sizeof rules / sizeof rules[0] && !rc; i++) {

@@ -107,8 +107,9 @@ static json_t *user_fields(const char *text)
 json_t *gw_user_json(const gw_req *r, const Hd__User *u)
 {
 	char url[400];
-	bool end_user = strcmp(u->role, "end-user") == 0;
-	bool admin = strcmp(u->role, "admin") == 0;
+	Hd__UserRole role = hd_role_of(u->role);
+	bool end_user = role == HD__USER_ROLE__ROLE_END_USER;
+	bool admin = role == HD__USER_ROLE__ROLE_ADMIN;
 	json_t *tags = json_array();
 	for (size_t i = 0; i < u->n_tags; i++)
 		json_array_append_new(tags, json_string(u->tags[i]));

@@ -84,7 +84,7 @@ static int link_run(hd_txn *t, void *arg)
 		return refuse(t, j->rep, HD_E_CONFLICT, "token",
 			      "this link was already used");
 	}
-	if (strcmp(tk->status, "solved") && strcmp(tk->status, "closed")) {
+	if (!hd_ticket_solved_str(tk->status)) {
 		hd_rpc_fail(j->rep, HD_E_INVALID, "status",
 			    "only a solved request can be rated (this one is "
 			    "%s)",
@@ -100,7 +100,7 @@ static int link_run(hd_txn *t, void *arg)
 	/* The requester's own rating, as tickets.rate writes it. */
 	hd_rpc_req as = {.method = "tickets.rate_link"};
 	as.principal.user_id = j->link.requester_id;
-	snprintf(as.principal.role, sizeof as.principal.role, "end-user");
+	as.principal.role = HD__USER_ROLE__ROLE_END_USER;
 	json_t *obj = json_pack("{s:O}", "satisfaction_rating", j->rating);
 	tk_write_in w = {.id = j->link.ticket_id, .obj = obj};
 	rc = obj ? tk_write_txn(t, j->in, &as, &w, j->rep, &j->tk) : HD_E_NOMEM;

@@ -275,7 +275,7 @@ static int check_required(hd_txn *t, const Hd__Ticket *tk,
 			  const Hd__Ticket *before, const Hd__TicketForm *form,
 			  const hd_principal *who, hd_rpc_rep *rep)
 {
-	bool portal = !strcmp(who->role, "end-user");
+	bool portal = who->role == HD__USER_ROLE__ROLE_END_USER;
 	Hd__TicketFieldList *all = NULL;
 	int rc = intake_fields_all(t, &all);
 	for (size_t i = 0; rc == HD_OK && i < all->n_fields; i++) {

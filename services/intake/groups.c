@@ -213,7 +213,7 @@ static int members_write(hd_txn *t, void *arg)
 	int rc = HD_OK;
 	hd_buf_reset(&j->result);
 	if (intake_user_get(t, m->user_id, &u) ||
-	    !strcmp(u->role, "end-user") || u->deleted)
+	    hd_role_of(u->role) == HD__USER_ROLE__ROLE_END_USER || u->deleted)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "user_id",
 				 "User: must be an agent or admin");
 	else if (hd_txn_get_pb_id(t, intake_dir.groups, m->group_id,

@@ -17,6 +17,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/text.h"
+#include "hd/vocab.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -141,14 +142,6 @@ int import_reply(hd_rpc_rep *rep, Hd__ImportResult **r, size_t n)
 
 /* ---- one ticket ---- */
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (; *set; set++)
-		if (strcmp(s, *set) == 0)
-			return true;
-	return false;
-}
-
 static bool text_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);
@@ -158,21 +151,15 @@ static bool text_ok(const char *s, size_t max)
 /* Shape checks that need no store: HD_OK or the result's error. */
 static int check_ticket(const Hd__ImportTicket *it, Hd__ImportResult *r)
 {
-	static const char *const statuses[] = {
-		"new", "open", "pending", "hold", "solved", "closed", NULL};
-	static const char *const priorities[] = {"",     "low",    "normal",
-						 "high", "urgent", NULL};
-	static const char *const types[] = {"",         "problem", "incident",
-					    "question", "task",    NULL};
 	if (!it->requester_id)
 		return import_result_fail(r, "requester_id", "is required");
-	if (it->status[0] && !one_of(it->status, statuses))
+	if (it->status[0] && hd_status_rank(it->status) < 0)
 		return import_result_fail(r, "status", "%.40s is not a status",
 					  it->status);
-	if (!one_of(it->priority, priorities))
+	if (hd_priority_rank(it->priority) < 0)
 		return import_result_fail(
 			r, "priority", "%.40s is not a priority", it->priority);
-	if (!one_of(it->type, types))
+	if (hd_type_parse(it->type, &(Hd__TicketType){0}) != HD_OK)
 		return import_result_fail(r, "type", "%.40s is not a type",
 					  it->type);
 	if (!text_ok(it->subject, MAX_SUBJECT) ||

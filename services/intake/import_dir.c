@@ -33,11 +33,8 @@ static bool email_ok(char *email)
 static int check_user(Hd__ImportUser *iu, Hd__ImportResult *r)
 {
 	Hd__User *u = iu->user;
-	static const char *const roles[] = {"end-user", "agent", "admin"};
-	bool role = !u->role[0];
-	for (size_t i = 0; i < 3; i++)
-		role |= strcmp(u->role, roles[i]) == 0;
-	if (!role)
+	Hd__UserRole role = HD__USER_ROLE__ROLE_UNSET;
+	if (hd_role_parse(u->role, &role) || role == HD__USER_ROLE__ROLE_SYSTEM)
 		return import_result_fail(r, "role", "%.40s is not a role",
 					  u->role);
 	if (u->email[0] && !email_ok(u->email))

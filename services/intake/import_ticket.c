@@ -9,6 +9,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,7 @@ static void fill_ticket(Hd__Ticket *tk, const tk_import *x)
 	tk->comment_count = it->n_comments ? it->n_comments : 1;
 	tk->updated_stamp = 1;
 	tk->updater_id = x->who->user_id;
-	tk->updater_role = (char *)x->who->role;
+	tk->updater_role = (char *)hd_role_name(x->who->role);
 	tk->update_via_json = "{\"channel\":\"import\"}";
 	tk->by_import = true;
 }

@@ -4,6 +4,7 @@
 
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/vocab.h"
 
 #include <string.h>
 
@@ -53,8 +54,7 @@ bool live_channel_id_ok(const char *s)
 
 bool live_ticket_open(const Hd__Ticket *tk)
 {
-	return !tk->deleted && strcmp(tk->status, "solved") != 0 &&
-	       strcmp(tk->status, "closed") != 0;
+	return !tk->deleted && !hd_ticket_solved_str(tk->status);
 }
 
 const hd_rpc_route intake_live_routes[] = {

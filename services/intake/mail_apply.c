@@ -117,7 +117,7 @@ static int write_ticket(intake *in, apply *p, const char *trace, char *reason,
 		.len = pb.len,
 		.trace_id = trace,
 		.principal = {.user_id = p->a->sender_id,
-			      .role = "system",
+			      .role = HD__USER_ROLE__ROLE_SYSTEM,
 			      .organization_id = p->a->sender_organization_id}};
 	hd_rpc_rep rep = {0};
 	hd_buf_init(&rep.payload, (size_t)64 << 20);

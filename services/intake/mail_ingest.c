@@ -96,7 +96,7 @@ static bool seen_here(ingest *g)
 static int ensure_sender(ingest *g)
 {
 	Hd__UserEnsureRequest q = HD__USER_ENSURE_REQUEST__INIT;
-	hd_principal sys = {.role = "system"};
+	hd_principal sys = {.role = HD__USER_ROLE__ROLE_SYSTEM};
 	hd_rpc_rep rep = {0};
 	q.email = g->m.from_addr;
 	q.name = g->m.from_name;
@@ -114,7 +114,8 @@ static int ensure_sender(ingest *g)
 
 static int store_one(ingest *g, const mail_att *a, json_t *list)
 {
-	hd_principal who = {.user_id = g->sender->id, .role = "end-user"};
+	hd_principal who = {.user_id = g->sender->id,
+			    .role = HD__USER_ROLE__ROLE_END_USER};
 	Hd__UploadPutRequest q = HD__UPLOAD_PUT_REQUEST__INIT;
 	Hd__Upload *up = NULL;
 	hd_rpc_rep rep = {0};
@@ -185,7 +186,8 @@ static int resolve(ingest *g)
 	a->how = (char *)(g->tg.how ? g->tg.how : "");
 	a->sender_id = g->sender->id;
 	a->sender_organization_id = g->sender->organization_id;
-	a->sender_staff = strcmp(g->sender->role, "end-user") != 0;
+	a->sender_staff =
+		hd_role_of(g->sender->role) != HD__USER_ROLE__ROLE_END_USER;
 	a->subject = m->subject;
 	a->body = m->body;
 	a->via_source_json = g->source;

@@ -10,6 +10,7 @@
 #include "tickets.h"
 
 #include "hd/err.h"
+#include "hd/vocab.h"
 
 #include <string.h>
 
@@ -61,7 +62,9 @@ int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 	}
 	if (rc != HD_OK && rc != HD_E_NOTFOUND)
 		return rc;
-	bool ok = tk && !tk->deleted && strcmp(tk->status, "closed") != 0 &&
+	Hd__TicketStatus st = tk ? hd_status_of(tk->status) : 0;
+	bool ok = tk && !tk->deleted &&
+		  st != HD__TICKET_STATUS__STATUS_CLOSED &&
 		  may_thread(tk, sender, staff);
 	if (!ok) {
 		tg->ticket_id = 0;
@@ -70,8 +73,8 @@ int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 	/* As in Zendesk, the customer's answer puts the ticket back in the
 	 * agents' queue. */
 	tg->reopen = ok && !staff &&
-		     (strcmp(tk->status, "pending") == 0 ||
-		      strcmp(tk->status, "solved") == 0);
+		     (st == HD__TICKET_STATUS__STATUS_PENDING ||
+		      st == HD__TICKET_STATUS__STATUS_SOLVED);
 	hd__ticket__free_unpacked(tk, NULL);
 	return HD_OK;
 }

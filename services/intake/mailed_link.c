@@ -19,7 +19,8 @@
 static bool may_receive(const intake_mailed_link *l, const Hd__User *u)
 {
 	return !u->suspended && !u->deleted &&
-	       (!l->end_users_only || strcmp(u->role, "end-user") == 0);
+	       (!l->end_users_only ||
+		hd_role_of(u->role) == HD__USER_ROLE__ROLE_END_USER);
 }
 
 int intake_mailed_link_issue(hd_txn *t, const intake_mailed_link *l,

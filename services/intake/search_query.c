@@ -8,6 +8,7 @@
 #include "hd/err.h"
 #include "hd/text.h"
 #include "hd/tokenize.h"
+#include "hd/vocab.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -64,16 +65,12 @@ static int ordinal(const char *v, const char *const *names)
 
 int sq_status_ordinal(const char *s)
 {
-	static const char *const n[] = {"new",    "open",   "pending", "hold",
-					"solved", "closed", NULL};
-	return ordinal(s, n);
+	return hd_status_rank(s);
 }
 
 int sq_priority_ordinal(const char *s)
 {
-	static const char *const n[] = {"",     "low",    "normal",
-					"high", "urgent", NULL};
-	return ordinal(s, n);
+	return hd_priority_rank(s);
 }
 
 int sq_type_ordinal(const char *s)

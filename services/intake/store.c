@@ -35,10 +35,10 @@ int intake_put_pb(hd_txn *t, MDB_dbi dbi, uint64_t id, const void *msg)
 
 bool intake_is_staff(const hd_principal *p)
 {
-	return strcmp(p->role, "agent") == 0 || intake_is_admin(p);
+	return p->role == HD__USER_ROLE__ROLE_AGENT || intake_is_admin(p);
 }
 
 bool intake_is_admin(const hd_principal *p)
 {
-	return strcmp(p->role, "admin") == 0 || strcmp(p->role, "system") == 0;
+	return hd_role_is_admin(p->role);
 }

@@ -8,6 +8,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
+#include "hd/vocab.h"
 #include "vec.h"
 
 #include <stdlib.h>
@@ -36,28 +37,16 @@ typedef struct list_ctx {
 	size_t limit; /* rows the reply holds */
 } list_ctx;
 
-static int64_t ordinal(const char *v, const char *const *order)
-{
-	for (int64_t i = 0; order[i]; i++)
-		if (strcmp(v, order[i]) == 0)
-			return i + 1;
-	return 0;
-}
-
 static int64_t sort_key(const Hd__Ticket *tk, const char *by)
 {
-	static const char *const st[] = {"new",    "open",   "pending", "hold",
-					 "solved", "closed", NULL};
-	static const char *const pr[] = {"low", "normal", "high", "urgent",
-					 NULL};
 	if (strcmp(by, "updated_at") == 0)
 		return tk->updated_at;
 	if (strcmp(by, "id") == 0)
 		return (int64_t)tk->id;
 	if (strcmp(by, "status") == 0)
-		return ordinal(tk->status, st);
+		return hd_status_rank(tk->status) + 1; /* unknown first */
 	if (strcmp(by, "priority") == 0)
-		return ordinal(tk->priority, pr);
+		return hd_priority_of(tk->priority); /* "" and unknown 0 */
 	return tk->created_at;
 }
 

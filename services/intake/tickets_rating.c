@@ -33,7 +33,8 @@ static int check(hd_txn *t, rate_job *j)
 	else if (!rc && j->req->principal.user_id != tk->requester_id)
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the ticket's requester may rate it");
-	else if (!rc && strcmp(tk->status, "solved") != 0)
+	else if (!rc &&
+		 hd_status_of(tk->status) != HD__TICKET_STATUS__STATUS_SOLVED)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "status",
 				 "only a solved ticket can be rated (this one "
 				 "is %s)",

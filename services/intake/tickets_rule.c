@@ -15,7 +15,7 @@
 
 bool tk_is_system(const hd_principal *who)
 {
-	return strcmp(who->role, "system") == 0;
+	return who->role == HD__USER_ROLE__ROLE_SYSTEM;
 }
 
 int tk_rule_audit_via(const hd_principal *who, const char *via_json,
@@ -71,7 +71,7 @@ int tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
 {
 	tk->updater_id = who->user_id;
 	tk->by_import = false; /* only the import's own write carries it */
-	int rc = hd_pb_set_string(&tk->updater_role, who->role);
+	int rc = hd_pb_set_string(&tk->updater_role, hd_role_name(who->role));
 	if (rc)
 		return rc;
 	if (tk_is_system(who) && wr->audit_via_json[0] &&

@@ -63,10 +63,10 @@ static const char *locale_of(hd_txn *t, intake *in, uint64_t user,
 
 static const char *role_of(const hd_principal *who)
 {
-	if (!strcmp(who->role, "end-user"))
+	if (who->role == HD__USER_ROLE__ROLE_END_USER)
 		return "end_user";
-	if (!strcmp(who->role, "agent") || !strcmp(who->role, "admin"))
-		return who->role;
+	if (hd_role_is_agent(who->role))
+		return hd_role_name(who->role);
 	return "";
 }
 
@@ -161,7 +161,7 @@ static int merge_firing(fire_ctx *x, const Hd__Rule *r, rt_work *w)
 	if (!cmd)
 		return HD_OK;
 	hd_principal sys = {0};
-	memcpy(sys.role, "system", sizeof "system");
+	sys.role = HD__USER_ROLE__ROLE_SYSTEM;
 	tk_change rch = {0};
 	hd_rpc_rep rep = {0};
 	int rc = tk_apply(*x->tk, x->snap, cmd, &sys, &rch, &rep);

@@ -143,7 +143,7 @@ static bool established(intake *in, const Hd__User *u)
 	hd_txn t;
 	MDB_val v;
 	uint8_t key[8];
-	if (u->verified || strcmp(u->role, "end-user") != 0)
+	if (u->verified || hd_role_of(u->role) != HD__USER_ROLE__ROLE_END_USER)
 		return true;
 	hd_key_u64(key, u->id);
 	if (hd_store_read(in->store, &t) != HD_OK)

@@ -64,8 +64,10 @@ static bool zone_ok(const char *s)
 
 static bool role_ok(const char *s)
 {
-	return !strcmp(s, "end-user") || !strcmp(s, "agent") ||
-	       !strcmp(s, "admin");
+	Hd__UserRole r = HD__USER_ROLE__ROLE_UNSET;
+	return hd_role_parse(s, &r) == HD_OK &&
+	       r != HD__USER_ROLE__ROLE_UNSET &&
+	       r != HD__USER_ROLE__ROLE_SYSTEM;
 }
 
 /* Shape checks on what the request sets; lower-cases the e-mail in place. */
@@ -129,7 +131,8 @@ static int create_in(user_job *j, hd_txn *t)
 	const hd_principal *who = j->who;
 	if (!u.role[0])
 		u.role = "end-user";
-	if (!intake_is_admin(who) && strcmp(u.role, "end-user") != 0)
+	if (!intake_is_admin(who) &&
+	    hd_role_of(u.role) != HD__USER_ROLE__ROLE_END_USER)
 		return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, "role",
 				   "only admins create agents and admins");
 	if (!intake_is_admin(who))
@@ -164,7 +167,7 @@ static int may_update(user_job *j, const Hd__User *old)
 	if (!intake_is_staff(who) && !self)
 		return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				   "end-users may change only themselves");
-	if (!self && strcmp(old->role, "end-user") != 0)
+	if (!self && hd_role_of(old->role) != HD__USER_ROLE__ROLE_END_USER)
 		return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				   "only admins change other agents");
 	if ((has(wr, "role") && strcmp(wr->user->role, old->role)) ||

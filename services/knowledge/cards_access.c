@@ -12,13 +12,13 @@
 
 bool kb_staff(const hd_principal *p)
 {
-	return !strcmp(p->role, "agent") || !strcmp(p->role, "admin") ||
-	       !strcmp(p->role, "system");
+	return hd_role_is_staff(p->role);
 }
 
 bool kb_account(const hd_principal *p)
 {
-	return p->user_id && (kb_staff(p) || !strcmp(p->role, "end-user"));
+	return p->user_id &&
+	       (kb_staff(p) || p->role == HD__USER_ROLE__ROLE_END_USER);
 }
 
 bool kb_card_is_verifier(hd_txn *t, const Hd__Card *card, const hd_principal *p)

@@ -222,7 +222,7 @@ static int delete_write(hd_txn *t, void *arg)
 	if (rc == HD_E_NOTFOUND)
 		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
 	else if (!rc && card->owner_id != j->req->principal.user_id &&
-		 strcmp(j->req->principal.role, "admin") != 0)
+		 j->req->principal.role != HD__USER_ROLE__ROLE_ADMIN)
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the card's owner or an admin may "
 				 "delete it");

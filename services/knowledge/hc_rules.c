@@ -12,12 +12,12 @@
 
 bool hc_staff(const hd_principal *p)
 {
-	return !strcmp(p->role, "agent") || hc_admin(p);
+	return p->role == HD__USER_ROLE__ROLE_AGENT || hc_admin(p);
 }
 
 bool hc_admin(const hd_principal *p)
 {
-	return !strcmp(p->role, "admin") || !strcmp(p->role, "system");
+	return hd_role_is_admin(p->role);
 }
 
 /* A BCP 47-ish tag as Zendesk writes them: "ko", "en-us", "zh-hant". */

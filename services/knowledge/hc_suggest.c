@@ -20,7 +20,8 @@
 #define MAX_QUERY_BYTES  (16 * 1024)
 #define MAX_DEFLECT_TEXT (64 * 1024)
 
-static const hd_principal customer = {.user_id = 1, .role = "end-user"};
+static const hd_principal customer = {.user_id = 1,
+				      .role = HD__USER_ROLE__ROLE_END_USER};
 
 /* subject "\n" description, the description cut to fit MAX_QUERY_BYTES; a
  * cut inside a UTF-8 sequence is skipped by the tokenizer. */

@@ -7,6 +7,7 @@
 #include "kb_members.h"
 #include "hd/err.h"
 #include "hd/text.h"
+#include "hd/vocab.h"
 
 #include <string.h>
 
@@ -22,7 +23,7 @@ bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
 	if (!strcmp(macro->restriction_type, "User"))
 		return macro->restriction_id == who->user_id;
 	if (strcmp(macro->restriction_type, "Group") != 0 ||
-	    !strcmp(who->role, "admin") || !strcmp(who->role, "system"))
+	    hd_role_is_admin(who->role))
 		return true;
 	for (size_t i = 0; i < macro->n_restriction_ids; i++)
 		if (kb_member_of(t, who->user_id, macro->restriction_ids[i]))
@@ -32,11 +33,11 @@ bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
 
 bool kb_macro_writable(const Hd__Macro *macro, const hd_principal *who)
 {
-	if (!strcmp(who->role, "admin") || !strcmp(who->role, "system"))
+	if (hd_role_is_admin(who->role))
 		return !strcmp(macro->restriction_type, "User")
 			       ? macro->restriction_id == who->user_id
 			       : true;
-	return !strcmp(who->role, "agent") &&
+	return who->role == HD__USER_ROLE__ROLE_AGENT &&
 	       !strcmp(macro->restriction_type, "User") &&
 	       macro->restriction_id == who->user_id;
 }
@@ -55,12 +56,14 @@ static const char *const text_fields[] = {
 	"group_id", "assignee_id",        NULL};
 static const char *const tag_fields[] = {"set_tags", "current_tags",
 					 "remove_tags", NULL};
-static const char *const statuses[] = {"open", "pending", "hold", "solved",
-				       NULL};
-static const char *const priorities[] = {"",     "low",    "normal",
-					 "high", "urgent", NULL};
-static const char *const types[] = {"",         "problem", "incident",
-				    "question", "task",    NULL};
+/* A macro sets open, pending, hold or solved: never new, never closed. */
+static bool macro_status_ok(const char *s)
+{
+	Hd__TicketStatus st = HD__TICKET_STATUS__STATUS_UNSET;
+	return hd_status_parse(s, &st) == HD_OK &&
+	       st >= HD__TICKET_STATUS__STATUS_OPEN &&
+	       st <= HD__TICKET_STATUS__STATUS_SOLVED;
+}
 
 static bool custom_field(const char *f)
 {
@@ -105,11 +108,12 @@ static int check_action(const Hd__MacroAction *a, hd_rpc_rep *rep)
 	bool list = v->kind == HD__RULE_VALUE__KIND__VALUE_LIST;
 	bool ok = texts_ok(v);
 	if (ok && !strcmp(f, "status"))
-		ok = s && one_of(s, statuses);
+		ok = s && macro_status_ok(s);
 	else if (ok && !strcmp(f, "priority"))
-		ok = s && one_of(s, priorities);
+		ok = s &&
+		     hd_priority_parse(s, &(Hd__TicketPriority){0}) == HD_OK;
 	else if (ok && !strcmp(f, "type"))
-		ok = s && one_of(s, types);
+		ok = s && hd_type_parse(s, &(Hd__TicketType){0}) == HD_OK;
 	else if (ok && !strcmp(f, "comment_value"))
 		ok = text || list;
 	else if (ok && !strcmp(f, "comment_mode_is_public"))

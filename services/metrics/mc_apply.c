@@ -11,6 +11,7 @@
 #include "hd/err.h"
 #include "hd/evdecode.h"
 #include "hd/store_pb.h"
+#include "hd/vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,6 @@
  * totals (a hostile client flapping statuses must not grow a record without
  * bound); folded time counts as business time too (see mc_render.c). */
 #define MAX_SPANS 512
-
-static bool is_solved(const char *s)
-{
-	return strcmp(s, "solved") == 0 || strcmp(s, "closed") == 0;
-}
 
 static int on_user(hd_txn *t, const Hd__Envelope *ev)
 {
@@ -60,13 +56,13 @@ static Hd__McTicket *new_record(const Hd__Ticket *tk)
 
 static void fold_oldest(Hd__McTicket *m)
 {
-	const char *s = m->spans[0]->status;
+	Hd__TicketStatus s = hd_status_of(m->spans[0]->status);
 	int64_t d = m->spans[1]->at - m->spans[0]->at;
-	if (strcmp(s, "pending") == 0)
+	if (s == HD__TICKET_STATUS__STATUS_PENDING)
 		m->fold_agent_wait += d;
-	else if (!is_solved(s))
+	else if (!hd_ticket_solved(s))
 		m->fold_requester_wait += d;
-	if (strcmp(s, "hold") == 0)
+	if (s == HD__TICKET_STATUS__STATUS_HOLD)
 		m->fold_on_hold += d;
 	hd__mc_span__free_unpacked(m->spans[0], NULL);
 	memmove(m->spans, m->spans + 1, (m->n_spans - 1) * sizeof *m->spans);
@@ -93,9 +89,9 @@ static int add_span(Hd__McTicket *m, const char *status, int64_t at)
 
 static int on_status(hd_txn *t, Hd__McTicket *m, const char *status, int64_t at)
 {
-	if (m->status[0] && is_solved(m->status) && !is_solved(status))
+	if (hd_ticket_solved_str(m->status) && !hd_ticket_solved_str(status))
 		m->reopens++;
-	if (strcmp(status, "solved") == 0) {
+	if (hd_status_of(status) == HD__TICKET_STATUS__STATUS_SOLVED) {
 		m->solved_at = at;
 		if (!m->first_solved_at)
 			m->first_solved_at = at;
@@ -164,7 +160,7 @@ static int on_comment(hd_txn *t, const Hd__Envelope *ev)
 	char role[16];
 	if (mc_ticket_get(t, c->ticket_id, &m) == HD_OK) {
 		mc_user_role(t, c->author_id, role);
-		bool staff = !strcmp(role, "agent") || !strcmp(role, "admin");
+		bool staff = hd_role_is_agent_str(role);
 		if (c->created_at > m->latest_comment_added_at)
 			m->latest_comment_added_at = c->created_at;
 		if (c->public_ && staff) {

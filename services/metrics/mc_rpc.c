@@ -24,7 +24,7 @@ typedef struct mc_call {
 
 static bool staff(const hd_principal *p)
 {
-	return !strcmp(p->role, "agent") || !strcmp(p->role, "admin");
+	return hd_role_is_agent(p->role);
 }
 
 /* Unpack, check the role, read the schedule, open the read transaction. */
@@ -33,7 +33,7 @@ static int begin(mc_call *c, void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 {
 	memset(c, 0, sizeof *c);
 	hd__mc_answer__init(&c->a);
-	if (admin ? strcmp(req->principal.role, "admin") != 0
+	if (admin ? req->principal.role != HD__USER_ROLE__ROLE_ADMIN
 		  : !staff(&req->principal))
 		return hd_rpc_fail(
 			rep, HD_E_FORBIDDEN, NULL,

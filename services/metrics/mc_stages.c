@@ -21,17 +21,16 @@ static const char *const metric_names[M_COUNT] = {
 	"resolution_time"};
 
 /* The stages of agent_work_time, requester_wait_time, resolution_time in
- * each status. */
-static const struct {
-	const char *status;
-	unsigned char st[3];
-} by_status[] = {
-	{"new", {ST_ACTIVE, ST_ACTIVE, ST_ACTIVE}},
-	{"open", {ST_ACTIVE, ST_ACTIVE, ST_ACTIVE}},
-	{"pending", {ST_PAUSED, ST_PAUSED, ST_ACTIVE}},
-	{"hold", {ST_PAUSED, ST_ACTIVE, ST_ACTIVE}},
-	{"solved", {ST_FULFILLED, ST_FULFILLED, ST_FULFILLED}},
-	{"closed", {ST_FULFILLED, ST_FULFILLED, ST_FULFILLED}},
+ * each status (0 rows: statuses no stream moves for). */
+static const unsigned char by_status[][3] = {
+	[HD__TICKET_STATUS__STATUS_NEW] = {ST_ACTIVE, ST_ACTIVE, ST_ACTIVE},
+	[HD__TICKET_STATUS__STATUS_OPEN] = {ST_ACTIVE, ST_ACTIVE, ST_ACTIVE},
+	[HD__TICKET_STATUS__STATUS_PENDING] = {ST_PAUSED, ST_PAUSED, ST_ACTIVE},
+	[HD__TICKET_STATUS__STATUS_HOLD] = {ST_PAUSED, ST_ACTIVE, ST_ACTIVE},
+	[HD__TICKET_STATUS__STATUS_SOLVED] = {ST_FULFILLED, ST_FULFILLED,
+					      ST_FULFILLED},
+	[HD__TICKET_STATUS__STATUS_CLOSED] = {ST_FULFILLED, ST_FULFILLED,
+					      ST_FULFILLED},
 };
 
 int mc_mevent_add(hd_txn *t, const Hd__McTicket *m, const char *metric,
@@ -88,16 +87,14 @@ int mc_stages_status(hd_txn *t, Hd__McTicket *m, int64_t at)
 {
 	if (m->n_stages < M_COUNT || m->n_instances < M_COUNT)
 		return hd_txn_fail(t, HD_E_CORRUPT);
-	for (size_t k = 0; k < sizeof by_status / sizeof by_status[0]; k++) {
-		if (strcmp(by_status[k].status, m->status) != 0)
-			continue;
-		int rc = HD_OK;
-		for (int i = 0; !rc && i < 3; i++)
-			rc = move(t, m, M_AGENT_WORK + i, by_status[k].st[i],
-				  at);
-		return rc ? hd_txn_fail(t, rc) : HD_OK;
-	}
-	return HD_OK; /* a status intake does not have: no stream moves */
+	Hd__TicketStatus s = hd_status_of(m->status);
+	if (s <= 0 || (size_t)s >= sizeof by_status / sizeof by_status[0] ||
+	    !by_status[s][0])
+		return HD_OK; /* a status intake does not have: no stream moves */
+	int rc = HD_OK;
+	for (int i = 0; !rc && i < 3; i++)
+		rc = move(t, m, M_AGENT_WORK + i, by_status[s][i], at);
+	return rc ? hd_txn_fail(t, rc) : HD_OK;
 }
 
 int mc_stage_reply(hd_txn *t, Hd__McTicket *m, int64_t at)

@@ -65,7 +65,8 @@ enum mr_open_kind {
 	MR_O_GROUP = 2, /* unsolved tickets of the group */
 	MR_O_QUEUE = 3, /* unsolved, unassigned tickets of the group */
 };
-/* Ticket statuses; 0 = unknown. Unsolved ones are 1..4. */
+/* Ticket statuses: Hd__TicketStatus's values (mr_keys.c checks); 0 =
+ * unknown. Unsolved ones are 1..4 (hd_ticket_unsolved). */
 enum mr_status {
 	MR_NEW = 1,
 	MR_OPEN,

@@ -58,8 +58,7 @@ static int on_user(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	Hd__User *u = hd__user__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!u)
 		return HD_E_DECODE;
-	uint8_t k[8],
-		staff = !strcmp(u->role, "agent") || !strcmp(u->role, "admin");
+	uint8_t k[8], staff = hd_role_is_agent_str(u->role);
 	hd_key_u64(k, u->id);
 	hd_txn_put(t, m->mr->users, k, 8, &staff, 1);
 	hd__user__free_unpacked(u, NULL);

@@ -15,6 +15,7 @@
 #include "mr.h"
 
 #include "hd/err.h"
+#include "hd/vocab.h"
 
 #include <string.h>
 
@@ -36,9 +37,6 @@ static const char *const channels[] = {"other",
 				       "any_channel",
 				       NULL};
 
-static const char *const statuses[] = {"",     "new",    "open",   "pending",
-				       "hold", "solved", "closed", NULL};
-
 unsigned mr_channel_code(const char *name)
 {
 	for (unsigned i = 1; name && channels[i]; i++)
@@ -53,18 +51,22 @@ const char *mr_channel_name(unsigned code)
 							     : "other";
 }
 
+/* Stored status codes are the vocabulary's values (new 1 … closed 6). */
+_Static_assert((int)MR_NEW == (int)HD__TICKET_STATUS__STATUS_NEW &&
+		       (int)MR_HOLD == (int)HD__TICKET_STATUS__STATUS_HOLD &&
+		       (int)MR_CLOSED == (int)HD__TICKET_STATUS__STATUS_CLOSED,
+	       "mr_status follows proto/vocab.proto");
+
 unsigned mr_status_code(const char *name)
 {
-	for (unsigned i = 1; name && statuses[i]; i++)
-		if (strcmp(statuses[i], name) == 0)
-			return i;
-	return 0;
+	return (unsigned)(hd_status_rank(name) + 1); /* deleted: 0 too */
 }
 
 const char *mr_status_name(unsigned code)
 {
-	return code < sizeof statuses / sizeof *statuses - 1 ? statuses[code]
-							     : "";
+	return code >= MR_NEW && code <= MR_CLOSED
+		       ? hd_status_name((Hd__TicketStatus)code)
+		       : "";
 }
 
 uint64_t mr_hash(const char *s, size_t len)

@@ -7,6 +7,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/tokenize.h"
+#include "hd/vocab.h"
 #include "ticket.pb-c.h"
 
 #include <stdlib.h>
@@ -14,12 +15,13 @@
 
 static int is_solved(unsigned st)
 {
-	return st == MR_SOLVED_ST || st == MR_CLOSED;
+	return st <= MR_CLOSED && hd_ticket_solved((Hd__TicketStatus)st);
 }
 
 static int is_unsolved(const Hd__MrTicket *s)
 {
-	return s && !s->deleted && s->status >= MR_NEW && s->status <= MR_HOLD;
+	return s && !s->deleted && s->status <= MR_CLOSED &&
+	       hd_ticket_unsolved((Hd__TicketStatus)s->status);
 }
 
 static void dims_of(const Hd__MrTicket *s, mr_dims *d)

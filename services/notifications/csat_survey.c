@@ -11,6 +11,7 @@
 #include "hd/csat_link.h"
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/vocab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -101,8 +102,10 @@ static int queue_survey(notify *n, hd_txn *t, const Hd__Ticket *tk,
 int notify_csat_on_ticket(notify *n, hd_txn *t, const Hd__Ticket *tk,
 			  const Hd__Ticket *old, bool anon)
 {
-	if (strcmp(tk->status, "solved") != 0 || !tk->requester_id || anon ||
-	    (old && strcmp(old->status, "solved") == 0))
+	if (hd_status_of(tk->status) != HD__TICKET_STATUS__STATUS_SOLVED ||
+	    !tk->requester_id || anon ||
+	    (old &&
+	     hd_status_of(old->status) == HD__TICKET_STATUS__STATUS_SOLVED))
 		return HD_OK;
 	Hd__NotifySettings *s = notify_settings(n, t, "csat");
 	survey_rule r = rule_for(s ? s->csat : NULL, tk);

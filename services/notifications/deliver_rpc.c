@@ -31,7 +31,7 @@ static int collect(void *arg, const MDB_val *k, const MDB_val *v)
 static Hd__DeliveryQuery *decode_query(const hd_rpc_req *req, hd_rpc_rep *rep,
 				       int *rc)
 {
-	*rc = strcmp(req->principal.role, "admin") == 0
+	*rc = req->principal.role == HD__USER_ROLE__ROLE_ADMIN
 		      ? HD_OK
 		      : hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 	if (*rc)

@@ -9,6 +9,7 @@
 #include "hd/err.h"
 #include "hd/prom.h"
 #include "hd/time_iso.h"
+#include "hd/vocab.h"
 
 #include "alerts.pb-c.h"
 
@@ -51,11 +52,13 @@ static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		created ? "zen:event-type:ticket.created"
 			: "zen:event-type:ticket.updated",
 		tk->id, detail);
-	if (!rc && strcmp(tk->status, "solved") == 0) {
+	if (!rc &&
+	    hd_status_of(tk->status) == HD__TICKET_STATUS__STATUS_SOLVED) {
 		Hd__Ticket *old = NULL;
 		notify_get_pb_u64(t, n->tickets, tk->id,
 				  &hd__ticket__descriptor, (void **)&old);
-		if (!old || strcmp(old->status, "solved") != 0)
+		if (!old || hd_status_of(old->status) !=
+				    HD__TICKET_STATUS__STATUS_SOLVED)
 			rc = notify_webhooks_fanout(
 				n, t, "zen:event-type:ticket.solved", tk->id,
 				detail);

@@ -27,6 +27,7 @@
 
 #include "hd/err.h"
 #include "hd/time_iso.h"
+#include "hd/vocab.h"
 
 #include "address.pb-c.h"
 #include "alerts.pb-c.h"
@@ -48,7 +49,8 @@ static Hd__Ticket *old_ticket(notify *n, hd_txn *t, uint64_t id)
  * relay. */
 static bool anonymous(const Hd__Ticket *tk)
 {
-	if (strcmp(tk->via_channel, "web") != 0 || !tk->via_source_json[0])
+	if (hd_via_of(tk->via_channel) != HD__VIA_CHANNEL__VIA_WEB ||
+	    !tk->via_source_json[0])
 		return false;
 	json_t *src = json_loads(tk->via_source_json, 0, NULL);
 	const char *rel = json_string_value(json_object_get(src, "rel"));
@@ -95,8 +97,7 @@ static int is_agent(notify *n, hd_txn *t, uint64_t user_id)
 	if (notify_get_pb_u64(t, n->users, user_id, &hd__user__descriptor,
 			      (void **)&u))
 		return 0;
-	int agent =
-		strcmp(u->role, "agent") == 0 || strcmp(u->role, "admin") == 0;
+	int agent = hd_role_is_agent_str(u->role);
 	hd__user__free_unpacked(u, NULL);
 	return agent;
 }
@@ -156,7 +157,8 @@ static int group_one(void *arg, const MDB_val *k, const MDB_val *v)
 		int admin = 0;
 		if (notify_get_pb_u64(g->t, g->n->users, uid,
 				      &hd__user__descriptor, (void **)&u) == 0)
-			admin = strcmp(u->role, "admin") == 0;
+			admin = hd_role_of(u->role) ==
+				HD__USER_ROLE__ROLE_ADMIN;
 		hd__user__free_unpacked(u, NULL);
 		if (!admin)
 			return 0;

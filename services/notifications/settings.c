@@ -238,7 +238,7 @@ static int reply(hd_rpc_rep *rep, const char *name,
 static int settings_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	if (!hd_role_is_staff_str(req->principal.role))
+	if (!hd_role_is_staff(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "",
 				   "agents and admins only");
 	Hd__NotifySettings *s = decode(req, rep);
@@ -289,8 +289,7 @@ static int normalize(Hd__NotifySettings *s, hd_rpc_rep *rep)
 static int settings_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	const char *role = req->principal.role;
-	if (strcmp(role, "admin") && strcmp(role, "system"))
+	if (!hd_role_is_admin(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 	Hd__NotifySettings *s = decode(req, rep);
 	int rc = s ? normalize(s, rep) : HD_E_DECODE;

@@ -25,8 +25,7 @@
 
 static int agents_only(const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const char *r = req->principal.role;
-	if (!strcmp(r, "agent") || !strcmp(r, "admin") || !strcmp(r, "system"))
+	if (hd_role_is_staff(req->principal.role))
 		return HD_OK;
 	return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "agents only");
 }
@@ -533,8 +532,7 @@ static int inbound_fn(hd_txn *t, void *arg)
 int notify_sc_inbound(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	if (strcmp(req->principal.role, "system") != 0 &&
-	    strcmp(req->principal.role, "admin") != 0)
+	if (!hd_role_is_admin(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "system only");
 	Hd__SideConversationInbound *in = hd__side_conversation_inbound__unpack(
 		NULL, req->len, req->payload);

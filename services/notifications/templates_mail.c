@@ -9,6 +9,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/placeholder.h"
+#include "hd/vocab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,8 +163,7 @@ static bool still_solved(notify *n, hd_txn *t, uint64_t ticket_id)
 	bool yes = notify_get_pb_u64(t, n->tickets, ticket_id,
 				     &hd__ticket__descriptor,
 				     (void **)&tk) == HD_OK &&
-		   (!strcmp(tk->status, "solved") ||
-		    !strcmp(tk->status, "closed"));
+		   hd_ticket_solved_str(tk->status);
 	hd__ticket__free_unpacked(tk, NULL);
 	return yes;
 }

@@ -138,16 +138,14 @@ int notify_tmpl_seed(notify *n)
 
 static int staff_only(const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const char *r = req->principal.role;
-	if (!strcmp(r, "admin") || !strcmp(r, "system") || !strcmp(r, "agent"))
+	if (hd_role_is_staff(req->principal.role))
 		return HD_OK;
 	return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "agents and admins only");
 }
 
 static int admin_only(const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const char *r = req->principal.role;
-	if (!strcmp(r, "admin") || !strcmp(r, "system"))
+	if (hd_role_is_admin(req->principal.role))
 		return HD_OK;
 	return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 }

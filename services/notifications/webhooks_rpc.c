@@ -15,8 +15,7 @@
 
 static int admin_only(const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const char *role = req->principal.role;
-	if (strcmp(role, "admin") == 0 || strcmp(role, "system") == 0)
+	if (hd_role_is_admin(req->principal.role))
 		return HD_OK;
 	return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 }

@@ -118,7 +118,7 @@ static int load(notify *n, const Hd__WebhookTestRequest *q, Hd__Webhook **w)
 int notify_webhook_test(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	if (strcmp(req->principal.role, "admin") != 0)
+	if (req->principal.role != HD__USER_ROLE__ROLE_ADMIN)
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
 	Hd__WebhookTestRequest *q =
 		hd__webhook_test_request__unpack(NULL, req->len, req->payload);

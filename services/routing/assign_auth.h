@@ -6,18 +6,16 @@
 #include "hd/err.h"
 #include "hd/rpc.h"
 
-#include <string.h>
-
 static inline int as_need_admin(const hd_principal *p, hd_rpc_rep *rep)
 {
-	if (!strcmp(p->role, "admin") || !strcmp(p->role, "system"))
+	if (hd_role_is_admin(p->role))
 		return HD_OK;
 	return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL, "admins only");
 }
 
 static inline int as_need_staff(const hd_principal *p, hd_rpc_rep *rep)
 {
-	if (!strcmp(p->role, "agent"))
+	if (p->role == HD__USER_ROLE__ROLE_AGENT)
 		return HD_OK;
 	return as_need_admin(p, rep) == HD_OK
 		       ? HD_OK
@@ -29,7 +27,7 @@ static inline int as_need_staff(const hd_principal *p, hd_rpc_rep *rep)
 static inline int as_need_self_or_admin(const hd_principal *p, uint64_t who,
 					hd_rpc_rep *rep)
 {
-	if (!strcmp(p->role, "agent") && p->user_id == who)
+	if (p->role == HD__USER_ROLE__ROLE_AGENT && p->user_id == who)
 		return HD_OK;
 	return as_need_admin(p, rep) == HD_OK
 		       ? HD_OK

@@ -12,6 +12,7 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/vocab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,15 +305,14 @@ uint64_t as_queued(hd_txn *t, uint64_t group)
 
 static bool waits(const Hd__Ticket *tk)
 {
-	return !tk->deleted && strcmp(tk->status, "solved") != 0 &&
-	       strcmp(tk->status, "closed") != 0;
+	return !tk->deleted && !hd_ticket_solved_str(tk->status);
 }
 
 static bool counts(const Hd__Ticket *tk)
 {
-	return !tk->deleted &&
-	       (!strcmp(tk->status, "new") || !strcmp(tk->status, "open") ||
-		!strcmp(tk->status, "pending"));
+	Hd__TicketStatus s = hd_status_of(tk->status);
+	return !tk->deleted && hd_ticket_unsolved(s) &&
+	       s != HD__TICKET_STATUS__STATUS_HOLD;
 }
 
 /* Bring routing's books for tk in line with the event; returns the agent

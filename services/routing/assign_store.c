@@ -108,8 +108,7 @@ bool as_is_agent(hd_txn *t, uint64_t id)
 	Hd__DirUser *u = NULL;
 	hd_txn_get_pb_id(t, as_db.users, id, &hd__dir_user__descriptor,
 			 (void **)&u);
-	bool ok = u && u->active &&
-		  (!strcmp(u->role, "agent") || !strcmp(u->role, "admin"));
+	bool ok = u && u->active && hd_role_is_agent_str(u->role);
 	hd__dir_user__free_unpacked(u, NULL);
 	return ok;
 }

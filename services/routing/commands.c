@@ -122,7 +122,7 @@ static int deliver(sender *s, const uint8_t *data, size_t len)
 		hd_counter_add(&cmds_dropped, 1);
 		return HD_OK;
 	}
-	hd_principal system = {.role = "system"};
+	hd_principal system = {.role = HD__USER_ROLE__ROLE_SYSTEM};
 	hd_rpc_result res = {0};
 	int rc = hd_rpc_call(s->clients[shard], "tickets.write", data, len,
 			     &system, "", CALL_TIMEOUT, &res);

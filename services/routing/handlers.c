@@ -5,6 +5,7 @@
 #include "hd/err.h"
 #include "hd/evdecode.h"
 #include "hd/prom.h"
+#include "hd/vocab.h"
 
 #include <string.h>
 
@@ -13,8 +14,7 @@
 static bool waiting(const Hd__Ticket *tk)
 {
 	return !tk->deleted && tk->assignee_id == 0 &&
-	       strcmp(tk->status, "solved") != 0 &&
-	       strcmp(tk->status, "closed") != 0;
+	       !hd_ticket_solved_str(tk->status);
 }
 
 static void queue_key(uint8_t key[16], const Hd__Ticket *tk)

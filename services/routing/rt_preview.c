@@ -20,8 +20,7 @@
 
 static int deny(const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	const char *role = req->principal.role;
-	if (!strcmp(role, "admin") || !strcmp(role, "system"))
+	if (hd_role_is_admin(req->principal.role))
 		return HD_OK;
 	return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 			   "the rule builder is for admins");

@@ -46,9 +46,9 @@ static bool kind_ok(const char *k)
 
 static int deny(const hd_rpc_req *req, hd_rpc_rep *rep, bool write)
 {
-	const char *role = req->principal.role;
-	bool ok = !strcmp(role, "admin") || !strcmp(role, "system") ||
-		  (!write && !strcmp(role, "agent"));
+	Hd__UserRole role = req->principal.role;
+	bool ok = hd_role_is_admin(role) ||
+		  (!write && role == HD__USER_ROLE__ROLE_AGENT);
 	return ok ? HD_OK
 		  : hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				"triggers and automations are %s",

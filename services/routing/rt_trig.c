@@ -16,10 +16,10 @@ static json_t *via_of(const Hd__Ticket *tk)
 
 static const char *role_of(const Hd__Ticket *tk)
 {
-	if (!strcmp(tk->updater_role, "end-user"))
+	Hd__UserRole role = hd_role_of(tk->updater_role);
+	if (role == HD__USER_ROLE__ROLE_END_USER)
 		return "end_user";
-	if (!strcmp(tk->updater_role, "agent") ||
-	    !strcmp(tk->updater_role, "admin"))
+	if (hd_role_is_agent(role))
 		return tk->updater_role;
 	return "";
 }

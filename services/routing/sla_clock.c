@@ -21,6 +21,7 @@
 #include "sla.h"
 
 #include "hd/err.h"
+#include "hd/vocab.h"
 
 #include <string.h>
 
@@ -96,7 +97,7 @@ static void clock_resume(json_t *c, int64_t now)
 
 static bool done(const char *status)
 {
-	return !strcmp(status, "solved") || !strcmp(status, "closed");
+	return hd_ticket_solved_str(status);
 }
 
 /* Pause or resume the status-driven clocks for status. */
@@ -110,8 +111,9 @@ static void apply_status(json_t *state, const char *status, int64_t now)
 		}
 		return;
 	}
-	bool pending = !strcmp(status, "pending");
-	bool hold = !strcmp(status, "hold");
+	Hd__TicketStatus s = hd_status_of(status);
+	bool pending = s == HD__TICKET_STATUS__STATUS_PENDING;
+	bool hold = s == HD__TICKET_STATUS__STATUS_HOLD;
 	const struct {
 		int m;
 		bool run;
@@ -192,7 +194,7 @@ static bool by_agent(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk)
 	char role[16];
 	sla_user_role(t, c->author_id, role);
 	/* A role not learnt yet: anyone but the requester answers for us. */
-	return !role[0] || !strcmp(role, "agent") || !strcmp(role, "admin");
+	return !role[0] || hd_role_is_agent_str(role);
 }
 
 int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
@@ -206,7 +208,8 @@ int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
 		clock_stop(clock_of(state, NRT), now, "achieved");
 		clock_start(state, PERIODIC, now);
 		clock_start(state, PAUSABLE, now);
-		if (!strcmp(tk->status, "pending"))
+		if (hd_status_of(tk->status) ==
+		    HD__TICKET_STATUS__STATUS_PENDING)
 			clock_stop(clock_of(state, PAUSABLE), now, "paused");
 	} else if (!stage_is(clock_of(state, FRT), "active") &&
 		   !stage_is(clock_of(state, NRT), "active")) {

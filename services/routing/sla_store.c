@@ -106,12 +106,12 @@ void sla_user_role(hd_txn *t, uint64_t user_id, char out[16])
 
 bool sla_is_staff(const hd_principal *p)
 {
-	return !strcmp(p->role, "agent") || sla_is_admin(p);
+	return p->role == HD__USER_ROLE__ROLE_AGENT || sla_is_admin(p);
 }
 
 bool sla_is_admin(const hd_principal *p)
 {
-	return !strcmp(p->role, "admin") || !strcmp(p->role, "system");
+	return hd_role_is_admin(p->role);
 }
 
 int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out)

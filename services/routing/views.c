@@ -20,8 +20,7 @@
 
 static bool staff(const hd_principal *p)
 {
-	return !strcmp(p->role, "agent") || !strcmp(p->role, "admin") ||
-	       !strcmp(p->role, "system");
+	return hd_role_is_staff(p->role);
 }
 
 static int deny(const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -40,8 +39,7 @@ static bool personal_of(const Hd__View *v, uint64_t user_id)
 
 bool routing_view_visible(const Hd__View *v, const hd_principal *who)
 {
-	if (!strcmp(who->role, "admin") || !strcmp(who->role, "system") ||
-	    !v->restriction)
+	if (hd_role_is_admin(who->role) || !v->restriction)
 		return true;
 	/* A personal view (restriction type User) is its owner's; group
 	 * restrictions are not enforced until routing knows the groups. */
@@ -84,7 +82,7 @@ int routing_view_upgrade(ProtobufCMessage *msg, bool *changed)
 
 static bool manager(const hd_principal *who)
 {
-	return !strcmp(who->role, "admin") || !strcmp(who->role, "system");
+	return hd_role_is_admin(who->role);
 }
 
 /* Whether v is who's own personal view. */

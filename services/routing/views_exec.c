@@ -167,9 +167,7 @@ static int from_index(hd_txn *t, routing *r, const Hd__ViewTicketsRequest *q,
 int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	routing *r = ctx;
-	if (strcmp(req->principal.role, "agent") &&
-	    strcmp(req->principal.role, "admin") &&
-	    strcmp(req->principal.role, "system"))
+	if (!hd_role_is_staff(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "views are for agents and admins");
 	Hd__ViewTicketsRequest *q = NULL;

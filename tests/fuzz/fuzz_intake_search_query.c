@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const roles[] = {"agent", "end-user"};
 	for (int i = 0; i < 2; i++) {
 		hd_principal who = {.user_id = 7};
-		snprintf(who.role, sizeof who.role, "%s", roles[i]);
+		who.role = hd_role_of(roles[i]);
 		hd_rpc_rep rep = {0};
 		sq_query sq = {0};
 		int rc = sq_parse(q, &who, 1700000000000, &sq, &rep);

@@ -33,7 +33,7 @@ static Hd__Ticket *fresh(const char *status)
 static void apply(json_t *obj, const char *role, bool update)
 {
 	hd_principal who = {.user_id = 7};
-	snprintf(who.role, sizeof who.role, "%s", role);
+	who.role = hd_role_of(role);
 	Hd__Ticket *tk = fresh(update ? "open" : NULL);
 	Hd__Ticket *before = update ? fresh("open") : NULL;
 	tk_change ch = {0};

@@ -116,7 +116,7 @@ static int forge_rpc(const char *url, const char *method, const char *mode)
 	Hd__RpcRequest req = HD__RPC_REQUEST__INIT;
 	Hd__Principal p = HD__PRINCIPAL__INIT;
 	p.user_id = 1;
-	p.role = "admin";
+	p.role = HD__USER_ROLE__ROLE_ADMIN;
 	p.email = "admin@example.com";
 	req.method = (char *)method;
 	req.trace_id = "forged";

@@ -88,7 +88,7 @@ static void make(Hd__HcArticle *a, Hd__HcTranslation *tr,
 
 static int send_batch(hd_rpc_client *c, Hd__HcImport *im)
 {
-	hd_principal who = {.user_id = 1, .role = "system"};
+	hd_principal who = {.user_id = 1, .role = HD__USER_ROLE__ROLE_SYSTEM};
 	hd_buf b;
 	hd_rpc_result res = {0};
 	hd_buf_init(&b, (size_t)256 << 20);

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
 	hd_rpc_client *c = NULL;
 	hd_rpc_result res = {0};
 	hd_principal who = {0};
-	snprintf(who.role, sizeof who.role, "system");
+	who.role = HD__USER_ROLE__ROLE_SYSTEM;
 	int rc = hd_pb_pack(&b, &in);
 	if (!rc)
 		rc = hd_rpc_client_open(&c, argv[1]);

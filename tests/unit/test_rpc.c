@@ -53,11 +53,11 @@ static int h_whoami(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	const hd_principal *p = &req->principal;
 	int64_t left = req->deadline_ms - hd_now_ms();
-	return hd_buf_printf(&rep->payload, "%llu|%s|%llu|%s|%s|%s",
-			     (unsigned long long)p->user_id, p->role,
-			     (unsigned long long)p->organization_id, p->email,
-			     req->trace_id,
-			     left > 0 && left <= 60000 ? "dl" : "no");
+	return hd_buf_printf(
+		&rep->payload, "%llu|%s|%llu|%s|%s|%s",
+		(unsigned long long)p->user_id, hd_role_name(p->role),
+		(unsigned long long)p->organization_id, p->email, req->trace_id,
+		left > 0 && left <= 60000 ? "dl" : "no");
 }
 
 static int h_ctx(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -211,7 +211,7 @@ static void test_principal(void **state)
 {
 	fixture *f = *state;
 	hd_principal who = {.user_id = 42, .organization_id = 7};
-	snprintf(who.role, sizeof who.role, "agent");
+	who.role = HD__USER_ROLE__ROLE_AGENT;
 	snprintf(who.email, sizeof who.email, "김@예시.한국");
 	hd_rpc_result res;
 	call(f, "whoami", NULL, 0, &who, &res);

@@ -71,10 +71,42 @@ static void test_predicates(void **state)
 		assert_true(hd_ticket_unsolved_str(unsolved[i]));
 	for (size_t i = 0; i < 5; i++)
 		assert_false(hd_ticket_unsolved_str(done[i]));
+	/* solved: solved or closed; neither for "" and other words */
+	for (size_t i = 0; i < 4; i++)
+		assert_false(hd_ticket_solved_str(unsolved[i]));
+	assert_true(hd_ticket_solved_str("solved"));
+	assert_true(hd_ticket_solved_str("closed"));
+	assert_false(hd_ticket_solved_str("deleted"));
+	assert_false(hd_ticket_solved_str(""));
+	assert_false(hd_ticket_solved_str("Solved"));
 	assert_true(hd_role_is_staff_str("agent"));
 	assert_true(hd_role_is_staff_str("admin"));
 	assert_false(hd_role_is_staff_str("end-user"));
 	assert_false(hd_role_is_staff_str(""));
+	assert_true(hd_role_is_staff(HD__USER_ROLE__ROLE_SYSTEM));
+	/* a stored spelling's value; anything else is unset */
+	assert_int_equal(hd_role_of("end-user"), HD__USER_ROLE__ROLE_END_USER);
+	assert_int_equal(hd_role_of("root"), HD__USER_ROLE__ROLE_UNSET);
+	assert_int_equal(hd_role_of(NULL), HD__USER_ROLE__ROLE_UNSET);
+	assert_int_equal(hd_status_of("hold"), HD__TICKET_STATUS__STATUS_HOLD);
+	assert_int_equal(hd_status_of("Hold"), HD__TICKET_STATUS__STATUS_UNSET);
+	assert_int_equal(hd_priority_of("urgent"),
+			 HD__TICKET_PRIORITY__PRIORITY_URGENT);
+	assert_int_equal(hd_type_of("task"), HD__TICKET_TYPE__TYPE_TASK);
+	assert_int_equal(hd_via_of("side_conversation"),
+			 HD__VIA_CHANNEL__VIA_SIDE_CONVERSATION);
+	/* agent: the people who work tickets, not the suite itself */
+	assert_true(hd_role_is_agent_str("agent"));
+	assert_true(hd_role_is_agent_str("admin"));
+	assert_false(hd_role_is_agent_str("system"));
+	assert_false(hd_role_is_agent_str("end-user"));
+	assert_false(hd_role_is_agent_str("Agent"));
+	assert_false(hd_role_is_agent(HD__USER_ROLE__ROLE_UNSET));
+	/* admin: settings and other people; the suite may too */
+	assert_true(hd_role_is_admin(HD__USER_ROLE__ROLE_ADMIN));
+	assert_true(hd_role_is_admin(HD__USER_ROLE__ROLE_SYSTEM));
+	assert_false(hd_role_is_admin(HD__USER_ROLE__ROLE_AGENT));
+	assert_false(hd_role_is_admin(HD__USER_ROLE__ROLE_UNSET));
 }
 
 static void test_status_order(void **state)
@@ -88,6 +120,17 @@ static void test_status_order(void **state)
 	assert_int_equal(hd_status_rank(""), -1);
 }
 
+static void test_priority_order(void **state)
+{
+	(void)state;
+	const char *order[] = {"", "low", "normal", "high", "urgent"};
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(hd_priority_rank(order[i]), i);
+	assert_int_equal(hd_priority_rank(NULL), 0);
+	assert_int_equal(hd_priority_rank("Urgent"), -1);
+	assert_int_equal(hd_priority_rank("critical"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -96,6 +139,7 @@ int main(void)
 		cmocka_unit_test(test_parse_refuses_other_words),
 		cmocka_unit_test(test_predicates),
 		cmocka_unit_test(test_status_order),
+		cmocka_unit_test(test_priority_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

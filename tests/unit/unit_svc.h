@@ -62,7 +62,7 @@ static inline void unit_store_close(unit_store *u)
 static inline hd_principal unit_who(const char *role, uint64_t user_id)
 {
 	hd_principal p = {.user_id = user_id};
-	snprintf(p.role, sizeof p.role, "%s", role);
+	p.role = hd_role_of(role);
 	return p;
 }
 

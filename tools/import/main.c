@@ -245,7 +245,7 @@ int main(int argc, char **argv)
 		rc = IMP_EX_USAGE;
 	/* The suite's own system principal: imports are admin work, and the
 	 * audit trail names no person for what an import wrote. */
-	snprintf(im.who.role, sizeof im.who.role, "system");
+	im.who.role = HD__USER_ROLE__ROLE_SYSTEM;
 	im.t0_ms = imp_now_ms();
 	if (!rc && im.at.phase == PH_DONE) {
 		fprintf(stderr,

@@ -4,6 +4,7 @@
 #include "zd.h"
 
 #include "hd/time_parse.h"
+#include "hd/vocab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,7 +126,7 @@ int zd_ticket(json_t *o, Hd__ImportTicket *t, int *deleted, char *err,
 	if (json_is_object(via) &&
 	    str(via, "channel", &t->via_channel, err, cap))
 		return -1;
-	*deleted = strcmp(t->status, "deleted") == 0;
+	*deleted = hd_status_of(t->status) == HD__TICKET_STATUS__STATUS_DELETED;
 	if (!*deleted && !t->requester_id)
 		return bad(err, cap, "requester_id", "is required");
 	if (!t->created_at && !*deleted)

@@ -7,6 +7,7 @@
 #define HD_RPC_H
 
 #include "hd/buf.h"
+#include "hd/vocab.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,7 +15,7 @@
 
 typedef struct hd_principal {
 	uint64_t user_id;
-	char role[16]; /* "end-user" | "agent" | "admin" | "system" | "" */
+	Hd__UserRole role; /* ROLE_UNSET: nobody signed in */
 	uint64_t organization_id;
 	char email[256];
 	bool org_shared_tickets; /* members see the organization's tickets */
