@@ -231,6 +231,11 @@ static void test_principal(void **state)
 	hd_rpc_result_release(&res);
 }
 
+static void add_late(void *srv)
+{
+	hd_rpc_server_add(srv, more_routes, NULL);
+}
+
 static void test_route_tables(void **state)
 {
 	fixture *f = *state;
@@ -246,8 +251,9 @@ static void test_route_tables(void **state)
 	assert_memory_equal(res.payload, "second", 6);
 	hd_rpc_result_release(&res);
 
-	/* Tables are fixed once the server runs. */
-	assert_hd_rc(hd_rpc_server_add(f->srv, more_routes, NULL), HD_E_TOOBIG);
+	/* Tables are fixed once the server runs: adding one then is a bug,
+	 * which a debug build stops at (HD_ASSERT). */
+	assert_true(unit_aborts(add_late, f->srv));
 
 	hd_rpc_server *srv = NULL;
 	assert_hd_ok(hd_rpc_server_new(&srv));
