@@ -212,6 +212,35 @@ static json_t *sorted_rows(json_t *groups)
 	return rows;
 }
 
+typedef struct csat_count {
+	bool by_agent;
+	const char *key_name;
+	int64_t start_ms, end_ms;
+	json_t *groups, *total;
+} csat_count;
+
+static int csat_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	csat_count *c = arg;
+	Hd__McRating *r = hd__mc_rating__unpack(NULL, v->mv_size, v->mv_data);
+	bool good = r && !strcmp(r->score, "good");
+	bool in = r && (good || !strcmp(r->score, "bad")) &&
+		  r->updated_at >= c->start_ms &&
+		  (!c->end_ms || r->updated_at < c->end_ms);
+	if (in) {
+		count_into(c->groups, c->key_name,
+			   c->by_agent ? r->assignee_id : r->group_id, good);
+		const char *f = good ? "good" : "bad";
+		json_object_set_new(
+			c->total, f,
+			json_integer(json_integer_value(
+					     json_object_get(c->total, f)) +
+				     1));
+	}
+	hd__mc_rating__free_unpacked(r, NULL);
+	return HD_OK;
+}
+
 int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
 		      int64_t end_ms, json_t **out)
 {
@@ -219,36 +248,16 @@ int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
 	if (!by_agent && strcmp(group_by, "group") != 0)
 		return HD_E_INVALID;
 	const char *key_name = by_agent ? "agent_id" : "group_id";
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, mc.ratings, &cur));
-	if (rc)
-		return rc;
 	json_t *groups = json_object(),
 	       *total = json_pack("{s:I, s:I}", "good", (json_int_t)0, "bad",
 				  (json_int_t)0);
-	for (int op = MDB_FIRST; !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__McRating *r =
-			hd__mc_rating__unpack(NULL, v.mv_size, v.mv_data);
-		bool good = r && !strcmp(r->score, "good");
-		bool in = r && (good || !strcmp(r->score, "bad")) &&
-			  r->updated_at >= start_ms &&
-			  (!end_ms || r->updated_at < end_ms);
-		if (in) {
-			count_into(groups, key_name,
-				   by_agent ? r->assignee_id : r->group_id,
-				   good);
-			const char *f = good ? "good" : "bad";
-			json_object_set_new(
-				total, f,
-				json_integer(json_integer_value(json_object_get(
-						     total, f)) +
-					     1));
-		}
-		hd__mc_rating__free_unpacked(r, NULL);
+	csat_count c = {by_agent, key_name, start_ms, end_ms, groups, total};
+	int rc = hd_txn_foreach(t, mc.ratings, NULL, 0, csat_one, &c);
+	if (rc) {
+		json_decref(groups);
+		json_decref(total);
+		return rc;
 	}
-	mdb_cursor_close(cur);
 	json_t *rows = sorted_rows(groups);
 	finish_row(total);
 	json_decref(groups);

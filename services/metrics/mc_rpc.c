@@ -95,29 +95,34 @@ static int metric_one(mc_call *c, hd_rpc_rep *rep)
 	return rc;
 }
 
+/* An offset page of a whole table: every row is counted (seen). */
+typedef struct page {
+	mc_call *c;
+	json_t *list;
+	uint64_t seen;
+} page;
+
+static int metric_item(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	page *p = arg;
+	Hd__McTicket *m = hd__mc_ticket__unpack(NULL, v->mv_size, v->mv_data);
+	if (!m)
+		return HD_E_CORRUPT;
+	if (!m->deleted && p->seen++ >= p->c->q->offset &&
+	    json_array_size(p->list) < p->c->q->limit)
+		json_array_append_new(
+			p->list, mc_metric_json(m, &p->c->b, p->c->have_b));
+	hd__mc_ticket__free_unpacked(m, NULL);
+	return HD_OK;
+}
+
 /* Offset list of every live ticket's metrics, by ticket id. */
 static int metric_list(mc_call *c)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(c->t.txn, mc.tickets, &cur));
-	if (rc)
-		return rc;
-	json_t *list = json_array();
-	uint64_t seen = 0;
-	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__McTicket *m =
-			hd__mc_ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (!m)
-			rc = HD_E_CORRUPT;
-		else if (!m->deleted && seen++ >= c->q->offset &&
-			 json_array_size(list) < c->q->limit)
-			json_array_append_new(
-				list, mc_metric_json(m, &c->b, c->have_b));
-		hd__mc_ticket__free_unpacked(m, NULL);
-	}
-	mdb_cursor_close(cur);
+	page p = {c, json_array(), 0};
+	int rc = hd_txn_foreach(&c->t, mc.tickets, NULL, 0, metric_item, &p);
+	json_t *list = p.list;
+	uint64_t seen = p.seen;
 	c->a.count = seen;
 	c->a.has_more = c->q->offset + json_array_size(list) < seen;
 	c->body = json_pack("{s:o}", "ticket_metrics", list);
@@ -133,38 +138,38 @@ static int rpc_metrics(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return end(&c, rc, rep);
 }
 
+static int mevent_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	page *p = arg;
+	if (json_array_size(p->list) >= p->c->q->limit) {
+		p->c->a.has_more = true;
+		return HD_STOP;
+	}
+	Hd__McMetricEvent *e =
+		hd__mc_metric_event__unpack(NULL, v->mv_size, v->mv_data);
+	if (!e)
+		return HD_E_CORRUPT;
+	json_array_append_new(p->list,
+			      mc_mevent_json(e, &p->c->b, p->c->have_b));
+	p->c->a.end_ms = e->time;
+	hd__mc_metric_event__free_unpacked(e, NULL);
+	return HD_OK;
+}
+
 /* Metric events from start_ms on, in time order. */
 static int rpc_events(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	mc_call c;
-	MDB_cursor *cur = NULL;
 	int rc = begin(&c, ctx, req, rep, false);
-	if (!rc)
-		rc = hd_err_from_mdb(
-			mdb_cursor_open(c.t.txn, mc.mevents, &cur));
-	json_t *list = json_array();
+	page p = {&c, json_array(), 0};
 	uint8_t from[16] = {0};
-	MDB_val k = {16, from}, v;
-	if (!rc)
+	if (!rc) {
 		hd_key_u64(from,
 			   (uint64_t)(c.q->start_ms > 0 ? c.q->start_ms : 0));
-	for (int mrc = rc ? 1 : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     !rc && !mrc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (json_array_size(list) >= c.q->limit) {
-			c.a.has_more = true;
-			break;
-		}
-		Hd__McMetricEvent *e =
-			hd__mc_metric_event__unpack(NULL, v.mv_size, v.mv_data);
-		if (!e) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		json_array_append_new(list, mc_mevent_json(e, &c.b, c.have_b));
-		c.a.end_ms = e->time;
-		hd__mc_metric_event__free_unpacked(e, NULL);
+		rc = hd_txn_foreach_from(&c.t, mc.mevents, NULL, 0, from, 16,
+					 false, mevent_one, &p);
 	}
-	mdb_cursor_close(cur);
+	json_t *list = p.list;
 	c.a.count = json_array_size(list);
 	c.body = json_pack("{s:o}", "ticket_metric_events", list);
 	return end(&c, rc, rep);
@@ -192,30 +197,28 @@ static bool rating_in(const Hd__McQuery *q, const Hd__McRating *r)
 	       (!q->end_ms || r->updated_at < q->end_ms);
 }
 
+static int rating_item(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	page *p = arg;
+	Hd__McRating *r = hd__mc_rating__unpack(NULL, v->mv_size, v->mv_data);
+	if (!r)
+		return HD_E_CORRUPT;
+	if (rating_in(p->c->q, r) && p->seen++ >= p->c->q->offset &&
+	    json_array_size(p->list) < p->c->q->limit)
+		json_array_append_new(p->list, mc_rating_json(r));
+	hd__mc_rating__free_unpacked(r, NULL);
+	return HD_OK;
+}
+
 static int rating_list(mc_call *c, hd_rpc_rep *rep)
 {
 	if (c->q->score[0] && !mc_score_filter_ok(c->q->score))
 		return hd_rpc_fail(rep, HD_E_INVALID, "score",
 				   "score: not a satisfaction score filter");
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(c->t.txn, mc.ratings, &cur));
-	if (rc)
-		return rc;
-	json_t *list = json_array();
-	uint64_t seen = 0;
-	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__McRating *r =
-			hd__mc_rating__unpack(NULL, v.mv_size, v.mv_data);
-		if (!r)
-			rc = HD_E_CORRUPT;
-		else if (rating_in(c->q, r) && seen++ >= c->q->offset &&
-			 json_array_size(list) < c->q->limit)
-			json_array_append_new(list, mc_rating_json(r));
-		hd__mc_rating__free_unpacked(r, NULL);
-	}
-	mdb_cursor_close(cur);
+	page p = {c, json_array(), 0};
+	int rc = hd_txn_foreach(&c->t, mc.ratings, NULL, 0, rating_item, &p);
+	json_t *list = p.list;
+	uint64_t seen = p.seen;
 	c->a.count = seen;
 	c->a.has_more = c->q->offset + json_array_size(list) < seen;
 	c->body = json_pack("{s:o}", "satisfaction_ratings", list);
