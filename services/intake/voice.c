@@ -119,7 +119,7 @@ static char *comment_body(const Hd__CallRecord *c)
 		hd_buf_printf(&b, "\n녹음: %s", c->recording_url);
 	if (c->transcript[0])
 		hd_buf_printf(&b, "\n\n통화 내용:\n%s", c->transcript);
-	char *s = b.data ? strdup(b.data) : NULL;
+	char *s = b.data && !hd_buf_error(&b) ? strdup(b.data) : NULL;
 	hd_buf_release(&b);
 	return s;
 }

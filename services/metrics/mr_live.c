@@ -196,7 +196,7 @@ int mr_live(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	pthread_mutex_lock(&m->mr->mu);
 	format_live(m->mr, hd_now_ms(), &b);
 	pthread_mutex_unlock(&m->mr->mu);
-	int rc = b.data ? HD_OK : HD_E_NOMEM;
+	int rc = b.data ? hd_buf_error(&b) : HD_E_NOMEM;
 	if (!rc) {
 		r.json = b.data;
 		rc = hd_pb_pack(&rep->payload, &r);

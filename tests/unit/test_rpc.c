@@ -34,9 +34,11 @@ static int h_echo(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int h_fail(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	/* A half-built reply must not reach the caller with the error. */
-	hd_buf_puts(&rep->payload, "partial");
-	return hd_rpc_fail(rep, HD_E_INVALID, "subject",
-			   "subject is required (got %zu bytes)", req->len);
+	int rc = hd_buf_puts(&rep->payload, "partial");
+	return rc ? rc
+		  : hd_rpc_fail(rep, HD_E_INVALID, "subject",
+				"subject is required (got %zu bytes)",
+				req->len);
 }
 
 static int h_bare(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
