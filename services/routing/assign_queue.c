@@ -224,7 +224,7 @@ static int walk(drain *d)
 		MDB_val k = {poslen, pos}, v;
 		if (!cur && mdb_cursor_open(d->t->txn, as_db.queue, &cur))
 			return hd_txn_fail(d->t, HD_E_IO);
-		/* raw cursor: assigning deletes under it, so it reseeks */
+		/* raw cursor: assigning deletes other keys under it; reseeks */
 		if (mdb_cursor_get(cur, &k, &v,
 				   reseek ? MDB_SET_RANGE : MDB_NEXT) ||
 		    k.mv_size != QKEY || memcmp(k.mv_data, pos, 8))
