@@ -117,6 +117,8 @@ UNIT_ALSO_test_alloc_sweep := intake routing knowledge metrics notifications
 UNIT_ALSO_test_gateway_handlers := intake
 UNIT_LINK_test_alloc_sweep = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f)) \
 	$(call static_lib,protobuf-c) $(call static_lib,lmdb) $(call static_lib,jansson)
+UNIT_LINK_test_store_iter = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f)) \
+	$(call static_lib,protobuf-c) $(call static_lib,lmdb)
 
 .PHONY: all build deps run test test-unit test-integration test-browser bench chaos fuzz fuzz-bins lint format clean proto help
 .SECONDARY:

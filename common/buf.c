@@ -14,6 +14,7 @@ void hd_buf_init(hd_buf *b, size_t max)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->max = max;
+	b->err = HD_OK;
 }
 
 void hd_buf_release(hd_buf *b)
@@ -21,19 +22,29 @@ void hd_buf_release(hd_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->err = HD_OK;
 }
 
 void hd_buf_reset(hd_buf *b)
 {
 	b->len = 0;
+	b->err = HD_OK;
 	if (b->data)
 		b->data[0] = '\0';
 }
 
+static int fail(hd_buf *b, int rc)
+{
+	b->err = rc;
+	return rc;
+}
+
 static int reserve(hd_buf *b, size_t extra)
 {
+	if (b->err)
+		return b->err;
 	if (extra > b->max || b->len > b->max - extra)
-		return HD_E_TOOBIG;
+		return fail(b, HD_E_TOOBIG);
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return HD_OK;
@@ -42,10 +53,29 @@ static int reserve(hd_buf *b, size_t extra)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	char *p = realloc(b->data, cap);
 	if (!p)
-		return HD_E_NOMEM;
+		return fail(b, HD_E_NOMEM);
 	b->data = p;
 	b->cap = cap;
 	return HD_OK;
+}
+
+int hd_buf_error(const hd_buf *b)
+{
+	return b->err;
+}
+
+int hd_buf_fail(hd_buf *b, int rc)
+{
+	if (!b->err)
+		b->err = rc;
+	return b->err;
+}
+
+int hd_buf_append_buf(hd_buf *b, const hd_buf *src)
+{
+	if (src->err)
+		return hd_buf_fail(b, src->err);
+	return hd_buf_append(b, src->data, src->len);
 }
 
 int hd_buf_append(hd_buf *b, const void *p, size_t n)
@@ -68,11 +98,13 @@ int hd_buf_puts(hd_buf *b, const char *s)
 int hd_buf_printf(hd_buf *b, const char *fmt, ...)
 {
 	va_list ap;
+	if (b->err)
+		return b->err;
 	va_start(ap, fmt);
 	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return HD_E_INVALID;
+		return fail(b, HD_E_INVALID);
 	int rc = reserve(b, (size_t)n);
 	if (rc)
 		return rc;
@@ -90,5 +122,6 @@ char *hd_buf_detach(hd_buf *b, size_t *len)
 		*len = b->len;
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->err = HD_OK;
 	return p;
 }

@@ -146,7 +146,9 @@ static void bury(hd_txn *t, apply_job *j, const Hd__Envelope *ev, int rc)
 		uint8_t *pb = malloc(n ? n : 1);
 		if (pb) {
 			hd__envelope__pack(ev, pb);
-			hd_buf_append(&b, pb, n);
+			/* failing, the record keeps the reason alone, as
+			 * for an envelope too large to keep */
+			brc = hd_buf_append(&b, pb, n);
 			free(pb);
 		}
 	}

@@ -67,5 +67,6 @@ int hd_prom_render(hd_buf *out)
 	for (int i = 0; i < ncollectors && rc == HD_OK; i++)
 		collectors[i].fn(collectors[i].arg, out);
 	pthread_mutex_unlock(&mu);
-	return rc;
+	/* Collectors append without checking: the buffer's sticky error. */
+	return rc ? rc : hd_buf_error(out);
 }

@@ -1,6 +1,7 @@
 /* RPC server: a fixed pool of threads, each blocking on its own rep context.
  * See hd/rpc.h. */
 #include "common.pb-c.h"
+#include "hd/assert.h"
 #include "hd/err.h"
 #include "hd/frame_auth.h"
 #include "hd/liveness.h"
@@ -206,7 +207,10 @@ int hd_rpc_server_new(hd_rpc_server **out)
 
 int hd_rpc_server_add(hd_rpc_server *srv, const hd_rpc_route *routes, void *ctx)
 {
-	if (srv->ntables >= MAX_ROUTE_TABLES || srv->open)
+	/* The worker threads read the tables without a lock. */
+	if (!HD_ASSERT(!srv->open))
+		return HD_E_INVALID;
+	if (srv->ntables >= MAX_ROUTE_TABLES)
 		return HD_E_TOOBIG;
 	srv->tables[srv->ntables] = routes;
 	srv->ctxs[srv->ntables++] = ctx;

@@ -360,8 +360,7 @@ static int section_page(gw *g, gw_req *r, gw_resp *out)
 		hc_esc(&b, s->description);
 		hd_buf_puts(&b, "</p>\n");
 	}
-	if (list.data)
-		hd_buf_append(&b, list.data, list.len);
+	hd_buf_append_buf(&b, &list);
 	hd_buf_release(&list);
 	hc_page_close(r, &p, &b);
 	hd__hc_section__free_unpacked(s, NULL);

@@ -132,7 +132,7 @@ static void siblings(gw *g, gw_req *r, hd_buf *b, const char *loc,
 			       "<h2 id=\"related-h\">");
 		hc_esc(b, hc_str(loc, "article.in_section"));
 		hd_buf_puts(b, "</h2>\n");
-		hd_buf_append(b, list.data, list.len);
+		hd_buf_append_buf(b, &list);
 		hd_buf_puts(b, "</section>\n");
 	}
 	hd_buf_release(&list);
@@ -212,7 +212,8 @@ int hc_article_vote(gw *g, gw_req *r, gw_resp *out)
 		hd_buf_printf(&to, HC_PATH_SIGNIN, loc);
 		hd_buf_puts(&to, "?return_to=");
 		hc_urlenc(&to, back);
-		hc_redirect(r, out, 303, to.data ? to.data : "/hc/");
+		hc_redirect(r, out, 303,
+			    to.data && !hd_buf_error(&to) ? to.data : "/hc/");
 		hd_buf_release(&to);
 		return HD_OK;
 	}

@@ -43,6 +43,7 @@ static void page_link(hd_buf *b, const char *loc, const char *query,
 	hd_buf_init(&tmp, 4096);
 	hc_urlenc(&tmp, query);
 	hc_esc(b, tmp.data ? tmp.data : "");
+	hd_buf_fail(b, hd_buf_error(&tmp));
 	hd_buf_release(&tmp);
 	hd_buf_printf(b, "&amp;page=%llu\">", (unsigned long long)page);
 	hc_esc(b, label);
@@ -126,6 +127,7 @@ int hc_search_page(gw *g, gw_req *r, gw_resp *out)
 		     .path = path.data ? path.data : "/search",
 		     .noindex = 1};
 	hc_page_init(&b);
+	hd_buf_fail(&b, hd_buf_error(&path));
 	hc_page_open(r, &p, &b);
 	const char *labels[] = {p.title}, *hrefs[] = {NULL};
 	hc_crumbs(&b, loc, labels, hrefs, 1);

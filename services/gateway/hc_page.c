@@ -229,7 +229,7 @@ int hc_page_open(gw_req *r, const hc_page *p, hd_buf *b)
 {
 	head(r, p, b);
 	header(r, p, b);
-	return b->data ? HD_OK : HD_E_NOMEM;
+	return b->data ? hd_buf_error(b) : HD_E_NOMEM;
 }
 
 int hc_page_close(gw_req *r, const hc_page *p, hd_buf *b)
@@ -240,11 +240,13 @@ int hc_page_close(gw_req *r, const hc_page *p, hd_buf *b)
 	return hd_buf_puts(b, "</p></footer>\n</body>\n</html>\n");
 }
 
-/* An hd_buf records no failure of its own, so a page that hit its cap is
- * told by its length (hc_page.h). */
+/* Pages are written without checking each piece: the buffer's sticky
+ * error is checked here, once (and a page within HC_PAGE_SLACK of the cap
+ * is refused too, hc_page.h). */
 static int failed(const hd_buf *b)
 {
-	return !b->data || b->len + HC_PAGE_SLACK >= HC_PAGE_MAX;
+	return !b->data || hd_buf_error(b) ||
+	       b->len + HC_PAGE_SLACK >= HC_PAGE_MAX;
 }
 
 int hc_reply_typed(gw_resp *out, unsigned status, hd_buf *b, const char *type)

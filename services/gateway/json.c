@@ -72,8 +72,9 @@ static void locate_bad_utf8(const char *body, size_t len, char *field,
 		}
 	}
 	field[0] = '\0';
-	json_t *root =
-		fixed.data ? json_loadb(fixed.data, fixed.len, 0, NULL) : NULL;
+	json_t *root = fixed.data && !hd_buf_error(&fixed)
+			       ? json_loadb(fixed.data, fixed.len, 0, NULL)
+			       : NULL;
 	if (root && !find_marker(root, field, cap))
 		field[0] = '\0';
 	json_decref(root);

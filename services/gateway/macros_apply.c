@@ -216,15 +216,15 @@ static char *strip_tags(const char *html)
 static char *text_html(const char *body)
 {
 	char *esc = gw_html_escape(body);
-	hd_buf b;
-	hd_buf_init(&b, MAX_COMMENT * 2);
+	hd_buf b; /* escaping grows a byte to at most 6 ("&quot;") */
+	hd_buf_init(&b, MAX_COMMENT * 6 + 64);
 	hd_buf_puts(&b,
 		    "<div class=\"zd-comment\" dir=\"auto\"><p dir=\"auto\">");
 	for (const char *p = esc; p && *p; p++)
 		*p == '\n' ? hd_buf_puts(&b, "<br>") : hd_buf_append(&b, p, 1);
 	hd_buf_puts(&b, "</p></div>");
 	free(esc);
-	char *s = hd_buf_detach(&b, NULL);
+	char *s = hd_buf_error(&b) ? NULL : hd_buf_detach(&b, NULL);
 	hd_buf_release(&b);
 	return s ? s : strdup("");
 }

@@ -130,7 +130,8 @@ static json_t *page_link(gw_req *r, const char *k1, const char *v1,
 	put_encoded(&b, k2);
 	hd_buf_puts(&b, "=");
 	put_encoded(&b, v2);
-	json_t *s = b.data ? json_string(b.data) : json_null();
+	json_t *s =
+		b.data && !hd_buf_error(&b) ? json_string(b.data) : json_null();
 	hd_buf_release(&b);
 	return s;
 }

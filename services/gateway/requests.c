@@ -57,7 +57,7 @@ static json_t *ticket_from(json_t *req, const char *const *keys,
 {
 	json_t *tk = json_object(), *v;
 	const char *k;
-	hd_buf warn;
+	hd_buf warn; /* bounded: keys past the cap are left out (sticky) */
 	hd_buf_init(&warn, 300);
 	json_object_foreach(req, k, v)
 	{

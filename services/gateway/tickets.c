@@ -40,7 +40,7 @@ static void api_warn(gw_resp *out, const Hd__TicketWriteReply *rep,
 {
 	if (!rep->n_unpermitted)
 		return;
-	hd_buf b;
+	hd_buf b; /* bounded: keys past the cap are left out (sticky) */
 	hd_buf_init(&b, 300);
 	for (size_t i = 0; i < rep->n_unpermitted; i++)
 		hd_buf_printf(&b, "%s\"ticket.%s\"", i ? ", " : "",

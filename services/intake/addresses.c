@@ -67,27 +67,9 @@ static void set_free(addr_set *s)
 /* Every stored address, in id order. */
 static int scan_all(hd_txn *t, addr_set *s)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, addr_dbi, &cur));
-	int op = MDB_FIRST;
-	while (rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0) {
-		op = MDB_NEXT;
-		Hd__RecipientAddress *a = hd__recipient_address__unpack(
-			NULL, v.mv_size, v.mv_data);
-		Hd__RecipientAddress **grown =
-			a ? realloc(s->v, (s->n + 1) * sizeof *grown) : NULL;
-		if (!grown) {
-			hd__recipient_address__free_unpacked(a, NULL);
-			rc = a ? HD_E_NOMEM : HD_E_CORRUPT;
-			break;
-		}
-		s->v = grown;
-		s->v[s->n++] = a;
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	return hd_txn_scan_pb(t, addr_dbi, NULL, 0,
+			      &hd__recipient_address__descriptor, NULL, NULL,
+			      (void ***)&s->v, &s->n);
 }
 
 /* Tokens stay here: blank them in anything packed for a reply. */

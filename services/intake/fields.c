@@ -225,7 +225,7 @@ static int fields_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return HD_E_DECODE;
 	int rc = HD_OK;
 	if (!f->type[0])
-		rc = intake_fields_set_str(&f->type, "text");
+		rc = hd_pb_set_string(&f->type, "text");
 	if (!rc)
 		rc = check_definition(f, rep);
 	if (!rc) {

@@ -20,8 +20,6 @@ int intake_form_get(hd_txn *t, uint64_t id, Hd__TicketForm **out);
  * (hd__ticket_field_list / hd__ticket_form_list __free_unpacked). */
 int intake_fields_all(hd_txn *t, Hd__TicketFieldList **out);
 int intake_forms_all(hd_txn *t, Hd__TicketFormList **out);
-/* Replace *slot (a protobuf-c string) with a malloc'd copy of v. */
-int intake_fields_set_str(char **slot, const char *v);
 /* A tag as Zendesk takes it: 1-80 bytes of UTF-8, no spaces or commas. */
 bool intake_tag_valid(const char *tag);
 

@@ -65,7 +65,7 @@ int intake_forms_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "name",
 				 "name: cannot be blank (at most 255 bytes)");
 	if (!rc && !f->display_name[0])
-		rc = intake_fields_set_str(&f->display_name, f->name);
+		rc = hd_pb_set_string(&f->display_name, f->name);
 	if (!rc) {
 		form_job j = {in, f, rep};
 		rc = hd_store_write(in->store, form_write, &j);

@@ -25,44 +25,15 @@ int intake_form_get(hd_txn *t, uint64_t id, Hd__TicketForm **out)
 				&hd__ticket_form__descriptor, (void **)out);
 }
 
-/* Decode every value of dbi into a growing array of messages. */
-static int scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
-		void ***items, size_t *n)
-{
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	*items = NULL;
-	*n = 0;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
-	int op = MDB_FIRST;
-	while (rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0) {
-		op = MDB_NEXT;
-		void **grown = realloc(*items, (*n + 1) * sizeof *grown);
-		if (!grown) {
-			rc = HD_E_NOMEM;
-			break;
-		}
-		*items = grown;
-		grown[*n] = protobuf_c_message_unpack(d, NULL, v.mv_size,
-						      v.mv_data);
-		if (!grown[*n])
-			rc = HD_E_CORRUPT;
-		else
-			(*n)++;
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
-}
-
 int intake_fields_all(hd_txn *t, Hd__TicketFieldList **out)
 {
 	*out = calloc(1, sizeof **out);
 	if (!*out)
 		return HD_E_NOMEM;
 	hd__ticket_field_list__init(*out);
-	return scan(t, intake_fields_db.fields, &hd__ticket_field__descriptor,
-		    (void ***)&(*out)->fields, &(*out)->n_fields);
+	return hd_txn_scan_pb(t, intake_fields_db.fields, NULL, 0,
+			      &hd__ticket_field__descriptor, NULL, NULL,
+			      (void ***)&(*out)->fields, &(*out)->n_fields);
 }
 
 int intake_forms_all(hd_txn *t, Hd__TicketFormList **out)
@@ -71,19 +42,9 @@ int intake_forms_all(hd_txn *t, Hd__TicketFormList **out)
 	if (!*out)
 		return HD_E_NOMEM;
 	hd__ticket_form_list__init(*out);
-	return scan(t, intake_fields_db.forms, &hd__ticket_form__descriptor,
-		    (void ***)&(*out)->forms, &(*out)->n_forms);
-}
-
-int intake_fields_set_str(char **slot, const char *v)
-{
-	char *copy = strdup(v);
-	if (!copy)
-		return HD_E_NOMEM;
-	if (*slot && *slot != protobuf_c_empty_string)
-		free(*slot);
-	*slot = copy;
-	return HD_OK;
+	return hd_txn_scan_pb(t, intake_fields_db.forms, NULL, 0,
+			      &hd__ticket_form__descriptor, NULL, NULL,
+			      (void ***)&(*out)->forms, &(*out)->n_forms);
 }
 
 bool intake_tag_valid(const char *tag)

@@ -18,38 +18,10 @@
 
 static int add_all(hd_txn *t, Hd__GroupMembershipList *l)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(
-		mdb_cursor_open(t->txn, intake_dir.memberships, &cur));
-	if (rc)
-		return rc;
-	size_t cap = 0;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == 0 && !rc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		Hd__GroupMembership *m = hd__group_membership__unpack(
-			NULL, v.mv_size, v.mv_data);
-		if (!m) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		if (l->n_group_memberships == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			void *p = realloc(l->group_memberships,
-					  nc * sizeof *l->group_memberships);
-			if (!p) {
-				hd__group_membership__free_unpacked(m, NULL);
-				rc = HD_E_NOMEM;
-				break;
-			}
-			l->group_memberships = p;
-			cap = nc;
-		}
-		l->group_memberships[l->n_group_memberships++] = m;
-	}
-	mdb_cursor_close(cur);
-	if (!rc && mrc != MDB_NOTFOUND)
-		rc = hd_err_from_mdb(mrc);
+	int rc = hd_txn_scan_pb(t, intake_dir.memberships, NULL, 0,
+				&hd__group_membership__descriptor, NULL, NULL,
+				(void ***)&l->group_memberships,
+				&l->n_group_memberships);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "hd/req_decode.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
+#include "hd/store_iter.h"
 #include "hd/store_pb.h"
 #include "hd/svc.h"
 #include "ticket.pb-c.h"

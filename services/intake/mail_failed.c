@@ -149,37 +149,40 @@ int mail_rpc_fail(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 /* Step the cursor to the newest entry, then skip entries older. */
+typedef struct failed_page {
+	Hd__MailFailedList *out;
+	uint32_t per_page;
+	uint64_t skip, i;
+} failed_page;
+
+static int failed_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	failed_page *p = arg;
+	if (p->out->n_entries >= p->per_page)
+		return HD_STOP;
+	if (p->i++ < p->skip)
+		return HD_OK;
+	Hd__MailFailed *e =
+		hd__mail_failed__unpack(NULL, v->mv_size, v->mv_data);
+	if (!e)
+		return HD_E_CORRUPT;
+	p->out->entries[p->out->n_entries++] = e;
+	return HD_OK;
+}
+
 static int list_page(hd_txn *t, uint64_t skip, uint32_t per_page,
 		     Hd__MailFailedList *out)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
 	MDB_stat st;
 	int rc = hd_err_from_mdb(mdb_stat(t->txn, mail_failed_dbi, &st));
-	if (rc == HD_OK)
-		rc = hd_err_from_mdb(
-			mdb_cursor_open(t->txn, mail_failed_dbi, &cur));
 	if (rc)
 		return rc;
 	out->count = st.ms_entries;
 	out->entries = calloc(per_page, sizeof *out->entries);
 	if (!out->entries)
-		rc = HD_E_NOMEM;
-	MDB_cursor_op op = MDB_LAST;
-	for (uint64_t i = 0; rc == HD_OK && out->n_entries < per_page &&
-			     mdb_cursor_get(cur, &k, &v, op) == 0;
-	     i++, op = MDB_PREV) {
-		if (i < skip)
-			continue;
-		Hd__MailFailed *e =
-			hd__mail_failed__unpack(NULL, v.mv_size, v.mv_data);
-		if (!e)
-			rc = HD_E_CORRUPT;
-		else
-			out->entries[out->n_entries++] = e;
-	}
-	mdb_cursor_close(cur);
-	return rc;
+		return HD_E_NOMEM;
+	failed_page p = {out, per_page, skip, 0};
+	return hd_txn_foreach_rev(t, mail_failed_dbi, NULL, 0, failed_one, &p);
 }
 
 int mail_rpc_failed_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -104,6 +104,8 @@ static size_t entity(hd_buf *b, const char *s)
  * at most one blank line in a row, and trim both ends. */
 static char *tidy(hd_buf *b)
 {
+	/* A text past MAX_TEXT_BYTES (or out of memory) is kept as far as it
+	 * fitted: the buffer's sticky error stopped it there, whole. */
 	size_t len = 0;
 	char *s = hd_buf_detach(b, &len);
 	if (!s)

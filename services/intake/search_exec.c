@@ -115,27 +115,38 @@ static int phrase_at(hd_txn *t, char m, const sq_term *term, uint64_t id,
 	return 0;
 }
 
+typedef struct phrase_walk {
+	hd_txn *t;
+	char m;
+	const sq_term *term;
+	uint64_t id;
+	size_t kn;
+	int found;
+} phrase_walk;
+
+static int phrase_seg(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	phrase_walk *w = arg;
+	if (k->mv_size != w->kn)
+		return HD_STOP;
+	uint32_t seg = get_u32((const uint8_t *)k->mv_data + w->kn - 4);
+	/* v is borrowed and has_positions reads the same txn: fine, LMDB
+	 * keeps it valid until the read txn ends. */
+	w->found = phrase_at(w->t, w->m, w->term, w->id, seg, v->mv_data,
+			     v->mv_size);
+	return w->found ? HD_STOP : HD_OK;
+}
+
 int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id)
 {
 	uint8_t key[KEY_MAX];
 	size_t kn = search_post_key(key, sizeof key, m, term->tok[0],
 				    strlen(term->tok[0]), id, 0);
-	MDB_cursor *cur = NULL;
-	int found = 0;
-	if (!kn || mdb_cursor_open(t->txn, search_db.post, &cur))
+	if (!kn)
 		return 0;
-	MDB_val k = {kn, key}, v;
-	int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (rc == MDB_SUCCESS && !found && k.mv_size == kn &&
-	       memcmp(k.mv_data, key, kn - 4) == 0) {
-		uint32_t seg = get_u32((const uint8_t *)k.mv_data + kn - 4);
-		/* v is borrowed and has_positions reads the same txn: fine,
-		 * LMDB keeps it valid until the read txn ends. */
-		found = phrase_at(t, m, term, id, seg, v.mv_data, v.mv_size);
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	return found;
+	phrase_walk w = {t, m, term, id, kn, 0};
+	hd_txn_foreach(t, search_db.post, key, kn - 4, phrase_seg, &w);
+	return w.found;
 }
 
 /* 0: no match; 1: in comments only; 2: in subject or description. */
@@ -377,6 +388,25 @@ static int id_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+typedef struct posting_ids {
+	uint64_t **ids;
+	size_t *n, *cap;
+	size_t pn, *scanned;
+} posting_ids;
+
+static int posting_id(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	posting_ids *w = arg;
+	if (k->mv_size < w->pn + 12 || *w->scanned >= MAX_SCAN)
+		return HD_STOP;
+	(*w->scanned)++;
+	if (intake_vec_room(w->ids, w->cap, *w->n, sizeof **w->ids, 256))
+		return HD_E_NOMEM;
+	(*w->ids)[(*w->n)++] =
+		hd_key_get_u64((const uint8_t *)k->mv_data + k->mv_size - 12);
+	return HD_OK;
+}
+
 /* Ticket ids whose postings hold the term's first token (any segment). */
 static int candidates(const run *r, const sq_term *term, uint64_t **ids,
 		      size_t *n)
@@ -391,23 +421,11 @@ static int candidates(const run *r, const sq_term *term, uint64_t **ids,
 		memcpy(pre + 1, term->tok[0], tl);
 		size_t pn = 1 + tl + (term->prefix ? 0 : 1);
 		pre[1 + tl] = 0;
-		MDB_cursor *cur = NULL;
-		if (mdb_cursor_open(r->t->txn, search_db.post, &cur))
-			return HD_E_IO;
-		MDB_val k = {pn, pre}, v;
-		int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-		for (; rc == MDB_SUCCESS && k.mv_size >= pn + 12 &&
-		       memcmp(k.mv_data, pre, pn) == 0 && scanned < MAX_SCAN;
-		     scanned++) {
-			if (intake_vec_room(ids, &cap, *n, sizeof **ids, 256)) {
-				mdb_cursor_close(cur);
-				return HD_E_NOMEM;
-			}
-			(*ids)[(*n)++] = hd_key_get_u64(
-				(const uint8_t *)k.mv_data + k.mv_size - 12);
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-		}
-		mdb_cursor_close(cur);
+		posting_ids w = {ids, n, &cap, pn, &scanned};
+		int rc = hd_txn_foreach(r->t, search_db.post, pre, pn,
+					posting_id, &w);
+		if (rc)
+			return rc;
 	}
 	if (*n > 1)
 		qsort(*ids, *n, sizeof **ids, id_cmp);
@@ -466,19 +484,23 @@ static int scan_candidates(const run *r, const sq_term *first,
 	return rc;
 }
 
+typedef struct doc_walk {
+	const run *r;
+	hitlist *h;
+} doc_walk;
+
+static int doc_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	doc_walk *w = arg;
+	return k->mv_size == 8
+		       ? consider(w->r, hd_key_get_u64(k->mv_data), w->h)
+		       : HD_OK;
+}
+
 static int scan_all(const run *r, hitlist *h)
 {
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(r->t->txn, search_db.docs, &cur))
-		return HD_E_IO;
-	MDB_val k, v;
-	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == MDB_SUCCESS && !rc;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-		if (k.mv_size == 8)
-			rc = consider(r, hd_key_get_u64(k.mv_data), h);
-	mdb_cursor_close(cur);
-	return rc;
+	doc_walk w = {r, h};
+	return hd_txn_foreach(r->t, search_db.docs, NULL, 0, doc_one, &w);
 }
 
 static int hit_cmp(const void *a, const void *b, void *arg)

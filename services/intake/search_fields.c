@@ -254,39 +254,50 @@ typedef struct build_job {
 	int finished;
 } build_job;
 
+typedef struct batch_walk {
+	hd_txn *t;
+	build_job *b;
+	size_t n;
+	bool more; /* stopped with docs left */
+} batch_walk;
+
+static int batch_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	batch_walk *w = arg;
+	if (w->n >= BUILD_BATCH || w->t->rc) {
+		w->more = true;
+		return HD_STOP;
+	}
+	w->n++;
+	if (k->mv_size != 8)
+		return HD_OK;
+	uint64_t id = hd_key_get_u64(k->mv_data);
+	Hd__Ticket *tk = NULL;
+	w->b->from = id + 1;
+	if (search_doc_ticket(w->t, id, &tk) == HD_OK && !tk->deleted)
+		postings(w->t, tk, 0);
+	hd__ticket__free_unpacked(tk, NULL);
+	return HD_OK;
+}
+
 /* One batch: the postings of up to BUILD_BATCH docs from b->from. */
 static int build_batch(hd_txn *t, void *arg)
 {
 	build_job *b = arg;
-	MDB_cursor *cur = NULL;
 	uint8_t key[8];
 	b->finished = 0;
-	if (mdb_cursor_open(t->txn, search_db.docs, &cur))
-		return hd_txn_fail(t, HD_E_IO);
 	hd_key_u64(key, b->from);
-	MDB_val k = {8, key}, v;
-	size_t n = 0;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; mrc == 0 && n < BUILD_BATCH && !t->rc;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT), n++) {
-		if (k.mv_size != 8)
-			continue;
-		uint64_t id = hd_key_get_u64(k.mv_data);
-		Hd__Ticket *tk = NULL;
-		b->from = id + 1;
-		if (search_doc_ticket(t, id, &tk) == HD_OK && !tk->deleted)
-			postings(t, tk, 0);
-		hd__ticket__free_unpacked(tk, NULL);
-	}
-	mdb_cursor_close(cur);
-	if (mrc != 0 && mrc != MDB_NOTFOUND)
-		return hd_txn_fail(t, HD_E_IO);
+	batch_walk w = {t, b, 0, false};
+	int rc = hd_txn_foreach_from(t, search_db.docs, NULL, 0, key, 8, false,
+				     batch_one, &w);
+	if (rc || t->rc)
+		return rc ? rc : t->rc;
+	b->done += w.n;
 	if (search_bits_flush(t))
 		return t->rc;
-	b->done += n;
 	uint8_t at[8];
 	hd_key_u64(at, b->from);
-	if (mrc == MDB_NOTFOUND) {
+	if (!w.more) {
 		b->finished = 1;
 		hd_txn_put(t, search_db.fields, search_fields_key,
 			   strlen(search_fields_key), "1", 1);

@@ -142,31 +142,30 @@ static void del_posting(hd_txn *t, const char *mtok, uint64_t id, uint32_t seg)
 		search_bits_post(t, key, kn, 0);
 }
 
+typedef struct seg_del {
+	hd_txn *t;
+	size_t kn;
+} seg_del;
+
+static int del_seg(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	seg_del *d = arg;
+	if (k->mv_size != d->kn)
+		return HD_STOP;
+	return hd_txn_del(d->t, search_db.post, k->mv_data, k->mv_size);
+}
+
 /* Delete every segment's posting of one token of ticket id. */
 static void del_all_segments(hd_txn *t, const char *mtok, uint64_t id)
 {
 	uint8_t key[KEY_MAX];
 	size_t kn = search_post_key(key, sizeof key, mtok[0], mtok + 1,
 				    strlen(mtok + 1), id, 0);
-	MDB_cursor *cur = NULL;
 	if (!kn || t->rc)
 		return;
-	int rc = mdb_cursor_open(t->txn, search_db.post, &cur);
-	MDB_val k = {kn, key}, v;
-	int op = MDB_SET_RANGE;
-	while (rc == MDB_SUCCESS) {
-		rc = mdb_cursor_get(cur, &k, &v, op);
-		op = MDB_SET_RANGE; /* after a delete the cursor is re-seeked */
-		if (rc != MDB_SUCCESS || k.mv_size != kn ||
-		    memcmp(k.mv_data, key, kn - 4) != 0)
-			break;
-		rc = mdb_cursor_del(cur, 0);
-		k.mv_data = key;
-		k.mv_size = kn;
-	}
-	if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND)
-		hd_txn_fail(t, hd_err_from_mdb(rc));
-	mdb_cursor_close(cur);
+	seg_del d = {t, kn};
+	/* the sticky error carries any failure */
+	(void)hd_txn_foreach(t, search_db.post, key, kn - 4, del_seg, &d);
 	search_bits_post_gone(t, key, kn);
 }
 
@@ -213,28 +212,29 @@ static void save_doc(hd_txn *t, uint64_t id, Hd__SearchDoc *d)
 		intake_put_pb(t, search_db.docs, id, d);
 }
 
+static int first_private(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	if (k->mv_size == 16) {
+		Hd__Comment *c =
+			hd__comment__unpack(NULL, v->mv_size, v->mv_data);
+		*(int *)arg = c && !c->public_;
+		hd__comment__free_unpacked(c, NULL);
+	}
+	return HD_STOP;
+}
+
 /* Is the ticket's first comment (its description) a private note? Read
  * from the tickets module's comments db (ticket id ‖ comment id →
  * hd.Comment); unknown counts as public, as Zendesk's default is. */
 static int description_private(hd_txn *t, uint64_t id)
 {
 	MDB_dbi dbi;
-	MDB_cursor *cur = NULL;
 	uint8_t key[8];
 	int priv = 0;
-	if (hd_store_dbi(t->store, "comments", &dbi) ||
-	    mdb_cursor_open(t->txn, dbi, &cur))
+	if (hd_store_dbi(t->store, "comments", &dbi))
 		return 0;
 	hd_key_u64(key, id);
-	MDB_val k = {8, key}, v;
-	if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) == MDB_SUCCESS &&
-	    k.mv_size == 16 && memcmp(k.mv_data, key, 8) == 0) {
-		Hd__Comment *c =
-			hd__comment__unpack(NULL, v.mv_size, v.mv_data);
-		priv = c && !c->public_;
-		hd__comment__free_unpacked(c, NULL);
-	}
-	mdb_cursor_close(cur);
+	hd_txn_foreach(t, dbi, key, 8, first_private, &priv);
 	return priv;
 }
 

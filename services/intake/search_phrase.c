@@ -70,30 +70,43 @@ static int allowed(const idset *within, size_t *j, uint64_t id)
 	return *j < within->n && within->v[*j].id == id;
 }
 
-static int first_token(hd_txn *t, MDB_cursor *cur, const uint8_t *pre,
-		       size_t pn, const idset *within, cands *c)
+typedef struct token_walk {
+	const uint8_t *pre;
+	size_t pn;
+	const idset *within;
+	size_t j; /* first_token: position in within */
+	size_t i; /* next_token: position in the candidates */
+	size_t kept;
+	uint32_t off;
+	cands *c;
+} token_walk;
+
+static int first_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
-	MDB_val k = {pn, (void *)pre}, v;
+	token_walk *w = arg;
+	cands *c = w->c;
 	uint64_t id;
 	uint32_t seg;
-	size_t j = 0;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	(void)t;
-	for (; mrc == 0 && posting(&k, pre, pn, &id, &seg);
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (!allowed(within, &j, id))
-			continue;
-		size_t np = v.mv_size / 4;
-		if (intake_vec_room(&c->v, &c->cap, c->n, sizeof *c->v, 256) ||
-		    intake_vec_room(&c->pool, &c->pcap, c->pn + np,
-				    sizeof *c->pool, 1024))
-			return HD_E_NOMEM;
-		c->v[c->n++] = (cand){id, seg, (uint32_t)c->pn, (uint32_t)np};
-		for (size_t i = 0; i < np; i++)
-			c->pool[c->pn++] =
-				u32((const uint8_t *)v.mv_data + 4 * i);
-	}
-	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	if (!posting(k, w->pre, w->pn, &id, &seg))
+		return HD_STOP;
+	if (!allowed(w->within, &w->j, id))
+		return HD_OK;
+	size_t np = v->mv_size / 4;
+	if (intake_vec_room(&c->v, &c->cap, c->n, sizeof *c->v, 256) ||
+	    intake_vec_room(&c->pool, &c->pcap, c->pn + np, sizeof *c->pool,
+			    1024))
+		return HD_E_NOMEM;
+	c->v[c->n++] = (cand){id, seg, (uint32_t)c->pn, (uint32_t)np};
+	for (size_t i = 0; i < np; i++)
+		c->pool[c->pn++] = u32((const uint8_t *)v->mv_data + 4 * i);
+	return HD_OK;
+}
+
+static int first_token(hd_txn *t, const uint8_t *pre, size_t pn,
+		       const idset *within, cands *c)
+{
+	token_walk w = {.pre = pre, .pn = pn, .within = within, .c = c};
+	return hd_txn_foreach(t, search_db.post, pre, pn, first_one, &w);
 }
 
 /* Keep the starts s of e with s + off among positions (ascending). */
@@ -119,9 +132,28 @@ static int cmp_pos(const cand *e, uint64_t id, uint32_t seg)
 	return (e->seg > seg) - (e->seg < seg);
 }
 
+static int next_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	token_walk *w = arg;
+	cands *c = w->c;
+	uint64_t id;
+	uint32_t seg;
+	if (w->i >= c->n || !posting(k, w->pre, w->pn, &id, &seg))
+		return HD_STOP;
+	while (w->i < c->n && cmp_pos(&c->v[w->i], id, seg) < 0)
+		w->i++; /* candidates this token misses */
+	if (w->i < c->n && cmp_pos(&c->v[w->i], id, seg) == 0) {
+		cand e = c->v[w->i++];
+		keep_starts(c, &e, v, w->off);
+		if (e.n)
+			c->v[w->kept++] = e;
+	}
+	return HD_OK;
+}
+
 /* Narrow the candidates by one more token at offset off. */
-static int next_token(hd_txn *t, MDB_cursor *cur, const uint8_t *pre, size_t pn,
-		      uint32_t off, cands *c)
+static int next_token(hd_txn *t, const uint8_t *pre, size_t pn, uint32_t off,
+		      cands *c)
 {
 	size_t kept = 0;
 	if (c->n < FEW) { /* few left: look each one up */
@@ -143,24 +175,10 @@ static int next_token(hd_txn *t, MDB_cursor *cur, const uint8_t *pre, size_t pn,
 		c->n = kept;
 		return t->rc;
 	}
-	MDB_val k = {pn, (void *)pre}, v;
-	uint64_t id;
-	uint32_t seg;
-	size_t i = 0;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; mrc == 0 && i < c->n && posting(&k, pre, pn, &id, &seg);
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		while (i < c->n && cmp_pos(&c->v[i], id, seg) < 0)
-			i++; /* candidates this token misses */
-		if (i < c->n && cmp_pos(&c->v[i], id, seg) == 0) {
-			cand e = c->v[i++];
-			keep_starts(c, &e, &v, off);
-			if (e.n)
-				c->v[kept++] = e;
-		}
-	}
-	c->n = kept;
-	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	token_walk w = {.pre = pre, .pn = pn, .off = off, .c = c};
+	int rc = hd_txn_foreach(t, search_db.post, pre, pn, next_one, &w);
+	c->n = w.kept;
+	return rc;
 }
 
 /* Ids (ascending) holding the phrase in text marked m, scored s. */
@@ -169,22 +187,17 @@ static int phrase_marked(hd_txn *t, char m, const sq_term *term,
 {
 	cands c = {0};
 	uint8_t pre[KMAX];
-	MDB_cursor *cur = NULL;
 	size_t pn = prefix(pre, m, term->tok[0]);
 	if (!pn)
 		return HD_OK;
-	if (mdb_cursor_open(t->txn, search_db.post, &cur))
-		return HD_E_IO;
-	int rc = first_token(t, cur, pre, pn, within, &c);
+	int rc = first_token(t, pre, pn, within, &c);
 	for (size_t k = 1; k < term->ntok && !rc && c.n; k++) {
 		if (!(pn = prefix(pre, m, term->tok[k]))) {
 			c.n = 0;
 			break;
 		}
-		rc = next_token(t, cur, pre, pn, term->pos[k] - term->pos[0],
-				&c);
+		rc = next_token(t, pre, pn, term->pos[k] - term->pos[0], &c);
 	}
-	mdb_cursor_close(cur);
 	for (size_t i = 0; i < c.n && !rc; i++)
 		if (!out->n || out->v[out->n - 1].id != c.v[i].id)
 			rc = idset_push(out, c.v[i].id, s);

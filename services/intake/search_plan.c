@@ -75,33 +75,38 @@ static int read_all(plan *p, idset *out)
 }
 
 /* Ids whose time of kind is in [lo, hi), never 0 unless zero (none). */
+typedef struct date_walk {
+	int64_t hi;
+	int zero;
+	idset *out;
+} date_walk;
+
+static int date_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	date_walk *w = arg;
+	const uint8_t *b = k->mv_data;
+	if (k->mv_size != SEARCH_DATE_KEY)
+		return HD_STOP;
+	int64_t ms = (int64_t)(hd_key_get_u64(b + 2) ^ (UINT64_C(1) << 63));
+	if (ms >= w->hi)
+		return HD_STOP;
+	return ms != 0 || w->zero
+		       ? idset_push(w->out, hd_key_get_u64(b + 10), 0)
+		       : HD_OK;
+}
+
 static int read_dates(plan *p, enum sq_kind kind, int64_t lo, int64_t hi,
 		      int zero, idset *out)
 {
 	uint8_t key[SEARCH_DATE_KEY];
-	MDB_cursor *cur = NULL;
 	if (lo >= hi)
 		return HD_OK;
-	if (mdb_cursor_open(p->t->txn, search_db.fields, &cur))
-		return HD_E_IO;
 	search_date_key(key, kind, lo, 0);
-	MDB_val k = {sizeof key, key}, v;
-	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; mrc == 0 && !rc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const uint8_t *b = k.mv_data;
-		if (k.mv_size != SEARCH_DATE_KEY || b[0] != 'D' ||
-		    b[1] != (uint8_t)('a' + kind))
-			break;
-		int64_t ms =
-			(int64_t)(hd_key_get_u64(b + 2) ^ (UINT64_C(1) << 63));
-		if (ms >= hi)
-			break;
-		if (ms != 0 || zero)
-			rc = idset_push(out, hd_key_get_u64(b + 10), 0);
-	}
-	mdb_cursor_close(cur);
+	date_walk w = {hi, zero, out};
+	int rc = hd_txn_foreach_from(p->t, search_db.fields, key, 2, key,
+				     sizeof key, false, date_one, &w);
 	idset_normalize(out);
-	return rc ? rc : mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	return rc;
 }
 
 static int date_set(plan *p, const sq_term *t, idset *out)
@@ -250,6 +255,24 @@ static int field_set(plan *p, const sq_term *t, idset *out)
 	}
 }
 
+typedef struct token_walk {
+	char m;
+	size_t pn;
+	idset *out;
+} token_walk;
+
+static int token_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	token_walk *w = arg;
+	if (k->mv_size < w->pn + 12)
+		return HD_STOP;
+	const uint8_t *b = (const uint8_t *)k->mv_data + k->mv_size - 12;
+	uint32_t seg = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 |
+		       (uint32_t)b[10] << 8 | b[11];
+	double s = w->m == SEARCH_PUBLIC && seg == 0 ? 1.0 : 0.5;
+	return idset_push(w->out, hd_key_get_u64(b), s);
+}
+
 /* A token's postings (marker m; prefix: every token starting with it),
  * scored 1.0 for public subject/description/tags (segment 0), else 0.5. */
 static int read_token(plan *p, char m, const char *tok, int prefix, idset *out)
@@ -262,22 +285,8 @@ static int read_token(plan *p, char m, const char *tok, int prefix, idset *out)
 	memcpy(pre + 1, tok, tl);
 	pre[1 + tl] = 0;
 	size_t pn = 1 + tl + (prefix ? 0 : 1);
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(p->t->txn, search_db.post, &cur))
-		return HD_E_IO;
-	MDB_val k = {pn, pre}, v;
-	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; mrc == 0 && !rc && k.mv_size >= pn + 12 &&
-	       memcmp(k.mv_data, pre, pn) == 0;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const uint8_t *b = (const uint8_t *)k.mv_data + k.mv_size - 12;
-		uint32_t seg = (uint32_t)b[8] << 24 | (uint32_t)b[9] << 16 |
-			       (uint32_t)b[10] << 8 | b[11];
-		double s = m == SEARCH_PUBLIC && seg == 0 ? 1.0 : 0.5;
-		rc = idset_push(out, hd_key_get_u64(b), s);
-	}
-	mdb_cursor_close(cur);
-	return rc ? rc : mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	token_walk w = {m, pn, out};
+	return hd_txn_foreach(p->t, search_db.post, pre, pn, token_one, &w);
 }
 
 static int token_set(plan *p, const char *tok, int prefix, idset *out)
@@ -550,6 +559,7 @@ static int sort_keys(plan *p, const char *by)
 					(const uint8_t *)k.mv_data + 1);
 			if (have >= want || k.mv_size != 9)
 				break;
+			/* raw cursor: steps a few keys, else seeks (join) */
 			mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 		}
 		if (mrc || k.mv_size != 9 ||
@@ -558,6 +568,7 @@ static int sort_keys(plan *p, const char *by)
 			key[0] = 'K';
 			hd_key_u64(key + 1, want);
 			k = (MDB_val){9, key};
+			/* raw cursor: steps a few keys, else seeks (join) */
 			mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_KEY);
 		}
 		if (mrc || v.mv_size != SEARCH_K_VALUE) {

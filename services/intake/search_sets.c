@@ -7,6 +7,7 @@
 #include "search_sets.h"
 
 #include "hd/err.h"
+#include "hd/store_iter.h"
 #include "vec.h"
 
 #include <stdlib.h>
@@ -65,22 +66,26 @@ static int key_id(const MDB_val *k, const uint8_t *pre, size_t pn, size_t tail,
 	return 1;
 }
 
+typedef struct id_walk {
+	const uint8_t *pre;
+	size_t pn, tail;
+	idset *out;
+} id_walk;
+
+static int id_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	id_walk *w = arg;
+	uint64_t id;
+	if (!key_id(k, w->pre, w->pn, w->tail, &id))
+		return HD_STOP;
+	return idset_push(w->out, id, 0);
+}
+
 int idset_read(hd_txn *t, MDB_dbi dbi, const uint8_t *pre, size_t pn,
 	       size_t tail, idset *out)
 {
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(t->txn, dbi, &cur))
-		return HD_E_IO;
-	MDB_val k = {pn, (void *)pre}, v;
-	uint64_t id;
-	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; mrc == 0 && !rc && key_id(&k, pre, pn, tail, &id);
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-		rc = idset_push(out, id, 0);
-	mdb_cursor_close(cur);
-	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
-		rc = HD_E_IO;
-	return rc;
+	id_walk w = {pre, pn, tail, out};
+	return hd_txn_foreach(t, dbi, pre, pn, id_one, &w);
 }
 
 /* Position cur at the first key of the list ≥ prefix ‖ want; *id its id,
@@ -92,6 +97,7 @@ static int seek(MDB_cursor *cur, const uint8_t *pre, size_t pn, size_t tail,
 	MDB_val k, v;
 	int mrc;
 	for (int i = 0; *valid && *have < want && i < NEAR_STEPS; i++) {
+		/* raw cursor: a merge join steps a few keys, then seeks */
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 		if (mrc == MDB_NOTFOUND ||
 		    (mrc == 0 && !key_id(&k, pre, pn, tail, have)))
@@ -104,6 +110,7 @@ static int seek(MDB_cursor *cur, const uint8_t *pre, size_t pn, size_t tail,
 	memcpy(key, pre, pn);
 	hd_key_u64(key + pn, want);
 	k = (MDB_val){pn + 8, key};
+	/* raw cursor: a merge join steps a few keys, then seeks */
 	mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	if (mrc == MDB_NOTFOUND ||
 	    (mrc == 0 && !key_id(&k, pre, pn, tail, have)))
@@ -127,6 +134,7 @@ int idset_filter(hd_txn *t, MDB_dbi dbi, const uint8_t *pre, size_t pn,
 	if (s->n) {
 		memcpy(key, pre, pn);
 		hd_key_u64(key + pn, s->v[0].id);
+		/* raw cursor: a merge join steps a few keys, then seeks */
 		int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 		if (mrc == MDB_NOTFOUND ||
 		    (mrc == 0 && !key_id(&k, pre, pn, tail, &have)))

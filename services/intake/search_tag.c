@@ -29,25 +29,31 @@ static int keep_token(void *arg, const char *tok, size_t len, uint32_t pos)
 	return HD_OK;
 }
 
+typedef struct counting {
+	size_t pn, cap, n;
+} counting;
+
+static int count_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	counting *c = arg;
+	if (c->n >= c->cap || k->mv_size < c->pn + 12)
+		return HD_STOP;
+	c->n++;
+	return HD_OK;
+}
+
 /* Public postings of tok, counting no further than cap. */
 static size_t count_postings(hd_txn *t, const char *tok, size_t cap)
 {
 	uint8_t pre[HD_TOKEN_MAX_BYTES + 2];
-	size_t len = strlen(tok), pn = len + 2, n = 0;
+	size_t len = strlen(tok), pn = len + 2;
 	pre[0] = SEARCH_PUBLIC;
 	memcpy(pre + 1, tok, len);
 	pre[1 + len] = 0;
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(t->txn, search_db.post, &cur))
+	counting c = {pn, cap, 0};
+	if (hd_txn_foreach(t, search_db.post, pre, pn, count_one, &c))
 		return cap;
-	MDB_val k = {pn, pre}, v;
-	int rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	for (; rc == MDB_SUCCESS && n < cap && k.mv_size >= pn + 12 &&
-	       memcmp(k.mv_data, pre, pn) == 0;
-	     n++)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	mdb_cursor_close(cur);
-	return n;
+	return c.n;
 }
 
 /* The query's one positive tags:value term, or NULL. Two tags terms OR

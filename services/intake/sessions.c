@@ -80,25 +80,32 @@ typedef struct sess_job {
 	bool ok; /* auth: the session holds */
 } sess_job;
 
+typedef struct sweep_walk {
+	hd_txn *t;
+	int64_t now;
+	int seen;
+} sweep_walk;
+
+static int sweep_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	sweep_walk *w = arg;
+	if (w->seen++ == SWEEP)
+		return HD_STOP;
+	Hd__UserSession *s =
+		hd__user_session__unpack(NULL, v->mv_size, v->mv_data);
+	bool gone = !s || w->now - s->last_seen_at > idle_ms;
+	hd__user_session__free_unpacked(s, NULL);
+	return gone ? hd_txn_del(w->t, sessions_dbi, k->mv_data, k->mv_size)
+		    : HD_OK;
+}
+
 static void sweep(hd_txn *t, int64_t now)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t from[32];
 	randombytes_buf(from, sizeof from);
-	MDB_val k = {sizeof from, from}, v;
-	if (mdb_cursor_open(t->txn, sessions_dbi, &cur))
-		return;
-	int op = MDB_SET_RANGE;
-	for (int i = 0; i < SWEEP && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     i++) {
-		op = MDB_NEXT;
-		Hd__UserSession *s =
-			hd__user_session__unpack(NULL, v.mv_size, v.mv_data);
-		if (!s || now - s->last_seen_at > idle_ms)
-			mdb_cursor_del(cur, 0);
-		hd__user_session__free_unpacked(s, NULL);
-	}
-	mdb_cursor_close(cur);
+	sweep_walk w = {t, now, 0};
+	hd_txn_foreach_from(t, sessions_dbi, NULL, 0, from, sizeof from, false,
+			    sweep_one, &w);
 }
 
 static int create_write(hd_txn *t, void *arg)

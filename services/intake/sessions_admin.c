@@ -32,6 +32,7 @@ typedef struct walk {
 	uint64_t handle; /* 0: every session of the user */
 	bool end;        /* delete what matches */
 	int64_t now;
+	hd_txn *t; /* the walk's transaction */
 	hd_buf *result;
 	Hd__SessionInfo info[MAX_LISTED];
 	Hd__SessionInfo *ptrs[MAX_LISTED];
@@ -59,32 +60,31 @@ static void keep(walk *w, uint64_t handle, const Hd__UserSession *s)
 	w->ptrs[w->n++] = i;
 }
 
+static int visit_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	walk *w = arg;
+	int rc = HD_OK;
+	Hd__UserSession *s =
+		hd__user_session__unpack(NULL, v->mv_size, v->mv_data);
+	uint64_t h = handle_of(k);
+	bool live = s && w->now - s->last_seen_at <= intake_session_idle_ms();
+	if (s && s->user_id == w->user_id && (!w->handle || w->handle == h) &&
+	    (live || w->end)) {
+		keep(w, h, s);
+		if (w->end)
+			rc = hd_txn_del(w->t, intake_sessions_dbi(), k->mv_data,
+					k->mv_size);
+	}
+	hd__user_session__free_unpacked(s, NULL);
+	return rc;
+}
+
 /* Each session of w->user_id in t that matches (and, listing, has not been
  * idle too long) is kept; with w->end it is deleted too. */
 static int visit(hd_txn *t, walk *w)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int mrc = mdb_cursor_open(t->txn, intake_sessions_dbi(), &cur);
-	if (mrc)
-		return hd_txn_fail(t, hd_err_from_mdb(mrc));
-	int op = MDB_FIRST;
-	while (mdb_cursor_get(cur, &k, &v, op) == 0) {
-		op = MDB_NEXT;
-		Hd__UserSession *s =
-			hd__user_session__unpack(NULL, v.mv_size, v.mv_data);
-		uint64_t h = handle_of(&k);
-		bool live = s && w->now - s->last_seen_at <=
-					 intake_session_idle_ms();
-		if (s && s->user_id == w->user_id &&
-		    (!w->handle || w->handle == h) && (live || w->end)) {
-			keep(w, h, s);
-			if (w->end && (mrc = mdb_cursor_del(cur, 0)))
-				hd_txn_fail(t, hd_err_from_mdb(mrc));
-		}
-		hd__user_session__free_unpacked(s, NULL);
-	}
-	mdb_cursor_close(cur);
+	w->t = t;
+	hd_txn_foreach(t, intake_sessions_dbi(), NULL, 0, visit_one, w);
 	return t->rc;
 }
 

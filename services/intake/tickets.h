@@ -82,11 +82,13 @@ char *tk_strdup(const char *s);
 /* Append an audit event; value/prev: JSON text or NULL. */
 int tk_event(tk_change *c, const char *type, const char *field,
 	     const char *value, const char *prev);
-/* Escape text into Zendesk's comment HTML; malloc'd. */
+/* Escape text into Zendesk's comment HTML; malloc'd, NULL when too large
+ * or out of memory. */
 char *tk_html_from_text(const char *text);
 /* Keep only an allow-list of tags from html, escaping everything else;
  * malloc'd. Also fills *plain (malloc'd) with the text content, unless
- * plain is NULL (the caller has the text already). */
+ * plain is NULL (the caller has the text already). Either is NULL when
+ * too large or out of memory. */
 char *tk_html_sanitize(const char *html, char **plain);
 
 /* tickets_rating.c: tickets.rate */

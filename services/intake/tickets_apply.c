@@ -717,10 +717,13 @@ static int read_comment(json_t *obj, const Hd__Ticket *before,
 				   "must be {\"body\"|\"html_body\":\"…\", "
 				   "\"public\":bool, \"author_id\":int, "
 				   "\"uploads\":[…]}");
-		if (json_is_string(html) && !body)
+		if (json_is_string(html) && !body) {
 			ch->comment_html = tk_html_sanitize(
 				json_string_value(html), &ch->comment_body);
-		else if (json_is_string(body))
+			if (!ch->comment_html || !ch->comment_body)
+				return bad(rep, "comment",
+					   "html_body is too large");
+		} else if (json_is_string(body))
 			ch->comment_body = tk_strdup(json_string_value(body));
 		ch->comment_public =
 			!pub || json_is_true(pub) || !intake_is_staff(who);

@@ -31,24 +31,30 @@ int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk)
 	return tk_lists_update(t, NULL, tk);
 }
 
+typedef struct index_put {
+	hd_txn *t;
+	int (*put)(hd_txn *t, const Hd__Ticket *tk);
+	uint64_t *n;
+} index_put;
+
+static int put_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	index_put *p = arg;
+	Hd__Ticket *tk = hd__ticket__unpack(NULL, v->mv_size, v->mv_data);
+	if (tk && !p->put(p->t, tk))
+		(*p->n)++;
+	hd__ticket__free_unpacked(tk, NULL);
+	return p->t->rc ? HD_STOP : HD_OK;
+}
+
 int tk_index_rebuild(hd_txn *t, MDB_dbi index,
 		     int (*put)(hd_txn *t, const Hd__Ticket *tk), uint64_t *n)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	if (mdb_drop(t->txn, index, 0) ||
-	    mdb_cursor_open(t->txn, tkdb.tickets, &cur))
+	if (mdb_drop(t->txn, index, 0))
 		return hd_txn_fail(t, HD_E_IO);
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == 0 && !t->rc;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (tk && !put(t, tk))
-			(*n)++;
-		hd__ticket__free_unpacked(tk, NULL);
-	}
-	mdb_cursor_close(cur);
-	return t->rc ? t->rc : mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	index_put p = {t, put, n};
+	int rc = hd_txn_foreach(t, tkdb.tickets, NULL, 0, put_one, &p);
+	return t->rc ? t->rc : rc;
 }
 
 /* Empty the index and put every ticket's entry, in one write job. */

@@ -47,30 +47,33 @@ static int push(kids *k, void *m)
 	return HD_OK;
 }
 
+typedef struct child_walk {
+	const ProtobufCMessageDescriptor *d;
+	const hd_principal *who;
+	kids *k;
+} child_walk;
+
+static int child_one(void *arg, const MDB_val *key, const MDB_val *v)
+{
+	child_walk *w = arg;
+	if (key->mv_size != 16)
+		return HD_STOP;
+	ProtobufCMessage *msg =
+		protobuf_c_message_unpack(w->d, NULL, v->mv_size, v->mv_data);
+	if (msg && visible(msg, w->who))
+		return push(w->k, msg);
+	protobuf_c_message_free_unpacked(msg, NULL);
+	return HD_OK;
+}
+
 static int scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
 		const Hd__TicketChildRequest *q, const hd_principal *who,
 		kids *k)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t prefix[8];
 	hd_key_u64(prefix, q->ticket_id);
-	MDB_val key = {8, prefix}, v;
-	if (mdb_cursor_open(t->txn, dbi, &cur))
-		return HD_E_IO;
-	int rc = HD_OK;
-	for (int m = mdb_cursor_get(cur, &key, &v, MDB_SET_RANGE);
-	     m == 0 && !rc && key.mv_size == 16 &&
-	     memcmp(key.mv_data, prefix, 8) == 0;
-	     m = mdb_cursor_get(cur, &key, &v, MDB_NEXT)) {
-		ProtobufCMessage *msg = protobuf_c_message_unpack(
-			d, NULL, v.mv_size, v.mv_data);
-		if (msg && visible(msg, who))
-			rc = push(k, msg);
-		else
-			protobuf_c_message_free_unpacked(msg, NULL);
-	}
-	mdb_cursor_close(cur);
-	return rc;
+	child_walk w = {d, who, k};
+	return hd_txn_foreach(t, dbi, prefix, 8, child_one, &w);
 }
 
 /* Keep the page: order, cursor (after_id) or offset, limit. */

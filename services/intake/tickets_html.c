@@ -26,8 +26,13 @@ static void put_escaped(hd_buf *b, const char *s, size_t n)
 	}
 }
 
+/* NULL when an append failed (too large, out of memory): never a cut. */
 static char *detach_or_empty(hd_buf *b)
 {
+	if (hd_buf_error(b)) {
+		hd_buf_release(b);
+		return NULL;
+	}
 	char *s = b->data ? hd_buf_detach(b, NULL) : NULL;
 	hd_buf_release(b);
 	return s ? s : tk_strdup("");

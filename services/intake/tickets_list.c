@@ -119,72 +119,63 @@ static int after_cursor(const list_ctx *c, const row *r)
 	return c->desc ? d < 0 : d > 0;
 }
 
-/* Where the scan starts and which way it goes. A cursor page (no count)
- * in id order walks the tickets db, whose key order is id order, and one in
- * created_at order walks tk_by_created, from the cursor, stopping at the
- * limit: a page costs the same at 100 tickets as at a million. Every other
- * list reads all tickets. */
-static int scan_start(list_ctx *c, MDB_cursor *cur, MDB_val *k, MDB_val *v,
-		      MDB_cursor_op *step)
+typedef struct collect_walk {
+	list_ctx *c;
+	hd_txn *t;
+	uint64_t *count;
+} collect_walk;
+
+static int collect_one(void *arg, const MDB_val *k, const MDB_val *val)
 {
-	const Hd__TicketListRequest *q = c->q;
-	*step = MDB_NEXT;
-	if (!c->walk)
-		return mdb_cursor_get(cur, k, v, MDB_FIRST);
-	*step = c->desc ? MDB_PREV : MDB_NEXT;
-	uint8_t key[TK_BY_CREATED_KEY];
-	if (c->walk == WALK_CREATED)
-		tk_by_created_key(key, q->after_key, q->after_id);
-	else
-		hd_key_u64(key, q->after_id);
-	*k = (MDB_val){c->walk == WALK_CREATED ? TK_BY_CREATED_KEY : 8, key};
-	int mrc = q->has_after ? mdb_cursor_get(cur, k, v, MDB_SET_RANGE)
-			       : MDB_NOTFOUND;
-	if (mrc == MDB_NOTFOUND) /* no cursor, or past the last ticket */
-		return q->has_after && !c->desc
-			       ? MDB_NOTFOUND
-			       : mdb_cursor_get(cur, k, v,
-						c->desc ? MDB_LAST : MDB_FIRST);
-	return mrc; /* at or just after the cursor: after_cursor() skips it */
+	collect_walk *w = arg;
+	list_ctx *c = w->c;
+	MDB_val v = *val;
+	if (c->walk && c->n >= c->limit)
+		return HD_STOP;
+	if (c->walk == WALK_CREATED &&
+	    (k->mv_size != TK_BY_CREATED_KEY ||
+	     hd_txn_get(w->t, tkdb.tickets, (const uint8_t *)k->mv_data + 8, 8,
+			&v) != HD_OK))
+		return HD_OK;
+	Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
+	hd_counter_add(&decoded, 1);
+	if (!tk)
+		return HD_OK;
+	row r = {sort_key(tk, c->q->sort_by), tk->id, tk};
+	if (!matches(c, tk) || ((*w->count)++, !after_cursor(c, &r))) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return HD_OK;
+	}
+	if (intake_vec_room(&c->rows, &c->cap, c->n, sizeof *c->rows, 64)) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return HD_E_NOMEM;
+	}
+	c->rows[c->n++] = r;
+	return HD_OK;
 }
 
+/* Where the scan starts and which way it goes. A cursor page (no count)
+ * in id order walks the tickets db, whose key order is id order, and one in
+ * created_at order walks tk_by_created, from the cursor (at or next to it:
+ * after_cursor() skips it), stopping at the limit: a page costs the same at
+ * 100 tickets as at a million. Every other list reads all tickets. */
 static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	MDB_cursor_op step;
-	int mrc = mdb_cursor_open(
-		t->txn,
-		c->walk == WALK_CREATED ? tkdb.by_created : tkdb.tickets, &cur);
-	if (mrc)
-		return HD_E_IO;
-	for (mrc = scan_start(c, cur, &k, &v, &step);
-	     mrc == 0 && !(c->walk && c->n >= c->limit);
-	     mrc = mdb_cursor_get(cur, &k, &v, step)) {
-		if (c->walk == WALK_CREATED &&
-		    (k.mv_size != TK_BY_CREATED_KEY ||
-		     hd_txn_get(t, tkdb.tickets, (const uint8_t *)k.mv_data + 8,
-				8, &v) != HD_OK))
-			continue;
-		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		hd_counter_add(&decoded, 1);
-		if (!tk)
-			continue;
-		row r = {sort_key(tk, c->q->sort_by), tk->id, tk};
-		if (!matches(c, tk) || ((*count)++, !after_cursor(c, &r))) {
-			hd__ticket__free_unpacked(tk, NULL);
-			continue;
-		}
-		if (intake_vec_room(&c->rows, &c->cap, c->n, sizeof *c->rows,
-				    64)) {
-			hd__ticket__free_unpacked(tk, NULL);
-			mdb_cursor_close(cur);
-			return HD_E_NOMEM;
-		}
-		c->rows[c->n++] = r;
+	const Hd__TicketListRequest *q = c->q;
+	uint8_t key[TK_BY_CREATED_KEY];
+	size_t klen = 0;
+	if (c->walk && q->has_after) {
+		klen = c->walk == WALK_CREATED ? TK_BY_CREATED_KEY : 8;
+		if (c->walk == WALK_CREATED)
+			tk_by_created_key(key, q->after_key, q->after_id);
+		else
+			hd_key_u64(key, q->after_id);
 	}
-	mdb_cursor_close(cur);
-	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	collect_walk w = {c, t, count};
+	return hd_txn_foreach_from(
+		t, c->walk == WALK_CREATED ? tkdb.by_created : tkdb.tickets,
+		NULL, 0, klen ? key : NULL, klen, c->walk && c->desc,
+		collect_one, &w);
 }
 
 /* The list of the list index (tickets_by_owner.c) that holds exactly this
@@ -210,6 +201,42 @@ static char index_list(const list_ctx *c, uint64_t *owner)
 						: 0;
 }
 
+typedef struct list_walk {
+	list_ctx *c;
+	hd_txn *t;
+} list_walk;
+
+static int list_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	list_walk *w = arg;
+	list_ctx *c = w->c;
+	const Hd__TicketListRequest *q = c->q;
+	if (c->n >= c->limit || k->mv_size != TK_LISTS_KEY)
+		return HD_STOP;
+	uint64_t id = hd_key_get_u64((const uint8_t *)k->mv_data + 9);
+	MDB_val tv;
+	if (q->has_after && (c->desc ? id >= q->after_id : id <= q->after_id))
+		return HD_OK;
+	uint8_t ik[8];
+	hd_key_u64(ik, id);
+	if (hd_txn_get(w->t, tkdb.tickets, ik, 8, &tv) != HD_OK)
+		return HD_OK;
+	Hd__Ticket *tk = hd__ticket__unpack(NULL, tv.mv_size, tv.mv_data);
+	hd_counter_add(&decoded, 1);
+	if (!tk)
+		return HD_OK;
+	if (!matches(c, tk)) { /* the index is exact: never, but safe */
+		hd__ticket__free_unpacked(tk, NULL);
+		return HD_OK;
+	}
+	if (intake_vec_room(&c->rows, &c->cap, c->n, sizeof *c->rows, 64)) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return HD_E_NOMEM;
+	}
+	c->rows[c->n++] = (row){(int64_t)id, id, tk};
+	return HD_OK;
+}
+
 /* Read the page from the list index: from the cursor (or the list's end),
  * one ticket per entry, stopping at the limit. */
 static int walk_list(list_ctx *c, hd_txn *t, char list, uint64_t owner)
@@ -217,53 +244,10 @@ static int walk_list(list_ctx *c, hd_txn *t, char list, uint64_t owner)
 	const Hd__TicketListRequest *q = c->q;
 	uint8_t key[TK_LISTS_KEY];
 	uint64_t from = q->has_after ? q->after_id : c->desc ? UINT64_MAX : 0;
-	MDB_cursor *cur = NULL;
 	tk_lists_key(key, list, owner, from);
-	if (mdb_cursor_open(t->txn, tkdb.lists, &cur))
-		return HD_E_IO;
-	MDB_val k = {sizeof key, key}, v;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	if (c->desc && mrc == MDB_NOTFOUND)
-		mrc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-	else if (c->desc && mrc == 0 &&
-		 (k.mv_size != TK_LISTS_KEY || memcmp(k.mv_data, key, 9) ||
-		  hd_key_get_u64((const uint8_t *)k.mv_data + 9) > from))
-		mrc = mdb_cursor_get(cur, &k, &v, MDB_PREV);
-	int rc = HD_OK;
-	for (; mrc == 0 && !rc && c->n < c->limit;
-	     mrc = mdb_cursor_get(cur, &k, &v, c->desc ? MDB_PREV : MDB_NEXT)) {
-		if (k.mv_size != TK_LISTS_KEY || memcmp(k.mv_data, key, 9))
-			break;
-		uint64_t id = hd_key_get_u64((const uint8_t *)k.mv_data + 9);
-		MDB_val tv;
-		if (q->has_after &&
-		    (c->desc ? id >= q->after_id : id <= q->after_id))
-			continue;
-		uint8_t ik[8];
-		hd_key_u64(ik, id);
-		if (hd_txn_get(t, tkdb.tickets, ik, 8, &tv) != HD_OK)
-			continue;
-		Hd__Ticket *tk =
-			hd__ticket__unpack(NULL, tv.mv_size, tv.mv_data);
-		hd_counter_add(&decoded, 1);
-		if (!tk)
-			continue;
-		if (!matches(c, tk)) { /* the index is exact: never, but safe */
-			hd__ticket__free_unpacked(tk, NULL);
-			continue;
-		}
-		if (intake_vec_room(&c->rows, &c->cap, c->n, sizeof *c->rows,
-				    64)) {
-			hd__ticket__free_unpacked(tk, NULL);
-			rc = HD_E_NOMEM;
-			break;
-		}
-		c->rows[c->n++] = (row){(int64_t)id, id, tk};
-	}
-	mdb_cursor_close(cur);
-	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
-		rc = HD_E_IO;
-	return rc;
+	list_walk w = {c, t};
+	return hd_txn_foreach_from(t, tkdb.lists, key, 9, key, sizeof key,
+				   c->desc, list_one, &w);
 }
 
 int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

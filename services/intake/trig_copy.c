@@ -85,35 +85,15 @@ int intake_trig_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
+static bool rule_active(const void *msg, const void *arg)
+{
+	return ((const Hd__Rule *)msg)->active;
+}
+
 int intake_trig_active(hd_txn *t, Hd__Rule ***out, size_t *n)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	*out = NULL;
-	*n = 0;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, trig_dbi, &cur));
-	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__Rule *r = hd__rule__unpack(NULL, v.mv_size, v.mv_data);
-		if (!r) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		if (!r->active) {
-			hd__rule__free_unpacked(r, NULL);
-			continue;
-		}
-		Hd__Rule **grown = realloc(*out, (*n + 1) * sizeof *grown);
-		if (!grown) {
-			hd__rule__free_unpacked(r, NULL);
-			rc = HD_E_NOMEM;
-			break;
-		}
-		*out = grown;
-		grown[(*n)++] = r;
-	}
-	if (cur)
-		mdb_cursor_close(cur);
+	int rc = hd_txn_scan_pb(t, trig_dbi, NULL, 0, &hd__rule__descriptor,
+				rule_active, NULL, (void ***)out, n);
 	rt_rules_sort(*out, *n);
 	return rc;
 }

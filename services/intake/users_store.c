@@ -179,47 +179,56 @@ static void reverse(intake_dir_page *p)
 	}
 }
 
+typedef struct dir_walk {
+	const ProtobufCMessageDescriptor *d;
+	const Hd__DirListRequest *q;
+	intake_dir_keep keep;
+	void *arg;
+	intake_dir_page *out;
+	size_t size;
+} dir_walk;
+
+static int dir_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	dir_walk *w = arg;
+	const Hd__DirListRequest *q = w->q;
+	intake_dir_page *out = w->out;
+	void *m = protobuf_c_message_unpack(w->d, NULL, v->mv_size, v->mv_data);
+	if (!m)
+		return HD_E_CORRUPT;
+	bool ok = !w->keep || w->keep(m, w->arg);
+	uint64_t idx = out->count;
+	if (ok)
+		out->count++;
+	if (ok && q->cursor && out->n == w->size) {
+		out->has_more = true;
+		protobuf_c_message_free_unpacked(m, NULL);
+		return HD_STOP;
+	}
+	if (ok && !q->count_only &&
+	    (q->cursor || (idx >= q->offset && idx < q->offset + w->size)))
+		return take(out, w->size, m);
+	protobuf_c_message_free_unpacked(m, NULL);
+	return HD_OK;
+}
+
 /* Walk records in id order (backwards for page[before]) and keep a page. */
-static int scan_walk(MDB_cursor *c, const ProtobufCMessageDescriptor *d,
+static int scan_walk(hd_txn *t, MDB_dbi dbi,
+		     const ProtobufCMessageDescriptor *d,
 		     const Hd__DirListRequest *q, intake_dir_keep keep,
 		     void *arg, intake_dir_page *out)
 {
-	MDB_val k, v;
 	uint8_t start[8];
-	size_t size = q->size ? q->size : 100;
+	size_t slen = 0;
 	int back = q->cursor && q->before_id;
-	MDB_cursor_op op = MDB_FIRST, next = back ? MDB_PREV : MDB_NEXT;
 	if (q->cursor && (q->after_id || back)) {
-		hd_key_u64(start, back ? q->before_id : q->after_id + 1);
-		k.mv_data = start;
-		k.mv_size = 8;
-		op = MDB_SET_RANGE;
+		/* page[before]: strictly below before_id */
+		hd_key_u64(start, back ? q->before_id - 1 : q->after_id + 1);
+		slen = 8;
 	}
-	int mrc = mdb_cursor_get(c, &k, &v, op);
-	if (back) /* SET_RANGE lands on >= before: step to the one below */
-		mrc = mrc == MDB_NOTFOUND ? mdb_cursor_get(c, &k, &v, MDB_LAST)
-					  : mdb_cursor_get(c, &k, &v, MDB_PREV);
-	int rc = HD_OK;
-	for (; mrc == 0 && !rc; mrc = mdb_cursor_get(c, &k, &v, next)) {
-		void *m = protobuf_c_message_unpack(d, NULL, v.mv_size,
-						    v.mv_data);
-		if (!m)
-			return HD_E_CORRUPT;
-		bool ok = !keep || keep(m, arg);
-		uint64_t idx = out->count;
-		if (ok)
-			out->count++;
-		if (ok && q->cursor && out->n == size) {
-			out->has_more = true;
-			protobuf_c_message_free_unpacked(m, NULL);
-			break;
-		}
-		if (ok && !q->count_only &&
-		    (q->cursor || (idx >= q->offset && idx < q->offset + size)))
-			rc = take(out, size, m);
-		else
-			protobuf_c_message_free_unpacked(m, NULL);
-	}
+	dir_walk w = {d, q, keep, arg, out, q->size ? q->size : 100};
+	int rc = hd_txn_foreach_from(t, dbi, NULL, 0, slen ? start : NULL, slen,
+				     back, dir_one, &w);
 	if (back)
 		reverse(out);
 	return rc;
@@ -232,50 +241,49 @@ int intake_dir_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *d,
 	memset(out, 0, sizeof *out);
 	if (q->n_ids)
 		return scan_ids(t, dbi, d, q, keep, arg, out);
-	MDB_cursor *c = NULL;
-	if (mdb_cursor_open(t->txn, dbi, &c))
-		return HD_E_INTERNAL;
-	int rc = scan_walk(c, d, q, keep, arg, out);
-	mdb_cursor_close(c);
+	int rc = scan_walk(t, dbi, d, q, keep, arg, out);
 	if (rc)
 		intake_dir_page_free(out);
 	return rc;
 }
 
+typedef struct name_find {
+	bool group;
+	const char *name;
+	uint64_t *id;
+} name_find;
+
+static int name_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	name_find *f = arg;
+	bool hit = false;
+	if (f->group) {
+		Hd__Group *g = hd__group__unpack(NULL, v->mv_size, v->mv_data);
+		if (g && !g->deleted && strcasecmp(g->name, f->name) == 0) {
+			*f->id = g->id;
+			hit = true;
+		}
+		hd__group__free_unpacked(g, NULL);
+	} else {
+		Hd__Organization *o =
+			hd__organization__unpack(NULL, v->mv_size, v->mv_data);
+		if (o && !o->deleted && strcasecmp(o->name, f->name) == 0) {
+			*f->id = o->id;
+			hit = true;
+		}
+		hd__organization__free_unpacked(o, NULL);
+	}
+	return hit ? HD_STOP : HD_OK;
+}
+
 int intake_dir_id_by_name(hd_txn *t, bool group, const char *name, uint64_t *id)
 {
 	/* Organizations and groups are few: a scan beats another index. */
-	MDB_cursor *c = NULL;
-	MDB_val k, v;
-	if (mdb_cursor_open(t->txn, group ? intake_dir.groups : intake_dir.orgs,
-			    &c))
-		return HD_E_INTERNAL;
-	int rc = HD_E_NOTFOUND;
-	for (int op = MDB_FIRST;
-	     rc == HD_E_NOTFOUND && mdb_cursor_get(c, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		if (group) {
-			Hd__Group *g =
-				hd__group__unpack(NULL, v.mv_size, v.mv_data);
-			if (g && !g->deleted &&
-			    strcasecmp(g->name, name) == 0) {
-				*id = g->id;
-				rc = HD_OK;
-			}
-			hd__group__free_unpacked(g, NULL);
-		} else {
-			Hd__Organization *o = hd__organization__unpack(
-				NULL, v.mv_size, v.mv_data);
-			if (o && !o->deleted &&
-			    strcasecmp(o->name, name) == 0) {
-				*id = o->id;
-				rc = HD_OK;
-			}
-			hd__organization__free_unpacked(o, NULL);
-		}
-	}
-	mdb_cursor_close(c);
-	return rc;
+	name_find f = {group, name, id};
+	*id = 0;
+	int rc = hd_txn_foreach(t, group ? intake_dir.groups : intake_dir.orgs,
+				NULL, 0, name_one, &f);
+	return rc ? rc : *id ? HD_OK : HD_E_NOTFOUND;
 }
 
 void intake_dir_page_free(intake_dir_page *p)

@@ -38,34 +38,35 @@ static bool has_tag(const Hd__Ticket *tk, const char *tag)
 	return false;
 }
 
+typedef struct newest_open {
+	uint64_t customer;
+	Hd__Ticket **out;
+} newest_open;
+
+static int newer_open(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	newest_open *w = arg;
+	Hd__Ticket *tk = hd__ticket__unpack(NULL, v->mv_size, v->mv_data);
+	if (!tk)
+		return HD_E_CORRUPT;
+	if (tk->requester_id == w->customer && live_ticket_open(tk) &&
+	    (!*w->out || tk->updated_at >= (*w->out)->updated_at)) {
+		hd__ticket__free_unpacked(*w->out, NULL);
+		*w->out = tk;
+	} else {
+		hd__ticket__free_unpacked(tk, NULL);
+	}
+	return HD_OK;
+}
+
 /* The customer's most recently updated open ticket on this shard (lists
  * scan the tickets db the same way; a requester's tickets live on one
  * shard). *out is the caller's, NULL when there is none. */
 static int open_ticket(hd_txn *t, uint64_t customer, Hd__Ticket **out)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
 	*out = NULL;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, tkdb.tickets, &cur));
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (!tk) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		if (tk->requester_id == customer && live_ticket_open(tk) &&
-		    (!*out || tk->updated_at >= (*out)->updated_at)) {
-			hd__ticket__free_unpacked(*out, NULL);
-			*out = tk;
-		} else {
-			hd__ticket__free_unpacked(tk, NULL);
-		}
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	newest_open w = {customer, out};
+	return hd_txn_foreach(t, tkdb.tickets, NULL, 0, newer_open, &w);
 }
 
 static json_t *str_or_null(const char *s)
@@ -118,7 +119,7 @@ static char *comment_body(const Hd__CallRecord *c)
 		hd_buf_printf(&b, "\n녹음: %s", c->recording_url);
 	if (c->transcript[0])
 		hd_buf_printf(&b, "\n\n통화 내용:\n%s", c->transcript);
-	char *s = b.data ? strdup(b.data) : NULL;
+	char *s = b.data && !hd_buf_error(&b) ? strdup(b.data) : NULL;
 	hd_buf_release(&b);
 	return s;
 }

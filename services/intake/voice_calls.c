@@ -71,27 +71,27 @@ static int keep(hd_txn *t, call_rows *rows, uint64_t seq)
 	return rc;
 }
 
+typedef struct row_walk {
+	hd_txn *t;
+	call_rows *rows;
+	size_t skip; /* bytes before the record's seq: the prefix */
+} row_walk;
+
+static int row_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	row_walk *w = arg;
+	if (k->mv_size != w->skip + 8)
+		return w->skip ? HD_STOP : HD_OK;
+	return keep(w->t, w->rows,
+		    hd_key_get_u64((const uint8_t *)k->mv_data + w->skip));
+}
+
 /* Every record under the 8-byte prefix of an index (or, with dbi = calls
  * and no prefix, every record). */
 static int walk(hd_txn *t, MDB_dbi dbi, const uint8_t *prefix, call_rows *rows)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k = {prefix ? 8 : 0, (void *)prefix}, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
-	int op = prefix ? MDB_SET_RANGE : MDB_FIRST;
-	while (rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0) {
-		op = MDB_NEXT;
-		if (prefix && (k.mv_size != 16 || memcmp(k.mv_data, prefix, 8)))
-			break;
-		if (k.mv_size != (prefix ? 16u : 8u))
-			continue;
-		rc = keep(t, rows,
-			  hd_key_get_u64((uint8_t *)k.mv_data +
-					 (prefix ? 8 : 0)));
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	row_walk w = {t, rows, prefix ? 8 : 0};
+	return hd_txn_foreach(t, dbi, prefix, w.skip, row_one, &w);
 }
 
 static int newest_first(const void *a, const void *b)
@@ -140,27 +140,31 @@ int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
+typedef struct phone_find {
+	const char *want;
+	Hd__User **out;
+} phone_find;
+
+static int phone_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	phone_find *f = arg;
+	Hd__User *u = hd__user__unpack(NULL, v->mv_size, v->mv_data);
+	char norm[HD_PHONE_MAX];
+	if (u && !u->deleted && u->phone[0] && hd_phone_norm(u->phone, norm) &&
+	    strcmp(norm, f->want) == 0) {
+		*f->out = u;
+		return HD_STOP;
+	}
+	hd__user__free_unpacked(u, NULL);
+	return HD_OK;
+}
+
 /* The first live user whose phone has the same normal form. A scan of the
  * users table: the directory keeps no phone index yet. */
 static int by_phone(hd_txn *t, const char *want, Hd__User **out)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(
-		mdb_cursor_open(t->txn, intake_dir.users, &cur));
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && !*out && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		Hd__User *u = hd__user__unpack(NULL, v.mv_size, v.mv_data);
-		char norm[HD_PHONE_MAX];
-		if (u && !u->deleted && u->phone[0] &&
-		    hd_phone_norm(u->phone, norm) && strcmp(norm, want) == 0)
-			*out = u;
-		else
-			hd__user__free_unpacked(u, NULL);
-	}
-	if (cur)
-		mdb_cursor_close(cur);
+	phone_find f = {want, out};
+	int rc = hd_txn_foreach(t, intake_dir.users, NULL, 0, phone_one, &f);
 	return rc ? rc : *out ? HD_OK : HD_E_NOTFOUND;
 }
 

@@ -175,35 +175,39 @@ int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
+typedef struct proposal_filter {
+	const Hd__CardRequest *q;
+	const char *state;
+	Hd__CardProposalList *l;
+} proposal_filter;
+
+static int proposal_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	proposal_filter *f = arg;
+	if (f->l->n_proposals >= MAX_PROPOSALS)
+		return HD_STOP;
+	Hd__CardProposal *p =
+		hd__card_proposal__unpack(NULL, v->mv_size, v->mv_data);
+	if (!p)
+		return HD_E_CORRUPT;
+	if ((!f->q->id || p->card_id == f->q->id) &&
+	    (!strcmp(f->state, "any") || !strcmp(p->state, f->state))) {
+		f->l->proposals[f->l->n_proposals++] = p;
+		p = NULL;
+	}
+	hd__card_proposal__free_unpacked(p, NULL);
+	return HD_OK;
+}
+
 /* Pending proposals, of one card (q->id) or all; q->state overrides
  * "pending" ("any": every state). */
 static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q, void *list)
 {
 	Hd__CardProposalList *l = list;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	const char *state = q->state[0] ? q->state : "pending";
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, c->proposals, &cur));
-	if (!rc && !(l->proposals = calloc(MAX_PROPOSALS, sizeof(void *))))
-		rc = HD_E_NOMEM;
-	for (int op = MDB_FIRST; !rc && l->n_proposals < MAX_PROPOSALS &&
-				 mdb_cursor_get(cur, &k, &v, op) == MDB_SUCCESS;
-	     op = MDB_NEXT) {
-		Hd__CardProposal *p =
-			hd__card_proposal__unpack(NULL, v.mv_size, v.mv_data);
-		if (!p) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		if ((!q->id || p->card_id == q->id) &&
-		    (!strcmp(state, "any") || !strcmp(p->state, state))) {
-			l->proposals[l->n_proposals++] = p;
-			p = NULL;
-		}
-		hd__card_proposal__free_unpacked(p, NULL);
-	}
-	mdb_cursor_close(cur);
-	return rc;
+	if (!(l->proposals = calloc(MAX_PROPOSALS, sizeof(void *))))
+		return HD_E_NOMEM;
+	proposal_filter f = {q, q->state[0] ? q->state : "pending", l};
+	return hd_txn_foreach(t, c->proposals, NULL, 0, proposal_one, &f);
 }
 
 int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

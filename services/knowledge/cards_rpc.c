@@ -170,34 +170,37 @@ static bool listed(const Hd__Card *card, const Hd__CardRequest *q)
 	       (!q->collection[0] || !strcmp(card->collection, q->collection));
 }
 
+typedef struct card_page {
+	const Hd__CardRequest *q;
+	Hd__CardList *l;
+	uint32_t limit;
+} card_page;
+
+static int card_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	card_page *p = arg;
+	Hd__Card *card = hd__card__unpack(NULL, v->mv_size, v->mv_data);
+	if (!card)
+		return HD_E_CORRUPT;
+	if (listed(card, p->q) && p->l->count++ >= p->q->offset &&
+	    p->l->n_cards < p->limit) {
+		p->l->cards[p->l->n_cards++] = card;
+		card = NULL;
+	}
+	hd__card__free_unpacked(card, NULL);
+	return HD_OK;
+}
+
 /* Matching cards in id order: count them all, keep [offset, offset+limit). */
 static int scan(hd_txn *t, kb_cards *c, const Hd__CardRequest *q, void *list)
 {
 	Hd__CardList *l = list;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, c->cards, &cur));
 	uint32_t limit = q->limit && q->limit <= MAX_LIST_PAGE ? q->limit
 							       : MAX_LIST_PAGE;
-	if (!rc && !(l->cards = calloc(limit, sizeof *l->cards)))
-		rc = HD_E_NOMEM;
-	for (int op = MDB_FIRST;
-	     !rc && mdb_cursor_get(cur, &k, &v, op) == MDB_SUCCESS;
-	     op = MDB_NEXT) {
-		Hd__Card *card = hd__card__unpack(NULL, v.mv_size, v.mv_data);
-		if (!card) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		if (listed(card, q) && l->count++ >= q->offset &&
-		    l->n_cards < limit) {
-			l->cards[l->n_cards++] = card;
-			card = NULL;
-		}
-		hd__card__free_unpacked(card, NULL);
-	}
-	mdb_cursor_close(cur);
-	return rc;
+	if (!(l->cards = calloc(limit, sizeof *l->cards)))
+		return HD_E_NOMEM;
+	card_page p = {q, l, limit};
+	return hd_txn_foreach(t, c->cards, NULL, 0, card_one, &p);
 }
 
 static int cards_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -65,31 +65,38 @@ typedef struct sweep_job {
 	uint64_t expired;
 } sweep_job;
 
+typedef struct due_list {
+	int64_t now;
+	uint64_t ids[MAX_PER_SWEEP];
+	int64_t dues[MAX_PER_SWEEP];
+	size_t n;
+} due_list;
+
+static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	due_list *d = arg;
+	if (k->mv_size != 16)
+		return HD_E_CORRUPT;
+	int64_t due = (int64_t)hd_key_get_u64(k->mv_data);
+	if (due > d->now || d->n >= MAX_PER_SWEEP)
+		return HD_STOP;
+	d->dues[d->n] = due;
+	d->ids[d->n++] = hd_key_get_u64((const uint8_t *)k->mv_data + 8);
+	return HD_OK;
+}
+
 static int sweep_write(hd_txn *t, void *arg)
 {
 	sweep_job *j = arg;
 	int64_t now = hd_now_ms();
-	uint64_t ids[MAX_PER_SWEEP];
-	int64_t dues[MAX_PER_SWEEP];
-	size_t n = 0;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, j->c->due, &cur));
+	due_list d = {.now = now};
 	/* Collect first: expiring deletes from the index being walked. */
-	for (int op = MDB_FIRST; !rc && n < MAX_PER_SWEEP &&
-				 mdb_cursor_get(cur, &k, &v, op) == MDB_SUCCESS;
-	     op = MDB_NEXT) {
-		if (k.mv_size != 16) {
-			rc = hd_txn_fail(t, HD_E_CORRUPT);
-			break;
-		}
-		int64_t due = (int64_t)hd_key_get_u64(k.mv_data);
-		if (due > now)
-			break;
-		dues[n] = due;
-		ids[n++] = hd_key_get_u64((const uint8_t *)k.mv_data + 8);
-	}
-	mdb_cursor_close(cur);
+	int rc = hd_txn_foreach(t, j->c->due, NULL, 0, due_one, &d);
+	if (rc)
+		rc = hd_txn_fail(t, rc);
+	uint64_t *ids = d.ids;
+	int64_t *dues = d.dues;
+	size_t n = d.n;
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = expire(t, j->c, ids[i], dues[i]);
 	j->expired = rc ? 0 : n;

@@ -49,12 +49,6 @@ hc *hc_of(void *ctx);
 /* hc_store.c */
 int hc_bind(hc *h, hd_store *s);
 int hc_next_id(hd_txn *t, const hc *h, const char *kind, uint64_t *id);
-/* Every record of dbi (unpacked as desc) that keep accepts (NULL: all),
- * in key order, into a malloc'd array; free with hc_scan_free. */
-int hc_scan(hd_txn *t, MDB_dbi dbi, const ProtobufCMessageDescriptor *desc,
-	    bool (*keep)(const void *msg, const void *arg), const void *arg,
-	    void ***items, size_t *n);
-void hc_scan_free(void **items, size_t n);
 /* Numeric id of a locale tag (assigned on first use when t writes;
  * 0 when unknown in a read). */
 int hc_locale_id(hd_txn *t, const hc *h, const char *locale, bool assign,

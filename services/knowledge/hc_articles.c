@@ -148,25 +148,23 @@ static void overlay(Hd__HcArticle *a, Hd__HcArticleWrite *w)
 		a->author_id = in->author_id;
 }
 
+typedef struct vote_del {
+	hd_txn *t;
+	MDB_dbi votes;
+} vote_del;
+
+static int del_vote(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	vote_del *d = arg;
+	return hd_txn_del(d->t, d->votes, k->mv_data, k->mv_size);
+}
+
 static int delete_votes(hd_txn *t, const hc *h, uint64_t article)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t prefix[8];
 	hd_key_u64(prefix, article);
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, h->votes, &cur));
-	MDB_val k = {8, prefix}, v;
-	int mrc =
-		rc ? MDB_NOTFOUND : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (!rc && mrc == 0 && k.mv_size == 16 &&
-	       memcmp(k.mv_data, prefix, 8) == 0) {
-		rc = hd_err_from_mdb(mdb_cursor_del(cur, 0));
-		k = (MDB_val){8, prefix};
-		mrc = rc ? MDB_NOTFOUND
-			 : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc ? hd_txn_fail(t, rc) : HD_OK;
+	vote_del d = {t, h->votes};
+	return hd_txn_foreach(t, h->votes, prefix, 8, del_vote, &d);
 }
 
 static int update_write(hd_txn *t, void *arg)

@@ -72,15 +72,16 @@ static int delete_section(hd_txn *t, const hc *h, uint64_t id)
 {
 	void **arts = NULL;
 	size_t n = 0;
-	int rc = hc_scan(t, h->articles, &hd__hc_article__descriptor,
-			 in_section, &id, &arts, &n);
+	int rc = hd_txn_scan_pb(t, h->articles, NULL, 0,
+				&hd__hc_article__descriptor, in_section, &id,
+				&arts, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		const Hd__HcArticle *a = arts[i];
 		rc = hc_index_article(t, h, a, NULL);
 		if (!rc)
 			rc = delete_key(t, h->articles, a->id);
 	}
-	hc_scan_free(arts, n);
+	hd_pb_free_array(arts, n);
 	return rc ? rc : delete_key(t, h->sections, id);
 }
 
@@ -88,11 +89,12 @@ static int delete_category(hd_txn *t, const hc *h, uint64_t id)
 {
 	void **secs = NULL;
 	size_t n = 0;
-	int rc = hc_scan(t, h->sections, &hd__hc_section__descriptor,
-			 in_category, &id, &secs, &n);
+	int rc = hd_txn_scan_pb(t, h->sections, NULL, 0,
+				&hd__hc_section__descriptor, in_category, &id,
+				&secs, &n);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = delete_section(t, h, ((Hd__HcSection *)secs[i])->id);
-	hc_scan_free(secs, n);
+	hd_pb_free_array(secs, n);
 	return rc ? rc : delete_key(t, h->categories, id);
 }
 
@@ -311,11 +313,11 @@ static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd_txn t;
 	int rc = hd_store_read(h->store, &t);
 	if (!rc) {
-		rc = hc_scan(&t, category ? h->categories : h->sections,
-			     category ? &hd__hc_category__descriptor
-				      : &hd__hc_section__descriptor,
-			     category ? category_keep : section_keep, q, &items,
-			     &n);
+		rc = hd_txn_scan_pb(
+			&t, category ? h->categories : h->sections, NULL, 0,
+			category ? &hd__hc_category__descriptor
+				 : &hd__hc_section__descriptor,
+			category ? category_keep : section_keep, q, &items, &n);
 		hd_txn_end(&t);
 	}
 	if (!rc) {
@@ -338,7 +340,7 @@ static int list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 			rc = hd_pb_pack(&rep->payload, &l);
 		}
 	}
-	hc_scan_free(items, n);
+	hd_pb_free_array(items, n);
 	hd__hc_list_request__free_unpacked(q, NULL);
 	return rc;
 }

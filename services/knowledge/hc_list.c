@@ -93,15 +93,17 @@ static int collect(hd_txn *t, const hc *h, list_ctx *c, void ***items,
 	size_t nsecs = 0;
 	int rc = HD_OK;
 	if (c->q->category_id)
-		rc = hc_scan(t, h->sections, &hd__hc_section__descriptor,
-			     in_category, &c->q->category_id, &secs, &nsecs);
+		rc = hd_txn_scan_pb(t, h->sections, NULL, 0,
+				    &hd__hc_section__descriptor, in_category,
+				    &c->q->category_id, &secs, &nsecs);
 	c->sections = nsecs ? calloc(nsecs, sizeof *c->sections) : NULL;
 	for (size_t i = 0; c->sections && i < nsecs; i++)
 		c->sections[c->nsections++] = ((Hd__HcSection *)secs[i])->id;
-	hc_scan_free(secs, nsecs);
+	hd_pb_free_array(secs, nsecs);
 	if (!rc)
-		rc = hc_scan(t, h->articles, &hd__hc_article__descriptor, keep,
-			     c, items, n);
+		rc = hd_txn_scan_pb(t, h->articles, NULL, 0,
+				    &hd__hc_article__descriptor, keep, c, items,
+				    n);
 	free(c->sections);
 	return rc;
 }
@@ -130,7 +132,7 @@ static int articles_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		views[nv] = hc_view_new(items[i], slot, 0);
 		rc = views[nv++] ? HD_OK : HD_E_NOMEM;
 	}
-	hc_scan_free(items, n);
+	hd_pb_free_array(items, n);
 	if (!rc && views) {
 		qsort_r(views, nv, sizeof *views, cmp, q);
 		size_t from = q->offset < nv ? (size_t)q->offset : nv;

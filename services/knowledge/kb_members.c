@@ -9,6 +9,7 @@
 
 #include "user.pb-c.h"
 #include "hd/err.h"
+#include "hd/store_iter.h"
 
 #include <string.h>
 
@@ -38,30 +39,30 @@ static int on_membership(hd_txn *t, const Hd__Envelope *ev, bool created)
 }
 
 /* A deleted group's memberships go with it (intake removes them). */
+typedef struct group_del {
+	hd_txn *t;
+	uint64_t gid;
+} group_del;
+
+/* Keys are user ‖ group: a group's rows are spread over the table. */
+static int del_member(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	group_del *d = arg;
+	if (k->mv_size != 16 ||
+	    hd_key_get_u64((const uint8_t *)k->mv_data + 8) != d->gid)
+		return HD_OK;
+	return hd_txn_del(d->t, members, k->mv_data, 16);
+}
+
 static int on_group_deleted(hd_txn *t, const Hd__Envelope *ev)
 {
 	Hd__Group *g =
 		hd__group__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!g)
 		return HD_E_DECODE;
-	uint64_t gid = g->id;
+	group_del d = {t, g->id};
 	hd__group__free_unpacked(g, NULL);
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, members, &cur));
-	if (rc)
-		return hd_txn_fail(t, rc);
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	while (mrc == 0) {
-		if (k.mv_size == 16 &&
-		    hd_key_get_u64((const uint8_t *)k.mv_data + 8) == gid &&
-		    (mrc = mdb_cursor_del(cur, 0)) != 0)
-			break;
-		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (mrc != 0 && mrc != MDB_NOTFOUND)
-		return hd_txn_fail(t, hd_err_from_mdb(mrc));
+	hd_txn_foreach(t, members, NULL, 0, del_member, &d);
 	return t->rc;
 }
 

@@ -24,6 +24,7 @@
 
 #include "hd/buf.h"
 #include "hd/store.h"
+#include "hd/store_iter.h"
 
 #include <stdbool.h>
 #include <stddef.h>

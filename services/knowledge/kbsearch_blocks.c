@@ -23,34 +23,31 @@ typedef struct block {
 	bool found;
 } block;
 
+static int first_kv(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	MDB_val *kv = arg;
+	kv[0] = *k;
+	kv[1] = *v;
+	return HD_STOP;
+}
+
 /* The block id belongs in: the last one starting at or before id, else
  * the term's first block; b->found false when the term has none. */
 static int load(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
 		uint64_t id, block *b)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t key[KBS_KEY_CAP];
 	memcpy(key, prefix, plen);
 	hd_key_u64(key + plen, id);
 	b->found = false;
 	b->n = 0;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, post, &cur));
-	if (rc)
-		return rc;
-	MDB_val k = {plen + 8, key}, v;
-	int m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	bool use = m == 0 && same_term(&k, prefix, plen) &&
-		   hd_key_get_u64((uint8_t *)k.mv_data + plen) == id;
-	if (!use) {
-		int p = mdb_cursor_get(cur, &k, &v,
-				       m == 0 ? MDB_PREV : MDB_LAST);
-		use = p == 0 && same_term(&k, prefix, plen);
-	}
-	if (!use) {
-		k = (MDB_val){plen + 8, key};
-		m = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-		use = m == 0 && same_term(&k, prefix, plen);
-	}
+	MDB_val kv[2] = {{0, NULL}, {0, NULL}};
+	int rc = hd_txn_foreach_from(t, post, prefix, plen, key, plen + 8, true,
+				     first_kv, kv);
+	if (!rc && !kv[0].mv_data)
+		rc = hd_txn_foreach(t, post, prefix, plen, first_kv, kv);
+	MDB_val k = kv[0], v = kv[1];
+	bool use = !rc && k.mv_data && same_term(&k, prefix, plen);
 	if (use) {
 		size_t n = v.mv_size >= 4 ? kbs_get_u32(v.mv_data) : 0;
 		if (n > KBS_BLOCK_MAX || v.mv_size != 4 + n * KBS_ENTRY) {
@@ -62,7 +59,6 @@ static int load(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
 			b->found = true;
 		}
 	}
-	mdb_cursor_close(cur);
 	return rc;
 }
 

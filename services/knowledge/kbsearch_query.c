@@ -79,40 +79,44 @@ static int th_push(term_hits *th, uint64_t id, double s)
 	return HD_OK;
 }
 
+typedef struct term_walk {
+	ranker *rk;
+	term_hits *th;
+	size_t plen;
+	uint64_t df;
+} term_walk;
+
+/* One posting block of the term: its entries that pass the flags. */
+static int block_hits(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	term_walk *w = arg;
+	if (k->mv_size != w->plen + 8)
+		return HD_STOP;
+	const uint8_t *val = v->mv_data;
+	size_t n = v->mv_size >= 4 ? kbs_get_u32(val) : 0;
+	if (v->mv_size != 4 + n * KBS_ENTRY)
+		return HD_E_CORRUPT;
+	w->df += n;
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		const uint8_t *en = val + 4 + i * KBS_ENTRY;
+		uint32_t flags = kbs_get_u32(en + 8);
+		if ((flags & w->rk->q->flags_mask) == w->rk->q->flags_value)
+			rc = th_push(w->th, hd_key_get_u64(en),
+				     saturated(w->rk, en));
+	}
+	return rc;
+}
+
 static int score_term(hd_txn *t, const kbs *e, ranker *rk, const char *word,
 		      size_t tlen)
 {
 	uint8_t pk[KBS_KEY_CAP];
 	size_t plen = kbs_term_prefix(pk, rk->q->kind, word, tlen);
-	MDB_cursor *cur = NULL;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, e->post, &cur));
-	if (rc)
-		return rc;
-	uint64_t df = 0;
-	term_hits *th = &rk->th[rk->nterms++];
-	MDB_val k = {plen, pk}, v;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (!rc && mrc == 0 && k.mv_size == plen + 8 &&
-	       memcmp(k.mv_data, pk, plen) == 0) {
-		const uint8_t *val = v.mv_data;
-		size_t n = v.mv_size >= 4 ? kbs_get_u32(val) : 0;
-		if (v.mv_size != 4 + n * KBS_ENTRY) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		df += n;
-		for (size_t i = 0; !rc && i < n; i++) {
-			const uint8_t *en = val + 4 + i * KBS_ENTRY;
-			uint32_t flags = kbs_get_u32(en + 8);
-			if ((flags & rk->q->flags_mask) == rk->q->flags_value)
-				rc = th_push(th, hd_key_get_u64(en),
-					     saturated(rk, en));
-		}
-		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (!rc && mrc && mrc != MDB_NOTFOUND)
-		rc = hd_err_from_mdb(mrc);
+	term_walk w = {rk, &rk->th[rk->nterms++], plen, 0};
+	int rc = hd_txn_foreach(t, e->post, pk, plen, block_hits, &w);
+	uint64_t df = w.df;
+	term_hits *th = w.th;
 	double N = (double)(rk->docs > df ? rk->docs : df);
 	double idf = log(1 + (N - (double)df + 0.5) / ((double)df + 0.5));
 	for (size_t i = 0; i < th->n; i++)

@@ -188,33 +188,38 @@ static bool listed(hd_txn *t, const Hd__Macro *macro, const macro_job *j)
 	       kb_macro_visible(t, macro, &j->req->principal);
 }
 
+typedef struct macro_scan {
+	hd_txn *t;
+	macro_job *j;
+	Hd__MacroList *l;
+	int64_t now;
+} macro_scan;
+
+static int macro_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	macro_scan *s = arg;
+	int rc = HD_OK;
+	if (s->l->n_macros >= MAX_LIST)
+		return HD_STOP;
+	Hd__Macro *macro = hd__macro__unpack(NULL, v->mv_size, v->mv_data);
+	if (!macro)
+		return HD_E_CORRUPT;
+	if (listed(s->t, macro, s->j)) {
+		if (s->j->q->usage)
+			rc = kb_macro_usage(s->t, s->j->m, macro, s->now);
+		s->l->macros[s->l->n_macros++] = macro;
+		macro = NULL;
+	}
+	hd__macro__free_unpacked(macro, NULL);
+	return rc;
+}
+
 static int scan(hd_txn *t, macro_job *j, Hd__MacroList *l)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int64_t now = hd_now_ms();
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, j->m->macros, &cur));
-	if (!rc && !(l->macros = calloc(MAX_LIST, sizeof *l->macros)))
-		rc = HD_E_NOMEM;
-	for (int op = MDB_FIRST; !rc && l->n_macros < MAX_LIST &&
-				 mdb_cursor_get(cur, &k, &v, op) == MDB_SUCCESS;
-	     op = MDB_NEXT) {
-		Hd__Macro *macro =
-			hd__macro__unpack(NULL, v.mv_size, v.mv_data);
-		if (!macro) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		if (listed(t, macro, j)) {
-			if (j->q->usage)
-				rc = kb_macro_usage(t, j->m, macro, now);
-			l->macros[l->n_macros++] = macro;
-			macro = NULL;
-		}
-		hd__macro__free_unpacked(macro, NULL);
-	}
-	mdb_cursor_close(cur);
-	return rc;
+	if (!(l->macros = calloc(MAX_LIST, sizeof *l->macros)))
+		return HD_E_NOMEM;
+	macro_scan s = {t, j, l, hd_now_ms()};
+	return hd_txn_foreach(t, j->m->macros, NULL, 0, macro_one, &s);
 }
 
 static int macros_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -74,25 +74,30 @@ static void usage_key(uint8_t key[16], uint64_t id, uint64_t hour)
 	hd_key_u64(key + 8, hour);
 }
 
-/* Delete the usage buckets of id with hour < before. Each round seeks
- * again from the first bucket, which is simpler than trusting a cursor
- * across deletes. */
+/* Delete the usage buckets of id with hour < before (buckets are in hour
+ * order, so the walk stops at the first one kept). */
+typedef struct usage_del {
+	hd_txn *t;
+	MDB_dbi usage;
+	uint64_t before;
+} usage_del;
+
+static int del_bucket(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	usage_del *d = arg;
+	if (k->mv_size != 16 ||
+	    hd_key_get_u64((const uint8_t *)k->mv_data + 8) >= d->before)
+		return HD_STOP;
+	return hd_txn_del(d->t, d->usage, k->mv_data, 16);
+}
+
 static int drop_usage(hd_txn *t, kb_macros *m, uint64_t id, uint64_t before)
 {
-	MDB_cursor *cur = NULL;
-	uint8_t from[16];
-	usage_key(from, id, 0);
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, m->usage, &cur));
-	while (!rc) {
-		MDB_val k = {16, from}, v;
-		if (mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE) != MDB_SUCCESS ||
-		    k.mv_size != 16 || hd_key_get_u64(k.mv_data) != id ||
-		    hd_key_get_u64((const uint8_t *)k.mv_data + 8) >= before)
-			break;
-		rc = hd_err_from_mdb(mdb_cursor_del(cur, 0));
-	}
-	mdb_cursor_close(cur);
-	return rc ? hd_txn_fail(t, rc) : t->rc;
+	uint8_t prefix[8];
+	hd_key_u64(prefix, id);
+	usage_del d = {t, m->usage, before};
+	int rc = hd_txn_foreach(t, m->usage, prefix, 8, del_bucket, &d);
+	return rc ? rc : t->rc;
 }
 
 int kb_macro_del(hd_txn *t, kb_macros *m, uint64_t id)
@@ -121,32 +126,37 @@ int kb_macro_count_use(hd_txn *t, kb_macros *m, uint64_t id, int64_t now_ms)
 				  : t->rc;
 }
 
+typedef struct usage_sum {
+	Hd__Macro *macro;
+	uint64_t hour;
+} usage_sum;
+
+static int sum_bucket(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	usage_sum *s = arg;
+	if (k->mv_size != 16 || v->mv_size != 8)
+		return HD_STOP;
+	uint64_t h = hd_key_get_u64((const uint8_t *)k->mv_data + 8);
+	uint64_t n = hd_key_get_u64(v->mv_data);
+	if (h > s->hour)
+		return HD_STOP;
+	uint64_t age = s->hour - h; /* whole hours back; 0 = this hour */
+	s->macro->usage_30d += n;
+	s->macro->usage_7d += age < 168 ? n : 0;
+	s->macro->usage_24h += age < 24 ? n : 0;
+	s->macro->usage_1h += age < 1 ? n : 0;
+	return HD_OK;
+}
+
 int kb_macro_usage(hd_txn *t, kb_macros *m, Hd__Macro *macro, int64_t now_ms)
 {
 	uint64_t hour = now_ms > 0 ? (uint64_t)(now_ms / HOUR_MS) : 0;
 	uint64_t first = hour >= KEEP_HOURS ? hour - KEEP_HOURS + 1 : 0;
 	uint8_t from[16];
 	usage_key(from, macro->id, first);
-	MDB_val k = {16, from}, v;
-	MDB_cursor *cur = NULL;
 	macro->usage_1h = macro->usage_24h = macro->usage_7d =
 		macro->usage_30d = 0;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, m->usage, &cur));
-	for (int mrc = rc ? MDB_NOTFOUND
-			  : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     mrc == MDB_SUCCESS && k.mv_size == 16 && v.mv_size == 8 &&
-	     hd_key_get_u64(k.mv_data) == macro->id;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		uint64_t h = hd_key_get_u64((const uint8_t *)k.mv_data + 8);
-		uint64_t n = hd_key_get_u64(v.mv_data);
-		if (h > hour)
-			break;
-		uint64_t age = hour - h; /* whole hours back; 0 = this hour */
-		macro->usage_30d += n;
-		macro->usage_7d += age < 168 ? n : 0;
-		macro->usage_24h += age < 24 ? n : 0;
-		macro->usage_1h += age < 1 ? n : 0;
-	}
-	mdb_cursor_close(cur);
-	return rc;
+	usage_sum s = {macro, hour};
+	return hd_txn_foreach_from(t, m->usage, from, 8, from, 16, false,
+				   sum_bucket, &s);
 }

@@ -16,6 +16,7 @@
 #include "hd/bizhours.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
+#include "hd/store_iter.h"
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -86,6 +86,31 @@ static int add_ticket(Hd__McAnswer *a, const MDB_val *k, const MDB_val *v)
 	return HD_OK;
 }
 
+typedef struct export_page {
+	Hd__McAnswer *a;
+	const Hd__McQuery *q;
+	const uint8_t *from;
+	uint8_t *last;
+	int64_t cutoff;
+} export_page;
+
+static int export_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	export_page *p = arg;
+	if (k->mv_size != 16)
+		return HD_STOP;
+	if (!memcmp(k->mv_data, p->from, 16))
+		return HD_OK; /* strictly after the cursor */
+	if ((int64_t)hd_key_get_u64(k->mv_data) >= p->cutoff)
+		return HD_STOP;
+	if (p->a->n_tickets >= p->q->limit) {
+		p->a->has_more = true;
+		return HD_STOP;
+	}
+	memcpy(p->last, k->mv_data, 16);
+	return add_ticket(p->a, k, v);
+}
+
 int mc_export_query(hd_txn *t, const Hd__McQuery *q, int64_t now_ms,
 		    Hd__McAnswer *a)
 {
@@ -101,27 +126,9 @@ int mc_export_query(hd_txn *t, const Hd__McQuery *q, int64_t now_ms,
 	/* Changes of the last minute are left for the next call (Zendesk's
 	 * rule): a slower shard may still add stamps there. */
 	int64_t cutoff = now_ms - 60000;
-	MDB_cursor *cur;
-	MDB_val k = {16, from}, v;
-	rc = hd_err_from_mdb(mdb_cursor_open(t->txn, mc.exp, &cur));
-	if (rc)
-		return rc;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	if (!mrc && k.mv_size == 16 && !memcmp(k.mv_data, from, 16))
-		mrc = mdb_cursor_get(cur, &k, &v,
-				     MDB_NEXT); /* strictly after */
-	for (; !rc && !mrc && k.mv_size == 16;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if ((int64_t)hd_key_get_u64(k.mv_data) >= cutoff)
-			break;
-		if (a->n_tickets >= q->limit) {
-			a->has_more = true;
-			break;
-		}
-		rc = add_ticket(a, &k, &v);
-		memcpy(last, k.mv_data, 16);
-	}
-	mdb_cursor_close(cur);
+	export_page p = {a, q, from, last, cutoff};
+	rc = hd_txn_foreach_from(t, mc.exp, NULL, 0, from, 16, false,
+				 export_one, &p);
 	a->count = a->n_tickets;
 	a->end_ms = (int64_t)hd_key_get_u64(last);
 	if (!rc && !(a->after_cursor = cursor_make(last)))

@@ -5,6 +5,7 @@
 #define METRICS_H
 
 #include "hd/bus.h"
+#include "hd/store_iter.h"
 #include "hd/svc.h"
 
 typedef struct metrics {

@@ -163,32 +163,37 @@ void mr_roll_add(metrics *m, hd_txn *t, int metric, unsigned grans,
 			 delta);
 }
 
+typedef struct roll_walk {
+	int64_t to;
+	mr_row_fn fn;
+	void *arg;
+} roll_walk;
+
+static int roll_row(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	roll_walk *w = arg;
+	const uint8_t *p = key->mv_data;
+	if (key->mv_size != ROLL_KEY)
+		return HD_STOP;
+	int64_t bucket = (int64_t)(hd_key_get_u64(p + 11) ^ (1ULL << 63));
+	if (bucket >= w->to)
+		return HD_STOP;
+	if (val->mv_size == 8)
+		w->fn(w->arg, bucket, hd_key_get_u64(p + 19),
+		      hd_key_get_u64(p + 27), hd_key_get_u64(p + 35),
+		      (int64_t)hd_key_get_u64(val->mv_data));
+	return HD_OK;
+}
+
 int mr_roll_scan(metrics *m, hd_txn *t, int metric, int gran,
 		 const mr_filter *f, int64_t from, int64_t to, mr_row_fn fn,
 		 void *arg)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t k[ROLL_KEY];
 	roll_key(k, metric, gran, f->dim, f->dval, from, 0, 0, 0);
-	if (mdb_cursor_open(t->txn, m->mr->roll, &cur))
-		return HD_E_IO;
-	MDB_val key = {sizeof k, k}, val;
-	int mrc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-	for (; mrc == 0; mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-		const uint8_t *p = key.mv_data;
-		if (key.mv_size != ROLL_KEY || memcmp(p, k, 11) != 0)
-			break;
-		int64_t bucket =
-			(int64_t)(hd_key_get_u64(p + 11) ^ (1ULL << 63));
-		if (bucket >= to)
-			break;
-		if (val.mv_size == 8)
-			fn(arg, bucket, hd_key_get_u64(p + 19),
-			   hd_key_get_u64(p + 27), hd_key_get_u64(p + 35),
-			   (int64_t)hd_key_get_u64(val.mv_data));
-	}
-	mdb_cursor_close(cur);
-	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	roll_walk w = {to, fn, arg};
+	return hd_txn_foreach_from(t, m->mr->roll, k, 11, k, sizeof k, false,
+				   roll_row, &w);
 }
 
 static void open_key(uint8_t k[9], int kind, uint64_t id)
@@ -211,22 +216,25 @@ void mr_open_move(metrics *m, hd_txn *t, int kind, uint64_t id, int64_t created,
 	add_i64(t, m->mr->counts, k, 9, dir > 0 ? 1 : -1);
 }
 
+/* The first open row of a kind and id is its oldest (keys sort by time). */
+static int oldest_one(void *arg, const MDB_val *key, const MDB_val *v)
+{
+	if (key->mv_size == 25)
+		*(int64_t *)arg = (int64_t)hd_key_get_u64(
+			(const uint8_t *)key->mv_data + 9);
+	return HD_STOP;
+}
+
 void mr_open_get(metrics *m, hd_txn *t, int kind, uint64_t id, uint64_t *count,
 		 int64_t *oldest)
 {
 	uint8_t k[9];
-	MDB_val v, key = {sizeof k, k};
-	MDB_cursor *cur = NULL;
+	MDB_val v;
 	open_key(k, kind, id);
 	*count = 0;
 	*oldest = 0;
 	if (hd_txn_get(t, m->mr->counts, k, sizeof k, &v) == HD_OK &&
 	    v.mv_size == 8)
 		*count = hd_key_get_u64(v.mv_data);
-	if (mdb_cursor_open(t->txn, m->mr->open, &cur))
-		return;
-	if (mdb_cursor_get(cur, &key, &v, MDB_SET_RANGE) == 0 &&
-	    key.mv_size == 25 && memcmp(key.mv_data, k, 9) == 0)
-		*oldest = (int64_t)hd_key_get_u64((uint8_t *)key.mv_data + 9);
-	mdb_cursor_close(cur);
+	hd_txn_foreach(t, m->mr->open, k, sizeof k, oldest_one, oldest);
 }

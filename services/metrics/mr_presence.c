@@ -172,6 +172,23 @@ static void roll_agent(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 	cb->fn(cb->arg, a);
 }
 
+typedef struct agent_now {
+	int64_t end;
+	void (*fn)(void *arg, uint64_t agent);
+	void *arg;
+} agent_now;
+
+static int agent_now_one(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	agent_now *a = arg;
+	if (key->mv_size != 9)
+		return HD_STOP;
+	if (val->mv_size > 8 && (int64_t)hd_key_get_u64(val->mv_data) < a->end)
+		a->fn(a->arg,
+		      hd_key_get_u64((const uint8_t *)key->mv_data + 1));
+	return HD_OK;
+}
+
 int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
 		       void (*fn)(void *arg, uint64_t agent), void *arg)
 {
@@ -181,46 +198,38 @@ int mr_presence_agents(metrics *m, hd_txn *t, const mr_filter *f,
 			      &cb);
 	if (rc || f->nfilters)
 		return rc; /* the current state is known by agent only */
-	MDB_cursor *c;
-	if (mdb_cursor_open(t->txn, m->mr->names, &c))
-		return HD_E_IO;
-	uint8_t k[9] = {AGENT_NOW};
-	MDB_val key = {sizeof k, k}, val;
-	int mrc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	for (; mrc == 0; mrc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		const uint8_t *kp = key.mv_data;
-		if (key.mv_size != 9 || kp[0] != AGENT_NOW)
-			break;
-		if (val.mv_size > 8 &&
-		    (int64_t)hd_key_get_u64(val.mv_data) < f->end)
-			fn(arg, hd_key_get_u64(kp + 1));
-	}
-	mdb_cursor_close(c);
+	uint8_t k[1] = {AGENT_NOW};
+	agent_now a = {f->end, fn, arg};
+	return hd_txn_foreach(t, m->mr->names, k, 1, agent_now_one, &a);
+}
+
+typedef struct state_load {
+	metrics *m;
+	hd_txn *t;
+} state_load;
+
+static int state_one(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	state_load *l = arg;
+	const uint8_t *kp = key->mv_data;
+	uint8_t nk[9];
+	MDB_val name;
+	if (key->mv_size != 9)
+		return HD_STOP;
+	name_key(nk, NAME_STATE, hd_key_get_u64(kp + 1));
+	if (val->mv_size != 8 ||
+	    hd_txn_get(l->t, l->m->mr->names, nk, 9, &name) != HD_OK)
+		return HD_OK;
+	char *s = strndup(name.mv_data, name.mv_size);
+	if (s)
+		mr_live_presence(l->m, s, hd_key_get_u64(val->mv_data));
+	free(s);
 	return HD_OK;
 }
 
 int mr_presence_load(metrics *m, hd_txn *t)
 {
-	MDB_cursor *c;
-	if (mdb_cursor_open(t->txn, m->mr->names, &c))
-		return HD_E_IO;
-	uint8_t k[9] = {STATE_COUNT};
-	MDB_val key = {sizeof k, k}, val, name;
-	int mrc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE);
-	for (; mrc == 0; mrc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) {
-		const uint8_t *kp = key.mv_data;
-		uint8_t nk[9];
-		if (key.mv_size != 9 || kp[0] != STATE_COUNT)
-			break;
-		name_key(nk, NAME_STATE, hd_key_get_u64(kp + 1));
-		if (val.mv_size != 8 ||
-		    hd_txn_get(t, m->mr->names, nk, 9, &name) != HD_OK)
-			continue;
-		char *s = strndup(name.mv_data, name.mv_size);
-		if (s)
-			mr_live_presence(m, s, hd_key_get_u64(val.mv_data));
-		free(s);
-	}
-	mdb_cursor_close(c);
-	return HD_OK;
+	uint8_t k[1] = {STATE_COUNT};
+	state_load l = {m, t};
+	return hd_txn_foreach(t, m->mr->names, k, 1, state_one, &l);
 }

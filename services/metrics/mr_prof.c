@@ -348,24 +348,27 @@ static int push(uint64_t **ids, size_t *n, size_t *cap, uint64_t id)
 	return HD_OK;
 }
 
+typedef struct member_list {
+	uint64_t **ids;
+	size_t *n, *cap;
+} member_list;
+
+static int member_one(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	member_list *l = arg;
+	if (key->mv_size != 16)
+		return HD_STOP;
+	return push(l->ids, l->n, l->cap,
+		    hd_key_get_u64((const uint8_t *)key->mv_data + 8));
+}
+
 int mr_group_members(metrics *m, hd_txn *t, uint64_t group, uint64_t **ids,
 		     size_t *n, size_t *cap)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t k[8];
-	int rc = HD_OK;
 	hd_key_u64(k, group);
-	MDB_val key = {8, k}, val;
-	if (mdb_cursor_open(t->txn, m->mr->members, &cur))
-		return HD_E_IO;
-	int mrc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-	for (;
-	     !rc && mrc == 0 && key.mv_size == 16 && !memcmp(key.mv_data, k, 8);
-	     mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-		rc = push(ids, n, cap,
-			  hd_key_get_u64((const uint8_t *)key.mv_data + 8));
-	mdb_cursor_close(cur);
-	return rc;
+	member_list l = {ids, n, cap};
+	return hd_txn_foreach(t, m->mr->members, k, 8, member_one, &l);
 }
 
 /* Without a group: every agent with work in the range. */

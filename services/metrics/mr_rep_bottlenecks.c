@@ -24,51 +24,58 @@ typedef struct peer {
 	double load;
 } peer;
 
+static int count_member(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	if (key->mv_size != 16)
+		return HD_STOP;
+	(*(uint64_t *)arg)++;
+	return HD_OK;
+}
+
 static uint64_t members_of(metrics *m, hd_txn *t, uint64_t group)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t k[8];
 	uint64_t n = 0;
 	hd_key_u64(k, group);
-	MDB_val key = {8, k}, val;
-	if (mdb_cursor_open(t->txn, m->mr->members, &cur))
-		return 0;
-	int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-	for (; rc == 0 && key.mv_size == 16 && !memcmp(key.mv_data, k, 8);
-	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-		n++;
-	mdb_cursor_close(cur);
+	hd_txn_foreach(t, m->mr->members, k, 8, count_member, &n);
 	return n;
+}
+
+typedef struct peers {
+	metrics *m;
+	hd_txn *t;
+	int kind;
+	int64_t now;
+	peer *p;
+	size_t n;
+} peers;
+
+static int peer_one(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	peers *ps = arg;
+	const uint8_t *kp = key->mv_data;
+	if (key->mv_size != 9 || ps->n >= MAX_PEERS)
+		return HD_STOP;
+	peer *x = &ps->p[ps->n];
+	int64_t oldest;
+	x->id = hd_key_get_u64(kp + 1);
+	mr_open_get(ps->m, ps->t, ps->kind, x->id, &x->open, &oldest);
+	if (!x->open || (ps->kind == MR_O_GROUP && !x->id))
+		return HD_OK; /* tickets without a group have no capacity */
+	x->age = oldest && ps->now > oldest ? (ps->now - oldest) / 1000 : 0;
+	x->members =
+		ps->kind == MR_O_GROUP ? members_of(ps->m, ps->t, x->id) : 1;
+	x->load = (double)x->open / (double)(x->members ? x->members : 1);
+	ps->n++;
+	return HD_OK;
 }
 
 static size_t load_peers(metrics *m, hd_txn *t, int kind, int64_t now, peer *p)
 {
-	MDB_cursor *cur = NULL;
-	uint8_t k[9] = {(uint8_t)kind};
-	size_t n = 0;
-	MDB_val key = {sizeof k, k}, val;
-	if (mdb_cursor_open(t->txn, m->mr->counts, &cur))
-		return 0;
-	int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-	for (; rc == 0 && n < MAX_PEERS;
-	     rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-		const uint8_t *kp = key.mv_data;
-		if (key.mv_size != 9 || kp[0] != kind)
-			break;
-		peer *x = &p[n];
-		int64_t oldest;
-		x->id = hd_key_get_u64(kp + 1);
-		mr_open_get(m, t, kind, x->id, &x->open, &oldest);
-		if (!x->open || (kind == MR_O_GROUP && !x->id))
-			continue; /* tickets without a group have no capacity */
-		x->age = oldest && now > oldest ? (now - oldest) / 1000 : 0;
-		x->members = kind == MR_O_GROUP ? members_of(m, t, x->id) : 1;
-		x->load =
-			(double)x->open / (double)(x->members ? x->members : 1);
-		n++;
-	}
-	mdb_cursor_close(cur);
-	return n;
+	uint8_t k[1] = {(uint8_t)kind};
+	peers ps = {m, t, kind, now, p, 0};
+	hd_txn_foreach(t, m->mr->counts, k, 1, peer_one, &ps);
+	return ps.n;
 }
 
 static int cmp_d(const void *a, const void *b)

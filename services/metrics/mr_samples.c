@@ -107,40 +107,45 @@ static uint64_t value_of(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 
 typedef int (*sample_fn)(void *arg, uint64_t agent, uint64_t value);
 
+typedef struct sample_walk {
+	metrics *m;
+	hd_txn *t;
+	int kind;
+	const mr_filter *f;
+	uint64_t agent;
+	int biz;
+	sample_fn fn;
+	void *arg;
+} sample_walk;
+
+static int sample_one(void *arg, const MDB_val *key, const MDB_val *val)
+{
+	sample_walk *w = arg;
+	const uint8_t *p = key->mv_data;
+	if (key->mv_size != SAMPLE_KEY)
+		return HD_STOP;
+	int64_t day = (int64_t)(hd_key_get_u64(p + 1) ^ (1ULL << 63));
+	if (day >= w->f->end)
+		return HD_STOP;
+	if (val->mv_size < SAMPLE_HEAD ||
+	    !passes(val->mv_data, val->mv_size, w->f, w->agent))
+		return HD_OK;
+	return w->fn(w->arg, hd_key_get_u64((const uint8_t *)val->mv_data + 16),
+		     value_of(w->m, w->t, w->kind, w->f, w->biz,
+			      hd_key_get_u64(p + 9),
+			      hd_key_get_u64(val->mv_data)));
+}
+
 /* fn for every sample of kind in f's range passing f (and of agent). */
 static int sample_scan(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 		       uint64_t agent, int biz, sample_fn fn, void *arg)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t k[SAMPLE_KEY];
-	int rc = HD_OK;
 	/* Days are Seoul days: start at the day that holds f->start. */
 	sample_key(k, kind, mr_bucket(f->start, MR_G_DAY), 0);
-	if (mdb_cursor_open(t->txn, m->mr->samples, &cur))
-		return HD_E_IO;
-	MDB_val key = {sizeof k, k}, val;
-	int mrc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-	for (; mrc == 0 && !rc;
-	     mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-		const uint8_t *p = key.mv_data;
-		if (key.mv_size != SAMPLE_KEY || p[0] != kind)
-			break;
-		int64_t day = (int64_t)(hd_key_get_u64(p + 1) ^ (1ULL << 63));
-		if (day >= f->end)
-			break;
-		if (val.mv_size >= SAMPLE_HEAD &&
-		    passes(val.mv_data, val.mv_size, f, agent))
-			rc = fn(arg,
-				hd_key_get_u64((const uint8_t *)val.mv_data +
-					       16),
-				value_of(m, t, kind, f, biz,
-					 hd_key_get_u64(p + 9),
-					 hd_key_get_u64(val.mv_data)));
-	}
-	mdb_cursor_close(cur);
-	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
-		rc = HD_E_IO;
-	return rc;
+	sample_walk w = {m, t, kind, f, agent, biz, fn, arg};
+	return hd_txn_foreach_from(t, m->mr->samples, k, 1, k, sizeof k, false,
+				   sample_one, &w);
 }
 
 typedef struct values {

@@ -22,7 +22,9 @@ size_t notify_xfer_write(char *p, size_t size, size_t n, void *arg)
 	size_t len = size * n;
 	if (x->response.len < MAX_REPLY_KEEP) {
 		size_t room = MAX_REPLY_KEEP - x->response.len;
-		hd_buf_append(&x->response, p, len < room ? len : room);
+		/* out of memory: the reply is kept only as far as it
+		 * came (sticky), which the log of an attempt allows */
+		(void)hd_buf_append(&x->response, p, len < room ? len : room);
 	}
 	return len;
 }

@@ -66,7 +66,7 @@ static int rebuild_fn(hd_txn *t, void *arg)
 		return hd_txn_fail(t, hd_err_from_mdb(mrc));
 	if (st.ms_entries) /* already indexed */
 		return HD_OK;
-	int rc = notify_scan(t, r->n->pending, NULL, 0, rebuild_one, r);
+	int rc = hd_txn_foreach(t, r->n->pending, NULL, 0, rebuild_one, r);
 	return rc ? rc : t->rc;
 }
 

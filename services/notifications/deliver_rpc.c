@@ -58,7 +58,7 @@ static int list(notify *n, MDB_dbi dbi, const hd_rpc_req *req, hd_rpc_rep *rep)
 	notify_lane_key(prefix, q->webhook_id, 0);
 	rc = hd_store_read(n->store, &t);
 	if (!rc)
-		rc = notify_scan(&t, dbi, prefix, 32, collect, &s);
+		rc = hd_txn_foreach(&t, dbi, prefix, 32, collect, &s);
 	l.deliveries = calloc(limit, sizeof *l.deliveries);
 	if (!l.deliveries && !rc)
 		rc = HD_E_NOMEM;
@@ -138,7 +138,8 @@ static int attempts(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!rc && strcmp(d->lane, q->webhook_id) != 0)
 		rc = HD_E_NOTFOUND;
 	if (!rc)
-		rc = notify_scan(&t, n->attempts, prefix, 8, attempt_one, &l);
+		rc = hd_txn_foreach(&t, n->attempts, prefix, 8, attempt_one,
+				    &l);
 	hd_txn_end(&t);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, &l);

@@ -94,6 +94,7 @@ static void visit_mail(pass *p, MDB_val *k, MDB_val *v)
 		return;
 	}
 	int mrc = 0;
+	/* raw cursor: seeks past whole lanes, wraps around */
 	for (; mrc == 0 && k->mv_size == NOTIFY_QKEY &&
 	       memcmp(k->mv_data, zero, 32) == 0 && busy < notify_host_cap(s) &&
 	       notify_sender_room(s) && p->rows < PASS_ROWS;
@@ -119,6 +120,7 @@ static int seek(MDB_cursor *cur, uint8_t buf[NOTIFY_QKEY], int fill, MDB_val *k,
 {
 	memset(buf + 32, fill, NOTIFY_QKEY - 32);
 	*k = (MDB_val){NOTIFY_QKEY, buf};
+	/* raw cursor: seeks past whole lanes, wraps around */
 	return mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
 }
 
@@ -132,10 +134,12 @@ static void walk(pass *p)
 	memcpy(start, s->resume, sizeof start);
 	memcpy(next, start, sizeof next);
 	k = (MDB_val){NOTIFY_QKEY, next};
+	/* raw cursor: seeks past whole lanes, wraps around */
 	int mrc = mdb_cursor_get(p->cur, &k, &v, MDB_SET_RANGE);
 	while (notify_sender_room(s) && p->rows < PASS_ROWS) {
 		if (mrc == MDB_NOTFOUND && !wrapped) {
 			wrapped = 1; /* the lanes before where we started */
+			/* raw cursor: seeks past whole lanes, wraps around */
 			mrc = mdb_cursor_get(p->cur, &k, &v, MDB_FIRST);
 			continue;
 		}

@@ -177,7 +177,7 @@ static int mail_group(notify *n, hd_txn *t, uint64_t group, uint64_t ticket_id,
 	uint8_t prefix[8];
 	group_mail g = {n, t, ticket_id, tmpl, vars, admins_only, 0, HD_OK};
 	hd_key_u64(prefix, group);
-	int rc = group ? notify_scan(t, n->members, prefix, 8, group_one, &g)
+	int rc = group ? hd_txn_foreach(t, n->members, prefix, 8, group_one, &g)
 		       : HD_OK;
 	if (sent)
 		*sent = g.sent;

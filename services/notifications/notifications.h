@@ -10,6 +10,7 @@
 
 #include "hd/bus.h"
 #include "hd/net_policy.h"
+#include "hd/store_iter.h"
 #include "hd/store_pb.h"
 #include "hd/svc.h"
 #include "alerts.pb-c.h"
@@ -76,13 +77,6 @@ uint64_t notify_next_id(notify *n, hd_txn *t);
 void notify_ulid(char out[27]);
 /* A random [A-Za-z0-9] string of len characters into out[len + 1]. */
 void notify_random_token(char *out, size_t len);
-/* Run fn over every key/value of dbi whose key starts with prefix, in key
- * order; stop early when fn returns non-zero (that value is returned:
- * NOTIFY_STOP for "enough", an HD_E_* error otherwise). */
-#define NOTIFY_STOP (-100)
-typedef int (*notify_scan_fn)(void *arg, const MDB_val *k, const MDB_val *v);
-int notify_scan(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
-		notify_scan_fn fn, void *arg);
 /* key = lane (NUL-padded to 32 bytes) + big-endian id. */
 void notify_lane_key(uint8_t out[40], const char *lane, uint64_t id);
 

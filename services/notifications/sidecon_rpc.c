@@ -420,7 +420,7 @@ static int events_of(notify *n, hd_txn *t, Hd__SideConversation *sc)
 		    &hd__sc_message__descriptor,
 		    0,
 		    0};
-	return notify_scan(t, n->sc_events, prefix, 8, gather_one, &g);
+	return hd_txn_foreach(t, n->sc_events, prefix, 8, gather_one, &g);
 }
 
 static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -445,8 +445,8 @@ static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		    1};
 	rc = hd_store_read(n->store, &t);
 	if (!rc)
-		rc = notify_scan(&t, n->sc_by_ticket, prefix, 8, gather_one,
-				 &g);
+		rc = hd_txn_foreach(&t, n->sc_by_ticket, prefix, 8, gather_one,
+				    &g);
 	for (size_t i = 0;
 	     !rc && q->include_events && i < l.n_side_conversations; i++)
 		rc = events_of(n, &t, l.side_conversations[i]);

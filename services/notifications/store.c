@@ -118,31 +118,6 @@ void notify_random_token(char *out, size_t len)
 	out[len] = '\0';
 }
 
-int notify_scan(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
-		notify_scan_fn fn, void *arg)
-{
-	MDB_cursor *cur = NULL;
-	if (t->rc)
-		return t->rc;
-	int mrc = mdb_cursor_open(t->txn, dbi, &cur);
-	if (mrc)
-		return hd_err_from_mdb(mrc);
-	MDB_val k = {plen, (void *)prefix}, v;
-	int rc = 0;
-	mrc = mdb_cursor_get(cur, &k, &v, plen ? MDB_SET_RANGE : MDB_FIRST);
-	for (; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (plen &&
-		    (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0))
-			break;
-		if ((rc = fn(arg, &k, &v)) != 0)
-			break;
-	}
-	mdb_cursor_close(cur);
-	if (rc)
-		return rc;
-	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : hd_err_from_mdb(mrc);
-}
-
 void notify_lane_key(uint8_t out[40], const char *lane, uint64_t id)
 {
 	memset(out, 0, 32);

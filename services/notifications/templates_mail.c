@@ -82,11 +82,15 @@ static char *suggestions(notify *n, hd_txn *t, uint64_t ticket_id, int korean,
 		hd_buf_puts(&html, "</ul>");
 	}
 	hd__kb_suggested__free_unpacked(s, NULL);
+	/* A list that did not fit is left out whole, never cut. */
 	json_object_set_new(ctx, "suggestions_text",
-			    json_string(text.data ? text.data : ""));
+			    json_string(text.data && !hd_buf_error(&text)
+						? text.data
+						: ""));
 	hd_buf_release(&text);
 	size_t len;
-	char *out = hd_buf_detach(&html, &len);
+	char *out = hd_buf_error(&html) ? NULL : hd_buf_detach(&html, &len);
+	hd_buf_release(&html);
 	return out ? out : strdup("");
 }
 

@@ -79,7 +79,7 @@ static int scan_versions(notify *n, hd_txn *t, const char *name,
 	size_t plen = prefix(k, name, lang);
 	if (!plen)
 		return HD_E_INVALID;
-	int rc = notify_scan(t, n->templates, k, plen, one_version, vs);
+	int rc = hd_txn_foreach(t, n->templates, k, plen, one_version, vs);
 	return rc ? rc : vs->rc;
 }
 

@@ -83,7 +83,7 @@ int notify_webhooks_fanout(notify *n, hd_txn *t, const char *type,
 			   uint64_t ticket_id, json_t *detail)
 {
 	fanout f = {n, t, type, ticket_id, detail, HD_OK};
-	int rc = notify_scan(t, n->webhooks, NULL, 0, fanout_one, &f);
+	int rc = hd_txn_foreach(t, n->webhooks, NULL, 0, fanout_one, &f);
 	return rc ? rc : t->rc;
 }
 

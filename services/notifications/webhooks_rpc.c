@@ -332,7 +332,7 @@ static int webhooks_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	rc = hd_store_read(n->store, &t);
 	if (!rc)
-		rc = notify_scan(&t, n->webhooks, NULL, 0, list_one, &s);
+		rc = hd_txn_foreach(&t, n->webhooks, NULL, 0, list_one, &s);
 	hd_txn_end(&t);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, &l);

@@ -81,25 +81,31 @@ int as_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	return HD_OK;
 }
 
+typedef struct due_groups {
+	hd_txn *t;
+	uint64_t due[64];
+	size_t n;
+} due_groups;
+
+static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	due_groups *d = arg;
+	Hd__GroupRouting *g =
+		hd__group_routing__unpack(NULL, v->mv_size, v->mv_data);
+	if (g && !strcmp(g->strategy, "skills") &&
+	    g->skills_fallback_after_seconds > 0 &&
+	    as_queued(d->t, g->group_id))
+		d->due[d->n++] = g->group_id;
+	hd__group_routing__free_unpacked(g, NULL);
+	return d->n < 64 ? HD_OK : HD_STOP;
+}
+
 int as_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	uint64_t due[64];
-	size_t n = 0;
-	if (mdb_cursor_open(t->txn, as_db.groups, &cur))
-		return hd_txn_fail(t, HD_E_IO);
-	for (int op = MDB_FIRST; n < 64 && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__GroupRouting *g =
-			hd__group_routing__unpack(NULL, v.mv_size, v.mv_data);
-		if (g && !strcmp(g->strategy, "skills") &&
-		    g->skills_fallback_after_seconds > 0 &&
-		    as_queued(t, g->group_id))
-			due[n++] = g->group_id;
-		hd__group_routing__free_unpacked(g, NULL);
-	}
-	mdb_cursor_close(cur);
+	due_groups d = {.t = t};
+	hd_txn_foreach(t, as_db.groups, NULL, 0, due_one, &d);
+	uint64_t *due = d.due;
+	size_t n = d.n;
 	for (size_t i = 0; i < n && t->rc == HD_OK; i++)
 		as_drain_group(r, t, due[i], now_ms);
 	return t->rc;

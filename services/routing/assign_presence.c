@@ -9,7 +9,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/text.h"
-#include "scan.h"
+#include "hd/store_iter.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +125,18 @@ static int presence_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
+static int history_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	Hd__PresenceHistory *h = arg;
+	if (k->mv_size != 24 || h->n_changes >= MAX_HISTORY)
+		return HD_STOP;
+	Hd__PresenceChanged *c =
+		hd__presence_changed__unpack(NULL, v->mv_size, v->mv_data);
+	if (c)
+		h->changes[h->n_changes++] = c;
+	return HD_OK;
+}
+
 static int history(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	Hd__PresenceHistoryRequest *q = hd__presence_history_request__unpack(
@@ -140,24 +152,12 @@ static int history(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		uint8_t from[16];
 		hd_key_u64(from, q->agent_id);
 		hd_key_u64(from + 8, (uint64_t)(q->since > 0 ? q->since : 0));
-		MDB_cursor *cur = NULL;
-		MDB_val k = {16, from}, v;
-		rc = mdb_cursor_open(t.txn, as_db.presence_log, &cur) ? HD_E_IO
-								      : HD_OK;
 		items = calloc(MAX_HISTORY, sizeof *items);
-		for (int op = MDB_SET_RANGE;
-		     !rc && items && h.n_changes < MAX_HISTORY &&
-		     !mdb_cursor_get(cur, &k, &v, op);
-		     op = MDB_NEXT) {
-			if (k.mv_size != 24 || memcmp(k.mv_data, from, 8))
-				break;
-			Hd__PresenceChanged *c = hd__presence_changed__unpack(
-				NULL, v.mv_size, v.mv_data);
-			if (c)
-				items[h.n_changes++] = c;
-		}
-		if (cur)
-			mdb_cursor_close(cur);
+		h.changes = items;
+		if (items)
+			rc = hd_txn_foreach_from(&t, as_db.presence_log, from,
+						 8, from, 16, false,
+						 history_one, &h);
 		hd_txn_end(&t);
 		h.changes = items;
 		if (!rc)
@@ -170,13 +170,6 @@ static int history(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
-static bool keep_all(const void *msg, const void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return true;
-}
-
 static int states_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	int rc = as_need_staff(&req->principal, rep);
@@ -184,9 +177,9 @@ static int states_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	void **items = NULL;
 	size_t n = 0;
 	if (!rc && !(rc = hd_store_read(((routing *)ctx)->store, &t))) {
-		rc = routing_scan(&t, as_db.states,
-				  &hd__presence_state__descriptor, false,
-				  keep_all, NULL, &items, &n);
+		rc = hd_txn_scan_pb(&t, as_db.states, NULL, 0,
+				    &hd__presence_state__descriptor, NULL, NULL,
+				    &items, &n);
 		hd_txn_end(&t);
 	}
 	Hd__PresenceStateList l = HD__PRESENCE_STATE_LIST__INIT;

@@ -8,7 +8,7 @@
  * the caller's transaction. */
 #include "assign.h"
 #include "commands.h"
-#include "scan.h"
+#include "hd/store_iter.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
@@ -165,26 +165,30 @@ static int assign(routing *r, hd_txn *t, const Hd__QueueEntry *e,
 	return routing_cmd_enqueue(t, r, e->ticket_id, json, audit);
 }
 
+typedef struct chans {
+	char (*out)[AS_MAX_CHANNEL + 1];
+	size_t n, max;
+} chans;
+
+static int chan_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	chans *c = arg;
+	if (c->n == c->max)
+		return HD_STOP;
+	snprintf(c->out[c->n++], AS_MAX_CHANNEL + 1, "%.*s",
+		 (int)(k->mv_size - 8), (const char *)k->mv_data + 8);
+	return HD_OK;
+}
+
 /* The channels the group has tickets queued on. */
 static size_t queued_channels(hd_txn *t, uint64_t group,
 			      char out[][AS_MAX_CHANNEL + 1], size_t max)
 {
 	uint8_t prefix[8];
-	MDB_cursor *cur = NULL;
-	size_t n = 0;
 	hd_key_u64(prefix, group);
-	if (mdb_cursor_open(t->txn, as_db.qchan, &cur))
-		return 0;
-	MDB_val k = {8, prefix}, v;
-	for (int op = MDB_SET_RANGE;
-	     n < max && !mdb_cursor_get(cur, &k, &v, op); op = MDB_NEXT) {
-		if (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8))
-			break;
-		snprintf(out[n++], AS_MAX_CHANNEL + 1, "%.*s",
-			 (int)(k.mv_size - 8), (char *)k.mv_data + 8);
-	}
-	mdb_cursor_close(cur);
-	return n;
+	chans c = {out, 0, max};
+	hd_txn_foreach(t, as_db.qchan, prefix, 8, chan_one, &c);
+	return c.n;
 }
 
 static bool any_room(hd_txn *t, uint64_t group, const as_pool *a,
@@ -221,6 +225,7 @@ static int walk(drain *d)
 		MDB_val k = {poslen, pos}, v;
 		if (!cur && mdb_cursor_open(d->t->txn, as_db.queue, &cur))
 			return hd_txn_fail(d->t, HD_E_IO);
+		/* raw cursor: assigning deletes other keys under it; reseeks */
 		if (mdb_cursor_get(cur, &k, &v,
 				   reseek ? MDB_SET_RANGE : MDB_NEXT) ||
 		    k.mv_size != QKEY || memcmp(k.mv_data, pos, 8))
@@ -398,8 +403,9 @@ int as_requeue_group(routing *r, hd_txn *t, uint64_t group, int64_t now)
 	Hd__GroupRouting *g = NULL;
 	int rc = as_group_routing(t, group, &g);
 	if (!rc)
-		rc = routing_scan(t, r->tickets, &hd__ticket__descriptor, false,
-				  keep_unassigned, &group, (void ***)&tks, &n);
+		rc = hd_txn_scan_pb(t, r->tickets, NULL, 0,
+				    &hd__ticket__descriptor, keep_unassigned,
+				    &group, (void ***)&tks, &n);
 	for (size_t i = 0; i < n; i++) {
 		Hd__QueueEntry *was = NULL;
 		MDB_val v;

@@ -207,6 +207,17 @@ static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 /* One member's row of the load report; strings borrowed from prof/pres. */
+static int load_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	Hd__AgentLoad *a = arg;
+	if (k->mv_size <= 8 || v->mv_size != 8 || a->n_load >= 32)
+		return HD_STOP;
+	Hd__ChannelLoad *cl = a->load[a->n_load++];
+	cl->channel = strndup((const char *)k->mv_data + 8, k->mv_size - 8);
+	cl->count = hd_key_get_u64(v->mv_data);
+	return cl->channel ? HD_OK : HD_E_NOMEM;
+}
+
 static int agent_load(hd_txn *t, uint64_t agent, Hd__AgentLoad *a,
 		      Hd__Presence **pres, Hd__AgentProfile **prof)
 {
@@ -223,21 +234,7 @@ static int agent_load(hd_txn *t, uint64_t agent, Hd__AgentLoad *a,
 	}
 	uint8_t prefix[8];
 	hd_key_u64(prefix, agent);
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(t->txn, as_db.load, &cur))
-		return HD_E_IO;
-	MDB_val k = {8, prefix}, v;
-	for (int op = MDB_SET_RANGE; !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		if (k.mv_size <= 8 || memcmp(k.mv_data, prefix, 8) ||
-		    v.mv_size != 8 || a->n_load >= 32)
-			break;
-		Hd__ChannelLoad *cl = a->load[a->n_load++];
-		cl->channel = strndup((char *)k.mv_data + 8, k.mv_size - 8);
-		cl->count = hd_key_get_u64(v.mv_data);
-	}
-	mdb_cursor_close(cur);
-	return HD_OK;
+	return hd_txn_foreach(t, as_db.load, prefix, 8, load_one, a);
 }
 
 static int group_load(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -123,35 +123,37 @@ bool as_available(hd_txn *t, uint64_t agent)
 	return ok;
 }
 
+typedef struct pairs {
+	uint64_t *ids;
+	size_t n, cap;
+} pairs;
+
+static int pair_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	pairs *p = arg;
+	if (k->mv_size != 16)
+		return HD_STOP;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 8;
+		uint64_t *grown = realloc(p->ids, cap * sizeof *grown);
+		if (!grown)
+			return HD_E_NOMEM;
+		p->ids = grown;
+		p->cap = cap;
+	}
+	p->ids[p->n++] = hd_key_get_u64((const uint8_t *)k->mv_data + 8);
+	return HD_OK;
+}
+
 int as_list_pairs(hd_txn *t, MDB_dbi dbi, uint64_t id, uint64_t **ids,
 		  size_t *n)
 {
 	uint8_t prefix[8];
 	hd_key_u64(prefix, id);
-	*ids = NULL;
-	*n = 0;
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(t->txn, dbi, &cur))
-		return HD_E_IO;
-	MDB_val k = {8, prefix}, v;
-	size_t cap = 0;
-	int rc = HD_OK;
-	for (int op = MDB_SET_RANGE; !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		if (k.mv_size != 16 || memcmp(k.mv_data, prefix, 8))
-			break;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			uint64_t *grown = realloc(*ids, cap * sizeof *grown);
-			if (!grown) {
-				rc = HD_E_NOMEM;
-				break;
-			}
-			*ids = grown;
-		}
-		(*ids)[(*n)++] = hd_key_get_u64((uint8_t *)k.mv_data + 8);
-	}
-	mdb_cursor_close(cur);
+	pairs p = {0};
+	int rc = hd_txn_foreach(t, dbi, prefix, 8, pair_one, &p);
+	*ids = p.ids;
+	*n = p.n;
 	return rc;
 }
 

@@ -60,19 +60,18 @@ static int load_holidays(const json_t *arr, hd_bizhours *b)
 }
 
 /* The default schedule is the oldest: the lowest id. */
+static int take_id(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	if (k->mv_size == 8)
+		*(uint64_t *)arg = hd_key_get_u64(k->mv_data);
+	return HD_STOP;
+}
+
 static int first_id(hd_txn *t, uint64_t *id)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(
-		mdb_cursor_open(t->txn, routing_sla.schedules, &cur));
-	if (rc)
-		return rc;
-	rc = hd_err_from_mdb(mdb_cursor_get(cur, &k, &v, MDB_FIRST));
-	if (!rc && k.mv_size == 8)
-		*id = hd_key_get_u64(k.mv_data);
-	mdb_cursor_close(cur);
-	return rc;
+	*id = 0;
+	int rc = hd_txn_foreach(t, routing_sla.schedules, NULL, 0, take_id, id);
+	return rc ? rc : *id ? HD_OK : HD_E_NOTFOUND;
 }
 
 int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used)

@@ -8,6 +8,7 @@
 
 #include "hd/bus.h"
 #include "hd/rpc.h"
+#include "hd/store_iter.h"
 #include "hd/svc.h"
 #include "ticket.pb-c.h"
 #include "view.pb-c.h"

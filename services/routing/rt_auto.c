@@ -126,22 +126,30 @@ static int run_ticket(routing *r, hd_txn *t, const Hd__Ticket *orig,
 	return rc;
 }
 
+typedef struct run_arg {
+	routing *r;
+	hd_txn *t;
+	Hd__Rule **rules;
+	size_t n;
+	int64_t now;
+} run_arg;
+
+static int run_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	run_arg *a = arg;
+	int rc = HD_OK;
+	Hd__Ticket *tk = hd__ticket__unpack(NULL, v->mv_size, v->mv_data);
+	if (tk && !tk->deleted && strcmp(tk->status, "closed") != 0)
+		rc = run_ticket(a->r, a->t, tk, a->rules, a->n, a->now);
+	hd__ticket__free_unpacked(tk, NULL);
+	return rc;
+}
+
 static int run_all(routing *r, hd_txn *t, Hd__Rule **rules, size_t n,
 		   int64_t now)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->tickets, &cur));
-	for (int op = MDB_FIRST; !rc && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (tk && !tk->deleted && strcmp(tk->status, "closed") != 0)
-			rc = run_ticket(r, t, tk, rules, n, now);
-		hd__ticket__free_unpacked(tk, NULL);
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	run_arg a = {r, t, rules, n, now};
+	return hd_txn_foreach(t, r->tickets, NULL, 0, run_one, &a);
 }
 
 int rt_auto_tick(routing *r, hd_txn *t, int64_t now_ms)

@@ -6,6 +6,7 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
+#include "hd/vocab.h"
 #include "hd/req_decode.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
@@ -108,8 +109,7 @@ int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	(void)ctx;
 	Hd__RuleJson *q = NULL;
-	const char *role = req->principal.role;
-	if (strcmp(role, "admin") != 0 && strcmp(role, "system") != 0)
+	if (!hd_role_is_admin(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "the rule builder is for admins");
 	if (hd_req_decode(req, rep, &hd__rule_json__descriptor, (void **)&q))

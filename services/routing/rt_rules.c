@@ -2,7 +2,7 @@
  * layout): save, get, delete, list (active, search), reorder. Staff read
  * rules; only admins change them. Writes go through the group commit. */
 #include "rt_rules.h"
-#include "scan.h"
+#include "hd/store_iter.h"
 
 #include "hd/err.h"
 #include "hd/req_decode.h"
@@ -122,8 +122,8 @@ static int collect(hd_txn *t, const kind_filter *f, Hd__Rule ***out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	int rc = routing_scan(t, rtdb.rules, &hd__rule__descriptor, true,
-			      keep_rule, f, (void ***)out, n);
+	int rc = hd_txn_scan_pb(t, rtdb.rules, NULL, 0, &hd__rule__descriptor,
+				keep_rule, f, (void ***)out, n);
 	if (!rc && *n)
 		qsort(*out, *n, sizeof **out, by_position);
 	return rc;

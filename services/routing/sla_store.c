@@ -73,22 +73,18 @@ int sla_json_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const json_t *obj)
 	return rc;
 }
 
+static int json_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	json_t *o = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	if (o)
+		json_array_append_new(arg, o);
+	return HD_OK;
+}
+
 int sla_json_all(hd_txn *t, MDB_dbi dbi, json_t **out)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
 	*out = json_array();
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
-	if (rc)
-		return rc;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == 0; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		json_t *o = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-		if (o)
-			json_array_append_new(*out, o);
-	}
-	mdb_cursor_close(cur);
-	return mrc == MDB_NOTFOUND ? HD_OK : hd_err_from_mdb(mrc);
+	return hd_txn_foreach(t, dbi, NULL, 0, json_one, *out);
 }
 
 void sla_user_role(hd_txn *t, uint64_t user_id, char out[16])

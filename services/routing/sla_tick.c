@@ -157,29 +157,33 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 	return t->rc;
 }
 
+typedef struct due_list {
+	due_timer due[MAX_PER_TICK];
+	size_t n;
+	int64_t now_ms;
+} due_list;
+
+static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	due_list *d = arg;
+	const uint8_t *p = k->mv_data;
+	if (k->mv_size != 18 || p[16] > 1 || p[17] >= 6)
+		return HD_OK;
+	int64_t when = (int64_t)hd_key_get_u64(p);
+	if (when > d->now_ms)
+		return HD_STOP;
+	d->due[d->n++] = (due_timer){when, hd_key_get_u64(p + 8), p[16], p[17]};
+	return d->n < MAX_PER_TICK ? HD_OK : HD_STOP;
+}
+
 int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	due_timer due[MAX_PER_TICK];
-	size_t n = 0;
-	int rc = hd_err_from_mdb(
-		mdb_cursor_open(t->txn, routing_sla.timers, &cur));
+	due_list d = {.now_ms = now_ms};
+	int rc = hd_txn_foreach(t, routing_sla.timers, NULL, 0, due_one, &d);
 	if (rc)
-		return hd_txn_fail(t, rc);
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == 0 && n < MAX_PER_TICK;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const uint8_t *p = k.mv_data;
-		if (k.mv_size != 18 || p[16] > 1 || p[17] >= 6)
-			continue;
-		int64_t when = (int64_t)hd_key_get_u64(p);
-		if (when > now_ms)
-			break;
-		due[n++] =
-			(due_timer){when, hd_key_get_u64(p + 8), p[16], p[17]};
-	}
-	mdb_cursor_close(cur);
+		return rc;
+	due_timer *due = d.due;
+	size_t n = d.n;
 	for (size_t i = 0; i < n && !t->rc; i++) {
 		uint8_t key[18];
 		sla_timer_key(key, due[i].due, due[i].ticket, due[i].kind,

@@ -200,32 +200,34 @@ static bool open_clocks(const json_t *state)
 	return false;
 }
 
+typedef struct id_list {
+	uint64_t *ids;
+	size_t n, cap;
+} id_list;
+
+static int id_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	id_list *l = arg;
+	if (k->mv_size != 8)
+		return HD_OK;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		uint64_t *grown = realloc(l->ids, cap * sizeof *grown);
+		if (!grown)
+			return HD_E_NOMEM;
+		l->ids = grown;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = hd_key_get_u64(k->mv_data);
+	return HD_OK;
+}
+
 int sla_refresh_all(routing *r, hd_txn *t)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	uint64_t *ids = NULL;
-	size_t n = 0, cap = 0;
-	int rc = hd_err_from_mdb(
-		mdb_cursor_open(t->txn, routing_sla.state, &cur));
-	if (rc)
-		return hd_txn_fail(t, rc);
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	for (; mrc == 0 && !rc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 8)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			uint64_t *grown = realloc(ids, cap * sizeof *ids);
-			if (!grown)
-				rc = HD_E_NOMEM;
-			else
-				ids = grown;
-		}
-		if (!rc)
-			ids[n++] = hd_key_get_u64(k.mv_data);
-	}
-	mdb_cursor_close(cur);
+	id_list l = {0};
+	int rc = hd_txn_foreach(t, routing_sla.state, NULL, 0, id_one, &l);
+	uint64_t *ids = l.ids;
+	size_t n = l.n;
 	for (size_t i = 0; i < n && !rc && !t->rc; i++) {
 		json_t *state = NULL;
 		Hd__Ticket *tk = sla_ticket_copy(t, r, ids[i]);

@@ -3,7 +3,7 @@
  * As in Zendesk, agents manage only their own personal views (restriction
  * {"type":"User","id":<self>}); shared and group views are the admins'. */
 #include "routing.h"
-#include "scan.h"
+#include "hd/store_iter.h"
 #include "views_index.h"
 
 #include "hd/err.h"
@@ -238,8 +238,8 @@ static int collect_views(hd_txn *t, routing *r, bool active_only,
 			 const hd_principal *who, Hd__ViewList *l)
 {
 	list_filter f = {active_only, who};
-	return routing_scan(t, r->views, &hd__view__descriptor, true, listed,
-			    &f, (void ***)&l->views, &l->n_views);
+	return hd_txn_scan_pb(t, r->views, NULL, 0, &hd__view__descriptor,
+			      listed, &f, (void ***)&l->views, &l->n_views);
 }
 
 static int views_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)

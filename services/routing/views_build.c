@@ -22,22 +22,34 @@ void routing_vidx_set_batch(unsigned n)
 	atomic_store(&batch, n ? n : 1);
 }
 
+typedef struct key_list {
+	bool (*want)(const MDB_val *v);
+	hd_txn *t; /* set: keep only ids with no row in absent_in */
+	MDB_dbi absent_in;
+	uint64_t *out;
+	size_t max, *n;
+} key_list;
+
+static int key_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	key_list *l = arg;
+	MDB_val st;
+	if (*l->n >= l->max)
+		return HD_STOP;
+	if (k->mv_size == 8 && (!l->want || l->want(v)) &&
+	    (!l->t || hd_txn_get(l->t, l->absent_in, k->mv_data, 8, &st) ==
+			      HD_E_NOTFOUND))
+		l->out[(*l->n)++] = hd_key_get_u64(k->mv_data);
+	return HD_OK;
+}
+
 /* The first ≤ max 8-byte keys of dbi that want(value) accepts. */
 static int keys(hd_txn *t, MDB_dbi dbi, bool (*want)(const MDB_val *v),
 		uint64_t *out, size_t max, size_t *n)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
 	*n = 0;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && *n < max && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT)
-		if (k.mv_size == 8 && (!want || want(&v)))
-			out[(*n)++] = hd_key_get_u64(k.mv_data);
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	key_list l = {.want = want, .out = out, .max = max, .n = n};
+	return hd_txn_foreach(t, dbi, NULL, 0, key_one, &l);
 }
 
 /* Views stored before their index existed get one (an upgrade): every
@@ -51,17 +63,12 @@ static int adopt(routing *r, hd_txn *t)
 		return HD_OK;
 	uint64_t ids[MAX_PENDING];
 	size_t n = 0;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v, st;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->views, &cur));
-	for (int op = MDB_FIRST; rc == HD_OK && n < MAX_PENDING &&
-				 mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT)
-		if (k.mv_size == 8 && hd_txn_get(t, r->vstate, k.mv_data, 8,
-						 &st) == HD_E_NOTFOUND)
-			ids[n++] = hd_key_get_u64(k.mv_data);
-	if (cur)
-		mdb_cursor_close(cur);
+	key_list l = {.t = t,
+		      .absent_in = r->vstate,
+		      .out = ids,
+		      .max = MAX_PENDING,
+		      .n = &n};
+	int rc = hd_txn_foreach(t, r->views, NULL, 0, key_one, &l);
 	for (size_t i = 0; i < n && rc == HD_OK; i++) {
 		Hd__View *view = NULL;
 		rc = hd_txn_get_pb_id(t, r->views, ids[i],
@@ -75,29 +82,31 @@ static int adopt(routing *r, hd_txn *t)
 	return rc;
 }
 
+static int first_kv(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	MDB_val *kv = arg;
+	kv[0] = *k;
+	kv[1] = *v;
+	return HD_STOP;
+}
+
 /* The first entry of dbi under the 8-byte prefix pk, copied to key/val. */
 static int first_under(hd_txn *t, MDB_dbi dbi, const uint8_t pk[8],
 		       uint8_t *key, size_t *klen, uint8_t *val, size_t *vlen,
 		       size_t vmax)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k = {8, (void *)pk}, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
-	if (rc)
-		return rc;
-	rc = hd_err_from_mdb(mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE));
-	if (!rc &&
-	    (k.mv_size < 8 || k.mv_size > 512 || memcmp(k.mv_data, pk, 8) != 0))
+	MDB_val kv[2] = {{0, NULL}, {0, NULL}};
+	int rc = hd_txn_foreach(t, dbi, pk, 8, first_kv, kv);
+	if (!rc && (!kv[0].mv_data || kv[0].mv_size > 512))
 		rc = HD_E_NOTFOUND;
-	if (!rc && v.mv_size > vmax)
+	if (!rc && kv[1].mv_size > vmax)
 		rc = HD_E_CORRUPT;
 	if (!rc) {
-		memcpy(key, k.mv_data, k.mv_size);
-		*klen = k.mv_size;
-		memcpy(val, v.mv_data, v.mv_size);
-		*vlen = v.mv_size;
+		memcpy(key, kv[0].mv_data, kv[0].mv_size);
+		*klen = kv[0].mv_size;
+		memcpy(val, kv[1].mv_data, kv[1].mv_size);
+		*vlen = kv[1].mv_size;
 	}
-	mdb_cursor_close(cur);
 	return rc;
 }
 
@@ -133,32 +142,45 @@ static int clear_some(routing *r, hd_txn *t, uint64_t slot, unsigned *budget)
 	return rc;
 }
 
+typedef struct build_arg {
+	routing *r;
+	hd_txn *t;
+	const Hd__View *v;
+	Hd__ViewIndexState *s;
+	unsigned *budget;
+	bool more; /* stopped with tickets left */
+} build_arg;
+
+static int build_one(void *arg, const MDB_val *k, const MDB_val *val)
+{
+	build_arg *b = arg;
+	if (!*b->budget) {
+		b->more = true;
+		return HD_STOP;
+	}
+	(*b->budget)--;
+	int rc = HD_OK;
+	Hd__Ticket *tk = hd__ticket__unpack(NULL, val->mv_size, val->mv_data);
+	if (tk)
+		rc = routing_vidx_update(b->r, b->t, b->s->slot, b->v, tk);
+	hd__ticket__free_unpacked(tk, NULL);
+	if (k->mv_size == 8)
+		b->s->cursor = hd_key_get_u64(k->mv_data);
+	return rc;
+}
+
 /* Add up to *budget tickets after s->cursor to s->slot. */
 static int build_some(routing *r, hd_txn *t, const Hd__View *v,
 		      Hd__ViewIndexState *s, unsigned *budget)
 {
-	MDB_cursor *cur = NULL;
 	uint8_t from[8];
-	MDB_val k = {8, from}, val;
 	hd_key_u64(from, s->cursor + 1);
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->tickets, &cur));
-	if (rc)
-		return rc;
-	int mrc = s->cursor == UINT64_MAX
-			  ? MDB_NOTFOUND
-			  : mdb_cursor_get(cur, &k, &val, MDB_SET_RANGE);
-	for (; *budget && rc == HD_OK && mrc == 0; (*budget)--) {
-		Hd__Ticket *tk =
-			hd__ticket__unpack(NULL, val.mv_size, val.mv_data);
-		if (tk)
-			rc = routing_vidx_update(r, t, s->slot, v, tk);
-		hd__ticket__free_unpacked(tk, NULL);
-		if (k.mv_size == 8)
-			s->cursor = hd_key_get_u64(k.mv_data);
-		mrc = mdb_cursor_get(cur, &k, &val, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (!rc && mrc == MDB_NOTFOUND)
+	build_arg b = {r, t, v, s, budget, false};
+	int rc = s->cursor == UINT64_MAX
+			 ? HD_OK
+			 : hd_txn_foreach_from(t, r->tickets, NULL, 0, from, 8,
+					       false, build_one, &b);
+	if (!rc && !b.more)
 		s->phase = VIDX_READY;
 	return rc;
 }

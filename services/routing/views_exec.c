@@ -2,7 +2,7 @@
  * the page's ids, then only those tickets — else scan routing's copy of the
  * tickets, keep the ones that match for the caller, sort, and slice. */
 #include "routing.h"
-#include "scan.h"
+#include "hd/store_iter.h"
 #include "views_index.h"
 
 #include "hd/err.h"
@@ -41,8 +41,8 @@ static int scan(hd_txn *t, routing *r, const Hd__View *v,
 		const hd_principal *who, hits *h)
 {
 	match_arg m = {v, who};
-	return routing_scan(t, r->tickets, &hd__ticket__descriptor, false,
-			    matches, &m, (void ***)&h->items, &h->n);
+	return hd_txn_scan_pb(t, r->tickets, NULL, 0, &hd__ticket__descriptor,
+			      matches, &m, (void ***)&h->items, &h->n);
 }
 
 /* qsort has no context argument; the key is per call, so keep it per

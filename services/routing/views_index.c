@@ -255,72 +255,57 @@ static int update_view(routing *r, hd_txn *t, const Hd__View *v,
 	return rc;
 }
 
+typedef struct view_update {
+	routing *r;
+	hd_txn *t;
+	const Hd__Ticket *after;
+} view_update;
+
+static int update_one(void *arg, const MDB_val *k, const MDB_val *val)
+{
+	view_update *u = arg;
+	int rc = HD_OK;
+	Hd__View *v = hd__view__unpack(NULL, val->mv_size, val->mv_data);
+	if (v)
+		rc = update_view(u->r, u->t, v, u->after);
+	hd__view__free_unpacked(v, NULL);
+	return rc;
+}
+
 int routing_vidx_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 			const Hd__Ticket *before, const Hd__Ticket *after)
 {
 	(void)ev;
 	(void)before;
-	MDB_cursor *cur = NULL;
-	MDB_val k, val;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->views, &cur));
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &val, op) == 0;
-	     op = MDB_NEXT) {
-		Hd__View *v = hd__view__unpack(NULL, val.mv_size, val.mv_data);
-		if (v)
-			rc = update_view(r, t, v, after);
-		hd__view__free_unpacked(v, NULL);
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc;
+	view_update u = {r, t, after};
+	return hd_txn_foreach(t, r->views, NULL, 0, update_one, &u);
 }
 
-static bool in_range(const MDB_val *k, const uint8_t pk[16])
-{
-	return k->mv_size >= 24 && memcmp(k->mv_data, pk, 16) == 0;
-}
+typedef struct id_page {
+	uint64_t *ids, offset, i;
+	size_t *n, limit;
+} id_page;
 
-/* Position cur on the first (desc: last) key of the range pk. */
-static int seek(MDB_cursor *cur, const uint8_t pk[16], bool desc, MDB_val *k)
+static int page_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
-	MDB_val v;
-	uint8_t end[16];
-	*k = (MDB_val){16, (void *)pk};
-	if (!desc)
-		return mdb_cursor_get(cur, k, &v, MDB_SET_RANGE);
-	/* The range's last key is just before the next part's first. */
-	memcpy(end, pk, 16);
-	hd_key_u64(end + 8, hd_key_get_u64(pk + 8) + 1);
-	if (hd_key_get_u64(pk + 8) == UINT64_MAX)
-		hd_key_u64(end, hd_key_get_u64(pk) + 1);
-	*k = (MDB_val){16, end};
-	int rc = mdb_cursor_get(cur, k, &v, MDB_SET_RANGE);
-	if (rc == MDB_NOTFOUND)
-		return mdb_cursor_get(cur, k, &v, MDB_LAST);
-	return rc ? rc : mdb_cursor_get(cur, k, &v, MDB_PREV);
+	id_page *p = arg;
+	if (k->mv_size < 24 || *p->n >= p->limit)
+		return HD_STOP;
+	if (p->i++ >= p->offset)
+		p->ids[(*p->n)++] = hd_key_get_u64((const uint8_t *)k->mv_data +
+						   k->mv_size - 8);
+	return HD_OK;
 }
 
 static int read_ids(hd_txn *t, routing *r, const uint8_t pk[16], bool desc,
 		    uint64_t offset, uint32_t limit, uint64_t **ids, size_t *n)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, r->vidx, &cur));
-	if (rc)
-		return rc;
 	*ids = limit ? calloc(limit, sizeof **ids) : NULL;
 	if (limit && !*ids)
-		rc = HD_E_NOMEM;
-	int mrc = rc ? MDB_NOTFOUND : seek(cur, pk, desc, &k);
-	for (uint64_t i = 0; !mrc && in_range(&k, pk) && *n < limit; i++) {
-		if (i >= offset)
-			(*ids)[(*n)++] = hd_key_get_u64(
-				(const uint8_t *)k.mv_data + k.mv_size - 8);
-		mrc = mdb_cursor_get(cur, &k, &v, desc ? MDB_PREV : MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	return rc;
+		return HD_E_NOMEM;
+	id_page p = {*ids, offset, 0, n, limit};
+	return hd_txn_foreach_from(t, r->vidx, pk, 16, NULL, 0, desc, page_one,
+				   &p);
 }
 
 int routing_vidx_page(routing *r, hd_txn *t, const Hd__View *v,

@@ -74,6 +74,14 @@ static void make(Hd__HcArticle *a, Hd__HcTranslation *tr,
 	for (int i = 0; i < BODY_WORDS; i++)
 		hd_buf_printf(&body, "%s ", korean ? PICK(ko) : PICK(en));
 	hd_buf_puts(&body, "</p>");
+	if (hd_buf_error(&title) || hd_buf_error(&body)) {
+		fprintf(stderr, "hd-kb-load: article %llu: %s\n",
+			(unsigned long long)n,
+			hd_strerror(hd_buf_error(&title)
+					    ? hd_buf_error(&title)
+					    : hd_buf_error(&body)));
+		exit(1);
+	}
 	hd__hc_article__init(a);
 	hd__hc_translation__init(tr);
 	tr->locale = korean ? "ko" : "en-us";

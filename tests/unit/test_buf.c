@@ -1,5 +1,6 @@
 /* Unit tests for bounded buffers (common/buf.c): appends stop at the maximum
- * without changing the contents, and the bytes stay NUL-terminated. */
+ * without changing the contents, the first failure is sticky until reset,
+ * and the bytes stay NUL-terminated. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,7 @@ static void test_over_max_unchanged(void **state)
 	assert_int_equal(b.len, 0);
 	assert_null(b.data);
 
+	hd_buf_reset(&b);
 	assert_hd_ok(hd_buf_puts(&b, "hello"));
 	char *before = b.data;
 	size_t cap = b.cap;
@@ -62,14 +64,65 @@ static void test_over_max_unchanged(void **state)
 	assert_string_equal(b.data, "hello");
 	assert_ptr_equal(b.data, before);
 	assert_int_equal(b.cap, cap);
+	hd_buf_reset(&b);
+	assert_hd_ok(hd_buf_puts(&b, "hello"));
 	/* Sizes that would wrap a size_t are refused, not wrapped. */
 	assert_hd_rc(hd_buf_append(&b, "x", SIZE_MAX), HD_E_TOOBIG);
+	hd_buf_reset(&b);
+	assert_hd_ok(hd_buf_puts(&b, "hello"));
 	assert_hd_rc(hd_buf_append(&b, "x", SIZE_MAX - 2), HD_E_TOOBIG);
 	assert_string_equal(b.data, "hello");
-	/* The rest still fits. */
-	assert_hd_ok(hd_buf_puts(&b, "xyz"));
-	assert_string_equal(b.data, "helloxyz");
 	hd_buf_release(&b);
+}
+
+/* The first failure sticks: a later piece that would fit is refused with
+ * that error, so no piece is missing from the middle; one check at the end
+ * (hd_buf_error) sees it. Reset, release and detach start over. */
+static void test_error_is_sticky(void **state)
+{
+	(void)state;
+	hd_buf b;
+	hd_buf_init(&b, 8);
+	assert_hd_ok(hd_buf_error(&b));
+	assert_hd_ok(hd_buf_puts(&b, "<p>"));
+	assert_hd_rc(hd_buf_puts(&b, "too long"), HD_E_TOOBIG);
+	assert_hd_rc(hd_buf_puts(&b, "</p>"), HD_E_TOOBIG); /* would fit */
+	assert_hd_rc(hd_buf_printf(&b, "%c", 'x'), HD_E_TOOBIG);
+	assert_hd_rc(hd_buf_append(&b, "", 0), HD_E_TOOBIG);
+	assert_string_equal(b.data, "<p>");
+	assert_hd_rc(hd_buf_error(&b), HD_E_TOOBIG);
+	hd_buf_reset(&b);
+	assert_hd_ok(hd_buf_error(&b));
+	assert_hd_ok(hd_buf_puts(&b, "</p>"));
+	assert_hd_rc(hd_buf_puts(&b, "123456789"), HD_E_TOOBIG);
+	free(hd_buf_detach(&b, NULL));
+	assert_hd_ok(hd_buf_error(&b));
+	assert_hd_rc(hd_buf_puts(&b, "123456789"), HD_E_TOOBIG);
+	hd_buf_release(&b);
+	assert_hd_ok(hd_buf_error(&b));
+	assert_hd_ok(hd_buf_puts(&b, "ok"));
+	assert_string_equal(b.data, "ok");
+	hd_buf_release(&b);
+}
+
+/* A part built in a scratch buffer spoils the whole when it failed. */
+static void test_scratch_failure_spreads(void **state)
+{
+	(void)state;
+	hd_buf page, part;
+	hd_buf_init(&page, 64);
+	hd_buf_init(&part, 4);
+	assert_hd_ok(hd_buf_puts(&part, "<li>"));
+	assert_hd_ok(hd_buf_append_buf(&page, &part));
+	assert_string_equal(page.data, "<li>");
+	assert_hd_ok(hd_buf_fail(&page, HD_OK)); /* OK records nothing */
+	assert_hd_rc(hd_buf_puts(&part, "x"), HD_E_TOOBIG);
+	assert_hd_rc(hd_buf_append_buf(&page, &part), HD_E_TOOBIG);
+	assert_string_equal(page.data, "<li>");
+	assert_hd_rc(hd_buf_error(&page), HD_E_TOOBIG);
+	assert_hd_rc(hd_buf_fail(&page, HD_E_NOMEM), HD_E_TOOBIG); /* first */
+	hd_buf_release(&page);
+	hd_buf_release(&part);
 }
 
 static void test_zero_max(void **state)
@@ -77,8 +130,8 @@ static void test_zero_max(void **state)
 	(void)state;
 	hd_buf b;
 	hd_buf_init(&b, 0);
-	assert_hd_rc(hd_buf_append(&b, "a", 1), HD_E_TOOBIG);
 	assert_hd_ok(hd_buf_append(&b, "", 0));
+	assert_hd_rc(hd_buf_append(&b, "a", 1), HD_E_TOOBIG);
 	assert_int_equal(b.len, 0);
 	assert_non_null(b.data);
 	assert_string_equal(b.data, "");
@@ -198,6 +251,8 @@ int main(void)
 		cmocka_unit_test(test_init_allocates_nothing),
 		cmocka_unit_test(test_append_within_max),
 		cmocka_unit_test(test_over_max_unchanged),
+		cmocka_unit_test(test_error_is_sticky),
+		cmocka_unit_test(test_scratch_failure_spreads),
 		cmocka_unit_test(test_zero_max),
 		cmocka_unit_test(test_printf),
 		cmocka_unit_test(test_nul_terminated_binary),

@@ -403,7 +403,7 @@ static size_t forged_batch(uint8_t *out, size_t cap, const char *source,
 {
 	hd_buf b;
 	hd_buf_init(&b, cap);
-	hd_buf_append(&b, "t.ev", 5);
+	assert_hd_ok(hd_buf_append(&b, "t.ev", 5));
 	for (size_t i = 0; i < n; i++) {
 		Hd__Envelope e = HD__ENVELOPE__INIT;
 		e.type = "t.ev";

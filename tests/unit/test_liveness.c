@@ -132,7 +132,7 @@ static void test_metrics_names_unique_and_forgotten_loops_gone(void **state)
 	hd_buf out;
 	hd_buf_init(&out, 1 << 20);
 	hd_liveness_collect(NULL, &out);
-	hd_buf_append(&out, "", 1);
+	assert_hd_ok(hd_buf_append(&out, "", 1));
 	assert_non_null(
 		strstr(out.data, "# TYPE hd_loop_stalled_seconds gauge"));
 	assert_non_null(
@@ -145,7 +145,7 @@ static void test_metrics_names_unique_and_forgotten_loops_gone(void **state)
 	hd_liveness_forget(b);
 	hd_buf_init(&out, 1 << 20);
 	hd_liveness_collect(NULL, &out);
-	hd_buf_append(&out, "", 1);
+	assert_hd_ok(hd_buf_append(&out, "", 1));
 	assert_null(strstr(out.data, "t.same"));
 	hd_buf_release(&out);
 }

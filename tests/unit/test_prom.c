@@ -228,6 +228,34 @@ static void test_errors_family_counts_by_kind(void **state)
 	free(t);
 }
 
+/* A collector appends unchecked; a failure in its middle is not lost: the
+ * render returns the buffer's sticky error, and no later sample is written
+ * after the missing one. */
+static void big_collector(void *arg, hd_buf *out)
+{
+	(void)arg;
+	hd_buf_puts(out, "# a collector's family\n");
+	for (int i = 0; i < 64; i++)
+		hd_buf_puts(out, "hd_big_sample_with_a_long_name 1\n");
+	hd_buf_puts(out, "hd_after 1\n");
+}
+
+static void test_collector_failure_is_reported(void **state)
+{
+	(void)state;
+	hd_buf b;
+	hd_buf_init(&b, 1 << 20);
+	assert_hd_ok(hd_prom_render(&b));
+	size_t base = b.len;
+	hd_buf_release(&b);
+	hd_buf_init(&b, base + 200);
+	assert_hd_ok(hd_prom_add_collector(big_collector, NULL));
+	assert_hd_rc(hd_prom_render(&b), HD_E_TOOBIG);
+	assert_null(strstr(b.data, "hd_after"));
+	hd_prom_clear_collectors();
+	hd_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_full_table_folds_into_other),
 		cmocka_unit_test(test_concurrent_observers_lose_nothing),
 		cmocka_unit_test(test_errors_family_counts_by_kind),
+		cmocka_unit_test(test_collector_failure_is_reported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,12 +5,14 @@
 #define HD_UNIT_H
 
 #include <ftw.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Fail the test with hd_strerror(rc) when rc is not HD_OK. */
@@ -56,6 +58,23 @@ static inline bool unit_wait(bool (*cond)(void *), void *arg, long timeout_ms)
 			return false;
 		unit_sleep_ms(20);
 	}
+}
+
+/* Run fn(arg) in a forked child and tell whether it ended in abort() (an
+ * HD_ASSERT of a debug build); the child's log goes to /dev/null. */
+static inline bool unit_aborts(void (*fn)(void *), void *arg)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(2);
+		fn(arg);
+		_exit(0);
+	}
+	int st = 0;
+	return pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+	       WTERMSIG(st) == SIGABRT;
 }
 
 /* A fresh scratch directory; dir must hold at least 64 bytes. */

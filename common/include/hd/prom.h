@@ -30,7 +30,8 @@ static inline void hd_counter_add(hd_counter *c, uint64_t n)
 	atomic_fetch_add_explicit(&c->value, n, memory_order_relaxed);
 }
 
-/* A collector appends complete metric families (HELP, TYPE, samples). */
+/* A collector appends complete metric families (HELP, TYPE, samples),
+ * unchecked: hd_prom_render returns the buffer's sticky error (buf.h). */
 typedef void (*hd_prom_collect_fn)(void *arg, hd_buf *out);
 /* Up to 16 collectors; returns HD_E_TOOBIG past that. */
 int hd_prom_add_collector(hd_prom_collect_fn fn, void *arg);

@@ -56,8 +56,9 @@ typedef struct hd_rpc_server hd_rpc_server;
  * use), HD_E_NOMEM. */
 int hd_rpc_server_new(hd_rpc_server **out);
 /* Add a route table ending in a {NULL, NULL} row (borrowed for the server's
- * life) whose handlers get ctx. Only before hd_rpc_server_start.
- * HD_E_TOOBIG when too many tables. */
+ * life) whose handlers get ctx. Only before hd_rpc_server_start (after
+ * it: HD_ASSERT, then HD_E_INVALID in a release build). HD_E_TOOBIG when
+ * too many tables. */
 int hd_rpc_server_add(hd_rpc_server *srv, const hd_rpc_route *routes,
 		      void *ctx);
 int hd_rpc_server_start(hd_rpc_server *srv, const char *url, unsigned workers);
