@@ -153,6 +153,7 @@ static nng_msg *encode_request(const char *method, const void *payload,
 	if (who) {
 		p.user_id = who->user_id;
 		p.role = who->role;
+		p.role_name = (char *)hd_role_name(who->role);
 		p.organization_id = who->organization_id;
 		p.email = (char *)who->email;
 		p.org_shared_tickets = who->org_shared_tickets;

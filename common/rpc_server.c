@@ -84,7 +84,8 @@ static void copy_principal(hd_principal *dst, const Hd__Principal *p)
 	dst->user_id = p->user_id;
 	dst->organization_id = p->organization_id;
 	dst->org_shared_tickets = p->org_shared_tickets;
-	dst->role = p->role;
+	/* a peer of the previous release sends only the spelling */
+	dst->role = p->role ? p->role : hd_role_of(p->role_name);
 	snprintf(dst->email, sizeof dst->email, "%s", p->email ? p->email : "");
 }
 

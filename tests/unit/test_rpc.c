@@ -209,6 +209,53 @@ static void test_handler_error(void **state)
 	hd_rpc_result_release(&res);
 }
 
+/* whoami asked over a raw req socket with the request as a peer of the
+ * release before the role enum packs it: the role only as its spelling. */
+static char *whoami_from_older_peer(fixture *f, const char *role_name)
+{
+	Hd__RpcRequest req = HD__RPC_REQUEST__INIT;
+	Hd__Principal p = HD__PRINCIPAL__INIT;
+	uint8_t nonce[HD_AUTH_NONCE_BYTES] = {0};
+	nng_socket s;
+	nng_msg *msg = NULL;
+	p.user_id = 42;
+	p.role_name = (char *)role_name;
+	req.method = "whoami";
+	req.trace_id = "old";
+	req.principal = &p;
+	assert_int_equal(nng_req0_open(&s), 0);
+	nng_socket_set_ms(s, NNG_OPT_RECVTIMEO, TIMEOUT_MS);
+	assert_int_equal(nng_dial(s, f->url, NULL, 0), 0);
+	assert_int_equal(
+		nng_msg_alloc(&msg, hd__rpc_request__get_packed_size(&req)), 0);
+	hd__rpc_request__pack(&req, nng_msg_body(msg));
+	assert_hd_ok(hd_auth_rpc_seal_request(msg, nonce));
+	assert_int_equal(nng_sendmsg(s, msg, 0), 0);
+	assert_int_equal(nng_recvmsg(s, &msg, 0), 0);
+	assert_hd_ok(hd_auth_rpc_open_reply(msg, nonce));
+	Hd__RpcReply *rep = hd__rpc_reply__unpack(NULL, nng_msg_len(msg),
+						  nng_msg_body(msg));
+	nng_msg_free(msg);
+	nng_close(s);
+	assert_non_null(rep);
+	assert_int_equal(rep->status, HD__STATUS__OK);
+	char *got = strndup((char *)rep->payload.data, rep->payload.len);
+	hd__rpc_reply__free_unpacked(rep, NULL);
+	return got;
+}
+
+static void test_principal_from_older_peer(void **state)
+{
+	fixture *f = *state;
+	char *got = whoami_from_older_peer(f, "admin");
+	assert_non_null(strstr(got, "42|admin|"));
+	free(got);
+	/* a word that is no role grants nothing */
+	got = whoami_from_older_peer(f, "root");
+	assert_non_null(strstr(got, "42||"));
+	free(got);
+}
+
 static void test_principal(void **state)
 {
 	fixture *f = *state;
@@ -576,6 +623,7 @@ int main(void)
 		T(test_unknown_method),
 		T(test_handler_error),
 		T(test_principal),
+		T(test_principal_from_older_peer),
 		T(test_route_tables),
 		T(test_concurrent),
 		T(test_nobody_listening),
