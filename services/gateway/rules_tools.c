@@ -19,8 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTING(g) ((g)->peers[0])
-#define PICKS      100
+#define PICKS 100
 
 static int routing_json(gw *g, gw_req *r, const char *method, const char *kind,
 			const char *json, json_t **body, gw_resp *out)

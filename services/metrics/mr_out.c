@@ -42,7 +42,7 @@ json_t *mr_report_new(const char *name, const mr_filter *f,
 		json_object_set_new(filters, "tag", json_string(f->tag_text));
 	return json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:[]}", "name", name,
 			 "start_time", iso(f->start), "end_time", iso(f->end),
-			 "time_zone", "Asia/Seoul", "filters", filters,
+			 "time_zone", mr_zone_name(), "filters", filters,
 			 "columns", cols, "rows");
 }
 

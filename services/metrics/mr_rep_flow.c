@@ -1,6 +1,6 @@
 /* Reports on what comes in: volume (new tickets by channel per interval),
- * heatmap (weekday × hour of day in Asia/Seoul) and keywords (top terms of
- * new tickets this period against the period just before it). */
+ * heatmap (weekday × hour of day in the account zone) and keywords (top terms
+ * of new tickets this period against the period just before it). */
 #include "mr.h"
 
 #include "hd/err.h"
@@ -36,7 +36,7 @@ static void heat_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		     uint64_t c, int64_t v)
 {
 	int64_t(*grid)[24] = arg;
-	int64_t local = bucket + MR_SEOUL_MS;
+	int64_t local = bucket + mr_zone_offset_ms(bucket);
 	int64_t days = local >= 0 ? local / MR_DAY_MS
 				  : (local - MR_DAY_MS + 1) / MR_DAY_MS;
 	int hour = (int)((local - days * MR_DAY_MS) / MR_HOUR_MS);
@@ -174,9 +174,9 @@ int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, json_t **out,
 {
 	static const char *const cols[] = {
 		"rank", "term", "tickets", "previous_tickets", "change", NULL};
-	/* Whole Seoul days: the period's days and as many before them. */
+	/* Whole local days: the period's days and as many before them. */
 	int64_t d0 = mr_bucket(f->start, MR_G_DAY);
-	int64_t d1 = mr_bucket(f->end - 1, MR_G_DAY) + MR_DAY_MS;
+	int64_t d1 = mr_next_day(mr_bucket(f->end - 1, MR_G_DAY));
 	terms s = {.split = d0};
 	*out = mr_report_new("keywords", f, cols);
 	char iso[HD_TIME_ISO_LEN];

@@ -114,7 +114,7 @@ static int sample_scan(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 	MDB_cursor *cur = NULL;
 	uint8_t k[SAMPLE_KEY];
 	int rc = HD_OK;
-	/* Days are Seoul days: start at the day that holds f->start. */
+	/* Days are local days: start at the day that holds f->start. */
 	sample_key(k, kind, mr_bucket(f->start, MR_G_DAY), 0);
 	if (mdb_cursor_open(t->txn, m->mr->samples, &cur))
 		return HD_E_IO;
