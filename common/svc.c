@@ -367,10 +367,8 @@ static bool type_matches(const char *want, const char *type)
 	return strcmp(type, want) == 0;
 }
 
-/* def->events: every matching row, in order, until the first error. */
-static int dispatch(void *arg, hd_txn *t, const Hd__Envelope *ev)
+int hd_svc_dispatch(hd_svc *svc, hd_txn *t, const Hd__Envelope *ev)
 {
-	hd_svc *svc = arg;
 	for (const hd_svc_event *e = svc->def->events; e && e->fn; e++) {
 		if (e->source && strcmp(e->source, ev->source) != 0)
 			continue;
@@ -385,13 +383,18 @@ static int dispatch(void *arg, hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
+static int dispatch(void *arg, hd_txn *t, const Hd__Envelope *ev)
+{
+	return hd_svc_dispatch(arg, t, ev);
+}
+
 /* The event compatibility rule (hd/bus_held.h) in front of the service's
  * own handlers. */
 static int svc_apply(void *arg, hd_txn *t, const Hd__Envelope *ev)
 {
 	if (!hd_event_type_known(ev->type))
 		return hd_bus_hold(t, ev);
-	return dispatch(arg, t, ev);
+	return hd_svc_dispatch(arg, t, ev);
 }
 
 static const hd_svc_peer *find_peer(const hd_svc *svc, const char *name,

@@ -141,6 +141,9 @@ int hd_svc_open_modules(hd_svc *svc);
 int hd_svc_start(hd_svc *svc);
 /* Stop the tick jobs, then close the opened modules in reverse order. */
 void hd_svc_close_modules(hd_svc *svc);
+/* Apply one event with def->events (see hd_svc_event): what the consumer
+ * runs for an event of a known type. The first error, or t->rc. */
+int hd_svc_dispatch(hd_svc *svc, hd_txn *t, const struct Hd__Envelope *ev);
 /* Block until SIGTERM or SIGINT; then mark not ready and start the shutdown
  * deadline (HD_STOP_TIMEOUT_MS): if hd_svc_release() has not returned by
  * then, the process logs service.stop_deadline and _exit(0)s. */
