@@ -34,17 +34,6 @@ int intake_live_bind(intake *in)
 	return rc ? rc : hd_store_dbis(in->store, dbs);
 }
 
-int intake_live_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_live_stop(intake *in)
-{
-	(void)in;
-}
-
 bool live_channel_id_ok(const char *s)
 {
 	size_t n = strlen(s);

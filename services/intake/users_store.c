@@ -298,14 +298,3 @@ bool intake_has_field(char **fields, size_t n, const char *name)
 			return true;
 	return false;
 }
-
-int intake_users_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_users_stop(intake *in)
-{
-	(void)in;
-}
