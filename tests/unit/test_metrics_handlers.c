@@ -191,6 +191,56 @@ static void test_volume_report_counts_by_hour_and_channel(void **state)
 	json_decref(out);
 }
 
+/* With HD_ACCOUNT_TIME_ZONE America/New_York a day report's rows start at
+ * New York midnights: tickets half an hour either side of midnight EST
+ * (2026-03-08T05:00Z) fall on two days, which Seoul would have put on one
+ * (2026-03-07T15:00Z to 2026-03-08T15:00Z). */
+static void test_day_report_follows_the_account_zone(void **state)
+{
+	fx *f = *state;
+	const int64_t mar8 = 1772946000000; /* 2026-03-08T05:00Z */
+	assert_hd_ok(mr_zone_set("America/New_York"));
+	assert_hd_ok(created(f, 256, mar8 - HOUR / 2, "web"));
+	assert_hd_ok(created(f, 512, mar8 + HOUR / 2, "web"));
+	Hd__ReportRequest q = HD__REPORT_REQUEST__INIT;
+	q.name = "volume";
+	q.start_ms = mar8 - 2 * 24 * HOUR;
+	q.end_ms = mar8 + 2 * 24 * HOUR;
+	q.interval = "day";
+	json_t *out = report(f, &q, HD_OK);
+	assert_hd_ok(mr_zone_set("Asia/Seoul"));
+	char *text = json_dumps(out, JSON_COMPACT);
+	json_t *rep = json_object_get(out, "report");
+	if (!rep)
+		rep = out;
+	const char *zone = json_string_value(json_object_get(rep, "time_zone"));
+	if (!zone || strcmp(zone, "America/New_York") != 0)
+		fail_msg("want time_zone America/New_York in %s", text);
+	json_t *rows = json_object_get(rep, "rows");
+	const char *want[] = {"2026-03-07T05:00:00Z", "2026-03-08T05:00:00Z"};
+	size_t i, seen = 0;
+	json_t *row;
+	json_array_foreach(rows, i, row)
+	{
+		json_t *t = json_is_array(row) ? json_array_get(row, 0)
+					       : json_object_get(row, "time");
+		json_t *n = json_is_array(row)
+				    ? json_array_get(row, 2)
+				    : json_object_get(row, "tickets");
+		if (!json_integer_value(n))
+			continue;
+		if (seen >= 2 || strcmp(json_string_value(t), want[seen]) ||
+		    json_integer_value(n) != 1)
+			fail_msg("want one ticket on each of %s and %s in %s",
+				 want[0], want[1], text);
+		seen++;
+	}
+	if (seen != 2)
+		fail_msg("want two day rows in %s", text);
+	free(text);
+	json_decref(out);
+}
+
 static void test_report_bad_requests(void **state)
 {
 	fx *f = *state;
@@ -275,6 +325,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_metrics, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_day_report_follows_the_account_zone, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_report_bad_requests, setup,
 						teardown),
 	};
