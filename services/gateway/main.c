@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const gw_peer_names[GW_PEERS] = {"routing", "knowledge",
-					     "notifications", "metrics"};
+const char *const gw_peer_names[GW_PEERS] = {
+	[GW_PEER_ROUTING] = "routing",
+	[GW_PEER_KNOWLEDGE] = "knowledge",
+	[GW_PEER_NOTIFICATIONS] = "notifications",
+	[GW_PEER_METRICS] = "metrics",
+};
 
 static const hd_cfg_opt opts[] = {
 	{"HD_HTTP_BIND", "--http-bind", "127.0.0.1", "public HTTP address"},
