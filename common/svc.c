@@ -1,5 +1,6 @@
 /* The service skeleton; see hd/svc.h. */
 #include "hd/svc.h"
+#include "svc_tick.h"
 #include "hd/clock.h"
 #include "hd/store_meta.h"
 #include "hd/cluster_key.h"
@@ -42,7 +43,8 @@ static const hd_cfg_opt common_opts[] = {
 	 "the suite's shared secret (32 bytes or 64 hex digits, mode 0600; "
 	 "default: $HD_DATA/cluster.key, created when missing)"},
 	{"HD_SHARD", "--shard", "0", "this instance's shard"},
-	{"HD_SHARDS", "--shards", "1", "number of intake shards in the suite"},
+	{"HD_SHARDS", "--shards", "1",
+	 "number of instances of each sharded service"},
 	{"HD_LOG_LEVEL", "--log-level", "info", "debug | info | warn | error"},
 	{"HD_LIVENESS_STALL_S", "--liveness-stall-s", "30",
 	 "/healthz answers 503 when a loop with pending work (store writer, "
@@ -69,28 +71,6 @@ static const hd_cfg_opt common_opts[] = {
 	 "own RPC listen URL (default: own HD_<SERVICE>_RPC)"},
 	{"HD_PUB_LISTEN", "--pub-listen", "",
 	 "own pub/sub listen URL (default: own HD_<SERVICE>_PUB)"},
-	{"HD_INTAKE_RPC", "--intake-rpc", "ipc://{run}/intake-{shard}.rpc",
-	 "intake RPC URL template"},
-	{"HD_INTAKE_PUB", "--intake-pub", "ipc://{run}/intake-{shard}.pub",
-	 "intake events URL template"},
-	{"HD_ROUTING_RPC", "--routing-rpc", "ipc://{run}/routing-{shard}.rpc",
-	 "routing RPC URL template"},
-	{"HD_ROUTING_PUB", "--routing-pub", "ipc://{run}/routing-{shard}.pub",
-	 "routing events URL template"},
-	{"HD_KNOWLEDGE_RPC", "--knowledge-rpc",
-	 "ipc://{run}/knowledge-{shard}.rpc", "knowledge RPC URL template"},
-	{"HD_KNOWLEDGE_PUB", "--knowledge-pub",
-	 "ipc://{run}/knowledge-{shard}.pub", "knowledge events URL template"},
-	{"HD_NOTIFICATIONS_RPC", "--notifications-rpc",
-	 "ipc://{run}/notifications-{shard}.rpc",
-	 "notifications RPC URL template"},
-	{"HD_NOTIFICATIONS_PUB", "--notifications-pub",
-	 "ipc://{run}/notifications-{shard}.pub",
-	 "notifications events URL template"},
-	{"HD_METRICS_RPC", "--metrics-rpc", "ipc://{run}/metrics-{shard}.rpc",
-	 "metrics RPC URL template"},
-	{"HD_METRICS_PUB", "--metrics-pub", "ipc://{run}/metrics-{shard}.pub",
-	 "metrics events URL template"},
 };
 
 static void block_signals(void)
@@ -205,9 +185,13 @@ int hd_svc_init(hd_svc *svc, const hd_svc_def *def, int argc, char **argv)
 	hd_cfg_init(&svc->cfg);
 	hd_cfg_add(&svc->cfg, common_opts,
 		   sizeof common_opts / sizeof common_opts[0]);
-	if (def->opts)
-		hd_cfg_add(&svc->cfg, def->opts, def->nopts);
-	int rc = hd_cfg_parse(&svc->cfg, argc, argv, def->about);
+	int rc = HD_OK;
+	for (const hd_svc_peer *p = def->peers; !rc && p && p->name; p++)
+		rc = hd_cfg_add(&svc->cfg, p->urls, 2);
+	if (!rc && def->opts)
+		rc = hd_cfg_add(&svc->cfg, def->opts, def->nopts);
+	if (!rc)
+		rc = hd_cfg_parse(&svc->cfg, argc, argv, def->about);
 	if (rc)
 		return rc;
 	hd_log_init(def->name, hd_cfg_get(&svc->cfg, "HD_LOG_LEVEL"));
@@ -373,30 +357,76 @@ static void collect_store_meta(hd_svc *svc, hd_buf *out)
 
 /* ---- start / wait / release ---- */
 
-/* The event compatibility rule (hd/bus_held.h) in front of the service's
- * own apply. */
-static int svc_apply(void *arg, hd_txn *t, const Hd__Envelope *ev)
+static bool type_matches(const char *want, const char *type)
 {
-	hd_svc *svc = arg;
-	if (!hd_event_type_known(ev->type))
-		return hd_bus_hold(t, ev);
-	return svc->apply(svc->apply_arg, t, ev);
+	if (!want)
+		return true;
+	size_t n = strlen(want);
+	if (n && want[n - 1] == '.')
+		return strncmp(type, want, n) == 0;
+	return strcmp(type, want) == 0;
 }
 
-static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
+int hd_svc_dispatch(hd_svc *svc, hd_txn *t, const Hd__Envelope *ev)
+{
+	for (const hd_svc_event *e = svc->def->events; e && e->fn; e++) {
+		if (e->source && strcmp(e->source, ev->source) != 0)
+			continue;
+		if (!type_matches(e->type, ev->type))
+			continue;
+		int rc = e->fn(svc->def->ctx, t, ev);
+		if (rc)
+			return rc;
+		if (t->rc)
+			return t->rc;
+	}
+	return t->rc;
+}
+
+static int dispatch(void *arg, hd_txn *t, const Hd__Envelope *ev)
+{
+	return hd_svc_dispatch(arg, t, ev);
+}
+
+/* The event compatibility rule (hd/bus_held.h) in front of the service's
+ * own handlers. */
+static int svc_apply(void *arg, hd_txn *t, const Hd__Envelope *ev)
+{
+	if (!hd_event_type_known(ev->type))
+		return hd_bus_hold(t, ev);
+	return hd_svc_dispatch(arg, t, ev);
+}
+
+static const hd_svc_peer *find_peer(const hd_svc *svc, const char *name,
+				    size_t len)
+{
+	for (const hd_svc_peer *p = svc->def->peers; p && p->name; p++)
+		if (strlen(p->name) == len && !strncmp(p->name, name, len))
+			return p;
+	return NULL;
+}
+
+static int start_consumer(hd_svc *svc)
 {
 	hd_source src[MAX_CURSORS];
 	size_t n = 0;
 	int rc = HD_OK;
 	for (size_t i = 0; svc->def->consumes[i] && rc == HD_OK; i++) {
-		/* "name@0": shard 0 of name only (intake's own shards take
-		 * definitions from shard 0). Else only intake is sharded
-		 * (HD_SHARDS); every other publisher runs one instance. */
+		/* "name@0": shard 0 of name only (a sharded service's own
+		 * shards take definitions from shard 0). Else a sharded peer
+		 * runs HD_SHARDS instances, any other one. */
 		const char *name = svc->def->consumes[i];
 		size_t nl = strcspn(name, "@");
 		bool only0 = name[nl] == '@';
-		unsigned shards =
-			!only0 && strcmp(name, "intake") == 0 ? svc->shards : 1;
+		const hd_svc_peer *peer = find_peer(svc, name, nl);
+		if (!peer) {
+			hd_error("service.unknown_source",
+				 "source=%.*s msg=\"not in the service's "
+				 "peers\"",
+				 (int)nl, name);
+			return HD_E_INVALID;
+		}
+		unsigned shards = !only0 && peer->sharded ? svc->shards : 1;
 		for (unsigned sh = 0; sh < shards && rc == HD_OK; sh++) {
 			/* Never a source of its own events. */
 			if (strlen(svc->def->name) == nl &&
@@ -417,12 +447,11 @@ static int start_consumer(hd_svc *svc, hd_apply_fn apply, void *arg)
 						s->rpc_url, sizeof s->rpc_url);
 		}
 	}
-	svc->apply = apply;
-	svc->apply_arg = arg;
 	uint64_t unheld = 0, held = 0;
 	if (rc == HD_OK)
-		rc = hd_bus_held_replay(svc->store, apply, arg, &unheld, &held);
-	if (rc == HD_OK && n) /* intake shard 0 consumes nothing */
+		rc = hd_bus_held_replay(svc->store, dispatch, svc, &unheld,
+					&held);
+	if (rc == HD_OK && n) /* e.g. a shard 0 that consumes only itself */
 		rc = hd_consumer_start(&svc->consumer, svc->store, src, n,
 				       svc_apply, svc);
 	return rc;
@@ -458,13 +487,36 @@ static const hd_rpc_route bus_routes[] = {{"bus.status", bus_status},
 static const hd_rpc_route pub_routes[] = {{"events.since", hd_bus_events_since},
 					  {NULL, NULL}};
 
-int hd_svc_start(hd_svc *svc, const hd_rpc_route *const *routes, void *ctx,
-		 hd_apply_fn apply, void *apply_arg)
+int hd_svc_open_modules(hd_svc *svc)
+{
+	const hd_svc_module *m = svc->def->modules;
+	for (; m && m->name; m++, svc->modules_open++) {
+		int rc = m->open ? m->open(svc, svc->def->ctx) : HD_OK;
+		if (rc) {
+			hd_error("service.module_failed", "module=%s err=%s",
+				 m->name, hd_strerror(rc));
+			return rc;
+		}
+	}
+	return HD_OK;
+}
+
+void hd_svc_close_modules(hd_svc *svc)
+{
+	hd_svc_ticks_stop(svc);
+	const hd_svc_module *m = svc->def->modules;
+	for (; svc->modules_open > 0; svc->modules_open--)
+		if (m[svc->modules_open - 1].close)
+			m[svc->modules_open - 1].close(svc, svc->def->ctx);
+}
+
+int hd_svc_start(hd_svc *svc)
 {
 	char url[512];
+	const hd_rpc_route *const *routes = svc->def->routes;
 	int rc = hd_rpc_server_new(&svc->rpc);
 	for (size_t i = 0; !rc && routes && routes[i]; i++)
-		rc = hd_rpc_server_add(svc->rpc, routes[i], ctx);
+		rc = hd_rpc_server_add(svc->rpc, routes[i], svc->def->ctx);
 	if (!rc && svc->store)
 		rc = hd_rpc_server_add(svc->rpc, bus_routes, svc);
 	if (!rc && svc->def->publishes)
@@ -474,7 +526,7 @@ int hd_svc_start(hd_svc *svc, const hd_rpc_route *const *routes, void *ctx,
 		rc = hd_pub_open(&svc->pub, url, svc->store, svc->def->name,
 				 svc->shard);
 	if (!rc && svc->store && svc->def->consumes)
-		rc = start_consumer(svc, apply, apply_arg);
+		rc = start_consumer(svc);
 	uint64_t workers = 0;
 	if (!rc)
 		rc = hd_cfg_u64(&svc->cfg, "HD_RPC_WORKERS", 1, 1024, &workers);
@@ -488,6 +540,11 @@ int hd_svc_start(hd_svc *svc, const hd_rpc_route *const *routes, void *ctx,
 		return rc;
 	}
 	atomic_store(&svc->ready, 1);
+	if ((rc = hd_svc_ticks_start(svc))) {
+		atomic_store(&svc->ready, 0);
+		hd_error("service.start_failed", "err=%s", hd_strerror(rc));
+		return rc;
+	}
 	hd_info("service.started", "shard=%u shards=%u data=%s", svc->shard,
 		svc->shards, svc->data_dir);
 	return HD_OK;
@@ -614,19 +671,16 @@ int hd_svc_main(const hd_svc_def *def, int argc, char **argv)
 {
 	hd_svc svc;
 	int rc = hd_svc_init(&svc, def, argc, argv);
-	if (rc == HD_OK && def->setup)
-		rc = def->setup(&svc, def->ctx);
-	int set_up = rc == HD_OK;
 	if (rc == HD_OK)
-		rc = hd_svc_start(&svc, def->routes, def->ctx, def->apply,
-				  def->ctx);
+		rc = hd_svc_open_modules(&svc);
+	if (rc == HD_OK)
+		rc = hd_svc_start(&svc);
 	if (rc == HD_OK)
 		hd_svc_wait(&svc);
-	/* Also after a start that failed: setup's threads use the store that
-	 * release closes. */
+	/* Also after a start that failed: the modules' threads use the store
+	 * that release closes. */
 	int64_t stop_at = hd_wall_ms();
-	if (set_up && def->teardown)
-		def->teardown(&svc, def->ctx);
+	hd_svc_close_modules(&svc);
 	int64_t teardown_ms = hd_wall_ms() - stop_at;
 	hd_svc_release(&svc);
 	if (rc == HD_OK)

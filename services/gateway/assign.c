@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTING(g)      ((g)->peers[0])
 #define MAX_LIST        100
 #define MAX_SKILL_BYTES 64
 #define MAX_CHANNELS    32

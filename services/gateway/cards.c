@@ -30,7 +30,7 @@ static int card_call(gw *g, gw_req *r, const char *method, unsigned status,
 	q.id = r->id;
 	int rc = staff_only(r, out);
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, method, &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, method, &q,
 			     &hd__card__descriptor, (void **)&card, out);
 	if (!rc)
 		gw_reply_one(out, status, "card", gw_card_json(r, card));
@@ -55,7 +55,7 @@ static int cards_delete(gw *g, gw_req *r, gw_resp *out)
 	q.id = r->id;
 	int rc = staff_only(r, out);
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.delete", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.delete", &q,
 			     &hd__card_request__descriptor, (void **)&reply,
 			     out);
 	hd__card_request__free_unpacked(reply, NULL);
@@ -128,7 +128,7 @@ static int write_card(gw *g, gw_req *r, uint64_t id, unsigned status,
 	if (!rc)
 		rc = check_people(g, r, &w, out);
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.save", &w,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.save", &w,
 			     &hd__card__descriptor, (void **)&saved, out);
 	if (!rc) {
 		gw_reply_one(out, status, "card", gw_card_json(r, saved));
@@ -183,7 +183,7 @@ static int cards_list(gw *g, gw_req *r, gw_resp *out)
 	rc = rc ? rc : gw_page_offset(&p, &q.offset, out);
 	q.limit = p.size;
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.list", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.list", &q,
 			     &hd__card_list__descriptor, (void **)&l, out);
 	if (rc)
 		return rc;
@@ -219,7 +219,7 @@ static int cards_search(gw *g, gw_req *r, gw_resp *out)
 	q.limit = p.size;
 	q.offset = (p.page - 1) * p.size;
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.search", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.search", &q,
 			     &hd__card_list__descriptor, (void **)&l, out);
 	if (rc)
 		return rc;

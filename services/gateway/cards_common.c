@@ -4,7 +4,7 @@
 
 #include "hd/cfg.h"
 #include "hd/err.h"
-#include "hd/placeholder.h"
+#include "hd/html.h"
 #include "user.pb-c.h"
 
 #include <stdlib.h>
@@ -28,14 +28,9 @@ int gw_path_id(gw_req *r, unsigned k, uint64_t *id, gw_resp *out)
 
 char *gw_html_escape(const char *text)
 {
-	static const char tmpl[] = "{{t}}";
-	json_t *ctx = json_pack("{s:s}", "t", text);
 	hd_buf b;
 	hd_buf_init(&b, (size_t)8 << 20);
-	int rc = ctx ? hd_placeholder_render(tmpl, sizeof tmpl - 1, ctx,
-					     HD_PH_HTML, &b)
-		     : HD_E_NOMEM;
-	json_decref(ctx);
+	int rc = hd_html_escape(&b, text ? text : "", text ? strlen(text) : 0);
 	char *s = rc ? NULL : hd_buf_detach(&b, NULL);
 	hd_buf_release(&b);
 	return s ? s : strdup("");

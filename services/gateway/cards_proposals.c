@@ -28,7 +28,7 @@ static int propose(gw *g, gw_req *r, uint64_t card_id, gw_resp *out)
 		p.title = in.title;
 		p.content = in.content;
 		p.collection = in.collection;
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.propose", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.propose", &q,
 			     &hd__card_proposal__descriptor, (void **)&saved,
 			     out);
 	}
@@ -68,7 +68,7 @@ static int list(gw *g, gw_req *r, uint64_t card_id, gw_resp *out)
 				"state: is not a valid value");
 	q.id = card_id;
 	q.state = state ? (char *)states[i] : "";
-	int rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.proposals", &q,
+	int rc = gw_call(g, KNOWLEDGE(g), r, "cards.proposals", &q,
 			 &hd__card_proposal_list__descriptor, (void **)&l, out);
 	if (rc)
 		return rc;
@@ -101,7 +101,7 @@ static int decide(gw *g, gw_req *r, uint64_t card_id, uint64_t pid, bool accept,
 	q.id = card_id;
 	q.proposal_id = pid;
 	q.accept = accept;
-	int rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.decide", &q,
+	int rc = gw_call(g, KNOWLEDGE(g), r, "cards.decide", &q,
 			 &hd__card_proposal_decision__descriptor, (void **)&d,
 			 out);
 	if (rc)

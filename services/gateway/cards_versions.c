@@ -34,7 +34,7 @@ int gw_cards_versions(gw *g, gw_req *r, gw_resp *out)
 	q.id = r->id;
 	int rc = staff_only(r, out);
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.versions", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.versions", &q,
 			     &hd__card_version_list__descriptor, (void **)&l,
 			     out);
 	if (rc)
@@ -58,7 +58,7 @@ int gw_cards_version(gw *g, gw_req *r, gw_resp *out)
 	int rc = staff_only(r, out);
 	rc = rc ? rc : version_number(r, &q.number, out);
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.version", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.version", &q,
 			     &hd__card_version__descriptor, (void **)&v, out);
 	if (!rc)
 		gw_reply_one(out, 200, "version", gw_card_version_json(v));
@@ -89,7 +89,7 @@ int gw_cards_diff(gw *g, gw_req *r, gw_resp *out)
 	rc = rc ? rc : number_param(r, "from", &q.from, out);
 	rc = rc ? rc : number_param(r, "to", &q.to, out);
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.diff", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.diff", &q,
 			     &hd__card_diff__descriptor, (void **)&d, out);
 	if (!rc) {
 		out->status = 200;
@@ -110,7 +110,7 @@ int gw_cards_restore(gw *g, gw_req *r, gw_resp *out)
 	int rc = staff_only(r, out);
 	rc = rc ? rc : version_number(r, &q.number, out);
 	if (!rc)
-		rc = gw_call(g, GW_KNOWLEDGE(g), r, "cards.restore", &q,
+		rc = gw_call(g, KNOWLEDGE(g), r, "cards.restore", &q,
 			     &hd__card__descriptor, (void **)&card, out);
 	if (!rc)
 		gw_reply_one(out, 200, "card", gw_card_json(r, card));

@@ -24,12 +24,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define NOTIFY(g) ((g)->peers[2]) /* gw_peer_names[2] */
-
 /* The channel secret, compared in constant time; "" disables it. */
 bool gw_email_secret_ok(gw *g, gw_req *r)
 {
-	const char *want = hd_cfg_get(&g->svc->cfg, "HD_MAIL_SECRET");
+	const char *want = g->mail_secret;
 	const char *got = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 						      "X-HD-Channel-Secret");
 	const char *auth = MHD_lookup_connection_value(

@@ -1,7 +1,7 @@
-/* gateway: the public door. HTTP/JSON (Zendesk API v2 shapes) on
- * libmicrohttpd, turned into RPCs to the owning services. Stateless but for
- * a short-lived credentials cache. The gw context is built in setup and
- * read-only afterwards; handlers run on MHD's pool threads and may block on
+/* gateway: the public door. HTTP/JSON (Zendesk API v2 shapes) on libmicrohttpd,
+ * turned into RPCs to the owning services. Stateless but for a short-lived
+ * credentials cache. The gw context is filled by main.c's modules (handlers.c)
+ * and read-only afterwards; handlers run on MHD's pool threads and may block on
  * RPCs (so the pool is sized for concurrency, not for cores). */
 #ifndef GATEWAY_H
 #define GATEWAY_H
@@ -19,7 +19,18 @@
 #include <stdio.h>
 
 #define GW_MAX_SHARDS 256
-#define GW_PEERS      4 /* routing, knowledge, notifications, metrics */
+/* The peer clients g->peers[], by name (gw_peer_names in main.c). */
+enum {
+	GW_PEER_ROUTING,
+	GW_PEER_KNOWLEDGE,
+	GW_PEER_NOTIFICATIONS,
+	GW_PEER_METRICS,
+	GW_PEERS
+};
+#define ROUTING(g)   ((g)->peers[GW_PEER_ROUTING])
+#define KNOWLEDGE(g) ((g)->peers[GW_PEER_KNOWLEDGE])
+#define NOTIFY(g)    ((g)->peers[GW_PEER_NOTIFICATIONS])
+#define METRICS(g)   ((g)->peers[GW_PEER_METRICS])
 
 typedef struct gw_auth_cache gw_auth_cache;
 typedef struct gw_health gw_health;
@@ -37,6 +48,13 @@ typedef struct gw {
 	int rpc_timeout_ms;
 	char bind[64];
 	unsigned port;
+	unsigned http_threads;
+	/* Read once at start (handlers.c's gw_open), never per request. */
+	size_t max_upload;        /* HD_MAX_UPLOAD */
+	size_t max_mail;          /* HD_MAIL_MAX_BYTES */
+	unsigned anon_rate_limit; /* HD_ANON_RATE_LIMIT, per minute */
+	bool anonymous_requests;  /* HD_ANONYMOUS_REQUESTS=1 */
+	const char *mail_secret;  /* HD_MAIL_SECRET; "" disables it */
 	gw_auth_cache *auth;
 	gw_health *health; /* peer_health.c: breakers and bulkheads */
 	struct gw_edge *edge;
@@ -182,6 +200,23 @@ extern const gw_route *const gw_route_tables[];
  * authorization matrix test (tests/integration/test_authz_matrix.py) reads
  * this list, so a route without a declared expectation fails there. */
 int gw_routes_print(FILE *f);
+
+/* handlers.c: main.c's module rows (ctx is the gw). */
+int gw_open(hd_svc *svc, void *ctx);
+int gw_auth_open(hd_svc *svc, void *ctx);
+void gw_auth_close(hd_svc *svc, void *ctx);
+int gw_edge_open(hd_svc *svc, void *ctx);
+void gw_edge_close(hd_svc *svc, void *ctx);
+int gw_logins_open(hd_svc *svc, void *ctx);
+void gw_logins_close(hd_svc *svc, void *ctx);
+int gw_peers_open(hd_svc *svc, void *ctx);
+void gw_peers_close(hd_svc *svc, void *ctx);
+int gw_health_open(hd_svc *svc, void *ctx);
+void gw_health_close(hd_svc *svc, void *ctx);
+int gw_stream_open(hd_svc *svc, void *ctx);
+void gw_stream_close(hd_svc *svc, void *ctx);
+int gw_http_open(hd_svc *svc, void *ctx);
+void gw_http_close(hd_svc *svc, void *ctx);
 /* gw_mc_*.c: ticket metrics, satisfaction ratings, incremental export */
 extern const gw_route gw_mc_routes[];
 

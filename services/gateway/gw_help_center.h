@@ -9,7 +9,6 @@
 #include "gw_shared.h"
 #include "knowledge.pb-c.h"
 
-#define KNOWLEDGE(g)         ((g)->peers[1])
 #define GW_HC_PAGE           30   /* HC lists default to 30 per page */
 #define HC_DEFAULT_LOCALE_GW "ko" /* objects created without a locale */
 #define HC                   "/api/v2/help_center"

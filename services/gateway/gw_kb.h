@@ -9,8 +9,6 @@
 #include "gw_shared.h"
 #include "macros.pb-c.h"
 
-#define GW_KNOWLEDGE(g) ((g)->peers[1])
-
 /* The caller's groups are not passed along: knowledge keeps its own copy of
  * the memberships from intake's events (services/knowledge/kb_members.c). */
 /* The k-th segment of the path ("/api/v2/hd/cards/5" → k=4 is 5) as an

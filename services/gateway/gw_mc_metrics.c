@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define METRICS(g) ((g)->peers[3])
-
 int gw_mc_call(gw *g, gw_req *r, const char *method, Hd__McQuery *q,
 	       Hd__McAnswer **a, gw_resp *out)
 {

@@ -23,9 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define METRICS_PEER                                                           \
-	3 /* gw_peer_names: routing, knowledge, notifications,
-			  metrics */
 #define MAX_TEXT_PARAM 255
 
 static int time_param(gw_req *r, const char *name, int64_t *ms, gw_resp *out)
@@ -110,7 +107,7 @@ static int report_call(gw *g, gw_req *r, const char *method,
 		       const Hd__ReportRequest *q, gw_resp *out)
 {
 	Hd__ReportReply *rep = NULL;
-	int rc = gw_call(g, g->peers[METRICS_PEER], r, method, q,
+	int rc = gw_call(g, METRICS(g), r, method, q,
 			 &hd__report_reply__descriptor, (void **)&rep, out);
 	if (!rc)
 		rc = answer(rep, q->name, strcmp(q->format, "csv") == 0, out);

@@ -81,7 +81,7 @@ typedef struct gw_rate {
 	unsigned reset; /* seconds until the window ends */
 	bool limited;   /* over the limit: answer 429 */
 } gw_rate;
-/* Set the per-minute limit (HD_RATE_LIMIT); call once in setup. */
+/* Set the per-minute limit (HD_RATE_LIMIT); called once at start (gw_open). */
 void gw_ratelimit_init(unsigned per_minute);
 /* Count one request from user_id (0 = anonymous: not counted). */
 void gw_ratelimit_take(uint64_t user_id, gw_rate *out);

@@ -7,8 +7,6 @@
 #include "gw_shared.h"
 #include "notify.pb-c.h"
 
-#define NOTIFY(g) ((g)->peers[2])
-
 /* webhooks_json.c: the Zendesk webhook object (no secrets); new reference. */
 json_t *gw_webhook_json(const Hd__Webhook *w);
 /* Read a {"webhook":{…}} object onto w (create: base NULL; update: the

@@ -93,23 +93,18 @@ static int match(const char *pattern, const char *path, uint64_t *id)
 /* POST /uploads carries files, so it has its own limit (HD_MAX_UPLOAD). */
 static size_t body_limit(gw *g, const gw_req *r)
 {
-	uint64_t max = 0;
 	/* Inbound e-mail has its own limit too (HD_MAIL_MAX_BYTES). */
-	if (strcmp(r->path, "/api/v2/hd/channels/email") == 0 &&
-	    hd_cfg_u64(&g->svc->cfg, "HD_MAIL_MAX_BYTES", 1024,
-		       (uint64_t)30 << 20, &max) == HD_OK)
-		return (size_t)max;
+	if (strcmp(r->path, "/api/v2/hd/channels/email") == 0)
+		return g->max_mail;
 	/* The customers' request form and replies carry files too, from
 	 * signed-in customers (visitors attach none). */
 	int hc_files = strcmp(r->method, "POST") == 0 &&
 		       strncmp(r->path, "/hc/", 4) == 0 &&
 		       strstr(r->path, "/requests/") != NULL &&
 		       gw_session_cookie((gw_req *)r) != NULL;
-	if ((!hc_files && strcmp(r->path, "/api/v2/uploads") != 0) ||
-	    hd_cfg_u64(&g->svc->cfg, "HD_MAX_UPLOAD", 1024, (uint64_t)1 << 30,
-		       &max))
+	if (!hc_files && strcmp(r->path, "/api/v2/uploads") != 0)
 		return g->max_body;
-	return (size_t)max;
+	return g->max_upload;
 }
 
 /* The path for routing: repeated slashes collapse (clients that join a

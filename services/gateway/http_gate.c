@@ -79,13 +79,12 @@ static void anonymous(gw *g, gw_req *r, const gw_route *route, gw_resp *out)
 	if (route->auth == GW_AUTH_ANON)
 		return;
 	uint64_t body = declared_body(r);
-	const char *anon = hd_cfg_get(&g->svc->cfg, "HD_ANONYMOUS_REQUESTS");
 	switch (open_kind(route)) {
 	case OPEN_REQUESTS:
 		/* Its 64 KiB cap for anonymous callers stays in requests.c,
 		 * which counts the refusal against the caller's address;
 		 * HD_MAX_BODY was checked on the headers. */
-		if (!anon || strcmp(anon, "1") != 0)
+		if (!g->anonymous_requests)
 			unauthorized(out);
 		return;
 	case OPEN_MAIL:

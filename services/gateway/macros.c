@@ -24,8 +24,7 @@ int gw_macro_call(gw *g, gw_req *r, const char *method, Hd__MacroRequest *q,
 		  gw_resp *out)
 {
 	int rc = staff_only(r, out);
-	rc = rc ? rc
-		: gw_call(g, GW_KNOWLEDGE(g), r, method, q, desc, reply, out);
+	rc = rc ? rc : gw_call(g, KNOWLEDGE(g), r, method, q, desc, reply, out);
 	return rc;
 }
 

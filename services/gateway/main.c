@@ -1,17 +1,15 @@
-/* gateway: wiring only — config, RPC clients, HTTP listener. */
+/* gateway: wiring only — the service as one table (hd/svc.h). */
 #include "gateway.h"
-#include "gw_stream.h"
-#include "gw_edge.h"
-#include "gw_health.h"
-#include "gw_users.h"
-
-#include "hd/err.h"
 
 #include <stdio.h>
 #include <string.h>
 
-const char *const gw_peer_names[GW_PEERS] = {"routing", "knowledge",
-					     "notifications", "metrics"};
+const char *const gw_peer_names[GW_PEERS] = {
+	[GW_PEER_ROUTING] = "routing",
+	[GW_PEER_KNOWLEDGE] = "knowledge",
+	[GW_PEER_NOTIFICATIONS] = "notifications",
+	[GW_PEER_METRICS] = "metrics",
+};
 
 static const hd_cfg_opt opts[] = {
 	{"HD_HTTP_BIND", "--http-bind", "127.0.0.1", "public HTTP address"},
@@ -84,100 +82,27 @@ static const hd_cfg_opt opts[] = {
 
 static gw the_gw;
 
-static int open_clients(gw *g, hd_svc *svc)
-{
-	char url[512];
-	int rc = HD_OK;
-	for (unsigned s = 0; s < g->shards && rc == HD_OK; s++) {
-		rc = hd_svc_url(svc, "intake", "RPC", s, url, sizeof url);
-		if (rc == HD_OK)
-			rc = hd_rpc_client_open(&g->intake[s], url);
-	}
-	for (size_t p = 0; p < GW_PEERS && rc == HD_OK; p++) {
-		rc = hd_svc_url(svc, gw_peer_names[p], "RPC", 0, url,
-				sizeof url);
-		if (rc == HD_OK)
-			rc = hd_rpc_client_open(&g->peers[p], url);
-	}
-	return rc;
-}
+/* Read the options and open the peers before anything serves; HTTP last,
+ * so it stops first. */
+static const hd_svc_module modules[] = {
+	{"gateway", gw_open, NULL}, /* the options (handlers.c) */
+	{"auth", gw_auth_open, gw_auth_close},
+	{"edge", gw_edge_open, gw_edge_close},
+	{"logins", gw_logins_open, gw_logins_close},
+	{"peers", gw_peers_open, gw_peers_close},
+	{"health", gw_health_open, gw_health_close},
+	{"stream", gw_stream_open, gw_stream_close},
+	{"http", gw_http_open, gw_http_close},
+	{NULL, NULL, NULL}};
 
-static int login_limits(gw *g)
-{
-	uint64_t addr = 0, account = 0, window = 0;
-	int rc = hd_cfg_u64(&g->svc->cfg, "HD_LOGIN_ADDR_LIMIT", 1, 1000000,
-			    &addr);
-	if (!rc)
-		rc = hd_cfg_u64(&g->svc->cfg, "HD_LOGIN_ACCOUNT_LIMIT", 1,
-				1000000, &account);
-	if (!rc)
-		rc = hd_cfg_u64(&g->svc->cfg, "HD_LOGIN_WINDOW_S", 1, 86400,
-				&window);
-	if (!rc)
-		rc = gw_login_limit_init(&g->logins, (unsigned)addr,
-					 (unsigned)account, (unsigned)window);
-	return rc;
-}
-
-static int setup(hd_svc *svc, void *ctx)
-{
-	gw *g = ctx;
-	uint64_t port = 0, threads = 0, max_body = 0, timeout = 0;
-	g->svc = svc;
-	g->shards = svc->shards;
-	int rc = hd_cfg_u64(&svc->cfg, "HD_HTTP_PORT", 1, 65535, &port);
-	if (!rc)
-		rc = hd_cfg_u64(&svc->cfg, "HD_HTTP_THREADS", 1, 1024,
-				&threads);
-	if (!rc)
-		rc = hd_cfg_u64(&svc->cfg, "HD_MAX_BODY", 1024,
-				(uint64_t)1 << 30, &max_body);
-	if (!rc)
-		rc = hd_cfg_u64(&svc->cfg, "HD_RPC_TIMEOUT_MS", 100, 600000,
-				&timeout);
-	uint64_t rate = 0;
-	if (!rc)
-		rc = hd_cfg_u64(&svc->cfg, "HD_RATE_LIMIT", 1, 1000000, &rate);
-	if (rc)
-		return rc;
-	gw_ratelimit_init((unsigned)rate);
-	g->port = (unsigned)port;
-	g->max_body = (size_t)max_body;
-	g->rpc_timeout_ms = (int)timeout;
-	snprintf(g->bind, sizeof g->bind, "%s",
-		 hd_cfg_get(&svc->cfg, "HD_HTTP_BIND"));
-	rc = gw_auth_init(g);
-	if (!rc)
-		rc = gw_edge_init(g);
-	if (!rc)
-		rc = login_limits(g);
-	if (!rc)
-		rc = open_clients(g, svc);
-	if (!rc)
-		rc = gw_health_init(g);
-	if (!rc)
-		rc = gw_stream_init(g);
-	if (!rc)
-		rc = gw_http_start(g, (unsigned)threads);
-	return rc;
-}
-
-static void teardown(hd_svc *svc, void *ctx)
-{
-	(void)svc;
-	gw *g = ctx;
-	gw_http_stop(g); /* finishes in-flight requests */
-	gw_stream_release(g);
-	gw_health_release(g);
-	for (unsigned s = 0; s < g->shards; s++)
-		hd_rpc_client_close(g->intake[s]);
-	for (size_t p = 0; p < GW_PEERS; p++)
-		hd_rpc_client_close(g->peers[p]);
-	gw_auth_release(g);
-	gw_edge_release(g);
-	gw_login_limit_free(g->logins);
-	g->logins = NULL;
-}
+/* Its own name for the admin port only; every service it calls. */
+static const hd_svc_peer peers[] = {
+	HD_SVC_PEER("intake", "INTAKE", 1),
+	HD_SVC_PEER("routing", "ROUTING", 0),
+	HD_SVC_PEER("knowledge", "KNOWLEDGE", 0),
+	HD_SVC_PEER("notifications", "NOTIFICATIONS", 0),
+	HD_SVC_PEER("metrics", "METRICS", 0),
+	{NULL}};
 
 static const hd_svc_def def = {
 	.name = "gateway",
@@ -187,9 +112,9 @@ static const hd_svc_def def = {
 	.index = 0,
 	.opts = opts,
 	.nopts = sizeof opts / sizeof opts[0],
+	.peers = peers,
 	.ctx = &the_gw,
-	.setup = setup,
-	.teardown = teardown,
+	.modules = modules,
 };
 
 int main(int argc, char **argv)

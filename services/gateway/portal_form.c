@@ -32,12 +32,6 @@ static const char *kb_locale(const char *loc)
 	return strcmp(loc, "en") == 0 ? "en-us" : loc;
 }
 
-static bool anonymous_enabled(gw *g)
-{
-	const char *v = hd_cfg_get(&g->svc->cfg, "HD_ANONYMOUS_REQUESTS");
-	return v && strcmp(v, "1") == 0;
-}
-
 /* What the page shows besides the form. */
 typedef struct form_view {
 	const char *loc;
@@ -293,7 +287,7 @@ static int form_show(gw *g, gw_req *r, gw_resp *out)
 	const char *loc = hc_route_locale(r);
 	if (!loc)
 		return hc_error_page(r, out, NULL, 404);
-	if (!r->who.user_id && !anonymous_enabled(g))
+	if (!r->who.user_id && !g->anonymous_requests)
 		return sign_in_first(r, out, loc, 200);
 	form_view v = {.loc = loc};
 	int rc = gw_pt_form_def_load(g, r, form_id_of(r, NULL), &v.def, out);
@@ -484,7 +478,7 @@ static int form_post(gw *g, gw_req *r, gw_resp *out)
 	const char *loc = gw_pt_posted(r, &f, out);
 	if (!loc)
 		return HD_OK;
-	if (!r->who.user_id && !anonymous_enabled(g))
+	if (!r->who.user_id && !g->anonymous_requests)
 		return sign_in_first(r, out, loc, 403);
 	form_view v = {.loc = loc, .posted = &f};
 	int rc = gw_pt_form_def_load(g, r, form_id_of(r, &f), &v.def, out);

@@ -15,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#define ROUTING(g) ((g)->peers[0])
-
 static json_t *presence_json(const Hd__Presence *p)
 {
 	return json_pack("{s:I, s:s, s:b, s:o}", "agent_id",

@@ -171,21 +171,12 @@ uint64_t gw_client_ip_key(gw_req *r)
 int gw_anon_rate(gw *g, gw_req *r, uint64_t purpose, gw_resp *out)
 {
 	gw_rate rl;
-	uint64_t limit = 10;
-	if (hd_cfg_u64(&g->svc->cfg, "HD_ANON_RATE_LIMIT", 1, 1000000, &limit))
-		limit = 10;
-	gw_ratelimit_take_anon(gw_client_ip_key(r) ^ purpose, (unsigned)limit,
-			       &rl);
+	gw_ratelimit_take_anon(gw_client_ip_key(r) ^ purpose,
+			       g->anon_rate_limit, &rl);
 	if (!rl.limited)
 		return HD_OK;
 	out->retry_after = rl.reset;
 	return gw_error(out, 429, "TooManyRequests", "Rate limit exceeded");
-}
-
-static bool anonymous_enabled(gw *g)
-{
-	const char *v = hd_cfg_get(&g->svc->cfg, "HD_ANONYMOUS_REQUESTS");
-	return v && strcmp(v, "1") == 0;
 }
 
 /* requester{name,email} of an anonymous request → r->who (an end-user). */
@@ -247,13 +238,9 @@ static int create_caller(gw *g, gw_req *r, bool *anon, gw_resp *out)
 			return HD_E_FORBIDDEN;
 		gw_ratelimit_take(r->who.user_id, &rl);
 	} else {
-		if (!anonymous_enabled(g))
+		if (!g->anonymous_requests)
 			return gw_from_err(out, HD_E_UNAUTHORIZED, "");
-		uint64_t limit = 10;
-		if (hd_cfg_u64(&g->svc->cfg, "HD_ANON_RATE_LIMIT", 1, 1000000,
-			       &limit))
-			limit = 10;
-		gw_ratelimit_take_anon(gw_client_ip_key(r), (unsigned)limit,
+		gw_ratelimit_take_anon(gw_client_ip_key(r), g->anon_rate_limit,
 				       &rl);
 		if (!rl.limited && r->body.len > ANON_MAX_BODY)
 			return gw_error(out, 413, "RequestTooLarge",

@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTING(g) ((g)->peers[0])
-#define MAX_QUERY  256
+#define MAX_QUERY 256
 
 /* "trigger" or "automation", from the path. */
 static const char *kind_of(const gw_req *r)

@@ -15,8 +15,7 @@
 #include <nng/supplemental/util/platform.h>
 #include <string.h>
 
-#define SYNC_MS    3000
-#define ROUTING(g) ((g)->peers[0])
+#define SYNC_MS 3000
 
 static Hd__BusStatusReply *status_of(gw *g, hd_rpc_client *c, gw_req *r)
 {

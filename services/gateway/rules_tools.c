@@ -20,8 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTING(g) ((g)->peers[0])
-#define PICKS      100
+#define PICKS 100
 
 static json_t *operators_json(Hd__RuleOperator **o, size_t n)
 {

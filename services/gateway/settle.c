@@ -83,10 +83,10 @@ void gw_settle_fields(gw *g, gw_req *r)
 
 void gw_settle_members(gw *g, gw_req *r)
 {
-	gw_settle(g, r, g->intake[0], "intake", &g->peers[1], 1);
+	gw_settle(g, r, g->intake[0], "intake", &KNOWLEDGE(g), 1);
 }
 
 void gw_settle_schedules(gw *g, gw_req *r)
 {
-	gw_settle(g, r, g->peers[0], "routing", &g->peers[3], 1);
+	gw_settle(g, r, ROUTING(g), "routing", &METRICS(g), 1);
 }

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTING(g) ((g)->peers[0])
-
 /* The {s} holiday id: the path's last segment. */
 static int holiday_id(gw_req *r, uint64_t *id, gw_resp *out)
 {

@@ -22,7 +22,7 @@ static int call(gw *g, const char *method, const ProtobufCMessage *q,
 	protobuf_c_message_pack(q, buf);
 	/* Through routing's breaker and bulkhead, like every request's call:
 	 * a sick routing must not hold the stream's ticker for long. */
-	int rc = gw_rpc(g, g->peers[0], NULL, method, buf, len, who, res, NULL);
+	int rc = gw_rpc(g, ROUTING(g), NULL, method, buf, len, who, res, NULL);
 	return rc ? rc : res->rc;
 }
 

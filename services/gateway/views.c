@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROUTING(g) ((g)->peers[0])
-
 static int get_view(gw *g, gw_req *r, Hd__View **v, gw_resp *out)
 {
 	Hd__ViewId vi = HD__VIEW_ID__INIT;

@@ -39,17 +39,6 @@ int intake_addresses_bind(intake *in)
 	return hd_store_dbi(in->store, "recipient_addresses", &addr_dbi);
 }
 
-int intake_addresses_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_addresses_stop(intake *in)
-{
-	(void)in;
-}
-
 typedef struct addr_set {
 	Hd__RecipientAddress **v;
 	size_t n;

@@ -34,17 +34,6 @@ int intake_csat_bind(intake *in)
 	return hd_store_dbi(in->store, "csat_links", &links_dbi);
 }
 
-int intake_csat_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_csat_stop(intake *in)
-{
-	(void)in;
-}
-
 typedef struct link_job {
 	intake *in;
 	hd_rpc_rep *rep;

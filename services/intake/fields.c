@@ -31,17 +31,6 @@ int intake_fields_bind(intake *in)
 				 &intake_fields_db.forms);
 }
 
-int intake_fields_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_fields_stop(intake *in)
-{
-	(void)in;
-}
-
 static bool has_options(const char *type)
 {
 	return strcmp(type, "tagger") == 0 || strcmp(type, "multiselect") == 0;

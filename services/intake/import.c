@@ -39,17 +39,6 @@ int intake_import_bind(intake *in)
 	return hd_store_dbi(in->store, "imp_map", &imp_map);
 }
 
-int intake_import_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_import_stop(intake *in)
-{
-	(void)in;
-}
-
 static void map_key(uint8_t key[9], char type, uint64_t zendesk_id)
 {
 	key[0] = (uint8_t)type;

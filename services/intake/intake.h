@@ -1,6 +1,6 @@
 /* intake: the owner of tickets and the people who file them. Its context is
- * built once in setup and read-only afterwards; handlers run on RPC worker
- * threads and write only through the store's group commit.
+ * filled once by main.c's modules and read-only afterwards; handlers run on
+ * RPC worker threads and write only through the store's group commit.
  *
  * intake is split into modules (tickets, users, fields, search), each with
  * its own sub-databases, RPC routes and lifecycle, declared below with
@@ -40,14 +40,20 @@ typedef struct intake {
 } intake;
 
 /* Each module: NULL-terminated sub-database names, a route table ending in
- * {NULL, NULL}, bind (resolve its dbis once the store is open), start (after
- * bind, e.g. background threads) and stop (before the store closes). */
+ * {NULL, NULL} and bind (resolve its dbis once the store is open), which
+ * handlers.c makes main.c's module row's open (intake_<name>_open). The
+ * three with work to start after every bind (tickets, search, mail) also
+ * have start and stop (INTAKE_STARTS). */
 #define INTAKE_MODULE(name)                                                    \
 	extern const char *const intake_##name##_dbs[];                        \
 	extern const hd_rpc_route intake_##name##_routes[];                    \
 	int intake_##name##_bind(intake *in);                                  \
+	int intake_##name##_open(hd_svc *svc, void *ctx);
+#define INTAKE_STARTS(name)                                                    \
 	int intake_##name##_start(intake *in);                                 \
-	void intake_##name##_stop(intake *in);
+	void intake_##name##_stop(intake *in);                                 \
+	int intake_##name##_run(hd_svc *svc, void *ctx);                       \
+	void intake_##name##_close(hd_svc *svc, void *ctx);
 
 INTAKE_MODULE(tickets)   /* tickets.c …: tickets, comments, audits, uploads */
 INTAKE_MODULE(users)     /* users.c …: users, orgs, groups, tokens, auth */
@@ -61,6 +67,18 @@ INTAKE_MODULE(signin)    /* signin_link.c: customers' sign-in by e-mail link */
 INTAKE_MODULE(addresses) /* addresses.c: support addresses */
 INTAKE_MODULE(csat)      /* csat_link.c: ratings through survey links */
 INTAKE_MODULE(import)    /* import*.c: Zendesk imports and their id map */
+INTAKE_STARTS(tickets)   /* list indexes built on first start */
+INTAKE_STARTS(search)    /* the indexer thread */
+INTAKE_STARTS(mail)      /* the MIME parser */
+
+/* handlers.c: main.c's module rows beyond the modules' binds. core fills
+ * the context; the starts (_run / _close) come after every bind and the
+ * first admin, as the modules' start and stop. */
+int intake_core_open(hd_svc *svc, void *ctx);
+int intake_trig_open(hd_svc *svc, void *ctx);
+int intake_trig_ready_open(hd_svc *svc, void *ctx);
+int intake_admin_open(hd_svc *svc, void *ctx);
+int intake_groups_snapshot_open(hd_svc *svc, void *ctx);
 
 /* sessions.c's table and idle limit, for sessions_admin.c (admins list and
  * end a person's sessions; its routes: intake_session_admin_routes). */

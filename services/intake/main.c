@@ -1,15 +1,9 @@
-/* intake: wiring only — config, modules, bootstrap. */
+/* intake: wiring only — the service as one table (hd/svc.h). */
 #include "intake.h"
-#include "pw_pool.h"
 #include "live.h"
 #include "tickets.h"
 #include "trig_copy.h"
 #include "users.h"
-
-#include "common.pb-c.h"
-#include "hd/err.h"
-
-#include <string.h>
 
 static const char *const meta_dbs[] = {"meta", NULL};
 /* Additions go on lines of their own, so they merge cleanly. */
@@ -49,32 +43,6 @@ static const hd_rpc_route *const routes[] = {
 	intake_import_routes,
 	NULL};
 
-typedef struct module {
-	int (*bind)(intake *in);
-	int (*start)(intake *in);
-	void (*stop)(intake *in);
-} module;
-
-#define MODULE(name)                                                           \
-	{                                                                      \
-		intake_##name##_bind, intake_##name##_start,                   \
-			intake_##name##_stop                                   \
-	}
-static const module modules[] = {MODULE(tickets), MODULE(users), MODULE(fields),
-				 MODULE(search),
-				 MODULE(live),
-				 MODULE(mail),
-				 MODULE(email),
-				 MODULE(session),
-				 MODULE(pwreset),
-				 MODULE(signin),
-				 MODULE(addresses),
-				 MODULE(csat),
-				 MODULE(import),
-				 };
-/* clang-format on */
-#define NMODULES (sizeof modules / sizeof modules[0])
-
 static const hd_cfg_opt opts[] = {
 	{"HD_ADMIN_EMAIL", "--admin-email", "admin@hana.local",
 	 "e-mail of the admin created on first start"},
@@ -104,55 +72,50 @@ static const hd_cfg_opt opts[] = {
 	 "doc, and count disagreements (tests; slow)"},
 };
 
-/* Shards other than 0 take field and form definitions from shard 0's
- * events (fields_events.c; shard 0 skips itself); every shard takes the
- * trigger definitions it evaluates from routing (trig_copy.c). */
 static const char *const sources[] = {"intake@0", "routing", NULL};
 
 static intake the_intake;
 
-/* One apply for both sources: each event goes to the copy it feeds. */
-static int apply_event(void *ctx, hd_txn *t, const Hd__Envelope *ev)
-{
-	if (strcmp(ev->source, "routing") == 0)
-		return intake_trig_apply(ctx, t, ev);
-	return intake_defs_apply(ctx, t, ev);
-}
+#define BIND(name) {#name, intake_##name##_open, NULL}
+#define START(name) {#name ".start", intake_##name##_run, intake_##name##_close}
+/* Every module binds its sub-databases before the first admin is made and
+ * before anything starts. Additions go on lines of their own. */
+/* clang-format off */
+static const hd_svc_module modules[] = {
+	{"intake", intake_core_open, NULL},
+	BIND(tickets),
+	BIND(users),
+	BIND(fields),
+	BIND(search),
+	BIND(live),
+	BIND(mail),
+	BIND(email),
+	BIND(session),
+	BIND(pwreset),
+	BIND(signin),
+	BIND(addresses),
+	BIND(csat),
+	BIND(import),
+	BIND(trig),
+	{"trig.ready", intake_trig_ready_open, NULL},
+	{"admin", intake_admin_open, NULL},
+	START(tickets),
+	START(search),
+	START(mail),
+	{"groups.snapshot", intake_groups_snapshot_open, NULL},
+	{NULL, NULL, NULL}};
+/* clang-format on */
 
-static int setup(hd_svc *svc, void *ctx)
-{
-	intake *in = ctx;
-	in->svc = svc;
-	in->store = svc->store;
-	in->shard = svc->shard;
-	in->shards = svc->shards;
-	int rc = intake_pw_pool_init(&svc->cfg);
-	if (!rc)
-		rc = hd_store_dbi(in->store, "meta", &in->meta);
-	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
-		rc = modules[i].bind(in);
-	if (rc == HD_OK)
-		rc = intake_trig_bind(in);
-	svc->ready_check = intake_trig_ready;
-	svc->ready_arg = in;
-	if (rc == HD_OK && in->shard == INTAKE_DIRECTORY_SHARD)
-		rc = intake_bootstrap_admin(
-			in, hd_cfg_get(&svc->cfg, "HD_ADMIN_EMAIL"),
-			hd_cfg_get(&svc->cfg, "HD_ADMIN_TOKEN"),
-			hd_cfg_get(&svc->cfg, "HD_DATA"));
-	for (size_t i = 0; i < NMODULES && rc == HD_OK; i++)
-		rc = modules[i].start(in);
-	if (rc == HD_OK) /* groups_snapshot.c */
-		rc = intake_groups_snapshot(in);
-	return rc;
-}
+/* Shards other than 0 take field and form definitions from shard 0's
+ * events (fields_events.c; shard 0 skips itself); every shard takes the
+ * trigger definitions it evaluates from routing (trig_copy.c). */
+static const hd_svc_event events[] = {{"intake", NULL, intake_defs_apply},
+				      {"routing", NULL, intake_trig_apply},
+				      {NULL, NULL, NULL}};
 
-static void teardown(hd_svc *svc, void *ctx)
-{
-	(void)svc;
-	for (size_t i = NMODULES; i-- > 0;)
-		modules[i].stop(ctx);
-}
+static const hd_svc_peer peers[] = {HD_SVC_PEER("intake", "INTAKE", 1),
+				    HD_SVC_PEER("routing", "ROUTING", 0),
+				    {NULL}};
 
 static const hd_svc_def def = {
 	.name = "intake",
@@ -161,14 +124,14 @@ static const hd_svc_def def = {
 	.index = 1,
 	.opts = opts,
 	.nopts = sizeof opts / sizeof opts[0],
+	.peers = peers,
 	.dbs = dbs,
 	.publishes = 1,
 	.consumes = sources,
-	.apply = apply_event,
 	.ctx = &the_intake,
-	.setup = setup,
-	.teardown = teardown,
+	.modules = modules,
 	.routes = routes,
+	.events = events,
 };
 
 int main(int argc, char **argv)

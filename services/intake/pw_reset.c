@@ -133,14 +133,3 @@ const hd_rpc_route intake_pwreset_routes[] = {
 	{"password_reset.apply", intake_pwreset_apply},
 	{NULL, NULL},
 };
-
-int intake_pwreset_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_pwreset_stop(intake *in)
-{
-	(void)in;
-}

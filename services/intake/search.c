@@ -27,6 +27,11 @@ const char *const intake_search_dbs[] = {"search_post", "search_docs",
 					 "search_meta", "search_fields",
 					 "search_bits", NULL};
 
+/* Sub-database handles at file level rather than in the service context: bound
+ * once by the module's open (main.c's modules) before any thread starts,
+ * read-only after, so effectively constants; the index and query helpers take
+ * only a transaction (called from the ticket writes and the indexer thread).
+ * Moving them into the context means passing it to every such helper. */
 search_dbs search_db;
 int search_verify;
 

@@ -297,14 +297,3 @@ const hd_rpc_route intake_session_routes[] = {
 	{"sessions.delete", intake_sessions_delete},
 	{NULL, NULL},
 };
-
-int intake_session_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_session_stop(intake *in)
-{
-	(void)in;
-}

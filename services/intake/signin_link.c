@@ -110,14 +110,3 @@ const hd_rpc_route intake_signin_routes[] = {
 	{"signin_link.apply", intake_signin_apply},
 	{NULL, NULL},
 };
-
-int intake_signin_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_signin_stop(intake *in)
-{
-	(void)in;
-}

@@ -25,6 +25,12 @@ const char *const intake_tickets_dbs[] = {
 	"tickets",    "comments", "audits",    "tk_idem",    "tk_jobs",
 	"tk_uploads", "tk_blobs", "tk_attach", "tk_att_ref", NULL};
 
+/* Sub-database handles at file level rather than in the service context: bound
+ * once by the module's open (main.c's modules) before any thread starts,
+ * read-only after, so effectively constants; the ticket store helpers (tk_get,
+ * tk_put, …) take only a transaction and are called from mail, triggers,
+ * imports and search. Moving them into the context means passing it to every
+ * such helper. */
 tickets_db tkdb;
 
 int intake_tickets_bind(intake *in)

@@ -206,14 +206,3 @@ const hd_rpc_route intake_email_routes[] = {
 	{"users.email_verify", intake_users_email_verify},
 	{NULL, NULL},
 };
-
-int intake_email_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_email_stop(intake *in)
-{
-	(void)in;
-}

@@ -21,6 +21,11 @@ const char *const intake_users_dbs[] = {
 	"users", "users_by_email", "tokens", "token_recs",  "passwords",
 	"orgs",  "org_domains",    "groups", "memberships", NULL};
 
+/* Sub-database handles at file level rather than in the service context: bound
+ * once by the module's open (main.c's modules) before any thread starts,
+ * read-only after, so effectively constants; the directory helpers take only a
+ * transaction and are called from almost every intake module (176 uses). Moving
+ * them into the context means passing it to every such helper. */
 intake_dir_dbs intake_dir;
 
 int intake_users_bind(intake *in)
@@ -300,15 +305,4 @@ bool intake_has_field(char **fields, size_t n, const char *name)
 		if (strcmp(fields[i], name) == 0)
 			return true;
 	return false;
-}
-
-int intake_users_start(intake *in)
-{
-	(void)in;
-	return HD_OK;
-}
-
-void intake_users_stop(intake *in)
-{
-	(void)in;
 }

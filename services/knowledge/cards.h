@@ -1,7 +1,7 @@
 /* knowledge's cards: internal knowledge cards that a user or a group
  * verifies on an interval, versioned on every edit, with proposals from any
  * account. The cards.* RPCs run on RPC worker threads and write only through
- * the group commit; the sweep thread turns overdue cards needs_verification
+ * the group commit; the sweep tick turns overdue cards needs_verification
  * and emits kb.card_expired in the same transaction.
  *
  * Verification rule (Zendesk Guide's): creating a card, a change of its
@@ -47,10 +47,9 @@ typedef struct kb_cards {
 #define KB_CARD_FLAG_VERIFIED 1u
 enum { KB_CARD_F_TITLE, KB_CARD_F_CONTENT, KB_CARD_F_COLLECTION };
 
-/* cards_store.c: bind the sub-databases into k->cards and start the sweep
- * (main.c's setup); stop it (main.c's teardown). */
+/* cards_store.c: bind the sub-databases into k->cards (main.c's "cards"
+ * module). */
 int kb_cards_setup(kb *k, hd_svc *svc);
-void kb_cards_teardown(kb *k);
 int kb_card_get(hd_txn *t, kb_cards *c, uint64_t id, Hd__Card **out);
 /* cards_search.c: the cards.search RPC (listed in kb_card_routes). */
 int kb_cards_search(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
@@ -114,11 +113,10 @@ int kb_cards_propose(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int kb_cards_proposals_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int kb_cards_proposal_decide(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
-/* cards_sweep.c: a thread that every HD_CARD_SWEEP_MS (wall time), while
- * svc is ready, expires the cards whose next_verification_at (business
- * time) has passed. */
-int kb_cards_sweep_start(kb_cards *c, const hd_svc *svc);
-void kb_cards_sweep_stop(void);
+/* cards_sweep.c: main.c's tick job, every HD_CARD_SWEEP_MS (wall time):
+ * expires the cards whose next_verification_at (business time) has
+ * passed. ctx is the kb. */
+int kb_cards_sweep_tick(hd_svc *svc, void *ctx);
 /* One sweep now; the number of cards expired goes to *expired. */
 int kb_cards_sweep_once(kb_cards *c, uint64_t *expired);
 

@@ -32,16 +32,9 @@ int kb_cards_setup(kb *k, hd_svc *svc)
 				  {NULL, NULL}};
 	int rc = hd_store_dbis(c->store, dbs);
 	rc = rc ? rc : kbs_bind(c->store, &c->search);
-	rc = rc ? rc : kb_cards_sweep_start(c, svc);
 	if (!rc)
 		k->cards = c;
 	return rc;
-}
-
-void kb_cards_teardown(kb *k)
-{
-	(void)k;
-	kb_cards_sweep_stop();
 }
 
 int kb_card_get(hd_txn *t, kb_cards *c, uint64_t id, Hd__Card **out)

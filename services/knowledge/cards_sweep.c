@@ -1,5 +1,5 @@
-/* The expiry sweep: a thread that wakes every HD_CARD_SWEEP_MS of wall time
- * and, in one group commit, turns every verified card whose
+/* The expiry sweep: a tick job (main.c's ticks) that every HD_CARD_SWEEP_MS
+ * of wall time, in one group commit, turns every verified card whose
  * next_verification_at has passed in business time (hd_now_ms) into
  * needs_verification and emits kb.card_expired for it. The state change and
  * the event share the transaction and the card leaves the due index, so
@@ -11,9 +11,7 @@
 #include "hd/log.h"
 #include "hd/store_pb.h"
 
-#include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_PER_SWEEP 500 /* the rest wait for the next sweep */
 
@@ -21,16 +19,6 @@ const hd_cfg_opt kb_cards_opts[KB_CARDS_NOPTS] = {
 	{"HD_CARD_SWEEP_MS", "--card-sweep-ms", "60000",
 	 "how often (ms, wall time) overdue knowledge cards are expired"},
 };
-
-static struct {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int started, stop;
-	uint64_t every_ms;
-	kb_cards *c;
-	const hd_svc *svc;
-} sweeper = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static int emit_expired(hd_txn *t, const Hd__Card *card, int64_t due)
 {
@@ -111,66 +99,13 @@ int kb_cards_sweep_once(kb_cards *c, uint64_t *expired)
 	return rc;
 }
 
-static void *sweep_main(void *arg)
+int kb_cards_sweep_tick(hd_svc *svc, void *ctx)
 {
-	(void)arg;
-	pthread_mutex_lock(&sweeper.mu);
-	while (!sweeper.stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		uint64_t ns = (uint64_t)ts.tv_nsec + sweeper.every_ms * 1000000;
-		ts.tv_sec += (time_t)(ns / 1000000000);
-		ts.tv_nsec = (long)(ns % 1000000000);
-		pthread_cond_timedwait(&sweeper.cv, &sweeper.mu, &ts);
-		if (sweeper.stop)
-			break;
-		pthread_mutex_unlock(&sweeper.mu);
-		/* Only while the service runs: a start that failed after setup
-		 * releases the store without calling teardown. */
-		uint64_t n = 0;
-		int rc = atomic_load(&sweeper.svc->ready)
-				 ? kb_cards_sweep_once(sweeper.c, &n)
-				 : HD_OK;
-		if (rc)
-			hd_error("cards.sweep_failed", "err=%s",
-				 hd_strerror(rc));
-		else if (n)
-			hd_info("cards.expired", "count=%llu",
-				(unsigned long long)n);
-		pthread_mutex_lock(&sweeper.mu);
-	}
-	pthread_mutex_unlock(&sweeper.mu);
-	return NULL;
-}
-
-int kb_cards_sweep_start(kb_cards *c, const hd_svc *svc)
-{
-	int rc = hd_cfg_u64(&svc->cfg, "HD_CARD_SWEEP_MS", 1, 86400000,
-			    &sweeper.every_ms);
-	if (rc)
-		return rc;
-	sweeper.c = c;
-	sweeper.svc = svc;
-	sweeper.stop = 0;
-	if (pthread_cond_init(&sweeper.cv, NULL))
-		return HD_E_NOMEM;
-	if (pthread_create(&sweeper.thread, NULL, sweep_main, NULL)) {
-		pthread_cond_destroy(&sweeper.cv);
-		return HD_E_NOMEM;
-	}
-	sweeper.started = 1;
-	return HD_OK;
-}
-
-void kb_cards_sweep_stop(void)
-{
-	if (!sweeper.started)
-		return;
-	pthread_mutex_lock(&sweeper.mu);
-	sweeper.stop = 1;
-	pthread_cond_signal(&sweeper.cv);
-	pthread_mutex_unlock(&sweeper.mu);
-	pthread_join(sweeper.thread, NULL);
-	pthread_cond_destroy(&sweeper.cv);
-	sweeper.started = 0;
+	(void)svc;
+	kb *k = ctx;
+	uint64_t n = 0;
+	int rc = kb_cards_sweep_once(k->cards, &n);
+	if (!rc && n)
+		hd_info("cards.expired", "count=%llu", (unsigned long long)n);
+	return rc;
 }

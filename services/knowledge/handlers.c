@@ -1,21 +1,53 @@
 /* knowledge's event handlers and Prometheus families. */
 #include "knowledge.h"
 
+#include "cards.h"
+#include "macros.h"
+
 #include "hd/err.h"
 #include "hd/evdecode.h"
 #include "hd/prom.h"
 
 #include <string.h>
 
-int kb_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
+/* main.c's module rows: the context and the help center first. */
+int kb_open(hd_svc *svc, void *ctx)
+{
+	kb *k = ctx;
+	k->store = svc->store;
+	return kb_store_bind(k);
+}
+
+int kb_cards_open(hd_svc *svc, void *ctx)
+{
+	return kb_cards_setup(ctx, svc);
+}
+
+int kb_macros_open(hd_svc *svc, void *ctx)
+{
+	return kb_macros_setup(ctx, svc);
+}
+
+int kb_prom_open(hd_svc *svc, void *ctx)
+{
+	(void)svc;
+	return hd_prom_add_collector(kb_collect, ctx);
+}
+
+/* Every intake event: who is staff (kb_members.c). */
+int kb_on_member_event(void *ctx, hd_txn *t, const Hd__Envelope *ev)
+{
+	(void)ctx;
+	return kb_members_apply(t, ev);
+}
+
+/* ticket.created: article suggestions. */
+int kb_on_ticket_created(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	kb *k = ctx;
 	static const char *const types[] = {"ticket.created", NULL};
 	Hd__Ticket *tk;
-	int rc = kb_members_apply(t, ev);
-	if (rc)
-		return rc;
-	rc = hd_ev_ticket(ev, types, &tk);
+	int rc = hd_ev_ticket(ev, types, &tk);
 	if (!tk)
 		return rc;
 	/* An imported ticket is history: nobody waits for suggestions. */

@@ -1,15 +1,25 @@
-/* knowledge: wiring only. */
+/* knowledge: wiring only — the service as one table (hd/svc.h). */
 #include "knowledge.h"
 
 #include "cards.h"
 #include "macros.h"
 
-#include "hd/prom.h"
-
 static const char *const *const dbs[] = {
 	hc_dbs, kbs_dbs, kb_cards_dbs, kb_macros_dbs, kb_members_dbs, NULL};
 static const char *const sources[] = {"intake", NULL};
 static kb the_kb;
+
+static const hd_svc_peer peers[] = {HD_SVC_PEER("knowledge", "KNOWLEDGE", 0),
+				    HD_SVC_PEER("intake", "INTAKE", 1),
+				    {NULL}};
+
+static const hd_svc_module modules[] = {
+	{"knowledge", kb_open, NULL}, /* help center, staff list */
+	{"cards", kb_cards_open, NULL},
+	{"macros", kb_macros_open, NULL},
+	{"prom", kb_prom_open, NULL},
+	{NULL, NULL, NULL}};
+
 /* clang-format off */
 static const hd_rpc_route *const routes[] = {
 	hc_categories_routes,
@@ -23,20 +33,14 @@ static const hd_rpc_route *const routes[] = {
 	NULL};
 /* clang-format on */
 
-static int setup(hd_svc *svc, void *ctx)
-{
-	kb *k = ctx;
-	k->store = svc->store;
-	int rc = kb_store_bind(k);
-	rc = rc ? rc : kb_cards_setup(k, svc);
-	rc = rc ? rc : kb_macros_setup(k, svc);
-	return rc ? rc : hd_prom_add_collector(kb_collect, k);
-}
+static const hd_svc_event events[] = {
+	{"intake", NULL, kb_on_member_event},
+	{"intake", "ticket.created", kb_on_ticket_created},
+	{NULL, NULL, NULL}};
 
-static void teardown(hd_svc *svc, void *ctx)
-{
-	kb_cards_teardown(ctx);
-}
+static const hd_svc_tick ticks[] = {
+	{"knowledge.card_sweep", "HD_CARD_SWEEP_MS", 1, kb_cards_sweep_tick},
+	{NULL, NULL, 0, NULL}};
 
 static const hd_svc_def def = {
 	.name = "knowledge",
@@ -45,14 +49,15 @@ static const hd_svc_def def = {
 	.index = 3,
 	.opts = kb_cards_opts,
 	.nopts = KB_CARDS_NOPTS,
+	.peers = peers,
 	.dbs = dbs,
 	.publishes = 1,
 	.consumes = sources,
 	.ctx = &the_kb,
-	.setup = setup,
-	.teardown = teardown,
+	.modules = modules,
 	.routes = routes,
-	.apply = kb_apply,
+	.events = events,
+	.ticks = ticks,
 };
 
 int main(int argc, char **argv)

@@ -26,6 +26,35 @@ static int on_ticket_created(metrics *m, hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
+/* main.c's module rows (ctx is the metrics context). */
+int metrics_open(hd_svc *svc, void *ctx)
+{
+	metrics *m = ctx;
+	m->store = svc->store;
+	return metrics_store_bind(m);
+}
+
+int metrics_mc_open(hd_svc *svc, void *ctx)
+{
+	metrics *m = ctx;
+	return mc_bind(m->store);
+}
+
+/* The zone first: mr_init loads today's wallboard figures by local day. */
+int metrics_mr_open(hd_svc *svc, void *ctx)
+{
+	int rc = mr_zone_set(hd_cfg_get(&svc->cfg, "HD_ACCOUNT_TIME_ZONE"));
+	if (rc)
+		hd_cfg_refuse();
+	return rc ? rc : mr_init(ctx);
+}
+
+int metrics_prom_open(hd_svc *svc, void *ctx)
+{
+	return hd_prom_add_collector(metrics_collect, ctx);
+}
+
+/* Every event of every source: main.c's one event row. */
 int metrics_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	metrics *m = ctx;

@@ -5,7 +5,7 @@
  * minutes are computed when read, with metrics' copy of routing's default
  * schedule (mc_sched.c, from routing's schedule.* events), so a changed
  * schedule or holiday applies to every ticket at once.
- * The dbis are bound once in setup and read-only afterwards. */
+ * The dbis are bound once at start (main.c's modules), read-only after. */
 #ifndef METRICS_MC_H
 #define METRICS_MC_H
 

@@ -17,6 +17,11 @@
 const char *const mc_db_names[] = {"mc_tickets", "mc_users",     "mc_mevents",
 				   "mc_ratings", "mc_export",    "mc_export_at",
 				   "mc_meta",    "mc_schedules", NULL};
+/* Sub-database handles at file level rather than in the service context: bound
+ * once by the module's open (main.c's modules) before any thread starts,
+ * read-only after, so effectively constants; mc_apply() and the ticket-metrics
+ * helpers take only a transaction (called from the consumer and the RPCs).
+ * Moving them into the context means passing it to every such helper. */
 mc_db mc;
 
 int mc_bind(hd_store *s)

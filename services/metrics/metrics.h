@@ -1,6 +1,7 @@
-/* metrics: consumes every event into its own store and answers questions
- * about the past and the present. Context built in setup, read-only after;
- * apply runs on the consumer thread inside the store's group commit. */
+/* metrics: consumes every event into its own store and answers questions about
+ * the past and the present. The context is filled by main.c's modules, read-
+ * only after; metrics_apply runs on the consumer thread inside the store's
+ * group commit. */
 #ifndef METRICS_H
 #define METRICS_H
 
@@ -16,7 +17,11 @@ typedef struct metrics {
 
 /* store.c */
 int metrics_store_bind(metrics *m);
-/* handlers.c */
+/* handlers.c: main.c's module rows, the event handler, … */
+int metrics_open(hd_svc *svc, void *ctx);
+int metrics_mc_open(hd_svc *svc, void *ctx);
+int metrics_mr_open(hd_svc *svc, void *ctx);
+int metrics_prom_open(hd_svc *svc, void *ctx);
 int metrics_apply(void *ctx, hd_txn *txn, const struct Hd__Envelope *ev);
 void metrics_collect(void *ctx, hd_buf *out);
 int metrics_counts(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);

@@ -24,7 +24,6 @@
 #define MR_MAX_TAGS   10  /* tags of a ticket that get their own dimension */
 #define MR_MAX_GROUPS 512 /* groups the wallboard tracks */
 #define MR_MAX_STATES 64  /* presence states the reports and board track */
-#define MR_SEOUL_MS   (9LL * 3600 * 1000) /* account zone: UTC+9, no DST */
 #define MR_MINUTE_MS  60000LL
 #define MR_HOUR_MS    3600000LL
 #define MR_DAY_MS     86400000LL
@@ -130,7 +129,16 @@ const char *mr_channel_name(unsigned code);
 unsigned mr_status_code(const char *name); /* 0 unknown */
 const char *mr_status_name(unsigned code);
 uint64_t mr_hash(const char *s, size_t len); /* FNV-1a 64, never 0 */
-int64_t mr_bucket(int64_t ms, int gran);     /* bucket start; day: Seoul */
+int64_t mr_bucket(int64_t ms, int gran);     /* bucket start; day: local */
+/* mr_zone.c: the account's zone (default Asia/Seoul). set: once at start,
+ * HD_E_INVALID (logged) for a zone tzdata does not know. day_start: the
+ * UTC instant of ms's local midnight; next_day: the day after a day's
+ * start; offset: the zone's UTC offset at an instant. */
+int mr_zone_set(const char *name);
+const char *mr_zone_name(void); /* the IANA name in force */
+int64_t mr_day_start(int64_t ms);
+int64_t mr_next_day(int64_t day);
+int64_t mr_zone_offset_ms(int64_t utc_ms);
 /* Add delta to metric under every dimension of d and granularity in grans,
  * in the bucket of at. Sticky on t. */
 void mr_roll_add(metrics *m, hd_txn *t, int metric, unsigned grans,

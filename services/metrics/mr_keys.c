@@ -10,8 +10,8 @@
  *   mr_users    user u64                                → u8 1 = staff
  *   mr_members  group u64 | user u64                    → ""
  *   mr_names    kind u8 | id u64 → UTF-8 (1 policy title, 2 keyword term)
- * The bucket is the start of the event's minute, hour or Seoul day, so a
- * late event lands where its own time says. */
+ * The bucket is the start of the event's minute, hour or local day (mr_zone.c),
+ * so a late event lands where its own time says. */
 #include "mr.h"
 
 #include "hd/err.h"
@@ -89,7 +89,7 @@ int64_t mr_bucket(int64_t ms, int gran)
 		return floor_to(ms, MR_MINUTE_MS);
 	if (gran == MR_G_HOUR)
 		return floor_to(ms, MR_HOUR_MS);
-	return floor_to(ms + MR_SEOUL_MS, MR_DAY_MS) - MR_SEOUL_MS;
+	return mr_day_start(ms);
 }
 
 enum { ROLL_KEY = 3 + 8 * 5 };

@@ -80,7 +80,7 @@ void mr_live_calls(metrics *m, hd_txn *t, int64_t at)
 	    d.day != mr_bucket(hd_now_ms(), MR_G_DAY))
 		return;
 	if (mr_roll_scan(m, t, MR_CALLS, MR_G_DAY, &all, d.day,
-			 d.day + MR_DAY_MS, add_call, &d) ||
+			 mr_next_day(d.day), add_call, &d) ||
 	    !d.inbound)
 		return;
 	pthread_mutex_lock(&m->mr->mu);

@@ -1,4 +1,4 @@
-/* The wallboard's SLA figures: today's (Seoul day) achieved and breached
+/* The wallboard's SLA figures: today's (local day) achieved and breached
  * targets, re-read from the day rollup inside the applying transaction
  * like the call figures (mr_live.c), so the board never drifts from the
  * store. */
@@ -30,8 +30,8 @@ void mr_live_sla(metrics *m, hd_txn *t, int64_t at)
 	 * moved back (tests), so "today" is the clock's, not the latest. */
 	if (d.day < m->mr->sla_day && d.day != mr_bucket(hd_now_ms(), MR_G_DAY))
 		return;
-	if (mr_roll_scan(m, t, MR_SLA, MR_G_DAY, &all, d.day, d.day + MR_DAY_MS,
-			 add_sla, &d) ||
+	if (mr_roll_scan(m, t, MR_SLA, MR_G_DAY, &all, d.day,
+			 mr_next_day(d.day), add_sla, &d) ||
 	    (!d.achieved && !d.breached))
 		return;
 	pthread_mutex_lock(&m->mr->mu);

@@ -32,6 +32,7 @@ void *mr_push(void *arr, size_t *n, size_t size)
 int mr_report_head(Hd__ReportReply *r, const char *name, const mr_filter *f)
 {
 	r->start_ms = f->start;
+	r->time_zone = mr_str(mr_zone_name());
 	r->end_ms = f->end;
 	r->group_id = f->group;
 	r->agent_id = f->agent;

@@ -1,6 +1,6 @@
 /* Agents' presence for the reports: presence.changed (routing) closes the
  * agent's previous state's interval and adds its seconds to MR_PRESENCE
- * day rollups (split at Seoul midnights), remembers the new state and
+ * day rollups (split at local midnights), remembers the new state and
  * keeps the per-state agent counts the wallboard shows. Instants are
  * truncated to whole seconds before subtracting, so request latency within
  * a second never shifts a count. The open interval is added at read time,
@@ -30,7 +30,7 @@ static void add_span(metrics *m, hd_txn *t, uint64_t agent, uint64_t state,
 	from = from / 1000 * 1000;
 	to = to / 1000 * 1000;
 	while (from < to && !t->rc) {
-		int64_t next = mr_bucket(from, MR_G_DAY) + MR_DAY_MS;
+		int64_t next = mr_next_day(mr_bucket(from, MR_G_DAY));
 		int64_t end = next < to ? next : to;
 		mr_roll_add(m, t, MR_PRESENCE, 1u << MR_G_DAY, &d, from, agent,
 			    state, 0, (end - from) / 1000);

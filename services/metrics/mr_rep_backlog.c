@@ -141,7 +141,8 @@ int mr_rep_backlog(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 	if (!rc && w->nomem)
 		rc = HD_E_NOMEM;
 	size_t i = 0;
-	for (int64_t b = day; !rc && b < f->end; b += step) {
+	for (int64_t b = day; !rc && b < f->end;
+	     b = f->gran == MR_G_DAY ? mr_next_day(b) : b + step) {
 		for (; i < w->nd && w->d[i].bucket <= b; i++)
 			apply(w, w->d[i].group, w->d[i].status,
 			      w->d[i].assigned, w->d[i].v);

@@ -1,6 +1,6 @@
 /* Reports on what comes in: volume (new tickets by channel per interval),
- * heatmap (weekday × hour of day in Asia/Seoul) and keywords (top terms of
- * new tickets this period against the period just before it). */
+ * heatmap (weekday × hour of day in the account zone) and keywords (top terms
+ * of new tickets this period against the period just before it). */
 #include "mr.h"
 
 #include "hd/err.h"
@@ -46,7 +46,7 @@ static void heat_add(void *arg, int64_t bucket, uint64_t a, uint64_t b,
 		     uint64_t c, int64_t v)
 {
 	int64_t(*grid)[24] = arg;
-	int64_t local = bucket + MR_SEOUL_MS;
+	int64_t local = bucket + mr_zone_offset_ms(bucket);
 	int64_t days = local >= 0 ? local / MR_DAY_MS
 				  : (local - MR_DAY_MS + 1) / MR_DAY_MS;
 	int hour = (int)((local - days * MR_DAY_MS) / MR_HOUR_MS);
@@ -190,9 +190,9 @@ static int top_terms(metrics *m, hd_txn *t, terms *s, Hd__ReportReply *r)
 int mr_rep_keywords(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		    hd_rpc_rep *rep)
 {
-	/* Whole Seoul days: the period's days and as many before them. */
+	/* Whole local days: the period's days and as many before them. */
 	int64_t d0 = mr_bucket(f->start, MR_G_DAY);
-	int64_t d1 = mr_bucket(f->end - 1, MR_G_DAY) + MR_DAY_MS;
+	int64_t d1 = mr_next_day(mr_bucket(f->end - 1, MR_G_DAY));
 	terms s = {.split = d0};
 	int rc = mr_report_head(out->r, "keywords", f);
 	out->r->previous_start_ms = d0 - (d1 - d0);

@@ -141,7 +141,7 @@ static int sample_scan(metrics *m, hd_txn *t, int kind, const mr_filter *f,
 		       uint64_t agent, int biz, sample_fn fn, void *arg)
 {
 	uint8_t k[SAMPLE_KEY];
-	/* Days are Seoul days: start at the day that holds f->start. */
+	/* Days are local days: start at the day that holds f->start. */
 	sample_key(k, kind, mr_bucket(f->start, MR_G_DAY), 0);
 	sample_walk w = {m, t, kind, f, agent, biz, fn, arg};
 	return hd_txn_foreach_from(t, m->mr->samples, k, 1, k, sizeof k, false,

@@ -5,6 +5,7 @@
  * once. Webhooks and mail look at the previous ticket copy (for "solved"
  * and "assigned"), so the copies are updated last. */
 #include "notifications.h"
+#include "templates.h"
 
 #include "hd/err.h"
 #include "hd/prom.h"
@@ -13,6 +14,9 @@
 
 #include "alerts.pb-c.h"
 
+#include <curl/curl.h>
+#include <gmime/gmime.h>
+#include <sodium.h>
 #include <string.h>
 
 static json_t *ticket_detail(const Hd__Ticket *tk)
@@ -154,6 +158,46 @@ static int apply_hooks(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	if (strcmp(ev->type, "kb.card_expired") == 0)
 		return hooks_card(n, t, ev);
 	return HD_OK;
+}
+
+/* ---- main.c's module rows (ctx is the notify) ---- */
+
+/* libsodium, libcurl and GMime are process-wide: started here, and main()
+ * shuts GMime and libcurl down after the service stopped. */
+int notify_open(hd_svc *svc, void *ctx)
+{
+	notify *n = ctx;
+	n->store = svc->store;
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return HD_E_INTERNAL;
+	g_mime_init();
+	int rc = notify_read_cfg(n, &svc->cfg);
+	return rc ? rc : notify_store_bind(n);
+}
+
+int notify_outbox_open(hd_svc *svc, void *ctx)
+{
+	return notify_queue_rebuild(ctx);
+}
+
+int notify_tmpl_open(hd_svc *svc, void *ctx)
+{
+	return notify_tmpl_seed(ctx);
+}
+
+int notify_prom_open(hd_svc *svc, void *ctx)
+{
+	return hd_prom_add_collector(notify_collect, ctx);
+}
+
+int notify_sender_open(hd_svc *svc, void *ctx)
+{
+	return notify_sender_start(ctx);
+}
+
+void notify_sender_close(hd_svc *svc, void *ctx)
+{
+	notify_sender_stop(ctx);
 }
 
 int notify_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)

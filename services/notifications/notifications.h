@@ -3,8 +3,8 @@
  * same transaction that applies the event that caused them (notify_apply) or
  * the RPC that asked for them; one sender thread (deliver_sender.c) sends
  * them with libcurl's multi interface over two transports, HTTP and SMTP.
- * The context is built in setup and read-only afterwards, except the
- * sender's own state, which only its thread touches. */
+ * The context is filled by main.c's modules and read-only afterwards, except
+ * the sender's own state, which only its thread touches. */
 #ifndef NOTIFICATIONS_H
 #define NOTIFICATIONS_H
 
@@ -80,9 +80,20 @@ void notify_random_token(char *out, size_t len);
 /* key = lane (NUL-padded to 32 bytes) + big-endian id. */
 void notify_lane_key(uint8_t out[40], const char *lane, uint64_t id);
 
-/* handlers.c: the bus apply callback and Prometheus collector. */
+/* handlers.c: the event handler, the Prometheus collector and main.c's
+ * module rows (ctx is the notify). */
 int notify_apply(void *ctx, hd_txn *txn, const struct Hd__Envelope *ev);
 void notify_collect(void *ctx, hd_buf *out);
+int notify_open(hd_svc *svc, void *ctx);
+int notify_outbox_open(hd_svc *svc, void *ctx);
+int notify_tmpl_open(hd_svc *svc, void *ctx);
+int notify_prom_open(hd_svc *svc, void *ctx);
+int notify_sender_open(hd_svc *svc, void *ctx);
+void notify_sender_close(hd_svc *svc, void *ctx);
+
+/* config.c: the options into n->cfg; logs where mail goes. HD_E_INVALID
+ * (logged, refused) for a bad value. */
+int notify_read_cfg(notify *n, const hd_cfg *c);
 
 /* events_copy.c: the copies of tickets, users and group memberships the
  * templates need, kept from intake's events. HD_OK when ev is not theirs. */

@@ -25,6 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Sub-database handles at file level rather than in the service context: bound
+ * once by the module's open (main.c's modules) before any thread starts,
+ * read-only after, so effectively constants; the assignment store helpers take
+ * only a transaction (called from the ticket hooks, the tick and the presence
+ * RPCs). Moving them into the context means passing it to every such helper. */
 assign_dbs as_db;
 
 const char *const routing_assign_dbs[] = {

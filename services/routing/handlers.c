@@ -1,6 +1,11 @@
 /* routing's event handlers and Prometheus families. */
+#include "assign.h"
+#include "commands.h"
 #include "hooks.h"
 #include "routing.h"
+#include "rt_rules.h"
+#include "sla.h"
+#include "views_index.h"
 
 #include "hd/err.h"
 #include "hd/evdecode.h"
@@ -76,6 +81,55 @@ int routing_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	hd__ticket__free_unpacked(before, NULL);
 	hd__ticket__free_unpacked(tk, NULL);
 	return t->rc;
+}
+
+/* ---- main.c's module rows (ctx is the routing) ---- */
+
+int routing_open(hd_svc *svc, void *ctx)
+{
+	routing *r = ctx;
+	r->store = svc->store;
+	int rc = routing_store_bind(r);
+	return rc ? rc : hd_prom_add_collector(routing_collect, r);
+}
+
+int routing_rules_open(hd_svc *svc, void *ctx)
+{
+	int rc = rt_bind(ctx);
+	return rc ? rc : rt_defaults(ctx);
+}
+
+int routing_vidx_open(hd_svc *svc, void *ctx)
+{
+	uint64_t batch = 0;
+	int rc = hd_prom_add_collector(routing_vidx_collect, ctx);
+	if (!rc)
+		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_VIEW_BUILD_BATCH", 1,
+				1000000, &batch);
+	if (!rc)
+		routing_vidx_set_batch((unsigned)batch);
+	return rc;
+}
+
+int routing_sla_open(hd_svc *svc, void *ctx)
+{
+	return routing_sla_setup(ctx, svc);
+}
+
+int routing_assign_open(hd_svc *svc, void *ctx)
+{
+	return routing_assign_init(ctx);
+}
+
+int routing_cmds_open(hd_svc *svc, void *ctx)
+{
+	int rc = hd_prom_add_collector(routing_cmds_collect, ctx);
+	return rc ? rc : routing_cmds_start(ctx, svc);
+}
+
+void routing_cmds_close(hd_svc *svc, void *ctx)
+{
+	routing_cmds_stop(ctx);
 }
 
 void routing_collect(void *ctx, hd_buf *out)

@@ -34,8 +34,8 @@ extern const routing_ticket_hook routing_ticket_hooks[];
 extern const routing_tick_hook routing_tick_hooks[];
 extern const routing_event_hook routing_event_hooks[];
 
-/* ticker.c: start / stop the tick thread. */
-int routing_ticker_start(routing *r, unsigned tick_ms);
-void routing_ticker_stop(void);
+/* ticker.c: main.c's tick job "routing.tick": one write job running every
+ * tick hook (ctx is the routing). */
+int routing_tick(hd_svc *svc, void *ctx);
 
 #endif

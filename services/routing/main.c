@@ -1,4 +1,4 @@
-/* routing: wiring only. */
+/* routing: wiring only — the service as one table (hd/svc.h). */
 #include "assign.h"
 #include "commands.h"
 #include "hooks.h"
@@ -6,8 +6,6 @@
 #include "rt_rules.h"
 #include "sla.h"
 #include "views_index.h"
-
-#include "hd/prom.h"
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
@@ -34,46 +32,30 @@ static const hd_cfg_opt opts[] = {
 	 "share of an SLA target after which sla.warning is emitted"},
 };
 
-static int setup(hd_svc *svc, void *ctx)
-{
-	routing *r = ctx;
-	r->store = svc->store;
-	int rc = routing_store_bind(r);
-	if (!rc)
-		rc = rt_bind(r);
-	if (!rc)
-		rc = rt_defaults(r);
-	if (!rc)
-		rc = hd_prom_add_collector(routing_collect, r);
-	if (!rc)
-		rc = hd_prom_add_collector(routing_cmds_collect, r);
-	if (!rc)
-		rc = hd_prom_add_collector(routing_vidx_collect, r);
-	uint64_t batch = 0;
-	if (!rc)
-		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_VIEW_BUILD_BATCH", 1,
-				1000000, &batch);
-	if (!rc)
-		routing_vidx_set_batch((unsigned)batch);
-	if (!rc)
-		rc = routing_sla_setup(r, svc);
-	uint64_t tick_ms = 0;
-	if (!rc)
-		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_TICK_MS", 10, 3600000,
-				&tick_ms);
-	if (!rc)
-		rc = routing_assign_init(r);
-	if (!rc)
-		rc = routing_cmds_start(r, svc);
-	return rc ? rc : routing_ticker_start(r, (unsigned)tick_ms);
-}
+static const hd_svc_peer peers[] = {
+	HD_SVC_PEER("routing", "ROUTING", 0),
+	HD_SVC_PEER("intake", "INTAKE", 1), /* events, and commands.c's RPCs */
+	{NULL}};
 
-static void teardown(hd_svc *svc, void *ctx)
-{
-	(void)svc;
-	routing_ticker_stop();
-	routing_cmds_stop(ctx);
-}
+/* In this order: the rules before their defaults are seeded, the views
+ * index's batch before the tick starts building. */
+static const hd_svc_module modules[] = {
+	{"routing", routing_open, NULL},
+	{"rules", routing_rules_open, NULL},
+	{"views_index", routing_vidx_open, NULL},
+	{"sla", routing_sla_open, NULL},
+	{"assign", routing_assign_open, NULL},
+	{"commands", routing_cmds_open, routing_cmds_close},
+	{NULL, NULL, NULL}};
+
+/* Ticket copies, the queue, views and the ticket hooks (handlers.c). */
+static const hd_svc_event events[] = {{"intake", NULL, routing_apply},
+				      {NULL, NULL, NULL}};
+
+/* SLA timers, automations, view index builds: hooks.h's tick hooks. */
+static const hd_svc_tick ticks[] = {
+	{"routing.tick", "HD_ROUTING_TICK_MS", 10, routing_tick},
+	{NULL, NULL, 0, NULL}};
 
 static const hd_svc_def def = {
 	.name = "routing",
@@ -82,14 +64,15 @@ static const hd_svc_def def = {
 	.index = 2,
 	.opts = opts,
 	.nopts = sizeof opts / sizeof opts[0],
+	.peers = peers,
 	.dbs = dbs,
 	.publishes = 1,
 	.consumes = sources,
 	.ctx = &the_routing,
-	.setup = setup,
-	.teardown = teardown,
+	.modules = modules,
 	.routes = routes,
-	.apply = routing_apply,
+	.events = events,
+	.ticks = ticks,
 };
 
 int main(int argc, char **argv)

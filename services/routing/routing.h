@@ -1,8 +1,9 @@
-/* routing: decides who works on what and when it is due. It keeps its own
- * copy of every ticket (from intake's ticket.* events), the queue of tickets
- * awaiting assignment, and the agents' views over that copy. Context built in
- * setup, read-only after; apply runs inside the group commit; the views.*
- * RPCs run on RPC worker threads and write only through the group commit. */
+/* routing: decides who works on what and when it is due. It keeps its own copy
+ * of every ticket (from intake's ticket.* events), the queue of tickets
+ * awaiting assignment, and the agents' views over that copy. The context is
+ * filled by main.c's modules, read-only after; apply runs inside the group
+ * commit; the views.* RPCs run on RPC worker threads and write only through the
+ * group commit. */
 #ifndef ROUTING_H
 #define ROUTING_H
 
@@ -24,8 +25,17 @@ typedef struct routing {
 int routing_store_bind(routing *r);
 /* The next id from meta's named counter (1, 2, …). */
 int routing_next_id(hd_txn *t, routing *r, const char *counter, uint64_t *id);
+/* handlers.c: main.c's event handler (every intake event) and its module
+ * rows (ctx is the routing; the hooks' modules in their own files). */
 int routing_apply(void *ctx, hd_txn *txn, const struct Hd__Envelope *ev);
 void routing_collect(void *ctx, hd_buf *out);
+int routing_open(hd_svc *svc, void *ctx);
+int routing_rules_open(hd_svc *svc, void *ctx);
+int routing_vidx_open(hd_svc *svc, void *ctx);
+int routing_sla_open(hd_svc *svc, void *ctx);
+int routing_assign_open(hd_svc *svc, void *ctx);
+int routing_cmds_open(hd_svc *svc, void *ctx);
+void routing_cmds_close(hd_svc *svc, void *ctx);
 
 /* views.c: the views.* RPCs (ctx is the routing). */
 extern const hd_rpc_route routing_view_routes[];

@@ -17,6 +17,12 @@
 
 #define MAX_REORDER 1000
 
+/* Sub-database handles at file level rather than in the service context: bound
+ * once by the module's open (main.c's modules) before any thread starts,
+ * read-only after, so effectively constants; rt_rules_active(), rt_locale_of()
+ * and the rule helpers take only a transaction (called from trigger evaluation
+ * and automations). Moving them into the context means passing it to every such
+ * helper. */
 rt_dbs rtdb;
 const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
 				   "rt_comments", "rt_locales", NULL};

@@ -1,9 +1,9 @@
 /* routing's SLA module: business-hours schedules and holidays (bh_*.c), SLA
  * policies (sla_api.c, sla_filter.c), each ticket's SLA clocks
  * (sla_clock.c), breach and warning timers with escalations (sla_timers.c)
- * and the ticket sideload (sla_ticket.c). Records are stored as the
- * validated JSON objects (times as ms), in sub-databases of routing's env
- * bound once in setup; everything else runs inside group commits or read
+ * and the ticket sideload (sla_ticket.c). Records are stored as the validated
+ * JSON objects (times as ms), in sub-databases of routing's env bound once at
+ * start (main.c's modules); everything else runs inside group commits or read
  * transactions. */
 #ifndef ROUTING_SLA_H
 #define ROUTING_SLA_H

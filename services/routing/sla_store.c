@@ -25,6 +25,12 @@
 const char *const routing_sla_dbs[] = {"bh_schedules", "sla_policies",
 				       "sla_state",    "sla_timers",
 				       "sla_users",    NULL};
+/* Sub-database handles at file level rather than in the service context: bound
+ * once by the module's open (main.c's modules) before any thread starts,
+ * read-only after, so effectively constants; the SLA helpers take only a
+ * transaction (called from the ticket hooks, the timers on the tick and the
+ * sideload). Moving them into the context means passing it to every such
+ * helper. */
 sla_db routing_sla;
 
 int routing_sla_setup(routing *r, hd_svc *svc)

@@ -1,27 +1,9 @@
-/* The tick thread (see hooks.h): one write job per tick runs every tick
- * hook. Ticks are driven by the wall clock; the hooks read business time. */
+/* The tick job (see hooks.h): one write job per tick runs every tick hook.
+ * Ticks are driven by the wall clock (main.c's ticks, HD_ROUTING_TICK_MS);
+ * the hooks read business time. */
 #include "hooks.h"
 
 #include "hd/err.h"
-#include "hd/liveness.h"
-#include "hd/log.h"
-
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <time.h>
-
-static struct {
-	routing *r;
-	unsigned tick_ms;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	atomic_bool stop;
-	bool started;
-	hd_loop *live; /* "routing.tick": busy while a tick runs */
-} ticker = {.lock = PTHREAD_MUTEX_INITIALIZER,
-	    .wake = PTHREAD_COND_INITIALIZER};
 
 static int tick_job(hd_txn *t, void *arg)
 {
@@ -32,56 +14,11 @@ static int tick_job(hd_txn *t, void *arg)
 	return t->rc;
 }
 
-static void *ticker_main(void *arg)
+int routing_tick(hd_svc *svc, void *ctx)
 {
-	(void)arg;
-	while (!atomic_load(&ticker.stop)) {
-		if (routing_tick_hooks[0]) {
-			hd_liveness_queued(ticker.live, 1);
-			int rc = hd_store_write(ticker.r->store, tick_job,
-						ticker.r);
-			hd_liveness_done(ticker.live, 1);
-			if (rc && rc != HD_E_CLOSED)
-				hd_warn("routing.tick_failed", "err=%s",
-					hd_errname(rc));
-		}
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		long ns = ts.tv_nsec + (long)(ticker.tick_ms % 1000) * 1000000;
-		ts.tv_sec += ticker.tick_ms / 1000 + ns / 1000000000;
-		ts.tv_nsec = ns % 1000000000;
-		pthread_mutex_lock(&ticker.lock);
-		if (!atomic_load(&ticker.stop))
-			pthread_cond_timedwait(&ticker.wake, &ticker.lock, &ts);
-		pthread_mutex_unlock(&ticker.lock);
-	}
-	return NULL;
-}
-
-int routing_ticker_start(routing *r, unsigned tick_ms)
-{
-	ticker.r = r;
-	ticker.tick_ms = tick_ms ? tick_ms : 1000;
-	atomic_store(&ticker.stop, false);
-	ticker.live = hd_liveness_register("routing.tick", 1);
-	if (pthread_create(&ticker.thread, NULL, ticker_main, NULL)) {
-		hd_liveness_forget(ticker.live);
-		ticker.live = NULL;
-		return HD_E_NOMEM;
-	}
-	ticker.started = true;
-	return HD_OK;
-}
-
-void routing_ticker_stop(void)
-{
-	atomic_store(&ticker.stop, true);
-	pthread_mutex_lock(&ticker.lock);
-	pthread_cond_broadcast(&ticker.wake);
-	pthread_mutex_unlock(&ticker.lock);
-	if (ticker.started)
-		pthread_join(ticker.thread, NULL);
-	ticker.started = false;
-	hd_liveness_forget(ticker.live);
-	ticker.live = NULL;
+	(void)svc;
+	routing *r = ctx;
+	if (!routing_tick_hooks[0])
+		return HD_OK;
+	return hd_store_write(r->store, tick_job, r);
 }

@@ -178,6 +178,46 @@ static void test_volume_report_counts_by_hour_and_channel(void **state)
 	hd__report_reply__free_unpacked(out, NULL);
 }
 
+/* With HD_ACCOUNT_TIME_ZONE America/New_York a day report's rows start at
+ * New York midnights: tickets half an hour either side of midnight EST
+ * (2026-03-08T05:00Z) fall on two days, which Seoul would have put on one
+ * (2026-03-07T15:00Z to 2026-03-08T15:00Z). */
+static void test_day_report_follows_the_account_zone(void **state)
+{
+	fx *f = *state;
+	const int64_t mar8 = 1772946000000; /* 2026-03-08T05:00Z */
+	assert_hd_ok(mr_zone_set("America/New_York"));
+	assert_hd_ok(created(f, 256, mar8 - HOUR / 2, "web"));
+	assert_hd_ok(created(f, 512, mar8 + HOUR / 2, "web"));
+	Hd__ReportRequest q = HD__REPORT_REQUEST__INIT;
+	q.name = "volume";
+	q.start_ms = mar8 - 2 * 24 * HOUR;
+	q.end_ms = mar8 + 2 * 24 * HOUR;
+	q.interval = "day";
+	Hd__ReportReply *out = report(f, &q, HD_OK);
+	assert_hd_ok(mr_zone_set("Asia/Seoul"));
+	assert_string_equal(out->time_zone, "America/New_York");
+	const int64_t want[] = {1772859600000,  /* 2026-03-07T05:00Z */
+				1772946000000}; /* 2026-03-08T05:00Z */
+	size_t seen = 0;
+	for (size_t i = 0; i < out->n_volume; i++) {
+		const Hd__VolumeRow *row = out->volume[i];
+		if (!row->tickets)
+			continue;
+		if (seen >= 2 || row->time_ms != want[seen] ||
+		    row->tickets != 1)
+			fail_msg(
+				"want one ticket on each New York day; row %zu "
+				"at %lld has %lld",
+				i, (long long)row->time_ms,
+				(long long)row->tickets);
+		seen++;
+	}
+	if (seen != 2)
+		fail_msg("want two day rows, got %zu", seen);
+	hd__report_reply__free_unpacked(out, NULL);
+}
+
 static void test_report_bad_requests(void **state)
 {
 	fx *f = *state;
@@ -262,6 +302,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_metrics, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_day_report_follows_the_account_zone, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_report_bad_requests, setup,
 						teardown),
 	};

@@ -1,8 +1,9 @@
 /* Unit tests for the reports' rollups (services/metrics/mr_keys.c and
- * mr_samples.c) on a real LMDB store in a scratch directory: Seoul day
- * buckets, a late event landing in its own hour, deltas that sum to zero
- * leaving no row, one dimension per scan, nearest-rank percentiles over
- * filtered samples, and the stopword list. The modules are compiled in. */
+ * mr_samples.c) on a real LMDB store in a scratch directory: Seoul day buckets,
+ * New York day buckets (another zone, across DST), a late event landing in its
+ * own hour, deltas that sum to zero leaving no row, one dimension per scan,
+ * nearest-rank percentiles over filtered samples, and the stopword list. The
+ * modules are compiled in. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -108,6 +109,48 @@ static seen scan(fx *f, int gran, const mr_filter *flt)
 	return s;
 }
 
+/* In America/New_York (HD_ACCOUNT_TIME_ZONE) a day starts at New York's
+ * midnight, and 2026-03-08 (DST begins) lasts 23 hours; the rollups' day
+ * buckets follow. */
+#define NY_MAR7 ((int64_t)1772859600000) /* 2026-03-07T05:00Z, 00:00 EST */
+#define NY_MAR8 ((int64_t)1772946000000) /* 2026-03-08T05:00Z, 00:00 EST */
+#define NY_MAR9 ((int64_t)1773028800000) /* 2026-03-09T04:00Z, 00:00 EDT */
+
+static void test_day_buckets_follow_the_zone(void **state)
+{
+	fx *f = *state;
+	assert_int_equal(mr_zone_set("Mars/Olympus_Mons"), HD_E_INVALID);
+	assert_hd_ok(mr_zone_set("America/New_York"));
+	assert_string_equal(mr_zone_name(), "America/New_York");
+	/* 2026-03-08T03:00Z is 22:00 on the 7th in New York (07:00 on the
+	 * 8th in Seoul, whose day began 2026-03-07T15:00Z). */
+	assert_int_equal(mr_bucket(NY_MAR8 - 2 * HOUR, MR_G_DAY), NY_MAR7);
+	assert_int_equal(mr_bucket(NY_MAR8 + 7 * HOUR, MR_G_DAY), NY_MAR8);
+	assert_int_equal(mr_next_day(NY_MAR8), NY_MAR9);
+	assert_int_equal(mr_bucket(NY_MAR9 + HOUR / 2, MR_G_DAY), NY_MAR9);
+	assert_int_equal(mr_bucket(NY_MAR9 - 1, MR_G_DAY), NY_MAR8);
+	/* Two tickets an hour apart on either side of New York's midnight:
+	 * two day rows, at New York midnights. */
+	mr_dims d = {.channel = 1};
+	job j = {&f->m, &d, NY_MAR8 - HOUR / 2, 1, 1};
+	assert_hd_ok(hd_store_write(f->s, add_job, &j));
+	j.at = NY_MAR8 + HOUR / 2;
+	assert_hd_ok(hd_store_write(f->s, add_job, &j));
+	mr_filter all = {.dim = MR_D_ALL};
+	seen s = {0};
+	hd_txn t;
+	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(mr_roll_scan(&f->m, &t, MR_CREATED, MR_G_DAY, &all,
+				  NY_MAR7, NY_MAR9, collect, &s));
+	hd_txn_end(&t);
+	assert_hd_ok(mr_zone_set("Asia/Seoul"));
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.bucket[0], NY_MAR7);
+	assert_int_equal(s.bucket[1], NY_MAR8);
+	assert_int_equal(s.v[0], 1);
+	assert_int_equal(s.v[1], 1);
+}
+
 static void test_rollup_late_and_zero(void **state)
 {
 	fx *f = *state;
@@ -210,6 +253,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buckets),
+		cmocka_unit_test_setup_teardown(
+			test_day_buckets_follow_the_zone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollup_late_and_zero,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_percentiles, setup,
