@@ -39,7 +39,9 @@ int mr_report_head(Hd__ReportReply *r, const char *name, const mr_filter *f)
 	    !(r->channel =
 		      mr_str(f->channel ? mr_channel_name(f->channel) : "")) ||
 	    !(r->tag = mr_str(f->tag_text)) ||
-	    !(r->interval = mr_str(f->interval)))
+	    !(r->interval = mr_str(f->interval)) ||
+	    /* The zone of mr_bucket's days (MR_SEOUL_MS). */
+	    !(r->time_zone = mr_str("Asia/Seoul")))
 		return HD_E_NOMEM;
 	return HD_OK;
 }

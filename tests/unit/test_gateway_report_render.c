@@ -40,6 +40,7 @@ static void test_volume_json(void **state)
 	Hd__ReportReply r = HD__REPORT_REPLY__INIT;
 	Hd__VolumeRow v = HD__VOLUME_ROW__INIT, *rows[] = {&v};
 	r.name = "volume";
+	r.time_zone = "Asia/Seoul";
 	r.start_ms = T0;
 	r.end_ms = T0 + 7200000;
 	r.group_id = 7;
