@@ -77,8 +77,12 @@ int gw_mc_ticket_metrics(gw *g, gw_req *r, gw_resp *out)
 	if (!rc) {
 		json_t *list = json_array();
 		for (size_t i = 0; list && i < a->n_metrics; i++)
-			json_array_append_new(
-				list, gw_mc_metric_json(r, a->metrics[i]));
+			if (json_array_append_new(
+				    list,
+				    gw_mc_metric_json(r, a->metrics[i]))) {
+				json_decref(list);
+				list = NULL; /* a row that does not render */
+			}
 		rc = gw_mc_reply(json_pack("{s:o}", "ticket_metrics", list),
 				 out);
 	}
@@ -119,8 +123,11 @@ int gw_mc_metric_events(gw *g, gw_req *r, gw_resp *out)
 	if (!rc) {
 		json_t *list = json_array();
 		for (size_t i = 0; list && i < a->n_events; i++)
-			json_array_append_new(list,
-					      gw_mc_event_json(a->events[i]));
+			if (json_array_append_new(
+				    list, gw_mc_event_json(a->events[i]))) {
+				json_decref(list);
+				list = NULL; /* a row that does not render */
+			}
 		rc = gw_mc_reply(
 			json_pack("{s:o}", "ticket_metric_events", list), out);
 	}

@@ -125,8 +125,12 @@ int gw_mc_ratings(gw *g, gw_req *r, gw_resp *out)
 	if (!rc) {
 		json_t *list = json_array();
 		for (size_t i = 0; list && i < a->n_ratings; i++)
-			json_array_append_new(
-				list, gw_mc_rating_json(r, a->ratings[i]));
+			if (json_array_append_new(
+				    list,
+				    gw_mc_rating_json(r, a->ratings[i]))) {
+				json_decref(list);
+				list = NULL; /* a row that does not render */
+			}
 		rc = gw_mc_reply(
 			json_pack("{s:o}", "satisfaction_ratings", list), out);
 	}

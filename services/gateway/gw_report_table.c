@@ -61,7 +61,7 @@ static json_t *head(const Hd__ReportReply *r, const char *const *columns)
 	return json_pack("{s:s, s:o, s:o, s:s, s:o, s:o, s:[]}", "name",
 			 r->name, "start_time", gw_report_time(r->start_ms),
 			 "end_time", gw_report_time(r->end_ms), "time_zone",
-			 r->time_zone[0] ? r->time_zone : "Asia/Seoul", "filters", filters, "columns", cols,
+			 r->time_zone, "filters", filters, "columns", cols,
 			 "rows");
 }
 

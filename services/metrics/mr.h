@@ -295,7 +295,8 @@ int mr_group_members(metrics *m, hd_txn *t, uint64_t group, uint64_t **ids,
  * as r->model; HD_E_NOMEM or HD_OK. */
 int mr_prof_model(const double *w, Hd__ReportReply *r);
 
-/* mr_teams.c: metrics.teams — {"suggestion":{…}} of k balanced teams. */
+/* mr_teams.c: metrics.teams — k balanced teams as out->r->teams, with the
+ * proficiency model. */
 int mr_teams_suggest(metrics *m, hd_txn *t, const mr_filter *f, mr_out *out,
 		     hd_rpc_rep *rep);
 

@@ -32,7 +32,6 @@ void *mr_push(void *arr, size_t *n, size_t size)
 int mr_report_head(Hd__ReportReply *r, const char *name, const mr_filter *f)
 {
 	r->start_ms = f->start;
-	r->time_zone = mr_str(mr_zone_name());
 	r->end_ms = f->end;
 	r->group_id = f->group;
 	r->agent_id = f->agent;
@@ -40,7 +39,9 @@ int mr_report_head(Hd__ReportReply *r, const char *name, const mr_filter *f)
 	    !(r->channel =
 		      mr_str(f->channel ? mr_channel_name(f->channel) : "")) ||
 	    !(r->tag = mr_str(f->tag_text)) ||
-	    !(r->interval = mr_str(f->interval)))
+	    !(r->interval = mr_str(f->interval)) ||
+	    /* The zone of mr_bucket's days (mr_zone.c). */
+	    !(r->time_zone = mr_str(mr_zone_name())))
 		return HD_E_NOMEM;
 	return HD_OK;
 }
