@@ -38,7 +38,24 @@ else
   rm -rf "$DATA"
   mkdir -p "$DATA"
   CKPT=$DATA/import.checkpoint
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  # The gateway's port and the services' admin ports after it (scripts/
+  # run.sh: PORT+1…): all free, or a service that cannot bind its admin
+  # port restarts over and over while the import runs.
+  PORT=$(python3 -c '
+import socket
+while True:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
+    try:
+        held = []
+        for q in range(p, p + 8):
+            t = socket.socket(); t.bind(("127.0.0.1", q)); held.append(t)
+        print(p)
+        break
+    except OSError:
+        pass
+    finally:
+        for t in held:
+            t.close()')
   TOKEN=import-bench-token-0123456789ab
   EMAIL=import-bench@example.com
   AUTH="Basic $(printf '%s/token:%s' "$EMAIL" "$TOKEN" | base64 -w0)"

@@ -15,15 +15,34 @@ DURATION=${BENCH_DURATION:-5s}
 THREADS=${BENCH_WRK_THREADS:-2}
 HTTP_THREADS=${HD_HTTP_THREADS:-64}
 rm -rf "$OUT/data"; mkdir -p "$OUT/data"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# free_port [N]: a free port with the N-1 after it free too (the suite's
+# admin ports follow the gateway's: scripts/run.sh).
+free_port() {
+  python3 -c '
+import socket, sys
+n = int(sys.argv[1])
+while True:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
+    held = []
+    try:
+        for q in range(p, p + n):
+            t = socket.socket(); t.bind(("127.0.0.1", q)); held.append(t)
+        print(p)
+        break
+    except OSError:
+        pass
+    finally:
+        for t in held:
+            t.close()' "${1:-1}"
+}
 
 TOKEN=bench-token-0123456789abcdef
 EMAIL=bench@example.com
 export HD_AUTH="Basic $(printf '%s/token:%s' "$EMAIL" "$TOKEN" | base64 -w0)"
 
-FLOOR_PORT=$(free_port)
+FLOOR_PORT=$(free_port 8)
 "$TOOLS/hd-bench-floor" "$FLOOR_PORT" "$HTTP_THREADS" & FLOOR=$!
-PORT=$(free_port)
+PORT=$(free_port 8)
 HD_RATE_LIMIT=1000000 HD_DATA=$OUT/data HD_HTTP_PORT=$PORT HD_ADMIN_EMAIL=$EMAIL HD_ADMIN_TOKEN=$TOKEN \
   HD_HTTP_THREADS=$HTTP_THREADS "$ROOT/scripts/run.sh" "$BIN" >"$OUT/run.log" 2>&1 &
 SUITE=$!
