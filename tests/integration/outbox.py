@@ -10,8 +10,10 @@ import subprocess
 def outbox(ctx, s, service, after=0):
     """Every event in `service`'s outbox ("routing-0", "knowledge-0", …) after seq `after`."""
     tools = ctx.tools_dir or os.path.join(os.path.dirname(os.path.abspath(ctx.bin_dir)), "tools")
-    out = subprocess.run([os.path.join(tools, "hd-events"), f"ipc://{s.run}/{service}.rpc", str(after)],
-                         capture_output=True, text=True, timeout=30, env=s.env)
+    # after=0 leaves AFTER_SEQ out: every event the service still keeps, also
+    # when it trimmed its oldest by age (a test clock days ahead does).
+    args = [os.path.join(tools, "hd-events"), f"ipc://{s.run}/{service}.rpc"] + ([str(after)] if after else [])
+    out = subprocess.run(args, capture_output=True, text=True, timeout=30, env=s.env)
     assert out.returncode == 0, out.stderr
     return [json.loads(line) for line in out.stdout.splitlines()]
 
