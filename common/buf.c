@@ -1,6 +1,7 @@
 /* Bounded buffers; see hd/buf.h. */
 #include "hd/buf.h"
 
+#include "hd/assert.h"
 #include "hd/err.h"
 
 #include <stdarg.h>
@@ -80,6 +81,8 @@ int hd_buf_append_buf(hd_buf *b, const hd_buf *src)
 
 int hd_buf_append(hd_buf *b, const void *p, size_t n)
 {
+	if (!HD_ASSERT(p || !n))
+		return hd_buf_fail(b, HD_E_INVALID);
 	int rc = reserve(b, n);
 	if (rc)
 		return rc;

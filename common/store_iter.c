@@ -130,6 +130,30 @@ static void pb_free(void *data, void *p)
 	free(p);
 }
 
+static int take_first(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	MDB_val *kv = arg;
+	kv[0] = *k;
+	kv[1] = *v;
+	return HD_STOP;
+}
+
+int hd_txn_first(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
+		 const void *from, size_t flen, bool reverse, MDB_val *k,
+		 MDB_val *v)
+{
+	MDB_val kv[2] = {{0, NULL}, {0, NULL}};
+	int rc = hd_txn_foreach_from(t, dbi, prefix, plen, from, flen, reverse,
+				     take_first, kv);
+	if (!rc && !kv[0].mv_data)
+		rc = HD_E_NOTFOUND;
+	if (k)
+		*k = kv[0];
+	if (v)
+		*v = kv[1];
+	return rc;
+}
+
 typedef struct scan {
 	const ProtobufCMessageDescriptor *desc;
 	hd_pb_keep_fn keep;

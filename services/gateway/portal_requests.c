@@ -34,14 +34,12 @@ static int to_signin(gw_req *r, gw_resp *out, const char *loc)
 	return hc_redirect(r, out, 303, path);
 }
 
-/* "2026-12-06 08:30" (UTC) of ms into buf, for a <time>. */
-static void when(int64_t ms, char *text, size_t cap, char *iso, size_t icap)
+/* "2026-12-06 08:30 UTC" of ms into text, and its ISO-8601 form (""
+ * out of range), for a <time>. */
+static void when(int64_t ms, char *text, size_t cap, char iso[HD_TIME_ISO_LEN])
 {
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	strftime(text, cap, "%Y-%m-%d %H:%M UTC", &tm);
-	strftime(iso, icap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	hd_time_iso(ms, iso);
+	snprintf(text, cap, "%.10s %.5s UTC", iso, iso[0] ? iso + 11 : "");
 }
 
 static void time_tag(hd_buf *b, const char *iso_text)
@@ -286,10 +284,10 @@ static int conversation(gw *g, gw_req *r, const Hd__Ticket *tk, hd_buf *b,
 	hd_buf_puts(b, "</h2>\n<ol class=\"pt-conversation\">\n");
 	for (size_t i = 0; i < l->n_comments; i++) {
 		const Hd__Comment *c = l->comments[i];
-		char text[32], iso[32];
+		char text[32], iso[HD_TIME_ISO_LEN];
 		if (!c->public_)
 			continue; /* intake hid them already; never here */
-		when(c->created_at, text, sizeof text, iso, sizeof iso);
+		when(c->created_at, text, sizeof text, iso);
 		hd_buf_printf(b,
 			      "<li class=\"pt-comment%s\"><p "
 			      "class=\"pt-meta\"><strong>",

@@ -212,17 +212,6 @@ static void save_doc(hd_txn *t, uint64_t id, Hd__SearchDoc *d)
 		intake_put_pb(t, search_db.docs, id, d);
 }
 
-static int first_private(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	if (k->mv_size == 16) {
-		Hd__Comment *c =
-			hd__comment__unpack(NULL, v->mv_size, v->mv_data);
-		*(int *)arg = c && !c->public_;
-		hd__comment__free_unpacked(c, NULL);
-	}
-	return HD_STOP;
-}
-
 /* Is the ticket's first comment (its description) a private note? Read
  * from the tickets module's comments db (ticket id ‖ comment id →
  * hd.Comment); unknown counts as public, as Zendesk's default is. */
@@ -234,7 +223,14 @@ static int description_private(hd_txn *t, uint64_t id)
 	if (hd_store_dbi(t->store, "comments", &dbi))
 		return 0;
 	hd_key_u64(key, id);
-	hd_txn_foreach(t, dbi, key, 8, first_private, &priv);
+	MDB_val k, v;
+	if (!hd_txn_first(t, dbi, key, 8, NULL, 0, false, &k, &v) &&
+	    k.mv_size == 16) {
+		Hd__Comment *c =
+			hd__comment__unpack(NULL, v.mv_size, v.mv_data);
+		priv = c && !c->public_;
+		hd__comment__free_unpacked(c, NULL);
+	}
 	return priv;
 }
 

@@ -23,14 +23,6 @@ typedef struct block {
 	bool found;
 } block;
 
-static int first_kv(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	MDB_val *kv = arg;
-	kv[0] = *k;
-	kv[1] = *v;
-	return HD_STOP;
-}
-
 /* The block id belongs in: the last one starting at or before id, else
  * the term's first block; b->found false when the term has none. */
 static int load(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
@@ -41,13 +33,15 @@ static int load(hd_txn *t, MDB_dbi post, const uint8_t *prefix, size_t plen,
 	hd_key_u64(key + plen, id);
 	b->found = false;
 	b->n = 0;
-	MDB_val kv[2] = {{0, NULL}, {0, NULL}};
-	int rc = hd_txn_foreach_from(t, post, prefix, plen, key, plen + 8, true,
-				     first_kv, kv);
-	if (!rc && !kv[0].mv_data)
-		rc = hd_txn_foreach(t, post, prefix, plen, first_kv, kv);
-	MDB_val k = kv[0], v = kv[1];
-	bool use = !rc && k.mv_data && same_term(&k, prefix, plen);
+	MDB_val k, v;
+	int rc = hd_txn_first(t, post, prefix, plen, key, plen + 8, true, &k,
+			      &v);
+	if (rc == HD_E_NOTFOUND)
+		rc = hd_txn_first(t, post, prefix, plen, NULL, 0, false, &k,
+				  &v);
+	bool use = !rc && same_term(&k, prefix, plen);
+	if (rc == HD_E_NOTFOUND)
+		rc = HD_OK; /* the term has no block yet */
 	if (use) {
 		size_t n = v.mv_size >= 4 ? kbs_get_u32(v.mv_data) : 0;
 		if (n > KBS_BLOCK_MAX || v.mv_size != 4 + n * KBS_ENTRY) {

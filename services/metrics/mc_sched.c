@@ -52,20 +52,14 @@ static int read_schedule(const Hd__BhSchedule *s, hd_bizhours *b)
 	return rc;
 }
 
-/* The first value of the table (borrowed), into arg. */
-static int first_value(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	*(MDB_val *)arg = *v;
-	return HD_STOP;
-}
-
 int mc_sched_load(hd_txn *t, hd_bizhours *b, bool *have)
 {
 	memset(b, 0, sizeof *b);
 	*have = false;
-	MDB_val v = {0, NULL};
-	int rc = hd_txn_foreach(t, mc.schedules, NULL, 0, first_value, &v);
-	if (!rc && !v.mv_data) /* none yet: calendar time */
+	MDB_val v;
+	int rc = hd_txn_first(t, mc.schedules, NULL, 0, NULL, 0, false, NULL,
+			      &v);
+	if (rc == HD_E_NOTFOUND) /* none yet: calendar time */
 		return HD_OK;
 	Hd__BhSchedule *s =
 		rc ? NULL : hd__bh_schedule__unpack(NULL, v.mv_size, v.mv_data);

@@ -216,15 +216,6 @@ void mr_open_move(metrics *m, hd_txn *t, int kind, uint64_t id, int64_t created,
 	add_i64(t, m->mr->counts, k, 9, dir > 0 ? 1 : -1);
 }
 
-/* The first open row of a kind and id is its oldest (keys sort by time). */
-static int oldest_one(void *arg, const MDB_val *key, const MDB_val *v)
-{
-	if (key->mv_size == 25)
-		*(int64_t *)arg = (int64_t)hd_key_get_u64(
-			(const uint8_t *)key->mv_data + 9);
-	return HD_STOP;
-}
-
 void mr_open_get(metrics *m, hd_txn *t, int kind, uint64_t id, uint64_t *count,
 		 int64_t *oldest)
 {
@@ -236,5 +227,11 @@ void mr_open_get(metrics *m, hd_txn *t, int kind, uint64_t id, uint64_t *count,
 	if (hd_txn_get(t, m->mr->counts, k, sizeof k, &v) == HD_OK &&
 	    v.mv_size == 8)
 		*count = hd_key_get_u64(v.mv_data);
-	hd_txn_foreach(t, m->mr->open, k, sizeof k, oldest_one, oldest);
+	/* the first open row of a kind and id is its oldest (time order) */
+	MDB_val key;
+	if (!hd_txn_first(t, m->mr->open, k, sizeof k, NULL, 0, false, &key,
+			  NULL) &&
+	    key.mv_size == 25)
+		*oldest = (int64_t)hd_key_get_u64((const uint8_t *)key.mv_data +
+						  9);
 }

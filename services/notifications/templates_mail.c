@@ -15,18 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int set_str(char **field, hd_buf *b)
-{
-	size_t len;
-	char *s = hd_buf_detach(b, &len);
-	if (!s && !(s = strdup("")))
-		return HD_E_NOMEM;
-	if (*field && *field != protobuf_c_empty_string)
-		free(*field);
-	*field = s;
-	return HD_OK;
-}
-
 static int render(const char *tmpl, const json_t *ctx, hd_ph_escape esc,
 		  char **field)
 {
@@ -34,7 +22,7 @@ static int render(const char *tmpl, const json_t *ctx, hd_ph_escape esc,
 	hd_buf_init(&b, (size_t)1 << 20);
 	int rc = hd_placeholder_render(tmpl, strlen(tmpl), ctx, esc, &b);
 	if (!rc)
-		rc = set_str(field, &b);
+		rc = hd_pb_set_string(field, b.data);
 	hd_buf_release(&b);
 	return rc;
 }
@@ -106,7 +94,7 @@ static int splice(char **html, const char *list)
 	hd_buf_puts(&b, list);
 	int rc = hd_buf_puts(&b, at + strlen(SUGGEST_MARK));
 	if (!rc)
-		rc = set_str(html, &b);
+		rc = hd_pb_set_string(html, b.data);
 	hd_buf_release(&b);
 	return rc;
 }

@@ -60,18 +60,14 @@ static int load_holidays(const json_t *arr, hd_bizhours *b)
 }
 
 /* The default schedule is the oldest: the lowest id. */
-static int take_id(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	if (k->mv_size == 8)
-		*(uint64_t *)arg = hd_key_get_u64(k->mv_data);
-	return HD_STOP;
-}
-
 static int first_id(hd_txn *t, uint64_t *id)
 {
-	*id = 0;
-	int rc = hd_txn_foreach(t, routing_sla.schedules, NULL, 0, take_id, id);
-	return rc ? rc : *id ? HD_OK : HD_E_NOTFOUND;
+	MDB_val k;
+	int rc = hd_txn_first(t, routing_sla.schedules, NULL, 0, NULL, 0, false,
+			      &k, NULL);
+	if (!rc && k.mv_size == 8)
+		*id = hd_key_get_u64(k.mv_data);
+	return rc;
 }
 
 int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used)

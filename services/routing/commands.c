@@ -71,15 +71,6 @@ int routing_cmd_enqueue(hd_txn *t, routing *r, uint64_t ticket_id,
 	return hd_txn_fail(t, rc);
 }
 
-/* The first key and value (borrowed) into kv[0], kv[1]. */
-static int first_kv(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	MDB_val *kv = arg;
-	kv[0] = *k;
-	kv[1] = *v;
-	return HD_STOP;
-}
-
 /* The oldest queued command: its key and a copy of its bytes. */
 static int oldest(routing *r, uint8_t key[8], uint8_t **data, size_t *len)
 {
@@ -87,11 +78,8 @@ static int oldest(routing *r, uint8_t key[8], uint8_t **data, size_t *len)
 	int rc = hd_store_read(r->store, &t);
 	if (rc)
 		return rc;
-	MDB_val kv[2] = {{0, NULL}, {0, NULL}};
-	rc = hd_txn_foreach(&t, r->commands, NULL, 0, first_kv, kv);
-	if (rc == HD_OK && !kv[0].mv_data)
-		rc = HD_E_NOTFOUND;
-	MDB_val k = kv[0], v = kv[1];
+	MDB_val k, v;
+	rc = hd_txn_first(&t, r->commands, NULL, 0, NULL, 0, false, &k, &v);
 	if (rc == HD_OK && k.mv_size == 8 && (*data = malloc(v.mv_size + 1))) {
 		memcpy(key, k.mv_data, 8);
 		memcpy(*data, v.mv_data, v.mv_size);

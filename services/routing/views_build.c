@@ -82,22 +82,14 @@ static int adopt(routing *r, hd_txn *t)
 	return rc;
 }
 
-static int first_kv(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	MDB_val *kv = arg;
-	kv[0] = *k;
-	kv[1] = *v;
-	return HD_STOP;
-}
-
 /* The first entry of dbi under the 8-byte prefix pk, copied to key/val. */
 static int first_under(hd_txn *t, MDB_dbi dbi, const uint8_t pk[8],
 		       uint8_t *key, size_t *klen, uint8_t *val, size_t *vlen,
 		       size_t vmax)
 {
-	MDB_val kv[2] = {{0, NULL}, {0, NULL}};
-	int rc = hd_txn_foreach(t, dbi, pk, 8, first_kv, kv);
-	if (!rc && (!kv[0].mv_data || kv[0].mv_size > 512))
+	MDB_val kv[2];
+	int rc = hd_txn_first(t, dbi, pk, 8, NULL, 0, false, &kv[0], &kv[1]);
+	if (!rc && kv[0].mv_size > 512)
 		rc = HD_E_NOTFOUND;
 	if (!rc && kv[1].mv_size > vmax)
 		rc = HD_E_CORRUPT;

@@ -255,9 +255,12 @@ def check_export(s, c, uc, tid):
             assert r.json["after_url"].endswith("cursor=" + r.json["after_cursor"]), r.json
             r = c.request("GET", "/api/v2/incremental/tickets/cursor.json?per_page=1&cursor=" + r.json["after_cursor"])
     def has_all():
+        # metrics applies the deletion after the creation: wait for it,
+        # not only for the ticket to appear
         t, _ = cursor_all()
-        return t if {tid, gid} <= {x["id"] for x in t} else None
-    tickets = wait_for(has_all, "the export to hold both tickets")
+        gone_now = any(x["id"] == gid and x["status"] == "deleted" for x in t)
+        return t if {tid, gid} <= {x["id"] for x in t} and gone_now else None
+    tickets = wait_for(has_all, "the export to hold both tickets, the deleted one flagged")
     by_id = {t["id"]: t for t in tickets}
     assert len(by_id) == len(tickets), "each ticket once, at its newest state"
     assert by_id[tid]["status"] == "solved" and by_id[gid]["status"] == "deleted"

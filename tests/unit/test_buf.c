@@ -105,6 +105,21 @@ static void test_error_is_sticky(void **state)
 	hd_buf_release(&b);
 }
 
+static void append_null(void *arg)
+{
+	hd_buf b;
+	hd_buf_init(&b, 8);
+	hd_buf_append(&b, NULL, 3);
+	hd_buf_release(&b);
+}
+
+/* Bytes from nowhere are a caller's bug: a debug build stops there. */
+static void test_null_bytes_assert(void **state)
+{
+	(void)state;
+	assert_true(unit_aborts(append_null, NULL));
+}
+
 /* A part built in a scratch buffer spoils the whole when it failed. */
 static void test_scratch_failure_spreads(void **state)
 {
@@ -252,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_append_within_max),
 		cmocka_unit_test(test_over_max_unchanged),
 		cmocka_unit_test(test_error_is_sticky),
+		cmocka_unit_test(test_null_bytes_assert),
 		cmocka_unit_test(test_scratch_failure_spreads),
 		cmocka_unit_test(test_zero_max),
 		cmocka_unit_test(test_printf),

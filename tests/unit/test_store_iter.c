@@ -250,6 +250,31 @@ static void test_stop_and_errors(void **state)
 	hd_txn_end(&t);
 }
 
+static void test_first(void **state)
+{
+	fixture *f = *state;
+	hd_txn t;
+	MDB_val k, v;
+	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_rc(hd_txn_first(&t, f->t, NULL, 0, NULL, 0, false, &k, &v),
+		     HD_E_NOTFOUND);
+	assert_hd_ok(t.rc); /* not sticky */
+	hd_txn_end(&t);
+	assert_hd_ok(hd_store_write(f->s, put_keys, f));
+	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_txn_first(&t, f->t, "ab", 2, NULL, 0, true, &k, &v));
+	assert_int_equal(k.mv_size, 4);
+	assert_memory_equal(k.mv_data, "ab\xff\xff", 4);
+	assert_memory_equal(v.mv_data, "ab\xff\xff", 4);
+	assert_hd_ok(
+		hd_txn_first(&t, f->t, "ab", 2, "ab\x01", 3, false, &k, NULL));
+	assert_memory_equal(k.mv_data, "ab\x02", 3);
+	assert_hd_rc(
+		hd_txn_first(&t, f->t, "aa", 2, NULL, 0, false, NULL, NULL),
+		HD_E_NOTFOUND);
+	hd_txn_end(&t);
+}
+
 /* ---- deleting the visited key while walking ---- */
 
 #define MANY 3000
@@ -477,6 +502,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_from, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_and_errors, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_while_walking,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scan_pb, setup, teardown),

@@ -43,6 +43,14 @@ int hd_txn_foreach_from(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
 #define hd_txn_foreach_rev(t, dbi, prefix, plen, fn, arg)                      \
 	hd_txn_foreach_from(t, dbi, prefix, plen, NULL, 0, true, fn, arg)
 
+/* The key and value the same walk would hand out first, into *k and *v
+ * (either may be NULL; borrowed until the transaction ends). HD_OK;
+ * HD_E_NOTFOUND, not sticky, when the walk is empty; LMDB failures as
+ * hd_txn_foreach. */
+int hd_txn_first(hd_txn *t, MDB_dbi dbi, const void *prefix, size_t plen,
+		 const void *from, size_t flen, bool reverse, MDB_val *k,
+		 MDB_val *v);
+
 /* Decided about a decoded record: true to keep it, false to drop it. */
 typedef bool (*hd_pb_keep_fn)(const void *msg, const void *arg);
 
