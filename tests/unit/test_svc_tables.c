@@ -1,8 +1,9 @@
 /* Unit tests for the service tables of hd/svc.h (common/svc.c and
  * svc_tick.c): event rows match by source, type and type prefix and run in
  * order until the first error; modules open in order and only the opened
- * ones close, in reverse; tick jobs run on their period while the service
- * is ready, stop promptly, and a refused period stops the start. */
+ * ones close, in reverse; tick jobs run on their period only while the
+ * service is ready, a stop wakes a job waiting out its period, and a
+ * refused period stops the start. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,20 +174,40 @@ static void test_ticks_run_while_ready_and_stop(void **state)
 	hd_svc svc;
 	ticker_svc(&svc, &def, "20");
 	atomic_store(&ticks, 0);
+	/* Not ready yet (or no longer, after SIGTERM): the job never runs,
+	 * though its thread wakes every 20 ms. */
+	atomic_store(&svc.ready, 0);
+	assert_hd_ok(hd_svc_ticks_start(&svc));
+	unit_sleep_ms(200);
+	assert_int_equal(atomic_load(&ticks), 0);
+	atomic_store(&svc.ready, 1);
+	assert_true(unit_wait(three_ticks, NULL, 30000));
+	hd_svc_ticks_stop(&svc);
+	hd_svc_ticks_stop(&svc); /* twice is harmless */
+	hd_cfg_release(&svc.cfg);
+}
+
+static bool one_tick(void *arg)
+{
+	(void)arg;
+	return atomic_load(&ticks) >= 1;
+}
+
+/* A job waiting out a ten-minute period stops at once. */
+static void test_stop_wakes_a_long_wait(void **state)
+{
+	(void)state;
+	hd_svc_def def;
+	hd_svc svc;
+	ticker_svc(&svc, &def, "600000");
+	atomic_store(&ticks, 0);
 	atomic_store(&svc.ready, 1);
 	assert_hd_ok(hd_svc_ticks_start(&svc));
-	assert_true(unit_wait(three_ticks, NULL, 30000));
-	/* Not ready (SIGTERM came): no more runs. */
-	atomic_store(&svc.ready, 0);
-	unit_sleep_ms(50); /* a run in progress finishes */
-	int seen = atomic_load(&ticks);
-	unit_sleep_ms(100);
-	assert_int_equal(atomic_load(&ticks), seen);
+	assert_true(unit_wait(one_tick, NULL, 30000)); /* first run at once */
 	int64_t t0 = unit_now_ms();
 	hd_svc_ticks_stop(&svc);
-	/* The stop wakes the waiting thread; it does not wait a period. */
-	assert_true(unit_now_ms() - t0 < 10000);
-	hd_svc_ticks_stop(&svc); /* twice is harmless */
+	assert_true(unit_now_ms() - t0 < 60000);
+	assert_int_equal(atomic_load(&ticks), 1);
 	hd_cfg_release(&svc.cfg);
 }
 
@@ -207,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_event_rows),
 		cmocka_unit_test(test_modules_close_in_reverse),
 		cmocka_unit_test(test_ticks_run_while_ready_and_stop),
+		cmocka_unit_test(test_stop_wakes_a_long_wait),
 		cmocka_unit_test(test_tick_period_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
