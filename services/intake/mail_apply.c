@@ -12,6 +12,7 @@
 #include "email.pb-c.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/ticket_patch.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -98,17 +99,18 @@ static int write_ticket(intake *in, apply *p, const char *trace, char *reason,
 			size_t cap)
 {
 	json_t *obj = ticket_json(p);
-	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	json_decref(obj);
-	if (!text)
-		return HD_E_NOMEM;
+	hd_patch_err err = {"", ""};
 	Hd__TicketWriteRequest wr = HD__TICKET_WRITE_REQUEST__INIT;
 	wr.id = p->tg.ticket_id;
-	wr.json = text;
+	wr.patch = obj ? hd_ticket_patch_new() : NULL;
+	int rc = wr.patch ? hd_ticket_patch_from_json(obj, wr.patch, &err)
+			  : HD_E_NOMEM;
+	json_decref(obj);
 	hd_buf pb;
 	hd_buf_init(&pb, (size_t)1 << 20);
-	int rc = hd_pb_pack(&pb, &wr);
-	free(text);
+	if (rc == HD_OK)
+		rc = hd_pb_pack(&pb, &wr);
+	hd_ticket_patch_free(wr.patch);
 	/* The sender writes; "system" lets the channel set via and keeps the
 	 * comment public whatever the sender's role. */
 	hd_rpc_req req = {

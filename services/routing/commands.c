@@ -10,6 +10,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
+#include "hd/ticket_patch.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -48,12 +49,27 @@ int routing_cmd_enqueue(hd_txn *t, routing *r, uint64_t ticket_id,
 			const char *ticket_json, const char *audit_via_json)
 {
 	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
+	hd_patch_err err = {"", ""};
+	json_t *obj = json_loads(ticket_json, 0, NULL);
+	json_t *via =
+		audit_via_json ? json_loads(audit_via_json, 0, NULL) : NULL;
 	w.id = ticket_id;
-	w.json = (char *)ticket_json;
-	w.audit_via_json = (char *)(audit_via_json ? audit_via_json : "");
+	w.patch = hd_ticket_patch_new();
+	w.audit_via = via ? hd_via_new() : NULL;
+	int rc = !w.patch || (via && !w.audit_via)
+			 ? HD_E_NOMEM
+			 : hd_ticket_patch_from_json(obj, w.patch, &err);
+	if (!rc && via)
+		rc = hd_via_from_json(via, w.audit_via, &err);
+	json_decref(obj);
+	json_decref(via);
 	hd_buf b;
 	hd_buf_init(&b, (size_t)1 << 20);
-	int rc = hd_pb_pack(&b, &w);
+	if (!rc)
+		rc = hd_pb_pack(&b, &w);
+	hd_ticket_patch_free(w.patch);
+	if (w.audit_via)
+		hd__via__free_unpacked(w.audit_via, NULL);
 	uint64_t seq = 0;
 	if (rc == HD_OK)
 		rc = routing_next_id(t, r, "next_command", &seq);
