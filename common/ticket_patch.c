@@ -287,21 +287,24 @@ int hd_via_from_json(const json_t *v, Hd__Via *out, hd_patch_err *e)
 	if (!src)
 		return HD_OK;
 	out->has_source = true;
-	json_t *from = json_object_get(src, "from");
-	json_t *to = json_object_get(src, "to");
-	json_t *rel = json_object_get(src, "rel");
-	int rc = HD_OK;
-	if (from && !json_is_null(from) &&
-	    !(rc = party_from_json(from, out->from, e)))
-		rc = hd_via_mark(out, "from");
-	if (!rc && to && !json_is_null(to) &&
-	    !(rc = party_from_json(to, out->to, e)))
-		rc = hd_via_mark(out, "to");
-	if (!rc && json_is_string(rel))
-		rc = hd_pb_set_string(&out->rel, json_string_value(rel));
-	if (!rc && rel)
-		rc = hd_via_mark(out, "rel");
-	return rc;
+	const char *key;
+	json_t *x;
+	json_object_foreach(src, key, x)
+	{
+		bool from = strcmp(key, "from") == 0;
+		int rc = HD_OK;
+		if ((from || strcmp(key, "to") == 0) && !json_is_null(x))
+			rc = party_from_json(x, from ? out->from : out->to, e);
+		else if (strcmp(key, "rel") == 0 && json_is_string(x))
+			rc = hd_pb_set_string(&out->rel, json_string_value(x));
+		else if (strcmp(key, "rel") != 0)
+			continue; /* a null party, or no key of a source */
+		if (!rc)
+			rc = hd_via_mark(out, key);
+		if (rc)
+			return rc;
+	}
+	return HD_OK;
 }
 
 static json_t *party_json(const Hd__ViaParty *x)

@@ -526,17 +526,7 @@ int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 		       .rep = rep,
 		       .comment_type = w->comment_type,
 		       .comment_data = w->comment_data};
-	hd_patch_err err = {"", ""};
-	int rc = HD_OK;
-	if (!j.patch && w->obj) { /* a writer that still speaks JSON */
-		j.own = j.patch = hd_ticket_patch_new();
-		rc = !j.own ? HD_E_NOMEM
-			    : hd_ticket_patch_from_json(w->obj, j.own, &err);
-		if (rc == HD_E_INVALID)
-			hd_rpc_fail(rep, rc, err.field, "%s", err.message);
-	}
-	if (!rc)
-		rc = j.patch ? write_job_run(t, &j) : HD_E_INVALID;
+	int rc = write_job_run(t, &j);
 	for (size_t i = 0;
 	     rc == HD_OK && w->comment_id && j.audit && i < j.audit->n_events;
 	     i++)

@@ -106,15 +106,13 @@ bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk);
 /* tickets.c: one tickets.write inside the caller's write job t, so a
  * channel stores its own index (chat id, call id) in the same transaction
  * as the ticket. req supplies the principal and trace; w->patch (borrowed)
- * is the change — or, from a writer not yet converted, w->obj the Zendesk
- * "ticket" object, made into a patch here; id 0 creates. comment_type/comment_data (NULL:
+ * is the change; id 0 creates. comment_type/comment_data (NULL:
  * a plain "Comment") type the comment the object carries; *comment_id gets
  * its id when not NULL. On success *tk is the caller's
  * (hd__ticket__free_unpacked); on failure rep names the field. */
 typedef struct tk_write_in {
 	uint64_t id;
 	const Hd__TicketPatch *patch;
-	json_t *obj;
 	const char *comment_type;
 	const char *comment_data;
 	uint64_t *comment_id;
