@@ -92,8 +92,8 @@ typedef struct verdict {
 	Hd__Ticket *tk; /* on HD_OK */
 } verdict;
 
-static int ask(gw *g, gw_req *r, const char *token, json_t *body, verdict *v,
-	       gw_resp *out)
+static int ask(gw *g, gw_req *r, const char *token, Hd__RateRequest *w,
+	       verdict *v, gw_resp *out)
 {
 	hd_csat_link l;
 	hd_csat_verdict ok = hd_csat_link_check(token, hd_now_ms() / 1000, &l);
@@ -111,15 +111,11 @@ static int ask(gw *g, gw_req *r, const char *token, json_t *body, verdict *v,
 		v->rc = HD_E_FORBIDDEN;
 		return HD_OK;
 	}
-	json_object_set_new(body, "token", json_string(token));
-	char *text = json_dumps(body, JSON_COMPACT);
-	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
-	w.id = l.ticket_id;
-	w.json = text;
+	w->token = (char *)token;
+	w->id = l.ticket_id;
 	hd_buf b;
 	hd_buf_init(&b, 1 << 20);
-	int rc = text ? hd_pb_pack(&b, &w) : HD_E_NOMEM;
-	free(text);
+	int rc = hd_pb_pack(&b, w);
 	hd_principal nobody = {0}; /* the token is the credential */
 	hd_rpc_result res = {0};
 	if (!rc)
@@ -292,9 +288,9 @@ static int survey_show(gw *g, gw_req *r, gw_resp *out)
 	if (score && strcmp(score, "good") && strcmp(score, "bad"))
 		score = NULL;
 	verdict v;
-	json_t *body = json_pack("{s:b}", "check", 1);
-	int rc = body ? ask(g, r, token, body, &v, out) : HD_E_NOMEM;
-	json_decref(body);
+	Hd__RateRequest w = HD__RATE_REQUEST__INIT;
+	w.check = true;
+	int rc = ask(g, r, token, &w, &v, out);
 	if (rc)
 		return rc == HD_E_NOMEM ? hc_error_page(r, out, loc, 500) : rc;
 	if (v.rc)
@@ -352,12 +348,14 @@ static int survey_submit(gw *g, gw_req *r, gw_resp *out)
 	else if (reason < 0)
 		return hc_error_page(r, out, loc, 400);
 	verdict v;
-	json_t *body =
-		error ? json_pack("{s:b}", "check", 1)
-		      : json_pack("{s:s, s:s, s:i}", "score", score, "comment",
-				  comment, "reason_code", reason);
-	int rc = body ? ask(g, r, token, body, &v, out) : HD_E_NOMEM;
-	json_decref(body);
+	Hd__RateRequest w = HD__RATE_REQUEST__INIT;
+	w.check = error != NULL;
+	if (!error) {
+		w.score = (char *)score;
+		w.comment = (char *)comment;
+		w.reason_code = (uint32_t)reason;
+	}
+	int rc = ask(g, r, token, &w, &v, out);
 	if (rc)
 		return rc == HD_E_NOMEM ? hc_error_page(r, out, loc, 500) : rc;
 	if (v.rc)

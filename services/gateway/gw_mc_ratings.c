@@ -24,12 +24,13 @@ static void rating_url(gw_req *r, json_t *o)
 	json_object_set_new(o, "url", json_string(url));
 }
 
-/* {"score","comment"} for intake, checked here for clear 422s (intake
- * checks again). */
-static int read_rating(gw_req *r, gw_resp *out, json_t **in)
+/* The rating for intake, its JSON types checked here for clear 422s
+ * (intake checks the values). */
+static int read_rating(gw_req *r, gw_resp *out, json_t **root,
+		       Hd__RateRequest *w)
 {
-	json_t *root = NULL, *obj;
-	int rc = gw_req_object(r, out, "satisfaction_rating", &root, &obj);
+	json_t *obj;
+	int rc = gw_req_object(r, out, "satisfaction_rating", root, &obj);
 	json_t *score = rc ? NULL : json_object_get(obj, "score");
 	json_t *comment = rc ? NULL : json_object_get(obj, "comment");
 	json_t *reason = rc ? NULL : json_object_get(obj, "reason_code");
@@ -44,30 +45,26 @@ static int read_rating(gw_req *r, gw_resp *out, json_t **in)
 	if (!rc && reason && !json_is_null(reason) && !json_is_integer(reason))
 		rc = gw_invalid(out, "reason_code",
 				"reason_code must be an integer");
-	if (!rc)
-		*in = json_pack("{s:s, s:s}", "score", s, "comment",
-				json_is_string(comment)
-					? json_string_value(comment)
-					: "");
-	if (!rc && *in && json_is_integer(reason))
-		json_object_set(*in, "reason_code", reason);
-	json_decref(root);
-	return rc;
+	if (rc)
+		return rc;
+	w->score = (char *)s;
+	w->comment = json_is_string(comment)
+			     ? (char *)json_string_value(comment)
+			     : "";
+	json_int_t why = json_integer_value(reason);
+	w->reason_code = why > 0 && why <= 1000 ? (uint32_t)why : 0;
+	return HD_OK;
 }
 
 int gw_mc_rate(gw *g, gw_req *r, gw_resp *out)
 {
-	json_t *in = NULL;
-	char *text = NULL;
-	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
+	json_t *root = NULL;
+	Hd__RateRequest w = HD__RATE_REQUEST__INIT;
 	Hd__TicketWriteReply *rep = NULL;
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
-	int rc = c ? read_rating(r, out, &in)
+	int rc = c ? read_rating(r, out, &root, &w)
 		   : gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	if (!rc && !(text = json_dumps(in, JSON_COMPACT)))
-		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
 	w.id = r->id;
-	w.json = text;
 	if (!rc)
 		rc = gw_call(g, c, r, "tickets.rate", &w,
 			     &hd__ticket_write_reply__descriptor, (void **)&rep,
@@ -95,8 +92,7 @@ int gw_mc_rate(gw *g, gw_req *r, gw_resp *out)
 		gw_reply_one(out, 200, "satisfaction_rating", o);
 	}
 	hd__ticket_write_reply__free_unpacked(rep, NULL);
-	free(text);
-	json_decref(in);
+	json_decref(root);
 	return rc;
 }
 

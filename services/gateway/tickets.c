@@ -1,11 +1,13 @@
-/* Tickets over HTTP: create, show, update, delete/restore and tags. intake
- * parses and validates the "ticket" object and owns the data; the gateway
- * resolves requester{} to a user, picks the shard and renders the result. */
+/* Tickets over HTTP: create, show, update, delete/restore and tags. The
+ * gateway turns the "ticket" object into an hd.TicketPatch (JSON types
+ * only, hd/ticket_patch.h), resolves requester{} to a user, picks the shard
+ * and renders the result; intake checks the values and owns the data. */
 #include "gw_tickets.h"
 
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/shard.h"
+#include "hd/ticket_patch.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
@@ -91,15 +93,23 @@ int gw_ticket_write(gw *g, gw_req *r, hd_rpc_client *c, uint64_t id,
 		    Hd__TicketWriteReply **rep, gw_resp *out)
 {
 	Hd__TicketWriteRequest wr = HD__TICKET_WRITE_REQUEST__INIT;
-	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
+	hd_patch_err err = {"", ""};
+	wr.patch = hd_ticket_patch_new();
 	wr.id = id;
-	wr.json = text ? text : "{}";
 	wr.action = (char *)action;
 	wr.idempotency_key = (char *)(idem ? idem : "");
-	int rc =
-		gw_call(g, c, r, "tickets.write", &wr,
-			&hd__ticket_write_reply__descriptor, (void **)rep, out);
-	free(text);
+	int rc = !wr.patch ? gw_from_err(out, HD_E_NOMEM, "out of memory")
+		 : obj     ? hd_ticket_patch_from_json(obj, wr.patch, &err)
+			   : HD_OK;
+	if (rc == HD_E_INVALID)
+		gw_invalid(out, err.field, err.message);
+	else if (rc == HD_E_NOMEM && wr.patch)
+		gw_from_err(out, rc, "out of memory");
+	if (!rc)
+		rc = gw_call(g, c, r, "tickets.write", &wr,
+			     &hd__ticket_write_reply__descriptor, (void **)rep,
+			     out);
+	hd_ticket_patch_free(wr.patch);
 	const char *desc =
 		json_string_value(json_object_get(out->body, "description"));
 	if (rc && out->status == 409 && desc && strstr(desc, "Idempotency"))

@@ -7,6 +7,8 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
+#include "hd/ticket_patch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,23 +26,33 @@ typedef struct chat_job {
 	size_t ncids;
 } chat_job;
 
-static json_t *via_json(const Hd__ChatTranscript *tr)
+static int chat_via(Hd__TicketPatch *p, const Hd__ChatTranscript *tr)
 {
-	json_t *from = json_pack("{s:s}", "name", tr->visitor_name);
-	if (tr->visitor_email[0])
-		json_object_set_new(from, "address",
-				    json_string(tr->visitor_email));
-	if (tr->visitor_phone[0])
-		json_object_set_new(from, "phone",
-				    json_string(tr->visitor_phone));
-	json_object_set_new(from, "chat_id", json_string(tr->chat_id));
-	return json_pack("{s:s, s:{s:o, s:{}, s:s}}", "channel", "chat",
-			 "source", "from", from, "to", "rel", "chat");
+	Hd__Via *v = p->via = hd_via_new();
+	if (!v)
+		return HD_E_NOMEM;
+	v->channel = HD__VIA_CHANNEL__VIA_CHAT;
+	int rc = hd_via_party_set(v->from, "name", tr->visitor_name);
+	if (!rc && tr->visitor_email[0])
+		rc = hd_via_party_set(v->from, "address", tr->visitor_email);
+	if (!rc && tr->visitor_phone[0])
+		rc = hd_via_party_set(v->from, "phone", tr->visitor_phone);
+	if (!rc)
+		rc = hd_via_party_set(v->from, "chat_id", tr->chat_id);
+	if (!rc)
+		rc = hd_via_mark(v, "from");
+	if (!rc)
+		rc = hd_via_mark(v, "to");
+	if (!rc)
+		rc = hd_pb_set_string(&v->rel, "chat");
+	if (!rc)
+		rc = hd_via_mark(v, "rel");
+	return rc ? rc : hd_patch_mark(p, "via");
 }
 
-/* The ticket object that carries message m (the first one also creates). */
-static json_t *message_obj(const chat_job *j, const Hd__ChatMessage *m,
-			   bool create)
+/* The patch that carries message m (the first one also creates). */
+static int message_patch(const chat_job *j, const Hd__ChatMessage *m,
+			 bool create, Hd__TicketPatch *p)
 {
 	const Hd__ChatTranscript *tr = j->tr;
 	uint64_t author = strcmp(m->author, "visitor") == 0 ? tr->visitor_id
@@ -48,12 +60,15 @@ static json_t *message_obj(const chat_job *j, const Hd__ChatMessage *m,
 			  : strcmp(m->author, "agent") == 0
 				  ? tr->agent_id
 				  : j->req->principal.user_id;
+	Hd__PatchComment *c = hd_patch_comment(p);
+	if (!c || hd_pb_set_string(&c->body, m->text))
+		return HD_E_NOMEM;
+	c->author_id = author;
 	/* system lines (joined, left, transferred) are internal notes */
-	json_t *o = json_pack("{s:{s:s, s:I, s:b}}", "comment", "body", m->text,
-			      "author_id", (json_int_t)author, "public",
-			      strcmp(m->author, "system") != 0);
+	c->has_public = true;
+	c->public_ = strcmp(m->author, "system") != 0;
 	if (!create)
-		return o;
+		return HD_OK;
 	char subject[300];
 	if (tr->subject[0])
 		snprintf(subject, sizeof subject, "%s", tr->subject);
@@ -61,15 +76,18 @@ static json_t *message_obj(const chat_job *j, const Hd__ChatMessage *m,
 		snprintf(subject, sizeof subject, "채팅 상담: %.200s",
 			 tr->visitor_name[0] ? tr->visitor_name
 					     : tr->visitor_email);
-	json_object_set_new(o, "subject", json_string(subject));
-	json_object_set_new(o, "requester_id",
-			    json_integer((json_int_t)tr->visitor_id));
-	json_object_set_new(o, "via", via_json(tr));
-	json_object_set_new(o, "tags", json_pack("[s]", "chat"));
-	if (tr->agent_id)
-		json_object_set_new(o, "assignee_id",
-				    json_integer((json_int_t)tr->agent_id));
-	return o;
+	int rc = hd_patch_str(p, "subject", &p->subject, subject);
+	p->requester_id = tr->visitor_id;
+	if (!rc)
+		rc = hd_patch_mark(p, "requester_id");
+	if (!rc)
+		rc = chat_via(p, tr);
+	if (!rc)
+		rc = hd_patch_add_tag(p, "chat");
+	p->assignee_id = tr->agent_id;
+	if (!rc && tr->agent_id)
+		rc = hd_patch_mark(p, "assignee_id");
+	return rc;
 }
 
 /* The visitor's open chat ticket still inside the follow-up window, or 0. */
@@ -124,14 +142,17 @@ static int chat_run(hd_txn *t, void *arg)
 	uint64_t target = followup_target(t, j, now);
 	j->created = target == 0;
 	for (size_t i = 0; i < tr->n_messages && t->rc == HD_OK; i++) {
-		json_t *obj = message_obj(j, tr->messages[i], target == 0);
+		Hd__TicketPatch *p = hd_ticket_patch_new();
+		rc = p ? message_patch(j, tr->messages[i], target == 0, p)
+		       : HD_E_NOMEM;
 		tk_write_in w = {.id = target,
-				 .obj = obj,
+				 .patch = p,
 				 .comment_id = &j->cids[j->ncids]};
 		hd__ticket__free_unpacked(j->tk, NULL);
 		j->tk = NULL;
-		rc = tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk);
-		json_decref(obj);
+		if (!rc)
+			rc = tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk);
+		hd_ticket_patch_free(p);
 		if (rc)
 			return rc;
 		j->ncids++;

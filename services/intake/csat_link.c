@@ -7,10 +7,9 @@
  * requester. The rating is written as the requester's own (tickets.rate's
  * path: audited, in ticket.updated, counted by metrics). Key layout:
  *   csat_links  nonce (32 hex) → u64 ticket id ‖ i64 used at (wall ms)
- * The request is an hd.TicketWriteRequest: id (the ticket the caller read
- * from the token, to pick this shard) and json = {"token", "score",
- * "comment", "reason_code", "check"}; "check": true only checks the link
- * and answers the ticket. Refusals: HD_E_FORBIDDEN "token" (not a link of
+ * The request is an hd.RateRequest: id (the ticket the caller read from the
+ * token, to pick this shard), token, score, comment, reason_code and check
+ * (true: only check the link and answer the ticket). Refusals: HD_E_FORBIDDEN "token" (not a link of
  * ours, or not for this ticket), HD_E_INVALID "expires" (expired),
  * HD_E_CONFLICT "token" (used), HD_E_INVALID "status" (not solved). */
 #include "tickets.h"
@@ -20,6 +19,7 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
+#include "hd/ticket_patch.h"
 
 #include <string.h>
 
@@ -39,7 +39,7 @@ typedef struct link_job {
 	hd_rpc_rep *rep;
 	hd_csat_link link;
 	int check_only;
-	json_t *rating; /* {"score","comment"} */
+	const Hd__RateRequest *rating;
 	Hd__Ticket *tk; /* the answer */
 } link_job;
 
@@ -90,39 +90,18 @@ static int link_run(hd_txn *t, void *arg)
 	hd_rpc_req as = {.method = "tickets.rate_link"};
 	as.principal.user_id = j->link.requester_id;
 	as.principal.role = HD__USER_ROLE__ROLE_END_USER;
-	json_t *obj = json_pack("{s:O}", "satisfaction_rating", j->rating);
-	tk_write_in w = {.id = j->link.ticket_id, .obj = obj};
-	rc = obj ? tk_write_txn(t, j->in, &as, &w, j->rep, &j->tk) : HD_E_NOMEM;
-	json_decref(obj);
+	Hd__TicketPatch *p = hd_ticket_patch_new();
+	rc = p ? tk_rating_patch(p, j->rating) : HD_E_NOMEM;
+	tk_write_in w = {.id = j->link.ticket_id, .patch = p};
+	if (!rc)
+		rc = tk_write_txn(t, j->in, &as, &w, j->rep, &j->tk);
+	hd_ticket_patch_free(p);
 	uint8_t used[16];
 	hd_key_u64(used, j->link.ticket_id);
 	hd_key_u64(used + 8, (uint64_t)hd_wall_ms());
 	if (!rc)
 		rc = hd_txn_put(t, links_dbi, j->link.nonce, 32, used, 16);
 	return rc;
-}
-
-/* Only score (good | bad), comment and reason_code reach the ticket. */
-static int read_rating(json_t *in, hd_rpc_rep *rep, json_t **out)
-{
-	const char *s = json_string_value(json_object_get(in, "score"));
-	json_t *c = json_object_get(in, "comment");
-	json_t *reason = json_object_get(in, "reason_code");
-	if (!s || (strcmp(s, "good") && strcmp(s, "bad")))
-		return hd_rpc_fail(rep, HD_E_INVALID, "score",
-				   "score must be good or bad");
-	if (c && !json_is_null(c) &&
-	    (!json_is_string(c) || json_string_length(c) > MAX_COMMENT))
-		return hd_rpc_fail(rep, HD_E_INVALID, "comment",
-				   "comment must be text of at most 64 KiB");
-	if (reason && !json_is_null(reason) && !json_is_integer(reason))
-		return hd_rpc_fail(rep, HD_E_INVALID, "reason_code",
-				   "reason_code must be an integer");
-	*out = json_pack("{s:s, s:s}", "score", s, "comment",
-			 json_is_string(c) ? json_string_value(c) : "");
-	if (*out && json_is_integer(reason))
-		json_object_set(*out, "reason_code", reason);
-	return *out ? HD_OK : HD_E_NOMEM;
 }
 
 /* The token's verdict as the refusal the gateway shows. */
@@ -150,25 +129,20 @@ static int intake_tickets_rate_link(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	link_job j = {.in = in, .rep = rep};
-	Hd__TicketWriteRequest *wr = NULL;
-	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
+	Hd__RateRequest *wr = NULL;
+	if (hd_req_decode(req, rep, &hd__rate_request__descriptor,
 			  (void **)&wr))
 		return HD_E_DECODE;
-	json_t *body = json_loads(wr->json, 0, NULL);
-	int rc = json_is_object(body)
-			 ? HD_OK
-			 : hd_rpc_fail(rep, HD_E_INVALID, "json",
-				       "the request is not a JSON object");
-	if (!rc && INTAKE_SHARD_OF(wr->id) != in->shard)
+	int rc = HD_OK;
+	if (INTAKE_SHARD_OF(wr->id) != in->shard)
 		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, "token",
 				 "this link is not for this request");
 	if (!rc)
-		rc = check_token(
-			json_string_value(json_object_get(body, "token")),
-			wr->id, &j.link, rep);
-	j.check_only = json_is_true(json_object_get(body, "check"));
+		rc = check_token(wr->token, wr->id, &j.link, rep);
+	j.check_only = wr->check;
+	j.rating = wr;
 	if (!rc && !j.check_only)
-		rc = read_rating(body, rep, &j.rating);
+		rc = tk_rating_check(wr, MAX_COMMENT, rep);
 	if (!rc && j.check_only) { /* a look: a read transaction */
 		hd_txn t;
 		if (!(rc = hd_store_read(in->store, &t)))
@@ -183,9 +157,7 @@ static int intake_tickets_rate_link(void *ctx, const hd_rpc_req *req,
 		rc = hd_pb_pack(&rep->payload, &out);
 	}
 	hd__ticket__free_unpacked(j.tk, NULL);
-	json_decref(j.rating);
-	json_decref(body);
-	hd__ticket_write_request__free_unpacked(wr, NULL);
+	hd__rate_request__free_unpacked(wr, NULL);
 	return rc;
 }
 

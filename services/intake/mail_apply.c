@@ -12,6 +12,8 @@
 #include "email.pb-c.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
+#include "hd/ticket_patch.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -71,44 +73,89 @@ static int hook_post(hd_txn *t, const Hd__Ticket *tk, const Hd__Audit *au,
 	return rc;
 }
 
-/* The "ticket" object for tickets.write. */
-static json_t *ticket_json(const apply *p)
+/* The message's attachments (mail's own record, resolved at ingest) as the
+ * comment's uploads. */
+static int mail_uploads(Hd__PatchComment *c, const char *text)
+{
+	json_t *list = json_loads(text[0] ? text : "[]", 0, NULL), *x;
+	size_t i, n = json_is_array(list) ? json_array_size(list) : 0;
+	int rc = HD_OK;
+	c->uploads = n ? calloc(n, sizeof *c->uploads) : NULL;
+	if (n && !c->uploads)
+		rc = HD_E_NOMEM;
+	json_array_foreach(list, i, x)
+	{
+		Hd__PatchUpload *u = rc ? NULL : malloc(sizeof *u);
+		if (!u) {
+			rc = HD_E_NOMEM;
+			break;
+		}
+		hd__patch_upload__init(u);
+		c->uploads[c->n_uploads++] = u;
+		u->id = (uint64_t)json_integer_value(json_object_get(x, "id"));
+		u->size = (uint64_t)json_integer_value(
+			json_object_get(x, "size"));
+		rc = hd_pb_set_string(
+			&u->file_name,
+			json_string_value(json_object_get(x, "file_name")));
+		if (!rc)
+			rc = hd_pb_set_string(&u->content_type,
+					      json_string_value(json_object_get(
+						      x, "content_type")));
+	}
+	json_decref(list);
+	return rc;
+}
+
+/* via {channel email, source} of a new ticket from the message's source. */
+static int mail_via(Hd__TicketPatch *p, const char *source)
+{
+	hd_patch_err err = {"", ""};
+	json_t *src = json_loads(source, 0, NULL);
+	json_t *v = json_pack("{s:s, s:o}", "channel", "email", "source",
+			      src ? src : json_object());
+	int rc = !v                         ? HD_E_NOMEM
+		 : !(p->via = hd_via_new()) ? HD_E_NOMEM
+					    : hd_via_from_json(v, p->via, &err);
+	json_decref(v);
+	return rc ? rc : hd_patch_mark(p, "via");
+}
+
+/* The patch for tickets.write: the comment, and on a new ticket subject
+ * and via; a reply to a solved ticket reopens it. */
+static int ticket_patch(const apply *p, Hd__TicketPatch *tp)
 {
 	const Hd__MailApplyRequest *a = p->a;
-	json_t *atts = json_loads(
-		a->attachments_json[0] ? a->attachments_json : "[]", 0, NULL);
-	json_t *comment =
-		json_pack("{s:s, s:b, s:o}", "body", a->body, "public", 1,
-			  "hd_attachments", atts ? atts : json_array());
-	if (p->tg.ticket_id && p->tg.reopen)
-		return json_pack("{s:o, s:s}", "comment", comment, "status",
-				 "open");
-	if (p->tg.ticket_id)
-		return json_pack("{s:o}", "comment", comment);
-	json_t *source = json_loads(a->via_source_json, 0, NULL);
+	Hd__PatchComment *c = hd_patch_comment(tp);
+	if (!c || hd_pb_set_string(&c->body, a->body))
+		return HD_E_NOMEM;
+	c->has_public = c->public_ = true;
+	int rc = mail_uploads(c, a->attachments_json);
+	if (!rc && p->tg.ticket_id && p->tg.reopen) {
+		tp->status = HD__TICKET_STATUS__STATUS_OPEN;
+		rc = hd_patch_mark(tp, "status");
+	}
+	if (rc || p->tg.ticket_id)
+		return rc;
 	char subject[MAX_SUBJECT_BYTES + 1];
 	snprintf(subject, sizeof subject, "%s", a->subject);
 	mail_utf8_cut(subject, MAX_SUBJECT_BYTES);
-	return json_pack("{s:s, s:o, s:{s:s, s:o}}", "subject", subject,
-			 "comment", comment, "via", "channel", "email",
-			 "source", source ? source : json_object());
+	rc = hd_patch_str(tp, "subject", &tp->subject, subject);
+	return rc ? rc : mail_via(tp, a->via_source_json);
 }
 
 static int write_ticket(intake *in, apply *p, const char *trace, char *reason,
 			size_t cap)
 {
-	json_t *obj = ticket_json(p);
-	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	json_decref(obj);
-	if (!text)
-		return HD_E_NOMEM;
 	Hd__TicketWriteRequest wr = HD__TICKET_WRITE_REQUEST__INIT;
 	wr.id = p->tg.ticket_id;
-	wr.json = text;
+	wr.patch = hd_ticket_patch_new();
+	int rc = wr.patch ? ticket_patch(p, wr.patch) : HD_E_NOMEM;
 	hd_buf pb;
 	hd_buf_init(&pb, (size_t)1 << 20);
-	int rc = hd_pb_pack(&pb, &wr);
-	free(text);
+	if (rc == HD_OK)
+		rc = hd_pb_pack(&pb, &wr);
+	hd_ticket_patch_free(wr.patch);
 	/* The sender writes; "system" lets the channel set via and keeps the
 	 * comment public whatever the sender's role. */
 	hd_rpc_req req = {

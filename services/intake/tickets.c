@@ -12,6 +12,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/ticket_patch.h"
 #include "hd/time_iso.h"
 
 #include <sodium.h>
@@ -106,7 +107,8 @@ typedef struct write_job {
 	intake *in;
 	const hd_rpc_req *req;
 	Hd__TicketWriteRequest *wr;
-	json_t *obj;
+	Hd__TicketPatch *patch; /* borrowed: wr's, or the caller's */
+	Hd__TicketPatch *own;   /* a patch this job made (tags actions) */
 	hd_rpc_rep *rep;
 	Hd__Ticket *tk;
 	Hd__Audit *audit;
@@ -138,8 +140,13 @@ static int idem_check(hd_txn *t, write_job *j, uint8_t hash[32])
 	MDB_val v;
 	if (idem_key(j, key, &klen))
 		return HD_E_NOTFOUND;
-	crypto_generichash(hash, 32, (const uint8_t *)j->wr->json,
-			   strlen(j->wr->json), NULL, 0);
+	hd_buf b;
+	hd_buf_init(&b, (size_t)1 << 24);
+	int rc = hd_pb_pack(&b, j->patch);
+	crypto_generichash(hash, 32, (const uint8_t *)b.data, b.len, NULL, 0);
+	hd_buf_release(&b);
+	if (rc)
+		return hd_txn_fail(t, rc);
 	if (hd_txn_get(t, tkdb.idem, key, klen, &v) || v.mv_size != 40)
 		return HD_E_NOTFOUND;
 	if (memcmp(v.mv_data, hash, 32) != 0)
@@ -163,43 +170,54 @@ static int idem_store(hd_txn *t, write_job *j, const uint8_t hash[32])
 	return hd_txn_put(t, tkdb.idem, key, klen, val, sizeof val);
 }
 
-/* tags_set / tags_add / tags_remove: rewrite obj into {"tags":[…]} with the
- * resulting list, then apply it like any update. */
+/* tags_set / tags_add / tags_remove: a patch of only {"tags":[…]} with
+ * the resulting list (and safe_update), then applied like any update. */
 static int tags_action(write_job *j, const Hd__Ticket *before)
 {
-	json_t *given = json_object_get(j->obj, "tags");
-	if (!json_is_array(given))
+	const Hd__TicketPatch *given = j->patch;
+	if (!hd_patch_has(given, "tags"))
 		return hd_rpc_fail(j->rep, HD_E_INVALID, "tags",
 				   "tags: must be an array of strings");
 	const char *a = j->wr->action;
-	json_t *out = json_array();
+	Hd__TicketPatch *out = hd_ticket_patch_new();
+	int rc = out ? hd_patch_mark(out, "tags") : HD_E_NOMEM;
 	if (strcmp(a, "tags_set") != 0)
-		for (size_t i = 0; i < before->n_tags; i++) {
+		for (size_t i = 0; !rc && i < before->n_tags; i++) {
 			int drop = 0;
-			size_t k;
-			json_t *x;
-			json_array_foreach(given, k, x)
-			{
-				const char *s = json_string_value(x);
-				drop |= strcmp(a, "tags_remove") == 0 && s &&
-					strcasecmp(s, before->tags[i]) == 0;
-			}
+			for (size_t k = 0; k < given->n_tags; k++)
+				drop |= strcmp(a, "tags_remove") == 0 &&
+					strcasecmp(given->tags[k],
+						   before->tags[i]) == 0;
 			if (!drop)
-				json_array_append_new(
-					out, json_string(before->tags[i]));
+				rc = hd_patch_add_tag(out, before->tags[i]);
 		}
-	if (strcmp(a, "tags_remove") != 0)
-		json_array_extend(out, given);
-	json_t *obj = json_pack("{s:o}", "tags", out);
-	json_t *safe = json_object_get(j->obj, "safe_update");
-	json_t *stamp = json_object_get(j->obj, "updated_stamp");
-	if (safe)
-		json_object_set(obj, "safe_update", safe);
-	if (stamp)
-		json_object_set(obj, "updated_stamp", stamp);
-	json_decref(j->obj);
-	j->obj = obj;
-	return HD_OK;
+	for (size_t k = 0;
+	     !rc && strcmp(a, "tags_remove") != 0 && k < given->n_tags; k++)
+		rc = hd_patch_add_tag(out, given->tags[k]);
+	if (!rc) {
+		out->safe_update = given->safe_update;
+		rc = hd_pb_set_string(&out->updated_stamp,
+				      given->updated_stamp);
+	}
+	hd_ticket_patch_free(j->own);
+	j->own = j->patch = out;
+	return rc;
+}
+
+/* Safe update: refuse when updated_stamp (the updated_at the client read)
+ * is older than the stored updated_at. */
+static int stale(write_job *j, const Hd__Ticket *before)
+{
+	if (!j->patch->safe_update || !before)
+		return HD_OK;
+	char iso[HD_TIME_ISO_LEN];
+	hd_time_iso(before->updated_at, iso);
+	if (strcmp(j->patch->updated_stamp, iso) == 0)
+		return HD_OK;
+	return hd_rpc_fail(j->rep, HD_E_CONFLICT, "updated_stamp",
+			   "Safe Update prevented the update due to outdated "
+			   "ticket data. Please fetch the latest ticket data "
+			   "and try again.");
 }
 
 /* A merged source is closed whatever its assignee (Zendesk's merge). */
@@ -218,50 +236,26 @@ static int merge_close(write_job *j, const Hd__Ticket *before)
 	return tk_event(&j->ch, "Change", "status", "\"closed\"", prev);
 }
 
-/* safe_update with an updated_stamp other than the stored updated_at. */
-static int stale(write_job *j, const Hd__Ticket *before)
-{
-	json_t *safe = json_object_get(j->obj, "safe_update");
-	json_t *stamp = json_object_get(j->obj, "updated_stamp");
-	if (!json_is_true(safe) || !before)
-		return HD_OK;
-	char iso[HD_TIME_ISO_LEN];
-	hd_time_iso(before->updated_at, iso);
-	if (json_is_string(stamp) && strcmp(json_string_value(stamp), iso) == 0)
-		return HD_OK;
-	return hd_rpc_fail(j->rep, HD_E_CONFLICT, "updated_stamp",
-			   "Safe Update prevented the update due to outdated "
-			   "ticket data. Please fetch the latest ticket data "
-			   "and try again.");
-}
-
 /* Attachments the gateway resolved from comment.uploads tokens. */
-static int comment_attachments(Hd__Comment *c, json_t *list)
+static int comment_attachments(Hd__Comment *c, Hd__PatchUpload **list, size_t n)
 {
-	size_t n = json_is_array(list) ? json_array_size(list) : 0, i;
-	json_t *x;
 	if (!n)
 		return HD_OK;
 	c->attachments = calloc(n, sizeof *c->attachments);
 	if (!c->attachments)
 		return HD_E_NOMEM;
-	json_array_foreach(list, i, x)
-	{
+	for (size_t i = 0; i < n; i++) {
 		Hd__Attachment *a = malloc(sizeof *a);
 		if (!a)
 			return HD_E_NOMEM;
 		hd__attachment__init(a);
 		c->attachments[c->n_attachments++] = a;
-		a->id = (uint64_t)json_integer_value(json_object_get(x, "id"));
-		a->size = (uint64_t)json_integer_value(
-			json_object_get(x, "size"));
-		int rc = hd_pb_set_string(
-			&a->file_name,
-			json_string_value(json_object_get(x, "file_name")));
+		a->id = list[i]->id;
+		a->size = list[i]->size;
+		int rc = hd_pb_set_string(&a->file_name, list[i]->file_name);
 		if (!rc)
 			rc = hd_pb_set_string(&a->content_type,
-					      json_string_value(json_object_get(
-						      x, "content_type")));
+					      list[i]->content_type);
 		if (rc)
 			return rc;
 	}
@@ -304,7 +298,8 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now,
 	    (rc = hd_pb_set_string(&e->html_body, c.html_body)))
 		return hd_txn_fail(t, rc);
 	j->tk->comment_count++;
-	if ((rc = comment_attachments(&c, j->ch.uploads)) == HD_OK) {
+	if ((rc = comment_attachments(&c, j->ch.uploads, j->ch.nuploads)) ==
+	    HD_OK) {
 		tk_put_child(t, tkdb.comments, c.ticket_id, c.id, &c);
 		tk_att_ref_put(t, &c);
 	} else
@@ -329,6 +324,7 @@ static int record_rule_comment(hd_txn *t, write_job *j, Hd__Audit *au,
 	j->ch.comment_public = cm->comment_public;
 	j->ch.comment_author = cm->comment_author;
 	j->ch.uploads = NULL;
+	j->ch.nuploads = 0;
 	int rc = record_comment(t, j, au, now, true);
 	Hd__AuditEvent *e = j->ch.nev ? j->ch.ev[j->ch.nev - 1] : NULL;
 	if (!rc && e && j->trig.comment_rule) {
@@ -343,6 +339,7 @@ static int record_rule_comment(hd_txn *t, write_job *j, Hd__Audit *au,
 	j->ch.comment_public = user.comment_public;
 	j->ch.comment_author = user.comment_author;
 	j->ch.uploads = user.uploads;
+	j->ch.nuploads = user.nuploads;
 	return rc ? hd_txn_fail(t, rc) : t->rc;
 }
 
@@ -363,8 +360,8 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 							? j->hook->via
 							: j->tk->via_channel);
 	if (!rc)
-		rc = tk_rule_audit_via(&j->req->principal,
-				       j->wr->audit_via_json, au, j->rep);
+		rc = tk_rule_audit_via(&j->req->principal, j->wr->audit_via, au,
+				       j->rep);
 	if (!rc)
 		rc = tk_rule_author(t, j->in, &j->req->principal, &j->ch);
 	if (rc)
@@ -425,7 +422,7 @@ static int apply_action(hd_txn *t, write_job *j, const Hd__Ticket *before)
 	}
 	int rc = stale(j, before);
 	if (!rc)
-		rc = tk_apply(j->tk, before, j->obj, who, &j->ch, j->rep);
+		rc = tk_apply(j->tk, before, j->patch, who, &j->ch, j->rep);
 	if (!rc && strcmp(a, "merge_source") == 0)
 		rc = merge_close(j, before);
 	if (!rc)
@@ -492,8 +489,8 @@ static int write_job_run(hd_txn *t, void *arg)
 		j->tk->updated_at =
 			now > j->tk->updated_at ? now : j->tk->updated_at + 1;
 		j->tk->updated_stamp++;
-		rc = tk_note_updater(j->tk, &j->req->principal, j->wr, j->obj,
-				     creating);
+		rc = tk_note_updater(j->tk, &j->req->principal,
+				     j->wr->audit_via, j->patch, creating);
 		if (!rc && fires_triggers(j))
 			rc = tk_trig_eval(t, j->in, &j->req->principal, &j->tk,
 					  before, creating, &j->ch, &j->trig);
@@ -531,7 +528,7 @@ int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 	write_job j = {.in = in,
 		       .req = req,
 		       .wr = &wr,
-		       .obj = json_incref(w->obj),
+		       .patch = (Hd__TicketPatch *)w->patch,
 		       .rep = rep,
 		       .comment_type = w->comment_type,
 		       .comment_data = w->comment_data};
@@ -548,7 +545,7 @@ int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 	hd__audit__free_unpacked(j.audit, NULL);
 	tk_change_release(&j.ch);
 	tk_trig_release(&j.trig);
-	json_decref(j.obj);
+	hd_ticket_patch_free(j.own);
 	return rc;
 }
 
@@ -609,18 +606,19 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
 			  (void **)&j.wr))
 		return HD_E_DECODE;
-	j.obj = json_loads(j.wr->json[0] ? j.wr->json : "{}", 0, NULL);
+	if (!j.wr->patch && !(j.wr->patch = hd_ticket_patch_new())) {
+		hd__ticket_write_request__free_unpacked(j.wr, NULL);
+		return HD_E_NOMEM; /* no fields: delete, restore */
+	}
+	j.patch = j.wr->patch;
 	if (previewing(&j) &&
 	    (!j.wr->id || !intake_is_staff(&req->principal) || hook)) {
 		hd__ticket_write_request__free_unpacked(j.wr, NULL);
-		json_decref(j.obj);
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "a preview is an agent's, of a stored "
 				   "ticket");
 	}
-	int rc = !j.obj ? hd_rpc_fail(rep, HD_E_INVALID, "ticket",
-				      "ticket: is not JSON")
-		 : previewing(&j)
+	int rc = previewing(&j)
 			 ? hd_store_write(j.in->store, preview_job, &j)
 			 : hd_store_write(j.in->store, write_job_run, &j);
 	if (!rc)
@@ -632,7 +630,7 @@ int tk_write(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd__audit__free_unpacked(j.audit, NULL);
 	tk_change_release(&j.ch);
 	tk_trig_release(&j.trig);
-	json_decref(j.obj);
+	hd_ticket_patch_free(j.own);
 	hd__ticket_write_request__free_unpacked(j.wr, NULL);
 	return rc;
 }

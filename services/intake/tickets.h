@@ -56,7 +56,7 @@ int tk_lists_count(hd_txn *t, char list, uint64_t owner, uint64_t *n);
 int tk_lists_ready(hd_txn *t);
 int tk_lists_ensure(intake *in);
 
-/* tickets_apply.c: the outcome of merging one JSON "ticket" object. */
+/* tickets_apply.c: the outcome of merging one hd.TicketPatch. */
 typedef struct tk_change {
 	Hd__AuditEvent **ev; /* owned; freed by tk_change_release */
 	size_t nev;
@@ -64,7 +64,8 @@ typedef struct tk_change {
 	char *comment_html; /* owned sanitized HTML, or NULL */
 	int comment_public;
 	uint64_t comment_author;
-	json_t *uploads; /* borrowed: [{id,file_name,content_type,size}] */
+	Hd__PatchUpload **uploads; /* borrowed from the patch */
+	size_t nuploads;
 	char *unpermitted[32];
 	size_t nunpermitted;
 } tk_change;
@@ -73,9 +74,10 @@ void tk_change_release(tk_change *c);
 /* Add the audit's Create (before == NULL) or Change events for every field,
  * custom fields included (named by their id), that differs. */
 int tk_diff(const Hd__Ticket *tk, const Hd__Ticket *before, tk_change *ch);
-/* Merge obj into tk (before == NULL: a create) for who; fills ch with the
- * comment. HD_E_INVALID with rep naming the field. */
-int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
+/* Merge patch p (borrowed; ch may point into it) into tk (before == NULL:
+ * a create) for who; fills ch with the comment. HD_E_INVALID with rep
+ * naming the field. */
+int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, const Hd__TicketPatch *p,
 	     const hd_principal *who, tk_change *ch, hd_rpc_rep *rep);
 /* A malloc'd copy of s (protobuf-c frees strings with free). */
 char *tk_strdup(const char *s);
@@ -93,6 +95,12 @@ char *tk_html_sanitize(const char *html, char **plain);
 
 /* tickets_rating.c: tickets.rate */
 extern const hd_rpc_route intake_rating_routes[];
+/* A rating's values: score good or bad, a comment of at most max_comment
+ * bytes. HD_E_INVALID with rep naming the field. */
+int tk_rating_check(const Hd__RateRequest *r, size_t max_comment,
+		    hd_rpc_rep *rep);
+/* The patch that stores rating r on a ticket. HD_OK, HD_E_NOMEM. */
+int tk_rating_patch(Hd__TicketPatch *p, const Hd__RateRequest *r);
 
 /* tickets.c */
 /* May who see tk? Staff: all; end-users: their own tickets. */
@@ -100,14 +108,14 @@ bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk);
 
 /* tickets.c: one tickets.write inside the caller's write job t, so a
  * channel stores its own index (chat id, call id) in the same transaction
- * as the ticket. req supplies the principal and trace; w->obj is the Zendesk
- * "ticket" object (borrowed); id 0 creates. comment_type/comment_data (NULL:
+ * as the ticket. req supplies the principal and trace; w->patch (borrowed)
+ * is the change; id 0 creates. comment_type/comment_data (NULL:
  * a plain "Comment") type the comment the object carries; *comment_id gets
  * its id when not NULL. On success *tk is the caller's
  * (hd__ticket__free_unpacked); on failure rep names the field. */
 typedef struct tk_write_in {
 	uint64_t id;
-	json_t *obj;
+	const Hd__TicketPatch *patch;
 	const char *comment_type;
 	const char *comment_data;
 	uint64_t *comment_id;
@@ -161,16 +169,16 @@ int tk_rpc_jobs_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* tickets_rule.c: writes by routing's rules (role "system"). */
 bool tk_is_system(const hd_principal *who);
-/* The audit's via from TicketWriteRequest.audit_via_json (system only);
- * HD_E_INVALID with rep naming audit_via_json when it is not a via. */
-int tk_rule_audit_via(const hd_principal *who, const char *via_json,
+/* The audit's via from TicketWriteRequest.audit_via (system only; NULL:
+ * none); HD_E_INVALID with rep naming audit_via when it has no channel. */
+int tk_rule_audit_via(const hd_principal *who, const Hd__Via *via,
 		      Hd__Audit *au, hd_rpc_rep *rep);
 /* A system comment without author_id is the account owner's. */
 int tk_rule_author(hd_txn *t, intake *in, const hd_principal *who,
 		   tk_change *ch);
 /* Record the write's updater, role and via on tk. HD_E_NOMEM. */
 int tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
-		    const Hd__TicketWriteRequest *wr, const json_t *obj,
+		    const Hd__Via *audit_via, const Hd__TicketPatch *p,
 		    bool creating);
 
 /* tickets_trig.c: Zendesk's trigger cycle inside the write job, on *tk as

@@ -1,11 +1,15 @@
-/* Merging a Zendesk JSON "ticket" object into an hd.Ticket: one table row
- * per field (type check, value check, audit value), then the status rules.
- * Nothing here touches the store; the write job decides what to keep. */
+/* Merging an hd.TicketPatch into an hd.Ticket: one table row per field
+ * (value check, audit value), then the status rules. The patch's JSON types
+ * were checked where it was made (hd/ticket_patch.h); every value is checked
+ * here. Nothing here touches the store; the write job decides what to
+ * keep. */
 #include "tickets.h"
 
 #include "hd/err.h"
 #include "hd/text.h"
+#include "hd/ticket_patch.h"
 #include "hd/time_iso.h"
+#include "hd/vocab.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 #define MAX_TAGS          100
 #define MAX_TAG_BYTES     80
 #define MAX_IDS           100
+#define MAX_CUSTOM        400
 
 enum kind {
 	K_STR,
@@ -34,33 +39,32 @@ enum kind {
 typedef struct field {
 	const char *name;
 	enum kind kind;
-	size_t off;  /* the member in Hd__Ticket */
-	size_t noff; /* K_IDS/K_TAGS: the n_ member */
-	const char *const *allowed;
+	size_t off;                          /* the member in Hd__Ticket */
+	size_t noff;                         /* K_IDS/K_TAGS: the n_ member */
+	const ProtobufCEnumDescriptor *desc; /* K_ENUM */
 	int staff_only;
+	size_t poff;  /* the member in Hd__TicketPatch */
+	size_t pnoff; /* K_IDS/K_TAGS: its n_ member */
 } fdef;
 
-static const char *const priorities[] = {"low", "normal", "high", "urgent",
-					 NULL};
-static const char *const types[] = {"problem", "incident", "question", "task",
-				    NULL};
-static const char *const statuses[] = {"new",    "open",   "pending", "hold",
-				       "solved", "closed", NULL};
-
-/* One row: name, kind, member, n_ member offset, allowed values, staff. */
-#define ROW(n, k, m, no, a, s)                                                 \
+/* One row: name, kind, member, n_ member offset, enum, staff; the patch's
+ * member has the ticket's name. */
+#define ROW(n, k, m, no, d, s, pno)                                            \
 	{                                                                      \
-		n, k, offsetof(Hd__Ticket, m), no, a, s                        \
+		n, k, offsetof(Hd__Ticket, m), no, d, s,                       \
+			offsetof(Hd__TicketPatch, m), pno                      \
 	}
-#define F(n, k, m)     ROW(n, k, m, 0, NULL, 0)
-#define FS(n, k, m)    ROW(n, k, m, 0, NULL, 1)
-#define FE(n, m, a)    ROW(n, K_ENUM, m, 0, a, 0)
-#define FN(n, k, m, s) ROW(n, k, m, offsetof(Hd__Ticket, n_##m), NULL, s)
+#define F(n, k, m)  ROW(n, k, m, 0, NULL, 0, 0)
+#define FS(n, k, m) ROW(n, k, m, 0, NULL, 1, 0)
+#define FE(n, m, d) ROW(n, K_ENUM, m, 0, &d, 0, 0)
+#define FN(n, k, m, s)                                                         \
+	ROW(n, k, m, offsetof(Hd__Ticket, n_##m), NULL, s,                     \
+	    offsetof(Hd__TicketPatch, n_##m))
 static const fdef fields[] = {
 	F("subject", K_STR, subject),
-	FE("type", type, types),
-	FE("priority", priority, priorities),
-	FE("status", status, statuses),
+	FE("type", type, hd__ticket_type__descriptor),
+	FE("priority", priority, hd__ticket_priority__descriptor),
+	FE("status", status, hd__ticket_status__descriptor),
 	FS("requester_id", K_ID, requester_id),
 	FS("submitter_id", K_ID, submitter_id),
 	FS("assignee_id", K_ID, assignee_id),
@@ -73,7 +77,8 @@ static const fdef fields[] = {
 	F("due_at", K_TIME, due_at),
 	FN("tags", K_TAGS, tags, 1),
 	FN("custom_fields", K_CUSTOM, custom_fields, 0),
-	F("via", K_VIA, via_channel),
+	{"via", K_VIA, offsetof(Hd__Ticket, via_channel), 0, NULL, 0,
+	 offsetof(Hd__TicketPatch, via), 0},
 	FS("external_id", K_STR, external_id),
 	F("ticket_form_id", K_ID, ticket_form_id),
 	F("brand_id", K_ID, brand_id),
@@ -82,14 +87,10 @@ static const fdef fields[] = {
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-/* Keys that are understood elsewhere (comment, write-only inputs). */
-static const char *const other_keys[] = {
-	"comment",     "description",   "requester",
-	"safe_update", "updated_stamp", "collaborators",
-	"email_ccs",   "followers",     NULL};
-
 #define AT(tk, f, T) ((T *)((char *)(tk) + (f)->off))
 #define NAT(tk, f)   ((size_t *)((char *)(tk) + (f)->noff))
+#define PAT(p, f, T) ((T *)((char *)(p) + (f)->poff))
+#define PNAT(p, f)   ((size_t *)((char *)(p) + (f)->pnoff))
 
 char *tk_strdup(const char *s)
 {
@@ -140,35 +141,23 @@ static int bad(hd_rpc_rep *rep, const char *field, const char *why)
 	return hd_rpc_fail(rep, HD_E_INVALID, field, "%s: %s", field, why);
 }
 
-static int parse_time(const char *s, int64_t *ms)
+static int set_ids(Hd__Ticket *tk, const fdef *f, const Hd__TicketPatch *p,
+		   hd_rpc_rep *rep)
 {
-	struct tm tm = {0};
-	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!end)
-		end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end || (*end && strcmp(end, "Z") != 0 && strcmp(end, "+00:00")))
-		return HD_E_INVALID;
-	*ms = (int64_t)timegm(&tm) * 1000;
-	return HD_OK;
-}
-
-static int set_ids(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
-{
-	if (!json_is_array(v) || json_array_size(v) > MAX_IDS)
+	size_t n = *PNAT(p, f);
+	const uint64_t *given = *PAT(p, f, uint64_t *const);
+	if (n > MAX_IDS)
 		return bad(rep, f->name, "must be an array of user ids");
-	uint64_t *ids = calloc(json_array_size(v) + 1, sizeof *ids);
+	uint64_t *ids = calloc(n + 1, sizeof *ids);
 	if (!ids)
 		return HD_E_NOMEM;
-	size_t i, n = 0;
-	json_t *x;
-	json_array_foreach(v, i, x)
-	{
-		if (!json_is_integer(x) || json_integer_value(x) <= 0) {
+	for (size_t i = 0; i < n; i++) {
+		if (!given[i]) {
 			free(ids);
 			return bad(rep, f->name,
 				   "must be an array of user ids");
 		}
-		ids[n++] = (uint64_t)json_integer_value(x);
+		ids[i] = given[i];
 	}
 	free(*AT(tk, f, uint64_t *));
 	*AT(tk, f, uint64_t *) = ids;
@@ -176,22 +165,20 @@ static int set_ids(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
-static int set_tags(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
+static int set_tags(Hd__Ticket *tk, char **given, size_t ngiven,
+		    hd_rpc_rep *rep)
 {
-	if (!json_is_array(v) || json_array_size(v) > MAX_TAGS)
+	if (ngiven > MAX_TAGS)
 		return bad(rep, "tags", "must be an array of at most 100 tags");
-	char **tags = calloc(json_array_size(v) + 1, sizeof *tags);
+	char **tags = calloc(ngiven + 1, sizeof *tags);
 	if (!tags)
 		return HD_E_NOMEM;
-	size_t i, n = 0;
-	json_t *x;
+	size_t n = 0;
 	int rc = HD_OK;
-	json_array_foreach(v, i, x)
-	{
-		const char *s = json_string_value(x);
-		size_t len = s ? strlen(s) : 0;
-		if (!s || !len || len > MAX_TAG_BYTES ||
-		    strpbrk(s, " \t\r\n,")) {
+	for (size_t i = 0; i < ngiven; i++) {
+		const char *s = given[i];
+		size_t len = strlen(s);
+		if (!len || len > MAX_TAG_BYTES || strpbrk(s, " \t\r\n,")) {
 			rc = bad(rep, "tags",
 				 "each tag must be 1-80 bytes "
 				 "without spaces or commas");
@@ -225,68 +212,45 @@ static int set_tags(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
-/* HD_E_INVALID for a value of no custom field kind, HD_E_NOMEM. */
-static int custom_value(Hd__CustomFieldValue *c, json_t *val)
+/* A deep copy of a custom field value (kind checked). */
+static int custom_copy(Hd__CustomFieldValue *c, const Hd__CustomFieldValue *v)
 {
-	if (json_is_null(val))
-		return HD_OK;
-	c->has_value = 1;
-	int rc = HD_OK;
-	if (json_is_string(val)) {
-		rc = hd_pb_set_string(&c->kind, "text");
-		if (!rc)
-			rc = hd_pb_set_string(&c->text, json_string_value(val));
-	} else if (json_is_boolean(val)) {
-		rc = hd_pb_set_string(&c->kind, "flag");
-		c->flag = json_is_true(val);
-	} else if (json_is_number(val)) {
-		char num[64];
-		snprintf(num, sizeof num, "%.17g", json_number_value(val));
-		rc = hd_pb_set_string(&c->kind, "text");
-		if (!rc)
-			rc = hd_pb_set_string(&c->text, num);
-	} else if (json_is_array(val)) {
-		if ((rc = hd_pb_set_string(&c->kind, "tags")))
-			return rc;
-		c->tags = calloc(json_array_size(val) + 1, sizeof *c->tags);
-		if (!c->tags)
-			return HD_E_NOMEM;
-		size_t i;
-		json_t *x;
-		json_array_foreach(val, i, x)
-		{
-			if (!json_is_string(x))
-				return HD_E_INVALID;
-			char *tag = tk_strdup(json_string_value(x));
-			if (!tag)
-				return HD_E_NOMEM;
-			c->tags[c->n_tags++] = tag;
-		}
-	} else {
+	c->has_value = v->has_value;
+	c->flag = v->flag;
+	if (v->has_value && strcmp(v->kind, "text") &&
+	    strcmp(v->kind, "flag") && strcmp(v->kind, "tags"))
 		return HD_E_INVALID;
+	int rc = hd_pb_set_string(&c->kind, v->kind);
+	if (!rc)
+		rc = hd_pb_set_string(&c->text, v->text);
+	if (rc || !v->n_tags)
+		return rc;
+	c->tags = calloc(v->n_tags + 1, sizeof *c->tags);
+	if (!c->tags)
+		return HD_E_NOMEM;
+	for (size_t i = 0; i < v->n_tags; i++) {
+		if (!(c->tags[i] = tk_strdup(v->tags[i])))
+			return HD_E_NOMEM;
+		c->n_tags++;
 	}
-	return rc;
+	return HD_OK;
 }
 
 /* custom_fields [{id, value}] replace the values of the named fields. */
-static int set_custom(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
+static int set_custom(Hd__Ticket *tk, const Hd__TicketPatch *p, hd_rpc_rep *rep)
 {
-	if (!json_is_array(v) || json_array_size(v) > 400)
+	if (p->n_custom_fields > MAX_CUSTOM)
 		return bad(rep, "custom_fields",
 			   "must be an array of {id, value}");
-	size_t i;
-	json_t *x;
-	json_array_foreach(v, i, x)
-	{
-		json_t *id = json_object_get(x, "id");
-		if (!json_is_integer(id) || json_integer_value(id) <= 0)
+	for (size_t i = 0; i < p->n_custom_fields; i++) {
+		const Hd__CustomFieldValue *given = p->custom_fields[i];
+		if (!given->id)
 			return bad(rep, "custom_fields",
 				   "each entry needs a positive integer id");
 		Hd__CustomFieldValue *c = NULL;
 		size_t at = 0;
 		for (size_t k = 0; k < tk->n_custom_fields && !c; k++)
-			if (tk->custom_fields[k]->id ==
-			    (uint64_t)json_integer_value(id))
+			if (tk->custom_fields[k]->id == given->id)
 				c = tk->custom_fields[at = k];
 		if (c) {
 			Hd__CustomFieldValue *fresh = malloc(sizeof *fresh);
@@ -300,15 +264,16 @@ static int set_custom(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 			Hd__CustomFieldValue **a =
 				realloc(tk->custom_fields,
 					(tk->n_custom_fields + 1) * sizeof *a);
-			if (!a || !(c = malloc(sizeof *c)))
+			if (!a)
+				return HD_E_NOMEM;
+			tk->custom_fields = a;
+			if (!(c = malloc(sizeof *c)))
 				return HD_E_NOMEM;
 			hd__custom_field_value__init(c);
-			c->id = (uint64_t)json_integer_value(id);
-			tk->custom_fields = a;
+			c->id = given->id;
 			a[tk->n_custom_fields++] = c;
 		}
-		json_t *val = json_object_get(x, "value");
-		int rc = custom_value(c, val ? val : json_null());
+		int rc = custom_copy(c, given);
 		if (rc == HD_E_INVALID)
 			return bad(rep, "custom_fields",
 				   "a value must be a string, boolean, number, "
@@ -319,64 +284,46 @@ static int set_custom(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
-static int set_via(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
+static int set_via(Hd__Ticket *tk, const Hd__Via *v)
 {
-	json_t *ch = json_object_get(v, "channel");
-	json_t *src = json_object_get(v, "source");
-	if (!json_is_object(v) || (ch && !json_is_string(ch)) ||
-	    (src && !json_is_object(src)))
-		return bad(rep, "via",
-			   "must be {\"channel\":\"…\",\"source\":{…}}");
-	if (ch) {
-		const char *c = json_string_value(ch);
-		if (!c[0] || strlen(c) > 32 ||
-		    strspn(c, "abcdefghijklmnopqrstuvwxyz_") != strlen(c))
-			return bad(rep, "via",
-				   "channel must be a lower-case word");
-		int rc = hd_pb_set_string(&tk->via_channel, c);
-		if (rc)
-			return rc;
+	int rc = HD_OK;
+	if (!v)
+		return HD_OK;
+	if (v->channel) {
+		const char *c = hd_via_name(v->channel);
+		if (!c[0])
+			return HD_E_INVALID;
+		rc = hd_pb_set_string(&tk->via_channel, c);
 	}
-	if (src) {
-		char *text = json_dumps(src, JSON_COMPACT);
-		if (!text || strlen(text) > 4096) {
-			free(text);
-			return bad(rep, "via", "source is too large");
-		}
-		int rc = hd_pb_set_string(&tk->via_source_json, text);
+	if (!rc && v->has_source) {
+		char *text = hd_via_source_text(v);
+		rc = text ? hd_pb_set_string(&tk->via_source_json, text)
+			  : HD_E_NOMEM;
 		free(text);
-		if (rc)
-			return rc;
 	}
-	return HD_OK;
+	return rc;
 }
 
-static int set_csat(Hd__Ticket *tk, json_t *v, hd_rpc_rep *rep)
+static int set_csat(Hd__Ticket *tk, const Hd__TicketPatch *p, hd_rpc_rep *rep)
 {
 	static const char *const scores[] = {"offered", "unoffered", "good",
 					     "bad", NULL};
-	json_t *s = json_object_get(v, "score");
-	json_t *c = json_object_get(v, "comment");
-	int ok = json_is_object(v) && json_is_string(s) &&
-		 (!c || json_is_null(c) || json_is_string(c));
-	for (size_t i = 0; ok && scores[i]; i++)
-		if (strcmp(json_string_value(s), scores[i]) == 0)
-			ok = 2;
-	if (ok != 2)
+	const char *s = p->satisfaction_score;
+	int ok = 0;
+	for (size_t i = 0; !ok && scores[i]; i++)
+		ok = strcmp(s, scores[i]) == 0;
+	if (!ok)
 		return bad(rep, "satisfaction_rating",
 			   "score must be offered, unoffered, good or bad");
-	int rc =
-		hd_pb_set_string(&tk->satisfaction_score, json_string_value(s));
+	int rc = hd_pb_set_string(&tk->satisfaction_score, s);
 	if (!rc)
 		rc = hd_pb_set_string(&tk->satisfaction_comment,
-				      json_is_string(c) ? json_string_value(c)
-							: "");
+				      p->satisfaction_comment);
 	/* Zendesk's reason codes; anything else reads as none. */
-	json_int_t why = json_integer_value(json_object_get(v, "reason_code"));
+	uint32_t why = p->satisfaction_reason_code;
 	tk->satisfaction_reason_code =
-		why == 5 || why == 6 || why == 7 || why == 8 || why == 100
-			? (uint32_t)why
-			: 0;
+		why == 5 || why == 6 || why == 7 || why == 8 || why == 100 ? why
+									   : 0;
 	return rc;
 }
 
@@ -389,15 +336,12 @@ static int check_text(const fdef *f, const char *s, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
-static int set_enum(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
+static int set_enum(Hd__Ticket *tk, const fdef *f, int v, hd_rpc_rep *rep)
 {
-	const char *s = json_is_null(v) ? "" : json_string_value(v);
-	if (!s)
-		return bad(rep, f->name, "must be a string");
-	int ok = !s[0] && f->allowed != statuses;
-	for (size_t i = 0; !ok && f->allowed[i]; i++)
-		ok = strcmp(s, f->allowed[i]) == 0;
-	if (!ok) {
+	const char *s = hd_vocab_name(f->desc, v);
+	/* a status is never null, and "deleted" is only ever shown */
+	if ((!s[0] && v) || (f->desc == &hd__ticket_status__descriptor &&
+			     (!v || v == HD__TICKET_STATUS__STATUS_DELETED))) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "'%.32s' is not a valid value", s);
 		return bad(rep, f->name, msg);
@@ -405,51 +349,39 @@ static int set_enum(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
 	return hd_pb_set_string(AT(tk, f, char *), s);
 }
 
-static int set_field(Hd__Ticket *tk, const fdef *f, json_t *v, hd_rpc_rep *rep)
+static int set_field(Hd__Ticket *tk, const fdef *f, const Hd__TicketPatch *p,
+		     hd_rpc_rep *rep)
 {
-	int64_t ms = 0;
 	switch (f->kind) {
-	case K_STR:
-		if (!json_is_string(v) && !json_is_null(v))
-			return bad(rep, f->name, "must be a string");
-		if (check_text(f, json_is_null(v) ? "" : json_string_value(v),
-			       rep))
+	case K_STR: {
+		const char *s = *PAT(p, f, char *const);
+		if (check_text(f, s, rep))
 			return HD_E_INVALID;
-		return hd_pb_set_string(AT(tk, f, char *),
-					json_is_null(v) ? ""
-							: json_string_value(v));
+		return hd_pb_set_string(AT(tk, f, char *), s);
+	}
 	case K_ENUM:
-		return set_enum(tk, f, v, rep);
+		return set_enum(tk, f, *PAT(p, f, const int), rep);
 	case K_ID:
-		if (!json_is_null(v) &&
-		    (!json_is_integer(v) || json_integer_value(v) <= 0))
-			return bad(rep, f->name, "must be a positive integer");
-		*AT(tk, f, uint64_t) =
-			json_is_null(v) ? 0 : (uint64_t)json_integer_value(v);
+		*AT(tk, f, uint64_t) = *PAT(p, f, const uint64_t);
 		return HD_OK;
 	case K_IDS:
-	case K_TAGS: {
-		json_t *empty = json_array();
-		int rc = f->kind == K_IDS
-				 ? set_ids(tk, f, json_is_null(v) ? empty : v,
-					   rep)
-				 : set_tags(tk, json_is_null(v) ? empty : v,
-					    rep);
-		json_decref(empty);
-		return rc;
-	}
+		return set_ids(tk, f, p, rep);
+	case K_TAGS:
+		return set_tags(tk, p->tags, p->n_tags, rep);
 	case K_TIME:
-		if (!json_is_null(v) && (!json_is_string(v) ||
-					 parse_time(json_string_value(v), &ms)))
-			return bad(rep, f->name, "must be an ISO 8601 time");
-		*AT(tk, f, int64_t) = ms;
+		*AT(tk, f, int64_t) = *PAT(p, f, const int64_t);
 		return HD_OK;
 	case K_CUSTOM:
-		return set_custom(tk, v, rep);
-	case K_VIA:
-		return set_via(tk, v, rep);
+		return set_custom(tk, p, rep);
+	case K_VIA: {
+		int rc = set_via(tk, p->via);
+		return rc == HD_E_INVALID
+			       ? bad(rep, "via",
+				     "channel must be a lower-case word")
+			       : rc;
+	}
 	case K_CSAT:
-		return set_csat(tk, v, rep);
+		return set_csat(tk, p, rep);
 	}
 	return HD_OK;
 }
@@ -574,17 +506,6 @@ int tk_diff(const Hd__Ticket *tk, const Hd__Ticket *before, tk_change *ch)
 	return rc;
 }
 
-static int is_known(const char *key)
-{
-	for (size_t i = 0; i < NFIELDS; i++)
-		if (strcmp(key, fields[i].name) == 0)
-			return 1;
-	for (size_t i = 0; other_keys[i]; i++)
-		if (strcmp(key, other_keys[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void note_unpermitted(tk_change *ch, const char *key)
 {
 	if (ch->nunpermitted <
@@ -594,11 +515,10 @@ static void note_unpermitted(tk_change *ch, const char *key)
 }
 
 /* An end-user may set only these on a ticket (status only to solved). */
-static int end_user_may(const fdef *f, json_t *v)
+static int end_user_may(const fdef *f, const Hd__TicketPatch *p)
 {
 	if (strcmp(f->name, "status") == 0)
-		return json_is_string(v) &&
-		       strcmp(json_string_value(v), "solved") == 0;
+		return p->status == HD__TICKET_STATUS__STATUS_SOLVED;
 	return !f->staff_only;
 }
 
@@ -625,113 +545,91 @@ static int edit_ids(uint64_t **ids, size_t *n, uint64_t id, int put)
 	return HD_OK;
 }
 
-/* collaborators [id…] (add), email_ccs / followers [{user_id, action}]. The
- * e-mail forms need the directory shard, so only user ids are taken. */
-static int write_only_people(Hd__Ticket *tk, json_t *obj, hd_rpc_rep *rep)
+static int edit_people(uint64_t **ids, size_t *n, Hd__PeopleChange **list,
+		       size_t nlist, const char *name, hd_rpc_rep *rep)
 {
-	static const char *const keys[] = {"collaborators", "email_ccs",
-					   "followers"};
-	for (size_t k = 0; k < 3; k++) {
-		json_t *list = json_object_get(obj, keys[k]), *x;
-		size_t i;
-		if (!list)
-			continue;
-		if (!json_is_array(list) || json_array_size(list) > MAX_IDS)
-			return bad(rep, keys[k], "must be an array");
-		json_array_foreach(list, i, x)
-		{
-			json_t *uid = k ? json_object_get(x, "user_id") : x;
-			json_t *act = json_object_get(x, "action");
-			if (!json_is_integer(uid) ||
-			    json_integer_value(uid) <= 0)
-				return bad(rep, keys[k],
-					   "entries need a positive user_id");
-			int put = !json_is_string(act) ||
-				  strcmp(json_string_value(act), "delete") != 0;
-			uint64_t id = (uint64_t)json_integer_value(uid);
-			int rc = k == 2   ? edit_ids(&tk->follower_ids,
-						     &tk->n_follower_ids, id, put)
-				 : k == 1 ? edit_ids(&tk->email_cc_ids,
-						     &tk->n_email_cc_ids, id,
-						     put)
-					  : edit_ids(&tk->collaborator_ids,
-						     &tk->n_collaborator_ids,
-						     id, 1);
-			if (rc)
-				return bad(rep, keys[k], "too many people");
-		}
+	for (size_t i = 0; i < nlist; i++) {
+		if (!list[i]->user_id)
+			return bad(rep, name,
+				   "entries need a positive user_id");
+		int rc = edit_ids(ids, n, list[i]->user_id, !list[i]->remove);
+		if (rc)
+			return bad(rep, name, "too many people");
 	}
 	return HD_OK;
 }
 
-static int merge_fields(Hd__Ticket *tk, json_t *obj, const hd_principal *who,
-			tk_change *ch, hd_rpc_rep *rep)
+/* collaborators [id…] (add), email_ccs / followers [{user_id, action}]. The
+ * e-mail forms need the directory shard, so only user ids are taken. */
+static int write_only_people(Hd__Ticket *tk, const Hd__TicketPatch *p,
+			     hd_rpc_rep *rep)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach(obj, key, v)
-	{
-		if (!is_known(key))
-			note_unpermitted(ch, key);
+	for (size_t i = 0; i < p->n_collaborators; i++) {
+		if (!p->collaborators[i])
+			return bad(rep, "collaborators",
+				   "entries need a positive user_id");
+		if (edit_ids(&tk->collaborator_ids, &tk->n_collaborator_ids,
+			     p->collaborators[i], 1))
+			return bad(rep, "collaborators", "too many people");
 	}
+	int rc = edit_people(&tk->email_cc_ids, &tk->n_email_cc_ids,
+			     p->email_ccs, p->n_email_ccs, "email_ccs", rep);
+	if (!rc)
+		rc = edit_people(&tk->follower_ids, &tk->n_follower_ids,
+				 p->followers, p->n_followers, "followers",
+				 rep);
+	return rc;
+}
+
+static int merge_fields(Hd__Ticket *tk, const Hd__TicketPatch *p,
+			const hd_principal *who, tk_change *ch, hd_rpc_rep *rep)
+{
+	for (size_t i = 0; i < p->n_unpermitted; i++)
+		note_unpermitted(ch, p->unpermitted[i]);
 	for (size_t i = 0; i < NFIELDS; i++) {
-		v = json_object_get(obj, fields[i].name);
-		if (!v)
+		if (!hd_patch_has(p, fields[i].name))
 			continue;
-		if (!intake_is_staff(who) && !end_user_may(&fields[i], v) &&
+		if (!intake_is_staff(who) && !end_user_may(&fields[i], p) &&
 		    !(strcmp(fields[i].name, "requester_id") == 0 &&
-		      json_is_integer(v) &&
-		      (uint64_t)json_integer_value(v) == who->user_id))
+		      p->requester_id == who->user_id))
 			return hd_rpc_fail(rep, HD_E_FORBIDDEN, fields[i].name,
 					   "%s: end-users may not set this",
 					   fields[i].name);
-		int rc = set_field(tk, &fields[i], v, rep);
+		int rc = set_field(tk, &fields[i], p, rep);
 		if (rc)
 			return rc;
 	}
-	return write_only_people(tk, obj, rep);
+	return write_only_people(tk, p, rep);
 }
 
-static int read_comment(json_t *obj, const Hd__Ticket *before,
+static int read_comment(const Hd__TicketPatch *p, const Hd__Ticket *before,
 			const hd_principal *who, tk_change *ch, hd_rpc_rep *rep)
 {
-	json_t *c = json_object_get(obj, "comment");
-	json_t *desc = before ? NULL : json_object_get(obj, "description");
-	if (before && json_object_get(obj, "description"))
+	const Hd__PatchComment *c =
+		hd_patch_has(p, "comment") ? p->comment : NULL;
+	bool desc = hd_patch_has(p, "description");
+	if (before && desc)
 		note_unpermitted(ch, "description");
-	if ((!c || json_is_null(c)) && json_is_string(desc)) {
-		ch->comment_body = tk_strdup(json_string_value(desc));
+	if (!c && desc && !before) {
+		ch->comment_body = tk_strdup(p->description);
 		ch->comment_public = 1;
-	} else if (c && !json_is_null(c)) {
-		json_t *body = json_object_get(c, "body");
-		json_t *html = json_object_get(c, "html_body");
-		json_t *pub = json_object_get(c, "public");
-		json_t *author = json_object_get(c, "author_id");
-		json_t *up = json_object_get(c, "uploads");
-		if (!json_is_object(c) || (body && !json_is_string(body)) ||
-		    (html && !json_is_string(html)) ||
-		    (pub && !json_is_boolean(pub)) ||
-		    (author && !json_is_integer(author)) ||
-		    (up && !json_is_array(up)))
-			return bad(rep, "comment",
-				   "must be {\"body\"|\"html_body\":\"…\", "
-				   "\"public\":bool, \"author_id\":int, "
-				   "\"uploads\":[…]}");
-		if (json_is_string(html) && !body) {
-			ch->comment_html = tk_html_sanitize(
-				json_string_value(html), &ch->comment_body);
+	} else if (c) {
+		if (c->body[0])
+			ch->comment_body = tk_strdup(c->body);
+		else if (c->html_body[0]) {
+			ch->comment_html = tk_html_sanitize(c->html_body,
+							    &ch->comment_body);
 			if (!ch->comment_html || !ch->comment_body)
 				return bad(rep, "comment",
 					   "html_body is too large");
-		} else if (json_is_string(body))
-			ch->comment_body = tk_strdup(json_string_value(body));
+		} else
+			return bad(rep, "comment", "cannot be blank");
 		ch->comment_public =
-			!pub || json_is_true(pub) || !intake_is_staff(who);
-		if (author && intake_is_staff(who))
-			ch->comment_author =
-				(uint64_t)json_integer_value(author);
-		/* the gateway resolves uploads tokens into hd_attachments */
-		ch->uploads = json_object_get(c, "hd_attachments");
+			!c->has_public || c->public_ || !intake_is_staff(who);
+		if (c->author_id && intake_is_staff(who))
+			ch->comment_author = c->author_id;
+		ch->uploads = c->uploads;
+		ch->nuploads = c->n_uploads;
 	}
 	if (ch->comment_body) {
 		size_t n = strlen(ch->comment_body);
@@ -749,10 +647,11 @@ static int read_comment(json_t *obj, const Hd__Ticket *before,
 	return HD_OK;
 }
 
-static int status_rules(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
-			const hd_principal *who, hd_rpc_rep *rep)
+static int status_rules(Hd__Ticket *tk, const Hd__Ticket *before,
+			const Hd__TicketPatch *p, const hd_principal *who,
+			hd_rpc_rep *rep)
 {
-	int given = json_is_string(json_object_get(obj, "status"));
+	int given = hd_patch_has(p, "status") && p->status;
 	if (!tk->status[0] && hd_pb_set_string(&tk->status, "new"))
 		return HD_E_NOMEM;
 	if (given && before && strcmp(tk->status, "new") == 0 &&
@@ -778,19 +677,19 @@ static int status_rules(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
 	return HD_OK;
 }
 
-int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, json_t *obj,
+int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, const Hd__TicketPatch *p,
 	     const hd_principal *who, tk_change *ch, hd_rpc_rep *rep)
 {
-	if (!json_is_object(obj))
+	if (!p)
 		return bad(rep, "ticket", "must be an object");
 	if (before && strcmp(before->status, "closed") == 0)
 		return hd_rpc_fail(rep, HD_E_INVALID, "status",
 				   "Status: closed prevents ticket update");
-	int rc = merge_fields(tk, obj, who, ch, rep);
+	int rc = merge_fields(tk, p, who, ch, rep);
 	if (!rc)
-		rc = read_comment(obj, before, who, ch, rep);
+		rc = read_comment(p, before, who, ch, rep);
 	if (!rc)
-		rc = status_rules(tk, before, obj, who, rep);
+		rc = status_rules(tk, before, p, who, rep);
 	if (!rc && !before)
 		rc = hd_pb_set_string(&tk->description, ch->comment_body);
 	return rc;

@@ -2,14 +2,15 @@
  * it shows in the ticket's satisfaction_rating, is audited like any change
  * and travels in ticket.updated (metrics keeps the ratings list). Only the
  * ticket's requester may rate, only a solved ticket. The request is an
- * hd.TicketWriteRequest: id, and json = {"score":"good|bad","comment":…,
- * "reason_code":…}. */
+ * hd.RateRequest (id, score, comment, reason_code). */
 #include "tickets.h"
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
+#include "hd/ticket_patch.h"
 
+#include <stdint.h>
 #include <string.h>
 
 typedef struct rate_job {
@@ -17,7 +18,7 @@ typedef struct rate_job {
 	const hd_rpc_req *req;
 	hd_rpc_rep *rep;
 	uint64_t id;
-	json_t *rating;
+	const Hd__RateRequest *rating;
 	Hd__Ticket *tk;
 } rate_job;
 
@@ -49,34 +50,34 @@ static int rate_run(hd_txn *t, void *arg)
 	int rc = check(t, j);
 	if (rc)
 		return rc;
-	json_t *obj = json_pack("{s:O}", "satisfaction_rating", j->rating);
-	tk_write_in w = {.id = j->id, .obj = obj};
-	rc = obj ? tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk)
-		 : HD_E_NOMEM;
-	json_decref(obj);
+	Hd__TicketPatch *p = hd_ticket_patch_new();
+	rc = p ? tk_rating_patch(p, j->rating) : HD_E_NOMEM;
+	tk_write_in w = {.id = j->id, .patch = p};
+	if (!rc)
+		rc = tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk);
+	hd_ticket_patch_free(p);
 	return rc;
 }
 
-/* Only score (good | bad) and comment (text) reach the ticket. */
-static int read_rating(const char *text, hd_rpc_rep *rep, json_t **out)
+int tk_rating_check(const Hd__RateRequest *r, size_t max_comment,
+		    hd_rpc_rep *rep)
 {
-	json_t *in = json_loads(text, 0, NULL);
-	const char *s = json_string_value(json_object_get(in, "score"));
-	json_t *c = json_object_get(in, "comment");
-	int rc = HD_OK;
-	if (!s || (strcmp(s, "good") && strcmp(s, "bad")))
-		rc = hd_rpc_fail(rep, HD_E_INVALID, "score",
-				 "score must be good or bad");
-	else if (c && !json_is_string(c) && !json_is_null(c))
-		rc = hd_rpc_fail(rep, HD_E_INVALID, "comment",
-				 "comment must be text");
-	else
-		*out = json_pack("{s:s, s:s}", "score", s, "comment",
-				 json_is_string(c) ? json_string_value(c) : "");
-	json_t *why = json_object_get(in, "reason_code");
-	if (!rc && *out && json_is_integer(why))
-		json_object_set(*out, "reason_code", why);
-	json_decref(in);
+	if (strcmp(r->score, "good") && strcmp(r->score, "bad"))
+		return hd_rpc_fail(rep, HD_E_INVALID, "score",
+				   "score must be good or bad");
+	if (strlen(r->comment) > max_comment)
+		return hd_rpc_fail(rep, HD_E_INVALID, "comment",
+				   "comment must be text of at most 64 KiB");
+	return HD_OK;
+}
+
+int tk_rating_patch(Hd__TicketPatch *p, const Hd__RateRequest *r)
+{
+	int rc = hd_patch_str(p, "satisfaction_rating", &p->satisfaction_score,
+			      r->score);
+	if (!rc)
+		rc = hd_pb_set_string(&p->satisfaction_comment, r->comment);
+	p->satisfaction_reason_code = r->reason_code;
 	return rc;
 }
 
@@ -85,11 +86,12 @@ static int intake_tickets_rate(void *ctx, const hd_rpc_req *req,
 {
 	intake *in = ctx;
 	rate_job j = {.in = in, .req = req, .rep = rep};
-	Hd__TicketWriteRequest *wr = NULL;
-	if (hd_req_decode(req, rep, &hd__ticket_write_request__descriptor,
+	Hd__RateRequest *wr = NULL;
+	if (hd_req_decode(req, rep, &hd__rate_request__descriptor,
 			  (void **)&wr))
 		return HD_E_DECODE;
 	j.id = wr->id;
+	j.rating = wr;
 	int rc = req->principal.user_id
 			 ? HD_OK
 			 : hd_rpc_fail(rep, HD_E_UNAUTHORIZED, NULL,
@@ -97,7 +99,7 @@ static int intake_tickets_rate(void *ctx, const hd_rpc_req *req,
 	if (!rc && INTAKE_SHARD_OF(j.id) != in->shard)
 		rc = hd_rpc_fail(rep, HD_E_NOTFOUND, NULL, "no such ticket");
 	if (!rc)
-		rc = read_rating(wr->json, rep, &j.rating);
+		rc = tk_rating_check(wr, SIZE_MAX, rep);
 	if (!rc)
 		rc = hd_store_write(in->store, rate_run, &j);
 	if (!rc) {
@@ -106,8 +108,7 @@ static int intake_tickets_rate(void *ctx, const hd_rpc_req *req,
 		rc = hd_pb_pack(&rep->payload, &out);
 	}
 	hd__ticket__free_unpacked(j.tk, NULL);
-	json_decref(j.rating);
-	hd__ticket_write_request__free_unpacked(wr, NULL);
+	hd__rate_request__free_unpacked(wr, NULL);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/prom.h"
+#include "hd/ticket_patch.h"
 #include "../rules/rules.h"
 
 #include <stdio.h>
@@ -164,7 +165,13 @@ static int merge_firing(fire_ctx *x, const Hd__Rule *r, rt_work *w)
 	sys.role = HD__USER_ROLE__ROLE_SYSTEM;
 	tk_change rch = {0};
 	hd_rpc_rep rep = {0};
-	int rc = tk_apply(*x->tk, x->snap, cmd, &sys, &rch, &rep);
+	hd_patch_err err = {"", ""};
+	Hd__TicketPatch *p = hd_ticket_patch_new();
+	int rc = p ? hd_ticket_patch_from_json(cmd, p, &err) : HD_E_NOMEM;
+	if (rc == HD_E_INVALID)
+		hd_rpc_fail(&rep, rc, err.field, "%s", err.message);
+	if (!rc)
+		rc = tk_apply(*x->tk, x->snap, p, &sys, &rch, &rep);
 	if (!rc)
 		rc = intake_fields_check(x->in, x->t, *x->tk, x->snap, &sys,
 					 &rep);
@@ -185,6 +192,7 @@ static int merge_firing(fire_ctx *x, const Hd__Rule *r, rt_work *w)
 	}
 	tk_change_release(&rch);
 	hd_buf_release(&rep.payload);
+	hd_ticket_patch_free(p);
 	json_decref(cmd);
 	return rc;
 }

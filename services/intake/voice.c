@@ -8,6 +8,8 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
+#include "hd/ticket_patch.h"
 #include "hd/time_iso.h"
 
 #include <stdio.h>
@@ -124,38 +126,60 @@ static char *comment_body(const Hd__CallRecord *c)
 	return s;
 }
 
-static json_t *ticket_obj(const voice_job *j, const char *body, bool create)
+static int voice_via(Hd__TicketPatch *p, const Hd__CallRecord *c)
+{
+	Hd__Via *v = p->via = hd_via_new();
+	if (!v)
+		return HD_E_NOMEM;
+	v->channel = HD__VIA_CHANNEL__VIA_VOICE;
+	int rc = hd_via_party_set(v->from, "phone", c->caller);
+	if (!rc)
+		rc = hd_via_party_set(v->to, "phone", c->called);
+	if (!rc)
+		rc = hd_pb_set_string(&v->rel, c->direction);
+	if (!rc)
+		rc = hd_via_mark(v, "from");
+	if (!rc)
+		rc = hd_via_mark(v, "to");
+	if (!rc)
+		rc = hd_via_mark(v, "rel");
+	return rc ? rc : hd_patch_mark(p, "via");
+}
+
+static int ticket_patch(const voice_job *j, const char *body, bool create,
+			Hd__TicketPatch *p)
 {
 	const Hd__CallRecord *c = j->rec;
-	uint64_t author = c->agent_id ? c->agent_id : j->req->principal.user_id;
-	json_t *o = json_pack("{s:{s:s, s:I, s:b}}", "comment", "body", body,
-			      "author_id", (json_int_t)author, "public", 0);
+	Hd__PatchComment *pc = hd_patch_comment(p);
+	if (!pc || hd_pb_set_string(&pc->body, body))
+		return HD_E_NOMEM;
+	pc->author_id = c->agent_id ? c->agent_id : j->req->principal.user_id;
+	pc->has_public = true; /* an internal note */
 	if (!create)
-		return o;
+		return HD_OK;
 	const char *number =
 		strcmp(c->direction, "outbound") == 0 ? c->called : c->caller;
 	char subject[200];
 	snprintf(subject, sizeof subject, "%s: %s",
 		 missed(c) ? "부재중 전화" : "전화 문의", number);
-	json_object_set_new(o, "subject", json_string(subject));
-	json_object_set_new(o, "requester_id",
-			    json_integer((json_int_t)c->customer_id));
-	json_object_set_new(o, "via",
-			    json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:s}}",
-				      "channel", "voice", "source", "from",
-				      "phone", c->caller, "to", "phone",
-				      c->called, "rel", c->direction));
-	if (missed(c)) {
-		json_object_set_new(o, "tags",
-				    json_pack("[s, s]", "voice", "callback"));
-		json_object_set_new(o, "priority", json_string("high"));
-	} else {
-		json_object_set_new(o, "tags", json_pack("[s]", "voice"));
+	int rc = hd_patch_str(p, "subject", &p->subject, subject);
+	p->requester_id = c->customer_id;
+	if (!rc)
+		rc = hd_patch_mark(p, "requester_id");
+	if (!rc)
+		rc = voice_via(p, c);
+	if (!rc)
+		rc = hd_patch_add_tag(p, "voice");
+	if (!rc && missed(c)) {
+		rc = hd_patch_add_tag(p, "callback");
+		p->priority = HD__TICKET_PRIORITY__PRIORITY_HIGH;
+		if (!rc)
+			rc = hd_patch_mark(p, "priority");
 	}
-	if (c->agent_id && c->answered_at)
-		json_object_set_new(o, "assignee_id",
-				    json_integer((json_int_t)c->agent_id));
-	return o;
+	p->assignee_id = c->agent_id;
+	if (!rc && c->agent_id && c->answered_at)
+		rc = hd_patch_mark(p, "assignee_id");
+	return rc;
 }
 
 static int duplicate(hd_txn *t, voice_job *j, uint64_t seq)
@@ -188,15 +212,16 @@ static int voice_run(hd_txn *t, void *arg)
 				  : 0;
 	hd__ticket__free_unpacked(open, NULL);
 	char *body = comment_body(c), *data = comment_data(c);
-	json_t *obj = body ? ticket_obj(j, body, target == 0) : NULL;
+	Hd__TicketPatch *p = body && data ? hd_ticket_patch_new() : NULL;
+	rc = p ? ticket_patch(j, body, target == 0, p) : HD_E_NOMEM;
 	tk_write_in w = {.id = target,
-			 .obj = obj,
+			 .patch = p,
 			 .comment_type = "VoiceComment",
 			 .comment_data = data,
 			 .comment_id = &c->comment_id};
-	rc = obj && data ? tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk)
-			 : HD_E_NOMEM;
-	json_decref(obj);
+	if (!rc)
+		rc = tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk);
+	hd_ticket_patch_free(p);
 	free(body);
 	free(data);
 	if (rc)

@@ -143,7 +143,6 @@ static int enqueue(hd_txn *t, const Hd__GroupRouting *g, const Hd__Ticket *tk,
 static int assign(routing *r, hd_txn *t, const Hd__QueueEntry *e,
 		  uint64_t agent, const char *via, int64_t now)
 {
-	char json[64], audit[160];
 	uint8_t key[8], val[8];
 	Hd__AssignRecord rec = HD__ASSIGN_RECORD__INIT;
 	rec.agent_id = agent;
@@ -156,13 +155,26 @@ static int assign(routing *r, hd_txn *t, const Hd__QueueEntry *e,
 	hd_key_u64(key, agent);
 	hd_key_u64(val, (uint64_t)now);
 	hd_txn_put(t, as_db.idle, key, 8, val, 8);
-	snprintf(json, sizeof json, "{\"assignee_id\":%llu}",
-		 (unsigned long long)agent);
-	snprintf(audit, sizeof audit,
-		 "{\"channel\":\"rule\",\"source\":{\"rel\":\"assignment\","
-		 "\"from\":{\"title\":\"%s\"},\"to\":{}}}",
-		 via);
-	return routing_cmd_enqueue(t, r, e->ticket_id, json, audit);
+	/* via {channel rule, source {rel assignment, from {title}, to {}}} */
+	Hd__TicketPatch p = HD__TICKET_PATCH__INIT;
+	Hd__ViaParty from = HD__VIA_PARTY__INIT, to = HD__VIA_PARTY__INIT;
+	Hd__Via v = HD__VIA__INIT;
+	char *fields[] = {"assignee_id"}, *src[] = {"rel", "from", "to"},
+	     *party[] = {"title"};
+	p.fields = fields;
+	p.n_fields = 1;
+	p.assignee_id = agent;
+	from.fields = party;
+	from.n_fields = 1;
+	from.title = (char *)via;
+	v.channel = HD__VIA_CHANNEL__VIA_RULE;
+	v.has_source = true;
+	v.rel = "assignment";
+	v.from = &from;
+	v.to = &to;
+	v.fields = src;
+	v.n_fields = 3;
+	return routing_cmd_enqueue_patch(t, r, e->ticket_id, &p, &v);
 }
 
 typedef struct chans {

@@ -10,6 +10,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
+#include "hd/ticket_patch.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -44,13 +45,14 @@ typedef struct sender {
 static sender the_sender = {.lock = PTHREAD_MUTEX_INITIALIZER,
 			    .wake = PTHREAD_COND_INITIALIZER};
 
-int routing_cmd_enqueue(hd_txn *t, routing *r, uint64_t ticket_id,
-			const char *ticket_json, const char *audit_via_json)
+int routing_cmd_enqueue_patch(hd_txn *t, routing *r, uint64_t ticket_id,
+			      const Hd__TicketPatch *patch,
+			      const Hd__Via *audit_via)
 {
 	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
 	w.id = ticket_id;
-	w.json = (char *)ticket_json;
-	w.audit_via_json = (char *)(audit_via_json ? audit_via_json : "");
+	w.patch = (Hd__TicketPatch *)patch;
+	w.audit_via = (Hd__Via *)audit_via;
 	hd_buf b;
 	hd_buf_init(&b, (size_t)1 << 20);
 	int rc = hd_pb_pack(&b, &w);
@@ -68,6 +70,33 @@ int routing_cmd_enqueue(hd_txn *t, routing *r, uint64_t ticket_id,
 		pthread_cond_signal(&the_sender.wake);
 		pthread_mutex_unlock(&the_sender.lock);
 	}
+	return hd_txn_fail(t, rc);
+}
+
+int routing_cmd_enqueue(hd_txn *t, routing *r, uint64_t ticket_id,
+			const char *ticket_json, const char *audit_via_json)
+{
+	hd_patch_err err = {"", ""};
+	json_t *obj = json_loads(ticket_json, 0, NULL);
+	json_t *via =
+		audit_via_json ? json_loads(audit_via_json, 0, NULL) : NULL;
+	Hd__TicketPatch *patch = hd_ticket_patch_new();
+	Hd__Via *v = via ? hd_via_new() : NULL;
+	int rc = !patch || (via && !v)
+			 ? HD_E_NOMEM
+			 : hd_ticket_patch_from_json(obj, patch, &err);
+	if (!rc && via)
+		rc = hd_via_from_json(via, v, &err);
+	json_decref(obj);
+	json_decref(via);
+	if (rc == HD_E_INVALID)
+		hd_warn("routing.command_invalid", "ticket=%llu why=\"%s\"",
+			(unsigned long long)ticket_id, err.message);
+	if (!rc)
+		rc = routing_cmd_enqueue_patch(t, r, ticket_id, patch, v);
+	hd_ticket_patch_free(patch);
+	if (v)
+		hd__via__free_unpacked(v, NULL);
 	return hd_txn_fail(t, rc);
 }
 
@@ -96,6 +125,48 @@ static int delete_job(hd_txn *t, void *arg)
 	return hd_txn_del(t, the_sender.r->commands, arg, 8);
 }
 
+/* The text of unknown field tag of w (wire type 2), malloc'd, or NULL. */
+static char *old_text(const Hd__TicketWriteRequest *w, uint32_t tag)
+{
+	for (unsigned i = 0; i < w->base.n_unknown_fields; i++) {
+		const ProtobufCMessageUnknownField *u =
+			&w->base.unknown_fields[i];
+		if (u->tag != tag ||
+		    u->wire_type != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
+			continue;
+		char *s = malloc(u->len + 1);
+		if (s) {
+			memcpy(s, u->data, u->len);
+			s[u->len] = '\0';
+		}
+		return s;
+	}
+	return NULL;
+}
+
+/* A command queued before tickets.write took a patch (field 2 held the
+ * "ticket" object as JSON text, 5 the via as JSON text) queued again in
+ * its typed form. HD_E_NOTFOUND when w is not one. */
+static int upgrade(hd_txn *t, routing *r, const Hd__TicketWriteRequest *w)
+{
+	char *json = w->patch ? NULL : old_text(w, 2);
+	char *via = json ? old_text(w, 5) : NULL;
+	int rc = json ? routing_cmd_enqueue(t, r, w->id, json,
+					    via && via[0] ? via : NULL)
+		      : HD_E_NOTFOUND;
+	free(json);
+	free(via);
+	return rc;
+}
+
+/* Re-queue an old command in its typed form, in its own transaction; the
+ * caller then drops the old one. A set-values command, so its place at
+ * the end of the queue changes nothing. */
+static int upgrade_run(hd_txn *t, void *arg)
+{
+	return upgrade(t, the_sender.r, arg);
+}
+
 /* Deliver one command. HD_OK: done with it (applied or dropped for good);
  * anything else: keep it and retry. */
 static int deliver(sender *s, const uint8_t *data, size_t len)
@@ -115,6 +186,13 @@ static int deliver(sender *s, const uint8_t *data, size_t len)
 		hd__ticket_write_request__free_unpacked(w, NULL);
 		hd_counter_add(&cmds_dropped, 1);
 		return HD_OK;
+	}
+	char *old = w->patch ? NULL : old_text(w, 2);
+	if (old) {
+		free(old);
+		int rc = hd_store_write(s->r->store, upgrade_run, w);
+		hd__ticket_write_request__free_unpacked(w, NULL);
+		return rc;
 	}
 	hd_principal system = {.role = HD__USER_ROLE__ROLE_SYSTEM};
 	hd_rpc_result res = {0};

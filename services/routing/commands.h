@@ -10,16 +10,22 @@
 
 #include "hd/store.h"
 #include "hd/svc.h"
+#include "ticket.pb-c.h"
 
 #include <stdint.h>
 
 struct routing;
 
-/* Queue an update of ticket_id: ticket_json is the Zendesk "ticket" object
- * to apply ({"assignee_id":7} …); audit_via_json (may be NULL) is the
- * audit's via, e.g. {"channel":"rule","source":{"rel":"trigger",
- * "from":{"id":3,"title":"…"}}}. Runs inside t; nothing is sent before t
- * commits. */
+/* Queue an update of ticket_id: patch (borrowed) is the change to apply
+ * (assignee_id = 7 …); audit_via (borrowed, may be NULL) is the audit's via,
+ * e.g. channel rule, source {rel trigger, from {id 3, title …}}. Runs
+ * inside t; nothing is sent before t commits. */
+int routing_cmd_enqueue_patch(hd_txn *t, struct routing *r, uint64_t ticket_id,
+			      const Hd__TicketPatch *patch,
+			      const Hd__Via *audit_via);
+/* The same for a rule whose actions still come as the Zendesk "ticket"
+ * object (ticket_json) and a via as JSON text (audit_via_json, may be
+ * NULL): both are made typed here, before they are queued. */
 int routing_cmd_enqueue(hd_txn *t, struct routing *r, uint64_t ticket_id,
 			const char *ticket_json, const char *audit_via_json);
 

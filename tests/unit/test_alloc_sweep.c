@@ -34,6 +34,7 @@
 #include <sodium.h>
 #include <stdatomic.h>
 
+#include "hd/ticket_patch.h"
 #include "unit_intake.h"
 
 /* ---- the failing allocator ---- */
@@ -295,11 +296,18 @@ static void test_intake_tickets(void **state)
 
 	call c;
 	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
-	w.json = "{\"subject\":\"배송이 늦어요\",\"comment\":{\"body\":"
-		 "\"주문 3일째\"},\"priority\":\"high\",\"tags\":[\"배송\"],"
-		 "\"requester_id\":768}";
+	hd_patch_err err = {"", ""};
+	json_t *obj = json_loads(
+		"{\"subject\":\"배송이 늦어요\",\"comment\":{\"body\":"
+		"\"주문 3일째\"},\"priority\":\"high\",\"tags\":[\"배송\"],"
+		"\"requester_id\":768}",
+		0, NULL);
+	w.patch = hd_ticket_patch_new();
+	assert_int_equal(hd_ticket_patch_from_json(obj, w.patch, &err), HD_OK);
+	json_decref(obj);
 	call_init(&c, routes, &in, "tickets.write", &w.base, &agent);
 	sweep("intake tickets.write", in.store, run_call, &c);
+	hd_ticket_patch_free(w.patch);
 
 	Hd__TicketGetRequest g = HD__TICKET_GET_REQUEST__INIT;
 	g.id = INTAKE_ID(1, 0);

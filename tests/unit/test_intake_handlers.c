@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "hd/ticket_patch.h"
 #include "unit_intake.h"
 
 static const hd_rpc_route *const routes[] = {intake_tickets_routes, NULL};
@@ -38,14 +39,28 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* tickets.write with json as who; on HD_OK the reply's ticket id. */
+/* tickets.write of the "ticket" object json as who, made into a patch as
+ * the gateway makes it (its refusals answered in rep the same way); on
+ * HD_OK the reply's ticket id. */
 static int write_ticket(fx *f, const hd_principal *who, uint64_t id,
 			const char *json, uint64_t *out, hd_rpc_rep *rep)
 {
 	Hd__TicketWriteRequest w = HD__TICKET_WRITE_REQUEST__INIT;
+	hd_patch_err err = {"", ""};
+	json_t *obj = json_loads(json, 0, NULL);
 	w.id = id;
-	w.json = (char *)json;
-	int rc = unit_call(routes, &f->in, "tickets.write", &w.base, who, rep);
+	w.patch = hd_ticket_patch_new();
+	assert_non_null(w.patch);
+	int rc = obj ? hd_ticket_patch_from_json(obj, w.patch, &err)
+		     : hd_rpc_fail(rep, HD_E_INVALID, "ticket",
+				   "ticket: is not JSON");
+	json_decref(obj);
+	if (rc == HD_E_INVALID && err.field[0])
+		hd_rpc_fail(rep, rc, err.field, "%s", err.message);
+	if (!rc)
+		rc = unit_call(routes, &f->in, "tickets.write", &w.base, who,
+			       rep);
+	hd_ticket_patch_free(w.patch);
 	if (!rc) {
 		Hd__TicketWriteReply *r = unit_rep_decode(
 			rep, &hd__ticket_write_reply__descriptor);
