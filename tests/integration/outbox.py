@@ -8,12 +8,13 @@ import subprocess
 
 
 def outbox(ctx, s, service, after=0):
-    """Every event in `service`'s outbox ("routing-0", "knowledge-0", …) after seq `after`."""
+    """Every event in `service`'s outbox ("routing-0", "knowledge-0", …) after seq `after`;
+    after=0: every event the service still keeps (it may have trimmed its
+    oldest by age, e.g. after a test moved the business clock ahead)."""
     tools = ctx.tools_dir or os.path.join(os.path.dirname(os.path.abspath(ctx.bin_dir)), "tools")
-    # Without AFTER_SEQ hd-events starts at the oldest event still kept: a
-    # test that moves the clock days ahead makes the service trim by age.
-    args = [os.path.join(tools, "hd-events"), f"ipc://{s.run}/{service}.rpc"] + ([str(after)] if after else [])
-    out = subprocess.run(args, capture_output=True, text=True, timeout=30, env=s.env)
+    since = [str(after)] if after else []
+    out = subprocess.run([os.path.join(tools, "hd-events"), f"ipc://{s.run}/{service}.rpc"] + since,
+                         capture_output=True, text=True, timeout=30, env=s.env)
     assert out.returncode == 0, out.stderr
     return [json.loads(line) for line in out.stdout.splitlines()]
 
