@@ -1,6 +1,7 @@
 /* Zendesk's ticket, comment and audit objects (API.md §2), and sideloads. */
 #include "gw_tickets.h"
 
+#include "hd/audit_value.h"
 #include "hd/err.h"
 #include "user.pb-c.h"
 
@@ -136,8 +137,7 @@ json_t *gw_comment_json(const gw_req *r, const Hd__Comment *c)
 		via_json(c->via_channel, NULL), "created_at",
 		gw_time_json(c->created_at), "metadata", "system", "custom");
 	/* VoiceComment: the call data, as Zendesk's voice comments carry it */
-	json_t *data =
-		c->data_json[0] ? json_loads(c->data_json, 0, NULL) : NULL;
+	json_t *data = hd_voice_data_json(c);
 	if (o && data)
 		json_object_set_new(o, "data", data);
 	else
@@ -172,15 +172,12 @@ static json_t *event_json(const Hd__AuditEvent *e)
 				  e->body, "public", e->is_public,
 				  "attachments"),
 			e);
-	json_t *v = json_loads(e->value_json, JSON_DECODE_ANY, NULL);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)e->id,
 			      "type", e->type, "field_name", e->field_name,
-			      "value", v ? v : json_null());
-	if (strcmp(e->type, "Change") == 0) {
-		json_t *p = json_loads(e->previous_value_json, JSON_DECODE_ANY,
-				       NULL);
-		json_object_set_new(o, "previous_value", p ? p : json_null());
-	}
+			      "value", hd_audit_value_json(e, false));
+	if (o && strcmp(e->type, "Change") == 0)
+		json_object_set_new(o, "previous_value",
+				    hd_audit_value_json(e, true));
 	return event_via(o, e);
 }
 

@@ -114,10 +114,10 @@ typedef struct write_job {
 	Hd__Audit *audit;
 	tk_change ch;
 	int replayed;
-	const char *comment_type;  /* NULL: "Comment" (tk_write_txn callers) */
-	const char *comment_data;  /* JSON text of Comment.data_json, or NULL */
-	const tk_write_hook *hook; /* a channel's own records, or NULL */
-	tk_trig_run trig;          /* the triggers that fired in this write */
+	const char *comment_type;   /* NULL: "Comment" (tk_write_txn callers) */
+	const Hd__VoiceData *voice; /* VoiceComment's call, or NULL */
+	const tk_write_hook *hook;  /* a channel's own records, or NULL */
+	tk_trig_run trig;           /* the triggers that fired in this write */
 } write_job;
 
 static int idem_key(write_job *j, uint8_t *key, size_t *klen)
@@ -226,14 +226,17 @@ static int merge_close(write_job *j, const Hd__Ticket *before)
 	if (!intake_is_staff(&j->req->principal))
 		return hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				   "only agents merge tickets");
-	char prev[32];
-	snprintf(prev, sizeof prev, "\"%s\"", before->status);
-	int rc = hd_pb_set_string(&j->tk->status, "closed");
-	if (rc)
-		return rc;
-	if (!j->tk->solved_at)
+	json_t *prev = json_string(before->status),
+	       *now = json_string("closed");
+	int rc = prev && now ? hd_pb_set_string(&j->tk->status, "closed")
+			     : HD_E_NOMEM;
+	if (!rc && !j->tk->solved_at)
 		j->tk->solved_at = hd_now_ms();
-	return tk_event(&j->ch, "Change", "status", "\"closed\"", prev);
+	if (!rc)
+		rc = tk_event(&j->ch, "Change", "status", now, prev);
+	json_decref(prev);
+	json_decref(now);
+	return rc;
 }
 
 /* Attachments the gateway resolved from comment.uploads tokens. */
@@ -286,7 +289,7 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now,
 	c.via_channel = j->hook && j->hook->via ? (char *)j->hook->via
 						: j->tk->via_channel;
 	c.type = (char *)(j->comment_type ? j->comment_type : "Comment");
-	c.data_json = (char *)(j->comment_data ? j->comment_data : "");
+	c.voice = (Hd__VoiceData *)j->voice;
 	rc = tk_event(&j->ch, "Comment", "", NULL, NULL);
 	if (rc)
 		return hd_txn_fail(t, rc);
@@ -531,7 +534,7 @@ int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,
 		       .patch = (Hd__TicketPatch *)w->patch,
 		       .rep = rep,
 		       .comment_type = w->comment_type,
-		       .comment_data = w->comment_data};
+		       .voice = w->voice};
 	int rc = write_job_run(t, &j);
 	for (size_t i = 0;
 	     rc == HD_OK && w->comment_id && j.audit && i < j.audit->n_events;

@@ -81,9 +81,11 @@ int tk_apply(Hd__Ticket *tk, const Hd__Ticket *before, const Hd__TicketPatch *p,
 	     const hd_principal *who, tk_change *ch, hd_rpc_rep *rep);
 /* A malloc'd copy of s (protobuf-c frees strings with free). */
 char *tk_strdup(const char *s);
-/* Append an audit event; value/prev: JSON text or NULL. */
+/* Append an audit event. value (NULL: none, rendered null) and prev (NULL:
+ * none; Change events only) are borrowed JSON values: strings, numbers,
+ * null or lists of those, stored as hd.RuleValue. */
 int tk_event(tk_change *c, const char *type, const char *field,
-	     const char *value, const char *prev);
+	     const json_t *value, const json_t *prev);
 /* Escape text into Zendesk's comment HTML; malloc'd, NULL when too large
  * or out of memory. */
 char *tk_html_from_text(const char *text);
@@ -109,15 +111,15 @@ bool tk_can_see(const hd_principal *who, const Hd__Ticket *tk);
 /* tickets.c: one tickets.write inside the caller's write job t, so a
  * channel stores its own index (chat id, call id) in the same transaction
  * as the ticket. req supplies the principal and trace; w->patch (borrowed)
- * is the change; id 0 creates. comment_type/comment_data (NULL:
- * a plain "Comment") type the comment the object carries; *comment_id gets
+ * is the change; id 0 creates. comment_type/voice (NULL: a plain
+ * "Comment"; borrowed) type the comment the object carries; *comment_id gets
  * its id when not NULL. On success *tk is the caller's
  * (hd__ticket__free_unpacked); on failure rep names the field. */
 typedef struct tk_write_in {
 	uint64_t id;
 	const Hd__TicketPatch *patch;
 	const char *comment_type;
-	const char *comment_data;
+	const Hd__VoiceData *voice;
 	uint64_t *comment_id;
 } tk_write_in;
 int tk_write_txn(hd_txn *t, intake *in, const hd_rpc_req *req,

@@ -6,6 +6,7 @@
 #include "tickets.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 #include "hd/text.h"
 #include "hd/ticket_patch.h"
 #include "hd/time_iso.h"
@@ -111,7 +112,7 @@ void tk_change_release(tk_change *c)
 }
 
 int tk_event(tk_change *c, const char *type, const char *field,
-	     const char *value, const char *prev)
+	     const json_t *value, const json_t *prev)
 {
 	Hd__AuditEvent **ev = realloc(c->ev, (c->nev + 1) * sizeof *ev);
 	if (!ev)
@@ -124,10 +125,10 @@ int tk_event(tk_change *c, const char *type, const char *field,
 	int rc = hd_pb_set_string(&e->type, type);
 	if (!rc)
 		rc = hd_pb_set_string(&e->field_name, field);
-	if (!rc)
-		rc = hd_pb_set_string(&e->value_json, value ? value : "null");
+	if (!rc && value)
+		rc = hd_rule_value_from_json(value, &e->value);
 	if (!rc && prev)
-		rc = hd_pb_set_string(&e->previous_value_json, prev);
+		rc = hd_rule_value_from_json(prev, &e->previous_value);
 	if (rc) {
 		hd__audit_event__free_unpacked(e, NULL);
 		return rc;
@@ -386,8 +387,8 @@ static int set_field(Hd__Ticket *tk, const fdef *f, const Hd__TicketPatch *p,
 	return HD_OK;
 }
 
-/* The field's value as JSON text (malloc'd), as audits show it. */
-static char *field_json(const Hd__Ticket *tk, const fdef *f)
+/* The field's value as audits show it (a new reference; NULL: no memory). */
+static json_t *field_json(const Hd__Ticket *tk, const fdef *f)
 {
 	json_t *v = NULL;
 	switch (f->kind) {
@@ -430,13 +431,11 @@ static char *field_json(const Hd__Ticket *tk, const fdef *f)
 			    : json_null();
 		break;
 	}
-	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	json_decref(v);
-	return text;
+	return v;
 }
 
-/* A custom field's value as audits show it (malloc'd JSON text). */
-static char *custom_json(const Hd__CustomFieldValue *c)
+/* A custom field's value as audits show it (a new reference). */
+static json_t *custom_json(const Hd__CustomFieldValue *c)
 {
 	json_t *v = json_null();
 	if (c && c->has_value && strcmp(c->kind, "flag") == 0) {
@@ -448,9 +447,7 @@ static char *custom_json(const Hd__CustomFieldValue *c)
 	} else if (c && c->has_value) {
 		v = json_string(c->text);
 	}
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(v);
-	return text;
+	return v;
 }
 
 static const Hd__CustomFieldValue *custom_of(const Hd__Ticket *tk, uint64_t id)
@@ -471,16 +468,17 @@ static int diff_custom(const Hd__Ticket *tk, const Hd__Ticket *before,
 		uint64_t id = tk->custom_fields[i]->id;
 		char name[32];
 		snprintf(name, sizeof name, "%llu", (unsigned long long)id);
-		char *now = custom_json(tk->custom_fields[i]);
-		char *was = before ? custom_json(custom_of(before, id)) : NULL;
+		json_t *now = custom_json(tk->custom_fields[i]);
+		json_t *was =
+			before ? custom_json(custom_of(before, id)) : NULL;
 		if (!now || (before && !was))
 			rc = HD_E_NOMEM;
-		else if (!before && strcmp(now, "null"))
+		else if (!before && !json_is_null(now))
 			rc = tk_event(ch, "Create", name, now, NULL);
-		else if (before && strcmp(now, was))
+		else if (before && !json_equal(now, was))
 			rc = tk_event(ch, "Change", name, now, was);
-		free(now);
-		free(was);
+		json_decref(now);
+		json_decref(was);
 	}
 	return rc;
 }
@@ -492,16 +490,17 @@ int tk_diff(const Hd__Ticket *tk, const Hd__Ticket *before, tk_change *ch)
 		const fdef *f = &fields[i];
 		if (f->kind == K_CUSTOM)
 			continue;
-		char *now = field_json(tk, f);
-		char *was = before ? field_json(before, f) : NULL;
+		json_t *now = field_json(tk, f);
+		json_t *was = before ? field_json(before, f) : NULL;
 		if (!now)
 			rc = HD_E_NOMEM;
-		else if (!before && strcmp(now, "null") && strcmp(now, "[]"))
+		else if (!before && !json_is_null(now) &&
+			 !(json_is_array(now) && !json_array_size(now)))
 			rc = tk_event(ch, "Create", f->name, now, NULL);
-		else if (before && was && strcmp(now, was))
+		else if (before && was && !json_equal(now, was))
 			rc = tk_event(ch, "Change", f->name, now, was);
-		free(now);
-		free(was);
+		json_decref(now);
+		json_decref(was);
 	}
 	return rc;
 }

@@ -71,33 +71,25 @@ static int open_ticket(hd_txn *t, uint64_t customer, Hd__Ticket **out)
 	return hd_txn_foreach(t, tkdb.tickets, NULL, 0, newer_open, &w);
 }
 
-static json_t *str_or_null(const char *s)
+/* Zendesk's voice comment "data", plus what a call centre reports on. The
+ * strings are borrowed from c. */
+static Hd__VoiceData comment_data(const Hd__CallRecord *c)
 {
-	return s[0] ? json_string(s) : json_null();
-}
-
-/* Zendesk's voice comment "data", plus what a call centre reports on. */
-static char *comment_data(const Hd__CallRecord *c)
-{
-	json_t *d = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:I, s:I, "
-		"s:o, s:n}",
-		"call_id", c->call_id, "direction", c->direction, "outcome",
-		c->outcome, "from", c->caller, "to", c->called, "recording_url",
-		str_or_null(c->recording_url), "transcription_text",
-		str_or_null(c->transcript), "started_at",
-		hd_time_json(c->started_at), "answered_at",
-		hd_time_json(c->answered_at), "ended_at",
-		hd_time_json(c->ended_at), "call_duration",
-		(json_int_t)c->talk_seconds, "wait_seconds",
-		(json_int_t)c->wait_seconds, "answered_by_id",
-		c->agent_id && c->answered_at
-			? json_integer((json_int_t)c->agent_id)
-			: json_null(),
-		"location");
-	char *text = d ? json_dumps(d, JSON_COMPACT) : NULL;
-	json_decref(d);
-	return text;
+	Hd__VoiceData d = HD__VOICE_DATA__INIT;
+	d.call_id = c->call_id;
+	d.direction = c->direction;
+	d.outcome = c->outcome;
+	d.from = c->caller;
+	d.to = c->called;
+	d.recording_url = c->recording_url;
+	d.transcription_text = c->transcript;
+	d.started_at = c->started_at;
+	d.answered_at = c->answered_at;
+	d.ended_at = c->ended_at;
+	d.call_duration = c->talk_seconds;
+	d.wait_seconds = c->wait_seconds;
+	d.answered_by_id = c->answered_at ? c->agent_id : 0;
+	return d;
 }
 
 static const char *outcome_ko(const char *o)
@@ -211,19 +203,19 @@ static int voice_run(hd_txn *t, void *arg)
 				  ? open->id
 				  : 0;
 	hd__ticket__free_unpacked(open, NULL);
-	char *body = comment_body(c), *data = comment_data(c);
-	Hd__TicketPatch *p = body && data ? hd_ticket_patch_new() : NULL;
+	char *body = comment_body(c);
+	Hd__VoiceData data = comment_data(c);
+	Hd__TicketPatch *p = body ? hd_ticket_patch_new() : NULL;
 	rc = p ? ticket_patch(j, body, target == 0, p) : HD_E_NOMEM;
 	tk_write_in w = {.id = target,
 			 .patch = p,
 			 .comment_type = "VoiceComment",
-			 .comment_data = data,
+			 .voice = &data,
 			 .comment_id = &c->comment_id};
 	if (!rc)
 		rc = tk_write_txn(t, j->in, j->req, &w, j->rep, &j->tk);
 	hd_ticket_patch_free(p);
 	free(body);
-	free(data);
 	if (rc)
 		return rc;
 	j->created = target == 0;
