@@ -2,6 +2,7 @@
 #include "hd/rule_value.h"
 
 #include "hd/err.h"
+#include "hd/pb_unknown.h"
 #include "hd/store_pb.h"
 #include "hd/cfg.h"
 
@@ -110,41 +111,6 @@ int hd_rule_value_from_json(const json_t *j, Hd__RuleValue **out)
 	}
 	*out = v;
 	return HD_OK;
-}
-
-char *hd_pb_take_unknown_text(ProtobufCMessage *m, uint32_t tag, bool *nomem)
-{
-	if (nomem)
-		*nomem = false;
-	for (unsigned i = 0; i < m->n_unknown_fields; i++) {
-		ProtobufCMessageUnknownField *u = &m->unknown_fields[i];
-		if (u->tag != tag ||
-		    u->wire_type != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
-			continue;
-		/* protobuf-c keeps the length prefix in data */
-		size_t skip = 0, len = 0;
-		for (unsigned shift = 0; skip < u->len && shift < 64;
-		     shift += 7) {
-			len |= (size_t)(u->data[skip] & 0x7f) << shift;
-			if (!(u->data[skip++] & 0x80))
-				break;
-		}
-		if (skip + len != u->len)
-			return NULL;
-		char *s = malloc(len + 1);
-		if (!s) {
-			if (nomem)
-				*nomem = true;
-			return NULL;
-		}
-		memcpy(s, u->data + skip, len);
-		s[len] = '\0';
-		free(u->data);
-		memmove(u, u + 1, (m->n_unknown_fields - i - 1) * sizeof *u);
-		m->n_unknown_fields--;
-		return s;
-	}
-	return NULL;
 }
 
 int hd_rule_value_upgrade(ProtobufCMessage *action, Hd__RuleValue **value,

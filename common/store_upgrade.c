@@ -18,6 +18,7 @@ int hd_txn_upgrade_pb(hd_txn *t, MDB_dbi dbi,
 	if (t->rc)
 		return t->rc;
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
+	/* raw cursor: puts into dbi while walking it (hd_txn_foreach may not) */
 	for (int op = MDB_FIRST;
 	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
 	     op = MDB_NEXT) {

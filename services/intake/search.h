@@ -103,6 +103,14 @@ typedef struct sq_term {
 	uint32_t pos[SQ_MAX_TOKENS];
 } sq_term;
 
+/* 1 when status or priority ordinal o (-1 up) is one t asks for; a
+ * priority comparison never matches ordinals at or below 0. */
+static inline int sq_ordinal_in(const sq_term *t, int o)
+{
+	return (t->kind != SQ_PRIORITY || t->op == SQ_EQ || o > 0) &&
+	       sq_op_holds(t->op, o, t->ordinal);
+}
+
 typedef struct sq_query {
 	sq_term *terms;
 	size_t n;

@@ -15,6 +15,7 @@
 #include "search_bits.h"
 
 #include "hd/err.h"
+#include "hd/store_iter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,9 +98,7 @@ static int field_bits(bq *b, const sq_term *t, bitmap *m)
 	if (t->kind == SQ_STATUS || t->kind == SQ_PRIORITY) {
 		/* search_plan.c's ordinal_set, as bitmaps */
 		for (int o = -1; o <= top && !rc; o++) {
-			if (t->kind == SQ_PRIORITY && t->op != SQ_EQ && o <= 0)
-				continue;
-			if (!sq_op_holds(t->op, o, t->ordinal))
+			if (!sq_ordinal_in(t, o))
 				continue;
 			snprintf(num, sizeof num, "%d", o);
 			rc = or_field(b, t->kind, num, m);
@@ -271,35 +270,31 @@ static int by_relevance(const bq *b, uint32_t limit, idset *out)
 	return rc;
 }
 
+typedef struct date_walk {
+	const bq *b;
+	uint32_t limit;
+	idset *out;
+} date_walk;
+
+static int date_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	date_walk *w = arg;
+	if (w->out->n >= w->limit || k->mv_size != SEARCH_DATE_KEY)
+		return HD_STOP;
+	uint64_t id = hd_key_get_u64((const uint8_t *)k->mv_data + 10);
+	return has(&w->b->r, id >> INTAKE_SHARD_BITS)
+		       ? idset_push(w->out, id, 0)
+		       : HD_OK;
+}
+
 /* By a time: its date postings in order, the first limit matches. */
 static int by_date(const bq *b, enum sq_kind kind, int desc, uint32_t limit,
 		   idset *out)
 {
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(b->t->txn, search_db.fields, &cur))
-		return HD_E_IO;
-	uint8_t key[2] = {'D', (uint8_t)('a' + kind + (desc ? 1 : 0))};
-	MDB_val k = {2, key}, v;
-	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	if (desc)
-		mrc = mrc == 0 ? mdb_cursor_get(cur, &k, &v, MDB_PREV)
-		      : mrc == MDB_NOTFOUND
-			      ? mdb_cursor_get(cur, &k, &v, MDB_LAST)
-			      : mrc;
-	for (; mrc == 0 && !rc && out->n < limit;
-	     mrc = mdb_cursor_get(cur, &k, &v, desc ? MDB_PREV : MDB_NEXT)) {
-		const uint8_t *d = k.mv_data;
-		if (k.mv_size != SEARCH_DATE_KEY || d[0] != 'D' ||
-		    d[1] != (uint8_t)('a' + kind))
-			break;
-		uint64_t id = hd_key_get_u64(d + 10);
-		if (has(&b->r, id >> INTAKE_SHARD_BITS))
-			rc = idset_push(out, id, 0);
-	}
-	mdb_cursor_close(cur);
-	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
-		rc = HD_E_IO;
-	return rc;
+	uint8_t key[2] = {'D', (uint8_t)('a' + kind)};
+	date_walk w = {b, limit, out};
+	return hd_txn_foreach_from(b->t, search_db.fields, key, sizeof key,
+				   NULL, 0, desc, date_one, &w);
 }
 
 /* By status or priority: one ordinal's matches at a time, in id order. */

@@ -25,6 +25,7 @@
 
 #include "hd/err.h"
 #include "hd/log.h"
+#include "hd/store_iter.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,7 @@ static int truth(hd_txn *t, MDB_cursor *post, const uint8_t *set, size_t sn,
 	hd_key_u64(key + sn, seq << INTAKE_SHARD_BITS | search_bits_shard);
 	if (set[0] == SEARCH_PUBLIC || set[0] == SEARCH_PRIVATE) {
 		/* any segment of the token */
+		/* raw cursor: one open cursor serves every probe of a flush */
 		int mrc = mdb_cursor_get(post, &k, &v, MDB_SET_RANGE);
 		if (mrc && mrc != MDB_NOTFOUND)
 			hd_txn_fail(t, HD_E_IO);
@@ -321,6 +323,38 @@ typedef struct build_job {
 	int finished;
 } build_job;
 
+typedef struct build_walk {
+	hd_txn *t;
+	uint8_t phase;
+	const uint8_t *after; /* the last key done last time */
+	size_t an;
+	size_t n;
+	uint8_t last[512];
+	size_t ln;
+	bool more; /* stopped at BUILD_KEYS with keys left */
+} build_walk;
+
+/* One posting key of the batch, strictly after the last batch's. */
+static int build_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	build_walk *w = arg;
+	if (w->an && k->mv_size == w->an &&
+	    !memcmp(k->mv_data, w->after, w->an))
+		return HD_OK;
+	if (w->n >= BUILD_KEYS || w->t->rc) {
+		w->more = true;
+		return HD_STOP;
+	}
+	w->ln = k->mv_size <= sizeof w->last ? k->mv_size : 0;
+	memcpy(w->last, k->mv_data, w->ln);
+	if (w->phase == 'p')
+		search_bits_post(w->t, w->last, w->ln, 1);
+	else
+		search_bits_field(w->t, w->last, w->ln, 1);
+	w->n++;
+	return HD_OK;
+}
+
 /* "#at" is phase ('p' search_post, 'f' search_fields) ‖ the last key
  * done (none: from the start). */
 static int build_batch(hd_txn *t, void *arg)
@@ -336,44 +370,26 @@ static int build_batch(hd_txn *t, void *arg)
 		an = v.mv_size;
 	}
 	MDB_dbi dbi = at[0] == 'p' ? search_db.post : search_db.fields;
-	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(t->txn, dbi, &cur))
-		return hd_txn_fail(t, HD_E_IO);
-	MDB_val k = {an - 1, at + 1};
-	int mrc = an > 1 ? mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE)
-			 : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	if (mrc == 0 && an > 1 && k.mv_size == an - 1 &&
-	    memcmp(k.mv_data, at + 1, an - 1) == 0)
-		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	size_t n = 0;
-	uint8_t last[512];
-	size_t ln = 0;
-	for (; mrc == 0 && n < BUILD_KEYS && !t->rc; n++) {
-		ln = k.mv_size <= sizeof last ? k.mv_size : 0;
-		memcpy(last, k.mv_data, ln);
-		if (at[0] == 'p')
-			search_bits_post(t, last, ln, 1);
-		else
-			search_bits_field(t, last, ln, 1);
-		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (mrc != 0 && mrc != MDB_NOTFOUND)
-		return hd_txn_fail(t, HD_E_IO);
+	build_walk w = {t, at[0], at + 1, an - 1, 0, {0}, 0, false};
+	int rc = hd_txn_foreach_from(t, dbi, NULL, 0, at + 1, an - 1, false,
+				     build_one, &w);
+	if (rc)
+		return rc;
 	if (search_bits_flush(t))
 		return t->rc;
-	b->done += n;
-	if (mrc == MDB_NOTFOUND && at[0] == 'f') {
+	b->done += w.n;
+	size_t ln = w.ln;
+	if (!w.more && at[0] == 'f') {
 		b->finished = 1;
 		hd_txn_del(t, search_bits_dbi, K_AT, strlen(K_AT));
 		return hd_txn_put(t, search_bits_dbi, K_BUILT, strlen(K_BUILT),
 				  "1", 1);
 	}
-	if (mrc == MDB_NOTFOUND) { /* on to the field postings */
+	if (!w.more) { /* on to the field postings */
 		at[0] = 'f';
 		ln = 0;
 	}
-	memcpy(at + 1, last, ln);
+	memcpy(at + 1, w.last, ln);
 	return hd_txn_put(t, search_bits_dbi, K_AT, strlen(K_AT), at, 1 + ln);
 }
 
@@ -434,71 +450,71 @@ int search_bits_or(hd_txn *t, const uint8_t *pre, size_t pn, bitmap *b)
 	return search_bits_or_prefix(t, pre, pn, 0, b);
 }
 
+typedef struct or_walk {
+	const uint8_t *pre;
+	size_t pn;
+	int prefix;
+	bitmap *b;
+} or_walk;
+
+/* OR one chunk of the list into the bitmap. */
+static int or_chunk(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	or_walk *w = arg;
+	bitmap *b = w->b;
+	int in = in_list(k, w->pre, w->pn, w->prefix);
+	if (in <= 0)
+		return in ? HD_OK
+			  : HD_STOP; /* a longer key sharing the prefix */
+	const uint8_t *c = (const uint8_t *)k->mv_data + k->mv_size - 4;
+	uint64_t chunk = (uint64_t)c[0] << 24 | (uint64_t)c[1] << 16 |
+			 (uint64_t)c[2] << 8 | c[3];
+	size_t base = (size_t)chunk * BITS_CHUNK_WORDS;
+	if (base >= b->nw)
+		return HD_OK; /* past every indexed ticket */
+	const uint8_t *d = v->mv_data;
+	if (v->mv_size == BITS_MAP_BYTES) {
+		for (size_t i = 0; i < BITS_CHUNK_WORDS; i++)
+			if (base + i < b->nw)
+				b->w[base + i] |= load_le64(d + 8 * i);
+	} else if (v->mv_size % 2 == 0 && v->mv_size <= 2 * ARRAY_MAX) {
+		for (size_t i = 0; i < v->mv_size / 2; i++) {
+			size_t s = ((size_t)chunk << BITS_CHUNK_SHIFT) |
+				   ((size_t)d[2 * i] << 8 | d[2 * i + 1]);
+			if (s / 64 < b->nw)
+				b->w[s / 64] |= UINT64_C(1) << (s % 64);
+		}
+	} else {
+		return HD_E_CORRUPT;
+	}
+	return HD_OK;
+}
+
 int search_bits_or_prefix(hd_txn *t, const uint8_t *pre, size_t pn, int prefix,
 			  bitmap *b)
 {
 	uint8_t key[BITS_KEY_MAX];
-	MDB_cursor *cur = NULL;
 	if (pn + 4 > sizeof key)
 		return HD_OK; /* no such list */
-	if (mdb_cursor_open(t->txn, search_bits_dbi, &cur))
-		return HD_E_IO;
 	memcpy(key, pre, pn);
 	memset(key + pn, 0, 4);
-	MDB_val k = {prefix ? pn : pn + 4, key}, v;
-	int rc = HD_OK, mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE), in;
-	for (; mrc == 0 && !rc && (in = in_list(&k, pre, pn, prefix)) != 0;
-	     mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (in < 0)
-			continue; /* a longer key sharing the prefix */
-		const uint8_t *c = (const uint8_t *)k.mv_data + k.mv_size - 4;
-		uint64_t chunk = (uint64_t)c[0] << 24 | (uint64_t)c[1] << 16 |
-				 (uint64_t)c[2] << 8 | c[3];
-		size_t base = (size_t)chunk * BITS_CHUNK_WORDS;
-		if (base >= b->nw)
-			continue; /* past every indexed ticket */
-		const uint8_t *d = v.mv_data;
-		if (v.mv_size == BITS_MAP_BYTES) {
-			for (size_t i = 0; i < BITS_CHUNK_WORDS; i++)
-				if (base + i < b->nw)
-					b->w[base + i] |= load_le64(d + 8 * i);
-		} else if (v.mv_size % 2 == 0 && v.mv_size <= 2 * ARRAY_MAX) {
-			for (size_t i = 0; i < v.mv_size / 2; i++) {
-				size_t s =
-					((size_t)chunk << BITS_CHUNK_SHIFT) |
-					((size_t)d[2 * i] << 8 | d[2 * i + 1]);
-				if (s / 64 < b->nw)
-					b->w[s / 64] |= UINT64_C(1) << (s % 64);
-			}
-		} else {
-			rc = HD_E_CORRUPT;
-		}
-	}
-	mdb_cursor_close(cur);
-	if (!rc && mrc != 0 && mrc != MDB_NOTFOUND)
-		rc = HD_E_IO;
-	return rc;
+	or_walk w = {pre, pn, prefix, b};
+	return hd_txn_foreach_from(t, search_bits_dbi, pre, pn, key,
+				   prefix ? pn : pn + 4, false, or_chunk, &w);
 }
 
 int search_bits_universe(hd_txn *t, size_t *nw)
 {
-	MDB_cursor *cur = NULL;
+	static const uint8_t all[1] = {BITS_ALL};
+	MDB_val k;
 	*nw = 0;
-	if (mdb_cursor_open(t->txn, search_bits_dbi, &cur))
-		return HD_E_IO;
-	uint8_t after[1] = {BITS_ALL + 1};
-	MDB_val k = {1, after}, v;
-	int mrc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	mrc = mrc == 0              ? mdb_cursor_get(cur, &k, &v, MDB_PREV)
-	      : mrc == MDB_NOTFOUND ? mdb_cursor_get(cur, &k, &v, MDB_LAST)
-				    : mrc;
-	if (mrc == 0 && k.mv_size == 5 &&
-	    *(const uint8_t *)k.mv_data == BITS_ALL) {
+	int rc = hd_txn_first(t, search_bits_dbi, all, 1, NULL, 0, true, &k,
+			      NULL);
+	if (rc == HD_OK && k.mv_size == 5) { /* the last chunk */
 		const uint8_t *c = (const uint8_t *)k.mv_data + 1;
 		uint64_t chunk = (uint64_t)c[0] << 24 | (uint64_t)c[1] << 16 |
 				 (uint64_t)c[2] << 8 | c[3];
 		*nw = (size_t)(chunk + 1) * BITS_CHUNK_WORDS;
 	}
-	mdb_cursor_close(cur);
-	return mrc == 0 || mrc == MDB_NOTFOUND ? HD_OK : HD_E_IO;
+	return rc == HD_E_NOTFOUND ? HD_OK : rc;
 }

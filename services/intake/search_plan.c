@@ -137,9 +137,7 @@ static int ordinal_set(plan *p, const sq_term *t, int top, idset *out)
 	char num[16];
 	int rc = HD_OK;
 	for (int o = -1; o <= top && !rc; o++) {
-		if (t->kind == SQ_PRIORITY && t->op != SQ_EQ && o <= 0)
-			continue;
-		if (!sq_op_holds(t->op, o, t->ordinal))
+		if (!sq_ordinal_in(t, o))
 			continue;
 		snprintf(num, sizeof num, "%d", o);
 		rc = read_value(p, t->kind, num, out);

@@ -4,6 +4,7 @@
 #include "mc.h"
 
 #include "hd/err.h"
+#include "hd/store_iter.h"
 #include "hd/store_pb.h"
 #include "hd/time_iso.h"
 
@@ -160,47 +161,53 @@ static int tally(const vote *v, size_t n, Hd__McAnswer *a)
 	return HD_OK;
 }
 
+typedef struct votes {
+	bool by_agent;
+	int64_t start_ms, end_ms;
+	vote *v;
+	size_t n, cap;
+} votes;
+
+/* One rating as a vote when it is good or bad and inside the period; a
+ * record that does not decode is skipped, not counted. */
+static int add_vote(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	votes *vs = arg;
+	Hd__McRating *r = hd__mc_rating__unpack(NULL, v->mv_size, v->mv_data);
+	bool good = r && !strcmp(r->score, "good");
+	bool in = r && (good || !strcmp(r->score, "bad")) &&
+		  r->updated_at >= vs->start_ms &&
+		  (!vs->end_ms || r->updated_at < vs->end_ms);
+	int rc = HD_OK;
+	if (in && vs->n == vs->cap) {
+		size_t nc = vs->cap ? vs->cap * 2 : 64;
+		vote *p = realloc(vs->v, nc * sizeof *p);
+		if (p) {
+			vs->v = p;
+			vs->cap = nc;
+		} else {
+			rc = HD_E_NOMEM;
+		}
+	}
+	if (in && !rc)
+		vs->v[vs->n++] = (vote){
+			vs->by_agent ? r->assignee_id : r->group_id, good};
+	hd__mc_rating__free_unpacked(r, NULL);
+	return rc;
+}
+
 int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
 		      int64_t end_ms, Hd__McAnswer *a)
 {
 	bool by_agent = !strcmp(group_by, "agent");
 	if (!by_agent && strcmp(group_by, "group") != 0)
 		return HD_E_INVALID;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, mc.ratings, &cur));
-	if (rc)
-		return rc;
-	vote *votes = NULL;
-	size_t n = 0, cap = 0;
-	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__McRating *r =
-			hd__mc_rating__unpack(NULL, v.mv_size, v.mv_data);
-		bool good = r && !strcmp(r->score, "good");
-		bool in = r && (good || !strcmp(r->score, "bad")) &&
-			  r->updated_at >= start_ms &&
-			  (!end_ms || r->updated_at < end_ms);
-		if (in && n == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			vote *p = realloc(votes, nc * sizeof *p);
-			if (p) {
-				votes = p;
-				cap = nc;
-			} else {
-				rc = HD_E_NOMEM;
-			}
-		}
-		if (in && !rc)
-			votes[n++] = (vote){
-				by_agent ? r->assignee_id : r->group_id, good};
-		hd__mc_rating__free_unpacked(r, NULL);
-	}
-	mdb_cursor_close(cur);
-	if (n)
-		qsort(votes, n, sizeof *votes, by_id);
+	votes vs = {by_agent, start_ms, end_ms, NULL, 0, 0};
+	int rc = hd_txn_foreach(t, mc.ratings, NULL, 0, add_vote, &vs);
+	if (vs.n)
+		qsort(vs.v, vs.n, sizeof *vs.v, by_id);
 	if (!rc)
-		rc = tally(votes, n, a);
-	free(votes);
+		rc = tally(vs.v, vs.n, a);
+	free(vs.v);
 	return rc;
 }

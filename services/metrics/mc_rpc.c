@@ -7,6 +7,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_iter.h"
 #include "hd/store_pb.h"
 
 #include <stdlib.h>
@@ -118,29 +119,26 @@ static int metric_one(mc_call *c, hd_rpc_rep *rep)
 	return rc;
 }
 
+static int metric_one_of(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	mc_call *c = arg;
+	Hd__McTicket *m = hd__mc_ticket__unpack(NULL, v->mv_size, v->mv_data);
+	int rc = HD_OK;
+	if (!m)
+		return HD_E_CORRUPT;
+	if (!m->deleted && c->a.count++ >= c->q->offset &&
+	    c->a.n_metrics < c->q->limit)
+		rc = add_metric(c, m);
+	hd__mc_ticket__free_unpacked(m, NULL);
+	return rc;
+}
+
 /* Offset list of every live ticket's metrics, by ticket id. */
 static int metric_list(mc_call *c)
 {
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(c->t.txn, mc.tickets, &cur));
-	if (rc)
-		return rc;
-	uint64_t seen = 0;
-	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__McTicket *m =
-			hd__mc_ticket__unpack(NULL, v.mv_size, v.mv_data);
-		if (!m)
-			rc = HD_E_CORRUPT;
-		else if (!m->deleted && seen++ >= c->q->offset &&
-			 c->a.n_metrics < c->q->limit)
-			rc = add_metric(c, m);
-		hd__mc_ticket__free_unpacked(m, NULL);
-	}
-	mdb_cursor_close(cur);
-	c->a.count = seen;
-	c->a.has_more = c->q->offset + c->a.n_metrics < seen;
+	c->a.count = 0;
+	int rc = hd_txn_foreach(&c->t, mc.tickets, NULL, 0, metric_one_of, c);
+	c->a.has_more = c->q->offset + c->a.n_metrics < c->a.count;
 	return rc;
 }
 
@@ -153,43 +151,40 @@ static int rpc_metrics(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return end(&c, rc, rep);
 }
 
+static int event_one(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	mc_call *c = arg;
+	if (c->a.n_events >= c->q->limit) {
+		c->a.has_more = true;
+		return HD_STOP;
+	}
+	Hd__McMetricEvent *e =
+		hd__mc_metric_event__unpack(NULL, v->mv_size, v->mv_data);
+	Hd__McEventRow *row = NULL;
+	if (!e)
+		return HD_E_CORRUPT;
+	c->a.end_ms = e->time;
+	if (grow(&c->a.events, c->a.n_events) ||
+	    !(row = mc_event_row(e, &c->b, c->have_b))) {
+		hd__mc_metric_event__free_unpacked(e, NULL);
+		return HD_E_NOMEM;
+	}
+	c->a.events[c->a.n_events++] = row;
+	return HD_OK;
+}
+
 /* Metric events from start_ms on, in time order. */
 static int rpc_events(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	mc_call c;
-	MDB_cursor *cur = NULL;
 	int rc = begin(&c, ctx, req, rep, false);
-	if (!rc)
-		rc = hd_err_from_mdb(
-			mdb_cursor_open(c.t.txn, mc.mevents, &cur));
 	uint8_t from[16] = {0};
-	MDB_val k = {16, from}, v;
-	if (!rc)
+	if (!rc) {
 		hd_key_u64(from,
 			   (uint64_t)(c.q->start_ms > 0 ? c.q->start_ms : 0));
-	for (int mrc = rc ? 1 : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	     !rc && !mrc; mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (c.a.n_events >= c.q->limit) {
-			c.a.has_more = true;
-			break;
-		}
-		Hd__McMetricEvent *e =
-			hd__mc_metric_event__unpack(NULL, v.mv_size, v.mv_data);
-		Hd__McEventRow *row = NULL;
-		if (!e) {
-			rc = HD_E_CORRUPT;
-			break;
-		}
-		c.a.end_ms = e->time;
-		if ((rc = grow(&c.a.events, c.a.n_events)) ||
-		    !(row = mc_event_row(e, &c.b, c.have_b))) {
-			hd__mc_metric_event__free_unpacked(e, NULL);
-			rc = HD_E_NOMEM;
-			break;
-		}
-		c.a.events[c.a.n_events++] = row;
+		rc = hd_txn_foreach_from(&c.t, mc.mevents, NULL, 0, from,
+					 sizeof from, false, event_one, &c);
 	}
-	mdb_cursor_close(cur);
 	c.a.count = c.a.n_events;
 	return end(&c, rc, rep);
 }
@@ -217,34 +212,31 @@ static bool rating_in(const Hd__McQuery *q, const Hd__McRating *r)
 	       (!q->end_ms || r->updated_at < q->end_ms);
 }
 
+static int rating_one_of(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	mc_call *c = arg;
+	Hd__McRating *r = hd__mc_rating__unpack(NULL, v->mv_size, v->mv_data);
+	int rc = HD_OK;
+	if (!r)
+		return HD_E_CORRUPT;
+	if (rating_in(c->q, r) && c->a.count++ >= c->q->offset &&
+	    c->a.n_ratings < c->q->limit &&
+	    !(rc = grow(&c->a.ratings, c->a.n_ratings))) {
+		c->a.ratings[c->a.n_ratings++] = r;
+		r = NULL;
+	}
+	hd__mc_rating__free_unpacked(r, NULL);
+	return rc;
+}
+
 static int rating_list(mc_call *c, hd_rpc_rep *rep)
 {
 	if (c->q->score[0] && !mc_score_filter_ok(c->q->score))
 		return hd_rpc_fail(rep, HD_E_INVALID, "score",
 				   "score: not a satisfaction score filter");
-	MDB_cursor *cur;
-	MDB_val k, v;
-	int rc = hd_err_from_mdb(mdb_cursor_open(c->t.txn, mc.ratings, &cur));
-	if (rc)
-		return rc;
-	uint64_t seen = 0;
-	for (int op = MDB_FIRST; !rc && !mdb_cursor_get(cur, &k, &v, op);
-	     op = MDB_NEXT) {
-		Hd__McRating *r =
-			hd__mc_rating__unpack(NULL, v.mv_size, v.mv_data);
-		if (!r)
-			rc = HD_E_CORRUPT;
-		else if (rating_in(c->q, r) && seen++ >= c->q->offset &&
-			 c->a.n_ratings < c->q->limit &&
-			 !(rc = grow(&c->a.ratings, c->a.n_ratings))) {
-			c->a.ratings[c->a.n_ratings++] = r;
-			r = NULL;
-		}
-		hd__mc_rating__free_unpacked(r, NULL);
-	}
-	mdb_cursor_close(cur);
-	c->a.count = seen;
-	c->a.has_more = c->q->offset + c->a.n_ratings < seen;
+	c->a.count = 0;
+	int rc = hd_txn_foreach(&c->t, mc.ratings, NULL, 0, rating_one_of, c);
+	c->a.has_more = c->q->offset + c->a.n_ratings < c->a.count;
 	return rc;
 }
 

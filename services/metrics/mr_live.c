@@ -7,6 +7,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_iter.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -90,28 +91,37 @@ void mr_live_calls(metrics *m, hd_txn *t, int64_t at)
 	pthread_mutex_unlock(&m->mr->mu);
 }
 
+typedef struct live_load {
+	metrics *m;
+	hd_txn *t;
+} live_load;
+
+/* A group's count key is its id after the tag; anything else ends them. */
+static int live_group(void *arg, const MDB_val *k, const MDB_val *v)
+{
+	live_load *g = arg;
+	if (k->mv_size != 9)
+		return HD_STOP;
+	mr_live_set_group(g->m, g->t,
+			  hd_key_get_u64((const uint8_t *)k->mv_data + 1));
+	return HD_OK;
+}
+
 /* Every group with open work, read from the counts db at start. */
 int mr_live_load(metrics *m)
 {
 	hd_txn t;
-	MDB_cursor *cur = NULL;
 	int rc = hd_store_read(m->store, &t);
 	if (rc)
 		return rc;
-	if (mdb_cursor_open(t.txn, m->mr->counts, &cur)) {
-		hd_txn_end(&t);
-		return HD_E_IO;
-	}
 	uint8_t k[9] = {MR_O_GROUP};
-	MDB_val key = {sizeof k, k}, val;
-	int mrc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-	for (; mrc == 0; mrc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) {
-		const uint8_t *p = key.mv_data;
-		if (key.mv_size != 9 || p[0] != MR_O_GROUP)
-			break;
-		mr_live_set_group(m, &t, hd_key_get_u64(p + 1));
+	live_load g = {m, &t};
+	rc = hd_txn_foreach_from(&t, m->mr->counts, k, 1, k, sizeof k, false,
+				 live_group, &g);
+	if (rc) {
+		hd_txn_end(&t);
+		return rc;
 	}
-	mdb_cursor_close(cur);
 	mr_live_calls(m, &t, hd_now_ms());
 	mr_live_sla(m, &t, hd_now_ms());
 	mr_presence_load(m, &t);

@@ -8,6 +8,7 @@
 
 #include "hd/err.h"
 #include "hd/req_decode.h"
+#include "hd/pb_unknown.h"
 #include "hd/pbwire.h"
 #include "hd/rule_value.h"
 #include "hd/store_pb.h"

@@ -33,9 +33,4 @@ int hd_rule_value_upgrade(ProtobufCMessage *action, Hd__RuleValue **value,
  * from events written before hd.RuleValue. */
 int hd_rule_upgrade(ProtobufCMessage *msg, bool *changed);
 
-/* Remove unknown field `tag` (length-delimited) from m and return its bytes
- * as a NUL-terminated heap string the caller frees; NULL when m has no
- * such field or memory ran out (*nomem says which; may be NULL). */
-char *hd_pb_take_unknown_text(ProtobufCMessage *m, uint32_t tag, bool *nomem);
-
 #endif
