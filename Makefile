@@ -49,6 +49,13 @@ LIBCOMMON := $(BUILD)/libhdcommon.a
 
 SERVICES := gateway intake routing knowledge notifications metrics
 
+# A service's sources: its folder and one level of subfolders (the gateway
+# groups its files by resource family: core/, tickets/, people/, …; see
+# docs/architecture.md). The gateway's headers stay in services/gateway/,
+# so its objects see that folder on the include path.
+svc_src = $(wildcard services/$(1)/*.c services/$(1)/*/*.c)
+$(BUILD)/obj/services/gateway/%.o: CFLAGS_ALL += -Iservices/gateway
+
 # The workspace (services/workspace, but its tests/) is embedded into
 # hd-gateway: a generated C file with each file's bytes, gzip copy, type
 # and content hash. Folders are dependencies too, so a removed file counts.
@@ -92,7 +99,7 @@ fuzz_objs = $(if $(filter common,$(call fuzz_area,$(1))),,$(BUILD)/lib$(call fuz
 
 # Every service's objects but main.o as build/<mode>/lib<svc>.a: the unit
 # tests of its handlers and stores link it (no service .c is #included).
-svc_objs = $(filter-out %/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c))) $(call svc_extra,$(1))
+svc_objs = $(filter-out $(BUILD)/obj/services/$(1)/main.o,$(patsubst %.c,$(BUILD)/obj/%.o,$(call svc_src,$(1)))) $(call svc_extra,$(1))
 SVC_LIBS := $(patsubst %,$(BUILD)/lib%.a,$(SERVICES))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -161,9 +168,9 @@ $(LIBCOMMON): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-# Every service: all .c files in its folder, linked with common.
+# Every service: all .c files in its folder and subfolders, linked with common.
 define service_rule
-$(BUILD)/bin/hd-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c)) $(call svc_extra,$(1)) $(LIBCOMMON)
+$(BUILD)/bin/hd-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(call svc_src,$(1))) $(call svc_extra,$(1)) $(LIBCOMMON)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(LDLIBS_ALL)
 endef

@@ -1,4 +1,4 @@
-/* Unit tests for gateway/jobs_pb.c: a job_status object survives intake's
+/* Unit tests for gateway/tickets/jobs_pb.c: a job_status object survives intake's
  * typed record key by key (each result keeps exactly its own keys), and a
  * job stored as JSON text by an older build still reads. */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /* Unit tests for the gateway's failed-login limits
- * (services/gateway/login_limit.c) and the trusted-proxy address lists
- * (services/gateway/edge_net.c), compiled into this test directly. */
+ * (services/gateway/people/login_limit.c) and the trusted-proxy address lists
+ * (services/gateway/core/edge_net.c), compiled into this test directly. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

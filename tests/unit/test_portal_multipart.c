@@ -1,5 +1,5 @@
 /* Unit tests for the customers' forms' multipart parser
- * (services/gateway/portal_multipart.c, linked from libgateway.a):
+ * (services/gateway/portal/portal_multipart.c, linked from libgateway.a):
  * what browsers send, and every malformed shape refused, never read past
  * the body (ASan). */
 #include <setjmp.h>

@@ -1,5 +1,5 @@
 /* Unit tests for the gateway's per-user rate limit
- * (services/gateway/ratelimit.c), compiled into this test directly. */
+ * (services/gateway/core/ratelimit.c), compiled into this test directly. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests for the gateway's OAuth scopes (services/gateway/scopes.c),
+/* Unit tests for the gateway's OAuth scopes (services/gateway/people/scopes.c),
  * compiled into this test directly: parsing Zendesk's scope names and
  * matching them to routes. */
 #include <setjmp.h>
