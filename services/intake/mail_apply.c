@@ -13,11 +13,9 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
-#include "hd/rule_value.h"
 #include "hd/ticket_patch.h"
 #include "hd/via_compat.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,56 +197,6 @@ int mail_apply(intake *in, const Hd__MailApplyRequest *a, uint64_t failed_id,
 	return rc;
 }
 
-/* Fields 8 (via.source) and 9 (attachments) of a request an older build
- * sent as JSON text, into the typed via and attachments. */
-static int old_request(Hd__MailApplyRequest *a)
-{
-	bool nomem = false;
-	char *src = hd_pb_take_unknown_text(&a->base, 8, &nomem);
-	char *atts =
-		nomem ? NULL : hd_pb_take_unknown_text(&a->base, 9, &nomem);
-	json_t *v = src && !a->via ? json_loads(src, 0, NULL) : NULL;
-	json_t *list =
-		atts && !a->n_attachments ? json_loads(atts, 0, NULL) : NULL;
-	free(src);
-	free(atts);
-	int rc = nomem ? HD_E_NOMEM : HD_OK;
-	if (!rc && v) {
-		hd_patch_err err = {"", ""};
-		json_t *w = json_pack("{s:O}", "source", v);
-		a->via = hd_via_new();
-		rc = !w || !a->via ? HD_E_NOMEM
-				   : hd_via_from_json(w, a->via, &err);
-		json_decref(w);
-	}
-	size_t n = json_is_array(list) ? json_array_size(list) : 0;
-	if (!rc && n && !(a->attachments = calloc(n, sizeof *a->attachments)))
-		rc = HD_E_NOMEM;
-	for (size_t i = 0; !rc && i < n; i++) {
-		json_t *x = json_array_get(list, i);
-		Hd__Attachment *t = malloc(sizeof *t);
-		if (!t) {
-			rc = HD_E_NOMEM;
-			break;
-		}
-		hd__attachment__init(t);
-		a->attachments[a->n_attachments++] = t;
-		t->id = (uint64_t)json_integer_value(json_object_get(x, "id"));
-		t->size = (uint64_t)json_integer_value(
-			json_object_get(x, "size"));
-		rc = hd_pb_set_string(
-			&t->file_name,
-			json_string_value(json_object_get(x, "file_name")));
-		if (!rc)
-			rc = hd_pb_set_string(&t->content_type,
-					      json_string_value(json_object_get(
-						      x, "content_type")));
-	}
-	json_decref(v);
-	json_decref(list);
-	return rc;
-}
-
 /* RPC mail.apply: a message the directory shard resolved, for a ticket on
  * this shard. A refusal is answered as result "failed" with the reason;
  * the caller keeps the message in the failed-mail store. */
@@ -264,7 +212,7 @@ int mail_rpc_apply(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.MailApplyRequest");
 	}
-	int rc = old_request(a);
+	int rc = mail_apply_old(a);
 	if (rc) {
 		hd__mail_apply_request__free_unpacked(a, NULL);
 		return rc == HD_E_NOMEM
