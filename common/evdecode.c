@@ -2,6 +2,7 @@
 #include "hd/evdecode.h"
 
 #include "hd/err.h"
+#include "hd/via_compat.h"
 
 #include <string.h>
 
@@ -14,7 +15,15 @@ int hd_ev_ticket(const Hd__Envelope *ev, const char *const *types,
 			continue;
 		*out = hd__ticket__unpack(NULL, ev->payload.len,
 					  ev->payload.data);
-		return *out ? HD_OK : HD_E_DECODE;
+		if (!*out)
+			return HD_E_DECODE;
+		/* an event written before the typed via */
+		int rc = hd_ticket_via_compat(*out, NULL);
+		if (rc) {
+			hd__ticket__free_unpacked(*out, NULL);
+			*out = NULL;
+		}
+		return rc;
 	}
 	return HD_OK;
 }

@@ -171,6 +171,12 @@ static int64_t latest_time(const Hd__ImportTicket *it, int64_t created)
 	return at;
 }
 
+/* The latest write's via of an imported ticket (only ever packed). */
+static const Hd__Via import_via = {
+	.base = PROTOBUF_C_MESSAGE_INIT(&hd__via__descriptor),
+	.channel = HD__VIA_CHANNEL__VIA_IMPORT,
+	.rel = (char *)protobuf_c_empty_string};
+
 static void fill_ticket(Hd__Ticket *tk, const tk_import *x)
 {
 	const Hd__ImportTicket *it = x->it;
@@ -201,7 +207,7 @@ static void fill_ticket(Hd__Ticket *tk, const tk_import *x)
 	tk->updated_stamp = 1;
 	tk->updater_id = x->who->user_id;
 	tk->updater_role = (char *)hd_role_name(x->who->role);
-	tk->update_via_json = "{\"channel\":\"import\"}";
+	tk->update_via = (Hd__Via *)&import_via;
 	tk->by_import = true;
 }
 

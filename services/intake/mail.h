@@ -107,6 +107,14 @@ void mail_thread_refs(const intake_mail *m, mail_target *tg);
  * new ticket). Errors only from the store. */
 int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff);
 
+/* ---- mail_apply_old.c ---- */
+
+/* Fields 8 (via.source) and 9 (attachments) of a request an older build
+ * sent as JSON text, taken out of a's unknown fields into a->via and
+ * a->attachments (typed ones already there win). HD_OK, HD_E_NOMEM,
+ * HD_E_INVALID when the old via.source is not a via. */
+int mail_apply_old(Hd__MailApplyRequest *a);
+
 /* ---- mail_apply.c ---- */
 
 /* In t: the ticket and comment the message with index key made before;

@@ -14,8 +14,8 @@
 #include "hd/pbwire.h"
 #include "hd/store_pb.h"
 #include "hd/ticket_patch.h"
+#include "hd/via_compat.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,52 +73,40 @@ static int hook_post(hd_txn *t, const Hd__Ticket *tk, const Hd__Audit *au,
 	return rc;
 }
 
-/* The message's attachments (mail's own record, resolved at ingest) as the
- * comment's uploads. */
-static int mail_uploads(Hd__PatchComment *c, const char *text)
+/* The message's attachments (stored at ingest) as the comment's uploads. */
+static int mail_uploads(Hd__PatchComment *c, const Hd__MailApplyRequest *a)
 {
-	json_t *list = json_loads(text[0] ? text : "[]", 0, NULL), *x;
-	size_t i, n = json_is_array(list) ? json_array_size(list) : 0;
-	int rc = HD_OK;
+	size_t n = a->n_attachments;
 	c->uploads = n ? calloc(n, sizeof *c->uploads) : NULL;
 	if (n && !c->uploads)
-		rc = HD_E_NOMEM;
-	json_array_foreach(list, i, x)
-	{
-		Hd__PatchUpload *u = rc ? NULL : malloc(sizeof *u);
-		if (!u) {
-			rc = HD_E_NOMEM;
-			break;
-		}
+		return HD_E_NOMEM;
+	int rc = HD_OK;
+	for (size_t i = 0; i < n && rc == HD_OK; i++) {
+		const Hd__Attachment *x = a->attachments[i];
+		Hd__PatchUpload *u = malloc(sizeof *u);
+		if (!u)
+			return HD_E_NOMEM;
 		hd__patch_upload__init(u);
 		c->uploads[c->n_uploads++] = u;
-		u->id = (uint64_t)json_integer_value(json_object_get(x, "id"));
-		u->size = (uint64_t)json_integer_value(
-			json_object_get(x, "size"));
-		rc = hd_pb_set_string(
-			&u->file_name,
-			json_string_value(json_object_get(x, "file_name")));
+		u->id = x->id;
+		u->size = x->size;
+		rc = hd_pb_set_string(&u->file_name, x->file_name);
 		if (!rc)
 			rc = hd_pb_set_string(&u->content_type,
-					      json_string_value(json_object_get(
-						      x, "content_type")));
+					      x->content_type);
 	}
-	json_decref(list);
 	return rc;
 }
 
-/* via {channel email, source} of a new ticket from the message's source. */
-static int mail_via(Hd__TicketPatch *p, const char *source)
+/* via {channel email, source} of a new ticket from the message's. */
+static int mail_via(Hd__TicketPatch *p, const Hd__Via *via)
 {
-	hd_patch_err err = {"", ""};
-	json_t *src = json_loads(source, 0, NULL);
-	json_t *v = json_pack("{s:s, s:o}", "channel", "email", "source",
-			      src ? src : json_object());
-	int rc = !v                         ? HD_E_NOMEM
-		 : !(p->via = hd_via_new()) ? HD_E_NOMEM
-					    : hd_via_from_json(v, p->via, &err);
-	json_decref(v);
-	return rc ? rc : hd_patch_mark(p, "via");
+	p->via = via ? hd_via_copy(via) : hd_via_new();
+	if (!p->via)
+		return HD_E_NOMEM;
+	p->via->channel = HD__VIA_CHANNEL__VIA_EMAIL;
+	p->via->has_source = true;
+	return hd_patch_mark(p, "via");
 }
 
 /* The patch for tickets.write: the comment, and on a new ticket subject
@@ -130,7 +118,7 @@ static int ticket_patch(const apply *p, Hd__TicketPatch *tp)
 	if (!c || hd_pb_set_string(&c->body, a->body))
 		return HD_E_NOMEM;
 	c->has_public = c->public_ = true;
-	int rc = mail_uploads(c, a->attachments_json);
+	int rc = mail_uploads(c, a);
 	if (!rc && p->tg.ticket_id && p->tg.reopen) {
 		tp->status = HD__TICKET_STATUS__STATUS_OPEN;
 		rc = hd_patch_mark(tp, "status");
@@ -141,7 +129,7 @@ static int ticket_patch(const apply *p, Hd__TicketPatch *tp)
 	snprintf(subject, sizeof subject, "%s", a->subject);
 	mail_utf8_cut(subject, MAX_SUBJECT_BYTES);
 	rc = hd_patch_str(tp, "subject", &tp->subject, subject);
-	return rc ? rc : mail_via(tp, a->via_source_json);
+	return rc ? rc : mail_via(tp, a->via);
 }
 
 static int write_ticket(intake *in, apply *p, const char *trace, char *reason,
@@ -224,10 +212,18 @@ int mail_rpc_apply(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_DECODE, NULL,
 				   "payload is not an hd.MailApplyRequest");
 	}
+	int rc = mail_apply_old(a);
+	if (rc) {
+		hd__mail_apply_request__free_unpacked(a, NULL);
+		return rc == HD_E_NOMEM
+			       ? rc
+			       : hd_rpc_fail(rep, HD_E_DECODE, "via",
+					     "the request's old via.source "
+					     "text is not a via");
+	}
 	Hd__MailIngestReply out = HD__MAIL_INGEST_REPLY__INIT;
 	char reason[256] = "";
-	int rc = mail_apply(ctx, a, 0, req->trace_id, &out, reason,
-			    sizeof reason);
+	rc = mail_apply(ctx, a, 0, req->trace_id, &out, reason, sizeof reason);
 	out.reason = reason;
 	if (rc == HD_OK)
 		rc = hd_pb_pack(&rep->payload, &out);

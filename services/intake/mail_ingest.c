@@ -12,6 +12,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/prom.h"
+#include "hd/ticket_patch.h"
 #include "user.pb-c.h"
 
 #include <jansson.h>
@@ -66,8 +67,9 @@ typedef struct ingest {
 	Hd__User *sender;
 	mail_target tg;
 	Hd__MailApplyRequest apply;
-	char *atts;   /* JSON text, owned */
-	char *source; /* JSON text, owned */
+	Hd__Attachment **atts; /* owned, natts of them */
+	size_t natts;
+	Hd__Via *via; /* owned */
 	Hd__MailIngestReply out;
 	char reason[256];
 } ingest;
@@ -112,7 +114,21 @@ static int ensure_sender(ingest *g)
 	return rc;
 }
 
-static int store_one(ingest *g, const mail_att *a, json_t *list)
+/* The stored attachment's record for mail.apply. */
+static int keep_att(ingest *g, const Hd__Attachment *x)
+{
+	Hd__Attachment *c = malloc(sizeof *c);
+	if (!c)
+		return HD_E_NOMEM;
+	hd__attachment__init(c);
+	g->atts[g->natts++] = c;
+	c->id = x->id;
+	c->size = x->size;
+	int rc = hd_pb_set_string(&c->file_name, x->file_name);
+	return rc ? rc : hd_pb_set_string(&c->content_type, x->content_type);
+}
+
+static int store_one(ingest *g, const mail_att *a)
 {
 	hd_principal who = {.user_id = g->sender->id,
 			    .role = HD__USER_ROLE__ROLE_END_USER};
@@ -127,13 +143,7 @@ static int store_one(ingest *g, const mail_att *a, json_t *list)
 	int rc = mail_call_local(g->in, "uploads.put", &q, &who,
 				 &hd__upload__descriptor, (void **)&up, &rep);
 	if (rc == HD_OK && up->n_attachments == 1) {
-		Hd__Attachment *x = up->attachments[0];
-		json_array_append_new(list,
-				      json_pack("{s:I, s:s, s:s, s:I}", "id",
-						(json_int_t)x->id, "file_name",
-						x->file_name, "content_type",
-						x->content_type, "size",
-						(json_int_t)x->size));
+		rc = keep_att(g, up->attachments[0]);
 	} else if (rc == HD_OK) {
 		rc = HD_E_CORRUPT;
 	}
@@ -148,24 +158,41 @@ static int store_one(ingest *g, const mail_att *a, json_t *list)
 }
 
 /* Each attachment through uploads.put, as if the sender had uploaded it;
- * their records as JSON text in g->atts. */
+ * their records in g->atts. */
 static int store_attachments(ingest *g)
 {
-	json_t *list = json_array();
-	int rc = list ? HD_OK : HD_E_NOMEM;
+	int rc = HD_OK;
+	g->atts = g->m.natt ? calloc(g->m.natt, sizeof *g->atts) : NULL;
+	if (g->m.natt && !g->atts)
+		return HD_E_NOMEM;
 	for (size_t i = 0; i < g->m.natt && rc == HD_OK; i++)
-		rc = store_one(g, &g->m.att[i], list);
-	if (rc == HD_OK && !(g->atts = json_dumps(list, JSON_COMPACT)))
-		rc = HD_E_NOMEM;
-	json_decref(list);
+		rc = store_one(g, &g->m.att[i]);
 	return rc;
 }
 
-static json_t *address(const char *addr, const char *name)
+/* A source party {address, name} (an empty one is null). */
+static int address(Hd__ViaParty *x, const char *addr, const char *name)
 {
-	return json_pack("{s:o, s:o}", "address",
-			 addr[0] ? json_string(addr) : json_null(), "name",
-			 name[0] ? json_string(name) : json_null());
+	int rc = hd_via_party_set(x, "address", addr);
+	return rc ? rc : hd_via_party_set(x, "name", name);
+}
+
+/* via {channel email, source {from, to, rel null}} of the message. */
+static int mail_source(ingest *g, const char *name)
+{
+	intake_mail *m = &g->m;
+	Hd__Via *v = g->via = hd_via_new();
+	if (!v)
+		return HD_E_NOMEM;
+	v->channel = HD__VIA_CHANNEL__VIA_EMAIL;
+	int rc = address(v->from, m->from_addr, name);
+	if (!rc)
+		rc = hd_via_mark(v, "from");
+	if (!rc)
+		rc = address(v->to, m->to_addr, m->to_name);
+	if (!rc)
+		rc = hd_via_mark(v, "to");
+	return rc ? rc : hd_via_mark(v, "rel");
 }
 
 /* What mail_apply needs, resolved here on the directory shard. */
@@ -173,13 +200,9 @@ static int resolve(ingest *g)
 {
 	intake_mail *m = &g->m;
 	const char *name = m->from_name[0] ? m->from_name : g->sender->name;
-	json_t *src = json_pack("{s:o, s:o, s:n}", "from",
-				address(m->from_addr, name), "to",
-				address(m->to_addr, m->to_name), "rel");
-	g->source = src ? json_dumps(src, JSON_COMPACT) : NULL;
-	json_decref(src);
-	if (!g->source)
-		return HD_E_NOMEM;
+	int rc = mail_source(g, name);
+	if (rc)
+		return rc;
 	Hd__MailApplyRequest *a = &g->apply;
 	hd__mail_apply_request__init(a);
 	a->ticket_id = g->tg.ticket_id;
@@ -190,8 +213,9 @@ static int resolve(ingest *g)
 		hd_role_of(g->sender->role) != HD__USER_ROLE__ROLE_END_USER;
 	a->subject = m->subject;
 	a->body = m->body;
-	a->via_source_json = g->source;
-	a->attachments_json = g->atts;
+	a->via = g->via;
+	a->attachments = g->atts;
+	a->n_attachments = g->natts;
 	a->message_key.data = g->key;
 	a->message_key.len = sizeof g->key;
 	return HD_OK;
@@ -358,8 +382,10 @@ static int mail_rpc_ingest(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_pb_pack(&rep->payload, &g.out);
 	free(g.out.side_conversation);
 	free(stored);
+	for (size_t i = 0; i < g.natts; i++)
+		hd__attachment__free_unpacked(g.atts[i], NULL);
 	free(g.atts);
-	free(g.source);
+	hd__via__free_unpacked(g.via, NULL);
 	hd__user__free_unpacked(g.sender, NULL);
 	mail_release(&g.m);
 	hd__mail_ingest_request__free_unpacked(q, NULL);

@@ -13,7 +13,9 @@
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/ticket_patch.h"
+#include "hd/store_upgrade.h"
 #include "hd/time_iso.h"
+#include "hd/via_compat.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -51,9 +53,31 @@ int intake_tickets_bind(intake *in)
 	return hd_store_dbis(in->store, dbs);
 }
 
+/* Tickets and audits an older build wrote keep their via as JSON text
+ * (Ticket 24 and 42, Audit 7): give them the typed via, once per store
+ * (meta "via_typed" says it was done; every later write is typed). */
+#define VIA_TYPED "via_typed"
+static int upgrade_via(hd_txn *t, void *arg)
+{
+	intake *in = arg;
+	MDB_val v;
+	if (hd_txn_get(t, in->meta, VIA_TYPED, strlen(VIA_TYPED), &v) == HD_OK)
+		return HD_OK;
+	int rc = hd_txn_upgrade_pb(t, tkdb.tickets, &hd__ticket__descriptor,
+				   hd_ticket_via_fix, NULL);
+	if (!rc)
+		rc = hd_txn_upgrade_pb(t, tkdb.audits, &hd__audit__descriptor,
+				       hd_audit_via_fix, NULL);
+	return rc ? rc
+		  : hd_txn_put(t, in->meta, VIA_TYPED, strlen(VIA_TYPED), "1",
+			       1);
+}
+
 int intake_tickets_start(intake *in)
 {
-	int rc = tk_by_created_ensure(in);
+	int rc = hd_store_write(in->store, upgrade_via, in);
+	if (!rc)
+		rc = tk_by_created_ensure(in);
 	return rc ? rc : tk_lists_ensure(in);
 }
 

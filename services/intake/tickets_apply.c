@@ -10,6 +10,7 @@
 #include "hd/text.h"
 #include "hd/ticket_patch.h"
 #include "hd/time_iso.h"
+#include "hd/via_compat.h"
 #include "hd/vocab.h"
 
 #include <stddef.h>
@@ -297,10 +298,11 @@ static int set_via(Hd__Ticket *tk, const Hd__Via *v)
 		rc = hd_pb_set_string(&tk->via_channel, c);
 	}
 	if (!rc && v->has_source) {
-		char *text = hd_via_source_text(v);
-		rc = text ? hd_pb_set_string(&tk->via_source_json, text)
-			  : HD_E_NOMEM;
-		free(text);
+		Hd__Via *copy = hd_via_copy(v);
+		if (!copy)
+			return HD_E_NOMEM;
+		hd__via__free_unpacked(tk->via, NULL);
+		tk->via = copy;
 	}
 	return rc;
 }

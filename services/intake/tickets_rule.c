@@ -8,6 +8,7 @@
 #include "hd/err.h"
 #include "hd/text.h"
 #include "hd/ticket_patch.h"
+#include "hd/via_compat.h"
 #include "hd/vocab.h"
 
 #include <stdlib.h>
@@ -28,13 +29,11 @@ int tk_rule_audit_via(const hd_principal *who, const Hd__Via *via,
 		return hd_rpc_fail(rep, HD_E_INVALID, "audit_via",
 				   "audit_via: needs a channel");
 	int rc = hd_pb_set_string(&au->via_channel, ch);
-	char *text = via->has_source ? hd_via_source_text(via) : NULL;
-	if (!rc && via->has_source && !text)
-		rc = HD_E_NOMEM;
-	if (!rc)
-		rc = hd_pb_set_string(&au->via_source_json, text ? text : "");
-	free(text);
-	return rc;
+	if (rc || !via->has_source)
+		return rc;
+	hd__via__free_unpacked(au->via, NULL);
+	au->via = hd_via_copy(via);
+	return au->via ? HD_OK : HD_E_NOMEM;
 }
 
 /* A rule's comment is written by the ticket's assignee when routing names
@@ -53,16 +52,15 @@ int tk_rule_author(hd_txn *t, intake *in, const hd_principal *who,
 	return HD_OK;
 }
 
-/* {"channel":…[,"source":{…}]} as the ticket keeps it
- * (Ticket.update_via_json); malloc'd or NULL. */
-static char *via_text(const char *channel, const Hd__Via *via)
+/* The latest write's via as the ticket keeps it (Ticket.update_via): the
+ * channel, and a rule's source; NULL when out of memory. */
+static Hd__Via *update_via(const char *channel, const Hd__Via *rule)
 {
-	json_t *o = json_pack("{s:s}", "channel", channel);
-	if (o && via && via->has_source)
-		json_object_set_new(o, "source", hd_via_source_json(via));
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	return text;
+	Hd__Via *v =
+		rule && rule->has_source ? hd_via_copy(rule) : hd_via_new();
+	if (v)
+		v->channel = hd_via_of(channel);
+	return v;
 }
 
 /* The latest write's updater and via: a rule's via as given, a write that
@@ -82,8 +80,10 @@ int tk_note_updater(Hd__Ticket *tk, const hd_principal *who,
 			      : creating || hd_patch_has(p, "via")
 				      ? tk->via_channel
 				      : "api";
-	char *text = via_text(channel, rule ? audit_via : NULL);
-	rc = text ? hd_pb_set_string(&tk->update_via_json, text) : HD_E_NOMEM;
-	free(text);
-	return rc;
+	Hd__Via *v = update_via(channel, rule ? audit_via : NULL);
+	if (!v)
+		return HD_E_NOMEM;
+	hd__via__free_unpacked(tk->update_via, NULL);
+	tk->update_via = v;
+	return HD_OK;
 }

@@ -19,6 +19,7 @@
 #include "hd/log.h"
 #include "hd/prom.h"
 #include "hd/ticket_patch.h"
+#include "hd/via_compat.h"
 #include "../rules/rules.h"
 
 #include <stdio.h>
@@ -215,7 +216,7 @@ static int on_fire(void *arg, size_t i, bool after, rt_work *w)
  * triggers moved into the write) has had its triggers run already. */
 static bool by_trigger(const Hd__Ticket *tk)
 {
-	return strstr(tk->update_via_json, "\"rel\":\"trigger\"") != NULL;
+	return tk->update_via && strcmp(tk->update_via->rel, "trigger") == 0;
 }
 
 int tk_trig_eval(hd_txn *t, intake *in, const hd_principal *who,
@@ -233,11 +234,7 @@ int tk_trig_eval(hd_txn *t, intake *in, const hd_principal *who,
 	if (!run->fired || !run->order)
 		return HD_E_NOMEM;
 	char locale[RT_LOCALE_LEN];
-	json_t *via = (*tk)->update_via_json[0]
-			      ? json_loads((*tk)->update_via_json, 0, NULL)
-			      : NULL;
-	const char *channel =
-		json_string_value(json_object_get(via, "channel"));
+	const char *channel = hd_ticket_update_channel(*tk);
 	rt_facts f = {
 		.tk = *tk,
 		.before = before,
@@ -247,7 +244,7 @@ int tk_trig_eval(hd_txn *t, intake *in, const hd_principal *who,
 			ch->comment_body ? ch->comment_public != 0 : true,
 		.role = role_of(who),
 		.updater_id = who->user_id,
-		.via = channel ? channel : (*tk)->via_channel,
+		.via = channel[0] ? channel : (*tk)->via_channel,
 		.requester_locale =
 			locale_of(t, in, (*tk)->requester_id, locale),
 		.now_ms = hd_now_ms(),
@@ -276,7 +273,6 @@ int tk_trig_eval(hd_txn *t, intake *in, const hd_principal *who,
 	hd__ticket__free_unpacked(x.snap, NULL);
 	json_decref(w.cmd);
 	json_decref(w.comment);
-	json_decref(via);
 	return rc;
 }
 

@@ -27,6 +27,7 @@
 
 #include "hd/err.h"
 #include "hd/time_iso.h"
+#include "hd/via_compat.h"
 #include "hd/vocab.h"
 
 #include "address.pb-c.h"
@@ -49,14 +50,8 @@ static Hd__Ticket *old_ticket(notify *n, hd_txn *t, uint64_t id)
  * relay. */
 static bool anonymous(const Hd__Ticket *tk)
 {
-	if (hd_via_of(tk->via_channel) != HD__VIA_CHANNEL__VIA_WEB ||
-	    !tk->via_source_json[0])
-		return false;
-	json_t *src = json_loads(tk->via_source_json, 0, NULL);
-	const char *rel = json_string_value(json_object_get(src, "rel"));
-	bool anon = rel && strcmp(rel, "anonymous") == 0;
-	json_decref(src);
-	return anon;
+	return hd_via_of(tk->via_channel) == HD__VIA_CHANNEL__VIA_WEB &&
+	       tk->via && strcmp(tk->via->rel, "anonymous") == 0;
 }
 
 static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
@@ -66,8 +61,10 @@ static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		return HD_OK;
 	Hd__Ticket *tk =
 		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!tk)
-		return HD_E_DECODE;
+	if (!tk || hd_ticket_via_compat(tk, NULL)) {
+		hd__ticket__free_unpacked(tk, NULL);
+		return tk ? HD_E_NOMEM : HD_E_DECODE;
+	}
 	if (tk->by_import) { /* Zendesk's ticket import sends no mail */
 		hd__ticket__free_unpacked(tk, NULL);
 		return HD_OK;

@@ -283,13 +283,12 @@ static json_t *ticket_state(const Hd__Ticket *tk)
 static int run(hd_txn *t, const Hd__Ticket *stored, preview *p, json_t **body)
 {
 	Hd__Ticket *tk = rt_ticket_copy(stored);
-	json_t *via = NULL;
 	char locale[RT_LOCALE_MAX];
 	rt_facts f;
 	if (!tk)
 		return HD_E_NOMEM;
 	rt_trig_facts(t, &f, tk, p->created ? NULL : stored, stored, p->created,
-		      NULL, locale, &via);
+		      NULL, locale);
 	if (p->created && stored->via_channel[0])
 		f.via = stored->via_channel; /* not a later update's (a rule) */
 	rt_work w = {tk, json_object(), NULL, &f, NULL, ""};
@@ -306,7 +305,6 @@ static int run(hd_txn *t, const Hd__Ticket *stored, preview *p, json_t **body)
 	free(cmd);
 	json_decref(w.cmd);
 	json_decref(w.comment);
-	json_decref(via);
 	hd__ticket__free_unpacked(tk, NULL);
 	return rc;
 }

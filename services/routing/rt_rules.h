@@ -57,12 +57,11 @@ const char *rt_locale_of(hd_txn *t, uint64_t user, char out[RT_LOCALE_MAX]);
 
 /* The facts of the update that made after (before: the copy before it,
  * NULL on create; cm: its comment or NULL), read from work, the working
- * copy the actions change. The facts borrow *via (json_decref it after
- * them) and locale. */
+ * copy the actions change. The facts borrow locale. */
 void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
 		   const Hd__Ticket *before, const Hd__Ticket *after,
 		   bool created, const Hd__Comment *cm,
-		   char locale[RT_LOCALE_MAX], json_t **via);
+		   char locale[RT_LOCALE_MAX]);
 
 /* rt_defs.c: rules.definitions; rt_preview.c: rules.preview (admins;
  * nothing written). */

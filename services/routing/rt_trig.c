@@ -5,14 +5,9 @@
 #include "rt_rules.h"
 
 #include "hd/err.h"
+#include "hd/via_compat.h"
 
 #include <string.h>
-
-static json_t *via_of(const Hd__Ticket *tk)
-{
-	return tk->update_via_json[0] ? json_loads(tk->update_via_json, 0, NULL)
-				      : NULL;
-}
 
 static const char *role_of(const Hd__Ticket *tk)
 {
@@ -27,11 +22,9 @@ static const char *role_of(const Hd__Ticket *tk)
 void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
 		   const Hd__Ticket *before, const Hd__Ticket *after,
 		   bool created, const Hd__Comment *cm,
-		   char locale[RT_LOCALE_MAX], json_t **via)
+		   char locale[RT_LOCALE_MAX])
 {
-	*via = via_of(after);
-	const char *channel =
-		json_string_value(json_object_get(*via, "channel"));
+	const char *channel = hd_ticket_update_channel(after);
 	*f = (rt_facts){
 		.tk = work,
 		.before = before,
@@ -42,7 +35,7 @@ void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
 		.comment_public = cm ? cm->public_ : true,
 		.role = role_of(after),
 		.updater_id = after->updater_id,
-		.via = channel ? channel : after->via_channel,
+		.via = channel[0] ? channel : after->via_channel,
 		.requester_locale =
 			rt_locale_of(t, after->requester_id, locale),
 		.now_ms = hd_now_ms(),

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "hd/pbwire.h"
+#include "hd/store_pb.h"
 #include "hd/ticket_patch.h"
 #include "unit_intake.h"
 
@@ -84,6 +86,78 @@ static Hd__Ticket *get_ticket(fx *f, const hd_principal *who, uint64_t id,
 		want ? NULL : unit_rep_decode(&rep, &hd__ticket__descriptor);
 	unit_rep_release(&rep);
 	return tk;
+}
+
+/* Rewrite ticket id as a build before the typed via stored it: via.source
+ * in field 24 and the latest write's via in 42 as JSON text. */
+typedef struct old_rec {
+	fx *f;
+	uint64_t id;
+} old_rec;
+
+static int make_old(hd_txn *t, void *arg)
+{
+	old_rec *o = arg;
+	static const char src[] =
+		"{\"from\":{\"address\":\"minji@example.kr\","
+		"\"name\":\"김민지\"},\"to\":{},\"rel\":null}";
+	static const char upd[] = "{\"channel\":\"email\"}";
+	Hd__Ticket *tk = NULL;
+	assert_hd_ok(hd_txn_get_pb_id(t, tkdb.tickets, o->id,
+				      &hd__ticket__descriptor, (void **)&tk));
+	hd__via__free_unpacked(tk->via, NULL);
+	hd__via__free_unpacked(tk->update_via, NULL);
+	tk->via = tk->update_via = NULL;
+	hd_buf b;
+	hd_buf_init(&b, 1 << 20);
+	assert_hd_ok(hd_pb_pack(&b, tk));
+	assert_hd_ok(hd_pb_put_bytes(&b, 24, src, strlen(src)));
+	assert_hd_ok(hd_pb_put_bytes(&b, 42, upd, strlen(upd)));
+	uint8_t key[8];
+	hd_key_u64(key, o->id);
+	hd_txn_put(t, tkdb.tickets, key, 8, b.data, b.len);
+	hd_txn_del(t, o->f->in.meta, "via_typed", strlen("via_typed"));
+	hd_buf_release(&b);
+	hd__ticket__free_unpacked(tk, NULL);
+	return t->rc;
+}
+
+/* A ticket an older build stored still reads with its via after intake
+ * starts on the store (the via is typed once, at start). */
+static void test_old_via_record(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t id = 0;
+	assert_rep_rc(write_ticket(f, &f->user, 0,
+				   "{\"subject\":\"환불 요청\","
+				   "\"comment\":{\"body\":\"확인 부탁\"}}",
+				   &id, &rep),
+		      &rep, HD_OK);
+	unit_rep_release(&rep);
+	Hd__Ticket *tk = get_ticket(f, &f->agent, id, HD_OK);
+	assert_non_null(tk->update_via); /* written typed */
+	hd__ticket__free_unpacked(tk, NULL);
+	old_rec o = {f, id};
+	assert_hd_ok(hd_store_write(f->in.store, make_old, &o));
+	tk = get_ticket(f, &f->agent, id, HD_OK);
+	assert_null(tk->via); /* the old text is there, not yet typed */
+	hd__ticket__free_unpacked(tk, NULL);
+	intake_tickets_stop(&f->in);
+	assert_hd_ok(intake_tickets_start(&f->in));
+	tk = get_ticket(f, &f->agent, id, HD_OK);
+	assert_int_equal(tk->base.n_unknown_fields, 0);
+	assert_non_null(tk->via);
+	assert_string_equal(tk->via->from->address, "minji@example.kr");
+	assert_string_equal(tk->via->from->name, "김민지");
+	char *text = hd_via_source_text(tk->via);
+	assert_string_equal(text,
+			    "{\"from\":{\"address\":\"minji@example.kr\","
+			    "\"name\":\"김민지\"},\"to\":{},\"rel\":null}");
+	free(text);
+	assert_int_equal(tk->update_via->channel, HD__VIA_CHANNEL__VIA_EMAIL);
+	assert_string_equal(tk->subject, "환불 요청");
+	hd__ticket__free_unpacked(tk, NULL);
 }
 
 static void test_create_then_get(void **state)
@@ -242,6 +316,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_comments_hide_private_notes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_via_record, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_write_refused, setup,
 						teardown),
 	};

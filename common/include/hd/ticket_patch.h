@@ -51,8 +51,8 @@ int hd_via_party_set(Hd__ViaParty *party, const char *key, const char *value);
 int hd_via_mark(Hd__Via *v, const char *key);
 /* The source of via as a JSON object (new reference, NULL: no memory). */
 json_t *hd_via_source_json(const Hd__Via *via);
-/* The source of via as the JSON text the ticket record keeps
- * (Ticket.via_source_json); malloc'd, NULL when out of memory. */
+/* The source of via as compact JSON text, as a record written before the
+ * typed via kept it; malloc'd, NULL when out of memory. */
 char *hd_via_source_text(const Hd__Via *via);
 
 #endif

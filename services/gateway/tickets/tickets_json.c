@@ -3,6 +3,7 @@
 
 #include "hd/audit_value.h"
 #include "hd/err.h"
+#include "hd/ticket_patch.h"
 #include "user.pb-c.h"
 
 #include <stdio.h>
@@ -43,9 +44,9 @@ static json_t *custom_json(const Hd__Ticket *tk)
 	return a;
 }
 
-static json_t *via_json(const char *channel, const char *source)
+static json_t *via_json(const char *channel, const Hd__Via *via)
 {
-	json_t *src = source && source[0] ? json_loads(source, 0, NULL) : NULL;
+	json_t *src = via && via->has_source ? hd_via_source_json(via) : NULL;
 	if (!src)
 		src = json_pack("{s:{}, s:{}, s:n}", "from", "to", "rel");
 	return json_pack("{s:s, s:o}", "channel", channel[0] ? channel : "api",
@@ -72,7 +73,7 @@ json_t *gw_ticket_json(const gw_req *r, const Hd__Ticket *tk)
 		"{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:o, s:s}",
 		"url", url, "id", (json_int_t)tk->id, "external_id",
 		gw_str_or_null(tk->external_id), "via",
-		via_json(tk->via_channel, tk->via_source_json), "created_at",
+		via_json(tk->via_channel, tk->via), "created_at",
 		gw_time_json(tk->created_at), "updated_at",
 		gw_time_json(tk->updated_at), "type", gw_str_or_null(tk->type),
 		"subject", tk->subject, "raw_subject", tk->subject,
@@ -192,5 +193,5 @@ json_t *gw_audit_json(const gw_req *r, const Hd__Audit *a)
 		(json_int_t)a->id, "ticket_id", (json_int_t)a->ticket_id,
 		"created_at", gw_time_json(a->created_at), "author_id",
 		(json_int_t)a->author_id, "metadata", "system", "custom", "via",
-		via_json(a->via_channel, a->via_source_json), "events", events);
+		via_json(a->via_channel, a->via), "events", events);
 }
