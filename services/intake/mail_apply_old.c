@@ -4,6 +4,7 @@
 
 #include "email.pb-c.h"
 #include "hd/err.h"
+#include "hd/pb_unknown.h"
 #include "hd/rule_value.h"
 #include "hd/store_pb.h"
 #include "hd/ticket_patch.h"
