@@ -14,16 +14,12 @@ static int starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static int copy_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int copy_ticket(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__Ticket *tk =
-		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!tk)
-		return HD_E_DECODE;
 	uint8_t k[8];
-	hd_key_u64(k, tk->id);
-	hd_txn_put(t, n->tickets, k, 8, ev->payload.data, ev->payload.len);
-	hd__ticket__free_unpacked(tk, NULL);
+	hd_key_u64(k, e->ticket->id);
+	hd_txn_put(t, n->tickets, k, 8, e->ev->payload.data,
+		   e->ev->payload.len);
 	return t->rc;
 }
 
@@ -56,10 +52,11 @@ static int copy_membership(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
-int notify_copy_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
+int notify_copy_apply(notify *n, hd_txn *t, const notify_event *e)
 {
-	if (starts(ev->type, "ticket."))
-		return copy_ticket(n, t, ev);
+	const Hd__Envelope *ev = e->ev;
+	if (e->ticket)
+		return copy_ticket(n, t, e);
 	if (starts(ev->type, "user."))
 		return copy_user(n, t, ev);
 	if (starts(ev->type, "group_membership."))

@@ -10,6 +10,7 @@
 #include "hd/err.h"
 #include "hd/prom.h"
 #include "hd/time_iso.h"
+#include "hd/via_compat.h"
 #include "hd/vocab.h"
 
 #include "alerts.pb-c.h"
@@ -39,16 +40,12 @@ static json_t *ticket_detail(const Hd__Ticket *tk)
 			 tk->via_channel, "created_at", c, "updated_at", u);
 }
 
-static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int hooks_ticket(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__Ticket *tk =
-		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!tk)
-		return HD_E_DECODE;
-	if (tk->by_import) { /* an import announces nothing to the outside */
-		hd__ticket__free_unpacked(tk, NULL);
+	const Hd__Envelope *ev = e->ev;
+	const Hd__Ticket *tk = e->ticket;
+	if (tk->by_import) /* an import announces nothing to the outside */
 		return HD_OK;
-	}
 	json_t *detail = ticket_detail(tk);
 	int created = strcmp(ev->type, "ticket.created") == 0;
 	int rc = notify_webhooks_fanout(
@@ -69,20 +66,14 @@ static int hooks_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		hd__ticket__free_unpacked(old, NULL);
 	}
 	json_decref(detail);
-	hd__ticket__free_unpacked(tk, NULL);
 	return rc;
 }
 
-static int hooks_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int hooks_comment(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__Comment *c =
-		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!c)
-		return HD_E_DECODE;
-	if (c->by_import) {
-		hd__comment__free_unpacked(c, NULL);
+	const Hd__Comment *c = e->comment;
+	if (c->by_import)
 		return HD_OK;
-	}
 	char when[21];
 	hd_time_iso(c->created_at, when);
 	json_t *detail =
@@ -95,16 +86,12 @@ static int hooks_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 					"zen:event-type:ticket.comment_added",
 					c->ticket_id, detail);
 	json_decref(detail);
-	hd__comment__free_unpacked(c, NULL);
 	return rc;
 }
 
-static int hooks_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int hooks_sla(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__SlaAlert *a =
-		hd__sla_alert__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!a)
-		return HD_E_DECODE;
+	const Hd__SlaAlert *a = e->sla;
 	char when[21];
 	hd_time_iso(a->breach_at, when);
 	json_t *detail = json_pack(
@@ -116,21 +103,17 @@ static int hooks_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		(json_int_t)a->assignee_id, "priority", a->priority);
 	int rc = notify_webhooks_fanout(
 		n, t,
-		strcmp(ev->type, "sla.warning") == 0
+		strcmp(e->ev->type, "sla.warning") == 0
 			? "zen:event-type:ticket.sla_warning"
 			: "zen:event-type:ticket.sla_breached",
 		a->ticket_id, detail);
 	json_decref(detail);
-	hd__sla_alert__free_unpacked(a, NULL);
 	return rc;
 }
 
-static int hooks_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int hooks_card(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__CardExpired *c = hd__card_expired__unpack(NULL, ev->payload.len,
-						      ev->payload.data);
-	if (!c)
-		return HD_E_DECODE;
+	const Hd__CardExpired *c = e->card;
 	char when[21];
 	hd_time_iso(c->due_at, when);
 	json_t *detail =
@@ -142,22 +125,57 @@ static int hooks_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	int rc = notify_webhooks_fanout(
 		n, t, "zen:event-type:knowledge.card_expired", 0, detail);
 	json_decref(detail);
-	hd__card_expired__free_unpacked(c, NULL);
 	return rc;
 }
 
-static int apply_hooks(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int apply_hooks(notify *n, hd_txn *t, const notify_event *e)
 {
-	if (strcmp(ev->type, "ticket.created") == 0 ||
-	    strcmp(ev->type, "ticket.updated") == 0)
-		return hooks_ticket(n, t, ev);
-	if (strcmp(ev->type, "comment.created") == 0)
-		return hooks_comment(n, t, ev);
-	if (strncmp(ev->type, "sla.", 4) == 0)
-		return hooks_sla(n, t, ev);
-	if (strcmp(ev->type, "kb.card_expired") == 0)
-		return hooks_card(n, t, ev);
+	const char *type = e->ev->type;
+	if (e->ticket && (strcmp(type, "ticket.created") == 0 ||
+			  strcmp(type, "ticket.updated") == 0))
+		return hooks_ticket(n, t, e);
+	if (e->comment)
+		return hooks_comment(n, t, e);
+	if (e->sla)
+		return hooks_sla(n, t, e);
+	if (e->card)
+		return hooks_card(n, t, e);
 	return HD_OK;
+}
+
+/* Decode the payloads more than one part reacts to, once. */
+static int decode_event(const Hd__Envelope *ev, notify_event *e)
+{
+	const ProtobufCBinaryData *p = &ev->payload;
+	*e = (notify_event){.ev = ev};
+	if (strncmp(ev->type, "ticket.", 7) == 0) {
+		e->ticket = hd__ticket__unpack(NULL, p->len, p->data);
+		if (e->ticket && hd_ticket_via_compat(e->ticket, NULL))
+			return HD_E_NOMEM;
+		return e->ticket ? HD_OK : HD_E_DECODE;
+	}
+	if (strcmp(ev->type, "comment.created") == 0)
+		return (e->comment = hd__comment__unpack(NULL, p->len, p->data))
+			       ? HD_OK
+			       : HD_E_DECODE;
+	if (strncmp(ev->type, "sla.", 4) == 0)
+		return (e->sla = hd__sla_alert__unpack(NULL, p->len, p->data))
+			       ? HD_OK
+			       : HD_E_DECODE;
+	if (strcmp(ev->type, "kb.card_expired") == 0)
+		return (e->card =
+				hd__card_expired__unpack(NULL, p->len, p->data))
+			       ? HD_OK
+			       : HD_E_DECODE;
+	return HD_OK;
+}
+
+static void release_event(notify_event *e)
+{
+	hd__ticket__free_unpacked(e->ticket, NULL);
+	hd__comment__free_unpacked(e->comment, NULL);
+	hd__sla_alert__free_unpacked(e->sla, NULL);
+	hd__card_expired__free_unpacked(e->card, NULL);
 }
 
 /* ---- main.c's module rows (ctx is the notify) ---- */
@@ -203,11 +221,15 @@ void notify_sender_close(hd_svc *svc, void *ctx)
 int notify_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	notify *n = ctx;
-	int rc = apply_hooks(n, t, ev);
+	notify_event e;
+	int rc = decode_event(ev, &e);
 	if (!rc)
-		rc = notify_mail_apply(n, t, ev);
+		rc = apply_hooks(n, t, &e);
 	if (!rc)
-		rc = notify_copy_apply(n, t, ev);
+		rc = notify_mail_apply(n, t, &e);
+	if (!rc)
+		rc = notify_copy_apply(n, t, &e);
+	release_event(&e);
 	if (!rc)
 		notify_sender_kick(n);
 	return rc ? rc : t->rc;

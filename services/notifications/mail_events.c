@@ -27,7 +27,6 @@
 
 #include "hd/err.h"
 #include "hd/time_iso.h"
-#include "hd/via_compat.h"
 #include "hd/vocab.h"
 
 #include "address.pb-c.h"
@@ -54,21 +53,12 @@ static bool anonymous(const Hd__Ticket *tk)
 	       tk->via && strcmp(tk->via->rel, "anonymous") == 0;
 }
 
-static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int on_ticket(notify *n, hd_txn *t, const notify_event *e)
 {
-	int created = strcmp(ev->type, "ticket.created") == 0;
-	if (!created && strcmp(ev->type, "ticket.updated") != 0)
+	int created = strcmp(e->ev->type, "ticket.created") == 0;
+	const Hd__Ticket *tk = e->ticket;
+	if (tk->by_import) /* Zendesk's ticket import sends no mail */
 		return HD_OK;
-	Hd__Ticket *tk =
-		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!tk || hd_ticket_via_compat(tk, NULL)) {
-		hd__ticket__free_unpacked(tk, NULL);
-		return tk ? HD_E_NOMEM : HD_E_DECODE;
-	}
-	if (tk->by_import) { /* Zendesk's ticket import sends no mail */
-		hd__ticket__free_unpacked(tk, NULL);
-		return HD_OK;
-	}
 	Hd__Ticket *old = created ? NULL : old_ticket(n, t, tk->id);
 	int rc = HD_OK;
 	bool anon = anonymous(tk);
@@ -84,7 +74,6 @@ static int on_ticket(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		rc = notify_mail_user(n, t, tk->assignee_id, tk->id,
 				      "assignment", NULL, 0);
 	hd__ticket__free_unpacked(old, NULL);
-	hd__ticket__free_unpacked(tk, NULL);
 	return rc;
 }
 
@@ -99,12 +88,9 @@ static int is_agent(notify *n, hd_txn *t, uint64_t user_id)
 	return agent;
 }
 
-static int on_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int on_comment(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__Comment *c =
-		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!c)
-		return HD_E_DECODE;
+	const Hd__Comment *c = e->comment;
 	Hd__Ticket *tk = old_ticket(n, t, c->ticket_id);
 	int rc = HD_OK;
 	if (c->public_ && !c->by_import && tk && is_agent(n, t, c->author_id)) {
@@ -129,7 +115,6 @@ static int on_comment(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		json_decref(vars);
 	}
 	hd__ticket__free_unpacked(tk, NULL);
-	hd__comment__free_unpacked(c, NULL);
 	return rc;
 }
 
@@ -181,15 +166,12 @@ static int mail_group(notify *n, hd_txn *t, uint64_t group, uint64_t ticket_id,
 	return rc ? rc : g.rc;
 }
 
-static int on_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int on_sla(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__SlaAlert *a =
-		hd__sla_alert__unpack(NULL, ev->payload.len, ev->payload.data);
-	if (!a)
-		return HD_E_DECODE;
+	const Hd__SlaAlert *a = e->sla;
 	char when[21];
 	hd_time_iso(a->breach_at, when);
-	const char *tmpl = strcmp(ev->type, "sla.warning") == 0
+	const char *tmpl = strcmp(e->ev->type, "sla.warning") == 0
 				   ? "sla_warning"
 				   : "sla_breached";
 	json_t *vars = json_pack("{s:{s:s, s:s, s:s, s:s}}", "sla", "metric",
@@ -202,16 +184,12 @@ static int on_sla(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		rc = notify_mail_user(n, t, a->assignee_id, a->ticket_id, tmpl,
 				      json_incref(vars), 0);
 	json_decref(vars);
-	hd__sla_alert__free_unpacked(a, NULL);
 	return rc;
 }
 
-static int on_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
+static int on_card(notify *n, hd_txn *t, const notify_event *e)
 {
-	Hd__CardExpired *c = hd__card_expired__unpack(NULL, ev->payload.len,
-						      ev->payload.data);
-	if (!c)
-		return HD_E_DECODE;
+	const Hd__CardExpired *c = e->card;
 	json_t *vars = json_pack("{s:{s:I, s:s}}", "card", "id",
 				 (json_int_t)c->card_id, "title", c->title);
 	int rc = c->verifier_user_id
@@ -220,7 +198,6 @@ static int on_card(notify *n, hd_txn *t, const Hd__Envelope *ev)
 			 : mail_group(n, t, c->verifier_group_id, 0, "card_due",
 				      vars, 0, NULL);
 	json_decref(vars);
-	hd__card_expired__free_unpacked(c, NULL);
 	return rc;
 }
 
@@ -358,18 +335,27 @@ static int on_address_verify(notify *n, hd_txn *t, const Hd__Envelope *ev)
 	return rc;
 }
 
-int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
+/* The events decoded once in handlers.c. */
+static int on_decoded(notify *n, hd_txn *t, const notify_event *e)
 {
+	const char *type = e->ev->type;
+	if (e->ticket && (strcmp(type, "ticket.created") == 0 ||
+			  strcmp(type, "ticket.updated") == 0))
+		return on_ticket(n, t, e);
+	if (e->comment)
+		return on_comment(n, t, e);
+	if (e->sla)
+		return on_sla(n, t, e);
+	return e->card ? on_card(n, t, e) : HD_OK;
+}
+
+int notify_mail_apply(notify *n, hd_txn *t, const notify_event *e)
+{
+	const Hd__Envelope *ev = e->ev;
 	static const struct {
 		const char *type;
 		int (*fn)(notify *, hd_txn *, const Hd__Envelope *);
 	} table[] = {
-		{"ticket.created", on_ticket},
-		{"ticket.updated", on_ticket},
-		{"comment.created", on_comment},
-		{"sla.warning", on_sla},
-		{"sla.breached", on_sla},
-		{"kb.card_expired", on_card},
 		{"kb.suggested", on_suggested},
 		{"rule.notification", on_rule},
 		{"email.verification", on_email_verification},
@@ -377,6 +363,8 @@ int notify_mail_apply(notify *n, hd_txn *t, const Hd__Envelope *ev)
 		{"signin.link", on_signin_link},
 		{"address.verify", on_address_verify},
 	};
+	if (e->ticket || e->comment || e->sla || e->card)
+		return on_decoded(n, t, e);
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(ev->type, table[i].type) == 0)
 			return table[i].fn(n, t, ev);

@@ -95,9 +95,21 @@ void notify_sender_close(hd_svc *svc, void *ctx);
  * (logged, refused) for a bad value. */
 int notify_read_cfg(notify *n, const hd_cfg *c);
 
+/* An event as every part of notifications that reacts to it sees it
+ * (handlers.c): decoded once — the ticket (ticket.*, older via read
+ * typed), comment (comment.created), SLA alert (sla.*) or expired card
+ * (kb.card_expired); the other members NULL. */
+typedef struct notify_event {
+	const struct Hd__Envelope *ev;
+	Hd__Ticket *ticket;
+	Hd__Comment *comment;
+	struct Hd__SlaAlert *sla;
+	struct Hd__CardExpired *card;
+} notify_event;
+
 /* events_copy.c: the copies of tickets, users and group memberships the
  * templates need, kept from intake's events. HD_OK when ev is not theirs. */
-int notify_copy_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);
+int notify_copy_apply(notify *n, hd_txn *t, const notify_event *e);
 
 /* webhooks_events.c: event → webhook deliveries for every active webhook
  * subscribed to type (a "zen:event-type:…" name); detail is the event's
@@ -123,7 +135,7 @@ void notify_public_link(notify *n, const char *path, const char *token,
 			char *out, size_t cap);
 
 /* mail_events.c: event → mail deliveries. */
-int notify_mail_apply(notify *n, hd_txn *t, const struct Hd__Envelope *ev);
+int notify_mail_apply(notify *n, hd_txn *t, const notify_event *e);
 
 /* deliver_queue.c: the outbox. enqueue assigns d->id (when 0) and
  * created_at/next_at (when 0), marks it pending and indexes it by lane. */
