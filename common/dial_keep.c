@@ -9,6 +9,7 @@
 #include "hd/prom.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,9 +32,11 @@ struct hd_dial_keep {
 	nng_socket sock;
 	kept_url *urls;
 	size_t n, cap;
-	unsigned pipes;
-	uint64_t connects, redials;
-	int64_t changed_ms;
+	/* Written under reg.mu, read lock-free by hd_dial_keep_state: the
+	 * gateway asks on every call it makes. */
+	_Atomic unsigned pipes;
+	_Atomic uint64_t connects, redials;
+	_Atomic int64_t changed_ms;
 	hd_dial_keep *next;
 };
 
@@ -245,10 +248,8 @@ void hd_dial_keep_close(hd_dial_keep *k)
 
 void hd_dial_keep_state(hd_dial_keep *k, hd_dial_state *out)
 {
-	pthread_mutex_lock(&reg.mu);
-	out->pipes = k->pipes;
-	out->connects = k->connects;
-	out->changed_ms = k->changed_ms;
-	out->redials = k->redials;
-	pthread_mutex_unlock(&reg.mu);
+	out->pipes = atomic_load(&k->pipes);
+	out->connects = atomic_load(&k->connects);
+	out->changed_ms = atomic_load(&k->changed_ms);
+	out->redials = atomic_load(&k->redials);
 }
