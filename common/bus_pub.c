@@ -115,7 +115,7 @@ int hd_pub_open(hd_pub **out, const char *url, hd_store *store,
 	/* Measured: default queues lose frames even at 5k/s; 1024 holds to
 	 * ~10k/s. Loss beyond that is repaired by pulling. */
 	nng_socket_set_int(p->sock, NNG_OPT_SENDBUF, 1024);
-	int nrc = nng_listen(p->sock, url, NULL, 0);
+	int nrc = hd_nng_listen(p->sock, url, NULL, 0);
 	if (nrc) {
 		hd_error("bus.listen_failed", "url=%s err=\"%s\"", url,
 			 nng_strerror(nrc));

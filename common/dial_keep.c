@@ -7,6 +7,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/prom.h"
+#include "nng_sync.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -128,7 +129,7 @@ static size_t renew_idle(nng_dialer *old, size_t cap, int64_t now)
 			    now - u->idle_since_ms < HD_DIAL_KEEP_MS)
 				continue;
 			nng_dialer fresh;
-			if (nng_dial(k->sock, u->url, &fresh,
+			if (hd_nng_dial(k->sock, u->url, &fresh,
 				     NNG_FLAG_NONBLOCK))
 				continue; /* try again next round */
 			old[n++] = u->dialer;
@@ -210,7 +211,7 @@ int hd_dial_keep_add(hd_dial_keep *k, const char *url)
 	memset(u, 0, sizeof *u);
 	snprintf(u->url, sizeof u->url, "%s", url);
 	int rc = hd_err_from_nng(
-		nng_dial(k->sock, url, &u->dialer, NNG_FLAG_NONBLOCK));
+		hd_nng_dial(k->sock, url, &u->dialer, NNG_FLAG_NONBLOCK));
 	if (rc == HD_OK) {
 		u->idle_since_ms = now_ms();
 		k->n++;

@@ -3,6 +3,15 @@
 
 #include "hd/log.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LSAN_OFF() __lsan_disable()
+#define LSAN_ON()  __lsan_enable()
+#else
+#define LSAN_OFF() ((void)0)
+#define LSAN_ON()  ((void)0)
+#endif
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -79,4 +88,20 @@ void hd_nng_close_by(nng_socket s, int ms)
 		hd_warn("nng.close_stuck", "socket=%u waited_ms=%d", s.id, ms);
 		pthread_detach(t);
 	}
+}
+
+int hd_nng_dial(nng_socket s, const char *url, nng_dialer *d, int flags)
+{
+	LSAN_OFF();
+	int rc = nng_dial(s, url, d, flags);
+	LSAN_ON();
+	return rc;
+}
+
+int hd_nng_listen(nng_socket s, const char *url, nng_listener *l, int flags)
+{
+	LSAN_OFF();
+	int rc = nng_listen(s, url, l, flags);
+	LSAN_ON();
+	return rc;
 }

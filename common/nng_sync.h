@@ -19,4 +19,17 @@ int hd_nng_ctx_recv(nng_ctx ctx, nng_msg **out, nng_duration timeout);
  * one close was stuck, later ones wait at most 100 ms. */
 void hd_nng_close_by(nng_socket s, int ms);
 
+/* nng_dial()/nng_listen() whose endpoint is exempt from the leak check.
+ * nng 1.5.2's ipc and tcp transports leak an endpoint when it closes while
+ * a connection has finished its SP handshake but not yet been handed to
+ * the dialer or listener (the pipe sits in the endpoint's wait list, which
+ * ipc_ep_close()/tcptran_ep_close() close but never reap, so the endpoint's
+ * reference count never drops): a few KiB once per such race, at a dialer
+ * renewal or a socket close. Seen as "Indirect leak" reports under load
+ * (test_shutdown). The endpoint is allocated inside these calls; under
+ * LeakSanitizer it is marked ignored, which also covers what it reaches
+ * (that pipe), while messages and everything else stay checked. */
+int hd_nng_dial(nng_socket s, const char *url, nng_dialer *d, int flags);
+int hd_nng_listen(nng_socket s, const char *url, nng_listener *l, int flags);
+
 #endif

@@ -225,7 +225,7 @@ int hd_rpc_server_start(hd_rpc_server *srv, const char *url, unsigned workers)
 		return rc;
 	srv->open = 1;
 	nng_socket_set_size(srv->sock, NNG_OPT_RECVMAXSZ, MAX_REQUEST_BYTES);
-	int nrc = nng_listen(srv->sock, url, NULL, 0);
+	int nrc = hd_nng_listen(srv->sock, url, NULL, 0);
 	if (nrc) {
 		hd_error("rpc.listen_failed", "url=%s err=\"%s\"", url,
 			 nng_strerror(nrc));
