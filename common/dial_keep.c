@@ -130,7 +130,7 @@ static size_t renew_idle(nng_dialer *old, size_t cap, int64_t now)
 				continue;
 			nng_dialer fresh;
 			if (hd_nng_dial(k->sock, u->url, &fresh,
-				     NNG_FLAG_NONBLOCK))
+					NNG_FLAG_NONBLOCK))
 				continue; /* try again next round */
 			old[n++] = u->dialer;
 			u->dialer = fresh;
