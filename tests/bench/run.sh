@@ -14,7 +14,12 @@ OUT=$ROOT/build/bench
 DURATION=${BENCH_DURATION:-5s}
 THREADS=${BENCH_WRK_THREADS:-2}
 HTTP_THREADS=${HD_HTTP_THREADS:-64}
-rm -rf "$OUT/data"; mkdir -p "$OUT/data"
+# BENCH_REUSE=1 keeps build/bench/data from an earlier run: the phases at a
+# size that is already there run without loading it again (the 1,000,000-
+# ticket load takes tens of minutes), e.g. BENCH_ONLY=scale BENCH_REUSE=1
+# BENCH_SIZES=1000000.
+[ "${BENCH_REUSE:-}" = 1 ] || rm -rf "$OUT/data"
+mkdir -p "$OUT/data"
 # free_port [N]: a free port with the N-1 after it free too (the suite's
 # admin ports follow the gateway's: scripts/run.sh).
 free_port() {
