@@ -129,7 +129,15 @@ search_list_at() {
 # few).
 measure_at() {
   local api=http://127.0.0.1:$PORT/api/v2 v
+  # intake's own durable commits meanwhile: how much of a create's time is
+  # the commit (fsync) at this size.
+  local c0 c1
+  c0=$(commits intake 1)
   wrk_run "create_at_$1" 16 "$api/tickets.json" post_ticket.lua
+  c1=$(commits intake 1)
+  echo "$c0 $c1" | awk -v l="$1" '{n = $4 - $1
+    printf "COMMITS create_at_%s svc=intake commits=%d commit_mean_ms=%.3f commits_over_5ms=%d\n",
+      l, n, n ? ($5 - $2) * 1000 / n : 0, n - ($6 - $3)}' | tee -a "$OUT/results.tsv"
   for c in 2 16; do
     wrk_run "search_tag_at_$1" "$c" "$api/search.json" search_tag.lua
     wrk_run "search_ko_at_$1" "$c" "$api/search.json" search_ko.lua

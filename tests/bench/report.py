@@ -8,6 +8,7 @@ import sys
 MB = 1024
 rows, mem, e2e, loads = {}, {}, {}, {}
 imports, stores, cpu = {}, {}, {}  # tests/bench/import.sh (and growth.sh's stores_at)
+commits = {}  # growth.sh: intake's durable commits during each create phase
 
 
 def kv(parts):
@@ -30,6 +31,9 @@ for line in open(sys.argv[1]):
     elif parts[0] == "E2E":
         f = kv(parts[2:])
         e2e[(parts[1], f["svc"])] = {k: float(v) for k, v in f.items() if k != "svc"}
+    elif parts[0] == "COMMITS":
+        f = kv(parts[3:])
+        commits[parts[1].replace("create_at_", "")] = {k: float(v) for k, v in f.items()}
     elif parts[0] == "IMPORT":
         imports[parts[1]] = {k: float(v) for k, v in kv(parts[2:]).items()}
     elif parts[0] == "STORE":
@@ -110,6 +114,8 @@ for label in ("10k", "100k", "1m"):
          "list_p99_ms": rows.get((f"list_at_{label}", 2), {}).get("p99_ms")}
     if base and base["rps"]:
         g["create_vs_10k"] = round(c["rps"] / base["rps"], 3)
+    if label in commits:
+        g["intake_commits"] = commits[label]
     results["growth"][label] = g
 if base and ("create_at_1m", 16) in rows:
     ratio = rows[("create_at_1m", 16)]["rps"] / base["rps"]
@@ -161,7 +167,10 @@ for label, g in results["growth"].items():
     print(f"growth {label:<15} create {g['create_rps']:.0f}/s"
           + (f" ({g['create_vs_10k']:.2f} x 10k)" if "create_vs_10k" in g else "")
           + f", search p99 tag {num(g['search_tag_p99_ms'], '.2f')} ms"
-          f" ko {num(g['search_ko_p99_ms'], '.2f')} ms, list p99 {num(g['list_p99_ms'], '.2f')} ms")
+          f" ko {num(g['search_ko_p99_ms'], '.2f')} ms, list p99 {num(g['list_p99_ms'], '.2f')} ms"
+          + (f"; intake's commits meanwhile {g['intake_commits']['commits']:.0f},"
+             f" mean {g['intake_commits']['commit_mean_ms']:.2f} ms,"
+             f" {g['intake_commits']['commits_over_5ms']:.0f} over 5 ms" if "intake_commits" in g else ""))
 for (label, svc), e in sorted(e2e.items()):
     if "commits" in e:
         print(f"e2e {label} {svc}: its own durable commits meanwhile {e['commits']:.0f}, "
