@@ -147,3 +147,25 @@ def test_rules_and_users_golden(ctx):
         out = previews(s, c, names)
         out.update({"users " + k: v for k, v in users(c, names).items()})
         check({k: normalize(v, names) for k, v in out.items()})
+
+
+def test_user_fields_refuse_what_they_cannot_hold(ctx):
+    """user_fields values are text, numbers, true/false, null or lists of
+    those (every Zendesk user field type); anything else answers 422
+    naming the key, and the user keeps the values it had."""
+    with Suite(ctx.bin_dir, services=["intake", "gateway"]).start() as s:
+        c = s.client()
+        u = ok(c.request("POST", "/api/v2/users.json", {"user": {
+            "name": "값", "email": "v@example.kr", "user_fields": {"tier": "gold"}}}), 201).json["user"]["id"]
+        for fields, key in [({"obj": {"a": 1}}, "obj"), ({"ok": 1, "깊은": [[1]]}, "깊은"),
+                            ({"l": [{"a": 1}]}, "l")]:
+            r = c.request("PUT", f"/api/v2/users/{u}.json", {"user": {"user_fields": fields}})
+            assert r.status == 422 and "user_fields" in r.json["details"], r
+            assert f"user_fields.{key}:" in r.json["details"]["user_fields"][0]["description"], r
+        for bad in ("text", 1, ["a"]):
+            r = c.request("PUT", f"/api/v2/users/{u}.json", {"user": {"user_fields": bad}})
+            assert r.status == 422 and "user_fields" in r.json["details"], r
+        r = c.request("POST", "/api/v2/users.json", {"user": {
+            "name": "새", "email": "n@example.kr", "user_fields": {"x": {"y": 1}}}})
+        assert r.status == 422 and "user_fields.x:" in r.json["details"]["user_fields"][0]["description"], r
+        assert ok(c.request("GET", f"/api/v2/users/{u}.json")).json["user"]["user_fields"] == {"tier": "gold"}
