@@ -24,6 +24,7 @@
 #include "../../services/metrics/mr.h"
 #include "../../services/notifications/notifications.h"
 #include "../../services/routing/routing.h"
+#include "../../services/routing/rt_rules.h"
 #include "../../services/routing/views_index.h"
 
 #include "common.pb-c.h"
@@ -34,7 +35,9 @@
 #include <sodium.h>
 #include <stdatomic.h>
 
+#include "hd/rule_value.h"
 #include "hd/ticket_patch.h"
+#include "hd/user_fields.h"
 #include "unit_intake.h"
 
 /* ---- the failing allocator ---- */
@@ -497,6 +500,113 @@ static void test_notifications_webhooks(void **state)
 	unit_store_close(&u);
 }
 
+/* ---- intake: users.create_or_update with custom field values ---- */
+
+static void test_intake_user_fields(void **state)
+{
+	static const hd_rpc_route *const routes[] = {intake_users_routes, NULL};
+	unit_store u;
+	intake in = {0};
+	unit_intake_open(&u, &in);
+	hd_principal admin = unit_who("admin", INTAKE_ID(1, 0));
+	json_t *obj = json_loads("{\"등급\":\"gold\",\"n\":2.0,\"ok\":true,"
+				 "\"l\":[\"a\",1,null]}",
+				 0, NULL);
+	Hd__User user = HD__USER__INIT;
+	Hd__UserWriteRequest w = HD__USER_WRITE_REQUEST__INIT;
+	char *fields[] = {"name", "email", "user_fields"};
+	assert_hd_ok(hd_user_fields_from_json(obj, &user.user_fields,
+					      &user.n_user_fields, NULL));
+	json_decref(obj);
+	user.name = "김민준";
+	user.email = "minjun@example.kr";
+	w.user = &user;
+	w.fields = fields;
+	w.n_fields = 3;
+	call c;
+	call_init(&c, routes, &in, "users.create_or_update", &w.base, &admin);
+	sweep("intake users.create_or_update", in.store, run_call, &c);
+	hd_user_fields_free(user.user_fields, user.n_user_fields);
+	unit_intake_close(&u, &in);
+}
+
+/* ---- routing: rules.preview with an unsaved trigger ---- */
+
+static Hd__RuleAction *action(const char *field, const char *value_json)
+{
+	Hd__RuleAction *a = hd_pb_new(&hd__rule_action__descriptor);
+	json_t *v = json_loads(value_json, JSON_DECODE_ANY, NULL);
+	assert_non_null(a);
+	assert_hd_ok(hd_pb_set_string(&a->field, field));
+	assert_hd_ok(hd_rule_value_from_json(v, &a->value));
+	json_decref(v);
+	return a;
+}
+
+static void test_routing_preview(void **state)
+{
+	static const char *const own_dbs[] = {"tickets", "unassigned", "views",
+					      "meta",    "commands",   NULL};
+	static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
+						 rt_db_names, NULL};
+	static const hd_rpc_route *const routes[] = {rt_rule_routes, NULL};
+	unit_store u;
+	routing r = {0};
+	r.store = unit_store_open(&u, dbs, "routing");
+	assert_hd_ok(routing_store_bind(&r));
+	assert_hd_ok(rt_bind(&r));
+	hd_principal admin = unit_who("admin", 1);
+	Hd__Ticket tk = HD__TICKET__INIT;
+	char *tags[] = {"old", "keep"};
+	uint8_t buf[256];
+	tk.id = 256;
+	tk.subject = "환불";
+	tk.status = "new";
+	tk.tags = tags;
+	tk.n_tags = 2;
+	put_job j = {r.tickets, 256, buf, hd__ticket__pack(&tk, buf)};
+	assert_hd_ok(hd_store_write(r.store, put_raw, &j));
+
+	Hd__RuleCondition cond = HD__RULE_CONDITION__INIT;
+	Hd__RuleCondition *all[1] = {&cond};
+	cond.field = "status";
+	cond.operator_ = "is";
+	cond.value = "new";
+	Hd__RuleAction *acts[] = {
+		action("status", "\"open\""),
+		action("priority", "\"high\""),
+		action("group_id", "\"5\""),
+		action("current_tags", "\"a_tag b_tag\""),
+		action("remove_tags", "\"old\""),
+		action("custom_fields_7", "12"),
+		action("comment_value", "\"안녕\""),
+		action("comment_mode_is_public", "\"false\""),
+		action("notification_user", "[\"requester_id\",\"s\",\"b\"]"),
+	};
+	Hd__Rule rule = HD__RULE__INIT;
+	char *fields[] = {"title", "all", "actions"};
+	rule.title = "미저장";
+	rule.all = all;
+	rule.n_all = 1;
+	rule.actions = acts;
+	rule.n_actions = sizeof acts / sizeof acts[0];
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	sr.kind = "trigger";
+	sr.rule = &rule;
+	sr.fields = fields;
+	sr.n_fields = 3;
+	Hd__RulePreviewRequest q = HD__RULE_PREVIEW_REQUEST__INIT;
+	q.ticket_id = 256;
+	q.update_type = "Create";
+	q.trigger = &sr;
+	call c;
+	call_init(&c, routes, &r, "rules.preview", &q.base, &admin);
+	sweep("routing rules.preview", r.store, run_call, &c);
+	for (size_t i = 0; i < rule.n_actions; i++)
+		hd__rule_action__free_unpacked(acts[i], NULL);
+	unit_store_close(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -505,6 +615,8 @@ int main(void)
 		cmocka_unit_test(test_knowledge_articles),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_notifications_webhooks),
+		cmocka_unit_test(test_intake_user_fields),
+		cmocka_unit_test(test_routing_preview),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
