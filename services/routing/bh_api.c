@@ -36,7 +36,8 @@ int bh_name_ok(const char *s, hd_rpc_rep *rep, const char *field)
 	return HD_OK;
 }
 
-/* in's intervals, checked and normalized (sorted, merged), as s's. */
+/* in's intervals, checked and sorted by start (as bizhours keeps them), as
+ * s's. */
 static int set_intervals(Hd__BhSchedule *s, const Hd__BhSchedule *in,
 			 hd_rpc_rep *rep)
 {
