@@ -8,6 +8,7 @@
 #ifndef ROUTING_SLA_H
 #define ROUTING_SLA_H
 
+#include "bh.h" /* schedules: bh_schedule_load */
 #include "common.pb-c.h"
 #include "routing.h"
 #include "sla.pb-c.h"
@@ -37,14 +38,6 @@ int routing_sla_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev);
 int routing_sla_ticket_hook(routing *r, hd_txn *t, const Hd__Envelope *ev,
 			    const Hd__Ticket *before, const Hd__Ticket *after);
 int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms);
-
-/* bh_events.c: "schedule.saved" (the typed schedule s, as stored) and
- * "schedule.deleted" into t's outbox; metrics keeps its copy from them.
- * bh_publish_once: at start, emit every stored schedule once per store
- * (a store from before these events). */
-int bh_emit_saved(hd_txn *t, const json_t *s);
-int bh_emit_deleted(hd_txn *t, uint64_t id);
-int bh_publish_once(routing *r);
 
 /* sla_store.c: JSON records keyed by a u64 id. get: HD_E_NOTFOUND, or the
  * decoded object in *out (caller's reference). put: the object's text. */
@@ -90,21 +83,6 @@ int sla_body_object(const Hd__SlaCall *c, hd_rpc_rep *rep, const char *key,
 		    json_t **root, json_t **obj);
 /* An ms time as ISO 8601 "…Z" JSON string (null for 0). */
 json_t *sla_time_json(int64_t ms);
-
-/* bh_load.c: validate a Zendesk intervals array into b (field names the
- * offending element); build the schedule stored under id (or the default
- * schedule, the one with the lowest id, when id is 0). */
-int bh_intervals_read(const json_t *arr, hd_bizhours *b, hd_rpc_rep *rep,
-		      const char *field);
-int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used);
-
-/* bh_ics.c: all-day VEVENTs of an iCalendar text. Each holiday is appended
- * to arr as {"name","start_date","end_date"} (end inclusive). HD_E_INVALID
- * with *line set to the 1-based line at fault and why filled; a logical
- * line (unfolded) of BH_ICS_MAX_LINE bytes or more is refused. */
-#define BH_ICS_MAX_LINE 8192
-int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
-		 char why[128]);
 
 /* sla_api.c: every policy, first by position then id (a new array); and
  * slas.ticket (sla_ticket.c). */

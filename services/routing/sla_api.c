@@ -211,16 +211,13 @@ static int policy_merge(hd_txn *t, json_t *p, const json_t *in, hd_rpc_rep *rep)
 		json_object_set(p, "hd_escalations", v);
 	}
 	if ((v = json_object_get(in, "hd_schedule_id"))) {
-		json_t *s = NULL;
 		json_int_t id = json_integer_value(v);
 		if (!json_is_null(v) &&
 		    (!json_is_integer(v) || id < 0 ||
-		     (id > 0 && sla_json_get(t, routing_sla.schedules,
-					     (uint64_t)id, &s))))
+		     (id > 0 && !bh_exists(t, (uint64_t)id))))
 			return sla_invalid(
 				rep, "hd_schedule_id",
 				"hd_schedule_id must name a schedule");
-		json_decref(s);
 		json_object_set_new(p, "hd_schedule_id", json_integer(id));
 	}
 	if (!json_is_string(json_object_get(p, "title")))

@@ -1,8 +1,6 @@
 /* The SLA module's sub-databases and RPC helpers. Key layout (integers
  * big-endian):
- *   bh_schedules  u64 schedule id → schedule JSON {id,name,time_zone,
- *                 intervals:[{start_time,end_time}],holidays:[{id,name,
- *                 start_date,end_date}],created_at,updated_at (ms)}
+ *   bh_schedules  u64 schedule id → hd.BhSchedule (bh_store.c)
  *   sla_policies  u64 policy id   → policy JSON (API.md §8 plus
  *                 hd_schedule_id, hd_escalations; times in ms)
  *   sla_state     u64 ticket id   → the ticket's clocks (sla_clock.c)
@@ -51,7 +49,7 @@ int routing_sla_setup(routing *r, hd_svc *svc)
 			 "HD_SLA_WARNING_FRACTION=%s want=0<f<1", f);
 		rc = HD_E_INVALID;
 	}
-	return rc ? rc : bh_publish_once(r);
+	return rc ? rc : bh_open(r);
 }
 
 int sla_json_get(hd_txn *t, MDB_dbi dbi, uint64_t id, json_t **out)

@@ -26,6 +26,7 @@
 #include "../../services/routing/routing.h"
 #include "../../services/routing/rt_rules.h"
 #include "../../services/routing/views_index.h"
+#include "../../services/routing/sla.h"
 
 #include "common.pb-c.h"
 #include "knowledge.pb-c.h"
@@ -335,6 +336,90 @@ static void test_routing_views(void **state)
 	unit_store_close(&u);
 }
 
+/* ---- routing: bh.* (business-hours schedules, typed) ---- */
+
+static void test_routing_schedules(void **state)
+{
+	static const char *const own_dbs[] = {"tickets", "meta", NULL};
+	static const char *const *const dbs[] = {own_dbs, routing_sla_dbs,
+						 NULL};
+	static const hd_rpc_route *const routes[] = {routing_bh_routes, NULL};
+	unit_store u;
+	routing r = {0};
+	r.store = unit_store_open(&u, dbs, "routing");
+	const hd_dbi_ref refs[] = {{"tickets", &r.tickets},
+				   {"meta", &r.meta},
+				   {"bh_schedules", &routing_sla.schedules},
+				   {"sla_policies", &routing_sla.policies},
+				   {"sla_state", &routing_sla.state},
+				   {"sla_timers", &routing_sla.timers},
+				   {"sla_users", &routing_sla.users},
+				   {NULL, NULL}};
+	assert_hd_ok(hd_store_dbis(r.store, refs));
+	hd_principal admin = unit_who("admin", 1);
+	Hd__BhInterval iv[3] = {HD__BH_INTERVAL__INIT, HD__BH_INTERVAL__INIT,
+				HD__BH_INTERVAL__INIT};
+	Hd__BhInterval *ivp[3] = {&iv[0], &iv[1], &iv[2]};
+	for (int i = 0; i < 3; i++) {
+		iv[i].start_time = (uint32_t)(1440 * (i + 1) + 540);
+		iv[i].end_time = (uint32_t)(1440 * (i + 1) + 1080);
+	}
+	Hd__BhSchedule sc = HD__BH_SCHEDULE__INIT;
+	char *fields[] = {"name", "time_zone", "intervals"};
+	sc.name = "서울 본사";
+	sc.time_zone = "Asia/Seoul";
+	sc.intervals = ivp;
+	sc.n_intervals = 3;
+	Hd__BhCall bc = HD__BH_CALL__INIT;
+	bc.schedule = &sc;
+	bc.fields = fields;
+	bc.n_fields = 3;
+	call c;
+	call_init(&c, routes, &r, "bh.schedules.create", &bc.base, &admin);
+	sweep("routing bh.schedules.create", r.store, run_call, &c);
+
+	bc.id = 1;
+	bc.fields = fields + 2;
+	bc.n_fields = 1;
+	call_init(&c, routes, &r, "bh.workweek", &bc.base, &admin);
+	sweep("routing bh.workweek", r.store, run_call, &c);
+
+	Hd__BhHoliday h = HD__BH_HOLIDAY__INIT;
+	Hd__BhCall hcall = HD__BH_CALL__INIT;
+	h.name = "창립기념일";
+	h.start_date = "2026-04-10";
+	h.end_date = "2026-04-11";
+	hcall.id = 1;
+	hcall.holiday = &h;
+	call_init(&c, routes, &r, "bh.holidays.create", &hcall.base, &admin);
+	sweep("routing bh.holidays.create", r.store, run_call, &c);
+
+	char *hf[] = {"name"};
+	hcall.sub = 1;
+	hcall.fields = hf;
+	hcall.n_fields = 1;
+	call_init(&c, routes, &r, "bh.holidays.update", &hcall.base, &admin);
+	sweep("routing bh.holidays.update", r.store, run_call, &c);
+
+	Hd__BhCall ic = HD__BH_CALL__INIT;
+	ic.id = 1;
+	ic.text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:설날\r\n"
+		  "DTSTART;VALUE=DATE:20260216\r\nDTEND;VALUE=DATE:20260219"
+		  "\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:한글날\r\n"
+		  "DTSTART;VALUE=DATE:20261009\r\nEND:VEVENT\r\n"
+		  "END:VCALENDAR\r\n";
+	call_init(&c, routes, &r, "bh.holidays.import", &ic.base, &admin);
+	sweep("routing bh.holidays.import", r.store, run_call, &c);
+
+	Hd__BhCall gc = HD__BH_CALL__INIT;
+	gc.id = 1;
+	call_init(&c, routes, &r, "bh.holidays.list", &gc.base, &admin);
+	sweep("routing bh.holidays.list", r.store, run_call, &c);
+	call_init(&c, routes, &r, "bh.schedules.list", &gc.base, &admin);
+	sweep("routing bh.schedules.list", r.store, run_call, &c);
+	unit_store_close(&u);
+}
+
 /* ---- knowledge: hc.articles.create and hc.articles.get ---- */
 
 static void test_knowledge_articles(void **state)
@@ -612,6 +697,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intake_tickets),
 		cmocka_unit_test(test_routing_views),
+		cmocka_unit_test(test_routing_schedules),
 		cmocka_unit_test(test_knowledge_articles),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_notifications_webhooks),

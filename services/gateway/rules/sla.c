@@ -1,10 +1,9 @@
-/* SLA policies and business-hours schedules over HTTP (API.md §8): every
+/* SLA policies over HTTP (API.md §8; schedules are schedules.c's): every
  * route forwards the Zendesk JSON body to routing (g->peers[0]), which
  * validates, stores and answers in the Zendesk shape; here only the url
  * fields and Location headers, which need the caller's host, are added.
  * Also the `slas` ticket sideload. */
 #include "gateway.h"
-#include "gw_settle.h"
 #include "gw_shared.h"
 #include "sla.pb-c.h"
 
@@ -69,9 +68,6 @@ static int fwd(gw *g, gw_req *r, gw_resp *out, const char *method,
 	if (!rc)
 		rc = gw_call(g, ROUTING(g), r, method, &c,
 			     &hd__sla_answer__descriptor, (void **)&a, out);
-	/* A schedule written: metrics' copy has it before the answer. */
-	if (!rc && !strncmp(method, "bh.", 3) && strcmp(r->method, "GET"))
-		gw_settle_schedules(g, r);
 	if (!rc) {
 		out->status = status;
 		json_decref(out->body);
@@ -92,19 +88,6 @@ static int fwd(gw *g, gw_req *r, gw_resp *out, const char *method,
 	{                                                                      \
 		return fwd(g, r, out, method, status, kind, sub, coll);        \
 	}
-GW_SLA(sched_list, "bh.schedules.list", 200, BODY_NONE, 0, NULL)
-GW_SLA(sched_get, "bh.schedules.get", 200, BODY_NONE, 0, NULL)
-GW_SLA(sched_create, "bh.schedules.create", 201, BODY_JSON, 0,
-       "business_hours/schedules")
-GW_SLA(sched_update, "bh.schedules.update", 200, BODY_JSON, 0, NULL)
-GW_SLA(sched_delete, "bh.schedules.delete", 204, BODY_NONE, 0, NULL)
-GW_SLA(workweek, "bh.workweek", 200, BODY_JSON, 0, NULL)
-GW_SLA(hol_list, "bh.holidays.list", 200, BODY_NONE, 0, NULL)
-GW_SLA(hol_get, "bh.holidays.get", 200, BODY_NONE, 1, NULL)
-GW_SLA(hol_create, "bh.holidays.create", 201, BODY_JSON, 0, NULL)
-GW_SLA(hol_update, "bh.holidays.update", 200, BODY_JSON, 1, NULL)
-GW_SLA(hol_delete, "bh.holidays.delete", 204, BODY_NONE, 1, NULL)
-GW_SLA(hol_import, "bh.holidays.import", 200, BODY_TEXT, 0, NULL)
 GW_SLA(pol_list, "slas.policies.list", 200, BODY_NONE, 0, NULL)
 GW_SLA(pol_defs, "slas.policies.definitions", 200, BODY_NONE, 0, NULL)
 GW_SLA(pol_get, "slas.policies.get", 200, BODY_NONE, 0, NULL)
@@ -113,21 +96,7 @@ GW_SLA(pol_update, "slas.policies.update", 200, BODY_JSON, 0, NULL)
 GW_SLA(pol_delete, "slas.policies.delete", 204, BODY_NONE, 0, NULL)
 GW_SLA(pol_reorder, "slas.policies.reorder", 200, BODY_JSON, 0, NULL)
 
-#define BH "/api/v2/business_hours/schedules"
 const gw_route gw_sla_routes[] = {
-	{"GET", BH, sched_list, GW_AUTH_USER},
-	{"POST", BH, sched_create, GW_AUTH_ADMIN},
-	{"GET", BH "/{id}", sched_get, GW_AUTH_USER},
-	{"PUT", BH "/{id}", sched_update, GW_AUTH_ADMIN},
-	{"DELETE", BH "/{id}", sched_delete, GW_AUTH_ADMIN},
-	{"PUT", BH "/{id}/workweek", workweek, GW_AUTH_ADMIN},
-	{"GET", BH "/{id}/holidays", hol_list, GW_AUTH_USER},
-	{"POST", BH "/{id}/holidays", hol_create, GW_AUTH_ADMIN},
-	{"GET", BH "/{id}/holidays/{s}", hol_get, GW_AUTH_USER},
-	{"PUT", BH "/{id}/holidays/{s}", hol_update, GW_AUTH_ADMIN},
-	{"DELETE", BH "/{id}/holidays/{s}", hol_delete, GW_AUTH_ADMIN},
-	{"POST", "/api/v2/hd/business_hours/schedules/{id}/holidays/import",
-	 hol_import, GW_AUTH_ADMIN},
 	{"GET", "/api/v2/slas/policies", pol_list, GW_AUTH_USER},
 	{"POST", "/api/v2/slas/policies", pol_create, GW_AUTH_ADMIN},
 	{"GET", "/api/v2/slas/policies/definitions", pol_defs, GW_AUTH_USER},
