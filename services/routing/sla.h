@@ -1,9 +1,10 @@
 /* routing's SLA module: business-hours schedules and holidays (bh_*.c), SLA
  * policies (sla_api.c, sla_filter.c), each ticket's SLA clocks
  * (sla_clock.c), breach and warning timers with escalations (sla_timers.c)
- * and the ticket sideload (sla_ticket.c). Records are stored as the validated
- * JSON objects (times as ms), in sub-databases of routing's env bound once at
- * start (main.c's modules); everything else runs inside group commits or read
+ * and the ticket sideload (sla_ticket.c). Policies are stored as
+ * hd.SlaPolicy (sla_policy.c), schedules as validated JSON objects (times as
+ * ms), in sub-databases of routing's env bound once at start (main.c's
+ * modules); everything else runs inside group commits or read
  * transactions. */
 #ifndef ROUTING_SLA_H
 #define ROUTING_SLA_H
@@ -25,8 +26,12 @@ typedef struct sla_db {
 } sla_db;
 extern sla_db routing_sla;
 
-/* Bind the sub-databases and read HD_SLA_WARNING_FRACTION. */
+/* Bind the sub-databases, read HD_SLA_WARNING_FRACTION and upgrade the
+ * records older versions stored as JSON (sla_policy.c). */
 int routing_sla_setup(routing *r, hd_svc *svc);
+/* The upgrade alone (routing_sla_setup runs it): every policy and ticket
+ * state still stored as JSON text becomes its message, in one write. */
+int routing_sla_upgrade(routing *r);
 
 /* RPC tables: bh.* (bh_api.c) and slas.* (sla_api.c, sla_ticket.c). */
 extern const hd_rpc_route routing_bh_routes[];
@@ -58,9 +63,35 @@ void sla_user_role(hd_txn *t, uint64_t user_id, char out[16]);
  * NULL when routing has none. */
 Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id);
 
+/* sla_policy.c: policies (hd.SlaPolicy) by id. get: HD_E_NOTFOUND, or
+ * the policy in *out (free with hd__sla_policy__free_unpacked). */
+int sla_policy_get(hd_txn *t, uint64_t id, Hd__SlaPolicy **out);
+int sla_policy_put(hd_txn *t, const Hd__SlaPolicy *p);
+/* Every policy, first by position then id; release frees them. */
+typedef struct sla_policies {
+	Hd__SlaPolicy **v;
+	size_t n, cap;
+} sla_policies;
+int sla_policies_in_order(hd_txn *t, sla_policies *out);
+void sla_policies_release(sla_policies *l);
+/* A metric's Zendesk name as hd.SlaMetric (0 when unknown). */
+int sla_metric_of(const char *name);
+/* The JSON formats of older versions as heap messages (freed like
+ * unpacked ones, also on failure): a policy, a policy_metrics row. */
+int sla_policy_of_json(const json_t *o, Hd__SlaPolicy **out);
+int sla_target_of_json(const json_t *pm, Hd__SlaTarget **out);
+/* Rewrite every record of dbi that is still JSON text as fix makes it
+ * (a heap message in *out, freed here); *rewritten counts them. Inside a
+ * write transaction; HD_E_CORRUPT for JSON that does not parse. */
+typedef int (*sla_json_fix_fn)(const json_t *o, ProtobufCMessage **out);
+int sla_upgrade_json(hd_txn *t, MDB_dbi dbi, sla_json_fix_fn fix,
+		     uint64_t *rewritten);
+
 /* RPC helpers shared by bh_api.c and sla_api.c. A job answers one call:
  * write jobs run in a group commit, read jobs in a read transaction; both
- * leave the answer body in out and the record's id in id. */
+ * leave the answer in out (bh.*: a JSON body) or in the typed members
+ * (slas.*: policies owned by the job, definitions), and the record's id in
+ * id. */
 typedef struct sla_job {
 	routing *r;
 	const Hd__SlaCall *c;
@@ -69,12 +100,17 @@ typedef struct sla_job {
 	int (*fn)(struct sla_job *j, hd_txn *t);
 	json_t *out;
 	uint64_t id;
+	sla_policies pols;
+	bool definitions;
 } sla_job;
 typedef int (*sla_job_fn)(sla_job *j, hd_txn *t);
 /* Serve req: write (admins only) when not NULL, else read (staff). what
  * names the records in the forbidden message. */
 int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	      sla_job_fn write, sla_job_fn read, const char *what);
+/* sla_api.c: the slas.policies.* answer of j (its policies, the
+ * definitions) into j->rep. */
+int sla_policies_answer(sla_job *j);
 bool sla_is_staff(const hd_principal *p);
 bool sla_is_admin(const hd_principal *p);
 /* Unpack req's SlaCall (HD_E_DECODE with a message otherwise). */
@@ -106,15 +142,13 @@ int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used);
 int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
 		 char why[128]);
 
-/* sla_api.c: every policy, first by position then id (a new array); and
- * slas.ticket (sla_ticket.c). */
-int sla_policies_in_order(hd_txn *t, json_t **out);
+/* slas.ticket (sla_ticket.c). */
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* sla_filter.c: check a policy's filter (422 naming "filter" …) and match
  * a ticket against it. */
-int sla_filter_check(const json_t *filter, hd_rpc_rep *rep);
-bool sla_filter_match(const json_t *filter, const Hd__Ticket *tk);
+int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep);
+bool sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk);
 
 /* sla_clock.c: the ticket's clocks (state JSON) after a ticket event or a
  * comment; sla_timers.c: recompute a ticket's targets and timers from its
@@ -147,7 +181,8 @@ void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
 		  const hd_bizhours *b, double warn_fraction, sla_eval *out);
 /* sla_achieved.c: emit sla.achieved once when clock (of metric, evaluated
  * as ev) was fulfilled within its target. Sticky on t. */
-void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk, const json_t *policy,
-			int metric, json_t *clock, const sla_eval *ev);
+void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk,
+			const Hd__SlaPolicy *policy, int metric, json_t *clock,
+			const sla_eval *ev);
 
 #endif

@@ -11,8 +11,9 @@
 
 #include <string.h>
 
-void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk, const json_t *policy,
-			int metric, json_t *clock, const sla_eval *ev)
+void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk,
+			const Hd__SlaPolicy *policy, int metric, json_t *clock,
+			const sla_eval *ev)
 {
 	if (!ev->stage || strcmp(ev->stage, "achieved") != 0 ||
 	    json_is_true(json_object_get(clock, "breached")) ||
@@ -23,10 +24,8 @@ void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk, const json_t *policy,
 	json_t *last = json_array_get(spans, json_array_size(spans) - 1);
 	Hd__SlaAlert a = HD__SLA_ALERT__INIT;
 	a.ticket_id = tk->id;
-	a.policy_id =
-		(uint64_t)json_integer_value(json_object_get(policy, "id"));
-	const char *title = json_string_value(json_object_get(policy, "title"));
-	a.policy_title = (char *)(title ? title : "");
+	a.policy_id = policy->id;
+	a.policy_title = policy->title;
 	a.metric = (char *)sla_metrics[metric];
 	a.breach_at =
 		last ? json_integer_value(json_array_get(last, 1))

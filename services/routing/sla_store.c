@@ -3,8 +3,8 @@
  *   bh_schedules  u64 schedule id → schedule JSON {id,name,time_zone,
  *                 intervals:[{start_time,end_time}],holidays:[{id,name,
  *                 start_date,end_date}],created_at,updated_at (ms)}
- *   sla_policies  u64 policy id   → policy JSON (API.md §8 plus
- *                 hd_schedule_id, hd_escalations; times in ms)
+ *   sla_policies  u64 policy id   → hd.SlaPolicy (sla_policy.c; JSON
+ *                 text before, upgraded at open)
  *   sla_state     u64 ticket id   → the ticket's clocks (sla_clock.c)
  *   sla_timers    i64 due ‖ u64 ticket ‖ u8 kind ‖ u8 metric → ""
  *   sla_users     u64 user id     → role ("agent", "admin", "end-user")
@@ -33,6 +33,30 @@ const char *const routing_sla_dbs[] = {"bh_schedules", "sla_policies",
  * helper. */
 sla_db routing_sla;
 
+static int policy_fix(const json_t *o, ProtobufCMessage **out)
+{
+	Hd__SlaPolicy *p = NULL;
+	int rc = sla_policy_of_json(o, &p);
+	*out = p ? &p->base : NULL;
+	return rc;
+}
+
+/* Records of versions that stored JSON become protobuf, once. */
+static int upgrade(hd_txn *t, void *arg)
+{
+	uint64_t n = 0;
+	int rc = sla_upgrade_json(t, routing_sla.policies, policy_fix, &n);
+	if (!rc && n)
+		hd_info("routing.sla_upgraded", "policies=%llu",
+			(unsigned long long)n);
+	return rc;
+}
+
+int routing_sla_upgrade(routing *r)
+{
+	return hd_store_write(r->store, upgrade, NULL);
+}
+
 int routing_sla_setup(routing *r, hd_svc *svc)
 {
 	sla_db *d = &routing_sla;
@@ -51,6 +75,8 @@ int routing_sla_setup(routing *r, hd_svc *svc)
 			 "HD_SLA_WARNING_FRACTION=%s want=0<f<1", f);
 		rc = HD_E_INVALID;
 	}
+	if (!rc)
+		rc = routing_sla_upgrade(r);
 	return rc ? rc : bh_publish_once(r);
 }
 
@@ -202,7 +228,8 @@ int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 				   what);
 	Hd__SlaCall *c = NULL;
 	int rc = sla_call_unpack(req, rep, &c);
-	sla_job j = {ctx, c, rep, req->method, write ? write : read, NULL, 0};
+	sla_job j = {ctx,  c, rep, req->method, write ? write : read,
+		     NULL, 0, {0}, false};
 	routing *r = ctx;
 	if (!rc && write) {
 		rc = hd_store_write(r->store, run_write, &j);
@@ -214,10 +241,14 @@ int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 			hd_txn_end(&t);
 		}
 	}
-	if (!rc)
-		rc = sla_answer(rep, j.out, j.id);
-	else
-		json_decref(j.out);
+	if (!rc && !strncmp(req->method, "slas.", 5))
+		rc = sla_policies_answer(&j);
+	else if (!rc) {
+		rc = sla_answer(rep, j.out, j.id); /* steals out */
+		j.out = NULL;
+	}
+	json_decref(j.out);
+	sla_policies_release(&j.pols);
 	hd__sla_call__free_unpacked(c, NULL);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include "sla.h"
 
 #include "hd/err.h"
+#include "hd/vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,20 +41,22 @@ void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
 	out->warning_at = bh ? hd_bh_add(bh, since, wleft) : since + wleft;
 }
 
-/* The first policy by position whose filter the ticket meets (a new
- * reference), or NULL. */
-static json_t *policy_for(hd_txn *t, const Hd__Ticket *tk)
+/* The first policy by position whose filter the ticket meets (the
+ * caller's, free with hd__sla_policy__free_unpacked), or NULL. */
+static Hd__SlaPolicy *policy_for(hd_txn *t, const Hd__Ticket *tk)
 {
-	json_t *all = NULL, *p, *found = NULL;
-	size_t i;
+	sla_policies all;
+	Hd__SlaPolicy *found = NULL;
 	sla_policies_in_order(t, &all);
-	json_array_foreach(all, i, p)
-	{
-		if (!found &&
-		    sla_filter_match(json_object_get(p, "filter"), tk))
-			found = json_incref(p);
+	for (size_t i = 0; i < all.n && !found; i++) {
+		if (sla_filter_match(all.v[i], tk)) {
+			found = all.v[i];
+			all.v[i] = NULL;
+		}
 	}
-	json_decref(all);
+	for (size_t i = 0; i < all.n; i++)
+		hd__sla_policy__free_unpacked(all.v[i], NULL);
+	free(all.v);
 	return found;
 }
 
@@ -97,16 +100,23 @@ static void add_timer(hd_txn *t, uint64_t ticket, json_t *state, int64_t due,
 
 /* The ticket's targets: its priority's rows of the policy (no priority
  * counts as normal, as in Zendesk). */
-static json_t *targets_of(const json_t *policy, const Hd__Ticket *tk)
+static json_t *targets_of(const Hd__SlaPolicy *policy, const Hd__Ticket *tk)
 {
-	const char *prio = tk->priority[0] ? tk->priority : "normal";
-	json_t *out = json_array(), *pm;
-	size_t i;
-	json_array_foreach(json_object_get(policy, "policy_metrics"), i, pm)
-	{
-		if (!strcmp(json_string_value(json_object_get(pm, "priority")),
-			    prio))
-			json_array_append(out, pm);
+	Hd__TicketPriority prio = hd_priority_of(tk->priority);
+	json_t *out = json_array();
+	if (!prio)
+		prio = HD__TICKET_PRIORITY__PRIORITY_NORMAL;
+	for (size_t i = 0; i < policy->n_policy_metrics; i++) {
+		const Hd__SlaTarget *pm = policy->policy_metrics[i];
+		if (pm->priority == prio)
+			json_array_append_new(
+				out,
+				json_pack("{s:s, s:s, s:I, s:b}", "priority",
+					  hd_priority_name(pm->priority),
+					  "metric", sla_metrics[pm->metric - 1],
+					  "target", (json_int_t)pm->target,
+					  "business_hours",
+					  pm->business_hours));
 	}
 	return out;
 }
@@ -115,12 +125,11 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
 {
 	(void)r;
 	drop_timers(t, tk->id, state);
-	json_t *policy = tk->deleted ? NULL : policy_for(t, tk);
+	Hd__SlaPolicy *policy = tk->deleted ? NULL : policy_for(t, tk);
 	json_t *targets = policy ? targets_of(policy, tk) : json_array();
 	hd_bizhours b;
 	uint64_t sched = 0;
-	uint64_t named = (uint64_t)json_integer_value(
-		json_object_get(policy, "hd_schedule_id"));
+	uint64_t named = policy ? policy->schedule_id : 0;
 	/* A deleted named schedule falls back to the default one; with no
 	 * schedule at all business-hours targets run on calendar time. */
 	bool have_b = policy &&
@@ -152,14 +161,13 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
 				  ev.breach_at);
 	}
 	json_object_set_new(state, "policy_id",
-			    json_integer(json_integer_value(
-				    json_object_get(policy, "id"))));
+			    json_integer(policy ? (json_int_t)policy->id : 0));
 	json_object_set_new(state, "schedule_id",
 			    json_integer((json_int_t)sched));
 	json_object_set_new(state, "targets", targets);
 	if (have_b)
 		hd_bh_release(&b);
-	json_decref(policy);
+	hd__sla_policy__free_unpacked(policy, NULL);
 	return sla_json_put(t, routing_sla.state, tk->id, state);
 }
 
