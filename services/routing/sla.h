@@ -150,16 +150,40 @@ int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep);
 bool sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk);
 
-/* sla_clock.c: the ticket's clocks (state JSON) after a ticket event or a
- * comment; sla_timers.c: recompute a ticket's targets and timers from its
- * clocks, the policy that applies and the schedule. */
+/* sla_clock.c: the ticket's clocks after a ticket event or a comment;
+ * sla_timers.c: recompute a ticket's targets and timers from its clocks,
+ * the policy that applies and the schedule, and store the state. */
 int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
-		     const Hd__Ticket *after, json_t *state);
+		     const Hd__Ticket *after, Hd__SlaTicketState *state);
 int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
-		      json_t *state);
-int sla_state_get(hd_txn *t, uint64_t ticket_id, json_t **state);
-int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state);
+		      Hd__SlaTicketState *state);
+int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
+		Hd__SlaTicketState *state);
 int sla_forget(hd_txn *t, uint64_t ticket_id);
+
+/* sla_state.c: a ticket's state (hd.SlaTicketState). get: the stored one,
+ * or an empty one when there is none (or it does not decode); free with
+ * hd__sla_ticket_state__free_unpacked. */
+int sla_state_get(hd_txn *t, uint64_t ticket_id, Hd__SlaTicketState **state);
+int sla_state_put(hd_txn *t, uint64_t ticket_id,
+		  const Hd__SlaTicketState *state);
+/* Edits of a heap state; allocation failures fail t. m is a metric code
+ * (sla_metrics[] index). find: NULL when the clock never started; fresh:
+ * the clock of m reset (made when missing), stage unset. */
+Hd__SlaClock *sla_clock_find(const Hd__SlaTicketState *s, int m);
+Hd__SlaClock *sla_clock_fresh(hd_txn *t, Hd__SlaTicketState *s, int m);
+void sla_span_add(hd_txn *t, Hd__SlaClock *c, int64_t from, int64_t to);
+/* Drop the k oldest spans. */
+void sla_spans_drop(Hd__SlaClock *c, size_t k);
+void sla_timers_clear(Hd__SlaTicketState *s);
+void sla_timer_add(hd_txn *t, Hd__SlaTicketState *s, int64_t due, int kind,
+		   int metric, int64_t breach_at);
+void sla_timer_remove(Hd__SlaTicketState *s, size_t i);
+/* The state's targets become copies of rows. */
+void sla_targets_set(hd_txn *t, Hd__SlaTicketState *s,
+		     Hd__SlaTarget *const *rows, size_t n);
+/* The JSON state of older versions as a heap message (also on failure). */
+int sla_state_of_json(const json_t *o, Hd__SlaTicketState **out);
 /* After a policy or schedule change: refresh every ticket whose clocks
  * still run, in the same transaction, so timers follow the new rules. */
 int sla_refresh_all(routing *r, hd_txn *t);
@@ -174,15 +198,15 @@ int sla_metric_code(const char *name);
 /* sla_timers.c: a metric's clock as a target: consumed time (business or
  * calendar ms) and the breach instant (HD_BH_NEVER when it never comes). */
 typedef struct sla_eval {
-	const char *stage; /* "active" | "paused" | "achieved" */
+	Hd__SlaClock__Stage stage;
 	int64_t consumed_ms, target_ms, breach_at, warning_at;
 } sla_eval;
-void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
+void sla_evaluate(const Hd__SlaClock *clock, int64_t target_min, bool business,
 		  const hd_bizhours *b, double warn_fraction, sla_eval *out);
 /* sla_achieved.c: emit sla.achieved once when clock (of metric, evaluated
  * as ev) was fulfilled within its target. Sticky on t. */
 void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk,
-			const Hd__SlaPolicy *policy, int metric, json_t *clock,
-			const sla_eval *ev);
+			const Hd__SlaPolicy *policy, int metric,
+			Hd__SlaClock *clock, const sla_eval *ev);
 
 #endif

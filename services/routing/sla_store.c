@@ -5,7 +5,8 @@
  *                 start_date,end_date}],created_at,updated_at (ms)}
  *   sla_policies  u64 policy id   → hd.SlaPolicy (sla_policy.c; JSON
  *                 text before, upgraded at open)
- *   sla_state     u64 ticket id   → the ticket's clocks (sla_clock.c)
+ *   sla_state     u64 ticket id   → hd.SlaTicketState: the ticket's clocks
+ *                 (sla_clock.c, sla_state.c; JSON text before, upgraded)
  *   sla_timers    i64 due ‖ u64 ticket ‖ u8 kind ‖ u8 metric → ""
  *   sla_users     u64 user id     → role ("agent", "admin", "end-user")
  * Counters in routing's meta: next_schedule, next_holiday, next_sla_policy. */
@@ -41,14 +42,24 @@ static int policy_fix(const json_t *o, ProtobufCMessage **out)
 	return rc;
 }
 
+static int state_fix(const json_t *o, ProtobufCMessage **out)
+{
+	Hd__SlaTicketState *s = NULL;
+	int rc = sla_state_of_json(o, &s);
+	*out = s ? &s->base : NULL;
+	return rc;
+}
+
 /* Records of versions that stored JSON become protobuf, once. */
 static int upgrade(hd_txn *t, void *arg)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, m = 0;
 	int rc = sla_upgrade_json(t, routing_sla.policies, policy_fix, &n);
-	if (!rc && n)
-		hd_info("routing.sla_upgraded", "policies=%llu",
-			(unsigned long long)n);
+	if (!rc)
+		rc = sla_upgrade_json(t, routing_sla.state, state_fix, &m);
+	if (!rc && (n || m))
+		hd_info("routing.sla_upgraded", "policies=%llu states=%llu",
+			(unsigned long long)n, (unsigned long long)m);
 	return rc;
 }
 

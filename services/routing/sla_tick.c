@@ -102,36 +102,32 @@ static void escalate(routing *r, hd_txn *t, const Hd__SlaPolicy *policy,
 /* Mark the clock, drop the row from the state, emit, escalate. */
 static int fire(routing *r, hd_txn *t, const due_timer *d)
 {
-	json_t *state = NULL, *row;
-	int rc = sla_json_get(t, routing_sla.state, d->ticket, &state);
+	Hd__SlaTicketState *state = NULL;
+	int rc = hd_txn_get_pb_id(t, routing_sla.state, d->ticket,
+				  &hd__sla_ticket_state__descriptor,
+				  (void **)&state);
 	Hd__Ticket *tk = rc ? NULL : sla_ticket_copy(t, r, d->ticket);
-	json_t *timers = json_object_get(state, "timers");
 	int64_t breach_at = d->due;
-	size_t i;
-	json_array_foreach(timers, i, row)
-	{
-		if (json_integer_value(json_array_get(row, 0)) == d->due &&
-		    json_integer_value(json_array_get(row, 1)) == d->kind &&
-		    json_integer_value(json_array_get(row, 2)) == d->metric) {
-			breach_at = json_integer_value(json_array_get(row, 3));
-			json_array_remove(timers, i);
+	for (size_t i = 0; state && i < state->n_timers; i++) {
+		const Hd__SlaTimer *tm = state->timers[i];
+		if (tm->due == d->due && (int)tm->kind == d->kind &&
+		    (int)tm->metric == d->metric + 1) {
+			breach_at = tm->breach_at;
+			sla_timer_remove(state, i);
 			break;
 		}
 	}
-	json_t *c = json_object_get(json_object_get(state, "clocks"),
-				    sla_metrics[d->metric]);
+	Hd__SlaClock *c = sla_clock_find(state, d->metric);
 	Hd__SlaPolicy *policy = NULL;
 	if (tk && c) {
-		json_object_set_new(c, d->kind ? "breached" : "warned",
-				    json_true());
-		sla_policy_get(t,
-			       (uint64_t)json_integer_value(
-				       json_object_get(state, "policy_id")),
-			       &policy);
+		if (d->kind)
+			c->breached = true;
+		else
+			c->warned = true;
+		sla_policy_get(t, state->policy_id, &policy);
 		Hd__SlaAlert a = HD__SLA_ALERT__INIT;
 		a.ticket_id = d->ticket;
-		a.policy_id = (uint64_t)json_integer_value(
-			json_object_get(state, "policy_id"));
+		a.policy_id = state->policy_id;
 		a.policy_title = policy ? policy->title : "";
 		a.metric = (char *)sla_metrics[d->metric];
 		a.breach_at = breach_at;
@@ -146,10 +142,10 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 			kinds[d->kind]);
 		if (policy)
 			escalate(r, t, policy, tk, d);
-		sla_json_put(t, routing_sla.state, d->ticket, state);
+		sla_state_put(t, d->ticket, state);
 	}
 	hd__sla_policy__free_unpacked(policy, NULL);
-	json_decref(state);
+	hd__sla_ticket_state__free_unpacked(state, NULL);
 	hd__ticket__free_unpacked(tk, NULL);
 	return t->rc;
 }

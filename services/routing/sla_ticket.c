@@ -9,6 +9,7 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/store_pb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +22,6 @@ static int64_t minutes(int64_t left_ms)
 	return (left_ms + (left_ms < 0 ? -30000 : 30000)) / 60000;
 }
 
-static int stage_of(const char *s)
-{
-	if (s && !strcmp(s, "active"))
-		return HD__SLA_CLOCK__STAGE__STAGE_ACTIVE;
-	if (s && !strcmp(s, "paused"))
-		return HD__SLA_CLOCK__STAGE__STAGE_PAUSED;
-	return HD__SLA_CLOCK__STAGE__STAGE_ACHIEVED;
-}
-
 /* The ticket's rows into out (rows[] is out's storage, MAX_ROWS long). */
 #define MAX_ROWS 8
 typedef struct ticket_rows {
@@ -39,39 +31,38 @@ typedef struct ticket_rows {
 
 static void ticket_slas(hd_txn *t, uint64_t id, int64_t now, ticket_rows *tr)
 {
-	json_t *state = NULL, *pm;
+	Hd__SlaTicketState *state = NULL;
 	hd__sla_ticket_slas__init(&tr->out);
 	tr->out.ticket_id = id;
 	tr->out.policy_metrics = tr->ptrs;
-	if (sla_json_get(t, routing_sla.state, id, &state))
+	if (hd_txn_get_pb_id(t, routing_sla.state, id,
+			     &hd__sla_ticket_state__descriptor,
+			     (void **)&state))
 		return;
 	hd_bizhours b;
 	bool have_b =
-		bh_schedule_load(t,
-				 (uint64_t)json_integer_value(
-					 json_object_get(state, "schedule_id")),
-				 &b, NULL) == HD_OK;
-	size_t i;
-	json_array_foreach(json_object_get(state, "targets"), i, pm)
-	{
-		const char *m =
-			json_string_value(json_object_get(pm, "metric"));
-		json_t *c = json_object_get(json_object_get(state, "clocks"),
-					    m ? m : "");
+		bh_schedule_load(t, state->schedule_id, &b, NULL) == HD_OK;
+	for (size_t i = 0; i < state->n_targets; i++) {
+		const Hd__SlaTarget *pm = state->targets[i];
+		const Hd__SlaClock *c =
+			sla_clock_find(state, (int)pm->metric - 1);
 		if (!c || tr->out.n_policy_metrics == MAX_ROWS)
 			continue;
-		bool business =
-			json_is_true(json_object_get(pm, "business_hours"));
-		const hd_bizhours *bh = business && have_b ? &b : NULL;
+		const hd_bizhours *bh =
+			pm->business_hours && have_b ? &b : NULL;
 		sla_eval ev;
-		sla_evaluate(c,
-			     json_integer_value(json_object_get(pm, "target")),
-			     business, have_b ? &b : NULL,
-			     routing_sla.warning_fraction, &ev);
+		sla_evaluate(c, pm->target, pm->business_hours,
+			     have_b ? &b : NULL, routing_sla.warning_fraction,
+			     &ev);
 		Hd__SlaMetricState *o = &tr->rows[tr->out.n_policy_metrics];
 		hd__sla_metric_state__init(o);
-		o->metric = (Hd__SlaMetric)sla_metric_of(m);
-		o->stage = stage_of(ev.stage);
+		o->metric = pm->metric;
+		o->stage =
+			ev.stage == HD__SLA_CLOCK__STAGE__STAGE_ACTIVE ||
+					ev.stage ==
+						HD__SLA_CLOCK__STAGE__STAGE_PAUSED
+				? ev.stage
+				: HD__SLA_CLOCK__STAGE__STAGE_ACHIEVED;
 		o->breach_at = ev.breach_at == HD_BH_NEVER ? 0 : ev.breach_at;
 		if (o->stage == HD__SLA_CLOCK__STAGE__STAGE_ACTIVE) {
 			int64_t left =
@@ -93,7 +84,7 @@ static void ticket_slas(hd_txn *t, uint64_t id, int64_t now, ticket_rows *tr)
 	}
 	if (have_b)
 		hd_bh_release(&b);
-	json_decref(state);
+	hd__sla_ticket_state__free_unpacked(state, NULL);
 }
 
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
