@@ -1,6 +1,7 @@
 /* SLA policy filters ({"all":[…],"any":[…]} of {field,operator,value},
- * API.md §8; hd.SlaCondition) evaluated with the view conditions' matcher (views_match.c),
- * so SLAs and views agree on what "priority greater_than normal" means. */
+ * API.md §8; hd.SlaCondition) evaluated with the view conditions' matcher
+ * (views_match.c), so SLAs and views agree on what "priority greater_than
+ * normal" means. */
 #include "sla.h"
 
 #include "hd/err.h"
