@@ -67,7 +67,8 @@ Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id);
  * the policy in *out (free with hd__sla_policy__free_unpacked). */
 int sla_policy_get(hd_txn *t, uint64_t id, Hd__SlaPolicy **out);
 int sla_policy_put(hd_txn *t, const Hd__SlaPolicy *p);
-/* Every policy, first by position then id; release frees them. */
+/* Every policy, first by position then id; release frees them (also
+ * after a failure). HD_E_CORRUPT for a record that does not decode. */
 typedef struct sla_policies {
 	Hd__SlaPolicy **v;
 	size_t n, cap;
@@ -146,9 +147,9 @@ int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* sla_filter.c: check a policy's filter (422 naming "filter" …) and match
- * a ticket against it. */
+ * a ticket against it (*match; HD_E_NOMEM, never a silent "no"). */
 int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep);
-bool sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk);
+int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match);
 
 /* sla_clock.c: the ticket's clocks after a ticket event or a comment;
  * sla_timers.c: recompute a ticket's targets and timers from its clocks,

@@ -257,7 +257,9 @@ static int64_t next_position(hd_txn *t)
 {
 	sla_policies all;
 	int64_t max = 0;
-	sla_policies_in_order(t, &all);
+	int rc = sla_policies_in_order(t, &all);
+	if (rc)
+		hd_txn_fail(t, rc);
 	for (size_t i = 0; i < all.n; i++)
 		max = all.v[i]->position > max ? all.v[i]->position : max;
 	sla_policies_release(&all);
@@ -276,7 +278,7 @@ static int p_create(sla_job *j, hd_txn *t)
 		if (!given(j->c, "position"))
 			p.position = next_position(t);
 		p.created_at = hd_now_ms();
-		rc = save(j, t, &p);
+		rc = t->rc ? t->rc : save(j, t, &p);
 	}
 	return rc;
 }

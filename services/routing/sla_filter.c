@@ -91,13 +91,13 @@ int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 	return rc;
 }
 
-bool sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk)
+int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match)
 {
 	hd_rpc_rep scratch = {0};
 	hd_principal nobody = {0};
 	sla_view *sv = calloc(1, sizeof *sv);
-	bool ok = sv && to_view(p, sv, &scratch) == HD_OK &&
-		  routing_view_match(&sv->v, tk, &nobody);
+	*match = sv && to_view(p, sv, &scratch) == HD_OK &&
+		 routing_view_match(&sv->v, tk, &nobody);
 	free(sv);
-	return ok;
+	return sv ? HD_OK : HD_E_NOMEM;
 }

@@ -36,8 +36,9 @@ static int policy_one(void *arg, const MDB_val *k, const MDB_val *v)
 		l->cap = cap;
 	}
 	Hd__SlaPolicy *p = hd__sla_policy__unpack(NULL, v->mv_size, v->mv_data);
-	if (p) /* not upgraded (a failed open): left out, as before */
-		l->v[l->n++] = p;
+	if (!p) /* a policy silently left out would move tickets' clocks */
+		return HD_E_CORRUPT;
+	l->v[l->n++] = p;
 	return HD_OK;
 }
 

@@ -36,23 +36,23 @@ void sla_evaluate(const Hd__SlaClock *clock, int64_t target_min, bool business,
 	out->warning_at = bh ? hd_bh_add(bh, since, wleft) : since + wleft;
 }
 
-/* The first policy by position whose filter the ticket meets (the
+/* The first policy by position whose filter the ticket meets in *out (the
  * caller's, free with hd__sla_policy__free_unpacked), or NULL. */
-static Hd__SlaPolicy *policy_for(hd_txn *t, const Hd__Ticket *tk)
+static int policy_for(hd_txn *t, const Hd__Ticket *tk, Hd__SlaPolicy **out)
 {
 	sla_policies all;
-	Hd__SlaPolicy *found = NULL;
-	sla_policies_in_order(t, &all);
-	for (size_t i = 0; i < all.n && !found; i++) {
-		if (sla_filter_match(all.v[i], tk)) {
-			found = all.v[i];
+	bool match = false;
+	int rc = sla_policies_in_order(t, &all);
+	*out = NULL;
+	for (size_t i = 0; !rc && i < all.n && !*out; i++) {
+		rc = sla_filter_match(all.v[i], tk, &match);
+		if (!rc && match) {
+			*out = all.v[i];
 			all.v[i] = NULL;
 		}
 	}
-	for (size_t i = 0; i < all.n; i++)
-		hd__sla_policy__free_unpacked(all.v[i], NULL);
-	free(all.v);
-	return found;
+	sla_policies_release(&all);
+	return rc;
 }
 
 void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
@@ -106,8 +106,11 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 		Hd__SlaTicketState *state)
 {
 	(void)r;
+	Hd__SlaPolicy *policy = NULL;
+	int rc = tk->deleted ? HD_OK : policy_for(t, tk, &policy);
+	if (rc)
+		return hd_txn_fail(t, rc);
 	drop_timers(t, tk->id, state);
-	Hd__SlaPolicy *policy = tk->deleted ? NULL : policy_for(t, tk);
 	Hd__SlaTarget *rows[6];
 	size_t n = targets_of(policy, tk, rows);
 	hd_bizhours b;
