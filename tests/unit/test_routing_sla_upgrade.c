@@ -14,6 +14,7 @@
 #include "views_index.h"
 
 #include "hd/store_pb.h"
+#include "hd/svc.h"
 
 #include "unit_svc.h"
 
@@ -144,10 +145,14 @@ static void check_policy(const Hd__SlaPolicy *p)
 	assert_string_equal(e->actions[1]->value->items[1]->text, "SLA 경고");
 }
 
+/* The open itself (the module's setup, as main.c runs it). */
 static void test_json_records_open_typed(void **state)
 {
 	fx *f = *state;
-	assert_hd_ok(routing_sla_upgrade(&f->r));
+	hd_svc *svc = calloc(1, sizeof *svc); /* no configuration given */
+	assert_non_null(svc);
+	assert_hd_ok(routing_sla_setup(&f->r, svc));
+	free(svc);
 
 	Hd__SlaPolicy *p = read_pb(f, routing_sla.policies, 1,
 				   &hd__sla_policy__descriptor);
