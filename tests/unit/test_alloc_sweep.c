@@ -420,6 +420,132 @@ static void test_routing_schedules(void **state)
 	unit_store_close(&u);
 }
 
+/* ---- routing: slas.policies.create, a ticket's SLA clocks, slas.ticket */
+
+static const char *const sla_own_dbs[] = {"tickets", "unassigned", "views",
+					  "meta",    "commands",   NULL};
+static const char *const *const sla_dbs[] = {sla_own_dbs, routing_vidx_dbs,
+					     routing_sla_dbs, NULL};
+
+static void sla_open(unit_store *u, routing *r)
+{
+	r->store = unit_store_open(u, sla_dbs, "routing");
+	assert_hd_ok(routing_store_bind(r));
+	const hd_dbi_ref refs[] = {{"bh_schedules", &routing_sla.schedules},
+				   {"sla_policies", &routing_sla.policies},
+				   {"sla_state", &routing_sla.state},
+				   {"sla_timers", &routing_sla.timers},
+				   {"sla_users", &routing_sla.users},
+				   {NULL, NULL}};
+	assert_hd_ok(hd_store_dbis(r->store, refs));
+	routing_sla.warning_fraction = 0.75;
+}
+
+/* A policy with a filter, two targets and an escalation, as the gateway
+ * sends it. */
+static void sla_policy_call(call *c, routing *r, const hd_principal *admin)
+{
+	Hd__RuleValue solved = HD__RULE_VALUE__INIT, urgent = solved;
+	solved.kind = urgent.kind = HD__RULE_VALUE__KIND__VALUE_TEXT;
+	solved.text = "solved";
+	urgent.text = "urgent";
+	Hd__SlaCondition cond = HD__SLA_CONDITION__INIT, *all[] = {&cond};
+	cond.field = "status";
+	cond.operator_ = "less_than";
+	cond.value = &solved;
+	Hd__SlaTarget t1 = HD__SLA_TARGET__INIT, t2 = HD__SLA_TARGET__INIT;
+	Hd__SlaTarget *rows[] = {&t1, &t2};
+	t1.priority = t2.priority = HD__TICKET_PRIORITY__PRIORITY_NORMAL;
+	t1.metric = HD__SLA_METRIC__SLA_FIRST_REPLY_TIME;
+	t2.metric = HD__SLA_METRIC__SLA_REQUESTER_WAIT_TIME;
+	t1.target = 60;
+	t2.target = 120;
+	Hd__RuleAction act = HD__RULE_ACTION__INIT, *acts[] = {&act};
+	act.field = "priority";
+	act.value = &urgent;
+	Hd__SlaEscalation esc = HD__SLA_ESCALATION__INIT, *escs[] = {&esc};
+	esc.on = HD__SLA_ESCALATION__ON__ON_BREACH;
+	esc.actions = acts;
+	esc.n_actions = 1;
+	Hd__SlaPolicy p = HD__SLA_POLICY__INIT;
+	p.title = "기본 SLA";
+	p.all = all;
+	p.n_all = 1;
+	p.policy_metrics = rows;
+	p.n_policy_metrics = 2;
+	p.escalations = escs;
+	p.n_escalations = 1;
+	/* A position given: a run reads no other policy, so every run makes
+	 * as many allocations as the last (the sweep's N converges). */
+	p.position = 1;
+	char *fields[] = {"title", "position", "filter", "policy_metrics",
+			  "hd_escalations"};
+	Hd__SlaCall sc = HD__SLA_CALL__INIT;
+	sc.policy = &p;
+	sc.fields = fields;
+	sc.n_fields = 5;
+	static const hd_rpc_route *const routes[] = {routing_sla_routes, NULL};
+	call_init(c, routes, r, "slas.policies.create", &sc.base, admin);
+}
+
+typedef struct sla_hook_run {
+	routing *r;
+	uint64_t next; /* the ticket a run creates */
+} sla_hook_run;
+
+static int sla_hook_job(hd_txn *t, void *arg)
+{
+	sla_hook_run *h = arg;
+	Hd__Ticket tk = HD__TICKET__INIT;
+	Hd__Envelope ev = HD__ENVELOPE__INIT;
+	tk.id = h->next;
+	tk.subject = "배송";
+	tk.status = "open";
+	tk.priority = "normal";
+	tk.created_at = 1800000000000 + (int64_t)h->next;
+	tk.updated_at = tk.created_at;
+	ev.type = "ticket.created";
+	return routing_sla_ticket_hook(h->r, t, &ev, NULL, &tk);
+}
+
+static int run_sla_hook(void *arg)
+{
+	sla_hook_run *h = arg;
+	int rc = hd_store_write(h->r->store, sla_hook_job, h);
+	if (!rc)
+		h->next++;
+	return rc;
+}
+
+static void test_routing_slas(void **state)
+{
+	unit_store u;
+	routing r = {0};
+	hd_principal admin = unit_who("admin", 1);
+	call c;
+	sla_open(&u, &r);
+	sla_policy_call(&c, &r, &admin);
+	sweep("routing slas.policies.create", r.store, run_call, &c);
+	unit_store_close(&u);
+
+	/* One policy: each ticket gets its clocks, targets and timers. */
+	routing r2 = {0};
+	sla_open(&u, &r2);
+	sla_policy_call(&c, &r2, &admin);
+	assert_hd_ok(run_call(&c));
+	sla_hook_run h = {&r2, 256};
+	sweep("routing SLA clocks of a new ticket", r2.store, run_sla_hook, &h);
+
+	static const hd_rpc_route *const routes[] = {routing_sla_routes, NULL};
+	uint64_t ids[2] = {256, 257};
+	Hd__SlaCall q = HD__SLA_CALL__INIT;
+	q.ids = ids;
+	q.n_ids = 2;
+	call_init(&c, routes, &r2, "slas.ticket", &q.base, &admin);
+	sweep("routing slas.ticket", r2.store, run_call, &c);
+	unit_store_close(&u);
+}
+
 /* ---- knowledge: hc.articles.create and hc.articles.get ---- */
 
 static void test_knowledge_articles(void **state)
@@ -698,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_intake_tickets),
 		cmocka_unit_test(test_routing_views),
 		cmocka_unit_test(test_routing_schedules),
+		cmocka_unit_test(test_routing_slas),
 		cmocka_unit_test(test_knowledge_articles),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_notifications_webhooks),
