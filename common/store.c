@@ -603,6 +603,10 @@ static int run_job(hd_store *s, MDB_txn *parent, job *j)
 	if (rc) { /* undo what the job emitted */
 		s->next_seq = seq_mark;
 		s->batch.len = batch_mark;
+		/* an append that failed was this job's: the batch up to the
+		 * mark is whole, and a sticky error would fail every later
+		 * job's events until restart */
+		s->batch.err = HD_OK;
 		memcpy(s->topic, topic_mark, sizeof topic_mark);
 	}
 	return rc;
@@ -631,6 +635,7 @@ int hd_txn_nested(hd_txn *parent, hd_write_fn fn, void *arg)
 	if (rc) { /* undo what fn emitted; the parent goes on */
 		s->next_seq = seq_mark;
 		s->batch.len = batch_mark;
+		s->batch.err = HD_OK; /* as in run_job */
 		memcpy(s->topic, topic_mark, sizeof topic_mark);
 	}
 	return rc;
@@ -697,7 +702,7 @@ static int run_batch(hd_store *s, job *jobs, uint64_t first_seq)
 {
 	MDB_txn *parent = NULL;
 	s->next_seq = first_seq;
-	s->batch.len = 0;
+	hd_buf_reset(&s->batch);
 	s->topic[0] = '\0';
 	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, NULL, 0, &parent));
 	int kept = 0;

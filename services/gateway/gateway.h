@@ -155,6 +155,8 @@ extern const gw_route gw_search_routes[]; /* search.c … */
 extern const gw_route gw_rule_routes[];   /* rules.c: triggers, automations */
 extern const gw_route gw_sla_routes[];    /* sla.c: SLAs, schedules */
 extern const gw_route gw_ops_routes[];    /* routes.c: operators */
+/* schedules.c: business-hours schedules and holidays */
+extern const gw_route gw_schedule_routes[];
 /* rules_sync.c: after a trigger change, wait (bounded) until every intake
  * shard's copy of the triggers has it. */
 void gw_trig_sync(gw *g, gw_req *r);

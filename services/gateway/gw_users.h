@@ -61,10 +61,10 @@ int gw_take_bool(json_t *obj, const char *key, protobuf_c_boolean *dst,
 int gw_take_strs(json_t *obj, const char *key, char ***arr, size_t *n,
 		 gw_keys *k, gw_resp *out);
 /* Read the body's "user" object o into u (strings borrowed from o; *tags
- * and *ufields are the caller's to free). 422 in out naming the key on a
- * wrong type. */
+ * is the caller's to free, and u->user_fields too, with
+ * hd_user_fields_free). 422 in out naming the key on a wrong type. */
 int gw_user_from_json(json_t *o, Hd__User *u, gw_keys *k, char ***tags,
-		      char **ufields, gw_resp *out);
+		      gw_resp *out);
 /* Set a Location header for a created record. */
 void gw_location(gw_req *r, gw_resp *out, const char *coll, uint64_t id);
 

@@ -12,6 +12,8 @@
 #include "users.h"
 
 #include "hd/err.h"
+#include "hd/store_upgrade.h"
+#include "hd/user_fields.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -27,6 +29,24 @@ const char *const intake_users_dbs[] = {
  * transaction and are called from almost every intake module (176 uses). Moving
  * them into the context means passing it to every such helper. */
 intake_dir_dbs intake_dir;
+
+/* Users an older build stored keep their custom field values as JSON
+ * text (User 16): type them, once per store (meta "user_fields_typed"
+ * says it was done; every later write is typed). */
+#define FIELDS_TYPED "user_fields_typed"
+static int upgrade_user_fields(hd_txn *t, void *arg)
+{
+	intake *in = arg;
+	MDB_val v;
+	if (hd_txn_get(t, in->meta, FIELDS_TYPED, strlen(FIELDS_TYPED), &v) ==
+	    HD_OK)
+		return HD_OK;
+	int rc = hd_txn_upgrade_pb(t, intake_dir.users, &hd__user__descriptor,
+				   hd_user_fields_upgrade, NULL);
+	return rc ? rc
+		  : hd_txn_put(t, in->meta, FIELDS_TYPED, strlen(FIELDS_TYPED),
+			       "1", 1);
+}
 
 int intake_users_bind(intake *in)
 {
@@ -49,6 +69,8 @@ int intake_users_bind(intake *in)
 		rc = hd_store_dbi(in->store, rows[i].name, rows[i].dbi);
 	if (!rc && sodium_init() < 0)
 		rc = HD_E_INTERNAL;
+	if (!rc)
+		rc = hd_store_write(in->store, upgrade_user_fields, in);
 	return rc;
 }
 

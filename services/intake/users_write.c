@@ -192,6 +192,7 @@ static void merge(Hd__User *m, const Hd__UserWriteRequest *wr, bool staff)
 	TAKE("locale", locale);
 	TAKE("time_zone", time_zone);
 	TAKE("user_fields", user_fields);
+	TAKE("user_fields", n_user_fields);
 	TAKE("email", email);
 	if (!staff)
 		return;

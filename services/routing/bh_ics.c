@@ -153,7 +153,7 @@ static int event_prop(vevent *e, const char *name, const char *params,
 	return HD_OK;
 }
 
-static int event_end(const vevent *e, json_t *arr, char why[128])
+static int event_end(const vevent *e, Hd__BhSchedule *out, char why[128])
 {
 	if (!e->has_start)
 		return ics_fail(why, "VEVENT without DTSTART");
@@ -164,19 +164,15 @@ static int event_end(const vevent *e, json_t *arr, char why[128])
 		return ics_fail(why, "DTEND must be after DTSTART");
 	if (last - e->first >= 366)
 		return ics_fail(why, "an event longer than a year");
-	if (json_array_size(arr) >= MAX_EVENTS)
+	if (out->n_holidays >= MAX_EVENTS)
 		return ics_fail(why, "too many events");
 	char a[11], b[11];
 	hd_bh_format_date(e->first, a);
 	hd_bh_format_date(last, b);
-	return json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "name",
-						    e->name, "start_date", a,
-						    "end_date", b))
-		       ? HD_E_NOMEM
-		       : HD_OK;
+	return bh_holiday_append(out, 0, e->name, a, b);
 }
 
-static int read_calendar(ics *x, json_t *arr, char why[128])
+static int read_calendar(ics *x, Hd__BhSchedule *out, char why[128])
 {
 	vevent ev;
 	int depth = 0, rc = HD_OK; /* depth 1: VCALENDAR, 2: VEVENT, … */
@@ -203,7 +199,7 @@ static int read_calendar(ics *x, json_t *arr, char why[128])
 				return ics_fail(why, "END without BEGIN");
 			if (depth == 2 && in_event) {
 				x->start = ev.line;
-				if ((rc = event_end(&ev, arr, why)))
+				if ((rc = event_end(&ev, out, why)))
 					return rc;
 				in_event = false;
 			}
@@ -223,8 +219,8 @@ static int read_calendar(ics *x, json_t *arr, char why[128])
 	return depth ? ics_fail(why, "missing END") : HD_OK;
 }
 
-int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
-		 char why[128])
+int bh_ics_parse(const char *text, size_t len, Hd__BhSchedule *out,
+		 unsigned *line, char why[128])
 {
 	ics *x = calloc(1, sizeof *x); /* 8 KiB: keep it off worker stacks */
 	if (!x)
@@ -232,7 +228,7 @@ int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
 	x->p = text;
 	x->end = text + len;
 	x->line = 1;
-	int rc = read_calendar(x, arr, why);
+	int rc = read_calendar(x, out, why);
 	*line = x->start;
 	free(x);
 	return rc;

@@ -108,11 +108,12 @@ static int build(bool automation, Hd__RuleDefinitions *d)
 int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	(void)ctx;
-	Hd__RuleJson *q = NULL;
+	Hd__RuleDefinitionsRequest *q = NULL;
 	if (!hd_role_is_admin(req->principal.role))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "the rule builder is for admins");
-	if (hd_req_decode(req, rep, &hd__rule_json__descriptor, (void **)&q))
+	if (hd_req_decode(req, rep, &hd__rule_definitions_request__descriptor,
+			  (void **)&q))
 		return HD_E_DECODE;
 	Hd__RuleDefinitions *d = hd_pb_new(&hd__rule_definitions__descriptor);
 	int rc = d ? build(!strcmp(q->kind, "automation"), d) : HD_E_NOMEM;
@@ -120,6 +121,6 @@ int rt_definitions(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_pb_pack(&rep->payload, d);
 	if (d)
 		hd__rule_definitions__free_unpacked(d, NULL);
-	hd__rule_json__free_unpacked(q, NULL);
+	hd__rule_definitions_request__free_unpacked(q, NULL);
 	return rc;
 }

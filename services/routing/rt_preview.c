@@ -6,8 +6,10 @@
  * inside a read transaction with no notification sink, so nothing is
  * written, enqueued or sent. An unsaved trigger may be tried with them:
  * with an id it stands in for that saved trigger, without one it goes
- * last (or at its position). */
+ * last (or at its position). The answer is typed (hd.RulePreview,
+ * rt_preview_pb.c); the gateway renders it. */
 #include "rt_rules.h"
+#include "rt_preview_pb.h"
 
 #include "hd/err.h"
 #include "hd/rule_value.h"
@@ -15,6 +17,7 @@
 #include "hd/req_decode.h"
 #include "hd/store_pb.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,20 +29,6 @@ static int deny(const hd_rpc_req *req, hd_rpc_rep *rep)
 			   "the rule builder is for admins");
 }
 
-static int answer(hd_rpc_rep *rep, const char *kind, json_t *body)
-{
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	if (!text)
-		return HD_E_NOMEM;
-	Hd__RuleJson a = HD__RULE_JSON__INIT;
-	a.kind = (char *)kind;
-	a.json = text;
-	int rc = hd_pb_pack(&rep->payload, &a);
-	free(text);
-	return rc;
-}
-
 /* What one firing changed: the working copy and command before it. */
 typedef struct snap {
 	Hd__Ticket *tk;
@@ -48,7 +37,7 @@ typedef struct snap {
 
 typedef struct preview {
 	rt_cycle c;
-	json_t *fired; /* [{id, title, position, unsaved, changes}] */
+	Hd__RulePreview *ans;
 	snap before;
 	bool created;         /* as if the ticket were being created */
 	const Hd__Rule *mine; /* the unsaved trigger, or NULL */
@@ -62,27 +51,50 @@ static void snap_release(snap *s)
 	*s = (snap){0};
 }
 
+/* A new change {field, from, to} into *out (from NULL: none). */
+static int change(Hd__RuleFiring *out, const char *field, const json_t *from,
+		  const json_t *to)
+{
+	Hd__RulePreviewKey *k = rt_pv_key(field);
+	int rc = k ? HD_OK : HD_E_NOMEM;
+	if (!rc && from)
+		rc = rt_pv_value(&k->from, from);
+	if (!rc && to)
+		rc = rt_pv_value(&k->to, to);
+	if (!rc)
+		rc = rt_pv_push(&out->changes, &out->n_changes, k);
+	if (rc && k)
+		hd__rule_preview_key__free_unpacked(k, NULL);
+	return rc;
+}
+
 static json_t *id_json(uint64_t id)
 {
 	return id ? json_integer((json_int_t)id) : json_null();
 }
 
-static void diff_text(json_t *out, const char *field, const char *was,
-		      const char *now)
+static int diff_text(Hd__RuleFiring *out, const char *field, const char *was,
+		     const char *now)
 {
-	if (strcmp(was, now) != 0)
-		json_array_append_new(out,
-				      json_pack("{s:s, s:s, s:s}", "field",
-						field, "from", was, "to", now));
+	if (!strcmp(was, now))
+		return HD_OK;
+	json_t *a = json_string(was), *b = json_string(now);
+	int rc = a && b ? change(out, field, a, b) : HD_E_NOMEM;
+	json_decref(a);
+	json_decref(b);
+	return rc;
 }
 
-static void diff_id(json_t *out, const char *field, uint64_t was, uint64_t now)
+static int diff_id(Hd__RuleFiring *out, const char *field, uint64_t was,
+		   uint64_t now)
 {
-	if (was != now)
-		json_array_append_new(out,
-				      json_pack("{s:s, s:o, s:o}", "field",
-						field, "from", id_json(was),
-						"to", id_json(now)));
+	if (was == now)
+		return HD_OK;
+	json_t *a = id_json(was), *b = id_json(now);
+	int rc = a && b ? change(out, field, a, b) : HD_E_NOMEM;
+	json_decref(a);
+	json_decref(b);
+	return rc;
 }
 
 static bool tagged(const Hd__Ticket *tk, const char *tag)
@@ -93,91 +105,158 @@ static bool tagged(const Hd__Ticket *tk, const char *tag)
 	return false;
 }
 
-static json_t *tags_missing(const Hd__Ticket *from, const Hd__Ticket *in)
+/* from's tags that in lacks, appended to *list. */
+static int tags_missing(const Hd__Ticket *from, const Hd__Ticket *in,
+			char ***list, size_t *n)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < from->n_tags; i++)
-		if (!tagged(in, from->tags[i]))
-			json_array_append_new(a, json_string(from->tags[i]));
-	return a;
+	for (size_t i = 0; i < from->n_tags; i++) {
+		char *t = tagged(in, from->tags[i]) ? NULL
+						    : strdup(from->tags[i]);
+		if (!tagged(in, from->tags[i]) &&
+		    (!t || rt_pv_push(list, n, t))) {
+			free(t);
+			return HD_E_NOMEM;
+		}
+	}
+	return HD_OK;
 }
 
-static void diff_tags(json_t *out, const Hd__Ticket *was, const Hd__Ticket *now)
+static int diff_tags(Hd__RuleFiring *out, const Hd__Ticket *was,
+		     const Hd__Ticket *now)
 {
-	json_t *added = tags_missing(now, was),
-	       *removed = tags_missing(was, now);
-	if (json_array_size(added) || json_array_size(removed))
-		json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "field",
-						     "tags", "added", added,
-						     "removed", removed));
-	json_decref(added);
-	json_decref(removed);
+	Hd__RulePreviewKey *k = rt_pv_key("tags");
+	int rc = k ? HD_OK : HD_E_NOMEM;
+	if (!rc)
+		rc = tags_missing(now, was, &k->added, &k->n_added);
+	if (!rc)
+		rc = tags_missing(was, now, &k->removed, &k->n_removed);
+	if (!rc && (k->n_added || k->n_removed)) {
+		k->tags = true;
+		rc = rt_pv_push(&out->changes, &out->n_changes, k);
+		if (!rc)
+			return HD_OK;
+	}
+	if (k)
+		hd__rule_preview_key__free_unpacked(k, NULL);
+	return rc;
 }
 
 /* Custom field values the firing appended to the command. */
-static void diff_custom(json_t *out, const json_t *was, const json_t *now)
+static int diff_custom(Hd__RuleFiring *out, const json_t *was,
+		       const json_t *now)
 {
 	size_t from = json_array_size(json_object_get(was, "custom_fields"));
 	json_t *list = json_object_get(now, "custom_fields");
-	for (size_t i = from; i < json_array_size(list); i++) {
+	int rc = HD_OK;
+	for (size_t i = from; !rc && i < json_array_size(list); i++) {
 		json_t *x = json_array_get(list, i);
 		char field[48];
 		snprintf(field, sizeof field, "custom_fields_%lld",
 			 (long long)json_integer_value(
 				 json_object_get(x, "id")));
-		json_array_append_new(
-			out, json_pack("{s:s, s:O}", "field", field, "to",
-				       json_object_get(x, "value")));
+		rc = change(out, field, NULL, json_object_get(x, "value"));
 	}
+	return rc;
 }
 
-static json_t *changes_of(const Hd__Rule *rule, const snap *b, const rt_work *w)
+/* The comment's key: its "to" is the comment as the update sends it, set
+ * once the cycle is over (finish_comments). */
+static int diff_comment(Hd__RuleFiring *out, const snap *b, const rt_work *w)
 {
-	json_t *out = json_array();
-	const Hd__Ticket *was = b->tk, *now = w->tk;
-	diff_text(out, "status", was->status, now->status);
-	diff_text(out, "priority", was->priority, now->priority);
-	diff_text(out, "type", was->type, now->type);
-	diff_text(out, "subject", was->subject, now->subject);
-	diff_id(out, "group_id", was->group_id, now->group_id);
-	diff_id(out, "assignee_id", was->assignee_id, now->assignee_id);
-	diff_tags(out, was, now);
-	diff_custom(out, b->cmd, w->cmd);
-	if (w->comment && !json_equal(b->comment, w->comment))
-		json_array_append_new(out,
-				      json_pack("{s:s, s:O}", "field",
-						"comment", "to", w->comment));
-	for (size_t i = 0; i < rule->n_actions; i++) {
+	if (!w->comment || json_equal(b->comment, w->comment))
+		return HD_OK;
+	Hd__RulePreviewKey *k = rt_pv_key("comment");
+	int rc = k ? rt_pv_push(&out->changes, &out->n_changes, k) : HD_E_NOMEM;
+	if (rc && k)
+		hd__rule_preview_key__free_unpacked(k, NULL);
+	return rc;
+}
+
+static int diff_notifications(Hd__RuleFiring *out, const Hd__Rule *rule)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < rule->n_actions; i++) {
 		const Hd__RuleAction *a = rule->actions[i];
 		if (strncmp(a->field, "notification_", 13) != 0)
 			continue;
 		json_t *v = hd_rule_value_json(a->value);
-		json_array_append_new(out,
-				      json_pack("{s:s, s:o}", "field", a->field,
-						"to", v ? v : json_null()));
+		rc = v ? change(out, a->field, NULL, v) : HD_E_NOMEM;
+		json_decref(v);
 	}
-	return out;
+	return rc;
+}
+
+static int changes_of(Hd__RuleFiring *out, const Hd__Rule *rule, const snap *b,
+		      const rt_work *w)
+{
+	const Hd__Ticket *was = b->tk, *now = w->tk;
+	int rc = diff_text(out, "status", was->status, now->status);
+	if (!rc)
+		rc = diff_text(out, "priority", was->priority, now->priority);
+	if (!rc)
+		rc = diff_text(out, "type", was->type, now->type);
+	if (!rc)
+		rc = diff_text(out, "subject", was->subject, now->subject);
+	if (!rc)
+		rc = diff_id(out, "group_id", was->group_id, now->group_id);
+	if (!rc)
+		rc = diff_id(out, "assignee_id", was->assignee_id,
+			     now->assignee_id);
+	if (!rc)
+		rc = diff_tags(out, was, now);
+	if (!rc)
+		rc = diff_custom(out, b->cmd, w->cmd);
+	if (!rc)
+		rc = diff_comment(out, b, w);
+	if (!rc)
+		rc = diff_notifications(out, rule);
+	return rc;
+}
+
+static int firing(preview *p, const Hd__Rule *rule, const rt_work *w)
+{
+	Hd__RuleFiring *f = hd_pb_new(&hd__rule_firing__descriptor);
+	int rc = f ? hd_pb_set_string(&f->title, rule->title) : HD_E_NOMEM;
+	if (!f)
+		return rc;
+	f->id = rule->id;
+	f->position = rule->position;
+	f->unsaved = rule == p->mine;
+	f->active = rule->active;
+	if (!rc)
+		rc = changes_of(f, rule, &p->before, w);
+	if (!rc)
+		rc = rt_pv_push(&p->ans->fired, &p->ans->n_fired, f);
+	if (rc)
+		hd__rule_firing__free_unpacked(f, NULL);
+	return rc;
 }
 
 static int on_fire(void *arg, size_t i, bool after, rt_work *w)
 {
 	preview *p = arg;
 	const Hd__Rule *rule = p->c.rules[i];
-	if (!after) {
-		snap_release(&p->before);
-		p->before.tk = rt_ticket_copy(w->tk);
-		p->before.cmd = json_deep_copy(w->cmd);
-		p->before.comment =
-			w->comment ? json_deep_copy(w->comment) : NULL;
-		return p->before.tk && p->before.cmd ? HD_OK : HD_E_NOMEM;
-	}
-	json_t *one = json_pack(
-		"{s:o, s:s, s:I, s:b, s:b, s:o}", "id", id_json(rule->id),
-		"title", rule->title, "position", (json_int_t)rule->position,
-		"unsaved", rule == p->mine, "active", rule->active, "changes",
-		changes_of(rule, &p->before, w));
-	return one && !json_array_append_new(p->fired, one) ? HD_OK
-							    : HD_E_NOMEM;
+	if (after)
+		return firing(p, rule, w);
+	snap_release(&p->before);
+	p->before.tk = rt_ticket_copy(w->tk);
+	p->before.cmd = json_deep_copy(w->cmd);
+	p->before.comment = w->comment ? json_deep_copy(w->comment) : NULL;
+	return p->before.tk && p->before.cmd ? HD_OK : HD_E_NOMEM;
+}
+
+/* Every firing's comment shows the comment the update sends, as it is
+ * once the cycle is over (comment actions of later firings join it). */
+static int finish_comments(Hd__RulePreview *a, const json_t *comment)
+{
+	int rc = HD_OK;
+	for (size_t i = 0; !rc && i < a->n_fired; i++)
+		for (size_t k = 0; !rc && k < a->fired[i]->n_changes; k++) {
+			Hd__RulePreviewKey *c = a->fired[i]->changes[k];
+			if (!strcmp(c->field, "comment") && !c->comment)
+				rc = rt_pv_comment(&c->comment, comment);
+		}
+	return rc;
 }
 
 static int check_request(const Hd__RulePreviewRequest *q, hd_rpc_rep *rep)
@@ -268,19 +347,7 @@ static int rules_for(hd_txn *t, const Hd__RuleSaveRequest *trigger, preview *p,
 	return HD_OK;
 }
 
-static json_t *ticket_state(const Hd__Ticket *tk)
-{
-	json_t *tags = json_array();
-	for (size_t i = 0; i < tk->n_tags; i++)
-		json_array_append_new(tags, json_string(tk->tags[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "status",
-			 tk->status, "priority", tk->priority, "type", tk->type,
-			 "subject", tk->subject, "group_id",
-			 id_json(tk->group_id), "assignee_id",
-			 id_json(tk->assignee_id), "tags", tags);
-}
-
-static int run(hd_txn *t, const Hd__Ticket *stored, preview *p, json_t **body)
+static int run(hd_txn *t, const Hd__Ticket *stored, preview *p)
 {
 	Hd__Ticket *tk = rt_ticket_copy(stored);
 	char locale[RT_LOCALE_MAX];
@@ -293,16 +360,20 @@ static int run(hd_txn *t, const Hd__Ticket *stored, preview *p, json_t **body)
 		f.via = stored->via_channel; /* not a later update's (a rule) */
 	rt_work w = {tk, json_object(), NULL, &f, NULL, ""};
 	int rc = w.cmd ? rt_trig_cycle(&p->c, &w, &f) : HD_E_NOMEM;
-	char *cmd = rc ? NULL : rt_act_command(&w, stored);
+	json_t *cmd = rc ? NULL : rt_act_command_json(&w, stored);
+	Hd__RulePreview *a = p->ans;
+	a->ticket_id = stored->id;
+	a->loop = p->c.loop;
 	if (!rc)
-		*body = json_pack(
-			"{s:{s:I, s:s, s:O, s:b, s:o, s:o}}", "preview",
-			"ticket_id", (json_int_t)stored->id, "update_type",
-			f.created ? "Create" : "Change", "fired", p->fired,
-			"loop", p->c.loop, "ticket", ticket_state(tk),
-			"command",
-			cmd ? json_loads(cmd, 0, NULL) : json_object());
-	free(cmd);
+		rc = hd_pb_set_string(&a->update_type,
+				      f.created ? "Create" : "Change");
+	if (!rc && w.comment)
+		rc = finish_comments(a, w.comment);
+	if (!rc)
+		rc = rt_pv_ticket(a, tk);
+	if (!rc && cmd)
+		rc = rt_pv_command(a, cmd);
+	json_decref(cmd);
 	json_decref(w.cmd);
 	json_decref(w.comment);
 	hd__ticket__free_unpacked(tk, NULL);
@@ -310,9 +381,9 @@ static int run(hd_txn *t, const Hd__Ticket *stored, preview *p, json_t **body)
 }
 
 static int do_preview(routing *r, const Hd__RulePreviewRequest *q,
-		      json_t **body, hd_rpc_rep *rep)
+		      Hd__RulePreview *ans, hd_rpc_rep *rep)
 {
-	preview p = {.fired = json_array()};
+	preview p = {.ans = ans};
 	Hd__Ticket *tk = NULL;
 	hd_txn t;
 	bool open = false;
@@ -329,13 +400,13 @@ static int do_preview(routing *r, const Hd__RulePreviewRequest *q,
 		rc = rules_for(&t, q->trigger, &p, rep);
 	p.c.fired = calloc(p.c.n + 1, sizeof *p.c.fired);
 	p.c.order = calloc(p.c.n + 1, sizeof *p.c.order);
-	if (!rc && (!p.c.fired || !p.c.order || !p.fired))
+	if (!rc && (!p.c.fired || !p.c.order))
 		rc = HD_E_NOMEM;
 	p.c.on_fire = on_fire;
 	p.c.arg = &p;
 	p.created = !strcmp(q->update_type, "Create");
 	if (!rc)
-		rc = run(&t, tk, &p, body);
+		rc = run(&t, tk, &p);
 	if (open)
 		hd_txn_end(&t);
 	for (size_t i = 0; i < p.c.n; i++)
@@ -344,7 +415,6 @@ static int do_preview(routing *r, const Hd__RulePreviewRequest *q,
 	free(p.c.fired);
 	free(p.c.order);
 	snap_release(&p.before);
-	json_decref(p.fired);
 	hd__ticket__free_unpacked(tk, NULL);
 	return rc;
 }
@@ -352,16 +422,19 @@ static int do_preview(routing *r, const Hd__RulePreviewRequest *q,
 int rt_preview(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	Hd__RulePreviewRequest *q = NULL;
-	json_t *body = NULL;
+	Hd__RulePreview *ans = NULL;
 	int rc = deny(req, rep);
 	if (rc)
 		return rc;
 	if (hd_req_decode(req, rep, &hd__rule_preview_request__descriptor,
 			  (void **)&q))
 		return HD_E_DECODE;
-	rc = do_preview(ctx, q, &body, rep);
+	ans = hd_pb_new(&hd__rule_preview__descriptor);
+	rc = ans ? do_preview(ctx, q, ans, rep) : HD_E_NOMEM;
 	if (!rc)
-		rc = answer(rep, "trigger", body);
+		rc = hd_pb_pack(&rep->payload, ans);
+	if (ans)
+		hd__rule_preview__free_unpacked(ans, NULL);
 	hd__rule_preview_request__free_unpacked(q, NULL);
 	return rc;
 }

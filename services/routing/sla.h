@@ -1,13 +1,15 @@
 /* routing's SLA module: business-hours schedules and holidays (bh_*.c), SLA
  * policies (sla_api.c, sla_filter.c), each ticket's SLA clocks
  * (sla_clock.c), breach and warning timers with escalations (sla_timers.c)
- * and the ticket sideload (sla_ticket.c). Records are stored as the validated
- * JSON objects (times as ms), in sub-databases of routing's env bound once at
- * start (main.c's modules); everything else runs inside group commits or read
+ * and the ticket sideload (sla_ticket.c). Policies are stored as
+ * hd.SlaPolicy (sla_policy.c), schedules as validated JSON objects (times as
+ * ms), in sub-databases of routing's env bound once at start (main.c's
+ * modules); everything else runs inside group commits or read
  * transactions. */
 #ifndef ROUTING_SLA_H
 #define ROUTING_SLA_H
 
+#include "bh.h" /* schedules: bh_schedule_load */
 #include "common.pb-c.h"
 #include "routing.h"
 #include "sla.pb-c.h"
@@ -25,8 +27,12 @@ typedef struct sla_db {
 } sla_db;
 extern sla_db routing_sla;
 
-/* Bind the sub-databases and read HD_SLA_WARNING_FRACTION. */
+/* Bind the sub-databases, read HD_SLA_WARNING_FRACTION and upgrade the
+ * records older versions stored as JSON (sla_policy.c). */
 int routing_sla_setup(routing *r, hd_svc *svc);
+/* The upgrade alone (routing_sla_setup runs it): every policy and ticket
+ * state still stored as JSON text becomes its message, in one write. */
+int routing_sla_upgrade(routing *r);
 
 /* RPC tables: bh.* (bh_api.c) and slas.* (sla_api.c, sla_ticket.c). */
 extern const hd_rpc_route routing_bh_routes[];
@@ -38,94 +44,109 @@ int routing_sla_ticket_hook(routing *r, hd_txn *t, const Hd__Envelope *ev,
 			    const Hd__Ticket *before, const Hd__Ticket *after);
 int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms);
 
-/* bh_events.c: "schedule.saved" (the typed schedule s, as stored) and
- * "schedule.deleted" into t's outbox; metrics keeps its copy from them.
- * bh_publish_once: at start, emit every stored schedule once per store
- * (a store from before these events). */
-int bh_emit_saved(hd_txn *t, const json_t *s);
-int bh_emit_deleted(hd_txn *t, uint64_t id);
-int bh_publish_once(routing *r);
-
-/* sla_store.c: JSON records keyed by a u64 id. get: HD_E_NOTFOUND, or the
- * decoded object in *out (caller's reference). put: the object's text. */
-int sla_json_get(hd_txn *t, MDB_dbi dbi, uint64_t id, json_t **out);
-int sla_json_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const json_t *obj);
-/* Every record of dbi in key order, as a new JSON array. */
-int sla_json_all(hd_txn *t, MDB_dbi dbi, json_t **out);
-/* Roles learnt from user.* events: "agent", "admin", "end-user" or "". */
+/* sla_store.c: roles learnt from user.* events: "agent", "admin", "end-user" or "". */
 void sla_user_role(hd_txn *t, uint64_t user_id, char out[16]);
 /* Routing's copy of a ticket (free with hd__ticket__free_unpacked), or
  * NULL when routing has none. */
 Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id);
 
-/* RPC helpers shared by bh_api.c and sla_api.c. A job answers one call:
- * write jobs run in a group commit, read jobs in a read transaction; both
- * leave the answer body in out and the record's id in id. */
+/* sla_policy.c: policies (hd.SlaPolicy) by id. get: HD_E_NOTFOUND, or
+ * the policy in *out (free with hd__sla_policy__free_unpacked). */
+int sla_policy_get(hd_txn *t, uint64_t id, Hd__SlaPolicy **out);
+int sla_policy_put(hd_txn *t, const Hd__SlaPolicy *p);
+/* Every policy, first by position then id; release frees them (also
+ * after a failure). HD_E_CORRUPT for a record that does not decode. */
+typedef struct sla_policies {
+	Hd__SlaPolicy **v;
+	size_t n, cap;
+} sla_policies;
+int sla_policies_in_order(hd_txn *t, sla_policies *out);
+void sla_policies_release(sla_policies *l);
+/* A metric's Zendesk name as hd.SlaMetric (0 when unknown). */
+int sla_metric_of(const char *name);
+/* The JSON formats of older versions as heap messages (freed like
+ * unpacked ones, also on failure): a policy, a policy_metrics row. */
+int sla_policy_of_json(const json_t *o, Hd__SlaPolicy **out);
+int sla_target_of_json(const json_t *pm, Hd__SlaTarget **out);
+/* Rewrite every record of dbi that is still JSON text as fix makes it
+ * (a heap message in *out, freed here); *rewritten counts them. Inside a
+ * write transaction; HD_E_CORRUPT for JSON that does not parse. */
+typedef int (*sla_json_fix_fn)(const json_t *o, ProtobufCMessage **out);
+int sla_upgrade_json(hd_txn *t, MDB_dbi dbi, sla_json_fix_fn fix,
+		     uint64_t *rewritten);
+
+/* sla_api.c's RPC helpers. A job answers one call: write jobs run in a
+ * group commit, read jobs in a read transaction; both leave the answer in
+ * the typed members (policies owned by the job, definitions) and the
+ * record's id in id. */
 typedef struct sla_job {
 	routing *r;
 	const Hd__SlaCall *c;
 	hd_rpc_rep *rep;
 	const char *method;
 	int (*fn)(struct sla_job *j, hd_txn *t);
-	json_t *out;
 	uint64_t id;
+	sla_policies pols;
+	bool definitions;
 } sla_job;
 typedef int (*sla_job_fn)(sla_job *j, hd_txn *t);
 /* Serve req: write (admins only) when not NULL, else read (staff). what
  * names the records in the forbidden message. */
 int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	      sla_job_fn write, sla_job_fn read, const char *what);
+/* sla_api.c: the slas.policies.* answer of j (its policies, the
+ * definitions) into j->rep. */
+int sla_policies_answer(sla_job *j);
 bool sla_is_staff(const hd_principal *p);
 bool sla_is_admin(const hd_principal *p);
 /* Unpack req's SlaCall (HD_E_DECODE with a message otherwise). */
 int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out);
-/* Pack {"key": obj} (or any body) as the SlaAnswer; steals body. */
-int sla_answer(hd_rpc_rep *rep, json_t *body, uint64_t id);
 /* A 422 naming field. */
 int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* The request body's object under key, or a 422 naming key. *root is the
- * caller's reference on success. */
-int sla_body_object(const Hd__SlaCall *c, hd_rpc_rep *rep, const char *key,
-		    json_t **root, json_t **obj);
-/* An ms time as ISO 8601 "…Z" JSON string (null for 0). */
-json_t *sla_time_json(int64_t ms);
 
-/* bh_load.c: validate a Zendesk intervals array into b (field names the
- * offending element); build the schedule stored under id (or the default
- * schedule, the one with the lowest id, when id is 0). */
-int bh_intervals_read(const json_t *arr, hd_bizhours *b, hd_rpc_rep *rep,
-		      const char *field);
-int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used);
-
-/* bh_ics.c: all-day VEVENTs of an iCalendar text. Each holiday is appended
- * to arr as {"name","start_date","end_date"} (end inclusive). HD_E_INVALID
- * with *line set to the 1-based line at fault and why filled; a logical
- * line (unfolded) of BH_ICS_MAX_LINE bytes or more is refused. */
-#define BH_ICS_MAX_LINE 8192
-int bh_ics_parse(const char *text, size_t len, json_t *arr, unsigned *line,
-		 char why[128]);
-
-/* sla_api.c: every policy, first by position then id (a new array); and
- * slas.ticket (sla_ticket.c). */
-int sla_policies_in_order(hd_txn *t, json_t **out);
+/* slas.ticket (sla_ticket.c). */
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* sla_filter.c: check a policy's filter (422 naming "filter" …) and match
- * a ticket against it. */
-int sla_filter_check(const json_t *filter, hd_rpc_rep *rep);
-bool sla_filter_match(const json_t *filter, const Hd__Ticket *tk);
+ * a ticket against it (*match; HD_E_NOMEM, never a silent "no"). */
+int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep);
+int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match);
 
-/* sla_clock.c: the ticket's clocks (state JSON) after a ticket event or a
- * comment; sla_timers.c: recompute a ticket's targets and timers from its
- * clocks, the policy that applies and the schedule. */
+/* sla_clock.c: the ticket's clocks after a ticket event or a comment;
+ * sla_timers.c: recompute a ticket's targets and timers from its clocks,
+ * the policy that applies and the schedule, and store the state. */
 int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
-		     const Hd__Ticket *after, json_t *state);
+		     const Hd__Ticket *after, Hd__SlaTicketState *state);
 int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
-		      json_t *state);
-int sla_state_get(hd_txn *t, uint64_t ticket_id, json_t **state);
-int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state);
+		      Hd__SlaTicketState *state);
+int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
+		Hd__SlaTicketState *state);
 int sla_forget(hd_txn *t, uint64_t ticket_id);
+
+/* sla_state.c: a ticket's state (hd.SlaTicketState). get: the stored one,
+ * or an empty one when there is none (or it does not decode); free with
+ * hd__sla_ticket_state__free_unpacked. */
+int sla_state_get(hd_txn *t, uint64_t ticket_id, Hd__SlaTicketState **state);
+int sla_state_put(hd_txn *t, uint64_t ticket_id,
+		  const Hd__SlaTicketState *state);
+/* Edits of a heap state; allocation failures fail t. m is a metric code
+ * (sla_metrics[] index). find: NULL when the clock never started; fresh:
+ * the clock of m reset (made when missing), stage unset. */
+Hd__SlaClock *sla_clock_find(const Hd__SlaTicketState *s, int m);
+Hd__SlaClock *sla_clock_fresh(hd_txn *t, Hd__SlaTicketState *s, int m);
+void sla_span_add(hd_txn *t, Hd__SlaClock *c, int64_t from, int64_t to);
+/* Drop the k oldest spans. */
+void sla_spans_drop(Hd__SlaClock *c, size_t k);
+void sla_timers_clear(Hd__SlaTicketState *s);
+void sla_timer_add(hd_txn *t, Hd__SlaTicketState *s, int64_t due, int kind,
+		   int metric, int64_t breach_at);
+void sla_timer_remove(Hd__SlaTicketState *s, size_t i);
+/* The state's targets become copies of rows. */
+void sla_targets_set(hd_txn *t, Hd__SlaTicketState *s,
+		     Hd__SlaTarget *const *rows, size_t n);
+/* The JSON state of older versions as a heap message (also on failure). */
+int sla_state_of_json(const json_t *o, Hd__SlaTicketState **out);
 /* After a policy or schedule change: refresh every ticket whose clocks
  * still run, in the same transaction, so timers follow the new rules. */
 int sla_refresh_all(routing *r, hd_txn *t);
@@ -140,14 +161,15 @@ int sla_metric_code(const char *name);
 /* sla_timers.c: a metric's clock as a target: consumed time (business or
  * calendar ms) and the breach instant (HD_BH_NEVER when it never comes). */
 typedef struct sla_eval {
-	const char *stage; /* "active" | "paused" | "achieved" */
+	Hd__SlaClock__Stage stage;
 	int64_t consumed_ms, target_ms, breach_at, warning_at;
 } sla_eval;
-void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
+void sla_evaluate(const Hd__SlaClock *clock, int64_t target_min, bool business,
 		  const hd_bizhours *b, double warn_fraction, sla_eval *out);
 /* sla_achieved.c: emit sla.achieved once when clock (of metric, evaluated
  * as ev) was fulfilled within its target. Sticky on t. */
-void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk, const json_t *policy,
-			int metric, json_t *clock, const sla_eval *ev);
+void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk,
+			const Hd__SlaPolicy *policy, int metric,
+			Hd__SlaClock *clock, const sla_eval *ev);
 
 #endif

@@ -1,13 +1,17 @@
 /* The slas.policies.* RPCs (API.md §8): SLA policies in position order,
- * reorder, definitions. Staff read, admins write. A policy is stored as
- * its validated Zendesk JSON plus two Hana Desk extensions:
- * hd_schedule_id (the business-hours schedule its business_hours targets
- * use; 0 or absent = the default schedule, the oldest one) and
- * hd_escalations ([{on: warning|breach, metric?, actions:[{field,value}]}]
- * applied when a timer fires; see sla_tick.c). */
+ * reorder, definitions. Staff read, admins write. The gateway read the
+ * Zendesk JSON into an hd.SlaPolicy and the list of the fields it set;
+ * here every value is checked and the policy stored (sla_policy.c). Two
+ * Hana Desk extensions: hd_schedule_id (the business-hours schedule its
+ * business_hours targets use; 0 = the default schedule, the oldest one)
+ * and hd_escalations ({on: warning|breach, metric?, actions:[{field,
+ * value}]} applied when a timer fires; see sla_tick.c). */
 #include "sla.h"
 
 #include "hd/err.h"
+#include "hd/store_pb.h"
+#include "hd/pbwire.h"
+#include "hd/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,29 +37,20 @@ static bool one_of(const char *s, const char *const *list)
 	return false;
 }
 
-static int metrics_read(const json_t *arr, json_t **out, hd_rpc_rep *rep)
+static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
 	const char *f = "policy_metrics";
-	if (!json_is_array(arr) || json_array_size(arr) > MAX_METRIC_ROWS)
+	if (p->n_policy_metrics > MAX_METRIC_ROWS)
 		return sla_invalid(rep, f,
 				   "policy_metrics must be an array "
 				   "of at most %d targets",
 				   MAX_METRIC_ROWS);
-	*out = json_array();
-	json_t *pm;
-	size_t i;
-	json_array_foreach(arr, i, pm)
-	{
-		const char *p =
-			json_string_value(json_object_get(pm, "priority"));
-		const char *m =
-			json_string_value(json_object_get(pm, "metric"));
-		json_t *tg = json_object_get(pm, "target");
-		json_t *bh = json_object_get(pm, "business_hours");
-		if (!one_of(p, priorities) || sla_metric_code(m) < 0 ||
-		    !json_is_integer(tg) || json_integer_value(tg) < 1 ||
-		    json_integer_value(tg) > MAX_TARGET_MIN ||
-		    (bh && !json_is_boolean(bh)))
+	for (size_t i = 0; i < p->n_policy_metrics; i++) {
+		const Hd__SlaTarget *t = p->policy_metrics[i];
+		if (!hd_priority_name(t->priority)[0] ||
+		    t->metric < HD__SLA_METRIC__SLA_FIRST_REPLY_TIME ||
+		    t->metric > HD__SLA_METRIC__SLA_AGENT_WORK_TIME ||
+		    t->target < 1 || t->target > MAX_TARGET_MIN)
 			return sla_invalid(
 				rep, f,
 				"policy_metrics[%zu] needs priority "
@@ -63,83 +58,77 @@ static int metrics_read(const json_t *arr, json_t **out, hd_rpc_rep *rep)
 				"metric, target in minutes "
 				"(1–%d) and a boolean business_hours",
 				i, MAX_TARGET_MIN);
-		json_t *row;
-		size_t k;
-		json_array_foreach(*out, k, row)
-		{
-			if (!strcmp(p, json_string_value(json_object_get(
-					       row, "priority"))) &&
-			    !strcmp(m, json_string_value(
-					       json_object_get(row, "metric"))))
-				return sla_invalid(rep, f,
-						   "policy_metrics[%zu]: %s "
-						   "for %s given twice",
-						   i, m, p);
-		}
-		json_array_append_new(
-			*out, json_pack("{s:s, s:s, s:O, s:b}", "priority", p,
-					"metric", m, "target", tg,
-					"business_hours", json_is_true(bh)));
+		for (size_t k = 0; k < i; k++)
+			if (p->policy_metrics[k]->priority == t->priority &&
+			    p->policy_metrics[k]->metric == t->metric)
+				return sla_invalid(
+					rep, f,
+					"policy_metrics[%zu]: %s "
+					"for %s given twice",
+					i, sla_metrics[t->metric - 1],
+					hd_priority_name(t->priority));
 	}
 	return HD_OK;
 }
 
-static bool action_ok(const json_t *a)
+static bool text_is(const Hd__RuleValue *v, const char *const *list)
 {
-	const char *f = json_string_value(json_object_get(a, "field"));
-	json_t *v = json_object_get(a, "value");
-	const char *s = json_string_value(v);
-	if (!f)
-		return false;
-	if (!strcmp(f, "priority"))
-		return one_of(s, priorities);
-	if (!strcmp(f, "status"))
-		return one_of(s, statuses);
-	if (!strcmp(f, "type"))
-		return one_of(s, types);
-	if (!strcmp(f, "group_id") || !strcmp(f, "assignee_id"))
-		return json_is_integer(v) && json_integer_value(v) > 0;
-	if (strcmp(f, "notification_user") || !json_is_array(v) ||
-	    json_array_size(v) != 3)
-		return false;
-	json_t *who = json_array_get(v, 0);
-	const char *role = json_string_value(who);
-	return (json_is_integer(who)
-			? json_integer_value(who) > 0
-			: role && (!strcmp(role, "requester_id") ||
-				   !strcmp(role, "assignee_id"))) &&
-	       json_is_string(json_array_get(v, 1)) &&
-	       json_is_string(json_array_get(v, 2));
+	return v && v->kind == HD__RULE_VALUE__KIND__VALUE_TEXT &&
+	       one_of(v->text, list);
 }
 
-static int escalations_check(const json_t *arr, hd_rpc_rep *rep)
+/* A whole number above 0. */
+static bool id_is(const Hd__RuleValue *v)
+{
+	uint64_t id = 0;
+	return v && v->kind == HD__RULE_VALUE__KIND__VALUE_NUMBER &&
+	       hd_parse_u64(v->text, &id) == HD_OK && id > 0 && id <= INT64_MAX;
+}
+
+static bool action_ok(const Hd__RuleAction *a)
+{
+	static const char *const roles[] = {"requester_id", "assignee_id",
+					    NULL};
+	const char *f = a->field;
+	const Hd__RuleValue *v = a->value;
+	if (!strcmp(f, "priority"))
+		return text_is(v, priorities);
+	if (!strcmp(f, "status"))
+		return text_is(v, statuses);
+	if (!strcmp(f, "type"))
+		return text_is(v, types);
+	if (!strcmp(f, "group_id") || !strcmp(f, "assignee_id"))
+		return id_is(v);
+	if (strcmp(f, "notification_user") || !v ||
+	    v->kind != HD__RULE_VALUE__KIND__VALUE_LIST || v->n_items != 3)
+		return false;
+	return (id_is(v->items[0]) || text_is(v->items[0], roles)) &&
+	       v->items[1]->kind == HD__RULE_VALUE__KIND__VALUE_TEXT &&
+	       v->items[2]->kind == HD__RULE_VALUE__KIND__VALUE_TEXT;
+}
+
+static int escalations_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
 	const char *f = "hd_escalations";
-	if (!json_is_array(arr) || json_array_size(arr) > MAX_ESCALATIONS)
+	if (p->n_escalations > MAX_ESCALATIONS)
 		return sla_invalid(rep, f,
 				   "hd_escalations must be an array of "
 				   "at most %d escalations",
 				   MAX_ESCALATIONS);
-	json_t *e, *a;
-	size_t i, k;
-	json_array_foreach(arr, i, e)
-	{
-		const char *on = json_string_value(json_object_get(e, "on"));
-		json_t *m = json_object_get(e, "metric");
-		json_t *acts = json_object_get(e, "actions");
-		if (!on || (strcmp(on, "warning") && strcmp(on, "breach")) ||
-		    (m && sla_metric_code(json_string_value(m)) < 0) ||
-		    !json_is_array(acts) || !json_array_size(acts) ||
-		    json_array_size(acts) > MAX_ACTIONS)
+	for (size_t i = 0; i < p->n_escalations; i++) {
+		const Hd__SlaEscalation *e = p->escalations[i];
+		if (!e->on || e->on > HD__SLA_ESCALATION__ON__ON_BREACH ||
+		    e->metric < 0 ||
+		    e->metric > HD__SLA_METRIC__SLA_AGENT_WORK_TIME ||
+		    !e->n_actions || e->n_actions > MAX_ACTIONS)
 			return sla_invalid(
 				rep, f,
 				"hd_escalations[%zu] needs on "
 				"(warning|breach), an optional known "
 				"metric and 1–%d actions",
 				i, MAX_ACTIONS);
-		json_array_foreach(acts, k, a)
-		{
-			if (!action_ok(a))
+		for (size_t k = 0; k < e->n_actions; k++)
+			if (!action_ok(e->actions[k]))
 				return sla_invalid(
 					rep, f,
 					"hd_escalations[%zu].actions[%zu]: "
@@ -149,185 +138,166 @@ static int escalations_check(const json_t *arr, hd_rpc_rep *rep)
 					"requester_id|assignee_id, subject, "
 					"body]) with a valid value",
 					i, k);
-		}
 	}
 	return HD_OK;
 }
 
-/* Apply the keys given in in to p (validated); title required. */
-static int policy_merge(hd_txn *t, json_t *p, const json_t *in, hd_rpc_rep *rep)
+static bool given(const Hd__SlaCall *c, const char *name)
 {
-	json_t *v, *rows = NULL;
+	for (size_t i = 0; i < c->n_fields; i++)
+		if (!strcmp(c->fields[i], name))
+			return true;
+	return false;
+}
+
+/* Take the fields the call set from in into p (borrowing in's members) and
+ * check them; title required. */
+static int policy_merge(hd_txn *t, Hd__SlaPolicy *p, const Hd__SlaCall *c,
+			hd_rpc_rep *rep)
+{
+	const Hd__SlaPolicy *in = c->policy;
 	int rc = HD_OK;
-	if ((v = json_object_get(in, "title"))) {
-		const char *s = json_string_value(v);
-		if (!s || !s[0] || strlen(s) > MAX_TITLE)
+	if (!in)
+		return sla_invalid(rep, "sla_policy",
+				   "sla_policy must be an object");
+	if (given(c, "title")) {
+		if (!in->title[0] || strlen(in->title) > MAX_TITLE)
 			return sla_invalid(rep, "title",
 					   "title: cannot be "
 					   "blank (at most %d bytes)",
 					   MAX_TITLE);
-		json_object_set(p, "title", v);
+		p->title = in->title;
 	}
-	if ((v = json_object_get(in, "description"))) {
-		if (!json_is_string(v) && !json_is_null(v))
-			return sla_invalid(rep, "description",
-					   "description must be a string");
-		json_object_set_new(p, "description",
-				    json_string(json_is_string(v)
-							? json_string_value(v)
-							: ""));
-	}
-	if ((v = json_object_get(in, "position"))) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > 1000000)
+	if (given(c, "description"))
+		p->description = in->description;
+	if (given(c, "position")) {
+		if (in->position < 0 || in->position > 1000000)
 			return sla_invalid(rep, "position",
 					   "position must be a whole number");
-		json_object_set(p, "position", v);
+		p->position = in->position;
 	}
-	if ((v = json_object_get(in, "filter"))) {
-		if ((rc = sla_filter_check(v, rep)))
+	if (given(c, "filter")) {
+		if ((rc = sla_filter_check(in, rep)))
 			return rc;
-		json_object_set_new(
-			p, "filter",
-			json_pack("{s:O, s:O}", "all",
-				  json_object_get(v, "all")
-					  ? json_object_get(v, "all")
-					  : json_array(),
-				  "any",
-				  json_object_get(v, "any")
-					  ? json_object_get(v, "any")
-					  : json_array()));
+		p->all = in->all;
+		p->n_all = in->n_all;
+		p->any = in->any;
+		p->n_any = in->n_any;
 	}
-	if ((v = json_object_get(in, "policy_metrics"))) {
-		if ((rc = metrics_read(v, &rows, rep))) {
-			json_decref(rows);
+	if (given(c, "policy_metrics")) {
+		if ((rc = metrics_check(in, rep)))
 			return rc;
-		}
-		json_object_set_new(p, "policy_metrics", rows);
+		p->policy_metrics = in->policy_metrics;
+		p->n_policy_metrics = in->n_policy_metrics;
 	}
-	if ((v = json_object_get(in, "hd_escalations"))) {
-		if ((rc = escalations_check(v, rep)))
+	if (given(c, "hd_escalations")) {
+		if ((rc = escalations_check(in, rep)))
 			return rc;
-		json_object_set(p, "hd_escalations", v);
+		p->escalations = in->escalations;
+		p->n_escalations = in->n_escalations;
 	}
-	if ((v = json_object_get(in, "hd_schedule_id"))) {
-		json_t *s = NULL;
-		json_int_t id = json_integer_value(v);
-		if (!json_is_null(v) &&
-		    (!json_is_integer(v) || id < 0 ||
-		     (id > 0 && sla_json_get(t, routing_sla.schedules,
-					     (uint64_t)id, &s))))
+	if (given(c, "hd_schedule_id")) {
+		if (in->schedule_id > INT64_MAX ||
+		    (in->schedule_id && !bh_exists(t, in->schedule_id)))
 			return sla_invalid(
 				rep, "hd_schedule_id",
 				"hd_schedule_id must name a schedule");
-		json_decref(s);
-		json_object_set_new(p, "hd_schedule_id", json_integer(id));
+		p->schedule_id = in->schedule_id;
 	}
-	if (!json_is_string(json_object_get(p, "title")))
+	if (!p->title || !p->title[0])
 		return sla_invalid(rep, "title", "title: cannot be blank");
 	return HD_OK;
 }
 
-static json_t *policy_public(const json_t *p)
+static int load(sla_job *j, hd_txn *t, Hd__SlaPolicy **p)
 {
-	json_t *o = json_deep_copy(p), *pm;
-	size_t i;
-	json_array_foreach(json_object_get(o, "policy_metrics"), i, pm)
-		json_object_set_new(
-			pm, "target_in_seconds",
-			json_integer(json_integer_value(
-					     json_object_get(pm, "target")) *
-				     60));
-	static const char *const times[] = {"created_at", "updated_at"};
-	for (size_t k = 0; k < 2; k++)
-		json_object_set_new(o, times[k],
-				    sla_time_json(json_integer_value(
-					    json_object_get(o, times[k]))));
-	return o;
-}
-
-static int load(sla_job *j, hd_txn *t, json_t **p)
-{
-	int rc = sla_json_get(t, routing_sla.policies, j->c->id, p);
+	int rc = sla_policy_get(t, j->c->id, p);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(j->rep, rc, NULL, "no such SLA policy");
 	return rc;
 }
 
-static int save(sla_job *j, hd_txn *t, json_t *p)
+/* Keep a copy of p for the answer (the job owns it). */
+static int answer_one(sla_job *j, const Hd__SlaPolicy *p)
 {
-	json_object_set_new(p, "updated_at", json_integer(hd_now_ms()));
-	j->id = (uint64_t)json_integer_value(json_object_get(p, "id"));
-	j->out = json_pack("{s:o}", "sla_policy", policy_public(p));
-	return sla_json_put(t, routing_sla.policies, j->id, p);
+	uint8_t *buf = NULL;
+	size_t n = hd__sla_policy__get_packed_size(p);
+	Hd__SlaPolicy **v = calloc(1, sizeof *v);
+	if (v && (buf = malloc(n ? n : 1))) {
+		hd__sla_policy__pack(p, buf);
+		v[0] = hd__sla_policy__unpack(NULL, n, buf);
+	}
+	free(buf);
+	if (!v || !v[0]) {
+		free(v);
+		return HD_E_NOMEM;
+	}
+	j->pols.v = v;
+	j->pols.n = j->pols.cap = 1;
+	return HD_OK;
 }
 
-static json_int_t next_position(hd_txn *t)
+static int save(sla_job *j, hd_txn *t, Hd__SlaPolicy *p)
 {
-	json_t *all = NULL, *p;
-	json_int_t max = 0;
-	size_t i;
-	sla_json_all(t, routing_sla.policies, &all);
-	json_array_foreach(all, i, p)
-	{
-		json_int_t v =
-			json_integer_value(json_object_get(p, "position"));
-		max = v > max ? v : max;
-	}
-	json_decref(all);
+	p->updated_at = hd_now_ms();
+	j->id = p->id;
+	int rc = answer_one(j, p);
+	return rc ? hd_txn_fail(t, rc) : sla_policy_put(t, p);
+}
+
+static int64_t next_position(hd_txn *t)
+{
+	sla_policies all;
+	int64_t max = 0;
+	int rc = sla_policies_in_order(t, &all);
+	if (rc)
+		hd_txn_fail(t, rc);
+	for (size_t i = 0; i < all.n; i++)
+		max = all.v[i]->position > max ? all.v[i]->position : max;
+	sla_policies_release(&all);
 	return max + 1;
 }
 
 static int p_create(sla_job *j, hd_txn *t)
 {
-	json_t *root = NULL, *in;
-	int rc = sla_body_object(j->c, j->rep, "sla_policy", &root, &in);
-	json_t *p = json_pack("{s:s, s:{s:[], s:[]}, s:[], s:[], s:i}",
-			      "description", "", "filter", "all", "any",
-			      "policy_metrics", "hd_escalations",
-			      "hd_schedule_id", 0);
-	if (!rc)
-		rc = policy_merge(t, p, in, j->rep);
+	Hd__SlaPolicy p = HD__SLA_POLICY__INIT;
+	int rc = policy_merge(t, &p, j->c, j->rep);
 	uint64_t id = 0;
 	if (!rc)
 		rc = routing_next_id(t, j->r, "next_sla_policy", &id);
 	if (!rc) {
-		json_object_set_new(p, "id", json_integer((json_int_t)id));
-		if (!json_object_get(p, "position"))
-			json_object_set_new(p, "position",
-					    json_integer(next_position(t)));
-		json_object_set_new(p, "created_at", json_integer(hd_now_ms()));
-		rc = save(j, t, p);
+		p.id = id;
+		if (!given(j->c, "position"))
+			p.position = next_position(t);
+		p.created_at = hd_now_ms();
+		rc = t->rc ? t->rc : save(j, t, &p);
 	}
-	json_decref(p);
-	json_decref(root);
 	return rc;
 }
 
 static int p_update(sla_job *j, hd_txn *t)
 {
-	json_t *root = NULL, *in, *p = NULL;
-	int rc = sla_body_object(j->c, j->rep, "sla_policy", &root, &in);
-	if (!rc)
-		rc = load(j, t, &p);
-	if (!rc)
-		rc = policy_merge(t, p, in, j->rep);
-	if (!rc)
-		rc = save(j, t, p);
-	json_decref(p);
-	json_decref(root);
+	Hd__SlaPolicy *stored = NULL;
+	int rc = load(j, t, &stored);
+	if (!rc) {
+		Hd__SlaPolicy p = *stored; /* borrows stored's and the call's */
+		rc = policy_merge(t, &p, j->c, j->rep);
+		if (!rc)
+			rc = save(j, t, &p);
+	}
+	hd__sla_policy__free_unpacked(stored, NULL);
 	return rc;
 }
 
 static int p_delete(sla_job *j, hd_txn *t)
 {
-	json_t *p = NULL;
+	Hd__SlaPolicy *p = NULL;
 	int rc = load(j, t, &p);
 	uint8_t key[8];
 	hd_key_u64(key, j->c->id);
 	if (!rc)
 		rc = hd_txn_del(t, routing_sla.policies, key, 8);
-	json_decref(p);
+	hd__sla_policy__free_unpacked(p, NULL);
 	return rc;
 }
 
@@ -335,81 +305,57 @@ static int p_delete(sla_job *j, hd_txn *t)
  * current order. */
 static int p_reorder(sla_job *j, hd_txn *t)
 {
-	json_error_t err;
-	json_t *root = json_loads(j->c->json, 0, &err), *all = NULL, *v, *p;
-	json_t *ids = json_object_get(root, "sla_policy_ids");
-	int rc =
-		json_is_array(ids) && json_array_size(ids) <= 1000
-			? sla_json_all(t, routing_sla.policies, &all)
-			: sla_invalid(j->rep, "sla_policy_ids",
-				      "sla_policy_ids must be an array of ids");
-	size_t i, k, n = json_array_size(ids);
-	json_array_foreach(ids, i, v)
-	{
+	const Hd__SlaCall *c = j->c;
+	size_t n = c->n_policy_ids;
+	sla_policies all;
+	int rc = n <= 1000 ? sla_policies_in_order(t, &all)
+			   : sla_invalid(j->rep, "sla_policy_ids",
+					 "sla_policy_ids must be an array of "
+					 "ids");
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
 		bool found = false;
-		json_array_foreach(all, k, p) found =
-			found || json_equal(json_object_get(p, "id"), v);
-		if (!rc && !found)
+		for (size_t k = 0; k < all.n; k++)
+			found = found || all.v[k]->id == c->policy_ids[i];
+		if (!found)
 			rc = sla_invalid(j->rep, "sla_policy_ids",
 					 "sla_policy_ids[%zu] is not an SLA "
 					 "policy",
 					 i);
 	}
-	json_array_foreach(all, k, p)
-	{
-		json_int_t pos = -1;
-		json_array_foreach(
-			ids, i, v) if (pos < 0 &&
-				       json_equal(json_object_get(p, "id"), v))
-			pos = (json_int_t)i + 1;
-		if (pos < 0)
-			pos = (json_int_t)(n + 1) +
-			      json_integer_value(
-				      json_object_get(p, "position"));
-		json_object_set_new(p, "position", json_integer(pos));
-		if (!rc)
-			rc = sla_json_put(t, routing_sla.policies,
-					  (uint64_t)json_integer_value(
-						  json_object_get(p, "id")),
-					  p);
+	for (size_t k = 0; k < all.n && !rc; k++) {
+		Hd__SlaPolicy *p = all.v[k];
+		int64_t pos = -1;
+		for (size_t i = 0; i < n && pos < 0; i++)
+			if (c->policy_ids[i] == p->id)
+				pos = (int64_t)i + 1;
+		p->position = pos < 0 ? (int64_t)(n + 1) + p->position : pos;
+		rc = sla_policy_put(t, p);
 	}
-	json_decref(all);
-	json_decref(root);
+	sla_policies_release(&all);
 	return rc;
 }
 
-static int by_position(const void *a, const void *b)
+static int p_read(sla_job *j, hd_txn *t)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_int_t d = json_integer_value(json_object_get(x, "position")) -
-		       json_integer_value(json_object_get(y, "position"));
-	if (!d)
-		d = json_integer_value(json_object_get(x, "id")) -
-		    json_integer_value(json_object_get(y, "id"));
-	return (d > 0) - (d < 0);
+	if (!strcmp(j->method, "slas.policies.definitions")) {
+		j->definitions = true;
+		return HD_OK;
+	}
+	if (!strcmp(j->method, "slas.policies.get")) {
+		Hd__SlaPolicy *p = NULL;
+		int rc = load(j, t, &p);
+		if (!rc)
+			rc = answer_one(j, p);
+		hd__sla_policy__free_unpacked(p, NULL);
+		return rc;
+	}
+	return sla_policies_in_order(t, &j->pols);
 }
 
-int sla_policies_in_order(hd_txn *t, json_t **out)
-{
-	json_t *all = NULL;
-	int rc = sla_json_all(t, routing_sla.policies, &all);
-	size_t n = json_array_size(all);
-	json_t **sorted = calloc(n ? n : 1, sizeof *sorted);
-	*out = json_array();
-	if (!sorted)
-		rc = HD_E_NOMEM;
-	for (size_t i = 0; sorted && i < n; i++)
-		sorted[i] = json_array_get(all, i);
-	if (sorted)
-		qsort(sorted, n, sizeof *sorted, by_position);
-	for (size_t i = 0; sorted && i < n; i++)
-		json_array_append(*out, sorted[i]);
-	free(sorted);
-	json_decref(all);
-	return rc;
-}
-
-static json_t *definitions(void)
+/* The fields a filter condition may name, with their operators. */
+int sla_policies_answer(sla_job *j)
 {
 	static const char *const fields[] = {"status",
 					     "priority",
@@ -420,59 +366,30 @@ static json_t *definitions(void)
 					     "organization_id",
 					     "current_tags",
 					     "ticket_form_id",
-					     NULL};
-	json_t *list = json_array();
-	for (size_t i = 0; fields[i]; i++) {
-		bool ordinal = i < 2, tags = !strcmp(fields[i], "current_tags");
-		json_t *ops = json_array();
-		const char *const *names =
-			tags ? (const char *const[]){"includes", "not_includes",
-						     NULL}
-			: ordinal ? (const char *const[]){"is", "is_not",
-							  "less_than",
-							  "greater_than", NULL}
-				  : (const char *const[]){"is", "is_not", NULL};
-		for (size_t k = 0; names[k]; k++)
-			json_array_append_new(
-				ops, json_pack("{s:s, s:s}", "value", names[k],
-					       "title", names[k]));
-		json_array_append_new(
-			list, json_pack("{s:s, s:s, s:o}", "value", fields[i],
-					"title", fields[i], "operators", ops));
+					     "custom_fields_<id>"};
+	static const char *const ordinal[] = {"is", "is_not", "less_than",
+					      "greater_than"};
+	static const char *const tags[] = {"includes", "not_includes"};
+	enum { NDEFS = sizeof fields / sizeof fields[0] };
+	Hd__SlaDefinition defs[NDEFS], *ptrs[NDEFS];
+	Hd__SlaAnswer a = HD__SLA_ANSWER__INIT;
+	for (size_t i = 0; j->definitions && i < NDEFS; i++) {
+		Hd__SlaDefinition *d = &defs[i];
+		hd__sla_definition__init(d);
+		d->value = (char *)fields[i];
+		d->title = i == NDEFS - 1 ? "custom field" : (char *)fields[i];
+		d->operators = (char **)(i < 2    ? ordinal
+					 : i == 7 ? tags
+						  : ordinal);
+		d->n_operators = i < 2 ? 4 : i == NDEFS - 1 ? 1 : 2;
+		ptrs[i] = d;
 	}
-	json_array_append_new(
-		list, json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "value",
-				"custom_fields_<id>", "title", "custom field",
-				"operators", "value", "is", "title", "is"));
-	return json_pack("{s:{s:O, s:o}}", "definitions", "all", list, "any",
-			 list);
-}
-
-static int p_read(sla_job *j, hd_txn *t)
-{
-	if (!strcmp(j->method, "slas.policies.definitions")) {
-		j->out = definitions();
-		return HD_OK;
-	}
-	json_t *p = NULL;
-	if (!strcmp(j->method, "slas.policies.get")) {
-		int rc = load(j, t, &p);
-		if (!rc)
-			j->out = json_pack("{s:o}", "sla_policy",
-					   policy_public(p));
-		json_decref(p);
-		return rc;
-	}
-	json_t *all = NULL, *list = json_array(), *v;
-	int rc = sla_policies_in_order(t, &all);
-	size_t i, n = json_array_size(all);
-	json_array_foreach(all, i, v)
-		json_array_append_new(list, policy_public(v));
-	json_decref(all);
-	j->out =
-		json_pack("{s:o, s:I, s:n, s:n}", "sla_policies", list, "count",
-			  (json_int_t)n, "next_page", "previous_page");
-	return rc;
+	a.definitions = j->definitions ? ptrs : NULL;
+	a.n_definitions = j->definitions ? NDEFS : 0;
+	a.policies = j->pols.v;
+	a.n_policies = j->pols.n;
+	a.id = j->id;
+	return hd_pb_pack(&j->rep->payload, &a);
 }
 
 #define SLA_RPC(name, fn)                                                      \

@@ -11,10 +11,9 @@
  *   requester_wait_time   running in new, open and on-hold; paused pending
  *   agent_work_time       running in new and open; paused pending, on-hold
  * Solved (and closed) fulfils every clock; reopening resumes the
- * status-driven ones with their elapsed time kept. State JSON:
- *   {"clocks":{metric:{"stage":"active|paused|achieved","since":ms,
- *    "spans":[[from,to],…],"fold_cal":ms,"fold_biz":ms,"warned":bool,
- *    "breached":bool}}, …}
+ * status-driven ones with their elapsed time kept. The clocks are the
+ * hd.SlaClock rows of the ticket's hd.SlaTicketState (sla_state.c): stage,
+ * since (ms), closed spans [from, to], folded totals, alert marks.
  * A clock keeps at most MAX_SPANS spans: a ticket flipped between pending
  * and open thousands of times folds its oldest spans into elapsed totals
  * (business time by the schedule of that moment). */
@@ -47,52 +46,37 @@ int sla_metric_code(const char *name)
 	return -1;
 }
 
-static json_t *clock_of(json_t *state, int m)
+static bool stage_is(const Hd__SlaClock *c, Hd__SlaClock__Stage stage)
 {
-	json_t *clocks = json_object_get(state, "clocks");
-	if (!clocks) {
-		clocks = json_object();
-		json_object_set_new(state, "clocks", clocks);
-	}
-	return json_object_get(clocks, sla_metrics[m]);
-}
-
-static bool stage_is(const json_t *c, const char *stage)
-{
-	const char *s = json_string_value(json_object_get(c, "stage"));
-	return s && !strcmp(s, stage);
+	return c && c->stage == stage;
 }
 
 /* A new measurement: elapsed time and alerts start over. */
-static void clock_start(json_t *state, int m, int64_t now)
+static void clock_start(hd_txn *t, Hd__SlaTicketState *state, int m,
+			int64_t now)
 {
-	clock_of(state, m); /* makes "clocks" */
-	json_object_set_new(json_object_get(state, "clocks"), sla_metrics[m],
-			    json_pack("{s:s, s:I, s:[], s:b, s:b}", "stage",
-				      "active", "since", (json_int_t)now,
-				      "spans", "warned", 0, "breached", 0));
-}
-
-static void clock_stop(json_t *c, int64_t now, const char *stage)
-{
-	if (stage_is(c, "active")) {
-		json_int_t since =
-			json_integer_value(json_object_get(c, "since"));
-		json_array_append_new(
-			json_object_get(c, "spans"),
-			json_pack("[I, I]", since,
-				  (json_int_t)(now > since ? now : since)));
+	Hd__SlaClock *c = sla_clock_fresh(t, state, m);
+	if (c) {
+		c->stage = HD__SLA_CLOCK__STAGE__STAGE_ACTIVE;
+		c->since = now;
 	}
-	if (c)
-		json_object_set_new(c, "stage", json_string(stage));
 }
 
-static void clock_resume(json_t *c, int64_t now)
+static void clock_stop(hd_txn *t, Hd__SlaClock *c, int64_t now,
+		       Hd__SlaClock__Stage stage)
 {
-	if (stage_is(c, "active") || !c)
+	if (stage_is(c, HD__SLA_CLOCK__STAGE__STAGE_ACTIVE))
+		sla_span_add(t, c, c->since, now > c->since ? now : c->since);
+	if (c)
+		c->stage = stage;
+}
+
+static void clock_resume(Hd__SlaClock *c, int64_t now)
+{
+	if (!c || stage_is(c, HD__SLA_CLOCK__STAGE__STAGE_ACTIVE))
 		return;
-	json_object_set_new(c, "stage", json_string("active"));
-	json_object_set_new(c, "since", json_integer((json_int_t)now));
+	c->stage = HD__SLA_CLOCK__STAGE__STAGE_ACTIVE;
+	c->since = now;
 }
 
 static bool done(const char *status)
@@ -101,13 +85,16 @@ static bool done(const char *status)
 }
 
 /* Pause or resume the status-driven clocks for status. */
-static void apply_status(json_t *state, const char *status, int64_t now)
+static void apply_status(hd_txn *t, Hd__SlaTicketState *state,
+			 const char *status, int64_t now)
 {
 	if (done(status)) {
 		for (int m = 0; m < NMETRICS; m++) {
-			json_t *c = clock_of(state, m);
-			if (!stage_is(c, "achieved"))
-				clock_stop(c, now, "achieved");
+			Hd__SlaClock *c = sla_clock_find(state, m);
+			if (!stage_is(c, HD__SLA_CLOCK__STAGE__STAGE_ACHIEVED))
+				clock_stop(
+					t, c, now,
+					HD__SLA_CLOCK__STAGE__STAGE_ACHIEVED);
 		}
 		return;
 	}
@@ -121,70 +108,56 @@ static void apply_status(json_t *state, const char *status, int64_t now)
 		     {RWT, !pending},
 		     {AWT, !pending && !hold}};
 	for (size_t i = 0; i < 3; i++) {
-		json_t *c = clock_of(state, rules[i].m);
+		Hd__SlaClock *c = sla_clock_find(state, rules[i].m);
 		if (rules[i].run)
 			clock_resume(c, now); /* also reopens an achieved one */
-		else if (stage_is(c, "active"))
-			clock_stop(c, now, "paused");
+		else if (stage_is(c, HD__SLA_CLOCK__STAGE__STAGE_ACTIVE))
+			clock_stop(t, c, now,
+				   HD__SLA_CLOCK__STAGE__STAGE_PAUSED);
 	}
 }
 
-static void add_ms(json_t *c, const char *key, int64_t ms)
-{
-	json_int_t v = json_integer_value(json_object_get(c, key));
-	json_object_set_new(c, key, json_integer(v + (json_int_t)ms));
-}
-
 /* Fold the oldest spans of over-long clocks into fold_cal / fold_biz. */
-static void fold_spans(hd_txn *t, json_t *state)
+static void fold_spans(hd_txn *t, Hd__SlaTicketState *state)
 {
-	const char *k;
-	json_t *c;
 	hd_bizhours b;
 	bool loaded = false, have_b = false;
-	json_object_foreach(json_object_get(state, "clocks"), k, c)
-	{
-		json_t *spans = json_object_get(c, "spans");
-		if (json_array_size(spans) <= MAX_SPANS)
+	for (size_t i = 0; i < state->n_clocks; i++) {
+		Hd__SlaClock *c = state->clocks[i];
+		if (c->n_spans <= MAX_SPANS)
 			continue;
 		if (!loaded) {
 			loaded = true;
-			have_b = bh_schedule_load(
-					 t,
-					 (uint64_t)json_integer_value(
-						 json_object_get(
-							 state, "schedule_id")),
-					 &b, NULL) == HD_OK;
+			have_b = bh_schedule_load(t, state->schedule_id, &b,
+						  NULL) == HD_OK;
 		}
-		while (json_array_size(spans) > MAX_SPANS / 2) {
-			json_t *sp = json_array_get(spans, 0);
-			int64_t a = json_integer_value(json_array_get(sp, 0));
-			int64_t e = json_integer_value(json_array_get(sp, 1));
-			add_ms(c, "fold_cal", e - a);
-			add_ms(c, "fold_biz",
-			       have_b ? hd_bh_between(&b, a, e) : e - a);
-			json_array_remove(spans, 0);
+		size_t k = c->n_spans - MAX_SPANS / 2;
+		for (size_t j = 0; j < k; j++) {
+			int64_t a = c->spans[j]->from, e = c->spans[j]->to;
+			c->fold_cal += e - a;
+			c->fold_biz += have_b ? hd_bh_between(&b, a, e) : e - a;
 		}
+		sla_spans_drop(c, k);
 	}
 	if (have_b)
 		hd_bh_release(&b);
 }
 
 int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
-		     const Hd__Ticket *after, json_t *state)
+		     const Hd__Ticket *after, Hd__SlaTicketState *state)
 {
 	if (!before) {
 		int64_t at = after->created_at;
 		static const int started[] = {FRT, PERIODIC, PAUSABLE, RWT,
 					      AWT};
 		for (size_t i = 0; i < 5; i++)
-			clock_start(state, started[i], at);
-		apply_status(state, after->status, at);
+			clock_start(t, state, started[i], at);
+		apply_status(t, state, after->status, at);
 	} else if (strcmp(before->status, after->status) != 0) {
-		apply_status(state, after->status, after->updated_at);
+		apply_status(t, state, after->status, after->updated_at);
 	}
 	fold_spans(t, state);
-	return HD_OK;
+	return t->rc;
 }
 
 static bool by_agent(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk)
@@ -198,22 +171,26 @@ static bool by_agent(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk)
 }
 
 int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
-		      json_t *state)
+		      Hd__SlaTicketState *state)
 {
 	if (!c->public_ || done(tk->status))
 		return HD_OK;
 	int64_t now = c->created_at;
+	const Hd__SlaClock__Stage active = HD__SLA_CLOCK__STAGE__STAGE_ACTIVE;
+	const Hd__SlaClock__Stage achieved =
+		HD__SLA_CLOCK__STAGE__STAGE_ACHIEVED;
 	if (by_agent(t, c, tk)) {
-		clock_stop(clock_of(state, FRT), now, "achieved");
-		clock_stop(clock_of(state, NRT), now, "achieved");
-		clock_start(state, PERIODIC, now);
-		clock_start(state, PAUSABLE, now);
+		clock_stop(t, sla_clock_find(state, FRT), now, achieved);
+		clock_stop(t, sla_clock_find(state, NRT), now, achieved);
+		clock_start(t, state, PERIODIC, now);
+		clock_start(t, state, PAUSABLE, now);
 		if (hd_status_of(tk->status) ==
 		    HD__TICKET_STATUS__STATUS_PENDING)
-			clock_stop(clock_of(state, PAUSABLE), now, "paused");
-	} else if (!stage_is(clock_of(state, FRT), "active") &&
-		   !stage_is(clock_of(state, NRT), "active")) {
-		clock_start(state, NRT, now);
+			clock_stop(t, sla_clock_find(state, PAUSABLE), now,
+				   HD__SLA_CLOCK__STAGE__STAGE_PAUSED);
+	} else if (!stage_is(sla_clock_find(state, FRT), active) &&
+		   !stage_is(sla_clock_find(state, NRT), active)) {
+		clock_start(t, state, NRT, now);
 	}
-	return HD_OK;
+	return t->rc;
 }

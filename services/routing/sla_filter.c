@@ -1,6 +1,7 @@
 /* SLA policy filters ({"all":[…],"any":[…]} of {field,operator,value},
- * API.md §8) evaluated with the view conditions' matcher (views_match.c),
- * so SLAs and views agree on what "priority greater_than normal" means. */
+ * API.md §8; hd.SlaCondition) evaluated with the view conditions' matcher
+ * (views_match.c), so SLAs and views agree on what "priority greater_than
+ * normal" means. */
 #include "sla.h"
 
 #include "hd/err.h"
@@ -18,65 +19,50 @@ typedef struct sla_view {
 	char values[2 * MAX_CONDITIONS][64];
 } sla_view;
 
-/* Zendesk sends values as strings or numbers. */
-static bool value_text(const json_t *v, char out[64])
+/* Zendesk sends values as strings or numbers (null: ""). */
+static bool value_text(const Hd__RuleValue *v, char out[64])
 {
-	if (json_is_string(v))
-		return (size_t)snprintf(out, 64, "%s", json_string_value(v)) <
-		       64;
-	if (json_is_integer(v))
-		return snprintf(out, 64, "%lld",
-				(long long)json_integer_value(v)) > 0;
-	if (json_is_null(v) || !v) {
+	if (!v || v->kind == HD__RULE_VALUE__KIND__VALUE_NULL) {
 		out[0] = '\0';
 		return true;
 	}
-	return false;
+	if (v->kind != HD__RULE_VALUE__KIND__VALUE_TEXT &&
+	    v->kind != HD__RULE_VALUE__KIND__VALUE_NUMBER)
+		return false;
+	return (size_t)snprintf(out, 64, "%s", v->text) < 64;
 }
 
-/* filter → a view's conditions; field/why say what is wrong. */
-static int to_view(const json_t *filter, sla_view *sv, hd_rpc_rep *rep)
+/* p's filter → a view's conditions; field/why say what is wrong. */
+static int to_view(const Hd__SlaPolicy *p, sla_view *sv, hd_rpc_rep *rep)
 {
 	static const char *const parts[] = {"all", "any"};
+	Hd__SlaCondition *const *lists[] = {p->all, p->any};
+	const size_t counts[] = {p->n_all, p->n_any};
 	hd__view__init(&sv->v);
 	size_t n = 0;
-	if (filter && !json_is_object(filter))
-		return sla_invalid(rep, "filter", "filter must be an object");
-	for (size_t p = 0; p < 2; p++) {
-		json_t *arr = json_object_get(filter, parts[p]), *c;
-		if (arr && !json_is_array(arr))
-			return sla_invalid(rep, "filter",
-					   "filter.%s must be "
-					   "an array",
-					   parts[p]);
-		if (json_array_size(arr) > MAX_CONDITIONS)
+	for (size_t k = 0; k < 2; k++) {
+		if (counts[k] > MAX_CONDITIONS)
 			return sla_invalid(rep, "filter",
 					   "at most %d "
 					   "conditions in filter.%s",
-					   MAX_CONDITIONS, parts[p]);
-		size_t first = n, i;
-		json_array_foreach(arr, i, c)
-		{
+					   MAX_CONDITIONS, parts[k]);
+		size_t first = n;
+		for (size_t i = 0; i < counts[k]; i++) {
+			const Hd__SlaCondition *c = lists[k][i];
 			Hd__ViewCondition *vc = &sv->conds[n];
 			hd__view_condition__init(vc);
-			const char *f =
-				json_string_value(json_object_get(c, "field"));
-			const char *op = json_string_value(
-				json_object_get(c, "operator"));
-			if (!f || !op ||
-			    !value_text(json_object_get(c, "value"),
-					sv->values[n]))
+			if (!value_text(c->value, sv->values[n]))
 				return sla_invalid(rep, "filter",
 						   "filter.%s[%zu] needs "
 						   "field, operator and a "
 						   "string value",
-						   parts[p], i);
-			vc->field = (char *)f;
-			vc->operator_ = (char *)op;
+						   parts[k], i);
+			vc->field = c->field;
+			vc->operator_ = c->operator_;
 			vc->value = sv->values[n];
 			sv->ptrs[n++] = vc;
 		}
-		if (p == 0) {
+		if (k == 0) {
 			sv->v.all = sv->ptrs + first;
 			sv->v.n_all = n - first;
 		} else {
@@ -87,12 +73,12 @@ static int to_view(const json_t *filter, sla_view *sv, hd_rpc_rep *rep)
 	return HD_OK;
 }
 
-int sla_filter_check(const json_t *filter, hd_rpc_rep *rep)
+int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
 	sla_view *sv = calloc(1, sizeof *sv);
 	if (!sv)
 		return HD_E_NOMEM;
-	int rc = to_view(filter, sv, rep);
+	int rc = to_view(p, sv, rep);
 	for (size_t i = 0; !rc && i < sv->v.n_all + sv->v.n_any; i++) {
 		const Hd__ViewCondition *c = sv->ptrs[i];
 		if ((rc = routing_condition_check(c, rep)))
@@ -105,13 +91,13 @@ int sla_filter_check(const json_t *filter, hd_rpc_rep *rep)
 	return rc;
 }
 
-bool sla_filter_match(const json_t *filter, const Hd__Ticket *tk)
+int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match)
 {
 	hd_rpc_rep scratch = {0};
 	hd_principal nobody = {0};
 	sla_view *sv = calloc(1, sizeof *sv);
-	bool ok = sv && to_view(filter, sv, &scratch) == HD_OK &&
-		  routing_view_match(&sv->v, tk, &nobody);
+	*match = sv && to_view(p, sv, &scratch) == HD_OK &&
+		 routing_view_match(&sv->v, tk, &nobody);
 	free(sv);
-	return ok;
+	return sv ? HD_OK : HD_E_NOMEM;
 }

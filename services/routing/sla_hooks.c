@@ -30,13 +30,13 @@ static int on_comment(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	if (!c)
 		return HD_OK;
 	Hd__Ticket *tk = sla_ticket_copy(t, r, c->ticket_id);
-	json_t *state = NULL;
+	Hd__SlaTicketState *state = NULL;
 	int rc = tk ? sla_state_get(t, tk->id, &state) : HD_OK;
 	if (tk && !rc)
 		rc = sla_clock_comment(t, c, tk, state);
 	if (tk && !rc)
 		rc = sla_refresh(r, t, tk, state);
-	json_decref(state);
+	hd__sla_ticket_state__free_unpacked(state, NULL);
 	hd__ticket__free_unpacked(tk, NULL);
 	hd__comment__free_unpacked(c, NULL);
 	return rc ? hd_txn_fail(t, rc) : t->rc;
@@ -57,12 +57,12 @@ int routing_sla_ticket_hook(routing *r, hd_txn *t, const Hd__Envelope *ev,
 {
 	if (after->deleted || !strcmp(ev->type, "ticket.deleted"))
 		return sla_forget(t, after->id);
-	json_t *state = NULL;
+	Hd__SlaTicketState *state = NULL;
 	int rc = sla_state_get(t, after->id, &state);
 	if (!rc)
 		rc = sla_clock_ticket(t, before, after, state);
 	if (!rc)
 		rc = sla_refresh(r, t, after, state);
-	json_decref(state);
+	hd__sla_ticket_state__free_unpacked(state, NULL);
 	return rc ? hd_txn_fail(t, rc) : t->rc;
 }

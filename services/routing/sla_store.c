@@ -1,11 +1,10 @@
 /* The SLA module's sub-databases and RPC helpers. Key layout (integers
  * big-endian):
- *   bh_schedules  u64 schedule id → schedule JSON {id,name,time_zone,
- *                 intervals:[{start_time,end_time}],holidays:[{id,name,
- *                 start_date,end_date}],created_at,updated_at (ms)}
- *   sla_policies  u64 policy id   → policy JSON (API.md §8 plus
- *                 hd_schedule_id, hd_escalations; times in ms)
- *   sla_state     u64 ticket id   → the ticket's clocks (sla_clock.c)
+ *   bh_schedules  u64 schedule id → hd.BhSchedule (bh_store.c)
+ *   sla_policies  u64 policy id   → hd.SlaPolicy (sla_policy.c; JSON
+ *                 text before, upgraded at open)
+ *   sla_state     u64 ticket id   → hd.SlaTicketState: the ticket's clocks
+ *                 (sla_clock.c, sla_state.c; JSON text before, upgraded)
  *   sla_timers    i64 due ‖ u64 ticket ‖ u8 kind ‖ u8 metric → ""
  *   sla_users     u64 user id     → role ("agent", "admin", "end-user")
  * Counters in routing's meta: next_schedule, next_holiday, next_sla_policy. */
@@ -33,6 +32,40 @@ const char *const routing_sla_dbs[] = {"bh_schedules", "sla_policies",
  * helper. */
 sla_db routing_sla;
 
+static int policy_fix(const json_t *o, ProtobufCMessage **out)
+{
+	Hd__SlaPolicy *p = NULL;
+	int rc = sla_policy_of_json(o, &p);
+	*out = p ? &p->base : NULL;
+	return rc;
+}
+
+static int state_fix(const json_t *o, ProtobufCMessage **out)
+{
+	Hd__SlaTicketState *s = NULL;
+	int rc = sla_state_of_json(o, &s);
+	*out = s ? &s->base : NULL;
+	return rc;
+}
+
+/* Records of versions that stored JSON become protobuf, once. */
+static int upgrade(hd_txn *t, void *arg)
+{
+	uint64_t n = 0, m = 0;
+	int rc = sla_upgrade_json(t, routing_sla.policies, policy_fix, &n);
+	if (!rc)
+		rc = sla_upgrade_json(t, routing_sla.state, state_fix, &m);
+	if (!rc && (n || m))
+		hd_info("routing.sla_upgraded", "policies=%llu states=%llu",
+			(unsigned long long)n, (unsigned long long)m);
+	return rc;
+}
+
+int routing_sla_upgrade(routing *r)
+{
+	return hd_store_write(r->store, upgrade, NULL);
+}
+
 int routing_sla_setup(routing *r, hd_svc *svc)
 {
 	sla_db *d = &routing_sla;
@@ -51,46 +84,10 @@ int routing_sla_setup(routing *r, hd_svc *svc)
 			 "HD_SLA_WARNING_FRACTION=%s want=0<f<1", f);
 		rc = HD_E_INVALID;
 	}
-	return rc ? rc : bh_publish_once(r);
-}
-
-int sla_json_get(hd_txn *t, MDB_dbi dbi, uint64_t id, json_t **out)
-{
-	uint8_t key[8];
-	MDB_val v;
-	*out = NULL;
-	hd_key_u64(key, id);
-	int rc = hd_txn_get(t, dbi, key, 8, &v);
-	if (rc)
-		return rc;
-	*out = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-	return *out ? HD_OK : HD_E_CORRUPT;
-}
-
-int sla_json_put(hd_txn *t, MDB_dbi dbi, uint64_t id, const json_t *obj)
-{
-	uint8_t key[8];
-	hd_key_u64(key, id);
-	char *s = json_dumps(obj, JSON_COMPACT);
-	if (!s)
-		return hd_txn_fail(t, HD_E_NOMEM);
-	int rc = hd_txn_put(t, dbi, key, 8, s, strlen(s));
-	free(s);
-	return rc;
-}
-
-static int json_one(void *arg, const MDB_val *k, const MDB_val *v)
-{
-	json_t *o = json_loadb(v->mv_data, v->mv_size, 0, NULL);
-	if (o)
-		json_array_append_new(arg, o);
-	return HD_OK;
-}
-
-int sla_json_all(hd_txn *t, MDB_dbi dbi, json_t **out)
-{
-	*out = json_array();
-	return hd_txn_foreach(t, dbi, NULL, 0, json_one, *out);
+	/* Schedules first: the policies and clocks upgraded next may use them. */
+	if (!rc)
+		rc = bh_open(r);
+	return rc ? rc : routing_sla_upgrade(r);
 }
 
 void sla_user_role(hd_txn *t, uint64_t user_id, char out[16])
@@ -121,20 +118,6 @@ int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out)
 	return hd_req_decode(req, rep, &hd__sla_call__descriptor, (void **)out);
 }
 
-int sla_answer(hd_rpc_rep *rep, json_t *body, uint64_t id)
-{
-	Hd__SlaAnswer a = HD__SLA_ANSWER__INIT;
-	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	json_decref(body);
-	if (body && !s)
-		return HD_E_NOMEM;
-	a.json = s ? s : (char *)"";
-	a.id = id;
-	int rc = hd_pb_pack(&rep->payload, &a);
-	free(s);
-	return rc;
-}
-
 int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
 {
 	va_list ap;
@@ -143,32 +126,6 @@ int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
 	va_end(ap);
 	snprintf(rep->field, sizeof rep->field, "%s", field);
 	return HD_E_INVALID;
-}
-
-int sla_body_object(const Hd__SlaCall *c, hd_rpc_rep *rep, const char *key,
-		    json_t **root, json_t **obj)
-{
-	json_error_t err;
-	*root = json_loads(c->json, JSON_REJECT_DUPLICATES, &err);
-	*obj = json_object_get(*root, key);
-	if (json_is_object(*obj))
-		return HD_OK;
-	json_decref(*root);
-	*root = NULL;
-	return sla_invalid(rep, key, "%s must be an object", key);
-}
-
-json_t *sla_time_json(int64_t ms)
-{
-	if (ms <= 0 || ms == HD_BH_NEVER)
-		return json_null();
-	int32_t day = (int32_t)(ms / 86400000);
-	int64_t rest = ms % 86400000 / 1000;
-	char date[11], out[24];
-	hd_bh_format_date(day, date);
-	snprintf(out, sizeof out, "%sT%02d:%02d:%02dZ", date,
-		 (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60));
-	return json_string(out);
 }
 
 Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id)
@@ -202,7 +159,8 @@ int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 				   what);
 	Hd__SlaCall *c = NULL;
 	int rc = sla_call_unpack(req, rep, &c);
-	sla_job j = {ctx, c, rep, req->method, write ? write : read, NULL, 0};
+	sla_job j = {ctx, c,   rep,  req->method, write ? write : read,
+		     0,   {0}, false};
 	routing *r = ctx;
 	if (!rc && write) {
 		rc = hd_store_write(r->store, run_write, &j);
@@ -215,9 +173,8 @@ int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		}
 	}
 	if (!rc)
-		rc = sla_answer(rep, j.out, j.id);
-	else
-		json_decref(j.out);
+		rc = sla_policies_answer(&j);
+	sla_policies_release(&j.pols);
 	hd__sla_call__free_unpacked(c, NULL);
 	return rc;
 }

@@ -11,7 +11,9 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/prom.h"
+#include "hd/rule_value.h"
 #include "hd/store_pb.h"
+#include "hd/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,59 +36,57 @@ typedef struct due_timer {
 static const char *const kinds[] = {"warning", "breach"};
 
 /* notification_user: [recipient, subject, body]; the recipient is a user
- * id or one of requester_id / assignee_id. */
-static void notify(hd_txn *t, const json_t *policy, const Hd__Ticket *tk,
-		   const json_t *value)
+ * id or one of requester_id / assignee_id (checked when saved). */
+static void notify(hd_txn *t, const Hd__SlaPolicy *policy, const Hd__Ticket *tk,
+		   const Hd__RuleValue *value)
 {
 	Hd__RuleNotification n = HD__RULE_NOTIFICATION__INIT;
-	json_t *who = json_array_get(value, 0);
+	if (!value || value->n_items != 3)
+		return;
+	const Hd__RuleValue *who = value->items[0];
 	n.ticket_id = tk->id;
 	n.rule_kind = "sla_escalation";
-	n.rule_id = (uint64_t)json_integer_value(json_object_get(policy, "id"));
-	n.rule_title =
-		(char *)json_string_value(json_object_get(policy, "title"));
+	n.rule_id = policy->id;
+	n.rule_title = policy->title;
 	n.target_kind = "user";
-	if (json_is_integer(who))
-		n.target_id = (uint64_t)json_integer_value(who);
+	if (who->kind == HD__RULE_VALUE__KIND__VALUE_NUMBER)
+		(void)hd_parse_u64(who->text, &n.target_id);
 	else
-		n.target_role = (char *)json_string_value(who);
-	n.subject = (char *)json_string_value(json_array_get(value, 1));
-	n.body = (char *)json_string_value(json_array_get(value, 2));
+		n.target_role = who->text;
+	n.subject = value->items[1]->text;
+	n.body = value->items[2]->text;
 	hd_txn_emit_pb(t, "rule.notification", &n, NULL);
 }
 
-static void escalate(routing *r, hd_txn *t, const json_t *policy,
+/* The escalations of policy for this timer: notifications leave as events,
+ * the field changes as one command for intake. */
+static void escalate(routing *r, hd_txn *t, const Hd__SlaPolicy *policy,
 		     const Hd__Ticket *tk, const due_timer *d)
 {
-	json_t *change = json_object(), *esc, *act;
-	size_t i, k;
-	json_array_foreach(json_object_get(policy, "hd_escalations"), i, esc)
-	{
-		const char *on = json_string_value(json_object_get(esc, "on"));
-		const char *m =
-			json_string_value(json_object_get(esc, "metric"));
-		if (!on || strcmp(on, kinds[d->kind]) ||
-		    (m && strcmp(m, sla_metrics[d->metric])))
+	json_t *change = json_object();
+	for (size_t i = 0; i < policy->n_escalations; i++) {
+		const Hd__SlaEscalation *esc = policy->escalations[i];
+		bool on_breach = esc->on == HD__SLA_ESCALATION__ON__ON_BREACH;
+		if (on_breach != (d->kind == 1) ||
+		    (esc->metric && (int)esc->metric != d->metric + 1))
 			continue;
-		json_array_foreach(json_object_get(esc, "actions"), k, act)
-		{
-			const char *f = json_string_value(
-				json_object_get(act, "field"));
-			json_t *v = json_object_get(act, "value");
-			if (f && !strcmp(f, "notification_user"))
-				notify(t, policy, tk, v);
-			else if (f)
-				json_object_set(change, f, v);
+		for (size_t k = 0; k < esc->n_actions; k++) {
+			const Hd__RuleAction *act = esc->actions[k];
+			if (!strcmp(act->field, "notification_user"))
+				notify(t, policy, tk, act->value);
+			else
+				json_object_set_new(
+					change, act->field,
+					hd_rule_value_json(act->value));
 		}
 	}
 	if (json_object_size(change)) {
 		char *tj = json_dumps(change, JSON_COMPACT);
 		json_t *v = json_pack(
-			"{s:s, s:{s:s, s:{s:O, s:O, s:s, s:s}}}", "channel",
+			"{s:s, s:{s:s, s:{s:I, s:s, s:s, s:s}}}", "channel",
 			"rule", "source", "rel", "sla_escalation", "from", "id",
-			json_object_get(policy, "id"), "title",
-			json_object_get(policy, "title"), "metric",
-			sla_metrics[d->metric], "on", kinds[d->kind]);
+			(json_int_t)policy->id, "title", policy->title,
+			"metric", sla_metrics[d->metric], "on", kinds[d->kind]);
 		char *via = v ? json_dumps(v, JSON_COMPACT) : NULL;
 		json_decref(v);
 		if (tj && via)
@@ -102,40 +102,33 @@ static void escalate(routing *r, hd_txn *t, const json_t *policy,
 /* Mark the clock, drop the row from the state, emit, escalate. */
 static int fire(routing *r, hd_txn *t, const due_timer *d)
 {
-	json_t *state = NULL, *row;
-	int rc = sla_json_get(t, routing_sla.state, d->ticket, &state);
+	Hd__SlaTicketState *state = NULL;
+	int rc = hd_txn_get_pb_id(t, routing_sla.state, d->ticket,
+				  &hd__sla_ticket_state__descriptor,
+				  (void **)&state);
 	Hd__Ticket *tk = rc ? NULL : sla_ticket_copy(t, r, d->ticket);
-	json_t *timers = json_object_get(state, "timers");
 	int64_t breach_at = d->due;
-	size_t i;
-	json_array_foreach(timers, i, row)
-	{
-		if (json_integer_value(json_array_get(row, 0)) == d->due &&
-		    json_integer_value(json_array_get(row, 1)) == d->kind &&
-		    json_integer_value(json_array_get(row, 2)) == d->metric) {
-			breach_at = json_integer_value(json_array_get(row, 3));
-			json_array_remove(timers, i);
+	for (size_t i = 0; state && i < state->n_timers; i++) {
+		const Hd__SlaTimer *tm = state->timers[i];
+		if (tm->due == d->due && (int)tm->kind == d->kind &&
+		    (int)tm->metric == d->metric + 1) {
+			breach_at = tm->breach_at;
+			sla_timer_remove(state, i);
 			break;
 		}
 	}
-	json_t *c = json_object_get(json_object_get(state, "clocks"),
-				    sla_metrics[d->metric]);
-	json_t *policy = NULL;
+	Hd__SlaClock *c = sla_clock_find(state, d->metric);
+	Hd__SlaPolicy *policy = NULL;
 	if (tk && c) {
-		json_object_set_new(c, d->kind ? "breached" : "warned",
-				    json_true());
-		sla_json_get(t, routing_sla.policies,
-			     (uint64_t)json_integer_value(
-				     json_object_get(state, "policy_id")),
-			     &policy);
+		if (d->kind)
+			c->breached = true;
+		else
+			c->warned = true;
+		sla_policy_get(t, state->policy_id, &policy);
 		Hd__SlaAlert a = HD__SLA_ALERT__INIT;
 		a.ticket_id = d->ticket;
-		a.policy_id = (uint64_t)json_integer_value(
-			json_object_get(state, "policy_id"));
-		a.policy_title =
-			(char *)(policy ? json_string_value(json_object_get(
-						  policy, "title"))
-					: "");
+		a.policy_id = state->policy_id;
+		a.policy_title = policy ? policy->title : "";
 		a.metric = (char *)sla_metrics[d->metric];
 		a.breach_at = breach_at;
 		a.group_id = tk->group_id;
@@ -149,10 +142,10 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 			kinds[d->kind]);
 		if (policy)
 			escalate(r, t, policy, tk, d);
-		sla_json_put(t, routing_sla.state, d->ticket, state);
+		sla_state_put(t, d->ticket, state);
 	}
-	json_decref(policy);
-	json_decref(state);
+	hd__sla_policy__free_unpacked(policy, NULL);
+	hd__sla_ticket_state__free_unpacked(state, NULL);
 	hd__ticket__free_unpacked(tk, NULL);
 	return t->rc;
 }

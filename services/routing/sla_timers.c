@@ -1,38 +1,34 @@
 /* SLA targets and timers: which policy applies to a ticket, the breach and
  * warning instants of its running clocks, and the timer rows that the tick
  * hook (sla_tick.c) fires. A ticket's state remembers the timer rows it
- * wrote ("timers": [[due, kind, metric, breach_at], …]) so a refresh can
- * replace them exactly. */
+ * wrote (its hd.SlaTimer rows) so a refresh can replace them exactly. */
 #include "sla.h"
 
 #include "hd/err.h"
+#include "hd/store_pb.h"
+#include "hd/vocab.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define MIN_MS ((int64_t)60000)
 
-void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
+void sla_evaluate(const Hd__SlaClock *clock, int64_t target_min, bool business,
 		  const hd_bizhours *b, double warn_fraction, sla_eval *out)
 {
 	const hd_bizhours *bh = business ? b : NULL;
-	json_t *span;
-	size_t i;
 	memset(out, 0, sizeof *out);
-	out->stage = json_string_value(json_object_get(clock, "stage"));
+	out->stage = clock->stage;
 	out->target_ms = target_min * MIN_MS;
-	json_array_foreach(json_object_get(clock, "spans"), i, span)
-	{
-		int64_t s = json_integer_value(json_array_get(span, 0));
-		int64_t e = json_integer_value(json_array_get(span, 1));
+	for (size_t i = 0; i < clock->n_spans; i++) {
+		int64_t s = clock->spans[i]->from, e = clock->spans[i]->to;
 		out->consumed_ms += bh ? hd_bh_between(bh, s, e) : e - s;
 	}
-	out->consumed_ms += json_integer_value(
-		json_object_get(clock, bh ? "fold_biz" : "fold_cal"));
+	out->consumed_ms += bh ? clock->fold_biz : clock->fold_cal;
 	out->breach_at = out->warning_at = HD_BH_NEVER;
-	if (!out->stage || strcmp(out->stage, "active") != 0)
+	if (out->stage != HD__SLA_CLOCK__STAGE__STAGE_ACTIVE)
 		return;
-	int64_t since = json_integer_value(json_object_get(clock, "since"));
+	int64_t since = clock->since;
 	int64_t left = out->target_ms - out->consumed_ms;
 	int64_t wleft = (int64_t)(warn_fraction * (double)out->target_ms) -
 			out->consumed_ms;
@@ -40,21 +36,23 @@ void sla_evaluate(const json_t *clock, int64_t target_min, bool business,
 	out->warning_at = bh ? hd_bh_add(bh, since, wleft) : since + wleft;
 }
 
-/* The first policy by position whose filter the ticket meets (a new
- * reference), or NULL. */
-static json_t *policy_for(hd_txn *t, const Hd__Ticket *tk)
+/* The first policy by position whose filter the ticket meets in *out (the
+ * caller's, free with hd__sla_policy__free_unpacked), or NULL. */
+static int policy_for(hd_txn *t, const Hd__Ticket *tk, Hd__SlaPolicy **out)
 {
-	json_t *all = NULL, *p, *found = NULL;
-	size_t i;
-	sla_policies_in_order(t, &all);
-	json_array_foreach(all, i, p)
-	{
-		if (!found &&
-		    sla_filter_match(json_object_get(p, "filter"), tk))
-			found = json_incref(p);
+	sla_policies all;
+	bool match = false;
+	int rc = sla_policies_in_order(t, &all);
+	*out = NULL;
+	for (size_t i = 0; !rc && i < all.n && !*out; i++) {
+		rc = sla_filter_match(all.v[i], tk, &match);
+		if (!rc && match) {
+			*out = all.v[i];
+			all.v[i] = NULL;
+		}
 	}
-	json_decref(all);
-	return found;
+	sla_policies_release(&all);
+	return rc;
 }
 
 void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
@@ -66,137 +64,112 @@ void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
 	key[17] = (uint8_t)metric;
 }
 
-static void drop_timers(hd_txn *t, uint64_t ticket, json_t *state)
+static void drop_timers(hd_txn *t, uint64_t ticket, Hd__SlaTicketState *state)
 {
-	json_t *row;
-	size_t i;
-	json_array_foreach(json_object_get(state, "timers"), i, row)
-	{
+	for (size_t i = 0; i < state->n_timers; i++) {
+		const Hd__SlaTimer *tm = state->timers[i];
 		uint8_t key[18];
-		sla_timer_key(key, json_integer_value(json_array_get(row, 0)),
-			      ticket,
-			      (int)json_integer_value(json_array_get(row, 1)),
-			      (int)json_integer_value(json_array_get(row, 2)));
+		sla_timer_key(key, tm->due, ticket, (int)tm->kind,
+			      (int)tm->metric - 1);
 		MDB_val v; /* a fired timer is gone already */
 		if (hd_txn_get(t, routing_sla.timers, key, 18, &v) == HD_OK)
 			hd_txn_del(t, routing_sla.timers, key, 18);
 	}
-	json_object_set_new(state, "timers", json_array());
+	sla_timers_clear(state);
 }
 
-static void add_timer(hd_txn *t, uint64_t ticket, json_t *state, int64_t due,
-		      int kind, int metric, int64_t breach_at)
+static void add_timer(hd_txn *t, uint64_t ticket, Hd__SlaTicketState *state,
+		      int64_t due, int kind, int metric, int64_t breach_at)
 {
 	uint8_t key[18];
 	sla_timer_key(key, due, ticket, kind, metric);
 	hd_txn_put(t, routing_sla.timers, key, 18, "", 0);
-	json_array_append_new(json_object_get(state, "timers"),
-			      json_pack("[I, i, i, I]", (json_int_t)due, kind,
-					metric, (json_int_t)breach_at));
+	sla_timer_add(t, state, due, kind, metric, breach_at);
 }
 
 /* The ticket's targets: its priority's rows of the policy (no priority
- * counts as normal, as in Zendesk). */
-static json_t *targets_of(const json_t *policy, const Hd__Ticket *tk)
+ * counts as normal, as in Zendesk), at most one per metric. */
+static size_t targets_of(const Hd__SlaPolicy *policy, const Hd__Ticket *tk,
+			 Hd__SlaTarget *rows[6])
 {
-	const char *prio = tk->priority[0] ? tk->priority : "normal";
-	json_t *out = json_array(), *pm;
-	size_t i;
-	json_array_foreach(json_object_get(policy, "policy_metrics"), i, pm)
-	{
-		if (!strcmp(json_string_value(json_object_get(pm, "priority")),
-			    prio))
-			json_array_append(out, pm);
-	}
-	return out;
+	Hd__TicketPriority prio = hd_priority_of(tk->priority);
+	size_t n = 0;
+	if (!prio)
+		prio = HD__TICKET_PRIORITY__PRIORITY_NORMAL;
+	for (size_t i = 0; policy && i < policy->n_policy_metrics && n < 6; i++)
+		if (policy->policy_metrics[i]->priority == prio)
+			rows[n++] = policy->policy_metrics[i];
+	return n;
 }
 
-int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk, json_t *state)
+int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
+		Hd__SlaTicketState *state)
 {
 	(void)r;
+	Hd__SlaPolicy *policy = NULL;
+	int rc = tk->deleted ? HD_OK : policy_for(t, tk, &policy);
+	if (rc)
+		return hd_txn_fail(t, rc);
 	drop_timers(t, tk->id, state);
-	json_t *policy = tk->deleted ? NULL : policy_for(t, tk);
-	json_t *targets = policy ? targets_of(policy, tk) : json_array();
+	Hd__SlaTarget *rows[6];
+	size_t n = targets_of(policy, tk, rows);
 	hd_bizhours b;
 	uint64_t sched = 0;
-	uint64_t named = (uint64_t)json_integer_value(
-		json_object_get(policy, "hd_schedule_id"));
+	uint64_t named = policy ? policy->schedule_id : 0;
 	/* A deleted named schedule falls back to the default one; with no
 	 * schedule at all business-hours targets run on calendar time. */
 	bool have_b = policy &&
 		      (bh_schedule_load(t, named, &b, &sched) == HD_OK ||
 		       (named && bh_schedule_load(t, 0, &b, &sched) == HD_OK));
-	json_t *pm;
-	size_t i;
-	json_array_foreach(targets, i, pm)
-	{
-		int m = sla_metric_code(
-			json_string_value(json_object_get(pm, "metric")));
-		json_t *c = json_object_get(json_object_get(state, "clocks"),
-					    m >= 0 ? sla_metrics[m] : "");
+	for (size_t i = 0; i < n; i++) {
+		int m = (int)rows[i]->metric - 1;
+		Hd__SlaClock *c = sla_clock_find(state, m);
 		if (!c)
 			continue;
 		sla_eval ev;
-		sla_evaluate(
-			c, json_integer_value(json_object_get(pm, "target")),
-			json_is_true(json_object_get(pm, "business_hours")),
-			have_b ? &b : NULL, routing_sla.warning_fraction, &ev);
+		sla_evaluate(c, rows[i]->target, rows[i]->business_hours,
+			     have_b ? &b : NULL, routing_sla.warning_fraction,
+			     &ev);
 		sla_achieved_check(t, tk, policy, m, c, &ev);
-		if (!json_is_true(json_object_get(c, "warned")) &&
-		    ev.warning_at != HD_BH_NEVER)
+		if (!c->warned && ev.warning_at != HD_BH_NEVER)
 			add_timer(t, tk->id, state, ev.warning_at, 0, m,
 				  ev.breach_at);
-		if (!json_is_true(json_object_get(c, "breached")) &&
-		    ev.breach_at != HD_BH_NEVER)
+		if (!c->breached && ev.breach_at != HD_BH_NEVER)
 			add_timer(t, tk->id, state, ev.breach_at, 1, m,
 				  ev.breach_at);
 	}
-	json_object_set_new(state, "policy_id",
-			    json_integer(json_integer_value(
-				    json_object_get(policy, "id"))));
-	json_object_set_new(state, "schedule_id",
-			    json_integer((json_int_t)sched));
-	json_object_set_new(state, "targets", targets);
+	state->policy_id = policy ? policy->id : 0;
+	state->schedule_id = sched;
+	sla_targets_set(t, state, rows, n);
 	if (have_b)
 		hd_bh_release(&b);
-	json_decref(policy);
-	return sla_json_put(t, routing_sla.state, tk->id, state);
-}
-
-int sla_state_get(hd_txn *t, uint64_t ticket_id, json_t **state)
-{
-	int rc = sla_json_get(t, routing_sla.state, ticket_id, state);
-	if (rc == HD_E_NOTFOUND || rc == HD_E_CORRUPT) {
-		*state = json_object();
-		return HD_OK;
-	}
-	return rc;
+	hd__sla_policy__free_unpacked(policy, NULL);
+	return t->rc ? t->rc : sla_state_put(t, tk->id, state);
 }
 
 int sla_forget(hd_txn *t, uint64_t ticket_id)
 {
-	json_t *state = NULL;
-	if (sla_json_get(t, routing_sla.state, ticket_id, &state) == HD_OK) {
+	Hd__SlaTicketState *state = NULL;
+	if (hd_txn_get_pb_id(t, routing_sla.state, ticket_id,
+			     &hd__sla_ticket_state__descriptor,
+			     (void **)&state) == HD_OK) {
 		drop_timers(t, ticket_id, state);
 		uint8_t key[8];
 		hd_key_u64(key, ticket_id);
 		hd_txn_del(t, routing_sla.state, key, 8);
 	}
-	json_decref(state);
+	hd__sla_ticket_state__free_unpacked(state, NULL);
 	return t->rc;
 }
 
 /* Does any clock still run or wait? Solved tickets need no new timers. */
-static bool open_clocks(const json_t *state)
+static bool open_clocks(const Hd__SlaTicketState *state)
 {
-	const char *k;
-	json_t *c;
-	json_object_foreach(json_object_get(state, "clocks"), k, c)
-	{
-		const char *st = json_string_value(json_object_get(c, "stage"));
-		if (st && strcmp(st, "achieved") != 0)
+	for (size_t i = 0; i < state->n_clocks; i++)
+		if (state->clocks[i]->stage &&
+		    state->clocks[i]->stage !=
+			    HD__SLA_CLOCK__STAGE__STAGE_ACHIEVED)
 			return true;
-	}
 	return false;
 }
 
@@ -229,12 +202,12 @@ int sla_refresh_all(routing *r, hd_txn *t)
 	uint64_t *ids = l.ids;
 	size_t n = l.n;
 	for (size_t i = 0; i < n && !rc && !t->rc; i++) {
-		json_t *state = NULL;
+		Hd__SlaTicketState *state = NULL;
 		Hd__Ticket *tk = sla_ticket_copy(t, r, ids[i]);
 		if (tk && !sla_state_get(t, ids[i], &state) &&
 		    open_clocks(state))
 			rc = sla_refresh(r, t, tk, state);
-		json_decref(state);
+		hd__sla_ticket_state__free_unpacked(state, NULL);
 		hd__ticket__free_unpacked(tk, NULL);
 	}
 	free(ids);

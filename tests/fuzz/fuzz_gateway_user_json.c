@@ -3,6 +3,7 @@
  * the key; it never crashes. */
 #include "fuzz.h"
 #include "gw_users.h"
+#include "hd/user_fields.h"
 
 #include <stdlib.h>
 
@@ -20,12 +21,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	Hd__User u = HD__USER__INIT;
 	gw_keys k = {0};
 	gw_resp out = {0};
-	char **tags = NULL, *ufields = NULL;
-	int rc = gw_user_from_json(obj, &u, &k, &tags, &ufields, &out);
+	char **tags = NULL;
+	int rc = gw_user_from_json(obj, &u, &k, &tags, &out);
 	if (rc != 0 && out.status != 422 && out.status != 400)
 		abort();
 	free(tags);
-	free(ufields);
+	hd_user_fields_free(u.user_fields, u.n_user_fields);
 	json_decref(out.body);
 	json_decref(obj);
 	return 0;

@@ -24,7 +24,9 @@
 #include "../../services/metrics/mr.h"
 #include "../../services/notifications/notifications.h"
 #include "../../services/routing/routing.h"
+#include "../../services/routing/rt_rules.h"
 #include "../../services/routing/views_index.h"
+#include "../../services/routing/sla.h"
 
 #include "common.pb-c.h"
 #include "knowledge.pb-c.h"
@@ -34,7 +36,9 @@
 #include <sodium.h>
 #include <stdatomic.h>
 
+#include "hd/rule_value.h"
 #include "hd/ticket_patch.h"
+#include "hd/user_fields.h"
 #include "unit_intake.h"
 
 /* ---- the failing allocator ---- */
@@ -332,6 +336,216 @@ static void test_routing_views(void **state)
 	unit_store_close(&u);
 }
 
+/* ---- routing: bh.* (business-hours schedules, typed) ---- */
+
+static void test_routing_schedules(void **state)
+{
+	static const char *const own_dbs[] = {"tickets", "meta", NULL};
+	static const char *const *const dbs[] = {own_dbs, routing_sla_dbs,
+						 NULL};
+	static const hd_rpc_route *const routes[] = {routing_bh_routes, NULL};
+	unit_store u;
+	routing r = {0};
+	r.store = unit_store_open(&u, dbs, "routing");
+	const hd_dbi_ref refs[] = {{"tickets", &r.tickets},
+				   {"meta", &r.meta},
+				   {"bh_schedules", &routing_sla.schedules},
+				   {"sla_policies", &routing_sla.policies},
+				   {"sla_state", &routing_sla.state},
+				   {"sla_timers", &routing_sla.timers},
+				   {"sla_users", &routing_sla.users},
+				   {NULL, NULL}};
+	assert_hd_ok(hd_store_dbis(r.store, refs));
+	hd_principal admin = unit_who("admin", 1);
+	Hd__BhInterval iv[3] = {HD__BH_INTERVAL__INIT, HD__BH_INTERVAL__INIT,
+				HD__BH_INTERVAL__INIT};
+	Hd__BhInterval *ivp[3] = {&iv[0], &iv[1], &iv[2]};
+	for (int i = 0; i < 3; i++) {
+		iv[i].start_time = (uint32_t)(1440 * (i + 1) + 540);
+		iv[i].end_time = (uint32_t)(1440 * (i + 1) + 1080);
+	}
+	Hd__BhSchedule sc = HD__BH_SCHEDULE__INIT;
+	char *fields[] = {"name", "time_zone", "intervals"};
+	sc.name = "서울 본사";
+	sc.time_zone = "Asia/Seoul";
+	sc.intervals = ivp;
+	sc.n_intervals = 3;
+	Hd__BhCall bc = HD__BH_CALL__INIT;
+	bc.schedule = &sc;
+	bc.fields = fields;
+	bc.n_fields = 3;
+	call c;
+	call_init(&c, routes, &r, "bh.schedules.create", &bc.base, &admin);
+	sweep("routing bh.schedules.create", r.store, run_call, &c);
+
+	bc.id = 1;
+	bc.fields = fields + 2;
+	bc.n_fields = 1;
+	call_init(&c, routes, &r, "bh.workweek", &bc.base, &admin);
+	sweep("routing bh.workweek", r.store, run_call, &c);
+
+	Hd__BhHoliday h = HD__BH_HOLIDAY__INIT;
+	Hd__BhCall hcall = HD__BH_CALL__INIT;
+	h.name = "창립기념일";
+	h.start_date = "2026-04-10";
+	h.end_date = "2026-04-11";
+	hcall.id = 1;
+	hcall.holiday = &h;
+	call_init(&c, routes, &r, "bh.holidays.create", &hcall.base, &admin);
+	sweep("routing bh.holidays.create", r.store, run_call, &c);
+
+	char *hf[] = {"name"};
+	hcall.sub = 1;
+	hcall.fields = hf;
+	hcall.n_fields = 1;
+	call_init(&c, routes, &r, "bh.holidays.update", &hcall.base, &admin);
+	sweep("routing bh.holidays.update", r.store, run_call, &c);
+
+	Hd__BhCall ic = HD__BH_CALL__INIT;
+	ic.id = 1;
+	ic.text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:설날\r\n"
+		  "DTSTART;VALUE=DATE:20260216\r\nDTEND;VALUE=DATE:20260219"
+		  "\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:한글날\r\n"
+		  "DTSTART;VALUE=DATE:20261009\r\nEND:VEVENT\r\n"
+		  "END:VCALENDAR\r\n";
+	call_init(&c, routes, &r, "bh.holidays.import", &ic.base, &admin);
+	sweep("routing bh.holidays.import", r.store, run_call, &c);
+
+	Hd__BhCall gc = HD__BH_CALL__INIT;
+	gc.id = 1;
+	call_init(&c, routes, &r, "bh.holidays.list", &gc.base, &admin);
+	sweep("routing bh.holidays.list", r.store, run_call, &c);
+	call_init(&c, routes, &r, "bh.schedules.list", &gc.base, &admin);
+	sweep("routing bh.schedules.list", r.store, run_call, &c);
+	unit_store_close(&u);
+}
+
+/* ---- routing: slas.policies.create, a ticket's SLA clocks, slas.ticket */
+
+static const char *const sla_own_dbs[] = {"tickets", "unassigned", "views",
+					  "meta",    "commands",   NULL};
+static const char *const *const sla_dbs[] = {sla_own_dbs, routing_vidx_dbs,
+					     routing_sla_dbs, NULL};
+
+static void sla_open(unit_store *u, routing *r)
+{
+	r->store = unit_store_open(u, sla_dbs, "routing");
+	assert_hd_ok(routing_store_bind(r));
+	const hd_dbi_ref refs[] = {{"bh_schedules", &routing_sla.schedules},
+				   {"sla_policies", &routing_sla.policies},
+				   {"sla_state", &routing_sla.state},
+				   {"sla_timers", &routing_sla.timers},
+				   {"sla_users", &routing_sla.users},
+				   {NULL, NULL}};
+	assert_hd_ok(hd_store_dbis(r->store, refs));
+	routing_sla.warning_fraction = 0.75;
+}
+
+/* A policy with a filter, two targets and an escalation, as the gateway
+ * sends it. */
+static void sla_policy_call(call *c, routing *r, const hd_principal *admin)
+{
+	Hd__RuleValue solved = HD__RULE_VALUE__INIT, urgent = solved;
+	solved.kind = urgent.kind = HD__RULE_VALUE__KIND__VALUE_TEXT;
+	solved.text = "solved";
+	urgent.text = "urgent";
+	Hd__SlaCondition cond = HD__SLA_CONDITION__INIT, *all[] = {&cond};
+	cond.field = "status";
+	cond.operator_ = "less_than";
+	cond.value = &solved;
+	Hd__SlaTarget t1 = HD__SLA_TARGET__INIT, t2 = HD__SLA_TARGET__INIT;
+	Hd__SlaTarget *rows[] = {&t1, &t2};
+	t1.priority = t2.priority = HD__TICKET_PRIORITY__PRIORITY_NORMAL;
+	t1.metric = HD__SLA_METRIC__SLA_FIRST_REPLY_TIME;
+	t2.metric = HD__SLA_METRIC__SLA_REQUESTER_WAIT_TIME;
+	t1.target = 60;
+	t2.target = 120;
+	Hd__RuleAction act = HD__RULE_ACTION__INIT, *acts[] = {&act};
+	act.field = "priority";
+	act.value = &urgent;
+	Hd__SlaEscalation esc = HD__SLA_ESCALATION__INIT, *escs[] = {&esc};
+	esc.on = HD__SLA_ESCALATION__ON__ON_BREACH;
+	esc.actions = acts;
+	esc.n_actions = 1;
+	Hd__SlaPolicy p = HD__SLA_POLICY__INIT;
+	p.title = "기본 SLA";
+	p.all = all;
+	p.n_all = 1;
+	p.policy_metrics = rows;
+	p.n_policy_metrics = 2;
+	p.escalations = escs;
+	p.n_escalations = 1;
+	/* A position given: a run reads no other policy, so every run makes
+	 * as many allocations as the last (the sweep's N converges). */
+	p.position = 1;
+	char *fields[] = {"title", "position", "filter", "policy_metrics",
+			  "hd_escalations"};
+	Hd__SlaCall sc = HD__SLA_CALL__INIT;
+	sc.policy = &p;
+	sc.fields = fields;
+	sc.n_fields = 5;
+	static const hd_rpc_route *const routes[] = {routing_sla_routes, NULL};
+	call_init(c, routes, r, "slas.policies.create", &sc.base, admin);
+}
+
+typedef struct sla_hook_run {
+	routing *r;
+	uint64_t next; /* the ticket a run creates */
+} sla_hook_run;
+
+static int sla_hook_job(hd_txn *t, void *arg)
+{
+	sla_hook_run *h = arg;
+	Hd__Ticket tk = HD__TICKET__INIT;
+	Hd__Envelope ev = HD__ENVELOPE__INIT;
+	tk.id = h->next;
+	tk.subject = "배송";
+	tk.status = "open";
+	tk.priority = "normal";
+	tk.created_at = 1800000000000 + (int64_t)h->next;
+	tk.updated_at = tk.created_at;
+	ev.type = "ticket.created";
+	return routing_sla_ticket_hook(h->r, t, &ev, NULL, &tk);
+}
+
+static int run_sla_hook(void *arg)
+{
+	sla_hook_run *h = arg;
+	int rc = hd_store_write(h->r->store, sla_hook_job, h);
+	if (!rc)
+		h->next++;
+	return rc;
+}
+
+static void test_routing_slas(void **state)
+{
+	unit_store u;
+	routing r = {0};
+	hd_principal admin = unit_who("admin", 1);
+	call c;
+	sla_open(&u, &r);
+	sla_policy_call(&c, &r, &admin);
+	sweep("routing slas.policies.create", r.store, run_call, &c);
+	unit_store_close(&u);
+
+	/* One policy: each ticket gets its clocks, targets and timers. */
+	routing r2 = {0};
+	sla_open(&u, &r2);
+	sla_policy_call(&c, &r2, &admin);
+	assert_hd_ok(run_call(&c));
+	sla_hook_run h = {&r2, 256};
+	sweep("routing SLA clocks of a new ticket", r2.store, run_sla_hook, &h);
+
+	static const hd_rpc_route *const routes[] = {routing_sla_routes, NULL};
+	uint64_t ids[2] = {256, 257};
+	Hd__SlaCall q = HD__SLA_CALL__INIT;
+	q.ids = ids;
+	q.n_ids = 2;
+	call_init(&c, routes, &r2, "slas.ticket", &q.base, &admin);
+	sweep("routing slas.ticket", r2.store, run_call, &c);
+	unit_store_close(&u);
+}
+
 /* ---- knowledge: hc.articles.create and hc.articles.get ---- */
 
 static void test_knowledge_articles(void **state)
@@ -497,14 +711,125 @@ static void test_notifications_webhooks(void **state)
 	unit_store_close(&u);
 }
 
+/* ---- intake: users.create_or_update with custom field values ---- */
+
+static void test_intake_user_fields(void **state)
+{
+	static const hd_rpc_route *const routes[] = {intake_users_routes, NULL};
+	unit_store u;
+	intake in = {0};
+	unit_intake_open(&u, &in);
+	hd_principal admin = unit_who("admin", INTAKE_ID(1, 0));
+	json_t *obj = json_loads("{\"등급\":\"gold\",\"n\":2.0,\"ok\":true,"
+				 "\"l\":[\"a\",1,null]}",
+				 0, NULL);
+	Hd__User user = HD__USER__INIT;
+	Hd__UserWriteRequest w = HD__USER_WRITE_REQUEST__INIT;
+	char *fields[] = {"name", "email", "user_fields"};
+	assert_hd_ok(hd_user_fields_from_json(obj, &user.user_fields,
+					      &user.n_user_fields, NULL));
+	json_decref(obj);
+	user.name = "김민준";
+	user.email = "minjun@example.kr";
+	w.user = &user;
+	w.fields = fields;
+	w.n_fields = 3;
+	call c;
+	call_init(&c, routes, &in, "users.create_or_update", &w.base, &admin);
+	sweep("intake users.create_or_update", in.store, run_call, &c);
+	hd_user_fields_free(user.user_fields, user.n_user_fields);
+	unit_intake_close(&u, &in);
+}
+
+/* ---- routing: rules.preview with an unsaved trigger ---- */
+
+static Hd__RuleAction *action(const char *field, const char *value_json)
+{
+	Hd__RuleAction *a = hd_pb_new(&hd__rule_action__descriptor);
+	json_t *v = json_loads(value_json, JSON_DECODE_ANY, NULL);
+	assert_non_null(a);
+	assert_hd_ok(hd_pb_set_string(&a->field, field));
+	assert_hd_ok(hd_rule_value_from_json(v, &a->value));
+	json_decref(v);
+	return a;
+}
+
+static void test_routing_preview(void **state)
+{
+	static const char *const own_dbs[] = {"tickets", "unassigned", "views",
+					      "meta",    "commands",   NULL};
+	static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
+						 rt_db_names, NULL};
+	static const hd_rpc_route *const routes[] = {rt_rule_routes, NULL};
+	unit_store u;
+	routing r = {0};
+	r.store = unit_store_open(&u, dbs, "routing");
+	assert_hd_ok(routing_store_bind(&r));
+	assert_hd_ok(rt_bind(&r));
+	hd_principal admin = unit_who("admin", 1);
+	Hd__Ticket tk = HD__TICKET__INIT;
+	char *tags[] = {"old", "keep"};
+	uint8_t buf[256];
+	tk.id = 256;
+	tk.subject = "환불";
+	tk.status = "new";
+	tk.tags = tags;
+	tk.n_tags = 2;
+	put_job j = {r.tickets, 256, buf, hd__ticket__pack(&tk, buf)};
+	assert_hd_ok(hd_store_write(r.store, put_raw, &j));
+
+	Hd__RuleCondition cond = HD__RULE_CONDITION__INIT;
+	Hd__RuleCondition *all[1] = {&cond};
+	cond.field = "status";
+	cond.operator_ = "is";
+	cond.value = "new";
+	Hd__RuleAction *acts[] = {
+		action("status", "\"open\""),
+		action("priority", "\"high\""),
+		action("group_id", "\"5\""),
+		action("current_tags", "\"a_tag b_tag\""),
+		action("remove_tags", "\"old\""),
+		action("custom_fields_7", "12"),
+		action("comment_value", "\"안녕\""),
+		action("comment_mode_is_public", "\"false\""),
+		action("notification_user", "[\"requester_id\",\"s\",\"b\"]"),
+	};
+	Hd__Rule rule = HD__RULE__INIT;
+	char *fields[] = {"title", "all", "actions"};
+	rule.title = "미저장";
+	rule.all = all;
+	rule.n_all = 1;
+	rule.actions = acts;
+	rule.n_actions = sizeof acts / sizeof acts[0];
+	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
+	sr.kind = "trigger";
+	sr.rule = &rule;
+	sr.fields = fields;
+	sr.n_fields = 3;
+	Hd__RulePreviewRequest q = HD__RULE_PREVIEW_REQUEST__INIT;
+	q.ticket_id = 256;
+	q.update_type = "Create";
+	q.trigger = &sr;
+	call c;
+	call_init(&c, routes, &r, "rules.preview", &q.base, &admin);
+	sweep("routing rules.preview", r.store, run_call, &c);
+	for (size_t i = 0; i < rule.n_actions; i++)
+		hd__rule_action__free_unpacked(acts[i], NULL);
+	unit_store_close(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intake_tickets),
 		cmocka_unit_test(test_routing_views),
+		cmocka_unit_test(test_routing_schedules),
+		cmocka_unit_test(test_routing_slas),
 		cmocka_unit_test(test_knowledge_articles),
 		cmocka_unit_test(test_metrics),
 		cmocka_unit_test(test_notifications_webhooks),
+		cmocka_unit_test(test_intake_user_fields),
+		cmocka_unit_test(test_routing_preview),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,25 +9,31 @@
 
 #include "sla.h"
 #include "hd/err.h"
+#include "hd/store_pb.h"
 #include "hd/text.h"
 #include "unit.h"
 
-static int parse_text(const char *text, json_t **arr, unsigned *line,
+static Hd__BhSchedule *new_list(void)
+{
+	Hd__BhSchedule *s = hd_pb_new(&hd__bh_schedule__descriptor);
+	assert_non_null(s);
+	return s;
+}
+
+static int parse_text(const char *text, Hd__BhSchedule **arr, unsigned *line,
 		      char why[128])
 {
-	*arr = json_array();
+	*arr = new_list();
 	return bh_ics_parse(text, strlen(text), *arr, line, why);
 }
 
-static void assert_holiday(json_t *h, const char *name, const char *a,
-			   const char *b)
+static void assert_holiday(const Hd__BhHoliday *h, const char *name,
+			   const char *a, const char *b)
 {
-	assert_string_equal(json_string_value(json_object_get(h, "name")),
-			    name);
-	assert_string_equal(json_string_value(json_object_get(h, "start_date")),
-			    a);
-	assert_string_equal(json_string_value(json_object_get(h, "end_date")),
-			    b);
+	assert_string_equal(h->name, name);
+	assert_string_equal(h->start_date, a);
+	assert_string_equal(h->end_date, b);
+	assert_int_equal(h->id, 0);
 }
 
 static void test_events(void **state)
@@ -42,16 +48,15 @@ static void test_events(void **state)
 		"END:VEVENT\r\n"
 		"BEGIN:VEVENT\nDTSTART:20261009\nsummary:한글날\nEND:VEVENT\n"
 		"END:VCALENDAR\r\n";
-	json_t *arr;
+	Hd__BhSchedule *arr;
 	unsigned line = 0;
 	char why[128] = "";
 	assert_int_equal(parse_text(text, &arr, &line, why), HD_OK);
-	assert_int_equal(json_array_size(arr), 2);
-	assert_holiday(json_array_get(arr, 0), "설날 연휴, 전날·당일·다음날",
+	assert_int_equal(arr->n_holidays, 2);
+	assert_holiday(arr->holidays[0], "설날 연휴, 전날·당일·다음날",
 		       "2026-02-16", "2026-02-18");
-	assert_holiday(json_array_get(arr, 1), "한글날", "2026-10-09",
-		       "2026-10-09");
-	json_decref(arr);
+	assert_holiday(arr->holidays[1], "한글날", "2026-10-09", "2026-10-09");
+	hd__bh_schedule__free_unpacked(arr, NULL);
 }
 
 static void test_errors_name_the_line(void **state)
@@ -84,14 +89,14 @@ static void test_errors_name_the_line(void **state)
 		 "UTF-8"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		json_t *arr;
+		Hd__BhSchedule *arr;
 		unsigned line = 0;
 		char why[128] = "";
 		assert_int_equal(parse_text(cases[i].text, &arr, &line, why),
 				 HD_E_INVALID);
 		if (line != cases[i].line || !strstr(why, cases[i].why))
 			fail_msg("case %zu: line %u why %s", i, line, why);
-		json_decref(arr);
+		hd__bh_schedule__free_unpacked(arr, NULL);
 	}
 }
 
@@ -105,12 +110,12 @@ static void test_hostile_sizes(void **state)
 	memcpy(big, head, sizeof head);
 	memset(big + strlen(big), 'x', n);
 	big[n] = '\0';
-	json_t *arr;
+	Hd__BhSchedule *arr;
 	unsigned line = 0;
 	char why[128] = "";
 	assert_int_equal(parse_text(big, &arr, &line, why), HD_E_INVALID);
 	assert_non_null(strstr(why, "8 KiB"));
-	json_decref(arr);
+	hd__bh_schedule__free_unpacked(arr, NULL);
 	/* Deep nesting stops at MAX_DEPTH. */
 	char deep[1024];
 	size_t used = (size_t)snprintf(deep, sizeof deep, "BEGIN:VCALENDAR\n");
@@ -119,14 +124,14 @@ static void test_hostile_sizes(void **state)
 					 "BEGIN:X\n");
 	assert_int_equal(parse_text(deep, &arr, &line, why), HD_E_INVALID);
 	assert_non_null(strstr(why, "nested"));
-	json_decref(arr);
+	hd__bh_schedule__free_unpacked(arr, NULL);
 	/* A NUL inside the given length. */
 	const char nul[] = "BEGIN:VCALENDAR\nA:\0b\nEND:VCALENDAR\n";
-	arr = json_array();
+	arr = new_list();
 	assert_int_equal(bh_ics_parse(nul, sizeof nul - 1, arr, &line, why),
 			 HD_E_INVALID);
 	assert_int_equal(line, 2);
-	json_decref(arr);
+	hd__bh_schedule__free_unpacked(arr, NULL);
 	free(big);
 }
 

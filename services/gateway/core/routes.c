@@ -25,6 +25,7 @@ const gw_route *const gw_route_tables[] = {
 	gw_rule_routes,
 	gw_rule_tool_routes, /* rules_tools.c: definitions, preview */
 	gw_sla_routes,
+	gw_schedule_routes, /* schedules.c: business hours */
 	gw_ops_routes,
 	gw_webhook_routes,
 	gw_sc_routes,

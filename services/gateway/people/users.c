@@ -5,6 +5,7 @@
 
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/user_fields.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,15 +96,6 @@ void gw_location(gw_req *r, gw_resp *out, const char *coll, uint64_t id)
 
 /* ---- the user object ---- */
 
-static json_t *user_fields(const char *text)
-{
-	json_t *v = text && text[0] ? json_loads(text, 0, NULL) : NULL;
-	if (json_is_object(v))
-		return v;
-	json_decref(v);
-	return json_object();
-}
-
 json_t *gw_user_json(const gw_req *r, const Hd__User *u)
 {
 	char url[400];
@@ -164,7 +156,9 @@ json_t *gw_user_json(const gw_req *r, const Hd__User *u)
 			? json_integer((json_int_t)u->default_group_id)
 			: json_null());
 	json_object_set_new(o, "report_csv", json_boolean(admin));
-	json_object_set_new(o, "user_fields", user_fields(u->user_fields));
+	json_object_set_new(
+		o, "user_fields",
+		hd_user_fields_json(u->user_fields, u->n_user_fields));
 	return o;
 }
 
@@ -180,8 +174,39 @@ static json_t *anonymous_user(void)
 
 /* ---- reading a user body ---- */
 
+/* "user_fields": an object of text, numbers, true/false, null or lists
+ * of those (null: unchanged). */
+static int take_user_fields(json_t *o, Hd__User *u, gw_keys *k, gw_resp *out)
+{
+	json_t *uf = json_object_get(o, "user_fields");
+	const char *bad = "";
+	if (!uf || json_is_null(uf))
+		return HD_OK;
+	if (!json_is_object(uf))
+		return gw_invalid_must(out, "user_fields", "an object");
+	int rc = hd_user_fields_from_json(uf, &u->user_fields,
+					  &u->n_user_fields, &bad);
+	if (rc == HD_E_INVALID) {
+		size_t n = strlen(bad) + 96;
+		char *why = malloc(n);
+		if (!why)
+			return gw_from_err(out, HD_E_NOMEM, "out of memory");
+		snprintf(why, n,
+			 "user_fields.%s: must be text, a number, true/false, "
+			 "null or a list of those",
+			 bad);
+		rc = gw_invalid(out, "user_fields", why);
+		free(why);
+		return rc;
+	}
+	if (rc)
+		return gw_from_err(out, rc, "out of memory");
+	note(k, "user_fields");
+	return HD_OK;
+}
+
 int gw_user_from_json(json_t *o, Hd__User *u, gw_keys *k, char ***tags,
-		      char **ufields, gw_resp *out)
+		      gw_resp *out)
 {
 	int rc = gw_take_str(o, "name", &u->name, k, out);
 	if (!rc)
@@ -219,14 +244,8 @@ int gw_user_from_json(json_t *o, Hd__User *u, gw_keys *k, char ***tags,
 	if (!rc)
 		rc = gw_take_strs(o, "tags", tags, &u->n_tags, k, out);
 	u->tags = *tags;
-	json_t *uf = json_object_get(o, "user_fields");
-	if (!rc && uf && !json_is_object(uf) && !json_is_null(uf))
-		rc = gw_invalid_must(out, "user_fields", "an object");
-	if (!rc && json_is_object(uf)) {
-		*ufields = json_dumps(uf, JSON_COMPACT);
-		u->user_fields = *ufields ? *ufields : "";
-		note(k, "user_fields");
-	}
+	if (!rc)
+		rc = take_user_fields(o, u, k, out);
 	return rc;
 }
 
@@ -235,13 +254,13 @@ static int write_user(gw *g, gw_req *r, const char *method, uint64_t id,
 		      gw_resp *out)
 {
 	json_t *root = NULL, *obj = NULL;
-	char **tags = NULL, *ufields = NULL;
+	char **tags = NULL;
 	Hd__UserWriteReply *rep = NULL;
 	Hd__User u = HD__USER__INIT;
 	gw_keys k = {.n = 0};
 	int rc = gw_req_object(r, out, "user", &root, &obj);
 	if (!rc)
-		rc = gw_user_from_json(obj, &u, &k, &tags, &ufields, out);
+		rc = gw_user_from_json(obj, &u, &k, &tags, out);
 	u.id = id;
 	Hd__UserWriteRequest wr = HD__USER_WRITE_REQUEST__INIT;
 	wr.user = &u;
@@ -262,7 +281,7 @@ static int write_user(gw *g, gw_req *r, const char *method, uint64_t id,
 	if (rep)
 		hd__user_write_reply__free_unpacked(rep, NULL);
 	free(tags);
-	free(ufields);
+	hd_user_fields_free(u.user_fields, u.n_user_fields);
 	json_decref(root);
 	return rc;
 }

@@ -6,15 +6,18 @@
  *        each, for the group_id / assignee_id pickers);
  *   POST /api/v2/hd/triggers/preview — {ticket_id, update_type, trigger}
  *        answered by routing's dry run (rt_preview.c): which triggers would
- *        fire, in order, and what each would change. Nothing is written. */
+ *        fire, in order, and what each would change, typed (hd.RulePreview)
+ *        and rendered here. Nothing is written. */
 #include "gateway.h"
 #include "gw_rules.h"
 #include "gw_shared.h"
 #include "field.pb-c.h"
 #include "rule.pb-c.h"
+#include "rule_preview.pb-c.h"
 #include "user.pb-c.h"
 
 #include "hd/err.h"
+#include "hd/rule_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,18 +78,105 @@ static json_t *definitions_body(const Hd__RuleDefinitions *d)
 			       d->n_custom_field_operators));
 }
 
-/* rules.preview (q: the request message); routing answers the dry run's
- * document (RuleJson). */
-static int routing_json(gw *g, gw_req *r, const char *method, const void *q,
-			json_t **body, gw_resp *out)
+static json_t *id_or_null(uint64_t id)
 {
-	Hd__RuleJson *a = NULL;
-	int rc = gw_call(g, ROUTING(g), r, method, q,
-			 &hd__rule_json__descriptor, (void **)&a, out);
-	if (!rc && !(*body = json_loads(a->json, 0, NULL)))
-		rc = gw_from_err(out, HD_E_INTERNAL, "bad answer from routing");
-	hd__rule_json__free_unpacked(a, NULL);
-	return rc;
+	return id ? json_integer((json_int_t)id) : json_null();
+}
+
+static json_t *comment_json(const Hd__PreviewComment *c)
+{
+	json_t *o = json_pack("{s:b}", "public", c->public_);
+	if (c->has_text)
+		json_object_set_new(o, c->html ? "html_body" : "body",
+				    json_string(c->text));
+	if (c->author_id)
+		json_object_set_new(o, "author_id",
+				    json_integer((json_int_t)c->author_id));
+	return o;
+}
+
+static json_t *strings_json(char **s, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(s[i]));
+	return a;
+}
+
+/* A key's value: the comment, the custom field values or its "to". */
+static json_t *key_value(const Hd__RulePreviewKey *k)
+{
+	if (k->comment)
+		return comment_json(k->comment);
+	if (!strcmp(k->field, "custom_fields")) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < k->n_custom_fields; i++)
+			json_array_append_new(
+				a,
+				json_pack("{s:I, s:o}", "id",
+					  (json_int_t)k->custom_fields[i]->id,
+					  "value",
+					  hd_rule_value_json(
+						  k->custom_fields[i]->value)));
+		return a;
+	}
+	return hd_rule_value_json(k->to);
+}
+
+/* {field, from, to} | {field, added, removed} | {field, to}. */
+static json_t *change_json(const Hd__RulePreviewKey *k)
+{
+	json_t *o = json_pack("{s:s}", "field", k->field);
+	if (k->tags) {
+		json_object_set_new(o, "added",
+				    strings_json(k->added, k->n_added));
+		json_object_set_new(o, "removed",
+				    strings_json(k->removed, k->n_removed));
+		return o;
+	}
+	if (k->from)
+		json_object_set_new(o, "from", hd_rule_value_json(k->from));
+	json_object_set_new(o, "to", key_value(k));
+	return o;
+}
+
+static json_t *fired_json(const Hd__RuleFiring *f)
+{
+	json_t *changes = json_array();
+	for (size_t i = 0; i < f->n_changes; i++)
+		json_array_append_new(changes, change_json(f->changes[i]));
+	return json_pack("{s:o, s:s, s:I, s:b, s:b, s:o}", "id",
+			 id_or_null(f->id), "title", f->title, "position",
+			 (json_int_t)f->position, "unsaved", f->unsaved,
+			 "active", f->active, "changes", changes);
+}
+
+static json_t *ticket_state(const Hd__Ticket *tk)
+{
+	static const Hd__Ticket none = HD__TICKET__INIT;
+	if (!tk)
+		tk = &none;
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "status",
+			 tk->status, "priority", tk->priority, "type", tk->type,
+			 "subject", tk->subject, "group_id",
+			 id_or_null(tk->group_id), "assignee_id",
+			 id_or_null(tk->assignee_id), "tags",
+			 strings_json(tk->tags, tk->n_tags));
+}
+
+/* {"preview": {ticket_id, update_type, fired, loop, ticket, command}}. */
+static json_t *preview_json(const Hd__RulePreview *p)
+{
+	json_t *fired = json_array(), *cmd = json_object();
+	for (size_t i = 0; i < p->n_fired; i++)
+		json_array_append_new(fired, fired_json(p->fired[i]));
+	for (size_t i = 0; i < p->n_command; i++)
+		json_object_set_new(cmd, p->command[i]->field,
+				    key_value(p->command[i]));
+	return json_pack("{s:{s:I, s:s, s:o, s:b, s:o, s:o}}", "preview",
+			 "ticket_id", (json_int_t)p->ticket_id, "update_type",
+			 p->update_type, "fired", fired, "loop", p->loop,
+			 "ticket", ticket_state(p->ticket), "command", cmd);
 }
 
 /* A custom field as a condition subject and an action. */
@@ -104,9 +194,12 @@ static void add_field(json_t *defs, const Hd__TicketField *f, json_t *ops)
 			json_pack("{s:s, s:s}", "value",
 				  f->custom_field_options[i]->value, "title",
 				  f->custom_field_options[i]->name));
-	if (flag)
-		json_array_extend(vals, json_pack("[{s:s}, {s:s}]", "value",
-						  "true", "value", "false"));
+	if (flag) {
+		json_t *both = json_pack("[{s:s}, {s:s}]", "value", "true",
+					 "value", "false");
+		json_array_extend(vals, both); /* copies: both stays ours */
+		json_decref(both);
+	}
 	json_t *one = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
 				"subject", subject, "title", f->title, "group",
 				"custom_fields", "field_type", f->type, "type",
@@ -219,7 +312,7 @@ static int add_agents(gw *g, gw_req *r, json_t *defs, gw_resp *out)
 static int definitions(gw *g, gw_req *r, gw_resp *out, const char *kind)
 {
 	json_t *body = NULL;
-	Hd__RuleJson q = HD__RULE_JSON__INIT;
+	Hd__RuleDefinitionsRequest q = HD__RULE_DEFINITIONS_REQUEST__INIT;
 	Hd__RuleDefinitions *d = NULL;
 	q.kind = (char *)kind;
 	int rc = gw_call(g, ROUTING(g), r, "rules.definitions", &q,
@@ -291,6 +384,7 @@ static int read_preview(json_t *root, Hd__RulePreviewRequest *q,
 static int trigger_preview(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL, *body = NULL;
+	Hd__RulePreview *a = NULL;
 	Hd__RulePreviewRequest q = HD__RULE_PREVIEW_REQUEST__INIT;
 	Hd__RuleSaveRequest sr = HD__RULE_SAVE_REQUEST__INIT;
 	gw_rule_input in;
@@ -299,12 +393,17 @@ static int trigger_preview(gw *g, gw_req *r, gw_resp *out)
 	if (!rc)
 		rc = read_preview(root, &q, &sr, &in, out);
 	if (!rc)
-		rc = routing_json(g, r, "rules.preview", &q, &body, out);
+		rc = gw_call(g, ROUTING(g), r, "rules.preview", &q,
+			     &hd__rule_preview__descriptor, (void **)&a, out);
+	if (!rc && !(body = preview_json(a)))
+		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
 	if (!rc) {
 		out->status = 200;
 		json_decref(out->body);
 		out->body = body;
 	}
+	if (a)
+		hd__rule_preview__free_unpacked(a, NULL);
 	gw_rule_input_release(&in);
 	json_decref(root);
 	return rc;

@@ -1,133 +1,89 @@
-/* SLA policies and business-hours schedules over HTTP (API.md §8): every
- * route forwards the Zendesk JSON body to routing (g->peers[0]), which
- * validates, stores and answers in the Zendesk shape; here only the url
- * fields and Location headers, which need the caller's host, are added.
- * Also the `slas` ticket sideload. */
+/* SLA policies over HTTP (API.md §8; schedules are schedules.c's), owned by
+ * routing (g->peers[0]): the body is read into a typed SlaCall and the
+ * typed answer rendered (sla_json.c). Also the `slas` ticket sideload. */
 #include "gateway.h"
 #include "gw_settle.h"
+#include "gw_sla.h"
 #include "gw_shared.h"
 #include "sla.pb-c.h"
 
 #include "hd/err.h"
+#include "hd/store_pb.h"
 #include "hd/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The {s} holiday id: the path's last segment. */
-static int holiday_id(gw_req *r, uint64_t *id, gw_resp *out)
+/* The policy answer a of method as Zendesk's body. */
+static json_t *policy_body(gw_req *r, const char *method,
+			   const Hd__SlaAnswer *a)
 {
-	const char *s = strrchr(r->path, '/');
-	if (!s || hd_parse_u64(s + 1, id) || !*id)
-		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	return HD_OK;
+	if (!strcmp(method, "slas.policies.definitions"))
+		return gw_sla_definitions_json(a);
+	if (!strcmp(method, "slas.policies.reorder"))
+		return NULL; /* 200 with no body, as before */
+	if (strcmp(method, "slas.policies.list"))
+		return a->n_policies ? json_pack("{s:o}", "sla_policy",
+						 gw_sla_policy_json(
+							 r, a->policies[0]))
+				     : NULL;
+	json_t *list = json_array();
+	for (size_t i = 0; i < a->n_policies; i++)
+		json_array_append_new(list,
+				      gw_sla_policy_json(r, a->policies[i]));
+	return json_pack("{s:o, s:I, s:n, s:n}", "sla_policies", list, "count",
+			 (json_int_t)a->n_policies, "next_page",
+			 "previous_page");
 }
 
-static void add_url(gw_req *r, json_t *o, const char *coll)
-{
-	char url[700];
-	json_int_t id = json_integer_value(json_object_get(o, "id"));
-	snprintf(url, sizeof url, "%s/api/v2/%s/%lld.json", r->base_url, coll,
-		 (long long)id);
-	json_object_set_new(o, "url", json_string(url));
-}
+typedef enum { POL_NONE, POL_WRITE, POL_ORDER } pol_body;
 
-/* Policies carry url (Zendesk does); schedules do not. */
-static void add_urls(gw_req *r, json_t *body)
+static int pol(gw *g, gw_req *r, gw_resp *out, const char *method,
+	       unsigned status, pol_body kind, const char *coll)
 {
-	json_t *one = json_object_get(body, "sla_policy"), *v;
-	size_t i;
-	if (one)
-		add_url(r, one, "slas/policies");
-	json_array_foreach(json_object_get(body, "sla_policies"), i, v)
-		add_url(r, v, "slas/policies");
-}
-
-typedef enum { BODY_NONE, BODY_JSON, BODY_TEXT } body_kind;
-
-static int fwd(gw *g, gw_req *r, gw_resp *out, const char *method,
-	       unsigned status, body_kind kind, int sub, const char *coll)
-{
-	Hd__SlaCall c = HD__SLA_CALL__INIT;
+	Hd__SlaCall *c = hd_pb_new(&hd__sla_call__descriptor);
 	Hd__SlaAnswer *a = NULL;
 	json_t *root = NULL;
-	char *json = NULL;
-	int rc = sub ? holiday_id(r, &c.sub, out) : HD_OK;
-	c.id = r->id;
-	if (!rc && kind == BODY_JSON && !(rc = gw_parse_body(r, out, &root)))
-		c.json = json = json_dumps(root, JSON_COMPACT);
-	if (!rc && kind == BODY_JSON && !json)
-		rc = gw_from_err(out, HD_E_NOMEM, "out of memory");
-	if (!rc && kind == BODY_TEXT) {
-		const char *b = r->body.data ? r->body.data : "";
-		if (!hd_utf8_valid(b, r->body.len))
-			rc = gw_invalid(out, "body",
-					"the calendar is not UTF-8 text");
-		c.text = (char *)b;
-	}
-	if (!rc)
-		rc = gw_call(g, ROUTING(g), r, method, &c,
+	int rc = c ? HD_OK : gw_from_err(out, HD_E_NOMEM, "out of memory");
+	if (!rc && kind != POL_NONE)
+		rc = gw_parse_body(r, out, &root);
+	if (!rc && kind == POL_WRITE)
+		rc = gw_sla_policy_read(root, c, out);
+	if (!rc && kind == POL_ORDER)
+		rc = gw_sla_reorder_read(root, c, out);
+	if (!rc) {
+		c->id = r->id;
+		rc = gw_call(g, ROUTING(g), r, method, c,
 			     &hd__sla_answer__descriptor, (void **)&a, out);
-	/* A schedule written: metrics' copy has it before the answer. */
-	if (!rc && !strncmp(method, "bh.", 3) && strcmp(r->method, "GET"))
-		gw_settle_schedules(g, r);
+	}
 	if (!rc) {
 		out->status = status;
 		json_decref(out->body);
-		out->body = status == 204 ? NULL : json_loads(a->json, 0, NULL);
-		if (out->body)
-			add_urls(r, out->body);
+		out->body = status == 204 ? NULL : policy_body(r, method, a);
 		if (coll)
 			gw_reply_location(r, out, status, coll, a->id);
 	}
 	hd__sla_answer__free_unpacked(a, NULL);
-	free(json);
+	hd__sla_call__free_unpacked(c, NULL);
 	json_decref(root);
 	return rc;
 }
 
-#define GW_SLA(name, method, status, kind, sub, coll)                          \
+#define GW_POL(name, method, status, kind, coll)                               \
 	static int name(gw *g, gw_req *r, gw_resp *out)                        \
 	{                                                                      \
-		return fwd(g, r, out, method, status, kind, sub, coll);        \
+		return pol(g, r, out, method, status, kind, coll);             \
 	}
-GW_SLA(sched_list, "bh.schedules.list", 200, BODY_NONE, 0, NULL)
-GW_SLA(sched_get, "bh.schedules.get", 200, BODY_NONE, 0, NULL)
-GW_SLA(sched_create, "bh.schedules.create", 201, BODY_JSON, 0,
-       "business_hours/schedules")
-GW_SLA(sched_update, "bh.schedules.update", 200, BODY_JSON, 0, NULL)
-GW_SLA(sched_delete, "bh.schedules.delete", 204, BODY_NONE, 0, NULL)
-GW_SLA(workweek, "bh.workweek", 200, BODY_JSON, 0, NULL)
-GW_SLA(hol_list, "bh.holidays.list", 200, BODY_NONE, 0, NULL)
-GW_SLA(hol_get, "bh.holidays.get", 200, BODY_NONE, 1, NULL)
-GW_SLA(hol_create, "bh.holidays.create", 201, BODY_JSON, 0, NULL)
-GW_SLA(hol_update, "bh.holidays.update", 200, BODY_JSON, 1, NULL)
-GW_SLA(hol_delete, "bh.holidays.delete", 204, BODY_NONE, 1, NULL)
-GW_SLA(hol_import, "bh.holidays.import", 200, BODY_TEXT, 0, NULL)
-GW_SLA(pol_list, "slas.policies.list", 200, BODY_NONE, 0, NULL)
-GW_SLA(pol_defs, "slas.policies.definitions", 200, BODY_NONE, 0, NULL)
-GW_SLA(pol_get, "slas.policies.get", 200, BODY_NONE, 0, NULL)
-GW_SLA(pol_create, "slas.policies.create", 201, BODY_JSON, 0, "slas/policies")
-GW_SLA(pol_update, "slas.policies.update", 200, BODY_JSON, 0, NULL)
-GW_SLA(pol_delete, "slas.policies.delete", 204, BODY_NONE, 0, NULL)
-GW_SLA(pol_reorder, "slas.policies.reorder", 200, BODY_JSON, 0, NULL)
+GW_POL(pol_list, "slas.policies.list", 200, POL_NONE, NULL)
+GW_POL(pol_defs, "slas.policies.definitions", 200, POL_NONE, NULL)
+GW_POL(pol_get, "slas.policies.get", 200, POL_NONE, NULL)
+GW_POL(pol_create, "slas.policies.create", 201, POL_WRITE, "slas/policies")
+GW_POL(pol_update, "slas.policies.update", 200, POL_WRITE, NULL)
+GW_POL(pol_delete, "slas.policies.delete", 204, POL_NONE, NULL)
+GW_POL(pol_reorder, "slas.policies.reorder", 200, POL_ORDER, NULL)
 
-#define BH "/api/v2/business_hours/schedules"
 const gw_route gw_sla_routes[] = {
-	{"GET", BH, sched_list, GW_AUTH_USER},
-	{"POST", BH, sched_create, GW_AUTH_ADMIN},
-	{"GET", BH "/{id}", sched_get, GW_AUTH_USER},
-	{"PUT", BH "/{id}", sched_update, GW_AUTH_ADMIN},
-	{"DELETE", BH "/{id}", sched_delete, GW_AUTH_ADMIN},
-	{"PUT", BH "/{id}/workweek", workweek, GW_AUTH_ADMIN},
-	{"GET", BH "/{id}/holidays", hol_list, GW_AUTH_USER},
-	{"POST", BH "/{id}/holidays", hol_create, GW_AUTH_ADMIN},
-	{"GET", BH "/{id}/holidays/{s}", hol_get, GW_AUTH_USER},
-	{"PUT", BH "/{id}/holidays/{s}", hol_update, GW_AUTH_ADMIN},
-	{"DELETE", BH "/{id}/holidays/{s}", hol_delete, GW_AUTH_ADMIN},
-	{"POST", "/api/v2/hd/business_hours/schedules/{id}/holidays/import",
-	 hol_import, GW_AUTH_ADMIN},
 	{"GET", "/api/v2/slas/policies", pol_list, GW_AUTH_USER},
 	{"POST", "/api/v2/slas/policies", pol_create, GW_AUTH_ADMIN},
 	{"GET", "/api/v2/slas/policies/definitions", pol_defs, GW_AUTH_USER},
@@ -159,27 +115,28 @@ void gw_sla_sideload(gw *g, gw_req *r, json_t *body, Hd__Ticket *const *tks,
 		ids[i] = tks[i]->id;
 	c.ids = ids;
 	c.n_ids = ids ? n : 0;
-	json_t *ans = NULL;
-	if (ids && !gw_call(g, ROUTING(g), r, "slas.ticket", &c,
-			    &hd__sla_answer__descriptor, (void **)&a, &scratch))
-		ans = json_loads(a->json, 0, NULL);
+	bool ok = ids &&
+		  !gw_call(g, ROUTING(g), r, "slas.ticket", &c,
+			   &hd__sla_answer__descriptor, (void **)&a, &scratch);
 	json_t *one = json_object_get(body, "ticket"), *tk;
 	size_t i;
-	json_t *all = json_object_get(ans, "tickets");
-	char key[24];
-	if (one && ids) {
-		snprintf(key, sizeof key, "%llu", (unsigned long long)ids[0]);
-		json_object_set(one, "slas", json_object_get(all, key));
-	}
+	if (ok && one)
+		json_object_set_new(one, "slas",
+				    gw_sla_ticket_json(a->n_tickets
+							       ? a->tickets[0]
+							       : NULL));
 	json_array_foreach(json_object_get(body, "tickets"), i, tk)
 	{
-		snprintf(key, sizeof key, "%lld",
-			 (long long)json_integer_value(
-				 json_object_get(tk, "id")));
-		if (json_object_get(all, key))
-			json_object_set(tk, "slas", json_object_get(all, key));
+		uint64_t id =
+			(uint64_t)json_integer_value(json_object_get(tk, "id"));
+		for (size_t k = 0; ok && k < a->n_tickets; k++)
+			if (a->tickets[k]->ticket_id == id) {
+				json_object_set_new(
+					tk, "slas",
+					gw_sla_ticket_json(a->tickets[k]));
+				break;
+			}
 	}
-	json_decref(ans);
 	json_decref(scratch.body);
 	hd__sla_answer__free_unpacked(a, NULL);
 	free(ids);
