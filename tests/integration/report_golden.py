@@ -9,12 +9,10 @@ whole minutes, and a slow request may carry one into the next second), and
 ids (by the name the data set gave them); numbers of four digits and more
 (durations in seconds) to the nearest 10 for the same reason.
 HD_GOLDEN_WRITE=1 records the file instead of comparing."""
-import json
-import os
 import re
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.join(HERE, "golden", "reports.json")
+import golden
+
 
 ISO = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 EPOCH = re.compile(rb"(?<![\d.])1\d{9}(?![\d.])")
@@ -49,13 +47,4 @@ def normalize(raw, d0_ms, names):
 
 def check(got):
     """got: {key: normalized text}. Compare with (or record) the golden."""
-    if os.environ.get("HD_GOLDEN_WRITE"):
-        with open(GOLDEN, "w", encoding="utf-8") as f:
-            json.dump(got, f, ensure_ascii=False, indent=1, sort_keys=True)
-            f.write("\n")
-        return
-    with open(GOLDEN, encoding="utf-8") as f:
-        want = json.load(f)
-    assert sorted(got) == sorted(want), (sorted(got), sorted(want))
-    for k in sorted(want):
-        assert got[k] == want[k], f"{k}:\n got  {got[k]}\n want {want[k]}"
+    golden.check("reports", got)

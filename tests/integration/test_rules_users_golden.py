@@ -6,16 +6,13 @@ document; the gateway renders Zendesk's JSON from typed messages). Only
 what differs between runs is normalized: the base url, times and ids (by
 the name the test gave them). HD_GOLDEN_WRITE=1 records the file instead
 of comparing."""
-import json
-import os
 import re
 
+import golden
 from harness import Suite, create_ticket
 from rules_helpers import TRIGGERS, cond, new_rule, settle
 from test_fields import new_field
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.join(HERE, "golden", "rules_users.json")
 PREVIEW = "/api/v2/hd/triggers/preview"
 
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -29,19 +26,6 @@ def normalize(raw, names):
     for value, name in sorted(names.items(), key=lambda kv: -len(str(kv[0]))):
         out = re.sub(r"(?<![\d\w])" + str(value) + r"(?![\d\w])", "{" + name + "}", out)
     return out
-
-
-def check(got):
-    if os.environ.get("HD_GOLDEN_WRITE"):
-        with open(GOLDEN, "w", encoding="utf-8") as f:
-            json.dump(got, f, ensure_ascii=False, indent=1, sort_keys=True)
-            f.write("\n")
-        return
-    with open(GOLDEN, encoding="utf-8") as f:
-        want = json.load(f)
-    assert sorted(got) == sorted(want), (sorted(got), sorted(want))
-    for k in sorted(want):
-        assert got[k] == want[k], f"{k}:\n got  {got[k]}\n want {want[k]}"
 
 
 def ok(r, status=200):
@@ -146,7 +130,7 @@ def test_rules_and_users_golden(ctx):
         names = {}
         out = previews(s, c, names)
         out.update({"users " + k: v for k, v in users(c, names).items()})
-        check({k: normalize(v, names) for k, v in out.items()})
+        golden.check("rules_users", {k: normalize(v, names) for k, v in out.items()})
 
 
 def test_user_fields_refuse_what_they_cannot_hold(ctx):

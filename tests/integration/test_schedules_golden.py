@@ -5,15 +5,14 @@ routing still took and answered Zendesk JSON (issue 14: the gateway now
 parses the request into a typed BhCall and renders the typed BhAnswer).
 Only what differs between runs is normalized: times and the base url.
 HD_GOLDEN_WRITE=1 records the file instead of comparing."""
-import json
 import os
 import re
 
+import golden
 from harness import Suite
 from test_tickets_api import end_user
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.join(HERE, "golden", "schedules.json")
 ICS = os.path.join(HERE, "..", "data", "holidays", "kr-2026.ics")
 BH = "/api/v2/business_hours/schedules"
 IMPORT = "/api/v2/hd/business_hours/schedules/{}/holidays/import"
@@ -138,13 +137,4 @@ def test_schedules_golden(ctx):
     out = {}
     with Suite(ctx.bin_dir).start() as s:
         script(s, s.client(), out)
-    if os.environ.get("HD_GOLDEN_WRITE"):
-        with open(GOLDEN, "w", encoding="utf-8") as f:
-            json.dump(out, f, ensure_ascii=False, indent=1, sort_keys=True)
-            f.write("\n")
-        return
-    with open(GOLDEN, encoding="utf-8") as f:
-        want = json.load(f)
-    assert sorted(out) == sorted(want), (sorted(out), sorted(want))
-    for k in sorted(want):
-        assert out[k] == want[k], f"{k}:\n got  {out[k]}\n want {want[k]}"
+    golden.check("schedules", out)

@@ -11,13 +11,11 @@ the order its keys were first set in); every policy now reads in one order.
 HD_GOLDEN_WRITE=1 records the file instead of comparing."""
 import datetime
 import json
-import os
 import re
 
+import golden
 from harness import Suite, wait_until
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-GOLDEN = os.path.join(HERE, "golden", "sla.json")
 POL = "/api/v2/slas/policies"
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 BASE = re.compile(r"https?://[^/\"\s]+")
@@ -178,13 +176,4 @@ def test_sla_golden(ctx):
         ids = policies(c, out)
         tickets(c, out, ids)
         got = {k: norm(*v) if isinstance(v, tuple) else norm(answer(v)) for k, v in out.items()}
-        if os.environ.get("HD_GOLDEN_WRITE"):
-            with open(GOLDEN, "w", encoding="utf-8") as f:
-                json.dump(got, f, ensure_ascii=False, indent=1, sort_keys=True)
-                f.write("\n")
-            return
-        with open(GOLDEN, encoding="utf-8") as f:
-            want = json.load(f)
-        assert sorted(got) == sorted(want), (sorted(got), sorted(want))
-        diff = [f"{k}:\n got  {got[k]}\n want {want[k]}" for k in sorted(want) if got[k] != want[k]]
-        assert not diff, "\n".join(diff)
+        golden.check("sla", got)
