@@ -49,8 +49,9 @@ json_t *hd_rule_value_json(const Hd__RuleValue *v)
 	return arr;
 }
 
-/* A scalar j into v (already initialised). */
-static int scalar_from_json(const json_t *j, Hd__RuleValue *v)
+/* A scalar j into v (already initialised); as_written: a number spelled
+ * as jansson writes it. */
+static int scalar_from_json(const json_t *j, Hd__RuleValue *v, bool as_written)
 {
 	char num[40];
 	if (json_is_null(j))
@@ -63,6 +64,15 @@ static int scalar_from_json(const json_t *j, Hd__RuleValue *v)
 	if (json_is_string(j)) {
 		v->kind = HD__RULE_VALUE__KIND__VALUE_TEXT;
 		return hd_pb_set_string(&v->text, json_string_value(j));
+	}
+	if (as_written && json_is_number(j)) {
+		char *text = json_dumps(j, JSON_ENCODE_ANY);
+		if (!text)
+			return HD_E_NOMEM;
+		v->kind = HD__RULE_VALUE__KIND__VALUE_NUMBER;
+		int rc = hd_pb_set_string(&v->text, text);
+		free(text);
+		return rc;
 	}
 	if (json_is_integer(j))
 		snprintf(num, sizeof num, "%lld",
@@ -80,13 +90,13 @@ static Hd__RuleValue *new_value(void)
 	return hd_pb_new(&hd__rule_value__descriptor);
 }
 
-int hd_rule_value_from_json(const json_t *j, Hd__RuleValue **out)
+static int from_json(const json_t *j, Hd__RuleValue **out, bool as_written)
 {
 	Hd__RuleValue *v = new_value();
 	int rc = v ? HD_OK : HD_E_NOMEM;
 	*out = NULL;
 	if (!rc && !json_is_array(j))
-		rc = scalar_from_json(j, v);
+		rc = scalar_from_json(j, v, as_written);
 	else if (!rc) {
 		size_t n = json_array_size(j);
 		v->kind = HD__RULE_VALUE__KIND__VALUE_LIST;
@@ -100,7 +110,8 @@ int hd_rule_value_from_json(const json_t *j, Hd__RuleValue **out)
 				rc = HD_E_NOMEM;
 			else {
 				v->n_items = i + 1;
-				rc = scalar_from_json(x, v->items[i]);
+				rc = scalar_from_json(x, v->items[i],
+						      as_written);
 			}
 		}
 	}
@@ -111,6 +122,16 @@ int hd_rule_value_from_json(const json_t *j, Hd__RuleValue **out)
 	}
 	*out = v;
 	return HD_OK;
+}
+
+int hd_rule_value_from_json(const json_t *j, Hd__RuleValue **out)
+{
+	return from_json(j, out, false);
+}
+
+int hd_rule_value_from_json_as_written(const json_t *j, Hd__RuleValue **out)
+{
+	return from_json(j, out, true);
 }
 
 int hd_rule_value_upgrade(ProtobufCMessage *action, Hd__RuleValue **value,

@@ -9,66 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A scalar j into v (fresh). Numbers keep jansson's spelling, so a real
- * written 2.0 is shown 2.0 again (hd_rule_value_json reads "2.0" as a
- * real). */
-static int scalar(const json_t *j, Hd__RuleValue *v)
-{
-	if (json_is_null(j))
-		return HD_OK;
-	if (json_is_boolean(j)) {
-		v->kind = HD__RULE_VALUE__KIND__VALUE_BOOL;
-		v->flag = json_is_true(j);
-		return HD_OK;
-	}
-	if (json_is_string(j)) {
-		v->kind = HD__RULE_VALUE__KIND__VALUE_TEXT;
-		return hd_pb_set_string(&v->text, json_string_value(j));
-	}
-	if (!json_is_number(j))
-		return HD_E_INVALID;
-	char *num = json_dumps(j, JSON_ENCODE_ANY);
-	if (!num)
-		return HD_E_NOMEM;
-	v->kind = HD__RULE_VALUE__KIND__VALUE_NUMBER;
-	int rc = hd_pb_set_string(&v->text, num);
-	free(num);
-	return rc;
-}
-
 static Hd__RuleValue *new_value(void)
 {
 	return hd_pb_new(&hd__rule_value__descriptor);
-}
-
-/* j as a new value in *out: a scalar or a flat list of them. */
-static int value(const json_t *j, Hd__RuleValue **out)
-{
-	Hd__RuleValue *v = new_value();
-	if (!v)
-		return HD_E_NOMEM;
-	int rc = HD_OK;
-	if (!json_is_array(j)) {
-		rc = scalar(j, v);
-	} else {
-		v->kind = HD__RULE_VALUE__KIND__VALUE_LIST;
-		size_t n = json_array_size(j);
-		if (n && !(v->items = calloc(n, sizeof *v->items)))
-			rc = HD_E_NOMEM;
-		for (size_t i = 0; !rc && i < n; i++) {
-			if (!(v->items[i] = new_value()))
-				rc = HD_E_NOMEM;
-			else
-				v->n_items = i + 1;
-			if (!rc)
-				rc = scalar(json_array_get(j, i), v->items[i]);
-		}
-	}
-	if (rc)
-		hd__rule_value__free_unpacked(v, NULL);
-	else
-		*out = v;
-	return rc;
 }
 
 /* One key; lenient: a value the typed form cannot hold is kept as text. */
@@ -80,7 +23,7 @@ static int field(const char *key, const json_t *j, bool lenient,
 		return HD_E_NOMEM;
 	int rc = hd_pb_set_string(&f->key, key);
 	if (!rc)
-		rc = value(j, &f->value);
+		rc = hd_rule_value_from_json_as_written(j, &f->value);
 	if (rc == HD_E_INVALID && lenient) {
 		char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
 		rc = text && (f->value = new_value()) ? HD_OK : HD_E_NOMEM;

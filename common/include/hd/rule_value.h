@@ -19,6 +19,10 @@ json_t *hd_rule_value_json(const Hd__RuleValue *v);
  * RuleValue in *out, freed with hd__rule_value__free_unpacked.
  * HD_E_INVALID for objects and lists inside lists, HD_E_NOMEM. */
 int hd_rule_value_from_json(const json_t *j, Hd__RuleValue **out);
+/* The same with numbers spelled as jansson writes them (a real written 2.0
+ * stays "2.0"; the above writes "2"): user field values, shown back as
+ * they came. */
+int hd_rule_value_from_json_as_written(const json_t *j, Hd__RuleValue **out);
 
 /* For a MacroAction or RuleAction decoded from an older record: when its
  * value is unset and it still carries the JSON text of the old field 2,
