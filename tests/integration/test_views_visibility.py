@@ -111,6 +111,13 @@ def test_view_visibility_by_role_and_group(ctx):
         assert c_ann.request("GET", f"{VIEWS}/{v['group_a']}/tickets").status == 404
         assert counted(c_ann, every) == ann_now
         assert v["group_a"] in listed(c)
+        # A deleted group has no members: its views are the admins' alone.
+        assert c.request("DELETE", f"{V2}/groups/{gb}").status in (200, 204)
+        bo_now = {v[k] for k in ("shared", "bo_own")}
+        wait_until(lambda: listed(c_bo) == bo_now, timeout=60, step=0.25, what="bo no longer sees group B's views",
+                   progress=lambda: sorted(listed(c_bo)))
+        assert c_bo.request("GET", f"{VIEWS}/{v['group_b']}/count").status == 404
+        assert {v["group_b"], v["both"]} <= listed(c)
 
 
 def test_count_many_input(ctx):
