@@ -53,6 +53,9 @@ int as_load_add(hd_txn *t, uint64_t agent, const char *channel, int delta);
 /* The profile's capacity for channel: the channel's entry, else "default",
  * else AS_DEFAULT_CAPACITY. p may be NULL. */
 uint32_t as_capacity(const Hd__AgentProfile *p, const char *channel);
+/* Is agent a member of group, as routing has learned from intake's
+ * group_membership.* events? */
+bool as_member_of(hd_txn *t, uint64_t agent, uint64_t group);
 /* Is user id an active agent or admin, as routing has learned from
  * intake's user.* events? */
 bool as_is_agent(hd_txn *t, uint64_t id);

@@ -1,11 +1,30 @@
 /* What assignment learns from intake's directory events — users (role,
- * locale, active) and group memberships — and the tick that lets skills
+ * locale, active) and group memberships (which views also read: a group
+ * view is for its groups' members) — and the tick that lets skills
  * requirements relax once a ticket has waited long enough. */
 #include "assign.h"
 
 #include "hd/err.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* Keep (created) or forget agent's membership of group, both ways. */
+static void set_member(hd_txn *t, uint64_t group, uint64_t agent, bool created)
+{
+	uint8_t gk[16], ak[16];
+	hd_key_u64(gk, group);
+	hd_key_u64(gk + 8, agent);
+	hd_key_u64(ak, agent);
+	hd_key_u64(ak + 8, group);
+	if (created) {
+		hd_txn_put(t, as_db.members, gk, 16, "", 0);
+		hd_txn_put(t, as_db.agent_groups, ak, 16, "", 0);
+	} else { /* missing keys are fine: not sticky */
+		hd_txn_del(t, as_db.members, gk, 16);
+		hd_txn_del(t, as_db.agent_groups, ak, 16);
+	}
+}
 
 static int on_membership(routing *r, hd_txn *t, const Hd__Envelope *ev,
 			 bool created)
@@ -14,21 +33,26 @@ static int on_membership(routing *r, hd_txn *t, const Hd__Envelope *ev,
 		NULL, ev->payload.len, ev->payload.data);
 	if (!m)
 		return HD_E_DECODE;
-	uint8_t gk[16], ak[16];
-	hd_key_u64(gk, m->group_id);
-	hd_key_u64(gk + 8, m->user_id);
-	hd_key_u64(ak, m->user_id);
-	hd_key_u64(ak + 8, m->group_id);
-	if (created) {
-		hd_txn_put(t, as_db.members, gk, 16, "", 0);
-		hd_txn_put(t, as_db.agent_groups, ak, 16, "", 0);
-		/* A new member may take waiting work at once. */
+	set_member(t, m->group_id, m->user_id, created);
+	/* A new member may take waiting work at once. */
+	if (created)
 		as_drain_group(r, t, m->group_id, hd_now_ms());
-	} else { /* missing keys are fine: not sticky */
-		hd_txn_del(t, as_db.members, gk, 16);
-		hd_txn_del(t, as_db.agent_groups, ak, 16);
-	}
 	hd__group_membership__free_unpacked(m, NULL);
+	return t->rc;
+}
+
+/* intake's one-time list of every membership (groups_snapshot.c), for a
+ * copy that missed some: the same keys again, idempotently. */
+static int on_snapshot(hd_txn *t, const Hd__Envelope *ev)
+{
+	Hd__GroupMembershipList *l = hd__group_membership_list__unpack(
+		NULL, ev->payload.len, ev->payload.data);
+	if (!l)
+		return HD_E_DECODE;
+	for (size_t i = 0; i < l->n_group_memberships; i++)
+		set_member(t, l->group_memberships[i]->group_id,
+			   l->group_memberships[i]->user_id, true);
+	hd__group_membership_list__free_unpacked(l, NULL);
 	return t->rc;
 }
 
@@ -62,6 +86,13 @@ static int on_group_deleted(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	hd_key_u64(key, g->id);
 	hd_txn_del(t, as_db.groups, key, 8);
 	as_requeue_group(r, t, g->id, hd_now_ms());
+	/* Nobody is a member any more (views restricted to it: admins only). */
+	uint64_t *agents = NULL;
+	size_t n = 0;
+	if (!as_list_pairs(t, as_db.members, g->id, &agents, &n))
+		for (size_t i = 0; i < n; i++)
+			set_member(t, g->id, agents[i], false);
+	free(agents);
 	hd__group__free_unpacked(g, NULL);
 	return t->rc;
 }
@@ -76,6 +107,8 @@ int as_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev)
 		return on_membership(r, t, ev, false);
 	if (!strcmp(ev->type, "group.deleted"))
 		return on_group_deleted(r, t, ev);
+	if (!strcmp(ev->type, "directory.memberships"))
+		return on_snapshot(t, ev);
 	if (!strncmp(ev->type, "user.", 5))
 		return on_user(r, t, ev);
 	return HD_OK;

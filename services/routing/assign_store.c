@@ -108,6 +108,16 @@ uint32_t as_capacity(const Hd__AgentProfile *p, const char *channel)
 	return def;
 }
 
+bool as_member_of(hd_txn *t, uint64_t agent, uint64_t group)
+{
+	uint8_t key[16];
+	MDB_val v;
+	hd_key_u64(key, agent);
+	hd_key_u64(key + 8, group);
+	return agent && group &&
+	       hd_txn_get(t, as_db.agent_groups, key, 16, &v) == HD_OK;
+}
+
 bool as_is_agent(hd_txn *t, uint64_t id)
 {
 	Hd__DirUser *u = NULL;

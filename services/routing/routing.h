@@ -40,9 +40,12 @@ void routing_cmds_close(hd_svc *svc, void *ctx);
 /* views.c: the views.* RPCs (ctx is the routing). */
 extern const hd_rpc_route routing_view_routes[];
 
-/* views.c: may who see v? Admins see every view; a restriction of type
- * User keeps a view to that user. */
-bool routing_view_visible(const Hd__View *v, const hd_principal *who);
+/* views.c: may who see v? Agents and admins see shared views; a Group
+ * restriction keeps a view to the members of its groups (as t knows
+ * them) and the admins; a User restriction to that user alone, admins
+ * included. End-users see none. */
+bool routing_view_visible(hd_txn *t, const Hd__View *v,
+			  const hd_principal *who);
 /* views.c: a view stored with restriction_json (JSON text, before
  * ViewRestriction) gets the typed restriction; hd_pb_fix_fn for
  * hd_txn_upgrade_pb at store open. */

@@ -1,8 +1,15 @@
 /* routing's views.* RPCs: saved queues over routing's copy of the tickets.
  * Agents and admins only; conditions are checked here (views_match.c).
- * As in Zendesk, agents manage only their own personal views (restriction
- * {"type":"User","id":<self>}); shared and group views are the admins'. */
+ * Who sees a view, as in Zendesk's agent interface: a shared view
+ * (no restriction) every agent and admin; a group view (restriction
+ * {"type":"Group","ids":[…]}) the members of one of its groups and the
+ * admins; a personal view (restriction {"type":"User","id":<owner>}) its
+ * owner alone — admins too do not see other agents' personal views. A
+ * view the caller may not see does not exist for them (404). Agents
+ * manage only their own personal views; shared and group views are the
+ * admins'. */
 #include "routing.h"
+#include "assign.h"
 #include "hd/store_iter.h"
 #include "views_index.h"
 
@@ -38,14 +45,30 @@ static bool personal_of(const Hd__View *v, uint64_t user_id)
 	return res && !strcmp(res->type, "User") && res->id == user_id;
 }
 
-bool routing_view_visible(const Hd__View *v, const hd_principal *who)
+/* Is who a member of one of the groups of a Group restriction (routing's
+ * copy of the memberships, from intake's events: assign_events.c)? */
+static bool in_groups(hd_txn *t, const Hd__ViewRestriction *res, uint64_t user)
 {
-	if (hd_role_is_admin(who->role) || !v->restriction)
+	if (as_member_of(t, user, res->id))
 		return true;
-	/* A personal view (restriction type User) is its owner's; group
-	 * restrictions are not enforced until routing knows the groups. */
-	return strcmp(v->restriction->type, "User") != 0 ||
-	       personal_of(v, who->user_id);
+	for (size_t i = 0; i < res->n_ids; i++)
+		if (as_member_of(t, user, res->ids[i]))
+			return true;
+	return false;
+}
+
+bool routing_view_visible(hd_txn *t, const Hd__View *v, const hd_principal *who)
+{
+	const Hd__ViewRestriction *res = v->restriction;
+	if (!staff(who))
+		return false;
+	if (!res)
+		return true;
+	if (!strcmp(res->type, "User"))
+		return personal_of(v, who->user_id);
+	if (hd_role_is_admin(who->role))
+		return true;
+	return !strcmp(res->type, "Group") && in_groups(t, res, who->user_id);
 }
 
 int routing_view_upgrade(ProtobufCMessage *msg, bool *changed)
@@ -92,25 +115,38 @@ static bool own_personal(const Hd__View *v, const hd_principal *who)
 	return personal_of(v, who->user_id);
 }
 
-/* May who turn old (NULL: none) into v (NULL: delete)? Someone else's
- * personal view does not exist for the caller (404, as views.get); a
- * shared view is visible but not theirs to change (403). */
-static int may_manage(const Hd__View *old, const Hd__View *v,
+static bool personal(const Hd__View *v)
+{
+	return v->restriction && !strcmp(v->restriction->type, "User");
+}
+
+/* May who turn old (NULL: none) into v (NULL: delete)? A view the caller
+ * may not see does not exist for them (404, as views.get) — for admins
+ * too, another agent's personal view. A shared or group view is visible
+ * but the admins' to change (403). A personal view is always the saver's
+ * own: nobody saves one for someone else (it would vanish from their
+ * sight, or a shared view from everyone's). */
+static int may_manage(hd_txn *t, const Hd__View *old, const Hd__View *v,
 		      const hd_principal *who, hd_rpc_rep *rep)
 {
-	if (manager(who))
-		return HD_OK;
-	if (old && !routing_view_visible(old, who))
+	if (old && !routing_view_visible(t, old, who))
 		return hd_rpc_fail(rep, HD_E_NOTFOUND, NULL, "no such view");
-	if (old && !own_personal(old, who))
+	if (old && !manager(who) && !own_personal(old, who))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				   "only admins change shared views");
-	if (v && !own_personal(v, who))
+	if (v && !manager(who) && !own_personal(v, who))
 		return hd_rpc_fail(
 			rep, HD_E_FORBIDDEN, "restriction",
 			"agents may only save personal views: "
 			"restriction {\"type\":\"User\",\"id\":%llu}",
 			(unsigned long long)who->user_id);
+	if (v && personal(v) && !own_personal(v, who))
+		return hd_rpc_fail(
+			rep, HD_E_FORBIDDEN, "restriction",
+			"a personal view is its owner's: only user %llu saves "
+			"one with restriction {\"type\":\"User\",\"id\":%llu}",
+			(unsigned long long)v->restriction->id,
+			(unsigned long long)v->restriction->id);
 	return HD_OK;
 }
 
@@ -156,7 +192,7 @@ static int save_write(hd_txn *t, void *arg)
 	uint8_t key[8];
 	int rc = j->v->id ? view_get(t, j->r, j->v->id, &old) : HD_OK;
 	if (!rc)
-		rc = may_manage(old, j->del ? NULL : j->v, j->who, j->rep);
+		rc = may_manage(t, old, j->del ? NULL : j->v, j->who, j->rep);
 	if (!rc && !j->v->id)
 		rc = routing_next_id(t, j->r, "next_view", &j->v->id);
 	hd_key_u64(key, j->v->id);
@@ -223,6 +259,7 @@ static int by_position(const void *a, const void *b)
 }
 
 typedef struct list_filter {
+	hd_txn *t;
 	bool active_only;
 	const hd_principal *who;
 } list_filter;
@@ -232,13 +269,13 @@ static bool listed(const void *msg, const void *arg)
 	const Hd__View *v = msg;
 	const list_filter *f = arg;
 	return (!f->active_only || v->active) &&
-	       routing_view_visible(v, f->who);
+	       routing_view_visible(f->t, v, f->who);
 }
 
 static int collect_views(hd_txn *t, routing *r, bool active_only,
 			 const hd_principal *who, Hd__ViewList *l)
 {
-	list_filter f = {active_only, who};
+	list_filter f = {t, active_only, who};
 	return hd_txn_scan_pb(t, r->views, NULL, 0, &hd__view__descriptor,
 			      listed, &f, (void ***)&l->views, &l->n_views);
 }
@@ -284,10 +321,10 @@ static int views_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	rc = hd_store_read(r->store, &t);
 	if (!rc) {
 		rc = view_get(&t, r, vi->id, &v);
+		if (!rc && !routing_view_visible(&t, v, &req->principal))
+			rc = HD_E_NOTFOUND;
 		hd_txn_end(&t);
 	}
-	if (!rc && !routing_view_visible(v, &req->principal))
-		rc = HD_E_NOTFOUND;
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, v);
 	hd__view__free_unpacked(v, NULL);

@@ -4,7 +4,8 @@
 // refused first, with the API's message beside the conditions — then two
 // tickets are filed through the API (one tagged 환불) and the workspace's
 // sidebar shows the view with count 1 and only that ticket. An agent
-// makes a personal view and sees the shared one without edit controls.
+// makes a personal view and sees the shared one without edit controls;
+// the admin does not see the agent's personal view (API and console).
 //   node tests/browser/admin_views.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]
 import { setup, check, until, api, raw, basicAuth, launch, shot, axe, signInWorkspace, run } from './lib.mjs';
 
@@ -136,9 +137,13 @@ async function agentSide(agent, shared) {
   await page.selectOption('#adm-view-all > li:nth-child(1) .adm-value', 'current_user');
   await page.click('#adm-view-save');
   const id = await hashId(page);
-  const mine = (await api('GET', `/api/v2/views/${id}`)).view;
+  const mine = (await api('GET', `/api/v2/views/${id}`, undefined, basicAuth(AGENT.email, AGENT.password))).view;
   check(mine.restriction && mine.restriction.type === 'User' && mine.restriction.id === agent.id, `personal view: ${JSON.stringify(mine.restriction)}`);
-  console.log(`ok the agent saved personal view #${id}`);
+  // Another agent's personal view does not exist for an admin either.
+  const seen = await raw('GET', `/api/v2/views/${id}`);
+  check(seen.status === 404, `the admin cannot read the agent's personal view: ${seen.status}`);
+  check(!(await api('GET', '/api/v2/views')).views.some((v) => v.id === id), 'the admin\'s list leaves the agent\'s personal view out');
+  console.log(`ok the agent saved personal view #${id}; the admin does not see it`);
   // The shared view opened by URL is read-only; the API refuses the change.
   await page.goto(new URL(`/agent/#/admin/views/${shared.id}`, page.url()).href);
   await page.waitForSelector('#adm-view-readonly');
@@ -171,7 +176,8 @@ async function main() {
   await signInWorkspace(en.page, ADMIN.email, ADMIN.password);
   await en.page.goto(new URL('/agent/#/admin/views', en.page.url()).href);
   await en.page.waitForFunction((id) => /1/.test(document.querySelector(`#adm-view-count-${id}`)?.textContent || ''), view.id);
-  check((await en.page.textContent('#adm-view-caption')).trim() === 'Views: 2', 'the console speaks English');
+  // One view: the shared one — the agent's personal view is not the admin's to see.
+  check((await en.page.textContent('#adm-view-caption')).trim() === 'Views: 1', 'the console speaks English');
   await shot(en.page, 'admin-en-views');
   await axe(en.page, 'admin views list (English)');
   check(faults(en.problems).length === 0, `no page errors or CSP violations: ${en.problems.join(' | ')}`);

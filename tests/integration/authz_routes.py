@@ -175,6 +175,7 @@ ROUTES = {
     "POST /api/v2/views": R(STAFF, body={"view": {"title": "m", "all": COND,
                                                    "restriction": {"type": "User", "id": "{self}"}}}),
     "GET /api/v2/views/active": R(STAFF),
+    "GET /api/v2/views/count_many": R(STAFF, query="?ids={view_shared}"),
     "GET /api/v2/views/{id}": R(STAFF),
     "PUT /api/v2/views/{id}": R(ADMIN, body={"view": {"title": "Shared!"}}),
     "DELETE /api/v2/views/{id}": R(ADMIN),

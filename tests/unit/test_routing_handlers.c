@@ -1,13 +1,15 @@
 /* Handler-level tests of routing's views (views.c, views_exec.c): a view
  * saved through views.save, then views.tickets over routing's copy of the
  * tickets, called directly on a fresh store; conditions checked on save,
- * end-users and unknown views refused. Links librouting.a. */
+ * end-users and unknown views refused; who sees a group or personal view.
+ * Links librouting.a. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "assign.h"
 #include "routing.h"
 #include "views_index.h"
 
@@ -17,7 +19,8 @@
 
 static const char *const own_dbs[] = {"tickets", "unassigned", "views",
 				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs, NULL};
+static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
+					 routing_assign_dbs, NULL};
 static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
 
 typedef struct fx {
@@ -64,6 +67,9 @@ static int setup(void **state)
 	fx *f = calloc(1, sizeof *f);
 	f->r.store = unit_store_open(&f->u, dbs, "routing");
 	assert_hd_ok(routing_store_bind(&f->r));
+	/* The memberships views read (assign_events.c fills them). */
+	assert_hd_ok(hd_store_dbi(f->r.store, "as_agent_groups",
+				  &as_db.agent_groups));
 	f->admin = unit_who("admin", 1);
 	f->agent = unit_who("agent", 9);
 	f->user = unit_who("end-user", 77);
@@ -194,6 +200,118 @@ static void test_view_save_checks_conditions(void **state)
 	unit_rep_release(&rep);
 }
 
+/* Save a view restricted to type ("User" | "Group") id; HD_OK or the
+ * refusal, the id in *id. */
+static int save_restricted(fx *f, const hd_principal *who, const char *type,
+			   uint64_t rid, uint64_t *id, hd_rpc_rep *rep)
+{
+	Hd__ViewCondition c = HD__VIEW_CONDITION__INIT;
+	Hd__ViewCondition *all[1] = {&c};
+	Hd__ViewRestriction res = HD__VIEW_RESTRICTION__INIT;
+	uint64_t ids[1] = {rid};
+	Hd__View v = HD__VIEW__INIT;
+	c.field = "status";
+	c.operator_ = "is";
+	c.value = "open";
+	v.title = (char *)type;
+	v.all = all;
+	v.n_all = 1;
+	v.active = true;
+	res.type = (char *)type;
+	res.id = rid;
+	if (!strcmp(type, "Group")) {
+		res.ids = ids;
+		res.n_ids = 1;
+	}
+	v.restriction = &res;
+	int rc = unit_call(routes, &f->r, "views.save", &v.base, who, rep);
+	if (!rc) {
+		Hd__View *got = unit_rep_decode(rep, &hd__view__descriptor);
+		*id = got->id;
+		hd__view__free_unpacked(got, NULL);
+	}
+	return rc;
+}
+
+static int get_rc(fx *f, const hd_principal *who, const char *method,
+		  uint64_t id)
+{
+	hd_rpc_rep rep;
+	Hd__ViewTicketsRequest q = HD__VIEW_TICKETS_REQUEST__INIT;
+	Hd__ViewId vi = HD__VIEW_ID__INIT;
+	q.id = vi.id = id;
+	int rc = unit_call(routes, &f->r, method,
+			   !strcmp(method, "views.get") ? &vi.base : &q.base,
+			   who, &rep);
+	unit_rep_release(&rep);
+	return rc;
+}
+
+/* The ids views.list answers who, in order, into ids (at most 8). */
+static size_t list_ids(fx *f, const hd_principal *who, uint64_t *ids)
+{
+	hd_rpc_rep rep;
+	assert_hd_ok(unit_call(routes, &f->r, "views.list", NULL, who, &rep));
+	Hd__ViewList *l = unit_rep_decode(&rep, &hd__view_list__descriptor);
+	size_t n = l->n_views;
+	assert_true(n <= 8);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = l->views[i]->id;
+	hd__view_list__free_unpacked(l, NULL);
+	unit_rep_release(&rep);
+	return n;
+}
+
+static int put_member(hd_txn *t, void *arg)
+{
+	const uint64_t *pair = arg; /* agent, group */
+	uint8_t key[16];
+	hd_key_u64(key, pair[0]);
+	hd_key_u64(key + 8, pair[1]);
+	return hd_txn_put(t, as_db.agent_groups, key, 16, "", 0);
+}
+
+static void test_view_visible_by_group_and_owner(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t group = 0, mine = 0, agents = 0, ids[8];
+	assert_hd_ok(save_restricted(f, &f->admin, "Group", 5, &group, &rep));
+	unit_rep_release(&rep);
+	assert_hd_ok(save_restricted(f, &f->admin, "User", 1, &mine, &rep));
+	unit_rep_release(&rep);
+	assert_hd_ok(save_restricted(f, &f->agent, "User", 9, &agents, &rep));
+	unit_rep_release(&rep);
+	/* Not (yet) in group 5: the group view does not exist for agent 9. */
+	assert_int_equal(get_rc(f, &f->agent, "views.get", group),
+			 HD_E_NOTFOUND);
+	assert_int_equal(get_rc(f, &f->agent, "views.tickets", group),
+			 HD_E_NOTFOUND);
+	assert_int_equal(list_ids(f, &f->agent, ids), 1);
+	assert_int_equal(ids[0], agents);
+	/* A member sees it. */
+	uint64_t pair[2] = {9, 5};
+	assert_hd_ok(hd_store_write(f->r.store, put_member, pair));
+	assert_hd_ok(get_rc(f, &f->agent, "views.get", group));
+	assert_hd_ok(get_rc(f, &f->agent, "views.tickets", group));
+	assert_int_equal(list_ids(f, &f->agent, ids), 2);
+	/* The admin sees the group view and her own, not the agent's. */
+	assert_int_equal(list_ids(f, &f->admin, ids), 2);
+	assert_int_equal(ids[0], group);
+	assert_int_equal(ids[1], mine);
+	assert_int_equal(get_rc(f, &f->admin, "views.get", agents),
+			 HD_E_NOTFOUND);
+	assert_int_equal(get_rc(f, &f->admin, "views.tickets", agents),
+			 HD_E_NOTFOUND);
+	assert_int_equal(get_rc(f, &f->agent, "views.get", mine),
+			 HD_E_NOTFOUND);
+	/* Nor does she save a personal view for the agent. */
+	assert_rep_rc(save_restricted(f, &f->admin, "User", 9, &agents, &rep),
+		      &rep, HD_E_FORBIDDEN);
+	assert_string_equal(rep.field, "restriction");
+	unit_rep_release(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +321,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_view_save_checks_conditions, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_view_visible_by_group_and_owner, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

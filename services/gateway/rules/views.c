@@ -1,6 +1,8 @@
 /* Views over HTTP (API.md §7): /views CRUD, /views/active, and running a
- * view — /views/{id}/tickets, /count, /execute — all answered by routing
- * (g->peers[0]) from its own copy of the tickets. */
+ * view — /views/{id}/tickets, /count, /execute, /views/count_many — all
+ * answered by routing (g->peers[0]) from its own copy of the tickets.
+ * Routing decides which views the caller sees (a view they may not see
+ * answers 404); this file only forwards the caller's principal. */
 #include "gw_views.h"
 
 #include "hd/err.h"
@@ -143,15 +145,9 @@ static int views_count(gw *g, gw_req *r, gw_resp *out)
 	int rc = run(g, r, &p, 0, &vt, out);
 	if (rc)
 		return rc;
-	char url[400], pretty[24];
-	snprintf(url, sizeof url, "%s/api/v2/views/%llu/count.json",
-		 r->base_url, (unsigned long long)r->id);
-	snprintf(pretty, sizeof pretty, "%llu", (unsigned long long)vt->count);
 	out->status = 200;
-	out->body = json_pack("{s:{s:s, s:I, s:I, s:s, s:b}}", "view_count",
-			      "url", url, "view_id", (json_int_t)r->id, "value",
-			      (json_int_t)vt->count, "pretty", pretty, "fresh",
-			      !vt->building); /* false while its index builds */
+	out->body = json_pack("{s:o}", "view_count",
+			      gw_view_count_json(r, r->id, vt));
 	hd__view_tickets__free_unpacked(vt, NULL);
 	return HD_OK;
 }
@@ -231,6 +227,7 @@ const gw_route gw_view_routes[] = {
 	{"GET", "/api/v2/views", views_list, GW_AUTH_USER},
 	{"POST", "/api/v2/views", views_create, GW_AUTH_USER},
 	{"GET", "/api/v2/views/active", views_active, GW_AUTH_USER},
+	{"GET", "/api/v2/views/count_many", gw_views_count_many, GW_AUTH_USER},
 	{"GET", "/api/v2/views/{id}", views_show, GW_AUTH_USER},
 	{"PUT", "/api/v2/views/{id}", views_update, GW_AUTH_USER},
 	{"DELETE", "/api/v2/views/{id}", views_delete, GW_AUTH_USER},
