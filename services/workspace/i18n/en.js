@@ -5,7 +5,9 @@ import reports from './reports.en.js';
 import adminContent from './admin_content.en.js';
 import mail from './mail.en.js';
 import views from './views.en.js';
+import presence from './presence.en.js';
 export default {
+  ...presence,
   ...views,
 
   ...adminsla,

@@ -5,7 +5,9 @@ import reports from './reports.ko.js';
 import adminContent from './admin_content.ko.js';
 import mail from './mail.ko.js';
 import views from './views.ko.js';
+import presence from './presence.ko.js';
 export default {
+  ...presence,
   ...views,
 
   ...adminsla,

@@ -5,33 +5,70 @@ import { get, put } from './api.js';
 import { t } from './i18n.js';
 import { $, h, replace, announce } from './dom.js';
 import { on } from './stream.js';
+import { SYMBOL, presenceKind, presenceName, presenceText } from './presence_kind.js';
+
+// The symbol is for the eye; a screen reader hears the name and category.
+const option = (s) => h('option', { value: s.name, 'aria-label': presenceText(s), dataset: { kind: presenceKind(s) } },
+  `${SYMBOL[presenceKind(s)]} ${presenceName(s.name)}`);
 
 export async function initPresence(user) {
   const sel = $('#presence-select');
   let states = [];
   try { states = (await get('/api/v2/hd/presence_states')).presence_states || []; } catch { /* offline */ }
   if (!states.length) states = [{ name: 'online', available: true }, { name: 'offline', available: false }];
-  // Built-in English names are translated; working states keep their own.
-  const label = (n) => (n === 'online' || n === 'offline' ? t(`presence.${n}`) : n);
-  replace(sel, states.map((s) => h('option', { value: s.name }, `${s.available ? '●' : '○'} ${label(s.name)}`)));
+  replace(sel, states.map(option));
+  // The select's name says the state too ("내 상태: 통화중 (업무 중)"), so it is
+  // heard on focus whatever the screen reader does with the value.
+  const now = h('span', { id: 'presence-now', class: 'sr-only' });
+  sel.after(now);
+  sel.setAttribute('aria-labelledby', 'presence-now');
+  // A state made after the page loaded gets its option when first seen.
+  const byName = (n) => {
+    let s = states.find((x) => x.name === n);
+    if (!s && n) {
+      s = { name: n, available: false };
+      states.push(s);
+      sel.append(option(s));
+    }
+    return s;
+  };
+  const show = (name) => {
+    const s = byName(name || sel.value);
+    if (!s) return null;
+    sel.value = s.name;
+    sel.dataset.kind = presenceKind(s);
+    now.textContent = t('presence.now', { state: presenceText(s) });
+    return s;
+  };
   try {
-    sel.value = (await get(`/api/v2/hd/agents/${user.id}/presence`)).presence.state;
-  } catch { /* unknown yet */ }
+    show((await get(`/api/v2/hd/agents/${user.id}/presence`)).presence.state);
+  } catch { show(); /* unknown yet */ }
   let last = sel.value;
+  // Arrow keys change the state at once, so answers may cross: only the
+  // answer to the newest change is shown, and the stream's echoes of older
+  // ones are ignored until it comes.
+  let seq = 0;
+  let waiting = false;
   sel.addEventListener('change', async () => {
+    const mine = ++seq;
+    waiting = true;
+    show();
     try {
       const d = await put(`/api/v2/hd/agents/${user.id}/presence`, { presence: { state: sel.value } });
+      if (mine !== seq) return;
+      waiting = false;
       last = d.presence ? d.presence.state : sel.value;
-      sel.value = last;
-      announce(t('presence.changed', { state: last }));
+      announce(t('presence.changed', { state: presenceText(show(last)) }));
     } catch (e) {
-      sel.value = last;
+      if (mine !== seq) return;
+      waiting = false;
+      show(last);
       announce(t('app.error', { msg: e.message }));
     }
   });
   on('presence', (d) => {
     const p = d && (d.presence || d);
-    if (p && Number(p.agent_id) === user.id && p.state) { sel.value = p.state; last = p.state; }
+    if (p && Number(p.agent_id) === user.id && p.state && !waiting) { show(p.state); last = p.state; }
   });
   on('assignment', (d) => {
     const a = d && (d.assignment || d);
