@@ -127,6 +127,8 @@ async function walk(lang, locale, agent, order) {
 run('presence', async () => {
   const agent = (await api('POST', '/api/v2/users/create_or_update', { user: { name: AGENT.name, email: AGENT.email, role: AGENT.role } })).user;
   await api('PUT', `/api/v2/users/${agent.id}/password`, { password: PW });
+  // A view, so the page behind the selector is the usual ticket list.
+  await api('POST', '/api/v2/views', { view: { title: '열린 티켓', all: [{ field: 'status', operator: 'less_than', value: 'solved' }] } });
   await api('POST', '/api/v2/hd/presence_states', { presence_state: { name: '채팅전담', available: true } });
   await api('POST', '/api/v2/hd/presence_states', { presence_state: { name: '외근', available: false } });
   const order = (await api('GET', '/api/v2/hd/presence_states')).presence_states.map((s) => s.name);
