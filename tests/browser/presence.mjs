@@ -5,7 +5,9 @@
 // selector's accessible name, as Chromium computes it for a screen reader,
 // names the state and its category in the page's language; the API holds
 // each state in turn. Two custom states (one available, one not) join the
-// seeded ones. axe-core on each language; screenshots presence-{ko,en}-<category>.png.
+// seeded ones. Each change is announced; an admin's change arrives over the
+// stream and the selector follows. axe-core on each language; screenshots
+// presence-{ko,en}-<category>.png.
 //   node tests/browser/presence.mjs BASE_URL ADMIN_EMAIL ADMIN_TOKEN [SHOT_DIR]
 import { setup, api, launch, shot, axe, until, check, signInWorkspace, run, WAIT } from './lib.mjs';
 
@@ -83,6 +85,8 @@ async function walk(lang, locale, agent, order) {
   const shotTaken = new Set();
   for (const [i, name] of order.entries()) {
     if (i > 0) {
+      // Emptied first, so only this change's announcement can match.
+      await page.$eval('#live', (l) => { l.textContent = ''; });
       await page.keyboard.press('ArrowDown');
       await settle(async () => (await api('GET', `/api/v2/hd/agents/${agent.id}/presence`)).presence.state,
         (s) => s === name, `${lang}: ArrowDown puts the agent in ${name}`);
@@ -98,6 +102,10 @@ async function walk(lang, locale, agent, order) {
     // What the list reads out for the option: the name, not the symbol.
     const opt = await axNode(cdp, '#presence-select option:checked');
     check(opt && opt.name && names(lang, name, opt.name) && !opt.name.includes(symbol), `${lang}: the option ${name} is read as its name and category (got ${JSON.stringify(opt)})`);
+    if (i > 0) {
+      await settle(() => page.$eval('#live', (l) => l.textContent), (l) => names(lang, name, l),
+        `${lang}: the change to ${name} is announced with its name and category`);
+    }
     (symbols[want.kind] ||= new Set()).add(symbol);
     console.log(`ok ${lang} ${name}: shows "${shown}", read as "${node.name}"`);
     if (!shotTaken.has(want.kind)) {
@@ -113,6 +121,24 @@ async function walk(lang, locale, agent, order) {
   await page.keyboard.press('ArrowUp');
   await settle(async () => (await api('GET', `/api/v2/hd/agents/${agent.id}/presence`)).presence.state,
     (s) => s === order[order.length - 2], `${lang}: ArrowUp puts the agent back in ${order[order.length - 2]}`);
+  // An admin's change arrives over the stream: the symbol and the name follow.
+  const back = order.find((n) => STATES[n].kind === 'offline');
+  await api('PUT', `/api/v2/hd/agents/${agent.id}/presence`, { presence: { state: back } });
+  await settle(() => axNode(cdp, '#presence-select'), (n) => n && n.name && names(lang, back, n.name),
+    `${lang}: the selector follows the admin's change to ${back}`);
+  const after = await page.$eval('#presence-select', (s) => s.selectedOptions[0].textContent.trim());
+  check(after.startsWith(`${[...symbols.offline][0]} `), `${lang}: the offline symbol is shown after the admin's change (got "${after}")`);
+  // Three quick presses: the answers and the stream's echoes cross, and the
+  // selector must end where the keys left it, like the API.
+  const target = order[Math.min(order.indexOf(back) + 3, order.length - 1)];
+  await page.$eval('#live', (l) => { l.textContent = ''; });
+  for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowDown');
+  await settle(async () => (await api('GET', `/api/v2/hd/agents/${agent.id}/presence`)).presence.state,
+    (st) => st === target, `${lang}: three quick ArrowDowns end in ${target}`);
+  await settle(() => page.$eval('#live', (l) => l.textContent), (l) => names(lang, target, l), `${lang}: ${target} is announced last`);
+  const end = await axNode(cdp, '#presence-select');
+  check(names(lang, target, end.name) && (await page.inputValue('#presence-select')) === target,
+    `${lang}: after quick presses the selector shows ${target} (got ${JSON.stringify(end)})`);
   await axe(page, `presence ${lang}`);
   // Presence calls and the workspace's own files must not fail (the
   // session check before sign-in answers 401 by design).

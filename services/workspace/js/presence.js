@@ -40,17 +40,27 @@ export async function initPresence(user) {
     now.textContent = t('presence.now', { state: presenceText(s) });
     return s;
   };
-  try {
-    show((await get(`/api/v2/hd/agents/${user.id}/presence`)).presence.state);
-  } catch { show(); /* unknown yet */ }
-  let last = sel.value;
+  let last = '';
   // Arrow keys change the state at once, so answers may cross: only the
   // answer to the newest change is shown, and the stream's echoes of older
   // ones are ignored until it comes.
   let seq = 0;
   let waiting = false;
+  let missed = false;
+  // Bumped by every change shown, so an answer to an older question loses.
+  let gen = 0;
+  const refresh = async () => {
+    const mine = ++gen;
+    try {
+      const p = (await get(`/api/v2/hd/agents/${user.id}/presence`)).presence;
+      if (mine === gen && !waiting) { show(p.state); last = p.state; }
+    } catch { if (!last) show(); /* unknown yet */ }
+  };
+  await refresh();
+  last = sel.value;
   sel.addEventListener('change', async () => {
     const mine = ++seq;
+    gen++;
     waiting = true;
     show();
     try {
@@ -59,6 +69,8 @@ export async function initPresence(user) {
       waiting = false;
       last = d.presence ? d.presence.state : sel.value;
       announce(t('presence.changed', { state: presenceText(show(last)) }));
+      // Someone else may have changed it meanwhile: the server knows.
+      if (missed) { missed = false; refresh(); }
     } catch (e) {
       if (mine !== seq) return;
       waiting = false;
@@ -66,10 +78,19 @@ export async function initPresence(user) {
       announce(t('app.error', { msg: e.message }));
     }
   });
+  // A change made elsewhere (an admin, another tab) continues from the
+  // state shown; a late echo of one of my own quick changes does not.
   on('presence', (d) => {
     const p = d && (d.presence || d);
-    if (p && Number(p.agent_id) === user.id && p.state && !waiting) { show(p.state); last = p.state; }
+    if (!p || Number(p.agent_id) !== user.id || !p.state) return;
+    if (waiting) { missed = true; return; }
+    if (p.previous_state !== undefined && p.previous_state !== last) return;
+    gen++;
+    show(p.state);
+    last = p.state;
   });
+  // Events missed while the stream was away: ask again.
+  on('reconnect', refresh);
   on('assignment', (d) => {
     const a = d && (d.assignment || d);
     // The server sends "assignment" only to the agent it concerns.
