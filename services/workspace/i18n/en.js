@@ -208,8 +208,6 @@ export default {
   'search.type_organization': 'Organization',
   'search.type_group': 'Group',
   'presence.label': 'My status',
-  'presence.online': 'Online',
-  'presence.offline': 'Offline',
   'presence.changed': 'Status: {state}',
   'presence.offered': 'Ticket #{id} was assigned to you.',
   'wb.title': 'Live wallboard',
