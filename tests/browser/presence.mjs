@@ -70,6 +70,8 @@ async function walk(lang, locale, agent, order) {
   await api('PUT', `/api/v2/hd/agents/${agent.id}/presence`, { presence: { state: order[0] } });
   const { ctx, page, problems } = await launch(locale);
   const failed = [];
+  let puts = 0;
+  page.on('request', (r) => { if (r.method() === 'PUT' && /\/presence$/.test(new URL(r.url()).pathname)) puts++; });
   page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`); });
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Accessibility.enable');
@@ -132,6 +134,7 @@ async function walk(lang, locale, agent, order) {
   // selector must end where the keys left it, like the API.
   const target = order[Math.min(order.indexOf(back) + 3, order.length - 1)];
   await page.$eval('#live', (l) => { l.textContent = ''; });
+  const puts0 = puts;
   for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowDown');
   await settle(async () => (await api('GET', `/api/v2/hd/agents/${agent.id}/presence`)).presence.state,
     (st) => st === target, `${lang}: three quick ArrowDowns end in ${target}`);
@@ -139,6 +142,7 @@ async function walk(lang, locale, agent, order) {
   const end = await axNode(cdp, '#presence-select');
   check(names(lang, target, end.name) && (await page.inputValue('#presence-select')) === target,
     `${lang}: after quick presses the selector shows ${target} (got ${JSON.stringify(end)})`);
+  console.log(`ok ${lang}: three quick presses → ${target} with ${puts - puts0} PUT(s), one at a time`);
   await axe(page, `presence ${lang}`);
   // Presence calls and the workspace's own files must not fail (the
   // session check before sign-in answers 401 by design).

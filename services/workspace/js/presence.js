@@ -41,10 +41,9 @@ export async function initPresence(user) {
     return s;
   };
   let last = '';
-  // Arrow keys change the state at once, so answers may cross: only the
-  // answer to the newest change is shown, and the stream's echoes of older
-  // ones are ignored until it comes.
-  let seq = 0;
+  // One change at a time goes to the server, so quick arrow keys cannot
+  // arrive out of order; when it answers, the newest choice follows. Stream
+  // events that come meanwhile are left to a fresh look afterwards.
   let waiting = false;
   let missed = false;
   // Bumped by every change shown, so an answer to an older question loses.
@@ -58,26 +57,27 @@ export async function initPresence(user) {
   };
   await refresh();
   last = sel.value;
-  sel.addEventListener('change', async () => {
-    const mine = ++seq;
-    gen++;
+  const send = async () => {
+    if (waiting) return;
     waiting = true;
-    show();
     try {
-      const d = await put(`/api/v2/hd/agents/${user.id}/presence`, { presence: { state: sel.value } });
-      if (mine !== seq) return;
-      waiting = false;
-      last = d.presence ? d.presence.state : sel.value;
+      let want;
+      do {
+        want = sel.value;
+        const d = await put(`/api/v2/hd/agents/${user.id}/presence`, { presence: { state: want } });
+        last = d.presence ? d.presence.state : want;
+      } while (sel.value !== want);
       announce(t('presence.changed', { state: presenceText(show(last)) }));
-      // Someone else may have changed it meanwhile: the server knows.
-      if (missed) { missed = false; refresh(); }
     } catch (e) {
-      if (mine !== seq) return;
-      waiting = false;
       show(last);
       announce(t('app.error', { msg: e.message }));
+    } finally {
+      waiting = false;
     }
-  });
+    // Someone else may have changed it meanwhile: the server knows.
+    if (missed) { missed = false; refresh(); }
+  };
+  sel.addEventListener('change', () => { gen++; show(); send(); });
   // A change made elsewhere (an admin, another tab) continues from the
   // state shown; a late echo of one of my own quick changes does not.
   on('presence', (d) => {
