@@ -5,7 +5,9 @@ import reports from './reports.en.js';
 import adminContent from './admin_content.en.js';
 import mail from './mail.en.js';
 import views from './views.en.js';
+import presence from './presence.en.js';
 export default {
+  ...presence,
   ...views,
 
   ...adminsla,
@@ -206,8 +208,6 @@ export default {
   'search.type_organization': 'Organization',
   'search.type_group': 'Group',
   'presence.label': 'My status',
-  'presence.online': 'Online',
-  'presence.offline': 'Offline',
   'presence.changed': 'Status: {state}',
   'presence.offered': 'Ticket #{id} was assigned to you.',
   'wb.title': 'Live wallboard',

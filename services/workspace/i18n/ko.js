@@ -5,7 +5,9 @@ import reports from './reports.ko.js';
 import adminContent from './admin_content.ko.js';
 import mail from './mail.ko.js';
 import views from './views.ko.js';
+import presence from './presence.ko.js';
 export default {
+  ...presence,
   ...views,
 
   ...adminsla,
@@ -206,8 +208,6 @@ export default {
   'search.type_organization': '조직',
   'search.type_group': '그룹',
   'presence.label': '내 상태',
-  'presence.online': '온라인',
-  'presence.offline': '오프라인',
   'presence.changed': '상태: {state}',
   'presence.offered': '티켓 #{id}이(가) 배정되었습니다.',
   'wb.title': '실시간 현황판',
