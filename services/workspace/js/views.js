@@ -106,6 +106,14 @@ const pageKey = () => `${current.view}|${current.page}|${current.sort}|${current
 
 export async function showView(id, params) {
   if (!id && views.length) { location.replace(`#/views/${views[0].id}`); return; }
+  // No view to show (none visible to this agent, or a malformed address):
+  // say so instead of asking the API for view "NaN".
+  if (!Number.isInteger(id) || id <= 0) {
+    current.view = 0;
+    replace($('#main'), h('h1', { id: 'list-title', tabindex: '-1' }, t('views.title')),
+      h('p', { id: 'list-body', role: 'status' }, t('views.none')));
+    return;
+  }
   for (const a of document.querySelectorAll('#views-list a')) {
     if (Number(a.dataset.view) === id) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
