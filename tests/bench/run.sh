@@ -185,3 +185,10 @@ rss loaded
   echo "bench: the import phase failed (see $OUT/import-data)"
 python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
 python3 "$ROOT/tests/bench/reports_live.py" "$OUT/reports_live.tsv" "$OUT/results.json"
+# BENCH_BASELINE=TREE: ticket create of this tree against an older checkout
+# built with make build MODE=release (tests/bench/create_ab.sh: alternating
+# suites, creates/s over the floor and the services' CPU per ticket).
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  "$ROOT/tests/bench/create_ab.sh" "$BENCH_BASELINE" "$ROOT" "${BENCH_AB_ROUNDS:-3}" ||
+    echo "bench: the create A/B failed (see build/bench-ab)"
+fi
