@@ -5,6 +5,7 @@
 // categories are known here; a custom state is available or busy by its
 // "available" flag.
 import { t } from './i18n.js';
+import { h } from './dom.js';
 
 const KIND = {
   online: 'available', 상담준비: 'available',
@@ -29,4 +30,17 @@ export function presenceText(s) {
   const name = presenceName(s.name);
   const kind = t(`presence.kind.${presenceKind(s)}`);
   return name.toLocaleLowerCase() === kind.toLocaleLowerCase() ? name : t('presence.named', { name, kind });
+}
+
+// A state shown in a list or a table cell: the category's symbol (hidden
+// from screen readers, which hear the category in words instead), the
+// state's name, and "(category)" for screen readers only unless the name
+// already says it. s is {name, available}.
+export function presenceLabel(s) {
+  const kind = presenceKind(s);
+  const name = presenceName(s.name);
+  const said = t(`presence.kind.${kind}`);
+  return h('span', { class: 'presence-label', dataset: { kind, state: s.name } },
+    h('span', { class: 'presence-symbol', 'aria-hidden': 'true' }, `${SYMBOL[kind]} `), name,
+    name.toLocaleLowerCase() === said.toLocaleLowerCase() ? null : h('span', { class: 'sr-only' }, ` (${said})`));
 }

@@ -6,6 +6,7 @@ import { get } from './api.js';
 import { t, fmtNum, fmtDate } from './i18n.js';
 import { $, h, replace } from './dom.js';
 import { on } from './stream.js';
+import { presenceLabel } from './presence_kind.js';
 
 let timer = 0;
 let unsubs = [];
@@ -13,6 +14,7 @@ let groups = null;
 let busy = false;
 let again = false;
 let agents = null;
+let states = null; // name → {name, available}, for each state's category
 
 export async function showWallboard() {
   replace($('#main'), h('h1', { id: 'wb-title', tabindex: '-1' }, t('wb.title')),
@@ -32,6 +34,7 @@ export async function showWallboard() {
 async function whoIsWhere() {
   try {
     agents = agents || ((await get('/api/v2/users?role=agent&per_page=50')).users || []);
+    states = states || new Map(((await get('/api/v2/hd/presence_states')).presence_states || []).map((s) => [s.name, s]));
     const ps = await Promise.all(agents.map((u) => get(`/api/v2/hd/agents/${u.id}/presence`).then((d) => [u, d.presence.state]).catch(() => [u, ''])));
     const by = new Map();
     for (const [u, st] of ps) if (st) by.set(st, [...(by.get(st) || []), u.name || u.email]);
@@ -76,7 +79,7 @@ function render(box, live, who) {
         h('td', {}, fmtNum(q.queued)), h('td', {}, fmtNum(q.open)), h('td', {}, mins(q.longest_wait_seconds)))))),
     h('table', { class: 'list' }, h('caption', {}, t('wb.agents')),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('wb.state')), h('th', { scope: 'col' }, t('wb.agent_count')), h('th', { scope: 'col' }, t('wb.who')))),
-      h('tbody', {}, Object.entries(live.agents_by_state || {}).map(([s, n]) => h('tr', {}, h('td', {}, s), h('td', {}, fmtNum(n)),
+      h('tbody', {}, Object.entries(live.agents_by_state || {}).map(([s, n]) => h('tr', { dataset: { state: s } }, h('td', {}, presenceLabel(states.get(s) || { name: s })), h('td', {}, fmtNum(n)),
         h('td', {}, (who.get(s) || []).join(', ')))))),
     h('p', { class: 'muted' }, t('wb.as_of', { when: fmtDate(live.time) })));
   box.dataset.queued = String(queued);

@@ -4,9 +4,12 @@
 import { get, put, post } from '../api.js';
 import { t, fmtDate } from '../i18n.js';
 import { $, h, replace } from '../dom.js';
-import { useCss, row, input, select, section, heading, attempt, staff, stateName } from './settings_kit.js';
+import { useCss, row, input, select, section, heading, attempt, staff } from './settings_kit.js';
+import { SYMBOL, presenceKind, presenceLabel, presenceText } from '../presence_kind.js';
 
 const CHANNELS = ['default', 'email', 'web', 'api', 'chat', 'voice'];
+// The state named name as the API lists it (a state since removed: by name alone).
+const byName = (states, name) => states.find((s) => s.name === name) || { name };
 const words = (s) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 
 export async function render(body, { rest }) {
@@ -21,7 +24,7 @@ export async function render(body, { rest }) {
       h('nav', { class: 'as-list', 'aria-label': t('ag.list') },
         h('ul', { id: 'ag-list' }, people.map((u, i) => h('li', {},
           h('a', { href: `#/admin/agents/${u.id}`, 'aria-current': u.id === aid ? 'page' : null }, u.name),
-          h('small', { class: 'muted' }, ` ${presence[i] ? stateName(presence[i].state) : '–'}`))))),
+          ' ', h('small', { class: 'muted' }, presence[i] ? presenceLabel(byName(states, presence[i].state)) : '–'))))),
       h('div', { class: 'as-main', id: 'ag-main' }, current ? null : h('p', { class: 'muted' }, t('ag.none')))),
     section('ps', t('ps.title'), statesTable(states), stateForm()));
   if (current) await showAgent(current, states, presence[people.indexOf(current)]);
@@ -50,7 +53,7 @@ async function showAgent(u, states, pres) {
   });
 
   const pform = h('form', { id: 'ag-presence-form', class: 'as-form as-inline', novalidate: true },
-    row('ag-state', t('ag.presence'), select(states.map((s) => [s.name, `${stateName(s.name)}${s.available ? ` (${t('ps.available')})` : ''}`]), pres ? pres.state : 'offline')),
+    row('ag-state', t('ag.presence'), select(states.map((s) => [s.name, `${SYMBOL[presenceKind(s)]} ${presenceText(s)}`]), pres ? pres.state : 'offline')),
     h('p', { id: 'ag-presence-error', class: 'error as-general', role: 'alert' }),
     h('button', { type: 'submit', id: 'ag-presence-save' }, t('ag.presence_set')),
     pres && pres.since ? h('small', { class: 'muted' }, t('ag.since', { when: fmtDate(pres.since) })) : null);
@@ -66,7 +69,7 @@ function statesTable(states) {
   return h('table', { id: 'ps-list', class: 'list' },
     h('caption', { class: 'sr-only' }, t('ps.title')),
     h('thead', {}, h('tr', {}, ['ps.name', 'ps.available', 'ps.builtin'].map((k) => h('th', { scope: 'col' }, t(k))))),
-    h('tbody', {}, states.map((s) => h('tr', {}, h('td', {}, stateName(s.name)), h('td', {}, s.available ? t('as.yes') : t('as.no')),
+    h('tbody', {}, states.map((s) => h('tr', {}, h('td', {}, presenceLabel(s)), h('td', {}, s.available ? t('as.yes') : t('as.no')),
       h('td', {}, s.builtin ? t('as.yes') : t('as.no'))))));
 }
 
