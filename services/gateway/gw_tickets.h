@@ -66,7 +66,7 @@ int gw_job_status_show_many(gw *g, gw_req *r, gw_resp *out);
  * on shard 0 and answered 200 {"job_status":…} (imports.c). */
 int gw_job_done(gw *g, gw_req *r, const char *type, json_t *results,
 		gw_resp *out);
-/* Parse ?ids=1,2 (≤100) into ids; 400 (TooManyValues …) on error. */
+/* Parse ?ids=1,2 (≤ GW_MAX_SHOW_MANY; ids holds that many) into ids; 400 (TooManyValues …) on error. */
 int gw_ids_param(gw_req *r, uint64_t *ids, size_t *n, gw_resp *out);
 
 /* tickets_list.c: one merged, paginated ticket list. filter/filter_id,

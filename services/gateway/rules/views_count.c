@@ -10,8 +10,6 @@
 
 #include <stdio.h>
 
-#define MAX_COUNT_MANY 100 /* gw_ids_param's limit */
-
 json_t *gw_view_count_json(const gw_req *r, uint64_t id,
 			   const Hd__ViewTickets *vt)
 {
@@ -52,7 +50,7 @@ static int count_one(gw *g, gw_req *r, uint64_t id, json_t *counts,
 
 int gw_views_count_many(gw *g, gw_req *r, gw_resp *out)
 {
-	uint64_t ids[MAX_COUNT_MANY];
+	uint64_t ids[GW_MAX_SHOW_MANY];
 	size_t n = 0;
 	int rc = gw_ids_param(r, ids, &n, out);
 	if (rc)

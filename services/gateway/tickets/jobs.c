@@ -14,8 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_BULK 100
-
 typedef struct job {
 	char id[40];
 	const char *type;
@@ -118,8 +116,8 @@ static int bulk_body(gw_req *r, gw_resp *out, json_t **root, const char *key)
 	if (!v)
 		return gw_error(out, 400, "ParameterMissing",
 				"param is missing or the value is empty");
-	if (json_is_array(v) && json_array_size(v) > MAX_BULK)
-		return gw_too_many(out, "tickets", MAX_BULK);
+	if (json_is_array(v) && json_array_size(v) > GW_MAX_SHOW_MANY)
+		return gw_too_many(out, "tickets", GW_MAX_SHOW_MANY);
 	return HD_OK;
 }
 
@@ -199,7 +197,7 @@ static json_t *update_one(gw *g, gw_req *r, uint64_t id, json_t *t,
 int gw_tickets_update_many(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL;
-	uint64_t ids[MAX_BULK];
+	uint64_t ids[GW_MAX_SHOW_MANY];
 	size_t n = 0, i;
 	int by_ids = gw_query(r, "ids") != NULL;
 	int rc = bulk_body(r, out, &root, by_ids ? "ticket" : "tickets");
@@ -238,7 +236,7 @@ int gw_tickets_update_many(gw *g, gw_req *r, gw_resp *out)
 
 int gw_tickets_destroy_many(gw *g, gw_req *r, gw_resp *out)
 {
-	uint64_t ids[MAX_BULK];
+	uint64_t ids[GW_MAX_SHOW_MANY];
 	size_t n = 0;
 	int rc = gw_ids_param(r, ids, &n, out);
 	if (rc)
@@ -350,7 +348,8 @@ int gw_job_status_show_many(gw *g, gw_req *r, gw_resp *out)
 	const char *ids = gw_query(r, "ids");
 	json_t *arr = json_array();
 	size_t count = 0;
-	for (const char *s = ids ? ids : ""; *s && count < MAX_BULK; count++) {
+	for (const char *s = ids ? ids : ""; *s && count < GW_MAX_SHOW_MANY;
+	     count++) {
 		char id[64];
 		size_t len = strcspn(s, ",");
 		json_t *o = NULL;

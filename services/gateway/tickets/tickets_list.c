@@ -14,7 +14,6 @@
 #include <string.h>
 
 #define MAX_OFFSET_RECORDS 10000
-#define MAX_SHOW_MANY      100
 
 typedef struct merged {
 	int64_t key;
@@ -227,8 +226,8 @@ int gw_ids_param(gw_req *r, uint64_t *ids, size_t *n, gw_resp *out)
 	for (const char *s = v; *s;) {
 		char digits[24];
 		size_t len = strcspn(s, ",");
-		if (*n == MAX_SHOW_MANY)
-			return gw_too_many(out, "ids", MAX_SHOW_MANY);
+		if (*n == GW_MAX_SHOW_MANY)
+			return gw_too_many(out, "ids", GW_MAX_SHOW_MANY);
 		if (len == 0 || len >= sizeof digits)
 			return gw_error(out, 400, "InvalidValue",
 					"ids must be comma-separated integers");
