@@ -10,12 +10,12 @@
 #include "hd/buf.h"
 #include "hd/bus.h"
 #include "hd/dial_keep.h"
-#include "hd/dial_keep.h"
 #include "hd/err.h"
 #include "hd/frame_auth.h"
 #include "hd/liveness.h"
 #include "hd/log.h"
 #include "hd/prom.h"
+#include "hd/sub_recv.h"
 #include "nng_sync.h"
 #include "rpc.pb-c.h"
 
@@ -87,6 +87,7 @@ struct hd_consumer {
 	source_state *sources;
 	size_t n;
 	nng_socket sub;
+	hd_sub_recv recv;   /* the consumer thread's wait; stop ends it */
 	hd_dial_keep *keep; /* the sub's dials, redialled when nng gives up */
 	pthread_t thread;
 	int thread_started;
@@ -555,8 +556,8 @@ static void *consumer_main(void *arg)
 	hd_consumer *c = arg;
 	drain d = {.n = 0};
 	while (!atomic_load(&c->stopping)) {
-		nng_msg *msg = NULL;
-		if (nng_recvmsg(c->sub, &msg, 0) != 0)
+		nng_msg *msg = hd_sub_recv_next(&c->recv);
+		if (!msg)
 			continue;
 		on_frame(c, &d, msg);
 		nng_msg_free(msg);
@@ -634,11 +635,13 @@ static int open_sub(hd_consumer *c)
 	if (rc)
 		return rc;
 	nng_socket_set_int(c->sub, NNG_OPT_RECVBUF, 1024);
-	nng_socket_set_ms(c->sub, NNG_OPT_RECVTIMEO, RECV_TIMEOUT_MS);
 	nng_socket_set_ms(c->sub, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(c->sub, NNG_OPT_RECONNMAXT, 500);
 	nng_socket_set_size(c->sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
 	nng_socket_set(c->sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	rc = hd_sub_recv_open(&c->recv, c->sub, RECV_TIMEOUT_MS);
+	if (rc)
+		return rc;
 	rc = hd_dial_keep_open(&c->keep, c->sub, c->n);
 	for (size_t i = 0; i < c->n && rc == HD_OK; i++)
 		rc = hd_dial_keep_add(c->keep, c->sources[i].src.pub_url);
@@ -653,6 +656,7 @@ static void free_consumer(hd_consumer *c)
 		pthread_mutex_destroy(&c->sources[i].mu);
 	}
 	free(c->sources);
+	hd_sub_recv_close(&c->recv);
 	hd_liveness_forget(c->live);
 	free(c);
 }
@@ -689,6 +693,7 @@ static int stop_threads(hd_consumer *c)
 		wake_puller(s);
 		late |= join_by(s->puller, &deadline) != 0;
 	}
+	hd_sub_recv_stop(&c->recv); /* after stopping is set */
 	if (c->thread_started)
 		late |= join_by(c->thread, &deadline) != 0;
 	if (!late && c->sub.id) {

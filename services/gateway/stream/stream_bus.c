@@ -16,6 +16,7 @@
 #include "hd/err.h"
 #include "hd/frame_auth.h"
 #include "hd/log.h"
+#include "hd/sub_recv.h"
 #include "routing.pb-c.h"
 #include "user.pb-c.h"
 
@@ -46,6 +47,7 @@ typedef struct seq_slot {
 static struct {
 	gw *g;
 	nng_socket sub;
+	hd_sub_recv recv;   /* bus_main's wait; stop ends it */
 	hd_dial_keep *keep; /* the sub's dials, redialled when nng gives up */
 	int open;
 	pthread_t thread;
@@ -234,8 +236,8 @@ static void *bus_main(void *arg)
 {
 	gw *g = arg;
 	while (!atomic_load(&bus.stopping)) {
-		nng_msg *msg = NULL;
-		if (nng_recvmsg(bus.sub, &msg, 0) != 0)
+		nng_msg *msg = hd_sub_recv_next(&bus.recv);
+		if (!msg)
 			continue;
 		on_frame(g, msg);
 		nng_msg_free(msg);
@@ -260,12 +262,14 @@ int gw_stream_bus_start(gw *g)
 	bus.open = 1;
 	bus.g = g;
 	nng_socket_set_int(bus.sub, NNG_OPT_RECVBUF, 1024);
-	nng_socket_set_ms(bus.sub, NNG_OPT_RECVTIMEO, 200);
 	nng_socket_set_ms(bus.sub, NNG_OPT_RECONNMINT, 50);
 	nng_socket_set_ms(bus.sub, NNG_OPT_RECONNMAXT, 500);
 	nng_socket_set_size(bus.sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
 	nng_socket_set(bus.sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
-	rc = hd_dial_keep_open(&bus.keep, bus.sub, (size_t)g->shards + 1);
+	rc = hd_sub_recv_open(&bus.recv, bus.sub, 200);
+	if (!rc)
+		rc = hd_dial_keep_open(&bus.keep, bus.sub,
+				       (size_t)g->shards + 1);
 	for (unsigned s = 0; s < g->shards && !rc; s++)
 		rc = dial(g, "intake", s);
 	if (!rc)
@@ -280,6 +284,7 @@ void gw_stream_bus_stop(gw *g)
 {
 	(void)g;
 	atomic_store(&bus.stopping, 1);
+	hd_sub_recv_stop(&bus.recv);
 	if (bus.running)
 		pthread_join(bus.thread, NULL);
 	bus.running = 0;
@@ -291,5 +296,6 @@ void gw_stream_bus_stop(gw *g)
 		bus.keep = NULL;
 		nng_close(bus.sub);
 	}
+	hd_sub_recv_close(&bus.recv);
 	bus.open = 0;
 }
