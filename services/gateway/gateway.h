@@ -34,6 +34,7 @@ enum {
 
 typedef struct gw_auth_cache gw_auth_cache;
 typedef struct gw_health gw_health;
+typedef struct gw_ratelimit gw_ratelimit; /* ratelimit.c */
 struct gw_edge;        /* edge_net.c: public URL, trusted proxies */
 struct gw_conn_guard;  /* conn_guard.c: the header deadline */
 struct gw_login_limit; /* login_limit.c: failed-login limits */
@@ -52,6 +53,7 @@ typedef struct gw {
 	/* Read once at start (handlers.c's gw_open), never per request. */
 	size_t max_upload;        /* HD_MAX_UPLOAD */
 	size_t max_mail;          /* HD_MAIL_MAX_BYTES */
+	unsigned rate_limit;      /* HD_RATE_LIMIT, per minute */
 	unsigned anon_rate_limit; /* HD_ANON_RATE_LIMIT, per minute */
 	bool anonymous_requests;  /* HD_ANONYMOUS_REQUESTS=1 */
 	const char *mail_secret;  /* HD_MAIL_SECRET; "" disables it */
@@ -60,6 +62,7 @@ typedef struct gw {
 	struct gw_edge *edge;
 	struct gw_conn_guard *guard;
 	struct gw_login_limit *logins;
+	gw_ratelimit *limits;     /* ratelimit.c: requests per minute */
 	struct gw_stream *stream; /* stream_hub.c: live updates */
 } gw;
 
@@ -211,6 +214,8 @@ int gw_edge_open(hd_svc *svc, void *ctx);
 void gw_edge_close(hd_svc *svc, void *ctx);
 int gw_logins_open(hd_svc *svc, void *ctx);
 void gw_logins_close(hd_svc *svc, void *ctx);
+int gw_limits_open(hd_svc *svc, void *ctx);
+void gw_limits_close(hd_svc *svc, void *ctx);
 int gw_peers_open(hd_svc *svc, void *ctx);
 void gw_peers_close(hd_svc *svc, void *ctx);
 int gw_health_open(hd_svc *svc, void *ctx);

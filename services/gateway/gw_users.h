@@ -81,13 +81,17 @@ typedef struct gw_rate {
 	unsigned reset; /* seconds until the window ends */
 	bool limited;   /* over the limit: answer 429 */
 } gw_rate;
-/* Set the per-minute limit (HD_RATE_LIMIT); called once at start (gw_open). */
-void gw_ratelimit_init(unsigned per_minute);
+/* The windows of one gateway (g->limits): per_minute for signed-in users
+ * (HD_RATE_LIMIT), anon_per_minute for anonymous callers by client IP
+ * (HD_ANON_RATE_LIMIT). HD_OK or HD_E_NOMEM. */
+int gw_ratelimit_init(gw_ratelimit **out, unsigned per_minute,
+		      unsigned anon_per_minute);
+void gw_ratelimit_free(gw_ratelimit *l);
 /* Count one request from user_id (0 = anonymous: not counted). */
-void gw_ratelimit_take(uint64_t user_id, gw_rate *out);
+void gw_ratelimit_take(gw_ratelimit *l, uint64_t user_id, gw_rate *out);
 /* The same window for anonymous callers, keyed by a hash of the client IP
- * (never 0), with its own per-minute limit. */
-void gw_ratelimit_take_anon(uint64_t ip_key, unsigned per_minute, gw_rate *out);
+ * (never 0). */
+void gw_ratelimit_take_anon(gw_ratelimit *l, uint64_t ip_key, gw_rate *out);
 /* Add x-rate-limit, ratelimit-* and rate-limit-* (and Retry-After when
  * limited) to resp. */
 void gw_ratelimit_headers(struct MHD_Response *resp, const gw_rate *rl);

@@ -89,6 +89,7 @@ static const hd_svc_module modules[] = {
 	{"auth", gw_auth_open, gw_auth_close},
 	{"edge", gw_edge_open, gw_edge_close},
 	{"logins", gw_logins_open, gw_logins_close},
+	{"limits", gw_limits_open, gw_limits_close},
 	{"peers", gw_peers_open, gw_peers_close},
 	{"health", gw_health_open, gw_health_close},
 	{"stream", gw_stream_open, gw_stream_close},

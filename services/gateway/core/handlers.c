@@ -50,7 +50,7 @@ int gw_open(hd_svc *svc, void *ctx)
 	g->anon_rate_limit = (unsigned)anon_rate;
 	g->anonymous_requests = anon == 1;
 	g->mail_secret = hd_cfg_get(&svc->cfg, "HD_MAIL_SECRET");
-	gw_ratelimit_init((unsigned)rate);
+	g->rate_limit = (unsigned)rate;
 	g->port = (unsigned)port;
 	g->http_threads = (unsigned)threads;
 	g->max_body = (size_t)max_body;
@@ -103,6 +103,21 @@ void gw_logins_close(hd_svc *svc, void *ctx)
 	gw *g = ctx;
 	gw_login_limit_free(g->logins);
 	g->logins = NULL;
+}
+
+int gw_limits_open(hd_svc *svc, void *ctx)
+{
+	gw *g = ctx;
+	(void)svc;
+	return gw_ratelimit_init(&g->limits, g->rate_limit, g->anon_rate_limit);
+}
+
+void gw_limits_close(hd_svc *svc, void *ctx)
+{
+	gw *g = ctx;
+	(void)svc;
+	gw_ratelimit_free(g->limits);
+	g->limits = NULL;
 }
 
 /* Every intake shard and one client per named peer (gw_peer_names). */

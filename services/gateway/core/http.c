@@ -406,7 +406,7 @@ static enum MHD_Result on_headers(gw *g, struct MHD_Connection *conn,
 	trace_id(r);
 	gw_edge_client(g, r);
 	gw_edge_base_url(g, r);
-	gw_ratelimit_take(0, &h->rl);
+	gw_ratelimit_take(g->limits, 0, &h->rl);
 	gw_req_deadline(g, r);
 	*state = h;
 	gw_resp out = {0};

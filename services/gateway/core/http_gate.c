@@ -163,7 +163,7 @@ void gw_http_gate(gw *g, gw_req *r, const gw_route *route, gw_rate *rl,
 	}
 	if (open && kind == OPEN_REQUESTS)
 		return; /* requests.c counts it against the user's limit */
-	gw_ratelimit_take(r->who.user_id, rl);
+	gw_ratelimit_take(g->limits, r->who.user_id, rl);
 	if (rl->limited)
 		gw_error(out, 429, "TooManyRequests", "Rate limit exceeded");
 }

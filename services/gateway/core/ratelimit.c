@@ -3,10 +3,12 @@
  * limiting). Each gateway counts on its own. Thread-safe: one mutex. */
 #include "gw_users.h"
 
+#include "hd/err.h"
 #include "hd/store.h"
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define RL_SLOTS  4096
 #define WINDOW_MS 60000
@@ -22,13 +24,33 @@ typedef struct rl_table {
 	rl_slot slots[RL_SLOTS];
 } rl_table;
 
-static rl_table rl = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = 700};
-/* Anonymous callers (POST /requests without credentials), by client IP. */
-static rl_table anon = {.mu = PTHREAD_MUTEX_INITIALIZER, .limit = 10};
+/* Signed-in users by id; anonymous callers (POST /requests without
+ * credentials) by client IP, with their own limit. */
+struct gw_ratelimit {
+	rl_table users, anon;
+};
 
-void gw_ratelimit_init(unsigned per_minute)
+int gw_ratelimit_init(gw_ratelimit **out, unsigned per_minute,
+		      unsigned anon_per_minute)
 {
-	rl.limit = per_minute ? per_minute : 700;
+	gw_ratelimit *l = calloc(1, sizeof *l);
+	if (!l)
+		return HD_E_NOMEM;
+	pthread_mutex_init(&l->users.mu, NULL);
+	pthread_mutex_init(&l->anon.mu, NULL);
+	l->users.limit = per_minute ? per_minute : 700;
+	l->anon.limit = anon_per_minute ? anon_per_minute : 10;
+	*out = l;
+	return HD_OK;
+}
+
+void gw_ratelimit_free(gw_ratelimit *l)
+{
+	if (!l)
+		return;
+	pthread_mutex_destroy(&l->users.mu);
+	pthread_mutex_destroy(&l->anon.mu);
+	free(l);
 }
 
 static void take(rl_table *tb, uint64_t key, gw_rate *out)
@@ -60,17 +82,14 @@ static void take(rl_table *tb, uint64_t key, gw_rate *out)
 	pthread_mutex_unlock(&tb->mu);
 }
 
-void gw_ratelimit_take(uint64_t user_id, gw_rate *out)
+void gw_ratelimit_take(gw_ratelimit *l, uint64_t user_id, gw_rate *out)
 {
-	take(&rl, user_id, out);
+	take(&l->users, user_id, out);
 }
 
-void gw_ratelimit_take_anon(uint64_t ip_key, unsigned per_minute, gw_rate *out)
+void gw_ratelimit_take_anon(gw_ratelimit *l, uint64_t ip_key, gw_rate *out)
 {
-	pthread_mutex_lock(&anon.mu);
-	anon.limit = per_minute ? per_minute : 10;
-	pthread_mutex_unlock(&anon.mu);
-	take(&anon, ip_key, out);
+	take(&l->anon, ip_key, out);
 }
 
 void gw_ratelimit_headers(struct MHD_Response *resp, const gw_rate *r)

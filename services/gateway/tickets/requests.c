@@ -171,8 +171,7 @@ uint64_t gw_client_ip_key(gw_req *r)
 int gw_anon_rate(gw *g, gw_req *r, uint64_t purpose, gw_resp *out)
 {
 	gw_rate rl;
-	gw_ratelimit_take_anon(gw_client_ip_key(r) ^ purpose,
-			       g->anon_rate_limit, &rl);
+	gw_ratelimit_take_anon(g->limits, gw_client_ip_key(r) ^ purpose, &rl);
 	if (!rl.limited)
 		return HD_OK;
 	out->retry_after = rl.reset;
@@ -236,12 +235,11 @@ static int create_caller(gw *g, gw_req *r, bool *anon, gw_resp *out)
 				"The user directory is unavailable");
 		if (gw_scope_check(r, "/api/v2/requests", out))
 			return HD_E_FORBIDDEN;
-		gw_ratelimit_take(r->who.user_id, &rl);
+		gw_ratelimit_take(g->limits, r->who.user_id, &rl);
 	} else {
 		if (!g->anonymous_requests)
 			return gw_from_err(out, HD_E_UNAUTHORIZED, "");
-		gw_ratelimit_take_anon(gw_client_ip_key(r), g->anon_rate_limit,
-				       &rl);
+		gw_ratelimit_take_anon(g->limits, gw_client_ip_key(r), &rl);
 		if (!rl.limited && r->body.len > ANON_MAX_BODY)
 			return gw_error(out, 413, "RequestTooLarge",
 					"Anonymous requests are limited to "
