@@ -35,6 +35,7 @@ enum {
 typedef struct gw_auth_cache gw_auth_cache;
 typedef struct gw_health gw_health;
 typedef struct gw_ratelimit gw_ratelimit; /* ratelimit.c */
+typedef struct gw_viewing gw_viewing;     /* viewing.c */
 struct gw_edge;        /* edge_net.c: public URL, trusted proxies */
 struct gw_conn_guard;  /* conn_guard.c: the header deadline */
 struct gw_login_limit; /* login_limit.c: failed-login limits */
@@ -64,6 +65,8 @@ typedef struct gw {
 	struct gw_login_limit *logins;
 	gw_ratelimit *limits;     /* ratelimit.c: requests per minute */
 	struct gw_stream *stream; /* stream_hub.c: live updates */
+	gw_viewing *viewing;      /* viewing.c: who has which ticket open */
+	struct gw_stream_bus *stream_bus; /* stream_bus.c: ticket events */
 } gw;
 
 extern const char *const gw_peer_names[GW_PEERS];

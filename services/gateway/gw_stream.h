@@ -47,7 +47,8 @@ extern const gw_route gw_stream_routes[];
 
 /* stream_bus.c */
 int gw_stream_bus_start(gw *g);
-void gw_stream_bus_stop(gw *g);
+void gw_stream_bus_stop(gw *g);    /* its thread and socket */
+void gw_stream_bus_release(gw *g); /* its memory, after HTTP stopped */
 /* The user's name, cached a minute; "" when unknown. */
 void gw_stream_user_name(gw *g, uint64_t id, char *out, size_t cap);
 
@@ -55,7 +56,10 @@ void gw_stream_user_name(gw *g, uint64_t id, char *out, size_t cap);
  * NULL when routing did not answer. */
 json_t *gw_stream_view_counts(gw *g, const hd_principal *who);
 
-/* viewing.c */
+/* viewing.c: g->viewing, made by gw_stream_init before the ticker starts
+ * and freed by gw_stream_release. */
+int gw_viewing_init(gw *g); /* HD_OK or HD_E_NOMEM */
+void gw_viewing_release(gw *g);
 void gw_viewing_tick(gw *g); /* forget viewers gone quiet (each second) */
 extern const gw_route gw_viewing_routes[];
 

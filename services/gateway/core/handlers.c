@@ -165,7 +165,12 @@ void gw_health_close(hd_svc *svc, void *ctx)
 
 int gw_stream_open(hd_svc *svc, void *ctx)
 {
-	return gw_stream_init(ctx);
+	int rc = gw_stream_init(ctx);
+	if (rc) { /* a module that failed to open is not closed */
+		gw_stream_close_clients(ctx);
+		gw_stream_release(ctx);
+	}
+	return rc;
 }
 
 void gw_stream_close(hd_svc *svc, void *ctx)

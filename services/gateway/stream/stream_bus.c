@@ -44,7 +44,9 @@ typedef struct seq_slot {
 	uint64_t seq;
 } seq_slot;
 
-static struct {
+/* g->stream_bus: the subscriber and what it remembers between events. */
+typedef struct gw_stream_bus gw_stream_bus;
+struct gw_stream_bus {
 	gw *g;
 	nng_socket sub;
 	hd_sub_recv recv;   /* bus_main's wait; stop ends it */
@@ -59,20 +61,21 @@ static struct {
 	uint64_t assign_tk[ASSIGN_SLOTS], assign_to[ASSIGN_SLOTS];
 	seq_slot seqs[MAX_SOURCES];
 	size_t nseqs;
-} bus = {.names_mu = PTHREAD_MUTEX_INITIALIZER};
+};
 
 void gw_stream_user_name(gw *g, uint64_t id, char *out, size_t cap)
 {
+	gw_stream_bus *b = g->stream_bus;
 	out[0] = '\0';
-	if (!id)
+	if (!id || !b)
 		return;
-	name_slot *s = &bus.names[id % NAME_SLOTS];
+	name_slot *s = &b->names[id % NAME_SLOTS];
 	int64_t now = hd_wall_ms();
-	pthread_mutex_lock(&bus.names_mu);
+	pthread_mutex_lock(&b->names_mu);
 	int hit = s->id == id && now - s->at < NAME_TTL_MS;
 	if (hit)
 		snprintf(out, cap, "%s", s->name);
-	pthread_mutex_unlock(&bus.names_mu);
+	pthread_mutex_unlock(&b->names_mu);
 	if (hit)
 		return;
 	Hd__IdRequest q = HD__ID_REQUEST__INIT;
@@ -88,11 +91,11 @@ void gw_stream_user_name(gw *g, uint64_t id, char *out, size_t cap)
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
 		if (u) {
 			snprintf(out, cap, "%s", u->name);
-			pthread_mutex_lock(&bus.names_mu);
+			pthread_mutex_lock(&b->names_mu);
 			s->id = id;
 			s->at = now;
 			snprintf(s->name, sizeof s->name, "%s", u->name);
-			pthread_mutex_unlock(&bus.names_mu);
+			pthread_mutex_unlock(&b->names_mu);
 		}
 		hd__user__free_unpacked(u, NULL);
 	}
@@ -115,6 +118,7 @@ static json_t *id_or_null(uint64_t id)
 
 static void on_ticket(gw *g, const Hd__Envelope *ev, const char *what)
 {
+	gw_stream_bus *b = g->stream_bus;
 	Hd__Ticket *tk =
 		hd__ticket__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!tk)
@@ -135,9 +139,9 @@ static void on_ticket(gw *g, const Hd__Envelope *ev, const char *what)
 		      .org_id = tk->organization_id};
 	gw_stream_push(g, "ticket", data, &aud);
 	size_t slot = tk->id % ASSIGN_SLOTS;
-	int known = bus.assign_tk[slot] == tk->id;
+	int known = b->assign_tk[slot] == tk->id;
 	if (tk->assignee_id && !tk->deleted &&
-	    (!known || bus.assign_to[slot] != tk->assignee_id)) {
+	    (!known || b->assign_to[slot] != tk->assignee_id)) {
 		gw_aud to = {.kind = GW_AUD_USER, .user_id = tk->assignee_id};
 		gw_stream_push(g, "assignment",
 			       json_pack("{s:I, s:s, s:s, s:o}", "ticket_id",
@@ -147,8 +151,8 @@ static void on_ticket(gw *g, const Hd__Envelope *ev, const char *what)
 					 person(g, tk->updater_id)),
 			       &to);
 	}
-	bus.assign_tk[slot] = tk->id;
-	bus.assign_to[slot] = tk->assignee_id;
+	b->assign_tk[slot] = tk->id;
+	b->assign_to[slot] = tk->assignee_id;
 	hd__ticket__free_unpacked(tk, NULL);
 	gw_stream_tickets_changed(g);
 }
@@ -175,15 +179,16 @@ static void on_presence(gw *g, const Hd__Envelope *ev)
  * every stream; a repeat is dropped (0). */
 static int in_order(gw *g, const Hd__Envelope *ev)
 {
+	gw_stream_bus *b = g->stream_bus;
 	seq_slot *s = NULL;
-	for (size_t i = 0; i < bus.nseqs && !s; i++)
-		if (bus.seqs[i].shard == ev->shard &&
-		    strcmp(bus.seqs[i].source, ev->source) == 0)
-			s = &bus.seqs[i];
+	for (size_t i = 0; i < b->nseqs && !s; i++)
+		if (b->seqs[i].shard == ev->shard &&
+		    strcmp(b->seqs[i].source, ev->source) == 0)
+			s = &b->seqs[i];
 	if (!s) {
-		if (bus.nseqs == MAX_SOURCES)
+		if (b->nseqs == MAX_SOURCES)
 			return 1;
-		s = &bus.seqs[bus.nseqs++];
+		s = &b->seqs[b->nseqs++];
 		snprintf(s->source, sizeof s->source, "%s", ev->source);
 		s->shard = ev->shard;
 		s->seq = ev->seq;
@@ -235,8 +240,9 @@ static void on_frame(gw *g, nng_msg *msg)
 static void *bus_main(void *arg)
 {
 	gw *g = arg;
-	while (!atomic_load(&bus.stopping)) {
-		nng_msg *msg = hd_sub_recv_next(&bus.recv);
+	gw_stream_bus *b = g->stream_bus;
+	while (!atomic_load(&b->stopping)) {
+		nng_msg *msg = hd_sub_recv_next(&b->recv);
 		if (!msg)
 			continue;
 		on_frame(g, msg);
@@ -247,55 +253,73 @@ static void *bus_main(void *arg)
 
 static int dial(gw *g, const char *service, unsigned shard)
 {
+	gw_stream_bus *b = g->stream_bus;
 	char url[512];
 	int rc = hd_svc_url(g->svc, service, "PUB", shard, url, sizeof url);
 	if (!rc)
-		rc = hd_dial_keep_add(bus.keep, url);
+		rc = hd_dial_keep_add(b->keep, url);
 	return rc;
 }
 
 int gw_stream_bus_start(gw *g)
 {
-	int rc = hd_err_from_nng(nng_sub0_open(&bus.sub));
+	gw_stream_bus *b = calloc(1, sizeof *b);
+	if (!b)
+		return HD_E_NOMEM;
+	pthread_mutex_init(&b->names_mu, NULL);
+	g->stream_bus = b;
+	int rc = hd_err_from_nng(nng_sub0_open(&b->sub));
 	if (rc)
 		return rc;
-	bus.open = 1;
-	bus.g = g;
-	nng_socket_set_int(bus.sub, NNG_OPT_RECVBUF, 1024);
-	nng_socket_set_ms(bus.sub, NNG_OPT_RECONNMINT, 50);
-	nng_socket_set_ms(bus.sub, NNG_OPT_RECONNMAXT, 500);
-	nng_socket_set_size(bus.sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
-	nng_socket_set(bus.sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
-	rc = hd_sub_recv_open(&bus.recv, bus.sub, 200);
+	b->open = 1;
+	b->g = g;
+	nng_socket_set_int(b->sub, NNG_OPT_RECVBUF, 1024);
+	nng_socket_set_ms(b->sub, NNG_OPT_RECONNMINT, 50);
+	nng_socket_set_ms(b->sub, NNG_OPT_RECONNMAXT, 500);
+	nng_socket_set_size(b->sub, NNG_OPT_RECVMAXSZ, (size_t)64 << 20);
+	nng_socket_set(b->sub, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+	rc = hd_sub_recv_open(&b->recv, b->sub, 200);
 	if (!rc)
-		rc = hd_dial_keep_open(&bus.keep, bus.sub,
-				       (size_t)g->shards + 1);
+		rc = hd_dial_keep_open(&b->keep, b->sub, (size_t)g->shards + 1);
 	for (unsigned s = 0; s < g->shards && !rc; s++)
 		rc = dial(g, "intake", s);
 	if (!rc)
 		rc = dial(g, "routing", 0);
-	if (!rc && pthread_create(&bus.thread, NULL, bus_main, g) != 0)
+	if (!rc && pthread_create(&b->thread, NULL, bus_main, g) != 0)
 		rc = HD_E_INTERNAL;
-	bus.running = rc == HD_OK;
+	b->running = rc == HD_OK;
 	return rc;
 }
 
 void gw_stream_bus_stop(gw *g)
 {
-	(void)g;
-	atomic_store(&bus.stopping, 1);
-	hd_sub_recv_stop(&bus.recv);
-	if (bus.running)
-		pthread_join(bus.thread, NULL);
-	bus.running = 0;
-	if (bus.open) {
+	gw_stream_bus *b = g->stream_bus;
+	if (!b)
+		return;
+	atomic_store(&b->stopping, 1);
+	hd_sub_recv_stop(&b->recv);
+	if (b->running)
+		pthread_join(b->thread, NULL);
+	b->running = 0;
+	if (b->open) {
 		nng_msg *m;
-		while (nng_recvmsg(bus.sub, &m, NNG_FLAG_NONBLOCK) == 0)
+		while (nng_recvmsg(b->sub, &m, NNG_FLAG_NONBLOCK) == 0)
 			nng_msg_free(m);
-		hd_dial_keep_close(bus.keep);
-		bus.keep = NULL;
-		nng_close(bus.sub);
+		hd_dial_keep_close(b->keep);
+		b->keep = NULL;
+		nng_close(b->sub);
 	}
-	hd_sub_recv_close(&bus.recv);
-	bus.open = 0;
+	hd_sub_recv_close(&b->recv);
+	b->open = 0;
+}
+
+/* After the HTTP pool has stopped: handlers read the name cache. */
+void gw_stream_bus_release(gw *g)
+{
+	gw_stream_bus *b = g->stream_bus;
+	if (!b)
+		return;
+	pthread_mutex_destroy(&b->names_mu);
+	free(b);
+	g->stream_bus = NULL;
 }

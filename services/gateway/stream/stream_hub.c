@@ -496,7 +496,10 @@ int gw_stream_init(gw *g)
 				&hb);
 	if (!rc && !(h->ring = calloc(ring, sizeof *h->ring)))
 		rc = HD_E_NOMEM;
+	if (!rc)
+		rc = gw_viewing_init(g);
 	if (rc) {
+		free(h->ring);
 		free(h);
 		return rc;
 	}
@@ -545,6 +548,8 @@ void gw_stream_release(gw *g)
 	pthread_mutex_destroy(&h->mu);
 	free(h);
 	g->stream = NULL;
+	gw_stream_bus_release(g);
+	gw_viewing_release(g);
 }
 
 const gw_route gw_stream_routes[] = {

@@ -11,6 +11,7 @@
 #include "hd/err.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define VIEW_SLOTS    4096
@@ -25,19 +26,41 @@ typedef struct viewer {
 	char name[128];
 } viewer;
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static viewer slots[VIEW_SLOTS];
+/* g->viewing: this gateway's viewers. */
+struct gw_viewing {
+	pthread_mutex_t mu;
+	viewer slots[VIEW_SLOTS];
+};
+
+int gw_viewing_init(gw *g)
+{
+	gw_viewing *w = calloc(1, sizeof *w);
+	if (!w)
+		return HD_E_NOMEM;
+	pthread_mutex_init(&w->mu, NULL);
+	g->viewing = w;
+	return HD_OK;
+}
+
+void gw_viewing_release(gw *g)
+{
+	if (!g->viewing)
+		return;
+	pthread_mutex_destroy(&g->viewing->mu);
+	free(g->viewing);
+	g->viewing = NULL;
+}
 
 /* The ticket's viewers as a JSON array. Under mu. */
-static json_t *viewers_of(uint64_t tid)
+static json_t *viewers_of(const gw_viewing *w, uint64_t tid)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < VIEW_SLOTS; i++)
-		if (slots[i].ticket_id == tid)
+		if (w->slots[i].ticket_id == tid)
 			json_array_append_new(
 				arr, json_pack("{s:I, s:s}", "id",
-					       (json_int_t)slots[i].user_id,
-					       "name", slots[i].name));
+					       (json_int_t)w->slots[i].user_id,
+					       "name", w->slots[i].name));
 	return arr;
 }
 
@@ -53,14 +76,14 @@ static void announce(gw *g, uint64_t tid, json_t *viewers)
 /* Record the beat; 1 when the viewer is new to the ticket. A user already
  * on VIEW_PER_USER tickets gives up the one beaten least recently (its
  * ticket in *dropped, to announce). Under mu. */
-static int beat(uint64_t tid, uint64_t uid, const char *name, int64_t now,
-		uint64_t *dropped)
+static int beat(gw_viewing *w, uint64_t tid, uint64_t uid, const char *name,
+		int64_t now, uint64_t *dropped)
 {
 	viewer *free_slot = NULL, *oldest = NULL;
 	size_t mine = 0;
 	*dropped = 0;
 	for (size_t i = 0; i < VIEW_SLOTS; i++) {
-		viewer *v = &slots[i];
+		viewer *v = &w->slots[i];
 		if (v->ticket_id == tid && v->user_id == uid) {
 			v->until = now + VIEW_TTL_MS;
 			return 0;
@@ -88,9 +111,9 @@ static int beat(uint64_t tid, uint64_t uid, const char *name, int64_t now,
 
 static void announce_now(gw *g, uint64_t tid)
 {
-	pthread_mutex_lock(&mu);
-	json_t *viewers = viewers_of(tid);
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_lock(&g->viewing->mu);
+	json_t *viewers = viewers_of(g->viewing, tid);
+	pthread_mutex_unlock(&g->viewing->mu);
 	announce(g, tid, viewers);
 	json_decref(viewers);
 }
@@ -100,10 +123,12 @@ static int viewing(gw *g, gw_req *r, gw_resp *out)
 	char name[128];
 	gw_stream_user_name(g, r->who.user_id, name, sizeof name);
 	uint64_t dropped;
-	pthread_mutex_lock(&mu);
-	int fresh = beat(r->id, r->who.user_id, name, hd_wall_ms(), &dropped);
-	json_t *viewers = viewers_of(r->id);
-	pthread_mutex_unlock(&mu);
+	gw_viewing *w = g->viewing;
+	pthread_mutex_lock(&w->mu);
+	int fresh =
+		beat(w, r->id, r->who.user_id, name, hd_wall_ms(), &dropped);
+	json_t *viewers = viewers_of(w, r->id);
+	pthread_mutex_unlock(&w->mu);
 	if (fresh)
 		announce(g, r->id, viewers);
 	if (dropped)
@@ -122,9 +147,10 @@ void gw_viewing_tick(gw *g)
 	uint64_t gone[GONE_PER_TICK];
 	size_t n = 0;
 	int64_t now = hd_wall_ms();
-	pthread_mutex_lock(&mu);
+	gw_viewing *w = g->viewing;
+	pthread_mutex_lock(&w->mu);
 	for (size_t i = 0; i < VIEW_SLOTS; i++) {
-		viewer *v = &slots[i];
+		viewer *v = &w->slots[i];
 		if (!v->ticket_id || v->until >= now)
 			continue;
 		size_t k = 0;
@@ -136,7 +162,7 @@ void gw_viewing_tick(gw *g)
 			gone[n++] = v->ticket_id;
 		v->ticket_id = 0;
 	}
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_unlock(&w->mu);
 	for (size_t i = 0; i < n; i++)
 		announce_now(g, gone[i]);
 }
