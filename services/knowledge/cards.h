@@ -39,7 +39,8 @@ extern const hd_rpc_route kb_card_routes[];
 typedef struct kb_cards {
 	hd_store *store;
 	MDB_dbi cards, versions, proposals, due, meta;
-	kbs search; /* kind "card": title, content, collection */
+	kbs search;      /* kind "card": title, content, collection */
+	MDB_dbi members; /* kb.members: verifier groups' members */
 } kb_cards;
 
 /* Card search (kbsearch kind "card"): fields and the state flag. */
@@ -99,7 +100,7 @@ bool kb_staff(const hd_principal *p);
 bool kb_account(const hd_principal *p);
 /* The user verifier, or staff in the verifier group (as knowledge's copy
  * of the memberships in t knows, kb_members.c). */
-bool kb_card_is_verifier(hd_txn *t, const Hd__Card *card,
+bool kb_card_is_verifier(hd_txn *t, const kb_cards *c, const Hd__Card *card,
 			 const hd_principal *p);
 int kb_deny_unless_staff(const hd_rpc_req *req, hd_rpc_rep *rep);
 

@@ -21,12 +21,13 @@ bool kb_account(const hd_principal *p)
 	       (kb_staff(p) || p->role == HD__USER_ROLE__ROLE_END_USER);
 }
 
-bool kb_card_is_verifier(hd_txn *t, const Hd__Card *card, const hd_principal *p)
+bool kb_card_is_verifier(hd_txn *t, const kb_cards *c, const Hd__Card *card,
+			 const hd_principal *p)
 {
 	if (card->verifier_user_id)
 		return p->user_id == card->verifier_user_id;
 	return card->verifier_group_id && kb_staff(p) &&
-	       kb_member_of(t, p->user_id, card->verifier_group_id);
+	       kb_member_of(t, c->members, p->user_id, card->verifier_group_id);
 }
 
 int kb_deny_unless_staff(const hd_rpc_req *req, hd_rpc_rep *rep)

@@ -79,12 +79,13 @@ int kb_cards_propose(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 /* May the caller decide on proposals for card (NULL: a new card)? */
-static bool decider(hd_txn *t, const Hd__Card *card, const hd_rpc_req *req)
+static bool decider(hd_txn *t, const kb_cards *c, const Hd__Card *card,
+		    const hd_rpc_req *req)
 {
 	if (!kb_staff(&req->principal))
 		return false;
 	return !card || card->owner_id == req->principal.user_id ||
-	       kb_card_is_verifier(t, card, &req->principal);
+	       kb_card_is_verifier(t, c, card, &req->principal);
 }
 
 /* Accept: the proposal's text becomes the card's next version (or a new
@@ -132,7 +133,7 @@ static int decide_write(hd_txn *t, void *arg)
 		rc = kb_card_get(t, j->c, p->card_id, &card);
 	if (rc == HD_E_NOTFOUND)
 		rc = hd_rpc_fail(j->rep, rc, NULL, "no such proposal");
-	else if (!rc && !decider(t, card, j->req))
+	else if (!rc && !decider(t, j->c, card, j->req))
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the card's owner or verifier may "
 				 "decide on its proposals");

@@ -95,7 +95,7 @@ static int save_write(hd_txn *t, void *arg)
 					      : NULL,
 			.author_id = j->req->principal.user_id,
 			.author_verifies = kb_card_is_verifier(
-				t, card, &j->req->principal),
+				t, j->c, card, &j->req->principal),
 			.reason = create ? "created" : "edited",
 		};
 		rc = kb_card_edit(t, j->c, card, &text);
@@ -242,7 +242,7 @@ static int verify_write(hd_txn *t, void *arg)
 	int rc = kb_card_get(t, j->c, j->q->id, &card);
 	if (rc == HD_E_NOTFOUND)
 		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
-	else if (!rc && !kb_card_is_verifier(t, card, &j->req->principal))
+	else if (!rc && !kb_card_is_verifier(t, j->c, card, &j->req->principal))
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the card's verifier may verify it");
 	int64_t old_due = card ? kb_card_due(card) : 0;

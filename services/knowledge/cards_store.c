@@ -24,6 +24,7 @@ int kb_cards_setup(kb *k, hd_svc *svc)
 {
 	kb_cards *c = &the_cards;
 	c->store = svc->store;
+	c->members = k->members;
 	const hd_dbi_ref dbs[] = {{"cards", &c->cards},
 				  {"card_versions", &c->versions},
 				  {"card_proposals", &c->proposals},

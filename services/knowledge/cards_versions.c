@@ -151,7 +151,7 @@ static int restore_write(hd_txn *t, void *arg)
 			.collection = v->collection,
 			.author_id = j->req->principal.user_id,
 			.author_verifies = kb_card_is_verifier(
-				t, card, &j->req->principal),
+				t, j->c, card, &j->req->principal),
 			.reason = "restored",
 			.restored_from = v->number,
 		};

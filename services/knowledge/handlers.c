@@ -37,8 +37,8 @@ int kb_prom_open(hd_svc *svc, void *ctx)
 /* Every intake event: who is staff (kb_members.c). */
 int kb_on_member_event(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
-	(void)ctx;
-	return kb_members_apply(t, ev);
+	kb *k = ctx;
+	return kb_members_apply(t, k->members, ev);
 }
 
 /* ticket.created: article suggestions. */

@@ -13,15 +13,15 @@
 
 #include <string.h>
 
-static MDB_dbi members;
 const char *const kb_members_dbs[] = {"kb_members", NULL};
 
-int kb_members_bind(hd_store *s)
+int kb_members_bind(hd_store *s, MDB_dbi *members)
 {
-	return hd_store_dbi(s, "kb_members", &members);
+	return hd_store_dbi(s, "kb_members", members);
 }
 
-static int on_membership(hd_txn *t, const Hd__Envelope *ev, bool created)
+static int on_membership(hd_txn *t, MDB_dbi members, const Hd__Envelope *ev,
+			 bool created)
 {
 	Hd__GroupMembership *m = hd__group_membership__unpack(
 		NULL, ev->payload.len, ev->payload.data);
@@ -41,6 +41,7 @@ static int on_membership(hd_txn *t, const Hd__Envelope *ev, bool created)
 /* A deleted group's memberships go with it (intake removes them). */
 typedef struct group_del {
 	hd_txn *t;
+	MDB_dbi members;
 	uint64_t gid;
 } group_del;
 
@@ -51,23 +52,23 @@ static int del_member(void *arg, const MDB_val *k, const MDB_val *v)
 	if (k->mv_size != 16 ||
 	    hd_key_get_u64((const uint8_t *)k->mv_data + 8) != d->gid)
 		return HD_OK;
-	return hd_txn_del(d->t, members, k->mv_data, 16);
+	return hd_txn_del(d->t, d->members, k->mv_data, 16);
 }
 
-static int on_group_deleted(hd_txn *t, const Hd__Envelope *ev)
+static int on_group_deleted(hd_txn *t, MDB_dbi members, const Hd__Envelope *ev)
 {
 	Hd__Group *g =
 		hd__group__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!g)
 		return HD_E_DECODE;
-	group_del d = {t, g->id};
+	group_del d = {t, members, g->id};
 	hd__group__free_unpacked(g, NULL);
 	hd_txn_foreach(t, members, NULL, 0, del_member, &d);
 	return t->rc;
 }
 
 /* intake's one-time list of every membership (groups_snapshot.c). */
-static int on_snapshot(hd_txn *t, const Hd__Envelope *ev)
+static int on_snapshot(hd_txn *t, MDB_dbi members, const Hd__Envelope *ev)
 {
 	Hd__GroupMembershipList *l = hd__group_membership_list__unpack(
 		NULL, ev->payload.len, ev->payload.data);
@@ -83,20 +84,20 @@ static int on_snapshot(hd_txn *t, const Hd__Envelope *ev)
 	return t->rc;
 }
 
-int kb_members_apply(hd_txn *t, const Hd__Envelope *ev)
+int kb_members_apply(hd_txn *t, MDB_dbi members, const Hd__Envelope *ev)
 {
 	if (!strcmp(ev->type, "directory.memberships"))
-		return on_snapshot(t, ev);
+		return on_snapshot(t, members, ev);
 	if (!strcmp(ev->type, "group_membership.created"))
-		return on_membership(t, ev, true);
+		return on_membership(t, members, ev, true);
 	if (!strcmp(ev->type, "group_membership.deleted"))
-		return on_membership(t, ev, false);
+		return on_membership(t, members, ev, false);
 	if (!strcmp(ev->type, "group.deleted"))
-		return on_group_deleted(t, ev);
+		return on_group_deleted(t, members, ev);
 	return HD_OK;
 }
 
-bool kb_member_of(hd_txn *t, uint64_t user, uint64_t group)
+bool kb_member_of(hd_txn *t, MDB_dbi members, uint64_t user, uint64_t group)
 {
 	uint8_t k[16];
 	MDB_val v;

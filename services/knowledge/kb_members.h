@@ -10,11 +10,13 @@
 #include <stdint.h>
 
 extern const char *const kb_members_dbs[];
-int kb_members_bind(hd_store *s);
+/* The copy's table, kept in the context (kb.members) and given to each
+ * call. */
+int kb_members_bind(hd_store *s, MDB_dbi *members);
 /* Apply group_membership.created / .deleted and group.deleted (HD_OK for
  * every other type). */
-int kb_members_apply(hd_txn *t, const Hd__Envelope *ev);
+int kb_members_apply(hd_txn *t, MDB_dbi members, const Hd__Envelope *ev);
 /* Whether user is a member of group, as the copy in t knows. */
-bool kb_member_of(hd_txn *t, uint64_t user, uint64_t group);
+bool kb_member_of(hd_txn *t, MDB_dbi members, uint64_t user, uint64_t group);
 
 #endif

@@ -12,7 +12,8 @@
 
 typedef struct kb {
 	hd_store *store;
-	hc hc; /* help center, article search, suggestions */
+	hc hc;           /* help center, article search, suggestions */
+	MDB_dbi members; /* kb_members.c: group memberships from intake */
 	/* knowledge cards (cards_store.c) and macros (macros_store.c) */
 	struct kb_cards *cards;
 	struct kb_macros *macros;

@@ -19,6 +19,7 @@ extern const hd_rpc_route kb_macro_routes[];
 typedef struct kb_macros {
 	hd_store *store;
 	MDB_dbi macros, usage, meta;
+	MDB_dbi members; /* kb.members: restriction groups' members */
 } kb_macros;
 
 /* macros_store.c: bind the sub-databases into k->macros. */
@@ -34,7 +35,7 @@ int kb_macro_usage(hd_txn *t, kb_macros *m, Hd__Macro *macro, int64_t now_ms);
 
 /* macros_access.c: may who see (and so apply) the macro; may who write it
  * (admins: any; agents: only their personal ones). */
-bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
+bool kb_macro_visible(hd_txn *t, const kb_macros *m, const Hd__Macro *macro,
 		      const hd_principal *who);
 bool kb_macro_writable(const Hd__Macro *macro, const hd_principal *who);
 /* Check a macro to be saved: title, actions (known fields, JSON values),

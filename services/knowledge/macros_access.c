@@ -15,7 +15,7 @@
 #define MAX_ACTIONS 64
 #define MAX_VALUE   (64 << 10)
 
-bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
+bool kb_macro_visible(hd_txn *t, const kb_macros *m, const Hd__Macro *macro,
 		      const hd_principal *who)
 {
 	if (!kb_staff(who))
@@ -26,7 +26,8 @@ bool kb_macro_visible(hd_txn *t, const Hd__Macro *macro,
 	    hd_role_is_admin(who->role))
 		return true;
 	for (size_t i = 0; i < macro->n_restriction_ids; i++)
-		if (kb_member_of(t, who->user_id, macro->restriction_ids[i]))
+		if (kb_member_of(t, m->members, who->user_id,
+				 macro->restriction_ids[i]))
 			return true;
 	return false;
 }

@@ -41,7 +41,7 @@ typedef struct macro_job {
 static int load(hd_txn *t, macro_job *j, uint64_t id, Hd__Macro **out)
 {
 	int rc = kb_macro_get(t, j->m, id, out);
-	if (!rc && !kb_macro_visible(t, *out, &j->req->principal)) {
+	if (!rc && !kb_macro_visible(t, j->m, *out, &j->req->principal)) {
 		hd__macro__free_unpacked(*out, NULL);
 		*out = NULL;
 		rc = HD_E_NOTFOUND;
@@ -185,7 +185,7 @@ static bool listed(hd_txn *t, const Hd__Macro *macro, const macro_job *j)
 	return (!q->active_only || macro->active) &&
 	       (!q->inactive_only || !macro->active) &&
 	       contains(macro->title, q->title) &&
-	       kb_macro_visible(t, macro, &j->req->principal);
+	       kb_macro_visible(t, j->m, macro, &j->req->principal);
 }
 
 typedef struct macro_scan {

@@ -45,6 +45,7 @@ int kb_macros_setup(kb *k, hd_svc *svc)
 {
 	kb_macros *m = &the_macros;
 	m->store = svc->store;
+	m->members = k->members;
 	const hd_dbi_ref dbs[] = {{"macros", &m->macros},
 				  {"macro_usage", &m->usage},
 				  {"macro_meta", &m->meta},

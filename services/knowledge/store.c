@@ -35,5 +35,5 @@
 int kb_store_bind(kb *k)
 {
 	int rc = hc_bind(&k->hc, k->store);
-	return rc ? rc : kb_members_bind(k->store);
+	return rc ? rc : kb_members_bind(k->store, &k->members);
 }

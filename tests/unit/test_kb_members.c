@@ -8,13 +8,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/knowledge/kb_members.c"
+#include "kb_members.h"
+#include "user.pb-c.h"
 #include "hd/err.h"
 #include "unit.h"
 
 typedef struct fixture {
 	char dir[64];
 	hd_store *store;
+	MDB_dbi members;
 } fixture;
 
 static int setup(void **state)
@@ -25,7 +27,7 @@ static int setup(void **state)
 			   .dbs = kb_members_dbs,
 			   .map_size = (size_t)16 << 20};
 	assert_hd_ok(hd_store_open(&f->store, &o));
-	assert_hd_ok(kb_members_bind(f->store));
+	assert_hd_ok(kb_members_bind(f->store, &f->members));
 	*state = f;
 	return 0;
 }
@@ -40,6 +42,7 @@ static int teardown(void **state)
 }
 
 typedef struct job {
+	MDB_dbi members;
 	const char *type;
 	uint8_t buf[4096];
 	size_t len;
@@ -52,12 +55,12 @@ static int apply_job(hd_txn *t, void *arg)
 	ev.type = (char *)j->type;
 	ev.payload.data = j->buf;
 	ev.payload.len = j->len;
-	return kb_members_apply(t, &ev);
+	return kb_members_apply(t, j->members, &ev);
 }
 
 static void apply(fixture *f, const char *type, const ProtobufCMessage *m)
 {
-	job j = {.type = type};
+	job j = {.members = f->members, .type = type};
 	j.len = protobuf_c_message_pack(m, j.buf);
 	assert_hd_ok(hd_store_write(f->store, apply_job, &j));
 }
@@ -75,7 +78,7 @@ static bool member(fixture *f, uint64_t user, uint64_t group)
 {
 	hd_txn t;
 	assert_hd_ok(hd_store_read(f->store, &t));
-	bool yes = kb_member_of(&t, user, group);
+	bool yes = kb_member_of(&t, f->members, user, group);
 	hd_txn_end(&t);
 	return yes;
 }
@@ -125,22 +128,22 @@ static void test_snapshot(void **state)
 
 static int bad_job(hd_txn *t, void *arg)
 {
-	(void)arg;
+	const fixture *f = arg;
 	Hd__Envelope ev = HD__ENVELOPE__INIT;
 	static uint8_t junk[] = {0xff, 0xff, 0xff};
 	ev.type = "group_membership.created";
 	ev.payload.data = junk;
 	ev.payload.len = sizeof junk;
-	assert_int_equal(kb_members_apply(t, &ev), HD_E_DECODE);
+	assert_int_equal(kb_members_apply(t, f->members, &ev), HD_E_DECODE);
 	ev.type = "ticket.created"; /* not ours */
-	assert_hd_ok(kb_members_apply(t, &ev));
+	assert_hd_ok(kb_members_apply(t, f->members, &ev));
 	return HD_OK;
 }
 
 static void test_bad_payload_is_a_decode_error(void **state)
 {
 	fixture *f = *state;
-	assert_hd_ok(hd_store_write(f->store, bad_job, NULL));
+	assert_hd_ok(hd_store_write(f->store, bad_job, f));
 }
 
 int main(void)
