@@ -20,7 +20,16 @@ count() { # add "P F" to the totals
   passed=$((passed + $1)); failed=$((failed + $2))
 }
 
-echo "== unit tests (cmocka, ASan+UBSan)"
+# phase TITLE: start a phase, and say how long the previous one took (a
+# slower suite shows which part grew).
+phase_name=""; phase_start=$SECONDS; timings=""
+phase() {
+  [ -n "$phase_name" ] && timings+="  $((SECONDS - phase_start)) s  $phase_name"$'\n'
+  phase_name=$1; phase_start=$SECONDS
+  [ -n "$1" ] && echo "== $1"
+}
+
+phase "unit tests (cmocka, ASan+UBSan)"
 tests/unit/run.sh "$BUILD" | tee "$OUT/unit.log"
 line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed' "$OUT/unit.log" | tail -1)
 if [ -n "$line" ]; then
@@ -29,7 +38,7 @@ else
   count 0 1
 fi
 
-echo "== fuzz corpora and saved crashes (replayed, ASan+UBSan)"
+phase "fuzz corpora and saved crashes (replayed, ASan+UBSan)"
 for t in "$BUILD"/fuzz/fuzz_*; do
   [ -x "$t" ] || continue
   n=$(basename "$t")
@@ -42,7 +51,7 @@ for t in "$BUILD"/fuzz/fuzz_*; do
   fi
 done
 
-echo "== integration tests (real processes)"
+phase "integration tests (real processes)"
 python3 tests/integration/run.py "$BUILD/bin" "$BUILD/tools" | tee "$OUT/integration.log"
 line=$(grep -E '^integration: [0-9]+ passed, [0-9]+ failed' "$OUT/integration.log" | tail -1)
 if [ -n "$line" ]; then
@@ -62,24 +71,27 @@ check() {
   if ! grep -qE '^(PASS|FAIL)' "$OUT/$name.log"; then count 0 1; fi
 }
 
-echo "== container files"
+phase "container files"
 check tests/integration/check_compose.sh compose
 
-echo "== Kubernetes manifests (kubernetes-models, offline)"
+phase "Kubernetes manifests (kubernetes-models, offline)"
 check tests/k8s/check_k8s.sh k8s
 
-echo "== README documents every variable of every binary's --help"
+phase "README documents every variable of every binary's --help"
 check tests/docs/check_readme_config.sh readme "$BUILD/bin"
 
-echo "== the image, built from the Dockerfile on a clean Debian 12 (debootstrap + chroot)"
+phase "the image, built from the Dockerfile on a clean Debian 12 (debootstrap + chroot)"
 check tests/image/check_rootfs.sh image
 
-echo "== lint"
+phase "lint"
 if scripts/lint.sh >"$OUT/lint.log" 2>&1; then
   echo "PASS lint"; count 1 0
 else
   cat "$OUT/lint.log"; echo "FAIL lint"; count 0 1
 fi
 
+phase ""
+echo "== time per phase"
+printf '%s' "$timings"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
