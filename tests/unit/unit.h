@@ -43,6 +43,15 @@ static inline void unit_log_quiet(void)
 	hd_log_min_level = HD_LOG_ERROR + 1;
 }
 
+/* Seed rand() from the clock and print the seed, so that a failing run
+ * can be repeated by seeding it by hand. */
+static inline void unit_srand(void)
+{
+	unsigned seed = (unsigned)time(NULL);
+	printf("seed=%u\n", seed);
+	srand(seed);
+}
+
 static inline int64_t unit_now_ms(void)
 {
 	struct timespec ts;
