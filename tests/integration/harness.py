@@ -444,3 +444,15 @@ def create_ticket(client, subject="Help", body="Please help", **extra):
     t = {"subject": subject, "comment": {"body": body}}
     t.update(extra)
     return client.request("POST", "/api/v2/tickets.json", {"ticket": t})
+
+
+def make_user(client, name, email, role="end-user", password=None, **extra):
+    """Create a user (fields beyond name, email and role in extra), with a
+    password when given; returns the user as the API answered it."""
+    r = client.request("POST", "/api/v2/users.json", {"user": dict(name=name, email=email, role=role, **extra)})
+    assert r.status == 201, r
+    u = r.json["user"]
+    if password:
+        p = client.request("POST", f"/api/v2/users/{u['id']}/password", {"password": password})
+        assert p.status == 200, p
+    return u
