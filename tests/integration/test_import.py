@@ -31,6 +31,23 @@ def hd_import(ctx, s, args, timeout=900):
     return subprocess.run([exe] + args, env=s.env, capture_output=True, text=True, timeout=timeout)
 
 
+def kill_import(ctx, s, args, ck, enough):
+    """Run hd-import with checkpoint file ck until enough(line) holds for a
+    line of its stderr, then SIGKILL it; returns the checkpoint's text."""
+    exe = os.path.join(ctx.bin_dir, "hd-import")
+    p = subprocess.Popen([exe] + args + ["--checkpoint", ck], env=s.env, stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in p.stderr:
+        seen.append(line)
+        if enough(line):
+            break
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert p.returncode == -signal.SIGKILL, "".join(seen)
+    with open(ck) as f:
+        return f.read()
+
+
 def fixture_args(ckpt=None):
     a = ["--organizations", os.path.join(FIXTURE, "organizations.json"),
          "--users", os.path.join(FIXTURE, "users.json"),
@@ -158,18 +175,8 @@ def test_import_kill_resume(ctx):
         s.start()
         c = s.client()
         ck = os.path.join(s.dir, "ck")
-        exe = os.path.join(ctx.bin_dir, "hd-import")
-        p = subprocess.Popen([exe] + args + ["--checkpoint", ck], env=s.env, stderr=subprocess.PIPE, text=True)
-        seen = []
-        for line in p.stderr:
-            seen.append(line)
-            m = re.search(r"tickets (\d+)/", line)
-            if m and int(m.group(1)) > 0 and "tickets:" in line:
-                break
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        assert p.returncode == -signal.SIGKILL, "".join(seen)
-        ck_text = open(ck).read()
+        ck_text = kill_import(ctx, s, args, ck, lambda line: (m := re.search(r"tickets (\d+)/", line))
+                              and int(m.group(1)) > 0 and "tickets:" in line)
         assert "phase 2" in ck_text, ck_text
         q = hd_import(ctx, s, args + ["--checkpoint", ck])
         assert q.returncode == 0, q.stderr
@@ -210,18 +217,8 @@ def test_import_inflight_checkpoint_in_order(ctx):
         s.start()
         c = s.client()
         ck = os.path.join(s.dir, "ck")
-        exe = os.path.join(ctx.bin_dir, "hd-import")
-        p = subprocess.Popen([exe] + args + ["--checkpoint", ck], env=s.env, stderr=subprocess.PIPE, text=True)
-        seen = []
-        for line in p.stderr:
-            seen.append(line)
-            m = re.search(r"tickets: .* tickets (\d+)/", line)
-            if m and int(m.group(1)) >= 100:
-                break
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        assert p.returncode == -signal.SIGKILL, "".join(seen)
-        ck_text = open(ck).read()
+        ck_text = kill_import(ctx, s, args, ck, lambda line: (m := re.search(r"tickets: .* tickets (\d+)/", line))
+                              and int(m.group(1)) >= 100)
         counts = re.search(r"^counts (\d+) (\d+) (\d+) ", ck_text, re.M)
         assert "phase 2" in ck_text and counts, ck_text
         passed = int(counts.group(3))
