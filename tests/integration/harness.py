@@ -461,3 +461,30 @@ def create_ticket(client, subject="Help", body="Please help", **extra):
     t = {"subject": subject, "comment": {"body": body}}
     t.update(extra)
     return client.request("POST", "/api/v2/tickets.json", {"ticket": t})
+
+
+def make_user(client, name, email, role="end-user", password=None, **extra):
+    """Create a user (fields beyond name, email and role in extra), with a
+    password when given; returns the user as the API answered it."""
+    r = client.request("POST", "/api/v2/users.json", {"user": dict(name=name, email=email, role=role, **extra)})
+    assert r.status == 201, r
+    u = r.json["user"]
+    if password:
+        p = client.request("POST", f"/api/v2/users/{u['id']}/password", {"password": password})
+        assert p.status == 200, p
+    return u
+
+
+def password_user(s, email, name=None, role="end-user", password="Secret-pass-123"):
+    """A user with a password, made through the users endpoints (named by
+    the address's local part unless name is given); returns (id, a client
+    signing in as it with the password)."""
+    c = s.client()
+    r = c.request("POST", "/api/v2/users.json",
+                  {"user": {"name": name or email.split("@")[0], "email": email, "role": role}})
+    assert r.status == 201, r
+    uid = r.json["user"]["id"]
+    p = c.request("PUT", f"/api/v2/users/{uid}/password.json", {"password": password})
+    assert p.status in (200, 204), p
+    raw = base64.b64encode(f"{email}:{password}".encode()).decode()
+    return uid, s.client(auth="Basic " + raw)

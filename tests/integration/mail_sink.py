@@ -1,5 +1,6 @@
 """The real SMTP server of the mail tests (smtp_sink.py on aiosmtpd) in
 its own process, and the mail it has taken: one file a message."""
+import contextlib
 import email
 import email.policy
 import glob
@@ -42,3 +43,15 @@ class Sink:
     def close(self):
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(10)
+
+
+@contextlib.contextmanager
+def sink_for(s):
+    """A Sink in suite s's directory that s's services send their mail to
+    (enter it before s.start()); closed on leaving."""
+    sink = Sink(s.dir)
+    s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+    try:
+        yield sink
+    finally:
+        sink.close()

@@ -119,74 +119,70 @@ def test_support_address_verified_by_forwarding(ctx):
     another address changes nothing. No ticket is made of it."""
     import glob
     import os
-    from test_notify import Sink, start, wait_for
+    from mail_sink import sink_for
+    from test_notify import start, wait_for
 
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start({"HD_MAIL_SECRET": SECRET}) as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            c = s.client()
-            path = "/api/v2/recipient_addresses"
-            r = c.request("POST", path, {"recipient_address": {"name": "하나 고객센터", "email": "Help@Hana.example"}})
-            assert r.status == 201, r
-            help_ = r.json["recipient_address"]
-            assert help_["email"] == "help@hana.example" and help_["default"] is True, help_
-            assert help_["forwarding_status"] == "unknown" and "verify_token" not in help_, help_
-            r = c.request("POST", path, {"recipient_address": {"name": "결제 문의", "email": "billing@hana.example"}})
-            assert r.status == 201 and r.json["recipient_address"]["default"] is False, r
-            billing = r.json["recipient_address"]
-            for body, field in (({"email": "HELP@hana.example"}, "email"), ({"email": "not-an-address"}, "email"),
-                                ({"name": "x"}, "email"), ({"email": 3}, "email")):
-                r = c.request("POST", path, {"recipient_address": body})
-                assert r.status == 422 and field in r.json["details"], (body, r)
-            r = c.request("PUT", f"{path}/{help_['id']}/verify", {"type": "dns"})
-            assert r.status == 422 and "type" in r.json["details"], r
+    with start({"HD_MAIL_SECRET": SECRET}) as s, sink_for(s) as sink:
+        s.start()
+        c = s.client()
+        path = "/api/v2/recipient_addresses"
+        r = c.request("POST", path, {"recipient_address": {"name": "하나 고객센터", "email": "Help@Hana.example"}})
+        assert r.status == 201, r
+        help_ = r.json["recipient_address"]
+        assert help_["email"] == "help@hana.example" and help_["default"] is True, help_
+        assert help_["forwarding_status"] == "unknown" and "verify_token" not in help_, help_
+        r = c.request("POST", path, {"recipient_address": {"name": "결제 문의", "email": "billing@hana.example"}})
+        assert r.status == 201 and r.json["recipient_address"]["default"] is False, r
+        billing = r.json["recipient_address"]
+        for body, field in (({"email": "HELP@hana.example"}, "email"), ({"email": "not-an-address"}, "email"),
+                            ({"name": "x"}, "email"), ({"email": 3}, "email")):
+            r = c.request("POST", path, {"recipient_address": body})
+            assert r.status == 422 and field in r.json["details"], (body, r)
+        r = c.request("PUT", f"{path}/{help_['id']}/verify", {"type": "dns"})
+        assert r.status == 422 and "type" in r.json["details"], r
 
-            r = c.request("PUT", f"{path}/{help_['id']}/verify", {"type": "forwarding"})
-            assert r.status == 200 and r.json["recipient_address"]["forwarding_status"] == "waiting", r
-            wait_for(lambda: sink.to("help@hana.example"), what="the verification mail")
-            [file] = [p for p in glob.glob(os.path.join(sink.dir, "*.eml"))
-                      if "help@hana.example" in str(sink.messages()[0]["To"])]
-            with open(file, "rb") as f:
-                raw = f.read()
-            subject = str(sink.to("help@hana.example")[0]["Subject"])
-            token = subject.split("[hd-verify:", 1)[1].split("]", 1)[0]
-            assert len(token) == 32, subject
-            # Asking again within a minute sends no second mail.
-            assert c.request("PUT", f"{path}/{help_['id']}/verify", {}).status == 200
+        r = c.request("PUT", f"{path}/{help_['id']}/verify", {"type": "forwarding"})
+        assert r.status == 200 and r.json["recipient_address"]["forwarding_status"] == "waiting", r
+        wait_for(lambda: sink.to("help@hana.example"), what="the verification mail")
+        [file] = [p for p in glob.glob(os.path.join(sink.dir, "*.eml"))
+                  if "help@hana.example" in str(sink.messages()[0]["To"])]
+        with open(file, "rb") as f:
+            raw = f.read()
+        subject = str(sink.to("help@hana.example")[0]["Subject"])
+        token = subject.split("[hd-verify:", 1)[1].split("]", 1)[0]
+        assert len(token) == 32, subject
+        # Asking again within a minute sends no second mail.
+        assert c.request("PUT", f"{path}/{help_['id']}/verify", {}).status == 200
 
-            hdrs = {"Content-Type": "message/rfc822", "X-HD-Channel-Secret": SECRET}
-            wrong = "0" * 32 if token != "0" * 32 else "1" * 32
-            for mail in (_mail("help@hana.example", "help@hana.example", f"Fwd: [hd-verify:{wrong}]"),
-                         _mail("help@hana.example", "billing@hana.example", f"Fwd: [hd-verify:{token}]")):
-                c.request("POST", "/api/v2/hd/channels/email", mail, hdrs)
-                st = c.request("GET", f"{path}/{help_['id']}").json["recipient_address"]["forwarding_status"]
-                assert st == "waiting", st
-            r = c.request("POST", "/api/v2/hd/channels/email", raw, hdrs)
-            assert r.status in (200, 201) and r.json["result"] == "ignored", r
-            assert "verified" in r.json["reason"], r.json
-            got = c.request("GET", f"{path}/{help_['id']}").json["recipient_address"]
-            assert got["forwarding_status"] == "verified", got
-            assert c.request("GET", f"{path}/{billing['id']}").json["recipient_address"]["forwarding_status"] == "unknown"
-            tickets = c.request("GET", "/api/v2/tickets").json["tickets"]
-            # The two that proved nothing are ordinary mail (tickets); the
-            # verification mail itself is not.
-            assert len(tickets) == 2 and all(t["description"] == "forwarded" for t in tickets), tickets
+        hdrs = {"Content-Type": "message/rfc822", "X-HD-Channel-Secret": SECRET}
+        wrong = "0" * 32 if token != "0" * 32 else "1" * 32
+        for mail in (_mail("help@hana.example", "help@hana.example", f"Fwd: [hd-verify:{wrong}]"),
+                     _mail("help@hana.example", "billing@hana.example", f"Fwd: [hd-verify:{token}]")):
+            c.request("POST", "/api/v2/hd/channels/email", mail, hdrs)
+            st = c.request("GET", f"{path}/{help_['id']}").json["recipient_address"]["forwarding_status"]
+            assert st == "waiting", st
+        r = c.request("POST", "/api/v2/hd/channels/email", raw, hdrs)
+        assert r.status in (200, 201) and r.json["result"] == "ignored", r
+        assert "verified" in r.json["reason"], r.json
+        got = c.request("GET", f"{path}/{help_['id']}").json["recipient_address"]
+        assert got["forwarding_status"] == "verified", got
+        assert c.request("GET", f"{path}/{billing['id']}").json["recipient_address"]["forwarding_status"] == "unknown"
+        tickets = c.request("GET", "/api/v2/tickets").json["tickets"]
+        # The two that proved nothing are ordinary mail (tickets); the
+        # verification mail itself is not.
+        assert len(tickets) == 2 and all(t["description"] == "forwarded" for t in tickets), tickets
 
-            # One default; a changed e-mail is unverified again; delete.
-            r = c.request("PUT", f"{path}/{billing['id']}", {"recipient_address": {"default": True}})
-            assert r.status == 200 and r.json["recipient_address"]["default"] is True, r
-            lst = c.request("GET", path).json["recipient_addresses"]
-            assert [a["default"] for a in lst] == [False, True], lst
-            r = c.request("PUT", f"{path}/{help_['id']}", {"recipient_address": {"email": "desk@hana.example"}})
-            assert r.json["recipient_address"]["forwarding_status"] == "unknown", r
-            assert c.request("DELETE", f"{path}/{billing['id']}").status == 204
-            assert c.request("GET", f"{path}/{billing['id']}").status == 404
-            # The default went with it: the one left is the default now.
-            lst = c.request("GET", path).json["recipient_addresses"]
-            assert [(a["email"], a["default"]) for a in lst] == [("desk@hana.example", True)], lst
-            assert c.request("PUT", f"{path}/{billing['id']}/verify", {}).status == 404
-        finally:
-            sink.close()
+        # One default; a changed e-mail is unverified again; delete.
+        r = c.request("PUT", f"{path}/{billing['id']}", {"recipient_address": {"default": True}})
+        assert r.status == 200 and r.json["recipient_address"]["default"] is True, r
+        lst = c.request("GET", path).json["recipient_addresses"]
+        assert [a["default"] for a in lst] == [False, True], lst
+        r = c.request("PUT", f"{path}/{help_['id']}", {"recipient_address": {"email": "desk@hana.example"}})
+        assert r.json["recipient_address"]["forwarding_status"] == "unknown", r
+        assert c.request("DELETE", f"{path}/{billing['id']}").status == 204
+        assert c.request("GET", f"{path}/{billing['id']}").status == 404
+        # The default went with it: the one left is the default now.
+        lst = c.request("GET", path).json["recipient_addresses"]
+        assert [(a["email"], a["default"]) for a in lst] == [("desk@hana.example", True)], lst
+        assert c.request("PUT", f"{path}/{billing['id']}/verify", {}).status == 404

@@ -8,9 +8,8 @@ import glob
 import os
 import re
 import subprocess
-import time
 
-from harness import Suite, basic, create_ticket
+from harness import Suite, basic, create_ticket, wait_until
 from outbox import outbox
 
 
@@ -22,16 +21,6 @@ def labelled(s, k, name, labels):
         if line.startswith(f"{name}{{{labels}}} "):
             return float(line.rsplit(" ", 1)[1])
     return 0
-
-
-def wait_for(fn, timeout=30, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def forge(ctx, s, *args):
@@ -78,7 +67,7 @@ def test_forged_bus_frame_is_refused_and_counted(ctx):
         c = s.client()
         assert create_ticket(c, subject="real").status == 201
         created = lambda: s.metric("metrics-0", "hd_tickets_created_total")
-        wait_for(lambda: created() == 1, what="the real ticket counted")
+        wait_until(lambda: created() == 1, what="the real ticket counted")
         nxt = str(outbox(ctx, s, "intake-0")[-1]["seq"] + 1)
         assert s.stop_service("intake") == 0
         url = f"ipc://{s.run}/intake-0.pub"
@@ -88,7 +77,7 @@ def test_forged_bus_frame_is_refused_and_counted(ctx):
             p = subprocess.Popen([os.path.join(ctx.tools_dir, "hd-forge"), "bus", url,
                                   "intake", "0", nxt, "60", mode], env=s.env)
             try:
-                wait_for(lambda: rejected() >= before + 5, what=f"forged frames ({mode}) refused")
+                wait_until(lambda: rejected() >= before + 5, what=f"forged frames ({mode}) refused")
             finally:
                 p.kill()
                 p.wait()
@@ -98,7 +87,7 @@ def test_forged_bus_frame_is_refused_and_counted(ctx):
         p = subprocess.Popen([os.path.join(ctx.tools_dir, "hd-forge"), "bus", url,
                               "intake", "0", nxt, "60", "right"], env=s.env)
         try:
-            wait_for(lambda: created() == 2, what="the keyed frame applied")
+            wait_until(lambda: created() == 2, what="the keyed frame applied")
         finally:
             p.kill()
             p.wait()
@@ -114,7 +103,7 @@ def test_an_old_heartbeat_replayed_does_not_stop_consumers(ctx):
     # from "a different intake", as it must for a real restore).
     with Suite(ctx.bin_dir, services=["intake", "gateway", "metrics"]).start() as s:
         assert create_ticket(s.client(), subject="real").status == 201
-        wait_for(lambda: s.metric("metrics-0", "hd_tickets_created_total") == 1, what="the ticket counted")
+        wait_until(lambda: s.metric("metrics-0", "hd_tickets_created_total") == 1, what="the ticket counted")
         assert s.stop_service("intake") == 0
         url = f"ipc://{s.run}/intake-0.pub"
         stale = lambda: s.metric("metrics-0", "hd_bus_stale_frames_total") or 0
@@ -122,7 +111,7 @@ def test_an_old_heartbeat_replayed_does_not_stop_consumers(ctx):
         p = subprocess.Popen([os.path.join(ctx.tools_dir, "hd-forge"), "hb", url, "intake", "0", "99", "60", "old"],
                              env=s.env)
         try:
-            wait_for(lambda: stale() >= 10, what="old heartbeats dropped as stale")
+            wait_until(lambda: stale() >= 10, what="old heartbeats dropped as stale")
         finally:
             p.kill()
             p.wait()
@@ -130,7 +119,7 @@ def test_an_old_heartbeat_replayed_does_not_stop_consumers(ctx):
         p = subprocess.Popen([os.path.join(ctx.tools_dir, "hd-forge"), "hb", url, "intake", "0", "99", "60", "right"],
                              env=s.env)
         try:
-            wait_for(lambda: failed() == 1, what="a fresh heartbeat of another incarnation acted on")
+            wait_until(lambda: failed() == 1, what="a fresh heartbeat of another incarnation acted on")
         finally:
             p.kill()
             p.wait()

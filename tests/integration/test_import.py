@@ -14,7 +14,8 @@ import tempfile
 import time
 
 from harness import create_ticket, wait_until
-from test_notify import Sink, start
+from mail_sink import sink_for
+from test_notify import start
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "..", "data", "zendesk")
@@ -28,6 +29,23 @@ def iso_ms(s):
 def hd_import(ctx, s, args, timeout=900):
     exe = os.path.join(ctx.bin_dir, "hd-import")
     return subprocess.run([exe] + args, env=s.env, capture_output=True, text=True, timeout=timeout)
+
+
+def kill_import(ctx, s, args, ck, enough):
+    """Run hd-import with checkpoint file ck until enough(line) holds for a
+    line of its stderr, then SIGKILL it; returns the checkpoint's text."""
+    exe = os.path.join(ctx.bin_dir, "hd-import")
+    p = subprocess.Popen([exe] + args + ["--checkpoint", ck], env=s.env, stderr=subprocess.PIPE, text=True)
+    seen = []
+    for line in p.stderr:
+        seen.append(line)
+        if enough(line):
+            break
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert p.returncode == -signal.SIGKILL, "".join(seen)
+    with open(ck) as f:
+        return f.read()
 
 
 def fixture_args(ckpt=None):
@@ -99,54 +117,49 @@ def check_fixture(c):
 
 def test_import_fixture_idempotent_no_mail(ctx):
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start() as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            c = s.client()
-            # A trigger that would tag every new ticket: imports must not fire it.
-            r = c.request("POST", "/api/v2/triggers", {"trigger": {
-                "title": "tag new", "conditions": {"all": [{"field": "update_type", "operator": "is",
-                                                           "value": "Create"}], "any": []},
-                "actions": [{"field": "set_tags", "value": "triggered"}]}})
-            assert r.status == 201, r
-            p = hd_import(ctx, s, fixture_args(os.path.join(s.dir, "ck")))
-            assert p.returncode == 0, p.stderr
-            assert "deleted skipped 1" in p.stderr, p.stderr
-            assert "tickets 2/" in p.stderr and "new 2" in p.stderr, p.stderr
-            ids = check_fixture(c)
-            # The second run (no checkpoint) writes nothing: same ids.
-            p = hd_import(ctx, s, fixture_args())
-            assert p.returncode == 0, p.stderr
-            assert "new 0, already imported 2" in done_line(p.stderr), p.stderr
-            assert check_fixture(c) == ids
-            count = c.request("GET", "/api/v2/tickets/count").json["count"]["value"]
-            assert count == 2, count
-            # Control: an ordinary ticket mails its requester and fires the
-            # trigger; once that mail is here, the imports' would be too.
-            r = create_ticket(c, subject="control", body="control",
-                              requester={"email": "control@example.com", "name": "Control"})
-            assert r.status == 201, r
-            ctl = r.json["ticket"]["id"]
-            wait_until(lambda: sink.to("control@example.com"), 60, "control mail")
-            wait_until(lambda: "triggered" in c.request("GET", f"/api/v2/tickets/{ctl}").json["ticket"]["tags"],
-                       60, "control trigger")
-            # The import handed its id counters back: the next ticket takes
-            # a new id and leaves every imported one as it was.
-            assert ctl not in ids.values() and ctl > max(ids.values()), (ctl, ids)
-            assert check_fixture(c) == ids
-            for addr in ("minsu.park@hanbit.example", "olivia@northwind.example",
-                         "jiwon.agent@support.example", "sam.agent@support.example"):
-                assert not sink.to(addr), (addr, [str(m["Subject"]) for m in sink.to(addr)])
-            for hid in ids.values():
-                tags = c.request("GET", f"/api/v2/tickets/{hid}").json["ticket"]["tags"]
-                assert "triggered" not in tags, tags
-            # Search sees imported tickets (the index follows the events).
-            wait_until(lambda: c.request("GET", "/api/v2/search?query=invoices").json.get("count", 0) >= 1,
-                       60, "search finds the imported ticket")
-        finally:
-            sink.close()
+    with start() as s, sink_for(s) as sink:
+        s.start()
+        c = s.client()
+        # A trigger that would tag every new ticket: imports must not fire it.
+        r = c.request("POST", "/api/v2/triggers", {"trigger": {
+            "title": "tag new", "conditions": {"all": [{"field": "update_type", "operator": "is",
+                                                       "value": "Create"}], "any": []},
+            "actions": [{"field": "set_tags", "value": "triggered"}]}})
+        assert r.status == 201, r
+        p = hd_import(ctx, s, fixture_args(os.path.join(s.dir, "ck")))
+        assert p.returncode == 0, p.stderr
+        assert "deleted skipped 1" in p.stderr, p.stderr
+        assert "tickets 2/" in p.stderr and "new 2" in p.stderr, p.stderr
+        ids = check_fixture(c)
+        # The second run (no checkpoint) writes nothing: same ids.
+        p = hd_import(ctx, s, fixture_args())
+        assert p.returncode == 0, p.stderr
+        assert "new 0, already imported 2" in done_line(p.stderr), p.stderr
+        assert check_fixture(c) == ids
+        count = c.request("GET", "/api/v2/tickets/count").json["count"]["value"]
+        assert count == 2, count
+        # Control: an ordinary ticket mails its requester and fires the
+        # trigger; once that mail is here, the imports' would be too.
+        r = create_ticket(c, subject="control", body="control",
+                          requester={"email": "control@example.com", "name": "Control"})
+        assert r.status == 201, r
+        ctl = r.json["ticket"]["id"]
+        wait_until(lambda: sink.to("control@example.com"), 60, "control mail")
+        wait_until(lambda: "triggered" in c.request("GET", f"/api/v2/tickets/{ctl}").json["ticket"]["tags"],
+                   60, "control trigger")
+        # The import handed its id counters back: the next ticket takes
+        # a new id and leaves every imported one as it was.
+        assert ctl not in ids.values() and ctl > max(ids.values()), (ctl, ids)
+        assert check_fixture(c) == ids
+        for addr in ("minsu.park@hanbit.example", "olivia@northwind.example",
+                     "jiwon.agent@support.example", "sam.agent@support.example"):
+            assert not sink.to(addr), (addr, [str(m["Subject"]) for m in sink.to(addr)])
+        for hid in ids.values():
+            tags = c.request("GET", f"/api/v2/tickets/{hid}").json["ticket"]["tags"]
+            assert "triggered" not in tags, tags
+        # Search sees imported tickets (the index follows the events).
+        wait_until(lambda: c.request("GET", "/api/v2/search?query=invoices").json.get("count", 0) >= 1,
+                   60, "search finds the imported ticket")
 
 
 def test_import_kill_resume(ctx):
@@ -162,18 +175,8 @@ def test_import_kill_resume(ctx):
         s.start()
         c = s.client()
         ck = os.path.join(s.dir, "ck")
-        exe = os.path.join(ctx.bin_dir, "hd-import")
-        p = subprocess.Popen([exe] + args + ["--checkpoint", ck], env=s.env, stderr=subprocess.PIPE, text=True)
-        seen = []
-        for line in p.stderr:
-            seen.append(line)
-            m = re.search(r"tickets (\d+)/", line)
-            if m and int(m.group(1)) > 0 and "tickets:" in line:
-                break
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        assert p.returncode == -signal.SIGKILL, "".join(seen)
-        ck_text = open(ck).read()
+        ck_text = kill_import(ctx, s, args, ck, lambda line: (m := re.search(r"tickets (\d+)/", line))
+                              and int(m.group(1)) > 0 and "tickets:" in line)
         assert "phase 2" in ck_text, ck_text
         q = hd_import(ctx, s, args + ["--checkpoint", ck])
         assert q.returncode == 0, q.stderr
@@ -214,18 +217,8 @@ def test_import_inflight_checkpoint_in_order(ctx):
         s.start()
         c = s.client()
         ck = os.path.join(s.dir, "ck")
-        exe = os.path.join(ctx.bin_dir, "hd-import")
-        p = subprocess.Popen([exe] + args + ["--checkpoint", ck], env=s.env, stderr=subprocess.PIPE, text=True)
-        seen = []
-        for line in p.stderr:
-            seen.append(line)
-            m = re.search(r"tickets: .* tickets (\d+)/", line)
-            if m and int(m.group(1)) >= 100:
-                break
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        assert p.returncode == -signal.SIGKILL, "".join(seen)
-        ck_text = open(ck).read()
+        ck_text = kill_import(ctx, s, args, ck, lambda line: (m := re.search(r"tickets: .* tickets (\d+)/", line))
+                              and int(m.group(1)) >= 100)
         counts = re.search(r"^counts (\d+) (\d+) (\d+) ", ck_text, re.M)
         assert "phase 2" in ck_text and counts, ck_text
         passed = int(counts.group(3))

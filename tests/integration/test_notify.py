@@ -13,7 +13,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness import Suite, create_ticket, free_port, scaled, wait_until
-from mail_sink import Sink  # noqa: F401 (the mail tests import it from here too)
+from mail_sink import Sink, sink_for  # noqa: F401 (the mail tests import Sink from here too)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -227,75 +227,69 @@ def test_crash_burst(ctx):
 
 def test_mail_and_side_conversation(ctx):
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start() as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            c = s.client()
-            r = create_ticket(c, subject="배송이 늦어요", body="주문한 물건이 안 왔습니다",
-                              requester={"name": "김민준", "email": "minjun@example.com"})
-            assert r.status == 201, r
-            tid = r.json["ticket"]["id"]
-            m = wait_for(lambda: sink.to("minjun@example.com"), what="request mail")[0]
-            assert m["Subject"] == f"[요청 #{tid}] 접수되었습니다: 배송이 늦어요", m["Subject"]
-            assert "=?utf-8?" in m.as_string().lower() or "=?UTF-8?" in m.as_string()
-            root = m["Message-ID"]
-            assert re.fullmatch(rf"<hd\.t\.{tid}\.[A-Za-z0-9]+\.[0-9a-f]{{24}}@hana\.local>", root), root
-            assert m["Auto-Submitted"] == "auto-generated"
-            assert m.get_content_type() == "multipart/alternative"
-            parts = {p.get_content_type(): p.get_content() for p in m.iter_parts()}
-            assert "김민준님, 안녕하세요" in parts["text/plain"], parts
-            assert "<b>배송이 늦어요</b>" in parts["text/html"], parts
-            # Side conversation by e-mail; end-users are refused.
-            r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
-                          {"message": {"subject": "재고 확인 부탁드립니다", "body": "창고에 재고가 있나요?",
-                                       "to": [{"email": "warehouse@vendor.example", "name": "물류팀"}]}})
-            assert r.status == 201, r
-            sc = r.json["side_conversation"]
-            assert sc["state"] == "open" and sc["participants"][0]["email"] == "warehouse@vendor.example"
-            sm = wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")[0]
-            assert sm["Subject"] == "재고 확인 부탁드립니다"
-            assert "물류팀" in str(sm["To"])
-            assert re.fullmatch(rf"<hd\.sc\.{sc['id']}\.{tid}\.[A-Za-z0-9]+\.[0-9a-f]{{24}}@hana\.local>", sm["Message-ID"])
-            r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
-                          {"message": {"body": "x", "to": [{"email": "not-an-email"}]}})
-            assert r.status == 422 and "message.to" in r.json["details"], r
-            # The vendor's reply, as intake's e-mail channel would hand it over.
-            tool = os.path.join(ctx.tools_dir, "hd-sc-inbound")
-            url = f"ipc://{s.run}/notifications-0.rpc"
-            for _ in range(2):  # idempotent by Message-ID
-                subprocess.run([tool, url, str(sc["id"]), str(tid), "warehouse@vendor.example",
-                                "reply1@vendor.example", "Re: 재고 확인", "재고 3개 있습니다."], check=True,
-                               env=s.env)
-            r = c.request("GET", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}?include=events")
-            evs = r.json["side_conversation"]["events"]
-            assert [e["type"] for e in evs] == ["create", "inbound"], evs
-            assert evs[1]["message"]["body"] == "재고 3개 있습니다."
-            comments = c.request("GET", f"/api/v2/tickets/{tid}/comments").json["comments"]
-            assert all("재고 3개" not in x["body"] for x in comments), comments
-            # A reply from the agent threads to the vendor's message.
-            r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}/reply",
-                          {"message": {"body": "감사합니다!"}})
-            assert r.status == 200, r
-            sm2 = wait_for(lambda: len(sink.to("warehouse@vendor.example")) >= 2
-                           and sink.to("warehouse@vendor.example")[1], what="side reply mail")
-            assert sm2["In-Reply-To"] == "<reply1@vendor.example>", sm2["In-Reply-To"]
-            r = c.request("PUT", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}",
-                          {"side_conversation": {"state": "closed"}})
-            assert r.status == 200 and r.json["side_conversation"]["state"] == "closed", r
-            # A public reply by an agent threads under the first mail. Needs intake
-            # to publish user.created for the bootstrap admin (it does not yet).
-            r = c.request("PUT", f"/api/v2/tickets/{tid}",
-                          {"ticket": {"comment": {"body": "내일 도착합니다.", "public": True}}})
-            assert r.status == 200, r
-            reply = wait_for(lambda: len(sink.to("minjun@example.com")) >= 2
-                             and sink.to("minjun@example.com")[1], what="reply mail")
-            assert reply["In-Reply-To"] == root and root in reply["References"], reply
-            assert "내일 도착합니다." in reply.get_body(("plain",)).get_content()
-
-        finally:
-            sink.close()
+    with start() as s, sink_for(s) as sink:
+        s.start()
+        c = s.client()
+        r = create_ticket(c, subject="배송이 늦어요", body="주문한 물건이 안 왔습니다",
+                          requester={"name": "김민준", "email": "minjun@example.com"})
+        assert r.status == 201, r
+        tid = r.json["ticket"]["id"]
+        m = wait_for(lambda: sink.to("minjun@example.com"), what="request mail")[0]
+        assert m["Subject"] == f"[요청 #{tid}] 접수되었습니다: 배송이 늦어요", m["Subject"]
+        assert "=?utf-8?" in m.as_string().lower() or "=?UTF-8?" in m.as_string()
+        root = m["Message-ID"]
+        assert re.fullmatch(rf"<hd\.t\.{tid}\.[A-Za-z0-9]+\.[0-9a-f]{{24}}@hana\.local>", root), root
+        assert m["Auto-Submitted"] == "auto-generated"
+        assert m.get_content_type() == "multipart/alternative"
+        parts = {p.get_content_type(): p.get_content() for p in m.iter_parts()}
+        assert "김민준님, 안녕하세요" in parts["text/plain"], parts
+        assert "<b>배송이 늦어요</b>" in parts["text/html"], parts
+        # Side conversation by e-mail; end-users are refused.
+        r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
+                      {"message": {"subject": "재고 확인 부탁드립니다", "body": "창고에 재고가 있나요?",
+                                   "to": [{"email": "warehouse@vendor.example", "name": "물류팀"}]}})
+        assert r.status == 201, r
+        sc = r.json["side_conversation"]
+        assert sc["state"] == "open" and sc["participants"][0]["email"] == "warehouse@vendor.example"
+        sm = wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")[0]
+        assert sm["Subject"] == "재고 확인 부탁드립니다"
+        assert "물류팀" in str(sm["To"])
+        assert re.fullmatch(rf"<hd\.sc\.{sc['id']}\.{tid}\.[A-Za-z0-9]+\.[0-9a-f]{{24}}@hana\.local>", sm["Message-ID"])
+        r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
+                      {"message": {"body": "x", "to": [{"email": "not-an-email"}]}})
+        assert r.status == 422 and "message.to" in r.json["details"], r
+        # The vendor's reply, as intake's e-mail channel would hand it over.
+        tool = os.path.join(ctx.tools_dir, "hd-sc-inbound")
+        url = f"ipc://{s.run}/notifications-0.rpc"
+        for _ in range(2):  # idempotent by Message-ID
+            subprocess.run([tool, url, str(sc["id"]), str(tid), "warehouse@vendor.example",
+                            "reply1@vendor.example", "Re: 재고 확인", "재고 3개 있습니다."], check=True,
+                           env=s.env)
+        r = c.request("GET", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}?include=events")
+        evs = r.json["side_conversation"]["events"]
+        assert [e["type"] for e in evs] == ["create", "inbound"], evs
+        assert evs[1]["message"]["body"] == "재고 3개 있습니다."
+        comments = c.request("GET", f"/api/v2/tickets/{tid}/comments").json["comments"]
+        assert all("재고 3개" not in x["body"] for x in comments), comments
+        # A reply from the agent threads to the vendor's message.
+        r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}/reply",
+                      {"message": {"body": "감사합니다!"}})
+        assert r.status == 200, r
+        sm2 = wait_for(lambda: len(sink.to("warehouse@vendor.example")) >= 2
+                       and sink.to("warehouse@vendor.example")[1], what="side reply mail")
+        assert sm2["In-Reply-To"] == "<reply1@vendor.example>", sm2["In-Reply-To"]
+        r = c.request("PUT", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}",
+                      {"side_conversation": {"state": "closed"}})
+        assert r.status == 200 and r.json["side_conversation"]["state"] == "closed", r
+        # A public reply by an agent threads under the first mail. Needs intake
+        # to publish user.created for the bootstrap admin (it does not yet).
+        r = c.request("PUT", f"/api/v2/tickets/{tid}",
+                      {"ticket": {"comment": {"body": "내일 도착합니다.", "public": True}}})
+        assert r.status == 200, r
+        reply = wait_for(lambda: len(sink.to("minjun@example.com")) >= 2
+                         and sink.to("minjun@example.com")[1], what="reply mail")
+        assert reply["In-Reply-To"] == root and root in reply["References"], reply
+        assert "내일 도착합니다." in reply.get_body(("plain",)).get_content()
 
 
 def test_smtp_off_unless_configured(ctx):

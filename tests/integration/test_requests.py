@@ -2,22 +2,10 @@
 only their own requests, only public comments and only portal-visible
 fields; required_in_portal binds; anonymous requests work only when enabled
 and are limited per client IP."""
-import base64
 
-from harness import Suite
+from harness import Suite, password_user
 
 R = "/api/v2/requests"
-
-
-def person(s, email, name, role="end-user", password="Secret-pass-123"):
-    c = s.client()
-    r = c.request("POST", "/api/v2/users.json", {"user": {"name": name, "email": email, "role": role}})
-    assert r.status == 201, r
-    uid = r.json["user"]["id"]
-    p = c.request("PUT", f"/api/v2/users/{uid}/password.json", {"password": password})
-    assert p.status in (200, 204), p
-    raw = base64.b64encode(f"{email}:{password}".encode()).decode()
-    return uid, s.client(auth="Basic " + raw)
 
 
 def new_field(c, **f):
@@ -46,9 +34,9 @@ def test_end_user_sees_only_own_requests_and_public_comments(ctx):
         admin = s.client()
         hidden = new_field(admin, title="내부 분류")
         shown = new_field(admin, title="주문 번호", visible_in_portal=True, editable_in_portal=True)
-        minji, a = person(s, "minji@example.kr", "김민지")
-        seojun, b = person(s, "seojun@example.kr", "이서준")
-        agent_id, agent = person(s, "agent@hana.local", "상담원 한", role="agent")
+        minji, a = password_user(s, "minji@example.kr", "김민지")
+        seojun, b = password_user(s, "seojun@example.kr", "이서준")
+        agent_id, agent = password_user(s, "agent@hana.local", "상담원 한", role="agent")
 
         r = post(a, subject="환불 요청", comment={"body": "주문을 취소하고 환불 받고 싶어요."},
                  custom_fields=[{"id": shown, "value": "ORD-7"}], tags=["vip"])
@@ -134,7 +122,7 @@ def test_required_in_portal(ctx):
         admin = s.client()
         serial = new_field(admin, title="제품 일련번호", visible_in_portal=True, editable_in_portal=True,
                            required_in_portal=True)
-        _, a = person(s, "hana@example.kr", "정하나")
+        _, a = password_user(s, "hana@example.kr", "정하나")
         before = ticket_count(s)
         invalid(post(a, subject="고장 신고", comment={"body": "전원이 켜지지 않아요"}), f"custom_fields_{serial}")
         assert ticket_count(s) == before  # nothing half-written
@@ -194,5 +182,5 @@ def test_anonymous_requests_enabled_and_rate_limited(ctx):
         assert limited.status == 429 and int(limited.headers["retry-after"]) >= 1, limited
         assert ticket_count(s) == 2  # the refused ones left nothing behind
         # The per-IP limit binds anonymous callers only.
-        _, a = person(s, "member@example.kr", "회원")
+        _, a = password_user(s, "member@example.kr", "회원")
         assert post(a, subject="회원 문의", comment={"body": "로그인 사용자"}).status == 201

@@ -51,6 +51,13 @@ def wait_gateway_finds_down(s, peer, timeout=20):
     return wait_for(down, timeout, f"gateway /readyz naming {peer}")
 
 
+def new_ticket(c):
+    """A new ticket's id: the one a test reads back while a peer is down."""
+    t = create_ticket(c)
+    assert t.status == 201, t
+    return t.json["ticket"]["id"]
+
+
 def freeze(s, name):
     """SIGSTOP name and wait until the kernel has stopped it."""
     s.signal(name, signal.SIGSTOP)
@@ -76,9 +83,7 @@ def test_frozen_peer_keeps_other_requests_fast(ctx):
     env = {"HD_RPC_TIMEOUT_MS": "20000", "HD_HTTP_THREADS": "16"}
     with Suite(ctx.bin_dir, env=env).start() as s:
         c = s.client()
-        t = create_ticket(c)
-        assert t.status == 201, t
-        tid = t.json["ticket"]["id"]
+        tid = new_ticket(c)
         assert c.request("GET", "/api/v2/macros").status == 200
         results = []
         freeze(s, "knowledge")
@@ -163,9 +168,7 @@ def test_intake_down_signed_in_users_keep_working(ctx):
         assert tok.status == 201, tok
         tok = tok.json["api_token"]
         end_user = basic("han@customer.example", tok["token"])
-        t = create_ticket(c)
-        assert t.status == 201, t
-        tid = t.json["ticket"]["id"]
+        tid = new_ticket(c)
         # Signed in: each credential verified once while intake is up.
         assert once(s, "/api/v2/help_center/articles", end_user)[0] == 200
         assert c.request("GET", "/api/v2/macros").status == 200
@@ -258,9 +261,7 @@ def test_intake_frozen_signed_in_users_keep_working(ctx):
            "HD_BREAKER_FAILURES": "1", "HD_BREAKER_COOLDOWN_MS": "3000"}
     with Suite(ctx.bin_dir, env=env).start() as s:
         c = s.client()
-        t = create_ticket(c)
-        assert t.status == 201, t
-        tid = t.json["ticket"]["id"]
+        tid = new_ticket(c)
         assert c.request("GET", "/api/v2/macros").status == 200
         freeze(s, "intake")
         try:

@@ -12,7 +12,7 @@ import statistics
 import threading
 import time
 
-from harness import ADMIN_EMAIL, Suite
+from harness import ADMIN_EMAIL, Suite, make_user
 
 PEOPLE = ["intake", "gateway"]
 MIB = 1 << 20
@@ -75,16 +75,6 @@ def request_from(port, source, method, path, auth=None, headers=None, body=None)
         return r.status, {k.lower(): v for k, v in r.getheaders()}, (json.loads(data) if data else None)
     finally:
         conn.close()
-
-
-def make_user(c, name, email, password=None, role="end-user"):
-    r = c.request("POST", "/api/v2/users.json", {"user": {"name": name, "email": email, "role": role}})
-    assert r.status == 201, r
-    u = r.json["user"]
-    if password:
-        p = c.request("POST", f"/api/v2/users/{u['id']}/password", {"password": password})
-        assert p.status == 200, p
-    return u
 
 
 def rss_anon_kb(pid):

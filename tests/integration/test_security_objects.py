@@ -102,54 +102,50 @@ def deliver(c, raw):
 
 def test_mail_thread_forgery(ctx):
     import os
-    from test_notify import Sink, start, wait_for
+    from mail_sink import sink_for
+    from test_notify import start, wait_for
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start({"HD_MAIL_SECRET": MAIL_SECRET}) as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            c = s.client()
-            r = create_ticket(c, subject="배송 문의", body="주문이 안 왔어요",
-                              requester={"name": "김민준", "email": "minjun@example.com"})
-            assert r.status == 201, r
-            tid = r.json["ticket"]["id"]
-            root = wait_for(lambda: sink.to("minjun@example.com"), what="request mail")[0]["Message-ID"]
+    with start({"HD_MAIL_SECRET": MAIL_SECRET}) as s, sink_for(s) as sink:
+        s.start()
+        c = s.client()
+        r = create_ticket(c, subject="배송 문의", body="주문이 안 왔어요",
+                          requester={"name": "김민준", "email": "minjun@example.com"})
+        assert r.status == 201, r
+        tid = r.json["ticket"]["id"]
+        root = wait_for(lambda: sink.to("minjun@example.com"), what="request mail")[0]["Message-ID"]
 
-            def count():
-                return len(c.request("GET", f"{T}/{tid}/comments.json").json["comments"])
+        def count():
+            return len(c.request("GET", f"{T}/{tid}/comments.json").json["comments"])
 
-            # A stranger naming the ticket in In-Reply-To, old style and with
-            # a made-up MAC: a new ticket of their own, nothing on ours.
-            for i, ref in enumerate([f"<hd.t.{tid}.anything@anything>",
-                                     f"<hd.t.{tid}.anything.{'0' * 24}@hana.local>",
-                                     root.replace(f"hd.t.{tid}.", f"hd.t.{tid + 256}.")]):
-                res = deliver(c, mail("mallory@evil.example", f"forged-{i}@evil.example", ref, "제가 요청자입니다"))
-                assert res["result"] == "ticket" and res["ticket_id"] != tid, (ref, res)
-            # A stranger with our real Message-ID (a forwarded copy): still a
-            # new ticket, the sender is nobody on this ticket.
-            res = deliver(c, mail("mallory@evil.example", "fwd-1@evil.example", root, "전달받은 메일"))
-            assert res["result"] == "ticket" and res["ticket_id"] != tid, res
-            assert count() == 1
-            # The requester's real reply threads.
-            res = deliver(c, mail("minjun@example.com", "reply-1@example.com", root, "아직 안 왔습니다"))
-            assert res["result"] == "comment" and res["ticket_id"] == tid, res
-            assert count() == 2
+        # A stranger naming the ticket in In-Reply-To, old style and with
+        # a made-up MAC: a new ticket of their own, nothing on ours.
+        for i, ref in enumerate([f"<hd.t.{tid}.anything@anything>",
+                                 f"<hd.t.{tid}.anything.{'0' * 24}@hana.local>",
+                                 root.replace(f"hd.t.{tid}.", f"hd.t.{tid + 256}.")]):
+            res = deliver(c, mail("mallory@evil.example", f"forged-{i}@evil.example", ref, "제가 요청자입니다"))
+            assert res["result"] == "ticket" and res["ticket_id"] != tid, (ref, res)
+        # A stranger with our real Message-ID (a forwarded copy): still a
+        # new ticket, the sender is nobody on this ticket.
+        res = deliver(c, mail("mallory@evil.example", "fwd-1@evil.example", root, "전달받은 메일"))
+        assert res["result"] == "ticket" and res["ticket_id"] != tid, res
+        assert count() == 1
+        # The requester's real reply threads.
+        res = deliver(c, mail("minjun@example.com", "reply-1@example.com", root, "아직 안 왔습니다"))
+        assert res["result"] == "comment" and res["ticket_id"] == tid, res
+        assert count() == 2
 
-            # Side conversations: a forged reference is no reference.
-            r = c.request("POST", f"{T}/{tid}/side_conversations",
-                          {"message": {"subject": "재고 확인", "body": "재고 있나요?",
-                                       "to": [{"email": "warehouse@vendor.example"}]}})
-            assert r.status == 201, r
-            sc = r.json["side_conversation"]["id"]
-            wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")
-            res = deliver(c, mail("mallory@evil.example", "forged-sc@evil.example",
-                                  f"<hd.sc.{sc}.{tid}.z9.{'1' * 24}@hana.local>", "가짜 답장"))
-            assert res["result"] == "ticket" and res["ticket_id"] != tid, res
-            r = c.request("GET", f"{T}/{tid}/side_conversations/{sc}?include=events")
-            assert [e["type"] for e in r.json["side_conversation"]["events"]] == ["create"], r
-        finally:
-            sink.close()
+        # Side conversations: a forged reference is no reference.
+        r = c.request("POST", f"{T}/{tid}/side_conversations",
+                      {"message": {"subject": "재고 확인", "body": "재고 있나요?",
+                                   "to": [{"email": "warehouse@vendor.example"}]}})
+        assert r.status == 201, r
+        sc = r.json["side_conversation"]["id"]
+        wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")
+        res = deliver(c, mail("mallory@evil.example", "forged-sc@evil.example",
+                              f"<hd.sc.{sc}.{tid}.z9.{'1' * 24}@hana.local>", "가짜 답장"))
+        assert res["result"] == "ticket" and res["ticket_id"] != tid, res
+        r = c.request("GET", f"{T}/{tid}/side_conversations/{sc}?include=events")
+        assert [e["type"] for e in r.json["side_conversation"]["events"]] == ["create"], r
 
 
 def test_dangling_references(ctx):
@@ -201,124 +197,116 @@ def link_in(m):
 def test_email_change_needs_the_new_address(ctx):
     import base64
     import os
-    from test_notify import Sink, start, wait_for
+    from mail_sink import sink_for
+    from test_notify import start, wait_for
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start() as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            admin = s.client()
-            mallory, mal = end_user(s, "mallory@example.kr")
-            uid, me = end_user(s, "eve@example.kr")
-            victim, _ = end_user(s, "ceo@victim.test")
+    with start() as s, sink_for(s) as sink:
+        s.start()
+        admin = s.client()
+        mallory, mal = end_user(s, "mallory@example.kr")
+        uid, me = end_user(s, "eve@example.kr")
+        victim, _ = end_user(s, "ceo@victim.test")
 
-            def email_of(i):
-                return admin.request("GET", f"/api/v2/users/{i}.json").json["user"]["email"]
+        def email_of(i):
+            return admin.request("GET", f"/api/v2/users/{i}.json").json["user"]["email"]
 
-            # Asking for an address someone else has and for a free one look
-            # the same from outside: 200, the old address kept.
-            taken = mal.request("PUT", f"/api/v2/users/{mallory}.json", {"user": {"email": "CEO@victim.test"}})
-            free = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "new-home@example.kr"}})
-            for r, old in ((taken, "mallory@example.kr"), (free, "eve@example.kr")):
-                assert r.status == 200 and r.json["user"]["email"] == old, r
-                assert b"already" not in r.raw and b"used" not in r.raw, r
-            assert sorted(taken.json["user"]) == sorted(free.json["user"])
-            assert email_of(mallory) == "mallory@example.kr" and email_of(victim) == "ceo@victim.test"
-            assert email_of(uid) == "eve@example.kr"
-            # At most one mail a minute per account: this one sends nothing.
-            again = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "third@example.kr"}})
-            assert again.status == 200 and again.json["user"]["email"] == "eve@example.kr", again
+        # Asking for an address someone else has and for a free one look
+        # the same from outside: 200, the old address kept.
+        taken = mal.request("PUT", f"/api/v2/users/{mallory}.json", {"user": {"email": "CEO@victim.test"}})
+        free = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "new-home@example.kr"}})
+        for r, old in ((taken, "mallory@example.kr"), (free, "eve@example.kr")):
+            assert r.status == 200 and r.json["user"]["email"] == old, r
+            assert b"already" not in r.raw and b"used" not in r.raw, r
+        assert sorted(taken.json["user"]) == sorted(free.json["user"])
+        assert email_of(mallory) == "mallory@example.kr" and email_of(victim) == "ceo@victim.test"
+        assert email_of(uid) == "eve@example.kr"
+        # At most one mail a minute per account: this one sends nothing.
+        again = me.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "third@example.kr"}})
+        assert again.status == 200 and again.json["user"]["email"] == "eve@example.kr", again
 
-            # The free address gets a link; the taken one a notice without one.
-            m = wait_for(lambda: sink.to("new-home@example.kr"), what="verification mail")[0]
-            link = link_in(m)
-            assert link, m.get_body(preferencelist=("plain",)).get_content()
-            notice = wait_for(lambda: sink.to("ceo@victim.test"), what="in-use notice")[0]
-            assert link_in(notice) is None
-            assert not sink.to("mallory@example.kr") and not sink.to("eve@example.kr")
+        # The free address gets a link; the taken one a notice without one.
+        m = wait_for(lambda: sink.to("new-home@example.kr"), what="verification mail")[0]
+        link = link_in(m)
+        assert link, m.get_body(preferencelist=("plain",)).get_content()
+        notice = wait_for(lambda: sink.to("ceo@victim.test"), what="in-use notice")[0]
+        assert link_in(notice) is None
+        assert not sink.to("mallory@example.kr") and not sink.to("eve@example.kr")
 
-            # A tampered link does nothing; the real one switches once.
-            anon = s.client(auth=None)
-            last = link[-1]
-            bad = link[:-1] + ("0" if last != "0" else "1")
-            assert anon.request("GET", bad).status == 404
-            other = link.replace(f"/{uid}.", f"/{victim}.", 1)
-            assert anon.request("POST", other).status == 404
-            assert email_of(uid) == "eve@example.kr"
-            ok = anon.request("GET", link)
-            assert ok.status == 200 and ok.json["email_verification"]["email"] == "new-home@example.kr", ok
-            assert email_of(uid) == "new-home@example.kr"
-            assert anon.request("GET", link).status == 404  # used
-            assert not sink.to("third@example.kr")
-            raw = base64.b64encode(b"new-home@example.kr:Secret-pass-123").decode()
-            again = s.client(auth="Basic " + raw).request("GET", "/api/v2/users/me.json")
-            assert again.status == 200 and again.json["user"]["id"] == uid, again
+        # A tampered link does nothing; the real one switches once.
+        anon = s.client(auth=None)
+        last = link[-1]
+        bad = link[:-1] + ("0" if last != "0" else "1")
+        assert anon.request("GET", bad).status == 404
+        other = link.replace(f"/{uid}.", f"/{victim}.", 1)
+        assert anon.request("POST", other).status == 404
+        assert email_of(uid) == "eve@example.kr"
+        ok = anon.request("GET", link)
+        assert ok.status == 200 and ok.json["email_verification"]["email"] == "new-home@example.kr", ok
+        assert email_of(uid) == "new-home@example.kr"
+        assert anon.request("GET", link).status == 404  # used
+        assert not sink.to("third@example.kr")
+        raw = base64.b64encode(b"new-home@example.kr:Secret-pass-123").decode()
+        again = s.client(auth="Basic " + raw).request("GET", "/api/v2/users/me.json")
+        assert again.status == 200 and again.json["user"]["id"] == uid, again
 
-            # Staff changing someone's address works at once, as before.
-            r = admin.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "set-by-admin@example.kr"}})
-            assert r.status == 200 and r.json["user"]["email"] == "set-by-admin@example.kr", r
-            assert email_of(uid) == "set-by-admin@example.kr"
-        finally:
-            sink.close()
+        # Staff changing someone's address works at once, as before.
+        r = admin.request("PUT", f"/api/v2/users/{uid}.json", {"user": {"email": "set-by-admin@example.kr"}})
+        assert r.status == 200 and r.json["user"]["email"] == "set-by-admin@example.kr", r
+        assert email_of(uid) == "set-by-admin@example.kr"
 
 
 def test_anonymous_requests_cannot_impersonate(ctx):
     import os
-    from test_notify import Sink, start, wait_for
+    from mail_sink import sink_for
+    from test_notify import start, wait_for
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start({"HD_ANONYMOUS_REQUESTS": "1", "HD_ANON_RATE_LIMIT": "4"}) as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            admin = s.client()
-            anon = s.client(auth=None)
-            me = admin.request("GET", "/api/v2/users/me.json").json["user"]
-            member_id, member = end_user(s, "member@example.kr")
+    with start({"HD_ANONYMOUS_REQUESTS": "1", "HD_ANON_RATE_LIMIT": "4"}) as s, sink_for(s) as sink:
+        s.start()
+        admin = s.client()
+        anon = s.client(auth=None)
+        me = admin.request("GET", "/api/v2/users/me.json").json["user"]
+        member_id, member = end_user(s, "member@example.kr")
 
-            def file(email, name, subject, body):
-                r = anon.request("POST", "/api/v2/requests.json", {"request": {
-                    "requester": {"name": name, "email": email}, "subject": subject,
-                    "comment": {"body": body}}})
-                assert r.status == 201, r  # the same answer for any address
-                return r.json["request"]
+        def file(email, name, subject, body):
+            r = anon.request("POST", "/api/v2/requests.json", {"request": {
+                "requester": {"name": name, "email": email}, "subject": subject,
+                "comment": {"body": body}}})
+            assert r.status == 201, r  # the same answer for any address
+            return r.json["request"]
 
-            # In the admin's and a member's name: neither becomes the requester.
-            for uid, email, c in [(me["id"], me["email"], admin), (member_id, "member@example.kr", member)]:
-                req = file(email, "관리자", "권한 요청", "제 계정에 관리자 권한을 주세요")
-                assert req["requester_id"] != uid, req
-                t = admin.request("GET", f"{T}/{req['id']}.json").json["ticket"]
-                assert t["via"]["source"]["rel"] == "anonymous", t["via"]
-                assert t["via"]["source"]["from"]["address"] == email, t["via"]
-                who = admin.request("GET", f"/api/v2/users/{req['requester_id']}.json").json["user"]
-                assert who["email"] is None and who["role"] == "end-user", who
-                mine = c.request("GET", "/api/v2/requests.json").json["requests"]
-                assert req["id"] not in [x["id"] for x in mine], mine
+        # In the admin's and a member's name: neither becomes the requester.
+        for uid, email, c in [(me["id"], me["email"], admin), (member_id, "member@example.kr", member)]:
+            req = file(email, "관리자", "권한 요청", "제 계정에 관리자 권한을 주세요")
+            assert req["requester_id"] != uid, req
+            t = admin.request("GET", f"{T}/{req['id']}.json").json["ticket"]
+            assert t["via"]["source"]["rel"] == "anonymous", t["via"]
+            assert t["via"]["source"]["from"]["address"] == email, t["via"]
+            who = admin.request("GET", f"/api/v2/users/{req['requester_id']}.json").json["user"]
+            assert who["email"] is None and who["role"] == "end-user", who
+            mine = c.request("GET", "/api/v2/requests.json").json["requests"]
+            assert req["id"] not in [x["id"] for x in mine], mine
 
-            # A fresh address gets an acknowledgement quoting none of the
-            # filer's words.
-            bait = "긴급: 계정이 잠겼습니다 http://evil.example/login"
-            req = file("target@example.kr", "Security Team http://evil.example", bait, "여기를 누르세요 http://evil.example")
-            m = wait_for(lambda: sink.to("target@example.kr"), what="acknowledgement")[0]
-            text = m.get_body(preferencelist=("plain",)).get_content()
-            assert str(req["id"]) in m["Subject"], m["Subject"]
-            for words in ("evil.example", "긴급", "Security Team"):
-                assert words not in m["Subject"] and words not in text, (m["Subject"], text)
-            # Signed-in requesters still get their subject back.
-            r = member.request("POST", "/api/v2/requests.json", {"request": {
-                "subject": "배송 문의", "comment": {"body": "언제 오나요?"}}})
-            assert r.status == 201, r
-            got = wait_for(lambda: sink.to("member@example.kr"), what="member acknowledgement")[0]
-            assert "배송 문의" in got["Subject"], got["Subject"]
+        # A fresh address gets an acknowledgement quoting none of the
+        # filer's words.
+        bait = "긴급: 계정이 잠겼습니다 http://evil.example/login"
+        req = file("target@example.kr", "Security Team http://evil.example", bait, "여기를 누르세요 http://evil.example")
+        m = wait_for(lambda: sink.to("target@example.kr"), what="acknowledgement")[0]
+        text = m.get_body(preferencelist=("plain",)).get_content()
+        assert str(req["id"]) in m["Subject"], m["Subject"]
+        for words in ("evil.example", "긴급", "Security Team"):
+            assert words not in m["Subject"] and words not in text, (m["Subject"], text)
+        # Signed-in requesters still get their subject back.
+        r = member.request("POST", "/api/v2/requests.json", {"request": {
+            "subject": "배송 문의", "comment": {"body": "언제 오나요?"}}})
+        assert r.status == 201, r
+        got = wait_for(lambda: sink.to("member@example.kr"), what="member acknowledgement")[0]
+        assert "배송 문의" in got["Subject"], got["Subject"]
 
-            # Anonymous deflection has a per-address limit too.
-            codes = [anon.request("POST", "/api/v2/hd/deflection",
-                                  {"subject": f"비밀번호 {i}", "locale": "ko"}).status for i in range(6)]
-            assert codes[:4] == [201] * 4 and codes[4] == 429, codes
-            r = anon.request("POST", "/api/v2/hd/deflection", {"subject": "또", "locale": "ko"})
-            assert r.status == 429 and int(r.headers["retry-after"]) >= 1, r
-            assert member.request("POST", "/api/v2/hd/deflection",
-                                  {"subject": "로그인", "locale": "ko"}).status == 201
-        finally:
-            sink.close()
+        # Anonymous deflection has a per-address limit too.
+        codes = [anon.request("POST", "/api/v2/hd/deflection",
+                              {"subject": f"비밀번호 {i}", "locale": "ko"}).status for i in range(6)]
+        assert codes[:4] == [201] * 4 and codes[4] == 429, codes
+        r = anon.request("POST", "/api/v2/hd/deflection", {"subject": "또", "locale": "ko"})
+        assert r.status == 429 and int(r.headers["retry-after"]) >= 1, r
+        assert member.request("POST", "/api/v2/hd/deflection",
+                              {"subject": "로그인", "locale": "ko"}).status == 201

@@ -141,39 +141,35 @@ def reset_link(m):
 
 
 def test_password_reset_by_mail(ctx):
-    from test_notify import Sink, start, wait_for
+    from mail_sink import sink_for
+    from test_notify import start, wait_for
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start() as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            uid, _ = end_user(s, "forgot@example.kr")
-            b = Browser(s, cookie_of(sign_in(s, "forgot@example.kr")))
-            anon = s.client(auth=None)
-            known = anon.request("POST", "/api/v2/hd/password_reset", {"email": "Forgot@example.kr"})
-            unknown = anon.request("POST", "/api/v2/hd/password_reset", {"email": "ghost@example.kr"})
-            assert known.status == unknown.status == 202, (known, unknown)
-            assert known.json == unknown.json
-            m = wait_for(lambda: sink.to("forgot@example.kr"), what="reset mail")[0]
-            token = reset_link(m)
-            assert token, m
-            assert not sink.to("ghost@example.kr")
-            R = f"/api/v2/hd/password_reset/{token}"
-            # Tampered: nothing; too short a password: 400 and the link stays.
-            bad = token[:-1] + ("0" if token[-1] != "0" else "1")
-            assert anon.request("POST", f"/api/v2/hd/password_reset/{bad}",
-                                {"password": "Another-789"}).status == 404
-            short = anon.request("POST", R, {"password": "abc"})
-            assert short.status in (400, 422) and "password" in short.raw.decode().lower(), short
-            ok = anon.request("POST", R, {"password": "Reset-pass-789"})
-            assert ok.status == 200 and ok.json["password_reset"]["user_id"] == uid, ok
-            assert anon.request("POST", R, {"password": "Again-pass-000"}).status == 404  # once
-            wait_until(lambda: b.request("GET", S).status == 401, what="reset ends sessions")
-            assert sign_in(s, "forgot@example.kr").status == 401
-            assert sign_in(s, "forgot@example.kr", "Reset-pass-789").status == 200
-        finally:
-            sink.close()
+    with start() as s, sink_for(s) as sink:
+        s.start()
+        uid, _ = end_user(s, "forgot@example.kr")
+        b = Browser(s, cookie_of(sign_in(s, "forgot@example.kr")))
+        anon = s.client(auth=None)
+        known = anon.request("POST", "/api/v2/hd/password_reset", {"email": "Forgot@example.kr"})
+        unknown = anon.request("POST", "/api/v2/hd/password_reset", {"email": "ghost@example.kr"})
+        assert known.status == unknown.status == 202, (known, unknown)
+        assert known.json == unknown.json
+        m = wait_for(lambda: sink.to("forgot@example.kr"), what="reset mail")[0]
+        token = reset_link(m)
+        assert token, m
+        assert not sink.to("ghost@example.kr")
+        R = f"/api/v2/hd/password_reset/{token}"
+        # Tampered: nothing; too short a password: 400 and the link stays.
+        bad = token[:-1] + ("0" if token[-1] != "0" else "1")
+        assert anon.request("POST", f"/api/v2/hd/password_reset/{bad}",
+                            {"password": "Another-789"}).status == 404
+        short = anon.request("POST", R, {"password": "abc"})
+        assert short.status in (400, 422) and "password" in short.raw.decode().lower(), short
+        ok = anon.request("POST", R, {"password": "Reset-pass-789"})
+        assert ok.status == 200 and ok.json["password_reset"]["user_id"] == uid, ok
+        assert anon.request("POST", R, {"password": "Again-pass-000"}).status == 404  # once
+        wait_until(lambda: b.request("GET", S).status == 401, what="reset ends sessions")
+        assert sign_in(s, "forgot@example.kr").status == 401
+        assert sign_in(s, "forgot@example.kr", "Reset-pass-789").status == 200
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -6,7 +6,8 @@ public thread."""
 import os
 
 from harness import create_ticket
-from test_notify import Sink, start, wait_for
+from mail_sink import sink_for
+from test_notify import start, wait_for
 
 SECRET = "sc-mail-secret-0123456789"
 
@@ -28,41 +29,36 @@ def vendor_reply(to_msgid, body):
 
 def test_side_conversation_reply_by_mail(ctx):
     os.environ["HD_IT_BIN"] = ctx.bin_dir
-    with start({"HD_MAIL_SECRET": SECRET}) as s:
-        sink = Sink(s.dir)
-        s.env["HD_SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
-        try:
-            s.start()
-            c = s.client()
-            r = create_ticket(c, subject="재고 문의", body="주문 상품 재고가 궁금합니다",
-                              requester={"name": "이서연", "email": "seoyeon@example.com"})
-            assert r.status == 201, r
-            tid = r.json["ticket"]["id"]
-            r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
-                          {"message": {"subject": "재고 확인", "body": "창고에 재고가 있나요?",
-                                       "to": [{"email": "warehouse@vendor.example", "name": "물류팀"}]}})
-            assert r.status == 201, r
-            sc = r.json["side_conversation"]
-            sent = wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")[0]
-            msgid = sent["Message-ID"]
-            assert msgid.startswith(f"<hd.sc.{sc['id']}.{tid}."), msgid
-            raw = vendor_reply(msgid, "네, 재고 3개 있습니다.")
-            hdrs = {"Content-Type": "message/rfc822", "X-HD-Channel-Secret": SECRET}
-            r = c.request("POST", "/api/v2/hd/channels/email", raw, hdrs)
-            assert r.status == 201, r
-            assert r.json["result"] == "side_conversation", r.json
-            assert r.json["ticket_id"] == tid, r.json
-            # The same mail again changes nothing.
-            again = c.request("POST", "/api/v2/hd/channels/email", raw, hdrs)
-            assert again.json["result"] == "duplicate", again
-            r = c.request("GET", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}?include=events")
-            assert r.status == 200, r
-            evs = r.json["side_conversation"]["events"]
-            assert [e["type"] for e in evs] == ["create", "inbound"], evs
-            # The quoted history below the Korean reply marker is trimmed.
-            assert evs[1]["message"]["body"] == "네, 재고 3개 있습니다.", evs[1]
-            comments = c.request("GET", f"/api/v2/tickets/{tid}/comments").json["comments"]
-            assert len(comments) == 1, comments  # only the customer's first message
-            assert all("재고 3개" not in x["body"] for x in comments), comments
-        finally:
-            sink.close()
+    with start({"HD_MAIL_SECRET": SECRET}) as s, sink_for(s) as sink:
+        s.start()
+        c = s.client()
+        r = create_ticket(c, subject="재고 문의", body="주문 상품 재고가 궁금합니다",
+                          requester={"name": "이서연", "email": "seoyeon@example.com"})
+        assert r.status == 201, r
+        tid = r.json["ticket"]["id"]
+        r = c.request("POST", f"/api/v2/tickets/{tid}/side_conversations",
+                      {"message": {"subject": "재고 확인", "body": "창고에 재고가 있나요?",
+                                   "to": [{"email": "warehouse@vendor.example", "name": "물류팀"}]}})
+        assert r.status == 201, r
+        sc = r.json["side_conversation"]
+        sent = wait_for(lambda: sink.to("warehouse@vendor.example"), what="side mail")[0]
+        msgid = sent["Message-ID"]
+        assert msgid.startswith(f"<hd.sc.{sc['id']}.{tid}."), msgid
+        raw = vendor_reply(msgid, "네, 재고 3개 있습니다.")
+        hdrs = {"Content-Type": "message/rfc822", "X-HD-Channel-Secret": SECRET}
+        r = c.request("POST", "/api/v2/hd/channels/email", raw, hdrs)
+        assert r.status == 201, r
+        assert r.json["result"] == "side_conversation", r.json
+        assert r.json["ticket_id"] == tid, r.json
+        # The same mail again changes nothing.
+        again = c.request("POST", "/api/v2/hd/channels/email", raw, hdrs)
+        assert again.json["result"] == "duplicate", again
+        r = c.request("GET", f"/api/v2/tickets/{tid}/side_conversations/{sc['id']}?include=events")
+        assert r.status == 200, r
+        evs = r.json["side_conversation"]["events"]
+        assert [e["type"] for e in evs] == ["create", "inbound"], evs
+        # The quoted history below the Korean reply marker is trimmed.
+        assert evs[1]["message"]["body"] == "네, 재고 3개 있습니다.", evs[1]
+        comments = c.request("GET", f"/api/v2/tickets/{tid}/comments").json["comments"]
+        assert len(comments) == 1, comments  # only the customer's first message
+        assert all("재고 3개" not in x["body"] for x in comments), comments

@@ -10,7 +10,7 @@ import os
 import shutil
 import time
 
-from harness import Suite
+from harness import Suite, wait_until
 from test_tickets_api import end_user
 
 KST = datetime.timezone(datetime.timedelta(hours=9))
@@ -43,13 +43,7 @@ def assert_at(iso, ms, what):
 
 
 def wait_for(fn, what, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    return wait_until(fn, timeout, what)
 
 
 def seoul_schedule(c):

@@ -1,9 +1,8 @@
 """Tickets, comments, audits, tags, lists and pagination (API.md §2)."""
-import base64
 import threading
 import time
 
-from harness import Suite, create_ticket
+from harness import Suite, create_ticket, password_user
 
 T = "/api/v2/tickets"
 
@@ -16,15 +15,7 @@ def ticket_count(c):
 
 def end_user(s, email, password="Secret-pass-123"):
     """An end-user with a password, made through the users endpoints."""
-    c = s.client()
-    r = c.request("POST", "/api/v2/users.json",
-                  {"user": {"name": email.split("@")[0], "email": email, "role": "end-user"}})
-    assert r.status == 201, r
-    uid = r.json["user"]["id"]
-    p = c.request("PUT", f"/api/v2/users/{uid}/password.json", {"password": password})
-    assert p.status in (200, 204), p
-    raw = base64.b64encode(f"{email}:{password}".encode()).decode()
-    return uid, s.client(auth="Basic " + raw)
+    return password_user(s, email, password=password)
 
 
 def agent(s, email):

@@ -4,23 +4,13 @@ import base64
 import os
 import time
 
-from harness import ADMIN_EMAIL, ADMIN_TOKEN, Client, Suite, basic, free_port
+from harness import ADMIN_EMAIL, ADMIN_TOKEN, Client, Suite, basic, free_port, make_user
 
 PEOPLE = ["intake", "gateway"]
 
 
 def password_auth(email, password):
     return "Basic " + base64.b64encode(f"{email}:{password}".encode()).decode()
-
-
-def make_user(c, name, email, role="end-user", password=None, **extra):
-    r = c.request("POST", "/api/v2/users.json", {"user": dict(name=name, email=email, role=role, **extra)})
-    assert r.status == 201, r
-    u = r.json["user"]
-    if password:
-        p = c.request("POST", f"/api/v2/users/{u['id']}/password", {"password": password})
-        assert p.status == 200, p
-    return u
 
 
 def test_users_crud_and_shape(ctx):

@@ -644,9 +644,7 @@ static void test_start_errors(void **state)
 
 int main(void)
 {
-	hd_log_init("unit", "error");
-	hd_log_min_level =
-		HD_LOG_ERROR + 1; /* the failures here are expected */
+	unit_log_quiet();
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_live_events),

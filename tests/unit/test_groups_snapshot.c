@@ -14,40 +14,19 @@
 #include "../../services/intake/users_store.c"
 #include "common.pb-c.h"
 #include "hd/err.h"
-#include "unit.h"
+#include "unit_intake_users.h"
 
 typedef struct fixture {
-	char dir[64];
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	intake in;
 } fixture;
 
 static int setup(void **state)
 {
-	static const char *dbs[16];
 	fixture *f = calloc(1, sizeof *f);
-	size_t n = 0;
-	dbs[n++] = "meta";
-	for (size_t i = 0; intake_users_dbs[i]; i++)
-		dbs[n++] = intake_users_dbs[i];
-	dbs[n] = NULL;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	hd_store_opts o = {.dir = f->dir,
-			   .dbs = dbs,
-			   .map_size = (size_t)64 << 20,
-			   .source = "intake"};
-	assert_hd_ok(hd_store_open(&f->in.store, &o));
-	assert_hd_ok(hd_store_dbi(f->in.store, "meta", &f->in.meta));
+	unit_intake_users_open(&f->u, &f->in);
 	assert_hd_ok(intake_users_bind(&f->in));
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->in.store);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -126,11 +105,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_old_store_sends_every_membership_once, setup,
-			teardown),
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_new_store_only_marks_it,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_other_shards_send_nothing,
-						setup, teardown),
+						setup, unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,32 +15,15 @@
 #include "hd/pbwire.h"
 #include "hd/user_fields.h"
 #include "users.h"
-#include "unit.h"
+#include "unit_intake_users.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *dbs[16];
-
 typedef struct fixture {
-	char dir[64];
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	intake in;
 } fixture;
-
-static void open_store(fixture *f)
-{
-	size_t n = 0;
-	dbs[n++] = "meta";
-	for (size_t i = 0; intake_users_dbs[i]; i++)
-		dbs[n++] = intake_users_dbs[i];
-	dbs[n] = NULL;
-	hd_store_opts o = {.dir = f->dir,
-			   .dbs = dbs,
-			   .map_size = (size_t)64 << 20,
-			   .source = "intake"};
-	assert_hd_ok(hd_store_open(&f->in.store, &o));
-	assert_hd_ok(hd_store_dbi(f->in.store, "meta", &f->in.meta));
-}
 
 /* Old records: the current User of id with field 16 = text appended. */
 typedef struct old {
@@ -84,19 +67,9 @@ static int put_olds(hd_txn *t, void *arg)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	open_store(f);
+	unit_intake_users_open(&f->u, &f->in);
 	assert_hd_ok(hd_store_write(f->in.store, put_olds, f));
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->in.store);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -211,9 +184,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_upgrade_at_bind, setup,
-						teardown),
+						unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_once, setup,
-						teardown),
+						unit_store_teardown),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refuses_naming_the_key),
 	};

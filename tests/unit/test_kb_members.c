@@ -11,33 +11,21 @@
 #include "kb_members.h"
 #include "user.pb-c.h"
 #include "hd/err.h"
-#include "unit.h"
+#include "unit_svc.h"
 
 typedef struct fixture {
-	char dir[64];
-	hd_store *store;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	MDB_dbi members;
 } fixture;
 
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	hd_store_opts o = {.dir = f->dir,
-			   .dbs = kb_members_dbs,
-			   .map_size = (size_t)16 << 20};
-	assert_hd_ok(hd_store_open(&f->store, &o));
-	assert_hd_ok(kb_members_bind(f->store, &f->members));
+	unit_store_open(&f->u,
+			(const char *const *const[]){kb_members_dbs, NULL},
+			NULL);
+	assert_hd_ok(kb_members_bind(f->u.store, &f->members));
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->store);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -62,7 +50,7 @@ static void apply(fixture *f, const char *type, const ProtobufCMessage *m)
 {
 	job j = {.members = f->members, .type = type};
 	j.len = protobuf_c_message_pack(m, j.buf);
-	assert_hd_ok(hd_store_write(f->store, apply_job, &j));
+	assert_hd_ok(hd_store_write(f->u.store, apply_job, &j));
 }
 
 static void membership(fixture *f, const char *type, uint64_t user,
@@ -77,7 +65,7 @@ static void membership(fixture *f, const char *type, uint64_t user,
 static bool member(fixture *f, uint64_t user, uint64_t group)
 {
 	hd_txn t;
-	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(hd_store_read(f->u.store, &t));
 	bool yes = kb_member_of(&t, f->members, user, group);
 	hd_txn_end(&t);
 	return yes;
@@ -143,20 +131,22 @@ static int bad_job(hd_txn *t, void *arg)
 static void test_bad_payload_is_a_decode_error(void **state)
 {
 	fixture *f = *state;
-	assert_hd_ok(hd_store_write(f->store, bad_job, f));
+	assert_hd_ok(hd_store_write(f->u.store, bad_job, f));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_created_and_deleted, setup,
-						teardown),
+						unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_deleted_group_takes_its_memberships, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
+			unit_store_teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot, setup,
+						unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_bad_payload_is_a_decode_error, setup, teardown),
+			test_bad_payload_is_a_decode_error, setup,
+			unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

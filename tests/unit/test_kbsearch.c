@@ -12,13 +12,12 @@
 #include "hd/err.h"
 #include "hd/html.h"
 #include "hd/text.h"
-#include "unit.h"
+#include "unit_svc.h"
 
 enum { TITLE, LABELS, BODY };
 
 typedef struct fixture {
-	char dir[64];
-	hd_store *store;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	kbs e;
 } fixture;
 
@@ -62,22 +61,11 @@ static int put_all(hd_txn *t, void *arg)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	hd_store_opts o = {
-		.dir = f->dir, .dbs = kbs_dbs, .map_size = (size_t)64 << 20};
-	assert_hd_ok(hd_store_open(&f->store, &o));
-	assert_hd_ok(kbs_bind(f->store, &f->e));
-	assert_hd_ok(hd_store_write(f->store, put_all, f));
+	unit_store_open(&f->u, (const char *const *const[]){kbs_dbs, NULL},
+			NULL);
+	assert_hd_ok(kbs_bind(f->u.store, &f->e));
+	assert_hd_ok(hd_store_write(f->u.store, put_all, f));
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->store);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -95,7 +83,7 @@ static uint64_t search(fixture *f, const char *q, uint32_t mask, uint32_t val,
 			.limit = 8};
 	kbs_result res;
 	hd_txn t;
-	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(hd_store_read(f->u.store, &t));
 	assert_hd_ok(kbs_search(&t, &f->e, &kq, &res));
 	hd_txn_end(&t);
 	*n = res.n;
@@ -154,7 +142,7 @@ static void test_reindex_remove_and_page(void **state)
 	fixture *f = *state;
 	uint64_t ids[8];
 	size_t n;
-	assert_hd_ok(hd_store_write(f->store, reindex, f));
+	assert_hd_ok(hd_store_write(f->u.store, reindex, f));
 	assert_int_equal(search(f, "refund", 0, 0, 0, ids, &n), 0);
 	assert_int_equal(search(f, "shipping", 0, 0, 0, ids, &n), 1);
 	assert_int_equal(search(f, "쿠폰", 0, 0, 0, ids, &n), 0);
@@ -167,7 +155,7 @@ static void test_reindex_remove_and_page(void **state)
 	/* Stats follow: 5 documents left. */
 	hd_txn t;
 	uint64_t docs_n, lens[KBS_MAX_FIELDS];
-	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(hd_store_read(f->u.store, &t));
 	assert_hd_ok(kbs_stats_get(&t, &f->e, "article", &docs_n, lens));
 	hd_txn_end(&t);
 	assert_int_equal(docs_n, 5);
@@ -205,7 +193,7 @@ static uint64_t card_hits(fixture *f, const char *q, bool *seen)
 			.limit = MANY};
 	kbs_result res;
 	hd_txn t;
-	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(hd_store_read(f->u.store, &t));
 	assert_hd_ok(kbs_search(&t, &f->e, &kq, &res));
 	hd_txn_end(&t);
 	memset(seen, 0, (MANY + 1) * sizeof *seen);
@@ -224,7 +212,7 @@ static void test_many_documents_in_blocks(void **state)
 {
 	fixture *f = *state;
 	bool seen[MANY + 1];
-	assert_hd_ok(hd_store_write(f->store, many_write, f));
+	assert_hd_ok(hd_store_write(f->u.store, many_write, f));
 	uint64_t want_all = 0, want_even = 0, want_five = 0;
 	for (uint64_t id = 1; id <= MANY; id++) {
 		bool alive = id % 3 != 0 || id % 5 == 0;
@@ -268,13 +256,13 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_korean_particles_and_title_weight, setup,
-			teardown),
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_english_case_and_flags,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_reindex_remove_and_page,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_many_documents_in_blocks,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test(test_snippet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@ static const hd_rpc_route *const routes[] = {hc_categories_routes,
 					     hc_articles_routes, NULL};
 
 typedef struct fx {
-	unit_store u;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	kb k;
 	hd_principal admin, agent, user;
 	uint64_t section;
@@ -62,14 +62,6 @@ static int setup(void **state)
 	f->user = unit_who("end-user", 3);
 	f->section = save_section(f);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	unit_store_close(&f->u);
-	free(f);
 	return 0;
 }
 
@@ -212,13 +204,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_article_create_then_get,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_article_create_refused,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_article_get_missing_and_draft, setup, teardown),
+			test_article_get_missing_and_draft, setup,
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_section_needs_admin_and_category, setup, teardown),
+			test_section_needs_admin_and_category, setup,
+			unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

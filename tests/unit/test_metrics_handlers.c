@@ -34,7 +34,7 @@ static const hd_rpc_route *const routes[] = {metrics_routes, mc_routes,
 					     mr_routes, NULL};
 
 typedef struct fx {
-	unit_store u;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	metrics m;
 	hd_principal agent;
 } fx;
@@ -48,14 +48,6 @@ static int setup(void **state)
 	assert_hd_ok(mr_init(&f->m));
 	f->agent = unit_who("agent", 2);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	unit_store_close(&f->u);
-	free(f);
 	return 0;
 }
 
@@ -296,17 +288,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_counts_follow_applied_events, setup, teardown),
+			test_counts_follow_applied_events, setup,
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_volume_report_counts_by_hour_and_channel, setup,
-			teardown),
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_ticket_metrics, setup,
-						teardown),
+						unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_day_report_follows_the_account_zone, setup,
-			teardown),
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_report_bad_requests, setup,
-						teardown),
+						unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,7 +21,7 @@ static const char *const *const dbs[] = {notify_dbs, NULL};
 static const hd_rpc_route *const routes[] = {notify_webhook_routes, NULL};
 
 typedef struct fx {
-	unit_store u;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	notify n;
 	hd_principal admin, agent;
 } fx;
@@ -35,14 +35,6 @@ static int setup(void **state)
 	f->admin = unit_who("admin", 1);
 	f->agent = unit_who("agent", 2);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	unit_store_close(&f->u);
-	free(f);
 	return 0;
 }
 
@@ -189,9 +181,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_save_get_keeps_secrets_in,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_save_refused, setup,
-						teardown),
+						unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

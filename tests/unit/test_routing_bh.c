@@ -30,7 +30,7 @@ static const char old_json[] =
 	"\"created_at\":1767225600000,\"updated_at\":1767229200000}";
 
 typedef struct fx {
-	unit_store u;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	routing r;
 	hd_principal admin, agent;
 } fx;
@@ -51,14 +51,6 @@ static int setup(void **state)
 	f->admin = unit_who("admin", 1);
 	f->agent = unit_who("agent", 9);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	unit_store_close(&f->u);
-	free(f);
 	return 0;
 }
 
@@ -253,11 +245,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_old_json_store_reads_back_typed, setup, teardown),
+			test_old_json_store_reads_back_typed, setup,
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_broken_json_fails_the_upgrade, setup, teardown),
+			test_broken_json_fails_the_upgrade, setup,
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_rpcs_typed, setup,
-						teardown),
+						unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

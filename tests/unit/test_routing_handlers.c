@@ -24,7 +24,7 @@ static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
 static const hd_rpc_route *const routes[] = {routing_view_routes, NULL};
 
 typedef struct fx {
-	unit_store u;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	routing r;
 	hd_principal admin, agent, user;
 } fx;
@@ -78,14 +78,6 @@ static int setup(void **state)
 	seed(f, 768, "solved", "high", 9);
 	seed(f, 1024, "pending", "urgent", 9);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	unit_store_close(&f->u);
-	free(f);
 	return 0;
 }
 
@@ -316,13 +308,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-			test_view_tickets_match_conditions, setup, teardown),
+			test_view_tickets_match_conditions, setup,
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_view_tickets_refused,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_view_save_checks_conditions, setup, teardown),
+			test_view_save_checks_conditions, setup,
+			unit_store_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_view_visible_by_group_and_owner, setup, teardown),
+			test_view_visible_by_group_and_owner, setup,
+			unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,7 @@ static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
 					 routing_sla_dbs, NULL};
 
 typedef struct fx {
-	unit_store u;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	routing r;
 } fx;
 
@@ -50,14 +50,6 @@ static int setup(void **state)
 	assert_hd_ok(hd_store_dbis(f->r.store, refs));
 	routing_sla.warning_fraction = 0.75;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	unit_store_close(&f->u);
-	free(f);
 	return 0;
 }
 
@@ -233,7 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sla_hooks_per_ticket,
-						setup, teardown),
+						setup, unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

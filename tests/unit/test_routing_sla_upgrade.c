@@ -25,7 +25,7 @@ static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
 static const hd_rpc_route *const routes[] = {routing_sla_routes, NULL};
 
 typedef struct fx {
-	unit_store u;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	routing r;
 } fx;
 
@@ -85,14 +85,6 @@ static int setup(void **state)
 	routing_sla.warning_fraction = 0.75;
 	assert_hd_ok(hd_store_write(f->r.store, put_raw, NULL));
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fx *f = *state;
-	unit_store_close(&f->u);
-	free(f);
 	return 0;
 }
 
@@ -245,11 +237,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_json_records_open_typed,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_rpcs_read_upgraded, setup,
-						teardown),
+						unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_upgrade_runs_once, setup,
-						teardown),
+						unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@
 #include "hd/rpc.h"
 #include "hd/store.h"
 #include "rpc.pb-c.h"
-#include "unit.h"
+#include "unit_rpc.h"
 
 #include <nng/nng.h>
 #include <nng/protocol/reqrep0/req.h>
@@ -89,42 +89,22 @@ static const hd_rpc_route more_routes[] = {
 
 /* ---- fixture ---- */
 
-typedef struct fixture {
-	char dir[64];
-	char url[128];
-	hd_rpc_server *srv;
-	hd_rpc_client *cli;
-} fixture;
+typedef unit_rpc fixture;
 
+/* Both route tables served, a client connected. */
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
-	if (!f)
+	if (unit_rpc_setup(state))
 		return -1;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	unit_ipc_url(f->url, sizeof f->url, f->dir, "rpc");
+	fixture *f = *state;
 	if (hd_rpc_server_new(&f->srv) ||
 	    hd_rpc_server_add(f->srv, routes, "first") ||
 	    hd_rpc_server_add(f->srv, more_routes, "second") ||
 	    hd_rpc_server_start(f->srv, f->url, 4) ||
 	    hd_rpc_client_open(&f->cli, f->url)) {
-		hd_rpc_client_close(f->cli);
-		hd_rpc_server_stop(f->srv);
-		unit_rmtree(f->dir);
-		free(f);
+		unit_rpc_teardown(state);
 		return -1;
 	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_rpc_client_close(f->cli);
-	hd_rpc_server_stop(f->srv);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -614,10 +594,8 @@ static void test_stop_rounds(void **state)
 
 int main(void)
 {
-	hd_log_init("unit", "error");
-	hd_log_min_level =
-		HD_LOG_ERROR + 1; /* the failures here are expected */
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	unit_log_quiet();
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, unit_rpc_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_echo),
 		T(test_unknown_method),

@@ -12,7 +12,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/rpc.h"
-#include "unit.h"
+#include "unit_rpc.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -40,36 +40,7 @@ static const hd_rpc_route routes[] = {
 	{NULL, NULL},
 };
 
-typedef struct fixture {
-	char dir[64];
-	char url[128];
-	hd_rpc_client *cli;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	unit_ipc_url(f->url, sizeof f->url, f->dir, "rpc");
-	if (hd_rpc_client_open(&f->cli, f->url)) {
-		unit_rmtree(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_rpc_client_close(f->cli);
-	unit_rmtree(f->dir);
-	free(f);
-	return 0;
-}
+typedef unit_rpc fixture;
 
 static hd_rpc_server *serve(const char *url)
 {
@@ -266,7 +237,9 @@ static void test_trace_in_service_logs(void **state)
 int main(void)
 {
 	hd_log_init("unit", "error");
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)                                                                  \
+	cmocka_unit_test_setup_teardown(fn, unit_rpc_setup_client,             \
+					unit_rpc_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_link_follows_the_peer),
 		T(test_timeout_is_one_deadline),

@@ -12,7 +12,7 @@
 
 #include "../../services/intake/search_bits.c"
 #include "hd/err.h"
-#include "unit.h"
+#include "unit_svc.h"
 
 #define CHUNKS 3
 #define MAXSEQ (CHUNKS << BITS_CHUNK_SHIFT)
@@ -22,8 +22,7 @@ search_dbs search_db; /* search.c's, not linked here */
 static const char *const dbs[] = {"post", "bits", NULL};
 
 typedef struct fixture {
-	char dir[64];
-	hd_store *store;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	unsigned char in[MAXSEQ]; /* the brute-force set */
 	int round;
 } fixture;
@@ -68,26 +67,13 @@ static int flip(hd_txn *t, void *arg)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	unsigned seed = (unsigned)time(NULL);
-	print_message("seed=%u\n", seed);
-	srand(seed);
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	hd_store_opts o = {.dir = f->dir, .dbs = dbs, .map_size = 64 << 20};
-	assert_hd_ok(hd_store_open(&f->store, &o));
-	assert_hd_ok(hd_store_dbi(f->store, "post", &search_db.post));
+	unit_srand();
+	unit_store_open(&f->u, (const char *const *const[]){dbs, NULL}, NULL);
+	assert_hd_ok(hd_store_dbi(f->u.store, "post", &search_db.post));
 	search_db.fields = search_db.post; /* one db is enough here */
-	assert_hd_ok(hd_store_dbi(f->store, "bits", &search_bits_dbi));
+	assert_hd_ok(hd_store_dbi(f->u.store, "bits", &search_bits_dbi));
 	search_bits_shard = 3;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->store);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -97,7 +83,7 @@ static void check_equal(fixture *f)
 	uint64_t w[MAXSEQ / 64 + 1] = {0};
 	bitmap b = {w, MAXSEQ / 64};
 	const uint8_t pre[4] = {'F', 'a' + SQ_STATUS, 'v', 0};
-	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(hd_store_read(f->u.store, &t));
 	assert_hd_ok(search_bits_or(&t, pre, 4, &b));
 	hd_txn_end(&t);
 	for (uint64_t seq = 0; seq < MAXSEQ; seq++)
@@ -112,7 +98,7 @@ static void test_fields_equal_brute_force(void **state)
 {
 	fixture *f = *state;
 	for (f->round = 0; f->round < 6; f->round++) {
-		assert_hd_ok(hd_store_write(f->store, flip, f));
+		assert_hd_ok(hd_store_write(f->u.store, flip, f));
 		check_equal(f);
 	}
 }
@@ -162,8 +148,8 @@ static void test_prefix_ors_the_tokens_that_start_with_it(void **state)
 	bitmap b = {w, MAXSEQ / 64}, seg0 = {s0, MAXSEQ / 64};
 	const uint8_t pre[3] = {SEARCH_PUBLIC, 'a', 'b'};
 	const uint8_t s[3] = {BITS_SEG0, 'a', 'b'};
-	assert_hd_ok(hd_store_write(f->store, put_tokens, NULL));
-	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(hd_store_write(f->u.store, put_tokens, NULL));
+	assert_hd_ok(hd_store_read(f->u.store, &t));
 	assert_hd_ok(search_bits_or_prefix(&t, pre, 3, 1, &b));
 	assert_hd_ok(search_bits_or_prefix(&t, s, 3, 1, &seg0));
 	hd_txn_end(&t);
@@ -189,5 +175,5 @@ int main(void)
 		cmocka_unit_test(test_fields_equal_brute_force),
 		cmocka_unit_test(test_prefix_ors_the_tokens_that_start_with_it),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, unit_store_teardown);
 }

@@ -12,15 +12,14 @@
 #include "../../services/intake/search_sets.c"
 #include "../../services/intake/vec.c"
 #include "hd/err.h"
-#include "unit.h"
+#include "unit_svc.h"
 
 #define MAXID 4000
 
 static const char *const dbs[] = {"post", NULL};
 
 typedef struct fixture {
-	char dir[64];
-	hd_store *store;
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	MDB_dbi dbi;
 	unsigned char in_a[MAXID], in_b[MAXID]; /* list "a" and "ab" */
 } fixture;
@@ -52,13 +51,9 @@ static int put_lists(hd_txn *t, void *arg)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	unsigned seed = (unsigned)time(NULL);
-	print_message("seed=%u\n", seed);
-	srand(seed);
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	hd_store_opts o = {.dir = f->dir, .dbs = dbs, .map_size = 64 << 20};
-	assert_hd_ok(hd_store_open(&f->store, &o));
-	assert_hd_ok(hd_store_dbi(f->store, "post", &f->dbi));
+	unit_srand();
+	unit_store_open(&f->u, (const char *const *const[]){dbs, NULL}, NULL);
+	assert_hd_ok(hd_store_dbi(f->u.store, "post", &f->dbi));
 	for (int id = 0; id < MAXID; id++) {
 		/* dense runs and long gaps */
 		int band = (id / 200) % 3;
@@ -67,17 +62,8 @@ static int setup(void **state)
 					  : 0;
 		f->in_b[id] = rand() % 3 == 0;
 	}
-	assert_hd_ok(hd_store_write(f->store, put_lists, f));
+	assert_hd_ok(hd_store_write(f->u.store, put_lists, f));
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->store);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -94,7 +80,7 @@ static void test_read_is_the_list_in_order(void **state)
 	hd_txn t;
 	idset s = {0};
 	uint8_t pre[2] = {'a', 0};
-	assert_hd_ok(hd_store_read(f->store, &t));
+	assert_hd_ok(hd_store_read(f->u.store, &t));
 	assert_hd_ok(idset_read(&t, f->dbi, pre, 2, 0, &s));
 	hd_txn_end(&t);
 	size_t j = 0;
@@ -120,7 +106,7 @@ static void test_filter_equals_brute_force(void **state)
 			uint64_t *before = malloc((n0 + 1) * sizeof *before);
 			for (size_t i = 0; i < n0; i++)
 				before[i] = s.v[i].id;
-			assert_hd_ok(hd_store_read(f->store, &t));
+			assert_hd_ok(hd_store_read(f->u.store, &t));
 			assert_hd_ok(
 				idset_filter(&t, f->dbi, pre, 2, 0, keep, &s));
 			hd_txn_end(&t);
@@ -199,11 +185,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_read_is_the_list_in_order,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_equals_brute_force,
-						setup, teardown),
+						setup, unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_algebra_equals_brute_force,
-						setup, teardown),
+						setup, unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

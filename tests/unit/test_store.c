@@ -12,7 +12,7 @@
 #include "hd/err.h"
 #include "hd/log.h"
 #include "hd/store.h"
-#include "unit.h"
+#include "unit_db.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -21,23 +21,18 @@
 static const char *const dbs[] = {"kv", "counters", NULL};
 
 typedef struct fixture {
-	char dir[64];
-	char path[128]; /* the store's directory inside dir */
-	hd_store *s;
+	unit_db db; /* first: unit_db_teardown frees the fixture */
 	MDB_dbi kv, counters;
 } fixture;
 
 static int open_opts(fixture *f, hd_store_opts o)
 {
-	o.dir = f->path;
 	o.dbs = dbs;
-	if (!o.map_size)
-		o.map_size = (size_t)64 << 20;
-	int rc = hd_store_open(&f->s, &o);
+	int rc = unit_db_open(&f->db, o);
 	if (rc == HD_OK)
-		rc = hd_store_dbi(f->s, "kv", &f->kv);
+		rc = hd_store_dbi(f->db.s, "kv", &f->kv);
 	if (rc == HD_OK)
-		rc = hd_store_dbi(f->s, "counters", &f->counters);
+		rc = hd_store_dbi(f->db.s, "counters", &f->counters);
 	return rc;
 }
 
@@ -49,28 +44,17 @@ static int open_outbox(fixture *f)
 
 static void reopen(fixture *f)
 {
-	hd_store_close(f->s);
-	f->s = NULL;
+	hd_store_close(f->db.s);
+	f->db.s = NULL;
 	assert_hd_ok(open_outbox(f));
 }
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
+	fixture *f = unit_db_new(sizeof *f, "db");
 	if (!f)
 		return -1;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->s);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -101,13 +85,13 @@ static int write_job(hd_txn *t, void *arg)
 static int put(fixture *f, const char *key, const char *val)
 {
 	job_arg a = {.dbi = f->kv, .key = key, .val = val};
-	return hd_store_write(f->s, write_job, &a);
+	return hd_store_write(f->db.s, write_job, &a);
 }
 
 static int emit(fixture *f, const char *type, const char *payload, int n)
 {
 	job_arg a = {.type = type, .val = payload, .emits = n};
-	return hd_store_write(f->s, write_job, &a);
+	return hd_store_write(f->db.s, write_job, &a);
 }
 
 /* Read key from dbi into out (NUL-terminated). */
@@ -115,7 +99,7 @@ static int get(fixture *f, MDB_dbi dbi, const char *key, char *out, size_t cap)
 {
 	hd_txn t;
 	MDB_val v;
-	int rc = hd_store_read(f->s, &t);
+	int rc = hd_store_read(f->db.s, &t);
 	if (rc)
 		return rc;
 	rc = hd_txn_get(&t, dbi, key, strlen(key), &v);
@@ -189,11 +173,11 @@ static void test_put_get(void **state)
 	assert_hd_rc(get(f, f->counters, "ticket/1", out, sizeof out),
 		     HD_E_NOTFOUND);
 	MDB_dbi d;
-	assert_hd_rc(hd_store_dbi(f->s, "nope", &d), HD_E_NOTFOUND);
-	assert_hd_ok(hd_store_dbi(f->s, "__cursors", &d));
+	assert_hd_rc(hd_store_dbi(f->db.s, "nope", &d), HD_E_NOTFOUND);
+	assert_hd_ok(hd_store_dbi(f->db.s, "__cursors", &d));
 	/* No outbox: nothing is sequenced. */
-	assert_int_equal(hd_store_latest_seq(f->s), 0);
-	assert_int_equal(hd_store_oldest_seq(f->s), 0);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 0);
+	assert_int_equal(hd_store_oldest_seq(f->db.s), 0);
 }
 
 static void test_failing_job_undone(void **state)
@@ -207,11 +191,11 @@ static void test_failing_job_undone(void **state)
 		     .val = "v",
 		     .type = "t.failed",
 		     .fail_with = HD_E_INVALID};
-	assert_hd_rc(hd_store_write(f->s, write_job, &a), HD_E_INVALID);
+	assert_hd_rc(hd_store_write(f->db.s, write_job, &a), HD_E_INVALID);
 	assert_hd_rc(get(f, f->kv, "k", out, sizeof out), HD_E_NOTFOUND);
-	assert_hd_ok(hd_store_count(f->s, f->kv, &n));
+	assert_hd_ok(hd_store_count(f->db.s, f->kv, &n));
 	assert_int_equal(n, 0);
-	assert_int_equal(hd_store_latest_seq(f->s), 0);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 0);
 	/* The store keeps working afterwards. */
 	assert_hd_ok(put(f, "k", "v2"));
 	assert_hd_ok(get(f, f->kv, "k", out, sizeof out));
@@ -252,7 +236,7 @@ static void test_sticky_error(void **state)
 	char out[8];
 	assert_hd_ok(open_outbox(f));
 	sticky_arg a = {.dbi = f->kv};
-	assert_hd_rc(hd_store_write(f->s, sticky_job, &a), HD_E_TOOBIG);
+	assert_hd_rc(hd_store_write(f->db.s, sticky_job, &a), HD_E_TOOBIG);
 	assert_hd_ok(a.put_ok);
 	assert_hd_rc(a.put_bad, HD_E_TOOBIG);
 	assert_hd_rc(a.put_after, HD_E_TOOBIG);
@@ -266,7 +250,7 @@ static void test_sticky_error(void **state)
 	assert_int_equal(a.raw_a, MDB_SUCCESS);  /* nor did the later del */
 	/* Commit became abort: even the put before the failure is gone. */
 	assert_hd_rc(get(f, f->kv, "a", out, sizeof out), HD_E_NOTFOUND);
-	assert_int_equal(hd_store_latest_seq(f->s), 0);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 0);
 }
 
 typedef struct notfound_arg {
@@ -290,7 +274,7 @@ static void test_notfound_not_sticky(void **state)
 	char out[8];
 	assert_hd_ok(open_opts(f, (hd_store_opts){0}));
 	notfound_arg a = {.dbi = f->kv};
-	assert_hd_ok(hd_store_write(f->s, notfound_job, &a));
+	assert_hd_ok(hd_store_write(f->db.s, notfound_job, &a));
 	assert_hd_rc(a.get_rc, HD_E_NOTFOUND);
 	assert_hd_rc(a.del_rc, HD_E_NOTFOUND);
 	assert_hd_ok(a.sticky);
@@ -300,7 +284,7 @@ static void test_notfound_not_sticky(void **state)
 	/* The same holds in a read transaction. */
 	hd_txn t;
 	MDB_val v;
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	assert_hd_rc(hd_txn_get(&t, f->kv, "missing", 7, &v), HD_E_NOTFOUND);
 	assert_hd_ok(hd_txn_get(&t, f->kv, "present", 7, &v));
 	assert_memory_equal(v.mv_data, "yes", 3);
@@ -317,17 +301,18 @@ static void test_emit_seq(void **state)
 {
 	fixture *f = *state;
 	assert_hd_ok(open_outbox(f));
-	assert_int_equal(hd_store_latest_seq(f->s), 0);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 0);
 	for (uint64_t i = 1; i <= 3; i++) {
 		assert_hd_ok(emit(f, "t.one", "p", 1));
-		assert_int_equal(hd_store_latest_seq(f->s), i);
-		assert_int_equal(hd_store_oldest_seq(f->s), 1);
+		assert_int_equal(hd_store_latest_seq(f->db.s), i);
+		assert_int_equal(hd_store_oldest_seq(f->db.s), 1);
 	}
 	assert_hd_ok(emit(f, "t.three", "q", 3)); /* one job, three events */
-	assert_int_equal(hd_store_latest_seq(f->s), 6);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 6);
 
 	seen s = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 0, 100, 1 << 20, collect, &s));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 0, 100, 1 << 20, collect, &s));
 	assert_seqs(&s, 1, 6);
 	assert_string_equal(s.payload[0], "p");
 	assert_string_equal(s.payload[5], "q");
@@ -346,17 +331,18 @@ static void test_failed_job_keeps_seq(void **state)
 		       .val = "lost",
 		       .emits = 2,
 		       .fail_with = HD_E_CONFLICT};
-	assert_hd_rc(hd_store_write(f->s, write_job, &bad), HD_E_CONFLICT);
-	assert_int_equal(hd_store_latest_seq(f->s), 2);
+	assert_hd_rc(hd_store_write(f->db.s, write_job, &bad), HD_E_CONFLICT);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 2);
 	/* A job that fails inside the store (sticky) does not count either. */
 	sticky_arg sa = {.dbi = f->kv};
-	assert_hd_rc(hd_store_write(f->s, sticky_job, &sa), HD_E_TOOBIG);
-	assert_int_equal(hd_store_latest_seq(f->s), 2);
+	assert_hd_rc(hd_store_write(f->db.s, sticky_job, &sa), HD_E_TOOBIG);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 2);
 	assert_hd_ok(emit(f, "t.ok", "three", 1));
-	assert_int_equal(hd_store_latest_seq(f->s), 3);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 3);
 
 	seen s = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 0, 100, 1 << 20, collect, &s));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 0, 100, 1 << 20, collect, &s));
 	assert_seqs(&s, 1, 3);
 	assert_string_equal(s.payload[0], "one");
 	assert_string_equal(s.payload[1], "two");
@@ -369,9 +355,9 @@ static void test_emit_without_outbox(void **state)
 	char out[8];
 	assert_hd_ok(open_opts(f, (hd_store_opts){.source = NULL}));
 	job_arg a = {.dbi = f->kv, .key = "k", .val = "v", .type = "t.x"};
-	assert_hd_rc(hd_store_write(f->s, write_job, &a), HD_E_INVALID);
+	assert_hd_rc(hd_store_write(f->db.s, write_job, &a), HD_E_INVALID);
 	assert_hd_rc(get(f, f->kv, "k", out, sizeof out), HD_E_NOTFOUND);
-	assert_int_equal(hd_store_latest_seq(f->s), 0);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 0);
 }
 
 static void test_reopen_continues(void **state)
@@ -383,17 +369,18 @@ static void test_reopen_continues(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_hd_ok(emit(f, "t.before", "b", 1));
 	reopen(f);
-	assert_int_equal(hd_store_latest_seq(f->s), 3);
-	assert_int_equal(hd_store_oldest_seq(f->s), 1);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 3);
+	assert_int_equal(hd_store_oldest_seq(f->db.s), 1);
 	assert_hd_ok(get(f, f->kv, "kept", out, sizeof out));
 	assert_string_equal(out, "across");
 	assert_hd_ok(emit(f, "t.after", "a", 1));
-	assert_int_equal(hd_store_latest_seq(f->s), 4);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 4);
 	reopen(f);
-	assert_int_equal(hd_store_latest_seq(f->s), 4);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 4);
 	assert_hd_ok(emit(f, "t.after", "a", 2));
 	seen s = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 0, 100, 1 << 20, collect, &s));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 0, 100, 1 << 20, collect, &s));
 	assert_seqs(&s, 1, 6);
 	assert_string_equal(s.payload[2], "b");
 	assert_string_equal(s.payload[3], "a");
@@ -409,33 +396,36 @@ static void test_events_since(void **state)
 		assert_hd_ok(emit(f, "t.e", p, 1));
 	}
 	seen a = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 0, 4, 1 << 20, collect, &a));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 0, 4, 1 << 20, collect, &a));
 	assert_seqs(&a, 1, 4);
 	assert_string_equal(a.payload[3], "e4");
 
 	seen b = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 4, 100, 1 << 20, collect, &b));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 4, 100, 1 << 20, collect, &b));
 	assert_seqs(&b, 5, 10);
 	assert_string_equal(b.payload[0], "e5");
 
 	seen none = {0};
+	assert_hd_ok(hd_store_events_since(f->db.s, 10, 100, 1 << 20, collect,
+					   &none));
+	assert_hd_ok(hd_store_events_since(f->db.s, 500, 100, 1 << 20, collect,
+					   &none));
 	assert_hd_ok(
-		hd_store_events_since(f->s, 10, 100, 1 << 20, collect, &none));
-	assert_hd_ok(
-		hd_store_events_since(f->s, 500, 100, 1 << 20, collect, &none));
-	assert_hd_ok(
-		hd_store_events_since(f->s, 0, 0, 1 << 20, collect, &none));
+		hd_store_events_since(f->db.s, 0, 0, 1 << 20, collect, &none));
 	assert_int_equal(none.n, 0);
 
 	/* max_bytes bounds the answer, but at least one event comes back. */
 	seen small = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 2, 100, 1, collect, &small));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 2, 100, 1, collect, &small));
 	assert_seqs(&small, 3, 3);
 
 	/* The callback's error stops the scan and is returned. */
 	seen stop = {.stop_at = 3};
 	assert_hd_rc(
-		hd_store_events_since(f->s, 0, 100, 1 << 20, collect, &stop),
+		hd_store_events_since(f->db.s, 0, 100, 1 << 20, collect, &stop),
 		HD_E_CONFLICT);
 	assert_seqs(&stop, 1, 2);
 }
@@ -474,24 +464,24 @@ static void test_topic(void **state)
 	fixture *f = *state;
 	hook h = {.mu = PTHREAD_MUTEX_INITIALIZER, .next = 1};
 	assert_hd_ok(open_outbox(f));
-	hd_store_on_commit(f->s, on_commit, &h);
+	hd_store_on_commit(f->db.s, on_commit, &h);
 	assert_hd_ok(emit(f, "ticket.created", "x", 2));
 	assert_string_equal(h.topic, "ticket.created");
 	job_arg mixed = {.type = "ticket.created",
 			 .type2 = "ticket.updated",
 			 .val = "y"};
-	assert_hd_ok(hd_store_write(f->s, write_job, &mixed));
+	assert_hd_ok(hd_store_write(f->db.s, write_job, &mixed));
 	assert_string_equal(h.topic, "batch");
 	assert_hd_ok(put(f, "k", "v")); /* no events: no publish */
 	job_arg bad = {.type = "t.bad", .fail_with = HD_E_INVALID};
-	assert_hd_rc(hd_store_write(f->s, write_job, &bad), HD_E_INVALID);
+	assert_hd_rc(hd_store_write(f->db.s, write_job, &bad), HD_E_INVALID);
 	assert_int_equal(h.batches, 2);
 	assert_int_equal(h.events, 4);
 	assert_int_equal(h.bad, 0);
-	hd_store_on_commit(f->s, NULL, NULL);
+	hd_store_on_commit(f->db.s, NULL, NULL);
 	assert_hd_ok(emit(f, "t.quiet", "z", 1));
 	assert_int_equal(h.batches, 2);
-	assert_int_equal(hd_store_latest_seq(f->s), 5);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 5);
 }
 
 /* ---- group commit under concurrency ---- */
@@ -518,7 +508,7 @@ static void *worker_main(void *arg)
 			     .key = key,
 			     .val = key,
 			     .type = "load.tick"};
-		int rc = hd_store_write(w->f->s, write_job, &a);
+		int rc = hd_store_write(w->f->db.s, write_job, &a);
 		if (rc) {
 			w->failures++;
 			if (!w->first_err)
@@ -531,7 +521,7 @@ static void *worker_main(void *arg)
 				     .val = "x",
 				     .type = "load.bad",
 				     .fail_with = HD_E_CONFLICT};
-			if (hd_store_write(w->f->s, write_job, &b) !=
+			if (hd_store_write(w->f->db.s, write_job, &b) !=
 			    HD_E_CONFLICT)
 				w->wrong_err++;
 		}
@@ -544,7 +534,7 @@ static void test_group_commit_concurrent(void **state)
 	fixture *f = *state;
 	hook h = {.mu = PTHREAD_MUTEX_INITIALIZER, .next = 1};
 	assert_hd_ok(open_outbox(f));
-	hd_store_on_commit(f->s, on_commit, &h);
+	hd_store_on_commit(f->db.s, on_commit, &h);
 	pthread_t th[THREADS];
 	worker w[THREADS];
 	for (int i = 0; i < THREADS; i++) {
@@ -562,7 +552,7 @@ static void test_group_commit_concurrent(void **state)
 	}
 	const uint64_t total = THREADS * WRITES;
 	uint64_t n = 0;
-	assert_hd_ok(hd_store_count(f->s, f->kv, &n));
+	assert_hd_ok(hd_store_count(f->db.s, f->kv, &n));
 	assert_int_equal(n, total);
 	char out[32];
 	for (int i = 0; i < THREADS; i++)
@@ -581,7 +571,7 @@ static void test_group_commit_concurrent(void **state)
 	assert_true(h.batches >= 1 && h.batches <= total);
 	assert_string_equal(h.topic, "load.tick");
 	pthread_mutex_unlock(&h.mu);
-	assert_int_equal(hd_store_latest_seq(f->s), total);
+	assert_int_equal(hd_store_latest_seq(f->db.s), total);
 	print_message("group commit: %llu events in %llu batches\n",
 		      (unsigned long long)h.events,
 		      (unsigned long long)h.batches);
@@ -603,36 +593,38 @@ static void test_retention_count(void **state)
 						  .retain_max = 10}));
 	for (int i = 0; i < 50; i++)
 		assert_hd_ok(emit(f, "t.r", "r", 1));
-	assert_int_equal(hd_store_latest_seq(f->s), 50);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 50);
 	/* The writer trims about once a second when idle. */
 	uint64_t want = 41;
-	void *arg[2] = {f->s, &want};
+	void *arg[2] = {f->db.s, &want};
 	if (!unit_wait(trimmed_past, arg, 5000))
 		fail_msg("outbox not trimmed: oldest=%llu",
-			 (unsigned long long)hd_store_oldest_seq(f->s));
-	assert_int_equal(hd_store_oldest_seq(f->s), 41);
-	assert_int_equal(hd_store_latest_seq(f->s), 50);
+			 (unsigned long long)hd_store_oldest_seq(f->db.s));
+	assert_int_equal(hd_store_oldest_seq(f->db.s), 41);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 50);
 
 	seen s = {0};
-	assert_hd_rc(hd_store_events_since(f->s, 0, 100, 1 << 20, collect, &s),
-		     HD_E_BEHIND);
-	assert_hd_rc(hd_store_events_since(f->s, 39, 100, 1 << 20, collect, &s),
-		     HD_E_BEHIND);
+	assert_hd_rc(
+		hd_store_events_since(f->db.s, 0, 100, 1 << 20, collect, &s),
+		HD_E_BEHIND);
+	assert_hd_rc(
+		hd_store_events_since(f->db.s, 39, 100, 1 << 20, collect, &s),
+		HD_E_BEHIND);
 	assert_int_equal(s.n, 0);
 	assert_hd_ok(
-		hd_store_events_since(f->s, 40, 100, 1 << 20, collect, &s));
+		hd_store_events_since(f->db.s, 40, 100, 1 << 20, collect, &s));
 	assert_seqs(&s, 41, 50);
 
 	/* The bounds survive a reopen, and the sequence goes on. */
-	hd_store_close(f->s);
-	f->s = NULL;
+	hd_store_close(f->db.s);
+	f->db.s = NULL;
 	assert_hd_ok(open_opts(f, (hd_store_opts){.source = "src",
 						  .shard = 2,
 						  .retain_max = 10}));
-	assert_int_equal(hd_store_oldest_seq(f->s), 41);
-	assert_int_equal(hd_store_latest_seq(f->s), 50);
+	assert_int_equal(hd_store_oldest_seq(f->db.s), 41);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 50);
 	assert_hd_ok(emit(f, "t.r", "r", 1));
-	assert_int_equal(hd_store_latest_seq(f->s), 51);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 51);
 }
 
 static void test_retention_age(void **state)
@@ -645,17 +637,18 @@ static void test_retention_age(void **state)
 		assert_hd_ok(emit(f, "t.a", "a", 1));
 	/* Everything ages out except the newest, which is never trimmed. */
 	uint64_t want = 5;
-	void *arg[2] = {f->s, &want};
+	void *arg[2] = {f->db.s, &want};
 	if (!unit_wait(trimmed_past, arg, 5000))
 		fail_msg("outbox not trimmed by age: oldest=%llu",
-			 (unsigned long long)hd_store_oldest_seq(f->s));
-	assert_int_equal(hd_store_oldest_seq(f->s), 5);
-	assert_int_equal(hd_store_latest_seq(f->s), 5);
+			 (unsigned long long)hd_store_oldest_seq(f->db.s));
+	assert_int_equal(hd_store_oldest_seq(f->db.s), 5);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 5);
 	seen s = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 4, 100, 1 << 20, collect, &s));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 4, 100, 1 << 20, collect, &s));
 	assert_seqs(&s, 5, 5);
 	assert_hd_ok(emit(f, "t.a", "a", 1));
-	assert_int_equal(hd_store_latest_seq(f->s), 6);
+	assert_int_equal(hd_store_latest_seq(f->db.s), 6);
 }
 
 /* ---- integers, keys, limits ---- */
@@ -677,29 +670,29 @@ static void test_u64_helpers(void **state)
 	fixture *f = *state;
 	uint64_t v = 99, n = 99;
 	assert_hd_ok(open_opts(f, (hd_store_opts){0}));
-	assert_hd_ok(hd_store_get_u64(f->s, f->counters, "hits", &v));
+	assert_hd_ok(hd_store_get_u64(f->db.s, f->counters, "hits", &v));
 	assert_int_equal(v, 0); /* missing = 0 */
-	assert_hd_ok(hd_store_count(f->s, f->counters, &n));
+	assert_hd_ok(hd_store_count(f->db.s, f->counters, &n));
 	assert_int_equal(n, 0);
 
 	add_arg a = {.dbi = f->counters, .key = "hits", .delta = 5};
-	assert_hd_ok(hd_store_write(f->s, add_job, &a));
+	assert_hd_ok(hd_store_write(f->db.s, add_job, &a));
 	assert_int_equal(a.out, 5);
 	a.delta = 7;
-	assert_hd_ok(hd_store_write(f->s, add_job, &a));
+	assert_hd_ok(hd_store_write(f->db.s, add_job, &a));
 	assert_int_equal(a.out, 12);
-	assert_hd_ok(hd_store_get_u64(f->s, f->counters, "hits", &v));
+	assert_hd_ok(hd_store_get_u64(f->db.s, f->counters, "hits", &v));
 	assert_int_equal(v, 12);
 
 	add_arg b = {.dbi = f->counters, .key = "misses", .delta = 1};
-	assert_hd_ok(hd_store_write(f->s, add_job, &b));
-	assert_hd_ok(hd_store_count(f->s, f->counters, &n));
+	assert_hd_ok(hd_store_write(f->db.s, add_job, &b));
+	assert_hd_ok(hd_store_count(f->db.s, f->counters, &n));
 	assert_int_equal(n, 2);
 
 	/* Stored big-endian, so the raw bytes sort numerically. */
 	hd_txn t;
 	MDB_val raw;
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	assert_hd_ok(hd_txn_get(&t, f->counters, "hits", 4, &raw));
 	assert_int_equal(raw.mv_size, 8);
 	assert_memory_equal(raw.mv_data, "\0\0\0\0\0\0\0\x0c", 8);
@@ -707,9 +700,9 @@ static void test_u64_helpers(void **state)
 
 	/* A value that is not 8 bytes is corruption, not zero. */
 	job_arg c = {.dbi = f->counters, .key = "odd", .val = "abc"};
-	assert_hd_ok(hd_store_write(f->s, write_job, &c));
+	assert_hd_ok(hd_store_write(f->db.s, write_job, &c));
 	add_arg d = {.dbi = f->counters, .key = "odd", .delta = 1};
-	assert_hd_rc(hd_store_write(f->s, add_job, &d), HD_E_CORRUPT);
+	assert_hd_rc(hd_store_write(f->db.s, add_job, &d), HD_E_CORRUPT);
 }
 
 typedef struct id_arg {
@@ -732,32 +725,32 @@ static void test_next_id(void **state)
 	fixture *f = *state;
 	assert_hd_ok(open_opts(f, (hd_store_opts){0}));
 	id_arg a = {.dbi = f->counters, .counter = "next_ticket", .id = 99};
-	assert_hd_ok(hd_store_write(f->s, next_id_job, &a));
+	assert_hd_ok(hd_store_write(f->db.s, next_id_job, &a));
 	assert_int_equal(a.id, 1); /* a missing counter starts at 1 */
-	assert_hd_ok(hd_store_write(f->s, next_id_job, &a));
+	assert_hd_ok(hd_store_write(f->db.s, next_id_job, &a));
 	assert_int_equal(a.id, 2);
 	/* Counters are independent, and keep the last id given. */
 	id_arg b = {.dbi = f->counters, .counter = "next_user"};
-	assert_hd_ok(hd_store_write(f->s, next_id_job, &b));
+	assert_hd_ok(hd_store_write(f->db.s, next_id_job, &b));
 	assert_int_equal(b.id, 1);
 	uint64_t v = 0;
-	assert_hd_ok(hd_store_get_u64(f->s, f->counters, "next_ticket", &v));
+	assert_hd_ok(hd_store_get_u64(f->db.s, f->counters, "next_ticket", &v));
 	assert_int_equal(v, 2);
 
 	/* After a failure: the sticky error, id 0, and the counter untouched
 	 * (the job is undone). */
 	a.fail_first = 1;
 	a.id = 99;
-	assert_hd_rc(hd_store_write(f->s, next_id_job, &a), HD_E_IO);
+	assert_hd_rc(hd_store_write(f->db.s, next_id_job, &a), HD_E_IO);
 	assert_int_equal(a.id, 0);
-	assert_hd_ok(hd_store_get_u64(f->s, f->counters, "next_ticket", &v));
+	assert_hd_ok(hd_store_get_u64(f->db.s, f->counters, "next_ticket", &v));
 	assert_int_equal(v, 2);
 
 	/* A counter that is not 8 bytes is corruption, not a fresh start. */
 	job_arg c = {.dbi = f->counters, .key = "next_odd", .val = "abc"};
-	assert_hd_ok(hd_store_write(f->s, write_job, &c));
+	assert_hd_ok(hd_store_write(f->db.s, write_job, &c));
 	id_arg d = {.dbi = f->counters, .counter = "next_odd", .id = 99};
-	assert_hd_rc(hd_store_write(f->s, next_id_job, &d), HD_E_CORRUPT);
+	assert_hd_rc(hd_store_write(f->db.s, next_id_job, &d), HD_E_CORRUPT);
 	assert_int_equal(d.id, 0);
 }
 
@@ -785,7 +778,7 @@ static void test_open_fails(void **state)
 {
 	fixture *f = *state;
 	char file[128], sub[160];
-	snprintf(file, sizeof file, "%s/file", f->dir);
+	snprintf(file, sizeof file, "%s/file", f->db.dir);
 	int fd = open(file, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
@@ -831,7 +824,7 @@ static void test_storage_full(void **state)
 	memset(a.val, 'x', a.len);
 	int rc = HD_OK, ok = 0;
 	for (a.i = 0; a.i < 50 && rc == HD_OK; a.i++) {
-		rc = hd_store_write(f->s, big_job, &a);
+		rc = hd_store_write(f->db.s, big_job, &a);
 		ok += rc == HD_OK;
 	}
 	free(a.val);
@@ -839,9 +832,9 @@ static void test_storage_full(void **state)
 	assert_true(ok > 0);
 	/* What was committed is intact and the full job consumed no seq. */
 	uint64_t n = 0;
-	assert_hd_ok(hd_store_count(f->s, f->kv, &n));
+	assert_hd_ok(hd_store_count(f->db.s, f->kv, &n));
 	assert_int_equal(n, ok);
-	assert_int_equal(hd_store_latest_seq(f->s), ok);
+	assert_int_equal(hd_store_latest_seq(f->db.s), ok);
 	char out[8];
 	assert_hd_ok(get(f, f->kv, "big000", out, sizeof out));
 	assert_string_equal(out, "xxxxxxx");
@@ -860,7 +853,7 @@ static int fill(fixture *f, big_arg *a, int upto, int *last_rc)
 {
 	int rc = HD_OK, ok = 0;
 	for (; a->i < upto && rc == HD_OK; a->i++) {
-		rc = hd_store_write(f->s, big_job, a);
+		rc = hd_store_write(f->db.s, big_job, a);
 		ok += rc == HD_OK;
 	}
 	*last_rc = rc;
@@ -889,24 +882,24 @@ static void test_map_grows_then_refuses(void **state)
 	assert_true(ok > 20); /* far more than 1 MiB holds */
 	assert_true(ok < 45); /* but no more than 4 MiB */
 	uint64_t n = 0;
-	assert_hd_ok(hd_store_count(f->s, f->kv, &n));
+	assert_hd_ok(hd_store_count(f->db.s, f->kv, &n));
 	assert_int_equal(n, ok);
-	assert_int_equal(hd_store_latest_seq(f->s), ok);
+	assert_int_equal(hd_store_latest_seq(f->db.s), ok);
 	/* Free room: delete half, then writes succeed again. */
 	for (int i = 0; i < ok / 2; i++) {
 		big_arg d = {.dbi = f->kv, .i = i};
-		assert_hd_ok(hd_store_write(f->s, del_job, &d));
+		assert_hd_ok(hd_store_write(f->db.s, del_job, &d));
 	}
 	a.i = 100;
 	int again = fill(f, &a, 105, &rc);
 	assert_hd_ok(rc);
 	assert_int_equal(again, 5);
 	free(a.val);
-	hd_store_close(f->s);
-	f->s = NULL;
+	hd_store_close(f->db.s);
+	f->db.s = NULL;
 	o.map_max = 0; /* reopen without growth: the grown map is kept */
 	assert_hd_ok(open_opts(f, o));
-	assert_hd_ok(hd_store_count(f->s, f->kv, &n));
+	assert_hd_ok(hd_store_count(f->db.s, f->kv, &n));
 	assert_int_equal(n, ok - ok / 2 + 5);
 	char out[8];
 	assert_hd_ok(get(f, f->kv, "big104", out, sizeof out));
@@ -915,10 +908,8 @@ static void test_map_grows_then_refuses(void **state)
 
 int main(void)
 {
-	hd_log_init("unit", "error");
-	hd_log_min_level =
-		HD_LOG_ERROR + 1; /* the failures here are expected */
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	unit_log_quiet();
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, unit_db_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_put_get),
 		T(test_failing_job_undone),

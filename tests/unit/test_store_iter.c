@@ -16,7 +16,7 @@
 #include "hd/store_iter.h"
 #include "hd/store_pb.h"
 #include "macros.pb-c.h"
-#include "unit.h"
+#include "unit_db.h"
 
 #include <stdatomic.h>
 
@@ -29,33 +29,19 @@
 static const char *const dbs[] = {"t", NULL};
 
 typedef struct fixture {
-	char dir[64];
-	char path[128];
-	hd_store *s;
+	unit_db db; /* first: unit_db_teardown frees the fixture */
 	MDB_dbi t;
 } fixture;
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
+	fixture *f = unit_db_new(sizeof *f, "db");
 	if (!f)
 		return -1;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	hd_store_opts o = {
-		.dir = f->path, .dbs = dbs, .map_size = (size_t)64 << 20};
-	if (hd_store_open(&f->s, &o) || hd_store_dbi(f->s, "t", &f->t))
+	if (unit_db_open(&f->db, (hd_store_opts){.dbs = dbs}) ||
+	    hd_store_dbi(f->db.s, "t", &f->t))
 		return -1;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->s);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -115,7 +101,7 @@ static void walk(fixture *f, const char *p, size_t plen, const char *from,
 {
 	hd_txn t;
 	seen s = {0};
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	assert_hd_ok(hd_txn_foreach_from(&t, f->t, p, plen, from, flen, rev,
 					 record, &s));
 	hd_txn_end(&t);
@@ -132,7 +118,7 @@ static void walk(fixture *f, const char *p, size_t plen, const char *from,
 static void test_prefix_bounds(void **state)
 {
 	fixture *f = *state;
-	assert_hd_ok(hd_store_write(f->s, put_keys, f));
+	assert_hd_ok(hd_store_write(f->db.s, put_keys, f));
 	/* "ab" holds ab, ab\0, ab\x02, ab\xff, ab\xff\xff — not "a", "ac". */
 	walk(f, "ab", 2, NULL, 0, false, (const int[]){1, 2, 3, 4, 5, -1});
 	walk(f, "ab", 2, NULL, 0, true, (const int[]){5, 4, 3, 2, 1, -1});
@@ -156,7 +142,7 @@ static void test_empty_prefix(void **state)
 	/* An empty table: nothing, HD_OK. */
 	walk(f, NULL, 0, NULL, 0, false, (const int[]){-1});
 	walk(f, NULL, 0, NULL, 0, true, (const int[]){-1});
-	assert_hd_ok(hd_store_write(f->s, put_keys, f));
+	assert_hd_ok(hd_store_write(f->db.s, put_keys, f));
 	walk(f, NULL, 0, NULL, 0, false,
 	     (const int[]){0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1});
 	walk(f, NULL, 0, NULL, 0, true,
@@ -168,7 +154,7 @@ static void test_empty_prefix(void **state)
 static void test_from(void **state)
 {
 	fixture *f = *state;
-	assert_hd_ok(hd_store_write(f->s, put_keys, f));
+	assert_hd_ok(hd_store_write(f->db.s, put_keys, f));
 	/* Between keys: forward from the next, reverse from the previous. */
 	walk(f, "ab", 2, "ab\x01", 3, false, (const int[]){3, 4, 5, -1});
 	walk(f, "ab", 2, "ab\x01", 3, true, (const int[]){2, 1, -1});
@@ -191,9 +177,9 @@ static void test_from(void **state)
 static void test_stop_and_errors(void **state)
 {
 	fixture *f = *state;
-	assert_hd_ok(hd_store_write(f->s, put_keys, f));
+	assert_hd_ok(hd_store_write(f->db.s, put_keys, f));
 	hd_txn t;
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	seen s = {.stop_after = 2};
 	assert_hd_ok(hd_txn_foreach(&t, f->t, "ab", 2, record, &s));
 	assert_int_equal(s.n, 2);
@@ -217,13 +203,13 @@ static void test_first(void **state)
 	fixture *f = *state;
 	hd_txn t;
 	MDB_val k, v;
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	assert_hd_rc(hd_txn_first(&t, f->t, NULL, 0, NULL, 0, false, &k, &v),
 		     HD_E_NOTFOUND);
 	assert_hd_ok(t.rc); /* not sticky */
 	hd_txn_end(&t);
-	assert_hd_ok(hd_store_write(f->s, put_keys, f));
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_write(f->db.s, put_keys, f));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	assert_hd_ok(hd_txn_first(&t, f->t, "ab", 2, NULL, 0, true, &k, &v));
 	assert_int_equal(k.mv_size, 4);
 	assert_memory_equal(k.mv_data, "ab\xff\xff", 4);
@@ -286,13 +272,13 @@ static int count_key(void *arg, const MDB_val *k, const MDB_val *v)
 static void test_delete_while_walking(void **state)
 {
 	fixture *f = *state;
-	assert_hd_ok(hd_store_write(f->s, put_many, f));
+	assert_hd_ok(hd_store_write(f->db.s, put_many, f));
 	sweep s = {.f = f};
-	assert_hd_ok(hd_store_write(f->s, sweep_x, &s));
+	assert_hd_ok(hd_store_write(f->db.s, sweep_x, &s));
 	assert_int_equal(s.seen, MANY - (MANY + 2) / 3);
 	hd_txn t;
 	uint64_t x = 0, y = 0;
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	assert_hd_ok(hd_txn_foreach(&t, f->t, "x", 1, count_key, &x));
 	assert_hd_ok(hd_txn_foreach(&t, f->t, "y", 1, count_key, &y));
 	hd_txn_end(&t);
@@ -341,7 +327,7 @@ static bool active(const void *msg, const void *arg)
 static int scan(fixture *f, hd_pb_keep_fn keep, void ***items, size_t *n)
 {
 	hd_txn t;
-	assert_hd_ok(hd_store_read(f->s, &t));
+	assert_hd_ok(hd_store_read(f->db.s, &t));
 	*items = (void **)&t; /* must be overwritten */
 	*n = 99;
 	int rc = hd_txn_scan_pb(&t, f->t, "m", 1, &hd__macro__descriptor, keep,
@@ -360,7 +346,7 @@ static void test_scan_pb(void **state)
 	assert_int_equal(n, 0);
 
 	pb_put p = {f, -1};
-	assert_hd_ok(hd_store_write(f->s, put_macros, &p));
+	assert_hd_ok(hd_store_write(f->db.s, put_macros, &p));
 	assert_hd_ok(scan(f, NULL, &items, &n));
 	assert_int_equal(n, RECORDS);
 	for (size_t i = 0; i < n; i++)
@@ -381,7 +367,7 @@ static void test_scan_pb_corrupt(void **state)
 	/* Late enough that the array has grown and holds decoded messages:
 	 * the helper must free them all (LeakSanitizer checks). */
 	pb_put p = {f, RECORDS - 3};
-	assert_hd_ok(hd_store_write(f->s, put_macros, &p));
+	assert_hd_ok(hd_store_write(f->db.s, put_macros, &p));
 	void **items;
 	size_t n;
 	assert_hd_rc(scan(f, NULL, &items, &n), HD_E_CORRUPT);
@@ -402,7 +388,7 @@ static void sweep_scan(fixture *f, int want_rc)
 		hd_txn t;
 		void **items = NULL;
 		size_t n = 0;
-		assert_hd_ok(hd_store_read(f->s, &t));
+		assert_hd_ok(hd_store_read(f->db.s, &t));
 		atomic_store(&made, 0);
 		atomic_store(&fail_at, at);
 		int rc =
@@ -432,10 +418,10 @@ static void test_scan_pb_alloc_sweep(void **state)
 {
 	fixture *f = *state;
 	pb_put p = {f, -1};
-	assert_hd_ok(hd_store_write(f->s, put_macros, &p));
+	assert_hd_ok(hd_store_write(f->db.s, put_macros, &p));
 	sweep_scan(f, HD_OK);
 	p.corrupt_at = RECORDS - 1;
-	assert_hd_ok(hd_store_write(f->s, put_macros, &p));
+	assert_hd_ok(hd_store_write(f->db.s, put_macros, &p));
 	sweep_scan(f, HD_E_CORRUPT);
 }
 
@@ -445,7 +431,7 @@ static void walk_without_fn(void *arg)
 {
 	fixture *f = arg;
 	hd_txn t;
-	if (hd_store_read(f->s, &t) == HD_OK)
+	if (hd_store_read(f->db.s, &t) == HD_OK)
 		hd_txn_foreach(&t, f->t, NULL, 0, NULL, NULL);
 }
 
@@ -458,22 +444,25 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_prefix_bounds, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_empty_prefix, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_from, setup, teardown),
+						unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_from, setup,
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_stop_and_errors, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_first, setup, teardown),
+						unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_first, setup,
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_delete_while_walking,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scan_pb, setup, teardown),
+						setup, unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_scan_pb, setup,
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_pb_corrupt, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_scan_pb_alloc_sweep, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_misuse_asserts, setup,
-						teardown),
+						unit_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

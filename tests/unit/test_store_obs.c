@@ -10,7 +10,7 @@
 #include "hd/err.h"
 #include "hd/prom.h"
 #include "hd/store.h"
-#include "unit.h"
+#include "unit_db.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -18,36 +18,22 @@
 static const char *const dbs[] = {"kv", NULL};
 
 typedef struct fixture {
-	char dir[64];
-	char path[128];
-	hd_store *s;
+	unit_db db; /* first: unit_db_teardown frees the fixture */
 	MDB_dbi kv;
 } fixture;
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
+	fixture *f = unit_db_new(sizeof *f, "obs-0");
 	if (!f)
 		return -1;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	snprintf(f->path, sizeof f->path, "%s/obs-0", f->dir);
-	hd_store_opts o = {.dir = f->path,
-			   .dbs = dbs,
+	hd_store_opts o = {.dbs = dbs,
 			   .map_size = (size_t)8 << 20,
 			   .map_max = (size_t)64 << 20,
 			   .source = "obs"};
-	if (hd_store_open(&f->s, &o) || hd_store_dbi(f->s, "kv", &f->kv))
+	if (unit_db_open(&f->db, o) || hd_store_dbi(f->db.s, "kv", &f->kv))
 		return -1;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->s);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -76,15 +62,15 @@ static void test_stats_follow_the_data(void **state)
 {
 	fixture *f = *state;
 	hd_store_stats before, after;
-	assert_hd_ok(hd_store_stats_get(f->s, &before));
+	assert_hd_ok(hd_store_stats_get(f->db.s, &before));
 	assert_int_equal(before.map_bytes, (uint64_t)8 << 20);
 	assert_true(before.used_bytes > 0);
 	assert_true(before.used_bytes <= before.map_bytes);
 	for (uint64_t i = 0; i < 64; i++) {
 		put_arg a = {f, i, 16 * 1024};
-		assert_hd_ok(hd_store_write(f->s, put_blob, &a));
+		assert_hd_ok(hd_store_write(f->db.s, put_blob, &a));
 	}
-	assert_hd_ok(hd_store_stats_get(f->s, &after));
+	assert_hd_ok(hd_store_stats_get(f->db.s, &after));
 	/* 1 MiB of values: the high-water mark and the file grew by it. */
 	assert_true(after.used_bytes >=
 		    before.used_bytes + ((uint64_t)1 << 20));
@@ -98,10 +84,10 @@ static void test_map_growth_shows_in_map_bytes(void **state)
 	/* Past three quarters of the 8 MiB map the writer doubles it. */
 	for (uint64_t i = 0; i < 8; i++) {
 		put_arg a = {f, 1000 + i, 1024 * 1024};
-		assert_hd_ok(hd_store_write(f->s, put_blob, &a));
+		assert_hd_ok(hd_store_write(f->db.s, put_blob, &a));
 	}
 	hd_store_stats st;
-	assert_hd_ok(hd_store_stats_get(f->s, &st));
+	assert_hd_ok(hd_store_stats_get(f->db.s, &st));
 	assert_true(st.map_bytes >= (uint64_t)16 << 20);
 	assert_true(st.used_bytes <= st.map_bytes);
 }
@@ -111,7 +97,7 @@ static void *writer(void *arg)
 	fixture *f = arg;
 	for (uint64_t i = 0; i < 50; i++) {
 		put_arg a = {f, (uint64_t)pthread_self() ^ i, 64};
-		if (hd_store_write(f->s, put_blob, &a))
+		if (hd_store_write(f->db.s, put_blob, &a))
 			return (void *)1;
 	}
 	return NULL;
@@ -151,12 +137,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_stats_follow_the_data,
-						setup, teardown),
+						setup, unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
-			test_map_growth_shows_in_map_bytes, setup, teardown),
+			test_map_growth_shows_in_map_bytes, setup,
+			unit_db_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_commit_histograms_count_every_job, setup,
-			teardown),
+			unit_db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

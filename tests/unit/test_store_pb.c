@@ -16,43 +16,26 @@
 #include "hd/store.h"
 #include "hd/store_pb.h"
 #include "knowledge.pb-c.h"
-#include "unit.h"
+#include "unit_db.h"
 
 static const char *const dbs[] = {"cards", "meta", NULL};
 
 typedef struct fixture {
-	char dir[64];
-	char path[128];
-	hd_store *s;
+	unit_db db; /* first: unit_db_teardown frees the fixture */
 	MDB_dbi cards, meta;
 } fixture;
 
 static int setup(void **state)
 {
-	fixture *f = calloc(1, sizeof *f);
+	fixture *f = unit_db_new(sizeof *f, "db");
 	if (!f)
 		return -1;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	snprintf(f->path, sizeof f->path, "%s/db", f->dir);
-	hd_store_opts o = {.dir = f->path,
-			   .dbs = dbs,
-			   .map_size = (size_t)64 << 20,
-			   .source = "knowledge",
-			   .shard = 1};
+	hd_store_opts o = {.dbs = dbs, .source = "knowledge", .shard = 1};
 	const hd_dbi_ref refs[] = {
 		{"cards", &f->cards}, {"meta", &f->meta}, {NULL, NULL}};
-	if (hd_store_open(&f->s, &o) || hd_store_dbis(f->s, refs))
+	if (unit_db_open(&f->db, o) || hd_store_dbis(f->db.s, refs))
 		return -1;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->s);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -74,7 +57,7 @@ static int put_job(hd_txn *t, void *arg)
 static int get_card(fixture *f, uint64_t id, Hd__CardExpired **out)
 {
 	hd_txn t;
-	int rc = hd_store_read(f->s, &t);
+	int rc = hd_store_read(f->db.s, &t);
 	if (rc)
 		return rc;
 	rc = hd_txn_get_pb_id(&t, f->cards, id, &hd__card_expired__descriptor,
@@ -88,7 +71,7 @@ static void test_dbis_table(void **state)
 	fixture *f = *state;
 	MDB_dbi x;
 	const hd_dbi_ref bad[] = {{"cards", &x}, {"nope", &x}, {NULL, NULL}};
-	assert_hd_rc(hd_store_dbis(f->s, bad), HD_E_NOTFOUND);
+	assert_hd_rc(hd_store_dbis(f->db.s, bad), HD_E_NOTFOUND);
 	assert_int_equal(x, f->cards); /* rows before the bad one are bound */
 }
 
@@ -100,7 +83,7 @@ static void test_put_get_by_id(void **state)
 	m.title = "배송 지연 안내";
 	m.due_at = 1700000000000;
 	put_arg a = {f, &m, NULL};
-	assert_hd_ok(hd_store_write(f->s, put_job, &a));
+	assert_hd_ok(hd_store_write(f->db.s, put_job, &a));
 	assert_hd_ok(get_card(f, 42, &got));
 	assert_string_equal(got->title, "배송 지연 안내");
 	assert_int_equal(got->due_at, 1700000000000);
@@ -123,7 +106,7 @@ static void test_corrupt_value(void **state)
 {
 	fixture *f = *state;
 	Hd__CardExpired *got = NULL;
-	assert_hd_ok(hd_store_write(f->s, junk_job, f));
+	assert_hd_ok(hd_store_write(f->db.s, junk_job, f));
 	assert_hd_rc(get_card(f, 7, &got), HD_E_CORRUPT);
 	assert_null(got);
 }
@@ -142,7 +125,7 @@ static void test_cap_fails_the_job(void **state)
 {
 	fixture *f = *state;
 	Hd__CardExpired *got = NULL;
-	assert_hd_rc(hd_store_write(f->s, max_job, f), HD_E_TOOBIG);
+	assert_hd_rc(hd_store_write(f->db.s, max_job, f), HD_E_TOOBIG);
 	assert_hd_rc(get_card(f, 1, &got),
 		     HD_E_NOTFOUND); /* nothing half-written */
 }
@@ -177,9 +160,10 @@ static void test_emit_pb(void **state)
 	m.card_id = 9;
 	m.owner_id = 3;
 	put_arg a = {f, &m, "kb.card_expired"};
-	assert_hd_ok(hd_store_write(f->s, put_job, &a));
+	assert_hd_ok(hd_store_write(f->db.s, put_job, &a));
 	seen s = {0};
-	assert_hd_ok(hd_store_events_since(f->s, 0, 10, 1 << 20, collect, &s));
+	assert_hd_ok(
+		hd_store_events_since(f->db.s, 0, 10, 1 << 20, collect, &s));
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.type, "kb.card_expired");
 	assert_string_equal(s.trace, "trace-pb");
@@ -264,14 +248,15 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_dbis_table, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_put_get_by_id, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_value, setup,
-						teardown),
+						unit_db_teardown),
 		cmocka_unit_test_setup_teardown(test_cap_fails_the_job, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_emit_pb, setup, teardown),
+						unit_db_teardown),
+		cmocka_unit_test_setup_teardown(test_emit_pb, setup,
+						unit_db_teardown),
 		cmocka_unit_test(test_free_repeated),
 		cmocka_unit_test(test_set_string),
 		cmocka_unit_test(test_req_decode),

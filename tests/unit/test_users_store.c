@@ -10,10 +10,10 @@
 #include "intake.h"
 #include "hd/err.h"
 #include "users.h"
-#include "unit.h"
+#include "unit_intake_users.h"
 
 typedef struct fixture {
-	char dir[64];
+	unit_store u; /* first: unit_store_teardown frees the fixture */
 	intake in;
 	uint64_t ids[7];
 } fixture;
@@ -37,32 +37,11 @@ static int add_users(hd_txn *t, void *arg)
 
 static int setup(void **state)
 {
-	static const char *dbs[16];
 	fixture *f = calloc(1, sizeof *f);
-	size_t n = 0;
-	dbs[n++] = "meta";
-	for (size_t i = 0; intake_users_dbs[i]; i++)
-		dbs[n++] = intake_users_dbs[i];
-	dbs[n] = NULL;
-	unit_mkdtemp(f->dir, sizeof f->dir);
-	hd_store_opts o = {.dir = f->dir,
-			   .dbs = dbs,
-			   .map_size = (size_t)64 << 20,
-			   .source = "intake"};
-	assert_hd_ok(hd_store_open(&f->in.store, &o));
-	assert_hd_ok(hd_store_dbi(f->in.store, "meta", &f->in.meta));
+	unit_intake_users_open(&f->u, &f->in);
 	assert_hd_ok(intake_users_bind(&f->in));
 	assert_hd_ok(hd_store_write(f->in.store, add_users, f));
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	hd_store_close(f->in.store);
-	unit_rmtree(f->dir);
-	free(f);
 	return 0;
 }
 
@@ -180,11 +159,14 @@ static void test_tokens(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_offset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offset, setup,
+						unit_store_teardown),
+		cmocka_unit_test_setup_teardown(test_cursor, setup,
+						unit_store_teardown),
 		cmocka_unit_test_setup_teardown(test_filter_and_ids, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
+						unit_store_teardown),
+		cmocka_unit_test_setup_teardown(test_tokens, setup,
+						unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

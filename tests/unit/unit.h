@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hd/log.h"
+
 /* Fail the test with hd_strerror(rc) when rc is not HD_OK. */
 #define assert_hd_ok(expr)                                                     \
 	do {                                                                   \
@@ -33,6 +35,22 @@
 				 hd_errname(rc_), hd_strerror(rc_),            \
 				 hd_errname(want_), hd_strerror(want_));       \
 	} while (0)
+
+/* Log nothing below fatal: the failures a test provokes are expected. */
+static inline void unit_log_quiet(void)
+{
+	hd_log_init("unit", "error");
+	hd_log_min_level = HD_LOG_ERROR + 1;
+}
+
+/* Seed rand() from the clock and print the seed, so that a failing run
+ * can be repeated by seeding it by hand. */
+static inline void unit_srand(void)
+{
+	unsigned seed = (unsigned)time(NULL);
+	printf("seed=%u\n", seed);
+	srand(seed);
+}
 
 static inline int64_t unit_now_ms(void)
 {

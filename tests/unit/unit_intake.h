@@ -9,9 +9,8 @@
 #include "../../services/intake/tickets.h"
 #include "../../services/intake/trig_copy.h"
 
-#include "unit_svc.h"
+#include "unit_intake_users.h"
 
-static const char *const unit_intake_meta_dbs[] = {"meta", NULL};
 /* Every sub-database the ticket handlers read or write. */
 static const char *const *const unit_intake_dbs[] = {
 	unit_intake_meta_dbs, intake_tickets_dbs,

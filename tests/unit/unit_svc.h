@@ -58,6 +58,16 @@ static inline void unit_store_close(unit_store *u)
 	u->dir[0] = '\0';
 }
 
+/* cmocka teardown for a fixture *state that begins with its unit_store:
+ * close the store, remove its directory, free the fixture. */
+static inline int unit_store_teardown(void **state)
+{
+	unit_store *u = *state;
+	unit_store_close(u);
+	free(u);
+	return 0;
+}
+
 /* Who calls: role "admin" | "agent" | "end-user" | "system" | "". */
 static inline hd_principal unit_who(const char *role, uint64_t user_id)
 {
