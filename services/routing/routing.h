@@ -16,10 +16,16 @@
 
 #include <stdbool.h>
 
+/* Triggers' and automations' sub-databases (key layout in rt_rules.h). */
+typedef struct rt_dbs {
+	MDB_dbi rules, comments, times, fired, locales;
+} rt_dbs;
+
 typedef struct routing {
 	hd_store *store;
 	MDB_dbi tickets, unassigned, views, meta, commands;
 	MDB_dbi vidx, vmem, vcount, vstate, vdrop; /* views_index.h */
+	rt_dbs rt;                                 /* rt_rules.c */
 } routing;
 
 int routing_store_bind(routing *r);
