@@ -21,11 +21,20 @@ typedef struct rt_dbs {
 	MDB_dbi rules, comments, times, fired, locales;
 } rt_dbs;
 
+/* Assignment's and presence's sub-databases (key layout in
+ * assign_store.c). */
+typedef struct assign_dbs {
+	MDB_dbi groups, profiles, members, agent_groups, users, presence,
+		presence_log, states, tickets, queue, waiting, qchan, load, rr,
+		idle;
+} assign_dbs;
+
 typedef struct routing {
 	hd_store *store;
 	MDB_dbi tickets, unassigned, views, meta, commands;
 	MDB_dbi vidx, vmem, vcount, vstate, vdrop; /* views_index.h */
 	rt_dbs rt;                                 /* rt_rules.c */
+	assign_dbs as;                             /* assign_store.c */
 } routing;
 
 int routing_store_bind(routing *r);
@@ -50,7 +59,7 @@ extern const hd_rpc_route routing_view_routes[];
  * restriction keeps a view to the members of its groups (as t knows
  * them) and the admins; a User restriction to that user alone, admins
  * included. End-users see none. */
-bool routing_view_visible(hd_txn *t, const Hd__View *v,
+bool routing_view_visible(hd_txn *t, const routing *r, const Hd__View *v,
 			  const hd_principal *who);
 /* views.c: a view stored with restriction_json (JSON text, before
  * ViewRestriction) gets the typed restriction; hd_pb_fix_fn for
