@@ -97,7 +97,7 @@ static int schedule_merge(Hd__BhSchedule *s, const Hd__BhCall *c,
 
 int bh_load(bh_job *j, hd_txn *t)
 {
-	int rc = bh_get(t, j->c->id, &j->s);
+	int rc = bh_get(t, &j->r->sla, j->c->id, &j->s);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(j->rep, rc, NULL, "no such schedule");
 	return rc;
@@ -107,7 +107,7 @@ int bh_save(bh_job *j, hd_txn *t)
 {
 	j->s->updated_at = hd_now_ms();
 	j->id = j->s->id;
-	int rc = bh_put(t, j->s);
+	int rc = bh_put(t, &j->r->sla, j->s);
 	return rc ? rc : bh_emit_saved(t, j->s);
 }
 
@@ -145,7 +145,7 @@ static int sched_delete(bh_job *j, hd_txn *t)
 	uint8_t key[8];
 	hd_key_u64(key, j->c->id);
 	if (!rc)
-		rc = hd_txn_del(t, routing_sla.schedules, key, 8);
+		rc = hd_txn_del(t, j->r->sla.schedules, key, 8);
 	if (!rc)
 		rc = bh_emit_deleted(t, j->c->id);
 	return rc;
@@ -175,7 +175,7 @@ static int read_answer(bh_job *j, hd_txn *t)
 	const char *method = j->method;
 	if (!strcmp(method, "bh.schedules.list")) {
 		j->answer = BH_ANSWER_LIST;
-		return bh_all(t, &j->all);
+		return bh_all(t, &j->r->sla, &j->all);
 	}
 	int rc = bh_load(j, t);
 	if (!rc && !strcmp(method, "bh.schedules.get")) {

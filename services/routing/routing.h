@@ -29,12 +29,20 @@ typedef struct assign_dbs {
 		idle;
 } assign_dbs;
 
+/* The SLA module's sub-databases (key layout in sla_store.c) and its
+ * setting. */
+typedef struct sla_db {
+	MDB_dbi schedules, policies, state, timers, users;
+	double warning_fraction; /* HD_SLA_WARNING_FRACTION */
+} sla_db;
+
 typedef struct routing {
 	hd_store *store;
 	MDB_dbi tickets, unassigned, views, meta, commands;
 	MDB_dbi vidx, vmem, vcount, vstate, vdrop; /* views_index.h */
 	rt_dbs rt;                                 /* rt_rules.c */
 	assign_dbs as;                             /* assign_store.c */
+	sla_db sla;                                /* sla_store.c */
 } routing;
 
 int routing_store_bind(routing *r);

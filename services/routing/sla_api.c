@@ -152,8 +152,8 @@ static bool given(const Hd__SlaCall *c, const char *name)
 
 /* Take the fields the call set from in into p (borrowing in's members) and
  * check them; title required. */
-static int policy_merge(hd_txn *t, Hd__SlaPolicy *p, const Hd__SlaCall *c,
-			hd_rpc_rep *rep)
+static int policy_merge(hd_txn *t, const sla_db *db, Hd__SlaPolicy *p,
+			const Hd__SlaCall *c, hd_rpc_rep *rep)
 {
 	const Hd__SlaPolicy *in = c->policy;
 	int rc = HD_OK;
@@ -198,7 +198,7 @@ static int policy_merge(hd_txn *t, Hd__SlaPolicy *p, const Hd__SlaCall *c,
 	}
 	if (given(c, "hd_schedule_id")) {
 		if (in->schedule_id > INT64_MAX ||
-		    (in->schedule_id && !bh_exists(t, in->schedule_id)))
+		    (in->schedule_id && !bh_exists(t, db, in->schedule_id)))
 			return sla_invalid(
 				rep, "hd_schedule_id",
 				"hd_schedule_id must name a schedule");
@@ -211,7 +211,7 @@ static int policy_merge(hd_txn *t, Hd__SlaPolicy *p, const Hd__SlaCall *c,
 
 static int load(sla_job *j, hd_txn *t, Hd__SlaPolicy **p)
 {
-	int rc = sla_policy_get(t, j->c->id, p);
+	int rc = sla_policy_get(t, &j->r->sla, j->c->id, p);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(j->rep, rc, NULL, "no such SLA policy");
 	return rc;
@@ -242,14 +242,14 @@ static int save(sla_job *j, hd_txn *t, Hd__SlaPolicy *p)
 	p->updated_at = hd_now_ms();
 	j->id = p->id;
 	int rc = answer_one(j, p);
-	return rc ? hd_txn_fail(t, rc) : sla_policy_put(t, p);
+	return rc ? hd_txn_fail(t, rc) : sla_policy_put(t, &j->r->sla, p);
 }
 
-static int64_t next_position(hd_txn *t)
+static int64_t next_position(hd_txn *t, const sla_db *db)
 {
 	sla_policies all;
 	int64_t max = 0;
-	int rc = sla_policies_in_order(t, &all);
+	int rc = sla_policies_in_order(t, db, &all);
 	if (rc)
 		hd_txn_fail(t, rc);
 	for (size_t i = 0; i < all.n; i++)
@@ -261,14 +261,14 @@ static int64_t next_position(hd_txn *t)
 static int p_create(sla_job *j, hd_txn *t)
 {
 	Hd__SlaPolicy p = HD__SLA_POLICY__INIT;
-	int rc = policy_merge(t, &p, j->c, j->rep);
+	int rc = policy_merge(t, &j->r->sla, &p, j->c, j->rep);
 	uint64_t id = 0;
 	if (!rc)
 		rc = routing_next_id(t, j->r, "next_sla_policy", &id);
 	if (!rc) {
 		p.id = id;
 		if (!given(j->c, "position"))
-			p.position = next_position(t);
+			p.position = next_position(t, &j->r->sla);
 		p.created_at = hd_now_ms();
 		rc = t->rc ? t->rc : save(j, t, &p);
 	}
@@ -281,7 +281,7 @@ static int p_update(sla_job *j, hd_txn *t)
 	int rc = load(j, t, &stored);
 	if (!rc) {
 		Hd__SlaPolicy p = *stored; /* borrows stored's and the call's */
-		rc = policy_merge(t, &p, j->c, j->rep);
+		rc = policy_merge(t, &j->r->sla, &p, j->c, j->rep);
 		if (!rc)
 			rc = save(j, t, &p);
 	}
@@ -296,7 +296,7 @@ static int p_delete(sla_job *j, hd_txn *t)
 	uint8_t key[8];
 	hd_key_u64(key, j->c->id);
 	if (!rc)
-		rc = hd_txn_del(t, routing_sla.policies, key, 8);
+		rc = hd_txn_del(t, j->r->sla.policies, key, 8);
 	hd__sla_policy__free_unpacked(p, NULL);
 	return rc;
 }
@@ -308,7 +308,7 @@ static int p_reorder(sla_job *j, hd_txn *t)
 	const Hd__SlaCall *c = j->c;
 	size_t n = c->n_policy_ids;
 	sla_policies all;
-	int rc = n <= 1000 ? sla_policies_in_order(t, &all)
+	int rc = n <= 1000 ? sla_policies_in_order(t, &j->r->sla, &all)
 			   : sla_invalid(j->rep, "sla_policy_ids",
 					 "sla_policy_ids must be an array of "
 					 "ids");
@@ -331,7 +331,7 @@ static int p_reorder(sla_job *j, hd_txn *t)
 			if (c->policy_ids[i] == p->id)
 				pos = (int64_t)i + 1;
 		p->position = pos < 0 ? (int64_t)(n + 1) + p->position : pos;
-		rc = sla_policy_put(t, p);
+		rc = sla_policy_put(t, &j->r->sla, p);
 	}
 	sla_policies_release(&all);
 	return rc;
@@ -351,7 +351,7 @@ static int p_read(sla_job *j, hd_txn *t)
 		hd__sla_policy__free_unpacked(p, NULL);
 		return rc;
 	}
-	return sla_policies_in_order(t, &j->pols);
+	return sla_policies_in_order(t, &j->r->sla, &j->pols);
 }
 
 /* The fields a filter condition may name, with their operators. */

@@ -24,13 +24,6 @@
 const char *const routing_sla_dbs[] = {"bh_schedules", "sla_policies",
 				       "sla_state",    "sla_timers",
 				       "sla_users",    NULL};
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the SLA helpers take only a
- * transaction (called from the ticket hooks, the timers on the tick and the
- * sideload). Moving them into the context means passing it to every such
- * helper. */
-sla_db routing_sla;
 
 static int policy_fix(const json_t *o, ProtobufCMessage **out)
 {
@@ -51,10 +44,11 @@ static int state_fix(const json_t *o, ProtobufCMessage **out)
 /* Records of versions that stored JSON become protobuf, once. */
 static int upgrade(hd_txn *t, void *arg)
 {
+	const sla_db *db = arg;
 	uint64_t n = 0, m = 0;
-	int rc = sla_upgrade_json(t, routing_sla.policies, policy_fix, &n);
+	int rc = sla_upgrade_json(t, db->policies, policy_fix, &n);
 	if (!rc)
-		rc = sla_upgrade_json(t, routing_sla.state, state_fix, &m);
+		rc = sla_upgrade_json(t, db->state, state_fix, &m);
 	if (!rc && (n || m))
 		hd_info("routing.sla_upgraded", "policies=%llu states=%llu",
 			(unsigned long long)n, (unsigned long long)m);
@@ -63,12 +57,12 @@ static int upgrade(hd_txn *t, void *arg)
 
 int routing_sla_upgrade(routing *r)
 {
-	return hd_store_write(r->store, upgrade, NULL);
+	return hd_store_write(r->store, upgrade, &r->sla);
 }
 
 int routing_sla_setup(routing *r, hd_svc *svc)
 {
-	sla_db *d = &routing_sla;
+	sla_db *d = &r->sla;
 	const hd_dbi_ref dbs[] = {
 		{"bh_schedules", &d->schedules}, {"sla_policies", &d->policies},
 		{"sla_state", &d->state},        {"sla_timers", &d->timers},
@@ -90,14 +84,13 @@ int routing_sla_setup(routing *r, hd_svc *svc)
 	return rc ? rc : routing_sla_upgrade(r);
 }
 
-void sla_user_role(hd_txn *t, uint64_t user_id, char out[16])
+void sla_user_role(hd_txn *t, const sla_db *db, uint64_t user_id, char out[16])
 {
 	uint8_t key[8];
 	MDB_val v;
 	out[0] = '\0';
 	hd_key_u64(key, user_id);
-	if (hd_txn_get(t, routing_sla.users, key, 8, &v) == HD_OK &&
-	    v.mv_size < 16) {
+	if (hd_txn_get(t, db->users, key, 8, &v) == HD_OK && v.mv_size < 16) {
 		memcpy(out, v.mv_data, v.mv_size);
 		out[v.mv_size] = '\0';
 	}
