@@ -636,7 +636,7 @@ static void test_metrics(void **state)
 	metrics m = {0};
 	m.store = unit_store_open(&u, dbs, NULL);
 	assert_hd_ok(metrics_store_bind(&m));
-	assert_hd_ok(mc_bind(m.store));
+	assert_hd_ok(mc_bind(&m.mc, m.store));
 	assert_hd_ok(mr_init(&m));
 
 	static apply_run a;
