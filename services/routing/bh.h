@@ -20,9 +20,6 @@ int bh_put(hd_txn *t, const sla_db *db, const Hd__BhSchedule *s);
 /* Every stored schedule in id order, appended to list (a stack message
  * the caller clears with hd_pb_free_repeated). */
 int bh_all(hd_txn *t, const sla_db *db, Hd__BhAnswer *list);
-/* A 422 naming field (rep's message from fmt). Returns HD_E_INVALID. */
-int bh_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* Is a schedule stored under id? */
 bool bh_exists(hd_txn *t, const sla_db *db, uint64_t id);
 /* Append a holiday (copies of the strings) to s, a heap message. */

@@ -15,11 +15,12 @@ int bh_intervals_read(Hd__BhInterval *const *iv, size_t n, hd_bizhours *b,
 				 ? HD_E_INVALID
 				 : hd_bh_add_interval(b, (int)a, (int)z);
 		if (rc == HD_E_TOOBIG)
-			return bh_invalid(rep, field, "at most %d intervals",
-					  HD_BH_MAX_INTERVAL);
+			return hd_rpc_fail(rep, HD_E_INVALID, field,
+					   "at most %d intervals",
+					   HD_BH_MAX_INTERVAL);
 		if (rc)
-			return bh_invalid(
-				rep, field,
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, field,
 				"interval %zu (%lld–%lld) must lie within one "
 				"day of the week (minutes 0–10080 from Sunday "
 				"00:00, start before end)",

@@ -8,8 +8,6 @@
 #include "hd/err.h"
 #include "hd/store_pb.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,14 +182,4 @@ static int open_job(hd_txn *t, void *arg)
 int bh_open(routing *r)
 {
 	return hd_store_write(r->store, open_job, r);
-}
-
-int bh_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
-	va_end(ap);
-	snprintf(rep->field, sizeof rep->field, "%s", field);
-	return HD_E_INVALID;
 }

@@ -90,6 +90,10 @@ typedef int (*sla_job_fn)(sla_job *j, hd_txn *t);
  * names the records in the forbidden message. */
 int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	      sla_job_fn write, sla_job_fn read, const char *what);
+/* fn(t, arg) for a slas.* or bh.* call: write, in a group commit followed
+ * by sla_refresh_all (every change to policies or schedules re-times the
+ * open tickets); else in a read transaction. fn's error, or the store's. */
+int sla_run(routing *r, bool write, hd_write_fn fn, void *arg);
 /* sla_api.c: the slas.policies.* answer of j (its policies, the
  * definitions) into j->rep. */
 int sla_policies_answer(sla_job *j);
@@ -97,9 +101,6 @@ bool sla_is_staff(const hd_principal *p);
 bool sla_is_admin(const hd_principal *p);
 /* Unpack req's SlaCall (HD_E_DECODE with a message otherwise). */
 int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out);
-/* A 422 naming field. */
-int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* slas.ticket (sla_ticket.c). */
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);

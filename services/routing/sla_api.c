@@ -41,7 +41,7 @@ static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
 	const char *f = "policy_metrics";
 	if (p->n_policy_metrics > MAX_METRIC_ROWS)
-		return sla_invalid(rep, f,
+		return hd_rpc_fail(rep, HD_E_INVALID, f,
 				   "policy_metrics must be an array "
 				   "of at most %d targets",
 				   MAX_METRIC_ROWS);
@@ -51,8 +51,8 @@ static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 		    t->metric < HD__SLA_METRIC__SLA_FIRST_REPLY_TIME ||
 		    t->metric > HD__SLA_METRIC__SLA_AGENT_WORK_TIME ||
 		    t->target < 1 || t->target > MAX_TARGET_MIN)
-			return sla_invalid(
-				rep, f,
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, f,
 				"policy_metrics[%zu] needs priority "
 				"(low|normal|high|urgent), a known "
 				"metric, target in minutes "
@@ -61,8 +61,8 @@ static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 		for (size_t k = 0; k < i; k++)
 			if (p->policy_metrics[k]->priority == t->priority &&
 			    p->policy_metrics[k]->metric == t->metric)
-				return sla_invalid(
-					rep, f,
+				return hd_rpc_fail(
+					rep, HD_E_INVALID, f,
 					"policy_metrics[%zu]: %s "
 					"for %s given twice",
 					i, sla_metrics[t->metric - 1],
@@ -111,7 +111,7 @@ static int escalations_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
 	const char *f = "hd_escalations";
 	if (p->n_escalations > MAX_ESCALATIONS)
-		return sla_invalid(rep, f,
+		return hd_rpc_fail(rep, HD_E_INVALID, f,
 				   "hd_escalations must be an array of "
 				   "at most %d escalations",
 				   MAX_ESCALATIONS);
@@ -121,16 +121,16 @@ static int escalations_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 		    e->metric < 0 ||
 		    e->metric > HD__SLA_METRIC__SLA_AGENT_WORK_TIME ||
 		    !e->n_actions || e->n_actions > MAX_ACTIONS)
-			return sla_invalid(
-				rep, f,
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, f,
 				"hd_escalations[%zu] needs on "
 				"(warning|breach), an optional known "
 				"metric and 1–%d actions",
 				i, MAX_ACTIONS);
 		for (size_t k = 0; k < e->n_actions; k++)
 			if (!action_ok(e->actions[k]))
-				return sla_invalid(
-					rep, f,
+				return hd_rpc_fail(
+					rep, HD_E_INVALID, f,
 					"hd_escalations[%zu].actions[%zu]: "
 					"field must be priority, status, type, "
 					"group_id, assignee_id or "
@@ -158,11 +158,11 @@ static int policy_merge(hd_txn *t, const sla_db *db, Hd__SlaPolicy *p,
 	const Hd__SlaPolicy *in = c->policy;
 	int rc = HD_OK;
 	if (!in)
-		return sla_invalid(rep, "sla_policy",
+		return hd_rpc_fail(rep, HD_E_INVALID, "sla_policy",
 				   "sla_policy must be an object");
 	if (given(c, "title")) {
 		if (!in->title[0] || strlen(in->title) > MAX_TITLE)
-			return sla_invalid(rep, "title",
+			return hd_rpc_fail(rep, HD_E_INVALID, "title",
 					   "title: cannot be "
 					   "blank (at most %d bytes)",
 					   MAX_TITLE);
@@ -172,7 +172,7 @@ static int policy_merge(hd_txn *t, const sla_db *db, Hd__SlaPolicy *p,
 		p->description = in->description;
 	if (given(c, "position")) {
 		if (in->position < 0 || in->position > 1000000)
-			return sla_invalid(rep, "position",
+			return hd_rpc_fail(rep, HD_E_INVALID, "position",
 					   "position must be a whole number");
 		p->position = in->position;
 	}
@@ -199,13 +199,14 @@ static int policy_merge(hd_txn *t, const sla_db *db, Hd__SlaPolicy *p,
 	if (given(c, "hd_schedule_id")) {
 		if (in->schedule_id > INT64_MAX ||
 		    (in->schedule_id && !bh_exists(t, db, in->schedule_id)))
-			return sla_invalid(
-				rep, "hd_schedule_id",
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, "hd_schedule_id",
 				"hd_schedule_id must name a schedule");
 		p->schedule_id = in->schedule_id;
 	}
 	if (!p->title || !p->title[0])
-		return sla_invalid(rep, "title", "title: cannot be blank");
+		return hd_rpc_fail(rep, HD_E_INVALID, "title",
+				   "title: cannot be blank");
 	return HD_OK;
 }
 
@@ -309,7 +310,7 @@ static int p_reorder(sla_job *j, hd_txn *t)
 	size_t n = c->n_policy_ids;
 	sla_policies all;
 	int rc = n <= 1000 ? sla_policies_in_order(t, &j->r->sla, &all)
-			   : sla_invalid(j->rep, "sla_policy_ids",
+			   : hd_rpc_fail(j->rep, HD_E_INVALID, "sla_policy_ids",
 					 "sla_policy_ids must be an array of "
 					 "ids");
 	if (rc)
@@ -319,7 +320,7 @@ static int p_reorder(sla_job *j, hd_txn *t)
 		for (size_t k = 0; k < all.n; k++)
 			found = found || all.v[k]->id == c->policy_ids[i];
 		if (!found)
-			rc = sla_invalid(j->rep, "sla_policy_ids",
+			rc = hd_rpc_fail(j->rep, HD_E_INVALID, "sla_policy_ids",
 					 "sla_policy_ids[%zu] is not an SLA "
 					 "policy",
 					 i);

@@ -16,8 +16,6 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,16 +109,6 @@ int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out)
 	return hd_req_decode(req, rep, &hd__sla_call__descriptor, (void **)out);
 }
 
-int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
-	va_end(ap);
-	snprintf(rep->field, sizeof rep->field, "%s", field);
-	return HD_E_INVALID;
-}
-
 Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id)
 {
 	uint8_t key[8];
@@ -131,14 +119,41 @@ Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id)
 	return hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 }
 
+typedef struct run_job {
+	routing *r;
+	hd_write_fn fn;
+	void *arg;
+} run_job;
+
 /* Every change to policies or schedules re-times the open tickets. */
 static int run_write(hd_txn *t, void *arg)
 {
-	sla_job *j = arg;
-	int rc = j->fn(j, t);
+	run_job *j = arg;
+	int rc = j->fn(t, j->arg);
 	if (!rc && !t->rc)
 		rc = sla_refresh_all(j->r, t);
 	return rc ? rc : t->rc;
+}
+
+int sla_run(routing *r, bool write, hd_write_fn fn, void *arg)
+{
+	if (write) {
+		run_job j = {r, fn, arg};
+		return hd_store_write(r->store, run_write, &j);
+	}
+	hd_txn t;
+	int rc = hd_store_read(r->store, &t);
+	if (!rc) {
+		rc = fn(&t, arg);
+		hd_txn_end(&t);
+	}
+	return rc;
+}
+
+static int sla_job_run(hd_txn *t, void *arg)
+{
+	sla_job *j = arg;
+	return j->fn(j, t);
 }
 
 int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
@@ -154,17 +169,8 @@ int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	int rc = sla_call_unpack(req, rep, &c);
 	sla_job j = {ctx, c,   rep,  req->method, write ? write : read,
 		     0,   {0}, false};
-	routing *r = ctx;
-	if (!rc && write) {
-		rc = hd_store_write(r->store, run_write, &j);
-	} else if (!rc) {
-		hd_txn t;
-		rc = hd_store_read(r->store, &t);
-		if (!rc) {
-			rc = read(&j, &t);
-			hd_txn_end(&t);
-		}
-	}
+	if (!rc)
+		rc = sla_run(ctx, write != NULL, sla_job_run, &j);
 	if (!rc)
 		rc = sla_policies_answer(&j);
 	sla_policies_release(&j.pols);

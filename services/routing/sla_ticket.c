@@ -96,7 +96,8 @@ int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__SlaCall *c = NULL;
 	int rc = sla_call_unpack(req, rep, &c);
 	if (!rc && c->n_ids > MAX_IDS)
-		rc = sla_invalid(rep, "ids", "at most %d tickets", MAX_IDS);
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "ids", "at most %d tickets",
+				 MAX_IDS);
 	ticket_rows *rows = NULL;
 	Hd__SlaTicketSlas *ptrs[MAX_IDS];
 	Hd__SlaAnswer a = HD__SLA_ANSWER__INIT;
