@@ -1,7 +1,8 @@
 /* routing: decides who works on what and when it is due. It keeps its own copy
  * of every ticket (from intake's ticket.* events), the queue of tickets
  * awaiting assignment, and the agents' views over that copy. The context is
- * filled by main.c's modules, read-only after; apply runs inside the group
+ * filled by main.c's modules, read-only after (but for the tick thread's own
+ * marks, below, which only the tick hooks touch); apply runs inside the group
  * commit; the views.* RPCs run on RPC worker threads and write only through the
  * group commit. */
 #ifndef ROUTING_H
@@ -43,6 +44,11 @@ typedef struct routing {
 	rt_dbs rt;                                 /* rt_rules.c */
 	assign_dbs as;                             /* assign_store.c */
 	sla_db sla;                                /* sla_store.c */
+	unsigned vidx_batch; /* HD_ROUTING_VIEW_BUILD_BATCH; 0: the default */
+	/* The tick thread's: every view stored before the index has one
+	 * (views_build.c); the last automation run, business ms (rt_auto.c). */
+	bool vidx_adopted;
+	int64_t auto_last_run;
 } routing;
 
 int routing_store_bind(routing *r);

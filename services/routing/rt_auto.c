@@ -154,10 +154,10 @@ static int run_all(routing *r, hd_txn *t, Hd__Rule **rules, size_t n,
 
 int rt_auto_tick(routing *r, hd_txn *t, int64_t now_ms)
 {
-	static int64_t last_run; /* the tick thread is the only caller */
-	if (last_run && now_ms - last_run < RUN_EVERY_MS && now_ms >= last_run)
+	int64_t last = r->auto_last_run;
+	if (last && now_ms - last < RUN_EVERY_MS && now_ms >= last)
 		return HD_OK;
-	last_run = now_ms;
+	r->auto_last_run = now_ms;
 	Hd__Rule **rules = NULL;
 	size_t n = 0;
 	int rc = rt_rules_active(t, &r->rt, "automation", &rules, &n);
