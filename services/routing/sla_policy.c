@@ -211,7 +211,7 @@ int sla_upgrade_json(hd_txn *t, MDB_dbi dbi, sla_json_fix_fn fix,
 	if (t->rc)
 		return t->rc;
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
-	/* raw cursor: puts into the table while walking it (store_iter.h) */
+	/* raw cursor: puts into dbi while walking it (hd_txn_foreach may not) */
 	for (int op = MDB_FIRST;
 	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
 	     op = MDB_NEXT) {
