@@ -37,7 +37,7 @@ int metrics_open(hd_svc *svc, void *ctx)
 int metrics_mc_open(hd_svc *svc, void *ctx)
 {
 	metrics *m = ctx;
-	return mc_bind(m->store);
+	return mc_bind(&m->mc, m->store);
 }
 
 /* The zone first: mr_init loads today's wallboard figures by local day. */
@@ -58,7 +58,7 @@ int metrics_prom_open(hd_svc *svc, void *ctx)
 int metrics_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
 	metrics *m = ctx;
-	int rc = mc_apply(t, ev); /* ticket metrics, ratings, export */
+	int rc = mc_apply(t, &m->mc, ev); /* ticket metrics, ratings, export */
 	if (!rc)
 		rc = mr_apply(m, t,
 			      ev); /* reports' rollups, same transaction */

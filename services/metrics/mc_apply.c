@@ -21,7 +21,7 @@
  * bound); folded time counts as business time too (see mc_render.c). */
 #define MAX_SPANS 512
 
-static int on_user(hd_txn *t, const Hd__Envelope *ev)
+static int on_user(hd_txn *t, const mc_db *db, const Hd__Envelope *ev)
 {
 	Hd__User *u = hd__user__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!u)
@@ -30,7 +30,7 @@ static int on_user(hd_txn *t, const Hd__Envelope *ev)
 	hd_key_u64(k, u->id);
 	size_t n = strlen(u->role);
 	if (n > 0 && n < 16)
-		hd_txn_put(t, mc.users, k, 8, u->role, n);
+		hd_txn_put(t, db->users, k, 8, u->role, n);
 	hd__user__free_unpacked(u, NULL);
 	return t->rc;
 }
@@ -87,7 +87,8 @@ static int add_span(Hd__McTicket *m, const char *status, int64_t at)
 	return HD_OK;
 }
 
-static int on_status(hd_txn *t, Hd__McTicket *m, const char *status, int64_t at)
+static int on_status(hd_txn *t, const mc_db *db, Hd__McTicket *m,
+		     const char *status, int64_t at)
 {
 	if (hd_ticket_solved_str(m->status) && !hd_ticket_solved_str(status))
 		m->reopens++;
@@ -100,7 +101,7 @@ static int on_status(hd_txn *t, Hd__McTicket *m, const char *status, int64_t at)
 	int rc = add_span(m, status, at);
 	if (!rc)
 		rc = hd_pb_set_string(&m->status, status);
-	return rc ? hd_txn_fail(t, rc) : mc_stages_status(t, m, at);
+	return rc ? hd_txn_fail(t, rc) : mc_stages_status(t, db, m, at);
 }
 
 static void on_people(Hd__McTicket *m, const Hd__Ticket *tk, int64_t at)
@@ -122,14 +123,16 @@ static void on_people(Hd__McTicket *m, const Hd__Ticket *tk, int64_t at)
 		m->assignee_updated_at = at;
 }
 
-static int on_ticket(hd_txn *t, const Hd__Envelope *ev, const Hd__Ticket *tk)
+static int on_ticket(hd_txn *t, const mc_db *db, const Hd__Envelope *ev,
+		     const Hd__Ticket *tk)
 {
 	Hd__McTicket *m = NULL;
-	int rc = mc_ticket_get(t, tk->id, &m);
+	int rc = mc_ticket_get(t, db, tk->id, &m);
 	if (rc == HD_E_NOTFOUND) {
 		rc = (m = new_record(tk)) ? HD_OK : HD_E_NOMEM;
 		if (!rc)
-			rc = mc_stage_reply(t, m, 0); /* activate reply_time */
+			rc = mc_stage_reply(t, db, m,
+					    0); /* activate reply_time */
 	}
 	if (rc) {
 		hd__mc_ticket__free_unpacked(m, NULL);
@@ -140,17 +143,17 @@ static int on_ticket(hd_txn *t, const Hd__Envelope *ev, const Hd__Ticket *tk)
 		at = m->updated_at;
 	on_people(m, tk, at);
 	if (strcmp(tk->status, m->status) != 0)
-		on_status(t, m, tk->status, at);
+		on_status(t, db, m, tk->status, at);
 	m->updated_at = at;
 	m->deleted = tk->deleted;
-	mc_rating_apply(t, tk, m, at);
-	mc_export_put(t, tk, ev);
-	mc_ticket_put(t, m);
+	mc_rating_apply(t, db, tk, m, at);
+	mc_export_put(t, db, tk, ev);
+	mc_ticket_put(t, db, m);
 	hd__mc_ticket__free_unpacked(m, NULL);
 	return t->rc;
 }
 
-static int on_comment(hd_txn *t, const Hd__Envelope *ev)
+static int on_comment(hd_txn *t, const mc_db *db, const Hd__Envelope *ev)
 {
 	Hd__Comment *c =
 		hd__comment__unpack(NULL, ev->payload.len, ev->payload.data);
@@ -158,8 +161,8 @@ static int on_comment(hd_txn *t, const Hd__Envelope *ev)
 		return HD_E_DECODE;
 	Hd__McTicket *m = NULL;
 	char role[16];
-	if (mc_ticket_get(t, c->ticket_id, &m) == HD_OK) {
-		mc_user_role(t, c->author_id, role);
+	if (mc_ticket_get(t, db, c->ticket_id, &m) == HD_OK) {
+		mc_user_role(t, db, c->author_id, role);
 		bool staff = hd_role_is_agent_str(role);
 		if (c->created_at > m->latest_comment_added_at)
 			m->latest_comment_added_at = c->created_at;
@@ -167,10 +170,10 @@ static int on_comment(hd_txn *t, const Hd__Envelope *ev)
 			m->replies++;
 			if (!m->first_reply_at) {
 				m->first_reply_at = c->created_at;
-				mc_stage_reply(t, m, c->created_at);
+				mc_stage_reply(t, db, m, c->created_at);
 			}
 		}
-		mc_ticket_put(t, m);
+		mc_ticket_put(t, db, m);
 	}
 	hd__mc_ticket__free_unpacked(m, NULL);
 	hd__comment__free_unpacked(c, NULL);
@@ -185,15 +188,15 @@ static const char *breach_metric(const char *sla)
 	return sla;
 }
 
-static int on_breach(hd_txn *t, const Hd__Envelope *ev)
+static int on_breach(hd_txn *t, const mc_db *db, const Hd__Envelope *ev)
 {
 	Hd__SlaAlert *a =
 		hd__sla_alert__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!a)
 		return HD_E_DECODE;
 	Hd__McTicket *m = NULL;
-	if (mc_ticket_get(t, a->ticket_id, &m) == HD_OK && a->metric[0])
-		mc_mevent_add(t, m, breach_metric(a->metric), "breach",
+	if (mc_ticket_get(t, db, a->ticket_id, &m) == HD_OK && a->metric[0])
+		mc_mevent_add(t, db, m, breach_metric(a->metric), "breach",
 			      a->breach_at ? a->breach_at : ev->time_ms, 0, 0);
 	hd__mc_ticket__free_unpacked(m, NULL);
 	hd__sla_alert__free_unpacked(a, NULL);
@@ -203,20 +206,20 @@ static int on_breach(hd_txn *t, const Hd__Envelope *ev)
 static const char *const ticket_types[] = {"ticket.created", "ticket.updated",
 					   "ticket.deleted", NULL};
 
-int mc_apply(hd_txn *t, const Hd__Envelope *ev)
+int mc_apply(hd_txn *t, const mc_db *db, const Hd__Envelope *ev)
 {
 	if (!strncmp(ev->type, "user.", 5))
-		return on_user(t, ev);
+		return on_user(t, db, ev);
 	if (!strcmp(ev->type, "comment.created"))
-		return on_comment(t, ev);
+		return on_comment(t, db, ev);
 	if (!strcmp(ev->type, "sla.breached"))
-		return on_breach(t, ev);
+		return on_breach(t, db, ev);
 	if (!strncmp(ev->type, "schedule.", 9))
-		return mc_sched_apply(t, ev);
+		return mc_sched_apply(t, db, ev);
 	Hd__Ticket *tk = NULL;
 	int rc = hd_ev_ticket(ev, ticket_types, &tk);
 	if (!rc && tk)
-		rc = on_ticket(t, ev, tk);
+		rc = on_ticket(t, db, ev, tk);
 	hd__ticket__free_unpacked(tk, NULL);
 	return rc;
 }

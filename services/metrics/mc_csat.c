@@ -21,8 +21,8 @@ static void copy_people(Hd__McRating *r, const Hd__Ticket *tk)
 	r->group_id = tk->group_id;
 }
 
-int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
-		    int64_t at)
+int mc_rating_apply(hd_txn *t, const mc_db *db, const Hd__Ticket *tk,
+		    Hd__McTicket *m, int64_t at)
 {
 	if (!strcmp(tk->satisfaction_score, m->satisfaction_score) &&
 	    !strcmp(tk->satisfaction_comment, m->satisfaction_comment) &&
@@ -31,7 +31,7 @@ int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 	uint8_t k[8];
 	hd_key_u64(k, tk->id);
 	Hd__McRating *r = NULL;
-	int rc = hd_txn_get_pb(t, mc.ratings, k, 8, &hd__mc_rating__descriptor,
+	int rc = hd_txn_get_pb(t, db->ratings, k, 8, &hd__mc_rating__descriptor,
 			       (void **)&r);
 	if (rc == HD_E_NOTFOUND && tk->satisfaction_score[0]) {
 		rc = (r = hd_pb_new(&hd__mc_rating__descriptor)) ? HD_OK
@@ -42,7 +42,8 @@ int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 		}
 	}
 	if (!rc && !tk->satisfaction_score[0]) {
-		hd_txn_del(t, mc.ratings, k, 8); /* the rating was taken back */
+		hd_txn_del(t, db->ratings, k,
+			   8); /* the rating was taken back */
 	} else if (!rc) {
 		copy_people(r, tk);
 		r->updated_at = at;
@@ -52,7 +53,7 @@ int mc_rating_apply(hd_txn *t, const Hd__Ticket *tk, Hd__McTicket *m,
 			rc = hd_pb_set_string(&r->comment,
 					      tk->satisfaction_comment);
 		if (!rc)
-			hd_txn_put_pb(t, mc.ratings, k, 8, r);
+			hd_txn_put_pb(t, db->ratings, k, 8, r);
 	}
 	if (!rc)
 		rc = hd_pb_set_string(&m->satisfaction_score,
@@ -196,14 +197,14 @@ static int add_vote(void *arg, const MDB_val *k, const MDB_val *v)
 	return rc;
 }
 
-int mc_csat_aggregate(hd_txn *t, const char *group_by, int64_t start_ms,
-		      int64_t end_ms, Hd__McAnswer *a)
+int mc_csat_aggregate(hd_txn *t, const mc_db *db, const char *group_by,
+		      int64_t start_ms, int64_t end_ms, Hd__McAnswer *a)
 {
 	bool by_agent = !strcmp(group_by, "agent");
 	if (!by_agent && strcmp(group_by, "group") != 0)
 		return HD_E_INVALID;
 	votes vs = {by_agent, start_ms, end_ms, NULL, 0, 0};
-	int rc = hd_txn_foreach(t, mc.ratings, NULL, 0, add_vote, &vs);
+	int rc = hd_txn_foreach(t, db->ratings, NULL, 0, add_vote, &vs);
 	if (vs.n)
 		qsort(vs.v, vs.n, sizeof *vs.v, by_id);
 	if (!rc)

@@ -13,26 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-int mc_export_put(hd_txn *t, const Hd__Ticket *tk, const Hd__Envelope *ev)
+int mc_export_put(hd_txn *t, const mc_db *db, const Hd__Ticket *tk,
+		  const Hd__Envelope *ev)
 {
 	uint8_t id[8], key[16];
 	MDB_val old;
 	int64_t stamp = tk->updated_at ? tk->updated_at : tk->created_at;
 	hd_key_u64(id, tk->id);
-	if (hd_txn_get(t, mc.exp_at, id, 8, &old) == HD_OK &&
+	if (hd_txn_get(t, db->exp_at, id, 8, &old) == HD_OK &&
 	    old.mv_size == 8) {
 		int64_t was = (int64_t)hd_key_get_u64(old.mv_data);
 		if (was > stamp)
 			stamp = was; /* a stamp never goes back */
 		hd_key_u64(key, (uint64_t)was);
 		memcpy(key + 8, id, 8);
-		hd_txn_del(t, mc.exp, key, sizeof key);
+		hd_txn_del(t, db->exp, key, sizeof key);
 	}
 	hd_key_u64(key, (uint64_t)stamp);
 	memcpy(key + 8, id, 8);
-	hd_txn_put(t, mc.exp, key, sizeof key, ev->payload.data,
+	hd_txn_put(t, db->exp, key, sizeof key, ev->payload.data,
 		   ev->payload.len);
-	return hd_txn_put(t, mc.exp_at, id, 8, key, 8);
+	return hd_txn_put(t, db->exp_at, id, 8, key, 8);
 }
 
 /* "<16 hex stamp><16 hex id>" ↔ a key. */
@@ -111,8 +112,8 @@ static int export_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return add_ticket(p->a, k, v);
 }
 
-int mc_export_query(hd_txn *t, const Hd__McQuery *q, int64_t now_ms,
-		    Hd__McAnswer *a)
+int mc_export_query(hd_txn *t, const mc_db *db, const Hd__McQuery *q,
+		    int64_t now_ms, Hd__McAnswer *a)
 {
 	uint8_t from[16] = {0}, last[16];
 	int rc = HD_OK;
@@ -127,7 +128,7 @@ int mc_export_query(hd_txn *t, const Hd__McQuery *q, int64_t now_ms,
 	 * rule): a slower shard may still add stamps there. */
 	int64_t cutoff = now_ms - 60000;
 	export_page p = {a, q, from, last, cutoff};
-	rc = hd_txn_foreach_from(t, mc.exp, NULL, 0, from, 16, false,
+	rc = hd_txn_foreach_from(t, db->exp, NULL, 0, from, 16, false,
 				 export_one, &p);
 	a->count = a->n_tickets;
 	a->end_ms = (int64_t)hd_key_get_u64(last);

@@ -17,6 +17,7 @@
 
 typedef struct mc_call {
 	Hd__McQuery *q;
+	const mc_db *db;
 	hd_txn t;
 	hd_bizhours b;
 	bool have_b;
@@ -33,6 +34,7 @@ static int begin(mc_call *c, void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		 bool admin)
 {
 	memset(c, 0, sizeof *c);
+	c->db = &((metrics *)ctx)->mc;
 	hd__mc_answer__init(&c->a);
 	if (admin ? req->principal.role != HD__USER_ROLE__ROLE_ADMIN
 		  : !staff(&req->principal))
@@ -47,7 +49,7 @@ static int begin(mc_call *c, void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	if (c->q->limit == 0 || c->q->limit > MAX_PAGE)
 		c->q->limit = MAX_PAGE;
 	int rc = hd_store_read(((metrics *)ctx)->store, &c->t);
-	if (!rc && mc_sched_load(&c->t, &c->b, &c->have_b))
+	if (!rc && mc_sched_load(&c->t, c->db, &c->b, &c->have_b))
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "schedule",
 				 "the business-hours schedule does not read");
 	return rc;
@@ -107,7 +109,7 @@ static int add_metric(mc_call *c, const Hd__McTicket *m)
 static int metric_one(mc_call *c, hd_rpc_rep *rep)
 {
 	Hd__McTicket *m = NULL;
-	int rc = mc_ticket_get(&c->t, c->q->id, &m);
+	int rc = mc_ticket_get(&c->t, c->db, c->q->id, &m);
 	if (!rc && m->deleted)
 		rc = HD_E_NOTFOUND;
 	if (rc == HD_E_NOTFOUND)
@@ -137,7 +139,8 @@ static int metric_one_of(void *arg, const MDB_val *k, const MDB_val *v)
 static int metric_list(mc_call *c)
 {
 	c->a.count = 0;
-	int rc = hd_txn_foreach(&c->t, mc.tickets, NULL, 0, metric_one_of, c);
+	int rc = hd_txn_foreach(&c->t, c->db->tickets, NULL, 0, metric_one_of,
+				c);
 	c->a.has_more = c->q->offset + c->a.n_metrics < c->a.count;
 	return rc;
 }
@@ -182,7 +185,7 @@ static int rpc_events(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!rc) {
 		hd_key_u64(from,
 			   (uint64_t)(c.q->start_ms > 0 ? c.q->start_ms : 0));
-		rc = hd_txn_foreach_from(&c.t, mc.mevents, NULL, 0, from,
+		rc = hd_txn_foreach_from(&c.t, c.db->mevents, NULL, 0, from,
 					 sizeof from, false, event_one, &c);
 	}
 	c.a.count = c.a.n_events;
@@ -194,7 +197,7 @@ static int rating_one(mc_call *c, hd_rpc_rep *rep)
 	uint8_t k[8];
 	Hd__McRating *r = NULL;
 	hd_key_u64(k, c->q->id);
-	int rc = hd_txn_get_pb(&c->t, mc.ratings, k, 8,
+	int rc = hd_txn_get_pb(&c->t, c->db->ratings, k, 8,
 			       &hd__mc_rating__descriptor, (void **)&r);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(rep, rc, NULL, "no such satisfaction rating");
@@ -235,7 +238,8 @@ static int rating_list(mc_call *c, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_INVALID, "score",
 				   "score: not a satisfaction score filter");
 	c->a.count = 0;
-	int rc = hd_txn_foreach(&c->t, mc.ratings, NULL, 0, rating_one_of, c);
+	int rc = hd_txn_foreach(&c->t, c->db->ratings, NULL, 0, rating_one_of,
+				c);
 	c->a.has_more = c->q->offset + c->a.n_ratings < c->a.count;
 	return rc;
 }
@@ -254,7 +258,7 @@ static int rpc_csat(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	mc_call c;
 	int rc = begin(&c, ctx, req, rep, false);
 	if (!rc)
-		rc = mc_csat_aggregate(&c.t, c.q->group_by, c.q->start_ms,
+		rc = mc_csat_aggregate(&c.t, c.db, c.q->group_by, c.q->start_ms,
 				       c.q->end_ms, &c.a);
 	if (rc == HD_E_INVALID)
 		hd_rpc_fail(rep, rc, "group_by", "group_by: agent or group");
@@ -266,7 +270,7 @@ static int rpc_export(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	mc_call c;
 	int rc = begin(&c, ctx, req, rep, true);
 	if (!rc)
-		rc = mc_export_query(&c.t, c.q, hd_now_ms(), &c.a);
+		rc = mc_export_query(&c.t, c.db, c.q, hd_now_ms(), &c.a);
 	if (rc == HD_E_INVALID)
 		hd_rpc_fail(rep, rc, "cursor", "cursor: not a cursor we gave");
 	return end(&c, rc, rep);

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-int mc_sched_apply(hd_txn *t, const Hd__Envelope *ev)
+int mc_sched_apply(hd_txn *t, const mc_db *db, const Hd__Envelope *ev)
 {
 	Hd__BhSchedule *s = hd__bh_schedule__unpack(NULL, ev->payload.len,
 						    ev->payload.data);
@@ -22,9 +22,9 @@ int mc_sched_apply(hd_txn *t, const Hd__Envelope *ev)
 	uint8_t k[8];
 	hd_key_u64(k, s->id);
 	if (!strcmp(ev->type, "schedule.saved"))
-		hd_txn_put_pb(t, mc.schedules, k, 8, s);
+		hd_txn_put_pb(t, db->schedules, k, 8, s);
 	else /* a missing key is fine: not sticky */
-		hd_txn_del(t, mc.schedules, k, 8);
+		hd_txn_del(t, db->schedules, k, 8);
 	hd__bh_schedule__free_unpacked(s, NULL);
 	return t->rc;
 }
@@ -52,12 +52,12 @@ static int read_schedule(const Hd__BhSchedule *s, hd_bizhours *b)
 	return rc;
 }
 
-int mc_sched_load(hd_txn *t, hd_bizhours *b, bool *have)
+int mc_sched_load(hd_txn *t, const mc_db *db, hd_bizhours *b, bool *have)
 {
 	memset(b, 0, sizeof *b);
 	*have = false;
 	MDB_val v;
-	int rc = hd_txn_first(t, mc.schedules, NULL, 0, NULL, 0, false, NULL,
+	int rc = hd_txn_first(t, db->schedules, NULL, 0, NULL, 0, false, NULL,
 			      &v);
 	if (rc == HD_E_NOTFOUND) /* none yet: calendar time */
 		return HD_OK;

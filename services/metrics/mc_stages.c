@@ -33,12 +33,13 @@ static const unsigned char by_status[][3] = {
 					      ST_FULFILLED},
 };
 
-int mc_mevent_add(hd_txn *t, const Hd__McTicket *m, const char *metric,
-		  const char *type, int64_t at, int64_t from, int64_t to)
+int mc_mevent_add(hd_txn *t, const mc_db *db, const Hd__McTicket *m,
+		  const char *metric, const char *type, int64_t at,
+		  int64_t from, int64_t to)
 {
 	Hd__McMetricEvent e = HD__MC_METRIC_EVENT__INIT;
 	uint8_t key[16];
-	int rc = hd_txn_next_id(t, mc.meta, "mevent_seq", &e.id);
+	int rc = hd_txn_next_id(t, db->meta, "mevent_seq", &e.id);
 	if (rc)
 		return rc;
 	e.instance_id = 1;
@@ -53,11 +54,12 @@ int mc_mevent_add(hd_txn *t, const Hd__McTicket *m, const char *metric,
 	e.measure_to = to;
 	hd_key_u64(key, (uint64_t)at);
 	hd_key_u64(key + 8, e.id);
-	return hd_txn_put_pb(t, mc.mevents, key, sizeof key, &e);
+	return hd_txn_put_pb(t, db->mevents, key, sizeof key, &e);
 }
 
 /* Move metric i to stage st at `at`, with the events that takes. */
-static int move(hd_txn *t, Hd__McTicket *m, int i, unsigned st, int64_t at)
+static int move(hd_txn *t, const mc_db *db, Hd__McTicket *m, int i, unsigned st,
+		int64_t at)
 {
 	unsigned was = m->stages[i];
 	const char *name = metric_names[i];
@@ -66,24 +68,24 @@ static int move(hd_txn *t, Hd__McTicket *m, int i, unsigned st, int64_t at)
 		return HD_OK;
 	if (was == ST_FULFILLED || was == ST_NONE) {
 		m->instances[i]++; /* a first start or a reopen */
-		rc = mc_mevent_add(t, m, name, "activate", at, 0, 0);
+		rc = mc_mevent_add(t, db, m, name, "activate", at, 0, 0);
 		was = ST_ACTIVE;
 	}
 	if (!rc && st == ST_PAUSED)
-		rc = mc_mevent_add(t, m, name, "pause", at, 0, 0);
+		rc = mc_mevent_add(t, db, m, name, "pause", at, 0, 0);
 	if (!rc && st == ST_ACTIVE && was == ST_PAUSED)
-		rc = mc_mevent_add(t, m, name, "activate", at, 0, 0);
+		rc = mc_mevent_add(t, db, m, name, "activate", at, 0, 0);
 	if (!rc && st == ST_FULFILLED) {
-		rc = mc_mevent_add(t, m, name, "fulfill", at, 0, 0);
+		rc = mc_mevent_add(t, db, m, name, "fulfill", at, 0, 0);
 		if (!rc && i == M_RESOLUTION)
-			rc = mc_mevent_add(t, m, name, "update_status", at,
+			rc = mc_mevent_add(t, db, m, name, "update_status", at,
 					   m->created_at, at);
 	}
 	m->stages[i] = st;
 	return rc;
 }
 
-int mc_stages_status(hd_txn *t, Hd__McTicket *m, int64_t at)
+int mc_stages_status(hd_txn *t, const mc_db *db, Hd__McTicket *m, int64_t at)
 {
 	if (m->n_stages < M_COUNT || m->n_instances < M_COUNT)
 		return hd_txn_fail(t, HD_E_CORRUPT);
@@ -93,22 +95,23 @@ int mc_stages_status(hd_txn *t, Hd__McTicket *m, int64_t at)
 		return HD_OK; /* a status intake does not have: no stream moves */
 	int rc = HD_OK;
 	for (int i = 0; !rc && i < 3; i++)
-		rc = move(t, m, M_AGENT_WORK + i, by_status[s][i], at);
+		rc = move(t, db, m, M_AGENT_WORK + i, by_status[s][i], at);
 	return rc ? hd_txn_fail(t, rc) : HD_OK;
 }
 
-int mc_stage_reply(hd_txn *t, Hd__McTicket *m, int64_t at)
+int mc_stage_reply(hd_txn *t, const mc_db *db, Hd__McTicket *m, int64_t at)
 {
 	if (m->n_stages < M_COUNT || m->n_instances < M_COUNT)
 		return hd_txn_fail(t, HD_E_CORRUPT);
 	int rc = HD_OK;
 	if (m->stages[M_REPLY] == ST_NONE)
-		rc = move(t, m, M_REPLY, ST_ACTIVE, m->created_at);
+		rc = move(t, db, m, M_REPLY, ST_ACTIVE, m->created_at);
 	else if (m->stages[M_REPLY] == ST_ACTIVE) {
-		rc = move(t, m, M_REPLY, ST_FULFILLED, at);
+		rc = move(t, db, m, M_REPLY, ST_FULFILLED, at);
 		if (!rc)
-			rc = mc_mevent_add(t, m, "reply_time", "update_status",
-					   at, m->created_at, at);
+			rc = mc_mevent_add(t, db, m, "reply_time",
+					   "update_status", at, m->created_at,
+					   at);
 	}
 	return rc ? hd_txn_fail(t, rc) : HD_OK;
 }

@@ -17,45 +17,40 @@
 const char *const mc_db_names[] = {"mc_tickets", "mc_users",     "mc_mevents",
 				   "mc_ratings", "mc_export",    "mc_export_at",
 				   "mc_meta",    "mc_schedules", NULL};
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; mc_apply() and the ticket-metrics
- * helpers take only a transaction (called from the consumer and the RPCs).
- * Moving them into the context means passing it to every such helper. */
-mc_db mc;
 
-int mc_bind(hd_store *s)
+int mc_bind(mc_db *db, hd_store *s)
 {
-	MDB_dbi *dbi[] = {&mc.tickets, &mc.users,  &mc.mevents, &mc.ratings,
-			  &mc.exp,     &mc.exp_at, &mc.meta,    &mc.schedules};
+	MDB_dbi *dbi[] = {&db->tickets, &db->users,    &db->mevents,
+			  &db->ratings, &db->exp,      &db->exp_at,
+			  &db->meta,    &db->schedules};
 	int rc = HD_OK;
 	for (size_t i = 0; !rc && mc_db_names[i]; i++)
 		rc = hd_store_dbi(s, mc_db_names[i], dbi[i]);
 	return rc;
 }
 
-int mc_ticket_get(hd_txn *t, uint64_t id, Hd__McTicket **out)
+int mc_ticket_get(hd_txn *t, const mc_db *db, uint64_t id, Hd__McTicket **out)
 {
 	uint8_t k[8];
 	hd_key_u64(k, id);
-	return hd_txn_get_pb(t, mc.tickets, k, 8, &hd__mc_ticket__descriptor,
+	return hd_txn_get_pb(t, db->tickets, k, 8, &hd__mc_ticket__descriptor,
 			     (void **)out);
 }
 
-int mc_ticket_put(hd_txn *t, const Hd__McTicket *m)
+int mc_ticket_put(hd_txn *t, const mc_db *db, const Hd__McTicket *m)
 {
 	uint8_t k[8];
 	hd_key_u64(k, m->ticket_id);
-	return hd_txn_put_pb(t, mc.tickets, k, 8, m);
+	return hd_txn_put_pb(t, db->tickets, k, 8, m);
 }
 
-void mc_user_role(hd_txn *t, uint64_t id, char out[16])
+void mc_user_role(hd_txn *t, const mc_db *db, uint64_t id, char out[16])
 {
 	uint8_t k[8];
 	MDB_val v;
 	out[0] = '\0';
 	hd_key_u64(k, id);
-	if (hd_txn_get(t, mc.users, k, 8, &v) == HD_OK && v.mv_size < 16) {
+	if (hd_txn_get(t, db->users, k, 8, &v) == HD_OK && v.mv_size < 16) {
 		memcpy(out, v.mv_data, v.mv_size);
 		out[v.mv_size] = '\0';
 	}

@@ -9,9 +9,15 @@
 #include "hd/store_iter.h"
 #include "hd/svc.h"
 
+/* Ticket metrics' sub-databases (key layout in mc_store.c). */
+typedef struct mc_db {
+	MDB_dbi tickets, users, mevents, ratings, exp, exp_at, meta, schedules;
+} mc_db;
+
 typedef struct metrics {
 	hd_store *store;
 	MDB_dbi counters, tickets;
+	mc_db mc;            /* mc_*.c: ticket metrics, ratings, export */
 	struct mr_state *mr; /* mr_*.c: reports, rollups, wallboard */
 } metrics;
 

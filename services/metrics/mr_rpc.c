@@ -131,7 +131,7 @@ static int compute(metrics *m, const Hd__ReportRequest *q, const report *r,
 	hd_txn t;
 	int rc = read_filters(q, r, &f, &tag, rep);
 	if (!rc && !(rc = hd_store_read(m->store, &t))) {
-		if (mc_sched_load(&t, &bh, &have))
+		if (mc_sched_load(&t, &m->mc, &bh, &have))
 			rc = hd_rpc_fail(rep, HD_E_INVALID, "schedule",
 					 "the business-hours schedule does not "
 					 "read");

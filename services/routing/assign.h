@@ -21,14 +21,8 @@
 #define AS_MAX_CHANNEL      32 /* bytes of a channel name in keys */
 #define AS_VIA_MAX          24 /* as_pick's via buffer */
 
-typedef struct assign_dbs {
-	MDB_dbi groups, profiles, members, agent_groups, users, presence,
-		presence_log, states, tickets, queue, waiting, qchan, load, rr,
-		idle;
-} assign_dbs;
-extern assign_dbs as_db;
-
-/* The sub-databases, for main.c's dbs list. */
+/* The sub-databases, for main.c's dbs list (the handles: routing's as, an
+ * assign_dbs, bound by routing_assign_init). */
 extern const char *const routing_assign_dbs[];
 
 /* main.c setup: bind the dbs, seed the default presence states, add the
@@ -48,26 +42,30 @@ extern const hd_rpc_route routing_presence_routes[];
 /* ---- assign_store.c: records and counters ---- */
 
 /* Open (new/open/pending) tickets of agent on channel, in routing's books. */
-uint64_t as_load_get(hd_txn *t, uint64_t agent, const char *channel);
-int as_load_add(hd_txn *t, uint64_t agent, const char *channel, int delta);
+uint64_t as_load_get(hd_txn *t, const assign_dbs *db, uint64_t agent,
+		     const char *channel);
+int as_load_add(hd_txn *t, const assign_dbs *db, uint64_t agent,
+		const char *channel, int delta);
 /* The profile's capacity for channel: the channel's entry, else "default",
  * else AS_DEFAULT_CAPACITY. p may be NULL. */
 uint32_t as_capacity(const Hd__AgentProfile *p, const char *channel);
 /* Is agent a member of group, as routing has learned from intake's
  * group_membership.* events? */
-bool as_member_of(hd_txn *t, uint64_t agent, uint64_t group);
+bool as_member_of(hd_txn *t, const assign_dbs *db, uint64_t agent,
+		  uint64_t group);
 /* Is user id an active agent or admin, as routing has learned from
  * intake's user.* events? */
-bool as_is_agent(hd_txn *t, uint64_t id);
+bool as_is_agent(hd_txn *t, const assign_dbs *db, uint64_t id);
 /* Is the agent's current presence a state that receives work? */
-bool as_available(hd_txn *t, uint64_t agent);
+bool as_available(hd_txn *t, const assign_dbs *db, uint64_t agent);
 /* Ids stored under the 8-byte prefix id in a "u64 ‖ u64" db (a group's
  * members, an agent's groups): malloc'd into *ids. */
 int as_list_pairs(hd_txn *t, MDB_dbi dbi, uint64_t id, uint64_t **ids,
 		  size_t *n);
 /* A group's routing, or the defaults (manual) when it has none. *out is
  * the caller's to free. */
-int as_group_routing(hd_txn *t, uint64_t group, Hd__GroupRouting **out);
+int as_group_routing(hd_txn *t, const assign_dbs *db, uint64_t group,
+		     Hd__GroupRouting **out);
 /* Does the strategy assign automatically? */
 bool as_automatic(const Hd__GroupRouting *g);
 
@@ -82,7 +80,7 @@ int as_drain_agent(routing *r, hd_txn *t, uint64_t agent, int64_t now);
  * became automatic) or take them out (it became manual), then drain. */
 int as_requeue_group(routing *r, hd_txn *t, uint64_t group, int64_t now);
 /* Tickets of group in the queue. */
-uint64_t as_queued(hd_txn *t, uint64_t group);
+uint64_t as_queued(hd_txn *t, const assign_dbs *db, uint64_t group);
 
 /* ---- assign_pick.c: the strategies ---- */
 
@@ -98,15 +96,16 @@ typedef struct as_pool {
 } as_pool;
 
 /* The available members of group (ordered by id). */
-int as_pool_load(hd_txn *t, uint64_t group, as_pool *p);
+int as_pool_load(hd_txn *t, const assign_dbs *db, uint64_t group, as_pool *p);
 void as_pool_release(as_pool *p);
 /* Has some agent of p room on channel? */
-bool as_pool_has_room(hd_txn *t, const as_pool *p, const char *channel);
+bool as_pool_has_room(hd_txn *t, const assign_dbs *db, const as_pool *p,
+		      const char *channel);
 /* The agent the group's strategy picks for the waiting ticket e, or 0
  * when nobody qualifies now. fallback may be NULL. via (out, AS_VIA_MAX):
  * the strategy that decided ("round_robin", "skills", "skills_fallback" …). */
-uint64_t as_pick(hd_txn *t, const Hd__GroupRouting *g, const as_pool *members,
-		 const as_pool *fallback, const Hd__QueueEntry *e, int64_t now,
-		 char *via);
+uint64_t as_pick(hd_txn *t, const assign_dbs *db, const Hd__GroupRouting *g,
+		 const as_pool *members, const as_pool *fallback,
+		 const Hd__QueueEntry *e, int64_t now, char *via);
 
 #endif

@@ -10,7 +10,8 @@
 #include <string.h>
 
 /* Keep (created) or forget agent's membership of group, both ways. */
-static void set_member(hd_txn *t, uint64_t group, uint64_t agent, bool created)
+static void set_member(hd_txn *t, const assign_dbs *db, uint64_t group,
+		       uint64_t agent, bool created)
 {
 	uint8_t gk[16], ak[16];
 	hd_key_u64(gk, group);
@@ -18,11 +19,11 @@ static void set_member(hd_txn *t, uint64_t group, uint64_t agent, bool created)
 	hd_key_u64(ak, agent);
 	hd_key_u64(ak + 8, group);
 	if (created) {
-		hd_txn_put(t, as_db.members, gk, 16, "", 0);
-		hd_txn_put(t, as_db.agent_groups, ak, 16, "", 0);
+		hd_txn_put(t, db->members, gk, 16, "", 0);
+		hd_txn_put(t, db->agent_groups, ak, 16, "", 0);
 	} else { /* missing keys are fine: not sticky */
-		hd_txn_del(t, as_db.members, gk, 16);
-		hd_txn_del(t, as_db.agent_groups, ak, 16);
+		hd_txn_del(t, db->members, gk, 16);
+		hd_txn_del(t, db->agent_groups, ak, 16);
 	}
 }
 
@@ -33,7 +34,7 @@ static int on_membership(routing *r, hd_txn *t, const Hd__Envelope *ev,
 		NULL, ev->payload.len, ev->payload.data);
 	if (!m)
 		return HD_E_DECODE;
-	set_member(t, m->group_id, m->user_id, created);
+	set_member(t, &r->as, m->group_id, m->user_id, created);
 	/* A new member may take waiting work at once. */
 	if (created)
 		as_drain_group(r, t, m->group_id, hd_now_ms());
@@ -43,14 +44,14 @@ static int on_membership(routing *r, hd_txn *t, const Hd__Envelope *ev,
 
 /* intake's one-time list of every membership (groups_snapshot.c), for a
  * copy that missed some: the same keys again, idempotently. */
-static int on_snapshot(hd_txn *t, const Hd__Envelope *ev)
+static int on_snapshot(hd_txn *t, const assign_dbs *db, const Hd__Envelope *ev)
 {
 	Hd__GroupMembershipList *l = hd__group_membership_list__unpack(
 		NULL, ev->payload.len, ev->payload.data);
 	if (!l)
 		return HD_E_DECODE;
 	for (size_t i = 0; i < l->n_group_memberships; i++)
-		set_member(t, l->group_memberships[i]->group_id,
+		set_member(t, db, l->group_memberships[i]->group_id,
 			   l->group_memberships[i]->user_id, true);
 	hd__group_membership_list__free_unpacked(l, NULL);
 	return t->rc;
@@ -58,6 +59,7 @@ static int on_snapshot(hd_txn *t, const Hd__Envelope *ev)
 
 static int on_user(routing *r, hd_txn *t, const Hd__Envelope *ev)
 {
+	const assign_dbs *db = &r->as;
 	Hd__User *u = hd__user__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!u)
 		return HD_E_DECODE;
@@ -66,10 +68,10 @@ static int on_user(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	d.locale = u->locale;
 	d.active = !u->deleted && !u->suspended &&
 		   strcmp(ev->type, "user.deleted") != 0;
-	bool was = as_is_agent(t, u->id);
-	hd_txn_put_pb_id(t, as_db.users, u->id, &d);
+	bool was = as_is_agent(t, db, u->id);
+	hd_txn_put_pb_id(t, db->users, u->id, &d);
 	/* Promoted to agent while already marked available. */
-	if (!was && as_is_agent(t, u->id) && as_available(t, u->id))
+	if (!was && as_is_agent(t, db, u->id) && as_available(t, db, u->id))
 		as_drain_agent(r, t, u->id, hd_now_ms());
 	hd__user__free_unpacked(u, NULL);
 	return t->rc;
@@ -78,20 +80,21 @@ static int on_user(routing *r, hd_txn *t, const Hd__Envelope *ev)
 /* A deleted group assigns nothing any more: its queue empties. */
 static int on_group_deleted(routing *r, hd_txn *t, const Hd__Envelope *ev)
 {
+	const assign_dbs *db = &r->as;
 	Hd__Group *g =
 		hd__group__unpack(NULL, ev->payload.len, ev->payload.data);
 	if (!g)
 		return HD_E_DECODE;
 	uint8_t key[8];
 	hd_key_u64(key, g->id);
-	hd_txn_del(t, as_db.groups, key, 8);
+	hd_txn_del(t, db->groups, key, 8);
 	as_requeue_group(r, t, g->id, hd_now_ms());
 	/* Nobody is a member any more (views restricted to it: admins only). */
 	uint64_t *agents = NULL;
 	size_t n = 0;
-	if (!as_list_pairs(t, as_db.members, g->id, &agents, &n))
+	if (!as_list_pairs(t, db->members, g->id, &agents, &n))
 		for (size_t i = 0; i < n; i++)
-			set_member(t, g->id, agents[i], false);
+			set_member(t, db, g->id, agents[i], false);
 	free(agents);
 	hd__group__free_unpacked(g, NULL);
 	return t->rc;
@@ -108,7 +111,7 @@ int as_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	if (!strcmp(ev->type, "group.deleted"))
 		return on_group_deleted(r, t, ev);
 	if (!strcmp(ev->type, "directory.memberships"))
-		return on_snapshot(t, ev);
+		return on_snapshot(t, &r->as, ev);
 	if (!strncmp(ev->type, "user.", 5))
 		return on_user(r, t, ev);
 	return HD_OK;
@@ -116,6 +119,7 @@ int as_event_hook(routing *r, hd_txn *t, const Hd__Envelope *ev)
 
 typedef struct due_groups {
 	hd_txn *t;
+	const assign_dbs *db;
 	uint64_t due[64];
 	size_t n;
 } due_groups;
@@ -127,7 +131,7 @@ static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
 		hd__group_routing__unpack(NULL, v->mv_size, v->mv_data);
 	if (g && !strcmp(g->strategy, "skills") &&
 	    g->skills_fallback_after_seconds > 0 &&
-	    as_queued(d->t, g->group_id))
+	    as_queued(d->t, d->db, g->group_id))
 		d->due[d->n++] = g->group_id;
 	hd__group_routing__free_unpacked(g, NULL);
 	return d->n < 64 ? HD_OK : HD_STOP;
@@ -135,8 +139,8 @@ static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
 
 int as_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
 {
-	due_groups d = {.t = t};
-	hd_txn_foreach(t, as_db.groups, NULL, 0, due_one, &d);
+	due_groups d = {.t = t, .db = &r->as};
+	hd_txn_foreach(t, r->as.groups, NULL, 0, due_one, &d);
 	uint64_t *due = d.due;
 	size_t n = d.n;
 	for (size_t i = 0; i < n && t->rc == HD_OK; i++)

@@ -27,17 +27,18 @@ typedef struct set_job {
 static int set_job_run(hd_txn *t, void *arg)
 {
 	set_job *j = arg;
+	const assign_dbs *db = &j->r->as;
 	Hd__PresenceChanged *c = j->change;
 	Hd__PresenceState *st = NULL;
 	Hd__Presence *cur = NULL, np = HD__PRESENCE__INIT;
-	if (!as_is_agent(t, c->agent_id))
+	if (!as_is_agent(t, db, c->agent_id))
 		return hd_rpc_fail(j->rep, HD_E_NOTFOUND, "id", "no agent %llu",
 				   (unsigned long long)c->agent_id);
-	if (hd_txn_get_pb(t, as_db.states, c->state, strlen(c->state),
+	if (hd_txn_get_pb(t, db->states, c->state, strlen(c->state),
 			  &hd__presence_state__descriptor, (void **)&st))
 		return hd_rpc_fail(j->rep, HD_E_INVALID, "state",
 				   "unknown presence state");
-	hd_txn_get_pb_id(t, as_db.presence, c->agent_id,
+	hd_txn_get_pb_id(t, db->presence, c->agent_id,
 			 &hd__presence__descriptor, (void **)&cur);
 	int64_t now = hd_now_ms();
 	c->previous_state = strdup(cur ? cur->state : "offline");
@@ -55,8 +56,8 @@ static int set_job_run(hd_txn *t, void *arg)
 		hd_key_u64(key, c->agent_id);
 		hd_key_u64(key + 8, (uint64_t)now);
 		hd_key_u64(key + 16, seq);
-		hd_txn_put_pb_id(t, as_db.presence, c->agent_id, &np);
-		hd_txn_put_pb(t, as_db.presence_log, key, sizeof key, c);
+		hd_txn_put_pb_id(t, db->presence, c->agent_id, &np);
+		hd_txn_put_pb(t, db->presence_log, key, sizeof key, c);
 		hd_txn_emit_pb(t, "presence.changed", c, j->trace);
 		if (st->available)
 			as_drain_agent(j->r, t, c->agent_id, now);
@@ -102,17 +103,18 @@ static int presence_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 
 static int presence_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
+	const assign_dbs *db = &((routing *)ctx)->as;
 	Hd__AssignId *id = hd__assign_id__unpack(NULL, req->len, req->payload);
 	int rc = id && id->id ? as_need_staff(&req->principal, rep)
 			      : hd_rpc_fail(rep, HD_E_DECODE, NULL, "no id");
 	hd_txn t;
 	Hd__Presence *p = NULL, off = HD__PRESENCE__INIT;
 	if (!rc && !(rc = hd_store_read(((routing *)ctx)->store, &t))) {
-		if (!as_is_agent(&t, id->id))
+		if (!as_is_agent(&t, db, id->id))
 			rc = hd_rpc_fail(rep, HD_E_NOTFOUND, "id",
 					 "no agent %llu",
 					 (unsigned long long)id->id);
-		hd_txn_get_pb_id(&t, as_db.presence, id->id,
+		hd_txn_get_pb_id(&t, db->presence, id->id,
 				 &hd__presence__descriptor, (void **)&p);
 		hd_txn_end(&t);
 	}
@@ -155,9 +157,9 @@ static int history(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		items = calloc(MAX_HISTORY, sizeof *items);
 		h.changes = items;
 		if (items)
-			rc = hd_txn_foreach_from(&t, as_db.presence_log, from,
-						 8, from, 16, false,
-						 history_one, &h);
+			rc = hd_txn_foreach_from(
+				&t, ((routing *)ctx)->as.presence_log, from, 8,
+				from, 16, false, history_one, &h);
 		hd_txn_end(&t);
 		h.changes = items;
 		if (!rc)
@@ -177,7 +179,7 @@ static int states_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	void **items = NULL;
 	size_t n = 0;
 	if (!rc && !(rc = hd_store_read(((routing *)ctx)->store, &t))) {
-		rc = hd_txn_scan_pb(&t, as_db.states, NULL, 0,
+		rc = hd_txn_scan_pb(&t, ((routing *)ctx)->as.states, NULL, 0,
 				    &hd__presence_state__descriptor, NULL, NULL,
 				    &items, &n);
 		hd_txn_end(&t);
@@ -193,18 +195,24 @@ static int states_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
+typedef struct state_job {
+	const assign_dbs *db;
+	Hd__PresenceState *s;
+} state_job;
+
 static int state_put_job(hd_txn *t, void *arg)
 {
-	Hd__PresenceState *s = arg;
+	const assign_dbs *db = ((state_job *)arg)->db;
+	Hd__PresenceState *s = ((state_job *)arg)->s;
 	Hd__PresenceState *old = NULL;
-	hd_txn_get_pb(t, as_db.states, s->name, strlen(s->name),
+	hd_txn_get_pb(t, db->states, s->name, strlen(s->name),
 		      &hd__presence_state__descriptor, (void **)&old);
 	bool builtin = old && old->builtin;
 	hd__presence_state__free_unpacked(old, NULL);
 	if (builtin)
 		return HD_E_CONFLICT;
 	s->builtin = false;
-	return hd_txn_put_pb(t, as_db.states, s->name, strlen(s->name), s);
+	return hd_txn_put_pb(t, db->states, s->name, strlen(s->name), s);
 }
 
 static int state_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -222,8 +230,9 @@ static int state_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "name",
 				 "name is 1 to %d bytes of UTF-8 text",
 				 MAX_STATE_BYTES);
+	state_job j = {&((routing *)ctx)->as, s};
 	if (!rc)
-		rc = hd_store_write(((routing *)ctx)->store, state_put_job, s);
+		rc = hd_store_write(((routing *)ctx)->store, state_put_job, &j);
 	if (rc == HD_E_CONFLICT)
 		hd_rpc_fail(rep, HD_E_INVALID, "name",
 			    "online, away and offline cannot be changed");

@@ -39,27 +39,28 @@ static size_t qchan_key(uint8_t key[8 + AS_MAX_CHANNEL], uint64_t group,
 	return 8 + n;
 }
 
-static int qchan_add(hd_txn *t, uint64_t group, const char *channel, int d)
+static int qchan_add(hd_txn *t, const assign_dbs *db, uint64_t group,
+		     const char *channel, int d)
 {
 	uint8_t key[8 + AS_MAX_CHANNEL], val[8];
 	size_t klen = qchan_key(key, group, channel);
 	MDB_val v;
 	uint64_t n = 0;
-	if (hd_txn_get(t, as_db.qchan, key, klen, &v) == HD_OK &&
-	    v.mv_size == 8)
+	if (hd_txn_get(t, db->qchan, key, klen, &v) == HD_OK && v.mv_size == 8)
 		n = hd_key_get_u64(v.mv_data);
 	n = d < 0 && n == 0 ? 0 : n + (uint64_t)(int64_t)d;
 	if (n == 0) {
-		int rc = hd_txn_del(t, as_db.qchan, key, klen);
+		int rc = hd_txn_del(t, db->qchan, key, klen);
 		return rc == HD_E_NOTFOUND ? HD_OK : rc;
 	}
 	hd_key_u64(val, n);
-	return hd_txn_put(t, as_db.qchan, key, klen, val, 8);
+	return hd_txn_put(t, db->qchan, key, klen, val, 8);
 }
 
 /* Take ticket id out of the queue, if it is there; *entry (optional)
  * receives its entry. */
-static int dequeue(hd_txn *t, uint64_t id, Hd__QueueEntry **entry)
+static int dequeue(hd_txn *t, const assign_dbs *db, uint64_t id,
+		   Hd__QueueEntry **entry)
 {
 	uint8_t idk[8], qk[QKEY];
 	MDB_val v;
@@ -67,15 +68,15 @@ static int dequeue(hd_txn *t, uint64_t id, Hd__QueueEntry **entry)
 	hd_key_u64(idk, id);
 	if (entry)
 		*entry = NULL;
-	if (hd_txn_get(t, as_db.waiting, idk, 8, &v) || v.mv_size != QKEY)
+	if (hd_txn_get(t, db->waiting, idk, 8, &v) || v.mv_size != QKEY)
 		return HD_OK;
 	memcpy(qk, v.mv_data, QKEY);
-	hd_txn_get_pb(t, as_db.queue, qk, QKEY, &hd__queue_entry__descriptor,
+	hd_txn_get_pb(t, db->queue, qk, QKEY, &hd__queue_entry__descriptor,
 		      (void **)&e);
 	if (e)
-		qchan_add(t, hd_key_get_u64(qk), e->channel, -1);
-	hd_txn_del(t, as_db.queue, qk, QKEY);
-	hd_txn_del(t, as_db.waiting, idk, 8);
+		qchan_add(t, db, hd_key_get_u64(qk), e->channel, -1);
+	hd_txn_del(t, db->queue, qk, QKEY);
+	hd_txn_del(t, db->waiting, idk, 8);
 	if (entry)
 		*entry = e;
 	else
@@ -84,11 +85,12 @@ static int dequeue(hd_txn *t, uint64_t id, Hd__QueueEntry **entry)
 }
 
 /* The language a requester's locale asks for: "ko-KR" → "ko". */
-static void requester_language(hd_txn *t, uint64_t user, char out[16])
+static void requester_language(hd_txn *t, const assign_dbs *db, uint64_t user,
+			       char out[16])
 {
 	Hd__DirUser *u = NULL;
 	out[0] = '\0';
-	hd_txn_get_pb_id(t, as_db.users, user, &hd__dir_user__descriptor,
+	hd_txn_get_pb_id(t, db->users, user, &hd__dir_user__descriptor,
 			 (void **)&u);
 	if (u) {
 		size_t n = strcspn(u->locale, "-_");
@@ -118,8 +120,8 @@ static size_t required_skills(const Hd__Ticket *tk, const Hd__GroupRouting *g,
 	return n;
 }
 
-static int enqueue(hd_txn *t, const Hd__GroupRouting *g, const Hd__Ticket *tk,
-		   int64_t enqueued_at)
+static int enqueue(hd_txn *t, const assign_dbs *db, const Hd__GroupRouting *g,
+		   const Hd__Ticket *tk, int64_t enqueued_at)
 {
 	char *skills[64], lang[16];
 	uint8_t qk[QKEY], idk[8];
@@ -130,31 +132,32 @@ static int enqueue(hd_txn *t, const Hd__GroupRouting *g, const Hd__Ticket *tk,
 	if (!strcmp(g->strategy, "skills")) {
 		e.skills = skills;
 		e.n_skills = required_skills(tk, g, skills, 64);
-		requester_language(t, tk->requester_id, lang);
+		requester_language(t, db, tk->requester_id, lang);
 		e.language = lang;
 	}
 	queue_key(qk, g->group_id, tk);
 	hd_key_u64(idk, tk->id);
-	hd_txn_put_pb(t, as_db.queue, qk, QKEY, &e);
-	hd_txn_put(t, as_db.waiting, idk, 8, qk, QKEY);
-	return qchan_add(t, g->group_id, e.channel, 1);
+	hd_txn_put_pb(t, db->queue, qk, QKEY, &e);
+	hd_txn_put(t, db->waiting, idk, 8, qk, QKEY);
+	return qchan_add(t, db, g->group_id, e.channel, 1);
 }
 
 static int assign(routing *r, hd_txn *t, const Hd__QueueEntry *e,
 		  uint64_t agent, const char *via, int64_t now)
 {
+	const assign_dbs *db = &r->as;
 	uint8_t key[8], val[8];
 	Hd__AssignRecord rec = HD__ASSIGN_RECORD__INIT;
 	rec.agent_id = agent;
 	rec.channel = e->channel;
 	rec.counted = true;
 	rec.pending = true;
-	dequeue(t, e->ticket_id, NULL);
-	hd_txn_put_pb_id(t, as_db.tickets, e->ticket_id, &rec);
-	as_load_add(t, agent, e->channel, 1);
+	dequeue(t, db, e->ticket_id, NULL);
+	hd_txn_put_pb_id(t, db->tickets, e->ticket_id, &rec);
+	as_load_add(t, db, agent, e->channel, 1);
 	hd_key_u64(key, agent);
 	hd_key_u64(val, (uint64_t)now);
-	hd_txn_put(t, as_db.idle, key, 8, val, 8);
+	hd_txn_put(t, db->idle, key, 8, val, 8);
 	/* via {channel rule, source {rel assignment, from {title}, to {}}} */
 	Hd__TicketPatch p = HD__TICKET_PATCH__INIT;
 	Hd__ViaParty from = HD__VIA_PARTY__INIT, to = HD__VIA_PARTY__INIT;
@@ -193,24 +196,24 @@ static int chan_one(void *arg, const MDB_val *k, const MDB_val *v)
 }
 
 /* The channels the group has tickets queued on. */
-static size_t queued_channels(hd_txn *t, uint64_t group,
+static size_t queued_channels(hd_txn *t, const assign_dbs *db, uint64_t group,
 			      char out[][AS_MAX_CHANNEL + 1], size_t max)
 {
 	uint8_t prefix[8];
 	hd_key_u64(prefix, group);
 	chans c = {out, 0, max};
-	hd_txn_foreach(t, as_db.qchan, prefix, 8, chan_one, &c);
+	hd_txn_foreach(t, db->qchan, prefix, 8, chan_one, &c);
 	return c.n;
 }
 
-static bool any_room(hd_txn *t, uint64_t group, const as_pool *a,
-		     const as_pool *b)
+static bool any_room(hd_txn *t, const assign_dbs *db, uint64_t group,
+		     const as_pool *a, const as_pool *b)
 {
 	char ch[MAX_QCHANS][AS_MAX_CHANNEL + 1];
-	size_t n = queued_channels(t, group, ch, MAX_QCHANS);
+	size_t n = queued_channels(t, db, group, ch, MAX_QCHANS);
 	for (size_t i = 0; i < n; i++)
-		if (as_pool_has_room(t, a, ch[i]) ||
-		    as_pool_has_room(t, b, ch[i]))
+		if (as_pool_has_room(t, db, a, ch[i]) ||
+		    as_pool_has_room(t, db, b, ch[i]))
 			return true;
 	return false;
 }
@@ -228,6 +231,7 @@ typedef struct drain {
  * assigning deletes from the queue under it. */
 static int walk(drain *d)
 {
+	const assign_dbs *db = &d->r->as;
 	uint8_t pos[QKEY];
 	size_t poslen = 8;
 	hd_key_u64(pos, d->g->group_id);
@@ -235,7 +239,7 @@ static int walk(drain *d)
 	MDB_cursor *cur = NULL;
 	while (d->t->rc == HD_OK) {
 		MDB_val k = {poslen, pos}, v;
-		if (!cur && mdb_cursor_open(d->t->txn, as_db.queue, &cur))
+		if (!cur && mdb_cursor_open(d->t->txn, db->queue, &cur))
 			return hd_txn_fail(d->t, HD_E_IO);
 		/* raw cursor: assigning deletes other keys under it; reseeks */
 		if (mdb_cursor_get(cur, &k, &v,
@@ -248,7 +252,7 @@ static int walk(drain *d)
 		if (!e)
 			continue;
 		char via[AS_VIA_MAX];
-		uint64_t agent = as_pick(d->t, d->g, &d->members,
+		uint64_t agent = as_pick(d->t, db, d->g, &d->members,
 					 d->has_fallback ? &d->fallback : NULL,
 					 e, d->now, via);
 		if (agent) {
@@ -260,8 +264,8 @@ static int walk(drain *d)
 			assign(d->r, d->t, e, agent, via, d->now);
 		}
 		hd__queue_entry__free_unpacked(e, NULL);
-		if (agent &&
-		    !any_room(d->t, d->g->group_id, &d->members, &d->fallback))
+		if (agent && !any_room(d->t, db, d->g->group_id, &d->members,
+				       &d->fallback))
 			break;
 	}
 	if (cur)
@@ -271,21 +275,22 @@ static int walk(drain *d)
 
 int as_drain_group(routing *r, hd_txn *t, uint64_t group, int64_t now)
 {
+	const assign_dbs *db = &r->as;
 	Hd__GroupRouting *g = NULL;
-	int rc = as_group_routing(t, group, &g);
+	int rc = as_group_routing(t, db, group, &g);
 	if (rc || !as_automatic(g)) {
 		hd__group_routing__free_unpacked(g, NULL);
 		return rc == HD_E_CORRUPT ? HD_OK : rc;
 	}
 	drain d = {.r = r, .t = t, .g = g, .now = now};
 	unsigned long long fb = 0;
-	rc = as_pool_load(t, group, &d.members);
+	rc = as_pool_load(t, db, group, &d.members);
 	if (!rc && !strcmp(g->strategy, "skills") &&
 	    sscanf(g->fallback, "group_id:%llu", &fb) == 1 && fb) {
 		d.has_fallback = true;
-		rc = as_pool_load(t, fb, &d.fallback);
+		rc = as_pool_load(t, db, fb, &d.fallback);
 	}
-	if (!rc && any_room(t, group, &d.members, &d.fallback))
+	if (!rc && any_room(t, db, group, &d.members, &d.fallback))
 		rc = walk(&d);
 	as_pool_release(&d.members);
 	as_pool_release(&d.fallback);
@@ -297,23 +302,23 @@ int as_drain_agent(routing *r, hd_txn *t, uint64_t agent, int64_t now)
 {
 	uint64_t *groups = NULL;
 	size_t n = 0;
-	int rc = as_list_pairs(t, as_db.agent_groups, agent, &groups, &n);
+	int rc = as_list_pairs(t, r->as.agent_groups, agent, &groups, &n);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = as_drain_group(r, t, groups[i], now);
 	free(groups);
 	return rc;
 }
 
-uint64_t as_queued(hd_txn *t, uint64_t group)
+uint64_t as_queued(hd_txn *t, const assign_dbs *db, uint64_t group)
 {
 	char ch[MAX_QCHANS][AS_MAX_CHANNEL + 1];
-	size_t n = queued_channels(t, group, ch, MAX_QCHANS);
+	size_t n = queued_channels(t, db, group, ch, MAX_QCHANS);
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint8_t key[8 + AS_MAX_CHANNEL];
 		MDB_val v;
 		size_t klen = qchan_key(key, group, ch[i]);
-		if (hd_txn_get(t, as_db.qchan, key, klen, &v) == HD_OK &&
+		if (hd_txn_get(t, db->qchan, key, klen, &v) == HD_OK &&
 		    v.mv_size == 8)
 			total += hd_key_get_u64(v.mv_data);
 	}
@@ -337,12 +342,12 @@ static bool counts(const Hd__Ticket *tk)
  * in *agent. A pending assignment (routing's command not yet applied) holds
  * against events that still show no assignee; any other assignee intake
  * reports wins (a human changed it). */
-static int book(hd_txn *t, const Hd__Ticket *tk, uint64_t *agent,
-		uint64_t *freed)
+static int book(hd_txn *t, const assign_dbs *db, const Hd__Ticket *tk,
+		uint64_t *agent, uint64_t *freed)
 {
 	Hd__AssignRecord *rec = NULL, nrec = HD__ASSIGN_RECORD__INIT;
-	hd_txn_get_pb_id(t, as_db.tickets, tk->id,
-			 &hd__assign_record__descriptor, (void **)&rec);
+	hd_txn_get_pb_id(t, db->tickets, tk->id, &hd__assign_record__descriptor,
+			 (void **)&rec);
 	const char *ch = tk->via_channel[0] ? tk->via_channel : "web";
 	*agent = tk->assignee_id;
 	*freed = 0;
@@ -355,11 +360,11 @@ static int book(hd_txn *t, const Hd__Ticket *tk, uint64_t *agent,
 	bool same = rec && rec->counted && counted && rec->agent_id == *agent &&
 		    !strcmp(rec->channel, ch);
 	if (rec && rec->counted && !same) {
-		as_load_add(t, rec->agent_id, rec->channel, -1);
+		as_load_add(t, db, rec->agent_id, rec->channel, -1);
 		*freed = rec->agent_id;
 	}
 	if (counted && !same)
-		as_load_add(t, *agent, ch, 1);
+		as_load_add(t, db, *agent, ch, 1);
 	nrec.agent_id = *agent;
 	nrec.channel = (char *)ch;
 	nrec.counted = counted;
@@ -367,9 +372,9 @@ static int book(hd_txn *t, const Hd__Ticket *tk, uint64_t *agent,
 	uint8_t key[8];
 	hd_key_u64(key, tk->id);
 	if (*agent)
-		hd_txn_put_pb(t, as_db.tickets, key, 8, &nrec);
+		hd_txn_put_pb(t, db->tickets, key, 8, &nrec);
 	else if (rec)
-		hd_txn_del(t, as_db.tickets, key, 8);
+		hd_txn_del(t, db->tickets, key, 8);
 	hd__assign_record__free_unpacked(rec, NULL);
 	return t->rc;
 }
@@ -379,18 +384,19 @@ int as_ticket_hook(routing *r, hd_txn *t, const Hd__Envelope *ev,
 {
 	(void)ev;
 	(void)before;
+	const assign_dbs *db = &r->as;
 	int64_t now = hd_now_ms();
 	uint64_t agent = 0, freed = 0;
 	Hd__QueueEntry *was = NULL;
-	int rc = book(t, after, &agent, &freed);
+	int rc = book(t, db, after, &agent, &freed);
 	if (!rc)
-		rc = dequeue(t, after->id, &was);
+		rc = dequeue(t, db, after->id, &was);
 	Hd__GroupRouting *g = NULL;
 	if (!rc && !agent && waits(after) && after->group_id)
-		rc = as_group_routing(t, after->group_id, &g);
+		rc = as_group_routing(t, db, after->group_id, &g);
 	if (!rc && as_automatic(g)) {
 		/* Re-queued after a change keeps its waiting time. */
-		rc = enqueue(t, g, after, was ? was->enqueued_at : now);
+		rc = enqueue(t, db, g, after, was ? was->enqueued_at : now);
 		if (!rc)
 			rc = as_drain_group(r, t, g->group_id, now);
 	}
@@ -410,10 +416,11 @@ static bool keep_unassigned(const void *msg, const void *arg)
 
 int as_requeue_group(routing *r, hd_txn *t, uint64_t group, int64_t now)
 {
+	const assign_dbs *db = &r->as;
 	Hd__Ticket **tks = NULL;
 	size_t n = 0;
 	Hd__GroupRouting *g = NULL;
-	int rc = as_group_routing(t, group, &g);
+	int rc = as_group_routing(t, db, group, &g);
 	if (!rc)
 		rc = hd_txn_scan_pb(t, r->tickets, NULL, 0,
 				    &hd__ticket__descriptor, keep_unassigned,
@@ -423,11 +430,11 @@ int as_requeue_group(routing *r, hd_txn *t, uint64_t group, int64_t now)
 		MDB_val v;
 		uint8_t idk[8];
 		hd_key_u64(idk, tks[i]->id);
-		bool pending = hd_txn_get(t, as_db.tickets, idk, 8, &v) == 0;
+		bool pending = hd_txn_get(t, db->tickets, idk, 8, &v) == 0;
 		if (!rc)
-			rc = dequeue(t, tks[i]->id, &was);
+			rc = dequeue(t, db, tks[i]->id, &was);
 		if (!rc && !pending && as_automatic(g))
-			rc = enqueue(t, g, tks[i],
+			rc = enqueue(t, db, g, tks[i],
 				     was ? was->enqueued_at : now);
 		hd__queue_entry__free_unpacked(was, NULL);
 		hd__ticket__free_unpacked(tks[i], NULL);

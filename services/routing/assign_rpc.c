@@ -85,9 +85,10 @@ static int routing_put_job(hd_txn *t, void *arg)
 {
 	put_job *j = arg;
 	Hd__GroupRouting *g = (Hd__GroupRouting *)j->msg;
+	const assign_dbs *db = &j->r->as;
 	int64_t now = hd_now_ms();
 	g->updated_at = now;
-	hd_txn_put_pb_id(t, as_db.groups, g->group_id, g);
+	hd_txn_put_pb_id(t, db->groups, g->group_id, g);
 	return t->rc ? t->rc : as_requeue_group(j->r, t, g->group_id, now);
 }
 
@@ -95,12 +96,13 @@ static int profile_put_job(hd_txn *t, void *arg)
 {
 	put_job *j = arg;
 	Hd__AgentProfile *p = (Hd__AgentProfile *)j->msg;
+	const assign_dbs *db = &j->r->as;
 	int64_t now = hd_now_ms();
-	if (!as_is_agent(t, p->agent_id))
+	if (!as_is_agent(t, db, p->agent_id))
 		return hd_rpc_fail(j->rep, HD_E_NOTFOUND, "id", "no agent %llu",
 				   (unsigned long long)p->agent_id);
 	p->updated_at = now;
-	hd_txn_put_pb_id(t, as_db.profiles, p->agent_id, p);
+	hd_txn_put_pb_id(t, db->profiles, p->agent_id, p);
 	return t->rc ? t->rc : as_drain_agent(j->r, t, p->agent_id, now);
 }
 
@@ -157,7 +159,7 @@ static int group_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	Hd__GroupRouting *g = NULL;
 	if (!rc && !(rc = hd_store_read(((routing *)ctx)->store, &t))) {
-		rc = as_group_routing(&t, id->id, &g);
+		rc = as_group_routing(&t, &((routing *)ctx)->as, id->id, &g);
 		hd_txn_end(&t);
 	}
 	if (!rc)
@@ -181,6 +183,7 @@ static int profile_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 
 static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
+	const assign_dbs *db = &((routing *)ctx)->as;
 	Hd__AssignId *id = hd__assign_id__unpack(NULL, req->len, req->payload);
 	int rc = id && id->id
 			 ? as_need_self_or_admin(&req->principal, id->id, rep)
@@ -188,12 +191,12 @@ static int profile_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	Hd__AgentProfile *p = NULL, empty = HD__AGENT_PROFILE__INIT;
 	if (!rc && !(rc = hd_store_read(((routing *)ctx)->store, &t))) {
-		if (!as_is_agent(&t, id->id))
+		if (!as_is_agent(&t, db, id->id))
 			rc = hd_rpc_fail(rep, HD_E_NOTFOUND, "id",
 					 "no agent %llu",
 					 (unsigned long long)id->id);
 		else
-			hd_txn_get_pb_id(&t, as_db.profiles, id->id,
+			hd_txn_get_pb_id(&t, db->profiles, id->id,
 					 &hd__agent_profile__descriptor,
 					 (void **)&p);
 		hd_txn_end(&t);
@@ -218,13 +221,14 @@ static int load_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return cl->channel ? HD_OK : HD_E_NOMEM;
 }
 
-static int agent_load(hd_txn *t, uint64_t agent, Hd__AgentLoad *a,
-		      Hd__Presence **pres, Hd__AgentProfile **prof)
+static int agent_load(hd_txn *t, const assign_dbs *db, uint64_t agent,
+		      Hd__AgentLoad *a, Hd__Presence **pres,
+		      Hd__AgentProfile **prof)
 {
-	hd_txn_get_pb_id(t, as_db.presence, agent, &hd__presence__descriptor,
+	hd_txn_get_pb_id(t, db->presence, agent, &hd__presence__descriptor,
 			 (void **)pres);
-	hd_txn_get_pb_id(t, as_db.profiles, agent,
-			 &hd__agent_profile__descriptor, (void **)prof);
+	hd_txn_get_pb_id(t, db->profiles, agent, &hd__agent_profile__descriptor,
+			 (void **)prof);
 	a->agent_id = agent;
 	a->state = *pres ? (*pres)->state : "offline";
 	a->available = *pres && (*pres)->available;
@@ -234,11 +238,12 @@ static int agent_load(hd_txn *t, uint64_t agent, Hd__AgentLoad *a,
 	}
 	uint8_t prefix[8];
 	hd_key_u64(prefix, agent);
-	return hd_txn_foreach(t, as_db.load, prefix, 8, load_one, a);
+	return hd_txn_foreach(t, db->load, prefix, 8, load_one, a);
 }
 
 static int group_load(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
+	const assign_dbs *db = &((routing *)ctx)->as;
 	int rc = as_need_staff(&req->principal, rep);
 	Hd__AssignId *id =
 		rc ? NULL : hd__assign_id__unpack(NULL, req->len, req->payload);
@@ -255,8 +260,8 @@ static int group_load(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	}
 	Hd__GroupLoad gl = HD__GROUP_LOAD__INIT;
 	gl.group_id = id->id;
-	gl.queued = as_queued(&t, id->id);
-	rc = as_list_pairs(&t, as_db.members, id->id, &ids, &n);
+	gl.queued = as_queued(&t, db, id->id);
+	rc = as_list_pairs(&t, db->members, id->id, &ids, &n);
 	Hd__AgentLoad *rows = calloc(n ? n : 1, sizeof *rows);
 	Hd__AgentLoad **ptrs = calloc(n ? n : 1, sizeof *ptrs);
 	Hd__ChannelLoad *cls = calloc((n ? n : 1) * 32, sizeof *cls);
@@ -273,7 +278,7 @@ static int group_load(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 			clp[i * 32 + c] = &cls[i * 32 + c];
 		}
 		ptrs[i] = &rows[i];
-		rc = agent_load(&t, ids[i], &rows[i], &pres[i], &prof[i]);
+		rc = agent_load(&t, db, ids[i], &rows[i], &pres[i], &prof[i]);
 		gl.n_agents++;
 	}
 	gl.agents = ptrs;

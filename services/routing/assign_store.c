@@ -25,13 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the assignment store helpers take
- * only a transaction (called from the ticket hooks, the tick and the presence
- * RPCs). Moving them into the context means passing it to every such helper. */
-assign_dbs as_db;
-
 const char *const routing_assign_dbs[] = {
 	"as_groups",  "as_profiles", "as_members",      "as_agent_groups",
 	"as_users",   "as_presence", "as_presence_log", "as_states",
@@ -70,30 +63,32 @@ static size_t load_key(uint8_t key[8 + AS_MAX_CHANNEL], uint64_t agent,
 	return 8 + n;
 }
 
-uint64_t as_load_get(hd_txn *t, uint64_t agent, const char *channel)
+uint64_t as_load_get(hd_txn *t, const assign_dbs *db, uint64_t agent,
+		     const char *channel)
 {
 	uint8_t key[8 + AS_MAX_CHANNEL];
 	MDB_val v;
 	size_t klen = load_key(key, agent, channel);
-	if (hd_txn_get(t, as_db.load, key, klen, &v) || v.mv_size != 8)
+	if (hd_txn_get(t, db->load, key, klen, &v) || v.mv_size != 8)
 		return 0;
 	return hd_key_get_u64(v.mv_data);
 }
 
-int as_load_add(hd_txn *t, uint64_t agent, const char *channel, int delta)
+int as_load_add(hd_txn *t, const assign_dbs *db, uint64_t agent,
+		const char *channel, int delta)
 {
 	uint8_t key[8 + AS_MAX_CHANNEL], val[8];
 	size_t klen = load_key(key, agent, channel);
-	uint64_t n = as_load_get(t, agent, channel);
+	uint64_t n = as_load_get(t, db, agent, channel);
 	/* Never below zero: a correction for a ticket counted before this
 	 * bookkeeping existed must not wrap. */
 	n = delta < 0 && n < (uint64_t)-delta ? 0 : n + (uint64_t)delta;
 	if (n == 0)
-		return hd_txn_del(t, as_db.load, key, klen) == HD_E_NOTFOUND
+		return hd_txn_del(t, db->load, key, klen) == HD_E_NOTFOUND
 			       ? HD_OK
 			       : t->rc;
 	hd_key_u64(val, n);
-	return hd_txn_put(t, as_db.load, key, klen, val, 8);
+	return hd_txn_put(t, db->load, key, klen, val, 8);
 }
 
 uint32_t as_capacity(const Hd__AgentProfile *p, const char *channel)
@@ -108,30 +103,31 @@ uint32_t as_capacity(const Hd__AgentProfile *p, const char *channel)
 	return def;
 }
 
-bool as_member_of(hd_txn *t, uint64_t agent, uint64_t group)
+bool as_member_of(hd_txn *t, const assign_dbs *db, uint64_t agent,
+		  uint64_t group)
 {
 	uint8_t key[16];
 	MDB_val v;
 	hd_key_u64(key, agent);
 	hd_key_u64(key + 8, group);
 	return agent && group &&
-	       hd_txn_get(t, as_db.agent_groups, key, 16, &v) == HD_OK;
+	       hd_txn_get(t, db->agent_groups, key, 16, &v) == HD_OK;
 }
 
-bool as_is_agent(hd_txn *t, uint64_t id)
+bool as_is_agent(hd_txn *t, const assign_dbs *db, uint64_t id)
 {
 	Hd__DirUser *u = NULL;
-	hd_txn_get_pb_id(t, as_db.users, id, &hd__dir_user__descriptor,
+	hd_txn_get_pb_id(t, db->users, id, &hd__dir_user__descriptor,
 			 (void **)&u);
 	bool ok = u && u->active && hd_role_is_agent_str(u->role);
 	hd__dir_user__free_unpacked(u, NULL);
 	return ok;
 }
 
-bool as_available(hd_txn *t, uint64_t agent)
+bool as_available(hd_txn *t, const assign_dbs *db, uint64_t agent)
 {
 	Hd__Presence *p = NULL;
-	hd_txn_get_pb_id(t, as_db.presence, agent, &hd__presence__descriptor,
+	hd_txn_get_pb_id(t, db->presence, agent, &hd__presence__descriptor,
 			 (void **)&p);
 	bool ok = p && p->available;
 	hd__presence__free_unpacked(p, NULL);
@@ -172,9 +168,10 @@ int as_list_pairs(hd_txn *t, MDB_dbi dbi, uint64_t id, uint64_t **ids,
 	return rc;
 }
 
-int as_group_routing(hd_txn *t, uint64_t group, Hd__GroupRouting **out)
+int as_group_routing(hd_txn *t, const assign_dbs *db, uint64_t group,
+		     Hd__GroupRouting **out)
 {
-	int rc = hd_txn_get_pb_id(t, as_db.groups, group,
+	int rc = hd_txn_get_pb_id(t, db->groups, group,
 				  &hd__group_routing__descriptor, (void **)out);
 	if (rc != HD_E_NOTFOUND)
 		return rc;
@@ -200,22 +197,22 @@ bool as_automatic(const Hd__GroupRouting *g)
 
 static int seed_job(hd_txn *t, void *arg)
 {
-	(void)arg;
+	const assign_dbs *db = arg;
 	for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
 		MDB_val v;
 		const char *name = seeds[i].name;
-		if (hd_txn_get(t, as_db.states, name, strlen(name), &v) ==
-		    HD_OK)
+		if (hd_txn_get(t, db->states, name, strlen(name), &v) == HD_OK)
 			continue; /* an admin may have changed a custom one */
-		hd_txn_put_pb(t, as_db.states, name, strlen(name), &seeds[i]);
+		hd_txn_put_pb(t, db->states, name, strlen(name), &seeds[i]);
 	}
 	return t->rc;
 }
 
 static void collect(void *ctx, hd_buf *out)
 {
+	const routing *r = ctx;
 	uint64_t n = 0;
-	if (hd_store_count(((routing *)ctx)->store, as_db.queue, &n))
+	if (hd_store_count(r->store, r->as.queue, &n))
 		return;
 	hd_prom_family(out, "hd_routing_assignment_queue", "gauge",
 		       "Tickets in groups with automatic assignment waiting "
@@ -227,15 +224,15 @@ static void collect(void *ctx, hd_buf *out)
 int routing_assign_init(routing *r)
 {
 	MDB_dbi *slots[] = {
-		&as_db.groups,       &as_db.profiles, &as_db.members,
-		&as_db.agent_groups, &as_db.users,    &as_db.presence,
-		&as_db.presence_log, &as_db.states,   &as_db.tickets,
-		&as_db.queue,        &as_db.waiting,  &as_db.qchan,
-		&as_db.load,         &as_db.rr,       &as_db.idle};
+		&r->as.groups,       &r->as.profiles, &r->as.members,
+		&r->as.agent_groups, &r->as.users,    &r->as.presence,
+		&r->as.presence_log, &r->as.states,   &r->as.tickets,
+		&r->as.queue,        &r->as.waiting,  &r->as.qchan,
+		&r->as.load,         &r->as.rr,       &r->as.idle};
 	int rc = HD_OK;
 	for (size_t i = 0; routing_assign_dbs[i] && !rc; i++)
 		rc = hd_store_dbi(r->store, routing_assign_dbs[i], slots[i]);
 	if (!rc)
-		rc = hd_store_write(r->store, seed_job, NULL);
+		rc = hd_store_write(r->store, seed_job, &r->as);
 	return rc ? rc : hd_prom_add_collector(collect, r);
 }

@@ -15,23 +15,20 @@
 /* bh_store.c: the schedule stored under id into *out (free with
  * hd__bh_schedule__free_unpacked): HD_E_NOTFOUND, HD_E_CORRUPT, or the
  * store's error. put: store s under s->id (sticky on t). */
-int bh_get(hd_txn *t, uint64_t id, Hd__BhSchedule **out);
-int bh_put(hd_txn *t, const Hd__BhSchedule *s);
+int bh_get(hd_txn *t, const sla_db *db, uint64_t id, Hd__BhSchedule **out);
+int bh_put(hd_txn *t, const sla_db *db, const Hd__BhSchedule *s);
 /* Every stored schedule in id order, appended to list (a stack message
  * the caller clears with hd_pb_free_repeated). */
-int bh_all(hd_txn *t, Hd__BhAnswer *list);
-/* A 422 naming field (rep's message from fmt). Returns HD_E_INVALID. */
-int bh_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int bh_all(hd_txn *t, const sla_db *db, Hd__BhAnswer *list);
 /* Is a schedule stored under id? */
-bool bh_exists(hd_txn *t, uint64_t id);
+bool bh_exists(hd_txn *t, const sla_db *db, uint64_t id);
 /* Append a holiday (copies of the strings) to s, a heap message. */
 int bh_holiday_append(Hd__BhSchedule *s, uint64_t id, const char *name,
 		      const char *start_date, const char *end_date);
 /* At store open: records stored as JSON text by older versions become
  * hd.BhSchedule (once; *rewritten counts them, may be NULL); then every
  * schedule is published once per store (bh_events.c). */
-int bh_upgrade(hd_txn *t, uint64_t *rewritten);
+int bh_upgrade(hd_txn *t, const sla_db *db, uint64_t *rewritten);
 int bh_open(routing *r);
 
 /* bh_events.c: "schedule.saved" (s as its event: no created_at, no holiday
@@ -46,7 +43,8 @@ int bh_publish_all(hd_txn *t, routing *r);
  * the one with the lowest id, when id is 0). */
 int bh_intervals_read(Hd__BhInterval *const *iv, size_t n, hd_bizhours *b,
 		      hd_rpc_rep *rep, const char *field);
-int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used);
+int bh_schedule_load(hd_txn *t, const sla_db *db, uint64_t id, hd_bizhours *b,
+		     uint64_t *used);
 
 /* bh_ics.c: all-day VEVENTs of an iCalendar text, appended to out's
  * holidays (id 0, end inclusive; out a heap message). HD_E_INVALID with

@@ -29,10 +29,10 @@ bool bh_has(const Hd__BhCall *c, const char *field)
 int bh_name_ok(const char *s, hd_rpc_rep *rep, const char *field)
 {
 	if (!s || !s[0] || strlen(s) > MAX_NAME)
-		return bh_invalid(rep, field,
-				  "%s must be a non-empty string of at most "
-				  "%d bytes",
-				  field, MAX_NAME);
+		return hd_rpc_fail(rep, HD_E_INVALID, field,
+				   "%s must be a non-empty string of at most "
+				   "%d bytes",
+				   field, MAX_NAME);
 	return HD_OK;
 }
 
@@ -82,22 +82,22 @@ static int schedule_merge(Hd__BhSchedule *s, const Hd__BhCall *c,
 		rc = hd_pb_set_string(&s->name, in->name);
 	if (!rc && bh_has(c, "time_zone")) {
 		if (!hd_bh_zone_name(in->time_zone))
-			rc = bh_invalid(rep, "time_zone",
-					"time_zone is not a known time zone "
-					"(IANA name, e.g. Asia/Seoul)");
+			rc = hd_rpc_fail(rep, HD_E_INVALID, "time_zone",
+					 "time_zone is not a known time zone "
+					 "(IANA name, e.g. Asia/Seoul)");
 		else
 			rc = hd_pb_set_string(&s->time_zone, in->time_zone);
 	}
 	if (!rc && bh_has(c, "intervals"))
 		rc = set_intervals(s, in, rep);
 	if (!rc && !s->name[0])
-		rc = bh_invalid(rep, "name", "name is required");
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "name", "name is required");
 	return rc;
 }
 
 int bh_load(bh_job *j, hd_txn *t)
 {
-	int rc = bh_get(t, j->c->id, &j->s);
+	int rc = bh_get(t, &j->r->sla, j->c->id, &j->s);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(j->rep, rc, NULL, "no such schedule");
 	return rc;
@@ -107,7 +107,7 @@ int bh_save(bh_job *j, hd_txn *t)
 {
 	j->s->updated_at = hd_now_ms();
 	j->id = j->s->id;
-	int rc = bh_put(t, j->s);
+	int rc = bh_put(t, &j->r->sla, j->s);
 	return rc ? rc : bh_emit_saved(t, j->s);
 }
 
@@ -145,7 +145,7 @@ static int sched_delete(bh_job *j, hd_txn *t)
 	uint8_t key[8];
 	hd_key_u64(key, j->c->id);
 	if (!rc)
-		rc = hd_txn_del(t, routing_sla.schedules, key, 8);
+		rc = hd_txn_del(t, j->r->sla.schedules, key, 8);
 	if (!rc)
 		rc = bh_emit_deleted(t, j->c->id);
 	return rc;
@@ -155,8 +155,8 @@ static int workweek(bh_job *j, hd_txn *t)
 {
 	int rc = bh_has(j->c, "intervals")
 			 ? HD_OK
-			 : bh_invalid(j->rep, "intervals",
-				      "intervals is required");
+			 : hd_rpc_fail(j->rep, HD_E_INVALID, "intervals",
+				       "intervals is required");
 	if (!rc)
 		rc = bh_load(j, t);
 	if (!rc)
@@ -175,7 +175,7 @@ static int read_answer(bh_job *j, hd_txn *t)
 	const char *method = j->method;
 	if (!strcmp(method, "bh.schedules.list")) {
 		j->answer = BH_ANSWER_LIST;
-		return bh_all(t, &j->all);
+		return bh_all(t, &j->r->sla, &j->all);
 	}
 	int rc = bh_load(j, t);
 	if (!rc && !strcmp(method, "bh.schedules.get")) {
@@ -192,14 +192,10 @@ static int read_answer(bh_job *j, hd_txn *t)
 	return rc;
 }
 
-/* Every change to schedules re-times the open tickets. */
-static int run_write(hd_txn *t, void *arg)
+static int run(hd_txn *t, void *arg)
 {
 	bh_job *j = arg;
-	int rc = j->fn(j, t);
-	if (!rc && !t->rc)
-		rc = sla_refresh_all(j->r, t);
-	return rc ? rc : t->rc;
+	return j->fn(j, t);
 }
 
 static int answer(bh_job *j, hd_rpc_rep *rep)
@@ -241,17 +237,8 @@ static int serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd__bh_answer__init(&j.all);
 	int rc = hd_req_decode(req, rep, &hd__bh_call__descriptor, (void **)&c);
 	j.c = c;
-	routing *r = ctx;
-	if (!rc && write) {
-		rc = hd_store_write(r->store, run_write, &j);
-	} else if (!rc) {
-		hd_txn t;
-		rc = hd_store_read(r->store, &t);
-		if (!rc) {
-			rc = read_answer(&j, &t);
-			hd_txn_end(&t);
-		}
-	}
+	if (!rc)
+		rc = sla_run(ctx, write != NULL, run, &j);
 	if (!rc)
 		rc = answer(&j, rep);
 	hd_pb_free_repeated(&j.all.base);

@@ -51,7 +51,7 @@ int bh_publish_all(hd_txn *t, routing *r)
 	    HD_OK)
 		return HD_OK;
 	Hd__BhAnswer all = HD__BH_ANSWER__INIT;
-	int rc = bh_all(t, &all);
+	int rc = bh_all(t, &r->sla, &all);
 	for (size_t i = 0; !rc && i < all.n_schedules; i++)
 		rc = bh_emit_saved(t, all.schedules[i]);
 	hd_pb_free_repeated(&all.base);

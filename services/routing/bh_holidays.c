@@ -20,16 +20,16 @@ static int holiday_check(const Hd__BhHoliday *h, hd_rpc_rep *rep)
 	int32_t a, b;
 	int rc = bh_name_ok(h->name, rep, "name");
 	if (!rc && hd_bh_parse_date(h->start_date, &a))
-		rc = bh_invalid(rep, "start_date",
-				"start_date must be a date YYYY-MM-DD");
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "start_date",
+				 "start_date must be a date YYYY-MM-DD");
 	if (!rc && hd_bh_parse_date(h->end_date, &b))
-		rc = bh_invalid(rep, "end_date",
-				"end_date must be a date YYYY-MM-DD");
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "end_date",
+				 "end_date must be a date YYYY-MM-DD");
 	if (!rc && (b < a || b - a >= MAX_SPAN))
-		rc = bh_invalid(rep, "end_date",
-				"end_date must be on or after start_date, "
-				"within %d days",
-				MAX_SPAN);
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "end_date",
+				 "end_date must be on or after start_date, "
+				 "within %d days",
+				 MAX_SPAN);
 	return rc;
 }
 
@@ -37,9 +37,9 @@ static int holiday_check(const Hd__BhHoliday *h, hd_rpc_rep *rep)
 static int holiday_add(bh_job *j, hd_txn *t, const Hd__BhHoliday *h)
 {
 	if (j->s->n_holidays >= HD_BH_MAX_HOLIDAY)
-		return bh_invalid(j->rep, "holidays",
-				  "a schedule has at most %d holidays",
-				  HD_BH_MAX_HOLIDAY);
+		return hd_rpc_fail(j->rep, HD_E_INVALID, "holidays",
+				   "a schedule has at most %d holidays",
+				   HD_BH_MAX_HOLIDAY);
 	uint64_t id = 0;
 	int rc = routing_next_id(t, j->r, "next_holiday", &id);
 	return rc ? rc
@@ -163,10 +163,11 @@ int bh_hol_import(bh_job *j, hd_txn *t)
 	int rc = !parsed ? HD_E_NOMEM
 		 : strlen(text) <= MAX_ICS
 			 ? HD_OK
-			 : bh_invalid(j->rep, "body",
-				      "an iCalendar body of at most 1 MiB");
+			 : hd_rpc_fail(j->rep, HD_E_INVALID, "body",
+				       "an iCalendar body of at most 1 MiB");
 	if (!rc && bh_ics_parse(text, strlen(text), parsed, &line, why))
-		rc = bh_invalid(j->rep, "body", "line %u: %s", line, why);
+		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "body", "line %u: %s",
+				 line, why);
 	if (!rc)
 		rc = bh_load(j, t);
 	size_t before = rc ? 0 : j->s->n_holidays;

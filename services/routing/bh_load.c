@@ -15,11 +15,12 @@ int bh_intervals_read(Hd__BhInterval *const *iv, size_t n, hd_bizhours *b,
 				 ? HD_E_INVALID
 				 : hd_bh_add_interval(b, (int)a, (int)z);
 		if (rc == HD_E_TOOBIG)
-			return bh_invalid(rep, field, "at most %d intervals",
-					  HD_BH_MAX_INTERVAL);
+			return hd_rpc_fail(rep, HD_E_INVALID, field,
+					   "at most %d intervals",
+					   HD_BH_MAX_INTERVAL);
 		if (rc)
-			return bh_invalid(
-				rep, field,
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, field,
 				"interval %zu (%lld–%lld) must lie within one "
 				"day of the week (minutes 0–10080 from Sunday "
 				"00:00, start before end)",
@@ -41,24 +42,25 @@ static int load_holidays(const Hd__BhSchedule *s, hd_bizhours *b)
 }
 
 /* The default schedule is the oldest: the lowest id. */
-static int first_id(hd_txn *t, uint64_t *id)
+static int first_id(hd_txn *t, const sla_db *db, uint64_t *id)
 {
 	MDB_val k;
-	int rc = hd_txn_first(t, routing_sla.schedules, NULL, 0, NULL, 0, false,
-			      &k, NULL);
+	int rc = hd_txn_first(t, db->schedules, NULL, 0, NULL, 0, false, &k,
+			      NULL);
 	if (!rc && k.mv_size == 8)
 		*id = hd_key_get_u64(k.mv_data);
 	return rc;
 }
 
-int bh_schedule_load(hd_txn *t, uint64_t id, hd_bizhours *b, uint64_t *used)
+int bh_schedule_load(hd_txn *t, const sla_db *db, uint64_t id, hd_bizhours *b,
+		     uint64_t *used)
 {
 	Hd__BhSchedule *s = NULL;
 	hd_rpc_rep scratch = {0};
 	memset(b, 0, sizeof *b);
-	int rc = id ? HD_OK : first_id(t, &id);
+	int rc = id ? HD_OK : first_id(t, db, &id);
 	if (!rc)
-		rc = bh_get(t, id, &s);
+		rc = bh_get(t, db, id, &s);
 	if (!rc)
 		rc = hd_bh_init(b, s->time_zone);
 	if (!rc)

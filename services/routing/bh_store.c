@@ -8,28 +8,26 @@
 #include "hd/err.h"
 #include "hd/store_pb.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int bh_get(hd_txn *t, uint64_t id, Hd__BhSchedule **out)
+int bh_get(hd_txn *t, const sla_db *db, uint64_t id, Hd__BhSchedule **out)
 {
-	return hd_txn_get_pb_id(t, routing_sla.schedules, id,
+	return hd_txn_get_pb_id(t, db->schedules, id,
 				&hd__bh_schedule__descriptor, (void **)out);
 }
 
-int bh_put(hd_txn *t, const Hd__BhSchedule *s)
+int bh_put(hd_txn *t, const sla_db *db, const Hd__BhSchedule *s)
 {
-	return hd_txn_put_pb_id(t, routing_sla.schedules, s->id, s);
+	return hd_txn_put_pb_id(t, db->schedules, s->id, s);
 }
 
-bool bh_exists(hd_txn *t, uint64_t id)
+bool bh_exists(hd_txn *t, const sla_db *db, uint64_t id)
 {
 	uint8_t key[8];
 	MDB_val v;
 	hd_key_u64(key, id);
-	return hd_txn_get(t, routing_sla.schedules, key, 8, &v) == HD_OK;
+	return hd_txn_get(t, db->schedules, key, 8, &v) == HD_OK;
 }
 
 static int one(void *arg, const MDB_val *k, const MDB_val *v)
@@ -50,9 +48,9 @@ static int one(void *arg, const MDB_val *k, const MDB_val *v)
 	return HD_OK;
 }
 
-int bh_all(hd_txn *t, Hd__BhAnswer *list)
+int bh_all(hd_txn *t, const sla_db *db, Hd__BhAnswer *list)
 {
-	return hd_txn_foreach(t, routing_sla.schedules, NULL, 0, one, list);
+	return hd_txn_foreach(t, db->schedules, NULL, 0, one, list);
 }
 
 int bh_holiday_append(Hd__BhSchedule *s, uint64_t id, const char *name,
@@ -141,7 +139,7 @@ static int from_json(const json_t *o, Hd__BhSchedule **out)
 
 /* A JSON record starts with '{'; an encoded BhSchedule with field 1's tag
  * (0x08) or another field's, never 0x7b (field 15, a group). */
-int bh_upgrade(hd_txn *t, uint64_t *rewritten)
+int bh_upgrade(hd_txn *t, const sla_db *db, uint64_t *rewritten)
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
@@ -149,8 +147,7 @@ int bh_upgrade(hd_txn *t, uint64_t *rewritten)
 		*rewritten = 0;
 	if (t->rc)
 		return t->rc;
-	int rc = hd_err_from_mdb(
-		mdb_cursor_open(t->txn, routing_sla.schedules, &cur));
+	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, db->schedules, &cur));
 	/* raw cursor: puts into the table while walking it */
 	for (int op = MDB_FIRST;
 	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
@@ -164,7 +161,7 @@ int bh_upgrade(hd_txn *t, uint64_t *rewritten)
 		    (k.mv_size != 8 || hd_key_get_u64(k.mv_data) != s->id))
 			rc = HD_E_CORRUPT;
 		if (!rc)
-			rc = bh_put(t, s);
+			rc = bh_put(t, db, s);
 		if (!rc && rewritten)
 			(*rewritten)++;
 		hd__bh_schedule__free_unpacked(s, NULL);
@@ -177,21 +174,12 @@ int bh_upgrade(hd_txn *t, uint64_t *rewritten)
 
 static int open_job(hd_txn *t, void *arg)
 {
-	int rc = bh_upgrade(t, NULL);
-	return rc ? rc : bh_publish_all(t, arg);
+	routing *r = arg;
+	int rc = bh_upgrade(t, &r->sla, NULL);
+	return rc ? rc : bh_publish_all(t, r);
 }
 
 int bh_open(routing *r)
 {
 	return hd_store_write(r->store, open_job, r);
-}
-
-int bh_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
-	va_end(ap);
-	snprintf(rep->field, sizeof rep->field, "%s", field);
-	return HD_E_INVALID;
 }

@@ -42,6 +42,10 @@ typedef struct sender {
 	bool started;
 } sender;
 
+/* File-level, not in the context: one sender thread per process, and its
+ * lock and condition are initialised statically so any thread may signal a
+ * new command at any time — before the sender starts, after it stops, and in
+ * unit tests that never start it — with no ordering rule to keep. */
 static sender the_sender = {.lock = PTHREAD_MUTEX_INITIALIZER,
 			    .wake = PTHREAD_COND_INITIALIZER};
 

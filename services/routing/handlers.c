@@ -107,7 +107,7 @@ int routing_vidx_open(hd_svc *svc, void *ctx)
 		rc = hd_cfg_u64(&svc->cfg, "HD_ROUTING_VIEW_BUILD_BATCH", 1,
 				1000000, &batch);
 	if (!rc)
-		routing_vidx_set_batch((unsigned)batch);
+		routing_vidx_set_batch(ctx, (unsigned)batch);
 	return rc;
 }
 

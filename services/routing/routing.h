@@ -1,7 +1,8 @@
 /* routing: decides who works on what and when it is due. It keeps its own copy
  * of every ticket (from intake's ticket.* events), the queue of tickets
  * awaiting assignment, and the agents' views over that copy. The context is
- * filled by main.c's modules, read-only after; apply runs inside the group
+ * filled by main.c's modules, read-only after (but for the tick thread's own
+ * marks, below, which only the tick hooks touch); apply runs inside the group
  * commit; the views.* RPCs run on RPC worker threads and write only through the
  * group commit. */
 #ifndef ROUTING_H
@@ -16,10 +17,38 @@
 
 #include <stdbool.h>
 
+/* Triggers' and automations' sub-databases (key layout in rt_rules.h). */
+typedef struct rt_dbs {
+	MDB_dbi rules, comments, times, fired, locales;
+} rt_dbs;
+
+/* Assignment's and presence's sub-databases (key layout in
+ * assign_store.c). */
+typedef struct assign_dbs {
+	MDB_dbi groups, profiles, members, agent_groups, users, presence,
+		presence_log, states, tickets, queue, waiting, qchan, load, rr,
+		idle;
+} assign_dbs;
+
+/* The SLA module's sub-databases (key layout in sla_store.c) and its
+ * setting. */
+typedef struct sla_db {
+	MDB_dbi schedules, policies, state, timers, users;
+	double warning_fraction; /* HD_SLA_WARNING_FRACTION */
+} sla_db;
+
 typedef struct routing {
 	hd_store *store;
 	MDB_dbi tickets, unassigned, views, meta, commands;
 	MDB_dbi vidx, vmem, vcount, vstate, vdrop; /* views_index.h */
+	rt_dbs rt;                                 /* rt_rules.c */
+	assign_dbs as;                             /* assign_store.c */
+	sla_db sla;                                /* sla_store.c */
+	unsigned vidx_batch; /* HD_ROUTING_VIEW_BUILD_BATCH; 0: the default */
+	/* The tick thread's: every view stored before the index has one
+	 * (views_build.c); the last automation run, business ms (rt_auto.c). */
+	bool vidx_adopted;
+	int64_t auto_last_run;
 } routing;
 
 int routing_store_bind(routing *r);
@@ -44,7 +73,7 @@ extern const hd_rpc_route routing_view_routes[];
  * restriction keeps a view to the members of its groups (as t knows
  * them) and the admins; a User restriction to that user alone, admins
  * included. End-users see none. */
-bool routing_view_visible(hd_txn *t, const Hd__View *v,
+bool routing_view_visible(hd_txn *t, const routing *r, const Hd__View *v,
 			  const hd_principal *who);
 /* views.c: a view stored with restriction_json (JSON text, before
  * ViewRestriction) gets the typed restriction; hd_pb_fix_fn for

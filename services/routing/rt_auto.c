@@ -25,9 +25,10 @@
 HD_COUNTER(auto_fired, "hd_routing_automation_firings_total",
 	   "Automations that fired on a ticket.");
 
-static int get_times(hd_txn *t, uint64_t id, Hd__RuleTicketTimes **out)
+static int get_times(hd_txn *t, const rt_dbs *db, uint64_t id,
+		     Hd__RuleTicketTimes **out)
 {
-	return hd_txn_get_pb_id(t, rtdb.times, id,
+	return hd_txn_get_pb_id(t, db->times, id,
 				&hd__rule_ticket_times__descriptor,
 				(void **)out);
 }
@@ -35,16 +36,15 @@ static int get_times(hd_txn *t, uint64_t id, Hd__RuleTicketTimes **out)
 int rt_times_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 		    const Hd__Ticket *before, const Hd__Ticket *after)
 {
-	(void)r;
 	(void)ev;
 	uint8_t key[8];
 	hd_key_u64(key, after->id);
 	if (after->deleted)
-		return hd_txn_del(t, rtdb.times, key, 8) == HD_E_NOTFOUND
+		return hd_txn_del(t, r->rt.times, key, 8) == HD_E_NOTFOUND
 			       ? HD_OK
 			       : t->rc;
 	Hd__RuleTicketTimes *old = NULL, tm = HD__RULE_TICKET_TIMES__INIT;
-	if (get_times(t, after->id, &old) == HD_OK)
+	if (get_times(t, &r->rt, after->id, &old) == HD_OK)
 		tm = *old;
 	int64_t at = after->updated_at;
 	if (!before || strcmp(before->status, after->status) != 0)
@@ -56,7 +56,7 @@ int rt_times_ticket(routing *r, hd_txn *t, const Hd__Envelope *ev,
 		tm.requester_updated_at = at;
 	if (after->updater_id && after->updater_id == after->assignee_id)
 		tm.assignee_updated_at = at;
-	int rc = hd_txn_put_pb(t, rtdb.times, key, 8, &tm);
+	int rc = hd_txn_put_pb(t, r->rt.times, key, 8, &tm);
 	hd__rule_ticket_times__free_unpacked(old, NULL);
 	return rc;
 }
@@ -74,13 +74,13 @@ static int run_ticket(routing *r, hd_txn *t, const Hd__Ticket *orig,
 		      Hd__Rule **rules, size_t n, int64_t now)
 {
 	Hd__RuleTicketTimes *tm = NULL;
-	get_times(t, orig->id, &tm);
+	get_times(t, &r->rt, orig->id, &tm);
 	char locale[RT_LOCALE_MAX];
 	rt_facts f = {.tk = orig,
 		      .role = "",
 		      .via = "",
-		      .requester_locale =
-			      rt_locale_of(t, orig->requester_id, locale),
+		      .requester_locale = rt_locale_of(
+			      t, &r->rt, orig->requester_id, locale),
 		      .now_ms = now,
 		      .times = tm};
 	rt_work w = {NULL, NULL, NULL, &f, t, NULL};
@@ -90,10 +90,10 @@ static int run_ticket(routing *r, hd_txn *t, const Hd__Ticket *orig,
 		uint8_t key[16];
 		MDB_val v;
 		fired_key(key, orig->id, rules[i]->id);
-		bool had = hd_txn_get(t, rtdb.fired, key, 16, &v) == HD_OK;
+		bool had = hd_txn_get(t, r->rt.fired, key, 16, &v) == HD_OK;
 		if (!rt_conds_match(rules[i], &f)) {
 			if (had)
-				rc = hd_txn_del(t, rtdb.fired, key, 16);
+				rc = hd_txn_del(t, r->rt.fired, key, 16);
 			continue;
 		}
 		if (had)
@@ -109,7 +109,7 @@ static int run_ticket(routing *r, hd_txn *t, const Hd__Ticket *orig,
 		}
 		rc = rt_act_apply(rules[i], &w);
 		if (!rc)
-			rc = hd_txn_put(t, rtdb.fired, key, 16, "", 0);
+			rc = hd_txn_put(t, r->rt.fired, key, 16, "", 0);
 		first = first ? first : rules[i];
 		hd_counter_add(&auto_fired, 1);
 	}
@@ -154,13 +154,13 @@ static int run_all(routing *r, hd_txn *t, Hd__Rule **rules, size_t n,
 
 int rt_auto_tick(routing *r, hd_txn *t, int64_t now_ms)
 {
-	static int64_t last_run; /* the tick thread is the only caller */
-	if (last_run && now_ms - last_run < RUN_EVERY_MS && now_ms >= last_run)
+	int64_t last = r->auto_last_run;
+	if (last && now_ms - last < RUN_EVERY_MS && now_ms >= last)
 		return HD_OK;
-	last_run = now_ms;
+	r->auto_last_run = now_ms;
 	Hd__Rule **rules = NULL;
 	size_t n = 0;
-	int rc = rt_rules_active(t, "automation", &rules, &n);
+	int rc = rt_rules_active(t, &r->rt, "automation", &rules, &n);
 	if (!rc && n)
 		rc = run_all(r, t, rules, n, now_ms);
 	for (size_t i = 0; i < n; i++)

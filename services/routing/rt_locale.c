@@ -11,7 +11,6 @@
 
 int rt_locale_event(routing *r, hd_txn *t, const Hd__Envelope *ev)
 {
-	(void)r;
 	if (strcmp(ev->type, "user.created") != 0 &&
 	    strcmp(ev->type, "user.updated") != 0)
 		return HD_OK;
@@ -22,18 +21,19 @@ int rt_locale_event(routing *r, hd_txn *t, const Hd__Envelope *ev)
 	hd_key_u64(key, u->id);
 	size_t n = strlen(u->locale);
 	int rc = n && n < RT_LOCALE_MAX
-			 ? hd_txn_put(t, rtdb.locales, key, 8, u->locale, n)
-			 : hd_txn_del(t, rtdb.locales, key, 8);
+			 ? hd_txn_put(t, r->rt.locales, key, 8, u->locale, n)
+			 : hd_txn_del(t, r->rt.locales, key, 8);
 	hd__user__free_unpacked(u, NULL);
 	return rc == HD_E_NOTFOUND ? HD_OK : rc;
 }
 
-const char *rt_locale_of(hd_txn *t, uint64_t user, char out[RT_LOCALE_MAX])
+const char *rt_locale_of(hd_txn *t, const rt_dbs *db, uint64_t user,
+			 char out[RT_LOCALE_MAX])
 {
 	uint8_t key[8];
 	MDB_val v;
 	hd_key_u64(key, user);
-	if (!user || hd_txn_get(t, rtdb.locales, key, 8, &v) != HD_OK ||
+	if (!user || hd_txn_get(t, db->locales, key, 8, &v) != HD_OK ||
 	    v.mv_size >= RT_LOCALE_MAX)
 		return NULL;
 	memcpy(out, v.mv_data, v.mv_size);

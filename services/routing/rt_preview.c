@@ -36,6 +36,7 @@ typedef struct snap {
 } snap;
 
 typedef struct preview {
+	const rt_dbs *db;
 	rt_cycle c;
 	Hd__RulePreview *ans;
 	snap before;
@@ -282,12 +283,13 @@ static int by_position(const void *a, const void *b)
 }
 
 /* The unsaved trigger, overlaid on its saved self when it names one. */
-static int unsaved_rule(hd_txn *t, const Hd__RuleSaveRequest *sr,
-			Hd__Rule **out, hd_rpc_rep *rep)
+static int unsaved_rule(hd_txn *t, const rt_dbs *db,
+			const Hd__RuleSaveRequest *sr, Hd__Rule **out,
+			hd_rpc_rep *rep)
 {
 	Hd__Rule *r = NULL;
 	if (sr->id &&
-	    hd_txn_get_pb_id(t, rtdb.rules, sr->id, &hd__rule__descriptor,
+	    hd_txn_get_pb_id(t, db->rules, sr->id, &hd__rule__descriptor,
 			     (void **)&r) == HD_OK &&
 	    strcmp(r->kind, "trigger") != 0) {
 		hd__rule__free_unpacked(r, NULL);
@@ -318,11 +320,11 @@ static int unsaved_rule(hd_txn *t, const Hd__RuleSaveRequest *sr,
 static int rules_for(hd_txn *t, const Hd__RuleSaveRequest *trigger, preview *p,
 		     hd_rpc_rep *rep)
 {
-	int rc = rt_rules_active(t, "trigger", &p->c.rules, &p->c.n);
+	int rc = rt_rules_active(t, p->db, "trigger", &p->c.rules, &p->c.n);
 	Hd__Rule *extra = NULL;
 	if (rc || !trigger)
 		return rc;
-	if ((rc = unsaved_rule(t, trigger, &extra, rep)))
+	if ((rc = unsaved_rule(t, p->db, trigger, &extra, rep)))
 		return rc;
 	const Hd__Rule *mine = extra;
 	for (size_t i = 0; i < p->c.n; i++)
@@ -354,8 +356,8 @@ static int run(hd_txn *t, const Hd__Ticket *stored, preview *p)
 	rt_facts f;
 	if (!tk)
 		return HD_E_NOMEM;
-	rt_trig_facts(t, &f, tk, p->created ? NULL : stored, stored, p->created,
-		      NULL, locale);
+	rt_trig_facts(t, p->db, &f, tk, p->created ? NULL : stored, stored,
+		      p->created, NULL, locale);
 	if (p->created && stored->via_channel[0])
 		f.via = stored->via_channel; /* not a later update's (a rule) */
 	rt_work w = {tk, json_object(), NULL, &f, NULL, ""};
@@ -383,7 +385,7 @@ static int run(hd_txn *t, const Hd__Ticket *stored, preview *p)
 static int do_preview(routing *r, const Hd__RulePreviewRequest *q,
 		      Hd__RulePreview *ans, hd_rpc_rep *rep)
 {
-	preview p = {.ans = ans};
+	preview p = {.db = &r->rt, .ans = ans};
 	Hd__Ticket *tk = NULL;
 	hd_txn t;
 	bool open = false;

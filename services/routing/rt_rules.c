@@ -17,32 +17,25 @@
 
 #define MAX_REORDER 1000
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; rt_rules_active(), rt_locale_of()
- * and the rule helpers take only a transaction (called from trigger evaluation
- * and automations). Moving them into the context means passing it to every such
- * helper. */
-rt_dbs rtdb;
 const char *const rt_db_names[] = {"rt_rules",    "rt_times",   "rt_fired",
 				   "rt_comments", "rt_locales", NULL};
 
 /* Rules saved with value_json (JSON text) get typed values once. */
 static int upgrade_rules(hd_txn *t, void *arg)
 {
-	(void)arg;
-	return hd_txn_upgrade_pb(t, rtdb.rules, &hd__rule__descriptor,
+	const rt_dbs *db = arg;
+	return hd_txn_upgrade_pb(t, db->rules, &hd__rule__descriptor,
 				 hd_rule_upgrade, NULL);
 }
 
 int rt_bind(routing *r)
 {
 	const hd_dbi_ref dbs[] = {
-		{"rt_rules", &rtdb.rules}, {"rt_comments", &rtdb.comments},
-		{"rt_times", &rtdb.times}, {"rt_locales", &rtdb.locales},
-		{"rt_fired", &rtdb.fired}, {NULL, NULL}};
+		{"rt_rules", &r->rt.rules}, {"rt_comments", &r->rt.comments},
+		{"rt_times", &r->rt.times}, {"rt_locales", &r->rt.locales},
+		{"rt_fired", &r->rt.fired}, {NULL, NULL}};
 	int rc = hd_store_dbis(r->store, dbs);
-	return rc ? rc : hd_store_write(r->store, upgrade_rules, NULL);
+	return rc ? rc : hd_store_write(r->store, upgrade_rules, &r->rt);
 }
 
 static bool kind_ok(const char *k)
@@ -61,9 +54,10 @@ static int deny(const hd_rpc_req *req, hd_rpc_rep *rep, bool write)
 				write ? "changed by admins" : "for staff");
 }
 
-static int rule_get(hd_txn *t, uint64_t id, const char *kind, Hd__Rule **out)
+static int rule_get(hd_txn *t, const rt_dbs *db, uint64_t id, const char *kind,
+		    Hd__Rule **out)
 {
-	int rc = hd_txn_get_pb_id(t, rtdb.rules, id, &hd__rule__descriptor,
+	int rc = hd_txn_get_pb_id(t, db->rules, id, &hd__rule__descriptor,
 				  (void **)out);
 	if (rc)
 		return rc;
@@ -75,9 +69,9 @@ static int rule_get(hd_txn *t, uint64_t id, const char *kind, Hd__Rule **out)
 	return HD_OK;
 }
 
-static int rule_put(hd_txn *t, Hd__Rule *r)
+static int rule_put(hd_txn *t, const rt_dbs *db, Hd__Rule *r)
 {
-	return hd_txn_put_pb_id(t, rtdb.rules, r->id, r);
+	return hd_txn_put_pb_id(t, db->rules, r->id, r);
 }
 
 /* Triggers reach every intake shard as events (intake evaluates them inside
@@ -124,11 +118,12 @@ static int by_position(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int collect(hd_txn *t, const kind_filter *f, Hd__Rule ***out, size_t *n)
+static int collect(hd_txn *t, const rt_dbs *db, const kind_filter *f,
+		   Hd__Rule ***out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
-	int rc = hd_txn_scan_pb(t, rtdb.rules, NULL, 0, &hd__rule__descriptor,
+	int rc = hd_txn_scan_pb(t, db->rules, NULL, 0, &hd__rule__descriptor,
 				keep_rule, f, (void ***)out, n);
 	if (!rc && *n)
 		qsort(*out, *n, sizeof **out, by_position);
@@ -142,10 +137,11 @@ static void free_rules(Hd__Rule **rules, size_t n)
 	free(rules);
 }
 
-int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n)
+int rt_rules_active(hd_txn *t, const rt_dbs *db, const char *kind,
+		    Hd__Rule ***out, size_t *n)
 {
 	kind_filter f = {kind, true, NULL};
-	int rc = collect(t, &f, out, n);
+	int rc = collect(t, db, &f, out, n);
 	if (rc) {
 		free_rules(*out, *n);
 		*out = NULL;
@@ -155,12 +151,13 @@ int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n)
 }
 
 /* A new rule goes last: one past the highest position of its kind. */
-static int next_position(hd_txn *t, const char *kind, uint32_t *pos)
+static int next_position(hd_txn *t, const rt_dbs *db, const char *kind,
+			 uint32_t *pos)
 {
 	kind_filter f = {kind, false, NULL};
 	Hd__Rule **rules = NULL;
 	size_t n = 0;
-	int rc = collect(t, &f, &rules, &n);
+	int rc = collect(t, db, &f, &rules, &n);
 	*pos = n ? rules[n - 1]->position + 1 : 1;
 	free_rules(rules, n);
 	return rc;
@@ -177,6 +174,7 @@ typedef struct save_job {
 static int save_write(hd_txn *t, void *arg)
 {
 	save_job *j = arg;
+	const rt_dbs *db = &j->r->rt;
 	const Hd__RuleSaveRequest *sr = j->sr;
 	bool creating = sr->id == 0;
 	int rc = HD_OK;
@@ -187,14 +185,14 @@ static int save_write(hd_txn *t, void *arg)
 		rc = hd_pb_set_string(&j->rule->kind, sr->kind);
 		j->rule->active = true;
 		if (!rc)
-			rc = next_position(t, sr->kind, &j->rule->position);
+			rc = next_position(t, db, sr->kind, &j->rule->position);
 	} else {
-		rc = rule_get(t, sr->id, sr->kind, &j->rule);
+		rc = rule_get(t, db, sr->id, sr->kind, &j->rule);
 	}
 	if (!rc && j->del) {
 		uint8_t key[8];
 		hd_key_u64(key, sr->id);
-		rc = hd_txn_del(t, rtdb.rules, key, 8);
+		rc = hd_txn_del(t, db->rules, key, 8);
 		return rc ? rc : trig_emit(t, "trigger.deleted", j->rule);
 	}
 	if (!rc)
@@ -206,7 +204,7 @@ static int save_write(hd_txn *t, void *arg)
 	j->rule->updated_at = hd_now_ms();
 	if (creating)
 		j->rule->created_at = j->rule->updated_at;
-	rc = rule_put(t, j->rule);
+	rc = rule_put(t, db, j->rule);
 	return rc ? rc
 		  : trig_emit(t,
 			      creating ? "trigger.created" : "trigger.updated",
@@ -271,7 +269,7 @@ static int rules_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	rc = hd_store_read(r->store, &t);
 	if (!rc) {
-		rc = rule_get(&t, ref->id, ref->kind, &rule);
+		rc = rule_get(&t, &r->rt, ref->id, ref->kind, &rule);
 		hd_txn_end(&t);
 	}
 	if (!rc)
@@ -301,7 +299,7 @@ static int rules_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	rc = hd_store_read(r->store, &t);
 	if (!rc) {
-		rc = collect(&t, &f, &l.rules, &l.n_rules);
+		rc = collect(&t, &r->rt, &f, &l.rules, &l.n_rules);
 		hd_txn_end(&t);
 	}
 	if (!rc)
@@ -313,6 +311,7 @@ static int rules_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 typedef struct reorder_job {
+	const rt_dbs *db;
 	const Hd__RuleReorder *ro;
 	hd_rpc_rep *rep;
 } reorder_job;
@@ -331,7 +330,7 @@ static int reorder_write(hd_txn *t, void *arg)
 	kind_filter f = {j->ro->kind, false, NULL};
 	Hd__Rule **rules = NULL;
 	size_t n = 0, found = 0;
-	int rc = collect(t, &f, &rules, &n);
+	int rc = collect(t, j->db, &f, &rules, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		long at = index_in(j->ro, rules[i]->id);
 		found += at >= 0;
@@ -343,7 +342,7 @@ static int reorder_write(hd_txn *t, void *arg)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "trigger_ids",
 				 "trigger_ids: unknown or repeated id");
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = rule_put(t, rules[i]);
+		rc = rule_put(t, j->db, rules[i]);
 	if (!rc && !strcmp(j->ro->kind, "trigger")) {
 		Hd__RuleList l = HD__RULE_LIST__INIT;
 		l.rules = rules;
@@ -367,7 +366,7 @@ static int rules_reorder(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_INVALID, "trigger_ids",
 				   "trigger_ids: at most %d ids", MAX_REORDER);
 	}
-	reorder_job j = {ro, rep};
+	reorder_job j = {&r->rt, ro, rep};
 	rc = hd_store_write(r->store, reorder_write, &j);
 	hd__rule_reorder__free_unpacked(ro, NULL);
 	return rc;
@@ -429,7 +428,7 @@ static int defaults_write(hd_txn *t, void *arg)
 	rc = save_default_close(t, &j);
 	if (!rc) {
 		j.rule->default_ = true;
-		rc = rule_put(t, j.rule);
+		rc = rule_put(t, &r->rt, j.rule);
 	}
 	if (j.rule)
 		hd__rule__free_unpacked(j.rule, NULL);
@@ -448,7 +447,7 @@ static int backfill_write(hd_txn *t, void *arg)
 		return rc;
 	kind_filter f = {"trigger", false, NULL};
 	Hd__RuleList l = HD__RULE_LIST__INIT;
-	rc = collect(t, &f, &l.rules, &l.n_rules);
+	rc = collect(t, &r->rt, &f, &l.rules, &l.n_rules);
 	if (!rc)
 		rc = hd_txn_emit_pb(t, "trigger.reordered", &l, NULL);
 	free_rules(l.rules, l.n_rules);

@@ -22,12 +22,8 @@
 
 #include <jansson.h>
 
-typedef struct rt_dbs {
-	MDB_dbi rules, comments, times, fired, locales;
-} rt_dbs;
-
-extern rt_dbs rtdb;
-/* Their names, for the service's list of sub-databases. */
+/* Their names, for the service's list of sub-databases (the handles are
+ * routing's rt, bound by rt_bind). */
 extern const char *const rt_db_names[];
 
 /* rt_rules.c: bind the dbs, create the default automation on first start,
@@ -37,7 +33,8 @@ int rt_defaults(routing *r);
 extern const hd_rpc_route rt_rule_routes[];
 /* The active rules of kind, by position, then id. The caller frees each
  * with hd__rule__free_unpacked and the array with free. */
-int rt_rules_active(hd_txn *t, const char *kind, Hd__Rule ***out, size_t *n);
+int rt_rules_active(hd_txn *t, const rt_dbs *db, const char *kind,
+		    Hd__Rule ***out, size_t *n);
 
 /* rt_rules_check.c: check the values sr sets (sr->fields, from
  * sr->rule) and copy them onto r (a new rule from INIT with kind set, or a
@@ -53,14 +50,15 @@ bool rt_rule_field_known(const char *name);
 #define RT_LOCALE_MAX 24
 int rt_locale_event(routing *r, hd_txn *t, const Hd__Envelope *ev);
 /* The user's locale copied into out, or NULL when unknown. */
-const char *rt_locale_of(hd_txn *t, uint64_t user, char out[RT_LOCALE_MAX]);
+const char *rt_locale_of(hd_txn *t, const rt_dbs *db, uint64_t user,
+			 char out[RT_LOCALE_MAX]);
 
 /* The facts of the update that made after (before: the copy before it,
  * NULL on create; cm: its comment or NULL), read from work, the working
  * copy the actions change. The facts borrow locale. */
-void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
-		   const Hd__Ticket *before, const Hd__Ticket *after,
-		   bool created, const Hd__Comment *cm,
+void rt_trig_facts(hd_txn *t, const rt_dbs *db, rt_facts *f,
+		   const Hd__Ticket *work, const Hd__Ticket *before,
+		   const Hd__Ticket *after, bool created, const Hd__Comment *cm,
 		   char locale[RT_LOCALE_MAX]);
 
 /* rt_defs.c: rules.definitions; rt_preview.c: rules.preview (admins;

@@ -19,9 +19,9 @@ static const char *role_of(const Hd__Ticket *tk)
 	return "";
 }
 
-void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
-		   const Hd__Ticket *before, const Hd__Ticket *after,
-		   bool created, const Hd__Comment *cm,
+void rt_trig_facts(hd_txn *t, const rt_dbs *db, rt_facts *f,
+		   const Hd__Ticket *work, const Hd__Ticket *before,
+		   const Hd__Ticket *after, bool created, const Hd__Comment *cm,
 		   char locale[RT_LOCALE_MAX])
 {
 	const char *channel = hd_ticket_update_channel(after);
@@ -37,7 +37,7 @@ void rt_trig_facts(hd_txn *t, rt_facts *f, const Hd__Ticket *work,
 		.updater_id = after->updater_id,
 		.via = channel[0] ? channel : after->via_channel,
 		.requester_locale =
-			rt_locale_of(t, after->requester_id, locale),
+			rt_locale_of(t, db, after->requester_id, locale),
 		.now_ms = hd_now_ms(),
 	};
 }

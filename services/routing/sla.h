@@ -18,14 +18,9 @@
 
 #include <jansson.h>
 
-/* Sub-databases (see sla_store.c for the key layout). */
+/* Sub-databases (see sla_store.c for the key layout); their handles are
+ * routing's sla, bound by routing_sla_setup. */
 extern const char *const routing_sla_dbs[];
-
-typedef struct sla_db {
-	MDB_dbi schedules, policies, state, timers, users;
-	double warning_fraction; /* HD_SLA_WARNING_FRACTION */
-} sla_db;
-extern sla_db routing_sla;
 
 /* Bind the sub-databases, read HD_SLA_WARNING_FRACTION and upgrade the
  * records older versions stored as JSON (sla_policy.c). */
@@ -45,22 +40,23 @@ int routing_sla_ticket_hook(routing *r, hd_txn *t, const Hd__Envelope *ev,
 int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms);
 
 /* sla_store.c: roles learnt from user.* events: "agent", "admin", "end-user" or "". */
-void sla_user_role(hd_txn *t, uint64_t user_id, char out[16]);
+void sla_user_role(hd_txn *t, const sla_db *db, uint64_t user_id, char out[16]);
 /* Routing's copy of a ticket (free with hd__ticket__free_unpacked), or
  * NULL when routing has none. */
 Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id);
 
 /* sla_policy.c: policies (hd.SlaPolicy) by id. get: HD_E_NOTFOUND, or
  * the policy in *out (free with hd__sla_policy__free_unpacked). */
-int sla_policy_get(hd_txn *t, uint64_t id, Hd__SlaPolicy **out);
-int sla_policy_put(hd_txn *t, const Hd__SlaPolicy *p);
+int sla_policy_get(hd_txn *t, const sla_db *db, uint64_t id,
+		   Hd__SlaPolicy **out);
+int sla_policy_put(hd_txn *t, const sla_db *db, const Hd__SlaPolicy *p);
 /* Every policy, first by position then id; release frees them (also
  * after a failure). HD_E_CORRUPT for a record that does not decode. */
 typedef struct sla_policies {
 	Hd__SlaPolicy **v;
 	size_t n, cap;
 } sla_policies;
-int sla_policies_in_order(hd_txn *t, sla_policies *out);
+int sla_policies_in_order(hd_txn *t, const sla_db *db, sla_policies *out);
 void sla_policies_release(sla_policies *l);
 /* A metric's Zendesk name as hd.SlaMetric (0 when unknown). */
 int sla_metric_of(const char *name);
@@ -94,6 +90,10 @@ typedef int (*sla_job_fn)(sla_job *j, hd_txn *t);
  * names the records in the forbidden message. */
 int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	      sla_job_fn write, sla_job_fn read, const char *what);
+/* fn(t, arg) for a slas.* or bh.* call: write, in a group commit followed
+ * by sla_refresh_all (every change to policies or schedules re-times the
+ * open tickets); else in a read transaction. fn's error, or the store's. */
+int sla_run(routing *r, bool write, hd_write_fn fn, void *arg);
 /* sla_api.c: the slas.policies.* answer of j (its policies, the
  * definitions) into j->rep. */
 int sla_policies_answer(sla_job *j);
@@ -101,9 +101,6 @@ bool sla_is_staff(const hd_principal *p);
 bool sla_is_admin(const hd_principal *p);
 /* Unpack req's SlaCall (HD_E_DECODE with a message otherwise). */
 int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out);
-/* A 422 naming field. */
-int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /* slas.ticket (sla_ticket.c). */
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
@@ -116,19 +113,20 @@ int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match);
 /* sla_clock.c: the ticket's clocks after a ticket event or a comment;
  * sla_timers.c: recompute a ticket's targets and timers from its clocks,
  * the policy that applies and the schedule, and store the state. */
-int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
+int sla_clock_ticket(hd_txn *t, const sla_db *db, const Hd__Ticket *before,
 		     const Hd__Ticket *after, Hd__SlaTicketState *state);
-int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
-		      Hd__SlaTicketState *state);
+int sla_clock_comment(hd_txn *t, const sla_db *db, const Hd__Comment *c,
+		      const Hd__Ticket *tk, Hd__SlaTicketState *state);
 int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 		Hd__SlaTicketState *state);
-int sla_forget(hd_txn *t, uint64_t ticket_id);
+int sla_forget(hd_txn *t, const sla_db *db, uint64_t ticket_id);
 
 /* sla_state.c: a ticket's state (hd.SlaTicketState). get: the stored one,
  * or an empty one when there is none (or it does not decode); free with
  * hd__sla_ticket_state__free_unpacked. */
-int sla_state_get(hd_txn *t, uint64_t ticket_id, Hd__SlaTicketState **state);
-int sla_state_put(hd_txn *t, uint64_t ticket_id,
+int sla_state_get(hd_txn *t, const sla_db *db, uint64_t ticket_id,
+		  Hd__SlaTicketState **state);
+int sla_state_put(hd_txn *t, const sla_db *db, uint64_t ticket_id,
 		  const Hd__SlaTicketState *state);
 /* Edits of a heap state; allocation failures fail t. m is a metric code
  * (sla_metrics[] index). find: NULL when the clock never started; fresh:

@@ -41,7 +41,7 @@ static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
 	const char *f = "policy_metrics";
 	if (p->n_policy_metrics > MAX_METRIC_ROWS)
-		return sla_invalid(rep, f,
+		return hd_rpc_fail(rep, HD_E_INVALID, f,
 				   "policy_metrics must be an array "
 				   "of at most %d targets",
 				   MAX_METRIC_ROWS);
@@ -51,8 +51,8 @@ static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 		    t->metric < HD__SLA_METRIC__SLA_FIRST_REPLY_TIME ||
 		    t->metric > HD__SLA_METRIC__SLA_AGENT_WORK_TIME ||
 		    t->target < 1 || t->target > MAX_TARGET_MIN)
-			return sla_invalid(
-				rep, f,
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, f,
 				"policy_metrics[%zu] needs priority "
 				"(low|normal|high|urgent), a known "
 				"metric, target in minutes "
@@ -61,8 +61,8 @@ static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 		for (size_t k = 0; k < i; k++)
 			if (p->policy_metrics[k]->priority == t->priority &&
 			    p->policy_metrics[k]->metric == t->metric)
-				return sla_invalid(
-					rep, f,
+				return hd_rpc_fail(
+					rep, HD_E_INVALID, f,
 					"policy_metrics[%zu]: %s "
 					"for %s given twice",
 					i, sla_metrics[t->metric - 1],
@@ -111,7 +111,7 @@ static int escalations_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
 	const char *f = "hd_escalations";
 	if (p->n_escalations > MAX_ESCALATIONS)
-		return sla_invalid(rep, f,
+		return hd_rpc_fail(rep, HD_E_INVALID, f,
 				   "hd_escalations must be an array of "
 				   "at most %d escalations",
 				   MAX_ESCALATIONS);
@@ -121,16 +121,16 @@ static int escalations_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 		    e->metric < 0 ||
 		    e->metric > HD__SLA_METRIC__SLA_AGENT_WORK_TIME ||
 		    !e->n_actions || e->n_actions > MAX_ACTIONS)
-			return sla_invalid(
-				rep, f,
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, f,
 				"hd_escalations[%zu] needs on "
 				"(warning|breach), an optional known "
 				"metric and 1–%d actions",
 				i, MAX_ACTIONS);
 		for (size_t k = 0; k < e->n_actions; k++)
 			if (!action_ok(e->actions[k]))
-				return sla_invalid(
-					rep, f,
+				return hd_rpc_fail(
+					rep, HD_E_INVALID, f,
 					"hd_escalations[%zu].actions[%zu]: "
 					"field must be priority, status, type, "
 					"group_id, assignee_id or "
@@ -152,17 +152,17 @@ static bool given(const Hd__SlaCall *c, const char *name)
 
 /* Take the fields the call set from in into p (borrowing in's members) and
  * check them; title required. */
-static int policy_merge(hd_txn *t, Hd__SlaPolicy *p, const Hd__SlaCall *c,
-			hd_rpc_rep *rep)
+static int policy_merge(hd_txn *t, const sla_db *db, Hd__SlaPolicy *p,
+			const Hd__SlaCall *c, hd_rpc_rep *rep)
 {
 	const Hd__SlaPolicy *in = c->policy;
 	int rc = HD_OK;
 	if (!in)
-		return sla_invalid(rep, "sla_policy",
+		return hd_rpc_fail(rep, HD_E_INVALID, "sla_policy",
 				   "sla_policy must be an object");
 	if (given(c, "title")) {
 		if (!in->title[0] || strlen(in->title) > MAX_TITLE)
-			return sla_invalid(rep, "title",
+			return hd_rpc_fail(rep, HD_E_INVALID, "title",
 					   "title: cannot be "
 					   "blank (at most %d bytes)",
 					   MAX_TITLE);
@@ -172,7 +172,7 @@ static int policy_merge(hd_txn *t, Hd__SlaPolicy *p, const Hd__SlaCall *c,
 		p->description = in->description;
 	if (given(c, "position")) {
 		if (in->position < 0 || in->position > 1000000)
-			return sla_invalid(rep, "position",
+			return hd_rpc_fail(rep, HD_E_INVALID, "position",
 					   "position must be a whole number");
 		p->position = in->position;
 	}
@@ -198,20 +198,21 @@ static int policy_merge(hd_txn *t, Hd__SlaPolicy *p, const Hd__SlaCall *c,
 	}
 	if (given(c, "hd_schedule_id")) {
 		if (in->schedule_id > INT64_MAX ||
-		    (in->schedule_id && !bh_exists(t, in->schedule_id)))
-			return sla_invalid(
-				rep, "hd_schedule_id",
+		    (in->schedule_id && !bh_exists(t, db, in->schedule_id)))
+			return hd_rpc_fail(
+				rep, HD_E_INVALID, "hd_schedule_id",
 				"hd_schedule_id must name a schedule");
 		p->schedule_id = in->schedule_id;
 	}
 	if (!p->title || !p->title[0])
-		return sla_invalid(rep, "title", "title: cannot be blank");
+		return hd_rpc_fail(rep, HD_E_INVALID, "title",
+				   "title: cannot be blank");
 	return HD_OK;
 }
 
 static int load(sla_job *j, hd_txn *t, Hd__SlaPolicy **p)
 {
-	int rc = sla_policy_get(t, j->c->id, p);
+	int rc = sla_policy_get(t, &j->r->sla, j->c->id, p);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(j->rep, rc, NULL, "no such SLA policy");
 	return rc;
@@ -242,14 +243,14 @@ static int save(sla_job *j, hd_txn *t, Hd__SlaPolicy *p)
 	p->updated_at = hd_now_ms();
 	j->id = p->id;
 	int rc = answer_one(j, p);
-	return rc ? hd_txn_fail(t, rc) : sla_policy_put(t, p);
+	return rc ? hd_txn_fail(t, rc) : sla_policy_put(t, &j->r->sla, p);
 }
 
-static int64_t next_position(hd_txn *t)
+static int64_t next_position(hd_txn *t, const sla_db *db)
 {
 	sla_policies all;
 	int64_t max = 0;
-	int rc = sla_policies_in_order(t, &all);
+	int rc = sla_policies_in_order(t, db, &all);
 	if (rc)
 		hd_txn_fail(t, rc);
 	for (size_t i = 0; i < all.n; i++)
@@ -261,14 +262,14 @@ static int64_t next_position(hd_txn *t)
 static int p_create(sla_job *j, hd_txn *t)
 {
 	Hd__SlaPolicy p = HD__SLA_POLICY__INIT;
-	int rc = policy_merge(t, &p, j->c, j->rep);
+	int rc = policy_merge(t, &j->r->sla, &p, j->c, j->rep);
 	uint64_t id = 0;
 	if (!rc)
 		rc = routing_next_id(t, j->r, "next_sla_policy", &id);
 	if (!rc) {
 		p.id = id;
 		if (!given(j->c, "position"))
-			p.position = next_position(t);
+			p.position = next_position(t, &j->r->sla);
 		p.created_at = hd_now_ms();
 		rc = t->rc ? t->rc : save(j, t, &p);
 	}
@@ -281,7 +282,7 @@ static int p_update(sla_job *j, hd_txn *t)
 	int rc = load(j, t, &stored);
 	if (!rc) {
 		Hd__SlaPolicy p = *stored; /* borrows stored's and the call's */
-		rc = policy_merge(t, &p, j->c, j->rep);
+		rc = policy_merge(t, &j->r->sla, &p, j->c, j->rep);
 		if (!rc)
 			rc = save(j, t, &p);
 	}
@@ -296,7 +297,7 @@ static int p_delete(sla_job *j, hd_txn *t)
 	uint8_t key[8];
 	hd_key_u64(key, j->c->id);
 	if (!rc)
-		rc = hd_txn_del(t, routing_sla.policies, key, 8);
+		rc = hd_txn_del(t, j->r->sla.policies, key, 8);
 	hd__sla_policy__free_unpacked(p, NULL);
 	return rc;
 }
@@ -308,8 +309,8 @@ static int p_reorder(sla_job *j, hd_txn *t)
 	const Hd__SlaCall *c = j->c;
 	size_t n = c->n_policy_ids;
 	sla_policies all;
-	int rc = n <= 1000 ? sla_policies_in_order(t, &all)
-			   : sla_invalid(j->rep, "sla_policy_ids",
+	int rc = n <= 1000 ? sla_policies_in_order(t, &j->r->sla, &all)
+			   : hd_rpc_fail(j->rep, HD_E_INVALID, "sla_policy_ids",
 					 "sla_policy_ids must be an array of "
 					 "ids");
 	if (rc)
@@ -319,7 +320,7 @@ static int p_reorder(sla_job *j, hd_txn *t)
 		for (size_t k = 0; k < all.n; k++)
 			found = found || all.v[k]->id == c->policy_ids[i];
 		if (!found)
-			rc = sla_invalid(j->rep, "sla_policy_ids",
+			rc = hd_rpc_fail(j->rep, HD_E_INVALID, "sla_policy_ids",
 					 "sla_policy_ids[%zu] is not an SLA "
 					 "policy",
 					 i);
@@ -331,7 +332,7 @@ static int p_reorder(sla_job *j, hd_txn *t)
 			if (c->policy_ids[i] == p->id)
 				pos = (int64_t)i + 1;
 		p->position = pos < 0 ? (int64_t)(n + 1) + p->position : pos;
-		rc = sla_policy_put(t, p);
+		rc = sla_policy_put(t, &j->r->sla, p);
 	}
 	sla_policies_release(&all);
 	return rc;
@@ -351,7 +352,7 @@ static int p_read(sla_job *j, hd_txn *t)
 		hd__sla_policy__free_unpacked(p, NULL);
 		return rc;
 	}
-	return sla_policies_in_order(t, &j->pols);
+	return sla_policies_in_order(t, &j->r->sla, &j->pols);
 }
 
 /* The fields a filter condition may name, with their operators. */

@@ -118,7 +118,7 @@ static void apply_status(hd_txn *t, Hd__SlaTicketState *state,
 }
 
 /* Fold the oldest spans of over-long clocks into fold_cal / fold_biz. */
-static void fold_spans(hd_txn *t, Hd__SlaTicketState *state)
+static void fold_spans(hd_txn *t, const sla_db *db, Hd__SlaTicketState *state)
 {
 	hd_bizhours b;
 	bool loaded = false, have_b = false;
@@ -128,7 +128,7 @@ static void fold_spans(hd_txn *t, Hd__SlaTicketState *state)
 			continue;
 		if (!loaded) {
 			loaded = true;
-			have_b = bh_schedule_load(t, state->schedule_id, &b,
+			have_b = bh_schedule_load(t, db, state->schedule_id, &b,
 						  NULL) == HD_OK;
 		}
 		size_t k = c->n_spans - MAX_SPANS / 2;
@@ -143,7 +143,7 @@ static void fold_spans(hd_txn *t, Hd__SlaTicketState *state)
 		hd_bh_release(&b);
 }
 
-int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
+int sla_clock_ticket(hd_txn *t, const sla_db *db, const Hd__Ticket *before,
 		     const Hd__Ticket *after, Hd__SlaTicketState *state)
 {
 	if (!before) {
@@ -156,22 +156,23 @@ int sla_clock_ticket(hd_txn *t, const Hd__Ticket *before,
 	} else if (strcmp(before->status, after->status) != 0) {
 		apply_status(t, state, after->status, after->updated_at);
 	}
-	fold_spans(t, state);
+	fold_spans(t, db, state);
 	return t->rc;
 }
 
-static bool by_agent(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk)
+static bool by_agent(hd_txn *t, const sla_db *db, const Hd__Comment *c,
+		     const Hd__Ticket *tk)
 {
 	if (c->author_id == tk->requester_id)
 		return false;
 	char role[16];
-	sla_user_role(t, c->author_id, role);
+	sla_user_role(t, db, c->author_id, role);
 	/* A role not learnt yet: anyone but the requester answers for us. */
 	return !role[0] || hd_role_is_agent_str(role);
 }
 
-int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
-		      Hd__SlaTicketState *state)
+int sla_clock_comment(hd_txn *t, const sla_db *db, const Hd__Comment *c,
+		      const Hd__Ticket *tk, Hd__SlaTicketState *state)
 {
 	if (!c->public_ || done(tk->status))
 		return HD_OK;
@@ -179,7 +180,7 @@ int sla_clock_comment(hd_txn *t, const Hd__Comment *c, const Hd__Ticket *tk,
 	const Hd__SlaClock__Stage active = HD__SLA_CLOCK__STAGE__STAGE_ACTIVE;
 	const Hd__SlaClock__Stage achieved =
 		HD__SLA_CLOCK__STAGE__STAGE_ACHIEVED;
-	if (by_agent(t, c, tk)) {
+	if (by_agent(t, db, c, tk)) {
 		clock_stop(t, sla_clock_find(state, FRT), now, achieved);
 		clock_stop(t, sla_clock_find(state, NRT), now, achieved);
 		clock_start(t, state, PERIODIC, now);

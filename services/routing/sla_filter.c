@@ -42,7 +42,7 @@ static int to_view(const Hd__SlaPolicy *p, sla_view *sv, hd_rpc_rep *rep)
 	size_t n = 0;
 	for (size_t k = 0; k < 2; k++) {
 		if (counts[k] > MAX_CONDITIONS)
-			return sla_invalid(rep, "filter",
+			return hd_rpc_fail(rep, HD_E_INVALID, "filter",
 					   "at most %d "
 					   "conditions in filter.%s",
 					   MAX_CONDITIONS, parts[k]);
@@ -52,7 +52,7 @@ static int to_view(const Hd__SlaPolicy *p, sla_view *sv, hd_rpc_rep *rep)
 			Hd__ViewCondition *vc = &sv->conds[n];
 			hd__view_condition__init(vc);
 			if (!value_text(c->value, sv->values[n]))
-				return sla_invalid(rep, "filter",
+				return hd_rpc_fail(rep, HD_E_INVALID, "filter",
 						   "filter.%s[%zu] needs "
 						   "field, operator and a "
 						   "string value",
@@ -82,7 +82,7 @@ int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 	for (size_t i = 0; !rc && i < sv->v.n_all + sv->v.n_any; i++) {
 		const Hd__ViewCondition *c = sv->ptrs[i];
 		if ((rc = routing_condition_check(c, rep)))
-			sla_invalid(rep, "filter",
+			hd_rpc_fail(rep, HD_E_INVALID, "filter",
 				    "filter: '%.64s %.32s %.64s' is not a "
 				    "supported SLA condition",
 				    c->field, c->operator_, c->value);

@@ -13,15 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sla_policy_get(hd_txn *t, uint64_t id, Hd__SlaPolicy **out)
+int sla_policy_get(hd_txn *t, const sla_db *db, uint64_t id,
+		   Hd__SlaPolicy **out)
 {
-	return hd_txn_get_pb_id(t, routing_sla.policies, id,
+	return hd_txn_get_pb_id(t, db->policies, id,
 				&hd__sla_policy__descriptor, (void **)out);
 }
 
-int sla_policy_put(hd_txn *t, const Hd__SlaPolicy *p)
+int sla_policy_put(hd_txn *t, const sla_db *db, const Hd__SlaPolicy *p)
 {
-	return hd_txn_put_pb_id(t, routing_sla.policies, p->id, p);
+	return hd_txn_put_pb_id(t, db->policies, p->id, p);
 }
 
 static int policy_one(void *arg, const MDB_val *k, const MDB_val *v)
@@ -51,11 +52,10 @@ static int by_position(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-int sla_policies_in_order(hd_txn *t, sla_policies *out)
+int sla_policies_in_order(hd_txn *t, const sla_db *db, sla_policies *out)
 {
 	memset(out, 0, sizeof *out);
-	int rc = hd_txn_foreach(t, routing_sla.policies, NULL, 0, policy_one,
-				out);
+	int rc = hd_txn_foreach(t, db->policies, NULL, 0, policy_one, out);
 	if (out->n)
 		qsort(out->v, out->n, sizeof *out->v, by_position);
 	return rc;
@@ -211,6 +211,7 @@ int sla_upgrade_json(hd_txn *t, MDB_dbi dbi, sla_json_fix_fn fix,
 	if (t->rc)
 		return t->rc;
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
+	/* raw cursor: puts into dbi while walking it (hd_txn_foreach may not) */
 	for (int op = MDB_FIRST;
 	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
 	     op = MDB_NEXT) {

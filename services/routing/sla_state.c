@@ -133,9 +133,10 @@ void sla_targets_set(hd_txn *t, Hd__SlaTicketState *s,
 	}
 }
 
-int sla_state_get(hd_txn *t, uint64_t ticket_id, Hd__SlaTicketState **state)
+int sla_state_get(hd_txn *t, const sla_db *db, uint64_t ticket_id,
+		  Hd__SlaTicketState **state)
 {
-	int rc = hd_txn_get_pb_id(t, routing_sla.state, ticket_id,
+	int rc = hd_txn_get_pb_id(t, db->state, ticket_id,
 				  &hd__sla_ticket_state__descriptor,
 				  (void **)state);
 	if (rc == HD_E_NOTFOUND || rc == HD_E_CORRUPT) {
@@ -145,10 +146,10 @@ int sla_state_get(hd_txn *t, uint64_t ticket_id, Hd__SlaTicketState **state)
 	return rc;
 }
 
-int sla_state_put(hd_txn *t, uint64_t ticket_id,
+int sla_state_put(hd_txn *t, const sla_db *db, uint64_t ticket_id,
 		  const Hd__SlaTicketState *state)
 {
-	return hd_txn_put_pb_id(t, routing_sla.state, ticket_id, state);
+	return hd_txn_put_pb_id(t, db->state, ticket_id, state);
 }
 
 /* ---- the JSON of older versions (sla_clock.c's format before) ---- */

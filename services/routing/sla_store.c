@@ -16,21 +16,12 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *const routing_sla_dbs[] = {"bh_schedules", "sla_policies",
 				       "sla_state",    "sla_timers",
 				       "sla_users",    NULL};
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the SLA helpers take only a
- * transaction (called from the ticket hooks, the timers on the tick and the
- * sideload). Moving them into the context means passing it to every such
- * helper. */
-sla_db routing_sla;
 
 static int policy_fix(const json_t *o, ProtobufCMessage **out)
 {
@@ -51,10 +42,11 @@ static int state_fix(const json_t *o, ProtobufCMessage **out)
 /* Records of versions that stored JSON become protobuf, once. */
 static int upgrade(hd_txn *t, void *arg)
 {
+	const sla_db *db = arg;
 	uint64_t n = 0, m = 0;
-	int rc = sla_upgrade_json(t, routing_sla.policies, policy_fix, &n);
+	int rc = sla_upgrade_json(t, db->policies, policy_fix, &n);
 	if (!rc)
-		rc = sla_upgrade_json(t, routing_sla.state, state_fix, &m);
+		rc = sla_upgrade_json(t, db->state, state_fix, &m);
 	if (!rc && (n || m))
 		hd_info("routing.sla_upgraded", "policies=%llu states=%llu",
 			(unsigned long long)n, (unsigned long long)m);
@@ -63,12 +55,12 @@ static int upgrade(hd_txn *t, void *arg)
 
 int routing_sla_upgrade(routing *r)
 {
-	return hd_store_write(r->store, upgrade, NULL);
+	return hd_store_write(r->store, upgrade, &r->sla);
 }
 
 int routing_sla_setup(routing *r, hd_svc *svc)
 {
-	sla_db *d = &routing_sla;
+	sla_db *d = &r->sla;
 	const hd_dbi_ref dbs[] = {
 		{"bh_schedules", &d->schedules}, {"sla_policies", &d->policies},
 		{"sla_state", &d->state},        {"sla_timers", &d->timers},
@@ -90,14 +82,13 @@ int routing_sla_setup(routing *r, hd_svc *svc)
 	return rc ? rc : routing_sla_upgrade(r);
 }
 
-void sla_user_role(hd_txn *t, uint64_t user_id, char out[16])
+void sla_user_role(hd_txn *t, const sla_db *db, uint64_t user_id, char out[16])
 {
 	uint8_t key[8];
 	MDB_val v;
 	out[0] = '\0';
 	hd_key_u64(key, user_id);
-	if (hd_txn_get(t, routing_sla.users, key, 8, &v) == HD_OK &&
-	    v.mv_size < 16) {
+	if (hd_txn_get(t, db->users, key, 8, &v) == HD_OK && v.mv_size < 16) {
 		memcpy(out, v.mv_data, v.mv_size);
 		out[v.mv_size] = '\0';
 	}
@@ -118,16 +109,6 @@ int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out)
 	return hd_req_decode(req, rep, &hd__sla_call__descriptor, (void **)out);
 }
 
-int sla_invalid(hd_rpc_rep *rep, const char *field, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
-	va_end(ap);
-	snprintf(rep->field, sizeof rep->field, "%s", field);
-	return HD_E_INVALID;
-}
-
 Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id)
 {
 	uint8_t key[8];
@@ -138,14 +119,41 @@ Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id)
 	return hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 }
 
+typedef struct run_job {
+	routing *r;
+	hd_write_fn fn;
+	void *arg;
+} run_job;
+
 /* Every change to policies or schedules re-times the open tickets. */
 static int run_write(hd_txn *t, void *arg)
 {
-	sla_job *j = arg;
-	int rc = j->fn(j, t);
+	run_job *j = arg;
+	int rc = j->fn(t, j->arg);
 	if (!rc && !t->rc)
 		rc = sla_refresh_all(j->r, t);
 	return rc ? rc : t->rc;
+}
+
+int sla_run(routing *r, bool write, hd_write_fn fn, void *arg)
+{
+	if (write) {
+		run_job j = {r, fn, arg};
+		return hd_store_write(r->store, run_write, &j);
+	}
+	hd_txn t;
+	int rc = hd_store_read(r->store, &t);
+	if (!rc) {
+		rc = fn(&t, arg);
+		hd_txn_end(&t);
+	}
+	return rc;
+}
+
+static int sla_job_run(hd_txn *t, void *arg)
+{
+	sla_job *j = arg;
+	return j->fn(j, t);
 }
 
 int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
@@ -161,17 +169,8 @@ int sla_serve(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	int rc = sla_call_unpack(req, rep, &c);
 	sla_job j = {ctx, c,   rep,  req->method, write ? write : read,
 		     0,   {0}, false};
-	routing *r = ctx;
-	if (!rc && write) {
-		rc = hd_store_write(r->store, run_write, &j);
-	} else if (!rc) {
-		hd_txn t;
-		rc = hd_store_read(r->store, &t);
-		if (!rc) {
-			rc = read(&j, &t);
-			hd_txn_end(&t);
-		}
-	}
+	if (!rc)
+		rc = sla_run(ctx, write != NULL, sla_job_run, &j);
 	if (!rc)
 		rc = sla_policies_answer(&j);
 	sla_policies_release(&j.pols);

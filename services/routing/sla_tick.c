@@ -103,7 +103,7 @@ static void escalate(routing *r, hd_txn *t, const Hd__SlaPolicy *policy,
 static int fire(routing *r, hd_txn *t, const due_timer *d)
 {
 	Hd__SlaTicketState *state = NULL;
-	int rc = hd_txn_get_pb_id(t, routing_sla.state, d->ticket,
+	int rc = hd_txn_get_pb_id(t, r->sla.state, d->ticket,
 				  &hd__sla_ticket_state__descriptor,
 				  (void **)&state);
 	Hd__Ticket *tk = rc ? NULL : sla_ticket_copy(t, r, d->ticket);
@@ -124,7 +124,7 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 			c->breached = true;
 		else
 			c->warned = true;
-		sla_policy_get(t, state->policy_id, &policy);
+		sla_policy_get(t, &r->sla, state->policy_id, &policy);
 		Hd__SlaAlert a = HD__SLA_ALERT__INIT;
 		a.ticket_id = d->ticket;
 		a.policy_id = state->policy_id;
@@ -142,7 +142,7 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 			kinds[d->kind]);
 		if (policy)
 			escalate(r, t, policy, tk, d);
-		sla_state_put(t, d->ticket, state);
+		sla_state_put(t, &r->sla, d->ticket, state);
 	}
 	hd__sla_policy__free_unpacked(policy, NULL);
 	hd__sla_ticket_state__free_unpacked(state, NULL);
@@ -172,7 +172,7 @@ static int due_one(void *arg, const MDB_val *k, const MDB_val *v)
 int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
 {
 	due_list d = {.now_ms = now_ms};
-	int rc = hd_txn_foreach(t, routing_sla.timers, NULL, 0, due_one, &d);
+	int rc = hd_txn_foreach(t, r->sla.timers, NULL, 0, due_one, &d);
 	if (rc)
 		return rc;
 	due_timer *due = d.due;
@@ -181,7 +181,7 @@ int routing_sla_tick_hook(routing *r, hd_txn *t, int64_t now_ms)
 		uint8_t key[18];
 		sla_timer_key(key, due[i].due, due[i].ticket, due[i].kind,
 			      due[i].metric);
-		hd_txn_del(t, routing_sla.timers, key, 18);
+		hd_txn_del(t, r->sla.timers, key, 18);
 		fire(r, t, &due[i]);
 	}
 	return t->rc;

@@ -29,19 +29,20 @@ typedef struct ticket_rows {
 	Hd__SlaMetricState rows[MAX_ROWS], *ptrs[MAX_ROWS];
 } ticket_rows;
 
-static void ticket_slas(hd_txn *t, uint64_t id, int64_t now, ticket_rows *tr)
+static void ticket_slas(hd_txn *t, const sla_db *db, uint64_t id, int64_t now,
+			ticket_rows *tr)
 {
 	Hd__SlaTicketState *state = NULL;
 	hd__sla_ticket_slas__init(&tr->out);
 	tr->out.ticket_id = id;
 	tr->out.policy_metrics = tr->ptrs;
-	if (hd_txn_get_pb_id(t, routing_sla.state, id,
+	if (hd_txn_get_pb_id(t, db->state, id,
 			     &hd__sla_ticket_state__descriptor,
 			     (void **)&state))
 		return;
 	hd_bizhours b;
 	bool have_b =
-		bh_schedule_load(t, state->schedule_id, &b, NULL) == HD_OK;
+		bh_schedule_load(t, db, state->schedule_id, &b, NULL) == HD_OK;
 	for (size_t i = 0; i < state->n_targets; i++) {
 		const Hd__SlaTarget *pm = state->targets[i];
 		const Hd__SlaClock *c =
@@ -52,8 +53,7 @@ static void ticket_slas(hd_txn *t, uint64_t id, int64_t now, ticket_rows *tr)
 			pm->business_hours && have_b ? &b : NULL;
 		sla_eval ev;
 		sla_evaluate(c, pm->target, pm->business_hours,
-			     have_b ? &b : NULL, routing_sla.warning_fraction,
-			     &ev);
+			     have_b ? &b : NULL, db->warning_fraction, &ev);
 		Hd__SlaMetricState *o = &tr->rows[tr->out.n_policy_metrics];
 		hd__sla_metric_state__init(o);
 		o->metric = pm->metric;
@@ -96,7 +96,8 @@ int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__SlaCall *c = NULL;
 	int rc = sla_call_unpack(req, rep, &c);
 	if (!rc && c->n_ids > MAX_IDS)
-		rc = sla_invalid(rep, "ids", "at most %d tickets", MAX_IDS);
+		rc = hd_rpc_fail(rep, HD_E_INVALID, "ids", "at most %d tickets",
+				 MAX_IDS);
 	ticket_rows *rows = NULL;
 	Hd__SlaTicketSlas *ptrs[MAX_IDS];
 	Hd__SlaAnswer a = HD__SLA_ANSWER__INIT;
@@ -106,7 +107,7 @@ int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!rc && !(rc = hd_store_read(r->store, &t))) {
 		int64_t now = hd_now_ms();
 		for (size_t i = 0; i < c->n_ids; i++) {
-			ticket_slas(&t, c->ids[i], now, &rows[i]);
+			ticket_slas(&t, &r->sla, c->ids[i], now, &rows[i]);
 			ptrs[i] = &rows[i].out;
 		}
 		hd_txn_end(&t);

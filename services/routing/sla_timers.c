@@ -38,11 +38,12 @@ void sla_evaluate(const Hd__SlaClock *clock, int64_t target_min, bool business,
 
 /* The first policy by position whose filter the ticket meets in *out (the
  * caller's, free with hd__sla_policy__free_unpacked), or NULL. */
-static int policy_for(hd_txn *t, const Hd__Ticket *tk, Hd__SlaPolicy **out)
+static int policy_for(hd_txn *t, const sla_db *db, const Hd__Ticket *tk,
+		      Hd__SlaPolicy **out)
 {
 	sla_policies all;
 	bool match = false;
-	int rc = sla_policies_in_order(t, &all);
+	int rc = sla_policies_in_order(t, db, &all);
 	*out = NULL;
 	for (size_t i = 0; !rc && i < all.n && !*out; i++) {
 		rc = sla_filter_match(all.v[i], tk, &match);
@@ -64,7 +65,8 @@ void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
 	key[17] = (uint8_t)metric;
 }
 
-static void drop_timers(hd_txn *t, uint64_t ticket, Hd__SlaTicketState *state)
+static void drop_timers(hd_txn *t, const sla_db *db, uint64_t ticket,
+			Hd__SlaTicketState *state)
 {
 	for (size_t i = 0; i < state->n_timers; i++) {
 		const Hd__SlaTimer *tm = state->timers[i];
@@ -72,18 +74,19 @@ static void drop_timers(hd_txn *t, uint64_t ticket, Hd__SlaTicketState *state)
 		sla_timer_key(key, tm->due, ticket, (int)tm->kind,
 			      (int)tm->metric - 1);
 		MDB_val v; /* a fired timer is gone already */
-		if (hd_txn_get(t, routing_sla.timers, key, 18, &v) == HD_OK)
-			hd_txn_del(t, routing_sla.timers, key, 18);
+		if (hd_txn_get(t, db->timers, key, 18, &v) == HD_OK)
+			hd_txn_del(t, db->timers, key, 18);
 	}
 	sla_timers_clear(state);
 }
 
-static void add_timer(hd_txn *t, uint64_t ticket, Hd__SlaTicketState *state,
-		      int64_t due, int kind, int metric, int64_t breach_at)
+static void add_timer(hd_txn *t, const sla_db *db, uint64_t ticket,
+		      Hd__SlaTicketState *state, int64_t due, int kind,
+		      int metric, int64_t breach_at)
 {
 	uint8_t key[18];
 	sla_timer_key(key, due, ticket, kind, metric);
-	hd_txn_put(t, routing_sla.timers, key, 18, "", 0);
+	hd_txn_put(t, db->timers, key, 18, "", 0);
 	sla_timer_add(t, state, due, kind, metric, breach_at);
 }
 
@@ -105,12 +108,12 @@ static size_t targets_of(const Hd__SlaPolicy *policy, const Hd__Ticket *tk,
 int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 		Hd__SlaTicketState *state)
 {
-	(void)r;
+	const sla_db *db = &r->sla;
 	Hd__SlaPolicy *policy = NULL;
-	int rc = tk->deleted ? HD_OK : policy_for(t, tk, &policy);
+	int rc = tk->deleted ? HD_OK : policy_for(t, db, tk, &policy);
 	if (rc)
 		return hd_txn_fail(t, rc);
-	drop_timers(t, tk->id, state);
+	drop_timers(t, db, tk->id, state);
 	Hd__SlaTarget *rows[6];
 	size_t n = targets_of(policy, tk, rows);
 	hd_bizhours b;
@@ -118,9 +121,10 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 	uint64_t named = policy ? policy->schedule_id : 0;
 	/* A deleted named schedule falls back to the default one; with no
 	 * schedule at all business-hours targets run on calendar time. */
-	bool have_b = policy &&
-		      (bh_schedule_load(t, named, &b, &sched) == HD_OK ||
-		       (named && bh_schedule_load(t, 0, &b, &sched) == HD_OK));
+	bool have_b =
+		policy &&
+		(bh_schedule_load(t, db, named, &b, &sched) == HD_OK ||
+		 (named && bh_schedule_load(t, db, 0, &b, &sched) == HD_OK));
 	for (size_t i = 0; i < n; i++) {
 		int m = (int)rows[i]->metric - 1;
 		Hd__SlaClock *c = sla_clock_find(state, m);
@@ -128,14 +132,13 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 			continue;
 		sla_eval ev;
 		sla_evaluate(c, rows[i]->target, rows[i]->business_hours,
-			     have_b ? &b : NULL, routing_sla.warning_fraction,
-			     &ev);
+			     have_b ? &b : NULL, db->warning_fraction, &ev);
 		sla_achieved_check(t, tk, policy, m, c, &ev);
 		if (!c->warned && ev.warning_at != HD_BH_NEVER)
-			add_timer(t, tk->id, state, ev.warning_at, 0, m,
+			add_timer(t, db, tk->id, state, ev.warning_at, 0, m,
 				  ev.breach_at);
 		if (!c->breached && ev.breach_at != HD_BH_NEVER)
-			add_timer(t, tk->id, state, ev.breach_at, 1, m,
+			add_timer(t, db, tk->id, state, ev.breach_at, 1, m,
 				  ev.breach_at);
 	}
 	state->policy_id = policy ? policy->id : 0;
@@ -144,19 +147,19 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 	if (have_b)
 		hd_bh_release(&b);
 	hd__sla_policy__free_unpacked(policy, NULL);
-	return t->rc ? t->rc : sla_state_put(t, tk->id, state);
+	return t->rc ? t->rc : sla_state_put(t, db, tk->id, state);
 }
 
-int sla_forget(hd_txn *t, uint64_t ticket_id)
+int sla_forget(hd_txn *t, const sla_db *db, uint64_t ticket_id)
 {
 	Hd__SlaTicketState *state = NULL;
-	if (hd_txn_get_pb_id(t, routing_sla.state, ticket_id,
+	if (hd_txn_get_pb_id(t, db->state, ticket_id,
 			     &hd__sla_ticket_state__descriptor,
 			     (void **)&state) == HD_OK) {
-		drop_timers(t, ticket_id, state);
+		drop_timers(t, db, ticket_id, state);
 		uint8_t key[8];
 		hd_key_u64(key, ticket_id);
-		hd_txn_del(t, routing_sla.state, key, 8);
+		hd_txn_del(t, db->state, key, 8);
 	}
 	hd__sla_ticket_state__free_unpacked(state, NULL);
 	return t->rc;
@@ -198,13 +201,13 @@ static int id_one(void *arg, const MDB_val *k, const MDB_val *v)
 int sla_refresh_all(routing *r, hd_txn *t)
 {
 	id_list l = {0};
-	int rc = hd_txn_foreach(t, routing_sla.state, NULL, 0, id_one, &l);
+	int rc = hd_txn_foreach(t, r->sla.state, NULL, 0, id_one, &l);
 	uint64_t *ids = l.ids;
 	size_t n = l.n;
 	for (size_t i = 0; i < n && !rc && !t->rc; i++) {
 		Hd__SlaTicketState *state = NULL;
 		Hd__Ticket *tk = sla_ticket_copy(t, r, ids[i]);
-		if (tk && !sla_state_get(t, ids[i], &state) &&
+		if (tk && !sla_state_get(t, &r->sla, ids[i], &state) &&
 		    open_clocks(state))
 			rc = sla_refresh(r, t, tk, state);
 		hd__sla_ticket_state__free_unpacked(state, NULL);

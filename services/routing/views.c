@@ -47,17 +47,19 @@ static bool personal_of(const Hd__View *v, uint64_t user_id)
 
 /* Is who a member of one of the groups of a Group restriction (routing's
  * copy of the memberships, from intake's events: assign_events.c)? */
-static bool in_groups(hd_txn *t, const Hd__ViewRestriction *res, uint64_t user)
+static bool in_groups(hd_txn *t, const assign_dbs *db,
+		      const Hd__ViewRestriction *res, uint64_t user)
 {
-	if (as_member_of(t, user, res->id))
+	if (as_member_of(t, db, user, res->id))
 		return true;
 	for (size_t i = 0; i < res->n_ids; i++)
-		if (as_member_of(t, user, res->ids[i]))
+		if (as_member_of(t, db, user, res->ids[i]))
 			return true;
 	return false;
 }
 
-bool routing_view_visible(hd_txn *t, const Hd__View *v, const hd_principal *who)
+bool routing_view_visible(hd_txn *t, const routing *r, const Hd__View *v,
+			  const hd_principal *who)
 {
 	const Hd__ViewRestriction *res = v->restriction;
 	if (!staff(who))
@@ -68,7 +70,8 @@ bool routing_view_visible(hd_txn *t, const Hd__View *v, const hd_principal *who)
 		return personal_of(v, who->user_id);
 	if (hd_role_is_admin(who->role))
 		return true;
-	return !strcmp(res->type, "Group") && in_groups(t, res, who->user_id);
+	return !strcmp(res->type, "Group") &&
+	       in_groups(t, &r->as, res, who->user_id);
 }
 
 int routing_view_upgrade(ProtobufCMessage *msg, bool *changed)
@@ -126,10 +129,11 @@ static bool personal(const Hd__View *v)
  * but the admins' to change (403). A personal view is always the saver's
  * own: nobody saves one for someone else (it would vanish from their
  * sight, or a shared view from everyone's). */
-static int may_manage(hd_txn *t, const Hd__View *old, const Hd__View *v,
-		      const hd_principal *who, hd_rpc_rep *rep)
+static int may_manage(hd_txn *t, const routing *r, const Hd__View *old,
+		      const Hd__View *v, const hd_principal *who,
+		      hd_rpc_rep *rep)
 {
-	if (old && !routing_view_visible(t, old, who))
+	if (old && !routing_view_visible(t, r, old, who))
 		return hd_rpc_fail(rep, HD_E_NOTFOUND, NULL, "no such view");
 	if (old && !manager(who) && !own_personal(old, who))
 		return hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
@@ -192,7 +196,8 @@ static int save_write(hd_txn *t, void *arg)
 	uint8_t key[8];
 	int rc = j->v->id ? view_get(t, j->r, j->v->id, &old) : HD_OK;
 	if (!rc)
-		rc = may_manage(t, old, j->del ? NULL : j->v, j->who, j->rep);
+		rc = may_manage(t, j->r, old, j->del ? NULL : j->v, j->who,
+				j->rep);
 	if (!rc && !j->v->id)
 		rc = routing_next_id(t, j->r, "next_view", &j->v->id);
 	hd_key_u64(key, j->v->id);
@@ -260,6 +265,7 @@ static int by_position(const void *a, const void *b)
 
 typedef struct list_filter {
 	hd_txn *t;
+	const routing *r;
 	bool active_only;
 	const hd_principal *who;
 } list_filter;
@@ -269,13 +275,13 @@ static bool listed(const void *msg, const void *arg)
 	const Hd__View *v = msg;
 	const list_filter *f = arg;
 	return (!f->active_only || v->active) &&
-	       routing_view_visible(f->t, v, f->who);
+	       routing_view_visible(f->t, f->r, v, f->who);
 }
 
 static int collect_views(hd_txn *t, routing *r, bool active_only,
 			 const hd_principal *who, Hd__ViewList *l)
 {
-	list_filter f = {t, active_only, who};
+	list_filter f = {t, r, active_only, who};
 	return hd_txn_scan_pb(t, r->views, NULL, 0, &hd__view__descriptor,
 			      listed, &f, (void ***)&l->views, &l->n_views);
 }
@@ -321,7 +327,7 @@ static int views_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	rc = hd_store_read(r->store, &t);
 	if (!rc) {
 		rc = view_get(&t, r, vi->id, &v);
-		if (!rc && !routing_view_visible(&t, v, &req->principal))
+		if (!rc && !routing_view_visible(&t, r, v, &req->principal))
 			rc = HD_E_NOTFOUND;
 		hd_txn_end(&t);
 	}

@@ -9,17 +9,16 @@
 #include "hd/prom.h"
 #include "hd/store_pb.h"
 
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_PENDING 64
 
-static _Atomic unsigned batch = 5000;
+#define DEFAULT_BATCH 5000 /* HD_ROUTING_VIEW_BUILD_BATCH's default */
 
-void routing_vidx_set_batch(unsigned n)
+void routing_vidx_set_batch(routing *r, unsigned n)
 {
-	atomic_store(&batch, n ? n : 1);
+	r->vidx_batch = n ? n : 1;
 }
 
 typedef struct key_list {
@@ -55,11 +54,9 @@ static int keys(hd_txn *t, MDB_dbi dbi, bool (*want)(const MDB_val *v),
 /* Views stored before their index existed get one (an upgrade): every
  * view is looked at, up to MAX_PENDING adopted a tick; once a pass finds
  * none left, later ticks skip it (a view saved since has its state). */
-static _Atomic bool adopted;
-
 static int adopt(routing *r, hd_txn *t)
 {
-	if (atomic_load(&adopted))
+	if (r->vidx_adopted)
 		return HD_OK;
 	uint64_t ids[MAX_PENDING];
 	size_t n = 0;
@@ -78,7 +75,7 @@ static int adopt(routing *r, hd_txn *t)
 		hd__view__free_unpacked(view, NULL);
 	}
 	if (rc == HD_OK && n == 0)
-		atomic_store(&adopted, true);
+		r->vidx_adopted = true;
 	return rc;
 }
 
@@ -222,7 +219,7 @@ static bool is_building(const MDB_val *v)
 int routing_vidx_tick(routing *r, hd_txn *t, int64_t now_ms)
 {
 	(void)now_ms;
-	unsigned budget = atomic_load(&batch);
+	unsigned budget = r->vidx_batch ? r->vidx_batch : DEFAULT_BATCH;
 	uint64_t ids[MAX_PENDING];
 	size_t n = 0;
 	int rc = adopt(r, t);

@@ -187,7 +187,7 @@ int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		if (!rc &&
 		    !(v = hd__view__unpack(NULL, val.mv_size, val.mv_data)))
 			rc = HD_E_CORRUPT;
-		if (!rc && !routing_view_visible(&t, v, &req->principal))
+		if (!rc && !routing_view_visible(&t, r, v, &req->principal))
 			rc = HD_E_NOTFOUND;
 		if (!rc)
 			rc = from_index(&t, r, q, v, &req->principal, &h, &used,

@@ -60,7 +60,7 @@ int routing_vidx_drop(hd_txn *t, routing *r, uint64_t slot);
 
 /* Tick hook (views_build.c): one batch of clearing or building. */
 int routing_vidx_tick(routing *r, hd_txn *t, int64_t now_ms);
-void routing_vidx_set_batch(unsigned n);
+void routing_vidx_set_batch(routing *r, unsigned n);
 /* Prometheus: hd_routing_views_building (views not yet ready, and dropped
  * slots not yet cleared). */
 void routing_vidx_collect(void *ctx, hd_buf *out);

@@ -349,11 +349,11 @@ static void test_routing_schedules(void **state)
 	r.store = unit_store_open(&u, dbs, "routing");
 	const hd_dbi_ref refs[] = {{"tickets", &r.tickets},
 				   {"meta", &r.meta},
-				   {"bh_schedules", &routing_sla.schedules},
-				   {"sla_policies", &routing_sla.policies},
-				   {"sla_state", &routing_sla.state},
-				   {"sla_timers", &routing_sla.timers},
-				   {"sla_users", &routing_sla.users},
+				   {"bh_schedules", &r.sla.schedules},
+				   {"sla_policies", &r.sla.policies},
+				   {"sla_state", &r.sla.state},
+				   {"sla_timers", &r.sla.timers},
+				   {"sla_users", &r.sla.users},
 				   {NULL, NULL}};
 	assert_hd_ok(hd_store_dbis(r.store, refs));
 	hd_principal admin = unit_who("admin", 1);
@@ -431,14 +431,14 @@ static void sla_open(unit_store *u, routing *r)
 {
 	r->store = unit_store_open(u, sla_dbs, "routing");
 	assert_hd_ok(routing_store_bind(r));
-	const hd_dbi_ref refs[] = {{"bh_schedules", &routing_sla.schedules},
-				   {"sla_policies", &routing_sla.policies},
-				   {"sla_state", &routing_sla.state},
-				   {"sla_timers", &routing_sla.timers},
-				   {"sla_users", &routing_sla.users},
+	const hd_dbi_ref refs[] = {{"bh_schedules", &r->sla.schedules},
+				   {"sla_policies", &r->sla.policies},
+				   {"sla_state", &r->sla.state},
+				   {"sla_timers", &r->sla.timers},
+				   {"sla_users", &r->sla.users},
 				   {NULL, NULL}};
 	assert_hd_ok(hd_store_dbis(r->store, refs));
-	routing_sla.warning_fraction = 0.75;
+	r->sla.warning_fraction = 0.75;
 }
 
 /* A policy with a filter, two targets and an escalation, as the gateway
@@ -636,7 +636,7 @@ static void test_metrics(void **state)
 	metrics m = {0};
 	m.store = unit_store_open(&u, dbs, NULL);
 	assert_hd_ok(metrics_store_bind(&m));
-	assert_hd_ok(mc_bind(m.store));
+	assert_hd_ok(mc_bind(&m.mc, m.store));
 	assert_hd_ok(mr_init(&m));
 
 	static apply_run a;

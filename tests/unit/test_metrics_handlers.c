@@ -44,7 +44,7 @@ static int setup(void **state)
 	fx *f = calloc(1, sizeof *f);
 	f->m.store = unit_store_open(&f->u, dbs, NULL);
 	assert_hd_ok(metrics_store_bind(&f->m));
-	assert_hd_ok(mc_bind(f->m.store));
+	assert_hd_ok(mc_bind(&f->m.mc, f->m.store));
 	assert_hd_ok(mr_init(&f->m));
 	f->agent = unit_who("agent", 2);
 	*state = f;

@@ -41,11 +41,11 @@ static int setup(void **state)
 	f->r.store = unit_store_open(&f->u, dbs, "routing");
 	const hd_dbi_ref refs[] = {{"tickets", &f->r.tickets},
 				   {"meta", &f->r.meta},
-				   {"bh_schedules", &routing_sla.schedules},
-				   {"sla_policies", &routing_sla.policies},
-				   {"sla_state", &routing_sla.state},
-				   {"sla_timers", &routing_sla.timers},
-				   {"sla_users", &routing_sla.users},
+				   {"bh_schedules", &f->r.sla.schedules},
+				   {"sla_policies", &f->r.sla.policies},
+				   {"sla_state", &f->r.sla.state},
+				   {"sla_timers", &f->r.sla.timers},
+				   {"sla_users", &f->r.sla.users},
 				   {NULL, NULL}};
 	assert_hd_ok(hd_store_dbis(f->r.store, refs));
 	f->admin = unit_who("admin", 1);
@@ -56,15 +56,27 @@ static int setup(void **state)
 
 static int put_old(hd_txn *t, void *arg)
 {
+	const sla_db *db = arg;
 	uint8_t key[8];
 	hd_key_u64(key, 3);
-	return hd_txn_put(t, routing_sla.schedules, key, 8, old_json,
-			  strlen(old_json));
+	return hd_txn_put(t, db->schedules, key, 8, old_json, strlen(old_json));
 }
 
-static int upgrade(hd_txn *t, void *arg)
+typedef struct upgrade_job {
+	const sla_db *db;
+	uint64_t *rewritten;
+} upgrade_job;
+
+static int upgrade_run(hd_txn *t, void *arg)
 {
-	return bh_upgrade(t, arg);
+	const upgrade_job *j = arg;
+	return bh_upgrade(t, j->db, j->rewritten);
+}
+
+static int upgrade(fx *f, uint64_t *rewritten)
+{
+	upgrade_job j = {&f->r.sla, rewritten};
+	return hd_store_write(f->r.store, upgrade_run, &j);
 }
 
 static Hd__BhSchedule *read_back(fx *f, uint64_t id)
@@ -72,7 +84,7 @@ static Hd__BhSchedule *read_back(fx *f, uint64_t id)
 	hd_txn t;
 	Hd__BhSchedule *s = NULL;
 	assert_hd_ok(hd_store_read(f->r.store, &t));
-	assert_hd_ok(bh_get(&t, id, &s));
+	assert_hd_ok(bh_get(&t, &f->r.sla, id, &s));
 	hd_txn_end(&t);
 	return s;
 }
@@ -81,8 +93,8 @@ static void test_old_json_store_reads_back_typed(void **state)
 {
 	fx *f = *state;
 	uint64_t n = 99;
-	assert_hd_ok(hd_store_write(f->r.store, put_old, NULL));
-	assert_hd_ok(hd_store_write(f->r.store, upgrade, &n));
+	assert_hd_ok(hd_store_write(f->r.store, put_old, &f->r.sla));
+	assert_hd_ok(upgrade(f, &n));
 	assert_int_equal(n, 1);
 	Hd__BhSchedule *s = read_back(f, 3);
 	assert_int_equal(s->id, 3);
@@ -100,7 +112,7 @@ static void test_old_json_store_reads_back_typed(void **state)
 	hd__bh_schedule__free_unpacked(s, NULL);
 
 	/* Once: a second open rewrites nothing. */
-	assert_hd_ok(hd_store_write(f->r.store, upgrade, &n));
+	assert_hd_ok(upgrade(f, &n));
 	assert_int_equal(n, 0);
 
 	/* The SLA clocks read the typed record: the default schedule (the
@@ -109,7 +121,7 @@ static void test_old_json_store_reads_back_typed(void **state)
 	hd_bizhours b;
 	uint64_t used = 0;
 	assert_hd_ok(hd_store_read(f->r.store, &t));
-	assert_hd_ok(bh_schedule_load(&t, 0, &b, &used));
+	assert_hd_ok(bh_schedule_load(&t, &f->r.sla, 0, &b, &used));
 	hd_txn_end(&t);
 	assert_int_equal(used, 3);
 	assert_true(hd_bh_is_open(&b, 1767574800000));
@@ -119,16 +131,17 @@ static void test_old_json_store_reads_back_typed(void **state)
 
 static int put_junk(hd_txn *t, void *arg)
 {
+	const sla_db *db = arg;
 	uint8_t key[8];
 	hd_key_u64(key, 4);
-	return hd_txn_put(t, routing_sla.schedules, key, 8, "{\"id\":", 6);
+	return hd_txn_put(t, db->schedules, key, 8, "{\"id\":", 6);
 }
 
 static void test_broken_json_fails_the_upgrade(void **state)
 {
 	fx *f = *state;
-	assert_hd_ok(hd_store_write(f->r.store, put_junk, NULL));
-	assert_hd_rc(hd_store_write(f->r.store, upgrade, NULL), HD_E_CORRUPT);
+	assert_hd_ok(hd_store_write(f->r.store, put_junk, &f->r.sla));
+	assert_hd_rc(upgrade(f, NULL), HD_E_CORRUPT);
 }
 
 /* The last schedule.saved event's payload. */

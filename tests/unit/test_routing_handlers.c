@@ -69,7 +69,7 @@ static int setup(void **state)
 	assert_hd_ok(routing_store_bind(&f->r));
 	/* The memberships views read (assign_events.c fills them). */
 	assert_hd_ok(hd_store_dbi(f->r.store, "as_agent_groups",
-				  &as_db.agent_groups));
+				  &f->r.as.agent_groups));
 	f->admin = unit_who("admin", 1);
 	f->agent = unit_who("agent", 9);
 	f->user = unit_who("end-user", 77);
@@ -254,13 +254,18 @@ static size_t list_ids(fx *f, const hd_principal *who, uint64_t *ids)
 	return n;
 }
 
+typedef struct member {
+	const routing *r;
+	uint64_t agent, group;
+} member;
+
 static int put_member(hd_txn *t, void *arg)
 {
-	const uint64_t *pair = arg; /* agent, group */
+	const member *m = arg;
 	uint8_t key[16];
-	hd_key_u64(key, pair[0]);
-	hd_key_u64(key + 8, pair[1]);
-	return hd_txn_put(t, as_db.agent_groups, key, 16, "", 0);
+	hd_key_u64(key, m->agent);
+	hd_key_u64(key + 8, m->group);
+	return hd_txn_put(t, m->r->as.agent_groups, key, 16, "", 0);
 }
 
 static void test_view_visible_by_group_and_owner(void **state)
@@ -282,8 +287,8 @@ static void test_view_visible_by_group_and_owner(void **state)
 	assert_int_equal(list_ids(f, &f->agent, ids), 1);
 	assert_int_equal(ids[0], agents);
 	/* A member sees it. */
-	uint64_t pair[2] = {9, 5};
-	assert_hd_ok(hd_store_write(f->r.store, put_member, pair));
+	member m = {&f->r, 9, 5};
+	assert_hd_ok(hd_store_write(f->r.store, put_member, &m));
 	assert_hd_ok(get_rc(f, &f->agent, "views.get", group));
 	assert_hd_ok(get_rc(f, &f->agent, "views.tickets", group));
 	assert_int_equal(list_ids(f, &f->agent, ids), 2);

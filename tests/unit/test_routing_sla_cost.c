@@ -41,14 +41,14 @@ static int setup(void **state)
 	fx *f = calloc(1, sizeof *f);
 	f->r.store = unit_store_open(&f->u, dbs, "routing");
 	assert_hd_ok(routing_store_bind(&f->r));
-	const hd_dbi_ref refs[] = {{"bh_schedules", &routing_sla.schedules},
-				   {"sla_policies", &routing_sla.policies},
-				   {"sla_state", &routing_sla.state},
-				   {"sla_timers", &routing_sla.timers},
-				   {"sla_users", &routing_sla.users},
+	const hd_dbi_ref refs[] = {{"bh_schedules", &f->r.sla.schedules},
+				   {"sla_policies", &f->r.sla.policies},
+				   {"sla_state", &f->r.sla.state},
+				   {"sla_timers", &f->r.sla.timers},
+				   {"sla_users", &f->r.sla.users},
 				   {NULL, NULL}};
 	assert_hd_ok(hd_store_dbis(f->r.store, refs));
-	routing_sla.warning_fraction = 0.75;
+	f->r.sla.warning_fraction = 0.75;
 	*state = f;
 	return 0;
 }
@@ -56,7 +56,7 @@ static int setup(void **state)
 /* Policies as routing stored them before they were typed: JSON text. */
 static int seed_policies(hd_txn *t, void *arg)
 {
-	(void)arg;
+	const sla_db *db = arg;
 	for (int i = 1; i <= POLICIES; i++) {
 		char text[1024];
 		const char *tag = i == POLICIES ? "" : "vip";
@@ -84,7 +84,7 @@ static int seed_policies(hd_txn *t, void *arg)
 		assert_true(n > 0 && (size_t)n < sizeof text);
 		uint8_t key[8];
 		hd_key_u64(key, (uint64_t)i);
-		hd_txn_put(t, routing_sla.policies, key, 8, text, (size_t)n);
+		hd_txn_put(t, db->policies, key, 8, text, (size_t)n);
 	}
 	return t->rc;
 }
@@ -172,7 +172,7 @@ static double now_s(void)
 static void test_sla_hooks_per_ticket(void **state)
 {
 	fx *f = *state;
-	assert_hd_ok(hd_store_write(f->r.store, seed_policies, NULL));
+	assert_hd_ok(hd_store_write(f->r.store, seed_policies, &f->r.sla));
 	assert_hd_ok(routing_sla_upgrade(&f->r));
 	static const char *const steps[] = {"created", "agent comment",
 					    "pending"};

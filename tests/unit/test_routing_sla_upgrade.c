@@ -59,14 +59,12 @@ static const char old_state[] =
 
 static int put_raw(hd_txn *t, void *arg)
 {
-	(void)arg;
+	const sla_db *db = arg;
 	uint8_t key[8];
 	hd_key_u64(key, 1);
-	hd_txn_put(t, routing_sla.policies, key, 8, old_policy,
-		   sizeof old_policy - 1);
+	hd_txn_put(t, db->policies, key, 8, old_policy, sizeof old_policy - 1);
 	hd_key_u64(key, 42);
-	hd_txn_put(t, routing_sla.state, key, 8, old_state,
-		   sizeof old_state - 1);
+	hd_txn_put(t, db->state, key, 8, old_state, sizeof old_state - 1);
 	return t->rc;
 }
 
@@ -75,15 +73,15 @@ static int setup(void **state)
 	fx *f = calloc(1, sizeof *f);
 	f->r.store = unit_store_open(&f->u, dbs, "routing");
 	assert_hd_ok(routing_store_bind(&f->r));
-	const hd_dbi_ref refs[] = {{"bh_schedules", &routing_sla.schedules},
-				   {"sla_policies", &routing_sla.policies},
-				   {"sla_state", &routing_sla.state},
-				   {"sla_timers", &routing_sla.timers},
-				   {"sla_users", &routing_sla.users},
+	const hd_dbi_ref refs[] = {{"bh_schedules", &f->r.sla.schedules},
+				   {"sla_policies", &f->r.sla.policies},
+				   {"sla_state", &f->r.sla.state},
+				   {"sla_timers", &f->r.sla.timers},
+				   {"sla_users", &f->r.sla.users},
 				   {NULL, NULL}};
 	assert_hd_ok(hd_store_dbis(f->r.store, refs));
-	routing_sla.warning_fraction = 0.75;
-	assert_hd_ok(hd_store_write(f->r.store, put_raw, NULL));
+	f->r.sla.warning_fraction = 0.75;
+	assert_hd_ok(hd_store_write(f->r.store, put_raw, &f->r.sla));
 	*state = f;
 	return 0;
 }
@@ -146,12 +144,12 @@ static void test_json_records_open_typed(void **state)
 	assert_hd_ok(routing_sla_setup(&f->r, svc));
 	free(svc);
 
-	Hd__SlaPolicy *p = read_pb(f, routing_sla.policies, 1,
-				   &hd__sla_policy__descriptor);
+	Hd__SlaPolicy *p =
+		read_pb(f, f->r.sla.policies, 1, &hd__sla_policy__descriptor);
 	check_policy(p);
 	hd__sla_policy__free_unpacked(p, NULL);
 
-	Hd__SlaTicketState *s = read_pb(f, routing_sla.state, 42,
+	Hd__SlaTicketState *s = read_pb(f, f->r.sla.state, 42,
 					&hd__sla_ticket_state__descriptor);
 	assert_int_equal(s->policy_id, 1);
 	assert_int_equal(s->n_clocks, 2);
@@ -215,10 +213,15 @@ static void test_rpcs_read_upgraded(void **state)
 	unit_rep_release(&rep);
 }
 
+typedef struct rewrites {
+	const sla_db *db;
+	uint64_t n;
+} rewrites;
+
 static int count_rewrites(hd_txn *t, void *arg)
 {
-	uint64_t *n = arg;
-	return sla_upgrade_json(t, routing_sla.policies, NULL, n);
+	rewrites *w = arg;
+	return sla_upgrade_json(t, w->db->policies, NULL, &w->n);
 }
 
 /* Once upgraded, nothing is JSON any more: a second pass (fix NULL would
@@ -228,9 +231,9 @@ static void test_upgrade_runs_once(void **state)
 	fx *f = *state;
 	assert_hd_ok(routing_sla_upgrade(&f->r));
 	assert_hd_ok(routing_sla_upgrade(&f->r));
-	uint64_t n = 99;
-	assert_hd_ok(hd_store_write(f->r.store, count_rewrites, &n));
-	assert_int_equal(n, 0);
+	rewrites w = {&f->r.sla, 99};
+	assert_hd_ok(hd_store_write(f->r.store, count_rewrites, &w));
+	assert_int_equal(w.n, 0);
 }
 
 int main(void)
