@@ -12,6 +12,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/placeholder.h"
+#include "hd/req_decode.h"
 #include "hd/text.h"
 
 #include "mail.pb-c.h"
@@ -22,13 +23,6 @@
 
 #define MAX_RECIPIENTS 50
 #define MAX_REFS       1800 /* bytes of References kept (newest ids) */
-
-static int agents_only(const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	if (hd_role_is_staff(req->principal.role))
-		return HD_OK;
-	return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "agents only");
-}
 
 static int check_message(const Hd__ScMessage *m, int need_to, hd_rpc_rep *rep)
 {
@@ -321,13 +315,11 @@ static int write_fn(hd_txn *t, void *arg)
 
 static int sc_write(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep, int kind)
 {
-	int rc = agents_only(req, rep);
+	Hd__ScWriteRequest *w;
+	int rc = hd_req_decode_staff(
+		req, rep, &hd__sc_write_request__descriptor, (void **)&w);
 	if (rc)
 		return rc;
-	Hd__ScWriteRequest *w =
-		hd__sc_write_request__unpack(NULL, req->len, req->payload);
-	if (!w)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	if (kind == 2 && w->state[0] && strcmp(w->state, "open") &&
 	    strcmp(w->state, "closed"))
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "state",
@@ -426,12 +418,11 @@ static int events_of(notify *n, hd_txn *t, Hd__SideConversation *sc)
 static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	int rc = agents_only(req, rep);
+	Hd__ScQuery *q;
+	int rc = hd_req_decode_staff(req, rep, &hd__sc_query__descriptor,
+				     (void **)&q);
 	if (rc)
 		return rc;
-	Hd__ScQuery *q = hd__sc_query__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	Hd__ScList l = HD__SC_LIST__INIT;
 	uint8_t prefix[8];
 	hd_txn t;
@@ -464,12 +455,11 @@ static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int sc_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	int rc = agents_only(req, rep);
+	Hd__ScQuery *q;
+	int rc = hd_req_decode_staff(req, rep, &hd__sc_query__descriptor,
+				     (void **)&q);
 	if (rc)
 		return rc;
-	Hd__ScQuery *q = hd__sc_query__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	Hd__SideConversation *sc = NULL;
 	hd_txn t;
 	rc = hd_store_read(n->store, &t);
