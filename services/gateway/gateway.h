@@ -310,6 +310,10 @@ int64_t gw_auth_stale_ms(const gw *g);
 /* After gw_authenticate: 0 when r's credentials may call method on the
  * route pattern; else 403 in out (an OAuth token without the scope). */
 int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out);
+/* gw_authenticate then gw_scope_check, for a handler that authenticates
+ * itself (credentials optional, or another secret first): HD_OK, or the 401,
+ * 503 (directory down) or 403 is in out and its error returned. */
+int gw_authenticate_scoped(gw *g, gw_req *r, const char *pattern, gw_resp *out);
 
 /* json.c */
 json_t *gw_time_json(int64_t ms);

@@ -359,6 +359,16 @@ int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out)
 			"The OAuth token's scopes do not allow this request");
 }
 
+int gw_authenticate_scoped(gw *g, gw_req *r, const char *pattern, gw_resp *out)
+{
+	int rc = gw_authenticate(g, r);
+	if (rc)
+		return gw_from_err(
+			out, rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
+			"The user directory is unavailable");
+	return gw_scope_check(r, pattern, out) ? HD_E_FORBIDDEN : HD_OK;
+}
+
 int gw_auth_password(gw *g, gw_req *r, const char *email, const char *password)
 {
 	char plain[600], header[MAX_HEADER];

@@ -228,14 +228,9 @@ static int create_caller(gw *g, gw_req *r, bool *anon, gw_resp *out)
 	*anon = !gw_has_credentials(r);
 	gw_rate rl;
 	if (!*anon) {
-		int rc = gw_authenticate(g, r);
+		int rc = gw_authenticate_scoped(g, r, "/api/v2/requests", out);
 		if (rc)
-			return gw_from_err(
-				out,
-				rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
-				"The user directory is unavailable");
-		if (gw_scope_check(r, "/api/v2/requests", out))
-			return HD_E_FORBIDDEN;
+			return rc;
 		gw_ratelimit_take(r->who.user_id, &rl);
 	} else {
 		if (!g->anonymous_requests)
