@@ -318,6 +318,8 @@ int gw_authenticate_scoped(gw *g, gw_req *r, const char *pattern, gw_resp *out);
 /* json.c */
 json_t *gw_time_json(int64_t ms);
 json_t *gw_str_or_null(const char *s);
+/* A JSON array of the n strings s (a protobuf repeated string). */
+json_t *gw_strings_json(char *const *s, size_t n);
 /* Parse a request body: 400 on invalid UTF-8 (naming the field) or bad
  * JSON. On success *root is the caller's. */
 int gw_parse_body(gw_req *r, gw_resp *out, json_t **root);
