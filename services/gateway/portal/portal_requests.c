@@ -216,19 +216,6 @@ static int list_page(gw *g, gw_req *r, gw_resp *out)
 	return hc_reply(out, 200, &b);
 }
 
-/* The request as the customer may see it (tickets.get as an end-user:
- * intake answers 404 for anyone else's). */
-static int fetch(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *api)
-{
-	hd_rpc_client *c = gw_ticket_shard(g, r->id);
-	if (!c)
-		return gw_from_err(api, HD_E_NOTFOUND, "Not found");
-	Hd__TicketGetRequest q = HD__TICKET_GET_REQUEST__INIT;
-	q.id = r->id;
-	return gw_call(g, c, r, "tickets.get", &q, &hd__ticket__descriptor,
-		       (void **)tk, api);
-}
-
 static const char *author(gw_req *r, const Hd__Ticket *tk, const Hd__Comment *c,
 			  const char *loc)
 {
@@ -403,7 +390,8 @@ static int show(gw *g, gw_req *r, gw_resp *out)
 	as_end_user(r);
 	Hd__Ticket *tk = NULL;
 	gw_resp api = {0};
-	int rc = fetch(g, r, &tk, &api);
+	/* as an end-user: intake answers 404 for anyone else's */
+	int rc = gw_ticket_fetch(g, r, &tk, &api);
 	unsigned st = api.status;
 	json_decref(api.body);
 	if (rc)
@@ -446,7 +434,8 @@ static int reply(gw *g, gw_req *r, gw_resp *out)
 	const char *body = gw_pt_get(r, &f, "body");
 	const char *solved = gw_pt_get(r, &f, "solved");
 	int solve = solved && strcmp(solved, "1") == 0;
-	int rc = fetch(g, r, &tk, &api);
+	/* as an end-user: intake answers 404 for anyone else's */
+	int rc = gw_ticket_fetch(g, r, &tk, &api);
 	unsigned st = api.status;
 	json_decref(api.body);
 	memset(&api, 0, sizeof api);

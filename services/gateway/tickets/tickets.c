@@ -195,8 +195,7 @@ int gw_tickets_update(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
-/* tickets.get of ticket {id} on its shard. */
-static int fetch_ticket(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
+int gw_ticket_fetch(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
 {
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
 	if (!c)
@@ -210,7 +209,7 @@ static int fetch_ticket(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
 int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__Ticket *tk = NULL;
-	int rc = fetch_ticket(g, r, &tk, out);
+	int rc = gw_ticket_fetch(g, r, &tk, out);
 	if (!rc) {
 		gw_reply_one(out, 200, "ticket", gw_ticket_json(r, tk));
 		gw_tickets_sideload(g, r, out->body, &tk, 1);
@@ -262,7 +261,7 @@ static json_t *tags_json(const Hd__Ticket *tk)
 int gw_tickets_tags_get(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__Ticket *tk = NULL;
-	int rc = fetch_ticket(g, r, &tk, out);
+	int rc = gw_ticket_fetch(g, r, &tk, out);
 	if (!rc)
 		gw_reply_one(out, 200, "tags", tags_json(tk));
 	hd__ticket__free_unpacked(tk, NULL);
