@@ -132,15 +132,22 @@ int hd_txn_put(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen,
 		t, hd_err_from_mdb(mdb_put(t->txn, dbi, &key, &val, 0)));
 }
 
+/* An LMDB answer for a keyed read or delete: a missing key is an answer
+ * (HD_E_NOTFOUND) and leaves t usable; any other error is sticky. */
+static int keyed(hd_txn *t, int mdb_rc)
+{
+	int rc = hd_err_from_mdb(mdb_rc);
+	if (rc && rc != HD_E_NOTFOUND)
+		hd_txn_fail(t, rc);
+	return rc;
+}
+
 int hd_txn_get(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen, MDB_val *v)
 {
 	if (t->rc)
 		return t->rc;
 	MDB_val key = {klen, (void *)k};
-	int rc = hd_err_from_mdb(mdb_get(t->txn, dbi, &key, v));
-	if (rc && rc != HD_E_NOTFOUND)
-		hd_txn_fail(t, rc);
-	return rc;
+	return keyed(t, mdb_get(t->txn, dbi, &key, v));
 }
 
 int hd_txn_del(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen)
@@ -148,10 +155,7 @@ int hd_txn_del(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen)
 	if (t->rc)
 		return t->rc;
 	MDB_val key = {klen, (void *)k};
-	int rc = hd_err_from_mdb(mdb_del(t->txn, dbi, &key, NULL));
-	if (rc && rc != HD_E_NOTFOUND)
-		hd_txn_fail(t, rc);
-	return rc;
+	return keyed(t, mdb_del(t->txn, dbi, &key, NULL));
 }
 
 int hd_txn_emit(hd_txn *t, const char *type, const void *payload, size_t len,
