@@ -87,7 +87,8 @@ export HD_DATA=$OUT/data
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4 tmp
   tmp=$(mktemp --suffix=.lua)
-  cat "$ROOT/tests/bench/$script" "$ROOT/tests/bench/report.lua" >"$tmp"
+  cat "$ROOT/tests/bench/prelude.lua" "$ROOT/tests/bench/$script" \
+    "$ROOT/tests/bench/report.lua" >"$tmp"
   local line
   line=$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" -s "$tmp" "$url" | grep '^BENCH')
   rm -f "$tmp"
