@@ -20,26 +20,7 @@ HTTP_THREADS=${HD_HTTP_THREADS:-64}
 # BENCH_SIZES=1000000.
 [ "${BENCH_REUSE:-}" = 1 ] || rm -rf "$OUT/data"
 mkdir -p "$OUT/data"
-# free_port [N]: a free port with the N-1 after it free too (the suite's
-# admin ports follow the gateway's: scripts/run.sh).
-free_port() {
-  python3 -c '
-import socket, sys
-n = int(sys.argv[1])
-while True:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
-    held = []
-    try:
-        for q in range(p, p + n):
-            t = socket.socket(); t.bind(("127.0.0.1", q)); held.append(t)
-        print(p)
-        break
-    except OSError:
-        pass
-    finally:
-        for t in held:
-            t.close()' "${1:-1}"
-}
+. "$ROOT/tests/bench/ports.sh"
 
 TOKEN=bench-token-0123456789abcdef
 EMAIL=bench@example.com
