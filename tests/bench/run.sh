@@ -122,12 +122,7 @@ if [ "${BENCH_ONLY:-}" = scale ]; then
     wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
   done
   wrk_run floor_post 16 "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets.json" post_ticket.lua
-  for n in ${BENCH_SIZES:-10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000)}; do
-    label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
-    grow_to "$n" "$label"
-    measure_at "$label"
-    stores_at "$label"
-  done
+  grow_each_size
   python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
   exit 0
 fi
@@ -143,12 +138,7 @@ done
 . "$ROOT/tests/bench/growth.sh"
 e2e steady 1000 32
 e2e max 0 32
-for n in ${BENCH_SIZES:-10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000)}; do
-  label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
-  grow_to "$n" "$label"
-  measure_at "$label"
-  stores_at "$label"
-done
+grow_each_size
 # ---- end of event end-to-end latency and growth ----
 # Article search at 100,000 articles, through the gateway (anonymous):
 # c=2 (one connection per wrk thread) for latency, c=16 under load.
