@@ -21,6 +21,20 @@ static int card_for(hd_txn *t, kb_cards *c, uint64_t id, hd_rpc_rep *rep,
 				   : rc;
 }
 
+/* A card write's end: unless rc already failed, card is stored (its due
+ * date moved from old_due) and kept in *kept for the reply; else freed. */
+static int card_kept(hd_txn *t, kb_cards *c, int rc, int64_t old_due,
+		     Hd__Card *card, Hd__Card **kept)
+{
+	if (!rc)
+		rc = kb_card_put(t, c, old_due, card);
+	if (rc)
+		hd__card__free_unpacked(card, NULL);
+	else
+		*kept = card;
+	return rc ? rc : t->rc;
+}
+
 static bool given(const Hd__CardWrite *w, const char *field)
 {
 	for (size_t i = 0; i < w->n_fields; i++)
@@ -109,13 +123,7 @@ static int save_write(hd_txn *t, void *arg)
 		};
 		rc = kb_card_edit(t, j->c, card, &text);
 	}
-	if (!rc)
-		rc = kb_card_put(t, j->c, old_due, card);
-	if (rc)
-		hd__card__free_unpacked(card, NULL);
-	else
-		j->card = card;
-	return rc ? rc : t->rc;
+	return card_kept(t, j->c, rc, old_due, card, &j->card);
 }
 
 static int cards_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -258,13 +266,8 @@ static int verify_write(hd_txn *t, void *arg)
 		card->last_verified_at = now;
 		card->next_verification_at =
 			now + card->verification_interval_days * DAY_MS;
-		rc = kb_card_put(t, j->c, old_due, card);
 	}
-	if (rc)
-		hd__card__free_unpacked(card, NULL);
-	else
-		j->card = card;
-	return rc ? rc : t->rc;
+	return card_kept(t, j->c, rc, old_due, card, &j->card);
 }
 
 static int card_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
