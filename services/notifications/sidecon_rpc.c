@@ -415,44 +415,51 @@ static int events_of(notify *n, hd_txn *t, Hd__SideConversation *sc)
 	return hd_txn_foreach(t, n->sc_events, prefix, 8, gather_one, &g);
 }
 
-static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int list_read(notify *n, hd_txn *t, const Hd__ScQuery *q,
+		     hd_rpc_rep *rep)
 {
-	notify *n = ctx;
-	Hd__ScQuery *q;
-	int rc = hd_req_decode_staff(req, rep, &hd__sc_query__descriptor,
-				     (void **)&q);
-	if (rc)
-		return rc;
 	Hd__ScList l = HD__SC_LIST__INIT;
 	uint8_t prefix[8];
-	hd_txn t;
 	hd_key_u64(prefix, q->ticket_id);
 	gather g = {n,
-		    &t,
+		    t,
 		    (void ***)&l.side_conversations,
 		    &l.n_side_conversations,
 		    &hd__side_conversation__descriptor,
 		    0,
 		    1};
-	rc = hd_store_read(n->store, &t);
-	if (!rc)
-		rc = hd_txn_foreach(&t, n->sc_by_ticket, prefix, 8, gather_one,
-				    &g);
+	int rc = hd_txn_foreach(t, n->sc_by_ticket, prefix, 8, gather_one, &g);
 	for (size_t i = 0;
 	     !rc && q->include_events && i < l.n_side_conversations; i++)
-		rc = events_of(n, &t, l.side_conversations[i]);
-	hd_txn_end(&t);
+		rc = events_of(n, t, l.side_conversations[i]);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, &l);
 	for (size_t i = 0; i < l.n_side_conversations; i++)
 		hd__side_conversation__free_unpacked(l.side_conversations[i],
 						     NULL);
 	free(l.side_conversations);
-	hd__sc_query__free_unpacked(q, NULL);
 	return rc;
 }
 
-static int sc_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int get_read(notify *n, hd_txn *t, const Hd__ScQuery *q, hd_rpc_rep *rep)
+{
+	Hd__SideConversation *sc = NULL;
+	int rc = load_sc(n, t, q->ticket_id, q->side_conversation_id, &sc);
+	if (!rc && q->include_events)
+		rc = events_of(n, t, sc);
+	if (!rc)
+		rc = hd_pb_pack(&rep->payload, sc);
+	else
+		hd_rpc_fail(rep, rc, "", "side conversation not found");
+	hd__side_conversation__free_unpacked(sc, NULL);
+	return rc;
+}
+
+/* side_conversations.list and .get: the query (agents only), then body in a
+ * read transaction (the reply is packed there, from decoded copies). */
+static int sc_read(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		   int (*body)(notify *n, hd_txn *t, const Hd__ScQuery *q,
+			       hd_rpc_rep *rep))
 {
 	notify *n = ctx;
 	Hd__ScQuery *q;
@@ -460,21 +467,23 @@ static int sc_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 				     (void **)&q);
 	if (rc)
 		return rc;
-	Hd__SideConversation *sc = NULL;
 	hd_txn t;
 	rc = hd_store_read(n->store, &t);
 	if (!rc)
-		rc = load_sc(n, &t, q->ticket_id, q->side_conversation_id, &sc);
-	if (!rc && q->include_events)
-		rc = events_of(n, &t, sc);
+		rc = body(n, &t, q, rep);
 	hd_txn_end(&t);
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, sc);
-	else
-		hd_rpc_fail(rep, rc, "", "side conversation not found");
-	hd__side_conversation__free_unpacked(sc, NULL);
 	hd__sc_query__free_unpacked(q, NULL);
 	return rc;
+}
+
+static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return sc_read(ctx, req, rep, list_read);
+}
+
+static int sc_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return sc_read(ctx, req, rep, get_read);
 }
 
 typedef struct inbound_job {
