@@ -132,15 +132,22 @@ int hd_txn_put(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen,
 		t, hd_err_from_mdb(mdb_put(t->txn, dbi, &key, &val, 0)));
 }
 
+/* An LMDB answer for a keyed read or delete: a missing key is an answer
+ * (HD_E_NOTFOUND) and leaves t usable; any other error is sticky. */
+static int keyed(hd_txn *t, int mdb_rc)
+{
+	int rc = hd_err_from_mdb(mdb_rc);
+	if (rc && rc != HD_E_NOTFOUND)
+		hd_txn_fail(t, rc);
+	return rc;
+}
+
 int hd_txn_get(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen, MDB_val *v)
 {
 	if (t->rc)
 		return t->rc;
 	MDB_val key = {klen, (void *)k};
-	int rc = hd_err_from_mdb(mdb_get(t->txn, dbi, &key, v));
-	if (rc && rc != HD_E_NOTFOUND)
-		hd_txn_fail(t, rc);
-	return rc;
+	return keyed(t, mdb_get(t->txn, dbi, &key, v));
 }
 
 int hd_txn_del(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen)
@@ -148,10 +155,7 @@ int hd_txn_del(hd_txn *t, MDB_dbi dbi, const void *k, size_t klen)
 	if (t->rc)
 		return t->rc;
 	MDB_val key = {klen, (void *)k};
-	int rc = hd_err_from_mdb(mdb_del(t->txn, dbi, &key, NULL));
-	if (rc && rc != HD_E_NOTFOUND)
-		hd_txn_fail(t, rc);
-	return rc;
+	return keyed(t, mdb_del(t->txn, dbi, &key, NULL));
 }
 
 int hd_txn_emit(hd_txn *t, const char *type, const void *payload, size_t len,
@@ -583,33 +587,39 @@ int hd_store_write(hd_store *s, hd_write_fn fn, void *arg)
 	return j.rc;
 }
 
-static int run_job(hd_store *s, MDB_txn *parent, job *j)
+/* fn in t, begun under the job's parent or the caller's transaction:
+ * committed when fn and t succeeded, else aborted and what fn emitted taken
+ * back out of the outbox batch. */
+static int run_in(hd_store *s, hd_txn *t, hd_write_fn fn, void *arg)
 {
-	hd_txn t = {.store = s};
 	uint64_t seq_mark = s->next_seq;
 	size_t batch_mark = s->batch.len;
 	char topic_mark[sizeof s->topic];
 	memcpy(topic_mark, s->topic, sizeof topic_mark);
-	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, parent, 0, &t.txn));
-	if (rc == HD_OK) {
-		rc = j->fn(&t, j->arg);
-		if (rc == HD_OK)
-			rc = t.rc;
-		if (rc == HD_OK)
-			rc = hd_err_from_mdb(mdb_txn_commit(t.txn));
-		else
-			mdb_txn_abort(t.txn);
-	}
-	if (rc) { /* undo what the job emitted */
+	int rc = fn(t, arg);
+	if (rc == HD_OK)
+		rc = t->rc;
+	if (rc == HD_OK)
+		rc = hd_err_from_mdb(mdb_txn_commit(t->txn));
+	else
+		mdb_txn_abort(t->txn);
+	if (rc) { /* undo what fn emitted */
 		s->next_seq = seq_mark;
 		s->batch.len = batch_mark;
-		/* an append that failed was this job's: the batch up to the
-		 * mark is whole, and a sticky error would fail every later
-		 * job's events until restart */
+		/* an append that failed was fn's: the batch up to the mark is
+		 * whole, and a sticky error would fail every later job's
+		 * events until restart */
 		s->batch.err = HD_OK;
 		memcpy(s->topic, topic_mark, sizeof topic_mark);
 	}
 	return rc;
+}
+
+static int run_job(hd_store *s, MDB_txn *parent, job *j)
+{
+	hd_txn t = {.store = s};
+	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, parent, 0, &t.txn));
+	return rc ? rc : run_in(s, &t, j->fn, j->arg);
 }
 
 int hd_txn_nested(hd_txn *parent, hd_write_fn fn, void *arg)
@@ -618,27 +628,10 @@ int hd_txn_nested(hd_txn *parent, hd_write_fn fn, void *arg)
 		return parent->rc;
 	hd_store *s = parent->store;
 	hd_txn t = {.store = s};
-	uint64_t seq_mark = s->next_seq;
-	size_t batch_mark = s->batch.len;
-	char topic_mark[sizeof s->topic];
-	memcpy(topic_mark, s->topic, sizeof topic_mark);
 	int rc = hd_err_from_mdb(mdb_txn_begin(s->env, parent->txn, 0, &t.txn));
 	if (rc)
 		return hd_txn_fail(parent, rc);
-	rc = fn(&t, arg);
-	if (rc == HD_OK)
-		rc = t.rc;
-	if (rc == HD_OK)
-		rc = hd_err_from_mdb(mdb_txn_commit(t.txn));
-	else
-		mdb_txn_abort(t.txn);
-	if (rc) { /* undo what fn emitted; the parent goes on */
-		s->next_seq = seq_mark;
-		s->batch.len = batch_mark;
-		s->batch.err = HD_OK; /* as in run_job */
-		memcpy(s->topic, topic_mark, sizeof topic_mark);
-	}
-	return rc;
+	return run_in(s, &t, fn, arg); /* on failure the parent goes on */
 }
 
 /* Drop events past the retention limits, never the newest one. */

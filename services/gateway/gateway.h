@@ -318,10 +318,16 @@ int64_t gw_auth_stale_ms(const gw *g);
 /* After gw_authenticate: 0 when r's credentials may call method on the
  * route pattern; else 403 in out (an OAuth token without the scope). */
 int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out);
+/* gw_authenticate then gw_scope_check, for a handler that authenticates
+ * itself (credentials optional, or another secret first): HD_OK, or the 401,
+ * 503 (directory down) or 403 is in out and its error returned. */
+int gw_authenticate_scoped(gw *g, gw_req *r, const char *pattern, gw_resp *out);
 
 /* json.c */
 json_t *gw_time_json(int64_t ms);
 json_t *gw_str_or_null(const char *s);
+/* A JSON array of the n strings s (a protobuf repeated string). */
+json_t *gw_strings_json(char *const *s, size_t n);
 /* Parse a request body: 400 on invalid UTF-8 (naming the field) or bad
  * JSON. On success *root is the caller's. */
 int gw_parse_body(gw_req *r, gw_resp *out, json_t **root);

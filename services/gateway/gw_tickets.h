@@ -16,6 +16,9 @@ void gw_tickets_sideload(gw *g, gw_req *r, json_t *body, Hd__Ticket *const *tks,
 
 /* tickets.c: the intake client owning ticket id, or NULL. */
 hd_rpc_client *gw_ticket_shard(gw *g, uint64_t id);
+/* tickets.get of ticket {id} (r->id) on its shard, as r's caller may see it;
+ * *tk is the caller's. On failure out holds the HTTP error (404 too). */
+int gw_ticket_fetch(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out);
 /* The shard for a new ticket of this requester (a stable spread). */
 unsigned gw_ticket_spread(uint64_t v, unsigned shards);
 /* requester{email,name} → requester_id in ticket (users.ensure). */

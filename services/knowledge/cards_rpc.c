@@ -12,6 +12,29 @@
 #define DAY_MS        (24LL * 3600 * 1000)
 #define MAX_LIST_PAGE 100
 
+/* kb_card_get for an RPC: a missing card is answered "no such card". */
+static int card_for(hd_txn *t, kb_cards *c, uint64_t id, hd_rpc_rep *rep,
+		    Hd__Card **card)
+{
+	int rc = kb_card_get(t, c, id, card);
+	return rc == HD_E_NOTFOUND ? hd_rpc_fail(rep, rc, NULL, "no such card")
+				   : rc;
+}
+
+/* A card write's end: unless rc already failed, card is stored (its due
+ * date moved from old_due) and kept in *kept for the reply; else freed. */
+static int card_kept(hd_txn *t, kb_cards *c, int rc, int64_t old_due,
+		     Hd__Card *card, Hd__Card **kept)
+{
+	if (!rc)
+		rc = kb_card_put(t, c, old_due, card);
+	if (rc)
+		hd__card__free_unpacked(card, NULL);
+	else
+		*kept = card;
+	return rc ? rc : t->rc;
+}
+
 static bool given(const Hd__CardWrite *w, const char *field)
 {
 	for (size_t i = 0; i < w->n_fields; i++)
@@ -71,9 +94,9 @@ static int save_write(hd_txn *t, void *arg)
 	const Hd__Card *in = j->w->card;
 	Hd__Card *card = NULL;
 	bool create = in->id == 0;
-	int rc = create ? HD_OK : kb_card_get(t, j->c, in->id, &card);
+	int rc = create ? HD_OK : card_for(t, j->c, in->id, j->rep, &card);
 	if (rc == HD_E_NOTFOUND)
-		return hd_rpc_fail(j->rep, rc, NULL, "no such card");
+		return rc;
 	if (!rc && create && !(card = hd_pb_new(&hd__card__descriptor)))
 		rc = HD_E_NOMEM;
 	int64_t old_due = card ? kb_card_due(card) : 0;
@@ -100,13 +123,7 @@ static int save_write(hd_txn *t, void *arg)
 		};
 		rc = kb_card_edit(t, j->c, card, &text);
 	}
-	if (!rc)
-		rc = kb_card_put(t, j->c, old_due, card);
-	if (rc)
-		hd__card__free_unpacked(card, NULL);
-	else
-		j->card = card;
-	return rc ? rc : t->rc;
+	return card_kept(t, j->c, rc, old_due, card, &j->card);
 }
 
 static int cards_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -141,11 +158,10 @@ static int read_card(kb_cards *c, uint64_t id, Hd__Card **card, hd_rpc_rep *rep)
 	hd_txn t;
 	int rc = hd_store_read(c->store, &t);
 	if (!rc) {
-		rc = kb_card_get(&t, c, id, card);
+		rc = card_for(&t, c, id, rep, card);
 		hd_txn_end(&t);
 	}
-	return rc == HD_E_NOTFOUND ? hd_rpc_fail(rep, rc, NULL, "no such card")
-				   : rc;
+	return rc;
 }
 
 static int cards_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -221,11 +237,9 @@ static int delete_write(hd_txn *t, void *arg)
 {
 	card_job *j = arg;
 	Hd__Card *card = NULL;
-	int rc = kb_card_get(t, j->c, j->q->id, &card);
-	if (rc == HD_E_NOTFOUND)
-		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
-	else if (!rc && card->owner_id != j->req->principal.user_id &&
-		 j->req->principal.role != HD__USER_ROLE__ROLE_ADMIN)
+	int rc = card_for(t, j->c, j->q->id, j->rep, &card);
+	if (!rc && card->owner_id != j->req->principal.user_id &&
+	    j->req->principal.role != HD__USER_ROLE__ROLE_ADMIN)
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the card's owner or an admin may "
 				 "delete it");
@@ -239,10 +253,8 @@ static int verify_write(hd_txn *t, void *arg)
 {
 	card_job *j = arg;
 	Hd__Card *card = NULL;
-	int rc = kb_card_get(t, j->c, j->q->id, &card);
-	if (rc == HD_E_NOTFOUND)
-		rc = hd_rpc_fail(j->rep, rc, NULL, "no such card");
-	else if (!rc && !kb_card_is_verifier(t, j->c, card, &j->req->principal))
+	int rc = card_for(t, j->c, j->q->id, j->rep, &card);
+	if (!rc && !kb_card_is_verifier(t, j->c, card, &j->req->principal))
 		rc = hd_rpc_fail(j->rep, HD_E_FORBIDDEN, NULL,
 				 "only the card's verifier may verify it");
 	int64_t old_due = card ? kb_card_due(card) : 0;
@@ -254,13 +266,8 @@ static int verify_write(hd_txn *t, void *arg)
 		card->last_verified_at = now;
 		card->next_verification_at =
 			now + card->verification_interval_days * DAY_MS;
-		rc = kb_card_put(t, j->c, old_due, card);
 	}
-	if (rc)
-		hd__card__free_unpacked(card, NULL);
-	else
-		j->card = card;
-	return rc ? rc : t->rc;
+	return card_kept(t, j->c, rc, old_due, card, &j->card);
 }
 
 static int card_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,

@@ -56,6 +56,15 @@ int hc_locale_id(hd_txn *t, const hc *h, const char *locale, bool assign,
 /* Re-index every translation of a (old: what was indexed, or NULL). */
 int hc_index_article(hd_txn *t, const hc *h, const Hd__HcArticle *old,
 		     const Hd__HcArticle *a);
+/* An article edit's start: the stored article id twice, *a to change and
+ * *old as it is indexed now; both the caller's to free (NULL on failure,
+ * HD_E_NOTFOUND when there is none). */
+int hc_article_load(hd_txn *t, const hc *h, uint64_t id, Hd__HcArticle **a,
+		    Hd__HcArticle **old);
+/* An article write's end: store a and move the search index from old (NULL
+ * for a new article) to it. */
+int hc_article_put(hd_txn *t, const hc *h, const Hd__HcArticle *old,
+		   const Hd__HcArticle *a);
 
 /* hc_rules.c: who may do what, and checks on input. */
 bool hc_staff(const hd_principal *p);

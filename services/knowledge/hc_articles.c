@@ -103,9 +103,7 @@ static int insert(hd_txn *t, const hc *h, Hd__HcArticle *a, uint64_t user)
 		a->translations[i]->updated_by_id = user;
 	}
 	if (!rc)
-		rc = hd_txn_put_pb_id(t, h->articles, a->id, a);
-	if (!rc)
-		rc = hc_index_article(t, h, NULL, a);
+		rc = hc_article_put(t, h, NULL, a);
 	return rc ? rc : t->rc;
 }
 
@@ -170,14 +168,9 @@ static int delete_votes(hd_txn *t, const hc *h, uint64_t article)
 static int update_write(hd_txn *t, void *arg)
 {
 	write_job *j = arg;
-	Hd__HcArticle *a = NULL, *old = NULL;
+	Hd__HcArticle *a, *old;
 	uint64_t id = j->w->article->id;
-	int rc = hd_txn_get_pb_id(t, j->h->articles, id,
-				  &hd__hc_article__descriptor, (void **)&a);
-	if (!rc)
-		rc = hd_txn_get_pb_id(t, j->h->articles, id,
-				      &hd__hc_article__descriptor,
-				      (void **)&old);
+	int rc = hc_article_load(t, j->h, id, &a, &old);
 	if (!rc && j->del) {
 		uint8_t key[8];
 		hd_key_u64(key, id);
@@ -195,9 +188,7 @@ static int update_write(hd_txn *t, void *arg)
 	if (a)
 		a->updated_at = hd_now_ms();
 	if (!rc)
-		rc = hd_txn_put_pb_id(t, j->h->articles, id, a);
-	if (!rc)
-		rc = hc_index_article(t, j->h, old, a);
+		rc = hc_article_put(t, j->h, old, a);
 out:
 	hd__hc_article__free_unpacked(old, NULL);
 	if (!rc && !j->del)

@@ -59,6 +59,26 @@ int hc_locale_id(hd_txn *t, const hc *h, const char *locale, bool assign,
 	return rc ? rc : hd_txn_put(t, h->meta, key, strlen(key), val, 8);
 }
 
+int hc_article_load(hd_txn *t, const hc *h, uint64_t id, Hd__HcArticle **a,
+		    Hd__HcArticle **old)
+{
+	*a = *old = NULL;
+	int rc = hd_txn_get_pb_id(t, h->articles, id,
+				  &hd__hc_article__descriptor, (void **)a);
+	if (!rc)
+		rc = hd_txn_get_pb_id(t, h->articles, id,
+				      &hd__hc_article__descriptor,
+				      (void **)old);
+	return rc;
+}
+
+int hc_article_put(hd_txn *t, const hc *h, const Hd__HcArticle *old,
+		   const Hd__HcArticle *a)
+{
+	int rc = hd_txn_put_pb_id(t, h->articles, a->id, a);
+	return rc ? rc : hc_index_article(t, h, old, a);
+}
+
 static int index_translation(hd_txn *t, const hc *h, const Hd__HcArticle *a,
 			     size_t slot)
 {

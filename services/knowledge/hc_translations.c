@@ -50,15 +50,10 @@ static int add(Hd__HcArticle *a, Hd__HcTranslationWrite *w)
 static int tr_write(hd_txn *t, void *arg)
 {
 	tr_job *j = arg;
-	Hd__HcArticle *a = NULL, *old = NULL;
+	Hd__HcArticle *a, *old;
 	uint64_t id = j->w ? j->w->article_id : j->del->id;
 	const char *locale = j->w ? j->w->translation->locale : j->del->locale;
-	int rc = hd_txn_get_pb_id(t, j->h->articles, id,
-				  &hd__hc_article__descriptor, (void **)&a);
-	if (!rc)
-		rc = hd_txn_get_pb_id(t, j->h->articles, id,
-				      &hd__hc_article__descriptor,
-				      (void **)&old);
+	int rc = hc_article_load(t, j->h, id, &a, &old);
 	size_t slot = 0;
 	Hd__HcTranslation *tr = rc ? NULL : hc_translation(a, locale, &slot);
 	int64_t now = hd_now_ms();
@@ -91,10 +86,8 @@ static int tr_write(hd_txn *t, void *arg)
 	}
 	if (!rc) {
 		a->updated_at = a->edited_at = now;
-		rc = hd_txn_put_pb_id(t, j->h->articles, id, a);
+		rc = hc_article_put(t, j->h, old, a);
 	}
-	if (!rc)
-		rc = hc_index_article(t, j->h, old, a);
 	hd__hc_article__free_unpacked(old, NULL);
 	if (!rc)
 		j->saved = a;

@@ -140,26 +140,13 @@ static int macros_apply(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return run(ctx, req, rep, false, true);
 }
 
-static int macros_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int get_read(hd_txn *t, macro_job *j)
 {
-	kb_macros *m = ((kb *)ctx)->macros;
-	int rc;
-	Hd__MacroRequest *q = request(req, rep, &rc);
-	if (!q)
-		return rc;
-	macro_job j = {m, req, rep, q, NULL, false, false};
-	hd_txn t;
-	rc = hd_store_read(m->store, &t);
-	if (!rc) {
-		rc = load(&t, &j, q->id, &j.out);
-		if (!rc && q->usage)
-			rc = kb_macro_usage(&t, m, j.out, hd_now_ms());
-		hd_txn_end(&t);
-	}
+	int rc = load(t, j, j->q->id, &j->out);
+	if (!rc && j->q->usage)
+		rc = kb_macro_usage(t, j->m, j->out, hd_now_ms());
 	if (!rc)
-		rc = hd_pb_pack(&rep->payload, j.out);
-	hd__macro__free_unpacked(j.out, NULL);
-	hd__macro_request__free_unpacked(q, NULL);
+		rc = hd_pb_pack(&j->rep->payload, j->out);
 	return rc;
 }
 
@@ -222,7 +209,20 @@ static int scan(hd_txn *t, macro_job *j, Hd__MacroList *l)
 	return hd_txn_foreach(t, j->m->macros, NULL, 0, macro_one, &s);
 }
 
-static int macros_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int list_read(hd_txn *t, macro_job *j)
+{
+	Hd__MacroList l = HD__MACRO_LIST__INIT;
+	int rc = scan(t, j, &l);
+	if (!rc)
+		rc = hd_pb_pack(&j->rep->payload, &l);
+	hd_pb_free_repeated(&l.base);
+	return rc;
+}
+
+/* macros.get and macros.list: the request, then body in a read transaction
+ * (the reply is packed there, from decoded copies). */
+static int read_run(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		    int (*body)(hd_txn *t, macro_job *j))
 {
 	kb_macros *m = ((kb *)ctx)->macros;
 	int rc;
@@ -230,18 +230,25 @@ static int macros_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (!q)
 		return rc;
 	macro_job j = {m, req, rep, q, NULL, false, false};
-	Hd__MacroList l = HD__MACRO_LIST__INIT;
 	hd_txn t;
 	rc = hd_store_read(m->store, &t);
 	if (!rc) {
-		rc = scan(&t, &j, &l);
+		rc = body(&t, &j);
 		hd_txn_end(&t);
 	}
-	if (!rc)
-		rc = hd_pb_pack(&rep->payload, &l);
-	hd_pb_free_repeated(&l.base);
+	hd__macro__free_unpacked(j.out, NULL);
 	hd__macro_request__free_unpacked(q, NULL);
 	return rc;
+}
+
+static int macros_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return read_run(ctx, req, rep, get_read);
+}
+
+static int macros_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return read_run(ctx, req, rep, list_read);
 }
 
 const hd_rpc_route kb_macro_routes[] = {

@@ -46,20 +46,29 @@ size_t notify_host_cap(const notify_sender *s)
 	return cap ? cap : 1;
 }
 
-/* A result without a transfer (the webhook was deleted, the mail could not
- * be built): recorded like any attempt. */
-static void fail_now(notify_sender *s, const Hd__Delivery *d, const char *why)
+/* A result without a transfer, finished now and never retried: the slot
+ * fail_now and skip_now fill in, or NULL when this round's are all used. */
+static notify_outcome *done_now(notify_sender *s, const Hd__Delivery *d)
 {
 	if (s->ndone >= NOTIFY_MAX_XFERS)
-		return;
+		return NULL;
 	notify_outcome *o = &s->done[s->ndone++];
 	memset(o, 0, sizeof *o);
 	o->delivery_id = d->id;
 	o->started_at = o->completed_at = hd_wall_ms();
-	/* A permanent failure: straight to the dead letters. */
+	o->retry_after_ms = -1;
+	return o;
+}
+
+/* The webhook was deleted or the mail could not be built: recorded like any
+ * attempt, as a permanent failure straight to the dead letters. */
+static void fail_now(notify_sender *s, const Hd__Delivery *d, const char *why)
+{
+	notify_outcome *o = done_now(s, d);
+	if (!o)
+		return;
 	o->status_code = strcmp(d->kind, "mail") == 0 ? 554 : 400;
 	o->transport_err = -1;
-	o->retry_after_ms = -1;
 	snprintf(o->error, sizeof o->error, "%s", why);
 }
 
@@ -67,14 +76,9 @@ static void fail_now(notify_sender *s, const Hd__Delivery *d, const char *why)
  * was reopened meanwhile): done, nothing sent, and said so. */
 static void skip_now(notify_sender *s, const Hd__Delivery *d, const char *why)
 {
-	if (s->ndone >= NOTIFY_MAX_XFERS)
-		return;
-	notify_outcome *o = &s->done[s->ndone++];
-	memset(o, 0, sizeof *o);
-	o->delivery_id = d->id;
-	o->started_at = o->completed_at = hd_wall_ms();
-	o->retry_after_ms = -1;
-	snprintf(o->error, sizeof o->error, "not sent: %s", why);
+	notify_outcome *o = done_now(s, d);
+	if (o)
+		snprintf(o->error, sizeof o->error, "not sent: %s", why);
 }
 
 int notify_xfer_start(notify_sender *s, hd_txn *t, Hd__Delivery *d)

@@ -12,6 +12,7 @@
 #include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/placeholder.h"
+#include "hd/req_decode.h"
 #include "hd/text.h"
 
 #include "mail.pb-c.h"
@@ -22,13 +23,6 @@
 
 #define MAX_RECIPIENTS 50
 #define MAX_REFS       1800 /* bytes of References kept (newest ids) */
-
-static int agents_only(const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	if (hd_role_is_staff(req->principal.role))
-		return HD_OK;
-	return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "agents only");
-}
 
 static int check_message(const Hd__ScMessage *m, int need_to, hd_rpc_rep *rep)
 {
@@ -321,13 +315,11 @@ static int write_fn(hd_txn *t, void *arg)
 
 static int sc_write(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep, int kind)
 {
-	int rc = agents_only(req, rep);
+	Hd__ScWriteRequest *w;
+	int rc = hd_req_decode_staff(
+		req, rep, &hd__sc_write_request__descriptor, (void **)&w);
 	if (rc)
 		return rc;
-	Hd__ScWriteRequest *w =
-		hd__sc_write_request__unpack(NULL, req->len, req->payload);
-	if (!w)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	if (kind == 2 && w->state[0] && strcmp(w->state, "open") &&
 	    strcmp(w->state, "closed"))
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "state",
@@ -423,68 +415,75 @@ static int events_of(notify *n, hd_txn *t, Hd__SideConversation *sc)
 	return hd_txn_foreach(t, n->sc_events, prefix, 8, gather_one, &g);
 }
 
-static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int list_read(notify *n, hd_txn *t, const Hd__ScQuery *q,
+		     hd_rpc_rep *rep)
 {
-	notify *n = ctx;
-	int rc = agents_only(req, rep);
-	if (rc)
-		return rc;
-	Hd__ScQuery *q = hd__sc_query__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	Hd__ScList l = HD__SC_LIST__INIT;
 	uint8_t prefix[8];
-	hd_txn t;
 	hd_key_u64(prefix, q->ticket_id);
 	gather g = {n,
-		    &t,
+		    t,
 		    (void ***)&l.side_conversations,
 		    &l.n_side_conversations,
 		    &hd__side_conversation__descriptor,
 		    0,
 		    1};
-	rc = hd_store_read(n->store, &t);
-	if (!rc)
-		rc = hd_txn_foreach(&t, n->sc_by_ticket, prefix, 8, gather_one,
-				    &g);
+	int rc = hd_txn_foreach(t, n->sc_by_ticket, prefix, 8, gather_one, &g);
 	for (size_t i = 0;
 	     !rc && q->include_events && i < l.n_side_conversations; i++)
-		rc = events_of(n, &t, l.side_conversations[i]);
-	hd_txn_end(&t);
+		rc = events_of(n, t, l.side_conversations[i]);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, &l);
 	for (size_t i = 0; i < l.n_side_conversations; i++)
 		hd__side_conversation__free_unpacked(l.side_conversations[i],
 						     NULL);
 	free(l.side_conversations);
-	hd__sc_query__free_unpacked(q, NULL);
 	return rc;
 }
 
-static int sc_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+static int get_read(notify *n, hd_txn *t, const Hd__ScQuery *q, hd_rpc_rep *rep)
 {
-	notify *n = ctx;
-	int rc = agents_only(req, rep);
-	if (rc)
-		return rc;
-	Hd__ScQuery *q = hd__sc_query__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	Hd__SideConversation *sc = NULL;
-	hd_txn t;
-	rc = hd_store_read(n->store, &t);
-	if (!rc)
-		rc = load_sc(n, &t, q->ticket_id, q->side_conversation_id, &sc);
+	int rc = load_sc(n, t, q->ticket_id, q->side_conversation_id, &sc);
 	if (!rc && q->include_events)
-		rc = events_of(n, &t, sc);
-	hd_txn_end(&t);
+		rc = events_of(n, t, sc);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, sc);
 	else
 		hd_rpc_fail(rep, rc, "", "side conversation not found");
 	hd__side_conversation__free_unpacked(sc, NULL);
+	return rc;
+}
+
+/* side_conversations.list and .get: the query (agents only), then body in a
+ * read transaction (the reply is packed there, from decoded copies). */
+static int sc_read(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		   int (*body)(notify *n, hd_txn *t, const Hd__ScQuery *q,
+			       hd_rpc_rep *rep))
+{
+	notify *n = ctx;
+	Hd__ScQuery *q;
+	int rc = hd_req_decode_staff(req, rep, &hd__sc_query__descriptor,
+				     (void **)&q);
+	if (rc)
+		return rc;
+	hd_txn t;
+	rc = hd_store_read(n->store, &t);
+	if (!rc)
+		rc = body(n, &t, q, rep);
+	hd_txn_end(&t);
 	hd__sc_query__free_unpacked(q, NULL);
 	return rc;
+}
+
+static int sc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return sc_read(ctx, req, rep, list_read);
+}
+
+static int sc_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
+{
+	return sc_read(ctx, req, rep, get_read);
 }
 
 typedef struct inbound_job {

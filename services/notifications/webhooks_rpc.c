@@ -7,18 +7,12 @@
 
 #include "hd/err.h"
 #include "hd/pbwire.h"
+#include "hd/req_decode.h"
 #include "hd/text.h"
 
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int admin_only(const hd_rpc_req *req, hd_rpc_rep *rep)
-{
-	if (hd_role_is_admin(req->principal.role))
-		return HD_OK;
-	return hd_rpc_fail(rep, HD_E_FORBIDDEN, "", "admins only");
-}
 
 static int one_of(const char *s, const char *const *set)
 {
@@ -168,12 +162,11 @@ static int save_fn(hd_txn *t, void *arg)
 
 static int save(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep, int reset)
 {
-	int rc = admin_only(req, rep);
+	Hd__Webhook *w;
+	int rc = hd_req_decode_admin(req, rep, &hd__webhook__descriptor,
+				     (void **)&w);
 	if (rc)
 		return rc;
-	Hd__Webhook *w = hd__webhook__unpack(NULL, req->len, req->payload);
-	if (!w)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	save_job j = {.n = n,
 		      .w = w,
 		      .who = req->principal.user_id,
@@ -218,13 +211,11 @@ static int webhooks_secret_reset(void *ctx, const hd_rpc_req *req,
 
 static int get(notify *n, const hd_rpc_req *req, hd_rpc_rep *rep, int secrets)
 {
-	int rc = admin_only(req, rep);
+	Hd__WebhookId *id;
+	int rc = hd_req_decode_admin(req, rep, &hd__webhook_id__descriptor,
+				     (void **)&id);
 	if (rc)
 		return rc;
-	Hd__WebhookId *id =
-		hd__webhook_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	hd_txn t;
 	Hd__Webhook *w = NULL;
 	rc = hd_store_read(n->store, &t);
@@ -271,13 +262,11 @@ static int delete_fn(hd_txn *t, void *arg)
 static int webhooks_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	int rc = admin_only(req, rep);
+	Hd__WebhookId *id;
+	int rc = hd_req_decode_admin(req, rep, &hd__webhook_id__descriptor,
+				     (void **)&id);
 	if (rc)
 		return rc;
-	Hd__WebhookId *id =
-		hd__webhook_id__unpack(NULL, req->len, req->payload);
-	if (!id)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	del_job j = {n, id->id};
 	rc = hd_store_write(n->store, delete_fn, &j);
 	if (!rc)
@@ -320,13 +309,11 @@ static int list_one(void *arg, const MDB_val *k, const MDB_val *v)
 static int webhooks_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	notify *n = ctx;
-	int rc = admin_only(req, rep);
+	Hd__WebhookListRequest *q;
+	int rc = hd_req_decode_admin(
+		req, rep, &hd__webhook_list_request__descriptor, (void **)&q);
 	if (rc)
 		return rc;
-	Hd__WebhookListRequest *q =
-		hd__webhook_list_request__unpack(NULL, req->len, req->payload);
-	if (!q)
-		return hd_rpc_fail(rep, HD_E_DECODE, "", "bad request");
 	Hd__WebhookList l = HD__WEBHOOK_LIST__INIT;
 	list_state s = {q, &l};
 	hd_txn t;

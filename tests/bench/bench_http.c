@@ -97,6 +97,19 @@ int bh_post(int fd, const char *path, const char *auth, const char *body,
 	return rc ? -1 : read_reply(fd);
 }
 
+int bh_post_kept(int *fd, uint16_t port, const char *path, const char *auth,
+		 const char *body, size_t len)
+{
+	if (*fd < 0)
+		*fd = bh_connect(port);
+	int st = *fd < 0 ? -1 : bh_post(*fd, path, auth, body, len);
+	if (st < 0 && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return st;
+}
+
 static int64_t clock_us(clockid_t id)
 {
 	struct timespec ts;

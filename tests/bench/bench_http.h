@@ -16,6 +16,12 @@ int bh_connect(uint16_t port);
 int bh_post(int fd, const char *path, const char *auth, const char *body,
 	    size_t len);
 
+/* bh_post on the thread's kept connection *fd (-1: none yet), connecting
+ * first when there is none; a failed one is closed and *fd set to -1, so
+ * the next call reconnects. Returns the HTTP status or -1. */
+int bh_post_kept(int *fd, uint16_t port, const char *path, const char *auth,
+		 const char *body, size_t len);
+
 /* Current CLOCK_REALTIME / CLOCK_MONOTONIC in microseconds. */
 int64_t bh_wall_us(void);
 int64_t bh_mono_us(void);

@@ -26,12 +26,7 @@ export HD_AUTH="Basic $(printf '%s/token:%s' "$EMAIL" "$TOKEN" | base64 -w0)"
 mkdir -p "$OUT"
 : >"$OUT/results.tsv"
 
-free_port() {
-  python3 -c '
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
-print(p)'
-}
+. "$ROOT/tests/bench/ports.sh"
 
 # wrk_rps URL → creates per second of one wrk create phase at c=16
 wrk_rps() {

@@ -153,3 +153,15 @@ measure_at() {
     done
   done
 }
+
+# Each size of BENCH_SIZES (10,000 and 100,000; 1,000,000 too with
+# BENCH_SCALE=full): grow the suite to it, then measure and size it there.
+grow_each_size() {
+  local n label
+  for n in ${BENCH_SIZES:-10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000)}; do
+    label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
+    grow_to "$n" "$label"
+    measure_at "$label"
+    stores_at "$label"
+  done
+}

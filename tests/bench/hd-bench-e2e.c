@@ -153,16 +153,9 @@ static void *load(void *arg)
 		hd_buf_reset(&body);
 		bt_ticket_json(&body,
 			       2000000000ull + atomic_fetch_add(&ticket_no, 1));
-		if (fd < 0)
-			fd = bh_connect(port);
-		int st = fd < 0 ? -1
-				: bh_post(fd, "/api/v2/tickets.json", auth,
-					  body.data, body.len);
+		int st = bh_post_kept(&fd, port, "/api/v2/tickets.json", auth,
+				      body.data, body.len);
 		atomic_fetch_add(st == 201 ? &created : &failed, 1);
-		if (st < 0 && fd >= 0) {
-			close(fd);
-			fd = -1;
-		}
 	}
 	if (fd >= 0)
 		close(fd);

@@ -34,17 +34,10 @@ static void *worker(void *arg)
 			break;
 		hd_buf_reset(&body);
 		bt_ticket_json(&body, first + i);
-		if (fd < 0)
-			fd = bh_connect(port);
-		int st = fd < 0 ? -1
-				: bh_post(fd, "/api/v2/tickets.json", auth,
-					  body.data, body.len);
+		int st = bh_post_kept(&fd, port, "/api/v2/tickets.json", auth,
+				      body.data, body.len);
 		if (st != 201)
 			atomic_fetch_add(&errors, 1);
-		if (st < 0 && fd >= 0) {
-			close(fd);
-			fd = -1;
-		}
 	}
 	if (fd >= 0)
 		close(fd);

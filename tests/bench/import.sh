@@ -21,6 +21,7 @@ set -euo pipefail
 BIN=$(cd "${1:?BIN_DIR}" && pwd)
 OUT=${2:?OUT_DIR}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/tests/bench/ports.sh"
 N=${3:-${BENCH_IMPORT_TICKETS:-100000}}
 LABEL=import
 mkdir -p "$OUT"
@@ -41,21 +42,7 @@ else
   # The gateway's port and the services' admin ports after it (scripts/
   # run.sh: PORT+1…): all free, or a service that cannot bind its admin
   # port restarts over and over while the import runs.
-  PORT=$(python3 -c '
-import socket
-while True:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
-    try:
-        held = []
-        for q in range(p, p + 8):
-            t = socket.socket(); t.bind(("127.0.0.1", q)); held.append(t)
-        print(p)
-        break
-    except OSError:
-        pass
-    finally:
-        for t in held:
-            t.close()')
+  PORT=$(free_port 8)
   TOKEN=import-bench-token-0123456789ab
   EMAIL=import-bench@example.com
   AUTH="Basic $(printf '%s/token:%s' "$EMAIL" "$TOKEN" | base64 -w0)"

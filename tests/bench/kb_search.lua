@@ -6,12 +6,4 @@ local queries = {
   "api rate limit", "invoice billing", "subscription cancel", "해외배송 관세",
   "gift card balance",
 }
-local path = wrk.path
-local i = 0
-local function encode(s)
-  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-request = function()
-  i = i % #queries + 1
-  return wrk.format("GET", path .. "?per_page=10&query=" .. encode(queries[i]))
-end
+search_cycle(queries, "per_page=10&", "")

@@ -20,26 +20,7 @@ HTTP_THREADS=${HD_HTTP_THREADS:-64}
 # BENCH_SIZES=1000000.
 [ "${BENCH_REUSE:-}" = 1 ] || rm -rf "$OUT/data"
 mkdir -p "$OUT/data"
-# free_port [N]: a free port with the N-1 after it free too (the suite's
-# admin ports follow the gateway's: scripts/run.sh).
-free_port() {
-  python3 -c '
-import socket, sys
-n = int(sys.argv[1])
-while True:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
-    held = []
-    try:
-        for q in range(p, p + n):
-            t = socket.socket(); t.bind(("127.0.0.1", q)); held.append(t)
-        print(p)
-        break
-    except OSError:
-        pass
-    finally:
-        for t in held:
-            t.close()' "${1:-1}"
-}
+. "$ROOT/tests/bench/ports.sh"
 
 TOKEN=bench-token-0123456789abcdef
 EMAIL=bench@example.com
@@ -87,7 +68,8 @@ export HD_DATA=$OUT/data
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4 tmp
   tmp=$(mktemp --suffix=.lua)
-  cat "$ROOT/tests/bench/$script" "$ROOT/tests/bench/report.lua" >"$tmp"
+  cat "$ROOT/tests/bench/prelude.lua" "$ROOT/tests/bench/$script" \
+    "$ROOT/tests/bench/report.lua" >"$tmp"
   local line
   line=$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" -s "$tmp" "$url" | grep '^BENCH')
   rm -f "$tmp"
@@ -140,12 +122,7 @@ if [ "${BENCH_ONLY:-}" = scale ]; then
     wrk_run floor_get "$c" "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets/256.json" get.lua
   done
   wrk_run floor_post 16 "http://127.0.0.1:$FLOOR_PORT/api/v2/tickets.json" post_ticket.lua
-  for n in ${BENCH_SIZES:-10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000)}; do
-    label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
-    grow_to "$n" "$label"
-    measure_at "$label"
-    stores_at "$label"
-  done
+  grow_each_size
   python3 "$ROOT/tests/bench/report.py" "$OUT/results.tsv" "$OUT/results.json"
   exit 0
 fi
@@ -161,12 +138,7 @@ done
 . "$ROOT/tests/bench/growth.sh"
 e2e steady 1000 32
 e2e max 0 32
-for n in ${BENCH_SIZES:-10000 100000 $([ "${BENCH_SCALE:-}" = full ] && echo 1000000)}; do
-  label=$((n / 1000))k; [ "$n" = 1000000 ] && label=1m
-  grow_to "$n" "$label"
-  measure_at "$label"
-  stores_at "$label"
-done
+grow_each_size
 # ---- end of event end-to-end latency and growth ----
 # Article search at 100,000 articles, through the gateway (anonymous):
 # c=2 (one connection per wrk thread) for latency, c=16 under load.

@@ -12,12 +12,4 @@ local families = {
            "문의 priority:high assignee:none"},
 }
 local queries = families[os.getenv("SEARCH_KIND") or "status"]
-local path = wrk.path
-local i = 0
-local function encode(s)
-  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-request = function()
-  i = i % #queries + 1
-  return wrk.format("GET", path .. "?per_page=25&query=" .. encode(queries[i]))
-end
+search_cycle(queries, "per_page=25&", "")

@@ -5,12 +5,4 @@ local queries = {
   "환불 지연", "비밀번호", "해외배송 관세", "쿠폰 오류", "회원 탈퇴", "포인트 소멸",
   "교환 신청", "카드 할부", "택배 송장", "재입고", "결제 승인", "계정 휴면",
 }
-local path = wrk.path
-local i = 0
-local function encode(s)
-  return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-request = function()
-  i = i % #queries + 1
-  return wrk.format("GET", path .. "?query=" .. encode("type:ticket " .. queries[i]))
-end
+search_cycle(queries, "", "type:ticket ")

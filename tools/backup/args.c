@@ -3,6 +3,7 @@
 #include "hd/version.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char **flag_dst(const bk_flag *flags, const char *name)
@@ -11,6 +12,12 @@ static const char **flag_dst(const bk_flag *flags, const char *name)
 		if (strcmp(flags[i].name, name) == 0)
 			return flags[i].dst;
 	return NULL;
+}
+
+const char *bk_data_default(void)
+{
+	const char *env = getenv("HD_DATA");
+	return env && env[0] ? env : "./var";
 }
 
 int bk_parse_args(int argc, char **argv, const char *prog, const char *usage,

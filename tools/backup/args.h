@@ -10,6 +10,9 @@ typedef struct bk_flag {
 	const char **dst; /* where its value goes */
 } bk_flag;
 
+/* Where the suite's stores are unless --data says: $HD_DATA, else ./var. */
+const char *bk_data_default(void);
+
 /* Parse argv with flags (ending in {NULL}); each --store NAME goes to
  * stores (at most cap, counted in *nstores). 0 to go on, 1 when --help or
  * --version was answered (exit 0), 2 after a usage error was printed. */

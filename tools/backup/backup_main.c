@@ -39,8 +39,7 @@ typedef struct opts {
 /* 0 to go on, 1 to exit 0 (help, version), 2 on a usage error. */
 static int parse(int argc, char **argv, opts *o)
 {
-	const char *env = getenv("HD_DATA");
-	o->data = env && env[0] ? env : "./var";
+	o->data = bk_data_default();
 	const bk_flag flags[] = {
 		{"--data", &o->data},
 		{"--out", &o->out},
@@ -70,7 +69,6 @@ static int copy_store(const opts *o, const char *name, FILE *manifest)
 {
 	char src[4096], dst[4096];
 	MDB_env *env = NULL;
-	MDB_txn *txn = NULL;
 	bk_meta m;
 	int64_t t0 = now_ms();
 	int rc = bk_path(src, sizeof src, o->data, name);
@@ -86,17 +84,8 @@ static int copy_store(const opts *o, const char *name, FILE *manifest)
 	if (!rc)
 		rc = hd_err_from_mdb(mdb_env_copy2(env, dst, MDB_CP_COMPACT));
 	mdb_env_close(env);
-	env = NULL;
 	if (!rc)
-		rc = bk_env_open(&env, dst, MDB_RDONLY);
-	if (!rc)
-		rc = hd_err_from_mdb(
-			mdb_txn_begin(env, NULL, MDB_RDONLY, &txn));
-	if (!rc)
-		rc = bk_meta_read(txn, &m);
-	if (txn)
-		mdb_txn_abort(txn);
-	mdb_env_close(env);
+		rc = bk_meta_of(dst, &m);
 	if (rc) {
 		fprintf(stderr, "hd-backup: %s: %s\n", name, hd_strerror(rc));
 		return rc;

@@ -51,8 +51,7 @@ typedef struct restored {
 
 static int parse(int argc, char **argv, opts *o)
 {
-	const char *env = getenv("HD_DATA");
-	o->data = env && env[0] ? env : "./var";
+	o->data = bk_data_default();
 	const bk_flag flags[] = {
 		{"--from", &o->from},
 		{"--data", &o->data},
@@ -304,20 +303,10 @@ static int restore(const opts *o)
 static int resync(const opts *o)
 {
 	char src[4096], key[BK_NAME_MAX];
-	MDB_env *env = NULL;
-	MDB_txn *txn = NULL;
 	bk_meta m = {0};
 	int rc = bk_path(src, sizeof src, o->data, o->resync);
 	if (!rc)
-		rc = bk_env_open(&env, src, MDB_RDONLY);
-	if (!rc)
-		rc = hd_err_from_mdb(
-			mdb_txn_begin(env, NULL, MDB_RDONLY, &txn));
-	if (!rc)
-		rc = bk_meta_read(txn, &m);
-	if (txn)
-		mdb_txn_abort(txn);
-	mdb_env_close(env);
+		rc = bk_meta_of(src, &m);
 	if (!rc && !m.incarnation) {
 		fprintf(stderr,
 			"hd-restore: %s has no incarnation yet: start its "

@@ -166,6 +166,23 @@ int bk_meta_read(MDB_txn *txn, bk_meta *out)
 	return HD_OK;
 }
 
+int bk_meta_of(const char *store_dir, bk_meta *out)
+{
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	memset(out, 0, sizeof *out);
+	int rc = bk_env_open(&env, store_dir, MDB_RDONLY);
+	if (!rc)
+		rc = hd_err_from_mdb(
+			mdb_txn_begin(env, NULL, MDB_RDONLY, &txn));
+	if (!rc)
+		rc = bk_meta_read(txn, out);
+	if (txn)
+		mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return rc;
+}
+
 #define RESTAMP_PER_TXN 4096
 
 /* Re-stamp up to RESTAMP_PER_TXN events from *next on; *next moves past

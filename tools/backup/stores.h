@@ -44,6 +44,9 @@ typedef struct bk_meta {
 } bk_meta;
 /* Read the identity in txn. */
 int bk_meta_read(MDB_txn *txn, bk_meta *out);
+/* The identity of the store in store_dir, read in a read-only transaction
+ * of its own (as bk_env_open fails). */
+int bk_meta_of(const char *store_dir, bk_meta *out);
 
 /* Stamp every event in the store's outbox with incarnation inc, in
  * transactions of a few thousand events: the restored copy's history is

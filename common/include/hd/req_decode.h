@@ -15,4 +15,12 @@
 int hd_req_decode(const hd_rpc_req *req, hd_rpc_rep *rep,
 		  const ProtobufCMessageDescriptor *desc, void **out);
 
+/* As hd_req_decode, for a handler only admins (hd_role_is_admin) or only
+ * staff (hd_role_is_staff) may call: anyone else gets HD_E_FORBIDDEN with
+ * "admins only" / "agents only", the payload not looked at and *out NULL. */
+int hd_req_decode_admin(const hd_rpc_req *req, hd_rpc_rep *rep,
+			const ProtobufCMessageDescriptor *desc, void **out);
+int hd_req_decode_staff(const hd_rpc_req *req, hd_rpc_rep *rep,
+			const ProtobufCMessageDescriptor *desc, void **out);
+
 #endif

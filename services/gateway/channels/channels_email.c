@@ -47,13 +47,9 @@ static int mail_auth(gw *g, gw_req *r, gw_resp *out)
 		r->who.role = HD__USER_ROLE__ROLE_SYSTEM;
 		return HD_OK;
 	}
-	int rc = gw_authenticate(g, r);
+	int rc = gw_authenticate_scoped(g, r, "/api/v2/hd/channels/email", out);
 	if (rc)
-		return gw_from_err(
-			out, rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
-			"The user directory is unavailable");
-	if (gw_scope_check(r, "/api/v2/hd/channels/email", out))
-		return HD_E_FORBIDDEN;
+		return rc;
 	if (r->who.role != HD__USER_ROLE__ROLE_ADMIN)
 		return gw_error(
 			out, 403, "Forbidden",

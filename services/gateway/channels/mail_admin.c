@@ -54,20 +54,26 @@ json_t *gw_email_template_json(const gw_req *r, const Hd__MailTemplate *m)
 				       : json_null());
 }
 
+/* templates.list's and templates.versions' answer: {key: [...], count}. */
+static void reply_list(gw_req *r, gw_resp *out, const char *key,
+		       const Hd__MailTemplateList *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n_templates; i++)
+		json_array_append_new(
+			a, gw_email_template_json(r, l->templates[i]));
+	out->status = 200;
+	out->body = json_pack("{s:o, s:I}", key, a, "count",
+			      (json_int_t)l->n_templates);
+}
+
 static int tmpl_list(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__MailTemplateList *l = NULL;
 	int rc = gw_call(g, NOTIFY(g), r, "templates.list", NULL,
 			 &hd__mail_template_list__descriptor, (void **)&l, out);
-	if (!rc) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < l->n_templates; i++)
-			json_array_append_new(
-				a, gw_email_template_json(r, l->templates[i]));
-		out->status = 200;
-		out->body = json_pack("{s:o, s:I}", "email_templates", a,
-				      "count", (json_int_t)l->n_templates);
-	}
+	if (!rc)
+		reply_list(r, out, "email_templates", l);
 	hd__mail_template_list__free_unpacked(l, NULL);
 	return rc;
 }
@@ -170,15 +176,8 @@ static int tmpl_versions(gw *g, gw_req *r, gw_resp *out)
 		rc = gw_call(g, NOTIFY(g), r, "templates.versions", &q,
 			     &hd__mail_template_list__descriptor, (void **)&l,
 			     out);
-	if (!rc) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < l->n_templates; i++)
-			json_array_append_new(
-				a, gw_email_template_json(r, l->templates[i]));
-		out->status = 200;
-		out->body = json_pack("{s:o, s:I}", "versions", a, "count",
-				      (json_int_t)l->n_templates);
-	}
+	if (!rc)
+		reply_list(r, out, "versions", l);
 	hd__mail_template_list__free_unpacked(l, NULL);
 	return rc;
 }

@@ -18,6 +18,14 @@ json_t *gw_str_or_null(const char *s)
 	return s && s[0] ? json_string(s) : json_null();
 }
 
+json_t *gw_strings_json(char *const *s, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(s[i]));
+	return a;
+}
+
 /* U+FDD0, a noncharacter no client sends, marks where invalid bytes were so
  * the parsed tree can tell which field held them. */
 static const char marker[] = "\xEF\xB7\x90";

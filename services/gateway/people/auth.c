@@ -202,20 +202,23 @@ static int parse_header(const char *header, char *email, size_t ecap,
 	return HD_OK;
 }
 
-/* The directory's answer about a session id (the cookie). */
-static int verify_session(gw *g, gw_req *r, const char *sid)
+/* Ask the directory who the caller is (method with its packed request):
+ * HD_OK fills r->who (with token, the OAuth token's scopes too); its
+ * refusal or a transport failure comes back as it is. */
+static int ask_directory(gw *g, gw_req *r, const char *method,
+			 const uint8_t *req, size_t len, bool token)
 {
-	Hd__SessionRequest q = HD__SESSION_REQUEST__INIT;
-	q.token = (char *)sid;
-	uint8_t buf[128];
-	size_t len = hd__session_request__pack(&q, buf);
 	hd_rpc_result res;
-	int rc = gw_rpc(g, g->intake[0], r, "auth.session", buf, len, NULL,
-			&res, NULL);
+	int rc = gw_rpc(g, g->intake[0], r, method, req, len, NULL, &res, NULL);
 	if (rc == HD_OK && res.rc == HD_OK) {
 		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
 		if (u) {
 			principal_from_user(&r->who, u);
+			if (token) {
+				r->scoped = u->oauth_token;
+				r->scopes = gw_scope_bits(u->oauth_scopes,
+							  u->n_oauth_scopes);
+			}
 			org_sharing(g, r);
 		}
 		rc = u ? HD_OK : HD_E_INTERNAL;
@@ -225,6 +228,16 @@ static int verify_session(gw *g, gw_req *r, const char *sid)
 	}
 	hd_rpc_result_release(&res);
 	return rc;
+}
+
+/* The directory's answer about a session id (the cookie). */
+static int verify_session(gw *g, gw_req *r, const char *sid)
+{
+	Hd__SessionRequest q = HD__SESSION_REQUEST__INIT;
+	q.token = (char *)sid;
+	uint8_t buf[128];
+	size_t len = hd__session_request__pack(&q, buf);
+	return ask_directory(g, r, "auth.session", buf, len, false);
 }
 
 static void principal_from_user(hd_principal *who, const Hd__User *u)
@@ -283,24 +296,8 @@ static int verify(gw *g, gw_req *r, const char *header)
 	uint8_t buf[600];
 	size_t len = hd__auth_token_request__pack(&ar, buf);
 	sodium_memzero(token, sizeof token);
-	hd_rpc_result res;
-	rc = gw_rpc(g, g->intake[0], r, method, buf, len, NULL, &res, NULL);
+	rc = ask_directory(g, r, method, buf, len, true);
 	sodium_memzero(buf, sizeof buf);
-	if (rc == HD_OK && res.rc == HD_OK) {
-		Hd__User *u = hd__user__unpack(NULL, res.len, res.payload);
-		if (u) {
-			principal_from_user(&r->who, u);
-			r->scoped = u->oauth_token;
-			r->scopes = gw_scope_bits(u->oauth_scopes,
-						  u->n_oauth_scopes);
-			org_sharing(g, r);
-		}
-		rc = u ? HD_OK : HD_E_INTERNAL;
-		hd__user__free_unpacked(u, NULL);
-	} else if (rc == HD_OK) {
-		rc = res.rc;
-	}
-	hd_rpc_result_release(&res);
 	if (rc == HD_OK || rc == HD_E_UNAUTHORIZED) /* not: directory down */
 		gw_login_limit_done(g->logins, r->client, account, rc == HD_OK);
 	return rc;
@@ -357,6 +354,16 @@ int gw_scope_check(const gw_req *r, const char *pattern, gw_resp *out)
 		return HD_OK;
 	return gw_error(out, 403, "Forbidden",
 			"The OAuth token's scopes do not allow this request");
+}
+
+int gw_authenticate_scoped(gw *g, gw_req *r, const char *pattern, gw_resp *out)
+{
+	int rc = gw_authenticate(g, r);
+	if (rc)
+		return gw_from_err(
+			out, rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
+			"The user directory is unavailable");
+	return gw_scope_check(r, pattern, out) ? HD_E_FORBIDDEN : HD_OK;
 }
 
 int gw_auth_password(gw *g, gw_req *r, const char *email, const char *password)

@@ -330,13 +330,9 @@ static int users_me(gw *g, gw_req *r, gw_resp *out)
 		out->body = json_pack("{s:o}", "user", anonymous_user());
 		return HD_OK;
 	}
-	int rc = gw_authenticate(g, r);
+	int rc = gw_authenticate_scoped(g, r, "/api/v2/users/me", out);
 	if (rc)
-		return gw_from_err(
-			out, rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
-			"The user directory is unavailable");
-	if (gw_scope_check(r, "/api/v2/users/me", out))
-		return HD_E_FORBIDDEN;
+		return rc;
 	rc = get_user(g, r, r->who.user_id, out);
 	if (!rc)
 		json_object_set_new(json_object_get(out->body, "user"),

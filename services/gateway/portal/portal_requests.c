@@ -22,16 +22,30 @@
 
 #define PAGE_SIZE 25
 
-static void as_end_user(gw_req *r)
+/* The pages act as the signed-in end-user; anyone else is sent to sign in
+ * (the redirect is in out and HD_E_UNAUTHORIZED returned). */
+static int signed_in(gw_req *r, gw_resp *out, const char *loc)
 {
+	if (!r->who.user_id) {
+		char path[64];
+		snprintf(path, sizeof path, HC_PATH_SIGNIN, loc);
+		hc_redirect(r, out, 303, path);
+		return HD_E_UNAUTHORIZED;
+	}
 	r->who.role = HD__USER_ROLE__ROLE_END_USER;
+	return HD_OK;
 }
 
-static int to_signin(gw_req *r, gw_resp *out, const char *loc)
+/* A page's opening: its locale in *loc and signed_in; else the 404 or the
+ * redirect is in out and an error returned (the handler is done). */
+static int customer_page(gw_req *r, gw_resp *out, const char **loc)
 {
-	char path[64];
-	snprintf(path, sizeof path, HC_PATH_SIGNIN, loc);
-	return hc_redirect(r, out, 303, path);
+	*loc = hc_route_locale(r);
+	if (!*loc) {
+		hc_error_page(r, out, NULL, 404);
+		return HD_E_NOTFOUND;
+	}
+	return signed_in(r, out, *loc);
 }
 
 /* "2026-12-06 08:30 UTC" of ms into text, and its ISO-8601 form (""
@@ -160,12 +174,9 @@ static void pager(hd_buf *b, const char *loc, uint64_t page, bool more)
 
 static int list_page(gw *g, gw_req *r, gw_resp *out)
 {
-	const char *loc = hc_route_locale(r);
-	if (!loc)
-		return hc_error_page(r, out, NULL, 404);
-	if (!r->who.user_id)
-		return to_signin(r, out, loc);
-	as_end_user(r);
+	const char *loc;
+	if (customer_page(r, out, &loc))
+		return HD_OK;
 	gw_portal_fields pf;
 	gw_resp api = {0};
 	gw_ticket_list lq = {.filter = "",
@@ -214,19 +225,6 @@ static int list_page(gw *g, gw_req *r, gw_resp *out)
 	json_decref(api.body);
 	hc_page_close(r, &p, &b);
 	return hc_reply(out, 200, &b);
-}
-
-/* The request as the customer may see it (tickets.get as an end-user:
- * intake answers 404 for anyone else's). */
-static int fetch(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *api)
-{
-	hd_rpc_client *c = gw_ticket_shard(g, r->id);
-	if (!c)
-		return gw_from_err(api, HD_E_NOTFOUND, "Not found");
-	Hd__TicketGetRequest q = HD__TICKET_GET_REQUEST__INIT;
-	q.id = r->id;
-	return gw_call(g, c, r, "tickets.get", &q, &hd__ticket__descriptor,
-		       (void **)tk, api);
 }
 
 static const char *author(gw_req *r, const Hd__Ticket *tk, const Hd__Comment *c,
@@ -395,15 +393,13 @@ static int request_page(gw *g, gw_req *r, gw_resp *out, const char *loc,
 
 static int show(gw *g, gw_req *r, gw_resp *out)
 {
-	const char *loc = hc_route_locale(r);
-	if (!loc)
-		return hc_error_page(r, out, NULL, 404);
-	if (!r->who.user_id)
-		return to_signin(r, out, loc);
-	as_end_user(r);
+	const char *loc;
+	if (customer_page(r, out, &loc))
+		return HD_OK;
 	Hd__Ticket *tk = NULL;
 	gw_resp api = {0};
-	int rc = fetch(g, r, &tk, &api);
+	/* as an end-user: intake answers 404 for anyone else's */
+	int rc = gw_ticket_fetch(g, r, &tk, &api);
 	unsigned st = api.status;
 	json_decref(api.body);
 	if (rc)
@@ -436,9 +432,8 @@ static int reply(gw *g, gw_req *r, gw_resp *out)
 	const char *loc = gw_pt_posted(r, &f, out);
 	if (!loc)
 		return HD_OK;
-	if (!r->who.user_id)
-		return to_signin(r, out, loc);
-	as_end_user(r);
+	if (signed_in(r, out, loc))
+		return HD_OK;
 	Hd__Ticket *tk = NULL;
 	Hd__TicketWriteReply *rep = NULL;
 	gw_resp api = {0};
@@ -446,7 +441,8 @@ static int reply(gw *g, gw_req *r, gw_resp *out)
 	const char *body = gw_pt_get(r, &f, "body");
 	const char *solved = gw_pt_get(r, &f, "solved");
 	int solve = solved && strcmp(solved, "1") == 0;
-	int rc = fetch(g, r, &tk, &api);
+	/* as an end-user: intake answers 404 for anyone else's */
+	int rc = gw_ticket_fetch(g, r, &tk, &api);
 	unsigned st = api.status;
 	json_decref(api.body);
 	memset(&api, 0, sizeof api);

@@ -59,21 +59,13 @@ static json_t *capacity_json(Hd__ChannelCapacity **c, size_t n)
 	return o;
 }
 
-static json_t *strings_json(char **s, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(s[i]));
-	return a;
-}
-
 static json_t *profile_json(const Hd__AgentProfile *p)
 {
 	return json_pack(
 		"{s:I, s:o, s:o, s:o, s:o}", "agent_id",
 		(json_int_t)p->agent_id, "skills",
-		strings_json(p->skills, p->n_skills), "languages",
-		strings_json(p->languages, p->n_languages), "capacity",
+		gw_strings_json(p->skills, p->n_skills), "languages",
+		gw_strings_json(p->languages, p->n_languages), "capacity",
 		capacity_json(p->capacity, p->n_capacity), "updated_at",
 		p->updated_at ? gw_time_json(p->updated_at) : json_null());
 }

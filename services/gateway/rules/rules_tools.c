@@ -95,14 +95,6 @@ static json_t *comment_json(const Hd__PreviewComment *c)
 	return o;
 }
 
-static json_t *strings_json(char **s, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_string(s[i]));
-	return a;
-}
-
 /* A key's value: the comment, the custom field values or its "to". */
 static json_t *key_value(const Hd__RulePreviewKey *k)
 {
@@ -129,9 +121,9 @@ static json_t *change_json(const Hd__RulePreviewKey *k)
 	json_t *o = json_pack("{s:s}", "field", k->field);
 	if (k->tags) {
 		json_object_set_new(o, "added",
-				    strings_json(k->added, k->n_added));
+				    gw_strings_json(k->added, k->n_added));
 		json_object_set_new(o, "removed",
-				    strings_json(k->removed, k->n_removed));
+				    gw_strings_json(k->removed, k->n_removed));
 		return o;
 	}
 	if (k->from)
@@ -161,7 +153,7 @@ static json_t *ticket_state(const Hd__Ticket *tk)
 			 "subject", tk->subject, "group_id",
 			 id_or_null(tk->group_id), "assignee_id",
 			 id_or_null(tk->assignee_id), "tags",
-			 strings_json(tk->tags, tk->n_tags));
+			 gw_strings_json(tk->tags, tk->n_tags));
 }
 
 /* {"preview": {ticket_id, update_type, fired, loop, ticket, command}}. */

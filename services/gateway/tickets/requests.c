@@ -227,14 +227,9 @@ static int create_caller(gw *g, gw_req *r, bool *anon, gw_resp *out)
 	*anon = !gw_has_credentials(r);
 	gw_rate rl;
 	if (!*anon) {
-		int rc = gw_authenticate(g, r);
+		int rc = gw_authenticate_scoped(g, r, "/api/v2/requests", out);
 		if (rc)
-			return gw_from_err(
-				out,
-				rc == HD_E_UNAUTHORIZED ? rc : HD_E_UNAVAILABLE,
-				"The user directory is unavailable");
-		if (gw_scope_check(r, "/api/v2/requests", out))
-			return HD_E_FORBIDDEN;
+			return rc;
 		gw_ratelimit_take(g->limits, r->who.user_id, &rl);
 	} else {
 		if (!g->anonymous_requests)
@@ -381,13 +376,7 @@ static int requests_list(gw *g, gw_req *r, gw_resp *out)
 /* tickets.get of request {id}: the caller's own, else 404. */
 static int fetch(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
 {
-	hd_rpc_client *c = gw_ticket_shard(g, r->id);
-	if (!c)
-		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
-	gr.id = r->id;
-	int rc = gw_call(g, c, r, "tickets.get", &gr, &hd__ticket__descriptor,
-			 (void **)tk, out);
+	int rc = gw_ticket_fetch(g, r, tk, out);
 	if (!rc && (*tk)->requester_id != r->who.user_id)
 		rc = gw_from_err(out, HD_E_NOTFOUND, "Not found");
 	return rc;

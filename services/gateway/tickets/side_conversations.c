@@ -20,17 +20,6 @@ static int agents_only(const gw_req *r, gw_resp *out)
 			   "Side conversations are for agents");
 }
 
-static int fetch_ticket(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
-{
-	hd_rpc_client *c = gw_ticket_shard(g, r->id);
-	if (!c)
-		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	Hd__TicketGetRequest gr = HD__TICKET_GET_REQUEST__INIT;
-	gr.id = r->id;
-	return gw_call(g, c, r, "tickets.get", &gr, &hd__ticket__descriptor,
-		       (void **)tk, out);
-}
-
 static json_t *participant_json(const Hd__ScParticipant *p)
 {
 	json_t *o = json_pack("{s:s, s:s}", "email", p->email, "name", p->name);
@@ -188,7 +177,7 @@ static int sc_write(gw *g, gw_req *r, const char *method, int kind,
 	if (!rc && kind != 0)
 		rc = sc_id(r, &w.side_conversation_id, out);
 	if (!rc)
-		rc = fetch_ticket(g, r, &tk, out);
+		rc = gw_ticket_fetch(g, r, &tk, out);
 	if (!rc)
 		rc = gw_parse_body(r, out, &root);
 	if (!rc && kind == 2) {
@@ -269,7 +258,7 @@ static int sc_list(gw *g, gw_req *r, gw_resp *out)
 	q.include_events = with_events(r);
 	int rc = agents_only(r, out);
 	if (!rc)
-		rc = fetch_ticket(g, r, &tk, out);
+		rc = gw_ticket_fetch(g, r, &tk, out);
 	if (!rc)
 		rc = gw_call(g, NOTIFY(g), r, "side_conversations.list", &q,
 			     &hd__sc_list__descriptor, (void **)&l, out);
@@ -297,7 +286,7 @@ static int sc_show(gw *g, gw_req *r, gw_resp *out)
 	if (!rc)
 		rc = sc_id(r, &q.side_conversation_id, out);
 	if (!rc)
-		rc = fetch_ticket(g, r, &tk, out);
+		rc = gw_ticket_fetch(g, r, &tk, out);
 	if (!rc)
 		rc = gw_call(g, NOTIFY(g), r, "side_conversations.get", &q,
 			     &hd__side_conversation__descriptor, (void **)&sc,

@@ -129,20 +129,31 @@ static void answer_write(gw_req *r, gw_resp *out, Hd__TicketWriteReply *rep,
 	gw_reply_location(r, out, status, "tickets", rep->ticket->id);
 }
 
+/* Create's and update's input: the body's "ticket" object with its
+ * requester{} made requester_id and its references and uploads checked;
+ * *root is the caller's (json_decref) even on failure. */
+static int ticket_input(gw *g, gw_req *r, json_t **root, json_t **ticket,
+			gw_resp *out)
+{
+	int rc = gw_req_object(r, out, "ticket", root, ticket);
+	if (!rc)
+		rc = gw_ticket_requester(g, r, *ticket, out);
+	if (!rc)
+		rc = gw_ticket_refs(g, r, *ticket, out);
+	if (!rc)
+		rc = gw_ticket_uploads(g, r, *ticket, out);
+	if (!rc)
+		json_object_del(*ticket, "requester");
+	return rc;
+}
+
 int gw_tickets_create(gw *g, gw_req *r, gw_resp *out)
 {
 	json_t *root = NULL, *ticket = NULL;
 	Hd__TicketWriteReply *rep = NULL;
-	int rc = gw_req_object(r, out, "ticket", &root, &ticket);
-	if (!rc)
-		rc = gw_ticket_requester(g, r, ticket, out);
-	if (!rc)
-		rc = gw_ticket_refs(g, r, ticket, out);
-	if (!rc)
-		rc = gw_ticket_uploads(g, r, ticket, out);
+	int rc = ticket_input(g, r, &root, &ticket, out);
 	if (rc)
 		goto done;
-	json_object_del(ticket, "requester");
 	const char *idem = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 						       "Idempotency-Key");
 	if (idem && strlen(idem) > 200) {
@@ -174,18 +185,10 @@ int gw_tickets_update(gw *g, gw_req *r, gw_resp *out)
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
 	if (!c)
 		return gw_from_err(out, HD_E_NOTFOUND, "Not found");
-	int rc = gw_req_object(r, out, "ticket", &root, &ticket);
+	int rc = ticket_input(g, r, &root, &ticket, out);
 	if (!rc)
-		rc = gw_ticket_requester(g, r, ticket, out);
-	if (!rc)
-		rc = gw_ticket_refs(g, r, ticket, out);
-	if (!rc)
-		rc = gw_ticket_uploads(g, r, ticket, out);
-	if (!rc) {
-		json_object_del(ticket, "requester");
 		rc = gw_ticket_write(g, r, c, r->id, ticket, "", NULL, &rep,
 				     out);
-	}
 	if (!rc) {
 		answer_write(r, out, rep, 200);
 		api_warn(out, rep, "update");
@@ -195,8 +198,7 @@ int gw_tickets_update(gw *g, gw_req *r, gw_resp *out)
 	return rc;
 }
 
-/* tickets.get of ticket {id} on its shard. */
-static int fetch_ticket(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
+int gw_ticket_fetch(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
 {
 	hd_rpc_client *c = gw_ticket_shard(g, r->id);
 	if (!c)
@@ -210,7 +212,7 @@ static int fetch_ticket(gw *g, gw_req *r, Hd__Ticket **tk, gw_resp *out)
 int gw_tickets_show(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__Ticket *tk = NULL;
-	int rc = fetch_ticket(g, r, &tk, out);
+	int rc = gw_ticket_fetch(g, r, &tk, out);
 	if (!rc) {
 		gw_reply_one(out, 200, "ticket", gw_ticket_json(r, tk));
 		gw_tickets_sideload(g, r, out->body, &tk, 1);
@@ -262,7 +264,7 @@ static json_t *tags_json(const Hd__Ticket *tk)
 int gw_tickets_tags_get(gw *g, gw_req *r, gw_resp *out)
 {
 	Hd__Ticket *tk = NULL;
-	int rc = fetch_ticket(g, r, &tk, out);
+	int rc = gw_ticket_fetch(g, r, &tk, out);
 	if (!rc)
 		gw_reply_one(out, 200, "tags", tags_json(tk));
 	hd__ticket__free_unpacked(tk, NULL);
