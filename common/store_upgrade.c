@@ -1,4 +1,4 @@
-/* Rewriting records a fix function changed; see hd/store_upgrade.h. */
+/* Rewriting a table's records in one walk; see hd/store_upgrade.h. */
 #include "hd/store_upgrade.h"
 
 #include "hd/err.h"
@@ -6,8 +6,7 @@
 
 #include <string.h>
 
-int hd_txn_upgrade_pb(hd_txn *t, MDB_dbi dbi,
-		      const ProtobufCMessageDescriptor *desc, hd_pb_fix_fn fix,
+int hd_txn_rewrite_pb(hd_txn *t, MDB_dbi dbi, hd_rewrite_fn fn, void *arg,
 		      uint64_t *rewritten)
 {
 	MDB_cursor *cur = NULL;
@@ -22,11 +21,11 @@ int hd_txn_upgrade_pb(hd_txn *t, MDB_dbi dbi,
 	for (int op = MDB_FIRST;
 	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
 	     op = MDB_NEXT) {
-		bool changed = false;
-		ProtobufCMessage *m = protobuf_c_message_unpack(
-			desc, NULL, v.mv_size, v.mv_data);
-		rc = m ? fix(m, &changed) : HD_E_CORRUPT;
-		if (!rc && changed && k.mv_size <= sizeof key) {
+		ProtobufCMessage *m = NULL;
+		rc = fn(arg, &k, &v, &m);
+		if (!rc && m && k.mv_size > sizeof key)
+			rc = HD_E_TOOBIG;
+		if (!rc && m) {
 			/* the key points into the page the put may move */
 			size_t klen = k.mv_size;
 			memcpy(key, k.mv_data, klen);
@@ -34,9 +33,39 @@ int hd_txn_upgrade_pb(hd_txn *t, MDB_dbi dbi,
 			if (!rc && rewritten)
 				(*rewritten)++;
 		}
-		protobuf_c_message_free_unpacked(m, NULL);
+		if (m)
+			protobuf_c_message_free_unpacked(m, NULL);
 	}
 	if (cur)
 		mdb_cursor_close(cur);
 	return rc ? hd_txn_fail(t, rc) : HD_OK;
+}
+
+typedef struct pb_fix {
+	const ProtobufCMessageDescriptor *desc;
+	hd_pb_fix_fn fix;
+} pb_fix;
+
+static int fix_one(void *arg, const MDB_val *k, const MDB_val *v,
+		   ProtobufCMessage **out)
+{
+	const pb_fix *f = arg;
+	bool changed = false;
+	(void)k;
+	ProtobufCMessage *m = protobuf_c_message_unpack(f->desc, NULL,
+							v->mv_size, v->mv_data);
+	int rc = m ? f->fix(m, &changed) : HD_E_CORRUPT;
+	if (!rc && changed)
+		*out = m;
+	else if (m)
+		protobuf_c_message_free_unpacked(m, NULL);
+	return rc;
+}
+
+int hd_txn_upgrade_pb(hd_txn *t, MDB_dbi dbi,
+		      const ProtobufCMessageDescriptor *desc, hd_pb_fix_fn fix,
+		      uint64_t *rewritten)
+{
+	pb_fix f = {desc, fix};
+	return hd_txn_rewrite_pb(t, dbi, fix_one, &f, rewritten);
 }

@@ -6,6 +6,7 @@
 #include "sla.h"
 
 #include "hd/err.h"
+#include "hd/store_upgrade.h"
 #include "hd/store_pb.h"
 
 #include <stdlib.h>
@@ -139,37 +140,29 @@ static int from_json(const json_t *o, Hd__BhSchedule **out)
 
 /* A JSON record starts with '{'; an encoded BhSchedule with field 1's tag
  * (0x08) or another field's, never 0x7b (field 15, a group). */
+static int json_record(void *arg, const MDB_val *k, const MDB_val *v,
+		       ProtobufCMessage **out)
+{
+	(void)arg;
+	if (v->mv_size == 0 || ((const char *)v->mv_data)[0] != '{')
+		return HD_OK;
+	json_t *o = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	Hd__BhSchedule *s = NULL;
+	int rc = o ? from_json(o, &s) : HD_E_CORRUPT;
+	json_decref(o);
+	if (!rc && (k->mv_size != 8 || hd_key_get_u64(k->mv_data) != s->id))
+		rc = HD_E_CORRUPT;
+	if (rc)
+		hd__bh_schedule__free_unpacked(s, NULL);
+	else
+		*out = &s->base;
+	return rc;
+}
+
 int bh_upgrade(hd_txn *t, const sla_db *db, uint64_t *rewritten)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	if (rewritten)
-		*rewritten = 0;
-	if (t->rc)
-		return t->rc;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, db->schedules, &cur));
-	/* raw cursor: puts into the table while walking it */
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		if (v.mv_size == 0 || ((const char *)v.mv_data)[0] != '{')
-			continue;
-		json_t *o = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-		Hd__BhSchedule *s = NULL;
-		rc = o ? from_json(o, &s) : HD_E_CORRUPT;
-		if (!rc &&
-		    (k.mv_size != 8 || hd_key_get_u64(k.mv_data) != s->id))
-			rc = HD_E_CORRUPT;
-		if (!rc)
-			rc = bh_put(t, db, s);
-		if (!rc && rewritten)
-			(*rewritten)++;
-		hd__bh_schedule__free_unpacked(s, NULL);
-		json_decref(o);
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc ? hd_txn_fail(t, rc) : HD_OK;
+	return hd_txn_rewrite_pb(t, db->schedules, json_record, NULL,
+				 rewritten);
 }
 
 static int open_job(hd_txn *t, void *arg)

@@ -6,6 +6,7 @@
 #include "sla.h"
 
 #include "hd/err.h"
+#include "hd/store_upgrade.h"
 #include "hd/rule_value.h"
 #include "hd/store_pb.h"
 #include "hd/vocab.h"
@@ -202,35 +203,22 @@ int sla_policy_of_json(const json_t *o, Hd__SlaPolicy **out)
 	return rc;
 }
 
+/* One record of sla_upgrade_json: JSON text ('{') becomes fix's message. */
+static int json_record(void *arg, const MDB_val *k, const MDB_val *v,
+		       ProtobufCMessage **out)
+{
+	sla_json_fix_fn fix = *(sla_json_fix_fn *)arg;
+	if (k->mv_size != 8 || !v->mv_size ||
+	    ((const char *)v->mv_data)[0] != '{')
+		return HD_OK;
+	json_t *o = json_loadb(v->mv_data, v->mv_size, 0, NULL);
+	int rc = o ? fix(o, out) : HD_E_CORRUPT;
+	json_decref(o);
+	return rc;
+}
+
 int sla_upgrade_json(hd_txn *t, MDB_dbi dbi, sla_json_fix_fn fix,
 		     uint64_t *rewritten)
 {
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	*rewritten = 0;
-	if (t->rc)
-		return t->rc;
-	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
-	/* raw cursor: puts into dbi while walking it (hd_txn_foreach may not) */
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
-		if (k.mv_size != 8 || !v.mv_size ||
-		    ((const char *)v.mv_data)[0] != '{')
-			continue;
-		json_t *o = json_loadb(v.mv_data, v.mv_size, 0, NULL);
-		ProtobufCMessage *m = NULL;
-		uint8_t key[8];
-		memcpy(key, k.mv_data, 8); /* the put may move the page */
-		rc = o ? fix(o, &m) : HD_E_CORRUPT;
-		if (!rc)
-			rc = hd_txn_put_pb(t, dbi, key, 8, m);
-		if (!rc)
-			(*rewritten)++;
-		protobuf_c_message_free_unpacked(m, NULL);
-		json_decref(o);
-	}
-	if (cur)
-		mdb_cursor_close(cur);
-	return rc ? hd_txn_fail(t, rc) : HD_OK;
+	return hd_txn_rewrite_pb(t, dbi, json_record, &fix, rewritten);
 }
