@@ -25,13 +25,11 @@
 
 #define MAX_COMMENT 65536
 
-static MDB_dbi links_dbi;
-
 const char *const intake_csat_dbs[] = {"csat_links", NULL};
 
 int intake_csat_bind(intake *in)
 {
-	return hd_store_dbi(in->store, "csat_links", &links_dbi);
+	return hd_store_dbi(in->store, "csat_links", &in->csat_links);
 }
 
 typedef struct link_job {
@@ -68,7 +66,7 @@ static int link_run(hd_txn *t, void *arg)
 		hd__ticket__free_unpacked(tk, NULL);
 		return rc;
 	}
-	if (hd_txn_get(t, links_dbi, j->link.nonce, 32, &v) == HD_OK) {
+	if (hd_txn_get(t, j->in->csat_links, j->link.nonce, 32, &v) == HD_OK) {
 		hd__ticket__free_unpacked(tk, NULL);
 		return refuse(t, j->rep, HD_E_CONFLICT, "token",
 			      "this link was already used");
@@ -100,7 +98,8 @@ static int link_run(hd_txn *t, void *arg)
 	hd_key_u64(used, j->link.ticket_id);
 	hd_key_u64(used + 8, (uint64_t)hd_wall_ms());
 	if (!rc)
-		rc = hd_txn_put(t, links_dbi, j->link.nonce, 32, used, 16);
+		rc = hd_txn_put(t, j->in->csat_links, j->link.nonce, 32, used,
+				16);
 	return rc;
 }
 

@@ -8,9 +8,6 @@
 #include "field.pb-c.h"
 #include "intake.h"
 
-typedef struct fields_db {
-	MDB_dbi fields, forms;
-} fields_db;
 extern fields_db intake_fields_db;
 
 /* fields_store.c: a definition by id (caller frees). HD_E_NOTFOUND. */

@@ -67,13 +67,15 @@ static int import_user(hd_txn *t, dir_batch *b, Hd__ImportUser *iu,
 {
 	Hd__User u = *iu->user; /* shallow: the request owns the strings */
 	uint64_t id = 0;
-	if (import_map_get(t, IMPORT_USER, iu->zendesk_id, &id) == HD_OK) {
+	if (import_map_get(b->in, t, IMPORT_USER, iu->zendesk_id, &id) ==
+	    HD_OK) {
 		r->id = id;
 		return HD_OK;
 	}
 	if (u.email[0] && intake_user_by_email(t, u.email, &id) == HD_OK) {
 		r->id = id;
-		return import_map_put(t, IMPORT_USER, iu->zendesk_id, id);
+		return import_map_put(b->in, t, IMPORT_USER, iu->zendesk_id,
+				      id);
 	}
 	int rc = intake_next_id(t, b->in, "next_user", &u.id);
 	if (rc)
@@ -93,13 +95,13 @@ static int import_user(hd_txn *t, dir_batch *b, Hd__ImportUser *iu,
 	u.deleted = false;
 	uint64_t org = 0;
 	if (!u.organization_id && iu->organization_zendesk_id &&
-	    import_map_get(t, IMPORT_ORG, iu->organization_zendesk_id, &org) ==
-		    HD_OK)
+	    import_map_get(b->in, t, IMPORT_ORG, iu->organization_zendesk_id,
+			   &org) == HD_OK)
 		u.organization_id = org;
 	if (!u.organization_id && u.email[0])
 		u.organization_id = intake_org_for_email(t, u.email);
 	intake_user_put(t, &u);
-	import_map_put(t, IMPORT_USER, iu->zendesk_id, u.id);
+	import_map_put(b->in, t, IMPORT_USER, iu->zendesk_id, u.id);
 	hd_txn_emit_pb(t, "user.created", &u, b->req->trace_id);
 	r->id = u.id;
 	r->created = true;
@@ -149,13 +151,14 @@ static int import_org(hd_txn *t, dir_batch *b, Hd__ImportOrganization *io,
 {
 	Hd__Organization o = *io->organization;
 	uint64_t id = 0;
-	if (import_map_get(t, IMPORT_ORG, io->zendesk_id, &id) == HD_OK) {
+	if (import_map_get(b->in, t, IMPORT_ORG, io->zendesk_id, &id) ==
+	    HD_OK) {
 		r->id = id;
 		return HD_OK;
 	}
 	if (intake_dir_id_by_name(t, false, o.name, &id) == HD_OK) {
 		r->id = id;
-		return import_map_put(t, IMPORT_ORG, io->zendesk_id, id);
+		return import_map_put(b->in, t, IMPORT_ORG, io->zendesk_id, id);
 	}
 	int rc = intake_next_id(t, b->in, "next_org", &o.id);
 	if (rc)
@@ -167,7 +170,7 @@ static int import_org(hd_txn *t, dir_batch *b, Hd__ImportOrganization *io,
 	o.deleted = false;
 	put_domains(t, &o);
 	intake_put_pb(t, intake_dir.orgs, o.id, &o);
-	import_map_put(t, IMPORT_ORG, io->zendesk_id, o.id);
+	import_map_put(b->in, t, IMPORT_ORG, io->zendesk_id, o.id);
 	hd_txn_emit_pb(t, "organization.created", &o, b->req->trace_id);
 	r->id = o.id;
 	r->created = true;

@@ -218,8 +218,8 @@ int import_ticket_write(hd_txn *t, import_ids *ids, const hd_rpc_req *req,
 	tk_import x = {ids, &req->principal, req->trace_id, it, prep};
 	Hd__Ticket tk = HD__TICKET__INIT;
 	uint64_t known = 0;
-	if (it->zendesk_id &&
-	    import_map_get(t, IMPORT_TICKET, it->zendesk_id, &known) == HD_OK) {
+	if (it->zendesk_id && import_map_get(ids->in, t, IMPORT_TICKET,
+					     it->zendesk_id, &known) == HD_OK) {
 		r->id = known; /* imported before: nothing to write */
 		return HD_OK;
 	}
@@ -246,7 +246,8 @@ int import_ticket_write(hd_txn *t, import_ids *ids, const hd_rpc_req *req,
 	if (!rc)
 		rc = tk_by_created_put(t, &tk);
 	if (!rc && it->zendesk_id)
-		rc = import_map_put(t, IMPORT_TICKET, it->zendesk_id, tk.id);
+		rc = import_map_put(ids->in, t, IMPORT_TICKET, it->zendesk_id,
+				    tk.id);
 	if (!rc) {
 		r->id = tk.id;
 		r->created = true;

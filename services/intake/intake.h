@@ -9,6 +9,7 @@
 #define INTAKE_H
 
 #include "hd/req_decode.h"
+#include "intake_dbs.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
 #include "hd/store_iter.h"
@@ -37,6 +38,19 @@ typedef struct intake {
 	unsigned shard;
 	unsigned shards;
 	MDB_dbi meta; /* counters shared by every module */
+	/* each module's sub-databases and settings, filled by its bind */
+	tickets_db tk;
+	intake_dir_dbs dir;
+	fields_db fields;
+	search_dbs search;
+	live_db live;
+	mail_dbs mail;
+	intake_timed_db sessions; /* sessions.c: life_ms is the idle limit */
+	intake_timed_db email;    /* users_email.c: pending e-mail changes */
+	MDB_dbi addresses;        /* addresses.c */
+	MDB_dbi csat_links;       /* csat_link.c */
+	MDB_dbi imp_map;          /* import.c */
+	MDB_dbi triggers;         /* trig_copy.c */
 } intake;
 
 /* Each module: NULL-terminated sub-database names, a route table ending in
@@ -80,10 +94,8 @@ int intake_trig_ready_open(hd_svc *svc, void *ctx);
 int intake_admin_open(hd_svc *svc, void *ctx);
 int intake_groups_snapshot_open(hd_svc *svc, void *ctx);
 
-/* sessions.c's table and idle limit, for sessions_admin.c (admins list and
- * end a person's sessions; its routes: intake_session_admin_routes). */
-MDB_dbi intake_sessions_dbi(void);
-int64_t intake_session_idle_ms(void);
+/* sessions_admin.c: admins list and end a person's sessions (sessions.c's
+ * table and idle limit, in->sessions). */
 extern const hd_rpc_route intake_session_admin_routes[];
 
 /* fields_events.c: shards other than 0 apply shard 0's ticket field and

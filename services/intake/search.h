@@ -16,13 +16,6 @@
 #define SEARCH_PUBLIC  'T'
 #define SEARCH_PRIVATE 'N'
 
-typedef struct search_dbs {
-	MDB_dbi post;
-	MDB_dbi docs;
-	MDB_dbi meta;
-	MDB_dbi fields; /* search_fields.c */
-} search_dbs;
-
 extern search_dbs search_db; /* bound once in intake_search_bind */
 extern int search_verify;    /* HD_SEARCH_VERIFY, read at start */
 

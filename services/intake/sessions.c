@@ -25,9 +25,6 @@
 #define SWEEP    8
 #define MARK_LEN 16
 
-static MDB_dbi sessions_dbi;
-static int64_t idle_ms;
-
 const char *const intake_session_dbs[] = {"user_sessions", NULL};
 
 int intake_session_bind(intake *in)
@@ -37,8 +34,8 @@ int intake_session_bind(intake *in)
 			    60 * 24 * 365, &minutes);
 	if (rc)
 		return rc;
-	idle_ms = (int64_t)minutes * 60 * 1000;
-	return hd_store_dbi(in->store, "user_sessions", &sessions_dbi);
+	in->sessions.life_ms = (int64_t)minutes * 60 * 1000;
+	return hd_store_dbi(in->store, "user_sessions", &in->sessions.dbi);
 }
 
 static const intake_dir_rpc session_rpc = {
@@ -72,6 +69,7 @@ static void pw_mark(hd_txn *t, uint64_t uid, uint8_t mark[MARK_LEN])
 }
 
 typedef struct sess_job {
+	intake *in;
 	const char *token;
 	uint64_t user_id;
 	int64_t now;
@@ -81,6 +79,7 @@ typedef struct sess_job {
 } sess_job;
 
 typedef struct sweep_walk {
+	const intake_timed_db *db;
 	hd_txn *t;
 	int64_t now;
 	int seen;
@@ -93,18 +92,18 @@ static int sweep_one(void *arg, const MDB_val *k, const MDB_val *v)
 		return HD_STOP;
 	Hd__UserSession *s =
 		hd__user_session__unpack(NULL, v->mv_size, v->mv_data);
-	bool gone = !s || w->now - s->last_seen_at > idle_ms;
+	bool gone = !s || w->now - s->last_seen_at > w->db->life_ms;
 	hd__user_session__free_unpacked(s, NULL);
-	return gone ? hd_txn_del(w->t, sessions_dbi, k->mv_data, k->mv_size)
+	return gone ? hd_txn_del(w->t, w->db->dbi, k->mv_data, k->mv_size)
 		    : HD_OK;
 }
 
-static void sweep(hd_txn *t, int64_t now)
+static void sweep(const intake_timed_db *db, hd_txn *t, int64_t now)
 {
 	uint8_t from[32];
 	randombytes_buf(from, sizeof from);
-	sweep_walk w = {t, now, 0};
-	hd_txn_foreach_from(t, sessions_dbi, NULL, 0, from, sizeof from, false,
+	sweep_walk w = {db, t, now, 0};
+	hd_txn_foreach_from(t, db->dbi, NULL, 0, from, sizeof from, false,
 			    sweep_one, &w);
 }
 
@@ -125,9 +124,9 @@ static int create_write(hd_txn *t, void *arg)
 	s.created_at = s.last_seen_at = j->now;
 	s.pw_mark.data = mark;
 	s.pw_mark.len = sizeof mark;
-	sweep(t, j->now);
+	sweep(&j->in->sessions, t, j->now);
 	session_key(j->token, key);
-	hd_txn_put_pb(t, sessions_dbi, key, sizeof key, &s);
+	hd_txn_put_pb(t, j->in->sessions.dbi, key, sizeof key, &s);
 	hd_buf_reset(j->result);
 	if (!t->rc)
 		hd_txn_fail(t, hd_pb_pack(j->result, u));
@@ -136,11 +135,12 @@ static int create_write(hd_txn *t, void *arg)
 }
 
 /* Whether s still holds for u; false also for a missing user. */
-static bool holds(hd_txn *t, const Hd__UserSession *s, const Hd__User *u,
-		  int64_t now)
+static bool holds(const intake *in, hd_txn *t, const Hd__UserSession *s,
+		  const Hd__User *u, int64_t now)
 {
 	uint8_t mark[MARK_LEN];
-	if (!u || u->suspended || u->deleted || now - s->last_seen_at > idle_ms)
+	if (!u || u->suspended || u->deleted ||
+	    now - s->last_seen_at > in->sessions.life_ms)
 		return false;
 	pw_mark(t, s->user_id, mark);
 	return s->pw_mark.len == MARK_LEN &&
@@ -155,16 +155,17 @@ static int auth_write(hd_txn *t, void *arg)
 	Hd__User *u = NULL;
 	uint8_t key[32];
 	session_key(j->token, key);
-	if (hd_txn_get_pb(t, sessions_dbi, key, sizeof key,
+	MDB_dbi dbi = j->in->sessions.dbi;
+	if (hd_txn_get_pb(t, dbi, key, sizeof key,
 			  &hd__user_session__descriptor, (void **)&s))
 		return HD_OK;
 	intake_user_get(t, s->user_id, &u);
-	j->ok = holds(t, s, u, j->now);
+	j->ok = holds(j->in, t, s, u, j->now);
 	if (!j->ok) {
-		hd_txn_del(t, sessions_dbi, key, sizeof key);
+		hd_txn_del(t, dbi, key, sizeof key);
 	} else {
 		s->last_seen_at = j->now;
-		hd_txn_put_pb(t, sessions_dbi, key, sizeof key, s);
+		hd_txn_put_pb(t, dbi, key, sizeof key, s);
 		hd_buf_reset(j->result);
 		if (!t->rc)
 			hd_txn_fail(t, hd_pb_pack(j->result, u));
@@ -187,12 +188,12 @@ static int auth_read(intake *in, const char *token, int64_t now,
 	session_key(token, key);
 	if (hd_store_read(in->store, &t))
 		return 0;
-	if (hd_txn_get_pb(&t, sessions_dbi, key, sizeof key,
+	if (hd_txn_get_pb(&t, in->sessions.dbi, key, sizeof key,
 			  &hd__user_session__descriptor, (void **)&s)) {
 		done = -1; /* unknown: nothing to write */
 	} else if (now - s->last_seen_at < TOUCH_MS) {
 		intake_user_get(&t, s->user_id, &u);
-		if (holds(&t, s, u, now))
+		if (holds(in, &t, s, u, now))
 			done = hd_pb_pack(&rep->payload, u) == HD_OK;
 	}
 	hd_txn_end(&t);
@@ -223,7 +224,8 @@ static int intake_auth_session(void *ctx, const hd_rpc_req *req,
 		rc = refuse(rep);
 	} else {
 		hd_buf result;
-		sess_job j = {.token = q->token, .now = now, .rep = rep};
+		sess_job j = {
+			.in = in, .token = q->token, .now = now, .rep = rep};
 		j.result = &result;
 		hd_buf_reset(&rep->payload);
 		rc = intake_dir_run(in, rep, auth_write, &j, &result);
@@ -248,7 +250,8 @@ static int intake_sessions_create(void *ctx, const hd_rpc_req *req,
 				   "a session needs its user and a 64-hex id");
 	}
 	hd_buf result;
-	sess_job j = {.token = q->token,
+	sess_job j = {.in = in,
+		      .token = q->token,
 		      .user_id = req->principal.user_id,
 		      .now = hd_now_ms(),
 		      .rep = rep,
@@ -261,8 +264,9 @@ static int intake_sessions_create(void *ctx, const hd_rpc_req *req,
 static int delete_write(hd_txn *t, void *arg)
 {
 	uint8_t key[32];
-	session_key(((sess_job *)arg)->token, key);
-	hd_txn_del(t, sessions_dbi, key, sizeof key);
+	sess_job *j = arg;
+	session_key(j->token, key);
+	hd_txn_del(t, j->in->sessions.dbi, key, sizeof key);
 	return HD_OK;
 }
 
@@ -274,21 +278,11 @@ static int intake_sessions_delete(void *ctx, const hd_rpc_req *req,
 	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
 	if (rc)
 		return rc;
-	sess_job j = {.token = q->token};
+	sess_job j = {.in = in, .token = q->token};
 	if (id_shaped(q->token))
 		rc = hd_store_write(in->store, delete_write, &j);
 	hd__session_request__free_unpacked(q, NULL);
 	return rc;
-}
-
-MDB_dbi intake_sessions_dbi(void)
-{
-	return sessions_dbi;
-}
-
-int64_t intake_session_idle_ms(void)
-{
-	return idle_ms;
 }
 
 const hd_rpc_route intake_session_routes[] = {

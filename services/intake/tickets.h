@@ -9,21 +9,6 @@
 
 #include <jansson.h>
 
-typedef struct tickets_db {
-	MDB_dbi tickets;  /* u64 id → hd.Ticket */
-	MDB_dbi comments; /* u64 ticket ‖ u64 comment id → hd.Comment */
-	MDB_dbi audits;   /* u64 ticket ‖ u64 audit id → hd.Audit */
-	MDB_dbi idem; /* u64 user ‖ key bytes → 32-byte hash ‖ u64 id */
-	MDB_dbi uploads; /* uploads.c */
-	MDB_dbi blobs;
-	MDB_dbi attach;
-	MDB_dbi att_ref; /* attachments_ref.c */
-	MDB_dbi jobs;    /* job id → hd.JobStatus (jobs.c) */
-	/* tickets_by_created.c */
-	MDB_dbi by_created;
-	MDB_dbi lists; /* tickets_by_owner.c */
-} tickets_db;
-
 extern tickets_db tkdb;
 
 /* tickets_by_created.c: the created_at index of cursor lists. The key is

@@ -226,7 +226,7 @@ int tk_trig_eval(hd_txn *t, intake *in, const hd_principal *who,
 	tk_trig_release(run);
 	if ((*tk)->deleted || by_trigger(*tk))
 		return HD_OK;
-	int rc = intake_trig_active(t, &run->rules, &run->n);
+	int rc = intake_trig_active(in, t, &run->rules, &run->n);
 	if (rc || !run->n)
 		return rc;
 	run->fired = calloc(run->n, sizeof *run->fired);

@@ -7,11 +7,6 @@
 
 #include "intake.h"
 
-/* The module's sub-databases, resolved once in intake_users_bind. */
-typedef struct intake_dir_dbs {
-	MDB_dbi users, by_email, tokens, token_recs, passwords;
-	MDB_dbi orgs, org_domains, groups, memberships;
-} intake_dir_dbs;
 extern intake_dir_dbs intake_dir;
 
 int intake_user_put(hd_txn *t, const Hd__User *u);
@@ -78,7 +73,8 @@ int intake_members_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 /* users_email.c (module "email"): an end-user's own e-mail change, held
  * until the new address confirms it. In the update's write job: store the
  * pending address and publish email.verification (sticky on t). */
-int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email);
+int intake_email_hold(const intake *in, hd_txn *t, const Hd__User *u,
+		      const char *email);
 
 /* orgs.c: the organization whose domain_names hold email's domain (0). */
 uint64_t intake_org_for_email(hd_txn *t, const char *email_lower);

@@ -226,7 +226,7 @@ static int update_in(user_job *j, hd_txn *t, uint64_t id)
 	bool staff = intake_is_staff(j->who);
 	if (!staff && strcmp(m.email, old->email) != 0) {
 		/* held until the new address confirms it (users_email.c) */
-		rc = m.email[0] ? intake_email_hold(t, old, m.email)
+		rc = m.email[0] ? intake_email_hold(j->in, t, old, m.email)
 				: hd_rpc_fail(j->rep, HD_E_INVALID, "email",
 					      "email: cannot be removed");
 		m.email = old->email;
