@@ -96,11 +96,11 @@ static uint64_t followup_target(hd_txn *t, const chat_job *j, int64_t now)
 	uint8_t key[8];
 	MDB_val v;
 	hd_key_u64(key, j->tr->visitor_id);
-	if (hd_txn_get(t, livedb.visitors, key, 8, &v) || v.mv_size != 16)
+	if (hd_txn_get(t, j->in->live.visitors, key, 8, &v) || v.mv_size != 16)
 		return 0;
 	uint64_t id = hd_key_get_u64(v.mv_data);
 	int64_t last = (int64_t)hd_key_get_u64((uint8_t *)v.mv_data + 8);
-	if (now - last > livedb.followup_ms)
+	if (now - last > j->in->live.followup_ms)
 		return 0;
 	Hd__Ticket *tk = NULL;
 	if (hd_txn_get_pb_id(t, tkdb.tickets, id, &hd__ticket__descriptor,
@@ -118,9 +118,9 @@ static int index_chat(hd_txn *t, const chat_job *j, int64_t now)
 	hd_key_u64(visitor, j->tr->visitor_id);
 	hd_key_u64(val, j->tk->id);
 	hd_key_u64(val + 8, (uint64_t)now);
-	hd_txn_put(t, livedb.chats, j->tr->chat_id, strlen(j->tr->chat_id), id,
-		   8);
-	return hd_txn_put(t, livedb.visitors, visitor, 8, val, 16);
+	hd_txn_put(t, j->in->live.chats, j->tr->chat_id, strlen(j->tr->chat_id),
+		   id, 8);
+	return hd_txn_put(t, j->in->live.visitors, visitor, 8, val, 16);
 }
 
 static int chat_run(hd_txn *t, void *arg)
@@ -128,8 +128,8 @@ static int chat_run(hd_txn *t, void *arg)
 	chat_job *j = arg;
 	const Hd__ChatTranscript *tr = j->tr;
 	MDB_val v;
-	int rc = hd_txn_get(t, livedb.chats, tr->chat_id, strlen(tr->chat_id),
-			    &v);
+	int rc = hd_txn_get(t, j->in->live.chats, tr->chat_id,
+			    strlen(tr->chat_id), &v);
 	if (rc == HD_OK && v.mv_size == 8) {
 		j->duplicate = true;
 		return hd_txn_get_pb_id(

@@ -20,8 +20,6 @@
 
 INTAKE_MODULE(live)
 
-extern live_db livedb;
-
 #define LIVE_MAX_CHANNEL_ID 128
 
 /* Is s a usable channel id (1..LIVE_MAX_CHANNEL_ID printable ASCII)? */

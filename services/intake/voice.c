@@ -176,7 +176,7 @@ static int ticket_patch(const voice_job *j, const char *body, bool create,
 
 static int duplicate(hd_txn *t, voice_job *j, uint64_t seq)
 {
-	int rc = hd_txn_get_pb_id(t, livedb.calls, seq,
+	int rc = hd_txn_get_pb_id(t, j->in->live.calls, seq,
 				  &hd__call_record__descriptor,
 				  (void **)&j->seen);
 	if (!rc)
@@ -190,8 +190,8 @@ static int voice_run(hd_txn *t, void *arg)
 	voice_job *j = arg;
 	Hd__CallRecord *c = j->rec;
 	MDB_val v;
-	int rc = hd_txn_get(t, livedb.call_ids, c->call_id, strlen(c->call_id),
-			    &v);
+	int rc = hd_txn_get(t, j->in->live.call_ids, c->call_id,
+			    strlen(c->call_id), &v);
 	if (rc == HD_OK && v.mv_size == 8)
 		return duplicate(t, j, hd_key_get_u64(v.mv_data));
 	if (rc != HD_E_NOTFOUND)
