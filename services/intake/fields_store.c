@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; intake_field_get() and friends
- * take only a transaction (called from ticket validation, triggers and the
- * shard copies). Moving them into the context means passing it to every such
- * helper. */
-
 int intake_field_get(const intake *in, hd_txn *t, uint64_t id,
 		     Hd__TicketField **out)
 {

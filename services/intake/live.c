@@ -12,12 +12,6 @@ const char *const intake_live_dbs[] = {
 	"live_chats",     "live_visitors", "live_calls", "live_call_ids",
 	"live_by_ticket", "live_by_agent", NULL};
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the chat and voice write jobs
- * reach it with only a transaction. Moving them into the context means passing
- * it to every such helper. */
-
 int intake_live_bind(intake *in)
 {
 	uint64_t minutes = 30;
