@@ -27,14 +27,6 @@ const char *const intake_search_dbs[] = {"search_post", "search_docs",
 					 "search_meta", "search_fields",
 					 "search_bits", NULL};
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the index and query helpers take
- * only a transaction (called from the ticket writes and the indexer thread).
- * Moving them into the context means passing it to every such helper. */
-search_dbs search_db;
-int search_verify;
-
 static struct {
 	pthread_t thread;
 	int running;
@@ -44,17 +36,17 @@ static struct {
 
 int intake_search_bind(intake *in)
 {
-	const hd_dbi_ref dbs[] = {{"search_post", &search_db.post},
-				  {"search_docs", &search_db.docs},
-				  {"search_meta", &search_db.meta},
-				  {"search_fields", &search_db.fields},
-				  {"search_bits", &search_bits_dbi},
+	const hd_dbi_ref dbs[] = {{"search_post", &in->search.post},
+				  {"search_docs", &in->search.docs},
+				  {"search_meta", &in->search.meta},
+				  {"search_fields", &in->search.fields},
+				  {"search_bits", &in->search.bits},
 				  {NULL, NULL}};
-	search_bits_shard = in->shard;
 	return hd_store_dbis(in->store, dbs);
 }
 
 typedef struct batch {
+	const intake *in;
 	Hd__Envelope *ev[BATCH_EVENTS];
 	size_t n;
 	uint64_t last_seq;
@@ -79,12 +71,14 @@ static int collect_event(void *arg, uint64_t seq, const uint8_t *env,
 static int index_batch(hd_txn *t, void *arg)
 {
 	batch *b = arg;
+	const intake *in = b->in;
 	for (size_t i = 0; i < b->n && !t->rc; i++)
-		search_index_event(t, b->ev[i]);
-	search_bits_flush(t); /* the batch's bitmap changes, chunk by chunk */
+		search_index_event(in, t, b->ev[i]);
+	search_bits_flush(in,
+			  t); /* the batch's bitmap changes, chunk by chunk */
 	uint8_t v[8];
 	hd_key_u64(v, b->last_seq);
-	hd_txn_put(t, search_db.meta, CURSOR_KEY, strlen(CURSOR_KEY), v, 8);
+	hd_txn_put(t, in->search.meta, CURSOR_KEY, strlen(CURSOR_KEY), v, 8);
 	return t->rc;
 }
 
@@ -147,7 +141,9 @@ static void *indexer(void *arg)
 	intake *in = arg;
 	batch *b = calloc(1, sizeof *b);
 	uint64_t cursor = 0;
-	if (!b || hd_store_get_u64(in->store, search_db.meta, CURSOR_KEY,
+	if (b)
+		b->in = in;
+	if (!b || hd_store_get_u64(in->store, in->search.meta, CURSOR_KEY,
 				   &cursor) != HD_OK) {
 		hd_error("search_indexer_failed", "reason=%s",
 			 b ? "cursor unreadable" : "out of memory");
@@ -178,7 +174,7 @@ static void *indexer(void *arg)
 int intake_search_start(intake *in)
 {
 	const char *v = hd_cfg_get(&in->svc->cfg, "HD_SEARCH_VERIFY");
-	search_verify = v && strcmp(v, "1") == 0;
+	in->search.verify = v && strcmp(v, "1") == 0;
 	idx.in = in;
 	atomic_store(&idx.stop, 0);
 	if (pthread_create(&idx.thread, NULL, indexer, in) != 0)

@@ -78,16 +78,16 @@ static void put_bit(bitmap *m, uint64_t seq, int on)
 }
 
 /* From scratch: the positional merge over every posting. */
-static int compute(hd_txn *t, char m, const sq_term *term, size_t nw,
-		   bitmap *out)
+static int compute(const intake *in, hd_txn *t, char m, const sq_term *term,
+		   size_t nw, bitmap *out)
 {
 	idset ids = {0};
 	int rc = grow(out, nw);
 	if (!rc)
-		rc = search_phrase_marked(t, m, term, &ids);
+		rc = search_phrase_marked(in, t, m, term, &ids);
 	for (size_t i = 0; i < ids.n && !rc; i++)
 		if ((ids.v[i].id & ((1u << INTAKE_SHARD_BITS) - 1)) ==
-		    search_bits_shard)
+		    in->shard)
 			put_bit(out, ids.v[i].id >> INTAKE_SHARD_BITS, 1);
 	idset_release(&ids);
 	return rc;
@@ -141,8 +141,8 @@ static int collect(void *arg, uint64_t seq, const uint8_t *env, size_t len)
 }
 
 /* Bring out (right at cursor from) to cursor to; 1 when it could. */
-static int catch_up(hd_txn *t, char m, const sq_term *term, uint64_t from,
-		    uint64_t to, size_t nw, bitmap *out)
+static int catch_up(const intake *in, hd_txn *t, char m, const sq_term *term,
+		    uint64_t from, uint64_t to, size_t nw, bitmap *out)
 {
 	touched c = {.upto = to};
 	if (to - from > CATCH_UP || grow(out, nw))
@@ -152,19 +152,19 @@ static int catch_up(hd_txn *t, char m, const sq_term *term, uint64_t from,
 	int ok = (rc == HD_OK || (rc == HD_E_TOOBIG && !c.full));
 	for (size_t i = 0; ok && i < c.n; i++) {
 		uint64_t id = c.ids[i];
-		if ((id & ((1u << INTAKE_SHARD_BITS) - 1)) != search_bits_shard)
+		if ((id & ((1u << INTAKE_SHARD_BITS) - 1)) != in->shard)
 			continue;
 		put_bit(out, id >> INTAKE_SHARD_BITS,
-			search_phrase_in(t, m, term, id));
+			search_phrase_in(in, t, m, term, id));
 	}
 	free(c.ids);
 	return ok;
 }
 
-static uint64_t index_cursor(hd_txn *t)
+static uint64_t index_cursor(const intake *in, hd_txn *t)
 {
 	MDB_val v;
-	if (hd_txn_get(t, search_db.meta, "search_cursor", 13, &v) ||
+	if (hd_txn_get(t, in->search.meta, "search_cursor", 13, &v) ||
 	    v.mv_size != 8)
 		return 0;
 	return hd_key_get_u64(v.mv_data);
@@ -232,24 +232,25 @@ static void keep(const char *name, const bitmap *m, uint64_t cursor)
 	pthread_mutex_unlock(&cache.mu);
 }
 
-int search_phrase_bits(hd_txn *t, char m, const sq_term *term, size_t nw,
-		       bitmap *out)
+int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
+		       size_t nw, bitmap *out)
 {
 	char name[NAME_MAX_SZ];
-	uint64_t now = index_cursor(t), then = 0;
+	uint64_t now = index_cursor(in, t), then = 0;
 	bitmap b = {0};
 	int rc = HD_OK;
 	if (!phrase_name(name, sizeof name, m, term))
-		return compute(t, m, term, nw, out); /* too long to remember */
+		return compute(in, t, m, term, nw,
+			       out); /* too long to remember */
 	int have = take(name, &b, &then);
 	if (have && then > now)
 		have = 0; /* remembered from a newer snapshot than ours */
 	if (have && then < now)
-		have = catch_up(t, m, term, then, now, nw, &b);
+		have = catch_up(in, t, m, term, then, now, nw, &b);
 	if (!have) {
 		if (b.nw)
 			memset(b.w, 0, b.nw * sizeof *b.w);
-		rc = compute(t, m, term, nw, &b);
+		rc = compute(in, t, m, term, nw, &b);
 	}
 	if (!rc && (!have || then != now))
 		keep(name, &b, now);
