@@ -45,12 +45,14 @@ typedef struct intake {
 	search_dbs search;
 	live_db live;
 	mail_dbs mail;
-	intake_timed_db sessions; /* sessions.c: life_ms is the idle limit */
-	intake_timed_db email;    /* users_email.c: pending e-mail changes */
-	MDB_dbi addresses;        /* addresses.c */
-	MDB_dbi csat_links;       /* csat_link.c */
-	MDB_dbi imp_map;          /* import.c */
-	MDB_dbi triggers;         /* trig_copy.c */
+	intake_timed_db sessions;   /* sessions.c: life_ms is the idle limit */
+	intake_timed_db email;      /* users_email.c: pending e-mail changes */
+	intake_mailed_link pwreset; /* pw_reset.c */
+	intake_mailed_link signin;  /* signin_link.c */
+	MDB_dbi addresses;          /* addresses.c */
+	MDB_dbi csat_links;         /* csat_link.c */
+	MDB_dbi imp_map;            /* import.c */
+	MDB_dbi triggers;           /* trig_copy.c */
 } intake;
 
 /* Each module: NULL-terminated sub-database names, a route table ending in

@@ -67,4 +67,16 @@ typedef struct intake_timed_db {
 	int64_t life_ms; /* from the module's *_MINUTES variable */
 } intake_timed_db;
 
+/* The mailed one-time link (mailed_link.h) of password reset (pw_reset.c)
+ * and the customers' sign-in (signin_link.c): what differs between the two
+ * (a const template in each file) and the table and life their bind sets. */
+typedef struct intake_mailed_link {
+	MDB_dbi dbi;            /* the links' table; set by the owner's bind */
+	int64_t life_ms;        /* how long a link works; set by bind too */
+	const char *mac_ctx;    /* the MAC's 8-character purpose */
+	const char *event;      /* the bus event notifications mails */
+	int64_t (*clock)(void); /* the expiry's clock (hd_now_ms/hd_wall_ms) */
+	bool end_users_only;    /* staff may not receive this link */
+} intake_mailed_link;
+
 #endif

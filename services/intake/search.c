@@ -246,12 +246,18 @@ static int intake_search_tickets(void *ctx, const hd_rpc_req *req,
 	return rc;
 }
 
+typedef struct people {
+	const intake *in;
+	hd_txn *t;
+} people;
+
 static int lookup(void *arg, const char *kind, const char *value, uint64_t *id)
 {
+	const people *p = arg;
 	if (strcmp(kind, "email") == 0)
-		return intake_user_by_email(arg, value, id);
-	return intake_dir_id_by_name(arg, strcmp(kind, "group") == 0, value,
-				     id);
+		return intake_user_by_email(p->in, p->t, value, id);
+	return intake_dir_id_by_name(p->in, p->t, strcmp(kind, "group") == 0,
+				     value, id);
 }
 
 /* search.resolve (directory shard only): the request with people's e-mail
@@ -276,7 +282,8 @@ static int intake_search_resolve(void *ctx, const hd_rpc_req *req,
 	hd_buf_init(&b, 2 * MAX_QUERY);
 	int rc = check_request(sr, rep);
 	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = sq_resolve_people(sr->query, lookup, &t, &b);
+		people p = {in, &t};
+		rc = sq_resolve_people(sr->query, lookup, &p, &b);
 		hd_txn_end(&t);
 		if (rc)
 			hd_rpc_fail(rep, HD_E_INVALID, "query",

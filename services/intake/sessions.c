@@ -57,12 +57,13 @@ static void session_key(const char *token, uint8_t key[32])
 
 /* A hash of the user's password record ("" when none): a new password
  * gives another mark, which ends the sessions begun under the old one. */
-static void pw_mark(hd_txn *t, uint64_t uid, uint8_t mark[MARK_LEN])
+static void pw_mark(const intake *in, hd_txn *t, uint64_t uid,
+		    uint8_t mark[MARK_LEN])
 {
 	uint8_t key[8];
 	MDB_val v = {0};
 	hd_key_u64(key, uid);
-	if (hd_txn_get(t, intake_dir.passwords, key, 8, &v) != HD_OK)
+	if (hd_txn_get(t, in->dir.passwords, key, 8, &v) != HD_OK)
 		v.mv_size = 0;
 	crypto_generichash(mark, MARK_LEN, v.mv_size ? v.mv_data : NULL,
 			   v.mv_size, NULL, 0);
@@ -110,16 +111,17 @@ static void sweep(const intake_timed_db *db, hd_txn *t, int64_t now)
 static int create_write(hd_txn *t, void *arg)
 {
 	sess_job *j = arg;
+	const intake *in = j->in;
 	Hd__User *u = NULL;
 	uint8_t key[32], mark[MARK_LEN];
-	int rc = intake_user_get(t, j->user_id, &u);
+	int rc = intake_user_get(in, t, j->user_id, &u);
 	if (rc || u->suspended || u->deleted) {
 		hd__user__free_unpacked(u, NULL);
 		return hd_rpc_fail(j->rep, HD_E_UNAUTHORIZED, NULL,
 				   "Couldn't authenticate you");
 	}
 	Hd__UserSession s = HD__USER_SESSION__INIT;
-	pw_mark(t, j->user_id, mark);
+	pw_mark(j->in, t, j->user_id, mark);
 	s.user_id = j->user_id;
 	s.created_at = s.last_seen_at = j->now;
 	s.pw_mark.data = mark;
@@ -142,7 +144,7 @@ static bool holds(const intake *in, hd_txn *t, const Hd__UserSession *s,
 	if (!u || u->suspended || u->deleted ||
 	    now - s->last_seen_at > in->sessions.life_ms)
 		return false;
-	pw_mark(t, s->user_id, mark);
+	pw_mark(in, t, s->user_id, mark);
 	return s->pw_mark.len == MARK_LEN &&
 	       sodium_memcmp(mark, s->pw_mark.data, MARK_LEN) == 0;
 }
@@ -151,6 +153,7 @@ static bool holds(const intake *in, hd_txn *t, const Hd__UserSession *s,
 static int auth_write(hd_txn *t, void *arg)
 {
 	sess_job *j = arg;
+	const intake *in = j->in;
 	Hd__UserSession *s = NULL;
 	Hd__User *u = NULL;
 	uint8_t key[32];
@@ -159,7 +162,7 @@ static int auth_write(hd_txn *t, void *arg)
 	if (hd_txn_get_pb(t, dbi, key, sizeof key,
 			  &hd__user_session__descriptor, (void **)&s))
 		return HD_OK;
-	intake_user_get(t, s->user_id, &u);
+	intake_user_get(in, t, s->user_id, &u);
 	j->ok = holds(j->in, t, s, u, j->now);
 	if (!j->ok) {
 		hd_txn_del(t, dbi, key, sizeof key);
@@ -192,7 +195,7 @@ static int auth_read(intake *in, const char *token, int64_t now,
 			  &hd__user_session__descriptor, (void **)&s)) {
 		done = -1; /* unknown: nothing to write */
 	} else if (now - s->last_seen_at < TOUCH_MS) {
-		intake_user_get(&t, s->user_id, &u);
+		intake_user_get(in, &t, s->user_id, &u);
 		if (holds(in, &t, s, u, now))
 			done = hd_pb_pack(&rep->payload, u) == HD_OK;
 	}

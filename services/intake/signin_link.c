@@ -21,7 +21,7 @@
 
 #include <string.h>
 
-static intake_mailed_link signin_link = {
+static const intake_mailed_link signin_link = {
 	.mac_ctx = "hc_login",
 	.event = "signin.link",
 	.clock = hd_now_ms, /* business time, so tests move it */
@@ -32,8 +32,9 @@ const char *const intake_signin_dbs[] = {"signin_links", NULL};
 
 int intake_signin_bind(intake *in)
 {
-	return intake_mailed_link_bind(in, &signin_link, "signin_links",
-				       "HD_SIGNIN_LINK_MINUTES", 60 * 24);
+	return intake_mailed_link_bind(in, &in->signin, &signin_link,
+				       "signin_links", "HD_SIGNIN_LINK_MINUTES",
+				       60 * 24);
 }
 
 /* email: the address; token: the page's locale ("ko", "en" or "": the
@@ -48,13 +49,14 @@ static int intake_signin_request(void *ctx, const hd_rpc_req *req,
 	if (rc)
 		return rc;
 	bool page = strcmp(q->token, "ko") == 0 || strcmp(q->token, "en") == 0;
-	rc = intake_mailed_link_request(in, &signin_link, q->email,
+	rc = intake_mailed_link_request(in, &in->signin, q->email,
 					page ? q->token : NULL);
 	hd__session_request__free_unpacked(q, NULL);
 	return rc;
 }
 
 typedef struct apply_job {
+	const intake *in;
 	const char *token;
 	hd_buf *result;
 	bool ok;
@@ -63,17 +65,18 @@ typedef struct apply_job {
 static int apply_write(hd_txn *t, void *arg)
 {
 	apply_job *j = arg;
+	const intake *in = j->in;
 	Hd__User *u = NULL;
-	j->ok = intake_mailed_link_check(t, &signin_link, j->token, &u);
+	j->ok = intake_mailed_link_check(in, t, &in->signin, j->token, &u);
 	if (!j->ok)
 		return HD_OK;
 	/* once only; the mail gap stays (the record goes, so a new link may
 	 * be asked for at once after a sign-in) */
-	intake_mailed_link_use(t, &signin_link, u->id);
+	intake_mailed_link_use(t, &in->signin, u->id);
 	if (!u->verified) {
 		u->verified = true;
 		u->updated_at = hd_now_ms();
-		intake_user_put(t, u);
+		intake_user_put(in, t, u);
 		hd_txn_emit_pb(t, "user.updated", u, NULL);
 	}
 	hd_buf_reset(j->result);
@@ -95,7 +98,7 @@ static int intake_signin_apply(void *ctx, const hd_rpc_req *req,
 	if (rc)
 		return rc;
 	hd_buf result;
-	apply_job j = {.token = q->token, .result = &result};
+	apply_job j = {.in = in, .token = q->token, .result = &result};
 	rc = intake_dir_run(in, rep, apply_write, &j, &result);
 	if (!rc && !j.ok)
 		rc = hd_rpc_fail(rep, HD_E_NOTFOUND, "token",

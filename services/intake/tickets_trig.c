@@ -54,7 +54,7 @@ static const char *locale_of(hd_txn *t, intake *in, uint64_t user,
 {
 	Hd__User *u = NULL;
 	if (in->shard != INTAKE_DIRECTORY_SHARD || !user ||
-	    intake_user_get(t, user, &u) != HD_OK)
+	    intake_user_get(in, t, user, &u) != HD_OK)
 		return NULL;
 	bool any = u->locale[0] && strlen(u->locale) < RT_LOCALE_LEN;
 	if (any)

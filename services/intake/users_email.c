@@ -84,7 +84,7 @@ int intake_email_hold(const intake *in, hd_txn *t, const Hd__User *u,
 	ev.email = (char *)email;
 	ev.name = u->name;
 	ev.locale = u->locale;
-	ev.in_use = intake_user_by_email(t, email, &other) == HD_OK &&
+	ev.in_use = intake_user_by_email(in, t, email, &other) == HD_OK &&
 		    other != u->id;
 	if (ev.in_use && old) /* an older link stays as it was */
 		p = *old;
@@ -128,15 +128,17 @@ static int refuse(verify_job *j)
 static int switch_email(verify_job *j, hd_txn *t, Hd__User *u,
 			const char *email)
 {
+	const intake *in = j->in;
 	uint64_t other = 0;
-	if (intake_user_by_email(t, email, &other) == HD_OK && other != u->id)
+	if (intake_user_by_email(in, t, email, &other) == HD_OK &&
+	    other != u->id)
 		return refuse(j); /* taken meanwhile */
 	if (u->email[0])
-		hd_txn_del(t, intake_dir.by_email, u->email, strlen(u->email));
+		hd_txn_del(t, in->dir.by_email, u->email, strlen(u->email));
 	Hd__User m = *u;
 	m.email = (char *)email;
 	m.updated_at = hd_now_ms();
-	intake_user_put(t, &m);
+	intake_user_put(in, t, &m);
 	hd_txn_emit_pb(t, "user.updated", &m, NULL);
 	hd_buf_reset(j->result);
 	if (!t->rc)
@@ -147,6 +149,7 @@ static int switch_email(verify_job *j, hd_txn *t, Hd__User *u,
 static int verify_write(hd_txn *t, void *arg)
 {
 	verify_job *j = arg;
+	const intake *in = j->in;
 	uint64_t uid = 0;
 	int64_t expires = 0;
 	char nonce[33], mac[2 * INTAKE_LINK_MAC_BYTES + 1];
@@ -159,7 +162,7 @@ static int verify_write(hd_txn *t, void *arg)
 	hd_key_u64(key, uid);
 	if (hd_txn_get_pb(t, j->in->email.dbi, key, sizeof key,
 			  &hd__email_pending__descriptor, (void **)&p) ||
-	    intake_user_get(t, uid, &u) || u->deleted || u->suspended ||
+	    intake_user_get(in, t, uid, &u) || u->deleted || u->suspended ||
 	    p->expires_at != expires || expires < hd_wall_ms() ||
 	    strlen(p->nonce) != 32 || !p->email[0] ||
 	    sodium_memcmp(p->nonce, nonce, 32) != 0) {

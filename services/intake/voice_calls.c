@@ -162,10 +162,11 @@ static int phone_one(void *arg, const MDB_val *k, const MDB_val *v)
 
 /* The first live user whose phone has the same normal form. A scan of the
  * users table: the directory keeps no phone index yet. */
-static int by_phone(hd_txn *t, const char *want, Hd__User **out)
+static int by_phone(const intake *in, hd_txn *t, const char *want,
+		    Hd__User **out)
 {
 	phone_find f = {want, out};
-	int rc = hd_txn_foreach(t, intake_dir.users, NULL, 0, phone_one, &f);
+	int rc = hd_txn_foreach(t, in->dir.users, NULL, 0, phone_one, &f);
 	return rc ? rc : *out ? HD_OK : HD_E_NOTFOUND;
 }
 
@@ -189,7 +190,7 @@ int live_rpc_caller(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = by_phone(&t, norm, &u);
+		rc = by_phone(in, &t, norm, &u);
 		hd_txn_end(&t);
 	}
 	if (!rc)
