@@ -93,6 +93,7 @@ static int message_patch(const chat_job *j, const Hd__ChatMessage *m,
 /* The visitor's open chat ticket still inside the follow-up window, or 0. */
 static uint64_t followup_target(hd_txn *t, const chat_job *j, int64_t now)
 {
+	const intake *in = j->in;
 	uint8_t key[8];
 	MDB_val v;
 	hd_key_u64(key, j->tr->visitor_id);
@@ -103,7 +104,7 @@ static uint64_t followup_target(hd_txn *t, const chat_job *j, int64_t now)
 	if (now - last > j->in->live.followup_ms)
 		return 0;
 	Hd__Ticket *tk = NULL;
-	if (hd_txn_get_pb_id(t, tkdb.tickets, id, &hd__ticket__descriptor,
+	if (hd_txn_get_pb_id(t, in->tk.tickets, id, &hd__ticket__descriptor,
 			     (void **)&tk))
 		return 0;
 	bool open = live_ticket_open(tk);
@@ -126,6 +127,7 @@ static int index_chat(hd_txn *t, const chat_job *j, int64_t now)
 static int chat_run(hd_txn *t, void *arg)
 {
 	chat_job *j = arg;
+	const intake *in = j->in;
 	const Hd__ChatTranscript *tr = j->tr;
 	MDB_val v;
 	int rc = hd_txn_get(t, j->in->live.chats, tr->chat_id,
@@ -133,7 +135,7 @@ static int chat_run(hd_txn *t, void *arg)
 	if (rc == HD_OK && v.mv_size == 8) {
 		j->duplicate = true;
 		return hd_txn_get_pb_id(
-			t, tkdb.tickets, hd_key_get_u64(v.mv_data),
+			t, in->tk.tickets, hd_key_get_u64(v.mv_data),
 			&hd__ticket__descriptor, (void **)&j->tk);
 	}
 	if (rc != HD_E_NOTFOUND)

@@ -51,9 +51,10 @@ static int refuse(hd_txn *t, hd_rpc_rep *rep, int rc, const char *field,
 static int link_run(hd_txn *t, void *arg)
 {
 	link_job *j = arg;
+	const intake *in = j->in;
 	MDB_val v;
 	Hd__Ticket *tk = NULL;
-	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->link.ticket_id,
+	int rc = hd_txn_get_pb_id(t, in->tk.tickets, j->link.ticket_id,
 				  &hd__ticket__descriptor, (void **)&tk);
 	if (rc == HD_E_NOTFOUND ||
 	    (!rc &&

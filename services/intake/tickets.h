@@ -9,8 +9,6 @@
 
 #include <jansson.h>
 
-extern tickets_db tkdb;
-
 /* tickets_by_created.c: the created_at index of cursor lists. The key is
  * created_at (sign flipped, BE) ‖ id (BE), so key order is list order. */
 #define TK_BY_CREATED_KEY 16
@@ -18,14 +16,16 @@ extern const char *const intake_tk_by_created_dbs[]; /* for main.c */
 void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
 		       uint64_t id);
 /* Put tk's entry in the creating transaction (sticky error). */
-int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk);
+int tk_by_created_put(const intake *in, hd_txn *t, const Hd__Ticket *tk);
 /* At start: build the index when it does not hold one entry per ticket
  * (a store from before it existed). HD_OK or the store's error. */
 int tk_by_created_ensure(intake *in);
 /* In a write job: empty index, then put(t, ticket) for every ticket; *n
  * counts the tickets put. The rebuild of both indexes below. */
-int tk_index_rebuild(hd_txn *t, MDB_dbi index,
-		     int (*put)(hd_txn *t, const Hd__Ticket *tk), uint64_t *n);
+int tk_index_rebuild(const intake *in, hd_txn *t, MDB_dbi index,
+		     int (*put)(const intake *in, hd_txn *t,
+				const Hd__Ticket *tk),
+		     uint64_t *n);
 
 /* tickets_by_owner.c: the id-ordered list index (key layout there). Lists:
  * 'a' live, 'd' deleted (owner 0), 'r' requester, 'g' assignee, 'o'
@@ -34,11 +34,13 @@ int tk_index_rebuild(hd_txn *t, MDB_dbi index,
 void tk_lists_key(uint8_t out[TK_LISTS_KEY], char list, uint64_t owner,
 		  uint64_t id);
 /* Move tk's entries from before's (either may be NULL) in t. */
-int tk_lists_update(hd_txn *t, const Hd__Ticket *before, const Hd__Ticket *tk);
+int tk_lists_update(const intake *in, hd_txn *t, const Hd__Ticket *before,
+		    const Hd__Ticket *tk);
 /* Entries of one list (HD_OK with 0 for none). */
-int tk_lists_count(hd_txn *t, char list, uint64_t owner, uint64_t *n);
+int tk_lists_count(const intake *in, hd_txn *t, char list, uint64_t owner,
+		   uint64_t *n);
 /* 1 once built (tk_lists_ensure, at start). */
-int tk_lists_ready(hd_txn *t);
+int tk_lists_ready(const intake *in, hd_txn *t);
 int tk_lists_ensure(intake *in);
 
 /* tickets_apply.c: the outcome of merging one hd.TicketPatch. */
@@ -146,7 +148,7 @@ int tk_rpc_attachments_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 /* Does token match the one in attachment id's content_url? */
 bool tk_attachment_token_ok(uint64_t id, const char *token);
 /* attachments_ref.c: which comment an attachment is on (every shard) */
-int tk_att_ref_put(hd_txn *t, const Hd__Comment *c);
+int tk_att_ref_put(const intake *in, hd_txn *t, const Hd__Comment *c);
 int tk_rpc_attachments_ref(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_attachments_content(void *ctx, const hd_rpc_req *req,
 			       hd_rpc_rep *rep);

@@ -24,8 +24,9 @@ typedef struct rate_job {
 
 static int check(hd_txn *t, rate_job *j)
 {
+	const intake *in = j->in;
 	Hd__Ticket *tk = NULL;
-	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->id,
+	int rc = hd_txn_get_pb_id(t, in->tk.tickets, j->id,
 				  &hd__ticket__descriptor, (void **)&tk);
 	if (!rc && (tk->deleted || !tk_can_see(&j->req->principal, tk)))
 		rc = HD_E_NOTFOUND;
