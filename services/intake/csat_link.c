@@ -151,14 +151,7 @@ static int intake_tickets_rate_link(void *ctx, const hd_rpc_req *req,
 	} else if (!rc) {
 		rc = hd_store_write(in->store, link_run, &j);
 	}
-	if (!rc) {
-		Hd__TicketWriteReply out = HD__TICKET_WRITE_REPLY__INIT;
-		out.ticket = j.tk;
-		rc = hd_pb_pack(&rep->payload, &out);
-	}
-	hd__ticket__free_unpacked(j.tk, NULL);
-	hd__rate_request__free_unpacked(wr, NULL);
-	return rc;
+	return tk_rating_reply(rc, j.tk, wr, rep);
 }
 
 const hd_rpc_route intake_csat_routes[] = {

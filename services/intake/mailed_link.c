@@ -113,12 +113,6 @@ void intake_mailed_link_use(hd_txn *t, const intake_mailed_link *l,
 	hd_txn_del(t, l->dbi, key, 8);
 }
 
-const intake_dir_rpc intake_mailed_link_rpc = {
-	.gate = INTAKE_ANYONE,
-	.msg = &hd__session_request__descriptor,
-	.undecodable = "payload is not an hd.SessionRequest",
-};
-
 int intake_mailed_link_bind(intake *in, intake_mailed_link *l,
 			    const intake_mailed_link *tmpl, const char *db,
 			    const char *minutes_var, uint64_t max_minutes)

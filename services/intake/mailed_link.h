@@ -12,9 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Both links' RPCs take an hd.SessionRequest from anyone: the mailbox,
- * then the link, is the proof. */
-extern const intake_dir_rpc intake_mailed_link_rpc;
+/* Both links' RPCs take an hd.SessionRequest from anyone (the mailbox,
+ * then the link, is the proof): intake_session_rpc. */
 
 /* At bind: *l (a member of in) becomes tmpl with its table db and its life
  * from the configuration variable minutes_var (1 to max_minutes). */

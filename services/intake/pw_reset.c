@@ -37,18 +37,18 @@ int intake_pwreset_bind(intake *in)
 		"HD_PASSWORD_RESET_MINUTES", 60 * 24 * 7);
 }
 
+static int request(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		   hd_rpc_rep *rep)
+{
+	(void)req;
+	(void)rep;
+	return intake_mailed_link_request(in, &in->pwreset, q->email, NULL);
+}
+
 static int intake_pwreset_request(void *ctx, const hd_rpc_req *req,
 				  hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
-	rc = intake_mailed_link_request(in, &in->pwreset, q->email, NULL);
-	hd__session_request__free_unpacked(q, NULL);
-	return rc;
+	return intake_session_rpc(ctx, req, rep, request);
 }
 
 typedef struct apply_job {
@@ -115,19 +115,19 @@ static int apply(intake *in, Hd__SessionRequest *q, hd_rpc_rep *rep)
 	return rc;
 }
 
+static int apply_wiped(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		       hd_rpc_rep *rep)
+{
+	(void)req;
+	int rc = apply(in, q, rep);
+	sodium_memzero(q->password, strlen(q->password));
+	return rc;
+}
+
 static int intake_pwreset_apply(void *ctx, const hd_rpc_req *req,
 				hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
-	rc = apply(in, q, rep);
-	sodium_memzero(q->password, strlen(q->password));
-	hd__session_request__free_unpacked(q, NULL);
-	return rc;
+	return intake_session_rpc(ctx, req, rep, apply_wiped);
 }
 
 const hd_rpc_route intake_pwreset_routes[] = {

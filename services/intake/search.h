@@ -167,6 +167,9 @@ int sq_resolve_people(const char *q, sq_lookup_fn fn, void *arg, hd_buf *out);
 int sq_status_ordinal(const char *s);
 int sq_priority_ordinal(const char *s);
 int sq_type_ordinal(const char *s);
+/* 1 when q asks for a type other than ticket (type:user, -type:ticket …):
+ * such a query finds no tickets. */
+int sq_other_type(const sq_query *q);
 
 /* search_plan.c: run a parsed query from the postings (search_exec_scan
  * while they are not built; both, compared, with HD_SEARCH_VERIFY); fills

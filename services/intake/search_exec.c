@@ -548,17 +548,6 @@ static int fill_reply(const run *r, hitlist *h, uint32_t limit,
 	return HD_OK;
 }
 
-/* A type: other than ticket (user, organization …) finds no tickets. */
-static int other_type(const sq_query *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		if (q->terms[i].kind == SQ_TYPE &&
-		    (strcmp(q->terms[i].value, "ticket") != 0) !=
-			    q->terms[i].neg)
-			return 1;
-	return 0;
-}
-
 int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 		     const Hd__SearchRequest *req, Hd__SearchReply *out)
 {
@@ -591,7 +580,7 @@ int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 		tag = &tag_term;
 	if (!first)
 		first = tag;
-	if (!other_type(q))
+	if (!sq_other_type(q))
 		rc = first ? scan_candidates(&r, first, tag, &h)
 			   : scan_all(&r, &h);
 	uint32_t limit =

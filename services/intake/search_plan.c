@@ -406,16 +406,6 @@ static int apply_term(plan *p, const sq_term *t)
 	return rc;
 }
 
-static int other_type(const sq_query *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		if (q->terms[i].kind == SQ_TYPE &&
-		    (strcmp(q->terms[i].value, "ticket") != 0) !=
-			    q->terms[i].neg)
-			return 1;
-	return 0;
-}
-
 /* The matching set: text terms first (they score), then an end-user's own
  * tickets, field groups, the other positive terms, and negations last
  * (a difference from what is left). */
@@ -448,7 +438,7 @@ static int evaluate(plan *p)
 	for (size_t i = 0; i < q->n && !rc; i++) {
 		const sq_term *t = &q->terms[i];
 		if (t->kind == SQ_TYPE)
-			continue; /* other_type() decided: type:ticket is all */
+			continue; /* sq_other_type() decided: type:ticket is all */
 		if (!t->neg && grouped(t) && !done[t->kind]) {
 			done[t->kind] = 1;
 			rc = apply_group(p, t->kind);
@@ -635,7 +625,7 @@ static int plan_exec(intake *in, const sq_query *q, const hd_principal *who,
 	if (rc)
 		return rc;
 	*ready = search_fields_ready(in, &t);
-	if (*ready && other_type(q)) {
+	if (*ready && sq_other_type(q)) {
 		out->count = 0;
 		out->descending = desc;
 		out->hits = calloc(1, sizeof *out->hits);

@@ -38,12 +38,6 @@ int intake_session_bind(intake *in)
 	return hd_store_dbi(in->store, "user_sessions", &in->sessions.dbi);
 }
 
-static const intake_dir_rpc session_rpc = {
-	.gate = INTAKE_ANYONE, /* the session id is the credential */
-	.msg = &hd__session_request__descriptor,
-	.undecodable = "payload is not an hd.SessionRequest",
-};
-
 static bool id_shaped(const char *token)
 {
 	return strlen(token) == 64 && strspn(token, "0123456789abcdef") == 64;
@@ -211,14 +205,13 @@ static int refuse(hd_rpc_rep *rep)
 			   "Couldn't authenticate you");
 }
 
-static int intake_auth_session(void *ctx, const hd_rpc_req *req,
-			       hd_rpc_rep *rep)
+/* The RPCs below take an hd.SessionRequest from anyone: the session id is
+ * the credential (intake_session_rpc). */
+static int auth_session(intake *in, const hd_rpc_req *req,
+			Hd__SessionRequest *q, hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
-	if (rc)
-		return rc;
+	(void)req;
+	int rc;
 	int64_t now = hd_now_ms();
 	int done = id_shaped(q->token) ? auth_read(in, q->token, now, rep) : -1;
 	if (done == 1) {
@@ -235,23 +228,15 @@ static int intake_auth_session(void *ctx, const hd_rpc_req *req,
 		if (!rc && !j.ok)
 			rc = refuse(rep);
 	}
-	hd__session_request__free_unpacked(q, NULL);
 	return rc;
 }
 
-static int intake_sessions_create(void *ctx, const hd_rpc_req *req,
-				  hd_rpc_rep *rep)
+static int create(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		  hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
-	if (rc)
-		return rc;
-	if (!req->principal.user_id || !id_shaped(q->token)) {
-		hd__session_request__free_unpacked(q, NULL);
+	if (!req->principal.user_id || !id_shaped(q->token))
 		return hd_rpc_fail(rep, HD_E_INVALID, "token",
 				   "a session needs its user and a 64-hex id");
-	}
 	hd_buf result;
 	sess_job j = {.in = in,
 		      .token = q->token,
@@ -259,9 +244,7 @@ static int intake_sessions_create(void *ctx, const hd_rpc_req *req,
 		      .now = hd_now_ms(),
 		      .rep = rep,
 		      .result = &result};
-	rc = intake_dir_run(in, rep, create_write, &j, &result);
-	hd__session_request__free_unpacked(q, NULL);
-	return rc;
+	return intake_dir_run(in, rep, create_write, &j, &result);
 }
 
 static int delete_write(hd_txn *t, void *arg)
@@ -273,19 +256,32 @@ static int delete_write(hd_txn *t, void *arg)
 	return HD_OK;
 }
 
+static int delete (intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		   hd_rpc_rep *rep)
+{
+	(void)req;
+	(void)rep;
+	sess_job j = {.in = in, .token = q->token};
+	return id_shaped(q->token) ? hd_store_write(in->store, delete_write, &j)
+				   : HD_OK;
+}
+
+static int intake_auth_session(void *ctx, const hd_rpc_req *req,
+			       hd_rpc_rep *rep)
+{
+	return intake_session_rpc(ctx, req, rep, auth_session);
+}
+
+static int intake_sessions_create(void *ctx, const hd_rpc_req *req,
+				  hd_rpc_rep *rep)
+{
+	return intake_session_rpc(ctx, req, rep, create);
+}
+
 static int intake_sessions_delete(void *ctx, const hd_rpc_req *req,
 				  hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
-	if (rc)
-		return rc;
-	sess_job j = {.in = in, .token = q->token};
-	if (id_shaped(q->token))
-		rc = hd_store_write(in->store, delete_write, &j);
-	hd__session_request__free_unpacked(q, NULL);
-	return rc;
+	return intake_session_rpc(ctx, req, rep, delete);
 }
 
 const hd_rpc_route intake_session_routes[] = {

@@ -39,20 +39,20 @@ int intake_signin_bind(intake *in)
 
 /* email: the address; token: the page's locale ("ko", "en" or "": the
  * user's own, for the link). */
+static int request(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		   hd_rpc_rep *rep)
+{
+	(void)req;
+	(void)rep;
+	bool page = strcmp(q->token, "ko") == 0 || strcmp(q->token, "en") == 0;
+	return intake_mailed_link_request(in, &in->signin, q->email,
+					  page ? q->token : NULL);
+}
+
 static int intake_signin_request(void *ctx, const hd_rpc_req *req,
 				 hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
-	bool page = strcmp(q->token, "ko") == 0 || strcmp(q->token, "en") == 0;
-	rc = intake_mailed_link_request(in, &in->signin, q->email,
-					page ? q->token : NULL);
-	hd__session_request__free_unpacked(q, NULL);
-	return rc;
+	return intake_session_rpc(ctx, req, rep, request);
 }
 
 typedef struct apply_job {
@@ -88,24 +88,24 @@ static int apply_write(hd_txn *t, void *arg)
 
 /* token: the link's token. The user on success; HD_E_NOTFOUND, one answer
  * for a wrong, tampered, expired or used link. */
-static int intake_signin_apply(void *ctx, const hd_rpc_req *req,
-			       hd_rpc_rep *rep)
+static int apply(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		 hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
+	(void)req;
 	hd_buf result;
 	apply_job j = {.in = in, .token = q->token, .result = &result};
-	rc = intake_dir_run(in, rep, apply_write, &j, &result);
+	int rc = intake_dir_run(in, rep, apply_write, &j, &result);
 	if (!rc && !j.ok)
 		rc = hd_rpc_fail(rep, HD_E_NOTFOUND, "token",
 				 "This link is invalid, expired or already "
 				 "used");
-	hd__session_request__free_unpacked(q, NULL);
 	return rc;
+}
+
+static int intake_signin_apply(void *ctx, const hd_rpc_req *req,
+			       hd_rpc_rep *rep)
+{
+	return intake_session_rpc(ctx, req, rep, apply);
 }
 
 const hd_rpc_route intake_signin_routes[] = {

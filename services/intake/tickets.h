@@ -90,6 +90,12 @@ int tk_rating_check(const Hd__RateRequest *r, size_t max_comment,
 		    hd_rpc_rep *rep);
 /* The patch that stores rating r on a ticket. HD_OK, HD_E_NOMEM. */
 int tk_rating_patch(Hd__TicketPatch *p, const Hd__RateRequest *r);
+/* The end of tickets.rate and tickets.rate_link: when rc is HD_OK, the
+ * rated ticket tk packed as an hd.TicketWriteReply into rep's payload;
+ * then tk and r freed (either may be NULL). Returns rc or the pack's
+ * error. */
+int tk_rating_reply(int rc, Hd__Ticket *tk, Hd__RateRequest *r,
+		    hd_rpc_rep *rep);
 
 /* tickets.c */
 /* May who see tk? Staff: all; end-users: their own tickets. */

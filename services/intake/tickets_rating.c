@@ -103,13 +103,18 @@ static int intake_tickets_rate(void *ctx, const hd_rpc_req *req,
 		rc = tk_rating_check(wr, SIZE_MAX, rep);
 	if (!rc)
 		rc = hd_store_write(in->store, rate_run, &j);
+	return tk_rating_reply(rc, j.tk, wr, rep);
+}
+
+int tk_rating_reply(int rc, Hd__Ticket *tk, Hd__RateRequest *r, hd_rpc_rep *rep)
+{
 	if (!rc) {
 		Hd__TicketWriteReply out = HD__TICKET_WRITE_REPLY__INIT;
-		out.ticket = j.tk;
+		out.ticket = tk;
 		rc = hd_pb_pack(&rep->payload, &out);
 	}
-	hd__ticket__free_unpacked(j.tk, NULL);
-	hd__rate_request__free_unpacked(wr, NULL);
+	hd__ticket__free_unpacked(tk, NULL);
+	hd__rate_request__free_unpacked(r, NULL);
 	return rc;
 }
 
