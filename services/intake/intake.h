@@ -53,6 +53,11 @@ typedef struct intake {
 	MDB_dbi csat_links;         /* csat_link.c */
 	MDB_dbi imp_map;            /* import.c */
 	MDB_dbi triggers;           /* trig_copy.c */
+	/* trig_copy.c: since when the trigger copy has been behind (0: not),
+	 * for /readyz */
+	_Atomic int64_t trig_behind_since;
+	/* search.c: the indexer thread, between intake_search_start and stop */
+	struct search_indexer *indexer;
 } intake;
 
 /* Each module: NULL-terminated sub-database names, a route table ending in

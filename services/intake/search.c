@@ -27,12 +27,10 @@ const char *const intake_search_dbs[] = {"search_post", "search_docs",
 					 "search_meta", "search_fields",
 					 "search_bits", NULL};
 
-static struct {
+struct search_indexer {
 	pthread_t thread;
-	int running;
 	atomic_int stop;
-	intake *in;
-} idx;
+};
 
 int intake_search_bind(intake *in)
 {
@@ -155,7 +153,7 @@ static void *indexer(void *arg)
 	 * keeps them for every doc it changes meanwhile; search scans until
 	 * they are built). */
 	int built = 0, bits = 0;
-	while (!atomic_load(&idx.stop)) {
+	while (!atomic_load(&in->indexer->stop)) {
 		if (!built && search_fields_build_step(in, &built) != HD_OK)
 			sleep_ms(500);
 		else if (built && !bits &&
@@ -175,22 +173,26 @@ int intake_search_start(intake *in)
 {
 	const char *v = hd_cfg_get(&in->svc->cfg, "HD_SEARCH_VERIFY");
 	in->search.verify = v && strcmp(v, "1") == 0;
-	idx.in = in;
-	atomic_store(&idx.stop, 0);
-	if (pthread_create(&idx.thread, NULL, indexer, in) != 0)
+	in->indexer = calloc(1, sizeof *in->indexer);
+	if (!in->indexer)
 		return HD_E_NOMEM;
-	idx.running = 1;
+	atomic_store(&in->indexer->stop, 0);
+	if (pthread_create(&in->indexer->thread, NULL, indexer, in) != 0) {
+		free(in->indexer);
+		in->indexer = NULL;
+		return HD_E_NOMEM;
+	}
 	return HD_OK;
 }
 
 void intake_search_stop(intake *in)
 {
-	(void)in;
-	if (!idx.running)
+	if (!in->indexer)
 		return;
-	atomic_store(&idx.stop, 1);
-	pthread_join(idx.thread, NULL);
-	idx.running = 0;
+	atomic_store(&in->indexer->stop, 1);
+	pthread_join(in->indexer->thread, NULL);
+	free(in->indexer);
+	in->indexer = NULL;
 }
 
 static int check_request(const Hd__SearchRequest *sr, hd_rpc_rep *rep)

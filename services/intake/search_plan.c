@@ -33,7 +33,9 @@ HD_COUNTER(verified, "hd_intake_search_verified_total",
 HD_COUNTER(mismatch, "hd_intake_search_verify_mismatches_total",
 	   "Searches whose postings answer differed from the scan's.");
 
-static _Thread_local int quiet; /* the verifying scan's decodes */
+/* Per thread on purpose: the verifying scan running on this thread does
+ * not count its decodes; other threads' searches still do. */
+static _Thread_local int quiet;
 
 #define VALUE_BUF 4200 /* a query is at most 4096 bytes (search.c) */
 

@@ -102,7 +102,6 @@ int intake_trig_active(const intake *in, hd_txn *t, Hd__Rule ***out, size_t *n)
 int intake_trig_ready(void *arg, char *why, size_t cap)
 {
 	intake *in = arg;
-	static _Atomic int64_t behind_since;
 	hd_cursor_status st[16];
 	size_t n = hd_consumer_status(in->svc->consumer, st, 16);
 	int64_t now = hd_now_ms();
@@ -111,12 +110,13 @@ int intake_trig_ready(void *arg, char *why, size_t cap)
 			continue;
 		bool behind = st[i].announced > st[i].applied;
 		if (!st[i].failed && !behind) {
-			behind_since = 0;
+			in->trig_behind_since = 0;
 			return HD_OK;
 		}
-		if (!behind_since)
-			behind_since = now;
-		if (!st[i].failed && now - behind_since < BEHIND_GRACE_MS)
+		if (!in->trig_behind_since)
+			in->trig_behind_since = now;
+		if (!st[i].failed &&
+		    now - in->trig_behind_since < BEHIND_GRACE_MS)
 			return HD_OK;
 		snprintf(why, cap,
 			 "triggers copy behind: cursor routing/%u applied %llu "
