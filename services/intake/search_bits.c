@@ -76,7 +76,10 @@ typedef struct pend {
 	uint64_t seq;
 } pend;
 
-/* Only write jobs note, and the store runs one at a time. */
+/* Only write jobs note, and the store runs one at a time. Process-wide
+ * rather than in the context: a process serves one intake store (main.c's
+ * the_intake), the arena is kept between jobs so the indexer does not
+ * reallocate it each batch, and pend_cmp (qsort) reads it. */
 static struct {
 	uint8_t *arena;
 	size_t an, acap;

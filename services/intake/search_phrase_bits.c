@@ -31,6 +31,9 @@ typedef struct slot {
 	bitmap m;
 } slot;
 
+/* Process-wide rather than in the context: a process serves one intake
+ * store (main.c's the_intake); each slot keeps the index cursor it was
+ * computed at and is caught up from there, under the mutex. */
 static struct {
 	pthread_mutex_t mu;
 	slot s[SLOTS];
