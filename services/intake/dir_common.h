@@ -33,6 +33,12 @@ typedef int (*intake_session_fn)(intake *in, const hd_rpc_req *req,
 				 Hd__SessionRequest *q, hd_rpc_rep *rep);
 int intake_session_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		       intake_session_fn fn);
+/* A route handler name(ctx, req, rep) that is intake_session_rpc with fn. */
+#define INTAKE_SESSION_ROUTE(name, fn)                                         \
+	static int name(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)     \
+	{                                                                      \
+		return intake_session_rpc(ctx, req, rep, fn);                  \
+	}
 /* Record id of dbi, in its own read transaction; *out is the caller's. */
 int intake_dir_read(intake *in, MDB_dbi dbi,
 		    const ProtobufCMessageDescriptor *d, uint64_t id,

@@ -45,11 +45,7 @@ static int request(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
 	return intake_mailed_link_request(in, &in->pwreset, q->email, NULL);
 }
 
-static int intake_pwreset_request(void *ctx, const hd_rpc_req *req,
-				  hd_rpc_rep *rep)
-{
-	return intake_session_rpc(ctx, req, rep, request);
-}
+INTAKE_SESSION_ROUTE(intake_pwreset_request, request)
 
 typedef struct apply_job {
 	const intake *in;
@@ -124,11 +120,7 @@ static int apply_wiped(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
 	return rc;
 }
 
-static int intake_pwreset_apply(void *ctx, const hd_rpc_req *req,
-				hd_rpc_rep *rep)
-{
-	return intake_session_rpc(ctx, req, rep, apply_wiped);
-}
+INTAKE_SESSION_ROUTE(intake_pwreset_apply, apply_wiped)
 
 const hd_rpc_route intake_pwreset_routes[] = {
 	{"password_reset.request", intake_pwreset_request},

@@ -266,23 +266,9 @@ static int delete (intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
 				   : HD_OK;
 }
 
-static int intake_auth_session(void *ctx, const hd_rpc_req *req,
-			       hd_rpc_rep *rep)
-{
-	return intake_session_rpc(ctx, req, rep, auth_session);
-}
-
-static int intake_sessions_create(void *ctx, const hd_rpc_req *req,
-				  hd_rpc_rep *rep)
-{
-	return intake_session_rpc(ctx, req, rep, create);
-}
-
-static int intake_sessions_delete(void *ctx, const hd_rpc_req *req,
-				  hd_rpc_rep *rep)
-{
-	return intake_session_rpc(ctx, req, rep, delete);
-}
+INTAKE_SESSION_ROUTE(intake_auth_session, auth_session)
+INTAKE_SESSION_ROUTE(intake_sessions_create, create)
+INTAKE_SESSION_ROUTE(intake_sessions_delete, delete)
 
 const hd_rpc_route intake_session_routes[] = {
 	{"auth.session", intake_auth_session},

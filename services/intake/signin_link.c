@@ -49,11 +49,7 @@ static int request(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
 					  page ? q->token : NULL);
 }
 
-static int intake_signin_request(void *ctx, const hd_rpc_req *req,
-				 hd_rpc_rep *rep)
-{
-	return intake_session_rpc(ctx, req, rep, request);
-}
+INTAKE_SESSION_ROUTE(intake_signin_request, request)
 
 typedef struct apply_job {
 	const intake *in;
@@ -102,11 +98,7 @@ static int apply(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
 	return rc;
 }
 
-static int intake_signin_apply(void *ctx, const hd_rpc_req *req,
-			       hd_rpc_rep *rep)
-{
-	return intake_session_rpc(ctx, req, rep, apply);
-}
+INTAKE_SESSION_ROUTE(intake_signin_apply, apply)
 
 const hd_rpc_route intake_signin_routes[] = {
 	{"signin_link.request", intake_signin_request},

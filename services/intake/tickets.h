@@ -20,12 +20,16 @@ int tk_by_created_put(const intake *in, hd_txn *t, const Hd__Ticket *tk);
 /* At start: build the index when it does not hold one entry per ticket
  * (a store from before it existed). HD_OK or the store's error. */
 int tk_by_created_ensure(intake *in);
-/* In a write job: empty index, then put(t, ticket) for every ticket; *n
- * counts the tickets put. The rebuild of both indexes below. */
-int tk_index_rebuild(const intake *in, hd_txn *t, MDB_dbi index,
+/* A rebuild's write job: the context, and the tickets put so far. */
+typedef struct tk_rebuild {
+	const intake *in;
+	uint64_t built;
+} tk_rebuild;
+/* In a write job: empty index, then put(in, t, ticket) for every ticket;
+ * r->built counts the tickets put. The rebuild of both indexes below. */
+int tk_index_rebuild(hd_txn *t, tk_rebuild *r, MDB_dbi index,
 		     int (*put)(const intake *in, hd_txn *t,
-				const Hd__Ticket *tk),
-		     uint64_t *n);
+				const Hd__Ticket *tk));
 
 /* tickets_by_owner.c: the id-ordered list index (key layout there). Lists:
  * 'a' live, 'd' deleted (owner 0), 'r' requester, 'g' assignee, 'o'

@@ -48,35 +48,29 @@ static int put_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return p->t->rc ? HD_STOP : HD_OK;
 }
 
-int tk_index_rebuild(const intake *in, hd_txn *t, MDB_dbi index,
+int tk_index_rebuild(hd_txn *t, tk_rebuild *r, MDB_dbi index,
 		     int (*put)(const intake *in, hd_txn *t,
-				const Hd__Ticket *tk),
-		     uint64_t *n)
+				const Hd__Ticket *tk))
 {
+	const intake *in = r->in;
 	if (mdb_drop(t->txn, index, 0))
 		return hd_txn_fail(t, HD_E_IO);
-	index_put p = {in, t, put, n};
+	index_put p = {in, t, put, &r->built};
 	int rc = hd_txn_foreach(t, in->tk.tickets, NULL, 0, put_one, &p);
 	return t->rc ? t->rc : rc;
 }
 
 /* Empty the index and put every ticket's entry, in one write job. */
-typedef struct rebuild_job {
-	const intake *in;
-	uint64_t built;
-} rebuild_job;
-
 static int rebuild(hd_txn *t, void *arg)
 {
-	rebuild_job *r = arg;
-	return tk_index_rebuild(r->in, t, r->in->tk.by_created,
-				tk_by_created_put, &r->built);
+	tk_rebuild *r = arg;
+	return tk_index_rebuild(t, r, r->in->tk.by_created, tk_by_created_put);
 }
 
 int tk_by_created_ensure(intake *in)
 {
 	uint64_t tickets = 0, entries = 0;
-	rebuild_job r = {in, 0};
+	tk_rebuild r = {in, 0};
 	int rc = hd_store_count(in->store, in->tk.tickets, &tickets);
 	if (!rc)
 		rc = hd_store_count(in->store, in->tk.by_created, &entries);

@@ -115,16 +115,11 @@ static int put_new(const intake *in, hd_txn *t, const Hd__Ticket *tk)
 	return tk_lists_update(in, t, NULL, tk);
 }
 
-typedef struct rebuild_job {
-	const intake *in;
-	uint64_t built;
-} rebuild_job;
-
 static int rebuild(hd_txn *t, void *arg)
 {
-	rebuild_job *r = arg;
+	tk_rebuild *r = arg;
 	const intake *in = r->in;
-	int rc = tk_index_rebuild(in, t, in->tk.lists, put_new, &r->built);
+	int rc = tk_index_rebuild(t, r, in->tk.lists, put_new);
 	if (!rc) /* every ticket is in: the lists may answer from now on */
 		hd_txn_put(t, in->tk.lists, BUILT_KEY, strlen(BUILT_KEY), "1",
 			   1);
@@ -134,7 +129,7 @@ static int rebuild(hd_txn *t, void *arg)
 int tk_lists_ensure(intake *in)
 {
 	hd_txn t;
-	rebuild_job r = {in, 0};
+	tk_rebuild r = {in, 0};
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
