@@ -58,6 +58,11 @@ typedef struct intake {
 	_Atomic int64_t trig_behind_since;
 	/* search.c: the indexer thread, between intake_search_start and stop */
 	struct search_indexer *indexer;
+	/* search_bits.c's notes of the write job in progress and
+	 * search_phrase_bits.c's cache of phrase bitmaps: made by
+	 * intake_search_bind (see intake_search_release) */
+	struct search_bits_notes *bits_notes;
+	struct search_phrase_cache *phrase_cache;
 } intake;
 
 /* Each module: NULL-terminated sub-database names, a route table ending in
@@ -91,6 +96,11 @@ INTAKE_MODULE(import)    /* import*.c: Zendesk imports and their id map */
 INTAKE_STARTS(tickets)   /* list indexes built on first start */
 INTAKE_STARTS(search)    /* the indexer thread */
 INTAKE_STARTS(mail)      /* the MIME parser */
+/* search.c: free what intake_search_bind made, once nothing searches or
+ * writes any more; NULL-safe, for a context whose bind failed too. The
+ * service leaves them to the process's end (RPC workers may still search
+ * after the modules close); tests free them. */
+void intake_search_release(intake *in);
 
 /* handlers.c: main.c's module rows beyond the modules' binds. core fills
  * the context; the starts (_run / _close) come after every bind and the

@@ -40,7 +40,18 @@ int intake_search_bind(intake *in)
 				  {"search_fields", &in->search.fields},
 				  {"search_bits", &in->search.bits},
 				  {NULL, NULL}};
-	return hd_store_dbis(in->store, dbs);
+	int rc = hd_store_dbis(in->store, dbs);
+	if (!rc)
+		rc = search_bits_notes_new(in);
+	if (!rc)
+		rc = search_phrase_cache_new(in);
+	return rc;
+}
+
+void intake_search_release(intake *in)
+{
+	search_bits_notes_free(in);
+	search_phrase_cache_free(in);
 }
 
 typedef struct batch {

@@ -76,65 +76,82 @@ typedef struct pend {
 	uint64_t seq;
 } pend;
 
-/* Only write jobs note, and the store runs one at a time. Process-wide
- * rather than in the context: a process serves one intake store (main.c's
- * the_intake), the arena is kept between jobs so the indexer does not
- * reallocate it each batch, and pend_cmp (qsort) reads it. */
-static struct {
+/* Only write jobs note, and the store runs one at a time; the arena is
+ * kept between jobs so the indexer does not reallocate it each batch. */
+struct search_bits_notes {
 	uint8_t *arena;
 	size_t an, acap;
 	pend *v;
 	size_t n, cap;
 	MDB_txn *txn;
-} pending;
+};
 
-static void discard(void)
+int search_bits_notes_new(intake *in)
 {
-	pending.n = pending.an = 0;
-	pending.txn = NULL;
+	in->bits_notes = calloc(1, sizeof *in->bits_notes);
+	return in->bits_notes ? HD_OK : HD_E_NOMEM;
 }
 
-static void note(hd_txn *t, const uint8_t *set, size_t sn, uint64_t seq)
+void search_bits_notes_free(intake *in)
 {
+	if (!in->bits_notes)
+		return;
+	free(in->bits_notes->arena);
+	free(in->bits_notes->v);
+	free(in->bits_notes);
+	in->bits_notes = NULL;
+}
+
+static void discard(search_bits_notes *pending)
+{
+	pending->n = pending->an = 0;
+	pending->txn = NULL;
+}
+
+static void note(const intake *in, hd_txn *t, const uint8_t *set, size_t sn,
+		 uint64_t seq)
+{
+	search_bits_notes *pending = in->bits_notes;
 	if (t->rc || sn + 12 > BITS_KEY_MAX)
 		return;
-	if (pending.n && pending.txn != t->txn) {
-		hd_error("search.bits_unflushed", "notes=%zu", pending.n);
-		discard();
+	if (pending->n && pending->txn != t->txn) {
+		hd_error("search.bits_unflushed", "notes=%zu", pending->n);
+		discard(pending);
 	}
-	pending.txn = t->txn;
-	if (pending.an + sn > pending.acap) {
-		size_t cap = pending.acap ? pending.acap : 1 << 16;
-		while (cap < pending.an + sn)
+	pending->txn = t->txn;
+	if (pending->an + sn > pending->acap) {
+		size_t cap = pending->acap ? pending->acap : 1 << 16;
+		while (cap < pending->an + sn)
 			cap *= 2;
-		uint8_t *a = realloc(pending.arena, cap);
+		uint8_t *a = realloc(pending->arena, cap);
 		if (!a) {
 			hd_txn_fail(t, HD_E_NOMEM);
 			return;
 		}
-		pending.arena = a;
-		pending.acap = cap;
+		pending->arena = a;
+		pending->acap = cap;
 	}
-	if (pending.n == pending.cap) {
-		size_t cap = pending.cap ? 2 * pending.cap : 4096;
-		pend *v = realloc(pending.v, cap * sizeof *v);
+	if (pending->n == pending->cap) {
+		size_t cap = pending->cap ? 2 * pending->cap : 4096;
+		pend *v = realloc(pending->v, cap * sizeof *v);
 		if (!v) {
 			hd_txn_fail(t, HD_E_NOMEM);
 			return;
 		}
-		pending.v = v;
-		pending.cap = cap;
+		pending->v = v;
+		pending->cap = cap;
 	}
-	memcpy(pending.arena + pending.an, set, sn);
-	pending.v[pending.n++] = (pend){pending.an, sn, seq};
-	pending.an += sn;
+	memcpy(pending->arena + pending->an, set, sn);
+	pending->v[pending->n++] = (pend){pending->an, sn, seq};
+	pending->an += sn;
 }
 
-static int pend_cmp(const void *a, const void *b)
+static int pend_cmp(const void *a, const void *b, void *arg)
 {
+	const search_bits_notes *pending = arg;
 	const pend *x = a, *y = b;
 	size_t n = x->sn < y->sn ? x->sn : y->sn;
-	int c = memcmp(pending.arena + x->at, pending.arena + y->at, n);
+	int c = memcmp(pending->arena + x->at, pending->arena + y->at, n);
 	if (!c)
 		c = (x->sn > y->sn) - (x->sn < y->sn);
 	if (!c)
@@ -142,10 +159,11 @@ static int pend_cmp(const void *a, const void *b)
 	return c;
 }
 
-static int same_set(const pend *x, const pend *y)
+static int same_set(const search_bits_notes *pending, const pend *x,
+		    const pend *y)
 {
-	return x->sn == y->sn &&
-	       memcmp(pending.arena + x->at, pending.arena + y->at, x->sn) == 0;
+	return x->sn == y->sn && memcmp(pending->arena + x->at,
+					pending->arena + y->at, x->sn) == 0;
 }
 
 /* Does the posting behind bit seq of set exist now? */
@@ -179,8 +197,9 @@ static int truth(const intake *in, hd_txn *t, MDB_cursor *post,
 static void apply_chunk(const intake *in, hd_txn *t, MDB_cursor *post, size_t i,
 			size_t j)
 {
-	const pend *p = &pending.v[i];
-	const uint8_t *set = pending.arena + p->at;
+	const search_bits_notes *pending = in->bits_notes;
+	const pend *p = &pending->v[i];
+	const uint8_t *set = pending->arena + p->at;
 	uint8_t key[BITS_KEY_MAX], m[BITS_MAP_BYTES];
 	uint32_t chunk = (uint32_t)(p->seq >> BITS_CHUNK_SHIFT);
 	size_t kn = p->sn + 4;
@@ -202,12 +221,12 @@ static void apply_chunk(const intake *in, hd_txn *t, MDB_cursor *post, size_t i,
 	}
 	int changed = 0;
 	for (size_t n = i; n < j && !t->rc; n++) {
-		if (n > i && pending.v[n].seq == pending.v[n - 1].seq)
+		if (n > i && pending->v[n].seq == pending->v[n - 1].seq)
 			continue;
-		unsigned off = (unsigned)(pending.v[n].seq &
+		unsigned off = (unsigned)(pending->v[n].seq &
 					  ((1u << BITS_CHUNK_SHIFT) - 1));
 		uint8_t bit = (uint8_t)(1u << (off & 7));
-		int on = truth(in, t, post, set, p->sn, pending.v[n].seq);
+		int on = truth(in, t, post, set, p->sn, pending->v[n].seq);
 		if (!!(m[off >> 3] & bit) != on) {
 			m[off >> 3] ^= bit;
 			changed = 1;
@@ -229,27 +248,29 @@ static void apply_chunk(const intake *in, hd_txn *t, MDB_cursor *post, size_t i,
 
 int search_bits_flush(const intake *in, hd_txn *t)
 {
+	search_bits_notes *pending = in->bits_notes;
 	MDB_cursor *post = NULL;
-	if (t->rc || !pending.n || pending.txn != t->txn) {
-		discard();
+	if (t->rc || !pending->n || pending->txn != t->txn) {
+		discard(pending);
 		return t->rc;
 	}
-	qsort(pending.v, pending.n, sizeof *pending.v, pend_cmp);
+	qsort_r(pending->v, pending->n, sizeof *pending->v, pend_cmp, pending);
 	if (mdb_cursor_open(t->txn, in->search.post, &post)) {
-		discard();
+		discard(pending);
 		return hd_txn_fail(t, HD_E_IO);
 	}
-	for (size_t i = 0, j; i < pending.n && !t->rc; i = j) {
-		uint64_t chunk = pending.v[i].seq >> BITS_CHUNK_SHIFT;
+	for (size_t i = 0, j; i < pending->n && !t->rc; i = j) {
+		uint64_t chunk = pending->v[i].seq >> BITS_CHUNK_SHIFT;
 		for (j = i + 1;
-		     j < pending.n && same_set(&pending.v[i], &pending.v[j]) &&
-		     pending.v[j].seq >> BITS_CHUNK_SHIFT == chunk;
+		     j < pending->n &&
+		     same_set(pending, &pending->v[i], &pending->v[j]) &&
+		     pending->v[j].seq >> BITS_CHUNK_SHIFT == chunk;
 		     j++)
 			;
 		apply_chunk(in, t, post, i, j);
 	}
 	mdb_cursor_close(post);
-	discard();
+	discard(pending);
 	return t->rc;
 }
 
@@ -277,11 +298,11 @@ static void note_post(const intake *in, hd_txn *t, const uint8_t *key,
 	if (t->rc || kn < 14 || pn > sizeof s ||
 	    !seq_of(in, t, hd_key_get_u64(key + pn), &seq))
 		return;
-	note(t, key, pn, seq);
+	note(in, t, key, pn, seq);
 	if (key[0] == SEARCH_PUBLIC && seg0) {
 		memcpy(s, key, pn);
 		s[0] = BITS_SEG0;
-		note(t, s, pn, seq);
+		note(in, t, s, pn, seq);
 	}
 }
 
@@ -310,7 +331,7 @@ void search_bits_field(const intake *in, hd_txn *t, const uint8_t *key,
 	    (key[0] == 'K' && kn != 9))
 		return;
 	if (seq_of(in, t, hd_key_get_u64(key + kn - 8), &seq))
-		note(t, key, kn - 8, seq);
+		note(in, t, key, kn - 8, seq);
 }
 
 int search_bits_ready(const intake *in, hd_txn *t)

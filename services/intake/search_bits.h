@@ -20,6 +20,12 @@
 #define BITS_ALL         'K' /* every indexed ticket */
 #define BITS_KEY_MAX     (SEARCH_FIELD_KEY_MAX + 4)
 
+/* The per-context notes below (in->bits_notes): made once before any write
+ * (HD_OK, HD_E_NOMEM), freed when the context goes (NULL-safe). */
+typedef struct search_bits_notes search_bits_notes;
+int search_bits_notes_new(intake *in);
+void search_bits_notes_free(intake *in);
+
 /* Keep the bitmaps of one key just put (put 1) or deleted (0) in
  * search_post / search_fields, in the same transaction. */
 void search_bits_post(const intake *in, hd_txn *t, const uint8_t *key,
@@ -57,6 +63,10 @@ int search_bits_or_prefix(const intake *in, hd_txn *t, const uint8_t *pre,
 			  size_t pn, int prefix, bitmap *b);
 /* search_phrase_bits.c: OR into out (nw words) the tickets holding the
  * phrase term in text marked m, from a bitmap kept up to date. */
+/* Its cache of phrase bitmaps (in->phrase_cache), made and freed as the
+ * notes are. */
+int search_phrase_cache_new(intake *in);
+void search_phrase_cache_free(intake *in);
 int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
 		       size_t nw, bitmap *out);
 /* Words needed for every indexed ticket (0 when none). */

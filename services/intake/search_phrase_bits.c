@@ -31,14 +31,40 @@ typedef struct slot {
 	bitmap m;
 } slot;
 
-/* Process-wide rather than in the context: a process serves one intake
- * store (main.c's the_intake); each slot keeps the index cursor it was
- * computed at and is caught up from there, under the mutex. */
-static struct {
+/* One per context (in->phrase_cache): each slot keeps the index cursor it
+ * was computed at and is caught up from there, under the mutex. */
+struct search_phrase_cache {
 	pthread_mutex_t mu;
 	slot s[SLOTS];
 	uint64_t clock;
-} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+};
+
+int search_phrase_cache_new(intake *in)
+{
+	struct search_phrase_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return HD_E_NOMEM;
+	if (pthread_mutex_init(&c->mu, NULL)) {
+		free(c);
+		return HD_E_NOMEM;
+	}
+	in->phrase_cache = c;
+	return HD_OK;
+}
+
+void search_phrase_cache_free(intake *in)
+{
+	struct search_phrase_cache *c = in->phrase_cache;
+	if (!c)
+		return;
+	for (size_t i = 0; i < SLOTS; i++) {
+		free(c->s[i].name);
+		free(c->s[i].m.w);
+	}
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+	in->phrase_cache = NULL;
+}
 
 static size_t phrase_name(char *out, size_t cap, char m, const sq_term *t)
 {
@@ -174,12 +200,13 @@ static uint64_t index_cursor(const intake *in, hd_txn *t)
 }
 
 /* Take a copy of the remembered bitmap of name (its cursor in *cur). */
-static int take(const char *name, bitmap *out, uint64_t *cur)
+static int take(struct search_phrase_cache *cache, const char *name,
+		bitmap *out, uint64_t *cur)
 {
 	int found = 0;
-	pthread_mutex_lock(&cache.mu);
+	pthread_mutex_lock(&cache->mu);
 	for (size_t i = 0; i < SLOTS && !found; i++) {
-		slot *s = &cache.s[i];
+		slot *s = &cache->s[i];
 		if (!s->name || strcmp(s->name, name) != 0)
 			continue;
 		found = grow(out, s->m.nw) == HD_OK;
@@ -188,15 +215,16 @@ static int take(const char *name, bitmap *out, uint64_t *cur)
 				memcpy(out->w, s->m.w,
 				       s->m.nw * sizeof *out->w);
 			*cur = s->cursor;
-			s->used = ++cache.clock;
+			s->used = ++cache->clock;
 		}
 	}
-	pthread_mutex_unlock(&cache.mu);
+	pthread_mutex_unlock(&cache->mu);
 	return found;
 }
 
 /* Remember a copy (a newer cursor wins). */
-static void keep(const char *name, const bitmap *m, uint64_t cursor)
+static void keep(struct search_phrase_cache *cache, const char *name,
+		 const bitmap *m, uint64_t cursor)
 {
 	bitmap c = {0};
 	char *nm = strdup(name);
@@ -207,32 +235,32 @@ static void keep(const char *name, const bitmap *m, uint64_t cursor)
 	}
 	if (m->nw)
 		memcpy(c.w, m->w, m->nw * sizeof *c.w);
-	pthread_mutex_lock(&cache.mu);
+	pthread_mutex_lock(&cache->mu);
 	slot *s = NULL;
 	for (size_t i = 0; i < SLOTS && !s; i++)
-		if (cache.s[i].name && strcmp(cache.s[i].name, name) == 0)
-			s = &cache.s[i];
+		if (cache->s[i].name && strcmp(cache->s[i].name, name) == 0)
+			s = &cache->s[i];
 	if (s && s->cursor > cursor) {
 		s = NULL; /* someone remembered a newer one */
 		free(nm), nm = NULL;
 		free(c.w), c.w = NULL;
 	} else if (!s) {
-		s = &cache.s[0];
+		s = &cache->s[0];
 		for (size_t i = 0; i < SLOTS; i++) {
-			if (!cache.s[i].name) {
-				s = &cache.s[i];
+			if (!cache->s[i].name) {
+				s = &cache->s[i];
 				break;
 			}
-			if (cache.s[i].used < s->used)
-				s = &cache.s[i];
+			if (cache->s[i].used < s->used)
+				s = &cache->s[i];
 		}
 	}
 	if (s) {
 		free(s->name);
 		free(s->m.w);
-		*s = (slot){nm, cursor, ++cache.clock, c};
+		*s = (slot){nm, cursor, ++cache->clock, c};
 	}
-	pthread_mutex_unlock(&cache.mu);
+	pthread_mutex_unlock(&cache->mu);
 }
 
 int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
@@ -245,7 +273,7 @@ int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
 	if (!phrase_name(name, sizeof name, m, term))
 		return compute(in, t, m, term, nw,
 			       out); /* too long to remember */
-	int have = take(name, &b, &then);
+	int have = take(in->phrase_cache, name, &b, &then);
 	if (have && then > now)
 		have = 0; /* remembered from a newer snapshot than ours */
 	if (have && then < now)
@@ -256,7 +284,7 @@ int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
 		rc = compute(in, t, m, term, nw, &b);
 	}
 	if (!rc && (!have || then != now))
-		keep(name, &b, now);
+		keep(in->phrase_cache, name, &b, now);
 	if (!rc)
 		rc = grow(out, nw);
 	for (size_t i = 0; !rc && i < nw && i < b.nw; i++)

@@ -81,6 +81,7 @@ static int setup(void **state)
 	assert_hd_ok(hd_store_dbi(f->store, "post", &f->ctx.search.post));
 	f->ctx.search.fields = f->ctx.search.post; /* one db is enough here */
 	assert_hd_ok(hd_store_dbi(f->store, "bits", &f->ctx.search.bits));
+	assert_hd_ok(search_bits_notes_new(&f->ctx));
 	*state = f;
 	return 0;
 }
@@ -88,6 +89,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *f = *state;
+	search_bits_notes_free(&f->ctx);
 	hd_store_close(f->store);
 	unit_rmtree(f->dir);
 	free(f);
