@@ -30,13 +30,11 @@
 #define TOKEN_OPEN    "[hd-verify:"
 #define VERIFY_GAP_MS (60 * 1000) /* one verification mail a minute */
 
-static MDB_dbi addr_dbi;
-
 const char *const intake_addresses_dbs[] = {"recipient_addresses", NULL};
 
 int intake_addresses_bind(intake *in)
 {
-	return hd_store_dbi(in->store, "recipient_addresses", &addr_dbi);
+	return hd_store_dbi(in->store, "recipient_addresses", &in->addresses);
 }
 
 typedef struct addr_set {
@@ -54,9 +52,9 @@ static void set_free(addr_set *s)
 }
 
 /* Every stored address, in id order. */
-static int scan_all(hd_txn *t, addr_set *s)
+static int scan_all(hd_txn *t, MDB_dbi dbi, addr_set *s)
 {
-	return hd_txn_scan_pb(t, addr_dbi, NULL, 0,
+	return hd_txn_scan_pb(t, dbi, NULL, 0,
 			      &hd__recipient_address__descriptor, NULL, NULL,
 			      (void ***)&s->v, &s->n);
 }
@@ -83,7 +81,7 @@ static int addresses_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	int rc = intake_dir_open(in, req, rep, &admin_rpc, (void **)&q);
 	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = scan_all(&t, &s);
+		rc = scan_all(&t, in->addresses, &s);
 		hd_txn_end(&t);
 	}
 	if (!rc) {
@@ -111,7 +109,7 @@ static int addresses_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__RecipientAddress *a = NULL;
 	int rc = intake_dir_open(in, req, rep, &admin_rpc, (void **)&q);
 	if (!rc)
-		rc = intake_dir_read(in, addr_dbi,
+		rc = intake_dir_read(in, in->addresses,
 				     &hd__recipient_address__descriptor, q->id,
 				     (void **)&a);
 	if (rc == HD_E_NOTFOUND)
@@ -163,7 +161,8 @@ static int save_write(hd_txn *t, void *arg)
 	const Hd__RecipientAddress *in = j->in_addr, *old = NULL;
 	/* Built on the stack from borrowed strings: never freed. */
 	Hd__RecipientAddress a = HD__RECIPIENT_ADDRESS__INIT;
-	int rc = scan_all(t, &s);
+	MDB_dbi dbi = j->in->addresses;
+	int rc = scan_all(t, dbi, &s);
 	for (size_t i = 0; !rc && i < s.n; i++) {
 		if (s.v[i]->id == in->id)
 			old = s.v[i];
@@ -198,10 +197,10 @@ static int save_write(hd_txn *t, void *arg)
 		if (s.v[i] != old && s.v[i]->is_default) {
 			s.v[i]->is_default = 0;
 			s.v[i]->updated_at = now;
-			hd_txn_put_pb_id(t, addr_dbi, s.v[i]->id, s.v[i]);
+			hd_txn_put_pb_id(t, dbi, s.v[i]->id, s.v[i]);
 		}
 	if (!rc)
-		hd_txn_put_pb_id(t, addr_dbi, a.id, &a);
+		hd_txn_put_pb_id(t, dbi, a.id, &a);
 	if (!rc && !t->rc) {
 		a.verify_token = "";
 		rc = hd_pb_pack(&j->result, &a);
@@ -229,6 +228,7 @@ static int addresses_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 typedef struct one_job {
+	MDB_dbi dbi; /* in->addresses */
 	hd_rpc_rep *rep;
 	uint64_t id;
 	hd_buf result;
@@ -241,7 +241,7 @@ static int delete_write(hd_txn *t, void *arg)
 	addr_set s = {0};
 	uint8_t k[8];
 	bool was_default = false, found = false;
-	int rc = scan_all(t, &s);
+	int rc = scan_all(t, j->dbi, &s);
 	for (size_t i = 0; !rc && i < s.n; i++)
 		if (s.v[i]->id == j->id) {
 			found = true;
@@ -251,12 +251,12 @@ static int delete_write(hd_txn *t, void *arg)
 		rc = not_found(j->rep);
 	hd_key_u64(k, j->id);
 	if (!rc)
-		rc = hd_txn_del(t, addr_dbi, k, sizeof k);
+		rc = hd_txn_del(t, j->dbi, k, sizeof k);
 	for (size_t i = 0; !rc && was_default && i < s.n; i++)
 		if (s.v[i]->id != j->id) {
 			s.v[i]->is_default = 1;
 			s.v[i]->updated_at = hd_wall_ms();
-			rc = hd_txn_put_pb_id(t, addr_dbi, s.v[i]->id, s.v[i]);
+			rc = hd_txn_put_pb_id(t, j->dbi, s.v[i]->id, s.v[i]);
 			break;
 		}
 	set_free(&s);
@@ -271,7 +271,7 @@ static int verify_write(hd_txn *t, void *arg)
 	Hd__RecipientAddress *a = NULL;
 	char token[TOKEN_HEX + 1];
 	uint8_t raw[TOKEN_HEX / 2];
-	int rc = hd_txn_get_pb_id(t, addr_dbi, j->id,
+	int rc = hd_txn_get_pb_id(t, j->dbi, j->id,
 				  &hd__recipient_address__descriptor,
 				  (void **)&a);
 	if (rc == HD_E_NOTFOUND)
@@ -293,7 +293,7 @@ static int verify_write(hd_txn *t, void *arg)
 		a->verify_sent_at = now;
 		a->updated_at = now;
 		if (!rc) {
-			hd_txn_put_pb_id(t, addr_dbi, a->id, a);
+			hd_txn_put_pb_id(t, j->dbi, a->id, a);
 			hd_txn_emit_pb(t, "address.verify", &m, NULL);
 		}
 	}
@@ -311,7 +311,7 @@ static int run_one(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 	intake *in = ctx;
 	Hd__RecipientAddressRequest *q = NULL;
 	int rc = intake_dir_open(in, req, rep, &admin_rpc, (void **)&q);
-	one_job j = {rep, q ? q->id : 0, {0}};
+	one_job j = {in->addresses, rep, q ? q->id : 0, {0}};
 	if (!rc)
 		rc = intake_dir_run(in, rep, fn, &j, &j.result);
 	hd__recipient_address_request__free_unpacked(q, NULL);
@@ -329,6 +329,7 @@ static int addresses_verify(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 typedef struct confirm_job {
+	MDB_dbi dbi; /* in->addresses */
 	const char *token, *to;
 	char *reason;
 	size_t cap;
@@ -339,7 +340,7 @@ static int confirm_write(hd_txn *t, void *arg)
 {
 	confirm_job *j = arg;
 	addr_set s = {0};
-	int rc = scan_all(t, &s);
+	int rc = scan_all(t, j->dbi, &s);
 	for (size_t i = 0; !rc && i < s.n; i++) {
 		Hd__RecipientAddress *a = s.v[i];
 		if (strcmp(a->forwarding_status, "waiting") != 0 ||
@@ -351,7 +352,7 @@ static int confirm_write(hd_txn *t, void *arg)
 		rc = rc ? rc : hd_pb_set_string(&a->verify_token, "");
 		a->verified_at = a->updated_at = hd_wall_ms();
 		if (!rc)
-			rc = hd_txn_put_pb_id(t, addr_dbi, a->id, a);
+			rc = hd_txn_put_pb_id(t, j->dbi, a->id, a);
 		snprintf(j->reason, j->cap,
 			 "support address %s verified (forwarding works)",
 			 a->email);
@@ -374,7 +375,7 @@ bool intake_address_confirm(intake *in, const char *subject, const char *to,
 		return false;
 	memcpy(token, p, TOKEN_HEX);
 	token[TOKEN_HEX] = '\0';
-	confirm_job j = {token, to, reason, cap, false};
+	confirm_job j = {in->addresses, token, to, reason, cap, false};
 	return hd_store_write(in->store, confirm_write, &j) == HD_OK && j.done;
 }
 

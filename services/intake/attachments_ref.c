@@ -10,28 +10,28 @@
 
 #include <string.h>
 
-int tk_att_ref_put(hd_txn *t, const Hd__Comment *c)
+int tk_att_ref_put(const intake *in, hd_txn *t, const Hd__Comment *c)
 {
 	for (size_t i = 0; i < c->n_attachments; i++) {
 		uint8_t key[8], val[16];
 		hd_key_u64(key, c->attachments[i]->id);
 		hd_key_u64(val, c->ticket_id);
 		hd_key_u64(val + 8, c->id);
-		hd_txn_put(t, tkdb.att_ref, key, sizeof key, val, sizeof val);
+		hd_txn_put(t, in->tk.att_ref, key, sizeof key, val, sizeof val);
 	}
 	return t->rc;
 }
 
 /* The rule of tickets.comments: staff see every comment of every ticket;
  * end-users the public comments of tickets they can see. */
-static bool visible(hd_txn *t, const hd_principal *who, uint64_t ticket,
-		    uint64_t comment)
+static bool visible(const intake *in, hd_txn *t, const hd_principal *who,
+		    uint64_t ticket, uint64_t comment)
 {
 	Hd__Ticket *tk = NULL;
 	Hd__Comment *c = NULL;
 	uint8_t key[16];
 	bool ok = false;
-	if (hd_txn_get_pb_id(t, tkdb.tickets, ticket, &hd__ticket__descriptor,
+	if (hd_txn_get_pb_id(t, in->tk.tickets, ticket, &hd__ticket__descriptor,
 			     (void **)&tk) != HD_OK)
 		goto out;
 	if (intake_is_staff(who)) {
@@ -41,7 +41,7 @@ static bool visible(hd_txn *t, const hd_principal *who, uint64_t ticket,
 	hd_key_u64(key, ticket);
 	hd_key_u64(key + 8, comment);
 	if (tk->deleted || !tk_can_see(who, tk) ||
-	    hd_txn_get_pb(t, tkdb.comments, key, sizeof key,
+	    hd_txn_get_pb(t, in->tk.comments, key, sizeof key,
 			  &hd__comment__descriptor, (void **)&c) != HD_OK)
 		goto out;
 	ok = c->public_;
@@ -65,13 +65,13 @@ int tk_rpc_attachments_ref(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_key_u64(key, q->id);
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = hd_txn_get(&t, tkdb.att_ref, key, sizeof key, &v);
+		rc = hd_txn_get(&t, in->tk.att_ref, key, sizeof key, &v);
 		if (rc == HD_OK && v.mv_size == 16) {
 			out.found = true;
 			out.ticket_id = hd_key_get_u64(v.mv_data);
 			out.comment_id =
 				hd_key_get_u64((const uint8_t *)v.mv_data + 8);
-			out.visible = visible(&t, &req->principal,
+			out.visible = visible(in, &t, &req->principal,
 					      out.ticket_id, out.comment_id);
 		}
 		if (rc == HD_E_NOTFOUND)

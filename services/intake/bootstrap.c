@@ -24,18 +24,19 @@ typedef struct boot_job {
 static int boot_write(hd_txn *t, void *arg)
 {
 	boot_job *j = arg;
+	const intake *in = j->in;
 	uint64_t id;
-	int rc = intake_user_by_email(t, j->admin->email, &id);
+	int rc = intake_user_by_email(in, t, j->admin->email, &id);
 	if (rc == HD_OK)
 		return HD_OK; /* already bootstrapped */
 	if (rc != HD_E_NOTFOUND)
 		return rc;
-	if (!intake_users_empty(t))
+	if (!intake_users_empty(in, t))
 		return HD_OK; /* a directory with users: not empty */
 	if ((rc = intake_next_id(t, j->in, "next_user", &j->admin->id)))
 		return rc;
 	j->admin->created_at = j->admin->updated_at = hd_now_ms();
-	intake_user_put(t, j->admin);
+	intake_user_put(in, t, j->admin);
 	/* Consumers learn every user from events, the first admin included
 	 * (notifications needs its role to know an agent replied). */
 	hd_txn_emit_pb(t, "user.created", j->admin, NULL);

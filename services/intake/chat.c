@@ -93,17 +93,18 @@ static int message_patch(const chat_job *j, const Hd__ChatMessage *m,
 /* The visitor's open chat ticket still inside the follow-up window, or 0. */
 static uint64_t followup_target(hd_txn *t, const chat_job *j, int64_t now)
 {
+	const intake *in = j->in;
 	uint8_t key[8];
 	MDB_val v;
 	hd_key_u64(key, j->tr->visitor_id);
-	if (hd_txn_get(t, livedb.visitors, key, 8, &v) || v.mv_size != 16)
+	if (hd_txn_get(t, j->in->live.visitors, key, 8, &v) || v.mv_size != 16)
 		return 0;
 	uint64_t id = hd_key_get_u64(v.mv_data);
 	int64_t last = (int64_t)hd_key_get_u64((uint8_t *)v.mv_data + 8);
-	if (now - last > livedb.followup_ms)
+	if (now - last > j->in->live.followup_ms)
 		return 0;
 	Hd__Ticket *tk = NULL;
-	if (hd_txn_get_pb_id(t, tkdb.tickets, id, &hd__ticket__descriptor,
+	if (hd_txn_get_pb_id(t, in->tk.tickets, id, &hd__ticket__descriptor,
 			     (void **)&tk))
 		return 0;
 	bool open = live_ticket_open(tk);
@@ -118,22 +119,23 @@ static int index_chat(hd_txn *t, const chat_job *j, int64_t now)
 	hd_key_u64(visitor, j->tr->visitor_id);
 	hd_key_u64(val, j->tk->id);
 	hd_key_u64(val + 8, (uint64_t)now);
-	hd_txn_put(t, livedb.chats, j->tr->chat_id, strlen(j->tr->chat_id), id,
-		   8);
-	return hd_txn_put(t, livedb.visitors, visitor, 8, val, 16);
+	hd_txn_put(t, j->in->live.chats, j->tr->chat_id, strlen(j->tr->chat_id),
+		   id, 8);
+	return hd_txn_put(t, j->in->live.visitors, visitor, 8, val, 16);
 }
 
 static int chat_run(hd_txn *t, void *arg)
 {
 	chat_job *j = arg;
+	const intake *in = j->in;
 	const Hd__ChatTranscript *tr = j->tr;
 	MDB_val v;
-	int rc = hd_txn_get(t, livedb.chats, tr->chat_id, strlen(tr->chat_id),
-			    &v);
+	int rc = hd_txn_get(t, j->in->live.chats, tr->chat_id,
+			    strlen(tr->chat_id), &v);
 	if (rc == HD_OK && v.mv_size == 8) {
 		j->duplicate = true;
 		return hd_txn_get_pb_id(
-			t, tkdb.tickets, hd_key_get_u64(v.mv_data),
+			t, in->tk.tickets, hd_key_get_u64(v.mv_data),
 			&hd__ticket__descriptor, (void **)&j->tk);
 	}
 	if (rc != HD_E_NOTFOUND)

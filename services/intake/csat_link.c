@@ -25,13 +25,11 @@
 
 #define MAX_COMMENT 65536
 
-static MDB_dbi links_dbi;
-
 const char *const intake_csat_dbs[] = {"csat_links", NULL};
 
 int intake_csat_bind(intake *in)
 {
-	return hd_store_dbi(in->store, "csat_links", &links_dbi);
+	return hd_store_dbi(in->store, "csat_links", &in->csat_links);
 }
 
 typedef struct link_job {
@@ -53,9 +51,10 @@ static int refuse(hd_txn *t, hd_rpc_rep *rep, int rc, const char *field,
 static int link_run(hd_txn *t, void *arg)
 {
 	link_job *j = arg;
+	const intake *in = j->in;
 	MDB_val v;
 	Hd__Ticket *tk = NULL;
-	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->link.ticket_id,
+	int rc = hd_txn_get_pb_id(t, in->tk.tickets, j->link.ticket_id,
 				  &hd__ticket__descriptor, (void **)&tk);
 	if (rc == HD_E_NOTFOUND ||
 	    (!rc &&
@@ -68,7 +67,7 @@ static int link_run(hd_txn *t, void *arg)
 		hd__ticket__free_unpacked(tk, NULL);
 		return rc;
 	}
-	if (hd_txn_get(t, links_dbi, j->link.nonce, 32, &v) == HD_OK) {
+	if (hd_txn_get(t, j->in->csat_links, j->link.nonce, 32, &v) == HD_OK) {
 		hd__ticket__free_unpacked(tk, NULL);
 		return refuse(t, j->rep, HD_E_CONFLICT, "token",
 			      "this link was already used");
@@ -100,7 +99,8 @@ static int link_run(hd_txn *t, void *arg)
 	hd_key_u64(used, j->link.ticket_id);
 	hd_key_u64(used + 8, (uint64_t)hd_wall_ms());
 	if (!rc)
-		rc = hd_txn_put(t, links_dbi, j->link.nonce, 32, used, 16);
+		rc = hd_txn_put(t, j->in->csat_links, j->link.nonce, 32, used,
+				16);
 	return rc;
 }
 
@@ -151,14 +151,7 @@ static int intake_tickets_rate_link(void *ctx, const hd_rpc_req *req,
 	} else if (!rc) {
 		rc = hd_store_write(in->store, link_run, &j);
 	}
-	if (!rc) {
-		Hd__TicketWriteReply out = HD__TICKET_WRITE_REPLY__INIT;
-		out.ticket = j.tk;
-		rc = hd_pb_pack(&rep->payload, &out);
-	}
-	hd__ticket__free_unpacked(j.tk, NULL);
-	hd__rate_request__free_unpacked(wr, NULL);
-	return rc;
+	return tk_rating_reply(rc, j.tk, wr, rep);
 }
 
 const hd_rpc_route intake_csat_routes[] = {

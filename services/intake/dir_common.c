@@ -47,6 +47,25 @@ int intake_dir_open(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	return HD_OK;
 }
 
+static const intake_dir_rpc session_rpc = {
+	.gate = INTAKE_ANYONE,
+	.msg = &hd__session_request__descriptor,
+	.undecodable = "payload is not an hd.SessionRequest",
+};
+
+int intake_session_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		       intake_session_fn fn)
+{
+	intake *in = ctx;
+	Hd__SessionRequest *q = NULL;
+	int rc = intake_dir_open(in, req, rep, &session_rpc, (void **)&q);
+	if (rc)
+		return rc;
+	rc = fn(in, req, q, rep);
+	hd__session_request__free_unpacked(q, NULL);
+	return rc;
+}
+
 int intake_dir_read(intake *in, MDB_dbi dbi,
 		    const ProtobufCMessageDescriptor *d, uint64_t id,
 		    void **out)

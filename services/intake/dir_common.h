@@ -25,6 +25,20 @@ typedef struct intake_dir_rpc {
  * else the failure already written to rep. */
 int intake_dir_open(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 		    const intake_dir_rpc *how, void **msg);
+/* The RPCs that take an hd.SessionRequest from anyone, the session id, the
+ * mailbox or the link being the credential (sessions.c, pw_reset.c,
+ * signin_link.c): intake_dir_open through INTAKE_ANYONE, then fn(in, req,
+ * q, rep), then q freed. Returns the open's failure or fn's result. */
+typedef int (*intake_session_fn)(intake *in, const hd_rpc_req *req,
+				 Hd__SessionRequest *q, hd_rpc_rep *rep);
+int intake_session_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
+		       intake_session_fn fn);
+/* A route handler name(ctx, req, rep) that is intake_session_rpc with fn. */
+#define INTAKE_SESSION_ROUTE(name, fn)                                         \
+	static int name(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)     \
+	{                                                                      \
+		return intake_session_rpc(ctx, req, rep, fn);                  \
+	}
 /* Record id of dbi, in its own read transaction; *out is the caller's. */
 int intake_dir_read(intake *in, MDB_dbi dbi,
 		    const ProtobufCMessageDescriptor *d, uint64_t id,

@@ -24,11 +24,9 @@ static const char *const field_types[] = {
 
 int intake_fields_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "ticket_fields",
-			      &intake_fields_db.fields);
+	int rc = hd_store_dbi(in->store, "ticket_fields", &in->fields.fields);
 	return rc ? rc
-		  : hd_store_dbi(in->store, "ticket_forms",
-				 &intake_fields_db.forms);
+		  : hd_store_dbi(in->store, "ticket_forms", &in->fields.forms);
 }
 
 static bool has_options(const char *type)
@@ -112,11 +110,11 @@ static int check_definition(Hd__TicketField *f, hd_rpc_rep *rep)
 }
 
 /* A tag can't be reused across fields (API.md §4). */
-static int check_tags_unique(hd_txn *t, const Hd__TicketField *f,
-			     hd_rpc_rep *rep)
+static int check_tags_unique(const intake *in, hd_txn *t,
+			     const Hd__TicketField *f, hd_rpc_rep *rep)
 {
 	Hd__TicketFieldList *all = NULL;
-	int rc = intake_fields_all(t, &all);
+	int rc = intake_fields_all(in, t, &all);
 	for (size_t i = 0; rc == HD_OK && i < all->n_fields; i++) {
 		const Hd__TicketField *o = all->fields[i];
 		if (o->id == f->id)
@@ -180,19 +178,19 @@ static int save_write(hd_txn *t, void *arg)
 	save_job *j = arg;
 	Hd__TicketField *f = j->f, *old = NULL;
 	int rc = HD_OK;
-	if (f->id && (rc = intake_field_get(t, f->id, &old)))
+	if (f->id && (rc = intake_field_get(j->in, t, f->id, &old)))
 		return hd_rpc_fail(j->rep, rc, "id", "no ticket field %llu",
 				   (unsigned long long)f->id);
 	if (!f->id && (rc = intake_next_id(t, j->in, "next_field", &f->id)))
 		goto out;
-	if ((rc = check_tags_unique(t, f, j->rep)))
+	if ((rc = check_tags_unique(j->in, t, f, j->rep)))
 		goto out;
 	if ((rc = assign_option_ids(t, j->in, f, old)))
 		goto out;
 	f->updated_at = hd_now_ms();
 	f->created_at = old ? old->created_at : f->updated_at;
 	f->creator_user_id = old ? old->creator_user_id : j->creator;
-	rc = intake_put_pb(t, intake_fields_db.fields, f->id, f);
+	rc = intake_put_pb(t, j->in->fields.fields, f->id, f);
 	if (!rc)
 		rc = hd_txn_emit_pb(t, "ticket_field.saved", f, NULL);
 out:
@@ -229,6 +227,7 @@ static int fields_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 
 typedef struct del_job {
 	MDB_dbi dbi;
+	const char *event; /* ticket_field.deleted or ticket_form.deleted */
 	Hd__FieldId *fi;
 } del_job;
 
@@ -239,11 +238,7 @@ static int del_write(hd_txn *t, void *arg)
 	hd_key_u64(key, j->fi->id);
 	int rc = hd_txn_del(t, j->dbi, key, 8);
 	if (!rc)
-		rc = hd_txn_emit_pb(t,
-				    j->dbi == intake_fields_db.fields
-					    ? "ticket_field.deleted"
-					    : "ticket_form.deleted",
-				    j->fi, NULL);
+		rc = hd_txn_emit_pb(t, j->event, j->fi, NULL);
 	return rc ? rc : t->rc;
 }
 
@@ -259,7 +254,10 @@ int intake_fields_delete_by(intake *in, MDB_dbi dbi, const hd_rpc_req *req,
 	Hd__FieldId *fi = NULL;
 	if (hd_req_decode(req, rep, &hd__field_id__descriptor, (void **)&fi))
 		return HD_E_DECODE;
-	del_job j = {dbi, fi};
+	del_job j = {dbi,
+		     dbi == in->fields.fields ? "ticket_field.deleted"
+					      : "ticket_form.deleted",
+		     fi};
 	int rc = hd_store_write(in->store, del_write, &j);
 	hd__field_id__free_unpacked(fi, NULL);
 	return rc;
@@ -267,7 +265,8 @@ int intake_fields_delete_by(intake *in, MDB_dbi dbi, const hd_rpc_req *req,
 
 static int fields_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	return intake_fields_delete_by(ctx, intake_fields_db.fields, req, rep);
+	intake *in = ctx;
+	return intake_fields_delete_by(in, in->fields.fields, req, rep);
 }
 
 int intake_fields_get_by(intake *in, MDB_dbi dbi,
@@ -302,7 +301,8 @@ static bool portal_sees(const hd_principal *p, const void *m)
 
 static int fields_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	return intake_fields_get_by(ctx, intake_fields_db.fields,
+	intake *in = ctx;
+	return intake_fields_get_by(in, in->fields.fields,
 				    &hd__ticket_field__descriptor, portal_sees,
 				    req, rep);
 }
@@ -323,7 +323,7 @@ static int fields_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = intake_fields_all(&t, &all);
+		rc = intake_fields_all(in, &t, &all);
 		hd_txn_end(&t);
 	}
 	if (!rc) {

@@ -8,18 +8,16 @@
 #include "field.pb-c.h"
 #include "intake.h"
 
-typedef struct fields_db {
-	MDB_dbi fields, forms;
-} fields_db;
-extern fields_db intake_fields_db;
-
-/* fields_store.c: a definition by id (caller frees). HD_E_NOTFOUND. */
-int intake_field_get(hd_txn *t, uint64_t id, Hd__TicketField **out);
-int intake_form_get(hd_txn *t, uint64_t id, Hd__TicketForm **out);
+/* fields_store.c (in in->fields): a definition by id (caller frees).
+ * HD_E_NOTFOUND. */
+int intake_field_get(const intake *in, hd_txn *t, uint64_t id,
+		     Hd__TicketField **out);
+int intake_form_get(const intake *in, hd_txn *t, uint64_t id,
+		    Hd__TicketForm **out);
 /* Every stored message of a table in key order, as a list the caller frees
  * (hd__ticket_field_list / hd__ticket_form_list __free_unpacked). */
-int intake_fields_all(hd_txn *t, Hd__TicketFieldList **out);
-int intake_forms_all(hd_txn *t, Hd__TicketFormList **out);
+int intake_fields_all(const intake *in, hd_txn *t, Hd__TicketFieldList **out);
+int intake_forms_all(const intake *in, hd_txn *t, Hd__TicketFormList **out);
 /* A tag as Zendesk takes it: 1-80 bytes of UTF-8, no spaces or commas. */
 bool intake_tag_valid(const char *tag);
 

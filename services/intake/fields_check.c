@@ -202,13 +202,14 @@ static int implied(const Hd__TicketField *f, const Hd__CustomFieldValue *v,
 	return rc;
 }
 
-static int check_form(hd_txn *t, const Hd__Ticket *tk, const Hd__Ticket *before,
-		      Hd__TicketForm **form, hd_rpc_rep *rep)
+static int check_form(const intake *in, hd_txn *t, const Hd__Ticket *tk,
+		      const Hd__Ticket *before, Hd__TicketForm **form,
+		      hd_rpc_rep *rep)
 {
 	*form = NULL;
 	if (!tk->ticket_form_id)
 		return HD_OK;
-	int rc = intake_form_get(t, tk->ticket_form_id, form);
+	int rc = intake_form_get(in, t, tk->ticket_form_id, form);
 	bool changed = !before || before->ticket_form_id != tk->ticket_form_id;
 	if (rc == HD_E_NOTFOUND || (changed && !rc && !(*form)->active))
 		return hd_rpc_fail(rep, HD_E_INVALID, "ticket_form_id",
@@ -236,8 +237,8 @@ static bool same_value(const Hd__CustomFieldValue *a,
 
 /* Check and retag every value that is new or changed; a value the update
  * left alone stays as it was even if its field changed since. */
-static int check_values(hd_txn *t, Hd__Ticket *tk, const Hd__Ticket *before,
-			hd_rpc_rep *rep)
+static int check_values(const intake *in, hd_txn *t, Hd__Ticket *tk,
+			const Hd__Ticket *before, hd_rpc_rep *rep)
 {
 	int rc = HD_OK;
 	for (size_t i = 0; rc == HD_OK && i < tk->n_custom_fields; i++) {
@@ -245,7 +246,7 @@ static int check_values(hd_txn *t, Hd__Ticket *tk, const Hd__Ticket *before,
 		Hd__TicketField *f = NULL;
 		if (same_value(v, find_value(before, v->id)))
 			continue;
-		rc = intake_field_get(t, v->id, &f);
+		rc = intake_field_get(in, t, v->id, &f);
 		if (rc == HD_E_NOTFOUND || (!rc && !f->active))
 			rc = bad(rep, v->id, "is not an active ticket field");
 		if (!rc)
@@ -271,13 +272,13 @@ static bool in_form(const Hd__TicketForm *form, uint64_t id)
 	return false;
 }
 
-static int check_required(hd_txn *t, const Hd__Ticket *tk,
+static int check_required(const intake *in, hd_txn *t, const Hd__Ticket *tk,
 			  const Hd__Ticket *before, const Hd__TicketForm *form,
 			  const hd_principal *who, hd_rpc_rep *rep)
 {
 	bool portal = who->role == HD__USER_ROLE__ROLE_END_USER;
 	Hd__TicketFieldList *all = NULL;
-	int rc = intake_fields_all(t, &all);
+	int rc = intake_fields_all(in, t, &all);
 	for (size_t i = 0; rc == HD_OK && i < all->n_fields; i++) {
 		const Hd__TicketField *f = all->fields[i];
 		bool req = portal ? f->required_in_portal : f->required;
@@ -298,13 +299,12 @@ int intake_fields_check(intake *in, hd_txn *t, Hd__Ticket *tk,
 			const Hd__Ticket *before, const hd_principal *who,
 			hd_rpc_rep *rep)
 {
-	(void)in;
 	Hd__TicketForm *form = NULL;
-	int rc = check_form(t, tk, before, &form, rep);
+	int rc = check_form(in, t, tk, before, &form, rep);
 	if (!rc)
-		rc = check_values(t, tk, before, rep);
+		rc = check_values(in, t, tk, before, rep);
 	if (!rc)
-		rc = check_required(t, tk, before, form, who, rep);
+		rc = check_required(in, t, tk, before, form, who, rep);
 	hd__ticket_form__free_unpacked(form, NULL);
 	return rc;
 }

@@ -41,18 +41,18 @@ static int del_def(hd_txn *t, MDB_dbi dbi, const Hd__Envelope *ev)
 
 int intake_defs_apply(void *arg, hd_txn *t, const Hd__Envelope *ev)
 {
-	(void)arg;
+	const intake *in = arg;
 	if (ev->shard != 0)
 		return HD_OK;
 	if (!strcmp(ev->type, "ticket_field.saved"))
-		return put_def(t, intake_fields_db.fields, ev,
+		return put_def(t, in->fields.fields, ev,
 			       &hd__ticket_field__descriptor);
 	if (!strcmp(ev->type, "ticket_form.saved"))
-		return put_def(t, intake_fields_db.forms, ev,
+		return put_def(t, in->fields.forms, ev,
 			       &hd__ticket_form__descriptor);
 	if (!strcmp(ev->type, "ticket_field.deleted"))
-		return del_def(t, intake_fields_db.fields, ev);
+		return del_def(t, in->fields.fields, ev);
 	if (!strcmp(ev->type, "ticket_form.deleted"))
-		return del_def(t, intake_fields_db.forms, ev);
+		return del_def(t, in->fields.forms, ev);
 	return HD_OK; /* tickets, users, …: shard 0's own */
 }

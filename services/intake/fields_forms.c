@@ -20,12 +20,12 @@ static int form_write(hd_txn *t, void *arg)
 	form_job *j = arg;
 	Hd__TicketForm *f = j->f, *old = NULL;
 	int rc = HD_OK;
-	if (f->id && (rc = intake_form_get(t, f->id, &old)))
+	if (f->id && (rc = intake_form_get(j->in, t, f->id, &old)))
 		return hd_rpc_fail(j->rep, rc, "id", "no ticket form %llu",
 				   (unsigned long long)f->id);
 	for (size_t i = 0; rc == HD_OK && i < f->n_ticket_field_ids; i++) {
 		Hd__TicketField *fd = NULL;
-		if (intake_field_get(t, f->ticket_field_ids[i], &fd))
+		if (intake_field_get(j->in, t, f->ticket_field_ids[i], &fd))
 			rc = hd_rpc_fail(
 				j->rep, HD_E_INVALID, "ticket_field_ids",
 				"ticket_field_ids: no ticket field "
@@ -38,7 +38,7 @@ static int form_write(hd_txn *t, void *arg)
 	if (!rc) {
 		f->updated_at = hd_now_ms();
 		f->created_at = old ? old->created_at : f->updated_at;
-		rc = intake_put_pb(t, intake_fields_db.forms, f->id, f);
+		rc = intake_put_pb(t, j->in->fields.forms, f->id, f);
 	}
 	if (!rc)
 		rc = hd_txn_emit_pb(t, "ticket_form.saved", f, NULL);
@@ -78,7 +78,8 @@ int intake_forms_save(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 
 int intake_forms_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	return intake_fields_delete_by(ctx, intake_fields_db.forms, req, rep);
+	intake *in = ctx;
+	return intake_fields_delete_by(in, in->fields.forms, req, rep);
 }
 
 static bool sees(const hd_principal *p, const void *m)
@@ -89,7 +90,8 @@ static bool sees(const hd_principal *p, const void *m)
 
 int intake_forms_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
-	return intake_fields_get_by(ctx, intake_fields_db.forms,
+	intake *in = ctx;
+	return intake_fields_get_by(in, in->fields.forms,
 				    &hd__ticket_form__descriptor, sees, req,
 				    rep);
 }
@@ -101,7 +103,7 @@ int intake_forms_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = intake_forms_all(&t, &all);
+		rc = intake_forms_all(in, &t, &all);
 		hd_txn_end(&t);
 	}
 	if (!rc) {

@@ -11,44 +11,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; intake_field_get() and friends
- * take only a transaction (called from ticket validation, triggers and the
- * shard copies). Moving them into the context means passing it to every such
- * helper. */
-fields_db intake_fields_db;
-
-int intake_field_get(hd_txn *t, uint64_t id, Hd__TicketField **out)
+int intake_field_get(const intake *in, hd_txn *t, uint64_t id,
+		     Hd__TicketField **out)
 {
-	return hd_txn_get_pb_id(t, intake_fields_db.fields, id,
+	return hd_txn_get_pb_id(t, in->fields.fields, id,
 				&hd__ticket_field__descriptor, (void **)out);
 }
 
-int intake_form_get(hd_txn *t, uint64_t id, Hd__TicketForm **out)
+int intake_form_get(const intake *in, hd_txn *t, uint64_t id,
+		    Hd__TicketForm **out)
 {
-	return hd_txn_get_pb_id(t, intake_fields_db.forms, id,
+	return hd_txn_get_pb_id(t, in->fields.forms, id,
 				&hd__ticket_form__descriptor, (void **)out);
 }
 
-int intake_fields_all(hd_txn *t, Hd__TicketFieldList **out)
+int intake_fields_all(const intake *in, hd_txn *t, Hd__TicketFieldList **out)
 {
 	*out = calloc(1, sizeof **out);
 	if (!*out)
 		return HD_E_NOMEM;
 	hd__ticket_field_list__init(*out);
-	return hd_txn_scan_pb(t, intake_fields_db.fields, NULL, 0,
+	return hd_txn_scan_pb(t, in->fields.fields, NULL, 0,
 			      &hd__ticket_field__descriptor, NULL, NULL,
 			      (void ***)&(*out)->fields, &(*out)->n_fields);
 }
 
-int intake_forms_all(hd_txn *t, Hd__TicketFormList **out)
+int intake_forms_all(const intake *in, hd_txn *t, Hd__TicketFormList **out)
 {
 	*out = calloc(1, sizeof **out);
 	if (!*out)
 		return HD_E_NOMEM;
 	hd__ticket_form_list__init(*out);
-	return hd_txn_scan_pb(t, intake_fields_db.forms, NULL, 0,
+	return hd_txn_scan_pb(t, in->fields.forms, NULL, 0,
 			      &hd__ticket_form__descriptor, NULL, NULL,
 			      (void ***)&(*out)->forms, &(*out)->n_forms);
 }

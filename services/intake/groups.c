@@ -59,10 +59,10 @@ static int list(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	if (rc)
 		return rc;
 	intake_dir_page p = {0};
-	rc = members ? intake_dir_list(in, intake_dir.memberships,
+	rc = members ? intake_dir_list(in, in->dir.memberships,
 				       &hd__group_membership__descriptor, q,
 				       keep_member, q, &p)
-		     : intake_dir_list(in, intake_dir.groups,
+		     : intake_dir_list(in, in->dir.groups,
 				       &hd__group__descriptor, q, keep_group, q,
 				       &p);
 	Hd__GroupList gl = HD__GROUP_LIST__INIT;
@@ -98,8 +98,8 @@ int intake_groups_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (rc)
 		return rc;
 	Hd__Group *g = NULL;
-	rc = intake_dir_read(in, intake_dir.groups, &hd__group__descriptor,
-			     ir->id, (void **)&g);
+	rc = intake_dir_read(in, in->dir.groups, &hd__group__descriptor, ir->id,
+			     (void **)&g);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, g);
 	hd__group__free_unpacked(g, NULL);
@@ -124,6 +124,7 @@ typedef struct grp_job {
 static int group_write(hd_txn *t, void *arg)
 {
 	grp_job *j = arg;
+	const intake *in = j->in;
 	Hd__GroupWriteRequest *wr = j->wr;
 	Hd__Group *n = wr->group, *old = NULL;
 	hd_buf_reset(&j->result);
@@ -132,11 +133,11 @@ static int group_write(hd_txn *t, void *arg)
 			return t->rc;
 		n->created_at = n->updated_at = hd_now_ms();
 		n->deleted = false;
-		intake_put_pb(t, intake_dir.groups, n->id, n);
+		intake_put_pb(t, in->dir.groups, n->id, n);
 		hd_txn_emit_pb(t, "group.created", n, NULL);
 		return hd_txn_fail(t, hd_pb_pack(&j->result, n));
 	}
-	int rc = hd_txn_get_pb_id(t, intake_dir.groups, n->id,
+	int rc = hd_txn_get_pb_id(t, in->dir.groups, n->id,
 				  &hd__group__descriptor, (void **)&old);
 	if (rc)
 		return rc;
@@ -146,7 +147,7 @@ static int group_write(hd_txn *t, void *arg)
 	TAKE("is_public", is_public);
 	TAKE("default", default_);
 	m.updated_at = hd_now_ms();
-	intake_put_pb(t, intake_dir.groups, m.id, &m);
+	intake_put_pb(t, in->dir.groups, m.id, &m);
 	hd_txn_emit_pb(t, "group.updated", &m, NULL);
 	hd_txn_fail(t, hd_pb_pack(&j->result, &m));
 	hd__group__free_unpacked(old, NULL);
@@ -188,15 +189,16 @@ int intake_groups_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int group_delete_write(hd_txn *t, void *arg)
 {
 	grp_job *j = arg;
+	const intake *in = j->in;
 	Hd__Group *g = NULL;
-	int rc = hd_txn_get_pb_id(t, intake_dir.groups, j->id,
+	int rc = hd_txn_get_pb_id(t, in->dir.groups, j->id,
 				  &hd__group__descriptor, (void **)&g);
 	if (!rc && g->deleted)
 		rc = HD_E_NOTFOUND;
 	if (!rc) {
 		g->deleted = true;
 		g->updated_at = hd_now_ms();
-		intake_put_pb(t, intake_dir.groups, g->id, g);
+		intake_put_pb(t, in->dir.groups, g->id, g);
 		hd_txn_emit_pb(t, "group.deleted", g, NULL);
 		rc = t->rc;
 	}
@@ -207,16 +209,17 @@ static int group_delete_write(hd_txn *t, void *arg)
 static int members_write(hd_txn *t, void *arg)
 {
 	grp_job *j = arg;
+	const intake *in = j->in;
 	Hd__GroupMembership *m = j->member;
 	Hd__User *u = NULL;
 	Hd__Group *g = NULL;
 	int rc = HD_OK;
 	hd_buf_reset(&j->result);
-	if (intake_user_get(t, m->user_id, &u) ||
+	if (intake_user_get(in, t, m->user_id, &u) ||
 	    hd_role_of(u->role) == HD__USER_ROLE__ROLE_END_USER || u->deleted)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "user_id",
 				 "User: must be an agent or admin");
-	else if (hd_txn_get_pb_id(t, intake_dir.groups, m->group_id,
+	else if (hd_txn_get_pb_id(t, in->dir.groups, m->group_id,
 				  &hd__group__descriptor, (void **)&g) ||
 		 g->deleted)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "group_id",
@@ -228,7 +231,7 @@ static int members_write(hd_txn *t, void *arg)
 	q.size = 1;
 	intake_dir_page p = {0};
 	if (!rc &&
-	    !intake_dir_scan(t, intake_dir.memberships,
+	    !intake_dir_scan(t, in->dir.memberships,
 			     &hd__group_membership__descriptor, &q, keep_member,
 			     &q, &p) &&
 	    p.n)
@@ -238,7 +241,7 @@ static int members_write(hd_txn *t, void *arg)
 	if (!rc &&
 	    !(rc = intake_next_id(t, j->in, "next_membership", &m->id))) {
 		m->created_at = m->updated_at = hd_now_ms();
-		intake_put_pb(t, intake_dir.memberships, m->id, m);
+		intake_put_pb(t, in->dir.memberships, m->id, m);
 		hd_txn_emit_pb(t, "group_membership.created", m, NULL);
 		rc = hd_txn_fail(t, hd_pb_pack(&j->result, m));
 	}
@@ -250,14 +253,15 @@ static int members_write(hd_txn *t, void *arg)
 static int member_delete_write(hd_txn *t, void *arg)
 {
 	grp_job *j = arg;
+	const intake *in = j->in;
 	Hd__GroupMembership *m = NULL;
-	int rc = hd_txn_get_pb_id(t, intake_dir.memberships, j->id,
+	int rc = hd_txn_get_pb_id(t, in->dir.memberships, j->id,
 				  &hd__group_membership__descriptor,
 				  (void **)&m);
 	uint8_t key[8];
 	hd_key_u64(key, j->id);
 	if (!rc) {
-		hd_txn_del(t, intake_dir.memberships, key, 8);
+		hd_txn_del(t, in->dir.memberships, key, 8);
 		hd_txn_emit_pb(t, "group_membership.deleted", m, NULL);
 		rc = t->rc;
 	}

@@ -16,9 +16,9 @@
 
 #define SENT_KEY "membership_snapshot"
 
-static int add_all(hd_txn *t, Hd__GroupMembershipList *l)
+static int add_all(const intake *in, hd_txn *t, Hd__GroupMembershipList *l)
 {
-	int rc = hd_txn_scan_pb(t, intake_dir.memberships, NULL, 0,
+	int rc = hd_txn_scan_pb(t, in->dir.memberships, NULL, 0,
 				&hd__group_membership__descriptor, NULL, NULL,
 				(void ***)&l->group_memberships,
 				&l->n_group_memberships);
@@ -32,7 +32,7 @@ static int snapshot_write(hd_txn *t, void *arg)
 	if (hd_txn_get(t, in->meta, SENT_KEY, strlen(SENT_KEY), &v) == HD_OK)
 		return HD_OK;
 	Hd__GroupMembershipList l = HD__GROUP_MEMBERSHIP_LIST__INIT;
-	int rc = add_all(t, &l);
+	int rc = add_all(in, t, &l);
 	if (!rc && l.n_group_memberships)
 		rc = hd_txn_emit_pb(t, "directory.memberships", &l, NULL);
 	if (!rc)

@@ -32,11 +32,9 @@
 
 const char *const intake_import_dbs[] = {"imp_map", NULL};
 
-static MDB_dbi imp_map;
-
 int intake_import_bind(intake *in)
 {
-	return hd_store_dbi(in->store, "imp_map", &imp_map);
+	return hd_store_dbi(in->store, "imp_map", &in->imp_map);
 }
 
 static void map_key(uint8_t key[9], char type, uint64_t zendesk_id)
@@ -45,12 +43,13 @@ static void map_key(uint8_t key[9], char type, uint64_t zendesk_id)
 	hd_key_u64(key + 1, zendesk_id);
 }
 
-int import_map_get(hd_txn *t, char type, uint64_t zendesk_id, uint64_t *id)
+int import_map_get(const intake *in, hd_txn *t, char type, uint64_t zendesk_id,
+		   uint64_t *id)
 {
 	uint8_t key[9];
 	MDB_val v;
 	map_key(key, type, zendesk_id);
-	int rc = hd_txn_get(t, imp_map, key, sizeof key, &v);
+	int rc = hd_txn_get(t, in->imp_map, key, sizeof key, &v);
 	if (rc)
 		return rc;
 	if (v.mv_size != 8)
@@ -59,12 +58,13 @@ int import_map_get(hd_txn *t, char type, uint64_t zendesk_id, uint64_t *id)
 	return HD_OK;
 }
 
-int import_map_put(hd_txn *t, char type, uint64_t zendesk_id, uint64_t id)
+int import_map_put(const intake *in, hd_txn *t, char type, uint64_t zendesk_id,
+		   uint64_t id)
 {
 	uint8_t key[9], val[8];
 	map_key(key, type, zendesk_id);
 	hd_key_u64(val, id);
-	return hd_txn_put(t, imp_map, key, sizeof key, val, sizeof val);
+	return hd_txn_put(t, in->imp_map, key, sizeof key, val, sizeof val);
 }
 
 char import_type_of(const char *name)
@@ -233,7 +233,7 @@ static int batch_prepare(tk_batch *b)
 		const Hd__ImportTicket *it = b->rq->tickets[i];
 		if (b->res[i]->error[0] ||
 		    (it->zendesk_id &&
-		     import_map_get(&t, IMPORT_TICKET, it->zendesk_id,
+		     import_map_get(b->in, &t, IMPORT_TICKET, it->zendesk_id,
 				    &known) == HD_OK))
 			continue;
 		rc = import_prepare(it, &b->prep[i]);
@@ -306,7 +306,7 @@ static int intake_import_map(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_store_read(in->store, &t);
 	for (size_t i = 0; !rc && i < rq->n_zendesk_ids; i++) {
 		res[i]->zendesk_id = rq->zendesk_ids[i];
-		int got = import_map_get(&t, type, rq->zendesk_ids[i],
+		int got = import_map_get(in, &t, type, rq->zendesk_ids[i],
 					 &res[i]->id);
 		if (got && got != HD_E_NOTFOUND)
 			rc = got;

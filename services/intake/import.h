@@ -18,9 +18,11 @@
 #define IMPORT_MAX_BATCH 5000
 
 /* The Hana id mapped to (type, zendesk_id) in t: HD_OK, HD_E_NOTFOUND. */
-int import_map_get(hd_txn *t, char type, uint64_t zendesk_id, uint64_t *id);
+int import_map_get(const intake *in, hd_txn *t, char type, uint64_t zendesk_id,
+		   uint64_t *id);
 /* Map (type, zendesk_id) to id in t (sticky). */
-int import_map_put(hd_txn *t, char type, uint64_t zendesk_id, uint64_t id);
+int import_map_put(const intake *in, hd_txn *t, char type, uint64_t zendesk_id,
+		   uint64_t id);
 /* The map's type byte for a type name ("ticket", "user", "organization"),
  * 0 when unknown. */
 char import_type_of(const char *name);

@@ -65,15 +65,18 @@ typedef struct dir_batch {
 static int import_user(hd_txn *t, dir_batch *b, Hd__ImportUser *iu,
 		       Hd__ImportResult *r)
 {
+	const intake *in = b->in;
 	Hd__User u = *iu->user; /* shallow: the request owns the strings */
 	uint64_t id = 0;
-	if (import_map_get(t, IMPORT_USER, iu->zendesk_id, &id) == HD_OK) {
+	if (import_map_get(b->in, t, IMPORT_USER, iu->zendesk_id, &id) ==
+	    HD_OK) {
 		r->id = id;
 		return HD_OK;
 	}
-	if (u.email[0] && intake_user_by_email(t, u.email, &id) == HD_OK) {
+	if (u.email[0] && intake_user_by_email(in, t, u.email, &id) == HD_OK) {
 		r->id = id;
-		return import_map_put(t, IMPORT_USER, iu->zendesk_id, id);
+		return import_map_put(b->in, t, IMPORT_USER, iu->zendesk_id,
+				      id);
 	}
 	int rc = intake_next_id(t, b->in, "next_user", &u.id);
 	if (rc)
@@ -93,13 +96,13 @@ static int import_user(hd_txn *t, dir_batch *b, Hd__ImportUser *iu,
 	u.deleted = false;
 	uint64_t org = 0;
 	if (!u.organization_id && iu->organization_zendesk_id &&
-	    import_map_get(t, IMPORT_ORG, iu->organization_zendesk_id, &org) ==
-		    HD_OK)
+	    import_map_get(b->in, t, IMPORT_ORG, iu->organization_zendesk_id,
+			   &org) == HD_OK)
 		u.organization_id = org;
 	if (!u.organization_id && u.email[0])
-		u.organization_id = intake_org_for_email(t, u.email);
-	intake_user_put(t, &u);
-	import_map_put(t, IMPORT_USER, iu->zendesk_id, u.id);
+		u.organization_id = intake_org_for_email(in, t, u.email);
+	intake_user_put(in, t, &u);
+	import_map_put(b->in, t, IMPORT_USER, iu->zendesk_id, u.id);
 	hd_txn_emit_pb(t, "user.created", &u, b->req->trace_id);
 	r->id = u.id;
 	r->created = true;
@@ -130,32 +133,33 @@ static int check_org(Hd__ImportOrganization *io, Hd__ImportResult *r)
 }
 
 /* Domains another organization holds stay with it. */
-static void put_domains(hd_txn *t, const Hd__Organization *o)
+static void put_domains(const intake *in, hd_txn *t, const Hd__Organization *o)
 {
 	uint8_t v[8];
 	MDB_val cur;
 	hd_key_u64(v, o->id);
 	for (size_t i = 0; i < o->n_domain_names; i++) {
 		const char *d = o->domain_names[i];
-		if (hd_txn_get(t, intake_dir.org_domains, d, strlen(d), &cur) ==
+		if (hd_txn_get(t, in->dir.org_domains, d, strlen(d), &cur) ==
 		    HD_E_NOTFOUND)
-			hd_txn_put(t, intake_dir.org_domains, d, strlen(d), v,
-				   8);
+			hd_txn_put(t, in->dir.org_domains, d, strlen(d), v, 8);
 	}
 }
 
 static int import_org(hd_txn *t, dir_batch *b, Hd__ImportOrganization *io,
 		      Hd__ImportResult *r)
 {
+	const intake *in = b->in;
 	Hd__Organization o = *io->organization;
 	uint64_t id = 0;
-	if (import_map_get(t, IMPORT_ORG, io->zendesk_id, &id) == HD_OK) {
+	if (import_map_get(b->in, t, IMPORT_ORG, io->zendesk_id, &id) ==
+	    HD_OK) {
 		r->id = id;
 		return HD_OK;
 	}
-	if (intake_dir_id_by_name(t, false, o.name, &id) == HD_OK) {
+	if (intake_dir_id_by_name(in, t, false, o.name, &id) == HD_OK) {
 		r->id = id;
-		return import_map_put(t, IMPORT_ORG, io->zendesk_id, id);
+		return import_map_put(b->in, t, IMPORT_ORG, io->zendesk_id, id);
 	}
 	int rc = intake_next_id(t, b->in, "next_org", &o.id);
 	if (rc)
@@ -165,9 +169,9 @@ static int import_org(hd_txn *t, dir_batch *b, Hd__ImportOrganization *io,
 	if (o.updated_at < o.created_at)
 		o.updated_at = o.created_at;
 	o.deleted = false;
-	put_domains(t, &o);
-	intake_put_pb(t, intake_dir.orgs, o.id, &o);
-	import_map_put(t, IMPORT_ORG, io->zendesk_id, o.id);
+	put_domains(in, t, &o);
+	intake_put_pb(t, in->dir.orgs, o.id, &o);
+	import_map_put(b->in, t, IMPORT_ORG, io->zendesk_id, o.id);
 	hd_txn_emit_pb(t, "organization.created", &o, b->req->trace_id);
 	r->id = o.id;
 	r->created = true;

@@ -117,6 +117,7 @@ typedef struct tk_import {
 static int put_comment(hd_txn *t, tk_import *x, Hd__Ticket *tk,
 		       const Hd__ImportComment *ic, size_t i)
 {
+	const intake *in = x->ids->in;
 	Hd__Comment c = HD__COMMENT__INIT;
 	Hd__Audit au = HD__AUDIT__INIT;
 	tk_change ch = {0};
@@ -151,8 +152,8 @@ static int put_comment(hd_txn *t, tk_import *x, Hd__Ticket *tk,
 		ch.ev[k]->id = id_take(t, x->ids, true);
 	au.events = ch.ev;
 	au.n_events = ch.nev;
-	tk_put_child(t, tkdb.comments, tk->id, c.id, &c);
-	tk_put_child(t, tkdb.audits, tk->id, au.id, &au);
+	tk_put_child(t, in->tk.comments, tk->id, c.id, &c);
+	tk_put_child(t, in->tk.audits, tk->id, au.id, &au);
 	/* The first comment travels inside ticket.created, as for creates. */
 	if (i > 0)
 		hd_txn_emit_pb(t, "comment.created", &c, x->trace);
@@ -215,11 +216,12 @@ int import_ticket_write(hd_txn *t, import_ids *ids, const hd_rpc_req *req,
 			const Hd__ImportTicket *it, import_prep *prep,
 			Hd__ImportResult *r)
 {
+	const intake *in = ids->in;
 	tk_import x = {ids, &req->principal, req->trace_id, it, prep};
 	Hd__Ticket tk = HD__TICKET__INIT;
 	uint64_t known = 0;
-	if (it->zendesk_id &&
-	    import_map_get(t, IMPORT_TICKET, it->zendesk_id, &known) == HD_OK) {
+	if (it->zendesk_id && import_map_get(ids->in, t, IMPORT_TICKET,
+					     it->zendesk_id, &known) == HD_OK) {
 		r->id = known; /* imported before: nothing to write */
 		return HD_OK;
 	}
@@ -242,11 +244,12 @@ int import_ticket_write(hd_txn *t, import_ids *ids, const hd_rpc_req *req,
 	for (size_t i = 0; !rc && i < it->n_comments; i++)
 		rc = put_comment(t, &x, &tk, it->comments[i], i);
 	if (!rc)
-		rc = intake_put_pb(t, tkdb.tickets, tk.id, &tk);
+		rc = intake_put_pb(t, in->tk.tickets, tk.id, &tk);
 	if (!rc)
-		rc = tk_by_created_put(t, &tk);
+		rc = tk_by_created_put(in, t, &tk);
 	if (!rc && it->zendesk_id)
-		rc = import_map_put(t, IMPORT_TICKET, it->zendesk_id, tk.id);
+		rc = import_map_put(ids->in, t, IMPORT_TICKET, it->zendesk_id,
+				    tk.id);
 	if (!rc) {
 		r->id = tk.id;
 		r->created = true;

@@ -9,6 +9,7 @@
 #define INTAKE_H
 
 #include "hd/req_decode.h"
+#include "intake_dbs.h"
 #include "hd/rpc.h"
 #include "hd/store.h"
 #include "hd/store_iter.h"
@@ -37,6 +38,31 @@ typedef struct intake {
 	unsigned shard;
 	unsigned shards;
 	MDB_dbi meta; /* counters shared by every module */
+	/* each module's sub-databases and settings, filled by its bind */
+	tickets_db tk;
+	intake_dir_dbs dir;
+	fields_db fields;
+	search_dbs search;
+	live_db live;
+	mail_dbs mail;
+	intake_timed_db sessions;   /* sessions.c: life_ms is the idle limit */
+	intake_timed_db email;      /* users_email.c: pending e-mail changes */
+	intake_mailed_link pwreset; /* pw_reset.c */
+	intake_mailed_link signin;  /* signin_link.c */
+	MDB_dbi addresses;          /* addresses.c */
+	MDB_dbi csat_links;         /* csat_link.c */
+	MDB_dbi imp_map;            /* import.c */
+	MDB_dbi triggers;           /* trig_copy.c */
+	/* trig_copy.c: since when the trigger copy has been behind (0: not),
+	 * for /readyz */
+	_Atomic int64_t trig_behind_since;
+	/* search.c: the indexer thread, between intake_search_start and stop */
+	struct search_indexer *indexer;
+	/* search_bits.c's notes of the write job in progress and
+	 * search_phrase_bits.c's cache of phrase bitmaps: made by
+	 * intake_search_bind (see intake_search_release) */
+	struct search_bits_notes *bits_notes;
+	struct search_phrase_cache *phrase_cache;
 } intake;
 
 /* Each module: NULL-terminated sub-database names, a route table ending in
@@ -70,6 +96,11 @@ INTAKE_MODULE(import)    /* import*.c: Zendesk imports and their id map */
 INTAKE_STARTS(tickets)   /* list indexes built on first start */
 INTAKE_STARTS(search)    /* the indexer thread */
 INTAKE_STARTS(mail)      /* the MIME parser */
+/* search.c: free what intake_search_bind made, once nothing searches or
+ * writes any more; NULL-safe, for a context whose bind failed too. The
+ * service leaves them to the process's end (RPC workers may still search
+ * after the modules close); tests free them. */
+void intake_search_release(intake *in);
 
 /* handlers.c: main.c's module rows beyond the modules' binds. core fills
  * the context; the starts (_run / _close) come after every bind and the
@@ -80,10 +111,8 @@ int intake_trig_ready_open(hd_svc *svc, void *ctx);
 int intake_admin_open(hd_svc *svc, void *ctx);
 int intake_groups_snapshot_open(hd_svc *svc, void *ctx);
 
-/* sessions.c's table and idle limit, for sessions_admin.c (admins list and
- * end a person's sessions; its routes: intake_session_admin_routes). */
-MDB_dbi intake_sessions_dbi(void);
-int64_t intake_session_idle_ms(void);
+/* sessions_admin.c: admins list and end a person's sessions (sessions.c's
+ * table and idle limit, in->sessions). */
 extern const hd_rpc_route intake_session_admin_routes[];
 
 /* fields_events.c: shards other than 0 apply shard 0's ticket field and

@@ -11,13 +11,14 @@
 #define MAX_JOB_ID 64
 
 typedef struct job_put {
+	const intake *in;
 	const Hd__JobStatus *js;
 } job_put;
 
 static int put_job(hd_txn *t, void *arg)
 {
 	job_put *p = arg;
-	int rc = hd_txn_put_pb(t, tkdb.jobs, p->js->id, strlen(p->js->id),
+	int rc = hd_txn_put_pb(t, p->in->tk.jobs, p->js->id, strlen(p->js->id),
 			       p->js);
 	return rc ? rc : t->rc;
 }
@@ -35,7 +36,7 @@ int tk_rpc_jobs_put(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (n == 0 || n > MAX_JOB_ID)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "id", "bad job id");
 	js->owner_id = req->principal.user_id;
-	job_put p = {js};
+	job_put p = {in, js};
 	if (!rc)
 		rc = hd_store_write(in->store, put_job, &p);
 	if (!rc)
@@ -57,7 +58,7 @@ int tk_rpc_jobs_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = n && n <= MAX_JOB_ID ? hd_store_read(in->store, &t)
 				      : HD_E_NOTFOUND;
 	if (!rc) {
-		rc = hd_txn_get(&t, tkdb.jobs, q->id, n, &v);
+		rc = hd_txn_get(&t, in->tk.jobs, q->id, n, &v);
 		Hd__JobStatus *js =
 			rc ? NULL
 			   : hd__job_status__unpack(NULL, v.mv_size, v.mv_data);

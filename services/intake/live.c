@@ -12,25 +12,18 @@ const char *const intake_live_dbs[] = {
 	"live_chats",     "live_visitors", "live_calls", "live_call_ids",
 	"live_by_ticket", "live_by_agent", NULL};
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the chat and voice write jobs
- * reach it with only a transaction. Moving them into the context means passing
- * it to every such helper. */
-live_db livedb;
-
 int intake_live_bind(intake *in)
 {
 	uint64_t minutes = 30;
 	int rc = hd_cfg_u64(&in->svc->cfg, "HD_CHAT_FOLLOWUP_MINUTES", 0,
 			    60 * 24 * 365, &minutes);
-	livedb.followup_ms = (int64_t)minutes * 60000;
-	const hd_dbi_ref dbs[] = {{"live_chats", &livedb.chats},
-				  {"live_visitors", &livedb.visitors},
-				  {"live_calls", &livedb.calls},
-				  {"live_call_ids", &livedb.call_ids},
-				  {"live_by_ticket", &livedb.by_ticket},
-				  {"live_by_agent", &livedb.by_agent},
+	in->live.followup_ms = (int64_t)minutes * 60000;
+	const hd_dbi_ref dbs[] = {{"live_chats", &in->live.chats},
+				  {"live_visitors", &in->live.visitors},
+				  {"live_calls", &in->live.calls},
+				  {"live_call_ids", &in->live.call_ids},
+				  {"live_by_ticket", &in->live.by_ticket},
+				  {"live_by_agent", &in->live.by_agent},
 				  {NULL, NULL}};
 	return rc ? rc : hd_store_dbis(in->store, dbs);
 }

@@ -20,12 +20,6 @@
 
 INTAKE_MODULE(live)
 
-typedef struct live_db {
-	MDB_dbi chats, visitors, calls, call_ids, by_ticket, by_agent;
-	int64_t followup_ms; /* HD_CHAT_FOLLOWUP_MINUTES */
-} live_db;
-extern live_db livedb;
-
 #define LIVE_MAX_CHANNEL_ID 128
 
 /* Is s a usable channel id (1..LIVE_MAX_CHANNEL_ID printable ASCII)? */

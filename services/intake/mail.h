@@ -119,8 +119,8 @@ int mail_apply_old(Hd__MailApplyRequest *a);
 
 /* In t: the ticket and comment the message with index key made before;
  * HD_E_NOTFOUND when it is new. */
-int mail_seen(hd_txn *t, const uint8_t key[32], uint64_t *ticket,
-	      uint64_t *comment);
+int mail_seen(const intake *in, hd_txn *t, const uint8_t key[32],
+	      uint64_t *ticket, uint64_t *comment);
 /* Write the resolved message a on this shard (see mail_apply.c). Fills
  * out: ticket | comment | duplicate, or failed with reason[] set when the
  * write refused it (nothing stored; the caller keeps the mail). failed_id:
@@ -133,19 +133,18 @@ int mail_rpc_apply(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* ---- mail_failed.c: the failed-mail store ---- */
 
-extern MDB_dbi mail_failed_dbi;     /* u64 id → hd.MailFailed */
-extern MDB_dbi mail_failed_raw_dbi; /* u64 id → the raw bytes */
-extern MDB_dbi mail_msgid_dbi; /* Message-ID → u64 ticket ‖ u64 comment */
+/* Its tables are in->mail (intake_dbs.h), bound by intake_mail_bind. */
 
 /* Store raw with reason as a new entry, or update entry id (when not 0).
  * *out_id: the entry. Own write transaction. */
 int mail_failed_put(intake *in, const uint8_t *raw, size_t len,
 		    const char *reason, uint64_t id, uint64_t *out_id);
 /* In t: mark entry id processed with result. */
-int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
-		     uint64_t ticket_id);
+int mail_failed_done(const intake *in, hd_txn *t, uint64_t id,
+		     const char *result, uint64_t ticket_id);
 /* An hd_store_write job marking entry id processed with result. */
 typedef struct mail_done_job {
+	const intake *in;
 	uint64_t id;
 	const char *result;
 	uint64_t ticket_id;

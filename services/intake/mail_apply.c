@@ -22,9 +22,8 @@
 
 #define MAX_SUBJECT_BYTES 1024 /* tickets.write's subject limit */
 
-MDB_dbi mail_msgid_dbi;
-
 typedef struct apply {
+	const intake *in;
 	const Hd__MailApplyRequest *a;
 	mail_target tg;
 	uint64_t failed_id;
@@ -32,11 +31,11 @@ typedef struct apply {
 	uint64_t ticket_id, comment_id;
 } apply;
 
-int mail_seen(hd_txn *t, const uint8_t key[32], uint64_t *ticket,
-	      uint64_t *comment)
+int mail_seen(const intake *in, hd_txn *t, const uint8_t key[32],
+	      uint64_t *ticket, uint64_t *comment)
 {
 	MDB_val v;
-	if (hd_txn_get(t, mail_msgid_dbi, key, 32, &v) || v.mv_size != 16)
+	if (hd_txn_get(t, in->mail.msgid, key, 32, &v) || v.mv_size != 16)
 		return HD_E_NOTFOUND;
 	*ticket = hd_key_get_u64(v.mv_data);
 	*comment = hd_key_get_u64((uint8_t *)v.mv_data + 8);
@@ -46,7 +45,7 @@ int mail_seen(hd_txn *t, const uint8_t key[32], uint64_t *ticket,
 static int hook_pre(hd_txn *t, void *arg)
 {
 	apply *p = arg;
-	return mail_seen(t, p->a->message_key.data, &p->dup_ticket,
+	return mail_seen(p->in, t, p->a->message_key.data, &p->dup_ticket,
 			 &p->dup_comment) == HD_OK
 		       ? HD_E_CONFLICT
 		       : HD_OK;
@@ -64,10 +63,10 @@ static int hook_post(hd_txn *t, const Hd__Ticket *tk, const Hd__Audit *au,
 			p->comment_id = au->events[i]->comment_id;
 	hd_key_u64(val, p->ticket_id);
 	hd_key_u64(val + 8, p->comment_id);
-	int rc = hd_txn_put(t, mail_msgid_dbi, p->a->message_key.data, 32, val,
-			    sizeof val);
+	int rc = hd_txn_put(t, p->in->mail.msgid, p->a->message_key.data, 32,
+			    val, sizeof val);
 	if (rc == HD_OK && p->failed_id)
-		rc = mail_failed_done(t, p->failed_id,
+		rc = mail_failed_done(p->in, t, p->failed_id,
 				      p->tg.ticket_id ? "comment" : "ticket",
 				      p->ticket_id);
 	return rc;
@@ -171,7 +170,7 @@ int mail_apply(intake *in, const Hd__MailApplyRequest *a, uint64_t failed_id,
 	       const char *trace, Hd__MailIngestReply *out, char *reason,
 	       size_t cap)
 {
-	apply p = {.a = a, .failed_id = failed_id};
+	apply p = {.in = in, .a = a, .failed_id = failed_id};
 	if (a->message_key.len != 32)
 		return HD_E_INVALID;
 	p.tg.ticket_id = a->ticket_id;

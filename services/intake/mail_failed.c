@@ -20,9 +20,6 @@
 HD_COUNTER(c_failed, "hd_mail_failed_total",
 	   "inbound mail kept in (or kept again in) the failed-mail store")
 
-MDB_dbi mail_failed_dbi;
-MDB_dbi mail_failed_raw_dbi;
-
 typedef struct put_job {
 	intake *in;
 	const uint8_t *raw;
@@ -39,7 +36,7 @@ static int put_run(hd_txn *t, void *arg)
 	Hd__MailFailed fresh = HD__MAIL_FAILED__INIT;
 	int rc = HD_OK;
 	if (j->id)
-		rc = hd_txn_get_pb_id(t, mail_failed_dbi, j->id,
+		rc = hd_txn_get_pb_id(t, j->in->mail.failed, j->id,
 				      &hd__mail_failed__descriptor,
 				      (void **)&e);
 	else if ((rc = intake_next_id(t, j->in, "next_mail_failed", &j->id)) ==
@@ -55,10 +52,10 @@ static int put_run(hd_txn *t, void *arg)
 	uint8_t key[8];
 	hd_key_u64(key, j->id);
 	if (rc == HD_OK && !e)
-		rc = hd_txn_put(t, mail_failed_raw_dbi, key, 8,
+		rc = hd_txn_put(t, j->in->mail.failed_raw, key, 8,
 				j->len ? j->raw : (const uint8_t *)"", j->len);
 	if (rc == HD_OK)
-		rc = intake_put_pb(t, mail_failed_dbi, j->id, w);
+		rc = intake_put_pb(t, j->in->mail.failed, j->id, w);
 	w->reason = old_reason;
 	hd__mail_failed__free_unpacked(e, NULL);
 	return rc ? rc : t->rc;
@@ -82,11 +79,11 @@ int mail_failed_put(intake *in, const uint8_t *raw, size_t len,
 	return rc;
 }
 
-int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
-		     uint64_t ticket_id)
+int mail_failed_done(const intake *in, hd_txn *t, uint64_t id,
+		     const char *result, uint64_t ticket_id)
 {
 	Hd__MailFailed *e = NULL;
-	int rc = hd_txn_get_pb_id(t, mail_failed_dbi, id,
+	int rc = hd_txn_get_pb_id(t, in->mail.failed, id,
 				  &hd__mail_failed__descriptor, (void **)&e);
 	if (rc == HD_OK) {
 		e->processed = true;
@@ -94,7 +91,7 @@ int mail_failed_done(hd_txn *t, uint64_t id, const char *result,
 		rc = hd_pb_set_string(&e->result, result);
 		e->ticket_id = ticket_id;
 		rc = rc ? hd_txn_fail(t, rc)
-			: intake_put_pb(t, mail_failed_dbi, id, e);
+			: intake_put_pb(t, in->mail.failed, id, e);
 	}
 	hd__mail_failed__free_unpacked(e, NULL);
 	return rc;
@@ -109,7 +106,7 @@ int mail_failed_raw(intake *in, uint64_t id, uint8_t **raw, size_t *len)
 	*raw = NULL;
 	int rc = hd_store_read(in->store, &t);
 	if (rc == HD_OK)
-		rc = hd_txn_get(&t, mail_failed_raw_dbi, key, 8, &v);
+		rc = hd_txn_get(&t, in->mail.failed_raw, key, 8, &v);
 	if (rc == HD_OK && !(*raw = malloc(v.mv_size ? v.mv_size : 1)))
 		rc = HD_E_NOMEM;
 	if (rc == HD_OK) {
@@ -170,11 +167,11 @@ static int failed_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return HD_OK;
 }
 
-static int list_page(hd_txn *t, uint64_t skip, uint32_t per_page,
-		     Hd__MailFailedList *out)
+static int list_page(const intake *in, hd_txn *t, uint64_t skip,
+		     uint32_t per_page, Hd__MailFailedList *out)
 {
 	MDB_stat st;
-	int rc = hd_err_from_mdb(mdb_stat(t->txn, mail_failed_dbi, &st));
+	int rc = hd_err_from_mdb(mdb_stat(t->txn, in->mail.failed, &st));
 	if (rc)
 		return rc;
 	out->count = st.ms_entries;
@@ -182,7 +179,7 @@ static int list_page(hd_txn *t, uint64_t skip, uint32_t per_page,
 	if (!out->entries)
 		return HD_E_NOMEM;
 	failed_page p = {out, per_page, skip, 0};
-	return hd_txn_foreach_rev(t, mail_failed_dbi, NULL, 0, failed_one, &p);
+	return hd_txn_foreach_rev(t, in->mail.failed, NULL, 0, failed_one, &p);
 }
 
 int mail_rpc_failed_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
@@ -203,7 +200,7 @@ int mail_rpc_failed_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	rc = hd_store_read(in->store, &t);
 	if (rc == HD_OK) {
-		rc = list_page(&t, skip, per, &out);
+		rc = list_page(in, &t, skip, per, &out);
 		hd_txn_end(&t);
 	}
 	if (rc == HD_OK)
@@ -226,7 +223,7 @@ int mail_rpc_failed_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	rc = hd_store_read(in->store, &t);
 	if (rc == HD_OK) {
-		rc = hd_txn_get_pb_id(&t, mail_failed_dbi, q->id,
+		rc = hd_txn_get_pb_id(&t, in->mail.failed, q->id,
 				      &hd__mail_failed__descriptor,
 				      (void **)&e);
 		hd_txn_end(&t);
@@ -246,7 +243,7 @@ int mail_rpc_failed_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 int mail_failed_done_run(hd_txn *t, void *arg)
 {
 	mail_done_job *j = arg;
-	int rc = mail_failed_done(t, j->id, j->result, j->ticket_id);
+	int rc = mail_failed_done(j->in, t, j->id, j->result, j->ticket_id);
 	return rc ? rc : t->rc;
 }
 
@@ -262,7 +259,7 @@ int mail_rpc_failed_done(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (hd_req_decode(req, rep, &hd__mail_failed_done_request__descriptor,
 			  (void **)&q))
 		return HD_E_DECODE;
-	mail_done_job j = {q->id, q->result, q->ticket_id};
+	mail_done_job j = {in, q->id, q->result, q->ticket_id};
 	rc = hd_store_write(in->store, mail_failed_done_run, &j);
 	if (rc == HD_E_NOTFOUND)
 		hd_rpc_fail(rep, rc, "id", "no failed mail %llu",

@@ -89,7 +89,7 @@ static bool seen_here(ingest *g)
 {
 	hd_txn t;
 	bool dup = hd_store_read(g->in->store, &t) == HD_OK &&
-		   mail_seen(&t, g->key, &g->out.ticket_id,
+		   mail_seen(g->in, &t, g->key, &g->out.ticket_id,
 			     &g->out.comment_id) == HD_OK;
 	hd_txn_end(&t);
 	return dup;
@@ -326,7 +326,8 @@ static int pipeline(ingest *g)
 				     g->failed_id, &g->out.failed_id);
 	}
 	/* Reprocessed mail that is ignored or known is done with too. */
-	mail_done_job dj = {g->failed_id, g->out.result, g->out.ticket_id};
+	mail_done_job dj = {g->in, g->failed_id, g->out.result,
+			    g->out.ticket_id};
 	if (rc == HD_OK && g->failed_id &&
 	    (strcmp(g->out.result, "ignored") == 0 ||
 	     strcmp(g->out.result, "duplicate") == 0))
@@ -394,9 +395,9 @@ static int mail_rpc_ingest(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 
 int intake_mail_bind(intake *in)
 {
-	const hd_dbi_ref dbs[] = {{"mail_failed", &mail_failed_dbi},
-				  {"mail_failed_raw", &mail_failed_raw_dbi},
-				  {"mail_msgid", &mail_msgid_dbi},
+	const hd_dbi_ref dbs[] = {{"mail_failed", &in->mail.failed},
+				  {"mail_failed_raw", &in->mail.failed_raw},
+				  {"mail_msgid", &in->mail.msgid},
 				  {NULL, NULL}};
 	return hd_store_dbis(in->store, dbs);
 }

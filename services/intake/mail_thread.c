@@ -56,7 +56,7 @@ int mail_thread_check(intake *in, mail_target *tg, uint64_t sender, bool staff)
 	/* A token naming a shard we do not have is simply no ticket. */
 	if (INTAKE_SHARD_OF(tg->ticket_id) == in->shard &&
 	    (rc = hd_store_read(in->store, &t)) == HD_OK) {
-		rc = hd_txn_get_pb_id(&t, tkdb.tickets, tg->ticket_id,
+		rc = hd_txn_get_pb_id(&t, in->tk.tickets, tg->ticket_id,
 				      &hd__ticket__descriptor, (void **)&tk);
 		hd_txn_end(&t);
 	}

@@ -23,7 +23,8 @@ static bool may_receive(const intake_mailed_link *l, const Hd__User *u)
 		hd_role_of(u->role) == HD__USER_ROLE__ROLE_END_USER);
 }
 
-int intake_mailed_link_issue(hd_txn *t, const intake_mailed_link *l,
+int intake_mailed_link_issue(const intake *in, hd_txn *t,
+			     const intake_mailed_link *l,
 			     const char *email_lower, const char *locale)
 {
 	Hd__PasswordReset p = HD__PASSWORD_RESET__INIT, *old = NULL;
@@ -33,8 +34,8 @@ int intake_mailed_link_issue(hd_txn *t, const intake_mailed_link *l,
 		mac[INTAKE_LINK_MAC_HEX + 1], token[200];
 	uint8_t raw[INTAKE_LINK_NONCE_HEX / 2], key[8];
 	uint64_t id = 0;
-	if (intake_user_by_email(t, email_lower, &id) ||
-	    intake_user_get(t, id, &u) || !may_receive(l, u))
+	if (intake_user_by_email(in, t, email_lower, &id) ||
+	    intake_user_get(in, t, id, &u) || !may_receive(l, u))
 		goto out;
 	hd_key_u64(key, id);
 	/* the gap is wall time whatever the expiry's clock: it guards our
@@ -68,8 +69,9 @@ out:
 	return t->rc;
 }
 
-bool intake_mailed_link_check(hd_txn *t, const intake_mailed_link *l,
-			      const char *token, Hd__User **u)
+bool intake_mailed_link_check(const intake *in, hd_txn *t,
+			      const intake_mailed_link *l, const char *token,
+			      Hd__User **u)
 {
 	uint64_t uid = 0;
 	int64_t expires = 0;
@@ -87,7 +89,7 @@ bool intake_mailed_link_check(hd_txn *t, const intake_mailed_link *l,
 	hd_key_u64(key, uid);
 	if (hd_txn_get_pb(t, l->dbi, key, 8, &hd__password_reset__descriptor,
 			  (void **)&p) ||
-	    intake_user_get(t, uid, u) || !may_receive(l, *u))
+	    intake_user_get(in, t, uid, u) || !may_receive(l, *u))
 		goto out;
 	/* the MAC proves we wrote the token; the stored nonce and expiry
 	 * prove it is the latest link and still unused */
@@ -111,15 +113,11 @@ void intake_mailed_link_use(hd_txn *t, const intake_mailed_link *l,
 	hd_txn_del(t, l->dbi, key, 8);
 }
 
-const intake_dir_rpc intake_mailed_link_rpc = {
-	.gate = INTAKE_ANYONE,
-	.msg = &hd__session_request__descriptor,
-	.undecodable = "payload is not an hd.SessionRequest",
-};
-
-int intake_mailed_link_bind(intake *in, intake_mailed_link *l, const char *db,
+int intake_mailed_link_bind(intake *in, intake_mailed_link *l,
+			    const intake_mailed_link *tmpl, const char *db,
 			    const char *minutes_var, uint64_t max_minutes)
 {
+	*l = *tmpl;
 	uint64_t minutes = 0;
 	int rc = hd_cfg_u64(&in->svc->cfg, minutes_var, 1, max_minutes,
 			    &minutes);
@@ -130,6 +128,7 @@ int intake_mailed_link_bind(intake *in, intake_mailed_link *l, const char *db,
 }
 
 typedef struct request_job {
+	const intake *in;
 	const intake_mailed_link *link;
 	const char *email;
 	const char *locale;
@@ -138,14 +137,14 @@ typedef struct request_job {
 static int request_write(hd_txn *t, void *arg)
 {
 	request_job *j = arg;
-	return intake_mailed_link_issue(t, j->link, j->email, j->locale);
+	return intake_mailed_link_issue(j->in, t, j->link, j->email, j->locale);
 }
 
 int intake_mailed_link_request(intake *in, const intake_mailed_link *l,
 			       const char *email, const char *locale)
 {
 	char lower[256];
-	request_job j = {.link = l, .email = lower, .locale = locale};
+	request_job j = {.in = in, .link = l, .email = lower, .locale = locale};
 	if (!hd_ascii_lower(email, lower, sizeof lower) || !lower[0])
 		return HD_OK; /* no such account: the same answer */
 	return hd_store_write(in->store, request_write, &j);

@@ -12,22 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef struct intake_mailed_link {
-	MDB_dbi dbi;            /* the links' table; set by the owner's bind */
-	int64_t life_ms;        /* how long a link works; set by bind too */
-	const char *mac_ctx;    /* the MAC's 8-character purpose */
-	const char *event;      /* the bus event notifications mails */
-	int64_t (*clock)(void); /* the expiry's clock (hd_now_ms/hd_wall_ms) */
-	bool end_users_only;    /* staff may not receive this link */
-} intake_mailed_link;
+/* Both links' RPCs take an hd.SessionRequest from anyone (the mailbox,
+ * then the link, is the proof): intake_session_rpc. */
 
-/* Both links' RPCs take an hd.SessionRequest from anyone: the mailbox,
- * then the link, is the proof. */
-extern const intake_dir_rpc intake_mailed_link_rpc;
-
-/* At bind: l's table db, and its life from the configuration variable
- * minutes_var (1 to max_minutes). */
-int intake_mailed_link_bind(intake *in, intake_mailed_link *l, const char *db,
+/* At bind: *l (a member of in) becomes tmpl with its table db and its life
+ * from the configuration variable minutes_var (1 to max_minutes). */
+int intake_mailed_link_bind(intake *in, intake_mailed_link *l,
+			    const intake_mailed_link *tmpl, const char *db,
 			    const char *minutes_var, uint64_t max_minutes);
 
 /* The request RPC's work: email (any case) lowered, then
@@ -39,14 +30,16 @@ int intake_mailed_link_request(intake *in, const intake_mailed_link *l,
  * answer tells nothing), a fresh nonce stored and the link's event
  * published, at most once a minute per account. locale: the mail's, or
  * NULL/"" for the user's own. Returns t->rc. */
-int intake_mailed_link_issue(hd_txn *t, const intake_mailed_link *l,
+int intake_mailed_link_issue(const intake *in, hd_txn *t,
+			     const intake_mailed_link *l,
 			     const char *email_lower, const char *locale);
 
 /* true when token is a link of l that is still good (MAC, stored nonce,
  * expiry, not used) for a user who may still receive it; then *u is that
  * user (the caller's to free) and the link is left in place. */
-bool intake_mailed_link_check(hd_txn *t, const intake_mailed_link *l,
-			      const char *token, Hd__User **u);
+bool intake_mailed_link_check(const intake *in, hd_txn *t,
+			      const intake_mailed_link *l, const char *token,
+			      Hd__User **u);
 
 /* The link of user uid works once: forget it. */
 void intake_mailed_link_use(hd_txn *t, const intake_mailed_link *l,

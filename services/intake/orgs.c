@@ -12,12 +12,13 @@
 #include <strings.h>
 #include <string.h>
 
-uint64_t intake_org_for_email(hd_txn *t, const char *email_lower)
+uint64_t intake_org_for_email(const intake *in, hd_txn *t,
+			      const char *email_lower)
 {
 	const char *at = strrchr(email_lower, '@');
 	MDB_val v;
 	if (!at || !at[1] ||
-	    hd_txn_get(t, intake_dir.org_domains, at + 1, strlen(at + 1), &v) ||
+	    hd_txn_get(t, in->dir.org_domains, at + 1, strlen(at + 1), &v) ||
 	    v.mv_size != 8)
 		return 0;
 	return hd_key_get_u64(v.mv_data);
@@ -70,8 +71,8 @@ int intake_orgs_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return rc;
 	org_filter f = {.q = q};
 	intake_dir_page p = {0};
-	rc = intake_dir_list(in, intake_dir.orgs, &hd__organization__descriptor,
-			     q, keep_org, &f, &p);
+	rc = intake_dir_list(in, in->dir.orgs, &hd__organization__descriptor, q,
+			     keep_org, &f, &p);
 	Hd__OrganizationList l = HD__ORGANIZATION_LIST__INIT;
 	l.organizations = (Hd__Organization **)p.items;
 	l.n_organizations = p.n;
@@ -97,7 +98,7 @@ int intake_orgs_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_rpc_fail(rep, HD_E_FORBIDDEN, NULL,
 				 "end-users see only their organization");
 	else
-		rc = intake_dir_read(in, intake_dir.orgs,
+		rc = intake_dir_read(in, in->dir.orgs,
 				     &hd__organization__descriptor, ir->id,
 				     (void **)&o);
 	if (!rc && o->deleted)
@@ -126,13 +127,13 @@ static bool keep_name(const void *msg, void *arg)
 
 static int name_free(org_job *j, hd_txn *t, const Hd__Organization *o)
 {
+	const intake *in = j->in;
 	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
 	q.cursor = true;
 	q.size = 1;
 	intake_dir_page p = {0};
-	int rc = intake_dir_scan(t, intake_dir.orgs,
-				 &hd__organization__descriptor, &q, keep_name,
-				 (void *)o, &p);
+	int rc = intake_dir_scan(t, in->dir.orgs, &hd__organization__descriptor,
+				 &q, keep_name, (void *)o, &p);
 	if (!rc && p.n)
 		rc = hd_rpc_fail(j->rep, HD_E_INVALID, "name",
 				 "Name: %.100s has already been taken",
@@ -142,25 +143,25 @@ static int name_free(org_job *j, hd_txn *t, const Hd__Organization *o)
 }
 
 /* Users without an organization whose domain is now o's join it. */
-static void adopt_users(hd_txn *t, const Hd__Organization *o)
+static void adopt_users(const intake *in, hd_txn *t, const Hd__Organization *o)
 {
 	Hd__DirListRequest q = HD__DIR_LIST_REQUEST__INIT;
 	q.size = 100;
 	uint64_t seen = 1;
 	for (q.offset = 0; seen && !t->rc; q.offset += 100) {
 		intake_dir_page p = {0};
-		if (intake_dir_scan(t, intake_dir.users, &hd__user__descriptor,
-				    &q, NULL, NULL, &p))
+		if (intake_dir_scan(t, in->dir.users, &hd__user__descriptor, &q,
+				    NULL, NULL, &p))
 			break;
 		seen = p.n;
 		for (size_t i = 0; i < p.n; i++) {
 			Hd__User *u = p.items[i];
 			if (u->organization_id || !u->email[0] ||
-			    intake_org_for_email(t, u->email) != o->id)
+			    intake_org_for_email(in, t, u->email) != o->id)
 				continue;
 			u->organization_id = o->id;
 			u->updated_at = hd_now_ms();
-			intake_user_put(t, u);
+			intake_user_put(in, t, u);
 			hd_txn_emit_pb(t, "user.updated", u, NULL);
 		}
 		intake_dir_page_free(&p);
@@ -170,22 +171,23 @@ static void adopt_users(hd_txn *t, const Hd__Organization *o)
 static int set_domains(org_job *j, hd_txn *t, const Hd__Organization *old,
 		       Hd__Organization *o)
 {
+	const intake *in = j->in;
 	uint8_t v[8];
 	hd_key_u64(v, o->id);
 	for (size_t i = 0; old && i < old->n_domain_names; i++)
-		hd_txn_del(t, intake_dir.org_domains, old->domain_names[i],
+		hd_txn_del(t, in->dir.org_domains, old->domain_names[i],
 			   strlen(old->domain_names[i]));
 	for (size_t i = 0; i < o->n_domain_names; i++) {
 		char *d = o->domain_names[i];
 		MDB_val cur;
-		if (hd_txn_get(t, intake_dir.org_domains, d, strlen(d), &cur) ==
+		if (hd_txn_get(t, in->dir.org_domains, d, strlen(d), &cur) ==
 			    HD_OK &&
 		    cur.mv_size == 8 && hd_key_get_u64(cur.mv_data) != o->id)
 			return hd_rpc_fail(j->rep, HD_E_INVALID, "domain_names",
 					   "Domain names: %.100s belongs to "
 					   "another organization",
 					   d);
-		hd_txn_put(t, intake_dir.org_domains, d, strlen(d), v, 8);
+		hd_txn_put(t, in->dir.org_domains, d, strlen(d), v, 8);
 	}
 	return t->rc;
 }
@@ -197,9 +199,10 @@ static int set_domains(org_job *j, hd_txn *t, const Hd__Organization *old,
 	} while (0)
 static int org_update(org_job *j, hd_txn *t, Hd__Organization *n)
 {
+	const intake *in = j->in;
 	Hd__OrganizationWriteRequest *wr = j->wr;
 	Hd__Organization *old = NULL;
-	int rc = hd_txn_get_pb_id(t, intake_dir.orgs, n->id,
+	int rc = hd_txn_get_pb_id(t, in->dir.orgs, n->id,
 				  &hd__organization__descriptor, (void **)&old);
 	if (rc || old->deleted) {
 		hd__organization__free_unpacked(old, NULL);
@@ -219,8 +222,8 @@ static int org_update(org_job *j, hd_txn *t, Hd__Organization *n)
 	TAKE("domain_names", n_domain_names);
 	m.updated_at = hd_now_ms();
 	if (!(rc = name_free(j, t, &m)) && !(rc = set_domains(j, t, old, &m))) {
-		intake_put_pb(t, intake_dir.orgs, m.id, &m);
-		adopt_users(t, &m);
+		intake_put_pb(t, in->dir.orgs, m.id, &m);
+		adopt_users(in, t, &m);
 		hd_txn_emit_pb(t, "organization.updated", &m, NULL);
 		hd_txn_fail(t, hd_pb_pack(&j->result, &m));
 		rc = t->rc;
@@ -233,6 +236,7 @@ static int org_update(org_job *j, hd_txn *t, Hd__Organization *n)
 static int org_write(hd_txn *t, void *arg)
 {
 	org_job *j = arg;
+	const intake *in = j->in;
 	Hd__Organization *o = j->wr->organization;
 	hd_buf_reset(&j->result);
 	if (o->id)
@@ -243,8 +247,8 @@ static int org_write(hd_txn *t, void *arg)
 	o->created_at = o->updated_at = hd_now_ms();
 	if ((rc = set_domains(j, t, NULL, o)))
 		return rc;
-	intake_put_pb(t, intake_dir.orgs, o->id, o);
-	adopt_users(t, o);
+	intake_put_pb(t, in->dir.orgs, o->id, o);
+	adopt_users(in, t, o);
 	hd_txn_emit_pb(t, "organization.created", o, NULL);
 	hd_txn_fail(t, hd_pb_pack(&j->result, o));
 	return t->rc;
@@ -290,22 +294,28 @@ int intake_orgs_write(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	return rc;
 }
 
+typedef struct org_del {
+	const intake *in;
+	uint64_t id;
+} org_del;
+
 static int org_delete_write(hd_txn *t, void *arg)
 {
-	const uint64_t *id = arg;
+	const org_del *d = arg;
+	const intake *in = d->in;
+	const uint64_t *id = &d->id;
 	Hd__Organization *o = NULL;
-	int rc = hd_txn_get_pb_id(t, intake_dir.orgs, *id,
+	int rc = hd_txn_get_pb_id(t, in->dir.orgs, *id,
 				  &hd__organization__descriptor, (void **)&o);
 	if (!rc && o->deleted)
 		rc = HD_E_NOTFOUND;
 	if (!rc) {
 		for (size_t i = 0; i < o->n_domain_names; i++)
-			hd_txn_del(t, intake_dir.org_domains,
-				   o->domain_names[i],
+			hd_txn_del(t, in->dir.org_domains, o->domain_names[i],
 				   strlen(o->domain_names[i]));
 		o->deleted = true;
 		o->updated_at = hd_now_ms();
-		intake_put_pb(t, intake_dir.orgs, o->id, o);
+		intake_put_pb(t, in->dir.orgs, o->id, o);
 		hd_txn_emit_pb(t, "organization.deleted", o, NULL);
 		rc = t->rc;
 	}
@@ -320,7 +330,8 @@ int intake_orgs_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = intake_dir_open(in, req, rep, &delete_rpc, (void **)&ir);
 	if (rc)
 		return rc;
-	rc = hd_store_write(in->store, org_delete_write, &ir->id);
+	org_del d = {in, ir->id};
+	rc = hd_store_write(in->store, org_delete_write, &d);
 	hd__id_request__free_unpacked(ir, NULL);
 	return rc;
 }

@@ -16,6 +16,9 @@
 #define PW_MEM  ((size_t)19 << 20)
 #define WAIT_MS 3000
 
+/* Process-wide on purpose, not in the context: the pool bounds the memory
+ * (19 MiB a hash) the whole process spends on argon2id, and the dummy is a
+ * constant made once. */
 static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t freed;

@@ -21,7 +21,7 @@
 #define PW_MIN 6
 #define PW_MAX 128
 
-static intake_mailed_link reset_link = {
+static const intake_mailed_link reset_link = {
 	.mac_ctx = "pw_reset",
 	.event = "password.reset",
 	.clock = hd_wall_ms,
@@ -32,26 +32,23 @@ const char *const intake_pwreset_dbs[] = {"password_resets", NULL};
 
 int intake_pwreset_bind(intake *in)
 {
-	return intake_mailed_link_bind(in, &reset_link, "password_resets",
-				       "HD_PASSWORD_RESET_MINUTES",
-				       60 * 24 * 7);
+	return intake_mailed_link_bind(
+		in, &in->pwreset, &reset_link, "password_resets",
+		"HD_PASSWORD_RESET_MINUTES", 60 * 24 * 7);
 }
 
-static int intake_pwreset_request(void *ctx, const hd_rpc_req *req,
-				  hd_rpc_rep *rep)
+static int request(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		   hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
-	rc = intake_mailed_link_request(in, &reset_link, q->email, NULL);
-	hd__session_request__free_unpacked(q, NULL);
-	return rc;
+	(void)req;
+	(void)rep;
+	return intake_mailed_link_request(in, &in->pwreset, q->email, NULL);
 }
+
+INTAKE_SESSION_ROUTE(intake_pwreset_request, request)
 
 typedef struct apply_job {
+	const intake *in;
 	const char *token;
 	const char *hash; /* the new password's; NULL: only check */
 	hd_buf *result;
@@ -61,14 +58,15 @@ typedef struct apply_job {
 static int apply_write(hd_txn *t, void *arg)
 {
 	apply_job *j = arg;
+	const intake *in = j->in;
 	Hd__User *u = NULL;
 	uint8_t key[8];
-	j->ok = intake_mailed_link_check(t, &reset_link, j->token, &u);
+	j->ok = intake_mailed_link_check(in, t, &in->pwreset, j->token, &u);
 	if (!j->ok || !j->hash)
 		goto out;
-	intake_mailed_link_use(t, &reset_link, u->id); /* once only */
+	intake_mailed_link_use(t, &in->pwreset, u->id); /* once only */
 	hd_key_u64(key, u->id);
-	hd_txn_put(t, intake_dir.passwords, key, 8, j->hash, strlen(j->hash));
+	hd_txn_put(t, in->dir.passwords, key, 8, j->hash, strlen(j->hash));
 	hd_buf_reset(j->result);
 	if (!t->rc)
 		hd_txn_fail(t, hd_pb_pack(j->result, u));
@@ -90,7 +88,7 @@ static int apply(intake *in, Hd__SessionRequest *q, hd_rpc_rep *rep)
 	char hash[crypto_pwhash_STRBYTES];
 	size_t n = strlen(q->password);
 	hd_buf result;
-	apply_job j = {.token = q->token, .result = &result};
+	apply_job j = {.in = in, .token = q->token, .result = &result};
 	hd_buf_init(&result, 1 << 16);
 	int rc = hd_store_write(in->store, apply_write, &j);
 	hd_buf_release(&result);
@@ -113,20 +111,16 @@ static int apply(intake *in, Hd__SessionRequest *q, hd_rpc_rep *rep)
 	return rc;
 }
 
-static int intake_pwreset_apply(void *ctx, const hd_rpc_req *req,
-				hd_rpc_rep *rep)
+static int apply_wiped(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		       hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
-	rc = apply(in, q, rep);
+	(void)req;
+	int rc = apply(in, q, rep);
 	sodium_memzero(q->password, strlen(q->password));
-	hd__session_request__free_unpacked(q, NULL);
 	return rc;
 }
+
+INTAKE_SESSION_ROUTE(intake_pwreset_apply, apply_wiped)
 
 const hd_rpc_route intake_pwreset_routes[] = {
 	{"password_reset.request", intake_pwreset_request},

@@ -27,34 +27,35 @@ const char *const intake_search_dbs[] = {"search_post", "search_docs",
 					 "search_meta", "search_fields",
 					 "search_bits", NULL};
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the index and query helpers take
- * only a transaction (called from the ticket writes and the indexer thread).
- * Moving them into the context means passing it to every such helper. */
-search_dbs search_db;
-int search_verify;
-
-static struct {
+struct search_indexer {
 	pthread_t thread;
-	int running;
 	atomic_int stop;
-	intake *in;
-} idx;
+};
 
 int intake_search_bind(intake *in)
 {
-	const hd_dbi_ref dbs[] = {{"search_post", &search_db.post},
-				  {"search_docs", &search_db.docs},
-				  {"search_meta", &search_db.meta},
-				  {"search_fields", &search_db.fields},
-				  {"search_bits", &search_bits_dbi},
+	const hd_dbi_ref dbs[] = {{"search_post", &in->search.post},
+				  {"search_docs", &in->search.docs},
+				  {"search_meta", &in->search.meta},
+				  {"search_fields", &in->search.fields},
+				  {"search_bits", &in->search.bits},
 				  {NULL, NULL}};
-	search_bits_shard = in->shard;
-	return hd_store_dbis(in->store, dbs);
+	int rc = hd_store_dbis(in->store, dbs);
+	if (!rc)
+		rc = search_bits_notes_new(in);
+	if (!rc)
+		rc = search_phrase_cache_new(in);
+	return rc;
+}
+
+void intake_search_release(intake *in)
+{
+	search_bits_notes_free(in);
+	search_phrase_cache_free(in);
 }
 
 typedef struct batch {
+	const intake *in;
 	Hd__Envelope *ev[BATCH_EVENTS];
 	size_t n;
 	uint64_t last_seq;
@@ -79,12 +80,14 @@ static int collect_event(void *arg, uint64_t seq, const uint8_t *env,
 static int index_batch(hd_txn *t, void *arg)
 {
 	batch *b = arg;
+	const intake *in = b->in;
 	for (size_t i = 0; i < b->n && !t->rc; i++)
-		search_index_event(t, b->ev[i]);
-	search_bits_flush(t); /* the batch's bitmap changes, chunk by chunk */
+		search_index_event(in, t, b->ev[i]);
+	search_bits_flush(in,
+			  t); /* the batch's bitmap changes, chunk by chunk */
 	uint8_t v[8];
 	hd_key_u64(v, b->last_seq);
-	hd_txn_put(t, search_db.meta, CURSOR_KEY, strlen(CURSOR_KEY), v, 8);
+	hd_txn_put(t, in->search.meta, CURSOR_KEY, strlen(CURSOR_KEY), v, 8);
 	return t->rc;
 }
 
@@ -147,7 +150,9 @@ static void *indexer(void *arg)
 	intake *in = arg;
 	batch *b = calloc(1, sizeof *b);
 	uint64_t cursor = 0;
-	if (!b || hd_store_get_u64(in->store, search_db.meta, CURSOR_KEY,
+	if (b)
+		b->in = in;
+	if (!b || hd_store_get_u64(in->store, in->search.meta, CURSOR_KEY,
 				   &cursor) != HD_OK) {
 		hd_error("search_indexer_failed", "reason=%s",
 			 b ? "cursor unreadable" : "out of memory");
@@ -159,7 +164,7 @@ static void *indexer(void *arg)
 	 * keeps them for every doc it changes meanwhile; search scans until
 	 * they are built). */
 	int built = 0, bits = 0;
-	while (!atomic_load(&idx.stop)) {
+	while (!atomic_load(&in->indexer->stop)) {
 		if (!built && search_fields_build_step(in, &built) != HD_OK)
 			sleep_ms(500);
 		else if (built && !bits &&
@@ -178,23 +183,27 @@ static void *indexer(void *arg)
 int intake_search_start(intake *in)
 {
 	const char *v = hd_cfg_get(&in->svc->cfg, "HD_SEARCH_VERIFY");
-	search_verify = v && strcmp(v, "1") == 0;
-	idx.in = in;
-	atomic_store(&idx.stop, 0);
-	if (pthread_create(&idx.thread, NULL, indexer, in) != 0)
+	in->search.verify = v && strcmp(v, "1") == 0;
+	in->indexer = calloc(1, sizeof *in->indexer);
+	if (!in->indexer)
 		return HD_E_NOMEM;
-	idx.running = 1;
+	atomic_store(&in->indexer->stop, 0);
+	if (pthread_create(&in->indexer->thread, NULL, indexer, in) != 0) {
+		free(in->indexer);
+		in->indexer = NULL;
+		return HD_E_NOMEM;
+	}
 	return HD_OK;
 }
 
 void intake_search_stop(intake *in)
 {
-	(void)in;
-	if (!idx.running)
+	if (!in->indexer)
 		return;
-	atomic_store(&idx.stop, 1);
-	pthread_join(idx.thread, NULL);
-	idx.running = 0;
+	atomic_store(&in->indexer->stop, 1);
+	pthread_join(in->indexer->thread, NULL);
+	free(in->indexer);
+	in->indexer = NULL;
 }
 
 static int check_request(const Hd__SearchRequest *sr, hd_rpc_rep *rep)
@@ -250,12 +259,18 @@ static int intake_search_tickets(void *ctx, const hd_rpc_req *req,
 	return rc;
 }
 
+typedef struct people {
+	const intake *in;
+	hd_txn *t;
+} people;
+
 static int lookup(void *arg, const char *kind, const char *value, uint64_t *id)
 {
+	const people *p = arg;
 	if (strcmp(kind, "email") == 0)
-		return intake_user_by_email(arg, value, id);
-	return intake_dir_id_by_name(arg, strcmp(kind, "group") == 0, value,
-				     id);
+		return intake_user_by_email(p->in, p->t, value, id);
+	return intake_dir_id_by_name(p->in, p->t, strcmp(kind, "group") == 0,
+				     value, id);
 }
 
 /* search.resolve (directory shard only): the request with people's e-mail
@@ -280,7 +295,8 @@ static int intake_search_resolve(void *ctx, const hd_rpc_req *req,
 	hd_buf_init(&b, 2 * MAX_QUERY);
 	int rc = check_request(sr, rep);
 	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = sq_resolve_people(sr->query, lookup, &t, &b);
+		people p = {in, &t};
+		rc = sq_resolve_people(sr->query, lookup, &p, &b);
 		hd_txn_end(&t);
 		if (rc)
 			hd_rpc_fail(rep, HD_E_INVALID, "query",

@@ -16,25 +16,17 @@
 #define SEARCH_PUBLIC  'T'
 #define SEARCH_PRIVATE 'N'
 
-typedef struct search_dbs {
-	MDB_dbi post;
-	MDB_dbi docs;
-	MDB_dbi meta;
-	MDB_dbi fields; /* search_fields.c */
-} search_dbs;
-
-extern search_dbs search_db; /* bound once in intake_search_bind */
-extern int search_verify;    /* HD_SEARCH_VERIFY, read at start */
-
 /* search_index.c: apply one outbox event (ticket.created/updated/deleted,
  * comment.created; others are ignored) inside a write job. A payload that
  * does not decode is skipped (logged), never fatal. */
-int search_index_event(hd_txn *t, const Hd__Envelope *ev);
+int search_index_event(const intake *in, hd_txn *t, const Hd__Envelope *ev);
 /* The doc of ticket id; *out is the caller's. HD_E_NOTFOUND. */
-int search_doc_get(hd_txn *t, uint64_t id, Hd__SearchDoc **out);
+int search_doc_get(const intake *in, hd_txn *t, uint64_t id,
+		   Hd__SearchDoc **out);
 /* search_doc_ticket.c: only the doc's ticket (the caller's); HD_E_NOTFOUND
  * (no doc, or no ticket yet), HD_E_CORRUPT. */
-int search_doc_ticket(hd_txn *t, uint64_t id, Hd__Ticket **out);
+int search_doc_ticket(const intake *in, hd_txn *t, uint64_t id,
+		      Hd__Ticket **out);
 /* Postings key: marker ‖ token ‖ 0x00 ‖ id (u64 BE) ‖ segment (u32 BE);
  * returns its length (0 when the token is too long). */
 size_t search_post_key(uint8_t *out, size_t cap, char marker, const char *tok,
@@ -142,10 +134,10 @@ size_t search_field_key(uint8_t *out, enum sq_kind kind, const char *value,
 size_t search_date_key(uint8_t *out, enum sq_kind kind, int64_t ms,
 		       uint64_t id);
 /* Remove old's postings (if any), put tk's (if any), in t. */
-void search_fields_update(hd_txn *t, const Hd__Ticket *old,
+void search_fields_update(const intake *in, hd_txn *t, const Hd__Ticket *old,
 			  const Hd__Ticket *tk);
 /* 1 when every indexed ticket has its field postings. */
-int search_fields_ready(hd_txn *t);
+int search_fields_ready(const intake *in, hd_txn *t);
 /* Build the postings of a store indexed before they existed: one batch
  * (resumable: the next starts where it stopped); *built 1 once all are.
  * Run by the indexer thread between its rounds, so indexing goes on. */
@@ -155,7 +147,8 @@ int search_fields_build_step(intake *in, int *built);
  * the value's token with the fewest postings into out (NUL-terminated):
  * every ticket carrying the tag is among that token's postings.
  * HD_E_NOTFOUND when the query has no such term, HD_E_TOOBIG. */
-int search_tag_token(hd_txn *t, const sq_query *q, char *out, size_t cap);
+int search_tag_token(const intake *in, hd_txn *t, const sq_query *q, char *out,
+		     size_t cap);
 
 /* Parse q for who at time now. HD_E_INVALID (rep names "query"),
  * HD_E_NOMEM. Release with sq_release in every case. */
@@ -174,6 +167,9 @@ int sq_resolve_people(const char *q, sq_lookup_fn fn, void *arg, hd_buf *out);
 int sq_status_ordinal(const char *s);
 int sq_priority_ordinal(const char *s);
 int sq_type_ordinal(const char *s);
+/* 1 when q asks for a type other than ticket (type:user, -type:ticket …):
+ * such a query finds no tickets. */
+int sq_other_type(const sq_query *q);
 
 /* search_plan.c: run a parsed query from the postings (search_exec_scan
  * while they are not built; both, compared, with HD_SEARCH_VERIFY); fills
@@ -191,12 +187,14 @@ int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 /* search_phrase.c: the ids (ascending; within's only, when given) holding
  * the phrase term, scored 1.0 in public text, else 0.5 in notes (staff). */
 typedef struct idset idset;
-int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
-		      const idset *within, idset *out);
+int search_phrase_set(const intake *in, hd_txn *t, const sq_term *term,
+		      int staff, const idset *within, idset *out);
 /* The ids (ascending) holding the phrase in text marked m. */
-int search_phrase_marked(hd_txn *t, char m, const sq_term *term, idset *out);
+int search_phrase_marked(const intake *in, hd_txn *t, char m,
+			 const sq_term *term, idset *out);
 /* Does ticket id hold the phrase term in text marked m (postings only)? */
-int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id);
+int search_phrase_in(const intake *in, hd_txn *t, char m, const sq_term *term,
+		     uint64_t id);
 void search_reply_release(Hd__SearchReply *r);
 
 #endif

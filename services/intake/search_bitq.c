@@ -24,6 +24,7 @@
 #define SPARSE 64 /* a sparser match is read whole for a date order */
 
 typedef struct bq {
+	const intake *in;
 	hd_txn *t;
 	const sq_query *q;
 	int staff;
@@ -42,7 +43,7 @@ static int alloc_map(bq *b, bitmap *m)
 
 static int or_prefix(bq *b, const uint8_t *pre, size_t pn, bitmap *m)
 {
-	return search_bits_or(b->t, pre, pn, m);
+	return search_bits_or(b->in, b->t, pre, pn, m);
 }
 
 static int or_field(bq *b, enum sq_kind kind, const char *value, bitmap *m)
@@ -64,7 +65,7 @@ static int or_token(bq *b, char marker, const sq_term *t, bitmap *m)
 	memcpy(pre + 1, tok, tl);
 	pre[1 + tl] = 0;
 	if (t->prefix)
-		return search_bits_or_prefix(b->t, pre, tl + 1, 1, m);
+		return search_bits_or_prefix(b->in, b->t, pre, tl + 1, 1, m);
 	return or_prefix(b, pre, tl + 2, m);
 }
 
@@ -118,10 +119,11 @@ static int field_bits(bq *b, const sq_term *t, bitmap *m)
 static int text_bits(bq *b, const sq_term *t, bitmap *m)
 {
 	if (t->ntok > 1) { /* a phrase: public, or a staff's notes */
-		int rc = search_phrase_bits(b->t, SEARCH_PUBLIC, t, b->nw, m);
+		int rc = search_phrase_bits(b->in, b->t, SEARCH_PUBLIC, t,
+					    b->nw, m);
 		if (!rc && b->staff)
-			rc = search_phrase_bits(b->t, SEARCH_PRIVATE, t, b->nw,
-						m);
+			rc = search_phrase_bits(b->in, b->t, SEARCH_PRIVATE, t,
+						b->nw, m);
 		return rc;
 	}
 	int rc = or_token(b, SEARCH_PUBLIC, t, m);
@@ -203,7 +205,7 @@ static int evaluate(bq *b, const hd_principal *who)
 			 * any public text (search_phrase_set's scores) */
 			if (!(rc = alloc_map(b, s)))
 				rc = t->ntok > 1
-					     ? search_phrase_bits(b->t,
+					     ? search_phrase_bits(b->in, b->t,
 								  SEARCH_PUBLIC,
 								  t, b->nw, s)
 					     : or_token(b, BITS_SEG0, t, s);
@@ -213,9 +215,9 @@ static int evaluate(bq *b, const hd_principal *who)
 	return rc;
 }
 
-static uint64_t id_of(uint64_t seq)
+static uint64_t id_of(const intake *in, uint64_t seq)
 {
-	return seq << INTAKE_SHARD_BITS | search_bits_shard;
+	return seq << INTAKE_SHARD_BITS | in->shard;
 }
 
 static int has(const bitmap *m, uint64_t seq)
@@ -245,7 +247,8 @@ static int every(const bq *b, idset *out)
 	for (size_t i = 0; i < b->r.nw && !rc; i++)
 		for (uint64_t w = b->r.w[i]; w && !rc; w &= w - 1) {
 			uint64_t seq = i * 64 + (uint64_t)__builtin_ctzll(w);
-			rc = idset_push(out, id_of(seq), score_of(b, seq));
+			rc = idset_push(out, id_of(b->in, seq),
+					score_of(b, seq));
 		}
 	return rc;
 }
@@ -264,7 +267,7 @@ static int by_relevance(const bq *b, uint32_t limit, idset *out)
 				uint64_t seq = i * 64 + bit;
 				w &= ~(UINT64_C(1) << bit);
 				if (seg0_hits(b, seq) == lvl)
-					rc = idset_push(out, id_of(seq),
+					rc = idset_push(out, id_of(b->in, seq),
 							score_of(b, seq));
 			}
 	return rc;
@@ -293,7 +296,7 @@ static int by_date(const bq *b, enum sq_kind kind, int desc, uint32_t limit,
 {
 	uint8_t key[2] = {'D', (uint8_t)('a' + kind)};
 	date_walk w = {b, limit, out};
-	return hd_txn_foreach_from(b->t, search_db.fields, key, sizeof key,
+	return hd_txn_foreach_from(b->t, b->in->search.fields, key, sizeof key,
 				   NULL, 0, desc, date_one, &w);
 }
 
@@ -318,7 +321,8 @@ static int by_ordinal(bq *b, enum sq_kind kind, int desc, uint32_t limit,
 					desc ? 63 - (unsigned)__builtin_clzll(w)
 					     : (unsigned)__builtin_ctzll(w);
 				w &= ~(UINT64_C(1) << bit);
-				rc = idset_push(out, id_of(i * 64 + bit), 0);
+				rc = idset_push(out, id_of(b->in, i * 64 + bit),
+						0);
 			}
 		}
 		free(m.w);
@@ -334,7 +338,7 @@ static size_t popcount(const bitmap *m)
 	return n;
 }
 
-int search_bitq(hd_txn *t, const sq_query *q, int staff,
+int search_bitq(const intake *in, hd_txn *t, const sq_query *q, int staff,
 		const hd_principal *who, const char *by, int desc,
 		uint32_t limit, idset *cand, uint64_t *count, int *used)
 {
@@ -345,10 +349,10 @@ int search_bitq(hd_txn *t, const sq_query *q, int staff,
 			return HD_OK;
 		words += q->terms[i].kind == SQ_TEXT && !q->terms[i].neg;
 	}
-	if (words > SQ_MAX_TOKENS || !search_bits_ready(t))
+	if (words > SQ_MAX_TOKENS || !search_bits_ready(in, t))
 		return HD_OK;
-	bq b = {.t = t, .q = q, .staff = staff};
-	int rc = search_bits_universe(t, &b.nw);
+	bq b = {.in = in, .t = t, .q = q, .staff = staff};
+	int rc = search_bits_universe(in, t, &b.nw);
 	if (!rc)
 		rc = evaluate(&b, who);
 	if (!rc) {

@@ -12,7 +12,7 @@
  * with relevance) a superset of the first limit hits in the order by /
  * desc, *used 1. Otherwise *used 0 and the caller evaluates q itself.
  * HD_E_NOMEM, HD_E_IO, HD_E_CORRUPT. */
-int search_bitq(hd_txn *t, const sq_query *q, int staff,
+int search_bitq(const intake *in, hd_txn *t, const sq_query *q, int staff,
 		const hd_principal *who, const char *by, int desc,
 		uint32_t limit, idset *cand, uint64_t *count, int *used);
 

@@ -37,9 +37,6 @@
 #define K_AT         "#at"
 #define K_MIXED      "#mixed"
 
-MDB_dbi search_bits_dbi;
-unsigned search_bits_shard;
-
 static size_t popcount_map(const uint8_t *m)
 {
 	size_t n = 0;
@@ -79,62 +76,82 @@ typedef struct pend {
 	uint64_t seq;
 } pend;
 
-/* Only write jobs note, and the store runs one at a time. */
-static struct {
+/* Only write jobs note, and the store runs one at a time; the arena is
+ * kept between jobs so the indexer does not reallocate it each batch. */
+struct search_bits_notes {
 	uint8_t *arena;
 	size_t an, acap;
 	pend *v;
 	size_t n, cap;
 	MDB_txn *txn;
-} pending;
+};
 
-static void discard(void)
+int search_bits_notes_new(intake *in)
 {
-	pending.n = pending.an = 0;
-	pending.txn = NULL;
+	in->bits_notes = calloc(1, sizeof *in->bits_notes);
+	return in->bits_notes ? HD_OK : HD_E_NOMEM;
 }
 
-static void note(hd_txn *t, const uint8_t *set, size_t sn, uint64_t seq)
+void search_bits_notes_free(intake *in)
 {
+	if (!in->bits_notes)
+		return;
+	free(in->bits_notes->arena);
+	free(in->bits_notes->v);
+	free(in->bits_notes);
+	in->bits_notes = NULL;
+}
+
+static void discard(search_bits_notes *pending)
+{
+	pending->n = pending->an = 0;
+	pending->txn = NULL;
+}
+
+static void note(const intake *in, hd_txn *t, const uint8_t *set, size_t sn,
+		 uint64_t seq)
+{
+	search_bits_notes *pending = in->bits_notes;
 	if (t->rc || sn + 12 > BITS_KEY_MAX)
 		return;
-	if (pending.n && pending.txn != t->txn) {
-		hd_error("search.bits_unflushed", "notes=%zu", pending.n);
-		discard();
+	if (pending->n && pending->txn != t->txn) {
+		hd_error("search.bits_unflushed", "notes=%zu", pending->n);
+		discard(pending);
 	}
-	pending.txn = t->txn;
-	if (pending.an + sn > pending.acap) {
-		size_t cap = pending.acap ? pending.acap : 1 << 16;
-		while (cap < pending.an + sn)
+	pending->txn = t->txn;
+	if (pending->an + sn > pending->acap) {
+		size_t cap = pending->acap ? pending->acap : 1 << 16;
+		while (cap < pending->an + sn)
 			cap *= 2;
-		uint8_t *a = realloc(pending.arena, cap);
+		uint8_t *a = realloc(pending->arena, cap);
 		if (!a) {
 			hd_txn_fail(t, HD_E_NOMEM);
 			return;
 		}
-		pending.arena = a;
-		pending.acap = cap;
+		pending->arena = a;
+		pending->acap = cap;
 	}
-	if (pending.n == pending.cap) {
-		size_t cap = pending.cap ? 2 * pending.cap : 4096;
-		pend *v = realloc(pending.v, cap * sizeof *v);
+	if (pending->n == pending->cap) {
+		size_t cap = pending->cap ? 2 * pending->cap : 4096;
+		pend *v = realloc(pending->v, cap * sizeof *v);
 		if (!v) {
 			hd_txn_fail(t, HD_E_NOMEM);
 			return;
 		}
-		pending.v = v;
-		pending.cap = cap;
+		pending->v = v;
+		pending->cap = cap;
 	}
-	memcpy(pending.arena + pending.an, set, sn);
-	pending.v[pending.n++] = (pend){pending.an, sn, seq};
-	pending.an += sn;
+	memcpy(pending->arena + pending->an, set, sn);
+	pending->v[pending->n++] = (pend){pending->an, sn, seq};
+	pending->an += sn;
 }
 
-static int pend_cmp(const void *a, const void *b)
+static int pend_cmp(const void *a, const void *b, void *arg)
 {
+	const search_bits_notes *pending = arg;
 	const pend *x = a, *y = b;
 	size_t n = x->sn < y->sn ? x->sn : y->sn;
-	int c = memcmp(pending.arena + x->at, pending.arena + y->at, n);
+	int c = memcmp(pending->arena + x->at, pending->arena + y->at, n);
 	if (!c)
 		c = (x->sn > y->sn) - (x->sn < y->sn);
 	if (!c)
@@ -142,20 +159,21 @@ static int pend_cmp(const void *a, const void *b)
 	return c;
 }
 
-static int same_set(const pend *x, const pend *y)
+static int same_set(const search_bits_notes *pending, const pend *x,
+		    const pend *y)
 {
-	return x->sn == y->sn &&
-	       memcmp(pending.arena + x->at, pending.arena + y->at, x->sn) == 0;
+	return x->sn == y->sn && memcmp(pending->arena + x->at,
+					pending->arena + y->at, x->sn) == 0;
 }
 
 /* Does the posting behind bit seq of set exist now? */
-static int truth(hd_txn *t, MDB_cursor *post, const uint8_t *set, size_t sn,
-		 uint64_t seq)
+static int truth(const intake *in, hd_txn *t, MDB_cursor *post,
+		 const uint8_t *set, size_t sn, uint64_t seq)
 {
 	uint8_t key[BITS_KEY_MAX + 12];
 	MDB_val k = {sn + 8, key}, v;
 	memcpy(key, set, sn);
-	hd_key_u64(key + sn, seq << INTAKE_SHARD_BITS | search_bits_shard);
+	hd_key_u64(key + sn, seq << INTAKE_SHARD_BITS | in->shard);
 	if (set[0] == SEARCH_PUBLIC || set[0] == SEARCH_PRIVATE) {
 		/* any segment of the token */
 		/* raw cursor: one open cursor serves every probe of a flush */
@@ -169,16 +187,19 @@ static int truth(hd_txn *t, MDB_cursor *post, const uint8_t *set, size_t sn,
 		key[0] = SEARCH_PUBLIC;
 		memset(key + sn + 8, 0, 4);
 		k.mv_size = sn + 12;
-		return hd_txn_get(t, search_db.post, key, sn + 12, &v) == HD_OK;
+		return hd_txn_get(t, in->search.post, key, sn + 12, &v) ==
+		       HD_OK;
 	}
-	return hd_txn_get(t, search_db.fields, key, sn + 8, &v) == HD_OK;
+	return hd_txn_get(t, in->search.fields, key, sn + 8, &v) == HD_OK;
 }
 
 /* Apply notes [i, j) — one set, one chunk — to its stored value. */
-static void apply_chunk(hd_txn *t, MDB_cursor *post, size_t i, size_t j)
+static void apply_chunk(const intake *in, hd_txn *t, MDB_cursor *post, size_t i,
+			size_t j)
 {
-	const pend *p = &pending.v[i];
-	const uint8_t *set = pending.arena + p->at;
+	const search_bits_notes *pending = in->bits_notes;
+	const pend *p = &pending->v[i];
+	const uint8_t *set = pending->arena + p->at;
 	uint8_t key[BITS_KEY_MAX], m[BITS_MAP_BYTES];
 	uint32_t chunk = (uint32_t)(p->seq >> BITS_CHUNK_SHIFT);
 	size_t kn = p->sn + 4;
@@ -186,7 +207,7 @@ static void apply_chunk(hd_txn *t, MDB_cursor *post, size_t i, size_t j)
 	for (int b = 0; b < 4; b++)
 		key[p->sn + b] = (uint8_t)(chunk >> (24 - 8 * b));
 	MDB_val v;
-	int rc = hd_txn_get(t, search_bits_dbi, key, kn, &v), was_map = 0;
+	int rc = hd_txn_get(t, in->search.bits, key, kn, &v), was_map = 0;
 	memset(m, 0, sizeof m);
 	if (rc == HD_OK && v.mv_size == BITS_MAP_BYTES) {
 		memcpy(m, v.mv_data, sizeof m);
@@ -200,12 +221,12 @@ static void apply_chunk(hd_txn *t, MDB_cursor *post, size_t i, size_t j)
 	}
 	int changed = 0;
 	for (size_t n = i; n < j && !t->rc; n++) {
-		if (n > i && pending.v[n].seq == pending.v[n - 1].seq)
+		if (n > i && pending->v[n].seq == pending->v[n - 1].seq)
 			continue;
-		unsigned off = (unsigned)(pending.v[n].seq &
+		unsigned off = (unsigned)(pending->v[n].seq &
 					  ((1u << BITS_CHUNK_SHIFT) - 1));
 		uint8_t bit = (uint8_t)(1u << (off & 7));
-		int on = truth(t, post, set, p->sn, pending.v[n].seq);
+		int on = truth(in, t, post, set, p->sn, pending->v[n].seq);
 		if (!!(m[off >> 3] & bit) != on) {
 			m[off >> 3] ^= bit;
 			changed = 1;
@@ -215,48 +236,50 @@ static void apply_chunk(hd_txn *t, MDB_cursor *post, size_t i, size_t j)
 		return;
 	size_t count = popcount_map(m);
 	if (!count) {
-		hd_txn_del(t, search_bits_dbi, key, kn);
+		hd_txn_del(t, in->search.bits, key, kn);
 	} else if (count > ARRAY_MAX || (was_map && count >= SHRINK_BELOW)) {
-		hd_txn_put(t, search_bits_dbi, key, kn, m, sizeof m);
+		hd_txn_put(t, in->search.bits, key, kn, m, sizeof m);
 	} else {
 		uint8_t a[BITS_MAP_BYTES];
 		size_t n = map_to_array(m, a);
-		hd_txn_put(t, search_bits_dbi, key, kn, a, 2 * n);
+		hd_txn_put(t, in->search.bits, key, kn, a, 2 * n);
 	}
 }
 
-int search_bits_flush(hd_txn *t)
+int search_bits_flush(const intake *in, hd_txn *t)
 {
+	search_bits_notes *pending = in->bits_notes;
 	MDB_cursor *post = NULL;
-	if (t->rc || !pending.n || pending.txn != t->txn) {
-		discard();
+	if (t->rc || !pending->n || pending->txn != t->txn) {
+		discard(pending);
 		return t->rc;
 	}
-	qsort(pending.v, pending.n, sizeof *pending.v, pend_cmp);
-	if (mdb_cursor_open(t->txn, search_db.post, &post)) {
-		discard();
+	qsort_r(pending->v, pending->n, sizeof *pending->v, pend_cmp, pending);
+	if (mdb_cursor_open(t->txn, in->search.post, &post)) {
+		discard(pending);
 		return hd_txn_fail(t, HD_E_IO);
 	}
-	for (size_t i = 0, j; i < pending.n && !t->rc; i = j) {
-		uint64_t chunk = pending.v[i].seq >> BITS_CHUNK_SHIFT;
+	for (size_t i = 0, j; i < pending->n && !t->rc; i = j) {
+		uint64_t chunk = pending->v[i].seq >> BITS_CHUNK_SHIFT;
 		for (j = i + 1;
-		     j < pending.n && same_set(&pending.v[i], &pending.v[j]) &&
-		     pending.v[j].seq >> BITS_CHUNK_SHIFT == chunk;
+		     j < pending->n &&
+		     same_set(pending, &pending->v[i], &pending->v[j]) &&
+		     pending->v[j].seq >> BITS_CHUNK_SHIFT == chunk;
 		     j++)
 			;
-		apply_chunk(t, post, i, j);
+		apply_chunk(in, t, post, i, j);
 	}
 	mdb_cursor_close(post);
-	discard();
+	discard(pending);
 	return t->rc;
 }
 
 /* The sequence number of id, or 0 (and "#mixed") for another shard's. */
-static int seq_of(hd_txn *t, uint64_t id, uint64_t *seq)
+static int seq_of(const intake *in, hd_txn *t, uint64_t id, uint64_t *seq)
 {
-	if ((id & ((1u << INTAKE_SHARD_BITS) - 1)) != search_bits_shard) {
+	if ((id & ((1u << INTAKE_SHARD_BITS) - 1)) != in->shard) {
 		if (!t->rc)
-			hd_txn_put(t, search_bits_dbi, K_MIXED, strlen(K_MIXED),
+			hd_txn_put(t, in->search.bits, K_MIXED, strlen(K_MIXED),
 				   "1", 1);
 		return 0;
 	}
@@ -266,64 +289,70 @@ static int seq_of(hd_txn *t, uint64_t id, uint64_t *seq)
 
 /* marker ‖ token ‖ 0x00 of a postings key, and 'S' ‖ token ‖ 0x00 when
  * the key may be public segment 0's. */
-static void note_post(hd_txn *t, const uint8_t *key, size_t kn, int seg0)
+static void note_post(const intake *in, hd_txn *t, const uint8_t *key,
+		      size_t kn, int seg0)
 {
 	uint8_t s[BITS_KEY_MAX];
 	uint64_t seq;
 	size_t pn = kn - 12;
 	if (t->rc || kn < 14 || pn > sizeof s ||
-	    !seq_of(t, hd_key_get_u64(key + pn), &seq))
+	    !seq_of(in, t, hd_key_get_u64(key + pn), &seq))
 		return;
-	note(t, key, pn, seq);
+	note(in, t, key, pn, seq);
 	if (key[0] == SEARCH_PUBLIC && seg0) {
 		memcpy(s, key, pn);
 		s[0] = BITS_SEG0;
-		note(t, s, pn, seq);
+		note(in, t, s, pn, seq);
 	}
 }
 
-void search_bits_post(hd_txn *t, const uint8_t *key, size_t kn, int put)
+void search_bits_post(const intake *in, hd_txn *t, const uint8_t *key,
+		      size_t kn, int put)
 {
 	(void)put; /* the flush reads what the postings hold */
 	if (kn < 14)
 		return;
 	const uint8_t *s = key + kn - 4;
-	note_post(t, key, kn, (s[0] | s[1] | s[2] | s[3]) == 0);
+	note_post(in, t, key, kn, (s[0] | s[1] | s[2] | s[3]) == 0);
 }
 
-void search_bits_post_gone(hd_txn *t, const uint8_t *key, size_t kn)
+void search_bits_post_gone(const intake *in, hd_txn *t, const uint8_t *key,
+			   size_t kn)
 {
-	note_post(t, key, kn, 1);
+	note_post(in, t, key, kn, 1);
 }
 
-void search_bits_field(hd_txn *t, const uint8_t *key, size_t kn, int put)
+void search_bits_field(const intake *in, hd_txn *t, const uint8_t *key,
+		       size_t kn, int put)
 {
 	uint64_t seq;
 	(void)put;
 	if (t->rc || kn < 9 || (key[0] != 'F' && key[0] != 'K') ||
 	    (key[0] == 'K' && kn != 9))
 		return;
-	if (seq_of(t, hd_key_get_u64(key + kn - 8), &seq))
-		note(t, key, kn - 8, seq);
+	if (seq_of(in, t, hd_key_get_u64(key + kn - 8), &seq))
+		note(in, t, key, kn - 8, seq);
 }
 
-int search_bits_ready(hd_txn *t)
+int search_bits_ready(const intake *in, hd_txn *t)
 {
 	MDB_val v;
-	return hd_txn_get(t, search_bits_dbi, K_BUILT, strlen(K_BUILT), &v) ==
+	return hd_txn_get(t, in->search.bits, K_BUILT, strlen(K_BUILT), &v) ==
 		       HD_OK &&
-	       hd_txn_get(t, search_bits_dbi, K_MIXED, strlen(K_MIXED), &v) ==
+	       hd_txn_get(t, in->search.bits, K_MIXED, strlen(K_MIXED), &v) ==
 		       HD_E_NOTFOUND;
 }
 
 /* ---- building them for an older store ---- */
 
 typedef struct build_job {
+	const intake *in;
 	size_t done;
 	int finished;
 } build_job;
 
 typedef struct build_walk {
+	const intake *in;
 	hd_txn *t;
 	uint8_t phase;
 	const uint8_t *after; /* the last key done last time */
@@ -348,9 +377,9 @@ static int build_one(void *arg, const MDB_val *k, const MDB_val *v)
 	w->ln = k->mv_size <= sizeof w->last ? k->mv_size : 0;
 	memcpy(w->last, k->mv_data, w->ln);
 	if (w->phase == 'p')
-		search_bits_post(w->t, w->last, w->ln, 1);
+		search_bits_post(w->in, w->t, w->last, w->ln, 1);
 	else
-		search_bits_field(w->t, w->last, w->ln, 1);
+		search_bits_field(w->in, w->t, w->last, w->ln, 1);
 	w->n++;
 	return HD_OK;
 }
@@ -360,29 +389,30 @@ static int build_one(void *arg, const MDB_val *k, const MDB_val *v)
 static int build_batch(hd_txn *t, void *arg)
 {
 	build_job *b = arg;
+	const intake *in = b->in;
 	uint8_t at[1 + 512];
 	size_t an = 1;
 	MDB_val v;
 	at[0] = 'p';
-	if (hd_txn_get(t, search_bits_dbi, K_AT, strlen(K_AT), &v) == HD_OK &&
+	if (hd_txn_get(t, in->search.bits, K_AT, strlen(K_AT), &v) == HD_OK &&
 	    v.mv_size >= 1 && v.mv_size <= sizeof at) {
 		memcpy(at, v.mv_data, v.mv_size);
 		an = v.mv_size;
 	}
-	MDB_dbi dbi = at[0] == 'p' ? search_db.post : search_db.fields;
-	build_walk w = {t, at[0], at + 1, an - 1, 0, {0}, 0, false};
+	MDB_dbi dbi = at[0] == 'p' ? in->search.post : in->search.fields;
+	build_walk w = {in, t, at[0], at + 1, an - 1, 0, {0}, 0, false};
 	int rc = hd_txn_foreach_from(t, dbi, NULL, 0, at + 1, an - 1, false,
 				     build_one, &w);
 	if (rc)
 		return rc;
-	if (search_bits_flush(t))
+	if (search_bits_flush(in, t))
 		return t->rc;
 	b->done += w.n;
 	size_t ln = w.ln;
 	if (!w.more && at[0] == 'f') {
 		b->finished = 1;
-		hd_txn_del(t, search_bits_dbi, K_AT, strlen(K_AT));
-		return hd_txn_put(t, search_bits_dbi, K_BUILT, strlen(K_BUILT),
+		hd_txn_del(t, in->search.bits, K_AT, strlen(K_AT));
+		return hd_txn_put(t, in->search.bits, K_BUILT, strlen(K_BUILT),
 				  "1", 1);
 	}
 	if (!w.more) { /* on to the field postings */
@@ -390,20 +420,20 @@ static int build_batch(hd_txn *t, void *arg)
 		ln = 0;
 	}
 	memcpy(at + 1, w.last, ln);
-	return hd_txn_put(t, search_bits_dbi, K_AT, strlen(K_AT), at, 1 + ln);
+	return hd_txn_put(t, in->search.bits, K_AT, strlen(K_AT), at, 1 + ln);
 }
 
 int search_bits_build_step(intake *in, int *built)
 {
 	hd_txn t;
-	build_job b = {0};
+	build_job b = {.in = in};
 	MDB_val v;
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
-	*built = hd_txn_get(&t, search_bits_dbi, K_BUILT, strlen(K_BUILT),
+	*built = hd_txn_get(&t, in->search.bits, K_BUILT, strlen(K_BUILT),
 			    &v) == HD_OK;
-	int fresh = hd_txn_get(&t, search_bits_dbi, K_AT, strlen(K_AT), &v) ==
+	int fresh = hd_txn_get(&t, in->search.bits, K_AT, strlen(K_AT), &v) ==
 		    HD_E_NOTFOUND;
 	hd_txn_end(&t);
 	if (*built)
@@ -445,9 +475,10 @@ static int in_list(const MDB_val *k, const uint8_t *pre, size_t pn, int prefix)
 									: -1;
 }
 
-int search_bits_or(hd_txn *t, const uint8_t *pre, size_t pn, bitmap *b)
+int search_bits_or(const intake *in, hd_txn *t, const uint8_t *pre, size_t pn,
+		   bitmap *b)
 {
-	return search_bits_or_prefix(t, pre, pn, 0, b);
+	return search_bits_or_prefix(in, t, pre, pn, 0, b);
 }
 
 typedef struct or_walk {
@@ -490,8 +521,8 @@ static int or_chunk(void *arg, const MDB_val *k, const MDB_val *v)
 	return HD_OK;
 }
 
-int search_bits_or_prefix(hd_txn *t, const uint8_t *pre, size_t pn, int prefix,
-			  bitmap *b)
+int search_bits_or_prefix(const intake *in, hd_txn *t, const uint8_t *pre,
+			  size_t pn, int prefix, bitmap *b)
 {
 	uint8_t key[BITS_KEY_MAX];
 	if (pn + 4 > sizeof key)
@@ -499,16 +530,16 @@ int search_bits_or_prefix(hd_txn *t, const uint8_t *pre, size_t pn, int prefix,
 	memcpy(key, pre, pn);
 	memset(key + pn, 0, 4);
 	or_walk w = {pre, pn, prefix, b};
-	return hd_txn_foreach_from(t, search_bits_dbi, pre, pn, key,
+	return hd_txn_foreach_from(t, in->search.bits, pre, pn, key,
 				   prefix ? pn : pn + 4, false, or_chunk, &w);
 }
 
-int search_bits_universe(hd_txn *t, size_t *nw)
+int search_bits_universe(const intake *in, hd_txn *t, size_t *nw)
 {
 	static const uint8_t all[1] = {BITS_ALL};
 	MDB_val k;
 	*nw = 0;
-	int rc = hd_txn_first(t, search_bits_dbi, all, 1, NULL, 0, true, &k,
+	int rc = hd_txn_first(t, in->search.bits, all, 1, NULL, 0, true, &k,
 			      NULL);
 	if (rc == HD_OK && k.mv_size == 5) { /* the last chunk */
 		const uint8_t *c = (const uint8_t *)k.mv_data + 1;

@@ -20,23 +20,29 @@
 #define BITS_ALL         'K' /* every indexed ticket */
 #define BITS_KEY_MAX     (SEARCH_FIELD_KEY_MAX + 4)
 
-extern MDB_dbi search_bits_dbi; /* bound in intake_search_bind */
-extern unsigned search_bits_shard;
+/* The per-context notes below (in->bits_notes): made once before any write
+ * (HD_OK, HD_E_NOMEM), freed when the context goes (NULL-safe). */
+typedef struct search_bits_notes search_bits_notes;
+int search_bits_notes_new(intake *in);
+void search_bits_notes_free(intake *in);
 
 /* Keep the bitmaps of one key just put (put 1) or deleted (0) in
  * search_post / search_fields, in the same transaction. */
-void search_bits_post(hd_txn *t, const uint8_t *key, size_t kn, int put);
-void search_bits_field(hd_txn *t, const uint8_t *key, size_t kn, int put);
+void search_bits_post(const intake *in, hd_txn *t, const uint8_t *key,
+		      size_t kn, int put);
+void search_bits_field(const intake *in, hd_txn *t, const uint8_t *key,
+		       size_t kn, int put);
 /* After every segment of marker ‖ tok of ticket id was deleted. */
-void search_bits_post_gone(hd_txn *t, const uint8_t *key, size_t kn);
+void search_bits_post_gone(const intake *in, hd_txn *t, const uint8_t *key,
+			   size_t kn);
 /* The calls above only note which bits may change; this applies them (each
  * chunk read and written once, every bit set from the postings as they
  * are now). Every write job that changes postings calls it before it
  * ends; on an error (t->rc) the notes are dropped. Returns t->rc. */
-int search_bits_flush(hd_txn *t);
+int search_bits_flush(const intake *in, hd_txn *t);
 
 /* 1 when the bitmaps hold every posting (built, one shard's ids only). */
-int search_bits_ready(hd_txn *t);
+int search_bits_ready(const intake *in, hd_txn *t);
 /* Build them for a store indexed before they existed: one batch, resumable;
  * *built 1 once done. Run by the indexer thread between its rounds. */
 int search_bits_build_step(intake *in, int *built);
@@ -49,16 +55,21 @@ typedef struct bitmap {
 
 /* OR the list of set key pre (pn bytes) into b (sized by the caller).
  * HD_E_IO, HD_E_CORRUPT. */
-int search_bits_or(hd_txn *t, const uint8_t *pre, size_t pn, bitmap *b);
+int search_bits_or(const intake *in, hd_txn *t, const uint8_t *pre, size_t pn,
+		   bitmap *b);
 /* prefix 1: OR every list whose set is pre ‖ more ‖ 0x00 (a token prefix:
  * pre is marker ‖ the prefix, without the 0x00). */
-int search_bits_or_prefix(hd_txn *t, const uint8_t *pre, size_t pn, int prefix,
-			  bitmap *b);
+int search_bits_or_prefix(const intake *in, hd_txn *t, const uint8_t *pre,
+			  size_t pn, int prefix, bitmap *b);
 /* search_phrase_bits.c: OR into out (nw words) the tickets holding the
  * phrase term in text marked m, from a bitmap kept up to date. */
-int search_phrase_bits(hd_txn *t, char m, const sq_term *term, size_t nw,
-		       bitmap *out);
+/* Its cache of phrase bitmaps (in->phrase_cache), made and freed as the
+ * notes are. */
+int search_phrase_cache_new(intake *in);
+void search_phrase_cache_free(intake *in);
+int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
+		       size_t nw, bitmap *out);
 /* Words needed for every indexed ticket (0 when none). */
-int search_bits_universe(hd_txn *t, size_t *nw);
+int search_bits_universe(const intake *in, hd_txn *t, size_t *nw);
 
 #endif

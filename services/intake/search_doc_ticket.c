@@ -45,13 +45,14 @@ static int skip(const uint8_t **p, const uint8_t *end, unsigned wt,
 	}
 }
 
-int search_doc_ticket(hd_txn *t, uint64_t id, Hd__Ticket **out)
+int search_doc_ticket(const intake *in, hd_txn *t, uint64_t id,
+		      Hd__Ticket **out)
 {
 	uint8_t key[8];
 	MDB_val v;
 	*out = NULL;
 	hd_key_u64(key, id);
-	int rc = hd_txn_get(t, search_db.docs, key, sizeof key, &v);
+	int rc = hd_txn_get(t, in->search.docs, key, sizeof key, &v);
 	if (rc)
 		return rc;
 	const uint8_t *p = v.mv_data, *end = p + v.mv_size, *tk = NULL;
@@ -70,7 +71,7 @@ int search_doc_ticket(hd_txn *t, uint64_t id, Hd__Ticket **out)
 	}
 	if (seen > 1) { /* parts of one message to merge: the full decoder */
 		Hd__SearchDoc *d = NULL;
-		rc = search_doc_get(t, id, &d);
+		rc = search_doc_get(in, t, id, &d);
 		if (!rc && d->ticket) {
 			*out = d->ticket;
 			d->ticket = NULL;

@@ -29,6 +29,7 @@ typedef struct hitlist {
 } hitlist;
 
 typedef struct run {
+	const intake *in;
 	hd_txn *t;
 	const sq_query *q;
 	const hd_principal *who;
@@ -82,14 +83,14 @@ static void marked(char *out, size_t cap, char marker, const char *tok)
 	out[n + 1] = '\0';
 }
 
-static int has_positions(hd_txn *t, char m, const char *tok, uint64_t id,
-			 uint32_t seg, uint32_t want)
+static int has_positions(const intake *in, hd_txn *t, char m, const char *tok,
+			 uint64_t id, uint32_t seg, uint32_t want)
 {
 	uint8_t key[KEY_MAX];
 	MDB_val v;
 	size_t kn =
 		search_post_key(key, sizeof key, m, tok, strlen(tok), id, seg);
-	if (!kn || hd_txn_get(t, search_db.post, key, kn, &v) != HD_OK)
+	if (!kn || hd_txn_get(t, in->search.post, key, kn, &v) != HD_OK)
 		return 0;
 	const uint8_t *p = v.mv_data;
 	for (size_t i = 0; i + 4 <= v.mv_size; i += 4)
@@ -99,14 +100,14 @@ static int has_positions(hd_txn *t, char m, const char *tok, uint64_t id,
 }
 
 /* The phrase's tokens at their relative positions in one segment. */
-static int phrase_at(hd_txn *t, char m, const sq_term *term, uint64_t id,
-		     uint32_t seg, const uint8_t *pos, size_t npos)
+static int phrase_at(const intake *in, hd_txn *t, char m, const sq_term *term,
+		     uint64_t id, uint32_t seg, const uint8_t *pos, size_t npos)
 {
 	for (size_t i = 0; i + 4 <= npos; i += 4) {
 		uint32_t p0 = get_u32(pos + i);
 		size_t k = 1;
 		for (; k < term->ntok; k++)
-			if (!has_positions(t, m, term->tok[k], id, seg,
+			if (!has_positions(in, t, m, term->tok[k], id, seg,
 					   p0 + term->pos[k] - term->pos[0]))
 				break;
 		if (k == term->ntok)
@@ -116,6 +117,7 @@ static int phrase_at(hd_txn *t, char m, const sq_term *term, uint64_t id,
 }
 
 typedef struct phrase_walk {
+	const intake *in;
 	hd_txn *t;
 	char m;
 	const sq_term *term;
@@ -132,20 +134,21 @@ static int phrase_seg(void *arg, const MDB_val *k, const MDB_val *v)
 	uint32_t seg = get_u32((const uint8_t *)k->mv_data + w->kn - 4);
 	/* v is borrowed and has_positions reads the same txn: fine, LMDB
 	 * keeps it valid until the read txn ends. */
-	w->found = phrase_at(w->t, w->m, w->term, w->id, seg, v->mv_data,
+	w->found = phrase_at(w->in, w->t, w->m, w->term, w->id, seg, v->mv_data,
 			     v->mv_size);
 	return w->found ? HD_STOP : HD_OK;
 }
 
-int search_phrase_in(hd_txn *t, char m, const sq_term *term, uint64_t id)
+int search_phrase_in(const intake *in, hd_txn *t, char m, const sq_term *term,
+		     uint64_t id)
 {
 	uint8_t key[KEY_MAX];
 	size_t kn = search_post_key(key, sizeof key, m, term->tok[0],
 				    strlen(term->tok[0]), id, 0);
 	if (!kn)
 		return 0;
-	phrase_walk w = {t, m, term, id, kn, 0};
-	hd_txn_foreach(t, search_db.post, key, kn - 4, phrase_seg, &w);
+	phrase_walk w = {in, t, m, term, id, kn, 0};
+	hd_txn_foreach(t, in->search.post, key, kn - 4, phrase_seg, &w);
 	return w.found;
 }
 
@@ -155,10 +158,10 @@ static int text_match(const run *r, const Hd__SearchDoc *d, const sq_term *term)
 	char mt[HD_TOKEN_MAX_BYTES + 2];
 	uint64_t id = d->ticket->id;
 	if (term->ntok > 1) {
-		if (search_phrase_in(r->t, SEARCH_PUBLIC, term, id))
+		if (search_phrase_in(r->in, r->t, SEARCH_PUBLIC, term, id))
 			return 2;
 		return r->staff &&
-		       search_phrase_in(r->t, SEARCH_PRIVATE, term, id);
+		       search_phrase_in(r->in, r->t, SEARCH_PRIVATE, term, id);
 	}
 	marked(mt, sizeof mt, SEARCH_PUBLIC, term->tok[0]);
 	if (list_has(d->base_tokens, d->n_base_tokens, mt, term->prefix))
@@ -367,8 +370,8 @@ static int consider(const run *r, uint64_t id, hitlist *h)
 	Hd__SearchDoc *d = NULL, lite = HD__SEARCH_DOC__INIT;
 	double score;
 	/* Without one-token text terms only the ticket is needed. */
-	int rc = r->has_text ? search_doc_get(r->t, id, &d)
-			     : search_doc_ticket(r->t, id, &lite.ticket);
+	int rc = r->has_text ? search_doc_get(r->in, r->t, id, &d)
+			     : search_doc_ticket(r->in, r->t, id, &lite.ticket);
 	search_count_decode();
 	if (rc == HD_E_NOTFOUND)
 		return HD_OK;
@@ -422,7 +425,7 @@ static int candidates(const run *r, const sq_term *term, uint64_t **ids,
 		size_t pn = 1 + tl + (term->prefix ? 0 : 1);
 		pre[1 + tl] = 0;
 		posting_ids w = {ids, n, &cap, pn, &scanned};
-		int rc = hd_txn_foreach(r->t, search_db.post, pre, pn,
+		int rc = hd_txn_foreach(r->t, r->in->search.post, pre, pn,
 					posting_id, &w);
 		if (rc)
 			return rc;
@@ -500,7 +503,7 @@ static int doc_one(void *arg, const MDB_val *k, const MDB_val *v)
 static int scan_all(const run *r, hitlist *h)
 {
 	doc_walk w = {r, h};
-	return hd_txn_foreach(r->t, search_db.docs, NULL, 0, doc_one, &w);
+	return hd_txn_foreach(r->t, r->in->search.docs, NULL, 0, doc_one, &w);
 }
 
 static int hit_cmp(const void *a, const void *b, void *arg)
@@ -527,7 +530,8 @@ static int fill_reply(const run *r, hitlist *h, uint32_t limit,
 	for (size_t i = 0; i < want; i++) {
 		Hd__SearchDoc *d = NULL;
 		Hd__SearchHit *sh = malloc(sizeof *sh);
-		int rc = sh ? search_doc_get(r->t, h->v[i].id, &d) : HD_E_NOMEM;
+		int rc = sh ? search_doc_get(r->in, r->t, h->v[i].id, &d)
+			    : HD_E_NOMEM;
 		search_count_decode();
 		if (rc || !d->ticket) {
 			free(sh);
@@ -544,24 +548,14 @@ static int fill_reply(const run *r, hitlist *h, uint32_t limit,
 	return HD_OK;
 }
 
-/* A type: other than ticket (user, organization …) finds no tickets. */
-static int other_type(const sq_query *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		if (q->terms[i].kind == SQ_TYPE &&
-		    (strcmp(q->terms[i].value, "ticket") != 0) !=
-			    q->terms[i].neg)
-			return 1;
-	return 0;
-}
-
 int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 		     const Hd__SearchRequest *req, Hd__SearchReply *out)
 {
 	hd_txn t;
 	hitlist h = {0};
 	const char *order = q->sort_order[0] ? q->sort_order : req->sort_order;
-	run r = {.t = &t,
+	run r = {.in = in,
+		 .t = &t,
 		 .q = q,
 		 .who = who,
 		 .staff = intake_is_staff(who),
@@ -582,11 +576,11 @@ int search_exec_scan(intake *in, const sq_query *q, const hd_principal *who,
 	char tag_tok[HD_TOKEN_MAX_BYTES + 1];
 	sq_term tag_term = {.kind = SQ_TEXT, .ntok = 1, .tok = {tag_tok}};
 	const sq_term *tag = NULL;
-	if (search_tag_token(&t, q, tag_tok, sizeof tag_tok) == HD_OK)
+	if (search_tag_token(in, &t, q, tag_tok, sizeof tag_tok) == HD_OK)
 		tag = &tag_term;
 	if (!first)
 		first = tag;
-	if (!other_type(q))
+	if (!sq_other_type(q))
 		rc = first ? scan_candidates(&r, first, tag, &h)
 			   : scan_all(&r, &h);
 	uint32_t limit =

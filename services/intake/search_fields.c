@@ -34,6 +34,7 @@
 const char search_fields_key[] = "#built_v1";
 
 typedef struct emit {
+	const intake *in;
 	hd_txn *t;
 	uint64_t id;
 	int del;
@@ -85,11 +86,11 @@ static void put_or_del(emit *e, const uint8_t *key, size_t n)
 		return;
 	if (e->del) {
 		/* gone: fine */
-		if (hd_txn_del(e->t, search_db.fields, key, n) == HD_OK)
-			search_bits_field(e->t, key, n, 0);
+		if (hd_txn_del(e->t, e->in->search.fields, key, n) == HD_OK)
+			search_bits_field(e->in, e->t, key, n, 0);
 	} else {
-		hd_txn_put(e->t, search_db.fields, key, n, "", 0);
-		search_bits_field(e->t, key, n, 1);
+		hd_txn_put(e->t, e->in->search.fields, key, n, "", 0);
+		search_bits_field(e->in, e->t, key, n, 1);
 	}
 }
 
@@ -178,15 +179,15 @@ static void k_record(emit *e, const Hd__Ticket *tk)
 	v[17] = (uint8_t)(int8_t)sq_priority_ordinal(tk->priority);
 	v[18] = (uint8_t)(int8_t)sq_type_ordinal(tk->type);
 	if (!e->t->rc)
-		hd_txn_put(e->t, search_db.fields, key, sizeof key, v,
+		hd_txn_put(e->t, e->in->search.fields, key, sizeof key, v,
 			   sizeof v);
-	search_bits_field(e->t, key, sizeof key, 1);
+	search_bits_field(e->in, e->t, key, sizeof key, 1);
 }
 
 /* Every posting of tk, put (del 0) or deleted (del 1). */
-static void postings(hd_txn *t, const Hd__Ticket *tk, int del)
+static void postings(const intake *in, hd_txn *t, const Hd__Ticket *tk, int del)
 {
-	emit e = {t, tk->id, del};
+	emit e = {in, t, tk->id, del};
 	char num[16];
 	k_record(&e, tk);
 	snprintf(num, sizeof num, "%d", sq_status_ordinal(tk->status));
@@ -232,23 +233,24 @@ static void postings(hd_txn *t, const Hd__Ticket *tk, int del)
 	date(&e, SQ_DUE, tk->due_at);
 }
 
-void search_fields_update(hd_txn *t, const Hd__Ticket *old,
+void search_fields_update(const intake *in, hd_txn *t, const Hd__Ticket *old,
 			  const Hd__Ticket *tk)
 {
 	if (old)
-		postings(t, old, 1);
+		postings(in, t, old, 1);
 	if (tk)
-		postings(t, tk, 0);
+		postings(in, t, tk, 0);
 }
 
-int search_fields_ready(hd_txn *t)
+int search_fields_ready(const intake *in, hd_txn *t)
 {
 	MDB_val v;
-	return hd_txn_get(t, search_db.fields, search_fields_key,
+	return hd_txn_get(t, in->search.fields, search_fields_key,
 			  strlen(search_fields_key), &v) == HD_OK;
 }
 
 typedef struct build_job {
+	const intake *in;
 	uint64_t from; /* the next doc id */
 	size_t done;
 	int finished;
@@ -274,8 +276,8 @@ static int batch_one(void *arg, const MDB_val *k, const MDB_val *v)
 	uint64_t id = hd_key_get_u64(k->mv_data);
 	Hd__Ticket *tk = NULL;
 	w->b->from = id + 1;
-	if (search_doc_ticket(w->t, id, &tk) == HD_OK && !tk->deleted)
-		postings(w->t, tk, 0);
+	if (search_doc_ticket(w->b->in, w->t, id, &tk) == HD_OK && !tk->deleted)
+		postings(w->b->in, w->t, tk, 0);
 	hd__ticket__free_unpacked(tk, NULL);
 	return HD_OK;
 }
@@ -284,25 +286,26 @@ static int batch_one(void *arg, const MDB_val *k, const MDB_val *v)
 static int build_batch(hd_txn *t, void *arg)
 {
 	build_job *b = arg;
+	const intake *in = b->in;
 	uint8_t key[8];
 	b->finished = 0;
 	hd_key_u64(key, b->from);
 	batch_walk w = {t, b, 0, false};
-	int rc = hd_txn_foreach_from(t, search_db.docs, NULL, 0, key, 8, false,
+	int rc = hd_txn_foreach_from(t, in->search.docs, NULL, 0, key, 8, false,
 				     batch_one, &w);
 	if (rc || t->rc)
 		return rc ? rc : t->rc;
 	b->done += w.n;
-	if (search_bits_flush(t))
+	if (search_bits_flush(in, t))
 		return t->rc;
 	uint8_t at[8];
 	hd_key_u64(at, b->from);
 	if (!w.more) {
 		b->finished = 1;
-		hd_txn_put(t, search_db.fields, search_fields_key,
+		hd_txn_put(t, in->search.fields, search_fields_key,
 			   strlen(search_fields_key), "1", 1);
 	} else {
-		hd_txn_put(t, search_db.fields, BUILD_AT, strlen(BUILD_AT), at,
+		hd_txn_put(t, in->search.fields, BUILD_AT, strlen(BUILD_AT), at,
 			   8);
 	}
 	return t->rc;
@@ -311,15 +314,15 @@ static int build_batch(hd_txn *t, void *arg)
 int search_fields_build_step(intake *in, int *built)
 {
 	hd_txn t;
-	build_job b = {0};
+	build_job b = {.in = in};
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
-	*built = search_fields_ready(&t);
+	*built = search_fields_ready(in, &t);
 	hd_txn_end(&t);
 	if (*built)
 		return HD_OK;
-	rc = hd_store_get_u64(in->store, search_db.fields, BUILD_AT, &b.from);
+	rc = hd_store_get_u64(in->store, in->search.fields, BUILD_AT, &b.from);
 	if (!rc && b.from == 0)
 		hd_info("search.fields_building", "from=0");
 	if (!rc)
@@ -331,7 +334,7 @@ int search_fields_build_step(intake *in, int *built)
 	}
 	if ((*built = b.finished)) {
 		uint64_t docs = 0;
-		hd_store_count(in->store, search_db.docs, &docs);
+		hd_store_count(in->store, in->search.docs, &docs);
 		hd_info("search.fields_built", "docs=%llu",
 			(unsigned long long)docs);
 	}

@@ -92,7 +92,8 @@ static int occ_cmp(const void *x, const void *y)
 }
 
 /* Sort, then write one posting per distinct token of segment seg. */
-static int put_postings(hd_txn *t, seg_acc *a, uint64_t id, uint32_t seg)
+static int put_postings(const intake *in, hd_txn *t, seg_acc *a, uint64_t id,
+			uint32_t seg)
 {
 	qsort(a->v, a->n, sizeof *a->v, occ_cmp);
 	a->uniq = calloc(a->n + 1, sizeof *a->uniq);
@@ -112,8 +113,8 @@ static int put_postings(hd_txn *t, seg_acc *a, uint64_t id, uint32_t seg)
 		const char *tok = a->v[i].tok;
 		size_t kn = search_post_key(key, sizeof key, tok[0], tok + 1,
 					    strlen(tok + 1), id, seg);
-		hd_txn_put(t, search_db.post, key, kn, val, nv * 4);
-		search_bits_post(t, key, kn, 1);
+		hd_txn_put(t, in->search.post, key, kn, val, nv * 4);
+		search_bits_post(in, t, key, kn, 1);
 		a->uniq[a->nuniq++] = a->v[i].tok;
 		i = j;
 	}
@@ -127,22 +128,25 @@ static void acc_release(seg_acc *a)
 	memset(a, 0, sizeof *a);
 }
 
-int search_doc_get(hd_txn *t, uint64_t id, Hd__SearchDoc **out)
+int search_doc_get(const intake *in, hd_txn *t, uint64_t id,
+		   Hd__SearchDoc **out)
 {
-	return hd_txn_get_pb_id(t, search_db.docs, id,
+	return hd_txn_get_pb_id(t, in->search.docs, id,
 				&hd__search_doc__descriptor, (void **)out);
 }
 
-static void del_posting(hd_txn *t, const char *mtok, uint64_t id, uint32_t seg)
+static void del_posting(const intake *in, hd_txn *t, const char *mtok,
+			uint64_t id, uint32_t seg)
 {
 	uint8_t key[KEY_MAX];
 	size_t kn = search_post_key(key, sizeof key, mtok[0], mtok + 1,
 				    strlen(mtok + 1), id, seg);
-	if (kn && hd_txn_del(t, search_db.post, key, kn) == HD_OK)
-		search_bits_post(t, key, kn, 0);
+	if (kn && hd_txn_del(t, in->search.post, key, kn) == HD_OK)
+		search_bits_post(in, t, key, kn, 0);
 }
 
 typedef struct seg_del {
+	const intake *in;
 	hd_txn *t;
 	size_t kn;
 } seg_del;
@@ -152,36 +156,37 @@ static int del_seg(void *arg, const MDB_val *k, const MDB_val *v)
 	seg_del *d = arg;
 	if (k->mv_size != d->kn)
 		return HD_STOP;
-	return hd_txn_del(d->t, search_db.post, k->mv_data, k->mv_size);
+	return hd_txn_del(d->t, d->in->search.post, k->mv_data, k->mv_size);
 }
 
 /* Delete every segment's posting of one token of ticket id. */
-static void del_all_segments(hd_txn *t, const char *mtok, uint64_t id)
+static void del_all_segments(const intake *in, hd_txn *t, const char *mtok,
+			     uint64_t id)
 {
 	uint8_t key[KEY_MAX];
 	size_t kn = search_post_key(key, sizeof key, mtok[0], mtok + 1,
 				    strlen(mtok + 1), id, 0);
 	if (!kn || t->rc)
 		return;
-	seg_del d = {t, kn};
+	seg_del d = {in, t, kn};
 	/* the sticky error carries any failure */
-	(void)hd_txn_foreach(t, search_db.post, key, kn - 4, del_seg, &d);
-	search_bits_post_gone(t, key, kn);
+	(void)hd_txn_foreach(t, in->search.post, key, kn - 4, del_seg, &d);
+	search_bits_post_gone(in, t, key, kn);
 }
 
-static void remove_doc(hd_txn *t, uint64_t id)
+static void remove_doc(const intake *in, hd_txn *t, uint64_t id)
 {
 	Hd__SearchDoc *d = NULL;
-	if (search_doc_get(t, id, &d) != HD_OK)
+	if (search_doc_get(in, t, id, &d) != HD_OK)
 		return;
 	for (size_t i = 0; i < d->n_base_tokens; i++)
-		del_posting(t, d->base_tokens[i], id, 0);
+		del_posting(in, t, d->base_tokens[i], id, 0);
 	for (size_t i = 0; i < d->n_comment_tokens; i++)
-		del_all_segments(t, d->comment_tokens[i], id);
-	search_fields_update(t, d->ticket, NULL);
+		del_all_segments(in, t, d->comment_tokens[i], id);
+	search_fields_update(in, t, d->ticket, NULL);
 	uint8_t key[8];
 	hd_key_u64(key, id);
-	hd_txn_del(t, search_db.docs, key, 8);
+	hd_txn_del(t, in->search.docs, key, 8);
 	hd__search_doc__free_unpacked(d, NULL);
 }
 
@@ -206,10 +211,10 @@ static char **merge_tokens(char **a, size_t na, char **b, size_t nb,
 	return m;
 }
 
-static void save_doc(hd_txn *t, uint64_t id, Hd__SearchDoc *d)
+static void save_doc(const intake *in, hd_txn *t, uint64_t id, Hd__SearchDoc *d)
 {
 	if (!t->rc)
-		intake_put_pb(t, search_db.docs, id, d);
+		intake_put_pb(t, in->search.docs, id, d);
 }
 
 /* Is the ticket's first comment (its description) a private note? Read
@@ -234,17 +239,17 @@ static int description_private(hd_txn *t, uint64_t id)
 	return priv;
 }
 
-static void index_ticket(hd_txn *t, Hd__Ticket *tk)
+static void index_ticket(const intake *in, hd_txn *t, Hd__Ticket *tk)
 {
 	Hd__SearchDoc *old = NULL;
-	int rc = search_doc_get(t, tk->id, &old);
+	int rc = search_doc_get(in, t, tk->id, &old);
 	if (rc && rc != HD_E_NOTFOUND) {
 		hd_txn_fail(t, rc);
 		return;
 	}
 	seg_acc a = {.marker = SEARCH_PUBLIC};
 	for (size_t i = 0; old && i < old->n_base_tokens; i++)
-		del_posting(t, old->base_tokens[i], tk->id, 0);
+		del_posting(in, t, old->base_tokens[i], tk->id, 0);
 	/* Tags first: search_tag.c relies on every tag being in the postings,
 	 * which a description longer than MAX_SEG_TOKENS must not prevent. */
 	rc = HD_OK;
@@ -261,8 +266,8 @@ static void index_ticket(hd_txn *t, Hd__Ticket *tk)
 	}
 	if (rc)
 		hd_txn_fail(t, rc);
-	put_postings(t, &a, tk->id, 0);
-	search_fields_update(t, old ? old->ticket : NULL, tk);
+	put_postings(in, t, &a, tk->id, 0);
+	search_fields_update(in, t, old ? old->ticket : NULL, tk);
 	Hd__SearchDoc d = HD__SEARCH_DOC__INIT;
 	d.ticket = tk;
 	d.base_tokens = a.uniq;
@@ -274,15 +279,15 @@ static void index_ticket(hd_txn *t, Hd__Ticket *tk)
 	}
 	if (!d.next_segment)
 		d.next_segment = 1;
-	save_doc(t, tk->id, &d);
+	save_doc(in, t, tk->id, &d);
 	acc_release(&a);
 	hd__search_doc__free_unpacked(old, NULL);
 }
 
-static void index_comment(hd_txn *t, const Hd__Comment *c)
+static void index_comment(const intake *in, hd_txn *t, const Hd__Comment *c)
 {
 	Hd__SearchDoc *old = NULL;
-	int rc = search_doc_get(t, c->ticket_id, &old);
+	int rc = search_doc_get(in, t, c->ticket_id, &old);
 	if (rc && rc != HD_E_NOTFOUND) {
 		hd_txn_fail(t, rc);
 		return;
@@ -295,19 +300,19 @@ static void index_comment(hd_txn *t, const Hd__Comment *c)
 	seg_acc a = {.marker = c->public_ ? SEARCH_PUBLIC : SEARCH_PRIVATE};
 	if ((rc = add_text(&a, c->body)))
 		hd_txn_fail(t, rc);
-	put_postings(t, &a, c->ticket_id, d.next_segment++);
+	put_postings(in, t, &a, c->ticket_id, d.next_segment++);
 	char **m = merge_tokens(d.comment_tokens, d.n_comment_tokens, a.uniq,
 				a.nuniq, &d.n_comment_tokens);
 	if (!m)
 		hd_txn_fail(t, HD_E_NOMEM);
 	d.comment_tokens = m;
-	save_doc(t, c->ticket_id, &d);
+	save_doc(in, t, c->ticket_id, &d);
 	free(m);
 	acc_release(&a);
 	hd__search_doc__free_unpacked(old, NULL);
 }
 
-int search_index_event(hd_txn *t, const Hd__Envelope *ev)
+int search_index_event(const intake *in, hd_txn *t, const Hd__Envelope *ev)
 {
 	const char *type = ev->type;
 	size_t n = ev->payload.len;
@@ -320,9 +325,9 @@ int search_index_event(hd_txn *t, const Hd__Envelope *ev)
 			hd_warn("search_bad_event", "type=%s seq=%llu", type,
 				(unsigned long long)ev->seq);
 		else if (ticket_ev && !tk->deleted)
-			index_ticket(t, tk);
+			index_ticket(in, t, tk);
 		else
-			remove_doc(t, tk->id);
+			remove_doc(in, t, tk->id);
 		hd__ticket__free_unpacked(tk, NULL);
 	} else if (strcmp(type, "comment.created") == 0) {
 		Hd__Comment *c = hd__comment__unpack(NULL, n, p);
@@ -330,7 +335,7 @@ int search_index_event(hd_txn *t, const Hd__Envelope *ev)
 			hd_warn("search_bad_event", "type=%s seq=%llu", type,
 				(unsigned long long)ev->seq);
 		else
-			index_comment(t, c);
+			index_comment(in, t, c);
 		hd__comment__free_unpacked(c, NULL);
 	}
 	return t->rc;

@@ -102,11 +102,11 @@ static int first_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return HD_OK;
 }
 
-static int first_token(hd_txn *t, const uint8_t *pre, size_t pn,
-		       const idset *within, cands *c)
+static int first_token(const intake *in, hd_txn *t, const uint8_t *pre,
+		       size_t pn, const idset *within, cands *c)
 {
 	token_walk w = {.pre = pre, .pn = pn, .within = within, .c = c};
-	return hd_txn_foreach(t, search_db.post, pre, pn, first_one, &w);
+	return hd_txn_foreach(t, in->search.post, pre, pn, first_one, &w);
 }
 
 /* Keep the starts s of e with s + off among positions (ascending). */
@@ -152,8 +152,8 @@ static int next_one(void *arg, const MDB_val *k, const MDB_val *v)
 }
 
 /* Narrow the candidates by one more token at offset off. */
-static int next_token(hd_txn *t, const uint8_t *pre, size_t pn, uint32_t off,
-		      cands *c)
+static int next_token(const intake *in, hd_txn *t, const uint8_t *pre,
+		      size_t pn, uint32_t off, cands *c)
 {
 	size_t kept = 0;
 	if (c->n < FEW) { /* few left: look each one up */
@@ -166,7 +166,7 @@ static int next_token(hd_txn *t, const uint8_t *pre, size_t pn, uint32_t off,
 			for (int b = 0; b < 4; b++)
 				key[pn + 8 + b] =
 					(uint8_t)(e.seg >> (24 - 8 * b));
-			if (hd_txn_get(t, search_db.post, key, pn + 12, &v))
+			if (hd_txn_get(t, in->search.post, key, pn + 12, &v))
 				continue;
 			keep_starts(c, &e, &v, off);
 			if (e.n)
@@ -176,27 +176,29 @@ static int next_token(hd_txn *t, const uint8_t *pre, size_t pn, uint32_t off,
 		return t->rc;
 	}
 	token_walk w = {.pre = pre, .pn = pn, .off = off, .c = c};
-	int rc = hd_txn_foreach(t, search_db.post, pre, pn, next_one, &w);
+	int rc = hd_txn_foreach(t, in->search.post, pre, pn, next_one, &w);
 	c->n = w.kept;
 	return rc;
 }
 
 /* Ids (ascending) holding the phrase in text marked m, scored s. */
-static int phrase_marked(hd_txn *t, char m, const sq_term *term,
-			 const idset *within, double s, idset *out)
+static int phrase_marked(const intake *in, hd_txn *t, char m,
+			 const sq_term *term, const idset *within, double s,
+			 idset *out)
 {
 	cands c = {0};
 	uint8_t pre[KMAX];
 	size_t pn = prefix(pre, m, term->tok[0]);
 	if (!pn)
 		return HD_OK;
-	int rc = first_token(t, pre, pn, within, &c);
+	int rc = first_token(in, t, pre, pn, within, &c);
 	for (size_t k = 1; k < term->ntok && !rc && c.n; k++) {
 		if (!(pn = prefix(pre, m, term->tok[k]))) {
 			c.n = 0;
 			break;
 		}
-		rc = next_token(t, pre, pn, term->pos[k] - term->pos[0], &c);
+		rc = next_token(in, t, pre, pn, term->pos[k] - term->pos[0],
+				&c);
 	}
 	for (size_t i = 0; i < c.n && !rc; i++)
 		if (!out->n || out->v[out->n - 1].id != c.v[i].id)
@@ -206,13 +208,14 @@ static int phrase_marked(hd_txn *t, char m, const sq_term *term,
 	return rc;
 }
 
-int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
-		      const idset *within, idset *out)
+int search_phrase_set(const intake *in, hd_txn *t, const sq_term *term,
+		      int staff, const idset *within, idset *out)
 {
-	int rc = phrase_marked(t, SEARCH_PUBLIC, term, within, 1.0, out);
+	int rc = phrase_marked(in, t, SEARCH_PUBLIC, term, within, 1.0, out);
 	if (!rc && staff) {
 		idset priv = {0};
-		rc = phrase_marked(t, SEARCH_PRIVATE, term, within, 0.5, &priv);
+		rc = phrase_marked(in, t, SEARCH_PRIVATE, term, within, 0.5,
+				   &priv);
 		if (!rc && priv.n)
 			rc = idset_or(out, &priv);
 		idset_release(&priv);
@@ -220,7 +223,8 @@ int search_phrase_set(hd_txn *t, const sq_term *term, int staff,
 	return rc;
 }
 
-int search_phrase_marked(hd_txn *t, char m, const sq_term *term, idset *out)
+int search_phrase_marked(const intake *in, hd_txn *t, char m,
+			 const sq_term *term, idset *out)
 {
-	return phrase_marked(t, m, term, NULL, 1.0, out);
+	return phrase_marked(in, t, m, term, NULL, 1.0, out);
 }

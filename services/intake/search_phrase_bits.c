@@ -31,11 +31,40 @@ typedef struct slot {
 	bitmap m;
 } slot;
 
-static struct {
+/* One per context (in->phrase_cache): each slot keeps the index cursor it
+ * was computed at and is caught up from there, under the mutex. */
+struct search_phrase_cache {
 	pthread_mutex_t mu;
 	slot s[SLOTS];
 	uint64_t clock;
-} cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+};
+
+int search_phrase_cache_new(intake *in)
+{
+	struct search_phrase_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return HD_E_NOMEM;
+	if (pthread_mutex_init(&c->mu, NULL)) {
+		free(c);
+		return HD_E_NOMEM;
+	}
+	in->phrase_cache = c;
+	return HD_OK;
+}
+
+void search_phrase_cache_free(intake *in)
+{
+	struct search_phrase_cache *c = in->phrase_cache;
+	if (!c)
+		return;
+	for (size_t i = 0; i < SLOTS; i++) {
+		free(c->s[i].name);
+		free(c->s[i].m.w);
+	}
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+	in->phrase_cache = NULL;
+}
 
 static size_t phrase_name(char *out, size_t cap, char m, const sq_term *t)
 {
@@ -78,16 +107,16 @@ static void put_bit(bitmap *m, uint64_t seq, int on)
 }
 
 /* From scratch: the positional merge over every posting. */
-static int compute(hd_txn *t, char m, const sq_term *term, size_t nw,
-		   bitmap *out)
+static int compute(const intake *in, hd_txn *t, char m, const sq_term *term,
+		   size_t nw, bitmap *out)
 {
 	idset ids = {0};
 	int rc = grow(out, nw);
 	if (!rc)
-		rc = search_phrase_marked(t, m, term, &ids);
+		rc = search_phrase_marked(in, t, m, term, &ids);
 	for (size_t i = 0; i < ids.n && !rc; i++)
 		if ((ids.v[i].id & ((1u << INTAKE_SHARD_BITS) - 1)) ==
-		    search_bits_shard)
+		    in->shard)
 			put_bit(out, ids.v[i].id >> INTAKE_SHARD_BITS, 1);
 	idset_release(&ids);
 	return rc;
@@ -141,8 +170,8 @@ static int collect(void *arg, uint64_t seq, const uint8_t *env, size_t len)
 }
 
 /* Bring out (right at cursor from) to cursor to; 1 when it could. */
-static int catch_up(hd_txn *t, char m, const sq_term *term, uint64_t from,
-		    uint64_t to, size_t nw, bitmap *out)
+static int catch_up(const intake *in, hd_txn *t, char m, const sq_term *term,
+		    uint64_t from, uint64_t to, size_t nw, bitmap *out)
 {
 	touched c = {.upto = to};
 	if (to - from > CATCH_UP || grow(out, nw))
@@ -152,31 +181,32 @@ static int catch_up(hd_txn *t, char m, const sq_term *term, uint64_t from,
 	int ok = (rc == HD_OK || (rc == HD_E_TOOBIG && !c.full));
 	for (size_t i = 0; ok && i < c.n; i++) {
 		uint64_t id = c.ids[i];
-		if ((id & ((1u << INTAKE_SHARD_BITS) - 1)) != search_bits_shard)
+		if ((id & ((1u << INTAKE_SHARD_BITS) - 1)) != in->shard)
 			continue;
 		put_bit(out, id >> INTAKE_SHARD_BITS,
-			search_phrase_in(t, m, term, id));
+			search_phrase_in(in, t, m, term, id));
 	}
 	free(c.ids);
 	return ok;
 }
 
-static uint64_t index_cursor(hd_txn *t)
+static uint64_t index_cursor(const intake *in, hd_txn *t)
 {
 	MDB_val v;
-	if (hd_txn_get(t, search_db.meta, "search_cursor", 13, &v) ||
+	if (hd_txn_get(t, in->search.meta, "search_cursor", 13, &v) ||
 	    v.mv_size != 8)
 		return 0;
 	return hd_key_get_u64(v.mv_data);
 }
 
 /* Take a copy of the remembered bitmap of name (its cursor in *cur). */
-static int take(const char *name, bitmap *out, uint64_t *cur)
+static int take(struct search_phrase_cache *cache, const char *name,
+		bitmap *out, uint64_t *cur)
 {
 	int found = 0;
-	pthread_mutex_lock(&cache.mu);
+	pthread_mutex_lock(&cache->mu);
 	for (size_t i = 0; i < SLOTS && !found; i++) {
-		slot *s = &cache.s[i];
+		slot *s = &cache->s[i];
 		if (!s->name || strcmp(s->name, name) != 0)
 			continue;
 		found = grow(out, s->m.nw) == HD_OK;
@@ -185,15 +215,16 @@ static int take(const char *name, bitmap *out, uint64_t *cur)
 				memcpy(out->w, s->m.w,
 				       s->m.nw * sizeof *out->w);
 			*cur = s->cursor;
-			s->used = ++cache.clock;
+			s->used = ++cache->clock;
 		}
 	}
-	pthread_mutex_unlock(&cache.mu);
+	pthread_mutex_unlock(&cache->mu);
 	return found;
 }
 
 /* Remember a copy (a newer cursor wins). */
-static void keep(const char *name, const bitmap *m, uint64_t cursor)
+static void keep(struct search_phrase_cache *cache, const char *name,
+		 const bitmap *m, uint64_t cursor)
 {
 	bitmap c = {0};
 	char *nm = strdup(name);
@@ -204,55 +235,56 @@ static void keep(const char *name, const bitmap *m, uint64_t cursor)
 	}
 	if (m->nw)
 		memcpy(c.w, m->w, m->nw * sizeof *c.w);
-	pthread_mutex_lock(&cache.mu);
+	pthread_mutex_lock(&cache->mu);
 	slot *s = NULL;
 	for (size_t i = 0; i < SLOTS && !s; i++)
-		if (cache.s[i].name && strcmp(cache.s[i].name, name) == 0)
-			s = &cache.s[i];
+		if (cache->s[i].name && strcmp(cache->s[i].name, name) == 0)
+			s = &cache->s[i];
 	if (s && s->cursor > cursor) {
 		s = NULL; /* someone remembered a newer one */
 		free(nm), nm = NULL;
 		free(c.w), c.w = NULL;
 	} else if (!s) {
-		s = &cache.s[0];
+		s = &cache->s[0];
 		for (size_t i = 0; i < SLOTS; i++) {
-			if (!cache.s[i].name) {
-				s = &cache.s[i];
+			if (!cache->s[i].name) {
+				s = &cache->s[i];
 				break;
 			}
-			if (cache.s[i].used < s->used)
-				s = &cache.s[i];
+			if (cache->s[i].used < s->used)
+				s = &cache->s[i];
 		}
 	}
 	if (s) {
 		free(s->name);
 		free(s->m.w);
-		*s = (slot){nm, cursor, ++cache.clock, c};
+		*s = (slot){nm, cursor, ++cache->clock, c};
 	}
-	pthread_mutex_unlock(&cache.mu);
+	pthread_mutex_unlock(&cache->mu);
 }
 
-int search_phrase_bits(hd_txn *t, char m, const sq_term *term, size_t nw,
-		       bitmap *out)
+int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
+		       size_t nw, bitmap *out)
 {
 	char name[NAME_MAX_SZ];
-	uint64_t now = index_cursor(t), then = 0;
+	uint64_t now = index_cursor(in, t), then = 0;
 	bitmap b = {0};
 	int rc = HD_OK;
 	if (!phrase_name(name, sizeof name, m, term))
-		return compute(t, m, term, nw, out); /* too long to remember */
-	int have = take(name, &b, &then);
+		return compute(in, t, m, term, nw,
+			       out); /* too long to remember */
+	int have = take(in->phrase_cache, name, &b, &then);
 	if (have && then > now)
 		have = 0; /* remembered from a newer snapshot than ours */
 	if (have && then < now)
-		have = catch_up(t, m, term, then, now, nw, &b);
+		have = catch_up(in, t, m, term, then, now, nw, &b);
 	if (!have) {
 		if (b.nw)
 			memset(b.w, 0, b.nw * sizeof *b.w);
-		rc = compute(t, m, term, nw, &b);
+		rc = compute(in, t, m, term, nw, &b);
 	}
 	if (!rc && (!have || then != now))
-		keep(name, &b, now);
+		keep(in->phrase_cache, name, &b, now);
 	if (!rc)
 		rc = grow(out, nw);
 	for (size_t i = 0; !rc && i < nw && i < b.nw; i++)

@@ -33,7 +33,9 @@ HD_COUNTER(verified, "hd_intake_search_verified_total",
 HD_COUNTER(mismatch, "hd_intake_search_verify_mismatches_total",
 	   "Searches whose postings answer differed from the scan's.");
 
-static _Thread_local int quiet; /* the verifying scan's decodes */
+/* Per thread on purpose: the verifying scan running on this thread does
+ * not count its decodes; other threads' searches still do. */
+static _Thread_local int quiet;
 
 #define VALUE_BUF 4200 /* a query is at most 4096 bytes (search.c) */
 
@@ -44,6 +46,7 @@ void search_count_decode(void)
 }
 
 typedef struct plan {
+	const intake *in;
 	hd_txn *t;
 	const sq_query *q;
 	const hd_principal *who;
@@ -65,13 +68,13 @@ static int read_value(plan *p, enum sq_kind kind, const char *value, idset *out)
 {
 	uint8_t pre[SEARCH_FIELD_KEY_MAX];
 	size_t pn = field_prefix(pre, kind, value);
-	return idset_read(p->t, search_db.fields, pre, pn, 0, out);
+	return idset_read(p->t, p->in->search.fields, pre, pn, 0, out);
 }
 
 static int read_all(plan *p, idset *out)
 {
 	const uint8_t pre[1] = {'K'};
-	return idset_read(p->t, search_db.fields, pre, 1, 0, out);
+	return idset_read(p->t, p->in->search.fields, pre, 1, 0, out);
 }
 
 /* Ids whose time of kind is in [lo, hi), never 0 unless zero (none). */
@@ -103,7 +106,7 @@ static int read_dates(plan *p, enum sq_kind kind, int64_t lo, int64_t hi,
 		return HD_OK;
 	search_date_key(key, kind, lo, 0);
 	date_walk w = {hi, zero, out};
-	int rc = hd_txn_foreach_from(p->t, search_db.fields, key, 2, key,
+	int rc = hd_txn_foreach_from(p->t, p->in->search.fields, key, 2, key,
 				     sizeof key, false, date_one, &w);
 	idset_normalize(out);
 	return rc;
@@ -284,7 +287,7 @@ static int read_token(plan *p, char m, const char *tok, int prefix, idset *out)
 	pre[1 + tl] = 0;
 	size_t pn = 1 + tl + (prefix ? 0 : 1);
 	token_walk w = {m, pn, out};
-	return hd_txn_foreach(p->t, search_db.post, pre, pn, token_one, &w);
+	return hd_txn_foreach(p->t, p->in->search.post, pre, pn, token_one, &w);
 }
 
 static int token_set(plan *p, const char *tok, int prefix, idset *out)
@@ -305,7 +308,7 @@ static int token_set(plan *p, const char *tok, int prefix, idset *out)
 static int text_set(plan *p, const sq_term *t, idset *out)
 {
 	if (t->ntok > 1)
-		return search_phrase_set(p->t, t, p->staff,
+		return search_phrase_set(p->in, p->t, t, p->staff,
 					 p->have ? &p->r : NULL, out);
 	return token_set(p, t->tok[0], t->prefix, out);
 }
@@ -345,7 +348,7 @@ static int apply_group(plan *p, enum sq_kind kind)
 	if (v && p->have) { /* one posting list: leapfrog it */
 		uint8_t pre[SEARCH_FIELD_KEY_MAX];
 		size_t pn = field_prefix(pre, kind, v);
-		return idset_filter(p->t, search_db.fields, pre, pn, 0, 1,
+		return idset_filter(p->t, p->in->search.fields, pre, pn, 0, 1,
 				    &p->r);
 	}
 	for (size_t i = 0; i < p->q->n && !rc; i++) {
@@ -382,8 +385,8 @@ static int apply_term(plan *p, const sq_term *t)
 		if (v && p->have) {
 			uint8_t pre[SEARCH_FIELD_KEY_MAX];
 			size_t pn = field_prefix(pre, t->kind, v);
-			return idset_filter(p->t, search_db.fields, pre, pn, 0,
-					    0, &p->r);
+			return idset_filter(p->t, p->in->search.fields, pre, pn,
+					    0, 0, &p->r);
 		}
 		if (!p->have) {
 			if ((rc = read_all(p, &p->r)))
@@ -403,16 +406,6 @@ static int apply_term(plan *p, const sq_term *t)
 		rc = narrow_by(p, &s);
 	idset_release(&s);
 	return rc;
-}
-
-static int other_type(const sq_query *q)
-{
-	for (size_t i = 0; i < q->n; i++)
-		if (q->terms[i].kind == SQ_TYPE &&
-		    (strcmp(q->terms[i].value, "ticket") != 0) !=
-			    q->terms[i].neg)
-			return 1;
-	return 0;
 }
 
 /* The matching set: text terms first (they score), then an end-user's own
@@ -437,17 +430,17 @@ static int evaluate(plan *p)
 			search_single_value(&own, buf, sizeof buf));
 		p->fielded = 1;
 		if (p->have)
-			rc = idset_filter(p->t, search_db.fields, pre, pn, 0, 1,
-					  &p->r);
-		else if (!(rc = idset_read(p->t, search_db.fields, pre, pn, 0,
-					   &s)))
+			rc = idset_filter(p->t, p->in->search.fields, pre, pn,
+					  0, 1, &p->r);
+		else if (!(rc = idset_read(p->t, p->in->search.fields, pre, pn,
+					   0, &s)))
 			rc = narrow_by(p, &s);
 		idset_release(&s);
 	}
 	for (size_t i = 0; i < q->n && !rc; i++) {
 		const sq_term *t = &q->terms[i];
 		if (t->kind == SQ_TYPE)
-			continue; /* other_type() decided: type:ticket is all */
+			continue; /* sq_other_type() decided: type:ticket is all */
 		if (!t->neg && grouped(t) && !done[t->kind]) {
 			done[t->kind] = 1;
 			rc = apply_group(p, t->kind);
@@ -469,7 +462,8 @@ static int evaluate(plan *p)
 	 * first): keep only indexed tickets. */
 	const uint8_t k[1] = {'K'};
 	if (!rc && !p->fielded)
-		rc = idset_filter(p->t, search_db.fields, k, 1, 0, 1, &p->r);
+		rc = idset_filter(p->t, p->in->search.fields, k, 1, 0, 1,
+				  &p->r);
 	return rc;
 }
 
@@ -544,7 +538,7 @@ static int sort_keys(plan *p, const char *by)
 		return HD_OK;
 	/* r is in id order, like the 'K' records: step, seek past gaps. */
 	MDB_cursor *cur = NULL;
-	if (mdb_cursor_open(p->t->txn, search_db.fields, &cur))
+	if (mdb_cursor_open(p->t->txn, p->in->search.fields, &cur))
 		return HD_E_IO;
 	int rc = HD_OK, mrc = MDB_NOTFOUND;
 	MDB_val k, v;
@@ -603,7 +597,8 @@ static int fill(plan *p, const char *by, int desc, uint32_t limit,
 	for (size_t i = 0; i < h.n && !rc; i++) {
 		Hd__SearchHit *sh = malloc(sizeof *sh);
 		Hd__Ticket *tk = NULL;
-		rc = sh ? search_doc_ticket(p->t, h.v[i].id, &tk) : HD_E_NOMEM;
+		rc = sh ? search_doc_ticket(p->in, p->t, h.v[i].id, &tk)
+			: HD_E_NOMEM;
 		search_count_decode();
 		if (rc) {
 			free(sh);
@@ -623,12 +618,16 @@ static int plan_exec(intake *in, const sq_query *q, const hd_principal *who,
 		     Hd__SearchReply *out, int *ready)
 {
 	hd_txn t;
-	plan p = {.t = &t, .q = q, .who = who, .staff = intake_is_staff(who)};
+	plan p = {.in = in,
+		  .t = &t,
+		  .q = q,
+		  .who = who,
+		  .staff = intake_is_staff(who)};
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
-	*ready = search_fields_ready(&t);
-	if (*ready && other_type(q)) {
+	*ready = search_fields_ready(in, &t);
+	if (*ready && sq_other_type(q)) {
 		out->count = 0;
 		out->descending = desc;
 		out->hits = calloc(1, sizeof *out->hits);
@@ -636,7 +635,7 @@ static int plan_exec(intake *in, const sq_query *q, const hd_principal *who,
 	} else if (*ready) {
 		uint64_t count = 0;
 		int used = 0;
-		rc = search_bitq(&t, q, p.staff, who, by, desc, limit, &p.r,
+		rc = search_bitq(in, &t, q, p.staff, who, by, desc, limit, &p.r,
 				 &count, &used);
 		if (!rc && !used)
 			rc = evaluate(&p);
@@ -698,7 +697,7 @@ int search_exec(intake *in, const sq_query *q, const hd_principal *who,
 		return rc ? rc : search_exec_scan(in, q, who, req, out);
 	}
 	hd_counter_add(&planned, 1);
-	if (!rc && search_verify)
+	if (!rc && in->search.verify)
 		verify(in, q, who, req, out);
 	return rc;
 }

@@ -80,6 +80,16 @@ int sq_type_ordinal(const char *s)
 	return ordinal(s, n);
 }
 
+int sq_other_type(const sq_query *q)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (q->terms[i].kind == SQ_TYPE &&
+		    (strcmp(q->terms[i].value, "ticket") != 0) !=
+			    q->terms[i].neg)
+			return 1;
+	return 0;
+}
+
 static int bad(hd_rpc_rep *rep, const char *why, const char *what)
 {
 	return hd_rpc_fail(rep, HD_E_INVALID, "query", "query: %s '%.80s'", why,

@@ -43,7 +43,8 @@ static int count_one(void *arg, const MDB_val *k, const MDB_val *v)
 }
 
 /* Public postings of tok, counting no further than cap. */
-static size_t count_postings(hd_txn *t, const char *tok, size_t cap)
+static size_t count_postings(const intake *in, hd_txn *t, const char *tok,
+			     size_t cap)
 {
 	uint8_t pre[HD_TOKEN_MAX_BYTES + 2];
 	size_t len = strlen(tok), pn = len + 2;
@@ -51,7 +52,7 @@ static size_t count_postings(hd_txn *t, const char *tok, size_t cap)
 	memcpy(pre + 1, tok, len);
 	pre[1 + len] = 0;
 	counting c = {pn, cap, 0};
-	if (hd_txn_foreach(t, search_db.post, pre, pn, count_one, &c))
+	if (hd_txn_foreach(t, in->search.post, pre, pn, count_one, &c))
 		return cap;
 	return c.n;
 }
@@ -72,7 +73,8 @@ static const sq_term *only_tag(const sq_query *q)
 	return found;
 }
 
-int search_tag_token(hd_txn *t, const sq_query *q, char *out, size_t cap)
+int search_tag_token(const intake *in, hd_txn *t, const sq_query *q, char *out,
+		     size_t cap)
 {
 	const sq_term *term = only_tag(q);
 	tag_toks tt = {.n = 0};
@@ -86,7 +88,7 @@ int search_tag_token(hd_txn *t, const sq_query *q, char *out, size_t cap)
 	     limit = limit < SIZE_MAX / 16 ? limit * 16 : SIZE_MAX) {
 		size_t best_n = SIZE_MAX;
 		for (size_t i = 0; i < tt.n; i++) {
-			size_t n = count_postings(t, tt.tok[i], limit);
+			size_t n = count_postings(in, t, tt.tok[i], limit);
 			if (n < best_n) {
 				best_n = n;
 				best = i;

@@ -28,6 +28,7 @@ static const intake_dir_rpc admin_rpc = {
 };
 
 typedef struct walk {
+	const intake_timed_db *db; /* in->sessions */
 	uint64_t user_id;
 	uint64_t handle; /* 0: every session of the user */
 	bool end;        /* delete what matches */
@@ -67,12 +68,12 @@ static int visit_one(void *arg, const MDB_val *k, const MDB_val *v)
 	Hd__UserSession *s =
 		hd__user_session__unpack(NULL, v->mv_size, v->mv_data);
 	uint64_t h = handle_of(k);
-	bool live = s && w->now - s->last_seen_at <= intake_session_idle_ms();
+	bool live = s && w->now - s->last_seen_at <= w->db->life_ms;
 	if (s && s->user_id == w->user_id && (!w->handle || w->handle == h) &&
 	    (live || w->end)) {
 		keep(w, h, s);
 		if (w->end)
-			rc = hd_txn_del(w->t, intake_sessions_dbi(), k->mv_data,
+			rc = hd_txn_del(w->t, w->db->dbi, k->mv_data,
 					k->mv_size);
 	}
 	hd__user_session__free_unpacked(s, NULL);
@@ -84,7 +85,7 @@ static int visit_one(void *arg, const MDB_val *k, const MDB_val *v)
 static int visit(hd_txn *t, walk *w)
 {
 	w->t = t;
-	hd_txn_foreach(t, intake_sessions_dbi(), NULL, 0, visit_one, w);
+	hd_txn_foreach(t, w->db->dbi, NULL, 0, visit_one, w);
 	return t->rc;
 }
 
@@ -120,6 +121,7 @@ static int open_walk(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep,
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "user_id",
 				 "sessions are asked for by user_id");
 	if (!rc) {
+		w->db = &((intake *)ctx)->sessions;
 		w->user_id = q->user_id;
 		w->handle = q->handle;
 		w->now = hd_now_ms();

@@ -21,7 +21,7 @@
 
 #include <string.h>
 
-static intake_mailed_link signin_link = {
+static const intake_mailed_link signin_link = {
 	.mac_ctx = "hc_login",
 	.event = "signin.link",
 	.clock = hd_now_ms, /* business time, so tests move it */
@@ -32,29 +32,27 @@ const char *const intake_signin_dbs[] = {"signin_links", NULL};
 
 int intake_signin_bind(intake *in)
 {
-	return intake_mailed_link_bind(in, &signin_link, "signin_links",
-				       "HD_SIGNIN_LINK_MINUTES", 60 * 24);
+	return intake_mailed_link_bind(in, &in->signin, &signin_link,
+				       "signin_links", "HD_SIGNIN_LINK_MINUTES",
+				       60 * 24);
 }
 
 /* email: the address; token: the page's locale ("ko", "en" or "": the
  * user's own, for the link). */
-static int intake_signin_request(void *ctx, const hd_rpc_req *req,
-				 hd_rpc_rep *rep)
+static int request(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		   hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
+	(void)req;
+	(void)rep;
 	bool page = strcmp(q->token, "ko") == 0 || strcmp(q->token, "en") == 0;
-	rc = intake_mailed_link_request(in, &signin_link, q->email,
-					page ? q->token : NULL);
-	hd__session_request__free_unpacked(q, NULL);
-	return rc;
+	return intake_mailed_link_request(in, &in->signin, q->email,
+					  page ? q->token : NULL);
 }
 
+INTAKE_SESSION_ROUTE(intake_signin_request, request)
+
 typedef struct apply_job {
+	const intake *in;
 	const char *token;
 	hd_buf *result;
 	bool ok;
@@ -63,17 +61,18 @@ typedef struct apply_job {
 static int apply_write(hd_txn *t, void *arg)
 {
 	apply_job *j = arg;
+	const intake *in = j->in;
 	Hd__User *u = NULL;
-	j->ok = intake_mailed_link_check(t, &signin_link, j->token, &u);
+	j->ok = intake_mailed_link_check(in, t, &in->signin, j->token, &u);
 	if (!j->ok)
 		return HD_OK;
 	/* once only; the mail gap stays (the record goes, so a new link may
 	 * be asked for at once after a sign-in) */
-	intake_mailed_link_use(t, &signin_link, u->id);
+	intake_mailed_link_use(t, &in->signin, u->id);
 	if (!u->verified) {
 		u->verified = true;
 		u->updated_at = hd_now_ms();
-		intake_user_put(t, u);
+		intake_user_put(in, t, u);
 		hd_txn_emit_pb(t, "user.updated", u, NULL);
 	}
 	hd_buf_reset(j->result);
@@ -85,25 +84,21 @@ static int apply_write(hd_txn *t, void *arg)
 
 /* token: the link's token. The user on success; HD_E_NOTFOUND, one answer
  * for a wrong, tampered, expired or used link. */
-static int intake_signin_apply(void *ctx, const hd_rpc_req *req,
-			       hd_rpc_rep *rep)
+static int apply(intake *in, const hd_rpc_req *req, Hd__SessionRequest *q,
+		 hd_rpc_rep *rep)
 {
-	intake *in = ctx;
-	Hd__SessionRequest *q = NULL;
-	int rc = intake_dir_open(in, req, rep, &intake_mailed_link_rpc,
-				 (void **)&q);
-	if (rc)
-		return rc;
+	(void)req;
 	hd_buf result;
-	apply_job j = {.token = q->token, .result = &result};
-	rc = intake_dir_run(in, rep, apply_write, &j, &result);
+	apply_job j = {.in = in, .token = q->token, .result = &result};
+	int rc = intake_dir_run(in, rep, apply_write, &j, &result);
 	if (!rc && !j.ok)
 		rc = hd_rpc_fail(rep, HD_E_NOTFOUND, "token",
 				 "This link is invalid, expired or already "
 				 "used");
-	hd__session_request__free_unpacked(q, NULL);
 	return rc;
 }
+
+INTAKE_SESSION_ROUTE(intake_signin_apply, apply)
 
 const hd_rpc_route intake_signin_routes[] = {
 	{"signin_link.request", intake_signin_request},

@@ -28,27 +28,19 @@ const char *const intake_tickets_dbs[] = {
 	"tickets",    "comments", "audits",    "tk_idem",    "tk_jobs",
 	"tk_uploads", "tk_blobs", "tk_attach", "tk_att_ref", NULL};
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the ticket store helpers (tk_get,
- * tk_put, …) take only a transaction and are called from mail, triggers,
- * imports and search. Moving them into the context means passing it to every
- * such helper. */
-tickets_db tkdb;
-
 int intake_tickets_bind(intake *in)
 {
-	const hd_dbi_ref dbs[] = {{"tickets", &tkdb.tickets},
-				  {"comments", &tkdb.comments},
-				  {"audits", &tkdb.audits},
-				  {"tk_idem", &tkdb.idem},
-				  {"tk_jobs", &tkdb.jobs},
-				  {"tk_uploads", &tkdb.uploads},
-				  {"tk_blobs", &tkdb.blobs},
-				  {"tk_attach", &tkdb.attach},
-				  {"tk_att_ref", &tkdb.att_ref},
-				  {"tk_by_created", &tkdb.by_created},
-				  {"tk_lists", &tkdb.lists},
+	const hd_dbi_ref dbs[] = {{"tickets", &in->tk.tickets},
+				  {"comments", &in->tk.comments},
+				  {"audits", &in->tk.audits},
+				  {"tk_idem", &in->tk.idem},
+				  {"tk_jobs", &in->tk.jobs},
+				  {"tk_uploads", &in->tk.uploads},
+				  {"tk_blobs", &in->tk.blobs},
+				  {"tk_attach", &in->tk.attach},
+				  {"tk_att_ref", &in->tk.att_ref},
+				  {"tk_by_created", &in->tk.by_created},
+				  {"tk_lists", &in->tk.lists},
 				  {NULL, NULL}};
 	return hd_store_dbis(in->store, dbs);
 }
@@ -63,10 +55,10 @@ static int upgrade_via(hd_txn *t, void *arg)
 	MDB_val v;
 	if (hd_txn_get(t, in->meta, VIA_TYPED, strlen(VIA_TYPED), &v) == HD_OK)
 		return HD_OK;
-	int rc = hd_txn_upgrade_pb(t, tkdb.tickets, &hd__ticket__descriptor,
+	int rc = hd_txn_upgrade_pb(t, in->tk.tickets, &hd__ticket__descriptor,
 				   hd_ticket_via_fix, NULL);
 	if (!rc)
-		rc = hd_txn_upgrade_pb(t, tkdb.audits, &hd__audit__descriptor,
+		rc = hd_txn_upgrade_pb(t, in->tk.audits, &hd__audit__descriptor,
 				       hd_audit_via_fix, NULL);
 	return rc ? rc
 		  : hd_txn_put(t, in->meta, VIA_TYPED, strlen(VIA_TYPED), "1",
@@ -159,6 +151,7 @@ static int idem_key(write_job *j, uint8_t *key, size_t *klen)
  * with field "idempotency_key" (the gateway answers 400). */
 static int idem_check(hd_txn *t, write_job *j, uint8_t hash[32])
 {
+	const intake *in = j->in;
 	uint8_t key[8 + MAX_IDEM_KEY];
 	size_t klen;
 	MDB_val v;
@@ -171,27 +164,28 @@ static int idem_check(hd_txn *t, write_job *j, uint8_t hash[32])
 	hd_buf_release(&b);
 	if (rc)
 		return hd_txn_fail(t, rc);
-	if (hd_txn_get(t, tkdb.idem, key, klen, &v) || v.mv_size != 40)
+	if (hd_txn_get(t, in->tk.idem, key, klen, &v) || v.mv_size != 40)
 		return HD_E_NOTFOUND;
 	if (memcmp(v.mv_data, hash, 32) != 0)
 		return hd_rpc_fail(
 			j->rep, HD_E_CONFLICT, "idempotency_key",
 			"Idempotency-Key was used with another body");
 	j->replayed = 1;
-	return hd_txn_get_pb_id(t, tkdb.tickets,
+	return hd_txn_get_pb_id(t, in->tk.tickets,
 				hd_key_get_u64((uint8_t *)v.mv_data + 32),
 				&hd__ticket__descriptor, (void **)&j->tk);
 }
 
 static int idem_store(hd_txn *t, write_job *j, const uint8_t hash[32])
 {
+	const intake *in = j->in;
 	uint8_t key[8 + MAX_IDEM_KEY], val[40];
 	size_t klen;
 	if (idem_key(j, key, &klen))
 		return HD_OK;
 	memcpy(val, hash, 32);
 	hd_key_u64(val + 32, j->tk->id);
-	return hd_txn_put(t, tkdb.idem, key, klen, val, sizeof val);
+	return hd_txn_put(t, in->tk.idem, key, klen, val, sizeof val);
 }
 
 /* tags_set / tags_add / tags_remove: a patch of only {"tags":[…]} with
@@ -299,6 +293,7 @@ static void free_attachments(Hd__Comment *c)
 static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now,
 			  bool emit)
 {
+	const intake *in = j->in;
 	Hd__Comment c = HD__COMMENT__INIT;
 	int rc = tk_child_id(t, j->in, &c.id);
 	if (rc)
@@ -327,8 +322,8 @@ static int record_comment(hd_txn *t, write_job *j, Hd__Audit *au, int64_t now,
 	j->tk->comment_count++;
 	if ((rc = comment_attachments(&c, j->ch.uploads, j->ch.nuploads)) ==
 	    HD_OK) {
-		tk_put_child(t, tkdb.comments, c.ticket_id, c.id, &c);
-		tk_att_ref_put(t, &c);
+		tk_put_child(t, in->tk.comments, c.ticket_id, c.id, &c);
+		tk_att_ref_put(in, t, &c);
 	} else
 		hd_txn_fail(t, rc);
 	/* The first comment travels inside ticket.created (as description);
@@ -372,6 +367,7 @@ static int record_rule_comment(hd_txn *t, write_job *j, Hd__Audit *au,
 
 static int record_audit(hd_txn *t, write_job *j, int64_t now)
 {
+	const intake *in = j->in;
 	Hd__Audit *au = calloc(1, sizeof *au);
 	if (!au)
 		return hd_txn_fail(t, HD_E_NOMEM);
@@ -404,23 +400,24 @@ static int record_audit(hd_txn *t, write_job *j, int64_t now)
 	j->ch.nev = 0;
 	for (size_t i = 0; i < au->n_events && !rc; i++)
 		rc = tk_child_id(t, j->in, &au->events[i]->id);
-	return tk_put_child(t, tkdb.audits, au->ticket_id, au->id, au);
+	return tk_put_child(t, in->tk.audits, au->ticket_id, au->id, au);
 }
 
 /* Load the ticket being changed into *before (and a working copy into
  * j->tk); deleted tickets exist only for restore. */
 static int load(hd_txn *t, write_job *j, Hd__Ticket **before)
 {
+	const intake *in = j->in;
 	int restoring = strcmp(j->wr->action, "restore") == 0;
 	if (INTAKE_SHARD_OF(j->wr->id) != j->in->shard)
 		return HD_E_NOTFOUND;
-	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->wr->id,
+	int rc = hd_txn_get_pb_id(t, in->tk.tickets, j->wr->id,
 				  &hd__ticket__descriptor, (void **)before);
 	if (!rc && ((*before)->deleted != restoring ||
 		    !tk_can_see(&j->req->principal, *before)))
 		rc = HD_E_NOTFOUND;
 	if (!rc)
-		rc = hd_txn_get_pb_id(t, tkdb.tickets, j->wr->id,
+		rc = hd_txn_get_pb_id(t, in->tk.tickets, j->wr->id,
 				      &hd__ticket__descriptor, (void **)&j->tk);
 	return rc;
 }
@@ -490,6 +487,7 @@ static bool fires_triggers(const write_job *j)
 static int write_job_run(hd_txn *t, void *arg)
 {
 	write_job *j = arg;
+	const intake *in = j->in;
 	Hd__Ticket *before = NULL;
 	uint8_t hash[32];
 	int creating = j->wr->id == 0, rc;
@@ -527,11 +525,11 @@ static int write_job_run(hd_txn *t, void *arg)
 	if (!rc && creating)
 		rc = idem_store(t, j, hash);
 	if (!rc)
-		rc = intake_put_pb(t, tkdb.tickets, j->tk->id, j->tk);
+		rc = intake_put_pb(t, in->tk.tickets, j->tk->id, j->tk);
 	if (!rc && creating)
-		rc = tk_by_created_put(t, j->tk); /* and its list entries */
+		rc = tk_by_created_put(in, t, j->tk); /* and its list entries */
 	else if (!rc)
-		rc = tk_lists_update(t, before, j->tk);
+		rc = tk_lists_update(in, t, before, j->tk);
 	if (!rc)
 		rc = hd_txn_emit_pb(t,
 				    creating         ? "ticket.created"
@@ -679,7 +677,7 @@ static int intake_tickets_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__Ticket *tk = NULL;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = hd_txn_get_pb_id(&t, tkdb.tickets, id,
+		rc = hd_txn_get_pb_id(&t, in->tk.tickets, id,
 				      &hd__ticket__descriptor, (void **)&tk);
 	hd_txn_end(&t);
 	/* End-users see only what they requested; anything else "not found". */

@@ -9,23 +9,6 @@
 
 #include <jansson.h>
 
-typedef struct tickets_db {
-	MDB_dbi tickets;  /* u64 id → hd.Ticket */
-	MDB_dbi comments; /* u64 ticket ‖ u64 comment id → hd.Comment */
-	MDB_dbi audits;   /* u64 ticket ‖ u64 audit id → hd.Audit */
-	MDB_dbi idem; /* u64 user ‖ key bytes → 32-byte hash ‖ u64 id */
-	MDB_dbi uploads; /* uploads.c */
-	MDB_dbi blobs;
-	MDB_dbi attach;
-	MDB_dbi att_ref; /* attachments_ref.c */
-	MDB_dbi jobs;    /* job id → hd.JobStatus (jobs.c) */
-	/* tickets_by_created.c */
-	MDB_dbi by_created;
-	MDB_dbi lists; /* tickets_by_owner.c */
-} tickets_db;
-
-extern tickets_db tkdb;
-
 /* tickets_by_created.c: the created_at index of cursor lists. The key is
  * created_at (sign flipped, BE) ‖ id (BE), so key order is list order. */
 #define TK_BY_CREATED_KEY 16
@@ -33,14 +16,20 @@ extern const char *const intake_tk_by_created_dbs[]; /* for main.c */
 void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
 		       uint64_t id);
 /* Put tk's entry in the creating transaction (sticky error). */
-int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk);
+int tk_by_created_put(const intake *in, hd_txn *t, const Hd__Ticket *tk);
 /* At start: build the index when it does not hold one entry per ticket
  * (a store from before it existed). HD_OK or the store's error. */
 int tk_by_created_ensure(intake *in);
-/* In a write job: empty index, then put(t, ticket) for every ticket; *n
- * counts the tickets put. The rebuild of both indexes below. */
-int tk_index_rebuild(hd_txn *t, MDB_dbi index,
-		     int (*put)(hd_txn *t, const Hd__Ticket *tk), uint64_t *n);
+/* A rebuild's write job: the context, and the tickets put so far. */
+typedef struct tk_rebuild {
+	const intake *in;
+	uint64_t built;
+} tk_rebuild;
+/* In a write job: empty index, then put(in, t, ticket) for every ticket;
+ * r->built counts the tickets put. The rebuild of both indexes below. */
+int tk_index_rebuild(hd_txn *t, tk_rebuild *r, MDB_dbi index,
+		     int (*put)(const intake *in, hd_txn *t,
+				const Hd__Ticket *tk));
 
 /* tickets_by_owner.c: the id-ordered list index (key layout there). Lists:
  * 'a' live, 'd' deleted (owner 0), 'r' requester, 'g' assignee, 'o'
@@ -49,11 +38,13 @@ int tk_index_rebuild(hd_txn *t, MDB_dbi index,
 void tk_lists_key(uint8_t out[TK_LISTS_KEY], char list, uint64_t owner,
 		  uint64_t id);
 /* Move tk's entries from before's (either may be NULL) in t. */
-int tk_lists_update(hd_txn *t, const Hd__Ticket *before, const Hd__Ticket *tk);
+int tk_lists_update(const intake *in, hd_txn *t, const Hd__Ticket *before,
+		    const Hd__Ticket *tk);
 /* Entries of one list (HD_OK with 0 for none). */
-int tk_lists_count(hd_txn *t, char list, uint64_t owner, uint64_t *n);
+int tk_lists_count(const intake *in, hd_txn *t, char list, uint64_t owner,
+		   uint64_t *n);
 /* 1 once built (tk_lists_ensure, at start). */
-int tk_lists_ready(hd_txn *t);
+int tk_lists_ready(const intake *in, hd_txn *t);
 int tk_lists_ensure(intake *in);
 
 /* tickets_apply.c: the outcome of merging one hd.TicketPatch. */
@@ -103,6 +94,12 @@ int tk_rating_check(const Hd__RateRequest *r, size_t max_comment,
 		    hd_rpc_rep *rep);
 /* The patch that stores rating r on a ticket. HD_OK, HD_E_NOMEM. */
 int tk_rating_patch(Hd__TicketPatch *p, const Hd__RateRequest *r);
+/* The end of tickets.rate and tickets.rate_link: when rc is HD_OK, the
+ * rated ticket tk packed as an hd.TicketWriteReply into rep's payload;
+ * then tk and r freed (either may be NULL). Returns rc or the pack's
+ * error. */
+int tk_rating_reply(int rc, Hd__Ticket *tk, Hd__RateRequest *r,
+		    hd_rpc_rep *rep);
 
 /* tickets.c */
 /* May who see tk? Staff: all; end-users: their own tickets. */
@@ -161,7 +158,7 @@ int tk_rpc_attachments_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 /* Does token match the one in attachment id's content_url? */
 bool tk_attachment_token_ok(uint64_t id, const char *token);
 /* attachments_ref.c: which comment an attachment is on (every shard) */
-int tk_att_ref_put(hd_txn *t, const Hd__Comment *c);
+int tk_att_ref_put(const intake *in, hd_txn *t, const Hd__Comment *c);
 int tk_rpc_attachments_ref(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 int tk_rpc_attachments_content(void *ctx, const hd_rpc_req *req,
 			       hd_rpc_rep *rep);

@@ -23,17 +23,18 @@ void tk_by_created_key(uint8_t out[TK_BY_CREATED_KEY], int64_t created_at,
 
 /* Every creation passes here (the API's write and the importer's), so the
  * new ticket's list entries (tickets_by_owner.c) are put here too. */
-int tk_by_created_put(hd_txn *t, const Hd__Ticket *tk)
+int tk_by_created_put(const intake *in, hd_txn *t, const Hd__Ticket *tk)
 {
 	uint8_t key[TK_BY_CREATED_KEY];
 	tk_by_created_key(key, tk->created_at, tk->id);
-	hd_txn_put(t, tkdb.by_created, key, sizeof key, "", 0);
-	return tk_lists_update(t, NULL, tk);
+	hd_txn_put(t, in->tk.by_created, key, sizeof key, "", 0);
+	return tk_lists_update(in, t, NULL, tk);
 }
 
 typedef struct index_put {
+	const intake *in;
 	hd_txn *t;
-	int (*put)(hd_txn *t, const Hd__Ticket *tk);
+	int (*put)(const intake *in, hd_txn *t, const Hd__Ticket *tk);
 	uint64_t *n;
 } index_put;
 
@@ -41,41 +42,45 @@ static int put_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	index_put *p = arg;
 	Hd__Ticket *tk = hd__ticket__unpack(NULL, v->mv_size, v->mv_data);
-	if (tk && !p->put(p->t, tk))
+	if (tk && !p->put(p->in, p->t, tk))
 		(*p->n)++;
 	hd__ticket__free_unpacked(tk, NULL);
 	return p->t->rc ? HD_STOP : HD_OK;
 }
 
-int tk_index_rebuild(hd_txn *t, MDB_dbi index,
-		     int (*put)(hd_txn *t, const Hd__Ticket *tk), uint64_t *n)
+int tk_index_rebuild(hd_txn *t, tk_rebuild *r, MDB_dbi index,
+		     int (*put)(const intake *in, hd_txn *t,
+				const Hd__Ticket *tk))
 {
+	const intake *in = r->in;
 	if (mdb_drop(t->txn, index, 0))
 		return hd_txn_fail(t, HD_E_IO);
-	index_put p = {t, put, n};
-	int rc = hd_txn_foreach(t, tkdb.tickets, NULL, 0, put_one, &p);
+	index_put p = {in, t, put, &r->built};
+	int rc = hd_txn_foreach(t, in->tk.tickets, NULL, 0, put_one, &p);
 	return t->rc ? t->rc : rc;
 }
 
 /* Empty the index and put every ticket's entry, in one write job. */
 static int rebuild(hd_txn *t, void *arg)
 {
-	return tk_index_rebuild(t, tkdb.by_created, tk_by_created_put, arg);
+	tk_rebuild *r = arg;
+	return tk_index_rebuild(t, r, r->in->tk.by_created, tk_by_created_put);
 }
 
 int tk_by_created_ensure(intake *in)
 {
-	uint64_t tickets = 0, entries = 0, built = 0;
-	int rc = hd_store_count(in->store, tkdb.tickets, &tickets);
+	uint64_t tickets = 0, entries = 0;
+	tk_rebuild r = {in, 0};
+	int rc = hd_store_count(in->store, in->tk.tickets, &tickets);
 	if (!rc)
-		rc = hd_store_count(in->store, tkdb.by_created, &entries);
+		rc = hd_store_count(in->store, in->tk.by_created, &entries);
 	if (rc || tickets == entries)
 		return rc;
-	rc = hd_store_write(in->store, rebuild, &built);
+	rc = hd_store_write(in->store, rebuild, &r);
 	if (rc)
 		hd_error("tickets.by_created_failed", "err=%s", hd_errname(rc));
 	else
 		hd_info("tickets.by_created_built", "tickets=%llu",
-			(unsigned long long)built);
+			(unsigned long long)r.built);
 	return rc;
 }

@@ -19,7 +19,8 @@
 
 #define BUILT_KEY "#built_v1"
 
-static void count_add(hd_txn *t, char list, uint64_t owner, int delta)
+static void count_add(const intake *in, hd_txn *t, char list, uint64_t owner,
+		      int delta)
 {
 	uint8_t key[10], v[8];
 	MDB_val cur;
@@ -27,25 +28,26 @@ static void count_add(hd_txn *t, char list, uint64_t owner, int delta)
 	key[0] = '#';
 	key[1] = (uint8_t)list;
 	hd_key_u64(key + 2, owner);
-	if (hd_txn_get(t, tkdb.lists, key, sizeof key, &cur) == HD_OK &&
+	if (hd_txn_get(t, in->tk.lists, key, sizeof key, &cur) == HD_OK &&
 	    cur.mv_size == 8)
 		n = hd_key_get_u64(cur.mv_data);
 	n = delta > 0 ? n + 1 : n ? n - 1 : 0;
 	hd_key_u64(v, n);
-	hd_txn_put(t, tkdb.lists, key, sizeof key, v, sizeof v);
+	hd_txn_put(t, in->tk.lists, key, sizeof key, v, sizeof v);
 }
 
-static void entry(hd_txn *t, char list, uint64_t owner, uint64_t id, int add)
+static void entry(const intake *in, hd_txn *t, char list, uint64_t owner,
+		  uint64_t id, int add)
 {
 	uint8_t key[TK_LISTS_KEY];
 	tk_lists_key(key, list, owner, id);
 	if (t->rc)
 		return;
 	MDB_val k = {sizeof key, key}, v = {0, ""};
-	int mrc = add ? mdb_put(t->txn, tkdb.lists, &k, &v, MDB_NOOVERWRITE)
-		      : mdb_del(t->txn, tkdb.lists, &k, NULL);
+	int mrc = add ? mdb_put(t->txn, in->tk.lists, &k, &v, MDB_NOOVERWRITE)
+		      : mdb_del(t->txn, in->tk.lists, &k, NULL);
 	if (mrc == 0)
-		count_add(t, list, owner, add ? 1 : -1);
+		count_add(in, t, list, owner, add ? 1 : -1);
 	else if (mrc != MDB_KEYEXIST && mrc != MDB_NOTFOUND)
 		hd_txn_fail(t, hd_err_from_mdb(mrc));
 }
@@ -59,19 +61,20 @@ void tk_lists_key(uint8_t out[TK_LISTS_KEY], char list, uint64_t owner,
 }
 
 /* Every entry of tk (add 1) or removed (add 0). */
-static void entries(hd_txn *t, const Hd__Ticket *tk, int add)
+static void entries(const intake *in, hd_txn *t, const Hd__Ticket *tk, int add)
 {
 	if (tk->deleted) {
-		entry(t, 'd', 0, tk->id, add);
+		entry(in, t, 'd', 0, tk->id, add);
 		return;
 	}
-	entry(t, 'a', 0, tk->id, add);
-	entry(t, 'r', tk->requester_id, tk->id, add);
-	entry(t, 'g', tk->assignee_id, tk->id, add);
-	entry(t, 'o', tk->organization_id, tk->id, add);
+	entry(in, t, 'a', 0, tk->id, add);
+	entry(in, t, 'r', tk->requester_id, tk->id, add);
+	entry(in, t, 'g', tk->assignee_id, tk->id, add);
+	entry(in, t, 'o', tk->organization_id, tk->id, add);
 }
 
-int tk_lists_update(hd_txn *t, const Hd__Ticket *before, const Hd__Ticket *tk)
+int tk_lists_update(const intake *in, hd_txn *t, const Hd__Ticket *before,
+		    const Hd__Ticket *tk)
 {
 	if (before && tk && before->deleted == tk->deleted &&
 	    before->requester_id == tk->requester_id &&
@@ -79,13 +82,14 @@ int tk_lists_update(hd_txn *t, const Hd__Ticket *before, const Hd__Ticket *tk)
 	    before->organization_id == tk->organization_id)
 		return t->rc; /* no list changes */
 	if (before)
-		entries(t, before, 0);
+		entries(in, t, before, 0);
 	if (tk)
-		entries(t, tk, 1);
+		entries(in, t, tk, 1);
 	return t->rc;
 }
 
-int tk_lists_count(hd_txn *t, char list, uint64_t owner, uint64_t *n)
+int tk_lists_count(const intake *in, hd_txn *t, char list, uint64_t owner,
+		   uint64_t *n)
 {
 	uint8_t key[10];
 	MDB_val v;
@@ -93,48 +97,51 @@ int tk_lists_count(hd_txn *t, char list, uint64_t owner, uint64_t *n)
 	key[1] = (uint8_t)list;
 	hd_key_u64(key + 2, owner);
 	*n = 0;
-	int rc = hd_txn_get(t, tkdb.lists, key, sizeof key, &v);
+	int rc = hd_txn_get(t, in->tk.lists, key, sizeof key, &v);
 	if (rc == HD_OK && v.mv_size == 8)
 		*n = hd_key_get_u64(v.mv_data);
 	return rc == HD_E_NOTFOUND ? HD_OK : rc;
 }
 
-int tk_lists_ready(hd_txn *t)
+int tk_lists_ready(const intake *in, hd_txn *t)
 {
 	MDB_val v;
-	return hd_txn_get(t, tkdb.lists, BUILT_KEY, strlen(BUILT_KEY), &v) ==
+	return hd_txn_get(t, in->tk.lists, BUILT_KEY, strlen(BUILT_KEY), &v) ==
 	       HD_OK;
 }
 
-static int put_new(hd_txn *t, const Hd__Ticket *tk)
+static int put_new(const intake *in, hd_txn *t, const Hd__Ticket *tk)
 {
-	return tk_lists_update(t, NULL, tk);
+	return tk_lists_update(in, t, NULL, tk);
 }
 
 static int rebuild(hd_txn *t, void *arg)
 {
-	int rc = tk_index_rebuild(t, tkdb.lists, put_new, arg);
+	tk_rebuild *r = arg;
+	const intake *in = r->in;
+	int rc = tk_index_rebuild(t, r, in->tk.lists, put_new);
 	if (!rc) /* every ticket is in: the lists may answer from now on */
-		hd_txn_put(t, tkdb.lists, BUILT_KEY, strlen(BUILT_KEY), "1", 1);
+		hd_txn_put(t, in->tk.lists, BUILT_KEY, strlen(BUILT_KEY), "1",
+			   1);
 	return rc ? rc : t->rc;
 }
 
 int tk_lists_ensure(intake *in)
 {
 	hd_txn t;
-	uint64_t built = 0;
+	tk_rebuild r = {in, 0};
 	int rc = hd_store_read(in->store, &t);
 	if (rc)
 		return rc;
-	int ready = tk_lists_ready(&t);
+	int ready = tk_lists_ready(in, &t);
 	hd_txn_end(&t);
 	if (ready)
 		return HD_OK;
-	rc = hd_store_write(in->store, rebuild, &built);
+	rc = hd_store_write(in->store, rebuild, &r);
 	if (rc)
 		hd_error("tickets.lists_failed", "err=%s", hd_errname(rc));
 	else
 		hd_info("tickets.lists_built", "tickets=%llu",
-			(unsigned long long)built);
+			(unsigned long long)r.built);
 	return rc;
 }

@@ -131,12 +131,12 @@ static int children(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	int rc = INTAKE_SHARD_OF(q->ticket_id) == in->shard ? HD_OK
 							    : HD_E_NOTFOUND;
 	if (!rc && !(rc = hd_store_read(in->store, &t))) {
-		rc = hd_txn_get_pb_id(&t, tkdb.tickets, q->ticket_id,
+		rc = hd_txn_get_pb_id(&t, in->tk.tickets, q->ticket_id,
 				      &hd__ticket__descriptor, (void **)&tk);
 		if (!rc && (tk->deleted || !tk_can_see(&req->principal, tk)))
 			rc = HD_E_NOTFOUND;
 		if (!rc)
-			rc = scan(&t, audits ? tkdb.audits : tkdb.comments,
+			rc = scan(&t, audits ? in->tk.audits : in->tk.comments,
 				  audits ? &hd__audit__descriptor
 					 : &hd__comment__descriptor,
 				  q, &req->principal, &k);

@@ -28,6 +28,7 @@ typedef struct row {
 enum { WALK_NONE, WALK_ID, WALK_CREATED };
 
 typedef struct list_ctx {
+	const intake *in;
 	const Hd__TicketListRequest *q;
 	const hd_principal *who;
 	row *rows;
@@ -129,13 +130,14 @@ static int collect_one(void *arg, const MDB_val *k, const MDB_val *val)
 {
 	collect_walk *w = arg;
 	list_ctx *c = w->c;
+	const intake *in = c->in;
 	MDB_val v = *val;
 	if (c->walk && c->n >= c->limit)
 		return HD_STOP;
 	if (c->walk == WALK_CREATED &&
 	    (k->mv_size != TK_BY_CREATED_KEY ||
-	     hd_txn_get(w->t, tkdb.tickets, (const uint8_t *)k->mv_data + 8, 8,
-			&v) != HD_OK))
+	     hd_txn_get(w->t, in->tk.tickets, (const uint8_t *)k->mv_data + 8,
+			8, &v) != HD_OK))
 		return HD_OK;
 	Hd__Ticket *tk = hd__ticket__unpack(NULL, v.mv_size, v.mv_data);
 	hd_counter_add(&decoded, 1);
@@ -161,6 +163,7 @@ static int collect_one(void *arg, const MDB_val *k, const MDB_val *val)
  * 100 tickets as at a million. Every other list reads all tickets. */
 static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 {
+	const intake *in = c->in;
 	const Hd__TicketListRequest *q = c->q;
 	uint8_t key[TK_BY_CREATED_KEY];
 	size_t klen = 0;
@@ -173,7 +176,7 @@ static int collect(list_ctx *c, hd_txn *t, uint64_t *count)
 	}
 	collect_walk w = {c, t, count};
 	return hd_txn_foreach_from(
-		t, c->walk == WALK_CREATED ? tkdb.by_created : tkdb.tickets,
+		t, c->walk == WALK_CREATED ? in->tk.by_created : in->tk.tickets,
 		NULL, 0, klen ? key : NULL, klen, c->walk && c->desc,
 		collect_one, &w);
 }
@@ -210,6 +213,7 @@ static int list_one(void *arg, const MDB_val *k, const MDB_val *v)
 {
 	list_walk *w = arg;
 	list_ctx *c = w->c;
+	const intake *in = c->in;
 	const Hd__TicketListRequest *q = c->q;
 	if (c->n >= c->limit || k->mv_size != TK_LISTS_KEY)
 		return HD_STOP;
@@ -219,7 +223,7 @@ static int list_one(void *arg, const MDB_val *k, const MDB_val *v)
 		return HD_OK;
 	uint8_t ik[8];
 	hd_key_u64(ik, id);
-	if (hd_txn_get(w->t, tkdb.tickets, ik, 8, &tv) != HD_OK)
+	if (hd_txn_get(w->t, in->tk.tickets, ik, 8, &tv) != HD_OK)
 		return HD_OK;
 	Hd__Ticket *tk = hd__ticket__unpack(NULL, tv.mv_size, tv.mv_data);
 	hd_counter_add(&decoded, 1);
@@ -241,12 +245,13 @@ static int list_one(void *arg, const MDB_val *k, const MDB_val *v)
  * one ticket per entry, stopping at the limit. */
 static int walk_list(list_ctx *c, hd_txn *t, char list, uint64_t owner)
 {
+	const intake *in = c->in;
 	const Hd__TicketListRequest *q = c->q;
 	uint8_t key[TK_LISTS_KEY];
 	uint64_t from = q->has_after ? q->after_id : c->desc ? UINT64_MAX : 0;
 	tk_lists_key(key, list, owner, from);
 	list_walk w = {c, t};
-	return hd_txn_foreach_from(t, tkdb.lists, key, 9, key, sizeof key,
+	return hd_txn_foreach_from(t, in->tk.lists, key, 9, key, sizeof key,
 				   c->desc, list_one, &w);
 }
 
@@ -257,7 +262,8 @@ int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (hd_req_decode(req, rep, &hd__ticket_list_request__descriptor,
 			  (void **)&q))
 		return HD_E_DECODE;
-	list_ctx c = {.q = q, .who = &req->principal, .desc = q->desc};
+	list_ctx c = {
+		.in = in, .q = q, .who = &req->principal, .desc = q->desc};
 	c.limit = q->limit && q->limit < MAX_LIST ? q->limit : MAX_LIST;
 	if (q->skip_count && strcmp(q->sort_by, "id") == 0)
 		c.walk = WALK_ID;
@@ -268,10 +274,10 @@ int tk_rpc_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = hd_store_read(in->store, &t);
 	uint64_t owner = 0;
 	char list = rc ? 0 : index_list(&c, &owner);
-	if (list && tk_lists_ready(&t)) {
+	if (list && tk_lists_ready(in, &t)) {
 		rc = q->skip_count
 			     ? HD_OK
-			     : tk_lists_count(&t, list, owner, &out.count);
+			     : tk_lists_count(in, &t, list, owner, &out.count);
 		if (!rc)
 			rc = walk_list(&c, &t, list, owner);
 	} else if (!rc) {

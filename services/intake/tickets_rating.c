@@ -24,8 +24,9 @@ typedef struct rate_job {
 
 static int check(hd_txn *t, rate_job *j)
 {
+	const intake *in = j->in;
 	Hd__Ticket *tk = NULL;
-	int rc = hd_txn_get_pb_id(t, tkdb.tickets, j->id,
+	int rc = hd_txn_get_pb_id(t, in->tk.tickets, j->id,
 				  &hd__ticket__descriptor, (void **)&tk);
 	if (!rc && (tk->deleted || !tk_can_see(&j->req->principal, tk)))
 		rc = HD_E_NOTFOUND;
@@ -102,13 +103,18 @@ static int intake_tickets_rate(void *ctx, const hd_rpc_req *req,
 		rc = tk_rating_check(wr, SIZE_MAX, rep);
 	if (!rc)
 		rc = hd_store_write(in->store, rate_run, &j);
+	return tk_rating_reply(rc, j.tk, wr, rep);
+}
+
+int tk_rating_reply(int rc, Hd__Ticket *tk, Hd__RateRequest *r, hd_rpc_rep *rep)
+{
 	if (!rc) {
 		Hd__TicketWriteReply out = HD__TICKET_WRITE_REPLY__INIT;
-		out.ticket = j.tk;
+		out.ticket = tk;
 		rc = hd_pb_pack(&rep->payload, &out);
 	}
-	hd__ticket__free_unpacked(j.tk, NULL);
-	hd__rate_request__free_unpacked(wr, NULL);
+	hd__ticket__free_unpacked(tk, NULL);
+	hd__rate_request__free_unpacked(r, NULL);
 	return rc;
 }
 

@@ -47,7 +47,7 @@ int tk_rule_author(hd_txn *t, intake *in, const hd_principal *who,
 	char lower[256];
 	uint64_t id = 0;
 	if (email && hd_ascii_lower(email, lower, sizeof lower) &&
-	    intake_user_by_email(t, lower, &id) == HD_OK)
+	    intake_user_by_email(in, t, lower, &id) == HD_OK)
 		ch->comment_author = id;
 	return HD_OK;
 }

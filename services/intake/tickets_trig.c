@@ -54,7 +54,7 @@ static const char *locale_of(hd_txn *t, intake *in, uint64_t user,
 {
 	Hd__User *u = NULL;
 	if (in->shard != INTAKE_DIRECTORY_SHARD || !user ||
-	    intake_user_get(t, user, &u) != HD_OK)
+	    intake_user_get(in, t, user, &u) != HD_OK)
 		return NULL;
 	bool any = u->locale[0] && strlen(u->locale) < RT_LOCALE_LEN;
 	if (any)
@@ -226,7 +226,7 @@ int tk_trig_eval(hd_txn *t, intake *in, const hd_principal *who,
 	tk_trig_release(run);
 	if ((*tk)->deleted || by_trigger(*tk))
 		return HD_OK;
-	int rc = intake_trig_active(t, &run->rules, &run->n);
+	int rc = intake_trig_active(in, t, &run->rules, &run->n);
 	if (rc || !run->n)
 		return rc;
 	run->fired = calloc(run->n, sizeof *run->fired);

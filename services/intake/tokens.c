@@ -43,12 +43,12 @@ static int user_by_email(intake *in, const char *given, Hd__User **u,
 		return HD_E_UNAUTHORIZED;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_user_by_email(&t, email, &id);
+		rc = intake_user_by_email(in, &t, email, &id);
 	if (!rc)
-		rc = intake_user_get(&t, id, u);
+		rc = intake_user_get(in, &t, id, u);
 	uint8_t key[8];
 	hd_key_u64(key, id);
-	if (!rc && hd_txn_get(&t, intake_dir.passwords, key, 8, &v) == HD_OK &&
+	if (!rc && hd_txn_get(&t, in->dir.passwords, key, 8, &v) == HD_OK &&
 	    v.mv_size < crypto_pwhash_STRBYTES) {
 		memcpy(hash, v.mv_data, v.mv_size);
 		hash[v.mv_size] = '\0';
@@ -100,8 +100,9 @@ int intake_auth_bearer(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	Hd__User *u = NULL;
 	hd_txn t;
 	int ok = hd_store_read(in->store, &t) == HD_OK &&
-		 intake_token_find(&t, ar->token, &rec) == HD_OK &&
-		 rec->oauth && intake_user_get(&t, rec->user_id, &u) == HD_OK;
+		 intake_token_find(in, &t, ar->token, &rec) == HD_OK &&
+		 rec->oauth &&
+		 intake_user_get(in, &t, rec->user_id, &u) == HD_OK;
 	hd_txn_end(&t);
 	if (ok) { /* borrowed from rec for the reply */
 		u->oauth_token = true;
@@ -120,6 +121,7 @@ int intake_auth_bearer(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 typedef struct pw_job {
+	const intake *in;
 	uint64_t user_id;
 	const char *hash;
 } pw_job;
@@ -127,13 +129,14 @@ typedef struct pw_job {
 static int pw_write(hd_txn *t, void *arg)
 {
 	pw_job *j = arg;
+	const intake *in = j->in;
 	Hd__User *u = NULL;
-	int rc = intake_user_get(t, j->user_id, &u);
+	int rc = intake_user_get(in, t, j->user_id, &u);
 	if (rc)
 		return rc;
 	uint8_t key[8];
 	hd_key_u64(key, j->user_id);
-	hd_txn_put(t, intake_dir.passwords, key, 8, j->hash, strlen(j->hash));
+	hd_txn_put(t, in->dir.passwords, key, 8, j->hash, strlen(j->hash));
 	hd__user__free_unpacked(u, NULL);
 	return t->rc;
 }
@@ -181,7 +184,7 @@ int intake_users_password(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		rc = hd_rpc_fail(rep, rc, NULL,
 				 rc == HD_E_NOMEM ? "out of memory"
 						  : "password checks are busy");
-	pw_job j = {.user_id = pr->user_id, .hash = hash};
+	pw_job j = {.in = in, .user_id = pr->user_id, .hash = hash};
 	if (!rc)
 		rc = hd_store_write(in->store, pw_write, &j);
 	sodium_memzero(pr->password, n);
@@ -200,8 +203,9 @@ typedef struct tok_job {
 static int tok_create_write(hd_txn *t, void *arg)
 {
 	tok_job *j = arg;
+	const intake *in = j->in;
 	Hd__User *u = NULL;
-	int rc = intake_user_get(t, j->rec->user_id, &u);
+	int rc = intake_user_get(in, t, j->rec->user_id, &u);
 	if (rc)
 		return hd_rpc_fail(j->rep, HD_E_INVALID, "user_id",
 				   "User: does not exist");
@@ -274,7 +278,7 @@ int intake_tokens_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	q.size = 100;
 	intake_dir_page p = {0};
 	if (!rc)
-		rc = intake_dir_list(in, intake_dir.token_recs,
+		rc = intake_dir_list(in, in->dir.token_recs,
 				     &hd__api_token__descriptor, &q, keep_token,
 				     &f, &p);
 	Hd__ApiTokenList l = HD__API_TOKEN_LIST__INIT;
@@ -292,8 +296,9 @@ int intake_tokens_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 static int tok_delete_write(hd_txn *t, void *arg)
 {
 	tok_job *j = arg;
+	const intake *in = j->in;
 	Hd__ApiToken *rec = NULL;
-	int rc = hd_txn_get_pb_id(t, intake_dir.token_recs, j->rec->id,
+	int rc = hd_txn_get_pb_id(t, in->dir.token_recs, j->rec->id,
 				  &hd__api_token__descriptor, (void **)&rec);
 	if (rc)
 		return rc;
@@ -306,9 +311,9 @@ static int tok_delete_write(hd_txn *t, void *arg)
 	uint8_t key[8];
 	hd_key_u64(key, rec->id);
 	if (!rc && rec->hash.len == 32)
-		hd_txn_del(t, intake_dir.tokens, rec->hash.data, 32);
+		hd_txn_del(t, in->dir.tokens, rec->hash.data, 32);
 	if (!rc)
-		rc = hd_txn_del(t, intake_dir.token_recs, key, 8);
+		rc = hd_txn_del(t, in->dir.token_recs, key, 8);
 	hd__api_token__free_unpacked(rec, NULL);
 	return rc;
 }

@@ -14,40 +14,39 @@
 #include <string.h>
 
 const char *const intake_trig_dbs[] = {"tk_triggers", NULL};
-static MDB_dbi trig_dbi;
 
 /* Copies kept with value_json (JSON text) get typed values once. */
 static int upgrade_copy(hd_txn *t, void *arg)
 {
-	(void)arg;
-	return hd_txn_upgrade_pb(t, trig_dbi, &hd__rule__descriptor,
+	const intake *in = arg;
+	return hd_txn_upgrade_pb(t, in->triggers, &hd__rule__descriptor,
 				 hd_rule_upgrade, NULL);
 }
 
 int intake_trig_bind(intake *in)
 {
-	int rc = hd_store_dbi(in->store, "tk_triggers", &trig_dbi);
-	return rc ? rc : hd_store_write(in->store, upgrade_copy, NULL);
+	int rc = hd_store_dbi(in->store, "tk_triggers", &in->triggers);
+	return rc ? rc : hd_store_write(in->store, upgrade_copy, in);
 }
 
 /* r may come from an event routing wrote before hd.RuleValue. */
-static int put_rule(hd_txn *t, Hd__Rule *r)
+static int put_rule(hd_txn *t, MDB_dbi dbi, Hd__Rule *r)
 {
 	bool changed;
 	if (strcmp(r->kind, "trigger") != 0)
 		return HD_OK;
 	int rc = hd_rule_upgrade(&r->base, &changed);
-	return rc ? rc : hd_txn_put_pb_id(t, trig_dbi, r->id, r);
+	return rc ? rc : hd_txn_put_pb_id(t, dbi, r->id, r);
 }
 
-static int clear(hd_txn *t)
+static int clear(hd_txn *t, MDB_dbi dbi)
 {
-	return hd_err_from_mdb(mdb_drop(t->txn, trig_dbi, 0));
+	return hd_err_from_mdb(mdb_drop(t->txn, dbi, 0));
 }
 
 int intake_trig_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 {
-	(void)ctx;
+	MDB_dbi dbi = ((const intake *)ctx)->triggers;
 	const char *type = ev->type;
 	if (strncmp(type, "trigger.", 8) != 0)
 		return HD_OK;
@@ -60,7 +59,7 @@ int intake_trig_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 			return HD_E_DECODE;
 		uint8_t key[8];
 		hd_key_u64(key, ref->id);
-		rc = hd_txn_del(t, trig_dbi, key, 8);
+		rc = hd_txn_del(t, dbi, key, 8);
 		hd__rule_ref__free_unpacked(ref, NULL);
 		return rc == HD_E_NOTFOUND ? HD_OK : rc;
 	}
@@ -69,9 +68,9 @@ int intake_trig_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 		Hd__RuleList *l = hd__rule_list__unpack(NULL, len, p);
 		if (!l)
 			return HD_E_DECODE;
-		rc = clear(t);
+		rc = clear(t, dbi);
 		for (size_t i = 0; i < l->n_rules && !rc; i++)
-			rc = put_rule(t, l->rules[i]);
+			rc = put_rule(t, dbi, l->rules[i]);
 		hd__rule_list__free_unpacked(l, NULL);
 		return rc;
 	}
@@ -80,7 +79,7 @@ int intake_trig_apply(void *ctx, hd_txn *t, const Hd__Envelope *ev)
 	Hd__Rule *r = hd__rule__unpack(NULL, len, p);
 	if (!r)
 		return HD_E_DECODE;
-	rc = put_rule(t, r);
+	rc = put_rule(t, dbi, r);
 	hd__rule__free_unpacked(r, NULL);
 	return rc;
 }
@@ -90,9 +89,9 @@ static bool rule_active(const void *msg, const void *arg)
 	return ((const Hd__Rule *)msg)->active;
 }
 
-int intake_trig_active(hd_txn *t, Hd__Rule ***out, size_t *n)
+int intake_trig_active(const intake *in, hd_txn *t, Hd__Rule ***out, size_t *n)
 {
-	int rc = hd_txn_scan_pb(t, trig_dbi, NULL, 0, &hd__rule__descriptor,
+	int rc = hd_txn_scan_pb(t, in->triggers, NULL, 0, &hd__rule__descriptor,
 				rule_active, NULL, (void ***)out, n);
 	rt_rules_sort(*out, *n);
 	return rc;
@@ -103,7 +102,6 @@ int intake_trig_active(hd_txn *t, Hd__Rule ***out, size_t *n)
 int intake_trig_ready(void *arg, char *why, size_t cap)
 {
 	intake *in = arg;
-	static _Atomic int64_t behind_since;
 	hd_cursor_status st[16];
 	size_t n = hd_consumer_status(in->svc->consumer, st, 16);
 	int64_t now = hd_now_ms();
@@ -112,12 +110,13 @@ int intake_trig_ready(void *arg, char *why, size_t cap)
 			continue;
 		bool behind = st[i].announced > st[i].applied;
 		if (!st[i].failed && !behind) {
-			behind_since = 0;
+			in->trig_behind_since = 0;
 			return HD_OK;
 		}
-		if (!behind_since)
-			behind_since = now;
-		if (!st[i].failed && now - behind_since < BEHIND_GRACE_MS)
+		if (!in->trig_behind_since)
+			in->trig_behind_since = now;
+		if (!st[i].failed &&
+		    now - in->trig_behind_since < BEHIND_GRACE_MS)
 			return HD_OK;
 		snprintf(why, cap,
 			 "triggers copy behind: cursor routing/%u applied %llu "

@@ -19,7 +19,7 @@ int intake_trig_bind(intake *in);
 int intake_trig_apply(void *ctx, hd_txn *t, const struct Hd__Envelope *ev);
 /* The active triggers in position order (caller frees each rule with
  * hd__rule__free_unpacked and the array with free). */
-int intake_trig_active(hd_txn *t, Hd__Rule ***out, size_t *n);
+int intake_trig_active(const intake *in, hd_txn *t, Hd__Rule ***out, size_t *n);
 /* /readyz: HD_E_UNAVAILABLE with why naming the routing cursor when this
  * shard's copy of the triggers is behind (failed, or not caught up within
  * a few seconds). */

@@ -25,18 +25,20 @@ typedef struct put_job {
 	hd_rpc_rep *rep;
 } put_job;
 
-static int load_upload(hd_txn *t, const char *token, Hd__Upload **up)
+static int load_upload(const intake *in, hd_txn *t, const char *token,
+		       Hd__Upload **up)
 {
-	return hd_txn_get_pb(t, tkdb.uploads, token, strlen(token),
+	return hd_txn_get_pb(t, in->tk.uploads, token, strlen(token),
 			     &hd__upload__descriptor, (void **)up);
 }
 
 static int put_run(hd_txn *t, void *arg)
 {
 	put_job *j = arg;
+	const intake *in = j->in;
 	char token[33];
 	if (j->q->token[0]) {
-		int rc = load_upload(t, j->q->token, &j->up);
+		int rc = load_upload(in, t, j->q->token, &j->up);
 		if (rc == HD_OK &&
 		    (j->up->owner_id != j->req->principal.user_id ||
 		     j->up->expires_at < hd_now_ms()))
@@ -71,17 +73,17 @@ static int put_run(hd_txn *t, void *arg)
 	a->owner_id = j->req->principal.user_id;
 	uint8_t key[8];
 	hd_key_u64(key, a->id);
-	hd_txn_put(t, tkdb.blobs, key, 8,
+	hd_txn_put(t, in->tk.blobs, key, 8,
 		   j->q->data.len ? j->q->data.data : (uint8_t *)"",
 		   j->q->data.len);
-	intake_put_pb(t, tkdb.attach, a->id, a);
+	intake_put_pb(t, in->tk.attach, a->id, a);
 	Hd__Attachment **grown = realloc(
 		j->up->attachments, (j->up->n_attachments + 1) * sizeof *grown);
 	if (!grown)
 		return hd_txn_fail(t, HD_E_NOMEM);
 	j->up->attachments = grown;
 	grown[j->up->n_attachments++] = a; /* borrowed: removed before free */
-	hd_txn_put_pb(t, tkdb.uploads, j->up->token, strlen(j->up->token),
+	hd_txn_put_pb(t, in->tk.uploads, j->up->token, strlen(j->up->token),
 		      j->up);
 	return t->rc;
 }
@@ -132,7 +134,7 @@ int tk_rpc_uploads_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = strlen(q->token) == 32 ? hd_store_read(in->store, &t)
 					: HD_E_NOTFOUND;
 	if (!rc) {
-		rc = load_upload(&t, q->token, &up);
+		rc = load_upload(in, &t, q->token, &up);
 		hd_txn_end(&t);
 	}
 	if (!rc && up->owner_id != req->principal.user_id &&
@@ -175,13 +177,13 @@ static int attachment(intake *in, const hd_rpc_req *req, hd_rpc_rep *rep,
 	hd_key_u64(key, q->id);
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = hd_txn_get_pb_id(&t, tkdb.attach, q->id,
+		rc = hd_txn_get_pb_id(&t, in->tk.attach, q->id,
 				      &hd__attachment__descriptor,
 				      (void **)&out.attachment);
 		if (!rc && !may_read(q, req, out.attachment, with_data))
 			rc = HD_E_NOTFOUND;
 		if (!rc && with_data &&
-		    !(rc = hd_txn_get(&t, tkdb.blobs, key, 8, &v))) {
+		    !(rc = hd_txn_get(&t, in->tk.blobs, key, 8, &v))) {
 			out.data.data = v.mv_data;
 			out.data.len = v.mv_size;
 		}

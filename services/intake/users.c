@@ -49,9 +49,9 @@ static int find_user(intake *in, const char *email, Hd__User **out)
 	*out = NULL;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc)
-		rc = intake_user_by_email(&t, email, &id);
+		rc = intake_user_by_email(in, &t, email, &id);
 	if (!rc)
-		rc = intake_user_get(&t, id, out);
+		rc = intake_user_get(in, &t, id, out);
 	hd_txn_end(&t);
 	return rc;
 }
@@ -70,7 +70,7 @@ static int intake_auth_token(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	    find_user(in, email, &u) == HD_OK && !u->suspended && !u->deleted) {
 		hd_txn t;
 		if (hd_store_read(in->store, &t) == HD_OK) {
-			if (intake_token_known(&t, ar->token) == HD_OK)
+			if (intake_token_known(in, &t, ar->token) == HD_OK)
 				rc = HD_OK;
 			hd_txn_end(&t);
 		}
@@ -94,8 +94,9 @@ typedef struct ensure_job {
 static int ensure_write(hd_txn *t, void *arg)
 {
 	ensure_job *j = arg;
+	const intake *in = j->in;
 	uint64_t id = 0;
-	int rc = intake_user_by_email(t, j->user->email, &id);
+	int rc = intake_user_by_email(in, t, j->user->email, &id);
 	if (rc == HD_OK)
 		return HD_OK; /* created meanwhile: the caller re-reads */
 	if (rc != HD_E_NOTFOUND)
@@ -103,8 +104,8 @@ static int ensure_write(hd_txn *t, void *arg)
 	if ((rc = intake_next_id(t, j->in, "next_user", &j->user->id)))
 		return rc;
 	j->user->created_at = j->user->updated_at = hd_now_ms();
-	j->user->organization_id = intake_org_for_email(t, j->user->email);
-	intake_user_put(t, j->user);
+	j->user->organization_id = intake_org_for_email(in, t, j->user->email);
+	intake_user_put(in, t, j->user);
 	hd_txn_emit_pb(t, "user.created", j->user, NULL);
 	j->created = t->rc == HD_OK;
 	return t->rc;
@@ -148,7 +149,7 @@ static bool established(intake *in, const Hd__User *u)
 	hd_key_u64(key, u->id);
 	if (hd_store_read(in->store, &t) != HD_OK)
 		return true; /* in doubt, not them */
-	bool has = hd_txn_get(&t, intake_dir.passwords, key, 8, &v) == HD_OK;
+	bool has = hd_txn_get(&t, in->dir.passwords, key, 8, &v) == HD_OK;
 	hd_txn_end(&t);
 	return has;
 }
@@ -156,11 +157,12 @@ static bool established(intake *in, const Hd__User *u)
 static int unlinked_write(hd_txn *t, void *arg)
 {
 	ensure_job *j = arg;
+	const intake *in = j->in;
 	int rc = intake_next_id(t, j->in, "next_user", &j->user->id);
 	if (rc)
 		return rc;
 	j->user->created_at = j->user->updated_at = hd_now_ms();
-	intake_user_put(t, j->user);
+	intake_user_put(in, t, j->user);
 	hd_txn_emit_pb(t, "user.created", j->user, NULL);
 	return t->rc;
 }
@@ -226,8 +228,8 @@ static int intake_users_get(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 				   "end-users see only themselves");
 	}
 	Hd__User *u = NULL;
-	rc = intake_dir_read(in, intake_dir.users, &hd__user__descriptor,
-			     gr->id, (void **)&u);
+	rc = intake_dir_read(in, in->dir.users, &hd__user__descriptor, gr->id,
+			     (void **)&u);
 	if (!rc)
 		rc = hd_pb_pack(&rep->payload, u);
 	hd__user__free_unpacked(u, NULL);
@@ -289,7 +291,7 @@ static int intake_users_list(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 		return hd_rpc_fail(rep, HD_E_INVALID, "query", "too long");
 	}
 	intake_dir_page p = {0};
-	rc = intake_dir_list(in, intake_dir.users, &hd__user__descriptor, q,
+	rc = intake_dir_list(in, in->dir.users, &hd__user__descriptor, q,
 			     keep_user, &f, &p);
 	if (!rc)
 		rc = pack_users(&p, rep);

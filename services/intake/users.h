@@ -7,26 +7,23 @@
 
 #include "intake.h"
 
-/* The module's sub-databases, resolved once in intake_users_bind. */
-typedef struct intake_dir_dbs {
-	MDB_dbi users, by_email, tokens, token_recs, passwords;
-	MDB_dbi orgs, org_domains, groups, memberships;
-} intake_dir_dbs;
-extern intake_dir_dbs intake_dir;
-
-int intake_user_put(hd_txn *t, const Hd__User *u);
-int intake_user_get(hd_txn *t, uint64_t id, Hd__User **out);
-int intake_user_by_email(hd_txn *t, const char *email_lower, uint64_t *id);
+/* The module's tables are in->dir (intake_dbs.h), bound by
+ * intake_users_bind. */
+int intake_user_put(const intake *in, hd_txn *t, const Hd__User *u);
+int intake_user_get(const intake *in, hd_txn *t, uint64_t id, Hd__User **out);
+int intake_user_by_email(const intake *in, hd_txn *t, const char *email_lower,
+			 uint64_t *id);
 /* Store a token (kept only as its hash) and its record; rec->id is set. */
 int intake_token_put(hd_txn *t, intake *in, const char *token,
 		     Hd__ApiToken *rec);
 /* The record of a live token by its clear value: HD_E_NOTFOUND otherwise.
  * *out is the caller's. */
-int intake_token_find(hd_txn *t, const char *token, Hd__ApiToken **out);
-int intake_token_known(hd_txn *t, const char *token);
+int intake_token_find(const intake *in, hd_txn *t, const char *token,
+		      Hd__ApiToken **out);
+int intake_token_known(const intake *in, hd_txn *t, const char *token);
 void intake_token_hash(const char *token, uint8_t out[32]);
 /* True when the users table has no entry. */
-bool intake_users_empty(hd_txn *t);
+bool intake_users_empty(const intake *in, hd_txn *t);
 
 /* One page of a sub-database of protobuf records keyed by u64 id, as q asks
  * (show_many ids, offset or cursor). keep (may be NULL) filters records.
@@ -48,8 +45,8 @@ void intake_dir_page_free(intake_dir_page *p);
 int intake_groups_snapshot(intake *in);
 /* The id of the group (group) or organization named name, compared without
  * ASCII case. HD_E_NOTFOUND. */
-int intake_dir_id_by_name(hd_txn *t, bool group, const char *name,
-			  uint64_t *id);
+int intake_dir_id_by_name(const intake *in, hd_txn *t, bool group,
+			  const char *name, uint64_t *id);
 
 /* users_write.c / tokens.c / orgs.c / groups.c: RPC handlers. */
 int intake_on_directory(intake *in, hd_rpc_rep *rep);
@@ -78,10 +75,12 @@ int intake_members_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 /* users_email.c (module "email"): an end-user's own e-mail change, held
  * until the new address confirms it. In the update's write job: store the
  * pending address and publish email.verification (sticky on t). */
-int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email);
+int intake_email_hold(const intake *in, hd_txn *t, const Hd__User *u,
+		      const char *email);
 
 /* orgs.c: the organization whose domain_names hold email's domain (0). */
-uint64_t intake_org_for_email(hd_txn *t, const char *email_lower);
+uint64_t intake_org_for_email(const intake *in, hd_txn *t,
+			      const char *email_lower);
 /* True when fields (a write request's key list) holds name. */
 bool intake_has_field(char **fields, size_t n, const char *name);
 

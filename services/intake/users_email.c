@@ -28,9 +28,6 @@
 #define MAC_BYTES   INTAKE_LINK_MAC_BYTES
 #define MAIL_GAP_MS (60 * 1000)
 
-static MDB_dbi pending_dbi;
-static int64_t link_life_ms;
-
 const char *const intake_email_dbs[] = {"user_email_pending", NULL};
 
 int intake_email_bind(intake *in)
@@ -40,8 +37,8 @@ int intake_email_bind(intake *in)
 			    60 * 24 * 30, &minutes);
 	if (rc)
 		return rc;
-	link_life_ms = (int64_t)minutes * 60 * 1000;
-	return hd_store_dbi(in->store, "user_email_pending", &pending_dbi);
+	in->email.life_ms = (int64_t)minutes * 60 * 1000;
+	return hd_store_dbi(in->store, "user_email_pending", &in->email.dbi);
 }
 
 static int link_mac(uint64_t uid, int64_t expires, const char *nonce,
@@ -60,17 +57,18 @@ static int link_mac(uint64_t uid, int64_t expires, const char *nonce,
 
 /* Which mail, if any: none within a minute of the last (a mail bomb
  * through our server is no better than one through theirs). */
-static bool throttled(hd_txn *t, const uint8_t key[8], Hd__EmailPending **old)
+static bool throttled(MDB_dbi dbi, hd_txn *t, const uint8_t key[8],
+		      Hd__EmailPending **old)
 {
 	*old = NULL;
-	if (hd_txn_get_pb(t, pending_dbi, key, 8,
-			  &hd__email_pending__descriptor,
+	if (hd_txn_get_pb(t, dbi, key, 8, &hd__email_pending__descriptor,
 			  (void **)old) != HD_OK)
 		return false;
 	return (*old)->last_mail_at > hd_wall_ms() - MAIL_GAP_MS;
 }
 
-int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
+int intake_email_hold(const intake *in, hd_txn *t, const Hd__User *u,
+		      const char *email)
 {
 	Hd__EmailVerificationMail ev = HD__EMAIL_VERIFICATION_MAIL__INIT;
 	Hd__EmailPending p = HD__EMAIL_PENDING__INIT, *old = NULL;
@@ -80,13 +78,13 @@ int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
 	uint64_t other = 0;
 	int rc = HD_OK;
 	hd_key_u64(key, u->id);
-	if (throttled(t, key, &old))
+	if (throttled(in->email.dbi, t, key, &old))
 		goto out;
 	ev.user_id = u->id;
 	ev.email = (char *)email;
 	ev.name = u->name;
 	ev.locale = u->locale;
-	ev.in_use = intake_user_by_email(t, email, &other) == HD_OK &&
+	ev.in_use = intake_user_by_email(in, t, email, &other) == HD_OK &&
 		    other != u->id;
 	if (ev.in_use && old) /* an older link stays as it was */
 		p = *old;
@@ -96,7 +94,7 @@ int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
 		sodium_bin2hex(nonce, sizeof nonce, raw, sizeof raw);
 		p.email = (char *)email;
 		p.nonce = nonce;
-		p.expires_at = hd_wall_ms() + link_life_ms;
+		p.expires_at = hd_wall_ms() + in->email.life_ms;
 		rc = link_mac(u->id, p.expires_at, nonce, email, mac,
 			      sizeof mac);
 		if (!rc)
@@ -107,7 +105,7 @@ int intake_email_hold(hd_txn *t, const Hd__User *u, const char *email)
 		snprintf(token, sizeof token, "%s.%s", head, mac);
 		ev.token = token;
 	}
-	hd_txn_put_pb(t, pending_dbi, key, sizeof key, &p);
+	hd_txn_put_pb(t, in->email.dbi, key, sizeof key, &p);
 	hd_txn_emit_pb(t, "email.verification", &ev, NULL);
 out:
 	hd__email_pending__free_unpacked(old, NULL);
@@ -115,6 +113,7 @@ out:
 }
 
 typedef struct verify_job {
+	const intake *in;
 	const char *token;
 	hd_rpc_rep *rep;
 	hd_buf *result;
@@ -129,15 +128,17 @@ static int refuse(verify_job *j)
 static int switch_email(verify_job *j, hd_txn *t, Hd__User *u,
 			const char *email)
 {
+	const intake *in = j->in;
 	uint64_t other = 0;
-	if (intake_user_by_email(t, email, &other) == HD_OK && other != u->id)
+	if (intake_user_by_email(in, t, email, &other) == HD_OK &&
+	    other != u->id)
 		return refuse(j); /* taken meanwhile */
 	if (u->email[0])
-		hd_txn_del(t, intake_dir.by_email, u->email, strlen(u->email));
+		hd_txn_del(t, in->dir.by_email, u->email, strlen(u->email));
 	Hd__User m = *u;
 	m.email = (char *)email;
 	m.updated_at = hd_now_ms();
-	intake_user_put(t, &m);
+	intake_user_put(in, t, &m);
 	hd_txn_emit_pb(t, "user.updated", &m, NULL);
 	hd_buf_reset(j->result);
 	if (!t->rc)
@@ -148,6 +149,7 @@ static int switch_email(verify_job *j, hd_txn *t, Hd__User *u,
 static int verify_write(hd_txn *t, void *arg)
 {
 	verify_job *j = arg;
+	const intake *in = j->in;
 	uint64_t uid = 0;
 	int64_t expires = 0;
 	char nonce[33], mac[2 * INTAKE_LINK_MAC_BYTES + 1];
@@ -158,9 +160,9 @@ static int verify_write(hd_txn *t, void *arg)
 	if (!intake_link_split(j->token, '.', &uid, &expires, nonce, mac))
 		return refuse(j);
 	hd_key_u64(key, uid);
-	if (hd_txn_get_pb(t, pending_dbi, key, sizeof key,
+	if (hd_txn_get_pb(t, j->in->email.dbi, key, sizeof key,
 			  &hd__email_pending__descriptor, (void **)&p) ||
-	    intake_user_get(t, uid, &u) || u->deleted || u->suspended ||
+	    intake_user_get(in, t, uid, &u) || u->deleted || u->suspended ||
 	    p->expires_at != expires || expires < hd_wall_ms() ||
 	    strlen(p->nonce) != 32 || !p->email[0] ||
 	    sodium_memcmp(p->nonce, nonce, 32) != 0) {
@@ -173,7 +175,7 @@ static int verify_write(hd_txn *t, void *arg)
 		rc = refuse(j);
 		goto out;
 	}
-	hd_txn_del(t, pending_dbi, key, sizeof key); /* once only */
+	hd_txn_del(t, j->in->email.dbi, key, sizeof key); /* once only */
 	rc = switch_email(j, t, u, p->email);
 out:
 	hd__user__free_unpacked(u, NULL);
@@ -196,7 +198,8 @@ static int intake_users_email_verify(void *ctx, const hd_rpc_req *req,
 	if (rc)
 		return rc;
 	hd_buf result;
-	verify_job j = {.token = q->token, .rep = rep, .result = &result};
+	verify_job j = {
+		.in = in, .token = q->token, .rep = rep, .result = &result};
 	rc = intake_dir_run(in, rep, verify_write, &j, &result);
 	hd__email_verify_request__free_unpacked(q, NULL);
 	return rc;

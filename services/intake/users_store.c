@@ -23,13 +23,6 @@ const char *const intake_users_dbs[] = {
 	"users", "users_by_email", "tokens", "token_recs",  "passwords",
 	"orgs",  "org_domains",    "groups", "memberships", NULL};
 
-/* Sub-database handles at file level rather than in the service context: bound
- * once by the module's open (main.c's modules) before any thread starts,
- * read-only after, so effectively constants; the directory helpers take only a
- * transaction and are called from almost every intake module (176 uses). Moving
- * them into the context means passing it to every such helper. */
-intake_dir_dbs intake_dir;
-
 /* Users an older build stored keep their custom field values as JSON
  * text (User 16): type them, once per store (meta "user_fields_typed"
  * says it was done; every later write is typed). */
@@ -41,7 +34,7 @@ static int upgrade_user_fields(hd_txn *t, void *arg)
 	if (hd_txn_get(t, in->meta, FIELDS_TYPED, strlen(FIELDS_TYPED), &v) ==
 	    HD_OK)
 		return HD_OK;
-	int rc = hd_txn_upgrade_pb(t, intake_dir.users, &hd__user__descriptor,
+	int rc = hd_txn_upgrade_pb(t, in->dir.users, &hd__user__descriptor,
 				   hd_user_fields_upgrade, NULL);
 	return rc ? rc
 		  : hd_txn_put(t, in->meta, FIELDS_TYPED, strlen(FIELDS_TYPED),
@@ -54,15 +47,15 @@ int intake_users_bind(intake *in)
 		const char *name;
 		MDB_dbi *dbi;
 	} rows[] = {
-		{"users", &intake_dir.users},
-		{"users_by_email", &intake_dir.by_email},
-		{"tokens", &intake_dir.tokens},
-		{"token_recs", &intake_dir.token_recs},
-		{"passwords", &intake_dir.passwords},
-		{"orgs", &intake_dir.orgs},
-		{"org_domains", &intake_dir.org_domains},
-		{"groups", &intake_dir.groups},
-		{"memberships", &intake_dir.memberships},
+		{"users", &in->dir.users},
+		{"users_by_email", &in->dir.by_email},
+		{"tokens", &in->dir.tokens},
+		{"token_recs", &in->dir.token_recs},
+		{"passwords", &in->dir.passwords},
+		{"orgs", &in->dir.orgs},
+		{"org_domains", &in->dir.org_domains},
+		{"groups", &in->dir.groups},
+		{"memberships", &in->dir.memberships},
 	};
 	int rc = HD_OK;
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0] && !rc; i++)
@@ -74,30 +67,31 @@ int intake_users_bind(intake *in)
 	return rc;
 }
 
-int intake_user_put(hd_txn *t, const Hd__User *u)
+int intake_user_put(const intake *in, hd_txn *t, const Hd__User *u)
 {
 	uint8_t id[8];
 	hd_key_u64(id, u->id);
-	intake_put_pb(t, intake_dir.users, u->id, u);
+	intake_put_pb(t, in->dir.users, u->id, u);
 	if (!u->email || !u->email[0])
 		return t->rc;
-	return hd_txn_put(t, intake_dir.by_email, u->email, strlen(u->email),
-			  id, 8);
+	return hd_txn_put(t, in->dir.by_email, u->email, strlen(u->email), id,
+			  8);
 }
 
-int intake_user_get(hd_txn *t, uint64_t id, Hd__User **out)
+int intake_user_get(const intake *in, hd_txn *t, uint64_t id, Hd__User **out)
 {
-	return hd_txn_get_pb_id(t, intake_dir.users, id, &hd__user__descriptor,
+	return hd_txn_get_pb_id(t, in->dir.users, id, &hd__user__descriptor,
 				(void **)out);
 }
 
-int intake_user_by_email(hd_txn *t, const char *email_lower, uint64_t *id)
+int intake_user_by_email(const intake *in, hd_txn *t, const char *email_lower,
+			 uint64_t *id)
 {
 	MDB_val v;
 	size_t n = strlen(email_lower);
 	if (n == 0 || n > 254)
 		return HD_E_NOTFOUND;
-	int rc = hd_txn_get(t, intake_dir.by_email, email_lower, n, &v);
+	int rc = hd_txn_get(t, in->dir.by_email, email_lower, n, &v);
 	if (rc)
 		return rc;
 	if (v.mv_size != 8)
@@ -122,37 +116,38 @@ int intake_token_put(hd_txn *t, intake *in, const char *token,
 	rec->hash.data = h;
 	rec->hash.len = 32;
 	hd_key_u64(v, rec->id);
-	intake_put_pb(t, intake_dir.token_recs, rec->id, rec);
+	intake_put_pb(t, in->dir.token_recs, rec->id, rec);
 	rec->hash.data = NULL;
 	rec->hash.len = 0;
-	return hd_txn_put(t, intake_dir.tokens, h, 32, v, 8);
+	return hd_txn_put(t, in->dir.tokens, h, 32, v, 8);
 }
 
-int intake_token_find(hd_txn *t, const char *token, Hd__ApiToken **out)
+int intake_token_find(const intake *in, hd_txn *t, const char *token,
+		      Hd__ApiToken **out)
 {
 	uint8_t h[32];
 	MDB_val v;
 	*out = NULL;
 	intake_token_hash(token, h);
-	int rc = hd_txn_get(t, intake_dir.tokens, h, 32, &v);
+	int rc = hd_txn_get(t, in->dir.tokens, h, 32, &v);
 	if (rc)
 		return rc;
 	if (v.mv_size != 8)
 		return HD_E_CORRUPT;
-	return hd_txn_get_pb_id(t, intake_dir.token_recs,
+	return hd_txn_get_pb_id(t, in->dir.token_recs,
 				hd_key_get_u64(v.mv_data),
 				&hd__api_token__descriptor, (void **)out);
 }
 
-int intake_token_known(hd_txn *t, const char *token)
+int intake_token_known(const intake *in, hd_txn *t, const char *token)
 {
 	uint8_t h[32];
 	MDB_val v;
 	Hd__ApiToken *rec = NULL;
 	intake_token_hash(token, h);
-	if (hd_txn_get(t, intake_dir.tokens, h, 32, &v) != HD_OK)
+	if (hd_txn_get(t, in->dir.tokens, h, 32, &v) != HD_OK)
 		return HD_E_NOTFOUND;
-	int rc = intake_token_find(t, token, &rec);
+	int rc = intake_token_find(in, t, token, &rec);
 	if (rc == HD_E_NOTFOUND)
 		rc = HD_OK; /* a bootstrap token from before token records */
 	else if (rc == HD_OK && rec->oauth)
@@ -161,11 +156,10 @@ int intake_token_known(hd_txn *t, const char *token)
 	return rc;
 }
 
-bool intake_users_empty(hd_txn *t)
+bool intake_users_empty(const intake *in, hd_txn *t)
 {
 	MDB_stat st;
-	return mdb_stat(t->txn, intake_dir.users, &st) == 0 &&
-	       st.ms_entries == 0;
+	return mdb_stat(t->txn, in->dir.users, &st) == 0 && st.ms_entries == 0;
 }
 
 static int take(intake_dir_page *p, size_t cap, void *msg)
@@ -303,13 +297,14 @@ static int name_one(void *arg, const MDB_val *k, const MDB_val *v)
 	return hit ? HD_STOP : HD_OK;
 }
 
-int intake_dir_id_by_name(hd_txn *t, bool group, const char *name, uint64_t *id)
+int intake_dir_id_by_name(const intake *in, hd_txn *t, bool group,
+			  const char *name, uint64_t *id)
 {
 	/* Organizations and groups are few: a scan beats another index. */
 	name_find f = {group, name, id};
 	*id = 0;
-	int rc = hd_txn_foreach(t, group ? intake_dir.groups : intake_dir.orgs,
-				NULL, 0, name_one, &f);
+	int rc = hd_txn_foreach(t, group ? in->dir.groups : in->dir.orgs, NULL,
+				0, name_one, &f);
 	return rc ? rc : *id ? HD_OK : HD_E_NOTFOUND;
 }
 

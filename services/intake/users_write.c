@@ -106,8 +106,9 @@ static int check_shape(Hd__UserWriteRequest *wr, bool creating, hd_rpc_rep *rep)
 
 static int email_free(user_job *j, hd_txn *t, const char *email, uint64_t self)
 {
+	const intake *in = j->in;
 	uint64_t id = 0;
-	if (!email[0] || intake_user_by_email(t, email, &id) != HD_OK ||
+	if (!email[0] || intake_user_by_email(in, t, email, &id) != HD_OK ||
 	    id == self)
 		return HD_OK;
 	return hd_rpc_fail(j->rep, HD_E_INVALID, "email",
@@ -118,7 +119,8 @@ static int email_free(user_job *j, hd_txn *t, const char *email, uint64_t self)
 
 static int store_user(user_job *j, hd_txn *t, Hd__User *u, const char *ev)
 {
-	intake_user_put(t, u);
+	const intake *in = j->in;
+	intake_user_put(in, t, u);
 	hd_txn_emit_pb(t, ev, u, NULL);
 	if (!t->rc)
 		hd_txn_fail(t, hd_pb_pack(&j->result, u));
@@ -127,6 +129,7 @@ static int store_user(user_job *j, hd_txn *t, Hd__User *u, const char *ev)
 
 static int create_in(user_job *j, hd_txn *t)
 {
+	const intake *in = j->in;
 	Hd__User u = *j->wr->user; /* shallow: defaults must not be freed */
 	const hd_principal *who = j->who;
 	if (!u.role[0])
@@ -151,7 +154,7 @@ static int create_in(user_job *j, hd_txn *t)
 	u.deleted = false;
 	u.created_at = u.updated_at = hd_now_ms();
 	if (!u.organization_id && u.email[0])
-		u.organization_id = intake_org_for_email(t, u.email);
+		u.organization_id = intake_org_for_email(in, t, u.email);
 	j->created = true;
 	return store_user(j, t, &u, "user.created");
 }
@@ -211,8 +214,9 @@ static void merge(Hd__User *m, const Hd__UserWriteRequest *wr, bool staff)
 
 static int update_in(user_job *j, hd_txn *t, uint64_t id)
 {
+	const intake *in = j->in;
 	Hd__User *old = NULL;
-	int rc = intake_user_get(t, id, &old);
+	int rc = intake_user_get(in, t, id, &old);
 	if (rc)
 		return rc == HD_E_NOTFOUND
 			       ? hd_rpc_fail(j->rep, rc, NULL, "Not found")
@@ -226,7 +230,7 @@ static int update_in(user_job *j, hd_txn *t, uint64_t id)
 	bool staff = intake_is_staff(j->who);
 	if (!staff && strcmp(m.email, old->email) != 0) {
 		/* held until the new address confirms it (users_email.c) */
-		rc = m.email[0] ? intake_email_hold(t, old, m.email)
+		rc = m.email[0] ? intake_email_hold(j->in, t, old, m.email)
 				: hd_rpc_fail(j->rep, HD_E_INVALID, "email",
 					      "email: cannot be removed");
 		m.email = old->email;
@@ -237,7 +241,7 @@ static int update_in(user_job *j, hd_txn *t, uint64_t id)
 		if ((rc = email_free(j, t, m.email, id)))
 			goto out;
 		if (old->email[0])
-			hd_txn_del(t, intake_dir.by_email, old->email,
+			hd_txn_del(t, in->dir.by_email, old->email,
 				   strlen(old->email));
 	}
 	m.updated_at = hd_now_ms();
@@ -253,10 +257,10 @@ static bool keep_external(const void *msg, void *arg)
 }
 
 /* create_or_update matches on e-mail, then external_id. */
-static uint64_t upsert_match(hd_txn *t, const Hd__User *u)
+static uint64_t upsert_match(const intake *in, hd_txn *t, const Hd__User *u)
 {
 	uint64_t id = 0;
-	if (u->email[0] && intake_user_by_email(t, u->email, &id) == HD_OK)
+	if (u->email[0] && intake_user_by_email(in, t, u->email, &id) == HD_OK)
 		return id;
 	if (!u->external_id[0])
 		return 0;
@@ -265,7 +269,7 @@ static uint64_t upsert_match(hd_txn *t, const Hd__User *u)
 	q.cursor = true;
 	q.size = 1;
 	intake_dir_page p = {0};
-	if (intake_dir_scan(t, intake_dir.users, &hd__user__descriptor, &q,
+	if (intake_dir_scan(t, in->dir.users, &hd__user__descriptor, &q,
 			    keep_external, (void *)u->external_id,
 			    &p) == HD_OK &&
 	    p.n)
@@ -280,7 +284,8 @@ static int user_write(hd_txn *t, void *arg)
 	hd_buf_reset(&j->result);
 	if (j->mode == W_UPDATE)
 		return update_in(j, t, j->id);
-	uint64_t id = j->mode == W_UPSERT ? upsert_match(t, j->wr->user) : 0;
+	uint64_t id =
+		j->mode == W_UPSERT ? upsert_match(j->in, t, j->wr->user) : 0;
 	return id ? update_in(j, t, id) : create_in(j, t);
 }
 
@@ -339,6 +344,7 @@ int intake_users_upsert(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 }
 
 typedef struct del_job {
+	const intake *in;
 	uint64_t id;
 	hd_buf result;
 } del_job;
@@ -346,13 +352,14 @@ typedef struct del_job {
 static int delete_write(hd_txn *t, void *arg)
 {
 	del_job *j = arg;
+	const intake *in = j->in;
 	Hd__User *u = NULL;
-	int rc = intake_user_get(t, j->id, &u);
+	int rc = intake_user_get(in, t, j->id, &u);
 	if (rc)
 		return rc;
 	u->deleted = true;
 	u->updated_at = hd_now_ms();
-	intake_user_put(t, u);
+	intake_user_put(in, t, u);
 	hd_txn_emit_pb(t, "user.deleted", u, NULL);
 	hd_buf_reset(&j->result);
 	if (!t->rc)
@@ -368,7 +375,7 @@ int intake_users_delete(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	int rc = intake_dir_open(in, req, rep, &delete_rpc, (void **)&ir);
 	if (rc)
 		return rc;
-	del_job j = {.id = ir->id};
+	del_job j = {.in = in, .id = ir->id};
 	if (ir->id == req->principal.user_id)
 		rc = hd_rpc_fail(rep, HD_E_INVALID, "base",
 				 "You cannot delete yourself");

@@ -64,11 +64,12 @@ static int newer_open(void *arg, const MDB_val *k, const MDB_val *v)
 /* The customer's most recently updated open ticket on this shard (lists
  * scan the tickets db the same way; a requester's tickets live on one
  * shard). *out is the caller's, NULL when there is none. */
-static int open_ticket(hd_txn *t, uint64_t customer, Hd__Ticket **out)
+static int open_ticket(const intake *in, hd_txn *t, uint64_t customer,
+		       Hd__Ticket **out)
 {
 	*out = NULL;
 	newest_open w = {customer, out};
-	return hd_txn_foreach(t, tkdb.tickets, NULL, 0, newer_open, &w);
+	return hd_txn_foreach(t, in->tk.tickets, NULL, 0, newer_open, &w);
 }
 
 /* Zendesk's voice comment "data", plus what a call centre reports on. The
@@ -176,11 +177,12 @@ static int ticket_patch(const voice_job *j, const char *body, bool create,
 
 static int duplicate(hd_txn *t, voice_job *j, uint64_t seq)
 {
-	int rc = hd_txn_get_pb_id(t, livedb.calls, seq,
+	const intake *in = j->in;
+	int rc = hd_txn_get_pb_id(t, j->in->live.calls, seq,
 				  &hd__call_record__descriptor,
 				  (void **)&j->seen);
 	if (!rc)
-		rc = hd_txn_get_pb_id(t, tkdb.tickets, j->seen->ticket_id,
+		rc = hd_txn_get_pb_id(t, in->tk.tickets, j->seen->ticket_id,
 				      &hd__ticket__descriptor, (void **)&j->tk);
 	return rc;
 }
@@ -190,14 +192,14 @@ static int voice_run(hd_txn *t, void *arg)
 	voice_job *j = arg;
 	Hd__CallRecord *c = j->rec;
 	MDB_val v;
-	int rc = hd_txn_get(t, livedb.call_ids, c->call_id, strlen(c->call_id),
-			    &v);
+	int rc = hd_txn_get(t, j->in->live.call_ids, c->call_id,
+			    strlen(c->call_id), &v);
 	if (rc == HD_OK && v.mv_size == 8)
 		return duplicate(t, j, hd_key_get_u64(v.mv_data));
 	if (rc != HD_E_NOTFOUND)
 		return rc ? rc : HD_E_CORRUPT;
 	Hd__Ticket *open = NULL;
-	if ((rc = open_ticket(t, c->customer_id, &open)))
+	if ((rc = open_ticket(j->in, t, c->customer_id, &open)))
 		return rc;
 	uint64_t target = open && (!missed(c) || has_tag(open, "callback"))
 				  ? open->id

@@ -22,20 +22,21 @@ int live_call_put(hd_txn *t, intake *in, Hd__CallRecord *rec, const char *trace)
 	if (rc)
 		return rc;
 	hd_key_u64(seq, rec->seq);
-	intake_put_pb(t, livedb.calls, rec->seq, rec);
-	hd_txn_put(t, livedb.call_ids, rec->call_id, strlen(rec->call_id), seq,
-		   8);
+	intake_put_pb(t, in->live.calls, rec->seq, rec);
+	hd_txn_put(t, in->live.call_ids, rec->call_id, strlen(rec->call_id),
+		   seq, 8);
 	hd_key_u64(key, rec->ticket_id);
 	memcpy(key + 8, seq, 8);
-	hd_txn_put(t, livedb.by_ticket, key, 16, "", 0);
+	hd_txn_put(t, in->live.by_ticket, key, 16, "", 0);
 	if (rec->agent_id) {
 		hd_key_u64(key, rec->agent_id);
-		hd_txn_put(t, livedb.by_agent, key, 16, "", 0);
+		hd_txn_put(t, in->live.by_agent, key, 16, "", 0);
 	}
 	return t->rc ? t->rc : hd_txn_emit_pb(t, "call.recorded", rec, trace);
 }
 
 typedef struct call_rows {
+	MDB_dbi calls; /* in->live.calls */
 	Hd__CallRecord **v;
 	size_t n, cap;
 	uint64_t count; /* every match, kept or not */
@@ -45,7 +46,7 @@ typedef struct call_rows {
 static int keep(hd_txn *t, call_rows *rows, uint64_t seq)
 {
 	Hd__CallRecord *c = NULL;
-	int rc = hd_txn_get_pb_id(t, livedb.calls, seq,
+	int rc = hd_txn_get_pb_id(t, rows->calls, seq,
 				  &hd__call_record__descriptor, (void **)&c);
 	if (rc)
 		return rc;
@@ -113,15 +114,15 @@ int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	if (hd_req_decode(req, rep, &hd__call_list_request__descriptor,
 			  (void **)&q))
 		return HD_E_DECODE;
-	call_rows rows = {.q = q};
+	call_rows rows = {.calls = in->live.calls, .q = q};
 	uint8_t prefix[8];
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
 		hd_key_u64(prefix, q->ticket_id ? q->ticket_id : q->agent_id);
-		rc = q->ticket_id  ? walk(&t, livedb.by_ticket, prefix, &rows)
-		     : q->agent_id ? walk(&t, livedb.by_agent, prefix, &rows)
-				   : walk(&t, livedb.calls, NULL, &rows);
+		rc = q->ticket_id  ? walk(&t, in->live.by_ticket, prefix, &rows)
+		     : q->agent_id ? walk(&t, in->live.by_agent, prefix, &rows)
+				   : walk(&t, in->live.calls, NULL, &rows);
 		hd_txn_end(&t);
 	}
 	if (!rc) {
@@ -161,10 +162,11 @@ static int phone_one(void *arg, const MDB_val *k, const MDB_val *v)
 
 /* The first live user whose phone has the same normal form. A scan of the
  * users table: the directory keeps no phone index yet. */
-static int by_phone(hd_txn *t, const char *want, Hd__User **out)
+static int by_phone(const intake *in, hd_txn *t, const char *want,
+		    Hd__User **out)
 {
 	phone_find f = {want, out};
-	int rc = hd_txn_foreach(t, intake_dir.users, NULL, 0, phone_one, &f);
+	int rc = hd_txn_foreach(t, in->dir.users, NULL, 0, phone_one, &f);
 	return rc ? rc : *out ? HD_OK : HD_E_NOTFOUND;
 }
 
@@ -188,7 +190,7 @@ int live_rpc_caller(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	hd_txn t;
 	int rc = hd_store_read(in->store, &t);
 	if (!rc) {
-		rc = by_phone(&t, norm, &u);
+		rc = by_phone(in, &t, norm, &u);
 		hd_txn_end(&t);
 	}
 	if (!rc)

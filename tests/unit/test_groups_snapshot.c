@@ -37,7 +37,8 @@ static int add_members(hd_txn *t, void *arg)
 		m.id = i;
 		m.user_id = 100 + i;
 		m.group_id = 7;
-		intake_put_pb(t, intake_dir.memberships, m.id, &m);
+		intake_put_pb(t, ((fixture *)arg)->in.dir.memberships, m.id,
+			      &m);
 	}
 	return t->rc;
 }

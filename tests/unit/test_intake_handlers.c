@@ -103,7 +103,7 @@ static int make_old(hd_txn *t, void *arg)
 		"\"name\":\"김민지\"},\"to\":{},\"rel\":null}";
 	static const char upd[] = "{\"channel\":\"email\"}";
 	Hd__Ticket *tk = NULL;
-	assert_hd_ok(hd_txn_get_pb_id(t, tkdb.tickets, o->id,
+	assert_hd_ok(hd_txn_get_pb_id(t, o->f->in.tk.tickets, o->id,
 				      &hd__ticket__descriptor, (void **)&tk));
 	hd__via__free_unpacked(tk->via, NULL);
 	hd__via__free_unpacked(tk->update_via, NULL);
@@ -115,7 +115,7 @@ static int make_old(hd_txn *t, void *arg)
 	assert_hd_ok(hd_pb_put_bytes(&b, 42, upd, strlen(upd)));
 	uint8_t key[8];
 	hd_key_u64(key, o->id);
-	hd_txn_put(t, tkdb.tickets, key, 8, b.data, b.len);
+	hd_txn_put(t, o->f->in.tk.tickets, key, 8, b.data, b.len);
 	hd_txn_del(t, o->f->in.meta, "via_typed", strlen("via_typed"));
 	hd_buf_release(&b);
 	hd__ticket__free_unpacked(tk, NULL);

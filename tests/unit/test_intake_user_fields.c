@@ -79,7 +79,7 @@ static char *shown(fixture *f, uint64_t id, size_t *unknown)
 	hd_txn t;
 	Hd__User *u = NULL;
 	assert_hd_ok(hd_store_read(f->in.store, &t));
-	assert_hd_ok(intake_user_get(&t, id, &u));
+	assert_hd_ok(intake_user_get(&f->in, &t, id, &u));
 	hd_txn_end(&t);
 	json_t *o = hd_user_fields_json(u->user_fields, u->n_user_fields);
 	char *text = json_dumps(o, JSON_COMPACT);

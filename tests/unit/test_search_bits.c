@@ -10,19 +10,21 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/intake/search_bits.c"
+#include "intake.h"
+#include "search_bits.h"
 #include "hd/err.h"
 #include "unit_svc.h"
 
 #define CHUNKS 3
 #define MAXSEQ (CHUNKS << BITS_CHUNK_SHIFT)
 
-search_dbs search_db; /* search.c's, not linked here */
+#define SHARD 3 /* the fixture's intake shard */
 
 static const char *const dbs[] = {"post", "bits", NULL};
 
 typedef struct fixture {
 	unit_store u; /* first: unit_store_teardown frees the fixture */
+	intake ctx;               /* only its search dbis and shard are set */
 	unsigned char in[MAXSEQ]; /* the brute-force set */
 	int round;
 } fixture;
@@ -34,7 +36,7 @@ static size_t field_key(uint8_t *k, uint64_t seq)
 	k[1] = 'a' + SQ_STATUS;
 	k[2] = 'v';
 	k[3] = 0;
-	hd_key_u64(k + 4, seq << INTAKE_SHARD_BITS | search_bits_shard);
+	hd_key_u64(k + 4, seq << INTAKE_SHARD_BITS | SHARD);
 	return 12;
 }
 
@@ -54,14 +56,15 @@ static int flip(hd_txn *t, void *arg)
 		int on = chunk == 0 ? f->round < 3 : rand() % 2;
 		size_t kn = field_key(k, seq);
 		if (on) {
-			hd_txn_put(t, search_db.fields, k, kn, "", 0);
-			search_bits_field(t, k, kn, 1);
-		} else if (hd_txn_del(t, search_db.fields, k, kn) == HD_OK) {
-			search_bits_field(t, k, kn, 0);
+			hd_txn_put(t, f->ctx.search.fields, k, kn, "", 0);
+			search_bits_field(&f->ctx, t, k, kn, 1);
+		} else if (hd_txn_del(t, f->ctx.search.fields, k, kn) ==
+			   HD_OK) {
+			search_bits_field(&f->ctx, t, k, kn, 0);
 		}
 		f->in[seq] = (unsigned char)on;
 	}
-	return search_bits_flush(t);
+	return search_bits_flush(&f->ctx, t);
 }
 
 static int setup(void **state)
@@ -69,12 +72,21 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof *f);
 	unit_srand();
 	unit_store_open(&f->u, (const char *const *const[]){dbs, NULL}, NULL);
-	assert_hd_ok(hd_store_dbi(f->u.store, "post", &search_db.post));
-	search_db.fields = search_db.post; /* one db is enough here */
-	assert_hd_ok(hd_store_dbi(f->u.store, "bits", &search_bits_dbi));
-	search_bits_shard = 3;
+	f->ctx.store = f->u.store;
+	f->ctx.shard = SHARD;
+	assert_hd_ok(hd_store_dbi(f->u.store, "post", &f->ctx.search.post));
+	f->ctx.search.fields = f->ctx.search.post; /* one db is enough here */
+	assert_hd_ok(hd_store_dbi(f->u.store, "bits", &f->ctx.search.bits));
+	assert_hd_ok(search_bits_notes_new(&f->ctx));
 	*state = f;
 	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	search_bits_notes_free(&f->ctx);
+	return unit_store_teardown(state);
 }
 
 static void check_equal(fixture *f)
@@ -84,7 +96,7 @@ static void check_equal(fixture *f)
 	bitmap b = {w, MAXSEQ / 64};
 	const uint8_t pre[4] = {'F', 'a' + SQ_STATUS, 'v', 0};
 	assert_hd_ok(hd_store_read(f->u.store, &t));
-	assert_hd_ok(search_bits_or(&t, pre, 4, &b));
+	assert_hd_ok(search_bits_or(&f->ctx, &t, pre, 4, &b));
 	hd_txn_end(&t);
 	for (uint64_t seq = 0; seq < MAXSEQ; seq++)
 		if (!!(w[seq / 64] >> (seq % 64) & 1) != f->in[seq])
@@ -110,7 +122,7 @@ static void post_key(uint8_t *k, size_t *kn, const char *tok, uint64_t seq,
 	k[0] = SEARCH_PUBLIC;
 	memcpy(k + 1, tok, tl);
 	k[1 + tl] = 0;
-	hd_key_u64(k + 2 + tl, seq << INTAKE_SHARD_BITS | search_bits_shard);
+	hd_key_u64(k + 2 + tl, seq << INTAKE_SHARD_BITS | SHARD);
 	for (int i = 0; i < 4; i++)
 		k[10 + tl + i] = (uint8_t)(seg >> (24 - 8 * i));
 	*kn = 14 + tl;
@@ -118,7 +130,7 @@ static void post_key(uint8_t *k, size_t *kn, const char *tok, uint64_t seq,
 
 static int put_tokens(hd_txn *t, void *arg)
 {
-	(void)arg;
+	const intake *in = arg;
 	static const struct {
 		const char *tok;
 		uint64_t seq;
@@ -130,14 +142,14 @@ static int put_tokens(hd_txn *t, void *arg)
 	size_t kn;
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		post_key(k, &kn, rows[i].tok, rows[i].seq, rows[i].seg);
-		hd_txn_put(t, search_db.post, k, kn, "", 0);
-		search_bits_post(t, k, kn, 1);
+		hd_txn_put(t, in->search.post, k, kn, "", 0);
+		search_bits_post(in, t, k, kn, 1);
 	}
 	/* one of "abc"'s two segments of ticket 6 goes: it keeps its bit */
 	post_key(k, &kn, "abc", 6, 1);
-	if (hd_txn_del(t, search_db.post, k, kn) == HD_OK)
-		search_bits_post(t, k, kn, 0);
-	return search_bits_flush(t);
+	if (hd_txn_del(t, in->search.post, k, kn) == HD_OK)
+		search_bits_post(in, t, k, kn, 0);
+	return search_bits_flush(in, t);
 }
 
 static void test_prefix_ors_the_tokens_that_start_with_it(void **state)
@@ -148,10 +160,10 @@ static void test_prefix_ors_the_tokens_that_start_with_it(void **state)
 	bitmap b = {w, MAXSEQ / 64}, seg0 = {s0, MAXSEQ / 64};
 	const uint8_t pre[3] = {SEARCH_PUBLIC, 'a', 'b'};
 	const uint8_t s[3] = {BITS_SEG0, 'a', 'b'};
-	assert_hd_ok(hd_store_write(f->u.store, put_tokens, NULL));
+	assert_hd_ok(hd_store_write(f->u.store, put_tokens, &f->ctx));
 	assert_hd_ok(hd_store_read(f->u.store, &t));
-	assert_hd_ok(search_bits_or_prefix(&t, pre, 3, 1, &b));
-	assert_hd_ok(search_bits_or_prefix(&t, s, 3, 1, &seg0));
+	assert_hd_ok(search_bits_or_prefix(&f->ctx, &t, pre, 3, 1, &b));
+	assert_hd_ok(search_bits_or_prefix(&f->ctx, &t, s, 3, 1, &seg0));
 	hd_txn_end(&t);
 	const uint64_t want[] = {1, 6, 5000, 9000}, want0[] = {1, 9000};
 	size_t n = 0, n0 = 0;
@@ -175,5 +187,5 @@ int main(void)
 		cmocka_unit_test(test_fields_equal_brute_force),
 		cmocka_unit_test(test_prefix_ors_the_tokens_that_start_with_it),
 	};
-	return cmocka_run_group_tests(tests, setup, unit_store_teardown);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -29,7 +29,7 @@ static int add_users(hd_txn *t, void *arg)
 		u.email = email;
 		u.role = i == 4 ? "agent" : "end-user";
 		intake_next_id(t, &f->in, "next_user", &u.id);
-		intake_user_put(t, &u);
+		intake_user_put(&f->in, t, &u);
 		f->ids[i] = u.id;
 	}
 	return t->rc;
@@ -55,8 +55,8 @@ static void scan(fixture *f, const Hd__DirListRequest *q, intake_dir_keep keep,
 {
 	hd_txn t;
 	assert_hd_ok(hd_store_read(f->in.store, &t));
-	assert_hd_ok(intake_dir_scan(&t, intake_dir.users,
-				     &hd__user__descriptor, q, keep, NULL, p));
+	assert_hd_ok(intake_dir_scan(&t, f->in.dir.users, &hd__user__descriptor,
+				     q, keep, NULL, p));
 	hd_txn_end(&t);
 }
 
@@ -146,10 +146,11 @@ static void test_tokens(void **state)
 	hd_txn t;
 	Hd__ApiToken *rec = NULL;
 	assert_hd_ok(hd_store_read(f->in.store, &t));
-	assert_hd_ok(intake_token_known(&t, "api-secret"));
-	assert_hd_rc(intake_token_known(&t, "bearer-secret"), HD_E_NOTFOUND);
-	assert_hd_rc(intake_token_known(&t, "nope"), HD_E_NOTFOUND);
-	assert_hd_ok(intake_token_find(&t, "bearer-secret", &rec));
+	assert_hd_ok(intake_token_known(&f->in, &t, "api-secret"));
+	assert_hd_rc(intake_token_known(&f->in, &t, "bearer-secret"),
+		     HD_E_NOTFOUND);
+	assert_hd_rc(intake_token_known(&f->in, &t, "nope"), HD_E_NOTFOUND);
+	assert_hd_ok(intake_token_find(&f->in, &t, "bearer-secret", &rec));
 	assert_true(rec->oauth && rec->user_id == 256 && rec->hash.len == 32);
 	assert_true(!rec->token || !rec->token[0]); /* never the clear value */
 	hd__api_token__free_unpacked(rec, NULL);

@@ -37,6 +37,7 @@ static inline void unit_intake_close(unit_store *u, intake *in)
 {
 	intake_tickets_stop(in);
 	unit_store_close(u);
+	intake_search_release(in);
 }
 
 #endif
