@@ -23,5 +23,11 @@ if grep -nE "$banned" "${files[@]}" | grep -vE '^\S+:[0-9]+:\s*(\*|//)'; then
   echo "lint: banned function used (see STYLE.md habit 6)"
   status=1
 fi
+# Tests link a service's library (lib<svc>.a) and include its headers; a
+# .c file pulled in with #include would be a second copy of the service.
+if grep -nE '^#include "[^"]*\.c"' "${files[@]}"; then
+  echo "lint: #include of a .c file (link the service's library instead)"
+  status=1
+fi
 [ $status -eq 0 ] && echo "lint: ok (${#files[@]} files)"
 exit $status

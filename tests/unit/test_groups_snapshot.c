@@ -9,9 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/intake/groups_snapshot.c"
-#include "../../services/intake/store.c"
-#include "../../services/intake/users_store.c"
+#include "intake.h"
+#include "users.h"
 #include "common.pb-c.h"
 #include "hd/err.h"
 #include "unit_intake_users.h"

@@ -9,8 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../services/intake/search_sets.c"
-#include "../../services/intake/vec.c"
+#include "search_sets.h"
 #include "hd/err.h"
 #include "unit_svc.h"
 
