@@ -1,6 +1,7 @@
 /* Zendesk spellings of the vocabulary enums, built once from the protobuf-c
  * descriptors: the value's name after its enum prefix, lower-cased; roles
- * spell '_' as '-' ("end-user"), as Zendesk does. */
+ * spell '_' as '-' ("end-user"), as Zendesk does; SLA metrics are spelled
+ * as Zendesk's policy metrics ("first_reply_time"). */
 #include "hd/vocab.h"
 
 #include "hd/err.h"
@@ -8,14 +9,14 @@
 #include <pthread.h>
 #include <string.h>
 
-#define VOCAB_ENUMS      5
+#define VOCAB_ENUMS      6
 #define VOCAB_MAX_VALUES 32
 #define VOCAB_NAME_LEN   32
 
 static const ProtobufCEnumDescriptor *const vocab_descs[VOCAB_ENUMS] = {
 	&hd__ticket_status__descriptor, &hd__ticket_priority__descriptor,
 	&hd__ticket_type__descriptor,   &hd__via_channel__descriptor,
-	&hd__user_role__descriptor,
+	&hd__user_role__descriptor,     &hd__sla_metric__descriptor,
 };
 
 /* names[e][v]: the spelling of value v of enum e ("" when none). */

@@ -15,6 +15,8 @@
 /* SLA rows keep the group beside kind and priority: ids below 2^48. */
 #define GROUP_MASK ((1ULL << 48) - 1)
 
+/* Codes stored in the SLA rollup keys: this order is the store's format
+ * (pausable last, as metrics first counted it), not hd.SlaMetric's. */
 static const char *const sla_metrics[] = {"",
 					  "first_reply_time",
 					  "next_reply_time",

@@ -129,7 +129,7 @@ int sla_state_get(hd_txn *t, const sla_db *db, uint64_t ticket_id,
 int sla_state_put(hd_txn *t, const sla_db *db, uint64_t ticket_id,
 		  const Hd__SlaTicketState *state);
 /* Edits of a heap state; allocation failures fail t. m is a metric code
- * (sla_metrics[] index). find: NULL when the clock never started; fresh:
+ * (as sla_metric_name's). find: NULL when the clock never started; fresh:
  * the clock of m reset (made when missing), stage unset. */
 Hd__SlaClock *sla_clock_find(const Hd__SlaTicketState *s, int m);
 Hd__SlaClock *sla_clock_fresh(hd_txn *t, Hd__SlaTicketState *s, int m);
@@ -152,8 +152,9 @@ int sla_refresh_all(routing *r, hd_txn *t);
 void sla_timer_key(uint8_t key[18], int64_t due, uint64_t ticket, int kind,
 		   int metric);
 
-/* The metric names in Zendesk's order; index = the metric's code. */
-extern const char *const sla_metrics[];
+/* A clock's code is its hd.SlaMetric minus one: Zendesk's name of a code
+ * (hd/vocab.h's table, "" for none) and the code of a name (-1 for none). */
+const char *sla_metric_name(int code);
 int sla_metric_code(const char *name);
 
 /* sla_timers.c: a metric's clock as a target: consumed time (business or

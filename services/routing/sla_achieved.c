@@ -21,7 +21,7 @@ void sla_achieved_check(hd_txn *t, const Hd__Ticket *tk,
 	a.ticket_id = tk->id;
 	a.policy_id = policy->id;
 	a.policy_title = policy->title;
-	a.metric = (char *)sla_metrics[metric];
+	a.metric = (char *)sla_metric_name(metric);
 	a.breach_at = clock->n_spans ? clock->spans[clock->n_spans - 1]->to
 				     : clock->since;
 	a.group_id = tk->group_id;

@@ -65,7 +65,7 @@ static int metrics_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 					rep, HD_E_INVALID, f,
 					"policy_metrics[%zu]: %s "
 					"for %s given twice",
-					i, sla_metrics[t->metric - 1],
+					i, sla_metric_name(t->metric - 1),
 					hd_priority_name(t->priority));
 	}
 	return HD_OK;

@@ -28,22 +28,18 @@
 
 enum { FRT, NRT, PERIODIC, PAUSABLE, RWT, AWT, NMETRICS };
 
-const char *const sla_metrics[] = {
-	"first_reply_time",
-	"next_reply_time",
-	"periodic_update_time",
-	"pausable_update_time",
-	"requester_wait_time",
-	"agent_work_time",
-	NULL,
-};
+const char *sla_metric_name(int code)
+{
+	return hd_sla_metric_name((Hd__SlaMetric)(code + 1));
+}
 
 int sla_metric_code(const char *name)
 {
-	for (int i = 0; name && sla_metrics[i]; i++)
-		if (!strcmp(sla_metrics[i], name))
-			return i;
-	return -1;
+	int m = 0;
+	if (!name || !name[0] ||
+	    hd_vocab_parse(&hd__sla_metric__descriptor, name, &m) != HD_OK)
+		return -1;
+	return m - 1;
 }
 
 static bool stage_is(const Hd__SlaClock *c, Hd__SlaClock__Stage stage)

@@ -86,7 +86,8 @@ static void escalate(routing *r, hd_txn *t, const Hd__SlaPolicy *policy,
 			"{s:s, s:{s:s, s:{s:I, s:s, s:s, s:s}}}", "channel",
 			"rule", "source", "rel", "sla_escalation", "from", "id",
 			(json_int_t)policy->id, "title", policy->title,
-			"metric", sla_metrics[d->metric], "on", kinds[d->kind]);
+			"metric", sla_metric_name(d->metric), "on",
+			kinds[d->kind]);
 		char *via = v ? json_dumps(v, JSON_COMPACT) : NULL;
 		json_decref(v);
 		if (tj && via)
@@ -129,7 +130,7 @@ static int fire(routing *r, hd_txn *t, const due_timer *d)
 		a.ticket_id = d->ticket;
 		a.policy_id = state->policy_id;
 		a.policy_title = policy ? policy->title : "";
-		a.metric = (char *)sla_metrics[d->metric];
+		a.metric = (char *)sla_metric_name(d->metric);
 		a.breach_at = breach_at;
 		a.group_id = tk->group_id;
 		a.assignee_id = tk->assignee_id;

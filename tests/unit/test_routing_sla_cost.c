@@ -156,7 +156,7 @@ static char *sla_cost_describe(const Hd__SlaAnswer *a)
 			const Hd__SlaMetricState *m =
 				a->tickets[i]->policy_metrics[k];
 			n += (size_t)snprintf(out + n, 4096 - n, "%s=%s ",
-					      sla_metrics[m->metric - 1],
+					      sla_metric_name(m->metric - 1),
 					      stages[m->stage]);
 		}
 	return out;

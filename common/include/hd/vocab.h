@@ -1,10 +1,11 @@
 /* The domain vocabulary (proto/vocab.proto): ticket status, priority, type,
- * via channel and user role as enums, and their Zendesk spellings. The one
+ * via channel and user role as enums (and SLA metrics, proto/sla.proto), and their Zendesk spellings. The one
  * name table is derived from protobuf-c's enum descriptors, so adding a value
  * to the .proto is the whole change. Any thread. */
 #ifndef HD_VOCAB_H
 #define HD_VOCAB_H
 
+#include "sla.pb-c.h"
 #include "vocab.pb-c.h"
 
 #include <stdbool.h>
@@ -36,6 +37,11 @@ static inline const char *hd_via_name(Hd__ViaChannel v)
 static inline const char *hd_role_name(Hd__UserRole r)
 {
 	return hd_vocab_name(&hd__user_role__descriptor, (int)r);
+}
+
+static inline const char *hd_sla_metric_name(Hd__SlaMetric m)
+{
+	return hd_vocab_name(&hd__sla_metric__descriptor, (int)m);
 }
 
 /* Parsers of one enum each: HD_OK (0 for NULL / ""), HD_E_INVALID. */

@@ -52,25 +52,15 @@ static void *ptrs(size_t n, gw_resp *out)
 
 int gw_sla_metric_parse(const char *name)
 {
-	for (int m = HD__SLA_METRIC__SLA_FIRST_REPLY_TIME;
-	     name && m <= HD__SLA_METRIC__SLA_AGENT_WORK_TIME; m++)
-		if (!strcmp(name, gw_sla_metric_name(m)))
-			return m;
-	return 0;
+	int m = 0;
+	if (!name || hd_vocab_parse(&hd__sla_metric__descriptor, name, &m))
+		return 0;
+	return m;
 }
 
 const char *gw_sla_metric_name(int metric)
 {
-	static const char *const spelled[] = {
-		"",
-		"first_reply_time",
-		"next_reply_time",
-		"periodic_update_time",
-		"pausable_update_time",
-		"requester_wait_time",
-		"agent_work_time",
-	};
-	return metric >= 0 && metric < 7 ? spelled[metric] : "";
+	return hd_sla_metric_name((Hd__SlaMetric)metric);
 }
 
 static int read_title(Hd__SlaCall *c, json_t *v, gw_resp *out)
