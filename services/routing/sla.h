@@ -22,8 +22,11 @@
  * routing's sla, bound by routing_sla_setup. */
 extern const char *const routing_sla_dbs[];
 
-/* Bind the sub-databases, read HD_SLA_WARNING_FRACTION and upgrade the
- * records older versions stored as JSON (sla_policy.c). */
+/* Bind the sub-databases into d, warning fraction at its default (0.75);
+ * the binding alone, as tests need it. */
+int sla_bind(hd_store *s, sla_db *d);
+/* sla_bind, read HD_SLA_WARNING_FRACTION and upgrade the records older
+ * versions stored as JSON (sla_policy.c). */
 int routing_sla_setup(routing *r, hd_svc *svc);
 /* The upgrade alone (routing_sla_setup runs it): every policy and ticket
  * state still stored as JSON text becomes its message, in one write. */

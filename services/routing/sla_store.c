@@ -58,17 +58,24 @@ int routing_sla_upgrade(routing *r)
 	return hd_store_write(r->store, upgrade, &r->sla);
 }
 
-int routing_sla_setup(routing *r, hd_svc *svc)
+int sla_bind(hd_store *s, sla_db *d)
 {
-	sla_db *d = &r->sla;
 	const hd_dbi_ref dbs[] = {
 		{"bh_schedules", &d->schedules}, {"sla_policies", &d->policies},
 		{"sla_state", &d->state},        {"sla_timers", &d->timers},
 		{"sla_users", &d->users},        {NULL, NULL}};
-	int rc = hd_store_dbis(r->store, dbs);
+	d->warning_fraction = 0.75;
+	return hd_store_dbis(s, dbs);
+}
+
+int routing_sla_setup(routing *r, hd_svc *svc)
+{
+	sla_db *d = &r->sla;
+	int rc = sla_bind(r->store, d);
 	const char *f = hd_cfg_get(&svc->cfg, "HD_SLA_WARNING_FRACTION");
 	char *end = NULL;
-	d->warning_fraction = f ? strtod(f, &end) : 0.75;
+	if (f)
+		d->warning_fraction = strtod(f, &end);
 	if (!rc && f &&
 	    (end == f || *end || !(d->warning_fraction > 0) ||
 	     !(d->warning_fraction < 1))) {

@@ -347,15 +347,10 @@ static void test_routing_schedules(void **state)
 	unit_store u;
 	routing r = {0};
 	r.store = unit_store_open(&u, dbs, "routing");
-	const hd_dbi_ref refs[] = {{"tickets", &r.tickets},
-				   {"meta", &r.meta},
-				   {"bh_schedules", &r.sla.schedules},
-				   {"sla_policies", &r.sla.policies},
-				   {"sla_state", &r.sla.state},
-				   {"sla_timers", &r.sla.timers},
-				   {"sla_users", &r.sla.users},
-				   {NULL, NULL}};
+	const hd_dbi_ref refs[] = {
+		{"tickets", &r.tickets}, {"meta", &r.meta}, {NULL, NULL}};
 	assert_hd_ok(hd_store_dbis(r.store, refs));
+	assert_hd_ok(sla_bind(r.store, &r.sla));
 	hd_principal admin = unit_who("admin", 1);
 	Hd__BhInterval iv[3] = {HD__BH_INTERVAL__INIT, HD__BH_INTERVAL__INIT,
 				HD__BH_INTERVAL__INIT};
@@ -431,14 +426,7 @@ static void sla_open(unit_store *u, routing *r)
 {
 	r->store = unit_store_open(u, sla_dbs, "routing");
 	assert_hd_ok(routing_store_bind(r));
-	const hd_dbi_ref refs[] = {{"bh_schedules", &r->sla.schedules},
-				   {"sla_policies", &r->sla.policies},
-				   {"sla_state", &r->sla.state},
-				   {"sla_timers", &r->sla.timers},
-				   {"sla_users", &r->sla.users},
-				   {NULL, NULL}};
-	assert_hd_ok(hd_store_dbis(r->store, refs));
-	r->sla.warning_fraction = 0.75;
+	assert_hd_ok(sla_bind(r->store, &r->sla));
 }
 
 /* A policy with a filter, two targets and an escalation, as the gateway

@@ -39,15 +39,10 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	f->r.store = unit_store_open(&f->u, dbs, "routing");
-	const hd_dbi_ref refs[] = {{"tickets", &f->r.tickets},
-				   {"meta", &f->r.meta},
-				   {"bh_schedules", &f->r.sla.schedules},
-				   {"sla_policies", &f->r.sla.policies},
-				   {"sla_state", &f->r.sla.state},
-				   {"sla_timers", &f->r.sla.timers},
-				   {"sla_users", &f->r.sla.users},
-				   {NULL, NULL}};
+	const hd_dbi_ref refs[] = {
+		{"tickets", &f->r.tickets}, {"meta", &f->r.meta}, {NULL, NULL}};
 	assert_hd_ok(hd_store_dbis(f->r.store, refs));
+	assert_hd_ok(sla_bind(f->r.store, &f->r.sla));
 	f->admin = unit_who("admin", 1);
 	f->agent = unit_who("agent", 9);
 	*state = f;

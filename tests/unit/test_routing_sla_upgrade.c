@@ -73,14 +73,7 @@ static int setup(void **state)
 	fx *f = calloc(1, sizeof *f);
 	f->r.store = unit_store_open(&f->u, dbs, "routing");
 	assert_hd_ok(routing_store_bind(&f->r));
-	const hd_dbi_ref refs[] = {{"bh_schedules", &f->r.sla.schedules},
-				   {"sla_policies", &f->r.sla.policies},
-				   {"sla_state", &f->r.sla.state},
-				   {"sla_timers", &f->r.sla.timers},
-				   {"sla_users", &f->r.sla.users},
-				   {NULL, NULL}};
-	assert_hd_ok(hd_store_dbis(f->r.store, refs));
-	f->r.sla.warning_fraction = 0.75;
+	assert_hd_ok(sla_bind(f->r.store, &f->r.sla));
 	assert_hd_ok(hd_store_write(f->r.store, put_raw, &f->r.sla));
 	*state = f;
 	return 0;
