@@ -56,12 +56,18 @@ int hd_time_parse_iso(const char *s, int64_t *ms)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    sec > 60)
 		return HD_E_INVALID;
-	struct tm tm = {.tm_year = y - 1900,
-			.tm_mon = mo - 1,
-			.tm_mday = d,
-			.tm_hour = h,
-			.tm_min = mi,
-			.tm_sec = sec};
-	*ms = ((int64_t)timegm(&tm) - (int64_t)off * 60) * 1000 + frac;
+	*ms = hd_time_utc_ms(y, mo, d, h, mi, sec) - (int64_t)off * 60000 +
+	      frac;
 	return HD_OK;
+}
+
+int64_t hd_time_utc_ms(int year, int month, int day, int hour, int min, int sec)
+{
+	struct tm tm = {.tm_year = year - 1900,
+			.tm_mon = month - 1,
+			.tm_mday = day,
+			.tm_hour = hour,
+			.tm_min = min,
+			.tm_sec = sec};
+	return (int64_t)timegm(&tm) * 1000;
 }

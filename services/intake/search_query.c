@@ -6,6 +6,7 @@
 
 #include "hd/cfg.h"
 #include "hd/err.h"
+#include "hd/time_parse.h"
 #include "hd/text.h"
 #include "hd/tokenize.h"
 #include "hd/vocab.h"
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #define MAX_TERMS 64
 #define NO_MATCH  UINT64_MAX /* an id no ticket has (names, unknown e-mails) */
@@ -163,13 +163,7 @@ static int parse_time(const char *v, int64_t now, int64_t *lo, int64_t *hi)
 		    h > 23 || mi > 59 || s > 60)
 			return HD_E_INVALID;
 	}
-	struct tm tm = {.tm_year = y - 1900,
-			.tm_mon = mo - 1,
-			.tm_mday = d,
-			.tm_hour = h,
-			.tm_min = mi,
-			.tm_sec = s};
-	*lo = (int64_t)timegm(&tm) * 1000;
+	*lo = hd_time_utc_ms(y, mo, d, h, mi, s);
 	*hi = *lo + (whole_day ? 86400000LL : 1000);
 	return HD_OK;
 }

@@ -6,6 +6,7 @@
 #include "users.h"
 #include "vec.h"
 
+#include "hd/call_order.h"
 #include "hd/err.h"
 #include "hd/pbwire.h"
 #include "hd/phone.h"
@@ -95,15 +96,6 @@ static int walk(hd_txn *t, MDB_dbi dbi, const uint8_t *prefix, call_rows *rows)
 	return hd_txn_foreach(t, dbi, prefix, w.skip, row_one, &w);
 }
 
-static int newest_first(const void *a, const void *b)
-{
-	const Hd__CallRecord *x = *(Hd__CallRecord *const *)a;
-	const Hd__CallRecord *y = *(Hd__CallRecord *const *)b;
-	if (x->started_at != y->started_at)
-		return x->started_at > y->started_at ? -1 : 1;
-	return x->seq > y->seq ? -1 : x->seq < y->seq;
-}
-
 int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 {
 	intake *in = ctx;
@@ -127,7 +119,8 @@ int live_rpc_calls(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep)
 	}
 	if (!rc) {
 		if (rows.n)
-			qsort(rows.v, rows.n, sizeof *rows.v, newest_first);
+			qsort(rows.v, rows.n, sizeof *rows.v,
+			      hd_call_newest_first);
 		Hd__CallList l = HD__CALL_LIST__INIT;
 		l.calls = rows.v;
 		l.n_calls = rows.n < q->limit ? rows.n : q->limit;

@@ -14,6 +14,7 @@
  *   &end_time= (ISO 8601 or epoch seconds; offset pagination) → {"calls"}. */
 #include "gw_channels.h"
 
+#include "hd/call_order.h"
 #include "hd/cfg.h"
 #include "hd/err.h"
 #include "hd/log.h"
@@ -271,15 +272,6 @@ static int id_param(gw_req *r, const char *name, uint64_t *id, gw_resp *out)
 	return HD_OK;
 }
 
-static int newest_first(const void *a, const void *b)
-{
-	const Hd__CallRecord *x = *(Hd__CallRecord *const *)a;
-	const Hd__CallRecord *y = *(Hd__CallRecord *const *)b;
-	if (x->started_at != y->started_at)
-		return x->started_at > y->started_at ? -1 : 1;
-	return x->seq > y->seq ? -1 : x->seq < y->seq;
-}
-
 /* Each shard's newest page*size records, merged and cut to the page. */
 static int calls_list(gw *g, gw_req *r, gw_resp *out)
 {
@@ -334,7 +326,7 @@ static int calls_list(gw *g, gw_req *r, gw_resp *out)
 	}
 	if (!rc) {
 		if (n)
-			qsort(all, n, sizeof *all, newest_first);
+			qsort(all, n, sizeof *all, hd_call_newest_first);
 		size_t start = (size_t)((p.page - 1) * p.size);
 		size_t end = start + p.size < n ? start + p.size : n;
 		json_t *arr = json_array();
