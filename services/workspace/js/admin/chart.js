@@ -101,7 +101,7 @@ export function bars({ labels, series, stacked = false, label, format = plain })
 // long names (agents, keywords). key: false leaves out the drawn legend
 // (the page writes its own beside the chart).
 export function hbars({ labels, series, stacked = true, label, format = plain, key = true }) {
-  const row = 22, L = 150, R = 60, T = 8;
+  const row = 22, L = 150, R = 96, T = 8; // R: room for a total such as "12 h 59 min"
   const W = 720, H = T + labels.length * row + (key ? 30 : 8);
   const totals = labels.map((_, i) => series.reduce((a, ser) => a + (ser.values[i] || 0), 0));
   const max = niceMax(Math.max(0, ...(stacked ? totals : series.flatMap((x) => x.values))));
