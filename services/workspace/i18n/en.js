@@ -6,7 +6,9 @@ import adminContent from './admin_content.en.js';
 import mail from './mail.en.js';
 import views from './views.en.js';
 import presence from './presence.en.js';
+import presenceReport from './presence_report.en.js';
 export default {
+  ...presenceReport,
   ...presence,
   ...views,
 

@@ -6,7 +6,9 @@ import adminContent from './admin_content.ko.js';
 import mail from './mail.ko.js';
 import views from './views.ko.js';
 import presence from './presence.ko.js';
+import presenceReport from './presence_report.ko.js';
 export default {
+  ...presenceReport,
   ...presence,
   ...views,
 

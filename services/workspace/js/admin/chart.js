@@ -31,6 +31,15 @@ function niceMax(max) {
   return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= max);
 }
 
+// A colour sample for a legend written in HTML beside a chart (one whose
+// entries carry more than a name, such as a presence state's symbol and
+// spoken category): the words say what a series is, the colour only ties
+// them to the bars.
+export function swatch(color) {
+  return s('svg', { viewBox: '0 0 10 10', width: 12, height: 12, class: 'swatch', 'aria-hidden': 'true', focusable: 'false' },
+    s('rect', { width: 10, height: 10, fill: color }));
+}
+
 function legend(svg, series, x, y) {
   if (series.length < 2) return;
   series.forEach((ser, i) => {
@@ -89,10 +98,11 @@ export function bars({ labels, series, stacked = false, label, format = plain })
 }
 
 // hbars({labels, series, stacked, label, format}): one row per label, for
-// long names (agents, keywords).
-export function hbars({ labels, series, stacked = true, label, format = plain }) {
-  const row = 22, L = 150, R = 60, T = 8;
-  const W = 720, H = T + labels.length * row + 30;
+// long names (agents, keywords). key: false leaves out the drawn legend
+// (the page writes its own beside the chart).
+export function hbars({ labels, series, stacked = true, label, format = plain, key = true }) {
+  const row = 22, L = 150, R = 96, T = 8; // R: room for a total such as "12 h 59 min"
+  const W = 720, H = T + labels.length * row + (key ? 30 : 8);
   const totals = labels.map((_, i) => series.reduce((a, ser) => a + (ser.values[i] || 0), 0));
   const max = niceMax(Math.max(0, ...(stacked ? totals : series.flatMap((x) => x.values))));
   const svg = frame(W, H, label);
@@ -111,7 +121,7 @@ export function hbars({ labels, series, stacked = true, label, format = plain })
     svg.append(s('text', { x: (stacked ? x : L + (plotW * (series[0].values[i] || 0)) / max) + 4, y: y + 14, class: 'chart-text' },
       format(stacked ? totals[i] : series[0].values[i] || 0)));
   });
-  legend(svg, series, L, H - 6);
+  if (key) legend(svg, series, L, H - 6);
   return svg;
 }
 

@@ -139,11 +139,13 @@ export function duration(secs) {
 
 export const colLabel = (c) => t(`rep.col.${c}`);
 
-// The report's rows as a table (the chart's text alternative).
-export function dataTable(report, n, caption) {
+// The report's rows as a table (the chart's text alternative). cells
+// overrides how a column's values are shown: {column: (value) => node}.
+export function dataTable(report, n, caption, cells = {}) {
+  const cell = (c, v) => (cells[c] && v !== null && v !== undefined ? cells[c](v) : fmtCell(c, v, n));
   return h('table', { class: 'list report-table' }, h('caption', {}, caption),
     h('thead', {}, h('tr', {}, report.columns.map((c) => h('th', { scope: 'col' }, colLabel(c))))),
-    h('tbody', {}, report.rows.length ? report.rows.map((r) => h('tr', {}, report.columns.map((c) => h('td', {}, fmtCell(c, r[c], n)))))
+    h('tbody', {}, report.rows.length ? report.rows.map((r) => h('tr', {}, report.columns.map((c) => h('td', {}, cell(c, r[c])))))
       : h('tr', {}, h('td', { colspan: report.columns.length }, t('rep.empty')))));
 }
 

@@ -5,7 +5,8 @@
 import { get } from '../api.js';
 import { t, fmtNum, fmtDate } from '../i18n.js';
 import { h, replace } from '../dom.js';
-import { bars, hbars, line, heat } from './chart.js';
+import { bars, hbars, line, heat, swatch } from './chart.js';
+import { presenceKind, presenceLabel, presenceText } from '../presence_kind.js';
 import * as kit from './reports-kit.js';
 
 const ALL = ['group_id', 'agent_id', 'channel', 'tag'];
@@ -72,10 +73,49 @@ function csat(rep) {
     series: [{ name: t('rep.col.percent_good'), values: days.map((r) => r.percent_good) }] });
 }
 
-function agents(rep, n) {
-  const states = [...new Set(rep.rows.flatMap((r) => Object.keys(r.time_in_states || {})))];
-  return hbars({ labels: rep.rows.map((r) => kit.agentName(n, r.agent_id)), label: t('rep.agents.chart'), format: (s) => kit.duration(s),
-    series: states.map((s) => ({ name: s, values: rep.rows.map((r) => (r.time_in_states || {})[s] || 0) })) });
+// Each category's hues (the presence selector's green, red, amber, grey),
+// then darker and lighter ones for a category's next states; all keep 3:1
+// against white.
+const KIND_COLORS = {
+  available: ['#1a7f37', '#0f5323', '#3d9a56'],
+  busy: ['#c62828', '#7f1d1d', '#e0605a'],
+  away: ['#b26a00', '#7a4300', '#c77a00'],
+  offline: ['#5c5f66', '#3b3e44', '#80848c'],
+};
+
+function stateColors(states) {
+  const seen = {};
+  return states.map((s) => {
+    const k = presenceKind(s), i = seen[k] || 0;
+    seen[k] = i + 1;
+    return KIND_COLORS[k][i % KIND_COLORS[k].length];
+  });
+}
+
+// Time in each presence state: each state reads as everywhere else in the
+// workspace (its category's symbol, its name in the page's language, the
+// category spoken), so the legend is HTML beside the chart and the table
+// lists the states the same way. The report gives only state names; their
+// categories come from the states list (states are never deleted, so every
+// name in a report is in it; a missing one still reads by its name). The
+// colours follow the category too, as a second cue after the symbol.
+async function agents(rep, n) {
+  const list = (await get('/api/v2/hd/presence_states')).presence_states || [];
+  const known = new Map(list.map((s) => [s.name, s]));
+  const state = (name) => known.get(name) || { name };
+  const states = [...new Set(rep.rows.flatMap((r) => Object.keys(r.time_in_states || {})))].map(state);
+  const colors = stateColors(states);
+  const series = states.map((s, j) => ({ name: presenceText(s), color: colors[j],
+    values: rep.rows.map((r) => (r.time_in_states || {})[s.name] || 0) }));
+  const chart = hbars({ labels: rep.rows.map((r) => kit.agentName(n, r.agent_id)), label: t('rep.agents.chart'),
+    format: (s) => kit.duration(s), series, key: false });
+  const key = states.length ? h('ul', { class: 'chart-legend', id: 'agents-legend', 'aria-label': t('rep.agents.legend') },
+    states.map((s, j) => h('li', {}, swatch(series[j].color), presenceLabel(s)))) : null;
+  const times = (v) => {
+    const e = Object.entries(v);
+    return e.length ? h('ul', { class: 'state-times' }, e.map(([name, secs]) => h('li', {}, presenceLabel(state(name)), ` ${kit.duration(secs)}`))) : '–';
+  };
+  return [chart, key, kit.dataTable(rep, n, t('rep.table', { name: t('rep.agents.title') }), { time_in_states: times })];
 }
 
 function calls(rep) {
@@ -137,7 +177,7 @@ export const FAMILIES = {
 async function draw(box, spec, q, n) {
   try {
     const rep = await kit.fetchReport(spec.name, q);
-    const out = spec.draw ? spec.draw(rep, n) : null;
+    const out = spec.draw ? await spec.draw(rep, n) : null;
     const parts = Array.isArray(out) ? out : [out];
     const hasTable = parts.some((p) => p && p.tagName === 'TABLE');
     fill(box, rep, parts, hasTable, n, spec);
