@@ -16,9 +16,11 @@
 #define MAX_LIMIT 1000
 
 HD_COUNTER(decoded, "hd_routing_view_tickets_decoded_total",
-	   "Tickets decoded to answer views.tickets (index or scan).");
+	   "Tickets decoded to answer views.tickets and views.count_many "
+	   "(index or scan).");
 HD_COUNTER(scans, "hd_routing_view_scans_total",
-	   "views.tickets answered by scanning every ticket (no ready index).");
+	   "Views run by scanning every ticket (no ready index): "
+	   "views.tickets, and each view of views.count_many.");
 
 typedef struct hits {
 	Hd__Ticket **items;

@@ -1,9 +1,9 @@
 """Live updates (issue 16): GET /api/v2/hd/stream, Server-Sent Events fed by
 the bus. Ticket changes arrive within a second with who made them; an
 end-user sees only their own tickets; view counts are pushed (one
-views.count_many per recount); presence,
-assignment and viewing events; Last-Event-ID replays from the ring and an
-unknown one gets a reset; heartbeats; the per-user limit."""
+views.count_many per recount); presence, assignment and viewing events;
+Last-Event-ID replays from the ring and an unknown one gets a reset;
+heartbeats; the per-user limit."""
 import http.client
 import json
 import threading
