@@ -26,9 +26,10 @@ void gw_view_input_release(gw_view_input *in);
 json_t *gw_view_json(const gw_req *r, const Hd__View *v);
 /* execution.columns: [{id,title,filterable,sortable}]; new reference. */
 json_t *gw_view_columns(const Hd__View *v);
-/* views_count.c: the view_count object for view id; new reference. */
-json_t *gw_view_count_json(const gw_req *r, uint64_t id,
-			   const Hd__ViewTickets *vt);
+/* views_count.c: the view_count object for view id counting count
+ * tickets ("fresh" false while building); new reference. */
+json_t *gw_view_count_json(const gw_req *r, uint64_t id, uint64_t count,
+			   bool building);
 /* GET /views/count_many?ids= — the counts of the listed views the caller
  * may see (others left out). */
 int gw_views_count_many(gw *g, gw_req *r, gw_resp *out);

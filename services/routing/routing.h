@@ -83,6 +83,16 @@ int routing_view_upgrade(ProtobufCMessage *msg, bool *changed);
 /* views_exec.c: views.tickets — the view's tickets for the caller, sorted
  * and sliced (limit 0: only the count). */
 int routing_views_tickets(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
+/* views_exec.c: v's count for who in t, as views.tickets answers it:
+ * from v's index when one can answer (*building: the current definition
+ * is not ready yet), else by a scan (*building false). HD_E_CORRUPT, LMDB
+ * errors. */
+int routing_view_count(hd_txn *t, routing *r, const Hd__View *v,
+		       const hd_principal *who, uint64_t *count,
+		       bool *building);
+/* views_count.c: views.count_many — the counts of the views in the list
+ * that the caller may see, in one read transaction. */
+int routing_views_count_many(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
 /* views_match.c: conditions (API.md §7). check: HD_OK or HD_E_INVALID with
  * rep naming the field; match: does tk satisfy v for the caller who. */

@@ -344,5 +344,6 @@ const hd_rpc_route routing_view_routes[] = {
 	{"views.list", views_list},
 	{"views.get", views_get},
 	{"views.tickets", routing_views_tickets},
+	{"views.count_many", routing_views_count_many},
 	{NULL, NULL},
 };

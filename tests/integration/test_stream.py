@@ -1,8 +1,9 @@
 """Live updates (issue 16): GET /api/v2/hd/stream, Server-Sent Events fed by
 the bus. Ticket changes arrive within a second with who made them; an
-end-user sees only their own tickets; view counts are pushed; presence,
-assignment and viewing events; Last-Event-ID replays from the ring and an
-unknown one gets a reset; heartbeats; the per-user limit."""
+end-user sees only their own tickets; view counts are pushed (one
+views.count_many per recount); presence, assignment and viewing events;
+Last-Event-ID replays from the ring and an unknown one gets a reset;
+heartbeats; the per-user limit."""
 import http.client
 import json
 import threading
@@ -262,3 +263,42 @@ def test_tabs_of_one_agent_share_their_recounts(ctx):
         assert 1 <= after - before <= 2, (before, after)
         for st in tabs:
             st.close()
+
+
+def test_live_counts_are_one_count_rpc_per_recount(ctx):
+    """A recount asks routing for the user's views (views.list) and all
+    their counts at once (views.count_many), however many views: never
+    one views.tickets per view. The pushed counts are each view's own."""
+    with Suite(ctx.bin_dir).start() as s:
+        admin = s.client()
+        vids = []
+        for title, value in (("새 티켓", "new"), ("열린 티켓", "open"), ("보류", "pending"), ("해결", "solved")):
+            r = admin.request("POST", "/api/v2/views.json", {"view": {
+                "title": title, "all": [{"field": "status", "operator": "is", "value": value}]}})
+            assert r.status == 201, r
+            vids.append(str(r.json["view"]["id"]))
+        st = Stream(s.http_port, auth_headers(admin))
+
+        def calls(method):
+            status, text = s.admin_get("gateway-0", "/metrics")
+            assert status == 200, status
+            head = f'hd_rpc_client_duration_seconds_count{{method="{method}",'
+            return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(head))
+        st.wait("view_counts", lambda d: all(v in d["view_counts"] for v in vids), "initial counts")
+        before = {m: calls(m) for m in ("views.list", "views.count_many", "views.tickets")}
+        tk = admin.request("POST", "/api/v2/tickets.json", {"ticket": {"subject": "셋", "comment": {"body": "?"}}})
+        assert tk.status == 201, tk
+        st.wait("view_counts", lambda d: d["view_counts"].get(vids[0]) == 1, "the new count")
+        # Every round that asked views.list has had its one count_many.
+        wait_until(lambda: calls("views.count_many") - before["views.count_many"]
+                   == calls("views.list") - before["views.list"] >= 1, 60,
+                   "one views.count_many per views.list",
+                   progress=lambda: (calls("views.list"), calls("views.count_many")))
+        assert calls("views.tickets") == before["views.tickets"], "the stream counted view by view"
+        pushed = {}  # each event carries the counts that changed
+        for e in st.of("view_counts"):
+            pushed.update(e["json"]["view_counts"])
+        for v in vids:
+            single = admin.request("GET", f"/api/v2/views/{v}/count.json").json["view_count"]["value"]
+            assert pushed[v] == single, (v, pushed, single)
+        st.close()

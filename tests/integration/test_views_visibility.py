@@ -7,7 +7,7 @@ intake's events; a view the caller may not see answers 404 everywhere
 count_many."""
 import base64
 
-from harness import Suite, wait_until
+from harness import Suite, create_ticket, wait_until
 
 V2 = "/api/v2"
 VIEWS = f"{V2}/views"
@@ -134,3 +134,59 @@ def test_count_many_input(ctx):
         r = c.request("GET", f"{VIEWS}/count_many.json?ids={a},{a},987654")
         assert r.status == 200 and [x["view_id"] for x in r.json["view_counts"]] == [a], r
         assert r.json["view_counts"][0]["value"] == 0 and r.json["view_counts"][0]["fresh"] in (True, False)
+
+
+def routing_view_rpcs(s):
+    """How many views.* RPCs routing has served (every method, outcome)."""
+    status, text = s.admin_get("routing-0", "/metrics")
+    assert status == 200, status
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("hd_rpc_server_duration_seconds_count{") and 'method="views.' in line)
+
+
+def test_count_many_is_one_rpc_with_the_single_counts(ctx):
+    """count_many answers, in one routing RPC, exactly what each view's own
+    /count answers, for the views the caller may see, in the order asked
+    (a repeated id once; hidden and unknown ids left out)."""
+    with Suite(ctx.bin_dir).start() as s:
+        c = s.client()
+        me = ok(c, "GET", f"{V2}/users/me")["user"]["id"]
+        ann, c_ann = person(s, c, "김안나", "ann@example.com", "agent")
+        ga = ok(c, "POST", f"{V2}/groups", {"group": {"name": "결제팀"}})["group"]["id"]
+        gb = ok(c, "POST", f"{V2}/groups", {"group": {"name": "배송팀"}})["group"]["id"]
+        ok(c, "POST", f"{V2}/group_memberships", {"group_membership": {"user_id": ann, "group_id": ga}})
+        for i in range(3):
+            assert create_ticket(c, f"새 문의 {i}").status == 201
+        v = {
+            "shared": view(c, "모두의 뷰"),
+            "open": ok(c, "POST", VIEWS, {"view": {"title": "열린 티켓", "all": [
+                {"field": "status", "operator": "is", "value": "open"}]}})["view"]["id"],
+            "group_a": view(c, "결제팀 뷰", {"type": "Group", "id": ga}),
+            "group_b": view(c, "배송팀 뷰", {"type": "Group", "id": gb}),
+            "admin_own": view(c, "관리자 개인 뷰", {"type": "User", "id": me}),
+            "ann_own": view(c_ann, "안나 개인 뷰", {"type": "User", "id": ann}),
+        }
+        sees = {
+            "admin": (c, {v[k] for k in ("shared", "open", "group_a", "group_b", "admin_own")}),
+            "ann": (c_ann, {v[k] for k in ("shared", "open", "group_a", "ann_own")}),
+        }
+        wait_until(lambda: all(listed(cl) == want for cl, want in sees.values()), timeout=60, step=0.25,
+                   what="each caller lists exactly their views",
+                   progress=lambda: {k: sorted(listed(cl)) for k, (cl, _) in sees.items()})
+        asked = [v["ann_own"], v["group_b"], 987654, v["shared"], v["admin_own"], v["group_a"], v["shared"],
+                 v["open"]]
+        query = f"{VIEWS}/count_many?ids=" + ",".join(str(i) for i in asked)
+        for who, (cl, want) in sees.items():
+            order = [i for n, i in enumerate(asked) if i in want and i not in asked[:n]]
+
+            def singles():
+                got = [ok(cl, "GET", f"{VIEWS}/{i}/count")["view_count"] for i in order]
+                settled = all(x["fresh"] for x in got) and got[order.index(v["shared"])]["value"] == 3
+                return got if settled else None
+            expect = wait_until(singles, timeout=60, step=0.25, what=f"{who}'s counts fresh, the tickets in")
+            before = routing_view_rpcs(s)
+            r = cl.request("GET", query)
+            after = routing_view_rpcs(s)
+            assert r.status == 200, (who, r)
+            assert r.json == {"view_counts": expect}, (who, r.json, expect)
+            assert after - before == 1, (who, "routing RPCs for one count_many", after - before)

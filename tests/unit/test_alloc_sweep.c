@@ -333,6 +333,13 @@ static void test_routing_views(void **state)
 	q.limit = 3;
 	call_init(&c, routes, &r, "views.tickets", &q.base, &admin);
 	sweep("routing views.tickets", r.store, run_call, &c);
+
+	uint64_t ids[] = {1, 4242, 1};
+	Hd__ViewCountsRequest cq = HD__VIEW_COUNTS_REQUEST__INIT;
+	cq.ids = ids;
+	cq.n_ids = 3;
+	call_init(&c, routes, &r, "views.count_many", &cq.base, &admin);
+	sweep("routing views.count_many", r.store, run_call, &c);
 	unit_store_close(&u);
 }
 

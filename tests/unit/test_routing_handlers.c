@@ -1,7 +1,8 @@
 /* Handler-level tests of routing's views (views.c, views_exec.c): a view
  * saved through views.save, then views.tickets over routing's copy of the
  * tickets, called directly on a fresh store; conditions checked on save,
- * end-users and unknown views refused; who sees a group or personal view.
+ * end-users and unknown views refused; who sees a group or personal view;
+ * views.count_many (views_count.c).
  * Links librouting.a. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -309,6 +310,75 @@ static void test_view_visible_by_group_and_owner(void **state)
 	unit_rep_release(&rep);
 }
 
+/* views.count_many into got[0..*n) (at most 8) as id, count pairs. */
+static int count_many(fx *f, const hd_principal *who, uint64_t *ids,
+		      size_t nids, uint64_t got[][2], size_t *n)
+{
+	hd_rpc_rep rep;
+	Hd__ViewCountsRequest q = HD__VIEW_COUNTS_REQUEST__INIT;
+	q.ids = ids;
+	q.n_ids = nids;
+	*n = 0;
+	int rc = unit_call(routes, &f->r, "views.count_many", &q.base, who,
+			   &rep);
+	if (!rc) {
+		Hd__ViewCounts *vc =
+			unit_rep_decode(&rep, &hd__view_counts__descriptor);
+		assert_true(vc->n_counts <= 8);
+		for (size_t i = 0; i < vc->n_counts; i++) {
+			got[i][0] = vc->counts[i]->id;
+			got[i][1] = vc->counts[i]->count;
+			assert_false(vc->counts[i]->building);
+		}
+		*n = vc->n_counts;
+		hd__view_counts__free_unpacked(vc, NULL);
+	}
+	unit_rep_release(&rep);
+	return rc;
+}
+
+/* One RPC answers what views.tickets would for each visible id, in the
+ * order asked, a repeated id once; hidden and unknown ids left out. */
+static void test_view_count_many(void **state)
+{
+	fx *f = *state;
+	hd_rpc_rep rep;
+	uint64_t open = 0, group = 0, agents = 0, got[8][2];
+	size_t n = 0;
+	assert_hd_ok(save_view(f, &f->admin, "status", "less_than", "solved",
+			       &open, &rep));
+	unit_rep_release(&rep);
+	assert_hd_ok(save_restricted(f, &f->admin, "Group", 5, &group, &rep));
+	unit_rep_release(&rep);
+	assert_hd_ok(save_restricted(f, &f->agent, "User", 9, &agents, &rep));
+	unit_rep_release(&rep);
+	uint64_t ids[] = {agents, group, 4242, open, agents};
+	assert_hd_ok(count_many(f, &f->agent, ids, 5, got, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0][0], agents);
+	assert_int_equal(got[0][1], 1); /* status is open: 256 */
+	assert_int_equal(got[1][0], open);
+	assert_int_equal(got[1][1], 3);
+	assert_hd_ok(count_many(f, &f->admin, ids, 5, got, &n));
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0][0], group);
+	assert_int_equal(got[0][1], 1);
+	assert_int_equal(got[1][0], open);
+	assert_hd_ok(count_many(f, &f->admin, NULL, 0, got, &n));
+	assert_int_equal(n, 0);
+	assert_int_equal(count_many(f, &f->user, ids, 5, got, &n),
+			 HD_E_FORBIDDEN);
+	uint64_t many[101] = {0};
+	Hd__ViewCountsRequest q = HD__VIEW_COUNTS_REQUEST__INIT;
+	q.ids = many;
+	q.n_ids = 101;
+	assert_rep_rc(unit_call(routes, &f->r, "views.count_many", &q.base,
+				&f->admin, &rep),
+		      &rep, HD_E_INVALID);
+	assert_string_equal(rep.field, "ids");
+	unit_rep_release(&rep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +393,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_view_visible_by_group_and_owner, setup,
 			unit_store_teardown),
+		cmocka_unit_test_setup_teardown(test_view_count_many, setup,
+						unit_store_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

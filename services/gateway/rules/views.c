@@ -146,8 +146,9 @@ static int views_count(gw *g, gw_req *r, gw_resp *out)
 	if (rc)
 		return rc;
 	out->status = 200;
-	out->body = json_pack("{s:o}", "view_count",
-			      gw_view_count_json(r, r->id, vt));
+	out->body = json_pack(
+		"{s:o}", "view_count",
+		gw_view_count_json(r, r->id, vt->count, vt->building));
 	hd__view_tickets__free_unpacked(vt, NULL);
 	return HD_OK;
 }
