@@ -46,6 +46,13 @@ static int setup(void **state)
 	return 0;
 }
 
+static int teardown(void **state)
+{
+	fx *f = *state;
+	sla_cache_release(&f->r);
+	return unit_store_teardown(state);
+}
+
 /* Policies as routing stored them before they were typed: JSON text. */
 static int seed_policies(hd_txn *t, void *arg)
 {
@@ -218,7 +225,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sla_hooks_per_ticket,
-						setup, unit_store_teardown),
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
