@@ -70,6 +70,7 @@ void sla_policies_release(sla_policies *l);
  * sla_cache.c. A set is read-only once built; refs is guarded there. */
 typedef struct sla_policy_set {
 	sla_policies pols;
+	struct sla_view **filters; /* pols.n, sla_filter_build's */
 	uint64_t gen;
 	unsigned refs;
 } sla_policy_set;
@@ -130,10 +131,16 @@ int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out);
 /* slas.ticket (sla_ticket.c). */
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
-/* sla_filter.c: check a policy's filter (422 naming "filter" …) and match
- * a ticket against it (*match; HD_E_NOMEM, never a silent "no"). */
+/* sla_filter.c: check a policy's filter (422 naming "filter" …). build:
+ * the filter as view conditions in *out, once per policy (sla_cache.c
+ * keeps them; free with sla_filter_free), NULL when it cannot be read as
+ * one — such a filter matches no ticket; HD_E_NOMEM, never a silent "no".
+ * test: does tk meet it (read-only, any thread). */
+typedef struct sla_view sla_view;
 int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep);
-int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match);
+int sla_filter_build(const Hd__SlaPolicy *p, sla_view **out);
+bool sla_filter_test(const sla_view *sv, const Hd__Ticket *tk);
+void sla_filter_free(sla_view *sv);
 
 /* sla_clock.c: the ticket's clocks after a ticket event or a comment;
  * sla_timers.c: recompute a ticket's targets and timers from its clocks,

@@ -1,5 +1,6 @@
-/* The SLA policies in position order, decoded once per generation instead
- * of once per ticket event. routing's meta holds the generation of
+/* The SLA policies in position order, with their filters as view
+ * conditions (sla_filter_build), made once per generation instead of once
+ * per ticket event. routing's meta holds the generation of
  * sla_policies (GEN_KEY, u64 big-endian; missing = 0); every write to that
  * table stores a new one in the same transaction (sla_policy_put,
  * sla_policy_del, the upgrade at open), and a lookup reads it from its own
@@ -81,8 +82,23 @@ void sla_policy_set_drop(sla_policy_set *s)
 	pthread_mutex_unlock(&lock);
 	if (left)
 		return;
+	for (size_t i = 0; s->filters && i < s->pols.n; i++)
+		sla_filter_free(s->filters[i]);
+	free(s->filters);
 	sla_policies_release(&s->pols);
 	free(s);
+}
+
+/* s's policies and their filters, from t. */
+static int build(hd_txn *t, routing *r, sla_policy_set *s)
+{
+	int rc = sla_policies_in_order(t, &r->sla, &s->pols);
+	if (!rc && !(s->filters = calloc(s->pols.n ? s->pols.n : 1,
+					 sizeof *s->filters)))
+		rc = HD_E_NOMEM;
+	for (size_t i = 0; !rc && i < s->pols.n; i++)
+		rc = sla_filter_build(s->pols.v[i], &s->filters[i]);
+	return rc;
 }
 
 /* The cached list when it is of generation g, with a reference for the
@@ -121,14 +137,12 @@ int sla_policy_set_get(hd_txn *t, routing *r, sla_policy_set **out)
 	sla_policy_set *s = calloc(1, sizeof *s);
 	if (!s)
 		return HD_E_NOMEM;
-	rc = sla_policies_in_order(t, &r->sla, &s->pols);
-	if (rc) {
-		sla_policies_release(&s->pols);
-		free(s);
+	s->refs = 1;
+	if ((rc = build(t, r, s))) {
+		sla_policy_set_drop(s);
 		return rc;
 	}
 	s->gen = g;
-	s->refs = 1;
 	install(r, s);
 	*out = s;
 	return HD_OK;

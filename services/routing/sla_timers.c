@@ -41,14 +41,11 @@ void sla_evaluate(const Hd__SlaClock *clock, int64_t target_min, bool business,
 static int policy_for(hd_txn *t, routing *r, const Hd__Ticket *tk,
 		      sla_policy_set **set, const Hd__SlaPolicy **out)
 {
-	bool match = false;
 	int rc = sla_policy_set_get(t, r, set);
 	*out = NULL;
-	for (size_t i = 0; !rc && i < (*set)->pols.n && !*out; i++) {
-		rc = sla_filter_match((*set)->pols.v[i], tk, &match);
-		if (!rc && match)
+	for (size_t i = 0; !rc && i < (*set)->pols.n && !*out; i++)
+		if (sla_filter_test((*set)->filters[i], tk))
 			*out = (*set)->pols.v[i];
-	}
 	return rc;
 }
 
