@@ -116,6 +116,14 @@ int routing_sla_open(hd_svc *svc, void *ctx)
 	return routing_sla_setup(ctx, svc);
 }
 
+/* A job still running after this rebuilds the cache; the process ends
+ * with it reachable from the context. */
+void routing_sla_close(hd_svc *svc, void *ctx)
+{
+	(void)svc;
+	sla_cache_release(ctx);
+}
+
 int routing_assign_open(hd_svc *svc, void *ctx)
 {
 	return routing_assign_init(ctx);

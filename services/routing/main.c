@@ -43,7 +43,7 @@ static const hd_svc_module modules[] = {
 	{"routing", routing_open, NULL},
 	{"rules", routing_rules_open, NULL},
 	{"views_index", routing_vidx_open, NULL},
-	{"sla", routing_sla_open, NULL},
+	{"sla", routing_sla_open, routing_sla_close},
 	{"assign", routing_assign_open, NULL},
 	{"commands", routing_cmds_open, routing_cmds_close},
 	{NULL, NULL, NULL}};

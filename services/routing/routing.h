@@ -44,6 +44,10 @@ typedef struct routing {
 	rt_dbs rt;                                 /* rt_rules.c */
 	assign_dbs as;                             /* assign_store.c */
 	sla_db sla;                                /* sla_store.c */
+	/* The SLA policies decoded as of one generation, and the last
+	 * generation handed out (sla_cache.c; its lock guards both). */
+	struct sla_policy_set *sla_cached;
+	uint64_t sla_gen_issued;
 	unsigned vidx_batch; /* HD_ROUTING_VIEW_BUILD_BATCH; 0: the default */
 	/* The tick thread's: every view stored before the index has one
 	 * (views_build.c); the last automation run, business ms (rt_auto.c). */
@@ -62,6 +66,7 @@ int routing_open(hd_svc *svc, void *ctx);
 int routing_rules_open(hd_svc *svc, void *ctx);
 int routing_vidx_open(hd_svc *svc, void *ctx);
 int routing_sla_open(hd_svc *svc, void *ctx);
+void routing_sla_close(hd_svc *svc, void *ctx);
 int routing_assign_open(hd_svc *svc, void *ctx);
 int routing_cmds_open(hd_svc *svc, void *ctx);
 void routing_cmds_close(hd_svc *svc, void *ctx);

@@ -49,10 +49,13 @@ void sla_user_role(hd_txn *t, const sla_db *db, uint64_t user_id, char out[16]);
 Hd__Ticket *sla_ticket_copy(hd_txn *t, routing *r, uint64_t id);
 
 /* sla_policy.c: policies (hd.SlaPolicy) by id. get: HD_E_NOTFOUND, or
- * the policy in *out (free with hd__sla_policy__free_unpacked). */
+ * the policy in *out (free with hd__sla_policy__free_unpacked). put and
+ * del are the only writers of sla_policies (but for the upgrade at open):
+ * each stores a new generation after the change (sla_cache.c). Sticky. */
 int sla_policy_get(hd_txn *t, const sla_db *db, uint64_t id,
 		   Hd__SlaPolicy **out);
-int sla_policy_put(hd_txn *t, const sla_db *db, const Hd__SlaPolicy *p);
+int sla_policy_put(hd_txn *t, routing *r, const Hd__SlaPolicy *p);
+int sla_policy_del(hd_txn *t, routing *r, uint64_t id);
 /* Every policy, first by position then id; release frees them (also
  * after a failure). HD_E_CORRUPT for a record that does not decode. */
 typedef struct sla_policies {
@@ -61,6 +64,26 @@ typedef struct sla_policies {
 } sla_policies;
 int sla_policies_in_order(hd_txn *t, const sla_db *db, sla_policies *out);
 void sla_policies_release(sla_policies *l);
+/* sla_cache.c: the policies in order, decoded once per generation of
+ * sla_policies (routing's meta "sla_policy_gen") and shared by the lookups
+ * whose transaction sees that generation; the proof is at the top of
+ * sla_cache.c. A set is read-only once built; refs is guarded there. */
+typedef struct sla_policy_set {
+	sla_policies pols;
+	struct sla_view **filters; /* pols.n, sla_filter_build's */
+	uint64_t gen;
+	unsigned refs;
+} sla_policy_set;
+/* Store a new generation in t: after every write to sla_policies, in the
+ * same transaction. Sticky; HD_E_CORRUPT for a malformed stored one. */
+int sla_policy_gen_bump(hd_txn *t, routing *r);
+/* The policies in order as t sees them in *out, a reference the caller
+ * drops with sla_policy_set_drop (NULL is fine). t's error, HD_E_NOMEM,
+ * HD_E_CORRUPT (a record that does not decode); *out NULL then. */
+int sla_policy_set_get(hd_txn *t, routing *r, sla_policy_set **out);
+void sla_policy_set_drop(sla_policy_set *s);
+/* Drop r's cached set (at close, and before a test frees r). */
+void sla_cache_release(routing *r);
 /* A metric's Zendesk name as hd.SlaMetric (0 when unknown). */
 int sla_metric_of(const char *name);
 /* The JSON formats of older versions as heap messages (freed like
@@ -108,10 +131,16 @@ int sla_call_unpack(const hd_rpc_req *req, hd_rpc_rep *rep, Hd__SlaCall **out);
 /* slas.ticket (sla_ticket.c). */
 int routing_sla_ticket_rpc(void *ctx, const hd_rpc_req *req, hd_rpc_rep *rep);
 
-/* sla_filter.c: check a policy's filter (422 naming "filter" …) and match
- * a ticket against it (*match; HD_E_NOMEM, never a silent "no"). */
+/* sla_filter.c: check a policy's filter (422 naming "filter" …). build:
+ * the filter as view conditions in *out, once per policy (sla_cache.c
+ * keeps them; free with sla_filter_free), NULL when it cannot be read as
+ * one — such a filter matches no ticket; HD_E_NOMEM, never a silent "no".
+ * test: does tk meet it (read-only, any thread). */
+typedef struct sla_view sla_view;
 int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep);
-int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match);
+int sla_filter_build(const Hd__SlaPolicy *p, sla_view **out);
+bool sla_filter_test(const sla_view *sv, const Hd__Ticket *tk);
+void sla_filter_free(sla_view *sv);
 
 /* sla_clock.c: the ticket's clocks after a ticket event or a comment;
  * sla_timers.c: recompute a ticket's targets and timers from its clocks,

@@ -243,7 +243,7 @@ static int save(sla_job *j, hd_txn *t, Hd__SlaPolicy *p)
 	p->updated_at = hd_now_ms();
 	j->id = p->id;
 	int rc = answer_one(j, p);
-	return rc ? hd_txn_fail(t, rc) : sla_policy_put(t, &j->r->sla, p);
+	return rc ? hd_txn_fail(t, rc) : sla_policy_put(t, j->r, p);
 }
 
 static int64_t next_position(hd_txn *t, const sla_db *db)
@@ -294,10 +294,8 @@ static int p_delete(sla_job *j, hd_txn *t)
 {
 	Hd__SlaPolicy *p = NULL;
 	int rc = load(j, t, &p);
-	uint8_t key[8];
-	hd_key_u64(key, j->c->id);
 	if (!rc)
-		rc = hd_txn_del(t, j->r->sla.policies, key, 8);
+		rc = sla_policy_del(t, j->r, j->c->id);
 	hd__sla_policy__free_unpacked(p, NULL);
 	return rc;
 }
@@ -332,7 +330,7 @@ static int p_reorder(sla_job *j, hd_txn *t)
 			if (c->policy_ids[i] == p->id)
 				pos = (int64_t)i + 1;
 		p->position = pos < 0 ? (int64_t)(n + 1) + p->position : pos;
-		rc = sla_policy_put(t, &j->r->sla, p);
+		rc = sla_policy_put(t, j->r, p);
 	}
 	sla_policies_release(&all);
 	return rc;

@@ -12,12 +12,37 @@
 
 #define MAX_CONDITIONS 50
 
-typedef struct sla_view {
+typedef struct sla_cond {
+	Hd__ViewCondition c;
+	char value[64];
+} sla_cond;
+
+/* Sized to the policy's conditions: sla_cache.c keeps one per policy. */
+struct sla_view {
 	Hd__View v;
-	Hd__ViewCondition conds[2 * MAX_CONDITIONS];
-	Hd__ViewCondition *ptrs[2 * MAX_CONDITIONS];
-	char values[2 * MAX_CONDITIONS][64];
-} sla_view;
+	Hd__ViewCondition **ptrs;
+	sla_cond conds[];
+};
+
+void sla_filter_free(sla_view *sv)
+{
+	if (sv)
+		free(sv->ptrs);
+	free(sv);
+}
+
+/* Room for p's conditions (as many as to_view may fill). */
+static sla_view *view_new(const Hd__SlaPolicy *p)
+{
+	size_t n = (p->n_all < MAX_CONDITIONS ? p->n_all : MAX_CONDITIONS) +
+		   (p->n_any < MAX_CONDITIONS ? p->n_any : MAX_CONDITIONS);
+	sla_view *sv = calloc(1, sizeof *sv + n * sizeof sv->conds[0]);
+	if (sv && !(sv->ptrs = calloc(n ? n : 1, sizeof *sv->ptrs))) {
+		free(sv);
+		sv = NULL;
+	}
+	return sv;
+}
 
 /* Zendesk sends values as strings or numbers (null: ""). */
 static bool value_text(const Hd__RuleValue *v, char out[64])
@@ -49,9 +74,9 @@ static int to_view(const Hd__SlaPolicy *p, sla_view *sv, hd_rpc_rep *rep)
 		size_t first = n;
 		for (size_t i = 0; i < counts[k]; i++) {
 			const Hd__SlaCondition *c = lists[k][i];
-			Hd__ViewCondition *vc = &sv->conds[n];
+			Hd__ViewCondition *vc = &sv->conds[n].c;
 			hd__view_condition__init(vc);
-			if (!value_text(c->value, sv->values[n]))
+			if (!value_text(c->value, sv->conds[n].value))
 				return hd_rpc_fail(rep, HD_E_INVALID, "filter",
 						   "filter.%s[%zu] needs "
 						   "field, operator and a "
@@ -59,7 +84,7 @@ static int to_view(const Hd__SlaPolicy *p, sla_view *sv, hd_rpc_rep *rep)
 						   parts[k], i);
 			vc->field = c->field;
 			vc->operator_ = c->operator_;
-			vc->value = sv->values[n];
+			vc->value = sv->conds[n].value;
 			sv->ptrs[n++] = vc;
 		}
 		if (k == 0) {
@@ -75,7 +100,7 @@ static int to_view(const Hd__SlaPolicy *p, sla_view *sv, hd_rpc_rep *rep)
 
 int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 {
-	sla_view *sv = calloc(1, sizeof *sv);
+	sla_view *sv = view_new(p);
 	if (!sv)
 		return HD_E_NOMEM;
 	int rc = to_view(p, sv, rep);
@@ -87,17 +112,25 @@ int sla_filter_check(const Hd__SlaPolicy *p, hd_rpc_rep *rep)
 				    "supported SLA condition",
 				    c->field, c->operator_, c->value);
 	}
-	free(sv);
+	sla_filter_free(sv);
 	return rc;
 }
 
-int sla_filter_match(const Hd__SlaPolicy *p, const Hd__Ticket *tk, bool *match)
+int sla_filter_build(const Hd__SlaPolicy *p, sla_view **out)
 {
 	hd_rpc_rep scratch = {0};
+	sla_view *sv = *out = view_new(p);
+	if (!sv)
+		return HD_E_NOMEM;
+	if (to_view(p, sv, &scratch) != HD_OK) { /* matches no ticket */
+		sla_filter_free(sv);
+		*out = NULL;
+	}
+	return HD_OK;
+}
+
+bool sla_filter_test(const sla_view *sv, const Hd__Ticket *tk)
+{
 	hd_principal nobody = {0};
-	sla_view *sv = calloc(1, sizeof *sv);
-	*match = sv && to_view(p, sv, &scratch) == HD_OK &&
-		 routing_view_match(&sv->v, tk, &nobody);
-	free(sv);
-	return sv ? HD_OK : HD_E_NOMEM;
+	return sv && routing_view_match(&sv->v, tk, &nobody);
 }

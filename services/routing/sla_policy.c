@@ -21,9 +21,18 @@ int sla_policy_get(hd_txn *t, const sla_db *db, uint64_t id,
 				&hd__sla_policy__descriptor, (void **)out);
 }
 
-int sla_policy_put(hd_txn *t, const sla_db *db, const Hd__SlaPolicy *p)
+int sla_policy_put(hd_txn *t, routing *r, const Hd__SlaPolicy *p)
 {
-	return hd_txn_put_pb_id(t, db->policies, p->id, p);
+	hd_txn_put_pb_id(t, r->sla.policies, p->id, p);
+	return sla_policy_gen_bump(t, r);
+}
+
+int sla_policy_del(hd_txn *t, routing *r, uint64_t id)
+{
+	uint8_t key[8];
+	hd_key_u64(key, id);
+	hd_txn_del(t, r->sla.policies, key, 8);
+	return sla_policy_gen_bump(t, r);
 }
 
 static int policy_one(void *arg, const MDB_val *k, const MDB_val *v)

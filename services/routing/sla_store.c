@@ -7,7 +7,8 @@
  *                 (sla_clock.c, sla_state.c; JSON text before, upgraded)
  *   sla_timers    i64 due ‖ u64 ticket ‖ u8 kind ‖ u8 metric → ""
  *   sla_users     u64 user id     → role ("agent", "admin", "end-user")
- * Counters in routing's meta: next_schedule, next_holiday, next_sla_policy. */
+ * Counters in routing's meta: next_schedule, next_holiday, next_sla_policy;
+ * and sla_policy_gen, the generation of sla_policies (sla_cache.c). */
 #include "sla.h"
 
 #include "hd/cfg.h"
@@ -42,9 +43,12 @@ static int state_fix(const json_t *o, ProtobufCMessage **out)
 /* Records of versions that stored JSON become protobuf, once. */
 static int upgrade(hd_txn *t, void *arg)
 {
-	const sla_db *db = arg;
+	routing *r = arg;
+	const sla_db *db = &r->sla;
 	uint64_t n = 0, m = 0;
 	int rc = sla_upgrade_json(t, db->policies, policy_fix, &n);
+	if (!rc && n) /* rewritten policies are a write like any other */
+		rc = sla_policy_gen_bump(t, r);
 	if (!rc)
 		rc = sla_upgrade_json(t, db->state, state_fix, &m);
 	if (!rc && (n || m))
@@ -55,7 +59,7 @@ static int upgrade(hd_txn *t, void *arg)
 
 int routing_sla_upgrade(routing *r)
 {
-	return hd_store_write(r->store, upgrade, &r->sla);
+	return hd_store_write(r->store, upgrade, r);
 }
 
 int sla_bind(hd_store *s, sla_db *d)

@@ -36,23 +36,16 @@ void sla_evaluate(const Hd__SlaClock *clock, int64_t target_min, bool business,
 	out->warning_at = bh ? hd_bh_add(bh, since, wleft) : since + wleft;
 }
 
-/* The first policy by position whose filter the ticket meets in *out (the
- * caller's, free with hd__sla_policy__free_unpacked), or NULL. */
-static int policy_for(hd_txn *t, const sla_db *db, const Hd__Ticket *tk,
-		      Hd__SlaPolicy **out)
+/* The first policy by position whose filter the ticket meets in *out, or
+ * NULL; it belongs to *set, which the caller drops (also on failure). */
+static int policy_for(hd_txn *t, routing *r, const Hd__Ticket *tk,
+		      sla_policy_set **set, const Hd__SlaPolicy **out)
 {
-	sla_policies all;
-	bool match = false;
-	int rc = sla_policies_in_order(t, db, &all);
+	int rc = sla_policy_set_get(t, r, set);
 	*out = NULL;
-	for (size_t i = 0; !rc && i < all.n && !*out; i++) {
-		rc = sla_filter_match(all.v[i], tk, &match);
-		if (!rc && match) {
-			*out = all.v[i];
-			all.v[i] = NULL;
-		}
-	}
-	sla_policies_release(&all);
+	for (size_t i = 0; !rc && i < (*set)->pols.n && !*out; i++)
+		if (sla_filter_test((*set)->filters[i], tk))
+			*out = (*set)->pols.v[i];
 	return rc;
 }
 
@@ -109,10 +102,13 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 		Hd__SlaTicketState *state)
 {
 	const sla_db *db = &r->sla;
-	Hd__SlaPolicy *policy = NULL;
-	int rc = tk->deleted ? HD_OK : policy_for(t, db, tk, &policy);
-	if (rc)
+	sla_policy_set *set = NULL;
+	const Hd__SlaPolicy *policy = NULL;
+	int rc = tk->deleted ? HD_OK : policy_for(t, r, tk, &set, &policy);
+	if (rc) {
+		sla_policy_set_drop(set);
 		return hd_txn_fail(t, rc);
+	}
 	drop_timers(t, db, tk->id, state);
 	Hd__SlaTarget *rows[6];
 	size_t n = targets_of(policy, tk, rows);
@@ -146,7 +142,7 @@ int sla_refresh(routing *r, hd_txn *t, const Hd__Ticket *tk,
 	sla_targets_set(t, state, rows, n);
 	if (have_b)
 		hd_bh_release(&b);
-	hd__sla_policy__free_unpacked(policy, NULL);
+	sla_policy_set_drop(set);
 	return t->rc ? t->rc : sla_state_put(t, db, tk->id, state);
 }
 

@@ -521,6 +521,7 @@ static void test_routing_slas(void **state)
 	sla_open(&u, &r);
 	sla_policy_call(&c, &r, &admin);
 	sweep("routing slas.policies.create", r.store, run_call, &c);
+	sla_cache_release(&r);
 	unit_store_close(&u);
 
 	/* One policy: each ticket gets its clocks, targets and timers. */
@@ -538,6 +539,7 @@ static void test_routing_slas(void **state)
 	q.n_ids = 2;
 	call_init(&c, routes, &r2, "slas.ticket", &q.base, &admin);
 	sweep("routing slas.ticket", r2.store, run_call, &c);
+	sla_cache_release(&r2);
 	unit_store_close(&u);
 }
 
