@@ -107,7 +107,7 @@ UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/%,$(UNIT_NAMES))
 # Which service a unit test links: test_<svc>_*.c, or a row here (one line
 # per service; tests of common/ link no service).
-UNIT_gateway := test_login_limit test_portal_multipart test_ratelimit test_scopes
+UNIT_gateway := test_auth_cache test_login_limit test_portal_multipart test_ratelimit test_scopes
 UNIT_intake := test_link_token test_mail_text test_users_store test_search_bits test_search_sets test_groups_snapshot
 UNIT_routing := test_bh_ics test_rt_cond test_rt_defs test_views_match
 UNIT_knowledge := test_kbsearch test_kb_members

@@ -12,16 +12,17 @@
  * services; only new sign-ins wait for shard 0. Revocation needs shard 0
  * to be up, which is when it can be checked at all.
  *
- * The cache is bounded (CACHE_SLOTS, direct-mapped: a colliding credential
- * replaces the older one) and keyed by a BLAKE2b hash of the header under
- * a random per-process key, so no credential is kept in the clear nor can
- * a memory dump be matched against guessed ones.
+ * The cache is bounded (gw_auth_cache.h: set-associative, a new entry
+ * replaces the oldest of its set) and keyed by a BLAKE2b hash of the header
+ * under a random per-process key, so no credential is kept in the clear nor
+ * can a memory dump be matched against guessed ones.
  *
  * Browsers sign in with the hd_session cookie (session.c) when they send
  * no Authorization header: its id is checked by auth.session like any
  * other credential ("Session ID" in the cache's key), but it does not
  * count against the failed-login limits — a 256-bit id is not guessed,
  * and an expired cookie is an ordinary event, not an attack. */
+#include "gw_auth_cache.h"
 #include "gw_edge.h"
 #include "gw_health.h"
 #include "gw_scopes.h"
@@ -35,27 +36,16 @@
 #include "ticket.pb-c.h"
 #include "user.pb-c.h"
 
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS 4096
-#define MAX_HEADER  1024
-
-typedef struct slot {
-	uint8_t key[16];
-	int64_t verified_ms; /* 0: empty */
-	hd_principal who;
-	bool scoped; /* an OAuth token: scopes apply */
-	uint64_t scopes;
-} slot;
+#define MAX_HEADER 1024
 
 struct gw_auth_cache {
-	pthread_mutex_t mu;
+	gw_cred_cache *creds;
 	uint8_t hash_key[crypto_generichash_KEYBYTES];
 	int64_t ttl_ms, stale_ms;
-	slot slots[CACHE_SLOTS];
 };
 
 int gw_auth_init(gw *g)
@@ -73,7 +63,11 @@ int gw_auth_init(gw *g)
 	g->auth = calloc(1, sizeof *g->auth);
 	if (!g->auth)
 		return HD_E_NOMEM;
-	pthread_mutex_init(&g->auth->mu, NULL);
+	if (gw_cred_cache_new(&g->auth->creds)) {
+		free(g->auth);
+		g->auth = NULL;
+		return HD_E_NOMEM;
+	}
 	randombytes_buf(g->auth->hash_key, sizeof g->auth->hash_key);
 	g->auth->ttl_ms = (int64_t)ttl;
 	g->auth->stale_ms = (int64_t)stale;
@@ -84,7 +78,7 @@ void gw_auth_release(gw *g)
 {
 	if (!g->auth)
 		return;
-	pthread_mutex_destroy(&g->auth->mu);
+	gw_cred_cache_free(g->auth->creds);
 	sodium_memzero(g->auth, sizeof *g->auth);
 	free(g->auth);
 	g->auth = NULL;
@@ -97,57 +91,32 @@ int64_t gw_auth_stale_ms(const gw *g)
 
 void gw_auth_flush(gw *g)
 {
-	pthread_mutex_lock(&g->auth->mu);
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		g->auth->slots[i].verified_ms = 0;
-	pthread_mutex_unlock(&g->auth->mu);
-}
-
-static slot *slot_for(gw_auth_cache *c, const uint8_t key[16])
-{
-	uint32_t h;
-	memcpy(&h, key, sizeof h);
-	return &c->slots[h % CACHE_SLOTS];
+	gw_cred_cache_flush(g->auth->creds);
 }
 
 /* The cached principal for key verified less than max_age_ms ago. */
 static int cache_get(gw_auth_cache *c, const uint8_t key[16],
 		     int64_t max_age_ms, gw_req *r)
 {
-	int hit = 0;
-	pthread_mutex_lock(&c->mu);
-	slot *s = slot_for(c, key);
-	if (s->verified_ms && hd_wall_ms() - s->verified_ms < max_age_ms &&
-	    sodium_memcmp(s->key, key, 16) == 0) {
-		r->who = s->who;
-		r->scoped = s->scoped;
-		r->scopes = s->scopes;
-		hit = 1;
-	}
-	pthread_mutex_unlock(&c->mu);
-	return hit;
+	gw_cred cred;
+	if (!gw_cred_cache_get(c->creds, key, max_age_ms, hd_wall_ms(), &cred))
+		return 0;
+	r->who = cred.who;
+	r->scoped = cred.scoped;
+	r->scopes = cred.scopes;
+	return 1;
 }
 
 static void cache_put(gw_auth_cache *c, const uint8_t key[16], const gw_req *r)
 {
-	pthread_mutex_lock(&c->mu);
-	slot *s = slot_for(c, key);
-	memcpy(s->key, key, 16);
-	s->who = r->who;
-	s->scoped = r->scoped;
-	s->scopes = r->scopes;
-	s->verified_ms = hd_wall_ms();
-	pthread_mutex_unlock(&c->mu);
+	gw_cred cred = {r->who, r->scoped, r->scopes};
+	gw_cred_cache_put(c->creds, key, &cred, hd_wall_ms());
 }
 
 /* The directory refused the credential: forget it now. */
 static void cache_drop(gw_auth_cache *c, const uint8_t key[16])
 {
-	pthread_mutex_lock(&c->mu);
-	slot *s = slot_for(c, key);
-	if (sodium_memcmp(s->key, key, 16) == 0)
-		s->verified_ms = 0;
-	pthread_mutex_unlock(&c->mu);
+	gw_cred_cache_drop(c->creds, key);
 }
 
 static void principal_from_user(hd_principal *who, const Hd__User *u);
