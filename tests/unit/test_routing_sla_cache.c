@@ -19,17 +19,13 @@
 #include "hd/store_pb.h"
 
 #include "unit.h"
-#include "unit_svc.h"
+#include "unit_routing.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
-static const char *const own_dbs[] = {"tickets", "unassigned", "views",
-				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
-					 routing_sla_dbs, NULL};
 static const hd_rpc_route *const routes[] = {routing_sla_routes, NULL};
 
 typedef struct fx {
@@ -42,9 +38,7 @@ typedef struct fx {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->r.store = unit_store_open(&f->u, dbs, "routing");
-	assert_hd_ok(routing_store_bind(&f->r));
-	assert_hd_ok(sla_bind(f->r.store, &f->r.sla));
+	unit_routing_open(&f->u, &f->r);
 	f->admin = unit_who("admin", 1);
 	f->next_ticket = 100;
 	*state = f;
@@ -123,12 +117,14 @@ static uint64_t create(fx *f, const char *title, const char *tag)
 	return sla_call(f, "slas.policies.create", &c);
 }
 
-/* Policy id's filter becomes "tagged tag". */
-static void refilter(fx *f, uint64_t id, const char *tag)
+/* One field of policy id changed by slas.policies.update: "filter" (to
+ * "tagged tag") or "title". */
+static void update(fx *f, uint64_t id, char *field, const char *title,
+		   const char *tag)
 {
-	static char *fields[] = {"filter"};
+	char *fields[] = {field};
 	spec s;
-	spec_init(&s, "", tag);
+	spec_init(&s, title, tag);
 	Hd__SlaCall c = HD__SLA_CALL__INIT;
 	c.id = id;
 	c.policy = &s.p;
@@ -137,17 +133,14 @@ static void refilter(fx *f, uint64_t id, const char *tag)
 	sla_call(f, "slas.policies.update", &c);
 }
 
+static void refilter(fx *f, uint64_t id, const char *tag)
+{
+	update(f, id, "filter", "", tag);
+}
+
 static void retitle(fx *f, uint64_t id, const char *title)
 {
-	static char *fields[] = {"title"};
-	spec s;
-	spec_init(&s, title, "");
-	Hd__SlaCall c = HD__SLA_CALL__INIT;
-	c.id = id;
-	c.policy = &s.p;
-	c.fields = fields;
-	c.n_fields = 1;
-	sla_call(f, "slas.policies.update", &c);
+	update(f, id, "title", title, "");
 }
 
 static void reorder(fx *f, uint64_t first, uint64_t second)

@@ -18,7 +18,7 @@
 
 #include "hd/store_pb.h"
 
-#include "unit_svc.h"
+#include "unit_routing.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -26,11 +26,6 @@
 #define N        2000
 #define BATCH    100
 #define POLICIES 6
-
-static const char *const own_dbs[] = {"tickets", "unassigned", "views",
-				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
-					 routing_sla_dbs, NULL};
 
 typedef struct fx {
 	unit_store u; /* first: unit_store_teardown frees the fixture */
@@ -40,9 +35,7 @@ typedef struct fx {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->r.store = unit_store_open(&f->u, dbs, "routing");
-	assert_hd_ok(routing_store_bind(&f->r));
-	assert_hd_ok(sla_bind(f->r.store, &f->r.sla));
+	unit_routing_open(&f->u, &f->r);
 	*state = f;
 	return 0;
 }

@@ -16,12 +16,8 @@
 #include "hd/store_pb.h"
 #include "hd/svc.h"
 
-#include "unit_svc.h"
+#include "unit_routing.h"
 
-static const char *const own_dbs[] = {"tickets", "unassigned", "views",
-				      "meta",    "commands",   NULL};
-static const char *const *const dbs[] = {own_dbs, routing_vidx_dbs,
-					 routing_sla_dbs, NULL};
 static const hd_rpc_route *const routes[] = {routing_sla_routes, NULL};
 
 typedef struct fx {
@@ -71,9 +67,7 @@ static int put_raw(hd_txn *t, void *arg)
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->r.store = unit_store_open(&f->u, dbs, "routing");
-	assert_hd_ok(routing_store_bind(&f->r));
-	assert_hd_ok(sla_bind(f->r.store, &f->r.sla));
+	unit_routing_open(&f->u, &f->r);
 	assert_hd_ok(hd_store_write(f->r.store, put_raw, &f->r.sla));
 	*state = f;
 	return 0;
