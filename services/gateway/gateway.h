@@ -274,6 +274,9 @@ int gw_invalid(gw_resp *out, const char *field, const char *description);
 /* gw_invalid with the description "<field>: must be <what>" (e.g. "a
  * string"), for a request value of the wrong type. */
 int gw_invalid_must(gw_resp *out, const char *field, const char *what);
+/* gw_invalid with a printf-style description (cut at 400 bytes). */
+int gw_invalidf(gw_resp *out, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 int gw_from_rpc(gw_resp *out, int rc, const hd_rpc_result *res);
 int gw_from_err(gw_resp *out, int rc, const char *what);
 

@@ -4,6 +4,7 @@
 
 #include "hd/err.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 int gw_error(gw_resp *out, unsigned status, const char *error,
@@ -26,6 +27,16 @@ int gw_invalid(gw_resp *out, const char *field, const char *description)
 			      field[0] ? field : "base", "description",
 			      description, "error", "InvalidValue");
 	return HD_E_INVALID;
+}
+
+int gw_invalidf(gw_resp *out, const char *field, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return gw_invalid(out, field, msg);
 }
 
 int gw_invalid_must(gw_resp *out, const char *field, const char *what)

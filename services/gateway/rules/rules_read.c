@@ -5,7 +5,6 @@
 #include "hd/err.h"
 #include "hd/rule_value.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,19 +22,6 @@ typedef struct reader_ctx {
 	gw_resp *out;
 } reader_ctx;
 
-static int bad(gw_resp *out, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(gw_resp *out, const char *field, const char *fmt, ...)
-{
-	char msg[240];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return gw_invalid(out, field, msg);
-}
-
 static void set(reader_ctx *x, const char *name)
 {
 	Hd__RuleSaveRequest *sr = x->sr;
@@ -46,7 +32,7 @@ static void set(reader_ctx *x, const char *name)
 static int read_text(reader_ctx *x, json_t *v, const char *key, char **to)
 {
 	if (!json_is_string(v) && !json_is_null(v))
-		return bad(x->out, key, "%s: must be a string", key);
+		return gw_invalidf(x->out, key, "%s: must be a string", key);
 	*to = json_is_string(v) ? (char *)json_string_value(v) : "";
 	set(x, key);
 	return HD_OK;
@@ -65,7 +51,8 @@ static int read_description(reader_ctx *x, json_t *v)
 static int read_active(reader_ctx *x, json_t *v)
 {
 	if (!json_is_boolean(v))
-		return bad(x->out, "active", "active: must be true or false");
+		return gw_invalidf(x->out, "active",
+				   "active: must be true or false");
 	x->in->rule.active = json_is_true(v);
 	set(x, "active");
 	return HD_OK;
@@ -75,8 +62,8 @@ static int read_position(reader_ctx *x, json_t *v)
 {
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > UINT32_MAX)
-		return bad(x->out, "position",
-			   "position: must be a whole number from 0");
+		return gw_invalidf(x->out, "position",
+				   "position: must be a whole number from 0");
 	x->in->rule.position = (uint32_t)json_integer_value(v);
 	set(x, "position");
 	return HD_OK;
@@ -105,7 +92,8 @@ static int read_category(reader_ctx *x, json_t *v)
 	gw_rule_input *in = x->in;
 	if (!value_text(v, in->category, sizeof in->category,
 			&in->rule.category_id))
-		return bad(x->out, "category_id", "category_id: must be an id");
+		return gw_invalidf(x->out, "category_id",
+				   "category_id: must be an id");
 	set(x, "category_id");
 	return HD_OK;
 }
@@ -118,13 +106,14 @@ static int read_list(reader_ctx *x, json_t *list, const char *which)
 	size_t n = json_array_size(list), i;
 	json_t *c;
 	if (list && !json_is_array(list))
-		return bad(x->out, "conditions",
-			   "conditions: %s must be an array of {field, "
-			   "operator, value}",
-			   which);
+		return gw_invalidf(x->out, "conditions",
+				   "conditions: %s must be an array of {field, "
+				   "operator, value}",
+				   which);
 	if (x->used + n > 2 * MAX_LIST)
-		return bad(x->out, "conditions",
-			   "conditions: %s has more than 64 conditions", which);
+		return gw_invalidf(x->out, "conditions",
+				   "conditions: %s has more than 64 conditions",
+				   which);
 	Hd__RuleCondition **ptrs = in->cond_ptrs + x->used;
 	json_array_foreach(list, i, c)
 	{
@@ -136,10 +125,11 @@ static int read_list(reader_ctx *x, json_t *list, const char *which)
 		if (!f || !op ||
 		    !value_text(json_object_get(c, "value"),
 				in->numbers + x->used * 24, 24, &cond->value))
-			return bad(x->out, "conditions",
-				   "conditions.%s[%zu]: is not a valid %s "
-				   "condition",
-				   which, i, x->kind);
+			return gw_invalidf(
+				x->out, "conditions",
+				"conditions.%s[%zu]: is not a valid %s "
+				"condition",
+				which, i, x->kind);
 		cond->field = (char *)f;
 		cond->operator_ = (char *)op;
 		in->cond_ptrs[x->used++] = cond;
@@ -158,8 +148,9 @@ static int read_list(reader_ctx *x, json_t *list, const char *which)
 static int read_conditions(reader_ctx *x, json_t *v)
 {
 	if (!json_is_object(v))
-		return bad(x->out, "conditions",
-			   "conditions: must be {\"all\":[…],\"any\":[…]}");
+		return gw_invalidf(
+			x->out, "conditions",
+			"conditions: must be {\"all\":[…],\"any\":[…]}");
 	int rc = read_list(x, json_object_get(v, "all"), "all");
 	return rc ? rc : read_list(x, json_object_get(v, "any"), "any");
 }
@@ -183,9 +174,10 @@ static int read_actions(reader_ctx *x, json_t *list)
 	size_t n = json_array_size(list), i;
 	json_t *a;
 	if (!json_is_array(list) || n > MAX_LIST)
-		return bad(x->out, "actions",
-			   "actions: must be an array of at most 64 {field, "
-			   "value}");
+		return gw_invalidf(
+			x->out, "actions",
+			"actions: must be an array of at most 64 {field, "
+			"value}");
 	in->actions = calloc(n + 1, sizeof *in->actions);
 	in->action_ptrs = calloc(n + 1, sizeof *in->action_ptrs);
 	in->values = calloc(n + 1, sizeof *in->values);
@@ -195,15 +187,17 @@ static int read_actions(reader_ctx *x, json_t *list)
 	{
 		const char *f = json_string_value(json_object_get(a, "field"));
 		if (!f)
-			return bad(x->out, "actions",
-				   "actions[%zu]: needs a field name", i);
+			return gw_invalidf(x->out, "actions",
+					   "actions[%zu]: needs a field name",
+					   i);
 		int rc = hd_rule_value_from_json(json_object_get(a, "value"),
 						 &in->values[i]);
 		if (rc == HD_E_INVALID)
-			return bad(x->out, "actions",
-				   "actions[%zu]: must be text, a number, "
-				   "true/false, null or a list of those",
-				   i);
+			return gw_invalidf(
+				x->out, "actions",
+				"actions[%zu]: must be text, a number, "
+				"true/false, null or a list of those",
+				i);
 		if (rc)
 			return gw_from_err(x->out, rc, "out of memory");
 		in->nvalues = i + 1;
@@ -245,7 +239,7 @@ int gw_rule_read(json_t *obj, const char *kind, gw_rule_input *in,
 	if (!in->conds || !in->cond_ptrs || !in->numbers)
 		return gw_from_err(out, HD_E_NOMEM, "out of memory");
 	if (!json_is_object(obj))
-		return bad(out, kind, "%s: must be an object", kind);
+		return gw_invalidf(out, kind, "%s: must be an object", kind);
 	sr->rule = &in->rule;
 	sr->fields = in->fields;
 	sr->n_fields = 0;

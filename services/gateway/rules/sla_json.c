@@ -10,7 +10,6 @@
 #include "hd/store_pb.h"
 #include "hd/vocab.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +21,6 @@
 #define MAX_ACTIONS     10
 #define MAX_TARGET_MIN  (60 * 24 * 366)
 #define MAX_REORDER     1000
-
-static int bad(gw_resp *out, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(gw_resp *out, const char *field, const char *fmt, ...)
-{
-	char msg[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return gw_invalid(out, field, msg);
-}
 
 static int nomem(gw_resp *out)
 {
@@ -66,8 +52,9 @@ const char *gw_sla_metric_name(int metric)
 static int read_title(Hd__SlaCall *c, json_t *v, gw_resp *out)
 {
 	if (!json_is_string(v))
-		return bad(out, "title",
-			   "title: cannot be blank (at most 255 bytes)");
+		return gw_invalidf(
+			out, "title",
+			"title: cannot be blank (at most 255 bytes)");
 	return hd_pb_set_string(&c->policy->title, json_string_value(v))
 		       ? nomem(out)
 		       : HD_OK;
@@ -76,7 +63,8 @@ static int read_title(Hd__SlaCall *c, json_t *v, gw_resp *out)
 static int read_description(Hd__SlaCall *c, json_t *v, gw_resp *out)
 {
 	if (!json_is_string(v) && !json_is_null(v))
-		return bad(out, "description", "description must be a string");
+		return gw_invalidf(out, "description",
+				   "description must be a string");
 	return hd_pb_set_string(&c->policy->description,
 				json_is_string(v) ? json_string_value(v) : "")
 		       ? nomem(out)
@@ -86,7 +74,8 @@ static int read_description(Hd__SlaCall *c, json_t *v, gw_resp *out)
 static int read_position(Hd__SlaCall *c, json_t *v, gw_resp *out)
 {
 	if (!json_is_integer(v))
-		return bad(out, "position", "position must be a whole number");
+		return gw_invalidf(out, "position",
+				   "position must be a whole number");
 	c->policy->position = json_integer_value(v);
 	return HD_OK;
 }
@@ -96,10 +85,12 @@ static int read_conditions(json_t *arr, const char *which,
 			   Hd__SlaCondition ***to, size_t *n, gw_resp *out)
 {
 	if (arr && !json_is_array(arr))
-		return bad(out, "filter", "filter.%s must be an array", which);
+		return gw_invalidf(out, "filter", "filter.%s must be an array",
+				   which);
 	if (json_array_size(arr) > MAX_CONDITIONS)
-		return bad(out, "filter", "at most %d conditions in filter.%s",
-			   MAX_CONDITIONS, which);
+		return gw_invalidf(out, "filter",
+				   "at most %d conditions in filter.%s",
+				   MAX_CONDITIONS, which);
 	if (!(*to = ptrs(json_array_size(arr), out)))
 		return HD_E_NOMEM;
 	json_t *c;
@@ -113,10 +104,11 @@ static int read_conditions(json_t *arr, const char *which,
 		if (!f || !op ||
 		    (v && !json_is_string(v) && !json_is_integer(v) &&
 		     !json_is_null(v)))
-			return bad(out, "filter",
-				   "filter.%s[%zu] needs field, operator and "
-				   "a string value",
-				   which, i);
+			return gw_invalidf(
+				out, "filter",
+				"filter.%s[%zu] needs field, operator and "
+				"a string value",
+				which, i);
 		Hd__SlaCondition *sc =
 			hd_pb_new(&hd__sla_condition__descriptor);
 		if (!sc)
@@ -134,7 +126,7 @@ static int read_filter(Hd__SlaCall *c, json_t *v, gw_resp *out)
 {
 	Hd__SlaPolicy *p = c->policy;
 	if (!json_is_object(v))
-		return bad(out, "filter", "filter must be an object");
+		return gw_invalidf(out, "filter", "filter must be an object");
 	int rc = read_conditions(json_object_get(v, "all"), "all", &p->all,
 				 &p->n_all, out);
 	return rc ? rc
@@ -146,10 +138,10 @@ static int read_metrics(Hd__SlaCall *c, json_t *arr, gw_resp *out)
 {
 	Hd__SlaPolicy *p = c->policy;
 	if (!json_is_array(arr) || json_array_size(arr) > MAX_METRIC_ROWS)
-		return bad(out, "policy_metrics",
-			   "policy_metrics must be an array "
-			   "of at most %d targets",
-			   MAX_METRIC_ROWS);
+		return gw_invalidf(out, "policy_metrics",
+				   "policy_metrics must be an array "
+				   "of at most %d targets",
+				   MAX_METRIC_ROWS);
 	if (!(p->policy_metrics = ptrs(json_array_size(arr), out)))
 		return HD_E_NOMEM;
 	json_t *pm;
@@ -165,12 +157,13 @@ static int read_metrics(Hd__SlaCall *c, json_t *arr, gw_resp *out)
 		json_t *bh = json_object_get(pm, "business_hours");
 		if (!pr || hd_priority_parse(pr, &prio) || !prio || !m ||
 		    !json_is_integer(tg) || (bh && !json_is_boolean(bh)))
-			return bad(out, "policy_metrics",
-				   "policy_metrics[%zu] needs priority "
-				   "(low|normal|high|urgent), a known "
-				   "metric, target in minutes "
-				   "(1–%d) and a boolean business_hours",
-				   i, MAX_TARGET_MIN);
+			return gw_invalidf(
+				out, "policy_metrics",
+				"policy_metrics[%zu] needs priority "
+				"(low|normal|high|urgent), a known "
+				"metric, target in minutes "
+				"(1–%d) and a boolean business_hours",
+				i, MAX_TARGET_MIN);
 		Hd__SlaTarget *t = hd_pb_new(&hd__sla_target__descriptor);
 		if (!t)
 			return nomem(out);
@@ -202,14 +195,15 @@ static int read_actions(Hd__SlaEscalation *e, json_t *acts, size_t i,
 						     &ra->value)
 			   : HD_E_INVALID;
 		if (rc == HD_E_INVALID)
-			return bad(out, "hd_escalations",
-				   "hd_escalations[%zu].actions[%zu]: "
-				   "field must be priority, status, type, "
-				   "group_id, assignee_id or "
-				   "notification_user ([user id or "
-				   "requester_id|assignee_id, subject, "
-				   "body]) with a valid value",
-				   i, k);
+			return gw_invalidf(
+				out, "hd_escalations",
+				"hd_escalations[%zu].actions[%zu]: "
+				"field must be priority, status, type, "
+				"group_id, assignee_id or "
+				"notification_user ([user id or "
+				"requester_id|assignee_id, subject, "
+				"body]) with a valid value",
+				i, k);
 		if (rc || hd_pb_set_string(&ra->field, f))
 			return nomem(out);
 	}
@@ -220,10 +214,10 @@ static int read_escalations(Hd__SlaCall *c, json_t *arr, gw_resp *out)
 {
 	Hd__SlaPolicy *p = c->policy;
 	if (!json_is_array(arr) || json_array_size(arr) > MAX_ESCALATIONS)
-		return bad(out, "hd_escalations",
-			   "hd_escalations must be an array of "
-			   "at most %d escalations",
-			   MAX_ESCALATIONS);
+		return gw_invalidf(out, "hd_escalations",
+				   "hd_escalations must be an array of "
+				   "at most %d escalations",
+				   MAX_ESCALATIONS);
 	if (!(p->escalations = ptrs(json_array_size(arr), out)))
 		return HD_E_NOMEM;
 	json_t *e;
@@ -238,11 +232,12 @@ static int read_escalations(Hd__SlaCall *c, json_t *arr, gw_resp *out)
 		    (m && !metric) || !json_is_array(acts) ||
 		    !json_array_size(acts) ||
 		    json_array_size(acts) > MAX_ACTIONS)
-			return bad(out, "hd_escalations",
-				   "hd_escalations[%zu] needs on "
-				   "(warning|breach), an optional known "
-				   "metric and 1–%d actions",
-				   i, MAX_ACTIONS);
+			return gw_invalidf(
+				out, "hd_escalations",
+				"hd_escalations[%zu] needs on "
+				"(warning|breach), an optional known "
+				"metric and 1–%d actions",
+				i, MAX_ACTIONS);
 		Hd__SlaEscalation *se =
 			hd_pb_new(&hd__sla_escalation__descriptor);
 		if (!se)
@@ -262,8 +257,8 @@ static int read_schedule(Hd__SlaCall *c, json_t *v, gw_resp *out)
 {
 	if (!json_is_null(v) &&
 	    (!json_is_integer(v) || json_integer_value(v) < 0))
-		return bad(out, "hd_schedule_id",
-			   "hd_schedule_id must name a schedule");
+		return gw_invalidf(out, "hd_schedule_id",
+				   "hd_schedule_id must name a schedule");
 	c->policy->schedule_id = (uint64_t)json_integer_value(v);
 	return HD_OK;
 }
@@ -286,7 +281,8 @@ int gw_sla_policy_read(const json_t *root, Hd__SlaCall *c, gw_resp *out)
 {
 	json_t *obj = json_object_get(root, "sla_policy");
 	if (!json_is_object(obj))
-		return bad(out, "sla_policy", "sla_policy must be an object");
+		return gw_invalidf(out, "sla_policy",
+				   "sla_policy must be an object");
 	c->policy = hd_pb_new(&hd__sla_policy__descriptor);
 	c->fields = ptrs(NREADERS, out);
 	if (!c->policy || !c->fields)
@@ -310,17 +306,17 @@ int gw_sla_reorder_read(const json_t *root, Hd__SlaCall *c, gw_resp *out)
 	json_t *ids = json_object_get(root, "sla_policy_ids"), *v;
 	size_t i;
 	if (!json_is_array(ids) || json_array_size(ids) > MAX_REORDER)
-		return bad(out, "sla_policy_ids",
-			   "sla_policy_ids must be an array of ids");
+		return gw_invalidf(out, "sla_policy_ids",
+				   "sla_policy_ids must be an array of ids");
 	c->policy_ids = calloc(json_array_size(ids) + 1, sizeof *c->policy_ids);
 	if (!c->policy_ids)
 		return nomem(out);
 	json_array_foreach(ids, i, v)
 	{
 		if (!json_is_integer(v) || json_integer_value(v) <= 0)
-			return bad(out, "sla_policy_ids",
-				   "sla_policy_ids[%zu] is not an SLA policy",
-				   i);
+			return gw_invalidf(
+				out, "sla_policy_ids",
+				"sla_policy_ids[%zu] is not an SLA policy", i);
 		c->policy_ids[c->n_policy_ids++] =
 			(uint64_t)json_integer_value(v);
 	}
