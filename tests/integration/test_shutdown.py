@@ -4,6 +4,7 @@ HD_STOP_TIMEOUT_MS, reports no leak (an abandoned bus consumer used to be
 LeakSanitizer's bus_consumer.c/rpc_client.c report and exit 1), and loses
 nothing it acknowledged."""
 import signal
+import socket
 import threading
 import time
 
@@ -137,3 +138,21 @@ def test_failed_start_after_setup_exits_cleanly(ctx):
         assert p.wait(scaled(60)) == 1, s.log_tail("routing-0")
         assert "event=service.start_failed" in s.log_tail("routing-0")
         del s.procs["routing-0"]  # its exit status is the point; its log is still scanned
+
+
+def test_gateway_with_its_port_taken_exits_cleanly(ctx):
+    """The gateway's HTTP module fails to open (the port is taken) after the
+    stream module started its ticker and bus subscriber: closing the opened
+    modules stops those threads before their state is freed (it used to free
+    it under them), and the gateway exits 1 with no sanitizer report."""
+    with Suite(ctx.bin_dir, services=["intake", "routing"]).start() as s:
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        try:
+            p = s.start_service("gateway", extra_env={"HD_HTTP_PORT": str(taken.getsockname()[1])})
+            assert p.wait(scaled(60)) == 1, s.log_tail("gateway-0")
+        finally:
+            taken.close()
+        assert "http.listen_failed" in s.log_tail("gateway-0"), s.log_tail("gateway-0")
+        del s.procs["gateway-0"]  # its exit status is the point; its log is still scanned

@@ -175,6 +175,9 @@ int gw_stream_open(hd_svc *svc, void *ctx)
 
 void gw_stream_close(hd_svc *svc, void *ctx)
 {
+	/* Normally done by gw_http_stop; when HTTP never opened, the stream's
+	 * threads are still running here. Twice is harmless. */
+	gw_stream_close_clients(ctx);
 	gw_stream_release(ctx);
 }
 
