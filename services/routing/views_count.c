@@ -6,6 +6,7 @@
 #include "routing.h"
 
 #include "hd/err.h"
+#include "hd/log.h"
 #include "hd/pbwire.h"
 #include "hd/req_decode.h"
 
@@ -22,8 +23,10 @@ static bool asked_before(const uint64_t *ids, size_t i)
 	return false;
 }
 
-/* id's count into *c when who may see it; *seen false when not (or no
- * such view). */
+/* id's count into *c when who may see it; *seen false when not, when
+ * there is no such view, or when this one view cannot be counted (a record
+ * that does not decode: logged, and the other views are still answered, as
+ * the per-view calls this replaced were). A failed store read fails all. */
 static int count_one(hd_txn *t, routing *r, uint64_t id,
 		     const hd_principal *who, Hd__ViewCount *c, bool *seen)
 {
@@ -35,14 +38,22 @@ static int count_one(hd_txn *t, routing *r, uint64_t id,
 	if (rc)
 		return rc == HD_E_NOTFOUND ? HD_OK : rc;
 	Hd__View *v = hd__view__unpack(NULL, val.mv_size, val.mv_data);
-	if (!v)
-		return HD_E_CORRUPT;
+	if (!v) {
+		hd_warn("views.count_skipped", "view=%llu err=CORRUPT",
+			(unsigned long long)id);
+		return HD_OK;
+	}
 	if (routing_view_visible(t, r, v, who)) {
 		bool building = false;
 		c->id = id;
 		rc = routing_view_count(t, r, v, who, &c->count, &building);
 		c->building = building;
 		*seen = rc == HD_OK;
+		if (rc && !t->rc) {
+			hd_warn("views.count_skipped", "view=%llu err=%s",
+				(unsigned long long)id, hd_errname(rc));
+			rc = HD_OK;
+		}
 	}
 	hd__view__free_unpacked(v, NULL);
 	return rc;
