@@ -79,7 +79,7 @@ function render(box, live, who) {
         h('td', {}, fmtNum(q.queued)), h('td', {}, fmtNum(q.open)), h('td', {}, mins(q.longest_wait_seconds)))))),
     h('table', { class: 'list' }, h('caption', {}, t('wb.agents')),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('wb.state')), h('th', { scope: 'col' }, t('wb.agent_count')), h('th', { scope: 'col' }, t('wb.who')))),
-      h('tbody', {}, Object.entries(live.agents_by_state || {}).map(([s, n]) => h('tr', { dataset: { state: s } }, h('td', {}, presenceLabel(states.get(s) || { name: s })), h('td', {}, fmtNum(n)),
+      h('tbody', {}, Object.entries(live.agents_by_state || {}).map(([s, n]) => h('tr', { dataset: { state: s } }, h('td', {}, presenceLabel((states && states.get(s)) || { name: s })), h('td', {}, fmtNum(n)),
         h('td', {}, (who.get(s) || []).join(', ')))))),
     h('p', { class: 'muted' }, t('wb.as_of', { when: fmtDate(live.time) })));
   box.dataset.queued = String(queued);
