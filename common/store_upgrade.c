@@ -11,20 +11,21 @@ int hd_txn_rewrite_pb(hd_txn *t, MDB_dbi dbi, hd_rewrite_fn fn, void *arg,
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	uint8_t key[512];
+	uint8_t key[512]; /* LMDB keys are at most 511 bytes */
 	if (rewritten)
 		*rewritten = 0;
 	if (t->rc)
 		return t->rc;
 	int rc = hd_err_from_mdb(mdb_cursor_open(t->txn, dbi, &cur));
 	/* raw cursor: puts into dbi while walking it (hd_txn_foreach may not) */
-	for (int op = MDB_FIRST;
-	     rc == HD_OK && mdb_cursor_get(cur, &k, &v, op) == 0;
-	     op = MDB_NEXT) {
+	for (int op = MDB_FIRST; rc == HD_OK; op = MDB_NEXT) {
+		int mrc = mdb_cursor_get(cur, &k, &v, op);
+		if (mrc) { /* the end, or a read that failed: not a success */
+			rc = mrc == MDB_NOTFOUND ? HD_OK : hd_err_from_mdb(mrc);
+			break;
+		}
 		ProtobufCMessage *m = NULL;
 		rc = fn(arg, &k, &v, &m);
-		if (!rc && m && k.mv_size > sizeof key)
-			rc = HD_E_TOOBIG;
 		if (!rc && m) {
 			/* the key points into the page the put may move */
 			size_t klen = k.mv_size;
