@@ -7,9 +7,11 @@
  * transaction and takes the cached list only when it carries that number.
  *
  * Why a cached list is always the one the reading transaction would
- * decode: a generation value is stored by exactly one put in this process
- * — a new one is max(the value the writer sees, every value handed out
- * before) + 1, so an aborted or failed write's number is never handed out
+ * decode: a generation value is stored by exactly one put of this routing
+ * context (the counter of values handed out, sla_gen_issued, is the
+ * context's; the service has one context per process and store) — a new
+ * one is max(the value the writer sees, every value handed out before)
+ * + 1, so an aborted or failed write's number is never handed out
  * again (a plain increment would reuse it after the abort, with other
  * policies behind it) — and no transaction changes a policy without
  * storing a new generation after it. So every transaction that sees
