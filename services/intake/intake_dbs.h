@@ -1,7 +1,8 @@
 /* intake's sub-database handles, one bundle per module, kept as members of
  * the service context (intake.h) rather than as process globals: each
  * module's bind fills its own bundle once, before anything starts, and they
- * are read-only afterwards, from any thread. Key layouts stay in the
+ * are read-only afterwards, from any thread (search_dbs.verify is set by
+ * the search module's start, still before the RPC workers run). Key layouts stay in the
  * modules' own files. */
 #ifndef INTAKE_DBS_H
 #define INTAKE_DBS_H

@@ -13,9 +13,9 @@
 #include <stdint.h>
 
 /* Both links' RPCs take an hd.SessionRequest from anyone (the mailbox,
- * then the link, is the proof): intake_session_rpc. */
-
-/* At bind: *l (a member of in) becomes tmpl with its table db and its life
+ * then the link, is the proof) and run through intake_session_rpc.
+ *
+ * At bind: *l (a member of in) becomes tmpl with its table db and its life
  * from the configuration variable minutes_var (1 to max_minutes). */
 int intake_mailed_link_bind(intake *in, intake_mailed_link *l,
 			    const intake_mailed_link *tmpl, const char *db,

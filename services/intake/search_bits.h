@@ -61,12 +61,12 @@ int search_bits_or(const intake *in, hd_txn *t, const uint8_t *pre, size_t pn,
  * pre is marker ‖ the prefix, without the 0x00). */
 int search_bits_or_prefix(const intake *in, hd_txn *t, const uint8_t *pre,
 			  size_t pn, int prefix, bitmap *b);
-/* search_phrase_bits.c: OR into out (nw words) the tickets holding the
- * phrase term in text marked m, from a bitmap kept up to date. */
-/* Its cache of phrase bitmaps (in->phrase_cache), made and freed as the
- * notes are. */
+/* search_phrase_bits.c's cache of phrase bitmaps (in->phrase_cache), made
+ * and freed as the notes are. */
 int search_phrase_cache_new(intake *in);
 void search_phrase_cache_free(intake *in);
+/* OR into out (nw words) the tickets holding the phrase term in text
+ * marked m, from a bitmap kept up to date. */
 int search_phrase_bits(const intake *in, hd_txn *t, char m, const sq_term *term,
 		       size_t nw, bitmap *out);
 /* Words needed for every indexed ticket (0 when none). */

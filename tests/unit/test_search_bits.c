@@ -24,7 +24,7 @@ static const char *const dbs[] = {"post", "bits", NULL};
 
 typedef struct fixture {
 	unit_store u; /* first: unit_store_teardown frees the fixture */
-	intake ctx;   /* only its search dbis and shard are set */
+	intake ctx;   /* only its store, search dbis, shard and notes are set */
 	unsigned char in[MAXSEQ]; /* the brute-force set */
 	int round;
 } fixture;
